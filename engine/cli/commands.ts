@@ -1,0 +1,39 @@
+/**
+ * Every `centralita <command>`; npm scripts call these. Each entry loads its module only when run, so a
+ * command's dependencies (workers, ffmpeg, the simulator) cost nothing to the others.
+ */
+export interface CommandModule {
+  run(argv: string[]): Promise<number | void>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  start: {
+    summary: 'Start the engine, API and live board (embedded PBX when ARI_URL is unset)',
+    load: () => import('../runtime/start-command.js'),
+  },
+  sim: {
+    summary: 'Run only the embedded PBX (ARI simulator) on loopback',
+    load: () => import('../sim/sim-command.js'),
+  },
+  'amd:eval': {
+    summary: 'Evaluate AMD over a folder of labelled WAV files (--dir, --mode)',
+    load: () => import('../amd/eval/eval-command.js'),
+  },
+  'amd:corpus': {
+    summary: "Generate the project's labelled AMD corpus (--out)",
+    load: () => import('../amd/corpus/corpus-command.js'),
+  },
+  'bench:media': {
+    summary: 'Benchmark the media plane: concurrent RTP streams into AMD workers (--json)',
+    load: () => import('../media/bench/bench-command.js'),
+  },
+  simulate: {
+    summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
+    load: () => import('../pacing/simulate/simulate-command.js'),
+  },
+};

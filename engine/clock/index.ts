@@ -1,0 +1,3 @@
+export type { Clock, TimerHandle } from './clock.js';
+export { systemClock } from './system-clock.js';
+export { VirtualClock } from './virtual-clock.js';

@@ -1,0 +1,2 @@
+export { configSchema, type Config } from './schema.js';
+export { loadConfig, ConfigError } from './load.js';

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must start with ${protocols.join(' or ')}`,
+    })
+    .refine((v) => v === undefined || URL.canParse(v), { message: 'is not a valid URL' });
+
+/** Every setting Centralita reads from its environment. `.env.example` documents each one. */
+export const configSchema = z
+  .object({
+    ARI_URL: optionalUrl(['http://', 'https://']),
+    ARI_USERNAME: z.string().min(1).default('centralita'),
+    ARI_PASSWORD: z.string().optional(),
+    ARI_APP: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, "_", "." and "-"')
+      .default('centralita'),
+    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    HTTP_PORT: port.default(8080),
+    DB_PATH: z.string().min(1).default('data/centralita.db'),
+    RTP_HOST: z.string().min(1).default('127.0.0.1'),
+    RTP_PORT_MIN: port.default(40000),
+    RTP_PORT_MAX: port.default(40999),
+    REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+    RECORDINGS_DIR: z.string().min(1).default('data/recordings'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ID: z.string().min(1).default('node-1'),
+    SIM_SEED: z.coerce.number().int().default(1),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.RTP_PORT_MIN > cfg.RTP_PORT_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['RTP_PORT_MIN'], message: 'must not be greater than RTP_PORT_MAX' });
+    }
+    if (cfg.ARI_URL && !cfg.ARI_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['ARI_PASSWORD'], message: 'is required when ARI_URL is set' });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
