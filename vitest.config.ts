@@ -8,6 +8,6 @@ export default defineConfig({
     // Integration tests bind UDP/TCP ports and spawn workers; two cores → two forks at once.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
