@@ -32,6 +32,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Benchmark the media plane: concurrent RTP streams into AMD workers (--json)',
     load: () => import('../media/bench/bench-command.js'),
   },
+  'asterisk:config': {
+    summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
+    load: () => import('../deploy/asterisk-config-command.js'),
+  },
   simulate: {
     summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
     load: () => import('../pacing/simulate/simulate-command.js'),
