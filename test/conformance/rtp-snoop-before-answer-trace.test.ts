@@ -1,0 +1,93 @@
+/**
+ * Replays the `rtp-externalmedia-snoop-before-answer` recording: a snoop (spy=in) created while the callee
+ * rings, bridged with an externalMedia channel whose RTP goes to our UDP socket. Compares the recorded event
+ * sequence (type, channel, state) and the RTP stream: one packet per 20 ms from bridging until the callee
+ * hangs up, silence (energy 0) except during the callee's playback, one SSRC, PT 0, no marker.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeUlaw } from '../../engine/audio/g711.js';
+import type { Simulator } from '../../engine/sim/index.js';
+import { meanAbs } from '../../engine/sim/audio/source.js';
+import { ari, connectApp, startVirtualSim } from '../support/sim-harness.js';
+import { rtpReceiver, type RtpReceiver } from '../support/sim-rtp.js';
+import { TRACE_DIR, traceExists, type AriEventJson } from '../support/trace-loader.js';
+
+const NAME = 'rtp-externalmedia-snoop-before-answer';
+
+interface Recorded {
+  events: { t: number; event: string; ch?: string; state?: string }[];
+  count: number;
+  ssrcs: number[];
+  pts: number[];
+  markers: unknown[];
+  energyTimeline: [number, number][];
+}
+
+let sim: Simulator | undefined;
+let rx: RtpReceiver | undefined;
+afterEach(async () => {
+  await sim?.close();
+  await rx?.close();
+});
+
+const line = (type: string, ch: string | undefined, state: string | undefined): string => [type, ch ?? '', state ?? ''].join(' ').trim();
+
+describe.runIf(traceExists(NAME))(`trace ${NAME} replays on the simulator`, () => {
+  it('gives the recorded event sequence and RTP stream', async () => {
+    const rec = JSON.parse(readFileSync(join(TRACE_DIR, `${NAME}.json`), 'utf8')) as Recorded;
+    const started = await startVirtualSim();
+    sim = started.sim;
+    const clock = started.clock;
+    const t0 = clock.now();
+    const at = async (t: number): Promise<void> => {
+      const due = t0 + t - clock.now();
+      if (due > 0) await clock.advanceAsync(due, 20);
+    };
+    rx = await rtpReceiver();
+    const app = await connectApp(sim);
+    await at(50);
+    await ari(sim, 'POST', '/channels?endpoint=Local/ring-human@amd-sim&app=dialer&channelId=rt-1&timeout=20');
+    await at(253);
+    await ari(sim, 'POST', '/channels/rt-1/snoop?spy=in&app=dialer&snoopId=rt-snoop');
+    await ari(sim, 'POST', `/channels/externalMedia?app=dialer&external_host=127.0.0.1:${rx.port}&format=ulaw&channelId=rt-em`);
+    await at(358);
+    await ari(sim, 'POST', '/bridges?type=mixing&bridgeId=rt-b');
+    await ari(sim, 'POST', '/bridges/rt-b/addChannel?channel=rt-snoop,rt-em');
+    const bridgedAt = clock.now() - t0;
+    await at(7366);
+    await ari(sim, 'DELETE', '/channels/rt-1');
+    const hungAt = clock.now() - t0;
+    await at(7669);
+    await ari(sim, 'DELETE', '/channels/rt-em');
+    await ari(sim, 'DELETE', '/bridges/rt-b');
+    await app.waitForCount(rec.events.length, 1000);
+    await app.caughtUp();
+
+    const simLines = app.events.map((e: AriEventJson) => {
+      const ch = e['channel'] as { id: string; state: string } | undefined;
+      return line(e.type, ch?.id, ch?.state);
+    });
+    const recLines = rec.events.map((e) => line(e.event, e.ch, e.state));
+    const notHalfTwo = (l: string): boolean => !l.includes(';2');
+    expect(simLines.filter(notHalfTwo)).toEqual(recLines.filter(notHalfTwo));
+    expect(simLines.filter((l) => !notHalfTwo(l))).toEqual(recLines.filter((l) => !notHalfTwo(l)));
+
+    // RTP: from bridging until the snooped channel hangs up, one packet per 20 ms.
+    await rx.waitFor(Math.floor((hungAt - bridgedAt) / 20) - 1);
+    const pkts = rx.packets;
+    expect(Math.abs(pkts.length - rec.count)).toBeLessThanOrEqual(2);
+    expect(new Set(pkts.map((p) => p.ssrc)).size).toBe(rec.ssrcs.length);
+    expect([...new Set(pkts.map((p) => p.pt))]).toEqual(rec.pts);
+    expect(pkts.filter((p) => p.marker).length).toBe(rec.markers.length);
+    // Energy per recorded sample point: silent where Asterisk's was silent, speech where it had speech.
+    for (const [t, energy] of rec.energyTimeline) {
+      const k = Math.round((t - bridgedAt) / 20);
+      const window = pkts.slice(Math.max(0, k - 2), k + 3).map((p) => meanAbs(decodeUlaw(p.payload)));
+      if (energy === 0) expect(Math.max(...window), `t=${t}`).toBe(0);
+      else expect(Math.max(...window), `t=${t}`).toBeGreaterThan(100);
+    }
+    await app.close();
+  });
+});
