@@ -18,6 +18,11 @@ export interface AmdParams {
   maximumNumberOfWords: number;
   silenceThreshold: number;
   maximumWordLength: number;
+  /**
+   * Centralita mode only: how long (ms of audio) to keep listening for the voicemail beep after a MACHINE
+   * decision. 0 or absent in app_amd mode (app_amd stops at its decision).
+   */
+  beepListenMs?: number;
 }
 
 /** One word (voiced segment) seen by the detector, in ms from the start of analysis. */
@@ -48,10 +53,31 @@ export interface AmdDecision {
   trace: AmdTrace;
 }
 
+/** Reported when the beep that ends a voicemail greeting is heard (centralita mode). */
+export interface AmdBeepEvent {
+  /** ms from analysis start at which the tone ended: start the voicemail message now. */
+  beepAtMs: number;
+  /** The tone's estimated frequency (Hz) and length (ms), for QA. */
+  frequencyHz: number;
+  durationMs: number;
+}
+
+export interface AmdDetectorOptions {
+  /** Called once when a beep is heard, whether before or after the MACHINE decision. */
+  onBeep?: (event: AmdBeepEvent) => void;
+}
+
 /** A running analysis over 20 ms frames of 8 kHz 16-bit linear audio (160 samples). */
 export interface AmdDetector {
-  /** Feeds one frame; returns the decision once one is taken (and the same decision on later calls). */
+  /**
+   * Feeds one frame; returns the decision once one is taken (and the same decision on later calls).
+   * Centralita mode keeps listening after a MACHINE decision (up to `beepListenMs`) for the beep: when it
+   * hears one, later calls return a new decision object, identical but with `beepAtMs` set, and
+   * `options.onBeep` fires. Callers that want the beep compare the returned object with the previous one.
+   */
   pushFrame(samples: Int16Array): AmdDecision | null;
+  /** False once the detector needs no more audio (decided, and not or no longer listening for a beep). */
+  readonly wantsAudio?: boolean;
   /** Ends the analysis early (call hung up, media stopped): returns the decision or HANGUP / NOTSURE. */
   finish(reason: 'hangup' | 'timeout'): AmdDecision;
 }

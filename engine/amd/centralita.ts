@@ -1,0 +1,223 @@
+/**
+ * Mode "centralita": energy and timing, like app_amd, but measured the way a person hears a call.
+ *
+ * - Voice is decided against an adaptive noise floor (noise-floor.ts), not a fixed 256, so noisy lines
+ *   neither look like endless talk nor hide quiet voices.
+ * - Words are not counted to decide MACHINE. What separates a person from a recording is the shape of the
+ *   opening: a person says one short phrase — "Hello?" or "Yes, hello, this is Maria speaking", at most
+ *   ~2.5 s — and then waits for the caller; a recording keeps talking for 3–20 s. So:
+ *     HUMAN   when the opener is followed by a pause ≥ the required silence (afterGreetingSilence after a
+ *             short opener, longer after a long one: a recording's first sentence is long and may be
+ *             followed by a breath);
+ *     MACHINE when talk (with only short pauses) goes on for `greeting` ms (LONGGREETING), or is still
+ *             going on at totalAnalysisTime (STILLTALKING), or a beep is heard (BEEP), or nothing is said
+ *             for `initialSilence` (INITIALSILENCE, as app_amd), or one sound lasts maximumWordLength.
+ * - Beep detection (beep.ts) confirms MACHINE and gives `beepAtMs`, the moment to start a voicemail
+ *   message. After a MACHINE decision the detector keeps listening for up to `beepListenMs`; when the beep
+ *   comes, pushFrame() returns a new decision with `beepAtMs` and `onBeep` fires.
+ * Every step that matters is written to trace.notes.
+ */
+import { BeepTracker } from './beep.js';
+import { frameEnergy, frameMs } from './energy.js';
+import { isVoice, NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
+import { TalkTracker } from './talk.js';
+import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdParams, AmdStatus, AmdTrace } from './types.js';
+
+/** Tuning that is not an app_amd parameter. Exported for the tests and for tuning against the corpus. */
+export interface CentralitaTuning {
+  /** An opener longer than this (first voice to last voice, ms) needs a longer pause to be HUMAN... */
+  shortOpenerMs: number;
+  /** ...this much longer per second of opener beyond shortOpenerMs. */
+  extraSilencePerSecond: number;
+  /** Cap on the required pause. */
+  maxRequiredSilenceMs: number;
+  /** Voiced ms needed for the opener to count as talk (clicks and breaths do not open a greeting). */
+  minOpenerVoiceMs: number;
+  /** Share of voiced frames in the talk span needed for LONGGREETING (filters out a noisy, silent line). */
+  minTalkDensity: number;
+}
+
+/** Voice starts at 3× the noise floor (≈ +10 dB) and continues down to 2× (hysteresis). */
+const ON_RATIO = 3;
+const OFF_RATIO = 2;
+
+export const DEFAULT_TUNING: CentralitaTuning = {
+  shortOpenerMs: 900,
+  extraSilencePerSecond: 250,
+  maxRequiredSilenceMs: 1200,
+  minOpenerVoiceMs: 80,
+  minTalkDensity: 0.3,
+};
+
+export function createCentralitaDetector(
+  params: AmdParams,
+  options: AmdDetectorOptions = {},
+  tuning: CentralitaTuning = DEFAULT_TUNING,
+): AmdDetector {
+  const { initialSilence, greeting, afterGreetingSilence, totalAnalysisTime, minimumWordLength, betweenWordsSilence, maximumWordLength } = params;
+  const beepListenMs = params.beepListenMs ?? 0;
+  // silenceThreshold / 4 is the least energy that can ever be voice (64 by default): over a clean line
+  // the adaptive threshold would otherwise sink to a few units and take breaths and hiss for talk.
+  const minVoiceEnergy = Math.max(8, params.silenceThreshold / 4);
+  const floorOpts: NoiseFloorOptions = { minVoiceEnergy, onRatio: ON_RATIO, offRatio: OFF_RATIO };
+  const floor = new NoiseFloor(floorOpts);
+  const beeps = new BeepTracker();
+
+  const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1 };
+  let talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
+  let t = 0; // ms analysed so far
+  let decision: AmdDecision | null = null;
+  let listeningUntil = 0;
+  let beep: AmdBeepEvent | null = null;
+  let floorNoted = false;
+
+  function requiredSilence(openerMs: number): number {
+    const extra = Math.max(0, openerMs - tuning.shortOpenerMs) * (tuning.extraSilencePerSecond / 1000);
+    return Math.min(tuning.maxRequiredSilenceMs, Math.round(afterGreetingSilence + extra));
+  }
+
+  function decide(status: AmdStatus, cause: string, note: string): AmdDecision {
+    trace.notes.push(`${t} ms: ${note}`);
+    trace.decisionFrame = trace.frameEnergy.length - 1;
+    trace.words = talk.words;
+    decision = { status, cause, decisionMs: t, trace };
+    if (beep) decision.beepAtMs = beep.beepAtMs;
+    listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
+    return decision;
+  }
+
+  function onBeepHeard(event: AmdBeepEvent): void {
+    beep = event;
+    trace.notes.push(`${t} ms: beep ${event.frequencyHz} Hz for ${event.durationMs} ms, ended at ${event.beepAtMs} ms`);
+    options.onBeep?.(event);
+  }
+
+  /**
+   * The voice threshold has (at least) doubled under the opener: the line's noise started or grew — e.g. after the
+   * digital silence sent while the media path opens — and part of what looked like talk was that noise.
+   * Replays the recorded energies against today's floor. Rare (once per call at most, in practice).
+   */
+  function rescan(len: number): void {
+    const before = talk.openerStart;
+    const replay = new TalkTracker(minimumWordLength, betweenWordsSilence);
+    replay.openerThreshold = Math.max(minVoiceEnergy, floor.floor * ON_RATIO);
+    let was = false;
+    const energies = trace.frameEnergy;
+    for (let i = 0; i < energies.length; i++) {
+      was = isVoice(energies[i]!, was, floor.floor, floorOpts);
+      replay.push(was, (i + 1) * len, len);
+    }
+    talk = replay;
+    trace.notes.push(
+      `${t} ms: noise floor rose to ${Math.round(floor.floor)}; re-read the opener against it (started at ${before} ms, now ${talk.openerStart} ms)`,
+    );
+  }
+
+  function pushFrame(samples: Int16Array): AmdDecision | null {
+    if (decision && t >= listeningUntil) return decision;
+    const energy = frameEnergy(samples);
+    const len = frameMs(samples);
+    t += len;
+    const voiced = floor.update(energy);
+
+    // The tone test needs loudness, not the voice decision: a long beep can outlast the noise floor's
+    // memory and stop being "voice" while it is still a perfect tone.
+    const heard = beep ? null : beeps.push(samples, energy, len, t, energy >= minVoiceEnergy);
+    if (decision) {
+      // Listening for the beep after a MACHINE decision: only the beep can change the answer.
+      if (heard) {
+        onBeepHeard(heard);
+        decision = { ...decision, beepAtMs: heard.beepAtMs };
+        listeningUntil = t;
+      }
+      return decision;
+    }
+    trace.frameEnergy.push(energy);
+    if (heard) {
+      onBeepHeard(heard);
+      return decide('MACHINE', `BEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz: a voicemail beep`);
+    }
+    if (beeps.inTone) {
+      // A steady tone is not talk: do not let it open or lengthen a greeting while it lasts.
+      return t >= totalAnalysisTime ? timeout() : null;
+    }
+
+    const threshold = Math.max(minVoiceEnergy, floor.floor * ON_RATIO);
+    if (talk.push(voiced, t, len)) talk.openerThreshold = threshold;
+    else if (talk.openerStart >= 0 && threshold > 2 * talk.openerThreshold) rescan(len);
+    if (!floorNoted && t >= 200) {
+      floorNoted = true;
+      trace.notes.push(`${t} ms: noise floor ${Math.round(floor.floor)} (voice above ${Math.round(Math.max(minVoiceEnergy, floor.floor * ON_RATIO))})`);
+    }
+
+    const talking = talk.openerStart >= 0 && talk.voicedMs >= tuning.minOpenerVoiceMs;
+    if (!talking) {
+      const quiet = talk.openerStart < 0 ? t : talk.silenceMs;
+      if (quiet >= initialSilence) {
+        return decide('MACHINE', `INITIALSILENCE-${quiet}-${initialSilence}`, `nothing said for ${quiet} ms (initialSilence ${initialSilence})`);
+      }
+    } else {
+      const openerMs = talk.openerMs;
+      const need = requiredSilence(openerMs);
+      if (talk.silenceMs >= need) {
+        return decide(
+          'HUMAN',
+          `HUMAN-${talk.silenceMs}-${need}`,
+          `opener of ${openerMs} ms (${talk.voicedMs} ms voiced, ${talk.words.length} words) then ${talk.silenceMs} ms of silence ≥ ${need}: a person waiting for the caller`,
+        );
+      }
+      if (talk.runMs >= maximumWordLength) {
+        return decide('MACHINE', `MAXWORDLENGTH-${talk.runMs}`, `one unbroken sound of ${talk.runMs} ms ≥ maximumWordLength ${maximumWordLength}`);
+      }
+      // The talk span ends at the last voiced frame: the pause being timed is not talk.
+      if (talk.silenceMs === 0 && openerMs >= greeting && talk.voicedMs >= openerMs * tuning.minTalkDensity) {
+        return decide(
+          'MACHINE',
+          `LONGGREETING-${openerMs}-${greeting}`,
+          `talk for ${openerMs} ms (${talk.voicedMs} ms voiced, ${talk.words.length} words) with no pause ≥ ${need} ms: a recorded greeting`,
+        );
+      }
+    }
+    return t >= totalAnalysisTime ? timeout() : null;
+  }
+
+  function timeout(): AmdDecision {
+    const openerMs = talk.openerMs;
+    if (talk.openerStart >= 0 && talk.voicedMs >= tuning.minOpenerVoiceMs && talk.silenceMs < requiredSilence(openerMs)) {
+      // Still talking when the analysis time is up: a person who answers does not talk on for seconds
+      // without once waiting for the caller; a recording does (its talk was only too choppy to reach
+      // `greeting` as dense speech, e.g. on a very noisy line).
+      return decide(
+        'MACHINE',
+        `STILLTALKING-${openerMs}-${totalAnalysisTime}`,
+        `still talking at totalAnalysisTime ${totalAnalysisTime} ms (talk span ${openerMs} ms, ${talk.voicedMs} ms voiced, no pause ≥ ${requiredSilence(openerMs)} ms)`,
+      );
+    }
+    return decide('NOTSURE', `TOOLONG-${t}`, `no decision within totalAnalysisTime ${totalAnalysisTime} ms`);
+  }
+
+  function finish(reason: 'hangup' | 'timeout'): AmdDecision {
+    if (decision) {
+      // The audio stopped while listening: a tone still sounding at the end still counts.
+      if (!beep && t < listeningUntil) {
+        const heard = beeps.end(t);
+        if (heard) {
+          onBeepHeard(heard);
+          decision = { ...decision, beepAtMs: heard.beepAtMs };
+        }
+      }
+      listeningUntil = t;
+      return decision;
+    }
+    if (reason === 'hangup') return decide('HANGUP', `HANGUP-${t}`, `hangup after ${t} ms`);
+    return decide('NOTSURE', `TOOLONG-${t}`, `audio ended after ${t} ms without a decision`);
+  }
+
+  return {
+    pushFrame,
+    finish,
+    get wantsAudio() {
+      return decision === null || t < listeningUntil;
+    },
+  };
+}

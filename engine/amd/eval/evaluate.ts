@@ -1,0 +1,26 @@
+/** Runs one detector over a whole recording, 20 ms at a time, the way the media plane feeds it. */
+import { createDetector } from '../index.js';
+import type { AmdDecision, AmdParams } from '../types.js';
+
+export const FRAME_SAMPLES = 160;
+
+export interface FileResult {
+  decision: AmdDecision;
+  /** ms of audio fed in total (the detector may listen past its decision for the beep). */
+  fedMs: number;
+}
+
+export function evaluateSamples(samples: Int16Array, params: AmdParams): FileResult {
+  const detector = createDetector(params);
+  let decision: AmdDecision | null = null;
+  let fed = 0;
+  // A trailing partial frame is dropped: RTP never carries one.
+  for (let at = 0; at + FRAME_SAMPLES <= samples.length; at += FRAME_SAMPLES) {
+    decision = detector.pushFrame(samples.subarray(at, at + FRAME_SAMPLES)) ?? decision;
+    fed += 20;
+    if (decision && detector.wantsAudio === false) break;
+  }
+  // The recording ended: like media stopping without a hangup.
+  if (!decision || detector.wantsAudio) decision = detector.finish('timeout');
+  return { decision, fedMs: fed };
+}

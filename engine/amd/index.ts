@@ -1,0 +1,17 @@
+/**
+ * Answering-machine detection: pure detectors over 20 ms frames of 8 kHz 16-bit linear audio.
+ * `createDetector(params)` picks the implementation by `params.mode`:
+ * - "app_amd": Asterisk's app_amd, faithfully (app-amd.ts);
+ * - "centralita" (default): adaptive energy + timing + beep detection (centralita.ts).
+ */
+import { createAppAmdDetector } from './app-amd.js';
+import { createCentralitaDetector } from './centralita.js';
+import type { AmdDetector, AmdDetectorOptions, AmdParams } from './types.js';
+
+export type * from './types.js';
+export { amdParamsSchema, defaultAmdParams } from './params.js';
+export { frameEnergy } from './energy.js';
+
+export function createDetector(params: AmdParams, options: AmdDetectorOptions = {}): AmdDetector {
+  return params.mode === 'app_amd' ? createAppAmdDetector(params) : createCentralitaDetector(params, options);
+}

@@ -1,0 +1,69 @@
+/**
+ * Adaptive voice-activity decision on frame energy (mean |sample|), for the centralita mode.
+ *
+ * The noise floor is the larger of two estimates:
+ * - a follower that falls fast towards quieter frames and creeps up slowly (1.5 % a frame): it sits near
+ *   the typical level of the pauses, even on bursty (brown) noise whose quietest frames are far below it;
+ * - the quietest frame of the last 1.5–2 s ("minimum statistics", kept per 500 ms block so each frame costs
+ *   O(1)): when a line gets noisier — or real noise follows the digital silence Asterisk sends while the
+ *   media path opens — it lifts the floor within two seconds, where the slow follower would take many.
+ * Speech always has dips between syllables and words, so talk cannot drag either up. A frame is voice when
+ * its energy is a clear multiple of the floor and above an absolute minimum (so a clean line's breaths and
+ * dither are not talk), with hysteresis so that word endings are not chopped.
+ */
+export interface NoiseFloorOptions {
+  /** Energy below which a frame is never voice, whatever the floor. */
+  minVoiceEnergy: number;
+  /** Voice starts at floor × onRatio, continues while above floor × offRatio. */
+  onRatio: number;
+  offRatio: number;
+}
+
+export const DEFAULT_NOISE_FLOOR: NoiseFloorOptions = { minVoiceEnergy: 64, onRatio: 3, offRatio: 2 };
+
+const BLOCK_FRAMES = 25; // 500 ms
+const BLOCKS = 3; // the floor is the minimum over the current block and the 3 before it (1.5–2 s)
+const FLOOR_MIN = 1;
+const FALL = 0.1; // share of the way down to a quieter frame, per frame
+const RISE = 1.015; // per frame: about ×2 a second
+
+export class NoiseFloor {
+  /** Current floor estimate (mean |sample| of the line's noise). */
+  floor = FLOOR_MIN;
+  voiced = false;
+  private readonly blockMins = new Float64Array(BLOCKS).fill(Infinity);
+  private blockIndex = 0;
+  private blockMin = Infinity;
+  private inBlock = 0;
+  private follower = -1;
+
+  constructor(private readonly opts: NoiseFloorOptions = DEFAULT_NOISE_FLOOR) {}
+
+  /** Updates with one frame's energy and returns whether that frame is voice. */
+  update(energy: number): boolean {
+    if (energy < this.blockMin) this.blockMin = energy;
+    let floor = this.blockMin;
+    for (let i = 0; i < BLOCKS; i++) if (this.blockMins[i]! < floor) floor = this.blockMins[i]!;
+    if (this.follower < 0) this.follower = energy;
+    else if (energy < this.follower) this.follower += (energy - this.follower) * FALL;
+    else this.follower = Math.min(energy, this.follower * RISE);
+    // The minimum is a hard lower bound on the noise: lift the follower to it, so it climbs on from there.
+    if (floor > this.follower) this.follower = floor;
+    this.floor = Math.max(FLOOR_MIN, this.follower);
+    if (++this.inBlock === BLOCK_FRAMES) {
+      this.blockMins[this.blockIndex] = this.blockMin;
+      this.blockIndex = (this.blockIndex + 1) % BLOCKS;
+      this.blockMin = Infinity;
+      this.inBlock = 0;
+    }
+    this.voiced = isVoice(energy, this.voiced, this.floor, this.opts);
+    return this.voiced;
+  }
+}
+
+/** The voice decision for one frame against a given floor, with hysteresis on the previous decision. */
+export function isVoice(energy: number, wasVoice: boolean, floor: number, opts: NoiseFloorOptions): boolean {
+  return wasVoice
+    ? energy >= Math.max(opts.minVoiceEnergy * 0.7, floor * opts.offRatio)
+    : energy >= Math.max(opts.minVoiceEnergy, floor * opts.onRatio);
+}

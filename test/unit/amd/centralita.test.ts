@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { createDetector, defaultAmdParams } from '../../../engine/amd/index.js';
+import type { AmdBeepEvent, AmdDecision, AmdParams } from '../../../engine/amd/index.js';
+import { analyseTone, goertzelPower } from '../../../engine/amd/beep.js';
+import { NoiseFloor } from '../../../engine/amd/noise-floor.js';
+import { FRAME, frames, S } from './frames.js';
+
+/** Deterministic noise and "speech-like" frames: syllables of ~180 ms with 60 ms dips, random waveform. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+}
+function noise(ms: number, level: number, seed = 1): Int16Array[] {
+  const r = lcg(seed);
+  const out: Int16Array[] = [];
+  for (let t = 0; t < ms; t += 20) out.push(Int16Array.from({ length: FRAME }, () => Math.round(r() * level * 2)));
+  return out;
+}
+function talk(ms: number, level: number, noiseLevel = 0, seed = 2): Int16Array[] {
+  const r = lcg(seed);
+  const out: Int16Array[] = [];
+  for (let t = 0; t < ms; t += 20) {
+    const inSyllable = t % 240 < 180;
+    const amp = inSyllable ? level : noiseLevel;
+    out.push(Int16Array.from({ length: FRAME }, () => Math.round(r() * amp * 2)));
+  }
+  return out;
+}
+function tone(ms: number, hz: number, amp: number, startSample = 0): Int16Array[] {
+  const out: Int16Array[] = [];
+  for (let t = 0; t < ms; t += 20) {
+    const base = startSample + (t / 20) * FRAME;
+    out.push(Int16Array.from({ length: FRAME }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * hz * (base + i)) / 8000))));
+  }
+  return out;
+}
+
+function run(seq: Int16Array[], overrides: Partial<AmdParams> = {}, onBeep?: (e: AmdBeepEvent) => void) {
+  const det = createDetector({ ...defaultAmdParams('centralita'), ...overrides }, onBeep ? { onBeep } : {});
+  let first: AmdDecision | null = null;
+  let last: AmdDecision | null = null;
+  for (const f of seq) {
+    const d = det.pushFrame(f);
+    if (d && !first) first = d;
+    if (d) last = d;
+    if (d && det.wantsAudio === false) break;
+  }
+  return { first: first ?? det.finish('timeout'), last: last ?? det.finish('timeout'), det };
+}
+
+describe('centralita mode', () => {
+  it('is the default mode', () => {
+    expect(defaultAmdParams().mode).toBe('centralita');
+  });
+
+  it('short opener then a pause → HUMAN, sooner than app_amd', () => {
+    const seq = [...frames([S, 400]), ...talk(500, 1500), ...frames([S, 3000])];
+    const { first } = run(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(first.cause).toMatch(/^HUMAN-\d+-550$/);
+    const appAmd = createDetector(defaultAmdParams('app_amd'));
+    let a: AmdDecision | null = null;
+    for (const f of seq) a ??= appAmd.pushFrame(f);
+    expect(a?.status).toBe('HUMAN');
+    expect(first.decisionMs).toBeLessThan(a!.decisionMs);
+    expect(first.trace.notes.join(' ')).toMatch(/a person waiting for the caller/);
+  });
+
+  it('a full-sentence opener (many words, ~2 s) then a pause → HUMAN, where app_amd says MAXWORDS', () => {
+    const seq = [...frames([S, 400]), ...talk(2000, 1500), ...frames([S, 3000])];
+    const { first } = run(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(first.trace.words.length).toBeGreaterThan(3);
+    const appAmd = createDetector(defaultAmdParams('app_amd'));
+    let a: AmdDecision | null = null;
+    for (const f of seq) a ??= appAmd.pushFrame(f);
+    expect(a?.cause).toBe('MAXWORDS-3-2');
+  });
+
+  it('a long opener needs a longer pause than a short one', () => {
+    const short = run([...frames([S, 300]), ...talk(400, 1500), ...frames([S, 3000])]).first;
+    const long = run([...frames([S, 300]), ...talk(2400, 1500), ...frames([S, 3000])]).first;
+    const need = (c: string) => Number(c.split('-')[2]);
+    expect(need(long.cause)).toBeGreaterThan(need(short.cause));
+  });
+
+  it('continuous talk for `greeting` ms → MACHINE LONGGREETING', () => {
+    const { first } = run([...frames([S, 300]), ...talk(8000, 1500)]);
+    expect(first.status).toBe('MACHINE');
+    expect(first.cause).toMatch(/^LONGGREETING-\d+-3000$/);
+    expect(first.decisionMs).toBeLessThan(3600);
+  });
+
+  it('nothing said → MACHINE INITIALSILENCE, and a single click does not count as talk', () => {
+    expect(run(frames([S, 3000])).first).toMatchObject({ status: 'MACHINE', cause: 'INITIALSILENCE-2500-2500', decisionMs: 2500 });
+    const click = run([...frames([S, 1000], [3000, 20]), ...frames([S, 3000])]).first;
+    expect(click.status).toBe('MACHINE');
+    expect(click.cause).toMatch(/^INITIALSILENCE-/);
+  });
+
+  it('adapts to line noise above app_amd fixed threshold: a short opener on a noisy line is still HUMAN', () => {
+    const seq = [...noise(600, 350, 3), ...talk(500, 2500, 350, 4), ...noise(3000, 350, 5)];
+    const { first } = run(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(first.trace.notes[0]).toMatch(/noise floor \d+/);
+    // app_amd hears the noise as endless voice.
+    const appAmd = createDetector(defaultAmdParams('app_amd'));
+    let a: AmdDecision | null = null;
+    for (const f of seq) a ??= appAmd.pushFrame(f);
+    expect(a?.status).not.toBe('HUMAN');
+  });
+
+  it('noise that starts after digital silence (media path opening) is learned within ~2 s, not taken for talk', () => {
+    const seq = [...frames([S, 400]), ...noise(2500, 300, 6), ...talk(500, 2500, 300, 7), ...noise(3000, 300, 8)];
+    const { first } = run(seq, { initialSilence: 4000, totalAnalysisTime: 8000 });
+    expect(first.status).toBe('HUMAN');
+    expect(first.decisionMs).toBeGreaterThan(400 + 2500 + 500);
+  });
+
+  it('a talker that never pauses long enough but is too choppy for LONGGREETING → MACHINE STILLTALKING at totalAnalysisTime', () => {
+    // 100 ms bursts every 400 ms: never 3000 ms of dense talk, never a 550+ ms pause.
+    const seq: Int16Array[] = [...frames([S, 300])];
+    for (let i = 0; i < 20; i++) seq.push(...talk(100, 1500), ...frames([S, 300]));
+    const { first } = run(seq, { minimumWordLength: 60 });
+    expect(first.status).toBe('MACHINE');
+    expect(first.cause).toMatch(/^STILLTALKING-\d+-5000$/);
+  });
+
+  it('hears a beep after the greeting: a later decision carries beepAtMs and onBeep fires', () => {
+    const events: AmdBeepEvent[] = [];
+    const seq = [...frames([S, 300]), ...talk(6000, 1500), ...frames([S, 400]), ...tone(400, 1000, 4000), ...frames([S, 1000])];
+    const { first, last, det } = run(seq, {}, (e) => events.push(e));
+    expect(first.status).toBe('MACHINE');
+    expect(first.beepAtMs).toBeUndefined();
+    expect(last).not.toBe(first);
+    expect(last).toMatchObject({ status: 'MACHINE', cause: first.cause, decisionMs: first.decisionMs });
+    // The tone ends at 300 + 6000 + 400 + 400 = 7100 ms.
+    expect(last.beepAtMs).toBe(7100);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.frequencyHz).toBeGreaterThan(975);
+    expect(events[0]!.frequencyHz).toBeLessThan(1025);
+    expect(events[0]!.durationMs).toBe(400);
+    expect(det.wantsAudio).toBe(false);
+  });
+
+  it('times a long (1.5 s) beep to its end', () => {
+    const seq = [...frames([S, 300]), ...talk(5000, 1500), ...frames([S, 300]), ...tone(1500, 440, 5000), ...frames([S, 500])];
+    const { last } = run(seq);
+    expect(last.beepAtMs).toBe(300 + 5000 + 300 + 1500);
+  });
+
+  it('a beep before any decision is itself the decision (MACHINE BEEP)', () => {
+    const { first } = run([...frames([S, 300]), ...talk(400, 1500), ...frames([S, 200]), ...tone(300, 850, 3000), ...frames([S, 2000])]);
+    expect(first.status).toBe('MACHINE');
+    expect(first.cause).toMatch(/^BEEP-8\d\d-300$/);
+    expect(first.beepAtMs).toBe(300 + 400 + 200 + 300);
+  });
+
+  it('does not take a tone shorter than 150 ms, or outside 400–2000 Hz, for a beep', () => {
+    const short = run([...frames([S, 300]), ...talk(6000, 1500), ...tone(100, 1000, 4000), ...frames([S, 1000])]).last;
+    expect(short.beepAtMs).toBeUndefined();
+    const low = run([...frames([S, 300]), ...talk(6000, 1500), ...tone(400, 200, 4000), ...frames([S, 1000])]).last;
+    expect(low.beepAtMs).toBeUndefined();
+  });
+
+  it('stops listening for the beep after beepListenMs', () => {
+    const seq = [...frames([S, 300]), ...talk(4000, 1500), ...frames([S, 1500]), ...tone(400, 1000, 4000), ...frames([S, 500])];
+    expect(run(seq, { beepListenMs: 500 }).last.beepAtMs).toBeUndefined();
+    expect(run(seq, { beepListenMs: 5000 }).last.beepAtMs).toBeDefined();
+  });
+
+  it('finish(): hangup before a decision → HANGUP; a decision is returned as is', () => {
+    const det = createDetector(defaultAmdParams('centralita'));
+    for (const f of talk(400, 1500)) det.pushFrame(f);
+    expect(det.finish('hangup')).toMatchObject({ status: 'HANGUP', decisionMs: 400 });
+    const det2 = createDetector(defaultAmdParams('centralita'));
+    for (const f of frames([S, 400])) det2.pushFrame(f);
+    expect(det2.finish('timeout')).toMatchObject({ status: 'NOTSURE', cause: 'TOOLONG-400' });
+  });
+});
+
+describe('beep building blocks', () => {
+  it('goertzelPower peaks at the tone frequency', () => {
+    const x = tone(20, 1000, 1000)[0]!;
+    expect(goertzelPower(x, 1000)).toBeGreaterThan(50 * goertzelPower(x, 1500));
+  });
+
+  it('analyseTone: a sine is pure, noise and speech-like frames are not', () => {
+    const t = analyseTone(tone(20, 1400, 3000)[0]!);
+    expect(t?.hz).toBeGreaterThan(1380);
+    expect(t?.hz).toBeLessThan(1420);
+    expect(t!.purity).toBeGreaterThan(0.9);
+    expect(analyseTone(noise(20, 2000)[0]!)).toBeNull();
+    expect(analyseTone(new Int16Array(160))).toBeNull();
+  });
+});
+
+describe('NoiseFloor', () => {
+  it('follows the noise and calls a clearly louder frame voice', () => {
+    const nf = new NoiseFloor();
+    for (let i = 0; i < 50; i++) nf.update(300);
+    expect(nf.floor).toBeGreaterThan(250);
+    expect(nf.update(320)).toBe(false);
+    expect(nf.update(1500)).toBe(true);
+  });
+
+  it('is not dragged up by speech', () => {
+    const nf = new NoiseFloor();
+    for (let i = 0; i < 25; i++) nf.update(20);
+    for (let i = 0; i < 150; i++) nf.update(i % 12 < 9 ? 2000 : 30); // 3 s of syllables with dips
+    expect(nf.floor).toBeLessThan(60);
+  });
+});

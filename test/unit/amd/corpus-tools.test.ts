@@ -1,0 +1,16 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkTools } from '../../../engine/amd/corpus/synth.js';
+
+describe('amd:corpus tool check', () => {
+  const saved = process.env['PATH'];
+  afterEach(() => {
+    process.env['PATH'] = saved;
+  });
+
+  it('says what is missing and how to install it', async () => {
+    process.env['PATH'] = '/nonexistent-dir';
+    const msg = await checkTools();
+    expect(msg).toMatch(/needs espeak-ng and sox/);
+    expect(msg).toMatch(/apt-get install -y espeak-ng sox/);
+  });
+});
