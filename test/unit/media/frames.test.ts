@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { encodeSlinBE, encodeUlaw } from '../../../engine/audio/g711.js';
+import { FRAME_SAMPLES, FrameAssembler, HalfBandDecimator } from '../../../engine/media/frames.js';
+
+const meanAbs = (f: Int16Array) => f.reduce((a, x) => a + Math.abs(x), 0) / f.length;
+
+function collect(codec: 'ulaw' | 'slin' | 'slin16') {
+  const frames: Int16Array[] = [];
+  return { frames, fa: new FrameAssembler(codec, (f) => frames.push(f)) };
+}
+
+function tone(freq: number, rate: number, n: number, amp = 8000): number[] {
+  return Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * freq * i) / rate));
+}
+
+describe('FrameAssembler', () => {
+  it('turns one 160-byte µ-law payload into one 160-sample frame', () => {
+    const { frames, fa } = collect('ulaw');
+    fa.pushPayload(encodeUlaw(tone(400, 8000, 160)));
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.length).toBe(FRAME_SAMPLES);
+    expect(meanAbs(frames[0]!)).toBeGreaterThan(4500);
+  });
+
+  it('re-chunks other packetisations (10 ms and 30 ms µ-law) into 20 ms frames', () => {
+    const { frames, fa } = collect('ulaw');
+    fa.pushPayload(encodeUlaw(tone(400, 8000, 80)));
+    expect(frames).toHaveLength(0);
+    fa.pushPayload(encodeUlaw(tone(400, 8000, 240)));
+    expect(frames).toHaveLength(2);
+  });
+
+  it('decodes 8 kHz big-endian slin as is', () => {
+    const { frames, fa } = collect('slin');
+    fa.pushPayload(encodeSlinBE([1000, -1000, ...new Array(158).fill(0)]));
+    expect(frames[0]![0]).toBe(1000);
+    expect(frames[0]![1]).toBe(-1000);
+  });
+
+  it('downsamples slin16 (320 samples per 20 ms) to one 8 kHz frame, keeping in-band energy', () => {
+    const { frames, fa } = collect('slin16');
+    const t = tone(500, 16000, 3200);
+    for (let i = 0; i < 10; i++) fa.pushPayload(encodeSlinBE(t.slice(i * 320, (i + 1) * 320)));
+    expect(frames).toHaveLength(10);
+    const e = meanAbs(frames[5]!);
+    expect(e).toBeGreaterThan(0.9 * 8000 * (2 / Math.PI));
+    expect(e).toBeLessThan(1.1 * 8000 * (2 / Math.PI));
+  });
+
+  it('attenuates energy above 4 kHz instead of folding it into the band', () => {
+    const d = new HalfBandDecimator();
+    const out = new Int16Array(800);
+    const n = d.process(Int16Array.from(tone(7000, 16000, 1600)), out);
+    expect(n).toBe(800);
+    expect(meanAbs(out.subarray(100, n))).toBeLessThan(0.15 * 8000 * (2 / Math.PI));
+  });
+
+  it('conceals lost packets: repeats the last frame twice, then silence, keeping the frame count', () => {
+    const { frames, fa } = collect('ulaw');
+    fa.pushPayload(encodeUlaw(tone(400, 8000, 160)));
+    fa.pushLost(4);
+    expect(frames).toHaveLength(5);
+    expect(meanAbs(frames[1]!)).toBeCloseTo(meanAbs(frames[0]!));
+    expect(meanAbs(frames[2]!)).toBeCloseTo(meanAbs(frames[0]!));
+    expect(meanAbs(frames[3]!)).toBe(0);
+    expect(fa.frames).toBe(5);
+  });
+});
