@@ -1,0 +1,162 @@
+/**
+ * The pacing contract: every dial mode (progressive, power, VICIdial ADAPT_*, Centralita predictive) is a
+ * `Pacer` — a pure reducer over plain-data state. The real engine and the what-if simulator call the same
+ * code each tick:
+ *
+ *   let s = pacer.initial(now);
+ *   on every dial result / talk end:   s = pacer.observe(s, event);
+ *   every tick (the engine uses 1 s):   ({ state: s, decision } = pacer.decide(s, observation, now));
+ *                                       place `decision.place` new calls.
+ *
+ * Time is an input: `now` (ms since the epoch) and the `sinceMs`/`atMs` fields are the only clocks a pacer
+ * sees; nothing in engine/pacing calls Date.now() or setTimeout.
+ *
+ * State is plain data (JSON-serialisable numbers and arrays) so it can be persisted, logged and compared in
+ * tests. For speed (the simulator runs millions of ticks) a reducer may update the state object it is given
+ * and return it: callers must treat the state they pass in as consumed and keep only the returned one.
+ */
+
+/** What an agent is doing, as the engine's agent state machine sees it. */
+export type AgentPhase = 'ready' | 'talk' | 'wrap' | 'paused';
+
+export interface AgentView {
+  readonly phase: AgentPhase;
+  /** When the agent entered `phase` (ms since the epoch). */
+  readonly sinceMs: number;
+}
+
+/**
+ * A live outbound call not yet bridged to an agent. `ringing` = dialed, no answer yet; `amd` = answered,
+ * AMD still deciding; `waiting` = AMD said human (or NOTSURE passed) and the call waits for a free agent.
+ * Calls bridged to an agent are not listed: their agent is in `talk`.
+ */
+export type LiveCallPhase = 'ringing' | 'amd' | 'waiting';
+
+export interface LiveCallView {
+  readonly phase: LiveCallPhase;
+  readonly placedAtMs: number;
+  /** Set once answered. */
+  readonly answeredAtMs?: number;
+}
+
+/** A snapshot the engine builds each tick from its state machines. */
+export interface PacingObservation {
+  /** Every logged-in agent of the campaign. */
+  readonly agents: readonly AgentView[];
+  /** Live calls not yet connected to an agent. */
+  readonly calls: readonly LiveCallView[];
+  /** Calls currently bridged to an agent (VICIdial counts them as "existing" calls). */
+  readonly connected: number;
+  /** The campaign's wrap-up time: an agent in `wrap` is free at sinceMs + wrapUpMs. */
+  readonly wrapUpMs: number;
+}
+
+export interface PacingDecision {
+  /** New calls to originate now (≥ 0, integer). */
+  readonly place: number;
+  /** Which rule produced the number — shown on the live board and in the simulator's traces. */
+  readonly mode: string;
+}
+
+/** How a dial attempt ended, as far as pacing cares. `human` = handed to the agent queue by AMD. */
+export type DialResult = 'busy' | 'no-answer' | 'machine' | 'human' | 'failed';
+
+/**
+ * Facts the engine reports as calls progress. They come from CallLog transitions, so the same events can be
+ * replayed from the store after a restart.
+ */
+export type PacingEvent =
+  | {
+      /** The attempt's outcome is known (for `human`: AMD handed it to the queue at `atMs`). */
+      readonly type: 'dial-result';
+      readonly placedAtMs: number;
+      readonly atMs: number;
+      readonly result: DialResult;
+      readonly answeredAtMs?: number;
+    }
+  | {
+      /** A call AMD judged human was connected to an agent or dropped (not connected within the limit). */
+      readonly type: 'human-outcome';
+      readonly atMs: number;
+      readonly answeredAtMs: number;
+      /** When AMD said "human" (a late verdict is more often a machine AMD got wrong). */
+      readonly verdictAtMs: number;
+      readonly dropped: boolean;
+    }
+  | {
+      /** An agent's talk segment ended (wrap-up follows). */
+      readonly type: 'talk-ended';
+      readonly atMs: number;
+      readonly talkMs: number;
+      /**
+       * The agent's disposition of an outbound call AMD passed: false when it was an answering machine (the
+       * only way the engine learns AMD's misses). With the call's answer/verdict times, it lets the governor
+       * estimate how many dropped calls were live people.
+       */
+      readonly live?: boolean;
+      readonly answeredAtMs?: number;
+      readonly verdictAtMs?: number;
+    };
+
+export interface Pacer<S> {
+  readonly name: string;
+  initial(now: number): S;
+  observe(state: S, event: PacingEvent): S;
+  decide(state: S, obs: PacingObservation, now: number): { state: S; decision: PacingDecision };
+}
+
+/** Counts the engine usually needs from an observation. */
+export interface ObservationCounts {
+  ready: number;
+  talk: number;
+  wrap: number;
+  paused: number;
+  loggedIn: number;
+  ringing: number;
+  amd: number;
+  waiting: number;
+  connected: number;
+}
+
+export function countObservation(obs: PacingObservation): ObservationCounts {
+  const c: ObservationCounts = {
+    ready: 0,
+    talk: 0,
+    wrap: 0,
+    paused: 0,
+    loggedIn: obs.agents.length,
+    ringing: 0,
+    amd: 0,
+    waiting: 0,
+    connected: obs.connected,
+  };
+  // Plain switches: this runs every tick over every agent and call, and keyed increments are slow.
+  for (const a of obs.agents) {
+    switch (a.phase) {
+      case 'ready':
+        c.ready++;
+        break;
+      case 'talk':
+        c.talk++;
+        break;
+      case 'wrap':
+        c.wrap++;
+        break;
+      default:
+        c.paused++;
+    }
+  }
+  for (const call of obs.calls) {
+    switch (call.phase) {
+      case 'ringing':
+        c.ringing++;
+        break;
+      case 'amd':
+        c.amd++;
+        break;
+      default:
+        c.waiting++;
+    }
+  }
+  return c;
+}

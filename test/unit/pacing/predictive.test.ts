@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { forecast, marginalOverflow, predictivePacer, type PredictiveState } from '../../../engine/pacing/predictive.js';
+import { mulberry32 } from '../../../engine/pacing/simulate/rng.js';
+import type { Pacer } from '../../../engine/pacing/types.js';
+import { T0, obs } from './helpers.js';
+
+/** Feeds a pacer a plausible history: 25 % humans handed over 6–26 s after dialing, talks of 150–210 s. */
+function warmed(pacer: Pacer<PredictiveState>, now: number): PredictiveState {
+  const rnd = mulberry32(3);
+  let s = pacer.initial(now - 3_600_000);
+  const start = now - 1_800_000;
+  for (let i = 0; i < 400; i++) {
+    const placed = start + i * 1000;
+    const u = rnd();
+    const human = u < 0.25;
+    const ring = 5_000 + 20_000 * rnd();
+    if (human) {
+      const at = placed + ring + 1_200;
+      s = pacer.observe(s, { type: 'dial-result', placedAtMs: placed, atMs: at, result: 'human', answeredAtMs: placed + ring });
+      s = pacer.observe(s, { type: 'human-outcome', atMs: at, answeredAtMs: placed + ring, verdictAtMs: at, dropped: false });
+    } else if (u < 0.6) {
+      s = pacer.observe(s, { type: 'dial-result', placedAtMs: placed, atMs: placed + ring + 2_500, result: 'machine', answeredAtMs: placed + ring });
+    } else s = pacer.observe(s, { type: 'dial-result', placedAtMs: placed, atMs: placed + 25_000, result: 'no-answer' });
+  }
+  for (let i = 0; i < 100; i++) {
+    const talkMs = 150_000 + 60_000 * rnd();
+    s = pacer.observe(s, { type: 'talk-ended', atMs: start + i * 10_000, talkMs, live: true, answeredAtMs: 0, verdictAtMs: 1_200 });
+  }
+  return s;
+}
+
+describe('centralita predictive', () => {
+  it('falls back to progressive with few agents', () => {
+    const pacer = predictivePacer();
+    const s = warmed(pacer, T0);
+    const r = pacer.decide(s, obs({ ready: 2 }), T0);
+    expect(r.decision).toEqual({ place: 2, mode: 'progressive (few agents)' });
+  });
+
+  it('falls back to progressive with little data', () => {
+    const pacer = predictivePacer();
+    const r = pacer.decide(pacer.initial(T0), obs({ ready: 5, talkSince: [T0 - 170_000] }), T0);
+    expect(r.decision).toEqual({ place: 5, mode: 'progressive (little data)' });
+  });
+
+  it('dials ahead for agents about to finish, and not for agents who just started', () => {
+    const pacer = predictivePacer();
+    // ten agents a second from the end of wrap-up: progressive would wait for them, predictive dials now
+    const ending = pacer.decide(warmed(pacer, T0), obs({ wrapSince: new Array<number>(10).fill(T0 - 9_000) }), T0);
+    expect(ending.decision.mode).toMatch(/^predictive/);
+    expect(ending.decision.place).toBeGreaterThan(0);
+    const starting = pacer.decide(warmed(pacer, T0), obs({ talkSince: new Array<number>(10).fill(T0 - 1_000) }), T0);
+    expect(starting.decision.place).toBe(0);
+  });
+
+  it('places fewer calls the more are already ringing', () => {
+    const pacer = predictivePacer();
+    const o = (ringing: number) => obs({ ready: 3, talkSince: new Array<number>(7).fill(T0 - 180_000), ringingAt: new Array<number>(ringing).fill(T0 - 3_000) });
+    const few = pacer.decide(warmed(pacer, T0), o(0), T0).decision.place;
+    const many = pacer.decide(warmed(pacer, T0), o(12), T0).decision.place;
+    expect(few).toBeGreaterThan(many);
+  });
+
+  it('cuts dialing to progressive when the drop rate reaches the target', () => {
+    const pacer = predictivePacer();
+    let s = warmed(pacer, T0);
+    const o = obs({ wrapSince: new Array<number>(10).fill(T0 - 9_000) });
+    expect(pacer.decide(s, o, T0).decision.place).toBeGreaterThan(0);
+    // the last hour: ~100 live answers from warming, plus 100 more of which 6 dropped (≈ 3 %), spread out so
+    // that the one-minute guard stays quiet
+    for (let i = 0; i < 100; i++) {
+      const at = T0 - 3_500_000 + i * 34_000;
+      s = pacer.observe(s, { type: 'human-outcome', atMs: at, answeredAtMs: at - 1_200, verdictAtMs: at, dropped: i % 16 === 15 });
+    }
+    const r = pacer.decide(s, o, T0);
+    expect(r.decision.mode).toMatch(/^progressive/);
+    expect(r.decision.place).toBe(0);
+  });
+
+  it('forecasts supply and demand from the observation', () => {
+    const pacer = predictivePacer();
+    const s = warmed(pacer, T0);
+    const f = forecast(s, obs({ ready: 2, waiting: 1, wrapSince: [T0 - 5_000] }), T0);
+    expect(f.supply.mean[0]).toBe(2);
+    expect(f.supply.mean[5]).toBe(3); // the wrap-up ends 5 s from now
+    expect(f.demand.mean[0]).toBe(1);
+    expect(f.newNeed[3]).toBe(0); // nobody answers within 3 s
+    expect(f.newNeed[f.newNeed.length - 1]).toBeCloseTo(s.humans / s.results, 6);
+    // the more new calls, the likelier the last one finds nobody
+    expect(marginalOverflow(f, 6)).toBeGreaterThan(marginalOverflow(f, 1));
+  });
+});
