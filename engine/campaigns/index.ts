@@ -1,0 +1,3 @@
+export * from './settings.js';
+export * from './lifecycle.js';
+export * from './dial-string.js';

@@ -1,0 +1,12 @@
+export { openStore, type Store } from './store.js';
+export { openDb, MIGRATIONS_DIR, type Db, type Sqlite, type OpenDbOptions } from './db.js';
+export * from './schema/index.js';
+export * from './repos/call-logs.js';
+export * from './repos/agents.js';
+export * from './repos/metrics.js';
+export * from './repos/manual-calls.js';
+export * from './metrics.js';
+export * from './repos/campaigns.js';
+export * from './repos/leads.js';
+export * from './repos/dnc.js';
+export * from './repos/import-jobs.js';

@@ -1,0 +1,82 @@
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { agentEvents, type AgentEventRow } from '../schema/agent-events.js';
+import { agents, type AgentRow, type NewAgentRow } from '../schema/agents.js';
+
+/** Agent directory (who can take calls, and how). */
+export class AgentRepo {
+  constructor(private readonly db: Db) {}
+
+  upsert(agent: NewAgentRow): AgentRow {
+    const { id: _id, createdAt: _c, ...rest } = agent;
+    return this.db
+      .insert(agents)
+      .values(agent)
+      .onConflictDoUpdate({ target: agents.id, set: rest })
+      .returning()
+      .get();
+  }
+
+  get(id: string): AgentRow | undefined {
+    return this.db.select().from(agents).where(eq(agents.id, id)).get();
+  }
+
+  list(filter: { team?: string; userId?: string } = {}): AgentRow[] {
+    const conds: SQL[] = [];
+    if (filter.team !== undefined) conds.push(eq(agents.team, filter.team));
+    if (filter.userId !== undefined) conds.push(eq(agents.userId, filter.userId));
+    return this.db.select().from(agents).where(conds.length > 0 ? and(...conds) : undefined).orderBy(asc(agents.name)).all();
+  }
+
+  remove(id: string): boolean {
+    return this.db.delete(agents).where(eq(agents.id, id)).run().changes > 0;
+  }
+}
+
+export interface AgentEventInput {
+  agentId: string;
+  from: string;
+  to: string;
+  reason?: string | null;
+  callId?: string | null;
+  at: number;
+}
+
+/** Agent state changes as an append-only log. */
+export class AgentEventRepo {
+  constructor(private readonly db: Db) {}
+
+  append(e: AgentEventInput): AgentEventRow {
+    return this.db
+      .insert(agentEvents)
+      .values({ agentId: e.agentId, fromState: e.from, toState: e.to, reason: e.reason ?? null, callId: e.callId ?? null, at: e.at })
+      .returning()
+      .get();
+  }
+
+  /** Events of one agent (or all agents) in [from, to), in time order. */
+  list(q: { agentId?: string; from?: number; to?: number } = {}): AgentEventRow[] {
+    const conds: SQL[] = [];
+    if (q.agentId !== undefined) conds.push(eq(agentEvents.agentId, q.agentId));
+    if (q.from !== undefined) conds.push(gte(agentEvents.at, q.from));
+    if (q.to !== undefined) conds.push(lt(agentEvents.at, q.to));
+    return this.db
+      .select()
+      .from(agentEvents)
+      .where(conds.length > 0 ? and(...conds) : undefined)
+      .orderBy(asc(agentEvents.at), asc(agentEvents.id))
+      .all();
+  }
+
+  /** The state an agent was in just before `at` (the last event before it), for windowed metrics. */
+  stateBefore(agentId: string, at: number): string | null {
+    const row = this.db
+      .select({ to: agentEvents.toState })
+      .from(agentEvents)
+      .where(and(eq(agentEvents.agentId, agentId), lt(agentEvents.at, at)))
+      .orderBy(desc(agentEvents.at), desc(agentEvents.id))
+      .limit(1)
+      .get();
+    return row?.to ?? null;
+  }
+}

@@ -1,0 +1,156 @@
+import { asc, eq } from 'drizzle-orm';
+import { campaignLifecycle, type CampaignCommand, type CampaignEffect, type CampaignState } from '../../campaigns/lifecycle.js';
+import { parseCampaignSettings, type CampaignSettings, type CampaignSettingsInput } from '../../campaigns/settings.js';
+import type { Db } from '../db.js';
+import { campaigns, type CampaignRow } from '../schema/campaigns.js';
+import type { LeadRepo } from './leads.js';
+
+export interface Campaign extends CampaignSettings {
+  id: string;
+  state: CampaignState;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export class CampaignError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not_found' | 'invalid_transition',
+  ) {
+    super(message);
+    this.name = 'CampaignError';
+  }
+}
+
+function toRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | 'createdAt' | 'updatedAt'> {
+  return {
+    name: settings.name,
+    dialMode: settings.dialMode,
+    dialRatio: settings.dialRatio,
+    maxConcurrent: settings.maxConcurrent,
+    dialStringTemplate: settings.dialStringTemplate,
+    callerId: settings.callerId,
+    ringTimeoutS: settings.ringTimeoutS,
+    callingHoursStart: settings.callingHours.start,
+    callingHoursEnd: settings.callingHours.end,
+    weekdays: settings.weekdays,
+    defaultTimeZone: settings.defaultTimeZone,
+    defaultCountry: settings.defaultCountry,
+    maxAttempts: settings.maxAttempts,
+    retryDelays: settings.retryDelays,
+    amd: settings.amd,
+    machineAction: settings.machineAction,
+    notsurePolicy: settings.notsurePolicy,
+    safeHarborMessage: settings.safeHarborMessage,
+    voicemailMessage: settings.voicemailMessage,
+    wrapUpS: settings.wrapUpS,
+    dropTarget: settings.dropTarget,
+    recording: settings.recording,
+  };
+}
+
+export function campaignFromRow(r: CampaignRow): Campaign {
+  return {
+    id: r.id,
+    state: r.state,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    name: r.name,
+    dialMode: r.dialMode,
+    dialRatio: r.dialRatio,
+    maxConcurrent: r.maxConcurrent,
+    dialStringTemplate: r.dialStringTemplate,
+    callerId: r.callerId,
+    ringTimeoutS: r.ringTimeoutS,
+    callingHours: { start: r.callingHoursStart, end: r.callingHoursEnd },
+    weekdays: r.weekdays,
+    defaultTimeZone: r.defaultTimeZone,
+    defaultCountry: r.defaultCountry,
+    maxAttempts: r.maxAttempts,
+    retryDelays: r.retryDelays as CampaignSettings['retryDelays'],
+    amd: r.amd,
+    machineAction: r.machineAction,
+    notsurePolicy: r.notsurePolicy,
+    safeHarborMessage: r.safeHarborMessage,
+    voicemailMessage: r.voicemailMessage,
+    wrapUpS: r.wrapUpS,
+    dropTarget: r.dropTarget,
+    recording: r.recording,
+  };
+}
+
+/** Campaign settings and lifecycle state, persisted so a restarted engine resumes what was running. */
+export class CampaignRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly leads: LeadRepo,
+  ) {}
+
+  /** Validates (zod, defaults filled) and stores a new campaign in state draft. */
+  create(id: string, input: CampaignSettingsInput, at: number): Campaign {
+    const settings = parseCampaignSettings(input);
+    const row = this.db
+      .insert(campaigns)
+      .values({ id, state: 'draft', createdAt: at, updatedAt: at, ...toRow(settings) })
+      .returning()
+      .get();
+    return campaignFromRow(row);
+  }
+
+  get(id: string): Campaign | undefined {
+    const row = this.db.select().from(campaigns).where(eq(campaigns.id, id)).get();
+    return row === undefined ? undefined : campaignFromRow(row);
+  }
+
+  list(state?: CampaignState): Campaign[] {
+    return this.db
+      .select()
+      .from(campaigns)
+      .where(state === undefined ? undefined : eq(campaigns.state, state))
+      .orderBy(asc(campaigns.createdAt))
+      .all()
+      .map(campaignFromRow);
+  }
+
+  /** Replaces settings (merged over the current ones, re-validated). State is untouched. */
+  update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Campaign {
+    const current = this.require(id);
+    const { id: _i, state: _s, createdAt: _c, updatedAt: _u, ...settings } = current;
+    const next = parseCampaignSettings({ ...settings, ...patch });
+    const row = this.db
+      .update(campaigns)
+      .set({ ...toRow(next), updatedAt: at })
+      .where(eq(campaigns.id, id))
+      .returning()
+      .get();
+    return campaignFromRow(row!);
+  }
+
+  /**
+   * Applies start/pause/stop through the pure lifecycle reducer and performs the store's part of the effects
+   * (releasing leases on stop) in the same transaction. Returns the effects for the engine (stop dialing …).
+   */
+  command(id: string, cmd: CampaignCommand, at: number): { campaign: Campaign; effects: CampaignEffect[] } {
+    return this.db.transaction(
+      () => {
+        const current = this.require(id);
+        const r = campaignLifecycle(current.state, cmd);
+        if (!r.ok) throw new CampaignError(r.error, 'invalid_transition');
+        this.db.update(campaigns).set({ state: r.state, updatedAt: at }).where(eq(campaigns.id, id)).run();
+        if (r.effects.some((e) => e.type === 'release-leases')) this.leads.releaseLeases({ campaignId: id, at });
+        return { campaign: { ...current, state: r.state, updatedAt: at }, effects: r.effects };
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  remove(id: string): boolean {
+    return this.db.delete(campaigns).where(eq(campaigns.id, id)).run().changes > 0;
+  }
+
+  private require(id: string): Campaign {
+    const c = this.get(id);
+    if (c === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
+    return c;
+  }
+}

@@ -1,0 +1,22 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Humans (a SIP endpoint rung per call) and bots (a dial string that takes up to `concurrency` calls). */
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['human', 'bot'] }).notNull(),
+    name: text('name').notNull(),
+    /** Dial string or endpoint, e.g. PJSIP/agent101. */
+    endpoint: text('endpoint').notNull(),
+    /** Simultaneous calls a bot takes; always 1 for humans. */
+    concurrency: integer('concurrency').notNull().default(1),
+    team: text('team'),
+    userId: text('user_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('agents_user_idx').on(t.userId), index('agents_team_idx').on(t.team)],
+);
+
+export type AgentRow = typeof agents.$inferSelect;
+export type NewAgentRow = typeof agents.$inferInsert;

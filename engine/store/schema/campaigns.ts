@@ -1,0 +1,45 @@
+import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * One row per campaign. Settings are columns (not one JSON blob) so the API and reports can filter on them;
+ * only the open-ended parts (weekdays, retry delays, AMD parameters) are JSON. Validation lives in
+ * engine/campaigns (zod); the table trusts what it is given.
+ */
+export const campaigns = sqliteTable('campaigns', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** draft | running | paused | stopped — survives an engine restart. */
+  state: text('state', { enum: ['draft', 'running', 'paused', 'stopped'] }).notNull().default('draft'),
+  dialMode: text('dial_mode', { enum: ['preview', 'progressive', 'power', 'predictive'] }).notNull(),
+  /** Power mode's fixed lines-per-agent ratio. */
+  dialRatio: real('dial_ratio').notNull().default(1),
+  maxConcurrent: integer('max_concurrent').notNull(),
+  dialStringTemplate: text('dial_string_template').notNull(),
+  callerId: text('caller_id'),
+  ringTimeoutS: integer('ring_timeout_s').notNull(),
+  /** Local calling hours as "HH:MM" in the lead's time zone; end is exclusive. */
+  callingHoursStart: text('calling_hours_start').notNull(),
+  callingHoursEnd: text('calling_hours_end').notNull(),
+  /** ISO weekdays allowed, 1 = Monday … 7 = Sunday. */
+  weekdays: text('weekdays', { mode: 'json' }).$type<number[]>().notNull(),
+  /** Zone used for leads whose time zone could not be derived. */
+  defaultTimeZone: text('default_time_zone').notNull(),
+  defaultCountry: text('default_country').notNull(),
+  maxAttempts: integer('max_attempts').notNull(),
+  /** Seconds before the next attempt, per disposition. */
+  retryDelays: text('retry_delays', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+  amd: text('amd', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  machineAction: text('machine_action', { enum: ['hangup', 'message'] }).notNull(),
+  notsurePolicy: text('notsure_policy', { enum: ['human', 'machine'] }).notNull(),
+  safeHarborMessage: text('safe_harbor_message').notNull(),
+  voicemailMessage: text('voicemail_message'),
+  wrapUpS: integer('wrap_up_s').notNull(),
+  /** Fraction, 0.03 = 3 %. */
+  dropTarget: real('drop_target').notNull(),
+  recording: integer('recording', { mode: 'boolean' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+export type NewCampaignRow = typeof campaigns.$inferInsert;

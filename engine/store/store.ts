@@ -1,0 +1,51 @@
+import type { OpenDbOptions, Db, Sqlite } from './db.js';
+import { openDb } from './db.js';
+import { AgentEventRepo, AgentRepo } from './repos/agents.js';
+import { CallLogRepo } from './repos/call-logs.js';
+import { ManualCallRepo } from './repos/manual-calls.js';
+import { MetricsRepo } from './repos/metrics.js';
+import { CampaignRepo } from './repos/campaigns.js';
+import { DncRepo } from './repos/dnc.js';
+import { ImportJobRepo } from './repos/import-jobs.js';
+import { LeadRepo } from './repos/leads.js';
+
+/** The store the engine and the API share: one SQLite file, one set of repositories. */
+export interface Store {
+  readonly path: string;
+  readonly db: Db;
+  readonly sqlite: Sqlite;
+  readonly callLogs: CallLogRepo;
+  readonly agents: AgentRepo;
+  readonly agentEvents: AgentEventRepo;
+  readonly metrics: MetricsRepo;
+  readonly manualCalls: ManualCallRepo;
+  readonly campaigns: CampaignRepo;
+  readonly leads: LeadRepo;
+  readonly dnc: DncRepo;
+  readonly importJobs: ImportJobRepo;
+  close(): void;
+}
+
+/** Creates the directory, opens the file in WAL mode, runs pending migrations and wires the repositories. */
+export function openStore(path: string, opts: OpenDbOptions = {}): Store {
+  const { sqlite, db } = openDb(path, opts);
+  const callLogs = new CallLogRepo(db);
+  const agentEvents = new AgentEventRepo(db);
+  const metrics = new MetricsRepo(db, agentEvents);
+  const leads = new LeadRepo(db);
+  return {
+    path,
+    db,
+    sqlite,
+    callLogs,
+    agents: new AgentRepo(db),
+    agentEvents,
+    metrics,
+    manualCalls: new ManualCallRepo(db, callLogs, metrics),
+    campaigns: new CampaignRepo(db, leads),
+    leads,
+    dnc: new DncRepo(db, leads),
+    importJobs: new ImportJobRepo(db),
+    close: () => sqlite.close(),
+  };
+}
