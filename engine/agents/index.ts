@@ -1,0 +1,2 @@
+export * from './types.js';
+export { createAgent, agentStep, pickAgent, isAvailable } from './reducer.js';

@@ -1,0 +1,292 @@
+/**
+ * The agent state machine, pure: LOGGED_OUT, READY, RESERVED, TALKING, WRAP_UP (timed), PAUSED (with reason).
+ *
+ * Nailed-up legs (human agents): on the first READY the agent's endpoint is dialled once and the answered leg
+ * is parked in the agent's own mixing bridge; customers are added to that bridge, so a human reaches the agent
+ * in one ARI request. The leg stays up through pauses and wrap-ups and is hung up on logout.
+ * Bot agents have no nailed leg: they take up to `maxConcurrent` calls at once (a voice-AI provider's cap).
+ */
+import type { AriCommand, AriEvent } from '../ari/types.js';
+import type { DomainEvent } from '../events/types.js';
+import {
+  LEG_RETRY_MS,
+  LEG_RING_SEC,
+  type AgentConfig,
+  type AgentEffect,
+  type AgentInput,
+  type AgentState,
+  type AgentStatus,
+  type AgentStep,
+  type AgentTimer,
+} from './types.js';
+
+export function createAgent(config: AgentConfig, idPrefix: string): AgentState {
+  return {
+    config,
+    status: 'LOGGED_OUT',
+    pauseReason: null,
+    pending: null,
+    readySince: null,
+    bridgeId: `${idPrefix}agb-${config.id}`,
+    bridgeUp: false,
+    bridgeRequested: false,
+    legId: null,
+    legSeq: 0,
+    legUp: false,
+    calls: [],
+    talking: [],
+    timers: [],
+    idPrefix,
+  };
+}
+
+/** Whether the agent can take one more call now. */
+export function isAvailable(a: AgentState): boolean {
+  if (a.status !== 'READY' || a.pending) return false;
+  if (a.config.kind === 'bot') return a.calls.length < a.config.maxConcurrent;
+  return a.calls.length === 0 && a.legUp && a.bridgeUp;
+}
+
+/** Routing: the longest-idle available agent (earliest readySince; ties by id for determinism). */
+export function pickAgent(agents: Iterable<AgentState>): AgentState | null {
+  let best: AgentState | null = null;
+  for (const a of agents) {
+    if (!isAvailable(a)) continue;
+    if (
+      !best ||
+      (a.readySince ?? 0) < (best.readySince ?? 0) ||
+      ((a.readySince ?? 0) === (best.readySince ?? 0) && a.config.id < best.config.id)
+    ) {
+      best = a;
+    }
+  }
+  return best;
+}
+
+class Step {
+  readonly s: AgentState;
+  readonly effects: AgentEffect[] = [];
+  readonly events: DomainEvent[] = [];
+  constructor(
+    state: AgentState,
+    readonly at: number,
+  ) {
+    this.s = { ...state, calls: [...state.calls], talking: [...state.talking], timers: [...state.timers] };
+  }
+  ari(command: AriCommand): void {
+    this.effects.push({ kind: 'ari', command });
+  }
+  setTimer(timer: AgentTimer, ms: number): void {
+    if (!this.s.timers.includes(timer)) this.s.timers.push(timer);
+    this.effects.push({ kind: 'timer-set', timer, ms });
+  }
+  clearTimer(timer: AgentTimer): void {
+    if (!this.s.timers.includes(timer)) return;
+    this.s.timers = this.s.timers.filter((t) => t !== timer);
+    this.effects.push({ kind: 'timer-clear', timer });
+  }
+  to(status: AgentStatus, reason: string | null = null, callId: string | null = null): void {
+    const from = this.s.status;
+    if (from === status && this.s.pauseReason === reason) return;
+    this.s.status = status;
+    this.s.pauseReason = status === 'PAUSED' ? reason : null;
+    if (status === 'READY') this.s.readySince = this.at;
+    this.events.push({
+      type: 'agent.state',
+      agentId: this.s.config.id,
+      kind: this.s.config.kind,
+      from,
+      to: status,
+      reason,
+      callId,
+      at: this.at,
+    });
+  }
+  result(): AgentStep {
+    return { state: this.s, effects: this.effects, events: this.events };
+  }
+}
+
+const isHuman = (a: AgentState) => a.config.kind === 'human';
+
+export function agentStep(state: AgentState, input: AgentInput): AgentStep {
+  const st = new Step(state, input.at);
+  const s = st.s;
+  switch (input.type) {
+    case 'ready':
+      if (s.status === 'LOGGED_OUT' || s.status === 'PAUSED' || s.status === 'WRAP_UP') {
+        st.clearTimer('wrap-up');
+        s.pending = null;
+        st.to('READY');
+        ensureLeg(st);
+      } else if (s.pending) {
+        s.pending = null; // READY while busy cancels a pending pause/logout
+      }
+      break;
+    case 'pause':
+      if (s.status === 'READY' && s.calls.length === 0) st.to('PAUSED', input.reason);
+      else if (s.status === 'WRAP_UP') {
+        st.clearTimer('wrap-up');
+        st.to('PAUSED', input.reason);
+      } else if (s.status === 'PAUSED') st.to('PAUSED', input.reason);
+      else if (s.status !== 'LOGGED_OUT') s.pending = { kind: 'pause', reason: input.reason };
+      break;
+    case 'logout':
+      if (s.calls.length > 0) s.pending = { kind: 'logout' };
+      else logout(st);
+      break;
+    case 'reserve':
+      if (!isAvailable(s)) break; // the shell checks first; a stale reserve is ignored
+      s.calls.push(input.callId);
+      if (isHuman(s)) st.to('RESERVED', null, input.callId);
+      break;
+    case 'connect':
+      if (!s.calls.includes(input.callId) || s.talking.includes(input.callId)) break;
+      s.talking.push(input.callId);
+      if (isHuman(s)) st.to('TALKING', null, input.callId);
+      break;
+    case 'release':
+      onRelease(st, input.callId, input.talked);
+      break;
+    case 'timer':
+      if (!s.timers.includes(input.timer)) break;
+      s.timers = s.timers.filter((t) => t !== input.timer);
+      if (input.timer === 'wrap-up' && s.status === 'WRAP_UP') afterCalls(st);
+      if (input.timer === 'leg-retry') ensureLeg(st);
+      break;
+    case 'ari':
+      onAri(st, input.event);
+      break;
+    case 'command-failed':
+      onCommandFailed(st, input.command);
+      break;
+    case 'reconcile':
+      if (s.legId && !input.channels.has(s.legId)) legGone(st);
+      if (s.bridgeRequested && !input.bridges.has(s.bridgeId)) {
+        s.bridgeUp = false;
+        s.bridgeRequested = false;
+        s.legUp = false;
+        // A leg that outlived its bridge is hung up; its ChannelDestroyed brings a fresh leg.
+        if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+        else ensureLeg(st);
+      } else {
+        if (s.bridgeRequested) s.bridgeUp = true;
+        if (s.legId && (input.bridges.get(s.bridgeId) ?? []).includes(s.legId)) s.legUp = true;
+        ensureLeg(st);
+      }
+      break;
+  }
+  return st.result();
+}
+
+function onRelease(st: Step, callId: string, talked: boolean): void {
+  const s = st.s;
+  if (!s.calls.includes(callId)) return;
+  s.calls = s.calls.filter((c) => c !== callId);
+  s.talking = s.talking.filter((c) => c !== callId);
+  if (!isHuman(s)) {
+    if (s.calls.length === 0) afterCalls(st);
+    return;
+  }
+  if (talked && s.config.wrapUpMs > 0) {
+    st.to('WRAP_UP', null, callId);
+    st.setTimer('wrap-up', s.config.wrapUpMs);
+    return;
+  }
+  if (talked) {
+    afterCalls(st);
+    return;
+  }
+  // Reserved but never connected (machine, no answer, ...): back to READY keeping the idle position.
+  const since = s.readySince;
+  afterCalls(st);
+  if (s.status === 'READY' && since !== null) s.readySince = since;
+}
+
+/** Leaves WRAP_UP/RESERVED/TALKING: applies a pending pause or logout, or goes READY. */
+function afterCalls(st: Step): void {
+  const s = st.s;
+  const pending = s.pending;
+  s.pending = null;
+  if (pending?.kind === 'logout') logout(st);
+  else if (pending?.kind === 'pause') st.to('PAUSED', pending.reason);
+  else if (s.status !== 'READY') st.to('READY');
+}
+
+function logout(st: Step): void {
+  const s = st.s;
+  for (const t of [...s.timers]) st.clearTimer(t);
+  if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+  if (s.bridgeRequested) st.ari({ op: 'destroyBridge', bridgeId: s.bridgeId });
+  s.pending = null;
+  s.readySince = null;
+  st.to('LOGGED_OUT');
+}
+
+/** Human agents who are logged in keep one nailed-up leg parked in their bridge; (re)create what is missing. */
+function ensureLeg(st: Step): void {
+  const s = st.s;
+  if (!isHuman(s) || s.status === 'LOGGED_OUT') return;
+  if (!s.bridgeRequested) {
+    s.bridgeRequested = true;
+    st.ari({ op: 'createBridge', bridgeId: s.bridgeId, type: 'mixing', name: `agent-${s.config.id}` });
+  }
+  if (!s.legId) {
+    s.legSeq += 1;
+    s.legId = `${s.idPrefix}ag-${s.config.id}-${s.legSeq}`;
+    st.clearTimer('leg-retry');
+    st.ari({ op: 'originate', channelId: s.legId, endpoint: s.config.endpoint, timeoutSec: LEG_RING_SEC });
+  }
+}
+
+function legGone(st: Step): void {
+  const s = st.s;
+  s.legId = null;
+  s.legUp = false;
+  if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
+  if (s.status !== 'LOGGED_OUT') st.setTimer('leg-retry', LEG_RETRY_MS);
+}
+
+function onAri(st: Step, e: AriEvent): void {
+  const s = st.s;
+  switch (e.type) {
+    case 'StasisStart':
+      // The agent answered: park the leg in the agent's bridge.
+      if (e.channel.id === s.legId) st.ari({ op: 'addChannel', bridgeId: s.bridgeId, channelIds: [s.legId] });
+      return;
+    case 'ChannelEnteredBridge':
+      if (e.channel.id === s.legId && e.bridge.id === s.bridgeId) {
+        s.legUp = true;
+        s.bridgeUp = true;
+        if (s.status === 'READY') s.readySince = st.at; // routable from now
+      }
+      return;
+    case 'ChannelDestroyed':
+      if (e.channel.id === s.legId) legGone(st);
+      return;
+    case 'BridgeDestroyed':
+      if (e.bridge.id === s.bridgeId) {
+        s.bridgeUp = false;
+        s.bridgeRequested = false;
+        if (s.status !== 'LOGGED_OUT') {
+          if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+          else ensureLeg(st);
+        }
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+function onCommandFailed(st: Step, c: AriCommand): void {
+  const s = st.s;
+  if (c.op === 'originate' && c.channelId === s.legId) legGone(st);
+  else if (c.op === 'createBridge' && c.bridgeId === s.bridgeId) {
+    s.bridgeRequested = false;
+    if (s.status !== 'LOGGED_OUT') st.setTimer('leg-retry', LEG_RETRY_MS);
+  } else if (c.op === 'addChannel' && c.bridgeId === s.bridgeId && s.legId) {
+    st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+  }
+}
+

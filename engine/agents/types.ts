@@ -1,0 +1,80 @@
+import type { AriCommand, AriEvent, ChannelState } from '../ari/types.js';
+import type { AgentKind, AgentStatus, DomainEvent } from '../events/types.js';
+
+export type { AgentKind, AgentStatus };
+
+export interface AgentConfig {
+  id: string;
+  kind: AgentKind;
+  /**
+   * human: the softphone endpoint dialled once for the nailed-up leg, e.g. "PJSIP/1001".
+   * bot: the dial string of the voice-AI endpoint, e.g. "PJSIP/assistant@voice-ai-trunk".
+   */
+  endpoint: string;
+  /** Calls at once: 1 for a human; the provider's concurrency cap for a bot. */
+  maxConcurrent: number;
+  /** Wrap-up after a talked call (per campaign; 0 = straight back to READY). */
+  wrapUpMs: number;
+}
+
+export interface AgentState {
+  config: AgentConfig;
+  status: AgentStatus;
+  pauseReason: string | null;
+  /** Requested while busy; applied when the agent frees up. */
+  pending: { kind: 'pause'; reason: string } | { kind: 'logout' } | null;
+  /** When the agent last became idle-ready: routing serves the longest idle first. */
+  readySince: number | null;
+  /** Channel and bridge ids we own for this agent. */
+  bridgeId: string;
+  bridgeUp: boolean;
+  bridgeRequested: boolean;
+  legId: string | null;
+  legSeq: number;
+  /** The nailed-up leg is answered and sits in the agent's bridge. */
+  legUp: boolean;
+  /** Calls reserved for or talking to this agent. */
+  calls: string[];
+  talking: string[];
+  timers: AgentTimer[];
+  /** Prefix of every id we mint (our channel-id prefix, so orphans can be recognised). */
+  idPrefix: string;
+}
+
+export type AgentTimer = 'wrap-up' | 'leg-retry';
+
+export type AgentInput =
+  | { type: 'ready'; at: number }
+  | { type: 'pause'; reason: string; at: number }
+  | { type: 'logout'; at: number }
+  | { type: 'reserve'; callId: string; at: number }
+  | { type: 'connect'; callId: string; at: number }
+  /** The call no longer needs this agent; `talked` → wrap-up, otherwise straight back. */
+  | { type: 'release'; callId: string; talked: boolean; at: number }
+  | { type: 'timer'; timer: AgentTimer; at: number }
+  | { type: 'ari'; event: AriEvent; at: number }
+  | { type: 'command-failed'; command: AriCommand; status: number; message: string; at: number }
+  | {
+      type: 'reconcile';
+      channels: ReadonlyMap<string, ChannelState | string>;
+      bridges: ReadonlyMap<string, readonly string[]>;
+      at: number;
+    };
+
+export type AgentEffect =
+  | { kind: 'ari'; command: AriCommand }
+  | { kind: 'timer-set'; timer: AgentTimer; ms: number }
+  | { kind: 'timer-clear'; timer: AgentTimer }
+  /** The agent's leg or bridge died under these calls: the shell should cancel them. */
+  | { kind: 'calls-lost'; callIds: string[] };
+
+export interface AgentStep {
+  state: AgentState;
+  effects: AgentEffect[];
+  events: DomainEvent[];
+}
+
+/** Ms between attempts to re-dial a nailed-up leg that failed or hung up. */
+export const LEG_RETRY_MS = 3000;
+/** Ring time for a nailed-up leg (seconds). */
+export const LEG_RING_SEC = 30;

@@ -1,0 +1,3 @@
+export * from './types.js';
+export { createCall, callStep, type NewCall } from './reducer.js';
+export { unansweredDisposition, causeDisposition } from './disposition.js';

@@ -1,0 +1,640 @@
+/**
+ * The call state machine: a pure reducer `(state, input) → {state, effects, events}` for one dial attempt.
+ * No I/O, no clock: time arrives in each input (`at`), timers are effects, ARI commands are data.
+ *
+ *   created → dialing → ringing → answered → amd → agent-wait → bridged ─┐
+ *                                              ├→ machine (hang up | beep → voicemail) ─┤
+ *                                              └→ agent-wait → dropping (safe harbor) ──┴→ ended
+ *
+ * Whatever path is taken, every channel and bridge the call created is torn down (ownedChannels/ownedBridges
+ * empty ⇒ `done`).
+ */
+import type { AmdDecision } from '../amd/types.js';
+import type { AriCommand, AriEvent } from '../ari/types.js';
+import type { DomainEvent, Disposition } from '../events/types.js';
+import { unansweredDisposition } from './disposition.js';
+import {
+  callIds,
+  type AgentSlot,
+  type CallEffect,
+  type CallInput,
+  type CallPolicy,
+  type CallState,
+  type CallStep,
+  type CallTimer,
+} from './types.js';
+
+export interface NewCall {
+  callId: string;
+  campaignId: string;
+  leadId: string | null;
+  phone: string;
+  /** Dial string, e.g. "PJSIP/+15550110001@trunk". */
+  endpoint: string;
+  nodeId: string;
+  policy: CallPolicy;
+  /** Agent reserved by pacing before the call is placed. */
+  agent?: AgentSlot | null;
+}
+
+export function createCall(c: NewCall): CallState {
+  return {
+    id: c.callId,
+    ids: callIds(c.callId),
+    phase: 'created',
+    campaignId: c.campaignId,
+    leadId: c.leadId,
+    phone: c.phone,
+    endpoint: c.endpoint,
+    nodeId: c.nodeId,
+    policy: c.policy,
+    agent: c.agent ?? null,
+    ownedChannels: [],
+    ownedBridges: [],
+    snoopUp: false,
+    mediaUp: false,
+    amdBridged: false,
+    agentAddSent: false,
+    dialStatus: null,
+    sawDial: false,
+    hangupCause: null,
+    answeredAt: null,
+    amd: null,
+    treatedAs: null,
+    disposition: null,
+    cancelled: false,
+    safeHarborPlayed: false,
+    voicemailLeft: false,
+    playbackId: null,
+    timers: [],
+    done: false,
+  };
+}
+
+/** Mutable scratch for one step; the input state is never modified. */
+class Step {
+  readonly s: CallState;
+  readonly effects: CallEffect[] = [];
+  readonly events: DomainEvent[] = [];
+
+  constructor(
+    state: CallState,
+    readonly at: number,
+  ) {
+    this.s = {
+      ...state,
+      ownedChannels: [...state.ownedChannels],
+      ownedBridges: [...state.ownedBridges],
+      timers: [...state.timers],
+    };
+  }
+
+  ari(command: AriCommand): void {
+    this.effects.push({ kind: 'ari', command });
+  }
+
+  setTimer(timer: CallTimer, ms: number): void {
+    if (!this.s.timers.includes(timer)) this.s.timers.push(timer);
+    this.effects.push({ kind: 'timer-set', timer, ms });
+  }
+
+  clearTimer(timer: CallTimer): void {
+    if (!this.s.timers.includes(timer)) return;
+    this.s.timers = this.s.timers.filter((t) => t !== timer);
+    this.effects.push({ kind: 'timer-clear', timer });
+  }
+
+  emit(e: DomainEvent): void {
+    this.events.push(e);
+  }
+
+  result(): CallStep {
+    const s = this.s;
+    s.done = s.phase === 'ended' && s.ownedChannels.length === 0 && s.ownedBridges.length === 0;
+    return { state: s, effects: this.effects, events: this.events };
+  }
+}
+
+/** A voice-AI endpoint answers at once; if it does not within this, the human is dropped by the 2 s rule anyway. */
+const BOT_RING_SEC = 5;
+
+const ANSWER_PENDING: ReadonlySet<string> = new Set(['created', 'dialing', 'ringing']);
+const IN_AMD: ReadonlySet<string> = new Set(['answered', 'amd']);
+
+export function callStep(state: CallState, input: CallInput): CallStep {
+  const st = new Step(state, input.at);
+  switch (input.type) {
+    case 'dial':
+      onDial(st);
+      break;
+    case 'ari':
+      onAri(st, input.event);
+      break;
+    case 'amd-endpoint':
+      onAmdEndpoint(st, input.host, input.port);
+      break;
+    case 'amd-decision':
+      onDecision(st, input.decision);
+      break;
+    case 'beep':
+      if (st.s.phase === 'machine' && st.s.timers.includes('beep')) playVoicemail(st);
+      break;
+    case 'timer':
+      onTimer(st, input.timer);
+      break;
+    case 'agent-assigned':
+      onAgentAssigned(st, input.agent);
+      break;
+    case 'command-failed':
+      onCommandFailed(st, input.command, input.status, input.message);
+      break;
+    case 'cancel':
+      onCancel(st);
+      break;
+    case 'reconcile':
+      onReconcile(st, input.channels, input.bridges);
+      break;
+  }
+  return st.result();
+}
+
+// ── dialing ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+function onDial(st: Step): void {
+  const s = st.s;
+  if (s.phase !== 'created') return;
+  s.phase = 'dialing';
+  s.ownedChannels.push(s.ids.customer);
+  st.emit({
+    type: 'call.created',
+    callId: s.id,
+    at: st.at,
+    campaignId: s.campaignId,
+    leadId: s.leadId,
+    phone: s.phone,
+    channelId: s.ids.customer,
+    agentId: s.agent?.agentId ?? null,
+    nodeId: s.nodeId,
+  });
+  st.ari({
+    op: 'originate',
+    channelId: s.ids.customer,
+    endpoint: s.endpoint,
+    timeoutSec: s.policy.ringTimeoutSec,
+    ...(s.policy.callerId ? { callerId: s.policy.callerId } : {}),
+  });
+  st.emit({ type: 'call.dialing', callId: s.id, at: st.at });
+}
+
+function toRinging(st: Step): void {
+  if (st.s.phase !== 'dialing') return;
+  st.s.phase = 'ringing';
+  st.emit({ type: 'call.ringing', callId: st.s.id, at: st.at });
+}
+
+// ARI dial statuses that are progress, not an outcome.
+const PROGRESS = new Set(['', 'RINGING', 'PROGRESS', 'PROCEEDING', 'ANSWER']);
+
+function onAri(st: Step, e: AriEvent): void {
+  const s = st.s;
+  const ids = s.ids;
+  switch (e.type) {
+    case 'Dial':
+      if (e.peer.id !== ids.customer) return;
+      s.sawDial = true;
+      if (e.dialstatus === 'RINGING') toRinging(st);
+      if (!PROGRESS.has(e.dialstatus)) s.dialStatus = e.dialstatus;
+      return;
+    case 'ChannelStateChange':
+      if (e.channel.id !== ids.customer) return;
+      if (e.channel.state === 'Ringing') toRinging(st);
+      if (e.channel.state === 'Up' && s.answeredAt === null && ANSWER_PENDING.has(s.phase)) s.answeredAt = st.at;
+      return;
+    case 'StasisStart':
+      if (e.channel.id === ids.customer) onAnswered(st);
+      else if (e.channel.id === ids.snoop) {
+        s.snoopUp = true;
+        maybeBridgeAmd(st);
+      } else if (e.channel.id === ids.externalMedia) {
+        s.mediaUp = true;
+        maybeBridgeAmd(st);
+      } else if (e.channel.id === ids.botLeg && s.ownedBridges.includes(ids.botBridge)) {
+        st.ari({ op: 'addChannel', bridgeId: ids.botBridge, channelIds: [ids.botLeg] });
+      }
+      return;
+    case 'ChannelDestroyed':
+      if (e.channel.id === ids.customer) onCustomerGone(st, e.cause);
+      else {
+        removeOwnedChannel(st, e.channel.id);
+        if (e.channel.id === ids.botLeg) onBotLegGone(st);
+      }
+      return;
+    case 'BridgeDestroyed':
+      removeOwnedBridge(st, e.bridge.id);
+      return;
+    case 'ChannelEnteredBridge':
+      // Connected when the human enters the agent's bridge (the agent waits there), or when the bot leg
+      // joins the human in the call's own bridge.
+      if (s.agent && e.bridge.id === s.agent.bridgeId && e.channel.id === (s.agent.dial ? ids.botLeg : ids.customer)) onBridged(st);
+      return;
+    case 'PlaybackStarted':
+      if (e.playback.id === ids.safeHarborPlayback) s.safeHarborPlayed = true;
+      return;
+    case 'PlaybackFinished':
+      if (e.playback.id === s.playbackId && (s.phase === 'dropping' || s.phase === 'machine')) {
+        if (e.playback.id === ids.voicemailPlayback) s.voicemailLeft = true;
+        st.clearTimer('playback');
+        hangupCustomer(st);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+// ── answer and AMD hand-off ──────────────────────────────────────────────────────────────────────────────────
+
+function onAnswered(st: Step): void {
+  const s = st.s;
+  if (!ANSWER_PENDING.has(s.phase)) return;
+  // Cancelled while it rang and it answered anyway: the hangup is already on its way.
+  if (s.cancelled) return;
+  s.phase = 'answered';
+  s.answeredAt ??= st.at;
+  st.emit({ type: 'call.answered', callId: s.id, at: st.at });
+  st.effects.push({ kind: 'amd-start' });
+  st.setTimer('amd', s.policy.amdTimeoutMs);
+}
+
+function onAmdEndpoint(st: Step, host: string, port: number): void {
+  const s = st.s;
+  if (s.phase !== 'answered') return; // decided already, or the callee is gone: nothing to set up
+  s.phase = 'amd';
+  const { amdBridge, snoop, externalMedia, customer } = s.ids;
+  s.ownedBridges.push(amdBridge);
+  s.ownedChannels.push(snoop, externalMedia);
+  st.ari({ op: 'createBridge', bridgeId: amdBridge, type: 'mixing' });
+  st.ari({ op: 'snoop', channelId: customer, snoopId: snoop, spy: 'in' });
+  st.ari({ op: 'externalMedia', channelId: externalMedia, host, port, format: 'ulaw' });
+}
+
+function maybeBridgeAmd(st: Step): void {
+  const s = st.s;
+  if (s.phase !== 'amd' || !s.snoopUp || !s.mediaUp || s.amdBridged) return;
+  s.amdBridged = true;
+  st.ari({ op: 'addChannel', bridgeId: s.ids.amdBridge, channelIds: [s.ids.snoop, s.ids.externalMedia] });
+}
+
+/** Hangs up the bot leg and destroys the call's bot bridge, whichever exist. */
+function teardownBot(st: Step): void {
+  const { botLeg, botBridge } = st.s.ids;
+  if (st.s.ownedChannels.includes(botLeg)) st.ari({ op: 'hangup', channelId: botLeg, reason: 'normal' });
+  if (st.s.ownedBridges.includes(botBridge)) st.ari({ op: 'destroyBridge', bridgeId: botBridge });
+}
+
+/** Hangs up the snoop and externalMedia channels and destroys the AMD bridge, whichever exist. */
+function teardownAmd(st: Step): void {
+  const { snoop, externalMedia, amdBridge } = st.s.ids;
+  for (const id of [snoop, externalMedia]) if (st.s.ownedChannels.includes(id)) st.ari({ op: 'hangup', channelId: id });
+  if (st.s.ownedBridges.includes(amdBridge)) st.ari({ op: 'destroyBridge', bridgeId: amdBridge });
+}
+
+function onDecision(st: Step, d: AmdDecision): void {
+  const s = st.s;
+  if (!IN_AMD.has(s.phase)) return; // late decision (timeout already applied, or callee gone)
+  st.clearTimer('amd');
+  st.effects.push({ kind: 'amd-stop' });
+  teardownAmd(st);
+  s.amd = { status: d.status, cause: d.cause, decisionMs: d.decisionMs };
+  if (d.status === 'HANGUP') {
+    // The callee went away during analysis; ChannelDestroyed will close the call as HUNG_UP_DURING_AMD.
+    s.phase = 'hanging-up';
+    hangupCustomer(st);
+    return;
+  }
+  const treatedAs =
+    d.status === 'HUMAN' ? 'HUMAN' : d.status === 'MACHINE' ? 'MACHINE' : s.policy.notSure === 'human' ? 'HUMAN' : 'MACHINE';
+  s.treatedAs = treatedAs;
+  st.emit({
+    type: 'call.amd',
+    callId: s.id,
+    at: st.at,
+    status: d.status,
+    cause: d.cause,
+    decisionMs: d.decisionMs,
+    treatedAs,
+  });
+  if (treatedAs === 'HUMAN') toAgent(st);
+  else toMachine(st, d.beepAtMs !== undefined);
+}
+
+// ── human → agent, or safe harbor ────────────────────────────────────────────────────────────────────────────
+
+function toAgent(st: Step): void {
+  const s = st.s;
+  s.phase = 'agent-wait';
+  st.setTimer('agent-wait', s.policy.agentWaitMs);
+  if (s.agent) addToAgent(st, s.agent);
+  else st.effects.push({ kind: 'agent-request' });
+}
+
+function addToAgent(st: Step, agent: AgentSlot): void {
+  const s = st.s;
+  s.agentAddSent = true;
+  if (agent.dial) {
+    // Bot: a bridge of this call's own, the callee in it at once, the bot leg joins when it answers.
+    const { botBridge, botLeg, customer } = s.ids;
+    s.ownedBridges.push(botBridge);
+    s.ownedChannels.push(botLeg);
+    st.ari({ op: 'createBridge', bridgeId: botBridge, type: 'mixing' });
+    st.ari({ op: 'addChannel', bridgeId: botBridge, channelIds: [customer] });
+    st.ari({ op: 'originate', channelId: botLeg, endpoint: agent.dial, timeoutSec: BOT_RING_SEC });
+    return;
+  }
+  st.ari({ op: 'addChannel', bridgeId: agent.bridgeId, channelIds: [s.ids.customer] });
+}
+
+function onAgentAssigned(st: Step, agent: AgentSlot): void {
+  const s = st.s;
+  if (s.phase !== 'agent-wait' || s.agent) {
+    // Too late (dropped, gone) or already served: give the agent straight back.
+    st.effects.push({ kind: 'agent-release', agentId: agent.agentId, talked: false });
+    return;
+  }
+  s.agent = agent;
+  addToAgent(st, agent);
+}
+
+function onBridged(st: Step): void {
+  const s = st.s;
+  if (s.phase !== 'agent-wait' || !s.agent) return;
+  s.phase = 'bridged';
+  s.disposition = 'ANSWERED_HUMAN';
+  st.clearTimer('agent-wait');
+  st.emit({ type: 'call.bridged', callId: s.id, at: st.at, agentId: s.agent.agentId, bridgeId: s.agent.bridgeId });
+}
+
+/** The bot hung up: after a conversation that ends the call; before it, the human cannot be served. */
+function onBotLegGone(st: Step): void {
+  const s = st.s;
+  if (s.phase === 'bridged') hangupCustomer(st);
+  else if (s.phase === 'agent-wait' && s.agent?.dial) drop(st, 'agent-bridge-failed');
+}
+
+function drop(st: Step, reason: 'no-agent' | 'agent-bridge-failed'): void {
+  const s = st.s;
+  s.phase = 'dropping';
+  s.disposition = 'DROPPED';
+  st.clearTimer('agent-wait');
+  if (s.agent && s.agentAddSent && !s.agent.dial) {
+    // The addChannel may still be in flight (commands of a call run in order): take the callee back out of
+    // the agent's bridge before the message, so an agent never hears a dropped call. Fails harmlessly if the
+    // callee never got in.
+    st.ari({ op: 'removeChannel', bridgeId: s.agent.bridgeId, channelIds: [s.ids.customer] });
+  }
+  teardownBot(st);
+  releaseAgent(st, false);
+  st.emit({ type: 'call.dropped', callId: s.id, at: st.at, reason });
+  s.playbackId = s.ids.safeHarborPlayback;
+  st.ari({ op: 'play', channelId: s.ids.customer, playbackId: s.playbackId, media: s.policy.safeHarborMedia });
+  st.setTimer('playback', s.policy.playbackGuardMs);
+}
+
+// ── machine ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+function toMachine(st: Step, beepHeard: boolean): void {
+  const s = st.s;
+  s.phase = 'machine';
+  s.disposition = 'MACHINE';
+  releaseAgent(st, false);
+  if (s.policy.machine === 'voicemail' && s.policy.voicemailMedia) {
+    if (beepHeard) playVoicemail(st);
+    else st.setTimer('beep', s.policy.beepWaitMs);
+  } else {
+    hangupCustomer(st);
+  }
+}
+
+function playVoicemail(st: Step): void {
+  const s = st.s;
+  st.clearTimer('beep');
+  const media = s.policy.voicemailMedia;
+  if (!media || s.playbackId) return;
+  s.playbackId = s.ids.voicemailPlayback;
+  st.ari({ op: 'play', channelId: s.ids.customer, playbackId: s.playbackId, media });
+  st.setTimer('playback', s.policy.playbackGuardMs);
+  st.emit({ type: 'call.voicemail', callId: s.id, at: st.at, media });
+}
+
+// ── timers, failures, cancel ─────────────────────────────────────────────────────────────────────────────────
+
+function onTimer(st: Step, timer: CallTimer): void {
+  const s = st.s;
+  if (!s.timers.includes(timer)) return; // cleared in the meantime
+  s.timers = s.timers.filter((t) => t !== timer);
+  switch (timer) {
+    case 'amd':
+      onDecision(st, timeoutDecision(s, st.at, 'TIMEOUT'));
+      return;
+    case 'agent-wait':
+      if (s.phase === 'agent-wait') drop(st, 'no-agent');
+      return;
+    case 'beep':
+      if (s.phase === 'machine') playVoicemail(st);
+      return;
+    case 'playback':
+      if (s.phase === 'dropping' || s.phase === 'machine') hangupCustomer(st);
+      return;
+  }
+}
+
+function timeoutDecision(s: CallState, at: number, cause: string): AmdDecision {
+  return {
+    status: 'NOTSURE',
+    cause,
+    decisionMs: s.answeredAt === null ? 0 : Math.max(0, at - s.answeredAt),
+    trace: { frameEnergy: [], words: [], notes: [cause], decisionFrame: 0 },
+  };
+}
+
+function onCommandFailed(st: Step, c: AriCommand, status: number, message: string): void {
+  const s = st.s;
+  const gone = status === 404 || (status === 400 && /not found/i.test(message));
+  switch (c.op) {
+    case 'originate':
+      if (c.channelId === s.ids.botLeg) {
+        removeOwnedChannel(st, c.channelId);
+        onBotLegGone(st);
+        return;
+      }
+      if (c.channelId !== s.ids.customer) return;
+      s.ownedChannels = s.ownedChannels.filter((id) => id !== c.channelId);
+      if (s.phase !== 'ended') endCall(st, null, 'FAILED');
+      return;
+    case 'snoop':
+    case 'externalMedia':
+    case 'createBridge': {
+      if (c.op === 'createBridge' && c.bridgeId === s.ids.botBridge) {
+        removeOwnedBridge(st, c.bridgeId);
+        if (s.phase === 'agent-wait') drop(st, 'agent-bridge-failed');
+        return;
+      }
+      const id = c.op === 'snoop' ? c.snoopId : c.op === 'externalMedia' ? c.channelId : c.bridgeId;
+      removeOwnedChannel(st, id);
+      removeOwnedBridge(st, id);
+      // Without the audio path AMD cannot decide: apply the NOTSURE policy now rather than wait for the timer.
+      if (IN_AMD.has(s.phase)) onDecision(st, timeoutDecision(s, st.at, 'AMD-SETUP-FAILED'));
+      return;
+    }
+    case 'addChannel':
+      if (c.bridgeId === s.ids.amdBridge) {
+        if (IN_AMD.has(s.phase)) onDecision(st, timeoutDecision(s, st.at, 'AMD-SETUP-FAILED'));
+      } else if (s.phase === 'agent-wait' && s.agent && c.bridgeId === s.agent.bridgeId) {
+        // "Channel not found": the customer is gone and ChannelDestroyed (or the 404 of this hangup) closes the
+        // call. Anything else (bridge gone, 422 not in Stasis) means this agent cannot take it: safe harbor.
+        if (/channel not found/i.test(message) && c.channelIds.includes(s.ids.customer)) hangupCustomer(st);
+        else drop(st, 'agent-bridge-failed');
+      }
+      return;
+    case 'play':
+      if (c.channelId === s.ids.customer && (s.phase === 'dropping' || s.phase === 'machine')) {
+        st.clearTimer('playback');
+        hangupCustomer(st);
+      }
+      return;
+    case 'hangup':
+      if (gone) {
+        if (c.channelId === s.ids.customer && s.phase !== 'ended') endCall(st, null, null);
+        else removeOwnedChannel(st, c.channelId);
+      }
+      return;
+    case 'destroyBridge':
+      if (gone) removeOwnedBridge(st, c.bridgeId);
+      return;
+    default:
+      return;
+  }
+}
+
+function onCancel(st: Step): void {
+  const s = st.s;
+  if (s.phase === 'ended' || s.phase === 'created') {
+    if (s.phase === 'created') {
+      s.cancelled = true;
+      endCall(st, null, 'CANCELLED');
+    }
+    return;
+  }
+  s.cancelled = true;
+  hangupCustomer(st);
+}
+
+function onReconcile(
+  st: Step,
+  channels: ReadonlyMap<string, string>,
+  bridges: ReadonlyMap<string, readonly string[]>,
+): void {
+  const s = st.s;
+  for (const id of [...s.ownedChannels]) if (id !== s.ids.customer && !channels.has(id)) removeOwnedChannel(st, id);
+  for (const id of [...s.ownedBridges]) if (!bridges.has(id)) removeOwnedBridge(st, id);
+  if (s.phase === 'ended') {
+    // Anything still listed after the end is ours to clean (a hangup may have been lost with the socket).
+    for (const id of s.ownedChannels) st.ari({ op: 'hangup', channelId: id });
+    for (const id of s.ownedBridges) st.ari({ op: 'destroyBridge', bridgeId: id });
+    return;
+  }
+  if (s.phase === 'created') return;
+  const customerState = channels.get(s.ids.customer);
+  if (customerState === undefined) {
+    // Vanished while we were away: close with what is known.
+    endCall(st, null, null);
+    return;
+  }
+  // Events we missed while disconnected, inferred from what exists now.
+  if (ANSWER_PENDING.has(s.phase) && customerState === 'Up') onAnswered(st);
+  else if (s.phase === 'amd') {
+    if (channels.has(s.ids.snoop)) s.snoopUp = true;
+    if (channels.has(s.ids.externalMedia)) s.mediaUp = true;
+    maybeBridgeAmd(st);
+  } else if (s.phase === 'agent-wait' && s.agent && (bridges.get(s.agent.bridgeId) ?? []).includes(s.ids.customer)) {
+    onBridged(st);
+  } else if (s.phase === 'machine' || s.phase === 'dropping' || s.phase === 'hanging-up') {
+    // A PlaybackFinished may be lost; the playback guard still runs. Nothing to infer.
+  }
+}
+
+// ── the end ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+function hangupCustomer(st: Step): void {
+  if (st.s.ownedChannels.includes(st.s.ids.customer)) st.ari({ op: 'hangup', channelId: st.s.ids.customer, reason: 'normal' });
+}
+
+function releaseAgent(st: Step, talked: boolean): void {
+  const a = st.s.agent;
+  if (!a) return;
+  st.s.agent = null;
+  st.effects.push({ kind: 'agent-release', agentId: a.agentId, talked });
+}
+
+function onCustomerGone(st: Step, cause: number): void {
+  if (st.s.phase === 'ended') {
+    removeOwnedChannel(st, st.s.ids.customer);
+    return;
+  }
+  endCall(st, cause, null);
+}
+
+/** Closes the attempt: final disposition, timers cleared, everything we created torn down, agent released. */
+function endCall(st: Step, cause: number | null, forced: Disposition | null): void {
+  const s = st.s;
+  const before = s.phase;
+  s.ownedChannels = s.ownedChannels.filter((id) => id !== s.ids.customer);
+  s.hangupCause = cause;
+  const disposition = forced ?? s.disposition ?? dispositionAtEnd(s, before, cause);
+  s.disposition = disposition;
+  for (const t of [...s.timers]) st.clearTimer(t);
+  if (IN_AMD.has(before)) st.effects.push({ kind: 'amd-stop' });
+  teardownAmd(st);
+  teardownBot(st);
+  const agentId = s.agent?.agentId ?? null;
+  releaseAgent(st, before === 'bridged');
+  s.phase = 'ended';
+  st.emit({
+    type: 'call.ended',
+    callId: s.id,
+    at: st.at,
+    disposition,
+    hangupCause: cause,
+    dialStatus: s.dialStatus,
+    agentId,
+    safeHarborPlayed: s.safeHarborPlayed,
+    voicemailLeft: s.voicemailLeft,
+  });
+}
+
+function dispositionAtEnd(s: CallState, phase: string, cause: number | null): Disposition {
+  switch (phase) {
+    case 'answered':
+    case 'amd':
+      return s.cancelled ? 'CANCELLED' : 'HUNG_UP_DURING_AMD';
+    case 'hanging-up':
+      return 'HUNG_UP_DURING_AMD';
+    case 'agent-wait':
+      // A human hung up before reaching an agent: abandoned, counted against the 3% rule.
+      return 'DROPPED';
+    case 'ringing':
+      // Vanished while we were away (no cause seen): the same reading as start-up reconciliation.
+      if (cause === null && s.dialStatus === null && !s.cancelled) return 'NO_ANSWER';
+      return unansweredDisposition({ dialStatus: s.dialStatus, cause, sawDial: s.sawDial, cancelled: s.cancelled });
+    default:
+      return unansweredDisposition({ dialStatus: s.dialStatus, cause, sawDial: s.sawDial, cancelled: s.cancelled });
+  }
+}
+
+function removeOwnedChannel(st: Step, id: string): void {
+  st.s.ownedChannels = st.s.ownedChannels.filter((c) => c !== id);
+}
+
+function removeOwnedBridge(st: Step, id: string): void {
+  st.s.ownedBridges = st.s.ownedBridges.filter((b) => b !== id);
+}

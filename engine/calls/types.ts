@@ -1,0 +1,180 @@
+import type { AmdDecision, AmdStatus } from '../amd/types.js';
+import type { AriCommand, AriEvent, ChannelState } from '../ari/types.js';
+import type { DomainEvent, Disposition } from '../events/types.js';
+
+/**
+ * The phases of one dial attempt. `amd` covers "snoop + externalMedia set up, waiting for the decision";
+ * `agent-wait` is a human waiting (≤ 2 s) for an agent; `dropping` is the safe-harbor message playing;
+ * `machine` is hanging up or leaving a voicemail; `ended` means the callee channel is gone (the CallLog is
+ * closed) — resources we created may still be tearing down until `done`.
+ */
+export type CallPhase =
+  | 'created'
+  | 'dialing'
+  | 'ringing'
+  | 'answered'
+  | 'amd'
+  | 'agent-wait'
+  | 'bridged'
+  | 'machine'
+  | 'dropping'
+  | 'hanging-up'
+  | 'ended';
+
+/** What the campaign wants done with answering machines and unsure AMD results. */
+export interface CallPolicy {
+  machine: 'hangup' | 'voicemail';
+  notSure: 'human' | 'machine';
+  /** Media URI played to a machine after the beep, e.g. "sound:vm-centralita". */
+  voicemailMedia: string | null;
+  /** Media URI played to an answered human when no agent is available (the abandon rule). */
+  safeHarborMedia: string;
+  /** Max ms from the HUMAN decision to an agent (2000 by regulation). */
+  agentWaitMs: number;
+  /** Seconds the callee may ring (originate timeout). */
+  ringTimeoutSec: number;
+  /** Max ms to wait for the beep when the decision had none, then leave the message anyway. */
+  beepWaitMs: number;
+  /** Max ms from answer to an AMD decision; after it the call is treated as NOTSURE. */
+  amdTimeoutMs: number;
+  /** Max ms a message playback may take before we hang up regardless (lost PlaybackFinished). */
+  playbackGuardMs: number;
+  callerId?: string;
+}
+
+export const defaultCallPolicy: CallPolicy = {
+  machine: 'hangup',
+  notSure: 'human',
+  voicemailMedia: null,
+  safeHarborMedia: 'sound:centralita-safe-harbor',
+  agentWaitMs: 2000,
+  ringTimeoutSec: 30,
+  beepWaitMs: 8000,
+  amdTimeoutMs: 6000,
+  playbackGuardMs: 30000,
+};
+
+/** Ids of everything this call may create; derived from the call id so events can be routed by prefix. */
+export interface CallIds {
+  customer: string;
+  snoop: string;
+  externalMedia: string;
+  amdBridge: string;
+  safeHarborPlayback: string;
+  voicemailPlayback: string;
+  /** Bot agents: the per-call bridge and the leg dialled to the voice-AI endpoint. */
+  botBridge: string;
+  botLeg: string;
+}
+
+export function callIds(callId: string): CallIds {
+  return {
+    customer: callId,
+    snoop: `${callId}-snoop`,
+    externalMedia: `${callId}-em`,
+    amdBridge: `${callId}-amd`,
+    safeHarborPlayback: `${callId}-sh`,
+    voicemailPlayback: `${callId}-vm`,
+    botBridge: `${callId}-ab`,
+    botLeg: `${callId}-bot`,
+  };
+}
+
+/**
+ * The agent a call goes to. Human: `bridgeId` is the agent's own bridge where the nailed-up leg waits.
+ * Bot: `dial` is the voice-AI dial string; the call dials it into a bridge of its own (`bridgeId` = the call's
+ * botBridge) when the human is detected.
+ */
+export interface AgentSlot {
+  agentId: string;
+  bridgeId: string;
+  dial?: string;
+}
+
+export interface CallState {
+  id: string;
+  ids: CallIds;
+  phase: CallPhase;
+  campaignId: string;
+  leadId: string | null;
+  phone: string;
+  endpoint: string;
+  nodeId: string;
+  policy: CallPolicy;
+  /** Agent reserved before answer (pacing) or assigned after the HUMAN decision. */
+  agent: AgentSlot | null;
+  /** Channels and bridges we asked Asterisk to create and have not seen destroyed. */
+  ownedChannels: string[];
+  ownedBridges: string[];
+  /** StasisStart seen for the snoop / externalMedia channels. */
+  snoopUp: boolean;
+  mediaUp: boolean;
+  /** addChannel(callee) into the agent's bridge has been sent. */
+  agentAddSent: boolean;
+  /** addChannel(snoop, externalMedia) into the AMD bridge has been sent. */
+  amdBridged: boolean;
+  dialStatus: string | null;
+  /** A Dial event was seen for the callee (a Local dial into a missing extension sends none). */
+  sawDial: boolean;
+  hangupCause: number | null;
+  answeredAt: number | null;
+  amd: { status: AmdStatus; cause: string; decisionMs: number } | null;
+  /** How the decision was acted upon (NOTSURE resolved by policy). */
+  treatedAs: 'HUMAN' | 'MACHINE' | null;
+  disposition: Disposition | null;
+  cancelled: boolean;
+  safeHarborPlayed: boolean;
+  voicemailLeft: boolean;
+  /** Id of the message playback we started (safe harbor or voicemail), null before. */
+  playbackId: string | null;
+  /** Timers currently set, by name. */
+  timers: CallTimer[];
+  /** All created resources are gone after the end: the shell can forget this call. */
+  done: boolean;
+}
+
+export type CallTimer = 'amd' | 'agent-wait' | 'beep' | 'playback';
+
+export type CallInput =
+  | { type: 'dial'; at: number }
+  | { type: 'ari'; event: AriEvent; at: number }
+  | { type: 'amd-endpoint'; host: string; port: number; at: number }
+  | { type: 'amd-decision'; decision: AmdDecision; at: number }
+  /** The media plane heard the beep after a MACHINE decision (voicemail policy). */
+  | { type: 'beep'; at: number }
+  | { type: 'timer'; timer: CallTimer; at: number }
+  /** An agent became available for a human waiting in `agent-wait`. */
+  | { type: 'agent-assigned'; agent: AgentSlot; at: number }
+  /** A command the shell performed for this call failed. */
+  | { type: 'command-failed'; command: AriCommand; status: number; message: string; at: number }
+  /** Stop this attempt (campaign stopped, agent lost, operator): hang up whatever exists. */
+  | { type: 'cancel'; at: number }
+  /**
+   * After a (re)connect: what Asterisk has now. Calls whose channel vanished are closed with what is known.
+   * `channels` maps channel id → state.
+   */
+  | {
+      type: 'reconcile';
+      channels: ReadonlyMap<string, ChannelState | string>;
+      /** bridge id → ids of the channels in it */
+      bridges: ReadonlyMap<string, readonly string[]>;
+      at: number;
+    };
+
+export type CallEffect =
+  | { kind: 'ari'; command: AriCommand }
+  | { kind: 'timer-set'; timer: CallTimer; ms: number }
+  | { kind: 'timer-clear'; timer: CallTimer }
+  /** Open an AMD session for this call; the shell answers with `amd-endpoint` then `amd-decision`. */
+  | { kind: 'amd-start' }
+  | { kind: 'amd-stop' }
+  /** A human is waiting and there is no agent: the shell should find one (answer with `agent-assigned`). */
+  | { kind: 'agent-request' }
+  /** The call no longer needs its agent: `talked` says whether they were connected (→ wrap-up) or not. */
+  | { kind: 'agent-release'; agentId: string; talked: boolean };
+
+export interface CallStep {
+  state: CallState;
+  effects: CallEffect[];
+  events: DomainEvent[];
+}

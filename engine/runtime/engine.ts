@@ -1,0 +1,533 @@
+/**
+ * The engine runtime: the imperative shell around the pure call and agent reducers. It routes ARI events to
+ * the call or agent that owns the id, performs effects (ARI commands serialised per owner, timers on the
+ * Clock, AMD sessions), publishes domain events, runs a minimal progressive dial loop, and reconciles with
+ * Asterisk on start-up and after every reconnect before dialing again.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AmdDecision } from '../amd/types.js';
+import { agentStep, createAgent, isAvailable, pickAgent } from '../agents/reducer.js';
+import type { AgentEffect, AgentInput, AgentState } from '../agents/types.js';
+import { AriError } from '../ari/errors.js';
+import type { AriCommand, AriEvent } from '../ari/types.js';
+import { callStep, createCall } from '../calls/reducer.js';
+import { callIds, type AgentSlot, type CallEffect, type CallInput, type CallState } from '../calls/types.js';
+import type { TimerHandle } from '../clock/index.js';
+import { DomainEvents } from '../events/emitter.js';
+import type { DomainEvent } from '../events/types.js';
+import { idPrefixFor, lostCallDisposition, orphanCommands } from './engine-reconcile.js';
+import { attachCallLogWriter } from './engine-store.js';
+import type { AmdSession, EngineOptions } from './engine-types.js';
+
+export type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+export interface EngineSnapshot {
+  state: EngineState;
+  connected: boolean;
+  reconciled: boolean;
+  calls: Array<Pick<CallState, 'id' | 'phase' | 'leadId' | 'disposition' | 'ownedChannels' | 'ownedBridges'> & { agentId: string | null }>;
+  agents: Array<{ id: string; status: string; legUp: boolean; calls: string[] }>;
+  waitingForAgent: string[];
+}
+
+const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
+
+/** Where a call meets this agent: a human's own bridge, or a bot dialled into the call's own bridge. */
+function slotFor(agent: AgentState, callId: string): AgentSlot {
+  return agent.config.kind === 'bot'
+    ? { agentId: agent.config.id, bridgeId: callIds(callId).botBridge, dial: agent.config.endpoint }
+    : { agentId: agent.config.id, bridgeId: agent.bridgeId };
+}
+
+export class Engine {
+  readonly events: DomainEvents;
+  readonly idPrefix: string;
+  private readonly bootId: string;
+  private readonly calls = new Map<string, CallState>();
+  private readonly agents = new Map<string, AgentState>();
+  private readonly sessions = new Map<string, AmdSession>();
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly waiting: string[] = [];
+  private readonly unsubscribe: Array<() => void> = [];
+  private state: EngineState = 'idle';
+  private reconciled = false;
+  private reconciling: Promise<void> | null = null;
+  private filling = false;
+  private seq = 0;
+  private tick: TimerHandle | undefined;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.events = opts.events ?? new DomainEvents((err, e) => opts.logger.error({ err, event: e.type }, 'event subscriber failed'));
+    this.idPrefix = idPrefixFor(opts.nodeId);
+    this.bootId = opts.bootId ?? randomBytes(3).toString('hex');
+    for (const cfg of opts.agents) this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
+    if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs));
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Subscribes to the gateway, reconciles once connected, brings agents up and starts the dial loop. */
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`engine already ${this.state}`);
+    this.state = 'running';
+    const gw = this.opts.gateway;
+    this.unsubscribe.push(
+      gw.on('event', (e) => this.onAriEvent(e)),
+      gw.on('connected', () => {
+        this.events.emit({ type: 'engine.connected', at: this.now() });
+        void this.reconcile(false);
+      }),
+      gw.on('disconnected', (reason) => {
+        this.reconciled = false;
+        this.opts.logger.warn({ reason }, 'ARI events disconnected; dialing paused until reconciled');
+        this.events.emit({ type: 'engine.disconnected', at: this.now(), reason });
+      }),
+    );
+    if (gw.connected) this.events.emit({ type: 'engine.connected', at: this.now() });
+    await this.reconcile(true);
+    if (this.opts.autoReady ?? true) for (const id of this.agents.keys()) this.agentReady(id);
+    this.tick = this.opts.clock.setInterval(() => void this.fill(), this.opts.tickMs ?? 250);
+  }
+
+  /**
+   * Stops dialing. `hangup: true` cancels calls in progress; otherwise they finish on their own. Agents are
+   * logged out (legs hung up, bridges destroyed) once no call needs them, then the gateway is closed.
+   */
+  async stop(opts: { hangup?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    this.opts.clock.clearInterval(this.tick);
+    if (opts.hangup) for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
+    await this.waitFor(() => this.calls.size === 0, opts.timeoutMs ?? 60_000);
+    for (const id of this.agents.keys()) this.agentInput(id, { type: 'logout', at: this.now() });
+    await this.waitFor(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), 10_000);
+    await Promise.allSettled([...this.queues.values()]);
+    // Leads taken but not dialled go back to the hopper for other nodes (or the next start).
+    await this.opts.leads.recover?.(this.now());
+    this.shutdown();
+    await this.opts.gateway.close();
+  }
+
+  /** Dies like a killed process: no hangups, no CallLog closes; only our own timers and sockets go. */
+  async crash(): Promise<void> {
+    this.state = 'stopped';
+    this.shutdown();
+    for (const s of this.sessions.values()) s.close();
+    await this.opts.gateway.close();
+  }
+
+  /** Resolves when no call is in progress (leads exhausted, or after stop). */
+  whenIdle(timeoutMs = 600_000): Promise<void> {
+    return this.waitFor(() => this.calls.size === 0, timeoutMs);
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      state: this.state,
+      connected: this.opts.gateway.connected,
+      reconciled: this.reconciled,
+      calls: [...this.calls.values()].map((c) => ({
+        id: c.id,
+        phase: c.phase,
+        leadId: c.leadId,
+        disposition: c.disposition,
+        ownedChannels: c.ownedChannels,
+        ownedBridges: c.ownedBridges,
+        agentId: c.agent?.agentId ?? null,
+      })),
+      agents: [...this.agents.values()].map((a) => ({ id: a.config.id, status: a.status, legUp: a.legUp, calls: a.calls })),
+      waitingForAgent: [...this.waiting],
+    };
+  }
+
+  // ── agent controls (API, agent console) ────────────────────────────────────────────────────────────────────
+
+  agentReady(agentId: string): void {
+    this.agentInput(agentId, { type: 'ready', at: this.now() });
+  }
+
+  agentPause(agentId: string, reason: string): void {
+    this.agentInput(agentId, { type: 'pause', reason, at: this.now() });
+  }
+
+  agentLogout(agentId: string): void {
+    this.agentInput(agentId, { type: 'logout', at: this.now() });
+  }
+
+  // ── dial loop ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  private canDial(): boolean {
+    return this.state === 'running' && this.reconciled && this.opts.gateway.connected;
+  }
+
+  private activeCalls(): number {
+    let n = 0;
+    for (const c of this.calls.values()) if (c.phase !== 'ended') n++;
+    return n;
+  }
+
+  /** Someone can take a human now or soon: otherwise every answered human would be dropped. */
+  private anyAgentOnline(): boolean {
+    for (const a of this.agents.values()) {
+      if (a.status === 'LOGGED_OUT' || a.status === 'PAUSED') continue;
+      if (a.config.kind === 'bot' || a.legUp) return true;
+    }
+    return false;
+  }
+
+  private async fill(): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
+    try {
+      while (this.canDial() && this.activeCalls() < this.opts.concurrency && this.anyAgentOnline()) {
+        const lead = await this.opts.leads.next();
+        if (!lead) break;
+        const agent = pickAgent(this.agents.values());
+        const callId = `${this.idPrefix}c-${this.bootId}-${++this.seq}`;
+        const { campaign } = this.opts;
+        this.calls.set(
+          callId,
+          createCall({
+            callId,
+            campaignId: campaign.id,
+            leadId: lead.id,
+            phone: lead.phone,
+            endpoint: campaign.endpointFor(lead.phone),
+            nodeId: this.opts.nodeId,
+            policy: campaign.policy,
+            agent: agent ? slotFor(agent, callId) : null,
+          }),
+        );
+        if (agent) this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
+        this.callInput(callId, { type: 'dial', at: this.now() });
+      }
+    } catch (err) {
+      this.opts.logger.error({ err }, 'dial loop failed');
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  // ── ARI events → owners ────────────────────────────────────────────────────────────────────────────────────
+
+  private onAriEvent(e: AriEvent): void {
+    const ids: string[] = [];
+    if ('channel' in e && e.channel) ids.push(e.channel.id);
+    if (e.type === 'Dial') ids.push(e.peer.id);
+    if ('bridge' in e) ids.push(e.bridge.id);
+    if ('playback' in e) ids.push(e.playback.id);
+    const callIds = new Set<string>();
+    const agentIds = new Set<string>();
+    for (const id of ids) {
+      const c = this.callOwner(id);
+      if (c) callIds.add(c);
+      const a = this.agentOwner(id);
+      if (a) agentIds.add(a);
+    }
+    const at = this.now();
+    for (const id of callIds) this.callInput(id, { type: 'ari', event: e, at });
+    for (const id of agentIds) this.agentInput(id, { type: 'ari', event: e, at });
+  }
+
+  private callOwner(id: string): string | null {
+    if (this.calls.has(id)) return id;
+    const m = CALL_SUFFIX.exec(id);
+    return m?.[1] && this.calls.has(m[1]) ? m[1] : null;
+  }
+
+  private agentOwner(id: string): string | null {
+    for (const a of this.agents.values()) if (a.legId === id || a.bridgeId === id) return a.config.id;
+    return null;
+  }
+
+  // ── calls ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private callInput(callId: string, input: CallInput): void {
+    const state = this.calls.get(callId);
+    if (!state) return;
+    const step = callStep(state, input);
+    this.calls.set(callId, step.state);
+    for (const eff of step.effects) this.callEffect(callId, eff);
+    this.publish(step.events);
+    if (step.state.done) this.forgetCall(callId);
+  }
+
+  private callEffect(callId: string, eff: CallEffect): void {
+    switch (eff.kind) {
+      case 'ari':
+        this.enqueue(callId, eff.command, (status, message) =>
+          this.callInput(callId, { type: 'command-failed', command: eff.command, status, message, at: this.now() }),
+        );
+        return;
+      case 'timer-set':
+        this.setTimer(`c:${callId}:${eff.timer}`, eff.ms, () =>
+          this.callInput(callId, { type: 'timer', timer: eff.timer, at: this.now() }),
+        );
+        return;
+      case 'timer-clear':
+        this.clearTimer(`c:${callId}:${eff.timer}`);
+        return;
+      case 'amd-start':
+        this.openAmd(callId);
+        return;
+      case 'amd-stop':
+        this.sessions.get(callId)?.close();
+        this.sessions.delete(callId);
+        return;
+      case 'agent-request': {
+        const agent = pickAgent(this.agents.values());
+        if (agent) this.assign(callId, agent);
+        else if (!this.waiting.includes(callId)) this.waiting.push(callId);
+        return;
+      }
+      case 'agent-release':
+        this.agentInput(eff.agentId, { type: 'release', callId, talked: eff.talked, at: this.now() });
+        return;
+    }
+  }
+
+  private assign(callId: string, agent: AgentState): void {
+    this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
+    this.callInput(callId, { type: 'agent-assigned', agent: slotFor(agent, callId), at: this.now() });
+  }
+
+  private openAmd(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.opts.amd.open({ callId, phone: call.phone }).then(
+      (session) => {
+        const current = this.calls.get(callId);
+        if (!current || current.phase !== 'answered') {
+          session.close();
+          return;
+        }
+        this.sessions.set(callId, session);
+        this.callInput(callId, { type: 'amd-endpoint', host: session.host, port: session.port, at: this.now() });
+        session.decision.then(
+          (decision) => this.callInput(callId, { type: 'amd-decision', decision, at: this.now() }),
+          (err: unknown) => this.callInput(callId, { type: 'amd-decision', decision: unsure('AMD-FAILED', err), at: this.now() }),
+        );
+        session.beep?.then(
+          (ms) => {
+            if (ms !== null) this.callInput(callId, { type: 'beep', at: this.now() });
+          },
+          () => {},
+        );
+      },
+      (err: unknown) => this.callInput(callId, { type: 'amd-decision', decision: unsure('AMD-UNAVAILABLE', err), at: this.now() }),
+    );
+  }
+
+  private publish(events: DomainEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'call.bridged') this.agentInput(e.agentId, { type: 'connect', callId: e.callId, at: e.at });
+      if (e.type === 'call.ended') {
+        const call = this.calls.get(e.callId);
+        const i = this.waiting.indexOf(e.callId);
+        if (i >= 0) this.waiting.splice(i, 1);
+        if (call?.leadId) {
+          const leadId = call.leadId;
+          void Promise.resolve(this.opts.leads.complete(leadId, e.disposition, e.at)).catch((err: unknown) =>
+            this.opts.logger.error({ err, leadId }, 'lead completion failed'),
+          );
+        }
+      }
+      this.events.emit(e);
+    }
+  }
+
+  private forgetCall(callId: string): void {
+    this.calls.delete(callId);
+    this.sessions.get(callId)?.close();
+    this.sessions.delete(callId);
+    for (const key of [...this.timers.keys()]) if (key.startsWith(`c:${callId}:`)) this.clearTimer(key);
+    if (this.state === 'running') queueMicrotask(() => void this.fill());
+  }
+
+  // ── agents ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private agentInput(agentId: string, input: AgentInput): void {
+    const state = this.agents.get(agentId);
+    if (!state) return;
+    const step = agentStep(state, input);
+    this.agents.set(agentId, step.state);
+    for (const eff of step.effects) this.agentEffect(agentId, eff);
+    this.events.emitAll(step.events);
+    this.serveWaiting();
+  }
+
+  private agentEffect(agentId: string, eff: AgentEffect): void {
+    switch (eff.kind) {
+      case 'ari':
+        this.enqueue(`agent:${agentId}`, eff.command, (status, message) =>
+          this.agentInput(agentId, { type: 'command-failed', command: eff.command, status, message, at: this.now() }),
+        );
+        return;
+      case 'timer-set':
+        this.setTimer(`a:${agentId}:${eff.timer}`, eff.ms, () =>
+          this.agentInput(agentId, { type: 'timer', timer: eff.timer, at: this.now() }),
+        );
+        return;
+      case 'timer-clear':
+        this.clearTimer(`a:${agentId}:${eff.timer}`);
+        return;
+      case 'calls-lost':
+        for (const callId of eff.callIds) this.callInput(callId, { type: 'cancel', at: this.now() });
+        return;
+    }
+  }
+
+  /** Humans waiting for an agent come before new dials. */
+  private serveWaiting(): void {
+    while (this.waiting.length > 0) {
+      const agent = pickAgent(this.agents.values());
+      if (!agent || !isAvailable(agent)) return;
+      const callId = this.waiting.shift();
+      if (callId && this.calls.get(callId)?.phase === 'agent-wait') this.assign(callId, agent);
+    }
+  }
+
+  // ── reconciliation ─────────────────────────────────────────────────────────────────────────────────────────
+
+  private reconcile(startup: boolean): Promise<void> {
+    if (this.reconciling) {
+      // A reconnect during a reconciliation: run again once the current pass ends, with fresh lists.
+      return this.reconciling.then(() => this.reconcile(startup));
+    }
+    this.reconciled = false;
+    const pass: Promise<void> = this.doReconcile(startup).catch((err: unknown) => {
+      // Dialing stays paused (reconciled = false); try again shortly unless a reconnect starts a pass first.
+      this.opts.logger.error({ err }, 'reconciliation failed; retrying');
+      this.opts.clock.setTimeout(() => {
+        if (this.state === 'running' && !this.reconciled && !this.reconciling) void this.reconcile(startup);
+      }, 1000);
+    });
+    this.reconciling = pass;
+    void pass.finally(() => {
+      if (this.reconciling === pass) this.reconciling = null;
+    });
+    return pass;
+  }
+
+  private async doReconcile(startup: boolean): Promise<void> {
+    const gw = this.opts.gateway;
+    if (!gw.connected) await this.waitFor(() => gw.connected || this.state !== 'running', 24 * 3600_000);
+    if (this.state !== 'running') return;
+    // Requests already sent must land before we look, or a channel being created would look vanished.
+    await Promise.allSettled([...this.queues.values()]);
+    const [channels, bridges] = await Promise.all([gw.listChannels(), gw.listBridges()]);
+    const at = this.now();
+    const chMap = new Map(channels.map((c) => [c.id, c.state]));
+    const brMap = new Map(bridges.map((b) => [b.id, b.channels]));
+    let closed = 0;
+    for (const callId of [...this.calls.keys()]) {
+      const before = this.calls.get(callId)?.phase;
+      this.callInput(callId, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+      const after = this.calls.get(callId)?.phase ?? 'ended';
+      if (before !== 'ended' && after === 'ended') closed++;
+    }
+    for (const id of this.agents.keys()) this.agentInput(id, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+    if (startup && this.opts.callLogs) {
+      // CallLogs a previous process of this node left open: their calls are gone from memory for good.
+      for (const row of this.opts.callLogs.listOpenCallLogs(this.opts.nodeId)) {
+        if (this.calls.has(row.id)) continue;
+        const disposition = lostCallDisposition(row);
+        this.opts.callLogs.closeCallLog(row.id, disposition, null, at);
+        if (row.leadId) await this.opts.leads.complete(row.leadId, disposition, at);
+        closed++;
+      }
+    }
+    if (startup) await this.opts.leads.recover?.(at);
+    const orphans = orphanCommands(this.idPrefix, channels, bridges, (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null);
+    await Promise.allSettled(orphans.map((c) => gw.execute(c)));
+    if (orphans.length > 0) this.opts.logger.info({ orphans: orphans.length }, 'orphans cleaned');
+    this.reconciled = true;
+    this.events.emit({ type: 'engine.reconciled', at: this.now(), closedCalls: closed, orphansHungUp: orphans.length });
+    if (this.state === 'running') void this.fill();
+  }
+
+  // ── effects plumbing ───────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Commands of one owner run in order (createBridge before addChannel, originate before hangup); different
+   * owners run concurrently. A failure is fed back to the owner as `command-failed`.
+   */
+  private enqueue(owner: string, command: AriCommand, onFail: (status: number, message: string) => void): void {
+    const prev = this.queues.get(owner) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      try {
+        await this.opts.gateway.execute(command);
+      } catch (err) {
+        const status = err instanceof AriError ? err.status : 0;
+        const message = err instanceof AriError ? err.ariMessage : String(err);
+        if (!(status === 404 && (command.op === 'hangup' || command.op === 'destroyBridge'))) {
+          this.opts.logger.debug({ op: command.op, status, message, owner }, 'ARI command failed');
+        }
+        if (this.state !== 'stopped') onFail(status, message);
+      }
+    });
+    this.queues.set(owner, next);
+    void next.then(() => {
+      if (this.queues.get(owner) === next) this.queues.delete(owner);
+    });
+  }
+
+  private setTimer(key: string, ms: number, fn: () => void): void {
+    this.clearTimer(key);
+    this.timers.set(
+      key,
+      this.opts.clock.setTimeout(() => {
+        this.timers.delete(key);
+        if (this.state !== 'stopped') fn();
+      }, ms),
+    );
+  }
+
+  private clearTimer(key: string): void {
+    const t = this.timers.get(key);
+    if (t) this.opts.clock.clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private shutdown(): void {
+    this.opts.clock.clearInterval(this.tick);
+    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
+    this.timers.clear();
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.state = 'stopped';
+  }
+
+  /**
+   * Waits until `cond` holds. Polls in real time on purpose: this is the shell waiting for sockets and
+   * Asterisk, which virtual time does not move.
+   */
+  private waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (cond()) return resolve();
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (cond()) {
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() - started > timeoutMs) {
+          clearInterval(poll);
+          reject(new Error(`engine: timed out after ${timeoutMs} ms`));
+        }
+      }, 20);
+    });
+  }
+
+  private now(): number {
+    return this.opts.clock.now();
+  }
+}
+
+function unsure(cause: string, err: unknown): AmdDecision {
+  return {
+    status: 'NOTSURE',
+    cause,
+    decisionMs: 0,
+    trace: { frameEnergy: [], words: [], notes: [err instanceof Error ? err.message : String(err)], decisionFrame: 0 },
+  };
+}

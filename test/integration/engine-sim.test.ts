@@ -1,0 +1,291 @@
+/**
+ * The engine end to end on the embedded PBX: real ARI over HTTP/WebSocket (ari-client + our event socket),
+ * real SQLite CallLogs, RTP to a UDP sink, AMD decisions from the scripted double, one virtual clock shared
+ * by the PBX and the engine so minutes of dialing run in seconds.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentConfig } from '../../engine/agents/types.js';
+import { connectAri } from '../../engine/ari/gateway.js';
+import { defaultCallPolicy } from '../../engine/calls/types.js';
+import { systemClock, VirtualClock } from '../../engine/clock/index.js';
+import { DISPOSITIONS, type DomainEvent, type Disposition } from '../../engine/events/types.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
+import { MemoryLeadSource, storeLeadSource } from '../../engine/runtime/engine-leads.js';
+import type { Lead, LeadSource } from '../../engine/runtime/engine-types.js';
+import { Engine } from '../../engine/runtime/engine.js';
+import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+
+/** Sim test ranges → the disposition each must end with (humans: bridged or dropped). */
+const RANGES: ReadonlyArray<readonly [string, number, readonly Disposition[]]> = [
+  ['1555011', 60, ['ANSWERED_HUMAN', 'DROPPED']],
+  ['1555012', 45, ['MACHINE']],
+  ['1555013', 20, ['NO_ANSWER']],
+  ['1555014', 20, ['BUSY']],
+  ['1555015', 15, ['CONGESTION']],
+  ['1555016', 15, ['INVALID_NUMBER']],
+  ['1555017', 25, ['HUNG_UP_DURING_AMD']],
+];
+
+/** 200 leads over the ranges, in a seeded shuffled order. */
+function makeLeads(seed: number): Lead[] {
+  const leads: Lead[] = [];
+  for (const [range, n] of RANGES) for (let i = 0; i < n; i++) leads.push({ id: `L${range}-${i}`, phone: `+${range}${String(1000 + i).padStart(4, '0')}` });
+  let s = seed >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = leads.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [leads[i], leads[j]] = [leads[j]!, leads[i]!];
+  }
+  return leads;
+}
+
+/** Humans who talk 4–10 s (instead of minutes) so that 200 calls fit a test. */
+const quickHuman: Script = (ctx) => {
+  const plan = scripts.human(ctx);
+  if (plan.outcome.kind === 'answer') plan.outcome.hangupAfterMs = 4000 + Math.floor(ctx.rng() * 6000);
+  return plan;
+};
+
+const AGENTS: AgentConfig[] = Array.from({ length: 5 }, (_, i) => ({
+  id: `${1001 + i}`,
+  kind: 'human',
+  endpoint: `PJSIP/${1001 + i}`,
+  maxConcurrent: 1,
+  wrapUpMs: 1500,
+}));
+
+interface Rig {
+  clock: VirtualClock;
+  sim: Simulator;
+  store: Store;
+  sink: Socket;
+  dir: string;
+  leads: MemoryLeadSource;
+  /** What the engine dials from (default: `leads`). */
+  source: LeadSource;
+  events: DomainEvent[];
+}
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    await r.sim.close();
+    r.store.close();
+    r.sink.close();
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+async function rig(leads: Lead[], startMs?: number): Promise<Rig> {
+  const clock = new VirtualClock(startMs);
+  const sim = await startSimulator({ clock, seed: 42, mediaMode: 'accelerated', scenarios: [{ match: '1555011', script: quickHuman }] });
+  const dir = mkdtempSync(join(tmpdir(), 'centralita-engine-'));
+  const store = openStore(join(dir, 'c.db'));
+  const sink = createSocket('udp4');
+  sink.on('message', () => {});
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const memory = new MemoryLeadSource(leads);
+  const r: Rig = { clock, sim, store, sink, dir, leads: memory, source: memory, events: [] };
+  rigs.push(r);
+  return r;
+}
+
+async function newEngine(r: Rig, bootId: string, concurrency = 8, agents: AgentConfig[] = AGENTS): Promise<Engine> {
+  // The gateway's reconnect/heartbeat timers are about real sockets: wall clock. Engine and PBX: virtual.
+  const gateway = await connectAri({ url: r.sim.url, username: r.sim.username, password: r.sim.password, app: 'centralita', clock: systemClock, initialDelayMs: 20, maxDelayMs: 200 });
+  const engine = new Engine({
+    gateway,
+    nodeId: 'n1',
+    clock: r.clock,
+    logger: silentLogger,
+    amd: scriptedAmdSource({ clock: r.clock, host: '127.0.0.1', port: (r.sink.address() as AddressInfo).port }),
+    leads: r.source,
+    campaign: {
+      id: 'camp-1',
+      policy: { ...defaultCallPolicy, ringTimeoutSec: 20, agentWaitMs: 2000, safeHarborMedia: 'sound:beep', playbackGuardMs: 10_000 },
+      endpointFor: (p) => `PJSIP/${p}@trunk`,
+    },
+    agents,
+    concurrency,
+    callLogs: r.store.callLogs,
+    bootId,
+    tickMs: 200,
+  });
+  engine.events.on('*', (e) => r.events.push(e));
+  // Start needs the PBX's answers; the PBX runs on the virtual clock: keep it moving meanwhile.
+  await whileRunning(r.clock, engine.start());
+  return engine;
+}
+
+/** Advances virtual time in 20 ms steps, yielding to real I/O between steps, until `done` or the budget ends. */
+async function drive(clock: VirtualClock, done: () => boolean, maxVirtualMs: number): Promise<void> {
+  const end = clock.now() + maxVirtualMs;
+  while (!done() && clock.now() < end) {
+    clock.advance(20);
+    await new Promise<void>((res) => setImmediate(res));
+    await new Promise<void>((res) => setImmediate(res));
+  }
+}
+
+async function whileRunning<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
+  let settled = false;
+  const q = p.finally(() => (settled = true));
+  await drive(clock, () => settled, 10 * 60_000);
+  return q;
+}
+
+const ours = (sim: Simulator) => {
+  const snap = sim.snapshot();
+  return [...snap.channels.map((c) => c.id), ...snap.bridges.map((b) => b.id)].filter((id) => id.startsWith('cl-n1-'));
+};
+
+function expectCampaignOutcome(r: Rig, leads: Lead[], opts: { lenientWhenCauseUnknown?: boolean } = {}): void {
+  const rows = r.store.callLogs.list({ campaignId: 'camp-1', limit: 10_000 });
+  // Exactly one CallLog per attempt, one attempt per lead, none left open.
+  expect(rows).toHaveLength(leads.length);
+  expect(new Set(rows.map((x) => x.leadId)).size).toBe(leads.length);
+  expect(rows.filter((x) => x.endedAt === null)).toEqual([]);
+  expect([...r.leads.dialed.values()].every((n) => n === 1)).toBe(true);
+  for (const row of rows) {
+    const range = row.phone.replace(/[^0-9]/g, '').slice(0, 7);
+    let allowed = RANGES.find(([p]) => p === range)?.[2];
+    // A call whose end we never saw (lost with the socket or the process) is closed "from what is known".
+    if (opts.lenientWhenCauseUnknown && row.hangupCause === null) allowed = DISPOSITIONS;
+    expect({ phone: row.phone, disposition: row.disposition }).toEqual({ phone: row.phone, disposition: expect.toBeOneOf([...(allowed ?? [])]) });
+    if (row.disposition === 'MACHINE') expect(row.bridgedAt).toBeNull();
+    if (row.disposition === 'DROPPED') expect(row.safeHarborPlayed).toBe(true);
+    if (row.disposition === 'ANSWERED_HUMAN') expect(row.bridgedAt).not.toBeNull();
+  }
+}
+
+describe('engine on the embedded PBX', () => {
+  it('200 leads, 5 agents, a seeded mix: one CallLog per attempt with the right disposition, nothing of ours left', async () => {
+    const leads = makeLeads(7);
+    const r = await rig(leads);
+    const engine = await newEngine(r, 'b1');
+    await drive(r.clock, () => r.leads.remaining === 0 && engine.snapshot().calls.length === 0, 3 * 3600_000);
+    expect(r.leads.remaining).toBe(0);
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+    expectCampaignOutcome(r, leads);
+    if (process.env.ENGINE_TEST_VERBOSE) {
+      console.log(r.store.callLogs.countByDisposition('camp-1'), 'virtual s:', (r.clock.now() - Date.UTC(2026, 0, 5, 9)) / 1000);
+    }
+    const humans = r.store.callLogs.list({ campaignId: 'camp-1', limit: 10_000 }).filter((x) => x.phone.startsWith('+1555011'));
+    expect(humans.filter((x) => x.disposition === 'ANSWERED_HUMAN').length).toBeGreaterThan(0);
+    // No machine was ever added to an agent bridge.
+    const machineCalls = new Set(r.events.flatMap((e) => (e.type === 'call.amd' && e.treatedAs === 'MACHINE' ? [e.callId] : [])));
+    expect(r.events.some((e) => e.type === 'call.bridged' && machineCalls.has(e.callId))).toBe(false);
+    await drive(r.clock, () => ours(r.sim).length === 0, 5000);
+    expect(ours(r.sim)).toEqual([]);
+  }, 240_000);
+
+  it('survives the ARI WebSocket being cut mid-campaign: reconciles, no CallLog open, no lead twice, nothing left', async () => {
+    const leads = makeLeads(11).slice(0, 80);
+    const r = await rig(leads);
+    const engine = await newEngine(r, 'b1');
+    await drive(r.clock, () => r.leads.remaining <= 45, 3600_000);
+    const reconciledBefore = r.events.filter((e) => e.type === 'engine.reconciled').length;
+    r.sim.dropWebSockets();
+    await drive(r.clock, () => r.events.filter((e) => e.type === 'engine.reconciled').length > reconciledBefore, 600_000);
+    expect(r.events.map((e) => e.type)).toEqual(expect.arrayContaining(['engine.disconnected', 'engine.reconciled']));
+    await drive(r.clock, () => r.leads.remaining === 0 && engine.snapshot().calls.length === 0, 3 * 3600_000);
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+    expectCampaignOutcome(r, leads, { lenientWhenCauseUnknown: true });
+    if (process.env.ENGINE_TEST_VERBOSE) console.log(r.events.filter((e) => e.type.startsWith('engine.')), r.store.callLogs.countByDisposition('camp-1'));
+    await drive(r.clock, () => ours(r.sim).length === 0, 5000);
+    expect(ours(r.sim)).toEqual([]);
+  }, 240_000);
+
+  it('restarts mid-campaign (crash, new process): open CallLogs closed, no lead twice, no orphan channel', async () => {
+    const leads = makeLeads(13).slice(0, 80);
+    const r = await rig(leads);
+    const first = await newEngine(r, 'b1');
+    await drive(r.clock, () => r.leads.remaining <= 45 && first.snapshot().calls.some((c) => c.phase === 'bridged'), 3600_000);
+    const inFlight = first.snapshot().calls.length;
+    expect(inFlight).toBeGreaterThan(0);
+    await first.crash();
+    expect(r.store.callLogs.listOpenCallLogs('n1').length).toBeGreaterThan(0);
+    await drive(r.clock, () => false, 3000); // the process is gone for a while; calls go on in the PBX
+
+    const second = await newEngine(r, 'b2');
+    const reconciled = r.events.find((e) => e.type === 'engine.reconciled' && e.closedCalls > 0);
+    expect(reconciled).toBeDefined();
+    await drive(r.clock, () => r.leads.remaining === 0 && second.snapshot().calls.length === 0, 3 * 3600_000);
+    await whileRunning(r.clock, second.stop({ timeoutMs: 60_000 }));
+    expect(r.store.callLogs.listOpenCallLogs()).toEqual([]);
+    expectCampaignOutcome(r, leads, { lenientWhenCauseUnknown: true });
+    if (process.env.ENGINE_TEST_VERBOSE) console.log(inFlight, r.events.filter((e) => e.type.startsWith('engine.')), r.store.callLogs.countByDisposition('camp-1'));
+    await drive(r.clock, () => ours(r.sim).length === 0, 5000);
+    expect(ours(r.sim)).toEqual([]);
+  }, 240_000);
+
+  it("dials from the store's hopper: a restart mid-campaign leaves every lead attempted exactly once, no lease held", async () => {
+    // Monday 09:00 in Costa Rica (the campaign's default zone): calling hours are open.
+    const r = await rig([], Date.UTC(2026, 0, 5, 15, 0));
+    const t0 = r.clock.now();
+    r.store.campaigns.create('camp-1', { name: 'c', maxAttempts: 1, callingHours: { start: '00:00', end: '23:59' }, weekdays: [1, 2, 3, 4, 5, 6, 7] }, t0);
+    r.store.campaigns.command('camp-1', 'start', t0);
+    const leads = makeLeads(17).slice(0, 40);
+    r.store.leads.insertMany(
+      leads.map((l) => ({ campaignId: 'camp-1', phoneE164: l.phone, phoneRaw: l.phone, nextDueAt: t0 - 1000 })),
+      t0 - 1000,
+    );
+    r.source = storeLeadSource(r.store.leads, { campaignId: 'camp-1', owner: 'n1', now: () => r.clock.now() });
+    const first = await newEngine(r, 'b1');
+    await drive(r.clock, () => r.store.callLogs.list({ campaignId: 'camp-1', limit: 1000 }).length >= 15, 3600_000);
+    await first.crash();
+    const leftOpen = r.store.callLogs.listOpenCallLogs('n1').length;
+    expect(leftOpen).toBeGreaterThan(0);
+    await drive(r.clock, () => false, 2000);
+    const second = await newEngine(r, 'b2');
+    const allDone = () => r.store.leads.list({ campaignId: 'camp-1', limit: 1000 }).every((l) => l.attempts === 1 && l.leaseOwner === null);
+    await drive(r.clock, () => allDone() && second.snapshot().calls.length === 0, 3 * 3600_000);
+    await whileRunning(r.clock, second.stop({ timeoutMs: 60_000 }));
+
+    const rows = r.store.callLogs.list({ campaignId: 'camp-1', limit: 1000 });
+    const stored = r.store.leads.list({ campaignId: 'camp-1', limit: 1000 });
+    expect(stored).toHaveLength(40);
+    expect(stored.filter((l) => l.attempts !== 1 || l.leaseOwner !== null || l.nextDueAt !== null)).toEqual([]);
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((x) => x.leadId)).size).toBe(40);
+    expect(r.store.callLogs.listOpenCallLogs()).toEqual([]);
+    expect(r.events.find((e) => e.type === 'engine.reconciled' && e.closedCalls === leftOpen)).toBeDefined();
+    // The lead's last disposition is its CallLog's.
+    const byLead = new Map(rows.map((x) => [x.leadId, x.disposition]));
+    for (const l of stored) expect(l.lastDisposition).toBe(byLead.get(l.id));
+    await drive(r.clock, () => ours(r.sim).length === 0, 5000);
+    expect(ours(r.sim)).toEqual([]);
+  }, 240_000);
+
+  it('a bot agent (voice-AI endpoint, concurrency cap 3) takes the humans; never more than 3 at once', async () => {
+    const leads = makeLeads(19).slice(0, 40);
+    const r = await rig(leads);
+    const bot: AgentConfig = { id: 'ai', kind: 'bot', endpoint: 'PJSIP/bot@voice-ai', maxConcurrent: 3, wrapUpMs: 0 };
+    const engine = await newEngine(r, 'b1', 6, [bot]);
+    let maxBotLegs = 0;
+    await drive(
+      r.clock,
+      () => {
+        maxBotLegs = Math.max(maxBotLegs, r.sim.snapshot().channels.filter((c) => c.id.endsWith('-bot')).length);
+        return r.leads.remaining === 0 && engine.snapshot().calls.length === 0;
+      },
+      3 * 3600_000,
+    );
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+    expectCampaignOutcome(r, leads);
+    const rows = r.store.callLogs.list({ campaignId: 'camp-1', limit: 1000 });
+    expect(rows.filter((x) => x.disposition === 'ANSWERED_HUMAN').every((x) => x.agentId === 'ai')).toBe(true);
+    expect(rows.some((x) => x.disposition === 'ANSWERED_HUMAN')).toBe(true);
+    expect(maxBotLegs).toBeGreaterThan(0);
+    expect(maxBotLegs).toBeLessThanOrEqual(3);
+    await drive(r.clock, () => ours(r.sim).length === 0, 5000);
+    expect(ours(r.sim)).toEqual([]);
+  }, 240_000);
+});
