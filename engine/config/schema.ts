@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** 0 asks the OS for a free port (tests, several instances on one host). */
+const listenPort = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -23,7 +25,7 @@ export const configSchema = z
       .regex(/^[A-Za-z0-9_.-]+$/, 'may hold only letters, digits, "_", "." and "-"')
       .default('centralita'),
     HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-    HTTP_PORT: port.default(8080),
+    HTTP_PORT: listenPort.default(8080),
     DB_PATH: z.string().min(1).default('data/centralita.db'),
     RTP_HOST: z.string().min(1).default('127.0.0.1'),
     RTP_PORT_MIN: port.default(40000),

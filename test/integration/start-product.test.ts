@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../engine/config/index.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { startProduct, type Product } from '../../engine/runtime/product.js';
+import { DEMO_CAMPAIGN_ID } from '../../engine/runtime/demo-data.js';
+import type { HealthReport } from '../../api/health.js';
+
+const run = promisify(execFile);
+
+/** Polls a condition on the wall clock: the product runs in real time (simulated callees ring for seconds). */
+async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start with no ARI_URL (embedded PBX)', () => {
+  let dir: string;
+  let product: Product;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-start-'));
+    const config = loadConfig({ DB_PATH: join(dir, 'c.db'), HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', RTP_PORT_MIN: '45000', RTP_PORT_MAX: '45999' });
+    product = await startProduct(config, silentLogger);
+  });
+
+  afterAll(async () => {
+    await product?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves /health with ari connected and simulated', async () => {
+    const res = await fetch(`http://127.0.0.1:${product.httpPort}/health`);
+    const body = (await res.json()) as HealthReport;
+    expect(res.status).toBe(200);
+    expect(body.ari).toMatchObject({ connected: true, simulated: true, app: 'centralita' });
+    expect(body.db.ok).toBe(true);
+  });
+
+  it('dials the demo campaign and writes ended CallLogs with dispositions', async () => {
+    const ended = await until(() => {
+      const rows = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 100 }).filter((r) => r.endedAt !== null);
+      return rows.length >= 3 ? rows : undefined;
+    }, 40_000);
+    for (const row of ended) expect(row.disposition).toMatch(/^[A-Z_]+$/);
+    expect(new Set(ended.map((r) => r.leadId)).size).toBe(ended.length);
+  }, 60_000);
+});
+
+describe('centralita start with a bad configuration', () => {
+  it('exits 1 with one line per bad variable and starts nothing', async () => {
+    const err = await run('node', ['bin/centralita.mjs', 'start'], {
+      env: { ...process.env, HTTP_PORT: 'eighty', LOG_LEVEL: 'loud', ARI_URL: 'http://pbx.example:8088', ARI_PASSWORD: 'x' },
+    }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stderr).toContain('HTTP_PORT: ');
+    expect(err?.stderr).toContain('LOG_LEVEL: ');
+    expect(err?.stderr).not.toContain('Centralita is running');
+  });
+});
