@@ -1,7 +1,7 @@
 /**
  * `Local/<exten>@<context>` channels into the test dialplan the traces were recorded with (contexts
  * `amd-sim` and `agents`): the `;2` half runs the applications and publishes ChannelDialplan, state and
- * hangup events the way Asterisk 22 did in /work/shared/asterisk22. An unknown extension destroys both
+ * hangup events the way Asterisk 22 did in test/fixtures/asterisk22. An unknown extension destroys both
  * halves with cause 0 and no Dial event.
  */
 import { deriveSeed } from './audio/rng.js';

@@ -1,6 +1,6 @@
 /**
  * The PBX core: channels, bridges, playbacks and recordings, and the exact event sequences Asterisk 22
- * publishes for them (see /work/shared/asterisk22 traces). HTTP routes call its methods; callee scripts and
+ * publishes for them (see test/fixtures/asterisk22 traces). HTTP routes call its methods; callee scripts and
  * the Local-channel dialplan drive it through the clock. Every public method completes its events before it
  * returns, so events can reach the app before the HTTP reply of the request that caused them, as in Asterisk.
  */

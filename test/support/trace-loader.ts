@@ -1,12 +1,14 @@
 /**
- * Loads the recorded Asterisk 22 traces (/work/shared/asterisk22, overridable with ASTERISK22_TRACES) and
+ * Loads the recorded Asterisk 22 traces (a verbatim copy of shared/asterisk22 is committed in
+ * test/fixtures/asterisk22 so a clone is self-contained; ASTERISK22_TRACES points elsewhere) and
  * reduces events to the fields that matter for conformance, so that a simulator run and a recording compare
  * without timestamps, internal channel-name counters or RTP pointers.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const TRACE_DIR = process.env['ASTERISK22_TRACES'] ?? '/work/shared/asterisk22';
+export const TRACE_DIR = process.env['ASTERISK22_TRACES'] ?? fileURLToPath(new URL('../fixtures/asterisk22', import.meta.url));
 
 export interface TraceHttp {
   t: number;
