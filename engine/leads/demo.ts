@@ -4,6 +4,7 @@
  * (ex-Telefónica/Movistar) 35 %, Claro 25 %. They are real-looking and therefore possibly someone's real phone:
  * every lead made from them is flagged synthetic, and `assertDialable` refuses them on a real Asterisk.
  */
+import { mulberry32 } from '../random/seeded.js';
 import type { NewLead } from '../store/repos/leads.js';
 
 export type Operator = 'kolbi' | 'liberty' | 'claro';
@@ -38,17 +39,8 @@ export interface DemoOptions {
   exclude?: ReadonlySet<string>;
 }
 
-/** mulberry32: tiny, seedable, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded draws for demo data (the project's one PRNG). */
+export const seededRandom = mulberry32;
 
 const blockSize = (p: OperatorPlan): number => p.blocks.reduce((s, [a, b]) => s + (b - a + 1), 0);
 

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { defaultAmdParams } from '../../amd/params.js';
 import type { AmdMode, AmdParams, AmdStatus } from '../../amd/types.js';
 import { createMediaPlane, type MediaPlane } from '../plane.js';
 import type { MediaSession } from '../types.js';
@@ -50,21 +51,8 @@ interface StepResult {
   senderMaxLagMs: number;
 }
 
-/** app_amd's defaults (amd.conf); the detector reads the same names in both modes. */
-function amdParams(mode: AmdMode): AmdParams {
-  return {
-    mode,
-    initialSilence: 2500,
-    greeting: 1500,
-    afterGreetingSilence: 800,
-    totalAnalysisTime: 5000,
-    minimumWordLength: 100,
-    betweenWordsSilence: 50,
-    maximumNumberOfWords: 2,
-    silenceThreshold: 256,
-    maximumWordLength: 5000,
-  };
-}
+/** The detector's own defaults for the mode, as a campaign without AMD settings would run it. */
+const amdParams = (mode: AmdMode): AmdParams => defaultAmdParams(mode);
 
 class Sender {
   private readonly child: ChildProcess;
