@@ -54,6 +54,7 @@ export function createCall(c: NewCall): CallState {
     snoopUp: false,
     mediaUp: false,
     amdBridged: false,
+    listeningForBeep: false,
     agentAddSent: false,
     dialStatus: null,
     sawDial: false,
@@ -303,8 +304,17 @@ function onDecision(st: Step, d: AmdDecision): void {
   const s = st.s;
   if (!IN_AMD.has(s.phase)) return; // late decision (timeout already applied, or callee gone)
   st.clearTimer('amd');
-  st.effects.push({ kind: 'amd-stop' });
-  teardownAmd(st);
+  const treatedAs =
+    d.status === 'HUMAN' ? 'HUMAN' : d.status === 'MACHINE' ? 'MACHINE' : s.policy.notSure === 'human' ? 'HUMAN' : 'MACHINE';
+  // A machine that will get a message but whose beep is still to come: keep the media path up (phase 'amd'
+  // means it was set up) so the media plane can tell when the greeting ends. Anything else: AMD is over.
+  const waitForBeep =
+    d.status !== 'HANGUP' && treatedAs === 'MACHINE' && d.beepAtMs === undefined && s.phase === 'amd' && leavesMessage(s);
+  if (waitForBeep) s.listeningForBeep = true;
+  else {
+    st.effects.push({ kind: 'amd-stop' });
+    teardownAmd(st);
+  }
   s.amd = { status: d.status, cause: d.cause, decisionMs: d.decisionMs };
   if (d.status === 'HANGUP') {
     // The callee went away during analysis; ChannelDestroyed will close the call as HUNG_UP_DURING_AMD.
@@ -312,8 +322,6 @@ function onDecision(st: Step, d: AmdDecision): void {
     hangupCustomer(st);
     return;
   }
-  const treatedAs =
-    d.status === 'HUMAN' ? 'HUMAN' : d.status === 'MACHINE' ? 'MACHINE' : s.policy.notSure === 'human' ? 'HUMAN' : 'MACHINE';
   s.treatedAs = treatedAs;
   st.emit({
     type: 'call.amd',
@@ -407,7 +415,7 @@ function toMachine(st: Step, beepHeard: boolean): void {
   s.phase = 'machine';
   s.disposition = 'MACHINE';
   releaseAgent(st, false);
-  if (s.policy.machine === 'voicemail' && s.policy.voicemailMedia) {
+  if (leavesMessage(s)) {
     if (beepHeard) playVoicemail(st);
     else st.setTimer('beep', s.policy.beepWaitMs);
   } else {
@@ -415,9 +423,22 @@ function toMachine(st: Step, beepHeard: boolean): void {
   }
 }
 
+function leavesMessage(s: CallState): boolean {
+  return s.policy.machine === 'voicemail' && !!s.policy.voicemailMedia;
+}
+
+/** Ends the beep watch kept after a MACHINE decision: the AMD session closes, its channels and bridge go. */
+function stopListeningForBeep(st: Step): void {
+  if (!st.s.listeningForBeep) return;
+  st.s.listeningForBeep = false;
+  st.effects.push({ kind: 'amd-stop' });
+  teardownAmd(st);
+}
+
 function playVoicemail(st: Step): void {
   const s = st.s;
   st.clearTimer('beep');
+  stopListeningForBeep(st);
   const media = s.policy.voicemailMedia;
   if (!media || s.playbackId) return;
   s.playbackId = s.ids.voicemailPlayback;
@@ -593,7 +614,8 @@ function endCall(st: Step, cause: number | null, forced: Disposition | null): vo
   const disposition = forced ?? s.disposition ?? dispositionAtEnd(s, before, cause);
   s.disposition = disposition;
   for (const t of [...s.timers]) st.clearTimer(t);
-  if (IN_AMD.has(before)) st.effects.push({ kind: 'amd-stop' });
+  if (IN_AMD.has(before) || s.listeningForBeep) st.effects.push({ kind: 'amd-stop' });
+  s.listeningForBeep = false;
   teardownAmd(st);
   teardownBot(st);
   const agentId = s.agent?.agentId ?? null;

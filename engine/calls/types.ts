@@ -113,6 +113,11 @@ export interface CallState {
   agentAddSent: boolean;
   /** addChannel(snoop, externalMedia) into the AMD bridge has been sent. */
   amdBridged: boolean;
+  /**
+   * MACHINE under the voicemail policy, no beep yet: the AMD session and its audio path stay up so that the
+   * media plane can report the beep (the moment to start the message); torn down when the message starts.
+   */
+  listeningForBeep: boolean;
   dialStatus: string | null;
   /** A Dial event was seen for the callee (a Local dial into a missing extension sends none). */
   sawDial: boolean;

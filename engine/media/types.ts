@@ -72,10 +72,10 @@ export interface OpenSessionOptions {
   /** Aborted when the call hangs up: the session ends with `finish('hangup')` and frees its port. */
   signal?: AbortSignal;
   /**
-   * Load tests only. In production a session lives only while AMD runs (the engine closes it on the decision),
-   * so every packet costs a detector step. A benchmark that keeps N streams running would otherwise measure
-   * mostly decided, idle sessions; with this flag a fresh analysis starts after each decision. Only the first
-   * decision is reported.
+   * Load tests only. In production a session lives only while AMD runs (the engine closes it on the decision,
+   * or at the beep for a machine that gets a voicemail message), so every packet costs a detector step. A
+   * benchmark that keeps N streams running would otherwise measure mostly decided, idle sessions; with this
+   * flag a fresh analysis starts after each decision. Only the first decision is reported.
    */
   analyseContinuously?: boolean;
 }

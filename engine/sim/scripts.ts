@@ -110,17 +110,27 @@ export const unallocated = failing('unallocated', 'CHANUNAVAIL', 1, false);
 export const rejected = failing('rejected', 'CHANUNAVAIL', 21, true);
 export const unreachable = failing('unreachable', 'CHANUNAVAIL', 20, false);
 
-/** Answers, says a word, then hangs up 1–2 s after answer — while AMD is still listening. */
+/**
+ * Answers, talks to the dead air ("Hello? hello? who is this?") and hangs up 1–2 s after answer — while AMD
+ * is still listening. The talk runs up to the hang-up with no longer pause than speech's own between-word
+ * gaps: a word followed by a real pause would be a complete human opener that any AMD (app_amd after 800 ms
+ * of silence, centralita after 550) decides HUMAN within ~1.3 s, before this callee hangs up.
+ */
 export const hangupDuringAmd: Script = ({ rng, seed }) => {
   const aSeed = deriveSeed(seed, 'audio');
+  // Drawn in the order the fields always were, so seeded runs keep their timings.
+  const ringAtMs = ms(rng, 40, 120);
+  const atMs = ms(rng, 1000, 5000);
+  const hangupAfterMs = ms(rng, 1000, 2000);
   return {
     script: 'hangup-during-amd',
-    ringAtMs: ms(rng, 40, 120),
+    ringAtMs,
     outcome: {
       kind: 'answer',
-      atMs: ms(rng, 1000, 5000),
-      hangupAfterMs: ms(rng, 1000, 2000),
-      audio: () => sequence([silence(200), speech({ ms: 500, seed: aSeed }), silence(Infinity)]),
+      atMs,
+      hangupAfterMs,
+      // Audio starts at answer at the earliest, so talk as long as the call covers all of it.
+      audio: () => sequence([silence(200), speech({ ms: hangupAfterMs, seed: aSeed }), silence(Infinity)]),
     },
   };
 };

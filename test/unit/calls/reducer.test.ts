@@ -267,19 +267,43 @@ describe('call reducer: machines', () => {
     expect(d.ended()).toMatchObject({ disposition: 'MACHINE', voicemailLeft: true });
   });
 
-  it('MACHINE without a beep yet → waits for it, plays on the beep', () => {
+  // The AMD media path (snoop, externalMedia, AMD bridge) that must go once the beep watch ends.
+  const amdTeardown = [
+    { op: 'hangup', channelId: `${CALL}-snoop` },
+    { op: 'hangup', channelId: `${CALL}-em` },
+    { op: 'destroyBridge', bridgeId: `${CALL}-amd` },
+  ];
+
+  it('MACHINE without a beep yet → keeps the AMD media up to hear it, plays on the beep, then tears AMD down', () => {
     const d = new CallDriver({ machine: 'voicemail', voicemailMedia: 'sound:vm', beepWaitMs: 7000 }).inAmd().decide(decision('MACHINE'));
     expect(d.last.effects).toContainEqual({ kind: 'timer-set', timer: 'beep', ms: 7000 });
-    expect(d.lastCommands().some((c) => c.op === 'play')).toBe(false);
+    expect(d.last.effects).not.toContainEqual({ kind: 'amd-stop' });
+    expect(d.lastCommands().some((c) => c.op === 'play' || c.op === 'hangup' || c.op === 'destroyBridge')).toBe(false);
     d.feed({ type: 'beep', at: d.t });
-    expect(d.lastCommands()).toEqual([{ op: 'play', channelId: CALL, playbackId: VM, media: 'sound:vm' }]);
+    expect(d.last.effects).toContainEqual({ kind: 'amd-stop' });
+    expect(d.lastCommands()).toEqual([...amdTeardown, { op: 'play', channelId: CALL, playbackId: VM, media: 'sound:vm' }]);
     d.feed({ type: 'beep', at: d.t });
     expect(d.lastCommands()).toEqual([]);
   });
 
-  it('MACHINE and no beep within the wait → leaves the message anyway', () => {
+  it('MACHINE and no beep within the wait → stops listening, leaves the message anyway', () => {
     const d = new CallDriver({ machine: 'voicemail', voicemailMedia: 'sound:vm' }).inAmd().decide(decision('MACHINE')).timer('beep');
-    expect(d.lastCommands()).toEqual([{ op: 'play', channelId: CALL, playbackId: VM, media: 'sound:vm' }]);
+    expect(d.last.effects).toContainEqual({ kind: 'amd-stop' });
+    expect(d.lastCommands()).toEqual([...amdTeardown, { op: 'play', channelId: CALL, playbackId: VM, media: 'sound:vm' }]);
+  });
+
+  it('MACHINE hangs up while we listen for the beep → AMD stopped and torn down, MACHINE', () => {
+    const d = new CallDriver({ machine: 'voicemail', voicemailMedia: 'sound:vm' }).inAmd().decide(decision('MACHINE'));
+    d.ari(ev.destroyed(CALL, 16));
+    expect(d.last.effects).toContainEqual({ kind: 'amd-stop' });
+    expect(d.lastCommands()).toEqual(amdTeardown);
+    expect(d.ended()).toMatchObject({ disposition: 'MACHINE', voicemailLeft: false });
+  });
+
+  it('MACHINE decided before the media path was up → nothing to listen with, waits on the timer only', () => {
+    const d = new CallDriver({ machine: 'voicemail', voicemailMedia: 'sound:vm' }).answer().decide(decision('MACHINE'));
+    expect(d.last.effects).toContainEqual({ kind: 'amd-stop' });
+    expect(d.state.listeningForBeep).toBe(false);
   });
 
   it('voicemail policy without a message configured hangs up', () => {

@@ -10,7 +10,9 @@ type Path = (d: CallDriver) => void;
 const bot = { agentId: 'ai', bridgeId: `${CALL}-ab`, dial: 'PJSIP/bot@ai' };
 
 /** `vanished`: resources Asterisk no longer had (closed by reconciliation), nothing to tear down. */
-const PATHS: Record<string, { path: Path; agent?: typeof bot | null; disposition: string; vanished?: string[] }> = {
+const VM = { machine: 'voicemail', voicemailMedia: 'sound:vm' } as const;
+
+const PATHS: Record<string, { path: Path; agent?: typeof bot | null; policy?: typeof VM; disposition: string; vanished?: string[] }> = {
   'human bridged': {
     path: (d) => d.inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1')).ari(ev.destroyed(CALL, 16)),
     disposition: 'ANSWERED_HUMAN',
@@ -22,6 +24,16 @@ const PATHS: Record<string, { path: Path; agent?: typeof bot | null; disposition
   'machine hung up': { path: (d) => d.inAmd().decide(decision('MACHINE')).ari(ev.destroyed(CALL, 16)), disposition: 'MACHINE' },
   'machine voicemail': {
     path: (d) => d.inAmd().decide(decision('MACHINE', { beepAtMs: 100 })).ari(ev.pbFinished(`${CALL}-vm`, CALL)).ari(ev.destroyed(CALL, 16)),
+    disposition: 'MACHINE',
+  },
+  'machine, beep heard after the decision (AMD media kept up until then)': {
+    policy: VM,
+    path: (d) => d.inAmd().decide(decision('MACHINE')).feed({ type: 'beep', at: 0 }).ari(ev.pbFinished(`${CALL}-vm`, CALL)).ari(ev.destroyed(CALL, 16)),
+    disposition: 'MACHINE',
+  },
+  'machine hangs up while we listen for the beep': {
+    policy: VM,
+    path: (d) => d.inAmd().decide(decision('MACHINE')).ari(ev.destroyed(CALL, 16)),
     disposition: 'MACHINE',
   },
   'notsure as human': {
@@ -51,8 +63,8 @@ const PATHS: Record<string, { path: Path; agent?: typeof bot | null; disposition
 };
 
 describe('teardown after each path', () => {
-  it.each(Object.entries(PATHS))('%s', (_name, { path, agent, disposition, vanished = [] }) => {
-    const d = agent === undefined ? new CallDriver() : new CallDriver({}, agent);
+  it.each(Object.entries(PATHS))('%s', (_name, { path, agent, policy = {}, disposition, vanished = [] }) => {
+    const d = agent === undefined ? new CallDriver(policy) : new CallDriver(policy, agent);
     path(d);
     d.settle();
     expect(d.ended()?.disposition).toBe(disposition);

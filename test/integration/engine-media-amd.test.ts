@@ -1,0 +1,304 @@
+/**
+ * The engine's calls get their AMD decisions from the media plane, end to end on the embedded PBX: the real
+ * engine (startEngine, as `npm start` builds it), the simulator's callee scripts and RTP, the media plane's
+ * worker threads on real UDP sockets, and the real detector in centralita mode. No AMD double anywhere.
+ *
+ * Clocks: everything runs on the system clock. The simulator (mediaMode 'realtime') sends one RTP frame per
+ * 20 ms of wall time, which is the only time the media workers know; the engine's AMD timeout and 2 s agent
+ * rule are wall time too. The detector itself keeps time by frames, so `decisionMs` is exact whatever the
+ * load. Ring and talk times are shortened so the campaign fits ~25 s; the callee audio is the scripts' own
+ * (machines: the stock shape with a shorter greeting). Machines get a voicemail message: the session stays
+ * open after the MACHINE decision until the plane hears the beep.
+ */
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { defaultAmdParams } from '../../engine/amd/index.js';
+import type { AmdDecision } from '../../engine/amd/types.js';
+import { defaultCallPolicy } from '../../engine/calls/types.js';
+import { loadConfig } from '../../engine/config/index.js';
+import type { DomainEvent } from '../../engine/events/types.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
+import { mediaPlaneAmdSource } from '../../engine/runtime/engine-amd-media.js';
+import { startEngine } from '../../engine/runtime/engine-factory.js';
+import { MemoryLeadSource } from '../../engine/runtime/engine-leads.js';
+import type { AmdSource, Lead } from '../../engine/runtime/engine-types.js';
+import type { Engine } from '../../engine/runtime/engine.js';
+import { beep, deriveSeed, noiseFloor, sequence, silence, speech } from '../../engine/sim/audio/index.js';
+import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+
+const HOST = '127.0.0.1';
+// A small RTP range of our own (fewer ports than answered calls, so ports must be freed and reused), away from
+// the media-plane test's 45000–48600 and picked per run so parallel runs rarely meet.
+const PORT_MIN = 50_000 + Math.floor(Math.random() * 500) * 10;
+const PORT_MAX = PORT_MIN + 9;
+
+/** Answers sooner than the stock scripts (whose rings last up to 12 s); audio and everything else unchanged. */
+function answeringWithin(script: Script, lo: number, hi: number, hangupAfterMs?: (ctx: Parameters<Script>[0]) => number): Script {
+  return (ctx) => {
+    const plan = script(ctx);
+    if (plan.outcome.kind === 'answer') {
+      plan.outcome.atMs = lo + Math.round(ctx.rng() * (hi - lo));
+      if (hangupAfterMs) plan.outcome.hangupAfterMs = hangupAfterMs(ctx);
+    }
+    return plan;
+  };
+}
+
+/**
+ * The stock machine (engine/sim/scripts.ts: 200 ms, greeting, 1 kHz beep 0.5 s, open line) with a 4–6 s
+ * greeting instead of 5–20 s, so that every beep comes within the test.
+ */
+const quickMachine: Script = (ctx) => {
+  const plan = answeringWithin(scripts.machine, 300, 1500)(ctx);
+  const greeting = 4000 + Math.round(ctx.rng() * 2000);
+  const aSeed = deriveSeed(ctx.seed, 'audio');
+  if (plan.outcome.kind === 'answer') {
+    plan.outcome.audio = () => sequence([silence(200), speech({ ms: greeting, seed: aSeed }), beep(500), noiseFloor(aSeed, 30)]);
+  }
+  return plan;
+};
+
+const SCENARIOS = [
+  // Humans hang up 5.5–7 s after answer (the stock script: minutes), so agents come free again within the test.
+  { match: '1555011', script: answeringWithin(scripts.human, 300, 1500, (ctx) => 5500 + Math.round(ctx.rng() * 1500)) },
+  { match: '1555012', script: quickMachine },
+  { match: '1555017', script: answeringWithin(scripts.hangupDuringAmd, 300, 1500) },
+  { match: '1555018', script: answeringWithin(scripts.silent, 300, 1500) },
+];
+
+// Above the longest wait for a quickMachine's beep after its decision (≤ 6.7 s of audio − ≥ 3.2 s).
+const BEEP_WAIT_MS = 5500;
+
+const RANGES = { human: '1555011', machine: '1555012', noAnswer: '1555013', busy: '1555014', congestion: '1555015', hangup: '1555017', silence: '1555018', voicemail: '1555019' } as const;
+const MIX: Array<[keyof typeof RANGES, number]> = [
+  ['human', 5],
+  ['machine', 4],
+  ['hangup', 2],
+  ['silence', 2],
+  ['voicemail', 1],
+  ['noAnswer', 1],
+  ['busy', 1],
+  ['congestion', 1],
+];
+
+function makeLeads(): Lead[] {
+  const leads: Lead[] = [];
+  for (const [kind, n] of MIX) for (let i = 0; i < n; i++) leads.push({ id: `${kind}-${i}`, phone: `+${RANGES[kind]}${String(2000 + i).padStart(4, '0')}` });
+  // Interleave the kinds so that the first calls in flight are a mix, not five humans.
+  return leads.sort((a, b) => Number(a.id.split('-')[1]) - Number(b.id.split('-')[1]));
+}
+
+/** The plane as the engine's AmdSource, watched: which calls opened a session, what the plane decided, closes. */
+function watched(source: AmdSource) {
+  const decisions = new Map<string, AmdDecision>();
+  /** The beep the plane reported after a MACHINE decision: ms of audio, and when it reached the main thread. */
+  const beeps = new Map<string, { beepAtMs: number; seenAt: number }>();
+  const opened: string[] = [];
+  let open = 0;
+  const amd: AmdSource = {
+    async open(call) {
+      const s = await source.open(call);
+      opened.push(call.callId);
+      open++;
+      void s.decision.then((d) => decisions.set(call.callId, d), () => {});
+      void s.beep?.then((ms) => {
+        if (ms !== null) beeps.set(call.callId, { beepAtMs: ms, seenAt: Date.now() });
+      });
+      let closed = false;
+      return {
+        ...s,
+        close() {
+          if (!closed) open--;
+          closed = true;
+          s.close();
+        },
+      };
+    },
+  };
+  return { amd, decisions, beeps, opened, get open() { return open; } };
+}
+
+let sim: Simulator | undefined;
+let plane: MediaPlane | undefined;
+let engine: Engine | undefined;
+let store: Store | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await engine?.stop({ hangup: true, timeoutMs: 5000 }).catch(() => {});
+  await plane?.close();
+  await sim?.close();
+  store?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function canBind(port: number): Promise<boolean> {
+  const s = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(port, HOST, () => resolve());
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    s.close();
+  }
+}
+
+it('a campaign on the embedded PBX takes every AMD decision from the media plane (centralita detector)', async () => {
+  sim = await startSimulator({ seed: 5, mediaMode: 'realtime', scenarios: SCENARIOS });
+  dir = mkdtempSync(join(tmpdir(), 'centralita-media-amd-'));
+  store = openStore(join(dir, 'c.db'));
+  const config = loadConfig({
+    ARI_URL: sim.url,
+    ARI_USERNAME: sim.username,
+    ARI_PASSWORD: sim.password,
+    NODE_ID: 'm1',
+    RTP_HOST: HOST,
+    RTP_PORT_MIN: String(PORT_MIN),
+    RTP_PORT_MAX: String(PORT_MAX),
+  });
+  plane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: silentLogger });
+  const w = watched(mediaPlaneAmdSource(plane, defaultAmdParams('centralita')));
+  const leads = makeLeads();
+  const source = new MemoryLeadSource(leads);
+  engine = await startEngine({
+    config,
+    store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
+    amd: w.amd,
+    leads: source,
+    agents: ['1001', '1002', '1003'].map((id) => ({ id, kind: 'human' as const, endpoint: `PJSIP/${id}`, maxConcurrent: 1, wrapUpMs: 500 })),
+    campaign: {
+      id: 'camp-media',
+      // Machines get a message, started when the plane hears the beep (or after beepWaitMs without one).
+      policy: {
+        ...defaultCallPolicy,
+        ringTimeoutSec: 12,
+        machine: 'voicemail',
+        voicemailMedia: 'sound:vm-centralita',
+        beepWaitMs: BEEP_WAIT_MS,
+        safeHarborMedia: 'sound:beep',
+        playbackGuardMs: 5000,
+      },
+      endpointFor: (p) => `PJSIP/${p}@trunk`,
+    },
+    concurrency: 6,
+    logger: silentLogger,
+  });
+  const e = engine;
+  const events: DomainEvent[] = [];
+  e.events.on('*', (ev) => events.push(ev));
+  const eventOf = <T extends DomainEvent['type']>(type: T, callId: string) =>
+    events.find((ev): ev is Extract<DomainEvent, { type: T }> => ev.type === type && 'callId' in ev && ev.callId === callId);
+  await waitUntil(() => source.remaining === 0 && e.snapshot().calls.length === 0, 45_000);
+  expect(source.remaining).toBe(0);
+  expect(e.snapshot().calls).toEqual([]);
+  const packets = (await plane.workerStats()).reduce((n, s) => n + s.packets, 0);
+  await e.stop({ timeoutMs: 10_000 });
+
+  const rows = store.callLogs.list({ campaignId: 'camp-media', limit: 100 });
+  expect(rows).toHaveLength(leads.length);
+  expect(rows.filter((r) => r.endedAt === null)).toEqual([]);
+  const kindOf = (phone: string) => (Object.keys(RANGES) as Array<keyof typeof RANGES>).find((k) => phone.startsWith(`+${RANGES[k]}`));
+  const summary = rows.map((r) => ({ kind: kindOf(r.phone), disposition: r.disposition, amd: r.amdStatus, cause: r.amdCause, ms: r.amdDecisionMs }));
+  if (process.env.ENGINE_TEST_VERBOSE) console.table(summary);
+
+  for (const r of rows) {
+    const kind = kindOf(r.phone);
+    const label = { phone: r.phone, kind, disposition: r.disposition, amd: r.amdStatus, cause: r.amdCause };
+    const planeDecision = w.decisions.get(r.id);
+    if (r.answeredAt === null) {
+      // Never answered: no media session was opened for it.
+      expect(w.opened, `${r.phone} opened AMD`).not.toContain(r.id);
+      continue;
+    }
+    // Every answered call had a session in the plane, and the plane's worker decided on real audio.
+    expect(planeDecision, `${r.phone}: no decision from the plane`).toBeDefined();
+    if (kind === 'hangup') {
+      // The callee went away first: the session ended with the detector's HANGUP, the call was never bridged.
+      expect(label).toMatchObject({ disposition: 'HUNG_UP_DURING_AMD', amd: null });
+      expect(planeDecision?.status).toBe('HANGUP');
+      expect(r.bridgedAt).toBeNull();
+      continue;
+    }
+    // The CallLog's AMD result is exactly what the worker's detector decided, from frames of the callee's audio.
+    expect({ status: r.amdStatus, cause: r.amdCause, ms: r.amdDecisionMs }).toEqual({
+      status: planeDecision?.status,
+      cause: planeDecision?.cause,
+      ms: planeDecision?.decisionMs,
+    });
+    expect(planeDecision?.trace.frameEnergy.length).toBeGreaterThan(10);
+    expect(planeDecision?.trace.notes).not.toContain('scripted');
+    switch (kind) {
+      case 'human':
+        expect(label).toMatchObject({ amd: 'HUMAN', cause: expect.stringMatching(/^HUMAN-/), disposition: expect.toBeOneOf(['ANSWERED_HUMAN', 'DROPPED']) });
+        // DROPPED: no agent within 2 s (safe harbor), or the callee hung up while waiting for one.
+        if (r.disposition === 'ANSWERED_HUMAN') expect(r.bridgedAt).not.toBeNull();
+        else expect(r.bridgedAt).toBeNull();
+        break;
+      case 'machine': {
+        expect(label).toMatchObject({ amd: 'MACHINE', cause: expect.stringMatching(/^(LONGGREETING|STILLTALKING|MAXWORDLENGTH)-/), disposition: 'MACHINE' });
+        // The plane kept listening after the decision and heard the beep at the greeting's end (200 ms +
+        // 4–6 s + 0.5 s of audio); the message started on it, not on the beepWaitMs timer.
+        const b = w.beeps.get(r.id);
+        expect(b?.beepAtMs, `${r.phone}: no beep from the plane`).toBeGreaterThan(planeDecision?.decisionMs ?? Infinity);
+        expect(b?.beepAtMs).toBeGreaterThanOrEqual(4600);
+        expect(b?.beepAtMs).toBeLessThanOrEqual(6800);
+        const vm = eventOf('call.voicemail', r.id);
+        const amdAt = eventOf('call.amd', r.id)?.at ?? 0;
+        expect(vm?.at).toBeGreaterThanOrEqual((b?.seenAt ?? 0) - 5);
+        expect(vm?.at).toBeLessThan(amdAt + BEEP_WAIT_MS - 200);
+        expect(r.voicemailLeft).toBe(true);
+        break;
+      }
+      case 'silence':
+        // Dead air: no beep ever; the message is left anyway once beepWaitMs is over.
+        expect(label).toMatchObject({ amd: 'MACHINE', cause: expect.stringMatching(/^INITIALSILENCE-/), disposition: 'MACHINE' });
+        expect(w.beeps.has(r.id)).toBe(false);
+        expect((eventOf('call.voicemail', r.id)?.at ?? 0) - (eventOf('call.amd', r.id)?.at ?? 0)).toBeGreaterThanOrEqual(BEEP_WAIT_MS - 50);
+        expect(r.voicemailLeft).toBe(true);
+        break;
+      case 'voicemail':
+        // Answered into the beep (the greeting was early media): the beep itself is the decision.
+        expect(label).toMatchObject({ amd: 'MACHINE', cause: expect.stringMatching(/^BEEP-/), disposition: 'MACHINE' });
+        expect(planeDecision?.beepAtMs).toBeGreaterThan(0);
+        expect(r.voicemailLeft).toBe(true);
+        break;
+      default:
+        throw new Error(`unexpected answered call ${JSON.stringify(label)}`);
+    }
+    if (r.amdStatus === 'MACHINE') expect(r.bridgedAt).toBeNull();
+  }
+  expect(rows.filter((r) => kindOf(r.phone) === 'noAnswer').map((r) => r.disposition)).toEqual(['NO_ANSWER']);
+  expect(rows.filter((r) => kindOf(r.phone) === 'busy').map((r) => r.disposition)).toEqual(['BUSY']);
+  expect(rows.filter((r) => kindOf(r.phone) === 'congestion').map((r) => r.disposition)).toEqual(['CONGESTION']);
+  // Some humans reached an agent; audio really flowed through the workers (on average ≥ 1 s of RTP a session).
+  expect(rows.some((r) => r.disposition === 'ANSWERED_HUMAN')).toBe(true);
+  expect(w.opened.length).toBe(rows.filter((r) => r.answeredAt !== null).length);
+  expect(w.opened.length).toBeGreaterThan(PORT_MAX - PORT_MIN + 1);
+  expect(packets).toBeGreaterThan(w.opened.length * 50);
+
+  // Nothing left: no channel or bridge of ours in the PBX, no session in the engine, the plane or its workers,
+  // and every port of the range can be bound again.
+  await waitUntil(() => plane?.size === 0, 2000);
+  const snap = sim.snapshot();
+  expect([...snap.channels.map((c) => c.id), ...snap.bridges.map((b) => b.id)].filter((id) => id.startsWith('cl-m1-'))).toEqual([]);
+  expect(w.open).toBe(0);
+  expect(plane.size).toBe(0);
+  const workers = await plane.workerStats();
+  expect(workers.length).toBeGreaterThan(0);
+  expect(workers.filter((s) => s.sessions !== 0)).toEqual([]);
+  const ports = Array.from({ length: PORT_MAX - PORT_MIN + 1 }, (_, i) => PORT_MIN + i);
+  expect(await Promise.all(ports.map(canBind))).toEqual(ports.map(() => true));
+}, 60_000);
