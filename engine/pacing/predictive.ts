@@ -16,6 +16,12 @@
  * (progressive) at the hour's, the day's or the 30 days' limit; its slow feedback trims the forecast's bias.
  *
  * Falls back to progressive when there are too few agents or too little data to trust the estimates.
+ *
+ * Opt-in variants (off by default; tried to raise throughput at N = 5 and 20 and found within seed noise of
+ * the default under the governor, see `PredictiveConfig`): the exact Poisson-binomial distribution of
+ * S(g) − D(g) for small teams (`exactMaxAgents`), a marginal-cost rule that prices a drop in agent-seconds
+ * against the idle time a call is expected to fill (`dropPriceS`), and a concave use of the governor's
+ * headroom (`headroomExponent`).
  */
 import {
   defaultGovernorConfig,
@@ -53,6 +59,24 @@ export interface PredictiveConfig {
   connectSlackMs: number;
   /** Relative error of the demand estimate as a whole (common-mode variance). */
   estimateCv: number;
+  /**
+   * Teams up to this size use the exact distribution of S(g) − D(g) (a Poisson-binomial: a convolution of
+   * the agents' and calls' own Bernoullis) instead of the normal approximation, whose tails are poor when
+   * a handful of agents and calls decide the outcome. 0 = always normal. Used by the threshold rule (not by
+   * `dropPriceS`); O(n²) per grid step, about 5–10× slower per tick than the normal approximation at N = 5.
+   */
+  exactMaxAgents: number;
+  /**
+   * How the governor's headroom h (0…1, the share of the hour's drop budget still free, eased) prices a drop:
+   * allowed overflow ∝ h^exponent. 1 = linear. Careful mode (h ≤ the governor's carefulHeadroom) is kept as is.
+   */
+  headroomExponent: number;
+  /**
+   * Marginal-cost rule (0 = off: the fixed overflow threshold). The price of a drop in agent-seconds at full
+   * headroom and gain 1: call k is placed when overflow_k · price ≤ the idle agent-seconds it is expected to
+   * fill (given it is a live answer). The price rises as the governor's budget runs out (÷ gain · headroom).
+   */
+  dropPriceS: number;
 }
 
 export const defaultPredictiveConfig: PredictiveConfig = {
@@ -66,6 +90,9 @@ export const defaultPredictiveConfig: PredictiveConfig = {
   feedback: true,
   connectSlackMs: 800,
   estimateCv: 0.2,
+  exactMaxAgents: 0,
+  headroomExponent: 1,
+  dropPriceS: 0,
 };
 
 export interface PredictiveState {
@@ -128,6 +155,13 @@ export interface PredictiveAnalysis {
   newNeed: number[];
   /** Relative error assumed for the demand estimate as a whole. */
   estimateCv: number;
+  /**
+   * With `exact`: the Bernoulli rows themselves. `supplyRows[i][g]` = P(agent i free by g) and
+   * `demandRows[j][g]` = P(call group j needs an agent by g), `demandCounts[j]` calls sharing that row.
+   */
+  supplyRows?: Float64Array[];
+  demandRows?: Float64Array[];
+  demandCounts?: number[];
 }
 
 /** The supply/demand forecast of one tick. Exported for tests and the live board. */
@@ -137,10 +171,23 @@ export function forecast(
   now: number,
   slackMs = 0,
   estimateCv = 0,
+  exact = false,
 ): PredictiveAnalysis {
   const H = horizonSteps(s);
   const supply = moments(H + 1);
   const demand = moments(H + 1);
+  const supplyRows: Float64Array[] = [];
+  const demandRows: Float64Array[] = [];
+  const demandCounts: number[] = [];
+  // Without `exact` the rows are not kept: one scratch row takes the writes (no allocation per source).
+  const scratch = new Float64Array(H + 1);
+  const row = (rows: Float64Array[]): Float64Array => {
+    if (!exact) return scratch;
+    const r = new Float64Array(H + 1);
+    rows.push(r);
+    return r;
+  };
+  const clamp = (p: number): number => (p < 0 ? 0 : p > 1 ? 1 : p);
   const pHuman = s.results > 0 ? s.humans / s.results : 0;
   const pHumanGivenAnswer = s.answered > 0 ? s.humans / s.answered : 0;
   const need = (ms: number): number => pHuman * histCdf(s.toAgent, ms);
@@ -152,21 +199,30 @@ export function forecast(
     if (a.phase === 'ready') ready++;
     else if (a.phase === 'wrap') {
       const freeAt = a.sinceMs + obs.wrapUpMs;
-      for (let g = 0; g <= H; g++) if (now + g * GRID_S * 1000 + slackMs >= freeAt) addBernoulli(supply, g, 1);
+      const r = row(supplyRows);
+      for (let g = 0; g <= H; g++)
+        if (now + g * GRID_S * 1000 + slackMs >= freeAt) {
+          addBernoulli(supply, g, 1);
+          r[g] = 1;
+        }
     } else if (a.phase === 'talk') {
       const e = now - a.sinceMs;
       const survE = 1 - histCdf(s.talk, e);
       if (survE <= 1e-9) continue; // longer than any call seen: assume nothing (the safe side)
       const cE = 1 - survE;
+      const r = row(supplyRows);
       for (let g = 0; g <= H; g++) {
         const x = e + g * GRID_S * 1000 + slackMs - obs.wrapUpMs;
         if (x <= e) continue;
-        addBernoulli(supply, g, (histCdf(s.talk, x) - cE) / survE);
+        const p = clamp((histCdf(s.talk, x) - cE) / survE);
+        addBernoulli(supply, g, p);
+        r[g] = p;
       }
     }
   }
 
   for (let g = 0; g <= H; g++) addBernoulli(supply, g, 1, ready);
+  if (exact) for (let i = 0; i < ready; i++) row(supplyRows).fill(1);
 
   // Ringing calls are grouped by age (to 250 ms): calls of one age share their chance, and a sum of c equal
   // Bernoullis has mean c·p and variance c·p(1−p). Keeps a 50-agent tick cheap.
@@ -185,14 +241,31 @@ export function forecast(
     addBernoulli(demand, g, 1, waiting);
     if (g >= 1) addBernoulli(demand, g, pHumanGivenAnswer, inAmd);
   }
+  if (exact && waiting > 0) {
+    row(demandRows).fill(1);
+    demandCounts.push(waiting);
+  }
+  if (exact && inAmd > 0) {
+    const r = row(demandRows).fill(clamp(pHumanGivenAnswer));
+    r[0] = 0;
+    demandCounts.push(inAmd);
+  }
   for (const [key, count] of ages) {
     const age = key * 250;
     const unresolved = 1 - histCdf(s.resolved, age);
     if (unresolved <= 1e-9) continue;
     const base = need(age);
-    for (let g = 0; g <= H; g++) addBernoulli(demand, g, (need(age + g * GRID_S * 1000) - base) / unresolved, count);
+    const r = row(demandRows);
+    if (exact) demandCounts.push(count);
+    for (let g = 0; g <= H; g++) {
+      const p = clamp((need(age + g * GRID_S * 1000) - base) / unresolved);
+      addBernoulli(demand, g, p, count);
+      r[g] = p;
+    }
   }
-  return { supply, demand, newNeed, estimateCv };
+  const f: PredictiveAnalysis = { supply, demand, newNeed, estimateCv };
+  if (exact) Object.assign(f, { supplyRows, demandRows, demandCounts });
+  return f;
 }
 
 /**
@@ -205,6 +278,7 @@ export function marginalOverflow(f: PredictiveAnalysis, k: number): number {
   const H = f.newNeed.length - 1;
   const total = f.newNeed[H] as number;
   if (total <= 0) return 0;
+  if (f.supplyRows && f.demandRows && f.demandCounts) return exactMarginalOverflow(f, k);
   let p = 0;
   let prev = 0;
   for (let g = 0; g <= H; g++) {
@@ -222,6 +296,129 @@ export function marginalOverflow(f: PredictiveAnalysis, k: number): number {
     p += (density / total) * normalCdf((0.5 - mean) / Math.sqrt(variance));
   }
   return p;
+}
+
+/**
+ * The distribution of a sum of independent Bernoullis (a Poisson-binomial): pmf[j] = P(Σ = j). `counts[i]`
+ * (default 1) Bernoullis share probability `ps[i]`. Exact, O(n²).
+ */
+export function poissonBinomial(ps: ArrayLike<number>, counts?: ArrayLike<number>): Float64Array {
+  let n = 0;
+  for (let i = 0; i < ps.length; i++) n += counts ? (counts[i] as number) : 1;
+  const pmf = new Float64Array(n + 1);
+  pmf[0] = 1;
+  let size = 0;
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i] as number;
+    const c = counts ? (counts[i] as number) : 1;
+    for (let r = 0; r < c; r++) {
+      if (p <= 0) continue; // a zero adds nothing (the pmf keeps its length for the count)
+      size++;
+      const q = 1 - p;
+      for (let j = size; j >= 1; j--) pmf[j] = (pmf[j] as number) * q + (pmf[j - 1] as number) * p;
+      pmf[0] = (pmf[0] as number) * q;
+    }
+  }
+  return pmf;
+}
+
+/** P(S − D < 1) = P(S ≤ D) for independent S, D given by their pmfs. */
+export function shortfall(supplyPmf: ArrayLike<number>, demandPmf: ArrayLike<number>): number {
+  let p = 0;
+  let sCdf = 0;
+  for (let t = 0; t < demandPmf.length; t++) {
+    if (t < supplyPmf.length) sCdf += supplyPmf[t] as number;
+    p += (demandPmf[t] as number) * Math.min(1, sCdf);
+  }
+  return p;
+}
+
+interface ExactCache {
+  supply: Float64Array[];
+  demand: Float64Array[];
+}
+const exactCaches = new WeakMap<PredictiveAnalysis, ExactCache>();
+
+/** `marginalOverflow` on the exact distributions (small teams). */
+function exactMarginalOverflow(f: PredictiveAnalysis, k: number): number {
+  const H = f.newNeed.length - 1;
+  const total = f.newNeed[H] as number;
+  let cache = exactCaches.get(f);
+  if (!cache) {
+    cache = { supply: [], demand: [] };
+    const sRows = f.supplyRows as Float64Array[];
+    const dRows = f.demandRows as Float64Array[];
+    const counts = f.demandCounts as number[];
+    const sp = new Float64Array(sRows.length);
+    const dp = new Float64Array(dRows.length);
+    for (let g = 0; g <= H; g++) {
+      for (let i = 0; i < sRows.length; i++) sp[i] = (sRows[i] as Float64Array)[g] as number;
+      for (let i = 0; i < dRows.length; i++) dp[i] = (dRows[i] as Float64Array)[g] as number;
+      cache.supply.push(poissonBinomial(sp));
+      cache.demand.push(poissonBinomial(dp, counts));
+    }
+    exactCaches.set(f, cache);
+  }
+  let p = 0;
+  let prev = 0;
+  for (let g = 0; g <= H; g++) {
+    const cum = f.newNeed[g] as number;
+    const density = cum - prev;
+    prev = cum;
+    if (density <= 0) continue;
+    let demand = cache.demand[g] as Float64Array;
+    if (k > 1) {
+      // Plus the k − 1 new calls placed before this one, each needing an agent by g with chance cum.
+      const more = new Float64Array(k).fill(cum);
+      demand = convolve(demand, poissonBinomial(more.subarray(0, k - 1)));
+    }
+    p += (density / total) * shortfall(cache.supply[g] as Float64Array, demand);
+  }
+  return p;
+}
+
+function convolve(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length - 1);
+  for (let i = 0; i < a.length; i++) {
+    const ai = a[i] as number;
+    if (ai === 0) continue;
+    for (let j = 0; j < b.length; j++) out[i + j] = (out[i + j] as number) + ai * (b[j] as number);
+  }
+  return out;
+}
+
+/**
+ * The marginal value of the k-th new call: `overflow` as in `marginalOverflow` (normal approximation), and
+ * `idleS`, the agent-seconds it is expected to fill given it turns out a live answer: for each need time g
+ * (weighted by its density), the seconds g…H during which an agent would be free without it,
+ * Σ_{g' ≥ g} P(S(g') − D(g') − (k − 1)·newNeed(g') ≥ 1).
+ */
+export function marginalValue(f: PredictiveAnalysis, k: number): { overflow: number; idleS: number } {
+  const H = f.newNeed.length - 1;
+  const total = f.newNeed[H] as number;
+  if (total <= 0) return { overflow: 0, idleS: 0 };
+  const short = new Float64Array(H + 1);
+  for (let g = 0; g <= H; g++) {
+    const cum = f.newNeed[g] as number;
+    const demand = (f.demand.mean[g] as number) + (k - 1) * cum;
+    const mean = (f.supply.mean[g] as number) - demand;
+    const common = f.estimateCv * demand;
+    const variance =
+      (f.supply.variance[g] as number) + (f.demand.variance[g] as number) + (k - 1) * cum * (1 - cum) + common * common + 0.05;
+    short[g] = normalCdf((0.5 - mean) / Math.sqrt(variance));
+  }
+  let overflow = 0;
+  let idle = 0;
+  let after = 0;
+  // Walk backwards to accumulate the idle seconds after each g.
+  for (let g = H; g >= 0; g--) {
+    after += (1 - (short[g] as number)) * GRID_S;
+    const density = (f.newNeed[g] as number) - (g > 0 ? (f.newNeed[g - 1] as number) : 0);
+    if (density <= 0) continue;
+    overflow += (density / total) * (short[g] as number);
+    idle += (density / total) * after;
+  }
+  return { overflow, idleS: idle };
 }
 
 export function predictivePacer(partial: Partial<PredictiveConfig> = {}, name = 'centralita predictive'): Pacer<PredictiveState> {
@@ -268,14 +465,28 @@ export function predictivePacer(partial: Partial<PredictiveConfig> = {}, name = 
       if (cfg.feedback) governorControl(s.governor, now, cfg.governor, verdict.allow && verdict.headroom > cfg.governor.carefulHeadroom);
       if (!verdict.allow) return fallback(verdict.reason);
 
-      const f = forecast(s, obs, now, cfg.connectSlackMs, cfg.estimateCv);
-      const allowed = cfg.baseOverflow * s.governor.gain * verdict.headroom;
+      const exact = obs.agents.length <= cfg.exactMaxAgents;
+      const f = forecast(s, obs, now, cfg.connectSlackMs, cfg.estimateCv, exact);
+      const h = verdict.headroom;
+      const priced = h <= cfg.governor.carefulHeadroom ? h : Math.pow(h, cfg.headroomExponent);
+      const allowed = cfg.baseOverflow * s.governor.gain * priced;
       const cap = Math.max(1, Math.ceil(cfg.maxPerAgentPerTick * obs.agents.length));
       let place = 0;
-      while (place < cap && marginalOverflow(f, place + 1) <= allowed) place++;
+      let mode = `predictive p*=${allowed.toFixed(3)}`;
+      if (cfg.dropPriceS > 0) {
+        // The Lagrange price of a drop, in agent-seconds: dearer as the governor's budget runs out.
+        const price = cfg.dropPriceS / Math.max(1e-6, s.governor.gain * priced);
+        mode = `predictive price=${Math.round(price)}s`;
+        for (;;) {
+          if (place >= cap) break;
+          const v = marginalValue(f, place + 1);
+          if (v.overflow * price > v.idleS) break;
+          place++;
+        }
+      } else while (place < cap && marginalOverflow(f, place + 1) <= allowed) place++;
       // Never fewer than progressive would place: a ready agent with nothing in flight is pure loss.
       const progressive = ratioDecision(obs, 1, 'progressive').place;
-      return { state: s, decision: { place: Math.max(place, progressive), mode: `predictive p*=${allowed.toFixed(3)}` } };
+      return { state: s, decision: { place: Math.max(place, progressive), mode } };
     },
   };
 }

@@ -4,17 +4,8 @@
  * differences between algorithms are the algorithms', not luck's.
  */
 
-/** mulberry32: tiny, fast, good enough for simulation; returns uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one PRNG (engine/random): uniforms in [0, 1). */
+export { mulberry32 } from '../../random/seeded.js';
 
 /** Mixes two integers into a 32-bit seed (splitmix-style finaliser). */
 export function mixSeed(a: number, b: number): number {

@@ -70,6 +70,8 @@ export interface SimulationReport {
   scenario: string;
   agents: number;
   seeds: number;
+  /** Seeds firstSeed … firstSeed + seeds − 1. */
+  firstSeed: number;
   shiftHours: number;
   target: number;
   /** E[talk]/(E[talk]+wrap) of the hour, in talk minutes per agent-hour. */
@@ -132,6 +134,7 @@ export function runComparison(sc: Scenario, opts: RunOptions = {}): SimulationRe
     scenario: sc.name,
     agents,
     seeds,
+    firstSeed,
     shiftHours,
     target: sc.abandon.target,
     upperBoundTalkMin: (60 * talk) / (talk + sc.wrapS),

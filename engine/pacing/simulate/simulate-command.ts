@@ -1,6 +1,7 @@
 /**
  * `centralita simulate` (npm run simulate): what-if pacing comparison of a scenario.
  *   --scenario <name|path>  (default standard)   --agents N   --seeds K (default 5)   --hours H   --json
+ *   --first-seed S (default 1): seeds S … S+K−1, e.g. to check figures on seeds not used for tuning
  * With --json the last line of output is one JSON object (the SimulationReport).
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ export async function run(argv: string[]): Promise<number> {
       scenario: { type: 'string', default: 'standard' },
       agents: { type: 'string' },
       seeds: { type: 'string', default: '5' },
+      'first-seed': { type: 'string' },
       hours: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -22,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write('usage: centralita simulate [--scenario standard|path.json] [--agents N] [--seeds K] [--hours H] [--json]\n');
+    process.stdout.write('usage: centralita simulate [--scenario standard|path.json] [--agents N] [--seeds K] [--first-seed S] [--hours H] [--json]\n');
     return 0;
   }
   const positiveInt = (name: string, v: string | undefined): number | undefined => {
@@ -39,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     const report = runComparison(scenario, {
       agents: positiveInt('agents', values.agents),
       seeds: positiveInt('seeds', values.seeds),
+      firstSeed: positiveInt('first-seed', values['first-seed']),
       shiftHours: hours,
     });
     const elapsedMs = Math.round(performance.now() - started);
