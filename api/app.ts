@@ -1,16 +1,88 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { readFileSync } from 'node:fs';
+import { bodyLimit } from 'hono/body-limit';
+import type { Clock } from '../engine/clock/index.js';
+import type { Config } from '../engine/config/index.js';
+import type { Logger } from '../engine/log/logger.js';
+import type { Store } from '../engine/store/index.js';
+import { ensureAdmin } from './auth/bootstrap.js';
+import type { LoginGuardOptions } from './auth/login-guard.js';
+import { authenticate } from './auth/middleware.js';
+import { AuthService } from './auth/service.js';
 import type { HealthProbe } from './health.js';
+import { mountDocs } from './http/docs.js';
+import type { ApiEnv } from './http/env.js';
+import { errorBody, toErrorResponse } from './http/errors.js';
+import { validationHook } from './http/validation.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { callRoutes } from './routes/calls.js';
+import { compatCallRoutes } from './routes/calls-compat.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { userRoutes } from './routes/users.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Largest request body accepted (JSON commands are small; bulk imports get their own upload route). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Paths reachable without credentials besides /health and the docs (which live outside /api). */
+const PUBLIC_API = new Set(['POST /api/auth/login', 'POST /api/auth/refresh']);
+export const isPublicApi = (method: string, path: string): boolean => PUBLIC_API.has(`${method} ${path}`);
 
 export interface ApiDeps {
   health: HealthProbe;
+  store: Store;
+  clock: Pick<Clock, 'now'>;
+  logger: Logger;
+  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'>;
+  /** Tests tighten these; production uses the defaults. */
+  limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
 
-/** The HTTP application. Resource routes (with auth and roles) mount here as they land. */
-export function createApiApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+export interface ApiApp extends OpenAPIHono<ApiEnv> {
+  /** The auth service behind the app (tests and the future Socket.IO server authenticate with it). */
+  readonly auth: AuthService;
+}
+
+/**
+ * The HTTP application. /health, /openapi.json and /docs are public; under /api everything needs a JWT or an
+ * API key except login and refresh, and each route checks its permission against api/auth/permissions.ts.
+ */
+export function createApiApp(deps: ApiDeps): ApiApp {
+  const logger = deps.logger.child({ part: 'api' });
+  const auth = new AuthService({
+    store: deps.store,
+    clock: deps.clock,
+    logger,
+    jwtSecret: deps.config.JWT_SECRET,
+    loginGuard: deps.limits?.login,
+    apiKeyPerMinute: deps.limits?.apiKeyPerMinute,
+  });
+  ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD);
+
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => toErrorResponse(err, c, (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route')));
+
   app.route('/', healthRoutes(deps.health));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
-  app.onError((err, c) => c.json({ error: { code: 'internal', message: err.message } }, 500));
-  return app;
+  mountDocs(app, VERSION);
+
+  // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
+  app.use('/api/*', authenticate(auth, isPublicApi));
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`), 413) }),
+  );
+
+  app.route('/', authRoutes(auth));
+  app.route('/', userRoutes(auth));
+  app.route('/', auditRoutes(auth));
+  // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
+  app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
+  app.route('/', callRoutes({ store: deps.store, auth }));
+  app.route('/', metricsRoutes({ store: deps.store, auth }));
+
+  return Object.assign(app, { auth });
 }

@@ -1,6 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { Hono } from 'hono';
 
 export interface RunningServer {
   server: ServerType;
@@ -9,7 +8,10 @@ export interface RunningServer {
 }
 
 /** Serves the Hono app on host:port (0 = ephemeral) and resolves once listening. */
-export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
+/** Anything with a fetch handler: the API app (whatever its Env type) or a bare Hono. */
+export type FetchApp = { fetch: Parameters<typeof serve>[0]['fetch'] };
+
+export function listen(app: FetchApp, host: string, port: number): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       resolve({

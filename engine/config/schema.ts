@@ -35,6 +35,18 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ID: z.string().min(1).default('node-1'),
     SIM_SEED: z.coerce.number().int().default(1),
+    /** HMAC key for API access tokens. Absent: a random one per process (tokens die with the process). */
+    JWT_SECRET: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+    /** Password for the admin user created on first start. Absent: a random one, printed once. */
+    ADMIN_PASSWORD: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || v.length >= 12, { message: 'must be at least 12 characters' }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.RTP_PORT_MIN > cfg.RTP_PORT_MAX) {

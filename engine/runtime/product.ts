@@ -122,7 +122,8 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       };
     };
 
-    const server: RunningServer = await listen(createApiApp({ health }), config.HTTP_HOST, config.HTTP_PORT);
+    const api = createApiApp({ health, store, clock: systemClock, logger, config });
+    const server: RunningServer = await listen(api, config.HTTP_HOST, config.HTTP_PORT);
     closers.push(() => server.close());
 
     return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, health, close: closeAll };

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { MIGRATIONS_DIR, openStore, type Store } from '../../engine/store/index.js';
 
 let dir: string;
 let store: Store;
@@ -37,7 +38,7 @@ describe('openStore', () => {
     store.close();
     store = openStore(path);
     const n = store.sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-    expect(n.n).toBe(1);
+    expect(n.n).toBe(readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR }).length);
     expect(store.callLogs.get('c1')?.phone).toBe('+50688887777');
   });
 });

@@ -5,3 +5,7 @@ export * from './call-logs.js';
 export * from './agents.js';
 export * from './agent-events.js';
 export * from './import-jobs.js';
+export * from './users.js';
+export * from './api-keys.js';
+export * from './refresh-tokens.js';
+export * from './audit-log.js';

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../engine/log/logger.js';
+import { hashPasswordSync } from './passwords.js';
+import type { AuthService } from './service.js';
+
+export const ADMIN_USERNAME = 'admin';
+
+/**
+ * First start: with no users at all, creates `admin` with ADMIN_PASSWORD or a random password printed once (no
+ * working default password ever exists). Synchronous so the admin exists before the first request. Returns the generated password, if any, for the caller to show.
+ */
+export function ensureAdmin(auth: AuthService, logger: Logger, adminPassword?: string): string | undefined {
+  if (auth.users.count() > 0) return undefined;
+  const password = adminPassword ?? randomBytes(18).toString('base64url');
+  const at = auth.now();
+  const user = auth.users.create({ username: ADMIN_USERNAME, passwordHash: hashPasswordSync(password), role: 'admin', at });
+  auth.audit.record({ at, actorId: null, actorKind: 'system', action: 'user.create', targetType: 'user', targetId: user.id, details: { username: ADMIN_USERNAME, role: 'admin', bootstrap: true } });
+  if (adminPassword === undefined) {
+    // Printed exactly once: it is not stored anywhere in clear and will not be shown again.
+    logger.warn({ username: ADMIN_USERNAME, password }, 'first start: created the admin user with this random password (shown once — change it)');
+    return password;
+  }
+  logger.info({ username: ADMIN_USERNAME }, 'first start: created the admin user with ADMIN_PASSWORD');
+  return undefined;
+}

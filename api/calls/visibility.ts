@@ -1,0 +1,21 @@
+import { callScope } from '../auth/permissions.js';
+import type { Principal } from '../auth/service.js';
+import type { UsersRepo } from '../auth/users-repo.js';
+
+/**
+ * The user ids whose calls a caller may see: `undefined` means everyone (supervisor, admin). Agents see their own;
+ * team leads their team's (users with the same team) and their own.
+ */
+export function visibleUserIds(p: Principal, users: UsersRepo): string[] | undefined {
+  const scope = callScope(p.role);
+  if (scope === 'all') return undefined;
+  if (scope === 'own' || p.team === null) return [p.userId];
+  return [...new Set([p.userId, ...users.teamUserIds(p.team)])];
+}
+
+/** Narrows a requested user filter to what the caller may see; null when the request asks for someone hidden. */
+export function narrowUsers(visible: string[] | undefined, requested: string | undefined): string[] | undefined | null {
+  if (requested === undefined) return visible;
+  if (visible === undefined || visible.includes(requested)) return [requested];
+  return null;
+}

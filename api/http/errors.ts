@@ -1,0 +1,64 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
+
+/** The one error shape every non-2xx answer of the API has. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export type ErrorDetail = { field: string; problem: string };
+export type ErrorBody = z.infer<typeof ErrorSchema>;
+
+/** Thrown by handlers; the app's onError turns it into the error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function errorBody(code: string, message: string, details?: ErrorDetail[]): ErrorBody {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+  429: 'rate_limited',
+};
+
+/** Maps anything thrown in a handler to the error shape; internals are logged, not leaked. */
+export function toErrorResponse(err: unknown, c: Context, onInternal: (err: unknown) => void): Response {
+  if (err instanceof ApiError) {
+    if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof HTTPException) {
+    // hono's validator throws 400 "Malformed JSON in request body" for bodies that do not parse.
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 400 && /json/i.test(err.message) ? 'malformed_json' : (CODE_BY_STATUS[status] ?? 'error');
+    return c.json(errorBody(code, err.message), status);
+  }
+  onInternal(err);
+  return c.json(errorBody('internal', 'Internal server error'), 500);
+}

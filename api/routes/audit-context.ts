@@ -1,0 +1,28 @@
+import type { Context } from 'hono';
+import type { AuditEntry } from '../auth/audit.js';
+import type { AuthService } from '../auth/service.js';
+import { clientIp } from '../http/client-ip.js';
+import type { ApiEnv } from '../http/env.js';
+
+/** An audit entry for a change made by the authenticated caller of this request. */
+export function auditFrom(
+  c: Context<ApiEnv>,
+  auth: AuthService,
+  action: string,
+  targetType: string,
+  targetId: string,
+  details?: Record<string, unknown>,
+): AuditEntry {
+  const p = c.get('principal');
+  return {
+    at: auth.now(),
+    actorId: p.userId,
+    actorKind: p.apiKeyId === null ? 'user' : 'api_key',
+    apiKeyId: p.apiKeyId,
+    action,
+    targetType,
+    targetId,
+    ip: clientIp(c),
+    ...(details === undefined ? {} : { details }),
+  };
+}

@@ -1,0 +1,116 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { DISPOSITIONS, type Disposition } from '../../engine/events/types.js';
+import type { Store } from '../../engine/store/index.js';
+import type { CallLogRow } from '../../engine/store/schema/call-logs.js';
+import type { AuthService } from '../auth/service.js';
+import { queryDate } from '../calls/dates.js';
+import { listCalls } from '../calls/query.js';
+import { narrowUsers, visibleUserIds } from '../calls/visibility.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { jsonResponse, protectedRoute } from '../http/route.js';
+import { validationHook } from '../http/validation.js';
+
+const tags = ['calls'];
+const id = z.string().min(1).max(64);
+
+const ListQuery = z.strictObject({
+  user_id: id.optional(),
+  agent_id: id.optional(),
+  campaign_id: id.optional(),
+  from: queryDate('start').optional(),
+  to: queryDate('end').optional(),
+  disposition: z.enum(DISPOSITIONS as [Disposition, ...Disposition[]]).optional(),
+  kind: z.enum(['dialer', 'manual']).optional(),
+  status: z.enum(['in_progress', 'ended']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+
+/** A CallLog as the API shows it: the store row, times in epoch ms. */
+const CallSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['dialer', 'manual']),
+    campaignId: z.string().nullable(),
+    leadId: z.string().nullable(),
+    phone: z.string(),
+    agentId: z.string().nullable(),
+    userId: z.string().nullable(),
+    stage: z.string(),
+    createdAt: z.number().int(),
+    ringingAt: z.number().int().nullable(),
+    answeredAt: z.number().int().nullable(),
+    amdAt: z.number().int().nullable(),
+    bridgedAt: z.number().int().nullable(),
+    endedAt: z.number().int().nullable(),
+    ringMs: z.number().int().nullable(),
+    talkMs: z.number().int().nullable(),
+    totalMs: z.number().int().nullable(),
+    disposition: z.string().nullable(),
+    hangupCause: z.number().int().nullable(),
+    amdStatus: z.string().nullable(),
+    amdCause: z.string().nullable(),
+    recordingRef: z.string().nullable(),
+    notes: z.string().nullable(),
+  })
+  .openapi('Call');
+
+const list = protectedRoute('calls.read', {
+  method: 'get',
+  path: '/api/calls',
+  tags,
+  summary: 'Calls, newest first, filtered and paginated (agents: their own; team leads: their team)',
+  request: { query: ListQuery },
+  responses: {
+    200: jsonResponse('A page of calls', z.object({ items: z.array(CallSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
+  },
+});
+const detail = protectedRoute('calls.read', {
+  method: 'get',
+  path: '/api/calls/{id}',
+  tags,
+  summary: 'One call',
+  request: { params: z.strictObject({ id }) },
+  responses: { 200: jsonResponse('The call', CallSchema), 404: { description: 'No such call (or not yours to see)' } },
+});
+
+function out(r: CallLogRow): z.infer<typeof CallSchema> {
+  return CallSchema.parse(r);
+}
+
+export function callRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  app.openapi(list, (c) => {
+    const q = c.req.valid('query');
+    const users = narrowUsers(visibleUserIds(c.get('principal'), auth.users), q.user_id);
+    if (users === null) throw new ApiError(403, 'forbidden', `You may not see the calls of user ${q.user_id}`);
+    const { items, total } = listCalls(store.db, {
+      userIds: users,
+      agentId: q.agent_id,
+      campaignId: q.campaign_id,
+      dispositions: q.disposition === undefined ? undefined : [q.disposition],
+      kind: q.kind,
+      status: q.status,
+      from: q.from,
+      to: q.to,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return c.json({ items: items.map(out), total, limit: q.limit, offset: q.offset }, 200);
+  });
+
+  app.openapi(detail, (c) => {
+    const { id } = c.req.valid('param');
+    const row = store.callLogs.get(id);
+    const visible = visibleUserIds(c.get('principal'), auth.users);
+    // Hidden calls answer 404 like missing ones: an agent cannot probe which ids exist.
+    if (row === undefined || (visible !== undefined && (row.userId === null || !visible.includes(row.userId)))) {
+      throw new ApiError(404, 'not_found', `No call ${id}`);
+    }
+    return c.json(out(row), 200);
+  });
+
+  return app;
+}

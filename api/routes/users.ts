@@ -1,0 +1,129 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ROLES } from '../../engine/store/schema/users.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { AuthService } from '../auth/service.js';
+import { publicUser } from '../auth/users-repo.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
+import { validationHook } from '../http/validation.js';
+import { auditFrom } from './audit-context.js';
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: z.enum(ROLES),
+    team: z.string().nullable(),
+    active: z.boolean(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .openapi('User');
+
+const username = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'may hold only letters, digits, "_", ".", "@" and "-"');
+const password = z.string().min(12, 'must be at least 12 characters').max(1024);
+const team = z.string().trim().min(1).max(64).nullable();
+
+const CreateUser = z.strictObject({ username, password, role: z.enum(ROLES), team: team.optional() }).openapi('CreateUser');
+const UpdateUser = z
+  .strictObject({ password: password.optional(), role: z.enum(ROLES).optional(), team: team.optional(), active: z.boolean().optional() })
+  .openapi('UpdateUser');
+const IdParam = z.strictObject({ id: z.string().min(1).max(64) });
+const tags = ['users'];
+
+const list = protectedRoute('users.manage', {
+  method: 'get',
+  path: '/api/users',
+  tags,
+  summary: 'All users',
+  responses: { 200: jsonResponse('Users', z.object({ items: z.array(UserSchema) })) },
+});
+const create = protectedRoute('users.manage', {
+  method: 'post',
+  path: '/api/users',
+  tags,
+  summary: 'Create a user',
+  request: { body: jsonBody(CreateUser) },
+  responses: { 201: jsonResponse('Created', UserSchema), 409: { description: 'Username taken' } },
+});
+const get = protectedRoute('users.manage', {
+  method: 'get',
+  path: '/api/users/{id}',
+  tags,
+  summary: 'One user',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('The user', UserSchema), 404: { description: 'No such user' } },
+});
+const update = protectedRoute('users.manage', {
+  method: 'patch',
+  path: '/api/users/{id}',
+  tags,
+  summary: 'Change password, role, team or active flag (a password change or deactivation ends the user’s sessions)',
+  request: { params: IdParam, body: jsonBody(UpdateUser) },
+  responses: { 200: jsonResponse('The user', UserSchema), 404: { description: 'No such user' } },
+});
+const remove = protectedRoute('users.manage', {
+  method: 'delete',
+  path: '/api/users/{id}',
+  tags,
+  summary: 'Delete a user (not yourself)',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('Deleted', z.object({ message: z.string(), id: z.string() })), 404: { description: 'No such user' } },
+});
+
+export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const out = (u: Parameters<typeof publicUser>[0]) => UserSchema.parse(publicUser(u));
+  const mustGet = (id: string) => {
+    const u = auth.users.get(id);
+    if (u === undefined) throw new ApiError(404, 'not_found', `No user ${id}`);
+    return u;
+  };
+
+  app.openapi(list, (c) => c.json({ items: auth.users.list().map(out) }, 200));
+
+  app.openapi(create, async (c) => {
+    const b = c.req.valid('json');
+    if (auth.users.byUsername(b.username) !== undefined) throw new ApiError(409, 'conflict', `Username ${b.username} is taken`);
+    const u = auth.users.create({ username: b.username, passwordHash: await hashPassword(b.password), role: b.role, team: b.team ?? null, at: auth.now() });
+    auth.audit.record(auditFrom(c, auth, 'user.create', 'user', u.id, { username: u.username, role: u.role, team: u.team }));
+    return c.json(out(u), 201);
+  });
+
+  app.openapi(get, (c) => c.json(out(mustGet(c.req.valid('param').id)), 200));
+
+  app.openapi(update, async (c) => {
+    const { id } = c.req.valid('param');
+    const before = mustGet(id);
+    const b = c.req.valid('json');
+    const me = c.get('principal');
+    if (id === me.userId && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) {
+      // An admin locking themselves out would leave nobody able to undo it.
+      throw new ApiError(409, 'conflict', 'You may not deactivate or demote yourself');
+    }
+    const at = auth.now();
+    const patch = { at, ...(b.role !== undefined && { role: b.role }), ...(b.team !== undefined && { team: b.team }), ...(b.active !== undefined && { active: b.active }) };
+    const u = auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await hashPassword(b.password) })!;
+    if (b.password !== undefined || b.active === false) auth.refresh.revokeUser(id, at);
+    const changes: Record<string, unknown> = {};
+    if (b.role !== undefined) changes.role = { from: before.role, to: u.role };
+    if (b.team !== undefined) changes.team = { from: before.team, to: u.team };
+    if (b.active !== undefined) changes.active = { from: before.active, to: u.active };
+    if (b.password !== undefined) changes.password = 'changed';
+    auth.audit.record(auditFrom(c, auth, 'user.update', 'user', id, changes));
+    return c.json(out(u), 200);
+  });
+
+  app.openapi(remove, (c) => {
+    const { id } = c.req.valid('param');
+    if (id === c.get('principal').userId) throw new ApiError(409, 'conflict', 'You may not delete yourself');
+    const u = mustGet(id);
+    auth.refresh.revokeUser(id, auth.now());
+    auth.users.delete(id);
+    auth.audit.record(auditFrom(c, auth, 'user.delete', 'user', id, { username: u.username }));
+    return c.json({ message: 'User deleted', id }, 200);
+  });
+
+  return app;
+}
