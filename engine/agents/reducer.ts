@@ -5,6 +5,8 @@
  * is parked in the agent's own mixing bridge; customers are added to that bridge, so a human reaches the agent
  * in one ARI request. The leg stays up through pauses and wrap-ups and is hung up on logout.
  * Bot agents have no nailed leg: they take up to `maxConcurrent` calls at once (a voice-AI provider's cap).
+ * A human can also log in by dialling into Stasis (`dial-in`): that call becomes the leg; it is never
+ * redialled, and its end logs the agent out.
  */
 import type { AriCommand, AriEvent } from '../ari/types.js';
 import type { DomainEvent } from '../events/types.js';
@@ -33,6 +35,7 @@ export function createAgent(config: AgentConfig, idPrefix: string): AgentState {
     legId: null,
     legSeq: 0,
     legUp: false,
+    legDialIn: false,
     calls: [],
     talking: [],
     timers: [],
@@ -154,6 +157,9 @@ export function agentStep(state: AgentState, input: AgentInput): AgentStep {
       if (input.timer === 'wrap-up' && s.status === 'WRAP_UP') afterCalls(st);
       if (input.timer === 'leg-retry') ensureLeg(st);
       break;
+    case 'dial-in':
+      onDialIn(st, input.channelId);
+      break;
     case 'ari':
       onAri(st, input.event);
       break;
@@ -166,12 +172,16 @@ export function agentStep(state: AgentState, input: AgentInput): AgentStep {
         s.bridgeUp = false;
         s.bridgeRequested = false;
         s.legUp = false;
+        if (s.legId && s.legDialIn) reparkDialIn(st);
         // A leg that outlived its bridge is hung up; its ChannelDestroyed brings a fresh leg.
-        if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+        else if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
         else ensureLeg(st);
       } else {
         if (s.bridgeRequested) s.bridgeUp = true;
-        if (s.legId && (input.bridges.get(s.bridgeId) ?? []).includes(s.legId)) s.legUp = true;
+        const inBridge = !!s.legId && (input.bridges.get(s.bridgeId) ?? []).includes(s.legId);
+        if (inBridge) s.legUp = true;
+        // A dial-in leg still up but not parked (the addChannel was lost with the socket): park it again.
+        else if (s.legId && s.legDialIn && s.bridgeRequested) reparkDialIn(st);
         ensureLeg(st);
       }
       break;
@@ -241,15 +251,74 @@ function ensureLeg(st: Step): void {
 
 function legGone(st: Step): void {
   const s = st.s;
+  if (s.legDialIn) return dialInGone(st);
   s.legId = null;
   s.legUp = false;
   if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
   if (s.status !== 'LOGGED_OUT') st.setTimer('leg-retry', LEG_RETRY_MS);
 }
 
+/**
+ * The agent's own call into Stasis becomes the nailed-up leg: answered and parked in the agent's bridge, agent
+ * READY. A leg we originated is replaced (hung up) — the agent is at the phone now. While calls are reserved
+ * or talking the login is refused: swapping the leg would cut the customer.
+ */
+function onDialIn(st: Step, channelId: string): void {
+  const s = st.s;
+  if (!isHuman(s)) return refuse(st, channelId, 'bots do not dial in');
+  if (s.legId === channelId) return;
+  if (s.calls.length > 0) return refuse(st, channelId, 'agent is busy on a call');
+  if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+  st.clearTimer('leg-retry');
+  st.clearTimer('wrap-up');
+  s.legId = channelId;
+  s.legDialIn = true;
+  s.legUp = false;
+  s.pending = null;
+  st.to('READY');
+  st.ari({ op: 'answer', channelId });
+  reparkDialIn(st);
+}
+
+function refuse(st: Step, channelId: string, reason: string): void {
+  st.effects.push({ kind: 'dial-in-refused', channelId, reason });
+}
+
+/** (Re)creates the bridge if needed and adds the dial-in leg; commands run in order per agent. */
+function reparkDialIn(st: Step): void {
+  const s = st.s;
+  if (!s.legId) return;
+  if (!s.bridgeRequested) {
+    s.bridgeRequested = true;
+    st.ari({ op: 'createBridge', bridgeId: s.bridgeId, type: 'mixing', name: `agent-${s.config.id}` });
+  }
+  st.ari({ op: 'addChannel', bridgeId: s.bridgeId, channelIds: [s.legId] });
+}
+
+/**
+ * The agent hung up their dial-in leg (or it vanished): they chose to leave, so log them out — no redial.
+ * Calls on it are lost; they are dropped from the agent first so their releases do not bring back WRAP_UP.
+ */
+function dialInGone(st: Step): void {
+  const s = st.s;
+  s.legId = null;
+  s.legUp = false;
+  s.legDialIn = false;
+  if (s.status === 'LOGGED_OUT') return;
+  if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
+  s.calls = [];
+  s.talking = [];
+  logout(st);
+}
+
 function onAri(st: Step, e: AriEvent): void {
   const s = st.s;
   switch (e.type) {
+    case 'StasisEnd':
+      // A channel that entered Stasis from the dialplan is unsubscribed when it leaves: its ChannelDestroyed
+      // never reaches the app, so StasisEnd is the end of a dial-in leg.
+      if (e.channel.id === s.legId && s.legDialIn) dialInGone(st);
+      return;
     case 'StasisStart':
       // The agent answered: park the leg in the agent's bridge.
       if (e.channel.id === s.legId) st.ari({ op: 'addChannel', bridgeId: s.bridgeId, channelIds: [s.legId] });
@@ -269,7 +338,9 @@ function onAri(st: Step, e: AriEvent): void {
         s.bridgeUp = false;
         s.bridgeRequested = false;
         if (s.status !== 'LOGGED_OUT') {
-          if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+          s.legUp = false;
+          if (s.legId && s.legDialIn) reparkDialIn(st);
+          else if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
           else ensureLeg(st);
         }
       }
@@ -287,6 +358,9 @@ function onCommandFailed(st: Step, c: AriCommand): void {
     if (s.status !== 'LOGGED_OUT') st.setTimer('leg-retry', LEG_RETRY_MS);
   } else if (c.op === 'addChannel' && c.bridgeId === s.bridgeId && s.legId) {
     st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
+  } else if (c.op === 'answer' && c.channelId === s.legId && s.legDialIn) {
+    // The phone hung up before we could answer: the same as hanging up the leg.
+    dialInGone(st);
   }
 }
 

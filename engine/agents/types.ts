@@ -33,6 +33,11 @@ export interface AgentState {
   legSeq: number;
   /** The nailed-up leg is answered and sits in the agent's bridge. */
   legUp: boolean;
+  /**
+   * The leg is the agent's own call into Stasis (dialplan `agent-login`), not one we originated: its id is
+   * Asterisk's, not ours by prefix, so it is remembered here; we never redial it (the agent chose to hang up).
+   */
+  legDialIn: boolean;
   /** Calls reserved for or talking to this agent. */
   calls: string[];
   talking: string[];
@@ -52,6 +57,8 @@ export type AgentInput =
   /** The call no longer needs this agent; `talked` → wrap-up, otherwise straight back. */
   | { type: 'release'; callId: string; talked: boolean; at: number }
   | { type: 'timer'; timer: AgentTimer; at: number }
+  /** The agent's phone dialled into Stasis to log in: `channelId` (already in Stasis) becomes the nailed-up leg. */
+  | { type: 'dial-in'; channelId: string; at: number }
   | { type: 'ari'; event: AriEvent; at: number }
   | { type: 'command-failed'; command: AriCommand; status: number; message: string; at: number }
   | {
@@ -66,7 +73,9 @@ export type AgentEffect =
   | { kind: 'timer-set'; timer: AgentTimer; ms: number }
   | { kind: 'timer-clear'; timer: AgentTimer }
   /** The agent's leg or bridge died under these calls: the shell should cancel them. */
-  | { kind: 'calls-lost'; callIds: string[] };
+  | { kind: 'calls-lost'; callIds: string[] }
+  /** A dial-in login the agent cannot take now (busy on a call, or a bot): the shell refuses the call. */
+  | { kind: 'dial-in-refused'; channelId: string; reason: string };
 
 export interface AgentStep {
   state: AgentState;

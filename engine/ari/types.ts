@@ -23,6 +23,8 @@ export interface AriChannel {
   state: ChannelState | string;
   caller?: { name: string; number: string };
   creationtime?: string;
+  /** Where the channel is in the dialplan; for a channel in Stasis() from the dialplan, app_data holds its args. */
+  dialplan?: { context: string; exten: string; priority: number; app_name: string; app_data: string };
 }
 
 export interface AriBridge {

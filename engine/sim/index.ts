@@ -51,6 +51,13 @@ export interface Simulator {
   rtpStats(channelId: string): { sent: number; received: number } | null;
   /** Media ticks so far (one per 20 ms of clock time). */
   mediaTicks(): number;
+  /**
+   * A phone calls into the dialplan and reaches `Stasis(app,...args)`, e.g. an agent dialling *50:
+   * `dialIn({ endpoint: 'PJSIP/1001', args: ['agent-login', '1001'] })`. Returns the new channel's id.
+   */
+  dialIn(p: { endpoint: string; args: string[]; app?: string; context?: string; exten?: string; state?: 'Ring' | 'Up' }): string;
+  /** The far end of a channel hangs up (BYE, cause 16), e.g. an agent putting the phone down. */
+  hangupChannel(id: string): void;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -114,6 +121,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return s ? { sent: s.sent, received: s.received } : null;
     },
     mediaTicks: () => pbx.tick,
+    dialIn: (p) => pbx.dialIn({ ...p, app: p.app ?? 'centralita' }).id,
+    hangupChannel: (id) => pbx.hangupRemote(pbx.getChannel(id), 16),
     async close() {
       clock.clearInterval(timer);
       dropWebSockets();

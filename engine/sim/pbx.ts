@@ -69,6 +69,9 @@ export interface PbxOptions {
 /** Stored recordings kept in memory (oldest dropped first). */
 export const MAX_STORED_RECORDINGS = 500;
 
+/** Extensions of dialplan/extensions_centralita.conf [centralita-agents], by first Stasis arg. */
+const DIAL_IN_EXTEN: Record<string, string> = { 'agent-login': '*50', 'agent-pause': '*51', 'agent-ready': '*52', 'agent-logout': '*59' };
+
 const OUTGOING: Omit<AriDialplanCep, 'context' | 'exten'> = { priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
 
 export class Pbx {
@@ -254,6 +257,35 @@ export class Pbx {
     runCalleePlan(this, ch, plan, timeoutMs);
   }
 
+  /**
+   * A phone calls in and the dialplan runs `Stasis(app,arg1,arg2,…)` (e.g. an agent dialling *50 →
+   * `Stasis(centralita,agent-login,1001)`): a PJSIP channel in state Ring (not answered; the app answers it)
+   * whose StasisStart carries the args and the dialplan location of the Stasis() priority.
+   */
+  dialIn(p: { endpoint: string; app: string; args: string[]; context?: string; exten?: string; state?: 'Ring' | 'Up'; callerNumber?: string }): SimChannel {
+    const slash = p.endpoint.indexOf('/');
+    if (slash <= 0) throw new AriError(400, 'Invalid endpoint specified');
+    const device = p.endpoint.slice(slash + 1);
+    return this.run(() => {
+      const ch = this.addChannel(this.newId(), `${p.endpoint.slice(0, slash)}/${device}-${this.nextName()}`, 'inbound', {
+        context: p.context ?? 'centralita-agents',
+        exten: p.exten ?? DIAL_IN_EXTEN[p.args[0] ?? ''] ?? 's',
+        // Priority 1 is NoOp() in the shipped dialplan for *50; the Stasis() application runs next.
+        priority: 2,
+        app_name: 'Stasis',
+        app_data: [p.app, ...p.args].join(','),
+      });
+      ch.app = p.app;
+      ch.appArgs = [...p.args];
+      ch.endpoint = p.endpoint;
+      ch.caller = { name: '', number: p.callerNumber ?? device };
+      ch.state = p.state ?? 'Ring';
+      ch.answered = ch.state === 'Up';
+      this.enterStasis(ch);
+      return ch;
+    });
+  }
+
   /** The far end answered an outbound channel: Up, Dial ANSWER, then Stasis. */
   answerOutbound(ch: SimChannel): void {
     ch.answered = true;
@@ -275,9 +307,10 @@ export class Pbx {
       return;
     }
     ch.savedDialplan = { ...ch.dialplan };
-    ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: ch.app };
+    if (ch.kind !== 'inbound') ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: ch.app };
     ch.inStasis = true;
-    if (ch.kind !== 'snoop') this.setVar(ch, 'STASISSTATUS', '');
+    // app_stasis sets STASISSTATUS before subscribing: only an originated channel (already subscribed) shows it.
+    if (ch.kind !== 'snoop' && ch.kind !== 'inbound') this.setVar(ch, 'STASISSTATUS', '');
     this.chanEvent(ch, 'StasisStart', { args: ch.appArgs });
   }
 
@@ -329,6 +362,9 @@ export class Pbx {
     if (ch.inStasis) {
       ch.inStasis = false;
       this.chanEvent(ch, 'StasisEnd');
+      // A channel that came from the dialplan is unsubscribed when it leaves Stasis: nothing after StasisEnd
+      // (STASISSTATUS, ChannelDestroyed) reaches the app (only subscribeAll listeners, via app null).
+      if (ch.kind === 'inbound') ch.app = null;
       if (ch.savedDialplan) ch.dialplan = ch.savedDialplan;
       if (ch.kind !== 'snoop') this.setVar(ch, 'STASISSTATUS', 'SUCCESS');
     }

@@ -3,7 +3,8 @@ import type { AudioSource } from '../audio/source.js';
 import { FRAME_SAMPLES } from '../audio/source.js';
 import { ariTime, type AriCallerId, type AriChannelJson, type AriDialplanCep } from './json.js';
 
-export type ChannelKind = 'callee' | 'local1' | 'local2' | 'snoop' | 'external' | 'created';
+/** 'inbound': a call from a phone that reached Stasis() through the dialplan (e.g. an agent dialling in). */
+export type ChannelKind = 'callee' | 'local1' | 'local2' | 'snoop' | 'external' | 'created' | 'inbound';
 
 /**
  * One simulated channel: the state Asterisk would report for it plus what the simulator needs to drive it
