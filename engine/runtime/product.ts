@@ -12,6 +12,7 @@ import { startSimulator, type Simulator } from '../sim/index.js';
 import { createApiApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { overallStatus, type HealthReport } from '../../api/health.js';
+import { attachLiveFeed, boardSnapshot, storeAgentDirectory } from '../../api/live/index.js';
 import type { AgentConfig } from '../agents/types.js';
 import { defaultAmdParams } from '../amd/index.js';
 import { defaultCallPolicy } from '../calls/types.js';
@@ -125,6 +126,18 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
     const api = createApiApp({ health, store, clock: systemClock, logger, config });
     const server: RunningServer = await listen(api, config.HTTP_HOST, config.HTTP_PORT);
     closers.push(() => server.close());
+    // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.
+    const live = await attachLiveFeed({
+      httpServer: server.server,
+      events: engine.events,
+      auth: api.auth,
+      directory: storeAgentDirectory(store.agents),
+      snapshot: () => boardSnapshot(engine.snapshot()),
+      clock: systemClock,
+      logger,
+      redisUrl: config.REDIS_URL,
+    });
+    closers.push(() => live.close());
 
     return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, health, close: closeAll };
   } catch (err) {

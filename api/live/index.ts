@@ -1,0 +1,5 @@
+export { attachLiveFeed, METRICS_INTERVAL_MS, type LiveFeed, type LiveFeedOptions } from './feed.js';
+export { rooms, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
+export { Coalescer } from './coalescer.js';
+export { storeAgentDirectory } from './directory.js';
+export { boardSnapshot, type BoardSnapshot } from './snapshot.js';
