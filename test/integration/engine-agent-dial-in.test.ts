@@ -4,6 +4,7 @@
  * call becomes the nailed-up leg, a human customer is bridged to it, a pause from the phone stops routing,
  * hanging up logs the agent out without a redial, and unknown phones are refused.
  */
+import { drive, whileRunning } from '../support/virtual-drive.js';
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,22 +56,6 @@ afterEach(async () => {
   }
 });
 
-/** Advances virtual time in 20 ms steps, yielding to real I/O between steps, until `done` or the budget ends. */
-async function drive(clock: VirtualClock, done: () => boolean, maxVirtualMs: number): Promise<void> {
-  const end = clock.now() + maxVirtualMs;
-  while (!done() && clock.now() < end) {
-    clock.advance(20);
-    await new Promise<void>((res) => setImmediate(res));
-    await new Promise<void>((res) => setImmediate(res));
-  }
-}
-
-async function whileRunning<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
-  let settled = false;
-  const q = p.finally(() => (settled = true));
-  await drive(clock, () => settled, 10 * 60_000);
-  return q;
-}
 
 async function rig(): Promise<Rig> {
   const clock = new VirtualClock();

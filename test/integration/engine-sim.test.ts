@@ -3,6 +3,7 @@
  * real SQLite CallLogs, RTP to a UDP sink, AMD decisions from the scripted double, one virtual clock shared
  * by the PBX and the engine so minutes of dialing run in seconds.
  */
+import { drive, whileRunning } from '../support/virtual-drive.js';
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -124,22 +125,6 @@ async function newEngine(r: Rig, bootId: string, concurrency = 8, agents: AgentC
   return engine;
 }
 
-/** Advances virtual time in 20 ms steps, yielding to real I/O between steps, until `done` or the budget ends. */
-async function drive(clock: VirtualClock, done: () => boolean, maxVirtualMs: number): Promise<void> {
-  const end = clock.now() + maxVirtualMs;
-  while (!done() && clock.now() < end) {
-    clock.advance(20);
-    await new Promise<void>((res) => setImmediate(res));
-    await new Promise<void>((res) => setImmediate(res));
-  }
-}
-
-async function whileRunning<T>(clock: VirtualClock, p: Promise<T>): Promise<T> {
-  let settled = false;
-  const q = p.finally(() => (settled = true));
-  await drive(clock, () => settled, 10 * 60_000);
-  return q;
-}
 
 const ours = (sim: Simulator) => {
   const snap = sim.snapshot();

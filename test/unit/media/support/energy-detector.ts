@@ -5,6 +5,7 @@
  * plane fed it. Like the centralita detector, after a MACHINE decision it keeps listening (`wantsAudio`) for
  * a "beep" — here any frame with mean |x| ≥ 15000 — and then returns the decision completed with `beepAtMs`.
  */
+import { defaultAmdParams } from '../../../../engine/amd/params.js';
 import type { AmdDecision, AmdDetector, AmdDetectorOptions, AmdParams, AmdStatus } from '../../../../engine/amd/types.js';
 
 const BEEP_ENERGY = 15000;
@@ -68,15 +69,5 @@ export function createDetector(params: AmdParams, options: AmdDetectorOptions = 
   };
 }
 
-export const testParams: AmdParams = {
-  mode: 'app_amd',
-  initialSilence: 2500,
-  greeting: 1500,
-  afterGreetingSilence: 800,
-  totalAnalysisTime: 5000,
-  minimumWordLength: 100,
-  betweenWordsSilence: 50,
-  maximumNumberOfWords: 2,
-  silenceThreshold: 256,
-  maximumWordLength: 5000,
-};
+/** app_amd's defaults, as the detector module gives them. */
+export const testParams: AmdParams = defaultAmdParams('app_amd');
