@@ -17,6 +17,10 @@ export class EventRouter {
       // Engine state is not per-agent data; team leads see it too so their board can show "PBX down".
       return [rooms.privileged, rooms.role('teamlead')];
     }
+    if (e.type === 'campaign.state' || e.type === 'campaign.pacing') {
+      // Campaign control is a supervisor's business; team leads watch their campaign's pace on the board.
+      return [rooms.privileged, rooms.campaign(e.campaignId)];
+    }
     let call = this.calls.get(e.callId);
     if (call === undefined) this.calls.set(e.callId, (call = { campaignId: null, agentId: null }));
     if (e.type === 'call.created') {

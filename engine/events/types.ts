@@ -77,6 +77,16 @@ export type DomainEvent =
       callId: string | null;
       at: number;
     }
+  | { type: 'campaign.state'; campaignId: string; from: string; to: string; at: number }
+  | {
+      /** The pacing rule's latest decision for a campaign; emitted when it changes, not every tick. */
+      type: 'campaign.pacing';
+      campaignId: string;
+      mode: string;
+      place: number;
+      level: number | null;
+      at: number;
+    }
   | { type: 'engine.connected'; at: number }
   | { type: 'engine.disconnected'; at: number; reason: string }
   | { type: 'engine.reconciled'; at: number; closedCalls: number; orphansHungUp: number };
