@@ -149,7 +149,7 @@ export function agentStep(state: AgentState, input: AgentInput): AgentStep {
       if (isHuman(s)) st.to('TALKING', null, input.callId);
       break;
     case 'release':
-      onRelease(st, input.callId, input.talked);
+      onRelease(st, input.callId, input.talked, input.wrapUpMs);
       break;
     case 'timer':
       if (!s.timers.includes(input.timer)) break;
@@ -189,7 +189,7 @@ export function agentStep(state: AgentState, input: AgentInput): AgentStep {
   return st.result();
 }
 
-function onRelease(st: Step, callId: string, talked: boolean): void {
+function onRelease(st: Step, callId: string, talked: boolean, wrapUpMs = st.s.config.wrapUpMs): void {
   const s = st.s;
   if (!s.calls.includes(callId)) return;
   s.calls = s.calls.filter((c) => c !== callId);
@@ -198,9 +198,9 @@ function onRelease(st: Step, callId: string, talked: boolean): void {
     if (s.calls.length === 0) afterCalls(st);
     return;
   }
-  if (talked && s.config.wrapUpMs > 0) {
+  if (talked && wrapUpMs > 0) {
     st.to('WRAP_UP', null, callId);
-    st.setTimer('wrap-up', s.config.wrapUpMs);
+    st.setTimer('wrap-up', wrapUpMs);
     return;
   }
   if (talked) {

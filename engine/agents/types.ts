@@ -55,7 +55,8 @@ export type AgentInput =
   | { type: 'reserve'; callId: string; at: number }
   | { type: 'connect'; callId: string; at: number }
   /** The call no longer needs this agent; `talked` → wrap-up, otherwise straight back. */
-  | { type: 'release'; callId: string; talked: boolean; at: number }
+  /** `wrapUpMs`: the wrap-up of the call's campaign (agents serve several); default the agent's own. */
+  | { type: 'release'; callId: string; talked: boolean; wrapUpMs?: number; at: number }
   | { type: 'timer'; timer: AgentTimer; at: number }
   /** The agent's phone dialled into Stasis to log in: `channelId` (already in Stasis) becomes the nailed-up leg. */
   | { type: 'dial-in'; channelId: string; at: number }

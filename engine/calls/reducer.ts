@@ -338,12 +338,27 @@ function onDecision(st: Step, d: AmdDecision): void {
 
 // ── human → agent, or safe harbor ────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The 2 s rule, exactly: with an agent reserved (progressive) the callee goes to it now and the timer only guards
+ * the bridge round trip; without one the shell looks for an agent until the limit — answer + agentWaitMs (or
+ * verdict + agentWaitMs) — and the call is dropped at that instant if none was found. A verdict that comes after
+ * the limit leaves no wait at all: an agent free right now, or safe harbor.
+ */
+export function agentDeadlineMs(s: Pick<CallState, 'answeredAt' | 'policy'>, verdictAt: number): number {
+  const from = s.policy.agentWaitFrom === 'verdict' || s.answeredAt === null ? verdictAt : s.answeredAt;
+  return Math.max(0, from + s.policy.agentWaitMs - verdictAt);
+}
+
 function toAgent(st: Step): void {
   const s = st.s;
   s.phase = 'agent-wait';
-  st.setTimer('agent-wait', s.policy.agentWaitMs);
-  if (s.agent) addToAgent(st, s.agent);
-  else st.effects.push({ kind: 'agent-request' });
+  if (s.agent) {
+    st.setTimer('agent-wait', s.policy.agentWaitMs);
+    addToAgent(st, s.agent);
+    return;
+  }
+  st.setTimer('agent-wait', agentDeadlineMs(s, st.at));
+  st.effects.push({ kind: 'agent-request' });
 }
 
 function addToAgent(st: Step, agent: AgentSlot): void {
@@ -370,6 +385,8 @@ function onAgentAssigned(st: Step, agent: AgentSlot): void {
     return;
   }
   s.agent = agent;
+  // Found within the limit: from now on the timer guards the bridge round trip only.
+  st.setTimer('agent-wait', s.policy.agentWaitMs);
   addToAgent(st, agent);
 }
 

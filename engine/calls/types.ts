@@ -29,8 +29,17 @@ export interface CallPolicy {
   voicemailMedia: string | null;
   /** Media URI played to an answered human when no agent is available (the abandon rule). */
   safeHarborMedia: string;
-  /** Max ms from the HUMAN decision to an agent (2000 by regulation). */
+  /**
+   * The abandon rule's limit (2000 ms by regulation): an answered human for whom no agent is found within it is
+   * dropped (safe harbor). Measured from `agentWaitFrom`. Once an agent is committed in time, the bridge
+   * round trip gets the same length again as a guard (a bridge that never confirms is still a drop).
+   */
   agentWaitMs: number;
+  /**
+   * Where the limit starts: 'answer' (default; the US reading the pacing simulator uses: a human must reach an
+   * agent by answer + 2 s, AMD's listening time included) or 'verdict' (from AMD's HUMAN decision).
+   */
+  agentWaitFrom?: 'answer' | 'verdict';
   /** Seconds the callee may ring (originate timeout). */
   ringTimeoutSec: number;
   /** Max ms to wait for the beep when the decision had none, then leave the message anyway. */
@@ -48,6 +57,7 @@ export const defaultCallPolicy: CallPolicy = {
   voicemailMedia: null,
   safeHarborMedia: 'sound:centralita-safe-harbor',
   agentWaitMs: 2000,
+  agentWaitFrom: 'answer',
   ringTimeoutSec: 30,
   beepWaitMs: 8000,
   amdTimeoutMs: 6000,

@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import { Engine } from './engine.js';
 import { attachAgentEventWriter, type AgentEventWriter } from './engine-store.js';
 import type { AmdSource, CallLogWriter, CampaignSettings, LeadSource } from './engine-types.js';
+import type { CampaignInput } from './campaign-registry.js';
 
 export interface StartEngineOptions {
   config: Pick<Config, 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'ARI_APP' | 'NODE_ID'>;
@@ -18,10 +19,13 @@ export interface StartEngineOptions {
   ari?: { url: string; username: string; password: string };
   store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter };
   amd: AmdSource;
-  leads: LeadSource;
+  /** One campaign the original way ('fixed' concurrency); or `campaigns`, paced by their dial modes. */
+  leads?: LeadSource;
+  campaign?: CampaignSettings;
+  concurrency?: number;
+  campaigns?: CampaignInput[];
+  leadOutcomes?: Pick<LeadSource, 'complete'>;
   agents: AgentConfig[];
-  campaign: CampaignSettings;
-  concurrency: number;
   logger: Logger;
   clock?: Clock;
   signal?: AbortSignal;
@@ -49,10 +53,12 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
     clock,
     logger: o.logger,
     amd: o.amd,
-    leads: o.leads,
-    campaign: o.campaign,
+    ...(o.leads ? { leads: o.leads } : {}),
+    ...(o.campaign ? { campaign: o.campaign } : {}),
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+    ...(o.campaigns ? { campaigns: o.campaigns } : {}),
+    ...(o.leadOutcomes ? { leadOutcomes: o.leadOutcomes } : {}),
     agents: o.agents,
-    concurrency: o.concurrency,
     ...(o.store ? { callLogs: o.store.callLogs } : {}),
   });
   if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents);

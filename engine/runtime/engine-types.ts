@@ -10,6 +10,7 @@ import type { Clock } from '../clock/index.js';
 import type { DomainEvents } from '../events/emitter.js';
 import type { Disposition } from '../events/types.js';
 import type { Logger } from '../log/logger.js';
+import type { CampaignInput } from './campaign-registry.js';
 
 /** One running analysis for one answered call. */
 export interface AmdSession {
@@ -85,6 +86,7 @@ export interface CallLogWriter {
   closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number): boolean;
   listOpenCallLogs(nodeId?: string): Array<{
     id: string;
+    campaignId?: string | null;
     leadId: string | null;
     stage: string;
     amdTreatedAs?: string | null;
@@ -105,18 +107,33 @@ export interface EngineOptions {
   nodeId: string;
   clock: Clock;
   logger: Logger;
+  /** The default AMD source (a campaign may bring its own, with its parameters). */
   amd: AmdSource;
-  leads: LeadSource;
-  campaign: CampaignSettings;
+  /**
+   * One campaign dialled the original way ('fixed' mode: `concurrency` calls in flight, a free agent reserved per
+   * call when there is one), registered as running. Optional: campaigns can be given in `campaigns` or added
+   * later with `putCampaign` (engine-control.ts does, from the store).
+   */
+  leads?: LeadSource;
+  campaign?: CampaignSettings;
+  /** Calls in flight at most for `campaign`. */
+  concurrency?: number;
+  /** Campaigns to dial from the start (paced by their dial mode). */
+  campaigns?: CampaignInput[];
+  /**
+   * Where the outcome of a lead goes when its campaign is not (or no longer) registered, e.g. a CallLog left open
+   * by a previous process for a campaign that is paused now.
+   */
+  leadOutcomes?: Pick<LeadSource, 'complete'>;
   agents: AgentConfig[];
-  /** Calls in flight at most (progressive dialing: a free agent is reserved per call when there is one). */
-  concurrency: number;
   /** CallLog persistence; omitted → events only. */
   callLogs?: CallLogWriter;
   /** Shared domain event bus; one is created when omitted. */
   events?: DomainEvents;
-  /** Dial loop period (ms). */
+  /** Dial loop period (ms) of 'fixed' campaigns. */
   tickMs?: number;
+  /** Pacing period (ms): each paced campaign's Pacer decides this often (default 1000). */
+  pacingTickMs?: number;
   /** Agents that go READY as soon as the engine starts (e.g. the demo and the tests); default all. */
   autoReady?: boolean;
   /** Unique per process start, part of agent leg/bridge ids so a restart never collides with leftovers. */

@@ -1,13 +1,15 @@
 /**
  * The engine runtime: the imperative shell around the pure call and agent reducers. It routes ARI events to
  * the call or agent that owns the id, performs effects (ARI commands serialised per owner, timers on the
- * Clock, AMD sessions), publishes domain events, runs a minimal progressive dial loop, and reconciles with
- * Asterisk on start-up and after every reconnect before dialing again.
+ * Clock, AMD sessions), publishes domain events, and reconciles with Asterisk on start-up and after every
+ * reconnect before dialing again. It dials several campaigns (campaign-registry.ts), each paced by its dial
+ * mode's Pacer (dial-loop.ts, dial-pacing.ts) and fed what happens to its calls (pacing-feed.ts); the control
+ * surface over it is engine-control.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { AmdDecision } from '../amd/types.js';
 import { agentStep, createAgent, isAvailable, pickAgent } from '../agents/reducer.js';
-import type { AgentEffect, AgentInput, AgentState } from '../agents/types.js';
+import type { AgentConfig, AgentEffect, AgentInput, AgentState } from '../agents/types.js';
 import { AriError } from '../ari/errors.js';
 import type { AriChannel, AriCommand, AriEvent } from '../ari/types.js';
 import { callStep, createCall } from '../calls/reducer.js';
@@ -26,7 +28,13 @@ import {
 } from './engine-dial-in.js';
 import { idPrefixFor, lostCallDisposition, orphanCommands } from './engine-reconcile.js';
 import { attachCallLogWriter } from './engine-store.js';
-import type { AmdSession, EngineOptions } from './engine-types.js';
+import type { AmdSession, AmdSource, EngineOptions, LeadSource } from './engine-types.js';
+import { CampaignRegistry, type CampaignInput, type CampaignRunState, type CampaignRuntime } from './campaign-registry.js';
+import { agentViews, callViews, observation } from './dial-pacing.js';
+import { DialLoop } from './dial-loop.js';
+import { emptyFeed, pacingFeedStep, type PacingFeedState } from './pacing-feed.js';
+import type { PacingStatus } from './control-types.js';
+import type { PacingObservation } from '../pacing/types.js';
 
 export type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
 
@@ -39,6 +47,13 @@ export interface EngineSnapshot {
   /** Agents' control calls (agent-pause, …, refused logins) being answered with a prompt before hang-up. */
   controlCalls: string[];
   waitingForAgent: string[];
+  campaigns: Array<{ id: string; state: CampaignRunState; dialMode: string; pacing: PacingStatus | null }>;
+}
+
+/** What the engine knows of a call besides its state machine: when it was placed, and whether it is a test call. */
+interface CallMeta {
+  placedAt: number;
+  test: boolean;
 }
 
 const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
@@ -60,13 +75,19 @@ export class Engine {
   private readonly timers = new Map<string, TimerHandle>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly waiting: string[] = [];
+  private readonly registry = new CampaignRegistry();
+  private readonly callMeta = new Map<string, CallMeta>();
+  /** agentId → when its current status began. */
+  private readonly agentSince = new Map<string, number>();
+  private feed: PacingFeedState = emptyFeed();
+  private readonly loop: DialLoop;
+  private pacingTick: TimerHandle | undefined;
   /** Control calls from agents' phones: channel id → the playback id of the prompt they hear before hang-up. */
   private readonly controls = new Map<string, string>();
   private readonly unsubscribe: Array<() => void> = [];
   private state: EngineState = 'idle';
   private reconciled = false;
   private reconciling: Promise<void> | null = null;
-  private filling = false;
   private seq = 0;
   private tick: TimerHandle | undefined;
 
@@ -74,7 +95,26 @@ export class Engine {
     this.events = opts.events ?? new DomainEvents((err, e) => opts.logger.error({ err, event: e.type }, 'event subscriber failed'));
     this.idPrefix = idPrefixFor(opts.nodeId);
     this.bootId = opts.bootId ?? randomBytes(3).toString('hex');
-    for (const cfg of opts.agents) this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
+    for (const cfg of opts.agents) {
+      this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
+      this.agentSince.set(cfg.id, this.now());
+    }
+    if (opts.campaign && opts.leads) {
+      this.registry.put({ settings: opts.campaign, leads: opts.leads, dialMode: 'fixed', maxConcurrent: opts.concurrency ?? 1 }, this.now());
+    }
+    for (const c of opts.campaigns ?? []) this.registry.put(c, this.now());
+    this.loop = new DialLoop(this.registry, {
+      canDial: () => this.canDial(),
+      activeCalls: (id) => this.activeCalls(id),
+      anyAgentOnline: () => this.anyAgentOnline(),
+      availableAgents: () => this.availableAgents(),
+      pickAgent: () => pickAgent(this.agents.values()),
+      place: (c, lead, agent) => this.place(c, lead, agent),
+      observe: (c) => this.observe(c),
+      emit: (e) => this.events.emit(e),
+      now: () => this.now(),
+      logger: opts.logger,
+    });
     if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs));
   }
 
@@ -101,6 +141,7 @@ export class Engine {
     await this.reconcile(true);
     if (this.opts.autoReady ?? true) for (const id of this.agents.keys()) this.agentReady(id);
     this.tick = this.opts.clock.setInterval(() => void this.fill(), this.opts.tickMs ?? 250);
+    this.pacingTick = this.opts.clock.setInterval(() => void this.pace(), this.opts.pacingTickMs ?? 1000);
   }
 
   /**
@@ -111,6 +152,7 @@ export class Engine {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     this.opts.clock.clearInterval(this.tick);
+    this.opts.clock.clearInterval(this.pacingTick);
     if (opts.hangup) for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
     await this.waitFor(() => this.calls.size === 0, opts.timeoutMs ?? 60_000);
     for (const id of this.agents.keys()) this.agentInput(id, { type: 'logout', at: this.now() });
@@ -118,7 +160,7 @@ export class Engine {
     await this.waitFor(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), 10_000);
     await Promise.allSettled([...this.queues.values()]);
     // Leads taken but not dialled go back to the hopper for other nodes (or the next start).
-    await this.opts.leads.recover?.(this.now());
+    for (const c of this.registry.list()) await c.leads.recover?.(this.now());
     this.shutdown();
     await this.opts.gateway.close();
   }
@@ -161,7 +203,92 @@ export class Engine {
       })),
       controlCalls: [...this.controls.keys()],
       waitingForAgent: [...this.waiting],
+      campaigns: this.registry.list().map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing })),
     };
+  }
+
+  // ── campaigns (engine-control.ts drives these from the store) ─────────────────────────────────────────────────
+
+  /** Adds a campaign or updates its settings (a running pacer keeps what it learned when the mode is unchanged). */
+  putCampaign(input: CampaignInput): void {
+    this.registry.put(input, this.now());
+    if (this.state === 'running') queueMicrotask(() => void this.fill());
+  }
+
+  /** running: dial; paused: no new dials, live calls finish; stopped: also gives back leads taken but not dialled. */
+  async setCampaignState(campaignId: string, state: CampaignRunState): Promise<void> {
+    const c = this.registry.get(campaignId);
+    if (!c) throw new Error(`campaign ${campaignId} is not loaded`);
+    c.state = state;
+    if (state === 'stopped') {
+      c.spare = null;
+      await c.leads.recover?.(this.now());
+    }
+    if (state === 'running' && this.state === 'running') queueMicrotask(() => void this.fill());
+  }
+
+  campaign(campaignId: string): Readonly<CampaignRuntime> | undefined {
+    return this.registry.get(campaignId);
+  }
+
+  campaignIds(): string[] {
+    return this.registry.list().map((c) => c.id);
+  }
+
+  /** Live calls of a campaign by pacing phase, and the observation its pacer sees. */
+  campaignObservation(campaignId: string): PacingObservation | null {
+    const c = this.registry.get(campaignId);
+    return c ? this.observe(c) : null;
+  }
+
+  /**
+   * Places one call with the campaign's settings to `phone`, without a lead (CallLog with leadId null); a free
+   * agent is reserved when there is one. Any campaign state: it is a test, not dialing.
+   */
+  testCall(campaignId: string, phone: string): string {
+    const c = this.registry.get(campaignId);
+    if (!c) throw new Error(`campaign ${campaignId} is not loaded`);
+    if (!this.canDial()) throw new Error('the engine is not connected to Asterisk (or not reconciled yet)');
+    return this.place(c, { id: null, phone }, pickAgent(this.agents.values()), true);
+  }
+
+  // ── agents (API) ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Adds an agent, or updates the configuration of one the engine knows (applies to its next leg and calls). */
+  upsertAgent(cfg: AgentConfig): void {
+    this.clearTimer(`r:${cfg.id}`); // an upsert cancels a removal still waiting for the leg to go
+    const cur = this.agents.get(cfg.id);
+    if (cur) this.agents.set(cfg.id, { ...cur, config: cfg });
+    else {
+      this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
+      this.agentSince.set(cfg.id, this.now());
+    }
+  }
+
+  /** Logs the agent out and forgets it once its leg is gone (true) — or false when unknown. */
+  removeAgent(agentId: string): boolean {
+    const a = this.agents.get(agentId);
+    if (!a) return false;
+    this.agentLogout(agentId);
+    const forget = () => {
+      const cur = this.agents.get(agentId);
+      if (!cur) return;
+      if (cur.status === 'LOGGED_OUT' && !cur.legId && !cur.bridgeRequested) {
+        this.agents.delete(agentId);
+        this.agentSince.delete(agentId);
+      } else this.setTimer(`r:${agentId}`, 500, forget);
+    };
+    forget();
+    return true;
+  }
+
+  agentState(agentId: string): (AgentState & { since: number }) | null {
+    const a = this.agents.get(agentId);
+    return a ? { ...a, since: this.agentSince.get(agentId) ?? 0 } : null;
+  }
+
+  agentStates(): Array<AgentState & { since: number }> {
+    return [...this.agents.values()].map((a) => ({ ...a, since: this.agentSince.get(a.config.id) ?? 0 }));
   }
 
   // ── agent controls (API, agent console) ────────────────────────────────────────────────────────────────────
@@ -184,9 +311,9 @@ export class Engine {
     return this.state === 'running' && this.reconciled && this.opts.gateway.connected;
   }
 
-  private activeCalls(): number {
+  private activeCalls(campaignId: string): number {
     let n = 0;
-    for (const c of this.calls.values()) if (c.phase !== 'ended') n++;
+    for (const c of this.calls.values()) if (c.phase !== 'ended' && c.campaignId === campaignId) n++;
     return n;
   }
 
@@ -199,37 +326,50 @@ export class Engine {
     return false;
   }
 
-  private async fill(): Promise<void> {
-    if (this.filling) return;
-    this.filling = true;
-    try {
-      while (this.canDial() && this.activeCalls() < this.opts.concurrency && this.anyAgentOnline()) {
-        const lead = await this.opts.leads.next();
-        if (!lead) break;
-        const agent = pickAgent(this.agents.values());
-        const callId = `${this.idPrefix}c-${this.bootId}-${++this.seq}`;
-        const { campaign } = this.opts;
-        this.calls.set(
-          callId,
-          createCall({
-            callId,
-            campaignId: campaign.id,
-            leadId: lead.id,
-            phone: lead.phone,
-            endpoint: campaign.endpointFor(lead.phone),
-            nodeId: this.opts.nodeId,
-            policy: campaign.policy,
-            agent: agent ? slotFor(agent, callId) : null,
-          }),
-        );
-        if (agent) this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
-        this.callInput(callId, { type: 'dial', at: this.now() });
-      }
-    } catch (err) {
-      this.opts.logger.error({ err }, 'dial loop failed');
-    } finally {
-      this.filling = false;
-    }
+  private availableAgents(): number {
+    let n = 0;
+    for (const a of this.agents.values()) if (isAvailable(a)) n += a.config.kind === 'bot' ? a.config.maxConcurrent - a.calls.length : 1;
+    return n;
+  }
+
+  /** Creates and dials one call of `c`; `agent` is reserved for it. */
+  private place(c: CampaignRuntime, lead: { id: string | null; phone: string }, agent: AgentState | null, test = false): string {
+    const callId = `${this.idPrefix}c-${this.bootId}-${++this.seq}`;
+    this.callMeta.set(callId, { placedAt: this.now(), test });
+    this.calls.set(
+      callId,
+      createCall({
+        callId,
+        campaignId: c.id,
+        leadId: lead.id,
+        phone: lead.phone,
+        endpoint: c.settings.endpointFor(lead.phone),
+        nodeId: this.opts.nodeId,
+        policy: c.settings.policy,
+        agent: agent ? slotFor(agent, callId) : null,
+      }),
+    );
+    if (agent) this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
+    this.callInput(callId, { type: 'dial', at: this.now() });
+    return callId;
+  }
+
+  /** 'fixed' campaigns (dial-loop.ts). */
+  private fill(): Promise<void> {
+    return this.loop.fill();
+  }
+
+  private observe(c: CampaignRuntime): PacingObservation {
+    return observation(
+      agentViews(this.agents.values(), (id) => this.agentSince.get(id) ?? this.now()),
+      callViews(this.calls.values(), c.id, (id) => this.callMeta.get(id)?.placedAt, (id) => !this.callMeta.get(id)?.test),
+      c.wrapUpMs ?? 0,
+    );
+  }
+
+  /** Paced campaigns, once per pacing tick (dial-loop.ts). */
+  private pace(): Promise<void> {
+    return this.loop.pace();
   }
 
   // ── ARI events → owners ────────────────────────────────────────────────────────────────────────────────────
@@ -394,7 +534,10 @@ export class Engine {
         return;
       }
       case 'agent-release':
-        this.agentInput(eff.agentId, { type: 'release', callId, talked: eff.talked, at: this.now() });
+        {
+          const wrapUpMs = this.registry.get(this.calls.get(callId)?.campaignId ?? '')?.wrapUpMs ?? null;
+          this.agentInput(eff.agentId, { type: 'release', callId, talked: eff.talked, ...(wrapUpMs !== null ? { wrapUpMs } : {}), at: this.now() });
+        }
         return;
     }
   }
@@ -407,7 +550,7 @@ export class Engine {
   private openAmd(callId: string): void {
     const call = this.calls.get(callId);
     if (!call) return;
-    this.opts.amd.open({ callId, phone: call.phone }).then(
+    this.amdFor(call.campaignId).open({ callId, phone: call.phone }).then(
       (session) => {
         const current = this.calls.get(callId);
         if (!current || current.phase !== 'answered') {
@@ -431,6 +574,21 @@ export class Engine {
     );
   }
 
+  private amdFor(campaignId: string): AmdSource {
+    return this.registry.get(campaignId)?.amd ?? this.opts.amd;
+  }
+
+  /** Where a lead's outcome goes: its campaign's source, or the fallback for campaigns not loaded. */
+  private leadSink(campaignId: string | null | undefined): Pick<LeadSource, 'complete'> | null {
+    return (campaignId ? this.registry.get(campaignId)?.leads : undefined) ?? this.opts.leadOutcomes ?? this.onlyCampaignLeads();
+  }
+
+  /** With a single campaign loaded (the embedders' case), CallLogs without a campaign id are its. */
+  private onlyCampaignLeads(): LeadSource | null {
+    const all = this.registry.list();
+    return all.length === 1 ? all[0]!.leads : null;
+  }
+
   private publish(events: DomainEvent[]): void {
     for (const e of events) {
       if (e.type === 'call.bridged') this.agentInput(e.agentId, { type: 'connect', callId: e.callId, at: e.at });
@@ -438,19 +596,33 @@ export class Engine {
         const call = this.calls.get(e.callId);
         const i = this.waiting.indexOf(e.callId);
         if (i >= 0) this.waiting.splice(i, 1);
-        if (call?.leadId) {
+        const sink = this.leadSink(call?.campaignId);
+        if (call?.leadId && sink) {
           const leadId = call.leadId;
-          void Promise.resolve(this.opts.leads.complete(leadId, e.disposition, e.at)).catch((err: unknown) =>
+          void Promise.resolve(sink.complete(leadId, e.disposition, e.at)).catch((err: unknown) =>
             this.opts.logger.error({ err, leadId }, 'lead completion failed'),
           );
         }
       }
+      this.feedPacers(e);
       this.events.emit(e);
+    }
+  }
+
+  /** Domain events → PacingEvents → each campaign's pacer (engine/runtime/pacing-feed.ts). */
+  private feedPacers(e: DomainEvent): void {
+    if (!e.type.startsWith('call.')) return;
+    const r = pacingFeedStep(this.feed, e, (c) => !this.callMeta.get(c.callId)?.test);
+    this.feed = r.state;
+    for (const { campaignId, event } of r.events) {
+      const c = this.registry.get(campaignId);
+      if (c?.pacer) c.pacerState = c.pacer.observe(c.pacerState, event);
     }
   }
 
   private forgetCall(callId: string): void {
     this.calls.delete(callId);
+    this.callMeta.delete(callId);
     this.sessions.get(callId)?.close();
     this.sessions.delete(callId);
     for (const key of [...this.timers.keys()]) if (key.startsWith(`c:${callId}:`)) this.clearTimer(key);
@@ -464,6 +636,7 @@ export class Engine {
     if (!state) return;
     const step = agentStep(state, input);
     this.agents.set(agentId, step.state);
+    if (step.state.status !== state.status) this.agentSince.set(agentId, input.at);
     for (const eff of step.effects) this.agentEffect(agentId, eff);
     this.events.emitAll(step.events);
     this.serveWaiting();
@@ -552,11 +725,12 @@ export class Engine {
         if (this.calls.has(row.id)) continue;
         const disposition = lostCallDisposition(row);
         this.opts.callLogs.closeCallLog(row.id, disposition, null, at);
-        if (row.leadId) await this.opts.leads.complete(row.leadId, disposition, at);
+        const sink = this.leadSink(row.campaignId);
+        if (row.leadId && sink) await sink.complete(row.leadId, disposition, at);
         closed++;
       }
     }
-    if (startup) await this.opts.leads.recover?.(at);
+    if (startup) for (const c of this.registry.list()) await c.leads.recover?.(at);
     if (startup) for (const c of channels) this.adoptDialIn(c);
     const orphans = orphanCommands(this.idPrefix, channels, bridges, (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null);
     await Promise.allSettled(orphans.map((c) => gw.execute(c)));
@@ -611,6 +785,7 @@ export class Engine {
 
   private shutdown(): void {
     this.opts.clock.clearInterval(this.tick);
+    this.opts.clock.clearInterval(this.pacingTick);
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
     this.timers.clear();
     for (const u of this.unsubscribe.splice(0)) u();

@@ -11,17 +11,19 @@ import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../media/i
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { createApiApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
-import { overallStatus, type HealthReport } from '../../api/health.js';
-import { attachLiveFeed, boardSnapshot, storeAgentDirectory } from '../../api/live/index.js';
-import type { AgentConfig } from '../agents/types.js';
+import { overallStatus, withRedisPing, type HealthReport } from '../../api/health.js';
+import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../../api/live/index.js';
 import { defaultAmdParams } from '../amd/index.js';
-import { defaultCallPolicy } from '../calls/types.js';
+import type { Campaign } from '../store/repos/campaigns.js';
 import { mediaPlaneAmdSource } from './engine-amd-media.js';
 import { startEngine } from './engine-factory.js';
 import type { Engine } from './engine.js';
 import type { LeadSource } from './engine-types.js';
 import { storeLeadSource } from './engine-leads.js';
-import { amdParamsFor, callPolicyFor, dialStringFor } from './campaign-policy.js';
+import { amdParamsFor } from './campaign-policy.js';
+import { campaignInputFromStore } from './campaign-registry.js';
+import type { EngineControl } from './control-types.js';
+import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
 import { refuseSynthetic } from './synthetic-guard.js';
 
@@ -31,14 +33,13 @@ export interface Product {
   httpPort: number;
   store: Store;
   engine: Engine;
+  /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
+  control: EngineControl;
   health(): HealthReport;
   close(): Promise<void>;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** An idle hopper: a real Asterisk with no running campaign stays connected and dials nothing. */
-const noLeads: LeadSource = { next: () => null, complete: () => {} };
 
 export async function startProduct(config: Config, logger: Logger): Promise<Product> {
   const startedAt = systemClock.now();
@@ -67,36 +68,31 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
     const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: logger.child({ part: 'media' }) });
     closers.push(() => plane.close());
 
-    // One campaign per engine for now: the demo campaign on the embedded PBX, else the first running one.
-    const campaign = sim ? store.campaigns.get(DEMO_CAMPAIGN_ID) : store.campaigns.list('running')[0];
-    const agents: AgentConfig[] = store.agents.list().map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      endpoint: a.endpoint,
-      maxConcurrent: a.kind === 'bot' ? a.concurrency : 1,
-      wrapUpMs: (campaign?.wrapUpS ?? 10) * 1000,
-    }));
-    if (!campaign) logger.info('no running campaign: the engine is connected and idle until one is started');
+    // Every campaign stored as running is resumed (state survives a restart); on the embedded PBX the demo
+    // campaign is loaded too, in whatever state it is stored.
+    const leadsFor = (c: Campaign): LeadSource => {
+      const leads = storeLeadSource(store.leads, { campaignId: c.id, owner: config.NODE_ID, now: () => systemClock.now() });
+      // Synthetic (demo) numbers never reach a real carrier.
+      return sim ? leads : refuseSynthetic(leads, store, systemClock);
+    };
+    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
+    const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
+    const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
 
-    const leads = campaign
-      ? storeLeadSource(store.leads, { campaignId: campaign.id, owner: config.NODE_ID, now: () => systemClock.now() })
-      : noLeads;
     const engine = await startEngine({
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
       store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
-      amd: mediaPlaneAmdSource(plane, campaign ? amdParamsFor(campaign) : defaultAmdParams()),
-      // Synthetic (demo) numbers never reach a real carrier.
-      leads: sim ? leads : refuseSynthetic(leads, store, systemClock),
+      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
+      // Outcomes of CallLogs a previous process left open, for campaigns not running now.
+      leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
       agents,
-      campaign: {
-        id: campaign?.id ?? 'none',
-        policy: campaign ? callPolicyFor(campaign) : defaultCallPolicy,
-        endpointFor: campaign ? dialStringFor(campaign) : (p) => `PJSIP/${p}@trunk`,
-      },
-      concurrency: campaign?.maxConcurrent ?? 1,
       logger: logger.child({ part: 'engine' }),
     });
+    const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     closers.push(() => engine.stop({ hangup: true, timeoutMs: 5000 }));
 
     const health = (): HealthReport => {
@@ -123,11 +119,20 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       };
     };
 
-    const api = createApiApp({ health, store, clock: systemClock, logger, config });
+    // GET /health also pings Redis (when REDIS_URL is set) on the live feed's adapter connection.
+    let live: LiveFeed | undefined;
+    const api = createApiApp({
+      health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
+      store,
+      clock: systemClock,
+      logger,
+      config,
+      control,
+    });
     const server: RunningServer = await listen(api, config.HTTP_HOST, config.HTTP_PORT);
     closers.push(() => server.close());
     // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.
-    const live = await attachLiveFeed({
+    live = await attachLiveFeed({
       httpServer: server.server,
       events: engine.events,
       auth: api.auth,
@@ -137,9 +142,9 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       logger,
       redisUrl: config.REDIS_URL,
     });
-    closers.push(() => live.close());
+    closers.push(() => live?.close());
 
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, health, close: closeAll };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -54,6 +54,17 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     for (const row of ended) expect(row.disposition).toMatch(/^[A-Z_]+$/);
     expect(new Set(ended.map((r) => r.leadId)).size).toBe(ended.length);
   }, 60_000);
+
+  it('exposes the control surface: the demo campaign was resumed as running and is paced progressively', async () => {
+    expect(product.engine.campaignIds()).toContain(DEMO_CAMPAIGN_ID);
+    const stats = await until(() => {
+      const s = product.control.campaigns.liveStats(DEMO_CAMPAIGN_ID);
+      return s.pacing ? s : undefined;
+    }, 20_000);
+    expect(stats).toMatchObject({ campaignId: DEMO_CAMPAIGN_ID, state: 'running', pacing: { mode: 'progressive', level: 1 } });
+    expect(stats.agents.loggedIn).toBe(5);
+    expect(product.control.agents.list().map((a) => a.id)).toContain('agent-1001');
+  }, 30_000);
 });
 
 describe('centralita start with a bad configuration', () => {

@@ -1,0 +1,122 @@
+/**
+ * The engine's dial loop: which calls to place, per campaign. Two rhythms:
+ * - 'fixed' campaigns (the original loop): keep `maxConcurrent` calls in flight while someone can take a human,
+ *   a free agent reserved per call when there is one; runs every tick and whenever a call is forgotten;
+ * - paced campaigns (preview, progressive, power, predictive): once per pacing tick the campaign's Pacer decides
+ *   from the observation of the engine's state machines, and that many calls are placed, capped by
+ *   maxConcurrent. Progressive reserves a free agent per call (never more calls than free agents); power and
+ *   predictive dial without one: an answered human waits for the next free agent and is dropped at the 2 s
+ *   limit (call reducer).
+ * The engine owns the state machines; this loop only asks it (`DialHost`).
+ */
+import type { AgentState } from '../agents/types.js';
+import type { DomainEvent } from '../events/types.js';
+import type { Logger } from '../log/logger.js';
+import type { PacingObservation } from '../pacing/types.js';
+import type { CampaignRegistry, CampaignRuntime } from './campaign-registry.js';
+import type { PacingStatus } from './control-types.js';
+import { modeLabel, pacingChanged, pacingLevel } from './dial-pacing.js';
+import type { Lead } from './engine-types.js';
+
+export interface DialHost {
+  /** Running, reconciled, connected. */
+  canDial(): boolean;
+  /** Calls of the campaign not ended (test calls included). */
+  activeCalls(campaignId: string): number;
+  /** Someone can take a human now or soon. */
+  anyAgentOnline(): boolean;
+  /** Seats free right now (a bot counts its free channels). */
+  availableAgents(): number;
+  /** The agent routing would give the next call, or null. */
+  pickAgent(): AgentState | null;
+  /** Creates and dials one call of the campaign; `agent` is reserved for it. */
+  place(c: CampaignRuntime, lead: Lead, agent: AgentState | null): string;
+  observe(c: CampaignRuntime): PacingObservation;
+  emit(e: DomainEvent): void;
+  now(): number;
+  readonly logger: Logger;
+}
+
+export class DialLoop {
+  private filling = false;
+  private pacing = false;
+
+  constructor(
+    private readonly registry: CampaignRegistry,
+    private readonly host: DialHost,
+  ) {}
+
+  /** 'fixed' campaigns. */
+  async fill(): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
+    const h = this.host;
+    try {
+      for (const c of this.registry.list()) {
+        if (c.dialMode !== 'fixed') continue;
+        while (c.state === 'running' && h.canDial() && h.activeCalls(c.id) < c.maxConcurrent && h.anyAgentOnline()) {
+          const lead = await this.nextLead(c);
+          if (!lead) break;
+          if (c.state !== 'running') {
+            c.spare = lead;
+            break;
+          }
+          h.place(c, lead, h.pickAgent());
+        }
+      }
+    } catch (err) {
+      h.logger.error({ err }, 'dial loop failed');
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /** Paced campaigns, once per pacing tick. */
+  async pace(): Promise<void> {
+    if (this.pacing) return;
+    this.pacing = true;
+    const h = this.host;
+    try {
+      for (const c of this.registry.list()) {
+        if (!c.pacer || c.state !== 'running') continue;
+        const now = h.now();
+        const r = c.pacer.decide(c.pacerState, h.observe(c), now);
+        c.pacerState = r.state;
+        const status: PacingStatus = { mode: modeLabel(c.dialMode, r.decision.mode), place: r.decision.place, level: pacingLevel(c), at: now };
+        if (pacingChanged(c.pacing, status)) {
+          h.emit({ type: 'campaign.pacing', campaignId: c.id, mode: status.mode, place: status.place, level: status.level, at: now });
+        }
+        c.pacing = status;
+        if (!h.canDial()) continue;
+        const reserve = c.dialMode === 'progressive';
+        let place = Math.min(r.decision.place, c.maxConcurrent - h.activeCalls(c.id));
+        if (reserve) place = Math.min(place, h.availableAgents());
+        for (let i = 0; i < place; i++) {
+          const lead = await this.nextLead(c);
+          if (!lead) break;
+          const agent = reserve ? h.pickAgent() : null;
+          if (c.state !== 'running' || !h.canDial() || (reserve && !agent)) {
+            // Paused, disconnected or the agent went while the hopper answered: the lead waits for the next tick.
+            c.spare = lead;
+            break;
+          }
+          h.place(c, lead, agent);
+        }
+      }
+    } catch (err) {
+      h.logger.error({ err }, 'pacing loop failed');
+    } finally {
+      this.pacing = false;
+    }
+  }
+
+  /** The lead a tick took and could not dial first, then the hopper. */
+  private async nextLead(c: CampaignRuntime): Promise<Lead | null> {
+    if (c.spare) {
+      const lead = c.spare;
+      c.spare = null;
+      return lead;
+    }
+    return c.leads.next();
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The engine's control surface (engine/runtime/engine-control.ts) on the embedded PBX: several campaigns in one
+ * engine, start/pause/stop persisted then acted upon, test calls without a lead, live stats, agents driven from
+ * the API's side, and a restart resuming what is stored as running. Real SQLite, real ARI sockets, virtual time.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectAri } from '../../engine/ari/gateway.js';
+import { systemClock, VirtualClock } from '../../engine/clock/index.js';
+import type { DomainEvent } from '../../engine/events/types.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { campaignInputFromStore } from '../../engine/runtime/campaign-registry.js';
+import { ControlError, type EngineControl } from '../../engine/runtime/control-types.js';
+import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
+import { agentConfigFromRow, campaignsToResume, createEngineControl } from '../../engine/runtime/engine-control.js';
+import { storeLeadSource } from '../../engine/runtime/engine-leads.js';
+import { Engine } from '../../engine/runtime/engine.js';
+import type { Campaign } from '../../engine/store/repos/campaigns.js';
+import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+import { drive, whileRunning } from '../support/virtual-drive.js';
+
+/** Humans who talk 4–10 s so a test sees many calls. */
+const quickHuman: Script = (ctx) => {
+  const plan = scripts.human(ctx);
+  if (plan.outcome.kind === 'answer') plan.outcome.hangupAfterMs = 4000 + Math.floor(ctx.rng() * 6000);
+  return plan;
+};
+
+interface Rig {
+  clock: VirtualClock;
+  sim: Simulator;
+  store: Store;
+  sink: Socket;
+  dir: string;
+  events: DomainEvent[];
+}
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    await r.sim.close();
+    r.store.close();
+    r.sink.close();
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+// Monday 09:00 in Costa Rica (the campaigns' default zone).
+const T0 = Date.UTC(2026, 0, 5, 15, 0);
+const RANGES = ['1555011', '1555012', '1555013', '1555014'];
+
+async function rig(): Promise<Rig> {
+  const clock = new VirtualClock(T0);
+  const sim = await startSimulator({ clock, seed: 5, mediaMode: 'accelerated', scenarios: [{ match: '1555011', script: quickHuman }] });
+  const dir = mkdtempSync(join(tmpdir(), 'centralita-control-'));
+  const store = openStore(join(dir, 'c.db'));
+  const sink = createSocket('udp4');
+  sink.on('message', () => {});
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const r: Rig = { clock, sim, store, sink, dir, events: [] };
+  rigs.push(r);
+  const open = { callingHours: { start: '00:00', end: '24:00' }, weekdays: [1, 2, 3, 4, 5, 6, 7], maxAttempts: 1, wrapUpS: 1 };
+  store.campaigns.create('A', { name: 'power', dialMode: 'power', dialRatio: 2, maxConcurrent: 4, ...open }, T0);
+  store.campaigns.create('B', { name: 'progressive', dialMode: 'progressive', maxConcurrent: 3, ...open }, T0);
+  for (const [c, base] of [
+    ['A', 1000],
+    ['B', 5000],
+  ] as const) {
+    store.leads.insertMany(
+      Array.from({ length: 40 }, (_, i) => {
+        const phone = `+${RANGES[i % RANGES.length]}${String(base + i).padStart(4, '0')}`;
+        return { campaignId: c, phoneE164: phone, phoneRaw: phone, nextDueAt: T0 - 1000 };
+      }),
+      T0 - 1000,
+    );
+  }
+  for (const ext of ['1001', '1002', '1003']) {
+    store.agents.upsert({ id: `agent-${ext}`, kind: 'human', name: ext, endpoint: `PJSIP/${ext}`, createdAt: T0 });
+  }
+  return r;
+}
+
+async function engineWithControl(r: Rig, bootId: string): Promise<{ engine: Engine; control: EngineControl }> {
+  const gateway = await connectAri({ url: r.sim.url, username: r.sim.username, password: r.sim.password, app: 'centralita', clock: systemClock, initialDelayMs: 20, maxDelayMs: 200 });
+  const leadsFor = (c: Campaign) => storeLeadSource(r.store.leads, { campaignId: c.id, owner: 'n1', now: () => r.clock.now() });
+  const engine = new Engine({
+    gateway,
+    nodeId: 'n1',
+    clock: r.clock,
+    logger: silentLogger,
+    amd: scriptedAmdSource({ clock: r.clock, host: '127.0.0.1', port: (r.sink.address() as AddressInfo).port }),
+    agents: r.store.agents.list().map((a) => agentConfigFromRow(a)),
+    // What product.ts does at start-up: resume what is stored as running.
+    campaigns: campaignsToResume(r.store).map((c) => campaignInputFromStore(c, leadsFor(c))),
+    leadOutcomes: { complete: (id, d, at) => void r.store.leads.completeAttempt(id, d, at, { owner: 'n1' }) },
+    callLogs: r.store.callLogs,
+    bootId,
+    tickMs: 200,
+    pacingTickMs: 1000,
+  });
+  engine.events.on('*', (e) => r.events.push(e));
+  const control = createEngineControl({ engine, store: r.store, clock: r.clock, logger: silentLogger, leadsFor });
+  await whileRunning(r.clock, engine.start());
+  return { engine, control };
+}
+
+const created = (r: Rig, campaignId: string, after = 0) =>
+  r.events.filter((e): e is Extract<DomainEvent, { type: 'call.created' }> => e.type === 'call.created' && e.campaignId === campaignId && e.at >= after);
+
+async function expectControlError(p: Promise<unknown> | (() => unknown), code: ControlError['code']): Promise<void> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ControlError);
+    expect((err as ControlError).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected a ControlError ${code}`);
+}
+
+describe('engine control on the embedded PBX', () => {
+  it('two campaigns in one engine: start persists then dials, pause stops new dials, stop gives leases back', async () => {
+    const r = await rig();
+    const { engine, control } = await engineWithControl(r, 'b1');
+    // Nothing is running yet: the engine is connected and idle.
+    await drive(r.clock, () => false, 3000);
+    expect(r.events.some((e) => e.type === 'call.created')).toBe(false);
+
+    const a = await control.campaigns.start('A');
+    expect(a.state).toBe('running');
+    expect(r.store.campaigns.get('A')?.state).toBe('running');
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'campaign.state', campaignId: 'A', from: 'draft', to: 'running' }));
+    await expectControlError(control.campaigns.start('A'), 'conflict');
+    await expectControlError(control.campaigns.start('nope'), 'not_found');
+    await expectControlError(control.campaigns.pause('B'), 'conflict');
+
+    await control.campaigns.start('B');
+    await drive(r.clock, () => created(r, 'A').length >= 6 && created(r, 'B').length >= 4, 600_000);
+    expect(created(r, 'A').length).toBeGreaterThanOrEqual(6);
+    expect(created(r, 'B').length).toBeGreaterThanOrEqual(4);
+    // Each campaign announced its pacing rule: power at 2 lines per ready agent, progressive at 1.
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'campaign.pacing', campaignId: 'A', mode: 'power', level: 2 }));
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'campaign.pacing', campaignId: 'B', mode: 'progressive', level: 1 }));
+
+    // Pause A: no call of A is created any more; its live calls finish; B goes on.
+    await control.campaigns.pause('A');
+    expect(r.store.campaigns.get('A')?.state).toBe('paused');
+    const pausedAt = r.clock.now();
+    const bBefore = created(r, 'B').length;
+    await drive(r.clock, () => created(r, 'B').length >= bBefore + 4, 600_000);
+    await drive(r.clock, () => !engine.snapshot().calls.some((c) => c.id && created(r, 'A').some((x) => x.callId === c.id)), 120_000);
+    expect(created(r, 'A', pausedAt)).toEqual([]);
+    expect(created(r, 'B').length).toBeGreaterThanOrEqual(bBefore + 4);
+
+    const stats = control.campaigns.liveStats('A');
+    expect(stats).toMatchObject({ campaignId: 'A', state: 'paused', pacing: { mode: 'power', level: 2 } });
+    expect(stats.calls).toEqual({ ringing: 0, amd: 0, waiting: 0, connected: 0 });
+    const rowsA = r.store.callLogs.list({ campaignId: 'A', limit: 1000 });
+    expect(stats.today.placed).toBe(rowsA.length);
+    expect(stats.today.humans).toBe(rowsA.filter((x) => x.disposition === 'ANSWERED_HUMAN' || x.disposition === 'DROPPED').length);
+    expect(stats.agents.loggedIn).toBe(3);
+    expect(Object.values(stats.leads).reduce<number>((s, n) => s + (n ?? 0), 0)).toBe(40);
+
+    // Stop B: no new dials, and once its calls are over no lease is held.
+    await control.campaigns.stop('B');
+    const stoppedAt = r.clock.now();
+    await drive(r.clock, () => !engine.snapshot().calls.length, 120_000);
+    await drive(r.clock, () => false, 5000);
+    expect(created(r, 'B', stoppedAt)).toEqual([]);
+    expect(r.store.leads.list({ campaignId: 'B', limit: 1000 }).filter((l) => l.leaseOwner !== null)).toEqual([]);
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'campaign.state', campaignId: 'B', from: 'running', to: 'stopped' }));
+    expect(r.store.callLogs.listOpenCallLogs()).toEqual([]);
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+  }, 120_000);
+
+  it('a test call: one call with the campaign settings to one number, CallLog without a lead, whatever the state', async () => {
+    const r = await rig();
+    const { engine, control } = await engineWithControl(r, 'b1');
+    await drive(r.clock, () => engine.snapshot().agents.every((a) => a.legUp), 30_000);
+    await expectControlError(control.campaigns.testCall('A', '8888-7777'), 'invalid');
+    await expectControlError(control.campaigns.testCall('nope', '+15550110999'), 'not_found');
+    const { callId } = await control.campaigns.testCall('A', '+15550110999');
+    await drive(r.clock, () => r.store.callLogs.get(callId)?.endedAt != null, 120_000);
+    const row = r.store.callLogs.get(callId)!;
+    expect(row).toMatchObject({ campaignId: 'A', leadId: null, phone: '+15550110999', disposition: 'ANSWERED_HUMAN' });
+    // The campaign stays a draft and dials nothing; test calls are not campaign traffic in the stats.
+    expect(r.store.campaigns.get('A')?.state).toBe('draft');
+    expect(r.events.filter((e) => e.type === 'call.created')).toHaveLength(1);
+    expect(control.campaigns.liveStats('A').today.placed).toBe(0);
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+  }, 60_000);
+
+  it('agents from the API side: upsert from the store, login, pause, logout, remove', async () => {
+    const r = await rig();
+    const { engine, control } = await engineWithControl(r, 'b1');
+    expect(control.agents.list().map((a) => a.id).sort()).toEqual(['agent-1001', 'agent-1002', 'agent-1003']);
+    expect(() => control.agents.upsert('agent-1009')).toThrow(ControlError);
+    r.store.agents.upsert({ id: 'agent-1009', kind: 'human', name: 'new', endpoint: 'PJSIP/1009', createdAt: r.clock.now() });
+    control.agents.upsert('agent-1009');
+    expect(control.agents.state('agent-1009')).toMatchObject({ status: 'LOGGED_OUT', legUp: false, kind: 'human' });
+    control.agents.login('agent-1009');
+    await drive(r.clock, () => control.agents.state('agent-1009')?.legUp === true, 30_000);
+    const ready = control.agents.state('agent-1009')!;
+    expect(ready).toMatchObject({ status: 'READY', legUp: true });
+    expect(ready.since).toBeGreaterThan(T0);
+    control.agents.pause('agent-1009', 'lunch');
+    expect(control.agents.state('agent-1009')).toMatchObject({ status: 'PAUSED', pauseReason: 'lunch' });
+    control.agents.logout('agent-1009');
+    expect(control.agents.state('agent-1009')?.status).toBe('LOGGED_OUT');
+    control.agents.remove('agent-1009');
+    await drive(r.clock, () => control.agents.state('agent-1009') === null, 30_000);
+    expect(control.agents.state('agent-1009')).toBeNull();
+    expect(r.sim.snapshot().channels.some((c) => c.id.includes('ag-agent-1009'))).toBe(false);
+    expect(() => control.agents.logout('agent-1009')).toThrow(ControlError);
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+  }, 60_000);
+
+  it('a restart resumes what is stored as running, and only that', async () => {
+    const r = await rig();
+    const first = await engineWithControl(r, 'b1');
+    await first.control.campaigns.start('A');
+    await first.control.campaigns.start('B');
+    await first.control.campaigns.pause('B');
+    await drive(r.clock, () => created(r, 'A').length >= 3, 600_000);
+    await whileRunning(r.clock, first.engine.stop({ timeoutMs: 60_000 }));
+
+    const restartAt = r.clock.now();
+    const second = await engineWithControl(r, 'b2');
+    expect(second.engine.campaignIds()).toEqual(['A']);
+    await drive(r.clock, () => created(r, 'A', restartAt).length >= 3, 600_000);
+    expect(created(r, 'A', restartAt).length).toBeGreaterThanOrEqual(3);
+    expect(created(r, 'B', restartAt)).toEqual([]);
+    // Paused B can be resumed through the new engine's control.
+    await second.control.campaigns.start('B');
+    await drive(r.clock, () => created(r, 'B', restartAt).length >= 1, 600_000);
+    expect(created(r, 'B', restartAt).length).toBeGreaterThanOrEqual(1);
+    await whileRunning(r.clock, second.engine.stop({ hangup: true, timeoutMs: 60_000 }));
+  }, 120_000);
+});
