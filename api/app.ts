@@ -21,6 +21,17 @@ import { compatCallRoutes } from './routes/calls-compat.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { userRoutes } from './routes/users.js';
+import { agentRoutes } from './routes/agents.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { prometheusRoutes, scrapeAuthenticate } from './routes/prometheus.js';
+import { HttpRequestCounter } from './http/request-metrics.js';
+import type { EngineControl } from '../engine/runtime/control-types.js';
+import { isUploadRoute } from './leads/upload.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { leadRoutes } from './routes/leads.js';
+import { leadLockRoutes } from './routes/lead-locks.js';
+import { importJobRoutes } from './routes/import-jobs.js';
+import { dncRoutes } from './routes/dnc.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -36,7 +47,9 @@ export interface ApiDeps {
   store: Store;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
-  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'>;
+  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES'>>;
+  /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
+  control?: EngineControl;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -66,15 +79,23 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => toErrorResponse(err, c, (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route')));
 
+  // Counts every request (route pattern + status) for GET /metrics; first, so 401s and 404s are counted too.
+  const httpRequests = new HttpRequestCounter();
+  app.use('*', httpRequests.middleware());
   app.route('/', healthRoutes(deps.health));
+  // Prometheus scrape, outside /api (the conventional path): admins' JWTs or API keys (also as Bearer ck_…).
+  app.use('/metrics', scrapeAuthenticate(auth));
+  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests }));
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
   app.use('/api/*', authenticate(auth, isPublicApi));
-  app.use(
-    '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`), 413) }),
-  );
+  const globalBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json(errorBody('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+  });
+  // File uploads (lead import, DNC import) carry their own, larger limit on the route.
+  app.use('/api/*', (c, next) => (isUploadRoute(c.req.method, c.req.path) ? next() : globalBodyLimit(c, next)));
 
   app.route('/', authRoutes(auth));
   app.route('/', userRoutes(auth));
@@ -83,6 +104,14 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
   app.route('/', metricsRoutes({ store: deps.store, auth }));
+  app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
+  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control }));
+  const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10 };
+  app.route('/', campaignRoutes(leadDeps));
+  app.route('/', importJobRoutes(leadDeps));
+  app.route('/', leadLockRoutes(leadDeps));
+  app.route('/', leadRoutes(leadDeps));
+  app.route('/', dncRoutes(leadDeps));
 
   return Object.assign(app, { auth });
 }

@@ -24,3 +24,24 @@ export function overallStatus(parts: Pick<HealthReport, 'ari' | 'db' | 'redis'>)
   if (parts.redis.configured && parts.redis.ok === false) return 'degraded';
   return 'ok';
 }
+
+/**
+ * Wraps a probe so `redis.ok` says whether Redis answers PING now (the live feed's `redisOk`, or `pingRedisUrl`
+ * from api/live/redis.ts), and recomputes `status` from it. `ping` answering null (no Redis in use) leaves the
+ * probe's own value.
+ */
+export function withRedisPing(probe: HealthProbe, ping: () => Promise<boolean | null>): HealthProbe {
+  return async () => {
+    const report = await probe();
+    if (!report.redis.configured) return report;
+    let ok: boolean | null;
+    try {
+      ok = await ping();
+    } catch {
+      ok = false;
+    }
+    if (ok === null) return report;
+    const redis = { configured: true, ok };
+    return { ...report, redis, status: overallStatus({ ari: report.ari, db: report.db, redis }) };
+  };
+}

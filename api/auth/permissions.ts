@@ -16,6 +16,29 @@ export const PERMISSIONS = {
   /** List/detail calls; what is visible depends on the scope. */
   'calls.read': ['agent', 'teamlead', 'supervisor', 'admin'],
   'metrics.read': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Campaigns: team leads read, campaign managers (supervisor, admin) create, change, run and delete. */
+  'campaigns.read': ['teamlead', 'supervisor', 'admin'],
+  'campaigns.manage': ['supervisor', 'admin'],
+  /** Lead lists, exports and import progress (any lead, without a lock). */
+  'leads.read': ['teamlead', 'supervisor', 'admin'],
+  /** Import, select, delete leads. */
+  'leads.manage': ['supervisor', 'admin'],
+  /** Open one lead through a contact lock (agents: leads of their own calls), read it, edit it, see its history. */
+  'leads.open': ['agent', 'teamlead', 'supervisor', 'admin'],
+  'dnc.read': ['teamlead', 'supervisor', 'admin'],
+  'dnc.manage': ['supervisor', 'admin'],
+  /** Read agents and their live state (scoped: agents their own, team leads their team). */
+  'agents.read': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Create, change and delete agents. */
+  'agents.manage': ['supervisor', 'admin'],
+  /** Log in / ready / pause / log out an agent (scoped like agents.read). */
+  'agents.control': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Team metrics (team leads: their own team). */
+  'metrics.team': ['teamlead', 'supervisor', 'admin'],
+  /** Organisation metrics and the dashboard summary. */
+  'metrics.org': ['supervisor', 'admin'],
+  /** Prometheus scrape of GET /metrics (use an admin's API key). */
+  'metrics.scrape': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -36,6 +36,24 @@ export const rooms = {
 
 export const isPrivileged = (role: Role): boolean => role === 'supervisor' || role === 'admin';
 
+/**
+ * When the handshake's access token expires (epoch ms), read from its `exp` claim; null for API keys (they do not
+ * expire by time) and for anything that is not a JWT. Only called after `fromBearer` verified the signature.
+ */
+export function tokenExpiresAt(handshakeAuth: Record<string, unknown>): number | null {
+  if (typeof handshakeAuth['apiKey'] === 'string') return null;
+  const token = handshakeAuth['token'];
+  if (typeof token !== 'string') return null;
+  const body = token.split('.')[1];
+  if (body === undefined) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
 export type HandshakeVerdict = { ok: true; principal: Principal } | { ok: false; code: 'unauthenticated' | 'invalid_credentials'; message: string };
 
 /** `auth.token` (an access JWT) or `auth.apiKey` from the Socket.IO handshake; anything else is refused. */

@@ -3,9 +3,9 @@ import { Server } from 'socket.io';
 import type { Clock } from '../../engine/clock/index.js';
 import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/logger.js';
-import { isPrivileged, resolveHandshake, rooms, roomsFor, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
+import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 import { Coalescer } from './coalescer.js';
-import { useRedisAdapter } from './redis.js';
+import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';
 import { EventRouter } from './routing.js';
 
 /** Default wallboard cadence: at most two snapshots a second. */
@@ -27,8 +27,13 @@ export interface LiveFeedOptions {
 
 export interface LiveFeed {
   io: Server;
+  /** Whether Redis answers PING on the adapter's connection; null when the feed runs without REDIS_URL. */
+  redisOk(): Promise<boolean | null>;
   close(): Promise<void>;
 }
+
+/** The event a JWT-authenticated socket gets just before the server disconnects it at the token's expiry. */
+export const AUTH_EXPIRED = { event: 'error', code: 'auth_expired' } as const;
 
 /**
  * Socket.IO on the API's HTTP server. Clients authenticate in the handshake (`auth.token` or `auth.apiKey`), are
@@ -39,10 +44,10 @@ export interface LiveFeed {
 export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
   const logger = o.logger.child({ part: 'live' });
   const io = new Server(o.httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
-  let closeRedis: (() => Promise<void>) | null = null;
+  let redis: RedisAdapterHandle | null = null;
   if (o.redisUrl) {
     try {
-      closeRedis = await useRedisAdapter(io, o.redisUrl);
+      redis = await useRedisAdapter(io, o.redisUrl);
     } catch (err) {
       io.engine.close();
       throw err;
@@ -64,6 +69,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       agentIds: p.role === 'agent' ? o.directory.agentIdsOfUser(p.userId) : [],
     };
     socket.data.identity = identity;
+    socket.data.expiresAt = tokenExpiresAt((socket.handshake.auth ?? {}) as Record<string, unknown>);
     next();
   });
 
@@ -72,6 +78,15 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     const raw = (socket.handshake.auth as Record<string, unknown> | undefined)?.['campaigns'];
     const campaigns = Array.isArray(raw) ? raw.filter((c): c is string => typeof c === 'string') : null;
     void socket.join(roomsFor(id, campaigns));
+    // A JWT socket ends when its token does (the role was checked once, at connect); API-key sockets stay.
+    const expiresAt = socket.data.expiresAt as number | null;
+    if (expiresAt !== null) {
+      const timer = o.clock.setTimeout(() => {
+        socket.emit(AUTH_EXPIRED.event, { code: AUTH_EXPIRED.code, message: 'Access token expired: reconnect with a fresh token' });
+        socket.disconnect(true);
+      }, Math.max(0, expiresAt - o.clock.now()));
+      socket.once('disconnect', () => o.clock.clearTimeout(timer));
+    }
     socket.emit('hello', { userId: id.userId, role: id.role, team: id.team, agentIds: id.agentIds });
     // A board that just connected should not wait for the next change to show numbers.
     if (isPrivileged(id.role)) socket.emit('metrics', safeSnapshot());
@@ -98,6 +113,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
 
   return {
     io,
+    redisOk: async () => (redis === null ? null : redis.ping()),
     async close() {
       off();
       coalescer.close();
@@ -106,7 +122,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       io.engine.close();
       // Only the main namespace is used; closing its adapter unsubscribes from Redis before the clients quit.
       await Promise.resolve(io.of('/').adapter.close()).catch(() => {});
-      if (closeRedis) await closeRedis();
+      if (redis) await redis.close();
     },
   };
 }

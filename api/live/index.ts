@@ -1,4 +1,5 @@
-export { attachLiveFeed, METRICS_INTERVAL_MS, type LiveFeed, type LiveFeedOptions } from './feed.js';
+export { attachLiveFeed, AUTH_EXPIRED, METRICS_INTERVAL_MS, type LiveFeed, type LiveFeedOptions } from './feed.js';
+export { pingRedisUrl, REDIS_PING_TIMEOUT_MS } from './redis.js';
 export { rooms, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 export { Coalescer } from './coalescer.js';
 export { storeAgentDirectory } from './directory.js';

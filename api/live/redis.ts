@@ -5,11 +5,21 @@ import type { Server } from 'socket.io';
 /** How long startup waits for Redis before failing (node-redis would otherwise retry forever, hanging startup). */
 export const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
+/** How long a health PING may take before Redis counts as down. */
+export const REDIS_PING_TIMEOUT_MS = 1000;
+
+export interface RedisAdapterHandle {
+  /** True when Redis answers PING on the adapter's publishing connection within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /**
  * Puts a Socket.IO server on the Redis adapter (node-redis pub/sub pair) so a broadcast on any API node reaches
- * the clients of every node: several nodes behind a load balancer serve one board. Returns the closer.
+ * the clients of every node: several nodes behind a load balancer serve one board. Returns the closer and a PING
+ * probe for /health.
  */
-export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<() => Promise<void>> {
+export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<RedisAdapterHandle> {
   const pub = createClient({ url: redisUrl });
   const sub = pub.duplicate();
   // node-redis emits 'error' on connection trouble and throws if nobody listens; the clients reconnect themselves.
@@ -32,7 +42,50 @@ export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = 
     clearTimeout(timer);
   }
   io.adapter(createAdapter(pub, sub));
-  return async () => {
-    await Promise.allSettled([pub.close(), sub.close()]);
+  return {
+    ping: (ms = REDIS_PING_TIMEOUT_MS) => pingWithin(() => pub.ping(), ms),
+    close: async () => {
+      await Promise.allSettled([pub.close(), sub.close()]);
+    },
   };
+}
+
+/** Runs a PING (any promise) and answers whether it succeeded within `ms`; never throws. */
+export async function pingWithin(ping: () => Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Wall clock on purpose: this bounds socket I/O.
+    return await Promise.race([
+      ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A one-off PING to `redisUrl` on a short-lived client (for a node without the live feed's connection): connects,
+ * pings and closes within `timeoutMs` overall.
+ */
+export async function pingRedisUrl(redisUrl: string, timeoutMs = REDIS_PING_TIMEOUT_MS): Promise<boolean> {
+  const client = createClient({ url: redisUrl, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
+  client.on('error', () => {});
+  try {
+    return await pingWithin(async () => {
+      await client.connect();
+      await client.ping();
+    }, timeoutMs);
+  } finally {
+    try {
+      client.destroy();
+    } catch {
+      // Never connected: nothing to close.
+    }
+  }
 }

@@ -1,5 +1,15 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Store } from '../../engine/store/index.js';
+import {
+  BUCKET_MS,
+  EMPTY_AGGREGATE,
+  bucketStarts,
+  deriveGroupMetrics,
+  timeInState,
+  type BucketSize,
+  type CallAggregate,
+  type GroupMetrics,
+} from '../../engine/store/metrics.js';
 import type { AuthService } from '../auth/service.js';
 import { queryDate } from '../calls/dates.js';
 import { visibleUserIds } from '../calls/visibility.js';
@@ -42,6 +52,188 @@ const ofUser = protectedRoute('metrics.read', {
   responses: { 200: jsonResponse('Metrics', MetricsSchema), 404: { description: 'No such user, or not one you may see' } },
 });
 
+const GroupMetricsFields = {
+  calls_made: z.number().int(),
+  calls_success: z.number().int(),
+  calls_failed: z.number().int(),
+  total_talk_time: z.number(),
+  avg_call_duration: z.number(),
+  aht: z.number(),
+  success_pct: z.number(),
+  humans: z.number().int(),
+  dropped: z.number().int(),
+  abandon_pct: z.number(),
+};
+const BucketSchema = z.object({ start: z.number().int(), ...GroupMetricsFields }).openapi('MetricsBucket');
+const GroupMetricsSchema = z
+  .object({
+    from: z.number().int().nullable(),
+    to: z.number().int(),
+    group: z.enum(['hour', 'day']).nullable(),
+    ...GroupMetricsFields,
+    breakdown: z.array(BucketSchema).optional(),
+  })
+  .openapi('GroupMetrics');
+const TeamMetricsSchema = GroupMetricsSchema.extend({ team: z.string() }).openapi('TeamMetrics');
+
+/** Most buckets one request may ask for (a month by hour, or almost three years by day). */
+export const MAX_BUCKETS = 1000;
+
+const GroupQuery = z.strictObject({
+  from: queryDate('start').optional(),
+  to: queryDate('end').optional(),
+  group: z.enum(['hour', 'day']).optional(),
+});
+
+const ofTeam = protectedRoute('metrics.team', {
+  method: 'get',
+  path: '/api/metrics/teams/{team}',
+  tags: ['metrics'],
+  summary: 'A team’s calls, success, talk time, AHT, abandon % (team leads: their own team); ?group=hour|day adds a breakdown',
+  request: { params: z.strictObject({ team: z.string().min(1).max(64) }), query: GroupQuery },
+  responses: { 200: jsonResponse('Team metrics', TeamMetricsSchema), 404: { description: 'No such team, or not yours' } },
+});
+
+const ofOrg = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/metrics/org',
+  tags: ['metrics'],
+  summary: 'Organisation-wide calls, success, talk time, AHT, abandon %; ?group=hour|day adds a breakdown',
+  request: { query: GroupQuery },
+  responses: { 200: jsonResponse('Organisation metrics', GroupMetricsSchema) },
+});
+
+/** Which calls a group covers: those of its users or bridged to its agents; undefined = every call. */
+export interface GroupScope {
+  userIds: string[];
+  agentIds: string[];
+}
+
+/**
+ * Ended calls created in [from, to) summed in SQL (one pass over the created_at index, not rows in JS), optionally
+ * grouped into UTC hour/day buckets. Values are bound parameters.
+ */
+export function aggregateCalls(store: Store, scope: GroupScope | undefined, w: { from?: number; to: number }, bucket?: BucketSize): Map<number, CallAggregate> {
+  const params: unknown[] = [];
+  const conds = ['ended_at IS NOT NULL', 'created_at < ?'];
+  params.push(w.to);
+  if (w.from !== undefined) {
+    conds.push('created_at >= ?');
+    params.push(w.from);
+  }
+  if (scope !== undefined) {
+    const ors: string[] = [];
+    if (scope.userIds.length > 0) {
+      ors.push(`user_id IN (${scope.userIds.map(() => '?').join(',')})`);
+      params.push(...scope.userIds);
+    }
+    if (scope.agentIds.length > 0) {
+      ors.push(`agent_id IN (${scope.agentIds.map(() => '?').join(',')})`);
+      params.push(...scope.agentIds);
+    }
+    if (ors.length === 0) return new Map();
+    conds.push(`(${ors.join(' OR ')})`);
+  }
+  const step = bucket === undefined ? null : BUCKET_MS[bucket];
+  const sql =
+    `SELECT ${step === null ? '0' : `(created_at / ${step}) * ${step}`} AS b, count(*) AS made, ` +
+    `coalesce(sum(disposition = 'ANSWERED_HUMAN'), 0) AS success, coalesce(sum(disposition = 'DROPPED'), 0) AS dropped, ` +
+    `coalesce(sum(talk_ms), 0) AS talkMs FROM call_logs WHERE ${conds.join(' AND ')}${step === null ? '' : ' GROUP BY b'}`;
+  const rows = store.sqlite.prepare(sql).all(...params) as Array<CallAggregate & { b: number }>;
+  return new Map(rows.filter((r) => r.made > 0).map((r) => [r.b, { made: r.made, success: r.success, dropped: r.dropped, talkMs: r.talkMs }]));
+}
+
+/**
+ * `aggregateCalls` one UTC day at a time, yielding to the event loop between days. better-sqlite3 is synchronous
+ * and the API shares its process with the engine: an all-time report over a million CallLogs in one statement
+ * stalls ARI handling for half a second; in day-sized pieces the stall is a few milliseconds at a time.
+ */
+export async function aggregateCallsChunked(
+  store: Store,
+  scope: GroupScope | undefined,
+  w: { from?: number; to: number },
+  bucket?: BucketSize,
+): Promise<Map<number, CallAggregate>> {
+  const out = new Map<number, CallAggregate>();
+  const first = w.from ?? (store.sqlite.prepare('SELECT min(created_at) AS t FROM call_logs').get() as { t: number | null }).t;
+  if (first === null) return out;
+  const day = BUCKET_MS.day;
+  for (let a = Math.floor(first / day) * day; a < w.to; a += day) {
+    const part = aggregateCalls(store, scope, { from: Math.max(a, first), to: Math.min(a + day, w.to) }, bucket);
+    for (const [k, v] of part) {
+      const acc = out.get(k) ?? { ...EMPTY_AGGREGATE };
+      out.set(k, { made: acc.made + v.made, success: acc.success + v.success, dropped: acc.dropped + v.dropped, talkMs: acc.talkMs + v.talkMs });
+    }
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  return out;
+}
+
+/**
+ * WRAP_UP milliseconds of `agentIds` per window (time in state from the agent event log). Two prepared statements
+ * reused for every agent (query building per agent cost more than the reads), yielding to the event loop every
+ * 50 agents.
+ */
+export async function wrapMsPer(store: Store, agentIds: string[], windows: Array<[number, number]>): Promise<number[]> {
+  const out = windows.map(() => 0);
+  if (windows.length === 0) return out;
+  const from = windows[0]![0];
+  const to = windows[windows.length - 1]![1];
+  const eventsQ = store.sqlite.prepare('SELECT to_state AS toState, at FROM agent_events WHERE agent_id = ? AND at >= ? AND at < ? ORDER BY at, id');
+  const beforeQ = store.sqlite.prepare('SELECT to_state AS s FROM agent_events WHERE agent_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1');
+  for (const [n, id] of agentIds.entries()) {
+    const events = eventsQ.all(id, from, to) as Array<{ toState: string; at: number }>;
+    const initial = (beforeQ.get(id, from) as { s: string } | undefined)?.s ?? null;
+    if (events.length === 0 && initial !== 'WRAP_UP') continue;
+    windows.forEach(([a, b], i) => {
+      out[i]! += timeInState(events, a, b, initial)['WRAP_UP'] ?? 0;
+    });
+    if (n % 50 === 49) await new Promise<void>((r) => setImmediate(r));
+  }
+  return out;
+}
+
+export interface GroupReport {
+  from: number | null;
+  to: number;
+  group: BucketSize | null;
+  metrics: GroupMetrics;
+  breakdown?: Array<{ start: number } & GroupMetrics>;
+}
+
+/** Totals (and with `group` a zero-filled breakdown) for a team, or the organisation when `scope` is undefined. */
+export async function groupReport(
+  store: Store,
+  scope: GroupScope | undefined,
+  agentIds: string[],
+  q: { from?: number; to: number; group?: BucketSize },
+): Promise<GroupReport> {
+  let from = q.from;
+  if (q.group !== undefined && from === undefined) {
+    // A chart needs a start: the last 24 hours by hour, the last 30 days by day.
+    const step = BUCKET_MS[q.group];
+    from = Math.floor(q.to / step) * step - (q.group === 'hour' ? 23 : 29) * step;
+  }
+  if (from !== undefined && from >= q.to) throw new ApiError(422, 'validation_failed', 'Invalid query: from must be before to', [{ field: 'from', problem: 'must be before to' }]);
+  const total = (await aggregateCallsChunked(store, scope, { from, to: q.to })).get(0) ?? EMPTY_AGGREGATE;
+  const [wrapTotal] = await wrapMsPer(store, agentIds, [[from ?? 0, q.to]]);
+  const report: GroupReport = { from: from ?? null, to: q.to, group: q.group ?? null, metrics: deriveGroupMetrics(total, wrapTotal) };
+  if (q.group !== undefined && from !== undefined) {
+    const starts = bucketStarts(from, q.to, q.group);
+    if (starts.length > MAX_BUCKETS) {
+      throw new ApiError(422, 'validation_failed', `Invalid query: more than ${MAX_BUCKETS} ${q.group} buckets`, [{ field: 'group', problem: `range spans more than ${MAX_BUCKETS} buckets` }]);
+    }
+    const byBucket = await aggregateCallsChunked(store, scope, { from, to: q.to }, q.group);
+    const step = BUCKET_MS[q.group];
+    const windows = starts.map((s): [number, number] => [Math.max(s, from!), Math.min(s + step, q.to)]);
+    const wraps = await wrapMsPer(store, agentIds, windows);
+    report.breakdown = starts.map((s, i) => ({ start: s, ...deriveGroupMetrics(byBucket.get(s) ?? EMPTY_AGGREGATE, wraps[i]) }));
+  }
+  return report;
+}
+
+const flat = (r: GroupReport) => ({ from: r.from, to: r.to, group: r.group, ...r.metrics, ...(r.breakdown === undefined ? {} : { breakdown: r.breakdown }) });
+
 export function metricsRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(me, (c) => {
@@ -57,6 +249,23 @@ export function metricsRoutes({ store, auth }: { store: Store; auth: AuthService
     // Same visibility as calls: someone outside your scope looks like nobody.
     if (auth.users.get(id) === undefined || (visible !== undefined && !visible.includes(id))) throw new ApiError(404, 'not_found', `No user ${id}`);
     return c.json(store.metrics.userMetrics(id, { from: q.from, to: q.to ?? auth.now() + 1 }), 200);
+  });
+  app.openapi(ofTeam, async (c) => {
+    const { team } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const p = c.get('principal');
+    // A team lead asking for another team learns nothing, not even that it exists.
+    if (p.role === 'teamlead' && p.team !== team) throw new ApiError(404, 'not_found', `No team ${team}`);
+    const agentIds = store.agents.list({ team }).map((a) => a.id);
+    const userIds = auth.users.teamUserIds(team);
+    if (agentIds.length === 0 && userIds.length === 0) throw new ApiError(404, 'not_found', `No team ${team}`);
+    const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group });
+    return c.json({ team, ...flat(r) }, 200);
+  });
+  app.openapi(ofOrg, async (c) => {
+    const q = c.req.valid('query');
+    const agentIds = store.agents.list().map((a) => a.id);
+    return c.json(flat(await groupReport(store, undefined, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group })), 200);
   });
   return app;
 }

@@ -32,6 +32,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Benchmark the media plane: concurrent RTP streams into AMD workers (--json)',
     load: () => import('../media/bench/bench-command.js'),
   },
+  'bench:api': {
+    summary: 'Benchmark GET /api/calls over 1M CallLogs (p50/p95, query plans) and the live board fan-out to 1,000 clients (--json)',
+    load: () => import('../../api/bench/bench-command.js'),
+  },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
     load: () => import('../deploy/asterisk-config-command.js'),
@@ -39,5 +43,9 @@ export const commands: Record<string, CommandEntry> = {
   simulate: {
     summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
     load: () => import('../pacing/simulate/simulate-command.js'),
+  },
+  'pacing:pbx': {
+    summary: 'Predictive campaign on the embedded PBX vs the what-if simulator: both abandon rates (--agents, --minutes, --json)',
+    load: () => import('../runtime/pacing-pbx-command.js'),
   },
 };

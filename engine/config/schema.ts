@@ -34,6 +34,8 @@ export const configSchema = z
     RECORDINGS_DIR: z.string().min(1).default('data/recordings'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ID: z.string().min(1).default('node-1'),
+    /** Minutes a contact lock (a user editing a lead) holds without renewal. */
+    LEAD_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
     SIM_SEED: z.coerce.number().int().default(1),
     /** HMAC key for API access tokens. Absent: a random one per process (tokens die with the process). */
     JWT_SECRET: z

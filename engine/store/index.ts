@@ -10,3 +10,5 @@ export * from './repos/campaigns.js';
 export * from './repos/leads.js';
 export * from './repos/dnc.js';
 export * from './repos/import-jobs.js';
+export * from './repos/lead-locks.js';
+export * from './repos/lead-history.js';

@@ -79,3 +79,72 @@ export function deriveUserMetrics(calls: readonly CallForMetrics[], stateMs: Rec
     time_in_state: timeInStateS,
   };
 }
+
+/** Counts summed over a set of ended calls (a team, the organisation, one hour or day), e.g. by one SQL GROUP BY. */
+export interface CallAggregate {
+  /** Ended calls. */
+  made: number;
+  /** ANSWERED_HUMAN. */
+  success: number;
+  /** DROPPED: a human answered and no agent took the call (abandoned). */
+  dropped: number;
+  /** Milliseconds of talk. */
+  talkMs: number;
+}
+
+export const EMPTY_AGGREGATE: CallAggregate = { made: 0, success: 0, dropped: 0, talkMs: 0 };
+
+export interface GroupMetrics {
+  calls_made: number;
+  calls_success: number;
+  calls_failed: number;
+  /** Seconds. */
+  total_talk_time: number;
+  /** Seconds of talk per successful call. */
+  avg_call_duration: number;
+  /** Average handle time, seconds: (talk + wrap-up) per successful call. */
+  aht: number;
+  /** 0–100. */
+  success_pct: number;
+  /** Humans answered: connected (ANSWERED_HUMAN) plus dropped. */
+  humans: number;
+  dropped: number;
+  /** 0–100: dropped / humans answered (the US abandonment rule the pacing governor follows). */
+  abandon_pct: number;
+}
+
+/** Team / organisation figures from an aggregate and the wrap-up time of its agents in the same window. */
+export function deriveGroupMetrics(a: CallAggregate, wrapMs = 0): GroupMetrics {
+  const humans = a.success + a.dropped;
+  return {
+    calls_made: a.made,
+    calls_success: a.success,
+    calls_failed: a.made - a.success,
+    total_talk_time: round2(a.talkMs / 1000),
+    avg_call_duration: a.success === 0 ? 0 : round2(a.talkMs / 1000 / a.success),
+    aht: a.success === 0 ? 0 : round2((a.talkMs + wrapMs) / 1000 / a.success),
+    success_pct: a.made === 0 ? 0 : round2((100 * a.success) / a.made),
+    humans,
+    dropped: a.dropped,
+    abandon_pct: humans === 0 ? 0 : round2((100 * a.dropped) / humans),
+  };
+}
+
+export const BUCKET_MS = { hour: 3600_000, day: 24 * 3600_000 } as const;
+export type BucketSize = keyof typeof BUCKET_MS;
+
+/** Start times (UTC-aligned) of the buckets covering [from, to). */
+export function bucketStarts(from: number, to: number, size: BucketSize): number[] {
+  const step = BUCKET_MS[size];
+  const out: number[] = [];
+  for (let t = Math.floor(from / step) * step; t < to; t += step) out.push(t);
+  return out;
+}
+
+/**
+ * Service level: the share (0–100) of humans connected to an agent within `withinMs` of being recognised as
+ * human (AMD decision, or answer when no AMD ran). Dropped humans count as missed; null when no human answered.
+ */
+export function serviceLevelPct(humans: number, connectedWithin: number): number | null {
+  return humans === 0 ? null : round2((100 * connectedWithin) / humans);
+}

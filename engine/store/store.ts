@@ -8,6 +8,8 @@ import { CampaignRepo } from './repos/campaigns.js';
 import { DncRepo } from './repos/dnc.js';
 import { ImportJobRepo } from './repos/import-jobs.js';
 import { LeadRepo } from './repos/leads.js';
+import { LeadLockRepo } from './repos/lead-locks.js';
+import { LeadHistoryRepo } from './repos/lead-history.js';
 
 /** The store the engine and the API share: one SQLite file, one set of repositories. */
 export interface Store {
@@ -23,6 +25,8 @@ export interface Store {
   readonly leads: LeadRepo;
   readonly dnc: DncRepo;
   readonly importJobs: ImportJobRepo;
+  readonly leadLocks: LeadLockRepo;
+  readonly leadHistory: LeadHistoryRepo;
   close(): void;
 }
 
@@ -46,6 +50,8 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     leads,
     dnc: new DncRepo(db, leads),
     importJobs: new ImportJobRepo(db),
+    leadLocks: new LeadLockRepo(db),
+    leadHistory: new LeadHistoryRepo(db),
     close: () => sqlite.close(),
   };
 }

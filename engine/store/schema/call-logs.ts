@@ -53,6 +53,9 @@ export const callLogs = sqliteTable(
     index('call_logs_user_created_idx').on(t.userId, t.createdAt),
     index('call_logs_created_idx').on(t.createdAt),
     index('call_logs_disposition_idx').on(t.campaignId, t.disposition),
+    // Call lists filtered by disposition come newest first: these serve filter and order without a sort.
+    index('call_logs_disposition_created_idx').on(t.disposition, t.createdAt),
+    index('call_logs_campaign_disposition_created_idx').on(t.campaignId, t.disposition, t.createdAt),
     index('call_logs_lead_idx').on(t.leadId),
     // Start-up reconciliation: open rows only.
     index('call_logs_open_idx').on(t.endedAt, t.nodeId),

@@ -22,6 +22,8 @@ export const importJobs = sqliteTable(
     errors: text('errors', { mode: 'json' }).$type<ImportRowError[]>().notNull().default([]),
     createdAt: integer('created_at').notNull(),
     finishedAt: integer('finished_at'),
+    /** Why a failed job failed (bad header, unreadable file); null otherwise. */
+    message: text('message'),
   },
   (t) => [index('import_jobs_campaign_idx').on(t.campaignId)],
 );

@@ -9,3 +9,5 @@ export * from './users.js';
 export * from './api-keys.js';
 export * from './refresh-tokens.js';
 export * from './audit-log.js';
+export * from './lead-locks.js';
+export * from './lead-history.js';

@@ -1,0 +1,52 @@
+import { and, eq, inArray, or } from 'drizzle-orm';
+import type { Store } from '../../engine/store/index.js';
+import { agents } from '../../engine/store/schema/agents.js';
+import { callLogs } from '../../engine/store/schema/call-logs.js';
+import type { LeadRow } from '../../engine/store/schema/leads.js';
+import type { LeadLockRow } from '../../engine/store/schema/lead-locks.js';
+import type { Principal } from '../auth/service.js';
+import { ApiError } from '../http/errors.js';
+
+/**
+ * Who may do what with one lead:
+ * - supervisors and admins (campaign managers): read, lock and edit any lead (an edit still respects another
+ *   user's live lock);
+ * - team leads: read any lead; lock and edit only leads of their own calls;
+ * - agents: lock only leads of their own calls, and read/edit a lead only while holding its lock.
+ */
+export const isManager = (p: Principal): boolean => p.role === 'supervisor' || p.role === 'admin';
+export const readsAllLeads = (p: Principal): boolean => p.role !== 'agent';
+
+/** The lead was dialled to this user (a CallLog names the user, or one of the user's agent records). */
+export function isFromOwnCall(store: Store, p: Principal, leadId: string): boolean {
+  const mine = store.db.select({ id: agents.id }).from(agents).where(eq(agents.userId, p.userId)).all().map((a) => a.id);
+  const who = mine.length === 0 ? eq(callLogs.userId, p.userId) : or(eq(callLogs.userId, p.userId), inArray(callLogs.agentId, mine));
+  return store.db.select({ id: callLogs.id }).from(callLogs).where(and(eq(callLogs.leadId, leadId), who)).limit(1).get() !== undefined;
+}
+
+export function mustGetLead(store: Store, id: string): LeadRow {
+  const l = store.leads.get(id);
+  if (l === undefined) throw new ApiError(404, 'not_found', `No lead ${id}`);
+  return l;
+}
+
+/** Readers who need a lock (agents) must hold it now. Returns the live lock, if any. */
+export function assertMayRead(store: Store, p: Principal, leadId: string, now: number): LeadLockRow | undefined {
+  const lock = store.leadLocks.current(leadId, now);
+  if (readsAllLeads(p)) return lock;
+  if (lock === undefined || lock.userId !== p.userId) {
+    throw new ApiError(403, 'forbidden', `Open lead ${leadId} first (POST /api/leads/${leadId}/lock); agents reach leads of their own calls only`);
+  }
+  return lock;
+}
+
+/** The body of a 409 answer when another user holds the lock. */
+export function lockedBody(leadId: string, lock: LeadLockRow) {
+  return {
+    error: {
+      code: 'locked',
+      message: `Lead ${leadId} is being edited by ${lock.username} until ${new Date(lock.expiresAt).toISOString()}`,
+      lock: { userId: lock.userId, username: lock.username, acquiredAt: lock.acquiredAt, expiresAt: lock.expiresAt },
+    },
+  };
+}

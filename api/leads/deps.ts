@@ -1,0 +1,15 @@
+import type { Logger } from '../../engine/log/logger.js';
+import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { Store } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/service.js';
+
+/** What the campaign, lead, lock, import-job and DNC routes need. */
+export interface LeadApiDeps {
+  store: Store;
+  auth: AuthService;
+  /** The running engine; absent → lifecycle, test-call and stats answer 503 engine_unavailable. */
+  control?: EngineControl | undefined;
+  logger: Logger;
+  /** How long a contact lock holds (config LEAD_LOCK_MINUTES). */
+  lockMinutes: number;
+}

@@ -1,0 +1,280 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { EngineControl, AgentLiveState } from '../../engine/runtime/control-types.js';
+import type { Store } from '../../engine/store/index.js';
+import { sortableId } from '../../engine/store/ids.js';
+import type { AgentRow } from '../../engine/store/schema/agents.js';
+import type { Principal, AuthService } from '../auth/service.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { requireControl, toApiError, viaControl } from '../http/control.js';
+import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
+import { validationHook } from '../http/validation.js';
+import { auditFrom } from './audit-context.js';
+
+const tags = ['agents'];
+const agentId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.@-]+$/, 'may hold only letters, digits, "_", ".", "@" and "-"');
+const IdParam = z.strictObject({ id: z.string().min(1).max(64) });
+
+const LiveSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['human', 'bot']),
+    status: z.enum(['LOGGED_OUT', 'READY', 'RESERVED', 'TALKING', 'WRAP_UP', 'PAUSED']),
+    pauseReason: z.string().nullable(),
+    legUp: z.boolean(),
+    calls: z.array(z.string()),
+    since: z.number(),
+  })
+  .openapi('AgentLiveState');
+
+const AgentSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['human', 'bot']),
+    name: z.string(),
+    endpoint: z.string(),
+    concurrency: z.number().int(),
+    team: z.string().nullable(),
+    userId: z.string().nullable(),
+    createdAt: z.number().int(),
+    /** Engine state; null when no engine is attached or the engine does not know the agent yet. */
+    live: LiveSchema.nullable(),
+  })
+  .openapi('Agent');
+
+const name = z.string().trim().min(1).max(120);
+const endpoint = z.string().trim().min(1).max(200);
+const team = z.string().trim().min(1).max(64).nullable();
+const userId = z.string().min(1).max(64).nullable();
+const concurrency = z.number().int().min(1).max(1000);
+
+const CreateAgent = z
+  .strictObject({ id: agentId.optional(), kind: z.enum(['human', 'bot']).default('human'), name, endpoint, concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional() })
+  .openapi('CreateAgent');
+const UpdateAgent = z
+  .strictObject({ kind: z.enum(['human', 'bot']).optional(), name: name.optional(), endpoint: endpoint.optional(), concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional() })
+  .openapi('UpdateAgent');
+const PauseBody = z.strictObject({ reason: z.string().trim().min(1).max(64) }).openapi('PauseAgent');
+
+const notFound = { description: 'No such agent (or not one you may see)' };
+const unavailable = { description: 'No engine attached (engine_unavailable)' };
+const conflict = { description: 'The engine refused the change in the agent’s current state' };
+
+const list = protectedRoute('agents.read', {
+  method: 'get',
+  path: '/api/agents',
+  tags,
+  summary: 'Agents with their live state (agents: their own; team leads: their team)',
+  request: { query: z.strictObject({ team: z.string().min(1).max(64).optional() }) },
+  responses: { 200: jsonResponse('Agents', z.object({ items: z.array(AgentSchema) })) },
+});
+const create = protectedRoute('agents.manage', {
+  method: 'post',
+  path: '/api/agents',
+  tags,
+  summary: 'Create an agent (human phone or bot dial string)',
+  request: { body: jsonBody(CreateAgent) },
+  responses: { 201: jsonResponse('Created', AgentSchema), 409: { description: 'Id taken' } },
+});
+const get = protectedRoute('agents.read', {
+  method: 'get',
+  path: '/api/agents/{id}',
+  tags,
+  summary: 'One agent',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('The agent', AgentSchema), 404: notFound },
+});
+const update = protectedRoute('agents.manage', {
+  method: 'patch',
+  path: '/api/agents/{id}',
+  tags,
+  summary: 'Change an agent',
+  request: { params: IdParam, body: jsonBody(UpdateAgent) },
+  responses: { 200: jsonResponse('The agent', AgentSchema), 404: notFound },
+});
+const remove = protectedRoute('agents.manage', {
+  method: 'delete',
+  path: '/api/agents/{id}',
+  tags,
+  summary: 'Delete an agent (the engine logs it out first)',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('Deleted', z.object({ message: z.string(), id: z.string() })), 404: notFound, 409: conflict },
+});
+const state = protectedRoute('agents.read', {
+  method: 'get',
+  path: '/api/agents/{id}/state',
+  tags,
+  summary: 'The agent’s live state in the engine',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('Live state', LiveSchema), 404: notFound, 503: unavailable },
+});
+
+const commandResponses = { 200: jsonResponse('Live state after the command', LiveSchema), 404: notFound, 409: conflict, 503: unavailable };
+const command = (verb: 'login' | 'ready' | 'logout', summary: string) =>
+  protectedRoute('agents.control', { method: 'post', path: `/api/agents/{id}/${verb}`, tags, summary, request: { params: IdParam }, responses: commandResponses });
+const pause = protectedRoute('agents.control', {
+  method: 'post',
+  path: '/api/agents/{id}/pause',
+  tags,
+  summary: 'Pause the agent with a reason',
+  request: { params: IdParam, body: jsonBody(PauseBody) },
+  responses: commandResponses,
+});
+
+export interface AgentRouteDeps {
+  store: Store;
+  auth: AuthService;
+  control?: EngineControl;
+}
+
+/** Which agents a caller may see and drive: their own (agents.user_id), their team's, or all. */
+export function mayAccessAgent(p: Principal, a: AgentRow): boolean {
+  if (p.role === 'supervisor' || p.role === 'admin') return true;
+  if (p.role === 'teamlead') return p.team !== null && a.team === p.team;
+  return a.userId === p.userId;
+}
+
+export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  const liveOf = (id: string): AgentLiveState | null => {
+    if (control === undefined) return null;
+    try {
+      return control.agents.state(id);
+    } catch {
+      return null;
+    }
+  };
+  const out = (a: AgentRow, live: AgentLiveState | null = liveOf(a.id)) => AgentSchema.parse({ ...a, live });
+  /** 404 for missing and for hidden agents alike: nobody probes which ids exist. */
+  const visible = (c: Context<ApiEnv>, id: string): AgentRow => {
+    const a = store.agents.get(id);
+    if (a === undefined || !mayAccessAgent(c.get('principal'), a)) throw new ApiError(404, 'not_found', `No agent ${id}`);
+    return a;
+  };
+  const mustGet = (id: string): AgentRow => {
+    const a = store.agents.get(id);
+    if (a === undefined) throw new ApiError(404, 'not_found', `No agent ${id}`);
+    return a;
+  };
+  const checkUser = (id: string | null | undefined) => {
+    if (id !== undefined && id !== null && auth.users.get(id) === undefined) {
+      throw new ApiError(422, 'validation_failed', `Invalid body: user_id names no user`, [{ field: 'user_id', problem: 'names no user' }]);
+    }
+  };
+  /** Tells the engine about a created/changed agent; the store row stays if the engine refuses. */
+  const sync = (id: string) => {
+    if (control !== undefined) viaControl(() => control.agents.upsert(id));
+  };
+
+  app.openapi(list, (c) => {
+    const p = c.get('principal');
+    const { team } = c.req.valid('query');
+    const rows = store.agents.list(team === undefined ? {} : { team }).filter((a) => mayAccessAgent(p, a));
+    let live = new Map<string, AgentLiveState>();
+    if (control !== undefined) {
+      try {
+        live = new Map(control.agents.list().map((s) => [s.id, s]));
+      } catch {
+        // A board still wants the directory when the engine hiccups.
+      }
+    }
+    return c.json({ items: rows.map((a) => out(a, live.get(a.id) ?? null)) }, 200);
+  });
+
+  app.openapi(create, (c) => {
+    const b = c.req.valid('json');
+    const at = auth.now();
+    const id = b.id ?? `agent-${sortableId(at)}`;
+    if (store.agents.get(id) !== undefined) throw new ApiError(409, 'conflict', `Agent ${id} exists`);
+    checkUser(b.user_id);
+    const row = store.agents.upsert({
+      id,
+      kind: b.kind,
+      name: b.name,
+      endpoint: b.endpoint,
+      concurrency: b.kind === 'bot' ? (b.concurrency ?? 1) : 1,
+      team: b.team ?? null,
+      userId: b.user_id ?? null,
+      createdAt: at,
+    });
+    auth.audit.record(auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId }));
+    sync(id);
+    return c.json(out(row), 201);
+  });
+
+  app.openapi(get, (c) => c.json(out(visible(c, c.req.valid('param').id)), 200));
+
+  app.openapi(update, (c) => {
+    const { id } = c.req.valid('param');
+    const before = mustGet(id);
+    const b = c.req.valid('json');
+    checkUser(b.user_id);
+    const kind = b.kind ?? before.kind;
+    const row = store.agents.upsert({
+      ...before,
+      kind,
+      ...(b.name !== undefined && { name: b.name }),
+      ...(b.endpoint !== undefined && { endpoint: b.endpoint }),
+      concurrency: kind === 'bot' ? (b.concurrency ?? before.concurrency) : 1,
+      ...(b.team !== undefined && { team: b.team }),
+      ...(b.user_id !== undefined && { userId: b.user_id }),
+    });
+    const changes: Record<string, unknown> = {};
+    for (const k of ['kind', 'name', 'endpoint', 'concurrency', 'team', 'userId'] as const) {
+      if (before[k] !== row[k]) changes[k] = { from: before[k], to: row[k] };
+    }
+    auth.audit.record(auditFrom(c, auth, 'agent.update', 'agent', id, changes));
+    sync(id);
+    return c.json(out(row), 200);
+  });
+
+  app.openapi(remove, (c) => {
+    const { id } = c.req.valid('param');
+    const a = mustGet(id);
+    if (control !== undefined) {
+      // The engine first: an agent on a call is refused (409) and stays in the directory.
+      try {
+        control.agents.remove(id);
+      } catch (err) {
+        const mapped = toApiError(err);
+        if (!(mapped instanceof ApiError && mapped.status === 404)) throw mapped;
+      }
+    }
+    store.agents.remove(id);
+    auth.audit.record(auditFrom(c, auth, 'agent.delete', 'agent', id, { name: a.name }));
+    return c.json({ message: 'Agent deleted', id }, 200);
+  });
+
+  app.openapi(state, (c) => {
+    const a = visible(c, c.req.valid('param').id);
+    const ctl = requireControl(control);
+    const s = viaControl(() => ctl.agents.state(a.id));
+    if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
+    return c.json(LiveSchema.parse(s), 200);
+  });
+
+  const drive = (c: Context<ApiEnv>, id: string, verb: 'login' | 'ready' | 'pause' | 'logout', reason?: string) => {
+    const a = visible(c, id);
+    const ctl = requireControl(control);
+    viaControl(() => {
+      if (verb === 'pause') ctl.agents.pause(a.id, reason ?? 'pause');
+      else ctl.agents[verb](a.id);
+    });
+    auth.audit.record(auditFrom(c, auth, `agent.${verb}`, 'agent', a.id, reason === undefined ? undefined : { reason }));
+    const s = viaControl(() => ctl.agents.state(a.id));
+    if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
+    return LiveSchema.parse(s);
+  };
+  app.openapi(command('login', 'Log the agent in (phone leg up) and make it READY'), (c) => c.json(drive(c, c.req.valid('param').id, 'login'), 200));
+  app.openapi(command('ready', 'Make the agent READY for calls'), (c) => c.json(drive(c, c.req.valid('param').id, 'ready'), 200));
+  app.openapi(pause, (c) => c.json(drive(c, c.req.valid('param').id, 'pause', c.req.valid('json').reason), 200));
+  app.openapi(command('logout', 'Log the agent out'), (c) => c.json(drive(c, c.req.valid('param').id, 'logout'), 200));
+
+  return app;
+}

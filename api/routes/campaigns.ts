@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ZodError } from 'zod';
+import { CAMPAIGN_STATES } from '../../engine/campaigns/lifecycle.js';
+import { campaignSettingsSchema } from '../../engine/campaigns/settings.js';
+import { normalisePhone } from '../../engine/leads/phone.js';
+import { CampaignError, type Campaign } from '../../engine/store/repos/campaigns.js';
+import { requireControl, viaControl } from '../campaigns/control.js';
+import type { LeadApiDeps } from '../leads/deps.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
+import { issuesToDetails, validationHook } from '../http/validation.js';
+import { auditFrom } from './audit-context.js';
+
+const tags = ['campaigns'];
+const IdParam = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** A campaign as stored: its settings (see engine/campaigns/settings.ts) plus id, state and times. */
+export const CampaignSchema = z
+  .looseObject({
+    id: z.string(),
+    name: z.string(),
+    state: z.enum(CAMPAIGN_STATES),
+    dialMode: z.string(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .openapi('Campaign');
+
+/** Create: the full settings schema (defaults filled), unknown fields refused. */
+const CreateCampaign = campaignSettingsSchema.strict().openapi('CreateCampaign');
+/**
+ * Patch: any subset of the settings keys. Values are checked by merging over the current settings and
+ * re-validating the whole (so cross-field rules such as machineAction/voicemailMessage still hold).
+ */
+const UpdateCampaign = z
+  .strictObject(Object.fromEntries(Object.keys(campaignSettingsSchema.shape).map((k) => [k, z.unknown().optional()])) as Record<string, z.ZodOptional<z.ZodUnknown>>)
+  .openapi('UpdateCampaign', { description: 'Any subset of the campaign settings (see CreateCampaign for each field).' });
+
+const ListQuery = z.strictObject({ state: z.enum(CAMPAIGN_STATES).optional() });
+
+const CountsSchema = z.record(z.string(), z.number().int());
+const CampaignDetail = z.looseObject({ id: z.string(), leads: CountsSchema }).openapi('CampaignDetail');
+
+const StatsSchema = z
+  .looseObject({
+    campaignId: z.string(),
+    state: z.enum(CAMPAIGN_STATES),
+    pacing: z.looseObject({ mode: z.string(), place: z.number(), level: z.number().nullable(), at: z.number() }).nullable(),
+    calls: z.looseObject({ ringing: z.number(), amd: z.number(), waiting: z.number(), connected: z.number() }),
+    agents: z.looseObject({ ready: z.number(), talk: z.number(), wrap: z.number(), paused: z.number(), loggedIn: z.number() }),
+    today: z.looseObject({
+      placed: z.number(),
+      answered: z.number(),
+      humans: z.number(),
+      machines: z.number(),
+      dropped: z.number(),
+      abandonPct: z.number(),
+    }),
+    leads: z.record(z.string(), z.number().optional()),
+  })
+  .openapi('CampaignLiveStats');
+
+const unavailable = { 503: { description: 'The engine is not running in this process (engine_unavailable)' } };
+const notFound = { 404: { description: 'No such campaign' } };
+
+const list = protectedRoute('campaigns.read', {
+  method: 'get',
+  path: '/api/campaigns',
+  tags,
+  summary: 'All campaigns, oldest first (optionally one state)',
+  request: { query: ListQuery },
+  responses: { 200: jsonResponse('Campaigns', z.object({ items: z.array(CampaignSchema) })) },
+});
+const create = protectedRoute('campaigns.manage', {
+  method: 'post',
+  path: '/api/campaigns',
+  tags,
+  summary: 'Create a campaign (state draft); settings validated, defaults filled',
+  request: { body: jsonBody(CreateCampaign) },
+  responses: { 201: jsonResponse('Created', CampaignSchema) },
+});
+const detail = protectedRoute('campaigns.read', {
+  method: 'get',
+  path: '/api/campaigns/{id}',
+  tags,
+  summary: 'One campaign with its lead counts per status',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('The campaign', CampaignDetail), ...notFound },
+});
+const update = protectedRoute('campaigns.manage', {
+  method: 'patch',
+  path: '/api/campaigns/{id}',
+  tags,
+  summary: 'Change settings (merged over the current ones and re-validated; the state is not touched)',
+  request: { params: IdParam, body: jsonBody(UpdateCampaign) },
+  responses: { 200: jsonResponse('The campaign', CampaignSchema), ...notFound },
+});
+const remove = protectedRoute('campaigns.manage', {
+  method: 'delete',
+  path: '/api/campaigns/{id}',
+  tags,
+  summary: 'Delete a campaign and its leads (refused while running)',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse('Deleted', z.object({ message: z.string(), id: z.string() })),
+    ...notFound,
+    409: { description: 'The campaign is running' },
+  },
+});
+
+const lifecycle = (cmd: 'start' | 'pause' | 'stop', summary: string) =>
+  protectedRoute('campaigns.manage', {
+    method: 'post',
+    path: `/api/campaigns/{id}/${cmd}`,
+    tags,
+    summary,
+    request: { params: IdParam },
+    responses: {
+      200: jsonResponse('The campaign in its new state', CampaignSchema),
+      ...notFound,
+      409: { description: 'Not allowed from the current state' },
+      ...unavailable,
+    },
+  });
+const start = lifecycle('start', 'Start (or resume) dialing');
+const pause = lifecycle('pause', 'Pause: no new dials, live calls finish');
+const stop = lifecycle('stop', 'Stop: no new dials, leased leads given back');
+
+const TestCall = z.strictObject({ phone: z.string().trim().min(1).max(40) }).openapi('TestCall');
+const testCall = protectedRoute('campaigns.manage', {
+  method: 'post',
+  path: '/api/campaigns/{id}/test-call',
+  tags,
+  summary: 'Place one call with the campaign’s settings to a number (no lead; logged as a CallLog)',
+  request: { params: IdParam, body: jsonBody(TestCall) },
+  responses: { 202: jsonResponse('Call placed', z.object({ call_id: z.string(), phone: z.string() })), ...notFound, ...unavailable },
+});
+const stats = protectedRoute('campaigns.read', {
+  method: 'get',
+  path: '/api/campaigns/{id}/stats',
+  tags,
+  summary: 'Live figures from the engine: pacing, calls in flight, agents, today’s totals, leads per status',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse('Live stats', StatsSchema), ...notFound, ...unavailable },
+});
+
+/** A settings ZodError (from the store's own validation) as the API's 422. */
+export function settingsError(err: unknown): never {
+  if (err instanceof ZodError) {
+    const details = issuesToDetails(err.issues);
+    const first = details[0];
+    throw new ApiError(422, 'validation_failed', first === undefined ? 'Invalid settings' : `Invalid json: ${first.field} ${first.problem}`, details);
+  }
+  throw err;
+}
+
+export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
+  const { store, auth } = deps;
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const mustGet = (id: string): Campaign => {
+    const c = store.campaigns.get(id);
+    if (c === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
+    return c;
+  };
+
+  app.openapi(list, (c) => c.json({ items: store.campaigns.list(c.req.valid('query').state) }, 200));
+
+  app.openapi(create, (c) => {
+    const body = c.req.valid('json');
+    let campaign: Campaign;
+    try {
+      campaign = store.campaigns.create(randomUUID(), body, auth.now());
+    } catch (err) {
+      settingsError(err);
+    }
+    auth.audit.record(auditFrom(c, auth, 'campaign.create', 'campaign', campaign.id, { name: campaign.name, dialMode: campaign.dialMode }));
+    return c.json(campaign, 201);
+  });
+
+  app.openapi(detail, (c) => {
+    const campaign = mustGet(c.req.valid('param').id);
+    const leads = store.leads.countByStatus(campaign.id) as Record<string, number>;
+    return c.json({ ...campaign, leads }, 200);
+  });
+
+  app.openapi(update, (c) => {
+    const { id } = c.req.valid('param');
+    const before = mustGet(id);
+    const patch = c.req.valid('json') as Record<string, unknown>;
+    let after: Campaign;
+    try {
+      after = store.campaigns.update(id, patch, auth.now());
+    } catch (err) {
+      if (err instanceof CampaignError && err.code === 'not_found') throw new ApiError(404, 'not_found', `No campaign ${id}`);
+      settingsError(err);
+    }
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const k of Object.keys(patch)) {
+      const from = (before as unknown as Record<string, unknown>)[k];
+      const to = (after as unknown as Record<string, unknown>)[k];
+      if (JSON.stringify(from) !== JSON.stringify(to)) changes[k] = { from, to };
+    }
+    auth.audit.record(auditFrom(c, auth, 'campaign.update', 'campaign', id, changes));
+    return c.json(after, 200);
+  });
+
+  app.openapi(remove, (c) => {
+    const { id } = c.req.valid('param');
+    const campaign = mustGet(id);
+    if (campaign.state === 'running') throw new ApiError(409, 'conflict', `Campaign ${id} is running; stop it first`);
+    store.campaigns.remove(id);
+    auth.audit.record(auditFrom(c, auth, 'campaign.delete', 'campaign', id, { name: campaign.name }));
+    return c.json({ message: 'Campaign deleted', id }, 200);
+  });
+
+  for (const [route, cmd] of [
+    [start, 'start'],
+    [pause, 'pause'],
+    [stop, 'stop'],
+  ] as const) {
+    app.openapi(route, async (c) => {
+      const { id } = c.req.valid('param');
+      const control = requireControl(deps.control);
+      const before = mustGet(id);
+      const campaign = await viaControl(() => control.campaigns[cmd](id));
+      auth.audit.record(auditFrom(c, auth, `campaign.${cmd}`, 'campaign', id, { state: { from: before.state, to: campaign.state } }));
+      return c.json(campaign, 200);
+    });
+  }
+
+  app.openapi(testCall, async (c) => {
+    const { id } = c.req.valid('param');
+    const control = requireControl(deps.control);
+    const campaign = mustGet(id);
+    const phone = normalisePhone(c.req.valid('json').phone, campaign.defaultCountry);
+    if (!phone.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${phone.reason}`, [{ field: 'phone', problem: phone.reason }]);
+    const { callId } = await viaControl(() => control.campaigns.testCall(id, phone.e164));
+    auth.audit.record(auditFrom(c, auth, 'campaign.test_call', 'campaign', id, { phone: phone.e164, callId }));
+    return c.json({ call_id: callId, phone: phone.e164 }, 202);
+  });
+
+  app.openapi(stats, async (c) => {
+    const { id } = c.req.valid('param');
+    const control = requireControl(deps.control);
+    mustGet(id);
+    const s = await viaControl(() => control.campaigns.liveStats(id));
+    return c.json(s as z.infer<typeof StatsSchema>, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,116 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { Store } from '../../engine/store/index.js';
+import { BUCKET_MS, EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct } from '../../engine/store/metrics.js';
+import type { AuthService } from '../auth/service.js';
+import type { HealthProbe } from '../health.js';
+import type { ApiEnv } from '../http/env.js';
+import { jsonResponse, protectedRoute } from '../http/route.js';
+import { validationHook } from '../http/validation.js';
+import { aggregateCalls, wrapMsPer } from './metrics.js';
+
+/** A human counts as served when bridged to an agent within this long of being recognised (US TSR: 2 s). */
+export const SERVICE_LEVEL_MS = 2000;
+
+const DashboardSchema = z
+  .object({
+    at: z.number().int(),
+    /** Start of today (UTC midnight of the API clock). */
+    since: z.number().int(),
+    calls_today: z.number().int(),
+    /** Calls the engine has up now; null when no engine figure is available. */
+    active_calls: z.number().int().nullable(),
+    agents_by_state: z.record(z.string(), z.number().int()),
+    /** Where agents_by_state came from: the engine, or the last state in the agent event log. */
+    agents_source: z.enum(['engine', 'store']),
+    abandon_pct_today: z.number(),
+    aht_today: z.number(),
+    /** % of humans answered today who reached an agent within 2 s of being recognised; null when none answered. */
+    service_level_today: z.number().nullable(),
+    success_pct_today: z.number(),
+  })
+  .openapi('Dashboard');
+
+const dashboard = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/dashboard',
+  tags: ['metrics'],
+  summary: 'Wallboard summary: calls today, active calls, agents by state, abandon %, AHT, service level',
+  responses: { 200: jsonResponse('Summary', DashboardSchema) },
+});
+
+export interface DashboardDeps {
+  store: Store;
+  auth: AuthService;
+  health: HealthProbe;
+  control?: EngineControl;
+}
+
+/** Agents by state: live from the engine when attached, else each agent's last logged state. */
+export function agentsByState(store: Store, control: EngineControl | undefined, now: number): { source: 'engine' | 'store'; counts: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  if (control !== undefined) {
+    try {
+      for (const a of control.agents.list()) counts[a.status] = (counts[a.status] ?? 0) + 1;
+      return { source: 'engine', counts };
+    } catch {
+      // Fall through to the log.
+    }
+  }
+  const lastQ = store.sqlite.prepare('SELECT to_state AS s FROM agent_events WHERE agent_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1');
+  for (const a of store.agents.list()) {
+    const s = (lastQ.get(a.id, now + 1) as { s: string } | undefined)?.s ?? 'LOGGED_OUT';
+    counts[s] = (counts[s] ?? 0) + 1;
+  }
+  return { source: 'store', counts };
+}
+
+/** Humans answered in [from, to) and how many of them were bridged within SERVICE_LEVEL_MS of recognition. */
+export function serviceLevel(store: Store, from: number, to: number): { humans: number; within: number } {
+  const row = store.sqlite
+    .prepare(
+      `SELECT coalesce(sum(disposition IN ('ANSWERED_HUMAN', 'DROPPED')), 0) AS humans,
+              coalesce(sum(disposition = 'ANSWERED_HUMAN' AND bridged_at IS NOT NULL
+                           AND bridged_at - coalesce(amd_at, answered_at, bridged_at) <= ?), 0) AS within
+         FROM call_logs WHERE ended_at IS NOT NULL AND created_at >= ? AND created_at < ?`,
+    )
+    .get(SERVICE_LEVEL_MS, from, to) as { humans: number; within: number };
+  return row;
+}
+
+export function dashboardRoutes({ store, auth, health, control }: DashboardDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.openapi(dashboard, async (c) => {
+    const at = auth.now();
+    const since = Math.floor(at / BUCKET_MS.day) * BUCKET_MS.day;
+    const calls = (store.sqlite.prepare('SELECT count(*) AS n FROM call_logs WHERE created_at >= ? AND created_at < ?').get(since, at + 1) as { n: number }).n;
+    const agentIds = store.agents.list().map((a) => a.id);
+    const agg = aggregateCalls(store, undefined, { from: since, to: at + 1 }).get(0) ?? EMPTY_AGGREGATE;
+    const [wrapMs] = await wrapMsPer(store, agentIds, [[since, at + 1]]);
+    const m = deriveGroupMetrics(agg, wrapMs);
+    const sl = serviceLevel(store, since, at + 1);
+    let active: number | null = null;
+    try {
+      active = (await health()).calls?.active ?? null;
+    } catch {
+      active = null;
+    }
+    const agents = agentsByState(store, control, at);
+    return c.json(
+      {
+        at,
+        since,
+        calls_today: calls,
+        active_calls: active,
+        agents_by_state: agents.counts,
+        agents_source: agents.source,
+        abandon_pct_today: m.abandon_pct,
+        aht_today: m.aht,
+        service_level_today: serviceLevelPct(sl.humans, sl.within),
+        success_pct_today: m.success_pct,
+      },
+      200,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,94 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { assertMayRead, isFromOwnCall, isManager, lockedBody, mustGetLead } from '../leads/access.js';
+import type { LeadApiDeps } from '../leads/deps.js';
+import { LeadIdParam, LockSchema, LockedSchema } from '../leads/schemas.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { jsonResponse, protectedRoute } from '../http/route.js';
+import { validationHook } from '../http/validation.js';
+import { auditFrom } from './audit-context.js';
+
+const tags = ['leads'];
+const notFound = { 404: { description: 'No such lead' } };
+
+const lock = protectedRoute('leads.open', {
+  method: 'post',
+  path: '/api/leads/{id}/lock',
+  tags,
+  summary: 'Open a lead for editing: lock it for LEAD_LOCK_MINUTES (again by the holder: extends). Agents and team leads: leads of their own calls only.',
+  request: { params: LeadIdParam },
+  responses: { 200: jsonResponse('The lock', LockSchema), ...notFound, 409: jsonResponse('Another user holds the lead (who, until when)', LockedSchema) },
+});
+const unlock = protectedRoute('leads.open', {
+  method: 'delete',
+  path: '/api/leads/{id}/lock',
+  tags,
+  summary: 'Release the lock (its holder; supervisors and admins may release anyone’s)',
+  request: { params: LeadIdParam },
+  responses: { 200: jsonResponse('Released (false: there was no lock)', z.object({ released: z.boolean() })), ...notFound, 409: jsonResponse('Held by another user', LockedSchema) },
+});
+
+const HistoryQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+const HistoryEntry = z
+  .object({ id: z.string(), at: z.number().int(), userId: z.string().nullable(), username: z.string().nullable(), field: z.string(), from: z.unknown(), to: z.unknown() })
+  .openapi('LeadHistoryEntry');
+const history = protectedRoute('leads.open', {
+  method: 'get',
+  path: '/api/leads/{id}/history',
+  tags,
+  summary: 'Edits of a lead, oldest first: who, when, field, old → new (agents: while holding its lock)',
+  request: { params: LeadIdParam, query: HistoryQuery },
+  responses: {
+    200: jsonResponse('History', z.object({ items: z.array(HistoryEntry), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
+    ...notFound,
+  },
+});
+
+export function leadLockRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
+  const { store, auth } = deps;
+  const ttlMs = deps.lockMinutes * 60_000;
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  app.openapi(lock, (c) => {
+    const { id } = c.req.valid('param');
+    const me = c.get('principal');
+    mustGetLead(store, id);
+    if (!isManager(me) && !isFromOwnCall(store, me, id)) {
+      throw new ApiError(403, 'forbidden', `Lead ${id} is not from one of your calls`);
+    }
+    const now = auth.now();
+    const r = store.leadLocks.acquire(id, { id: me.userId, username: me.username }, now, ttlMs);
+    if (!r.ok) return c.json(lockedBody(id, r.heldBy), 409);
+    auth.audit.record(auditFrom(c, auth, 'lead.lock', 'lead', id, { expiresAt: r.lock.expiresAt }));
+    return c.json(r.lock, 200);
+  });
+
+  app.openapi(unlock, (c) => {
+    const { id } = c.req.valid('param');
+    const me = c.get('principal');
+    mustGetLead(store, id);
+    const cur = store.leadLocks.current(id, auth.now());
+    if (cur === undefined) {
+      store.leadLocks.release(id, me.userId, { force: true }); // an expired row, if any
+      return c.json({ released: false }, 200);
+    }
+    if (cur.userId !== me.userId && !isManager(me)) return c.json(lockedBody(id, cur), 409);
+    store.leadLocks.release(id, me.userId, { force: true });
+    auth.audit.record(auditFrom(c, auth, 'lead.unlock', 'lead', id, cur.userId === me.userId ? undefined : { heldBy: cur.username }));
+    return c.json({ released: true }, 200);
+  });
+
+  app.openapi(history, (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    mustGetLead(store, id);
+    assertMayRead(store, c.get('principal'), id, auth.now());
+    const { items, total } = store.leadHistory.list(id, q);
+    return c.json({ items: items.map(({ leadId: _l, ...e }) => e), total, limit: q.limit, offset: q.offset }, 200);
+  });
+
+  return app;
+}

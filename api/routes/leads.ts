@@ -1,0 +1,369 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { and, eq, sql } from 'drizzle-orm';
+import { LEAD_FIELDS, type MappingOverride } from '../../engine/leads/columns.js';
+import { exportLeads } from '../../engine/leads/export.js';
+import { ImportError, importLeads } from '../../engine/leads/import.js';
+import { normalisePhone } from '../../engine/leads/phone.js';
+import { importJobs } from '../../engine/store/schema/import-jobs.js';
+import { LEAD_STATUSES, leads, type LeadRow } from '../../engine/store/schema/leads.js';
+import type { LeadChange } from '../../engine/store/repos/lead-history.js';
+import { assertMayRead, isManager, lockedBody, mustGetLead } from '../leads/access.js';
+import type { LeadApiDeps } from '../leads/deps.js';
+import { LEAD_SORT_VALUES, leadConditions, listLeads, publicLead } from '../leads/query.js';
+import { LeadIdParam, LeadSchema, LockedSchema } from '../leads/schemas.js';
+import { uploadRoute } from '../leads/upload.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
+import { issuesToDetails, validationHook } from '../http/validation.js';
+import { auditFrom } from './audit-context.js';
+
+const tags = ['leads'];
+const CampaignParam = z.strictObject({ id: z.string().min(1).max(64) });
+
+const filterFields = {
+  city: z.string().trim().min(1).max(200).optional(),
+  status: z.enum(LEAD_STATUSES).optional(),
+  priority: z.coerce.number().int().min(1).max(5).optional(),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Substring of name, phone or city' }),
+};
+
+const ListQuery = z.strictObject({
+  campaign_id: z.string().min(1).max(64).optional(),
+  ...filterFields,
+  sort: z.enum(LEAD_SORT_VALUES).default('created_at').openapi({ description: 'Field, "-" prefix for descending' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000_000).default(0),
+});
+
+const ianaZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not an IANA time zone' },
+);
+const UpdateLead = z
+  .strictObject({
+    phone: z.string().trim().min(1).max(40).optional().openapi({ description: 'Re-normalised to E.164 in the campaign’s country' }),
+    name: z.string().trim().max(200).nullable().optional(),
+    city: z.string().trim().max(200).nullable().optional(),
+    email: z.email().max(320).nullable().optional(),
+    timeZone: ianaZone.nullable().optional(),
+    priority: z.number().int().min(1).max(5).optional(),
+    custom: z.record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .openapi('UpdateLead');
+
+const SelectBody = z.strictObject({ city: filterFields.city, priority: z.number().int().min(1).max(5).optional(), q: filterFields.q }).openapi('LeadSelection');
+
+const mappingSchema = z.strictObject(Object.fromEntries(LEAD_FIELDS.map((f) => [f, z.union([z.string().min(1).max(200), z.number().int().min(0).max(10_000)]).optional()])));
+const ImportForm = z
+  .strictObject({
+    file: z.custom<File>((v) => v instanceof File, { message: 'must be a file (multipart field "file")' }).openapi({ type: 'string', format: 'binary' }),
+    mapping: z
+      .string()
+      .max(10_000)
+      .optional()
+      .openapi({ description: 'JSON object: lead field (phone, name, firstName, lastName, city, email, priority, timeZone) → header text or 0-based column' }),
+    default_country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code').optional(),
+  })
+  .openapi('LeadImport');
+
+const ExportQuery = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') });
+
+const notFound = { 404: { description: 'No such lead or campaign' } };
+
+const list = protectedRoute('leads.read', {
+  method: 'get',
+  path: '/api/leads',
+  tags,
+  summary: 'Leads, filtered (campaign, city, status, priority, text), sorted and paginated',
+  request: { query: ListQuery },
+  responses: {
+    200: jsonResponse('A page of leads', z.object({ items: z.array(LeadSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
+  },
+});
+const detail = protectedRoute('leads.open', {
+  method: 'get',
+  path: '/api/leads/{id}',
+  tags,
+  summary: 'One lead (agents: only while holding its lock)',
+  request: { params: LeadIdParam },
+  responses: { 200: jsonResponse('The lead', LeadSchema.extend({ lock: z.object({ userId: z.string(), username: z.string(), expiresAt: z.number().int() }).nullable() })), ...notFound },
+});
+const update = protectedRoute('leads.open', {
+  method: 'patch',
+  path: '/api/leads/{id}',
+  tags,
+  summary: 'Edit a lead; needs its lock (supervisors and admins: unless someone else holds it). Every change goes to the history.',
+  request: { params: LeadIdParam, body: jsonBody(UpdateLead) },
+  responses: { 200: jsonResponse('The lead', LeadSchema), ...notFound, 409: jsonResponse('Locked by another user, lock required, or phone already in the campaign', LockedSchema) },
+});
+const remove = protectedRoute('leads.manage', {
+  method: 'delete',
+  path: '/api/leads/{id}',
+  tags,
+  summary: 'Delete a lead (refused while it is being dialled)',
+  request: { params: LeadIdParam },
+  responses: { 200: jsonResponse('Deleted', z.object({ message: z.string(), id: z.string() })), ...notFound, 409: { description: 'Lead is being dialled' } },
+});
+const importRoute = uploadRoute('leads.manage', {
+  method: 'post',
+  path: '/api/campaigns/{id}/leads/import',
+  tags,
+  summary: 'Upload a CSV or XLSX lead file (≤ 50 MB); imported in the background, follow GET /api/import-jobs/{job_id}',
+  request: { params: CampaignParam, body: { required: true, content: { 'multipart/form-data': { schema: ImportForm } } } },
+  responses: {
+    202: jsonResponse('Import started', z.object({ job_id: z.string(), status_url: z.string() })),
+    ...notFound,
+    413: { description: 'File larger than 50 MB' },
+  },
+});
+const exportRoute = protectedRoute('leads.read', {
+  method: 'get',
+  path: '/api/campaigns/{id}/leads/export',
+  tags,
+  summary: 'The campaign’s leads with their results (status, attempts, last disposition), streamed as CSV or XLSX',
+  request: { params: CampaignParam, query: ExportQuery },
+  responses: {
+    200: {
+      description: 'The file',
+      content: {
+        'text/csv': { schema: z.string() },
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) },
+      },
+    },
+    ...notFound,
+  },
+});
+const selection = (path: 'select' | 'reset-selection', summary: string) =>
+  protectedRoute('leads.manage', {
+    method: 'post',
+    path: `/api/campaigns/{id}/leads/${path}`,
+    tags,
+    summary,
+    request: { params: CampaignParam, body: jsonBody(SelectBody) },
+    responses: { 200: jsonResponse('How many leads changed', z.object({ updated: z.number().int() })), ...notFound },
+  });
+const select = selection('select', 'Mark the matching no_selected leads selected (leads not being dialled)');
+const resetSelection = selection('reset-selection', 'Put the matching selected leads back to no_selected (leads not being dialled)');
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
+  const { store, auth, logger } = deps;
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const mustGetCampaign = (id: string) => {
+    const c = store.campaigns.get(id);
+    if (c === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
+    return c;
+  };
+
+  app.openapi(list, (c) => {
+    const q = c.req.valid('query');
+    const { items, total } = listLeads(
+      store.db,
+      { campaignId: q.campaign_id, city: q.city, status: q.status, priority: q.priority, q: q.q },
+      { sort: q.sort, limit: q.limit, offset: q.offset },
+    );
+    return c.json({ items: items.map(publicLead), total, limit: q.limit, offset: q.offset }, 200);
+  });
+
+  app.openapi(detail, (c) => {
+    const { id } = c.req.valid('param');
+    const lead = mustGetLead(store, id);
+    const lock = assertMayRead(store, c.get('principal'), id, auth.now());
+    return c.json({ ...publicLead(lead), lock: lock === undefined ? null : { userId: lock.userId, username: lock.username, expiresAt: lock.expiresAt } }, 200);
+  });
+
+  app.openapi(update, (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const me = c.get('principal');
+    const now = auth.now();
+    const lead = mustGetLead(store, id);
+    const lock = store.leadLocks.current(id, now);
+    if (lock !== undefined && lock.userId !== me.userId) return c.json(lockedBody(id, lock), 409);
+    if (lock === undefined && !isManager(me)) {
+      throw new ApiError(409, 'lock_required', `Lock lead ${id} first (POST /api/leads/${id}/lock)`);
+    }
+
+    const set: Partial<LeadRow> = {};
+    const changes: LeadChange[] = [];
+    const change = <K extends keyof LeadRow>(field: string, key: K, to: LeadRow[K]) => {
+      if (JSON.stringify(lead[key]) === JSON.stringify(to)) return;
+      set[key] = to;
+      changes.push({ field, from: lead[key], to });
+    };
+    if (body.phone !== undefined) {
+      const campaign = mustGetCampaign(lead.campaignId);
+      const p = normalisePhone(body.phone, campaign.defaultCountry);
+      if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${p.reason}`, [{ field: 'phone', problem: p.reason }]);
+      if (p.e164 !== lead.phoneE164) {
+        const clash = store.db.select({ id: leads.id }).from(leads).where(and(eq(leads.campaignId, lead.campaignId), eq(leads.phoneE164, p.e164))).get();
+        if (clash !== undefined) throw new ApiError(409, 'conflict', `Lead ${clash.id} of this campaign already has ${p.e164}`);
+      }
+      change('phone', 'phoneE164', p.e164);
+      change('phoneRaw', 'phoneRaw', p.raw);
+    }
+    if (body.name !== undefined) change('name', 'name', body.name === '' ? null : body.name);
+    if (body.city !== undefined) change('city', 'city', body.city === '' ? null : body.city);
+    if (body.email !== undefined) change('email', 'email', body.email);
+    if (body.timeZone !== undefined) change('timeZone', 'timeZone', body.timeZone);
+    if (body.priority !== undefined) change('priority', 'priority', body.priority);
+    if (body.custom !== undefined) change('custom', 'custom', body.custom);
+
+    const user = { id: me.userId, username: me.username };
+    const updated = store.db.transaction(
+      () => {
+        if (changes.length === 0) return lead;
+        const row = store.db
+          .update(leads)
+          .set({ ...set, updatedAt: now })
+          .where(eq(leads.id, id))
+          .returning()
+          .get()!;
+        store.leadHistory.record(id, user, changes, now);
+        // A new number that is on a DNC list retires the lead like an import would.
+        if (set.phoneE164 !== undefined && store.dnc.isBlocked(set.phoneE164, lead.campaignId)) store.leads.markDnc(set.phoneE164, lead.campaignId, now);
+        return store.leads.get(id) ?? row;
+      },
+      { behavior: 'immediate' },
+    );
+    if (changes.length > 0) {
+      auth.audit.record(
+        auditFrom(c, auth, 'lead.update', 'lead', id, Object.fromEntries(changes.map((ch) => [ch.field, { from: ch.from, to: ch.to }]))),
+      );
+    }
+    return c.json(publicLead(updated), 200);
+  });
+
+  app.openapi(remove, (c) => {
+    const { id } = c.req.valid('param');
+    const now = auth.now();
+    const lead = mustGetLead(store, id);
+    if (lead.status === 'calling' || (lead.leaseOwner !== null && (lead.leaseExpiresAt ?? 0) > now)) {
+      throw new ApiError(409, 'conflict', `Lead ${id} is being dialled; try again when the call ends`);
+    }
+    store.db.delete(leads).where(eq(leads.id, id)).run();
+    auth.audit.record(auditFrom(c, auth, 'lead.delete', 'lead', id, { campaignId: lead.campaignId, phone: lead.phoneE164 }));
+    return c.json({ message: 'Lead deleted', id }, 200);
+  });
+
+  app.openapi(importRoute, async (c) => {
+    const { id: campaignId } = c.req.valid('param');
+    const form = c.req.valid('form');
+    const campaign = mustGetCampaign(campaignId);
+    let mapping: MappingOverride | undefined;
+    if (form.mapping !== undefined && form.mapping.trim() !== '') {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(form.mapping);
+      } catch {
+        throw new ApiError(422, 'validation_failed', 'Invalid form: mapping is not valid JSON', [{ field: 'mapping', problem: 'is not valid JSON' }]);
+      }
+      const parsed = mappingSchema.safeParse(raw);
+      if (!parsed.success) {
+        const details = issuesToDetails(parsed.error.issues).map((d) => ({ ...d, field: d.field === '(body)' ? 'mapping' : `mapping.${d.field}` }));
+        throw new ApiError(422, 'validation_failed', `Invalid form: ${details[0]!.field} ${details[0]!.problem}`, details);
+      }
+      mapping = parsed.data as MappingOverride;
+    }
+    const file = form.file;
+    const fileName = file.name === '' ? 'upload.csv' : file.name;
+    if (!/\.(csv|txt|tsv|xlsx)$/i.test(fileName)) {
+      throw new ApiError(422, 'validation_failed', 'Invalid form: file must be .csv, .txt, .tsv or .xlsx', [{ field: 'file', problem: 'must be .csv, .txt, .tsv or .xlsx' }]);
+    }
+    // Spool to disk: the importer then streams it and knows the row count up front (progress total).
+    const dir = await mkdtemp(join(tmpdir(), 'centralita-import-'));
+    const path = join(dir, /\.xlsx$/i.test(fileName) ? 'upload.xlsx' : 'upload.csv');
+    try {
+      await pipeline(Readable.fromWeb(file.stream() as Parameters<typeof Readable.fromWeb>[0]), createWriteStream(path));
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const jobId = randomUUID();
+    const running = importLeads(store, {
+      campaignId,
+      input: path,
+      fileName,
+      mapping,
+      defaultCountry: form.default_country ?? campaign.defaultCountry,
+      at: auth.now(),
+      jobId,
+    });
+    // importLeads has created the job row synchronously; the rest runs in the background.
+    running
+      .then((r) => logger.info({ jobId, campaignId, accepted: r.accepted, rejected: r.rejected }, 'lead import done'))
+      .catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        try {
+          store.db.update(importJobs).set({ message }).where(eq(importJobs.id, jobId)).run();
+        } catch (e) {
+          logger.warn({ err: e, jobId }, 'could not record import failure');
+        }
+        if (!(err instanceof ImportError)) logger.error({ err, jobId }, 'lead import failed');
+      })
+      .finally(() => void rm(dir, { recursive: true, force: true }));
+    auth.audit.record(auditFrom(c, auth, 'leads.import', 'campaign', campaignId, { jobId, fileName, bytes: file.size, mapping: mapping ?? null }));
+    return c.json({ job_id: jobId, status_url: `/api/import-jobs/${jobId}` }, 202);
+  });
+
+  app.openapi(exportRoute, (c) => {
+    const { id } = c.req.valid('param');
+    const { format } = c.req.valid('query');
+    mustGetCampaign(id);
+    const out = new PassThrough();
+    // A client that goes away destroys the stream; wake the writer (it may be waiting for 'drain') so it stops.
+    out.on('error', () => undefined); // reported through exportLeads' rejection below, never as an uncaught error
+    out.on('close', () => {
+      if (!out.writableFinished) out.emit('error', new Error('export aborted: the client went away'));
+    });
+    exportLeads(store, id, format, out)
+      .then(() => {
+        if (!out.writableEnded) out.end();
+      })
+      .catch((err: unknown) => {
+        logger.error({ err, campaignId: id }, 'lead export failed');
+        out.destroy(err instanceof Error ? err : new Error(String(err)));
+      });
+    auth.audit.record(auditFrom(c, auth, 'leads.export', 'campaign', id, { format }));
+    const name = `leads-${id}.${format}`;
+    return new Response(Readable.toWeb(out) as ReadableStream, {
+      status: 200,
+      headers: {
+        'content-type': format === 'xlsx' ? XLSX_TYPE : 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}"`,
+      },
+    });
+  });
+
+  const selectionHandler = (from: 'no_selected' | 'selected', to: 'no_selected' | 'selected', action: string) =>
+    app.openapi(from === 'no_selected' ? select : resetSelection, (c) => {
+      const { id } = c.req.valid('param');
+      const f = c.req.valid('json');
+      mustGetCampaign(id);
+      const now = auth.now();
+      const conds = [...leadConditions({ campaignId: id, city: f.city, priority: f.priority, q: f.q }), eq(leads.status, from), sql`${leads.leaseOwner} is null`];
+      const updated = store.db.update(leads).set({ status: to, updatedAt: now }).where(and(...conds)).run().changes;
+      auth.audit.record(auditFrom(c, auth, action, 'campaign', id, { filter: f, updated }));
+      return c.json({ updated }, 200);
+    });
+  selectionHandler('no_selected', 'selected', 'leads.select');
+  selectionHandler('selected', 'no_selected', 'leads.reset_selection');
+
+  return app;
+}

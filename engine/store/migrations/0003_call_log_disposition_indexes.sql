@@ -1,0 +1,2 @@
+CREATE INDEX `call_logs_disposition_created_idx` ON `call_logs` (`disposition`,`created_at`);--> statement-breakpoint
+CREATE INDEX `call_logs_campaign_disposition_created_idx` ON `call_logs` (`campaign_id`,`disposition`,`created_at`);

@@ -1,0 +1,22 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { leads } from './leads.js';
+
+/**
+ * Contact locks: a user who opens a lead (from their call, or a supervisor from the list) holds it for a few
+ * minutes so two people do not edit the same contact at once. One row per lead; an expired row is free.
+ */
+export const leadLocks = sqliteTable(
+  'lead_locks',
+  {
+    leadId: text('lead_id')
+      .primaryKey()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    username: text('username').notNull(),
+    acquiredAt: integer('acquired_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('lead_locks_user_idx').on(t.userId)],
+);
+
+export type LeadLockRow = typeof leadLocks.$inferSelect;

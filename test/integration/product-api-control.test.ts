@@ -1,0 +1,127 @@
+/**
+ * The whole product on the embedded PBX, driven only over HTTP the way the web app and CRMs drive it: a
+ * supervisor pauses and restarts the demo campaign and places a test call, and the engine behind the API acts on
+ * it (stored state, live stats, CallLogs).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../engine/config/index.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { startProduct, type Product } from '../../engine/runtime/product.js';
+import { DEMO_CAMPAIGN_ID } from '../../engine/runtime/demo-data.js';
+
+const ADMIN_PASSWORD = 'test-admin-password-long';
+
+/** Polls on the wall clock: the product runs in real time. */
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('product API → engine control (embedded PBX)', () => {
+  let dir: string;
+  let product: Product;
+  let base: string;
+  let auth: Record<string, string>;
+
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-api-control-'));
+    const config = loadConfig({
+      DB_PATH: join(dir, 'c.db'),
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      RTP_PORT_MIN: '46000',
+      RTP_PORT_MAX: '46999',
+      ADMIN_PASSWORD,
+      // The live feed's Redis adapter, and /health's ping on its connection.
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    product = await startProduct(config, silentLogger);
+    base = `http://127.0.0.1:${product.httpPort}`;
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    auth = { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` };
+  }, 60_000);
+
+  afterAll(async () => {
+    await product?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pauses the running demo campaign: stored state, live stats and no new dials', async () => {
+    const paused = await call('POST', `/api/campaigns/${DEMO_CAMPAIGN_ID}/pause`);
+    expect(paused.status).toBe(200);
+    expect(product.store.campaigns.get(DEMO_CAMPAIGN_ID)?.state).toBe('paused');
+    const stats = await call('GET', `/api/campaigns/${DEMO_CAMPAIGN_ID}/stats`);
+    expect(stats.status).toBe(200);
+    expect(stats.json).toMatchObject({ campaignId: DEMO_CAMPAIGN_ID, state: 'paused' });
+
+    // Live calls finish; once none is left, no new call appears while paused.
+    await until(() => (product.engine.snapshot().calls.length === 0 ? true : undefined), 60_000);
+    const before = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).length).toBe(before);
+
+    // Pausing twice is a conflict, answered as such.
+    const again = await call('POST', `/api/campaigns/${DEMO_CAMPAIGN_ID}/pause`);
+    expect(again.status).toBe(409);
+  }, 90_000);
+
+  it('places a test call through the engine: a CallLog with no lead appears and ends', async () => {
+    const res = await call('POST', `/api/campaigns/${DEMO_CAMPAIGN_ID}/test-call`, { phone: '+50688001234' });
+    expect(res.status).toBe(202);
+    const callId = (res.json as { call_id: string }).call_id;
+    expect(callId).toMatch(/^cl-/);
+    const row = await until(() => {
+      const r = product.store.callLogs.get(callId);
+      return r?.endedAt ? r : undefined;
+    }, 60_000);
+    expect(row.leadId).toBeNull();
+    expect(row.phone).toBe('+50688001234');
+  }, 90_000);
+
+  it('starts it again and the engine dials new leads', async () => {
+    const before = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).filter((r) => r.leadId !== null).length;
+    const started = await call('POST', `/api/campaigns/${DEMO_CAMPAIGN_ID}/start`);
+    expect(started.status).toBe(200);
+    expect(product.store.campaigns.get(DEMO_CAMPAIGN_ID)?.state).toBe('running');
+    await until(() => {
+      const n = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).filter((r) => r.leadId !== null).length;
+      return n > before ? n : undefined;
+    }, 30_000);
+  }, 60_000);
+
+  it('/health reports Redis answering on the live feed connection', async () => {
+    const res = await fetch(`${base}/health`);
+    const body = (await res.json()) as { status: string; redis: { configured: boolean; ok: boolean | null } };
+    expect(body.redis).toEqual({ configured: true, ok: true });
+    expect(res.status).toBe(200);
+  });
+
+  it('unknown campaign → 404 with the error shape', async () => {
+    const res = await call('POST', '/api/campaigns/nope/start');
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('not_found');
+  });
+});
