@@ -51,9 +51,9 @@ export function createAppAmdDetector(params: AmdParams): AmdDetector {
     return decision;
   }
 
-  function pushFrame(samples: Int16Array): AmdDecision | null {
+  function pushFrame(samples: Int16Array, knownEnergy?: number): AmdDecision | null {
     if (decision) return decision;
-    const energy = frameEnergy(samples);
+    const energy = knownEnergy ?? frameEnergy(samples);
     trace.frameEnergy.push(energy);
     const framelength = frameMs(samples);
 

@@ -113,9 +113,9 @@ export function createCentralitaDetector(
     );
   }
 
-  function pushFrame(samples: Int16Array): AmdDecision | null {
+  function pushFrame(samples: Int16Array, knownEnergy?: number): AmdDecision | null {
     if (decision && t >= listeningUntil) return decision;
-    const energy = frameEnergy(samples);
+    const energy = knownEnergy ?? frameEnergy(samples);
     const len = frameMs(samples);
     t += len;
     const voiced = floor.update(energy);

@@ -74,8 +74,10 @@ export interface AmdDetector {
    * Centralita mode keeps listening after a MACHINE decision (up to `beepListenMs`) for the beep: when it
    * hears one, later calls return a new decision object, identical but with `beepAtMs` set, and
    * `options.onBeep` fires. Callers that want the beep compare the returned object with the previous one.
+   * `energy`, when the caller already has it, is the frame's `frameEnergy()` (mean |sample|, truncated): the
+   * media workers compute it with the µ-law decode in one table pass, sparing the detector a second pass.
    */
-  pushFrame(samples: Int16Array): AmdDecision | null;
+  pushFrame(samples: Int16Array, energy?: number): AmdDecision | null;
   /** False once the detector needs no more audio (decided, and not or no longer listening for a beep). */
   readonly wantsAudio?: boolean;
   /** Ends the analysis early (call hung up, media stopped): returns the decision or HANGUP / NOTSURE. */

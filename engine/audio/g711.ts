@@ -21,6 +21,9 @@ export const ulawToLinear: Int16Array = (() => {
   return table;
 })();
 
+/** ulawMagnitude[byte] = |ulawToLinear[byte]|: a frame's energy (mean |sample|) straight from the µ-law bytes. */
+export const ulawMagnitude: Uint16Array = Uint16Array.from(ulawToLinear, (x) => Math.abs(x));
+
 /** Encodes one 16-bit linear sample to µ-law. */
 export function linearToUlaw(sample: number): number {
   let s = Math.max(-32768, Math.min(32767, Math.round(sample)));

@@ -3,7 +3,7 @@
  * Decodes µ-law or big-endian linear, brings slin16 (16 kHz) down to 8 kHz, re-chunks payloads of any
  * packetisation into 160-sample frames, and conceals lost packets so the detector's clock stays right.
  */
-import { decodeSlinBE, decodeUlaw } from '../audio/g711.js';
+import { decodeSlinBE, decodeUlaw, ulawMagnitude, ulawToLinear } from '../audio/g711.js';
 import type { MediaCodec } from './types.js';
 
 export const FRAME_SAMPLES = 160;
@@ -50,25 +50,58 @@ export class FrameAssembler {
   /** Frames handed to the sink, concealment included. */
   frames = 0;
   private readonly codec: MediaCodec;
-  private readonly onFrame: (frame: Int16Array) => void;
+  /** The frame and, when it was computed on the way (µ-law fast path), its energy (mean |sample|, truncated). */
+  private readonly onFrame: (frame: Int16Array, energy?: number) => void;
   private readonly pending = new Int16Array(FRAME_SAMPLES);
   private pendingLen = 0;
   private readonly decimator = new HalfBandDecimator();
   private scratch = new Int16Array(640);
   private scratch8k = new Int16Array(320);
   private last: Int16Array | null = null;
+  /**
+   * With `reuse`: two frame buffers, swapped after each frame — the next frame is decoded into `work` while
+   * `last` keeps the previous one for concealment, with no copy.
+   */
+  private work: Int16Array | null;
+  private spare: Int16Array | null;
 
-  /** `onFrame` gets a fresh array per frame (the detector may keep it for its trace). */
-  constructor(codec: MediaCodec, onFrame: (frame: Int16Array) => void) {
+  /**
+   * `onFrame` gets a fresh array per frame, or with `reuse` the same buffer every time, valid only during
+   * the call: the detectors never keep a frame (engine/amd/README.md), so the media workers decode every
+   * packet into one buffer and allocate nothing per packet.
+   */
+  constructor(codec: MediaCodec, onFrame: (frame: Int16Array, energy?: number) => void, opts: { reuse?: boolean } = {}) {
     this.codec = codec;
     this.onFrame = onFrame;
+    this.work = opts.reuse ? new Int16Array(FRAME_SAMPLES) : null;
+    this.spare = opts.reuse ? new Int16Array(FRAME_SAMPLES) : null;
+  }
+
+  /** `pushPayload` of datagram[start, end), without a view: the µ-law 160-byte case decodes in place. */
+  pushPayloadRange(datagram: Uint8Array, start: number, end: number): void {
+    const work = this.work;
+    if (work !== null && this.codec === 'ulaw' && end - start === FRAME_SAMPLES && this.pendingLen === 0) {
+      // The Asterisk case: one pass over the bytes decodes into the reused frame and sums |sample| from a
+      // second table, so the detector gets the frame's energy without another pass.
+      const table = ulawToLinear;
+      const mag = ulawMagnitude;
+      let sum = 0;
+      for (let i = 0; i < FRAME_SAMPLES; i++) {
+        const b = datagram[start + i]!;
+        work[i] = table[b]!;
+        sum += mag[b]!;
+      }
+      this.emit(work, Math.floor(sum / FRAME_SAMPLES));
+      return;
+    }
+    this.pushPayload(start === 0 && end === datagram.length ? datagram : datagram.subarray(start, end));
   }
 
   pushPayload(payload: Uint8Array): void {
     if (this.codec === 'ulaw') {
       if (payload.length === FRAME_SAMPLES && this.pendingLen === 0) {
         // The Asterisk case (160 bytes per 20 ms): one decode straight into the frame.
-        this.emit(decodeUlaw(payload, new Int16Array(FRAME_SAMPLES)));
+        this.emit(decodeUlaw(payload, this.work ?? new Int16Array(FRAME_SAMPLES)));
         return;
       }
       this.pushSamples(decodeUlaw(payload, this.scratchOf(payload.length)).subarray(0, payload.length));
@@ -93,7 +126,12 @@ export class FrameAssembler {
     const n = Math.min(count, MAX_CONCEALED_FRAMES);
     for (let i = 0; i < n; i++) {
       const prev = this.last;
-      this.emit(i < REPEAT_LOST_FRAMES && prev ? prev.slice() : new Int16Array(FRAME_SAMPLES));
+      const work = this.work;
+      if (work !== null) {
+        if (i < REPEAT_LOST_FRAMES && prev) work.set(prev);
+        else work.fill(0);
+        this.emit(work);
+      } else this.emit(i < REPEAT_LOST_FRAMES && prev ? prev.slice() : new Int16Array(FRAME_SAMPLES));
     }
   }
 
@@ -106,15 +144,27 @@ export class FrameAssembler {
       i += take;
       if (this.pendingLen === FRAME_SAMPLES) {
         this.pendingLen = 0;
-        this.emit(this.pending.slice());
+        this.emit(this.work ? this.pending : this.pending.slice());
       }
     }
   }
 
-  private emit(frame: Int16Array): void {
+  private emit(frame: Int16Array, energy?: number): void {
     this.frames++;
-    this.last = frame;
-    this.onFrame(frame);
+    if (energy === undefined) this.onFrame(frame);
+    else this.onFrame(frame, energy);
+    if (this.work !== null) {
+      // Reuse mode: keep this frame as `last` and decode the next one into the other buffer.
+      if (frame === this.work) {
+        this.work = this.spare;
+        this.spare = frame;
+        this.last = frame;
+      } else {
+        // From the re-chunking buffer (`pending`), which is about to be refilled: keep a copy.
+        this.spare!.set(frame);
+        this.last = this.spare;
+      }
+    } else this.last = frame;
   }
 
   private scratchOf(n: number): Int16Array {

@@ -33,6 +33,12 @@ export interface MediaPlaneOptions {
   workers?: number;
   /** Module exporting `createDetector(params)`; default engine/amd/index.ts. */
   detectorModule?: string;
+  /**
+   * Receive batching: a worker with at least `minSessions` sessions sleeps `intervalMs` between event-loop
+   * turns and then reads every socket that became readable meanwhile, instead of waking once per datagram.
+   * Default off (intervalMs 0); experimental, see README.md.
+   */
+  batch?: { intervalMs: number; minSessions: number };
   logger?: Logger;
 }
 
@@ -58,6 +64,11 @@ export interface MediaPlane {
 
 const DEFAULT_DETECTOR = new URL('../amd/index.ts', import.meta.url).href;
 const WORKER_ENTRY = new URL('./worker/entry.mjs', import.meta.url).href;
+/**
+ * Receive batching is off by default: on the shared 2-core dev machine it measured no CPU saving (the load
+ * there already batches wake-ups) and one run lagged; `bench:media --batch-ms 1` tries it on a quiet host.
+ */
+const DEFAULT_BATCH = { intervalMs: 0, minSessions: 64 };
 /** Bind attempts per session before giving up (each failure marks a port busy and moves on). */
 const MAX_BIND_ATTEMPTS = 16;
 
@@ -105,6 +116,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
   const log = opts.logger ?? silentLogger;
   const workerCount = Math.max(1, opts.workers ?? availableParallelism());
   const detectorModule = opts.detectorModule ?? DEFAULT_DETECTOR;
+  const batch = opts.batch ?? DEFAULT_BATCH;
   const ports = new PortAllocator(opts.portMin, opts.portMax);
   const pool = new Piscina({
     filename: WORKER_ENTRY,
@@ -132,7 +144,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
       if (msg.t === 'ready') ready.resolve();
       else onWorkerMessage(link, msg);
     });
-    const task: ServeTask = { worker: index, control: port2, detectorModule };
+    const task: ServeTask = { worker: index, control: port2, detectorModule, batch };
     const done = pool.run(task, { transferList: [port2 as never] }).then(
       () => undefined,
       (err: unknown) => {

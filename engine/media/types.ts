@@ -138,4 +138,9 @@ export interface ServeTask {
   control: MessagePort;
   /** URL of the module exporting `createDetector(params)` (engine/amd/index.ts; tests may pass their own). */
   detectorModule: string;
+  /**
+   * Receive batching (see worker/serve.ts): with at least `minSessions` open, the worker polls its sockets
+   * every `intervalMs` instead of waking per datagram. Absent or intervalMs 0: per datagram, as Node does.
+   */
+  batch?: { intervalMs: number; minSessions: number };
 }

@@ -210,3 +210,27 @@ describe('media plane (real UDP, piscina workers)', () => {
     expect(plane.size).toBe(0);
   });
 });
+
+describe('media plane with receive batching (experimental, off by default)', () => {
+  it('polls its sockets between Atomics.wait sleeps and still decides, and hangs up cleanly', async () => {
+    const plane = await createMediaPlane({
+      host: HOST,
+      portMin: PORT_MIN + 4,
+      portMax: PORT_MIN + 7,
+      workers: 1,
+      detectorModule: DETECTOR,
+      batch: { intervalMs: 2, minSessions: 1 },
+    });
+    try {
+      const session = await plane.openSession({ callId: 'batched', params: testParams });
+      const sock = await sender();
+      await play(sock, session.port, [...utterance(0, 20), ...utterance(30, 60)]);
+      expect((await session.decision).status).toBe('HUMAN');
+      const report = await session.close();
+      expect(report.rtp.received).toBe(110);
+      sock.close();
+    } finally {
+      await plane.close();
+    }
+  });
+});

@@ -21,6 +21,11 @@ export interface RtpReceiverOptions {
   maxDropout?: number;
   onPayload: (payload: Uint8Array) => void;
   onLost: (count: number) => void;
+  /**
+   * Hot-path alternative to `onPayload`: the payload as bounds on the datagram, so no view is allocated per
+   * packet (the media workers use this). When given, `onPayload` is not called.
+   */
+  onPayloadRange?: (datagram: Uint8Array, start: number, end: number) => void;
 }
 
 const SEQ_MOD = 0x10000;
@@ -32,6 +37,7 @@ export class RtpReceiver {
   private readonly payloadType: number;
   private readonly onPayload: (payload: Uint8Array) => void;
   private readonly onLost: (count: number) => void;
+  private readonly onRange: ((datagram: Uint8Array, start: number, end: number) => void) | undefined;
 
   private ssrc = -1;
   private sourceAddress = '';
@@ -50,6 +56,7 @@ export class RtpReceiver {
     this.maxDropout = opts.maxDropout ?? 3000;
     this.onPayload = opts.onPayload;
     this.onLost = opts.onLost;
+    this.onRange = opts.onPayloadRange;
   }
 
   /** The locked SSRC, or undefined before the first valid packet. */
@@ -99,7 +106,9 @@ export class RtpReceiver {
       // The common case (in order, nothing held): straight through.
       this.stats.received++;
       if (ext > this.highest) this.highest = ext;
-      this.play(datagram.subarray(start, end));
+      this.next++;
+      if (this.onRange) this.onRange(datagram, start, end);
+      else this.onPayload(datagram.subarray(start, end));
       return;
     }
     const delta = ext - this.highest;
@@ -143,7 +152,8 @@ export class RtpReceiver {
 
   private play(payload: Uint8Array): void {
     this.next++;
-    this.onPayload(payload);
+    if (this.onRange) this.onRange(payload, 0, payload.length);
+    else this.onPayload(payload);
   }
 
   private drainInOrder(): void {

@@ -37,13 +37,17 @@ export class WorkerSession {
 
   private constructor(private readonly opts: WorkerSessionOptions) {
     this.detector = opts.detector;
-    this.frames = new FrameAssembler(opts.format.codec, (frame) => this.onFrame(frame));
+    // One reused frame buffer per session: nothing is allocated per packet on the way to the detector.
+    this.frames = new FrameAssembler(opts.format.codec, (frame, energy) => this.onFrame(frame, energy), { reuse: true });
     this.receiver = new RtpReceiver({
       payloadType: opts.format.payloadType,
       // Once decided (and not listening for a beep), packets are still sequenced for the statistics but no
       // longer decoded.
       onPayload: (payload) => {
         if (this.wantsFrames()) this.frames.pushPayload(payload);
+      },
+      onPayloadRange: (datagram, start, end) => {
+        if (this.wantsFrames()) this.frames.pushPayloadRange(datagram, start, end);
       },
       onLost: (n) => {
         if (this.wantsFrames()) this.frames.pushLost(n);
@@ -82,8 +86,8 @@ export class WorkerSession {
     return !this.decision || this.opts.newDetector !== undefined || this.detector.wantsAudio === true;
   }
 
-  private onFrame(frame: Int16Array): void {
-    const d = this.detector.pushFrame(frame);
+  private onFrame(frame: Int16Array, energy: number | undefined): void {
+    const d = this.detector.pushFrame(frame, energy);
     if (!d) return;
     if (!this.decision) {
       this.analyses++;

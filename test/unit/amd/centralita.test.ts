@@ -117,6 +117,25 @@ describe('centralita mode', () => {
     expect(first.decisionMs).toBeGreaterThan(400 + 2500 + 500);
   });
 
+  it('noise right after the digital silence does not hold a person\'s pause open: HUMAN at opener end + the pause', () => {
+    // Noise (mean |x| ≈ 80, above the absolute minimum of 64) starts 300 ms before "Hello?": the floor must
+    // learn it from the steady frames heard since the line opened, not wait ~2 s for the zero blocks to age out.
+    const seq = [...frames([S, 400]), ...noise(300, 80, 3), ...talk(400, 2000, 80, 4), ...noise(3000, 80, 5)];
+    const { first } = run(seq);
+    expect(first.status).toBe('HUMAN');
+    const openerEnd = 400 + 300 + 400;
+    expect(first.decisionMs).toBeGreaterThanOrEqual(openerEnd + 550);
+    expect(first.decisionMs).toBeLessThanOrEqual(openerEnd + 550 + 100);
+  });
+
+  it('a person already talking when the media path opens (clean line, no dip for 800 ms) is still heard: HUMAN', () => {
+    const voiced: Int16Array[] = [];
+    for (let t = 0; t < 800; t += 20) voiced.push(...frames([Math.round(900 + 600 * Math.sin((Math.PI * t) / 400)), 20]));
+    const { first } = run([...frames([S, 300]), ...voiced, ...frames([S, 3000])]);
+    expect(first.status).toBe('HUMAN');
+    expect(first.decisionMs).toBeLessThanOrEqual(300 + 800 + 600);
+  });
+
   it('a talker that never pauses long enough but is too choppy for LONGGREETING → MACHINE STILLTALKING at totalAnalysisTime', () => {
     // 100 ms bursts every 400 ms: never 3000 ms of dense talk, never a 550+ ms pause.
     const seq: Int16Array[] = [...frames([S, 300])];
@@ -209,5 +228,24 @@ describe('NoiseFloor', () => {
     for (let i = 0; i < 25; i++) nf.update(20);
     for (let i = 0; i < 150; i++) nf.update(i % 12 < 9 ? 2000 : 30); // 3 s of syllables with dips
     expect(nf.floor).toBeLessThan(60);
+  });
+
+  it('leaves the digital silence before the line opens out of the minimum: noise after it is learned in 200 ms', () => {
+    const nf = new NoiseFloor();
+    for (let i = 0; i < 20; i++) nf.update(0); // 400 ms of zeros while the media path opens
+    nf.update(30); // the frame the noise starts in: part zeros, left out of the minimum
+    for (let i = 0; i < 9; i++) nf.update(i % 2 ? 90 : 80);
+    expect(nf.floor).toBeLessThan(80); // not yet 200 ms of line heard
+    nf.update(85); // 200 ms of steady noise: the zeros before it no longer hold the floor down
+    expect(nf.floor).toBeGreaterThanOrEqual(80);
+    expect(nf.update(100)).toBe(false);
+  });
+
+  it('still trusts a clean line: speech right after the digital silence stays voice', () => {
+    const nf = new NoiseFloor();
+    for (let i = 0; i < 20; i++) nf.update(0);
+    const voiced = [40, 300, 700, 900, 800, 600, 200, 0, 0, 700, 900].map((e) => nf.update(e));
+    expect(voiced.slice(2, 6).every(Boolean)).toBe(true);
+    expect(nf.floor).toBeLessThan(50);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeSlinBE, encodeUlaw } from '../../../engine/audio/g711.js';
+import { frameEnergy } from '../../../engine/amd/energy.js';
 import { FRAME_SAMPLES, FrameAssembler, HalfBandDecimator } from '../../../engine/media/frames.js';
+import { buildRtp } from '../../../engine/media/rtp/parse.js';
 
 const meanAbs = (f: Int16Array) => f.reduce((a, x) => a + Math.abs(x), 0) / f.length;
 
@@ -20,6 +22,27 @@ describe('FrameAssembler', () => {
     expect(frames).toHaveLength(1);
     expect(frames[0]!.length).toBe(FRAME_SAMPLES);
     expect(meanAbs(frames[0]!)).toBeGreaterThan(4500);
+  });
+
+  it('reuse mode (the media workers): decodes from the datagram in place into reused buffers, with the frame energy', () => {
+    const seen: Array<{ frame: Int16Array; copy: Int16Array; energy: number | undefined }> = [];
+    const fa = new FrameAssembler('ulaw', (frame, energy) => seen.push({ frame, copy: frame.slice(), energy }), { reuse: true });
+    const { frames: fresh, fa: ref } = collect('ulaw');
+    const payloads = [encodeUlaw(tone(400, 8000, 160)), encodeUlaw(tone(900, 8000, 160, 300))];
+    for (const p of payloads) {
+      const datagram = buildRtp({ payloadType: 0, sequence: 1, timestamp: 160, ssrc: 9 }, p);
+      fa.pushPayloadRange(datagram, 12, datagram.length);
+      ref.pushPayload(p);
+    }
+    fa.pushLost(3); // two repeats of the last frame, then silence
+    ref.pushLost(3);
+    expect(seen).toHaveLength(5);
+    // No allocation per packet: frames alternate between two buffers (the other one holds `last`).
+    expect(new Set(seen.map((x) => x.frame)).size).toBe(2);
+    expect(seen[2]!.frame).toBe(seen[0]!.frame);
+    for (let i = 0; i < 5; i++) expect(Array.from(seen[i]!.copy), `frame ${i}`).toEqual(Array.from(fresh[i]!));
+    expect(seen[0]!.energy).toBe(frameEnergy(fresh[0]!));
+    expect(seen[1]!.energy).toBe(frameEnergy(fresh[1]!));
   });
 
   it('re-chunks other packetisations (10 ms and 30 ms µ-law) into 20 ms frames', () => {

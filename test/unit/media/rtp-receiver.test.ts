@@ -134,4 +134,16 @@ describe('RtpReceiver', () => {
     expect(out).toEqual([1, 2, 3]);
     expect(rx.stats).toMatchObject({ lost: 0, resyncs: 1 });
   });
+
+  it('onPayloadRange: hands the payload as bounds on the datagram (no view per packet), in order', () => {
+    const got: string[] = [];
+    const rx = new RtpReceiver({
+      payloadType: 0,
+      onPayload: () => got.push('view'),
+      onPayloadRange: (d, start, end) => got.push(`${d[start]}:${end - start}`),
+      onLost: (n) => got.push(`lost:${n}`),
+    });
+    for (const [seq, id] of [[10, 1], [12, 3], [11, 2]] as const) rx.push(buildRtp({ payloadType: 0, sequence: seq, timestamp: seq * 160, ssrc: 7 }, Uint8Array.of(id, 0xff, 0xff)), '127.0.0.1', 5000);
+    expect(got).toEqual(['1:3', '2:3', '3:3']);
+  });
 });
