@@ -65,6 +65,44 @@ export function histMean(h: Histogram): number {
   return s / h.total;
 }
 
+/**
+ * Survival of a duration from a histogram of completed durations plus right-censored ones (still running,
+ * only known to exceed `censoredMs[i]`): the Kaplan–Meier product over the histogram's bins. Completed
+ * durations alone are biased short while few are known (at the start of a shift only the short talks have
+ * ended); the running ones correct that. Returns S at each bin's upper edge (S(0) = 1 implied).
+ */
+export function kaplanMeier(h: Histogram, censoredMs: readonly number[]): Float64Array {
+  const n = h.counts.length;
+  // Censored durations per bin: one censored inside bin i is at risk through bin i (the usual convention:
+  // censoring after the deaths of the same bin) and leaves the risk set after it.
+  const cens = new Float64Array(n);
+  for (const c of censoredMs) {
+    const i = Math.min(n - 1, Math.max(0, Math.floor(c / h.binMs)));
+    cens[i] = (cens[i] as number) + 1;
+  }
+  let atRisk = h.total + censoredMs.length;
+  const surv = new Float64Array(n);
+  let sv = 1;
+  for (let i = 0; i < n; i++) {
+    const d = h.counts[i] ?? 0;
+    if (atRisk > 1e-12 && d > 0) sv *= Math.max(0, 1 - d / atRisk);
+    surv[i] = sv;
+    atRisk -= d + (cens[i] as number);
+  }
+  return surv;
+}
+
+/** P(X ≤ x) from a `kaplanMeier` survival (linear inside a bin, like `histCdf`). */
+export function survivalCdf(surv: Float64Array, binMs: number, xMs: number): number {
+  if (xMs <= 0) return 0;
+  const pos = xMs / binMs;
+  const i = Math.floor(pos);
+  if (i >= surv.length) return 1 - (surv[surv.length - 1] as number);
+  const lo = i === 0 ? 1 : (surv[i - 1] as number);
+  const hi = surv[i] as number;
+  return 1 - (lo + (hi - lo) * (pos - i));
+}
+
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;

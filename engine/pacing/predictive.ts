@@ -3,17 +3,22 @@
  *
  * Each tick it builds, on a 1 s grid g = 0…H seconds ahead:
  * - supply S(g): agents free by now+g — ready agents (1), agents in wrap (free at a known time) and agents in
- *   talk, P(talk ≤ e + g − wrap | talk > e) from the online talk-time distribution (e = elapsed talk);
+ *   talk, P(talk ≤ e + g − wrap | talk > e) from the online talk-time distribution (e = elapsed talk). That
+ *   distribution is a Kaplan–Meier estimate: the talks still running count as right-censored observations,
+ *   so the first talks to end (the short ones) do not make the first minutes of a shift over-confident, and
+ *   with no talk ended yet a talking agent simply counts as not freeing (no wait for ended talks);
  * - demand D(g): calls that will need an agent by now+g — waiting calls (1), calls in AMD (P(human|answered))
  *   and ringing calls of age a, P(human and ready by a+g | unresolved at a) from the online distributions of
  *   "placement → handed to an agent" and "placement → outcome known".
  * Both are sums of independent Bernoullis: mean and variance (plus a common-mode term for the estimates' own
  * error). A new call k is placed only if the chance that it finds no free agent when it needs one,
  * Σ_g P(need at g) · P(S(g) − D(g) − (k−1 new calls) < 1) (normal approximation), stays under the allowed
- * overflow probability p* = base · governor gain · headroom. Summed over the calls placed, these chances
- * match the drops observed in the simulator (calibrated). The governor's headroom eases p* off as the last
- * hour's budget of drops runs out, goes "careful" when less than one drop is left and turns predictive off
- * (progressive) at the hour's, the day's or the 30 days' limit; its slow feedback trims the forecast's bias.
+ * overflow probability p* = base · governor gain · headroom. These chances rank calls well but
+ * under-predict the drops observed in the simulator by about 1.5–2× (a call placed a second later may be
+ * answered sooner and take the agent this one counted on), most when few agents are ready; the governor
+ * works on the realised drops, so only the scale of p* is affected. The governor's headroom eases p* off in
+ * proportion to the last hour's budget of drops left, goes "careful" when less than one drop is left and
+ * turns predictive off (progressive) at the hour's, the day's or the 30 days' limit.
  *
  * Falls back to progressive when there are too few agents or too little data to trust the estimates.
  *
@@ -21,7 +26,11 @@
  * the default under the governor, see `PredictiveConfig`): the exact Poisson-binomial distribution of
  * S(g) − D(g) for small teams (`exactMaxAgents`), a marginal-cost rule that prices a drop in agent-seconds
  * against the idle time a call is expected to fill (`dropPriceS`), and a concave use of the governor's
- * headroom (`headroomExponent`).
+ * headroom (`headroomExponent`). Also tried and dropped (no gain on the frontier of talk time against
+ * drops): counting the calls the pacer itself will place over the next seconds as demand, adding the
+ * contact rate's sampling error to `estimateCv`, crediting drops about to leave the rolling hour, and a
+ * smaller reserve in the ease-off. The frontier itself is set by what cannot be known in advance (which
+ * dials are people and when they answer, when talks end); see the pacing report in issue 5.
  */
 import {
   defaultGovernorConfig,
@@ -33,7 +42,7 @@ import {
   type GovernorConfig,
   type GovernorState,
 } from './abandon-governor.js';
-import { histAdd, histCdf, histogram, histScale, normalCdf, type Histogram } from './estimators.js';
+import { histAdd, histCdf, histogram, histScale, kaplanMeier, normalCdf, survivalCdf, type Histogram } from './estimators.js';
 import { ratioDecision } from './ratio.js';
 import type { Pacer, PacingObservation } from './types.js';
 
@@ -43,7 +52,10 @@ export interface PredictiveConfig {
   baseOverflow: number;
   /** Below this many logged-in agents, progressive (the variance of a tiny team cannot be hedged). */
   minAgents: number;
-  /** Dial results and talk segments needed before the estimates are trusted. */
+  /**
+   * Dial results and talk segments needed before the estimates are trusted. With `censoredTalks` no ended
+   * talk is needed (until one ends, talking agents count as not freeing).
+   */
   minResults: number;
   minTalks: number;
   /** Forget half of the history each time this many dial results accumulate. */
@@ -77,6 +89,11 @@ export interface PredictiveConfig {
    * fill (given it is a live answer). The price rises as the governor's budget runs out (÷ gain · headroom).
    */
   dropPriceS: number;
+  /**
+   * Estimate the talk-length distribution with the talks still running as right-censored observations
+   * (Kaplan–Meier) instead of from completed talks only, which are biased short while few have ended.
+   */
+  censoredTalks: boolean;
 }
 
 export const defaultPredictiveConfig: PredictiveConfig = {
@@ -84,7 +101,7 @@ export const defaultPredictiveConfig: PredictiveConfig = {
   baseOverflow: 0.03,
   minAgents: 3,
   minResults: 40,
-  minTalks: 10,
+  minTalks: 0,
   halfLifeResults: 4000,
   maxPerAgentPerTick: 0.5,
   feedback: true,
@@ -93,6 +110,7 @@ export const defaultPredictiveConfig: PredictiveConfig = {
   exactMaxAgents: 0,
   headroomExponent: 1,
   dropPriceS: 0,
+  censoredTalks: true,
 };
 
 export interface PredictiveState {
@@ -172,6 +190,7 @@ export function forecast(
   slackMs = 0,
   estimateCv = 0,
   exact = false,
+  censoredTalks = false,
 ): PredictiveAnalysis {
   const H = horizonSteps(s);
   const supply = moments(H + 1);
@@ -194,6 +213,17 @@ export function forecast(
   const newNeed: number[] = [];
   for (let g = 0; g <= H; g++) newNeed.push(need(g * GRID_S * 1000));
 
+  // The talk-length distribution: completed talks, plus (censoredTalks) the talks still running as
+  // right-censored observations (Kaplan–Meier).
+  let talkCdf = (x: number): number => histCdf(s.talk, x);
+  if (censoredTalks) {
+    const running: number[] = [];
+    for (const a of obs.agents) if (a.phase === 'talk') running.push(now - a.sinceMs);
+    const surv = kaplanMeier(s.talk, running);
+    const bin = s.talk.binMs;
+    talkCdf = (x: number): number => survivalCdf(surv, bin, x);
+  }
+
   let ready = 0;
   for (const a of obs.agents) {
     if (a.phase === 'ready') ready++;
@@ -207,14 +237,14 @@ export function forecast(
         }
     } else if (a.phase === 'talk') {
       const e = now - a.sinceMs;
-      const survE = 1 - histCdf(s.talk, e);
+      const survE = 1 - talkCdf(e);
       if (survE <= 1e-9) continue; // longer than any call seen: assume nothing (the safe side)
       const cE = 1 - survE;
       const r = row(supplyRows);
       for (let g = 0; g <= H; g++) {
         const x = e + g * GRID_S * 1000 + slackMs - obs.wrapUpMs;
         if (x <= e) continue;
-        const p = clamp((histCdf(s.talk, x) - cE) / survE);
+        const p = clamp((talkCdf(x) - cE) / survE);
         addBernoulli(supply, g, p);
         r[g] = p;
       }
@@ -466,7 +496,7 @@ export function predictivePacer(partial: Partial<PredictiveConfig> = {}, name = 
       if (!verdict.allow) return fallback(verdict.reason);
 
       const exact = obs.agents.length <= cfg.exactMaxAgents;
-      const f = forecast(s, obs, now, cfg.connectSlackMs, cfg.estimateCv, exact);
+      const f = forecast(s, obs, now, cfg.connectSlackMs, cfg.estimateCv, exact, cfg.censoredTalks);
       const h = verdict.headroom;
       const priced = h <= cfg.governor.carefulHeadroom ? h : Math.pow(h, cfg.headroomExponent);
       const allowed = cfg.baseOverflow * s.governor.gain * priced;
