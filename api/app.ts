@@ -89,7 +89,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
-  app.use('/api/*', authenticate(auth, isPublicApi));
+  app.use('/api/*', authenticate(auth, { isPublic: isPublicApi }));
   const globalBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json(errorBody('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`), 413),

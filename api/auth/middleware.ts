@@ -4,16 +4,34 @@ import type { ApiEnv } from '../http/env.js';
 import { can, type Permission } from './permissions.js';
 import type { AuthService } from './service.js';
 
+export interface AuthenticateOptions {
+  /** Paths that need no credentials (login, refresh). */
+  isPublic?: (method: string, path: string) => boolean;
+  /**
+   * Also read an API key sent as `Authorization: Bearer ck_…` (Prometheus' scrape config can only send a bearer
+   * credential). Off for /api, where a bearer is always an access token.
+   */
+  bearerApiKeys?: boolean;
+}
+
 /**
- * Resolves the caller from `Authorization: Bearer <access token>` or `X-API-Key`, or answers 401. Mounted on
- * every /api path except the public ones, so a route added without thought is closed, not open.
+ * Resolves the caller from `Authorization: Bearer <access token>` or `X-API-Key`, or answers 401 (429 when the
+ * key is over its rate). Mounted on every /api path except the public ones, so a route added without thought is
+ * closed, not open; /metrics mounts it with `bearerApiKeys`.
  */
-export function authenticate(auth: AuthService, isPublic: (method: string, path: string) => boolean): MiddlewareHandler<ApiEnv> {
+export function authenticate(auth: AuthService, opts: AuthenticateOptions = {}): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    if (isPublic(c.req.method, c.req.path)) return next();
+    if (opts.isPublic?.(c.req.method, c.req.path)) return next();
     const key = c.req.header('x-api-key');
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const principal = key !== undefined ? auth.fromApiKey(key) : bearer !== undefined ? auth.fromBearer(bearer) : null;
+    const principal =
+      key !== undefined
+        ? auth.fromApiKey(key)
+        : bearer === undefined
+          ? null
+          : opts.bearerApiKeys === true && bearer.startsWith('ck_')
+            ? auth.fromApiKey(bearer)
+            : auth.fromBearer(bearer);
     if (principal === null) {
       throw new ApiError(401, 'unauthenticated', key !== undefined || bearer !== undefined ? 'Invalid or expired credentials' : 'Authentication required', undefined, {
         'WWW-Authenticate': 'Bearer',

@@ -7,6 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
+import { ianaZone } from '../../engine/campaigns/settings.js';
 import { LEAD_FIELDS, type MappingOverride } from '../../engine/leads/columns.js';
 import { exportLeads } from '../../engine/leads/export.js';
 import { ImportError, importLeads } from '../../engine/leads/import.js';
@@ -43,17 +44,6 @@ const ListQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(100_000_000).default(0),
 });
 
-const ianaZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not an IANA time zone' },
-);
 const UpdateLead = z
   .strictObject({
     phone: z.string().trim().min(1).max(40).optional().openapi({ description: 'Re-normalised to E.164 in the campaign’s country' }),

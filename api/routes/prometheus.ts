@@ -5,10 +5,10 @@ import { CAMPAIGN_STATES } from '../../engine/campaigns/lifecycle.js';
 import type { EngineControl } from '../../engine/runtime/control-types.js';
 import type { Store } from '../../engine/store/index.js';
 import { BUCKET_MS, EMPTY_AGGREGATE } from '../../engine/store/metrics.js';
+import { authenticate } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import type { HealthProbe, HealthReport } from '../health.js';
 import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
 import type { HttpRequestCounter } from '../http/request-metrics.js';
 import { protectedRoute } from '../http/route.js';
 import { validationHook } from '../http/validation.js';
@@ -49,26 +49,10 @@ function formatValue(v: number): string {
 
 /**
  * Who may scrape: `Authorization: Bearer <access JWT>` or an API key, either as `X-API-Key` or as
- * `Authorization: Bearer ck_…` (Prometheus' `authorization` scrape option sends a bearer credential). The role
- * check (`metrics.scrape`, admins) is the route's.
+ * `Authorization: Bearer ck_…`. The role check (`metrics.scrape`, admins) is the route's.
  */
 export function scrapeAuthenticate(auth: AuthService): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    const key = c.req.header('x-api-key');
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const principal =
-      key !== undefined ? auth.fromApiKey(key) : bearer === undefined ? null : bearer.startsWith('ck_') ? auth.fromApiKey(bearer) : auth.fromBearer(bearer);
-    if (principal === null) {
-      throw new ApiError(401, 'unauthenticated', key !== undefined || bearer !== undefined ? 'Invalid or expired credentials' : 'Authentication required', undefined, {
-        'WWW-Authenticate': 'Bearer',
-      });
-    }
-    if (principal.apiKeyId !== null && !auth.admitApiKey(principal.apiKeyId)) {
-      throw new ApiError(429, 'rate_limited', 'Too many requests for this API key', undefined, { 'Retry-After': '60' });
-    }
-    c.set('principal', principal);
-    return next();
-  };
+  return authenticate(auth, { bearerApiKeys: true });
 }
 
 const scrape = protectedRoute('metrics.scrape', {

@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../leads/timezones.js';
 import { z } from 'zod';
 import { DISPOSITIONS, type Disposition } from '../events/types.js';
 
@@ -8,17 +9,8 @@ export const DEFAULT_DIAL_STRING = 'PJSIP/{e164}@trunk';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM (24 h)');
 
-const ianaZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not an IANA time zone' },
-);
+/** An IANA time zone name the runtime knows (validated once here; leads and campaigns share it). */
+export const ianaZone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone' });
 
 /**
  * Seconds before the next attempt after each disposition. Dispositions missing here are final for the lead
