@@ -14,6 +14,7 @@ export {
   type VicidialAdaptState,
 } from './vicidial-adapt.js';
 export {
+  cancelCount,
   defaultPredictiveConfig,
   forecast,
   marginalOverflow,

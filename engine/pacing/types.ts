@@ -56,7 +56,17 @@ export interface PacingDecision {
   readonly place: number;
   /** Which rule produced the number — shown on the live board and in the simulator's traces. */
   readonly mode: string;
+  /**
+   * Ringing calls to hang up now (≥ 0, integer; absent = 0): the caller cancels that many of the campaign's
+   * ringing calls, longest ringing first, and only calls that have rung at least the legal minimum
+   * (`minRingBeforeCancelMs`, default `DEFAULT_MIN_RING_BEFORE_CANCEL_MS`). A cancelled call is not a drop (no
+   * one answered); its lead is retried like a no-answer, and it is no dial result for pacing.
+   */
+  readonly cancel?: number;
 }
+
+/** The least time a call must have rung before a pacer may have it cancelled (15 s). */
+export const DEFAULT_MIN_RING_BEFORE_CANCEL_MS = 15_000;
 
 /** How a dial attempt ended, as far as pacing cares. `human` = handed to the agent queue by AMD. */
 export type DialResult = 'busy' | 'no-answer' | 'machine' | 'human' | 'failed';

@@ -6,13 +6,14 @@
  *   from the observation of the engine's state machines, and that many calls are placed, capped by
  *   maxConcurrent. Progressive reserves a free agent per call (never more calls than free agents); power and
  *   predictive dial without one: an answered human waits for the next free agent and is dropped at the 2 s
- *   limit (call reducer).
+ *   limit (call reducer). A decision may also cancel ringing calls (`cancel`): the longest-ringing ones that have
+ *   rung at least the minimum ring time (15 s by default) are hung up.
  * The engine owns the state machines; this loop only asks it (`DialHost`).
  */
 import type { AgentState } from '../agents/types.js';
 import type { DomainEvent } from '../events/types.js';
 import type { Logger } from '../log/logger.js';
-import type { PacingObservation } from '../pacing/types.js';
+import { DEFAULT_MIN_RING_BEFORE_CANCEL_MS, type PacingObservation } from '../pacing/types.js';
 import type { CampaignRegistry, CampaignRuntime } from './campaign-registry.js';
 import type { PacingStatus } from './control-types.js';
 import { modeLabel, pacingChanged, pacingLevel } from './dial-pacing.js';
@@ -32,6 +33,11 @@ export interface DialHost {
   /** Creates and dials one call of the campaign; `agent` is reserved for it. */
   place(c: CampaignRuntime, lead: Lead, agent: AgentState | null): string;
   observe(c: CampaignRuntime): PacingObservation;
+  /**
+   * Hangs up (call reducer 'cancel') at most `n` of the campaign's paced calls not yet answered that have rung
+   * at least `minRingMs`, longest ringing first; returns how many it cancelled.
+   */
+  cancelRinging(c: CampaignRuntime, n: number, minRingMs: number): number;
   emit(e: DomainEvent): void;
   now(): number;
   readonly logger: Logger;
@@ -44,6 +50,8 @@ export class DialLoop {
   constructor(
     private readonly registry: CampaignRegistry,
     private readonly host: DialHost,
+    /** A pacer's `cancel` only hangs up calls that have rung this long (default 15 s). */
+    private readonly minRingBeforeCancelMs = DEFAULT_MIN_RING_BEFORE_CANCEL_MS,
   ) {}
 
   /** 'fixed' campaigns. */
@@ -88,6 +96,10 @@ export class DialLoop {
         }
         c.pacing = status;
         if (!h.canDial()) continue;
+        // The brake: hang up ringing calls the pacer expects to overflow (longest ringing first, never before
+        // the minimum ring time). A cancelled call is no contact; its lead is retried like a no-answer.
+        const cancel = r.decision.cancel ?? 0;
+        if (cancel > 0) h.cancelRinging(c, cancel, this.minRingBeforeCancelMs);
         const reserve = c.dialMode === 'progressive';
         let place = Math.min(r.decision.place, c.maxConcurrent - h.activeCalls(c.id));
         if (reserve) place = Math.min(place, h.availableAgents());

@@ -134,6 +134,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** Pacing period (ms): each paced campaign's Pacer decides this often (default 1000). */
   pacingTickMs?: number;
+  /** A pacer's `cancel` only hangs up calls that have rung at least this long (ms; default 15 000, the legal minimum ring time). */
+  minRingBeforeCancelMs?: number;
   /** Agents that go READY as soon as the engine starts (e.g. the demo and the tests); default all. */
   autoReady?: boolean;
   /** Unique per process start, part of agent leg/bridge ids so a restart never collides with leftovers. */

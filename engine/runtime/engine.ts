@@ -54,6 +54,8 @@ export interface EngineSnapshot {
 interface CallMeta {
   placedAt: number;
   test: boolean;
+  /** Hung up by its pacer's `cancel` while ringing: the lead is retried like a no-answer. */
+  paceCancelled?: boolean;
 }
 
 const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
@@ -111,10 +113,11 @@ export class Engine {
       pickAgent: () => pickAgent(this.agents.values()),
       place: (c, lead, agent) => this.place(c, lead, agent),
       observe: (c) => this.observe(c),
+      cancelRinging: (c, n, minRingMs) => this.cancelRinging(c, n, minRingMs),
       emit: (e) => this.events.emit(e),
       now: () => this.now(),
       logger: opts.logger,
-    });
+    }, opts.minRingBeforeCancelMs);
     if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs));
   }
 
@@ -354,6 +357,29 @@ export class Engine {
     return callId;
   }
 
+  /**
+   * A pacer's `cancel` (dial-loop.ts): the campaign's paced calls not yet answered (what pacing sees as ringing)
+   * that have rung at least `minRingMs`, longest ringing first, get the call reducer's 'cancel'.
+   */
+  private cancelRinging(c: CampaignRuntime, n: number, minRingMs: number): number {
+    const now = this.now();
+    const eligible: Array<{ id: string; placedAt: number }> = [];
+    for (const call of this.calls.values()) {
+      if (call.campaignId !== c.id || !['created', 'dialing', 'ringing'].includes(call.phase)) continue;
+      const meta = this.callMeta.get(call.id);
+      if (!meta || meta.test || meta.paceCancelled || now - meta.placedAt < minRingMs) continue;
+      eligible.push({ id: call.id, placedAt: meta.placedAt });
+    }
+    eligible.sort((a, b) => a.placedAt - b.placedAt);
+    const chosen = eligible.slice(0, Math.max(0, n));
+    for (const { id } of chosen) {
+      const meta = this.callMeta.get(id);
+      if (meta) meta.paceCancelled = true;
+      this.callInput(id, { type: 'cancel', at: now });
+    }
+    return chosen.length;
+  }
+
   /** 'fixed' campaigns (dial-loop.ts). */
   private fill(): Promise<void> {
     return this.loop.fill();
@@ -362,7 +388,11 @@ export class Engine {
   private observe(c: CampaignRuntime): PacingObservation {
     return observation(
       agentViews(this.agents.values(), (id) => this.agentSince.get(id) ?? this.now()),
-      callViews(this.calls.values(), c.id, (id) => this.callMeta.get(id)?.placedAt, (id) => !this.callMeta.get(id)?.test),
+      // Test calls are not the campaign's; a call its pacer cut is gone for pacing while its hang-up completes.
+      callViews(this.calls.values(), c.id, (id) => this.callMeta.get(id)?.placedAt, (id) => {
+        const m = this.callMeta.get(id);
+        return !m?.test && !m?.paceCancelled;
+      }),
       c.wrapUpMs ?? 0,
     );
   }
@@ -599,7 +629,10 @@ export class Engine {
         const sink = this.leadSink(call?.campaignId);
         if (call?.leadId && sink) {
           const leadId = call.leadId;
-          void Promise.resolve(sink.complete(leadId, e.disposition, e.at)).catch((err: unknown) =>
+          // Cut by its pacer while ringing: no one answered, the lead is retried later like a no-answer (the
+          // CallLog keeps CANCELLED).
+          const disposition = e.disposition === 'CANCELLED' && this.callMeta.get(e.callId)?.paceCancelled ? 'NO_ANSWER' : e.disposition;
+          void Promise.resolve(sink.complete(leadId, disposition, e.at)).catch((err: unknown) =>
             this.opts.logger.error({ err, leadId }, 'lead completion failed'),
           );
         }

@@ -21,6 +21,8 @@ export interface RunTally {
   waitCount: number;
   /** Machines AMD passed that found no agent (hung up; not a live person, not a drop). */
   machineDrops: number;
+  /** Ringing calls the pacer had cancelled (no contact; the lead is retried later). */
+  cancelled: number;
 }
 
 export function emptyTally(agents: number, shiftMs: number): RunTally {
@@ -37,6 +39,7 @@ export function emptyTally(agents: number, shiftMs: number): RunTally {
     waitMsTotal: 0,
     waitCount: 0,
     machineDrops: 0,
+    cancelled: 0,
   };
 }
 
@@ -50,6 +53,8 @@ export interface RunFigures {
   /** US abandon rate of each clock hour of the shift. */
   hourlyUs: number[];
   callsPerHour: number;
+  /** Ringing calls cancelled per hour (a pacer's `cancel`): dials that bought no contact. */
+  cancelledPerHour: number;
   meanWaitS: number;
   drops: number;
   liveAnswers: number;
@@ -89,6 +94,7 @@ export function figures(t: RunTally): RunFigures {
     worstClockHourUs: worstClock,
     hourlyUs,
     callsPerHour: t.dials / hours,
+    cancelledPerHour: t.cancelled / hours,
     meanWaitS: rate(t.waitMsTotal, t.waitCount) / 1000,
     drops,
     liveAnswers: live,

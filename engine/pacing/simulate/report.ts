@@ -14,6 +14,7 @@ export function formatReport(r: SimulationReport): string {
     'worst clock h',
     'worst h any seed',
     'calls/h',
+    'cancelled/h',
     'wait s',
     'limits',
   ];
@@ -27,6 +28,7 @@ export function formatReport(r: SimulationReport): string {
     pct(x.worstHourMeanUs),
     pct(x.maxWorstHourUs),
     x.callsPerHour.toFixed(0),
+    x.cancelledPerHour.toFixed(0),
     x.meanWaitS.toFixed(2),
     x.pass.shift && x.pass.everyHour ? (x.pass.everySeed ? 'pass' : 'pass (mean)') : 'FAIL',
   ]);

@@ -111,6 +111,7 @@ export function runComparison(sc: Scenario, opts: RunOptions = {}): SimulationRe
       worstClockHourUs: mean((r) => r.worstClockHourUs),
       hourlyUs: (runs[0]?.hourlyUs ?? []).map((_, h) => mean((r) => r.hourlyUs[h] ?? 0)),
       callsPerHour: mean((r) => r.callsPerHour),
+      cancelledPerHour: mean((r) => r.cancelledPerHour),
       meanWaitS: mean((r) => r.meanWaitS),
       drops: mean((r) => r.drops),
       liveAnswers: mean((r) => r.liveAnswers),

@@ -9,7 +9,7 @@
  * hang up). A human talks for the lead's talk time, then wrap-up; a machine passed to an agent costs the
  * agent machineToAgentLostS and no wrap-up. The pacer ticks once a second.
  */
-import type { AgentView, LiveCallView, Pacer, PacingEvent, PacingObservation } from '../types.js';
+import { DEFAULT_MIN_RING_BEFORE_CANCEL_MS, type AgentView, type LiveCallView, type Pacer, type PacingEvent, type PacingObservation } from '../types.js';
 import { EventQueue } from './event-queue.js';
 import { leadFate, type LeadFate } from './leads.js';
 import { emptyTally, type RunTally } from './metrics.js';
@@ -59,6 +59,8 @@ export interface SimOptions {
   dialer: Dialer;
   /** Shift length override (tests). */
   shiftHours?: number;
+  /** A pacer's `cancel` only hangs up calls that have rung at least this long (default 15 s). */
+  minRingBeforeCancelMs?: number;
 }
 
 export function shiftStartMs(s: Scenario): number {
@@ -180,6 +182,22 @@ export function simulateShift(opts: SimOptions): RunTally {
     }
   };
 
+  /**
+   * A pacer's `cancel`: hangs up up to `n` ringing calls that have rung at least the minimum, longest ringing
+   * first. The call ends now as no contact (its pending answer or timeout is void); like the engine, nothing is
+   * reported to the pacer (a cancelled call is not a dial result).
+   */
+  const minRingMs = opts.minRingBeforeCancelMs ?? DEFAULT_MIN_RING_BEFORE_CANCEL_MS;
+  const cancelRinging = (n: number, now: number): void => {
+    const eligible = live.filter((c) => c.phase === 'ringing' && now - c.placedAtMs >= minRingMs);
+    eligible.sort((a, b) => a.placedAtMs - b.placedAtMs);
+    for (const c of eligible.slice(0, n)) {
+      c.done = true;
+      removeLive(c);
+      tally.cancelled++;
+    }
+  };
+
   const buildObservation = (): PacingObservation => ({
     agents,
     calls: live,
@@ -198,6 +216,7 @@ export function simulateShift(opts: SimOptions): RunTally {
         if (pacer) {
           const r = pacer.decide(pstate, buildObservation(), now);
           pstate = r.state;
+          if ((r.decision.cancel ?? 0) > 0) cancelRinging(r.decision.cancel ?? 0, now);
           for (let i = 0; i < r.decision.place; i++) place(leadFate(sc, seed, nextLead++), now, null);
         } else oracleTick(now);
         q.push(now + 1000, { k: 'tick' });
@@ -205,6 +224,7 @@ export function simulateShift(opts: SimOptions): RunTally {
       }
       case 'resolve': {
         const c = p.call;
+        if (c.done) break; // cancelled while ringing
         c.done = true;
         removeLive(c);
         report({ type: 'dial-result', placedAtMs: c.placedAtMs, atMs: now, result: c.fate.truth === 'busy' ? 'busy' : 'no-answer' });
@@ -212,6 +232,7 @@ export function simulateShift(opts: SimOptions): RunTally {
       }
       case 'answer': {
         const c = p.call;
+        if (c.done) break; // cancelled while ringing
         c.phase = 'amd';
         c.answeredAtMs = now;
         const human = c.fate.truth === 'human';
