@@ -11,21 +11,13 @@ import type { AmdDecision } from '../amd/types.js';
 import { agentStep, createAgent, isAvailable, pickAgent } from '../agents/reducer.js';
 import type { AgentConfig, AgentEffect, AgentInput, AgentState } from '../agents/types.js';
 import { AriError } from '../ari/errors.js';
-import type { AriChannel, AriCommand, AriEvent } from '../ari/types.js';
+import type { AriCommand, AriEvent } from '../ari/types.js';
 import { callStep, createCall } from '../calls/reducer.js';
 import { callIds, type AgentSlot, type CallEffect, type CallInput, type CallState } from '../calls/types.js';
 import type { TimerHandle } from '../clock/index.js';
 import { DomainEvents } from '../events/emitter.js';
 import type { DomainEvent } from '../events/types.js';
-import {
-  DIAL_IN_CONFIRM_MEDIA,
-  DIAL_IN_ERROR_MEDIA,
-  DIAL_IN_GUARD_MS,
-  isDialIn,
-  parseDialIn,
-  PHONE_PAUSE_REASON,
-  stasisArgs,
-} from './engine-dial-in.js';
+import { PhoneDesk } from './phone-desk.js';
 import { idPrefixFor, lostCallDisposition, orphanCommands } from './engine-reconcile.js';
 import { attachCallLogWriter } from './engine-store.js';
 import type { AmdSession, AmdSource, EngineOptions, LeadSource } from './engine-types.js';
@@ -84,8 +76,8 @@ export class Engine {
   private feed: PacingFeedState = emptyFeed();
   private readonly loop: DialLoop;
   private pacingTick: TimerHandle | undefined;
-  /** Control calls from agents' phones: channel id → the playback id of the prompt they hear before hang-up. */
-  private readonly controls = new Map<string, string>();
+  /** Agents' own calls into Stasis: log-ins and the short control calls (pause, ready, log out, refusals). */
+  private readonly desk: PhoneDesk;
   private readonly unsubscribe: Array<() => void> = [];
   private state: EngineState = 'idle';
   private reconciled = false;
@@ -118,6 +110,18 @@ export class Engine {
       now: () => this.now(),
       logger: opts.logger,
     }, opts.minRingBeforeCancelMs);
+    this.desk = new PhoneDesk({
+      agents: () => this.agents.values(),
+      agent: (id) => this.agents.get(id),
+      agentInput: (id, input) => this.agentInput(id, input),
+      isOwned: (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null,
+      enqueue: (owner, command, onFail) => this.enqueue(owner, command, onFail),
+      setTimer: (key, ms, fn) => this.setTimer(key, ms, fn),
+      clearTimer: (key) => this.clearTimer(key),
+      playbackId: () => `${this.idPrefix}${this.bootId}-din-${++this.seq}`,
+      now: () => this.now(),
+      logger: opts.logger,
+    });
     if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs));
   }
 
@@ -159,7 +163,7 @@ export class Engine {
     if (opts.hangup) for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
     await this.waitFor(() => this.calls.size === 0, opts.timeoutMs ?? 60_000);
     for (const id of this.agents.keys()) this.agentInput(id, { type: 'logout', at: this.now() });
-    for (const id of [...this.controls.keys()]) this.endControl(id);
+    this.desk.endAll();
     await this.waitFor(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), 10_000);
     await Promise.allSettled([...this.queues.values()]);
     // Leads taken but not dialled go back to the hopper for other nodes (or the next start).
@@ -204,7 +208,7 @@ export class Engine {
         legUp: a.legUp,
         calls: a.calls,
       })),
-      controlCalls: [...this.controls.keys()],
+      controlCalls: this.desk.channels(),
       waitingForAgent: [...this.waiting],
       campaigns: this.registry.list().map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing })),
     };
@@ -405,7 +409,7 @@ export class Engine {
   // ── ARI events → owners ────────────────────────────────────────────────────────────────────────────────────
 
   private onAriEvent(e: AriEvent): void {
-    if (this.onControlEvent(e)) return;
+    if (this.desk.onEvent(e)) return;
     const ids: string[] = [];
     if ('channel' in e && e.channel) ids.push(e.channel.id);
     if (e.type === 'Dial') ids.push(e.peer.id);
@@ -433,94 +437,6 @@ export class Engine {
   private agentOwner(id: string): string | null {
     for (const a of this.agents.values()) if (a.legId === id || a.bridgeId === id) return a.config.id;
     return null;
-  }
-
-  // ── agents' own calls into Stasis (dialplan agent-login / -pause / -ready / -logout) ──────────────────────────
-
-  /** Handles dial-ins and control-call events; true when the event was one of those and nothing else's. */
-  private onControlEvent(e: AriEvent): boolean {
-    if (e.type === 'StasisStart') {
-      const id = e.channel.id;
-      if (!isDialIn(e.args) || this.callOwner(id) || this.agentOwner(id) || this.controls.has(id)) return false;
-      this.onDialIn(id, e.args);
-      return true;
-    }
-    if (e.type === 'PlaybackFinished') {
-      for (const [channelId, playbackId] of this.controls) if (playbackId === e.playback.id) this.endControl(channelId);
-      return false;
-    }
-    if ((e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') && this.controls.has(e.channel.id)) {
-      this.forgetControl(e.channel.id);
-      return true;
-    }
-    return false;
-  }
-
-  private onDialIn(channelId: string, args: readonly string[]): void {
-    const req = parseDialIn(args, this.agents.values());
-    const at = this.now();
-    switch (req.kind) {
-      case 'unknown':
-        this.opts.logger.warn({ channelId, args, reason: req.reason }, 'agent dial-in refused');
-        this.control(channelId, DIAL_IN_ERROR_MEDIA);
-        return;
-      case 'login':
-        // The reducer answers and parks the leg, or refuses it (effect 'dial-in-refused' → control call).
-        this.agentInput(req.agentId, { type: 'dial-in', channelId, at });
-        return;
-      case 'pause':
-        this.agentInput(req.agentId, { type: 'pause', reason: PHONE_PAUSE_REASON, at });
-        break;
-      case 'ready':
-        this.agentInput(req.agentId, { type: 'ready', at });
-        break;
-      case 'logout':
-        this.agentInput(req.agentId, { type: 'logout', at });
-        break;
-    }
-    this.opts.logger.info({ channelId, agentId: req.agentId, action: req.kind }, 'agent control call');
-    this.control(channelId, DIAL_IN_CONFIRM_MEDIA);
-  }
-
-  /**
-   * After a restart: an agent's dial-in leg parked by the previous process is still in Stasis (Asterisk keeps
-   * it; its bridge is an orphan of ours and goes). It is not ours by prefix, so it is found by its dialplan
-   * args and becomes the agent's leg again instead of being left in silence. Only at start-up: after a mere
-   * reconnect the engine still remembers its legs and control calls.
-   */
-  private adoptDialIn(c: AriChannel): void {
-    const args = stasisArgs(c);
-    if (!args || !isDialIn(args) || this.agentOwner(c.id) || this.callOwner(c.id) || this.controls.has(c.id)) return;
-    const req = parseDialIn(args, this.agents.values());
-    if (req.kind === 'login' && !this.agents.get(req.agentId)?.legId) {
-      this.opts.logger.info({ channelId: c.id, agentId: req.agentId }, 'agent dial-in leg adopted after restart');
-      this.agentInput(req.agentId, { type: 'dial-in', channelId: c.id, at: this.now() });
-      return;
-    }
-    // A control call (or a refused login) the previous process left in Stasis: end it.
-    this.enqueue(`control:${c.id}`, { op: 'hangup', channelId: c.id, reason: 'normal' }, () => {});
-  }
-
-  /** Answers a control call, plays `media`, and hangs up when it ends (or after a guard, if it never does). */
-  private control(channelId: string, media: string): void {
-    const playbackId = `${this.idPrefix}${this.bootId}-din-${++this.seq}`;
-    this.controls.set(channelId, playbackId);
-    const owner = `control:${channelId}`;
-    const ignore = () => {};
-    this.enqueue(owner, { op: 'answer', channelId }, ignore);
-    this.enqueue(owner, { op: 'play', channelId, playbackId, media }, () => this.endControl(channelId));
-    this.setTimer(`d:${channelId}`, DIAL_IN_GUARD_MS, () => this.endControl(channelId));
-  }
-
-  private endControl(channelId: string): void {
-    if (!this.controls.has(channelId)) return;
-    this.forgetControl(channelId);
-    this.enqueue(`control:${channelId}`, { op: 'hangup', channelId, reason: 'normal' }, () => {});
-  }
-
-  private forgetControl(channelId: string): void {
-    this.controls.delete(channelId);
-    this.clearTimer(`d:${channelId}`);
   }
 
   // ── calls ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -695,7 +611,7 @@ export class Engine {
         return;
       case 'dial-in-refused':
         this.opts.logger.warn({ agentId, channelId: eff.channelId, reason: eff.reason }, 'agent dial-in refused');
-        this.control(eff.channelId, DIAL_IN_ERROR_MEDIA);
+        this.desk.refuse(eff.channelId);
         return;
     }
   }
@@ -751,7 +667,7 @@ export class Engine {
     }
     for (const id of this.agents.keys()) this.agentInput(id, { type: 'reconcile', channels: chMap, bridges: brMap, at });
     // Control calls that ended while we were away; those still up get their hang-up from the guard timer.
-    for (const id of [...this.controls.keys()]) if (!chMap.has(id)) this.forgetControl(id);
+    this.desk.keepOnly(chMap);
     if (startup && this.opts.callLogs) {
       // CallLogs a previous process of this node left open: their calls are gone from memory for good.
       for (const row of this.opts.callLogs.listOpenCallLogs(this.opts.nodeId)) {
@@ -764,7 +680,7 @@ export class Engine {
       }
     }
     if (startup) for (const c of this.registry.list()) await c.leads.recover?.(at);
-    if (startup) for (const c of channels) this.adoptDialIn(c);
+    if (startup) for (const c of channels) this.desk.adopt(c);
     const orphans = orphanCommands(this.idPrefix, channels, bridges, (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null);
     await Promise.allSettled(orphans.map((c) => gw.execute(c)));
     if (orphans.length > 0) this.opts.logger.info({ orphans: orphans.length }, 'orphans cleaned');
