@@ -98,9 +98,29 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
     since: a.since,
   });
 
+  /**
+   * Agents are one pool for every campaign (the store has no agent-to-campaign link yet), and a power or
+   * predictive pacer counts the whole pool as its own: two such campaigns running at once would each overdial
+   * for the same free agents and together break the abandon limit. Refused until agents can be assigned.
+   * Progressive and preview campaigns reserve an agent per call, so they share the pool safely.
+   */
+  const refuseSharedOverdial = (id: string): void => {
+    const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
+    const c = stored(id);
+    if (!overdials(c.dialMode)) return;
+    const other = store.campaigns.list('running').find((r) => r.id !== id && overdials(r.dialMode));
+    if (other) {
+      throw new ControlError(
+        'conflict',
+        `campaign ${other.id} (${other.dialMode}) is already running: agents are shared, so only one power or predictive campaign may run at a time`,
+      );
+    }
+  };
+
   return {
     campaigns: {
       async start(id) {
+        refuseSharedOverdial(id);
         const { before, after } = command(id, 'start');
         loadCampaign(deps, after);
         await engine.setCampaignState(id, 'running');

@@ -140,6 +140,10 @@ describe('engine control on the embedded PBX', () => {
     await expectControlError(control.campaigns.pause('B'), 'conflict');
 
     await control.campaigns.start('B');
+    // A second overdialing campaign would count the same shared agents as its own: refused, nothing stored.
+    r.store.campaigns.create('C', { name: 'predictive', dialMode: 'predictive', maxConcurrent: 4 }, T0);
+    await expectControlError(control.campaigns.start('C'), 'conflict');
+    expect(r.store.campaigns.get('C')?.state).toBe('draft');
     await drive(r.clock, () => created(r, 'A').length >= 6 && created(r, 'B').length >= 4, 600_000);
     expect(created(r, 'A').length).toBeGreaterThanOrEqual(6);
     expect(created(r, 'B').length).toBeGreaterThanOrEqual(4);
