@@ -28,7 +28,7 @@ const JobSchema = z
 const JobDetail = JobSchema.extend({
   errors: z
     .object({ items: z.array(RowError), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
-    .openapi({ description: 'Rejected rows by line number (the header is line 1); filled when the job ends' }),
+    .openapi({ description: 'Rejected rows by line number (the header is line 1); grows while the job runs, in line order once it ends' }),
 }).openapi('ImportJobDetail');
 
 const DetailQuery = z.strictObject({

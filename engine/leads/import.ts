@@ -87,9 +87,14 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   const reject = (line: number, reason: string): void => {
     errors.push({ line, reason });
   };
+  let errorsWritten = 0;
   const progress = (): void => {
     const p = { processed, accepted, rejected: errors.length, total };
-    store.importJobs.progress(jobId, p);
+    // Rejected rows are visible while the job runs (the person who uploaded can start fixing them); written
+    // only when new ones appeared, so a clean file costs nothing extra.
+    const newErrors = errors.length > errorsWritten;
+    store.importJobs.progress(jobId, newErrors ? { ...p, errors } : p);
+    errorsWritten = errors.length;
     opts.onProgress?.(p);
   };
   const flush = (): void => {

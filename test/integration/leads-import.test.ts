@@ -80,7 +80,18 @@ describe('100k-row CSV import', () => {
 
     const progress: ImportProgress[] = [];
     const started = performance.now();
-    const result = await importLeads(store, { campaignId: 'big', input: path, at: AT, onProgress: (p) => progress.push(p) });
+    // What someone polling the job sees mid-import: the rejected rows so far, not only their count.
+    const storedErrorsAtProgress: number[] = [];
+    const result = await importLeads(store, {
+      campaignId: 'big',
+      input: path,
+      at: AT,
+      onProgress: (p) => {
+        progress.push(p);
+        const running = store.importJobs.list('big')[0];
+        if (running?.status === 'running') storedErrorsAtProgress.push(running.errors.length - p.rejected);
+      },
+    });
     const ms = performance.now() - started;
 
     expect(result.processed).toBe(ROWS);
@@ -106,6 +117,8 @@ describe('100k-row CSV import', () => {
     const job = store.importJobs.get(result.jobId)!;
     expect(job).toMatchObject({ status: 'done', processed: ROWS, accepted: good.size, rejected: expectedBad.size, fileName: 'big.csv' });
     expect(job.errors).toHaveLength(expectedBad.size);
+    expect(storedErrorsAtProgress.length).toBeGreaterThan(20);
+    expect(storedErrorsAtProgress.every((d) => d === 0)).toBe(true);
     console.log(`100k import: ${Math.round(ms)} ms, ${result.accepted} accepted, ${result.rejected} rejected`);
   }, 60_000);
 });

@@ -10,10 +10,17 @@ export class ImportJobRepo {
     return this.db.insert(importJobs).values({ id, campaignId, fileName, status: 'running', createdAt: at }).returning().get();
   }
 
-  progress(id: string, p: { processed: number; accepted: number; rejected: number; total?: number | null }): void {
+  /** `errors`, when given, are the rejected rows so far (the job's list is replaced, in line order at finish). */
+  progress(id: string, p: { processed: number; accepted: number; rejected: number; total?: number | null; errors?: ImportRowError[] }): void {
     this.db
       .update(importJobs)
-      .set({ processed: p.processed, accepted: p.accepted, rejected: p.rejected, ...(p.total != null ? { total: p.total } : {}) })
+      .set({
+        processed: p.processed,
+        accepted: p.accepted,
+        rejected: p.rejected,
+        ...(p.total != null ? { total: p.total } : {}),
+        ...(p.errors !== undefined ? { errors: p.errors } : {}),
+      })
       .where(eq(importJobs.id, id))
       .run();
   }
