@@ -15,8 +15,9 @@ export interface StateEvent {
   at: number;
 }
 
-export interface UserMetrics {
-  /** Ended calls attributed to the user. */
+/** The call figures users, teams and the organisation share. */
+export interface CallFigures {
+  /** Ended calls attributed to the user (or the group). */
   calls_made: number;
   /** Calls that reached a live person (ANSWERED_HUMAN). */
   calls_success: number;
@@ -29,6 +30,9 @@ export interface UserMetrics {
   aht: number;
   /** 0–100. */
   success_pct: number;
+}
+
+export interface UserMetrics extends CallFigures {
   /** Seconds spent per agent state in the window (from agent events). */
   time_in_state: Record<string, number>;
 }
@@ -94,18 +98,7 @@ export interface CallAggregate {
 
 export const EMPTY_AGGREGATE: CallAggregate = { made: 0, success: 0, dropped: 0, talkMs: 0 };
 
-export interface GroupMetrics {
-  calls_made: number;
-  calls_success: number;
-  calls_failed: number;
-  /** Seconds. */
-  total_talk_time: number;
-  /** Seconds of talk per successful call. */
-  avg_call_duration: number;
-  /** Average handle time, seconds: (talk + wrap-up) per successful call. */
-  aht: number;
-  /** 0–100. */
-  success_pct: number;
+export interface GroupMetrics extends CallFigures {
   /** Humans answered: connected (ANSWERED_HUMAN) plus dropped. */
   humans: number;
   dropped: number;

@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { forecast, marginalOverflow, predictivePacer, type PredictiveState } from '../../../engine/pacing/predictive.js';
-import { mulberry32 } from '../../../engine/pacing/simulate/rng.js';
 import type { Pacer } from '../../../engine/pacing/types.js';
-import { T0, obs } from './helpers.js';
+import { T0, obs, warmed } from './helpers.js';
 
-/** Feeds a pacer a plausible history: 25 % humans handed over 6–26 s after dialing, talks of 150–210 s. */
-function warmed(pacer: Pacer<PredictiveState>, now: number): PredictiveState {
-  const rnd = mulberry32(3);
-  let s = pacer.initial(now - 3_600_000);
-  const start = now - 1_800_000;
-  for (let i = 0; i < 400; i++) {
-    const placed = start + i * 1000;
-    const u = rnd();
-    const human = u < 0.25;
-    const ring = 5_000 + 20_000 * rnd();
-    if (human) {
-      const at = placed + ring + 1_200;
-      s = pacer.observe(s, { type: 'dial-result', placedAtMs: placed, atMs: at, result: 'human', answeredAtMs: placed + ring });
-      s = pacer.observe(s, { type: 'human-outcome', atMs: at, answeredAtMs: placed + ring, verdictAtMs: at, dropped: false });
-    } else if (u < 0.6) {
-      s = pacer.observe(s, { type: 'dial-result', placedAtMs: placed, atMs: placed + ring + 2_500, result: 'machine', answeredAtMs: placed + ring });
-    } else s = pacer.observe(s, { type: 'dial-result', placedAtMs: placed, atMs: placed + 25_000, result: 'no-answer' });
-  }
-  for (let i = 0; i < 100; i++) {
-    const talkMs = 150_000 + 60_000 * rnd();
-    s = pacer.observe(s, { type: 'talk-ended', atMs: start + i * 10_000, talkMs, live: true, answeredAtMs: 0, verdictAtMs: 1_200 });
-  }
-  return s;
-}
 
 describe('centralita predictive', () => {
   it('falls back to progressive with few agents', () => {
