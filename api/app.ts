@@ -47,7 +47,7 @@ export interface ApiDeps {
   store: Store;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
-  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES'>>;
+  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE'>>;
   /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
   control?: EngineControl;
   /** Tests tighten these; production uses the defaults. */
@@ -85,7 +85,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', healthRoutes(deps.health));
   // Prometheus scrape, outside /api (the conventional path): admins' JWTs or API keys (also as Bearer ck_…).
   app.use('/metrics', scrapeAuthenticate(auth));
-  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests }));
+  const timeZone = deps.config.REPORT_TIME_ZONE ?? 'UTC';
+  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone }));
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
@@ -103,9 +104,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
-  app.route('/', metricsRoutes({ store: deps.store, auth }));
+  app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
-  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control }));
+  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10 };
   app.route('/', campaignRoutes(leadDeps));
   app.route('/', importJobRoutes(leadDeps));

@@ -1,13 +1,15 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { EngineControl } from '../../engine/runtime/control-types.js';
 import type { Store } from '../../engine/store/index.js';
-import { BUCKET_MS, EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct } from '../../engine/store/metrics.js';
+import { EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct } from '../../engine/store/metrics.js';
 import type { AuthService } from '../auth/service.js';
 import type { HealthProbe } from '../health.js';
 import type { ApiEnv } from '../http/env.js';
 import { jsonResponse, protectedRoute } from '../http/route.js';
 import { validationHook } from '../http/validation.js';
 import { aggregateCalls, wrapMsPer } from './metrics.js';
+import { startOfLocalDay } from '../../engine/clock/zoned.js';
+import { ianaZone } from '../../engine/campaigns/settings.js';
 
 /** A human counts as served when bridged to an agent within this long of being recognised (US TSR: 2 s). */
 export const SERVICE_LEVEL_MS = 2000;
@@ -15,8 +17,9 @@ export const SERVICE_LEVEL_MS = 2000;
 const DashboardSchema = z
   .object({
     at: z.number().int(),
-    /** Start of today (UTC midnight of the API clock). */
+    /** Start of today: local midnight in `time_zone`. */
     since: z.number().int(),
+    time_zone: z.string(),
     calls_today: z.number().int(),
     /** Calls the engine has up now; null when no engine figure is available. */
     active_calls: z.number().int().nullable(),
@@ -36,6 +39,7 @@ const dashboard = protectedRoute('metrics.org', {
   path: '/api/dashboard',
   tags: ['metrics'],
   summary: 'Wallboard summary: calls today, active calls, agents by state, abandon %, AHT, service level',
+  request: { query: z.strictObject({ tz: ianaZone.optional().openapi({ description: 'IANA zone whose midnight starts "today" (default REPORT_TIME_ZONE)' }) }) },
   responses: { 200: jsonResponse('Summary', DashboardSchema) },
 });
 
@@ -44,6 +48,8 @@ export interface DashboardDeps {
   auth: AuthService;
   health: HealthProbe;
   control?: EngineControl;
+  /** Default zone of "today" (REPORT_TIME_ZONE). */
+  timeZone?: string;
 }
 
 /** Agents by state: live from the engine when attached, else each agent's last logged state. */
@@ -78,11 +84,12 @@ export function serviceLevel(store: Store, from: number, to: number): { humans: 
   return row;
 }
 
-export function dashboardRoutes({ store, auth, health, control }: DashboardDeps): OpenAPIHono<ApiEnv> {
+export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC' }: DashboardDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(dashboard, async (c) => {
     const at = auth.now();
-    const since = Math.floor(at / BUCKET_MS.day) * BUCKET_MS.day;
+    const zone = c.req.valid('query').tz ?? timeZone;
+    const since = startOfLocalDay(at, zone);
     const calls = (store.sqlite.prepare('SELECT count(*) AS n FROM call_logs WHERE created_at >= ? AND created_at < ?').get(since, at + 1) as { n: number }).n;
     const agentIds = store.agents.list().map((a) => a.id);
     const agg = aggregateCalls(store, undefined, { from: since, to: at + 1 }).get(0) ?? EMPTY_AGGREGATE;
@@ -100,6 +107,7 @@ export function dashboardRoutes({ store, auth, health, control }: DashboardDeps)
       {
         at,
         since,
+        time_zone: zone,
         calls_today: calls,
         active_calls: active,
         agents_by_state: agents.counts,

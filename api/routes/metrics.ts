@@ -10,6 +10,8 @@ import {
   type CallAggregate,
   type GroupMetrics,
 } from '../../engine/store/metrics.js';
+import { nextLocalDay, startOfLocalDay } from '../../engine/clock/zoned.js';
+import { ianaZone } from '../../engine/campaigns/settings.js';
 import type { AuthService } from '../auth/service.js';
 import { queryDate } from '../calls/dates.js';
 import { visibleUserIds } from '../calls/visibility.js';
@@ -70,6 +72,8 @@ const GroupMetricsSchema = z
     from: z.number().int().nullable(),
     to: z.number().int(),
     group: z.enum(['hour', 'day']).nullable(),
+    /** The IANA zone whose local hours/days the buckets follow. */
+    time_zone: z.string(),
     ...GroupMetricsFields,
     breakdown: z.array(BucketSchema).optional(),
   })
@@ -83,6 +87,7 @@ const GroupQuery = z.strictObject({
   from: queryDate('start').optional(),
   to: queryDate('end').optional(),
   group: z.enum(['hour', 'day']).optional(),
+  tz: ianaZone.optional().openapi({ description: 'IANA time zone of the hour/day buckets (default REPORT_TIME_ZONE)' }),
 });
 
 const ofTeam = protectedRoute('metrics.team', {
@@ -113,7 +118,14 @@ export interface GroupScope {
  * Ended calls created in [from, to) summed in SQL (one pass over the created_at index, not rows in JS), optionally
  * grouped into UTC hour/day buckets. Values are bound parameters.
  */
-export function aggregateCalls(store: Store, scope: GroupScope | undefined, w: { from?: number; to: number }, bucket?: BucketSize): Map<number, CallAggregate> {
+export function aggregateCalls(
+  store: Store,
+  scope: GroupScope | undefined,
+  w: { from?: number; to: number },
+  bucket?: BucketSize,
+  /** Where buckets are counted from (a local midnight), so they follow local hours, not UTC ones. */
+  origin = 0,
+): Map<number, CallAggregate> {
   const params: unknown[] = [];
   const conds = ['ended_at IS NOT NULL', 'created_at < ?'];
   params.push(w.to);
@@ -136,7 +148,7 @@ export function aggregateCalls(store: Store, scope: GroupScope | undefined, w: {
   }
   const step = bucket === undefined ? null : BUCKET_MS[bucket];
   const sql =
-    `SELECT ${step === null ? '0' : `(created_at / ${step}) * ${step}`} AS b, count(*) AS made, ` +
+    `SELECT ${step === null ? '0' : `((created_at - ${Math.trunc(origin)}) / ${step}) * ${step} + ${Math.trunc(origin)}`} AS b, count(*) AS made, ` +
     `coalesce(sum(disposition = 'ANSWERED_HUMAN'), 0) AS success, coalesce(sum(disposition = 'DROPPED'), 0) AS dropped, ` +
     `coalesce(sum(talk_ms), 0) AS talkMs FROM call_logs WHERE ${conds.join(' AND ')}${step === null ? '' : ' GROUP BY b'}`;
   const rows = store.sqlite.prepare(sql).all(...params) as Array<CallAggregate & { b: number }>;
@@ -144,7 +156,7 @@ export function aggregateCalls(store: Store, scope: GroupScope | undefined, w: {
 }
 
 /**
- * `aggregateCalls` one UTC day at a time, yielding to the event loop between days. better-sqlite3 is synchronous
+ * `aggregateCalls` one local day (of `timeZone`) at a time, yielding to the event loop between days. better-sqlite3 is synchronous
  * and the API shares its process with the engine: an all-time report over a million CallLogs in one statement
  * stalls ARI handling for half a second; in day-sized pieces the stall is a few milliseconds at a time.
  */
@@ -153,18 +165,22 @@ export async function aggregateCallsChunked(
   scope: GroupScope | undefined,
   w: { from?: number; to: number },
   bucket?: BucketSize,
+  timeZone = 'UTC',
 ): Promise<Map<number, CallAggregate>> {
   const out = new Map<number, CallAggregate>();
   const first = w.from ?? (store.sqlite.prepare('SELECT min(created_at) AS t FROM call_logs').get() as { t: number | null }).t;
   if (first === null) return out;
-  const day = BUCKET_MS.day;
-  for (let a = Math.floor(first / day) * day; a < w.to; a += day) {
-    const part = aggregateCalls(store, scope, { from: Math.max(a, first), to: Math.min(a + day, w.to) }, bucket);
-    for (const [k, v] of part) {
+  for (let a = startOfLocalDay(first, timeZone); a < w.to; ) {
+    const next = nextLocalDay(a, timeZone);
+    const part = aggregateCalls(store, scope, { from: Math.max(a, first), to: Math.min(next, w.to) }, bucket === 'hour' ? 'hour' : undefined, a);
+    for (const [key, v] of part) {
+      // Totals keep key 0; a day bucket is keyed by its local midnight.
+      const k = bucket === 'day' ? a : key;
       const acc = out.get(k) ?? { ...EMPTY_AGGREGATE };
       out.set(k, { made: acc.made + v.made, success: acc.success + v.success, dropped: acc.dropped + v.dropped, talkMs: acc.talkMs + v.talkMs });
     }
     await new Promise<void>((r) => setImmediate(r));
+    a = next;
   }
   return out;
 }
@@ -197,6 +213,7 @@ export interface GroupReport {
   from: number | null;
   to: number;
   group: BucketSize | null;
+  time_zone: string;
   metrics: GroupMetrics;
   breakdown?: Array<{ start: number } & GroupMetrics>;
 }
@@ -206,35 +223,37 @@ export async function groupReport(
   store: Store,
   scope: GroupScope | undefined,
   agentIds: string[],
-  q: { from?: number; to: number; group?: BucketSize },
+  q: { from?: number; to: number; group?: BucketSize; timeZone: string },
 ): Promise<GroupReport> {
   let from = q.from;
   if (q.group !== undefined && from === undefined) {
-    // A chart needs a start: the last 24 hours by hour, the last 30 days by day.
-    const step = BUCKET_MS[q.group];
-    from = Math.floor(q.to / step) * step - (q.group === 'hour' ? 23 : 29) * step;
+    // A chart needs a start: the last 24 local hours by hour, the last 30 local days by day.
+    from =
+      q.group === 'hour'
+        ? (bucketStarts(q.to - 24 * BUCKET_MS.hour, q.to, 'hour', q.timeZone)[1] ?? q.to - BUCKET_MS.hour)
+        : startOfLocalDay(startOfLocalDay(q.to - 1, q.timeZone) - 29 * BUCKET_MS.day + 12 * BUCKET_MS.hour, q.timeZone);
   }
   if (from !== undefined && from >= q.to) throw new ApiError(422, 'validation_failed', 'Invalid query: from must be before to', [{ field: 'from', problem: 'must be before to' }]);
   const total = (await aggregateCallsChunked(store, scope, { from, to: q.to })).get(0) ?? EMPTY_AGGREGATE;
   const [wrapTotal] = await wrapMsPer(store, agentIds, [[from ?? 0, q.to]]);
-  const report: GroupReport = { from: from ?? null, to: q.to, group: q.group ?? null, metrics: deriveGroupMetrics(total, wrapTotal) };
+  const report: GroupReport = { from: from ?? null, to: q.to, group: q.group ?? null, time_zone: q.timeZone, metrics: deriveGroupMetrics(total, wrapTotal) };
   if (q.group !== undefined && from !== undefined) {
-    const starts = bucketStarts(from, q.to, q.group);
+    const starts = bucketStarts(from, q.to, q.group, q.timeZone);
     if (starts.length > MAX_BUCKETS) {
       throw new ApiError(422, 'validation_failed', `Invalid query: more than ${MAX_BUCKETS} ${q.group} buckets`, [{ field: 'group', problem: `range spans more than ${MAX_BUCKETS} buckets` }]);
     }
-    const byBucket = await aggregateCallsChunked(store, scope, { from, to: q.to }, q.group);
-    const step = BUCKET_MS[q.group];
-    const windows = starts.map((s): [number, number] => [Math.max(s, from!), Math.min(s + step, q.to)]);
+    const byBucket = await aggregateCallsChunked(store, scope, { from, to: q.to }, q.group, q.timeZone);
+    // Local days are 23–25 h long: a bucket ends where the next begins (the last one at `to`).
+    const windows = starts.map((s, i): [number, number] => [Math.max(s, from!), Math.min(starts[i + 1] ?? q.to, q.to)]);
     const wraps = await wrapMsPer(store, agentIds, windows);
     report.breakdown = starts.map((s, i) => ({ start: s, ...deriveGroupMetrics(byBucket.get(s) ?? EMPTY_AGGREGATE, wraps[i]) }));
   }
   return report;
 }
 
-const flat = (r: GroupReport) => ({ from: r.from, to: r.to, group: r.group, ...r.metrics, ...(r.breakdown === undefined ? {} : { breakdown: r.breakdown }) });
+const flat = (r: GroupReport) => ({ from: r.from, to: r.to, group: r.group, time_zone: r.time_zone, ...r.metrics, ...(r.breakdown === undefined ? {} : { breakdown: r.breakdown }) });
 
-export function metricsRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+export function metricsRoutes({ store, auth, timeZone = 'UTC' }: { store: Store; auth: AuthService; timeZone?: string }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(me, (c) => {
     const q = c.req.valid('query');
@@ -259,13 +278,13 @@ export function metricsRoutes({ store, auth }: { store: Store; auth: AuthService
     const agentIds = store.agents.list({ team }).map((a) => a.id);
     const userIds = auth.users.teamUserIds(team);
     if (agentIds.length === 0 && userIds.length === 0) throw new ApiError(404, 'not_found', `No team ${team}`);
-    const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group });
+    const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group, timeZone: q.tz ?? timeZone });
     return c.json({ team, ...flat(r) }, 200);
   });
   app.openapi(ofOrg, async (c) => {
     const q = c.req.valid('query');
     const agentIds = store.agents.list().map((a) => a.id);
-    return c.json(flat(await groupReport(store, undefined, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group })), 200);
+    return c.json(flat(await groupReport(store, undefined, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group, timeZone: q.tz ?? timeZone })), 200);
   });
   return app;
 }

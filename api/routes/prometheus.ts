@@ -4,7 +4,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CAMPAIGN_STATES } from '../../engine/campaigns/lifecycle.js';
 import type { EngineControl } from '../../engine/runtime/control-types.js';
 import type { Store } from '../../engine/store/index.js';
-import { BUCKET_MS, EMPTY_AGGREGATE } from '../../engine/store/metrics.js';
+import { EMPTY_AGGREGATE } from '../../engine/store/metrics.js';
+import { startOfLocalDay } from '../../engine/clock/zoned.js';
 import { authenticate } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import type { HealthProbe, HealthReport } from '../health.js';
@@ -107,6 +108,8 @@ export interface PrometheusDeps {
   http: HttpRequestCounter;
   /** Defaults to one counting from the moment the routes are created. */
   ended?: EndedCallsCounter;
+  /** Zone whose midnight starts "today" (REPORT_TIME_ZONE). */
+  timeZone?: string;
 }
 
 /** Event-loop delay, sampled continuously (10 ms resolution) from the first scrape on. One per process. */
@@ -183,10 +186,10 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
     [...ended].map(([disposition, n]): [Labels, number] => [{ disposition }, n]),
   );
 
-  const since = Math.floor(now / BUCKET_MS.day) * BUCKET_MS.day;
+  const since = startOfLocalDay(now, d.timeZone ?? 'UTC');
   const today = aggregateCalls(d.store, undefined, { from: since, to: now + 1 }).get(0) ?? EMPTY_AGGREGATE;
   const humans = today.success + today.dropped;
-  out.family('centralita_abandon_ratio_today', 'gauge', 'Dropped / humans answered since UTC midnight (0-1)', [[{}, humans === 0 ? 0 : today.dropped / humans]]);
+  out.family('centralita_abandon_ratio_today', 'gauge', 'Dropped / humans answered since local midnight in REPORT_TIME_ZONE (0-1)', [[{}, humans === 0 ? 0 : today.dropped / humans]]);
 
   out.family(
     'centralita_http_requests_total',

@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../leads/timezones.js';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -36,6 +37,8 @@ export const configSchema = z
     NODE_ID: z.string().min(1).default('node-1'),
     /** Minutes a contact lock (a user editing a lead) holds without renewal. */
     LEAD_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+    /** IANA zone of reports and dashboards: where "today" and day/hour buckets begin (requests may pass ?tz=). */
+    REPORT_TIME_ZONE: z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone' }).default('UTC'),
     SIM_SEED: z.coerce.number().int().default(1),
     /** HMAC key for API access tokens. Absent: a random one per process (tokens die with the process). */
     JWT_SECRET: z

@@ -14,12 +14,6 @@ export interface CampaignToday {
   abandonPct: number;
 }
 
-/** Local midnight (the process's time zone) of the day containing `now`. */
-export function localMidnight(now: number): number {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
 
 export function campaignToday(store: Pick<Store, 'sqlite'>, campaignId: string, from: number): CampaignToday {
   const row = store.sqlite

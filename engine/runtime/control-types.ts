@@ -36,7 +36,7 @@ export interface CampaignLiveStats {
   pacing: PacingStatus | null;
   calls: { ringing: number; amd: number; waiting: number; connected: number };
   agents: { ready: number; talk: number; wrap: number; paused: number; loggedIn: number };
-  /** Since local midnight of the engine's clock; abandonPct = dropped / humans answered × 100 (US rule). */
+  /** Since local midnight in the campaign's default time zone; abandonPct = dropped / humans answered × 100 (US rule). */
   today: { placed: number; answered: number; humans: number; machines: number; dropped: number; abandonPct: number };
   leads: Partial<Record<string, number>>;
 }

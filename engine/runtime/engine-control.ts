@@ -11,7 +11,8 @@ import type { AgentRow } from '../store/schema/agents.js';
 import type { Store } from '../store/index.js';
 import type { CampaignCommand } from '../campaigns/lifecycle.js';
 import { campaignInputFromStore } from './campaign-registry.js';
-import { campaignToday, localMidnight } from './campaign-stats.js';
+import { campaignToday } from './campaign-stats.js';
+import { startOfLocalDay } from '../clock/zoned.js';
 import { countObservation } from '../pacing/types.js';
 import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from './control-types.js';
 import type { Engine } from './engine.js';
@@ -162,7 +163,8 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
           pacing: rt?.pacing ?? null,
           calls: { ringing: n?.ringing ?? 0, amd: n?.amd ?? 0, waiting: n?.waiting ?? 0, connected: n?.connected ?? 0 },
           agents: { ready: n?.ready ?? 0, talk: n?.talk ?? 0, wrap: n?.wrap ?? 0, paused: n?.paused ?? 0, loggedIn: n?.loggedIn ?? 0 },
-          today: campaignToday(store, id, localMidnight(clock.now())),
+          // The campaign's own day: a Costa Rica campaign's today starts at local midnight there.
+          today: campaignToday(store, id, startOfLocalDay(clock.now(), c.defaultTimeZone)),
           leads: store.leads.countByStatus(id),
         };
       },

@@ -2,6 +2,7 @@
  * Pure metric math over CallLogs and agent events (no I/O). The repository in repos/metrics.ts feeds it rows.
  * Seed-compatible field names (`calls_made` …) are kept because the API and the web app already speak them.
  */
+import { zonedBucketStarts } from '../clock/zoned.js';
 import type { Disposition } from '../events/types.js';
 
 export interface CallForMetrics {
@@ -126,12 +127,9 @@ export function deriveGroupMetrics(a: CallAggregate, wrapMs = 0): GroupMetrics {
 export const BUCKET_MS = { hour: 3600_000, day: 24 * 3600_000 } as const;
 export type BucketSize = keyof typeof BUCKET_MS;
 
-/** Start times (UTC-aligned) of the buckets covering [from, to). */
-export function bucketStarts(from: number, to: number, size: BucketSize): number[] {
-  const step = BUCKET_MS[size];
-  const out: number[] = [];
-  for (let t = Math.floor(from / step) * step; t < to; t += step) out.push(t);
-  return out;
+/** Start times of the local hour/day buckets (in `timeZone`) covering [from, to). */
+export function bucketStarts(from: number, to: number, size: BucketSize, timeZone = 'UTC'): number[] {
+  return zonedBucketStarts(from, to, size, timeZone);
 }
 
 /**

@@ -104,6 +104,16 @@ describe('GET /api/metrics/org', () => {
       [T0 - 9 * H, 5, 25],
       [T0 + 15 * H, 1, 0],
     ]);
+    expect(byDay['time_zone']).toBe('UTC');
+    // A Costa Rica center's days begin at 06:00 UTC: the same calls fall into its local days.
+    const crDays = await body('admin', '/api/metrics/org?from=2026-01-05&to=2026-01-06&group=day&tz=America/Costa_Rica');
+    expect(crDays['time_zone']).toBe('America/Costa_Rica');
+    expect(crDays.breakdown!.map((b) => [b['start'], b['calls_made']])).toEqual([
+      [Date.UTC(2026, 0, 4, 6), 0],
+      [Date.UTC(2026, 0, 5, 6), 5],
+      [Date.UTC(2026, 0, 6, 6), 1],
+    ]);
+    expect((await get('sup', '/api/metrics/org?group=day&tz=Mars/Olympus')).status).toBe(422);
     // Default window for a breakdown: the last 24 hours by hour.
     const recent = await body('sup', '/api/metrics/org?group=hour');
     expect(recent.breakdown).toHaveLength(24);
@@ -127,6 +137,10 @@ describe('GET /api/dashboard', () => {
       agents_by_state: { READY: 1, LOGGED_OUT: 1 },
     });
     expect(d['aht_today']).toBe(40); // (60 + 30 + 20 s talk + 10 s wrap) / 3
+    expect(d).toMatchObject({ time_zone: 'UTC', since: Date.UTC(2026, 0, 5) });
+    // Kiritimati (UTC+14) is already on 6 January at 12:00 UTC: its today began at 10:00 UTC, after k1.
+    const kiritimati = await body('sup', '/api/dashboard?tz=Pacific/Kiritimati');
+    expect(kiritimati).toMatchObject({ time_zone: 'Pacific/Kiritimati', since: Date.UTC(2026, 0, 5, 10), calls_today: 4 });
     expect((await get('lead', '/api/dashboard')).status).toBe(403);
   });
 
