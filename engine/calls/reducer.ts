@@ -638,6 +638,14 @@ function endCall(st: Step, cause: number | null, forced: Disposition | null): vo
   const agentId = s.agent?.agentId ?? null;
   releaseAgent(st, before === 'bridged');
   s.phase = 'ended';
+  // Hung up while AMD listened: the analysis ends as HANGUP — the detector's own verdict when it gave one,
+  // else measured here from the answer — instead of leaving the CallLog's AMD columns empty.
+  const cutShort =
+    disposition === 'HUNG_UP_DURING_AMD' && s.answeredAt !== null
+      ? s.amd?.status === 'HANGUP'
+        ? { status: 'HANGUP' as const, cause: s.amd.cause, decisionMs: s.amd.decisionMs }
+        : { status: 'HANGUP' as const, cause: `HANGUP-${st.at - s.answeredAt}`, decisionMs: st.at - s.answeredAt }
+      : null;
   st.emit({
     type: 'call.ended',
     callId: s.id,
@@ -648,6 +656,7 @@ function endCall(st: Step, cause: number | null, forced: Disposition | null): vo
     agentId,
     safeHarborPlayed: s.safeHarborPlayed,
     voicemailLeft: s.voicemailLeft,
+    ...(cutShort ? { amd: cutShort } : {}),
   });
 }
 

@@ -66,6 +66,11 @@ export type DomainEvent =
       agentId: string | null;
       safeHarborPlayed: boolean;
       voicemailLeft: boolean;
+      /**
+       * Set when the callee hung up while AMD was still listening: the analysis ended as HANGUP (app_amd's status
+       * for it), so QA sees how far it got. Absent otherwise (the result went out as `call.amd`).
+       */
+      amd?: { status: 'HANGUP'; cause: string; decisionMs: number };
     })
   | {
       type: 'agent.state';

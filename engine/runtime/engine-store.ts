@@ -37,6 +37,7 @@ export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): 
         logs.markBridged(e.callId, { agentId: e.agentId, at: e.at, bridgeId: e.bridgeId });
         return;
       case 'call.ended':
+        if (e.amd) logs.markAmd(e.callId, { status: e.amd.status, cause: e.amd.cause, decisionMs: e.amd.decisionMs, at: e.at });
         logs.end(e.callId, {
           disposition: e.disposition,
           hangupCause: e.hangupCause,

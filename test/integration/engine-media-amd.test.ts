@@ -226,8 +226,11 @@ it('a campaign on the embedded PBX takes every AMD decision from the media plane
     // Every answered call had a session in the plane, and the plane's worker decided on real audio.
     expect(planeDecision, `${r.phone}: no decision from the plane`).toBeDefined();
     if (kind === 'hangup') {
-      // The callee went away first: the session ended with the detector's HANGUP, the call was never bridged.
-      expect(label).toMatchObject({ disposition: 'HUNG_UP_DURING_AMD', amd: null });
+      // The callee went away first: the session ended with the detector's HANGUP, the call was never bridged,
+      // and the CallLog says AMD ended as HANGUP (not empty columns).
+      expect(label).toMatchObject({ disposition: 'HUNG_UP_DURING_AMD', amd: 'HANGUP' });
+      expect(r.amdCause).toMatch(/^HANGUP-\d+$/);
+      expect(r.amdTreatedAs).toBeNull();
       expect(planeDecision?.status).toBe('HANGUP');
       expect(r.bridgedAt).toBeNull();
       continue;

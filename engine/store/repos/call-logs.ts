@@ -107,7 +107,8 @@ export class CallLogRepo {
       amdStatus: r.status,
       amdCause: r.cause,
       amdDecisionMs: r.decisionMs,
-      amdTreatedAs: r.treatedAs ?? (r.status === 'MACHINE' ? 'MACHINE' : 'HUMAN'),
+      // A HANGUP was treated as nothing: the callee left before the call could go anywhere.
+      amdTreatedAs: r.treatedAs ?? (r.status === 'MACHINE' ? 'MACHINE' : r.status === 'HANGUP' ? null : 'HUMAN'),
       stage: 'amd',
     });
   }

@@ -339,7 +339,8 @@ describe('call reducer: NOTSURE, timeouts and hang-ups during AMD', () => {
 
   it('the callee hangs up during AMD → HUNG_UP_DURING_AMD, AMD stopped, snoop/externalMedia/bridge torn down', () => {
     const d = new CallDriver().inAmd().ari(ev.hangupRequest(CALL, 16)).ari(ev.destroyed(CALL, 16));
-    expect(d.ended()).toMatchObject({ disposition: 'HUNG_UP_DURING_AMD', hangupCause: 16 });
+    expect(d.ended()).toMatchObject({ disposition: 'HUNG_UP_DURING_AMD', hangupCause: 16, amd: { status: 'HANGUP' } });
+    expect(d.ended()?.amd?.cause).toMatch(/^HANGUP-\d+$/);
     expect(d.last.effects).toEqual(
       expect.arrayContaining([
         { kind: 'timer-clear', timer: 'amd' },
@@ -367,6 +368,8 @@ describe('call reducer: NOTSURE, timeouts and hang-ups during AMD', () => {
     expect(d.lastCommands()).toContainEqual({ op: 'hangup', channelId: CALL, reason: 'normal' });
     d.ari(ev.destroyed(CALL, 16)).settle();
     expect(d.ended()?.disposition).toBe('HUNG_UP_DURING_AMD');
+    // The detector's own HANGUP verdict is what the CallLog keeps.
+    expect(d.ended()?.amd).toEqual({ status: 'HANGUP', cause: decision('HANGUP').cause, decisionMs: decision('HANGUP').decisionMs });
     expect(d.state.done).toBe(true);
   });
 
