@@ -28,6 +28,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: "Generate the project's labelled AMD corpus (--out)",
     load: () => import('../amd/corpus/corpus-command.js'),
   },
+  bench: {
+    summary: 'Every benchmark (bench:media, then bench:api), each in its own process (--json: one object last)',
+    load: () => import('./bench-all-command.js'),
+  },
   'bench:media': {
     summary: 'Benchmark the media plane: concurrent RTP streams into AMD workers (--json)',
     load: () => import('../media/bench/bench-command.js'),
