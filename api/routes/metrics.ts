@@ -13,7 +13,7 @@ import {
 import { nextLocalDay, startOfLocalDay } from '../../engine/clock/zoned.js';
 import { ianaZone } from '../../engine/campaigns/settings.js';
 import type { AuthService } from '../auth/service.js';
-import { queryDate } from '../calls/dates.js';
+import { queryDate, zonedQueryDate } from '../calls/dates.js';
 import { visibleUserIds } from '../calls/visibility.js';
 import type { ApiEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
@@ -84,8 +84,8 @@ const TeamMetricsSchema = GroupMetricsSchema.extend({ team: z.string() }).openap
 export const MAX_BUCKETS = 1000;
 
 const GroupQuery = z.strictObject({
-  from: queryDate('start').optional(),
-  to: queryDate('end').optional(),
+  from: zonedQueryDate('start').optional().openapi({ description: 'YYYY-MM-DD (a local day in tz) or an ISO date-time' }),
+  to: zonedQueryDate('end').optional().openapi({ description: 'YYYY-MM-DD (through that local day in tz) or an ISO date-time, exclusive' }),
   group: z.enum(['hour', 'day']).optional(),
   tz: ianaZone.optional().openapi({ description: 'IANA time zone of the hour/day buckets (default REPORT_TIME_ZONE)' }),
 });
@@ -278,13 +278,15 @@ export function metricsRoutes({ store, auth, timeZone = 'UTC' }: { store: Store;
     const agentIds = store.agents.list({ team }).map((a) => a.id);
     const userIds = auth.users.teamUserIds(team);
     if (agentIds.length === 0 && userIds.length === 0) throw new ApiError(404, 'not_found', `No team ${team}`);
-    const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group, timeZone: q.tz ?? timeZone });
+    const zone = q.tz ?? timeZone;
+    const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone });
     return c.json({ team, ...flat(r) }, 200);
   });
   app.openapi(ofOrg, async (c) => {
     const q = c.req.valid('query');
     const agentIds = store.agents.list().map((a) => a.id);
-    return c.json(flat(await groupReport(store, undefined, agentIds, { from: q.from, to: q.to ?? auth.now() + 1, group: q.group, timeZone: q.tz ?? timeZone })), 200);
+    const zone = q.tz ?? timeZone;
+    return c.json(flat(await groupReport(store, undefined, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone })), 200);
   });
   return app;
 }

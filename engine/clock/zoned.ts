@@ -82,3 +82,11 @@ export function zonedBucketStarts(from: number, to: number, size: ZonedBucket, t
   }
   return out;
 }
+
+/** The instant local midnight began on calendar date `isoDate` (YYYY-MM-DD) in `timeZone`. */
+export function localDateStart(isoDate: string, timeZone: string): number {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  const noonUtc = Date.UTC(y, m - 1, d, 12);
+  // The instant the local clock reads about 12:00 on that date (safe from the ±14 h offsets), then its midnight.
+  return startOfLocalDay(noonUtc - zoneOffsetMs(noonUtc, timeZone), timeZone);
+}

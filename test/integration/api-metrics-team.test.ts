@@ -105,14 +105,16 @@ describe('GET /api/metrics/org', () => {
       [T0 + 15 * H, 1, 0],
     ]);
     expect(byDay['time_zone']).toBe('UTC');
-    // A Costa Rica center's days begin at 06:00 UTC: the same calls fall into its local days.
+    // A Costa Rica center's days begin at 06:00 UTC, and its "2026-01-05" is its own calendar day.
     const crDays = await body('admin', '/api/metrics/org?from=2026-01-05&to=2026-01-06&group=day&tz=America/Costa_Rica');
-    expect(crDays['time_zone']).toBe('America/Costa_Rica');
+    expect(crDays).toMatchObject({ time_zone: 'America/Costa_Rica', from: Date.UTC(2026, 0, 5, 6), to: Date.UTC(2026, 0, 7, 6) });
     expect(crDays.breakdown!.map((b) => [b['start'], b['calls_made']])).toEqual([
-      [Date.UTC(2026, 0, 4, 6), 0],
       [Date.UTC(2026, 0, 5, 6), 5],
       [Date.UTC(2026, 0, 6, 6), 1],
     ]);
+    // An ISO date-time stays the instant it names, whatever the zone.
+    const instant = await body('admin', '/api/metrics/org?from=2026-01-05T10:00:00Z&to=2026-01-05T12:00:00Z&tz=America/Costa_Rica');
+    expect(instant).toMatchObject({ from: T0 + H, to: T0 + 3 * H, calls_made: 4 });
     expect((await get('sup', '/api/metrics/org?group=day&tz=Mars/Olympus')).status).toBe(422);
     // Default window for a breakdown: the last 24 hours by hour.
     const recent = await body('sup', '/api/metrics/org?group=hour');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextLocalDay, startOfLocalDay, zonedBucketStarts, zoneOffsetMs } from '../../../engine/clock/zoned.js';
+import { localDateStart, nextLocalDay, startOfLocalDay, zonedBucketStarts, zoneOffsetMs } from '../../../engine/clock/zoned.js';
 
 const H = 3_600_000;
 const iso = (t: number) => new Date(t).toISOString();
@@ -44,5 +44,13 @@ describe('local days and hours in a time zone', () => {
       '2026-11-22T00:00:00.000Z',
       '2026-11-23T00:00:00.000Z',
     ]);
+  });
+
+  it('a calendar date is its local midnight, from UTC−11 to UTC+14 and on DST days', () => {
+    expect(iso(localDateStart('2026-01-05', 'America/Costa_Rica'))).toBe('2026-01-05T06:00:00.000Z');
+    expect(iso(localDateStart('2026-01-05', 'Pacific/Kiritimati'))).toBe('2026-01-04T10:00:00.000Z');
+    expect(iso(localDateStart('2026-01-05', 'Pacific/Pago_Pago'))).toBe('2026-01-05T11:00:00.000Z');
+    expect(iso(localDateStart('2026-03-29', 'Europe/Madrid'))).toBe('2026-03-28T23:00:00.000Z');
+    expect(iso(localDateStart('2026-03-30', 'Europe/Madrid'))).toBe('2026-03-29T22:00:00.000Z');
   });
 });
