@@ -41,6 +41,8 @@ const AgentSchema = z
     concurrency: z.number().int(),
     team: z.string().nullable(),
     userId: z.string().nullable(),
+    /** Campaigns the agent serves; null or empty: every campaign. */
+    campaignIds: z.array(z.string()).nullable(),
     createdAt: z.number().int(),
     /** Engine state; null when no engine is attached or the engine does not know the agent yet. */
     live: LiveSchema.nullable(),
@@ -52,12 +54,14 @@ const endpoint = z.string().trim().min(1).max(200);
 const team = z.string().trim().min(1).max(64).nullable();
 const userId = z.string().min(1).max(64).nullable();
 const concurrency = z.number().int().min(1).max(1000);
+/** Campaign ids the agent serves (each must exist); null or []: every campaign. */
+const campaignIds = z.array(z.string().min(1).max(64)).max(200).nullable();
 
 const CreateAgent = z
-  .strictObject({ id: agentId.optional(), kind: z.enum(['human', 'bot']).default('human'), name, endpoint, concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional() })
+  .strictObject({ id: agentId.optional(), kind: z.enum(['human', 'bot']).default('human'), name, endpoint, concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional(), campaign_ids: campaignIds.optional() })
   .openapi('CreateAgent');
 const UpdateAgent = z
-  .strictObject({ kind: z.enum(['human', 'bot']).optional(), name: name.optional(), endpoint: endpoint.optional(), concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional() })
+  .strictObject({ kind: z.enum(['human', 'bot']).optional(), name: name.optional(), endpoint: endpoint.optional(), concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional(), campaign_ids: campaignIds.optional() })
   .openapi('UpdateAgent');
 const PauseBody = z.strictObject({ reason: z.string().trim().min(1).max(64) }).openapi('PauseAgent');
 
@@ -167,6 +171,16 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       throw new ApiError(422, 'validation_failed', `Invalid body: user_id names no user`, [{ field: 'user_id', problem: 'names no user' }]);
     }
   };
+  /** Every id must name a stored campaign (422 on `campaign_ids` otherwise); duplicates are dropped. */
+  const checkCampaigns = (ids: string[] | null | undefined): string[] | null | undefined => {
+    if (ids === undefined || ids === null) return ids;
+    const unknown = ids.filter((id) => store.campaigns.get(id) === undefined);
+    if (unknown.length > 0) {
+      const problem = `names no campaign: ${[...new Set(unknown)].join(', ')}`;
+      throw new ApiError(422, 'validation_failed', `Invalid body: campaign_ids ${problem}`, [{ field: 'campaign_ids', problem }]);
+    }
+    return [...new Set(ids)];
+  };
   /** Tells the engine about a created/changed agent; the store row stays if the engine refuses. */
   const sync = (id: string) => {
     if (control !== undefined) viaControl(() => control.agents.upsert(id));
@@ -193,6 +207,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     const id = b.id ?? `agent-${sortableId(at)}`;
     if (store.agents.get(id) !== undefined) throw new ApiError(409, 'conflict', `Agent ${id} exists`);
     checkUser(b.user_id);
+    const campaigns = checkCampaigns(b.campaign_ids);
     const row = store.agents.upsert({
       id,
       kind: b.kind,
@@ -201,9 +216,12 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       concurrency: b.kind === 'bot' ? (b.concurrency ?? 1) : 1,
       team: b.team ?? null,
       userId: b.user_id ?? null,
+      campaignIds: campaigns ?? null,
       createdAt: at,
     });
-    auth.audit.record(auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId }));
+    auth.audit.record(
+      auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId, campaignIds: row.campaignIds }),
+    );
     sync(id);
     return c.json(out(row), 201);
   });
@@ -215,6 +233,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     const before = mustGet(id);
     const b = c.req.valid('json');
     checkUser(b.user_id);
+    const campaigns = checkCampaigns(b.campaign_ids);
     const kind = b.kind ?? before.kind;
     const row = store.agents.upsert({
       ...before,
@@ -224,11 +243,13 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       concurrency: kind === 'bot' ? (b.concurrency ?? before.concurrency) : 1,
       ...(b.team !== undefined && { team: b.team }),
       ...(b.user_id !== undefined && { userId: b.user_id }),
+      ...(campaigns !== undefined && { campaignIds: campaigns }),
     });
     const changes: Record<string, unknown> = {};
     for (const k of ['kind', 'name', 'endpoint', 'concurrency', 'team', 'userId'] as const) {
       if (before[k] !== row[k]) changes[k] = { from: before[k], to: row[k] };
     }
+    if (JSON.stringify(before.campaignIds) !== JSON.stringify(row.campaignIds)) changes['campaignIds'] = { from: before.campaignIds, to: row.campaignIds };
     auth.audit.record(auditFrom(c, auth, 'agent.update', 'agent', id, changes));
     sync(id);
     return c.json(out(row), 200);

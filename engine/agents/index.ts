@@ -1,2 +1,2 @@
 export * from './types.js';
-export { createAgent, agentStep, pickAgent, isAvailable } from './reducer.js';
+export { createAgent, agentStep, pickAgent, isAvailable, servesCampaign } from './reducer.js';

@@ -50,11 +50,21 @@ export function isAvailable(a: AgentState): boolean {
   return a.calls.length === 0 && a.legUp && a.bridgeUp;
 }
 
-/** Routing: the longest-idle available agent (earliest readySince; ties by id for determinism). */
-export function pickAgent(agents: Iterable<AgentState>): AgentState | null {
+/** Whether the agent takes calls of `campaignId`: an agent without assignments serves every campaign. */
+export function servesCampaign(config: Pick<AgentConfig, 'campaignIds'>, campaignId: string): boolean {
+  const ids = config.campaignIds;
+  return !ids || ids.length === 0 || ids.includes(campaignId);
+}
+
+/**
+ * Routing: the longest-idle available agent (earliest readySince; ties by id for determinism). With
+ * `campaignId`, only agents serving that campaign (`servesCampaign`); without, any agent.
+ */
+export function pickAgent(agents: Iterable<AgentState>, campaignId?: string): AgentState | null {
   let best: AgentState | null = null;
   for (const a of agents) {
     if (!isAvailable(a)) continue;
+    if (campaignId !== undefined && !servesCampaign(a.config, campaignId)) continue;
     if (
       !best ||
       (a.readySince ?? 0) < (best.readySince ?? 0) ||

@@ -15,6 +15,11 @@ export interface AgentConfig {
   maxConcurrent: number;
   /** Wrap-up after a talked call (per campaign; 0 = straight back to READY). */
   wrapUpMs: number;
+  /**
+   * The campaigns this agent serves; omitted or empty: every campaign. Routing gives the agent only calls of
+   * these campaigns, and only their pacers count it.
+   */
+  campaignIds?: readonly string[];
 }
 
 export interface AgentState {

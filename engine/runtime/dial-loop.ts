@@ -4,7 +4,8 @@
  *   a free agent reserved per call when there is one; runs every tick and whenever a call is forgotten;
  * - paced campaigns (preview, progressive, power, predictive): once per pacing tick the campaign's Pacer decides
  *   from the observation of the engine's state machines, and that many calls are placed, capped by
- *   maxConcurrent. Progressive reserves a free agent per call (never more calls than free agents); power and
+ *   maxConcurrent. Progressive reserves a free agent of the campaign per call (never more calls than its free
+ *   agents; an agent serves the campaigns it is assigned to, or all when it has none); power and
  *   predictive dial without one: an answered human waits for the next free agent and is dropped at the 2 s
  *   limit (call reducer). A decision may also cancel ringing calls (`cancel`): the longest-ringing ones that have
  *   rung at least the minimum ring time (15 s by default) are hung up.
@@ -24,12 +25,12 @@ export interface DialHost {
   canDial(): boolean;
   /** Calls of the campaign not ended (test calls included). */
   activeCalls(campaignId: string): number;
-  /** Someone can take a human now or soon. */
-  anyAgentOnline(): boolean;
-  /** Seats free right now (a bot counts its free channels). */
-  availableAgents(): number;
-  /** The agent routing would give the next call, or null. */
-  pickAgent(): AgentState | null;
+  /** Someone serving the campaign can take a human now or soon. */
+  anyAgentOnline(campaignId: string): boolean;
+  /** Seats of agents serving the campaign free right now (a bot counts its free channels). */
+  availableAgents(campaignId: string): number;
+  /** The agent routing would give the campaign's next call, or null. */
+  pickAgent(campaignId: string): AgentState | null;
   /** Creates and dials one call of the campaign; `agent` is reserved for it. */
   place(c: CampaignRuntime, lead: Lead, agent: AgentState | null): string;
   observe(c: CampaignRuntime): PacingObservation;
@@ -62,14 +63,14 @@ export class DialLoop {
     try {
       for (const c of this.registry.list()) {
         if (c.dialMode !== 'fixed') continue;
-        while (c.state === 'running' && h.canDial() && h.activeCalls(c.id) < c.maxConcurrent && h.anyAgentOnline()) {
+        while (c.state === 'running' && h.canDial() && h.activeCalls(c.id) < c.maxConcurrent && h.anyAgentOnline(c.id)) {
           const lead = await this.nextLead(c);
           if (!lead) break;
           if (c.state !== 'running') {
             c.spare = lead;
             break;
           }
-          h.place(c, lead, h.pickAgent());
+          h.place(c, lead, h.pickAgent(c.id));
         }
       }
     } catch (err) {
@@ -102,11 +103,11 @@ export class DialLoop {
         if (cancel > 0) h.cancelRinging(c, cancel, this.minRingBeforeCancelMs);
         const reserve = c.dialMode === 'progressive';
         let place = Math.min(r.decision.place, c.maxConcurrent - h.activeCalls(c.id));
-        if (reserve) place = Math.min(place, h.availableAgents());
+        if (reserve) place = Math.min(place, h.availableAgents(c.id));
         for (let i = 0; i < place; i++) {
           const lead = await this.nextLead(c);
           if (!lead) break;
-          const agent = reserve ? h.pickAgent() : null;
+          const agent = reserve ? h.pickAgent(c.id) : null;
           if (c.state !== 'running' || !h.canDial() || (reserve && !agent)) {
             // Paused, disconnected or the agent went while the hopper answered: the lead waits for the next tick.
             c.spare = lead;

@@ -2,6 +2,7 @@
  * The pure half of the engine's dial loop: which Pacer a campaign's dial mode means, the PacingObservation built
  * from the engine's agent and call state machines, and when a decision is worth a `campaign.pacing` event.
  */
+import { servesCampaign } from '../agents/reducer.js';
 import type { AgentState } from '../agents/types.js';
 import type { CallState } from '../calls/types.js';
 import type { DialMode } from '../campaigns/settings.js';
@@ -78,12 +79,14 @@ export function pacingChanged(prev: PacingStatus | null, next: PacingStatus): bo
 }
 
 /**
- * Agents as pacing sees them: every logged-in agent. RESERVED counts as ready (waiting for its call to be
- * answered; the call is in `calls`). A bot is `maxConcurrent` seats: one in talk per call it holds.
+ * Agents as pacing sees them: every logged-in agent — with `campaignId`, only those serving that campaign (an
+ * agent without assignments serves all). RESERVED counts as ready (waiting for its call to be answered; the call
+ * is in `calls`). A bot is `maxConcurrent` seats: one in talk per call it holds.
  */
-export function agentViews(agents: Iterable<AgentState>, since: (agentId: string) => number): AgentView[] {
+export function agentViews(agents: Iterable<AgentState>, since: (agentId: string) => number, campaignId?: string): AgentView[] {
   const out: AgentView[] = [];
   for (const a of agents) {
+    if (campaignId !== undefined && !servesCampaign(a.config, campaignId)) continue;
     const sinceMs = since(a.config.id);
     if (a.config.kind === 'bot') {
       if (a.status === 'LOGGED_OUT') continue;

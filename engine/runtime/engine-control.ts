@@ -3,6 +3,7 @@
  * campaign commands persist first (store.campaigns.command, so a restart resumes what is stored as running)
  * and then act on the engine; agents are driven through the engine's agent state machines.
  */
+import { servesCampaign } from '../agents/reducer.js';
 import type { AgentConfig } from '../agents/types.js';
 import type { Clock } from '../clock/index.js';
 import type { Logger } from '../log/logger.js';
@@ -35,7 +36,15 @@ const E164 = /^\+[1-9]\d{5,14}$/;
 
 /** An agent row of the store as the engine's agent configuration. */
 export function agentConfigFromRow(a: AgentRow, wrapUpMs = 10_000): AgentConfig {
-  return { id: a.id, kind: a.kind, endpoint: a.endpoint, maxConcurrent: a.kind === 'bot' ? Math.max(1, a.concurrency) : 1, wrapUpMs };
+  return {
+    id: a.id,
+    kind: a.kind,
+    endpoint: a.endpoint,
+    maxConcurrent: a.kind === 'bot' ? Math.max(1, a.concurrency) : 1,
+    wrapUpMs,
+    // null or empty: every campaign.
+    ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}),
+  };
 }
 
 /** Loads (or reloads) a stored campaign into the engine with its stored state. Used at start-up and by start. */
@@ -100,20 +109,39 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
   });
 
   /**
-   * Agents are one pool for every campaign (the store has no agent-to-campaign link yet), and a power or
-   * predictive pacer counts the whole pool as its own: two such campaigns running at once would each overdial
-   * for the same free agents and together break the abandon limit. Refused until agents can be assigned.
-   * Progressive and preview campaigns reserve an agent per call, so they share the pool safely.
+   * The agents a campaign's pacer counts as its own: those serving it (assigned to it, or to no campaign). The
+   * engine's agents, plus directory rows it does not know yet (they join on login).
+   */
+  const eligibleAgents = (campaignId: string): Set<string> => {
+    const configs = new Map<string, Pick<AgentConfig, 'campaignIds'>>();
+    for (const a of engine.agentStates()) configs.set(a.config.id, a.config);
+    for (const row of store.agents.list()) if (!configs.has(row.id)) configs.set(row.id, agentConfigFromRow(row));
+    const out = new Set<string>();
+    for (const [id, cfg] of configs) if (servesCampaign(cfg, campaignId)) out.add(id);
+    return out;
+  };
+
+  /**
+   * A power or predictive pacer counts every agent serving its campaign as its own: two such campaigns running
+   * at once over a shared agent would each overdial for the same free seat and together break the abandon limit.
+   * So starting one is refused while another power/predictive campaign runs whose agents overlap (an agent
+   * without assignments serves, and so overlaps, every campaign). Disjoint teams run side by side. Progressive
+   * and preview campaigns reserve an agent per call, so they share agents safely.
    */
   const refuseSharedOverdial = (id: string): void => {
     const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
     const c = stored(id);
     if (!overdials(c.dialMode)) return;
-    const other = store.campaigns.list('running').find((r) => r.id !== id && overdials(r.dialMode));
-    if (other) {
+    const mine = eligibleAgents(id);
+    for (const other of store.campaigns.list('running')) {
+      if (other.id === id || !overdials(other.dialMode)) continue;
+      const shared = [...eligibleAgents(other.id)].filter((a) => mine.has(a)).sort();
+      if (shared.length === 0) continue;
+      const names = shared.length > 10 ? `${shared.slice(0, 10).join(', ')} and ${shared.length - 10} more` : shared.join(', ');
       throw new ControlError(
         'conflict',
-        `campaign ${other.id} (${other.dialMode}) is already running: agents are shared, so only one power or predictive campaign may run at a time`,
+        `campaign ${other.id} (${other.dialMode}) is running and shares agents with ${id}: ${names}; ` +
+          'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
       );
     }
   };

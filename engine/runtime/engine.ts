@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AmdDecision } from '../amd/types.js';
-import { agentStep, createAgent, isAvailable, pickAgent } from '../agents/reducer.js';
+import { agentStep, createAgent, pickAgent, isAvailable, servesCampaign } from '../agents/reducer.js';
 import type { AgentConfig, AgentEffect, AgentInput, AgentState } from '../agents/types.js';
 import { AriError } from '../ari/errors.js';
 import type { AriCommand, AriEvent } from '../ari/types.js';
@@ -100,9 +100,9 @@ export class Engine {
     this.loop = new DialLoop(this.registry, {
       canDial: () => this.canDial(),
       activeCalls: (id) => this.activeCalls(id),
-      anyAgentOnline: () => this.anyAgentOnline(),
-      availableAgents: () => this.availableAgents(),
-      pickAgent: () => pickAgent(this.agents.values()),
+      anyAgentOnline: (id) => this.anyAgentOnline(id),
+      availableAgents: (id) => this.availableAgents(id),
+      pickAgent: (id) => pickAgent(this.agents.values(), id),
       place: (c, lead, agent) => this.place(c, lead, agent),
       observe: (c) => this.observe(c),
       cancelRinging: (c, n, minRingMs) => this.cancelRinging(c, n, minRingMs),
@@ -256,12 +256,15 @@ export class Engine {
     const c = this.registry.get(campaignId);
     if (!c) throw new Error(`campaign ${campaignId} is not loaded`);
     if (!this.canDial()) throw new Error('the engine is not connected to Asterisk (or not reconciled yet)');
-    return this.place(c, { id: null, phone }, pickAgent(this.agents.values()), true);
+    return this.place(c, { id: null, phone }, pickAgent(this.agents.values(), c.id), true);
   }
 
   // ── agents (API) ─────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Adds an agent, or updates the configuration of one the engine knows (applies to its next leg and calls). */
+  /**
+   * Adds an agent, or updates the configuration of one the engine knows (applies to its next leg and calls;
+   * new `campaignIds` apply to routing and pacing at once, calls it holds finish).
+   */
   upsertAgent(cfg: AgentConfig): void {
     this.clearTimer(`r:${cfg.id}`); // an upsert cancels a removal still waiting for the leg to go
     const cur = this.agents.get(cfg.id);
@@ -270,6 +273,8 @@ export class Engine {
       this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
       this.agentSince.set(cfg.id, this.now());
     }
+    // New campaign assignments may let a free agent take a waiting human.
+    this.serveWaiting();
   }
 
   /** Logs the agent out and forgets it once its leg is gone (true) — or false when unknown. */
@@ -324,18 +329,18 @@ export class Engine {
     return n;
   }
 
-  /** Someone can take a human now or soon: otherwise every answered human would be dropped. */
-  private anyAgentOnline(): boolean {
+  /** Someone serving the campaign can take a human now or soon: otherwise every answered human would be dropped. */
+  private anyAgentOnline(campaignId: string): boolean {
     for (const a of this.agents.values()) {
-      if (a.status === 'LOGGED_OUT' || a.status === 'PAUSED') continue;
+      if (a.status === 'LOGGED_OUT' || a.status === 'PAUSED' || !servesCampaign(a.config, campaignId)) continue;
       if (a.config.kind === 'bot' || a.legUp) return true;
     }
     return false;
   }
 
-  private availableAgents(): number {
+  private availableAgents(campaignId: string): number {
     let n = 0;
-    for (const a of this.agents.values()) if (isAvailable(a)) n += a.config.kind === 'bot' ? a.config.maxConcurrent - a.calls.length : 1;
+    for (const a of this.agents.values()) if (isAvailable(a) && servesCampaign(a.config, campaignId)) n += a.config.kind === 'bot' ? a.config.maxConcurrent - a.calls.length : 1;
     return n;
   }
 
@@ -391,7 +396,8 @@ export class Engine {
 
   private observe(c: CampaignRuntime): PacingObservation {
     return observation(
-      agentViews(this.agents.values(), (id) => this.agentSince.get(id) ?? this.now()),
+      // Only the agents serving the campaign: a pacer counts them as its own.
+      agentViews(this.agents.values(), (id) => this.agentSince.get(id) ?? this.now(), c.id),
       // Test calls are not the campaign's; a call its pacer cut is gone for pacing while its hang-up completes.
       callViews(this.calls.values(), c.id, (id) => this.callMeta.get(id)?.placedAt, (id) => {
         const m = this.callMeta.get(id);
@@ -474,7 +480,8 @@ export class Engine {
         this.sessions.delete(callId);
         return;
       case 'agent-request': {
-        const agent = pickAgent(this.agents.values());
+        const call = this.calls.get(callId);
+        const agent = call ? pickAgent(this.agents.values(), call.campaignId) : null;
         if (agent) this.assign(callId, agent);
         else if (!this.waiting.includes(callId)) this.waiting.push(callId);
         return;
@@ -616,13 +623,27 @@ export class Engine {
     }
   }
 
-  /** Humans waiting for an agent come before new dials. */
+  /**
+   * Humans waiting for an agent come before new dials, longest waiting first; each goes only to an agent serving
+   * its campaign, so a call no free agent serves does not hold up the calls of other campaigns behind it.
+   */
   private serveWaiting(): void {
-    while (this.waiting.length > 0) {
-      const agent = pickAgent(this.agents.values());
-      if (!agent || !isAvailable(agent)) return;
-      const callId = this.waiting.shift();
-      if (callId && this.calls.get(callId)?.phase === 'agent-wait') this.assign(callId, agent);
+    for (let i = 0; i < this.waiting.length; ) {
+      const callId = this.waiting[i]!;
+      const call = this.calls.get(callId);
+      if (call?.phase !== 'agent-wait') {
+        this.waiting.splice(i, 1);
+        continue;
+      }
+      const agent = pickAgent(this.agents.values(), call.campaignId);
+      if (!agent) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      // Assigning feeds the agent (which serves the queue again, re-entrantly): rescan from the front after.
+      this.assign(callId, agent);
+      i = 0;
     }
   }
 

@@ -13,6 +13,11 @@ export const agents = sqliteTable(
     concurrency: integer('concurrency').notNull().default(1),
     team: text('team'),
     userId: text('user_id'),
+    /**
+     * Campaigns the agent serves (JSON array of campaign ids); null or empty: every campaign. Routing and pacing
+     * only count an agent for the campaigns it serves.
+     */
+    campaignIds: text('campaign_ids', { mode: 'json' }).$type<string[]>(),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('agents_user_idx').on(t.userId), index('agents_team_idx').on(t.team)],

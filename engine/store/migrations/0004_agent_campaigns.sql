@@ -1,0 +1,1 @@
+ALTER TABLE `agents` ADD `campaign_ids` text;

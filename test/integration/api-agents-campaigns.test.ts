@@ -1,0 +1,94 @@
+/** Agents' `campaign_ids` through the API: validated against stored campaigns, stored, answered, sent to the engine. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/runtime/control-types.js';
+import { harness, type Harness } from '../unit/api/harness.js';
+
+let h: Harness;
+/** What the engine was told on each upsert: the stored row's campaign ids at that moment. */
+let upserts: Array<{ id: string; campaignIds: string[] | null }>;
+
+function control(): EngineControl {
+  const na = () => {
+    throw new ControlError('not_found', 'n/a');
+  };
+  return {
+    campaigns: { start: na, pause: na, stop: na, testCall: na, liveStats: na },
+    agents: {
+      login: na,
+      ready: na,
+      pause: na,
+      logout: na,
+      upsert: (id) => upserts.push({ id, campaignIds: h.store.agents.get(id)?.campaignIds ?? null }),
+      remove: () => {},
+      state: (): AgentLiveState | null => null,
+      list: () => [],
+    },
+  };
+}
+
+beforeEach(() => {
+  upserts = [];
+  h = harness({ control: control() });
+  const at = h.clock.now();
+  h.store.campaigns.create('camp-x', { name: 'X', dialMode: 'predictive' }, at);
+  h.store.campaigns.create('camp-y', { name: 'Y', dialMode: 'power', dialRatio: 2 }, at);
+});
+afterEach(() => h.close());
+
+describe('agents campaign_ids', () => {
+  it('round-trips on create, GET and PATCH; null or [] serves every campaign; the engine hears each change', async () => {
+    const admin = h.bearer(await h.login('admin'));
+    const created = await h.json('POST', '/api/agents', { id: 'a1', name: 'Ana', endpoint: 'PJSIP/1001', campaign_ids: ['camp-x', 'camp-y', 'camp-x'] }, admin);
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(await created.json()).toMatchObject({ id: 'a1', campaignIds: ['camp-x', 'camp-y'] });
+    expect(h.store.agents.get('a1')?.campaignIds).toEqual(['camp-x', 'camp-y']);
+    expect(upserts).toEqual([{ id: 'a1', campaignIds: ['camp-x', 'camp-y'] }]);
+
+    const get = await h.app.request('/api/agents/a1', { headers: admin });
+    expect(await get.json()).toMatchObject({ campaignIds: ['camp-x', 'camp-y'] });
+
+    // A PATCH without campaign_ids keeps them; with them replaces; null clears.
+    expect(await (await h.json('PATCH', '/api/agents/a1', { name: 'Ana B' }, admin)).json()).toMatchObject({ name: 'Ana B', campaignIds: ['camp-x', 'camp-y'] });
+    expect(await (await h.json('PATCH', '/api/agents/a1', { campaign_ids: ['camp-y'] }, admin)).json()).toMatchObject({ campaignIds: ['camp-y'] });
+    expect(upserts.at(-1)).toEqual({ id: 'a1', campaignIds: ['camp-y'] });
+    expect(await (await h.json('PATCH', '/api/agents/a1', { campaign_ids: null }, admin)).json()).toMatchObject({ campaignIds: null });
+    expect(upserts.at(-1)).toEqual({ id: 'a1', campaignIds: null });
+    expect(await (await h.json('PATCH', '/api/agents/a1', { campaign_ids: [] }, admin)).json()).toMatchObject({ campaignIds: [] });
+
+    // Created without: null (every campaign); listed with the field.
+    const plain = await h.json('POST', '/api/agents', { id: 'a2', name: 'Bob', endpoint: 'PJSIP/1002' }, admin);
+    expect(await plain.json()).toMatchObject({ id: 'a2', campaignIds: null });
+    const list = (await (await h.app.request('/api/agents', { headers: admin })).json()) as { items: Array<{ id: string; campaignIds: unknown }> };
+    expect(list.items.map((a) => [a.id, a.campaignIds])).toEqual([
+      ['a1', []],
+      ['a2', null],
+    ]);
+
+    const audit = h.store.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'agent.update' AND target_id = 'a1' ORDER BY id").all() as Array<{ details: string }>;
+    expect(audit.some((r) => r.details.includes('campaignIds'))).toBe(true);
+  });
+
+  it('422 naming campaign_ids for an unknown campaign id or a bad value; nothing stored, the engine not told', async () => {
+    const admin = h.bearer(await h.login('admin'));
+    const unknown = await h.json('POST', '/api/agents', { id: 'a1', name: 'Ana', endpoint: 'PJSIP/1001', campaign_ids: ['camp-x', 'nope'] }, admin);
+    expect(unknown.status).toBe(422);
+    const body = (await unknown.json()) as { error: { code: string; message: string; details: Array<{ field: string }> } };
+    expect(body).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'campaign_ids' }] } });
+    expect(body.error.message).toMatch(/nope/);
+    expect(h.store.agents.get('a1')).toBeUndefined();
+    expect(upserts).toEqual([]);
+
+    for (const bad of ['camp-x', [''], [1]]) {
+      const res = await h.json('POST', '/api/agents', { id: 'a1', name: 'Ana', endpoint: 'PJSIP/1001', campaign_ids: bad }, admin);
+      expect(res.status).toBe(422);
+      expect(JSON.stringify(await res.json())).toMatch(/campaign_ids/);
+    }
+
+    expect((await h.json('POST', '/api/agents', { id: 'a1', name: 'Ana', endpoint: 'PJSIP/1001', campaign_ids: ['camp-x'] }, admin)).status).toBe(201);
+    const patch = await h.json('PATCH', '/api/agents/a1', { campaign_ids: ['camp-y', 'gone'] }, admin);
+    expect(patch.status).toBe(422);
+    expect(await patch.json()).toMatchObject({ error: { details: [{ field: 'campaign_ids' }] } });
+    expect(h.store.agents.get('a1')?.campaignIds).toEqual(['camp-x']);
+    expect(upserts).toHaveLength(1);
+  });
+});

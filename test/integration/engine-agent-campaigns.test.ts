@@ -1,0 +1,207 @@
+/**
+ * Agents assigned to campaigns (agents.campaign_ids) on the embedded PBX: two overdialing campaigns with
+ * disjoint agent teams run at once, each call goes only to its campaign's team (the reservation of a progressive
+ * dial and the humans waiting in power/predictive alike), each pacer observes only its team, and starting a
+ * predictive campaign whose team overlaps a running one is refused. Real SQLite, real ARI sockets, virtual time.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectAri } from '../../engine/ari/gateway.js';
+import { systemClock, VirtualClock } from '../../engine/clock/index.js';
+import type { DomainEvent } from '../../engine/events/types.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { ControlError } from '../../engine/runtime/control-types.js';
+import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
+import { agentConfigFromRow, createEngineControl } from '../../engine/runtime/engine-control.js';
+import { storeLeadSource } from '../../engine/runtime/engine-leads.js';
+import { Engine } from '../../engine/runtime/engine.js';
+import type { Campaign } from '../../engine/store/repos/campaigns.js';
+import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+import { drive, whileRunning } from '../support/virtual-drive.js';
+
+/** Humans who talk 4–10 s so a test sees many calls. */
+const quickHuman: Script = (ctx) => {
+  const plan = scripts.human(ctx);
+  if (plan.outcome.kind === 'answer') plan.outcome.hangupAfterMs = 4000 + Math.floor(ctx.rng() * 6000);
+  return plan;
+};
+
+interface Rig {
+  clock: VirtualClock;
+  sim: Simulator;
+  store: Store;
+  sink: Socket;
+  dir: string;
+}
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    await r.sim.close();
+    r.store.close();
+    r.sink.close();
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+// Monday 09:00 in Costa Rica (the campaigns' default zone).
+const T0 = Date.UTC(2026, 0, 5, 15, 0);
+
+/**
+ * Campaigns: X predictive, Y power 2:1, Z progressive, W predictive (not started). Teams:
+ * X = {1001, 1002}; Y = {1003, 1004, 1005}; Z = {1005}; W = {1004}.
+ */
+const TEAMS: Record<string, string[]> = {
+  'agent-1001': ['X'],
+  'agent-1002': ['X'],
+  'agent-1003': ['Y'],
+  'agent-1004': ['Y', 'W'],
+  'agent-1005': ['Y', 'Z'],
+};
+const teamOf = (campaignId: string) => Object.keys(TEAMS).filter((a) => TEAMS[a]!.includes(campaignId));
+
+async function rig(): Promise<Rig> {
+  const clock = new VirtualClock(T0);
+  // Most callees are quick humans: many answered calls wait for an agent of their campaign.
+  const sim = await startSimulator({ clock, seed: 7, mediaMode: 'accelerated', scenarios: [{ match: '155501', script: quickHuman }] });
+  const dir = mkdtempSync(join(tmpdir(), 'centralita-agent-campaigns-'));
+  const store = openStore(join(dir, 'c.db'));
+  const sink = createSocket('udp4');
+  sink.on('message', () => {});
+  await new Promise<void>((res) => sink.bind(0, '127.0.0.1', () => res()));
+  const r: Rig = { clock, sim, store, sink, dir };
+  rigs.push(r);
+  const open = { callingHours: { start: '00:00', end: '24:00' }, weekdays: [1, 2, 3, 4, 5, 6, 7], maxAttempts: 1, wrapUpS: 1 };
+  store.campaigns.create('X', { name: 'predictive X', dialMode: 'predictive', maxConcurrent: 4, ...open }, T0);
+  store.campaigns.create('Y', { name: 'power Y', dialMode: 'power', dialRatio: 2, maxConcurrent: 6, ...open }, T0);
+  store.campaigns.create('Z', { name: 'progressive Z', dialMode: 'progressive', maxConcurrent: 2, ...open }, T0);
+  store.campaigns.create('W', { name: 'predictive W', dialMode: 'predictive', maxConcurrent: 4, ...open }, T0);
+  for (const [c, base] of [
+    ['X', 1000],
+    ['Y', 3000],
+    ['Z', 5000],
+    ['W', 7000],
+  ] as const) {
+    store.leads.insertMany(
+      Array.from({ length: 60 }, (_, i) => {
+        const phone = `+155501${String(base + i).padStart(5, '0')}`;
+        return { campaignId: c, phoneE164: phone, phoneRaw: phone, nextDueAt: T0 - 1000 };
+      }),
+      T0 - 1000,
+    );
+  }
+  for (const [id, campaignIds] of Object.entries(TEAMS)) {
+    store.agents.upsert({ id, kind: 'human', name: id, endpoint: `PJSIP/${id.slice(6)}`, campaignIds, createdAt: T0 });
+  }
+  return r;
+}
+
+async function engineWithControl(r: Rig) {
+  const gateway = await connectAri({ url: r.sim.url, username: r.sim.username, password: r.sim.password, app: 'centralita', clock: systemClock, initialDelayMs: 20, maxDelayMs: 200 });
+  const leadsFor = (c: Campaign) => storeLeadSource(r.store.leads, { campaignId: c.id, owner: 'n1', now: () => r.clock.now() });
+  const engine = new Engine({
+    gateway,
+    nodeId: 'n1',
+    clock: r.clock,
+    logger: silentLogger,
+    amd: scriptedAmdSource({ clock: r.clock, host: '127.0.0.1', port: (r.sink.address() as AddressInfo).port }),
+    agents: r.store.agents.list().map((a) => agentConfigFromRow(a)),
+    leadOutcomes: { complete: (id, d, at) => void r.store.leads.completeAttempt(id, d, at, { owner: 'n1' }) },
+    callLogs: r.store.callLogs,
+    bootId: 'b1',
+    tickMs: 200,
+    pacingTickMs: 1000,
+  });
+  const events: DomainEvent[] = [];
+  engine.events.on('*', (e) => events.push(e));
+  const control = createEngineControl({ engine, store: r.store, clock: r.clock, logger: silentLogger, leadsFor });
+  await whileRunning(r.clock, engine.start());
+  return { engine, control, events };
+}
+
+describe('agents assigned to campaigns, on the embedded PBX', () => {
+  it('disjoint teams run two overdialing campaigns at once; every call goes to its own team; overlap is refused', async () => {
+    const r = await rig();
+    const { engine, control, events } = await engineWithControl(r);
+    await drive(r.clock, () => engine.snapshot().agents.every((a) => a.legUp), 30_000);
+
+    await control.campaigns.start('X');
+    // Y's team {1003, 1004, 1005} is disjoint from X's {1001, 1002}: a second overdialing campaign may run.
+    await control.campaigns.start('Y');
+    // Z is progressive: it shares agent-1005 with Y safely (it reserves its agent before dialing).
+    await control.campaigns.start('Z');
+    // W's team {1004} overlaps Y's: refused, naming Y and the shared agent; nothing stored.
+    let refused: unknown;
+    await control.campaigns.start('W').catch((err: unknown) => (refused = err));
+    expect(refused).toBeInstanceOf(ControlError);
+    expect((refused as ControlError).code).toBe('conflict');
+    expect((refused as ControlError).message).toMatch(/campaign Y \(power\)/);
+    expect((refused as ControlError).message).toMatch(/agent-1004/);
+    expect((refused as ControlError).message).not.toMatch(/agent-1003|agent-1005/);
+    expect(r.store.campaigns.get('W')?.state).toBe('draft');
+
+    const campaignOf = new Map<string, string>();
+    events.forEach((e) => e.type === 'call.created' && campaignOf.set(e.callId, e.campaignId));
+    const bridged = (c: string) =>
+      events.filter((e): e is Extract<DomainEvent, { type: 'call.bridged' }> => e.type === 'call.bridged' && campaignOf.get(e.callId) === c);
+    const track = () => events.forEach((e) => e.type === 'call.created' && campaignOf.set(e.callId, e.campaignId));
+    await drive(
+      r.clock,
+      () => {
+        track();
+        return bridged('X').length >= 6 && bridged('Y').length >= 6 && bridged('Z').length >= 2;
+      },
+      900_000,
+    );
+    track();
+    expect(bridged('X').length).toBeGreaterThanOrEqual(6);
+    expect(bridged('Y').length).toBeGreaterThanOrEqual(6);
+    expect(bridged('Z').length).toBeGreaterThanOrEqual(2);
+    // Every bridged call of a campaign went to an agent of that campaign's team.
+    for (const c of ['X', 'Y', 'Z']) {
+      const agents = new Set(bridged(c).map((e) => e.agentId));
+      expect([...agents].every((a) => teamOf(c).includes(a)), `${c}: ${[...agents].join(',')}`).toBe(true);
+    }
+    // Y's humans waited for, and were served by, more than one of its agents.
+    expect(new Set(bridged('Y').map((e) => e.agentId)).size).toBeGreaterThan(1);
+    // Each pacer observes only its team.
+    expect(control.campaigns.liveStats('X').agents.loggedIn).toBe(2);
+    expect(control.campaigns.liveStats('Y').agents.loggedIn).toBe(3);
+    expect(control.campaigns.liveStats('Z').agents.loggedIn).toBe(1);
+    const obsX = engine.campaignObservation('X')!;
+    expect(obsX.agents).toHaveLength(2);
+
+    // Once Y stops, W's team no longer overlaps a running overdialing campaign: it starts.
+    await control.campaigns.stop('Y');
+    await control.campaigns.start('W');
+    expect(r.store.campaigns.get('W')?.state).toBe('running');
+    await whileRunning(r.clock, engine.stop({ hangup: true, timeoutMs: 60_000 }));
+    expect(r.store.callLogs.listOpenCallLogs()).toEqual([]);
+  }, 120_000);
+
+  it('an agent reassigned through upsert serves its new campaign only', async () => {
+    const r = await rig();
+    const { engine, control } = await engineWithControl(r);
+    await drive(r.clock, () => engine.snapshot().agents.every((a) => a.legUp), 30_000);
+    // X loaded (its observation exists) but not dialing.
+    await control.campaigns.start('X');
+    await control.campaigns.pause('X');
+    expect(engine.campaignObservation('X')?.agents).toHaveLength(2);
+    expect(engine.agentState('agent-1001')?.config.campaignIds).toEqual(['X']);
+    r.store.agents.upsert({ ...r.store.agents.get('agent-1001')!, campaignIds: ['Z'] });
+    control.agents.upsert('agent-1001');
+    expect(engine.agentState('agent-1001')?.config.campaignIds).toEqual(['Z']);
+    expect(engine.campaignObservation('X')?.agents).toHaveLength(1);
+    r.store.agents.upsert({ ...r.store.agents.get('agent-1001')!, campaignIds: null });
+    control.agents.upsert('agent-1001');
+    expect(engine.agentState('agent-1001')?.config.campaignIds).toBeUndefined();
+    expect(engine.campaignObservation('W')?.agents).toBeUndefined(); // W is not loaded
+    expect(engine.campaignObservation('X')?.agents).toHaveLength(2);
+    await whileRunning(r.clock, engine.stop({ timeoutMs: 60_000 }));
+  }, 60_000);
+});
