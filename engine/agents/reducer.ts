@@ -237,7 +237,13 @@ function logout(st: Step): void {
   const s = st.s;
   for (const t of [...s.timers]) st.clearTimer(t);
   if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
-  if (s.bridgeRequested) st.ari({ op: 'destroyBridge', bridgeId: s.bridgeId });
+  if (s.bridgeRequested) {
+    st.ari({ op: 'destroyBridge', bridgeId: s.bridgeId });
+    // Asterisk subscribes the app to a bridge only when one of its channels enters it: a bridge destroyed
+    // before the leg was ever parked sends no BridgeDestroyed, so it is forgotten here rather than awaited.
+    s.bridgeRequested = false;
+    s.bridgeUp = false;
+  }
   s.pending = null;
   s.readySince = null;
   st.to('LOGGED_OUT');

@@ -111,6 +111,22 @@ describe('agent reducer: nailed-up legs', () => {
     expect(d.last).toEqual([]); // no re-dial after logout
   });
 
+  it('logout while the leg still rings: nothing is left to wait for once the ringing leg is gone', () => {
+    // The app is not subscribed to a bridge no channel of it ever entered: its destruction sends no event.
+    const d = new Driver(human()).in('ready').in('logout');
+    expect(d.cmds(d.last)).toEqual([
+      { op: 'hangup', channelId: 'cl-n1-b1-ag-1001-1', reason: 'normal' },
+      { op: 'destroyBridge', bridgeId: 'cl-n1-b1-agb-1001' },
+    ]);
+    expect(d.s.bridgeRequested).toBe(false);
+    d.ari(ev.destroyed('cl-n1-b1-ag-1001-1'));
+    expect(d.s.legId).toBeNull();
+    expect(d.last).toEqual([]);
+    // Logging in again builds a fresh bridge and leg.
+    d.in('ready');
+    expect(d.cmds(d.last).map((c) => c.op)).toEqual(['createBridge', 'originate']);
+  });
+
   it('a destroyed agent bridge is rebuilt: the orphaned leg is hung up, a fresh leg follows', () => {
     const d = new Driver(human()).online().ari(ev.bridgeDestroyed('cl-n1-b1-agb-1001'));
     expect(d.cmds(d.last)).toEqual([{ op: 'hangup', channelId: 'cl-n1-b1-ag-1001-1', reason: 'normal' }]);
