@@ -4,14 +4,11 @@
  * dial and the humans waiting in power/predictive alike), each pacer observes only its team, and starting a
  * predictive campaign whose team overlaps a running one is refused. Real SQLite, real ARI sockets, virtual time.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectAri } from '../../engine/ari/gateway.js';
-import { systemClock, VirtualClock } from '../../engine/clock/index.js';
+import { systemClock } from '../../engine/clock/index.js';
 import type { DomainEvent } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { ControlError } from '../../engine/runtime/control-types.js';
@@ -20,34 +17,13 @@ import { agentConfigFromRow, createEngineControl } from '../../engine/runtime/en
 import { storeLeadSource } from '../../engine/runtime/engine-leads.js';
 import { Engine } from '../../engine/runtime/engine.js';
 import type { Campaign } from '../../engine/store/repos/campaigns.js';
-import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
 import { drive, whileRunning } from '../support/virtual-drive.js';
+import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';
 
-/** Humans who talk 4–10 s so a test sees many calls. */
-const quickHuman: Script = (ctx) => {
-  const plan = scripts.human(ctx);
-  if (plan.outcome.kind === 'answer') plan.outcome.hangupAfterMs = 4000 + Math.floor(ctx.rng() * 6000);
-  return plan;
-};
-
-interface Rig {
-  clock: VirtualClock;
-  sim: Simulator;
-  store: Store;
-  sink: Socket;
-  dir: string;
+interface Rig extends PbxRig {
 }
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.sim.close();
-    r.store.close();
-    r.sink.close();
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
+const newPbx = pbxRigs();
 
 // Monday 09:00 in Costa Rica (the campaigns' default zone).
 const T0 = Date.UTC(2026, 0, 5, 15, 0);
@@ -66,16 +42,10 @@ const TEAMS: Record<string, string[]> = {
 const teamOf = (campaignId: string) => Object.keys(TEAMS).filter((a) => TEAMS[a]!.includes(campaignId));
 
 async function rig(): Promise<Rig> {
-  const clock = new VirtualClock(T0);
   // Most callees are quick humans: many answered calls wait for an agent of their campaign.
-  const sim = await startSimulator({ clock, seed: 7, mediaMode: 'accelerated', scenarios: [{ match: '155501', script: quickHuman }] });
-  const dir = mkdtempSync(join(tmpdir(), 'centralita-agent-campaigns-'));
-  const store = openStore(join(dir, 'c.db'));
-  const sink = createSocket('udp4');
-  sink.on('message', () => {});
-  await new Promise<void>((res) => sink.bind(0, '127.0.0.1', () => res()));
-  const r: Rig = { clock, sim, store, sink, dir };
-  rigs.push(r);
+  const base = await newPbx({ start: T0, seed: 7, quickHumans: '155501', name: 'agent-campaigns' });
+  const { store } = base;
+  const r: Rig = { ...base };
   const open = { callingHours: { start: '00:00', end: '24:00' }, weekdays: [1, 2, 3, 4, 5, 6, 7], maxAttempts: 1, wrapUpS: 1 };
   store.campaigns.create('X', { name: 'predictive X', dialMode: 'predictive', maxConcurrent: 4, ...open }, T0);
   store.campaigns.create('Y', { name: 'power Y', dialMode: 'power', dialRatio: 2, maxConcurrent: 6, ...open }, T0);

@@ -5,12 +5,8 @@
  * hanging up logs the agent out without a redial, and unknown phones are refused.
  */
 import { drive, whileRunning } from '../support/virtual-drive.js';
-import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AgentConfig } from '../../engine/agents/types.js';
 import { connectAri } from '../../engine/ari/gateway.js';
@@ -22,8 +18,8 @@ import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
 import { MemoryLeadSource } from '../../engine/runtime/engine-leads.js';
 import type { Lead } from '../../engine/runtime/engine-types.js';
 import { Engine } from '../../engine/runtime/engine.js';
-import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { scripts, startSimulator, type Script } from '../../engine/sim/index.js';
+import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';
 
 /** Humans who talk 4–6 s so that a few calls fit a test. */
 const quickHuman: Script = (ctx) => {
@@ -35,39 +31,20 @@ const quickHuman: Script = (ctx) => {
 const AGENTS: AgentConfig[] = [{ id: '1001', kind: 'human', endpoint: 'PJSIP/1001', maxConcurrent: 1, wrapUpMs: 1000 }];
 const LEADS: Lead[] = Array.from({ length: 20 }, (_, i) => ({ id: `L${i}`, phone: `+1555011${String(2000 + i)}` }));
 
-interface Rig {
-  clock: VirtualClock;
-  sim: Simulator;
-  store: Store;
-  sink: Socket;
-  dir: string;
+interface Rig extends PbxRig {
   leads: MemoryLeadSource;
   events: DomainEvent[];
   engine: Engine;
 }
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.sim.close();
-    r.store.close();
-    r.sink.close();
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
+const newPbx = pbxRigs();
 
 
 async function rig(): Promise<Rig> {
-  const clock = new VirtualClock();
-  const sim = await startSimulator({ clock, seed: 7, mediaMode: 'accelerated', scenarios: [{ match: '1555011', script: quickHuman }] });
-  const dir = mkdtempSync(join(tmpdir(), 'centralita-dial-in-'));
-  const store = openStore(join(dir, 'c.db'));
-  const sink = createSocket('udp4');
-  sink.on('message', () => {});
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const base = await newPbx({ seed: 7, name: 'dial-in', sim: { scenarios: [{ match: '1555011', script: quickHuman }] } });
+  const { clock, sim, store, sink, dir } = base;
   const leads = new MemoryLeadSource(LEADS);
-  const r: Rig = { clock, sim, store, sink, dir, leads, events: [], engine: null as unknown as Engine };
-  rigs.push(r);
+  const r: Rig = { ...base, leads, events: [], engine: null as unknown as Engine };
   await boot(r, 'b1');
   return r;
 }

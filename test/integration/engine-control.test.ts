@@ -3,14 +3,10 @@
  * engine, start/pause/stop persisted then acted upon, test calls without a lead, live stats, agents driven from
  * the API's side, and a restart resuming what is stored as running. Real SQLite, real ARI sockets, virtual time.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectAri } from '../../engine/ari/gateway.js';
-import { systemClock, VirtualClock } from '../../engine/clock/index.js';
+import { systemClock } from '../../engine/clock/index.js';
 import type { DomainEvent } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { campaignInputFromStore } from '../../engine/runtime/campaign-registry.js';
@@ -20,50 +16,23 @@ import { agentConfigFromRow, campaignsToResume, createEngineControl } from '../.
 import { storeLeadSource } from '../../engine/runtime/engine-leads.js';
 import { Engine } from '../../engine/runtime/engine.js';
 import type { Campaign } from '../../engine/store/repos/campaigns.js';
-import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
 import { drive, whileRunning } from '../support/virtual-drive.js';
+import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';
 
-/** Humans who talk 4–10 s so a test sees many calls. */
-const quickHuman: Script = (ctx) => {
-  const plan = scripts.human(ctx);
-  if (plan.outcome.kind === 'answer') plan.outcome.hangupAfterMs = 4000 + Math.floor(ctx.rng() * 6000);
-  return plan;
-};
-
-interface Rig {
-  clock: VirtualClock;
-  sim: Simulator;
-  store: Store;
-  sink: Socket;
-  dir: string;
+interface Rig extends PbxRig {
   events: DomainEvent[];
 }
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.sim.close();
-    r.store.close();
-    r.sink.close();
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
+const newPbx = pbxRigs();
 
 // Monday 09:00 in Costa Rica (the campaigns' default zone).
 const T0 = Date.UTC(2026, 0, 5, 15, 0);
 const RANGES = ['1555011', '1555012', '1555013', '1555014'];
 
 async function rig(): Promise<Rig> {
-  const clock = new VirtualClock(T0);
-  const sim = await startSimulator({ clock, seed: 5, mediaMode: 'accelerated', scenarios: [{ match: '1555011', script: quickHuman }] });
-  const dir = mkdtempSync(join(tmpdir(), 'centralita-control-'));
-  const store = openStore(join(dir, 'c.db'));
-  const sink = createSocket('udp4');
-  sink.on('message', () => {});
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
-  const r: Rig = { clock, sim, store, sink, dir, events: [] };
-  rigs.push(r);
+  const base = await newPbx({ start: T0, seed: 5, quickHumans: '1555011', name: 'control' });
+  const { clock, sim, store, sink, dir } = base;
+  const r: Rig = { ...base, events: [] };
   const open = { callingHours: { start: '00:00', end: '24:00' }, weekdays: [1, 2, 3, 4, 5, 6, 7], maxAttempts: 1, wrapUpS: 1 };
   store.campaigns.create('A', { name: 'power', dialMode: 'power', dialRatio: 2, maxConcurrent: 4, ...open }, T0);
   store.campaigns.create('B', { name: 'progressive', dialMode: 'progressive', maxConcurrent: 3, ...open }, T0);

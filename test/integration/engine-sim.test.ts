@@ -4,24 +4,20 @@
  * by the PBX and the engine so minutes of dialing run in seconds.
  */
 import { drive, whileRunning } from '../support/virtual-drive.js';
-import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../engine/agents/types.js';
 import { connectAri } from '../../engine/ari/gateway.js';
 import { defaultCallPolicy } from '../../engine/calls/types.js';
-import { systemClock, VirtualClock } from '../../engine/clock/index.js';
+import { systemClock } from '../../engine/clock/index.js';
 import { DISPOSITIONS, type DomainEvent, type Disposition } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
 import { MemoryLeadSource, storeLeadSource } from '../../engine/runtime/engine-leads.js';
 import type { Lead, LeadSource } from '../../engine/runtime/engine-types.js';
 import { Engine } from '../../engine/runtime/engine.js';
-import { scripts, startSimulator, type Script, type Simulator } from '../../engine/sim/index.js';
-import { openStore, type Store } from '../../engine/store/index.js';
+import { type Simulator } from '../../engine/sim/index.js';
+import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';
 
 /** Sim test ranges → the disposition each must end with (humans: bridged or dropped). */
 const RANGES: ReadonlyArray<readonly [string, number, readonly Disposition[]]> = [
@@ -47,13 +43,6 @@ function makeLeads(seed: number): Lead[] {
   return leads;
 }
 
-/** Humans who talk 4–10 s (instead of minutes) so that 200 calls fit a test. */
-const quickHuman: Script = (ctx) => {
-  const plan = scripts.human(ctx);
-  if (plan.outcome.kind === 'answer') plan.outcome.hangupAfterMs = 4000 + Math.floor(ctx.rng() * 6000);
-  return plan;
-};
-
 const AGENTS: AgentConfig[] = Array.from({ length: 5 }, (_, i) => ({
   id: `${1001 + i}`,
   kind: 'human',
@@ -62,39 +51,20 @@ const AGENTS: AgentConfig[] = Array.from({ length: 5 }, (_, i) => ({
   wrapUpMs: 1500,
 }));
 
-interface Rig {
-  clock: VirtualClock;
-  sim: Simulator;
-  store: Store;
-  sink: Socket;
-  dir: string;
+interface Rig extends PbxRig {
   leads: MemoryLeadSource;
   /** What the engine dials from (default: `leads`). */
   source: LeadSource;
   events: DomainEvent[];
 }
 
-const rigs: Rig[] = [];
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.sim.close();
-    r.store.close();
-    r.sink.close();
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
+const newPbx = pbxRigs();
 
 async function rig(leads: Lead[], startMs?: number): Promise<Rig> {
-  const clock = new VirtualClock(startMs);
-  const sim = await startSimulator({ clock, seed: 42, mediaMode: 'accelerated', scenarios: [{ match: '1555011', script: quickHuman }] });
-  const dir = mkdtempSync(join(tmpdir(), 'centralita-engine-'));
-  const store = openStore(join(dir, 'c.db'));
-  const sink = createSocket('udp4');
-  sink.on('message', () => {});
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const base = await newPbx({ start: startMs, seed: 42, quickHumans: '1555011', name: 'engine' });
+  const { clock, sim, store, sink, dir } = base;
   const memory = new MemoryLeadSource(leads);
-  const r: Rig = { clock, sim, store, sink, dir, leads: memory, source: memory, events: [] };
-  rigs.push(r);
+  const r: Rig = { ...base, leads: memory, source: memory, events: [] };
   return r;
 }
 
