@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Centralita and its tests use, only those missing; starts Redis if it is down.
+# Installs the Debian packages Centralita and its tests use, only those missing; starts Redis and PostgreSQL if
+# they are down and creates the PostgreSQL test database.
 # Idempotent: on a machine that has everything it does nothing but check.
 set -euo pipefail
 
@@ -9,6 +10,11 @@ need ffmpeg ffmpeg
 need redis-server redis-server
 need espeak-ng espeak-ng
 need sox sox
+need chromium chromium          # browser tests (playwright-core drives Debian's chromium, never a downloaded one)
+need pdftoppm poppler-utils     # PDF reports rendered to PNG by the tests
+need flite flite                # second speech synthesiser of the AMD corpus
+need text2wave festival         # third one
+need psql postgresql-client
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-system-deps: installing ${missing[*]}"
@@ -21,4 +27,20 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   echo "install-system-deps: starting redis-server on 127.0.0.1:6379"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+# PostgreSQL: the machines run a local server (127.0.0.1:5432, trust auth); start it when it is down.
+if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -q 2>/dev/null; then
+  echo "install-system-deps: starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 50); do pg_isready -h 127.0.0.1 -q && break; sleep 0.2; done
+fi
+if pg_isready -h 127.0.0.1 -q 2>/dev/null; then
+  PGDB=${PG_TEST_DATABASE:-centralita_test}
+  if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$PGDB'" 2>/dev/null | grep -q 1; then
+    echo "install-system-deps: creating PostgreSQL database $PGDB"
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $PGDB" >/dev/null
+  fi
+else
+  echo "install-system-deps: PostgreSQL is not running on 127.0.0.1:5432 (tests that need it will fail)" >&2
 fi
