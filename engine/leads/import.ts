@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { ImportRowError } from '../store/schema/import-jobs.js';
 import type { NewLead } from '../store/repos/leads.js';
+import { unneutraliseFormula } from './export.js';
 import { detectColumns, type ColumnMapping, type MappingOverride } from './columns.js';
 import { parseLeadRow, cellText } from './row.js';
 import { countCsvRows, csvRecords, formatFromName, xlsxRecords, type LeadFileFormat, type LeadFileInput } from './sources.js';
@@ -126,7 +127,8 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
           processed++;
           reject(rec.line, `malformed row: ${rec.error}`);
         } else {
-          const cells = rec.cells;
+          // Our CSV export writes `'=…` for text that would run as a formula; read it back as it was.
+          const cells = format === 'csv' ? rec.cells.map((c) => (typeof c === 'string' ? unneutraliseFormula(c) : c)) : rec.cells;
           if (cells.every((c) => cellText(c) === '')) {
             blank++;
             continue;
