@@ -5,7 +5,7 @@
 import { amdParamsSchema } from '../amd/index.js';
 import type { AmdParams } from '../amd/types.js';
 import { defaultCallPolicy, type CallPolicy } from '../calls/types.js';
-import { renderDialString, type CampaignSettings as StoredCampaignSettings } from '../campaigns/index.js';
+import { dialStringTemplateProblem, renderDialString, type CampaignSettings as StoredCampaignSettings } from '../campaigns/index.js';
 
 export function callPolicyFor(s: StoredCampaignSettings): CallPolicy {
   return {
@@ -22,6 +22,9 @@ export function amdParamsFor(s: StoredCampaignSettings): AmdParams {
   return amdParamsSchema.parse(s.amd) as AmdParams;
 }
 
+/** Throws when the stored template breaks the dial-string grammar (one written before the check existed). */
 export function dialStringFor(s: StoredCampaignSettings): (e164: string) => string {
+  const problem = dialStringTemplateProblem(s.dialStringTemplate);
+  if (problem !== null) throw new Error(`campaign ${s.name}: dial string template ${JSON.stringify(s.dialStringTemplate)} ${problem}`);
   return (e164) => renderDialString(s.dialStringTemplate, { e164 });
 }

@@ -11,6 +11,7 @@ import { CampaignError, type Campaign } from '../store/repos/campaigns.js';
 import type { AgentRow } from '../store/schema/agents.js';
 import type { Store } from '../store/index.js';
 import type { CampaignCommand } from '../campaigns/lifecycle.js';
+import { dialStringTemplateProblem } from '../campaigns/index.js';
 import { campaignInputFromStore } from './campaign-registry.js';
 import { campaignToday } from './campaign-stats.js';
 import { startOfLocalDay } from '../clock/zoned.js';
@@ -149,6 +150,10 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
   return {
     campaigns: {
       async start(id) {
+        // A template stored before the dial-string grammar was enforced is refused before anything changes state.
+        const template = stored(id).dialStringTemplate;
+        const problem = dialStringTemplateProblem(template);
+        if (problem !== null) throw new ControlError('invalid', `dialStringTemplate ${JSON.stringify(template)} ${problem}`);
         refuseSharedOverdial(id);
         const { before, after } = command(id, 'start');
         loadCampaign(deps, after);
