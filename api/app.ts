@@ -11,6 +11,7 @@ import { authenticate } from './auth/middleware.js';
 import { AuthService } from './auth/service.js';
 import type { HealthProbe } from './health.js';
 import { mountDocs } from './http/docs.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { ApiEnv } from './http/env.js';
 import { errorBody, toErrorResponse } from './http/errors.js';
 import { validationHook } from './http/validation.js';
@@ -82,6 +83,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Counts every request (route pattern + status) for GET /metrics; first, so 401s and 404s are counted too.
   const httpRequests = new HttpRequestCounter();
   app.use('*', httpRequests.middleware());
+  // Security headers on every answer, errors included (api/http/security-headers.ts documents the CSP).
+  app.use('*', securityHeaders());
   app.route('/', healthRoutes(deps.health));
   // Prometheus scrape, outside /api (the conventional path): admins' JWTs or API keys (also as Bearer ck_…).
   app.use('/metrics', scrapeAuthenticate(auth));

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ROLES } from '../../engine/store/schema/users.js';
+import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AuthService } from '../auth/service.js';
 import { publicUser } from '../auth/users-repo.js';
@@ -22,10 +23,17 @@ export const UserSchema = z
   .openapi('User');
 
 const username = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'may hold only letters, digits, "_", ".", "@" and "-"');
-const password = z.string().min(12, 'must be at least 12 characters').max(1024);
+/** Length here; the rest of the policy (common, trivial, based on the username) in `passwordProblem`. */
+const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 const team = z.string().trim().min(1).max(64).nullable();
 
-const CreateUser = z.strictObject({ username, password, role: z.enum(ROLES), team: team.optional() }).openapi('CreateUser');
+const CreateUser = z
+  .strictObject({ username, password, role: z.enum(ROLES), team: team.optional() })
+  .superRefine((u, ctx) => {
+    const problem = passwordProblem(u.password, { username: u.username });
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  })
+  .openapi('CreateUser');
 const UpdateUser = z
   .strictObject({ password: password.optional(), role: z.enum(ROLES).optional(), team: team.optional(), active: z.boolean().optional() })
   .openapi('UpdateUser');
@@ -101,6 +109,10 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     if (id === me.userId && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) {
       // An admin locking themselves out would leave nobody able to undo it.
       throw new ApiError(409, 'conflict', 'You may not deactivate or demote yourself');
+    }
+    if (b.password !== undefined) {
+      const problem = passwordProblem(b.password, { username: before.username });
+      if (problem !== null) throw new ApiError(422, 'validation_failed', `Invalid json: password ${problem}`, [{ field: 'password', problem }]);
     }
     const at = auth.now();
     const patch = { at, ...(b.role !== undefined && { role: b.role }), ...(b.team !== undefined && { team: b.team }), ...(b.active !== undefined && { active: b.active }) };

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../engine/log/logger.js';
-import { ADMIN_PASSWORD, harness, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
+import { createApiApp } from '../../api/app.js';
+import { VirtualClock } from '../../engine/clock/index.js';
+import { createLogger, silentLogger } from '../../engine/log/logger.js';
+import { openStore } from '../../engine/store/index.js';
+import { ADMIN_PASSWORD, harness, healthReport, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -184,5 +190,45 @@ describe('users (admin)', () => {
     const items = ((await res.json()) as { items: Array<{ action: string; targetId: string | null; details: unknown }> }).items;
     expect(items.find((a) => a.action === 'user.update' && a.targetId === user.id)?.details).toMatchObject({ role: { to: 'supervisor' } });
     expect(JSON.stringify(items)).not.toContain('a-long-password!');
+  });
+});
+
+describe('password policy on the API (issue #11 item 7)', () => {
+  it('refuses common, trivial and username-based passwords on create and on change, naming the field', async () => {
+    h = harness();
+    const admin = h.bearer(await h.login('admin'));
+    for (const password of ['aaaaaaaaaaaa', 'password1234', '123456789012', 'maria.solis2024']) {
+      const res = await h.json('POST', '/api/users', { username: 'maria.solis', password, role: 'agent' }, admin);
+      expect(res.status, password).toBe(422);
+      const body = (await res.json()) as { error: { details: Array<{ field: string; problem: string }> } };
+      expect(body.error.details.map((d) => d.field), password).toEqual(['password']);
+    }
+    expect(h.app.auth.users.byUsername('maria.solis')).toBeUndefined();
+    const ok = await h.json('POST', '/api/users', { username: 'maria.solis', password: 'tres tristes tigres', role: 'agent' }, admin);
+    expect(ok.status).toBe(201);
+    const id = ((await ok.json()) as { id: string }).id;
+    const weak = await h.json('PATCH', `/api/users/${id}`, { password: 'maria.solis!!' }, admin);
+    expect(weak.status).toBe(422);
+    expect(((await weak.json()) as { error: { details: unknown } }).error.details).toEqual([{ field: 'password', problem: 'must not be based on the username' }]);
+    await h.login('maria.solis', 'tres tristes tigres'); // unchanged
+  });
+
+  it('refuses to create the first admin with a weak ADMIN_PASSWORD, without repeating it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centralita-admin-'));
+    const store = openStore(join(dir, 'db.sqlite'));
+    try {
+      let error: unknown;
+      try {
+        createApiApp({ health: () => healthReport(), store, clock: new VirtualClock(0), logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'password1234' } });
+      } catch (err) {
+        error = err;
+      }
+      expect((error as Error).message).toMatch(/^ADMIN_PASSWORD is a common password.*choose another/);
+      expect((error as Error).message).not.toContain('password1234');
+      expect(store.sqlite.prepare('select count(*) as n from users').get()).toEqual({ n: 0 });
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
