@@ -38,7 +38,7 @@ export interface AuthOptions {
 
 export type LoginResult =
   | { ok: true; user: UserRow; accessToken: string; refreshToken: string; expiresIn: number }
-  | { ok: false; reason: 'invalid' | 'rate_limited' | 'locked'; retryAfterSeconds?: number };
+  | { ok: false; reason: 'invalid' | 'rate_limited' | 'throttled'; retryAfterSeconds?: number };
 
 /** Users, sessions and keys behind one object the routes and the middleware share. */
 export class AuthService {
@@ -57,7 +57,7 @@ export class AuthService {
     this.apiKeys = new ApiKeysRepo(o.store.db);
     this.refresh = new RefreshTokensRepo(o.store.db, REFRESH_TTL_MS);
     this.audit = new AuditLog(o.store.db);
-    this.guard = new LoginGuard(o.clock, o.loginGuard);
+    this.guard = new LoginGuard(o.clock, o.store.loginThrottle, o.loginGuard);
     this.keyLimiter = new RateLimiter(o.clock, o.apiKeyPerMinute ?? 600, 60_000);
     if (o.jwtSecret === undefined) {
       o.logger.warn('JWT_SECRET is not set: using a random secret for this process; sessions end when it stops');
@@ -76,10 +76,10 @@ export class AuthService {
     // Unknown users still pay for a scrypt so response time does not reveal which usernames exist.
     const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
     if (user === undefined || !good || !user.active) {
-      this.guard.failed(username);
+      this.guard.failed(ip, username);
       return { ok: false, reason: 'invalid' };
     }
-    this.guard.succeeded(username);
+    this.guard.succeeded(ip, username);
     const { token } = this.refresh.issue(user.id, this.now());
     return { ok: true, user, accessToken: this.accessToken(user), refreshToken: token, expiresIn: ACCESS_TTL_SECONDS };
   }

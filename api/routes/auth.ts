@@ -42,7 +42,7 @@ const login = publicRoute({
   tags: ['auth'],
   summary: 'Log in with username and password',
   request: { body: jsonBody(LoginBody) },
-  responses: { 200: jsonResponse('Tokens and the user', TokensSchema.extend({ user: UserSchema })), 401: { description: 'Wrong username or password' } },
+  responses: { 200: jsonResponse('Tokens and the user', TokensSchema.extend({ user: UserSchema })), 401: { description: 'Wrong username or password' }, 429: { description: 'Throttled: too many failures for this account from this address (growing delay), or too many attempts from this address; see Retry-After' } },
 });
 const refresh = publicRoute({
   method: 'post',
@@ -99,7 +99,13 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
       auth.audit.record({ at: auth.now(), actorId: null, actorKind: 'anonymous', action: 'auth.login_failed', ip, details: { username, reason: r.reason } });
       if (r.reason === 'invalid') throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
       const retry = { 'Retry-After': String(r.retryAfterSeconds ?? 60) };
-      throw new ApiError(429, r.reason === 'locked' ? 'locked' : 'rate_limited', r.reason === 'locked' ? 'Too many failed logins; try again later' : 'Too many login attempts', undefined, retry);
+      throw new ApiError(
+        429,
+        r.reason,
+        r.reason === 'throttled' ? `Too many failed logins for this account from this address; try again in ${retry['Retry-After']} s` : 'Too many login attempts from this address',
+        undefined,
+        retry,
+      );
     }
     auth.audit.record({ at: auth.now(), actorId: r.user.id, actorKind: 'user', action: 'auth.login', targetType: 'user', targetId: r.user.id, ip });
     return c.json(

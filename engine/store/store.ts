@@ -10,6 +10,7 @@ import { ImportJobRepo } from './repos/import-jobs.js';
 import { LeadRepo } from './repos/leads.js';
 import { LeadLockRepo } from './repos/lead-locks.js';
 import { LeadHistoryRepo } from './repos/lead-history.js';
+import { LoginThrottleRepo } from './repos/login-throttle.js';
 
 /** The store the engine and the API share: one SQLite file, one set of repositories. */
 export interface Store {
@@ -27,6 +28,7 @@ export interface Store {
   readonly importJobs: ImportJobRepo;
   readonly leadLocks: LeadLockRepo;
   readonly leadHistory: LeadHistoryRepo;
+  readonly loginThrottle: LoginThrottleRepo;
   close(): void;
 }
 
@@ -52,6 +54,7 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     importJobs: new ImportJobRepo(db),
     leadLocks: new LeadLockRepo(db),
     leadHistory: new LeadHistoryRepo(db),
+    loginThrottle: new LoginThrottleRepo(db),
     close: () => sqlite.close(),
   };
 }

@@ -16,6 +16,11 @@ export const users = sqliteTable(
     /** Team a team lead leads / an agent belongs to (matches agents.team). */
     team: text('team'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /**
+     * Bumped when the user's credentials change (password, deactivation): access tokens carry the version they were
+     * issued under and are refused once it moved on, so a password change ends every session at once.
+     */
+    authVersion: integer('auth_version').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
