@@ -123,15 +123,14 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     }
     const user = auth.users.get(r.userId);
     if (user === undefined || !user.active) throw new ApiError(401, 'invalid_refresh_token', 'User is no longer active');
-    return c.json({ access_token: auth.accessToken(user), refresh_token: r.token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS }, 200);
+    return c.json({ access_token: auth.accessToken(user, r.family), refresh_token: r.token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS }, 200);
   });
 
   app.openapi(logout, async (c) => {
     const me = c.get('principal');
     const { refresh_token } = c.req.valid('json');
-    // Only one's own sessions: a token of someone else is treated as unknown (and left alone).
-    const owner = auth.refresh.revoke(refresh_token, auth.now());
-    if (owner !== undefined && owner === me.userId) auth.audit.record(auditFrom(c, auth, 'auth.logout', 'user', me.userId));
+    // The session ends now: its access tokens are refused and its sockets disconnected (AuthService.logout).
+    if (auth.logout(refresh_token, me.userId)) auth.audit.record(auditFrom(c, auth, 'auth.logout', 'user', me.userId));
     return c.json({ message: 'Logged out' }, 200);
   });
 
@@ -152,7 +151,7 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const me = c.get('principal');
     const { id } = c.req.valid('param');
     const row = auth.apiKeys.get(id);
-    if (row === undefined || (row.userId !== me.userId && me.role !== 'admin') || !auth.apiKeys.revoke(id, auth.now())) {
+    if (row === undefined || (row.userId !== me.userId && me.role !== 'admin') || !auth.revokeApiKey(id)) {
       throw new ApiError(404, 'not_found', `No live API key ${id}`);
     }
     auth.audit.record(auditFrom(c, auth, 'apikey.revoke', 'api_key', id, { owner: row.userId }));

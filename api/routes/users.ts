@@ -117,7 +117,10 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const at = auth.now();
     const patch = { at, ...(b.role !== undefined && { role: b.role }), ...(b.team !== undefined && { team: b.team }), ...(b.active !== undefined && { active: b.active }) };
     const u = auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await hashPassword(b.password) })!;
-    if (b.password !== undefined || b.active === false) auth.refresh.revokeUser(id, at);
+    // Sessions, access tokens and live sockets end now (not when the tokens expire); a role or team change makes the
+    // user's sockets reconnect into the rooms of the new role.
+    if (b.password !== undefined || b.active === false) auth.endUserSessions(id);
+    else if (u.role !== before.role || u.team !== before.team) auth.userChanged(id);
     const changes: Record<string, unknown> = {};
     if (b.role !== undefined) changes.role = { from: before.role, to: u.role };
     if (b.team !== undefined) changes.team = { from: before.team, to: u.team };
@@ -131,7 +134,7 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const { id } = c.req.valid('param');
     if (id === c.get('principal').userId) throw new ApiError(409, 'conflict', 'You may not delete yourself');
     const u = mustGet(id);
-    auth.refresh.revokeUser(id, auth.now());
+    auth.endUserSessions(id);
     auth.users.delete(id);
     auth.audit.record(auditFrom(c, auth, 'user.delete', 'user', id, { username: u.username }));
     return c.json({ message: 'User deleted', id }, 200);

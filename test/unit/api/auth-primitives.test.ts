@@ -26,7 +26,7 @@ describe('password hashing (scrypt)', () => {
 
 describe('access tokens', () => {
   const secret = 's'.repeat(40);
-  const claims = { sub: 'u1', role: 'agent' as const, iat: 1000, exp: 1000 + 900 };
+  const claims = { sub: 'u1', role: 'agent' as const, sid: 's1', ver: 0, iat: 1000, exp: 1000 + 900 };
 
   it('verify until exp on the given clock, not after', () => {
     const t = signAccessToken(claims, secret);
