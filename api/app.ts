@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ImportQueue } from '../engine/imports/index.js';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
@@ -51,6 +53,8 @@ export interface ApiDeps {
   config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE'>>;
   /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
   control?: EngineControl;
+  /** Lead imports; absent → one is created over `store` (spool beside the database file). */
+  imports?: ImportQueue;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -58,6 +62,8 @@ export interface ApiDeps {
 export interface ApiApp extends OpenAPIHono<ApiEnv> {
   /** The auth service behind the app (tests and the future Socket.IO server authenticate with it). */
   readonly auth: AuthService;
+  /** The lead-import queue the upload route feeds (close it on shutdown). */
+  readonly imports: ImportQueue;
 }
 
 /**
@@ -110,12 +116,15 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
-  const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10 };
+  const imports =
+    deps.imports ??
+    new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
+  const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
   app.route('/', campaignRoutes(leadDeps));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes(leadDeps));
 
-  return Object.assign(app, { auth });
+  return Object.assign(app, { auth, imports });
 }

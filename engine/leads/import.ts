@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { ImportRowError } from '../store/schema/import-jobs.js';
 import type { NewLead } from '../store/repos/leads.js';
 import { unneutraliseFormula } from './export.js';
 import { detectColumns, type ColumnMapping, type MappingOverride } from './columns.js';
 import { parseLeadRow, cellText } from './row.js';
-import { countCsvRows, csvRecords, formatFromName, xlsxRecords, type LeadFileFormat, type LeadFileInput } from './sources.js';
+import { countCsvRows, csvRecords, formatFromName, type LeadFileFormat, type LeadFileInput } from './sources.js';
+import { count, DEFAULT_IMPORT_LIMITS, ImportLimitError, size, type ImportLimits } from './limits.js';
+import { readXlsxRecords } from './xlsx/reader.js';
+import { sortableId } from '../store/ids.js';
 
 export interface ImportProgress {
   processed: number;
@@ -26,8 +28,9 @@ export interface ImportOptions {
   defaultCountry?: string;
   /** CSV only; default: detected from the header. */
   delimiter?: string;
-  /** Rows inserted per transaction. */
+  /** Rows inserted per transaction (short transactions keep the engine's writes from waiting on the file lock). */
   batchSize?: number;
+  limits?: ImportLimits;
   synthetic?: boolean;
   /** Clock value stamped on the job and the leads. */
   at: number;
@@ -68,12 +71,15 @@ interface Pending {
 export async function importLeads(store: Store, opts: ImportOptions): Promise<ImportResult> {
   const campaign = store.campaigns.get(opts.campaignId);
   const fileName = opts.fileName ?? (typeof opts.input === 'string' ? opts.input.split(/[\\/]/).at(-1)! : 'upload');
-  const jobId = opts.jobId ?? randomUUID();
+  const jobId = opts.jobId ?? sortableId(opts.at);
   if (campaign === undefined) throw new ImportError(`campaign ${opts.campaignId} not found`, jobId);
   const format = opts.format ?? formatFromName(fileName);
   const defaultCountry = opts.defaultCountry ?? campaign.defaultCountry;
-  const batchSize = opts.batchSize ?? 1000;
-  store.importJobs.create(jobId, opts.campaignId, fileName, opts.at);
+  const batchSize = opts.batchSize ?? 500;
+  const limits = opts.limits ?? DEFAULT_IMPORT_LIMITS;
+  // The queue creates the job when the file is accepted (state queued); a direct call creates it here.
+  if (store.importJobs.get(jobId) === undefined) store.importJobs.create(jobId, opts.campaignId, fileName, opts.at);
+  else store.importJobs.setStatus(jobId, 'running');
 
   const total = format === 'csv' && typeof opts.input === 'string' ? await countCsvRows(opts.input) : null;
   const errors: ImportRowError[] = [];
@@ -82,12 +88,14 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   let accepted = 0;
   let blank = 0;
   let mapping: ColumnMapping | undefined;
-  let headerWidth = 0;
+  let headers: string[] = [];
   let batch: Pending[] = [];
 
   const reject = (line: number, reason: string): void => {
     errors.push({ line, reason });
   };
+  const fieldName = (index: number): string => (headers[index] ? headers[index]! : `column ${index + 1}`);
+  const tooLong = (index: number, chars: number): string => `field ${fieldName(index)}: ${size(chars)} exceeds ${count(limits.fieldChars)} characters`;
   let errorsWritten = 0;
   const progress = (): void => {
     const p = { processed, accepted, rejected: errors.length, total };
@@ -102,7 +110,8 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    const inserted = store.db.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at), { behavior: 'immediate' });
+    // Staged: in the table (so duplicates against the campaign are found) but not dialable until the end.
+    const inserted = store.db.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at, { staged: true }), { behavior: 'immediate' });
     for (const r of rows) {
       if (inserted.has(r.lead.phoneE164)) accepted++;
       else reject(r.line, `duplicate: ${r.lead.phoneE164} is already in the campaign`);
@@ -111,16 +120,19 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   };
 
   try {
-    const records = format === 'xlsx' ? xlsxRecords(opts.input) : csvRecords(opts.input, opts.delimiter);
+    if (format === 'xlsx' && typeof opts.input !== 'string') throw new ImportError('an XLSX import needs the file on disk', jobId);
+    const records = format === 'xlsx' ? readXlsxRecords(opts.input as string, limits) : csvRecords(opts.input, opts.delimiter);
     for await (const recs of records) {
       for (const rec of recs) {
         if (mapping === undefined) {
           if ('error' in rec) throw new ImportError(`line ${rec.line}: malformed header (${rec.error})`, jobId);
-          const headers = rec.cells.map((c) => cellText(c));
+          headers = rec.cells.map((c) => cellText(c));
+          const wide = headers.findIndex((h, i) => h.length > limits.fieldChars || (rec.long ?? []).some((l) => l.index === i));
+          if (wide >= 0) throw new ImportError(`header: column ${wide + 1} exceeds ${count(limits.fieldChars)} characters`, jobId);
+          if (headers.length > limits.fieldsPerRow || rec.fields !== undefined) throw new ImportError(`header: more than ${count(limits.fieldsPerRow)} columns`, jobId);
           const detected = detectColumns(headers, opts.mapping);
           if (!detected.ok) throw new ImportError(detected.reason, jobId);
           mapping = detected.mapping;
-          headerWidth = headers.length;
           continue;
         }
         if ('error' in rec) {
@@ -129,15 +141,21 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
         } else {
           // Our CSV export writes `'=…` for text that would run as a formula; read it back as it was.
           const cells = format === 'csv' ? rec.cells.map((c) => (typeof c === 'string' ? unneutraliseFormula(c) : c)) : rec.cells;
-          if (cells.every((c) => cellText(c) === '')) {
+          if (rec.long === undefined && cells.every((c) => cellText(c) === '')) {
             blank++;
             continue;
           }
           processed++;
+          if (processed > limits.rows) throw new ImportLimitError(`rows exceed ${count(limits.rows)}`);
+          const longCell = rec.long?.[0] ?? firstLongCell(cells, limits.fieldChars);
           // Extra non-empty cells usually mean an unquoted delimiter shifted the columns: do not guess.
-          const extra = cells.slice(headerWidth).filter((c) => cellText(c) !== '').length;
-          if (extra > 0) {
-            reject(rec.line, `has ${cells.length} fields, the header has ${headerWidth}`);
+          const extra = cells.slice(headers.length).filter((c) => cellText(c) !== '').length;
+          if (rec.fields !== undefined || cells.length > limits.fieldsPerRow) {
+            reject(rec.line, `has more than ${count(limits.fieldsPerRow)} fields`);
+          } else if (longCell !== undefined) {
+            reject(rec.line, tooLong(longCell.index, longCell.chars));
+          } else if (extra > 0) {
+            reject(rec.line, `has ${cells.length} fields, the header has ${headers.length}`);
           } else {
             const r = parseLeadRow(cells, mapping, { defaultCountry });
             if (!r.ok) reject(rec.line, r.reason);
@@ -157,19 +175,66 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
         if (batch.length >= batchSize) flush();
         else if (processed % batchSize === 0) progress();
       }
-      // One turn of the event loop per chunk read, so the API stays responsive during a large import.
+      // One turn of the event loop per chunk read, so whoever runs this (the import worker) stays responsive.
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (mapping === undefined) throw new ImportError('the file is empty (no header row)', jobId);
     flush();
+    // The whole file is in: from here the import completes, also across a restart (the queue resumes it).
+    store.importJobs.setStatus(jobId, 'committing');
   } catch (err) {
-    store.importJobs.finish(jobId, { status: 'failed', processed, accepted, rejected: errors.length, errors, at: opts.at });
-    if (err instanceof ImportError) throw err;
-    throw new ImportError(`import failed: ${(err as Error).message}`, jobId);
+    const message = err instanceof ImportError ? err.message : describeFailure(err);
+    const removed = await discardImport(store, jobId);
+    const note = removed.ok ? '; nothing was imported' : `; its ${removed.left} staged rows are never dialled and will be removed at the next start`;
+    try {
+      store.importJobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at });
+      store.importJobs.setStatus(jobId, 'failed', { message: message + note });
+    } catch {
+      // The database refuses writes (disk full): the job stays unfinished and is reconciled at the next start.
+    }
+    throw new ImportError(message + note, jobId);
+  }
+  try {
+    await commitImport(store, jobId, opts.at);
+  } catch (err) {
+    // Some rows may already be dialable: never take them back. The job stays `committing`; the next start finishes it.
+    throw new ImportError(`${describeFailure(err)} while making the leads dialable; the import completes at the next start`, jobId);
   }
   errors.sort((a, b) => a.line - b.line);
   store.importJobs.finish(jobId, { status: 'done', processed, accepted, rejected: errors.length, errors, at: opts.at });
-  const result: ImportResult = { jobId, processed, accepted, rejected: errors.length, total: processed, errors, blank, mapping };
+  const result: ImportResult = { jobId, processed, accepted, rejected: errors.length, total: processed, errors, blank, mapping: mapping! };
   opts.onProgress?.({ processed, accepted, rejected: errors.length, total: processed });
   return result;
+}
+
+function firstLongCell(cells: readonly unknown[], max: number): { index: number; chars: number } | undefined {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (typeof c === 'string' && c.length > max) return { index: i, chars: c.length };
+  }
+  return undefined;
+}
+
+/** One line for a job that failed on something other than its content. */
+function describeFailure(err: unknown): string {
+  if (err instanceof ImportLimitError) return err.message;
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full';
+  return `import failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Staged rows → dialable, in short transactions with a turn of the event loop between them. */
+export async function commitImport(store: Store, jobId: string, at: number): Promise<void> {
+  while (store.leads.commitImportBatch(jobId, at) > 0) await new Promise((r) => setImmediate(r));
+}
+
+/** Removes every row of an unfinished import; `left` counts what could not be removed (the database refused). */
+export async function discardImport(store: Store, jobId: string): Promise<{ ok: boolean; left: number }> {
+  try {
+    while (store.leads.discardImportBatch(jobId) > 0) await new Promise((r) => setImmediate(r));
+    return { ok: true, left: 0 };
+  } catch {
+    const left = (store.db.$client.prepare('select count(*) as n from leads where import_job_id = ?').get(jobId) as { n: number } | undefined)?.n ?? 0;
+    return { ok: false, left };
+  }
 }

@@ -13,6 +13,8 @@ export const LEAD_STATUSES = [
   'machine',
   'dropped',
   'dnc',
+  /** Staged by a lead import that has not finished: not dialable (no due time) until the whole file is in. */
+  'importing',
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
@@ -57,6 +59,8 @@ export const leads = sqliteTable(
       .on(t.campaignId, t.timeZone, t.priority, t.nextDueAt)
       .where(sql`${t.nextDueAt} is not null`),
     index('leads_campaign_status_idx').on(t.campaignId, t.status),
+    // Committing or discarding one import's staged rows.
+    index('leads_import_job_idx').on(t.importJobId).where(sql`${t.importJobId} is not null`),
   ],
 );
 
