@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { commitImport, discardImport, type MappingOverride } from '../leads/index.js';
@@ -17,7 +18,7 @@ export interface ImportQueueOptions {
   /** Where uploads wait for their turn; created if missing, swept of litter at start. */
   spoolDir: string;
   logger: Logger;
-  /** Imports parsed at once (each in its own worker thread). */
+  /** Imports parsed at once (each in its own worker thread); default: cores − 1, at most 2. */
   concurrency?: number;
   /** Jobs waiting beyond the running ones; more → `submit` refuses (the API answers 503). */
   maxQueued?: number;
@@ -71,7 +72,8 @@ export class ImportQueue {
     this.o = {
       nodeId: o.nodeId,
       spoolDir: o.spoolDir,
-      concurrency: o.concurrency ?? 2,
+      // One core stays with the engine's event loop: on two cores, one import at a time.
+      concurrency: o.concurrency ?? Math.max(1, Math.min(2, availableParallelism() - 1)),
       maxQueued: o.maxQueued ?? 20,
       workerMemoryMb: o.workerMemoryMb ?? 192,
       limits: o.limits ?? DEFAULT_IMPORT_LIMITS,

@@ -8,6 +8,7 @@ import { openStore } from '../store/index.js';
 import type { ImportTask, WorkerMessage } from './protocol.js';
 
 const task = workerData as ImportTask;
+const WRITE_PAUSE_MS = 4;
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
 
 const store = openStore(task.dbPath, { migrate: false });
@@ -21,6 +22,9 @@ try {
     at: task.at,
     jobId: task.jobId,
     limits: task.limits,
+    // Short write transactions with gaps between them: the engine's own writes never wait long for the lock.
+    batchSize: 500,
+    writePauseMs: WRITE_PAUSE_MS,
   });
   post({ type: 'done', accepted: r.accepted, rejected: r.rejected, processed: r.processed });
 } catch (err) {

@@ -31,6 +31,12 @@ export interface ImportOptions {
   /** Rows inserted per transaction (short transactions keep the engine's writes from waiting on the file lock). */
   batchSize?: number;
   limits?: ImportLimits;
+  /**
+   * Pause after each write transaction (ms). SQLite's busy handler is not fair: a writer that commits back to back
+   * starves another connection's writer, whose thread then sleeps in its busy handler — on the engine's event loop.
+   * The import worker leaves gaps so the engine's writes get the lock within a few ms. 0 (default): a turn of the loop.
+   */
+  writePauseMs?: number;
   synthetic?: boolean;
   /** Clock value stamped on the job and the leads. */
   at: number;
@@ -172,8 +178,12 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
             }
           }
         }
-        if (batch.length >= batchSize) flush();
-        else if (processed % batchSize === 0) progress();
+        if (batch.length >= batchSize) {
+          const started = performance.now();
+          flush();
+          afterWrite(store, opts.writePauseMs);
+          await pause(gap(opts.writePauseMs, performance.now() - started));
+        } else if (processed % batchSize === 0) progress();
       }
       // One turn of the event loop per chunk read, so whoever runs this (the import worker) stays responsive.
       await new Promise((resolve) => setImmediate(resolve));
@@ -184,7 +194,7 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     store.importJobs.setStatus(jobId, 'committing');
   } catch (err) {
     const message = err instanceof ImportError ? err.message : describeFailure(err);
-    const removed = await discardImport(store, jobId);
+    const removed = await discardImport(store, jobId, opts.writePauseMs);
     const note = removed.ok ? '; nothing was imported' : `; its ${removed.left} staged rows are never dialled and will be removed at the next start`;
     try {
       store.importJobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at });
@@ -195,7 +205,7 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     throw new ImportError(message + note, jobId);
   }
   try {
-    await commitImport(store, jobId, opts.at);
+    await commitImport(store, jobId, opts.at, opts.writePauseMs);
   } catch (err) {
     // Some rows may already be dialable: never take them back. The job stays `committing`; the next start finishes it.
     throw new ImportError(`${describeFailure(err)} while making the leads dialable; the import completes at the next start`, jobId);
@@ -224,14 +234,42 @@ function describeFailure(err: unknown): string {
 }
 
 /** Staged rows → dialable, in short transactions with a turn of the event loop between them. */
-export async function commitImport(store: Store, jobId: string, at: number): Promise<void> {
-  while (store.leads.commitImportBatch(jobId, at) > 0) await new Promise((r) => setImmediate(r));
+/**
+ * In the import worker (writePauseMs set): copy what this import added to the WAL back into the database now, in
+ * this thread, without waiting for anyone (PASSIVE). Otherwise the WAL's automatic checkpoint falls to whichever
+ * connection commits next past 1,000 pages — often the engine, on its event loop, for hundreds of milliseconds.
+ */
+function afterWrite(store: Store, pauseMs = 0): void {
+  if (pauseMs > 0) store.sqlite.pragma('wal_checkpoint(PASSIVE)');
+}
+
+/**
+ * The pause after a write that took `tookMs`: at least `pauseMs`, and twice the write, so the import holds the lock
+ * at most a third of the time even when the machine is slow — the engine's writer, retrying on SQLite's busy
+ * schedule (1, 2, 5, 10 … ms), then finds it free almost at once.
+ */
+function gap(pauseMs = 0, tookMs = 0): number {
+  return pauseMs > 0 ? Math.max(pauseMs, Math.ceil(2 * tookMs)) : 0;
+}
+
+/** A turn of the event loop, or `ms` of pause (see ImportOptions.writePauseMs). */
+function pause(ms = 0): Promise<void> {
+  return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
+}
+
+export async function commitImport(store: Store, jobId: string, at: number, pauseMs = 0): Promise<void> {
+  for (;;) {
+    const started = performance.now();
+    if (store.leads.commitImportBatch(jobId, at, 500) === 0) return;
+    afterWrite(store, pauseMs);
+    await pause(gap(pauseMs, performance.now() - started));
+  }
 }
 
 /** Removes every row of an unfinished import; `left` counts what could not be removed (the database refused). */
-export async function discardImport(store: Store, jobId: string): Promise<{ ok: boolean; left: number }> {
+export async function discardImport(store: Store, jobId: string, pauseMs = 0): Promise<{ ok: boolean; left: number }> {
   try {
-    while (store.leads.discardImportBatch(jobId) > 0) await new Promise((r) => setImmediate(r));
+    while (store.leads.discardImportBatch(jobId, 500) > 0) await pause(pauseMs);
     return { ok: true, left: 0 };
   } catch {
     const left = (store.db.$client.prepare('select count(*) as n from leads where import_job_id = ?').get(jobId) as { n: number } | undefined)?.n ?? 0;

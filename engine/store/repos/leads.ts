@@ -127,7 +127,7 @@ export class LeadRepo {
    * Makes up to `limit` staged rows of an import dialable (status no_selected, due `at`); returns how many. Called
    * until it returns 0, one short transaction each, so the engine's writes never wait long for the file lock.
    */
-  commitImportBatch(importJobId: string, at: number, limit = 2000): number {
+  commitImportBatch(importJobId: string, at: number, limit = 1000): number {
     return this.db.$client
       .prepare(
         `update leads set status = 'no_selected', next_due_at = ?, updated_at = ?
@@ -137,7 +137,7 @@ export class LeadRepo {
   }
 
   /** Deletes up to `limit` rows of an import that did not finish (all or nothing); returns how many. */
-  discardImportBatch(importJobId: string, limit = 2000): number {
+  discardImportBatch(importJobId: string, limit = 1000): number {
     return this.db.$client.prepare(`delete from leads where rowid in (select rowid from leads where import_job_id = ? limit ?)`).run(importJobId, limit).changes;
   }
 
