@@ -54,6 +54,11 @@ export class RefreshTokensRepo {
     return { userId: row.userId, family: row.family };
   }
 
+  /** Who a presented refresh token belongs to (revoked or not), if it is known. */
+  ownerOf(token: string): string | undefined {
+    return this.find(token)?.userId;
+  }
+
   /** Whether a session (a family) still has a live token: false after logout, reuse detection or expiry. */
   isLive(family: string, at: number): boolean {
     return (

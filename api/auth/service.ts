@@ -149,13 +149,16 @@ export class AuthService {
     }
   }
 
-  /** Logout of the session a refresh token belongs to. Returns false when the token is not one of `userId`'s. */
+  /**
+   * Logout of the session a refresh token belongs to — only one of `userId`'s own: another user's token is treated
+   * as unknown and left alone. Returns whether a session of theirs ended.
+   */
   logout(refreshToken: string, userId: string): boolean {
-    const owner = this.refresh.revoke(refreshToken, this.now());
-    if (owner === undefined) return false;
+    if (this.refresh.ownerOf(refreshToken) !== userId) return false;
+    const owner = this.refresh.revoke(refreshToken, this.now())!;
     this.state.forgetSession(owner.family);
     this.revoked({ kind: 'session', userId: owner.userId, sessionId: owner.family });
-    return owner.userId === userId;
+    return true;
   }
 
   /** Password changed, deactivated or deleted: every session, token and socket of the user ends now. */

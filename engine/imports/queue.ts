@@ -63,6 +63,7 @@ export class ImportQueue {
   private readonly logger: Logger;
   private readonly waiting: ImportSubmission[] = [];
   private readonly running = new Map<string, { worker: Worker; campaignId: string }>();
+  private readonly idle: Worker[] = [];
   private readonly finished = new Map<string, Array<() => void>>();
   private closed = false;
 
@@ -117,6 +118,7 @@ export class ImportQueue {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.running.values()].map((r) => r.worker.terminate()));
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
     this.running.clear();
   }
 
@@ -130,34 +132,60 @@ export class ImportQueue {
     }
   }
 
-  private start(s: ImportSubmission): void {
-    const task: ImportTask = { dbPath: this.store.path, ...s, limits: this.o.limits };
-    const worker = new Worker(WORKER_ENTRY, {
-      workerData: task,
+  /** An idle worker thread, or a new one (its heap limit is what bounds a hostile file). */
+  private worker(): Worker {
+    const idle = this.idle.pop();
+    if (idle !== undefined) return idle;
+    const w = new Worker(WORKER_ENTRY, {
       resourceLimits: { maxOldGenerationSizeMb: this.o.workerMemoryMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
       stdout: false,
       stderr: false,
     });
-    this.running.set(s.jobId, { worker, campaignId: s.campaignId });
-    let outcome: WorkerMessage | null = null;
-    worker.on('message', (m: WorkerMessage) => (outcome = m));
-    worker.on('error', (err: Error & { code?: string }) => {
-      outcome ??= {
-        type: 'failed',
-        message: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the file needs more than ${this.o.workerMemoryMb} MB of memory to read` : `import failed: ${err.message}`,
-      };
-    });
-    worker.on('exit', () => void this.ended(s, outcome));
+    return w;
   }
 
-  private async ended(s: ImportSubmission, outcome: WorkerMessage | null): Promise<void> {
+  private start(s: ImportSubmission): void {
+    const task: ImportTask = { dbPath: this.store.path, ...s, limits: this.o.limits };
+    const worker = this.worker();
+    worker.ref();
+    this.running.set(s.jobId, { worker, campaignId: s.campaignId });
+    let settled = false;
+    const finish = (outcome: WorkerMessage, reusable: boolean): void => {
+      if (settled) return;
+      settled = true;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (reusable && !this.closed) {
+        worker.unref(); // an idle worker must not keep the process alive
+        this.idle.push(worker);
+      } else void worker.terminate();
+      void this.ended(s, outcome);
+    };
+    const onMessage = (m: WorkerMessage): void => finish(m, true);
+    const onError = (err: Error & { code?: string }): void =>
+      finish(
+        {
+          type: 'failed',
+          message: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the file needs more than ${this.o.workerMemoryMb} MB of memory to read` : `import failed: ${err.message}`,
+        },
+        false,
+      );
+    const onExit = (): void => finish({ type: 'failed', message: 'the import worker stopped unexpectedly' }, false);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(task);
+  }
+
+  private async ended(s: ImportSubmission, outcome: WorkerMessage): Promise<void> {
     this.running.delete(s.jobId);
     try {
-      if (outcome?.type === 'done') {
+      if (outcome.type === 'done') {
         this.logger.info({ jobId: s.jobId, campaignId: s.campaignId, accepted: outcome.accepted, rejected: outcome.rejected }, 'lead import done');
       } else if (!this.closed) {
         // The worker reported the failure (and rolled back) — or died without a word: roll back here.
-        const message = outcome?.message ?? 'the import worker stopped unexpectedly';
+        const message = outcome.message;
         const job = this.store.importJobs.get(s.jobId);
         if (job?.status !== 'failed') {
           const removed = await discardImport(this.store, s.jobId);

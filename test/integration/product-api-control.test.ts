@@ -11,19 +11,10 @@ import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../engine/runtime/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../engine/runtime/demo-data.js';
+import { until } from '../support/until.js';
 
 const ADMIN_PASSWORD = 'test-admin-password-long';
 
-/** Polls on the wall clock: the product runs in real time. */
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('product API → engine control (embedded PBX)', () => {
   let dir: string;
