@@ -25,7 +25,7 @@ import { agentRoutes } from './routes/agents.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { prometheusRoutes, scrapeAuthenticate } from './routes/prometheus.js';
 import { HttpRequestCounter } from './http/request-metrics.js';
-import type { EngineControl } from '../engine/runtime/control-types.js';
+import type { EngineControl } from '../engine/control/types.js';
 import { isUploadRoute } from './leads/upload.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { leadRoutes } from './routes/leads.js';

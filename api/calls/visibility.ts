@@ -1,6 +1,6 @@
 import { callScope } from '../auth/permissions.js';
 import type { Principal } from '../auth/service.js';
-import type { UsersRepo } from '../auth/users-repo.js';
+import type { UsersRepo } from '../../engine/store/repos/users.js';
 
 /**
  * The user ids whose calls a caller may see: `undefined` means everyone (supervisor, admin). Agents see their own;

@@ -1,4 +1,4 @@
-import { ControlError, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type EngineControl } from '../../engine/control/types.js';
 import { ApiError } from '../http/errors.js';
 
 const STATUS = { not_found: 404, conflict: 409, invalid: 422, unavailable: 503 } as const;

@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ControlError, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type EngineControl } from '../../engine/control/types.js';
 import { ApiError } from './errors.js';
 
 const STATUS: Record<ControlError['code'], ContentfulStatusCode> = { not_found: 404, conflict: 409, invalid: 422, unavailable: 503 };

@@ -1,5 +1,5 @@
 import type { Logger } from '../../engine/log/logger.js';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { EngineControl } from '../../engine/control/types.js';
 import type { Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/service.js';
 

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { EngineControl, AgentLiveState } from '../../engine/runtime/control-types.js';
+import type { EngineControl, AgentLiveState } from '../../engine/control/types.js';
 import type { Store } from '../../engine/store/index.js';
 import { sortableId } from '../../engine/store/ids.js';
 import type { AgentRow } from '../../engine/store/schema/agents.js';

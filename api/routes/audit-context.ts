@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AuditEntry } from '../auth/audit.js';
+import type { AuditEntry } from '../../engine/store/repos/audit-log.js';
 import type { AuthService } from '../auth/service.js';
 import { clientIp } from '../http/client-ip.js';
 import type { ApiEnv } from '../http/env.js';

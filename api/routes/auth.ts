@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ACCESS_TTL_SECONDS, type AuthService } from '../auth/service.js';
-import { publicApiKey } from '../auth/api-keys-repo.js';
-import { publicUser } from '../auth/users-repo.js';
+import { publicApiKey } from '../../engine/store/repos/api-keys.js';
+import { publicUser } from '../../engine/store/repos/users.js';
 import { clientIp } from '../http/client-ip.js';
 import type { ApiEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';

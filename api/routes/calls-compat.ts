@@ -4,7 +4,7 @@ import { sortableId } from '../../engine/store/ids.js';
 import type { AuthService } from '../auth/service.js';
 import { queryDate } from '../calls/dates.js';
 import { LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition } from '../calls/legacy.js';
-import { listCalls } from '../calls/query.js';
+import { listCalls } from '../../engine/store/repos/call-list.js';
 import { narrowUsers, visibleUserIds } from '../calls/visibility.js';
 import type { ApiEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';

@@ -4,7 +4,7 @@ import type { Store } from '../../engine/store/index.js';
 import type { CallLogRow } from '../../engine/store/schema/call-logs.js';
 import type { AuthService } from '../auth/service.js';
 import { queryDate } from '../calls/dates.js';
-import { listCalls } from '../calls/query.js';
+import { listCalls } from '../../engine/store/repos/call-list.js';
 import { narrowUsers, visibleUserIds } from '../calls/visibility.js';
 import type { ApiEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';

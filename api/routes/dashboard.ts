@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { EngineControl } from '../../engine/control/types.js';
 import type { Store } from '../../engine/store/index.js';
 import { EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct } from '../../engine/store/metrics.js';
 import type { AuthService } from '../auth/service.js';

@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CAMPAIGN_STATES } from '../../engine/campaigns/lifecycle.js';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { EngineControl } from '../../engine/control/types.js';
 import type { Store } from '../../engine/store/index.js';
 import { EMPTY_AGGREGATE } from '../../engine/store/metrics.js';
 import { startOfLocalDay } from '../../engine/clock/zoned.js';

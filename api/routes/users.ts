@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ROLES } from '../../engine/store/schema/users.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AuthService } from '../auth/service.js';
-import { publicUser } from '../auth/users-repo.js';
+import { publicUser } from '../../engine/store/repos/users.js';
 import type { ApiEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';

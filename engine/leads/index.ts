@@ -6,6 +6,6 @@ export * from './columns.js';
 export * from './row.js';
 export * from './csv-reader.js';
 export * from './sources.js';
-export * from './import.js';
-export * from './export.js';
+export * from '../lead-files/import.js';
+export * from '../lead-files/export.js';
 export * from './demo.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCalls, type CallFilter } from '../../api/calls/query.js';
+import { listCalls, type CallFilter } from '../../engine/store/repos/call-list.js';
 import { mulberry32 } from '../../engine/random/seeded.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 import type { Disposition } from '../../engine/events/types.js';

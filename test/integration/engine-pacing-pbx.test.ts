@@ -4,7 +4,7 @@
  * same parameters, pacer and list (engine/runtime/pacing-pbx.ts). The larger version: `npm run pacing:pbx -- --json`.
  */
 import { describe, expect, it } from 'vitest';
-import { PBX_SCENARIO, runPacingPbx } from '../../engine/runtime/pacing-pbx.js';
+import { PBX_SCENARIO, runPacingPbx } from '../../bench/pacing-pbx.js';
 
 describe('predictive pacing: embedded PBX vs the what-if simulator', () => {
   it('10 agents, 30 virtual minutes: the PBX abandon rate is within 1 point of the simulator’s; the 2 s rule is exact', async () => {

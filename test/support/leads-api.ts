@@ -1,5 +1,5 @@
 import { CampaignError } from '../../engine/store/repos/campaigns.js';
-import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/control/types.js';
 import type { ApiDeps } from '../../api/app.js';
 import type { Store } from '../../engine/store/index.js';
 import type { LeadStatus } from '../../engine/store/schema/leads.js';

@@ -1,0 +1,27 @@
+/**
+ * From a stored campaign's settings (engine/campaigns) to what the call engine acts on: the call policy, the
+ * AMD parameters and the dial string. Pure.
+ */
+import { amdParamsSchema } from '../amd/index.js';
+import type { AmdParams } from '../amd/types.js';
+import { defaultCallPolicy, type CallPolicy } from '../calls/types.js';
+import { renderDialString, type CampaignSettings as StoredCampaignSettings } from './index.js';
+
+export function callPolicyFor(s: StoredCampaignSettings): CallPolicy {
+  return {
+    ...defaultCallPolicy,
+    machine: s.machineAction === 'message' && s.voicemailMessage ? 'voicemail' : 'hangup',
+    notSure: s.notsurePolicy,
+    voicemailMedia: s.voicemailMessage,
+    safeHarborMedia: s.safeHarborMessage,
+    ringTimeoutSec: s.ringTimeoutS,
+  };
+}
+
+export function amdParamsFor(s: StoredCampaignSettings): AmdParams {
+  return amdParamsSchema.parse(s.amd) as AmdParams;
+}
+
+export function dialStringFor(s: StoredCampaignSettings): (e164: string) => string {
+  return (e164) => renderDialString(s.dialStringTemplate, { e164 });
+}
