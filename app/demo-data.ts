@@ -3,7 +3,7 @@
  * answers them with its seeded mix of humans, machines, busy…) and five simulated agent phones. Created once;
  * a restart continues the same campaign.
  */
-import { generateDemoLeads } from '../engine/leads/demo.js';
+import { generateDemoLeads } from '../engine/leads/index.js';
 import type { Store } from '../engine/store/index.js';
 
 export const DEMO_CAMPAIGN_ID = 'demo';

@@ -3,25 +3,18 @@
  * campaign commands persist first (store.campaigns.command, so a restart resumes what is stored as running)
  * and then act on the engine; agents are driven through the engine's agent state machines.
  */
-import { servesCampaign } from '../engine/agents/reducer.js';
-import type { AgentConfig } from '../engine/agents/types.js';
-import type { Clock } from '../engine/clock/index.js';
-import type { Logger } from '../engine/log/logger.js';
-import { CampaignError, type Campaign } from '../engine/store/repos/campaigns.js';
-import type { AgentRow } from '../engine/store/schema/agents.js';
-import type { Store } from '../engine/store/index.js';
-import type { CampaignCommand } from '../engine/campaigns/lifecycle.js';
-import { campaignInputFromStore } from '../engine/shell/campaign-registry.js';
-import { campaignToday } from '../engine/store/repos/campaign-stats.js';
-import { startOfLocalDay } from '../engine/clock/zoned.js';
-import { countObservation } from '../engine/pacing/types.js';
-import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/types.js';
-import type { Engine } from '../engine/shell/engine.js';
-import type { AmdSource, LeadSource } from '../engine/shell/ports.js';
+import { servesCampaign, type AgentConfig } from '../engine/agents/index.js';
+import { type Clock, startOfLocalDay } from '../engine/clock/index.js';
+import type { Logger } from '../engine/log/index.js';
+import { CampaignError, type Campaign, type AgentRow, type Store } from '../engine/store/index.js';
+import type { CampaignCommand } from '../engine/campaigns/index.js';
+import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource } from '../engine/shell/index.js';
+import { countObservation } from '../engine/pacing/index.js';
+import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
 
 export interface EngineControlDeps {
   engine: Engine;
-  store: Pick<Store, 'campaigns' | 'leads' | 'agents' | 'sqlite'>;
+  store: Pick<Store, 'campaigns' | 'leads' | 'agents' | 'callLogs'>;
   clock: Clock;
   logger: Logger;
   /** The lead source of a campaign (the store's hopper for this node; guarded on a real Asterisk). */
@@ -192,7 +185,7 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
           calls: { ringing: n?.ringing ?? 0, amd: n?.amd ?? 0, waiting: n?.waiting ?? 0, connected: n?.connected ?? 0 },
           agents: { ready: n?.ready ?? 0, talk: n?.talk ?? 0, wrap: n?.wrap ?? 0, paused: n?.paused ?? 0, loggedIn: n?.loggedIn ?? 0 },
           // The campaign's own day: a Costa Rica campaign's today starts at local midnight there.
-          today: campaignToday(store, id, startOfLocalDay(clock.now(), c.defaultTimeZone)),
+          today: store.callLogs.campaignToday(id, startOfLocalDay(clock.now(), c.defaultTimeZone)),
           leads: store.leads.countByStatus(id),
         };
       },

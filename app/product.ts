@@ -4,28 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../engine/config/index.js';
-import type { Logger } from '../engine/log/logger.js';
+import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
-import { openStore, type Store } from '../engine/store/index.js';
+import { openStore, type Store, type Campaign } from '../engine/store/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { startSimulator, type Simulator } from '../engine/sim/index.js';
-import { createApiApp } from '../api/app.js';
-import { listen, type RunningServer } from '../api/server.js';
-import { overallStatus, withRedisPing, type HealthReport } from '../api/health.js';
+import { createApiApp, listen, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
 import { defaultAmdParams } from '../engine/amd/index.js';
-import type { Campaign } from '../engine/store/repos/campaigns.js';
-import { mediaPlaneAmdSource } from '../engine/shell/media-amd-source.js';
+import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, campaignInputFromStore, refuseSynthetic } from '../engine/shell/index.js';
 import { startEngine } from './start-engine.js';
-import type { Engine } from '../engine/shell/engine.js';
-import type { LeadSource } from '../engine/shell/ports.js';
-import { storeLeadSource } from '../engine/shell/lead-sources.js';
-import { amdParamsFor } from '../engine/campaigns/policy.js';
-import { campaignInputFromStore } from '../engine/shell/campaign-registry.js';
-import type { EngineControl } from '../engine/control/types.js';
+import { amdParamsFor } from '../engine/campaigns/index.js';
+import type { EngineControl } from '../engine/control/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
-import { refuseSynthetic } from '../engine/shell/synthetic-guard.js';
 
 export interface Product {
   simulated: boolean;
@@ -97,12 +89,7 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
 
     const health = (): HealthReport => {
       const snap = engine.snapshot();
-      let dbOk = true;
-      try {
-        store.sqlite.prepare('select 1').get();
-      } catch {
-        dbOk = false;
-      }
+      const dbOk = store.ping();
       const parts = {
         ari: { connected: snap.connected, simulated: Boolean(sim), url: ariUrl, app: config.ARI_APP },
         db: { ok: dbOk, path: config.DB_PATH },

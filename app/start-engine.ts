@@ -3,15 +3,12 @@
  * wire the store as a subscriber, start. Everything else (AMD source, leads, agents, campaign) is passed in,
  * so the same function serves the demo, the CLI and the tests.
  */
-import type { AgentConfig } from '../engine/agents/types.js';
-import { connectAri } from '../engine/ari/gateway.js';
+import type { AgentConfig } from '../engine/agents/index.js';
+import { connectAri } from '../engine/ari/index.js';
 import { systemClock, type Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
-import type { Logger } from '../engine/log/logger.js';
-import { Engine } from '../engine/shell/engine.js';
-import { attachAgentEventWriter, type AgentEventWriter } from '../engine/shell/store-writers.js';
-import type { AmdSource, CallLogWriter, CampaignSettings, LeadSource } from '../engine/shell/ports.js';
-import type { CampaignInput } from '../engine/shell/campaign-registry.js';
+import type { Logger } from '../engine/log/index.js';
+import { Engine, attachAgentEventWriter, type AgentEventWriter, type AmdSource, type CallLogWriter, type CampaignDialPlan, type LeadSource, type CampaignInput } from '../engine/shell/index.js';
 
 export interface StartEngineOptions {
   config: Pick<Config, 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'ARI_APP' | 'NODE_ID'>;
@@ -21,7 +18,7 @@ export interface StartEngineOptions {
   amd: AmdSource;
   /** One campaign the original way ('fixed' concurrency); or `campaigns`, paced by their dial modes. */
   leads?: LeadSource;
-  campaign?: CampaignSettings;
+  campaign?: CampaignDialPlan;
   concurrency?: number;
   campaigns?: CampaignInput[];
   leadOutcomes?: Pick<LeadSource, 'complete'>;

@@ -6,7 +6,7 @@
  * With --json the last line of output is one JSON object with both rates.
  */
 import { parseArgs } from 'node:util';
-import { loadScenario } from '../engine/pacing/simulate/scenario.js';
+import { loadScenario } from '../engine/pacing/index.js';
 import { PBX_SCENARIO, runPacingPbx } from './pacing-pbx.js';
 
 export async function run(argv: string[]): Promise<number> {

@@ -11,22 +11,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentConfig } from '../engine/agents/types.js';
-import { connectAri } from '../engine/ari/gateway.js';
-import { defaultCallPolicy } from '../engine/calls/types.js';
+import type { AgentConfig } from '../engine/agents/index.js';
+import { connectAri } from '../engine/ari/index.js';
+import { defaultCallPolicy } from '../engine/calls/index.js';
 import { systemClock, VirtualClock } from '../engine/clock/index.js';
-import { silentLogger, type Logger } from '../engine/log/logger.js';
-import { leadFate } from '../engine/pacing/simulate/leads.js';
-import { figures } from '../engine/pacing/simulate/metrics.js';
-import { parseScenario, type Scenario } from '../engine/pacing/simulate/scenario.js';
-import { shiftStartMs, simulateShift } from '../engine/pacing/simulate/simulation.js';
-import { startSimulator } from '../engine/sim/index.js';
-import { pacingCalleeRule, pacingIndex, pacingPhone, type CalleeFate } from '../engine/sim/pacing-callees.js';
+import { silentLogger, type Logger } from '../engine/log/index.js';
+import { leadFate, figures, parseScenario, type Scenario, shiftStartMs, simulateShift, pacerFor } from '../engine/pacing/index.js';
+import { startSimulator, pacingCalleeRule, pacingIndex, pacingPhone, type CalleeFate } from '../engine/sim/index.js';
 import { openStore } from '../engine/store/index.js';
-import { pacerFor } from '../engine/shell/pacing-views.js';
 import { scriptedAmdSource } from '../test/support/scripted-amd.js';
-import type { Lead, LeadSource } from '../engine/shell/ports.js';
-import { Engine } from '../engine/shell/engine.js';
+import { type Lead, type LeadSource, Engine } from '../engine/shell/index.js';
 
 /**
  * The comparison's campaign: short talks and a high human share, so a virtual hour holds over a thousand live

@@ -3,8 +3,8 @@
  * shuts down cleanly on SIGINT/SIGTERM.
  */
 import { ConfigError, loadConfig } from '../../engine/config/index.js';
-import { createLogger } from '../../engine/log/logger.js';
-import { startProduct } from '../product.js';
+import { createLogger } from '../../engine/log/index.js';
+import { startProduct } from '../index.js';
 
 export async function run(): Promise<number> {
   let config;

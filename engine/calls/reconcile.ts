@@ -2,8 +2,8 @@
  * Pure helpers for start-up / reconnect reconciliation: what to do with CallLogs left open by a previous
  * process and with channels and bridges carrying our id prefix that no live call or agent claims.
  */
-import type { AriBridge, AriChannel, AriCommand } from '../ari/types.js';
-import type { Disposition } from '../events/types.js';
+import type { AriBridge, AriChannel, AriCommand } from '../ari/index.js';
+import type { Disposition } from '../events/index.js';
 
 /** Our channel/bridge id prefix for one node: every id we mint starts with it. */
 export function idPrefixFor(nodeId: string): string {

@@ -2,12 +2,11 @@
  * From a stored campaign's settings (engine/campaigns) to what the call engine acts on: the call policy, the
  * AMD parameters and the dial string. Pure.
  */
-import { amdParamsSchema } from '../amd/index.js';
-import type { AmdParams } from '../amd/types.js';
-import { defaultCallPolicy, type CallPolicy } from '../calls/types.js';
-import { renderDialString, type CampaignSettings as StoredCampaignSettings } from './index.js';
+import { amdParamsSchema, type AmdParams } from '../amd/index.js';
+import { defaultCallPolicy, type CallPolicy } from '../calls/index.js';
+import { renderDialString, type CampaignSettings } from './index.js';
 
-export function callPolicyFor(s: StoredCampaignSettings): CallPolicy {
+export function callPolicyFor(s: CampaignSettings): CallPolicy {
   return {
     ...defaultCallPolicy,
     machine: s.machineAction === 'message' && s.voicemailMessage ? 'voicemail' : 'hangup',
@@ -18,10 +17,10 @@ export function callPolicyFor(s: StoredCampaignSettings): CallPolicy {
   };
 }
 
-export function amdParamsFor(s: StoredCampaignSettings): AmdParams {
+export function amdParamsFor(s: CampaignSettings): AmdParams {
   return amdParamsSchema.parse(s.amd) as AmdParams;
 }
 
-export function dialStringFor(s: StoredCampaignSettings): (e164: string) => string {
+export function dialStringFor(s: CampaignSettings): (e164: string) => string {
   return (e164) => renderDialString(s.dialStringTemplate, { e164 });
 }

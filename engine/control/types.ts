@@ -4,9 +4,12 @@
  * file, so routes can be tested against the real engine on the embedded PBX and nothing in api/ reaches into
  * the engine's internals.
  */
-import type { AgentKind, AgentStatus } from '../events/types.js';
-import type { CampaignState } from '../campaigns/lifecycle.js';
-import type { Campaign } from '../store/repos/campaigns.js';
+import type { AgentKind, AgentStatus } from '../events/index.js';
+import type { CampaignState } from '../campaigns/index.js';
+import type { Campaign } from '../store/index.js';
+import type { PacingStatus } from '../pacing/index.js';
+
+export type { PacingStatus };
 
 /** Why a control command was refused; the API maps `not_found` → 404, `conflict` → 409, `invalid` → 422. */
 export class ControlError extends Error {
@@ -17,17 +20,6 @@ export class ControlError extends Error {
     super(message);
     this.name = 'ControlError';
   }
-}
-
-/** The pacing rule's latest answer for one campaign (also published as the `campaign.pacing` event). */
-export interface PacingStatus {
-  /** progressive | power | predictive | preview | vicidial… and the rule inside it (e.g. "predictive/governor"). */
-  mode: string;
-  /** Calls the last tick decided to place. */
-  place: number;
-  /** Dial level (calls per available agent) when the mode has one, else null. */
-  level: number | null;
-  at: number;
 }
 
 export interface CampaignLiveStats {

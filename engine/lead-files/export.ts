@@ -2,10 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { sql } from 'drizzle-orm';
-import type { Store } from '../store/store.js';
-import type { LeadRow } from '../store/schema/leads.js';
-import type { CallLogRow } from '../store/schema/call-logs.js';
+import type { Store, LeadRow, CallLogRow } from '../store/index.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportOutput = string | Writable;
@@ -116,9 +113,8 @@ function leadCells(l: LeadRow, customKeys: readonly string[]): Cell[] {
 
 /** A campaign's leads with their results (status, attempts, last outcome) and custom fields as columns. */
 export function exportLeads(store: Store, campaignId: string, format: ExportFormat, output: ExportOutput): Promise<number> {
-  const customKeys = store.db
-    .all<{ key: string }>(sql`select distinct j.key as key from leads, json_each(leads.custom) j where leads.campaign_id = ${campaignId} order by 1`)
-    .map((r) => r.key)
+  const customKeys = store.leads
+    .customKeys(campaignId)
     .filter((k) => !(LEAD_EXPORT_COLUMNS as readonly string[]).includes(k));
   const rows = (function* () {
     for (const l of store.leads.iterate(campaignId)) yield leadCells(l, customKeys);

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../store/store.js';
-import type { ImportRowError } from '../store/schema/import-jobs.js';
-import type { NewLead } from '../store/repos/leads.js';
-import { detectColumns, type ColumnMapping, type MappingOverride } from '../leads/columns.js';
-import { parseLeadRow, cellText } from '../leads/row.js';
-import { countCsvRows, csvRecords, formatFromName, xlsxRecords, type LeadFileFormat, type LeadFileInput } from '../leads/sources.js';
+import type { Store, ImportRowError, NewLead } from '../store/index.js';
+import { detectColumns, type ColumnMapping, type MappingOverride, parseLeadRow, cellText, countCsvRows, csvRecords, formatFromName, xlsxRecords, type LeadFileFormat, type LeadFileInput } from '../leads/index.js';
 
 export interface ImportProgress {
   processed: number;
@@ -101,7 +97,7 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    const inserted = store.db.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at), { behavior: 'immediate' });
+    const inserted = store.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at));
     for (const r of rows) {
       if (inserted.has(r.lead.phoneE164)) accepted++;
       else reject(r.line, `duplicate: ${r.lead.phoneE164} is already in the campaign`);

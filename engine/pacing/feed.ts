@@ -13,7 +13,7 @@
  *
  * Calls the feed was told to ignore (test calls, no lead) or never saw created produce nothing.
  */
-import type { Disposition, DomainEvent } from '../events/types.js';
+import type { Disposition, DomainEvent } from '../events/index.js';
 import type { DialResult, PacingEvent } from './types.js';
 
 export interface FedCall {

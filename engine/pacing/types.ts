@@ -170,3 +170,14 @@ export function countObservation(obs: PacingObservation): ObservationCounts {
   }
   return c;
 }
+
+/** The pacing rule's latest answer for one campaign (also published as the `campaign.pacing` event). */
+export interface PacingStatus {
+  /** progressive | power | predictive | preview | vicidial… and the rule inside it (e.g. "predictive/governor"). */
+  mode: string;
+  /** Calls the last tick decided to place. */
+  place: number;
+  /** Dial level (calls per available agent) when the mode has one, else null. */
+  level: number | null;
+  at: number;
+}

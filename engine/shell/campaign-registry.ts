@@ -2,17 +2,15 @@
  * The campaigns an engine dials: id → settings, lead source, pacer and its state, AMD source, run state. The
  * engine reads it every tick; the control surface (engine-control.ts) adds campaigns and changes their state.
  */
-import type { Campaign } from '../store/repos/campaigns.js';
-import type { Pacer } from '../pacing/types.js';
-import type { PacingStatus } from '../control/types.js';
-import { callPolicyFor, dialStringFor } from '../campaigns/policy.js';
-import { pacerFor, type EngineDialMode } from './pacing-views.js';
-import type { AmdSource, CampaignSettings, Lead, LeadSource } from './ports.js';
+import type { Campaign } from '../store/index.js';
+import { type Pacer, type PacingStatus, pacerFor, type EngineDialMode } from '../pacing/index.js';
+import { callPolicyFor, dialStringFor } from '../campaigns/index.js';
+import type { AmdSource, CampaignDialPlan, Lead, LeadSource } from './ports.js';
 
 export type CampaignRunState = 'running' | 'paused' | 'stopped';
 
 export interface CampaignInput {
-  settings: CampaignSettings;
+  settings: CampaignDialPlan;
   leads: LeadSource;
   dialMode: EngineDialMode;
   /** Calls of this campaign in flight at most (test calls included). */
@@ -32,7 +30,7 @@ export interface CampaignInput {
 
 export interface CampaignRuntime {
   readonly id: string;
-  settings: CampaignSettings;
+  settings: CampaignDialPlan;
   leads: LeadSource;
   dialMode: EngineDialMode;
   maxConcurrent: number;

@@ -3,8 +3,8 @@
  * ${CHANNEL(endpoint)})` and agent-pause / agent-ready / agent-logout. Pure: which agent and what to do, from
  * the StasisStart args. The engine performs it (engine.ts).
  */
-import type { AgentState } from '../agents/types.js';
-import type { AriChannel } from '../ari/types.js';
+import type { AgentState } from '../agents/index.js';
+import type { AriChannel } from '../ari/index.js';
 
 export type DialInAction = 'login' | 'pause' | 'ready' | 'logout';
 

@@ -11,13 +11,11 @@
  *   rung at least the minimum ring time (15 s by default) are hung up.
  * The engine owns the state machines; this loop only asks it (`DialHost`).
  */
-import type { AgentState } from '../agents/types.js';
-import type { DomainEvent } from '../events/types.js';
-import type { Logger } from '../log/logger.js';
-import { DEFAULT_MIN_RING_BEFORE_CANCEL_MS, type PacingObservation } from '../pacing/types.js';
+import type { AgentState } from '../agents/index.js';
+import type { DomainEvent } from '../events/index.js';
+import type { Logger } from '../log/index.js';
+import { DEFAULT_MIN_RING_BEFORE_CANCEL_MS, type PacingObservation, type PacingStatus, modeLabel, pacingChanged, pacingLevel } from '../pacing/index.js';
 import type { CampaignRegistry, CampaignRuntime } from './campaign-registry.js';
-import type { PacingStatus } from '../control/types.js';
-import { modeLabel, pacingChanged, pacingLevel } from './pacing-views.js';
 import type { Lead } from './ports.js';
 
 export interface DialHost {

@@ -7,26 +7,19 @@
  * surface over it is engine-control.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { AmdDecision } from '../amd/types.js';
-import { agentStep, createAgent, pickAgent, isAvailable, servesCampaign } from '../agents/reducer.js';
-import type { AgentConfig, AgentEffect, AgentInput, AgentState } from '../agents/types.js';
-import { AriError } from '../ari/errors.js';
-import type { AriCommand, AriEvent } from '../ari/types.js';
-import { callStep, createCall } from '../calls/reducer.js';
-import { callIds, type AgentSlot, type CallEffect, type CallInput, type CallState } from '../calls/types.js';
+import type { AmdDecision } from '../amd/index.js';
+import { agentStep, createAgent, pickAgent, isAvailable, servesCampaign, type AgentConfig, type AgentEffect, type AgentInput, type AgentState } from '../agents/index.js';
+import { AriError, type AriCommand, type AriEvent } from '../ari/index.js';
+import { callStep, createCall, callIds, type AgentSlot, type CallEffect, type CallInput, type CallState, idPrefixFor, lostCallDisposition, orphanCommands } from '../calls/index.js';
 import type { TimerHandle } from '../clock/index.js';
-import { DomainEvents } from '../events/emitter.js';
-import type { DomainEvent } from '../events/types.js';
+import { DomainEvents, type DomainEvent } from '../events/index.js';
 import { PhoneDesk } from './phone-desk.js';
-import { idPrefixFor, lostCallDisposition, orphanCommands } from '../calls/reconcile.js';
 import { attachCallLogWriter } from './store-writers.js';
 import type { AmdSession, AmdSource, EngineOptions, LeadSource } from './ports.js';
 import { CampaignRegistry, type CampaignInput, type CampaignRunState, type CampaignRuntime } from './campaign-registry.js';
 import { agentViews, callViews, observation } from './pacing-views.js';
 import { DialLoop } from './dial-loop.js';
-import { emptyFeed, pacingFeedStep, type PacingFeedState } from '../pacing/feed.js';
-import type { PacingStatus } from '../control/types.js';
-import type { PacingObservation } from '../pacing/types.js';
+import { emptyFeed, pacingFeedStep, type PacingFeedState, type PacingStatus, type PacingObservation } from '../pacing/index.js';
 
 export type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
 

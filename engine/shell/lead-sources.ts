@@ -3,7 +3,7 @@
  * reference behaviour of the store-backed hopper (which persists the same "taken once" rule in the leads
  * table's lease columns). Share one instance between engine instances to model a database across a restart.
  */
-import type { Disposition } from '../events/types.js';
+import type { Disposition } from '../events/index.js';
 import type { Lead, LeadSource } from './ports.js';
 
 export class MemoryLeadSource implements LeadSource {

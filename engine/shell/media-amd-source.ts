@@ -2,8 +2,8 @@
  * The media plane (engine/media) as the engine's AmdSource: one RTP session per answered call, decision from
  * the worker. The call reducer points the externalMedia channel at the session's host:port (external_host).
  */
-import type { AmdParams } from '../amd/types.js';
-import type { MediaPlane } from '../media/plane.js';
+import type { AmdParams } from '../amd/index.js';
+import type { MediaPlane } from '../media/index.js';
 import type { AmdSession, AmdSource } from './ports.js';
 
 export function mediaPlaneAmdSource(plane: MediaPlane, params: AmdParams): AmdSource {

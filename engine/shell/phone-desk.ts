@@ -4,9 +4,9 @@
  * refused one, is a short control call — answer, play a confirmation or an error, hang up. This class owns those
  * control calls; the engine hands it the events and the few operations it needs (`PhoneDeskHost`).
  */
-import type { AgentInput, AgentState } from '../agents/types.js';
-import type { AriChannel, AriCommand, AriEvent } from '../ari/types.js';
-import type { Logger } from '../log/logger.js';
+import type { AgentInput, AgentState } from '../agents/index.js';
+import type { AriChannel, AriCommand, AriEvent } from '../ari/index.js';
+import type { Logger } from '../log/index.js';
 import {
   DIAL_IN_CONFIRM_MEDIA,
   DIAL_IN_ERROR_MEDIA,

@@ -2,14 +2,13 @@
  * The ports of the engine runtime: what it needs from the outside (AMD decisions, leads, the CallLog store)
  * as small interfaces, so the media plane, the store and test doubles plug in the same way.
  */
-import type { AmdDecision } from '../amd/types.js';
-import type { AgentConfig } from '../agents/types.js';
-import type { AriGateway } from '../ari/gateway.js';
-import type { CallPolicy } from '../calls/types.js';
+import type { AmdDecision } from '../amd/index.js';
+import type { AgentConfig } from '../agents/index.js';
+import type { AriGateway } from '../ari/index.js';
+import type { CallPolicy } from '../calls/index.js';
 import type { Clock } from '../clock/index.js';
-import type { DomainEvents } from '../events/emitter.js';
-import type { Disposition } from '../events/types.js';
-import type { Logger } from '../log/logger.js';
+import type { DomainEvents, Disposition } from '../events/index.js';
+import type { Logger } from '../log/index.js';
 import type { CampaignInput } from './campaign-registry.js';
 
 /** One running analysis for one answered call. */
@@ -94,7 +93,12 @@ export interface CallLogWriter {
   }>;
 }
 
-export interface CampaignSettings {
+/**
+ * What the shell needs to place one campaign's calls: the call policy and the dial string. Derived from the stored
+ * `CampaignSettings` (engine/campaigns) by `campaignInputFromStore`; embedders may build one by hand.
+ */
+export interface CampaignDialPlan {
+  /** The campaign's id. */
   id: string;
   policy: CallPolicy;
   /** Turns an E.164 number into a dial string, e.g. `(p) => \`PJSIP/${p}@trunk\``. */
@@ -115,7 +119,7 @@ export interface EngineOptions {
    * later with `putCampaign` (engine-control.ts does, from the store).
    */
   leads?: LeadSource;
-  campaign?: CampaignSettings;
+  campaign?: CampaignDialPlan;
   /** Calls in flight at most for `campaign`. */
   concurrency?: number;
   /** Campaigns to dial from the start (paced by their dial mode). */

@@ -2,7 +2,7 @@
  * The store as a subscriber of domain events: each call transition becomes one CallLog write (so a crash leaves
  * the row at its last stage), agent state changes are appended as agent events.
  */
-import type { DomainEvents } from '../events/emitter.js';
+import type { DomainEvents } from '../events/index.js';
 import type { CallLogWriter } from './ports.js';
 
 export interface AgentEventWriter {

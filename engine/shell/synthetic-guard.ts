@@ -3,7 +3,7 @@
  * them: each is completed as FAILED with the reason, never dialled.
  */
 import type { Clock } from '../clock/index.js';
-import { assertDialable, NotDialableError } from '../leads/demo.js';
+import { assertDialable, NotDialableError } from '../leads/index.js';
 import type { Store } from '../store/index.js';
 import type { LeadSource } from './ports.js';
 

@@ -8,7 +8,7 @@ import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
-import type { HealthReport } from '../../api/health.js';
+import type { HealthReport } from '../../api/health/report.js';
 
 const run = promisify(execFile);
 

@@ -1,11 +1,12 @@
 /**
- * A scripted AmdSource: decides from the dialled number instead of audio, on the engine's Clock. It stands in
- * for the media plane in tests and demos; the decisions mirror what the simulator's callee scripts sound like
- * (engine/sim/scenarios.ts test ranges: +1555011… human, 12 machine, 17 hangs up during AMD, 18 silence,
- * 19 voicemail with early media).
+ * A scripted AmdSource (a test double): decides from the dialled number instead of audio, on the engine's Clock.
+ * It stands in for the media plane in tests and in the `pacing:pbx` benchmark (bench/pacing-pbx.ts, which gives
+ * it a script from each lead's fate). By default the decisions mirror what the simulator's callee scripts sound
+ * like, by the script a test number reaches (engine/sim `testRangeScript`).
  */
 import type { AmdDecision, AmdStatus } from '../../engine/amd/types.js';
 import type { Clock } from '../../engine/clock/index.js';
+import { testRangeScript } from '../../engine/sim/index.js';
 import type { AmdSession, AmdSource } from '../../engine/shell/ports.js';
 
 export interface ScriptedDecision {
@@ -21,16 +22,15 @@ export type DecisionScript = (phone: string) => ScriptedDecision | null;
 
 /** Decisions for the simulator's fixed test ranges; null = never decides (the callee hangs up first). */
 export const simRangeDecisions: DecisionScript = (phone) => {
-  const range = phone.replace(/[^0-9]/g, '').slice(0, 7);
-  switch (range) {
-    case '1555011':
+  switch (testRangeScript(phone.replace(/[^0-9]/g, ''))) {
+    case 'human':
       return { status: 'HUMAN', cause: 'HUMAN-600-900', afterMs: 1500 };
-    case '1555012':
-    case '1555019':
+    case 'machine':
+    case 'voicemail-early-media':
       return { status: 'MACHINE', cause: 'LONGGREETING-1600-1500', afterMs: 2200 };
-    case '1555018':
+    case 'silence':
       return { status: 'MACHINE', cause: 'INITIALSILENCE-2500-2500', afterMs: 2500 };
-    case '1555017':
+    case 'hangup-during-amd':
       return null;
     default:
       return { status: 'NOTSURE', cause: 'TOOLONG-5000', afterMs: 5000 };

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
 import { apiKeys, type ApiKeyRow } from '../schema/api-keys.js';
-import { randomSecret, sha256 } from '../../../api/auth/secrets.js';
+import { randomSecret, sha256 } from '../secrets.js';
 
 export type PublicApiKey = Omit<ApiKeyRow, 'keyHash'>;
 

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { Disposition } from '../../events/types.js';
+import type { Disposition } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
 

@@ -66,29 +66,3 @@ export function listLeads(
     .all();
   return { items, total };
 }
-
-/** Lead as the API shows it (lease bookkeeping left out). */
-export function publicLead(l: LeadRow) {
-  return {
-    id: l.id,
-    campaignId: l.campaignId,
-    phone: l.phoneE164,
-    phoneRaw: l.phoneRaw,
-    name: l.name,
-    city: l.city,
-    email: l.email,
-    timeZone: l.timeZone,
-    priority: l.priority,
-    custom: l.custom as Record<string, unknown>,
-    status: l.status,
-    attempts: l.attempts,
-    lastAttemptAt: l.lastAttemptAt,
-    lastDisposition: l.lastDisposition,
-    nextDueAt: l.nextDueAt,
-    lastError: l.lastError,
-    synthetic: l.synthetic,
-    importJobId: l.importJobId,
-    createdAt: l.createdAt,
-    updatedAt: l.updatedAt,
-  };
-}

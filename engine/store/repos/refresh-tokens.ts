@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
 import { refreshTokens, type RefreshTokenRow } from '../schema/refresh-tokens.js';
-import { randomSecret, sha256 } from '../../../api/auth/secrets.js';
+import { randomSecret, sha256 } from '../secrets.js';
 
 export type RotateResult =
   | { ok: true; userId: string; token: string }

@@ -3,7 +3,8 @@ import { createAgent } from '../../../engine/agents/reducer.js';
 import type { AgentState } from '../../../engine/agents/types.js';
 import { createCall } from '../../../engine/calls/reducer.js';
 import { defaultCallPolicy, type CallPhase, type CallState } from '../../../engine/calls/types.js';
-import { agentViews, callViews, modeLabel, pacerFor, pacingChanged, pacingLevel } from '../../../engine/shell/pacing-views.js';
+import { modeLabel, pacerFor, pacingChanged, pacingLevel } from '../../../engine/pacing/index.js';
+import { agentViews, callViews } from '../../../engine/shell/pacing-views.js';
 
 function agent(id: string, patch: Partial<AgentState> = {}, kind: 'human' | 'bot' = 'human', maxConcurrent = 1): AgentState {
   return { ...createAgent({ id, kind, endpoint: `PJSIP/${id}`, maxConcurrent, wrapUpMs: 1000 }, 'p-'), ...patch };

@@ -1,8 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../http/errors.js';
-import type { ApiEnv } from '../http/env.js';
-import { can, type Permission } from './permissions.js';
-import type { AuthService } from './service.js';
+import { ApiError, type ApiEnv } from './index.js';
+import { can, type Permission, type AuthService } from '../auth/index.js';
 
 export interface AuthenticateOptions {
   /** Paths that need no credentials (login, refresh). */
