@@ -1,5 +1,5 @@
 /**
- * The engine's control surface (control-types.ts `EngineControl`) over the store and a running Engine:
+ * The engine's control surface (engine/control `EngineControl`) over the store and a running Engine:
  * campaign commands persist first (store.campaigns.command, so a restart resumes what is stored as running)
  * and then act on the engine; agents are driven through the engine's agent state machines.
  */

@@ -1,6 +1,6 @@
 /**
  * `centralita pacing:pbx` (npm run pacing:pbx): the engine's predictive campaign on the embedded PBX against the
- * what-if simulator with the same parameters and list (engine/runtime/pacing-pbx.ts).
+ * what-if simulator with the same parameters and list (bench/pacing-pbx.ts).
  *   --agents N (default 20)   --minutes M (default 60, virtual)   --seed S (default 1)   --sim-seeds K (default 5)
  *   --scenario <name|path> (default: the comparison's own scenario)   --json
  * With --json the last line of output is one JSON object with both rates.

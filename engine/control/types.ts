@@ -1,8 +1,9 @@
 /**
  * What the API (and the CLI) may ask of a running engine: campaign lifecycle, test calls, agent state
- * changes and live figures. The runtime implements it (engine/runtime/engine-control.ts); api/ only sees this
- * file, so routes can be tested against the real engine on the embedded PBX and nothing in api/ reaches into
- * the engine's internals.
+ * changes and live figures. app/engine-control.ts implements it over the shell and the store; api/ codes
+ * against this contract (through engine/control's index.ts), so routes can be tested against the real engine on
+ * the embedded PBX. api/ reads the engine's other modules through their index.ts only (the import-graph test,
+ * test/unit/architecture, holds it to that).
  */
 import type { AgentKind, AgentStatus } from '../events/index.js';
 import type { CampaignState } from '../campaigns/index.js';

@@ -1,6 +1,7 @@
 /**
- * Domain events → the facts a `Pacer` learns from (engine/pacing/types.ts `PacingEvent`). Pure: a small
- * reducer over a per-call memo, so the same translation serves the live engine and a replay from CallLogs.
+ * Domain events → the facts a `Pacer` learns from (types.ts `PacingEvent`). Pure: a small
+ * reducer over a per-call memo (the engine's shell feeds it every domain event and hands the result to each
+ * campaign's pacer).
  *
  *   call.created                → remember placement (and the campaign)
  *   call.answered               → remember the answer

@@ -1,6 +1,6 @@
 /**
  * The campaigns an engine dials: id → settings, lead source, pacer and its state, AMD source, run state. The
- * engine reads it every tick; the control surface (engine-control.ts) adds campaigns and changes their state.
+ * engine reads it every tick; the control surface (app/engine-control.ts) adds campaigns and changes their state.
  */
 import type { Campaign } from '../store/index.js';
 import { type Pacer, type PacingStatus, pacerFor, type EngineDialMode } from '../pacing/index.js';

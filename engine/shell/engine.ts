@@ -1,10 +1,10 @@
 /**
- * The engine runtime: the imperative shell around the pure call and agent reducers. It routes ARI events to
+ * The engine: the imperative shell around the pure call and agent reducers (README.md). It routes ARI events to
  * the call or agent that owns the id, performs effects (ARI commands serialised per owner, timers on the
  * Clock, AMD sessions), publishes domain events, and reconciles with Asterisk on start-up and after every
  * reconnect before dialing again. It dials several campaigns (campaign-registry.ts), each paced by its dial
- * mode's Pacer (dial-loop.ts, dial-pacing.ts) and fed what happens to its calls (pacing-feed.ts); the control
- * surface over it is engine-control.ts.
+ * mode's Pacer (dial-loop.ts; engine/pacing's dial modes, pacing-views.ts) and fed what happens to its calls
+ * (engine/pacing's feed); the control surface over it is app/engine-control.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { AmdDecision } from '../amd/index.js';
@@ -207,7 +207,7 @@ export class Engine {
     };
   }
 
-  // ── campaigns (engine-control.ts drives these from the store) ─────────────────────────────────────────────────
+  // ── campaigns (app/engine-control.ts drives these from the store) ─────────────────────────────────────────────────
 
   /** Adds a campaign or updates its settings (a running pacer keeps what it learned when the mode is unchanged). */
   putCampaign(input: CampaignInput): void {
@@ -558,7 +558,7 @@ export class Engine {
     }
   }
 
-  /** Domain events → PacingEvents → each campaign's pacer (engine/runtime/pacing-feed.ts). */
+  /** Domain events → PacingEvents → each campaign's pacer (engine/pacing/feed.ts). */
   private feedPacers(e: DomainEvent): void {
     if (!e.type.startsWith('call.')) return;
     const r = pacingFeedStep(this.feed, e, (c) => !this.callMeta.get(c.callId)?.test);

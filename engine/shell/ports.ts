@@ -1,5 +1,5 @@
 /**
- * The ports of the engine runtime: what it needs from the outside (AMD decisions, leads, the CallLog store)
+ * The ports of the engine's shell: what it needs from the outside (AMD decisions, leads, the CallLog store)
  * as small interfaces, so the media plane, the store and test doubles plug in the same way.
  */
 import type { AmdDecision } from '../amd/index.js';
@@ -51,7 +51,7 @@ export interface LeadSource {
   recover?(at: number): void | Promise<void>;
 }
 
-/** The subset of the store's CallLogRepo the runtime uses (engine/store/repos/call-logs.ts). */
+/** The subset of the store's CallLogRepo the shell uses (engine/store/repos/call-logs.ts). */
 export interface CallLogWriter {
   create(input: {
     id: string;
@@ -116,7 +116,7 @@ export interface EngineOptions {
   /**
    * One campaign dialled the original way ('fixed' mode: `concurrency` calls in flight, a free agent reserved per
    * call when there is one), registered as running. Optional: campaigns can be given in `campaigns` or added
-   * later with `putCampaign` (engine-control.ts does, from the store).
+   * later with `putCampaign` (app/engine-control.ts does, from the store).
    */
   leads?: LeadSource;
   campaign?: CampaignDialPlan;

@@ -1,5 +1,5 @@
 /**
- * The team call list reads dense teams along the created_at index (api/calls/query.ts): it must return exactly
+ * The team call list reads dense teams along the created_at index (engine/store/repos/call-list.ts): it must return exactly
  * what the user-index path returns — same rows, same order, same total — for every filter and page.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

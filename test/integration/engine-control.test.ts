@@ -1,5 +1,5 @@
 /**
- * The engine's control surface (engine/runtime/engine-control.ts) on the embedded PBX: several campaigns in one
+ * The engine's control surface (app/engine-control.ts) on the embedded PBX: several campaigns in one
  * engine, start/pause/stop persisted then acted upon, test calls without a lead, live stats, agents driven from
  * the API's side, and a restart resuming what is stored as running. Real SQLite, real ARI sockets, virtual time.
  */

@@ -1,7 +1,7 @@
 /**
  * PBX vs simulator: a predictive campaign run end to end by the engine on the embedded PBX (real ARI sockets,
  * real SQLite CallLogs, virtual clock) measures the same US abandon rate as the what-if simulator run with the
- * same parameters, pacer and list (engine/runtime/pacing-pbx.ts). The larger version: `npm run pacing:pbx -- --json`.
+ * same parameters, pacer and list (bench/pacing-pbx.ts). The larger version: `npm run pacing:pbx -- --json`.
  */
 import { describe, expect, it } from 'vitest';
 import { PBX_SCENARIO, runPacingPbx } from '../../bench/pacing-pbx.js';
