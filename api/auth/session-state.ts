@@ -1,7 +1,5 @@
 import type { Clock } from '../../engine/clock/index.js';
-import type { UserRow } from '../../engine/store/schema/users.js';
-import type { RefreshTokensRepo } from './refresh-repo.js';
-import type { UsersRepo } from './users-repo.js';
+import type { RefreshTokensRepo, UserRow, UsersRepo } from '../../engine/store/index.js';
 
 /** Something that ended a credential; the live feed disconnects the sockets it names. */
 export type Revocation =

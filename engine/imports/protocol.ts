@@ -1,5 +1,5 @@
+import type { ImportLimits } from '../lead-files/index.js';
 import type { MappingOverride } from '../leads/index.js';
-import type { ImportLimits } from '../leads/limits.js';
 
 /** What the queue hands one import worker (structured-clone data only). */
 export interface ImportTask {

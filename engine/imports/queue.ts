@@ -2,11 +2,10 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { commitImport, discardImport, type MappingOverride } from '../leads/index.js';
-import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../leads/limits.js';
-import type { Logger } from '../log/logger.js';
-import { sortableId } from '../store/ids.js';
-import type { Store } from '../store/index.js';
+import { commitImport, DEFAULT_IMPORT_LIMITS, discardImport, type ImportLimits } from '../lead-files/index.js';
+import type { MappingOverride } from '../leads/index.js';
+import type { Logger } from '../log/index.js';
+import { sortableId, type Store } from '../store/index.js';
 import type { ImportTask, WorkerMessage } from './protocol.js';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);

@@ -7,7 +7,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { ImportError, importLeads } from '../leads/import.js';
+import { ImportError, importLeads } from '../lead-files/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { ImportTask, WorkerMessage } from './protocol.js';
 
@@ -51,7 +51,7 @@ async function run(task: ImportTask): Promise<WorkerMessage> {
     });
     return { type: 'done', accepted: r.accepted, rejected: r.rejected, processed: r.processed };
   } catch (err) {
-    return { type: 'failed', message: err instanceof ImportError ? err.message : `import failed: ${(err as Error).message}` };
+    return { type: 'failed', message: err instanceof ImportError ? err.message : `import failed: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

@@ -1,5 +1,4 @@
-import type { OpenDbOptions, Db, Sqlite } from './db.js';
-import { openDb } from './db.js';
+import { type OpenDbOptions, type Db, type Sqlite, openDb } from './db.js';
 import { AgentEventRepo, AgentRepo } from './repos/agents.js';
 import { CallLogRepo } from './repos/call-logs.js';
 import { ManualCallRepo } from './repos/manual-calls.js';
@@ -29,6 +28,16 @@ export interface Store {
   readonly leadLocks: LeadLockRepo;
   readonly leadHistory: LeadHistoryRepo;
   readonly loginThrottle: LoginThrottleRepo;
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: it waits for other writers instead of failing half-way). */
+  transaction<T>(fn: () => T): T;
+  /** Whether the database answers (for /health). */
+  ping(): boolean;
+  /**
+   * Copies what this connection's commits added to the WAL back into the database now, without waiting for
+   * anyone (PASSIVE). The import worker calls it after each batch, so that the WAL's automatic checkpoint does not
+   * fall to the engine's connection, on its event loop.
+   */
+  checkpoint(): void;
   close(): void;
 }
 
@@ -55,6 +64,16 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     leadLocks: new LeadLockRepo(db),
     leadHistory: new LeadHistoryRepo(db),
     loginThrottle: new LoginThrottleRepo(db),
+    transaction: (fn) => db.transaction(fn, { behavior: 'immediate' }),
+    ping: () => {
+      try {
+        sqlite.prepare('select 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    checkpoint: () => void sqlite.pragma('wal_checkpoint(PASSIVE)'),
     close: () => sqlite.close(),
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvLine, exportLeads, importLeads, neutraliseFormula } from '../../engine/leads/index.js';
+import { csvLine, exportLeads, importLeads, neutraliseFormula } from '../../engine/lead-files/index.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 
 /** Issue #11 item 3: a lead export opened in a spreadsheet must not run what an attacker typed into a lead. */

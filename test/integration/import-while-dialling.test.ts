@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { startProduct, type Product } from '../../engine/runtime/product.js';
+import { startProduct, type Product } from '../../app/product.js';
 import { writeSharedStringsBombs } from '../support/xlsx-bomb.js';
 import { until } from '../support/until.js';
 

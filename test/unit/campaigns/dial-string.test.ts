@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignSettingsSchema, DEFAULT_DIAL_STRING, dialStringTemplateProblem, renderDialString } from '../../../engine/campaigns/index.js';
-import { dialStringFor } from '../../../engine/runtime/campaign-policy.js';
+import { dialStringFor } from '../../../engine/campaigns/index.js';
 
 describe('dial-string renderer', () => {
   it('fills {e164}, {digits} and {national}', () => {

@@ -1,0 +1,10 @@
+export { ACCESS_TTL_SECONDS, AuthService } from './service.js';
+export type { Principal } from './service.js';
+export { callScope } from './permissions.js';
+export type { Permission } from './permissions.js';
+export { hashPassword } from './passwords.js';
+export { ensureAdmin } from './bootstrap.js';
+export type { LoginGuardOptions } from './login-guard.js';
+export { can } from './permissions.js';
+export { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from './password-policy.js';
+export type { Revocation } from './session-state.js';
