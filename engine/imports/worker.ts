@@ -4,27 +4,11 @@
  * the engine's event loop. The thread stays up between jobs (starting one costs seconds: the module graph loads
  * again); a job that kills it (out of memory) takes only itself down, and the queue starts a fresh thread.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ImportError, importLeads } from '../lead-files/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { ImportTask, WorkerMessage } from './protocol.js';
 
-/**
- * Below the engine in the CPU scheduler: on a small machine the import's parsing would otherwise take CPU time from
- * the engine's event loop whenever the cores are busy. Linux lets a thread lower its own priority (nice 10) by its
- * thread id; elsewhere this is skipped.
- */
-function yieldCpuToTheEngine(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
-  } catch {
-    // not Linux, or not allowed: the import simply runs at normal priority
-  }
-}
-yieldCpuToTheEngine();
 
 /** Short write transactions with gaps between them: the engine's own writes never wait long for the lock. */
 const WRITE_PAUSE_MS = 4;
