@@ -21,7 +21,10 @@ import { BeepTracker } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
 import { isVoice, NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { TalkTracker } from './talk.js';
-import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdParams, AmdStatus, AmdTrace } from './types.js';
+import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdLateVerdict, AmdParams, AmdStatus, AmdTrace } from './types.js';
+
+/** The trace keeps at most this many frame energies (60 s): a long watch or beep wait stays compact. */
+const MAX_TRACE_FRAMES = 3000;
 
 /** Tuning that is not an app_amd parameter. Exported for the tests and for tuning against the corpus. */
 export interface CentralitaTuning {
@@ -35,6 +38,12 @@ export interface CentralitaTuning {
   minOpenerVoiceMs: number;
   /** Share of voiced frames in the talk span needed for LONGGREETING (filters out a noisy, silent line). */
   minTalkDensity: number;
+  /** The least energy that can be voice, as a share of silenceThreshold (256 → 32 at 1/8). */
+  minVoiceShare: number;
+  /** Async watch: talk for this long (first voice to last, pauses shorter than monologuePauseMs inside)... */
+  monologueMs: number;
+  /** ...with no pause this long: no room left for the agent to speak → a late MACHINE. */
+  monologuePauseMs: number;
 }
 
 /** Voice starts at 3× the noise floor (≈ +10 dB) and continues down to 2× (hysteresis). */
@@ -47,6 +56,9 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   maxRequiredSilenceMs: 1200,
   minOpenerVoiceMs: 80,
   minTalkDensity: 0.3,
+  minVoiceShare: 1 / 4,
+  monologueMs: 4000,
+  monologuePauseMs: 900,
 };
 
 export function createCentralitaDetector(
@@ -58,7 +70,8 @@ export function createCentralitaDetector(
   const beepListenMs = params.beepListenMs ?? 0;
   // silenceThreshold / 4 is the least energy that can ever be voice (64 by default): over a clean line
   // the adaptive threshold would otherwise sink to a few units and take breaths and hiss for talk.
-  const minVoiceEnergy = Math.max(8, params.silenceThreshold / 4);
+  const minVoiceEnergy = Math.max(8, params.silenceThreshold * tuning.minVoiceShare);
+  const lateWatchMs = params.lateWatchMs ?? 0;
   const floorOpts: NoiseFloorOptions = { minVoiceEnergy, onRatio: ON_RATIO, offRatio: OFF_RATIO };
   const floor = new NoiseFloor(floorOpts);
   const beeps = new BeepTracker();
@@ -70,6 +83,9 @@ export function createCentralitaDetector(
   let listeningUntil = 0;
   let beep: AmdBeepEvent | null = null;
   let floorNoted = false;
+  /** The async watch after a HUMAN / NOTSURE decision: its own talk bookkeeping, from the decision on. */
+  let watch: TalkTracker | null = null;
+  let lastEnergy = 0;
 
   function requiredSilence(openerMs: number): number {
     const extra = Math.max(0, openerMs - tuning.shortOpenerMs) * (tuning.extraSilencePerSecond / 1000);
@@ -83,7 +99,50 @@ export function createCentralitaDetector(
     decision = { status, cause, decisionMs: t, trace };
     if (beep) decision.beepAtMs = beep.beepAtMs;
     listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
+    if ((status === 'HUMAN' || status === 'NOTSURE') && lateWatchMs > 0) {
+      listeningUntil = t + lateWatchMs;
+      watch = new TalkTracker(minimumWordLength, betweenWordsSilence);
+      trace.notes.push(`${t} ms: watching ${lateWatchMs} ms more for a beep or a monologue`);
+    }
     return decision;
+  }
+
+  /** The async watch turns the call into a late MACHINE; then it listens for the beep (to drop a message). */
+  function decideLate(cause: string, note: string): AmdDecision {
+    trace.notes.push(`${t} ms: late MACHINE: ${note}`);
+    trace.lateFrame = trace.frameEnergy.length - 1;
+    const late: AmdLateVerdict = { status: 'MACHINE', cause, decisionMs: t };
+    decision = { ...decision!, late };
+    if (beep) decision.beepAtMs = beep.beepAtMs;
+    watch = null;
+    listeningUntil = beep ? t : t + beepListenMs;
+    options.onLate?.(late);
+    return decision;
+  }
+
+  /** One frame of the async watch (after HUMAN / NOTSURE): a beep, or talk that leaves the agent no pause. */
+  function watchFrame(w: TalkTracker, voiced: boolean, heard: AmdBeepEvent | null, len: number): AmdDecision {
+    if (trace.frameEnergy.length < MAX_TRACE_FRAMES) trace.frameEnergy.push(lastEnergy);
+    if (heard) {
+      onBeepHeard(heard);
+      return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
+    }
+    if (beeps.inTone) return decision!;
+    w.push(voiced, t, len);
+    // A talk span ends at a pause the agent could speak in; pauses shorter than that are breaths.
+    if (w.openerStart >= 0 && w.silenceMs >= tuning.monologuePauseMs) {
+      const fresh = new TalkTracker(minimumWordLength, betweenWordsSilence);
+      watch = fresh;
+      return decision!;
+    }
+    const span = w.openerMs;
+    if (w.silenceMs === 0 && span >= tuning.monologueMs && w.voicedMs >= span * tuning.minTalkDensity) {
+      return decideLate(
+        `MONOLOGUE-${span}-${tuning.monologueMs}`,
+        `talk for ${span} ms (${w.voicedMs} ms voiced) with no pause ≥ ${tuning.monologuePauseMs} ms for the agent: a recording`,
+      );
+    }
+    return decision!;
   }
 
   function onBeepHeard(event: AmdBeepEvent): void {
@@ -123,6 +182,8 @@ export function createCentralitaDetector(
     // The tone test needs loudness, not the voice decision: a long beep can outlast the noise floor's
     // memory and stop being "voice" while it is still a perfect tone.
     const heard = beep ? null : beeps.push(samples, energy, len, t, energy >= minVoiceEnergy);
+    lastEnergy = energy;
+    if (decision && watch) return watchFrame(watch, voiced, heard, len);
     if (decision) {
       // Listening for the beep after a MACHINE decision: only the beep can change the answer.
       if (heard) {
@@ -197,6 +258,17 @@ export function createCentralitaDetector(
   }
 
   function finish(reason: 'hangup' | 'timeout'): AmdDecision {
+    if (decision && watch) {
+      // The audio stopped while watching: a beep still sounding at the end still counts.
+      const heard = beep ? null : beeps.end(t);
+      if (heard) {
+        onBeepHeard(heard);
+        decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
+      }
+      watch = null;
+      listeningUntil = t;
+      return decision;
+    }
     if (decision) {
       // The audio stopped while listening: a tone still sounding at the end still counts.
       if (!beep && t < listeningUntil) {

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { AmdBeepEvent, AmdDecision } from '../amd/types.js';
+import type { AmdBeepEvent, AmdDecision, AmdLateVerdict } from '../amd/types.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { PortAllocator } from './ports.js';
@@ -97,6 +97,7 @@ interface SessionEntry {
   opened: Deferred<void>;
   decision: Deferred<AmdDecision>;
   beep: Deferred<AmdBeepEvent | null>;
+  late: Deferred<AmdLateVerdict | null>;
   report: Deferred<SessionReport>;
   state: 'opening' | 'open' | 'closing' | 'closed';
   closeReason?: CloseReason;
@@ -177,6 +178,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
     s.opened.reject(err);
     s.decision.reject(err);
     s.beep.resolve(null);
+    s.late.resolve(null);
     s.report.reject(err);
   }
 
@@ -204,6 +206,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
         s.state = 'closed';
         s.unlistenAbort?.();
         s.beep.resolve(null);
+        s.late.resolve(null);
         s.opened.reject(
           Object.assign(new MediaPlaneError(msg.message, msg.code === 'EDETECTOR' ? 'DETECTOR' : 'BIND'), { errno: msg.code }),
         );
@@ -214,6 +217,9 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
       case 'beep':
         s.beep.resolve(msg.event);
         return;
+      case 'late':
+        s.late.resolve(msg.late);
+        return;
       case 'closed':
         sessions.delete(s.id);
         ports.release(s.port);
@@ -222,6 +228,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
         s.unlistenAbort?.();
         s.decision.resolve(msg.report.decision); // no-op when a decision came first
         s.beep.resolve(null); // likewise when a beep came
+        s.late.resolve(msg.report.decision.late ?? null);
         s.report.resolve(msg.report);
         return;
     }
@@ -258,6 +265,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
       opened: deferred(),
       decision: deferred(),
       beep: deferred(),
+      late: deferred(),
       report: deferred(),
       state: 'opening',
     };
@@ -307,6 +315,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
         port: entry.port,
         decision: entry.decision.promise,
         beep: entry.beep.promise,
+        late: entry.late.promise,
         close(reason: CloseReason = 'hangup') {
           requestClose(entry, reason);
           return entry.report.promise;

@@ -1,7 +1,12 @@
-/** Accuracy and timing over labelled results; NOTSURE and HANGUP count as wrong. */
+/**
+ * Accuracy and timing over labelled results. `correct` is the first verdict exactly right (NOTSURE and HANGUP
+ * count as wrong); `correctWithLate` is the verdict the call ends with: NOTSURE resolved by the campaign's
+ * policy (treat as human / as machine), then the async watch's late MACHINE, if any, over it.
+ */
 import type { AmdMode, AmdStatus } from '../types.js';
 
 export type Truth = 'human' | 'machine';
+export type NotsurePolicy = 'human' | 'machine';
 
 export interface LabelledResult {
   file: string;
@@ -9,18 +14,25 @@ export interface LabelledResult {
   status: AmdStatus;
   decisionMs: number;
   beepAtMs?: number;
-  /** The file name says a beep is in it (machine-…-beep.wav); undefined when the name does not say. */
+  /** The async watch's late MACHINE, ms after answer. */
+  lateMs?: number;
+  lateCause?: string;
+  /** The file holds a beep (from the manifest, or the name …-beep / …-nobeep); undefined when unknown. */
   hasBeep?: boolean;
 }
 
 export interface ClassSummary {
   n: number;
   correct: number;
+  /** Right in the end: first verdict (NOTSURE per policy) or the async watch's late verdict. */
+  correctWithLate: number;
   /** Median decision time over all files of the class (right or wrong): how long the caller waits. */
   medianDecisionMs: number | null;
   /** Median over the correctly classified files only. */
   medianCorrectDecisionMs: number | null;
   notsure: number;
+  /** Files the async watch turned into MACHINE after a first HUMAN / NOTSURE verdict. */
+  late: number;
 }
 
 export interface ModeSummary {
@@ -29,7 +41,7 @@ export interface ModeSummary {
   accuracy: number;
   human: ClassSummary;
   machine: ClassSummary;
-  /** Machine files whose name says they end with a beep, and how many of those the detector heard. */
+  /** Machine files that end with a beep, and how many of those the detector heard. */
   beep: { files: number; found: number };
 }
 
@@ -49,25 +61,36 @@ export function median(xs: readonly number[]): number | null {
 
 const isCorrect = (r: LabelledResult) => r.status === (r.truth === 'human' ? 'HUMAN' : 'MACHINE');
 
-function classSummary(rs: readonly LabelledResult[]): ClassSummary {
+/** The verdict the call ends with: NOTSURE per policy, HANGUP as it is, a late MACHINE over the first one. */
+export function finalVerdict(r: LabelledResult, policy: NotsurePolicy): 'HUMAN' | 'MACHINE' | 'HANGUP' {
+  if (r.lateMs !== undefined) return 'MACHINE';
+  if (r.status === 'NOTSURE') return policy === 'human' ? 'HUMAN' : 'MACHINE';
+  return r.status;
+}
+
+export const isCorrectWithLate = (r: LabelledResult, policy: NotsurePolicy) => finalVerdict(r, policy) === (r.truth === 'human' ? 'HUMAN' : 'MACHINE');
+
+function classSummary(rs: readonly LabelledResult[], policy: NotsurePolicy): ClassSummary {
   return {
     n: rs.length,
     correct: rs.filter(isCorrect).length,
+    correctWithLate: rs.filter((r) => isCorrectWithLate(r, policy)).length,
     medianDecisionMs: median(rs.map((r) => r.decisionMs)),
     medianCorrectDecisionMs: median(rs.filter(isCorrect).map((r) => r.decisionMs)),
     notsure: rs.filter((r) => r.status === 'NOTSURE').length,
+    late: rs.filter((r) => r.lateMs !== undefined).length,
   };
 }
 
-export function summarize(mode: AmdMode, results: readonly LabelledResult[]): ModeSummary {
+export function summarize(mode: AmdMode, results: readonly LabelledResult[], policy: NotsurePolicy = 'human'): ModeSummary {
   const correct = results.filter(isCorrect).length;
   const withBeep = results.filter((r) => r.truth === 'machine' && r.hasBeep === true);
   return {
     mode,
     n: results.length,
     accuracy: results.length ? Math.round((correct / results.length) * 10000) / 10000 : 0,
-    human: classSummary(results.filter((r) => r.truth === 'human')),
-    machine: classSummary(results.filter((r) => r.truth === 'machine')),
+    human: classSummary(results.filter((r) => r.truth === 'human'), policy),
+    machine: classSummary(results.filter((r) => r.truth === 'machine'), policy),
     beep: { files: withBeep.length, found: withBeep.filter((r) => r.beepAtMs !== undefined).length },
   };
 }

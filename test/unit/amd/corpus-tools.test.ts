@@ -10,7 +10,7 @@ describe('amd:corpus tool check', () => {
   it('says what is missing and how to install it', async () => {
     process.env['PATH'] = '/nonexistent-dir';
     const msg = await checkTools();
-    expect(msg).toMatch(/needs espeak-ng and sox/);
-    expect(msg).toMatch(/apt-get install -y espeak-ng sox/);
+    expect(msg).toMatch(/needs sox and espeak-ng and flite and text2wave/);
+    expect(msg).toMatch(/apt-get install -y sox espeak-ng flite festival festvox-kallpc16k/);
   });
 });
