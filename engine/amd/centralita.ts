@@ -306,8 +306,9 @@ export function createCentralitaDetector(
 
   function finish(reason: 'hangup' | 'timeout'): AmdDecision {
     if (decision && watch) {
-      // The audio stopped while watching: a beep still sounding at the end still counts.
-      const heard = beep ? null : beeps.end(t);
+      // The audio stopped while watching: a beep still sounding at the end still counts (not one still
+      // sounding when the watch's time was up).
+      const heard = beep || t >= listeningUntil ? null : beeps.end(t);
       if (heard) {
         onBeepHeard(heard);
         decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);

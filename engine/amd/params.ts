@@ -37,7 +37,7 @@ const CENTRALITA_DEFAULTS: Omit<AmdParams, 'mode'> = {
   ...APP_AMD_DEFAULTS,
   initialSilence: 3500,
   greeting: 5000,
-  afterGreetingSilence: 550,
+  afterGreetingSilence: 450,
   totalAnalysisTime: 7000,
   beepListenMs: 20000,
   lateWatchMs: 10000,
