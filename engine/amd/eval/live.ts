@@ -7,6 +7,7 @@
  * (digital silence while the bridge forms) is part of what the detector hears, as on a real Asterisk.
  * A gap between these figures and the offline ones is a bug in one of the two paths.
  */
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { readWav } from '../../audio/wav.js';
 import { createMediaPlane } from '../../media/index.js';
@@ -14,7 +15,6 @@ import { scripts, startSimulator } from '../../sim/index.js';
 import { amdParamsSchema } from '../params.js';
 import type { AmdMode } from '../types.js';
 import { isCorrectWithLate, summarize, type LabelledResult, type ModeSummary, type NotsurePolicy } from './summary.js';
-import { join } from 'node:path';
 
 export interface LiveOptions {
   modes: AmdMode[];
@@ -112,6 +112,8 @@ async function runMode(dir: string, mode: AmdMode, opts: LiveOptions): Promise<L
         r.lateMs = decision.late.decisionMs;
         r.lateCause = decision.late.cause;
       }
+      const hasBeep = offline.get(file)!.hasBeep;
+      if (hasBeep !== undefined) r.hasBeep = hasBeep;
       results.push(r);
     } catch (err) {
       failed++;
