@@ -14,11 +14,11 @@ import { encodeUlaw } from '../../engine/audio/g711.js';
 import { parseWav } from '../../engine/audio/wav.js';
 import { amdParamsSchema, createDetector } from '../../engine/amd/index.js';
 import type { AmdDecision, AmdParams } from '../../engine/amd/types.js';
-import { generateCorpus, type ManifestEntry } from '../../engine/amd/corpus/corpus-command.js';
-import { checkTools } from '../../engine/amd/corpus/synth.js';
-import { run as evalRun } from '../../engine/amd/eval/eval-command.js';
-import { evaluateSamples } from '../../engine/amd/eval/evaluate.js';
-import { finalVerdict } from '../../engine/amd/eval/summary.js';
+import { generateCorpus, type ManifestEntry } from '../../engine/amd-lab/corpus/corpus-command.js';
+import { checkTools } from '../../engine/amd-lab/corpus/synth.js';
+import { run as evalRun } from '../../engine/amd-lab/eval/eval-command.js';
+import { evaluateSamples } from '../../engine/amd-lab/eval/evaluate.js';
+import { finalVerdict } from '../../engine/amd-lab/eval/summary.js';
 import { FrameAssembler } from '../../engine/media/frames.js';
 
 const toolsMissing = await checkTools();

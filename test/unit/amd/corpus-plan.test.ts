@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planCorpus, type CorpusItem } from '../../../engine/amd/corpus/plan.js';
-import { activeLevel, renderItem, trimSilence } from '../../../engine/amd/corpus/render.js';
-import { HELDOUT_FAMILIES, phraseHalf, splitOf } from '../../../engine/amd/corpus/split.js';
-import { VOICE_FAMILIES } from '../../../engine/amd/corpus/voices.js';
-import { finalVerdict, median, summarize, truthFromName, type LabelledResult } from '../../../engine/amd/eval/summary.js';
+import { planCorpus, type CorpusItem } from '../../../engine/amd-lab/corpus/plan.js';
+import { activeLevel, renderItem, trimSilence } from '../../../engine/amd-lab/corpus/render.js';
+import { HELDOUT_FAMILIES, phraseHalf, splitOf } from '../../../engine/amd-lab/corpus/split.js';
+import { VOICE_FAMILIES } from '../../../engine/amd-lab/corpus/voices.js';
+import { finalVerdict, median, summarize, truthFromName, type LabelledResult } from '../../../engine/amd-lab/eval/summary.js';
 
 describe('corpus plan', () => {
   const plan = planCorpus({ humans: 600, machines: 600, seed: 7 });

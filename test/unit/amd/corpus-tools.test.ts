@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkTools } from '../../../engine/amd/corpus/synth.js';
+import { checkTools } from '../../../engine/amd-lab/corpus/synth.js';
 
 describe('amd:corpus tool check', () => {
   const saved = process.env['PATH'];
