@@ -68,10 +68,10 @@ describe('product API → engine control (embedded PBX)', () => {
     expect(stats.status).toBe(200);
     expect(stats.json).toMatchObject({ campaignId: DEMO_CAMPAIGN_ID, state: 'paused' });
 
-    // Live calls finish; once none is left, no new call appears while paused.
-    await until(() => (product.engine.snapshot().calls.length === 0 ? true : undefined), 60_000);
+    // The pause is stored before the engine acts on it, so from the 200 on no new call is placed; the live
+    // ones go on (a simulated human may talk for two minutes, so waiting for them to end proves nothing).
     const before = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).length;
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2000));
     expect(product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).length).toBe(before);
 
     // Pausing twice is a conflict, answered as such.
