@@ -22,6 +22,8 @@ export interface EventSocketOptions {
   maxDelayMs?: number;
   /** Ping period; a missing pong by the next ping drops the socket. 0 disables. */
   heartbeatMs?: number;
+  /** A connection attempt that gets no HTTP upgrade within this is abandoned (a port that swallows packets). */
+  handshakeTimeoutMs?: number;
   /** [0,1) source for jitter; injectable for tests. */
   random?: () => number;
   onEvent(event: AriEvent): void;
@@ -69,7 +71,7 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
   const connect = () => {
     retryTimer = undefined;
     if (closed) return;
-    const sock = new WebSocket(url);
+    const sock = new WebSocket(url, { handshakeTimeout: opts.handshakeTimeoutMs ?? 5000 });
     ws = sock;
     let ended = false;
     const end = (reason: string) => {

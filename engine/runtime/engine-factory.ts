@@ -42,6 +42,7 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
       password: o.ari?.password ?? o.config.ARI_PASSWORD ?? '',
       app: o.config.ARI_APP,
       clock,
+      logger: o.logger,
       onRetry: (err, attempt, delayMs) =>
         o.logger.warn({ err: err instanceof Error ? err.message : String(err), attempt, delayMs }, 'ARI not reachable yet; retrying'),
     },

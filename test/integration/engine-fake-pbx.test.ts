@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../engine/agents/types.js';
 import { AriError } from '../../engine/ari/errors.js';
-import type { AriGateway, AriListeners } from '../../engine/ari/gateway.js';
+import type { AriGateway, AriListeners, AsteriskInfo } from '../../engine/ari/gateway.js';
 import type { AriBridge, AriChannel, AriCommand, AriEvent } from '../../engine/ari/types.js';
 import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { VirtualClock } from '../../engine/clock/index.js';
@@ -91,6 +91,14 @@ class FakePbx implements AriGateway {
     return [...this.bridges.values()].map((b) => ({ ...b, channels: [...b.channels] }));
   }
 
+  /** Asterisk's boot: a restart changes it (GET /asterisk/info status.startup_time). */
+  startupTime = '2026-01-01T00:00:00.000+0000';
+
+  async asteriskInfo(): Promise<AsteriskInfo> {
+    return { startupTime: this.startupTime, version: '22.10.1' };
+  }
+
+  async settled(): Promise<void> {}
   dropConnection(): void {}
   async close(): Promise<void> {}
 

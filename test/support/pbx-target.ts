@@ -8,7 +8,7 @@
  * context answers the same ranges (test/fixtures/asterisk-dialplan/extensions_test.conf).
  */
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../engine/sim/index.js';
-import { startRealAsterisk, type RealAsterisk } from './real-asterisk.js';
+import { startRealAsterisk, TEST_SOUND_NAMES, type RealAsterisk } from './real-asterisk.js';
 
 export type PbxKind = 'sim' | 'asterisk';
 export const PBX_KINDS: PbxKind[] = ['sim', 'asterisk'];
@@ -54,7 +54,8 @@ export interface PbxTargetOptions {
 export async function startPbxTarget(kind: PbxKind, opts: PbxTargetOptions): Promise<PbxTarget> {
   const app = opts.app ?? 'centralita';
   if (kind === 'sim') {
-    const sim = await startSimulator({ seed: 1, ...opts.sim });
+    // The same sound files as the real Asterisk gets (a playback of any other sound fails on both).
+    const sim = await startSimulator({ seed: 1, ...opts.sim, sounds: [...TEST_SOUND_NAMES, ...(opts.sim?.sounds ?? [])] });
     return {
       kind,
       url: sim.url,

@@ -61,6 +61,9 @@ const freeTcpPort = (): Promise<number> =>
     });
   });
 
+/** The sound files `writeTestSounds` puts into the real Asterisk (the embedded PBX is given the same names). */
+export const TEST_SOUND_NAMES = ['lab-hello', 'lab-greeting', 'cl-human-hello', 'cl-machine-greeting', 'cl-beep', 'cl-noise'] as const;
+
 /** The sound files the test dialplan plays, rendered by the simulator's own generators (8 kHz 16-bit WAV). */
 export function writeTestSounds(soundsDir: string): void {
   mkdirSync(soundsDir, { recursive: true });
