@@ -12,6 +12,7 @@ import type { AriCommand, AriEvent } from '../ari/types.js';
 import type { DomainEvent } from '../events/types.js';
 import {
   LEG_RETRY_MS,
+  LINE_LOST,
   LEG_RING_SEC,
   type AgentConfig,
   type AgentEffect,
@@ -177,7 +178,9 @@ export function agentStep(state: AgentState, input: AgentInput): AgentStep {
       onCommandFailed(st, input.command);
       break;
     case 'reconcile':
-      if (s.legId && !input.channels.has(s.legId)) legGone(st);
+      // Gone while we were away (Asterisk restarted, or the line dropped): a leg we originated is dialled again
+      // below; an agent who dialled in must dial in again, and the LOGGED_OUT event says why.
+      if (s.legId && !input.channels.has(s.legId)) legGone(st, LINE_LOST);
       if (s.bridgeRequested && !input.bridges.has(s.bridgeId)) {
         s.bridgeUp = false;
         s.bridgeRequested = false;
@@ -233,7 +236,7 @@ function afterCalls(st: Step): void {
   else if (s.status !== 'READY') st.to('READY');
 }
 
-function logout(st: Step): void {
+function logout(st: Step, reason: string | null = null): void {
   const s = st.s;
   for (const t of [...s.timers]) st.clearTimer(t);
   if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
@@ -246,7 +249,7 @@ function logout(st: Step): void {
   }
   s.pending = null;
   s.readySince = null;
-  st.to('LOGGED_OUT');
+  st.to('LOGGED_OUT', reason);
 }
 
 /** Human agents who are logged in keep one nailed-up leg parked in their bridge; (re)create what is missing. */
@@ -265,9 +268,9 @@ function ensureLeg(st: Step): void {
   }
 }
 
-function legGone(st: Step): void {
+function legGone(st: Step, reason: string | null = null): void {
   const s = st.s;
-  if (s.legDialIn) return dialInGone(st);
+  if (s.legDialIn) return dialInGone(st, reason);
   s.legId = null;
   s.legUp = false;
   if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
@@ -315,7 +318,7 @@ function reparkDialIn(st: Step): void {
  * The agent hung up their dial-in leg (or it vanished): they chose to leave, so log them out — no redial.
  * Calls on it are lost; they are dropped from the agent first so their releases do not bring back WRAP_UP.
  */
-function dialInGone(st: Step): void {
+function dialInGone(st: Step, reason: string | null = null): void {
   const s = st.s;
   s.legId = null;
   s.legUp = false;
@@ -324,7 +327,7 @@ function dialInGone(st: Step): void {
   if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
   s.calls = [];
   s.talking = [];
-  logout(st);
+  logout(st, reason);
 }
 
 function onAri(st: Step, e: AriEvent): void {

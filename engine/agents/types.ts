@@ -89,6 +89,12 @@ export interface AgentStep {
   events: DomainEvent[];
 }
 
+/**
+ * The reason of a LOGGED_OUT that the agent did not choose: their dial-in line was gone when the engine got
+ * Asterisk back (Asterisk restarted, or the connection was lost). They must dial in again.
+ */
+export const LINE_LOST = 'line-lost';
+
 /** Ms between attempts to re-dial a nailed-up leg that failed or hung up. */
 export const LEG_RETRY_MS = 3000;
 /** Ring time for a nailed-up leg (seconds). */

@@ -1,6 +1,7 @@
 import type { AmdDecision, AmdStatus } from '../amd/types.js';
+import type { AriFailureKind } from '../ari/index.js';
 import type { AriCommand, AriEvent, ChannelState } from '../ari/types.js';
-import type { DomainEvent, Disposition } from '../events/types.js';
+import type { DomainEvent, Disposition, InterruptionCause } from '../events/types.js';
 
 /**
  * The phases of one dial attempt. `amd` covers "snoop + externalMedia set up, waiting for the decision";
@@ -138,6 +139,11 @@ export interface CallState {
   treatedAs: 'HUMAN' | 'MACHINE' | null;
   disposition: Disposition | null;
   cancelled: boolean;
+  /** We asked Asterisk to hang up the callee (re-sent after a reconnect if the channel is still there). */
+  hangupSent: boolean;
+  /** Asterisk said the callee's channel is hanging up (ChannelHangupRequest). */
+  customerHangupSeen: boolean;
+  /** The message played to the end (PlaybackFinished "done"); a failed or cut playback is not "played". */
   safeHarborPlayed: boolean;
   voicemailLeft: boolean;
   /** Id of the message playback we started (safe harbor or voicemail), null before. */
@@ -160,8 +166,12 @@ export type CallInput =
   | { type: 'timer'; timer: CallTimer; at: number }
   /** An agent became available for a human waiting in `agent-wait`. */
   | { type: 'agent-assigned'; agent: AgentSlot; at: number }
-  /** A command the shell performed for this call failed. */
-  | { type: 'command-failed'; command: AriCommand; status: number; message: string; at: number }
+  /**
+   * A command the shell performed for this call failed. `kind` says how (engine/ari AriError): `timeout`, `reset`
+   * and `aborted` leave its outcome unknown (reconciliation tells); `disconnected` and `refused` mean it never
+   * reached Asterisk.
+   */
+  | { type: 'command-failed'; command: AriCommand; status: number; message: string; kind?: AriFailureKind; at: number }
   /** Stop this attempt (campaign stopped, agent lost, operator): hang up whatever exists. */
   | { type: 'cancel'; at: number }
   /**
@@ -173,8 +183,18 @@ export type CallInput =
       channels: ReadonlyMap<string, ChannelState | string>;
       /** bridge id → ids of the channels in it */
       bridges: ReadonlyMap<string, readonly string[]>;
+      /**
+       * Sight of Asterisk was lost before this reconciliation (calls exist only across a reconnect): why, and the
+       * last moment it was known alive (the end time of calls found gone).
+       */
+      lost: { cause: InterruptionCause; at: number };
       at: number;
-    };
+    }
+  /**
+   * The engine stops with this call still up and cannot wait for it (graceful shutdown past its grace, or ARI
+   * unreachable): close the record now as interrupted; what is left in Asterisk is the next start's orphan.
+   */
+  | { type: 'interrupt'; cause: InterruptionCause; at: number };
 
 export type CallEffect =
   | { kind: 'ari'; command: AriCommand }

@@ -682,7 +682,7 @@ export class Engine {
     let closed = 0;
     for (const callId of [...this.calls.keys()]) {
       const before = this.calls.get(callId)?.phase;
-      this.callInput(callId, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+      this.callInput(callId, { type: 'reconcile', channels: chMap, bridges: brMap, lost: { cause: 'ari_lost', at }, at });
       const after = this.calls.get(callId)?.phase ?? 'ended';
       if (before !== 'ended' && after === 'ended') closed++;
     }

@@ -12,6 +12,8 @@ export const LEAD_STATUSES = [
   'no_answer',
   'machine',
   'dropped',
+  /** The last attempt was cut by an outage (INTERRUPTED): retried as the campaign's retry policy says. */
+  'interrupted',
   'dnc',
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
