@@ -15,6 +15,7 @@ export const PBX_KINDS: PbxKind[] = ['sim', 'asterisk'];
 
 /** E.164 test numbers by callee kind (+1 555 01X nnnn). */
 export const callee = {
+  briefHuman: (n = 1) => `+1555010${String(n).padStart(4, '0')}`,
   human: (n = 1) => `+1555011${String(n).padStart(4, '0')}`,
   machine: (n = 1) => `+1555012${String(n).padStart(4, '0')}`,
   noAnswer: (n = 1) => `+1555013${String(n).padStart(4, '0')}`,
@@ -37,6 +38,14 @@ export interface PbxTarget {
   agentEndpoint(ext: string): string;
   /** The endpoint that dials one E.164 number (the rendered dial template). */
   calleeEndpoint(e164: string): string;
+  /**
+   * Asterisk stops (every channel and bridge gone, connections refused) and starts again on the same port: a new
+   * boot. On the embedded PBX, `sim.stop()` / `sim.start()` do the same.
+   */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** What the PBX has now, by id (plain ARI GET, not through the engine's gateway). */
+  list(): Promise<{ channels: string[]; bridges: Array<{ id: string; channels: string[] }> }>;
   /** Set for kind 'asterisk'. */
   asterisk?: RealAsterisk;
   /** Set for kind 'sim'. */
@@ -66,6 +75,9 @@ export async function startPbxTarget(kind: PbxKind, opts: PbxTargetOptions): Pro
       agentEndpoint: (ext) => `PJSIP/${ext}`,
       calleeEndpoint: (e164) => `PJSIP/${e164}`,
       sim,
+      stop: () => sim.stop(),
+      start: () => sim.start(),
+      list: () => listPbx(sim.url, sim.username, sim.password),
       close: () => sim.close(),
     };
   }
@@ -80,6 +92,23 @@ export async function startPbxTarget(kind: PbxKind, opts: PbxTargetOptions): Pro
     agentEndpoint: (ext) => `Local/${ext}@agent-phones`,
     calleeEndpoint: (e164) => `Local/${e164.replace(/^\+/, '')}@callees`,
     asterisk,
+    stop: () => asterisk.stop(),
+    start: () => asterisk.start(),
+    list: () => listPbx(asterisk.url, asterisk.username, asterisk.password),
     close: () => asterisk.close(),
   };
+}
+
+async function listPbx(url: string, username: string, password: string): Promise<{ channels: string[]; bridges: Array<{ id: string; channels: string[] }> }> {
+  const get = async (path: string) => {
+    const res = await fetch(`${url}/ari${path}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`GET /ari${path}: HTTP ${res.status}`);
+    return (await res.json()) as unknown;
+  };
+  const channels = (await get('/channels')) as Array<{ id: string }>;
+  const bridges = (await get('/bridges')) as Array<{ id: string; channels: string[] }>;
+  return { channels: channels.map((c) => c.id), bridges: bridges.map((b) => ({ id: b.id, channels: b.channels })) };
 }
