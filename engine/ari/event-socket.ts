@@ -33,6 +33,8 @@ export interface EventSocketOptions {
 
 export interface EventSocket {
   readonly connected: boolean;
+  /** Clock time Asterisk was last heard from on this socket (open, event or pong); null before the first. */
+  readonly lastHeardAt: number | null;
   /** Drops the current connection as if the network failed (tests, and a manual "resync"). */
   drop(): void;
   close(): void;
@@ -67,6 +69,10 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
   let retryTimer: TimerHandle | undefined;
   let heartbeat: TimerHandle | undefined;
   let awaitingPong = false;
+  let lastHeardAt: number | null = null;
+  const heard = () => {
+    lastHeardAt = opts.clock.now();
+  };
 
   const connect = () => {
     retryTimer = undefined;
@@ -97,6 +103,7 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
       }
     };
     sock.on('open', () => {
+      heard();
       attempt = 0;
       isConnected = true;
       awaitingPong = false;
@@ -114,9 +121,11 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
       opts.onConnected();
     });
     sock.on('pong', () => {
+      heard();
       awaitingPong = false;
     });
     sock.on('message', (data) => {
+      heard();
       let parsed: unknown;
       try {
         parsed = JSON.parse(data.toString());
@@ -137,6 +146,9 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
   return {
     get connected() {
       return isConnected;
+    },
+    get lastHeardAt() {
+      return lastHeardAt;
     },
     drop() {
       if (ws) ws.terminate();

@@ -30,6 +30,8 @@ export interface AriGatewayOptions {
   requestTimeoutMs?: number;
   /** LOG_LEVEL=debug: every request, reply and failure. */
   logger?: Logger;
+  /** Longest wait between start-up attempts (default maxDelayMs); reconnects of the event socket use maxDelayMs. */
+  startRetryMaxMs?: number;
   /** Told about every failed attempt to reach ARI at start (wrong URL/password, Asterisk down). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
@@ -48,6 +50,8 @@ export interface AsteriskInfo {
 
 export interface AriGateway {
   readonly connected: boolean;
+  /** Clock time Asterisk was last heard from (event, pong, socket open); null before the first. */
+  readonly lastHeardAt: number | null;
   on<K extends keyof AriListeners>(name: K, fn: AriListeners[K]): () => void;
   /** Performs one command; rejects with AriError. */
   execute(command: AriCommand): Promise<void>;
@@ -122,6 +126,9 @@ export async function connectAri(opts: AriGatewayOptions, signal?: AbortSignal):
     get connected() {
       return socket.connected;
     },
+    get lastHeardAt() {
+      return socket.lastHeardAt;
+    },
     on(name, fn) {
       const set = listeners[name] as Set<typeof fn>;
       set.add(fn);
@@ -166,7 +173,7 @@ function infoOf(reply: unknown): AsteriskInfo {
 /** Start-up: `GET /asterisk/info` until it answers as ARI does (credentials accepted, JSON of the right shape). */
 async function retryProbe(rest: AriRest, opts: AriGatewayOptions, clock: Clock, signal?: AbortSignal): Promise<AsteriskInfo> {
   const initial = opts.initialDelayMs ?? 200;
-  const max = opts.maxDelayMs ?? 5000;
+  const max = opts.startRetryMaxMs ?? opts.maxDelayMs ?? 5000;
   for (let attempt = 0; ; attempt++) {
     try {
       return infoOf(await rest.call('asterisk', 'getInfo', {}));

@@ -67,6 +67,7 @@ export function createCall(c: NewCall): CallState {
     cancelled: false,
     hangupSent: false,
     customerHangupSeen: false,
+    cutByShutdown: false,
     safeHarborPlayed: false,
     voicemailLeft: false,
     playbackId: null,
@@ -123,6 +124,8 @@ class Step {
 const BOT_RING_SEC = 5;
 
 const ANSWER_PENDING: ReadonlySet<string> = new Set(['created', 'dialing', 'ringing']);
+/** ChannelHangupRequest `cause` of a soft hang-up Asterisk makes because it shuts down (AST_SOFTHANGUP_SHUTDOWN). */
+const SOFTHANGUP_SHUTDOWN = 4;
 const IN_AMD: ReadonlySet<string> = new Set(['answered', 'amd']);
 
 export function callStep(state: CallState, input: CallInput): CallStep {
@@ -230,7 +233,11 @@ function onAri(st: Step, e: AriEvent): void {
       }
       return;
     case 'ChannelHangupRequest':
-      if (e.channel.id === ids.customer) s.customerHangupSeen = true;
+      if (e.channel.id !== ids.customer) return;
+      s.customerHangupSeen = true;
+      // `core stop`/`core restart`: Asterisk hangs up every channel, first with a soft hang-up whose cause is
+      // AST_SOFTHANGUP_SHUTDOWN (4) — recorded on Asterisk 22.10.1.
+      if (e.soft === true && e.cause === SOFTHANGUP_SHUTDOWN) s.cutByShutdown = true;
       return;
     case 'ChannelDestroyed':
       if (e.channel.id === ids.customer) onCustomerGone(st, e.cause);
@@ -659,11 +666,11 @@ function interruptedStage(s: CallState): InterruptedCall['stage'] {
   }
 }
 
-function endInterrupted(st: Step, cause: InterruptionCause, lastAlive: number): void {
+function endInterrupted(st: Step, cause: InterruptionCause, lastAlive: number, hangupCause: number | null = null): void {
   const s = st.s;
   const decided = s.disposition ?? (s.phase === 'hanging-up' ? 'HUNG_UP_DURING_AMD' : null);
   const disposition = interruptedDisposition({ stage: interruptedStage(s), decided, treatedAs: s.treatedAs }, cause);
-  endCall(st, null, disposition, { at: Math.min(lastAlive, st.at), interruption: cause });
+  endCall(st, hangupCause, disposition, { at: Math.min(lastAlive, st.at), interruption: cause });
 }
 
 // ── the end ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -684,6 +691,11 @@ function releaseAgent(st: Step, talked: boolean): void {
 function onCustomerGone(st: Step, cause: number): void {
   if (st.s.phase === 'ended') {
     removeOwnedChannel(st, st.s.ids.customer);
+    return;
+  }
+  // Cut by Asterisk going down: not the callee's doing, whatever the cause code says.
+  if (st.s.cutByShutdown) {
+    endInterrupted(st, 'asterisk_restart', st.at, cause);
     return;
   }
   endCall(st, cause, null);

@@ -143,6 +143,8 @@ export interface CallState {
   hangupSent: boolean;
   /** Asterisk said the callee's channel is hanging up (ChannelHangupRequest). */
   customerHangupSeen: boolean;
+  /** …because Asterisk itself is shutting down (soft hang-up, AST_SOFTHANGUP_SHUTDOWN): the call is cut. */
+  cutByShutdown: boolean;
   /** The message played to the end (PlaybackFinished "done"); a failed or cut playback is not "played". */
   safeHarborPlayed: boolean;
   voicemailLeft: boolean;

@@ -8,9 +8,10 @@ import type { AriGateway } from '../ari/gateway.js';
 import type { CallPolicy } from '../calls/types.js';
 import type { Clock } from '../clock/index.js';
 import type { DomainEvents } from '../events/emitter.js';
-import type { Disposition } from '../events/types.js';
+import type { Disposition, InterruptionCause } from '../events/types.js';
 import type { Logger } from '../log/logger.js';
 import type { CampaignInput } from './campaign-registry.js';
+import type { OpenCallLog } from './engine-reconcile.js';
 
 /** One running analysis for one answered call. */
 export interface AmdSession {
@@ -81,17 +82,20 @@ export interface CallLogWriter {
       agentId?: string | null;
       safeHarborPlayed?: boolean;
       voicemailLeft?: boolean;
+      interruption?: InterruptionCause | null;
     },
   ): boolean;
-  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number): boolean;
-  listOpenCallLogs(nodeId?: string): Array<{
-    id: string;
-    campaignId?: string | null;
-    leadId: string | null;
-    stage: string;
-    amdTreatedAs?: string | null;
-    channelId?: string | null;
-  }>;
+  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number, interruption?: InterruptionCause): boolean;
+  listOpenCallLogs(nodeId?: string): Array<
+    OpenCallLog & {
+      id: string;
+      campaignId?: string | null;
+      leadId: string | null;
+      channelId?: string | null;
+    }
+  >;
+  /** Stamps this node's open CallLogs "alive at `at`" (their end time if the process dies). */
+  markAlive?(nodeId: string, at: number): unknown;
 }
 
 export interface CampaignSettings {

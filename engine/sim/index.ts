@@ -69,8 +69,9 @@ export interface Simulator {
   /** Ends the fault: the port answers again. */
   healRest(): Promise<void>;
   /**
-   * The Asterisk process stops: every channel and bridge vanishes without an event, connections are cut and the
-   * port refuses new ones. `start()` brings it back on the same port with a new `startup_time` (a new boot).
+   * The Asterisk process stops (`core stop now`): every channel is hung up (a soft hang-up request with cause 4,
+   * then its end), bridges vanish, connections are cut and the port refuses new ones. `start()` brings it back on
+   * the same port with a new `startup_time` (a new boot).
    */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -177,8 +178,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     failRest,
     healRest,
     async stop() {
+      // `core stop now`: channels are hung up (events go out) before the connections close.
+      pbx.shutdown();
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await failRest({ mode: 'refuse' });
-      pbx.wipe();
     },
     async start() {
       startedAt = Math.max(clock.now(), startedAt + 1);

@@ -785,6 +785,20 @@ export class Pbx {
   }
 
   /**
+   * `core stop now`, as Asterisk 22.10.1 does it (recorded): every channel first gets a soft hang-up request
+   * with cause 4 (AST_SOFTHANGUP_SHUTDOWN), then each ends — leaves its bridge, StasisEnd, ChannelDestroyed
+   * with cause 16. Then the process is gone (wipe).
+   */
+  shutdown(): void {
+    this.run(() => {
+      const live = [...this.channels.values()].filter((ch) => !ch.destroyed);
+      for (const ch of live) this.hangupRequest(ch, 4, true);
+      for (const ch of live) this.endChannel(ch, 16, { partnerCause: 0, partnerRequestCause: 16 });
+    });
+    this.wipe();
+  }
+
+  /**
    * The Asterisk process is gone: every channel, bridge, playback and live recording vanishes at once and no
    * event says so (nobody is left to send it). Stored recordings are files on disk: they stay.
    */

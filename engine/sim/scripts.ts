@@ -78,7 +78,7 @@ export const human: Script = ({ rng, seed }) => {
 };
 
 /**
- * A brief human (fault tests: many short calls): rings 2 s, answers, "Hello?" (0.7 s) after 0.3 s, then an open
+ * A brief human (fault tests: many short calls): rings 1 s, answers, "Hello?" (0.7 s) after 0.3 s, then an open
  * line, and hangs up 5 s after answering — the test dialplan's +1555010xxxx on the real Asterisk does the same.
  */
 export const briefHuman: Script = ({ seed }) => {
@@ -88,7 +88,7 @@ export const briefHuman: Script = ({ seed }) => {
     ringAtMs: 50,
     outcome: {
       kind: 'answer',
-      atMs: 2000,
+      atMs: 1000,
       hangupAfterMs: 300 + 700 + 4000,
       audio: () => sequence([silence(300), speech({ ms: 700, seed: deriveSeed(aSeed, 'hello') }), openLine(aSeed, mulberry32(aSeed))]),
     },

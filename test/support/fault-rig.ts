@@ -35,7 +35,7 @@ export interface FaultRig {
   /** Wall time of the first customer originate the PBX received at or after `since` (waits up to `timeoutMs`). */
   firstDialAfter(since: number, timeoutMs?: number): Promise<number>;
   /**
-   * Polls `POST /api/campaigns/faults/test-call` to a busy number from `since` until the engine accepts one and the
+   * Polls `POST /api/campaigns/faults/test-call` (a number that ends at once) from `since` until the engine accepts one and the
    * PBX receives its originate; returns that wall time (test calls work again = the engine dials again).
    */
   testCallWorks(product: ProductProcess, since: number, timeoutMs?: number): Promise<number>;
@@ -52,10 +52,14 @@ export interface FaultRig {
 }
 
 export const AGENT_EXTENSIONS = ['2001', '2002'] as const;
+const TEST_CALL_PREFIX = '5062200';
+const testCallNumber = (n: number) => `+${TEST_CALL_PREFIX}${String(n).padStart(4, '0')}`;
 const ADMIN_PASSWORD = 'fault-suite-admin-1';
 
 export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: number }): Promise<FaultRig> {
-  const pbx = await startPbxTarget(kind, { name: o.name, app: 'centralita' });
+  // Test calls go to valid numbers outside the test ranges (the API checks numbers): busy on the embedded PBX,
+  // no such extension in the real Asterisk's test dialplan — either way they end at once.
+  const pbx = await startPbxTarget(kind, { name: o.name, app: 'centralita', sim: { scenarios: [{ match: TEST_CALL_PREFIX, script: 'busy' }] } });
   const ariPort = Number(new URL(pbx.url).port);
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: ariPort });
   const dir = mkdtempSync(join(tmpdir(), `centralita-${o.name}-`));
@@ -80,7 +84,9 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
       db.close();
     }
   };
-  const isCustomerDial = (path: string) => path.startsWith('/ari/channels?') && path.includes(`channelId=${prefix}c-`);
+  // A campaign's call: our customer channel id, not a test call (those dial TEST_CALL_PREFIX numbers).
+  const isCustomerDial = (path: string) =>
+    path.startsWith('/ari/channels?') && path.includes(`channelId=${prefix}c-`) && !decodeURIComponent(path).includes(TEST_CALL_PREFIX);
 
   return {
     kind,
@@ -121,9 +127,11 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
     async testCallWorks(product, since, timeoutMs = 20_000) {
       let at = 0;
       let n = 900;
+      let last = '';
       await until(
         async () => {
-          const res = await product.api('POST', `/api/campaigns/${FAULT_CAMPAIGN}/test-call`, { phone: callee.busy(++n) });
+          const res = await product.api('POST', `/api/campaigns/${FAULT_CAMPAIGN}/test-call`, { phone: testCallNumber(++n) });
+          last = `${res.status} ${JSON.stringify(res.body)}`;
           if (res.status !== 202) return false;
           const callId = (res.body as { call_id: string }).call_id;
           await until(() => proxy.requests.some((r) => r.at >= since && r.path.includes(`channelId=${callId}`)), 5000, 'the test call at the PBX');
@@ -132,7 +140,9 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
         },
         timeoutMs,
         'a test call to be accepted',
-      );
+      ).catch((err: Error) => {
+        throw new Error(`${err.message} (last answer: ${last})`);
+      });
       return at;
     },
     async agentLegsUp() {

@@ -547,6 +547,31 @@ describe('call reducer: reconciliation after a reconnect', () => {
   });
 });
 
+describe('call reducer: Asterisk shutting down under a call (core stop / core restart)', () => {
+  /** What Asterisk 22.10.1 sends on `core stop now` (recorded): a soft hang-up with AST_SOFTHANGUP_SHUTDOWN, then the end. */
+  const shutdown = (d: CallDriver) =>
+    d.ari({ type: 'ChannelHangupRequest', channel: { id: CALL, name: 'Local/x', state: 'Up' }, cause: 4, soft: true }).ari(ev.destroyed(CALL, 16));
+
+  it('a bridged call cut by the shutdown → INTERRUPTED (asterisk_restart), not ANSWERED_HUMAN', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1')).at(20_000);
+    shutdown(d);
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'asterisk_restart', hangupCause: 16, at: d.t });
+  });
+
+  it('a ringing call cut by the shutdown → INTERRUPTED, never NO_ANSWER', () => {
+    const d = new CallDriver().dial().ari(ev.dial(CALL, 'RINGING'));
+    shutdown(d);
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'asterisk_restart' });
+  });
+
+  it('a callee hanging up (hard hang-up request) is an ordinary end', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1'));
+    d.ari(ev.hangupRequest(CALL, 16)).ari(ev.destroyed(CALL, 16));
+    expect(d.ended()).toMatchObject({ disposition: 'ANSWERED_HUMAN' });
+    expect(d.ended()?.interruption).toBeUndefined();
+  });
+});
+
 describe('call reducer: commands that got no answer, and the engine stopping', () => {
   const nothing = new Map<string, readonly string[]>();
   const originate = { op: 'originate' as const, channelId: CALL, endpoint: 'PJSIP/+15550110001@trunk', timeoutSec: 30 };
