@@ -11,7 +11,7 @@
  * engine reconnects and reconciles instead of guessing what Asterisk did.
  */
 import { systemClock, type Clock } from '../clock/index.js';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../log/index.js';
 import { AriError } from './errors.js';
 import { openEventSocket, type EventSocket } from './event-socket.js';
 import { createRest, type AriRest } from './rest.js';

@@ -14,7 +14,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Clock, TimerHandle } from '../clock/index.js';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../log/index.js';
 import { AriError, ariMessageOf, type AriFailureKind } from './errors.js';
 
 /** The ARI operations the gateway uses: `resource.operation` (ari-client's names) → method and path. */

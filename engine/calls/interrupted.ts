@@ -1,4 +1,4 @@
-import type { Disposition, InterruptionCause } from '../events/types.js';
+import type { Disposition, InterruptionCause } from '../events/index.js';
 
 /**
  * How far a call had got when its end went unseen: the reducer's phase, or the CallLog stage a dead process

@@ -1,7 +1,7 @@
-import type { AmdDecision, AmdStatus } from '../amd/types.js';
-import type { AriFailureKind } from '../ari/index.js';
-import type { AriCommand, AriEvent, ChannelState } from '../ari/types.js';
-import type { DomainEvent, Disposition, InterruptionCause } from '../events/types.js';
+import type { CommonEffect, Step } from '../step/index.js';
+import type { AmdDecision, AmdStatus } from '../amd/index.js';
+import type { AriCommand, AriEvent, AriFailureKind, ChannelState } from '../ari/index.js';
+import type { Disposition, InterruptionCause } from '../events/index.js';
 
 /**
  * The phases of one dial attempt. `amd` covers "snoop + externalMedia set up, waiting for the decision";
@@ -199,9 +199,7 @@ export type CallInput =
   | { type: 'interrupt'; cause: InterruptionCause; at: number };
 
 export type CallEffect =
-  | { kind: 'ari'; command: AriCommand }
-  | { kind: 'timer-set'; timer: CallTimer; ms: number }
-  | { kind: 'timer-clear'; timer: CallTimer }
+  | CommonEffect<CallTimer>
   /** Open an AMD session for this call; the shell answers with `amd-endpoint` then `amd-decision`. */
   | { kind: 'amd-start' }
   | { kind: 'amd-stop' }
@@ -210,8 +208,4 @@ export type CallEffect =
   /** The call no longer needs its agent: `talked` says whether they were connected (→ wrap-up) or not. */
   | { kind: 'agent-release'; agentId: string; talked: boolean };
 
-export interface CallStep {
-  state: CallState;
-  effects: CallEffect[];
-  events: DomainEvent[];
-}
+export type CallStep = Step<CallState, CallEffect>;

@@ -30,3 +30,18 @@ export {
   type GovernorState,
   type GovernorVerdict,
 } from './abandon-governor.js';
+export {
+  modeLabel,
+  pacerFor,
+  pacingChanged,
+  pacingLevel,
+  previewPacer,
+  type EngineDialMode,
+  type PacingSettings,
+} from './dial-modes.js';
+export { emptyFeed, pacingFeedStep, unresolvedResult, type FedCall, type FedEvent, type PacingFeedState } from './feed.js';
+export { leadFate } from './simulate/leads.js';
+export { figures } from './simulate/metrics.js';
+export { loadScenario, parseScenario } from './simulate/scenario.js';
+export type { Scenario } from './simulate/scenario.js';
+export { shiftStartMs, simulateShift } from './simulate/simulation.js';

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AriError, connectAri, describeAriFailure, type AriGateway } from '../../engine/ari/index.js';
 import { VirtualClock } from '../../engine/clock/index.js';
-import { createLogger } from '../../engine/log/logger.js';
+import { createLogger } from '../../engine/log/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import { settle } from '../support/sim-harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interruptedDisposition, type InterruptedCall } from '../../../engine/calls/index.js';
-import { INTERRUPTION_CAUSES } from '../../../engine/events/types.js';
+import { INTERRUPTION_CAUSES } from '../../../engine/events/index.js';
 
 const call = (stage: InterruptedCall['stage'], extra: Partial<InterruptedCall> = {}): InterruptedCall => ({ stage, decided: null, treatedAs: null, ...extra });
 

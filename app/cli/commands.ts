@@ -1,0 +1,55 @@
+/**
+ * Every `centralita <command>`; npm scripts call these. Each entry loads its module only when run, so a
+ * command's dependencies (workers, ffmpeg, the simulator) cost nothing to the others.
+ */
+export interface CommandModule {
+  run(argv: string[]): Promise<number | void>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  start: {
+    summary: 'Start the engine, API and live board (embedded PBX when ARI_URL is unset)',
+    load: () => import('./start-command.js'),
+  },
+  sim: {
+    summary: 'Run only the embedded PBX (ARI simulator) on loopback',
+    load: () => import('../../engine/sim/sim-command.js'),
+  },
+  'amd:eval': {
+    summary: 'Evaluate AMD over a folder of labelled WAV files (--dir, --mode)',
+    load: () => import('../../engine/amd/eval/eval-command.js'),
+  },
+  'amd:corpus': {
+    summary: "Generate the project's labelled AMD corpus (--out)",
+    load: () => import('../../engine/amd/corpus/corpus-command.js'),
+  },
+  bench: {
+    summary: 'Every benchmark (bench:media, then bench:api), each in its own process (--json: one object last)',
+    load: () => import('./bench-all-command.js'),
+  },
+  'bench:media': {
+    summary: 'Benchmark the media plane: concurrent RTP streams into AMD workers (--json)',
+    load: () => import('../../engine/media/bench/bench-command.js'),
+  },
+  'bench:api': {
+    summary: 'Benchmark GET /api/calls over 1M CallLogs (p50/p95, query plans) and the live board fan-out to 1,000 clients (--json)',
+    load: () => import('../../api/bench/bench-command.js'),
+  },
+  'asterisk:config': {
+    summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
+    load: () => import('../../engine/deploy/asterisk-config-command.js'),
+  },
+  simulate: {
+    summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
+    load: () => import('../../engine/pacing/simulate/simulate-command.js'),
+  },
+  'pacing:pbx': {
+    summary: 'Predictive campaign on the embedded PBX vs the what-if simulator: both abandon rates (--agents, --minutes, --json)',
+    load: () => import('../../bench/pacing-pbx-command.js'),
+  },
+};

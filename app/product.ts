@@ -1,0 +1,198 @@
+/**
+ * The whole product in one process: the embedded PBX when no ARI_URL is set, the store, the media plane, the
+ * call engine and the HTTP server. `start-command.ts` is the thin CLI around it; tests start it too.
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../engine/config/index.js';
+import type { Logger } from '../engine/log/index.js';
+import { systemClock } from '../engine/clock/index.js';
+import { openStore, type Store, type Campaign } from '../engine/store/index.js';
+import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
+import { startSimulator, type Simulator } from '../engine/sim/index.js';
+import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
+import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
+import { defaultAmdParams } from '../engine/amd/index.js';
+import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, campaignInputFromStore, refuseSynthetic } from '../engine/shell/index.js';
+import { startEngine } from './start-engine.js';
+import { amdParamsFor } from '../engine/campaigns/index.js';
+import type { EngineControl } from '../engine/control/index.js';
+import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
+import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+
+export interface Product {
+  simulated: boolean;
+  ariUrl: string;
+  httpPort: number;
+  store: Store;
+  engine: Engine;
+  /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
+  control: EngineControl;
+  health(): HealthReport;
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface StartProductOptions {
+  /** Aborts a start still waiting for Asterisk (SIGTERM during start-up). */
+  signal?: AbortSignal;
+}
+
+export async function startProduct(config: Config, logger: Logger, opts: StartProductOptions = {}): Promise<Product> {
+  const startedAt = systemClock.now();
+  const closers: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        logger.warn({ err }, 'error while shutting down');
+      }
+    }
+  };
+  try {
+    // The HTTP port first: a busy port is found before anything else starts, and /health answers (503,
+    // "starting") while the engine waits for Asterisk — e.g. retrying wrong ARI credentials.
+    let api: FetchApp | null = null;
+    let health: (() => HealthReport) | null = null;
+    const bootHealth = (): HealthReport => {
+      const ari = {
+        connected: false,
+        simulated: !config.ARI_URL,
+        url: config.ARI_URL ?? 'embedded',
+        app: config.ARI_APP,
+        reconciled: false,
+        unreconciledSeconds: Math.round((systemClock.now() - startedAt) / 1000),
+        asteriskStartupTime: null,
+      };
+      const parts = { ari, db: { ok: true, path: config.DB_PATH }, redis: { configured: Boolean(config.REDIS_URL), ok: null } };
+      const uptimeSeconds = Math.round((systemClock.now() - startedAt) / 1000);
+      const dialer = { state: 'starting', dialing: false, lastDialAt: null };
+      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer };
+    };
+    const server: RunningServer = await listen(
+      {
+        fetch: (req, ...rest) => {
+          if (api) return api.fetch(req, ...rest);
+          const path = new URL(req.url).pathname;
+          const body = path === '/health' ? (health ?? bootHealth)() : { error: { code: 'starting', message: 'Centralita is starting' } };
+          return Response.json(body, { status: 503 });
+        },
+      },
+      config.HTTP_HOST,
+      config.HTTP_PORT,
+    );
+    closers.push(() => server.close());
+
+    let sim: Simulator | undefined;
+    if (!config.ARI_URL) {
+      sim = await startSimulator({ seed: config.SIM_SEED, mediaMode: 'realtime', logger: logger.child({ part: 'sim' }) });
+      closers.push(() => sim!.close());
+    }
+    const ariUrl = sim?.url ?? config.ARI_URL!;
+
+    const store = openStore(config.DB_PATH);
+    closers.push(() => store.close());
+    if (sim) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
+
+    const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: logger.child({ part: 'media' }) });
+    closers.push(() => plane.close());
+
+    // Every campaign stored as running is resumed (state survives a restart); on the embedded PBX the demo
+    // campaign is loaded too, in whatever state it is stored.
+    const leadsFor = (c: Campaign): LeadSource => {
+      const leads = storeLeadSource(store.leads, { campaignId: c.id, owner: config.NODE_ID, now: () => systemClock.now() });
+      // Synthetic (demo) numbers never reach a real carrier.
+      return sim ? leads : refuseSynthetic(leads, store, systemClock);
+    };
+    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
+    const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
+    const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
+
+    const engine = await startEngine({
+      config,
+      ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
+      store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
+      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
+      // Outcomes of CallLogs a previous process left open, for campaigns not running now.
+      leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
+      agents,
+      logger: logger.child({ part: 'engine' }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
+    // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
+    closers.push(() => engine.stop({ hangup: true }));
+
+    health = (): HealthReport => {
+      const snap = engine.snapshot();
+      const dbOk = store.ping();
+      const now = systemClock.now();
+      const parts = {
+        ari: {
+          connected: snap.connected,
+          simulated: Boolean(sim),
+          url: ariUrl,
+          app: config.ARI_APP,
+          reconciled: snap.reconciled,
+          unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
+          asteriskStartupTime: snap.asteriskStartupTime,
+        },
+        db: { ok: dbOk, path: config.DB_PATH },
+        redis: { configured: Boolean(config.REDIS_URL), ok: null },
+      };
+      return {
+        status: overallStatus(parts),
+        version: VERSION,
+        nodeId: config.NODE_ID,
+        uptimeSeconds: Math.round((systemClock.now() - startedAt) / 1000),
+        ...parts,
+        media: { activeSessions: plane.size },
+        calls: { active: snap.calls.length },
+        dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+      };
+    };
+
+    // GET /health also pings Redis (when REDIS_URL is set) on the live feed's adapter connection.
+    let live: LiveFeed | undefined;
+    const apiApp = createApiApp({
+      health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
+      store,
+      clock: systemClock,
+      logger,
+      config,
+      control,
+    });
+    api = apiApp;
+    // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.
+    live = await attachLiveFeed({
+      httpServer: server.server,
+      events: engine.events,
+      auth: apiApp.auth,
+      directory: storeAgentDirectory(store.agents),
+      snapshot: () => boardSnapshot(engine.snapshot()),
+      clock: systemClock,
+      logger,
+      redisUrl: config.REDIS_URL,
+    });
+    closers.push(() => live?.close());
+
+    // A graceful close: dialling stops, live calls get SHUTDOWN_GRACE_SECONDS, CallLogs are closed — while the
+    // API still answers (/health says "stopping") — then everything else goes.
+    const close = async () => {
+      try {
+        await engine.stop({ graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000 });
+      } catch (err) {
+        logger.error({ err }, 'engine stop failed');
+      }
+      await closeAll();
+    };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, close };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
