@@ -37,6 +37,7 @@ export function createAgent(config: AgentConfig, idPrefix: string): AgentState {
     legSeq: 0,
     legUp: false,
     legDialIn: false,
+    legCutByShutdown: false,
     calls: [],
     talking: [],
     timers: [],
@@ -251,6 +252,7 @@ function ensureLeg(st: Step): void {
 function legGone(st: Step, reason: string | null = null): void {
   const s = st.s;
   if (s.legDialIn) return dialInGone(st, reason);
+  s.legCutByShutdown = false;
   s.legId = null;
   s.legUp = false;
   if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
@@ -271,6 +273,7 @@ function onDialIn(st: Step, channelId: string): void {
   st.clearTimer('leg-retry');
   st.clearTimer('wrap-up');
   s.legId = channelId;
+  s.legCutByShutdown = false;
   s.legDialIn = true;
   s.legUp = false;
   s.pending = null;
@@ -300,6 +303,7 @@ function reparkDialIn(st: Step): void {
  */
 function dialInGone(st: Step, reason: string | null = null): void {
   const s = st.s;
+  s.legCutByShutdown = false;
   s.legId = null;
   s.legUp = false;
   s.legDialIn = false;
@@ -313,10 +317,15 @@ function dialInGone(st: Step, reason: string | null = null): void {
 function onAri(st: Step, e: AriEvent): void {
   const s = st.s;
   switch (e.type) {
+    case 'ChannelHangupRequest':
+      // `core stop` / `core restart` hangs every channel up, softly, with AST_SOFTHANGUP_SHUTDOWN (4).
+      if (e.channel.id === s.legId && e.soft === true && e.cause === 4) s.legCutByShutdown = true;
+      return;
     case 'StasisEnd':
       // A channel that entered Stasis from the dialplan is unsubscribed when it leaves: its ChannelDestroyed
-      // never reaches the app, so StasisEnd is the end of a dial-in leg.
-      if (e.channel.id === s.legId && s.legDialIn) dialInGone(st);
+      // never reaches the app, so StasisEnd is the end of a dial-in leg — the agent's choice, unless Asterisk
+      // was shutting down (then they must dial in again, and are told so).
+      if (e.channel.id === s.legId && s.legDialIn) dialInGone(st, s.legCutByShutdown ? LINE_LOST : null);
       return;
     case 'StasisStart':
       // The agent answered: park the leg in the agent's bridge.

@@ -44,6 +44,8 @@ export interface AgentState {
    * Asterisk's, not ours by prefix, so it is remembered here; we never redial it (the agent chose to hang up).
    */
   legDialIn: boolean;
+  /** Asterisk is hanging the leg up because it shuts down (soft hang-up, AST_SOFTHANGUP_SHUTDOWN): not the agent's choice. */
+  legCutByShutdown: boolean;
   /** Calls reserved for or talking to this agent. */
   calls: string[];
   talking: string[];

@@ -140,6 +140,13 @@ describe('agent reducer: dial-in login', () => {
     expect(d.events.at(-1)).toMatchObject({ type: 'agent.state', to: 'LOGGED_OUT', reason: 'line-lost' });
   });
 
+  it('Asterisk shutting down under the dial-in leg (soft hang-up, cause 4): logged out with line-lost', () => {
+    const d = new Driver().parked();
+    d.ari({ type: 'ChannelHangupRequest', channel: { id: LEG, name: 'PJSIP/1001-0001', state: 'Up' }, cause: 4, soft: true });
+    d.ari(ev.stasisEnd(LEG));
+    expect(d.events.at(-1)).toMatchObject({ type: 'agent.state', to: 'LOGGED_OUT', reason: 'line-lost' });
+  });
+
   it('hanging up their own dial-in leg logs the agent out with no reason (their choice)', () => {
     const d = new Driver().parked();
     d.ari(ev.stasisEnd(LEG));
