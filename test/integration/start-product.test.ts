@@ -11,6 +11,7 @@ import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import type { HealthReport } from '../../api/health/report.js';
 import { startSimulator } from '../../engine/sim/index.js';
+import { freeTcpPort } from '../support/real-asterisk.js';
 
 const run = promisify(execFile);
 
@@ -85,16 +86,6 @@ describe('centralita start with a bad configuration', () => {
 });
 
 describe('centralita start: start-up faults are one clear line, never a crash', () => {
-  const freePort = (): Promise<number> =>
-    new Promise((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => {
-        const port = (s.address() as AddressInfo).port;
-        s.close(() => res(port));
-      });
-    });
-
   it('a busy HTTP_PORT: one line naming it, exit code 1, no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'centralita-busy-'));
     const blocker = createServer();
@@ -120,7 +111,7 @@ describe('centralita start: start-up faults are one clear line, never a crash', 
   it('wrong ARI credentials: one clear warning while it retries, /health 503 "starting", SIGTERM ends it cleanly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'centralita-creds-'));
     const sim = await startSimulator({ seed: 2 });
-    const port = await freePort();
+    const port = await freeTcpPort();
     const child = spawn(process.execPath, ['bin/centralita.mjs', 'start'], {
       env: {
         ...process.env,

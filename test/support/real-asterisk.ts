@@ -51,7 +51,8 @@ export interface RealAsterisk {
   close(): Promise<void>;
 }
 
-const freeTcpPort = (): Promise<number> =>
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+export const freeTcpPort = (): Promise<number> =>
   new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);

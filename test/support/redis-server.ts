@@ -3,7 +3,8 @@
  * not be stopped. `stop()` kills it (SIGKILL: Redis gone as in a crash), `start()` brings it back on the same port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freeTcpPort } from './real-asterisk.js';
 
 export interface PrivateRedis {
   url: string;
@@ -12,16 +13,6 @@ export interface PrivateRedis {
   start(): Promise<void>;
   close(): Promise<void>;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
 
 const answers = (port: number): Promise<boolean> =>
   new Promise((res) => {
@@ -34,7 +25,7 @@ const answers = (port: number): Promise<boolean> =>
   });
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+  const port = await freeTcpPort();
   let child: ChildProcess | null = null;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
