@@ -11,7 +11,7 @@ import { systemClock } from '../engine/clock/index.js';
 import { openStore, type Store, type Campaign } from '../engine/store/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { startSimulator, type Simulator } from '../engine/sim/index.js';
-import { createApiApp, listen, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
+import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
 import { defaultAmdParams } from '../engine/amd/index.js';
 import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, campaignInputFromStore, refuseSynthetic } from '../engine/shell/index.js';
@@ -35,7 +35,12 @@ export interface Product {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export async function startProduct(config: Config, logger: Logger): Promise<Product> {
+export interface StartProductOptions {
+  /** Aborts a start still waiting for Asterisk (SIGTERM during start-up). */
+  signal?: AbortSignal;
+}
+
+export async function startProduct(config: Config, logger: Logger, opts: StartProductOptions = {}): Promise<Product> {
   const startedAt = systemClock.now();
   const closers: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
@@ -48,6 +53,39 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
     }
   };
   try {
+    // The HTTP port first: a busy port is found before anything else starts, and /health answers (503,
+    // "starting") while the engine waits for Asterisk — e.g. retrying wrong ARI credentials.
+    let api: FetchApp | null = null;
+    let health: (() => HealthReport) | null = null;
+    const bootHealth = (): HealthReport => {
+      const ari = {
+        connected: false,
+        simulated: !config.ARI_URL,
+        url: config.ARI_URL ?? 'embedded',
+        app: config.ARI_APP,
+        reconciled: false,
+        unreconciledSeconds: Math.round((systemClock.now() - startedAt) / 1000),
+        asteriskStartupTime: null,
+      };
+      const parts = { ari, db: { ok: true, path: config.DB_PATH }, redis: { configured: Boolean(config.REDIS_URL), ok: null } };
+      const uptimeSeconds = Math.round((systemClock.now() - startedAt) / 1000);
+      const dialer = { state: 'starting', dialing: false, lastDialAt: null };
+      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer };
+    };
+    const server: RunningServer = await listen(
+      {
+        fetch: (req, ...rest) => {
+          if (api) return api.fetch(req, ...rest);
+          const path = new URL(req.url).pathname;
+          const body = path === '/health' ? (health ?? bootHealth)() : { error: { code: 'starting', message: 'Centralita is starting' } };
+          return Response.json(body, { status: 503 });
+        },
+      },
+      config.HTTP_HOST,
+      config.HTTP_PORT,
+    );
+    closers.push(() => server.close());
+
     let sim: Simulator | undefined;
     if (!config.ARI_URL) {
       sim = await startSimulator({ seed: config.SIM_SEED, mediaMode: 'realtime', logger: logger.child({ part: 'sim' }) });
@@ -85,15 +123,26 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
       agents,
       logger: logger.child({ part: 'engine' }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
-    closers.push(() => engine.stop({ hangup: true, timeoutMs: 5000 }));
+    // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
+    closers.push(() => engine.stop({ hangup: true }));
 
-    const health = (): HealthReport => {
+    health = (): HealthReport => {
       const snap = engine.snapshot();
       const dbOk = store.ping();
+      const now = systemClock.now();
       const parts = {
-        ari: { connected: snap.connected, simulated: Boolean(sim), url: ariUrl, app: config.ARI_APP },
+        ari: {
+          connected: snap.connected,
+          simulated: Boolean(sim),
+          url: ariUrl,
+          app: config.ARI_APP,
+          reconciled: snap.reconciled,
+          unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
+          asteriskStartupTime: snap.asteriskStartupTime,
+        },
         db: { ok: dbOk, path: config.DB_PATH },
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
@@ -105,6 +154,7 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
         ...parts,
         media: { activeSessions: plane.size },
         calls: { active: snap.calls.length },
+        dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
       };
     };
 
@@ -115,7 +165,7 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
 
     // GET /health also pings Redis (when REDIS_URL is set) on the live feed's adapter connection.
     let live: LiveFeed | undefined;
-    const api = createApiApp({
+    const apiApp = createApiApp({
       health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
       store,
       clock: systemClock,
@@ -124,13 +174,12 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       control,
       imports,
     });
-    const server: RunningServer = await listen(api, config.HTTP_HOST, config.HTTP_PORT);
-    closers.push(() => server.close());
+    api = apiApp;
     // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.
     live = await attachLiveFeed({
       httpServer: server.server,
       events: engine.events,
-      auth: api.auth,
+      auth: apiApp.auth,
       directory: storeAgentDirectory(store.agents),
       snapshot: () => boardSnapshot(engine.snapshot()),
       clock: systemClock,
@@ -139,7 +188,17 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
     });
     closers.push(() => live?.close());
 
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, close: closeAll };
+    // A graceful close: dialling stops, live calls get SHUTDOWN_GRACE_SECONDS, CallLogs are closed — while the
+    // API still answers (/health says "stopping") — then everything else goes.
+    const close = async () => {
+      try {
+        await engine.stop({ graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000 });
+      } catch (err) {
+        logger.error({ err }, 'engine stop failed');
+      }
+      await closeAll();
+    };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, close };
   } catch (err) {
     await closeAll();
     throw err;

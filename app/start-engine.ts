@@ -4,7 +4,7 @@
  * so the same function serves the demo, the CLI and the tests.
  */
 import type { AgentConfig } from '../engine/agents/index.js';
-import { connectAri } from '../engine/ari/index.js';
+import { connectAri, describeAriFailure } from '../engine/ari/index.js';
 import { systemClock, type Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
@@ -32,15 +32,25 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
   const url = o.ari?.url ?? o.config.ARI_URL;
   if (!url) throw new Error('startEngine: no ARI_URL and no embedded PBX address');
   const clock = o.clock ?? systemClock;
+  const username = o.ari?.username ?? o.config.ARI_USERNAME;
+  // One clear line per kind of failure (wrong credentials, nobody listening, not ARI); the retries in between
+  // are debug lines, so a night of Asterisk being down is not a wall of warnings.
+  let lastLine = '';
   const gateway = await connectAri(
     {
       url,
-      username: o.ari?.username ?? o.config.ARI_USERNAME,
+      username,
       password: o.ari?.password ?? o.config.ARI_PASSWORD ?? '',
       app: o.config.ARI_APP,
       clock,
-      onRetry: (err, attempt, delayMs) =>
-        o.logger.warn({ err: err instanceof Error ? err.message : String(err), attempt, delayMs }, 'ARI not reachable yet; retrying'),
+      logger: o.logger,
+      startRetryMaxMs: 15_000,
+      onRetry: (err, attempt, delayMs) => {
+        const line = describeAriFailure(err, { url, username });
+        if (line !== lastLine) o.logger.warn({ attempt, retryInMs: delayMs }, `${line}; retrying`);
+        else o.logger.debug({ attempt, retryInMs: delayMs }, `${line}; retrying`);
+        lastLine = line;
+      },
     },
     o.signal,
   );

@@ -237,8 +237,9 @@ export async function run(argv: string[]): Promise<number> {
     log(`filled ${rows.toLocaleString('en')} CallLogs in ${(fillMs / 1000).toFixed(1)} s (${Math.round(rows / (fillMs / 1000)).toLocaleString('en')} rows/s)`);
 
     const health = (): HealthReport => {
-      const parts = { ari: { connected: true, simulated: true, url: 'bench', app: 'bench' }, db: { ok: true, path: store.path }, redis: { configured: false, ok: null } };
-      return { status: overallStatus(parts), version: 'bench', nodeId: 'bench', uptimeSeconds: 0, ...parts, media: null, calls: null };
+      const ari = { connected: true, simulated: true, url: 'bench', app: 'bench', reconciled: true, unreconciledSeconds: 0, asteriskStartupTime: null };
+      const parts = { ari, db: { ok: true, path: store.path }, redis: { configured: false, ok: null } };
+      return { status: overallStatus(parts), version: 'bench', nodeId: 'bench', uptimeSeconds: 0, ...parts, media: null, calls: null, dialer: null };
     };
     const api = createApiApp({
       health,

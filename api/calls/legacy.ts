@@ -46,7 +46,7 @@ export function legacyDispositions(s: LegacyStatus): Disposition[] {
     case 'NO_ANSWER':
       return ['NO_ANSWER', 'BUSY', 'MACHINE', 'CANCELLED'];
     case 'FAILED':
-      return ['FAILED', 'CONGESTION', 'INVALID_NUMBER'];
+      return ['FAILED', 'CONGESTION', 'INVALID_NUMBER', 'INTERRUPTED'];
   }
 }
 

@@ -9,18 +9,39 @@ export interface HealthReport {
     simulated: boolean;
     url: string;
     app: string;
+    /** The engine rebuilt its view of Asterisk after the last (re)connect; it dials only when reconciled. */
+    reconciled: boolean;
+    /** Seconds the engine has been without a reconciled view (0 while reconciled). */
+    unreconciledSeconds: number;
+    /** Asterisk's startup time at the last reconciliation (it changes when Asterisk restarts). */
+    asteriskStartupTime: string | null;
   };
   db: { ok: boolean; path: string };
   redis: { configured: boolean; ok: boolean | null };
   media: { activeSessions: number } | null;
   calls: { active: number } | null;
+  /**
+   * The dialer: `dialing` when it places calls now (running, reconciled, connected, a campaign running);
+   * `state` idle | running | stopping | stopped; `lastDialAt` ISO time of the last call placed.
+   */
+  dialer: { state: string; dialing: boolean; lastDialAt: string | null } | null;
 }
+
+/**
+ * A reconnect is followed by a reconciliation that takes a moment; not reconciled for longer than this means
+ * something holds it (Asterisk answers nothing, a request hangs): degraded, 503.
+ */
+export const RECONCILE_GRACE_SECONDS = 15;
 
 export type HealthProbe = () => HealthReport | Promise<HealthReport>;
 
-/** Degraded when anything the dialer needs is down; callers decide the HTTP status from it. */
+/**
+ * Degraded when anything the dialer needs is down — ARI not connected, not reconciled for longer than the grace,
+ * the database, a configured Redis; callers decide the HTTP status from it.
+ */
 export function overallStatus(parts: Pick<HealthReport, 'ari' | 'db' | 'redis'>): HealthReport['status'] {
   if (!parts.ari.connected || !parts.db.ok) return 'degraded';
+  if (!parts.ari.reconciled && parts.ari.unreconciledSeconds > RECONCILE_GRACE_SECONDS) return 'degraded';
   if (parts.redis.configured && parts.redis.ok === false) return 'degraded';
   return 'ok';
 }

@@ -128,6 +128,8 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
 
   out.family('centralita_up', 'gauge', 'Health status: 1 ok, 0 degraded', [[{}, health?.status === 'ok' ? 1 : 0]]);
   out.family('centralita_ari_connected', 'gauge', 'The engine is connected to Asterisk ARI (1) or not (0)', [[{}, health?.ari.connected ? 1 : 0]]);
+  out.family('centralita_ari_reconciled', 'gauge', 'The engine has a reconciled view of Asterisk (1) or not (0)', [[{}, health?.ari.reconciled ? 1 : 0]]);
+  if (health?.dialer) out.family('centralita_dialing', 'gauge', 'The dialer places calls now (1) or not (0)', [[{}, health.dialer.dialing ? 1 : 0]]);
   out.family('centralita_db_ok', 'gauge', 'SQLite answers (1) or not (0)', [[{}, health?.db.ok ? 1 : 0]]);
   if (health?.redis.configured) out.family('centralita_redis_ok', 'gauge', 'Redis answers PING (1) or not (0)', [[{}, health.redis.ok === true ? 1 : 0]]);
   if (health?.media) out.family('centralita_media_sessions', 'gauge', 'Active media (RTP/AMD) sessions', [[{}, health.media.activeSessions]]);

@@ -12,6 +12,7 @@ import type { AriCommand, AriEvent } from '../ari/index.js';
 import { StepScratch } from '../step/index.js';
 import {
   LEG_RETRY_MS,
+  LINE_LOST,
   LEG_RING_SEC,
   type AgentConfig,
   type AgentEffect,
@@ -36,6 +37,7 @@ export function createAgent(config: AgentConfig, idPrefix: string): AgentState {
     legSeq: 0,
     legUp: false,
     legDialIn: false,
+    legCutByShutdown: false,
     calls: [],
     talking: [],
     timers: [],
@@ -157,7 +159,9 @@ export function agentStep(state: AgentState, input: AgentInput): AgentStep {
       onCommandFailed(st, input.command);
       break;
     case 'reconcile':
-      if (s.legId && !input.channels.has(s.legId)) legGone(st);
+      // Gone while we were away (Asterisk restarted, or the line dropped): a leg we originated is dialled again
+      // below; an agent who dialled in must dial in again, and the LOGGED_OUT event says why.
+      if (s.legId && !input.channels.has(s.legId)) legGone(st, LINE_LOST);
       if (s.bridgeRequested && !input.bridges.has(s.bridgeId)) {
         s.bridgeUp = false;
         s.bridgeRequested = false;
@@ -213,7 +217,7 @@ function afterCalls(st: Step): void {
   else if (s.status !== 'READY') st.to('READY');
 }
 
-function logout(st: Step): void {
+function logout(st: Step, reason: string | null = null): void {
   const s = st.s;
   for (const t of [...s.timers]) st.clearTimer(t);
   if (s.legId) st.ari({ op: 'hangup', channelId: s.legId, reason: 'normal' });
@@ -226,7 +230,7 @@ function logout(st: Step): void {
   }
   s.pending = null;
   s.readySince = null;
-  st.to('LOGGED_OUT');
+  st.to('LOGGED_OUT', reason);
 }
 
 /** Human agents who are logged in keep one nailed-up leg parked in their bridge; (re)create what is missing. */
@@ -245,9 +249,10 @@ function ensureLeg(st: Step): void {
   }
 }
 
-function legGone(st: Step): void {
+function legGone(st: Step, reason: string | null = null): void {
   const s = st.s;
-  if (s.legDialIn) return dialInGone(st);
+  if (s.legDialIn) return dialInGone(st, reason);
+  s.legCutByShutdown = false;
   s.legId = null;
   s.legUp = false;
   if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
@@ -268,6 +273,7 @@ function onDialIn(st: Step, channelId: string): void {
   st.clearTimer('leg-retry');
   st.clearTimer('wrap-up');
   s.legId = channelId;
+  s.legCutByShutdown = false;
   s.legDialIn = true;
   s.legUp = false;
   s.pending = null;
@@ -295,8 +301,9 @@ function reparkDialIn(st: Step): void {
  * The agent hung up their dial-in leg (or it vanished): they chose to leave, so log them out — no redial.
  * Calls on it are lost; they are dropped from the agent first so their releases do not bring back WRAP_UP.
  */
-function dialInGone(st: Step): void {
+function dialInGone(st: Step, reason: string | null = null): void {
   const s = st.s;
+  s.legCutByShutdown = false;
   s.legId = null;
   s.legUp = false;
   s.legDialIn = false;
@@ -304,16 +311,21 @@ function dialInGone(st: Step): void {
   if (s.calls.length > 0) st.effects.push({ kind: 'calls-lost', callIds: [...s.calls] });
   s.calls = [];
   s.talking = [];
-  logout(st);
+  logout(st, reason);
 }
 
 function onAri(st: Step, e: AriEvent): void {
   const s = st.s;
   switch (e.type) {
+    case 'ChannelHangupRequest':
+      // `core stop` / `core restart` hangs every channel up, softly, with AST_SOFTHANGUP_SHUTDOWN (4).
+      if (e.channel.id === s.legId && e.soft === true && e.cause === 4) s.legCutByShutdown = true;
+      return;
     case 'StasisEnd':
       // A channel that entered Stasis from the dialplan is unsubscribed when it leaves: its ChannelDestroyed
-      // never reaches the app, so StasisEnd is the end of a dial-in leg.
-      if (e.channel.id === s.legId && s.legDialIn) dialInGone(st);
+      // never reaches the app, so StasisEnd is the end of a dial-in leg — the agent's choice, unless Asterisk
+      // was shutting down (then they must dial in again, and are told so).
+      if (e.channel.id === s.legId && s.legDialIn) dialInGone(st, s.legCutByShutdown ? LINE_LOST : null);
       return;
     case 'StasisStart':
       // The agent answered: park the leg in the agent's bridge.

@@ -44,6 +44,8 @@ export interface AgentState {
    * Asterisk's, not ours by prefix, so it is remembered here; we never redial it (the agent chose to hang up).
    */
   legDialIn: boolean;
+  /** Asterisk is hanging the leg up because it shuts down (soft hang-up, AST_SOFTHANGUP_SHUTDOWN): not the agent's choice. */
+  legCutByShutdown: boolean;
   /** Calls reserved for or talking to this agent. */
   calls: string[];
   talking: string[];
@@ -83,6 +85,12 @@ export type AgentEffect =
   | { kind: 'dial-in-refused'; channelId: string; reason: string };
 
 export type AgentStep = Step<AgentState, AgentEffect>;
+
+/**
+ * The reason of a LOGGED_OUT that the agent did not choose: their dial-in line was gone when the engine got
+ * Asterisk back (Asterisk restarted, or the connection was lost). They must dial in again.
+ */
+export const LINE_LOST = 'line-lost';
 
 /** Ms between attempts to re-dial a nailed-up leg that failed or hung up. */
 export const LEG_RETRY_MS = 3000;

@@ -22,6 +22,8 @@ export interface EventSocketOptions {
   maxDelayMs?: number;
   /** Ping period; a missing pong by the next ping drops the socket. 0 disables. */
   heartbeatMs?: number;
+  /** A connection attempt that gets no HTTP upgrade within this is abandoned (a port that swallows packets). */
+  handshakeTimeoutMs?: number;
   /** [0,1) source for jitter; injectable for tests. */
   random?: () => number;
   onEvent(event: AriEvent): void;
@@ -31,6 +33,8 @@ export interface EventSocketOptions {
 
 export interface EventSocket {
   readonly connected: boolean;
+  /** Clock time Asterisk was last heard from on this socket (open, event or pong); null before the first. */
+  readonly lastHeardAt: number | null;
   /** Drops the current connection as if the network failed (tests, and a manual "resync"). */
   drop(): void;
   close(): void;
@@ -65,11 +69,15 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
   let retryTimer: TimerHandle | undefined;
   let heartbeat: TimerHandle | undefined;
   let awaitingPong = false;
+  let lastHeardAt: number | null = null;
+  const heard = () => {
+    lastHeardAt = opts.clock.now();
+  };
 
   const connect = () => {
     retryTimer = undefined;
     if (closed) return;
-    const sock = new WebSocket(url);
+    const sock = new WebSocket(url, { handshakeTimeout: opts.handshakeTimeoutMs ?? 5000 });
     ws = sock;
     let ended = false;
     const end = (reason: string) => {
@@ -95,6 +103,7 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
       }
     };
     sock.on('open', () => {
+      heard();
       attempt = 0;
       isConnected = true;
       awaitingPong = false;
@@ -112,9 +121,11 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
       opts.onConnected();
     });
     sock.on('pong', () => {
+      heard();
       awaitingPong = false;
     });
     sock.on('message', (data) => {
+      heard();
       let parsed: unknown;
       try {
         parsed = JSON.parse(data.toString());
@@ -135,6 +146,9 @@ export function openEventSocket(opts: EventSocketOptions): EventSocket {
   return {
     get connected() {
       return isConnected;
+    },
+    get lastHeardAt() {
+      return lastHeardAt;
     },
     drop() {
       if (ws) ws.terminate();

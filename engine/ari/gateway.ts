@@ -1,13 +1,20 @@
 /**
  * The ARI gateway: the one place the engine talks to Asterisk. Typed events in, typed commands out, one error
- * type (AriError). REST goes through ari-client (rest.ts); events come over our own reconnecting WebSocket
- * (event-socket.ts). Every (re)connect is announced with `connected`; the engine must reconcile
- * (listChannels/listBridges) before it dials again, because Asterisk buffers no events while we are away.
+ * type (AriError). REST goes through rest.ts (a deadline on every request); events come over our own
+ * reconnecting WebSocket (event-socket.ts). Every (re)connect is announced with `connected`; the engine must
+ * reconcile (listChannels/listBridges) before it dials again, because Asterisk buffers no events while we are
+ * away.
+ *
+ * Losing sight of Asterisk is one state, whichever way it happens: when the event socket drops, every request
+ * in flight fails at once (`aborted`) and new commands fail without being sent (`disconnected`) until the socket
+ * is back; when a command gets no answer (timeout, reset, refused), the socket is dropped on purpose, so the
+ * engine reconnects and reconciles instead of guessing what Asterisk did.
  */
 import { systemClock, type Clock } from '../clock/index.js';
+import type { Logger } from '../log/index.js';
 import { AriError } from './errors.js';
 import { openEventSocket, type EventSocket } from './event-socket.js';
-import { connectRest, type AriRest } from './rest.js';
+import { createRest, type AriRest } from './rest.js';
 import type { AriBridge, AriChannel, AriCommand, AriEvent } from './types.js';
 
 export interface AriGatewayOptions {
@@ -19,7 +26,13 @@ export interface AriGatewayOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
   heartbeatMs?: number;
-  /** Told about every failed attempt to load the ARI description (wrong URL/password, Asterisk down). */
+  /** Deadline of every REST request (default 5000 ms). */
+  requestTimeoutMs?: number;
+  /** LOG_LEVEL=debug: every request, reply and failure. */
+  logger?: Logger;
+  /** Longest wait between start-up attempts (default maxDelayMs); reconnects of the event socket use maxDelayMs. */
+  startRetryMaxMs?: number;
+  /** Told about every failed attempt to reach ARI at start (wrong URL/password, Asterisk down). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
@@ -29,25 +42,50 @@ export interface AriListeners {
   disconnected: (reason: string) => void;
 }
 
+/** What `GET /asterisk/info` says about the Asterisk process: a new `startupTime` is a new boot. */
+export interface AsteriskInfo {
+  startupTime: string;
+  version: string | null;
+}
+
 export interface AriGateway {
   readonly connected: boolean;
+  /** Clock time Asterisk was last heard from (event, pong, socket open); null before the first. */
+  readonly lastHeardAt: number | null;
   on<K extends keyof AriListeners>(name: K, fn: AriListeners[K]): () => void;
   /** Performs one command; rejects with AriError. */
   execute(command: AriCommand): Promise<void>;
   listChannels(): Promise<AriChannel[]>;
   listBridges(): Promise<AriBridge[]>;
+  asteriskInfo(): Promise<AsteriskInfo>;
+  /** Resolves once no REST request is in flight, or after `maxMs`, whichever comes first. */
+  settled(maxMs: number): Promise<void>;
   /** Drops the event socket as a network failure would; it reconnects by itself (tests, manual resync). */
   dropConnection(): void;
   close(): Promise<void>;
 }
 
 /**
- * Loads the ARI description (retrying with backoff until Asterisk answers, or `signal` aborts) and opens the
- * event socket. Resolves once REST is usable; `connected` fires when the socket is up.
+ * Reaches ARI (retrying with backoff until Asterisk answers `GET /asterisk/info` with our credentials, or
+ * `signal` aborts) and opens the event socket. Resolves once REST is usable; `connected` fires when the socket
+ * is up.
  */
 export async function connectAri(opts: AriGatewayOptions, signal?: AbortSignal): Promise<AriGateway> {
   const clock = opts.clock ?? systemClock;
-  const rest = await retryRest(opts, clock, signal);
+  const rest = createRest({
+    url: opts.url,
+    username: opts.username,
+    password: opts.password,
+    clock,
+    ...(opts.requestTimeoutMs !== undefined ? { timeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
+  try {
+    await retryProbe(rest, opts, clock, signal);
+  } catch (err) {
+    rest.close();
+    throw err;
+  }
   const listeners: { [K in keyof AriListeners]: Set<AriListeners[K]> } = {
     event: new Set(),
     connected: new Set(),
@@ -64,36 +102,92 @@ export async function connectAri(opts: AriGatewayOptions, signal?: AbortSignal):
     ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
     onEvent: (e) => listeners.event.forEach((fn) => fn(e)),
     onConnected: () => listeners.connected.forEach((fn) => fn()),
-    onDisconnected: (r) => listeners.disconnected.forEach((fn) => fn(r)),
+    onDisconnected: (r) => {
+      // Nothing in flight may outlive the connection: what it did is for reconciliation to find out.
+      rest.abortAll(`ARI events connection lost (${r})`);
+      listeners.disconnected.forEach((fn) => fn(r));
+    },
   });
+  const execute = async (command: AriCommand): Promise<void> => {
+    if (!socket.connected) throw new AriError(0, 'not connected to ARI events', command.op, 'disconnected');
+    const { resource, operation, params } = toAriRequest(opts.app, command);
+    try {
+      await rest.call(resource, operation, params);
+    } catch (err) {
+      const e = err instanceof AriError ? err : new AriError(0, String(err), command.op, 'protocol');
+      if (e.kind === 'timeout' || e.kind === 'reset' || e.kind === 'refused') {
+        opts.logger?.warn({ op: command.op, kind: e.kind, message: e.ariMessage }, 'ARI request got no answer; reconnecting to resync');
+        socket.drop();
+      }
+      throw new AriError(e.status, e.ariMessage, command.op, e.kind);
+    }
+  };
   return {
     get connected() {
       return socket.connected;
+    },
+    get lastHeardAt() {
+      return socket.lastHeardAt;
     },
     on(name, fn) {
       const set = listeners[name] as Set<typeof fn>;
       set.add(fn);
       return () => set.delete(fn);
     },
-    execute: (command) => execute(rest, opts.app, command),
-    listChannels: async () => (await rest.call('channels', 'list', {})) as AriChannel[],
-    listBridges: async () => (await rest.call('bridges', 'list', {})) as AriBridge[],
+    execute,
+    listChannels: async () => listOf<AriChannel>(await rest.call('channels', 'list', {}), 'channels.list'),
+    listBridges: async () => listOf<AriBridge>(await rest.call('bridges', 'list', {}), 'bridges.list'),
+    asteriskInfo: async () => infoOf(await rest.call('asterisk', 'getInfo', {})),
+    settled: (maxMs) =>
+      new Promise<void>((resolve) => {
+        const t = clock.setTimeout(resolve, maxMs);
+        void rest.whenIdle().then(() => {
+          clock.clearTimeout(t);
+          resolve();
+        });
+      }),
     dropConnection: () => socket.drop(),
-    close: async () => socket.close(),
+    close: async () => {
+      socket.close();
+      rest.close();
+    },
   };
 }
 
-async function retryRest(opts: AriGatewayOptions, clock: Clock, signal?: AbortSignal): Promise<AriRest> {
+function listOf<T>(reply: unknown, op: string): T[] {
+  if (!Array.isArray(reply)) throw new AriError(0, `expected a list, got ${typeof reply}`, op, 'protocol');
+  return reply as T[];
+}
+
+function infoOf(reply: unknown): AsteriskInfo {
+  const r = reply as { status?: { startup_time?: unknown }; system?: { version?: unknown } } | null;
+  const startup = r && typeof r === 'object' ? r.status?.startup_time : undefined;
+  if (typeof startup !== 'string') {
+    const shown = typeof reply === 'string' ? reply.slice(0, 80) : typeof reply;
+    throw new AriError(0, `GET /asterisk/info is not ARI's (${shown})`, 'asterisk.getInfo', 'protocol');
+  }
+  const version = r?.system?.version;
+  return { startupTime: startup, version: typeof version === 'string' ? version : null };
+}
+
+/** Start-up: `GET /asterisk/info` until it answers as ARI does (credentials accepted, JSON of the right shape). */
+async function retryProbe(rest: AriRest, opts: AriGatewayOptions, clock: Clock, signal?: AbortSignal): Promise<AsteriskInfo> {
   const initial = opts.initialDelayMs ?? 200;
-  const max = opts.maxDelayMs ?? 5000;
+  const max = opts.startRetryMaxMs ?? opts.maxDelayMs ?? 5000;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await connectRest(opts.url, opts.username, opts.password);
+      return infoOf(await rest.call('asterisk', 'getInfo', {}));
     } catch (err) {
       if (signal?.aborted) throw err;
       const delay = Math.min(max, initial * 2 ** attempt);
       opts.onRetry?.(err, attempt + 1, delay);
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, delay));
+      await new Promise<void>((resolve) => {
+        const t = clock.setTimeout(resolve, delay);
+        signal?.addEventListener('abort', () => {
+          clock.clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
       if (signal?.aborted) throw err;
     }
   }
@@ -166,15 +260,5 @@ export function toAriRequest(app: string, c: AriCommand): { resource: string; op
         operation: 'record',
         params: { bridgeId: c.bridgeId, name: c.name, format: c.format, ifExists: 'overwrite' },
       };
-  }
-}
-
-async function execute(rest: AriRest, app: string, command: AriCommand): Promise<void> {
-  const { resource, operation, params } = toAriRequest(app, command);
-  try {
-    await rest.call(resource, operation, params);
-  } catch (err) {
-    if (err instanceof AriError) throw new AriError(err.status, err.ariMessage, command.op);
-    throw new AriError(0, err instanceof Error ? err.message : String(err), command.op);
   }
 }

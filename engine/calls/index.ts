@@ -1,4 +1,5 @@
 export * from './types.js';
-export { createCall, callStep, type NewCall } from './reducer.js';
+export { callStep, createCall, agentDeadlineMs, type NewCall } from './reducer.js';
 export { unansweredDisposition, causeDisposition } from './disposition.js';
-export { idPrefixFor, lostCallDisposition, orphanCommands } from './reconcile.js';
+export { interruptedDisposition, type InterruptedCall } from './interrupted.js';
+export { idPrefixFor, lastKnownAlive, lostCallDisposition, orphanCommands, type OpenCallLog } from './reconcile.js';

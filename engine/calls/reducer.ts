@@ -13,8 +13,9 @@
 import type { AmdDecision, AmdLateVerdict } from '../amd/index.js';
 import type { AriCommand, AriEvent } from '../ari/index.js';
 import { StepScratch } from '../step/index.js';
-import type { Disposition } from '../events/index.js';
+import type { Disposition, InterruptionCause } from '../events/index.js';
 import { unansweredDisposition } from './disposition.js';
+import { interruptedDisposition, type InterruptedCall } from './interrupted.js';
 import {
   callIds,
   type AgentSlot,
@@ -68,6 +69,9 @@ export function createCall(c: NewCall): CallState {
     amdLate: null,
     disposition: null,
     cancelled: false,
+    hangupSent: false,
+    customerHangupSeen: false,
+    cutByShutdown: false,
     safeHarborPlayed: false,
     voicemailLeft: false,
     playbackId: null,
@@ -93,6 +97,8 @@ class Step extends StepScratch<CallState, CallTimer, CallEffect> {
 const BOT_RING_SEC = 5;
 
 const ANSWER_PENDING: ReadonlySet<string> = new Set(['created', 'dialing', 'ringing']);
+/** ChannelHangupRequest `cause` of a soft hang-up Asterisk makes because it shuts down (AST_SOFTHANGUP_SHUTDOWN). */
+const SOFTHANGUP_SHUTDOWN = 4;
 const IN_AMD: ReadonlySet<string> = new Set(['answered', 'amd']);
 
 export function callStep(state: CallState, input: CallInput): CallStep {
@@ -123,13 +129,16 @@ export function callStep(state: CallState, input: CallInput): CallStep {
       onAgentAssigned(st, input.agent);
       break;
     case 'command-failed':
-      onCommandFailed(st, input.command, input.status, input.message);
+      onCommandFailed(st, input.command, input.status, input.message, input.kind);
       break;
     case 'cancel':
       onCancel(st);
       break;
     case 'reconcile':
-      onReconcile(st, input.channels, input.bridges);
+      onReconcile(st, input.channels, input.bridges, input.lost);
+      break;
+    case 'interrupt':
+      onInterrupt(st, input.cause);
       break;
   }
   return st.result();
@@ -199,6 +208,13 @@ function onAri(st: Step, e: AriEvent): void {
         st.ari({ op: 'addChannel', bridgeId: ids.botBridge, channelIds: [ids.botLeg] });
       }
       return;
+    case 'ChannelHangupRequest':
+      if (e.channel.id !== ids.customer) return;
+      s.customerHangupSeen = true;
+      // `core stop`/`core restart`: Asterisk hangs up every channel, first with a soft hang-up whose cause is
+      // AST_SOFTHANGUP_SHUTDOWN (4) — recorded on Asterisk 22.10.1.
+      if (e.soft === true && e.cause === SOFTHANGUP_SHUTDOWN) s.cutByShutdown = true;
+      return;
     case 'ChannelDestroyed':
       if (e.channel.id === ids.customer) onCustomerGone(st, e.cause);
       else {
@@ -214,12 +230,16 @@ function onAri(st: Step, e: AriEvent): void {
       // joins the human in the call's own bridge.
       if (s.agent && e.bridge.id === s.agent.bridgeId && e.channel.id === (s.agent.dial ? ids.botLeg : ids.customer)) onBridged(st);
       return;
-    case 'PlaybackStarted':
-      if (e.playback.id === ids.safeHarborPlayback) s.safeHarborPlayed = true;
-      return;
     case 'PlaybackFinished':
-      if (e.playback.id === s.playbackId && (s.phase === 'dropping' || s.phase === 'machine')) {
+      if (e.playback.id !== s.playbackId) return;
+      // Asterisk says PlaybackStarted even for a file it does not have; only "done" means it was heard to the end.
+      if (e.playback.state === 'done') {
+        if (e.playback.id === ids.safeHarborPlayback) s.safeHarborPlayed = true;
         if (e.playback.id === ids.voicemailPlayback) s.voicemailLeft = true;
+      } else if (!s.hangupSent && !s.customerHangupSeen) {
+        playbackFailed(st, e.playback.media_uri);
+      }
+      if (s.phase === 'dropping' || s.phase === 'machine') {
         st.clearTimer('playback');
         hangupCustomer(st);
       }
@@ -520,7 +540,19 @@ function timeoutDecision(s: CallState, at: number, cause: string): AmdDecision {
   };
 }
 
-function onCommandFailed(st: Step, c: AriCommand, status: number, message: string): void {
+/** A message could not be played (media missing, or refused): say so, once per call. */
+function playbackFailed(st: Step, media: string): void {
+  const s = st.s;
+  st.emit({
+    type: 'call.playback-failed',
+    callId: s.id,
+    at: st.at,
+    media,
+    purpose: s.playbackId === s.ids.voicemailPlayback ? 'voicemail' : 'safe-harbor',
+  });
+}
+
+function onCommandFailed(st: Step, c: AriCommand, status: number, message: string, kind?: string): void {
   const s = st.s;
   const gone = status === 404 || (status === 400 && /not found/i.test(message));
   switch (c.op) {
@@ -531,8 +563,13 @@ function onCommandFailed(st: Step, c: AriCommand, status: number, message: strin
         return;
       }
       if (c.channelId !== s.ids.customer) return;
+      // Sent, no answer: the channel may exist. The reconnect that follows reconciles it either way.
+      if (kind === 'timeout' || kind === 'reset' || kind === 'aborted') return;
       s.ownedChannels = s.ownedChannels.filter((id) => id !== c.channelId);
-      if (s.phase !== 'ended') endCall(st, null, 'FAILED');
+      if (s.phase === 'ended') return;
+      // Never reached Asterisk: no attempt happened (the lead is due again at once), and the CallLog says why.
+      if (kind === 'disconnected' || kind === 'refused') endCall(st, null, 'CANCELLED', { interruption: 'ari_lost' });
+      else endCall(st, null, 'FAILED');
       return;
     case 'snoop':
     case 'externalMedia':
@@ -560,6 +597,7 @@ function onCommandFailed(st: Step, c: AriCommand, status: number, message: strin
       }
       return;
     case 'play':
+      if (status > 0 && c.channelId === s.ids.customer && c.playbackId === s.playbackId) playbackFailed(st, c.media);
       if (c.channelId === s.ids.customer && (s.phase === 'dropping' || s.phase === 'machine')) {
         st.clearTimer('playback');
         hangupCustomer(st);
@@ -596,6 +634,7 @@ function onReconcile(
   st: Step,
   channels: ReadonlyMap<string, string>,
   bridges: ReadonlyMap<string, readonly string[]>,
+  lost: { cause: InterruptionCause; at: number },
 ): void {
   const s = st.s;
   for (const id of [...s.ownedChannels]) if (id !== s.ids.customer && !channels.has(id)) removeOwnedChannel(st, id);
@@ -609,10 +648,12 @@ function onReconcile(
   if (s.phase === 'created') return;
   const customerState = channels.get(s.ids.customer);
   if (customerState === undefined) {
-    // Vanished while we were away: close with what is known.
-    endCall(st, null, null);
+    // Vanished while we were away: close with what is known — interrupted, ended when last known alive.
+    endInterrupted(st, lost.cause, lost.at);
     return;
   }
+  // A hang-up we sent may have been lost with the connection: the callee is still there, so send it again.
+  if (s.hangupSent) st.ari({ op: 'hangup', channelId: s.ids.customer, reason: 'normal' });
   // Events we missed while disconnected, inferred from what exists now.
   if (ANSWER_PENDING.has(s.phase) && customerState === 'Up') onAnswered(st);
   else if (s.phase === 'amd') {
@@ -626,10 +667,43 @@ function onReconcile(
   }
 }
 
+/** The engine stops and cannot wait for this call: the record closes as interrupted, nothing more is awaited. */
+function onInterrupt(st: Step, cause: InterruptionCause): void {
+  const s = st.s;
+  if (s.phase !== 'ended') endInterrupted(st, cause, st.at);
+  s.ownedChannels = [];
+  s.ownedBridges = [];
+}
+
+/** Where the call was when its end went unseen, in the terms of interruptedDisposition. */
+function interruptedStage(s: CallState): InterruptedCall['stage'] {
+  switch (s.phase) {
+    case 'created':
+    case 'dialing':
+    case 'ringing':
+    case 'answered':
+    case 'amd':
+    case 'agent-wait':
+    case 'bridged':
+      return s.phase;
+    default:
+      return 'decided';
+  }
+}
+
+function endInterrupted(st: Step, cause: InterruptionCause, lastAlive: number, hangupCause: number | null = null): void {
+  const s = st.s;
+  const decided = s.disposition ?? (s.phase === 'hanging-up' ? 'HUNG_UP_DURING_AMD' : null);
+  const disposition = interruptedDisposition({ stage: interruptedStage(s), decided, treatedAs: s.treatedAs }, cause);
+  endCall(st, hangupCause, disposition, { at: Math.min(lastAlive, st.at), interruption: cause });
+}
+
 // ── the end ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 function hangupCustomer(st: Step): void {
-  if (st.s.ownedChannels.includes(st.s.ids.customer)) st.ari({ op: 'hangup', channelId: st.s.ids.customer, reason: 'normal' });
+  if (!st.s.ownedChannels.includes(st.s.ids.customer)) return;
+  st.s.hangupSent = true;
+  st.ari({ op: 'hangup', channelId: st.s.ids.customer, reason: 'normal' });
 }
 
 function releaseAgent(st: Step, talked: boolean): void {
@@ -644,11 +718,25 @@ function onCustomerGone(st: Step, cause: number): void {
     removeOwnedChannel(st, st.s.ids.customer);
     return;
   }
+  // Cut by Asterisk going down: not the callee's doing, whatever the cause code says.
+  if (st.s.cutByShutdown) {
+    endInterrupted(st, 'asterisk_restart', st.at, cause);
+    return;
+  }
   endCall(st, cause, null);
 }
 
-/** Closes the attempt: final disposition, timers cleared, everything we created torn down, agent released. */
-function endCall(st: Step, cause: number | null, forced: Disposition | null): void {
+/**
+ * Closes the attempt: final disposition, timers cleared, everything we created torn down, agent released.
+ * `o.at`: the end time when it differs from now (an end not seen: the last moment the call was known alive);
+ * `o.interruption`: why the end was not seen.
+ */
+function endCall(
+  st: Step,
+  cause: number | null,
+  forced: Disposition | null,
+  o: { at?: number; interruption?: InterruptionCause } = {},
+): void {
   const s = st.s;
   const before = s.phase;
   s.ownedChannels = s.ownedChannels.filter((id) => id !== s.ids.customer);
@@ -675,7 +763,7 @@ function endCall(st: Step, cause: number | null, forced: Disposition | null): vo
   st.emit({
     type: 'call.ended',
     callId: s.id,
-    at: st.at,
+    at: o.at ?? st.at,
     disposition,
     hangupCause: cause,
     dialStatus: s.dialStatus,
@@ -683,6 +771,7 @@ function endCall(st: Step, cause: number | null, forced: Disposition | null): vo
     safeHarborPlayed: s.safeHarborPlayed,
     voicemailLeft: s.voicemailLeft,
     ...(cutShort ? { amd: cutShort } : {}),
+    ...(o.interruption ? { interruption: o.interruption } : {}),
   });
 }
 
@@ -696,10 +785,6 @@ function dispositionAtEnd(s: CallState, phase: string, cause: number | null): Di
     case 'agent-wait':
       // A human hung up before reaching an agent: abandoned, counted against the 3% rule.
       return 'DROPPED';
-    case 'ringing':
-      // Vanished while we were away (no cause seen): the same reading as start-up reconciliation.
-      if (cause === null && s.dialStatus === null && !s.cancelled) return 'NO_ANSWER';
-      return unansweredDisposition({ dialStatus: s.dialStatus, cause, sawDial: s.sawDial, cancelled: s.cancelled });
     default:
       return unansweredDisposition({ dialStatus: s.dialStatus, cause, sawDial: s.sawDial, cancelled: s.cancelled });
   }

@@ -1,7 +1,7 @@
 import type { CommonEffect, Step } from '../step/index.js';
 import type { AmdDecision, AmdLateVerdict, AmdStatus } from '../amd/index.js';
-import type { AriCommand, AriEvent, ChannelState } from '../ari/index.js';
-import type { Disposition } from '../events/index.js';
+import type { AriCommand, AriEvent, AriFailureKind, ChannelState } from '../ari/index.js';
+import type { Disposition, InterruptionCause } from '../events/index.js';
 
 /**
  * The phases of one dial attempt. `amd` covers "snoop + externalMedia set up, waiting for the decision";
@@ -149,6 +149,13 @@ export interface CallState {
   amdLate: { cause: string; decisionMs: number } | null;
   disposition: Disposition | null;
   cancelled: boolean;
+  /** We asked Asterisk to hang up the callee (re-sent after a reconnect if the channel is still there). */
+  hangupSent: boolean;
+  /** Asterisk said the callee's channel is hanging up (ChannelHangupRequest). */
+  customerHangupSeen: boolean;
+  /** …because Asterisk itself is shutting down (soft hang-up, AST_SOFTHANGUP_SHUTDOWN): the call is cut. */
+  cutByShutdown: boolean;
+  /** The message played to the end (PlaybackFinished "done"); a failed or cut playback is not "played". */
   safeHarborPlayed: boolean;
   voicemailLeft: boolean;
   /** Id of the message playback we started (safe harbor or voicemail), null before. */
@@ -173,8 +180,12 @@ export type CallInput =
   | { type: 'timer'; timer: CallTimer; at: number }
   /** An agent became available for a human waiting in `agent-wait`. */
   | { type: 'agent-assigned'; agent: AgentSlot; at: number }
-  /** A command the shell performed for this call failed. */
-  | { type: 'command-failed'; command: AriCommand; status: number; message: string; at: number }
+  /**
+   * A command the shell performed for this call failed. `kind` says how (engine/ari AriError): `timeout`, `reset`
+   * and `aborted` leave its outcome unknown (reconciliation tells); `disconnected` and `refused` mean it never
+   * reached Asterisk.
+   */
+  | { type: 'command-failed'; command: AriCommand; status: number; message: string; kind?: AriFailureKind; at: number }
   /** Stop this attempt (campaign stopped, agent lost, operator): hang up whatever exists. */
   | { type: 'cancel'; at: number }
   /**
@@ -186,8 +197,18 @@ export type CallInput =
       channels: ReadonlyMap<string, ChannelState | string>;
       /** bridge id → ids of the channels in it */
       bridges: ReadonlyMap<string, readonly string[]>;
+      /**
+       * Sight of Asterisk was lost before this reconciliation (calls exist only across a reconnect): why, and the
+       * last moment it was known alive (the end time of calls found gone).
+       */
+      lost: { cause: InterruptionCause; at: number };
       at: number;
-    };
+    }
+  /**
+   * The engine stops with this call still up and cannot wait for it (graceful shutdown past its grace, or ARI
+   * unreachable): close the record now as interrupted; what is left in Asterisk is the next start's orphan.
+   */
+  | { type: 'interrupt'; cause: InterruptionCause; at: number };
 
 export type CallEffect =
   | CommonEffect<CallTimer>

@@ -28,6 +28,8 @@ const retryDelaysSchema = z
     FAILED: z.number().int().min(0).default(600),
     HUNG_UP_DURING_AMD: z.number().int().min(0).default(1800),
     CANCELLED: z.number().int().min(0).default(0),
+    /** Cut by an outage (Asterisk restart, ARI lost, engine died): call back soon, it was not the callee's doing. */
+    INTERRUPTED: z.number().int().min(0).default(300),
   })
   .catchall(z.number().int().min(0));
 
@@ -81,6 +83,7 @@ export const campaignSettingsSchema = z
       FAILED: 600,
       HUNG_UP_DURING_AMD: 1800,
       CANCELLED: 0,
+      INTERRUPTED: 300,
     }),
     amd: z.record(z.string(), z.unknown()).default({}),
     machineAction: z.enum(['hangup', 'message']).default('hangup'),

@@ -40,6 +40,11 @@ export const configSchema = z
     /** IANA zone of reports and dashboards: where "today" and day/hour buckets begin (requests may pass ?tz=). */
     REPORT_TIME_ZONE: z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone' }).default('UTC'),
     SIM_SEED: z.coerce.number().int().default(1),
+    /**
+     * On SIGTERM/SIGINT: seconds live calls may take to finish after dialling stops; then they are hung up. The
+     * process exits within this plus a few seconds of clean-up, whatever state ARI is in.
+     */
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(8),
     /** HMAC key for API access tokens. Absent: a random one per process (tokens die with the process). */
     JWT_SECRET: z
       .string()

@@ -16,7 +16,9 @@ export type Disposition =
   | 'FAILED'
   | 'DROPPED'
   | 'HUNG_UP_DURING_AMD'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** The call was cut, or its outcome unknown, because Asterisk or the engine went away (see InterruptionCause). */
+  | 'INTERRUPTED';
 
 export const DISPOSITIONS: readonly Disposition[] = [
   'ANSWERED_HUMAN',
@@ -29,7 +31,16 @@ export const DISPOSITIONS: readonly Disposition[] = [
   'DROPPED',
   'HUNG_UP_DURING_AMD',
   'CANCELLED',
+  'INTERRUPTED',
 ];
+
+/**
+ * Why the end of a call was not seen: Asterisk restarted (a new boot: every channel gone), the engine lost ARI
+ * (socket or REST unreachable) and the call was gone when it came back, the engine process died (found open at
+ * the next start), or the engine was stopped with the call still up.
+ */
+export type InterruptionCause = 'asterisk_restart' | 'ari_lost' | 'engine_lost' | 'engine_stopped';
+export const INTERRUPTION_CAUSES: readonly InterruptionCause[] = ['asterisk_restart', 'ari_lost', 'engine_lost', 'engine_stopped'];
 
 export type AgentStatus = 'LOGGED_OUT' | 'READY' | 'RESERVED' | 'TALKING' | 'WRAP_UP' | 'PAUSED';
 
@@ -76,7 +87,11 @@ export type DomainEvent =
        * for it), so QA sees how far it got. Absent otherwise (the result went out as `call.amd`).
        */
       amd?: { status: 'HANGUP'; cause: string; decisionMs: number };
+      /** Set when the end was not seen (interrupted): why. `at` is then the last moment the call was known alive. */
+      interruption?: InterruptionCause;
     })
+  /** A message the call played (safe harbor, voicemail) failed: the media is missing or unplayable. */
+  | (CallRef & { type: 'call.playback-failed'; media: string; purpose: 'safe-harbor' | 'voicemail' })
   | {
       type: 'agent.state';
       agentId: string;

@@ -11,6 +11,8 @@ export const LEAD_STATUSES = [
   'no_answer',
   'machine',
   'dropped',
+  /** The last attempt was cut by an outage (INTERRUPTED): retried as the campaign's retry policy says. */
+  'interrupted',
   'dnc',
   /** Staged by a lead import that has not finished: not dialable (no due time) until the whole file is in. */
   'importing',
@@ -33,6 +35,8 @@ export function statusForDisposition(d: Disposition): LeadStatus {
       return 'dropped';
     case 'CANCELLED':
       return 'no_selected';
+    case 'INTERRUPTED':
+      return 'interrupted';
     case 'INVALID_NUMBER':
     case 'CONGESTION':
     case 'FAILED':
@@ -61,8 +65,9 @@ export interface LeadAfterAttempt {
 }
 
 /**
- * What an ended attempt does to a lead. CANCELLED (we hung up before the callee could answer, e.g. campaign stop)
- * does not count as an attempt. A final disposition or the attempt limit clears the due time; the status keeps
+ * What an ended attempt does to a lead. CANCELLED (we hung up before the callee could answer, e.g. campaign stop,
+ * or the originate never reached Asterisk) does not count as an attempt; INTERRUPTED does (the callee's phone
+ * may have rung, or they were cut off) and is retried after its own delay. A final disposition or the attempt limit clears the due time; the status keeps
  * the last outcome so reports can tell "no answer ×5" from "completed".
  */
 export function nextLeadState(lead: LeadAttemptState, d: Disposition, at: number, policy: AttemptPolicy, error?: string): LeadAfterAttempt {

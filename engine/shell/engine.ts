@@ -9,10 +9,22 @@
 import { randomBytes } from 'node:crypto';
 import type { AmdDecision } from '../amd/index.js';
 import { agentStep, createAgent, pickAgent, isAvailable, servesCampaign, type AgentConfig, type AgentEffect, type AgentInput, type AgentState } from '../agents/index.js';
-import { AriError, type AriCommand, type AriEvent } from '../ari/index.js';
-import { callStep, createCall, callIds, type AgentSlot, type CallEffect, type CallInput, type CallState, idPrefixFor, lostCallDisposition, orphanCommands } from '../calls/index.js';
+import { AriError, type AriCommand, type AriEvent, type AriFailureKind } from '../ari/index.js';
+import {
+  callStep,
+  createCall,
+  callIds,
+  type AgentSlot,
+  type CallEffect,
+  type CallInput,
+  type CallState,
+  idPrefixFor,
+  lastKnownAlive,
+  lostCallDisposition,
+  orphanCommands,
+} from '../calls/index.js';
 import type { TimerHandle } from '../clock/index.js';
-import { DomainEvents, type DomainEvent } from '../events/index.js';
+import { DomainEvents, type DomainEvent, type InterruptionCause } from '../events/index.js';
 import { PhoneDesk } from './phone-desk.js';
 import { attachCallLogWriter } from './store-writers.js';
 import type { AmdSession, AmdSource, EngineOptions, LeadSource } from './ports.js';
@@ -27,6 +39,14 @@ export interface EngineSnapshot {
   state: EngineState;
   connected: boolean;
   reconciled: boolean;
+  /** Since when (clock ms) the engine has been without a reconciled view of Asterisk; null while reconciled. */
+  unreconciledSince: number | null;
+  /** It would place calls now (running, connected, reconciled) and at least one campaign is running. */
+  dialing: boolean;
+  /** Clock ms of the last call placed (campaign or test), null before the first. */
+  lastDialAt: number | null;
+  /** Asterisk's `status.startup_time` at the last reconciliation (a new value = Asterisk restarted). */
+  asteriskStartupTime: string | null;
   calls: Array<Pick<CallState, 'id' | 'phase' | 'leadId' | 'disposition' | 'ownedChannels' | 'ownedBridges'> & { agentId: string | null }>;
   agents: Array<{ id: string; status: string; pauseReason: string | null; legId: string | null; legDialIn: boolean; legUp: boolean; calls: string[] }>;
   /** Agents' control calls (agent-pause, …, refused logins) being answered with a prompt before hang-up. */
@@ -44,6 +64,15 @@ interface CallMeta {
 }
 
 const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
+
+/** Every open CallLog of this node is stamped "alive" this often (the end time of its calls if the process dies). */
+const ALIVE_STAMP_MS = 2000;
+/** Reconciliation waits at most this long for commands in flight (each has its own deadline anyway). */
+const RECONCILE_SETTLE_MS = 3000;
+/** Shutdown: after the grace, hung-up calls get this long to be confirmed gone before their records are closed. */
+const HANGUP_CONFIRM_MS = 2000;
+/** Shutdown: agents' legs and bridges get this long to go. */
+const AGENTS_OUT_MS = 2000;
 
 /** Where a call meets this agent: a human's own bridge, or a bot dialled into the call's own bridge. */
 function slotFor(agent: AgentState, callId: string): AgentSlot {
@@ -75,11 +104,23 @@ export class Engine {
   private state: EngineState = 'idle';
   private reconciled = false;
   private reconciling: Promise<void> | null = null;
+  /** Sight of Asterisk lost: the last moment it was known alive. Cleared by a reconciliation. */
+  private lostAt: number | null = null;
+  private unreconciledSince: number | null;
+  private asteriskStartupTime: string | null = null;
+  private lastDialAt: number | null = null;
+  /** Media already reported missing (one warning each). */
+  private readonly warnedMedia = new Set<string>();
+  private aliveTick: TimerHandle | undefined;
+  /** Event-socket connections seen, and the one the last reconciliation looked at (each needs one). */
+  private connects = 0;
+  private reconciledConnection = -1;
   private seq = 0;
   private tick: TimerHandle | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.events = opts.events ?? new DomainEvents((err, e) => opts.logger.error({ err, event: e.type }, 'event subscriber failed'));
+    this.unreconciledSince = opts.clock.now();
     this.idPrefix = idPrefixFor(opts.nodeId);
     this.bootId = opts.bootId ?? randomBytes(3).toString('hex');
     for (const cfg of opts.agents) {
@@ -128,11 +169,14 @@ export class Engine {
     this.unsubscribe.push(
       gw.on('event', (e) => this.onAriEvent(e)),
       gw.on('connected', () => {
+        this.connects++;
         this.events.emit({ type: 'engine.connected', at: this.now() });
         void this.reconcile(false);
       }),
       gw.on('disconnected', (reason) => {
-        this.reconciled = false;
+        this.markUnreconciled();
+        // Calls found gone after this end here: the last moment Asterisk was heard from.
+        this.lostAt ??= Math.min(gw.lastHeardAt ?? this.now(), this.now());
         this.opts.logger.warn({ reason }, 'ARI events disconnected; dialing paused until reconciled');
         this.events.emit({ type: 'engine.disconnected', at: this.now(), reason });
       }),
@@ -142,25 +186,60 @@ export class Engine {
     if (this.opts.autoReady ?? true) for (const id of this.agents.keys()) this.agentReady(id);
     this.tick = this.opts.clock.setInterval(() => void this.fill(), this.opts.tickMs ?? 250);
     this.pacingTick = this.opts.clock.setInterval(() => void this.pace(), this.opts.pacingTickMs ?? 1000);
+    this.aliveTick = this.opts.clock.setInterval(() => this.stampAlive(), ALIVE_STAMP_MS);
+  }
+
+  /** Open CallLogs of this node are alive now, as far as an Asterisk we see says (the shell's cheap heartbeat). */
+  private stampAlive(): void {
+    const logs = this.opts.callLogs;
+    if (!logs?.markAlive || this.calls.size === 0 || !this.opts.gateway.connected) return;
+    try {
+      logs.markAlive(this.opts.nodeId, this.now());
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'could not stamp open CallLogs alive');
+    }
+  }
+
+  private markUnreconciled(): void {
+    if (this.reconciled || this.unreconciledSince === null) this.unreconciledSince = this.now();
+    this.reconciled = false;
   }
 
   /**
-   * Stops dialing. `hangup: true` cancels calls in progress; otherwise they finish on their own. Agents are
-   * logged out (legs hung up, bridges destroyed) once no call needs them, then the gateway is closed.
+   * Stops dialing at once; live calls get `graceMs` to finish by themselves (`hangup: true`: none), then are hung
+   * up; calls Asterisk does not confirm gone within a few seconds (ARI unreachable) are closed as interrupted
+   * (engine_stopped). Agents are logged out (legs hung up, bridges destroyed), leads taken but not dialled are
+   * given back, the gateway is closed. Every wait is bounded: nothing Asterisk does or fails to do holds it.
    */
-  async stop(opts: { hangup?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async stop(opts: { hangup?: boolean; graceMs?: number; timeoutMs?: number } = {}): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     this.opts.clock.clearInterval(this.tick);
     this.opts.clock.clearInterval(this.pacingTick);
-    if (opts.hangup) for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
-    await this.waitFor(() => this.calls.size === 0, opts.timeoutMs ?? 60_000);
+    const graceMs = opts.hangup ? 0 : (opts.graceMs ?? opts.timeoutMs ?? 60_000);
+    await this.waitUntil(() => this.calls.size === 0, graceMs);
+    if (this.calls.size > 0) {
+      for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
+      await this.waitUntil(() => this.calls.size === 0, HANGUP_CONFIRM_MS);
+    }
+    if (this.calls.size > 0) {
+      const gw = this.opts.gateway;
+      const at = gw.connected ? this.now() : Math.min(this.lostAt ?? gw.lastHeardAt ?? this.now(), this.now());
+      this.opts.logger.warn({ calls: this.calls.size }, 'stopping with calls Asterisk did not confirm gone: closing them as interrupted');
+      for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'interrupt', cause: 'engine_stopped', at });
+    }
     for (const id of this.agents.keys()) this.agentInput(id, { type: 'logout', at: this.now() });
     this.desk.endAll();
-    await this.waitFor(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), 10_000);
-    await Promise.allSettled([...this.queues.values()]);
+    await this.waitUntil(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), AGENTS_OUT_MS);
+    await this.waitUntil(() => this.queues.size === 0, 1000);
     // Leads taken but not dialled go back to the hopper for other nodes (or the next start).
-    for (const c of this.registry.list()) await c.leads.recover?.(this.now());
+    for (const c of this.registry.list()) {
+      try {
+        await c.leads.recover?.(this.now());
+      } catch (err) {
+        this.opts.logger.error({ err, campaignId: c.id }, 'could not give back leased leads');
+      }
+    }
     this.shutdown();
     await this.opts.gateway.close();
   }
@@ -183,6 +262,10 @@ export class Engine {
       state: this.state,
       connected: this.opts.gateway.connected,
       reconciled: this.reconciled,
+      unreconciledSince: this.reconciled ? null : this.unreconciledSince,
+      dialing: this.canDial() && this.registry.list().some((c) => c.state === 'running'),
+      lastDialAt: this.lastDialAt,
+      asteriskStartupTime: this.asteriskStartupTime,
       calls: [...this.calls.values()].map((c) => ({
         id: c.id,
         phase: c.phase,
@@ -341,6 +424,7 @@ export class Engine {
   private place(c: CampaignRuntime, lead: { id: string | null; phone: string }, agent: AgentState | null, test = false): string {
     const callId = `${this.idPrefix}c-${this.bootId}-${++this.seq}`;
     this.callMeta.set(callId, { placedAt: this.now(), test });
+    this.lastDialAt = this.now();
     this.calls.set(
       callId,
       createCall({
@@ -453,8 +537,8 @@ export class Engine {
   private callEffect(callId: string, eff: CallEffect): void {
     switch (eff.kind) {
       case 'ari':
-        this.enqueue(callId, eff.command, (status, message) =>
-          this.callInput(callId, { type: 'command-failed', command: eff.command, status, message, at: this.now() }),
+        this.enqueue(callId, eff.command, (status, message, kind) =>
+          this.callInput(callId, { type: 'command-failed', command: eff.command, status, message, kind, at: this.now() }),
         );
         return;
       case 'timer-set':
@@ -543,6 +627,13 @@ export class Engine {
 
   private publish(events: DomainEvent[]): void {
     for (const e of events) {
+      if (e.type === 'call.playback-failed' && !this.warnedMedia.has(e.media)) {
+        this.warnedMedia.add(e.media);
+        this.opts.logger.warn(
+          { media: e.media, purpose: e.purpose, callId: e.callId },
+          'a message could not be played (media missing on Asterisk, or unplayable): such calls are recorded as not played; install the sound or fix the campaign setting',
+        );
+      }
       if (e.type === 'call.bridged') this.agentInput(e.agentId, { type: 'connect', callId: e.callId, at: e.at });
       if (e.type === 'call.ended') {
         const call = this.calls.get(e.callId);
@@ -653,7 +744,8 @@ export class Engine {
       // A reconnect during a reconciliation: run again once the current pass ends, with fresh lists.
       return this.reconciling.then(() => this.reconcile(startup));
     }
-    this.reconciled = false;
+    // This connection was reconciled already (the start-up pass saw it before its `connected` arrived).
+    if (!startup && this.reconciled && this.reconciledConnection === this.connects) return Promise.resolve();
     const pass: Promise<void> = this.doReconcile(startup).catch((err: unknown) => {
       // Dialing stays paused (reconciled = false); try again shortly unless a reconnect starts a pass first.
       this.opts.logger.error({ err }, 'reconciliation failed; retrying');
@@ -672,28 +764,43 @@ export class Engine {
     const gw = this.opts.gateway;
     if (!gw.connected) await this.waitFor(() => gw.connected || this.state !== 'running', 24 * 3600_000);
     if (this.state !== 'running') return;
-    // Requests already sent must land before we look, or a channel being created would look vanished.
-    await Promise.allSettled([...this.queues.values()]);
+    const connection = this.connects;
+    // Commands sent before we look must land first, or a channel being created would look vanished. Each has
+    // its own deadline and a dropped socket failed them at once, so this wait is short; it is bounded anyway.
+    await this.waitUntil(() => this.queues.size === 0, RECONCILE_SETTLE_MS);
+    const info = await gw.asteriskInfo();
     const [channels, bridges] = await Promise.all([gw.listChannels(), gw.listBridges()]);
     const at = this.now();
+    // A new startup_time: Asterisk restarted while we were away, and every channel it had is gone.
+    const restarted = this.asteriskStartupTime !== null && info.startupTime !== this.asteriskStartupTime;
+    const cause: InterruptionCause = restarted ? 'asterisk_restart' : 'ari_lost';
+    const lost = { cause, at: Math.min(this.lostAt ?? at, at) };
+    this.asteriskStartupTime = info.startupTime;
     const chMap = new Map(channels.map((c) => [c.id, c.state]));
     const brMap = new Map(bridges.map((b) => [b.id, b.channels]));
     let closed = 0;
     for (const callId of [...this.calls.keys()]) {
       const before = this.calls.get(callId)?.phase;
-      this.callInput(callId, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+      this.callInput(callId, { type: 'reconcile', channels: chMap, bridges: brMap, lost, at });
       const after = this.calls.get(callId)?.phase ?? 'ended';
       if (before !== 'ended' && after === 'ended') closed++;
     }
-    for (const id of this.agents.keys()) this.agentInput(id, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+    for (const id of this.agents.keys()) {
+      const before = this.agents.get(id);
+      this.agentInput(id, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+      if (before?.legDialIn && before.status !== 'LOGGED_OUT' && this.agents.get(id)?.status === 'LOGGED_OUT') {
+        this.opts.logger.warn({ agentId: id, cause }, 'the agent\'s phone line was lost with Asterisk: they are logged out and must dial in again');
+      }
+    }
     // Control calls that ended while we were away; those still up get their hang-up from the guard timer.
     this.desk.keepOnly(chMap);
     if (startup && this.opts.callLogs) {
-      // CallLogs a previous process of this node left open: their calls are gone from memory for good.
+      // CallLogs a previous process of this node left open: it died with them (engine_lost). They end at the
+      // last moment they were known alive, and the lead goes to the campaign's retry policy.
       for (const row of this.opts.callLogs.listOpenCallLogs(this.opts.nodeId)) {
         if (this.calls.has(row.id)) continue;
         const disposition = lostCallDisposition(row);
-        this.opts.callLogs.closeCallLog(row.id, disposition, null, at);
+        this.opts.callLogs.closeCallLog(row.id, disposition, null, Math.min(lastKnownAlive(row), at), 'engine_lost');
         const sink = this.leadSink(row.campaignId);
         if (row.leadId && sink) await sink.complete(row.leadId, disposition, at);
         closed++;
@@ -704,7 +811,17 @@ export class Engine {
     const orphans = orphanCommands(this.idPrefix, channels, bridges, (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null);
     await Promise.allSettled(orphans.map((c) => gw.execute(c)));
     if (orphans.length > 0) this.opts.logger.info({ orphans: orphans.length }, 'orphans cleaned');
+    if (!gw.connected) throw new Error('ARI connection lost again during reconciliation');
+    if (!startup) {
+      this.opts.logger.info(
+        { cause, lostForMs: at - lost.at, closedCalls: closed, orphans: orphans.length },
+        cause === 'asterisk_restart' ? 'Asterisk restarted: reconciled, dialing resumes' : 'ARI back: reconciled, dialing resumes',
+      );
+    }
+    this.lostAt = null;
+    this.reconciledConnection = connection;
     this.reconciled = true;
+    this.unreconciledSince = null;
     this.events.emit({ type: 'engine.reconciled', at: this.now(), closedCalls: closed, orphansHungUp: orphans.length });
     if (this.state === 'running') void this.fill();
   }
@@ -715,7 +832,7 @@ export class Engine {
    * Commands of one owner run in order (createBridge before addChannel, originate before hangup); different
    * owners run concurrently. A failure is fed back to the owner as `command-failed`.
    */
-  private enqueue(owner: string, command: AriCommand, onFail: (status: number, message: string) => void): void {
+  private enqueue(owner: string, command: AriCommand, onFail: (status: number, message: string, kind: AriFailureKind) => void): void {
     const prev = this.queues.get(owner) ?? Promise.resolve();
     const next = prev.then(async () => {
       try {
@@ -723,10 +840,11 @@ export class Engine {
       } catch (err) {
         const status = err instanceof AriError ? err.status : 0;
         const message = err instanceof AriError ? err.ariMessage : String(err);
+        const kind: AriFailureKind = err instanceof AriError ? err.kind : 'protocol';
         if (!(status === 404 && (command.op === 'hangup' || command.op === 'destroyBridge'))) {
-          this.opts.logger.debug({ op: command.op, status, message, owner }, 'ARI command failed');
+          this.opts.logger.debug({ op: command.op, status, kind, message, owner }, 'ARI command failed');
         }
-        if (this.state !== 'stopped') onFail(status, message);
+        if (this.state !== 'stopped') onFail(status, message, kind);
       }
     });
     this.queues.set(owner, next);
@@ -755,6 +873,7 @@ export class Engine {
   private shutdown(): void {
     this.opts.clock.clearInterval(this.tick);
     this.opts.clock.clearInterval(this.pacingTick);
+    this.opts.clock.clearInterval(this.aliveTick);
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
     this.timers.clear();
     for (const u of this.unsubscribe.splice(0)) u();
@@ -765,6 +884,16 @@ export class Engine {
    * Waits until `cond` holds. Polls in real time on purpose: this is the shell waiting for sockets and
    * Asterisk, which virtual time does not move.
    */
+  /** Like waitFor, without failing: whether `cond` held within `timeoutMs`. */
+  private async waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (cond()) return true;
+    if (timeoutMs <= 0) return false;
+    return this.waitFor(cond, timeoutMs).then(
+      () => true,
+      () => false,
+    );
+  }
+
   private waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (cond()) return resolve();

@@ -5,9 +5,9 @@
 import type { AmdDecision, AmdLateVerdict } from '../amd/index.js';
 import type { AgentConfig } from '../agents/index.js';
 import type { AriGateway } from '../ari/index.js';
-import type { CallPolicy } from '../calls/index.js';
+import type { CallPolicy, OpenCallLog } from '../calls/index.js';
 import type { Clock } from '../clock/index.js';
-import type { DomainEvents, Disposition } from '../events/index.js';
+import type { DomainEvents, Disposition, InterruptionCause } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import type { CampaignInput } from './campaign-registry.js';
 
@@ -83,17 +83,20 @@ export interface CallLogWriter {
       agentId?: string | null;
       safeHarborPlayed?: boolean;
       voicemailLeft?: boolean;
+      interruption?: InterruptionCause | null;
     },
   ): boolean;
-  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number): boolean;
-  listOpenCallLogs(nodeId?: string): Array<{
-    id: string;
-    campaignId?: string | null;
-    leadId: string | null;
-    stage: string;
-    amdTreatedAs?: string | null;
-    channelId?: string | null;
-  }>;
+  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number, interruption?: InterruptionCause): boolean;
+  listOpenCallLogs(nodeId?: string): Array<
+    OpenCallLog & {
+      id: string;
+      campaignId?: string | null;
+      leadId: string | null;
+      channelId?: string | null;
+    }
+  >;
+  /** Stamps this node's open CallLogs "alive at `at`" (their end time if the process dies). */
+  markAlive?(nodeId: string, at: number): unknown;
 }
 
 /**

@@ -49,6 +49,7 @@ export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): 
           agentId: e.agentId,
           safeHarborPlayed: e.safeHarborPlayed,
           voicemailLeft: e.voicemailLeft,
+          ...(e.interruption ? { interruption: e.interruption } : {}),
         });
         return;
       default:

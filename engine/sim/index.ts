@@ -13,6 +13,8 @@ import { bridgeRoutes } from './http/routes-bridges.js';
 import { channelRoutes } from './http/routes-channels.js';
 import { miscRoutes } from './http/routes-misc.js';
 import { createFront } from './http/server.js';
+import { resetSocket, type SimRestFault } from './http/faults.js';
+import { simSounds } from './sounds.js';
 import type { AriBridgeJson, AriChannelJson } from './model/json.js';
 import { Pbx } from './pbx.js';
 import type { ScenarioRule } from './scenarios.js';
@@ -20,6 +22,8 @@ import type { Script, ScriptName } from './scripts.js';
 
 export type { AriBridgeJson, AriChannelJson } from './model/json.js';
 export type { ScenarioRule } from './scenarios.js';
+export type { SimRestFault } from './http/faults.js';
+export { CENTRALITA_SOUNDS, CORE_SOUNDS } from './sounds.js';
 export { TEST_RANGES, testNumber, testRangeScript } from './scenarios.js';
 export type { Script, ScriptName, CalleePlan } from './scripts.js';
 export * as scripts from './scripts.js';
@@ -34,6 +38,8 @@ export interface SimulatorOptions {
   mediaMode?: 'realtime' | 'accelerated';
   scenarios?: ScenarioRule[];
   logger?: Logger;
+  /** Sound names besides the default ones (sounds.ts) that `sound:` playbacks find. */
+  sounds?: Iterable<string>;
 }
 
 export interface Simulator {
@@ -59,6 +65,17 @@ export interface Simulator {
   dialIn(p: { endpoint: string; args: string[]; app?: string; context?: string; exten?: string; state?: 'Ring' | 'Up' }): string;
   /** The far end of a channel hangs up (BYE, cause 16), e.g. an agent putting the phone down. */
   hangupChannel(id: string): void;
+  /** Makes ARI REST (and the events WebSocket) fail as a broken network or a sick Asterisk would (http/faults.ts). */
+  failRest(fault: SimRestFault): Promise<void>;
+  /** Ends the fault: the port answers again. */
+  healRest(): Promise<void>;
+  /**
+   * The Asterisk process stops (`core stop now`): every channel is hung up (a soft hang-up request with cause 4,
+   * then its end), bridges vanish, connections are cut and the port refuses new ones. `start()` brings it back on
+   * the same port with a new `startup_time` (a new boot).
+   */
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -70,14 +87,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const mediaMode = opts.mediaMode ?? 'realtime';
   const scenarios: ScenarioRule[] = [...(opts.scenarios ?? [])];
   const hub = new EventHub();
-  const pbx = new Pbx({ clock, hub, seed: opts.seed ?? 1, scenarios, logger, rtpHost: host });
+  const pbx = new Pbx({ clock, hub, seed: opts.seed ?? 1, scenarios, logger, rtpHost: host, sounds: simSounds(opts.sounds) });
   const knownApps = new Set<string>();
-  const startedAt = clock.now();
+  let startedAt = clock.now();
 
   const router = new Router();
   channelRoutes(router, pbx);
   bridgeRoutes(router, pbx);
-  miscRoutes(router, pbx, clock, startedAt, () => [...knownApps]);
+  miscRoutes(router, pbx, clock, () => startedAt, () => [...knownApps]);
   const front = createFront({ router, hub, logger, username, password, now: () => clock.now(), onAppConnected: (apps) => apps.forEach((a) => knownApps.add(a)) });
 
   // Media clock: one tick per 20 ms of clock time. Realtime catches up with the wall clock when timers
@@ -106,6 +123,41 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     front.sockets.clear();
   };
 
+  const listening = () => front.server.listening;
+  const relisten = () =>
+    new Promise<void>((resolve, reject) => {
+      if (listening()) return resolve();
+      front.server.once('error', reject);
+      front.server.listen(addr.port, host, () => {
+        front.server.off('error', reject);
+        resolve();
+      });
+    });
+  const failRest = async (fault: SimRestFault): Promise<void> => {
+    await healRest();
+    if (fault.mode === 'refuse') {
+      front.server.close();
+      front.server.closeAllConnections();
+      for (const sock of front.connections.values()) resetSocket(sock);
+      dropWebSockets();
+      return;
+    }
+    front.faults.current = fault;
+    if (!front.faults.hitsConnections) return;
+    // The open event sockets are hit too: cut (reset) or silenced (hang).
+    for (const [ws, sock] of front.connections) {
+      if (fault.mode === 'reset') resetSocket(sock);
+      else if (fault.mode === 'hang') front.faults.hang(sock);
+      else ws.terminate();
+    }
+    if (fault.mode === 'reset') front.server.closeAllConnections();
+  };
+  const healRest = async (): Promise<void> => {
+    front.faults.current = null;
+    front.faults.releaseHung();
+    await relisten();
+  };
+
   return {
     url,
     username,
@@ -124,7 +176,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     mediaTicks: () => pbx.tick,
     dialIn: (p) => pbx.dialIn({ ...p, app: p.app ?? 'centralita' }).id,
     hangupChannel: (id) => pbx.hangupRemote(pbx.getChannel(id), 16),
+    failRest,
+    healRest,
+    async stop() {
+      // `core stop now`: channels are hung up (events go out) before the connections close.
+      pbx.shutdown();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await failRest({ mode: 'refuse' });
+    },
+    async start() {
+      startedAt = Math.max(clock.now(), startedAt + 1);
+      await healRest();
+    },
     async close() {
+      front.faults.releaseHung();
       clock.clearInterval(timer);
       dropWebSockets();
       pbx.close();

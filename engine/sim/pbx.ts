@@ -64,6 +64,8 @@ export interface PbxOptions {
   scenarios: ScenarioRule[];
   logger: Logger;
   rtpHost: string;
+  /** Sound file names this PBX has (`sound:<name>` plays; any other sound fails as on Asterisk). */
+  sounds: ReadonlySet<string>;
 }
 
 /** Stored recordings kept in memory (oldest dropped first). */
@@ -357,7 +359,7 @@ export class Pbx {
       const b = this.bridges.get(ch.bridgeId);
       if (b) this.leaveBridge(ch, b, true);
     }
-    for (const pb of [...this.playbacks.values()]) if (pb.targetChannel === ch) this.finishPlayback(pb);
+    for (const pb of [...this.playbacks.values()]) if (pb.targetChannel === ch) this.finishPlayback(pb, 'failed');
     for (const rec of this.live.values()) if (rec.channel === ch) this.deferred.push(() => this.finishLive(rec));
     if (ch.inStasis) {
       ch.inStasis = false;
@@ -703,12 +705,21 @@ export class Pbx {
     const pb: Playback = { json, targetChannel: target.channel ?? null, timer: undefined };
     this.playbacks.set(id, pb);
     const app = target.channel?.app ?? target.bridge?.app ?? null;
+    // Asterisk 22 accepts the request whatever the media, says PlaybackStarted, and when the file does not
+    // exist finishes it at once with state "failed" (log: "File … does not exist in any format", "Playback
+    // failed for sound:…"); recorded in test/both/playback-missing-media.test.ts.
+    const missing = media.find((m) => !this.mediaExists(m));
     this.run(() => {
       json.state = 'playing';
       this.emit(app, 'PlaybackStarted', { playback: { ...json } });
+      if (missing !== undefined) {
+        this.opts.logger.warn({ media: missing, target: target_uri }, `sim: Playback failed for ${missing}`);
+        this.finishPlayback(pb, 'failed');
+        return;
+      }
       if (target.channel) this.localRuns.get(target.channel.id)?.mediaStarted();
     });
-    if (Number.isFinite(total)) pb.timer = this.clock.setTimeout(() => this.run(() => this.finishPlayback(pb)), total);
+    if (missing === undefined && Number.isFinite(total)) pb.timer = this.clock.setTimeout(() => this.run(() => this.finishPlayback(pb)), total);
     return reply;
   }
 
@@ -724,10 +735,21 @@ export class Pbx {
     this.run(() => this.finishPlayback(pb));
   }
 
-  private finishPlayback(pb: Playback): void {
+  /** `sound:` media exists when the PBX has that sound file (opts.sounds); recordings when stored. */
+  private mediaExists(uri: string): boolean {
+    const i = uri.indexOf(':');
+    const scheme = i < 0 ? uri : uri.slice(0, i);
+    const rest = i < 0 ? '' : uri.slice(i + 1);
+    if (scheme === 'sound') return this.opts.sounds.has(rest);
+    if (scheme === 'recording') return this.stored.has(rest);
+    return true;
+  }
+
+  /** `failed`: the media could not be played, or the channel hung up under it (as Asterisk reports both). */
+  private finishPlayback(pb: Playback, state: 'done' | 'failed' = 'done'): void {
     if (!this.playbacks.delete(pb.json.id)) return;
     this.clock.clearTimeout(pb.timer);
-    pb.json.state = 'done';
+    pb.json.state = state;
     const app = pb.targetChannel?.app ?? this.bridges.get(pb.json.target_uri.replace(/^bridge:/, ''))?.app ?? null;
     this.emit(app, 'PlaybackFinished', { playback: { ...pb.json } });
   }
@@ -760,5 +782,33 @@ export class Pbx {
     for (const pb of this.playbacks.values()) this.clock.clearTimeout(pb.timer);
     for (const s of this.rtp.values()) s.close();
     this.rtp.clear();
+  }
+
+  /**
+   * `core stop now`, as Asterisk 22.10.1 does it (recorded): every channel first gets a soft hang-up request
+   * with cause 4 (AST_SOFTHANGUP_SHUTDOWN), then each ends — leaves its bridge, StasisEnd, ChannelDestroyed
+   * with cause 16. Then the process is gone (wipe).
+   */
+  shutdown(): void {
+    this.run(() => {
+      const live = [...this.channels.values()].filter((ch) => !ch.destroyed);
+      for (const ch of live) this.hangupRequest(ch, 4, true);
+      for (const ch of live) this.endChannel(ch, 16, { partnerCause: 0, partnerRequestCause: 16 });
+    });
+    this.wipe();
+  }
+
+  /**
+   * The Asterisk process is gone: every channel, bridge, playback and live recording vanishes at once and no
+   * event says so (nobody is left to send it). Stored recordings are files on disk: they stay.
+   */
+  wipe(): void {
+    this.close();
+    this.channels.clear();
+    this.bridges.clear();
+    this.playbacks.clear();
+    this.live.clear();
+    this.localRuns.clear();
+    this.deferred = [];
   }
 }

@@ -23,6 +23,7 @@ export const digitsOf = (endpoint: string): string => endpointResource(endpoint)
 
 /** Fixed test ranges: +1 555 01X xxxx, X selects the script. */
 export const TEST_RANGES: ReadonlyArray<readonly [string, ScriptName]> = [
+  ['1555010', 'brief-human'],
   ['1555011', 'human'],
   ['1555012', 'machine'],
   ['1555013', 'no-answer'],

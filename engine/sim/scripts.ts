@@ -77,6 +77,24 @@ export const human: Script = ({ rng, seed }) => {
   };
 };
 
+/**
+ * A brief human (fault tests: many short calls): rings 1 s, answers, "Hello?" (0.7 s) after 0.3 s, then an open
+ * line, and hangs up 5 s after answering — the test dialplan's +1555010xxxx on the real Asterisk does the same.
+ */
+export const briefHuman: Script = ({ seed }) => {
+  const aSeed = deriveSeed(seed, 'audio');
+  return {
+    script: 'brief-human',
+    ringAtMs: 50,
+    outcome: {
+      kind: 'answer',
+      atMs: 1000,
+      hangupAfterMs: 300 + 700 + 4000,
+      audio: () => sequence([silence(300), speech({ ms: 700, seed: deriveSeed(aSeed, 'hello') }), openLine(aSeed, mulberry32(aSeed))]),
+    },
+  };
+};
+
 /** Answering machine: rings, answers, greets for 5–20 s, beeps (1 kHz, 0.5 s), then silence. */
 export const machine: Script = ({ rng, seed }) => {
   const greeting = ms(rng, 5000, 20_000);
@@ -202,6 +220,7 @@ export const wav =
 /** Scripts by name, for scenario tables written as data (CLI flags, config). */
 export const SCRIPTS = {
   human,
+  'brief-human': briefHuman,
   machine,
   'no-answer': noAnswer,
   busy,

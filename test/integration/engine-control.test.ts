@@ -123,11 +123,12 @@ describe('engine control on the embedded PBX', () => {
     // Pause A: no call of A is created any more; its live calls finish; B goes on.
     await control.campaigns.pause('A');
     expect(r.store.campaigns.get('A')?.state).toBe('paused');
-    const pausedAt = r.clock.now();
+    // Counted once the pause returned (a call placed earlier in the same virtual millisecond is not "after").
+    const aAtPause = created(r, 'A').length;
     const bBefore = created(r, 'B').length;
     await drive(r.clock, () => created(r, 'B').length >= bBefore + 4, 600_000);
     await drive(r.clock, () => !engine.snapshot().calls.some((c) => c.id && created(r, 'A').some((x) => x.callId === c.id)), 120_000);
-    expect(created(r, 'A', pausedAt)).toEqual([]);
+    expect(created(r, 'A').length).toBe(aAtPause);
     expect(created(r, 'B').length).toBeGreaterThanOrEqual(bBefore + 4);
 
     const stats = control.campaigns.liveStats('A');
@@ -141,10 +142,10 @@ describe('engine control on the embedded PBX', () => {
 
     // Stop B: no new dials, and once its calls are over no lease is held.
     await control.campaigns.stop('B');
-    const stoppedAt = r.clock.now();
+    const bAtStop = created(r, 'B').length;
     await drive(r.clock, () => !engine.snapshot().calls.length, 120_000);
     await drive(r.clock, () => false, 5000);
-    expect(created(r, 'B', stoppedAt)).toEqual([]);
+    expect(created(r, 'B').length).toBe(bAtStop);
     expect(r.store.leads.list({ campaignId: 'B', limit: 1000 }).filter((l) => l.leaseOwner !== null)).toEqual([]);
     expect(r.events).toContainEqual(expect.objectContaining({ type: 'campaign.state', campaignId: 'B', from: 'running', to: 'stopped' }));
     expect(r.store.callLogs.listOpenCallLogs()).toEqual([]);

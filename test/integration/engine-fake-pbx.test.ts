@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../engine/agents/types.js';
 import { AriError } from '../../engine/ari/errors.js';
-import type { AriGateway, AriListeners } from '../../engine/ari/gateway.js';
+import type { AriGateway, AriListeners, AsteriskInfo } from '../../engine/ari/gateway.js';
 import type { AriBridge, AriChannel, AriCommand, AriEvent } from '../../engine/ari/types.js';
 import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { VirtualClock } from '../../engine/clock/index.js';
@@ -43,6 +43,7 @@ function scriptFor(endpoint: string): Script {
 
 class FakePbx implements AriGateway {
   connected = true;
+  lastHeardAt: number | null = null;
   readonly channels = new Map<string, AriChannel & { stasis: boolean; bridge: string | null }>();
   readonly bridges = new Map<string, AriBridge>();
   readonly commands: AriCommand[] = [];
@@ -91,6 +92,14 @@ class FakePbx implements AriGateway {
     return [...this.bridges.values()].map((b) => ({ ...b, channels: [...b.channels] }));
   }
 
+  /** Asterisk's boot: a restart changes it (GET /asterisk/info status.startup_time). */
+  startupTime = '2026-01-01T00:00:00.000+0000';
+
+  async asteriskInfo(): Promise<AsteriskInfo> {
+    return { startupTime: this.startupTime, version: '22.10.1' };
+  }
+
+  async settled(): Promise<void> {}
   dropConnection(): void {}
   async close(): Promise<void> {}
 
@@ -219,11 +228,23 @@ class FakePbx implements AriGateway {
   }
 }
 
+interface MemoryRow {
+  id: string;
+  leadId: string | null;
+  stage: string;
+  disposition?: Disposition;
+  amdTreatedAs?: string | null;
+  nodeId: string;
+  createdAt: number;
+  endedAt?: number;
+  interruption?: string | null;
+}
+
 class MemoryCallLogs implements CallLogWriter {
-  readonly rows = new Map<string, { id: string; leadId: string | null; stage: string; disposition?: Disposition; amdTreatedAs?: string | null; nodeId: string }>();
-  create(i: { id: string; leadId: string | null; nodeId: string }) {
+  readonly rows = new Map<string, MemoryRow>();
+  create(i: { id: string; leadId: string | null; nodeId: string; at: number }) {
     if (this.rows.has(i.id)) throw new Error(`duplicate CallLog ${i.id}`);
-    this.rows.set(i.id, { id: i.id, leadId: i.leadId, stage: 'created', nodeId: i.nodeId });
+    this.rows.set(i.id, { id: i.id, leadId: i.leadId, stage: 'created', nodeId: i.nodeId, createdAt: i.at });
   }
   private set(id: string, stage: string, extra: object = {}) {
     const r = this.rows.get(id);
@@ -241,8 +262,10 @@ class MemoryCallLogs implements CallLogWriter {
     return true;
   };
   markBridged = (id: string) => this.set(id, 'bridged');
-  end = (id: string, e: { disposition: Disposition }) => this.set(id, 'ended', { disposition: e.disposition });
-  closeCallLog = (id: string, disposition: Disposition) => this.set(id, 'ended', { disposition });
+  end = (id: string, e: { disposition: Disposition; at: number; interruption?: string | null }) =>
+    this.set(id, 'ended', { disposition: e.disposition, endedAt: e.at, interruption: e.interruption ?? null });
+  closeCallLog = (id: string, disposition: Disposition, _cause: number | null, at: number, interruption?: string) =>
+    this.set(id, 'ended', { disposition, endedAt: at, interruption: interruption ?? null });
   listOpenCallLogs = (nodeId?: string) => [...this.rows.values()].filter((r) => r.stage !== 'ended' && (!nodeId || r.nodeId === nodeId));
 }
 
@@ -295,11 +318,11 @@ async function stopWhileRunning(t: ReturnType<typeof setup>): Promise<void> {
 describe('engine runtime on a fake PBX', () => {
   it('start-up: closes CallLogs a crashed process left open, hangs up our orphans only, then parks agent legs', async () => {
     const t = setup([]);
-    t.callLogs.create({ id: 'cl-n1-c-old-1', leadId: 'L-old-1', nodeId: 'n1' });
+    t.callLogs.create({ id: 'cl-n1-c-old-1', leadId: 'L-old-1', nodeId: 'n1', at: -60_000 });
     t.callLogs.markBridged('cl-n1-c-old-1');
-    t.callLogs.create({ id: 'cl-n1-c-old-2', leadId: 'L-old-2', nodeId: 'n1' });
+    t.callLogs.create({ id: 'cl-n1-c-old-2', leadId: 'L-old-2', nodeId: 'n1', at: -5_000 });
     t.callLogs.markRinging('cl-n1-c-old-2');
-    t.callLogs.create({ id: 'cl-n2-c-x', leadId: 'L-n2', nodeId: 'n2' });
+    t.callLogs.create({ id: 'cl-n2-c-x', leadId: 'L-n2', nodeId: 'n2', at: -1_000 });
     for (const id of ['cl-n1-c-old-1', 'cl-n1-c-old-1-snoop', 'cl-n1-old-ag-1001-1', 'cl-n2-c-x', 'PJSIP/trunk-0001', 'cl-n1-c-old-1;2']) {
       t.pbx.channels.set(id, { id, name: id, state: 'Up', stasis: true, bridge: null });
     }
@@ -307,10 +330,12 @@ describe('engine runtime on a fake PBX', () => {
     t.pbx.bridges.set('cl-n2-agb-7', { id: 'cl-n2-agb-7', channels: [] });
 
     await t.engine.start();
-    expect(t.callLogs.rows.get('cl-n1-c-old-1')).toMatchObject({ stage: 'ended', disposition: 'ANSWERED_HUMAN' });
-    expect(t.callLogs.rows.get('cl-n1-c-old-2')).toMatchObject({ stage: 'ended', disposition: 'NO_ANSWER' });
+    // The previous process died: its calls are interrupted (engine_lost), ended when last known alive — here their
+    // last transition, not this start.
+    expect(t.callLogs.rows.get('cl-n1-c-old-1')).toMatchObject({ stage: 'ended', disposition: 'INTERRUPTED', interruption: 'engine_lost', endedAt: -60_000 });
+    expect(t.callLogs.rows.get('cl-n1-c-old-2')).toMatchObject({ stage: 'ended', disposition: 'INTERRUPTED', interruption: 'engine_lost', endedAt: -5_000 });
     expect(t.callLogs.rows.get('cl-n2-c-x')?.stage).toBe('created'); // another node's call
-    expect(t.leadSource.outcomes.get('L-old-1')).toEqual(['ANSWERED_HUMAN']);
+    expect(t.leadSource.outcomes.get('L-old-1')).toEqual(['INTERRUPTED']);
     const hungUp = t.pbx.commands.flatMap((c) => (c.op === 'hangup' ? [c.channelId] : []));
     expect(hungUp.sort()).toEqual(['cl-n1-c-old-1', 'cl-n1-c-old-1-snoop', 'cl-n1-old-ag-1001-1']);
     expect(t.pbx.commands).toContainEqual({ op: 'destroyBridge', bridgeId: 'cl-n1-c-old-1-amd' });

@@ -18,11 +18,12 @@ function healthReport(o: Partial<HealthReport> = {}): HealthReport {
     version: '0.1.0',
     nodeId: 'n1',
     uptimeSeconds: 1,
-    ari: { connected: true, simulated: true, url: 'http://127.0.0.1:1', app: 'centralita' },
+    ari: { connected: true, simulated: true, url: 'http://127.0.0.1:1', app: 'centralita', reconciled: true, unreconciledSeconds: 0, asteriskStartupTime: null },
     db: { ok: true, path: ':memory:' },
     redis: { configured: false, ok: null },
     media: null,
     calls: null,
+    dialer: null,
     ...o,
   };
   return { ...parts, status: overallStatus(parts) };

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import type { HealthReport } from '../../api/health/report.js';
+import { startSimulator } from '../../engine/sim/index.js';
+import { freeTcpPort } from '../support/real-asterisk.js';
 
 const run = promisify(execFile);
 
@@ -80,4 +83,72 @@ describe('centralita start with a bad configuration', () => {
     expect(err?.stderr).toContain('LOG_LEVEL: ');
     expect(err?.stderr).not.toContain('Centralita is running');
   });
+});
+
+describe('centralita start: start-up faults are one clear line, never a crash', () => {
+  it('a busy HTTP_PORT: one line naming it, exit code 1, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centralita-busy-'));
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const err = await run('node', ['bin/centralita.mjs', 'start'], {
+        env: { ...process.env, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), DB_PATH: join(dir, 'c.db'), ARI_URL: 'http://127.0.0.1:9', ARI_PASSWORD: 'x' },
+      }).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(err?.code).toBe(1);
+      expect(err?.stderr.trim().split('\n')).toEqual([
+        `HTTP_PORT ${port} is already in use on 127.0.0.1: stop what listens there or set another HTTP_PORT.`,
+      ]);
+    } finally {
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('wrong ARI credentials: one clear warning while it retries, /health 503 "starting", SIGTERM ends it cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centralita-creds-'));
+    const sim = await startSimulator({ seed: 2 });
+    const port = await freeTcpPort();
+    const child = spawn(process.execPath, ['bin/centralita.mjs', 'start'], {
+      env: {
+        ...process.env,
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(port),
+        DB_PATH: join(dir, 'c.db'),
+        ARI_URL: sim.url,
+        ARI_USERNAME: sim.username,
+        ARI_PASSWORD: 'not-the-password',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let errOut = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (errOut += c.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      // Retries every 0.2, 0.4, 0.8, 1.6, 3.2 s…: several attempts within 5 s, one warning line for all.
+      await until(() => (out.includes('rejected the credentials') ? true : undefined), 20_000);
+      await new Promise((r) => setTimeout(r, 5000));
+      const warnings = out.split('\n').filter((l) => l.includes('rejected the credentials'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`ARI at ${sim.url} rejected the credentials of user \\"${sim.username}\\" (HTTP 401): check ARI_USERNAME and ARI_PASSWORD`);
+      expect(out).not.toContain('not-the-password');
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'degraded', ari: { connected: false, reconciled: false }, dialer: { state: 'starting', dialing: false } });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(errOut).toBe('');
+      expect(out).not.toMatch(/uncaught|TypeError|\n\s+at /i);
+    } finally {
+      child.kill('SIGKILL');
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });

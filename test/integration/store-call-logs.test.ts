@@ -106,6 +106,20 @@ describe('CallLog transitions', () => {
     expect(store.callLogs.listOpenCallLogs().map((r) => r.id)).toEqual(['x2']);
   });
 
+  it('stamps open rows of a node as alive (one statement), and closes an interrupted row with its cause', () => {
+    store.callLogs.create({ id: 'al1', campaignId: 'camp', leadId: null, phone: '+1', nodeId: 'n1', at: T0 });
+    store.callLogs.markBridged('al1', { agentId: 'a1', at: T0 + 10_000 });
+    store.callLogs.create({ id: 'al2', campaignId: 'camp', leadId: null, phone: '+2', nodeId: 'n2', at: T0 });
+    store.callLogs.create({ id: 'al3', campaignId: 'camp', leadId: null, phone: '+3', nodeId: 'n1', at: T0 });
+    store.callLogs.end('al3', { disposition: 'BUSY', hangupCause: 17, at: T0 + 1_000 });
+    expect(store.callLogs.markAlive('n1', T0 + 70_000)).toBe(1);
+    expect(store.callLogs.get('al1')?.aliveAt).toBe(T0 + 70_000);
+    expect(store.callLogs.get('al2')?.aliveAt).toBeNull();
+    expect(store.callLogs.get('al3')?.aliveAt).toBeNull();
+    store.callLogs.closeCallLog('al1', 'INTERRUPTED', null, T0 + 70_000, 'engine_lost');
+    expect(store.callLogs.get('al1')).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'engine_lost', talkMs: 60_000, endedAt: T0 + 70_000 });
+  });
+
   it('lists and counts by campaign and disposition', () => {
     const d = ['MACHINE', 'MACHINE', 'DROPPED', 'ANSWERED_HUMAN'] as const;
     d.forEach((disp, i) => {

@@ -51,7 +51,8 @@ export interface RealAsterisk {
   close(): Promise<void>;
 }
 
-const freeTcpPort = (): Promise<number> =>
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+export const freeTcpPort = (): Promise<number> =>
   new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -60,6 +61,9 @@ const freeTcpPort = (): Promise<number> =>
       s.close(() => res(port));
     });
   });
+
+/** The sound files `writeTestSounds` puts into the real Asterisk (the embedded PBX is given the same names). */
+export const TEST_SOUND_NAMES = ['lab-hello', 'lab-greeting', 'cl-human-hello', 'cl-machine-greeting', 'cl-beep', 'cl-noise'] as const;
 
 /** The sound files the test dialplan plays, rendered by the simulator's own generators (8 kHz 16-bit WAV). */
 export function writeTestSounds(soundsDir: string): void {

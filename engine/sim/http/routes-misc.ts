@@ -8,15 +8,16 @@ import { noContent, ok, type Router } from './router.js';
 
 export const ASTERISK_VERSION = '22.10.1';
 
-export function miscRoutes(r: Router, pbx: Pbx, clock: Clock, startedAt: number, apps: () => string[]): void {
-  r.on('GET', '/asterisk/info', () =>
-    ok({
+export function miscRoutes(r: Router, pbx: Pbx, clock: Clock, startedAtOf: () => number, apps: () => string[]): void {
+  r.on('GET', '/asterisk/info', () => {
+    const startedAt = startedAtOf();
+    return ok({
       build: { os: 'Linux', kernel: 'centralita-sim', machine: 'x86_64', options: 'simulator', date: ariTime(startedAt), user: 'centralita' },
       system: { version: ASTERISK_VERSION, entity_id: ASTERISK_ID },
       config: { name: 'centralita-sim', default_language: 'en', setid: { user: 'asterisk', group: 'asterisk' } },
       status: { startup_time: ariTime(startedAt), last_reload_time: ariTime(startedAt) },
-    }),
-  );
+    });
+  });
   r.on('GET', '/asterisk/ping', () => ok({ asterisk_id: ASTERISK_ID, ping: 'pong', timestamp: ariTime(clock.now()) }));
   r.on('GET', '/applications', () =>
     ok(apps().map((name) => ({ name, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] }))),

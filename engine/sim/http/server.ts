@@ -10,6 +10,7 @@ import type { Logger } from '../../log/index.js';
 import { AriError } from '../errors.js';
 import { ariTime } from '../model/json.js';
 import type { EventHub, EventSink } from '../events.js';
+import { FaultState, resetSocket } from './faults.js';
 import { resourceDoc, resourcesDoc } from './swagger.js';
 import type { Params, Reply, Router } from './router.js';
 
@@ -27,6 +28,9 @@ export interface FrontOptions {
 export interface Front {
   server: Server;
   sockets: Set<WebSocket>;
+  /** The TCP connection under each app WebSocket (faults act on the connection). */
+  connections: Map<WebSocket, Duplex>;
+  faults: FaultState;
 }
 
 function credentials(req: IncomingMessage, url: URL): string | null {
@@ -69,6 +73,8 @@ export function createFront(o: FrontOptions): Front {
   const expected = `${o.username}:${o.password}`;
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<WebSocket>();
+  const faults = new FaultState();
+  const connections = new Map<WebSocket, Duplex>();
 
   const server = createServer((req, res) => {
     void handle(req, res);
@@ -78,6 +84,15 @@ export function createFront(o: FrontOptions): Front {
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
+    const fault = faults.forRequest(method, path);
+    if (fault?.mode === 'reset') return resetSocket(req.socket);
+    if (fault?.mode === 'hang') return faults.hang(req.socket);
+    if (fault?.mode === 'status') {
+      const body = fault.body ?? JSON.stringify({ message: 'Internal Server Error' });
+      res.writeHead(fault.status, { 'content-type': fault.body === undefined ? 'application/json' : 'text/html' });
+      res.end(body);
+      return;
+    }
     let reply: Reply;
     try {
       if (!path.startsWith('/ari/') && path !== '/ari') throw new AriError(404, 'Resource not found');
@@ -119,6 +134,10 @@ export function createFront(o: FrontOptions): Front {
       const body = JSON.stringify({ message });
       socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
+    const fault = faults.forRequest('GET', url.pathname);
+    if (fault?.mode === 'reset') return resetSocket(socket);
+    if (fault?.mode === 'hang') return faults.hang(socket);
+    if (fault?.mode === 'status') return reject(fault.status, 'Error', 'Internal Server Error');
     if (url.pathname !== '/ari/events') return reject(404, 'Not Found', 'Resource not found');
     if (credentials(req, url) !== expected) return reject(401, 'Unauthorized', 'Authentication required');
     const apps = (url.searchParams.get('app') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -126,11 +145,13 @@ export function createFront(o: FrontOptions): Front {
     const subscribeAll = url.searchParams.get('subscribeAll') === 'true';
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      connections.set(ws, socket);
       const sink: EventSink = {
         apps: new Set(apps),
         subscribeAll,
         send: (json) => {
-          if (ws.readyState === ws.OPEN) ws.send(json);
+          // A socket that went silent (fault 'hang') delivers nothing until it is cut.
+          if (ws.readyState === ws.OPEN && !faults.hung.has(socket)) ws.send(json);
         },
       };
       o.hub.add(sink, ariTime(o.now()));
@@ -140,10 +161,11 @@ export function createFront(o: FrontOptions): Front {
         // Nothing is cleaned up and nothing is buffered: Asterisk keeps channels and bridges as they are.
         o.hub.remove(sink);
         sockets.delete(ws);
+        connections.delete(ws);
       });
       ws.on('error', () => ws.terminate());
     });
   });
 
-  return { server, sockets };
+  return { server, sockets, connections, faults };
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AmdStatus } from '../../amd/index.js';
-import type { Disposition } from '../../events/index.js';
+import type { Disposition, InterruptionCause } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { agents } from '../schema/agents.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
@@ -54,6 +54,8 @@ export interface EndCallLogInput {
   voicemailLeft?: boolean;
   recordingRef?: string | null;
   notes?: string | null;
+  /** The end was not seen: why (`at` is then the last moment the call was known alive). */
+  interruption?: InterruptionCause | null;
 }
 
 export interface CallLogQuery {
@@ -173,12 +175,25 @@ export class CallLogRepo {
     if (e.voicemailLeft !== undefined) patch.voicemailLeft = e.voicemailLeft;
     if (e.recordingRef !== undefined) patch.recordingRef = e.recordingRef;
     if (e.notes !== undefined) patch.notes = e.notes;
+    if (e.interruption !== undefined) patch.interruption = e.interruption;
     return this.update(id, patch);
   }
 
+  /**
+   * "Still alive at `at`" for every open row of this node: one UPDATE on the open-rows index, cheap enough to run
+   * every few seconds. A row the node leaves open when it dies is ended at its last stamp (see aliveAt).
+   */
+  markAlive(nodeId: string, at: number): number {
+    return this.db
+      .update(callLogs)
+      .set({ aliveAt: at })
+      .where(and(isNull(callLogs.endedAt), eq(callLogs.nodeId, nodeId)))
+      .run().changes;
+  }
+
   /** Start-up reconciliation: close a row left open by a crash or a lost WebSocket. */
-  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number): boolean {
-    return this.end(id, { disposition, hangupCause: cause, at });
+  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number, interruption?: InterruptionCause): boolean {
+    return this.end(id, { disposition, hangupCause: cause, at, ...(interruption ? { interruption } : {}) });
   }
 
   /** Rows not yet ended, oldest first; pass a node id to see only that node's calls (multi-node). */

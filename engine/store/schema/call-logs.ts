@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { AmdStatus } from '../../amd/index.js';
-import type { Disposition } from '../../events/index.js';
+import type { Disposition, InterruptionCause } from '../../events/index.js';
 
 /** The last transition written; a row whose stage is not `ended` after a crash is closed at start-up. */
 export const CALL_STAGES = ['created', 'ringing', 'answered', 'amd', 'bridged', 'ended'] as const;
@@ -53,6 +53,13 @@ export const callLogs = sqliteTable(
     recordingRef: text('recording_ref'),
     notes: text('notes'),
     nodeId: text('node_id').notNull(),
+    /** Why the end of the call was not seen (asterisk_restart, ari_lost, engine_lost, engine_stopped); null when it was. */
+    interruption: text('interruption').$type<InterruptionCause>(),
+    /**
+     * Last moment the engine knew the call was alive (stamped every few seconds while open): when the engine dies,
+     * the next start ends the row here instead of at its own start, so an outage does not inflate talk time.
+     */
+    aliveAt: integer('alive_at'),
   },
   (t) => [
     index('call_logs_campaign_created_idx').on(t.campaignId, t.createdAt),

@@ -136,6 +136,21 @@ describe('agent reducer: dial-in login', () => {
     d.feed({ type: 'reconcile', channels: new Map(), bridges, at: 0 });
     expect(d.s.status).toBe('LOGGED_OUT');
     expect(d.cmds().filter((c) => c.op === 'originate')).toEqual([]);
+    // The agent did not choose this: the board and the console are told their line was lost.
+    expect(d.events.at(-1)).toMatchObject({ type: 'agent.state', to: 'LOGGED_OUT', reason: 'line-lost' });
+  });
+
+  it('Asterisk shutting down under the dial-in leg (soft hang-up, cause 4): logged out with line-lost', () => {
+    const d = new Driver().parked();
+    d.ari({ type: 'ChannelHangupRequest', channel: { id: LEG, name: 'PJSIP/1001-0001', state: 'Up' }, cause: 4, soft: true });
+    d.ari(ev.stasisEnd(LEG));
+    expect(d.events.at(-1)).toMatchObject({ type: 'agent.state', to: 'LOGGED_OUT', reason: 'line-lost' });
+  });
+
+  it('hanging up their own dial-in leg logs the agent out with no reason (their choice)', () => {
+    const d = new Driver().parked();
+    d.ari(ev.stasisEnd(LEG));
+    expect(d.events.at(-1)).toMatchObject({ type: 'agent.state', to: 'LOGGED_OUT', reason: null });
   });
 
   it('a lost bridge is rebuilt around the dial-in leg instead of hanging the agent up', () => {

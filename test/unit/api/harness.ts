@@ -17,11 +17,12 @@ export function healthReport(overrides: Partial<HealthReport> = {}): HealthRepor
     version: '0.1.0',
     nodeId: 'node-1',
     uptimeSeconds: 3,
-    ari: { connected: true, simulated: true, url: 'http://127.0.0.1:1', app: 'centralita' },
+    ari: { connected: true, simulated: true, url: 'http://127.0.0.1:1', app: 'centralita', reconciled: true, unreconciledSeconds: 0, asteriskStartupTime: null },
     db: { ok: true, path: ':memory:' },
     redis: { configured: false, ok: null },
     media: null,
     calls: null,
+    dialer: null,
   };
   const merged = { ...base, ...overrides };
   return { ...merged, status: overrides.status ?? overallStatus(merged) };

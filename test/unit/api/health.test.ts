@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { overallStatus, type HealthReport } from '../../../api/health/report.js';
+import { overallStatus, RECONCILE_GRACE_SECONDS, type HealthReport } from '../../../api/health/report.js';
 import { harness, healthReport as report, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -20,11 +20,18 @@ describe('GET /health', () => {
   });
 
   it('answers 503 with the same body when ARI is down', async () => {
-    h = harness({ health: () => report({ ari: { connected: false, simulated: false, url: 'http://pbx:8088', app: 'c' } }) });
+    h = harness({ health: () => report({ ari: { ...report().ari, connected: false, simulated: false, url: 'http://pbx:8088', app: 'c' } }) });
     const app = h.app;
     const res = await app.request('/health');
     expect(res.status).toBe(503);
     expect(((await res.json()) as HealthReport).status).toBe('degraded');
+  });
+
+  it('not reconciled: fine during the grace after a reconnect, degraded (503) once it lasts longer', () => {
+    const parts = { db: { ok: true, path: 'x' }, redis: { configured: false, ok: null } };
+    const ari = (unreconciledSeconds: number) => ({ ...report().ari, reconciled: false, unreconciledSeconds });
+    expect(overallStatus({ ...parts, ari: ari(3) })).toBe('ok');
+    expect(overallStatus({ ...parts, ari: ari(RECONCILE_GRACE_SECONDS + 1) })).toBe('degraded');
   });
 
   it('counts a configured but unreachable Redis as degraded, an unconfigured one as fine', () => {

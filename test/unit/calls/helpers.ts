@@ -24,9 +24,9 @@ export const ev = {
     type: 'PlaybackStarted',
     playback: { id, media_uri: 'sound:x', target_uri: `channel:${target}`, state: 'playing' },
   }),
-  pbFinished: (id: string, target: string): AriEvent => ({
+  pbFinished: (id: string, target: string, state: 'done' | 'failed' = 'done', media = 'sound:x'): AriEvent => ({
     type: 'PlaybackFinished',
-    playback: { id, media_uri: 'sound:x', target_uri: `channel:${target}`, state: 'done' },
+    playback: { id, media_uri: media, target_uri: `channel:${target}`, state },
   }),
 };
 

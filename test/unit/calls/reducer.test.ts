@@ -184,12 +184,38 @@ describe('call reducer: humans', () => {
     expect(d.lastCommands()).toEqual([{ op: 'play', channelId: CALL, playbackId: SH, media: 'sound:sh' }]);
     expect(d.last.events).toContainEqual({ type: 'call.dropped', callId: CALL, at: d.t, reason: 'no-agent' });
     d.ari(ev.pbStarted(SH, CALL));
-    expect(d.state.safeHarborPlayed).toBe(true);
+    expect(d.state.safeHarborPlayed).toBe(false); // started is not played: Asterisk says started for missing files too
     d.at(3000).ari(ev.pbFinished(SH, CALL));
+    expect(d.state.safeHarborPlayed).toBe(true);
     expect(d.lastCommands()).toEqual([{ op: 'hangup', channelId: CALL, reason: 'normal' }]);
     d.ari(ev.destroyed(CALL, 16)).settle();
     expect(d.ended()).toMatchObject({ disposition: 'DROPPED', safeHarborPlayed: true });
     expect(d.state.done).toBe(true);
+  });
+
+  it('a safe-harbor message Asterisk does not have (PlaybackFinished "failed") is not recorded as played, and says so', () => {
+    const d = new CallDriver({ safeHarborMedia: 'sound:centralita/safe-harbor' }, null).inAmd().decide(decision('HUMAN')).at(2000).timer('agent-wait');
+    d.ari(ev.pbStarted(SH, CALL)).ari(ev.pbFinished(SH, CALL, 'failed', 'sound:centralita/safe-harbor'));
+    expect(d.last.events).toEqual([
+      { type: 'call.playback-failed', callId: CALL, at: d.t, media: 'sound:centralita/safe-harbor', purpose: 'safe-harbor' },
+    ]);
+    expect(d.lastCommands()).toEqual([{ op: 'hangup', channelId: CALL, reason: 'normal' }]);
+    d.ari(ev.destroyed(CALL, 16)).settle();
+    expect(d.ended()).toMatchObject({ disposition: 'DROPPED', safeHarborPlayed: false });
+  });
+
+  it('a callee hanging up under the message: not played, and no media warning (the file was fine)', () => {
+    const d = new CallDriver({}, null).inAmd().decide(decision('HUMAN')).at(2000).timer('agent-wait');
+    d.ari(ev.pbStarted(SH, CALL)).ari(ev.hangupRequest(CALL, 16)).ari(ev.pbFinished(SH, CALL, 'failed')).ari(ev.destroyed(CALL, 16)).settle();
+    expect(d.eventTypes()).not.toContain('call.playback-failed');
+    expect(d.ended()).toMatchObject({ disposition: 'DROPPED', safeHarborPlayed: false });
+  });
+
+  it('a play request refused by Asterisk (HTTP error) says the media failed', () => {
+    const d = new CallDriver({ safeHarborMedia: 'sound:sh' }, null).inAmd().decide(decision('HUMAN')).at(2000).timer('agent-wait');
+    d.fail({ op: 'play', channelId: CALL, playbackId: SH, media: 'sound:sh' }, 400, 'Invalid media');
+    expect(d.last.events).toContainEqual({ type: 'call.playback-failed', callId: CALL, at: d.t, media: 'sound:sh', purpose: 'safe-harbor' });
+    expect(d.lastCommands()).toEqual([{ op: 'hangup', channelId: CALL, reason: 'normal' }]);
   });
 
   it('dropping after the addChannel was sent takes the callee back out of the agent bridge first', () => {
@@ -265,6 +291,14 @@ describe('call reducer: machines', () => {
     expect(d.lastCommands()).toEqual([{ op: 'hangup', channelId: CALL, reason: 'normal' }]);
     d.ari(ev.destroyed(CALL, 16)).settle();
     expect(d.ended()).toMatchObject({ disposition: 'MACHINE', voicemailLeft: true });
+  });
+
+  it('a voicemail message that failed to play is not "left", and says so', () => {
+    const d = new CallDriver({ machine: 'voicemail', voicemailMedia: 'sound:vm' }).inAmd().decide(decision('MACHINE', { beepAtMs: 4000 }));
+    d.ari(ev.pbStarted(VM, CALL)).ari(ev.pbFinished(VM, CALL, 'failed', 'sound:vm'));
+    expect(d.last.events).toContainEqual({ type: 'call.playback-failed', callId: CALL, at: d.t, media: 'sound:vm', purpose: 'voicemail' });
+    d.ari(ev.destroyed(CALL, 16)).settle();
+    expect(d.ended()).toMatchObject({ disposition: 'MACHINE', voicemailLeft: false });
   });
 
   // The AMD media path (snoop, externalMedia, AMD bridge) that must go once the beep watch ends.
@@ -421,18 +455,21 @@ describe('call reducer: teardown bookkeeping', () => {
 
 describe('call reducer: reconciliation after a reconnect', () => {
   const nothing = new Map<string, readonly string[]>();
+  /** Sight of Asterisk lost 4 s before the reconcile, its WebSocket only (same boot). */
+  const ariLost = (d: CallDriver) => ({ cause: 'ari_lost' as const, at: d.t - 4000 });
+  const restart = (d: CallDriver) => ({ cause: 'asterisk_restart' as const, at: d.t - 4000 });
 
-  it('callee vanished while ringing → closed with what is known', () => {
-    const d = new CallDriver().dial().ari(ev.dial(CALL, 'RINGING'));
-    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, at: d.t });
-    expect(d.ended()).toMatchObject({ disposition: 'NO_ANSWER', hangupCause: null });
+  it('callee vanished while ringing → INTERRUPTED (answer unknown, never NO_ANSWER), ended when last known alive', () => {
+    const d = new CallDriver().dial().ari(ev.dial(CALL, 'RINGING')).at(6000);
+    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: restart(d), at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'asterisk_restart', hangupCause: null, at: d.t - 4000 });
     expect(d.state.done).toBe(true);
   });
 
-  it('callee vanished during AMD → HUNG_UP_DURING_AMD, our leftovers hung up', () => {
-    const d = new CallDriver().inAmd();
-    d.feed({ type: 'reconcile', channels: new Map([[EM, 'Up']]), bridges: new Map([[AMD_BRIDGE, [EM]]]), at: d.t });
-    expect(d.ended()?.disposition).toBe('HUNG_UP_DURING_AMD');
+  it('callee vanished during AMD → INTERRUPTED, our leftovers hung up', () => {
+    const d = new CallDriver().inAmd().at(5000);
+    d.feed({ type: 'reconcile', channels: new Map([[EM, 'Up']]), bridges: new Map([[AMD_BRIDGE, [EM]]]), lost: ariLost(d), at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'ari_lost' });
     expect(d.state.ownedChannels).toEqual([EM]);
     expect(d.lastCommands()).toEqual(
       expect.arrayContaining([
@@ -444,37 +481,136 @@ describe('call reducer: reconciliation after a reconnect', () => {
     expect(d.state.done).toBe(true);
   });
 
-  it('callee vanished while dialing (before any ringing) → FAILED', () => {
+  it('a bridged call cut by an Asterisk restart → INTERRUPTED at the last moment known alive (talk time not inflated)', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1')).at(60_000);
+    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: restart(d), at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'asterisk_restart', at: d.t - 4000, agentId: 'a1' });
+    expect(d.last.effects).toContainEqual({ kind: 'agent-release', agentId: 'a1', talked: true });
+  });
+
+  it('a bridged call gone after only ARI was lost → ANSWERED_HUMAN (Asterisk kept it; it ended unseen)', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1')).at(60_000);
+    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: ariLost(d), at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'ANSWERED_HUMAN', interruption: 'ari_lost', at: d.t - 4000 });
+  });
+
+  it('a human waiting for an agent → DROPPED (the abandon rule counts it); a machine stays MACHINE', () => {
+    const human = new CallDriver({}, null).inAmd().decide(decision('HUMAN')).at(500);
+    human.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: restart(human), at: human.t });
+    expect(human.ended()).toMatchObject({ disposition: 'DROPPED', interruption: 'asterisk_restart' });
+    const machine = new CallDriver({ machine: 'voicemail', voicemailMedia: 'sound:vm' }).inAmd().decide(decision('MACHINE')).at(500);
+    machine.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: restart(machine), at: machine.t });
+    expect(machine.ended()).toMatchObject({ disposition: 'MACHINE', interruption: 'asterisk_restart' });
+  });
+
+  it('callee vanished while dialing (before any ringing) → INTERRUPTED', () => {
     const d = new CallDriver().dial();
-    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, at: d.t });
-    expect(d.ended()).toMatchObject({ disposition: 'FAILED', hangupCause: null });
+    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: ariLost(d), at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', hangupCause: null });
   });
 
   it('answered while we were away (missed StasisStart) → AMD starts', () => {
     const d = new CallDriver().dial().ari(ev.dial(CALL, 'RINGING'));
-    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up']]), bridges: nothing, at: d.t });
+    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up']]), bridges: nothing, lost: ariLost(d), at: d.t });
     expect(d.state.phase).toBe('answered');
     expect(d.last.effects).toContainEqual({ kind: 'amd-start' });
   });
 
   it('missed StasisStarts of snoop/externalMedia → bridged now', () => {
     const d = new CallDriver().answer().endpoint();
-    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up'], [SNOOP, 'Up'], [EM, 'Up']]), bridges: new Map([[AMD_BRIDGE, []]]), at: d.t });
+    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up'], [SNOOP, 'Up'], [EM, 'Up']]), bridges: new Map([[AMD_BRIDGE, []]]), lost: ariLost(d), at: d.t });
     expect(d.lastCommands()).toEqual([{ op: 'addChannel', bridgeId: AMD_BRIDGE, channelIds: [SNOOP, EM] }]);
   });
 
   it('entered the agent bridge while we were away → bridged', () => {
     const d = new CallDriver().inAmd().decide(decision('HUMAN'));
-    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up']]), bridges: new Map([['agb-a1', ['ag-leg', CALL]]]), at: d.t });
+    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up']]), bridges: new Map([['agb-a1', ['ag-leg', CALL]]]), lost: ariLost(d), at: d.t });
     expect(d.state.phase).toBe('bridged');
+  });
+
+  it('a hang-up lost with the connection is sent again when the callee is still there', () => {
+    const d = new CallDriver().inAmd().decide(decision('MACHINE'));
+    expect(d.lastCommands()).toContainEqual({ op: 'hangup', channelId: CALL, reason: 'normal' });
+    d.fail({ op: 'hangup', channelId: CALL, reason: 'normal' }, 0, 'ARI events connection lost');
+    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up']]), bridges: nothing, lost: ariLost(d), at: d.t });
+    expect(d.lastCommands()).toEqual([{ op: 'hangup', channelId: CALL, reason: 'normal' }]);
+    d.ari(ev.destroyed(CALL, 16)).settle();
+    expect(d.ended()).toMatchObject({ disposition: 'MACHINE' });
   });
 
   it('an ended call with leftovers still listed hangs them up again', () => {
     const d = new CallDriver().inAmd().ari(ev.destroyed(CALL, 16));
-    d.feed({ type: 'reconcile', channels: new Map([[SNOOP, 'Up']]), bridges: nothing, at: d.t });
+    d.feed({ type: 'reconcile', channels: new Map([[SNOOP, 'Up']]), bridges: nothing, lost: ariLost(d), at: d.t });
     expect(d.state.ownedChannels).toEqual([SNOOP]);
     expect(d.state.ownedBridges).toEqual([]);
     expect(d.lastCommands()).toEqual([{ op: 'hangup', channelId: SNOOP }]);
+  });
+});
+
+describe('call reducer: Asterisk shutting down under a call (core stop / core restart)', () => {
+  /** What Asterisk 22.10.1 sends on `core stop now` (recorded): a soft hang-up with AST_SOFTHANGUP_SHUTDOWN, then the end. */
+  const shutdown = (d: CallDriver) =>
+    d.ari({ type: 'ChannelHangupRequest', channel: { id: CALL, name: 'Local/x', state: 'Up' }, cause: 4, soft: true }).ari(ev.destroyed(CALL, 16));
+
+  it('a bridged call cut by the shutdown → INTERRUPTED (asterisk_restart), not ANSWERED_HUMAN', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1')).at(20_000);
+    shutdown(d);
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'asterisk_restart', hangupCause: 16, at: d.t });
+  });
+
+  it('a ringing call cut by the shutdown → INTERRUPTED, never NO_ANSWER', () => {
+    const d = new CallDriver().dial().ari(ev.dial(CALL, 'RINGING'));
+    shutdown(d);
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'asterisk_restart' });
+  });
+
+  it('a callee hanging up (hard hang-up request) is an ordinary end', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1'));
+    d.ari(ev.hangupRequest(CALL, 16)).ari(ev.destroyed(CALL, 16));
+    expect(d.ended()).toMatchObject({ disposition: 'ANSWERED_HUMAN' });
+    expect(d.ended()?.interruption).toBeUndefined();
+  });
+});
+
+describe('call reducer: commands that got no answer, and the engine stopping', () => {
+  const nothing = new Map<string, readonly string[]>();
+  const originate = { op: 'originate' as const, channelId: CALL, endpoint: 'PJSIP/+15550110001@trunk', timeoutSec: 30 };
+
+  it('an originate that got no answer (timeout) waits for reconciliation: channel there → the call goes on', () => {
+    const d = new CallDriver().dial();
+    d.feed({ type: 'command-failed', command: originate, status: 0, message: 'no answer within 5000 ms', kind: 'timeout', at: d.t });
+    expect(d.state.phase).toBe('dialing');
+    expect(d.ended()).toBeUndefined();
+    d.feed({ type: 'reconcile', channels: new Map([[CALL, 'Up']]), bridges: nothing, lost: { cause: 'ari_lost', at: d.t }, at: d.t });
+    expect(d.state.phase).toBe('answered');
+  });
+
+  it('an originate that got no answer and left no channel → INTERRUPTED (ari_lost)', () => {
+    const d = new CallDriver().dial();
+    d.feed({ type: 'command-failed', command: originate, status: 0, message: 'ECONNRESET', kind: 'reset', at: d.t });
+    d.feed({ type: 'reconcile', channels: new Map(), bridges: nothing, lost: { cause: 'ari_lost', at: d.t }, at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'ari_lost' });
+  });
+
+  it('an originate that never reached Asterisk → CANCELLED (no attempt: the lead is due again), saying why', () => {
+    const d = new CallDriver().dial();
+    d.feed({ type: 'command-failed', command: originate, status: 0, message: 'not connected to ARI events', kind: 'disconnected', at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'CANCELLED', interruption: 'ari_lost' });
+    expect(d.state.done).toBe(true);
+  });
+
+  it('an originate Asterisk refused (HTTP 4xx/5xx) → FAILED as before', () => {
+    const d = new CallDriver().dial();
+    d.feed({ type: 'command-failed', command: originate, status: 500, message: 'Allocation failed', kind: 'http', at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'FAILED' });
+    expect(d.ended()?.interruption).toBeUndefined();
+  });
+
+  it('interrupt (engine stopping past its grace): the record closes at once, nothing more is awaited', () => {
+    const d = new CallDriver().inAmd().decide(decision('HUMAN')).ari(ev.entered(CALL, 'agb-a1')).at(30_000);
+    d.feed({ type: 'interrupt', cause: 'engine_stopped', at: d.t });
+    expect(d.ended()).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'engine_stopped', at: d.t });
+    expect(d.state.done).toBe(true);
   });
 });
 

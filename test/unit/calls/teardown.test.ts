@@ -46,8 +46,9 @@ const PATHS: Record<string, { path: Path; agent?: typeof bot | null; policy?: ty
   'cancel during amd': { path: (d) => d.inAmd().feed({ type: 'cancel', at: 0 }).ari(ev.destroyed(CALL, 16)), disposition: 'CANCELLED' },
   'busy': { path: (d) => d.dial().ari(ev.dial(CALL, 'BUSY')).ari(ev.destroyed(CALL, 0)), disposition: 'BUSY' },
   'vanished during amd (reconcile)': {
-    path: (d) => d.inAmd().feed({ type: 'reconcile', channels: new Map([[`${CALL}-em`, 'Up']]), bridges: new Map(), at: 0 }),
-    disposition: 'HUNG_UP_DURING_AMD',
+    path: (d) =>
+      d.inAmd().feed({ type: 'reconcile', channels: new Map([[`${CALL}-em`, 'Up']]), bridges: new Map(), lost: { cause: 'ari_lost', at: 0 }, at: 0 }),
+    disposition: 'INTERRUPTED',
     vanished: [`${CALL}-snoop`, `${CALL}-amd`],
   },
   'bot bridged': {

@@ -10,6 +10,13 @@ describe('loadConfig', () => {
     expect(cfg.ARI_APP).toBe('centralita');
     expect(cfg.HTTP_PORT).toBe(8080);
     expect(cfg.RTP_PORT_MIN).toBeLessThanOrEqual(cfg.RTP_PORT_MAX);
+    expect(cfg.SHUTDOWN_GRACE_SECONDS).toBe(8);
+  });
+
+  it('bounds the shutdown grace (a negative or huge grace is refused, named)', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '0' }).SHUTDOWN_GRACE_SECONDS).toBe(0);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow(/SHUTDOWN_GRACE_SECONDS: /);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_SECONDS: 'soon' })).toThrow(/SHUTDOWN_GRACE_SECONDS: /);
   });
 
   it('reports one clear line per bad variable', () => {

@@ -10,7 +10,7 @@ const policy: AttemptPolicy = {
 describe('nextLeadState', () => {
   it('maps every disposition to a lead status of the issue', () => {
     const statuses = new Set(DISPOSITIONS.map(statusForDisposition));
-    expect([...statuses].sort()).toEqual(['busy', 'completed', 'dropped', 'error', 'machine', 'no_answer', 'no_selected']);
+    expect([...statuses].sort()).toEqual(['busy', 'completed', 'dropped', 'error', 'interrupted', 'machine', 'no_answer', 'no_selected']);
   });
 
   it('schedules retries by disposition and stops at max attempts', () => {

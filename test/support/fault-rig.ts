@@ -1,0 +1,227 @@
+/**
+ * The fault suite's rig: a PBX (real Asterisk or the embedded one), a TCP proxy between it and the engine, a
+ * SQLite file seeded with a short campaign (brief humans and a few busy numbers, two agents), and the product
+ * started as a child process against the proxy. It counts what must be zero after any fault — CallLogs open,
+ * leads stuck in `calling`, leads dialled twice at once, our channels and bridges left on the PBX — and tells
+ * when dialling resumed, from the requests the PBX received (not from the engine's own word).
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../engine/store/index.js';
+import { callee, startPbxTarget, type PbxKind, type PbxTarget } from './pbx-target.js';
+import { startProductProcess, type ProductProcess } from './product-process.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+export const FAULT_CAMPAIGN = 'faults';
+
+export interface FaultCounts {
+  callLogsOpen: number;
+  leadsCalling: number;
+  leadsDialledTwice: number;
+  channelsLeft: number;
+  bridgesLeft: number;
+}
+
+export interface FaultRig {
+  kind: PbxKind;
+  pbx: PbxTarget;
+  proxy: TcpProxy;
+  dbPath: string;
+  nodeId: string;
+  /** Starts the product on the rig's database (a restart is just another start). */
+  start(extraEnv?: Record<string, string>): Promise<ProductProcess>;
+  /** Wall time of the first customer originate the PBX received at or after `since` (waits up to `timeoutMs`). */
+  firstDialAfter(since: number, timeoutMs?: number): Promise<number>;
+  /**
+   * Polls `POST /api/campaigns/faults/test-call` (a number that ends at once) from `since` until the engine accepts one and the
+   * PBX receives its originate; returns that wall time (test calls work again = the engine dials again).
+   */
+  testCallWorks(product: ProductProcess, since: number, timeoutMs?: number): Promise<number>;
+  /** Agents whose nailed-up leg sits in their bridge on the PBX. */
+  agentLegsUp(): Promise<number>;
+  /** Waits until `cond` holds (polling; real time: the product and the PBX run on the wall clock). */
+  until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void>;
+  /** CallLogs (rows of this campaign) in a state given by a SQL condition, e.g. "interruption = 'engine_lost'". */
+  callLogs(where: string): Array<Record<string, unknown>>;
+  /** Leads by id: status, attempts, next due time. */
+  leads(ids: string[]): Array<{ id: string; status: string; attempts: number; nextDueAt: number | null }>;
+  counts(): Promise<FaultCounts>;
+  close(): Promise<void>;
+}
+
+export const AGENT_EXTENSIONS = ['2001', '2002'] as const;
+const TEST_CALL_PREFIX = '5062200';
+const testCallNumber = (n: number) => `+${TEST_CALL_PREFIX}${String(n).padStart(4, '0')}`;
+const ADMIN_PASSWORD = 'fault-suite-admin-1';
+
+export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: number }): Promise<FaultRig> {
+  // Test calls go to valid numbers outside the test ranges (the API checks numbers): busy on the embedded PBX,
+  // no such extension in the real Asterisk's test dialplan — either way they end at once.
+  const pbx = await startPbxTarget(kind, { name: o.name, app: 'centralita', sim: { scenarios: [{ match: TEST_CALL_PREFIX, script: 'busy' }] } });
+  const ariPort = Number(new URL(pbx.url).port);
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: ariPort });
+  const dir = mkdtempSync(join(tmpdir(), `centralita-${o.name}-`));
+  const dbPath = join(dir, 'c.db');
+  const nodeId = `fs${kind}`;
+  const prefix = `cl-${nodeId}-`;
+  seed(dbPath, pbx, o.leads ?? 48);
+  const rtpBase = 50_000 + (proxy.port % 90) * 100;
+
+  const until = async (cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await cond())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const readDb = <T>(fn: (db: Database.Database) => T): T => {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
+  // A campaign's call: our customer channel id, not a test call (those dial TEST_CALL_PREFIX numbers).
+  const isCustomerDial = (path: string) =>
+    path.startsWith('/ari/channels?') && path.includes(`channelId=${prefix}c-`) && !decodeURIComponent(path).includes(TEST_CALL_PREFIX);
+
+  return {
+    kind,
+    pbx,
+    proxy,
+    dbPath,
+    nodeId,
+    start: (extra = {}) =>
+      startProductProcess({
+        env: {
+          ARI_URL: proxy.url,
+          ARI_USERNAME: pbx.username,
+          ARI_PASSWORD: pbx.password,
+          ARI_APP: pbx.app,
+          DB_PATH: dbPath,
+          NODE_ID: nodeId,
+          RTP_HOST: '127.0.0.1',
+          RTP_PORT_MIN: String(rtpBase),
+          RTP_PORT_MAX: String(rtpBase + 99),
+          LOG_LEVEL: 'info',
+          ADMIN_PASSWORD: ADMIN_PASSWORD,
+          ...extra,
+        },
+      }),
+    async firstDialAfter(since, timeoutMs = 20_000) {
+      let at = 0;
+      await until(
+        () => {
+          const hit = proxy.requests.find((r) => r.at >= since && r.method === 'POST' && isCustomerDial(r.path));
+          at = hit?.at ?? 0;
+          return hit !== undefined;
+        },
+        timeoutMs,
+        'a customer originate',
+      );
+      return at;
+    },
+    async testCallWorks(product, since, timeoutMs = 20_000) {
+      let at = 0;
+      let n = 900;
+      let last = '';
+      await until(
+        async () => {
+          const res = await product.api('POST', `/api/campaigns/${FAULT_CAMPAIGN}/test-call`, { phone: testCallNumber(++n) });
+          last = `${res.status} ${JSON.stringify(res.body)}`;
+          if (res.status !== 202) return false;
+          const callId = (res.body as { call_id: string }).call_id;
+          await until(() => proxy.requests.some((r) => r.at >= since && r.path.includes(`channelId=${callId}`)), 5000, 'the test call at the PBX');
+          at = proxy.requests.find((r) => r.path.includes(`channelId=${callId}`))!.at;
+          return true;
+        },
+        timeoutMs,
+        'a test call to be accepted',
+      ).catch((err: Error) => {
+        throw new Error(`${err.message} (last answer: ${last})`);
+      });
+      return at;
+    },
+    async agentLegsUp() {
+      const { bridges } = await pbx.list();
+      return bridges.filter((b) => b.id.startsWith(prefix) && b.id.includes('-agb-') && b.channels.some((c) => c.includes('-ag-'))).length;
+    },
+    until,
+    callLogs: (where) =>
+      readDb((db) => db.prepare(`select * from call_logs where campaign_id = ? and (${where}) order by created_at`).all(FAULT_CAMPAIGN) as Array<Record<string, unknown>>),
+    leads: (ids) =>
+      ids.length === 0
+        ? []
+        : readDb(
+            (db) =>
+              db
+                .prepare(`select id, status, attempts, next_due_at as nextDueAt from leads where id in (${ids.map(() => '?').join(',')})`)
+                .all(...ids) as Array<{ id: string; status: string; attempts: number; nextDueAt: number | null }>,
+          ),
+    async counts() {
+      const db = readDb((d) => ({
+        callLogsOpen: (d.prepare('select count(*) n from call_logs where ended_at is null').get() as { n: number }).n,
+        leadsCalling: (d.prepare("select count(*) n from leads where status = 'calling'").get() as { n: number }).n,
+        // Two attempts of one lead alive at the same time.
+        leadsDialledTwice: (
+          d
+            .prepare(
+              `select count(distinct a.lead_id) n from call_logs a join call_logs b
+                 on a.lead_id = b.lead_id and a.id < b.id
+                and a.created_at < coalesce(b.ended_at, 9e15) and b.created_at < coalesce(a.ended_at, 9e15)
+              where a.lead_id is not null`,
+            )
+            .get() as { n: number }
+        ).n,
+      }));
+      const { channels, bridges } = await pbx.list();
+      return {
+        ...db,
+        channelsLeft: channels.filter((id) => id.startsWith(prefix)).length,
+        bridgesLeft: bridges.filter((b) => b.id.startsWith(prefix)).length,
+      };
+    },
+    async close() {
+      await proxy.close();
+      await pbx.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A progressive campaign of brief humans (5 s calls) with a busy number every eighth lead, and two agents. */
+function seed(dbPath: string, pbx: PbxTarget, leads: number): void {
+  const store = openStore(dbPath);
+  const at = Date.now();
+  try {
+    store.campaigns.create(
+      FAULT_CAMPAIGN,
+      {
+        name: 'Fault suite',
+        dialMode: 'progressive',
+        maxConcurrent: 4,
+        dialStringTemplate: pbx.dialTemplate,
+        callingHours: { start: '00:00', end: '24:00' },
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        wrapUpS: 0,
+      },
+      at,
+    );
+    store.leads.insertMany(
+      Array.from({ length: leads }, (_, i) => {
+        const phone = i % 8 === 7 ? callee.busy(i + 1) : callee.briefHuman(i + 1);
+        return { campaignId: FAULT_CAMPAIGN, phoneE164: phone, phoneRaw: phone, timeZone: 'UTC', priority: 3, custom: {}, synthetic: false };
+      }),
+      at,
+    );
+    store.campaigns.command(FAULT_CAMPAIGN, 'start', at);
+    for (const ext of AGENT_EXTENSIONS) {
+      store.agents.upsert({ id: `agent-${ext}`, kind: 'human', name: `Agent ${ext}`, endpoint: pbx.agentEndpoint(ext), createdAt: at });
+    }
+  } finally {
+    store.close();
+  }
+}
