@@ -32,6 +32,7 @@ import { leadRoutes } from './routes/leads.js';
 import { leadLockRoutes } from './routes/lead-locks.js';
 import { importJobRoutes } from './routes/import-jobs.js';
 import { dncRoutes } from './routes/dnc.js';
+import { webAppRoutes } from './routes/web-app.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -57,6 +58,8 @@ export interface ApiDeps {
 export interface ApiApp extends OpenAPIHono<ApiEnv> {
   /** The auth service behind the app (tests and the future Socket.IO server authenticate with it). */
   readonly auth: AuthService;
+  /** The first admin's random password when this start created it (shown once in the start banner). */
+  readonly generatedAdminPassword: string | undefined;
 }
 
 /**
@@ -73,7 +76,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     loginGuard: deps.limits?.login,
     apiKeyPerMinute: deps.limits?.apiKeyPerMinute,
   });
-  ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD);
+  const generatedAdminPassword = ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD);
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
@@ -113,6 +116,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes(leadDeps));
+  // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health }));
 
-  return Object.assign(app, { auth });
+  return Object.assign(app, { auth, generatedAdminPassword });
 }

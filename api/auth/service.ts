@@ -23,6 +23,8 @@ export interface Principal {
   team: string | null;
   /** Set when the request came with X-API-Key. */
   apiKeyId: string | null;
+  /** The user still has the generated first password: only the password change is open to them. */
+  mustChangePassword?: boolean;
 }
 
 export interface AuthOptions {
@@ -98,7 +100,7 @@ export class AuthService {
     if (claims === null) return null;
     const user = this.users.get(claims.sub);
     if (user === undefined || !user.active) return null;
-    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null };
+    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null, mustChangePassword: user.mustChangePassword };
   }
 
   fromApiKey(key: string): Principal | null {
@@ -106,7 +108,7 @@ export class AuthService {
     if (row === undefined) return null;
     const user = this.users.get(row.userId);
     if (user === undefined || !user.active) return null;
-    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id };
+    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id, mustChangePassword: user.mustChangePassword };
   }
 
   /** Per-key request budget; false when over it. */

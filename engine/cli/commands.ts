@@ -52,4 +52,16 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Predictive campaign on the embedded PBX vs the what-if simulator: both abandon rates (--agents, --minutes, --json)',
     load: () => import('../runtime/pacing-pbx-command.js'),
   },
+  'web:build': {
+    summary: 'Build the browser app into web/dist (npm start builds it when missing or stale)',
+    load: () => import('../../web/tooling/build-command.js'),
+  },
+  'web:dev': {
+    summary: 'Vite dev server for the browser app with hot reload, against a running product (CENTRALITA_URL)',
+    load: () => import('../../web/tooling/dev-command.js'),
+  },
+  'web:api-types': {
+    summary: "Regenerate the web app's API types (web/src/api/schema.d.ts) from /openapi.json",
+    load: () => import('../../web/tooling/api-types-command.js'),
+  },
 };

@@ -30,3 +30,4 @@ export {
   type GovernorState,
   type GovernorVerdict,
 } from './abandon-governor.js';
+export { abandonPercents } from './abandon-rates.js';

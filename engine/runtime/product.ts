@@ -11,6 +11,8 @@ import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../media/i
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { createApiApp } from '../../api/app.js';
 import { listen, type RunningServer } from '../../api/server.js';
+import { withWebApp } from '../../api/web/index.js';
+import { WEB_DIST } from '../../web/tooling/build.js';
 import { overallStatus, withRedisPing, type HealthReport } from '../../api/health.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../../api/live/index.js';
 import { defaultAmdParams } from '../amd/index.js';
@@ -36,6 +38,8 @@ export interface Product {
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
   health(): HealthReport;
+  /** The first admin's random password when this start created it (the banner shows it once). */
+  generatedAdminPassword: string | undefined;
   close(): Promise<void>;
 }
 
@@ -129,7 +133,8 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       config,
       control,
     });
-    const server: RunningServer = await listen(api, config.HTTP_HOST, config.HTTP_PORT);
+    // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
+    const server: RunningServer = await listen(withWebApp(api, WEB_DIST), config.HTTP_HOST, config.HTTP_PORT);
     closers.push(() => server.close());
     // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.
     live = await attachLiveFeed({
@@ -144,7 +149,7 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
     });
     closers.push(() => live?.close());
 
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, close: closeAll };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: api.generatedAdminPassword, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -12,3 +12,4 @@ export * from './repos/dnc.js';
 export * from './repos/import-jobs.js';
 export * from './repos/lead-locks.js';
 export * from './repos/lead-history.js';
+export * from './repos/wallboard.js';

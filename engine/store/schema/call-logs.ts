@@ -45,6 +45,8 @@ export const callLogs = sqliteTable(
     voicemailLeft: integer('voicemail_left', { mode: 'boolean' }).notNull().default(false),
     recordingRef: text('recording_ref'),
     notes: text('notes'),
+    /** What the agent recorded after talking (sale, callback, not interested…); `disposition` is how the dial ended. */
+    outcome: text('outcome'),
     nodeId: text('node_id').notNull(),
   },
   (t) => [

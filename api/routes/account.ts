@@ -1,0 +1,91 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Store } from '../../engine/store/index.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { ACCESS_TTL_SECONDS, type AuthService } from '../auth/service.js';
+import { publicUser } from '../auth/users-repo.js';
+import type { ApiEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
+import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
+import { validationHook } from '../http/validation.js';
+import { auditFrom } from './audit-context.js';
+import { UserSchema } from './users.js';
+
+/**
+ * The caller's own account: who am I (and which agent rows are mine, for the agent console), and the password
+ * change the generated first admin must make before anything else works (api/auth/middleware.ts).
+ */
+const tags = ['auth'];
+
+const MeSchema = z
+  .object({
+    user: UserSchema,
+    agents: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), team: z.string().nullable() })),
+  })
+  .openapi('Me');
+
+const PasswordBody = z
+  .strictObject({
+    current_password: z.string().min(1).max(1024),
+    new_password: z.string().min(12, 'must be at least 12 characters').max(1024),
+  })
+  .openapi('PasswordChangeRequest');
+
+const me = protectedRoute('account.self', {
+  method: 'get',
+  path: '/api/auth/me',
+  tags,
+  summary: 'The signed-in user and the agents linked to them',
+  responses: { 200: jsonResponse('You', MeSchema) },
+});
+
+const password = protectedRoute('account.self', {
+  method: 'post',
+  path: '/api/auth/password',
+  tags,
+  summary: 'Change your own password; ends your other sessions and answers fresh tokens for this one',
+  request: { body: jsonBody(PasswordBody) },
+  responses: {
+    200: jsonResponse(
+      'Changed',
+      z.object({ user: UserSchema, access_token: z.string(), refresh_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() }),
+    ),
+  },
+});
+
+export function accountRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  app.openapi(me, (c) => {
+    const p = c.get('principal');
+    const user = auth.users.get(p.userId);
+    if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
+    const agents = store.agents.list({ userId: p.userId }).map((a) => ({ id: a.id, name: a.name, endpoint: a.endpoint, team: a.team }));
+    return c.json({ user: UserSchema.parse(publicUser(user)), agents }, 200);
+  });
+
+  app.openapi(password, async (c) => {
+    const p = c.get('principal');
+    if (p.apiKeyId !== null) throw new ApiError(403, 'forbidden', 'Passwords are changed with a session, not an API key');
+    const b = c.req.valid('json');
+    const user = auth.users.get(p.userId);
+    if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
+    if (!(await verifyPassword(b.current_password, user.passwordHash))) {
+      throw new ApiError(422, 'validation_failed', 'The current password is wrong', [{ field: 'current_password', problem: 'is not your current password' }]);
+    }
+    if (b.new_password === b.current_password) {
+      throw new ApiError(422, 'validation_failed', 'The new password must differ', [{ field: 'new_password', problem: 'must differ from the current password' }]);
+    }
+    const at = auth.now();
+    const updated = auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at })!;
+    // Every other session ends; this one continues with new tokens.
+    auth.refresh.revokeUser(user.id, at);
+    const { token } = auth.refresh.issue(user.id, at);
+    auth.audit.record(auditFrom(c, auth, 'user.password_change', 'user', user.id, { password: 'changed', forced: user.mustChangePassword }));
+    return c.json(
+      { user: UserSchema.parse(publicUser(updated)), access_token: auth.accessToken(updated), refresh_token: token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS },
+      200,
+    );
+  });
+
+  return app;
+}

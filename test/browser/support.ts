@@ -1,0 +1,138 @@
+/**
+ * Browser tests: the real product (engine on the embedded PBX, API, live feed, the built web app) in this process
+ * on a free port with a temp SQLite file, and Debian's chromium driven by playwright-core (never a downloaded
+ * browser). axe-core is injected into pages to check accessibility.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../engine/config/index.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { startProduct, type Product } from '../../engine/runtime/product.js';
+
+export const ADMIN_PASSWORD = 'browser-test-admin-password';
+export const USER_PASSWORD = 'browser-test-user-password';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ProductRig {
+  product: Product;
+  base: string;
+  dir: string;
+  port: number;
+  /** Stops the product (the browser sees the server go away) and starts it again on the same port and file. */
+  restart(pauseMs?: number): Promise<void>;
+  close(): Promise<void>;
+  /** A JSON API call as admin. */
+  api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: T }>;
+  login(username: string, password: string): Promise<string>;
+}
+
+/** The product on the embedded PBX; `env` adds configuration (e.g. SIM_SEED). */
+export async function startRig(env: Record<string, string> = {}): Promise<ProductRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'centralita-browser-'));
+  const port = await freePort();
+  const rtpBase = 20000 + Math.floor(Math.random() * 400) * 100;
+  const config = loadConfig({
+    DB_PATH: join(dir, 'c.db'),
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    RTP_PORT_MIN: String(rtpBase),
+    RTP_PORT_MAX: String(rtpBase + 99),
+    ADMIN_PASSWORD,
+    // Fixed so sessions survive the restart in the reconnect test.
+    JWT_SECRET: 'browser-tests-jwt-secret-0123456789abcdef',
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  let product = await startProduct(config, silentLogger);
+  const base = `http://127.0.0.1:${port}`;
+  let adminToken: string | undefined;
+  const rig: ProductRig = {
+    get product() {
+      return product;
+    },
+    base,
+    dir,
+    port,
+    async restart(pauseMs = 1500) {
+      await product.close();
+      await new Promise((r) => setTimeout(r, pauseMs));
+      product = await startProduct(config, silentLogger);
+    },
+    async close() {
+      await product.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async login(username, password) {
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+    async api(method, path, body, token) {
+      adminToken ??= await rig.login('admin', ADMIN_PASSWORD);
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token ?? adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    },
+  };
+  return rig;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export async function newPage(browser: Browser, o: { lang?: 'en' | 'es'; width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 800 }, locale: o.lang === 'es' ? 'es-ES' : 'en-US' });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Signs in through the login form and waits for the landing page. */
+export async function loginUi(page: Page, base: string, username: string, password: string, next?: string): Promise<void> {
+  await page.goto(`${base}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.getByLabel(/^(Username|Usuario)/).fill(username);
+  await page.getByLabel(/^(Password|Contraseña)/).fill(password);
+  await page.getByRole('button', { name: /^(Sign in|Entrar)$/ }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core in the page; returns the violations of the given impacts (default: critical). */
+export async function axeViolations(page: Page, impacts: string[] = ['critical']): Promise<AxeViolation[]> {
+  if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.addScriptTag({ content: AXE_SOURCE });
+  // A string, so this file needs no DOM typings: it runs in the page.
+  const all = (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`)) as AxeViolation[];
+  return all.filter((v) => v.impact !== null && impacts.includes(v.impact));
+}
