@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'calls.place': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** List/detail calls; what is visible depends on the scope. */
   'calls.read': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Record a call's outcome and notes (scoped like calls.read: agents their own calls). */
+  'calls.outcome': ['agent', 'teamlead', 'supervisor', 'admin'],
   'metrics.read': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** Campaigns: team leads read, campaign managers (supervisor, admin) create, change, run and delete. */
   'campaigns.read': ['teamlead', 'supervisor', 'admin'],

@@ -20,6 +20,8 @@ const MeSchema = z
   .object({
     user: UserSchema,
     agents: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), team: z.string().nullable() })),
+    /** The call center's time zone (REPORT_TIME_ZONE): dates typed in the web app are days of this zone. */
+    time_zone: z.string(),
   })
   .openapi('Me');
 
@@ -52,7 +54,7 @@ const password = protectedRoute('account.self', {
   },
 });
 
-export function accountRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+export function accountRoutes({ store, auth, timeZone }: { store: Store; auth: AuthService; timeZone: string }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.openapi(me, (c) => {
@@ -60,7 +62,7 @@ export function accountRoutes({ store, auth }: { store: Store; auth: AuthService
     const user = auth.users.get(p.userId);
     if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
     const agents = store.agents.list({ userId: p.userId }).map((a) => ({ id: a.id, name: a.name, endpoint: a.endpoint, team: a.team }));
-    return c.json({ user: UserSchema.parse(publicUser(user)), agents }, 200);
+    return c.json({ user: UserSchema.parse(publicUser(user)), agents, time_zone: timeZone }, 200);
   });
 
   app.openapi(password, async (c) => {

@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../http/env.js';
 import { accountRoutes } from './account.js';
 import { wallboardRoutes } from './wallboard.js';
+import { callActionRoutes } from './call-actions.js';
 import type { LeadApiDeps } from '../leads/deps.js';
 import type { HealthProbe } from '../health.js';
 
@@ -18,5 +19,6 @@ export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>();
   app.route('/', accountRoutes(deps));
   app.route('/', wallboardRoutes(deps));
+  app.route('/', callActionRoutes(deps));
   return app;
 }

@@ -13,3 +13,4 @@ export * from './repos/import-jobs.js';
 export * from './repos/lead-locks.js';
 export * from './repos/lead-history.js';
 export * from './repos/wallboard.js';
+export * from './repos/lead-attempts.js';

@@ -136,3 +136,47 @@ export async function axeViolations(page: Page, impacts: string[] = ['critical']
     r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`)) as AxeViolation[];
   return all.filter((v) => v.impact !== null && impacts.includes(v.impact));
 }
+
+/** Uploads a CSV to a campaign's lead import (multipart) and waits for the job to finish; returns the job. */
+export async function importCsv(rig: ProductRig, campaignId: string, csv: string, mapping?: Record<string, string>): Promise<any> {
+  const token = await rig.login('admin', ADMIN_PASSWORD);
+  const form = new FormData();
+  form.set('file', new Blob([csv], { type: 'text/csv' }), 'leads.csv');
+  if (mapping) form.set('mapping', JSON.stringify(mapping));
+  const res = await fetch(`${rig.base}/api/campaigns/${campaignId}/leads/import`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  if (res.status !== 202) throw new Error(`import: ${res.status} ${await res.text()}`);
+  const { job_id } = (await res.json()) as { job_id: string };
+  for (let i = 0; i < 100; i++) {
+    const job = await rig.api('GET', `/api/import-jobs/${job_id}`);
+    if (job.json.state === 'done' || job.json.state === 'failed') return job.json;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('import did not finish');
+}
+
+/** A campaign that dials at any hour on the embedded PBX (US numbers, simulator trunk). */
+export async function createCampaign(rig: ProductRig, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await rig.api('POST', '/api/campaigns', {
+    name,
+    dialMode: 'progressive',
+    maxConcurrent: 2,
+    dialStringTemplate: 'PJSIP/{e164}@trunk',
+    callingHours: { start: '00:00', end: '24:00' },
+    weekdays: [1, 2, 3, 4, 5, 6, 7],
+    defaultCountry: 'US',
+    defaultTimeZone: 'America/New_York',
+    wrapUpS: 8,
+    ...extra,
+  });
+  if (res.status !== 201) throw new Error(`campaign: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json.id as string;
+}
+
+/** Polls on the wall clock (the product runs in real time). */
+export async function until(probe: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

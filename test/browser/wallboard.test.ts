@@ -5,21 +5,13 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, loginUi, newPage, startRig, USER_PASSWORD, type ProductRig } from './support.js';
+import { axeViolations, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
 let page: Page;
 
 const kpi = async (id: string) => Number((await page.getByTestId(`${id}-value`).innerText()).replace(/[^\d]/g, ''));
-
-async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   [rig, browser] = await Promise.all([startRig(), launchBrowser()]);

@@ -47,6 +47,8 @@ export const callLogs = sqliteTable(
     notes: text('notes'),
     /** What the agent recorded after talking (sale, callback, not interested…); `disposition` is how the dial ended. */
     outcome: text('outcome'),
+    /** Set when an agent hung up from the console ('agent'); otherwise the side is read from the disposition. */
+    hangupBy: text('hangup_by'),
     nodeId: text('node_id').notNull(),
   },
   (t) => [

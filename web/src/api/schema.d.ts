@@ -1514,10 +1514,12 @@ export interface paths {
             parameters: {
                 query?: {
                     agent_id?: string;
+                    amd_status?: "HUMAN" | "MACHINE" | "NOTSURE" | "HANGUP";
                     campaign_id?: string;
                     disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED";
                     from?: string;
                     kind?: "dialer" | "manual";
+                    lead_id?: string;
                     limit?: number;
                     offset?: number | null;
                     status?: "in_progress" | "ended";
@@ -1665,6 +1667,188 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hang up a live call (agents: their own calls) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Hanging up */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call_id: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such live call of yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No engine */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the outcome and notes of a call (agents: their own calls; do_not_call adds the number to the internal DNC list) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CallOutcome"];
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call_id: string;
+                            dnc_added: boolean;
+                            notes: string | null;
+                            /** @enum {string} */
+                            outcome: "sale" | "interested" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "other";
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such call (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4016,6 +4200,98 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/leads/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every dial attempt of a lead, newest first (same access as the lead itself) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Attempts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                agentId: string | null;
+                                createdAt: number;
+                                disposition: string | null;
+                                endedAt: number | null;
+                                id: string;
+                                notes: string | null;
+                                outcome: string | null;
+                                talkMs: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such lead */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/leads/{id}/history": {
         parameters: {
             query?: never;
@@ -5140,6 +5416,7 @@ export interface components {
             since: number;
             /** @enum {string} */
             status: "LOGGED_OUT" | "READY" | "RESERVED" | "TALKING" | "WRAP_UP" | "PAUSED";
+            wrapUpMs?: number;
         } | null;
         ApiKey: {
             created_at: number;
@@ -5170,19 +5447,24 @@ export interface components {
             agentId: string | null;
             amdAt: number | null;
             amdCause: string | null;
+            amdDecisionMs: number | null;
             amdStatus: string | null;
+            amdTreatedAs: string | null;
             answeredAt: number | null;
             bridgedAt: number | null;
             campaignId: string | null;
             createdAt: number;
+            dialStatus: string | null;
             disposition: string | null;
             endedAt: number | null;
+            hangupBy: string | null;
             hangupCause: number | null;
             id: string;
             /** @enum {string} */
             kind: "dialer" | "manual";
             leadId: string | null;
             notes: string | null;
+            outcome: string | null;
             phone: string;
             recordingRef: string | null;
             ringingAt: number | null;
@@ -5217,6 +5499,11 @@ export interface components {
             start_time: string;
             status: string;
             user_id: string | null;
+        };
+        CallOutcome: {
+            notes?: string | null;
+            /** @enum {string} */
+            outcome: "sale" | "interested" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "other";
         };
         CallStartRequest: {
             contact_id: string | number;
@@ -5584,6 +5871,7 @@ export interface components {
                 name: string;
                 team: string | null;
             }[];
+            time_zone: string;
             user: components["schemas"]["User"];
         };
         MetricsBucket: {

@@ -53,3 +53,23 @@ export function timerColor(seconds: number | null): 'gray' | 'green' | 'yellow' 
   if (seconds >= 120) return 'yellow';
   return 'green';
 }
+
+/** Offset of `timeZone` from UTC at instant `at` (ms). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/** Local midnight of a YYYY-MM-DD day in `timeZone`, as an ISO instant the API understands. */
+export function zonedDayStartIso(day: string, timeZone: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d + plusDays);
+  let at = guess - zoneOffsetMs(guess, timeZone);
+  at = guess - zoneOffsetMs(at, timeZone);
+  return new Date(at).toISOString();
+}

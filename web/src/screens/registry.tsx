@@ -37,6 +37,9 @@ export interface ScreenDef {
 }
 
 export const SCREENS: ScreenDef[] = [
+  { id: 'agent', path: '/agent', titleKey: 'nav.agent', roles: ['agent'], nav: 'main', icon: IconHeadset, Component: lazy(() => import('./agent/AgentConsoleScreen')) },
+  { id: 'calls', path: '/calls', titleKey: 'nav.calls', roles: ALL_ROLES, nav: 'main', icon: IconPhoneCall, Component: lazy(() => import('./calls/CallListScreen')) },
+  { id: 'call', path: '/calls/:id', titleKey: 'calls.detailTitle', roles: ALL_ROLES, Component: lazy(() => import('./calls/CallDetailScreen')) },
   { id: 'wallboard', path: '/wallboard', titleKey: 'nav.wallboard', roles: MANAGERS, nav: 'main', icon: IconDeviceDesktopAnalytics, Component: lazy(() => import('./wallboard/WallboardScreen')) },
 ];
 
