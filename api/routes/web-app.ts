@@ -7,6 +7,7 @@ import type { ApiEnv } from '../http/env.js';
 import { accountRoutes } from './account.js';
 import { wallboardRoutes } from './wallboard.js';
 import { callActionRoutes } from './call-actions.js';
+import { whatIfRoutes } from './what-if.js';
 import type { LeadApiDeps } from '../leads/deps.js';
 import type { HealthProbe } from '../health.js';
 
@@ -20,5 +21,6 @@ export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {
   app.route('/', accountRoutes(deps));
   app.route('/', wallboardRoutes(deps));
   app.route('/', callActionRoutes(deps));
+  app.route('/', whatIfRoutes(deps));
   return app;
 }

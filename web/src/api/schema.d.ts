@@ -3367,6 +3367,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate every dialing algorithm for this campaign’s settings and a team size (runs in a worker thread) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WhatIfRequest"];
+                };
+            };
+            responses: {
+                /** @description The comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WhatIfReport"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such campaign */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many simulations running */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard": {
         parameters: {
             query?: never;
@@ -6059,6 +6142,37 @@ export interface components {
             since: number;
             team: string | null;
             time_zone: string;
+        };
+        WhatIfReport: {
+            agents: number;
+            campaign_id: string;
+            elapsed_ms: number;
+            hours: number;
+            results: {
+                abandon_ofcom_pct: number;
+                abandon_us_pct: number;
+                calls_per_hour: number;
+                mean_wait_s: number;
+                name: string;
+                occupancy: number;
+                talk_min_per_agent_hour: number;
+                within_target: boolean;
+                worst_hour_us_pct: number;
+            }[];
+            seeds: number;
+            target_pct: number;
+            upper_bound_talk_min: number;
+        };
+        WhatIfRequest: {
+            agents: number;
+            /** @default 1 */
+            hours: number;
+            /** @description Share of dials a person answers (default: the reference scenario’s 25 %) */
+            human_rate?: number;
+            machine_rate?: number;
+            /** @default 2 */
+            seeds: number;
+            talk_mean_s?: number;
         };
     };
     responses: never;

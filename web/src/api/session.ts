@@ -53,6 +53,7 @@ if (typeof window !== 'undefined') {
 }
 
 export function startSession(tokens: { access_token: string; refresh_token: string; expires_in: number }, user: User): Session {
+  endedBecause = null;
   const s: Session = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Date.now() + tokens.expires_in * 1000, user };
   save(s, 'login');
   return s;
@@ -63,8 +64,16 @@ export function updateUser(user: User): void {
   if (s) save({ ...s, user }, 'refresh');
 }
 
+let endedBecause: 'logout' | 'expired' | null = null;
+
 export function endSession(reason: 'logout' | 'expired'): void {
+  endedBecause = reason;
   save(null, reason);
+}
+
+/** Why the last session ended in this tab (login shows "your session expired" for 'expired'). */
+export function lastEndReason(): 'logout' | 'expired' | null {
+  return endedBecause;
 }
 
 let inFlight: Promise<boolean> | null = null;

@@ -1,10 +1,10 @@
-import { Suspense, useEffect } from 'react';
-import { MantineProvider, Center, Loader } from '@mantine/core';
+import { Suspense, useEffect, useMemo } from 'react';
+import { MantineProvider, Center, Loader, createTheme, mergeThemeOverrides } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider, QueryCache, MutationCache } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { cssVariablesResolver, theme } from './theme';
-import { onSessionChange } from '../api/session';
+import { lastEndReason, onSessionChange } from '../api/session';
 import { useSession } from '../auth/useSession';
 import { LoginScreen } from '../auth/LoginScreen';
 import { ChangePasswordScreen } from '../auth/ChangePasswordScreen';
@@ -60,7 +60,7 @@ function SessionWatcher() {
 function Protected() {
   const session = useSession();
   const location = useLocation();
-  if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!session) return <Navigate to={`/login?${lastEndReason() === 'expired' ? 'expired=1&' : ''}next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (session.user.mustChangePassword) return <Navigate to="/password" replace />;
   return (
     <LiveProvider>
@@ -94,8 +94,25 @@ function Protected() {
 }
 
 export function App() {
+  const { t } = useTranslation();
+  // Close and clear buttons carry only an icon: their accessible names follow the UI language.
+  const localized = useMemo(
+    () =>
+      mergeThemeOverrides(
+        theme,
+        createTheme({
+          components: {
+            Select: { defaultProps: { clearButtonProps: { 'aria-label': t('common.clear') } } },
+            FileInput: { defaultProps: { clearButtonProps: { 'aria-label': t('common.clear') } } },
+            Notification: { defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } },
+            Modal: { defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } },
+          },
+        }),
+      ),
+    [t],
+  );
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
+    <MantineProvider theme={localized} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" limit={4} />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>

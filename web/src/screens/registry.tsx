@@ -38,9 +38,21 @@ export interface ScreenDef {
 
 export const SCREENS: ScreenDef[] = [
   { id: 'agent', path: '/agent', titleKey: 'nav.agent', roles: ['agent'], nav: 'main', icon: IconHeadset, Component: lazy(() => import('./agent/AgentConsoleScreen')) },
-  { id: 'calls', path: '/calls', titleKey: 'nav.calls', roles: ALL_ROLES, nav: 'main', icon: IconPhoneCall, Component: lazy(() => import('./calls/CallListScreen')) },
-  { id: 'call', path: '/calls/:id', titleKey: 'calls.detailTitle', roles: ALL_ROLES, Component: lazy(() => import('./calls/CallDetailScreen')) },
   { id: 'wallboard', path: '/wallboard', titleKey: 'nav.wallboard', roles: MANAGERS, nav: 'main', icon: IconDeviceDesktopAnalytics, Component: lazy(() => import('./wallboard/WallboardScreen')) },
+  { id: 'campaigns', path: '/campaigns', titleKey: 'nav.campaigns', roles: MANAGERS, nav: 'main', icon: IconSpeakerphone, Component: lazy(() => import('./campaigns/CampaignListScreen')) },
+  { id: 'campaign-new', path: '/campaigns/new', titleKey: 'campaigns.newTitle', roles: ['supervisor', 'admin'], Component: lazy(() => import('./campaigns/CampaignEditScreen')) },
+  { id: 'campaign', path: '/campaigns/:id', titleKey: 'campaigns.detailTitle', roles: MANAGERS, Component: lazy(() => import('./campaigns/CampaignDetailScreen')) },
+  { id: 'campaign-edit', path: '/campaigns/:id/edit', titleKey: 'campaigns.editTitle', roles: ['supervisor', 'admin'], Component: lazy(() => import('./campaigns/CampaignEditScreen')) },
+  { id: 'leads', path: '/leads', titleKey: 'nav.leads', roles: MANAGERS, nav: 'main', icon: IconAddressBook, Component: lazy(() => import('./leads/LeadListScreen')) },
+  { id: 'lead-import', path: '/leads/import', titleKey: 'import.title', roles: ['supervisor', 'admin'], Component: lazy(() => import('./leads/LeadImportScreen')) },
+  { id: 'lead', path: '/leads/:id', titleKey: 'leads.detailTitle', roles: MANAGERS, Component: lazy(() => import('./leads/LeadDetailScreen')) },
+  { id: 'dnc', path: '/dnc', titleKey: 'nav.dnc', roles: MANAGERS, nav: 'main', icon: IconPhoneOff, Component: lazy(() => import('./leads/DncScreen')) },
+  { id: 'calls', path: '/calls', titleKey: 'nav.calls', roles: ALL_ROLES, nav: 'main', icon: IconPhoneCall, Component: lazy(() => import('./calls/CallListScreen')) },
+  { id: 'users', path: '/admin/users', titleKey: 'nav.users', roles: ['admin'], nav: 'admin', icon: IconUsers, Component: lazy(() => import('./admin/UsersScreen')) },
+  { id: 'agents', path: '/admin/agents', titleKey: 'nav.agents', roles: ['supervisor', 'admin'], nav: 'admin', icon: IconUserCog, Component: lazy(() => import('./admin/AgentsScreen')) },
+  { id: 'api-keys', path: '/account/api-keys', titleKey: 'nav.apiKeys', roles: ALL_ROLES, nav: 'admin', icon: IconKey, Component: lazy(() => import('./admin/ApiKeysScreen')) },
+  { id: 'audit', path: '/admin/audit', titleKey: 'nav.audit', roles: ['admin'], nav: 'admin', icon: IconClipboardList, Component: lazy(() => import('./admin/AuditScreen')) },
+  { id: 'call', path: '/calls/:id', titleKey: 'calls.detailTitle', roles: ALL_ROLES, Component: lazy(() => import('./calls/CallDetailScreen')) },
 ];
 
 /** Where each role lands after login (and when it opens a screen it may not see). */
