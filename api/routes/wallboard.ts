@@ -165,17 +165,16 @@ export function wallboardRoutes({ store, auth, control, timeZone }: WallboardDep
     // The last five minutes (the current, partial minute included): a rate that moves as calls are placed.
     const cpm = perMinute.filter((m) => m.start > at - 5 * 60_000).reduce((s, m) => s + m.calls, 0) / 5;
 
-    const campaigns = teamScoped
-      ? []
-      : store.campaigns.list().map((k) => {
-          let pacing = null;
-          try {
-            pacing = control?.campaigns.liveStats(k.id).pacing ?? null;
-          } catch {
-            pacing = null;
-          }
-          return { id: k.id, name: k.name, state: k.state, dial_mode: k.dialMode, pacing };
-        });
+    // Team leads read campaigns too (names on the grid); the pacing panel is the organisation board's.
+    const campaigns = store.campaigns.list().map((k) => {
+      let pacing = null;
+      try {
+        pacing = teamScoped ? null : (control?.campaigns.liveStats(k.id).pacing ?? null);
+      } catch {
+        pacing = null;
+      }
+      return { id: k.id, name: k.name, state: k.state, dial_mode: k.dialMode, pacing };
+    });
 
     return c.json(
       {

@@ -64,4 +64,12 @@ export const commands: Record<string, CommandEntry> = {
     summary: "Regenerate the web app's API types (web/src/api/schema.d.ts) from /openapi.json",
     load: () => import('../../web/tooling/api-types-command.js'),
   },
+  screenshots: {
+    summary: 'PNG of every web screen in English and Spanish from a fresh demo, into screenshots/ (--out, --only a,b)',
+    load: () => import('../../web/tooling/screenshots-command.js'),
+  },
+  'bench:wallboard': {
+    summary: 'The wallboard with 500 agents and 300 live calls at the feed’s rate in chromium: long tasks > 50 ms (--seconds, --rate, --json)',
+    load: () => import('../../web/tooling/wallboard-bench.js'),
+  },
 };

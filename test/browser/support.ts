@@ -3,19 +3,16 @@
  * on a free port with a temp SQLite file, and Debian's chromium driven by playwright-core (never a downloaded
  * browser). axe-core is injected into pages to check accessibility.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../engine/runtime/product.js';
 
 export const ADMIN_PASSWORD = 'browser-test-admin-password';
 export const USER_PASSWORD = 'browser-test-user-password';
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,46 +93,7 @@ export async function startRig(env: Record<string, string> = {}): Promise<Produc
   return rig;
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-}
-
-export async function newPage(browser: Browser, o: { lang?: 'en' | 'es'; width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 800 }, locale: o.lang === 'es' ? 'es-ES' : 'en-US' });
-  const page = await context.newPage();
-  return { context, page };
-}
-
-/** Signs in through the login form and waits for the landing page. */
-export async function loginUi(page: Page, base: string, username: string, password: string, next?: string): Promise<void> {
-  await page.goto(`${base}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
-  await page.getByLabel(/^(Username|Usuario)/).fill(username);
-  await page.getByLabel(/^(Password|Contraseña)/).fill(password);
-  await page.getByRole('button', { name: /^(Sign in|Entrar)$/ }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-export interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** Runs axe-core in the page; returns the violations of the given impacts (default: critical). */
-export async function axeViolations(page: Page, impacts: string[] = ['critical']): Promise<AxeViolation[]> {
-  if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.addScriptTag({ content: AXE_SOURCE });
-  // A string, so this file needs no DOM typings: it runs in the page.
-  const all = (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`)) as AxeViolation[];
-  return all.filter((v) => v.impact !== null && impacts.includes(v.impact));
-}
+export { axeViolations, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../web/tooling/browser.js';
 
 /** Uploads a CSV to a campaign's lead import (multipart) and waits for the job to finish; returns the job. */
 export async function importCsv(rig: ProductRig, campaignId: string, csv: string, mapping?: Record<string, string>): Promise<any> {

@@ -89,7 +89,7 @@ describe('GET /api/wallboard', () => {
     const res = await get('lead-a');
     expect(res.status).toBe(200);
     const b = (await res.json()) as any;
-    expect(b).toMatchObject({ scope: 'team', team: 'A', campaigns: [] });
+    expect(b).toMatchObject({ scope: 'team', team: 'A', campaigns: [{ id: 'c1', name: 'Spring', pacing: null }] });
     expect(b.agents.map((a: any) => a.id)).toEqual(['agent-1']);
     expect(b.calls.map((c: any) => c.id)).toEqual(['k-talk']);
     expect(b.kpis.calls_today).toBe(2); // the two calls bridged to agent-1

@@ -48,6 +48,7 @@ export const SCREENS: ScreenDef[] = [
   { id: 'lead', path: '/leads/:id', titleKey: 'leads.detailTitle', roles: MANAGERS, Component: lazy(() => import('./leads/LeadDetailScreen')) },
   { id: 'dnc', path: '/dnc', titleKey: 'nav.dnc', roles: MANAGERS, nav: 'main', icon: IconPhoneOff, Component: lazy(() => import('./leads/DncScreen')) },
   { id: 'calls', path: '/calls', titleKey: 'nav.calls', roles: ALL_ROLES, nav: 'main', icon: IconPhoneCall, Component: lazy(() => import('./calls/CallListScreen')) },
+  { id: 'reports', path: '/reports', titleKey: 'nav.reports', roles: ALL_ROLES, nav: 'main', icon: IconChartBar, Component: lazy(() => import('./reports/ReportsScreen')) },
   { id: 'users', path: '/admin/users', titleKey: 'nav.users', roles: ['admin'], nav: 'admin', icon: IconUsers, Component: lazy(() => import('./admin/UsersScreen')) },
   { id: 'agents', path: '/admin/agents', titleKey: 'nav.agents', roles: ['supervisor', 'admin'], nav: 'admin', icon: IconUserCog, Component: lazy(() => import('./admin/AgentsScreen')) },
   { id: 'api-keys', path: '/account/api-keys', titleKey: 'nav.apiKeys', roles: ALL_ROLES, nav: 'admin', icon: IconKey, Component: lazy(() => import('./admin/ApiKeysScreen')) },

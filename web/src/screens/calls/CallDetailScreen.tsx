@@ -43,7 +43,7 @@ export default function CallDetailScreen() {
           <Info label={t('calls.ring')} value={c.ringMs === null ? '—' : fmtDuration(c.ringMs / 1000)} />
           <Info label={t('calls.total')} value={c.totalMs === null ? '—' : fmtDuration(c.totalMs / 1000)} />
           <Info label={t('calls.hangupCause')} value={c.hangupCause === null ? '—' : String(c.hangupCause)} />
-          <Info label={t('calls.lead')} value={c.leadId ?? '—'} link={c.leadId ? `/leads/${c.leadId}` : undefined} />
+          <Info label={t('calls.lead')} value={c.leadId ? t('calls.openLead') : '—'} link={c.leadId ? `/leads/${c.leadId}` : undefined} />
         </SimpleGrid>
         {c.notes && (
           <Text mt="sm" data-testid="call-notes">

@@ -139,6 +139,11 @@ export default function CampaignEditScreen() {
     <form
       onSubmit={(ev) => {
         ev.preventDefault();
+        // The obvious mistakes are caught here, in the UI's language; the API checks everything else.
+        if (f.name.trim() === '') {
+          setErrors({ name: t('campaigns.nameRequired') });
+          return;
+        }
         setErrors({});
         save.mutate();
       }}

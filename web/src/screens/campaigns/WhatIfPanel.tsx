@@ -51,7 +51,7 @@ export function WhatIfPanel({ campaignId }: { campaignId: string }) {
           <Text size="sm" mt="md">
             {t('whatIf.summary', { agents: r.agents, hours: r.hours, seeds: r.seeds, target: fmtNumber(r.target_pct, 1), bound: fmtNumber(r.upper_bound_talk_min, 1), s: fmtNumber(r.elapsed_ms / 1000, 1) })}
           </Text>
-          <SimpleGrid cols={{ base: 1, lg: 2 }} mt="sm">
+          <SimpleGrid cols={{ base: 1, xl: 2 }} mt="sm">
             <Table.ScrollContainer minWidth={560}>
               <Table striped data-testid="what-if-table">
                 <Table.Thead>

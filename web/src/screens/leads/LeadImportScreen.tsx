@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api, authedFetch, unwrap, ApiError } from '../../api/client';
 import { fmtInt } from '../../app/format';
 import { useCampaignList } from '../campaigns/useCampaigns';
-import { guessMapping, LEAD_FIELDS, previewCsv, rejectedRowsCsv, type CsvPreview, type LeadField } from './csv-preview';
+import { guessMapping, LEAD_FIELDS, previewCsv, rejectedRowsCsv, rowReasonKey, type CsvPreview, type LeadField } from './csv-preview';
 
 const MAX_BYTES = 50 * 1024 * 1024;
 
@@ -219,7 +219,10 @@ export default function LeadImportScreen() {
                   {j.errors.items.map((e) => (
                     <Table.Tr key={e.line}>
                       <Table.Td className="tabular">{e.line}</Table.Td>
-                      <Table.Td>{e.reason}</Table.Td>
+                      <Table.Td>{(() => {
+                        const r = rowReasonKey(e.reason);
+                        return r ? t(`import.reasons.${r.key}`, r.values) : e.reason;
+                      })()}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -66,3 +66,26 @@ export function rejectedRowsCsv(rows: Array<{ line: number; reason: string }>): 
   const q = (s: string) => (/[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   return ['line,reason', ...rows.map((r) => `${r.line},${q(r.reason)}`)].join('\n') + '\n';
 }
+
+/**
+ * The importer reports each rejected row in English (engine/leads); the common reasons are shown in the UI's
+ * language, anything else as written. Returns an i18n key under `import.reasons.` and its values, or null.
+ */
+export function rowReasonKey(reason: string): { key: string; values: Record<string, string> } | null {
+  const rules: Array<[RegExp, string, string[]]> = [
+    [/^missing phone number$/, 'missingPhone', []],
+    [/^invalid phone number "(.*)" \((.*)\)$/, 'invalidPhone', ['value']],
+    [/^not a phone number: "(.*)"$/, 'notPhone', ['value']],
+    [/^cannot parse phone number "(.*)"$/, 'notPhone', ['value']],
+    [/^duplicate: (\S+) is already in the campaign$/, 'duplicate', ['phone']],
+    [/^duplicate: (\S+) already on line (\d+)$/, 'duplicateLine', ['phone', 'line']],
+    [/^priority must be an integer 1–5, got "(.*)"$/, 'priority', ['value']],
+    [/^unknown time zone "(.*)"$/, 'timeZone', ['value']],
+    [/^invalid email "(.*)"$/, 'email', ['value']],
+  ];
+  for (const [re, key, names] of rules) {
+    const m = re.exec(reason);
+    if (m) return { key, values: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])) };
+  }
+  return null;
+}

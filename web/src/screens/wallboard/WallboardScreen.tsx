@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconMaximize, IconMinimize } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import type { Wallboard } from '../../api/types';
 import { useLive } from '../../live/LiveProvider';
 import { setServerOffset } from '../../components/Elapsed';
 import { BarChart } from '../../components/charts';
@@ -22,6 +23,29 @@ const REFRESH_MS = 15_000;
 const DRAW_MS = 300;
 
 const STATE_COLORS: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
+
+/** Charts redraw only when their numbers change (a new minute, a new re-sync), not at every feed event. */
+const MinuteChart = memo(function MinuteChart({ perMinute, zone, height }: { perMinute: Wallboard['per_minute']; zone: string; height: number }) {
+  const { t } = useTranslation();
+  return <BarChart title={t('wallboard.perMinute')} labels={perMinute.map((m) => fmtTime(m.start, zone))} series={[{ label: t('kpi.calls'), data: perMinute.map((m) => m.calls), color: '#1c7ed6' }]} height={height} />;
+});
+
+const HourChart = memo(function HourChart({ hourly, zone, height }: { hourly: Wallboard['hourly']; zone: string; height: number }) {
+  const { t } = useTranslation();
+  return (
+    <BarChart
+      title={t('wallboard.hourly')}
+      labels={hourly.map((h) => fmtTime(h.start, zone))}
+      stacked
+      series={[
+        { label: t('kpi.humansConnected'), data: hourly.map((h) => h.humans), color: '#2f9e44' },
+        { label: t('kpi.dropped'), data: hourly.map((h) => h.dropped), color: '#e03131' },
+        { label: t('kpi.otherCalls'), data: hourly.map((h) => Math.max(0, h.calls - h.humans - h.dropped)), color: '#adb5bd' },
+      ]}
+      height={height}
+    />
+  );
+});
 
 export default function WallboardScreen() {
   const { t } = useTranslation();
@@ -96,8 +120,6 @@ export default function WallboardScreen() {
   const calls = [...board.calls.values()];
   const byState = board.agentsByState();
   const zone = d.time_zone;
-  const minuteLabels = board.perMinute.map((m) => fmtTime(m.start, zone));
-  const hourLabels = d.hourly.map((h) => fmtTime(h.start, zone));
 
   return (
     <div ref={container} className={tv ? 'tv-board tv-mode' : undefined} data-testid="wallboard">
@@ -152,23 +174,13 @@ export default function WallboardScreen() {
             <Title order={2} size="h5" mb="xs">
               {t('wallboard.perMinute')}
             </Title>
-            <BarChart title={t('wallboard.perMinute')} labels={minuteLabels} series={[{ label: t('kpi.calls'), data: board.perMinute.map((m) => m.calls), color: '#1c7ed6' }]} height={tv ? 260 : 200} />
+            <MinuteChart perMinute={board.perMinute} zone={zone} height={tv ? 260 : 200} />
           </Paper>
           <Paper withBorder p="sm">
             <Title order={2} size="h5" mb="xs">
               {t('wallboard.hourly')}
             </Title>
-            <BarChart
-              title={t('wallboard.hourly')}
-              labels={hourLabels}
-              stacked
-              series={[
-                { label: t('kpi.humansConnected'), data: d.hourly.map((h) => h.humans), color: '#2f9e44' },
-                { label: t('kpi.dropped'), data: d.hourly.map((h) => h.dropped), color: '#e03131' },
-                { label: t('kpi.otherCalls'), data: d.hourly.map((h) => Math.max(0, h.calls - h.humans - h.dropped)), color: '#adb5bd' },
-              ]}
-              height={tv ? 260 : 200}
-            />
+            <HourChart hourly={d.hourly} zone={zone} height={tv ? 260 : 200} />
           </Paper>
         </SimpleGrid>
 

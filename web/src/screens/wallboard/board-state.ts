@@ -31,12 +31,10 @@ export class BoardState {
     this.data = d;
     this.kpis = { ...d.kpis };
     this.perMinute = d.per_minute;
-    this.agents.clear();
-    for (const a of d.agents) this.agents.set(a.id, a);
-    this.calls.clear();
-    for (const c of d.calls) this.calls.set(c.id, c);
-    this.campaigns.clear();
-    for (const c of d.campaigns) this.campaigns.set(c.id, c);
+    // Rows whose data did not change keep their object, so a periodic re-sync re-renders only what moved.
+    keepSame(this.agents, d.agents);
+    keepSame(this.calls, d.calls);
+    keepSame(this.campaigns, d.campaigns);
   }
 
   agentsByState(): Record<string, number> {
@@ -138,6 +136,26 @@ export class BoardState {
     } else if (!last || minute > last.start) {
       this.perMinute = [...this.perMinute.slice(-59), { start: minute, calls: 1, humans: 0 }];
     }
+  }
+}
+
+function sameShallow(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    const x = (a as Record<string, unknown>)[k];
+    const y = (b as Record<string, unknown>)[k];
+    if (x !== y && !(typeof x === 'object' && x !== null && typeof y === 'object' && y !== null && JSON.stringify(x) === JSON.stringify(y))) return false;
+  }
+  return true;
+}
+
+function keepSame<T extends { id: string }>(map: Map<string, T>, rows: readonly T[]): void {
+  const old = new Map(map);
+  map.clear();
+  for (const r of rows) {
+    const prev = old.get(r.id);
+    map.set(r.id, prev !== undefined && sameShallow(prev, r) ? prev : r);
   }
 }
 
