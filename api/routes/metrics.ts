@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Store } from '../../engine/store/index.js';
+import { scopeSql, type Store } from '../../engine/store/index.js';
 import {
   BUCKET_MS,
   EMPTY_AGGREGATE,
@@ -133,19 +133,9 @@ export function aggregateCalls(
     conds.push('created_at >= ?');
     params.push(w.from);
   }
-  if (scope !== undefined) {
-    const ors: string[] = [];
-    if (scope.userIds.length > 0) {
-      ors.push(`user_id IN (${scope.userIds.map(() => '?').join(',')})`);
-      params.push(...scope.userIds);
-    }
-    if (scope.agentIds.length > 0) {
-      ors.push(`agent_id IN (${scope.agentIds.map(() => '?').join(',')})`);
-      params.push(...scope.agentIds);
-    }
-    if (ors.length === 0) return new Map();
-    conds.push(`(${ors.join(' OR ')})`);
-  }
+  const scoped = scopeSql(scope, params);
+  if (scoped === null) return new Map();
+  if (scoped !== '') conds.push(scoped.replace(/^ AND /, ''));
   const step = bucket === undefined ? null : BUCKET_MS[bucket];
   const sql =
     `SELECT ${step === null ? '0' : `((created_at - ${Math.trunc(origin)}) / ${step}) * ${step} + ${Math.trunc(origin)}`} AS b, count(*) AS made, ` +

@@ -4,7 +4,6 @@
  * browser). axe-core is injected into pages to check accessibility.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../engine/config/index.js';
@@ -13,17 +12,6 @@ import { startProduct, type Product } from '../../engine/runtime/product.js';
 
 export const ADMIN_PASSWORD = 'browser-test-admin-password';
 export const USER_PASSWORD = 'browser-test-user-password';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ProductRig {
   product: Product;
@@ -93,7 +81,9 @@ export async function startRig(env: Record<string, string> = {}): Promise<Produc
   return rig;
 }
 
-export { axeViolations, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../web/tooling/browser.js';
+import { freePort } from '../../web/tooling/browser.js';
+
+export { axeViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../web/tooling/browser.js';
 
 /** Uploads a CSV to a campaign's lead import (multipart) and waits for the job to finish; returns the job. */
 export async function importCsv(rig: ProductRig, campaignId: string, csv: string, mapping?: Record<string, string>): Promise<any> {

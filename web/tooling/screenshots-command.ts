@@ -5,7 +5,6 @@
  * screen in English and Spanish under `screenshots/<lang>/`. The folder is git-ignored: it is for people to look at.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,20 +12,9 @@ import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct } from '../../engine/runtime/product.js';
 import { ensureWebBuilt } from './build.js';
-import { launchBrowser, loginUi, newPage } from './browser.js';
+import { freePort, launchBrowser, loginUi, newPage } from './browser.js';
 
 const PASSWORD = 'screenshots-demo-password';
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 interface Shot {
   name: string;

@@ -38,7 +38,11 @@ export interface CallDayFigures {
   asaMs: number | null;
 }
 
-function scopeSql(scope: CallScope | undefined, params: unknown[]): string | null {
+/**
+ * The WHERE fragment of a team scope (calls of its users or bridged to its agents), params appended; '' for no
+ * scope, null when the scope is empty (nothing matches).
+ */
+export function scopeSql(scope: CallScope | undefined, params: unknown[]): string | null {
   if (scope === undefined) return '';
   const ors: string[] = [];
   if (scope.userIds.length > 0) {

@@ -77,8 +77,12 @@ export async function downloadFile(path: string, fallbackName: string): Promise<
     throw toApiError(res.status, body);
   }
   const disposition = res.headers.get('content-disposition') ?? '';
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(await res.blob());
+  saveBlob(await res.blob(), /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName);
+}
+
+/** Hands a blob to the browser as a download named `name`. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

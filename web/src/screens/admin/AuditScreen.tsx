@@ -22,7 +22,7 @@ export default function AuditScreen() {
       ) : (
         <Paper withBorder p="sm">
           <Table.ScrollContainer minWidth={900}>
-            <Table striped data-testid="audit-table">
+            <Table striped fz="sm" data-testid="audit-table">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('calls.when')}</Table.Th>
@@ -41,10 +41,12 @@ export default function AuditScreen() {
                     <Table.Td>
                       <Code>{a.action}</Code>
                     </Table.Td>
-                    <Table.Td>{a.targetType ? `${a.targetType} ${a.targetId ?? ''}` : '—'}</Table.Td>
+                    <Table.Td maw={260} style={{ wordBreak: 'break-all' }}>
+                      {a.targetType ? `${a.targetType} ${a.targetId ?? ''}` : '—'}
+                    </Table.Td>
                     <Table.Td>{a.ip ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace" lineClamp={2}>
+                    <Table.Td maw={360}>
+                      <Text size="xs" ff="monospace" lineClamp={2} style={{ wordBreak: 'break-all' }}>
                         {a.details === null ? '' : JSON.stringify(a.details)}
                       </Text>
                     </Table.Td>

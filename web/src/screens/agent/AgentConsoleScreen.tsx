@@ -8,6 +8,7 @@ import { Elapsed, serverNow } from '../../components/Elapsed';
 import { fmtDuration, fmtInt, fmtPct, fmtPhone } from '../../app/format';
 import { useAgentState, useMe } from './useAgentConsole';
 import { LeadCard } from './LeadCard';
+import { StatCard } from '../../components/Field';
 
 export const OUTCOMES = ['sale', 'interested', 'callback', 'not_interested', 'wrong_number', 'do_not_call', 'other'] as const;
 const PAUSE_REASONS = ['break', 'lunch', 'training', 'meeting', 'technical', 'other'] as const;
@@ -184,7 +185,7 @@ export default function AgentConsoleScreen() {
                   data={PAUSE_REASONS.map((r) => ({ value: r, label: t(`pauseReason.${r}`) }))}
                   value={reason}
                   onChange={setReason}
-                  w={170}
+                  w={210}
                 />
                 <Button color="orange" onClick={() => command.mutate('pause')} disabled={reason === null || status === 'PAUSED'} loading={command.isPending && command.variables === 'pause'}>
                   {t('agent.pause')}
@@ -216,26 +217,13 @@ export default function AgentConsoleScreen() {
           {t('agent.myDay')}
         </Title>
         <SimpleGrid cols={{ base: 2, md: 5 }}>
-          <Stat label={t('reports.callsMade')} value={fmtInt(m?.calls_made)} />
-          <Stat label={t('reports.connected')} value={fmtInt(m?.calls_success)} />
-          <Stat label={t('reports.talkTime')} value={fmtDuration(m?.total_talk_time)} />
-          <Stat label={t('kpi.aht')} value={fmtDuration(m?.aht)} />
-          <Stat label={t('reports.successPct')} value={fmtPct(m?.success_pct)} />
+          <StatCard plain label={t('reports.callsMade')} value={fmtInt(m?.calls_made)} />
+          <StatCard plain label={t('reports.connected')} value={fmtInt(m?.calls_success)} />
+          <StatCard plain label={t('reports.talkTime')} value={fmtDuration(m?.total_talk_time)} />
+          <StatCard plain label={t('kpi.aht')} value={fmtDuration(m?.aht)} />
+          <StatCard plain label={t('reports.successPct')} value={fmtPct(m?.success_pct)} />
         </SimpleGrid>
       </Paper>
     </Stack>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={700} size="xl" className="tabular">
-        {value}
-      </Text>
-    </div>
   );
 }

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { fmtDateTime, fmtDuration, fmtPhone } from '../../app/format';
+import { Field } from '../../components/Field';
 
 /** The lead of the current call: locked for this agent, then read with its earlier attempts. */
 export function LeadCard({ leadId, phone }: { leadId: string | null; phone: string }) {
@@ -85,16 +86,5 @@ export function LeadCard({ leadId, phone }: { leadId: string | null; phone: stri
         )}
       </Stack>
     </Paper>
-  );
-}
-
-function Field({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" fw={600}>
-        {label}
-      </Text>
-      <Text data-testid={testId}>{value}</Text>
-    </div>
   );
 }

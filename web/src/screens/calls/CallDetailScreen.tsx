@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { fmtDateTime, fmtDuration, fmtPhone } from '../../app/format';
 import { callTimeline, hangupSide } from './timeline';
+import { Field } from '../../components/Field';
 
 export default function CallDetailScreen() {
   const { id } = useParams();
@@ -36,14 +37,14 @@ export default function CallDetailScreen() {
       </Group>
       <Paper withBorder p="md">
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Info label={t('common.campaign')} value={c.campaignId ?? '—'} />
-          <Info label={t('common.agent')} value={agentName(c.agentId)} />
-          <Info label={t('calls.outcome')} value={c.outcome ? t(`outcome.${c.outcome}`) : '—'} testId="call-outcome" />
-          <Info label={t('calls.talk')} value={c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)} />
-          <Info label={t('calls.ring')} value={c.ringMs === null ? '—' : fmtDuration(c.ringMs / 1000)} />
-          <Info label={t('calls.total')} value={c.totalMs === null ? '—' : fmtDuration(c.totalMs / 1000)} />
-          <Info label={t('calls.hangupCause')} value={c.hangupCause === null ? '—' : String(c.hangupCause)} />
-          <Info label={t('calls.lead')} value={c.leadId ? t('calls.openLead') : '—'} link={c.leadId ? `/leads/${c.leadId}` : undefined} />
+          <Field label={t('common.campaign')} value={c.campaignId ?? '—'} />
+          <Field label={t('common.agent')} value={agentName(c.agentId)} />
+          <Field label={t('calls.outcome')} value={c.outcome ? t(`outcome.${c.outcome}`) : '—'} testId="call-outcome" />
+          <Field label={t('calls.talk')} value={c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)} />
+          <Field label={t('calls.ring')} value={c.ringMs === null ? '—' : fmtDuration(c.ringMs / 1000)} />
+          <Field label={t('calls.total')} value={c.totalMs === null ? '—' : fmtDuration(c.totalMs / 1000)} />
+          <Field label={t('calls.hangupCause')} value={c.hangupCause === null ? '—' : String(c.hangupCause)} />
+          <Field label={t('calls.lead')} value={c.leadId ? t('calls.openLead') : '—'} link={c.leadId ? `/leads/${c.leadId}` : undefined} />
         </SimpleGrid>
         {c.notes && (
           <Text mt="sm" data-testid="call-notes">
@@ -67,22 +68,5 @@ export default function CallDetailScreen() {
         </Timeline>
       </Paper>
     </Stack>
-  );
-}
-
-function Info({ label, value, link, testId }: { label: string; value: string; link?: string; testId?: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" fw={600}>
-        {label}
-      </Text>
-      {link ? (
-        <Anchor component={Link} to={link} data-testid={testId}>
-          {value}
-        </Anchor>
-      ) : (
-        <Text data-testid={testId}>{value}</Text>
-      )}
-    </div>
   );
 }

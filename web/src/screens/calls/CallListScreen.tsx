@@ -89,7 +89,7 @@ export default function CallListScreen() {
             </Group>
           ) : (
             <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover data-testid="calls-table">
+              <Table striped highlightOnHover fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="calls-table">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('calls.when')}</Table.Th>
@@ -111,7 +111,9 @@ export default function CallListScreen() {
                         </Anchor>
                       </Table.Td>
                       <Table.Td className="tabular">{fmtPhone(c.phone)}</Table.Td>
-                      <Table.Td>{c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : '—'}</Table.Td>
+                      <Table.Td maw={200} style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                        {c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : '—'}
+                      </Table.Td>
                       <Table.Td>{c.agentId ? (agentName.get(c.agentId) ?? c.agentId) : '—'}</Table.Td>
                       <Table.Td>{c.disposition ? t(`disposition.${c.disposition}`) : <Badge color="blue">{t('calls.inProgress')}</Badge>}</Table.Td>
                       <Table.Td>{c.amdStatus ? t(`amd.${c.amdStatus}`) : '—'}</Table.Td>

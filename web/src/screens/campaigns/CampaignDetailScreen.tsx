@@ -11,6 +11,7 @@ import { CAMPAIGN_STATE_COLOR } from '../wallboard/PacingPanel';
 import { describePacing } from '../wallboard/pacing-text';
 import { useCampaign, useCampaignStats } from './useCampaigns';
 import { WhatIfPanel } from './WhatIfPanel';
+import { StatCard } from '../../components/Field';
 
 type Command = 'start' | 'pause' | 'stop';
 
@@ -121,14 +122,14 @@ export default function CampaignDetailScreen() {
       </Modal>
 
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Stat label={t('campaigns.liveCalls')} value={s ? fmtInt(s.calls.ringing + s.calls.amd + s.calls.waiting + s.calls.connected) : '—'} />
-        <Stat label={t('campaigns.placedToday')} value={s ? fmtInt(s.today.placed) : '—'} />
-        <Stat label={t('kpi.liveHumans')} value={s ? fmtInt(s.today.humans) : '—'} />
-        <Stat label={t('kpi.abandonUs')} value={s ? fmtPct(s.today.abandonPct, 2) : '—'} />
-        <Stat label={t('campaigns.dialMode')} value={`${t(`dialMode.${pacing?.mode ?? c.dialMode}`, { defaultValue: pacing?.mode ?? c.dialMode })}${pacing?.reasonKey ? ` · ${t(`pacingReason.${pacing.reasonKey}`)}` : ''}`} />
-        <Stat label={t('wallboard.dialLevel')} value={s?.pacing?.level === null || !s?.pacing ? '—' : fmtNumber(s.pacing.level, 2)} />
-        <Stat label={t('campaigns.agentsReady')} value={s ? `${s.agents.ready} / ${s.agents.loggedIn}` : '—'} />
-        <Stat label={t('kpi.machines')} value={s ? fmtInt(s.today.machines) : '—'} />
+        <StatCard label={t('campaigns.liveCalls')} value={s ? fmtInt(s.calls.ringing + s.calls.amd + s.calls.waiting + s.calls.connected) : '—'} />
+        <StatCard label={t('campaigns.placedToday')} value={s ? fmtInt(s.today.placed) : '—'} />
+        <StatCard label={t('kpi.liveHumans')} value={s ? fmtInt(s.today.humans) : '—'} />
+        <StatCard label={t('kpi.abandonUs')} value={s ? fmtPct(s.today.abandonPct, 2) : '—'} />
+        <StatCard label={t('campaigns.dialMode')} value={`${t(`dialMode.${pacing?.mode ?? c.dialMode}`, { defaultValue: pacing?.mode ?? c.dialMode })}${pacing?.reasonKey ? ` · ${t(`pacingReason.${pacing.reasonKey}`)}` : ''}`} />
+        <StatCard label={t('wallboard.dialLevel')} value={s?.pacing?.level === null || !s?.pacing ? '—' : fmtNumber(s.pacing.level, 2)} />
+        <StatCard label={t('campaigns.agentsReady')} value={s ? `${s.agents.ready} / ${s.agents.loggedIn}` : '—'} />
+        <StatCard label={t('kpi.machines')} value={s ? fmtInt(s.today.machines) : '—'} />
       </SimpleGrid>
       {stats.isError && <Alert color="yellow">{t('campaigns.statsUnavailable')}</Alert>}
 
@@ -172,31 +173,18 @@ export default function CampaignDetailScreen() {
           {t('campaigns.settings')}
         </Title>
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Stat small label={t('campaigns.f.maxConcurrent')} value={String(c.maxConcurrent)} />
-          <Stat small label={t('campaigns.f.dialRatio')} value={String(c.dialRatio)} />
-          <Stat small label={t('campaigns.f.callingHours')} value={`${c.callingHours.start}–${c.callingHours.end}`} />
-          <Stat small label={t('campaigns.f.defaultTimeZone')} value={c.defaultTimeZone} />
-          <Stat small label={t('campaigns.f.maxAttempts')} value={String(c.maxAttempts)} />
-          <Stat small label={t('campaigns.f.wrapUpS')} value={`${c.wrapUpS} s`} />
-          <Stat small label={t('campaigns.f.dropTarget')} value={fmtPct(c.dropTarget * 100, 1)} />
-          <Stat small label={t('campaigns.f.dialStringTemplate')} value={c.dialStringTemplate} />
+          <StatCard plain label={t('campaigns.f.maxConcurrent')} value={String(c.maxConcurrent)} />
+          <StatCard plain label={t('campaigns.f.dialRatio')} value={String(c.dialRatio)} />
+          <StatCard plain label={t('campaigns.f.callingHours')} value={`${c.callingHours.start}–${c.callingHours.end}`} />
+          <StatCard plain label={t('campaigns.f.defaultTimeZone')} value={c.defaultTimeZone} />
+          <StatCard plain label={t('campaigns.f.maxAttempts')} value={String(c.maxAttempts)} />
+          <StatCard plain label={t('campaigns.f.wrapUpS')} value={`${c.wrapUpS} s`} />
+          <StatCard plain label={t('campaigns.f.dropTarget')} value={fmtPct(c.dropTarget * 100, 1)} />
+          <StatCard plain label={t('campaigns.f.dialStringTemplate')} value={c.dialStringTemplate} />
         </SimpleGrid>
       </Paper>
 
       <WhatIfPanel campaignId={c.id} />
     </Stack>
-  );
-}
-
-function Stat({ label, value, small = false }: { label: string; value: string; small?: boolean }) {
-  return (
-    <Paper withBorder={!small} p={small ? 0 : 'sm'}>
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={700} size={small ? 'md' : 'xl'} className="tabular">
-        {value}
-      </Text>
-    </Paper>
   );
 }

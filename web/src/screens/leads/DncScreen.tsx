@@ -47,7 +47,7 @@ export default function DncScreen() {
             value={list}
             onChange={(v) => v && setList(v)}
             allowDeselect={false}
-            w={260}
+            w={320}
           />
           {canManage && (
             <>

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, ApiError } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { fmtDateTime, fmtDuration, fmtPhone, fmtTime } from '../../app/format';
+import { Field } from '../../components/Field';
 
 /** A lead: its fields, who is editing it (contact lock), its attempts and its edit history. */
 export default function LeadDetailScreen() {
@@ -100,15 +101,15 @@ export default function LeadDetailScreen() {
           </Stack>
         ) : (
           <SimpleGrid cols={{ base: 2, md: 4 }}>
-            <Info label={t('common.phone')} value={fmtPhone(l.phone)} />
-            <Info label={t('leads.city')} value={l.city ?? '—'} />
-            <Info label={t('leads.email')} value={l.email ?? '—'} />
-            <Info label={t('leads.priority')} value={String(l.priority)} />
-            <Info label={t('leads.attempts')} value={String(l.attempts)} />
-            <Info label={t('leads.nextDue')} value={fmtDateTime(l.nextDueAt)} />
-            <Info label={t('leads.timeZone')} value={l.timeZone ?? '—'} />
+            <Field label={t('common.phone')} value={fmtPhone(l.phone)} />
+            <Field label={t('leads.city')} value={l.city ?? '—'} />
+            <Field label={t('leads.email')} value={l.email ?? '—'} />
+            <Field label={t('leads.priority')} value={String(l.priority)} />
+            <Field label={t('leads.attempts')} value={String(l.attempts)} />
+            <Field label={t('leads.nextDue')} value={fmtDateTime(l.nextDueAt)} />
+            <Field label={t('leads.timeZone')} value={l.timeZone ?? '—'} />
             {Object.entries(l.custom ?? {}).map(([k, v]) => (
-              <Info key={k} label={k} value={v === null || v === undefined ? '—' : String(v)} />
+              <Field key={k} label={k} value={v === null || v === undefined ? '—' : String(v)} />
             ))}
           </SimpleGrid>
         )}
@@ -181,16 +182,5 @@ export default function LeadDetailScreen() {
         )}
       </Paper>
     </Stack>
-  );
-}
-
-function Info({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" fw={600}>
-        {label}
-      </Text>
-      <Text>{value}</Text>
-    </div>
   );
 }

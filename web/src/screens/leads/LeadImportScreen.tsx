@@ -4,23 +4,12 @@ import { useQuery } from '@tanstack/react-query';
 import { IconDownload, IconUpload } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, authedFetch, unwrap, ApiError } from '../../api/client';
+import { api, authedFetch, saveBlob, unwrap, ApiError } from '../../api/client';
 import { fmtInt } from '../../app/format';
 import { useCampaignList } from '../campaigns/useCampaigns';
 import { guessMapping, LEAD_FIELDS, previewCsv, rejectedRowsCsv, rowReasonKey, type CsvPreview, type LeadField } from './csv-preview';
 
 const MAX_BYTES = 50 * 1024 * 1024;
-
-function saveText(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export default function LeadImportScreen() {
   const { t } = useTranslation();
@@ -88,7 +77,7 @@ export default function LeadImportScreen() {
       rows.push(...page.errors.items);
       if (rows.length >= page.errors.total || page.errors.items.length === 0) break;
     }
-    saveText(rejectedRowsCsv(rows), `rejected-rows-${jobId}.csv`);
+    saveBlob(new Blob([rejectedRowsCsv(rows)], { type: 'text/csv;charset=utf-8' }), `rejected-rows-${jobId}.csv`);
   };
 
   const j = job.data;

@@ -106,7 +106,7 @@ export default function LeadListScreen() {
             <Text c="dimmed">{canManage ? t('leads.emptyManager') : t('leads.empty')}</Text>
           ) : (
             <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover data-testid="leads-table">
+              <Table striped highlightOnHover fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="leads-table">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('leads.name')}</Table.Th>

@@ -6,6 +6,7 @@ import { api, unwrap } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { fmtDuration, fmtInt, fmtPct, fmtTime, zonedDayStartIso } from '../../app/format';
 import { BarChart } from '../../components/charts';
+import { StatCard } from '../../components/Field';
 import { useMe } from '../agent/useAgentConsole';
 
 function isoDay(offsetDays = 0): string {
@@ -27,28 +28,16 @@ function FigureGrid({ m }: { m: Figures }) {
   const { t } = useTranslation();
   return (
     <SimpleGrid cols={{ base: 2, md: 3, lg: 6 }} data-testid="report-figures">
-      <Stat label={t('reports.callsMade')} value={fmtInt(m.calls_made)} />
-      <Stat label={t('reports.connected')} value={fmtInt(m.calls_success)} />
-      <Stat label={t('reports.successPct')} value={fmtPct(m.success_pct)} />
-      <Stat label={t('reports.talkTime')} value={fmtDuration(m.total_talk_time)} />
-      <Stat label={t('kpi.aht')} value={fmtDuration(m.aht)} />
-      {m.abandon_pct !== undefined && <Stat label={t('kpi.abandonUs')} value={fmtPct(m.abandon_pct, 2)} />}
+      <StatCard label={t('reports.callsMade')} value={fmtInt(m.calls_made)} />
+      <StatCard label={t('reports.connected')} value={fmtInt(m.calls_success)} />
+      <StatCard label={t('reports.successPct')} value={fmtPct(m.success_pct)} />
+      <StatCard label={t('reports.talkTime')} value={fmtDuration(m.total_talk_time)} />
+      <StatCard label={t('kpi.aht')} value={fmtDuration(m.aht)} />
+      {m.abandon_pct !== undefined && <StatCard label={t('kpi.abandonUs')} value={fmtPct(m.abandon_pct, 2)} />}
     </SimpleGrid>
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Paper withBorder p="sm">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={700} size="xl" className="tabular">
-        {value}
-      </Text>
-    </Paper>
-  );
-}
 
 /** Reports per role: agents their own figures, team leads their team's, supervisors and admins the organisation's. */
 export default function ReportsScreen() {
