@@ -3,6 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../engine/cli/main.ts');
+const { main } = await import('../app/cli/main.ts');
 const code = await main(process.argv.slice(2));
 if (code !== 0) process.exitCode = code;

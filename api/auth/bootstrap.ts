@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../engine/log/logger.js';
+import type { Logger } from '../../engine/log/index.js';
 import { hashPasswordSync } from './passwords.js';
 import type { AuthService } from './service.js';
 

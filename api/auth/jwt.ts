@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../../engine/store/schema/users.js';
+import type { Role } from '../../engine/store/index.js';
 
 /** Claims of an access token. Times are seconds (RFC 7519). */
 export interface AccessClaims {

@@ -1,4 +1,4 @@
-import type { Role } from '../../engine/store/schema/users.js';
+import type { Role } from '../../engine/store/index.js';
 
 /**
  * THE permission matrix: every protected route names one permission, and only this table says which roles hold

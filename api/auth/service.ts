@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../engine/clock/index.js';
-import type { Logger } from '../../engine/log/logger.js';
-import type { Store } from '../../engine/store/store.js';
-import type { Role, UserRow } from '../../engine/store/schema/users.js';
-import { ApiKeysRepo } from './api-keys-repo.js';
-import { AuditLog } from './audit.js';
+import type { Logger } from '../../engine/log/index.js';
+import { type Store, type Role, type UserRow, ApiKeysRepo, AuditLog, RefreshTokensRepo, UsersRepo } from '../../engine/store/index.js';
 import { signAccessToken, verifyAccessToken } from './jwt.js';
 import { LoginGuard, type LoginGuardOptions } from './login-guard.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
-import { RefreshTokensRepo } from './refresh-repo.js';
-import { UsersRepo } from './users-repo.js';
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const REFRESH_TTL_MS = 30 * 24 * 3600_000;

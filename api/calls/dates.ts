@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { localDateStart, nextLocalDay } from '../../engine/clock/zoned.js';
+import { localDateStart, nextLocalDay } from '../../engine/clock/index.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,5 +1,5 @@
-import type { Disposition } from '../../engine/events/types.js';
-import type { CallLogRow } from '../../engine/store/schema/call-logs.js';
+import type { Disposition } from '../../engine/events/index.js';
+import type { CallLogRow } from '../../engine/store/index.js';
 
 /** Call statuses of the older tools that the compatibility endpoints speak. */
 export const LEGACY_STATUSES = ['COMPLETED', 'DROPPED', 'NO_ANSWER', 'FAILED'] as const;

@@ -1,6 +1,5 @@
-import { callScope } from '../auth/permissions.js';
-import type { Principal } from '../auth/service.js';
-import type { UsersRepo } from '../auth/users-repo.js';
+import { callScope, type Principal } from '../auth/index.js';
+import type { UsersRepo } from '../../engine/store/index.js';
 
 /**
  * The user ids whose calls a caller may see: `undefined` means everyone (supervisor, admin). Agents see their own;

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/service.js';
+import type { Principal } from '../auth/index.js';
 
 /** Hono context variables set by the auth middleware. */
 export interface ApiEnv {

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware.js';
-import type { Permission } from '../auth/permissions.js';
+import { requirePermission } from './auth-middleware.js';
+import type { Permission } from '../auth/index.js';
 import { ErrorSchema } from './errors.js';
 
 /** Either credential works on every protected route. */

@@ -1,5 +1,4 @@
-import type { Hook } from '@hono/zod-openapi';
-import type { z } from '@hono/zod-openapi';
+import type { Hook, z } from '@hono/zod-openapi';
 import { errorBody, type ErrorDetail } from './errors.js';
 
 /** Turns zod issues into `{field, problem}` pairs; unknown keys name each key so the client sees which one. */

@@ -1,11 +1,6 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
-import type { Store } from '../../engine/store/index.js';
-import { agents } from '../../engine/store/schema/agents.js';
-import { callLogs } from '../../engine/store/schema/call-logs.js';
-import type { LeadRow } from '../../engine/store/schema/leads.js';
-import type { LeadLockRow } from '../../engine/store/schema/lead-locks.js';
-import type { Principal } from '../auth/service.js';
-import { ApiError } from '../http/errors.js';
+import type { Store, LeadRow, LeadLockRow } from '../../engine/store/index.js';
+import type { Principal } from '../auth/index.js';
+import { ApiError } from '../http/index.js';
 
 /**
  * Who may do what with one lead:
@@ -19,9 +14,7 @@ export const readsAllLeads = (p: Principal): boolean => p.role !== 'agent';
 
 /** The lead was dialled to this user (a CallLog names the user, or one of the user's agent records). */
 export function isFromOwnCall(store: Store, p: Principal, leadId: string): boolean {
-  const mine = store.db.select({ id: agents.id }).from(agents).where(eq(agents.userId, p.userId)).all().map((a) => a.id);
-  const who = mine.length === 0 ? eq(callLogs.userId, p.userId) : or(eq(callLogs.userId, p.userId), inArray(callLogs.agentId, mine));
-  return store.db.select({ id: callLogs.id }).from(callLogs).where(and(eq(callLogs.leadId, leadId), who)).limit(1).get() !== undefined;
+  return store.callLogs.leadCalledBy(leadId, p.userId);
 }
 
 export function mustGetLead(store: Store, id: string): LeadRow {

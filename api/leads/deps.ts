@@ -1,7 +1,7 @@
-import type { Logger } from '../../engine/log/logger.js';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { Logger } from '../../engine/log/index.js';
+import type { EngineControl } from '../../engine/control/index.js';
 import type { Store } from '../../engine/store/index.js';
-import type { AuthService } from '../auth/service.js';
+import type { AuthService } from '../auth/index.js';
 
 /** What the campaign, lead, lock, import-job and DNC routes need. */
 export interface LeadApiDeps {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { LEAD_STATUSES } from '../../engine/store/schema/leads.js';
+import { LEAD_STATUSES, type LeadRow } from '../../engine/store/index.js';
 
 export const LeadSchema = z
   .object({
@@ -42,3 +42,29 @@ export const LockedSchema = z
   .openapi('LeadLocked');
 
 export const LeadIdParam = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** Lead as the API shows it (lease bookkeeping left out). */
+export function publicLead(l: LeadRow) {
+  return {
+    id: l.id,
+    campaignId: l.campaignId,
+    phone: l.phoneE164,
+    phoneRaw: l.phoneRaw,
+    name: l.name,
+    city: l.city,
+    email: l.email,
+    timeZone: l.timeZone,
+    priority: l.priority,
+    custom: l.custom as Record<string, unknown>,
+    status: l.status,
+    attempts: l.attempts,
+    lastAttemptAt: l.lastAttemptAt,
+    lastDisposition: l.lastDisposition,
+    nextDueAt: l.nextDueAt,
+    lastError: l.lastError,
+    synthetic: l.synthetic,
+    importJobId: l.importJobId,
+    createdAt: l.createdAt,
+    updatedAt: l.updatedAt,
+  };
+}

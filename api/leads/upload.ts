@@ -1,10 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { RouteConfig } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware.js';
-import type { Permission } from '../auth/permissions.js';
-import { errorBody } from '../http/errors.js';
-import { protectedRoute } from '../http/route.js';
+import { requirePermission, errorBody, protectedRoute } from '../http/index.js';
+import type { Permission } from '../auth/index.js';
 
 /** Largest lead file accepted by the import route (a 100k-row CSV is ~5 MB; XLSX less). */
 export const UPLOAD_MAX_BYTES = 50 * 1024 * 1024;

@@ -1,8 +1,8 @@
-import type { Role } from '../../engine/store/schema/users.js';
-import type { Principal } from '../auth/service.js';
+import type { Role } from '../../engine/store/index.js';
+import type { Principal } from '../auth/index.js';
 
 /** What the live feed needs from api/auth: the same two resolvers the HTTP middleware uses. */
-export type LiveAuth = Pick<import('../auth/service.js').AuthService, 'fromBearer' | 'fromApiKey'>;
+export type LiveAuth = Pick<import('../auth/index.js').AuthService, 'fromBearer' | 'fromApiKey'>;
 
 /**
  * The store lookups the feed needs, behind functions so the feed does not depend on the store's shape (and tests

@@ -2,7 +2,7 @@ import type { ServerType } from '@hono/node-server';
 import { Server } from 'socket.io';
 import type { Clock } from '../../engine/clock/index.js';
 import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
-import type { Logger } from '../../engine/log/logger.js';
+import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 import { Coalescer } from './coalescer.js';
 import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';

@@ -1,4 +1,4 @@
-import type { EngineSnapshot } from '../../engine/runtime/engine.js';
+import type { EngineSnapshot } from '../../engine/shell/index.js';
 
 export interface BoardSnapshot {
   connected: boolean;

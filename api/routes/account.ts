@@ -1,12 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Store } from '../../engine/store/index.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { ACCESS_TTL_SECONDS, type AuthService } from '../auth/service.js';
-import { publicUser } from '../auth/users-repo.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { publicUser, type Store } from '../../engine/store/index.js';
+import { ACCESS_TTL_SECONDS, hashPassword, verifyPassword, type AuthService } from '../auth/index.js';
+import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 import { UserSchema } from './users.js';
 

@@ -1,15 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { EngineControl, AgentLiveState } from '../../engine/runtime/control-types.js';
-import type { Store } from '../../engine/store/index.js';
-import { sortableId } from '../../engine/store/ids.js';
-import type { AgentRow } from '../../engine/store/schema/agents.js';
-import type { Principal, AuthService } from '../auth/service.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { requireControl, toApiError, viaControl } from '../http/control.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import type { EngineControl, AgentLiveState } from '../../engine/control/index.js';
+import { type Store, sortableId, type AgentRow } from '../../engine/store/index.js';
+import type { Principal, AuthService } from '../auth/index.js';
+import { type ApiEnv, ApiError, requireControl, toApiError, viaControl, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['agents'];

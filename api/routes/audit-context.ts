@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import type { AuditEntry } from '../auth/audit.js';
-import type { AuthService } from '../auth/service.js';
-import { clientIp } from '../http/client-ip.js';
-import type { ApiEnv } from '../http/env.js';
+import type { AuditEntry } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/index.js';
+import { clientIp, type ApiEnv } from '../http/index.js';
 
 /** An audit entry for a change made by the authenticated caller of this request. */
 export function auditFrom(

@@ -1,8 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AuthService } from '../auth/service.js';
-import type { ApiEnv } from '../http/env.js';
-import { jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import type { AuthService } from '../auth/index.js';
+import { type ApiEnv, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 const AuditEntrySchema = z
   .object({

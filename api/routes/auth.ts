@@ -1,12 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ACCESS_TTL_SECONDS, type AuthService } from '../auth/service.js';
-import { publicApiKey } from '../auth/api-keys-repo.js';
-import { publicUser } from '../auth/users-repo.js';
-import { clientIp } from '../http/client-ip.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute, publicRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { ACCESS_TTL_SECONDS, type AuthService } from '../auth/index.js';
+import { publicApiKey, publicUser } from '../../engine/store/index.js';
+import { clientIp, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, publicRoute, validationHook } from '../http/index.js';
 import { UserSchema } from './users.js';
 import { auditFrom } from './audit-context.js';
 

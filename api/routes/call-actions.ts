@@ -1,14 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { EngineControl } from '../../engine/control/index.js';
 import { leadAttempts, type Store } from '../../engine/store/index.js';
-import type { AuthService, Principal } from '../auth/service.js';
-import { visibleUserIds } from '../calls/visibility.js';
-import { assertMayRead, mustGetLead } from '../leads/access.js';
-import { viaControl } from '../http/control.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import type { AuthService, Principal } from '../auth/index.js';
+import { visibleUserIds } from '../calls/index.js';
+import { assertMayRead, mustGetLead } from '../leads/index.js';
+import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, viaControl, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 /**

@@ -1,17 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ManualCallError, type Store } from '../../engine/store/index.js';
-import { sortableId } from '../../engine/store/ids.js';
-import type { AuthService } from '../auth/service.js';
-import { queryDate } from '../calls/dates.js';
-import { LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition } from '../calls/legacy.js';
-import { listCalls } from '../calls/query.js';
-import { narrowUsers, visibleUserIds } from '../calls/visibility.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { ManualCallError, type Store, sortableId, listCalls } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/index.js';
+import { queryDate, LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition, narrowUsers, visibleUserIds } from '../calls/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
-import type { Disposition } from '../../engine/events/types.js';
+import type { Disposition } from '../../engine/events/index.js';
 
 /**
  * Endpoints with the exact names and shapes of the tools Centralita replaces, so their scripts and CRMs keep

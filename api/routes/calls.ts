@@ -1,15 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { DISPOSITIONS, type Disposition } from '../../engine/events/types.js';
-import type { Store } from '../../engine/store/index.js';
-import type { CallLogRow } from '../../engine/store/schema/call-logs.js';
-import type { AuthService } from '../auth/service.js';
-import { queryDate } from '../calls/dates.js';
-import { listCalls } from '../calls/query.js';
-import { narrowUsers, visibleUserIds } from '../calls/visibility.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
+import { type Store, type CallLogRow, listCalls } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/index.js';
+import { queryDate, narrowUsers, visibleUserIds } from '../calls/index.js';
+import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 const tags = ['calls'];
 const id = z.string().min(1).max(64);

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ZodError } from 'zod';
-import { CAMPAIGN_STATES } from '../../engine/campaigns/lifecycle.js';
-import { campaignSettingsSchema } from '../../engine/campaigns/settings.js';
-import { normalisePhone } from '../../engine/leads/phone.js';
-import { CampaignError, type Campaign } from '../../engine/store/repos/campaigns.js';
-import { requireControl, viaControl } from '../campaigns/control.js';
-import type { LeadApiDeps } from '../leads/deps.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { issuesToDetails, validationHook } from '../http/validation.js';
+import { CAMPAIGN_STATES, campaignSettingsSchema } from '../../engine/campaigns/index.js';
+import { normalisePhone } from '../../engine/leads/index.js';
+import { CampaignError, type Campaign } from '../../engine/store/index.js';
+import { requireControl, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
+import type { LeadApiDeps } from '../leads/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['campaigns'];

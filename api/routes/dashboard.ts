@@ -1,15 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
-import type { Store } from '../../engine/store/index.js';
-import { EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct } from '../../engine/store/metrics.js';
-import type { AuthService } from '../auth/service.js';
-import type { HealthProbe } from '../health.js';
-import type { ApiEnv } from '../http/env.js';
-import { jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
-import { aggregateCalls, wrapMsPer } from './metrics.js';
-import { startOfLocalDay } from '../../engine/clock/zoned.js';
-import { ianaZone } from '../../engine/campaigns/settings.js';
+import type { EngineControl } from '../../engine/control/index.js';
+import { type Store, EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct, aggregateCalls, countCallsCreated, lastAgentStates, serviceLevel, wrapMsPer } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/index.js';
+import type { HealthProbe } from '../health/index.js';
+import { type ApiEnv, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { startOfLocalDay } from '../../engine/clock/index.js';
+import { ianaZone } from '../../engine/campaigns/index.js';
 
 /** A human counts as served when bridged to an agent within this long of being recognised (US TSR: 2 s). */
 export const SERVICE_LEVEL_MS = 2000;
@@ -63,25 +59,8 @@ export function agentsByState(store: Store, control: EngineControl | undefined, 
       // Fall through to the log.
     }
   }
-  const lastQ = store.sqlite.prepare('SELECT to_state AS s FROM agent_events WHERE agent_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1');
-  for (const a of store.agents.list()) {
-    const s = (lastQ.get(a.id, now + 1) as { s: string } | undefined)?.s ?? 'LOGGED_OUT';
-    counts[s] = (counts[s] ?? 0) + 1;
-  }
+  for (const s of lastAgentStates(store, store.agents.list().map((a) => a.id), now + 1).values()) counts[s] = (counts[s] ?? 0) + 1;
   return { source: 'store', counts };
-}
-
-/** Humans answered in [from, to) and how many of them were bridged within SERVICE_LEVEL_MS of recognition. */
-export function serviceLevel(store: Store, from: number, to: number): { humans: number; within: number } {
-  const row = store.sqlite
-    .prepare(
-      `SELECT coalesce(sum(disposition IN ('ANSWERED_HUMAN', 'DROPPED')), 0) AS humans,
-              coalesce(sum(disposition = 'ANSWERED_HUMAN' AND bridged_at IS NOT NULL
-                           AND bridged_at - coalesce(amd_at, answered_at, bridged_at) <= ?), 0) AS within
-         FROM call_logs WHERE ended_at IS NOT NULL AND created_at >= ? AND created_at < ?`,
-    )
-    .get(SERVICE_LEVEL_MS, from, to) as { humans: number; within: number };
-  return row;
 }
 
 export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC' }: DashboardDeps): OpenAPIHono<ApiEnv> {
@@ -90,12 +69,12 @@ export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC'
     const at = auth.now();
     const zone = c.req.valid('query').tz ?? timeZone;
     const since = startOfLocalDay(at, zone);
-    const calls = (store.sqlite.prepare('SELECT count(*) AS n FROM call_logs WHERE created_at >= ? AND created_at < ?').get(since, at + 1) as { n: number }).n;
+    const calls = countCallsCreated(store, since, at + 1);
     const agentIds = store.agents.list().map((a) => a.id);
     const agg = aggregateCalls(store, undefined, { from: since, to: at + 1 }).get(0) ?? EMPTY_AGGREGATE;
     const [wrapMs] = await wrapMsPer(store, agentIds, [[since, at + 1]]);
     const m = deriveGroupMetrics(agg, wrapMs);
-    const sl = serviceLevel(store, since, at + 1);
+    const sl = serviceLevel(store, since, at + 1, SERVICE_LEVEL_MS);
     let active: number | null = null;
     try {
       active = (await health()).calls?.active ?? null;

@@ -1,17 +1,9 @@
 import { Readable } from 'node:stream';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, asc, eq, like, sql } from 'drizzle-orm';
-import { detectColumns } from '../../engine/leads/columns.js';
-import { normalisePhone } from '../../engine/leads/phone.js';
-import { cellText } from '../../engine/leads/row.js';
-import { csvRecords } from '../../engine/leads/sources.js';
-import { dnc, INTERNAL_DNC, type DncRow } from '../../engine/store/schema/dnc.js';
-import type { LeadApiDeps } from '../leads/deps.js';
-import { uploadRoute } from '../leads/upload.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { detectColumns, normalisePhone, cellText, csvRecords } from '../../engine/leads/index.js';
+import { INTERNAL_DNC, type DncRow } from '../../engine/store/index.js';
+import { type LeadApiDeps, uploadRoute } from '../leads/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['dnc'];
@@ -125,16 +117,12 @@ export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid input: ${field} ${p.reason}`, [{ field, problem: p.reason }]);
     return p.e164;
   };
-  const listed = (phone: string, cid: string | null) =>
-    store.db.select({ p: dnc.phoneE164 }).from(dnc).where(and(eq(dnc.phoneE164, phone), eq(dnc.campaignId, cid ?? INTERNAL_DNC))).get() !== undefined;
-  const markedCount = store.db.$client.prepare(`select count(*) as n from leads where phone_e164 = ? and status = 'dnc' and (? = '' or campaign_id = ?)`);
+  const listed = (phone: string, cid: string | null) => store.dnc.get(phone, cid) !== undefined;
 
   app.openapi(list, (c) => {
     const q = c.req.valid('query');
     const { campaignId: cid } = scope(q.campaign_id, undefined);
-    const where = and(eq(dnc.campaignId, cid ?? INTERNAL_DNC), q.phone === undefined ? undefined : like(dnc.phoneE164, `%${q.phone.replace(/[%_\\]/g, '')}%`));
-    const total = store.db.select({ n: sql<number>`count(*)` }).from(dnc).where(where).get()?.n ?? 0;
-    const items = store.db.select().from(dnc).where(where).orderBy(asc(dnc.createdAt), asc(dnc.phoneE164)).limit(q.limit).offset(q.offset).all();
+    const { items, total } = store.dnc.page(cid, { phoneLike: q.phone, limit: q.limit, offset: q.offset });
     return c.json({ items: items.map(out), total, limit: q.limit, offset: q.offset }, 200);
   });
 
@@ -143,11 +131,10 @@ export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     const s = scope(b.campaign_id, b.country);
     const phone = normalise(b.phone, s.country, 'phone');
     const at = auth.now();
-    const key = s.campaignId ?? INTERNAL_DNC;
-    const before = (markedCount.get(phone, key, key) as { n: number }).n;
+    const before = store.dnc.countDncLeads(phone, s.campaignId);
     store.dnc.add(phone, s.campaignId, at, b.reason);
-    const leadsMarked = (markedCount.get(phone, key, key) as { n: number }).n - before;
-    const row = store.db.select().from(dnc).where(and(eq(dnc.phoneE164, phone), eq(dnc.campaignId, key))).get()!;
+    const leadsMarked = store.dnc.countDncLeads(phone, s.campaignId) - before;
+    const row = store.dnc.get(phone, s.campaignId)!;
     auth.audit.record(auditFrom(c, auth, 'dnc.add', 'dnc', phone, { campaignId: s.campaignId, reason: b.reason ?? null, leadsMarked }));
     return c.json({ ...out(row), leadsMarked }, 201);
   });
@@ -195,18 +182,15 @@ export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
           good.push(p.e164);
         }
       }
-      store.db.transaction(
-        () => {
-          for (const phone of good) {
-            if (listed(phone, s.campaignId)) alreadyListed++;
-            else {
-              store.dnc.add(phone, s.campaignId, at, form.reason);
-              added++;
-            }
+      store.transaction(() => {
+        for (const phone of good) {
+          if (listed(phone, s.campaignId)) alreadyListed++;
+          else {
+            store.dnc.add(phone, s.campaignId, at, form.reason);
+            added++;
           }
-        },
-        { behavior: 'immediate' },
-      );
+        }
+      });
       await new Promise((r) => setImmediate(r));
     }
     errors.sort((a, b) => a.line - b.line);

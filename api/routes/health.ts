@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { HealthProbe } from '../health.js';
+import type { HealthProbe } from '../health/index.js';
 
 /**
  * Liveness and readiness for load balancers and engineers. Public on purpose (no secrets in it): 200 when

@@ -1,10 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ImportJobRow } from '../../engine/store/schema/import-jobs.js';
-import type { LeadApiDeps } from '../leads/deps.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import type { ImportJobRow } from '../../engine/store/index.js';
+import type { LeadApiDeps } from '../leads/index.js';
+import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 const tags = ['leads'];
 const IdParam = z.strictObject({ id: z.string().min(1).max(64) });

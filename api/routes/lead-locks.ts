@@ -1,11 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { assertMayRead, isFromOwnCall, isManager, lockedBody, mustGetLead } from '../leads/access.js';
-import type { LeadApiDeps } from '../leads/deps.js';
-import { LeadIdParam, LockSchema, LockedSchema } from '../leads/schemas.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { assertMayRead, isFromOwnCall, isManager, lockedBody, mustGetLead, type LeadApiDeps, LeadIdParam, LockSchema, LockedSchema } from '../leads/index.js';
+import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['leads'];

@@ -6,24 +6,12 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, eq, sql } from 'drizzle-orm';
-import { ianaZone } from '../../engine/campaigns/settings.js';
-import { LEAD_FIELDS, type MappingOverride } from '../../engine/leads/columns.js';
-import { exportLeads } from '../../engine/leads/export.js';
-import { ImportError, importLeads } from '../../engine/leads/import.js';
-import { normalisePhone } from '../../engine/leads/phone.js';
-import { importJobs } from '../../engine/store/schema/import-jobs.js';
-import { LEAD_STATUSES, leads, type LeadRow } from '../../engine/store/schema/leads.js';
-import type { LeadChange } from '../../engine/store/repos/lead-history.js';
-import { assertMayRead, isManager, lockedBody, mustGetLead } from '../leads/access.js';
-import type { LeadApiDeps } from '../leads/deps.js';
-import { LEAD_SORT_VALUES, leadConditions, listLeads, publicLead } from '../leads/query.js';
-import { LeadIdParam, LeadSchema, LockedSchema } from '../leads/schemas.js';
-import { uploadRoute } from '../leads/upload.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { issuesToDetails, validationHook } from '../http/validation.js';
+import { ianaZone } from '../../engine/campaigns/index.js';
+import { LEAD_FIELDS, type MappingOverride, normalisePhone } from '../../engine/leads/index.js';
+import { exportLeads, ImportError, importLeads } from '../../engine/lead-files/index.js';
+import { LEAD_STATUSES, type LeadRow, type LeadChange, LEAD_SORT_VALUES } from '../../engine/store/index.js';
+import { assertMayRead, isManager, lockedBody, mustGetLead, type LeadApiDeps, LeadIdParam, LeadSchema, LockedSchema, publicLead, uploadRoute } from '../leads/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['leads'];
@@ -163,8 +151,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(list, (c) => {
     const q = c.req.valid('query');
-    const { items, total } = listLeads(
-      store.db,
+    const { items, total } = store.leads.search(
       { campaignId: q.campaign_id, city: q.city, status: q.status, priority: q.priority, q: q.q },
       { sort: q.sort, limit: q.limit, offset: q.offset },
     );
@@ -202,8 +189,8 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       const p = normalisePhone(body.phone, campaign.defaultCountry);
       if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${p.reason}`, [{ field: 'phone', problem: p.reason }]);
       if (p.e164 !== lead.phoneE164) {
-        const clash = store.db.select({ id: leads.id }).from(leads).where(and(eq(leads.campaignId, lead.campaignId), eq(leads.phoneE164, p.e164))).get();
-        if (clash !== undefined) throw new ApiError(409, 'conflict', `Lead ${clash.id} of this campaign already has ${p.e164}`);
+        const clash = store.leads.idByPhone(lead.campaignId, p.e164);
+        if (clash !== undefined) throw new ApiError(409, 'conflict', `Lead ${clash} of this campaign already has ${p.e164}`);
       }
       change('phone', 'phoneE164', p.e164);
       change('phoneRaw', 'phoneRaw', p.raw);
@@ -216,22 +203,14 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (body.custom !== undefined) change('custom', 'custom', body.custom);
 
     const user = { id: me.userId, username: me.username };
-    const updated = store.db.transaction(
-      () => {
-        if (changes.length === 0) return lead;
-        const row = store.db
-          .update(leads)
-          .set({ ...set, updatedAt: now })
-          .where(eq(leads.id, id))
-          .returning()
-          .get()!;
-        store.leadHistory.record(id, user, changes, now);
-        // A new number that is on a DNC list retires the lead like an import would.
-        if (set.phoneE164 !== undefined && store.dnc.isBlocked(set.phoneE164, lead.campaignId)) store.leads.markDnc(set.phoneE164, lead.campaignId, now);
-        return store.leads.get(id) ?? row;
-      },
-      { behavior: 'immediate' },
-    );
+    const updated = store.transaction(() => {
+      if (changes.length === 0) return lead;
+      const row = store.leads.update(id, set, now)!;
+      store.leadHistory.record(id, user, changes, now);
+      // A new number that is on a DNC list retires the lead like an import would.
+      if (set.phoneE164 !== undefined && store.dnc.isBlocked(set.phoneE164, lead.campaignId)) store.leads.markDnc(set.phoneE164, lead.campaignId, now);
+      return store.leads.get(id) ?? row;
+    });
     if (changes.length > 0) {
       auth.audit.record(
         auditFrom(c, auth, 'lead.update', 'lead', id, Object.fromEntries(changes.map((ch) => [ch.field, { from: ch.from, to: ch.to }]))),
@@ -247,7 +226,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (lead.status === 'calling' || (lead.leaseOwner !== null && (lead.leaseExpiresAt ?? 0) > now)) {
       throw new ApiError(409, 'conflict', `Lead ${id} is being dialled; try again when the call ends`);
     }
-    store.db.delete(leads).where(eq(leads.id, id)).run();
+    store.leads.delete(id);
     auth.audit.record(auditFrom(c, auth, 'lead.delete', 'lead', id, { campaignId: lead.campaignId, phone: lead.phoneE164 }));
     return c.json({ message: 'Lead deleted', id }, 200);
   });
@@ -301,7 +280,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         try {
-          store.db.update(importJobs).set({ message }).where(eq(importJobs.id, jobId)).run();
+          store.importJobs.setMessage(jobId, message);
         } catch (e) {
           logger.warn({ err: e, jobId }, 'could not record import failure');
         }
@@ -347,8 +326,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       const f = c.req.valid('json');
       mustGetCampaign(id);
       const now = auth.now();
-      const conds = [...leadConditions({ campaignId: id, city: f.city, priority: f.priority, q: f.q }), eq(leads.status, from), sql`${leads.leaseOwner} is null`];
-      const updated = store.db.update(leads).set({ status: to, updatedAt: now }).where(and(...conds)).run().changes;
+      const updated = store.leads.setSelection({ campaignId: id, city: f.city, priority: f.priority, q: f.q }, from, to, now);
       auth.audit.record(auditFrom(c, auth, action, 'campaign', id, { filter: f, updated }));
       return c.json({ updated }, 200);
     });

@@ -1,20 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { CAMPAIGN_STATES } from '../../engine/campaigns/lifecycle.js';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
-import type { Store } from '../../engine/store/index.js';
-import { EMPTY_AGGREGATE } from '../../engine/store/metrics.js';
-import { startOfLocalDay } from '../../engine/clock/zoned.js';
-import { authenticate } from '../auth/middleware.js';
-import type { AuthService } from '../auth/service.js';
-import type { HealthProbe, HealthReport } from '../health.js';
-import type { ApiEnv } from '../http/env.js';
-import type { HttpRequestCounter } from '../http/request-metrics.js';
-import { protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { CAMPAIGN_STATES } from '../../engine/campaigns/index.js';
+import type { EngineControl } from '../../engine/control/index.js';
+import { type Store, EMPTY_AGGREGATE, aggregateCalls } from '../../engine/store/index.js';
+import { startOfLocalDay } from '../../engine/clock/index.js';
+import { authenticate, type ApiEnv, type HttpRequestCounter, protectedRoute, validationHook } from '../http/index.js';
+import type { AuthService } from '../auth/index.js';
+import type { HealthProbe, HealthReport } from '../health/index.js';
 import { agentsByState } from './dashboard.js';
-import { aggregateCalls } from './metrics.js';
 
 /** Prometheus text exposition format, version 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -83,19 +77,18 @@ export class EndedCallsCounter {
   }
 
   read(now: number): Map<string, number> {
-    const q = this.store.sqlite.prepare(
-      'SELECT disposition AS d, count(*) AS n FROM call_logs WHERE ended_at >= ? AND ended_at < ? GROUP BY disposition',
-    );
-    const add = (into: Map<string, number>, rows: Array<{ d: string | null; n: number }>) => {
-      for (const r of rows) into.set(r.d ?? 'NONE', (into.get(r.d ?? 'NONE') ?? 0) + r.n);
+    const add = (into: Map<string, number>, from: number, to: number) => {
+      for (const r of this.store.callLogs.endedByDisposition(from, to)) {
+        into.set(r.disposition ?? 'NONE', (into.get(r.disposition ?? 'NONE') ?? 0) + r.n);
+      }
     };
     const settled = now - EndedCallsCounter.SETTLE_MS;
     if (settled > this.watermark) {
-      add(this.kept, q.all(this.watermark, settled) as Array<{ d: string | null; n: number }>);
+      add(this.kept, this.watermark, settled);
       this.watermark = settled;
     }
     const out = new Map(this.kept);
-    add(out, q.all(this.watermark, Number.MAX_SAFE_INTEGER) as Array<{ d: string | null; n: number }>);
+    add(out, this.watermark, Number.MAX_SAFE_INTEGER);
     return out;
   }
 }

@@ -1,12 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ROLES } from '../../engine/store/schema/users.js';
-import { hashPassword } from '../auth/passwords.js';
-import type { AuthService } from '../auth/service.js';
-import { publicUser } from '../auth/users-repo.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import { ROLES, publicUser } from '../../engine/store/index.js';
+import { hashPassword, type AuthService } from '../auth/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 export const UserSchema = z

@@ -1,13 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ianaZone } from '../../engine/campaigns/settings.js';
-import { startOfLocalDay } from '../../engine/clock/zoned.js';
+import { ianaZone } from '../../engine/campaigns/index.js';
+import { startOfLocalDay } from '../../engine/clock/index.js';
 import { abandonPercents, defaultGovernorConfig } from '../../engine/pacing/index.js';
-import type { EngineControl } from '../../engine/runtime/control-types.js';
+import type { AgentLiveState, EngineControl } from '../../engine/control/index.js';
 import { callDayFigures, callsPerMinute, openCalls, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
-import type { AuthService } from '../auth/service.js';
-import type { ApiEnv } from '../http/env.js';
-import { jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import type { AuthService } from '../auth/index.js';
+import { jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { groupReport } from './metrics.js';
 
 /**
@@ -132,7 +130,7 @@ export function wallboardRoutes({ store, auth, control, timeZone }: WallboardDep
     // Live state from the engine when attached (null → the board shows the directory as logged out).
     let live = new Map<string, { status: string; since: number; pauseReason: string | null }>();
     try {
-      if (control) live = new Map(control.agents.list().map((a) => [a.id, { status: a.status, since: a.since, pauseReason: a.pauseReason }]));
+      if (control) live = new Map(control.agents.list().map((a: AgentLiveState) => [a.id, { status: a.status, since: a.since, pauseReason: a.pauseReason }]));
     } catch {
       live = new Map();
     }

@@ -3,13 +3,13 @@
  * the same rules as the rest: zod validation, one permission from permissions.ts, OpenAPI, audit on change.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiEnv } from '../http/env.js';
+import type { ApiEnv } from '../http/index.js';
 import { accountRoutes } from './account.js';
 import { wallboardRoutes } from './wallboard.js';
 import { callActionRoutes } from './call-actions.js';
 import { whatIfRoutes } from './what-if.js';
-import type { LeadApiDeps } from '../leads/deps.js';
-import type { HealthProbe } from '../health.js';
+import type { LeadApiDeps } from '../leads/index.js';
+import type { HealthProbe } from '../health/index.js';
 
 export interface WebAppDeps extends LeadApiDeps {
   timeZone: string;

@@ -1,11 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { loadScenario, runWhatIfInWorker, whatIfScenario } from '../../engine/pacing/simulate/index.js';
+import { loadScenario, runWhatIfInWorker, whatIfScenario } from '../../engine/pacing/index.js';
 import type { Store } from '../../engine/store/index.js';
-import type { AuthService } from '../auth/service.js';
-import type { ApiEnv } from '../http/env.js';
-import { ApiError } from '../http/errors.js';
-import { jsonBody, jsonResponse, protectedRoute } from '../http/route.js';
-import { validationHook } from '../http/validation.js';
+import type { AuthService } from '../auth/index.js';
+import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 
 /**
  * The campaign's what-if: the pacing simulator (engine/pacing/simulate) with this campaign's settings and the team

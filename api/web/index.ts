@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import type { FetchApp } from '../server.js';
+import type { FetchApp } from '../index.js';
 
 /** Paths the API (and the live feed, which Socket.IO answers before Hono sees it) owns. */
 const API_PREFIXES = ['/api/', '/socket.io/'];

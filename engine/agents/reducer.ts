@@ -8,8 +8,8 @@
  * A human can also log in by dialling into Stasis (`dial-in`): that call becomes the leg; it is never
  * redialled, and its end logs the agent out.
  */
-import type { AriCommand, AriEvent } from '../ari/types.js';
-import type { DomainEvent } from '../events/types.js';
+import type { AriCommand, AriEvent } from '../ari/index.js';
+import { StepScratch } from '../step/index.js';
 import {
   LEG_RETRY_MS,
   LEG_RING_SEC,
@@ -76,27 +76,10 @@ export function pickAgent(agents: Iterable<AgentState>, campaignId?: string): Ag
   return best;
 }
 
-class Step {
-  readonly s: AgentState;
-  readonly effects: AgentEffect[] = [];
-  readonly events: DomainEvent[] = [];
-  constructor(
-    state: AgentState,
-    readonly at: number,
-  ) {
-    this.s = { ...state, calls: [...state.calls], talking: [...state.talking], timers: [...state.timers] };
-  }
-  ari(command: AriCommand): void {
-    this.effects.push({ kind: 'ari', command });
-  }
-  setTimer(timer: AgentTimer, ms: number): void {
-    if (!this.s.timers.includes(timer)) this.s.timers.push(timer);
-    this.effects.push({ kind: 'timer-set', timer, ms });
-  }
-  clearTimer(timer: AgentTimer): void {
-    if (!this.s.timers.includes(timer)) return;
-    this.s.timers = this.s.timers.filter((t) => t !== timer);
-    this.effects.push({ kind: 'timer-clear', timer });
+/** Scratch for one step (engine/step): the agent's arrays are copied, the input state is never modified. */
+class Step extends StepScratch<AgentState, AgentTimer, AgentEffect> {
+  constructor(state: AgentState, at: number) {
+    super({ ...state, calls: [...state.calls], talking: [...state.talking], timers: [...state.timers] }, at);
   }
   to(status: AgentStatus, reason: string | null = null, callId: string | null = null): void {
     const from = this.s.status;
@@ -114,9 +97,6 @@ class Step {
       callId,
       at: this.at,
     });
-  }
-  result(): AgentStep {
-    return { state: this.s, effects: this.effects, events: this.events };
   }
 }
 

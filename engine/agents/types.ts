@@ -1,5 +1,6 @@
-import type { AriCommand, AriEvent, ChannelState } from '../ari/types.js';
-import type { AgentKind, AgentStatus, DomainEvent } from '../events/types.js';
+import type { CommonEffect, Step } from '../step/index.js';
+import type { AriCommand, AriEvent, ChannelState } from '../ari/index.js';
+import type { AgentKind, AgentStatus } from '../events/index.js';
 
 export type { AgentKind, AgentStatus };
 
@@ -75,19 +76,13 @@ export type AgentInput =
     };
 
 export type AgentEffect =
-  | { kind: 'ari'; command: AriCommand }
-  | { kind: 'timer-set'; timer: AgentTimer; ms: number }
-  | { kind: 'timer-clear'; timer: AgentTimer }
+  | CommonEffect<AgentTimer>
   /** The agent's leg or bridge died under these calls: the shell should cancel them. */
   | { kind: 'calls-lost'; callIds: string[] }
   /** A dial-in login the agent cannot take now (busy on a call, or a bot): the shell refuses the call. */
   | { kind: 'dial-in-refused'; channelId: string; reason: string };
 
-export interface AgentStep {
-  state: AgentState;
-  effects: AgentEffect[];
-  events: DomainEvent[];
-}
+export type AgentStep = Step<AgentState, AgentEffect>;
 
 /** Ms between attempts to re-dial a nailed-up leg that failed or hung up. */
 export const LEG_RETRY_MS = 3000;

@@ -31,7 +31,10 @@ export interface AmdWordSegment {
   endMs: number;
 }
 
-/** A compact, explainable record of one analysis, kept with the CallLog for QA. */
+/**
+ * A compact, explainable record of one analysis. It comes back from the worker with the decision; nothing stores
+ * it yet (the CallLog keeps status, cause and decision time only), so a production decision cannot be replayed.
+ */
 export interface AmdTrace {
   /** Mean |sample| of each 20 ms frame, rounded, in order (the energy timeline). */
   frameEnergy: number[];

@@ -1,4 +1,4 @@
-import type { Disposition } from '../events/types.js';
+import type { Disposition } from '../events/index.js';
 
 /**
  * Maps how an unanswered attempt ended to a disposition. Pure.

@@ -9,9 +9,10 @@
  * Whatever path is taken, every channel and bridge the call created is torn down (ownedChannels/ownedBridges
  * empty ⇒ `done`).
  */
-import type { AmdDecision } from '../amd/types.js';
-import type { AriCommand, AriEvent } from '../ari/types.js';
-import type { DomainEvent, Disposition } from '../events/types.js';
+import type { AmdDecision } from '../amd/index.js';
+import type { AriCommand, AriEvent } from '../ari/index.js';
+import { StepScratch } from '../step/index.js';
+import type { Disposition } from '../events/index.js';
 import { unansweredDisposition } from './disposition.js';
 import {
   callIds,
@@ -72,47 +73,16 @@ export function createCall(c: NewCall): CallState {
   };
 }
 
-/** Mutable scratch for one step; the input state is never modified. */
-class Step {
-  readonly s: CallState;
-  readonly effects: CallEffect[] = [];
-  readonly events: DomainEvent[] = [];
-
-  constructor(
-    state: CallState,
-    readonly at: number,
-  ) {
-    this.s = {
-      ...state,
-      ownedChannels: [...state.ownedChannels],
-      ownedBridges: [...state.ownedBridges],
-      timers: [...state.timers],
-    };
+/** Scratch for one step (engine/step): the call's arrays are copied, the input state is never modified. */
+class Step extends StepScratch<CallState, CallTimer, CallEffect> {
+  constructor(state: CallState, at: number) {
+    super({ ...state, ownedChannels: [...state.ownedChannels], ownedBridges: [...state.ownedBridges], timers: [...state.timers] }, at);
   }
 
-  ari(command: AriCommand): void {
-    this.effects.push({ kind: 'ari', command });
-  }
-
-  setTimer(timer: CallTimer, ms: number): void {
-    if (!this.s.timers.includes(timer)) this.s.timers.push(timer);
-    this.effects.push({ kind: 'timer-set', timer, ms });
-  }
-
-  clearTimer(timer: CallTimer): void {
-    if (!this.s.timers.includes(timer)) return;
-    this.s.timers = this.s.timers.filter((t) => t !== timer);
-    this.effects.push({ kind: 'timer-clear', timer });
-  }
-
-  emit(e: DomainEvent): void {
-    this.events.push(e);
-  }
-
-  result(): CallStep {
+  override result(): CallStep {
     const s = this.s;
     s.done = s.phase === 'ended' && s.ownedChannels.length === 0 && s.ownedBridges.length === 0;
-    return { state: s, effects: this.effects, events: this.events };
+    return super.result();
   }
 }
 

@@ -1,6 +1,7 @@
-import type { AmdDecision, AmdStatus } from '../amd/types.js';
-import type { AriCommand, AriEvent, ChannelState } from '../ari/types.js';
-import type { DomainEvent, Disposition } from '../events/types.js';
+import type { CommonEffect, Step } from '../step/index.js';
+import type { AmdDecision, AmdStatus } from '../amd/index.js';
+import type { AriCommand, AriEvent, ChannelState } from '../ari/index.js';
+import type { Disposition } from '../events/index.js';
 
 /**
  * The phases of one dial attempt. `amd` covers "snoop + externalMedia set up, waiting for the decision";
@@ -177,9 +178,7 @@ export type CallInput =
     };
 
 export type CallEffect =
-  | { kind: 'ari'; command: AriCommand }
-  | { kind: 'timer-set'; timer: CallTimer; ms: number }
-  | { kind: 'timer-clear'; timer: CallTimer }
+  | CommonEffect<CallTimer>
   /** Open an AMD session for this call; the shell answers with `amd-endpoint` then `amd-decision`. */
   | { kind: 'amd-start' }
   | { kind: 'amd-stop' }
@@ -188,8 +187,4 @@ export type CallEffect =
   /** The call no longer needs its agent: `talked` says whether they were connected (→ wrap-up) or not. */
   | { kind: 'agent-release'; agentId: string; talked: boolean };
 
-export interface CallStep {
-  state: CallState;
-  effects: CallEffect[];
-  events: DomainEvent[];
-}
+export type CallStep = Step<CallState, CallEffect>;

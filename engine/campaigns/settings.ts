@@ -1,6 +1,6 @@
-import { isValidTimeZone } from '../leads/timezones.js';
+import { isValidTimeZone } from '../leads/index.js';
 import { z } from 'zod';
-import { DISPOSITIONS, type Disposition } from '../events/types.js';
+import { DISPOSITIONS, type Disposition } from '../events/index.js';
 
 export const DIAL_MODES = ['preview', 'progressive', 'power', 'predictive'] as const;
 export type DialMode = (typeof DIAL_MODES)[number];

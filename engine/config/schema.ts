@@ -1,4 +1,4 @@
-import { isValidTimeZone } from '../leads/timezones.js';
+import { isValidTimeZone } from '../leads/index.js';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);

@@ -3,7 +3,7 @@
  * the metrics, the Socket.IO board and (multi-node) Redis subscribe. Plain JSON-serialisable data only, so an
  * event can cross a worker, a socket or Redis unchanged. `at` is epoch ms from the engine's Clock.
  */
-import type { AmdStatus } from '../amd/types.js';
+import type { AmdStatus } from '../amd/index.js';
 
 /** How a dial attempt ended. One per CallLog. */
 export type Disposition =

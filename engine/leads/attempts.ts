@@ -1,5 +1,19 @@
-import type { Disposition } from '../events/types.js';
-import type { LeadStatus } from '../store/schema/leads.js';
+import type { Disposition } from '../events/index.js';
+
+/** Where a lead stands in its campaign (the leads table's `status`). */
+export const LEAD_STATUSES = [
+  'no_selected',
+  'selected',
+  'calling',
+  'completed',
+  'error',
+  'busy',
+  'no_answer',
+  'machine',
+  'dropped',
+  'dnc',
+] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 /** Lead status after an attempt ended with this disposition (before the attempt limit is applied). */
 export function statusForDisposition(d: Disposition): LeadStatus {

@@ -4,8 +4,8 @@
  * (ex-Telefónica/Movistar) 35 %, Claro 25 %. They are real-looking and therefore possibly someone's real phone:
  * every lead made from them is flagged synthetic, and `assertDialable` refuses them on a real Asterisk.
  */
-import { mulberry32 } from '../random/seeded.js';
-import type { NewLead } from '../store/repos/leads.js';
+import { mulberry32 } from '../random/index.js';
+import type { NewLead } from './new-lead.js';
 
 export type Operator = 'kolbi' | 'liberty' | 'claro';
 export type SamplingMethod = 'stratified' | 'simple' | 'random';

@@ -6,6 +6,5 @@ export * from './columns.js';
 export * from './row.js';
 export * from './csv-reader.js';
 export * from './sources.js';
-export * from './import.js';
-export * from './export.js';
+export type * from './new-lead.js';
 export * from './demo.js';

@@ -3,7 +3,7 @@
  * Decodes µ-law or big-endian linear, brings slin16 (16 kHz) down to 8 kHz, re-chunks payloads of any
  * packetisation into 160-sample frames, and conceals lost packets so the detector's clock stays right.
  */
-import { decodeSlinBE, decodeUlaw, ulawMagnitude, ulawToLinear } from '../audio/g711.js';
+import { decodeSlinBE, decodeUlaw, ulawMagnitude, ulawToLinear } from '../audio/index.js';
 import type { MediaCodec } from './types.js';
 
 export const FRAME_SAMPLES = 160;

@@ -2,7 +2,7 @@
  * The media plane: RTP from Asterisk's externalMedia into per-call AMD sessions in worker threads.
  * See README.md for the design.
  */
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/index.js';
 import type { MediaPlaneOptions } from './plane.js';
 
 export { createMediaPlane, MediaPlaneError, type MediaPlane, type MediaPlaneOptions } from './plane.js';

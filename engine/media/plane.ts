@@ -7,9 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { AmdBeepEvent, AmdDecision } from '../amd/types.js';
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
+import type { AmdBeepEvent, AmdDecision } from '../amd/index.js';
+import { type Logger, silentLogger } from '../log/index.js';
 import { PortAllocator } from './ports.js';
 import {
   DEFAULT_PAYLOAD_TYPE,

@@ -4,7 +4,7 @@
  * per-packet audio never does.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { AmdBeepEvent, AmdDecision, AmdParams } from '../amd/types.js';
+import type { AmdBeepEvent, AmdDecision, AmdParams } from '../amd/index.js';
 
 /** Codecs an externalMedia channel may send us. `slin16` is 16 kHz, downsampled to the detector's 8 kHz. */
 export type MediaCodec = 'ulaw' | 'slin' | 'slin16';

@@ -31,3 +31,21 @@ export {
   type GovernorVerdict,
 } from './abandon-governor.js';
 export { abandonPercents } from './abandon-rates.js';
+export {
+  modeLabel,
+  pacerFor,
+  pacingChanged,
+  pacingLevel,
+  previewPacer,
+  type EngineDialMode,
+  type PacingSettings,
+} from './dial-modes.js';
+export { emptyFeed, pacingFeedStep, unresolvedResult, type FedCall, type FedEvent, type PacingFeedState } from './feed.js';
+export { leadFate } from './simulate/leads.js';
+export { figures } from './simulate/metrics.js';
+export { loadScenario, parseScenario } from './simulate/scenario.js';
+export type { Scenario } from './simulate/scenario.js';
+export { shiftStartMs, simulateShift } from './simulate/simulation.js';
+export { runComparison, type SimulationReport, type AlgorithmResult } from './simulate/runner.js';
+export { whatIfScenario, runWhatIf, type WhatIfInput, type CampaignPacingSettings } from './simulate/what-if.js';
+export { runWhatIfInWorker } from './simulate/what-if-worker.js';

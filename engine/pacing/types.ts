@@ -72,8 +72,9 @@ export const DEFAULT_MIN_RING_BEFORE_CANCEL_MS = 15_000;
 export type DialResult = 'busy' | 'no-answer' | 'machine' | 'human' | 'failed';
 
 /**
- * Facts the engine reports as calls progress. They come from CallLog transitions, so the same events can be
- * replayed from the store after a restart.
+ * Facts the engine reports as calls progress, translated from the call's domain events (the same transitions
+ * the CallLog records) by engine/pacing/feed.ts. A restarted engine starts its pacers afresh: nothing replays
+ * past events into them.
  */
 export type PacingEvent =
   | {
@@ -169,4 +170,15 @@ export function countObservation(obs: PacingObservation): ObservationCounts {
     }
   }
   return c;
+}
+
+/** The pacing rule's latest answer for one campaign (also published as the `campaign.pacing` event). */
+export interface PacingStatus {
+  /** progressive | power | predictive | preview | vicidial… and the rule inside it (e.g. "predictive/governor"). */
+  mode: string;
+  /** Calls the last tick decided to place. */
+  place: number;
+  /** Dial level (calls per available agent) when the mode has one, else null. */
+  level: number | null;
+  at: number;
 }

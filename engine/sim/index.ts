@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
 import { systemClock, type Clock, type TimerHandle } from '../clock/index.js';
-import { silentLogger, type Logger } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/index.js';
 import { EventHub, type JournalEntry } from './events.js';
 import { Router } from './http/router.js';
 import { bridgeRoutes } from './http/routes-bridges.js';
@@ -20,6 +20,7 @@ import type { Script, ScriptName } from './scripts.js';
 
 export type { AriBridgeJson, AriChannelJson } from './model/json.js';
 export type { ScenarioRule } from './scenarios.js';
+export { TEST_RANGES, testNumber, testRangeScript } from './scenarios.js';
 export type { Script, ScriptName, CalleePlan } from './scripts.js';
 export * as scripts from './scripts.js';
 
@@ -136,3 +137,5 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 }
 
 export type { WebSocket };
+export { pacingCalleeRule, pacingIndex, pacingPhone } from './pacing-callees.js';
+export type { CalleeFate } from './pacing-callees.js';

@@ -5,8 +5,8 @@
  * returns, so events can reach the app before the HTTP reply of the request that caused them, as in Asterisk.
  */
 import type { Clock, TimerHandle } from '../clock/index.js';
-import type { Logger } from '../log/logger.js';
-import { encodeWav } from '../audio/wav.js';
+import type { Logger } from '../log/index.js';
+import { encodeWav } from '../audio/index.js';
 import { deriveSeed, mulberry32 } from './audio/rng.js';
 import { FRAME_SAMPLES } from './audio/source.js';
 import { AriError, notFound } from './errors.js';

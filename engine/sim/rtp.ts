@@ -4,7 +4,7 @@
  * number +1 per packet, timestamp starting at one frame (160 for 8 kHz) and +1 frame per packet, one SSRC.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { encodeSlinBE, encodeUlaw } from '../audio/g711.js';
+import { encodeSlinBE, encodeUlaw } from '../audio/index.js';
 import type { Rng } from './audio/rng.js';
 
 export type RtpFormat = 'ulaw' | 'slin16';

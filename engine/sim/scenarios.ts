@@ -34,6 +34,23 @@ export const TEST_RANGES: ReadonlyArray<readonly [string, ScriptName]> = [
   ['1555019', 'voicemail-early-media'],
 ];
 
+/**
+ * The script a test number reaches (the digits of an 11-digit +1 555 01X nnnn number), or null outside the
+ * ranges. The one place the ranges are read; tests, the scripted AMD double and the CLI help use it.
+ */
+export function testRangeScript(digits: string): ScriptName | null {
+  if (digits.length !== 11) return null;
+  for (const [prefix, name] of TEST_RANGES) if (digits.startsWith(prefix)) return name;
+  return null;
+}
+
+/** The n-th E.164 test number answered by `script` (+1 555 01X nnnn); throws for a script without a range. */
+export function testNumber(script: ScriptName, n = 1): string {
+  const range = TEST_RANGES.find(([, name]) => name === script);
+  if (!range) throw new Error(`the simulator has no test range for script ${script}`);
+  return `+${range[0]}${String(n).padStart(4, '0')}`;
+}
+
 /** Shares of the random mix for numbers outside the test ranges (the rest rings out). */
 export const RANDOM_MIX: ReadonlyArray<readonly [ScriptName, number]> = [
   ['human', 0.25],
@@ -68,7 +85,8 @@ export function pickRandom(rng: Rng): ScriptName {
 export function chooseScript(endpoint: string, rules: readonly ScenarioRule[], callSeed: number): Script {
   const digits = digitsOf(endpoint);
   for (const rule of rules) if (matches(rule, endpoint, digits)) return resolve(rule.script);
-  for (const [prefix, name] of TEST_RANGES) if (digits.startsWith(prefix) && digits.length === 11) return SCRIPTS[name];
+  const tested = testRangeScript(digits);
+  if (tested) return SCRIPTS[tested];
   if (isBotEndpoint(endpoint)) return SCRIPTS.bot;
   if (isAgentEndpoint(endpoint)) return SCRIPTS.agent;
   return SCRIPTS[pickRandom(mulberry32(deriveSeed(callSeed, 'mix')))];

@@ -1,6 +1,7 @@
 /** `centralita sim`: runs only the embedded PBX on loopback and prints where and how to connect. */
-import { createLogger } from '../log/logger.js';
+import { createLogger } from '../log/index.js';
 import { startSimulator } from './index.js';
+import { TEST_RANGES } from './scenarios.js';
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -24,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `Embedded PBX (Asterisk 22 ARI simulator) at ${sim.url}/ari\n` +
       `ARI_URL=${sim.url} ARI_USERNAME=${sim.username} ARI_PASSWORD=${sim.password}\n` +
-      `Test numbers: +1555011xxxx human, …012 machine, …013 no answer, …014 busy, …015 congestion (see engine/sim/README.md)\n`,
+      `Test numbers: ${TEST_RANGES.map(([prefix, script]) => `+${prefix}xxxx ${script}`).join(', ')} (see engine/sim/README.md)\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

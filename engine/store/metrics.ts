@@ -2,8 +2,8 @@
  * Pure metric math over CallLogs and agent events (no I/O). The repository in repos/metrics.ts feeds it rows.
  * Seed-compatible field names (`calls_made` …) are kept because the API and the web app already speak them.
  */
-import { zonedBucketStarts } from '../clock/zoned.js';
-import type { Disposition } from '../events/types.js';
+import { zonedBucketStarts } from '../clock/index.js';
+import type { Disposition } from '../events/index.js';
 
 export interface CallForMetrics {
   disposition: Disposition | null;

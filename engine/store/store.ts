@@ -1,5 +1,4 @@
-import type { OpenDbOptions, Db, Sqlite } from './db.js';
-import { openDb } from './db.js';
+import { type OpenDbOptions, type Db, type Sqlite, openDb } from './db.js';
 import { AgentEventRepo, AgentRepo } from './repos/agents.js';
 import { CallLogRepo } from './repos/call-logs.js';
 import { ManualCallRepo } from './repos/manual-calls.js';
@@ -27,6 +26,10 @@ export interface Store {
   readonly importJobs: ImportJobRepo;
   readonly leadLocks: LeadLockRepo;
   readonly leadHistory: LeadHistoryRepo;
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: it waits for other writers instead of failing half-way). */
+  transaction<T>(fn: () => T): T;
+  /** Whether the database answers (for /health). */
+  ping(): boolean;
   close(): void;
 }
 
@@ -52,6 +55,15 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     importJobs: new ImportJobRepo(db),
     leadLocks: new LeadLockRepo(db),
     leadHistory: new LeadHistoryRepo(db),
+    transaction: (fn) => db.transaction(fn, { behavior: 'immediate' }),
+    ping: () => {
+      try {
+        sqlite.prepare('select 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     close: () => sqlite.close(),
   };
 }

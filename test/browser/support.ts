@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { startProduct, type Product } from '../../engine/runtime/product.js';
+import { startProduct, type Product } from '../../app/index.js';
 
 export const ADMIN_PASSWORD = 'browser-test-admin-password';
 export const USER_PASSWORD = 'browser-test-user-password';
@@ -81,9 +81,9 @@ export async function startRig(env: Record<string, string> = {}): Promise<Produc
   return rig;
 }
 
-import { freePort } from '../../web/tooling/browser.js';
+import { freePort } from '../../app/web/index.js';
 
-export { axeViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../web/tooling/browser.js';
+export { axeViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../app/web/index.js';
 
 /** Uploads a CSV to a campaign's lead import (multipart) and waits for the job to finish; returns the job. */
 export async function importCsv(rig: ProductRig, campaignId: string, csv: string, mapping?: Record<string, string>): Promise<any> {

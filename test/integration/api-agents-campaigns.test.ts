@@ -1,6 +1,6 @@
 /** Agents' `campaign_ids` through the API: validated against stored campaigns, stored, answered, sent to the engine. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/control/types.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 let h: Harness;

@@ -6,7 +6,7 @@ import { createApiApp, type ApiApp } from '../../api/app.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { startProduct, type Product } from '../../engine/runtime/product.js';
+import { startProduct, type Product } from '../../app/product.js';
 
 /**
  * The agent routes, the dashboard and /metrics against the real engine control on the embedded PBX (the demo

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/control/types.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 /** An engine double with the agent state rules the routes rely on (the real engine is tested on the PBX). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControlError, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type EngineControl } from '../../engine/control/index.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 /** Hang-up, outcome and a lead's attempts, with the scoping agents get (their own calls only). */

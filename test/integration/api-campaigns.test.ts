@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlError } from '../../engine/runtime/control-types.js';
+import { ControlError } from '../../engine/control/types.js';
 import { api, expectError, type Api } from '../support/leads-api.js';
 
 /** /api/campaigns: CRUD, validation, roles, and the lifecycle through EngineControl (absent → 503). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiKeysRepo } from '../../api/auth/api-keys-repo.js';
-import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ApiKeysRepo } from '../../engine/store/repos/api-keys.js';
+import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/control/types.js';
 import { harness, healthReport, type Harness } from '../unit/api/harness.js';
 
 /** GET /metrics: who may scrape, the text format, and the figures from the store, health probe and control. */

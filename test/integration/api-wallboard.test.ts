@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineControl, AgentLiveState } from '../../engine/runtime/control-types.js';
+import type { EngineControl, AgentLiveState } from '../../engine/control/index.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 /**

@@ -1,12 +1,12 @@
 /**
- * The team call list reads dense teams along the created_at index (api/calls/query.ts): it must return exactly
+ * The team call list reads dense teams along the created_at index (engine/store/repos/call-list.ts): it must return exactly
  * what the user-index path returns — same rows, same order, same total — for every filter and page.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCalls, type CallFilter } from '../../api/calls/query.js';
+import { listCalls, type CallFilter } from '../../engine/store/repos/call-list.js';
 import { mulberry32 } from '../../engine/random/seeded.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 import type { Disposition } from '../../engine/events/types.js';

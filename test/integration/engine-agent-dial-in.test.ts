@@ -14,10 +14,10 @@ import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { systemClock, VirtualClock } from '../../engine/clock/index.js';
 import type { DomainEvent } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { MemoryLeadSource } from '../../engine/runtime/engine-leads.js';
-import type { Lead } from '../../engine/runtime/engine-types.js';
-import { Engine } from '../../engine/runtime/engine.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { MemoryLeadSource } from '../../engine/shell/lead-sources.js';
+import type { Lead } from '../../engine/shell/ports.js';
+import { Engine } from '../../engine/shell/engine.js';
 import { scripts, startSimulator, type Script } from '../../engine/sim/index.js';
 import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';
 

@@ -1,5 +1,5 @@
 /**
- * The engine's control surface (engine/runtime/engine-control.ts) on the embedded PBX: several campaigns in one
+ * The engine's control surface (app/engine-control.ts) on the embedded PBX: several campaigns in one
  * engine, start/pause/stop persisted then acted upon, test calls without a lead, live stats, agents driven from
  * the API's side, and a restart resuming what is stored as running. Real SQLite, real ARI sockets, virtual time.
  */
@@ -9,12 +9,12 @@ import { connectAri } from '../../engine/ari/gateway.js';
 import { systemClock } from '../../engine/clock/index.js';
 import type { DomainEvent } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { campaignInputFromStore } from '../../engine/runtime/campaign-registry.js';
-import { ControlError, type EngineControl } from '../../engine/runtime/control-types.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { agentConfigFromRow, campaignsToResume, createEngineControl } from '../../engine/runtime/engine-control.js';
-import { storeLeadSource } from '../../engine/runtime/engine-leads.js';
-import { Engine } from '../../engine/runtime/engine.js';
+import { campaignInputFromStore } from '../../engine/shell/campaign-registry.js';
+import { ControlError, type EngineControl } from '../../engine/control/types.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { agentConfigFromRow, campaignsToResume, createEngineControl } from '../../app/engine-control.js';
+import { storeLeadSource } from '../../engine/shell/lead-sources.js';
+import { Engine } from '../../engine/shell/engine.js';
 import type { Campaign } from '../../engine/store/repos/campaigns.js';
 import { drive, whileRunning } from '../support/virtual-drive.js';
 import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';

@@ -9,9 +9,9 @@ import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { startEngine } from '../../engine/runtime/engine-factory.js';
-import { MemoryLeadSource } from '../../engine/runtime/engine-leads.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { startEngine } from '../../app/start-engine.js';
+import { MemoryLeadSource } from '../../engine/shell/lead-sources.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 

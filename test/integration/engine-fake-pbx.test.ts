@@ -14,10 +14,10 @@ import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { VirtualClock } from '../../engine/clock/index.js';
 import type { DomainEvent, Disposition } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { MemoryLeadSource } from '../../engine/runtime/engine-leads.js';
-import type { CallLogWriter, Lead } from '../../engine/runtime/engine-types.js';
-import { Engine } from '../../engine/runtime/engine.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { MemoryLeadSource } from '../../engine/shell/lead-sources.js';
+import type { CallLogWriter, Lead } from '../../engine/shell/ports.js';
+import { Engine } from '../../engine/shell/engine.js';
 
 type Script = { kind: 'answer'; atMs: number; hangupAfterMs?: number } | { kind: 'fail'; status: string; cause: number } | { kind: 'noanswer' };
 

@@ -13,9 +13,9 @@ import { systemClock, VirtualClock } from '../../engine/clock/index.js';
 import type { DomainEvent } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import type { Pacer, PacingEvent } from '../../engine/pacing/types.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { MemoryLeadSource } from '../../engine/runtime/engine-leads.js';
-import { Engine } from '../../engine/runtime/engine.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { MemoryLeadSource } from '../../engine/shell/lead-sources.js';
+import { Engine } from '../../engine/shell/engine.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import { drive, whileRunning } from '../support/virtual-drive.js';
 

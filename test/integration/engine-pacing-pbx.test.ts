@@ -1,10 +1,10 @@
 /**
  * PBX vs simulator: a predictive campaign run end to end by the engine on the embedded PBX (real ARI sockets,
  * real SQLite CallLogs, virtual clock) measures the same US abandon rate as the what-if simulator run with the
- * same parameters, pacer and list (engine/runtime/pacing-pbx.ts). The larger version: `npm run pacing:pbx -- --json`.
+ * same parameters, pacer and list (bench/pacing-pbx.ts). The larger version: `npm run pacing:pbx -- --json`.
  */
 import { describe, expect, it } from 'vitest';
-import { PBX_SCENARIO, runPacingPbx } from '../../engine/runtime/pacing-pbx.js';
+import { PBX_SCENARIO, runPacingPbx } from '../../bench/pacing-pbx.js';
 
 describe('predictive pacing: embedded PBX vs the what-if simulator', () => {
   it('10 agents, 30 virtual minutes: the PBX abandon rate is within 1 point of the simulator’s; the 2 s rule is exact', async () => {

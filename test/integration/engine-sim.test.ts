@@ -12,10 +12,10 @@ import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { DISPOSITIONS, type DomainEvent, type Disposition } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { MemoryLeadSource, storeLeadSource } from '../../engine/runtime/engine-leads.js';
-import type { Lead, LeadSource } from '../../engine/runtime/engine-types.js';
-import { Engine } from '../../engine/runtime/engine.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { MemoryLeadSource, storeLeadSource } from '../../engine/shell/lead-sources.js';
+import type { Lead, LeadSource } from '../../engine/shell/ports.js';
+import { Engine } from '../../engine/shell/engine.js';
 import { type Simulator } from '../../engine/sim/index.js';
 import { pbxRigs, type PbxRig } from '../support/pbx-rig.js';
 

@@ -7,8 +7,8 @@ import { expect, it } from 'vitest';
 import { connectAri } from '../../engine/ari/gateway.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { scriptedAmdSource } from '../../engine/runtime/engine-amd-double.js';
-import { Engine } from '../../engine/runtime/engine.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { Engine } from '../../engine/shell/engine.js';
 import { startSimulator } from '../../engine/sim/index.js';
 
 it('stop right after start hangs up ringing legs, drops empty bridges and closes cleanly', async () => {

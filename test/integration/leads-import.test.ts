@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportCallResults, exportLeads, importLeads, ImportError, type ImportProgress } from '../../engine/leads/index.js';
+import { exportCallResults, exportLeads, importLeads, ImportError, type ImportProgress } from '../../engine/lead-files/index.js';
 import { openStore, type Store } from '../../engine/store/index.js';
 
 let dir: string;

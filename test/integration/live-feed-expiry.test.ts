@@ -4,7 +4,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signAccessToken, verifyAccessToken } from '../../api/auth/jwt.js';
 import type { Principal } from '../../api/auth/service.js';
-import { overallStatus, withRedisPing, type HealthReport } from '../../api/health.js';
+import { overallStatus, withRedisPing, type HealthReport } from '../../api/health/report.js';
 import { attachLiveFeed, type AgentDirectory, type LiveAuth, type LiveFeed } from '../../api/live/index.js';
 import { pingRedisUrl } from '../../api/live/redis.js';
 import { healthRoutes } from '../../api/routes/health.js';

@@ -6,18 +6,18 @@ import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeysRepo } from '../../api/auth/api-keys-repo.js';
+import { ApiKeysRepo } from '../../engine/store/repos/api-keys.js';
 import { signAccessToken } from '../../api/auth/jwt.js';
 import type { Principal } from '../../api/auth/service.js';
-import { UsersRepo } from '../../api/auth/users-repo.js';
+import { UsersRepo } from '../../engine/store/repos/users.js';
 import { useRedisAdapter } from '../../api/live/redis.js';
 import { attachLiveFeed, type AgentDirectory, type LiveAuth, type LiveFeed } from '../../api/live/index.js';
 import { VirtualClock } from '../../engine/clock/index.js';
 import { loadConfig } from '../../engine/config/index.js';
 import { DomainEvents, type DomainEvent } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { DEMO_AGENT_EXTENSIONS } from '../../engine/runtime/demo-data.js';
-import { startProduct, type Product } from '../../engine/runtime/product.js';
+import { DEMO_AGENT_EXTENSIONS } from '../../app/demo-data.js';
+import { startProduct, type Product } from '../../app/product.js';
 import type { Role } from '../../engine/store/schema/users.js';
 
 interface Received {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { startProduct, type Product } from '../../engine/runtime/product.js';
-import { DEMO_CAMPAIGN_ID } from '../../engine/runtime/demo-data.js';
+import { startProduct, type Product } from '../../app/product.js';
+import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 
 const ADMIN_PASSWORD = 'test-admin-password-long';
 

@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { startProduct, type Product } from '../../engine/runtime/product.js';
-import { DEMO_CAMPAIGN_ID } from '../../engine/runtime/demo-data.js';
-import type { HealthReport } from '../../api/health.js';
+import { startProduct, type Product } from '../../app/product.js';
+import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
+import type { HealthReport } from '../../api/health/report.js';
 
 const run = promisify(execFile);
 

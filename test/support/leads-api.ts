@@ -1,5 +1,5 @@
 import { CampaignError } from '../../engine/store/repos/campaigns.js';
-import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/runtime/control-types.js';
+import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/control/types.js';
 import type { ApiDeps } from '../../api/app.js';
 import type { Store } from '../../engine/store/index.js';
 import type { LeadStatus } from '../../engine/store/schema/leads.js';
@@ -83,7 +83,7 @@ export async function expectError(res: Response, status: number, code: string): 
 
 /**
  * A small EngineControl for the lifecycle routes: persists through store.campaigns.command (what the real engine
- * does first) and records what it was asked. The real one is engine/runtime/engine-control.ts.
+ * does first) and records what it was asked. The real one is app/engine-control.ts.
  */
 export function storeControl(ref: { store?: Store; now?: () => number }): EngineControl & { testCalls: Array<{ campaignId: string; phone: string }> } {
   const st = (): Store => ref.store!;

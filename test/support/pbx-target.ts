@@ -7,7 +7,7 @@
  * Number ranges are the simulator's (engine/sim/README.md); on Asterisk the test dialplan's [callees]
  * context answers the same ranges (test/fixtures/asterisk-dialplan/extensions_test.conf).
  */
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../engine/sim/index.js';
+import { startSimulator, testNumber, type Simulator, type SimulatorOptions } from '../../engine/sim/index.js';
 import { startRealAsterisk, type RealAsterisk } from './real-asterisk.js';
 
 export type PbxKind = 'sim' | 'asterisk';
@@ -15,13 +15,13 @@ export const PBX_KINDS: PbxKind[] = ['sim', 'asterisk'];
 
 /** E.164 test numbers by callee kind (+1 555 01X nnnn). */
 export const callee = {
-  human: (n = 1) => `+1555011${String(n).padStart(4, '0')}`,
-  machine: (n = 1) => `+1555012${String(n).padStart(4, '0')}`,
-  noAnswer: (n = 1) => `+1555013${String(n).padStart(4, '0')}`,
-  busy: (n = 1) => `+1555014${String(n).padStart(4, '0')}`,
-  congestion: (n = 1) => `+1555015${String(n).padStart(4, '0')}`,
-  hangupDuringAmd: (n = 1) => `+1555017${String(n).padStart(4, '0')}`,
-  silence: (n = 1) => `+1555018${String(n).padStart(4, '0')}`,
+  human: (n = 1) => testNumber('human', n),
+  machine: (n = 1) => testNumber('machine', n),
+  noAnswer: (n = 1) => testNumber('no-answer', n),
+  busy: (n = 1) => testNumber('busy', n),
+  congestion: (n = 1) => testNumber('congestion', n),
+  hangupDuringAmd: (n = 1) => testNumber('hangup-during-amd', n),
+  silence: (n = 1) => testNumber('silence', n),
 } as const;
 
 export interface PbxTarget {

@@ -7,7 +7,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeWav } from '../../audio/wav.js';
+import { encodeWav } from '../../audio/index.js';
 import { mixItem } from './mix.js';
 import { planCorpus, type CorpusItem } from './plan.js';
 import { checkTools, speak } from './synth.js';

@@ -1,7 +1,7 @@
 /** Seeded draws for the corpus (the project's one PRNG, engine/random), so it is the same on every machine. */
-import { uniform, type Rng } from '../../random/seeded.js';
+import { uniform, type Rng } from '../../random/index.js';
 
-export { mulberry32, uniform, type Rng } from '../../random/seeded.js';
+export { mulberry32, uniform, type Rng } from '../../random/index.js';
 export const intIn = (rng: Rng, lo: number, hi: number): number => Math.floor(uniform(rng, lo, hi + 1));
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;

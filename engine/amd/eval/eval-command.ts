@@ -11,7 +11,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertTelephonyAudio, readWav } from '../../audio/wav.js';
+import { assertTelephonyAudio, readWav } from '../../audio/index.js';
 import { amdParamsSchema } from '../params.js';
 import type { AmdMode } from '../types.js';
 import { evaluateSamples } from './evaluate.js';

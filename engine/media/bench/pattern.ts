@@ -3,7 +3,7 @@
  * 0.3 s of silence, a 0.8 s "Hello?" (voiced 150 Hz buzz with harmonics, in two syllables), then 1.9 s of
  * silence; streams loop it (3 s cycle), so the continuous analyses of the bench keep meeting speech.
  */
-import { encodeUlaw, ULAW_SILENCE } from '../../audio/g711.js';
+import { encodeUlaw, ULAW_SILENCE } from '../../audio/index.js';
 
 const RATE = 8000;
 const SAMPLES = 160;

@@ -5,7 +5,7 @@
  * to the worker that holds its socket, which a plain task pool would not do. See ../README.md.
  */
 import { threadId } from 'node:worker_threads';
-import type { AmdDetector, AmdDetectorOptions, AmdParams } from '../../amd/types.js';
+import type { AmdDetector, AmdDetectorOptions, AmdParams } from '../../amd/index.js';
 import type { FromWorker, ServeTask, ToWorker } from '../types.js';
 import { WorkerSession } from './session.js';
 

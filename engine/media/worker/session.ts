@@ -5,7 +5,7 @@
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { AmdDecision, AmdDetector } from '../../amd/types.js';
+import type { AmdDecision, AmdDetector } from '../../amd/index.js';
 import { FrameAssembler } from '../frames.js';
 import { RtpReceiver } from '../rtp/receiver.js';
 import type { CloseReason, MediaFormat, SessionReport } from '../types.js';

@@ -5,7 +5,7 @@
  */
 
 /** The project's one PRNG (engine/random): uniforms in [0, 1). */
-export { mulberry32 } from '../../random/seeded.js';
+export { mulberry32 } from '../../random/index.js';
 
 /** Mixes two integers into a 32-bit seed (splitmix-style finaliser). */
 export function mixSeed(a: number, b: number): number {

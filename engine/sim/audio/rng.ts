@@ -1,5 +1,5 @@
 /** The simulator's callee mix and synthetic audio are reproducible from a seed (the project's one PRNG). */
-export { mulberry32, uniform, type Rng } from '../../random/seeded.js';
+export { mulberry32, uniform, type Rng } from '../../random/index.js';
 
 /** Derives an independent seed from a parent seed and a label (e.g. a channel id), so draws do not shift. */
 export function deriveSeed(seed: number, label: string): number {

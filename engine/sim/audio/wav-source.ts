@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseWav } from '../../audio/wav.js';
+import { parseWav } from '../../audio/index.js';
 import { samples, type AudioSource } from './source.js';
 
 /**

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../../log/logger.js';
+import type { Logger } from '../../log/index.js';
 import { AriError } from '../errors.js';
 import { ariTime } from '../model/json.js';
 import type { EventHub, EventSink } from '../events.js';

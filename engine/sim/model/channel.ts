@@ -1,6 +1,5 @@
 import type { TimerHandle } from '../../clock/index.js';
-import type { AudioSource } from '../audio/source.js';
-import { FRAME_SAMPLES } from '../audio/source.js';
+import { type AudioSource, FRAME_SAMPLES } from '../audio/source.js';
 import { ariTime, type AriCallerId, type AriChannelJson, type AriDialplanCep } from './json.js';
 
 /** 'inbound': a call from a phone that reached Stasis() through the dialplan (e.g. an agent dialling in). */

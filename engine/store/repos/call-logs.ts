@@ -1,9 +1,19 @@
-import { and, asc, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { AmdStatus } from '../../amd/types.js';
-import type { Disposition } from '../../events/types.js';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { AmdStatus } from '../../amd/index.js';
+import type { Disposition } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { agents } from '../schema/agents.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
+
+/** Today's figures of one campaign (CallLogRepo.campaignToday). */
+export interface CampaignToday {
+  placed: number;
+  answered: number;
+  humans: number;
+  machines: number;
+  dropped: number;
+  abandonPct: number;
+}
 
 export interface CreateCallLogInput {
   id: string;
@@ -241,6 +251,46 @@ export class CallLogRepo {
     const out: Partial<Record<Disposition, number>> = {};
     for (const r of rows) if (r.disposition !== null) out[r.disposition] = r.n;
     return out;
+  }
+
+  /**
+   * A campaign's figures over CallLogs created since `from` (e.g. its local midnight). Dialer calls with a lead
+   * only: test calls are not the campaign's traffic. US abandon rule: dropped / (connected + dropped).
+   */
+  /** Whether a CallLog of `leadId` names this user, or one of the user's agent records (the lead was dialled to them). */
+  leadCalledBy(leadId: string, userId: string): boolean {
+    const mine = this.db.select({ id: agents.id }).from(agents).where(eq(agents.userId, userId)).all().map((a) => a.id);
+    const who = mine.length === 0 ? eq(callLogs.userId, userId) : or(eq(callLogs.userId, userId), inArray(callLogs.agentId, mine));
+    return this.db.select({ id: callLogs.id }).from(callLogs).where(and(eq(callLogs.leadId, leadId), who)).limit(1).get() !== undefined;
+  }
+
+  /** Calls that ended in [from, to), counted by disposition (null: ended without one); read along the ended_at index. */
+  endedByDisposition(from: number, to: number): Array<{ disposition: string | null; n: number }> {
+    return this.db.all<{ disposition: string | null; n: number }>(
+      sql`SELECT disposition AS disposition, count(*) AS n FROM call_logs WHERE ended_at >= ${from} AND ended_at < ${to} GROUP BY disposition`,
+    );
+  }
+
+  campaignToday(campaignId: string, from: number): CampaignToday {
+    const row = this.db
+      .get<{ placed: number; answered: number; connected: number; dropped: number; machines: number }>(
+        sql`select count(*) as placed,
+                   coalesce(sum(answered_at is not null), 0) as answered,
+                   coalesce(sum(disposition = 'ANSWERED_HUMAN'), 0) as connected,
+                   coalesce(sum(disposition = 'DROPPED'), 0) as dropped,
+                   coalesce(sum(disposition = 'MACHINE'), 0) as machines
+              from call_logs
+             where campaign_id = ${campaignId} and created_at >= ${from} and lead_id is not null and kind = 'dialer'`,
+      );
+    const humans = row.connected + row.dropped;
+    return {
+      placed: row.placed,
+      answered: row.answered,
+      humans,
+      machines: row.machines,
+      dropped: row.dropped,
+      abandonPct: humans > 0 ? (row.dropped / humans) * 100 : 0,
+    };
   }
 
   private update(id: string, patch: Record<string, unknown>): boolean {

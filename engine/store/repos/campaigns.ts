@@ -1,6 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { campaignLifecycle, type CampaignCommand, type CampaignEffect, type CampaignState } from '../../campaigns/lifecycle.js';
-import { parseCampaignSettings, type CampaignSettings, type CampaignSettingsInput } from '../../campaigns/settings.js';
+import { campaignLifecycle, type CampaignCommand, type CampaignEffect, type CampaignState, parseCampaignSettings, type CampaignSettings, type CampaignSettingsInput } from '../../campaigns/index.js';
 import type { Db } from '../db.js';
 import { campaigns, type CampaignRow } from '../schema/campaigns.js';
 import type { LeadRepo } from './leads.js';

@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { leads as leadsTable } from '../schema/leads.js';
 import type { Db } from '../db.js';
 import { dnc, INTERNAL_DNC, type DncRow } from '../schema/dnc.js';
 import type { LeadRepo } from './leads.js';
@@ -39,6 +40,38 @@ export class DncRepo {
         .from(dnc)
         .where(and(eq(dnc.phoneE164, phoneE164), inArray(dnc.campaignId, [INTERNAL_DNC, campaignId])))
         .get() !== undefined
+    );
+  }
+
+  /** The entry of this exact list (campaignId null: the internal one), if the number is on it. */
+  get(phoneE164: string, campaignId: string | null): DncRow | undefined {
+    return this.db
+      .select()
+      .from(dnc)
+      .where(and(eq(dnc.phoneE164, phoneE164), eq(dnc.campaignId, campaignId ?? INTERNAL_DNC)))
+      .get();
+  }
+
+  /** A page of one list, oldest first; `phoneLike` keeps numbers containing it. */
+  page(campaignId: string | null, q: { phoneLike?: string | undefined; limit: number; offset: number }): { items: DncRow[]; total: number } {
+    const where = and(
+      eq(dnc.campaignId, campaignId ?? INTERNAL_DNC),
+      q.phoneLike === undefined ? undefined : like(dnc.phoneE164, `%${q.phoneLike.replace(/[%_\\]/g, '')}%`),
+    );
+    const total = this.db.select({ n: sql<number>`count(*)` }).from(dnc).where(where).get()?.n ?? 0;
+    const items = this.db.select().from(dnc).where(where).orderBy(asc(dnc.createdAt), asc(dnc.phoneE164)).limit(q.limit).offset(q.offset).all();
+    return { items, total };
+  }
+
+  /** Leads with this number already retired as dnc: of one campaign, or (campaignId null) of every campaign. */
+  countDncLeads(phoneE164: string, campaignId: string | null): number {
+    const scope = campaignId === null ? undefined : eq(leadsTable.campaignId, campaignId);
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(leadsTable)
+        .where(and(eq(leadsTable.phoneE164, phoneE164), eq(leadsTable.status, 'dnc'), scope))
+        .get()?.n ?? 0
     );
   }
 

@@ -44,6 +44,11 @@ export class ImportJobRepo {
       .run();
   }
 
+  /** A note on the job for whoever polls it, e.g. why an import failed. */
+  setMessage(id: string, message: string): void {
+    this.db.update(importJobs).set({ message }).where(eq(importJobs.id, id)).run();
+  }
+
   get(id: string): ImportJobRow | undefined {
     return this.db.select().from(importJobs).where(eq(importJobs.id, id)).get();
   }

@@ -1,30 +1,15 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { retryDelayFor } from '../../campaigns/settings.js';
-import { DISPOSITIONS, type Disposition } from '../../events/types.js';
-import { nextLeadState, statusForDisposition } from '../../leads/attempts.js';
-import { zonesOpenNow } from '../../leads/calling-hours.js';
+import { retryDelayFor } from '../../campaigns/index.js';
+import { DISPOSITIONS, type Disposition } from '../../events/index.js';
+import { nextLeadState, statusForDisposition, zonesOpenNow, type NewLead } from '../../leads/index.js';
 import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
+import { leadConditions, listLeads, type LeadFilter } from './lead-list.js';
 import { campaigns } from '../schema/campaigns.js';
 import { leads, type LeadRow, type LeadStatus } from '../schema/leads.js';
 
-export interface NewLead {
-  campaignId: string;
-  phoneE164: string;
-  phoneRaw: string;
-  name?: string | null;
-  city?: string | null;
-  email?: string | null;
-  timeZone?: string | null;
-  /** 1 (most urgent) … 5; default 3. */
-  priority?: number;
-  custom?: Record<string, unknown>;
-  synthetic?: boolean;
-  importJobId?: string | null;
-  /** First time the lead may be dialed; default: at insertion. */
-  nextDueAt?: number;
-}
+export type { NewLead };
 
 export interface LeaseRequest {
   campaignId: string;
@@ -136,6 +121,47 @@ export class LeadRepo {
         out.add(r.p);
     }
     return out;
+  }
+
+  /** A page of leads matching `f` in `page.sort` order (LEAD_SORTS), and how many match in all. */
+  search(f: LeadFilter, page: { sort: string; limit: number; offset: number }): { items: LeadRow[]; total: number } {
+    return listLeads(this.db, f, page);
+  }
+
+  /** The id of the lead of `campaignId` that has this number, if there is one. */
+  idByPhone(campaignId: string, phoneE164: string): string | undefined {
+    return this.db
+      .select({ id: leads.id })
+      .from(leads)
+      .where(and(eq(leads.campaignId, campaignId), eq(leads.phoneE164, phoneE164)))
+      .get()?.id;
+  }
+
+  /** Writes edited fields of one lead; returns the row as stored, or undefined when there is no such lead. */
+  update(id: string, set: Partial<LeadRow>, at: number): LeadRow | undefined {
+    return this.db
+      .update(leads)
+      .set({ ...set, updatedAt: at })
+      .where(eq(leads.id, id))
+      .returning()
+      .get();
+  }
+
+  delete(id: string): boolean {
+    return this.db.delete(leads).where(eq(leads.id, id)).run().changes > 0;
+  }
+
+  /** Moves the leads of a campaign matching `f` from status `from` to `to`, leaving leased ones alone; returns how many moved. */
+  setSelection(f: LeadFilter & { campaignId: string }, from: LeadStatus, to: LeadStatus, at: number): number {
+    const conds = [...leadConditions(f), eq(leads.status, from), sql`${leads.leaseOwner} is null`];
+    return this.db.update(leads).set({ status: to, updatedAt: at }).where(and(...conds)).run().changes;
+  }
+
+  /** The keys found in the custom fields of a campaign's leads, sorted. */
+  customKeys(campaignId: string): string[] {
+    return this.db
+      .all<{ key: string }>(sql`select distinct j.key as key from leads, json_each(leads.custom) j where leads.campaign_id = ${campaignId} order by 1`)
+      .map((r) => r.key);
   }
 
   get(id: string): LeadRow | undefined {

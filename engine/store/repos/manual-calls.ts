@@ -1,4 +1,4 @@
-import type { Disposition } from '../../events/types.js';
+import type { Disposition } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
 import { eq } from 'drizzle-orm';

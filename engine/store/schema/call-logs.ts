@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import type { AmdStatus } from '../../amd/types.js';
-import type { Disposition } from '../../events/types.js';
+import type { AmdStatus } from '../../amd/index.js';
+import type { Disposition } from '../../events/index.js';
 
 /** The last transition written; a row whose stage is not `ended` after a crash is closed at start-up. */
 export const CALL_STAGES = ['created', 'ringing', 'answered', 'amd', 'bridged', 'ended'] as const;

@@ -1,20 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { LEAD_STATUSES, type LeadStatus } from '../../leads/index.js';
 import { campaigns } from './campaigns.js';
 
-export const LEAD_STATUSES = [
-  'no_selected',
-  'selected',
-  'calling',
-  'completed',
-  'error',
-  'busy',
-  'no_answer',
-  'machine',
-  'dropped',
-  'dnc',
-] as const;
-export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export { LEAD_STATUSES, type LeadStatus };
 
 /**
  * A person to call. `nextDueAt` NULL means "never again" (completed, DNC, invalid, attempts exhausted); the hopper

@@ -7,7 +7,7 @@ import { agentStep, createAgent, isAvailable } from '../../../engine/agents/redu
 import type { AgentConfig, AgentEffect, AgentInput, AgentState } from '../../../engine/agents/types.js';
 import type { AriCommand, AriEvent } from '../../../engine/ari/types.js';
 import type { DomainEvent } from '../../../engine/events/types.js';
-import { endpointName, isDialIn, parseDialIn } from '../../../engine/runtime/engine-dial-in.js';
+import { endpointName, isDialIn, parseDialIn } from '../../../engine/shell/dial-in.js';
 
 const human = (id = '1001'): AgentConfig => ({ id, kind: 'human', endpoint: `PJSIP/${id}`, maxConcurrent: 1, wrapUpMs: 2000 });
 const ch = (id: string) => ({ id, name: `PJSIP/${id}`, state: 'Up' });

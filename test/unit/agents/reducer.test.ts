@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentStep, createAgent, isAvailable, pickAgent } from '../../../engine/agents/reducer.js';
-import type { AgentConfig, AgentEffect, AgentInput, AgentState } from '../../../engine/agents/types.js';
-import { LEG_RETRY_MS } from '../../../engine/agents/types.js';
+import { type AgentConfig, type AgentEffect, type AgentInput, type AgentState, LEG_RETRY_MS } from '../../../engine/agents/types.js';
 import type { AriCommand, AriEvent } from '../../../engine/ari/types.js';
 import type { DomainEvent } from '../../../engine/events/types.js';
 

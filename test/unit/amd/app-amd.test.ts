@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amdParamsSchema, createDetector, defaultAmdParams } from '../../../engine/amd/index.js';
-import type { AmdDecision, AmdParams } from '../../../engine/amd/index.js';
+import { amdParamsSchema, createDetector, defaultAmdParams, type AmdDecision, type AmdParams } from '../../../engine/amd/index.js';
 import { frames, S, V } from './frames.js';
 
 function run(seq: Int16Array[], overrides: Partial<AmdParams> = {}): AmdDecision | null {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDetector, defaultAmdParams } from '../../../engine/amd/index.js';
-import type { AmdBeepEvent, AmdDecision, AmdParams } from '../../../engine/amd/index.js';
+import { createDetector, defaultAmdParams, type AmdBeepEvent, type AmdDecision, type AmdParams } from '../../../engine/amd/index.js';
 import { analyseTone, goertzelPower } from '../../../engine/amd/beep.js';
 import { NoiseFloor } from '../../../engine/amd/noise-floor.js';
 import { FRAME, frames, S } from './frames.js';

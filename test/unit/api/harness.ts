@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp, type ApiApp, type ApiDeps } from '../../../api/app.js';
-import { overallStatus, type HealthReport } from '../../../api/health.js';
+import { overallStatus, type HealthReport } from '../../../api/health/report.js';
 import { hashPasswordSync } from '../../../api/auth/passwords.js';
 import type { Role } from '../../../engine/store/schema/users.js';
 import { VirtualClock } from '../../../engine/clock/index.js';

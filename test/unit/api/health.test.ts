@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { overallStatus, type HealthReport } from '../../../api/health.js';
+import { overallStatus, type HealthReport } from '../../../api/health/report.js';
 import { harness, healthReport as report, type Harness } from './harness.js';
 
 let h: Harness | undefined;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_TYPES_FILE, apiDocument, renderApiTypes } from '../../../web/tooling/api-types.js';
+import { API_TYPES_FILE, apiDocument, renderApiTypes } from '../../../app/web/index.js';
 
 /** The web app's payload types are generated from the API's OpenAPI document; a stale copy fails here. */
 describe('web/src/api/schema.d.ts', () => {

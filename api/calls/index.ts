@@ -1,0 +1,3 @@
+export { queryDate, zonedQueryDate } from './dates.js';
+export { narrowUsers, visibleUserIds } from './visibility.js';
+export { LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition } from './legacy.js';

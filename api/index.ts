@@ -1,0 +1,5 @@
+export { overallStatus, withRedisPing } from './health/index.js';
+export type { HealthProbe, HealthReport } from './health/index.js';
+export { createApiApp } from './app.js';
+export { listen } from './server.js';
+export type { FetchApp, RunningServer } from './server.js';

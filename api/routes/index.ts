@@ -1,0 +1,16 @@
+export { auditRoutes } from './audit.js';
+export { authRoutes } from './auth.js';
+export { callRoutes } from './calls.js';
+export { compatCallRoutes } from './calls-compat.js';
+export { healthRoutes } from './health.js';
+export { metricsRoutes } from './metrics.js';
+export { userRoutes } from './users.js';
+export { agentRoutes } from './agents.js';
+export { dashboardRoutes } from './dashboard.js';
+export { prometheusRoutes, scrapeAuthenticate } from './prometheus.js';
+export { campaignRoutes } from './campaigns.js';
+export { leadRoutes } from './leads.js';
+export { leadLockRoutes } from './lead-locks.js';
+export { importJobRoutes } from './import-jobs.js';
+export { dncRoutes } from './dnc.js';
+export { webAppRoutes } from './web-app.js';

@@ -1,0 +1,75 @@
+/**
+ * Every `centralita <command>`; npm scripts call these. Each entry loads its module only when run, so a
+ * command's dependencies (workers, ffmpeg, the simulator) cost nothing to the others.
+ */
+export interface CommandModule {
+  run(argv: string[]): Promise<number | void>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  start: {
+    summary: 'Start the engine, API and live board (embedded PBX when ARI_URL is unset)',
+    load: () => import('./start-command.js'),
+  },
+  sim: {
+    summary: 'Run only the embedded PBX (ARI simulator) on loopback',
+    load: () => import('../../engine/sim/sim-command.js'),
+  },
+  'amd:eval': {
+    summary: 'Evaluate AMD over a folder of labelled WAV files (--dir, --mode)',
+    load: () => import('../../engine/amd/eval/eval-command.js'),
+  },
+  'amd:corpus': {
+    summary: "Generate the project's labelled AMD corpus (--out)",
+    load: () => import('../../engine/amd/corpus/corpus-command.js'),
+  },
+  bench: {
+    summary: 'Every benchmark (bench:media, then bench:api), each in its own process (--json: one object last)',
+    load: () => import('./bench-all-command.js'),
+  },
+  'bench:media': {
+    summary: 'Benchmark the media plane: concurrent RTP streams into AMD workers (--json)',
+    load: () => import('../../engine/media/bench/bench-command.js'),
+  },
+  'bench:api': {
+    summary: 'Benchmark GET /api/calls over 1M CallLogs (p50/p95, query plans) and the live board fan-out to 1,000 clients (--json)',
+    load: () => import('../../api/bench/bench-command.js'),
+  },
+  'asterisk:config': {
+    summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
+    load: () => import('../../engine/deploy/asterisk-config-command.js'),
+  },
+  simulate: {
+    summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
+    load: () => import('../../engine/pacing/simulate/simulate-command.js'),
+  },
+  'pacing:pbx': {
+    summary: 'Predictive campaign on the embedded PBX vs the what-if simulator: both abandon rates (--agents, --minutes, --json)',
+    load: () => import('../../bench/pacing-pbx-command.js'),
+  },
+  'web:build': {
+    summary: 'Build the browser app into web/dist (npm start builds it when missing or stale)',
+    load: () => import('../web/build-command.js'),
+  },
+  'web:dev': {
+    summary: 'Vite dev server for the browser app with hot reload, against a running product (CENTRALITA_URL)',
+    load: () => import('../web/dev-command.js'),
+  },
+  'web:api-types': {
+    summary: "Regenerate the web app's API types (web/src/api/schema.d.ts) from /openapi.json",
+    load: () => import('../web/api-types-command.js'),
+  },
+  screenshots: {
+    summary: 'PNG of every web screen in English and Spanish from a fresh demo, into screenshots/ (--out, --only a,b)',
+    load: () => import('./screenshots-command.js'),
+  },
+  'bench:wallboard': {
+    summary: 'The wallboard with 500 agents and 300 live calls at the feed’s rate in chromium: long tasks > 50 ms (--seconds, --rate, --json)',
+    load: () => import('../web/wallboard-bench-command.js'),
+  },
+};

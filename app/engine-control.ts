@@ -1,0 +1,234 @@
+/**
+ * The engine's control surface (engine/control `EngineControl`) over the store and a running Engine:
+ * campaign commands persist first (store.campaigns.command, so a restart resumes what is stored as running)
+ * and then act on the engine; agents are driven through the engine's agent state machines.
+ */
+import { servesCampaign, type AgentConfig } from '../engine/agents/index.js';
+import { type Clock, startOfLocalDay } from '../engine/clock/index.js';
+import type { Logger } from '../engine/log/index.js';
+import { CampaignError, type Campaign, type AgentRow, type Store } from '../engine/store/index.js';
+import type { CampaignCommand } from '../engine/campaigns/index.js';
+import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource } from '../engine/shell/index.js';
+import { countObservation } from '../engine/pacing/index.js';
+import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
+
+export interface EngineControlDeps {
+  engine: Engine;
+  store: Pick<Store, 'campaigns' | 'leads' | 'agents' | 'callLogs'>;
+  clock: Clock;
+  logger: Logger;
+  /** The lead source of a campaign (the store's hopper for this node; guarded on a real Asterisk). */
+  leadsFor(c: Campaign): LeadSource;
+  /** AMD with the campaign's parameters; the engine's default when omitted. */
+  amdFor?(c: Campaign): AmdSource;
+  /** Agent wrap-up when no campaign says otherwise (ms). */
+  defaultWrapUpMs?: number;
+}
+
+const E164 = /^\+[1-9]\d{5,14}$/;
+
+/** An agent row of the store as the engine's agent configuration. */
+export function agentConfigFromRow(a: AgentRow, wrapUpMs = 10_000): AgentConfig {
+  return {
+    id: a.id,
+    kind: a.kind,
+    endpoint: a.endpoint,
+    maxConcurrent: a.kind === 'bot' ? Math.max(1, a.concurrency) : 1,
+    wrapUpMs,
+    // null or empty: every campaign.
+    ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}),
+  };
+}
+
+/** Loads (or reloads) a stored campaign into the engine with its stored state. Used at start-up and by start. */
+export function loadCampaign(deps: Pick<EngineControlDeps, 'engine' | 'leadsFor' | 'amdFor'>, c: Campaign): void {
+  const amd = deps.amdFor?.(c);
+  const existing = deps.engine.campaign(c.id);
+  deps.engine.putCampaign(campaignInputFromStore(c, existing?.leads ?? deps.leadsFor(c), amd));
+}
+
+/**
+ * What a (re)starting engine dials: every campaign stored as running, plus `include` (e.g. the demo campaign on
+ * the embedded PBX) in whatever state it is stored.
+ */
+export function campaignsToResume(store: Pick<Store, 'campaigns'>, include: readonly string[] = []): Campaign[] {
+  const out = store.campaigns.list('running');
+  for (const id of include) {
+    const c = store.campaigns.get(id);
+    if (c && !out.some((x) => x.id === id)) out.push(c);
+  }
+  return out;
+}
+
+export function createEngineControl(deps: EngineControlDeps): EngineControl {
+  const { engine, store, clock } = deps;
+
+  const stored = (id: string): Campaign => {
+    const c = store.campaigns.get(id);
+    if (!c) throw new ControlError('not_found', `campaign ${id} not found`);
+    return c;
+  };
+
+  const command = (id: string, cmd: CampaignCommand): { before: Campaign; after: Campaign } => {
+    const before = stored(id);
+    try {
+      const { campaign } = store.campaigns.command(id, cmd, clock.now());
+      return { before, after: campaign };
+    } catch (err) {
+      if (err instanceof CampaignError) throw new ControlError(err.code === 'not_found' ? 'not_found' : 'conflict', err.message);
+      throw err;
+    }
+  };
+
+  const announce = (before: Campaign, after: Campaign): void => {
+    engine.events.emit({ type: 'campaign.state', campaignId: after.id, from: before.state, to: after.state, at: clock.now() });
+  };
+
+  const knownAgent = (agentId: string): void => {
+    if (engine.agentState(agentId)) return;
+    const row = store.agents.get(agentId);
+    if (!row) throw new ControlError('not_found', `agent ${agentId} not found`);
+    engine.upsertAgent(agentConfigFromRow(row, deps.defaultWrapUpMs));
+  };
+
+  const live = (a: NonNullable<ReturnType<Engine['agentState']>>): AgentLiveState => ({
+    id: a.config.id,
+    kind: a.config.kind,
+    status: a.status,
+    pauseReason: a.pauseReason,
+    legUp: a.config.kind === 'bot' ? true : a.legUp,
+    calls: [...a.calls],
+    since: a.since,
+    wrapUpMs: a.config.wrapUpMs,
+  });
+
+  /**
+   * The agents a campaign's pacer counts as its own: those serving it (assigned to it, or to no campaign). The
+   * engine's agents, plus directory rows it does not know yet (they join on login).
+   */
+  const eligibleAgents = (campaignId: string): Set<string> => {
+    const configs = new Map<string, Pick<AgentConfig, 'campaignIds'>>();
+    for (const a of engine.agentStates()) configs.set(a.config.id, a.config);
+    for (const row of store.agents.list()) if (!configs.has(row.id)) configs.set(row.id, agentConfigFromRow(row));
+    const out = new Set<string>();
+    for (const [id, cfg] of configs) if (servesCampaign(cfg, campaignId)) out.add(id);
+    return out;
+  };
+
+  /**
+   * A power or predictive pacer counts every agent serving its campaign as its own: two such campaigns running
+   * at once over a shared agent would each overdial for the same free seat and together break the abandon limit.
+   * So starting one is refused while another power/predictive campaign runs whose agents overlap (an agent
+   * without assignments serves, and so overlaps, every campaign). Disjoint teams run side by side. Progressive
+   * and preview campaigns reserve an agent per call, so they share agents safely.
+   */
+  const refuseSharedOverdial = (id: string): void => {
+    const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
+    const c = stored(id);
+    if (!overdials(c.dialMode)) return;
+    const mine = eligibleAgents(id);
+    for (const other of store.campaigns.list('running')) {
+      if (other.id === id || !overdials(other.dialMode)) continue;
+      const shared = [...eligibleAgents(other.id)].filter((a) => mine.has(a)).sort();
+      if (shared.length === 0) continue;
+      const names = shared.length > 10 ? `${shared.slice(0, 10).join(', ')} and ${shared.length - 10} more` : shared.join(', ');
+      throw new ControlError(
+        'conflict',
+        `campaign ${other.id} (${other.dialMode}) is running and shares agents with ${id}: ${names}; ` +
+          'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
+      );
+    }
+  };
+
+  return {
+    campaigns: {
+      async start(id) {
+        refuseSharedOverdial(id);
+        const { before, after } = command(id, 'start');
+        loadCampaign(deps, after);
+        await engine.setCampaignState(id, 'running');
+        announce(before, after);
+        return after;
+      },
+      async pause(id) {
+        const { before, after } = command(id, 'pause');
+        if (engine.campaign(id)) await engine.setCampaignState(id, 'paused');
+        announce(before, after);
+        return after;
+      },
+      async stop(id) {
+        const { before, after } = command(id, 'stop');
+        if (engine.campaign(id)) await engine.setCampaignState(id, 'stopped');
+        // The store released the campaign's leases with the command; leads this node leased since go back too.
+        store.leads.releaseLeases({ campaignId: id, at: clock.now() });
+        announce(before, after);
+        return after;
+      },
+      async testCall(id, phoneE164) {
+        if (!E164.test(phoneE164)) throw new ControlError('invalid', `not an E.164 number: ${phoneE164}`);
+        const c = stored(id);
+        if (!engine.campaign(id)) loadCampaign(deps, c);
+        try {
+          return { callId: engine.testCall(id, phoneE164) };
+        } catch (err) {
+          throw new ControlError('unavailable', err instanceof Error ? err.message : String(err));
+        }
+      },
+      liveStats(id): CampaignLiveStats {
+        const c = stored(id);
+        const rt = engine.campaign(id);
+        const obs = engine.campaignObservation(id);
+        const n = obs ? countObservation(obs) : null;
+        return {
+          campaignId: id,
+          state: c.state,
+          pacing: rt?.pacing ?? null,
+          calls: { ringing: n?.ringing ?? 0, amd: n?.amd ?? 0, waiting: n?.waiting ?? 0, connected: n?.connected ?? 0 },
+          agents: { ready: n?.ready ?? 0, talk: n?.talk ?? 0, wrap: n?.wrap ?? 0, paused: n?.paused ?? 0, loggedIn: n?.loggedIn ?? 0 },
+          // The campaign's own day: a Costa Rica campaign's today starts at local midnight there.
+          today: store.callLogs.campaignToday(id, startOfLocalDay(clock.now(), c.defaultTimeZone)),
+          leads: store.leads.countByStatus(id),
+        };
+      },
+    },
+    agents: {
+      login(agentId) {
+        knownAgent(agentId);
+        engine.agentReady(agentId);
+      },
+      ready(agentId) {
+        knownAgent(agentId);
+        engine.agentReady(agentId);
+      },
+      pause(agentId, reason) {
+        knownAgent(agentId);
+        engine.agentPause(agentId, reason);
+      },
+      logout(agentId) {
+        if (!engine.agentState(agentId)) throw new ControlError('not_found', `agent ${agentId} is not known to the engine`);
+        engine.agentLogout(agentId);
+      },
+      upsert(agentId) {
+        const row = store.agents.get(agentId);
+        if (!row) throw new ControlError('not_found', `agent ${agentId} not found`);
+        const cur = engine.agentState(agentId);
+        engine.upsertAgent(agentConfigFromRow(row, cur?.config.wrapUpMs ?? deps.defaultWrapUpMs));
+      },
+      remove(agentId) {
+        if (!engine.removeAgent(agentId)) throw new ControlError('not_found', `agent ${agentId} is not known to the engine`);
+      },
+      state(agentId) {
+        const a = engine.agentState(agentId);
+        return a ? live(a) : null;
+      },
+      list() {
+        return engine.agentStates().map(live);
+      },
+    },
+    calls: {
+      hangup(callId) {
+        if (!engine.hangupCall(callId)) throw new ControlError('not_found', `call ${callId} is not live on this node`);
+      },
+    },
+  };
+}

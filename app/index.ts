@@ -1,0 +1,9 @@
+/**
+ * The composition root: what `npm start` wires (store, media plane, engine shell, API, live feed, embedded PBX)
+ * and the application services over it (the engine control, demo data). It depends on engine/ and api/; nothing
+ * depends on it but the CLI (app/cli) and the tests.
+ */
+export { startProduct, type Product } from './product.js';
+export { startEngine, type StartEngineOptions } from './start-engine.js';
+export { agentConfigFromRow, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
+export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';

@@ -1,0 +1,64 @@
+/**
+ * How `npm start` builds the engine: connect the ARI gateway from Config (or the embedded PBX's address),
+ * wire the store as a subscriber, start. Everything else (AMD source, leads, agents, campaign) is passed in,
+ * so the same function serves the demo, the CLI and the tests.
+ */
+import type { AgentConfig } from '../engine/agents/index.js';
+import { connectAri } from '../engine/ari/index.js';
+import { systemClock, type Clock } from '../engine/clock/index.js';
+import type { Config } from '../engine/config/index.js';
+import type { Logger } from '../engine/log/index.js';
+import { Engine, attachAgentEventWriter, type AgentEventWriter, type AmdSource, type CallLogWriter, type CampaignDialPlan, type LeadSource, type CampaignInput } from '../engine/shell/index.js';
+
+export interface StartEngineOptions {
+  config: Pick<Config, 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'ARI_APP' | 'NODE_ID'>;
+  /** Overrides ARI_URL/credentials, e.g. with the embedded simulator's `{url, username, password}`. */
+  ari?: { url: string; username: string; password: string };
+  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter };
+  amd: AmdSource;
+  /** One campaign the original way ('fixed' concurrency); or `campaigns`, paced by their dial modes. */
+  leads?: LeadSource;
+  campaign?: CampaignDialPlan;
+  concurrency?: number;
+  campaigns?: CampaignInput[];
+  leadOutcomes?: Pick<LeadSource, 'complete'>;
+  agents: AgentConfig[];
+  logger: Logger;
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+export async function startEngine(o: StartEngineOptions): Promise<Engine> {
+  const url = o.ari?.url ?? o.config.ARI_URL;
+  if (!url) throw new Error('startEngine: no ARI_URL and no embedded PBX address');
+  const clock = o.clock ?? systemClock;
+  const gateway = await connectAri(
+    {
+      url,
+      username: o.ari?.username ?? o.config.ARI_USERNAME,
+      password: o.ari?.password ?? o.config.ARI_PASSWORD ?? '',
+      app: o.config.ARI_APP,
+      clock,
+      onRetry: (err, attempt, delayMs) =>
+        o.logger.warn({ err: err instanceof Error ? err.message : String(err), attempt, delayMs }, 'ARI not reachable yet; retrying'),
+    },
+    o.signal,
+  );
+  const engine = new Engine({
+    gateway,
+    nodeId: o.config.NODE_ID,
+    clock,
+    logger: o.logger,
+    amd: o.amd,
+    ...(o.leads ? { leads: o.leads } : {}),
+    ...(o.campaign ? { campaign: o.campaign } : {}),
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+    ...(o.campaigns ? { campaigns: o.campaigns } : {}),
+    ...(o.leadOutcomes ? { leadOutcomes: o.leadOutcomes } : {}),
+    agents: o.agents,
+    ...(o.store ? { callLogs: o.store.callLogs } : {}),
+  });
+  if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents);
+  await engine.start();
+  return engine;
+}

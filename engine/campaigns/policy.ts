@@ -1,0 +1,26 @@
+/**
+ * From a stored campaign's settings (engine/campaigns) to what the call engine acts on: the call policy, the
+ * AMD parameters and the dial string. Pure.
+ */
+import { amdParamsSchema, type AmdParams } from '../amd/index.js';
+import { defaultCallPolicy, type CallPolicy } from '../calls/index.js';
+import { renderDialString, type CampaignSettings } from './index.js';
+
+export function callPolicyFor(s: CampaignSettings): CallPolicy {
+  return {
+    ...defaultCallPolicy,
+    machine: s.machineAction === 'message' && s.voicemailMessage ? 'voicemail' : 'hangup',
+    notSure: s.notsurePolicy,
+    voicemailMedia: s.voicemailMessage,
+    safeHarborMedia: s.safeHarborMessage,
+    ringTimeoutSec: s.ringTimeoutS,
+  };
+}
+
+export function amdParamsFor(s: CampaignSettings): AmdParams {
+  return amdParamsSchema.parse(s.amd) as AmdParams;
+}
+
+export function dialStringFor(s: CampaignSettings): (e164: string) => string {
+  return (e164) => renderDialString(s.dialStringTemplate, { e164 });
+}

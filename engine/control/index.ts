@@ -1,0 +1,6 @@
+/**
+ * What the API (and the CLI) may ask of a running engine: the `EngineControl` contract, its refusals
+ * (`ControlError`) and the live figures it answers with. app/ implements it over the shell and the store
+ * (app/engine-control.ts); api/ codes against this door only.
+ */
+export { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';

@@ -1,0 +1,82 @@
+/**
+ * What the API (and the CLI) may ask of a running engine: campaign lifecycle, test calls, agent state
+ * changes and live figures. app/engine-control.ts implements it over the shell and the store; api/ codes
+ * against this contract (through engine/control's index.ts), so routes can be tested against the real engine on
+ * the embedded PBX. api/ reads the engine's other modules through their index.ts only (the import-graph test,
+ * test/unit/architecture, holds it to that).
+ */
+import type { AgentKind, AgentStatus } from '../events/index.js';
+import type { CampaignState } from '../campaigns/index.js';
+import type { Campaign } from '../store/index.js';
+import type { PacingStatus } from '../pacing/index.js';
+
+export type { PacingStatus };
+
+/** Why a control command was refused; the API maps `not_found` → 404, `conflict` → 409, `invalid` → 422. */
+export class ControlError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+export interface CampaignLiveStats {
+  campaignId: string;
+  state: CampaignState;
+  pacing: PacingStatus | null;
+  calls: { ringing: number; amd: number; waiting: number; connected: number };
+  agents: { ready: number; talk: number; wrap: number; paused: number; loggedIn: number };
+  /** Since local midnight in the campaign's default time zone; abandonPct = dropped / humans answered × 100 (US rule). */
+  today: { placed: number; answered: number; humans: number; machines: number; dropped: number; abandonPct: number };
+  leads: Partial<Record<string, number>>;
+}
+
+export interface AgentLiveState {
+  id: string;
+  kind: AgentKind;
+  status: AgentStatus;
+  pauseReason: string | null;
+  /** The agent's phone leg is up (humans); bots are always reachable. */
+  legUp: boolean;
+  /** Calls the agent is reserved for or talking on. */
+  calls: string[];
+  /** When `status` began (engine clock, epoch ms). */
+  since: number;
+  /** Wrap-up time after each call (ms), for the agent console's countdown. */
+  wrapUpMs?: number;
+}
+
+export interface EngineControl {
+  campaigns: {
+    /** Persists the new state first, then acts; a restart resumes whatever is stored as running. */
+    start(campaignId: string): Promise<Campaign>;
+    /** Stops new dials; live calls finish. */
+    pause(campaignId: string): Promise<Campaign>;
+    /** Stops new dials and gives leased leads back. */
+    stop(campaignId: string): Promise<Campaign>;
+    /** Places one call with the campaign's settings to `phoneE164` (no lead; logged as a CallLog). */
+    testCall(campaignId: string, phoneE164: string): Promise<{ callId: string }>;
+    liveStats(campaignId: string): CampaignLiveStats;
+  };
+  agents: {
+    /** Brings the agent's phone leg up (humans) and makes it READY. */
+    login(agentId: string): void;
+    ready(agentId: string): void;
+    pause(agentId: string, reason: string): void;
+    logout(agentId: string): void;
+    /** Adds or updates an agent the engine did not know (created through the API). */
+    upsert(agentId: string): void;
+    /** Forgets an agent (logged out first). */
+    remove(agentId: string): void;
+    state(agentId: string): AgentLiveState | null;
+    list(): AgentLiveState[];
+  };
+  /** Optional so that API tests' partial engines need not fake it; the product always provides it. */
+  calls?: {
+    /** Hangs up a live call (an agent ending the conversation from the console); not_found when not live here. */
+    hangup(callId: string): void;
+  };
+}

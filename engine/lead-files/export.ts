@@ -1,0 +1,147 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Store, LeadRow, CallLogRow } from '../store/index.js';
+
+export type ExportFormat = 'csv' | 'xlsx';
+export type ExportOutput = string | Writable;
+
+type Cell = string | number | boolean | null;
+
+interface Sheet {
+  name: string;
+  header: string[];
+  rows: Iterable<Cell[]>;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** RFC 4180 quoting; numbers stay bare so spreadsheets read them as numbers. */
+export function csvLine(cells: readonly Cell[]): string {
+  return (
+    cells
+      .map((c) => {
+        if (c === null || c === undefined) return '';
+        const s = String(c);
+        return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+      })
+      .join(',') + '\r\n'
+  );
+}
+
+async function writeCsv(sheet: Sheet, output: ExportOutput): Promise<number> {
+  const out = typeof output === 'string' ? createWriteStream(output) : output;
+  let n = 0;
+  const write = async (s: string): Promise<void> => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write('\uFEFF' + csvLine(sheet.header)); // BOM: Excel then opens UTF-8 accents correctly
+  for (const row of sheet.rows) {
+    await write(csvLine(row));
+    n++;
+  }
+  if (typeof output === 'string') {
+    out.end();
+    await once(out, 'finish');
+  }
+  return n;
+}
+
+async function writeXlsx(sheet: Sheet, output: ExportOutput): Promise<number> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter(
+    typeof output === 'string' ? { filename: output, useSharedStrings: false, useStyles: false } : { stream: output, useSharedStrings: false, useStyles: false },
+  );
+  const ws = wb.addWorksheet(sheet.name);
+  ws.addRow(sheet.header).commit();
+  let n = 0;
+  for (const row of sheet.rows) {
+    ws.addRow(row).commit();
+    n++;
+    // Let the zip stream flush now and then instead of buffering the whole sheet.
+    if (n % 5000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  ws.commit();
+  await wb.commit();
+  return n;
+}
+
+function write(sheet: Sheet, format: ExportFormat, output: ExportOutput): Promise<number> {
+  return format === 'xlsx' ? writeXlsx(sheet, output) : writeCsv(sheet, output);
+}
+
+export const LEAD_EXPORT_COLUMNS = [
+  'phone',
+  'phone_raw',
+  'name',
+  'city',
+  'email',
+  'time_zone',
+  'priority',
+  'status',
+  'attempts',
+  'last_attempt_at',
+  'next_due_at',
+  'last_disposition',
+  'last_error',
+  'synthetic',
+] as const;
+
+function leadCells(l: LeadRow, customKeys: readonly string[]): Cell[] {
+  const custom = l.custom as Record<string, unknown>;
+  return [
+    l.phoneE164,
+    l.phoneRaw,
+    l.name,
+    l.city,
+    l.email,
+    l.timeZone,
+    l.priority,
+    l.status,
+    l.attempts,
+    iso(l.lastAttemptAt),
+    iso(l.nextDueAt),
+    l.lastDisposition,
+    l.lastError,
+    l.synthetic,
+    ...customKeys.map((k) => {
+      const v = custom[k];
+      return v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
+    }),
+  ];
+}
+
+/** A campaign's leads with their results (status, attempts, last outcome) and custom fields as columns. */
+export function exportLeads(store: Store, campaignId: string, format: ExportFormat, output: ExportOutput): Promise<number> {
+  const customKeys = store.leads
+    .customKeys(campaignId)
+    .filter((k) => !(LEAD_EXPORT_COLUMNS as readonly string[]).includes(k));
+  const rows = (function* () {
+    for (const l of store.leads.iterate(campaignId)) yield leadCells(l, customKeys);
+  })();
+  return write({ name: 'leads', header: [...LEAD_EXPORT_COLUMNS, ...customKeys], rows }, format, output);
+}
+
+export const CALL_EXPORT_COLUMNS = [
+  'id', 'kind', 'campaign_id', 'lead_id', 'phone', 'agent_id', 'user_id', 'created_at', 'ringing_at', 'answered_at',
+  'amd_at', 'bridged_at', 'ended_at', 'ring_s', 'talk_s', 'total_s', 'disposition', 'hangup_cause', 'amd_status',
+  'amd_cause', 'amd_decision_ms', 'safe_harbor_played', 'recording_ref', 'notes', 'node_id',
+] as const;
+
+const secs = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 100) / 10);
+
+function callCells(c: CallLogRow): Cell[] {
+  return [
+    c.id, c.kind, c.campaignId, c.leadId, c.phone, c.agentId, c.userId, iso(c.createdAt), iso(c.ringingAt), iso(c.answeredAt),
+    iso(c.amdAt), iso(c.bridgedAt), iso(c.endedAt), secs(c.ringMs), secs(c.talkMs), secs(c.totalMs), c.disposition,
+    c.hangupCause, c.amdStatus, c.amdCause, c.amdDecisionMs, c.safeHarborPlayed, c.recordingRef, c.notes, c.nodeId,
+  ];
+}
+
+/** One row per dial attempt of a campaign (its CallLogs), in time order. */
+export function exportCallResults(store: Store, campaignId: string, format: ExportFormat, output: ExportOutput): Promise<number> {
+  const rows = (function* () {
+    for (const c of store.callLogs.iterate(campaignId)) yield callCells(c);
+  })();
+  return write({ name: 'calls', header: [...CALL_EXPORT_COLUMNS], rows }, format, output);
+}

@@ -1,0 +1,798 @@
+/**
+ * The engine: the imperative shell around the pure call and agent reducers (README.md). It routes ARI events to
+ * the call or agent that owns the id, performs effects (ARI commands serialised per owner, timers on the
+ * Clock, AMD sessions), publishes domain events, and reconciles with Asterisk on start-up and after every
+ * reconnect before dialing again. It dials several campaigns (campaign-registry.ts), each paced by its dial
+ * mode's Pacer (dial-loop.ts; engine/pacing's dial modes, pacing-views.ts) and fed what happens to its calls
+ * (engine/pacing's feed); the control surface over it is app/engine-control.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AmdDecision } from '../amd/index.js';
+import { agentStep, createAgent, pickAgent, isAvailable, servesCampaign, type AgentConfig, type AgentEffect, type AgentInput, type AgentState } from '../agents/index.js';
+import { AriError, type AriCommand, type AriEvent } from '../ari/index.js';
+import { callStep, createCall, callIds, type AgentSlot, type CallEffect, type CallInput, type CallState, idPrefixFor, lostCallDisposition, orphanCommands } from '../calls/index.js';
+import type { TimerHandle } from '../clock/index.js';
+import { DomainEvents, type DomainEvent } from '../events/index.js';
+import { PhoneDesk } from './phone-desk.js';
+import { attachCallLogWriter } from './store-writers.js';
+import type { AmdSession, AmdSource, EngineOptions, LeadSource } from './ports.js';
+import { CampaignRegistry, type CampaignInput, type CampaignRunState, type CampaignRuntime } from './campaign-registry.js';
+import { agentViews, callViews, observation } from './pacing-views.js';
+import { DialLoop } from './dial-loop.js';
+import { emptyFeed, pacingFeedStep, type PacingFeedState, type PacingStatus, type PacingObservation } from '../pacing/index.js';
+
+export type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+export interface EngineSnapshot {
+  state: EngineState;
+  connected: boolean;
+  reconciled: boolean;
+  calls: Array<Pick<CallState, 'id' | 'phase' | 'leadId' | 'disposition' | 'ownedChannels' | 'ownedBridges'> & { agentId: string | null }>;
+  agents: Array<{ id: string; status: string; pauseReason: string | null; legId: string | null; legDialIn: boolean; legUp: boolean; calls: string[] }>;
+  /** Agents' control calls (agent-pause, …, refused logins) being answered with a prompt before hang-up. */
+  controlCalls: string[];
+  waitingForAgent: string[];
+  campaigns: Array<{ id: string; state: CampaignRunState; dialMode: string; pacing: PacingStatus | null }>;
+}
+
+/** What the engine knows of a call besides its state machine: when it was placed, and whether it is a test call. */
+interface CallMeta {
+  placedAt: number;
+  test: boolean;
+  /** Hung up by its pacer's `cancel` while ringing: the lead is retried like a no-answer. */
+  paceCancelled?: boolean;
+}
+
+const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
+
+/** Where a call meets this agent: a human's own bridge, or a bot dialled into the call's own bridge. */
+function slotFor(agent: AgentState, callId: string): AgentSlot {
+  return agent.config.kind === 'bot'
+    ? { agentId: agent.config.id, bridgeId: callIds(callId).botBridge, dial: agent.config.endpoint }
+    : { agentId: agent.config.id, bridgeId: agent.bridgeId };
+}
+
+export class Engine {
+  readonly events: DomainEvents;
+  readonly idPrefix: string;
+  private readonly bootId: string;
+  private readonly calls = new Map<string, CallState>();
+  private readonly agents = new Map<string, AgentState>();
+  private readonly sessions = new Map<string, AmdSession>();
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly waiting: string[] = [];
+  private readonly registry = new CampaignRegistry();
+  private readonly callMeta = new Map<string, CallMeta>();
+  /** agentId → when its current status began. */
+  private readonly agentSince = new Map<string, number>();
+  private feed: PacingFeedState = emptyFeed();
+  private readonly loop: DialLoop;
+  private pacingTick: TimerHandle | undefined;
+  /** Agents' own calls into Stasis: log-ins and the short control calls (pause, ready, log out, refusals). */
+  private readonly desk: PhoneDesk;
+  private readonly unsubscribe: Array<() => void> = [];
+  private state: EngineState = 'idle';
+  private reconciled = false;
+  private reconciling: Promise<void> | null = null;
+  private seq = 0;
+  private tick: TimerHandle | undefined;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.events = opts.events ?? new DomainEvents((err, e) => opts.logger.error({ err, event: e.type }, 'event subscriber failed'));
+    this.idPrefix = idPrefixFor(opts.nodeId);
+    this.bootId = opts.bootId ?? randomBytes(3).toString('hex');
+    for (const cfg of opts.agents) {
+      this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
+      this.agentSince.set(cfg.id, this.now());
+    }
+    if (opts.campaign && opts.leads) {
+      this.registry.put({ settings: opts.campaign, leads: opts.leads, dialMode: 'fixed', maxConcurrent: opts.concurrency ?? 1 }, this.now());
+    }
+    for (const c of opts.campaigns ?? []) this.registry.put(c, this.now());
+    this.loop = new DialLoop(this.registry, {
+      canDial: () => this.canDial(),
+      activeCalls: (id) => this.activeCalls(id),
+      anyAgentOnline: (id) => this.anyAgentOnline(id),
+      availableAgents: (id) => this.availableAgents(id),
+      pickAgent: (id) => pickAgent(this.agents.values(), id),
+      place: (c, lead, agent) => this.place(c, lead, agent),
+      observe: (c) => this.observe(c),
+      cancelRinging: (c, n, minRingMs) => this.cancelRinging(c, n, minRingMs),
+      emit: (e) => this.events.emit(e),
+      now: () => this.now(),
+      logger: opts.logger,
+    }, opts.minRingBeforeCancelMs);
+    this.desk = new PhoneDesk({
+      agents: () => this.agents.values(),
+      agent: (id) => this.agents.get(id),
+      agentInput: (id, input) => this.agentInput(id, input),
+      isOwned: (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null,
+      enqueue: (owner, command, onFail) => this.enqueue(owner, command, onFail),
+      setTimer: (key, ms, fn) => this.setTimer(key, ms, fn),
+      clearTimer: (key) => this.clearTimer(key),
+      playbackId: () => `${this.idPrefix}${this.bootId}-din-${++this.seq}`,
+      now: () => this.now(),
+      logger: opts.logger,
+    });
+    if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs));
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Subscribes to the gateway, reconciles once connected, brings agents up and starts the dial loop. */
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`engine already ${this.state}`);
+    this.state = 'running';
+    const gw = this.opts.gateway;
+    this.unsubscribe.push(
+      gw.on('event', (e) => this.onAriEvent(e)),
+      gw.on('connected', () => {
+        this.events.emit({ type: 'engine.connected', at: this.now() });
+        void this.reconcile(false);
+      }),
+      gw.on('disconnected', (reason) => {
+        this.reconciled = false;
+        this.opts.logger.warn({ reason }, 'ARI events disconnected; dialing paused until reconciled');
+        this.events.emit({ type: 'engine.disconnected', at: this.now(), reason });
+      }),
+    );
+    if (gw.connected) this.events.emit({ type: 'engine.connected', at: this.now() });
+    await this.reconcile(true);
+    if (this.opts.autoReady ?? true) for (const id of this.agents.keys()) this.agentReady(id);
+    this.tick = this.opts.clock.setInterval(() => void this.fill(), this.opts.tickMs ?? 250);
+    this.pacingTick = this.opts.clock.setInterval(() => void this.pace(), this.opts.pacingTickMs ?? 1000);
+  }
+
+  /**
+   * Stops dialing. `hangup: true` cancels calls in progress; otherwise they finish on their own. Agents are
+   * logged out (legs hung up, bridges destroyed) once no call needs them, then the gateway is closed.
+   */
+  async stop(opts: { hangup?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    this.opts.clock.clearInterval(this.tick);
+    this.opts.clock.clearInterval(this.pacingTick);
+    if (opts.hangup) for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
+    await this.waitFor(() => this.calls.size === 0, opts.timeoutMs ?? 60_000);
+    for (const id of this.agents.keys()) this.agentInput(id, { type: 'logout', at: this.now() });
+    this.desk.endAll();
+    await this.waitFor(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), 10_000);
+    await Promise.allSettled([...this.queues.values()]);
+    // Leads taken but not dialled go back to the hopper for other nodes (or the next start).
+    for (const c of this.registry.list()) await c.leads.recover?.(this.now());
+    this.shutdown();
+    await this.opts.gateway.close();
+  }
+
+  /** Dies like a killed process: no hangups, no CallLog closes; only our own timers and sockets go. */
+  async crash(): Promise<void> {
+    this.state = 'stopped';
+    this.shutdown();
+    for (const s of this.sessions.values()) s.close();
+    await this.opts.gateway.close();
+  }
+
+  /** Resolves when no call is in progress (leads exhausted, or after stop). */
+  whenIdle(timeoutMs = 600_000): Promise<void> {
+    return this.waitFor(() => this.calls.size === 0, timeoutMs);
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      state: this.state,
+      connected: this.opts.gateway.connected,
+      reconciled: this.reconciled,
+      calls: [...this.calls.values()].map((c) => ({
+        id: c.id,
+        phase: c.phase,
+        leadId: c.leadId,
+        disposition: c.disposition,
+        ownedChannels: c.ownedChannels,
+        ownedBridges: c.ownedBridges,
+        agentId: c.agent?.agentId ?? null,
+      })),
+      agents: [...this.agents.values()].map((a) => ({
+        id: a.config.id,
+        status: a.status,
+        pauseReason: a.pauseReason,
+        legId: a.legId,
+        legDialIn: a.legDialIn,
+        legUp: a.legUp,
+        calls: a.calls,
+      })),
+      controlCalls: this.desk.channels(),
+      waitingForAgent: [...this.waiting],
+      campaigns: this.registry.list().map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing })),
+    };
+  }
+
+  // ── campaigns (app/engine-control.ts drives these from the store) ─────────────────────────────────────────────────
+
+  /** Adds a campaign or updates its settings (a running pacer keeps what it learned when the mode is unchanged). */
+  putCampaign(input: CampaignInput): void {
+    this.registry.put(input, this.now());
+    if (this.state === 'running') queueMicrotask(() => void this.fill());
+  }
+
+  /** running: dial; paused: no new dials, live calls finish; stopped: also gives back leads taken but not dialled. */
+  async setCampaignState(campaignId: string, state: CampaignRunState): Promise<void> {
+    const c = this.registry.get(campaignId);
+    if (!c) throw new Error(`campaign ${campaignId} is not loaded`);
+    c.state = state;
+    if (state === 'stopped') {
+      c.spare = null;
+      await c.leads.recover?.(this.now());
+    }
+    if (state === 'running' && this.state === 'running') queueMicrotask(() => void this.fill());
+  }
+
+  campaign(campaignId: string): Readonly<CampaignRuntime> | undefined {
+    return this.registry.get(campaignId);
+  }
+
+  campaignIds(): string[] {
+    return this.registry.list().map((c) => c.id);
+  }
+
+  /** Live calls of a campaign by pacing phase, and the observation its pacer sees. */
+  campaignObservation(campaignId: string): PacingObservation | null {
+    const c = this.registry.get(campaignId);
+    return c ? this.observe(c) : null;
+  }
+
+  /**
+   * Places one call with the campaign's settings to `phone`, without a lead (CallLog with leadId null); a free
+   * agent is reserved when there is one. Any campaign state: it is a test, not dialing.
+   */
+  testCall(campaignId: string, phone: string): string {
+    const c = this.registry.get(campaignId);
+    if (!c) throw new Error(`campaign ${campaignId} is not loaded`);
+    if (!this.canDial()) throw new Error('the engine is not connected to Asterisk (or not reconciled yet)');
+    return this.place(c, { id: null, phone }, pickAgent(this.agents.values(), c.id), true);
+  }
+
+  /** Hangs up a live call (the agent ended the conversation); false when the call is not live here. */
+  hangupCall(callId: string): boolean {
+    const c = this.calls.get(callId);
+    if (!c || c.phase === 'ended') return false;
+    this.callInput(callId, { type: 'cancel', at: this.now() });
+    return true;
+  }
+
+  // ── agents (API) ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Adds an agent, or updates the configuration of one the engine knows (applies to its next leg and calls;
+   * new `campaignIds` apply to routing and pacing at once, calls it holds finish).
+   */
+  upsertAgent(cfg: AgentConfig): void {
+    this.clearTimer(`r:${cfg.id}`); // an upsert cancels a removal still waiting for the leg to go
+    const cur = this.agents.get(cfg.id);
+    if (cur) this.agents.set(cfg.id, { ...cur, config: cfg });
+    else {
+      this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
+      this.agentSince.set(cfg.id, this.now());
+    }
+    // New campaign assignments may let a free agent take a waiting human.
+    this.serveWaiting();
+  }
+
+  /** Logs the agent out and forgets it once its leg is gone (true) — or false when unknown. */
+  removeAgent(agentId: string): boolean {
+    const a = this.agents.get(agentId);
+    if (!a) return false;
+    this.agentLogout(agentId);
+    const forget = () => {
+      const cur = this.agents.get(agentId);
+      if (!cur) return;
+      if (cur.status === 'LOGGED_OUT' && !cur.legId && !cur.bridgeRequested) {
+        this.agents.delete(agentId);
+        this.agentSince.delete(agentId);
+      } else this.setTimer(`r:${agentId}`, 500, forget);
+    };
+    forget();
+    return true;
+  }
+
+  agentState(agentId: string): (AgentState & { since: number }) | null {
+    const a = this.agents.get(agentId);
+    return a ? { ...a, since: this.agentSince.get(agentId) ?? 0 } : null;
+  }
+
+  agentStates(): Array<AgentState & { since: number }> {
+    return [...this.agents.values()].map((a) => ({ ...a, since: this.agentSince.get(a.config.id) ?? 0 }));
+  }
+
+  // ── agent controls (API, agent console) ────────────────────────────────────────────────────────────────────
+
+  agentReady(agentId: string): void {
+    this.agentInput(agentId, { type: 'ready', at: this.now() });
+  }
+
+  agentPause(agentId: string, reason: string): void {
+    this.agentInput(agentId, { type: 'pause', reason, at: this.now() });
+  }
+
+  agentLogout(agentId: string): void {
+    this.agentInput(agentId, { type: 'logout', at: this.now() });
+  }
+
+  // ── dial loop ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  private canDial(): boolean {
+    return this.state === 'running' && this.reconciled && this.opts.gateway.connected;
+  }
+
+  private activeCalls(campaignId: string): number {
+    let n = 0;
+    for (const c of this.calls.values()) if (c.phase !== 'ended' && c.campaignId === campaignId) n++;
+    return n;
+  }
+
+  /** Someone serving the campaign can take a human now or soon: otherwise every answered human would be dropped. */
+  private anyAgentOnline(campaignId: string): boolean {
+    for (const a of this.agents.values()) {
+      if (a.status === 'LOGGED_OUT' || a.status === 'PAUSED' || !servesCampaign(a.config, campaignId)) continue;
+      if (a.config.kind === 'bot' || a.legUp) return true;
+    }
+    return false;
+  }
+
+  private availableAgents(campaignId: string): number {
+    let n = 0;
+    for (const a of this.agents.values()) if (isAvailable(a) && servesCampaign(a.config, campaignId)) n += a.config.kind === 'bot' ? a.config.maxConcurrent - a.calls.length : 1;
+    return n;
+  }
+
+  /** Creates and dials one call of `c`; `agent` is reserved for it. */
+  private place(c: CampaignRuntime, lead: { id: string | null; phone: string }, agent: AgentState | null, test = false): string {
+    const callId = `${this.idPrefix}c-${this.bootId}-${++this.seq}`;
+    this.callMeta.set(callId, { placedAt: this.now(), test });
+    this.calls.set(
+      callId,
+      createCall({
+        callId,
+        campaignId: c.id,
+        leadId: lead.id,
+        phone: lead.phone,
+        endpoint: c.settings.endpointFor(lead.phone),
+        nodeId: this.opts.nodeId,
+        policy: c.settings.policy,
+        agent: agent ? slotFor(agent, callId) : null,
+      }),
+    );
+    if (agent) this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
+    this.callInput(callId, { type: 'dial', at: this.now() });
+    return callId;
+  }
+
+  /**
+   * A pacer's `cancel` (dial-loop.ts): the campaign's paced calls not yet answered (what pacing sees as ringing)
+   * that have rung at least `minRingMs`, longest ringing first, get the call reducer's 'cancel'.
+   */
+  private cancelRinging(c: CampaignRuntime, n: number, minRingMs: number): number {
+    const now = this.now();
+    const eligible: Array<{ id: string; placedAt: number }> = [];
+    for (const call of this.calls.values()) {
+      if (call.campaignId !== c.id || !['created', 'dialing', 'ringing'].includes(call.phase)) continue;
+      const meta = this.callMeta.get(call.id);
+      if (!meta || meta.test || meta.paceCancelled || now - meta.placedAt < minRingMs) continue;
+      eligible.push({ id: call.id, placedAt: meta.placedAt });
+    }
+    eligible.sort((a, b) => a.placedAt - b.placedAt);
+    const chosen = eligible.slice(0, Math.max(0, n));
+    for (const { id } of chosen) {
+      const meta = this.callMeta.get(id);
+      if (meta) meta.paceCancelled = true;
+      this.callInput(id, { type: 'cancel', at: now });
+    }
+    return chosen.length;
+  }
+
+  /** 'fixed' campaigns (dial-loop.ts). */
+  private fill(): Promise<void> {
+    return this.loop.fill();
+  }
+
+  private observe(c: CampaignRuntime): PacingObservation {
+    return observation(
+      // Only the agents serving the campaign: a pacer counts them as its own.
+      agentViews(this.agents.values(), (id) => this.agentSince.get(id) ?? this.now(), c.id),
+      // Test calls are not the campaign's; a call its pacer cut is gone for pacing while its hang-up completes.
+      callViews(this.calls.values(), c.id, (id) => this.callMeta.get(id)?.placedAt, (id) => {
+        const m = this.callMeta.get(id);
+        return !m?.test && !m?.paceCancelled;
+      }),
+      c.wrapUpMs ?? 0,
+    );
+  }
+
+  /** Paced campaigns, once per pacing tick (dial-loop.ts). */
+  private pace(): Promise<void> {
+    return this.loop.pace();
+  }
+
+  // ── ARI events → owners ────────────────────────────────────────────────────────────────────────────────────
+
+  private onAriEvent(e: AriEvent): void {
+    if (this.desk.onEvent(e)) return;
+    const ids: string[] = [];
+    if ('channel' in e && e.channel) ids.push(e.channel.id);
+    if (e.type === 'Dial') ids.push(e.peer.id);
+    if ('bridge' in e) ids.push(e.bridge.id);
+    if ('playback' in e) ids.push(e.playback.id);
+    const callIds = new Set<string>();
+    const agentIds = new Set<string>();
+    for (const id of ids) {
+      const c = this.callOwner(id);
+      if (c) callIds.add(c);
+      const a = this.agentOwner(id);
+      if (a) agentIds.add(a);
+    }
+    const at = this.now();
+    for (const id of callIds) this.callInput(id, { type: 'ari', event: e, at });
+    for (const id of agentIds) this.agentInput(id, { type: 'ari', event: e, at });
+  }
+
+  private callOwner(id: string): string | null {
+    if (this.calls.has(id)) return id;
+    const m = CALL_SUFFIX.exec(id);
+    return m?.[1] && this.calls.has(m[1]) ? m[1] : null;
+  }
+
+  private agentOwner(id: string): string | null {
+    for (const a of this.agents.values()) if (a.legId === id || a.bridgeId === id) return a.config.id;
+    return null;
+  }
+
+  // ── calls ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private callInput(callId: string, input: CallInput): void {
+    const state = this.calls.get(callId);
+    if (!state) return;
+    const step = callStep(state, input);
+    this.calls.set(callId, step.state);
+    for (const eff of step.effects) this.callEffect(callId, eff);
+    this.publish(step.events);
+    if (step.state.done) this.forgetCall(callId);
+  }
+
+  private callEffect(callId: string, eff: CallEffect): void {
+    switch (eff.kind) {
+      case 'ari':
+        this.enqueue(callId, eff.command, (status, message) =>
+          this.callInput(callId, { type: 'command-failed', command: eff.command, status, message, at: this.now() }),
+        );
+        return;
+      case 'timer-set':
+        this.setTimer(`c:${callId}:${eff.timer}`, eff.ms, () =>
+          this.callInput(callId, { type: 'timer', timer: eff.timer, at: this.now() }),
+        );
+        return;
+      case 'timer-clear':
+        this.clearTimer(`c:${callId}:${eff.timer}`);
+        return;
+      case 'amd-start':
+        this.openAmd(callId);
+        return;
+      case 'amd-stop':
+        this.sessions.get(callId)?.close();
+        this.sessions.delete(callId);
+        return;
+      case 'agent-request': {
+        const call = this.calls.get(callId);
+        const agent = call ? pickAgent(this.agents.values(), call.campaignId) : null;
+        if (agent) this.assign(callId, agent);
+        else if (!this.waiting.includes(callId)) this.waiting.push(callId);
+        return;
+      }
+      case 'agent-release':
+        {
+          const wrapUpMs = this.registry.get(this.calls.get(callId)?.campaignId ?? '')?.wrapUpMs ?? null;
+          this.agentInput(eff.agentId, { type: 'release', callId, talked: eff.talked, ...(wrapUpMs !== null ? { wrapUpMs } : {}), at: this.now() });
+        }
+        return;
+    }
+  }
+
+  private assign(callId: string, agent: AgentState): void {
+    this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
+    this.callInput(callId, { type: 'agent-assigned', agent: slotFor(agent, callId), at: this.now() });
+  }
+
+  private openAmd(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.amdFor(call.campaignId).open({ callId, phone: call.phone }).then(
+      (session) => {
+        const current = this.calls.get(callId);
+        if (!current || current.phase !== 'answered') {
+          session.close();
+          return;
+        }
+        this.sessions.set(callId, session);
+        this.callInput(callId, { type: 'amd-endpoint', host: session.host, port: session.port, at: this.now() });
+        session.decision.then(
+          (decision) => this.callInput(callId, { type: 'amd-decision', decision, at: this.now() }),
+          (err: unknown) => this.callInput(callId, { type: 'amd-decision', decision: unsure('AMD-FAILED', err), at: this.now() }),
+        );
+        session.beep?.then(
+          (ms) => {
+            if (ms !== null) this.callInput(callId, { type: 'beep', at: this.now() });
+          },
+          () => {},
+        );
+      },
+      (err: unknown) => this.callInput(callId, { type: 'amd-decision', decision: unsure('AMD-UNAVAILABLE', err), at: this.now() }),
+    );
+  }
+
+  private amdFor(campaignId: string): AmdSource {
+    return this.registry.get(campaignId)?.amd ?? this.opts.amd;
+  }
+
+  /** Where a lead's outcome goes: its campaign's source, or the fallback for campaigns not loaded. */
+  private leadSink(campaignId: string | null | undefined): Pick<LeadSource, 'complete'> | null {
+    return (campaignId ? this.registry.get(campaignId)?.leads : undefined) ?? this.opts.leadOutcomes ?? this.onlyCampaignLeads();
+  }
+
+  /** With a single campaign loaded (the embedders' case), CallLogs without a campaign id are its. */
+  private onlyCampaignLeads(): LeadSource | null {
+    const all = this.registry.list();
+    return all.length === 1 ? all[0]!.leads : null;
+  }
+
+  private publish(events: DomainEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'call.bridged') this.agentInput(e.agentId, { type: 'connect', callId: e.callId, at: e.at });
+      if (e.type === 'call.ended') {
+        const call = this.calls.get(e.callId);
+        const i = this.waiting.indexOf(e.callId);
+        if (i >= 0) this.waiting.splice(i, 1);
+        const sink = this.leadSink(call?.campaignId);
+        if (call?.leadId && sink) {
+          const leadId = call.leadId;
+          // Cut by its pacer while ringing: no one answered, the lead is retried later like a no-answer (the
+          // CallLog keeps CANCELLED).
+          const disposition = e.disposition === 'CANCELLED' && this.callMeta.get(e.callId)?.paceCancelled ? 'NO_ANSWER' : e.disposition;
+          void Promise.resolve(sink.complete(leadId, disposition, e.at)).catch((err: unknown) =>
+            this.opts.logger.error({ err, leadId }, 'lead completion failed'),
+          );
+        }
+      }
+      this.feedPacers(e);
+      this.events.emit(e);
+    }
+  }
+
+  /** Domain events → PacingEvents → each campaign's pacer (engine/pacing/feed.ts). */
+  private feedPacers(e: DomainEvent): void {
+    if (!e.type.startsWith('call.')) return;
+    const r = pacingFeedStep(this.feed, e, (c) => !this.callMeta.get(c.callId)?.test);
+    this.feed = r.state;
+    for (const { campaignId, event } of r.events) {
+      const c = this.registry.get(campaignId);
+      if (c?.pacer) c.pacerState = c.pacer.observe(c.pacerState, event);
+    }
+  }
+
+  private forgetCall(callId: string): void {
+    this.calls.delete(callId);
+    this.callMeta.delete(callId);
+    this.sessions.get(callId)?.close();
+    this.sessions.delete(callId);
+    for (const key of [...this.timers.keys()]) if (key.startsWith(`c:${callId}:`)) this.clearTimer(key);
+    if (this.state === 'running') queueMicrotask(() => void this.fill());
+  }
+
+  // ── agents ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private agentInput(agentId: string, input: AgentInput): void {
+    const state = this.agents.get(agentId);
+    if (!state) return;
+    const step = agentStep(state, input);
+    this.agents.set(agentId, step.state);
+    if (step.state.status !== state.status) this.agentSince.set(agentId, input.at);
+    for (const eff of step.effects) this.agentEffect(agentId, eff);
+    this.events.emitAll(step.events);
+    this.serveWaiting();
+  }
+
+  private agentEffect(agentId: string, eff: AgentEffect): void {
+    switch (eff.kind) {
+      case 'ari':
+        this.enqueue(`agent:${agentId}`, eff.command, (status, message) =>
+          this.agentInput(agentId, { type: 'command-failed', command: eff.command, status, message, at: this.now() }),
+        );
+        return;
+      case 'timer-set':
+        this.setTimer(`a:${agentId}:${eff.timer}`, eff.ms, () =>
+          this.agentInput(agentId, { type: 'timer', timer: eff.timer, at: this.now() }),
+        );
+        return;
+      case 'timer-clear':
+        this.clearTimer(`a:${agentId}:${eff.timer}`);
+        return;
+      case 'calls-lost':
+        for (const callId of eff.callIds) this.callInput(callId, { type: 'cancel', at: this.now() });
+        return;
+      case 'dial-in-refused':
+        this.opts.logger.warn({ agentId, channelId: eff.channelId, reason: eff.reason }, 'agent dial-in refused');
+        this.desk.refuse(eff.channelId);
+        return;
+    }
+  }
+
+  /**
+   * Humans waiting for an agent come before new dials, longest waiting first; each goes only to an agent serving
+   * its campaign, so a call no free agent serves does not hold up the calls of other campaigns behind it.
+   */
+  private serveWaiting(): void {
+    for (let i = 0; i < this.waiting.length; ) {
+      const callId = this.waiting[i]!;
+      const call = this.calls.get(callId);
+      if (call?.phase !== 'agent-wait') {
+        this.waiting.splice(i, 1);
+        continue;
+      }
+      const agent = pickAgent(this.agents.values(), call.campaignId);
+      if (!agent) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      // Assigning feeds the agent (which serves the queue again, re-entrantly): rescan from the front after.
+      this.assign(callId, agent);
+      i = 0;
+    }
+  }
+
+  // ── reconciliation ─────────────────────────────────────────────────────────────────────────────────────────
+
+  private reconcile(startup: boolean): Promise<void> {
+    if (this.reconciling) {
+      // A reconnect during a reconciliation: run again once the current pass ends, with fresh lists.
+      return this.reconciling.then(() => this.reconcile(startup));
+    }
+    this.reconciled = false;
+    const pass: Promise<void> = this.doReconcile(startup).catch((err: unknown) => {
+      // Dialing stays paused (reconciled = false); try again shortly unless a reconnect starts a pass first.
+      this.opts.logger.error({ err }, 'reconciliation failed; retrying');
+      this.opts.clock.setTimeout(() => {
+        if (this.state === 'running' && !this.reconciled && !this.reconciling) void this.reconcile(startup);
+      }, 1000);
+    });
+    this.reconciling = pass;
+    void pass.finally(() => {
+      if (this.reconciling === pass) this.reconciling = null;
+    });
+    return pass;
+  }
+
+  private async doReconcile(startup: boolean): Promise<void> {
+    const gw = this.opts.gateway;
+    if (!gw.connected) await this.waitFor(() => gw.connected || this.state !== 'running', 24 * 3600_000);
+    if (this.state !== 'running') return;
+    // Requests already sent must land before we look, or a channel being created would look vanished.
+    await Promise.allSettled([...this.queues.values()]);
+    const [channels, bridges] = await Promise.all([gw.listChannels(), gw.listBridges()]);
+    const at = this.now();
+    const chMap = new Map(channels.map((c) => [c.id, c.state]));
+    const brMap = new Map(bridges.map((b) => [b.id, b.channels]));
+    let closed = 0;
+    for (const callId of [...this.calls.keys()]) {
+      const before = this.calls.get(callId)?.phase;
+      this.callInput(callId, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+      const after = this.calls.get(callId)?.phase ?? 'ended';
+      if (before !== 'ended' && after === 'ended') closed++;
+    }
+    for (const id of this.agents.keys()) this.agentInput(id, { type: 'reconcile', channels: chMap, bridges: brMap, at });
+    // Control calls that ended while we were away; those still up get their hang-up from the guard timer.
+    this.desk.keepOnly(chMap);
+    if (startup && this.opts.callLogs) {
+      // CallLogs a previous process of this node left open: their calls are gone from memory for good.
+      for (const row of this.opts.callLogs.listOpenCallLogs(this.opts.nodeId)) {
+        if (this.calls.has(row.id)) continue;
+        const disposition = lostCallDisposition(row);
+        this.opts.callLogs.closeCallLog(row.id, disposition, null, at);
+        const sink = this.leadSink(row.campaignId);
+        if (row.leadId && sink) await sink.complete(row.leadId, disposition, at);
+        closed++;
+      }
+    }
+    if (startup) for (const c of this.registry.list()) await c.leads.recover?.(at);
+    if (startup) for (const c of channels) this.desk.adopt(c);
+    const orphans = orphanCommands(this.idPrefix, channels, bridges, (id) => this.callOwner(id) !== null || this.agentOwner(id) !== null);
+    await Promise.allSettled(orphans.map((c) => gw.execute(c)));
+    if (orphans.length > 0) this.opts.logger.info({ orphans: orphans.length }, 'orphans cleaned');
+    this.reconciled = true;
+    this.events.emit({ type: 'engine.reconciled', at: this.now(), closedCalls: closed, orphansHungUp: orphans.length });
+    if (this.state === 'running') void this.fill();
+  }
+
+  // ── effects plumbing ───────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Commands of one owner run in order (createBridge before addChannel, originate before hangup); different
+   * owners run concurrently. A failure is fed back to the owner as `command-failed`.
+   */
+  private enqueue(owner: string, command: AriCommand, onFail: (status: number, message: string) => void): void {
+    const prev = this.queues.get(owner) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      try {
+        await this.opts.gateway.execute(command);
+      } catch (err) {
+        const status = err instanceof AriError ? err.status : 0;
+        const message = err instanceof AriError ? err.ariMessage : String(err);
+        if (!(status === 404 && (command.op === 'hangup' || command.op === 'destroyBridge'))) {
+          this.opts.logger.debug({ op: command.op, status, message, owner }, 'ARI command failed');
+        }
+        if (this.state !== 'stopped') onFail(status, message);
+      }
+    });
+    this.queues.set(owner, next);
+    void next.then(() => {
+      if (this.queues.get(owner) === next) this.queues.delete(owner);
+    });
+  }
+
+  private setTimer(key: string, ms: number, fn: () => void): void {
+    this.clearTimer(key);
+    this.timers.set(
+      key,
+      this.opts.clock.setTimeout(() => {
+        this.timers.delete(key);
+        if (this.state !== 'stopped') fn();
+      }, ms),
+    );
+  }
+
+  private clearTimer(key: string): void {
+    const t = this.timers.get(key);
+    if (t) this.opts.clock.clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private shutdown(): void {
+    this.opts.clock.clearInterval(this.tick);
+    this.opts.clock.clearInterval(this.pacingTick);
+    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
+    this.timers.clear();
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.state = 'stopped';
+  }
+
+  /**
+   * Waits until `cond` holds. Polls in real time on purpose: this is the shell waiting for sockets and
+   * Asterisk, which virtual time does not move.
+   */
+  private waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (cond()) return resolve();
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (cond()) {
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() - started > timeoutMs) {
+          clearInterval(poll);
+          reject(new Error(`engine: timed out after ${timeoutMs} ms`));
+        }
+      }, 20);
+    });
+  }
+
+  private now(): number {
+    return this.opts.clock.now();
+  }
+}
+
+function unsure(cause: string, err: unknown): AmdDecision {
+  return {
+    status: 'NOTSURE',
+    cause,
+    decisionMs: 0,
+    trace: { frameEnergy: [], words: [], notes: [err instanceof Error ? err.message : String(err)], decisionFrame: 0 },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The ports of the engine's shell: what it needs from the outside (AMD decisions, leads, the CallLog store)
+ * as small interfaces, so the media plane, the store and test doubles plug in the same way.
+ */
+import type { AmdDecision } from '../amd/index.js';
+import type { AgentConfig } from '../agents/index.js';
+import type { AriGateway } from '../ari/index.js';
+import type { CallPolicy } from '../calls/index.js';
+import type { Clock } from '../clock/index.js';
+import type { DomainEvents, Disposition } from '../events/index.js';
+import type { Logger } from '../log/index.js';
+import type { CampaignInput } from './campaign-registry.js';
+
+/** One running analysis for one answered call. */
+export interface AmdSession {
+  /** Where Asterisk's externalMedia channel must send the callee's RTP. */
+  host: string;
+  port: number;
+  /** The first decision (HUMAN / MACHINE / NOTSURE / HANGUP). */
+  decision: Promise<AmdDecision>;
+  /** For the voicemail policy: resolves when the beep ends (ms since analysis start), or null if never heard. */
+  beep?: Promise<number | null>;
+  /** Ends the analysis (call gone or decided); idempotent. */
+  close(): void;
+}
+
+/**
+ * Where AMD decisions come from: the media plane (engine/media's `openSession`, adapted) in production, a
+ * scripted double in tests.
+ */
+export interface AmdSource {
+  open(call: { callId: string; phone: string }): Promise<AmdSession>;
+}
+
+export interface Lead {
+  id: string;
+  phone: string;
+}
+
+/**
+ * The minimal hopper this engine needs: hand out leads not yet dialled (each at most once, even across
+ * restarts — the implementation persists that), and learn each attempt's outcome.
+ */
+export interface LeadSource {
+  next(): Lead | null | Promise<Lead | null>;
+  complete(leadId: string, disposition: Disposition, at: number): void | Promise<void>;
+  /**
+   * Give back leads this node holds but is not dialling: at start-up (after the CallLogs a previous process
+   * left open were closed and their leads completed) and at the end of a graceful stop.
+   */
+  recover?(at: number): void | Promise<void>;
+}
+
+/** The subset of the store's CallLogRepo the shell uses (engine/store/repos/call-logs.ts). */
+export interface CallLogWriter {
+  create(input: {
+    id: string;
+    campaignId: string | null;
+    leadId: string | null;
+    phone: string;
+    nodeId: string;
+    at: number;
+    agentId?: string | null;
+    channelId?: string | null;
+  }): unknown;
+  markRinging(id: string, at: number): boolean;
+  markAnswered(id: string, at: number): boolean;
+  markAmd(
+    id: string,
+    r: { status: AmdDecision['status']; cause: string; decisionMs: number; treatedAs?: 'HUMAN' | 'MACHINE'; at: number },
+  ): boolean;
+  markBridged(id: string, b: { agentId: string; at: number; bridgeId?: string | null }): boolean;
+  end(
+    id: string,
+    e: {
+      disposition: Disposition;
+      hangupCause: number | null;
+      at: number;
+      dialStatus?: string | null;
+      agentId?: string | null;
+      safeHarborPlayed?: boolean;
+      voicemailLeft?: boolean;
+    },
+  ): boolean;
+  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number): boolean;
+  listOpenCallLogs(nodeId?: string): Array<{
+    id: string;
+    campaignId?: string | null;
+    leadId: string | null;
+    stage: string;
+    amdTreatedAs?: string | null;
+    channelId?: string | null;
+  }>;
+}
+
+/**
+ * What the shell needs to place one campaign's calls: the call policy and the dial string. Derived from the stored
+ * `CampaignSettings` (engine/campaigns) by `campaignInputFromStore`; embedders may build one by hand.
+ */
+export interface CampaignDialPlan {
+  /** The campaign's id. */
+  id: string;
+  policy: CallPolicy;
+  /** Turns an E.164 number into a dial string, e.g. `(p) => \`PJSIP/${p}@trunk\``. */
+  endpointFor(phone: string): string;
+}
+
+export interface EngineOptions {
+  /** An ARI gateway (connectAri); the engine subscribes to it and owns its lifetime from start() on. */
+  gateway: AriGateway;
+  nodeId: string;
+  clock: Clock;
+  logger: Logger;
+  /** The default AMD source (a campaign may bring its own, with its parameters). */
+  amd: AmdSource;
+  /**
+   * One campaign dialled the original way ('fixed' mode: `concurrency` calls in flight, a free agent reserved per
+   * call when there is one), registered as running. Optional: campaigns can be given in `campaigns` or added
+   * later with `putCampaign` (app/engine-control.ts does, from the store).
+   */
+  leads?: LeadSource;
+  campaign?: CampaignDialPlan;
+  /** Calls in flight at most for `campaign`. */
+  concurrency?: number;
+  /** Campaigns to dial from the start (paced by their dial mode). */
+  campaigns?: CampaignInput[];
+  /**
+   * Where the outcome of a lead goes when its campaign is not (or no longer) registered, e.g. a CallLog left open
+   * by a previous process for a campaign that is paused now.
+   */
+  leadOutcomes?: Pick<LeadSource, 'complete'>;
+  agents: AgentConfig[];
+  /** CallLog persistence; omitted → events only. */
+  callLogs?: CallLogWriter;
+  /** Shared domain event bus; one is created when omitted. */
+  events?: DomainEvents;
+  /** Dial loop period (ms) of 'fixed' campaigns. */
+  tickMs?: number;
+  /** Pacing period (ms): each paced campaign's Pacer decides this often (default 1000). */
+  pacingTickMs?: number;
+  /** A pacer's `cancel` only hangs up calls that have rung at least this long (ms; default 15 000, the legal minimum ring time). */
+  minRingBeforeCancelMs?: number;
+  /** Agents that go READY as soon as the engine starts (e.g. the demo and the tests); default all. */
+  autoReady?: boolean;
+  /** Unique per process start, part of agent leg/bridge ids so a restart never collides with leftovers. */
+  bootId?: string;
+}

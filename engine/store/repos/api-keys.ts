@@ -1,0 +1,53 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { sortableId } from '../ids.js';
+import { apiKeys, type ApiKeyRow } from '../schema/api-keys.js';
+import { randomSecret, sha256 } from '../secrets.js';
+
+export type PublicApiKey = Omit<ApiKeyRow, 'keyHash'>;
+
+export function publicApiKey(k: ApiKeyRow): PublicApiKey {
+  const { keyHash: _omit, ...rest } = k;
+  return rest;
+}
+
+export class ApiKeysRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Returns the row and the plain key: the only moment the key exists outside its owner's hands. */
+  create(userId: string, name: string, at: number): { row: ApiKeyRow; key: string } {
+    const key = randomSecret('ck_');
+    const row = this.db
+      .insert(apiKeys)
+      .values({ id: sortableId(at), userId, name, prefix: key.slice(0, 10), keyHash: sha256(key), createdAt: at })
+      .returning()
+      .get();
+    return { row, key };
+  }
+
+  /**
+   * The live (not revoked) key row for a presented key, stamping its last use — at most once a minute, so a busy
+   * integration does not turn every read into a write.
+   */
+  authenticate(key: string, at: number): ApiKeyRow | undefined {
+    const row = this.db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
+      .get();
+    if (row !== undefined && (row.lastUsedAt === null || at - row.lastUsedAt >= 60_000)) this.db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, row.id)).run();
+    return row;
+  }
+
+  get(id: string): ApiKeyRow | undefined {
+    return this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  }
+
+  listForUser(userId: string): ApiKeyRow[] {
+    return this.db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt)).all();
+  }
+
+  revoke(id: string, at: number): boolean {
+    return this.db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).run().changes > 0;
+  }
+}

@@ -1,0 +1,73 @@
+import { asc, count, eq } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { sortableId } from '../ids.js';
+import { users, type Role, type UserRow } from '../schema/users.js';
+
+/** What the API shows of a user: never the password hash. */
+export type PublicUser = Omit<UserRow, 'passwordHash'>;
+
+export function publicUser(u: UserRow): PublicUser {
+  const { passwordHash: _omit, ...rest } = u;
+  return rest;
+}
+
+export interface CreateUserInput {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  team?: string | null;
+  /** The generated first admin must choose a password before anything else. */
+  mustChangePassword?: boolean;
+  at: number;
+}
+
+export interface UpdateUserInput {
+  passwordHash?: string;
+  role?: Role;
+  team?: string | null;
+  active?: boolean;
+  mustChangePassword?: boolean;
+  at: number;
+}
+
+export class UsersRepo {
+  constructor(private readonly db: Db) {}
+
+  create(i: CreateUserInput): UserRow {
+    return this.db
+      .insert(users)
+      .values({ id: sortableId(i.at), username: i.username, passwordHash: i.passwordHash, role: i.role, team: i.team ?? null, mustChangePassword: i.mustChangePassword ?? false, createdAt: i.at, updatedAt: i.at })
+      .returning()
+      .get();
+  }
+
+  get(id: string): UserRow | undefined {
+    return this.db.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  byUsername(username: string): UserRow | undefined {
+    return this.db.select().from(users).where(eq(users.username, username)).get();
+  }
+
+  list(): UserRow[] {
+    return this.db.select().from(users).orderBy(asc(users.username)).all();
+  }
+
+  count(): number {
+    return this.db.select({ n: count() }).from(users).get()?.n ?? 0;
+  }
+
+  update(id: string, u: UpdateUserInput): UserRow | undefined {
+    const { at, ...patch } = u;
+    return this.db.update(users).set({ ...patch, updatedAt: at }).where(eq(users.id, id)).returning().get();
+  }
+
+  delete(id: string): boolean {
+    return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
+  }
+
+  /** User ids of a team (team leads see their team's calls). */
+  teamUserIds(team: string): string[] {
+    return this.db.select({ id: users.id }).from(users).where(eq(users.team, team)).all().map((r) => r.id);
+  }
+}
