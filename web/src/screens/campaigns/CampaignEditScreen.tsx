@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Button, Checkbox, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -28,8 +28,15 @@ interface Form {
   dropTargetPct: number | string;
   machineAction: string;
   voicemailMessage: string;
+  notsurePolicy: string;
+  safeHarborMessage: string;
+  /** Seconds before the next attempt, per disposition (`default` for the rest). */
+  retry: Record<RetryKey, number | string>;
   recording: boolean;
 }
+
+const RETRY_KEYS = ['default', 'BUSY', 'NO_ANSWER', 'MACHINE', 'DROPPED', 'CONGESTION', 'FAILED', 'HUNG_UP_DURING_AMD'] as const;
+type RetryKey = (typeof RETRY_KEYS)[number];
 
 const EMPTY: Form = {
   name: '',
@@ -49,11 +56,14 @@ const EMPTY: Form = {
   dropTargetPct: 3,
   machineAction: 'hangup',
   voicemailMessage: '',
+  notsurePolicy: 'human',
+  safeHarborMessage: 'sound:centralita/safe-harbor',
+  retry: { default: 3600, BUSY: 300, NO_ANSWER: 1800, MACHINE: 3600, DROPPED: 600, CONGESTION: 120, FAILED: 600, HUNG_UP_DURING_AMD: 1800 },
   recording: false,
 };
 
 /** Form field → the API's field path (as named in 422 details). */
-const FIELD_OF: Record<string, keyof Form> = { 'callingHours.start': 'start', 'callingHours.end': 'end', callingHours: 'end', dropTarget: 'dropTargetPct' };
+const FIELD_OF: Record<string, keyof Form> = { 'callingHours.start': 'start', 'callingHours.end': 'end', callingHours: 'end', dropTarget: 'dropTargetPct', retryDelays: 'retry' };
 
 export default function CampaignEditScreen() {
   const { id } = useParams();
@@ -84,6 +94,9 @@ export default function CampaignEditScreen() {
       dropTargetPct: Math.round(c.dropTarget * 1000) / 10,
       machineAction: c.machineAction,
       voicemailMessage: c.voicemailMessage ?? '',
+      notsurePolicy: c.notsurePolicy ?? 'human',
+      safeHarborMessage: c.safeHarborMessage ?? EMPTY.safeHarborMessage,
+      retry: { ...EMPTY.retry, ...(c.retryDelays ?? {}) },
       recording: c.recording,
     });
   }, [existing.data]);
@@ -108,6 +121,9 @@ export default function CampaignEditScreen() {
         dropTarget: Number(f.dropTargetPct) / 100,
         machineAction: f.machineAction as 'hangup' | 'message',
         voicemailMessage: f.voicemailMessage.trim() === '' ? null : f.voicemailMessage.trim(),
+        notsurePolicy: f.notsurePolicy as 'human' | 'machine',
+        safeHarborMessage: f.safeHarborMessage.trim(),
+        retryDelays: Object.fromEntries(RETRY_KEYS.map((k) => [k, Number(f.retry[k])])),
         recording: f.recording,
       };
       if (id) return unwrap(api.PATCH('/api/campaigns/{id}', { params: { path: { id } }, body }));
@@ -186,6 +202,36 @@ export default function CampaignEditScreen() {
               allowDeselect={false}
             />
             <TextInput label={t('campaigns.f.voicemailMessage')} value={f.voicemailMessage} onChange={(ev) => set('voicemailMessage')(ev.currentTarget.value)} error={e.voicemailMessage} />
+            <Select
+              label={t('campaigns.f.notsurePolicy')}
+              data={[
+                { value: 'human', label: t('campaigns.notsure.human') },
+                { value: 'machine', label: t('campaigns.notsure.machine') },
+              ]}
+              value={f.notsurePolicy}
+              onChange={(v) => v && set('notsurePolicy')(v)}
+              allowDeselect={false}
+            />
+            <TextInput label={t('campaigns.f.safeHarborMessage')} description={t('campaigns.h.safeHarborMessage')} value={f.safeHarborMessage} onChange={(ev) => set('safeHarborMessage')(ev.currentTarget.value)} error={e.safeHarborMessage} />
+          </SimpleGrid>
+          <Text fw={500} size="sm" mt="md">
+            {t('campaigns.f.retryDelays')}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t('campaigns.h.retryDelays')}
+          </Text>
+          <SimpleGrid cols={{ base: 2, md: 4 }} mt={4}>
+            {RETRY_KEYS.map((k) => (
+              <NumberInput
+                key={k}
+                label={k === 'default' ? t('campaigns.retryDefault') : t(`disposition.${k}`)}
+                min={0}
+                suffix=" s"
+                value={f.retry[k]}
+                onChange={(v) => setF((prev) => ({ ...prev, retry: { ...prev.retry, [k]: v } }))}
+                error={e.retry}
+              />
+            ))}
           </SimpleGrid>
           <Checkbox.Group label={t('campaigns.f.weekdays')} value={f.weekdays} onChange={set('weekdays')} error={e.weekdays} mt="md">
             <Group mt={4}>

@@ -21,6 +21,9 @@ export interface CampaignView {
   dropTarget: number;
   machineAction: 'hangup' | 'message';
   voicemailMessage: string | null;
+  notsurePolicy?: 'human' | 'machine';
+  safeHarborMessage?: string;
+  retryDelays?: Record<string, number>;
   recording: boolean;
   leads?: Record<string, number>;
 }
