@@ -15,6 +15,11 @@ need pdftoppm poppler-utils     # PDF reports rendered to PNG by the tests
 need flite flite                # second speech synthesiser of the AMD corpus
 need text2wave festival         # third one
 need psql postgresql-client
+# festival's voices for the AMD corpus (engine/amd-lab/corpus/voices.ts): two English diphone voices, one English
+# HTS voice, and the Catalan and Italian voices that read its Spanish (Debian main has no Spanish one).
+for voice in festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts festvox-ca-ona-hts festvox-italp16k; do
+  dpkg -s "$voice" >/dev/null 2>&1 || missing+=("$voice")
+done
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-system-deps: installing ${missing[*]}"

@@ -3,7 +3,8 @@ import { rooms, type AgentDirectory } from './access.js';
 
 /**
  * Decides which rooms an event goes to. Call events carry their agent only from `call.bridged` on (and in
- * `call.created` / `call.ended`), so the router remembers each live call's campaign and agent to route the
+ * `call.created` / `call.ended`, and `call.amd_late` — "voicemail detected" for the agent the call is pulled
+ * back from), so the router remembers each live call's campaign and agent to route the
  * later events of the same call; entries are dropped on `call.ended`.
  */
 export class EventRouter {
@@ -26,7 +27,7 @@ export class EventRouter {
     if (e.type === 'call.created') {
       call.campaignId = e.campaignId;
       call.agentId = e.agentId;
-    } else if ((e.type === 'call.bridged' || e.type === 'call.ended') && e.agentId !== null) {
+    } else if ((e.type === 'call.bridged' || e.type === 'call.ended' || e.type === 'call.amd_late') && e.agentId !== null) {
       call.agentId = e.agentId;
     }
     const out = [rooms.all];

@@ -22,11 +22,11 @@ export const commands: Record<string, CommandEntry> = {
   },
   'amd:eval': {
     summary: 'Evaluate AMD over a folder of labelled WAV files (--dir, --mode)',
-    load: () => import('../../engine/amd/eval/eval-command.js'),
+    load: () => import('../../engine/amd-lab/eval/eval-command.js'),
   },
   'amd:corpus': {
     summary: "Generate the project's labelled AMD corpus (--out)",
-    load: () => import('../../engine/amd/corpus/corpus-command.js'),
+    load: () => import('../../engine/amd-lab/corpus/corpus-command.js'),
   },
   bench: {
     summary: 'Every benchmark (bench:media, then bench:api), each in its own process (--json: one object last)',

@@ -2,10 +2,13 @@
  * Mode "centralita": energy and timing, like app_amd, but measured the way a person hears a call.
  *
  * - Voice is decided against an adaptive noise floor (noise-floor.ts), not a fixed 256, so noisy lines
- *   neither look like endless talk nor hide quiet voices.
+ *   neither look like endless talk nor hide quiet voices; and against the callee's own level (the loudest
+ *   voice heard, decaying): the person on the phone is the loud voice, a TV or a room behind them is not.
+ * - The clock starts when the line opens: the digital silence before the first audio (up to a second, what
+ *   Asterisk sends while the media path forms) counts neither as initial silence nor as analysis time.
  * - Words are not counted to decide MACHINE. What separates a person from a recording is the shape of the
- *   opening: a person says one short phrase — "Hello?" or "Yes, hello, this is Maria speaking", at most
- *   ~2.5 s — and then waits for the caller; a recording keeps talking for 3–20 s. So:
+ *   opening: a person says one phrase — "Hello?", or "Good morning, Martin's Hardware, how can I help you?"
+ *   — and then waits for the caller; a recording keeps talking. So:
  *     HUMAN   when the opener is followed by a pause ≥ the required silence (afterGreetingSilence after a
  *             short opener, longer after a long one: a recording's first sentence is long and may be
  *             followed by a breath);
@@ -15,13 +18,24 @@
  * - Beep detection (beep.ts) confirms MACHINE and gives `beepAtMs`, the moment to start a voicemail
  *   message. After a MACHINE decision the detector keeps listening for up to `beepListenMs`; when the beep
  *   comes, pushFrame() returns a new decision with `beepAtMs` and `onBeep` fires.
+ * - The async watch (`lateWatchMs`): a HUMAN (or NOTSURE) call goes to the agent at once, but the detector
+ *   keeps listening. A recording that only paused for breath ("Thanks for calling Acme. … We're closed …",
+ *   "Leave a message." … beep) gives itself away: it starts talking again right away, over the agent, and
+ *   talks on (MONOLOGUE), or it beeps (LATEBEEP). A person who answered stops when the agent speaks, and
+ *   replies later. The late verdict comes as `decision.late` (and `onLate`); then the detector listens for
+ *   the beep like after a MACHINE decision.
  * Every step that matters is written to trace.notes.
  */
 import { BeepTracker } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
 import { isVoice, NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { TalkTracker } from './talk.js';
-import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdParams, AmdStatus, AmdTrace } from './types.js';
+import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdLateVerdict, AmdParams, AmdStatus, AmdTrace } from './types.js';
+
+/** The trace keeps at most this many frame energies (60 s): a long watch or beep wait stays compact. */
+const MAX_TRACE_FRAMES = 3000;
+/** Digital silence before the line opens that does not count as analysis time (ms). */
+const MAX_LEAD_ZEROS_MS = 1000;
 
 /** Tuning that is not an app_amd parameter. Exported for the tests and for tuning against the corpus. */
 export interface CentralitaTuning {
@@ -35,11 +49,23 @@ export interface CentralitaTuning {
   minOpenerVoiceMs: number;
   /** Share of voiced frames in the talk span needed for LONGGREETING (filters out a noisy, silent line). */
   minTalkDensity: number;
+  /** The least energy that can be voice, as a share of silenceThreshold (256 × 3/32 = 24). */
+  minVoiceShare: number;
+  /** A frame is the callee's voice only above this share of the callee's level (the decaying loudest voice). */
+  foregroundShare: number;
+  /** Async watch: talk that starts within this long after the HUMAN decision (no room left for the agent)... */
+  resumeMs: number;
+  /** ...and goes on for this long (first voice to last, pauses shorter than monologuePauseMs inside)... */
+  monologueMs: number;
+  /** ...is a recording's: a late MACHINE. */
+  monologuePauseMs: number;
 }
 
 /** Voice starts at 3× the noise floor (≈ +10 dB) and continues down to 2× (hysteresis). */
 const ON_RATIO = 3;
 const OFF_RATIO = 2;
+/** The callee's level decays by half in 3 s (per 20 ms frame), so a loud first word does not mute the rest. */
+const LEVEL_DECAY = Math.pow(0.5, 20 / 3000);
 
 export const DEFAULT_TUNING: CentralitaTuning = {
   shortOpenerMs: 900,
@@ -47,6 +73,11 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   maxRequiredSilenceMs: 1200,
   minOpenerVoiceMs: 80,
   minTalkDensity: 0.3,
+  minVoiceShare: 3 / 32,
+  foregroundShare: 1 / 10,
+  resumeMs: 700,
+  monologueMs: 3000,
+  monologuePauseMs: 900,
 };
 
 export function createCentralitaDetector(
@@ -56,20 +87,33 @@ export function createCentralitaDetector(
 ): AmdDetector {
   const { initialSilence, greeting, afterGreetingSilence, totalAnalysisTime, minimumWordLength, betweenWordsSilence, maximumWordLength } = params;
   const beepListenMs = params.beepListenMs ?? 0;
-  // silenceThreshold / 4 is the least energy that can ever be voice (64 by default): over a clean line
-  // the adaptive threshold would otherwise sink to a few units and take breaths and hiss for talk.
-  const minVoiceEnergy = Math.max(8, params.silenceThreshold / 4);
+  const lateWatchMs = params.lateWatchMs ?? 0;
+  // The least energy that can ever be voice (24 by default): over a clean line the adaptive threshold would
+  // otherwise sink to a few units and take breaths and hiss for talk. Low, so that a quiet line (−10 dB) is
+  // still heard: the floor and the callee's level do the rest.
+  const minVoiceEnergy = Math.max(8, params.silenceThreshold * tuning.minVoiceShare);
   const floorOpts: NoiseFloorOptions = { minVoiceEnergy, onRatio: ON_RATIO, offRatio: OFF_RATIO };
   const floor = new NoiseFloor(floorOpts);
   const beeps = new BeepTracker();
 
   const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1 };
   let talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
-  let t = 0; // ms analysed so far
+  let t = 0; // ms of audio so far
+  /** ms of digital silence before the line opened (up to MAX_LEAD_ZEROS_MS): not analysis time. */
+  let leadZerosMs = 0;
+  let opened = false;
   let decision: AmdDecision | null = null;
   let listeningUntil = 0;
   let beep: AmdBeepEvent | null = null;
   let floorNoted = false;
+  /** The callee's level: the loudest voiced frame, decaying. */
+  let level = 0;
+  /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
+  let watch: { talk: TalkTracker; from: number; armed: boolean } | null = null;
+  let lastEnergy = 0;
+
+  /** ms of analysis: the audio since the line opened (leading digital silence up to a second left out). */
+  const analysed = () => t - leadZerosMs;
 
   function requiredSilence(openerMs: number): number {
     const extra = Math.max(0, openerMs - tuning.shortOpenerMs) * (tuning.extraSilencePerSecond / 1000);
@@ -83,13 +127,70 @@ export function createCentralitaDetector(
     decision = { status, cause, decisionMs: t, trace };
     if (beep) decision.beepAtMs = beep.beepAtMs;
     listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
+    if ((status === 'HUMAN' || status === 'NOTSURE') && lateWatchMs > 0) {
+      listeningUntil = t + lateWatchMs;
+      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, armed: true };
+      trace.notes.push(`${t} ms: watching ${lateWatchMs} ms more for a beep or a monologue`);
+    }
     return decision;
+  }
+
+  /** The async watch turns the call into a late MACHINE; then it listens for the beep (to drop a message). */
+  function decideLate(cause: string, note: string): AmdDecision {
+    trace.notes.push(`${t} ms: late MACHINE: ${note}`);
+    trace.lateFrame = trace.frameEnergy.length - 1;
+    const late: AmdLateVerdict = { status: 'MACHINE', cause, decisionMs: t };
+    decision = { ...decision!, late };
+    if (beep) decision.beepAtMs = beep.beepAtMs;
+    watch = null;
+    listeningUntil = beep ? t : t + beepListenMs;
+    options.onLate?.(late);
+    return decision;
+  }
+
+  /**
+   * One frame of the async watch: a beep, or talk that starts right after the decision — where the agent is
+   * speaking — and leaves no pause for the agent. Talk that starts later is a person's reply: only a beep
+   * counts from then on.
+   */
+  function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, heard: AmdBeepEvent | null, len: number): AmdDecision {
+    if (trace.frameEnergy.length < MAX_TRACE_FRAMES) trace.frameEnergy.push(lastEnergy);
+    if (heard) {
+      onBeepHeard(heard);
+      return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
+    }
+    if (beeps.inTone || !w.armed) return decision!;
+    w.talk.push(voiced, t, len);
+    const started = w.talk.openerStart;
+    if (started < 0) {
+      if (t - w.from > tuning.resumeMs) w.armed = false; // the callee let the agent speak
+      return decision!;
+    }
+    if (w.talk.silenceMs >= tuning.monologuePauseMs) {
+      w.armed = false; // the callee stopped for the agent
+      return decision!;
+    }
+    const span = w.talk.openerMs;
+    if (w.talk.silenceMs === 0 && span >= tuning.monologueMs && w.talk.voicedMs >= span * tuning.minTalkDensity) {
+      return decideLate(
+        `MONOLOGUE-${span}-${tuning.monologueMs}`,
+        `talk from ${started - w.from} ms after the decision on for ${span} ms (${w.talk.voicedMs} ms voiced) with no pause ≥ ${tuning.monologuePauseMs} ms for the agent: a recording`,
+      );
+    }
+    return decision!;
   }
 
   function onBeepHeard(event: AmdBeepEvent): void {
     beep = event;
     trace.notes.push(`${t} ms: beep ${event.frequencyHz} Hz for ${event.durationMs} ms, ended at ${event.beepAtMs} ms`);
     options.onBeep?.(event);
+  }
+
+  /** The callee's voice: above the line's noise (the floor's decision) and not far below the callee's level. */
+  function voiceOf(energy: number, floorVoiced: boolean): boolean {
+    if (!floorVoiced) return false;
+    if (energy > level) level = energy;
+    return energy >= level * tuning.foregroundShare;
   }
 
   /**
@@ -104,8 +205,8 @@ export function createCentralitaDetector(
     let was = false;
     const energies = trace.frameEnergy;
     for (let i = 0; i < energies.length; i++) {
-      was = isVoice(energies[i]!, was, floor.floor, floorOpts);
-      replay.push(was, (i + 1) * len, len);
+      was = energies[i]! > 0 && isVoice(energies[i]!, was, floor.floor, floorOpts);
+      replay.push(was && energies[i]! >= level * tuning.foregroundShare, (i + 1) * len, len);
     }
     talk = replay;
     trace.notes.push(
@@ -118,11 +219,18 @@ export function createCentralitaDetector(
     const energy = knownEnergy ?? frameEnergy(samples);
     const len = frameMs(samples);
     t += len;
-    const voiced = floor.update(energy);
+    if (!opened) {
+      if (energy > 0) opened = true;
+      else if (leadZerosMs < MAX_LEAD_ZEROS_MS) leadZerosMs += len;
+    }
+    level *= LEVEL_DECAY;
+    const voiced = voiceOf(energy, floor.update(energy));
 
     // The tone test needs loudness, not the voice decision: a long beep can outlast the noise floor's
     // memory and stop being "voice" while it is still a perfect tone.
     const heard = beep ? null : beeps.push(samples, energy, len, t, energy >= minVoiceEnergy);
+    lastEnergy = energy;
+    if (decision && watch) return watchFrame(watch, voiced, heard, len);
     if (decision) {
       // Listening for the beep after a MACHINE decision: only the beep can change the answer.
       if (heard) {
@@ -139,20 +247,20 @@ export function createCentralitaDetector(
     }
     if (beeps.inTone) {
       // A steady tone is not talk: do not let it open or lengthen a greeting while it lasts.
-      return t >= totalAnalysisTime ? timeout() : null;
+      return analysed() >= totalAnalysisTime ? timeout() : null;
     }
 
     const threshold = Math.max(minVoiceEnergy, floor.floor * ON_RATIO);
     if (talk.push(voiced, t, len)) talk.openerThreshold = threshold;
     else if (talk.openerStart >= 0 && threshold > 2 * talk.openerThreshold) rescan(len);
-    if (!floorNoted && t >= 200) {
+    if (!floorNoted && analysed() >= 200) {
       floorNoted = true;
-      trace.notes.push(`${t} ms: noise floor ${Math.round(floor.floor)} (voice above ${Math.round(Math.max(minVoiceEnergy, floor.floor * ON_RATIO))})`);
+      trace.notes.push(`${t} ms: noise floor ${Math.round(floor.floor)} (voice above ${Math.round(threshold)})${leadZerosMs ? `; ${leadZerosMs} ms of digital silence before the line opened` : ''}`);
     }
 
     const talking = talk.openerStart >= 0 && talk.voicedMs >= tuning.minOpenerVoiceMs;
     if (!talking) {
-      const quiet = talk.openerStart < 0 ? t : talk.silenceMs;
+      const quiet = talk.openerStart < 0 ? analysed() : talk.silenceMs;
       if (quiet >= initialSilence) {
         return decide('MACHINE', `INITIALSILENCE-${quiet}-${initialSilence}`, `nothing said for ${quiet} ms (initialSilence ${initialSilence})`);
       }
@@ -178,7 +286,7 @@ export function createCentralitaDetector(
         );
       }
     }
-    return t >= totalAnalysisTime ? timeout() : null;
+    return analysed() >= totalAnalysisTime ? timeout() : null;
   }
 
   function timeout(): AmdDecision {
@@ -197,6 +305,18 @@ export function createCentralitaDetector(
   }
 
   function finish(reason: 'hangup' | 'timeout'): AmdDecision {
+    if (decision && watch) {
+      // The audio stopped while watching: a beep still sounding at the end still counts (not one still
+      // sounding when the watch's time was up).
+      const heard = beep || t >= listeningUntil ? null : beeps.end(t);
+      if (heard) {
+        onBeepHeard(heard);
+        decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
+      }
+      watch = null;
+      listeningUntil = t;
+      return decision;
+    }
     if (decision) {
       // The audio stopped while listening: a tone still sounding at the end still counts.
       if (!beep && t < listeningUntil) {

@@ -35,9 +35,12 @@ const APP_AMD_DEFAULTS: Omit<AmdParams, 'mode'> = {
  */
 const CENTRALITA_DEFAULTS: Omit<AmdParams, 'mode'> = {
   ...APP_AMD_DEFAULTS,
-  greeting: 3000,
-  afterGreetingSilence: 550,
+  initialSilence: 3500,
+  greeting: 5000,
+  afterGreetingSilence: 450,
+  totalAnalysisTime: 7000,
   beepListenMs: 20000,
+  lateWatchMs: 10000,
 };
 
 export function defaultAmdParams(mode: AmdMode = 'centralita'): AmdParams {
@@ -60,6 +63,7 @@ const fullSchema = z
     silenceThreshold: z.coerce.number().int().min(1).max(32767),
     maximumWordLength: positiveMs(120_000),
     beepListenMs: ms(120_000).optional(),
+    lateWatchMs: ms(60_000).optional(),
   })
   .strict();
 

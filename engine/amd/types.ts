@@ -23,6 +23,12 @@ export interface AmdParams {
    * decision. 0 or absent in app_amd mode (app_amd stops at its decision).
    */
   beepListenMs?: number;
+  /**
+   * Centralita mode only: the async watch. After a HUMAN (or NOTSURE) decision the callee side stays analysed
+   * this long (ms of audio); a beep or a monologue that leaves no pause for the agent turns the call into a
+   * late MACHINE (`AmdDecision.late`). 0 or absent: no watch.
+   */
+  lateWatchMs?: number;
 }
 
 /** One word (voiced segment) seen by the detector, in ms from the start of analysis. */
@@ -43,6 +49,11 @@ export interface AmdTrace {
   notes: string[];
   /** Frame index at which the decision was taken. */
   decisionFrame: number;
+  /**
+   * Frame index of the async watch's late MACHINE verdict, when there was one. With a watch, `frameEnergy`
+   * goes on past `decisionFrame` to the end of the watch (at most 3 000 frames in all).
+   */
+  lateFrame?: number;
 }
 
 export interface AmdDecision {
@@ -53,7 +64,18 @@ export interface AmdDecision {
   decisionMs: number;
   /** When a beep was detected: ms (from analysis start) at which it ended — the moment to start a message. */
   beepAtMs?: number;
+  /** The async watch's verdict after a HUMAN / NOTSURE decision: the call is a machine after all. */
+  late?: AmdLateVerdict;
   trace: AmdTrace;
+}
+
+/** A late MACHINE verdict from the async watch (centralita mode, `lateWatchMs`). */
+export interface AmdLateVerdict {
+  status: 'MACHINE';
+  /** `LATEBEEP-<hz>-<ms>` (a voicemail beep) or `MONOLOGUE-<span>-<limit>` (talk that leaves the agent no pause). */
+  cause: string;
+  /** ms of audio analysed (from the start of analysis) when the watch decided. */
+  decisionMs: number;
 }
 
 /** Reported when the beep that ends a voicemail greeting is heard (centralita mode). */
@@ -68,6 +90,8 @@ export interface AmdBeepEvent {
 export interface AmdDetectorOptions {
   /** Called once when a beep is heard, whether before or after the MACHINE decision. */
   onBeep?: (event: AmdBeepEvent) => void;
+  /** Called once when the async watch turns a HUMAN / NOTSURE call into a late MACHINE. */
+  onLate?: (late: AmdLateVerdict) => void;
 }
 
 /** A running analysis over 20 ms frames of 8 kHz 16-bit linear audio (160 samples). */

@@ -1,2 +1,2 @@
 export { assertTelephonyAudio, encodeWav, parseWav, readWav } from './wav.js';
-export { ULAW_SILENCE, decodeSlinBE, decodeUlaw, encodeSlinBE, encodeUlaw, ulawMagnitude, ulawToLinear } from './g711.js';
+export { ULAW_SILENCE, decodeSlinBE, decodeUlaw, encodeSlinBE, encodeUlaw, linearToUlaw, ulawMagnitude, ulawToLinear } from './g711.js';

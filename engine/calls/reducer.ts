@@ -3,13 +3,14 @@
  * No I/O, no clock: time arrives in each input (`at`), timers are effects, ARI commands are data.
  *
  *   created → dialing → ringing → answered → amd → agent-wait → bridged ─┐
+ *                                              │  (async watch: late MACHINE → machine) │
  *                                              ├→ machine (hang up | beep → voicemail) ─┤
  *                                              └→ agent-wait → dropping (safe harbor) ──┴→ ended
  *
  * Whatever path is taken, every channel and bridge the call created is torn down (ownedChannels/ownedBridges
  * empty ⇒ `done`).
  */
-import type { AmdDecision } from '../amd/index.js';
+import type { AmdDecision, AmdLateVerdict } from '../amd/index.js';
 import type { AriCommand, AriEvent } from '../ari/index.js';
 import { StepScratch } from '../step/index.js';
 import type { Disposition } from '../events/index.js';
@@ -56,6 +57,7 @@ export function createCall(c: NewCall): CallState {
     mediaUp: false,
     amdBridged: false,
     listeningForBeep: false,
+    watching: false,
     agentAddSent: false,
     dialStatus: null,
     sawDial: false,
@@ -63,6 +65,7 @@ export function createCall(c: NewCall): CallState {
     answeredAt: null,
     amd: null,
     treatedAs: null,
+    amdLate: null,
     disposition: null,
     cancelled: false,
     safeHarborPlayed: false,
@@ -109,6 +112,9 @@ export function callStep(state: CallState, input: CallInput): CallStep {
       break;
     case 'beep':
       if (st.s.phase === 'machine' && st.s.timers.includes('beep')) playVoicemail(st);
+      break;
+    case 'amd-late':
+      onLate(st, input.late);
       break;
     case 'timer':
       onTimer(st, input.timer);
@@ -280,8 +286,15 @@ function onDecision(st: Step, d: AmdDecision): void {
   // means it was set up) so the media plane can tell when the greeting ends. Anything else: AMD is over.
   const waitForBeep =
     d.status !== 'HANGUP' && treatedAs === 'MACHINE' && d.beepAtMs === undefined && s.phase === 'amd' && leavesMessage(s);
+  // A human goes to the agent at once; with the async watch on, the media path stays up a few seconds more.
+  const watch = d.status !== 'HANGUP' && treatedAs === 'HUMAN' && s.phase === 'amd' && (s.policy.amdWatchMs ?? 0) > 0;
   if (waitForBeep) s.listeningForBeep = true;
-  else {
+  else if (watch) {
+    s.watching = true;
+    // The detector ends its watch by itself; this only bounds it if no word comes back (plus a margin for the
+    // audio that was still on its way when the verdict was taken).
+    st.setTimer('watch', (s.policy.amdWatchMs ?? 0) + 2000);
+  } else {
     st.effects.push({ kind: 'amd-stop' });
     teardownAmd(st);
   }
@@ -304,6 +317,45 @@ function onDecision(st: Step, d: AmdDecision): void {
   });
   if (treatedAs === 'HUMAN') toAgent(st);
   else toMachine(st, d.beepAtMs !== undefined);
+}
+
+// ── the async watch: a late MACHINE after a HUMAN verdict ───────────────────────────────────────────────────
+
+/** Ends the async watch: the AMD session closes, its channels and bridge go. */
+function stopWatching(st: Step): void {
+  if (!st.s.watching) return;
+  st.s.watching = false;
+  st.clearTimer('watch');
+  st.effects.push({ kind: 'amd-stop' });
+  teardownAmd(st);
+}
+
+/**
+ * A beep or a monologue after the HUMAN verdict: the call was a machine. The agent is told (`call.amd_late`)
+ * and freed — the callee taken out of its bridge — and the machine policy applies as after a MACHINE verdict:
+ * hang up, or leave the message at the beep (now, if the beep is what gave it away; else when it comes).
+ */
+function onLate(st: Step, late: AmdLateVerdict): void {
+  const s = st.s;
+  if (!s.watching) return; // the watch was over, or the call already gone
+  s.amdLate = { cause: late.cause, decisionMs: late.decisionMs };
+  st.emit({ type: 'call.amd_late', callId: s.id, at: st.at, cause: late.cause, decisionMs: late.decisionMs, agentId: s.agent?.agentId ?? null });
+  if (s.phase !== 'agent-wait' && s.phase !== 'bridged') {
+    stopWatching(st); // dropping already (safe harbor), or hanging up: the late verdict is recorded, nothing to undo
+    return;
+  }
+  st.clearTimer('agent-wait');
+  if (s.agent && s.agentAddSent && !s.agent.dial) st.ari({ op: 'removeChannel', bridgeId: s.agent.bridgeId, channelIds: [s.ids.customer] });
+  teardownBot(st);
+  st.clearTimer('watch');
+  s.watching = false;
+  const beepHeard = late.cause.startsWith('LATEBEEP');
+  if (leavesMessage(s) && !beepHeard) s.listeningForBeep = true; // the session goes on, now listening for the beep
+  else {
+    st.effects.push({ kind: 'amd-stop' });
+    teardownAmd(st);
+  }
+  toMachine(st, beepHeard);
 }
 
 // ── human → agent, or safe harbor ────────────────────────────────────────────────────────────────────────────
@@ -453,6 +505,9 @@ function onTimer(st: Step, timer: CallTimer): void {
     case 'playback':
       if (s.phase === 'dropping' || s.phase === 'machine') hangupCustomer(st);
       return;
+    case 'watch':
+      stopWatching(st);
+      return;
   }
 }
 
@@ -601,8 +656,9 @@ function endCall(st: Step, cause: number | null, forced: Disposition | null): vo
   const disposition = forced ?? s.disposition ?? dispositionAtEnd(s, before, cause);
   s.disposition = disposition;
   for (const t of [...s.timers]) st.clearTimer(t);
-  if (IN_AMD.has(before) || s.listeningForBeep) st.effects.push({ kind: 'amd-stop' });
+  if (IN_AMD.has(before) || s.listeningForBeep || s.watching) st.effects.push({ kind: 'amd-stop' });
   s.listeningForBeep = false;
+  s.watching = false;
   teardownAmd(st);
   teardownBot(st);
   const agentId = s.agent?.agentId ?? null;

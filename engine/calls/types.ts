@@ -1,5 +1,5 @@
 import type { CommonEffect, Step } from '../step/index.js';
-import type { AmdDecision, AmdStatus } from '../amd/index.js';
+import type { AmdDecision, AmdLateVerdict, AmdStatus } from '../amd/index.js';
 import type { AriCommand, AriEvent, ChannelState } from '../ari/index.js';
 import type { Disposition } from '../events/index.js';
 
@@ -47,6 +47,11 @@ export interface CallPolicy {
   beepWaitMs: number;
   /** Max ms from answer to an AMD decision; after it the call is treated as NOTSURE. */
   amdTimeoutMs: number;
+  /**
+   * The async watch: after a HUMAN (or NOTSURE-as-human) verdict the AMD session stays open this long (the
+   * detector's `lateWatchMs`); a late MACHINE verdict pulls the call back from the agent. 0: off.
+   */
+  amdWatchMs?: number;
   /** Max ms a message playback may take before we hang up regardless (lost PlaybackFinished). */
   playbackGuardMs: number;
   callerId?: string;
@@ -61,7 +66,8 @@ export const defaultCallPolicy: CallPolicy = {
   agentWaitFrom: 'answer',
   ringTimeoutSec: 30,
   beepWaitMs: 8000,
-  amdTimeoutMs: 6000,
+  amdTimeoutMs: 10000,
+  amdWatchMs: 0,
   playbackGuardMs: 30000,
 };
 
@@ -129,6 +135,8 @@ export interface CallState {
    * media plane can report the beep (the moment to start the message); torn down when the message starts.
    */
   listeningForBeep: boolean;
+  /** HUMAN handed to the agent, the async watch still listening (AMD session and audio path up). */
+  watching: boolean;
   dialStatus: string | null;
   /** A Dial event was seen for the callee (a Local dial into a missing extension sends none). */
   sawDial: boolean;
@@ -137,6 +145,8 @@ export interface CallState {
   amd: { status: AmdStatus; cause: string; decisionMs: number } | null;
   /** How the decision was acted upon (NOTSURE resolved by policy). */
   treatedAs: 'HUMAN' | 'MACHINE' | null;
+  /** The async watch's late MACHINE verdict, beside the first one. */
+  amdLate: { cause: string; decisionMs: number } | null;
   disposition: Disposition | null;
   cancelled: boolean;
   safeHarborPlayed: boolean;
@@ -149,7 +159,7 @@ export interface CallState {
   done: boolean;
 }
 
-export type CallTimer = 'amd' | 'agent-wait' | 'beep' | 'playback';
+export type CallTimer = 'amd' | 'agent-wait' | 'beep' | 'playback' | 'watch';
 
 export type CallInput =
   | { type: 'dial'; at: number }
@@ -158,6 +168,8 @@ export type CallInput =
   | { type: 'amd-decision'; decision: AmdDecision; at: number }
   /** The media plane heard the beep after a MACHINE decision (voicemail policy). */
   | { type: 'beep'; at: number }
+  /** The async watch heard a beep or a monologue after a HUMAN verdict: the call is a machine after all. */
+  | { type: 'amd-late'; late: AmdLateVerdict; at: number }
   | { type: 'timer'; timer: CallTimer; at: number }
   /** An agent became available for a human waiting in `agent-wait`. */
   | { type: 'agent-assigned'; agent: AgentSlot; at: number }

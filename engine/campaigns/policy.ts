@@ -7,8 +7,12 @@ import { defaultCallPolicy, type CallPolicy } from '../calls/index.js';
 import { renderDialString, type CampaignSettings } from './index.js';
 
 export function callPolicyFor(s: CampaignSettings): CallPolicy {
+  const amd = amdParamsFor(s);
   return {
     ...defaultCallPolicy,
+    // The detector's own limit plus up to a second of digital silence before the line opens and a margin.
+    amdTimeoutMs: Math.max(defaultCallPolicy.amdTimeoutMs, amd.totalAnalysisTime + 3000),
+    amdWatchMs: amd.mode === 'centralita' ? (amd.lateWatchMs ?? 0) : 0,
     machine: s.machineAction === 'message' && s.voicemailMessage ? 'voicemail' : 'hangup',
     notSure: s.notsurePolicy,
     voicemailMedia: s.voicemailMessage,

@@ -55,6 +55,11 @@ export type DomainEvent =
   | (CallRef & { type: 'call.answered' })
   | (CallRef & { type: 'call.amd'; status: AmdStatus; cause: string; decisionMs: number; treatedAs: 'HUMAN' | 'MACHINE' })
   | (CallRef & { type: 'call.bridged'; agentId: string; bridgeId: string })
+  /**
+   * The async watch turned a call handed to an agent into a machine ("voicemail detected"): a beep or a
+   * monologue after the HUMAN verdict. `agentId` is the agent it was pulled back from (null if none yet).
+   */
+  | (CallRef & { type: 'call.amd_late'; cause: string; decisionMs: number; agentId: string | null })
   | (CallRef & { type: 'call.dropped'; reason: 'no-agent' | 'agent-bridge-failed' })
   | (CallRef & { type: 'call.voicemail'; media: string })
   | (CallRef & {

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { AmdBeepEvent, AmdDecision } from '../amd/index.js';
+import type { AmdBeepEvent, AmdDecision, AmdLateVerdict } from '../amd/index.js';
 import { type Logger, silentLogger } from '../log/index.js';
 import { PortAllocator } from './ports.js';
 import {
@@ -96,6 +96,7 @@ interface SessionEntry {
   opened: Deferred<void>;
   decision: Deferred<AmdDecision>;
   beep: Deferred<AmdBeepEvent | null>;
+  late: Deferred<AmdLateVerdict | null>;
   report: Deferred<SessionReport>;
   state: 'opening' | 'open' | 'closing' | 'closed';
   closeReason?: CloseReason;
@@ -176,6 +177,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
     s.opened.reject(err);
     s.decision.reject(err);
     s.beep.resolve(null);
+    s.late.resolve(null);
     s.report.reject(err);
   }
 
@@ -203,6 +205,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
         s.state = 'closed';
         s.unlistenAbort?.();
         s.beep.resolve(null);
+        s.late.resolve(null);
         s.opened.reject(
           Object.assign(new MediaPlaneError(msg.message, msg.code === 'EDETECTOR' ? 'DETECTOR' : 'BIND'), { errno: msg.code }),
         );
@@ -213,6 +216,9 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
       case 'beep':
         s.beep.resolve(msg.event);
         return;
+      case 'late':
+        s.late.resolve(msg.late);
+        return;
       case 'closed':
         sessions.delete(s.id);
         ports.release(s.port);
@@ -221,6 +227,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
         s.unlistenAbort?.();
         s.decision.resolve(msg.report.decision); // no-op when a decision came first
         s.beep.resolve(null); // likewise when a beep came
+        s.late.resolve(msg.report.decision.late ?? null);
         s.report.resolve(msg.report);
         return;
     }
@@ -257,6 +264,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
       opened: deferred(),
       decision: deferred(),
       beep: deferred(),
+      late: deferred(),
       report: deferred(),
       state: 'opening',
     };
@@ -306,6 +314,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
         port: entry.port,
         decision: entry.decision.promise,
         beep: entry.beep.promise,
+        late: entry.late.promise,
         close(reason: CloseReason = 'hangup') {
           requestClose(entry, reason);
           return entry.report.promise;

@@ -4,7 +4,7 @@
  * per-packet audio never does.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { AmdBeepEvent, AmdDecision, AmdParams } from '../amd/index.js';
+import type { AmdBeepEvent, AmdDecision, AmdLateVerdict, AmdParams } from '../amd/index.js';
 
 /** Codecs an externalMedia channel may send us. `slin16` is 16 kHz, downsampled to the detector's 8 kHz. */
 export type MediaCodec = 'ulaw' | 'slin' | 'slin16';
@@ -92,6 +92,12 @@ export interface MediaSession {
    * a MACHINE decision, as the detector keeps listening. Null when the session ends without one.
    */
   readonly beep: Promise<AmdBeepEvent | null>;
+  /**
+   * The async watch's late MACHINE (centralita mode with `lateWatchMs`): after a HUMAN / NOTSURE decision the
+   * session keeps analysing the callee; a beep or a monologue turns the call into a machine. Null when the
+   * session ends without one.
+   */
+  readonly late: Promise<AmdLateVerdict | null>;
   /** Ends the session (idempotent), frees the port, resolves with the final report. */
   close(reason?: CloseReason): Promise<SessionReport>;
 }
@@ -129,6 +135,7 @@ export type FromWorker =
   | { t: 'openFailed'; id: number; code: string; message: string }
   | { t: 'decision'; id: number; decision: AmdDecision }
   | { t: 'beep'; id: number; event: AmdBeepEvent }
+  | { t: 'late'; id: number; late: AmdLateVerdict }
   | { t: 'closed'; id: number; report: SessionReport }
   | { t: 'stats'; req: number; stats: WorkerStats };
 

@@ -523,6 +523,12 @@ export class Engine {
           },
           () => {},
         );
+        session.late?.then(
+          (late) => {
+            if (late) this.callInput(callId, { type: 'amd-late', late, at: this.now() });
+          },
+          () => {},
+        );
       },
       (err: unknown) => this.callInput(callId, { type: 'amd-decision', decision: unsure('AMD-UNAVAILABLE', err), at: this.now() }),
     );

@@ -17,6 +17,7 @@ export function mediaPlaneAmdSource(plane: MediaPlane, params: AmdParams): AmdSo
         decision: session.decision,
         // The voicemail policy only needs the moment the beep ended (ms of analysed audio); null = never heard.
         beep: session.beep.then((b) => (b ? b.beepAtMs : null)),
+        late: session.late,
         close() {
           // Aborting ends the session with finish('hangup') and frees its port; idempotent. The report is not
           // needed here (CallLogs take the decision); a dead worker already rejected the decision.

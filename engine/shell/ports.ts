@@ -2,7 +2,7 @@
  * The ports of the engine's shell: what it needs from the outside (AMD decisions, leads, the CallLog store)
  * as small interfaces, so the media plane, the store and test doubles plug in the same way.
  */
-import type { AmdDecision } from '../amd/index.js';
+import type { AmdDecision, AmdLateVerdict } from '../amd/index.js';
 import type { AgentConfig } from '../agents/index.js';
 import type { AriGateway } from '../ari/index.js';
 import type { CallPolicy } from '../calls/index.js';
@@ -20,6 +20,8 @@ export interface AmdSession {
   decision: Promise<AmdDecision>;
   /** For the voicemail policy: resolves when the beep ends (ms since analysis start), or null if never heard. */
   beep?: Promise<number | null>;
+  /** The async watch's late MACHINE after a HUMAN verdict (null when the watch ended without one). */
+  late?: Promise<AmdLateVerdict | null>;
   /** Ends the analysis (call gone or decided); idempotent. */
   close(): void;
 }
@@ -69,6 +71,7 @@ export interface CallLogWriter {
     id: string,
     r: { status: AmdDecision['status']; cause: string; decisionMs: number; treatedAs?: 'HUMAN' | 'MACHINE'; at: number },
   ): boolean;
+  markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): boolean;
   markBridged(id: string, b: { agentId: string; at: number; bridgeId?: string | null }): boolean;
   end(
     id: string,

@@ -33,6 +33,9 @@ export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): 
       case 'call.amd':
         logs.markAmd(e.callId, { status: e.status, cause: e.cause, decisionMs: e.decisionMs, treatedAs: e.treatedAs, at: e.at });
         return;
+      case 'call.amd_late':
+        logs.markAmdLate(e.callId, { cause: e.cause, decisionMs: e.decisionMs, at: e.at });
+        return;
       case 'call.bridged':
         logs.markBridged(e.callId, { agentId: e.agentId, at: e.at, bridgeId: e.bridgeId });
         return;

@@ -234,6 +234,12 @@ class MemoryCallLogs implements CallLogWriter {
   markRinging = (id: string) => this.set(id, 'ringing');
   markAnswered = (id: string) => this.set(id, 'answered');
   markAmd = (id: string, r: { treatedAs?: string }) => this.set(id, 'amd', { amdTreatedAs: r.treatedAs ?? null });
+  markAmdLate = (id: string, r: { cause: string }) => {
+    const row = this.rows.get(id);
+    if (!row || row.stage === 'ended') return false;
+    Object.assign(row, { amdLateCause: r.cause });
+    return true;
+  };
   markBridged = (id: string) => this.set(id, 'bridged');
   end = (id: string, e: { disposition: Disposition }) => this.set(id, 'ended', { disposition: e.disposition });
   closeCallLog = (id: string, disposition: Disposition) => this.set(id, 'ended', { disposition });

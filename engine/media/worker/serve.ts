@@ -57,7 +57,11 @@ export async function serve(task: ServeTask): Promise<{ worker: number; packets:
           let detector: AmdDetector;
           try {
             // The beep that ends a voicemail greeting may come after the MACHINE decision: post it when it does.
-            detector = mod.createDetector(msg.params, { onBeep: (event) => post({ t: 'beep', id: msg.id, event }) });
+            // The async watch's late MACHINE comes after the HUMAN decision: post it when it does.
+            detector = mod.createDetector(msg.params, {
+              onBeep: (event) => post({ t: 'beep', id: msg.id, event }),
+              onLate: (late) => post({ t: 'late', id: msg.id, late }),
+            });
           } catch (err) {
             post({ t: 'openFailed', id: msg.id, code: 'EDETECTOR', message: String(err) });
             return;

@@ -81,7 +81,7 @@ export class WorkerSession {
     });
   }
 
-  /** Before the decision always; after it only while the detector listens for a beep (`wantsAudio`). */
+  /** Before the decision always; after it only while the detector listens for a beep or watches (`wantsAudio`). */
   private wantsFrames(): boolean {
     return !this.decision || this.opts.newDetector !== undefined || this.detector.wantsAudio === true;
   }
@@ -115,7 +115,8 @@ export class WorkerSession {
       this.socket.close();
       this.receiver.flush();
     }
-    const decision = this.first ?? this.decision ?? this.detector.finish(reason);
+    // A detector still listening (beep, async watch) is finished too: a tone sounding as the audio stops counts.
+    const decision = this.first ?? (this.decision && this.detector.wantsAudio !== true ? this.decision : this.detector.finish(reason));
     if (!this.decision && !this.first) this.analyses++;
     this.decision = decision;
     return {

@@ -123,6 +123,11 @@ export class CallLogRepo {
     });
   }
 
+  /** The async watch's late MACHINE verdict, kept beside the first verdict (which stays as it was). */
+  markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): boolean {
+    return this.update(id, { amdLateCause: r.cause, amdLateDecisionMs: r.decisionMs, amdLateAt: r.at });
+  }
+
   markBridged(id: string, b: BridgedInput): boolean {
     return this.update(id, {
       agentId: b.agentId,

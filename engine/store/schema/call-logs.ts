@@ -41,6 +41,13 @@ export const callLogs = sqliteTable(
     amdCause: text('amd_cause'),
     amdDecisionMs: integer('amd_decision_ms'),
     amdTreatedAs: text('amd_treated_as', { enum: ['HUMAN', 'MACHINE'] }),
+    /**
+     * The async watch's late verdict beside the first one: after a HUMAN (or NOTSURE) verdict a beep or a
+     * monologue turned the call into a machine (cause LATEBEEP-… / MONOLOGUE-…); ms of audio analysed; when.
+     */
+    amdLateCause: text('amd_late_cause'),
+    amdLateDecisionMs: integer('amd_late_decision_ms'),
+    amdLateAt: integer('amd_late_at'),
     safeHarborPlayed: integer('safe_harbor_played', { mode: 'boolean' }).notNull().default(false),
     voicemailLeft: integer('voicemail_left', { mode: 'boolean' }).notNull().default(false),
     recordingRef: text('recording_ref'),

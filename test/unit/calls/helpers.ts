@@ -89,7 +89,7 @@ export class CallDriver {
   decide(d: AmdDecision): this {
     return this.feed({ type: 'amd-decision', decision: d, at: this.t });
   }
-  timer(timer: 'amd' | 'agent-wait' | 'beep' | 'playback'): this {
+  timer(timer: 'amd' | 'agent-wait' | 'beep' | 'playback' | 'watch'): this {
     return this.feed({ type: 'timer', timer, at: this.t });
   }
   fail(command: AriCommand, status: number, message: string): this {

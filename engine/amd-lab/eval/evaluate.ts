@@ -1,15 +1,19 @@
 /** Runs one detector over a whole recording, 20 ms at a time, the way the media plane feeds it. */
-import { createDetector } from '../index.js';
-import type { AmdDecision, AmdParams } from '../types.js';
+import { createDetector, type AmdDecision, type AmdParams } from '../../amd/index.js';
 
 export const FRAME_SAMPLES = 160;
 
 export interface FileResult {
+  /** The decision as it stands at the end: the first verdict, with `beepAtMs` and `late` when they came. */
   decision: AmdDecision;
-  /** ms of audio fed in total (the detector may listen past its decision for the beep). */
+  /** ms of audio fed in total (the detector may listen past its decision for the beep or the async watch). */
   fedMs: number;
 }
 
+/**
+ * Feeds the file until the detector wants no more audio (decided, and neither listening for the beep nor
+ * watching a HUMAN call) or the file ends — i.e. the file is evaluated to its end when the watch runs.
+ */
 export function evaluateSamples(samples: Int16Array, params: AmdParams): FileResult {
   const detector = createDetector(params);
   let decision: AmdDecision | null = null;
