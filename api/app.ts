@@ -1,12 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ImportQueue } from '../engine/imports/index.js';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
-import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter } from './http/index.js';
+import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
@@ -30,6 +32,8 @@ export interface ApiDeps {
   config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE'>>;
   /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
   control?: EngineControl;
+  /** Lead imports; absent → one is created over `store` (spool beside the database file). */
+  imports?: ImportQueue;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -39,6 +43,8 @@ export interface ApiApp extends OpenAPIHono<ApiEnv> {
   readonly auth: AuthService;
   /** The first admin's random password when this start created it (shown once in the start banner). */
   readonly generatedAdminPassword: string | undefined;
+  /** The lead-import queue the upload route feeds (close it on shutdown). */
+  readonly imports: ImportQueue;
 }
 
 /**
@@ -64,6 +70,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Counts every request (route pattern + status) for GET /metrics; first, so 401s and 404s are counted too.
   const httpRequests = new HttpRequestCounter();
   app.use('*', httpRequests.middleware());
+  // Security headers on every answer, errors included (api/http/security-headers.ts documents the CSP).
+  app.use('*', securityHeaders());
   app.route('/', healthRoutes(deps.health));
   // Prometheus scrape, outside /api (the conventional path): admins' JWTs or API keys (also as Bearer ck_…).
   app.use('/metrics', scrapeAuthenticate(auth));
@@ -89,7 +97,10 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
-  const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10 };
+  const imports =
+    deps.imports ??
+    new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
+  const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
   app.route('/', campaignRoutes(leadDeps));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
@@ -98,5 +109,5 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
   app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health }));
 
-  return Object.assign(app, { auth, generatedAdminPassword });
+  return Object.assign(app, { auth, imports, generatedAdminPassword });
 }

@@ -7,7 +7,7 @@ import { servesCampaign, type AgentConfig } from '../engine/agents/index.js';
 import { type Clock, startOfLocalDay } from '../engine/clock/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { CampaignError, type Campaign, type AgentRow, type Store } from '../engine/store/index.js';
-import type { CampaignCommand } from '../engine/campaigns/index.js';
+import { dialStringTemplateProblem, type CampaignCommand } from '../engine/campaigns/index.js';
 import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource } from '../engine/shell/index.js';
 import { countObservation } from '../engine/pacing/index.js';
 import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
@@ -143,6 +143,10 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
   return {
     campaigns: {
       async start(id) {
+        // A template stored before the dial-string grammar was enforced is refused before anything changes state.
+        const template = stored(id).dialStringTemplate;
+        const problem = dialStringTemplateProblem(template);
+        if (problem !== null) throw new ControlError('invalid', `dialStringTemplate ${JSON.stringify(template)} ${problem}`);
         refuseSharedOverdial(id);
         const { before, after } = command(id, 'start');
         loadCampaign(deps, after);

@@ -3,6 +3,8 @@
  * call engine and the HTTP server. `start-command.ts` is the thin CLI around it; tests start it too.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ImportQueue } from '../engine/imports/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
@@ -110,6 +112,11 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       };
     };
 
+    // Lead imports run in worker threads; what a previous run left unfinished is reconciled before the API opens.
+    const imports = new ImportQueue({ store, nodeId: config.NODE_ID, spoolDir: join(dirname(config.DB_PATH), 'import-spool', config.NODE_ID), logger });
+    closers.push(() => imports.close());
+    await imports.ready;
+
     // GET /health also pings Redis (when REDIS_URL is set) on the live feed's adapter connection.
     let live: LiveFeed | undefined;
     const api = createApiApp({
@@ -119,6 +126,7 @@ export async function startProduct(config: Config, logger: Logger): Promise<Prod
       logger,
       config,
       control,
+      imports,
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     const server: RunningServer = await listen(withWebApp(api, WEB_DIST), config.HTTP_HOST, config.HTTP_PORT);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../engine/log/index.js';
+import { passwordProblem } from './password-policy.js';
 import { hashPasswordSync } from './passwords.js';
 import type { AuthService } from './service.js';
 
@@ -11,6 +12,11 @@ export const ADMIN_USERNAME = 'admin';
  */
 export function ensureAdmin(auth: AuthService, logger: Logger, adminPassword?: string): string | undefined {
   if (auth.users.count() > 0) return undefined;
+  if (adminPassword !== undefined) {
+    // The value itself is never repeated: it would land in logs.
+    const problem = passwordProblem(adminPassword, { username: ADMIN_USERNAME });
+    if (problem !== null) throw new Error(`ADMIN_PASSWORD ${problem}; choose another (or leave it unset for a random one, printed once)`);
+  }
   const password = adminPassword ?? randomBytes(18).toString('base64url');
   const at = auth.now();
   // A generated password was written to a log: it must be replaced at the first login (the API refuses all else).

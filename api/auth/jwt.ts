@@ -5,6 +5,10 @@ import type { Role } from '../../engine/store/index.js';
 export interface AccessClaims {
   sub: string;
   role: Role;
+  /** The session (refresh-token family) the token belongs to: logging out of it ends the token too. */
+  sid: string;
+  /** The user's auth version when issued: a password change or deactivation moves it on and ends the token. */
+  ver: number;
   iat: number;
   exp: number;
 }
@@ -39,6 +43,7 @@ export function verifyAccessToken(token: string, secret: string, nowMs: number):
   if (typeof claims !== 'object' || claims === null) return null;
   const c = claims as Partial<AccessClaims>;
   if (typeof c.sub !== 'string' || typeof c.role !== 'string' || typeof c.exp !== 'number' || typeof c.iat !== 'number') return null;
+  if (typeof c.sid !== 'string' || typeof c.ver !== 'number') return null;
   if (nowMs >= c.exp * 1000) return null;
   return c as AccessClaims;
 }

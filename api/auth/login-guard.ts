@@ -1,71 +1,103 @@
 import type { Clock } from '../../engine/clock/index.js';
+import type { LoginThrottleRepo } from '../../engine/store/index.js';
 import { RateLimiter } from './rate-limit.js';
 
-export interface LoginGuardOptions {
-  /** Attempts per IP per window (all usernames). */
-  perIp?: number;
-  /** Attempts per username per window (all IPs). */
-  perUser?: number;
-  windowMs?: number;
-  /** Consecutive failures that lock a username. */
-  lockAfter?: number;
-  lockMs?: number;
+/** Growing delays after a number of free failures: base, 2×base, 4×base … up to max. */
+export interface ThrottleStep {
+  /** Failures allowed before any delay. */
+  free: number;
+  baseMs: number;
+  maxMs: number;
 }
 
-export type LoginVerdict = { ok: true } | { ok: false; reason: 'rate_limited' | 'locked'; retryAfterSeconds: number };
+export interface LoginGuardOptions {
+  /** One account from one address. */
+  pair?: ThrottleStep;
+  /** One address, all accounts (password spraying). */
+  address?: ThrottleStep;
+  /** Flood brake: attempts per address per window, whatever their outcome (in memory). */
+  perIp?: number;
+  windowMs?: number;
+  /** Failures are forgotten this long after the last one. */
+  forgetAfterMs?: number;
+}
+
+export type LoginVerdict = { ok: true } | { ok: false; reason: 'rate_limited' | 'throttled'; retryAfterSeconds: number };
+
+const DEFAULTS = {
+  pair: { free: 3, baseMs: 1_000, maxMs: 15 * 60_000 },
+  address: { free: 20, baseMs: 1_000, maxMs: 15 * 60_000 },
+  perIp: 30,
+  windowMs: 60_000,
+  forgetAfterMs: 24 * 3600_000,
+};
+
+/** The delay after `failures` failures: none while free, then base doubling per failure, capped. Pure. */
+export function throttleDelayMs(step: ThrottleStep, failures: number): number {
+  if (failures <= step.free) return 0;
+  return Math.min(step.maxMs, step.baseMs * 2 ** Math.min(30, failures - step.free - 1));
+}
 
 /**
- * Brute-force brakes for POST /api/auth/login: a rate limit per IP and per username, and a lockout after repeated
- * failures for one username (reset by a success). In memory, time from the Clock.
+ * Brute-force brakes for POST /api/auth/login, after OWASP's authentication cheat sheet: no hard lock of an
+ * account (that hands anyone who can reach the port a way to lock the admin out for good), but growing delays
+ * keyed by **account and address together** and by **address** alone. A stranger who fails from their address
+ * slows only themselves: the right password from any other address is never refused because of them. Counters
+ * live in SQLite (`login_throttle`), so a restart neither resets an attacker's delay nor forgets it; time comes
+ * from the Clock.
+ *
+ * Known limit: people behind one NAT address share the address counters; a stranger on the same address can delay
+ * (not lock) an account's logins from that address by up to `pair.maxMs` per attempt.
  */
 export class LoginGuard {
-  private readonly ip: RateLimiter;
-  private readonly user: RateLimiter;
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
-  private readonly lockAfter: number;
-  private readonly lockMs: number;
+  private readonly flood: RateLimiter;
+  private readonly o: typeof DEFAULTS;
+  private lastSweep = 0;
 
   constructor(
     private readonly clock: Pick<Clock, 'now'>,
-    o: LoginGuardOptions = {},
+    private readonly repo: LoginThrottleRepo,
+    options: LoginGuardOptions = {},
   ) {
-    const windowMs = o.windowMs ?? 60_000;
-    this.ip = new RateLimiter(clock, o.perIp ?? 20, windowMs);
-    this.user = new RateLimiter(clock, o.perUser ?? 10, windowMs);
-    this.lockAfter = o.lockAfter ?? 5;
-    this.lockMs = o.lockMs ?? 15 * 60_000;
+    this.o = { ...DEFAULTS, ...options };
+    this.flood = new RateLimiter(clock, this.o.perIp, this.o.windowMs);
   }
 
-  /** Call before checking the password; counts the attempt. */
+  private keys(ip: string, username: string): { pair: string; address: string } {
+    return { pair: `pair:${username.toLowerCase()}|${ip}`, address: `ip:${ip}` };
+  }
+
+  /** Call before checking the password. */
   admit(ip: string, username: string): LoginVerdict {
-    const u = username.toLowerCase();
-    const f = this.failures.get(u);
     const now = this.clock.now();
-    if (f !== undefined && f.lockedUntil > now) {
-      return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((f.lockedUntil - now) / 1000) };
+    const { pair, address } = this.keys(ip, username);
+    let until = 0;
+    for (const row of this.repo.get([pair, address])) {
+      if (now - row.lastFailureAt < this.o.forgetAfterMs) until = Math.max(until, row.blockedUntil);
     }
-    if (!this.ip.hit(ip)) return { ok: false, reason: 'rate_limited', retryAfterSeconds: this.ip.retryAfterSeconds(ip) };
-    if (!this.user.hit(u)) return { ok: false, reason: 'rate_limited', retryAfterSeconds: this.user.retryAfterSeconds(u) };
+    if (until > now) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil((until - now) / 1000) };
+    if (!this.flood.hit(ip)) return { ok: false, reason: 'rate_limited', retryAfterSeconds: this.flood.retryAfterSeconds(ip) };
     return { ok: true };
   }
 
-  failed(username: string): void {
-    const u = username.toLowerCase();
-    // Attackers spraying random usernames must not grow this map without bound: forget unlocked counts first.
-    if (this.failures.size > 10_000) {
-      const now = this.clock.now();
-      for (const [k, f] of this.failures) if (f.lockedUntil <= now) this.failures.delete(k);
-    }
-    const f = this.failures.get(u) ?? { count: 0, lockedUntil: 0 };
-    f.count++;
-    if (f.count >= this.lockAfter) {
-      f.lockedUntil = this.clock.now() + this.lockMs;
-      f.count = 0;
-    }
-    this.failures.set(u, f);
+  failed(ip: string, username: string): void {
+    const now = this.clock.now();
+    this.sweep(now);
+    const { pair, address } = this.keys(ip, username);
+    this.repo.fail(pair, now, (n) => now + throttleDelayMs(this.o.pair, n));
+    this.repo.fail(address, now, (n) => now + throttleDelayMs(this.o.address, n));
   }
 
-  succeeded(username: string): void {
-    this.failures.delete(username.toLowerCase());
+  /** The account's counter from this address starts over; the address's own counter only decays (a success on an
+   * attacker's own account must not buy fresh guesses at others). */
+  succeeded(ip: string, username: string): void {
+    this.repo.clear(this.keys(ip, username).pair);
+  }
+
+  /** Forgets stale counters, at most once an hour (keys sprayed with random usernames cannot pile up). */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 3600_000) return;
+    this.lastSweep = now;
+    this.repo.forgetBefore(now - this.o.forgetAfterMs);
   }
 }

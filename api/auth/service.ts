@@ -6,6 +6,7 @@ import { signAccessToken, verifyAccessToken } from './jwt.js';
 import { LoginGuard, type LoginGuardOptions } from './login-guard.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
+import { SessionState, type Revocation } from './session-state.js';
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const REFRESH_TTL_MS = 30 * 24 * 3600_000;
@@ -20,6 +21,8 @@ export interface Principal {
   apiKeyId: string | null;
   /** The user still has the generated first password: only the password change is open to them. */
   mustChangePassword?: boolean;
+  /** The session (refresh-token family) of a bearer token; null for API keys. */
+  sessionId: string | null;
 }
 
 export interface AuthOptions {
@@ -35,7 +38,7 @@ export interface AuthOptions {
 
 export type LoginResult =
   | { ok: true; user: UserRow; accessToken: string; refreshToken: string; expiresIn: number }
-  | { ok: false; reason: 'invalid' | 'rate_limited' | 'locked'; retryAfterSeconds?: number };
+  | { ok: false; reason: 'invalid' | 'rate_limited' | 'throttled'; retryAfterSeconds?: number };
 
 /** Users, sessions and keys behind one object the routes and the middleware share. */
 export class AuthService {
@@ -47,6 +50,9 @@ export class AuthService {
   readonly clock: Pick<Clock, 'now'>;
   private readonly keyLimiter: RateLimiter;
   private readonly secret: string;
+  private readonly state: SessionState;
+  private readonly listeners = new Set<(r: Revocation) => void>();
+  private readonly logger: Logger;
 
   constructor(o: AuthOptions) {
     this.clock = o.clock;
@@ -54,8 +60,10 @@ export class AuthService {
     this.apiKeys = new ApiKeysRepo(o.store.db);
     this.refresh = new RefreshTokensRepo(o.store.db, REFRESH_TTL_MS);
     this.audit = new AuditLog(o.store.db);
-    this.guard = new LoginGuard(o.clock, o.loginGuard);
+    this.guard = new LoginGuard(o.clock, o.store.loginThrottle, o.loginGuard);
     this.keyLimiter = new RateLimiter(o.clock, o.apiKeyPerMinute ?? 600, 60_000);
+    this.state = new SessionState(o.clock, this.users, this.refresh);
+    this.logger = o.logger;
     if (o.jwtSecret === undefined) {
       o.logger.warn('JWT_SECRET is not set: using a random secret for this process; sessions end when it stops');
     }
@@ -73,41 +81,102 @@ export class AuthService {
     // Unknown users still pay for a scrypt so response time does not reveal which usernames exist.
     const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
     if (user === undefined || !good || !user.active) {
-      this.guard.failed(username);
+      this.guard.failed(ip, username);
       return { ok: false, reason: 'invalid' };
     }
-    this.guard.succeeded(username);
-    const { token } = this.refresh.issue(user.id, this.now());
-    return { ok: true, user, accessToken: this.accessToken(user), refreshToken: token, expiresIn: ACCESS_TTL_SECONDS };
+    this.guard.succeeded(ip, username);
+    const { token, row } = this.refresh.issue(user.id, this.now());
+    return { ok: true, user, accessToken: this.accessToken(user, row.family), refreshToken: token, expiresIn: ACCESS_TTL_SECONDS };
   }
 
-  accessToken(user: Pick<UserRow, 'id' | 'role'>): string {
+  /** An access token for one session (`sessionId` = its refresh-token family), stamped with the user's auth version. */
+  accessToken(user: Pick<UserRow, 'id' | 'role' | 'authVersion'>, sessionId: string): string {
     const iat = Math.floor(this.now() / 1000);
-    return signAccessToken({ sub: user.id, role: user.role, iat, exp: iat + ACCESS_TTL_SECONDS }, this.secret);
+    return signAccessToken({ sub: user.id, role: user.role, sid: sessionId, ver: user.authVersion, iat, exp: iat + ACCESS_TTL_SECONDS }, this.secret);
+  }
+
+  /** A new session for an existing user without a password (benchmarks, tests, tooling): its access token. */
+  openSession(userId: string): string {
+    const user = this.users.get(userId);
+    if (user === undefined) throw new Error(`no user ${userId}`);
+    return this.accessToken(user, this.refresh.issue(user.id, this.now()).row.family);
   }
 
   /**
-   * Bearer token → principal. The user row is read on every request so that a deactivated or re-roled user loses
-   * access at once rather than when the token expires.
+   * Bearer token → principal, refused as soon as the user is deactivated, changed their password (auth version
+   * moved on) or logged out of the token's session — not when the token expires. Cached (session-state.ts).
    */
   fromBearer(token: string): Principal | null {
     const claims = verifyAccessToken(token, this.secret, this.now());
     if (claims === null) return null;
-    const user = this.users.get(claims.sub);
-    if (user === undefined || !user.active) return null;
-    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null, mustChangePassword: user.mustChangePassword };
+    const user = this.state.user(claims.sub);
+    if (user === undefined || !user.active || user.authVersion !== claims.ver) return null;
+    if (!this.state.sessionLive(claims.sid)) return null;
+    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null, sessionId: claims.sid, mustChangePassword: user.mustChangePassword };
   }
 
   fromApiKey(key: string): Principal | null {
     const row = this.apiKeys.authenticate(key, this.now());
     if (row === undefined) return null;
-    const user = this.users.get(row.userId);
+    const user = this.state.user(row.userId);
     if (user === undefined || !user.active) return null;
-    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id, mustChangePassword: user.mustChangePassword };
+    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id, sessionId: null, mustChangePassword: user.mustChangePassword };
   }
 
   /** Per-key request budget; false when over it. */
   admitApiKey(apiKeyId: string): boolean {
     return this.keyLimiter.hit(apiKeyId);
+  }
+
+  // ── revocation: each takes effect on the next request and disconnects the live sockets it concerns ──
+
+  /** Listens to revocations (the live feed); returns the unsubscribe. */
+  onRevoked(listener: (r: Revocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private revoked(r: Revocation): void {
+    for (const l of this.listeners) {
+      try {
+        l(r);
+      } catch (err) {
+        this.logger.warn({ err, revocation: r.kind }, 'revocation listener failed');
+      }
+    }
+  }
+
+  /**
+   * Logout of the session a refresh token belongs to — only one of `userId`'s own: another user's token is treated
+   * as unknown and left alone. Returns whether a session of theirs ended.
+   */
+  logout(refreshToken: string, userId: string): boolean {
+    if (this.refresh.ownerOf(refreshToken) !== userId) return false;
+    const owner = this.refresh.revoke(refreshToken, this.now())!;
+    this.state.forgetSession(owner.family);
+    this.revoked({ kind: 'session', userId: owner.userId, sessionId: owner.family });
+    return true;
+  }
+
+  /** Password changed, deactivated or deleted: every session, token and socket of the user ends now. */
+  endUserSessions(userId: string): void {
+    const at = this.now();
+    this.users.bumpAuthVersion(userId, at);
+    this.refresh.revokeUser(userId, at);
+    this.state.forgetUser(userId);
+    this.revoked({ kind: 'user', userId, endsSessions: true });
+  }
+
+  /** Role or team changed: requests see it at once; sockets reconnect so they join the rooms of the new role. */
+  userChanged(userId: string): void {
+    this.state.forgetUser(userId);
+    this.revoked({ kind: 'user', userId, endsSessions: false });
+  }
+
+  revokeApiKey(id: string): boolean {
+    const row = this.apiKeys.get(id);
+    if (row === undefined || !this.apiKeys.revoke(id, this.now())) return false;
+    this.revoked({ kind: 'apiKey', userId: row.userId, apiKeyId: id });
+    return true;
   }
 }

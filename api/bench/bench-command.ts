@@ -251,7 +251,7 @@ export async function run(argv: string[]): Promise<number> {
     const server = await listen(api, '127.0.0.1', 0);
     closers.unshift(() => server.close());
     const base = `http://127.0.0.1:${server.port}`;
-    const token = (id: string, role: Role) => api.auth.accessToken({ id, role });
+    const token = (id: string) => api.auth.openSession(id);
     const capture = captureSql(store);
 
     const time = async (path: string, bearer: string): Promise<{ samples: number[]; total: number }> => {
@@ -308,7 +308,7 @@ export async function run(argv: string[]): Promise<number> {
     const results: FilterResult[] = [];
     let baseP50 = 0;
     for (const s of sets) {
-      const bearer = token(s.as, s.role);
+      const bearer = token(s.as);
       capture.start();
       await fetch(base + s.path, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.arrayBuffer());
       const queries = capture.stop();
@@ -344,7 +344,7 @@ export async function run(argv: string[]): Promise<number> {
     closers.unshift(() => {
       for (const s of sockets) s.close();
     });
-    const supToken = token(fx.users.sup, 'supervisor');
+    const supToken = token(fx.users.sup);
     let round = -1;
     let received = 0;
     let expected = 0;

@@ -7,3 +7,4 @@ export { requireControl, toApiError, viaControl } from './control.js';
 export { HttpRequestCounter } from './request-metrics.js';
 export { mountDocs } from './docs.js';
 export { authenticate, requirePermission } from './auth-middleware.js';
+export { securityHeaders, cspHash, cspHeader, CONTENT_SECURITY_POLICY } from './security-headers.js';

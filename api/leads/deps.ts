@@ -1,3 +1,4 @@
+import type { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
 import type { Store } from '../../engine/store/index.js';
@@ -12,4 +13,6 @@ export interface LeadApiDeps {
   logger: Logger;
   /** How long a contact lock holds (config LEAD_LOCK_MINUTES). */
   lockMinutes: number;
+  /** Lead imports: queued, parsed in worker threads (engine/imports). */
+  imports: ImportQueue;
 }

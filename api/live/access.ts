@@ -2,7 +2,8 @@ import type { Role } from '../../engine/store/index.js';
 import type { Principal } from '../auth/index.js';
 
 /** What the live feed needs from api/auth: the same two resolvers the HTTP middleware uses. */
-export type LiveAuth = Pick<import('../auth/index.js').AuthService, 'fromBearer' | 'fromApiKey'>;
+export type LiveAuth = Pick<import('../auth/index.js').AuthService, 'fromBearer' | 'fromApiKey'> &
+  Partial<Pick<import('../auth/index.js').AuthService, 'onRevoked'>>;
 
 /**
  * The store lookups the feed needs, behind functions so the feed does not depend on the store's shape (and tests
@@ -19,6 +20,9 @@ export interface LiveIdentity {
   role: Role;
   team: string | null;
   agentIds: string[];
+  /** The JWT's session, or the API key, the socket authenticated with: revoking either disconnects it. */
+  sessionId?: string | null;
+  apiKeyId?: string | null;
 }
 
 /** Room names. One place so routing and joining cannot drift apart. */
@@ -32,6 +36,8 @@ export const rooms = {
   campaign: (c: string) => `campaign:${c}`,
   agent: (a: string) => `agent:${a}`,
   user: (u: string) => `user:${u}`,
+  session: (s: string) => `session:${s}`,
+  apiKey: (k: string) => `apikey:${k}`,
 };
 
 export const isPrivileged = (role: Role): boolean => role === 'supervisor' || role === 'admin';
@@ -75,6 +81,8 @@ export function resolveHandshake(auth: LiveAuth, handshakeAuth: Record<string, u
  */
 export function roomsFor(id: LiveIdentity, campaigns: string[] | null): string[] {
   const out = [rooms.user(id.userId), rooms.role(id.role)];
+  if (id.sessionId) out.push(rooms.session(id.sessionId));
+  if (id.apiKeyId) out.push(rooms.apiKey(id.apiKeyId));
   if (isPrivileged(id.role)) {
     out.push(rooms.privileged);
     if (campaigns === null) out.push(rooms.all);

@@ -1,12 +1,15 @@
 import type { ServerType } from '@hono/node-server';
 import { Server } from 'socket.io';
-import type { Clock } from '../../engine/clock/index.js';
+import type { Clock, TimerHandle } from '../../engine/clock/index.js';
 import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 import { Coalescer } from './coalescer.js';
 import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';
 import { EventRouter } from './routing.js';
+
+/** How often every connected socket's credential is re-checked (revocations made elsewhere). */
+export const REVALIDATE_MS = 1000;
 
 /** Default wallboard cadence: at most two snapshots a second. */
 export const METRICS_INTERVAL_MS = 500;
@@ -67,6 +70,8 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       role: p.role,
       team: p.team,
       agentIds: p.role === 'agent' ? o.directory.agentIdsOfUser(p.userId) : [],
+      sessionId: p.sessionId ?? null,
+      apiKeyId: p.apiKeyId,
     };
     socket.data.identity = identity;
     socket.data.expiresAt = tokenExpiresAt((socket.handshake.auth ?? {}) as Record<string, unknown>);
@@ -87,10 +92,54 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       }, Math.max(0, expiresAt - o.clock.now()));
       socket.once('disconnect', () => o.clock.clearTimeout(timer));
     }
+    // Anything the client sends is checked against the credential's current state first.
+    socket.use((_packet, next) => (stillValid(socket) ? next() : undefined));
     socket.emit('hello', { userId: id.userId, role: id.role, team: id.team, agentIds: id.agentIds });
     // A board that just connected should not wait for the next change to show numbers.
     if (isPrivileged(id.role)) socket.emit('metrics', safeSnapshot());
   });
+
+  /**
+   * Revocation reaches live sockets at once: a logout, a revoked API key, a deactivated user or a changed password
+   * disconnects the sockets concerned (through the Redis adapter on every node), and a role or team change makes
+   * them reconnect into the new role's rooms. The client gets an 'error' {code: 'auth_revoked'} first.
+   */
+  const revoke = (room: string, code: 'auth_revoked' | 'auth_changed'): void => {
+    io.in(room).emit('error', { code, message: code === 'auth_revoked' ? 'Credentials revoked: log in again' : 'Your role changed: reconnect' });
+    io.in(room).disconnectSockets(true);
+  };
+  const offRevoked = o.auth.onRevoked?.((r) => {
+    if (r.kind === 'session') revoke(rooms.session(r.sessionId), 'auth_revoked');
+    else if (r.kind === 'apiKey') revoke(rooms.apiKey(r.apiKeyId), 'auth_revoked');
+    else revoke(rooms.user(r.userId), r.endsSessions ? 'auth_revoked' : 'auth_changed');
+  });
+
+  /** Re-resolves a socket's credential (cached by the auth service); disconnects it when it no longer holds. */
+  function stillValid(socket: import('socket.io').Socket): boolean {
+    const id = socket.data.identity as LiveIdentity | undefined;
+    if (id === undefined) return false;
+    const verdict = resolveHandshake(o.auth, (socket.handshake.auth ?? {}) as Record<string, unknown>);
+    const same = verdict.ok && verdict.principal.userId === id.userId && verdict.principal.role === id.role && verdict.principal.team === id.team;
+    if (same) return true;
+    const expiresAt = socket.data.expiresAt as number | null;
+    if (!verdict.ok && expiresAt !== null && expiresAt <= o.clock.now()) {
+      socket.emit(AUTH_EXPIRED.event, { code: AUTH_EXPIRED.code, message: 'Access token expired: reconnect with a fresh token' });
+    } else {
+      const code = verdict.ok ? 'auth_changed' : 'auth_revoked';
+      socket.emit('error', { code, message: code === 'auth_revoked' ? 'Credentials revoked: log in again' : 'Your role changed: reconnect' });
+    }
+    socket.disconnect(true);
+    return false;
+  }
+
+  // The safety net for revocations this process did not see (another node without Redis, a key revoked straight
+  // in the database): every local socket is re-checked once per REVALIDATE_MS.
+  let sweepTimer: TimerHandle | undefined;
+  const sweep = (): void => {
+    for (const socket of io.of('/').sockets.values()) stillValid(socket);
+    sweepTimer = o.clock.setTimeout(sweep, REVALIDATE_MS);
+  };
+  sweepTimer = o.clock.setTimeout(sweep, REVALIDATE_MS);
 
   const router = new EventRouter(o.directory);
   const coalescer = new Coalescer(o.clock, o.metricsIntervalMs ?? METRICS_INTERVAL_MS, () => {
@@ -116,6 +165,8 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     redisOk: async () => (redis === null ? null : redis.ping()),
     async close() {
       off();
+      offRevoked?.();
+      o.clock.clearTimeout(sweepTimer);
       coalescer.close();
       // Not io.close(): that would also close the HTTP server, which belongs to api/server.ts's listen().
       io.disconnectSockets(true);

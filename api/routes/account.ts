@@ -73,13 +73,14 @@ export function accountRoutes({ store, auth, timeZone }: { store: Store; auth: A
       throw new ApiError(422, 'validation_failed', 'The new password must differ', [{ field: 'new_password', problem: 'must differ from the current password' }]);
     }
     const at = auth.now();
-    const updated = auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at })!;
-    // Every other session ends; this one continues with new tokens.
-    auth.refresh.revokeUser(user.id, at);
-    const { token } = auth.refresh.issue(user.id, at);
+    auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at });
+    // Every session of the user ends (tokens, sockets); this one continues with new tokens.
+    auth.endUserSessions(user.id);
+    const updated = auth.users.get(user.id)!;
+    const { token, row } = auth.refresh.issue(user.id, auth.now());
     auth.audit.record(auditFrom(c, auth, 'user.password_change', 'user', user.id, { password: 'changed', forced: user.mustChangePassword }));
     return c.json(
-      { user: UserSchema.parse(publicUser(updated)), access_token: auth.accessToken(updated), refresh_token: token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS },
+      { user: UserSchema.parse(publicUser(updated)), access_token: auth.accessToken(updated, row.family), refresh_token: token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS },
       200,
     );
   });

@@ -37,7 +37,7 @@ const login = publicRoute({
   tags: ['auth'],
   summary: 'Log in with username and password',
   request: { body: jsonBody(LoginBody) },
-  responses: { 200: jsonResponse('Tokens and the user', TokensSchema.extend({ user: UserSchema })), 401: { description: 'Wrong username or password' } },
+  responses: { 200: jsonResponse('Tokens and the user', TokensSchema.extend({ user: UserSchema })), 401: { description: 'Wrong username or password' }, 429: { description: 'Throttled: too many failures for this account from this address (growing delay), or too many attempts from this address; see Retry-After' } },
 });
 const refresh = publicRoute({
   method: 'post',
@@ -94,7 +94,13 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
       auth.audit.record({ at: auth.now(), actorId: null, actorKind: 'anonymous', action: 'auth.login_failed', ip, details: { username, reason: r.reason } });
       if (r.reason === 'invalid') throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
       const retry = { 'Retry-After': String(r.retryAfterSeconds ?? 60) };
-      throw new ApiError(429, r.reason === 'locked' ? 'locked' : 'rate_limited', r.reason === 'locked' ? 'Too many failed logins; try again later' : 'Too many login attempts', undefined, retry);
+      throw new ApiError(
+        429,
+        r.reason,
+        r.reason === 'throttled' ? `Too many failed logins for this account from this address; try again in ${retry['Retry-After']} s` : 'Too many login attempts from this address',
+        undefined,
+        retry,
+      );
     }
     auth.audit.record({ at: auth.now(), actorId: r.user.id, actorKind: 'user', action: 'auth.login', targetType: 'user', targetId: r.user.id, ip });
     return c.json(
@@ -112,15 +118,14 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     }
     const user = auth.users.get(r.userId);
     if (user === undefined || !user.active) throw new ApiError(401, 'invalid_refresh_token', 'User is no longer active');
-    return c.json({ access_token: auth.accessToken(user), refresh_token: r.token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS }, 200);
+    return c.json({ access_token: auth.accessToken(user, r.family), refresh_token: r.token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS }, 200);
   });
 
   app.openapi(logout, async (c) => {
     const me = c.get('principal');
     const { refresh_token } = c.req.valid('json');
-    // Only one's own sessions: a token of someone else is treated as unknown (and left alone).
-    const owner = auth.refresh.revoke(refresh_token, auth.now());
-    if (owner !== undefined && owner === me.userId) auth.audit.record(auditFrom(c, auth, 'auth.logout', 'user', me.userId));
+    // The session ends now: its access tokens are refused and its sockets disconnected (AuthService.logout).
+    if (auth.logout(refresh_token, me.userId)) auth.audit.record(auditFrom(c, auth, 'auth.logout', 'user', me.userId));
     return c.json({ message: 'Logged out' }, 200);
   });
 
@@ -141,7 +146,7 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const me = c.get('principal');
     const { id } = c.req.valid('param');
     const row = auth.apiKeys.get(id);
-    if (row === undefined || (row.userId !== me.userId && me.role !== 'admin') || !auth.apiKeys.revoke(id, auth.now())) {
+    if (row === undefined || (row.userId !== me.userId && me.role !== 'admin') || !auth.revokeApiKey(id)) {
       throw new ApiError(404, 'not_found', `No live API key ${id}`);
     }
     auth.audit.record(auditFrom(c, auth, 'apikey.revoke', 'api_key', id, { owner: row.userId }));

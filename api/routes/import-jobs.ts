@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { ImportJobRow } from '../../engine/store/index.js';
+import { IMPORT_JOB_STATES, type ImportJobRow } from '../../engine/store/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
@@ -12,7 +12,10 @@ const JobSchema = z
     id: z.string(),
     campaignId: z.string(),
     fileName: z.string(),
-    state: z.enum(['pending', 'running', 'done', 'failed']),
+    state: z.enum(IMPORT_JOB_STATES).openapi({
+      description: 'queued (waiting for an import slot, see position) → running → committing (all rows in, becoming dialable) → done; or failed (nothing imported)',
+    }),
+    position: z.number().int().nullable().openapi({ description: 'Place in this node’s import queue while queued (1 = next)' }),
     processed: z.number().int(),
     accepted: z.number().int(),
     rejected: z.number().int(),
@@ -50,12 +53,13 @@ const list = protectedRoute('leads.read', {
   responses: { 200: jsonResponse('Jobs', z.object({ items: z.array(JobSchema) })), 404: { description: 'No such campaign' } },
 });
 
-function out(j: ImportJobRow): z.infer<typeof JobSchema> {
+const out = (store: LeadApiDeps['store']) => (j: ImportJobRow): z.infer<typeof JobSchema> => {
   return {
     id: j.id,
     campaignId: j.campaignId,
     fileName: j.fileName,
     state: j.status,
+    position: store.importJobs.queuePosition(j),
     processed: j.processed,
     accepted: j.accepted,
     rejected: j.rejected,
@@ -64,7 +68,7 @@ function out(j: ImportJobRow): z.infer<typeof JobSchema> {
     finishedAt: j.finishedAt,
     message: j.message,
   };
-}
+};
 
 export function importJobRoutes({ store }: LeadApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -75,13 +79,13 @@ export function importJobRoutes({ store }: LeadApiDeps): OpenAPIHono<ApiEnv> {
     const job = store.importJobs.get(id);
     if (job === undefined) throw new ApiError(404, 'not_found', `No import job ${id}`);
     const errors = job.errors.slice(q.errors_offset, q.errors_offset + q.errors_limit).map((e) => ({ line: e.line, reason: e.reason }));
-    return c.json({ ...out(job), errors: { items: errors, total: job.errors.length, limit: q.errors_limit, offset: q.errors_offset } }, 200);
+    return c.json({ ...out(store)(job), errors: { items: errors, total: job.errors.length, limit: q.errors_limit, offset: q.errors_offset } }, 200);
   });
 
   app.openapi(list, (c) => {
     const { id } = c.req.valid('param');
     if (store.campaigns.get(id) === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
-    return c.json({ items: store.importJobs.list(id).map(out) }, 200);
+    return c.json({ items: store.importJobs.list(id).map(out(store)) }, 200);
   });
 
   return app;

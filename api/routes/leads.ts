@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ianaZone } from '../../engine/campaigns/index.js';
 import { LEAD_FIELDS, type MappingOverride, normalisePhone } from '../../engine/leads/index.js';
-import { exportLeads, ImportError, importLeads } from '../../engine/lead-files/index.js';
+import { exportLeads } from '../../engine/lead-files/index.js';
+import { ImportQueueFull } from '../../engine/imports/index.js';
 import { LEAD_STATUSES, type LeadRow, type LeadChange, LEAD_SORT_VALUES } from '../../engine/store/index.js';
 import { assertMayRead, isManager, lockedBody, mustGetLead, type LeadApiDeps, LeadIdParam, LeadSchema, LockedSchema, publicLead, uploadRoute } from '../leads/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
@@ -104,9 +102,11 @@ const importRoute = uploadRoute('leads.manage', {
   summary: 'Upload a CSV or XLSX lead file (≤ 50 MB); imported in the background, follow GET /api/import-jobs/{job_id}',
   request: { params: CampaignParam, body: { required: true, content: { 'multipart/form-data': { schema: ImportForm } } } },
   responses: {
-    202: jsonResponse('Import started', z.object({ job_id: z.string(), status_url: z.string() })),
+    202: jsonResponse('Import queued (state queued, then running)', z.object({ job_id: z.string(), status_url: z.string() })),
     ...notFound,
     413: { description: 'File larger than 50 MB' },
+    503: { description: 'Too many imports waiting (Retry-After)' },
+    507: { description: 'The server’s disk is full' },
   },
 });
 const exportRoute = protectedRoute('leads.read', {
@@ -141,7 +141,7 @@ const resetSelection = selection('reset-selection', 'Put the matching selected l
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { store, auth, logger } = deps;
+  const { store, auth, logger, imports } = deps;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const mustGetCampaign = (id: string) => {
     const c = store.campaigns.get(id);
@@ -255,38 +255,25 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (!/\.(csv|txt|tsv|xlsx)$/i.test(fileName)) {
       throw new ApiError(422, 'validation_failed', 'Invalid form: file must be .csv, .txt, .tsv or .xlsx', [{ field: 'file', problem: 'must be .csv, .txt, .tsv or .xlsx' }]);
     }
-    // Spool to disk: the importer then streams it and knows the row count up front (progress total).
-    const dir = await mkdtemp(join(tmpdir(), 'centralita-import-'));
-    const path = join(dir, /\.xlsx$/i.test(fileName) ? 'upload.xlsx' : 'upload.csv');
+    // Spool to disk (the importer streams it, counts CSV rows up front, and reads an XLSX's zip directory), then
+    // queue it: parsing and inserting happen in an import worker thread, never on this event loop.
+    const at = auth.now();
+    const jobId = imports.newJobId(at);
+    const spoolPath = imports.spoolPathFor(jobId, fileName);
     try {
-      await pipeline(Readable.fromWeb(file.stream() as Parameters<typeof Readable.fromWeb>[0]), createWriteStream(path));
+      await pipeline(Readable.fromWeb(file.stream() as Parameters<typeof Readable.fromWeb>[0]), createWriteStream(spoolPath));
     } catch (err) {
-      await rm(dir, { recursive: true, force: true });
+      await rm(spoolPath, { force: true });
+      if ((err as { code?: string }).code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', 'The server’s disk is full: the file could not be stored for import');
       throw err;
     }
-    const jobId = randomUUID();
-    const running = importLeads(store, {
-      campaignId,
-      input: path,
-      fileName,
-      mapping,
-      defaultCountry: form.default_country ?? campaign.defaultCountry,
-      at: auth.now(),
-      jobId,
-    });
-    // importLeads has created the job row synchronously; the rest runs in the background.
-    running
-      .then((r) => logger.info({ jobId, campaignId, accepted: r.accepted, rejected: r.rejected }, 'lead import done'))
-      .catch((err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        try {
-          store.importJobs.setMessage(jobId, message);
-        } catch (e) {
-          logger.warn({ err: e, jobId }, 'could not record import failure');
-        }
-        if (!(err instanceof ImportError)) logger.error({ err, jobId }, 'lead import failed');
-      })
-      .finally(() => void rm(dir, { recursive: true, force: true }));
+    try {
+      imports.submit({ jobId, campaignId, fileName, spoolPath, at, mapping, defaultCountry: form.default_country ?? campaign.defaultCountry });
+    } catch (err) {
+      await rm(spoolPath, { force: true });
+      if (err instanceof ImportQueueFull) throw new ApiError(503, 'import_queue_full', err.message, undefined, { 'Retry-After': '60' });
+      throw err;
+    }
     auth.audit.record(auditFrom(c, auth, 'leads.import', 'campaign', campaignId, { jobId, fileName, bytes: file.size, mapping: mapping ?? null }));
     return c.json({ job_id: jobId, status_url: `/api/import-jobs/${jobId}` }, 202);
   });

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ROLES, publicUser } from '../../engine/store/index.js';
-import { hashPassword, type AuthService } from '../auth/index.js';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem, type AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
@@ -19,10 +19,17 @@ export const UserSchema = z
   .openapi('User');
 
 const username = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'may hold only letters, digits, "_", ".", "@" and "-"');
-const password = z.string().min(12, 'must be at least 12 characters').max(1024);
+/** Length here; the rest of the policy (common, trivial, based on the username) in `passwordProblem`. */
+const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 const team = z.string().trim().min(1).max(64).nullable();
 
-const CreateUser = z.strictObject({ username, password, role: z.enum(ROLES), team: team.optional() }).openapi('CreateUser');
+const CreateUser = z
+  .strictObject({ username, password, role: z.enum(ROLES), team: team.optional() })
+  .superRefine((u, ctx) => {
+    const problem = passwordProblem(u.password, { username: u.username });
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  })
+  .openapi('CreateUser');
 const UpdateUser = z
   .strictObject({ password: password.optional(), role: z.enum(ROLES).optional(), team: team.optional(), active: z.boolean().optional() })
   .openapi('UpdateUser');
@@ -99,10 +106,17 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
       // An admin locking themselves out would leave nobody able to undo it.
       throw new ApiError(409, 'conflict', 'You may not deactivate or demote yourself');
     }
+    if (b.password !== undefined) {
+      const problem = passwordProblem(b.password, { username: before.username });
+      if (problem !== null) throw new ApiError(422, 'validation_failed', `Invalid json: password ${problem}`, [{ field: 'password', problem }]);
+    }
     const at = auth.now();
     const patch = { at, ...(b.role !== undefined && { role: b.role }), ...(b.team !== undefined && { team: b.team }), ...(b.active !== undefined && { active: b.active }) };
     const u = auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await hashPassword(b.password) })!;
-    if (b.password !== undefined || b.active === false) auth.refresh.revokeUser(id, at);
+    // Sessions, access tokens and live sockets end now (not when the tokens expire); a role or team change makes the
+    // user's sockets reconnect into the rooms of the new role.
+    if (b.password !== undefined || b.active === false) auth.endUserSessions(id);
+    else if (u.role !== before.role || u.team !== before.team) auth.userChanged(id);
     const changes: Record<string, unknown> = {};
     if (b.role !== undefined) changes.role = { from: before.role, to: u.role };
     if (b.team !== undefined) changes.team = { from: before.team, to: u.team };
@@ -116,7 +130,7 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const { id } = c.req.valid('param');
     if (id === c.get('principal').userId) throw new ApiError(409, 'conflict', 'You may not delete yourself');
     const u = mustGet(id);
-    auth.refresh.revokeUser(id, auth.now());
+    auth.endUserSessions(id);
     auth.users.delete(id);
     auth.audit.record(auditFrom(c, auth, 'user.delete', 'user', id, { username: u.username }));
     return c.json({ message: 'User deleted', id }, 200);

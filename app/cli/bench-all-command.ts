@@ -2,12 +2,12 @@
  * `npm run bench` (`centralita bench`): every benchmark, one after the other, each in its own process so one
  * does not measure the other's leftovers (workers, sockets, a million-row database). Each prints its own table
  * with figures against a baseline measured in the same run; with --json the last line is one object
- * `{"media": …, "api": …}` holding each benchmark's own JSON last line.
+ * `{"media": …, "api": …, "import": …}` holding each benchmark's own JSON last line.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['bench:media', 'bench:api'] as const;
+const BENCHES = ['bench:media', 'bench:api', 'bench:import'] as const;
 const CLI = fileURLToPath(new URL('../../bin/centralita.mjs', import.meta.url));
 
 /** Runs one benchmark, echoing its output, and returns its exit code and its last output line. */
@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const unknown = argv.filter((a) => a !== '--json');
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown[0]} (only --json; run bench:media / bench:api for their own options)\n`);
+    process.stderr.write(`bench: unknown option ${unknown[0]} (only --json; run bench:media / bench:api / bench:import for their own options)\n`);
     return 2;
   }
   const results: Record<string, unknown> = {};

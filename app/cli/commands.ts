@@ -29,7 +29,7 @@ export const commands: Record<string, CommandEntry> = {
     load: () => import('../../engine/amd-lab/corpus/corpus-command.js'),
   },
   bench: {
-    summary: 'Every benchmark (bench:media, then bench:api), each in its own process (--json: one object last)',
+    summary: 'Every benchmark (bench:media, bench:api, bench:import), each in its own process (--json: one object last)',
     load: () => import('./bench-all-command.js'),
   },
   'bench:media': {
@@ -39,6 +39,10 @@ export const commands: Record<string, CommandEntry> = {
   'bench:api': {
     summary: 'Benchmark GET /api/calls over 1M CallLogs (p50/p95, query plans) and the live board fan-out to 1,000 clients (--json)',
     load: () => import('../../api/bench/bench-command.js'),
+  },
+  'bench:import': {
+    summary: 'Benchmark a 100k-row lead import (CSV and XLSX, in a worker) against the main event loop: lag p50/p99/max beside an idle baseline (--json)',
+    load: () => import('../../engine/imports/bench/bench-command.js'),
   },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',

@@ -4,7 +4,7 @@
  */
 import { amdParamsSchema, type AmdParams } from '../amd/index.js';
 import { defaultCallPolicy, type CallPolicy } from '../calls/index.js';
-import { renderDialString, type CampaignSettings } from './index.js';
+import { dialStringTemplateProblem, renderDialString, type CampaignSettings } from './index.js';
 
 export function callPolicyFor(s: CampaignSettings): CallPolicy {
   const amd = amdParamsFor(s);
@@ -25,6 +25,9 @@ export function amdParamsFor(s: CampaignSettings): AmdParams {
   return amdParamsSchema.parse(s.amd) as AmdParams;
 }
 
+/** Throws when the stored template breaks the dial-string grammar (one written before the check existed). */
 export function dialStringFor(s: CampaignSettings): (e164: string) => string {
+  const problem = dialStringTemplateProblem(s.dialStringTemplate);
+  if (problem !== null) throw new Error(`campaign ${s.name}: dial string template ${JSON.stringify(s.dialStringTemplate)} ${problem}`);
   return (e164) => renderDialString(s.dialStringTemplate, { e164 });
 }

@@ -1,6 +1,7 @@
 import { isValidTimeZone } from '../leads/index.js';
 import { z } from 'zod';
 import { DISPOSITIONS, type Disposition } from '../events/index.js';
+import { dialStringTemplateProblem } from './dial-string.js';
 
 export const DIAL_MODES = ['preview', 'progressive', 'power', 'predictive'] as const;
 export type DialMode = (typeof DIAL_MODES)[number];
@@ -45,10 +46,11 @@ export const campaignSettingsSchema = z
     dialStringTemplate: z
       .string()
       .min(1)
+      .max(256)
       .default(DEFAULT_DIAL_STRING)
-      .refine((t) => /\{(e164|digits|national)\}/.test(t), { message: 'must contain {e164}, {digits} or {national}' })
-      .refine((t) => !/\{(?!e164\}|digits\}|national\})[^}]*\}/.test(t), {
-        message: 'only {e164}, {digits} and {national} placeholders are known',
+      .superRefine((t, ctx) => {
+        const problem = dialStringTemplateProblem(t);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
       }),
     callerId: z.string().trim().max(80).nullable().default(null),
     ringTimeoutS: z.number().int().min(15, 'must be at least 15 s').max(120).default(25),

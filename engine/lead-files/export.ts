@@ -17,13 +17,32 @@ interface Sheet {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** RFC 4180 quoting; numbers stay bare so spreadsheets read them as numbers. */
+/** First characters that make a spreadsheet read a CSV cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** Signed numbers and E.164 phones start with + or - yet cannot hold a formula: left as they are. */
+const PLAIN_NUMBER = /^[+-]?\d+([.,]\d+)?$/;
+
+/**
+ * A text cell a spreadsheet will show as text: one that starts with = + - @ tab or CR gets a leading `'`, so
+ * `=HYPERLINK(…)` or `=cmd|'/C calc'!A0` written into a lead's name cannot run when a manager opens the export.
+ * Plain numbers ("+50688887777", "-3") are not formulas and stay untouched so they re-import as they were.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** The inverse for lead imports: our own export's `'=…` comes back as `=…` (a round trip changes nothing). */
+export function unneutraliseFormula(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) && !PLAIN_NUMBER.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+/** RFC 4180 quoting, text cells neutralised against formulas; numbers stay bare so spreadsheets read them as numbers. */
 export function csvLine(cells: readonly Cell[]): string {
   return (
     cells
       .map((c) => {
         if (c === null || c === undefined) return '';
-        const s = String(c);
+        const s = typeof c === 'string' ? neutraliseFormula(c) : String(c);
         return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
       })
       .join(',') + '\r\n'

@@ -1,6 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Store, ImportRowError, NewLead } from '../store/index.js';
-import { detectColumns, type ColumnMapping, type MappingOverride, parseLeadRow, cellText, countCsvRows, csvRecords, formatFromName, xlsxRecords, type LeadFileFormat, type LeadFileInput } from '../leads/index.js';
+import { sortableId } from '../store/index.js';
+import { detectColumns, type ColumnMapping, type MappingOverride, parseLeadRow, cellText, countCsvRows, csvRecords, formatFromName, type LeadFileFormat, type LeadFileInput } from '../leads/index.js';
+import { unneutraliseFormula } from './export.js';
+import { count, DEFAULT_IMPORT_LIMITS, ImportLimitError, size, type ImportLimits } from './limits.js';
+import { readXlsxRecords } from './xlsx/reader.js';
 
 export interface ImportProgress {
   processed: number;
@@ -21,8 +24,15 @@ export interface ImportOptions {
   defaultCountry?: string;
   /** CSV only; default: detected from the header. */
   delimiter?: string;
-  /** Rows inserted per transaction. */
+  /** Rows inserted per transaction (short transactions keep the engine's writes from waiting on the file lock). */
   batchSize?: number;
+  limits?: ImportLimits;
+  /**
+   * Pause after each write transaction (ms). SQLite's busy handler is not fair: a writer that commits back to back
+   * starves another connection's writer, whose thread then sleeps in its busy handler — on the engine's event loop.
+   * The import worker leaves gaps so the engine's writes get the lock within a few ms. 0 (default): a turn of the loop.
+   */
+  writePauseMs?: number;
   synthetic?: boolean;
   /** Clock value stamped on the job and the leads. */
   at: number;
@@ -63,12 +73,15 @@ interface Pending {
 export async function importLeads(store: Store, opts: ImportOptions): Promise<ImportResult> {
   const campaign = store.campaigns.get(opts.campaignId);
   const fileName = opts.fileName ?? (typeof opts.input === 'string' ? opts.input.split(/[\\/]/).at(-1)! : 'upload');
-  const jobId = opts.jobId ?? randomUUID();
+  const jobId = opts.jobId ?? sortableId(opts.at);
   if (campaign === undefined) throw new ImportError(`campaign ${opts.campaignId} not found`, jobId);
   const format = opts.format ?? formatFromName(fileName);
   const defaultCountry = opts.defaultCountry ?? campaign.defaultCountry;
-  const batchSize = opts.batchSize ?? 1000;
-  store.importJobs.create(jobId, opts.campaignId, fileName, opts.at);
+  const batchSize = opts.batchSize ?? 500;
+  const limits = opts.limits ?? DEFAULT_IMPORT_LIMITS;
+  // The queue creates the job when the file is accepted (state queued); a direct call creates it here.
+  if (store.importJobs.get(jobId) === undefined) store.importJobs.create(jobId, opts.campaignId, fileName, opts.at);
+  else store.importJobs.setStatus(jobId, 'running');
 
   const total = format === 'csv' && typeof opts.input === 'string' ? await countCsvRows(opts.input) : null;
   const errors: ImportRowError[] = [];
@@ -77,12 +90,14 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   let accepted = 0;
   let blank = 0;
   let mapping: ColumnMapping | undefined;
-  let headerWidth = 0;
+  let headers: string[] = [];
   let batch: Pending[] = [];
 
   const reject = (line: number, reason: string): void => {
     errors.push({ line, reason });
   };
+  const fieldName = (index: number): string => (headers[index] ? headers[index]! : `column ${index + 1}`);
+  const tooLong = (index: number, chars: number): string => `field ${fieldName(index)}: ${size(chars)} exceeds ${count(limits.fieldChars)} characters`;
   let errorsWritten = 0;
   const progress = (): void => {
     const p = { processed, accepted, rejected: errors.length, total };
@@ -97,7 +112,8 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    const inserted = store.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at));
+    // Staged: in the table (so duplicates against the campaign are found) but not dialable until the end.
+    const inserted = store.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at, { staged: true }));
     for (const r of rows) {
       if (inserted.has(r.lead.phoneE164)) accepted++;
       else reject(r.line, `duplicate: ${r.lead.phoneE164} is already in the campaign`);
@@ -106,32 +122,42 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   };
 
   try {
-    const records = format === 'xlsx' ? xlsxRecords(opts.input) : csvRecords(opts.input, opts.delimiter);
+    if (format === 'xlsx' && typeof opts.input !== 'string') throw new ImportError('an XLSX import needs the file on disk', jobId);
+    const records = format === 'xlsx' ? readXlsxRecords(opts.input as string, limits) : csvRecords(opts.input, opts.delimiter);
     for await (const recs of records) {
       for (const rec of recs) {
         if (mapping === undefined) {
           if ('error' in rec) throw new ImportError(`line ${rec.line}: malformed header (${rec.error})`, jobId);
-          const headers = rec.cells.map((c) => cellText(c));
+          headers = rec.cells.map((c) => cellText(c));
+          const wide = headers.findIndex((h, i) => h.length > limits.fieldChars || (rec.long ?? []).some((l) => l.index === i));
+          if (wide >= 0) throw new ImportError(`header: column ${wide + 1} exceeds ${count(limits.fieldChars)} characters`, jobId);
+          if (headers.length > limits.fieldsPerRow || rec.fields !== undefined) throw new ImportError(`header: more than ${count(limits.fieldsPerRow)} columns`, jobId);
           const detected = detectColumns(headers, opts.mapping);
           if (!detected.ok) throw new ImportError(detected.reason, jobId);
           mapping = detected.mapping;
-          headerWidth = headers.length;
           continue;
         }
         if ('error' in rec) {
           processed++;
           reject(rec.line, `malformed row: ${rec.error}`);
         } else {
-          const cells = rec.cells;
-          if (cells.every((c) => cellText(c) === '')) {
+          // Our CSV export writes `'=…` for text that would run as a formula; read it back as it was.
+          const cells = format === 'csv' ? rec.cells.map((c) => (typeof c === 'string' ? unneutraliseFormula(c) : c)) : rec.cells;
+          if (rec.long === undefined && cells.every((c) => cellText(c) === '')) {
             blank++;
             continue;
           }
           processed++;
+          if (processed > limits.rows) throw new ImportLimitError(`rows exceed ${count(limits.rows)}`);
+          const longCell = rec.long?.[0] ?? firstLongCell(cells, limits.fieldChars);
           // Extra non-empty cells usually mean an unquoted delimiter shifted the columns: do not guess.
-          const extra = cells.slice(headerWidth).filter((c) => cellText(c) !== '').length;
-          if (extra > 0) {
-            reject(rec.line, `has ${cells.length} fields, the header has ${headerWidth}`);
+          const extra = cells.slice(headers.length).filter((c) => cellText(c) !== '').length;
+          if (rec.fields !== undefined || cells.length > limits.fieldsPerRow) {
+            reject(rec.line, `has more than ${count(limits.fieldsPerRow)} fields`);
+          } else if (longCell !== undefined) {
+            reject(rec.line, tooLong(longCell.index, longCell.chars));
+          } else if (extra > 0) {
+            reject(rec.line, `has ${cells.length} fields, the header has ${headers.length}`);
           } else {
             const r = parseLeadRow(cells, mapping, { defaultCountry });
             if (!r.ok) reject(rec.line, r.reason);
@@ -148,22 +174,101 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
             }
           }
         }
-        if (batch.length >= batchSize) flush();
-        else if (processed % batchSize === 0) progress();
+        if (batch.length >= batchSize) {
+          const started = performance.now();
+          flush();
+          afterWrite(store, opts.writePauseMs);
+          await pause(gap(opts.writePauseMs, performance.now() - started));
+        } else if (processed % batchSize === 0) progress();
       }
-      // One turn of the event loop per chunk read, so the API stays responsive during a large import.
+      // One turn of the event loop per chunk read, so whoever runs this (the import worker) stays responsive.
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (mapping === undefined) throw new ImportError('the file is empty (no header row)', jobId);
     flush();
+    // The whole file is in: from here the import completes, also across a restart (the queue resumes it).
+    store.importJobs.setStatus(jobId, 'committing');
   } catch (err) {
-    store.importJobs.finish(jobId, { status: 'failed', processed, accepted, rejected: errors.length, errors, at: opts.at });
-    if (err instanceof ImportError) throw err;
-    throw new ImportError(`import failed: ${(err as Error).message}`, jobId);
+    const message = err instanceof ImportError ? err.message : describeFailure(err);
+    const removed = await discardImport(store, jobId, opts.writePauseMs);
+    const note = removed.ok ? '; nothing was imported' : `; its ${removed.left} staged rows are never dialled and will be removed at the next start`;
+    try {
+      store.importJobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at });
+      store.importJobs.setStatus(jobId, 'failed', { message: message + note });
+    } catch {
+      // The database refuses writes (disk full): the job stays unfinished and is reconciled at the next start.
+    }
+    throw new ImportError(message + note, jobId);
+  }
+  try {
+    await commitImport(store, jobId, opts.at, opts.writePauseMs);
+  } catch (err) {
+    // Some rows may already be dialable: never take them back. The job stays `committing`; the next start finishes it.
+    throw new ImportError(`${describeFailure(err)} while making the leads dialable; the import completes at the next start`, jobId);
   }
   errors.sort((a, b) => a.line - b.line);
   store.importJobs.finish(jobId, { status: 'done', processed, accepted, rejected: errors.length, errors, at: opts.at });
-  const result: ImportResult = { jobId, processed, accepted, rejected: errors.length, total: processed, errors, blank, mapping };
+  const result: ImportResult = { jobId, processed, accepted, rejected: errors.length, total: processed, errors, blank, mapping: mapping! };
   opts.onProgress?.({ processed, accepted, rejected: errors.length, total: processed });
   return result;
+}
+
+function firstLongCell(cells: readonly unknown[], max: number): { index: number; chars: number } | undefined {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (typeof c === 'string' && c.length > max) return { index: i, chars: c.length };
+  }
+  return undefined;
+}
+
+/** One line for a job that failed on something other than its content. */
+function describeFailure(err: unknown): string {
+  if (err instanceof ImportLimitError) return err.message;
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full';
+  return `import failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Staged rows → dialable, in short transactions with a turn of the event loop between them. */
+/**
+ * In the import worker (writePauseMs set): copy what this import added to the WAL back into the database now, in
+ * this thread, without waiting for anyone (PASSIVE). Otherwise the WAL's automatic checkpoint falls to whichever
+ * connection commits next past 1,000 pages — often the engine, on its event loop, for hundreds of milliseconds.
+ */
+function afterWrite(store: Store, pauseMs = 0): void {
+  if (pauseMs > 0) store.checkpoint();
+}
+
+/**
+ * The pause after a write that took `tookMs`: at least `pauseMs`, and twice the write, so the import holds the lock
+ * at most a third of the time even when the machine is slow — the engine's writer, retrying on SQLite's busy
+ * schedule (1, 2, 5, 10 … ms), then finds it free almost at once.
+ */
+function gap(pauseMs = 0, tookMs = 0): number {
+  return pauseMs > 0 ? Math.max(pauseMs, Math.ceil(2 * tookMs)) : 0;
+}
+
+/** A turn of the event loop, or `ms` of pause (see ImportOptions.writePauseMs). */
+function pause(ms = 0): Promise<void> {
+  return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
+}
+
+export async function commitImport(store: Store, jobId: string, at: number, pauseMs = 0): Promise<void> {
+  for (;;) {
+    const started = performance.now();
+    if (store.leads.commitImportBatch(jobId, at, 500) === 0) return;
+    afterWrite(store, pauseMs);
+    await pause(gap(pauseMs, performance.now() - started));
+  }
+}
+
+/** Removes every row of an unfinished import; `left` counts what could not be removed (the database refused). */
+export async function discardImport(store: Store, jobId: string, pauseMs = 0): Promise<{ ok: boolean; left: number }> {
+  try {
+    while (store.leads.discardImportBatch(jobId, 500) > 0) await pause(pauseMs);
+    return { ok: true, left: 0 };
+  } catch {
+    const left = store.leads.countOfImport(jobId);
+    return { ok: false, left };
+  }
 }

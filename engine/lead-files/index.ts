@@ -4,3 +4,5 @@
  */
 export * from './import.js';
 export * from './export.js';
+export * from './limits.js';
+export { readXlsxRecords } from './xlsx/reader.js';

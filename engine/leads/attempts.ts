@@ -12,6 +12,8 @@ export const LEAD_STATUSES = [
   'machine',
   'dropped',
   'dnc',
+  /** Staged by a lead import that has not finished: not dialable (no due time) until the whole file is in. */
+  'importing',
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 

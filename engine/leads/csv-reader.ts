@@ -7,9 +7,21 @@
  *
  * Quoted fields may span lines; a quote that never closes within MAX_RECORD_CHARS is treated as malformed.
  */
-export type CsvRecord = { line: number; cells: string[] } | { line: number; error: string };
+export type CsvRecord =
+  | {
+      line: number;
+      cells: string[];
+      /** Fields longer than the field limit (truncated in `cells`), with their real length. */
+      long?: Array<{ index: number; chars: number }>;
+      /** Set when the row had more fields than the limit (only the first `limit` are in `cells`). */
+      fields?: number;
+    }
+  | { line: number; error: string };
 
 const MAX_RECORD_CHARS = 64 * 1024;
+/** Fields kept in full in an over-long line (see LongLine); the importer applies its own, lower limit. */
+const LONG_LINE_FIELD_CHARS = 4096;
+const LONG_LINE_FIELDS = 10_000;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -125,6 +137,18 @@ export async function* readCsvRecordBatches(
   let line = 1;
   let delim = opts.delimiter === undefined ? -1 : opts.delimiter.charCodeAt(0);
   let first = true;
+  /** Set while inside one physical line longer than MAX_RECORD_CHARS (see LongLine). */
+  let longLine: LongLine | null = null;
+
+  /** Feeds text to the over-long line; returns what follows its end, or null when the line goes on. */
+  const continueLongLine = (text: string, out: CsvRecord[]): string | null => {
+    const rest = longLine!.feed(text);
+    if (rest === null) return null;
+    out.push(longLine!.record());
+    line++;
+    longLine = null;
+    return rest;
+  };
 
   function* drain(buf: string, final: boolean): Generator<CsvRecord> {
     let pos = 0;
@@ -164,19 +188,93 @@ export async function* readCsvRecordBatches(
     }
     if (delim < 0) {
       const nl = (carry + text).indexOf('\n');
-      if (nl < 0) {
+      if (nl < 0 && carry.length + text.length <= MAX_RECORD_CHARS) {
         carry += text;
         continue;
       }
-      delim = detectDelimiter((carry + text).slice(0, nl)).charCodeAt(0);
+      delim = detectDelimiter((carry + text).slice(0, nl < 0 ? MAX_RECORD_CHARS : nl)).charCodeAt(0);
     }
-    const batch = [...drain(carry + text, false)];
+    const batch: CsvRecord[] = [];
+    if (longLine !== null) {
+      const rest = continueLongLine(text, batch);
+      if (rest === null) continue;
+      text = rest;
+    }
+    batch.push(...drain(carry + text, false));
+    // An incomplete record that is already one huge physical line (a 40 MB name): stream it instead of
+    // re-parsing a growing buffer, keeping only the start of each field.
+    if (carry.length > MAX_RECORD_CHARS && carry.indexOf('\n') < 0) {
+      longLine = new LongLine(line, delim);
+      const start = carry;
+      carry = '';
+      const rest = continueLongLine(start, batch);
+      if (rest !== null) batch.push(...drain(rest, false));
+    }
     if (batch.length > 0) yield batch;
+  }
+  if (longLine !== null) {
+    const batch: CsvRecord[] = [];
+    continueLongLine(decoder.decode() + '\n', batch);
+    yield batch;
   }
   const tail = carry + decoder.decode();
   if (delim < 0) delim = detectDelimiter(tail.split('\n')[0] ?? '').charCodeAt(0);
   if (tail !== '') {
     const batch = [...drain(tail, true)];
     if (batch.length > 0) yield batch;
+  }
+}
+
+/**
+ * One physical line longer than MAX_RECORD_CHARS, read as it streams by (linear time, bounded memory): fields are
+ * split on the delimiter outside quotes, each kept up to LONG_LINE_FIELD_CHARS with its real length counted, and the
+ * record ends at the next line feed whatever the quotes say (like a quote that does not close within
+ * MAX_RECORD_CHARS in the normal path). A 40 MB name thus becomes one row with one over-long field.
+ */
+class LongLine {
+  private readonly cells: string[] = [''];
+  private readonly lengths: number[] = [0];
+  private quoted = false;
+
+  constructor(
+    readonly line: number,
+    private readonly delim: number,
+  ) {}
+
+  /** Consumes `text`; returns the text after the line's end, or null when the line continues. */
+  feed(text: string): string | null {
+    const nl = text.indexOf('\n');
+    const part = nl < 0 ? text : text.slice(0, nl);
+    let fieldStart = 0;
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      if (c === QUOTE) this.quoted = !this.quoted;
+      else if (c === this.delim && !this.quoted) {
+        this.append(part.slice(fieldStart, i));
+        if (this.cells.length < LONG_LINE_FIELDS) {
+          this.cells.push('');
+          this.lengths.push(0);
+        }
+        fieldStart = i + 1;
+      }
+    }
+    this.append(part.slice(fieldStart));
+    return nl < 0 ? null : text.slice(nl + 1);
+  }
+
+  private append(piece: string): void {
+    const k = this.cells.length - 1;
+    this.lengths[k]! += piece.length;
+    if (this.cells[k]!.length < LONG_LINE_FIELD_CHARS) this.cells[k] += piece.slice(0, LONG_LINE_FIELD_CHARS - this.cells[k]!.length);
+  }
+
+  record(): CsvRecord {
+    const cells = this.cells.map((c) => {
+      let v = c.endsWith('\r') ? c.slice(0, -1) : c;
+      if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') ? -1 : undefined).replace(/""/g, '"');
+      return v;
+    });
+    const long = this.lengths.flatMap((n, index) => (n > LONG_LINE_FIELD_CHARS ? [{ index, chars: n }] : []));
+    return long.length > 0 ? { line: this.line, cells, long } : { line: this.line, cells };
   }
 }

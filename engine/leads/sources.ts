@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { readCsvRecordBatches, type CsvRecord } from './csv-reader.js';
 
 export type LeadFileFormat = 'csv' | 'xlsx';
@@ -14,35 +13,6 @@ export function formatFromName(fileName: string): LeadFileFormat {
 export function csvRecords(input: LeadFileInput, delimiter?: string): AsyncGenerator<CsvRecord[]> {
   const stream = typeof input === 'string' ? createReadStream(input, { highWaterMark: 256 * 1024 }) : input;
   return readCsvRecordBatches(stream as AsyncIterable<Buffer>, { delimiter });
-}
-
-/**
- * Rows of the first worksheet, streamed (exceljs WorkbookReader) so a 100k-row workbook is not held in memory.
- * The line number is the spreadsheet row number, which is what a user sees in Excel.
- */
-export async function* xlsxRecords(input: LeadFileInput): AsyncGenerator<CsvRecord[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
-  let first = true;
-  let batch: CsvRecord[] = [];
-  for await (const sheet of reader) {
-    for await (const row of sheet) {
-      if (!first) continue; // drain the other sheets: the reader needs them consumed to finish
-      const values = row.values as unknown[];
-      batch.push({ line: row.number, cells: values.slice(1) as string[] });
-      if (batch.length >= 1000) {
-        yield batch;
-        batch = [];
-      }
-    }
-    first = false;
-  }
-  if (batch.length > 0) yield batch;
 }
 
 /** Approximate data rows of a CSV file (newlines minus the header), for progress bars. Cheap: counts bytes. */

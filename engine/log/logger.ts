@@ -3,6 +3,17 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 export type { Logger };
 
 /**
+ * Secrets that must never reach a log line even when a whole object (the config, a request's headers) is logged by
+ * mistake. The admin's first random password is logged on purpose, once, under `password` (api/auth/bootstrap.ts).
+ */
+const REDACTED = [
+  'JWT_SECRET', '*.JWT_SECRET', 'ARI_PASSWORD', '*.ARI_PASSWORD', 'ADMIN_PASSWORD', '*.ADMIN_PASSWORD',
+  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
+  '["x-api-key"]', '*["x-api-key"]', 'headers["x-api-key"]', '*.headers["x-api-key"]',
+  'refresh_token', '*.refresh_token', 'access_token', '*.access_token',
+];
+
+/**
  * The one logger. JSON lines always, except pretty output when stdout is a terminal (humans at a console).
  * `destination` lets tests capture lines.
  */
@@ -11,7 +22,7 @@ export function createLogger(
   opts: { pretty?: boolean; destination?: NodeJS.WritableStream; base?: Record<string, unknown> } = {},
 ): Logger {
   const pretty = opts.pretty ?? Boolean(process.stdout.isTTY && !opts.destination);
-  const options: LoggerOptions = { level, base: opts.base ?? { app: 'centralita' } };
+  const options: LoggerOptions = { level, base: opts.base ?? { app: 'centralita' }, redact: { paths: REDACTED, censor: '[redacted]' } };
   if (pretty) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }

@@ -14,6 +14,7 @@ export * from './repos/lead-locks.js';
 export * from './repos/lead-history.js';
 export * from './repos/wallboard.js';
 export * from './repos/lead-attempts.js';
+export * from './repos/login-throttle.js';
 export { ApiKeysRepo, publicApiKey } from './repos/api-keys.js';
 export { AuditLog } from './repos/audit-log.js';
 export type { AuditEntry } from './repos/audit-log.js';

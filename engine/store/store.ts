@@ -9,6 +9,7 @@ import { ImportJobRepo } from './repos/import-jobs.js';
 import { LeadRepo } from './repos/leads.js';
 import { LeadLockRepo } from './repos/lead-locks.js';
 import { LeadHistoryRepo } from './repos/lead-history.js';
+import { LoginThrottleRepo } from './repos/login-throttle.js';
 
 /** The store the engine and the API share: one SQLite file, one set of repositories. */
 export interface Store {
@@ -26,10 +27,17 @@ export interface Store {
   readonly importJobs: ImportJobRepo;
   readonly leadLocks: LeadLockRepo;
   readonly leadHistory: LeadHistoryRepo;
+  readonly loginThrottle: LoginThrottleRepo;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: it waits for other writers instead of failing half-way). */
   transaction<T>(fn: () => T): T;
   /** Whether the database answers (for /health). */
   ping(): boolean;
+  /**
+   * Copies what this connection's commits added to the WAL back into the database now, without waiting for
+   * anyone (PASSIVE). The import worker calls it after each batch, so that the WAL's automatic checkpoint does not
+   * fall to the engine's connection, on its event loop.
+   */
+  checkpoint(): void;
   close(): void;
 }
 
@@ -55,6 +63,7 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     importJobs: new ImportJobRepo(db),
     leadLocks: new LeadLockRepo(db),
     leadHistory: new LeadHistoryRepo(db),
+    loginThrottle: new LoginThrottleRepo(db),
     transaction: (fn) => db.transaction(fn, { behavior: 'immediate' }),
     ping: () => {
       try {
@@ -64,6 +73,7 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
         return false;
       }
     },
+    checkpoint: () => void sqlite.pragma('wal_checkpoint(PASSIVE)'),
     close: () => sqlite.close(),
   };
 }

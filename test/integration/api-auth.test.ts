@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../engine/log/logger.js';
-import { ADMIN_PASSWORD, harness, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
+import { createApiApp } from '../../api/app.js';
+import { VirtualClock } from '../../engine/clock/index.js';
+import { createLogger, silentLogger } from '../../engine/log/logger.js';
+import { openStore } from '../../engine/store/index.js';
+import { ADMIN_PASSWORD, harness, healthReport, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -78,28 +84,25 @@ describe('login, refresh, logout', () => {
     expect(await a.json()).toEqual(await b.json());
   });
 
-  it('locks a username after repeated failures, on the virtual clock, and unlocks when the lock expires', async () => {
-    h = harness({ limits: { login: { lockAfter: 3, lockMs: 10 * 60_000, perUser: 100, perIp: 100 } } });
+  it('throttles one account from one address with growing delays (no lock), on the virtual clock; a success resets it', async () => {
+    h = harness();
     h.addUser('ana', 'agent');
-    for (let i = 0; i < 3; i++) expect((await h.json('POST', '/api/auth/login', { username: 'ana', password: 'nope-nope' })).status).toBe(401);
-    // Locked: even the right password is refused, with Retry-After.
-    const locked = await h.json('POST', '/api/auth/login', { username: 'ana', password: USER_PASSWORD });
-    expect(locked.status).toBe(429);
-    expect(locked.headers.get('retry-after')).toBe('600');
-    expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('locked');
-    h.clock.advance(10 * 60_000);
-    expect((await h.json('POST', '/api/auth/login', { username: 'ana', password: USER_PASSWORD })).status).toBe(200);
-    expect(auditActions(h).filter((a) => a === 'auth.login_failed')).toHaveLength(4);
-  });
-
-  it('rate-limits login attempts per username within a window', async () => {
-    h = harness({ limits: { login: { perUser: 2, perIp: 100, lockAfter: 100 } } });
-    h.addUser('ana', 'agent');
-    await h.json('POST', '/api/auth/login', { username: 'ana', password: 'x' });
-    await h.json('POST', '/api/auth/login', { username: 'ana', password: 'x' });
-    expect((await h.json('POST', '/api/auth/login', { username: 'ana', password: USER_PASSWORD })).status).toBe(429);
-    h.clock.advance(60_000);
-    expect((await h.json('POST', '/api/auth/login', { username: 'ana', password: USER_PASSWORD })).status).toBe(200);
+    const attempt = (password: string) => h!.json('POST', '/api/auth/login', { username: 'ana', password });
+    for (let i = 0; i < 4; i++) expect((await attempt('nope-nope')).status).toBe(401);
+    // The 4th failure costs a 1 s delay from this address: even the right password waits for it, with Retry-After.
+    const held = await attempt(USER_PASSWORD);
+    expect(held.status).toBe(429);
+    expect(held.headers.get('retry-after')).toBe('1');
+    expect(((await held.json()) as { error: { code: string } }).error.code).toBe('throttled');
+    h.clock.advance(1000);
+    expect((await attempt('nope-nope')).status).toBe(401); // 5th failure: 2 s
+    expect((await attempt(USER_PASSWORD)).headers.get('retry-after')).toBe('2');
+    h.clock.advance(2000);
+    expect((await attempt(USER_PASSWORD)).status).toBe(200);
+    // A success starts the count over: three free failures again.
+    for (let i = 0; i < 3; i++) expect((await attempt('nope-nope')).status).toBe(401);
+    expect((await attempt(USER_PASSWORD)).status).toBe(200);
+    expect(auditActions(h).filter((a) => a === 'auth.login_failed')).toHaveLength(10); // refusals are audited too
   });
 });
 
@@ -184,5 +187,45 @@ describe('users (admin)', () => {
     const items = ((await res.json()) as { items: Array<{ action: string; targetId: string | null; details: unknown }> }).items;
     expect(items.find((a) => a.action === 'user.update' && a.targetId === user.id)?.details).toMatchObject({ role: { to: 'supervisor' } });
     expect(JSON.stringify(items)).not.toContain('a-long-password!');
+  });
+});
+
+describe('password policy on the API (issue #11 item 7)', () => {
+  it('refuses common, trivial and username-based passwords on create and on change, naming the field', async () => {
+    h = harness();
+    const admin = h.bearer(await h.login('admin'));
+    for (const password of ['aaaaaaaaaaaa', 'password1234', '123456789012', 'maria.solis2024']) {
+      const res = await h.json('POST', '/api/users', { username: 'maria.solis', password, role: 'agent' }, admin);
+      expect(res.status, password).toBe(422);
+      const body = (await res.json()) as { error: { details: Array<{ field: string; problem: string }> } };
+      expect(body.error.details.map((d) => d.field), password).toEqual(['password']);
+    }
+    expect(h.app.auth.users.byUsername('maria.solis')).toBeUndefined();
+    const ok = await h.json('POST', '/api/users', { username: 'maria.solis', password: 'tres tristes tigres', role: 'agent' }, admin);
+    expect(ok.status).toBe(201);
+    const id = ((await ok.json()) as { id: string }).id;
+    const weak = await h.json('PATCH', `/api/users/${id}`, { password: 'maria.solis!!' }, admin);
+    expect(weak.status).toBe(422);
+    expect(((await weak.json()) as { error: { details: unknown } }).error.details).toEqual([{ field: 'password', problem: 'must not be based on the username' }]);
+    await h.login('maria.solis', 'tres tristes tigres'); // unchanged
+  });
+
+  it('refuses to create the first admin with a weak ADMIN_PASSWORD, without repeating it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centralita-admin-'));
+    const store = openStore(join(dir, 'db.sqlite'));
+    try {
+      let error: unknown;
+      try {
+        createApiApp({ health: () => healthReport(), store, clock: new VirtualClock(0), logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'password1234' } });
+      } catch (err) {
+        error = err;
+      }
+      expect((error as Error).message).toMatch(/^ADMIN_PASSWORD is a common password.*choose another/);
+      expect((error as Error).message).not.toContain('password1234');
+      expect(store.sqlite.prepare('select count(*) as n from users').get()).toEqual({ n: 0 });
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -64,6 +64,13 @@ describe('campaign CRUD', () => {
     const id = t.campaign('k1');
     const bad = await expectError(await t.send('PATCH', `/api/campaigns/${id}`, { dropTarget: 0.2 }, sup), 422, 'validation_failed');
     expect(bad.error.details!.map((d) => d.field)).toEqual(['dropTarget']);
+    // Issue #11 item 4: a template that would dial a second channel is refused on create and on update.
+    const evil = 'Local/{e164}@default/n&PJSIP/9999@evil';
+    for (const [method, path] of [['POST', '/api/campaigns'], ['PATCH', `/api/campaigns/${id}`]] as const) {
+      const tpl = await expectError(await t.send(method, path, { name: 'x', dialStringTemplate: evil }, sup), 422, 'validation_failed');
+      expect(tpl.error.details).toEqual([{ field: 'dialStringTemplate', problem: 'must dial exactly one channel ("&" is not allowed)' }]);
+    }
+    expect(t.store.campaigns.get(id)!.dialStringTemplate).toBe('PJSIP/{e164}@trunk');
     const unk = await expectError(await t.send('PATCH', `/api/campaigns/${id}`, { state: 'running' }, sup), 422, 'validation_failed');
     expect(unk.error.details).toEqual([{ field: 'state', problem: 'is not a known field' }]);
     await expectError(await t.send('PATCH', `/api/campaigns/${id}`, '{', sup), 400, 'malformed_json');

@@ -75,7 +75,7 @@ async function feedWith(o: { clock: VirtualClock; redisUrl?: string }) {
   const directory: AgentDirectory = { agentIdsOfUser: () => [], teamOfAgent: () => null };
   const events = new DomainEvents();
   const feed: LiveFeed = await attachLiveFeed({ httpServer, events, auth, directory, snapshot: () => ({}), clock: o.clock, logger: silentLogger, redisUrl: o.redisUrl });
-  const principal = (userId: string, role: Role): Principal => ({ userId, username: userId, role, team: null, apiKeyId: null });
+  const principal = (userId: string, role: Role): Principal => ({ userId, username: userId, role, team: null, apiKeyId: null, sessionId: null });
   return {
     port: (httpServer.address() as AddressInfo).port,
     events,
@@ -84,7 +84,7 @@ async function feedWith(o: { clock: VirtualClock; redisUrl?: string }) {
     token(userId: string, role: Role, ttlS: number): string {
       users.set(userId, principal(userId, role));
       const iat = Math.floor(o.clock.now() / 1000);
-      return signAccessToken({ sub: userId, role, iat, exp: iat + ttlS }, SECRET);
+      return signAccessToken({ sub: userId, role, sid: `s-${userId}`, ver: 0, iat, exp: iat + ttlS }, SECRET);
     },
     key(key: string, userId: string, role: Role): string {
       keys.set(key, { ...principal(userId, role), apiKeyId: `k-${userId}` });
@@ -125,8 +125,9 @@ describe('live feed: token expiry', () => {
     // The error came before the disconnect and nothing else after it.
     expect(jwt.got[jwt.got.length - 1]?.name).toBe('error');
 
-    // No timer is left for the socket that went away (and none was ever set for the API-key socket).
-    expect(clock.pending).toBe(0);
+    // No timer is left for the socket that went away (and none was ever set for the API-key socket): the one
+    // pending timer is the feed's own once-a-second credential re-check.
+    expect(clock.pending).toBe(1);
     // Days later the API-key socket is still there and still receives events.
     clock.advance(3 * 24 * 3600_000);
     f.events.emit({ type: 'engine.connected', at: clock.now() });
@@ -139,9 +140,9 @@ describe('live feed: token expiry', () => {
     const f = await feedWith({ clock });
     closers.push(() => f.close());
     const c = await client(f.port, { token: f.token('u-lead', 'teamlead', 900) });
-    expect(clock.pending).toBe(1);
+    expect(clock.pending).toBe(2); // its expiry, and the feed's credential re-check
     c.socket.close();
-    await until(() => clock.pending === 0, 5_000);
+    await until(() => clock.pending === 1, 5_000);
   });
 });
 

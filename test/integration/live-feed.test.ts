@@ -10,6 +10,7 @@ import { ApiKeysRepo } from '../../engine/store/repos/api-keys.js';
 import { signAccessToken } from '../../api/auth/jwt.js';
 import type { Principal } from '../../api/auth/service.js';
 import { UsersRepo } from '../../engine/store/repos/users.js';
+import { RefreshTokensRepo } from '../../engine/store/repos/refresh-tokens.js';
 import { useRedisAdapter } from '../../api/live/redis.js';
 import { attachLiveFeed, type AgentDirectory, type LiveAuth, type LiveFeed } from '../../api/live/index.js';
 import { VirtualClock } from '../../engine/clock/index.js';
@@ -75,7 +76,9 @@ describe('live feed on the product (embedded PBX, demo campaign)', () => {
   let product: Product;
   const tokenFor = (id: string, role: Role): string => {
     const iat = Math.floor(Date.now() / 1000);
-    return signAccessToken({ sub: id, role, iat, exp: iat + 600 }, secret);
+    // A real session in the store: the product checks that the token's session is still open.
+    const { row } = new RefreshTokensRepo(product.store.db, 3600_000).issue(id, Date.now());
+    return signAccessToken({ sub: id, role, sid: row.family, ver: 0, iat, exp: iat + 600 }, secret);
   };
 
   beforeAll(async () => {
@@ -193,7 +196,7 @@ async function standalone(o: { clock?: VirtualClock; redisUrl?: string; events?:
     redisUrl: o.redisUrl,
   });
   const add = (token: string, userId: string, role: Role, team: string | null = null) =>
-    principals.set(token, { userId, username: userId, role, team, apiKeyId: null });
+    principals.set(token, { userId, username: userId, role, team, apiKeyId: null, sessionId: null });
   return {
     port: (httpServer.address() as AddressInfo).port,
     events,
@@ -240,7 +243,7 @@ describe('live feed scoping and coalescing', () => {
 
     // 1,000 events in one instant → exactly one snapshot once the clock passes 500 ms.
     for (let i = 0; i < 1000; i++) s.events.emit(agentState(i % 2 === 0 ? 'a1' : 'a2', clock.now()));
-    expect(clock.pending).toBe(1);
+    expect(clock.pending).toBe(2); // one coalescer timer, plus the feed's once-a-second credential re-check
     clock.advance(499);
     clock.advance(1);
     await until(() => sup.got.filter((r) => r.name === 'agent.state').length === 1000 && metrics() === before + 1, 5_000);
@@ -257,9 +260,9 @@ describe('live feed scoping and coalescing', () => {
     expect(burst).toBeGreaterThanOrEqual(4);
     expect(burst).toBeLessThanOrEqual(5);
 
-    // Quiet engine: no timer, no snapshot.
+    // Quiet engine: no coalescer timer (only the credential re-check), no snapshot.
     const quiet = metrics();
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toBe(1);
     clock.advance(10_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(metrics()).toBe(quiet);

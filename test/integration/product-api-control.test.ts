@@ -11,19 +11,10 @@ import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
+import { until } from '../support/until.js';
 
 const ADMIN_PASSWORD = 'test-admin-password-long';
 
-/** Polls on the wall clock: the product runs in real time. */
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('product API → engine control (embedded PBX)', () => {
   let dir: string;
@@ -77,15 +68,10 @@ describe('product API → engine control (embedded PBX)', () => {
     expect(stats.status).toBe(200);
     expect(stats.json).toMatchObject({ campaignId: DEMO_CAMPAIGN_ID, state: 'paused' });
 
-    // Live calls finish; once none is left, no new call appears while paused. A person bridged before the pause
-    // talks 20–120 s in the simulator, so calls still up after 20 s are hung up the way an agent does it from the
-    // console (POST /api/calls/{id}/hangup) — otherwise the wait races the first dial tick against the pause.
-    await until(() => (product.engine.snapshot().calls.length === 0 ? true : undefined), 20_000).catch(async () => {
-      for (const c of product.engine.snapshot().calls) await call('POST', `/api/calls/${c.id}/hangup`);
-    });
-    await until(() => (product.engine.snapshot().calls.length === 0 ? true : undefined), 30_000);
+    // The pause is stored before the engine acts on it, so from the 200 on no new call is placed; the live
+    // ones go on (a simulated human may talk for two minutes, so waiting for them to end proves nothing).
     const before = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).length;
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2000));
     expect(product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 10_000 }).length).toBe(before);
 
     // Pausing twice is a conflict, answered as such.

@@ -1,13 +1,63 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { importJobs, type ImportJobRow, type ImportRowError } from '../schema/import-jobs.js';
+import { importJobs, type ImportJobRow, type ImportJobState, type ImportRowError } from '../schema/import-jobs.js';
 
 /** Import progress, so the API can show a bar for a 100k-row file and the rejected rows afterwards. */
 export class ImportJobRepo {
   constructor(private readonly db: Db) {}
 
-  create(id: string, campaignId: string, fileName: string, at: number): ImportJobRow {
-    return this.db.insert(importJobs).values({ id, campaignId, fileName, status: 'running', createdAt: at }).returning().get();
+  create(id: string, campaignId: string, fileName: string, at: number, o: { status?: 'queued' | 'running'; nodeId?: string; spoolPath?: string } = {}): ImportJobRow {
+    return this.db
+      .insert(importJobs)
+      .values({ id, campaignId, fileName, status: o.status ?? 'running', createdAt: at, nodeId: o.nodeId ?? null, spoolPath: o.spoolPath ?? null })
+      .returning()
+      .get();
+  }
+
+  setStatus(id: string, status: ImportJobState, o: { message?: string | null; spoolPath?: string | null; at?: number } = {}): void {
+    this.db
+      .update(importJobs)
+      .set({
+        status,
+        ...(o.message !== undefined ? { message: o.message } : {}),
+        ...(o.spoolPath !== undefined ? { spoolPath: o.spoolPath } : {}),
+        ...(o.at !== undefined ? { finishedAt: o.at } : {}),
+      })
+      .where(eq(importJobs.id, id))
+      .run();
+  }
+
+  /** Jobs of a node that did not finish (queued, running or committing), oldest first: what a restart reconciles. */
+  unfinished(nodeId: string): ImportJobRow[] {
+    return this.db
+      .select()
+      .from(importJobs)
+      .where(and(eq(importJobs.nodeId, nodeId), inArray(importJobs.status, ['pending', 'queued', 'running', 'committing'])))
+      .orderBy(asc(importJobs.id))
+      .all();
+  }
+
+  /** 1-based place of a queued job among its node's queued jobs (ids sort by creation); null when not queued. */
+  queuePosition(job: Pick<ImportJobRow, 'id' | 'status' | 'nodeId'>): number | null {
+    if (job.status !== 'queued') return null;
+    const ahead = this.db
+      .select({ n: count() })
+      .from(importJobs)
+      .where(and(eq(importJobs.status, 'queued'), job.nodeId === null ? isNull(importJobs.nodeId) : eq(importJobs.nodeId, job.nodeId), lt(importJobs.id, job.id)))
+      .get();
+    return (ahead?.n ?? 0) + 1;
+  }
+
+  /** Spool files that jobs still point at (the rest of the spool directory is litter). */
+  spoolPaths(): Set<string> {
+    return new Set(
+      this.db
+        .select({ p: importJobs.spoolPath })
+        .from(importJobs)
+        .where(isNotNull(importJobs.spoolPath))
+        .all()
+        .map((r) => r.p!),
+    );
   }
 
   /** `errors`, when given, are the rejected rows so far (the job's list is replaced, in line order at finish). */

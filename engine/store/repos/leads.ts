@@ -55,7 +55,7 @@ export class LeadRepo {
    * inserted, so a caller can report the skipped ones. Leads on a DNC list go in with status `dnc`.
    * Call inside a transaction for batches (the importer does).
    */
-  insertMany(rows: readonly NewLead[], at: number): Set<string> {
+  insertMany(rows: readonly NewLead[], at: number, o: { staged?: boolean } = {}): Set<string> {
     const inserted = new Set<string>();
     if (rows.length === 0) return inserted;
     // Prepared statements, not the query builder: building a 500-row VALUES list in drizzle costs more than the
@@ -81,8 +81,8 @@ export class LeadRepo {
         r.timeZone ?? null,
         Math.min(MAX_PRIORITY, Math.max(MIN_PRIORITY, Math.round(r.priority ?? 3))),
         JSON.stringify(r.custom ?? {}),
-        isDnc ? 'dnc' : 'no_selected',
-        isDnc ? null : (r.nextDueAt ?? at),
+        isDnc ? 'dnc' : o.staged === true ? 'importing' : 'no_selected',
+        isDnc || o.staged === true ? null : (r.nextDueAt ?? at),
         r.synthetic === true ? 1 : 0,
         r.importJobId ?? null,
         at,
@@ -106,6 +106,36 @@ export class LeadRepo {
       anyDnc: this.db.$client.prepare(`select 1 from dnc where campaign_id in ('', ?) limit 1`),
     };
     return this.prepared;
+  }
+
+  /**
+   * Makes up to `limit` staged rows of an import dialable (status no_selected, due `at`); returns how many. Called
+   * until it returns 0, one short transaction each, so the engine's writes never wait long for the file lock.
+   */
+  commitImportBatch(importJobId: string, at: number, limit = 1000): number {
+    return this.db.$client
+      .prepare(
+        `update leads set status = 'no_selected', next_due_at = ?, updated_at = ?
+         where rowid in (select rowid from leads where import_job_id = ? and status = 'importing' limit ?)`,
+      )
+      .run(at, at, importJobId, limit).changes;
+  }
+
+  /** Deletes up to `limit` rows of an import that did not finish (all or nothing); returns how many. */
+  discardImportBatch(importJobId: string, limit = 1000): number {
+    return this.db.$client.prepare(`delete from leads where rowid in (select rowid from leads where import_job_id = ? limit ?)`).run(importJobId, limit).changes;
+  }
+
+  /** Rows an import has in the table (staged or committed). */
+  countOfImport(importJobId: string): number {
+    return (this.db.$client.prepare('select count(*) as n from leads where import_job_id = ?').get(importJobId) as { n: number }).n;
+  }
+
+  /** Imports that still have staged rows (a start-up check: rollbacks the database refused earlier). */
+  stagedImportJobs(): string[] {
+    return (this.db.$client.prepare(`select distinct import_job_id as id from leads where import_job_id is not null and status = 'importing'`).all() as Array<{ id: string }>).map(
+      (r) => r.id,
+    );
   }
 
   /** Which of these phones the campaign already has. */

@@ -1,11 +1,11 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
 import { refreshTokens, type RefreshTokenRow } from '../schema/refresh-tokens.js';
 import { randomSecret, sha256 } from '../secrets.js';
 
 export type RotateResult =
-  | { ok: true; userId: string; token: string }
+  | { ok: true; userId: string; token: string; family: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'reused' };
 
 /** Rotating refresh tokens, stored as sha256 only. */
@@ -42,16 +42,32 @@ export class RefreshTokensRepo {
       if (row.expiresAt <= at) return { ok: false, reason: 'expired' } as const;
       const next = this.issue(row.userId, at, row.family);
       this.db.update(refreshTokens).set({ revokedAt: at, replacedBy: next.row.id }).where(eq(refreshTokens.id, row.id)).run();
-      return { ok: true, userId: row.userId, token: next.token } as const;
+      return { ok: true, userId: row.userId, token: next.token, family: row.family } as const;
     });
   }
 
-  /** Logout: revokes the token's family. Returns the owner when the token was known. */
-  revoke(token: string, at: number): string | undefined {
+  /** Logout: revokes the token's family. Returns the owner and the family (the session) when the token was known. */
+  revoke(token: string, at: number): { userId: string; family: string } | undefined {
     const row = this.find(token);
     if (row === undefined) return undefined;
     this.revokeFamily(row.family, at);
-    return row.userId;
+    return { userId: row.userId, family: row.family };
+  }
+
+  /** Who a presented refresh token belongs to (revoked or not), if it is known. */
+  ownerOf(token: string): string | undefined {
+    return this.find(token)?.userId;
+  }
+
+  /** Whether a session (a family) still has a live token: false after logout, reuse detection or expiry. */
+  isLive(family: string, at: number): boolean {
+    return (
+      this.db
+        .select({ id: refreshTokens.id })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.family, family), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, at)))
+        .get() !== undefined
+    );
   }
 
   /** Every session of a user (password change, deactivation). */

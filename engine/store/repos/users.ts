@@ -1,4 +1,4 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
 import { users, type Role, type UserRow } from '../schema/users.js';
@@ -60,6 +60,11 @@ export class UsersRepo {
   update(id: string, u: UpdateUserInput): UserRow | undefined {
     const { at, ...patch } = u;
     return this.db.update(users).set({ ...patch, updatedAt: at }).where(eq(users.id, id)).returning().get();
+  }
+
+  /** Moves the user's auth version on: every access token issued before stops working. */
+  bumpAuthVersion(id: string, at: number): void {
+    this.db.update(users).set({ authVersion: sql`${users.authVersion} + 1`, updatedAt: at }).where(eq(users.id, id)).run();
   }
 
   delete(id: string): boolean {

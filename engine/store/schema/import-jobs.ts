@@ -7,6 +7,9 @@ export interface ImportRowError {
   raw?: string;
 }
 
+export const IMPORT_JOB_STATES = ['pending', 'queued', 'running', 'committing', 'done', 'failed'] as const;
+export type ImportJobState = (typeof IMPORT_JOB_STATES)[number];
+
 /** Progress and outcome of one lead import; rejected rows are kept with their line numbers. */
 export const importJobs = sqliteTable(
   'import_jobs',
@@ -14,7 +17,12 @@ export const importJobs = sqliteTable(
     id: text('id').primaryKey(),
     campaignId: text('campaign_id').notNull(),
     fileName: text('file_name').notNull(),
-    status: text('status', { enum: ['pending', 'running', 'done', 'failed'] }).notNull().default('pending'),
+    /**
+     * queued (waiting for an import slot) → running (rows staged: in the table, never dialled) → committing (the
+     * whole file is in; staged rows become dialable) → done; or failed (staged rows removed: all or nothing).
+     * `pending` is the column's historical default and is never written.
+     */
+    status: text('status', { enum: IMPORT_JOB_STATES }).notNull().default('pending'),
     total: integer('total'),
     processed: integer('processed').notNull().default(0),
     accepted: integer('accepted').notNull().default(0),
@@ -24,8 +32,12 @@ export const importJobs = sqliteTable(
     finishedAt: integer('finished_at'),
     /** Why a failed job failed (bad header, unreadable file); null otherwise. */
     message: text('message'),
+    /** The engine process that owns the job (reconciled by that NODE_ID at its next start). */
+    nodeId: text('node_id'),
+    /** Where the uploaded file waits while the job is queued or running; null once cleaned up. */
+    spoolPath: text('spool_path'),
   },
-  (t) => [index('import_jobs_campaign_idx').on(t.campaignId)],
+  (t) => [index('import_jobs_campaign_idx').on(t.campaignId), index('import_jobs_status_idx').on(t.status)],
 );
 
 export type ImportJobRow = typeof importJobs.$inferSelect;

@@ -11,3 +11,4 @@ export * from './refresh-tokens.js';
 export * from './audit-log.js';
 export * from './lead-locks.js';
 export * from './lead-history.js';
+export * from './login-throttle.js';

@@ -46,6 +46,8 @@ export const leads = sqliteTable(
       .on(t.campaignId, t.timeZone, t.priority, t.nextDueAt)
       .where(sql`${t.nextDueAt} is not null`),
     index('leads_campaign_status_idx').on(t.campaignId, t.status),
+    // Committing or discarding one import's staged rows.
+    index('leads_import_job_idx').on(t.importJobId, t.status).where(sql`${t.importJobId} is not null`),
   ],
 );
 

@@ -18,6 +18,11 @@ export const users = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     /** Set for the generated first admin: every route but "who am I" and the password change answers 403 until it is changed. */
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Bumped when the user's credentials change (password, deactivation): access tokens carry the version they were
+     * issued under and are refused once it moved on, so a password change ends every session at once.
+     */
+    authVersion: integer('auth_version').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -63,6 +63,7 @@ export function harness(overrides: Partial<ApiDeps> = {}): Harness {
     clock,
     dir,
     close: () => {
+      void app.imports.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },

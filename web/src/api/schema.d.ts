@@ -1187,14 +1187,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Rate limited */
+                /** @description Throttled: too many failures for this account from this address (growing delay), or too many attempts from this address; see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
+                    content?: never;
                 };
             };
         };
@@ -2655,7 +2653,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Import started */
+                /** @description Import queued (state queued, then running) */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -2716,6 +2714,20 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Error"];
                     };
+                };
+                /** @description Too many imports waiting (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The server’s disk is full */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -3975,7 +3987,7 @@ export interface paths {
                     q?: string;
                     /** @description Field, "-" prefix for descending */
                     sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "city" | "-city" | "phone" | "-phone" | "priority" | "-priority" | "status" | "-status" | "attempts" | "-attempts" | "last_attempt_at" | "-last_attempt_at" | "next_due_at" | "-next_due_at";
-                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc";
+                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
                 };
                 header?: never;
                 path?: never;
@@ -5856,10 +5868,15 @@ export interface components {
             id: string;
             /** @description Why a failed job failed */
             message: string | null;
+            /** @description Place in this node’s import queue while queued (1 = next) */
+            position: number | null;
             processed: number;
             rejected: number;
-            /** @enum {string} */
-            state: "pending" | "running" | "done" | "failed";
+            /**
+             * @description queued (waiting for an import slot, see position) → running → committing (all rows in, becoming dialable) → done; or failed (nothing imported)
+             * @enum {string}
+             */
+            state: "pending" | "queued" | "running" | "committing" | "done" | "failed";
             /** @description Data rows expected (CSV: counted up front; XLSX: known when done) */
             total: number | null;
         };
@@ -5896,7 +5913,7 @@ export interface components {
             phoneRaw: string;
             priority: number;
             /** @enum {string} */
-            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc";
+            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
             synthetic: boolean;
             timeZone: string | null;
             updatedAt: number;

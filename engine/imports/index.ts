@@ -1,0 +1,1 @@
+export { ImportQueue, ImportQueueFull, type ImportQueueOptions, type ImportSubmission } from './queue.js';

@@ -1,0 +1,19 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Failed-login counters that must survive a restart (a restart must not hand an attacker fresh attempts). One row
+ * per throttled key: `pair:<username>|<address>` (one account from one address) and `ip:<address>` (one address,
+ * all accounts). `blockedUntil` is when the key may try again; rows are forgotten a day after their last failure.
+ */
+export const loginThrottle = sqliteTable(
+  'login_throttle',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: integer('last_failure_at').notNull(),
+    blockedUntil: integer('blocked_until').notNull(),
+  },
+  (t) => [index('login_throttle_last_idx').on(t.lastFailureAt)],
+);
+
+export type LoginThrottleRow = typeof loginThrottle.$inferSelect;

