@@ -13,6 +13,7 @@ import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
+import { webAppRoutes } from './routes/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -40,6 +41,8 @@ export interface ApiDeps {
 export interface ApiApp extends OpenAPIHono<ApiEnv> {
   /** The auth service behind the app (tests and the future Socket.IO server authenticate with it). */
   readonly auth: AuthService;
+  /** The first admin's random password when this start created it (shown once in the start banner). */
+  readonly generatedAdminPassword: string | undefined;
   /** The lead-import queue the upload route feeds (close it on shutdown). */
   readonly imports: ImportQueue;
 }
@@ -58,7 +61,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     loginGuard: deps.limits?.login,
     apiKeyPerMinute: deps.limits?.apiKeyPerMinute,
   });
-  ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD);
+  const generatedAdminPassword = ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD);
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
@@ -103,6 +106,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes(leadDeps));
+  // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health }));
 
-  return Object.assign(app, { auth, imports });
+  return Object.assign(app, { auth, imports, generatedAdminPassword });
 }

@@ -99,6 +99,7 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
     legUp: a.config.kind === 'bot' ? true : a.legUp,
     calls: [...a.calls],
     since: a.since,
+    wrapUpMs: a.config.wrapUpMs,
   });
 
   /**
@@ -226,6 +227,11 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
       },
       list() {
         return engine.agentStates().map(live);
+      },
+    },
+    calls: {
+      hangup(callId) {
+        if (!engine.hangupCall(callId)) throw new ControlError('not_found', `call ${callId} is not live on this node`);
       },
     },
   };

@@ -18,6 +18,8 @@ import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, cam
 import { startEngine } from './start-engine.js';
 import { amdParamsFor } from '../engine/campaigns/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import { withWebApp } from '../api/web/index.js';
+import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
 
@@ -30,6 +32,8 @@ export interface Product {
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
   health(): HealthReport;
+  /** The first admin's random password when this start created it (the banner shows it once). */
+  generatedAdminPassword: string | undefined;
   close(): Promise<void>;
 }
 
@@ -174,7 +178,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       control,
       imports,
     });
-    api = apiApp;
+    // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
+    api = withWebApp(apiApp, WEB_DIST);
     // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.
     live = await attachLiveFeed({
       httpServer: server.server,
@@ -198,7 +203,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, close };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
   } catch (err) {
     await closeAll();
     throw err;

@@ -19,7 +19,8 @@ export function ensureAdmin(auth: AuthService, logger: Logger, adminPassword?: s
   }
   const password = adminPassword ?? randomBytes(18).toString('base64url');
   const at = auth.now();
-  const user = auth.users.create({ username: ADMIN_USERNAME, passwordHash: hashPasswordSync(password), role: 'admin', at });
+  // A generated password was written to a log: it must be replaced at the first login (the API refuses all else).
+  const user = auth.users.create({ username: ADMIN_USERNAME, passwordHash: hashPasswordSync(password), role: 'admin', mustChangePassword: adminPassword === undefined, at });
   auth.audit.record({ at, actorId: null, actorKind: 'system', action: 'user.create', targetType: 'user', targetId: user.id, details: { username: ADMIN_USERNAME, role: 'admin', bootstrap: true } });
   if (adminPassword === undefined) {
     // Printed exactly once: it is not stored anywhere in clear and will not be shown again.

@@ -7,6 +7,8 @@ import type { Role } from '../../engine/store/index.js';
 export const PERMISSIONS = {
   /** End one's own session. */
   'session.logout': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Read one's own user (and linked agents) and change one's own password. */
+  'account.self': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** Create, list and revoke one's own API keys (admins may revoke anyone's). */
   'apikeys.manage': ['agent', 'teamlead', 'supervisor', 'admin'],
   'users.manage': ['admin'],
@@ -15,6 +17,8 @@ export const PERMISSIONS = {
   'calls.place': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** List/detail calls; what is visible depends on the scope. */
   'calls.read': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Record a call's outcome and notes (scoped like calls.read: agents their own calls). */
+  'calls.outcome': ['agent', 'teamlead', 'supervisor', 'admin'],
   'metrics.read': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** Campaigns: team leads read, campaign managers (supervisor, admin) create, change, run and delete. */
   'campaigns.read': ['teamlead', 'supervisor', 'admin'],
@@ -37,6 +41,8 @@ export const PERMISSIONS = {
   'metrics.team': ['teamlead', 'supervisor', 'admin'],
   /** Organisation metrics and the dashboard summary. */
   'metrics.org': ['supervisor', 'admin'],
+  /** The wallboard (team leads: their team). */
+  'wallboard.read': ['teamlead', 'supervisor', 'admin'],
   /** Prometheus scrape of GET /metrics (use an admin's API key). */
   'metrics.scrape': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

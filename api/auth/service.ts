@@ -19,6 +19,8 @@ export interface Principal {
   team: string | null;
   /** Set when the request came with X-API-Key. */
   apiKeyId: string | null;
+  /** The user still has the generated first password: only the password change is open to them. */
+  mustChangePassword?: boolean;
   /** The session (refresh-token family) of a bearer token; null for API keys. */
   sessionId: string | null;
 }
@@ -110,7 +112,7 @@ export class AuthService {
     const user = this.state.user(claims.sub);
     if (user === undefined || !user.active || user.authVersion !== claims.ver) return null;
     if (!this.state.sessionLive(claims.sid)) return null;
-    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null, sessionId: claims.sid };
+    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null, sessionId: claims.sid, mustChangePassword: user.mustChangePassword };
   }
 
   fromApiKey(key: string): Principal | null {
@@ -118,7 +120,7 @@ export class AuthService {
     if (row === undefined) return null;
     const user = this.state.user(row.userId);
     if (user === undefined || !user.active) return null;
-    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id, sessionId: null };
+    return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id, sessionId: null, mustChangePassword: user.mustChangePassword };
   }
 
   /** Per-key request budget; false when over it. */

@@ -43,12 +43,18 @@ export function authenticate(auth: AuthService, opts: AuthenticateOptions = {}):
   };
 }
 
+/** What a user who must still replace a generated password may do: see who they are, change it, log out. */
+const OPEN_BEFORE_PASSWORD_CHANGE: ReadonlySet<Permission> = new Set(['account.self', 'session.logout']);
+
 /** Route-level role check against the permission matrix (403 when the role lacks it). */
 export function requirePermission(permission: Permission): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const p = c.get('principal') as ApiEnv['Variables']['principal'] | undefined;
     if (p === undefined) throw new ApiError(401, 'unauthenticated', 'Authentication required');
     if (!can(p.role, permission)) throw new ApiError(403, 'forbidden', `Role ${p.role} may not ${permission}`);
+    if (p.mustChangePassword === true && !OPEN_BEFORE_PASSWORD_CHANGE.has(permission)) {
+      throw new ApiError(403, 'password_change_required', 'Change the generated password first (POST /api/auth/password)');
+    }
     return next();
   };
 }

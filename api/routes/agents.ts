@@ -23,6 +23,8 @@ const LiveSchema = z
     legUp: z.boolean(),
     calls: z.array(z.string()),
     since: z.number(),
+    /** Wrap-up after each call (ms): the console counts it down. */
+    wrapUpMs: z.number().int().optional(),
   })
   .openapi('AgentLiveState');
 

@@ -17,6 +17,8 @@ const ListQuery = z.strictObject({
   disposition: z.enum(DISPOSITIONS as [Disposition, ...Disposition[]]).optional(),
   kind: z.enum(['dialer', 'manual']).optional(),
   status: z.enum(['in_progress', 'ended']).optional(),
+  amd_status: z.enum(['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP']).optional(),
+  lead_id: id.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
@@ -45,6 +47,13 @@ const CallSchema = z
     hangupCause: z.number().int().nullable(),
     amdStatus: z.string().nullable(),
     amdCause: z.string().nullable(),
+    amdDecisionMs: z.number().int().nullable(),
+    amdTreatedAs: z.string().nullable(),
+    dialStatus: z.string().nullable(),
+    /** The agent's outcome (sale, callback…), set from the console. */
+    outcome: z.string().nullable(),
+    /** 'agent' when the agent hung up from the console; null = read the side from the disposition. */
+    hangupBy: z.string().nullable(),
     recordingRef: z.string().nullable(),
     notes: z.string().nullable(),
   })
@@ -87,6 +96,8 @@ export function callRoutes({ store, auth }: { store: Store; auth: AuthService })
       dispositions: q.disposition === undefined ? undefined : [q.disposition],
       kind: q.kind,
       status: q.status,
+      amdStatus: q.amd_status,
+      leadId: q.lead_id,
       from: q.from,
       to: q.to,
       limit: q.limit,

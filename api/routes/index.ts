@@ -13,3 +13,4 @@ export { leadRoutes } from './leads.js';
 export { leadLockRoutes } from './lead-locks.js';
 export { importJobRoutes } from './import-jobs.js';
 export { dncRoutes } from './dnc.js';
+export { webAppRoutes } from './web-app.js';

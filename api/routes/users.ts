@@ -11,6 +11,8 @@ export const UserSchema = z
     role: z.enum(ROLES),
     team: z.string().nullable(),
     active: z.boolean(),
+    /** Must replace a generated password before anything else works. */
+    mustChangePassword: z.boolean(),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })

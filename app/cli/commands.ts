@@ -56,4 +56,24 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Predictive campaign on the embedded PBX vs the what-if simulator: both abandon rates (--agents, --minutes, --json)',
     load: () => import('../../bench/pacing-pbx-command.js'),
   },
+  'web:build': {
+    summary: 'Build the browser app into web/dist (npm start builds it when missing or stale)',
+    load: () => import('../web/build-command.js'),
+  },
+  'web:dev': {
+    summary: 'Vite dev server for the browser app with hot reload, against a running product (CENTRALITA_URL)',
+    load: () => import('../web/dev-command.js'),
+  },
+  'web:api-types': {
+    summary: "Regenerate the web app's API types (web/src/api/schema.d.ts) from /openapi.json",
+    load: () => import('../web/api-types-command.js'),
+  },
+  screenshots: {
+    summary: 'PNG of every web screen in English and Spanish from a fresh demo, into screenshots/ (--out, --only a,b)',
+    load: () => import('./screenshots-command.js'),
+  },
+  'bench:wallboard': {
+    summary: 'The wallboard with 500 agents and 300 live calls at the feed’s rate in chromium: long tasks > 50 ms (--seconds, --rate, --json)',
+    load: () => import('../web/wallboard-bench-command.js'),
+  },
 };

@@ -7,6 +7,7 @@
 import { ConfigError, loadConfig, type Config } from '../../engine/config/index.js';
 import { createLogger } from '../../engine/log/index.js';
 import { startProduct, type Product } from '../index.js';
+import { ensureWebBuilt } from '../web/index.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
@@ -36,6 +37,12 @@ export async function run(): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // The browser app is served from web/dist: (re)built here when missing or older than its sources.
+  try {
+    await ensureWebBuilt((line) => process.stdout.write(`${line}\n`));
+  } catch (err) {
+    process.stderr.write(`The web app could not be built (${err instanceof Error ? err.message : String(err)}); the API starts without it.\n`);
+  }
   const stopping = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping.signal.aborted) {
@@ -61,7 +68,10 @@ export async function run(): Promise<number> {
   const banner = product.simulated
     ? `Centralita is running against the EMBEDDED Asterisk simulator at ${product.ariUrl} (no ARI_URL set): demo campaign dialing simulated callees. Health: ${where}/health. To use a real Asterisk 22, set ARI_URL, ARI_USERNAME and ARI_PASSWORD (see README).`
     : `Centralita is running against Asterisk at ${product.ariUrl} as Stasis app "${config.ARI_APP}". Health: ${where}/health.`;
-  process.stdout.write(`${banner}\n`);
+  const login = product.generatedAdminPassword
+    ? ` Web app: ${where}/ — first login: admin / ${product.generatedAdminPassword} (shown once; you will be asked to change it).`
+    : ` Web app: ${where}/`;
+  process.stdout.write(`${banner}${login}\n`);
 
   if (!stopping.signal.aborted) await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
   // Whatever hangs (a socket, a request nobody answers), the process ends by this deadline.

@@ -45,6 +45,8 @@ export interface AgentLiveState {
   calls: string[];
   /** When `status` began (engine clock, epoch ms). */
   since: number;
+  /** Wrap-up time after each call (ms), for the agent console's countdown. */
+  wrapUpMs?: number;
 }
 
 export interface EngineControl {
@@ -71,5 +73,10 @@ export interface EngineControl {
     remove(agentId: string): void;
     state(agentId: string): AgentLiveState | null;
     list(): AgentLiveState[];
+  };
+  /** Optional so that API tests' partial engines need not fake it; the product always provides it. */
+  calls?: {
+    /** Hangs up a live call (an agent ending the conversation from the console); not_found when not live here. */
+    hangup(callId: string): void;
   };
 }

@@ -30,6 +30,7 @@ export {
   type GovernorState,
   type GovernorVerdict,
 } from './abandon-governor.js';
+export { abandonPercents } from './abandon-rates.js';
 export {
   modeLabel,
   pacerFor,
@@ -45,3 +46,6 @@ export { figures } from './simulate/metrics.js';
 export { loadScenario, parseScenario } from './simulate/scenario.js';
 export type { Scenario } from './simulate/scenario.js';
 export { shiftStartMs, simulateShift } from './simulate/simulation.js';
+export { runComparison, type SimulationReport, type AlgorithmResult } from './simulate/runner.js';
+export { whatIfScenario, runWhatIf, type WhatIfInput, type CampaignPacingSettings } from './simulate/what-if.js';
+export { runWhatIfInWorker } from './simulate/what-if-worker.js';

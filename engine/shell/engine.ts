@@ -335,6 +335,14 @@ export class Engine {
     return this.place(c, { id: null, phone }, pickAgent(this.agents.values(), c.id), true);
   }
 
+  /** Hangs up a live call (the agent ended the conversation); false when the call is not live here. */
+  hangupCall(callId: string): boolean {
+    const c = this.calls.get(callId);
+    if (!c || c.phase === 'ended') return false;
+    this.callInput(callId, { type: 'cancel', at: this.now() });
+    return true;
+  }
+
   // ── agents (API) ─────────────────────────────────────────────────────────────────────────────────────────────
 
   /**

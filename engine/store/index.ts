@@ -12,6 +12,8 @@ export * from './repos/dnc.js';
 export * from './repos/import-jobs.js';
 export * from './repos/lead-locks.js';
 export * from './repos/lead-history.js';
+export * from './repos/wallboard.js';
+export * from './repos/lead-attempts.js';
 export * from './repos/login-throttle.js';
 export { ApiKeysRepo, publicApiKey } from './repos/api-keys.js';
 export { AuditLog } from './repos/audit-log.js';

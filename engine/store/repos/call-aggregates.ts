@@ -6,6 +6,7 @@
 import { nextLocalDay, startOfLocalDay } from '../../clock/index.js';
 import { BUCKET_MS, EMPTY_AGGREGATE, timeInState, type BucketSize, type CallAggregate } from '../metrics.js';
 import type { Store } from '../store.js';
+import { scopeSql } from './wallboard.js';
 
 /** Which calls a group covers: those of its users or bridged to its agents; undefined = every call. */
 export interface GroupScope {
@@ -32,19 +33,9 @@ export function aggregateCalls(
     conds.push('created_at >= ?');
     params.push(w.from);
   }
-  if (scope !== undefined) {
-    const ors: string[] = [];
-    if (scope.userIds.length > 0) {
-      ors.push(`user_id IN (${scope.userIds.map(() => '?').join(',')})`);
-      params.push(...scope.userIds);
-    }
-    if (scope.agentIds.length > 0) {
-      ors.push(`agent_id IN (${scope.agentIds.map(() => '?').join(',')})`);
-      params.push(...scope.agentIds);
-    }
-    if (ors.length === 0) return new Map();
-    conds.push(`(${ors.join(' OR ')})`);
-  }
+  const scoped = scopeSql(scope, params);
+  if (scoped === null) return new Map();
+  if (scoped !== '') conds.push(scoped.replace(/^ AND /, ''));
   const step = bucket === undefined ? null : BUCKET_MS[bucket];
   const sql =
     `SELECT ${step === null ? '0' : `((created_at - ${Math.trunc(origin)}) / ${step}) * ${step} + ${Math.trunc(origin)}`} AS b, count(*) AS made, ` +

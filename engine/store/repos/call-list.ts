@@ -12,6 +12,8 @@ export interface CallFilter {
   kind?: 'dialer' | 'manual';
   /** Calls still up vs finished. */
   status?: 'in_progress' | 'ended';
+  amdStatus?: string;
+  leadId?: string;
   from?: number;
   to?: number;
   limit: number;
@@ -39,6 +41,8 @@ export function listCalls(db: Db, f: CallFilter, denseAbove = DENSE_TEAM_CALLS):
   if (f.dispositions !== undefined) conds.push(inArray(callLogs.disposition, f.dispositions));
   if (f.kind !== undefined) conds.push(eq(callLogs.kind, f.kind));
   if (f.status !== undefined) conds.push(f.status === 'ended' ? isNotNull(callLogs.endedAt) : isNull(callLogs.endedAt));
+  if (f.amdStatus !== undefined) conds.push(eq(callLogs.amdStatus, f.amdStatus as NonNullable<CallLogRow['amdStatus']>));
+  if (f.leadId !== undefined) conds.push(eq(callLogs.leadId, f.leadId));
   if (f.from !== undefined) conds.push(gte(callLogs.createdAt, f.from));
   if (f.to !== undefined) conds.push(lt(callLogs.createdAt, f.to));
   const where = conds.length > 0 ? and(...conds) : undefined;

@@ -148,6 +148,16 @@ export class CallLogRepo {
     return r.changes > 0;
   }
 
+  /** The agent's outcome (and notes) for a call; allowed on ended rows (agents disposition in wrap-up). */
+  setOutcome(id: string, outcome: string, notes: string | null): boolean {
+    return this.db.update(callLogs).set({ outcome, notes }).where(eq(callLogs.id, id)).run().changes > 0;
+  }
+
+  /** Who hung up, when the engine's own view does not tell (an agent's hang-up from the console). */
+  setHangupBy(id: string, side: 'agent'): boolean {
+    return this.db.update(callLogs).set({ hangupBy: side }).where(eq(callLogs.id, id)).run().changes > 0;
+  }
+
   setNotes(id: string, notes: string): boolean {
     const r = this.db.update(callLogs).set({ notes }).where(eq(callLogs.id, id)).run();
     return r.changes > 0;

@@ -16,6 +16,8 @@ export interface CreateUserInput {
   passwordHash: string;
   role: Role;
   team?: string | null;
+  /** The generated first admin must choose a password before anything else. */
+  mustChangePassword?: boolean;
   at: number;
 }
 
@@ -24,6 +26,7 @@ export interface UpdateUserInput {
   role?: Role;
   team?: string | null;
   active?: boolean;
+  mustChangePassword?: boolean;
   at: number;
 }
 
@@ -33,7 +36,7 @@ export class UsersRepo {
   create(i: CreateUserInput): UserRow {
     return this.db
       .insert(users)
-      .values({ id: sortableId(i.at), username: i.username, passwordHash: i.passwordHash, role: i.role, team: i.team ?? null, createdAt: i.at, updatedAt: i.at })
+      .values({ id: sortableId(i.at), username: i.username, passwordHash: i.passwordHash, role: i.role, team: i.team ?? null, mustChangePassword: i.mustChangePassword ?? false, createdAt: i.at, updatedAt: i.at })
       .returning()
       .get();
   }

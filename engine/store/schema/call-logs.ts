@@ -52,6 +52,10 @@ export const callLogs = sqliteTable(
     voicemailLeft: integer('voicemail_left', { mode: 'boolean' }).notNull().default(false),
     recordingRef: text('recording_ref'),
     notes: text('notes'),
+    /** What the agent recorded after talking (sale, callback, not interested…); `disposition` is how the dial ended. */
+    outcome: text('outcome'),
+    /** Set when an agent hung up from the console ('agent'); otherwise the side is read from the disposition. */
+    hangupBy: text('hangup_by'),
     nodeId: text('node_id').notNull(),
     /** Why the end of the call was not seen (asterisk_restart, ari_lost, engine_lost, engine_stopped); null when it was. */
     interruption: text('interruption').$type<InterruptionCause>(),

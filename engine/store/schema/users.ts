@@ -16,6 +16,8 @@ export const users = sqliteTable(
     /** Team a team lead leads / an agent belongs to (matches agents.team). */
     team: text('team'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** Set for the generated first admin: every route but "who am I" and the password change answers 403 until it is changed. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
     /**
      * Bumped when the user's credentials change (password, deactivation): access tokens carry the version they were
      * issued under and are refused once it moved on, so a password change ends every session at once.

@@ -1,0 +1,94 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { publicUser, type Store } from '../../engine/store/index.js';
+import { ACCESS_TTL_SECONDS, hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem, verifyPassword, type AuthService } from '../auth/index.js';
+import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
+import { auditFrom } from './audit-context.js';
+import { UserSchema } from './users.js';
+
+/**
+ * The caller's own account: who am I (and which agent rows are mine, for the agent console), and the password
+ * change the generated first admin must make before anything else works (api/auth/middleware.ts).
+ */
+const tags = ['auth'];
+
+const MeSchema = z
+  .object({
+    user: UserSchema,
+    agents: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), team: z.string().nullable() })),
+    /** The call center's time zone (REPORT_TIME_ZONE): dates typed in the web app are days of this zone. */
+    time_zone: z.string(),
+  })
+  .openapi('Me');
+
+const PasswordBody = z
+  .strictObject({
+    current_password: z.string().min(1).max(1024),
+    /** Length here; the rest of the policy (common, trivial, based on the username) in `passwordProblem`. */
+    new_password: z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX),
+  })
+  .openapi('PasswordChangeRequest');
+
+const me = protectedRoute('account.self', {
+  method: 'get',
+  path: '/api/auth/me',
+  tags,
+  summary: 'The signed-in user and the agents linked to them',
+  responses: { 200: jsonResponse('You', MeSchema) },
+});
+
+const password = protectedRoute('account.self', {
+  method: 'post',
+  path: '/api/auth/password',
+  tags,
+  summary: 'Change your own password; ends your other sessions and answers fresh tokens for this one',
+  request: { body: jsonBody(PasswordBody) },
+  responses: {
+    200: jsonResponse(
+      'Changed',
+      z.object({ user: UserSchema, access_token: z.string(), refresh_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() }),
+    ),
+  },
+});
+
+export function accountRoutes({ store, auth, timeZone }: { store: Store; auth: AuthService; timeZone: string }): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  app.openapi(me, (c) => {
+    const p = c.get('principal');
+    const user = auth.users.get(p.userId);
+    if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
+    const agents = store.agents.list({ userId: p.userId }).map((a) => ({ id: a.id, name: a.name, endpoint: a.endpoint, team: a.team }));
+    return c.json({ user: UserSchema.parse(publicUser(user)), agents, time_zone: timeZone }, 200);
+  });
+
+  app.openapi(password, async (c) => {
+    const p = c.get('principal');
+    if (p.apiKeyId !== null) throw new ApiError(403, 'forbidden', 'Passwords are changed with a session, not an API key');
+    const b = c.req.valid('json');
+    const user = auth.users.get(p.userId);
+    if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
+    if (!(await verifyPassword(b.current_password, user.passwordHash))) {
+      throw new ApiError(422, 'validation_failed', 'The current password is wrong', [{ field: 'current_password', problem: 'is not your current password' }]);
+    }
+    if (b.new_password === b.current_password) {
+      throw new ApiError(422, 'validation_failed', 'The new password must differ', [{ field: 'new_password', problem: 'must differ from the current password' }]);
+    }
+    const problem = passwordProblem(b.new_password, { username: user.username });
+    if (problem !== null) {
+      throw new ApiError(422, 'validation_failed', `new_password ${problem}`, [{ field: 'new_password', problem }]);
+    }
+    const at = auth.now();
+    auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at });
+    // Every session of the user ends (tokens, sockets); this one continues with new tokens.
+    auth.endUserSessions(user.id);
+    const updated = auth.users.get(user.id)!;
+    const { token, row } = auth.refresh.issue(user.id, auth.now());
+    auth.audit.record(auditFrom(c, auth, 'user.password_change', 'user', user.id, { password: 'changed', forced: user.mustChangePassword }));
+    return c.json(
+      { user: UserSchema.parse(publicUser(updated)), access_token: auth.accessToken(updated, row.family), refresh_token: token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS },
+      200,
+    );
+  });
+
+  return app;
+}

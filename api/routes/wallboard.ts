@@ -1,0 +1,208 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ianaZone } from '../../engine/campaigns/index.js';
+import { startOfLocalDay } from '../../engine/clock/index.js';
+import { abandonPercents, defaultGovernorConfig } from '../../engine/pacing/index.js';
+import type { AgentLiveState, EngineControl } from '../../engine/control/index.js';
+import { callDayFigures, callsPerMinute, openCalls, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/index.js';
+import { jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
+import { groupReport } from './metrics.js';
+
+/**
+ * Everything the wallboard shows in one answer, so a board that (re)connects re-syncs in one request and then
+ * follows the live feed: KPIs since local midnight, the agent grid with time in state and current call, calls in
+ * progress with their stage, each campaign's pacing, calls per minute (last hour) and per local hour (today).
+ * Supervisors and admins see the organisation; team leads their team (its agents, their calls, its figures).
+ */
+export const CALL_STAGES_SHOWN = ['dialing', 'ringing', 'amd', 'waiting', 'machine', 'talking'] as const;
+export type ShownStage = (typeof CALL_STAGES_SHOWN)[number];
+
+/** A CallLog's last written stage as the board names it (AMD listening, waiting for an agent, talking…). */
+export function shownStage(c: Pick<OpenCallRow, 'stage' | 'amdTreatedAs'>): ShownStage {
+  switch (c.stage) {
+    case 'bridged':
+      return 'talking';
+    case 'amd':
+      return c.amdTreatedAs === 'MACHINE' ? 'machine' : 'waiting';
+    case 'answered':
+      return 'amd';
+    case 'ringing':
+      return 'ringing';
+    default:
+      return 'dialing';
+  }
+}
+
+/** Start of the current stage (ms), for "time in stage". */
+function stageSince(c: OpenCallRow): number {
+  return c.bridgedAt ?? c.amdAt ?? c.answeredAt ?? c.ringingAt ?? c.createdAt;
+}
+
+const Kpis = z.object({
+  calls_today: z.number().int(),
+  humans_today: z.number().int(),
+  machines_today: z.number().int(),
+  dropped_today: z.number().int(),
+  abandon_pct_us: z.number().openapi({ description: 'Dropped / live answers × 100 (FTC TSR counting)' }),
+  abandon_pct_ofcom: z.number().openapi({ description: 'With the estimated AMD false positives as abandoned (Ofcom counting)' }),
+  abandon_limit_pct: z.number(),
+  aht_s: z.number(),
+  asa_s: z.number().nullable().openapi({ description: 'Mean seconds from a human recognised to an agent on the line' }),
+  calls_per_minute: z.number().openapi({ description: 'Mean over the last 5 minutes' }),
+  active_calls: z.number().int(),
+  agents_by_state: z.record(z.string(), z.number().int()),
+});
+
+const WallboardSchema = z
+  .object({
+    at: z.number().int(),
+    since: z.number().int(),
+    time_zone: z.string(),
+    scope: z.enum(['org', 'team']),
+    team: z.string().nullable(),
+    kpis: Kpis,
+    agents: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        team: z.string().nullable(),
+        status: z.string(),
+        since: z.number().int().nullable(),
+        pause_reason: z.string().nullable(),
+        call_id: z.string().nullable(),
+        campaign_id: z.string().nullable(),
+        call_since: z.number().int().nullable(),
+      }),
+    ),
+    calls: z.array(
+      z.object({
+        id: z.string(),
+        campaign_id: z.string().nullable(),
+        phone: z.string(),
+        agent_id: z.string().nullable(),
+        stage: z.enum(CALL_STAGES_SHOWN),
+        created_at: z.number().int(),
+        stage_since: z.number().int(),
+      }),
+    ),
+    campaigns: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        state: z.string(),
+        dial_mode: z.string(),
+        pacing: z.object({ mode: z.string(), place: z.number(), level: z.number().nullable(), at: z.number().int() }).nullable(),
+      }),
+    ),
+    per_minute: z.array(z.object({ start: z.number().int(), calls: z.number().int(), humans: z.number().int() })),
+    hourly: z.array(z.object({ start: z.number().int(), calls: z.number().int(), humans: z.number().int(), dropped: z.number().int() })),
+  })
+  .openapi('Wallboard');
+
+const wallboard = protectedRoute('wallboard.read', {
+  method: 'get',
+  path: '/api/wallboard',
+  tags: ['metrics'],
+  summary: 'The wallboard in one answer: KPIs today, agents with time in state, calls in progress by stage, pacing, per-minute and hourly counts (team leads: their team)',
+  request: { query: z.strictObject({ tz: ianaZone.optional().openapi({ description: 'IANA zone whose midnight starts "today" (default REPORT_TIME_ZONE)' }) }) },
+  responses: { 200: jsonResponse('The wallboard', WallboardSchema) },
+});
+
+export interface WallboardDeps {
+  store: Store;
+  auth: AuthService;
+  control?: EngineControl | undefined;
+  timeZone: string;
+}
+
+export function wallboardRoutes({ store, auth, control, timeZone }: WallboardDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.openapi(wallboard, async (c) => {
+    const p = c.get('principal');
+    const at = auth.now();
+    const zone = c.req.valid('query').tz ?? timeZone;
+    const since = startOfLocalDay(at, zone);
+    const teamScoped = p.role === 'teamlead';
+    const directory = teamScoped ? (p.team === null ? [] : store.agents.list({ team: p.team })) : store.agents.list();
+    const agentIds = directory.map((a) => a.id);
+    const scope: CallScope | undefined = teamScoped ? { userIds: p.team === null ? [p.userId] : [p.userId, ...auth.users.teamUserIds(p.team)], agentIds } : undefined;
+
+    // Live state from the engine when attached (null → the board shows the directory as logged out).
+    let live = new Map<string, { status: string; since: number; pauseReason: string | null }>();
+    try {
+      if (control) live = new Map(control.agents.list().map((a: AgentLiveState) => [a.id, { status: a.status, since: a.since, pauseReason: a.pauseReason }]));
+    } catch {
+      live = new Map();
+    }
+    // Calls still open: created in the last 12 h (older open rows are crash leftovers reconciliation will close).
+    const open = openCalls(store.sqlite, at - 12 * 3600_000, scope);
+    const byAgent = new Map(open.filter((o) => o.agentId !== null && o.bridgedAt !== null).map((o) => [o.agentId!, o]));
+    const agents = directory.map((a) => {
+      const l = live.get(a.id);
+      const call = byAgent.get(a.id);
+      return {
+        id: a.id,
+        name: a.name,
+        team: a.team,
+        status: l?.status ?? 'LOGGED_OUT',
+        since: l?.since ?? null,
+        pause_reason: l?.pauseReason ?? null,
+        call_id: call?.id ?? null,
+        campaign_id: call?.campaignId ?? null,
+        call_since: call?.bridgedAt ?? null,
+      };
+    });
+    const agentsByState: Record<string, number> = {};
+    for (const a of agents) agentsByState[a.status] = (agentsByState[a.status] ?? 0) + 1;
+
+    const day = callDayFigures(store.sqlite, since, at + 1, scope);
+    const abandon = abandonPercents({ humans: day.humans, dropped: day.dropped }, defaultGovernorConfig.amdHumanAsMachineRate);
+    const hourReport = await groupReport(store, scope, agentIds, { from: since, to: at + 1, group: 'hour', timeZone: zone });
+    const minuteStart = Math.floor(at / 60_000) * 60_000 - 59 * 60_000;
+    const perMinute = callsPerMinute(store.sqlite, minuteStart, at + 1, scope);
+    // The last five minutes (the current, partial minute included): a rate that moves as calls are placed.
+    const cpm = perMinute.filter((m) => m.start > at - 5 * 60_000).reduce((s, m) => s + m.calls, 0) / 5;
+
+    // Team leads read campaigns too (names on the grid); the pacing panel is the organisation board's.
+    const campaigns = store.campaigns.list().map((k) => {
+      let pacing = null;
+      try {
+        pacing = teamScoped ? null : (control?.campaigns.liveStats(k.id).pacing ?? null);
+      } catch {
+        pacing = null;
+      }
+      return { id: k.id, name: k.name, state: k.state, dial_mode: k.dialMode, pacing };
+    });
+
+    return c.json(
+      {
+        at,
+        since,
+        time_zone: zone,
+        scope: teamScoped ? ('team' as const) : ('org' as const),
+        team: teamScoped ? p.team : null,
+        kpis: {
+          calls_today: day.calls,
+          humans_today: day.humans,
+          machines_today: day.machines,
+          dropped_today: day.dropped,
+          abandon_pct_us: abandon.us,
+          abandon_pct_ofcom: abandon.ofcom,
+          abandon_limit_pct: 3,
+          aht_s: hourReport.metrics.aht,
+          asa_s: day.asaMs === null ? null : day.asaMs / 1000,
+          calls_per_minute: cpm,
+          active_calls: open.length,
+          agents_by_state: agentsByState,
+        },
+        agents,
+        calls: open.map((o) => ({ id: o.id, campaign_id: o.campaignId, phone: o.phone, agent_id: o.agentId, stage: shownStage(o), created_at: o.createdAt, stage_since: stageSince(o) })),
+        campaigns,
+        per_minute: perMinute,
+        hourly: (hourReport.breakdown ?? []).map((b) => ({ start: b.start, calls: b.calls_made, humans: b.calls_success, dropped: b.dropped })),
+      },
+      200,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+/**
+ * The routes added for the web app (issue #14), mounted together so app.ts names them once. Each module follows
+ * the same rules as the rest: zod validation, one permission from permissions.ts, OpenAPI, audit on change.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiEnv } from '../http/index.js';
+import { accountRoutes } from './account.js';
+import { wallboardRoutes } from './wallboard.js';
+import { callActionRoutes } from './call-actions.js';
+import { whatIfRoutes } from './what-if.js';
+import type { LeadApiDeps } from '../leads/index.js';
+import type { HealthProbe } from '../health/index.js';
+
+export interface WebAppDeps extends LeadApiDeps {
+  timeZone: string;
+  health: HealthProbe;
+}
+
+export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>();
+  app.route('/', accountRoutes(deps));
+  app.route('/', wallboardRoutes(deps));
+  app.route('/', callActionRoutes(deps));
+  app.route('/', whatIfRoutes(deps));
+  return app;
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlError, type EngineControl } from '../../engine/control/index.js';
+import { harness, type Harness } from '../unit/api/harness.js';
+
+/** Hang-up, outcome and a lead's attempts, with the scoping agents get (their own calls only). */
+const hungUp: string[] = [];
+const control = {
+  calls: {
+    hangup: (id: string) => {
+      if (id === 'k-gone') throw new ControlError('not_found', 'not live');
+      hungUp.push(id);
+    },
+  },
+} as unknown as EngineControl;
+
+let h: Harness;
+let ana: string;
+let ben: string;
+let sup: string;
+beforeAll(async () => {
+  h = harness({ control });
+  const t = h.clock.now();
+  const anaId = h.addUser('ana', 'agent', 'A');
+  h.addUser('ben', 'agent', 'A');
+  h.addUser('sup', 'supervisor');
+  h.store.agents.upsert({ id: 'agent-1', kind: 'human', name: 'Ana', endpoint: 'PJSIP/1001', userId: anaId, createdAt: t });
+  h.store.campaigns.create('c1', { name: 'C' }, t);
+  h.store.leads.insertMany([{ campaignId: 'c1', phoneE164: '+15550110001', phoneRaw: '5550110001', name: 'Lucía' }], t);
+  const lead = h.store.sqlite.prepare('SELECT id FROM leads LIMIT 1').get() as { id: string };
+  for (const [id, at] of [['k-old', t - 86_400_000], ['k-live', t - 60_000], ['k-gone', t - 30_000]] as const) {
+    h.store.callLogs.create({ id, campaignId: 'c1', leadId: lead.id, phone: '+15550110001', nodeId: 'n', at });
+    h.store.callLogs.markBridged(id, { agentId: 'agent-1', at: at + 5000 });
+  }
+  h.store.callLogs.end('k-old', { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: t - 86_000_000 });
+  [ana, ben, sup] = await Promise.all([h.login('ana'), h.login('ben'), h.login('sup')]);
+  (globalThis as { leadId?: string }).leadId = lead.id;
+});
+afterAll(() => h.close());
+
+describe('call actions', () => {
+  it('an agent hangs up their own live call; the CallLog remembers the agent did', async () => {
+    const res = await h.json('POST', '/api/calls/k-live/hangup', undefined, h.bearer(ana));
+    expect(res.status).toBe(202);
+    expect(hungUp).toEqual(['k-live']);
+    expect(h.store.callLogs.get('k-live')?.hangupBy).toBe('agent');
+    // Another agent's call is invisible (404), an ended one cannot be hung up, and the engine's refusal maps to 404.
+    expect((await h.json('POST', '/api/calls/k-live/hangup', undefined, h.bearer(ben))).status).toBe(404);
+    expect((await h.json('POST', '/api/calls/k-old/hangup', undefined, h.bearer(ana))).status).toBe(404);
+    expect((await h.json('POST', '/api/calls/k-gone/hangup', undefined, h.bearer(ana))).status).toBe(404);
+  });
+
+  it('records the outcome and notes; do_not_call puts the number on the internal DNC list; bad input names the field', async () => {
+    const res = await h.json('POST', '/api/calls/k-live/outcome', { outcome: 'do_not_call', notes: 'Asked not to be called' }, h.bearer(ana));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ call_id: 'k-live', outcome: 'do_not_call', notes: 'Asked not to be called', dnc_added: true });
+    expect(h.store.dnc.isBlocked('+15550110001', 'c1')).toBe(true);
+    const row = (await (await h.app.request('/api/calls/k-live', { headers: h.bearer(ana) })).json()) as { outcome: string; notes: string };
+    expect(row).toMatchObject({ outcome: 'do_not_call', notes: 'Asked not to be called' });
+    const bad = await h.json('POST', '/api/calls/k-live/outcome', { outcome: 'maybe' }, h.bearer(ana));
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]?.field).toBe('outcome');
+    expect((await h.json('POST', '/api/calls/k-live/outcome', { outcome: 'sale' }, h.bearer(ben))).status).toBe(404);
+  });
+
+  it('lists a lead’s attempts newest first; calls filter by lead and AMD result', async () => {
+    const leadId = (globalThis as { leadId?: string }).leadId!;
+    const res = await h.app.request(`/api/leads/${leadId}/attempts`, { headers: h.bearer(sup) });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { items: Array<{ id: string }> }).items.map((a) => a.id)).toEqual(['k-gone', 'k-live', 'k-old']);
+    const byLead = (await (await h.app.request(`/api/calls?lead_id=${leadId}`, { headers: h.bearer(sup) })).json()) as { total: number };
+    expect(byLead.total).toBe(3);
+    h.store.callLogs.markAmd('k-gone', { status: 'MACHINE', cause: 'LONGGREETING', decisionMs: 3000, at: h.clock.now() });
+    const machines = (await (await h.app.request('/api/calls?amd_status=MACHINE', { headers: h.bearer(sup) })).json()) as { items: Array<{ id: string }> };
+    expect(machines.items.map((c) => c.id)).toEqual(['k-gone']);
+  });
+});

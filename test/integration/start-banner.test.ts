@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../browser/support.js';
+
+/**
+ * `npm start` on a fresh database: the banner names the web app's URL and the generated admin password (once), the
+ * web app is served on that URL, and the password logs in only to be changed.
+ */
+describe('centralita start banner', () => {
+  it('names the web app URL and the generated first admin password, which must be changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centralita-banner-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, ['bin/centralita.mjs', 'start'], {
+      env: { ...process.env, DB_PATH: join(dir, 'c.db'), HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), RTP_PORT_MIN: '48000', RTP_PORT_MAX: '48099', LOG_LEVEL: 'silent', ADMIN_PASSWORD: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const banner = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner in time: ${out}`)), 60_000);
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          const line = out.split('\n').find((l) => l.startsWith('Centralita is running'));
+          if (line) {
+            clearTimeout(timer);
+            resolve(line);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      expect(banner).toContain(`Web app: http://127.0.0.1:${port}/`);
+      const password = /first login: admin \/ (\S+) /.exec(banner)?.[1];
+      expect(password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+      const page = await fetch(`http://127.0.0.1:${port}/wallboard`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

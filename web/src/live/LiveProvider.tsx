@@ -1,0 +1,102 @@
+/**
+ * One Socket.IO connection per signed-in tab (api/live/README.md). Screens subscribe to event names; when the feed
+ * comes back after a drop, every query is refetched and `onResync` listeners run, so the numbers re-sync with the
+ * server instead of trusting the events missed meanwhile.
+ */
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { useQueryClient } from '@tanstack/react-query';
+import { freshAccessToken, refreshSession } from '../api/session';
+
+export type LiveStatus = 'connecting' | 'connected' | 'reconnecting';
+type Handler = (payload: unknown) => void;
+
+export interface Live {
+  status: LiveStatus;
+  /** Subscribes to one server event (`agent.state`, `call.bridged`, `metrics`, …); returns the unsubscribe. */
+  on(event: string, handler: Handler): () => void;
+  /** Runs after the feed reconnected (and queries were invalidated). */
+  onResync(handler: () => void): () => void;
+}
+
+const LiveContext = createContext<Live | null>(null);
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const handlers = useRef(new Map<string, Set<Handler>>());
+  const resync = useRef(new Set<() => void>());
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    let everConnected = false;
+    const socket: Socket = io({
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      auth: (cb) => {
+        void freshAccessToken().then((token) => cb({ token: token ?? '' }));
+      },
+    });
+    socket.onAny((event: string, payload: unknown) => {
+      const set = handlers.current.get(event);
+      if (set) for (const h of set) h(payload);
+    });
+    socket.on('connect', () => {
+      setStatus('connected');
+      if (everConnected) {
+        void queryClient.invalidateQueries();
+        for (const h of resync.current) h();
+      }
+      everConnected = true;
+    });
+    socket.on('disconnect', (reason) => {
+      setStatus(everConnected ? 'reconnecting' : 'connecting');
+      // The server closed it (token expired): reconnect with a fresh token; socket.io does not do it by itself.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 200);
+    });
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      setStatus(everConnected ? 'reconnecting' : 'connecting');
+      // Refused by the server's auth middleware: no automatic retry follows, so refresh and try again.
+      if (err.data?.code === 'invalid_credentials' || err.data?.code === 'unauthenticated') {
+        void refreshSession().then((ok) => ok && setTimeout(() => socket.connect(), 1000));
+      }
+    });
+    return () => {
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, [queryClient]);
+
+  const live = useMemo<Live>(
+    () => ({
+      status,
+      on(event, handler) {
+        let set = handlers.current.get(event);
+        if (!set) handlers.current.set(event, (set = new Set()));
+        set.add(handler);
+        return () => set.delete(handler);
+      },
+      onResync(handler) {
+        resync.current.add(handler);
+        return () => resync.current.delete(handler);
+      },
+    }),
+    [status],
+  );
+  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error('useLive outside LiveProvider');
+  return live;
+}
+
+/** Subscribes a handler for the component's lifetime (the latest handler is always the one called). */
+export function useLiveEvent(event: string, handler: Handler): void {
+  const live = useLive();
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => live.on(event, (p) => ref.current(p)), [live.on, event]);
+}

@@ -1,0 +1,54 @@
+/** Payloads of the live feed's events (engine/events/types.ts, as api/live sends them). */
+export type AgentStatus = 'LOGGED_OUT' | 'READY' | 'RESERVED' | 'TALKING' | 'WRAP_UP' | 'PAUSED';
+
+export interface AgentStateEvent {
+  type: 'agent.state';
+  agentId: string;
+  from: AgentStatus;
+  to: AgentStatus;
+  reason: string | null;
+  callId: string | null;
+  at: number;
+}
+export interface CallCreatedEvent {
+  type: 'call.created';
+  callId: string;
+  campaignId: string;
+  leadId: string | null;
+  phone: string;
+  agentId: string | null;
+  at: number;
+}
+export interface CallRefEvent {
+  callId: string;
+  at: number;
+}
+export interface CallAmdEvent extends CallRefEvent {
+  status: string;
+  cause: string;
+  treatedAs: 'HUMAN' | 'MACHINE';
+}
+export interface CallBridgedEvent extends CallRefEvent {
+  agentId: string;
+}
+export interface CallEndedEvent extends CallRefEvent {
+  disposition: string;
+  agentId: string | null;
+}
+export interface CampaignPacingEvent {
+  campaignId: string;
+  mode: string;
+  place: number;
+  level: number | null;
+  at: number;
+}
+export interface CampaignStateEvent {
+  campaignId: string;
+  from: string;
+  to: string;
+  at: number;
+}
+export interface MetricsEvent {
+  at: number;
+  data: { connected: boolean; activeCalls: number; agentsByStatus: Record<string, number>; waitingForAgent: number };
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Group, Loader, Modal, Paper, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, ApiError } from '../../api/client';
+
+const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
+
+/** Agents and their phones (endpoint), the user each belongs to, and their live state. */
+export default function AgentsScreen() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')), refetchInterval: 10_000 });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/api/users')), retry: false });
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState({ name: '', endpoint: 'PJSIP/', team: '', user: null as string | null });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/agents', { body: { kind: 'human', name: form.name.trim(), endpoint: form.endpoint.trim(), team: form.team.trim() || null, user_id: form.user } })),
+    onSuccess: () => {
+      setOpen(false);
+      setForm({ name: '', endpoint: 'PJSIP/', team: '', user: null });
+      void qc.invalidateQueries({ queryKey: ['agents'] });
+      notifications.show({ color: 'green', message: t('agents.created') });
+    },
+    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors() : { name: (e as Error).message }),
+  });
+  const userName = new Map((users.data?.items ?? []).map((u) => [u.id, u.username]));
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>{t('nav.agents')}</Title>
+        <Button onClick={() => setOpen(true)}>{t('agents.new')}</Button>
+      </Group>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('agents.new')}>
+        <Stack>
+          <TextInput label={t('agents.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={errors.name} />
+          <TextInput label={t('agents.endpoint')} description={t('agents.endpointHint')} value={form.endpoint} onChange={(e) => setForm({ ...form, endpoint: e.currentTarget.value })} error={errors.endpoint} />
+          <TextInput label={t('users.team')} value={form.team} onChange={(e) => setForm({ ...form, team: e.currentTarget.value })} error={errors.team} />
+          {users.data && <Select label={t('agents.user')} clearable data={users.data.items.map((u) => ({ value: u.id, label: u.username }))} value={form.user} onChange={(v) => setForm({ ...form, user: v })} error={errors.user_id} />}
+          <Button onClick={() => create.mutate()} loading={create.isPending}>
+            {t('agents.create')}
+          </Button>
+        </Stack>
+      </Modal>
+      {agents.isError ? (
+        <Alert color="red">{(agents.error as Error).message}</Alert>
+      ) : agents.isLoading ? (
+        <Loader aria-label={t('common.loading')} />
+      ) : (
+        <Paper withBorder p="sm">
+          <Table striped data-testid="agents-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('agents.name')}</Table.Th>
+                <Table.Th>{t('agents.endpoint')}</Table.Th>
+                <Table.Th>{t('users.team')}</Table.Th>
+                <Table.Th>{t('agents.user')}</Table.Th>
+                <Table.Th>{t('agents.state')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {agents.data!.items.map((a) => (
+                <Table.Tr key={a.id}>
+                  <Table.Td>{a.name}</Table.Td>
+                  <Table.Td>
+                    <code>{a.endpoint}</code>
+                  </Table.Td>
+                  <Table.Td>{a.team ?? '—'}</Table.Td>
+                  <Table.Td>{a.userId ? (userName.get(a.userId) ?? a.userId) : '—'}</Table.Td>
+                  <Table.Td>
+                    <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']}>{t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}</Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,37 @@
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { WallboardAgent } from '../../api/types';
+import { Elapsed } from '../../components/Elapsed';
+
+const AgentTile = memo(function AgentTile({ agent, campaignName }: { agent: WallboardAgent; campaignName: string | null }) {
+  const { t } = useTranslation();
+  const state = t(`agentState.${agent.status}`, { defaultValue: agent.status });
+  return (
+    <li className="agent-tile" data-status={agent.status} data-testid={`agent-tile-${agent.id}`} aria-label={`${agent.name}: ${state}`}>
+      <div className="tile-row">
+        <span className="name">{agent.name}</span>
+        <Elapsed since={agent.status === 'LOGGED_OUT' ? null : agent.since} />
+      </div>
+      <div className="tile-row">
+        <span data-testid="agent-state">{agent.status === 'PAUSED' && agent.pause_reason ? `${state} · ${agent.pause_reason}` : state}</span>
+      </div>
+      {agent.call_id && (
+        <div className="tile-row">
+          <span className="muted">{campaignName ?? agent.campaign_id ?? ''}</span>
+          <Elapsed since={agent.call_since} />
+        </div>
+      )}
+    </li>
+  );
+});
+
+/** Every agent as a tile: name, state (and pause reason), time in state; campaign and call time while on a call. */
+export function AgentGrid({ agents, campaignNames, label }: { agents: WallboardAgent[]; campaignNames: Map<string, string>; label: string }) {
+  return (
+    <ul className="agent-grid" aria-label={label}>
+      {agents.map((a) => (
+        <AgentTile key={a.id} agent={a} campaignName={a.campaign_id ? (campaignNames.get(a.campaign_id) ?? null) : null} />
+      ))}
+    </ul>
+  );
+}
