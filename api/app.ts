@@ -65,7 +65,22 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => toErrorResponse(err, c, (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route')));
+  // Storage failures (disk full…) answer 503; they are logged once per failure kind per minute, not per request.
+  const storageWarned = new Map<string, number>();
+  const onStorage = (failure: string, path: string) => {
+    const now = deps.clock.now();
+    if ((storageWarned.get(failure) ?? -Infinity) > now - 60_000) return;
+    storageWarned.set(failure, now);
+    logger.warn({ failure, path }, 'a request could not write to the database: answered 503');
+  };
+  app.onError((err, c) =>
+    toErrorResponse(
+      err,
+      c,
+      (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route'),
+      (f) => onStorage(f, c.req.path),
+    ),
+  );
 
   // Counts every request (route pattern + status) for GET /metrics; first, so 401s and 404s are counted too.
   const httpRequests = new HttpRequestCounter();
