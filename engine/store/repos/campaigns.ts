@@ -92,7 +92,7 @@ export class CampaignRepo {
       .insert(campaigns)
       .values({ id, state: 'draft', createdAt: at, updatedAt: at, ...toRow(settings) })
       .returning()
-      .get();
+      .all()[0]!;
     return campaignFromRow(row);
   }
 
@@ -121,7 +121,7 @@ export class CampaignRepo {
       .set({ ...toRow(next), updatedAt: at })
       .where(eq(campaigns.id, id))
       .returning()
-      .get();
+      .all()[0]!;
     return campaignFromRow(row!);
   }
 
