@@ -8,7 +8,7 @@ import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
-import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders } from './http/index.js';
+import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
@@ -102,6 +102,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
   // File uploads (lead import, DNC import) carry their own, larger limit on the route.
   app.use('/api/*', (c, next) => (isUploadRoute(c.req.method, c.req.path) ? next() : globalBodyLimit(c, next)));
+  // JSON nested absurdly deep is refused before any parser or schema walks it (422 naming the field).
+  app.use('/api/*', jsonDepthLimit());
 
   app.route('/', authRoutes(auth));
   app.route('/', userRoutes(auth));

@@ -113,7 +113,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       return sim ? leads : refuseSynthetic(leads, store, systemClock);
     };
     const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
     const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
     const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
