@@ -561,7 +561,7 @@ export class Engine {
       }
       case 'amd-trace':
         try {
-          this.opts.callLogs?.saveAmdTrace?.(callId, eff.trace);
+          this.opts.callLogs?.saveAmdTrace?.(callId, eff.trace, this.now());
         } catch (err) {
           this.opts.logger.warn({ err, callId }, 'could not store the AMD trace');
         }

@@ -73,7 +73,7 @@ export interface CallLogWriter {
   ): boolean;
   markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): boolean;
   /** Keeps the detector's trace of the call's AMD decision with its CallLog (compact; replayable). Optional. */
-  saveAmdTrace?(id: string, trace: AmdTrace): unknown;
+  saveAmdTrace?(id: string, trace: AmdTrace, at: number): unknown;
   markBridged(id: string, b: { agentId: string; at: number; bridgeId?: string | null }): boolean;
   end(
     id: string,
