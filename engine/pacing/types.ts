@@ -39,7 +39,10 @@ export interface LiveCallView {
   readonly answeredAtMs?: number;
 }
 
-/** A snapshot the engine builds each tick from its state machines. */
+/**
+ * A snapshot built each tick — by the engine from its state machines (engine/shell/pacing-views.ts), by the
+ * simulator from its own (simulate/simulation.ts) — holding these views and nothing more (PACING_VIEW_KEYS).
+ */
 export interface PacingObservation {
   /** Every logged-in agent of the campaign. */
   readonly agents: readonly AgentView[];

@@ -138,11 +138,13 @@ describe('recorded Asterisk 22 traces → callStep', () => {
     // "Channel not found" on the bridge: the callee is taken for gone and hung up; it was still there, so it
     // ends as a human who never reached the agent (DROPPED).
     expect(ended(r.events)).toEqual([expect.objectContaining({ disposition: 'DROPPED', hangupCause: 16, at: 8682 })]);
-    // Asterisk sent StasisEnd for the snoop but no ChannelDestroyed within the recording: the reducer still
-    // lists it, so the call is not `done` — the next reconciliation (the snoop gone from the list) finishes it.
+    // Asterisk sent StasisEnd for the snoop but never its ChannelDestroyed (the app is unsubscribed from a
+    // channel that leaves Stasis, as engine/agents notes for dial-in legs): the reducer still lists it, so the
+    // call is not `done`. The hang-up it sent again at the end gets Asterisk's 404 for a channel that is gone
+    // (recorded in this trace: DELETE /channels/agent-1 → 404), and that lets the call go.
     expect(r.state.ownedChannels).toEqual([ID.snoop]);
     expect(r.state.done).toBe(false);
-    const after = r.feed({ type: 'reconcile', channels: new Map(), bridges: new Map(), lost: { cause: 'ari_lost', at: 9000 }, at: 9500 });
+    const after = r.feed({ type: 'command-failed', command: { op: 'hangup', channelId: ID.snoop }, status: 404, message: 'Channel not found', at: 8683 });
     expect(after.events).toEqual([]);
     expect(r.state.done).toBe(true);
   });
