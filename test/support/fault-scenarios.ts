@@ -160,9 +160,18 @@ export function faultSuite(kind: PbxKind): void {
       await rig.until(async () => (await product.health()).status === 503, 15_000, '/health 503 on a full disk');
       const degradedMs = Date.now() - fullAt;
       const degraded = (await product.health()).body as { db: { writable: boolean; pendingWrites: number; lastError: string; failingSince: string }; calls: { active: number } };
-      // Full for a few seconds: calls end meanwhile (their writes wait), none is placed.
-      await sleep(3000);
-      const during = (await product.health()).body as typeof degraded;
+      // Full until calls end meanwhile (their writes wait; the first failure may have been a write that is not
+      // queued, e.g. the alive stamp) and at least 2 s; none is placed.
+      const waitFrom = Date.now();
+      let during = degraded;
+      await rig.until(
+        async () => {
+          during = (await product.health()).body as typeof degraded;
+          return during.db.pendingWrites > 0 && Date.now() - waitFrom >= 2000;
+        },
+        15_000,
+        'writes queued while the disk is full',
+      );
       const freedAt = Date.now();
       const placedWhileFull = rig.dialsBetween(Date.parse(degraded.db.failingSince) + 500, freedAt);
       rig.freeDisk();
