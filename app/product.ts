@@ -18,6 +18,7 @@ import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, cam
 import { startEngine } from './start-engine.js';
 import { amdParamsFor } from '../engine/campaigns/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import { dbHealth } from '../api/health/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
@@ -112,7 +113,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       return sim ? leads : refuseSynthetic(leads, store, systemClock);
     };
     const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
     const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
     const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
@@ -120,7 +122,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const engine = await startEngine({
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
-      store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
+      store: { callLogs: store.callLogs, agentEvents: store.agentEvents, probeWrite: () => store.probeWrite() },
       amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
       campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
       // Outcomes of CallLogs a previous process left open, for campaigns not running now.
@@ -147,7 +149,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
           unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
           asteriskStartupTime: snap.asteriskStartupTime,
         },
-        db: { ok: dbOk, path: config.DB_PATH },
+        db: dbHealth(dbOk, config.DB_PATH, snap.store),
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
       return {

@@ -2111,7 +2111,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    state?: "draft" | "running" | "paused" | "stopped";
+                    state?: "draft" | "running" | "paused" | "stopped" | "failed";
                 };
                 header?: never;
                 path?: never;
@@ -5616,7 +5616,8 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            state: "draft" | "running" | "paused" | "stopped";
+            state: "draft" | "running" | "paused" | "stopped" | "failed";
+            stateReason: string | null;
             updatedAt: number;
         } & {
             [key: string]: unknown;
@@ -5660,7 +5661,7 @@ export interface components {
                 [key: string]: unknown;
             }) | null;
             /** @enum {string} */
-            state: "draft" | "running" | "paused" | "stopped";
+            state: "draft" | "running" | "paused" | "stopped" | "failed";
             today: {
                 abandonPct: number;
                 answered: number;
