@@ -7,7 +7,7 @@
  * a checkpoint a live tail saves beside its position.
  */
 import type { CallOutcome } from './events.js';
-import { dataField, dataInt, type QueueLogEvent } from './parser.js';
+import { dataCount, dataField, dataInt, type QueueLogEvent } from './parser.js';
 import { LocalTime } from './local-time.js';
 
 export interface QueueCall {
@@ -28,6 +28,8 @@ export interface QueueCall {
   endedAt: number;
   /** The queue this caller was blind-transferred from, under the same callid. */
   transferredFrom: string | null;
+  /** Answered within the queue's service level. */
+  answeredWithinSl: boolean;
 }
 
 export type AgentInterval =
@@ -93,9 +95,7 @@ export interface AgentTotals {
   pauseReason: string;
 }
 
-interface OpenCall extends QueueCall {
-  answeredInSl: boolean;
-}
+type OpenCall = QueueCall;
 
 export interface AggregatorOptions {
   serviceLevel: (queue: string) => number;
@@ -143,6 +143,8 @@ export class QueueLogAggregator {
   readonly queues: Record<string, QueueTotals> = {};
   readonly agents: Record<string, AgentTotals> = {};
   private readonly open = new Map<string, OpenCall>();
+  private readonly queueIndex = new Map<string, QueueTotals>();
+  private readonly agentIndex = new Map<string, AgentTotals>();
   /** callid → the queue it was blind-transferred out of, to label its next ENTERQUEUE. */
   private readonly transfers = new Map<string, { queue: string; at: number }>();
   private readonly local: LocalTime;
@@ -181,7 +183,7 @@ export class QueueLogAggregator {
 
   /** Calls in a queue right now (entered, not ended). */
   openCalls(): QueueCall[] {
-    return [...this.open.values()].map(({ answeredInSl: _drop, ...c }) => c);
+    return [...this.open.values()].map((c) => ({ ...c }));
   }
 
   add(ev: QueueLogEvent): void {
@@ -203,7 +205,7 @@ export class QueueLogAggregator {
         return this.complete(ev, dataInt(ev, 2), dataInt(ev, 3));
       case 'ATTENDEDTRANSFER': {
         // BRIDGE|id, APP|app or LINK|a|b, then holdtime|calltime|origposition: read from the end.
-        const n = ev.fields.length - 5;
+        const n = dataCount(ev);
         return this.complete(ev, n >= 4 ? dataInt(ev, n - 3) : null, n >= 4 ? dataInt(ev, n - 2) : null);
       }
       case 'ABANDON':
@@ -282,37 +284,50 @@ export class QueueLogAggregator {
   }
 
   private queue(name: string): QueueTotals {
-    let q = this.queues[name];
-    if (q === undefined) this.queues[name] = q = newQueue();
+    let q = this.queueIndex.get(name);
+    if (q === undefined) {
+      q = this.queues[name] ?? newQueue();
+      this.queues[name] = q;
+      this.queueIndex.set(name, q);
+    }
     return q;
   }
 
   private agent(name: string): AgentTotals | null {
     if (name === '' || name === 'NONE') return null;
-    let a = this.agents[name];
-    if (a === undefined) this.agents[name] = a = newAgent();
+    let a = this.agentIndex.get(name);
+    if (a === undefined) {
+      a = this.agents[name] ?? newAgent();
+      this.agents[name] = a;
+      this.agentIndex.set(name, a);
+    }
     return a;
   }
 
-  private bucketsAt(q: QueueTotals, t: number): [Bucket, Bucket] {
-    const slot = this.local.of(t);
-    let day = q.byDay[slot.day];
-    if (day === undefined) q.byDay[slot.day] = day = newBucket();
-    return [q.byHour[slot.hour]!, day];
+  private hourAt(q: QueueTotals, t: number): Bucket {
+    return q.byHour[this.local.of(t).hour]!;
+  }
+
+  private dayAt(q: QueueTotals, t: number): Bucket {
+    const day = this.local.of(t).day;
+    let b = q.byDay[day];
+    if (b === undefined) q.byDay[day] = b = newBucket();
+    return b;
   }
 
   private enter(ev: QueueLogEvent): void {
     const q = this.queue(ev.queue);
     q.offered++;
-    for (const b of this.bucketsAt(q, ev.epoch)) b.offered++;
+    this.hourAt(q, ev.epoch).offered++;
+    this.dayAt(q, ev.epoch).offered++;
     const prev = this.open.get(ev.callid);
     if (prev) this.finish(prev, 'LOST', ev.epoch);
-    const tr = this.transfers.get(ev.callid);
+    const tr = this.transfers.size > 0 ? this.transfers.get(ev.callid) : undefined;
     if (tr) this.transfers.delete(ev.callid);
     this.open.set(ev.callid, {
       callid: ev.callid, queue: ev.queue, enteredAt: ev.epoch, callerId: dataField(ev, 1), position: dataInt(ev, 2),
       agent: null, waitS: null, ringS: null, talkS: null, ringNoAnswer: 0, outcome: 'LOST', endedAt: ev.epoch,
-      transferredFrom: tr ? tr.queue : null, answeredInSl: false,
+      transferredFrom: tr ? tr.queue : null, answeredWithinSl: false,
     });
   }
 
@@ -324,9 +339,13 @@ export class QueueLogAggregator {
     q.waitAnsweredSum += wait;
     if (wait > q.maxWaitAnswered) q.maxWaitAnswered = wait;
     if (inSl) q.answeredInSl++;
-    for (const b of this.bucketsAt(q, ev.epoch)) {
-      b.answered++;
-      if (inSl) b.answered_within_sl++;
+    const h = this.hourAt(q, ev.epoch);
+    const d = this.dayAt(q, ev.epoch);
+    h.answered++;
+    d.answered++;
+    if (inSl) {
+      h.answered_within_sl++;
+      d.answered_within_sl++;
     }
     const a = this.agent(ev.agent);
     if (a) a.callsAnswered++;
@@ -335,14 +354,14 @@ export class QueueLogAggregator {
       call = {
         callid: ev.callid, queue: ev.queue, enteredAt: ev.epoch - wait, callerId: '', position: null, agent: null,
         waitS: null, ringS: null, talkS: null, ringNoAnswer: 0, outcome: 'LOST', endedAt: ev.epoch, transferredFrom: null,
-        answeredInSl: false,
+        answeredWithinSl: false,
       };
       this.open.set(ev.callid, call);
     }
     call.agent = ev.agent;
     call.waitS = wait;
     call.ringS = dataInt(ev, 2);
-    call.answeredInSl = inSl;
+    call.answeredWithinSl = inSl;
   }
 
   private complete(ev: QueueLogEvent, hold: number | null, talk: number | null): void {
@@ -355,7 +374,8 @@ export class QueueLogAggregator {
     if (talk !== null) {
       q.talkSum += talk;
       q.talkCount++;
-      for (const b of this.bucketsAt(q, ev.epoch)) b.talk_s += talk;
+      this.hourAt(q, ev.epoch).talk_s += talk;
+      this.dayAt(q, ev.epoch).talk_s += talk;
       const a = this.agent(ev.agent);
       if (a) {
         a.talkS += talk;
@@ -379,7 +399,8 @@ export class QueueLogAggregator {
       case 'ABANDON':
         q.abandoned++;
         if (inSl) q.abandonedInSl++;
-        for (const b of this.bucketsAt(q, ev.epoch)) b.abandoned++;
+        this.hourAt(q, ev.epoch).abandoned++;
+        this.dayAt(q, ev.epoch).abandoned++;
         break;
       case 'EXITWITHTIMEOUT':
         q.timeout++;
@@ -413,10 +434,9 @@ export class QueueLogAggregator {
   private finish(call: OpenCall, outcome: CallOutcome, at: number): void {
     this.open.delete(call.callid);
     if (outcome === 'LOST') this.queue(call.queue).lost++;
-    const { answeredInSl: _drop, ...out } = call;
-    out.outcome = outcome;
-    out.endedAt = at;
-    this.opts.onCall?.(out);
+    call.outcome = outcome;
+    call.endedAt = at;
+    this.opts.onCall?.(call);
   }
 
   /** Calls with no end for too long are closed as LOST; transfer marks are forgotten after an hour. */

@@ -4,7 +4,7 @@
  * survives rotation, truncation and restarts) and the writer the engine uses for its own campaigns.
  */
 export { QUEUE_LOG_EVENTS, CALL_OUTCOMES, EVENT_LABELS, isKnownEvent, type QueueLogEventName, type CallOutcome } from './events.js';
-export { QueueLogParser, dataField, dataInt, type QueueLogEvent, type MalformedLine, type ParserCounts, type ParserOptions } from './parser.js';
+export { QueueLogParser, dataCount, dataField, dataInt, type QueueLogEvent, type MalformedLine, type ParserCounts, type ParserOptions } from './parser.js';
 export { QueueLogAggregator, type QueueCall, type AgentInterval, type AggregatorState, type Bucket } from './aggregate.js';
 export { computeMetrics, round2, type QueueMetrics, type AgentMetrics, type QueueLogMetrics } from './metrics.js';
 export { QueueLogAnalysis, reportJson, type AnalysisOptions, type QueueLogResult, type MalformedEntry } from './analysis.js';

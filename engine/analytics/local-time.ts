@@ -11,6 +11,8 @@ export interface LocalSlot {
 export class LocalTime {
   private readonly fmt: Intl.DateTimeFormat;
   private readonly cache = new Map<number, LocalSlot>();
+  private lastQ = Number.NaN;
+  private lastSlot: LocalSlot = { day: '', hour: 0 };
 
   constructor(readonly timeZone: string) {
     this.fmt = new Intl.DateTimeFormat('en-CA', {
@@ -25,6 +27,7 @@ export class LocalTime {
 
   of(epochSeconds: number): LocalSlot {
     const q = Math.floor(epochSeconds / 900);
+    if (q === this.lastQ) return this.lastSlot;
     let slot = this.cache.get(q);
     if (slot === undefined) {
       let y = '';
@@ -41,6 +44,8 @@ export class LocalTime {
       if (this.cache.size > 20_000) this.cache.clear();
       this.cache.set(q, slot);
     }
+    this.lastQ = q;
+    this.lastSlot = slot;
     return slot;
   }
 }

@@ -8,7 +8,18 @@
  * line seen within the last `duplicateWindowSeconds` (by the lines' own epochs: Asterisk writes in time order,
  * so the window keeps memory flat however long the file is). Unknown event names are good lines, counted apart.
  */
-import { isKnownEvent } from './events.js';
+import { QUEUE_LOG_EVENTS } from './events.js';
+
+/** Known event names by length: a line's event is matched in place and handed out as the constant string. */
+const BY_LENGTH: string[][] = [];
+for (const name of QUEUE_LOG_EVENTS) (BY_LENGTH[name.length] ??= []).push(name);
+
+function knownEvent(text: string, from: number, to: number): string | null {
+  const list = BY_LENGTH[to - from];
+  if (list === undefined) return null;
+  for (let i = 0; i < list.length; i++) if (text.startsWith(list[i]!, from)) return list[i]!;
+  return null;
+}
 
 export interface QueueLogEvent {
   /** 1-based line number in its source. */
@@ -18,8 +29,9 @@ export interface QueueLogEvent {
   queue: string;
   agent: string;
   event: string;
-  /** Every `|`-separated field of the line; data fields start at index 5 (see `dataField`). */
-  fields: string[];
+  /** The whole line; its data fields start at `dataAt` (-1: the line has none). Read them with `dataField`. */
+  raw: string;
+  dataAt: number;
 }
 
 export interface MalformedLine {
@@ -27,17 +39,60 @@ export interface MalformedLine {
   reason: string;
 }
 
+/** Where data field `i` (0-based: data1 is 0) starts in `ev.raw`, or -1. */
+function fieldStart(ev: QueueLogEvent, i: number): number {
+  let p = ev.dataAt;
+  if (p < 0) return -1;
+  const raw = ev.raw;
+  for (let k = 0; k < i; k++) {
+    const q = raw.indexOf('|', p);
+    if (q < 0) return -1;
+    p = q + 1;
+  }
+  return p;
+}
+
 /** Data field `i` (0-based: data1 is 0), '' when the line does not have it. */
 export function dataField(ev: QueueLogEvent, i: number): string {
-  return ev.fields[5 + i] ?? '';
+  const p = fieldStart(ev, i);
+  if (p < 0) return '';
+  const e = ev.raw.indexOf('|', p);
+  return e < 0 ? ev.raw.slice(p) : ev.raw.slice(p, e);
+}
+
+/** How many data fields the line has. */
+export function dataCount(ev: QueueLogEvent): number {
+  if (ev.dataAt < 0) return 0;
+  let n = 1;
+  for (let p = ev.raw.indexOf('|', ev.dataAt); p >= 0; p = ev.raw.indexOf('|', p + 1)) n++;
+  return n;
 }
 
 /** Data field `i` as a whole number, or null when missing or not a number. */
 export function dataInt(ev: QueueLogEvent, i: number): number | null {
-  const s = ev.fields[5 + i];
-  if (s === undefined || s === '') return null;
-  const n = Number(s);
-  return Number.isFinite(n) ? Math.trunc(n) : null;
+  const p = fieldStart(ev, i);
+  if (p < 0) return null;
+  const raw = ev.raw;
+  const n = raw.length;
+  let v = 0;
+  let k = p;
+  let neg = false;
+  if (k < n && raw.charCodeAt(k) === 45) {
+    neg = true;
+    k++;
+  }
+  const digitsFrom = k;
+  for (; k < n; k++) {
+    const c = raw.charCodeAt(k);
+    if (c === 124) break;
+    if (c < 48 || c > 57) {
+      const x = Number(dataField(ev, i));
+      return Number.isFinite(x) && dataField(ev, i) !== '' ? Math.trunc(x) : null;
+    }
+    v = v * 10 + (c - 48);
+  }
+  if (k === digitsFrom) return null;
+  return neg ? -v : v;
 }
 
 export interface ParserOptions {
@@ -46,6 +101,7 @@ export interface ParserOptions {
 }
 
 export interface ParserSink {
+  /** One good line. The object is reused for the next line: copy what you keep. */
   event(ev: QueueLogEvent): void;
   malformed(m: MalformedLine): void;
 }
@@ -81,9 +137,10 @@ export class QueueLogParser {
   private carry: Buffer | null = null;
   /** Inside a line that already went past maxLineBytes: drop bytes up to its newline. */
   private skipping = false;
-  private recent = new Map<string, number>();
-  private older = new Map<string, number>();
-  private recentFrom = -1;
+  /** Lines of the last `window` seconds, by epoch: a duplicate has its original's epoch. */
+  private seen = new Map<number, { s: string[]; line: number[] }>();
+  private maxEpoch = -1;
+  private readonly ev: QueueLogEvent = { line: 0, epoch: 0, callid: '', queue: '', agent: '', event: '', raw: '', dataAt: -1 };
   readonly counts: ParserCounts = { lines: 0, kept: 0, malformed: 0, unknownEvents: {}, layout: { single_data: 0, multi_data: 0 } };
 
   constructor(
@@ -124,15 +181,28 @@ export class QueueLogParser {
       this.skipping = false;
       buf = buf.subarray(nl + 1);
     }
+    if (this.carry) {
+      // Finish the unfinished line alone, so the rest of the chunk is decoded without a copy.
+      const nl = buf.indexOf(NL);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, buf]);
+        this.checkLong();
+        return;
+      }
+      const first = Buffer.concat([this.carry, buf.subarray(0, nl + 1)]);
+      this.carry = null;
+      if (first.length - 1 > this.maxLineBytes) this.bad(++this.lineNo, `line longer than ${this.maxLineBytes} bytes`);
+      else this.lines(first);
+      buf = buf.subarray(nl + 1);
+    }
     const last = buf.lastIndexOf(NL);
     if (last < 0) {
-      this.carry = this.carry ? Buffer.concat([this.carry, buf]) : Buffer.from(buf);
+      if (buf.length > 0) this.carry = Buffer.from(buf);
       this.checkLong();
       return;
     }
-    const whole = this.carry ? Buffer.concat([this.carry, buf.subarray(0, last + 1)]) : buf.subarray(0, last + 1);
     this.carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null;
-    this.lines(whole);
+    this.lines(buf.subarray(0, last + 1));
     this.checkLong();
   }
 
@@ -167,11 +237,13 @@ export class QueueLogParser {
       this.linesSlow(whole);
       return;
     }
+    // CR and NUL are looked for per line only in chunks that have one.
+    const check = text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0;
     let pos = 0;
     const n = text.length;
     while (pos < n) {
       const nl = text.indexOf('\n', pos);
-      this.line(text.slice(pos, nl), ++this.lineNo);
+      this.line(text, pos, nl, ++this.lineNo, check);
       pos = nl + 1;
     }
   }
@@ -191,7 +263,7 @@ export class QueueLogParser {
         continue;
       }
       pos = nl + 1;
-      this.line(s, lineNo);
+      this.line(s, 0, s.length, lineNo, true);
     }
   }
 
@@ -201,32 +273,71 @@ export class QueueLogParser {
     this.sink.malformed({ line, reason });
   }
 
-  private line(s: string, lineNo: number): void {
-    if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) return this.bad(lineNo, 'CRLF line ending');
-    if (s.length === 0) return this.bad(lineNo, 'empty line');
-    if (s.indexOf('\0') >= 0) return this.bad(lineNo, 'NUL byte');
-    const f = s.split('|');
-    if (f.length < 5) return this.bad(lineNo, `too few fields (${f.length}, need at least 5)`);
-    const e = f[0]!;
-    if (!isDigits(e)) return this.bad(lineNo, `non-numeric epoch "${e.slice(0, 20)}"`);
-    const event = f[4]!;
-    if (event === '') return this.bad(lineNo, 'empty event name');
-    const epoch = +e;
-    // Exact duplicates within the window.
-    if (epoch > this.recentFrom + this.window) {
-      if (this.recentFrom >= 0 && epoch <= this.recentFrom + 2 * this.window) this.older = this.recent;
-      else this.older = new Map();
-      this.recent = new Map();
-      this.recentFrom = epoch;
+  /** The line text[from, to) (without its newline). */
+  private line(text: string, from: number, to: number, lineNo: number, check: boolean): void {
+    if (from === to) return this.bad(lineNo, 'empty line');
+    if (check) {
+      if (text.charCodeAt(to - 1) === 13) return this.bad(lineNo, 'CRLF line ending');
+      const z = text.indexOf('\0', from);
+      if (z >= 0 && z < to) return this.bad(lineNo, 'NUL byte');
     }
-    const first = this.recent.get(s) ?? this.older.get(s);
-    if (first !== undefined) return this.bad(lineNo, `exact duplicate of line ${first}`);
-    this.recent.set(s, lineNo);
-    this.counts.lines++;
-    this.counts.kept++;
-    if (f.length <= 6) this.counts.layout.single_data++;
-    else this.counts.layout.multi_data++;
-    if (!isKnownEvent(event)) this.counts.unknownEvents[event] = (this.counts.unknownEvents[event] ?? 0) + 1;
-    this.sink.event({ line: lineNo, epoch, callid: f[1]!, queue: f[2]!, agent: f[3]!, event, fields: f });
+    // epoch|callid|queue|agent|event[|data…]
+    let epoch = 0;
+    let p = from;
+    for (; p < to; p++) {
+      const c = text.charCodeAt(p);
+      if (c === 124) break;
+      if (c < 48 || c > 57 || p - from >= 12) {
+        const e = text.indexOf('|', from);
+        return this.bad(lineNo, `non-numeric epoch "${text.slice(from, e >= 0 && e < to ? e : to).slice(0, 20)}"`);
+      }
+      epoch = epoch * 10 + (c - 48);
+    }
+    const p1 = p;
+    const p2 = p1 < to ? text.indexOf('|', p1 + 1) : -1;
+    const p3 = p2 >= 0 && p2 < to ? text.indexOf('|', p2 + 1) : -1;
+    const p4 = p3 >= 0 && p3 < to ? text.indexOf('|', p3 + 1) : -1;
+    if (p4 < 0 || p4 >= to) {
+      let fields = 1;
+      for (let q = text.indexOf('|', from); q >= 0 && q < to; q = text.indexOf('|', q + 1)) fields++;
+      return this.bad(lineNo, `too few fields (${fields}, need at least 5)`);
+    }
+    if (p1 === from) return this.bad(lineNo, 'non-numeric epoch ""');
+    let p5 = text.indexOf('|', p4 + 1);
+    if (p5 >= to) p5 = -1;
+    const eventEnd = p5 < 0 ? to : p5;
+    if (eventEnd === p4 + 1) return this.bad(lineNo, 'empty event name');
+    const raw = text.slice(from, to);
+    // Exact duplicates among the lines of the same second, within the window.
+    if (epoch > this.maxEpoch) {
+      if (this.maxEpoch >= 0) for (const k of this.seen.keys()) if (k < epoch - this.window) this.seen.delete(k);
+      this.maxEpoch = epoch;
+    }
+    if (epoch >= this.maxEpoch - this.window) {
+      let same = this.seen.get(epoch);
+      if (same === undefined) this.seen.set(epoch, (same = { s: [], line: [] }));
+      const ss = same.s;
+      for (let i = 0; i < ss.length; i++) if (ss[i] === raw) return this.bad(lineNo, `exact duplicate of line ${same.line[i]!}`);
+      ss.push(raw);
+      same.line.push(lineNo);
+    }
+    const known = knownEvent(text, p4 + 1, eventEnd);
+    const event = known ?? text.slice(p4 + 1, eventEnd);
+    const c = this.counts;
+    c.lines++;
+    c.kept++;
+    if (p5 < 0 || text.indexOf('|', p5 + 1) < 0 || text.indexOf('|', p5 + 1) >= to) c.layout.single_data++;
+    else c.layout.multi_data++;
+    if (known === null) c.unknownEvents[event] = (c.unknownEvents[event] ?? 0) + 1;
+    const ev = this.ev;
+    ev.line = lineNo;
+    ev.epoch = epoch;
+    ev.callid = text.slice(p1 + 1, p2);
+    ev.queue = text.slice(p2 + 1, p3);
+    ev.agent = text.slice(p3 + 1, p4);
+    ev.event = event;
+    ev.raw = raw;
+    ev.dataAt = p5 < 0 ? -1 : p5 + 1 - from;
+    this.sink.event(ev);
   }
 }
