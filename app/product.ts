@@ -22,6 +22,7 @@ import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+import { attachQueueLog, queueLogPath, type AttachedQueueLog } from './queue-log.js';
 
 export interface Product {
   simulated: boolean;
@@ -132,6 +133,14 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
+    // The engine's own queue_log, for queue reporting tools (closed after the engine: its last lines go in).
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLog(engine.events, store, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
 
     health = (): HealthReport => {
       const snap = engine.snapshot();
@@ -159,6 +168,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         media: { activeSessions: plane.size },
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        queueLog: queueLog ? queueLog.status() : null,
       };
     };
 

@@ -12,3 +12,5 @@ export { LocalTime } from './local-time.js';
 export { parseQueuesConf, parseServiceLevelList, serviceLevelResolver, DEFAULT_SERVICE_LEVEL_S, type QueuesConf } from './queues-conf.js';
 export { readQueueLogFile, readQueueLogFolder, rotatedFiles, streamFile } from './sources/read-file.js';
 export { QueueLogTail, type TailCheckpoint, type TailOptions, type TailStatus } from './sources/tail.js';
+export { CampaignQueueLog, formatQueueLogLine, type QueueLogNames } from './writer.js';
+export { QueueLogFile, type QueueLogFileStatus } from './queue-log-file.js';
