@@ -22,7 +22,7 @@ import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
-import { attachQueueLog, queueLogPath, type AttachedQueueLog } from './queue-log.js';
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
   simulated: boolean;
@@ -141,6 +141,22 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       queueLog = attached;
       closers.unshift(() => attached.close());
     }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
       const snap = engine.snapshot();
@@ -187,6 +203,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       control,
       imports,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);

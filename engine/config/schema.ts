@@ -44,6 +44,10 @@ export const configSchema = z
      * `queue_log` beside DB_PATH; `off`: not written.
      */
     QUEUE_LOG_FILE: z.string().min(1).optional(),
+    /** A queue_log to follow live for /api/queues (Asterisk's /var/log/asterisk/queue_log); unset: the engine's own. */
+    QUEUE_LOG_SOURCE: z.string().min(1).optional(),
+    /** Asterisk's queues.conf, read for each queue's `servicelevel`. */
+    QUEUES_CONF: z.string().min(1).optional(),
     /** Service levels (seconds) of queues queues.conf does not give: `sales=20,support=30,*=25`. */
     QUEUE_SERVICE_LEVELS: z
       .string()

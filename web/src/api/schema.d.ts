@@ -1514,7 +1514,7 @@ export interface paths {
                     agent_id?: string;
                     amd_status?: "HUMAN" | "MACHINE" | "NOTSURE" | "HANGUP";
                     campaign_id?: string;
-                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED";
+                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED" | "INTERRUPTED";
                     from?: string;
                     kind?: "dialer" | "manual";
                     lead_id?: string;
@@ -3987,7 +3987,7 @@ export interface paths {
                     q?: string;
                     /** @description Field, "-" prefix for descending */
                     sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "city" | "-city" | "phone" | "-phone" | "priority" | "-priority" | "status" | "-status" | "attempts" | "-attempts" | "last_attempt_at" | "-last_attempt_at" | "next_due_at" | "-next_due_at";
-                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
+                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "interrupted" | "dnc" | "importing";
                 };
                 header?: never;
                 path?: never;
@@ -4970,6 +4970,337 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every queue of the followed queue_log: offered, answered, abandoned, ASA, talk, service levels (both ways and app_queue’s own) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queues */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueuesList"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queues/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One queue with its figures by hour of day and by day, in the center’s time zone */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueDetail"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such queue in the queue_log */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queues/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agents of the followed queue_log: calls answered, talk, ring-no-answer, pauses by reason, occupancy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Agents */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: components["schemas"]["QueueAgentStats"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queues/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Callers in a queue now (entered, not ended), waiting or talking */
+        get: {
+            parameters: {
+                query?: {
+                    queue?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Calls */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calls: components["schemas"]["QueueLiveCall"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -5526,6 +5857,15 @@ export interface components {
             /** @description The key itself. Shown once, never again. */
             key: string;
         };
+        /** @description app_queue's own figures (`queue show`): SL = completed within SL / completed; SL2 adds its abandoned */
+        AppQueueServiceLevel: {
+            abandoned: number;
+            abandoned_in_sl: number;
+            completed: number;
+            completed_in_sl: number;
+            sl_pct: number;
+            sl2_pct: number;
+        };
         AuditEntry: {
             action: string;
             actorId: string | null;
@@ -5748,7 +6088,8 @@ export interface components {
              *       "CONGESTION": 120,
              *       "FAILED": 600,
              *       "HUNG_UP_DURING_AMD": 1800,
-             *       "CANCELLED": 0
+             *       "CANCELLED": 0,
+             *       "INTERRUPTED": 300
              *     }
              */
             retryDelays: {
@@ -5766,6 +6107,8 @@ export interface components {
                 FAILED: number;
                 /** @default 1800 */
                 HUNG_UP_DURING_AMD: number;
+                /** @default 300 */
+                INTERRUPTED: number;
                 /** @default 3600 */
                 MACHINE: number;
                 /** @default 1800 */
@@ -5913,7 +6256,7 @@ export interface components {
             phoneRaw: string;
             priority: number;
             /** @enum {string} */
-            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
+            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "interrupted" | "dnc" | "importing";
             synthetic: boolean;
             timeZone: string | null;
             updatedAt: number;
@@ -5993,6 +6336,126 @@ export interface components {
         };
         PauseAgent: {
             reason: string;
+        };
+        QueueAgentStats: {
+            avg_talk_s: number;
+            calls_answered: number;
+            dumps: number;
+            logged_in_s: number;
+            name: string;
+            occupancy_pct: number | null;
+            outcall_talk_s: number;
+            outcalls: number;
+            pause_s: number;
+            pause_s_by_reason: {
+                [key: string]: number;
+            };
+            ringcanceled: number;
+            ringnoanswer: number;
+            ringnoanswer_ms: number;
+            talk_s: number;
+        };
+        QueueDetail: {
+            abandon_rate_pct: number;
+            abandoned: number;
+            answered: number;
+            answered_within_sl: number;
+            app_queue: components["schemas"]["AppQueueServiceLevel"];
+            asa_s: number;
+            avg_talk_s: number;
+            by_day: {
+                abandoned: number;
+                answered: number;
+                answered_within_sl: number;
+                day: string;
+                offered: number;
+                talk_s: number;
+            }[];
+            by_hour: {
+                abandoned: number;
+                answered: number;
+                answered_within_sl: number;
+                hour: number;
+                offered: number;
+                talk_s: number;
+            }[];
+            exitempty: number;
+            exitwithkey: number;
+            lost: number;
+            max_wait_answered_s: number;
+            name: string;
+            offered: number;
+            ringnoanswer: number;
+            servicelevel_s: number;
+            sl_pct_of_answered: number;
+            sl_pct_of_answered_plus_abandoned: number;
+            syscompat: number;
+            timeout: number;
+            total_talk_s: number;
+            transferred: number;
+            withdraw: number;
+        };
+        QueueLiveCall: {
+            agent: string | null;
+            callerId: string;
+            callid: string;
+            enteredAt: number;
+            position: number | null;
+            queue: string;
+            transferredFrom: string | null;
+            waitS: number | null;
+        };
+        QueueLogSourceStatus: {
+            file: string;
+            following: boolean;
+            kept: number;
+            lastError: string | null;
+            lastPollAt: number | null;
+            line: number;
+            lines: number;
+            malformed: number;
+            offset: number;
+            recent_malformed: {
+                file?: string;
+                line: number;
+                reason: string;
+            }[];
+            rotations: number;
+            truncations: number;
+            unknown_events: {
+                [key: string]: number;
+            };
+        };
+        QueuesList: {
+            first_epoch: number | null;
+            last_epoch: number | null;
+            open_calls: number;
+            queues: components["schemas"]["QueueSummary"][];
+            source: components["schemas"]["QueueLogSourceStatus"];
+        };
+        QueueSummary: {
+            abandon_rate_pct: number;
+            abandoned: number;
+            answered: number;
+            answered_within_sl: number;
+            app_queue: components["schemas"]["AppQueueServiceLevel"];
+            asa_s: number;
+            avg_talk_s: number;
+            exitempty: number;
+            exitwithkey: number;
+            lost: number;
+            max_wait_answered_s: number;
+            name: string;
+            offered: number;
+            ringnoanswer: number;
+            servicelevel_s: number;
+            sl_pct_of_answered: number;
+            sl_pct_of_answered_plus_abandoned: number;
+            syscompat: number;
+            timeout: number;
+            total_talk_s: number;
+            transferred: number;
+            withdraw: number;
         };
         RefreshRequest: {
             refresh_token: string;
