@@ -5895,6 +5895,7 @@ export interface components {
             hangupBy: string | null;
             hangupCause: number | null;
             id: string;
+            interruption: string | null;
             /** @enum {string} */
             kind: "dialer" | "manual";
             leadId: string | null;
