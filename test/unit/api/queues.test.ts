@@ -6,6 +6,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../engine/clock/index.js';
 import { QueueLogAnalysis, QueueLogTail, parseQueuesConf, serviceLevelResolver } from '../../../engine/analytics/index.js';
@@ -87,6 +88,31 @@ describe('/api/queues', () => {
     await tail.poll();
     const body = (await (await get('/api/queues/support', sup)).json()) as { answered: number; max_wait_answered_s: number };
     expect(body).toMatchObject({ answered: 2, max_wait_answered_s: 100 });
+  });
+
+  it('reports queue statistics as JSON and as XLSX in Spanish; other report types and formats are refused naming the field', async () => {
+    const rep = (await (await get('/api/reports/queues?queue=sales', sup)).json()) as { queues: Array<{ name: string; offered: number }>; agents: unknown[] };
+    expect(rep.queues.map((q) => [q.name, q.offered])).toEqual([['sales', 8]]);
+    const res = await get('/api/reports/queues/export?format=xlsx&lang=es', sup);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Colas', 'Por hora', 'Por día', 'Agentes']);
+    const colas = wb.getWorksheet('Colas')!;
+    expect(colas.getRow(1).getCell(2).value).toBe('Ofrecidas');
+    expect(colas.getRow(1).getCell(16).value).toBe('NS de app_queue %');
+    expect([2, 3].map((r) => [colas.getRow(r).getCell(1).value, colas.getRow(r).getCell(2).value, colas.getRow(r).getCell(17).value])).toEqual([
+      ['sales', 8, 57.14],
+      ['support', 4, 66.67],
+    ]);
+    expect(wb.getWorksheet('Por hora')!.rowCount).toBe(1 + 2 * 24);
+    for (const [path, field] of [['/api/reports/daily', 'type'], ['/api/reports/queues/export?format=pdf', 'format']] as const) {
+      const bad = await get(path, sup);
+      expect(bad.status, path).toBeGreaterThanOrEqual(400);
+      expect(bad.status, path).toBeLessThan(500);
+      expect(await bad.text(), path).toContain(field);
+    }
   });
 
   it('answers 503 when no queue_log is followed', async () => {
