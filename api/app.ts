@@ -10,7 +10,7 @@ import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
-import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
+import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes } from './routes/index.js';
@@ -34,6 +34,8 @@ export interface ApiDeps {
   control?: EngineControl;
   /** Lead imports; absent → one is created over `store` (spool beside the database file). */
   imports?: ImportQueue;
+  /** The followed queue_log (issue #16); absent → /api/queues/* answer 503. */
+  queues?: QueueStatsSource;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -112,6 +114,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
+  app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =

@@ -23,6 +23,7 @@ import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
   simulated: boolean;
@@ -134,6 +135,30 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
+    // The engine's own queue_log, for queue reporting tools (closed after the engine: its last lines go in).
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLog(engine.events, store, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
       const snap = engine.snapshot();
@@ -161,6 +186,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         media: { activeSessions: plane.size },
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        queueLog: queueLog ? queueLog.status() : null,
       };
     };
 
@@ -179,6 +205,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       control,
       imports,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);

@@ -30,6 +30,8 @@ export interface HealthReport {
    * `state` idle | running | stopping | stopped; `lastDialAt` ISO time of the last call placed.
    */
   dialer: { state: string; dialing: boolean; lastDialAt: string | null } | null;
+  /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
+  queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;
 }
 
 /**
