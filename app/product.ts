@@ -22,6 +22,13 @@ import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+import { DomainEvents } from '../engine/events/index.js';
+import { Recordings, type RecordingAri } from '../engine/recordings/index.js';
+import type { AriGateway } from '../engine/ari/index.js';
+import { AuditLog } from '../engine/store/index.js';
+
+/** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
+const AMD_WINDOW_MS = 8000;
 
 export interface Product {
   simulated: boolean;
@@ -31,6 +38,7 @@ export interface Product {
   engine: Engine;
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
+  recordings: Recordings;
   health(): HealthReport;
   /** The first admin's random password when this start created it (the banner shows it once). */
   generatedAdminPassword: string | undefined;
@@ -111,7 +119,35 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       // Synthetic (demo) numbers never reach a real carrier.
       return sim ? leads : refuseSynthetic(leads, store, systemClock);
     };
-    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    // Recordings: subscribed to the engine's events before the first call; ARI through the engine's gateway once
+    // it is connected (a command before that fails and is reported on the recording).
+    const events = new DomainEvents((err, e) => logger.error({ err, event: e.type }, 'event subscriber failed'));
+    let gateway: AriGateway | null = null;
+    const notYet = () => Promise.reject(new Error('ARI not connected yet'));
+    const ari: RecordingAri = {
+      get connected() {
+        return gateway?.connected ?? false;
+      },
+      execute: (c) => (gateway ? gateway.execute(c) : notYet()),
+      storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
+    };
+    const audit = new AuditLog(store.db);
+    const recordings = new Recordings({
+      events,
+      ari,
+      store,
+      clock: systemClock,
+      logger: logger.child({ part: 'recordings' }),
+      nodeId: config.NODE_ID,
+      dir: config.RECORDINGS_DIR,
+      ...(config.RECORDINGS_SPOOL ? { spoolDir: config.RECORDINGS_SPOOL } : {}),
+      format: config.RECORDINGS_FORMAT,
+      concurrency: config.RECORDINGS_CONCURRENCY,
+      audit: (e) => audit.record(e),
+    });
+    recordings.start();
+    closers.push(() => recordings.close());
+    const amdFor = (c: Campaign) => recordings.amdSource(mediaPlaneAmdSource(plane, amdParamsFor(c), { captureMs: AMD_WINDOW_MS }));
     const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
     const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
@@ -121,7 +157,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
       store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
-      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      amd: recordings.amdSource(mediaPlaneAmdSource(plane, defaultAmdParams(), { captureMs: AMD_WINDOW_MS })),
+      events,
       campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
       // Outcomes of CallLogs a previous process left open, for campaigns not running now.
       leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
@@ -129,10 +166,20 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       logger: logger.child({ part: 'engine' }),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
+    gateway = engine.gateway;
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
 
+    const recordingsHealth = (): HealthReport['recordings'] => {
+      try {
+        const r = recordings.status();
+        return { ok: r.diskError === null, ...r, byState: r.byState as Record<string, number> };
+      } catch (err) {
+        logger.warn({ err }, 'recordings status unavailable');
+        return null;
+      }
+    };
     health = (): HealthReport => {
       const snap = engine.snapshot();
       const dbOk = store.ping();
@@ -159,6 +206,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         media: { activeSessions: plane.size },
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        recordings: recordingsHealth(),
       };
     };
 
@@ -177,6 +225,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       control,
       imports,
+      recordings,
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);
@@ -203,7 +252,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, recordings, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
   } catch (err) {
     await closeAll();
     throw err;

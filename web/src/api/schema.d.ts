@@ -1514,7 +1514,7 @@ export interface paths {
                     agent_id?: string;
                     amd_status?: "HUMAN" | "MACHINE" | "NOTSURE" | "HANGUP";
                     campaign_id?: string;
-                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED";
+                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED" | "INTERRUPTED";
                     from?: string;
                     kind?: "dialer" | "manual";
                     lead_id?: string;
@@ -1584,6 +1584,196 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{callId}/recording/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pauses the recording of a call in progress (e.g. for a card number); marked in its metadata */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The recording */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordingSummary"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The call is not being recorded (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Already paused */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Recordings are not running on this node */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{callId}/recording/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resumes a paused recording */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The recording */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordingSummary"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The call is not being recorded (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not paused */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Recordings are not running on this node */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3987,7 +4177,7 @@ export interface paths {
                     q?: string;
                     /** @description Field, "-" prefix for descending */
                     sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "city" | "-city" | "phone" | "-phone" | "priority" | "-priority" | "status" | "-status" | "attempts" | "-attempts" | "last_attempt_at" | "-last_attempt_at" | "next_due_at" | "-next_due_at";
-                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
+                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "interrupted" | "dnc" | "importing";
                 };
                 header?: never;
                 path?: never;
@@ -4970,6 +5160,424 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recordings, newest first (agents: their own calls; team leads: their team’s) */
+        get: {
+            parameters: {
+                query?: {
+                    agent_id?: string;
+                    amd_status?: "HUMAN" | "MACHINE" | "NOTSURE" | "HANGUP";
+                    campaign_id?: string;
+                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED" | "INTERRUPTED";
+                    from?: string;
+                    include_deleted?: "true" | "false";
+                    limit?: number;
+                    max_score?: number | null;
+                    min_score?: number | null;
+                    offset?: number | null;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of recordings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RecordingSummary"][];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recordings/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recording: metadata, waveform peaks, pauses, the AMD trace */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The recording */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordingDetail"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No recording of that call (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Deletes the recording’s files (the CallLog stays; who deleted it goes to the audit log) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The recording, now deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordingSummary"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No recording */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Still recording */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Recordings are not running on this node */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recordings/{callId}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audio through a signed URL (from …/urls); HTTP Range gives 206 with exactly the bytes asked */
+        get: {
+            parameters: {
+                query: {
+                    dl?: "0" | "1";
+                    exp?: number | null;
+                    part?: "call" | "amd";
+                    sig: string;
+                    u: string;
+                };
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Wrong signature, expired URL, or the user may no longer see the call */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No audio for that call */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Range not satisfiable */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recordings/{callId}/urls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signed URLs for the audio, the download and the AMD window (valid 600 s, for this user and call) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The URLs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordingUrls"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No recording of that call (or not yours to see) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -5738,6 +6346,8 @@ export interface components {
             notsurePolicy: "human" | "machine";
             /** @default false */
             recording: boolean;
+            /** @default 90 */
+            recordingRetentionDays: number;
             /**
              * @default {
              *       "default": 3600,
@@ -5748,7 +6358,8 @@ export interface components {
              *       "CONGESTION": 120,
              *       "FAILED": 600,
              *       "HUNG_UP_DURING_AMD": 1800,
-             *       "CANCELLED": 0
+             *       "CANCELLED": 0,
+             *       "INTERRUPTED": 300
              *     }
              */
             retryDelays: {
@@ -5766,6 +6377,8 @@ export interface components {
                 FAILED: number;
                 /** @default 1800 */
                 HUNG_UP_DURING_AMD: number;
+                /** @default 300 */
+                INTERRUPTED: number;
                 /** @default 3600 */
                 MACHINE: number;
                 /** @default 1800 */
@@ -5913,7 +6526,7 @@ export interface components {
             phoneRaw: string;
             priority: number;
             /** @enum {string} */
-            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
+            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "interrupted" | "dnc" | "importing";
             synthetic: boolean;
             timeZone: string | null;
             updatedAt: number;
@@ -5994,6 +6607,71 @@ export interface components {
         PauseAgent: {
             reason: string;
         };
+        RecordingDetail: components["schemas"]["RecordingSummary"] & {
+            amd: {
+                beepAtMs?: number;
+                cause: string;
+                decisionFrame: number;
+                decisionMs: number;
+                frameEnergy: number[];
+                lateFrame?: number;
+                notes: string[];
+                status: string;
+                words: {
+                    endMs: number;
+                    startMs: number;
+                }[];
+            } | null;
+            jobs: {
+                attempts: number;
+                kind: string;
+                lastError: string | null;
+                state: string;
+            }[];
+            peaks: number[] | null;
+            peaksPerSecond: number | null;
+        };
+        RecordingSummary: {
+            attempts: number;
+            bytes: number | null;
+            call: {
+                agentId: string | null;
+                amdCause: string | null;
+                amdDecisionMs: number | null;
+                amdStatus: string | null;
+                answeredAt: number | null;
+                bridgedAt: number | null;
+                campaignId: string | null;
+                disposition: string | null;
+                phone: string;
+                talkMs: number | null;
+                userId: string | null;
+            };
+            callId: string;
+            deletedAt: number | null;
+            deletedBy: string | null;
+            durationMs: number | null;
+            endedAt: number | null;
+            error: string | null;
+            format: string | null;
+            hasAmdAudio: boolean;
+            hasAudio: boolean;
+            pauses: {
+                at: number;
+                by: string | null;
+                offsetMs: number;
+                resumedAt: number | null;
+            }[];
+            startedAt: number;
+            /** @enum {string} */
+            state: "recording" | "fetching" | "stored" | "transcoding" | "ready" | "failed" | "deleted";
+        };
+        RecordingUrls: {
+            amdAudio: string | null;
+            audio: string | null;
+            download: string | null;
+            expiresAt: number;
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -6038,6 +6716,7 @@ export interface components {
             name?: unknown;
             notsurePolicy?: unknown;
             recording?: unknown;
+            recordingRetentionDays?: unknown;
             retryDelays?: unknown;
             ringTimeoutS?: unknown;
             safeHarborMessage?: unknown;
