@@ -90,6 +90,8 @@ const RecordingDetail = RecordingSummary.extend({
       notes: z.array(z.string()),
       decisionFrame: z.number(),
       lateFrame: z.number().optional(),
+      /** Frames where a tone (the voicemail beep) was heard. */
+      toneFrames: z.array(z.number()).optional(),
     })
     .nullable(),
   jobs: z.array(z.object({ kind: z.string(), state: z.string(), attempts: z.number().int(), lastError: z.string().nullable() })),
@@ -290,7 +292,15 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
   app.openapi(detail, (c) => {
     const { callId } = c.req.valid('param');
     const { rec, call } = visibleRecording(c.get('principal'), callId);
-    const t = rec.amdTrace as Record<string, unknown> | null;
+    // The trace kept with the CallLog (call_amd_traces) when there is one, else the one kept with the AMD window.
+    let stored: Record<string, unknown> | null = null;
+    try {
+      const t = store.callLogs.amdTraces.get(callId);
+      if (t) stored = { status: call.amdStatus ?? 'HANGUP', cause: call.amdCause ?? '', decisionMs: call.amdDecisionMs ?? 0, ...t };
+    } catch {
+      stored = null; // a damaged trace row: shown as no trace (the recording is still served)
+    }
+    const t = stored ?? (rec.amdTrace as Record<string, unknown> | null);
     const amd = t && Array.isArray(t['frameEnergy']) ? (RecordingDetail.shape.amd.unwrap().safeParse(t).data ?? null) : null;
     const jobs = store.recordingJobs.forCall(callId).map((j) => ({ kind: j.kind, state: j.state, attempts: j.attempts, lastError: j.lastError }));
     return c.json({ ...summary(rec, call), peaks: rec.peaks, peaksPerSecond: rec.peaksPerSecond, amd, jobs }, 200);

@@ -78,6 +78,8 @@ beforeAll(async () => {
   seedCall('call-a2', ids.agentA, 'ag-a', t + 86_400_000, { disposition: 'MACHINE', amd: 'MACHINE', campaignId: 'camp-2' });
   seedCall('call-b1', ids.agentB, 'ag-b', t + 3600_000);
   seedCall('call-c1', ids.agentC, 'ag-c', t + 7200_000);
+  // call-b1's trace is kept with its CallLog (call_amd_traces): that one is shown.
+  h.store.callLogs.saveAmdTrace('call-b1', { frameEnergy: [5, 900, 40], words: [{ startMs: 20, endMs: 40 }], notes: ['from the CallLog'], decisionFrame: 2, toneFrames: [1] }, t);
 });
 afterAll(() => h?.close());
 
@@ -106,6 +108,8 @@ describe('recordings API', () => {
     expect(body.peaks).toEqual([0.1, 0.5, 0.2]);
     expect(body.amd).toMatchObject({ decisionFrame: 75, words: [{ startMs: 300, endMs: 1000 }] });
     expect(body.call.disposition).toBe('ANSWERED_HUMAN');
+    const b1 = (await (await get('/api/recordings/call-b1', tok.lead)).json()) as { amd: Record<string, unknown> };
+    expect(b1.amd).toEqual({ status: 'HUMAN', cause: 'HUMAN-300-800', decisionMs: 1500, frameEnergy: [5, 900, 40], words: [{ startMs: 20, endMs: 40 }], notes: ['from the CallLog'], decisionFrame: 2, toneFrames: [1] });
   });
 
   it('filters by date, agent, campaign, disposition and AMD result; bad filters are 422 naming the field', async () => {

@@ -6163,6 +6163,7 @@ export interface components {
             hangupBy: string | null;
             hangupCause: number | null;
             id: string;
+            interruption: string | null;
             /** @enum {string} */
             kind: "dialer" | "manual";
             leadId: string | null;
@@ -6617,6 +6618,7 @@ export interface components {
                 lateFrame?: number;
                 notes: string[];
                 status: string;
+                toneFrames?: number[];
                 words: {
                     endMs: number;
                     startMs: number;
