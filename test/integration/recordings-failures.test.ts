@@ -5,7 +5,7 @@
  * SQLite, real ffmpeg and files; the virtual clock drives the backoff and the daily sweep.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,43 @@ describe('the queue across a restart, and retention', () => {
     const row = store.recordings.get('call-r1')!;
     expect(row).toMatchObject({ state: 'ready', durationMs: 2000, encodedFormat: 'ogg' });
     expect(existsSync(row.encodedPath!)).toBe(true);
+  }, 30_000);
+
+  it('keeps the AMD window of a call never bridged (a machine) as its own WAV with the decision and its trace', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-amdwin-'));
+    store = openStore(join(dir, 'c.db'));
+    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
+    store.campaigns.create('camp-r', { name: 'r', recording: true }, clock.now());
+    const events = new DomainEvents();
+    const rec = new Recordings({
+      events,
+      ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
+      store,
+      clock,
+      logger: silentLogger,
+      nodeId: 'n1',
+      dir: join(dir, 'rec'),
+    });
+    rec.start();
+    const samples = new Int16Array(8000 * 2).map((_, i) => Math.round(3000 * Math.sin(i / 4)));
+    const decision = { status: 'MACHINE' as const, cause: 'LONGGREETING-1600-1500', decisionMs: 1600, trace: { frameEnergy: [1, 2, 900], words: [{ startMs: 0, endMs: 1600 }], notes: ['greeting'], decisionFrame: 80 } };
+    // The AMD source the media plane would be (its capture is tested in media-plane.test.ts): a window at close.
+    const amd = rec.amdSource({
+      open: async () => ({ host: '127.0.0.1', port: 1, decision: Promise.resolve(decision), close: () => {}, window: Promise.resolve({ samples, sampleRate: 8000, decision }) }),
+    });
+    const at = clock.now();
+    store.callLogs.create({ id: 'call-m', campaignId: 'camp-r', leadId: null, phone: '+15550120001', nodeId: 'n1', at });
+    events.emit({ type: 'call.created', callId: 'call-m', at, campaignId: 'camp-r', leadId: null, phone: '+15550120001', channelId: 'ch', agentId: null, nodeId: 'n1' });
+    const session = await amd.open({ callId: 'call-m', phone: '+15550120001' });
+    session.close();
+    store.callLogs.end('call-m', { disposition: 'MACHINE', hangupCause: 16, at: at + 3000 });
+    events.emit({ type: 'call.ended', callId: 'call-m', at: at + 3000, disposition: 'MACHINE', hangupCause: 16, dialStatus: null, agentId: null, safeHarborPlayed: false, voicemailLeft: false });
+    await expect.poll(() => store!.recordings.get('call-m')?.amdWavPath ?? null, { timeout: 5000 }).not.toBeNull();
+    const row = store.recordings.get('call-m')!;
+    expect(row).toMatchObject({ state: 'ready', wavPath: null, amdTrace: expect.objectContaining({ status: 'MACHINE', cause: 'LONGGREETING-1600-1500', decisionFrame: 80 }) });
+    const wav = (await import('../../engine/audio/index.js')).parseWav(new Uint8Array(readFileSync(row.amdWavPath!)));
+    expect(wav.samples).toEqual(samples);
+    await rec.close();
   }, 30_000);
 
   it('the daily sweep deletes recordings past their campaign’s retention, keeps the CallLog, audits it as the system', async () => {
