@@ -13,7 +13,7 @@ import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
-import { webAppRoutes, recordingRoutes } from './routes/index.js';
+import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
 import type { Recordings } from '../engine/recordings/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -100,6 +100,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
+  app.route('/', qaRoutes({ store: deps.store, auth }));
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));

@@ -15,3 +15,4 @@ export { importJobRoutes } from './import-jobs.js';
 export { dncRoutes } from './dnc.js';
 export { webAppRoutes } from './web-app.js';
 export { recordingRoutes, parseRange, downloadName, URL_TTL_SECONDS } from './recordings.js';
+export { qaRoutes } from './qa.js';

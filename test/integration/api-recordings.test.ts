@@ -190,4 +190,56 @@ describe('recordings API', () => {
     const other = await h.app.request('/api/calls/call-c1/recording/pause', { method: 'POST', headers: { authorization: `Bearer ${tok.agentA}` } });
     expect(other.status).toBe(404);
   });
+
+  it('QA: a supervisor defines a scorecard, two reviewers score a call (calibration side by side), the agent sees the average', async () => {
+    const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+    h.store.agents.upsert({ id: 'ag-a', name: 'A', kind: 'human', endpoint: 'PJSIP/1001', userId: ids.agentA, team: 'T1', createdAt: 0 } as never);
+    const criteria = [
+      { id: 'greet', label: 'Greets by name', type: 'yesno', weight: 1 },
+      { id: 'tone', label: 'Tone', type: 'scale5', weight: 2 },
+      { id: 'script', label: 'Script points', type: 'points', weight: 1, max: 10 },
+    ];
+    expect((await h.json('POST', '/api/qa/scorecards', { name: 'Sales', criteria }, auth(tok.lead))).status).toBe(403);
+    const bad = await h.json('POST', '/api/qa/scorecards', { name: 'x', criteria: [{ id: 'a', label: 'A', type: 'points', weight: 1 }] }, auth(tok.sup));
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain('criteria.0.max');
+    const created = await h.json('POST', '/api/qa/scorecards', { name: 'Sales', criteria }, auth(tok.sup));
+    expect(created.status).toBe(201);
+    const card = (await created.json()) as { id: string };
+
+    const wrong = await h.json('PUT', '/api/recordings/call-a1/scores', { scorecardId: card.id, answers: { greet: 3, nope: 1 } }, auth(tok.lead));
+    expect(wrong.status).toBe(422);
+    expect(JSON.stringify(await wrong.json())).toMatch(/answers\.greet.*answers\.nope|answers\.nope.*answers\.greet/);
+    expect((await h.json('PUT', '/api/recordings/call-a1/scores', { scorecardId: card.id, answers: { greet: 1 } }, auth(tok.agentA))).status).toBe(403);
+    expect((await h.json('PUT', '/api/recordings/call-c1/scores', { scorecardId: card.id, answers: { greet: 1 } }, auth(tok.lead))).status).toBe(404);
+
+    // Lead: yes, tone 5, 10/10 → 100 %. Supervisor: no, tone 3 (0.5), 5/10 → (0 + 2·0.5 + 0.5)/4 = 37.5 %.
+    const s1 = await h.json('PUT', '/api/recordings/call-a1/scores', { scorecardId: card.id, answers: { greet: 1, tone: 5, script: 10 }, notes: 'great' }, auth(tok.lead));
+    expect(s1.status).toBe(200);
+    expect(((await s1.json()) as { percent: number }).percent).toBe(100);
+    const s2 = await h.json('PUT', '/api/recordings/call-a1/scores', { scorecardId: card.id, answers: { greet: 0, tone: 3, script: 5 }, criterionNotes: { greet: 'no name' } }, auth(tok.sup));
+    expect(((await s2.json()) as { percent: number }).percent).toBe(37.5);
+
+    const cal = (await (await get(`/api/qa/calibration?call_id=call-a1&scorecard_id=${card.id}`, tok.sup)).json()) as {
+      calls: Array<{ callId: string; reviewers: number; spread: number }>;
+      scores: Array<{ reviewerName: string; percent: number; notes: string | null; criterionNotes: Record<string, string> }>;
+    };
+    expect(cal.calls).toEqual([expect.objectContaining({ callId: 'call-a1', reviewers: 2, spread: 62.5 })]);
+    expect(cal.scores.map((x) => [x.reviewerName, x.percent, x.notes])).toEqual([
+      ['lead1', 100, 'great'],
+      ['sup1', 37.5, null],
+    ]);
+
+    // The agent's averages: the mean of both scores, in the week of the call; not someone else's, not campaigns.
+    const avg = await get('/api/qa/averages?by=agent&from=2026-01-01&to=2026-01-31', tok.agentA);
+    expect(avg.status).toBe(200);
+    expect(((await avg.json()) as { items: unknown[] }).items).toEqual([{ key: 'ag-a', period: Date.UTC(2026, 0, 5), average: 68.8, scores: 2 }]);
+    expect((await get('/api/qa/averages?by=agent&key=ag-b&from=2026-01-01&to=2026-01-31', tok.agentA)).status).toBe(403);
+    expect((await get('/api/qa/averages?by=campaign&from=2026-01-01&to=2026-01-31', tok.agentA)).status).toBe(403);
+    const byCampaign = (await (await get('/api/qa/averages?by=campaign&period=day&from=2026-01-01&to=2026-01-31', tok.sup)).json()) as { items: unknown[] };
+    expect(byCampaign.items).toEqual([{ key: 'camp-1', period: Date.UTC(2026, 0, 5), average: 68.8, scores: 2 }]);
+    // The score filter of the recordings list.
+    expect(await listIds('?min_score=60', tok.sup)).toEqual(['call-a1']);
+    expect(await listIds('?max_score=50', tok.sup)).toEqual([]);
+  });
 });

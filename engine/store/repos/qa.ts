@@ -113,7 +113,8 @@ export class QaRepo {
     const span = o.periodDays * 86_400_000;
     // 1970-01-05 was a Monday: weeks start on Mondays.
     const origin = o.periodDays === 7 ? 4 * 86_400_000 : 0;
-    const period = sql<number>`((${qaScores.callAt} - ${origin}) / ${span}) * ${span} + ${origin}`;
+    // Bound numbers arrive as REAL: cast, so the division floors to the period's start.
+    const period = sql<number>`cast((${qaScores.callAt} - ${origin}) / ${span} as integer) * ${span} + ${origin}`;
     const conds = [gte(qaScores.callAt, o.from), lt(qaScores.callAt, o.to), sql`${col} is not null`];
     if (o.key !== undefined) conds.push(eq(col, o.key));
     if (o.keys !== undefined) conds.push(o.keys.length ? sql`${col} in ${o.keys}` : sql`0`);
