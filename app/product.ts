@@ -139,7 +139,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       clock: systemClock,
       logger: logger.child({ part: 'recordings' }),
       nodeId: config.NODE_ID,
-      dir: config.RECORDINGS_DIR,
+      dir: config.RECORDINGS_DIR ?? join(dirname(config.DB_PATH), 'recordings'),
       ...(config.RECORDINGS_SPOOL ? { spoolDir: config.RECORDINGS_SPOOL } : {}),
       format: config.RECORDINGS_FORMAT,
       concurrency: config.RECORDINGS_CONCURRENCY,

@@ -32,7 +32,11 @@ export const configSchema = z
     RTP_PORT_MIN: port.default(40000),
     RTP_PORT_MAX: port.default(40999),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
-    RECORDINGS_DIR: z.string().min(1).default('data/recordings'),
+    /** Where recordings are kept; default: `recordings/` beside DB_PATH (data/recordings with the default DB_PATH). */
+    RECORDINGS_DIR: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
     /** Asterisk's recording spool when this host shares it (e.g. /var/spool/asterisk/recording): files are read there instead of fetched over ARI. */
     RECORDINGS_SPOOL: z
       .string()
