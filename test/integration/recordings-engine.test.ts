@@ -70,4 +70,31 @@ describe('recordings on the embedded PBX', () => {
       ['transcode', 'done', 1],
     ]);
   }, 90_000);
+
+  it('the agent pauses and resumes: the paused time is left out of the file and marked in its metadata', async () => {
+    rig = await recordingRig({ name: 'rec-pause', leads: [{ id: 'L1', phone: '+15550110002' }], talkMs: 9000 });
+    const r = rig;
+    const bridged = () => r.store.callLogs.list({ limit: 10 }).find((c) => c.bridgedAt !== null && r.store.recordings.get(c.id)?.state === 'recording');
+    await drive(r.clock, () => bridged() !== undefined, 120_000);
+    const callId = bridged()!.id;
+    await drive(r.clock, () => false, 1000);
+    await expect(r.recordings.resume(callId)).rejects.toThrow(/not paused/);
+    const paused = await r.recordings.pause(callId, 'user-1');
+    expect(paused.pauses).toEqual([expect.objectContaining({ by: 'user-1', resumedAt: null })]);
+    await expect(r.recordings.pause(callId, 'user-1')).rejects.toThrow(/already paused/);
+    await drive(r.clock, () => false, 2000);
+    await r.recordings.resume(callId);
+    await drive(r.clock, () => settled(r, callId), 600_000);
+    const call = r.store.callLogs.get(callId)!;
+    const rec = r.store.recordings.get(callId)!;
+    expect(rec.state).toBe('ready');
+    expect(rec.pauses).toHaveLength(1);
+    const p = rec.pauses[0]!;
+    expect(p.resumedAt! - p.at).toBeGreaterThanOrEqual(2000);
+    expect(p.resumedAt! - p.at).toBeLessThan(2300);
+    expect(p.offsetMs).toBeGreaterThanOrEqual(900);
+    expect(p.offsetMs).toBeLessThan(1500);
+    const talkMs = call.endedAt! - call.bridgedAt!;
+    expect(Math.abs(rec.durationMs! - (talkMs - (p.resumedAt! - p.at)))).toBeLessThanOrEqual(500);
+  }, 90_000);
 });
