@@ -18,6 +18,7 @@ import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, cam
 import { startEngine } from './start-engine.js';
 import { amdParamsFor } from '../engine/campaigns/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import { dbHealth } from '../api/health/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
@@ -29,6 +30,7 @@ import { AuditLog } from '../engine/store/index.js';
 
 /** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
 const AMD_WINDOW_MS = 8000;
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
   simulated: boolean;
@@ -148,7 +150,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     recordings.start();
     closers.push(() => recordings.close());
     const amdFor = (c: Campaign) => recordings.amdSource(mediaPlaneAmdSource(plane, amdParamsFor(c), { captureMs: AMD_WINDOW_MS }));
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
     const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
     const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
@@ -156,7 +159,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const engine = await startEngine({
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
-      store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
+      store: { callLogs: store.callLogs, agentEvents: store.agentEvents, probeWrite: () => store.probeWrite() },
       amd: recordings.amdSource(mediaPlaneAmdSource(plane, defaultAmdParams(), { captureMs: AMD_WINDOW_MS })),
       events,
       campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
@@ -170,6 +173,30 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
+    // The engine's own queue_log, for queue reporting tools (closed after the engine: its last lines go in).
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLog(engine.events, store, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     const recordingsHealth = (): HealthReport['recordings'] => {
       try {
@@ -194,7 +221,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
           unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
           asteriskStartupTime: snap.asteriskStartupTime,
         },
-        db: { ok: dbOk, path: config.DB_PATH },
+        db: dbHealth(dbOk, config.DB_PATH, snap.store),
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
       return {
@@ -207,6 +234,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
         recordings: recordingsHealth(),
+        queueLog: queueLog ? queueLog.status() : null,
       };
     };
 
@@ -226,6 +254,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       control,
       imports,
       recordings,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);

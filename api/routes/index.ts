@@ -16,3 +16,4 @@ export { dncRoutes } from './dnc.js';
 export { webAppRoutes } from './web-app.js';
 export { recordingRoutes, parseRange, downloadName, URL_TTL_SECONDS } from './recordings.js';
 export { qaRoutes } from './qa.js';
+export { queueRoutes, type QueueStatsSource } from './queues.js';

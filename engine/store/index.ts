@@ -28,3 +28,4 @@ export { LEAD_SORT_VALUES } from './repos/lead-list.js';
 export { randomSecret, sha256 } from './secrets.js';
 export { RecordingRepo, RecordingJobRepo, type RecordingFilter, type RecordingListItem, type RecordingPatch } from './repos/recordings.js';
 export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
+export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
