@@ -15,6 +15,8 @@ let browser: Browser;
 let page: Page;
 let callId: string;
 let scorecardId: string;
+/** CSP reports caused by axe's own run (see below), not by the app. */
+let axeCsp = 0;
 
 const audioState = (p: Page) =>
   p.getByTestId('recording-audio').evaluate((a: HTMLAudioElement) => ({ t: a.currentTime, paused: a.paused, rate: a.playbackRate, src: a.getAttribute('src') ?? '', d: a.duration }));
@@ -27,7 +29,6 @@ beforeAll(async () => {
   expect((await rig.api('POST', '/api/users', { username: 'sofia', password: USER_PASSWORD, role: 'supervisor' })).status).toBe(201);
   const campaignId = await createCampaign(rig, 'Quality', { recording: true });
   expect((await rig.api('PATCH', '/api/agents/agent-1001', { campaign_ids: [campaignId] })).status).toBe(200);
-  expect((await rig.api('POST', `/api/campaigns/${campaignId}/start`)).status).toBe(200);
   const card = await rig.api('POST', '/api/qa/scorecards', {
     name: 'Standard call',
     criteria: [
@@ -37,11 +38,12 @@ beforeAll(async () => {
   });
   expect(card.status).toBe(201);
   scorecardId = card.json.id;
-  // The call: placed now, answered by a person after 1–8 s, AMD says human, bridged to agent 1001 (recording
+  // The call: dialed when the campaign starts, answered by a person after 1–8 s, AMD says human, bridged to agent 1001 (recording
   // starts); hung up after ~12 s of talk so the file is long enough to seek in.
-  const placed = await rig.api('POST', `/api/campaigns/${campaignId}/test-call`, { phone: '+15550110042' });
-  expect(placed.status, JSON.stringify(placed.json)).toBe(202);
-  callId = placed.json.call_id;
+  // The simulator's human range is fictional (the importer and test calls refuse it): the lead goes into the store.
+  rig.product.store.leads.insertMany([{ campaignId, phoneE164: '+15550110042', phoneRaw: '555 011 0042', name: 'Lucía Pérez', city: 'San José', custom: {} }], Date.now());
+  expect((await rig.api('POST', `/api/campaigns/${campaignId}/start`)).status).toBe(200);
+  await until(async () => (callId = (await rig.api('GET', `/api/calls?campaign_id=${campaignId}&limit=1`)).json.items[0]?.id) !== undefined, 10_000, 'the call');
   await until(async () => (await rig.api('GET', `/api/calls/${callId}`)).json.bridgedAt !== null, 25_000, 'the bridge');
   await new Promise((r) => setTimeout(r, 11_000));
   expect((await rig.api('POST', `/api/calls/${callId}/hangup`)).status).toBe(202);
@@ -60,7 +62,7 @@ describe('QA screen (supervisor)', () => {
     await page.getByRole('link', { name: 'Recordings' }).click();
     await page.getByTestId('recordings-table').waitFor();
     const row = page.getByTestId('recordings-table').locator('tbody tr').first();
-    expect(await row.innerText()).toContain('Ready');
+    expect((await row.innerText()).toLowerCase()).toContain('ready');
     await row.getByRole('link').click();
     await page.getByTestId('recording-audio').waitFor({ state: 'attached' });
     // The src is a signed URL (user, expiry, signature), never a bearer token.
@@ -94,12 +96,15 @@ describe('QA screen (supervisor)', () => {
     // The AMD trace: a chart (a canvas) with the decision and its cause.
     await page.getByTestId('amd-chart').locator('canvas').waitFor();
     expect(await page.getByTestId('amd-decision').innerText()).toMatch(/Person — cause \S+, decided at \d+ ms/);
-    expect(await axeViolations(page)).toEqual([]);
+    // CSP first: axe itself copies shadow-root <style> text into new <style> elements (no nonce) to read them,
+    // which the page's CSP rightly reports; those come after this point and are not the app's.
     expect(await cspViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    axeCsp = (await cspViolations(page)).length;
   }, 40_000);
 
   it('scores the call; the score shows on the call and in the agent’s averages', async () => {
-    await page.getByTestId('score-form').getByText('Standard call').waitFor();
+    expect(await page.getByRole('combobox', { name: 'Scorecard' }).inputValue()).toBe('Standard call');
     await page.getByTestId('answer-greeting').getByText('Yes').click();
     await page.getByTestId('answer-tone').getByText('4', { exact: true }).click();
     await page.getByLabel('Notes').fill('Good opening');
@@ -117,7 +122,7 @@ describe('QA screen (supervisor)', () => {
     expect(`${Math.round(avg.json.items[0].average)} %`).toBe(percent);
     const scores = await rig.api('GET', `/api/recordings/${callId}/scores`);
     expect(scores.json.items[0]).toMatchObject({ scorecardId, notes: 'Good opening', answers: { greeting: 1, tone: 4 } });
+    expect((await cspViolations(page)).slice(axeCsp)).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
-    expect(await cspViolations(page)).toEqual([]);
   }, 20_000);
 });
