@@ -117,9 +117,8 @@ export async function run(argv: string[]): Promise<number> {
     form.set('file', new Blob([IMPORT_CSV], { type: 'text/csv' }), 'leads.csv');
     const job = (await (await fetch(`${base}/api/campaigns/${campaign.id}/leads/import`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })).json()) as { job_id: string };
     await api('POST', '/api/dnc', { phone: '+50688001234', reason: 'asked not to be called' });
-    // Recordings: the demo campaign records, a brief human call (answers, talks 5 s) is placed now, a scorecard exists.
+    // Recordings: the demo campaign records (a talking call is hung up below so one has audio); a scorecard exists.
     await api('PATCH', '/api/campaigns/demo', { recording: true });
-    await api('POST', '/api/campaigns/demo/test-call', { phone: '+15550100001' });
     await api('POST', '/api/qa/scorecards', {
       name: 'Llamada estándar',
       criteria: [
@@ -133,8 +132,13 @@ export async function run(argv: string[]): Promise<number> {
     const calls = await api('GET', '/api/calls?status=ended&disposition=ANSWERED_HUMAN&limit=1');
     const anyCall = calls.items[0] ?? (await api('GET', '/api/calls?limit=1')).items[0];
     const leads = await api('GET', `/api/leads?campaign_id=${campaign.id}&limit=1`);
-    const recs = (await api('GET', '/api/recordings?limit=50')).items as Array<{ callId: string; state: string }>;
-    const recording = recs.find((r) => r.state === 'ready')?.callId ?? recs[0]?.callId ?? '';
+    const live = ((await api('GET', '/api/calls?status=in_progress&limit=50')).items as Array<{ id: string; bridgedAt: number | null }>).find((c) => c.bridgedAt !== null);
+    if (live) {
+      await api('POST', `/api/calls/${live.id}/hangup`);
+      for (let i = 0; i < 40 && (await api('GET', `/api/recordings/${live.id}`)).state !== 'ready'; i++) await new Promise((r) => setTimeout(r, 250));
+    }
+    const recs = (await api('GET', '/api/recordings?limit=50')).items as Array<{ callId: string; state: string; hasAudio: boolean }>;
+    const recording = recs.find((r) => r.hasAudio)?.callId ?? recs[0]?.callId ?? '';
     const ids: Ids = { campaign: campaign.id, lead: leads.items[0]?.id ?? '', call: anyCall?.id ?? '', job: job.job_id, recording };
 
     const written: string[] = [];

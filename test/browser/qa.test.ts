@@ -124,5 +124,7 @@ describe('QA screen (supervisor)', () => {
     expect(scores.json.items[0]).toMatchObject({ scorecardId, notes: 'Good opening', answers: { greeting: 1, tone: 4 } });
     expect((await cspViolations(page)).slice(axeCsp)).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
+    // QA_SCREENSHOT=/path.png keeps a picture of the player with a real recording (for people to look at).
+    if (process.env['QA_SCREENSHOT']) await page.screenshot({ path: process.env['QA_SCREENSHOT'], fullPage: true });
   }, 20_000);
 });

@@ -75,7 +75,7 @@ export default function RecordingDetailScreen() {
                 {t('recordings.player')}
               </Title>
               {!ready ? (
-                <Text c="dimmed">{t('recordings.notReady')}</Text>
+                <Text c="dimmed">{['ready', 'failed', 'deleted'].includes(r.state) ? t('recordings.noAudio') : t('recordings.notReady')}</Text>
               ) : urls.data?.audio ? (
                 <Player src={urls.data.audio} peaks={r.peaks} durationMs={r.durationMs} onTime={onTime} />
               ) : urls.isError ? (
