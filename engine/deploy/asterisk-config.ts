@@ -90,3 +90,18 @@ export function renderTrunk(trunk: TrunkSpec): string {
   }
   return lines.join('\n');
 }
+
+export type ChannelDriver = 'pjsip' | 'sip';
+
+/** What identifies an agent's phone in `Stasis(app,agent-login,<id>)`: the endpoint (PJSIP) or peer (chan_sip). */
+export const AGENT_ID_EXPR: Record<ChannelDriver, string> = {
+  pjsip: '${CHANNEL(endpoint)}',
+  sip: '${CHANNEL(peername)}',
+};
+
+/** The dialplan with the Stasis app name and the agent-id expression of the channel driver filled in. */
+export function renderDialplan(template: string, app: string, driver: ChannelDriver = 'pjsip'): string {
+  if (!NAME_APP.test(app)) throw new Error(`bad Stasis app name "${app}" (letters, digits, "_", "." and "-")`);
+  return template.replaceAll('__ARI_APP__', app).replaceAll('__AGENT_ID__', AGENT_ID_EXPR[driver]);
+}
+const NAME_APP = /^[A-Za-z0-9_.-]{1,64}$/;
