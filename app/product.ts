@@ -8,7 +8,7 @@ import { ImportQueue } from '../engine/imports/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
-import { openStore, type Store, type Campaign } from '../engine/store/index.js';
+import { BackupSchedule, NO_BACKUPS, openStore, type Store, type Campaign } from '../engine/store/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { startSimulator, type Simulator } from '../engine/sim/index.js';
 import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
@@ -61,6 +61,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     // "starting") while the engine waits for Asterisk — e.g. retrying wrong ARI credentials.
     let api: FetchApp | null = null;
     let health: (() => HealthReport) | null = null;
+    let backups: BackupSchedule | null = null;
     const bootHealth = (): HealthReport => {
       const ari = {
         connected: false,
@@ -74,7 +75,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       const parts = { ari, db: { ok: true, path: config.DB_PATH }, redis: { configured: Boolean(config.REDIS_URL), ok: null } };
       const uptimeSeconds = Math.round((systemClock.now() - startedAt) / 1000);
       const dialer = { state: 'starting', dialing: false, lastDialAt: null };
-      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer };
+      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer, backup: backups?.status() ?? NO_BACKUPS };
     };
     const server: RunningServer = await listen(
       {
@@ -99,6 +100,13 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
 
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
+    // Online backups on an interval (BACKUP_DIR); a failure is reported on /health, never fatal.
+    if (config.BACKUP_DIR) {
+      const schedule = new BackupSchedule({ sqlite: store.sqlite, dir: config.BACKUP_DIR, intervalMinutes: config.BACKUP_INTERVAL_MINUTES, keepDays: config.BACKUP_KEEP_DAYS, clock: systemClock, logger: logger.child({ part: 'backup' }) });
+      schedule.start();
+      backups = schedule;
+      closers.push(() => schedule.stop());
+    }
     if (sim) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
 
     const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: logger.child({ part: 'media' }) });
@@ -159,6 +167,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         media: { activeSessions: plane.size },
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        backup: backups?.status() ?? NO_BACKUPS,
       };
     };
 

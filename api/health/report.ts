@@ -1,3 +1,5 @@
+import type { BackupStatus } from '../../engine/store/index.js';
+
 /** What `GET /health` reports. Each part is read from the running product at request time. */
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -25,6 +27,11 @@ export interface HealthReport {
    * `state` idle | running | stopping | stopped; `lastDialAt` ISO time of the last call placed.
    */
   dialer: { state: string; dialing: boolean; lastDialAt: string | null } | null;
+  /**
+   * Scheduled SQLite backups (BACKUP_DIR): when the last one was taken and the last error, if the latest attempt
+   * failed. A failing backup does not make the node degraded (the dialer works); it is for monitoring.
+   */
+  backup: BackupStatus;
 }
 
 /**

@@ -68,14 +68,17 @@ export interface BackupResult {
  * Copies the live database into `dir` as `centralita-<UTC stamp>.db`: written under a temporary name, checked
  * with integrity_check, then renamed, so a file with the final name is always a complete, sound backup.
  */
-export async function backupDatabase(sqlite: Sqlite, dir: string, at: number): Promise<BackupResult> {
+export async function backupDatabase(sqlite: Sqlite, dir: string, at: number, opts: { pagesPerStep?: number } = {}): Promise<BackupResult> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, backupFileName(at));
   const tmp = `${file}.partial`;
   const t0 = performance.now();
   rmSync(tmp, { force: true });
   try {
-    await sqlite.backup(tmp);
+    // Page by page between the event loop's turns: the engine keeps writing on this connection meanwhile, and
+    // SQLite carries those writes into the copy.
+    const step = opts.pagesPerStep;
+    await (step ? sqlite.backup(tmp, { progress: () => step }) : sqlite.backup(tmp));
     const problems = integrityCheckFile(tmp);
     if (problems.length > 0) throw new Error(`backup failed integrity_check: ${problems.slice(0, 3).join('; ')}`);
     renameSync(tmp, file);
