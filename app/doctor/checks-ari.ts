@@ -1,5 +1,6 @@
 /** The doctor's ARI checks: reachable with valid credentials, version, modules, the Stasis app, clock skew. */
 import { ari, AriUnreachable, openApp, type AriTarget } from './ari-wire.js';
+import { REQUIRED_MODULES } from '../../engine/deploy/index.js';
 import { fail, pass, warn, type CheckResult } from './report.js';
 
 const T_ARI = 'ARI reachable, credentials valid';
@@ -42,28 +43,6 @@ export function checkVersion(info: Record<string, unknown>): CheckResult {
   return pass('version', title, `Asterisk ${version}`);
 }
 
-/** Modules without which the engine cannot work, and what each is for. */
-export const REQUIRED_MODULES: Record<string, string> = {
-  res_ari: 'ARI itself',
-  res_ari_channels: 'originate, answer, hang up',
-  res_ari_bridges: 'bridges (customer to agent, AMD)',
-  res_ari_playbacks: 'safe-harbor and voicemail messages',
-  res_ari_recordings: 'call recordings',
-  res_ari_applications: 'the Stasis application',
-  res_ari_asterisk: 'reconciliation and health',
-  res_http_websocket: 'the ARI events WebSocket',
-  res_stasis: 'Stasis applications',
-  app_stasis: 'Stasis() in the dialplan (agent log-in, call-backs)',
-  res_stasis_snoop: 'snooping the callee for AMD',
-  res_stasis_playback: 'playbacks',
-  res_stasis_recording: 'recordings',
-  chan_rtp: 'externalMedia (UnicastRTP) channels that carry audio to AMD',
-  res_rtp_asterisk: 'RTP',
-  bridge_simple: 'two-party bridges',
-  bridge_softmix: 'mixing bridges with more parties (recording, AMD)',
-  codec_ulaw: 'µ-law audio to the media plane',
-};
-
 export async function checkModules(t: AriTarget): Promise<CheckResult> {
   const title = 'required modules loaded';
   const r = await ari(t, 'GET', '/asterisk/modules');
@@ -76,7 +55,7 @@ export async function checkModules(t: AriTarget): Promise<CheckResult> {
   const missing = Object.keys(REQUIRED_MODULES).filter((m) => !running.has(m));
   const sip = running.has('chan_pjsip') ? 'chan_pjsip' : running.has('chan_sip') ? 'chan_sip' : null;
   if (missing.length > 0) {
-    return fail('modules', title, `not loaded: ${missing.map((m) => `${m} (${REQUIRED_MODULES[m]})`).join(', ')}`, `in modules.conf, \`load = ${missing[0]}.so\` for each (or remove its \`noload\`), then \`module load ${missing[0]}.so\`; see asterisk-config/modules_centralita.conf`);
+    return fail('modules', title, `not loaded: ${missing.map((m) => `${m} (${REQUIRED_MODULES[m]})`).join(', ')}`, `in modules.conf, \`load = ${missing[0]}.so\` for each (or remove its \`noload\`), then \`module load ${missing[0]}.so\`; see modules_centralita.conf from npm run asterisk:config`);
   }
   if (!sip) {
     return warn('modules', title, `all ${Object.keys(REQUIRED_MODULES).length} loaded, but no SIP channel driver (chan_pjsip or chan_sip): only Local channels can be dialled`, 'load chan_pjsip.so (and res_pjsip*.so) to reach trunks and agent phones; on chan_sip-era Issabel use its SIP peers as the campaign dial string');
