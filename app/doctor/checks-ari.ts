@@ -38,7 +38,7 @@ export function checkVersion(info: Record<string, unknown>): CheckResult {
   const major = Number(/^(?:certified\/)?(\d+)/.exec(version)?.[1] ?? NaN);
   const title = 'Asterisk version';
   if (!Number.isFinite(major)) return warn('version', title, `unrecognised version "${version}"`, 'Centralita is built and tested against Asterisk 22 (externalMedia needs 16.6 or later)');
-  if (major < 18) return fail('version', title, `Asterisk ${version}: too old`, 'upgrade to Asterisk 20 or 22 (LTS); externalMedia and the ARI events Centralita uses need 18 or later, and it is tested on 22.10.1');
+  if (major < 16) return fail('version', title, `Asterisk ${version}: too old (no externalMedia)`, 'upgrade to Asterisk 20 or 22 (LTS); externalMedia, which carries audio to AMD, needs 16.6 or later, and Centralita is tested on 22.10.1');
   if (major < 20) return warn('version', title, `Asterisk ${version}: works, but untested`, 'Centralita is tested on Asterisk 22.10.1; upgrade to 20 or 22 (LTS) when you can');
   return pass('version', title, `Asterisk ${version}`);
 }
