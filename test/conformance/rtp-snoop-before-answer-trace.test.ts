@@ -119,10 +119,12 @@ describe.runIf(traceExists(NAME))(`trace ${NAME} replays on a real Asterisk 22.1
     const bridgedAt = performance.now() - t0;
     await at(7366);
     await ariCall(asterisk, 'DELETE', '/channels/rt-1');
+    const hungAt = performance.now() - t0;
     await at(7669);
     await ariCall(asterisk, 'DELETE', '/channels/rt-em');
     await ariCall(asterisk, 'DELETE', '/bridges/rt-b');
     await at(8200);
+    for (let i = 0; i < 40 && app.events.length < rec.events.length; i++) await at(8200 + 100 * (i + 1));
     await app.close();
 
     const lines = app.events.map((e: AriEventJson) => {
@@ -137,18 +139,24 @@ describe.runIf(traceExists(NAME))(`trace ${NAME} replays on a real Asterisk 22.1
     // RTP: from the recorded UNICASTRTP address, one packet per 20 ms, one SSRC, PT 0, no marker, timestamps +160.
     const vars = (em.body as { channelvars: Record<string, string> }).channelvars;
     const pkts = rx.packets;
-    expect(Math.abs(pkts.length - rec.count), `${pkts.length} packets, recorded ${rec.count}`).toBeLessThanOrEqual(5);
+    // One per 20 ms from bridging until the hang-up, as recorded (350); measured on our own clock, since a loaded
+    // machine shifts when our requests land.
+    const due = (hungAt - bridgedAt) / 20;
+    expect(Math.abs(pkts.length - due), `${pkts.length} packets in ${Math.round(hungAt - bridgedAt)} ms, recorded ${rec.count} in ${7366 - 358} ms`).toBeLessThanOrEqual(Math.max(6, due * 0.04));
     expect(new Set(pkts.map((p) => p.from))).toEqual(new Set([`${vars['UNICASTRTP_LOCAL_ADDRESS']}:${vars['UNICASTRTP_LOCAL_PORT']}`]));
-    expect(new Set(pkts.map((p) => p.ssrc)).size).toBe(rec.ssrcs.length);
-    expect([...new Set(pkts.map((p) => p.pt))]).toEqual(rec.pts);
-    expect(pkts.filter((p) => p.marker).length).toBe(rec.markers.length);
+    expect(new Set(pkts.map((p) => p.ssrc)).size, 'SSRCs').toBe(rec.ssrcs.length);
+    expect([...new Set(pkts.map((p) => p.pt))], 'payload types').toEqual(rec.pts);
+    // No marker bit, as recorded — except where Asterisk itself resumed after skipping frames (it marks the first
+    // packet after a gap), which only a loaded machine causes.
+    const marked = pkts.flatMap((p, i) => (p.marker ? [{ i, gapMs: i > 0 ? Math.round(p.at - pkts[i - 1]!.at) : 0, tsStep: i > 0 ? p.ts - pkts[i - 1]!.ts : 0 }] : []));
+    expect(marked.filter((m) => m.gapMs < 60 && m.tsStep === 160), `marker bits: ${JSON.stringify(marked)}`).toEqual([]);
     expect(pkts[0]).toMatchObject({ len: 172, v: 2, ts: 160 });
-    pkts.forEach((p, i) => expect(p.ts).toBe(160 * (i + 1)));
+    expect(pkts.filter((p, i) => p.ts !== 160 * (i + 1)).length, 'timestamps not +160 per packet').toBe(0);
     for (const [t, energy] of rec.energyTimeline) {
       const k = Math.round((t - bridgedAt) / 20);
       const window = pkts.slice(Math.max(0, k - 3), k + 4).map((p) => meanAbs(decodeUlaw(p.payload)));
-      if (energy === 0) expect(Math.min(...window), `t=${t}`).toBe(0);
-      else expect(Math.max(...window), `t=${t}`).toBeGreaterThan(100);
+      if (energy === 0) expect(Math.min(...window), `energy at t=${t} (recorded silent)`).toBe(0);
+      else expect(Math.max(...window), `energy at t=${t} (recorded speech)`).toBeGreaterThan(100);
     }
   }, 60_000);
 });

@@ -53,6 +53,10 @@ export async function replayTraceOnAsterisk(trace: Trace, target: AriEndpoint, a
     }
     const last = Math.max(...trace.items.map((i) => i.t));
     await wait(start + last + 500 - performance.now());
+    // A loaded machine delivers the last events late: wait (up to 4 s more) for as many as were recorded.
+    const until = performance.now() + 4000;
+    while (socket.events.length < trace.events.length && performance.now() < until) await wait(50);
+    await wait(100);
     return { replies, events: [...socket.events] };
   } finally {
     await socket.close();
