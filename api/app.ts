@@ -8,9 +8,9 @@ import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
-import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders } from './http/index.js';
+import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
-import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
+import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes } from './routes/index.js';
@@ -34,6 +34,8 @@ export interface ApiDeps {
   control?: EngineControl;
   /** Lead imports; absent → one is created over `store` (spool beside the database file). */
   imports?: ImportQueue;
+  /** The followed queue_log (issue #16); absent → /api/queues/* answer 503. */
+  queues?: QueueStatsSource;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -65,7 +67,22 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => toErrorResponse(err, c, (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route')));
+  // Storage failures (disk full…) answer 503; they are logged once per failure kind per minute, not per request.
+  const storageWarned = new Map<string, number>();
+  const onStorage = (failure: string, path: string) => {
+    const now = deps.clock.now();
+    if ((storageWarned.get(failure) ?? -Infinity) > now - 60_000) return;
+    storageWarned.set(failure, now);
+    logger.warn({ failure, path }, 'a request could not write to the database: answered 503');
+  };
+  app.onError((err, c) =>
+    toErrorResponse(
+      err,
+      c,
+      (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route'),
+      (f) => onStorage(f, c.req.path),
+    ),
+  );
 
   // Counts every request (route pattern + status) for GET /metrics; first, so 401s and 404s are counted too.
   const httpRequests = new HttpRequestCounter();
@@ -87,6 +104,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
   // File uploads (lead import, DNC import) carry their own, larger limit on the route.
   app.use('/api/*', (c, next) => (isUploadRoute(c.req.method, c.req.path) ? next() : globalBodyLimit(c, next)));
+  // JSON nested absurdly deep is refused before any parser or schema walks it (422 naming the field).
+  app.use('/api/*', jsonDepthLimit());
 
   app.route('/', authRoutes(auth));
   app.route('/', userRoutes(auth));
@@ -95,6 +114,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
+  app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =

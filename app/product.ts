@@ -18,10 +18,12 @@ import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, cam
 import { startEngine } from './start-engine.js';
 import { amdParamsFor } from '../engine/campaigns/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import { dbHealth } from '../api/health/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
   simulated: boolean;
@@ -120,7 +122,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       return sim ? leads : refuseSynthetic(leads, store, systemClock);
     };
     const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
     const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
     const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
@@ -128,7 +131,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const engine = await startEngine({
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
-      store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
+      store: { callLogs: store.callLogs, agentEvents: store.agentEvents, probeWrite: () => store.probeWrite() },
       amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
       campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
       // Outcomes of CallLogs a previous process left open, for campaigns not running now.
@@ -140,6 +143,30 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
+    // The engine's own queue_log, for queue reporting tools (closed after the engine: its last lines go in).
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLog(engine.events, store, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
       const snap = engine.snapshot();
@@ -155,7 +182,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
           unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
           asteriskStartupTime: snap.asteriskStartupTime,
         },
-        db: { ok: dbOk, path: config.DB_PATH },
+        db: dbHealth(dbOk, config.DB_PATH, snap.store),
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
       return {
@@ -168,6 +195,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
         backup: backups?.status() ?? NO_BACKUPS,
+        queueLog: queueLog ? queueLog.status() : null,
       };
     };
 
@@ -186,6 +214,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       control,
       imports,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);

@@ -14,7 +14,8 @@ export interface StartEngineOptions {
   config: Pick<Config, 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'ARI_APP' | 'NODE_ID'>;
   /** Overrides ARI_URL/credentials, e.g. with the embedded simulator's `{url, username, password}`. */
   ari?: { url: string; username: string; password: string };
-  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter };
+  /** `probeWrite`: one real write, probed while the database refuses writes (Store.probeWrite). */
+  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter; probeWrite?: () => void };
   amd: AmdSource;
   /** One campaign the original way ('fixed' concurrency); or `campaigns`, paced by their dial modes. */
   leads?: LeadSource;
@@ -67,8 +68,9 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
     ...(o.leadOutcomes ? { leadOutcomes: o.leadOutcomes } : {}),
     agents: o.agents,
     ...(o.store ? { callLogs: o.store.callLogs } : {}),
+    ...(o.store?.probeWrite ? { storeProbe: o.store.probeWrite } : {}),
   });
-  if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents);
+  if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents, engine.storeWrites);
   await engine.start();
   return engine;
 }

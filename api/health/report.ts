@@ -18,7 +18,12 @@ export interface HealthReport {
     /** Asterisk's startup time at the last reconciliation (it changes when Asterisk restarts). */
     asteriskStartupTime: string | null;
   };
-  db: { ok: boolean; path: string };
+  /**
+   * `ok`: the database answers and takes writes. `writable` false while the engine's writes fail (disk full,
+   * read-only, I/O error): it dials no new calls and keeps `pendingWrites` queued until they go through;
+   * `lastError` is the last such failure (kept after recovery). Absent where no engine writes (API-only tools).
+   */
+  db: { ok: boolean; path: string; writable?: boolean; pendingWrites?: number; lastError?: string | null; failingSince?: string | null };
   redis: { configured: boolean; ok: boolean | null };
   media: { activeSessions: number } | null;
   calls: { active: number } | null;
@@ -27,6 +32,8 @@ export interface HealthReport {
    * `state` idle | running | stopping | stopped; `lastDialAt` ISO time of the last call placed.
    */
   dialer: { state: string; dialing: boolean; lastDialAt: string | null } | null;
+  /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
+  queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;
   /**
    * Scheduled SQLite backups (BACKUP_DIR): when the last one was taken and the last error, if the latest attempt
    * failed. A failing backup does not make the node degraded (the dialer works); it is for monitoring.
@@ -42,12 +49,28 @@ export const RECONCILE_GRACE_SECONDS = 15;
 
 export type HealthProbe = () => HealthReport | Promise<HealthReport>;
 
+/** The `db` part from a ping and the engine's write queue (engine/shell StoreWriteQueue status). */
+export function dbHealth(
+  answers: boolean,
+  path: string,
+  writes: { writable: boolean; pendingWrites: number; lastError: string | null; failingSince: number | null },
+): HealthReport['db'] {
+  return {
+    ok: answers && writes.writable,
+    path,
+    writable: writes.writable,
+    pendingWrites: writes.pendingWrites,
+    lastError: writes.lastError,
+    failingSince: writes.failingSince === null ? null : new Date(writes.failingSince).toISOString(),
+  };
+}
+
 /**
  * Degraded when anything the dialer needs is down — ARI not connected, not reconciled for longer than the grace,
  * the database, a configured Redis; callers decide the HTTP status from it.
  */
 export function overallStatus(parts: Pick<HealthReport, 'ari' | 'db' | 'redis'>): HealthReport['status'] {
-  if (!parts.ari.connected || !parts.db.ok) return 'degraded';
+  if (!parts.ari.connected || !parts.db.ok || parts.db.writable === false) return 'degraded';
   if (!parts.ari.reconciled && parts.ari.unreconciledSeconds > RECONCILE_GRACE_SECONDS) return 'degraded';
   if (parts.redis.configured && parts.redis.ok === false) return 'degraded';
   return 'ok';

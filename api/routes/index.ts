@@ -14,3 +14,4 @@ export { leadLockRoutes } from './lead-locks.js';
 export { importJobRoutes } from './import-jobs.js';
 export { dncRoutes } from './dnc.js';
 export { webAppRoutes } from './web-app.js';
+export { queueRoutes, type QueueStatsSource } from './queues.js';

@@ -39,6 +39,20 @@ export const configSchema = z
     LEAD_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
     /** IANA zone of reports and dashboards: where "today" and day/hour buckets begin (requests may pass ?tz=). */
     REPORT_TIME_ZONE: z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone' }).default('UTC'),
+    /**
+     * The engine's own queue_log (one queue per campaign, agents by name) for queue reporting tools. Unset:
+     * `queue_log` beside DB_PATH; `off`: not written.
+     */
+    QUEUE_LOG_FILE: z.string().min(1).optional(),
+    /** A queue_log to follow live for /api/queues (Asterisk's /var/log/asterisk/queue_log); unset: the engine's own. */
+    QUEUE_LOG_SOURCE: z.string().min(1).optional(),
+    /** Asterisk's queues.conf, read for each queue's `servicelevel`. */
+    QUEUES_CONF: z.string().min(1).optional(),
+    /** Service levels (seconds) of queues queues.conf does not give: `sales=20,support=30,*=25`. */
+    QUEUE_SERVICE_LEVELS: z
+      .string()
+      .regex(/^\s*([^=,]+=\d+\s*(,\s*[^=,]+=\d+\s*)*)?$/, 'is not a list of queue=seconds (e.g. sales=20,*=30)')
+      .default(''),
     SIM_SEED: z.coerce.number().int().default(1),
     /** Folder of SQLite online backups. Absent: no scheduled backups (`centralita backup` still takes one). */
     BACKUP_DIR: z

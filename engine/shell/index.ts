@@ -11,3 +11,4 @@ export { attachAgentEventWriter, attachCallLogWriter, type AgentEventWriter } fr
 export { MemoryLeadSource, storeLeadSource, type LeadHopper, type StoreLeadSourceOptions } from './lead-sources.js';
 export { mediaPlaneAmdSource } from './media-amd-source.js';
 export { refuseSynthetic } from './synthetic-guard.js';
+export { StoreWriteQueue, type StoreWriteQueueOptions, type StoreWritesStatus } from './write-queue.js';

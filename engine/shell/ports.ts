@@ -140,6 +140,13 @@ export interface EngineOptions {
   agents: AgentConfig[];
   /** CallLog persistence; omitted → events only. */
   callLogs?: CallLogWriter;
+  /**
+   * One real write to the store (Store.probeWrite): while the database refuses writes (disk full) the engine probes
+   * with it to know when to dial again. Omitted: it waits for a queued write to succeed.
+   */
+  storeProbe?: () => void;
+  /** Retry period of writes the database refused (ms, default 1000). */
+  storeRetryMs?: number;
   /** Shared domain event bus; one is created when omitted. */
   events?: DomainEvents;
   /** Dial loop period (ms) of 'fixed' campaigns. */

@@ -28,3 +28,4 @@ export { LEAD_SORT_VALUES } from './repos/lead-list.js';
 export { randomSecret, sha256 } from './secrets.js';
 export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrityCheckFile, listBackups, probeWritable, pruneBackups, restoreDatabase, type BackupResult } from './backup.js';
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
+export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';

@@ -33,6 +33,12 @@ export interface Store {
   /** Whether the database answers (for /health). */
   ping(): boolean;
   /**
+   * One real write (a committed transaction that rewrites the header's user_version with its own value): throws
+   * the SQLite error when the file cannot be written (disk full, read-only, I/O error). The engine's write queue
+   * probes with it to learn that space came back.
+   */
+  probeWrite(): void;
+  /**
    * Copies what this connection's commits added to the WAL back into the database now, without waiting for
    * anyone (PASSIVE). The import worker calls it after each batch, so that the WAL's automatic checkpoint does not
    * fall to the engine's connection, on its event loop.
@@ -72,6 +78,10 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
       } catch {
         return false;
       }
+    },
+    probeWrite: () => {
+      const v = Number(sqlite.pragma('user_version', { simple: true }));
+      sqlite.pragma(`user_version = ${Number.isSafeInteger(v) ? v : 0}`);
     },
     checkpoint: () => void sqlite.pragma('wal_checkpoint(PASSIVE)'),
     close: () => sqlite.close(),

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import type { HealthReport } from '../../api/health/report.js';
+import { QueueLogAnalysis } from '../../engine/analytics/index.js';
 import { startSimulator } from '../../engine/sim/index.js';
 import { integrityCheckFile } from '../../engine/store/index.js';
 import { freeTcpPort } from '../support/real-asterisk.js';
@@ -68,6 +69,26 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     }, 40_000);
     for (const row of ended) expect(row.disposition).toMatch(/^[A-Z_]+$/);
     expect(new Set(ended.map((r) => r.leadId)).size).toBe(ended.length);
+  }, 60_000);
+
+  it("writes its campaigns to its own queue_log beside the database, read back by the parser (issue #16)", async () => {
+    const file = join(dir, 'queue_log');
+    const text = await until(() => {
+      try {
+        const t = readFileSync(file, 'utf8');
+        return t.split('\n').length > 3 ? t : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 40_000);
+    const campaign = product.store.campaigns.get(DEMO_CAMPAIGN_ID)!.name;
+    expect(text).toContain(`|${campaign}|`);
+    const a = new QueueLogAnalysis({ serviceLevel: () => 20, timeZone: 'UTC' });
+    a.push(Buffer.from(text));
+    a.end();
+    expect(a.result().malformed).toBe(0);
+    const health = (await (await fetch(`http://127.0.0.1:${product.httpPort}/health`)).json()) as HealthReport;
+    expect(health.queueLog).toMatchObject({ ok: true, file, dropped: 0 });
   }, 60_000);
 
   it('exposes the control surface: the demo campaign was resumed as running and is paced progressively', async () => {

@@ -2111,7 +2111,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    state?: "draft" | "running" | "paused" | "stopped";
+                    state?: "draft" | "running" | "paused" | "stopped" | "failed";
                 };
                 header?: never;
                 path?: never;
@@ -4970,6 +4970,511 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every queue of the followed queue_log: offered, answered, abandoned, ASA, talk, service levels (both ways and app_queue’s own) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queues */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueuesList"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queues/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One queue with its figures by hour of day and by day, in the center’s time zone */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueDetail"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such queue in the queue_log */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queues/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agents of the followed queue_log: calls answered, talk, ring-no-answer, pauses by reason, occupancy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Agents */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: components["schemas"]["QueueAgentStats"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queues/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Callers in a queue now (entered, not ended), waiting or talking */
+        get: {
+            parameters: {
+                query?: {
+                    queue?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Calls */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            calls: components["schemas"]["QueueLiveCall"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report as JSON; `queues`: queue statistics of the followed queue_log (optionally one queue) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "en" | "es";
+                    queue?: string;
+                };
+                header?: never;
+                path: {
+                    type: "queues";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: components["schemas"]["QueueAgentStats"][];
+                            queues: components["schemas"]["QueueDetail"][];
+                            /** @enum {string} */
+                            type: "queues";
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{type}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report as a file: XLSX (streamed), headings in English or Spanish */
+        get: {
+            parameters: {
+                query: {
+                    format: "xlsx";
+                    lang?: "en" | "es";
+                    queue?: string;
+                };
+                header?: never;
+                path: {
+                    type: "queues";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller’s role lacks the permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Input failed validation (field and problem named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No queue_log is followed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -5526,6 +6031,15 @@ export interface components {
             /** @description The key itself. Shown once, never again. */
             key: string;
         };
+        /** @description app_queue's own figures (`queue show`): SL = completed within SL / completed; SL2 adds its abandoned */
+        AppQueueServiceLevel: {
+            abandoned: number;
+            abandoned_in_sl: number;
+            completed: number;
+            completed_in_sl: number;
+            sl_pct: number;
+            sl2_pct: number;
+        };
         AuditEntry: {
             action: string;
             actorId: string | null;
@@ -5616,7 +6130,8 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            state: "draft" | "running" | "paused" | "stopped";
+            state: "draft" | "running" | "paused" | "stopped" | "failed";
+            stateReason: string | null;
             updatedAt: number;
         } & {
             [key: string]: unknown;
@@ -5660,7 +6175,7 @@ export interface components {
                 [key: string]: unknown;
             }) | null;
             /** @enum {string} */
-            state: "draft" | "running" | "paused" | "stopped";
+            state: "draft" | "running" | "paused" | "stopped" | "failed";
             today: {
                 abandonPct: number;
                 answered: number;
@@ -5997,6 +6512,126 @@ export interface components {
         };
         PauseAgent: {
             reason: string;
+        };
+        QueueAgentStats: {
+            avg_talk_s: number;
+            calls_answered: number;
+            dumps: number;
+            logged_in_s: number;
+            name: string;
+            occupancy_pct: number | null;
+            outcall_talk_s: number;
+            outcalls: number;
+            pause_s: number;
+            pause_s_by_reason: {
+                [key: string]: number;
+            };
+            ringcanceled: number;
+            ringnoanswer: number;
+            ringnoanswer_ms: number;
+            talk_s: number;
+        };
+        QueueDetail: {
+            abandon_rate_pct: number;
+            abandoned: number;
+            answered: number;
+            answered_within_sl: number;
+            app_queue: components["schemas"]["AppQueueServiceLevel"];
+            asa_s: number;
+            avg_talk_s: number;
+            by_day: {
+                abandoned: number;
+                answered: number;
+                answered_within_sl: number;
+                day: string;
+                offered: number;
+                talk_s: number;
+            }[];
+            by_hour: {
+                abandoned: number;
+                answered: number;
+                answered_within_sl: number;
+                hour: number;
+                offered: number;
+                talk_s: number;
+            }[];
+            exitempty: number;
+            exitwithkey: number;
+            lost: number;
+            max_wait_answered_s: number;
+            name: string;
+            offered: number;
+            ringnoanswer: number;
+            servicelevel_s: number;
+            sl_pct_of_answered: number;
+            sl_pct_of_answered_plus_abandoned: number;
+            syscompat: number;
+            timeout: number;
+            total_talk_s: number;
+            transferred: number;
+            withdraw: number;
+        };
+        QueueLiveCall: {
+            agent: string | null;
+            callerId: string;
+            callid: string;
+            enteredAt: number;
+            position: number | null;
+            queue: string;
+            transferredFrom: string | null;
+            waitS: number | null;
+        };
+        QueueLogSourceStatus: {
+            file: string;
+            following: boolean;
+            kept: number;
+            lastError: string | null;
+            lastPollAt: number | null;
+            line: number;
+            lines: number;
+            malformed: number;
+            offset: number;
+            recent_malformed: {
+                file?: string;
+                line: number;
+                reason: string;
+            }[];
+            rotations: number;
+            truncations: number;
+            unknown_events: {
+                [key: string]: number;
+            };
+        };
+        QueuesList: {
+            first_epoch: number | null;
+            last_epoch: number | null;
+            open_calls: number;
+            queues: components["schemas"]["QueueSummary"][];
+            source: components["schemas"]["QueueLogSourceStatus"];
+        };
+        QueueSummary: {
+            abandon_rate_pct: number;
+            abandoned: number;
+            answered: number;
+            answered_within_sl: number;
+            app_queue: components["schemas"]["AppQueueServiceLevel"];
+            asa_s: number;
+            avg_talk_s: number;
+            exitempty: number;
+            exitwithkey: number;
+            lost: number;
+            max_wait_answered_s: number;
+            name: string;
+            offered: number;
+            ringnoanswer: number;
+            servicelevel_s: number;
+            sl_pct_of_answered: number;
+            sl_pct_of_answered_plus_abandoned: number;
+            syscompat: number;
+            timeout: number;
+            total_talk_s: number;
+            transferred: number;
+            withdraw: number;
         };
         RefreshRequest: {
             refresh_token: string;
