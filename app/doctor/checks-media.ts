@@ -172,7 +172,12 @@ async function transmitSilence(m: MediaTarget, id: string, app: AppSocket, clean
   const bridgeId = `${id}-sb`;
   await ari(m, 'POST', `/bridges?type=mixing&bridgeId=${bridgeId}`);
   cleanup.add(() => ari(m, 'DELETE', `/bridges/${bridgeId}`));
-  const added = await ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${chId},${emId}`);
+  // The externalMedia channel enters Stasis a moment after its 200: retry a refused bridging (422) briefly.
+  let added = await ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${chId},${emId}`);
+  for (let i = 0; i < 10 && added.status === 422; i++) {
+    await sleep(200);
+    added = await ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${chId},${emId}`);
+  }
   if (added.status !== 204) return fail('transmit-silence', T, `cannot test: bridging answered HTTP ${added.status}`, 'check the Asterisk log');
   await sleep(300);
   const before = rx.packets.length;

@@ -133,8 +133,10 @@ describe.runIf(traceExists(NAME))(`trace ${NAME} replays on a real Asterisk 22.1
     });
     const recLines = rec.events.map((e) => line(e.event, e.ch, e.state));
     const notHalfTwo = (l: string): boolean => !l.includes(';2');
-    expect([...lines].sort()).toEqual([...recLines].sort());
-    expect(lines.filter(notHalfTwo)).toEqual(recLines.filter(notHalfTwo));
+    // Our channels' events in the recorded order; the Local `;2` half runs the dialplan in its own thread, so on a
+    // loaded machine only its own events are compared, as a set (trace-replay.test.ts holds their order per channel).
+    expect(lines.filter(notHalfTwo), JSON.stringify(lines)).toEqual(recLines.filter(notHalfTwo));
+    expect(new Set(lines.filter((l) => !notHalfTwo(l))), JSON.stringify(lines)).toEqual(new Set(recLines.filter((l) => !notHalfTwo(l))));
 
     // RTP: from the recorded UNICASTRTP address, one packet per 20 ms, one SSRC, PT 0, no marker, timestamps +160.
     const vars = (em.body as { channelvars: Record<string, string> }).channelvars;
