@@ -15,3 +15,4 @@ export { importJobRoutes } from './import-jobs.js';
 export { dncRoutes } from './dnc.js';
 export { webAppRoutes } from './web-app.js';
 export { queueRoutes, type QueueStatsSource } from './queues.js';
+export { reportRoutes } from './reports.js';

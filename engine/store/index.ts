@@ -27,3 +27,4 @@ export type { GroupScope } from './repos/call-aggregates.js';
 export { LEAD_SORT_VALUES } from './repos/lead-list.js';
 export { randomSecret, sha256 } from './secrets.js';
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
+export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
