@@ -9,7 +9,7 @@
  */
 import { LocalTime, round2 } from '../analytics/index.js';
 import { DISPOSITIONS } from '../events/index.js';
-import { type Store, type CallReportGroup, callReportGroups, firstCallAt, wrapMsPer } from '../store/index.js';
+import { type Store, type CallReportGroup, type CallReportGroupBy, callReportGroups, firstCallAt, wrapMsPer } from '../store/index.js';
 import type { Cell, ReportColumn, ReportDocument, ReportLang } from './document.js';
 import { filtersLine, generatedLine } from './labels.js';
 
@@ -98,6 +98,25 @@ function add(a: Omit<CallReportGroup, 'key'>, b: Omit<CallReportGroup, 'key'>): 
 function figures(g: Omit<CallReportGroup, 'key'>): Figures {
   return { calls: g.calls, humans: g.humans, machines: g.machines, drops: g.drops, abandon_pct: g.humans === 0 ? 0 : round2((100 * g.drops) / g.humans), talk_s: round2(g.talkMs / 1000) };
 }
+/**
+ * `callReportGroups` a day at a time, yielding to the event loop between days (better-sqlite3 is synchronous and
+ * the API shares the engine's process: a year of a busy center in one statement would stall ARI handling).
+ */
+async function groups(store: Store, f: { from?: number; to: number; campaignId?: string; agentId?: string }, by: CallReportGroupBy): Promise<CallReportGroup[]> {
+  const first = f.from ?? firstCallAt(store);
+  if (first === null) return [];
+  const out = new Map<string | number | null, CallReportGroup>();
+  for (let a = first; a < f.to; a += DAY_MS) {
+    for (const g of callReportGroups(store, { ...f, from: a, to: Math.min(a + DAY_MS, f.to) }, by)) {
+      const prev = out.get(g.key);
+      out.set(g.key, prev === undefined ? g : { key: g.key, ...add(prev, g) });
+    }
+    if (a + DAY_MS < f.to) await new Promise<void>((r) => setImmediate(r));
+  }
+  return [...out.values()];
+}
+const DAY_MS = 86_400_000;
+
 const pct = (n: number, d: number): number => (d === 0 ? 0 : round2((100 * n) / d));
 
 /** Local days YYYY-MM-DD from `from` to the last instant before `to`, at most 400 (else only the days with calls). */
@@ -126,7 +145,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
   switch (q.type) {
     case 'daily': {
       const byDay = new Map<string, Omit<CallReportGroup, 'key'>>();
-      for (const g of callReportGroups(store, filter, 'quarter')) {
+      for (const g of await groups(store, filter, 'quarter')) {
         const d = lt.of(Math.floor(Number(g.key) / 1000)).day;
         byDay.set(d, add(byDay.get(d) ?? EMPTY, g));
       }
@@ -141,7 +160,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
     }
     case 'hourly': {
       const byHour = Array.from({ length: 24 }, () => EMPTY);
-      for (const g of callReportGroups(store, filter, 'quarter')) {
+      for (const g of await groups(store, filter, 'quarter')) {
         const h = lt.of(Math.floor(Number(g.key) / 1000)).hour;
         byHour[h] = add(byHour[h]!, g);
       }
@@ -153,13 +172,13 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
     case 'dispositions': {
-      const groups = callReportGroups(store, filter, 'disposition');
-      const total = groups.reduce((s, g) => s + g.calls, 0);
+      const byDisp = await groups(store, filter, 'disposition');
+      const total = byDisp.reduce((s, g) => s + g.calls, 0);
       const order = (d: string | number | null): number => {
         const i = DISPOSITIONS.indexOf(d as (typeof DISPOSITIONS)[number]);
         return i < 0 ? DISPOSITIONS.length : i;
       };
-      const disp: DispositionRow[] = groups
+      const disp: DispositionRow[] = byDisp
         .sort((a, b) => b.calls - a.calls || order(a.key) - order(b.key))
         .map((g) => ({ disposition: g.key === null ? '' : String(g.key), label: dispositionLabel(g.key === null ? null : String(g.key), q.lang), calls: g.calls, pct: pct(g.calls, total) }));
       rows = disp;
@@ -169,10 +188,10 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
     case 'agents': {
-      const groups = callReportGroups(store, filter, 'agent').filter((g) => g.key !== null);
+      const byAgent = (await groups(store, filter, 'agent')).filter((g) => g.key !== null);
       const from = q.from ?? firstCallAt(store) ?? q.to;
       const agents: AgentRow[] = [];
-      for (const g of groups) {
+      for (const g of byAgent) {
         const id = String(g.key);
         const [wrapMs] = await wrapMsPer(store, [id], [[from, q.to]]);
         agents.push({
@@ -192,7 +211,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
     case 'campaigns': {
-      const camps: CampaignRow[] = callReportGroups(store, filter, 'campaign').map((g) => ({
+      const camps: CampaignRow[] = (await groups(store, filter, 'campaign')).sort((a, b) => String(a.key ?? '').localeCompare(String(b.key ?? ''))).map((g) => ({
         campaign_id: g.key === null ? null : String(g.key),
         campaign: g.key === null ? w.none : (store.campaigns.get(String(g.key))?.name ?? String(g.key)),
         ...figures(g),

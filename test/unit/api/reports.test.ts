@@ -122,6 +122,9 @@ describe('CallLog reports as JSON', () => {
       { disposition: 'NO_ANSWER', label: 'Sin respuesta', calls: 1, pct: 16.67 },
       { disposition: 'DROPPED', label: 'Abandonada', calls: 1, pct: 16.67 },
     ]);
+    // Without dates: from the first CallLog (k8, the 2nd) to now; the open k7 is not counted.
+    const all = await rows<{ disposition: string; calls: number }>(`/api/reports/dispositions?tz=${encodeURIComponent(CR)}`);
+    expect(all.map((r) => [r.disposition, r.calls])).toEqual([['ANSWERED_HUMAN', 4], ['MACHINE', 1], ['NO_ANSWER', 1], ['DROPPED', 1]]);
     // Anna: k1 (60 s) + k5 (30 s) + 20 s wrap-up over 2 connected → AHT 55 s. Bruno: k4, 120 s.
     expect(await rows(`/api/reports/agents?${RANGE}`)).toEqual([
       { agent_id: 'agent-1', agent: 'Anna', calls: 2, connected: 2, talk_s: 90, aht_s: 55 },
