@@ -13,7 +13,8 @@ import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
-import { webAppRoutes } from './routes/index.js';
+import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
+import type { Recordings } from '../engine/recordings/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -22,7 +23,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Paths reachable without credentials besides /health and the docs (which live outside /api). */
 const PUBLIC_API = new Set(['POST /api/auth/login', 'POST /api/auth/refresh']);
-export const isPublicApi = (method: string, path: string): boolean => PUBLIC_API.has(`${method} ${path}`);
+/** A recording's audio is fetched by <audio> through a signed URL (no header): its own check, not the bearer. */
+const SIGNED_AUDIO = /^\/api\/recordings\/[^/]+\/audio$/;
+export const isPublicApi = (method: string, path: string): boolean =>
+  PUBLIC_API.has(`${method} ${path}`) || ((method === 'GET' || method === 'HEAD') && SIGNED_AUDIO.test(path));
 
 export interface ApiDeps {
   health: HealthProbe;
@@ -34,6 +38,8 @@ export interface ApiDeps {
   control?: EngineControl;
   /** Lead imports; absent → one is created over `store` (spool beside the database file). */
   imports?: ImportQueue;
+  /** The recorder (engine/recordings): deletion and pause/resume; absent → those routes answer 503. */
+  recordings?: Recordings;
   /** The followed queue_log (issue #16); absent → /api/queues/* answer 503. */
   queues?: QueueStatsSource;
   /** Tests tighten these; production uses the defaults. */
@@ -113,6 +119,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
+  app.route('/', qaRoutes({ store: deps.store, auth }));
+  app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));

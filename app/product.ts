@@ -23,6 +23,13 @@ import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
 import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+import { DomainEvents } from '../engine/events/index.js';
+import { Recordings, type RecordingAri } from '../engine/recordings/index.js';
+import type { AriGateway } from '../engine/ari/index.js';
+import { AuditLog } from '../engine/store/index.js';
+
+/** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
+const AMD_WINDOW_MS = 8000;
 import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
@@ -33,6 +40,7 @@ export interface Product {
   engine: Engine;
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
+  recordings: Recordings;
   health(): HealthReport;
   /** The first admin's random password when this start created it (the banner shows it once). */
   generatedAdminPassword: string | undefined;
@@ -113,7 +121,35 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       // Synthetic (demo) numbers never reach a real carrier.
       return sim ? leads : refuseSynthetic(leads, store, systemClock);
     };
-    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    // Recordings: subscribed to the engine's events before the first call; ARI through the engine's gateway once
+    // it is connected (a command before that fails and is reported on the recording).
+    const events = new DomainEvents((err, e) => logger.error({ err, event: e.type }, 'event subscriber failed'));
+    let gateway: AriGateway | null = null;
+    const notYet = () => Promise.reject(new Error('ARI not connected yet'));
+    const ari: RecordingAri = {
+      get connected() {
+        return gateway?.connected ?? false;
+      },
+      execute: (c) => (gateway ? gateway.execute(c) : notYet()),
+      storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
+    };
+    const audit = new AuditLog(store.db);
+    const recordings = new Recordings({
+      events,
+      ari,
+      store,
+      clock: systemClock,
+      logger: logger.child({ part: 'recordings' }),
+      nodeId: config.NODE_ID,
+      dir: config.RECORDINGS_DIR ?? join(dirname(config.DB_PATH), 'recordings'),
+      ...(config.RECORDINGS_SPOOL ? { spoolDir: config.RECORDINGS_SPOOL } : {}),
+      format: config.RECORDINGS_FORMAT,
+      concurrency: config.RECORDINGS_CONCURRENCY,
+      audit: (e) => audit.record(e),
+    });
+    recordings.start();
+    closers.push(() => recordings.close());
+    const amdFor = (c: Campaign) => recordings.amdSource(mediaPlaneAmdSource(plane, amdParamsFor(c), { captureMs: AMD_WINDOW_MS }));
     // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
     const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
@@ -124,7 +160,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
       store: { callLogs: store.callLogs, agentEvents: store.agentEvents, probeWrite: () => store.probeWrite() },
-      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      amd: recordings.amdSource(mediaPlaneAmdSource(plane, defaultAmdParams(), { captureMs: AMD_WINDOW_MS })),
+      events,
       campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
       // Outcomes of CallLogs a previous process left open, for campaigns not running now.
       leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
@@ -132,6 +169,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       logger: logger.child({ part: 'engine' }),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
+    gateway = engine.gateway;
     const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
@@ -160,6 +198,15 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       closers.push(() => stats.stop());
     }
 
+    const recordingsHealth = (): HealthReport['recordings'] => {
+      try {
+        const r = recordings.status();
+        return { ok: r.diskError === null, ...r, byState: r.byState as Record<string, number> };
+      } catch (err) {
+        logger.warn({ err }, 'recordings status unavailable');
+        return null;
+      }
+    };
     health = (): HealthReport => {
       const snap = engine.snapshot();
       const dbOk = store.ping();
@@ -186,6 +233,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         media: { activeSessions: plane.size },
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        recordings: recordingsHealth(),
         queueLog: queueLog ? queueLog.status() : null,
       };
     };
@@ -205,6 +253,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       control,
       imports,
+      recordings,
       ...(queueStats ? { queues: queueStats } : {}),
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
@@ -232,7 +281,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
+    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, recordings, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
   } catch (err) {
     await closeAll();
     throw err;

@@ -8,6 +8,7 @@ import { connectAri, describeAriFailure } from '../engine/ari/index.js';
 import { systemClock, type Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
+import type { DomainEvents } from '../engine/events/index.js';
 import { Engine, attachAgentEventWriter, type AgentEventWriter, type AmdSource, type CallLogWriter, type CampaignDialPlan, type LeadSource, type CampaignInput } from '../engine/shell/index.js';
 
 export interface StartEngineOptions {
@@ -27,6 +28,8 @@ export interface StartEngineOptions {
   logger: Logger;
   clock?: Clock;
   signal?: AbortSignal;
+  /** The domain event bus (subscribers attached before the first call, e.g. the recorder); one is created when omitted. */
+  events?: DomainEvents;
 }
 
 export async function startEngine(o: StartEngineOptions): Promise<Engine> {
@@ -68,6 +71,7 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
     ...(o.leadOutcomes ? { leadOutcomes: o.leadOutcomes } : {}),
     agents: o.agents,
     ...(o.store ? { callLogs: o.store.callLogs } : {}),
+    ...(o.events ? { events: o.events } : {}),
     ...(o.store?.probeWrite ? { storeProbe: o.store.probeWrite } : {}),
   });
   if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents, engine.storeWrites);

@@ -30,6 +30,20 @@ export interface HealthReport {
    * `state` idle | running | stopping | stopped; `lastDialAt` ISO time of the last call placed.
    */
   dialer: { state: string; dialing: boolean; lastDialAt: string | null } | null;
+  /**
+   * Recordings on this node: disk used by them and free on RECORDINGS_DIR's file system, recordings per state,
+   * the job queue, and the last disk problem (`ok` false: recordings degrade — calls go on, unrecorded files wait).
+   */
+  recordings?: {
+    ok: boolean;
+    dir: string;
+    usedBytes: number;
+    freeBytes: number | null;
+    totalBytes: number | null;
+    byState: Record<string, number>;
+    jobs: { queued: number; running: number; failed: number };
+    diskError: string | null;
+  } | null;
   /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
   queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;
 }

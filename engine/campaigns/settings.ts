@@ -113,6 +113,8 @@ export const campaignSettingsSchema = z
     /** Fraction of live answers; 0.03 = 3 %. */
     dropTarget: z.number().min(0).max(0.03).default(0.03),
     recording: z.boolean().default(false),
+    /** Days recordings of this campaign are kept (1 day … 10 years). */
+    recordingRetentionDays: z.number().int().min(1).max(3650).default(90),
   })
   .superRefine((s, ctx) => {
     if (s.machineAction === 'message' && s.voicemailMessage === null) {

@@ -32,7 +32,20 @@ export const configSchema = z
     RTP_PORT_MIN: port.default(40000),
     RTP_PORT_MAX: port.default(40999),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
-    RECORDINGS_DIR: z.string().min(1).default('data/recordings'),
+    /** Where recordings are kept; default: `recordings/` beside DB_PATH (data/recordings with the default DB_PATH). */
+    RECORDINGS_DIR: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    /** Asterisk's recording spool when this host shares it (e.g. /var/spool/asterisk/recording): files are read there instead of fetched over ARI. */
+    RECORDINGS_SPOOL: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    /** Browser format of recordings: Opus in Ogg or WebM, or MP3. */
+    RECORDINGS_FORMAT: z.enum(['ogg', 'webm', 'mp3']).default('ogg'),
+    /** Recording jobs (fetch, transcode) run at once at most. */
+    RECORDINGS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ID: z.string().min(1).default('node-1'),
     /** Minutes a contact lock (a user editing a lead) holds without renewal. */

@@ -168,6 +168,11 @@ export class Engine {
     if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs, this.storeWrites));
   }
 
+  /** The ARI gateway the engine drives (engine/recordings records its calls' bridges through it). */
+  get gateway(): EngineOptions['gateway'] {
+    return this.opts.gateway;
+  }
+
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Subscribes to the gateway, reconciles once connected, brings agents up and starts the dial loop. */

@@ -24,6 +24,17 @@ export interface AmdSession {
   late?: Promise<AmdLateVerdict | null>;
   /** Ends the analysis (call gone or decided); idempotent. */
   close(): void;
+  /**
+   * The AMD window when the source keeps it (the media plane with `captureMs`): the audio analysed, 8 kHz,
+   * and the final decision with its trace. Resolves after `close()`; null when nothing was kept.
+   */
+  window?: Promise<AmdWindow | null>;
+}
+
+export interface AmdWindow {
+  samples: Int16Array;
+  sampleRate: number;
+  decision: AmdDecision;
 }
 
 /**

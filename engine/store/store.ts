@@ -10,6 +10,8 @@ import { LeadRepo } from './repos/leads.js';
 import { LeadLockRepo } from './repos/lead-locks.js';
 import { LeadHistoryRepo } from './repos/lead-history.js';
 import { LoginThrottleRepo } from './repos/login-throttle.js';
+import { RecordingJobRepo, RecordingRepo } from './repos/recordings.js';
+import { QaRepo } from './repos/qa.js';
 
 /** The store the engine and the API share: one SQLite file, one set of repositories. */
 export interface Store {
@@ -28,6 +30,9 @@ export interface Store {
   readonly leadLocks: LeadLockRepo;
   readonly leadHistory: LeadHistoryRepo;
   readonly loginThrottle: LoginThrottleRepo;
+  readonly recordings: RecordingRepo;
+  readonly recordingJobs: RecordingJobRepo;
+  readonly qa: QaRepo;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: it waits for other writers instead of failing half-way). */
   transaction<T>(fn: () => T): T;
   /** Whether the database answers (for /health). */
@@ -70,6 +75,9 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     leadLocks: new LeadLockRepo(db),
     leadHistory: new LeadHistoryRepo(db),
     loginThrottle: new LoginThrottleRepo(db),
+    recordings: new RecordingRepo(db),
+    recordingJobs: new RecordingJobRepo(db),
+    qa: new QaRepo(db),
     transaction: (fn) => db.transaction(fn, { behavior: 'immediate' }),
     ping: () => {
       try {

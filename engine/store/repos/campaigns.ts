@@ -47,6 +47,7 @@ function toRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | '
     wrapUpS: settings.wrapUpS,
     dropTarget: settings.dropTarget,
     recording: settings.recording,
+    recordingRetentionDays: settings.recordingRetentionDays,
   };
 }
 
@@ -78,6 +79,7 @@ export function campaignFromRow(r: CampaignRow): Campaign {
     wrapUpS: r.wrapUpS,
     dropTarget: r.dropTarget,
     recording: r.recording,
+    recordingRetentionDays: r.recordingRetentionDays,
   };
 }
 

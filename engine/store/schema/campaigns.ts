@@ -39,6 +39,8 @@ export const campaigns = sqliteTable('campaigns', {
   /** Fraction, 0.03 = 3 %. */
   dropTarget: real('drop_target').notNull(),
   recording: integer('recording', { mode: 'boolean' }).notNull(),
+  /** Days a recording is kept; the daily sweep deletes older ones (the CallLog stays). */
+  recordingRetentionDays: integer('recording_retention_days').notNull().default(90),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
