@@ -31,3 +31,4 @@ export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
 export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrityCheckFile, listBackups, probeWritable, pruneBackups, restoreDatabase, type BackupResult } from './backup.js';
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
+export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
