@@ -10,7 +10,7 @@ import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
-import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, type QueueStatsSource } from './routes/index.js';
+import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
@@ -123,6 +123,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', queueRoutes({ source: deps.queues }));
+  app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ImportQueue } from '../engine/imports/index.js';
-import type { Config } from '../engine/config/index.js';
+import { recordingsDirOf, type Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
-import { openStore, type Store, type Campaign } from '../engine/store/index.js';
+import { BackupSchedule, NO_BACKUPS, openStore, type Store, type Campaign } from '../engine/store/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { startSimulator, type Simulator } from '../engine/sim/index.js';
 import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
@@ -71,6 +71,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     // "starting") while the engine waits for Asterisk — e.g. retrying wrong ARI credentials.
     let api: FetchApp | null = null;
     let health: (() => HealthReport) | null = null;
+    let backups: BackupSchedule | null = null;
     const bootHealth = (): HealthReport => {
       const ari = {
         connected: false,
@@ -84,7 +85,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       const parts = { ari, db: { ok: true, path: config.DB_PATH }, redis: { configured: Boolean(config.REDIS_URL), ok: null } };
       const uptimeSeconds = Math.round((systemClock.now() - startedAt) / 1000);
       const dialer = { state: 'starting', dialing: false, lastDialAt: null };
-      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer };
+      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer, backup: backups?.status() ?? NO_BACKUPS };
     };
     const server: RunningServer = await listen(
       {
@@ -109,6 +110,13 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
 
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
+    // Online backups on an interval (BACKUP_DIR); a failure is reported on /health, never fatal.
+    if (config.BACKUP_DIR) {
+      const schedule = new BackupSchedule({ sqlite: store.sqlite, dir: config.BACKUP_DIR, intervalMinutes: config.BACKUP_INTERVAL_MINUTES, keepDays: config.BACKUP_KEEP_DAYS, clock: systemClock, logger: logger.child({ part: 'backup' }) });
+      schedule.start();
+      backups = schedule;
+      closers.push(() => schedule.stop());
+    }
     if (sim) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
 
     const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: logger.child({ part: 'media' }) });
@@ -141,7 +149,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       clock: systemClock,
       logger: logger.child({ part: 'recordings' }),
       nodeId: config.NODE_ID,
-      dir: config.RECORDINGS_DIR ?? join(dirname(config.DB_PATH), 'recordings'),
+      dir: recordingsDirOf(config),
       ...(config.RECORDINGS_SPOOL ? { spoolDir: config.RECORDINGS_SPOOL } : {}),
       format: config.RECORDINGS_FORMAT,
       concurrency: config.RECORDINGS_CONCURRENCY,
@@ -234,6 +242,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
         recordings: recordingsHealth(),
+        backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
       };
     };

@@ -28,7 +28,7 @@ import { systemClock } from '../../engine/clock/index.js';
 import { DomainEvents, type Disposition } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { mulberry32 } from '../../engine/random/index.js';
-import { openStore, type Store, type Role } from '../../engine/store/index.js';
+import { NO_BACKUPS, openStore, type Store, type Role } from '../../engine/store/index.js';
 
 const DAY = 24 * 3600_000;
 const TEAMS = 10;
@@ -239,7 +239,7 @@ export async function run(argv: string[]): Promise<number> {
     const health = (): HealthReport => {
       const ari = { connected: true, simulated: true, url: 'bench', app: 'bench', reconciled: true, unreconciledSeconds: 0, asteriskStartupTime: null };
       const parts = { ari, db: { ok: true, path: store.path }, redis: { configured: false, ok: null } };
-      return { status: overallStatus(parts), version: 'bench', nodeId: 'bench', uptimeSeconds: 0, ...parts, media: null, calls: null, dialer: null };
+      return { status: overallStatus(parts), version: 'bench', nodeId: 'bench', uptimeSeconds: 0, ...parts, media: null, calls: null, dialer: null, backup: NO_BACKUPS };
     };
     const api = createApiApp({
       health,

@@ -1,3 +1,5 @@
+import type { BackupStatus } from '../../engine/store/index.js';
+
 /** What `GET /health` reports. Each part is read from the running product at request time. */
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -46,6 +48,11 @@ export interface HealthReport {
   } | null;
   /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
   queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;
+  /**
+   * Scheduled SQLite backups (BACKUP_DIR): when the last one was taken and the last error, if the latest attempt
+   * failed. A failing backup does not make the node degraded (the dialer works); it is for monitoring.
+   */
+  backup: BackupStatus;
 }
 
 /**

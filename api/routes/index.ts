@@ -17,3 +17,4 @@ export { webAppRoutes } from './web-app.js';
 export { recordingRoutes, parseRange, downloadName, URL_TTL_SECONDS } from './recordings.js';
 export { qaRoutes } from './qa.js';
 export { queueRoutes, type QueueStatsSource } from './queues.js';
+export { reportRoutes } from './reports.js';

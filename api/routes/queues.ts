@@ -3,11 +3,10 @@
  * and app_queue's own SL/SL2), `/api/queues/agents`, `/api/queues/calls` (callers in a queue right now) and
  * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is the tail
  * the composition root runs (QUEUE_LOG_SOURCE, or the engine's own queue_log); absent → 503.
- * Supervisors and admins (`metrics.org`). A queue named "agents" or "calls" is reached through `/api/queues`.
+ * Supervisors and admins (`metrics.org`). The queue report and its exports are in reports.ts. A queue named "agents" or "calls" is reached through `/api/queues`.
  */
-import { PassThrough, Readable } from 'node:stream';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { writeQueueReportXlsx, type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
+import { type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 /** What the routes read: the live tail's analysis. */
@@ -44,7 +43,7 @@ const QueueFields = {
     .openapi('AppQueueServiceLevel', { description: "app_queue's own figures (`queue show`): SL = completed within SL / completed; SL2 adds its abandoned" }),
 };
 const QueueSummary = z.object({ name: z.string(), ...QueueFields }).openapi('QueueSummary');
-const QueueDetail = z
+export const QueueDetail = z
   .object({
     name: z.string(),
     ...QueueFields,
@@ -72,7 +71,7 @@ const SourceStatus = z
 const QueuesList = z
   .object({ source: SourceStatus, first_epoch: z.number().int().nullable(), last_epoch: z.number().int().nullable(), open_calls: z.number().int(), queues: z.array(QueueSummary) })
   .openapi('QueuesList');
-const AgentStats = z
+export const AgentStats = z
   .object({
     name: z.string(),
     calls_answered: z.number().int(),
@@ -136,30 +135,6 @@ const one = protectedRoute('metrics.org', {
   responses: { 200: jsonResponse('Queue', QueueDetail), 404: { description: 'No such queue in the queue_log' }, 503: { description: 'No queue_log is followed' } },
 });
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** Report types served so far: queue statistics. (Daily summary, hourly distribution… are not built yet.) */
-const ReportType = z.enum(['queues']);
-const ReportQuery = z.strictObject({ queue: z.string().min(1).max(128).optional(), lang: z.enum(['en', 'es']).default('en') });
-const report = protectedRoute('metrics.org', {
-  method: 'get',
-  path: '/api/reports/{type}',
-  tags: ['reports'],
-  summary: 'A report as JSON; `queues`: queue statistics of the followed queue_log (optionally one queue)',
-  request: { params: z.strictObject({ type: ReportType }), query: ReportQuery },
-  responses: { 200: jsonResponse('Report', z.object({ type: ReportType, queues: z.array(QueueDetail), agents: z.array(AgentStats) })), 503: { description: 'No queue_log is followed' } },
-});
-const reportExport = protectedRoute('metrics.org', {
-  method: 'get',
-  path: '/api/reports/{type}/export',
-  tags: ['reports'],
-  summary: 'A report as a file: XLSX (streamed), headings in English or Spanish',
-  request: { params: z.strictObject({ type: ReportType }), query: ReportQuery.extend({ format: z.enum(['xlsx']) }) },
-  responses: {
-    200: { description: 'The file', content: { [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } } },
-    503: { description: 'No queue_log is followed' },
-  },
-});
-
 export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const need = (): QueueStatsSource => {
@@ -193,30 +168,6 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
       .filter((x) => queue === undefined || x.queue === queue)
       .map((x) => ({ callid: x.callid, queue: x.queue, enteredAt: x.enteredAt, callerId: x.callerId, position: x.position, agent: x.agent, waitS: x.waitS, transferredFrom: x.transferredFrom }));
     return c.json({ calls: open }, 200);
-  });
-  app.openapi(report, (c) => {
-    const { type } = c.req.valid('param');
-    const { queue } = c.req.valid('query');
-    const m = need().result().metrics;
-    const queues = Object.entries(m.queues)
-      .filter(([n]) => queue === undefined || n === queue)
-      .map(([name, q]) => ({ name, ...q }));
-    return c.json({ type, queues, agents: Object.entries(m.agents).map(([name, a]) => ({ name, ...a })) }, 200);
-  });
-  app.openapi(reportExport, (c) => {
-    const { queue, lang } = c.req.valid('query');
-    const m = need().result().metrics;
-    const out = new PassThrough();
-    out.on('error', () => undefined);
-    writeQueueReportXlsx(m, lang, out, queue)
-      .then(() => {
-        if (!out.writableEnded) out.end();
-      })
-      .catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
-    return new Response(Readable.toWeb(out) as ReadableStream, {
-      status: 200,
-      headers: { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="queues-${lang}.xlsx"` },
-    });
   });
   app.openapi(one, (c) => {
     const { name } = c.req.valid('param');

@@ -48,6 +48,18 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
     load: () => import('../../engine/deploy/asterisk-config-command.js'),
   },
+  doctor: {
+    summary: 'Check a deployment: ARI, version, modules, Stasis app, externalMedia and RTP, transmit_silence, clock, database, disk, Redis (--json; exit 1 on a failure)',
+    load: () => import('../doctor/doctor-command.js'),
+  },
+  backup: {
+    summary: 'Take a SQLite online backup of DB_PATH now into BACKUP_DIR (or --out DIR)',
+    load: () => import('../backup/backup-command.js'),
+  },
+  restore: {
+    summary: 'Restore DB_PATH from a backup file (--from FILE, or --latest from BACKUP_DIR); the engine must be stopped',
+    load: () => import('../backup/restore-command.js'),
+  },
   simulate: {
     summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
     load: () => import('../../engine/pacing/simulate/simulate-command.js'),

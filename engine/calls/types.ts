@@ -61,7 +61,7 @@ export const defaultCallPolicy: CallPolicy = {
   machine: 'hangup',
   notSure: 'human',
   voicemailMedia: null,
-  safeHarborMedia: 'sound:centralita-safe-harbor',
+  safeHarborMedia: 'sound:centralita/safe-harbor',
   agentWaitMs: 2000,
   agentWaitFrom: 'answer',
   ringTimeoutSec: 30,

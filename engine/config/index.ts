@@ -1,2 +1,3 @@
 export { configSchema, type Config } from './schema.js';
 export { loadConfig, ConfigError } from './load.js';
+export { recordingsDirOf } from './paths.js';

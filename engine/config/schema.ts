@@ -67,6 +67,15 @@ export const configSchema = z
       .regex(/^\s*([^=,]+=\d+\s*(,\s*[^=,]+=\d+\s*)*)?$/, 'is not a list of queue=seconds (e.g. sales=20,*=30)')
       .default(''),
     SIM_SEED: z.coerce.number().int().default(1),
+    /** Folder of SQLite online backups. Absent: no scheduled backups (`centralita backup` still takes one). */
+    BACKUP_DIR: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    /** Minutes between scheduled backups (with BACKUP_DIR). */
+    BACKUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+    /** Backups older than this many days are deleted after each new one. */
+    BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
     /**
      * On SIGTERM/SIGINT: seconds live calls may take to finish after dialling stops; then they are hung up. The
      * process exits within this plus a few seconds of clean-up, whatever state ARI is in.

@@ -90,3 +90,105 @@ export function renderTrunk(trunk: TrunkSpec): string {
   }
   return lines.join('\n');
 }
+
+export type ChannelDriver = 'pjsip' | 'sip';
+
+/** What identifies an agent's phone in `Stasis(app,agent-login,<id>)`: the endpoint (PJSIP) or peer (chan_sip). */
+export const AGENT_ID_EXPR: Record<ChannelDriver, string> = {
+  pjsip: '${CHANNEL(endpoint)}',
+  sip: '${CHANNEL(peername)}',
+};
+
+/** The dialplan with the Stasis app name and the agent-id expression of the channel driver filled in. */
+export function renderDialplan(template: string, app: string, driver: ChannelDriver = 'pjsip'): string {
+  if (!NAME_APP.test(app)) throw new Error(`bad Stasis app name "${app}" (letters, digits, "_", "." and "-")`);
+  return template.replaceAll('__ARI_APP__', app).replaceAll('__AGENT_ID__', AGENT_ID_EXPR[driver]);
+}
+const NAME_APP = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const HOSTPORT = /^([0-9.]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5})$/;
+
+/** "127.0.0.1:8088" → [addr, port]; throws on anything else. */
+export function parseHostPort(spec: string, what: string): [string, number] {
+  const m = HOSTPORT.exec(spec);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) throw new Error(`${what} must look like ADDRESS:PORT (e.g. 127.0.0.1:8088), got "${spec}"`);
+  return [m[1]!, port];
+}
+
+export function renderHttpConf(template: string, addr: string, port: number): string {
+  return template.replaceAll('__HTTP_ADDR__', addr).replaceAll('__HTTP_PORT__', String(port));
+}
+
+/** The PJSIP file: no transport unless asked for one (`sipBind`), so nothing binds 0.0.0.0:5060 behind your back. */
+export function renderPjsipConf(template: string, sipBind: string | null): string {
+  const transport = sipBind
+    ? ['[transport-centralita-udp]', 'type = transport', 'protocol = udp', `bind = ${sipBind}`, ''].join('\n')
+    : '';
+  return template.replace('__TRANSPORT__', transport);
+}
+
+export interface InstallNotesInput {
+  app: string;
+  ariUser: string;
+  httpAddr: string;
+  httpPort: number;
+  driver: ChannelDriver;
+  agents: number;
+  trunk: string | null;
+  sounds: boolean;
+}
+
+/** README.txt beside the generated files: every step on the Asterisk box, in order, and what to check. */
+export function renderInstallNotes(i: InstallNotesInput): string {
+  const sip =
+    i.driver === 'pjsip'
+      ? [
+          '4. pjsip_centralita.conf (agent phones and the trunk, PJSIP): copy it to /etc/asterisk/ and add at the end of',
+          '   pjsip.conf:  #include pjsip_centralita.conf   then `module reload res_pjsip.so`; `pjsip show endpoints`.',
+          '   It defines no transport: the box\'s UDP transport serves it (or generate with --sip-bind ADDR:PORT).',
+          '   Agent phones register with the extension and the password in agents.csv. Campaign dial string for the',
+          `   trunk: PJSIP/{e164}@${i.trunk ?? '<trunk>'} ; agents' endpoint: PJSIP/<extension>.`,
+        ]
+      : [
+          '4. No PJSIP file (--driver sip): this box runs chan_sip (Issabel, older FreePBX). Create the agent phones as SIP',
+          '   extensions in its GUI (or sip_custom.conf) with context=centralita-agents, directmedia=no, nat=force_rport,comedia,',
+          '   allow=ulaw,alaw, qualify=yes, one per line of agents.csv. The trunk stays the one the box has; the campaign',
+          '   dial string is SIP/<trunk>/{e164} and the agents\' endpoint SIP/<extension>. The dialplan identifies agents',
+          '   with ${CHANNEL(peername)}. chan_sip is gone from Asterisk 21+: plan the move to PJSIP (generate again without',
+          '   --driver sip).',
+        ];
+  return [
+    `Centralita: files for Asterisk (Stasis app "${i.app}", ARI user "${i.ariUser}", ${i.agents} agent phone${i.agents === 1 ? '' : 's'}${i.trunk ? `, trunk ${i.trunk}` : ''}).`,
+    'Nothing here replaces a file of the box: each is #included, so its own users, endpoints and dialplan stay.',
+    '',
+    '1. ari_centralita.conf: copy to /etc/asterisk/ and add at the end of ari.conf:  #include ari_centralita.conf',
+    '   (FreePBX: append its lines to ari_additional_custom.conf). ari.conf [general] needs enabled = yes.',
+    '   Then `module reload res_ari.so`; `ari show users` lists the user.',
+    `2. http_centralita.conf: copy to /etc/asterisk/ and add at the end of the [general] section of http.conf:`,
+    `   #include http_centralita.conf   (binds ARI to ${i.httpAddr}:${i.httpPort}). \`module reload http\`; \`http show status\`.`,
+    '3. extensions_centralita.conf: copy to /etc/asterisk/ and add to extensions.conf:  #include extensions_centralita.conf',
+    '   (FreePBX/Issabel: extensions_custom.conf). `dialplan reload`; `dialplan show centralita-agents`.',
+    ...sip,
+    '5. modules_centralita.conf: add inside [modules] of modules.conf:  #include modules_centralita.conf',
+    '   (only needed with autoload = no or noload lines; `centralita doctor` lists modules that are not running).',
+    '6. asterisk.conf, [options]:  transmit_silence = yes   then `core restart gracefully`. Without it Asterisk sends',
+    '   nothing while a channel is silent, and AMD misjudges humans who wait for you to speak.',
+    '7. rtp.conf: Asterisk\'s rtpstart–rtpend must hold about 4 ports per simultaneous call (customer leg, agent leg,',
+    '   the externalMedia leg to Centralita) — e.g. 10000–20000 — and must not overlap Centralita\'s RTP_PORT_MIN–',
+    '   RTP_PORT_MAX when both run on one host (Centralita\'s default is 40000–40999). Open UDP rtpstart–rtpend to the',
+    '   carrier and the phones, and UDP RTP_PORT_MIN–RTP_PORT_MAX on the Centralita host to Asterisk.',
+    ...(i.sounds
+      ? [
+          '8. sounds/: the safe-harbor message (English and Spanish, 8 kHz mono WAV). Copy it into Asterisk\'s sounds folder:',
+          '   cp -r sounds/* /var/lib/asterisk/sounds/   → sound:centralita/safe-harbor (the campaigns\' default) exists;',
+          '   the channel\'s language (en or es) picks the file. Record your own with your company\'s name and number.',
+        ]
+      : ['8. No sounds written (--no-sounds): install a sound:centralita/safe-harbor yourself (8 kHz mono WAV).']),
+    '',
+    'Then on the Centralita host: set ARI_URL, ARI_USERNAME, ARI_PASSWORD (printed once by the generator), ARI_APP,',
+    `RTP_HOST (this engine's address as Asterisk sees it), and run \`npm run doctor\` before \`npm start\`.`,
+    'Agents log in by dialling *50 from their phone (*51 pause, *52 ready, *59 log out); test numbers 7001-7004.',
+    '',
+  ].join('\n');
+}

@@ -1,6 +1,6 @@
 /**
  * `Local/<exten>@<context>` channels into the test dialplan the traces were recorded with (contexts
- * `amd-sim` and `agents`): the `;2` half runs the applications and publishes ChannelDialplan, state and
+ * `amd-sim` and `agents`, plus the product's `centralita-doctor`): the `;2` half runs the applications and publishes ChannelDialplan, state and
  * hangup events the way Asterisk 22 did in test/fixtures/asterisk22. An unknown extension destroys both
  * halves with cause 0 and no Dial event.
  */
@@ -34,6 +34,10 @@ export const TEST_DIALPLAN: Record<string, Record<string, Step[]>> = {
   },
   agents: {
     agent: [{ app: 'Answer' }, { app: 'Echo' }],
+  },
+  // The product's own dialplan (dialplan/extensions_centralita.conf): what `centralita doctor` dials.
+  'centralita-doctor': {
+    silence: [{ app: 'Answer' }, { app: 'Wait', sec: 10 }, { app: 'Hangup' }],
   },
 };
 

@@ -9,6 +9,7 @@ import type { Logger } from '../log/index.js';
 import { encodeWav } from '../audio/index.js';
 import { deriveSeed, mulberry32 } from './audio/rng.js';
 import { FRAME_SAMPLES } from './audio/source.js';
+import { tone } from './audio/tone.js';
 import { AriError, notFound } from './errors.js';
 import type { EventHub } from './events.js';
 import { runCalleePlan } from './callee-runner.js';
@@ -729,6 +730,9 @@ export class Pbx {
         return;
       }
       if (target.channel) this.localRuns.get(target.channel.id)?.mediaStarted();
+      // A tone played to a bridge reaches its parties (e.g. an externalMedia channel alone in it) until stopped.
+      const toneHz = /^tone:(\d+)/.exec(media[0]!)?.[1];
+      if (target.bridge && toneHz) target.bridge.announcer = { playbackId: id, audio: tone(Number(toneHz), Infinity), frame: new Int16Array(FRAME_SAMPLES) };
     });
     if (missing === undefined && Number.isFinite(total)) pb.timer = this.clock.setTimeout(() => this.run(() => this.finishPlayback(pb)), total);
     return reply;
@@ -761,6 +765,8 @@ export class Pbx {
     if (!this.playbacks.delete(pb.json.id)) return;
     this.clock.clearTimeout(pb.timer);
     pb.json.state = state;
+    const bridge = this.bridges.get(pb.json.target_uri.replace(/^bridge:/, ''));
+    if (bridge?.announcer?.playbackId === pb.json.id) bridge.announcer = null;
     const app = pb.targetChannel?.app ?? this.bridges.get(pb.json.target_uri.replace(/^bridge:/, ''))?.app ?? null;
     this.emit(app, 'PlaybackFinished', { playback: { ...pb.json } });
   }
@@ -776,12 +782,14 @@ export class Pbx {
     const t = this.tick++;
     for (const b of this.bridges.values()) {
       if (b.members.length === 0) continue;
+      const announcer = b.announcer && b.announcer.audio.next(b.announcer.frame) ? b.announcer.frame : null;
       for (const m of b.members) {
         const stream = this.rtp.get(m.id);
         if (!stream) continue;
-        const sources = b.members.filter((o) => o !== m && !this.rtp.has(o.id));
+        const sources = b.members.filter((o) => o !== m && !this.rtp.has(o.id)).map((s) => s.frame(t));
+        if (announcer) sources.push(announcer);
         if (sources.length === 0) continue;
-        stream.sendFrame(mix(sources.map((s) => s.frame(t))));
+        stream.sendFrame(mix(sources));
       }
       if (b.recording && !b.recording.paused) b.recording.samples.push(mix(b.members.filter((o) => !this.rtp.has(o.id)).map((s) => s.frame(t))));
     }

@@ -18,7 +18,7 @@ export const CORE_SOUNDS: readonly string[] = [
 ];
 
 /** The prompts Centralita ships for Asterisk (the safe-harbor message played to a dropped human). */
-export const CENTRALITA_SOUNDS: readonly string[] = ['centralita-safe-harbor'];
+export const CENTRALITA_SOUNDS: readonly string[] = ['centralita/safe-harbor'];
 
 export function simSounds(extra: Iterable<string> = []): ReadonlySet<string> {
   return new Set([...CORE_SOUNDS, ...CENTRALITA_SOUNDS, ...extra]);

@@ -28,4 +28,7 @@ export { LEAD_SORT_VALUES } from './repos/lead-list.js';
 export { randomSecret, sha256 } from './secrets.js';
 export { RecordingRepo, RecordingJobRepo, type RecordingFilter, type RecordingListItem, type RecordingPatch } from './repos/recordings.js';
 export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
+export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrityCheckFile, listBackups, probeWritable, pruneBackups, restoreDatabase, type BackupResult } from './backup.js';
+export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
+export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';

@@ -12,6 +12,7 @@ import { VirtualClock } from '../../engine/clock/index.js';
 import { DomainEvents, type DomainEvent } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import type { Role } from '../../engine/store/schema/users.js';
+import { NO_BACKUPS } from '../../engine/store/index.js';
 
 function healthReport(o: Partial<HealthReport> = {}): HealthReport {
   const parts = {
@@ -24,6 +25,7 @@ function healthReport(o: Partial<HealthReport> = {}): HealthReport {
     media: null,
     calls: null,
     dialer: null,
+    backup: NO_BACKUPS,
     ...o,
   };
   return { ...parts, status: overallStatus(parts) };

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import type { HealthReport } from '../../api/health/report.js';
 import { QueueLogAnalysis } from '../../engine/analytics/index.js';
 import { startSimulator } from '../../engine/sim/index.js';
+import { integrityCheckFile } from '../../engine/store/index.js';
 import { freeTcpPort } from '../support/real-asterisk.js';
 
 const run = promisify(execFile);
@@ -33,7 +34,7 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'centralita-start-'));
-    const config = loadConfig({ DB_PATH: join(dir, 'c.db'), HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', RTP_PORT_MIN: '45000', RTP_PORT_MAX: '45999' });
+    const config = loadConfig({ DB_PATH: join(dir, 'c.db'), HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', RTP_PORT_MIN: '45000', RTP_PORT_MAX: '45999', BACKUP_DIR: join(dir, 'backups') });
     product = await startProduct(config, silentLogger);
   });
 
@@ -48,6 +49,17 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     expect(res.status).toBe(200);
     expect(body.ari).toMatchObject({ connected: true, simulated: true, app: 'centralita' });
     expect(body.db.ok).toBe(true);
+  });
+
+  it('takes a backup at start (BACKUP_DIR) and says so on /health', async () => {
+    let body: HealthReport | null = null;
+    for (let i = 0; i < 100 && !body?.backup.lastBackupAt; i++) {
+      body = (await (await fetch(`http://127.0.0.1:${product.httpPort}/health`)).json()) as HealthReport;
+      if (!body.backup.lastBackupAt) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(body!.backup).toMatchObject({ configured: true, dir: join(dir, 'backups'), intervalMinutes: 60, keepDays: 14, lastError: null });
+    expect(existsSync(body!.backup.lastBackupFile!)).toBe(true);
+    expect(integrityCheckFile(body!.backup.lastBackupFile!)).toEqual([]);
   });
 
   it('dials the demo campaign and writes ended CallLogs with dispositions', async () => {

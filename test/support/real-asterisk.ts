@@ -7,7 +7,7 @@
  * "skip when missing": CI installs the bundle, and a test that needs it fails loudly without it.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +30,38 @@ export interface RealAsteriskOptions {
   extensions?: string;
   /** Extra `*.conf` files copied over the defaults (start-asterisk.sh --conf-dir). */
   confDir?: string;
+  /** `transmit_silence` in asterisk.conf (start-asterisk.sh writes yes; false writes the file with no). */
+  transmitSilence?: boolean;
+}
+
+/** asterisk.conf as start-asterisk.sh writes it for RUNDIR, with `transmit_silence` set as asked. */
+function asteriskConf(rundir: string, transmitSilence: boolean): string {
+  const d = (p: string) => join(rundir, p);
+  return [
+    '[directories]',
+    `astcachedir => ${d('var/cache/asterisk')}`,
+    `astetcdir => ${d('etc')}`,
+    `astmoddir => ${d('lib/asterisk/modules')}`,
+    `astvarlibdir => ${d('var/lib/asterisk')}`,
+    `astdbdir => ${d('var/lib/asterisk')}`,
+    `astkeydir => ${d('var/lib/asterisk')}`,
+    `astdatadir => ${d('var/lib/asterisk')}`,
+    `astagidir => ${d('var/lib/asterisk/agi-bin')}`,
+    `astspooldir => ${d('var/spool/asterisk')}`,
+    `astrundir => ${d('var/run/asterisk')}`,
+    `astlogdir => ${d('var/log/asterisk')}`,
+    `astsbindir => ${d('sbin')}`,
+    '',
+    '[options]',
+    'verbose = 3',
+    'debug = 0',
+    'timestamp = yes',
+    'defaultlanguage = en',
+    'documentation_language = en_US',
+    `transmit_silence = ${transmitSilence ? 'yes' : 'no'}`,
+    'hideconnect = yes',
+    '',
+  ].join('\n');
 }
 
 export interface RealAsterisk {
@@ -93,6 +125,13 @@ export async function startRealAsterisk(opts: RealAsteriskOptions): Promise<Real
   const username = 'ci';
   const password = `pw${httpPort}x${Math.random().toString(36).slice(2, 10)}`;
   writeTestSounds(join(rundir, 'var/lib/asterisk/sounds/en'));
+  let confDir = opts.confDir;
+  if (opts.transmitSilence === false) {
+    confDir = join(rundir, 'conf-extra');
+    mkdirSync(confDir, { recursive: true });
+    if (opts.confDir) for (const f of readdirSync(opts.confDir)) if (f.endsWith('.conf')) copyFileSync(join(opts.confDir, f), join(confDir, f));
+    writeFileSync(join(confDir, 'asterisk.conf'), asteriskConf(rundir, false));
+  }
   const args = [
     rundir,
     '--http-port', String(httpPort),
@@ -102,7 +141,7 @@ export async function startRealAsterisk(opts: RealAsteriskOptions): Promise<Real
     '--extensions', opts.extensions ?? TEST_DIALPLAN,
     '--rtp-ports', `${rtpStart}-${rtpStart + 99}`,
     '--timeout', '60',
-    ...(opts.confDir ? ['--conf-dir', opts.confDir] : []),
+    ...(confDir ? ['--conf-dir', confDir] : []),
   ];
   const start = async () => {
     try {

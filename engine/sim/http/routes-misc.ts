@@ -8,6 +8,14 @@ import { noContent, ok, type Router } from './router.js';
 
 export const ASTERISK_VERSION = '22.10.1';
 
+/** The modules the embedded PBX stands in for (GET /asterisk/modules), as a Centralita Asterisk loads them. */
+const SIM_MODULES = [
+  'res_ari', 'res_ari_applications', 'res_ari_asterisk', 'res_ari_bridges', 'res_ari_channels', 'res_ari_events',
+  'res_ari_playbacks', 'res_ari_recordings', 'res_ari_sounds', 'res_http_websocket', 'res_stasis', 'res_stasis_answer',
+  'res_stasis_playback', 'res_stasis_recording', 'res_stasis_snoop', 'app_stasis', 'chan_rtp', 'res_rtp_asterisk',
+  'bridge_simple', 'bridge_softmix', 'codec_ulaw', 'codec_alaw', 'format_wav', 'format_pcm', 'chan_pjsip', 'res_pjsip',
+];
+
 export function miscRoutes(r: Router, pbx: Pbx, clock: Clock, startedAtOf: () => number, apps: () => string[]): void {
   r.on('GET', '/asterisk/info', () => {
     const startedAt = startedAtOf();
@@ -21,6 +29,14 @@ export function miscRoutes(r: Router, pbx: Pbx, clock: Clock, startedAtOf: () =>
   r.on('GET', '/asterisk/ping', () => ok({ asterisk_id: ASTERISK_ID, ping: 'pong', timestamp: ariTime(clock.now()) }));
   r.on('GET', '/applications', () =>
     ok(apps().map((name) => ({ name, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] }))),
+  );
+  r.on('GET', '/applications/{applicationName}', (req) => {
+    const name = req.params['applicationName']!;
+    if (!apps().includes(name)) throw new AriError(404, 'Application not found');
+    return ok({ name, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] });
+  });
+  r.on('GET', '/asterisk/modules', () =>
+    ok(SIM_MODULES.map((name) => ({ name: `${name}.so`, description: name, use_count: 0, status: 'Running', support_level: 'core' }))),
   );
   r.on('GET', '/endpoints', () => ok([]));
 

@@ -1,3 +1,4 @@
+import type { AudioSource } from '../audio/source.js';
 import { ariTime, type AriBridgeJson } from './json.js';
 import type { SimChannel } from './channel.js';
 
@@ -17,6 +18,8 @@ export class SimBridge {
   /** The app hears about this bridge (ChannelEnteredBridge, BridgeDestroyed) once one of its channels entered. */
   subscribed = false;
   recording: BridgeRecording | null = null;
+  /** What a bridge playback of `tone:` sends to every party (Asterisk's announcer channel), by playback id. */
+  announcer: { playbackId: string; audio: AudioSource; frame: Int16Array } | null = null;
   /** Asterisk switches simple_bridge → softmix once more than two parties (a recorder counts) share it. */
   softmix = false;
 

@@ -7,7 +7,7 @@ import { hashPasswordSync } from '../../../api/auth/passwords.js';
 import type { Role } from '../../../engine/store/schema/users.js';
 import { VirtualClock } from '../../../engine/clock/index.js';
 import { silentLogger } from '../../../engine/log/logger.js';
-import { openStore, type Store } from '../../../engine/store/index.js';
+import { NO_BACKUPS, openStore, type Store } from '../../../engine/store/index.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const USER_PASSWORD = 'user-password-for-tests';
@@ -23,6 +23,7 @@ export function healthReport(overrides: Partial<HealthReport> = {}): HealthRepor
     media: null,
     calls: null,
     dialer: null,
+    backup: NO_BACKUPS,
   };
   const merged = { ...base, ...overrides };
   return { ...merged, status: overrides.status ?? overallStatus(merged) };

@@ -90,7 +90,7 @@ describe('/api/queues', () => {
     expect(body).toMatchObject({ answered: 2, max_wait_answered_s: 100 });
   });
 
-  it('reports queue statistics as JSON and as XLSX in Spanish; other report types and formats are refused naming the field', async () => {
+  it('reports queue statistics as JSON and as XLSX in Spanish; unknown report types and formats are refused naming the field', async () => {
     const rep = (await (await get('/api/reports/queues?queue=sales', sup)).json()) as { queues: Array<{ name: string; offered: number }>; agents: unknown[] };
     expect(rep.queues.map((q) => [q.name, q.offered])).toEqual([['sales', 8]]);
     const res = await get('/api/reports/queues/export?format=xlsx&lang=es', sup);
@@ -107,7 +107,7 @@ describe('/api/queues', () => {
       ['support', 4, 66.67],
     ]);
     expect(wb.getWorksheet('Por hora')!.rowCount).toBe(1 + 2 * 24);
-    for (const [path, field] of [['/api/reports/daily', 'type'], ['/api/reports/queues/export?format=pdf', 'format']] as const) {
+    for (const [path, field] of [['/api/reports/weekly', 'type'], ['/api/reports/queues/export?format=csv', 'format']] as const) {
       const bad = await get(path, sup);
       expect(bad.status, path).toBeGreaterThanOrEqual(400);
       expect(bad.status, path).toBeLessThan(500);

@@ -6489,16 +6489,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A report as JSON; `queues`: queue statistics of the followed queue_log (optionally one queue) */
+        /** A report as JSON: queue statistics of the followed queue_log, or daily / hourly / dispositions / agents / campaigns from the CallLogs */
         get: {
             parameters: {
                 query?: {
+                    /** @description CallLog reports: one agent */
+                    agent_id?: string;
+                    /** @description CallLog reports: one campaign */
+                    campaign_id?: string;
+                    /** @description CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time */
+                    from?: string;
                     lang?: "en" | "es";
+                    /** @description `queues` only: one queue */
                     queue?: string;
+                    /** @description CallLog reports: YYYY-MM-DD (through that local day in tz) or an ISO date-time, exclusive */
+                    to?: string;
+                    /** @description IANA zone of days and hours (default REPORT_TIME_ZONE) */
+                    tz?: string;
                 };
                 header?: never;
                 path: {
-                    type: "queues";
+                    type: "queues" | "daily" | "hourly" | "dispositions" | "agents" | "campaigns";
                 };
                 cookie?: never;
             };
@@ -6510,12 +6521,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            agents: components["schemas"]["QueueAgentStats"][];
-                            queues: components["schemas"]["QueueDetail"][];
-                            /** @enum {string} */
-                            type: "queues";
-                        };
+                        "application/json": components["schemas"]["QueueReport"] | components["schemas"]["CallReport"];
                     };
                 };
                 /** @description Missing or invalid credentials */
@@ -6554,7 +6560,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No queue_log is followed */
+                /** @description No queue_log is followed (type queues) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6578,17 +6584,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A report as a file: XLSX (streamed), headings in English or Spanish */
+        /** A report as a file: XLSX (streamed) or a printable PDF (A4, table and chart), in English or Spanish */
         get: {
             parameters: {
                 query: {
-                    format: "xlsx";
+                    /** @description CallLog reports: one agent */
+                    agent_id?: string;
+                    /** @description CallLog reports: one campaign */
+                    campaign_id?: string;
+                    format: "xlsx" | "pdf";
+                    /** @description CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time */
+                    from?: string;
                     lang?: "en" | "es";
+                    /** @description `queues` only: one queue */
                     queue?: string;
+                    /** @description CallLog reports: YYYY-MM-DD (through that local day in tz) or an ISO date-time, exclusive */
+                    to?: string;
+                    /** @description IANA zone of days and hours (default REPORT_TIME_ZONE) */
+                    tz?: string;
                 };
                 header?: never;
                 path: {
-                    type: "queues";
+                    type: "queues" | "daily" | "hourly" | "dispositions" | "agents" | "campaigns";
                 };
                 cookie?: never;
             };
@@ -6600,6 +6617,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        "application/pdf": string;
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
@@ -6639,7 +6657,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No queue_log is followed */
+                /** @description No queue_log is followed (type queues) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7199,6 +7217,14 @@ export interface components {
             status: "LOGGED_OUT" | "READY" | "RESERVED" | "TALKING" | "WRAP_UP" | "PAUSED";
             wrapUpMs?: number;
         } | null;
+        AgentReportRow: {
+            agent: string;
+            agent_id: string;
+            aht_s: number;
+            calls: number;
+            connected: number;
+            talk_s: number;
+        };
         ApiKey: {
             created_at: number;
             id: string;
@@ -7296,6 +7322,14 @@ export interface components {
             /** @enum {string} */
             outcome: "sale" | "interested" | "callback" | "not_interested" | "wrong_number" | "do_not_call" | "other";
         };
+        CallReport: {
+            from: number | null;
+            rows: (components["schemas"]["DailyReportRow"] | components["schemas"]["HourlyReportRow"] | components["schemas"]["DispositionReportRow"] | components["schemas"]["AgentReportRow"] | components["schemas"]["CampaignReportRow"])[];
+            time_zone: string;
+            to: number;
+            /** @enum {string} */
+            type: "daily" | "hourly" | "dispositions" | "agents" | "campaigns";
+        };
         CallStartRequest: {
             contact_id: string | number;
             contact_phone: string;
@@ -7369,6 +7403,21 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        CampaignReportRow: {
+            abandon_pct: number;
+            busy: number;
+            calls: number;
+            campaign: string;
+            campaign_id: string | null;
+            connected: number;
+            drops: number;
+            failed: number;
+            humans: number;
+            machines: number;
+            no_answer: number;
+            success_pct: number;
+            talk_s: number;
         };
         CreateAgent: {
             campaign_ids?: string[] | null;
@@ -7502,6 +7551,15 @@ export interface components {
             team?: string | null;
             username: string;
         };
+        DailyReportRow: {
+            abandon_pct: number;
+            calls: number;
+            day: string;
+            drops: number;
+            humans: number;
+            machines: number;
+            talk_s: number;
+        };
         Dashboard: {
             abandon_pct_today: number;
             active_calls: number | null;
@@ -7517,6 +7575,12 @@ export interface components {
             since: number;
             success_pct_today: number;
             time_zone: string;
+        };
+        DispositionReportRow: {
+            calls: number;
+            disposition: string;
+            label: string;
+            pct: number;
         };
         DncEntry: {
             /** @description null: the internal list (every campaign) */
@@ -7560,6 +7624,15 @@ export interface components {
             time_zone: string;
             to: number;
             total_talk_time: number;
+        };
+        HourlyReportRow: {
+            abandon_pct: number;
+            calls: number;
+            drops: number;
+            hour: number;
+            humans: number;
+            machines: number;
+            talk_s: number;
         };
         ImportJob: {
             accepted: number;
@@ -7803,6 +7876,12 @@ export interface components {
             unknown_events: {
                 [key: string]: number;
             };
+        };
+        QueueReport: {
+            agents: components["schemas"]["QueueAgentStats"][];
+            queues: components["schemas"]["QueueDetail"][];
+            /** @enum {string} */
+            type: "queues";
         };
         QueuesList: {
             first_epoch: number | null;

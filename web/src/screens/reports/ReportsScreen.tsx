@@ -8,6 +8,7 @@ import { fmtDuration, fmtInt, fmtPct, fmtTime, zonedDayStartIso } from '../../ap
 import { BarChart } from '../../components/charts';
 import { StatCard } from '../../components/Field';
 import { useMe } from '../agent/useAgentConsole';
+import { CallReportsPanel } from './CallReportsPanel';
 
 function isoDay(offsetDays = 0): string {
   const d = new Date(Date.now() + offsetDays * 86_400_000);
@@ -153,6 +154,7 @@ export default function ReportsScreen() {
           )}
         </>
       )}
+      {(role === 'supervisor' || role === 'admin') && me.data !== undefined && <CallReportsPanel from={from} to={to} zone={zone} />}
     </Stack>
   );
 }
