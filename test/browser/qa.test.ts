@@ -18,8 +18,13 @@ let scorecardId: string;
 /** CSP reports caused by axe's own run (see below), not by the app. */
 let axeCsp = 0;
 
+/** What the page's <audio> element says (typed here: this file has no DOM typings). */
+interface MediaLike { currentTime: number; paused: boolean; playbackRate: number; duration: number; getAttribute(n: string): string | null }
 const audioState = (p: Page) =>
-  p.getByTestId('recording-audio').evaluate((a: HTMLAudioElement) => ({ t: a.currentTime, paused: a.paused, rate: a.playbackRate, src: a.getAttribute('src') ?? '', d: a.duration }));
+  p.getByTestId('recording-audio').evaluate((el) => {
+    const a = el as unknown as MediaLike;
+    return { t: a.currentTime, paused: a.paused, rate: a.playbackRate, src: a.getAttribute('src') ?? '', d: a.duration };
+  });
 
 beforeAll(async () => {
   [rig, browser] = await Promise.all([startRig({ SIM_SEED: '11' }), launchBrowser()]);
