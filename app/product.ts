@@ -8,27 +8,23 @@ import { ImportQueue } from '../engine/imports/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
-import { openStore, type Store, type Campaign } from '../engine/store/index.js';
-import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
-import { startSimulator, type Simulator } from '../engine/sim/index.js';
+import { openStore, type Store } from '../engine/store/index.js';
 import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
-import { defaultAmdParams } from '../engine/amd/index.js';
-import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, campaignInputFromStore, refuseSynthetic } from '../engine/shell/index.js';
-import { startEngine } from './start-engine.js';
-import { amdParamsFor } from '../engine/campaigns/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
-import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
-import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
+import { ensureDemoData } from './demo-data.js';
+import { remoteEngineControl, startEngineThread, type EngineThread } from './engine-thread.js';
+import type { EngineThreadKind } from './engine-protocol.js';
 
 export interface Product {
   simulated: boolean;
   ariUrl: string;
   httpPort: number;
   store: Store;
-  engine: Engine;
+  /** The engine's thread: its status, events and event-loop lag (the engine itself runs there). */
+  engine: EngineThread;
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
   health(): HealthReport;
@@ -42,7 +38,17 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 export interface StartProductOptions {
   /** Aborts a start still waiting for Asterisk (SIGTERM during start-up). */
   signal?: AbortSignal;
+  /**
+   * Where the engine's event loop runs: 'worker' (always, in the product). 'main' puts it back on the API's loop —
+   * only for the engine-under-load test and benchmark's control run, to show what the thread prevents.
+   */
+  engineThread?: EngineThreadKind;
+  /** The engine thread ended on its own (an uncaught error); the CLI exits so that a supervisor restarts it. */
+  onEngineLost?: (err: Error) => void;
 }
+
+/** No status from the engine thread for this long: it is stalled, /health says so (503). */
+export const ENGINE_STALL_MS = 5000;
 
 export async function startProduct(config: Config, logger: Logger, opts: StartProductOptions = {}): Promise<Product> {
   const startedAt = systemClock.now();
@@ -90,57 +96,40 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     );
     closers.push(() => server.close());
 
-    let sim: Simulator | undefined;
-    if (!config.ARI_URL) {
-      sim = await startSimulator({ seed: config.SIM_SEED, mediaMode: 'realtime', logger: logger.child({ part: 'sim' }) });
-      closers.push(() => sim!.close());
-    }
-    const ariUrl = sim?.url ?? config.ARI_URL!;
-
+    // The API thread's own connection: it runs the migrations (before the engine thread opens the same file).
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
-    if (sim) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
+    if (!config.ARI_URL) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
 
-    const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: logger.child({ part: 'media' }) });
-    closers.push(() => plane.close());
-
-    // Every campaign stored as running is resumed (state survives a restart); on the embedded PBX the demo
-    // campaign is loaded too, in whatever state it is stored.
-    const leadsFor = (c: Campaign): LeadSource => {
-      const leads = storeLeadSource(store.leads, { campaignId: c.id, owner: config.NODE_ID, now: () => systemClock.now() });
-      // Synthetic (demo) numbers never reach a real carrier.
-      return sim ? leads : refuseSynthetic(leads, store, systemClock);
-    };
-    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
-    if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
-    const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
-    const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
-
-    const engine = await startEngine({
+    // The engine (embedded PBX, ARI, media plane, dial loop, its own SQLite connection) in its own thread: HTTP
+    // handlers, imports and exports on this thread never delay an ARI event, an AMD verdict or a bridge.
+    const engine = await startEngineThread({
       config,
-      ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
-      store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
-      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
-      campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
-      // Outcomes of CallLogs a previous process left open, for campaigns not running now.
-      leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
-      agents,
-      logger: logger.child({ part: 'engine' }),
+      logger,
+      thread: opts.engineThread ?? 'worker',
       ...(opts.signal ? { signal: opts.signal } : {}),
+      onLost: (err) => {
+        logger.error({ err }, 'the engine thread stopped unexpectedly: no calls are placed or answered until a restart');
+        opts.onEngineLost?.(err);
+      },
     });
-    const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
+    const ariUrl = engine.ariUrl;
+    const sim = engine.simulated;
+    const control = remoteEngineControl(engine, store, systemClock);
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
 
     health = (): HealthReport => {
-      const snap = engine.snapshot();
+      const { snapshot: snap, media, lag } = engine.status();
       const dbOk = store.ping();
       const now = systemClock.now();
+      const statusAgeMs = engine.statusAgeMs();
+      // A stalled or lost engine thread is reported as such, whatever its last status said.
+      const responsive = engine.alive() && statusAgeMs <= ENGINE_STALL_MS;
       const parts = {
         ari: {
-          connected: snap.connected,
-          simulated: Boolean(sim),
+          connected: snap.connected && responsive,
+          simulated: sim,
           url: ariUrl,
           app: config.ARI_APP,
           reconciled: snap.reconciled,
@@ -150,15 +139,21 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         db: { ok: dbOk, path: config.DB_PATH },
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
+      const engineHealth = { thread: engine.thread, responsive, statusAgeMs, lagMs: lag };
       return {
-        status: overallStatus(parts),
+        status: overallStatus({ ...parts, engine: engineHealth }),
         version: VERSION,
         nodeId: config.NODE_ID,
         uptimeSeconds: Math.round((systemClock.now() - startedAt) / 1000),
         ...parts,
-        media: { activeSessions: plane.size },
+        media,
         calls: { active: snap.calls.length },
-        dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        dialer: {
+          state: engine.alive() ? snap.state : 'lost',
+          dialing: snap.dialing && responsive,
+          lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString(),
+        },
+        engine: engineHealth,
       };
     };
 
@@ -186,7 +181,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       events: engine.events,
       auth: apiApp.auth,
       directory: storeAgentDirectory(store.agents),
-      snapshot: () => boardSnapshot(engine.snapshot()),
+      snapshot: () => boardSnapshot(engine.status().snapshot),
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,
@@ -203,7 +198,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
+    return { simulated: sim, ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
   } catch (err) {
     await closeAll();
     throw err;

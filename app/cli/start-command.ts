@@ -57,7 +57,12 @@ export async function run(): Promise<number> {
 
   let product: Product;
   try {
-    product = await startProduct(config, logger, { signal: stopping.signal });
+    product = await startProduct(config, logger, {
+      signal: stopping.signal,
+      // The engine's thread died (an error nothing caught): exit, so a supervisor starts a fresh process, which
+      // closes what this one left open (engine_lost) and dials again.
+      onEngineLost: () => process.exit(1),
+    });
   } catch (err) {
     if (stopping.signal.aborted) return 0; // stopped while still waiting for Asterisk
     logger.debug({ err }, 'start-up failed');

@@ -47,6 +47,10 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     expect(res.status).toBe(200);
     expect(body.ari).toMatchObject({ connected: true, simulated: true, app: 'centralita' });
     expect(body.db.ok).toBe(true);
+    // The engine runs in its own thread, which reports its event-loop lag.
+    expect(body.engine).toMatchObject({ thread: 'worker', responsive: true });
+    expect(body.engine!.lagMs.p99).toBeGreaterThanOrEqual(0);
+    expect(body.engine!.statusAgeMs).toBeLessThan(5000);
   });
 
   it('dials the demo campaign and writes ended CallLogs with dispositions', async () => {
@@ -59,7 +63,7 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
   }, 60_000);
 
   it('exposes the control surface: the demo campaign was resumed as running and is paced progressively', async () => {
-    expect(product.engine.campaignIds()).toContain(DEMO_CAMPAIGN_ID);
+    expect(product.engine.status().snapshot.campaigns.map((c) => c.id)).toContain(DEMO_CAMPAIGN_ID);
     const stats = await until(() => {
       const s = product.control.campaigns.liveStats(DEMO_CAMPAIGN_ID);
       return s.pacing ? s : undefined;
