@@ -41,9 +41,8 @@ export function serializeError(err: unknown): SerializedError {
 export function lagFigures(h: IntervalHistogram, windowMs: number): LagFigures {
   // An empty histogram reports a huge min and NaN mean; nothing measured is 0.
   if (h.count === 0) return { p50: 0, p99: 0, max: 0, windowMs };
-  const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
   // monitorEventLoopDelay measures the timer's delay including its own resolution (10 ms): subtract it.
-  const lag = (ns: number) => Math.max(0, ms(ns) - 10);
+  const lag = (ns: number) => Math.max(0, Math.round((ns / 1e6 - 10) * 10) / 10);
   return { p50: lag(h.percentile(50)), p99: lag(h.percentile(99)), max: lag(h.max), windowMs };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `centralita bench:engine-under-load [--json] [--seconds 60] [--clients 200] [--agents 12] [--engine-thread worker|main]`
+ * `centralita bench:engine-under-load [--json] [--seconds 60] [--clients 200] [--agents 20] [--engine-thread worker|main]`
  *
  * Issue #10 item 2 ("a busy API makes the dialler drop answered people"): a predictive campaign on the embedded PBX
  * in real time, a baseline phase and a phase with `--clients` API clients cycling POST /api/calls/start, POST
@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         seconds: { type: 'string', default: '60' },
         clients: { type: 'string', default: '200' },
-        agents: { type: 'string', default: '12' },
+        agents: { type: 'string', default: '20' },
         'engine-thread': { type: 'string', default: 'worker' },
         seed: { type: 'string', default: '7' },
       },
@@ -56,13 +56,15 @@ export async function run(argv: string[]): Promise<number> {
   const amd = (p: PhaseFigures) => Object.entries(p.amd).sort().map(([k, v]) => `${k} ${v}`).join(', ') || '-';
   const lines = [
     `engine under API load — predictive campaign, embedded PBX (real time), ${opts.agents} agents, engine thread: ${r.engineThread}`,
-    row('', () => '') .replace(/^ +/, '').padEnd(28) + 'baseline'.padEnd(34) + `load (${opts.clients} API clients)`,
+    `${''.padEnd(28)}${'baseline'.padEnd(34)}load (${opts.clients} API clients)`,
     row('seconds', (p) => String(p.seconds)),
     row('answered calls', (p) => String(p.answered)),
     row('answered humans', (p) => String(p.humans)),
     row('dropped', (p) => String(p.dropped)),
     row('drop rate', (p) => `${(p.dropRate * 100).toFixed(1)} %`),
     row('AMD verdicts', amd),
+    row('answer→AMD p50/max ms', (p) => `${p.amdWaitMs.p50} / ${p.amdWaitMs.max}`),
+    row('answer→bridge p50/max ms', (p) => `${p.bridgeWaitMs.p50} / ${p.bridgeWaitMs.max}`),
     row('engine lag p50/p99/max ms', (p) => lag(p.engineLagMs)),
     row('API lag p50/p99/max ms', (p) => lag(p.apiLagMs)),
     row('API requests (errors)', (p) => (p.api ? `${p.api.requests} (${p.api.errors})` : '-')),

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../engine/config/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { ApiKeysRepo, openStore, UsersRepo, type CallLogRow } from '../../engine/store/index.js';
-import { DEMO_CAMPAIGN_ID, ensureDemoData, startProduct, type EngineThreadKind, type LagFigures, type Product } from '../index.js';
+import { DEMO_CAMPAIGN_ID, ensureDemoData, lagFigures, startProduct, type EngineThreadKind, type LagFigures, type Product } from '../index.js';
 
 const LOAD_WORKER = new URL('./load-worker.mjs', import.meta.url);
 
@@ -39,13 +39,17 @@ export interface PhaseFigures {
   seconds: number;
   /** Calls answered in the phase (humans, machines, hang-ups during AMD). */
   answered: number;
-  /** Answered humans: bridged to an agent (ANSWERED_HUMAN) or not (DROPPED). */
+  /** Answered humans: bridged to an agent, or dropped (no agent in time: safe harbor, DROPPED). */
   humans: number;
   dropped: number;
   /** dropped / humans (0 when no human answered). */
   dropRate: number;
   /** AMD verdicts of the calls answered in the phase (HUMAN, MACHINE, NOTSURE; `none` when AMD never decided). */
   amd: Record<string, number>;
+  /** Answer → AMD verdict (ms), p50 and max: how long the engine took to hear and decide. */
+  amdWaitMs: { p50: number; max: number };
+  /** Answer → bridged to an agent (ms), p50 and max, of the humans bridged. */
+  bridgeWaitMs: { p50: number; max: number };
   engineLagMs: LagFigures;
   apiLagMs: LagFigures;
   /** What the API clients saw (load phase only). */
@@ -64,23 +68,29 @@ export interface EngineUnderLoadResult {
 
 const ADMIN_PASSWORD = 'Bench-engine-under-load-9x!';
 
-function lagOf(h: ReturnType<typeof monitorEventLoopDelay>, windowMs: number): LagFigures {
-  if (h.count === 0) return { p50: 0, p99: 0, max: 0, windowMs };
-  const lag = (ns: number) => Math.max(0, Math.round((ns / 1e6 - 10) * 10) / 10);
-  return { p50: lag(h.percentile(50)), p99: lag(h.percentile(99)), max: lag(h.max), windowMs };
-}
 
 /** The phase's figures from the CallLogs answered in [from, to). */
-export function phaseCalls(rows: readonly CallLogRow[], from: number, to: number): Pick<PhaseFigures, 'answered' | 'humans' | 'dropped' | 'dropRate' | 'amd'> {
+export function phaseCalls(
+  rows: readonly CallLogRow[],
+  from: number,
+  to: number,
+): Pick<PhaseFigures, 'answered' | 'humans' | 'dropped' | 'dropRate' | 'amd' | 'amdWaitMs' | 'bridgeWaitMs'> {
   const inPhase = rows.filter((r) => r.answeredAt !== null && r.answeredAt >= from && r.answeredAt < to);
-  const humans = inPhase.filter((r) => r.disposition === 'ANSWERED_HUMAN' || r.disposition === 'DROPPED').length;
+  // A bridged call may still be talking (no disposition yet); a dropped one ended at once.
+  const humans = inPhase.filter((r) => r.bridgedAt !== null || r.disposition === 'DROPPED').length;
   const dropped = inPhase.filter((r) => r.disposition === 'DROPPED').length;
+  const waits = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { p50: s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!, max: s.length === 0 ? 0 : s[s.length - 1]! };
+  };
+  const amdWaitMs = waits(inPhase.filter((r) => r.amdAt !== null).map((r) => r.amdAt! - r.answeredAt!));
+  const bridgeWaitMs = waits(inPhase.filter((r) => r.bridgedAt !== null).map((r) => r.bridgedAt! - r.answeredAt!));
   const amd: Record<string, number> = {};
   for (const r of inPhase) {
     const k = r.amdStatus ?? 'none';
     amd[k] = (amd[k] ?? 0) + 1;
   }
-  return { answered: inPhase.length, humans, dropped, dropRate: humans === 0 ? 0 : dropped / humans, amd };
+  return { answered: inPhase.length, humans, dropped, dropRate: humans === 0 ? 0 : dropped / humans, amd, amdWaitMs, bridgeWaitMs };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -102,15 +112,16 @@ export async function runEngineUnderLoad(o: EngineUnderLoadOptions): Promise<Eng
   // The demo campaign, made predictive over `agents` simulated phones, and an API key for the clients.
   const prep = openStore(config.DB_PATH);
   const at = Date.now();
-  ensureDemoData(prep, { seed: config.SIM_SEED, at, leads: 5000 });
+  ensureDemoData(prep, { seed: config.SIM_SEED, at, leads: 1000 });
   prep.campaigns.update(DEMO_CAMPAIGN_ID, { dialMode: 'predictive', maxConcurrent: Math.max(10, o.agents * 3), wrapUpS: 2 }, at);
   for (let i = 1; i <= o.agents; i++) {
     const ext = String(1000 + i);
     if (!prep.agents.get(`agent-${ext}`)) prep.agents.upsert({ id: `agent-${ext}`, kind: 'human', name: `Bench agent ${ext}`, endpoint: `PJSIP/${ext}`, createdAt: at });
   }
   for (const a of prep.agents.list()) if (Number(a.endpoint.replace('PJSIP/', '')) > 1000 + o.agents) prep.agents.remove(a.id);
-  const user = new UsersRepo(prep.db).create({ username: 'load-bench', passwordHash: 'unused: the clients send an API key', role: 'admin', at });
-  const { key } = new ApiKeysRepo(prep.db).create(user.id, 'load-bench', at);
+  const user = new UsersRepo(prep.db).create({ username: 'load-bench', passwordHash: 'unused: the clients send API keys', role: 'admin', at });
+  // One key per client: a key is limited to 600 requests a minute, and the load is meant to reach the handlers.
+  const keys = Array.from({ length: o.clients }, (_, i) => new ApiKeysRepo(prep.db).create(user.id, `load-bench-${i}`, at).key);
   prep.close();
 
   let product: Product | undefined;
@@ -132,7 +143,7 @@ export async function runEngineUnderLoad(o: EngineUnderLoadOptions): Promise<Eng
     const phase = async (name: string, withLoad: boolean) => {
       let worker: Worker | undefined;
       if (withLoad) {
-        worker = new Worker(LOAD_WORKER, { workerData: { base, apiKey: key, clients: o.clients } });
+        worker = new Worker(LOAD_WORKER, { workerData: { base, apiKeys: keys, clients: o.clients } });
         await new Promise<void>((r) => worker!.once('message', () => r()));
       }
       progress(`${name}: ${o.seconds} s${withLoad ? ` with ${o.clients} API clients` : ''}`);
@@ -142,7 +153,7 @@ export async function runEngineUnderLoad(o: EngineUnderLoadOptions): Promise<Eng
       await sleep(o.seconds * 1000);
       const to = Date.now();
       const engineLagMs = await p.engine.lag(true);
-      const apiLagMs = lagOf(apiLag, to - from);
+      const apiLagMs = lagFigures(apiLag, to - from);
       let api: PhaseFigures['api'] = null;
       if (worker) {
         const w = worker;
