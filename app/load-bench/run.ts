@@ -108,6 +108,8 @@ export async function runEngineUnderLoad(o: EngineUnderLoadOptions): Promise<Eng
     RTP_PORT_MAX: String(rtpMax),
     SIM_SEED: String(o.seed ?? 7),
     ADMIN_PASSWORD,
+    // Live calls are hung up at the end of the run, not given the product's 8 s of grace.
+    SHUTDOWN_GRACE_SECONDS: '0',
   });
   // The demo campaign, made predictive over `agents` simulated phones, and an API key for the clients.
   const prep = openStore(config.DB_PATH);
