@@ -211,7 +211,7 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
         setImmediate(() => {
           const events = batch;
           batch = [];
-          if (!stopping || events.length > 0) post({ type: 'events', events });
+          post({ type: 'events', events });
         });
       }
       batch.push(e);
