@@ -8,6 +8,9 @@ export const REDIS_CONNECT_TIMEOUT_MS = 5000;
 /** How long a health PING may take before Redis counts as down. */
 export const REDIS_PING_TIMEOUT_MS = 1000;
 
+/** How long closing the adapter waits for queued commands before cutting the connections. */
+export const REDIS_CLOSE_TIMEOUT_MS = 1000;
+
 export interface RedisAdapterHandle {
   /** True when Redis answers PING on the adapter's publishing connection within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
@@ -41,13 +44,40 @@ export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = 
   } finally {
     clearTimeout(timer);
   }
-  io.adapter(createAdapter(pub, sub));
+  io.adapter(createAdapter(lossyPublisher(pub), sub));
   return {
     ping: (ms = REDIS_PING_TIMEOUT_MS) => pingWithin(() => pub.ping(), ms),
     close: async () => {
-      await Promise.allSettled([pub.close(), sub.close()]);
+      // A graceful close waits for queued commands, which never drain while Redis is down: bounded, then cut.
+      await pingWithin(() => Promise.allSettled([pub.close(), sub.close()]), REDIS_CLOSE_TIMEOUT_MS);
+      for (const c of [pub, sub]) {
+        try {
+          c.destroy();
+        } catch {
+          // Already closed.
+        }
+      }
     },
   };
+}
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * The adapter publishes every broadcast without awaiting it, so a publish that fails — Redis killed with it in
+ * flight, or the client closed at shutdown while the board still ticks — would be an unhandled rejection, which
+ * ends a Node process. The live board is best-effort: such a broadcast is lost (the next snapshot repairs the
+ * boards) and the process stays up; /health's Redis PING is what reports the outage.
+ */
+function lossyPublisher(pub: Client): Client {
+  const publish = pub.publish.bind(pub);
+  return new Proxy(pub, {
+    get(target, prop, receiver) {
+      if (prop === 'publish') return (...args: Parameters<Client['publish']>) => publish(...args).catch(() => 0);
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Runs a PING (any promise) and answers whether it succeeded within `ms`; never throws. */

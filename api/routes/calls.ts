@@ -54,6 +54,8 @@ const CallSchema = z
     outcome: z.string().nullable(),
     /** 'agent' when the agent hung up from the console; null = read the side from the disposition. */
     hangupBy: z.string().nullable(),
+    /** Why the call was cut off when its disposition is INTERRUPTED (asterisk_restart, ari_lost, engine_lost, engine_stopped). */
+    interruption: z.string().nullable(),
     recordingRef: z.string().nullable(),
     notes: z.string().nullable(),
   })

@@ -3,8 +3,10 @@
  * to the static files of `web/dist` — hashed assets with a year-long immutable cache, index.html never cached,
  * and index.html for any other path so the browser app's own routes (/wallboard, /leads/42…) survive a reload.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { cspHeader } from '../http/index.js';
 import type { FetchApp } from '../index.js';
 
 /** Paths the API (and the live feed, which Socket.IO answers before Hono sees it) owns. */
@@ -46,6 +48,18 @@ export function webAppHandler(distDir: string): (req: Request) => Response {
     const type = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
     return new Response(body, { status, headers: { 'content-type': type, 'cache-control': cache, ...SECURITY_HEADERS } });
   };
+  // The page itself carries the API's CSP. Mantine writes its CSS variables into a <style> element at run time:
+  // each index.html gets a fresh nonce (in a <meta> the app hands to Mantine) that allows exactly those elements.
+  const page = (): Response => {
+    const nonce = randomBytes(16).toString('base64');
+    const meta = `<meta name="csp-nonce" content="${nonce}" />`;
+    const source = readFileSync(indexPath, 'utf8');
+    const html = /<head[^>]*>/i.test(source) ? source.replace(/<head[^>]*>/i, (head) => `${head}\n    ${meta}`) : `${meta}${source}`;
+    const csp = cspHeader({ styleSrc: [`'nonce-${nonce}'`] });
+    return new Response(html, {
+      headers: { 'content-type': TYPES['.html']!, 'cache-control': 'no-cache', 'content-security-policy': csp, ...SECURITY_HEADERS },
+    });
+  };
   return (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
     if (!existsSync(indexPath)) return new Response(NOT_BUILT, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
@@ -58,13 +72,14 @@ export function webAppHandler(distDir: string): (req: Request) => Response {
     // Dotfiles (.source-hash) and anything resolving outside dist are not served.
     if (path.split('/').some((seg) => seg.startsWith('.'))) return new Response('Not found', { status: 404 });
     const target = normalize(join(distDir, path));
+    if (target === indexPath) return page();
     if (target.startsWith(root) && existsSync(target) && statSync(target).isFile()) {
       // Vite puts content-hashed names under /assets/: they never change, so browsers may keep them for a year.
       return file(target, path.startsWith('/assets/') ? IMMUTABLE : 'no-cache');
     }
     // A missing asset is a 404 (a stale tab asking for an old chunk must not get HTML back).
     if (path.startsWith('/assets/') || extname(path) !== '') return new Response('Not found', { status: 404, headers: { 'cache-control': 'no-store' } });
-    return file(indexPath, 'no-cache');
+    return page();
   };
 }
 

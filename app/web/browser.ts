@@ -20,8 +20,17 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function newPage(browser: Browser, o: { lang?: 'en' | 'es'; width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 800 }, locale: o.lang === 'es' ? 'es-ES' : 'en-US' });
+  // Every Content-Security-Policy violation the page meets is kept, for `cspViolations`.
+  await context.addInitScript({
+    content: `window.__cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + String(e.target && e.target.outerHTML).slice(0, 80)));`,
+  });
   const page = await context.newPage();
   return { context, page };
+}
+
+/** The CSP violations the page has met since it was opened (directive and what was blocked). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate('window.__cspViolations ?? []') as Promise<string[]>;
 }
 
 /** Signs in through the login form and waits for the landing page. */
@@ -44,7 +53,9 @@ export interface AxeViolation {
 
 /** Runs axe-core in the page; returns the violations of the given impacts (default: critical). */
 export async function axeViolations(page: Page, impacts: string[] = ['critical']): Promise<AxeViolation[]> {
-  if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol, not as an inline <script>: the page's CSP (script-src 'self') rightly
+  // blocks inline scripts, and the test must not weaken it to audit the page.
+  if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.evaluate(AXE_SOURCE);
   // A string, so this file needs no DOM typings: it runs in the page.
   const all = (await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
     r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`)) as AxeViolation[];

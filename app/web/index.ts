@@ -6,5 +6,5 @@
  */
 export { WEB_DIR, WEB_DIST, buildWeb, ensureWebBuilt, webBuildIsFresh, webSourceHash } from './build.js';
 export { API_TYPES_FILE, apiDocument, renderApiTypes } from './api-types.js';
-export { axeViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from './browser.js';
+export { axeViolations, cspViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from './browser.js';
 export { runWallboardBench, type WallboardBenchResult } from './wallboard-bench-command.js';

@@ -40,7 +40,7 @@ export function createAppAmdDetector(params: AmdParams): AmdDetector {
   // dsp.c's running total of consecutive silence (dsp->totalsilence).
   let dspTotalSilence = 0;
 
-  const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1 };
+  const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1, params: { ...params } };
   let openWord: AmdWordSegment | null = null;
   let decision: AmdDecision | null = null;
 

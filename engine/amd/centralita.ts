@@ -96,7 +96,7 @@ export function createCentralitaDetector(
   const floor = new NoiseFloor(floorOpts);
   const beeps = new BeepTracker();
 
-  const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1 };
+  const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1, params: { ...params } };
   let talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
   let t = 0; // ms of audio so far
   /** ms of digital silence before the line opened (up to MAX_LEAD_ZEROS_MS): not analysis time. */
@@ -241,6 +241,8 @@ export function createCentralitaDetector(
       return decision;
     }
     trace.frameEnergy.push(energy);
+    // A replay from the energies cannot hear a tone: say where one was (replay.ts).
+    if (heard || beeps.inTone) (trace.toneFrames ??= []).push(trace.frameEnergy.length - 1);
     if (heard) {
       onBeepHeard(heard);
       return decide('MACHINE', `BEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz: a voicemail beep`);

@@ -11,6 +11,8 @@ import type { AmdDetector, AmdDetectorOptions, AmdParams } from './types.js';
 export type * from './types.js';
 export { amdParamsSchema, defaultAmdParams } from './params.js';
 export { frameEnergy } from './energy.js';
+export { encodeAmdTrace, decodeAmdTrace } from './trace-codec.js';
+export { replayAmdTrace, type AmdReplay } from './replay.js';
 
 export function createDetector(params: AmdParams, options: AmdDetectorOptions = {}): AmdDetector {
   return params.mode === 'app_amd' ? createAppAmdDetector(params) : createCentralitaDetector(params, options);

@@ -38,8 +38,11 @@ export interface AmdWordSegment {
 }
 
 /**
- * A compact, explainable record of one analysis. It comes back from the worker with the decision; nothing stores
- * it yet (the CallLog keeps status, cause and decision time only), so a production decision cannot be replayed.
+ * A compact, explainable record of one analysis. It comes back from the worker with the decision; the engine keeps
+ * the trace of each call's decision with its CallLog (table call_amd_traces, encoded by trace-codec.ts), and
+ * `replayAmdTrace` (replay.ts) runs it through the detector again: the same verdict, exactly, for app_amd, and
+ * for centralita whenever no tone was heard before the decision (`toneFrames` empty) — a tone's test needs the
+ * audio itself, which is not kept.
  */
 export interface AmdTrace {
   /** Mean |sample| of each 20 ms frame, rounded, in order (the energy timeline). */
@@ -54,6 +57,13 @@ export interface AmdTrace {
    * goes on past `decisionFrame` to the end of the watch (at most 3 000 frames in all).
    */
   lateFrame?: number;
+  /** The parameters the detector ran with (set by the detectors; absent in traces made up outside them). */
+  params?: AmdParams;
+  /**
+   * Centralita mode: frames before the decision at which the beep tracker was in a tone or reported one. A
+   * replay from `frameEnergy` alone cannot hear tones, so it is exact only when this is absent or empty.
+   */
+  toneFrames?: number[];
 }
 
 export interface AmdDecision {

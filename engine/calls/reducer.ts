@@ -38,6 +38,8 @@ export interface NewCall {
   policy: CallPolicy;
   /** Agent reserved by pacing before the call is placed. */
   agent?: AgentSlot | null;
+  /** A test call (no lead; not the campaign's for pacing). */
+  test?: boolean;
 }
 
 export function createCall(c: NewCall): CallState {
@@ -51,6 +53,9 @@ export function createCall(c: NewCall): CallState {
     endpoint: c.endpoint,
     nodeId: c.nodeId,
     policy: c.policy,
+    placedAt: null,
+    test: c.test ?? false,
+    pacerCancelled: false,
     agent: c.agent ?? null,
     ownedChannels: [],
     ownedBridges: [],
@@ -132,7 +137,7 @@ export function callStep(state: CallState, input: CallInput): CallStep {
       onCommandFailed(st, input.command, input.status, input.message, input.kind);
       break;
     case 'cancel':
-      onCancel(st);
+      onCancel(st, input.by);
       break;
     case 'reconcile':
       onReconcile(st, input.channels, input.bridges, input.lost);
@@ -150,6 +155,7 @@ function onDial(st: Step): void {
   const s = st.s;
   if (s.phase !== 'created') return;
   s.phase = 'dialing';
+  s.placedAt = st.at;
   s.ownedChannels.push(s.ids.customer);
   st.emit({
     type: 'call.created',
@@ -319,6 +325,8 @@ function onDecision(st: Step, d: AmdDecision): void {
     teardownAmd(st);
   }
   s.amd = { status: d.status, cause: d.cause, decisionMs: d.decisionMs };
+  // The detector's own decisions carry what it heard; the NOTSURE made up here (timeout, set-up failure) has none.
+  if (d.trace.frameEnergy.length > 0) st.effects.push({ kind: 'amd-trace', trace: d.trace });
   if (d.status === 'HANGUP') {
     // The callee went away during analysis; ChannelDestroyed will close the call as HUNG_UP_DURING_AMD.
     s.phase = 'hanging-up';
@@ -617,8 +625,10 @@ function onCommandFailed(st: Step, c: AriCommand, status: number, message: strin
   }
 }
 
-function onCancel(st: Step): void {
+function onCancel(st: Step, by: 'pacer' | undefined): void {
   const s = st.s;
+  // A pacer only cuts a call still ringing (pacerCancelChoice); its lead is then told NO_ANSWER at the end.
+  if (by === 'pacer' && ANSWER_PENDING.has(s.phase) && !s.test) s.pacerCancelled = true;
   if (s.phase === 'ended' || s.phase === 'created') {
     if (s.phase === 'created') {
       s.cancelled = true;
@@ -773,6 +783,18 @@ function endCall(
     ...(cutShort ? { amd: cutShort } : {}),
     ...(o.interruption ? { interruption: o.interruption } : {}),
   });
+  if (s.leadId !== null) {
+    st.effects.push({ kind: 'lead-outcome', leadId: s.leadId, disposition: leadDisposition(disposition, s.pacerCancelled), at: o.at ?? st.at });
+  }
+}
+
+/**
+ * What a call's lead is told when the call ends: its disposition, except that a call its pacer cut while it rang
+ * was no contact — retried later like a no-answer — though its CallLog keeps CANCELLED. Pure; the start-up
+ * reconciliation uses it too for CallLogs a dead process left open (never pacer-cancelled: that is not stored).
+ */
+export function leadDisposition(callDisposition: Disposition, pacerCancelled: boolean): Disposition {
+  return callDisposition === 'CANCELLED' && pacerCancelled ? 'NO_ANSWER' : callDisposition;
 }
 
 function dispositionAtEnd(s: CallState, phase: string, cause: number | null): Disposition {

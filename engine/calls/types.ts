@@ -1,5 +1,5 @@
 import type { CommonEffect, Step } from '../step/index.js';
-import type { AmdDecision, AmdLateVerdict, AmdStatus } from '../amd/index.js';
+import type { AmdDecision, AmdLateVerdict, AmdStatus, AmdTrace } from '../amd/index.js';
 import type { AriCommand, AriEvent, AriFailureKind, ChannelState } from '../ari/index.js';
 import type { Disposition, InterruptionCause } from '../events/index.js';
 
@@ -118,6 +118,15 @@ export interface CallState {
   endpoint: string;
   nodeId: string;
   policy: CallPolicy;
+  /** When the call was dialled (the `dial` input's time); null before. Pacing's ring age, a pacer's cancel order. */
+  placedAt: number | null;
+  /** A test call (placed from the API, no lead): not the campaign's for pacing, never cancelled by a pacer. */
+  test: boolean;
+  /**
+   * Hung up by its pacer's `cancel` while it rang (`cancel` input with `by: 'pacer'`): gone for pacing while its
+   * hang-up completes, and its lead is retried like a no-answer (the CallLog keeps CANCELLED).
+   */
+  pacerCancelled: boolean;
   /** Agent reserved before answer (pacing) or assigned after the HUMAN decision. */
   agent: AgentSlot | null;
   /** Channels and bridges we asked Asterisk to create and have not seen destroyed. */
@@ -186,8 +195,11 @@ export type CallInput =
    * reached Asterisk.
    */
   | { type: 'command-failed'; command: AriCommand; status: number; message: string; kind?: AriFailureKind; at: number }
-  /** Stop this attempt (campaign stopped, agent lost, operator): hang up whatever exists. */
-  | { type: 'cancel'; at: number }
+  /**
+   * Stop this attempt (campaign stopped, agent lost, operator): hang up whatever exists. `by: 'pacer'`: its
+   * campaign's pacer cut it while it rang (see `pacerCancelChoice`), which decides what the lead is told.
+   */
+  | { type: 'cancel'; by?: 'pacer'; at: number }
   /**
    * After a (re)connect: what Asterisk has now. Calls whose channel vanished are closed with what is known.
    * `channels` maps channel id → state.
@@ -218,6 +230,17 @@ export type CallEffect =
   /** A human is waiting and there is no agent: the shell should find one (answer with `agent-assigned`). */
   | { kind: 'agent-request' }
   /** The call no longer needs its agent: `talked` says whether they were connected (→ wrap-up) or not. */
-  | { kind: 'agent-release'; agentId: string; talked: boolean };
+  | { kind: 'agent-release'; agentId: string; talked: boolean }
+  /**
+   * The attempt is over and its lead (never a test call's: those have none) gets this outcome: the call's
+   * disposition, except that a call its pacer cut while ringing is a NO_ANSWER for the lead (`leadDisposition`).
+   */
+  | { kind: 'lead-outcome'; leadId: string; disposition: Disposition; at: number }
+  /**
+   * AMD decided, with the detector's trace (`AmdDecision.trace`): the shell keeps it with the CallLog so the
+   * decision can be replayed (engine/amd `encodeAmdTrace`, `replayAmdTrace`). Not for the timeout/failure
+   * NOTSURE the reducer makes up itself (their trace is empty).
+   */
+  | { kind: 'amd-trace'; trace: AmdTrace };
 
 export type CallStep = Step<CallState, CallEffect>;

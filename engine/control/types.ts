@@ -3,7 +3,8 @@
  * changes and live figures. app/engine-control.ts implements it over the shell and the store; api/ codes
  * against this contract (through engine/control's index.ts), so routes can be tested against the real engine on
  * the embedded PBX. api/ reads the engine's other modules through their index.ts only (the import-graph test,
- * test/unit/architecture, holds it to that).
+ * test/unit/architecture, holds it to that); beyond this contract it sees the shell in one place, the
+ * `EngineSnapshot` type api/live/snapshot.ts turns into the wallboard's counts.
  */
 import type { AgentKind, AgentStatus } from '../events/index.js';
 import type { CampaignState } from '../campaigns/index.js';

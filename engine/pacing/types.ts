@@ -39,7 +39,10 @@ export interface LiveCallView {
   readonly answeredAtMs?: number;
 }
 
-/** A snapshot the engine builds each tick from its state machines. */
+/**
+ * A snapshot built each tick — by the engine from its state machines (engine/shell/pacing-views.ts), by the
+ * simulator from its own (simulate/simulation.ts) — holding these views and nothing more (PACING_VIEW_KEYS).
+ */
 export interface PacingObservation {
   /** Every logged-in agent of the campaign. */
   readonly agents: readonly AgentView[];
@@ -50,6 +53,25 @@ export interface PacingObservation {
   /** The campaign's wrap-up time: an agent in `wrap` is free at sinceMs + wrapUpMs. */
   readonly wrapUpMs: number;
 }
+
+/**
+ * The keys of each view a pacer is given — its whole input besides `now`. A caller building an observation hands
+ * these and nothing more (the simulator's test checks it); `_PacingViewKeysExact` keeps them equal to the
+ * interfaces above at compile time.
+ */
+export const PACING_VIEW_KEYS = {
+  observation: ['agents', 'calls', 'connected', 'wrapUpMs'],
+  agent: ['phase', 'sinceMs'],
+  call: ['phase', 'placedAtMs', 'answeredAtMs'],
+} as const;
+
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type _PacingViewKeysExact = Assert<
+  | SameKeys<(typeof PACING_VIEW_KEYS.observation)[number], keyof PacingObservation>
+  | SameKeys<(typeof PACING_VIEW_KEYS.agent)[number], keyof AgentView>
+  | SameKeys<(typeof PACING_VIEW_KEYS.call)[number], keyof LiveCallView>
+>;
 
 export interface PacingDecision {
   /** New calls to originate now (≥ 0, integer). */

@@ -21,7 +21,9 @@ import {
   idPrefixFor,
   lastKnownAlive,
   lostCallDisposition,
+  nextWaitingCall,
   orphanCommands,
+  pacerCancelChoice,
 } from '../calls/index.js';
 import type { TimerHandle } from '../clock/index.js';
 import { DomainEvents, type DomainEvent, type InterruptionCause } from '../events/index.js';
@@ -55,14 +57,6 @@ export interface EngineSnapshot {
   campaigns: Array<{ id: string; state: CampaignRunState; dialMode: string; pacing: PacingStatus | null }>;
 }
 
-/** What the engine knows of a call besides its state machine: when it was placed, and whether it is a test call. */
-interface CallMeta {
-  placedAt: number;
-  test: boolean;
-  /** Hung up by its pacer's `cancel` while ringing: the lead is retried like a no-answer. */
-  paceCancelled?: boolean;
-}
-
 const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
 
 /** Every open CallLog of this node is stamped "alive" this often (the end time of its calls if the process dies). */
@@ -92,7 +86,6 @@ export class Engine {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly waiting: string[] = [];
   private readonly registry = new CampaignRegistry();
-  private readonly callMeta = new Map<string, CallMeta>();
   /** agentId → when its current status began. */
   private readonly agentSince = new Map<string, number>();
   private feed: PacingFeedState = emptyFeed();
@@ -431,7 +424,6 @@ export class Engine {
   /** Creates and dials one call of `c`; `agent` is reserved for it. */
   private place(c: CampaignRuntime, lead: { id: string | null; phone: string }, agent: AgentState | null, test = false): string {
     const callId = `${this.idPrefix}c-${this.bootId}-${++this.seq}`;
-    this.callMeta.set(callId, { placedAt: this.now(), test });
     this.lastDialAt = this.now();
     this.calls.set(
       callId,
@@ -444,6 +436,7 @@ export class Engine {
         nodeId: this.opts.nodeId,
         policy: c.settings.policy,
         agent: agent ? slotFor(agent, callId) : null,
+        test,
       }),
     );
     if (agent) this.agentInput(agent.config.id, { type: 'reserve', callId, at: this.now() });
@@ -451,26 +444,11 @@ export class Engine {
     return callId;
   }
 
-  /**
-   * A pacer's `cancel` (dial-loop.ts): the campaign's paced calls not yet answered (what pacing sees as ringing)
-   * that have rung at least `minRingMs`, longest ringing first, get the call reducer's 'cancel'.
-   */
+  /** A pacer's `cancel` (dial-loop.ts): the calls engine/calls' pacerCancelChoice picks get a pacer's 'cancel'. */
   private cancelRinging(c: CampaignRuntime, n: number, minRingMs: number): number {
     const now = this.now();
-    const eligible: Array<{ id: string; placedAt: number }> = [];
-    for (const call of this.calls.values()) {
-      if (call.campaignId !== c.id || !['created', 'dialing', 'ringing'].includes(call.phase)) continue;
-      const meta = this.callMeta.get(call.id);
-      if (!meta || meta.test || meta.paceCancelled || now - meta.placedAt < minRingMs) continue;
-      eligible.push({ id: call.id, placedAt: meta.placedAt });
-    }
-    eligible.sort((a, b) => a.placedAt - b.placedAt);
-    const chosen = eligible.slice(0, Math.max(0, n));
-    for (const { id } of chosen) {
-      const meta = this.callMeta.get(id);
-      if (meta) meta.paceCancelled = true;
-      this.callInput(id, { type: 'cancel', at: now });
-    }
+    const chosen = pacerCancelChoice(this.calls.values(), c.id, n, minRingMs, now);
+    for (const id of chosen) this.callInput(id, { type: 'cancel', by: 'pacer', at: now });
     return chosen.length;
   }
 
@@ -483,11 +461,7 @@ export class Engine {
     return observation(
       // Only the agents serving the campaign: a pacer counts them as its own.
       agentViews(this.agents.values(), (id) => this.agentSince.get(id) ?? this.now(), c.id),
-      // Test calls are not the campaign's; a call its pacer cut is gone for pacing while its hang-up completes.
-      callViews(this.calls.values(), c.id, (id) => this.callMeta.get(id)?.placedAt, (id) => {
-        const m = this.callMeta.get(id);
-        return !m?.test && !m?.paceCancelled;
-      }),
+      callViews(this.calls.values(), c.id),
       c.wrapUpMs ?? 0,
     );
   }
@@ -577,6 +551,21 @@ export class Engine {
           this.agentInput(eff.agentId, { type: 'release', callId, talked: eff.talked, ...(wrapUpMs !== null ? { wrapUpMs } : {}), at: this.now() });
         }
         return;
+      case 'lead-outcome': {
+        const sink = this.leadSink(this.calls.get(callId)?.campaignId);
+        if (!sink) return;
+        void Promise.resolve(sink.complete(eff.leadId, eff.disposition, eff.at)).catch((err: unknown) =>
+          this.opts.logger.error({ err, leadId: eff.leadId }, 'lead completion failed'),
+        );
+        return;
+      }
+      case 'amd-trace':
+        try {
+          this.opts.callLogs?.saveAmdTrace?.(callId, eff.trace, this.now());
+        } catch (err) {
+          this.opts.logger.warn({ err, callId }, 'could not store the AMD trace');
+        }
+        return;
     }
   }
 
@@ -644,19 +633,8 @@ export class Engine {
       }
       if (e.type === 'call.bridged') this.agentInput(e.agentId, { type: 'connect', callId: e.callId, at: e.at });
       if (e.type === 'call.ended') {
-        const call = this.calls.get(e.callId);
         const i = this.waiting.indexOf(e.callId);
         if (i >= 0) this.waiting.splice(i, 1);
-        const sink = this.leadSink(call?.campaignId);
-        if (call?.leadId && sink) {
-          const leadId = call.leadId;
-          // Cut by its pacer while ringing: no one answered, the lead is retried later like a no-answer (the
-          // CallLog keeps CANCELLED).
-          const disposition = e.disposition === 'CANCELLED' && this.callMeta.get(e.callId)?.paceCancelled ? 'NO_ANSWER' : e.disposition;
-          void Promise.resolve(sink.complete(leadId, disposition, e.at)).catch((err: unknown) =>
-            this.opts.logger.error({ err, leadId }, 'lead completion failed'),
-          );
-        }
       }
       this.feedPacers(e);
       this.events.emit(e);
@@ -666,7 +644,7 @@ export class Engine {
   /** Domain events → PacingEvents → each campaign's pacer (engine/pacing/feed.ts). */
   private feedPacers(e: DomainEvent): void {
     if (!e.type.startsWith('call.')) return;
-    const r = pacingFeedStep(this.feed, e, (c) => !this.callMeta.get(c.callId)?.test);
+    const r = pacingFeedStep(this.feed, e, (c) => !this.calls.get(c.callId)?.test);
     this.feed = r.state;
     for (const { campaignId, event } of r.events) {
       const c = this.registry.get(campaignId);
@@ -676,7 +654,6 @@ export class Engine {
 
   private forgetCall(callId: string): void {
     this.calls.delete(callId);
-    this.callMeta.delete(callId);
     this.sessions.get(callId)?.close();
     this.sessions.delete(callId);
     for (const key of [...this.timers.keys()]) if (key.startsWith(`c:${callId}:`)) this.clearTimer(key);
@@ -726,22 +703,13 @@ export class Engine {
    * its campaign, so a call no free agent serves does not hold up the calls of other campaigns behind it.
    */
   private serveWaiting(): void {
-    for (let i = 0; i < this.waiting.length; ) {
-      const callId = this.waiting[i]!;
-      const call = this.calls.get(callId);
-      if (call?.phase !== 'agent-wait') {
-        this.waiting.splice(i, 1);
-        continue;
-      }
-      const agent = pickAgent(this.agents.values(), call.campaignId);
-      if (!agent) {
-        i++;
-        continue;
-      }
-      this.waiting.splice(i, 1);
-      // Assigning feeds the agent (which serves the queue again, re-entrantly): rescan from the front after.
-      this.assign(callId, agent);
-      i = 0;
+    for (;;) {
+      const { stale, next } = nextWaitingCall(this.waiting, (id) => this.calls.get(id), (campaignId) => pickAgent(this.agents.values(), campaignId));
+      for (const id of stale) this.waiting.splice(this.waiting.indexOf(id), 1);
+      if (!next) return;
+      this.waiting.splice(this.waiting.indexOf(next.callId), 1);
+      // Assigning feeds the agent (which serves the queue again, re-entrantly): ask again from the front after.
+      this.assign(next.callId, next.agent);
     }
   }
 

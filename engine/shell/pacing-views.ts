@@ -47,18 +47,16 @@ export function agentViews(agents: Iterable<AgentState>, since: (agentId: string
   return out;
 }
 
-/** One campaign's live calls not yet with an agent, and how many are connected. */
-export function callViews(
-  calls: Iterable<CallState>,
-  campaignId: string,
-  placedAt: (callId: string) => number | undefined,
-  counts: (callId: string) => boolean = () => true,
-): { calls: LiveCallView[]; connected: number } {
+/**
+ * One campaign's live calls not yet with an agent, and how many are connected. Test calls are not the
+ * campaign's; a call its pacer cut is gone for pacing while its hang-up completes.
+ */
+export function callViews(calls: Iterable<CallState>, campaignId: string): { calls: LiveCallView[]; connected: number } {
   const out: LiveCallView[] = [];
   let connected = 0;
   for (const c of calls) {
-    if (c.campaignId !== campaignId || !counts(c.id)) continue;
-    const placedAtMs = placedAt(c.id) ?? 0;
+    if (c.campaignId !== campaignId || c.test || c.pacerCancelled) continue;
+    const placedAtMs = c.placedAt ?? 0;
     const answered = c.answeredAt !== null ? { answeredAtMs: c.answeredAt } : {};
     switch (c.phase) {
       case 'created':

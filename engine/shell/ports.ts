@@ -2,7 +2,7 @@
  * The ports of the engine's shell: what it needs from the outside (AMD decisions, leads, the CallLog store)
  * as small interfaces, so the media plane, the store and test doubles plug in the same way.
  */
-import type { AmdDecision, AmdLateVerdict } from '../amd/index.js';
+import type { AmdDecision, AmdLateVerdict, AmdTrace } from '../amd/index.js';
 import type { AgentConfig } from '../agents/index.js';
 import type { AriGateway } from '../ari/index.js';
 import type { CallPolicy, OpenCallLog } from '../calls/index.js';
@@ -72,6 +72,8 @@ export interface CallLogWriter {
     r: { status: AmdDecision['status']; cause: string; decisionMs: number; treatedAs?: 'HUMAN' | 'MACHINE'; at: number },
   ): boolean;
   markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): boolean;
+  /** Keeps the detector's trace of the call's AMD decision with its CallLog (compact; replayable). Optional. */
+  saveAmdTrace?(id: string, trace: AmdTrace, at: number): unknown;
   markBridged(id: string, b: { agentId: string; at: number; bridgeId?: string | null }): boolean;
   end(
     id: string,

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, createCampaign, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
+import { axeViolations, cspViolations, createCampaign, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
@@ -58,6 +58,7 @@ describe('agent console', () => {
     await until(async () => (await seconds()) >= t1 + 2, 6_000, 'the call timer to run');
     expect(await page.getByTestId('call-timer').locator('[data-level]').getAttribute('data-level')).toBe('green');
     expect(await axeViolations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Sale', exact: true }).click();
     await page.getByLabel('Notes').fill('Renewed the Gold plan');
@@ -84,5 +85,6 @@ describe('agent console', () => {
     expect(await page.getByTestId('call-outcome').innerText()).toBe('Sale');
     expect(await page.getByTestId('call-notes').innerText()).toContain('Renewed the Gold plan');
     expect(await axeViolations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   }, 30_000);
 });

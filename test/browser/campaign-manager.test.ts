@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
+import { axeViolations, cspViolations, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
@@ -51,6 +51,7 @@ describe('campaign manager', () => {
     await until(async () => (await field.getAttribute('aria-invalid')) === 'true', 10_000, 'the dial string to be flagged');
     expect(await page.getByText('must contain {e164}, {digits} or {national}', { exact: true }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
     await field.fill('PJSIP/{e164}@trunk');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('campaign-state').waitFor();
@@ -74,6 +75,7 @@ describe('campaign manager', () => {
     expect(rejected).toMatch(/^3\s/m); // line 3: the invalid number (the header is line 1)
     expect(rejected).toMatch(/^5\s/m); // line 5: no phone
     expect(await axeViolations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download rejected rows (CSV)' }).click()]);
     const report = readFileSync((await download.path())!, 'utf8').trim().split('\n');
@@ -90,5 +92,6 @@ describe('campaign manager', () => {
     expect(rig.product.store.campaigns.get(campaignId)?.state).toBe('running');
     await until(() => rig.product.store.callLogs.list({ campaignId, limit: 10 }).length > 0, 20_000, 'a call of the new campaign');
     expect(await axeViolations(page)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   }, 60_000);
 });

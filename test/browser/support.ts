@@ -83,7 +83,7 @@ export async function startRig(env: Record<string, string> = {}): Promise<Produc
 
 import { freePort } from '../../app/web/index.js';
 
-export { axeViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../app/web/index.js';
+export { axeViolations, cspViolations, freePort, launchBrowser, loginUi, newPage, CHROMIUM, type AxeViolation } from '../../app/web/index.js';
 
 /** Uploads a CSV to a campaign's lead import (multipart) and waits for the job to finish; returns the job. */
 export async function importCsv(rig: ProductRig, campaignId: string, csv: string, mapping?: Record<string, string>): Promise<any> {

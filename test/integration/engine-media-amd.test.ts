@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { defaultAmdParams } from '../../engine/amd/index.js';
+import { defaultAmdParams, replayAmdTrace } from '../../engine/amd/index.js';
 import type { AmdDecision } from '../../engine/amd/types.js';
 import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { loadConfig } from '../../engine/config/index.js';
@@ -247,6 +247,19 @@ it('a campaign on the embedded PBX takes every AMD decision from the media plane
     });
     expect(planeDecision?.trace.frameEnergy.length).toBeGreaterThan(10);
     expect(planeDecision?.trace.notes).not.toContain('scripted');
+    // The decision's trace was kept with the CallLog (compact) and replays through the detector to the very
+    // verdict — except a beep heard before the decision, which energies alone cannot hear: flagged, not faked.
+    const kept = store.callLogs.amdTraces.get(r.id);
+    expect(kept, `${r.phone}: no AMD trace kept`).not.toBeNull();
+    const replay = replayAmdTrace(kept!);
+    expect(replay.exact, `${r.phone}: replay exact`).toBe(kind !== 'voicemail');
+    if (replay.exact) {
+      expect({ status: replay.decision.status, cause: replay.decision.cause, ms: replay.decision.decisionMs }).toEqual({
+        status: r.amdStatus,
+        cause: r.amdCause,
+        ms: r.amdDecisionMs,
+      });
+    }
     switch (kind) {
       case 'human':
         expect(label).toMatchObject({ amd: 'HUMAN', cause: expect.stringMatching(/^HUMAN-/), disposition: expect.toBeOneOf(['ANSWERED_HUMAN', 'DROPPED']) });

@@ -12,6 +12,8 @@ import type { Principal } from '../../api/auth/service.js';
 import { UsersRepo } from '../../engine/store/repos/users.js';
 import { RefreshTokensRepo } from '../../engine/store/repos/refresh-tokens.js';
 import { useRedisAdapter } from '../../api/live/redis.js';
+import { startPrivateRedis } from '../support/redis-server.js';
+import { createClient } from 'redis';
 import { attachLiveFeed, type AgentDirectory, type LiveAuth, type LiveFeed } from '../../api/live/index.js';
 import { VirtualClock } from '../../engine/clock/index.js';
 import { loadConfig } from '../../engine/config/index.js';
@@ -324,5 +326,37 @@ describe('live feed scoping and coalescing', () => {
     const t0 = Date.now();
     await expect(useRedisAdapter(io, 'redis://127.0.0.1:1', 300)).rejects.toThrow(/REDIS_URL: no connection within 300 ms/);
     expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it('a broadcast whose Redis publish fails (Redis gone, or the adapter closed at shutdown) is lost, not a crash', async () => {
+    const redis = await startPrivateRedis();
+    const io = new IoServer();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const handle = await useRedisAdapter(io, redis.url);
+      // The adapter's subscriptions confirmed (as on a node that has been up for a while).
+      const probe = createClient({ url: redis.url });
+      await probe.connect();
+      for (let i = 0; Number(await probe.sendCommand(['PUBSUB', 'NUMPAT'])) < 1; i++) {
+        if (i > 100) throw new Error('the adapter never subscribed');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      probe.destroy();
+      io.emit('metrics', { n: 1 }); // reaches Redis
+      // Redis killed with publishes in flight, then the adapter closed while the board keeps broadcasting.
+      for (let i = 0; i < 200; i++) io.emit('metrics', { n: i });
+      await redis.stop();
+      for (let i = 0; i < 20; i++) io.emit('metrics', { n: i });
+      await handle.close();
+      for (let i = 0; i < 20; i++) io.emit('metrics', { n: i });
+      await new Promise((r) => setTimeout(r, 300)); // real socket I/O settling: rejections surface within a few ticks
+      expect(unhandled.map((e) => (e as Error).stack)).toEqual([]);
+      expect(await handle.ping(200)).toBe(false);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await redis.close();
+    }
   });
 });

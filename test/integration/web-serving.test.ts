@@ -48,6 +48,21 @@ describe('web app serving', () => {
     }
   });
 
+  it('index.html carries a CSP whose style nonce is fresh per response and is the one handed to the app', async () => {
+    const nonces = [];
+    for (const path of ['/', '/wallboard']) {
+      const res = await fetch(`${base}${path}`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const inPage = /<meta name="csp-nonce" content="([^"]+)"/.exec(await res.text())?.[1];
+      expect(inPage, path).toBeDefined();
+      expect(csp).toContain(`style-src 'self' 'nonce-${inPage}'`);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      nonces.push(inPage);
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
   it('a missing asset is a 404, not HTML; dotfiles and paths outside dist are refused', async () => {
     expect((await fetch(`${base}/assets/index-old.js`)).status).toBe(404);
     expect((await fetch(`${base}/missing.png`)).status).toBe(404);

@@ -69,6 +69,16 @@ export function shiftStartMs(s: Scenario): number {
   return Date.UTC(2026, 0, 5, hh, mm) - s.shift.utcOffsetMinutes * 60_000;
 }
 
+/** An agent as a pacer may see it (the `AgentView` contract, nothing more). */
+export function agentView(a: AgentView): AgentView {
+  return { phase: a.phase, sinceMs: a.sinceMs };
+}
+
+/** A live call as a pacer may see it (the `LiveCallView` contract, nothing more). */
+export function callView(c: LiveCallView): LiveCallView {
+  return c.answeredAtMs === undefined ? { phase: c.phase, placedAtMs: c.placedAtMs } : { phase: c.phase, placedAtMs: c.placedAtMs, answeredAtMs: c.answeredAtMs };
+}
+
 export function simulateShift(opts: SimOptions): RunTally {
   const { scenario: sc, seed, dialer } = opts;
   const start = shiftStartMs(sc);
@@ -198,9 +208,11 @@ export function simulateShift(opts: SimOptions): RunTally {
     }
   };
 
+  // A pacer sees what the engine would show it (engine/pacing/types.ts), never the simulator's own objects: a
+  // call's fate and AMD truth, an agent's free time or reservation stay here (projected afresh each tick).
   const buildObservation = (): PacingObservation => ({
-    agents,
-    calls: live,
+    agents: agents.map(agentView),
+    calls: live.map(callView),
     connected,
     wrapUpMs: wrapMs,
   });

@@ -4,6 +4,8 @@ import type { Disposition, InterruptionCause } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { agents } from '../schema/agents.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
+import { AmdTraceRepo } from './amd-traces.js';
+import type { AmdTrace } from '../../amd/index.js';
 
 /** Today's figures of one campaign (CallLogRepo.campaignToday). */
 export interface CampaignToday {
@@ -311,6 +313,15 @@ export class CallLogRepo {
       dropped: row.dropped,
       abandonPct: humans > 0 ? (row.dropped / humans) * 100 : 0,
     };
+  }
+
+  /** The AMD decision's trace, kept with the CallLog (call_amd_traces, compact) for a later replay. */
+  get amdTraces(): AmdTraceRepo {
+    return new AmdTraceRepo(this.db);
+  }
+
+  saveAmdTrace(id: string, trace: AmdTrace, at: number): boolean {
+    return this.amdTraces.save(id, trace, at);
   }
 
   private update(id: string, patch: Record<string, unknown>): boolean {

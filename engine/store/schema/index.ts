@@ -12,3 +12,4 @@ export * from './audit-log.js';
 export * from './lead-locks.js';
 export * from './lead-history.js';
 export * from './login-throttle.js';
+export * from './call-amd-traces.js';

@@ -10,8 +10,8 @@ function agent(id: string, patch: Partial<AgentState> = {}, kind: 'human' | 'bot
   return { ...createAgent({ id, kind, endpoint: `PJSIP/${id}`, maxConcurrent, wrapUpMs: 1000 }, 'p-'), ...patch };
 }
 
-function call(id: string, phase: CallPhase, campaignId = 'c', answeredAt: number | null = null): CallState {
-  return { ...createCall({ callId: id, campaignId, leadId: 'L', phone: '+1', endpoint: 'x', nodeId: 'n', policy: defaultCallPolicy }), phase, answeredAt };
+function call(id: string, phase: CallPhase, campaignId = 'c', answeredAt: number | null = null, patch: Partial<CallState> = {}): CallState {
+  return { ...createCall({ callId: id, campaignId, leadId: 'L', phone: '+1', endpoint: 'x', nodeId: 'n', policy: defaultCallPolicy }), phase, answeredAt, ...patch };
 }
 
 describe('dial pacing: which pacer, what it sees', () => {
@@ -54,22 +54,20 @@ describe('dial pacing: which pacer, what it sees', () => {
     expect(views[4]).toEqual({ phase: 'wrap', sinceMs: 500 });
   });
 
-  it("calls: one campaign's, by pacing phase; bridged ones are counted as connected; test calls left out", () => {
-    const placed: Record<string, number> = { d: 10, r: 20, a: 30, w: 40 };
+  it("calls: one campaign's, by pacing phase; bridged ones are counted as connected; test and pacer-cut calls left out", () => {
     const v = callViews(
       [
-        call('d', 'dialing'),
-        call('r', 'ringing'),
-        call('a', 'amd', 'c', 35),
-        call('w', 'agent-wait', 'c', 36),
+        call('d', 'dialing', 'c', null, { placedAt: 10 }),
+        call('r', 'ringing', 'c', null, { placedAt: 20 }),
+        call('a', 'amd', 'c', 35, { placedAt: 30 }),
+        call('w', 'agent-wait', 'c', 36, { placedAt: 40 }),
         call('b', 'bridged', 'c', 37),
         call('m', 'machine', 'c', 38),
         call('other', 'ringing', 'other'),
-        call('test', 'ringing'),
+        call('test', 'ringing', 'c', null, { test: true, placedAt: 5 }),
+        call('cut', 'ringing', 'c', null, { pacerCancelled: true, placedAt: 6 }),
       ],
       'c',
-      (id) => placed[id],
-      (id) => id !== 'test',
     );
     expect(v.connected).toBe(1);
     expect(v.calls).toEqual([

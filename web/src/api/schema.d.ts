@@ -1514,7 +1514,7 @@ export interface paths {
                     agent_id?: string;
                     amd_status?: "HUMAN" | "MACHINE" | "NOTSURE" | "HANGUP";
                     campaign_id?: string;
-                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED";
+                    disposition?: "ANSWERED_HUMAN" | "MACHINE" | "NO_ANSWER" | "BUSY" | "CONGESTION" | "INVALID_NUMBER" | "FAILED" | "DROPPED" | "HUNG_UP_DURING_AMD" | "CANCELLED" | "INTERRUPTED";
                     from?: string;
                     kind?: "dialer" | "manual";
                     lead_id?: string;
@@ -3987,7 +3987,7 @@ export interface paths {
                     q?: string;
                     /** @description Field, "-" prefix for descending */
                     sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "name" | "-name" | "city" | "-city" | "phone" | "-phone" | "priority" | "-priority" | "status" | "-status" | "attempts" | "-attempts" | "last_attempt_at" | "-last_attempt_at" | "next_due_at" | "-next_due_at";
-                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
+                    status?: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "interrupted" | "dnc" | "importing";
                 };
                 header?: never;
                 path?: never;
@@ -5555,6 +5555,7 @@ export interface components {
             hangupBy: string | null;
             hangupCause: number | null;
             id: string;
+            interruption: string | null;
             /** @enum {string} */
             kind: "dialer" | "manual";
             leadId: string | null;
@@ -5748,7 +5749,8 @@ export interface components {
              *       "CONGESTION": 120,
              *       "FAILED": 600,
              *       "HUNG_UP_DURING_AMD": 1800,
-             *       "CANCELLED": 0
+             *       "CANCELLED": 0,
+             *       "INTERRUPTED": 300
              *     }
              */
             retryDelays: {
@@ -5766,6 +5768,8 @@ export interface components {
                 FAILED: number;
                 /** @default 1800 */
                 HUNG_UP_DURING_AMD: number;
+                /** @default 300 */
+                INTERRUPTED: number;
                 /** @default 3600 */
                 MACHINE: number;
                 /** @default 1800 */
@@ -5913,7 +5917,7 @@ export interface components {
             phoneRaw: string;
             priority: number;
             /** @enum {string} */
-            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "dnc" | "importing";
+            status: "no_selected" | "selected" | "calling" | "completed" | "error" | "busy" | "no_answer" | "machine" | "dropped" | "interrupted" | "dnc" | "importing";
             synthetic: boolean;
             timeZone: string | null;
             updatedAt: number;

@@ -15,6 +15,15 @@ import { NotFound } from './NotFound';
 import { LiveProvider } from '../live/LiveProvider';
 import { ApiError } from '../api/client';
 import { useTranslation } from 'react-i18next';
+import { setNonce } from 'get-nonce';
+
+/**
+ * The CSP nonce the server put in index.html (api/web): the <style> elements written at run time carry it —
+ * Mantine's through `getStyleNonce`, and the scroll lock of modals (react-remove-scroll, through get-nonce).
+ */
+const cspNonce = document.querySelector('meta[name="csp-nonce"]')?.getAttribute('content') ?? '';
+if (cspNonce) setNonce(cspNonce);
+const styleNonce = (): string => cspNonce;
 
 function SkipLink() {
   const { t } = useTranslation();
@@ -112,7 +121,7 @@ export function App() {
     [t],
   );
   return (
-    <MantineProvider theme={localized} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
+    <MantineProvider theme={localized} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver} getStyleNonce={styleNonce}>
       <Notifications position="top-right" limit={4} />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>

@@ -21,6 +21,7 @@ export default function CallDetailScreen() {
   const detail = (s: (typeof steps)[number]): string => {
     if (s.key === 'amd') return t('timeline.amdDetail', { status: t(`amd.${s.detail!.status}`, { defaultValue: String(s.detail!.status) }), cause: s.detail!.cause, ms: s.detail!.ms });
     if (s.key === 'bridged') return t('timeline.bridgedDetail', { agent: agentName(c.agentId) });
+    if (s.key === 'ended' && s.detail!.interruption !== undefined) return t('timeline.interruptedDetail', { cause: t(`interruption.${s.detail!.interruption}`, { defaultValue: String(s.detail!.interruption) }) });
     if (s.key === 'ended') return t('timeline.endedDetail', { side: side ? t(`hangupSide.${side}`) : '—', cause: s.detail!.cause });
     return '';
   };

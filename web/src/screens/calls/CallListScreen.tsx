@@ -9,7 +9,7 @@ import { useMe } from '../agent/useAgentConsole';
 import { Pager } from '../../components/Pager';
 import { useSession } from '../../auth/useSession';
 
-const DISPOSITIONS = ['ANSWERED_HUMAN', 'MACHINE', 'NO_ANSWER', 'BUSY', 'CONGESTION', 'INVALID_NUMBER', 'FAILED', 'DROPPED', 'HUNG_UP_DURING_AMD', 'CANCELLED'] as const;
+const DISPOSITIONS = ['ANSWERED_HUMAN', 'MACHINE', 'NO_ANSWER', 'BUSY', 'CONGESTION', 'INVALID_NUMBER', 'FAILED', 'DROPPED', 'HUNG_UP_DURING_AMD', 'CANCELLED', 'INTERRUPTED'] as const;
 const AMD = ['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP'] as const;
 const LIMIT = 25;
 

@@ -15,6 +15,8 @@ export interface CallForTimeline {
   disposition: string | null;
   hangupCause: number | null;
   hangupBy: string | null;
+  /** Why the call was cut off (disposition INTERRUPTED): asterisk_restart, ari_lost, engine_lost, engine_stopped. */
+  interruption: string | null;
   agentId: string | null;
 }
 
@@ -51,6 +53,10 @@ export function callTimeline(c: CallForTimeline): TimelineStep[] {
   if (c.answeredAt !== null) steps.push({ key: 'answered', at: c.answeredAt });
   if (c.amdAt !== null) steps.push({ key: 'amd', at: c.amdAt, detail: { status: c.amdStatus ?? '—', cause: c.amdCause ?? '—', ms: c.amdDecisionMs ?? 0 } });
   if (c.bridgedAt !== null) steps.push({ key: 'bridged', at: c.bridgedAt, detail: { agent: c.agentId ?? '—' } });
-  if (c.endedAt !== null) steps.push({ key: 'ended', at: c.endedAt, detail: { cause: c.hangupCause ?? '—' } });
+  if (c.endedAt !== null) {
+    // A call cut off by an outage ends when it was last known alive, and the outage is the reason, not a hang-up.
+    const detail: Record<string, string | number> = c.disposition === 'INTERRUPTED' ? { interruption: c.interruption ?? '—' } : { cause: c.hangupCause ?? '—' };
+    steps.push({ key: 'ended', at: c.endedAt, detail });
+  }
   return steps;
 }

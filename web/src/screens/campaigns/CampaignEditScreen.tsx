@@ -35,7 +35,7 @@ interface Form {
   recording: boolean;
 }
 
-const RETRY_KEYS = ['default', 'BUSY', 'NO_ANSWER', 'MACHINE', 'DROPPED', 'CONGESTION', 'FAILED', 'HUNG_UP_DURING_AMD'] as const;
+const RETRY_KEYS = ['default', 'BUSY', 'NO_ANSWER', 'MACHINE', 'DROPPED', 'CONGESTION', 'FAILED', 'HUNG_UP_DURING_AMD', 'INTERRUPTED'] as const;
 type RetryKey = (typeof RETRY_KEYS)[number];
 
 const EMPTY: Form = {
@@ -58,7 +58,7 @@ const EMPTY: Form = {
   voicemailMessage: '',
   notsurePolicy: 'human',
   safeHarborMessage: 'sound:centralita/safe-harbor',
-  retry: { default: 3600, BUSY: 300, NO_ANSWER: 1800, MACHINE: 3600, DROPPED: 600, CONGESTION: 120, FAILED: 600, HUNG_UP_DURING_AMD: 1800 },
+  retry: { default: 3600, BUSY: 300, NO_ANSWER: 1800, MACHINE: 3600, DROPPED: 600, CONGESTION: 120, FAILED: 600, HUNG_UP_DURING_AMD: 1800, INTERRUPTED: 300 },
   recording: false,
 };
 

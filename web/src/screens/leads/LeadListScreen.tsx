@@ -10,7 +10,7 @@ import { fmtDateTime, fmtPhone } from '../../app/format';
 import { Pager } from '../../components/Pager';
 import { useCampaignList } from '../campaigns/useCampaigns';
 
-export const LEAD_STATUSES = ['no_selected', 'selected', 'calling', 'completed', 'error', 'busy', 'no_answer', 'machine', 'dropped', 'dnc'] as const;
+export const LEAD_STATUSES = ['no_selected', 'selected', 'calling', 'completed', 'error', 'busy', 'no_answer', 'machine', 'dropped', 'interrupted', 'dnc'] as const;
 const SORTS = ['created_at', '-created_at', 'priority', '-priority', 'name', '-name', 'city', '-city'];
 const LIMIT = 25;
 
