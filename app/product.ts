@@ -1,6 +1,8 @@
 /**
- * The whole product in one process: the embedded PBX when no ARI_URL is set, the store, the media plane, the
- * call engine and the HTTP server. `start-command.ts` is the thin CLI around it; tests start it too.
+ * The whole product in one process, on two event loops: this thread keeps the HTTP server (API, web app, Socket.IO
+ * live feed), lead imports and exports and its own store connection; the engine thread (app/engine-host.ts) runs the
+ * embedded PBX when no ARI_URL is set, the ARI gateway, the media plane and the call engine with its own store
+ * connection. `start-command.ts` is the thin CLI around it; tests start it too.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
