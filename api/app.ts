@@ -8,12 +8,13 @@ import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
-import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders } from './http/index.js';
+import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
-import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes } from './routes/index.js';
+import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
-import { webAppRoutes } from './routes/index.js';
+import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
+import type { RecorderControl } from './routes/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -22,7 +23,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Paths reachable without credentials besides /health and the docs (which live outside /api). */
 const PUBLIC_API = new Set(['POST /api/auth/login', 'POST /api/auth/refresh']);
-export const isPublicApi = (method: string, path: string): boolean => PUBLIC_API.has(`${method} ${path}`);
+/** A recording's audio is fetched by <audio> through a signed URL (no header): its own check, not the bearer. */
+const SIGNED_AUDIO = /^\/api\/recordings\/[^/]+\/audio$/;
+export const isPublicApi = (method: string, path: string): boolean =>
+  PUBLIC_API.has(`${method} ${path}`) || ((method === 'GET' || method === 'HEAD') && SIGNED_AUDIO.test(path));
 
 export interface ApiDeps {
   health: HealthProbe;
@@ -34,6 +38,10 @@ export interface ApiDeps {
   control?: EngineControl;
   /** Lead imports; absent → one is created over `store` (spool beside the database file). */
   imports?: ImportQueue;
+  /** The recorder (engine/recordings): deletion and pause/resume; absent → those routes answer 503. */
+  recordings?: RecorderControl;
+  /** The followed queue_log (issue #16); absent → /api/queues/* answer 503. */
+  queues?: QueueStatsSource;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -65,7 +73,22 @@ export function createApiApp(deps: ApiDeps): ApiApp {
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => toErrorResponse(err, c, (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route')));
+  // Storage failures (disk full…) answer 503; they are logged once per failure kind per minute, not per request.
+  const storageWarned = new Map<string, number>();
+  const onStorage = (failure: string, path: string) => {
+    const now = deps.clock.now();
+    if ((storageWarned.get(failure) ?? -Infinity) > now - 60_000) return;
+    storageWarned.set(failure, now);
+    logger.warn({ failure, path }, 'a request could not write to the database: answered 503');
+  };
+  app.onError((err, c) =>
+    toErrorResponse(
+      err,
+      c,
+      (e) => logger.error({ err: e, path: c.req.path }, 'unhandled error in API route'),
+      (f) => onStorage(f, c.req.path),
+    ),
+  );
 
   // Counts every request (route pattern + status) for GET /metrics; first, so 401s and 404s are counted too.
   const httpRequests = new HttpRequestCounter();
@@ -87,6 +110,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
   // File uploads (lead import, DNC import) carry their own, larger limit on the route.
   app.use('/api/*', (c, next) => (isUploadRoute(c.req.method, c.req.path) ? next() : globalBodyLimit(c, next)));
+  // JSON nested absurdly deep is refused before any parser or schema walks it (422 naming the field).
+  app.use('/api/*', jsonDepthLimit());
 
   app.route('/', authRoutes(auth));
   app.route('/', userRoutes(auth));
@@ -94,7 +119,10 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
   app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, auth }));
+  app.route('/', qaRoutes({ store: deps.store, auth }));
+  app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
+  app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =

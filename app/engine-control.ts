@@ -7,8 +7,8 @@ import { servesCampaign, type AgentConfig } from '../engine/agents/index.js';
 import { type Clock, startOfLocalDay } from '../engine/clock/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { CampaignError, type Campaign, type AgentRow, type Store } from '../engine/store/index.js';
-import { dialStringTemplateProblem, type CampaignCommand } from '../engine/campaigns/index.js';
-import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource } from '../engine/shell/index.js';
+import { campaignLoadProblem, dialStringTemplateProblem, type CampaignCommand } from '../engine/campaigns/index.js';
+import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource, type CampaignInput, type CampaignRunState } from '../engine/shell/index.js';
 import { countObservation, type ObservationCounts, type PacingStatus } from '../engine/pacing/index.js';
 import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
 
@@ -40,24 +40,45 @@ export function agentConfigFromRow(a: AgentRow, wrapUpMs = 10_000): AgentConfig 
   };
 }
 
-/** Loads (or reloads) a stored campaign into the engine with its stored state. Used at start-up and by start. */
-export function loadCampaign(deps: Pick<EngineControlDeps, 'engine' | 'leadsFor' | 'amdFor'>, c: Campaign): void {
+/**
+ * What the engine would run for a stored campaign, built without touching the engine; settings that cannot load
+ * are refused with ControlError `invalid` naming the fields (the API's 422).
+ */
+export function campaignInputFor(deps: Pick<EngineControlDeps, 'engine' | 'leadsFor' | 'amdFor'>, c: Campaign): CampaignInput {
+  const problem = campaignLoadProblem(c);
+  if (problem !== null) throw new ControlError('invalid', `campaign ${c.id} has settings the engine cannot load: ${problem}`);
   const amd = deps.amdFor?.(c);
   const existing = deps.engine.campaign(c.id);
-  deps.engine.putCampaign(campaignInputFromStore(c, existing?.leads ?? deps.leadsFor(c), amd));
+  return campaignInputFromStore(c, existing?.leads ?? deps.leadsFor(c), amd);
+}
+
+/** Loads (or reloads) a stored campaign into the engine with its stored state. Used at start-up and by start. */
+export function loadCampaign(deps: Pick<EngineControlDeps, 'engine' | 'leadsFor' | 'amdFor'>, c: Campaign): void {
+  deps.engine.putCampaign(campaignInputFor(deps, c));
 }
 
 /**
  * What a (re)starting engine dials: every campaign stored as running, plus `include` (e.g. the demo campaign on
- * the embedded PBX) in whatever state it is stored.
+ * the embedded PBX) in whatever state it is stored. A campaign whose stored settings cannot be loaded is marked
+ * `failed` with the reason (one warning each) and left out: one bad campaign never stops the product from starting.
  */
-export function campaignsToResume(store: Pick<Store, 'campaigns'>, include: readonly string[] = []): Campaign[] {
+export function campaignsToResume(
+  store: Pick<Store, 'campaigns'>,
+  include: readonly string[] = [],
+  o: { at?: number; logger?: Logger } = {},
+): Campaign[] {
   const out = store.campaigns.list('running');
   for (const id of include) {
     const c = store.campaigns.get(id);
     if (c && !out.some((x) => x.id === id)) out.push(c);
   }
-  return out;
+  return out.filter((c) => {
+    const problem = campaignLoadProblem(c);
+    if (problem === null) return true;
+    store.campaigns.markFailed(c.id, problem, o.at ?? Date.now());
+    o.logger?.warn({ campaignId: c.id, name: c.name, reason: problem }, 'campaign marked failed: its stored settings cannot be loaded (fix them and start it again)');
+    return false;
+  });
 }
 
 /** What the engine alone knows of a campaign's live figures: its pacer's status and the counts it paces on. */
@@ -110,6 +131,9 @@ export function agentLiveState(a: NonNullable<ReturnType<Engine['agentState']>>)
     wrapUpMs: a.config.wrapUpMs,
   };
 }
+
+/** The engine's run state for a stored state (a campaign not running or paused does not dial). */
+const runStateOf = (s: Campaign['state']): CampaignRunState => (s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'stopped');
 
 export function createEngineControl(deps: EngineControlDeps): EngineControl {
   const { engine, store, clock } = deps;
@@ -185,14 +209,29 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
   return {
     campaigns: {
       async start(id) {
-        // A template stored before the dial-string grammar was enforced is refused before anything changes state.
-        const template = stored(id).dialStringTemplate;
+        // All or nothing: whatever can refuse the start is checked before the state changes (a template stored before
+        // the dial-string grammar was enforced, settings the engine cannot load), and if the engine still fails
+        // the stored state goes back to what it was.
+        const current = stored(id);
+        const template = current.dialStringTemplate;
         const problem = dialStringTemplateProblem(template);
         if (problem !== null) throw new ControlError('invalid', `dialStringTemplate ${JSON.stringify(template)} ${problem}`);
         refuseSharedOverdial(id);
+        const wasLoaded = engine.campaign(id)?.state;
+        const input = campaignInputFor(deps, { ...current, state: 'running' });
         const { before, after } = command(id, 'start');
-        loadCampaign(deps, after);
-        await engine.setCampaignState(id, 'running');
+        try {
+          engine.putCampaign(input);
+          await engine.setCampaignState(id, 'running');
+        } catch (err) {
+          try {
+            store.campaigns.restoreState(id, before.state, before.stateReason, clock.now());
+            if (engine.campaign(id)) await engine.setCampaignState(id, wasLoaded ?? runStateOf(before.state));
+          } catch (undo) {
+            deps.logger.error({ err: undo, campaignId: id }, 'could not undo a failed campaign start');
+          }
+          throw err;
+        }
         announce(before, after);
         return after;
       },

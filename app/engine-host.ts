@@ -1,7 +1,8 @@
 /**
  * The engine thread: everything on the time-critical path of a call — the embedded PBX (when no ARI_URL), the ARI
- * gateway, the media plane (AMD workers), the engine shell (dial loop, bridging, reconciliation) and its own SQLite
- * connection (WAL, busy_timeout: engine/store's openDb) — in one event loop that HTTP handlers, imports and exports
+ * gateway, the media plane (AMD workers), the engine shell (dial loop, bridging, reconciliation), the recorder
+ * (engine/recordings: bridges recorded, stored files fetched and deleted over ARI, the AMD window, its job queue
+ * and transcodes, the retention sweep) and its own SQLite connection (WAL, busy_timeout: engine/store's openDb) — in one event loop that HTTP handlers, imports and exports
  * never run on. It answers EngineControl's commands, streams domain events and sends its status (snapshot, agents,
  * campaigns' engine view, event-loop lag) several times a second over one MessagePort (app/engine-protocol.ts).
  *
@@ -14,22 +15,31 @@ import { defaultAmdParams } from '../engine/amd/index.js';
 import { amdParamsFor } from '../engine/campaigns/index.js';
 import { systemClock } from '../engine/clock/index.js';
 import { ControlError, type EngineControl } from '../engine/control/index.js';
-import type { DomainEvent } from '../engine/events/index.js';
+import { DomainEvents, type DomainEvent } from '../engine/events/index.js';
+import type { AriGateway } from '../engine/ari/index.js';
+import { Recordings, RecordingError, type RecordingAri, type RecordingsStatus } from '../engine/recordings/index.js';
 import { createLogger } from '../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { campaignInputFromStore, mediaPlaneAmdSource, refuseSynthetic, storeLeadSource, type Engine, type LeadSource } from '../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../engine/sim/index.js';
-import { openStore, type Campaign, type Store } from '../engine/store/index.js';
+import { AuditLog, openStore, type Campaign, type Store } from '../engine/store/index.js';
+import { dirname, join } from 'node:path';
 import { agentConfigFromRow, campaignEngineView, campaignsToResume, createEngineControl, type CampaignEngineView } from './engine-control.js';
 import { DEMO_CAMPAIGN_ID } from './demo-data.js';
 import { ENGINE_COMMANDS, type EngineCommand, type EngineHostInit, type EngineStatus, type FromEngine, type LagFigures, type SerializedError, type ToEngine } from './engine-protocol.js';
 import { startEngine } from './start-engine.js';
+
+/** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
+const AMD_WINDOW_MS = 8000;
+/** The recorder's status (disk usage, counts from the store) is read at most this often for the status messages. */
+const RECORDINGS_STATUS_MS = 1000;
 
 /** The health window of the engine thread's lag: /health shows the last full one. */
 const LAG_WINDOW_MS = 5000;
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof ControlError) return { kind: 'control', code: err.code, message: err.message };
+  if (err instanceof RecordingError) return { kind: 'recording', status: err.status, message: err.message };
   const e = err as { message?: unknown; code?: unknown };
   return {
     kind: 'error',
@@ -85,6 +95,9 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
   let engine: Engine | undefined;
   let control: EngineControl | undefined;
   let plane: MediaPlane | undefined;
+  let recordings: Recordings | undefined;
+  let recordingsStatus: RecordingsStatus | null = null;
+  let recordingsStatusAt = -Infinity;
   let stopping: Promise<void> | undefined;
 
   const status = (): EngineStatus => {
@@ -99,6 +112,15 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       const v = campaignEngineView(engine!, id);
       if (v) campaigns[id] = v;
     }
+    if (recordings && now - recordingsStatusAt >= RECORDINGS_STATUS_MS) {
+      recordingsStatusAt = now;
+      try {
+        recordingsStatus = recordings.status();
+      } catch (err) {
+        logger.warn({ err }, 'recordings status unavailable');
+        recordingsStatus = null;
+      }
+    }
     return {
       at: now,
       thread: init.thread,
@@ -107,6 +129,7 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       campaigns,
       media: { activeSessions: plane?.size ?? 0 },
       lag: healthLag,
+      recordings: recordingsStatus,
     };
   };
 
@@ -124,6 +147,14 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       post({ type: 'stopped' });
       port.close();
     })());
+
+  const recordingCommand = (command: EngineCommand, args: unknown[]): Promise<unknown> => {
+    if (!recordings) throw new ControlError('unavailable', 'Recordings are not running on this node');
+    const [callId, by] = args as [string, string | null];
+    if (command === 'recordings.pause') return recordings.pause(callId, by);
+    if (command === 'recordings.resume') return recordings.resume(callId);
+    return recordings.delete(callId, by ?? 'unknown');
+  };
 
   port.on('message', (m: ToEngine) => {
     switch (m.type) {
@@ -146,6 +177,7 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       case 'call': {
         const answer = async (): Promise<unknown> => {
           if (!control || !(ENGINE_COMMANDS as readonly string[]).includes(m.command)) throw new ControlError('unavailable', `the engine does not answer ${m.command}`);
+          if (m.command.startsWith('recordings.')) return recordingCommand(m.command, m.args);
           return commandOf(control, m.command)(...m.args);
         };
         answer().then(
@@ -184,8 +216,38 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       // Synthetic (demo) numbers never reach a real carrier.
       return sim ? leads : refuseSynthetic(leads, store, systemClock);
     };
-    const amdFor = (c: Campaign) => mediaPlaneAmdSource(mediaPlane, amdParamsFor(c));
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : []);
+    // Recordings: subscribed to the engine's events before the first call; ARI through the engine's gateway once
+    // it is connected (a command before that fails and is reported on the recording).
+    const events = new DomainEvents((err, e) => logger.error({ err, event: e.type }, 'event subscriber failed'));
+    let gateway: AriGateway | null = null;
+    const notYet = () => Promise.reject(new Error('ARI not connected yet'));
+    const ari: RecordingAri = {
+      get connected() {
+        return gateway?.connected ?? false;
+      },
+      execute: (c) => (gateway ? gateway.execute(c) : notYet()),
+      storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
+    };
+    const audit = new AuditLog(store.db);
+    const recorder = new Recordings({
+      events,
+      ari,
+      store,
+      clock: systemClock,
+      logger: logger.child({ part: 'recordings' }),
+      nodeId: config.NODE_ID,
+      dir: config.RECORDINGS_DIR ?? join(dirname(config.DB_PATH), 'recordings'),
+      ...(config.RECORDINGS_SPOOL ? { spoolDir: config.RECORDINGS_SPOOL } : {}),
+      format: config.RECORDINGS_FORMAT,
+      concurrency: config.RECORDINGS_CONCURRENCY,
+      audit: (e) => audit.record(e),
+    });
+    recorder.start();
+    recordings = recorder;
+    closers.push(() => recorder.close());
+    const amdFor = (c: Campaign) => recorder.amdSource(mediaPlaneAmdSource(mediaPlane, amdParamsFor(c), { captureMs: AMD_WINDOW_MS }));
+    // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
+    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
     if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
     const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
     const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
@@ -193,8 +255,9 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
     engine = await startEngine({
       config,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
-      store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
-      amd: mediaPlaneAmdSource(mediaPlane, defaultAmdParams()),
+      store: { callLogs: store.callLogs, agentEvents: store.agentEvents, probeWrite: () => store.probeWrite() },
+      amd: recorder.amdSource(mediaPlaneAmdSource(mediaPlane, defaultAmdParams(), { captureMs: AMD_WINDOW_MS })),
+      events,
       campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
       // Outcomes of CallLogs a previous process left open, for campaigns not running now.
       leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
@@ -202,6 +265,7 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       logger: logger.child({ part: 'engine' }),
       signal: abort.signal,
     });
+    gateway = engine.gateway;
     control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
 
     // Domain events to the API side (live feed), batched per turn of the loop: one message, not one per event.

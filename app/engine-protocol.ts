@@ -6,6 +6,7 @@ import type { Config } from '../engine/config/index.js';
 import type { AgentLiveState } from '../engine/control/index.js';
 import type { DomainEvent } from '../engine/events/index.js';
 import type { EngineSnapshot } from '../engine/shell/index.js';
+import type { RecordingsStatus } from '../engine/recordings/index.js';
 import type { CampaignEngineView } from './engine-control.js';
 
 /** Where the engine's event loop runs: its own worker thread (the product), or the caller's (a test's control run). */
@@ -40,6 +41,8 @@ export interface EngineStatus {
   media: { activeSessions: number };
   /** The engine thread's own event-loop lag over its last full health window (5 s). */
   lag: LagFigures;
+  /** The recorder's status (it runs in the engine thread: it records bridges through ARI); null when unreadable. */
+  recordings: RecordingsStatus | null;
 }
 
 /** The commands the API side may send (EngineControl's commands, by path). */
@@ -55,10 +58,17 @@ export const ENGINE_COMMANDS = [
   'agents.upsert',
   'agents.remove',
   'calls.hangup',
+  // The recorder (engine/recordings) runs beside the engine: pause/resume reach Asterisk through its ARI gateway.
+  'recordings.pause',
+  'recordings.resume',
+  'recordings.delete',
 ] as const;
 export type EngineCommand = (typeof ENGINE_COMMANDS)[number];
 
-export type SerializedError = { kind: 'control'; code: 'not_found' | 'conflict' | 'invalid' | 'unavailable'; message: string } | { kind: 'error'; message: string; code?: string };
+export type SerializedError =
+  | { kind: 'control'; code: 'not_found' | 'conflict' | 'invalid' | 'unavailable'; message: string }
+  | { kind: 'recording'; status: 404 | 409; message: string }
+  | { kind: 'error'; message: string; code?: string };
 
 export type ToEngine =
   | { type: 'call'; id: number; command: EngineCommand; args: unknown[] }

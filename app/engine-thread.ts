@@ -9,7 +9,9 @@ import type { Config } from '../engine/config/index.js';
 import { ControlError, type AgentLiveState, type EngineControl } from '../engine/control/index.js';
 import { DomainEvents } from '../engine/events/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { type Campaign, type Store } from '../engine/store/index.js';
+import { type Campaign, type RecordingRow, type Store } from '../engine/store/index.js';
+import { RecordingError } from '../engine/recordings/index.js';
+import type { RecorderControl } from '../api/index.js';
 import { campaignLiveStats } from './engine-control.js';
 import type { EngineCommand, EngineHostInit, EngineStatus, EngineThreadKind, FromEngine, LagFigures, SerializedError, ToEngine } from './engine-protocol.js';
 
@@ -48,6 +50,7 @@ export interface EngineThread {
 
 function toError(e: SerializedError): Error {
   if (e.kind === 'control') return new ControlError(e.code, e.message);
+  if (e.kind === 'recording') return new RecordingError(e.status, e.message);
   const err = new Error(e.message) as Error & { code?: string };
   if (e.code !== undefined) err.code = e.code;
   return err;
@@ -216,5 +219,15 @@ export function remoteEngineControl(t: EngineThread, store: Pick<Store, 'campaig
     calls: {
       hangup: (id) => done(run('calls.hangup', id)),
     },
+  };
+}
+
+/** The recorder's controls over the engine thread (the recorder runs there: pause/resume go to Asterisk over ARI). */
+export function remoteRecorder(t: EngineThread): RecorderControl {
+  const run = (command: EngineCommand, ...args: unknown[]) => t.command(command, args) as Promise<RecordingRow>;
+  return {
+    pause: (callId, by) => run('recordings.pause', callId, by),
+    resume: (callId) => run('recordings.resume', callId),
+    delete: (callId, by) => run('recordings.delete', callId, by),
   };
 }

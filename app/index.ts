@@ -10,3 +10,4 @@ export { lagFigures } from './engine-host.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
 export { agentConfigFromRow, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';
+export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';

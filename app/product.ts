@@ -1,8 +1,11 @@
 /**
  * The whole product in one process, on two event loops: this thread keeps the HTTP server (API, web app, Socket.IO
  * live feed), lead imports and exports and its own store connection; the engine thread (app/engine-host.ts) runs the
- * embedded PBX when no ARI_URL is set, the ARI gateway, the media plane and the call engine with its own store
- * connection. `start-command.ts` is the thin CLI around it; tests start it too.
+ * embedded PBX when no ARI_URL is set, the ARI gateway, the media plane, the call engine and the recorder (it records
+ * bridges and fetches their files through ARI, keeps the AMD window, runs its transcode job queue) with its own store
+ * connection. This thread also keeps the engine's queue_log writer and /api/queues' follower, fed by the domain
+ * events the engine thread forwards (one instance of each). `start-command.ts` is the thin CLI around it; tests
+ * start it too.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,11 +17,14 @@ import { openStore, type Store } from '../engine/store/index.js';
 import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import { dbHealth } from '../api/health/index.js';
+import type { RecorderControl } from '../api/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { ensureDemoData } from './demo-data.js';
-import { remoteEngineControl, startEngineThread, type EngineThread } from './engine-thread.js';
+import { remoteEngineControl, remoteRecorder, startEngineThread, type EngineThread } from './engine-thread.js';
 import type { EngineThreadKind } from './engine-protocol.js';
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
   simulated: boolean;
@@ -29,6 +35,8 @@ export interface Product {
   engine: EngineThread;
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
+  /** The recorder's controls (pause, resume, delete): it runs in the engine thread, reached by its commands. */
+  recordings: RecorderControl;
   health(): HealthReport;
   /** The first admin's random password when this start created it (the banner shows it once). */
   generatedAdminPassword: string | undefined;
@@ -118,11 +126,37 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     const ariUrl = engine.ariUrl;
     const sim = engine.simulated;
     const control = remoteEngineControl(engine, store, systemClock);
+    const recordings = remoteRecorder(engine);
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
+    // The engine's own queue_log, for queue reporting tools, written here from the events the engine thread forwards
+    // (closed after the engine: its last lines go in).
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLog(engine.events, store, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
-      const { snapshot: snap, media, lag } = engine.status();
+      const { snapshot: snap, media, lag, recordings: rec } = engine.status();
       const dbOk = store.ping();
       const now = systemClock.now();
       const statusAgeMs = engine.statusAgeMs();
@@ -138,7 +172,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
           unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
           asteriskStartupTime: snap.asteriskStartupTime,
         },
-        db: { ok: dbOk, path: config.DB_PATH },
+        // The engine's write queue (its own connection) decides `writable`; `ok` is this thread's ping.
+        db: dbHealth(dbOk, config.DB_PATH, snap.store),
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
       const engineHealth = { thread: engine.thread, responsive, statusAgeMs, lagMs: lag };
@@ -156,6 +191,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
           lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString(),
         },
         engine: engineHealth,
+        recordings: rec ? { ok: rec.diskError === null, ...rec, byState: rec.byState as Record<string, number> } : null,
+        queueLog: queueLog ? queueLog.status() : null,
       };
     };
 
@@ -174,6 +211,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       config,
       control,
       imports,
+      recordings,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);
@@ -200,7 +239,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: sim, ariUrl, httpPort: server.port, store, engine, control, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
+    return { simulated: sim, ariUrl, httpPort: server.port, store, engine, control, recordings, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
   } catch (err) {
     await closeAll();
     throw err;

@@ -8,13 +8,15 @@ import { connectAri, describeAriFailure } from '../engine/ari/index.js';
 import { systemClock, type Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
+import type { DomainEvents } from '../engine/events/index.js';
 import { Engine, attachAgentEventWriter, type AgentEventWriter, type AmdSource, type CallLogWriter, type CampaignDialPlan, type LeadSource, type CampaignInput } from '../engine/shell/index.js';
 
 export interface StartEngineOptions {
   config: Pick<Config, 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'ARI_APP' | 'NODE_ID'>;
   /** Overrides ARI_URL/credentials, e.g. with the embedded simulator's `{url, username, password}`. */
   ari?: { url: string; username: string; password: string };
-  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter };
+  /** `probeWrite`: one real write, probed while the database refuses writes (Store.probeWrite). */
+  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter; probeWrite?: () => void };
   amd: AmdSource;
   /** One campaign the original way ('fixed' concurrency); or `campaigns`, paced by their dial modes. */
   leads?: LeadSource;
@@ -26,6 +28,8 @@ export interface StartEngineOptions {
   logger: Logger;
   clock?: Clock;
   signal?: AbortSignal;
+  /** The domain event bus (subscribers attached before the first call, e.g. the recorder); one is created when omitted. */
+  events?: DomainEvents;
 }
 
 export async function startEngine(o: StartEngineOptions): Promise<Engine> {
@@ -67,8 +71,10 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
     ...(o.leadOutcomes ? { leadOutcomes: o.leadOutcomes } : {}),
     agents: o.agents,
     ...(o.store ? { callLogs: o.store.callLogs } : {}),
+    ...(o.events ? { events: o.events } : {}),
+    ...(o.store?.probeWrite ? { storeProbe: o.store.probeWrite } : {}),
   });
-  if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents);
+  if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents, engine.storeWrites);
   await engine.start();
   return engine;
 }

@@ -43,6 +43,16 @@ export const PERMISSIONS = {
   'metrics.org': ['supervisor', 'admin'],
   /** The wallboard (team leads: their team). */
   'wallboard.read': ['teamlead', 'supervisor', 'admin'],
+  /** Recordings: list, metadata, signed audio URLs (scoped like calls.read: agents their own calls, team leads their team's). */
+  'recordings.read': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Pause / resume the recording of a call in progress (agents: their own calls). */
+  'recordings.control': ['agent', 'teamlead', 'supervisor', 'admin'],
+  /** Delete a recording (the CallLog stays; audited). */
+  'recordings.delete': ['supervisor', 'admin'],
+  /** Score calls with a scorecard, see scores and averages (team leads: their team). */
+  'qa.score': ['teamlead', 'supervisor', 'admin'],
+  /** Define scorecards. */
+  'qa.manage': ['supervisor', 'admin'],
   /** Prometheus scrape of GET /metrics (use an admin's API key). */
   'metrics.scrape': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

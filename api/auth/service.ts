@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../engine/clock/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { type Store, type Role, type UserRow, ApiKeysRepo, AuditLog, RefreshTokensRepo, UsersRepo } from '../../engine/store/index.js';
@@ -87,6 +87,15 @@ export class AuthService {
     this.guard.succeeded(ip, username);
     const { token, row } = this.refresh.issue(user.id, this.now());
     return { ok: true, user, accessToken: this.accessToken(user, row.family), refreshToken: token, expiresIn: ACCESS_TTL_SECONDS };
+  }
+
+  /**
+   * HMAC-SHA256 (base64url) of `data` under a key derived from the token secret and `purpose`: signed URLs (the
+   * recordings' audio, which a browser's <audio> fetches without headers) use it.
+   */
+  signUrl(purpose: string, data: string): string {
+    const key = createHmac('sha256', this.secret).update(`url:${purpose}`).digest();
+    return createHmac('sha256', key).update(data).digest('base64url');
   }
 
   /** An access token for one session (`sessionId` = its refresh-token family), stamped with the user's auth version. */

@@ -1,2 +1,2 @@
 /** What GET /health reports (`HealthReport`), its overall status rule and the Redis ping added to it. */
-export { overallStatus, withRedisPing, type HealthProbe, type HealthReport } from './report.js';
+export { dbHealth, overallStatus, withRedisPing, type HealthProbe, type HealthReport } from './report.js';

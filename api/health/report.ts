@@ -16,7 +16,12 @@ export interface HealthReport {
     /** Asterisk's startup time at the last reconciliation (it changes when Asterisk restarts). */
     asteriskStartupTime: string | null;
   };
-  db: { ok: boolean; path: string };
+  /**
+   * `ok`: the database answers and takes writes. `writable` false while the engine's writes fail (disk full,
+   * read-only, I/O error): it dials no new calls and keeps `pendingWrites` queued until they go through;
+   * `lastError` is the last such failure (kept after recovery). Absent where no engine writes (API-only tools).
+   */
+  db: { ok: boolean; path: string; writable?: boolean; pendingWrites?: number; lastError?: string | null; failingSince?: string | null };
   redis: { configured: boolean; ok: boolean | null };
   media: { activeSessions: number } | null;
   calls: { active: number } | null;
@@ -36,6 +41,22 @@ export interface HealthReport {
     statusAgeMs: number;
     lagMs: { p50: number; p99: number; max: number; windowMs: number };
   };
+  /**
+   * Recordings on this node: disk used by them and free on RECORDINGS_DIR's file system, recordings per state,
+   * the job queue, and the last disk problem (`ok` false: recordings degrade — calls go on, unrecorded files wait).
+   */
+  recordings?: {
+    ok: boolean;
+    dir: string;
+    usedBytes: number;
+    freeBytes: number | null;
+    totalBytes: number | null;
+    byState: Record<string, number>;
+    jobs: { queued: number; running: number; failed: number };
+    diskError: string | null;
+  } | null;
+  /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
+  queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;
 }
 
 /**
@@ -46,12 +67,28 @@ export const RECONCILE_GRACE_SECONDS = 15;
 
 export type HealthProbe = () => HealthReport | Promise<HealthReport>;
 
+/** The `db` part from a ping and the engine's write queue (engine/shell StoreWriteQueue status). */
+export function dbHealth(
+  answers: boolean,
+  path: string,
+  writes: { writable: boolean; pendingWrites: number; lastError: string | null; failingSince: number | null },
+): HealthReport['db'] {
+  return {
+    ok: answers && writes.writable,
+    path,
+    writable: writes.writable,
+    pendingWrites: writes.pendingWrites,
+    lastError: writes.lastError,
+    failingSince: writes.failingSince === null ? null : new Date(writes.failingSince).toISOString(),
+  };
+}
+
 /**
  * Degraded when anything the dialer needs is down — ARI not connected, not reconciled for longer than the grace,
  * the database, a configured Redis; callers decide the HTTP status from it.
  */
 export function overallStatus(parts: Pick<HealthReport, 'ari' | 'db' | 'redis' | 'engine'>): HealthReport['status'] {
-  if (!parts.ari.connected || !parts.db.ok) return 'degraded';
+  if (!parts.ari.connected || !parts.db.ok || parts.db.writable === false) return 'degraded';
   if (parts.engine !== undefined && !parts.engine.responsive) return 'degraded';
   if (!parts.ari.reconciled && parts.ari.unreconciledSeconds > RECONCILE_GRACE_SECONDS) return 'degraded';
   if (parts.redis.configured && parts.redis.ok === false) return 'degraded';

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
+import { describeStorageFailure, storageWriteFailure } from '../../engine/store/index.js';
 
 /** The one error shape every non-2xx answer of the API has. */
 export const ErrorSchema = z
@@ -47,8 +48,15 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
-/** Maps anything thrown in a handler to the error shape; internals are logged, not leaked. */
-export function toErrorResponse(err: unknown, c: Context, onInternal: (err: unknown) => void): Response {
+/** Seconds a client is told to wait when the database cannot be written (disk full…). */
+export const STORAGE_RETRY_AFTER_S = 5;
+
+/**
+ * Maps anything thrown in a handler to the error shape; internals are logged, not leaked. A write the database
+ * cannot take now (disk full, read-only, I/O error, locked) is 503 `storage_unavailable` with Retry-After — the
+ * request changed nothing (SQLite rolled it back) and may be repeated — reported through `onStorage`.
+ */
+export function toErrorResponse(err: unknown, c: Context, onInternal: (err: unknown) => void, onStorage?: (failure: string) => void): Response {
   if (err instanceof ApiError) {
     if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
     return c.json(errorBody(err.code, err.message, err.details), err.status);
@@ -58,6 +66,16 @@ export function toErrorResponse(err: unknown, c: Context, onInternal: (err: unkn
     const status = err.status as ContentfulStatusCode;
     const code = status === 400 && /json/i.test(err.message) ? 'malformed_json' : (CODE_BY_STATUS[status] ?? 'error');
     return c.json(errorBody(code, err.message), status);
+  }
+  const storage = storageWriteFailure(err);
+  if (storage !== null) {
+    const failure = describeStorageFailure(storage);
+    onStorage?.(failure);
+    c.header('Retry-After', String(STORAGE_RETRY_AFTER_S));
+    return c.json(
+      errorBody('storage_unavailable', `The database cannot be written now (${failure}); nothing was changed. Try again when space is back (see /health).`),
+      503,
+    );
   }
   onInternal(err);
   return c.json(errorBody('internal', 'Internal server error'), 500);

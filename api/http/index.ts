@@ -6,5 +6,6 @@ export { clientIp } from './client-ip.js';
 export { requireControl, toApiError, viaControl } from './control.js';
 export { HttpRequestCounter } from './request-metrics.js';
 export { mountDocs } from './docs.js';
+export { jsonDepthLimit, jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 export { authenticate, requirePermission } from './auth-middleware.js';
 export { securityHeaders, cspHash, cspHeader, CONTENT_SECURITY_POLICY } from './security-headers.js';

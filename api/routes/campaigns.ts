@@ -17,6 +17,8 @@ export const CampaignSchema = z
     id: z.string(),
     name: z.string(),
     state: z.enum(CAMPAIGN_STATES),
+    /** Why the campaign is `failed` (its stored settings could not be loaded when the engine started); null otherwise. */
+    stateReason: z.string().nullable(),
     dialMode: z.string(),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),

@@ -76,6 +76,14 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'PNG of every web screen in English and Spanish from a fresh demo, into screenshots/ (--out, --only a,b)',
     load: () => import('./screenshots-command.js'),
   },
+  'queuelog:report': {
+    summary: 'Queue statistics from an Asterisk queue_log (file, .gz or folder of rotated files; --queues-conf, --servicelevel q=20,…, --tz, --json)',
+    load: () => import('../../engine/analytics/report-command.js'),
+  },
+  'bench:queuelog': {
+    summary: 'queue_log parsing into metrics on a generated 5 M-line file beside `wc -l` on the same file, peak memory (--lines, --json)',
+    load: () => import('../../engine/analytics/bench/bench-command.js'),
+  },
   'bench:wallboard': {
     summary: 'The wallboard with 500 agents and 300 live calls at the feed’s rate in chromium: long tasks > 50 ms (--seconds, --rate, --json)',
     load: () => import('../web/wallboard-bench-command.js'),

@@ -6,7 +6,7 @@
  */
 import { ConfigError, loadConfig, type Config } from '../../engine/config/index.js';
 import { createLogger } from '../../engine/log/index.js';
-import { startProduct, type Product } from '../index.js';
+import { guardStorageFailures, startProduct, type Product } from '../index.js';
 import { ensureWebBuilt } from '../web/index.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
@@ -37,6 +37,8 @@ export async function run(): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // A database write failure that escaped its handler (disk full) is logged, not fatal; anything else still is.
+  guardStorageFailures(process, logger, (code) => process.exit(code));
   // The browser app is served from web/dist: (re)built here when missing or older than its sources.
   try {
     await ensureWebBuilt((line) => process.stdout.write(`${line}\n`));

@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import { AriError } from './errors.js';
 import { openEventSocket, type EventSocket } from './event-socket.js';
-import { createRest, type AriRest } from './rest.js';
+import { createRest, MAX_RECORDING_BYTES, type AriRest } from './rest.js';
 import type { AriBridge, AriChannel, AriCommand, AriEvent } from './types.js';
 
 export interface AriGatewayOptions {
@@ -58,6 +58,11 @@ export interface AriGateway {
   listChannels(): Promise<AriChannel[]>;
   listBridges(): Promise<AriBridge[]>;
   asteriskInfo(): Promise<AsteriskInfo>;
+  /**
+   * `GET /recordings/stored/{name}/file`: the stored recording's bytes (works when Asterisk is on another host).
+   * A slow or failed download does not drop the event socket (a file is not a command the engine waits on).
+   */
+  storedRecordingFile(name: string, o?: { timeoutMs?: number; maxBytes?: number }): Promise<Buffer>;
   /** Resolves once no REST request is in flight, or after `maxMs`, whichever comes first. */
   settled(maxMs: number): Promise<void>;
   /** Drops the event socket as a network failure would; it reconnects by itself (tests, manual resync). */
@@ -138,6 +143,8 @@ export async function connectAri(opts: AriGatewayOptions, signal?: AbortSignal):
     listChannels: async () => listOf<AriChannel>(await rest.call('channels', 'list', {}), 'channels.list'),
     listBridges: async () => listOf<AriBridge>(await rest.call('bridges', 'list', {}), 'bridges.list'),
     asteriskInfo: async () => infoOf(await rest.call('asterisk', 'getInfo', {})),
+    storedRecordingFile: (name, o = {}) =>
+      rest.download('recordings', 'getStoredFile', { recordingName: name }, { timeoutMs: o.timeoutMs ?? 60_000, maxBytes: o.maxBytes ?? MAX_RECORDING_BYTES }),
     settled: (maxMs) =>
       new Promise<void>((resolve) => {
         const t = clock.setTimeout(resolve, maxMs);
@@ -260,5 +267,13 @@ export function toAriRequest(app: string, c: AriCommand): { resource: string; op
         operation: 'record',
         params: { bridgeId: c.bridgeId, name: c.name, format: c.format, ifExists: 'overwrite' },
       };
+    case 'stopRecording':
+      return { resource: 'recordings', operation: 'stop', params: { recordingName: c.name } };
+    case 'pauseRecording':
+      return { resource: 'recordings', operation: 'pause', params: { recordingName: c.name } };
+    case 'unpauseRecording':
+      return { resource: 'recordings', operation: 'unpause', params: { recordingName: c.name } };
+    case 'deleteStoredRecording':
+      return { resource: 'recordings', operation: 'deleteStored', params: { recordingName: c.name } };
   }
 }

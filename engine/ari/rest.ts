@@ -36,7 +36,15 @@ const OPERATIONS: Readonly<Record<string, { method: 'GET' | 'POST' | 'DELETE'; p
   'bridges.startMoh': { method: 'POST', path: '/bridges/{bridgeId}/moh' },
   'bridges.record': { method: 'POST', path: '/bridges/{bridgeId}/record' },
   'playbacks.stop': { method: 'DELETE', path: '/playbacks/{playbackId}' },
+  'recordings.stop': { method: 'POST', path: '/recordings/live/{recordingName}/stop' },
+  'recordings.pause': { method: 'POST', path: '/recordings/live/{recordingName}/pause' },
+  'recordings.unpause': { method: 'DELETE', path: '/recordings/live/{recordingName}/pause' },
+  'recordings.getStoredFile': { method: 'GET', path: '/recordings/stored/{recordingName}/file' },
+  'recordings.deleteStored': { method: 'DELETE', path: '/recordings/stored/{recordingName}' },
 };
+
+/** Largest recording file fetched from ARI (a long call in wav: 8 kHz 16-bit mono is ~58 MB an hour). */
+export const MAX_RECORDING_BYTES = 1024 * 1024 * 1024;
 
 /** Swagger body parameters: sent as a JSON body `{name: value}` (originate's channel variables). */
 const BODY_PARAMS: ReadonlySet<string> = new Set(['variables']);
@@ -59,6 +67,11 @@ export interface AriRestOptions {
 export interface AriRest {
   /** Performs one operation; resolves with the parsed reply, rejects with AriError. */
   call(resource: string, operation: string, params: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Performs one operation whose reply is a file (a stored recording): resolves with its bytes, up to
+   * `maxBytes`; the deadline is `timeoutMs` (files take longer than commands).
+   */
+  download(resource: string, operation: string, params: Record<string, unknown>, o: { timeoutMs: number; maxBytes: number }): Promise<Buffer>;
   /** Fails every request in flight with an `aborted` AriError and drops pooled connections. */
   abortAll(reason: string): void;
   /** Requests sent and not settled. */
@@ -114,7 +127,12 @@ export function createRest(opts: AriRestOptions): AriRest {
     }
   };
 
-  const call = (resource: string, operation: string, params: Record<string, unknown>): Promise<unknown> => {
+  const call = (
+    resource: string,
+    operation: string,
+    params: Record<string, unknown>,
+    raw?: { timeoutMs: number; maxBytes: number },
+  ): Promise<unknown> => {
     const name = `${resource}.${operation}`;
     const spec = OPERATIONS[name];
     if (!spec) return Promise.reject(new AriError(0, `unknown ARI operation ${name}`, name, 'protocol'));
@@ -166,29 +184,31 @@ export function createRest(opts: AriRestOptions): AriRest {
         agent,
         headers: {
           authorization: auth,
-          accept: 'application/json',
+          accept: raw ? '*/*' : 'application/json',
           ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : { 'content-length': 0 }),
         },
       });
       p.req = req;
       pending.add(p);
-      timer = opts.clock.setTimeout(() => finish(new AriError(0, `no answer within ${timeoutMs} ms`, name, 'timeout')), timeoutMs);
+      const deadline = raw?.timeoutMs ?? timeoutMs;
+      const maxBytes = raw?.maxBytes ?? MAX_REPLY_BYTES;
+      timer = opts.clock.setTimeout(() => finish(new AriError(0, `no answer within ${deadline} ms`, name, 'timeout')), deadline);
       req.on('error', (err: NodeJS.ErrnoException) => finish(new AriError(0, err.code ?? err.message, name, kindOf(err))));
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > MAX_REPLY_BYTES) finish(new AriError(res.statusCode ?? 0, `reply larger than ${MAX_REPLY_BYTES} bytes`, name, 'protocol'));
+          if (size > maxBytes) finish(new AriError(res.statusCode ?? 0, `reply larger than ${maxBytes} bytes`, name, 'protocol'));
           else chunks.push(c);
         });
         res.on('error', (err: NodeJS.ErrnoException) => finish(new AriError(0, err.code ?? err.message, name, 'reset')));
         res.on('aborted', () => finish(new AriError(0, 'reply cut short', name, 'reset')));
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (status < 200 || status >= 300) return finish(new AriError(status, ariMessageOf(text), name, 'http'));
-          finish(null, parseBody(text), status);
+          const bytes = Buffer.concat(chunks);
+          if (status < 200 || status >= 300) return finish(new AriError(status, ariMessageOf(bytes.toString('utf8')), name, 'http'));
+          finish(null, raw ? bytes : parseBody(bytes.toString('utf8')), status);
         });
       });
       if (payload) req.end(payload);
@@ -197,7 +217,8 @@ export function createRest(opts: AriRestOptions): AriRest {
   };
 
   return {
-    call,
+    call: (resource, operation, params) => call(resource, operation, params),
+    download: (resource, operation, params, o) => call(resource, operation, params, o) as Promise<Buffer>,
     abortAll(reason) {
       for (const p of [...pending]) p.fail(reason);
       // Pooled keep-alive sockets may lead into the same dead end: start the next requests on fresh ones.

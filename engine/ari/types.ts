@@ -121,6 +121,12 @@ export type AriCommand =
   | { op: 'playOnBridge'; bridgeId: string; playbackId: string; media: string }
   | { op: 'stopPlayback'; playbackId: string }
   | { op: 'startMoh'; bridgeId: string; mohClass?: string }
-  | { op: 'record'; bridgeId: string; name: string; format: 'wav' | 'gsm' | 'ulaw' };
+  | { op: 'record'; bridgeId: string; name: string; format: 'wav' | 'gsm' | 'ulaw' }
+  /** Live recordings: stop (the file stays), pause / unpause (paused audio is left out of the file). */
+  | { op: 'stopRecording'; name: string }
+  | { op: 'pauseRecording'; name: string }
+  | { op: 'unpauseRecording'; name: string }
+  /** Removes a stored recording's file from Asterisk. */
+  | { op: 'deleteStoredRecording'; name: string };
 
 export type AriOp = AriCommand['op'];

@@ -4,7 +4,7 @@
  */
 import { amdParamsSchema, type AmdParams } from '../amd/index.js';
 import { defaultCallPolicy, type CallPolicy } from '../calls/index.js';
-import { dialStringTemplateProblem, renderDialString, type CampaignSettings } from './index.js';
+import { campaignSettingsSchema, dialStringTemplateProblem, renderDialString, type CampaignSettings } from './index.js';
 
 export function callPolicyFor(s: CampaignSettings): CallPolicy {
   const amd = amdParamsFor(s);
@@ -23,6 +23,31 @@ export function callPolicyFor(s: CampaignSettings): CallPolicy {
 
 export function amdParamsFor(s: CampaignSettings): AmdParams {
   return amdParamsSchema.parse(s.amd) as AmdParams;
+}
+
+/**
+ * Why the engine cannot load a stored campaign, naming each field (`amd.foo is not a known field`), or null. The
+ * stored settings are checked with the schema they are written with (settings written before a check existed, or
+ * by hand in the database, fail here), then turned into what the engine runs.
+ */
+export function campaignLoadProblem(s: CampaignSettings): string | null {
+  const r = campaignSettingsSchema.safeParse(s);
+  if (!r.success) {
+    return r.error.issues
+      .flatMap((i) => {
+        const base = i.path.map(String).join('.');
+        if (i.code === 'unrecognized_keys') return i.keys.map((k) => `${base === '' ? k : `${base}.${k}`} is not a known field`);
+        return [`${base === '' ? '(settings)' : base} ${i.message}`];
+      })
+      .join('; ');
+  }
+  try {
+    callPolicyFor(r.data);
+    dialStringFor(r.data);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 /** Throws when the stored template breaks the dial-string grammar (one written before the check existed). */

@@ -2,6 +2,7 @@ import { isValidTimeZone } from '../leads/index.js';
 import { z } from 'zod';
 import { DISPOSITIONS, type Disposition } from '../events/index.js';
 import { dialStringTemplateProblem } from './dial-string.js';
+import { amdParamsSchema } from '../amd/index.js';
 
 export const DIAL_MODES = ['preview', 'progressive', 'power', 'predictive'] as const;
 export type DialMode = (typeof DIAL_MODES)[number];
@@ -57,7 +58,7 @@ export const campaignSettingsSchema = z
     callerId: z.string().trim().max(80).nullable().default(null),
     ringTimeoutS: z.number().int().min(15, 'must be at least 15 s').max(120).default(25),
     callingHours: z
-      .object({ start: hhmm.default('08:00'), end: hhmm.default('21:00') })
+      .strictObject({ start: hhmm.default('08:00'), end: hhmm.default('21:00') })
       .default({ start: '08:00', end: '21:00' })
       .refine((h) => h.start < h.end, { message: 'start must be before end' }),
     /** ISO weekdays, 1 = Monday … 7 = Sunday. */
@@ -85,7 +86,24 @@ export const campaignSettingsSchema = z
       CANCELLED: 0,
       INTERRUPTED: 300,
     }),
-    amd: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * AMD parameters as given (partial: the rest takes its mode's defaults when loaded), checked here with the very
+     * schema the engine loads them with (engine/amd amdParamsSchema, strict): what is accepted is what runs.
+     */
+    amd: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .superRefine((amd, ctx) => {
+        const r = amdParamsSchema.safeParse(amd);
+        if (r.success) return;
+        // An unknown mode has no defaults: name the mode alone, not every field it would have filled.
+        const modeIssues = r.error.issues.filter((i) => i.path[0] === 'mode');
+        for (const i of modeIssues.length > 0 ? modeIssues : r.error.issues) {
+          if (i.code === 'unrecognized_keys') {
+            for (const k of i.keys) ctx.addIssue({ code: 'custom', path: [...i.path, k], message: 'is not a known field' });
+          } else ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+        }
+      }),
     machineAction: z.enum(['hangup', 'message']).default('hangup'),
     notsurePolicy: z.enum(['human', 'machine']).default('human'),
     safeHarborMessage: z.string().min(1).default('sound:centralita/safe-harbor'),
@@ -95,6 +113,8 @@ export const campaignSettingsSchema = z
     /** Fraction of live answers; 0.03 = 3 %. */
     dropTarget: z.number().min(0).max(0.03).default(0.03),
     recording: z.boolean().default(false),
+    /** Days recordings of this campaign are kept (1 day … 10 years). */
+    recordingRetentionDays: z.number().int().min(1).max(3650).default(90),
   })
   .superRefine((s, ctx) => {
     if (s.machineAction === 'message' && s.voicemailMessage === null) {

@@ -32,13 +32,40 @@ export const configSchema = z
     RTP_PORT_MIN: port.default(40000),
     RTP_PORT_MAX: port.default(40999),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
-    RECORDINGS_DIR: z.string().min(1).default('data/recordings'),
+    /** Where recordings are kept; default: `recordings/` beside DB_PATH (data/recordings with the default DB_PATH). */
+    RECORDINGS_DIR: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    /** Asterisk's recording spool when this host shares it (e.g. /var/spool/asterisk/recording): files are read there instead of fetched over ARI. */
+    RECORDINGS_SPOOL: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
+    /** Browser format of recordings: Opus in Ogg or WebM, or MP3. */
+    RECORDINGS_FORMAT: z.enum(['ogg', 'webm', 'mp3']).default('ogg'),
+    /** Recording jobs (fetch, transcode) run at once at most. */
+    RECORDINGS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ID: z.string().min(1).default('node-1'),
     /** Minutes a contact lock (a user editing a lead) holds without renewal. */
     LEAD_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
     /** IANA zone of reports and dashboards: where "today" and day/hour buckets begin (requests may pass ?tz=). */
     REPORT_TIME_ZONE: z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone' }).default('UTC'),
+    /**
+     * The engine's own queue_log (one queue per campaign, agents by name) for queue reporting tools. Unset:
+     * `queue_log` beside DB_PATH; `off`: not written.
+     */
+    QUEUE_LOG_FILE: z.string().min(1).optional(),
+    /** A queue_log to follow live for /api/queues (Asterisk's /var/log/asterisk/queue_log); unset: the engine's own. */
+    QUEUE_LOG_SOURCE: z.string().min(1).optional(),
+    /** Asterisk's queues.conf, read for each queue's `servicelevel`. */
+    QUEUES_CONF: z.string().min(1).optional(),
+    /** Service levels (seconds) of queues queues.conf does not give: `sales=20,support=30,*=25`. */
+    QUEUE_SERVICE_LEVELS: z
+      .string()
+      .regex(/^\s*([^=,]+=\d+\s*(,\s*[^=,]+=\d+\s*)*)?$/, 'is not a list of queue=seconds (e.g. sales=20,*=30)')
+      .default(''),
     SIM_SEED: z.coerce.number().int().default(1),
     /**
      * On SIGTERM/SIGINT: seconds live calls may take to finish after dialling stops; then they are hung up. The

@@ -272,7 +272,7 @@ export async function createMediaPlane(opts: MediaPlaneOptions): Promise<MediaPl
     s.report.promise.catch(() => {});
     sessions.set(s.id, s);
     link.sessions++;
-    send(link, { t: 'open', id: s.id, callId: o.callId, host: opts.host, port, params: o.params, format, continuous: o.analyseContinuously === true });
+    send(link, { t: 'open', id: s.id, callId: o.callId, host: opts.host, port, params: o.params, format, continuous: o.analyseContinuously === true, captureFrames: Math.max(0, Math.floor((o.captureMs ?? 0) / 20)) });
     await s.opened.promise;
     return s;
   }

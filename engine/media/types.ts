@@ -63,6 +63,11 @@ export interface SessionReport {
   frames: number;
   /** Analyses run: 1, or more with `analyseContinuously`. */
   analyses: number;
+  /**
+   * With `captureMs`: the audio the detector analysed (8 kHz 16-bit, concealment frames included), at most
+   * `captureMs` of it from the start — the AMD window, kept so that a decision can be heard and replayed.
+   */
+  capture?: Int16Array;
 }
 
 export interface OpenSessionOptions {
@@ -78,6 +83,8 @@ export interface OpenSessionOptions {
    * flag a fresh analysis starts after each decision. Only the first decision is reported.
    */
   analyseContinuously?: boolean;
+  /** Keep up to this many ms of the analysed audio and return it in the close report (`SessionReport.capture`). */
+  captureMs?: number;
 }
 
 export interface MediaSession {
@@ -124,6 +131,8 @@ export type ToWorker =
       params: AmdParams;
       format: Required<MediaFormat>;
       continuous: boolean;
+      /** Frames of analysed audio to keep for the report (0: none). */
+      captureFrames?: number;
     }
   | { t: 'close'; id: number; reason: CloseReason }
   | { t: 'stats'; req: number }

@@ -38,6 +38,8 @@ export interface DialHost {
    */
   cancelRinging(c: CampaignRuntime, n: number, minRingMs: number): number;
   emit(e: DomainEvent): void;
+  /** A write to the store failed (the hopper's lease): true when the database cannot be written now (the engine degrades). */
+  storageFailed?(err: unknown): boolean;
   now(): number;
   readonly logger: Logger;
 }
@@ -72,7 +74,7 @@ export class DialLoop {
         }
       }
     } catch (err) {
-      h.logger.error({ err }, 'dial loop failed');
+      if (!h.storageFailed?.(err)) h.logger.error({ err }, 'dial loop failed');
     } finally {
       this.filling = false;
     }
@@ -115,7 +117,7 @@ export class DialLoop {
         }
       }
     } catch (err) {
-      h.logger.error({ err }, 'pacing loop failed');
+      if (!h.storageFailed?.(err)) h.logger.error({ err }, 'pacing loop failed');
     } finally {
       this.pacing = false;
     }

@@ -33,6 +33,7 @@ import type { AmdSession, AmdSource, EngineOptions, LeadSource } from './ports.j
 import { CampaignRegistry, type CampaignInput, type CampaignRunState, type CampaignRuntime } from './campaign-registry.js';
 import { agentViews, callViews, observation } from './pacing-views.js';
 import { DialLoop } from './dial-loop.js';
+import { StoreWriteQueue, type StoreWritesStatus } from './write-queue.js';
 import { emptyFeed, pacingFeedStep, type PacingFeedState, type PacingStatus, type PacingObservation } from '../pacing/index.js';
 
 export type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -55,6 +56,8 @@ export interface EngineSnapshot {
   controlCalls: string[];
   waitingForAgent: string[];
   campaigns: Array<{ id: string; state: CampaignRunState; dialMode: string; pacing: PacingStatus | null }>;
+  /** The engine's writes to the store: not writable (disk full…) → no new calls, writes queued (write-queue.ts). */
+  store: StoreWritesStatus;
 }
 
 const CALL_SUFFIX = /^(.+)-(snoop|em|amd|sh|vm|ab|bot)$/;
@@ -78,6 +81,8 @@ function slotFor(agent: AgentState, callId: string): AgentSlot {
 export class Engine {
   readonly events: DomainEvents;
   readonly idPrefix: string;
+  /** Every write the engine makes to the store goes through here: kept and retried when the database cannot take it. */
+  readonly storeWrites: StoreWriteQueue;
   private readonly bootId: string;
   private readonly calls = new Map<string, CallState>();
   private readonly agents = new Map<string, AgentState>();
@@ -116,6 +121,16 @@ export class Engine {
     this.unreconciledSince = opts.clock.now();
     this.idPrefix = idPrefixFor(opts.nodeId);
     this.bootId = opts.bootId ?? randomBytes(3).toString('hex');
+    this.storeWrites = new StoreWriteQueue({
+      clock: opts.clock,
+      logger: opts.logger,
+      ...(opts.storeProbe ? { probe: opts.storeProbe } : {}),
+      ...(opts.storeRetryMs !== undefined ? { retryMs: opts.storeRetryMs } : {}),
+    });
+    // Writes flushed after an outage of the database: dial again at once.
+    this.storeWrites.onChange((writable) => {
+      if (writable && this.state === 'running') queueMicrotask(() => void this.fill());
+    });
     for (const cfg of opts.agents) {
       this.agents.set(cfg.id, createAgent(cfg, `${this.idPrefix}${this.bootId}-`));
       this.agentSince.set(cfg.id, this.now());
@@ -134,6 +149,7 @@ export class Engine {
       observe: (c) => this.observe(c),
       cancelRinging: (c, n, minRingMs) => this.cancelRinging(c, n, minRingMs),
       emit: (e) => this.events.emit(e),
+      storageFailed: (err) => this.storeWrites.noteFailure(err),
       now: () => this.now(),
       logger: opts.logger,
     }, opts.minRingBeforeCancelMs);
@@ -149,7 +165,12 @@ export class Engine {
       now: () => this.now(),
       logger: opts.logger,
     });
-    if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs));
+    if (opts.callLogs) this.unsubscribe.push(attachCallLogWriter(this.events, opts.callLogs, this.storeWrites));
+  }
+
+  /** The ARI gateway the engine drives (engine/recordings records its calls' bridges through it). */
+  get gateway(): EngineOptions['gateway'] {
+    return this.opts.gateway;
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -185,11 +206,12 @@ export class Engine {
   /** Open CallLogs of this node are alive now, as far as an Asterisk we see says (the shell's cheap heartbeat). */
   private stampAlive(): void {
     const logs = this.opts.callLogs;
-    if (!logs?.markAlive || this.calls.size === 0 || !this.opts.gateway.connected) return;
+    // While the database refuses writes the stamp waits too: the next one after recovery says the same.
+    if (!logs?.markAlive || this.calls.size === 0 || !this.opts.gateway.connected || !this.storeWrites.writable) return;
     try {
       logs.markAlive(this.opts.nodeId, this.now());
     } catch (err) {
-      this.opts.logger.warn({ err }, 'could not stamp open CallLogs alive');
+      if (!this.storeWrites.noteFailure(err)) this.opts.logger.warn({ err }, 'could not stamp open CallLogs alive');
     }
   }
 
@@ -225,6 +247,10 @@ export class Engine {
     this.desk.endAll();
     await this.waitUntil(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), AGENTS_OUT_MS);
     await this.waitUntil(() => this.queues.size === 0, 1000);
+    // Writes the database could not take yet: one last try; what it still refuses is lost with the process.
+    if (this.storeWrites.pendingWrites > 0 && !this.storeWrites.flush()) {
+      this.opts.logger.error({ pendingWrites: this.storeWrites.pendingWrites, lastError: this.storeWrites.status().lastError }, 'stopping with writes the database could not take: they are lost');
+    }
     // Leads taken but not dialled go back to the hopper for other nodes (or the next start).
     for (const c of this.registry.list()) {
       try {
@@ -280,6 +306,7 @@ export class Engine {
       controlCalls: this.desk.channels(),
       waitingForAgent: [...this.waiting],
       campaigns: this.registry.list().map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing })),
+      store: this.storeWrites.status(),
     };
   }
 
@@ -324,6 +351,9 @@ export class Engine {
   testCall(campaignId: string, phone: string): string {
     const c = this.registry.get(campaignId);
     if (!c) throw new Error(`campaign ${campaignId} is not loaded`);
+    if (!this.storeWrites.writable) {
+      throw new Error(`the database cannot be written (${this.storeWrites.status().lastError ?? 'failing'}): no calls are placed until it can`);
+    }
     if (!this.canDial()) throw new Error('the engine is not connected to Asterisk (or not reconciled yet)');
     return this.place(c, { id: null, phone }, pickAgent(this.agents.values(), c.id), true);
   }
@@ -396,8 +426,9 @@ export class Engine {
 
   // ── dial loop ──────────────────────────────────────────────────────────────────────────────────────────────
 
+  /** Running, reconciled with Asterisk, and the database takes writes (a call nobody could record is not placed). */
   private canDial(): boolean {
-    return this.state === 'running' && this.reconciled && this.opts.gateway.connected;
+    return this.state === 'running' && this.reconciled && this.opts.gateway.connected && this.storeWrites.writable;
   }
 
   private activeCalls(campaignId: string): number {
@@ -554,16 +585,17 @@ export class Engine {
       case 'lead-outcome': {
         const sink = this.leadSink(this.calls.get(callId)?.campaignId);
         if (!sink) return;
-        void Promise.resolve(sink.complete(eff.leadId, eff.disposition, eff.at)).catch((err: unknown) =>
-          this.opts.logger.error({ err, leadId: eff.leadId }, 'lead completion failed'),
-        );
+        // Through the write queue: a database that cannot take it now (disk full) gets it later, in order; a
+        // failure here must never unwind into the ARI event that ended the call.
+        this.storeWrites.run('lead.complete', () => sink.complete(eff.leadId, eff.disposition, eff.at));
         return;
       }
       case 'amd-trace':
-        try {
-          this.opts.callLogs?.saveAmdTrace?.(callId, eff.trace, this.now());
-        } catch (err) {
-          this.opts.logger.warn({ err, callId }, 'could not store the AMD trace');
+        {
+          const logs = this.opts.callLogs;
+          const at = this.now();
+          // Queued like every write: after its CallLog's own writes, kept while the disk is full.
+          if (logs?.saveAmdTrace) this.storeWrites.run('amdTrace', () => logs.saveAmdTrace!(callId, eff.trace, at));
         }
         return;
     }
@@ -724,7 +756,8 @@ export class Engine {
     if (!startup && this.reconciled && this.reconciledConnection === this.connects) return Promise.resolve();
     const pass: Promise<void> = this.doReconcile(startup).catch((err: unknown) => {
       // Dialing stays paused (reconciled = false); try again shortly unless a reconnect starts a pass first.
-      this.opts.logger.error({ err }, 'reconciliation failed; retrying');
+      if (this.storeWrites.noteFailure(err)) this.opts.logger.warn({ err: String(err) }, 'reconciliation could not write to the database; retrying');
+      else this.opts.logger.error({ err }, 'reconciliation failed; retrying');
       this.opts.clock.setTimeout(() => {
         if (this.state === 'running' && !this.reconciled && !this.reconciling) void this.reconcile(startup);
       }, 1000);
@@ -850,6 +883,7 @@ export class Engine {
     this.opts.clock.clearInterval(this.tick);
     this.opts.clock.clearInterval(this.pacingTick);
     this.opts.clock.clearInterval(this.aliveTick);
+    this.storeWrites.close();
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
     this.timers.clear();
     for (const u of this.unsubscribe.splice(0)) u();

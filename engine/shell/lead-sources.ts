@@ -70,8 +70,11 @@ export function storeLeadSource(hopper: LeadHopper, o: StoreLeadSourceOptions): 
           buffered.push(...rows.map((r) => ({ id: r.id, phone: r.phoneE164 })));
           if (buffered.length === 0) return null;
         }
-        const lead = buffered.shift()!;
-        if (hopper.markCalling(lead.id, o.owner, o.now())) return lead;
+        const lead = buffered[0]!;
+        // A failed write (disk full) leaves the lead first in line for the next try, still leased to this node.
+        const calling = hopper.markCalling(lead.id, o.owner, o.now());
+        buffered.shift();
+        if (calling) return lead;
       }
     },
     complete(leadId, disposition, at) {

@@ -4,14 +4,24 @@
  */
 import type { AmdParams } from '../amd/index.js';
 import type { MediaPlane } from '../media/index.js';
-import type { AmdSession, AmdSource } from './ports.js';
+import type { AmdSession, AmdSource, AmdWindow } from './ports.js';
 
-export function mediaPlaneAmdSource(plane: MediaPlane, params: AmdParams): AmdSource {
+export function mediaPlaneAmdSource(plane: MediaPlane, params: AmdParams, opts: { captureMs?: number } = {}): AmdSource {
   return {
     async open({ callId }): Promise<AmdSession> {
       const abort = new AbortController();
-      const session = await plane.openSession({ callId, params, format: { codec: 'ulaw' }, signal: abort.signal });
+      const session = await plane.openSession({
+        callId,
+        params,
+        format: { codec: 'ulaw' },
+        signal: abort.signal,
+        ...(opts.captureMs ? { captureMs: opts.captureMs } : {}),
+      });
+      let window: Promise<AmdWindow | null> | undefined;
       return {
+        get window() {
+          return window;
+        },
         host: session.host,
         port: session.port,
         decision: session.decision,
@@ -22,7 +32,10 @@ export function mediaPlaneAmdSource(plane: MediaPlane, params: AmdParams): AmdSo
           // Aborting ends the session with finish('hangup') and frees its port; idempotent. The report is not
           // needed here (CallLogs take the decision); a dead worker already rejected the decision.
           abort.abort();
-          void session.close('hangup').catch(() => {});
+          window ??= session.close('hangup').then(
+            (r) => (r.capture ? { samples: r.capture, sampleRate: 8000, decision: r.decision } : null),
+            () => null,
+          );
         },
       };
     },

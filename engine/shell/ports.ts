@@ -24,6 +24,17 @@ export interface AmdSession {
   late?: Promise<AmdLateVerdict | null>;
   /** Ends the analysis (call gone or decided); idempotent. */
   close(): void;
+  /**
+   * The AMD window when the source keeps it (the media plane with `captureMs`): the audio analysed, 8 kHz,
+   * and the final decision with its trace. Resolves after `close()`; null when nothing was kept.
+   */
+  window?: Promise<AmdWindow | null>;
+}
+
+export interface AmdWindow {
+  samples: Int16Array;
+  sampleRate: number;
+  decision: AmdDecision;
 }
 
 /**
@@ -140,6 +151,13 @@ export interface EngineOptions {
   agents: AgentConfig[];
   /** CallLog persistence; omitted → events only. */
   callLogs?: CallLogWriter;
+  /**
+   * One real write to the store (Store.probeWrite): while the database refuses writes (disk full) the engine probes
+   * with it to know when to dial again. Omitted: it waits for a queued write to succeed.
+   */
+  storeProbe?: () => void;
+  /** Retry period of writes the database refused (ms, default 1000). */
+  storeRetryMs?: number;
   /** Shared domain event bus; one is created when omitted. */
   events?: DomainEvents;
   /** Dial loop period (ms) of 'fixed' campaigns. */

@@ -1,19 +1,26 @@
 /**
  * The store as a subscriber of domain events: each call transition becomes one CallLog write (so a crash leaves
- * the row at its last stage), agent state changes are appended as agent events.
+ * the row at its last stage), agent state changes are appended as agent events. With a write queue
+ * (write-queue.ts), writes the database cannot take now (disk full) wait there, in order, instead of failing.
  */
 import type { DomainEvents } from '../events/index.js';
 import type { CallLogWriter } from './ports.js';
+import type { StoreWriteQueue } from './write-queue.js';
+
+type Runner = (label: string, write: () => unknown) => void;
+const direct: Runner = (_label, write) => void write();
+const runnerOf = (q: StoreWriteQueue | undefined): Runner => (q ? (label, write) => q.run(label, write) : direct);
 
 export interface AgentEventWriter {
   append(e: { agentId: string; from: string; to: string; reason?: string | null; callId?: string | null; at: number }): unknown;
 }
 
-export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): () => void {
+export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter, writes?: StoreWriteQueue): () => void {
+  const run = runnerOf(writes);
   return events.on('*', (e) => {
     switch (e.type) {
       case 'call.created':
-        logs.create({
+        run('create', () => logs.create({
           id: e.callId,
           campaignId: e.campaignId,
           leadId: e.leadId,
@@ -22,26 +29,29 @@ export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): 
           at: e.at,
           agentId: e.agentId,
           channelId: e.channelId,
-        });
+        }));
         return;
       case 'call.ringing':
-        logs.markRinging(e.callId, e.at);
+        run('markRinging', () => logs.markRinging(e.callId, e.at));
         return;
       case 'call.answered':
-        logs.markAnswered(e.callId, e.at);
+        run('markAnswered', () => logs.markAnswered(e.callId, e.at));
         return;
       case 'call.amd':
-        logs.markAmd(e.callId, { status: e.status, cause: e.cause, decisionMs: e.decisionMs, treatedAs: e.treatedAs, at: e.at });
+        run('markAmd', () => logs.markAmd(e.callId, { status: e.status, cause: e.cause, decisionMs: e.decisionMs, treatedAs: e.treatedAs, at: e.at }));
         return;
       case 'call.amd_late':
-        logs.markAmdLate(e.callId, { cause: e.cause, decisionMs: e.decisionMs, at: e.at });
+        run('markAmdLate', () => logs.markAmdLate(e.callId, { cause: e.cause, decisionMs: e.decisionMs, at: e.at }));
         return;
       case 'call.bridged':
-        logs.markBridged(e.callId, { agentId: e.agentId, at: e.at, bridgeId: e.bridgeId });
+        run('markBridged', () => logs.markBridged(e.callId, { agentId: e.agentId, at: e.at, bridgeId: e.bridgeId }));
         return;
       case 'call.ended':
-        if (e.amd) logs.markAmd(e.callId, { status: e.amd.status, cause: e.amd.cause, decisionMs: e.amd.decisionMs, at: e.at });
-        logs.end(e.callId, {
+        if (e.amd) {
+          const amd = e.amd;
+          run('markAmd', () => logs.markAmd(e.callId, { status: amd.status, cause: amd.cause, decisionMs: amd.decisionMs, at: e.at }));
+        }
+        run('end', () => logs.end(e.callId, {
           disposition: e.disposition,
           hangupCause: e.hangupCause,
           at: e.at,
@@ -50,7 +60,7 @@ export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): 
           safeHarborPlayed: e.safeHarborPlayed,
           voicemailLeft: e.voicemailLeft,
           ...(e.interruption ? { interruption: e.interruption } : {}),
-        });
+        }));
         return;
       default:
         return;
@@ -58,8 +68,9 @@ export function attachCallLogWriter(events: DomainEvents, logs: CallLogWriter): 
   });
 }
 
-export function attachAgentEventWriter(events: DomainEvents, repo: AgentEventWriter): () => void {
+export function attachAgentEventWriter(events: DomainEvents, repo: AgentEventWriter, writes?: StoreWriteQueue): () => void {
+  const run = runnerOf(writes);
   return events.on('agent.state', (e) => {
-    repo.append({ agentId: e.agentId, from: e.from, to: e.to, reason: e.reason, callId: e.callId, at: e.at });
+    run('agentEvent', () => repo.append({ agentId: e.agentId, from: e.from, to: e.to, reason: e.reason, callId: e.callId, at: e.at }));
   });
 }

@@ -629,6 +629,7 @@ export class Pbx {
         startedAt: this.now(),
         samples: [],
         recorderName: `Recorder/ARI-${this.nextName()};2`,
+        paused: false,
         target_uri,
         app: b ? b.app : ch!.app,
         bridge: b,
@@ -664,7 +665,17 @@ export class Pbx {
   getLiveRecording(name: string): AriLiveRecordingJson {
     const rec = this.live.get(name);
     if (!rec) throw notFound('Recording');
-    return { name: rec.name, format: rec.format, state: 'recording', target_uri: rec.target_uri };
+    return { name: rec.name, format: rec.format, state: rec.paused ? 'paused' : 'recording', target_uri: rec.target_uri };
+  }
+
+  /**
+   * POST /recordings/live/{name}/pause (DELETE: unpause). While paused nothing is written: the file is shorter
+   * than the call by the paused time, as Asterisk's. Pausing a paused recording is a no-op (204), as there.
+   */
+  pauseLiveRecording(name: string, paused: boolean): void {
+    const rec = this.live.get(name);
+    if (!rec) throw notFound('Recording');
+    rec.paused = paused;
   }
 
   /** POST /recordings/live/{name}/stop, or DELETE (cancel: the file is discarded too). */
@@ -772,9 +783,9 @@ export class Pbx {
         if (sources.length === 0) continue;
         stream.sendFrame(mix(sources.map((s) => s.frame(t))));
       }
-      if (b.recording) b.recording.samples.push(mix(b.members.filter((o) => !this.rtp.has(o.id)).map((s) => s.frame(t))));
+      if (b.recording && !b.recording.paused) b.recording.samples.push(mix(b.members.filter((o) => !this.rtp.has(o.id)).map((s) => s.frame(t))));
     }
-    for (const rec of this.live.values()) if (rec.channel) rec.samples.push(mix([rec.channel.frame(t)]));
+    for (const rec of this.live.values()) if (rec.channel && !rec.paused) rec.samples.push(mix([rec.channel.frame(t)]));
   }
 
   close(): void {

@@ -6,6 +6,12 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema/index.js';
 
+/*
+ * Writes with RETURNING are read with `.all()` (then `[0]`), never `.get()`: better-sqlite3's `.get()` stops at the
+ * first row, and outside a transaction SQLite commits when the statement is reset, where an error of that commit
+ * (a full disk: SQLITE_FULL) is not reported — the caller would get a row that was never saved. `.all()` steps to
+ * the end, where the commit happens, so its failure is thrown (test/integration/store-disk-full.test.ts).
+ */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Sqlite = Database.Database;
 

@@ -26,3 +26,6 @@ export { aggregateCalls, aggregateCallsChunked, countCallsCreated, lastAgentStat
 export type { GroupScope } from './repos/call-aggregates.js';
 export { LEAD_SORT_VALUES } from './repos/lead-list.js';
 export { randomSecret, sha256 } from './secrets.js';
+export { RecordingRepo, RecordingJobRepo, type RecordingFilter, type RecordingListItem, type RecordingPatch } from './repos/recordings.js';
+export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
+export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';

@@ -10,6 +10,8 @@ import { LeadRepo } from './repos/leads.js';
 import { LeadLockRepo } from './repos/lead-locks.js';
 import { LeadHistoryRepo } from './repos/lead-history.js';
 import { LoginThrottleRepo } from './repos/login-throttle.js';
+import { RecordingJobRepo, RecordingRepo } from './repos/recordings.js';
+import { QaRepo } from './repos/qa.js';
 
 /** The store the engine and the API share: one SQLite file, one set of repositories. */
 export interface Store {
@@ -28,10 +30,19 @@ export interface Store {
   readonly leadLocks: LeadLockRepo;
   readonly leadHistory: LeadHistoryRepo;
   readonly loginThrottle: LoginThrottleRepo;
+  readonly recordings: RecordingRepo;
+  readonly recordingJobs: RecordingJobRepo;
+  readonly qa: QaRepo;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: it waits for other writers instead of failing half-way). */
   transaction<T>(fn: () => T): T;
   /** Whether the database answers (for /health). */
   ping(): boolean;
+  /**
+   * One real write (a committed transaction that rewrites the header's user_version with its own value): throws
+   * the SQLite error when the file cannot be written (disk full, read-only, I/O error). The engine's write queue
+   * probes with it to learn that space came back.
+   */
+  probeWrite(): void;
   /**
    * Copies what this connection's commits added to the WAL back into the database now, without waiting for
    * anyone (PASSIVE). The import worker calls it after each batch, so that the WAL's automatic checkpoint does not
@@ -64,6 +75,9 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     leadLocks: new LeadLockRepo(db),
     leadHistory: new LeadHistoryRepo(db),
     loginThrottle: new LoginThrottleRepo(db),
+    recordings: new RecordingRepo(db),
+    recordingJobs: new RecordingJobRepo(db),
+    qa: new QaRepo(db),
     transaction: (fn) => db.transaction(fn, { behavior: 'immediate' }),
     ping: () => {
       try {
@@ -72,6 +86,10 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
       } catch {
         return false;
       }
+    },
+    probeWrite: () => {
+      const v = Number(sqlite.pragma('user_version', { simple: true }));
+      sqlite.pragma(`user_version = ${Number.isSafeInteger(v) ? v : 0}`);
     },
     checkpoint: () => void sqlite.pragma('wal_checkpoint(PASSIVE)'),
     close: () => sqlite.close(),

@@ -95,6 +95,9 @@ class FakePbx implements AriGateway {
   /** Asterisk's boot: a restart changes it (GET /asterisk/info status.startup_time). */
   startupTime = '2026-01-01T00:00:00.000+0000';
 
+  async storedRecordingFile(name: string): Promise<Buffer> {
+    throw new Error(`the fake PBX stores no recording (${name})`);
+  }
   async asteriskInfo(): Promise<AsteriskInfo> {
     return { startupTime: this.startupTime, version: '22.10.1' };
   }

@@ -85,6 +85,25 @@ describe('media plane (real UDP, piscina workers)', () => {
     sock.close();
   });
 
+  it('with captureMs keeps the analysed audio (the AMD window) and returns it in the close report, capped', async () => {
+    const session = await plane.openSession({ callId: 'call-capture', params: testParams, captureMs: 1000 });
+    const sock = await sender();
+    await play(sock, session.port, [...utterance(0, 20), ...utterance(30, 60)]);
+    expect((await session.decision).status).toBe('HUMAN');
+    const report = await session.close();
+    // 90 frames were analysed; the first 50 (1000 ms) are kept: 0.4 s of silence, then the "voice".
+    expect(report.capture?.length).toBe(50 * 160);
+    const cap = report.capture!;
+    const meanAbs = (a: Int16Array) => a.reduce((s, v) => s + Math.abs(v), 0) / a.length;
+    expect(meanAbs(cap.subarray(0, 20 * 160))).toBeLessThan(50);
+    expect(meanAbs(cap.subarray(20 * 160, 50 * 160))).toBeGreaterThan(1500);
+    const plain = await plane.openSession({ callId: 'call-no-capture', params: testParams });
+    await play(sock, plain.port, utterance(30, 60));
+    await plain.decision;
+    expect((await plain.close()).capture).toBeUndefined();
+    sock.close();
+  });
+
   it('with analyseContinuously (load tests) restarts the analysis after each decision and reports the first', async () => {
     const session = await plane.openSession({ callId: 'call-continuous', params: testParams, analyseContinuously: true });
     const sock = await sender();

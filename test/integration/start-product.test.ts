@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,8 @@ import { silentLogger } from '../../engine/log/logger.js';
 import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import type { HealthReport } from '../../api/health/report.js';
+import { QueueLogAnalysis } from '../../engine/analytics/index.js';
+import { RecordingError } from '../../engine/recordings/index.js';
 import { startSimulator } from '../../engine/sim/index.js';
 import { freeTcpPort } from '../support/real-asterisk.js';
 
@@ -61,6 +63,49 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     for (const row of ended) expect(row.disposition).toMatch(/^[A-Z_]+$/);
     expect(new Set(ended.map((r) => r.leadId)).size).toBe(ended.length);
   }, 60_000);
+
+  it("writes its campaigns to its own queue_log beside the database, read back by the parser (issue #16)", async () => {
+    const file = join(dir, 'queue_log');
+    const text = await until(() => {
+      try {
+        const t = readFileSync(file, 'utf8');
+        return t.split('\n').length > 3 ? t : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 40_000);
+    const campaign = product.store.campaigns.get(DEMO_CAMPAIGN_ID)!.name;
+    expect(text).toContain(`|${campaign}|`);
+    const a = new QueueLogAnalysis({ serviceLevel: () => 20, timeZone: 'UTC' });
+    a.push(Buffer.from(text));
+    a.end();
+    expect(a.result().malformed).toBe(0);
+    const health = (await (await fetch(`http://127.0.0.1:${product.httpPort}/health`)).json()) as HealthReport;
+    expect(health.queueLog).toMatchObject({ ok: true, file, dropped: 0 });
+  }, 60_000);
+
+  it('records in the engine thread: a bridged call is recorded, paused and resumed through its commands, fetched and transcoded once it ends; /health shows the recorder', async () => {
+    // The recorder (engine thread, its own connection) reads the campaign's setting at each bridge.
+    product.store.campaigns.update(DEMO_CAMPAIGN_ID, { recording: true }, Date.now());
+    const callId = await until(() => product.store.recordings.inState('recording')[0]?.callId, 60_000);
+    // A recorder error crosses the thread as itself (the API answers 404/409 from it).
+    await expect(product.recordings.resume(callId)).rejects.toBeInstanceOf(RecordingError);
+    await expect(product.recordings.pause('no-such-call', null)).rejects.toMatchObject({ status: 404 });
+    const paused = await product.recordings.pause(callId, null);
+    expect(paused.pauses).toHaveLength(1);
+    expect(paused.pauses[0]!.resumedAt).toBeNull();
+    const resumed = await product.recordings.resume(callId);
+    expect(resumed.pauses[0]!.resumedAt).not.toBeNull();
+    await product.control.calls!.hangup(callId);
+    const ready = await until(() => {
+      const r = product.store.recordings.get(callId);
+      return r && ['ready', 'failed'].includes(r.state) ? r : undefined;
+    }, 30_000);
+    expect(ready).toMatchObject({ state: 'ready', error: null });
+    expect(ready.encodedPath).toBeTruthy();
+    await until(() => (product.health().recordings?.byState.ready ?? 0) >= 1 || undefined, 5_000);
+    expect(product.health().recordings).toMatchObject({ ok: true, diskError: null });
+  }, 120_000);
 
   it('exposes the control surface: the demo campaign was resumed as running and is paced progressively', async () => {
     expect(product.engine.status().snapshot.campaigns.map((c) => c.id)).toContain(DEMO_CAMPAIGN_ID);

@@ -6,13 +6,12 @@
  * when dialling resumed, from the requests the PBX received (not from the engine's own word).
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../engine/store/index.js';
 import { callee, startPbxTarget, type PbxKind, type PbxTarget } from './pbx-target.js';
 import { startProductProcess, type ProductProcess } from './product-process.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { mountSmallDisk } from './small-disk.js';
 
 export const FAULT_CAMPAIGN = 'faults';
 
@@ -32,6 +31,14 @@ export interface FaultRig {
   nodeId: string;
   /** Starts the product on the rig's database (a restart is just another start). */
   start(extraEnv?: Record<string, string>): Promise<ProductProcess>;
+  /** Fills the small disk the database lives on (a tmpfs) to the last byte: writes fail with SQLITE_FULL. */
+  fillDisk(): void;
+  /** Deletes what fillDisk wrote: the space is back. */
+  freeDisk(): void;
+  /** Adds `n` brief-human leads to the campaign (while no product runs): scenarios late in the suite dial fresh ones. */
+  addLeads(n: number): void;
+  /** Customer originates the PBX received in [from, to). */
+  dialsBetween(from: number, to: number): number;
   /** Wall time of the first customer originate the PBX received at or after `since` (waits up to `timeoutMs`). */
   firstDialAfter(since: number, timeoutMs?: number): Promise<number>;
   /**
@@ -62,7 +69,10 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
   const pbx = await startPbxTarget(kind, { name: o.name, app: 'centralita', sim: { scenarios: [{ match: TEST_CALL_PREFIX, script: 'busy' }] } });
   const ariPort = Number(new URL(pbx.url).port);
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: ariPort });
-  const dir = mkdtempSync(join(tmpdir(), `centralita-${o.name}-`));
+  // The database on its own small disk (a real tmpfs), so the disk-full scenario fills a real filesystem.
+  const disk = mountSmallDisk(o.name, 64 << 20);
+  const dir = disk.dir;
+  let added = 0;
   const dbPath = join(dir, 'c.db');
   const nodeId = `fs${kind}`;
   const prefix = `cl-${nodeId}-`;
@@ -111,6 +121,24 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
           ...extra,
         },
       }),
+    fillDisk: () => disk.fill(),
+    freeDisk: () => disk.free(),
+    addLeads(n) {
+      const store = openStore(dbPath);
+      try {
+        store.leads.insertMany(
+          Array.from({ length: n }, (_, i) => {
+            const phone = callee.briefHuman(500 + added + i);
+            return { campaignId: FAULT_CAMPAIGN, phoneE164: phone, phoneRaw: phone, timeZone: 'UTC', priority: 3, custom: {}, synthetic: false };
+          }),
+          Date.now(),
+        );
+        added += n;
+      } finally {
+        store.close();
+      }
+    },
+    dialsBetween: (from, to) => proxy.requests.filter((r) => r.at >= from && r.at < to && r.method === 'POST' && isCustomerDial(r.path)).length,
     async firstDialAfter(since, timeoutMs = 20_000) {
       let at = 0;
       await until(
@@ -187,7 +215,8 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
     async close() {
       await proxy.close();
       await pbx.close();
-      rmSync(dir, { recursive: true, force: true });
+      // The folder is the tmpfs' mount point: unmounting drops its files.
+      disk.close();
     },
   };
 }

@@ -7,6 +7,9 @@
  * outage; and what must be zero is zero — CallLogs open, leads stuck in `calling`, leads dialled twice at once,
  * our channels and bridges left on the PBX. Each scenario prints what it counted and the times to resume.
  *
+ * Disk full: the database lives on a small real filesystem (a tmpfs, test/support/small-disk.ts) that is filled to
+ * the last byte mid-campaign and freed a few seconds later.
+ *
  * The outage here is 8 s (CI time); the 20 s one runs on the embedded PBX on a virtual clock
  * (test/integration/engine-faults.test.ts). One file per PBX (test/both/fault-suite-*.test.ts), so the two run
  * side by side.
@@ -140,6 +143,74 @@ export function faultSuite(kind: PbxKind): void {
       expect(exit.ms).toBeLessThan(15_000);
       expect({ ...counts, channelsLeft: 0, bridgesLeft: 0 }).toEqual(ZERO);
     }, 150_000);
+
+    it('disk full mid-campaign: no crash, /health 503 (db not writable), live calls kept; space back: /health 200 and dialling within 10 s; SIGTERM within 15 s; nothing left', async () => {
+      rig.addLeads(24); // the scenarios before used most of the campaign
+      const t0 = Date.now();
+      // A short grace: the SIGTERM at the end need not wait 8 s for the brief calls.
+      const product = await rig.start({ SHUTDOWN_GRACE_SECONDS: '3' });
+      const startMs = Date.now() - t0;
+      await dialling(product, Date.now());
+      await rig.until(bridgedNow, 20_000, 'a call bridged to an agent');
+      const bridgedMs = Date.now() - t0;
+      const live = rig.callLogs("stage = 'bridged' and ended_at is null and lead_id is not null")[0]!;
+
+      const fullAt = Date.now();
+      rig.fillDisk();
+      await rig.until(async () => (await product.health()).status === 503, 15_000, '/health 503 on a full disk');
+      const degradedMs = Date.now() - fullAt;
+      const degraded = (await product.health()).body as { db: { writable: boolean; pendingWrites: number; lastError: string; failingSince: string }; calls: { active: number } };
+      // Full until calls end meanwhile (their writes wait; the first failure may have been a write that is not
+      // queued, e.g. the alive stamp) and at least 2 s; none is placed.
+      const waitFrom = Date.now();
+      let during = degraded;
+      await rig.until(
+        async () => {
+          during = (await product.health()).body as typeof degraded;
+          return during.db.pendingWrites > 0 && Date.now() - waitFrom >= 2000;
+        },
+        15_000,
+        'writes queued while the disk is full',
+      );
+      const freedAt = Date.now();
+      const placedWhileFull = rig.dialsBetween(Date.parse(degraded.db.failingSince) + 500, freedAt);
+      rig.freeDisk();
+      await rig.until(async () => (await product.health()).status === 200, 15_000, '/health 200 with space back');
+      const healthyMs = Date.now() - freedAt;
+      const dialMs = (await rig.firstDialAfter(freedAt, 15_000)) - freedAt;
+      const recovered = (await product.health()).body as typeof degraded;
+
+      const exit = await product.sigterm();
+      const counts = await rig.counts();
+      const liveAfter = rig.callLogs(`id = '${String(live['id'])}'`)[0]!;
+      const logLines = (re: RegExp) => product.lines.filter((l) => re.test(l)).length;
+      report('disk full mid-campaign, space back, SIGTERM', {
+        startMs,
+        bridgedMs,
+        degradedMs,
+        pendingWrites: during.db.pendingWrites,
+        lastError: during.db.lastError,
+        placedWhileFull,
+        healthyAfterMs: healthyMs,
+        dialAfterMs: dialMs,
+        liveCall: `${String(liveAfter['disposition'])}/${String(liveAfter['interruption'])}`,
+        exitMs: exit.ms,
+        ...counts,
+      });
+      expect(degraded.db).toMatchObject({ writable: false, lastError: expect.stringMatching(/^SQLITE_FULL/) });
+      expect(during.db.pendingWrites).toBeGreaterThan(0);
+      expect(placedWhileFull).toBe(0);
+      // The call bridged when the disk filled was not cut: it ended as the callee's call did, recorded after space came back.
+      expect(liveAfter).toMatchObject({ disposition: 'ANSWERED_HUMAN', interruption: null });
+      expect(Number(liveAfter['ended_at'])).toBeGreaterThan(fullAt);
+      expect(recovered.db).toMatchObject({ writable: true, pendingWrites: 0 });
+      expect(dialMs).toBeLessThan(10_000);
+      expect(logLines(/database writes fail/)).toBe(1);
+      expect(logLines(/database writes succeed again/)).toBe(1);
+      expect(exit).toMatchObject({ code: 0 });
+      expect(exit.ms).toBeLessThan(15_000);
+      expect(counts).toEqual(ZERO);
+    }, 120_000);
 
     it('engine kill -9 mid-call: the next start records the call as interrupted and dials within 10 s; nothing is left', async () => {
       const first = await rig.start();

@@ -73,6 +73,7 @@ export async function serve(task: ServeTask): Promise<{ worker: number; packets:
             format: msg.format,
             detector,
             ...(msg.continuous ? { newDetector: () => mod.createDetector(msg.params) } : {}),
+            ...(msg.captureFrames ? { captureFrames: msg.captureFrames } : {}),
             onPacket: countPacket,
             onDecision: (decision) => post({ t: 'decision', id: msg.id, decision }),
           }).then(

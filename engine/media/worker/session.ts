@@ -21,6 +21,8 @@ export interface WorkerSessionOptions {
   onDecision: (decision: AmdDecision) => void;
   /** Counts every datagram the socket delivers (the worker's packet rate, for the bench). */
   onPacket: () => void;
+  /** Keep the first this many analysed frames for the close report (the AMD window). */
+  captureFrames?: number;
 }
 
 export class WorkerSession {
@@ -34,9 +36,13 @@ export class WorkerSession {
   /** Analyses completed (more than one only with `newDetector`). */
   private analyses = 0;
   private closed = false;
+  /** The AMD window: analysed frames, copied as they pass (allocated once, at open). */
+  private readonly capture: Int16Array | null;
+  private captured = 0;
 
   private constructor(private readonly opts: WorkerSessionOptions) {
     this.detector = opts.detector;
+    this.capture = opts.captureFrames ? new Int16Array(opts.captureFrames * 160) : null;
     // One reused frame buffer per session: nothing is allocated per packet on the way to the detector.
     this.frames = new FrameAssembler(opts.format.codec, (frame, energy) => this.onFrame(frame, energy), { reuse: true });
     this.receiver = new RtpReceiver({
@@ -87,6 +93,10 @@ export class WorkerSession {
   }
 
   private onFrame(frame: Int16Array, energy: number | undefined): void {
+    if (this.capture && this.captured + frame.length <= this.capture.length) {
+      this.capture.set(frame, this.captured);
+      this.captured += frame.length;
+    }
     const d = this.detector.pushFrame(frame, energy);
     if (!d) return;
     if (!this.decision) {
@@ -126,6 +136,7 @@ export class WorkerSession {
       rtp: { ...this.receiver.stats },
       frames: this.frames.frames,
       analyses: this.analyses,
+      ...(this.capture ? { capture: this.capture.slice(0, this.captured) } : {}),
     };
   }
 }

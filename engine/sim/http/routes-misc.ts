@@ -40,6 +40,14 @@ export function miscRoutes(r: Router, pbx: Pbx, clock: Clock, startedAtOf: () =>
     pbx.stopLiveRecording(req.params['recordingName']!, false);
     return noContent();
   });
+  r.on('POST', '/recordings/live/{recordingName}/pause', (req) => {
+    pbx.pauseLiveRecording(req.params['recordingName']!, true);
+    return noContent();
+  });
+  r.on('DELETE', '/recordings/live/{recordingName}/pause', (req) => {
+    pbx.pauseLiveRecording(req.params['recordingName']!, false);
+    return noContent();
+  });
   r.on('DELETE', '/recordings/live/{recordingName}', (req) => {
     pbx.stopLiveRecording(req.params['recordingName']!, true);
     return noContent();

@@ -98,6 +98,7 @@ const RESOURCES: Record<string, { description: string; apis: Api[] }> = {
     apis: [
       { path: '/recordings/live/{recordingName}', description: 'Live recording', operations: [op('GET', 'getLive', 'LiveRecording', [path('recordingName')]), op('DELETE', 'cancel', 'void', [path('recordingName')])] },
       { path: '/recordings/live/{recordingName}/stop', description: 'Stop a live recording', operations: [op('POST', 'stop', 'void', [path('recordingName')])] },
+      { path: '/recordings/live/{recordingName}/pause', description: 'Pause a live recording', operations: [op('POST', 'pause', 'void', [path('recordingName')]), op('DELETE', 'unpause', 'void', [path('recordingName')])] },
       { path: '/recordings/stored', description: 'Stored recordings', operations: [op('GET', 'listStored', 'List[StoredRecording]', [])] },
       { path: '/recordings/stored/{recordingName}', description: 'Stored recording', operations: [op('GET', 'getStored', 'StoredRecording', [path('recordingName')]), op('DELETE', 'deleteStored', 'void', [path('recordingName')])] },
       { path: '/recordings/stored/{recordingName}/file', description: 'Stored recording file', operations: [op('GET', 'getStoredFile', 'binary', [path('recordingName')])] },

@@ -7,6 +7,8 @@ export interface BridgeRecording {
   startedAt: number;
   samples: Int16Array[];
   recorderName: string;
+  /** POST /recordings/live/{name}/pause: audio is left out of the file until unpaused (as Asterisk does). */
+  paused: boolean;
 }
 
 /** A simulated bridge: members in join order, the Stasis app that created it, an optional recording. */

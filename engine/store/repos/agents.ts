@@ -14,7 +14,7 @@ export class AgentRepo {
       .values(agent)
       .onConflictDoUpdate({ target: agents.id, set: rest })
       .returning()
-      .get();
+      .all()[0]!;
   }
 
   get(id: string): AgentRow | undefined {
@@ -51,7 +51,7 @@ export class AgentEventRepo {
       .insert(agentEvents)
       .values({ agentId: e.agentId, fromState: e.from, toState: e.to, reason: e.reason ?? null, callId: e.callId ?? null, at: e.at })
       .returning()
-      .get();
+      .all()[0]!;
   }
 
   /** Events of one agent (or all agents) in [from, to), in time order. */

@@ -21,7 +21,7 @@ export class ApiKeysRepo {
       .insert(apiKeys)
       .values({ id: sortableId(at), userId, name, prefix: key.slice(0, 10), keyHash: sha256(key), createdAt: at })
       .returning()
-      .get();
+      .all()[0]!;
     return { row, key };
   }
 

@@ -99,7 +99,7 @@ export class CallLogRepo {
         createdAt: input.at,
       })
       .returning()
-      .get();
+      .all()[0]!;
   }
 
   setChannel(id: string, channelId: string): boolean {

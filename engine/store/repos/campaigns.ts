@@ -7,6 +7,8 @@ import type { LeadRepo } from './leads.js';
 export interface Campaign extends CampaignSettings {
   id: string;
   state: CampaignState;
+  /** Why it is `failed` (settings that could not be loaded at start); null otherwise. */
+  stateReason: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -21,7 +23,7 @@ export class CampaignError extends Error {
   }
 }
 
-function toRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | 'createdAt' | 'updatedAt'> {
+function toRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | 'stateReason' | 'createdAt' | 'updatedAt'> {
   return {
     name: settings.name,
     dialMode: settings.dialMode,
@@ -45,6 +47,7 @@ function toRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | '
     wrapUpS: settings.wrapUpS,
     dropTarget: settings.dropTarget,
     recording: settings.recording,
+    recordingRetentionDays: settings.recordingRetentionDays,
   };
 }
 
@@ -52,6 +55,7 @@ export function campaignFromRow(r: CampaignRow): Campaign {
   return {
     id: r.id,
     state: r.state,
+    stateReason: r.stateReason ?? null,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     name: r.name,
@@ -75,6 +79,7 @@ export function campaignFromRow(r: CampaignRow): Campaign {
     wrapUpS: r.wrapUpS,
     dropTarget: r.dropTarget,
     recording: r.recording,
+    recordingRetentionDays: r.recordingRetentionDays,
   };
 }
 
@@ -92,7 +97,7 @@ export class CampaignRepo {
       .insert(campaigns)
       .values({ id, state: 'draft', createdAt: at, updatedAt: at, ...toRow(settings) })
       .returning()
-      .get();
+      .all()[0]!;
     return campaignFromRow(row);
   }
 
@@ -114,14 +119,14 @@ export class CampaignRepo {
   /** Replaces settings (merged over the current ones, re-validated). State is untouched. */
   update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Campaign {
     const current = this.require(id);
-    const { id: _i, state: _s, createdAt: _c, updatedAt: _u, ...settings } = current;
+    const { id: _i, state: _s, stateReason: _r, createdAt: _c, updatedAt: _u, ...settings } = current;
     const next = parseCampaignSettings({ ...settings, ...patch });
     const row = this.db
       .update(campaigns)
       .set({ ...toRow(next), updatedAt: at })
       .where(eq(campaigns.id, id))
       .returning()
-      .get();
+      .all()[0]!;
     return campaignFromRow(row!);
   }
 
@@ -135,12 +140,26 @@ export class CampaignRepo {
         const current = this.require(id);
         const r = campaignLifecycle(current.state, cmd);
         if (!r.ok) throw new CampaignError(r.error, 'invalid_transition');
-        this.db.update(campaigns).set({ state: r.state, updatedAt: at }).where(eq(campaigns.id, id)).run();
+        this.db.update(campaigns).set({ state: r.state, stateReason: null, updatedAt: at }).where(eq(campaigns.id, id)).run();
         if (r.effects.some((e) => e.type === 'release-leases')) this.leads.releaseLeases({ campaignId: id, at });
-        return { campaign: { ...current, state: r.state, updatedAt: at }, effects: r.effects };
+        return { campaign: { ...current, state: r.state, stateReason: null, updatedAt: at }, effects: r.effects };
       },
       { behavior: 'immediate' },
     );
+  }
+
+  /**
+   * Puts a campaign back in the state (and reason) it had before a command whose other half failed (a start the
+   * engine could not carry out): a command is all or nothing.
+   */
+  restoreState(id: string, state: CampaignState, stateReason: string | null, at: number): void {
+    this.db.update(campaigns).set({ state, stateReason, updatedAt: at }).where(eq(campaigns.id, id)).run();
+  }
+
+  /** Marks a campaign `failed` with the reason (its stored settings could not be loaded): it is not dialled. */
+  markFailed(id: string, reason: string, at: number): Campaign | undefined {
+    this.db.update(campaigns).set({ state: 'failed', stateReason: reason, updatedAt: at }).where(eq(campaigns.id, id)).run();
+    return this.get(id);
   }
 
   remove(id: string): boolean {

@@ -11,7 +11,7 @@ export class ImportJobRepo {
       .insert(importJobs)
       .values({ id, campaignId, fileName, status: o.status ?? 'running', createdAt: at, nodeId: o.nodeId ?? null, spoolPath: o.spoolPath ?? null })
       .returning()
-      .get();
+      .all()[0]!;
   }
 
   setStatus(id: string, status: ImportJobState, o: { message?: string | null; spoolPath?: string | null; at?: number } = {}): void {

@@ -24,7 +24,7 @@ export class LeadLockRepo {
           .values(row)
           .onConflictDoUpdate({ target: leadLocks.leadId, set: { userId: row.userId, username: row.username, acquiredAt, expiresAt: row.expiresAt } })
           .returning()
-          .get();
+          .all()[0]!;
         return { ok: true as const, lock };
       },
       { behavior: 'immediate' },

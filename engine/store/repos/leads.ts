@@ -174,7 +174,7 @@ export class LeadRepo {
       .set({ ...set, updatedAt: at })
       .where(eq(leads.id, id))
       .returning()
-      .get();
+      .all()[0]!;
   }
 
   delete(id: string): boolean {
@@ -364,7 +364,7 @@ export class LeadRepo {
           })
           .where(eq(leads.id, leadId))
           .returning()
-          .get();
+          .all()[0]!;
       },
       { behavior: 'immediate' },
     );

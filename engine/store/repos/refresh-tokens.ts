@@ -23,7 +23,7 @@ export class RefreshTokensRepo {
       .insert(refreshTokens)
       .values({ id, userId, family: family ?? id, tokenHash: sha256(token), createdAt: at, expiresAt: at + this.ttlMs })
       .returning()
-      .get();
+      .all()[0]!;
     return { token, row };
   }
 

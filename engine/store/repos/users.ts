@@ -38,7 +38,7 @@ export class UsersRepo {
       .insert(users)
       .values({ id: sortableId(i.at), username: i.username, passwordHash: i.passwordHash, role: i.role, team: i.team ?? null, mustChangePassword: i.mustChangePassword ?? false, createdAt: i.at, updatedAt: i.at })
       .returning()
-      .get();
+      .all()[0]!;
   }
 
   get(id: string): UserRow | undefined {
@@ -59,7 +59,7 @@ export class UsersRepo {
 
   update(id: string, u: UpdateUserInput): UserRow | undefined {
     const { at, ...patch } = u;
-    return this.db.update(users).set({ ...patch, updatedAt: at }).where(eq(users.id, id)).returning().get();
+    return this.db.update(users).set({ ...patch, updatedAt: at }).where(eq(users.id, id)).returning().all()[0]!;
   }
 
   /** Moves the user's auth version on: every access token issued before stops working. */

@@ -8,8 +8,10 @@ import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 export const campaigns = sqliteTable('campaigns', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  /** draft | running | paused | stopped — survives an engine restart. */
-  state: text('state', { enum: ['draft', 'running', 'paused', 'stopped'] }).notNull().default('draft'),
+  /** draft | running | paused | stopped | failed — survives an engine restart. */
+  state: text('state', { enum: ['draft', 'running', 'paused', 'stopped', 'failed'] }).notNull().default('draft'),
+  /** Why the campaign is `failed` (its stored settings could not be loaded); null in every other state. */
+  stateReason: text('state_reason'),
   dialMode: text('dial_mode', { enum: ['preview', 'progressive', 'power', 'predictive'] }).notNull(),
   /** Power mode's fixed lines-per-agent ratio. */
   dialRatio: real('dial_ratio').notNull().default(1),
@@ -37,6 +39,8 @@ export const campaigns = sqliteTable('campaigns', {
   /** Fraction, 0.03 = 3 %. */
   dropTarget: real('drop_target').notNull(),
   recording: integer('recording', { mode: 'boolean' }).notNull(),
+  /** Days a recording is kept; the daily sweep deletes older ones (the CallLog stays). */
+  recordingRetentionDays: integer('recording_retention_days').notNull().default(90),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

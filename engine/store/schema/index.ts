@@ -13,3 +13,5 @@ export * from './lead-locks.js';
 export * from './lead-history.js';
 export * from './login-throttle.js';
 export * from './call-amd-traces.js';
+export * from './recordings.js';
+export * from './qa.js';

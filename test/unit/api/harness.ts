@@ -44,7 +44,7 @@ export interface Harness {
 }
 
 /** A real app over a real SQLite file in a temp dir, with a virtual clock. */
-export function harness(overrides: Partial<ApiDeps> = {}): Harness {
+export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'centralita-api-'));
   const store = openStore(join(dir, 'db.sqlite'));
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -55,6 +55,7 @@ export function harness(overrides: Partial<ApiDeps> = {}): Harness {
     logger: silentLogger,
     config: { NODE_ID: 'node-test', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD },
     ...overrides,
+    ...more?.(store, clock, dir),
   });
   // One scrypt hash reused for every test user: hashing per user would make suites slow for nothing.
   const hash = hashPasswordSync(USER_PASSWORD);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { overallStatus, RECONCILE_GRACE_SECONDS, type HealthReport } from '../../../api/health/report.js';
+import { dbHealth, overallStatus, RECONCILE_GRACE_SECONDS, type HealthReport } from '../../../api/health/report.js';
 import { harness, healthReport as report, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -25,6 +25,20 @@ describe('GET /health', () => {
     const res = await app.request('/health');
     expect(res.status).toBe(503);
     expect(((await res.json()) as HealthReport).status).toBe('degraded');
+  });
+
+  it('a database that refuses writes (disk full): db.ok and writable false, pending writes and the error shown, 503', async () => {
+    const writes = { writable: false, pendingWrites: 7, lastError: 'SQLITE_FULL: database or disk is full', failingSince: Date.UTC(2026, 0, 5, 9) };
+    const db = dbHealth(true, '/var/lib/c.db', writes);
+    expect(db).toEqual({ ok: false, path: '/var/lib/c.db', writable: false, pendingWrites: 7, lastError: writes.lastError, failingSince: '2026-01-05T09:00:00.000Z' });
+    h = harness({ health: () => report({ db }) });
+    const res = await h.app.request('/health');
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as HealthReport).db).toMatchObject({ writable: false, pendingWrites: 7 });
+    // Recovered: ok again, the last error kept for the operator.
+    const back = dbHealth(true, '/var/lib/c.db', { ...writes, writable: true, pendingWrites: 0, failingSince: null });
+    expect(overallStatus({ ...report(), db: back })).toBe('ok');
+    expect(back).toMatchObject({ ok: true, lastError: writes.lastError, failingSince: null });
   });
 
   it('not reconciled: fine during the grace after a reconnect, degraded (503) once it lasts longer', () => {

@@ -8,7 +8,15 @@ import { harness, type Harness } from './harness.js';
  * rejects anonymous callers with 401 and every role outside its permission with 403. The only exceptions are the
  * public routes named here.
  */
-const PUBLIC = new Set(['GET /health', 'GET /openapi.json', 'GET /docs', 'POST /api/auth/login', 'POST /api/auth/refresh']);
+const PUBLIC = new Set([
+  'GET /health',
+  'GET /openapi.json',
+  'GET /docs',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  // A signed URL (user, call, expiry under HMAC) instead of a header: test/integration/api-recordings.test.ts.
+  'GET /api/recordings/:callId/audio',
+]);
 
 let h: Harness;
 const tokens = {} as Record<Role, string>;

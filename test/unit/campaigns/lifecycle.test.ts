@@ -33,6 +33,13 @@ describe('campaign lifecycle reducer', () => {
     }
   });
 
+  it('a failed campaign (settings that could not load) can be started again or stopped, not paused', () => {
+    expect(campaignLifecycle('failed', 'start')).toMatchObject({ ok: true, state: 'running' });
+    expect(campaignLifecycle('failed', 'stop')).toMatchObject({ ok: true, state: 'stopped' });
+    expect(campaignLifecycle('failed', 'pause')).toMatchObject({ ok: false, state: 'failed' });
+    expect(mayDial('failed')).toBe(false);
+  });
+
   it('only a running campaign dials', () => {
     expect(CAMPAIGN_STATES.filter(mayDial)).toEqual(['running']);
   });

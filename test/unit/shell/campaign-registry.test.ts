@@ -7,7 +7,7 @@ import type { Campaign } from '../../../engine/store/repos/campaigns.js';
 const leads: LeadSource = { next: () => null, complete: () => {} };
 
 function stored(patch: Record<string, unknown> = {}, state: Campaign['state'] = 'running'): Campaign {
-  return { id: 'c1', state, createdAt: 0, updatedAt: 0, ...parseCampaignSettings({ name: 'x', ...patch }) };
+  return { id: 'c1', state, stateReason: null, createdAt: 0, updatedAt: 0, ...parseCampaignSettings({ name: 'x', ...patch }) };
 }
 
 describe('campaign registry', () => {

@@ -70,6 +70,11 @@ export default function CampaignDetailScreen() {
             {t(`campaignState.${c.state}`)}
           </Badge>
         </Group>
+        {c.state === 'failed' && c.stateReason && (
+          <Alert color="red" w="100%" title={t('campaignState.failed')} data-testid="campaign-state-reason">
+            {t('campaigns.failedReason', { reason: c.stateReason })}
+          </Alert>
+        )}
         {canManage && (
           <Group>
             <Button color="green" disabled={c.state === 'running'} onClick={() => setConfirm('start')}>

@@ -71,6 +71,11 @@ export default function CampaignListScreen() {
                     </Table.Td>
                     <Table.Td>
                       <Badge color={CAMPAIGN_STATE_COLOR[c.state]}>{t(`campaignState.${c.state}`)}</Badge>
+                      {c.state === 'failed' && c.stateReason && (
+                        <Text size="xs" c="red" mt={4} data-testid="campaign-state-reason">
+                          {t('campaigns.failedReason', { reason: c.stateReason })}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td>{t(`dialMode.${c.dialMode}`, { defaultValue: c.dialMode })}</Table.Td>
                     <LiveCells id={c.id} />

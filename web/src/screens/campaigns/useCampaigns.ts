@@ -5,7 +5,9 @@ import { api, unwrap } from '../../api/client';
 export interface CampaignView {
   id: string;
   name: string;
-  state: 'draft' | 'running' | 'paused' | 'stopped';
+  state: 'draft' | 'running' | 'paused' | 'stopped' | 'failed';
+  /** Why it is `failed` (its stored settings could not be loaded when the engine started). */
+  stateReason?: string | null;
   dialMode: string;
   dialRatio: number;
   maxConcurrent: number;

@@ -4,7 +4,7 @@ import type { WallboardCampaign } from '../../api/types';
 import { fmtNumber } from '../../app/format';
 import { describePacing } from './pacing-text';
 
-export const CAMPAIGN_STATE_COLOR: Record<string, string> = { running: 'green', paused: 'orange', stopped: 'gray', draft: 'gray', completed: 'blue' };
+export const CAMPAIGN_STATE_COLOR: Record<string, string> = { running: 'green', paused: 'orange', stopped: 'gray', draft: 'gray', completed: 'blue', failed: 'red' };
 
 /** Each campaign's pacing: dial mode, the rule deciding now (the reason), the dial level and calls being placed. */
 export function PacingPanel({ campaigns }: { campaigns: WallboardCampaign[] }) {

@@ -1,0 +1,228 @@
+/**
+ * Queue statistics from a queue_log followed live (issue #16): `/api/queues` (every queue, the issue's figures
+ * and app_queue's own SL/SL2), `/api/queues/agents`, `/api/queues/calls` (callers in a queue right now) and
+ * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is the tail
+ * the composition root runs (QUEUE_LOG_SOURCE, or the engine's own queue_log); absent → 503.
+ * Supervisors and admins (`metrics.org`). A queue named "agents" or "calls" is reached through `/api/queues`.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { writeQueueReportXlsx, type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
+import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+
+/** What the routes read: the live tail's analysis. */
+export interface QueueStatsSource {
+  result(): QueueLogResult;
+  openCalls(): QueueCall[];
+  status(): TailStatus;
+}
+
+const Bucket = { offered: z.number().int(), answered: z.number().int(), abandoned: z.number().int(), answered_within_sl: z.number().int(), talk_s: z.number().int() };
+const QueueFields = {
+  offered: z.number().int(),
+  answered: z.number().int(),
+  abandoned: z.number().int(),
+  timeout: z.number().int(),
+  exitwithkey: z.number().int(),
+  exitempty: z.number().int(),
+  withdraw: z.number().int(),
+  asa_s: z.number(),
+  max_wait_answered_s: z.number().int(),
+  avg_talk_s: z.number(),
+  total_talk_s: z.number().int(),
+  answered_within_sl: z.number().int(),
+  sl_pct_of_answered: z.number(),
+  sl_pct_of_answered_plus_abandoned: z.number(),
+  ringnoanswer: z.number().int(),
+  servicelevel_s: z.number().int(),
+  abandon_rate_pct: z.number(),
+  syscompat: z.number().int(),
+  transferred: z.number().int(),
+  lost: z.number().int(),
+  app_queue: z
+    .object({ sl_pct: z.number(), sl2_pct: z.number(), completed: z.number().int(), completed_in_sl: z.number().int(), abandoned: z.number().int(), abandoned_in_sl: z.number().int() })
+    .openapi('AppQueueServiceLevel', { description: "app_queue's own figures (`queue show`): SL = completed within SL / completed; SL2 adds its abandoned" }),
+};
+const QueueSummary = z.object({ name: z.string(), ...QueueFields }).openapi('QueueSummary');
+const QueueDetail = z
+  .object({
+    name: z.string(),
+    ...QueueFields,
+    by_hour: z.array(z.object({ hour: z.number().int(), ...Bucket })),
+    by_day: z.array(z.object({ day: z.string(), ...Bucket })),
+  })
+  .openapi('QueueDetail');
+const SourceStatus = z
+  .object({
+    file: z.string(),
+    following: z.boolean(),
+    offset: z.number().int(),
+    line: z.number().int(),
+    rotations: z.number().int(),
+    truncations: z.number().int(),
+    lastPollAt: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    lines: z.number().int(),
+    kept: z.number().int(),
+    malformed: z.number().int(),
+    recent_malformed: z.array(z.object({ line: z.number().int(), reason: z.string(), file: z.string().optional() })),
+    unknown_events: z.record(z.string(), z.number().int()),
+  })
+  .openapi('QueueLogSourceStatus');
+const QueuesList = z
+  .object({ source: SourceStatus, first_epoch: z.number().int().nullable(), last_epoch: z.number().int().nullable(), open_calls: z.number().int(), queues: z.array(QueueSummary) })
+  .openapi('QueuesList');
+const AgentStats = z
+  .object({
+    name: z.string(),
+    calls_answered: z.number().int(),
+    talk_s: z.number().int(),
+    avg_talk_s: z.number(),
+    ringnoanswer: z.number().int(),
+    ringnoanswer_ms: z.number().int(),
+    ringcanceled: z.number().int(),
+    dumps: z.number().int(),
+    outcalls: z.number().int(),
+    outcall_talk_s: z.number().int(),
+    pause_s_by_reason: z.record(z.string(), z.number().int()),
+    pause_s: z.number().int(),
+    logged_in_s: z.number().int(),
+    occupancy_pct: z.number().nullable(),
+  })
+  .openapi('QueueAgentStats');
+const LiveCall = z
+  .object({
+    callid: z.string(),
+    queue: z.string(),
+    enteredAt: z.number().int(),
+    callerId: z.string(),
+    position: z.number().int().nullable(),
+    agent: z.string().nullable(),
+    waitS: z.number().int().nullable(),
+    transferredFrom: z.string().nullable(),
+  })
+  .openapi('QueueLiveCall');
+
+const list = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/queues',
+  tags: ['queues'],
+  summary: 'Every queue of the followed queue_log: offered, answered, abandoned, ASA, talk, service levels (both ways and app_queue’s own)',
+  request: { query: z.strictObject({}) },
+  responses: { 200: jsonResponse('Queues', QueuesList), 503: { description: 'No queue_log is followed' } },
+});
+const agents = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/queues/agents',
+  tags: ['queues'],
+  summary: 'Agents of the followed queue_log: calls answered, talk, ring-no-answer, pauses by reason, occupancy',
+  request: { query: z.strictObject({}) },
+  responses: { 200: jsonResponse('Agents', z.object({ agents: z.array(AgentStats) })), 503: { description: 'No queue_log is followed' } },
+});
+const calls = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/queues/calls',
+  tags: ['queues'],
+  summary: 'Callers in a queue now (entered, not ended), waiting or talking',
+  request: { query: z.strictObject({ queue: z.string().min(1).max(128).optional() }) },
+  responses: { 200: jsonResponse('Calls', z.object({ calls: z.array(LiveCall) })), 503: { description: 'No queue_log is followed' } },
+});
+const one = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/queues/{name}',
+  tags: ['queues'],
+  summary: 'One queue with its figures by hour of day and by day, in the center’s time zone',
+  request: { params: z.strictObject({ name: z.string().min(1).max(128) }) },
+  responses: { 200: jsonResponse('Queue', QueueDetail), 404: { description: 'No such queue in the queue_log' }, 503: { description: 'No queue_log is followed' } },
+});
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Report types served so far: queue statistics. (Daily summary, hourly distribution… are not built yet.) */
+const ReportType = z.enum(['queues']);
+const ReportQuery = z.strictObject({ queue: z.string().min(1).max(128).optional(), lang: z.enum(['en', 'es']).default('en') });
+const report = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/reports/{type}',
+  tags: ['reports'],
+  summary: 'A report as JSON; `queues`: queue statistics of the followed queue_log (optionally one queue)',
+  request: { params: z.strictObject({ type: ReportType }), query: ReportQuery },
+  responses: { 200: jsonResponse('Report', z.object({ type: ReportType, queues: z.array(QueueDetail), agents: z.array(AgentStats) })), 503: { description: 'No queue_log is followed' } },
+});
+const reportExport = protectedRoute('metrics.org', {
+  method: 'get',
+  path: '/api/reports/{type}/export',
+  tags: ['reports'],
+  summary: 'A report as a file: XLSX (streamed), headings in English or Spanish',
+  request: { params: z.strictObject({ type: ReportType }), query: ReportQuery.extend({ format: z.enum(['xlsx']) }) },
+  responses: {
+    200: { description: 'The file', content: { [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } } },
+    503: { description: 'No queue_log is followed' },
+  },
+});
+
+export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const need = (): QueueStatsSource => {
+    if (!source) throw new ApiError(503, 'unavailable', 'No queue_log is followed (set QUEUE_LOG_SOURCE)');
+    return source;
+  };
+  app.openapi(list, (c) => {
+    const s = need();
+    const r = s.result();
+    const queues = Object.entries(r.metrics.queues).map(([name, { by_hour: _h, by_day: _d, ...q }]) => ({ name, ...q }));
+    const st = s.status();
+    return c.json(
+      {
+        source: { ...st, lines: r.lines, kept: r.kept, malformed: r.malformed, recent_malformed: r.malformedLines.slice(-50), unknown_events: r.unknownEvents },
+        first_epoch: r.metrics.first_epoch,
+        last_epoch: r.metrics.last_epoch,
+        open_calls: r.metrics.open_calls,
+        queues,
+      },
+      200,
+    );
+  });
+  app.openapi(agents, (c) => {
+    const r = need().result();
+    return c.json({ agents: Object.entries(r.metrics.agents).map(([name, a]) => ({ name, ...a })) }, 200);
+  });
+  app.openapi(calls, (c) => {
+    const { queue } = c.req.valid('query');
+    const open = need()
+      .openCalls()
+      .filter((x) => queue === undefined || x.queue === queue)
+      .map((x) => ({ callid: x.callid, queue: x.queue, enteredAt: x.enteredAt, callerId: x.callerId, position: x.position, agent: x.agent, waitS: x.waitS, transferredFrom: x.transferredFrom }));
+    return c.json({ calls: open }, 200);
+  });
+  app.openapi(report, (c) => {
+    const { type } = c.req.valid('param');
+    const { queue } = c.req.valid('query');
+    const m = need().result().metrics;
+    const queues = Object.entries(m.queues)
+      .filter(([n]) => queue === undefined || n === queue)
+      .map(([name, q]) => ({ name, ...q }));
+    return c.json({ type, queues, agents: Object.entries(m.agents).map(([name, a]) => ({ name, ...a })) }, 200);
+  });
+  app.openapi(reportExport, (c) => {
+    const { queue, lang } = c.req.valid('query');
+    const m = need().result().metrics;
+    const out = new PassThrough();
+    out.on('error', () => undefined);
+    writeQueueReportXlsx(m, lang, out, queue)
+      .then(() => {
+        if (!out.writableEnded) out.end();
+      })
+      .catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+    return new Response(Readable.toWeb(out) as ReadableStream, {
+      status: 200,
+      headers: { 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="queues-${lang}.xlsx"` },
+    });
+  });
+  app.openapi(one, (c) => {
+    const { name } = c.req.valid('param');
+    const q = need().result().metrics.queues[name];
+    if (!q) throw new ApiError(404, 'not_found', `No queue ${name} in the queue_log`);
+    return c.json({ name, ...q }, 200);
+  });
+  return app;
+}

@@ -1,0 +1,392 @@
+/**
+ * Recordings: the list (filters: date, agent, campaign, disposition, AMD result, QA score), one recording's
+ * metadata (peaks, pauses, AMD trace), short-lived signed URLs for its audio, the audio itself with HTTP Range
+ * (206) or as a download, deletion (audited; the CallLog stays), and the agent's pause/resume of a live one.
+ *
+ * The browser's <audio> cannot send a bearer header: `POST /api/recordings/{callId}/urls` (authenticated)
+ * returns URLs signed for the caller and the call, valid for URL_TTL_SECONDS; `GET …/audio` checks the signature,
+ * the expiry, and that the user still exists and may still see the call. A wrong signature or an expired URL: 403.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { timingSafeEqual } from 'node:crypto';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
+import { Recordings, RecordingError } from '../../engine/recordings/index.js';
+import type { CallLogRow, RecordingRow, Store } from '../../engine/store/index.js';
+import type { AuthService, Principal } from '../auth/index.js';
+import { queryDate, visibleUserIds } from '../calls/index.js';
+import { type ApiEnv, ApiError, jsonResponse, protectedRoute, publicRoute, validationHook } from '../http/index.js';
+import { auditFrom } from './audit-context.js';
+
+const tags = ['recordings'];
+const callIdParam = z.strictObject({ callId: z.string().min(1).max(64) });
+
+/** How long a signed audio URL works. Long enough for a listen with seeks; the player asks for fresh ones. */
+export const URL_TTL_SECONDS = 600;
+
+const ListQuery = z.strictObject({
+  from: queryDate('start').optional(),
+  to: queryDate('end').optional(),
+  agent_id: z.string().min(1).max(64).optional(),
+  campaign_id: z.string().min(1).max(64).optional(),
+  disposition: z.enum(DISPOSITIONS as [Disposition, ...Disposition[]]).optional(),
+  amd_status: z.enum(['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP']).optional(),
+  min_score: z.coerce.number().min(0).max(100).optional(),
+  max_score: z.coerce.number().min(0).max(100).optional(),
+  include_deleted: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+const PauseSchema = z.object({ at: z.number().int(), offsetMs: z.number().int(), resumedAt: z.number().int().nullable(), by: z.string().nullable() });
+
+const RecordingSummary = z
+  .object({
+    callId: z.string(),
+    state: z.enum(['recording', 'fetching', 'stored', 'transcoding', 'ready', 'failed', 'deleted']),
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    startedAt: z.number().int(),
+    endedAt: z.number().int().nullable(),
+    durationMs: z.number().int().nullable(),
+    format: z.string().nullable(),
+    bytes: z.number().int().nullable(),
+    hasAudio: z.boolean(),
+    hasAmdAudio: z.boolean(),
+    pauses: z.array(PauseSchema),
+    deletedAt: z.number().int().nullable(),
+    deletedBy: z.string().nullable(),
+    call: z.object({
+      phone: z.string(),
+      agentId: z.string().nullable(),
+      userId: z.string().nullable(),
+      campaignId: z.string().nullable(),
+      disposition: z.string().nullable(),
+      amdStatus: z.string().nullable(),
+      amdCause: z.string().nullable(),
+      amdDecisionMs: z.number().int().nullable(),
+      answeredAt: z.number().int().nullable(),
+      bridgedAt: z.number().int().nullable(),
+      talkMs: z.number().int().nullable(),
+    }),
+  })
+  .openapi('RecordingSummary');
+
+const RecordingDetail = RecordingSummary.extend({
+  peaks: z.array(z.number()).nullable(),
+  peaksPerSecond: z.number().int().nullable(),
+  /** The AMD decision and its trace (energy per 20 ms frame, words, notes, decision frame), when kept. */
+  amd: z
+    .object({
+      status: z.string(),
+      cause: z.string(),
+      decisionMs: z.number(),
+      beepAtMs: z.number().optional(),
+      frameEnergy: z.array(z.number()),
+      words: z.array(z.object({ startMs: z.number(), endMs: z.number() })),
+      notes: z.array(z.string()),
+      decisionFrame: z.number(),
+      lateFrame: z.number().optional(),
+      /** Frames where a tone (the voicemail beep) was heard. */
+      toneFrames: z.array(z.number()).optional(),
+    })
+    .nullable(),
+  jobs: z.array(z.object({ kind: z.string(), state: z.string(), attempts: z.number().int(), lastError: z.string().nullable() })),
+}).openapi('RecordingDetail');
+
+const Urls = z
+  .object({
+    audio: z.string().nullable(),
+    download: z.string().nullable(),
+    amdAudio: z.string().nullable(),
+    expiresAt: z.number().int(),
+  })
+  .openapi('RecordingUrls');
+
+const AudioQuery = z.strictObject({
+  u: z.string().min(1).max(64),
+  exp: z.coerce.number().int().min(0),
+  part: z.enum(['call', 'amd']).default('call'),
+  dl: z.enum(['0', '1']).default('0'),
+  sig: z.string().min(1).max(100),
+});
+
+const list = protectedRoute('recordings.read', {
+  method: 'get',
+  path: '/api/recordings',
+  tags,
+  summary: 'Recordings, newest first (agents: their own calls; team leads: their team’s)',
+  request: { query: ListQuery },
+  responses: { 200: jsonResponse('A page of recordings', z.object({ items: z.array(RecordingSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })) },
+});
+const detail = protectedRoute('recordings.read', {
+  method: 'get',
+  path: '/api/recordings/{callId}',
+  tags,
+  summary: 'One recording: metadata, waveform peaks, pauses, the AMD trace',
+  request: { params: callIdParam },
+  responses: { 200: jsonResponse('The recording', RecordingDetail), 404: { description: 'No recording of that call (or not yours to see)' } },
+});
+const urls = protectedRoute('recordings.read', {
+  method: 'post',
+  path: '/api/recordings/{callId}/urls',
+  tags,
+  summary: `Signed URLs for the audio, the download and the AMD window (valid ${URL_TTL_SECONDS} s, for this user and call)`,
+  request: { params: callIdParam },
+  responses: { 200: jsonResponse('The URLs', Urls), 404: { description: 'No recording of that call (or not yours to see)' } },
+});
+const audio = publicRoute({
+  method: 'get',
+  path: '/api/recordings/{callId}/audio',
+  tags,
+  summary: 'The audio through a signed URL (from …/urls); HTTP Range gives 206 with exactly the bytes asked',
+  request: { params: callIdParam, query: AudioQuery },
+  responses: {
+    200: { description: 'The whole file' },
+    206: { description: 'The requested range' },
+    403: { description: 'Wrong signature, expired URL, or the user may no longer see the call' },
+    404: { description: 'No audio for that call' },
+    416: { description: 'Range not satisfiable' },
+  },
+});
+const remove = protectedRoute('recordings.delete', {
+  method: 'delete',
+  path: '/api/recordings/{callId}',
+  tags,
+  summary: 'Deletes the recording’s files (the CallLog stays; who deleted it goes to the audit log)',
+  request: { params: callIdParam },
+  responses: { 200: jsonResponse('The recording, now deleted', RecordingSummary), 404: { description: 'No recording' }, 409: { description: 'Still recording' }, 503: { description: 'Recordings are not running on this node' } },
+});
+const control = (action: 'pause' | 'resume') =>
+  protectedRoute('recordings.control', {
+    method: 'post',
+    path: `/api/calls/{callId}/recording/${action}`,
+    tags,
+    summary: action === 'pause' ? 'Pauses the recording of a call in progress (e.g. for a card number); marked in its metadata' : 'Resumes a paused recording',
+    request: { params: callIdParam },
+    responses: {
+      200: jsonResponse('The recording', RecordingSummary),
+      404: { description: 'The call is not being recorded (or not yours)' },
+      409: { description: action === 'pause' ? 'Already paused' : 'Not paused' },
+      503: { description: 'Recordings are not running on this node' },
+    },
+  });
+
+function summary(r: RecordingRow, c: CallLogRow): z.infer<typeof RecordingSummary> {
+  return {
+    callId: r.callId,
+    state: r.state,
+    error: r.error,
+    attempts: r.attempts,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    durationMs: r.durationMs,
+    format: r.encodedFormat ?? (r.wavPath ? 'wav' : null),
+    bytes: r.encodedBytes ?? r.wavBytes,
+    hasAudio: Recordings.playable(r) !== null,
+    hasAmdAudio: r.amdWavPath !== null,
+    pauses: r.pauses,
+    deletedAt: r.deletedAt,
+    deletedBy: r.deletedBy,
+    call: {
+      phone: c.phone,
+      agentId: c.agentId,
+      userId: c.userId,
+      campaignId: c.campaignId,
+      disposition: c.disposition,
+      amdStatus: c.amdStatus,
+      amdCause: c.amdCause,
+      amdDecisionMs: c.amdDecisionMs,
+      answeredAt: c.answeredAt,
+      bridgedAt: c.bridgedAt,
+      talkMs: c.talkMs,
+    },
+  };
+}
+
+/** A file name people can file: recording-2026-01-05T15-04-05Z-agent-1001-<call>.ogg */
+export function downloadName(r: RecordingRow, c: CallLogRow | undefined, ext: string, part: 'call' | 'amd'): string {
+  const when = new Date(r.startedAt).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const agent = c?.agentId ? `-agent-${c.agentId}` : '';
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${part === 'amd' ? 'amd-window' : 'recording'}-${when}${safe(agent)}-${safe(r.callId)}.${ext}`;
+}
+
+/** `bytes=a-b`, `bytes=a-`, `bytes=-n` (one range); null = no usable Range (serve it all); 'bad' = 416. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return header.startsWith('bytes=') && header.includes(',') ? null : 'bad';
+  const [, a, b] = m;
+  if (a === '' && b === '') return 'bad';
+  let start: number;
+  let end: number;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) return 'bad';
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  }
+  if (start >= size || start > end) return 'bad';
+  return { start, end };
+}
+
+/** What the routes need of the recorder: the engine thread's, through its commands, in the product. */
+export type RecorderControl = Pick<Recordings, 'pause' | 'resume' | 'delete'>;
+
+export interface RecordingRouteDeps {
+  store: Store;
+  auth: AuthService;
+  /** The running recorder (deletion, pause/resume); absent → those routes answer 503. */
+  recordings?: RecorderControl;
+}
+
+export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  /** The call if `p` may see it (hidden calls answer 404, as missing ones). */
+  const visibleCall = (p: Pick<Principal, 'userId' | 'role' | 'team'>, callId: string): CallLogRow => {
+    const call = store.callLogs.get(callId);
+    const visible = visibleUserIds(p as Principal, auth.users);
+    if (!call || (visible !== undefined && (call.userId === null || !visible.includes(call.userId)))) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
+    return call;
+  };
+  const visibleRecording = (p: Principal, callId: string): { rec: RecordingRow; call: CallLogRow } => {
+    const call = visibleCall(p, callId);
+    const rec = store.recordings.get(callId);
+    if (!rec) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
+    return { rec, call };
+  };
+  const needRecorder = (): RecorderControl => {
+    if (!recordings) throw new ApiError(503, 'unavailable', 'Recordings are not running on this node');
+    return recordings;
+  };
+  const toApi = (err: unknown): never => {
+    if (err instanceof RecordingError) throw new ApiError(err.status, err.status === 404 ? 'not_found' : 'conflict', err.message);
+    throw err;
+  };
+
+  app.openapi(list, (c) => {
+    const q = c.req.valid('query');
+    const p = c.get('principal');
+    const { items, total } = store.recordings.list({
+      userIds: visibleUserIds(p, auth.users),
+      agentId: q.agent_id,
+      campaignId: q.campaign_id,
+      disposition: q.disposition,
+      amdStatus: q.amd_status,
+      from: q.from,
+      to: q.to,
+      minScore: q.min_score,
+      maxScore: q.max_score,
+      includeDeleted: q.include_deleted === 'true',
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return c.json({ items: items.map((i) => summary(i.recording, i.call)), total, limit: q.limit, offset: q.offset }, 200);
+  });
+
+  app.openapi(detail, (c) => {
+    const { callId } = c.req.valid('param');
+    const { rec, call } = visibleRecording(c.get('principal'), callId);
+    // The trace kept with the CallLog (call_amd_traces) when there is one, else the one kept with the AMD window.
+    let stored: Record<string, unknown> | null = null;
+    try {
+      const t = store.callLogs.amdTraces.get(callId);
+      if (t) stored = { status: call.amdStatus ?? 'HANGUP', cause: call.amdCause ?? '', decisionMs: call.amdDecisionMs ?? 0, ...t };
+    } catch {
+      stored = null; // a damaged trace row: shown as no trace (the recording is still served)
+    }
+    const t = stored ?? (rec.amdTrace as Record<string, unknown> | null);
+    const amd = t && Array.isArray(t['frameEnergy']) ? (RecordingDetail.shape.amd.unwrap().safeParse(t).data ?? null) : null;
+    const jobs = store.recordingJobs.forCall(callId).map((j) => ({ kind: j.kind, state: j.state, attempts: j.attempts, lastError: j.lastError }));
+    return c.json({ ...summary(rec, call), peaks: rec.peaks, peaksPerSecond: rec.peaksPerSecond, amd, jobs }, 200);
+  });
+
+  app.openapi(urls, (c) => {
+    const { callId } = c.req.valid('param');
+    const p = c.get('principal');
+    const { rec } = visibleRecording(p, callId);
+    const exp = Math.floor(auth.now() / 1000) + URL_TTL_SECONDS;
+    const make = (part: 'call' | 'amd', dl: '0' | '1') => {
+      const sig = auth.signUrl('recording', `${callId}|${p.userId}|${exp}|${part}|${dl}`);
+      const qs = new URLSearchParams({ u: p.userId, exp: String(exp), part, dl, sig });
+      return `/api/recordings/${encodeURIComponent(callId)}/audio?${qs}`;
+    };
+    const has = Recordings.playable(rec) !== null;
+    return c.json({ audio: has ? make('call', '0') : null, download: has ? make('call', '1') : null, amdAudio: rec.amdWavPath ? make('amd', '0') : null, expiresAt: exp * 1000 }, 200);
+  });
+
+  app.openapi(audio, async (c) => {
+    const { callId } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const expected = Buffer.from(auth.signUrl('recording', `${callId}|${q.u}|${q.exp}|${q.part}|${q.dl}`));
+    const given = Buffer.from(q.sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new ApiError(403, 'forbidden', 'Wrong signature');
+    if (q.exp * 1000 < auth.now()) throw new ApiError(403, 'forbidden', 'The URL has expired; ask for a new one');
+    const user = auth.users.get(q.u);
+    if (!user || !user.active) throw new ApiError(403, 'forbidden', 'The user of this URL cannot access recordings');
+    let call: CallLogRow;
+    try {
+      call = visibleCall({ userId: user.id, role: user.role, team: user.team ?? null }, callId);
+    } catch {
+      throw new ApiError(403, 'forbidden', 'The user of this URL may not see this call');
+    }
+    const rec = store.recordings.get(callId);
+    const file = rec ? Recordings.playable(rec, q.part) : null;
+    if (!rec || !file) throw new ApiError(404, 'not_found', `No audio for call ${callId}`);
+    return serveFile(c, file, q.dl === '1' ? downloadName(rec, call, file.ext, q.part) : null);
+  });
+
+  app.openapi(remove, async (c) => {
+    const { callId } = c.req.valid('param');
+    const p = c.get('principal');
+    const { call } = visibleRecording(p, callId);
+    const rec = await needRecorder().delete(callId, p.userId).catch(toApi);
+    auth.audit.record(auditFrom(c, auth, 'recording.delete', 'call', callId, { reason: 'user', startedAt: rec.startedAt, campaignId: rec.campaignId }));
+    return c.json(summary(rec, call), 200);
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.openapi(control(action), async (c) => {
+      const { callId } = c.req.valid('param');
+      const p = c.get('principal');
+      // Agents control only their own calls; team leads their team's.
+      const call = visibleCall(p, callId);
+      const r = needRecorder();
+      const rec = await (action === 'pause' ? r.pause(callId, p.userId) : r.resume(callId)).catch(toApi);
+      return c.json(summary(rec, call), 200);
+    });
+  }
+
+  return app;
+}
+
+async function serveFile(c: Context, file: { path: string; contentType: string }, downloadAs: string | null): Promise<Response> {
+  let size: number;
+  try {
+    size = (await stat(file.path)).size;
+  } catch {
+    throw new ApiError(404, 'not_found', 'The audio file is missing on this node');
+  }
+  const headers: Record<string, string> = {
+    'content-type': file.contentType,
+    'accept-ranges': 'bytes',
+    'cache-control': 'private, no-store',
+  };
+  if (downloadAs) headers['content-disposition'] = `attachment; filename="${downloadAs}"`;
+  const range = parseRange(c.req.header('range'), size);
+  if (range === 'bad') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } });
+  const start = range?.start ?? 0;
+  const end = range?.end ?? size - 1;
+  headers['content-length'] = String(size === 0 ? 0 : end - start + 1);
+  if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
+  const body = size === 0 ? null : (Readable.toWeb(createReadStream(file.path, { start, end })) as ReadableStream<Uint8Array>);
+  return new Response(body, { status: range ? 206 : 200, headers });
+}

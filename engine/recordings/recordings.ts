@@ -1,0 +1,457 @@
+/**
+ * Recordings of calls, from Asterisk to the browser (README.md). A subscriber of the engine's domain events:
+ *
+ *  call.bridged (campaign records) → `POST /bridges/{id}/record` (wav, named after the CallLog) → row `recording`
+ *  agent pause / resume          → `POST|DELETE /recordings/live/{name}/pause`, the pause in the row's metadata
+ *  call.ended                     → `POST /recordings/live/{name}/stop` → job `fetch`:
+ *      the file from ARI (`GET /recordings/stored/{name}/file`) or RECORDINGS_SPOOL → our disk (temp + rename)
+ *      → `DELETE /recordings/stored/{name}` → job `transcode`: ffprobe, Opus/MP3 for browsers, waveform peaks.
+ *
+ * Jobs run in the persisted queue (queue.ts): bounded, retried with backoff, resumed after a restart. Every
+ * failure is written on the recording (state, error, attempts) and logged; none reaches the call or its CallLog.
+ * The AMD window (the analysed first seconds) comes from the AMD source (`amdSource` wraps it) and is kept as
+ * its own short WAV beside the trace, for every call of a recording campaign (machines too, never bridged).
+ */
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AriError, type AriCommand } from '../ari/index.js';
+import { encodeWav } from '../audio/index.js';
+import type { Clock, TimerHandle } from '../clock/index.js';
+import type { DomainEvent, DomainEvents } from '../events/index.js';
+import type { Logger } from '../log/index.js';
+import type { AmdSession, AmdSource, AmdWindow } from '../shell/index.js';
+import type { AuditEntry, RecordingJobRow, RecordingRow, Store } from '../store/index.js';
+import { CONTENT_TYPES, MalformedAudioError, peaks, probe, transcode, type BrowserFormat } from './ffmpeg.js';
+import { describeFsError, diskUsage, recordingPath, writeFileAtomic } from './files.js';
+import { RecordingQueue, type JobFailure } from './queue.js';
+
+/** What the recorder needs from the ARI gateway. */
+export interface RecordingAri {
+  readonly connected: boolean;
+  execute(command: AriCommand): Promise<void>;
+  storedRecordingFile(name: string): Promise<Buffer>;
+}
+
+export interface RecordingsOptions {
+  events: DomainEvents;
+  ari: RecordingAri;
+  store: Pick<Store, 'recordings' | 'recordingJobs' | 'callLogs' | 'campaigns'>;
+  clock: Clock;
+  logger: Logger;
+  nodeId: string;
+  /** RECORDINGS_DIR. */
+  dir: string;
+  /** RECORDINGS_SPOOL: read `<spool>/<name>.wav` instead of fetching over ARI. */
+  spoolDir?: string;
+  format?: BrowserFormat;
+  concurrency?: number;
+  /** Whether a campaign records (default: its stored `recording` setting). */
+  records?: (campaignId: string | null) => boolean;
+  /** Audit trail of deletions by the retention sweep. */
+  audit?: (e: AuditEntry) => void;
+  peaksPerSecond?: number;
+  /** Retention for recordings whose campaign is gone. */
+  defaultRetentionDays?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  maxAttempts?: number;
+  /** Largest file accepted from the spool (ARI downloads have their own cap). */
+  maxFileBytes?: number;
+}
+
+export interface RecordingsStatus {
+  dir: string;
+  /** Bytes of recordings kept (WAV + browser files). */
+  usedBytes: number;
+  freeBytes: number | null;
+  totalBytes: number | null;
+  byState: Partial<Record<RecordingRow['state'], number>>;
+  jobs: { queued: number; running: number; failed: number };
+  /** Last problem writing to disk (full disk), null when the last write went well. */
+  diskError: string | null;
+}
+
+export class RecordingError extends Error {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** The RIFF/WAVE header Asterisk (and the embedded PBX) write. */
+function looksLikeWav(b: Uint8Array): boolean {
+  return b.length >= 44 && Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WAVE';
+}
+
+export class Recordings {
+  readonly queue: RecordingQueue;
+  readonly format: BrowserFormat;
+  private readonly campaignOf = new Map<string, string | null>();
+  /** AMD windows waiting for their call to end (or be bridged). */
+  private readonly amdWindows = new Map<string, Promise<AmdWindow | null>>();
+  /** Calls whose bridge Asterisk is recording now: callId → recording name. */
+  private readonly live = new Map<string, string>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private sweepTimer: TimerHandle | undefined;
+  private diskError: string | null = null;
+  private lastDisk: { freeBytes: number; totalBytes: number } | null = null;
+
+  constructor(private readonly o: RecordingsOptions) {
+    this.format = o.format ?? 'ogg';
+    this.queue = new RecordingQueue({
+      store: o.store,
+      clock: o.clock,
+      logger: o.logger,
+      nodeId: o.nodeId,
+      concurrency: o.concurrency ?? 2,
+      handlers: { fetch: (j) => this.fetch(j), transcode: (j) => this.transcode(j) },
+      onFailure: (f) => this.onJobFailure(f),
+      ...(o.backoffBaseMs !== undefined ? { backoffBaseMs: o.backoffBaseMs } : {}),
+      ...(o.backoffMaxMs !== undefined ? { backoffMaxMs: o.backoffMaxMs } : {}),
+    });
+  }
+
+  /** Subscribes to the engine's events, resumes the queue, and sweeps expired recordings now and once a day. */
+  start(): void {
+    this.unsubscribe.push(this.o.events.on('*', (e) => this.onEvent(e)));
+    // Recordings a dead process left "recording" whose calls ended since: fetch what Asterisk has.
+    for (const r of this.o.store.recordings.inState('recording', this.o.nodeId)) {
+      const call = this.o.store.callLogs.get(r.callId);
+      if (call?.endedAt != null) this.finishLive(r.callId, r.name, call.endedAt, false);
+    }
+    this.queue.start();
+    void this.refreshDisk();
+    this.sweepTimer = this.o.clock.setInterval(() => void this.sweep(), DAY_MS);
+    void this.sweep();
+  }
+
+  async close(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.o.clock.clearInterval(this.sweepTimer);
+    await this.queue.close();
+  }
+
+  private records(campaignId: string | null): boolean {
+    if (this.o.records) return this.o.records(campaignId);
+    if (!campaignId) return false;
+    return this.o.store.campaigns.get(campaignId)?.recording === true;
+  }
+
+  // ── events ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  private onEvent(e: DomainEvent): void {
+    switch (e.type) {
+      case 'call.created':
+        this.campaignOf.set(e.callId, e.campaignId);
+        return;
+      case 'call.bridged':
+        this.onBridged(e.callId, e.agentId, e.bridgeId, e.at);
+        return;
+      case 'call.ended':
+        this.onEnded(e.callId, e.at);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private campaignFor(callId: string): string | null {
+    if (this.campaignOf.has(callId)) return this.campaignOf.get(callId) ?? null;
+    return this.o.store.callLogs.get(callId)?.campaignId ?? null;
+  }
+
+  private onBridged(callId: string, agentId: string, bridgeId: string, at: number): void {
+    const campaignId = this.campaignFor(callId);
+    if (!this.records(campaignId)) return;
+    try {
+      const row = this.o.store.recordings.start({ callId, name: callId, campaignId, agentId, bridgeId, at, nodeId: this.o.nodeId });
+      if (row.state !== 'recording') return;
+      this.live.set(callId, row.name);
+      this.o.store.callLogs.setRecording(callId, row.name);
+    } catch (err) {
+      this.o.logger.error({ err, callId }, 'could not store the recording of a call (the call goes on unrecorded)');
+      return;
+    }
+    this.o.ari.execute({ op: 'record', bridgeId, name: callId, format: 'wav' }).catch((err: unknown) => {
+      this.live.delete(callId);
+      const msg = `Asterisk did not start the recording: ${err instanceof AriError ? err.message : String(err)}`;
+      this.o.logger.warn({ callId, err: msg }, 'recording not started');
+      this.safeUpdate(callId, { state: 'failed', error: msg });
+    });
+  }
+
+  private onEnded(callId: string, at: number): void {
+    const campaignId = this.campaignFor(callId);
+    this.campaignOf.delete(callId);
+    const amd = this.amdWindows.get(callId);
+    this.amdWindows.delete(callId);
+    const name = this.live.get(callId);
+    if (name !== undefined) {
+      this.live.delete(callId);
+      this.finishLive(callId, name, at, true);
+    } else if (amd && this.records(campaignId) && !this.o.store.recordings.get(callId)) {
+      // Never bridged (a machine, a drop): the AMD window is its only audio.
+      try {
+        const call = this.o.store.callLogs.get(callId);
+        this.o.store.recordings.start({ callId, name: callId, campaignId, agentId: call?.agentId ?? null, bridgeId: null, at: call?.answeredAt ?? at, nodeId: this.o.nodeId });
+        this.safeUpdate(callId, { state: 'ready', endedAt: at });
+      } catch (err) {
+        this.o.logger.error({ err, callId }, 'could not store the AMD window of a call');
+      }
+    }
+    if (amd) void this.saveAmdWindow(callId, amd);
+  }
+
+  /** Stops Asterisk's recording (it may have stopped with the bridge already) and queues the fetch. */
+  private finishLive(callId: string, name: string, at: number, stop: boolean): void {
+    this.safeUpdate(callId, { state: 'fetching', endedAt: at, attempts: 0, error: null });
+    const fetchJob = () => {
+      try {
+        this.queue.enqueue(callId, 'fetch', this.o.maxAttempts);
+      } catch (err) {
+        this.o.logger.error({ err, callId }, 'could not queue the recording fetch');
+      }
+    };
+    if (!stop) return fetchJob();
+    this.o.ari
+      .execute({ op: 'stopRecording', name })
+      .catch((err: unknown) => {
+        // 404: it ended with the bridge or the channel. Anything else: the fetch retries until the file is there.
+        if (!(err instanceof AriError && err.status === 404)) this.o.logger.warn({ callId, err: String(err) }, 'could not stop a live recording');
+      })
+      .finally(fetchJob);
+  }
+
+  // ── agent controls ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** The agent pauses the recording (e.g. a card number): Asterisk leaves the audio out; the pause is in the metadata. */
+  async pause(callId: string, by: string | null): Promise<RecordingRow> {
+    const row = this.o.store.recordings.get(callId);
+    if (!row || row.state !== 'recording' || !this.live.has(callId)) throw new RecordingError(404, `Call ${callId} is not being recorded`);
+    if (row.pauses.some((p) => p.resumedAt === null)) throw new RecordingError(409, 'The recording is already paused');
+    await this.o.ari.execute({ op: 'pauseRecording', name: row.name });
+    const now = this.o.clock.now();
+    const pausedBefore = row.pauses.reduce((s, p) => s + ((p.resumedAt ?? now) - p.at), 0);
+    this.o.store.recordings.addPause(callId, { at: now, offsetMs: Math.max(0, now - row.startedAt - pausedBefore), resumedAt: null, by });
+    return this.o.store.recordings.get(callId)!;
+  }
+
+  async resume(callId: string): Promise<RecordingRow> {
+    const row = this.o.store.recordings.get(callId);
+    if (!row || row.state !== 'recording' || !this.live.has(callId)) throw new RecordingError(404, `Call ${callId} is not being recorded`);
+    if (!row.pauses.some((p) => p.resumedAt === null)) throw new RecordingError(409, 'The recording is not paused');
+    await this.o.ari.execute({ op: 'unpauseRecording', name: row.name });
+    this.o.store.recordings.closePause(callId, this.o.clock.now());
+    return this.o.store.recordings.get(callId)!;
+  }
+
+  // ── AMD window ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Wraps an AMD source so that each session's window (audio + trace) is kept for the call's recording. */
+  amdSource(inner: AmdSource): AmdSource {
+    return {
+      open: async (call) => {
+        const s = await inner.open(call);
+        const wrapped: AmdSession = {
+          host: s.host,
+          port: s.port,
+          decision: s.decision,
+          ...(s.beep ? { beep: s.beep } : {}),
+          ...(s.late ? { late: s.late } : {}),
+          close: () => {
+            s.close();
+            if (!this.amdWindows.has(call.callId) && s.window) this.amdWindows.set(call.callId, s.window);
+          },
+        };
+        return wrapped;
+      },
+    };
+  }
+
+  private async saveAmdWindow(callId: string, p: Promise<AmdWindow | null>): Promise<void> {
+    try {
+      const w = await p;
+      const row = this.o.store.recordings.get(callId);
+      if (!w || !row) return;
+      const path = recordingPath(this.o.dir, 'amd', callId, row.startedAt, 'wav');
+      await writeFileAtomic(path, encodeWav(w.samples, { sampleRate: w.sampleRate }));
+      const d = w.decision;
+      this.safeUpdate(callId, {
+        amdWavPath: path,
+        amdTrace: { status: d.status, cause: d.cause, decisionMs: d.decisionMs, ...(d.beepAtMs !== undefined ? { beepAtMs: d.beepAtMs } : {}), ...(d.late ? { late: d.late } : {}), ...d.trace } as Record<string, unknown>,
+      });
+      this.diskError = null;
+    } catch (err) {
+      const msg = describeFsError(err);
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.diskError = msg;
+      this.o.logger.warn({ callId, err: msg }, 'could not keep the AMD window of a call');
+    }
+  }
+
+  // ── jobs ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async fetch(job: RecordingJobRow): Promise<void> {
+    const row = this.o.store.recordings.get(job.callId);
+    if (!row || row.state === 'deleted') return;
+    this.safeUpdate(job.callId, { state: 'fetching', attempts: job.attempts });
+    const bytes = await this.readFromAsterisk(row.name);
+    if (!looksLikeWav(bytes)) throw new MalformedAudioError(`not a WAV file (${bytes.length} bytes from Asterisk)`);
+    const path = recordingPath(this.o.dir, 'wav', row.callId, row.startedAt, 'wav');
+    try {
+      await writeFileAtomic(path, bytes);
+      this.diskError = null;
+    } catch (err) {
+      const msg = describeFsError(err);
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') this.diskError = msg;
+      throw new Error(`could not write ${path}: ${msg}`);
+    }
+    this.safeUpdate(job.callId, { state: 'stored', wavPath: path, wavBytes: bytes.length, error: null });
+    await this.o.ari.execute({ op: 'deleteStoredRecording', name: row.name }).catch((err: unknown) => {
+      if (!(err instanceof AriError && err.status === 404)) this.o.logger.warn({ callId: row.callId, err: String(err) }, 'could not delete a fetched recording from Asterisk');
+    });
+    this.queue.enqueue(row.callId, 'transcode', this.o.maxAttempts);
+    void this.refreshDisk();
+  }
+
+  private async readFromAsterisk(name: string): Promise<Buffer> {
+    if (this.o.spoolDir) {
+      const path = join(this.o.spoolDir, `${name}.wav`);
+      const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(err.code === 'ENOENT' ? `not in the spool (${path})` : `spool: ${describeFsError(err)}`);
+      });
+      const max = this.o.maxFileBytes ?? 1024 ** 3;
+      if (st.size > max) throw new MalformedAudioError(`${path} is ${st.size} bytes, above the ${max} limit`);
+      return readFile(path);
+    }
+    try {
+      return await this.o.ari.storedRecordingFile(name);
+    } catch (err) {
+      if (err instanceof AriError && err.status === 404) throw new Error(`Asterisk has no stored recording ${name}`);
+      throw new Error(`fetching ${name} from Asterisk: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async transcode(job: RecordingJobRow): Promise<void> {
+    const row = this.o.store.recordings.get(job.callId);
+    if (!row || row.state === 'deleted') return;
+    if (!row.wavPath) throw new MalformedAudioError('no WAV file to transcode');
+    this.safeUpdate(job.callId, { state: 'transcoding', attempts: job.attempts });
+    const info = await probe(row.wavPath);
+    const dst = recordingPath(this.o.dir, 'audio', row.callId, row.startedAt, this.format);
+    let encodedBytes: number;
+    try {
+      encodedBytes = await transcode(row.wavPath, dst, this.format);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code) {
+        const msg = describeFsError(err);
+        if (code === 'ENOSPC') this.diskError = msg;
+        throw new Error(`could not write ${dst}: ${msg}`);
+      }
+      throw err;
+    }
+    const pps = this.o.peaksPerSecond ?? 20;
+    const pk = await peaks(row.wavPath, pps);
+    this.safeUpdate(job.callId, {
+      state: 'ready',
+      durationMs: info.durationMs,
+      encodedPath: dst,
+      encodedFormat: this.format,
+      encodedBytes,
+      peaks: pk,
+      peaksPerSecond: pps,
+      error: null,
+    });
+    void this.refreshDisk();
+  }
+
+  private onJobFailure(f: JobFailure): void {
+    const row = this.o.store.recordings.get(f.job.callId);
+    if (!row || row.state === 'deleted') return;
+    const step = f.job.kind === 'fetch' ? 'fetch' : 'transcode';
+    this.safeUpdate(f.job.callId, {
+      error: `${step}: ${f.error}`,
+      attempts: f.job.attempts,
+      ...(f.final ? { state: 'failed' as const } : {}),
+    });
+  }
+
+  /** A recording's row update that can never throw into a call's path (the database may be down). */
+  private safeUpdate(callId: string, patch: Parameters<Store['recordings']['update']>[1]): void {
+    try {
+      this.o.store.recordings.update(callId, patch, this.o.clock.now());
+    } catch (err) {
+      this.o.logger.error({ err, callId }, 'could not update a recording');
+    }
+  }
+
+  // ── deletion, retention, status ────────────────────────────────────────────────────────────────────────
+
+  /** Removes a recording's files; the row stays as `deleted` (who, when) and the CallLog is untouched. */
+  async delete(callId: string, by: string): Promise<RecordingRow> {
+    const row = this.o.store.recordings.get(callId);
+    if (!row || row.state === 'deleted') throw new RecordingError(404, `No recording of call ${callId}`);
+    if (row.state === 'recording') throw new RecordingError(409, 'The call is still being recorded');
+    for (const p of [row.wavPath, row.encodedPath, row.amdWavPath]) if (p) await rm(p, { force: true });
+    const at = this.o.clock.now();
+    this.o.store.recordings.update(
+      callId,
+      { state: 'deleted', deletedAt: at, deletedBy: by, wavPath: null, encodedPath: null, amdWavPath: null, wavBytes: null, encodedBytes: null, error: null },
+      at,
+    );
+    void this.refreshDisk();
+    return this.o.store.recordings.get(callId)!;
+  }
+
+  /** Deletes recordings past their campaign's retention; each deletion is audited (actor: the system). */
+  async sweep(): Promise<number> {
+    const now = this.o.clock.now();
+    let n = 0;
+    try {
+      for (const r of this.o.store.recordings.expired(now, this.o.defaultRetentionDays ?? 90)) {
+        await this.delete(r.callId, 'retention');
+        this.o.audit?.({ at: now, actorId: null, actorKind: 'system', action: 'recording.delete', targetType: 'call', targetId: r.callId, details: { reason: 'retention', startedAt: r.startedAt, campaignId: r.campaignId } });
+        n++;
+      }
+    } catch (err) {
+      this.o.logger.error({ err }, 'recording retention sweep failed; the next one retries');
+    }
+    if (n > 0) this.o.logger.info({ deleted: n }, 'recording retention sweep');
+    return n;
+  }
+
+  private async refreshDisk(): Promise<void> {
+    try {
+      this.lastDisk = await diskUsage(this.o.dir);
+    } catch (err) {
+      this.o.logger.warn({ err: describeFsError(err) }, 'cannot read the disk usage of RECORDINGS_DIR');
+    }
+  }
+
+  status(): RecordingsStatus {
+    void this.refreshDisk();
+    const u = this.o.store.recordings.usage();
+    const j = this.o.store.recordingJobs.counts();
+    return {
+      dir: this.o.dir,
+      usedBytes: u.bytes,
+      freeBytes: this.lastDisk?.freeBytes ?? null,
+      totalBytes: this.lastDisk?.totalBytes ?? null,
+      byState: u.byState,
+      jobs: { queued: j.queued ?? 0, running: j.running ?? 0, failed: j.failed ?? 0 },
+      diskError: this.diskError,
+    };
+  }
+
+  /** Which file plays in the browser: the transcoded one when ready, else the WAV (or the AMD window). */
+  static playable(row: RecordingRow, part: 'call' | 'amd' = 'call'): { path: string; contentType: string; ext: string } | null {
+    if (part === 'amd') return row.amdWavPath ? { path: row.amdWavPath, contentType: CONTENT_TYPES.wav, ext: 'wav' } : null;
+    if (row.encodedPath && row.encodedFormat) return { path: row.encodedPath, contentType: CONTENT_TYPES[row.encodedFormat], ext: row.encodedFormat === 'mp3' ? 'mp3' : row.encodedFormat };
+    if (row.wavPath) return { path: row.wavPath, contentType: CONTENT_TYPES.wav, ext: 'wav' };
+    return null;
+  }
+}

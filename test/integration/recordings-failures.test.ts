@@ -1,0 +1,239 @@
+/**
+ * What goes wrong with recordings is reported on each recording and never reaches the calls: a file that is not
+ * a WAV, a WAV with no audio, one ffmpeg cannot decode, a file missing from the spool, a full disk (a real tmpfs
+ * filled up), a restart in the middle of a job, and the retention sweep. Real engine on the embedded PBX, real
+ * SQLite, real ffmpeg and files; the virtual clock drives the backoff and the daily sweep.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../engine/audio/index.js';
+import { VirtualClock } from '../../engine/clock/index.js';
+import { DomainEvents } from '../../engine/events/index.js';
+import { silentLogger } from '../../engine/log/index.js';
+import { Recordings } from '../../engine/recordings/index.js';
+import { AuditLog, openStore, type Store } from '../../engine/store/index.js';
+import { drive } from '../support/virtual-drive.js';
+import { closeRecordingRig, recordingRig, type RecordingRig } from '../support/recording-rig.js';
+
+let rig: RecordingRig | undefined;
+const cleanups: Array<() => void> = [];
+afterEach(async () => {
+  if (rig) await closeRecordingRig(rig);
+  rig = undefined;
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function wavWith(formatTag: number, data: Buffer): Buffer {
+  const fmt = Buffer.alloc(16);
+  fmt.writeUInt16LE(formatTag, 0);
+  fmt.writeUInt16LE(1, 2);
+  fmt.writeUInt32LE(8000, 4);
+  fmt.writeUInt32LE(16000, 8);
+  fmt.writeUInt16LE(2, 12);
+  fmt.writeUInt16LE(16, 14);
+  const head = Buffer.alloc(12);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(4 + 8 + 16 + 8 + data.length, 4);
+  head.write('WAVE', 8, 'latin1');
+  const fmtHdr = Buffer.from('fmt \x10\x00\x00\x00', 'latin1');
+  const dataHdr = Buffer.alloc(8);
+  dataHdr.write('data', 0, 'latin1');
+  dataHdr.writeUInt32LE(data.length, 4);
+  return Buffer.concat([head, fmtHdr, fmt, dataHdr, data]);
+}
+
+const humans = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `L${i + 1}`, phone: `+1555011000${i + 1}` }));
+const ended = (r: RecordingRig) => r.store.callLogs.list({ limit: 100 }).filter((c) => c.endedAt !== null);
+
+describe('recording failures never reach the calls', () => {
+  it('not a WAV, no audio, undecodable, missing from the spool: each failed with its reason and attempts; every CallLog complete', async () => {
+    const spool = mkdtempSync(join(tmpdir(), 'centralita-spool-'));
+    cleanups.push(() => rmSync(spool, { recursive: true, force: true }));
+    rig = await recordingRig({ name: 'rec-fail', leads: humans(4), talkMs: 4000, recordings: { spoolDir: spool, maxAttempts: 3, backoffBaseMs: 1000 } });
+    const r = rig;
+    // What the "spool" holds for each call, in dialling order: garbage, an empty WAV, a codec ffmpeg lacks, nothing.
+    const files = [Buffer.from('this is not audio at all, just text'.repeat(10)), wavWith(1, Buffer.alloc(0)), wavWith(0x7777, Buffer.alloc(40_000, 0x37)), null];
+    const seen: string[] = [];
+    await drive(
+      r.clock,
+      () => {
+        for (const c of r.store.callLogs.list({ limit: 100 })) {
+          if (seen.includes(c.id) || !r.store.recordings.get(c.id)) continue;
+          const f = files[seen.length];
+          if (f) writeFileSync(join(spool, `${c.id}.wav`), f);
+          seen.push(c.id);
+        }
+        return seen.length === 4 && seen.every((id) => r.store.recordings.get(id)?.state === 'failed');
+      },
+      20 * 60_000,
+    );
+    const recs = seen.map((id) => r.store.recordings.get(id)!);
+    expect(recs.map((x) => x.state)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(recs[0]!.error).toMatch(/^fetch: not a WAV file/);
+    expect(recs[0]!.attempts).toBe(1); // retrying cannot help
+    expect(recs[1]!.error).toMatch(/^transcode: no audio/);
+    expect(recs[1]!.attempts).toBe(1);
+    expect(recs[2]!.error).toMatch(/^transcode: ffmpeg failed/);
+    expect(recs[2]!.attempts).toBe(3); // retried with backoff, then given up
+    expect(recs[3]!.error).toMatch(/^fetch: not in the spool/);
+    expect(recs[3]!.attempts).toBe(3);
+    const jobs = r.store.recordingJobs.forCall(seen[3]!);
+    expect(jobs).toEqual([expect.objectContaining({ kind: 'fetch', state: 'failed', attempts: 3, lastError: expect.stringMatching(/not in the spool/) })]);
+    // The calls went on and every CallLog is whole.
+    const logs = seen.map((id) => r.store.callLogs.get(id)!);
+    expect(logs.map((l) => [l.disposition, l.endedAt !== null, l.recordingRef])).toEqual(seen.map((id) => ['ANSWERED_HUMAN', true, id]));
+  }, 120_000);
+
+  it('a full disk: the fetch says "disk full", calls go on, the status says so; once space is freed the retry succeeds', async () => {
+    const mnt = mkdtempSync(join(tmpdir(), 'centralita-fulldisk-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+    cleanups.push(() => {
+      execFileSync('umount', ['-l', mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    });
+    const filler = join(mnt, 'filler');
+    writeFileSync(filler, Buffer.alloc(236 * 1024));
+    rig = await recordingRig({ name: 'rec-full', leads: humans(2), talkMs: 5000, recordingsDir: join(mnt, 'rec'), recordings: { maxAttempts: 8, backoffBaseMs: 2000 } });
+    const r = rig;
+    await drive(r.clock, () => ended(r).length === 2 && ended(r).every((c) => r.store.recordings.get(c.id)?.error?.includes('disk full')), 10 * 60_000);
+    const calls = ended(r);
+    expect(calls.map((c) => c.disposition)).toEqual(['ANSWERED_HUMAN', 'ANSWERED_HUMAN']);
+    for (const c of calls) {
+      const rec = r.store.recordings.get(c.id)!;
+      expect(rec.state).toBe('fetching');
+      expect(rec.error).toMatch(/^fetch: could not write .*disk full \(ENOSPC\)/);
+      expect(rec.attempts).toBeGreaterThanOrEqual(1);
+    }
+    expect(r.recordings.status().diskError).toBe('disk full (ENOSPC)');
+    // Nothing half-written is left behind.
+    const leftovers = execFileSync('find', [mnt, '-name', '*.tmp-*'], { encoding: 'utf8' }).trim();
+    expect(leftovers).toBe('');
+
+    rmSync(filler);
+    await drive(r.clock, () => calls.every((c) => r.store.recordings.get(c.id)?.state === 'ready'), 20 * 60_000);
+    await r.recordings.queue.idle();
+    for (const c of calls) expect(r.store.recordings.get(c.id)).toMatchObject({ state: 'ready', error: null });
+    expect(r.recordings.status().diskError).toBeNull();
+  }, 120_000);
+});
+
+describe('the queue across a restart, and retention', () => {
+  let store: Store | undefined;
+  let dir: string | undefined;
+  afterEach(() => {
+    store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    store = undefined;
+  });
+
+  const recorder = (clock: VirtualClock, audit?: AuditLog) =>
+    new Recordings({
+      events: new DomainEvents(),
+      ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
+      store: store!,
+      clock,
+      logger: silentLogger,
+      nodeId: 'n1',
+      dir: join(dir!, 'rec'),
+      ...(audit ? { audit: (e) => audit.record(e) } : {}),
+    });
+
+  function seed(id: string, startedAt: number, campaignId = 'camp-r'): string {
+    store!.callLogs.create({ id, campaignId, leadId: null, phone: '+15550110001', nodeId: 'n1', at: startedAt });
+    store!.callLogs.end(id, { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: startedAt + 10_000 });
+    store!.recordings.start({ callId: id, name: id, campaignId, agentId: 'a', bridgeId: 'b', at: startedAt, nodeId: 'n1' });
+    const wav = join(dir!, `${id}.wav`);
+    const s = new Int16Array(8000 * 2);
+    for (let i = 0; i < s.length; i++) s[i] = Math.round(4000 * Math.sin(i / 5));
+    writeFileSync(wav, encodeWav(s, { sampleRate: 8000 }));
+    store!.recordings.update(id, { state: 'stored', wavPath: wav, wavBytes: 32044 }, startedAt);
+    return wav;
+  }
+
+  it('a job a dead process left running is queued again at start and completes', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-rq-'));
+    store = openStore(join(dir, 'c.db'));
+    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
+    seed('call-r1', clock.now());
+    const job = store.recordingJobs.enqueue({ callId: 'call-r1', kind: 'transcode', maxAttempts: 5, at: clock.now(), nodeId: 'n1' });
+    expect(store.recordingJobs.claim(job.id, clock.now())).toBe(true); // the old process took it, then died
+    mkdirSync(join(dir, 'rec'), { recursive: true });
+    const rec = recorder(clock);
+    rec.start();
+    await rec.queue.idle();
+    await rec.close();
+    expect(store.recordingJobs.get(job.id)).toMatchObject({ state: 'done', attempts: 2 });
+    const row = store.recordings.get('call-r1')!;
+    expect(row).toMatchObject({ state: 'ready', durationMs: 2000, encodedFormat: 'ogg' });
+    expect(existsSync(row.encodedPath!)).toBe(true);
+  }, 30_000);
+
+  it('keeps the AMD window of a call never bridged (a machine) as its own WAV with the decision and its trace', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-amdwin-'));
+    store = openStore(join(dir, 'c.db'));
+    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
+    store.campaigns.create('camp-r', { name: 'r', recording: true }, clock.now());
+    const events = new DomainEvents();
+    const rec = new Recordings({
+      events,
+      ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
+      store,
+      clock,
+      logger: silentLogger,
+      nodeId: 'n1',
+      dir: join(dir, 'rec'),
+    });
+    rec.start();
+    const samples = new Int16Array(8000 * 2).map((_, i) => Math.round(3000 * Math.sin(i / 4)));
+    const decision = { status: 'MACHINE' as const, cause: 'LONGGREETING-1600-1500', decisionMs: 1600, trace: { frameEnergy: [1, 2, 900], words: [{ startMs: 0, endMs: 1600 }], notes: ['greeting'], decisionFrame: 80 } };
+    // The AMD source the media plane would be (its capture is tested in media-plane.test.ts): a window at close.
+    const amd = rec.amdSource({
+      open: async () => ({ host: '127.0.0.1', port: 1, decision: Promise.resolve(decision), close: () => {}, window: Promise.resolve({ samples, sampleRate: 8000, decision }) }),
+    });
+    const at = clock.now();
+    store.callLogs.create({ id: 'call-m', campaignId: 'camp-r', leadId: null, phone: '+15550120001', nodeId: 'n1', at });
+    events.emit({ type: 'call.created', callId: 'call-m', at, campaignId: 'camp-r', leadId: null, phone: '+15550120001', channelId: 'ch', agentId: null, nodeId: 'n1' });
+    const session = await amd.open({ callId: 'call-m', phone: '+15550120001' });
+    session.close();
+    store.callLogs.end('call-m', { disposition: 'MACHINE', hangupCause: 16, at: at + 3000 });
+    events.emit({ type: 'call.ended', callId: 'call-m', at: at + 3000, disposition: 'MACHINE', hangupCause: 16, dialStatus: null, agentId: null, safeHarborPlayed: false, voicemailLeft: false });
+    await expect.poll(() => store!.recordings.get('call-m')?.amdWavPath ?? null, { timeout: 5000 }).not.toBeNull();
+    const row = store.recordings.get('call-m')!;
+    expect(row).toMatchObject({ state: 'ready', wavPath: null, amdTrace: expect.objectContaining({ status: 'MACHINE', cause: 'LONGGREETING-1600-1500', decisionFrame: 80 }) });
+    const wav = (await import('../../engine/audio/index.js')).parseWav(new Uint8Array(readFileSync(row.amdWavPath!)));
+    expect(wav.samples).toEqual(samples);
+    await rec.close();
+  }, 30_000);
+
+  it('the daily sweep deletes recordings past their campaign’s retention, keeps the CallLog, audits it as the system', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-ret-'));
+    store = openStore(join(dir, 'c.db'));
+    const clock = new VirtualClock(Date.UTC(2026, 0, 10, 12));
+    store.campaigns.create('camp-r', { name: 'r', recording: true, recordingRetentionDays: 2 }, clock.now());
+    const day = 86_400_000;
+    const oldWav = seed('call-old', clock.now() - 3 * day);
+    const youngWav = seed('call-young', clock.now() - day - 3600_000);
+    const audit = new AuditLog(store.db);
+    const rec = recorder(clock, audit);
+    rec.start(); // sweeps at start
+    await new Promise((r) => setTimeout(r, 200));
+    expect(store.recordings.get('call-old')).toMatchObject({ state: 'deleted', deletedBy: 'retention' });
+    expect(existsSync(oldWav)).toBe(false);
+    expect(store.recordings.get('call-young')!.state).toBe('stored');
+    clock.advance(day); // the next daily sweep
+    await new Promise((r) => setTimeout(r, 200));
+    expect(store.recordings.get('call-young')).toMatchObject({ state: 'deleted', deletedBy: 'retention' });
+    expect(existsSync(youngWav)).toBe(false);
+    await rec.close();
+    expect(store.callLogs.get('call-old')?.disposition).toBe('ANSWERED_HUMAN');
+    expect(store.callLogs.get('call-young')?.disposition).toBe('ANSWERED_HUMAN');
+    const entries = audit.list(10).filter((a) => a.action === 'recording.delete');
+    expect(entries.map((a) => [a.targetId, a.actorKind, a.actorId])).toEqual([
+      ['call-young', 'system', null],
+      ['call-old', 'system', null],
+    ]);
+  }, 30_000);
+});
