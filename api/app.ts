@@ -14,7 +14,7 @@ import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, me
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
-import type { Recordings } from '../engine/recordings/index.js';
+import type { RecorderControl } from './routes/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -39,7 +39,7 @@ export interface ApiDeps {
   /** Lead imports; absent → one is created over `store` (spool beside the database file). */
   imports?: ImportQueue;
   /** The recorder (engine/recordings): deletion and pause/resume; absent → those routes answer 503. */
-  recordings?: Recordings;
+  recordings?: RecorderControl;
   /** The followed queue_log (issue #16); absent → /api/queues/* answer 503. */
   queues?: QueueStatsSource;
   /** Tests tighten these; production uses the defaults. */

@@ -9,7 +9,7 @@ import type { Logger } from '../engine/log/index.js';
 import { CampaignError, type Campaign, type AgentRow, type Store } from '../engine/store/index.js';
 import { campaignLoadProblem, dialStringTemplateProblem, type CampaignCommand } from '../engine/campaigns/index.js';
 import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource, type CampaignInput, type CampaignRunState } from '../engine/shell/index.js';
-import { countObservation } from '../engine/pacing/index.js';
+import { countObservation, type ObservationCounts, type PacingStatus } from '../engine/pacing/index.js';
 import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
 
 export interface EngineControlDeps {
@@ -81,6 +81,57 @@ export function campaignsToResume(
   });
 }
 
+/** What the engine alone knows of a campaign's live figures: its pacer's status and the counts it paces on. */
+export interface CampaignEngineView {
+  pacing: PacingStatus | null;
+  counts: ObservationCounts | null;
+}
+
+/** The engine's view of one campaign (null when the engine has not loaded it). */
+export function campaignEngineView(engine: Pick<Engine, 'campaign' | 'campaignObservation'>, id: string): CampaignEngineView | null {
+  const rt = engine.campaign(id);
+  const obs = engine.campaignObservation(id);
+  if (!rt && !obs) return null;
+  return { pacing: rt?.pacing ?? null, counts: obs ? countObservation(obs) : null };
+}
+
+/**
+ * A campaign's live figures: the stored campaign and today's CallLogs and leads (the store), beside the engine's
+ * view. The store part is read by whoever asks (the API thread when the engine runs in its own thread).
+ */
+export function campaignLiveStats(
+  store: Pick<Store, 'callLogs' | 'leads'>,
+  clock: Clock,
+  c: Campaign,
+  view: CampaignEngineView | null,
+): CampaignLiveStats {
+  const n = view?.counts ?? null;
+  return {
+    campaignId: c.id,
+    state: c.state,
+    pacing: view?.pacing ?? null,
+    calls: { ringing: n?.ringing ?? 0, amd: n?.amd ?? 0, waiting: n?.waiting ?? 0, connected: n?.connected ?? 0 },
+    agents: { ready: n?.ready ?? 0, talk: n?.talk ?? 0, wrap: n?.wrap ?? 0, paused: n?.paused ?? 0, loggedIn: n?.loggedIn ?? 0 },
+    // The campaign's own day: a Costa Rica campaign's today starts at local midnight there.
+    today: store.callLogs.campaignToday(c.id, startOfLocalDay(clock.now(), c.defaultTimeZone)),
+    leads: store.leads.countByStatus(c.id),
+  };
+}
+
+/** An agent of the engine as the control contract shows it. */
+export function agentLiveState(a: NonNullable<ReturnType<Engine['agentState']>>): AgentLiveState {
+  return {
+    id: a.config.id,
+    kind: a.config.kind,
+    status: a.status,
+    pauseReason: a.pauseReason,
+    legUp: a.config.kind === 'bot' ? true : a.legUp,
+    calls: [...a.calls],
+    since: a.since,
+    wrapUpMs: a.config.wrapUpMs,
+  };
+}
+
 /** The engine's run state for a stored state (a campaign not running or paused does not dial). */
 const runStateOf = (s: Campaign['state']): CampaignRunState => (s === 'running' ? 'running' : s === 'paused' ? 'paused' : 'stopped');
 
@@ -115,16 +166,7 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
     engine.upsertAgent(agentConfigFromRow(row, deps.defaultWrapUpMs));
   };
 
-  const live = (a: NonNullable<ReturnType<Engine['agentState']>>): AgentLiveState => ({
-    id: a.config.id,
-    kind: a.config.kind,
-    status: a.status,
-    pauseReason: a.pauseReason,
-    legUp: a.config.kind === 'bot' ? true : a.legUp,
-    calls: [...a.calls],
-    since: a.since,
-    wrapUpMs: a.config.wrapUpMs,
-  });
+  const live = agentLiveState;
 
   /**
    * The agents a campaign's pacer counts as its own: those serving it (assigned to it, or to no campaign). The
@@ -218,20 +260,7 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
         }
       },
       liveStats(id): CampaignLiveStats {
-        const c = stored(id);
-        const rt = engine.campaign(id);
-        const obs = engine.campaignObservation(id);
-        const n = obs ? countObservation(obs) : null;
-        return {
-          campaignId: id,
-          state: c.state,
-          pacing: rt?.pacing ?? null,
-          calls: { ringing: n?.ringing ?? 0, amd: n?.amd ?? 0, waiting: n?.waiting ?? 0, connected: n?.connected ?? 0 },
-          agents: { ready: n?.ready ?? 0, talk: n?.talk ?? 0, wrap: n?.wrap ?? 0, paused: n?.paused ?? 0, loggedIn: n?.loggedIn ?? 0 },
-          // The campaign's own day: a Costa Rica campaign's today starts at local midnight there.
-          today: store.callLogs.campaignToday(id, startOfLocalDay(clock.now(), c.defaultTimeZone)),
-          leads: store.leads.countByStatus(id),
-        };
+        return campaignLiveStats(store, clock, stored(id), campaignEngineView(engine, id));
       },
     },
     agents: {

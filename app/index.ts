@@ -3,7 +3,11 @@
  * and the application services over it (the engine control, demo data). It depends on engine/ and api/; nothing
  * depends on it but the CLI (app/cli) and the tests.
  */
-export { startProduct, type Product } from './product.js';
+export { startProduct, ENGINE_STALL_MS, type Product, type StartProductOptions } from './product.js';
+export { startEngineThread, remoteEngineControl, type EngineThread } from './engine-thread.js';
+export type { EngineThreadKind, EngineStatus, LagFigures } from './engine-protocol.js';
+export { lagFigures } from './engine-host.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
 export { agentConfigFromRow, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';
+export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';

@@ -1,35 +1,29 @@
 /**
- * The whole product in one process: the embedded PBX when no ARI_URL is set, the store, the media plane, the
- * call engine and the HTTP server. `start-command.ts` is the thin CLI around it; tests start it too.
+ * The whole product in one process, on two event loops: this thread keeps the HTTP server (API, web app, Socket.IO
+ * live feed), lead imports and exports and its own store connection; the engine thread (app/engine-host.ts) runs the
+ * embedded PBX when no ARI_URL is set, the ARI gateway, the media plane, the call engine and the recorder (it records
+ * bridges and fetches their files through ARI, keeps the AMD window, runs its transcode job queue) with its own store
+ * connection. This thread also keeps the engine's queue_log writer and /api/queues' follower, fed by the domain
+ * events the engine thread forwards (one instance of each). `start-command.ts` is the thin CLI around it; tests
+ * start it too.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ImportQueue } from '../engine/imports/index.js';
-import { recordingsDirOf, type Config } from '../engine/config/index.js';
+import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
-import { BackupSchedule, NO_BACKUPS, openStore, type Store, type Campaign } from '../engine/store/index.js';
-import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
-import { startSimulator, type Simulator } from '../engine/sim/index.js';
+import { BackupSchedule, NO_BACKUPS, openStore, type Store } from '../engine/store/index.js';
 import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
-import { defaultAmdParams } from '../engine/amd/index.js';
-import { mediaPlaneAmdSource, type Engine, type LeadSource, storeLeadSource, campaignInputFromStore, refuseSynthetic } from '../engine/shell/index.js';
-import { startEngine } from './start-engine.js';
-import { amdParamsFor } from '../engine/campaigns/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { dbHealth } from '../api/health/index.js';
+import type { RecorderControl } from '../api/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
-import { agentConfigFromRow, campaignsToResume, createEngineControl } from './engine-control.js';
-import { ensureDemoData, DEMO_CAMPAIGN_ID } from './demo-data.js';
-import { DomainEvents } from '../engine/events/index.js';
-import { Recordings, type RecordingAri } from '../engine/recordings/index.js';
-import type { AriGateway } from '../engine/ari/index.js';
-import { AuditLog } from '../engine/store/index.js';
-
-/** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
-const AMD_WINDOW_MS = 8000;
+import { ensureDemoData } from './demo-data.js';
+import { remoteEngineControl, remoteRecorder, startEngineThread, type EngineThread } from './engine-thread.js';
+import type { EngineThreadKind } from './engine-protocol.js';
 import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
 
 export interface Product {
@@ -37,10 +31,12 @@ export interface Product {
   ariUrl: string;
   httpPort: number;
   store: Store;
-  engine: Engine;
+  /** The engine's thread: its status, events and event-loop lag (the engine itself runs there). */
+  engine: EngineThread;
   /** Campaign lifecycle, test calls, agents and live figures (the API's handle on the engine). */
   control: EngineControl;
-  recordings: Recordings;
+  /** The recorder's controls (pause, resume, delete): it runs in the engine thread, reached by its commands. */
+  recordings: RecorderControl;
   health(): HealthReport;
   /** The first admin's random password when this start created it (the banner shows it once). */
   generatedAdminPassword: string | undefined;
@@ -52,7 +48,17 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 export interface StartProductOptions {
   /** Aborts a start still waiting for Asterisk (SIGTERM during start-up). */
   signal?: AbortSignal;
+  /**
+   * Where the engine's event loop runs: 'worker' (always, in the product). 'main' puts it back on the API's loop —
+   * only for the engine-under-load test and benchmark's control run, to show what the thread prevents.
+   */
+  engineThread?: EngineThreadKind;
+  /** The engine thread ended on its own (an uncaught error); the CLI exits so that a supervisor restarts it. */
+  onEngineLost?: (err: Error) => void;
 }
+
+/** No status from the engine thread for this long: it is stalled, /health says so (503). */
+export const ENGINE_STALL_MS = 5000;
 
 export async function startProduct(config: Config, logger: Logger, opts: StartProductOptions = {}): Promise<Product> {
   const startedAt = systemClock.now();
@@ -69,9 +75,9 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
   try {
     // The HTTP port first: a busy port is found before anything else starts, and /health answers (503,
     // "starting") while the engine waits for Asterisk — e.g. retrying wrong ARI credentials.
+    let backups: BackupSchedule | null = null;
     let api: FetchApp | null = null;
     let health: (() => HealthReport) | null = null;
-    let backups: BackupSchedule | null = null;
     const bootHealth = (): HealthReport => {
       const ari = {
         connected: false,
@@ -101,87 +107,39 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     );
     closers.push(() => server.close());
 
-    let sim: Simulator | undefined;
-    if (!config.ARI_URL) {
-      sim = await startSimulator({ seed: config.SIM_SEED, mediaMode: 'realtime', logger: logger.child({ part: 'sim' }) });
-      closers.push(() => sim!.close());
-    }
-    const ariUrl = sim?.url ?? config.ARI_URL!;
-
+    // The API thread's own connection: it runs the migrations (before the engine thread opens the same file).
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
-    // Online backups on an interval (BACKUP_DIR); a failure is reported on /health, never fatal.
+    // Online backups on an interval (BACKUP_DIR), from this thread's connection; a failure is reported on /health,
+    // never fatal.
     if (config.BACKUP_DIR) {
       const schedule = new BackupSchedule({ sqlite: store.sqlite, dir: config.BACKUP_DIR, intervalMinutes: config.BACKUP_INTERVAL_MINUTES, keepDays: config.BACKUP_KEEP_DAYS, clock: systemClock, logger: logger.child({ part: 'backup' }) });
       schedule.start();
       backups = schedule;
       closers.push(() => schedule.stop());
     }
-    if (sim) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
+    if (!config.ARI_URL) ensureDemoData(store, { seed: config.SIM_SEED, at: systemClock.now() });
 
-    const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: logger.child({ part: 'media' }) });
-    closers.push(() => plane.close());
-
-    // Every campaign stored as running is resumed (state survives a restart); on the embedded PBX the demo
-    // campaign is loaded too, in whatever state it is stored.
-    const leadsFor = (c: Campaign): LeadSource => {
-      const leads = storeLeadSource(store.leads, { campaignId: c.id, owner: config.NODE_ID, now: () => systemClock.now() });
-      // Synthetic (demo) numbers never reach a real carrier.
-      return sim ? leads : refuseSynthetic(leads, store, systemClock);
-    };
-    // Recordings: subscribed to the engine's events before the first call; ARI through the engine's gateway once
-    // it is connected (a command before that fails and is reported on the recording).
-    const events = new DomainEvents((err, e) => logger.error({ err, event: e.type }, 'event subscriber failed'));
-    let gateway: AriGateway | null = null;
-    const notYet = () => Promise.reject(new Error('ARI not connected yet'));
-    const ari: RecordingAri = {
-      get connected() {
-        return gateway?.connected ?? false;
-      },
-      execute: (c) => (gateway ? gateway.execute(c) : notYet()),
-      storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
-    };
-    const audit = new AuditLog(store.db);
-    const recordings = new Recordings({
-      events,
-      ari,
-      store,
-      clock: systemClock,
-      logger: logger.child({ part: 'recordings' }),
-      nodeId: config.NODE_ID,
-      dir: recordingsDirOf(config),
-      ...(config.RECORDINGS_SPOOL ? { spoolDir: config.RECORDINGS_SPOOL } : {}),
-      format: config.RECORDINGS_FORMAT,
-      concurrency: config.RECORDINGS_CONCURRENCY,
-      audit: (e) => audit.record(e),
-    });
-    recordings.start();
-    closers.push(() => recordings.close());
-    const amdFor = (c: Campaign) => recordings.amdSource(mediaPlaneAmdSource(plane, amdParamsFor(c), { captureMs: AMD_WINDOW_MS }));
-    // A campaign whose stored settings cannot load is marked failed (with the reason) and skipped, never fatal.
-    const resumed = campaignsToResume(store, sim ? [DEMO_CAMPAIGN_ID] : [], { at: systemClock.now(), logger: logger.child({ part: 'control' }) });
-    if (resumed.length === 0) logger.info('no running campaign: the engine is connected and idle until one is started');
-    const wrapUpMs = (resumed[0]?.wrapUpS ?? 10) * 1000;
-    const agents = store.agents.list().map((a) => agentConfigFromRow(a, wrapUpMs));
-
-    const engine = await startEngine({
+    // The engine (embedded PBX, ARI, media plane, dial loop, its own SQLite connection) in its own thread: HTTP
+    // handlers, imports and exports on this thread never delay an ARI event, an AMD verdict or a bridge.
+    const engine = await startEngineThread({
       config,
-      ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
-      store: { callLogs: store.callLogs, agentEvents: store.agentEvents, probeWrite: () => store.probeWrite() },
-      amd: recordings.amdSource(mediaPlaneAmdSource(plane, defaultAmdParams(), { captureMs: AMD_WINDOW_MS })),
-      events,
-      campaigns: resumed.map((c) => campaignInputFromStore(c, leadsFor(c), amdFor(c))),
-      // Outcomes of CallLogs a previous process left open, for campaigns not running now.
-      leadOutcomes: { complete: (leadId, d, at) => void store.leads.completeAttempt(leadId, d, at, { owner: config.NODE_ID }) },
-      agents,
-      logger: logger.child({ part: 'engine' }),
+      logger,
+      thread: opts.engineThread ?? 'worker',
       ...(opts.signal ? { signal: opts.signal } : {}),
+      onLost: (err) => {
+        logger.error({ err }, 'the engine thread stopped unexpectedly: no calls are placed or answered until a restart');
+        opts.onEngineLost?.(err);
+      },
     });
-    gateway = engine.gateway;
-    const control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
+    const ariUrl = engine.ariUrl;
+    const sim = engine.simulated;
+    const control = remoteEngineControl(engine, store, systemClock);
+    const recordings = remoteRecorder(engine);
     // Start-up failing from here on: stop at once. A normal close stops it gracefully first (close below).
     closers.push(() => engine.stop({ hangup: true }));
-    // The engine's own queue_log, for queue reporting tools (closed after the engine: its last lines go in).
+    // The engine's own queue_log, for queue reporting tools, written here from the events the engine thread forwards
+    // (closed after the engine: its last lines go in).
     const qlPath = queueLogPath(config);
     let queueLog: AttachedQueueLog | null = null;
     if (qlPath) {
@@ -206,42 +164,43 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       closers.push(() => stats.stop());
     }
 
-    const recordingsHealth = (): HealthReport['recordings'] => {
-      try {
-        const r = recordings.status();
-        return { ok: r.diskError === null, ...r, byState: r.byState as Record<string, number> };
-      } catch (err) {
-        logger.warn({ err }, 'recordings status unavailable');
-        return null;
-      }
-    };
     health = (): HealthReport => {
-      const snap = engine.snapshot();
+      const { snapshot: snap, media, lag, recordings: rec } = engine.status();
       const dbOk = store.ping();
       const now = systemClock.now();
+      const statusAgeMs = engine.statusAgeMs();
+      // A stalled or lost engine thread is reported as such, whatever its last status said.
+      const responsive = engine.alive() && statusAgeMs <= ENGINE_STALL_MS;
       const parts = {
         ari: {
-          connected: snap.connected,
-          simulated: Boolean(sim),
+          connected: snap.connected && responsive,
+          simulated: sim,
           url: ariUrl,
           app: config.ARI_APP,
           reconciled: snap.reconciled,
           unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
           asteriskStartupTime: snap.asteriskStartupTime,
         },
+        // The engine's write queue (its own connection) decides `writable`; `ok` is this thread's ping.
         db: dbHealth(dbOk, config.DB_PATH, snap.store),
         redis: { configured: Boolean(config.REDIS_URL), ok: null },
       };
+      const engineHealth = { thread: engine.thread, responsive, statusAgeMs, lagMs: lag };
       return {
-        status: overallStatus(parts),
+        status: overallStatus({ ...parts, engine: engineHealth }),
         version: VERSION,
         nodeId: config.NODE_ID,
         uptimeSeconds: Math.round((systemClock.now() - startedAt) / 1000),
         ...parts,
-        media: { activeSessions: plane.size },
+        media,
         calls: { active: snap.calls.length },
-        dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
-        recordings: recordingsHealth(),
+        dialer: {
+          state: engine.alive() ? snap.state : 'lost',
+          dialing: snap.dialing && responsive,
+          lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString(),
+        },
+        engine: engineHealth,
+        recordings: rec ? { ok: rec.diskError === null, ...rec, byState: rec.byState as Record<string, number> } : null,
         backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
       };
@@ -273,7 +232,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       events: engine.events,
       auth: apiApp.auth,
       directory: storeAgentDirectory(store.agents),
-      snapshot: () => boardSnapshot(engine.snapshot()),
+      snapshot: () => boardSnapshot(engine.status().snapshot),
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,
@@ -290,7 +249,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: Boolean(sim), ariUrl, httpPort: server.port, store, engine, control, recordings, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
+    return { simulated: sim, ariUrl, httpPort: server.port, store, engine, control, recordings, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
   } catch (err) {
     await closeAll();
     throw err;

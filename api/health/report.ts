@@ -33,6 +33,17 @@ export interface HealthReport {
    */
   dialer: { state: string; dialing: boolean; lastDialAt: string | null } | null;
   /**
+   * The engine's own thread (absent where no engine runs in this process): `thread` worker (the product) or main;
+   * `responsive` it sent its status within the last 5 s (else degraded); `statusAgeMs` since the last one;
+   * `lagMs` its event-loop lag (p50/p99/max ms) over its last full 5 s window — what ARI events and AMD verdicts wait.
+   */
+  engine?: {
+    thread: string;
+    responsive: boolean;
+    statusAgeMs: number;
+    lagMs: { p50: number; p99: number; max: number; windowMs: number };
+  };
+  /**
    * Recordings on this node: disk used by them and free on RECORDINGS_DIR's file system, recordings per state,
    * the job queue, and the last disk problem (`ok` false: recordings degrade — calls go on, unrecorded files wait).
    */
@@ -83,8 +94,9 @@ export function dbHealth(
  * Degraded when anything the dialer needs is down — ARI not connected, not reconciled for longer than the grace,
  * the database, a configured Redis; callers decide the HTTP status from it.
  */
-export function overallStatus(parts: Pick<HealthReport, 'ari' | 'db' | 'redis'>): HealthReport['status'] {
+export function overallStatus(parts: Pick<HealthReport, 'ari' | 'db' | 'redis' | 'engine'>): HealthReport['status'] {
   if (!parts.ari.connected || !parts.db.ok || parts.db.writable === false) return 'degraded';
+  if (parts.engine !== undefined && !parts.engine.responsive) return 'degraded';
   if (!parts.ari.reconciled && parts.ari.unreconciledSeconds > RECONCILE_GRACE_SECONDS) return 'degraded';
   if (parts.redis.configured && parts.redis.ok === false) return 'degraded';
   return 'ok';
@@ -107,6 +119,6 @@ export function withRedisPing(probe: HealthProbe, ping: () => Promise<boolean | 
     }
     if (ok === null) return report;
     const redis = { configured: true, ok };
-    return { ...report, redis, status: overallStatus({ ari: report.ari, db: report.db, redis }) };
+    return { ...report, redis, status: overallStatus({ ari: report.ari, db: report.db, redis, engine: report.engine }) };
   };
 }

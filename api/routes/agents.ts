@@ -178,8 +178,8 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     return [...new Set(ids)];
   };
   /** Tells the engine about a created/changed agent; the store row stays if the engine refuses. */
-  const sync = (id: string) => {
-    if (control !== undefined) viaControl(() => control.agents.upsert(id));
+  const sync = async (id: string): Promise<void> => {
+    if (control !== undefined) await viaControl(() => control.agents.upsert(id));
   };
 
   app.openapi(list, (c) => {
@@ -197,7 +197,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     return c.json({ items: rows.map((a) => out(a, live.get(a.id) ?? null)) }, 200);
   });
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const b = c.req.valid('json');
     const at = auth.now();
     const id = b.id ?? `agent-${sortableId(at)}`;
@@ -218,13 +218,13 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     auth.audit.record(
       auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId, campaignIds: row.campaignIds }),
     );
-    sync(id);
+    await sync(id);
     return c.json(out(row), 201);
   });
 
   app.openapi(get, (c) => c.json(out(visible(c, c.req.valid('param').id)), 200));
 
-  app.openapi(update, (c) => {
+  app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
     const before = mustGet(id);
     const b = c.req.valid('json');
@@ -247,17 +247,17 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     }
     if (JSON.stringify(before.campaignIds) !== JSON.stringify(row.campaignIds)) changes['campaignIds'] = { from: before.campaignIds, to: row.campaignIds };
     auth.audit.record(auditFrom(c, auth, 'agent.update', 'agent', id, changes));
-    sync(id);
+    await sync(id);
     return c.json(out(row), 200);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const a = mustGet(id);
     if (control !== undefined) {
       // The engine first: an agent on a call is refused (409) and stays in the directory.
       try {
-        control.agents.remove(id);
+        await control.agents.remove(id);
       } catch (err) {
         const mapped = toApiError(err);
         if (!(mapped instanceof ApiError && mapped.status === 404)) throw mapped;
@@ -276,22 +276,19 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     return c.json(LiveSchema.parse(s), 200);
   });
 
-  const drive = (c: Context<ApiEnv>, id: string, verb: 'login' | 'ready' | 'pause' | 'logout', reason?: string) => {
+  const drive = async (c: Context<ApiEnv>, id: string, verb: 'login' | 'ready' | 'pause' | 'logout', reason?: string) => {
     const a = visible(c, id);
     const ctl = requireControl(control);
-    viaControl(() => {
-      if (verb === 'pause') ctl.agents.pause(a.id, reason ?? 'pause');
-      else ctl.agents[verb](a.id);
-    });
+    await viaControl(() => (verb === 'pause' ? ctl.agents.pause(a.id, reason ?? 'pause') : ctl.agents[verb](a.id)));
     auth.audit.record(auditFrom(c, auth, `agent.${verb}`, 'agent', a.id, reason === undefined ? undefined : { reason }));
     const s = viaControl(() => ctl.agents.state(a.id));
     if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
     return LiveSchema.parse(s);
   };
-  app.openapi(command('login', 'Log the agent in (phone leg up) and make it READY'), (c) => c.json(drive(c, c.req.valid('param').id, 'login'), 200));
-  app.openapi(command('ready', 'Make the agent READY for calls'), (c) => c.json(drive(c, c.req.valid('param').id, 'ready'), 200));
-  app.openapi(pause, (c) => c.json(drive(c, c.req.valid('param').id, 'pause', c.req.valid('json').reason), 200));
-  app.openapi(command('logout', 'Log the agent out'), (c) => c.json(drive(c, c.req.valid('param').id, 'logout'), 200));
+  app.openapi(command('login', 'Log the agent in (phone leg up) and make it READY'), async (c) => c.json(await drive(c, c.req.valid('param').id, 'login'), 200));
+  app.openapi(command('ready', 'Make the agent READY for calls'), async (c) => c.json(await drive(c, c.req.valid('param').id, 'ready'), 200));
+  app.openapi(pause, async (c) => c.json(await drive(c, c.req.valid('param').id, 'pause', c.req.valid('json').reason), 200));
+  app.openapi(command('logout', 'Log the agent out'), async (c) => c.json(await drive(c, c.req.valid('param').id, 'logout'), 200));
 
   return app;
 }

@@ -72,7 +72,7 @@ export function callActionRoutes({ store, auth, control }: { store: Store; auth:
     return row;
   };
 
-  app.openapi(hangup, (c) => {
+  app.openapi(hangup, async (c) => {
     const { id } = c.req.valid('param');
     const row = visibleCall(c.get('principal'), id);
     if (row.endedAt !== null) throw new ApiError(404, 'not_found', `Call ${id} has ended`);
@@ -80,7 +80,7 @@ export function callActionRoutes({ store, auth, control }: { store: Store; auth:
     if (calls === undefined) throw new ApiError(503, 'engine_unavailable', 'No engine is attached to this API node');
     // Recorded first: the end of the call follows at once and the timeline shows who hung up.
     store.callLogs.setHangupBy(id, 'agent');
-    viaControl(() => calls.hangup(id));
+    await viaControl(() => calls.hangup(id));
     auth.audit.record(auditFrom(c, auth, 'call.hangup', 'call', id));
     return c.json({ message: 'Hanging up', call_id: id }, 202);
   });

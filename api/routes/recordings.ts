@@ -237,11 +237,14 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
+/** What the routes need of the recorder: the engine thread's, through its commands, in the product. */
+export type RecorderControl = Pick<Recordings, 'pause' | 'resume' | 'delete'>;
+
 export interface RecordingRouteDeps {
   store: Store;
   auth: AuthService;
   /** The running recorder (deletion, pause/resume); absent → those routes answer 503. */
-  recordings?: Recordings;
+  recordings?: RecorderControl;
 }
 
 export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
@@ -260,7 +263,7 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
     if (!rec) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
     return { rec, call };
   };
-  const needRecorder = (): Recordings => {
+  const needRecorder = (): RecorderControl => {
     if (!recordings) throw new ApiError(503, 'unavailable', 'Recordings are not running on this node');
     return recordings;
   };

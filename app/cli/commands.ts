@@ -44,6 +44,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Benchmark a 100k-row lead import (CSV and XLSX, in a worker) against the main event loop: lag p50/p99/max beside an idle baseline (--json)',
     load: () => import('../../engine/imports/bench/bench-command.js'),
   },
+  'bench:engine-under-load': {
+    summary: 'A predictive campaign on the embedded PBX with and without 200 API clients: drop rate, AMD verdicts, engine and API event-loop lag side by side (--json, --seconds)',
+    load: () => import('../load-bench/bench-command.js'),
+  },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
     load: () => import('../../engine/deploy/asterisk-config-command.js'),

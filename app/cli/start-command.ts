@@ -6,9 +6,8 @@
  */
 import { ConfigError, loadConfig, type Config } from '../../engine/config/index.js';
 import { createLogger } from '../../engine/log/index.js';
-import { startProduct, type Product } from '../index.js';
+import { guardStorageFailures, startProduct, type Product } from '../index.js';
 import { ensureWebBuilt } from '../web/index.js';
-import { guardStorageFailures } from './storage-guard.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
@@ -60,7 +59,12 @@ export async function run(): Promise<number> {
 
   let product: Product;
   try {
-    product = await startProduct(config, logger, { signal: stopping.signal });
+    product = await startProduct(config, logger, {
+      signal: stopping.signal,
+      // The engine's thread died (an error nothing caught): exit, so a supervisor starts a fresh process, which
+      // closes what this one left open (engine_lost) and dials again.
+      onEngineLost: () => process.exit(1),
+    });
   } catch (err) {
     if (stopping.signal.aborted) return 0; // stopped while still waiting for Asterisk
     logger.debug({ err }, 'start-up failed');

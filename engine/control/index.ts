@@ -3,4 +3,4 @@
  * (`ControlError`) and the live figures it answers with. app/ implements it over the shell and the store
  * (app/engine-control.ts); api/ codes against this door only.
  */
-export { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';
+export { ControlError, type Awaitable, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';

@@ -50,6 +50,13 @@ export interface AgentLiveState {
   wrapUpMs?: number;
 }
 
+/**
+ * A command's answer: at once (the engine in the same thread) or later (the engine in its own thread, app/engine-host).
+ * Callers always await it. Reads (`state`, `list`, `liveStats`) stay synchronous: they are served from what the
+ * API side already knows (a mirror the engine thread keeps fresh), so API traffic never waits on the engine.
+ */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface EngineControl {
   campaigns: {
     /** Persists the new state first, then acts; a restart resumes whatever is stored as running. */
@@ -64,20 +71,20 @@ export interface EngineControl {
   };
   agents: {
     /** Brings the agent's phone leg up (humans) and makes it READY. */
-    login(agentId: string): void;
-    ready(agentId: string): void;
-    pause(agentId: string, reason: string): void;
-    logout(agentId: string): void;
+    login(agentId: string): Awaitable<void>;
+    ready(agentId: string): Awaitable<void>;
+    pause(agentId: string, reason: string): Awaitable<void>;
+    logout(agentId: string): Awaitable<void>;
     /** Adds or updates an agent the engine did not know (created through the API). */
-    upsert(agentId: string): void;
+    upsert(agentId: string): Awaitable<void>;
     /** Forgets an agent (logged out first). */
-    remove(agentId: string): void;
+    remove(agentId: string): Awaitable<void>;
     state(agentId: string): AgentLiveState | null;
     list(): AgentLiveState[];
   };
   /** Optional so that API tests' partial engines need not fake it; the product always provides it. */
   calls?: {
     /** Hangs up a live call (an agent ending the conversation from the console); not_found when not live here. */
-    hangup(callId: string): void;
+    hangup(callId: string): Awaitable<void>;
   };
 }

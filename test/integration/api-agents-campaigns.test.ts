@@ -18,7 +18,7 @@ function control(): EngineControl {
       ready: na,
       pause: na,
       logout: na,
-      upsert: (id) => upserts.push({ id, campaignIds: h.store.agents.get(id)?.campaignIds ?? null }),
+      upsert: (id) => void upserts.push({ id, campaignIds: h.store.agents.get(id)?.campaignIds ?? null }),
       remove: () => {},
       state: (): AgentLiveState | null => null,
       list: () => [],

@@ -11,6 +11,7 @@ import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import type { HealthReport } from '../../api/health/report.js';
 import { QueueLogAnalysis } from '../../engine/analytics/index.js';
+import { RecordingError } from '../../engine/recordings/index.js';
 import { startSimulator } from '../../engine/sim/index.js';
 import { integrityCheckFile } from '../../engine/store/index.js';
 import { freeTcpPort } from '../support/real-asterisk.js';
@@ -49,6 +50,10 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     expect(res.status).toBe(200);
     expect(body.ari).toMatchObject({ connected: true, simulated: true, app: 'centralita' });
     expect(body.db.ok).toBe(true);
+    // The engine runs in its own thread, which reports its event-loop lag.
+    expect(body.engine).toMatchObject({ thread: 'worker', responsive: true });
+    expect(body.engine!.lagMs.p99).toBeGreaterThanOrEqual(0);
+    expect(body.engine!.statusAgeMs).toBeLessThan(5000);
   });
 
   it('takes a backup at start (BACKUP_DIR) and says so on /health', async () => {
@@ -91,8 +96,31 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     expect(health.queueLog).toMatchObject({ ok: true, file, dropped: 0 });
   }, 60_000);
 
+  it('records in the engine thread: a bridged call is recorded, paused and resumed through its commands, fetched and transcoded once it ends; /health shows the recorder', async () => {
+    // The recorder (engine thread, its own connection) reads the campaign's setting at each bridge.
+    product.store.campaigns.update(DEMO_CAMPAIGN_ID, { recording: true }, Date.now());
+    const callId = await until(() => product.store.recordings.inState('recording')[0]?.callId, 60_000);
+    // A recorder error crosses the thread as itself (the API answers 404/409 from it).
+    await expect(product.recordings.resume(callId)).rejects.toBeInstanceOf(RecordingError);
+    await expect(product.recordings.pause('no-such-call', null)).rejects.toMatchObject({ status: 404 });
+    const paused = await product.recordings.pause(callId, null);
+    expect(paused.pauses).toHaveLength(1);
+    expect(paused.pauses[0]!.resumedAt).toBeNull();
+    const resumed = await product.recordings.resume(callId);
+    expect(resumed.pauses[0]!.resumedAt).not.toBeNull();
+    await product.control.calls!.hangup(callId);
+    const ready = await until(() => {
+      const r = product.store.recordings.get(callId);
+      return r && ['ready', 'failed'].includes(r.state) ? r : undefined;
+    }, 30_000);
+    expect(ready).toMatchObject({ state: 'ready', error: null });
+    expect(ready.encodedPath).toBeTruthy();
+    await until(() => (product.health().recordings?.byState.ready ?? 0) >= 1 || undefined, 5_000);
+    expect(product.health().recordings).toMatchObject({ ok: true, diskError: null });
+  }, 120_000);
+
   it('exposes the control surface: the demo campaign was resumed as running and is paced progressively', async () => {
-    expect(product.engine.campaignIds()).toContain(DEMO_CAMPAIGN_ID);
+    expect(product.engine.status().snapshot.campaigns.map((c) => c.id)).toContain(DEMO_CAMPAIGN_ID);
     const stats = await until(() => {
       const s = product.control.campaigns.liveStats(DEMO_CAMPAIGN_ID);
       return s.pacing ? s : undefined;

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { guardStorageFailures } from '../../app/cli/storage-guard.js';
+import { guardStorageFailures } from '../../app/storage-guard.js';
 import type { AgentConfig } from '../../engine/agents/index.js';
 import { connectAri } from '../../engine/ari/index.js';
 import { defaultCallPolicy } from '../../engine/calls/index.js';

@@ -5,8 +5,8 @@
  * writable; so such an error is logged (once per kind of failure) and the process goes on. Anything else keeps
  * Node's behaviour: the error is printed and the process exits with code 1.
  */
-import { describeStorageFailure, storageWriteFailure } from '../../engine/store/index.js';
-import type { Logger } from '../../engine/log/index.js';
+import { describeStorageFailure, storageWriteFailure } from '../engine/store/index.js';
+import type { Logger } from '../engine/log/index.js';
 
 export interface GuardedProcess {
   on(event: 'uncaughtException', fn: (err: Error) => void): unknown;
