@@ -29,6 +29,7 @@ interface Ids {
   lead: string;
   call: string;
   job: string;
+  recording: string;
 }
 
 const SHOTS: Shot[] = [
@@ -65,6 +66,8 @@ const SHOTS: Shot[] = [
   { name: 'dnc', user: 'sofia', path: '/dnc' },
   { name: 'calls', user: 'sofia', path: '/calls' },
   { name: 'call-detail', user: 'sofia', path: (i) => `/calls/${i.call}` },
+  { name: 'recordings', user: 'sofia', path: '/recordings' },
+  { name: 'recording-detail', user: 'sofia', path: (i) => `/recordings/${i.recording}` },
   { name: 'reports-org', user: 'sofia', path: '/reports' },
   { name: 'reports-agent', user: 'ana', path: '/reports' },
   { name: 'users', user: 'admin', path: '/admin/users' },
@@ -114,12 +117,29 @@ export async function run(argv: string[]): Promise<number> {
     form.set('file', new Blob([IMPORT_CSV], { type: 'text/csv' }), 'leads.csv');
     const job = (await (await fetch(`${base}/api/campaigns/${campaign.id}/leads/import`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })).json()) as { job_id: string };
     await api('POST', '/api/dnc', { phone: '+50688001234', reason: 'asked not to be called' });
+    // Recordings: the demo campaign records (a talking call is hung up below so one has audio); a scorecard exists.
+    await api('PATCH', '/api/campaigns/demo', { recording: true });
+    await api('POST', '/api/qa/scorecards', {
+      name: 'Llamada estándar',
+      criteria: [
+        { id: 'greeting', label: 'Saluda y se identifica / Greets and identifies', type: 'yesno', weight: 1 },
+        { id: 'tone', label: 'Tono y cortesía / Tone and courtesy', type: 'scale5', weight: 2 },
+        { id: 'offer', label: 'Oferta / Offer', type: 'points', max: 10, weight: 1 },
+      ],
+    });
     process.stdout.write('Letting the demo campaign dial for 25 s…\n');
     await new Promise((r) => setTimeout(r, 25_000));
     const calls = await api('GET', '/api/calls?status=ended&disposition=ANSWERED_HUMAN&limit=1');
     const anyCall = calls.items[0] ?? (await api('GET', '/api/calls?limit=1')).items[0];
     const leads = await api('GET', `/api/leads?campaign_id=${campaign.id}&limit=1`);
-    const ids: Ids = { campaign: campaign.id, lead: leads.items[0]?.id ?? '', call: anyCall?.id ?? '', job: job.job_id };
+    const live = ((await api('GET', '/api/calls?status=in_progress&limit=50')).items as Array<{ id: string; bridgedAt: number | null }>).find((c) => c.bridgedAt !== null);
+    if (live) {
+      await api('POST', `/api/calls/${live.id}/hangup`);
+      for (let i = 0; i < 40 && (await api('GET', `/api/recordings/${live.id}`)).state !== 'ready'; i++) await new Promise((r) => setTimeout(r, 250));
+    }
+    const recs = (await api('GET', '/api/recordings?limit=50')).items as Array<{ callId: string; state: string; hasAudio: boolean }>;
+    const recording = recs.find((r) => r.hasAudio)?.callId ?? recs[0]?.callId ?? '';
+    const ids: Ids = { campaign: campaign.id, lead: leads.items[0]?.id ?? '', call: anyCall?.id ?? '', job: job.job_id, recording };
 
     const written: string[] = [];
     for (const lang of ['en', 'es'] as const) {

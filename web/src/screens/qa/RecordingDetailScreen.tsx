@@ -1,0 +1,111 @@
+import { useCallback, useState } from 'react';
+import { Alert, Anchor, Badge, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../api/client';
+import { fmtDateTime, fmtDuration, fmtPhone } from '../../app/format';
+import { Field } from '../../components/Field';
+import { Player } from './Player';
+import { AmdTraceChart } from './AmdTraceChart';
+import { ScorePanel } from './ScorePanel';
+
+/** One recording: the player (waveform, speed, shortcuts), the AMD trace under it, and the scorecard beside. */
+export default function RecordingDetailScreen() {
+  const { id } = useParams();
+  const callId = id!;
+  const { t } = useTranslation();
+  const [position, setPosition] = useState(0);
+  const onTime = useCallback((s: number) => setPosition(s), []);
+  const rec = useQuery({
+    queryKey: ['recording', callId],
+    queryFn: () => unwrap(api.GET('/api/recordings/{callId}', { params: { path: { callId } } })),
+    refetchInterval: (q) => (q.state.data && ['ready', 'failed', 'deleted'].includes(q.state.data.state) ? false : 3000),
+  });
+  const ready = rec.data?.hasAudio ?? false;
+  // Signed URLs (valid 10 min, for this user and call): asked once the audio exists, again before they expire.
+  const urls = useQuery({
+    queryKey: ['recording-urls', callId],
+    enabled: ready,
+    staleTime: 8 * 60_000,
+    refetchInterval: 8 * 60_000,
+    queryFn: () => unwrap(api.POST('/api/recordings/{callId}/urls', { params: { path: { callId } } })),
+  });
+  const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')) });
+
+  if (rec.isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (rec.isError) return <Alert color="red" title={t('errors.loadFailed')}>{(rec.error as Error).message}</Alert>;
+  const r = rec.data!;
+  const agentName = r.call.agentId ? (agents.data?.items.find((a) => a.id === r.call.agentId)?.name ?? r.call.agentId) : '—';
+  return (
+    <Stack>
+      <Anchor component={Link} to="/recordings" size="sm">
+        ← {t('recordings.back')}
+      </Anchor>
+      <Group justify="space-between">
+        <Title order={1}>
+          {t('recordings.detailTitle')} · {fmtPhone(r.call.phone)}
+        </Title>
+        <Badge size="lg" color={r.state === 'ready' ? 'green' : r.state === 'failed' ? 'red' : 'gray'} data-testid="recording-state">
+          {t(`recordings.states.${r.state}`)}
+        </Badge>
+      </Group>
+      <Paper withBorder p="md">
+        <SimpleGrid cols={{ base: 2, md: 5 }}>
+          <Field label={t('calls.when')} value={fmtDateTime(r.startedAt)} />
+          <Field label={t('common.agent')} value={agentName} />
+          <Field label={t('common.campaign')} value={r.call.campaignId ?? '—'} />
+          <Field label={t('calls.disposition')} value={r.call.disposition ? t(`disposition.${r.call.disposition}`, { defaultValue: r.call.disposition }) : '—'} />
+          <Field label={t('recordings.duration')} value={r.durationMs === null ? '—' : fmtDuration(r.durationMs / 1000)} />
+        </SimpleGrid>
+        <Anchor component={Link} to={`/calls/${r.callId}`} size="sm">
+          {t('recordings.openCall')}
+        </Anchor>
+      </Paper>
+      {r.error && (
+        <Alert color="red" title={t('recordings.failed', { attempts: r.attempts })}>
+          {r.error}
+        </Alert>
+      )}
+      <Grid>
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Stack>
+            <Paper withBorder p="md">
+              <Title order={2} size="h4" mb="sm">
+                {t('recordings.player')}
+              </Title>
+              {!ready ? (
+                <Text c="dimmed">{['ready', 'failed', 'deleted'].includes(r.state) ? t('recordings.noAudio') : t('recordings.notReady')}</Text>
+              ) : urls.data?.audio ? (
+                <Player src={urls.data.audio} peaks={r.peaks} durationMs={r.durationMs} onTime={onTime} />
+              ) : urls.isError ? (
+                <Alert color="red">{(urls.error as Error).message}</Alert>
+              ) : (
+                <Loader aria-label={t('common.loading')} />
+              )}
+              {urls.data?.download && (
+                <Anchor href={urls.data.download} size="sm" download>
+                  {t('recordings.download')}
+                </Anchor>
+              )}
+              {r.pauses.length > 0 && (
+                <Text size="sm" mt="xs">
+                  {t('recordings.pauses', { at: r.pauses.map((p) => fmtDuration(p.offsetMs / 1000)).join(', ') })}
+                </Text>
+              )}
+            </Paper>
+            <Paper withBorder p="md">
+              <Title order={2} size="h4" mb="sm">
+                {t('recordings.amdTitle')}
+              </Title>
+              {r.amd ? <AmdTraceChart trace={r.amd} positionS={position} /> : <Text c="dimmed">{t('recordings.noAmd')}</Text>}
+            </Paper>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <ScorePanel callId={r.callId} />
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
