@@ -11,3 +11,4 @@ export { startEngine, type StartEngineOptions } from './start-engine.js';
 export { agentConfigFromRow, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';
 export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';
+export { configOrExitCode } from './config-or-exit.js';

@@ -3,21 +3,13 @@
  * BACKUP_DIR or --out; prints the file. Old backups are pruned by BACKUP_KEEP_DAYS as the scheduler does.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../engine/config/index.js';
+import { configOrExitCode } from '../index.js';
 import { backupDatabase, openDb, pruneBackups } from '../../engine/store/index.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = configOrExitCode();
+  if (config === 2) return 2;
   const dir = values.out ?? config.BACKUP_DIR;
   if (!dir) {
     process.stderr.write('backup: set BACKUP_DIR or pass --out DIR\n');

@@ -6,21 +6,13 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../engine/config/index.js';
+import { configOrExitCode } from '../index.js';
 import { integrityCheckFile, listBackups, restoreDatabase } from '../../engine/store/index.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, latest: { type: 'boolean', default: false } } });
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = configOrExitCode();
+  if (config === 2) return 2;
   let from = values.from;
   if (!from && values.latest) {
     const newest = config.BACKUP_DIR ? listBackups(config.BACKUP_DIR)[0] : undefined;

@@ -4,23 +4,15 @@
  * With no ARI_URL it checks the embedded PBX it starts, as `npm start` would run.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../engine/config/index.js';
+import { configOrExitCode } from '../index.js';
 import { startSimulator } from '../../engine/sim/index.js';
 import { runDoctor, verdictOf } from './doctor.js';
 import { formatResult } from './report.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } } });
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = configOrExitCode();
+  if (config === 2) return 2;
   const print = (line: string) => {
     if (!values.json) process.stdout.write(`${line}\n`);
   };
