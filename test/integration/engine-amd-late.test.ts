@@ -162,7 +162,10 @@ it.skipIf(toolsMissing !== null)('a short-greeting machine is bridged, then pull
   // The machine that paused after its first phrase: pulled back by the monologue.
   const paused = byLead.get('m-paused')!;
   expect(paused).toMatchObject({ amdStatus: 'HUMAN', disposition: 'MACHINE' });
-  expect(paused.amdLateCause).toMatch(/^MONOLOGUE-/);
+  // Pulled back late either way. Which cue fires first is timing: the talk-on (MONOLOGUE, 3 s of it after the
+  // verdict) on a quiet machine, the beep at its end when real-time media runs late under CI load (seen once in a
+  // full run: LATEBEEP-1000-480). test/unit/amd/centralita.test.ts holds the MONOLOGUE decision on audio of this shape.
+  expect(paused.amdLateCause).toMatch(/^(MONOLOGUE|LATEBEEP)-/);
 
   // The agents the machines were pulled back from were freed (released, not talking).
   for (const row of [short, paused]) {
