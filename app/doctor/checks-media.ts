@@ -69,6 +69,19 @@ async function listen(m: MediaTarget): Promise<Listener> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Bridge channels once each has entered the doctor's Stasis app. Asterisk answers an externalMedia POST with
+ * 200 before its StasisStart, and addChannel in that window is 422 "Channel not in Stasis application" — on
+ * a loaded host the window lasted long enough to fail a good deployment. Waiting for the event (8 s at most;
+ * past that the 422 is reported as it is) is what the engine itself does.
+ */
+async function addToBridge(m: MediaTarget, app: AppSocket, bridgeId: string, channelIds: string[]): Promise<{ status: number; body: unknown }> {
+  for (const chId of channelIds) {
+    await app.waitFor((e) => e.type === 'StasisStart' && (e['channel'] as { id?: string } | undefined)?.id === chId, 8000);
+  }
+  return ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${channelIds.join(',')}`);
+}
+
 /** Everything the doctor created, deleted at the end whatever happened. */
 class Cleanup {
   private readonly steps: Array<() => Promise<unknown>> = [];
@@ -89,7 +102,7 @@ export async function checkMedia(m: MediaTarget): Promise<CheckResult[]> {
     app = await openApp(m, m.app);
     const socket = app;
     cleanup.add(() => socket.close());
-    const [em, rtp] = await externalMediaAndRtp(m, id, cleanup);
+    const [em, rtp] = await externalMediaAndRtp(m, id, socket, cleanup);
     results.push(em, rtp);
     results.push(rtp.verdict === 'PASS' ? await transmitSilence(m, id, app, cleanup) : skip('transmit-silence', 'transmit_silence', 'not tested: it needs RTP to reach this host'));
   } catch (err) {
@@ -100,7 +113,7 @@ export async function checkMedia(m: MediaTarget): Promise<CheckResult[]> {
   return results;
 }
 
-async function externalMediaAndRtp(m: MediaTarget, id: string, cleanup: Cleanup): Promise<[CheckResult, CheckResult]> {
+async function externalMediaAndRtp(m: MediaTarget, id: string, app: AppSocket, cleanup: Cleanup): Promise<[CheckResult, CheckResult]> {
   const T_EM = 'externalMedia end to end';
   const T_RTP = 'RTP reaches the engine';
   const rx = await listen(m);
@@ -121,7 +134,7 @@ async function externalMediaAndRtp(m: MediaTarget, id: string, cleanup: Cleanup)
   const bridge = await ari(m, 'POST', `/bridges?type=mixing&bridgeId=${bridgeId}`);
   if (bridge.status !== 200) return [fail('external-media', T_EM, `POST /bridges answered HTTP ${bridge.status}`, 'load bridge_simple.so and bridge_softmix.so'), skip('rtp', T_RTP, 'not tested')];
   cleanup.add(() => ari(m, 'DELETE', `/bridges/${bridgeId}`));
-  const added = await ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${emId}`);
+  const added = await addToBridge(m, app, bridgeId, [emId]);
   if (added.status !== 204) return [fail('external-media', T_EM, `adding the externalMedia channel to a bridge answered HTTP ${added.status} ${JSON.stringify(added.body)}`, 'check the Asterisk log'), skip('rtp', T_RTP, 'not tested')];
   const played = await ari(m, 'POST', `/bridges/${bridgeId}/play?media=tone:1000&playbackId=${id}-tone`);
   if (played.status !== 201) return [fail('external-media', T_EM, `playing a tone into the bridge answered HTTP ${played.status}`, 'load res_ari_playbacks.so and res_stasis_playback.so'), skip('rtp', T_RTP, 'not tested')];
@@ -172,12 +185,7 @@ async function transmitSilence(m: MediaTarget, id: string, app: AppSocket, clean
   const bridgeId = `${id}-sb`;
   await ari(m, 'POST', `/bridges?type=mixing&bridgeId=${bridgeId}`);
   cleanup.add(() => ari(m, 'DELETE', `/bridges/${bridgeId}`));
-  // The externalMedia channel enters Stasis a moment after its 200: retry a refused bridging (422) briefly.
-  let added = await ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${chId},${emId}`);
-  for (let i = 0; i < 10 && added.status === 422; i++) {
-    await sleep(200);
-    added = await ari(m, 'POST', `/bridges/${bridgeId}/addChannel?channel=${chId},${emId}`);
-  }
+  const added = await addToBridge(m, app, bridgeId, [chId, emId]);
   if (added.status !== 204) return fail('transmit-silence', T, `cannot test: bridging answered HTTP ${added.status}`, 'check the Asterisk log');
   await sleep(300);
   const before = rx.packets.length;

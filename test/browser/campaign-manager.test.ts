@@ -87,8 +87,20 @@ describe('campaign manager', () => {
     await page.getByRole('link', { name: 'Go to the campaign' }).click();
     await page.getByTestId('lead-counts').waitFor();
     await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByTestId('confirm-command').waitFor();
+    // Watch the confirm button's name through the modal's closing transition: it must never be blank.
+    await page.evaluate(`(() => {
+      window.blankConfirm = 0;
+      const check = () => {
+        const b = document.querySelector('[data-testid="confirm-command"]');
+        if (b && (b.textContent ?? '').trim() === '') window.blankConfirm++;
+      };
+      new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
     await page.getByTestId('confirm-command').click();
     await until(async () => /running/i.test(await page.getByTestId('campaign-state').innerText()), 10_000, 'running state');
+    await page.getByTestId('confirm-command').waitFor({ state: 'detached' });
+    expect(await page.evaluate('window.blankConfirm')).toBe(0);
     expect(rig.product.store.campaigns.get(campaignId)?.state).toBe('running');
     await until(() => rig.product.store.callLogs.list({ campaignId, limit: 10 }).length > 0, 20_000, 'a call of the new campaign');
     expect(await axeViolations(page)).toEqual([]);

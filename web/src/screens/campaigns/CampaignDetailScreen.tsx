@@ -24,6 +24,10 @@ export default function CampaignDetailScreen() {
   const campaign = useCampaign(id);
   const stats = useCampaignStats(id!);
   const [confirm, setConfirm] = useState<Command | 'test' | null>(null);
+  // The modal keeps the last command's words while it fades out: blanking them as `confirm` turns null left
+  // an unnamed button on screen for the whole transition (screen readers, axe's button-name).
+  const [shownCommand, setShownCommand] = useState<Command>('start');
+  if (confirm && confirm !== 'test' && confirm !== shownCommand) setShownCommand(confirm);
   const [testPhone, setTestPhone] = useState('');
   const [testError, setTestError] = useState<string | null>(null);
 
@@ -96,14 +100,14 @@ export default function CampaignDetailScreen() {
         )}
       </Group>
 
-      <Modal opened={confirm !== null && confirm !== 'test'} onClose={() => setConfirm(null)} title={confirm && confirm !== 'test' ? t(`campaigns.confirm.${confirm}Title`) : ''}>
-        <Text mb="md">{confirm && confirm !== 'test' ? t(`campaigns.confirm.${confirm}`, { name: c.name }) : ''}</Text>
+      <Modal opened={confirm !== null && confirm !== 'test'} onClose={() => setConfirm(null)} title={t(`campaigns.confirm.${shownCommand}Title`)}>
+        <Text mb="md">{t(`campaigns.confirm.${shownCommand}`, { name: c.name })}</Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => setConfirm(null)}>
             {t('common.cancel')}
           </Button>
           <Button loading={run.isPending} onClick={() => confirm && confirm !== 'test' && run.mutate(confirm)} data-testid="confirm-command">
-            {confirm && confirm !== 'test' ? t(`campaigns.${confirm}`) : ''}
+            {t(`campaigns.${shownCommand}`)}
           </Button>
         </Group>
       </Modal>
