@@ -10,14 +10,20 @@
  * One short campaign per PBX covers: humans answered, judged HUMAN by the detector on RTP and bridged to an agent;
  * a bridged call hung up from our side (the console's hang-up), one by the agent putting the phone down, one by
  * the callee; an answering machine (MACHINE on its long greeting, never bridged); busy, congestion, no answer;
- * a callee who hangs up while AMD listens. Each lead dialled once; no CallLog left open; nothing left on the PBX.
+ * a callee who hangs up while AMD listens; and two AMD corpus recordings (engine/amd-lab/corpus, espeak/flite/festival
+ * through a telephone channel), a person and a machine, whose verdict through the PBX's RTP must be the one the
+ * detector gives the same file offline. Each lead dialled once; no CallLog left open; nothing left on the PBX.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine } from '../../app/start-engine.js';
 import { defaultAmdParams } from '../../engine/amd/index.js';
+import type { AmdParams, AmdStatus } from '../../engine/amd/types.js';
+import { generateCorpus } from '../../engine/amd-lab/corpus/corpus-command.js';
+import { evaluateSamples } from '../../engine/amd-lab/eval/evaluate.js';
+import { parseWav } from '../../engine/audio/wav.js';
 import { defaultCallPolicy } from '../../engine/calls/types.js';
 import { loadConfig } from '../../engine/config/index.js';
 import type { DomainEvent } from '../../engine/events/types.js';
@@ -36,6 +42,41 @@ import { writeTestSounds } from '../support/real-asterisk.js';
 
 const HOST = '127.0.0.1';
 const AGENTS = ['3001', '3002', '3003'] as const;
+// The synthetic "Hello?" breathes inside its 0.7 s: a 0.6 s pause after an opener, as engine-media-amd asks.
+const AMD: AmdParams = { ...defaultAmdParams('centralita'), afterGreetingSilence: 600 };
+
+/**
+ * Two recordings of the AMD corpus (seed 7, the first three humans and machines of its plan; cached, never in git):
+ * the first person and the first machine the detector judges right offline — with the open line the dialplan
+ * leaves after the recording (5 s of digital silence) — as corpus-0001 (person) and corpus-0002 (machine).
+ * What this file checks is the way through the PBX, not the detector's accuracy (amd-corpus-eval does that).
+ */
+const CORPUS_DIR = '.cache/amd-corpus-both';
+const corpus = (async () => {
+  const { files } = await generateCorpus({ out: CORPUS_DIR, humans: 3, machines: 3, seed: 7, concurrency: 1, ttsCache: '.cache/amd-tts-both' });
+  const offline = (file: string) => {
+    const s = parseWav(readFileSync(join(CORPUS_DIR, file))).samples;
+    const withLine = new Int16Array(s.length + 5 * 8000);
+    withLine.set(s);
+    return evaluateSamples(withLine, AMD).decision;
+  };
+  const pick = (truth: 'human' | 'machine', status: AmdStatus) => {
+    for (const m of files) {
+      if (!m.file.startsWith(`${truth}-`)) continue;
+      const d = offline(m.file);
+      if (d.status === status) return { file: join(CORPUS_DIR, m.file), status, decisionMs: d.decisionMs, cause: d.cause };
+    }
+    throw new Error(`no ${truth} of the corpus subset is judged ${status} offline`);
+  };
+  return { '0001': pick('human', 'HUMAN'), '0002': pick('machine', 'MACHINE') };
+})();
+type Corpus = Awaited<typeof corpus>;
+
+/** Copies the picked recordings into a sounds folder as corpus-nnnn.wav. */
+function installCorpus(c: Corpus, sounds: string): void {
+  mkdirSync(sounds, { recursive: true });
+  for (const [n, f] of Object.entries(c)) copyFileSync(f.file, join(sounds, `corpus-${n}.wav`));
+}
 
 /**
  * The simulator's callees, built as the test dialplan's [callees] context is (extensions_test.conf), on the very
@@ -69,6 +110,15 @@ function mirroredScripts(sounds: string): Array<{ match: string; script: Script 
         script: 'machine',
         ringAtMs: 0,
         outcome: { kind: 'answer', atMs: 2000, hangupAfterMs: 70_000, audio: () => sequence([wav('cl-machine-greeting'), wav('cl-beep'), silence(Infinity)]) },
+      }),
+    },
+    // 020nnnn: rings 1 s, answers, plays corpus-nnnn, then an open line for 30 s.
+    {
+      match: '1555020',
+      script: ({ endpoint }) => ({
+        script: 'corpus',
+        ringAtMs: 0,
+        outcome: { kind: 'answer', atMs: 1000, hangupAfterMs: 60_000, audio: () => sequence([wav(`corpus-${endpoint.replace(/\D/g, '').slice(-4)}`), silence(Infinity)]) },
       }),
     },
     // 017: rings 1 s, answers, "Hello?" and hangs up at its end (while AMD still listens).
@@ -133,9 +183,11 @@ describe.each(PBX_KINDS)('the engine on %s: dial, AMD on real RTP, bridging, han
     dir = mkdtempSync(join(tmpdir(), `centralita-engboth-${kind}-`));
     const sounds = join(dir, 'sounds');
     writeTestSounds(sounds);
+    installCorpus(await corpus, sounds);
     pbx = await startPbxTarget(kind, { name: `eng-${kind}`, app: 'engboth', sim: { seed: 4, mediaMode: 'realtime', scenarios: mirroredScripts(sounds) } });
+    if (pbx.asterisk) installCorpus(await corpus, join(pbx.asterisk.rundir, 'var/lib/asterisk/sounds/en'));
     store = openStore(join(dir, 'c.db'));
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await engine?.stop({ hangup: true, timeoutMs: 5000 }).catch(() => {});
@@ -168,14 +220,15 @@ describe.each(PBX_KINDS)('the engine on %s: dial, AMD on real RTP, bridging, han
       { id: 'congestion', phone: callee.congestion(1) },
       { id: 'no-answer', phone: callee.noAnswer(1) },
       { id: 'hangup-amd', phone: callee.hangupDuringAmd(1) },
+      { id: 'corpus-human', phone: '+15550200001' },
+      { id: 'corpus-machine', phone: '+15550200002' },
     ];
     const source = new GatedLeads(new MemoryLeadSource(leads));
     const t0 = Date.now();
     engine = await startEngine({
       config,
       store: { callLogs: store.callLogs, agentEvents: store.agentEvents },
-      // The synthetic "Hello?" breathes inside its 0.7 s: a 0.6 s pause after an opener, as engine-media-amd asks.
-      amd: mediaPlaneAmdSource(plane, { ...defaultAmdParams('centralita'), afterGreetingSilence: 600 }),
+      amd: mediaPlaneAmdSource(plane, AMD),
       leads: source,
       agents: AGENTS.map((ext) => ({ id: `agent-${ext}`, kind: 'human' as const, endpoint: pbx.agentEndpoint(ext), maxConcurrent: 1, wrapUpMs: 0 })),
       campaign: {
@@ -211,11 +264,14 @@ describe.each(PBX_KINDS)('the engine on %s: dial, AMD on real RTP, bridging, han
       waitFor(() => bridged('human-ours'), 20_000, 'human-ours bridged'),
       waitFor(() => bridged('human-agent'), 20_000, 'human-agent bridged'),
     ]);
+    // The corpus person talks for 30 s after the recording: our side ends it once it reached its agent.
+    const corpusHuman = waitFor(() => bridged('corpus-human'), 40_000, 'corpus-human bridged').then((b) => e.hangupCall(b.callId));
     // Our side hangs up one (the console's hang-up); the other agent puts the phone down.
     expect(e.hangupCall(ours.callId)).toBe(true);
     const leg = e.agentState(byAgent.agentId)!.legId!;
     await agentHangsUp(pbx, leg);
 
+    expect(await corpusHuman).toBe(true);
     await waitFor(() => source.inner.remaining === 0 && e.snapshot().calls.length === 0, 40_000, 'every lead dialled and ended');
     // The agent who hung up gets the leg dialled again and is back.
     await waitFor(() => e.agentState(byAgent.agentId)?.legUp && e.agentState(byAgent.agentId)?.legId !== leg, 15_000, 'the agent leg re-dialled');
@@ -225,9 +281,9 @@ describe.each(PBX_KINDS)('the engine on %s: dial, AMD on real RTP, bridging, han
     const rows = store.callLogs.list({ campaignId: 'engboth', limit: 100 });
     const byLead = Object.fromEntries(rows.map((r) => [r.leadId, r]));
     const summary = Object.fromEntries(
-      rows.map((r) => [r.leadId, { disposition: r.disposition, amd: r.amdStatus, bridged: r.bridgedAt !== null, cause: r.hangupCause, open: r.endedAt === null }]),
+      rows.map((r) => [r.leadId, { disposition: r.disposition, amd: r.amdStatus, bridged: r.bridgedAt !== null, cause: r.hangupCause, amdCause: r.amdCause, amdMs: r.amdDecisionMs, open: r.endedAt === null }]),
     );
-    console.log(`[engine-calls ${kind}] ${JSON.stringify(summary)}`);
+    console.log(`[engine-calls ${kind}] ${JSON.stringify(summary)} corpus offline: ${JSON.stringify(await corpus)}`);
     expect(rows).toHaveLength(leads.length);
     expect(rows.filter((r) => r.endedAt === null)).toEqual([]);
     // Every lead handed out once and reported once.
@@ -249,6 +305,21 @@ describe.each(PBX_KINDS)('the engine on %s: dial, AMD on real RTP, bridging, han
     expect(summary['no-answer']).toMatchObject({ disposition: 'NO_ANSWER', bridged: false });
     expect(byLead['no-answer']!.answeredAt).toBeNull();
     expect(summary['hangup-amd']).toMatchObject({ disposition: 'HUNG_UP_DURING_AMD', amd: 'HANGUP', bridged: false });
+    // The corpus recordings: through the PBX's RTP, the verdict the detector gives the file offline.
+    const c = await corpus;
+    expect(summary['corpus-human']).toMatchObject({ disposition: 'ANSWERED_HUMAN', amd: c['0001'].status, bridged: true });
+    expect(summary['corpus-machine']).toMatchObject({ disposition: 'MACHINE', amd: c['0002'].status, bridged: false });
+    // And at the same point of the recording: exactly on the simulator, which sends the file from the answer on;
+    // up to 1 s later on Asterisk, whose Answer() waits up to 500 ms for a voice frame before Playback starts
+    // (main/channel.c __ast_answer; an idle Stasis leg sends none), frames the detector counts as silence.
+    for (const [lead, n] of [['corpus-human', '0001'], ['corpus-machine', '0002']] as const) {
+      const late = byLead[lead]!.amdDecisionMs! - c[n].decisionMs;
+      if (kind === 'sim') expect({ lead, late }).toEqual({ lead, late: 0 });
+      else expect({ lead, late, ok: late >= 0 && late <= 1000 }).toMatchObject({ lead, ok: true });
+    }
+    // Refusals are known by the Dial status (on Asterisk, a Local channel's ;1 half ends with cause 0 whatever
+    // its ;2 half did: the disposition must not hang on the Q.850 cause).
+    expect(['busy', 'congestion'].map((l) => byLead[l]!.dialStatus)).toEqual(['BUSY', 'CONGESTION']);
 
     // Agents: each talked, none lost its place; the agent's hang-up ended only that call.
     const talking = store.agentEvents.list({}).filter((a) => a.toState === 'TALKING');
