@@ -32,3 +32,4 @@ export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrit
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
 export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
+export { TrunkRepo } from './repos/trunks.js';
