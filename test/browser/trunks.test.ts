@@ -1,6 +1,7 @@
 /**
  * The Trunks screen (Troncales): an admin adds a carrier trunk — a bad field is named next to it — sees it with the
- * dial string campaigns use, and opens its PJSIP configuration; a supervisor sees the list but cannot change it.
+ * dial string campaigns use (offered by the campaign form), and opens its PJSIP configuration; a
+ * supervisor sees the list but cannot change it.
  * English and Spanish, axe-clean. `TRUNKS_SCREENSHOT_DIR` saves a screenshot of each language there.
  */
 import type { Browser } from 'playwright-core';
@@ -52,10 +53,19 @@ describe('Trunks screen', () => {
     expect(await axeViolations(page)).toEqual([]);
     if (process.env['TRUNKS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['TRUNKS_SCREENSHOT_DIR'], 'trunks-en.png'), fullPage: true });
     expect(await cspViolations(page)).toEqual([]);
+
+    // The campaign form offers the trunk: one click puts its dial string in.
+    await page.goto(`${rig.base}/campaigns/new`);
+    const dial = page.getByLabel('Dial string');
+    await dial.fill('Local/{digits}@somewhere');
+    await page.getByRole('button', { name: 'Use trunk carrier' }).click();
+    expect(await dial.inputValue()).toBe('PJSIP/{e164}@carrier');
+    expect(await axeViolations(page)).toEqual([]);
+    if (process.env['TRUNKS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['TRUNKS_SCREENSHOT_DIR'], 'campaign-trunk-en.png') });
     await context.close();
   }, 60_000);
 
-  it('in Spanish, a supervisor sees Troncales without the admin actions', async () => {
+  it('in Spanish, a supervisor sees Troncales without the admin actions, and the trunk in the campaign form', async () => {
     const { page, context } = await newPage(browser, { lang: 'es' });
     await loginUi(page, rig.base, 'sup', USER_PASSWORD);
     await page.goto(`${rig.base}/admin/trunks`);
@@ -67,6 +77,11 @@ describe('Trunks screen', () => {
     expect(await page.getByRole('columnheader', { name: 'Acciones' }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     if (process.env['TRUNKS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['TRUNKS_SCREENSHOT_DIR'], 'trunks-es.png'), fullPage: true });
+    await page.goto(`${rig.base}/campaigns/new`);
+    await page.getByRole('button', { name: 'Usar troncal carrier' }).click();
+    expect(await page.getByLabel('Cadena de marcación').inputValue()).toBe('PJSIP/{e164}@carrier');
+    expect(await axeViolations(page)).toEqual([]);
+    if (process.env['TRUNKS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['TRUNKS_SCREENSHOT_DIR'], 'campaign-trunk-es.png') });
     await context.close();
   }, 60_000);
 });
