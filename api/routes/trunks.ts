@@ -6,7 +6,7 @@
  * config); supervisors read them to write dial strings. Reads never return the password.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { renderTrunk, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET } from '../../engine/deploy/index.js';
+import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
 import type { Store, TrunkRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
@@ -95,14 +95,30 @@ const pjsip = protectedRoute('trunks.manage', {
   responses: { 200: { description: 'pjsip.conf sections to #include', content: { 'text/plain': { schema: z.string() } } }, 404: notFound },
 });
 
+const push = protectedRoute('trunks.manage', {
+  method: 'post',
+  path: '/api/trunks/{name}/push',
+  tags,
+  summary: 'Push the trunk live to Asterisk through ARI dynamic configuration (until Asterisk restarts; the file snippet stays the lasting copy)',
+  request: { params: NameParam },
+  responses: {
+    200: jsonResponse('Objects created or updated, in order', z.object({ pushed: z.array(z.string()) })),
+    404: notFound,
+    409: { description: 'No Asterisk configured (the embedded PBX): nothing to push to' },
+    502: { description: 'Asterisk refused or did not answer; the message says what to fix' },
+  },
+});
+
 export interface TrunkRouteDeps {
   store: Store;
   auth: AuthService;
+  /** The Asterisk the product talks to (ARI_URL and credentials); null on the embedded PBX. */
+  ari?: AriTarget | null;
 }
 
 export const trunkDialString = (trunkName: string) => `PJSIP/{e164}@${trunkName}`;
 
-export function trunkRoutes({ store, auth }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
+export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   /** Campaigns whose dial-string template sends calls to `@name` (the end of the template or before a "/"). */
@@ -183,6 +199,20 @@ export function trunkRoutes({ store, auth }: TrunkRouteDeps): OpenAPIHono<ApiEnv
     auth.audit.record(auditFrom(c, auth, 'trunk.config', 'trunk', t.name));
     const text = renderTrunk({ name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(t.password !== null && { password: t.password }) });
     return c.text(text, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  });
+
+  app.openapi(push, async (c) => {
+    const t = mustGet(c.req.valid('param').name);
+    if (ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); add the PJSIP config snippet to your Asterisk instead');
+    try {
+      const pushed = await pushTrunk(ari, { name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(t.password !== null && { password: t.password }) });
+      auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { pushed }));
+      return c.json({ pushed }, 200);
+    } catch (err) {
+      if (!(err instanceof TrunkPushError)) throw err;
+      auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { failed: err.asterisk, pushed: err.pushed }));
+      throw new ApiError(502, 'asterisk_refused', err.message);
+    }
   });
 
   return app;
