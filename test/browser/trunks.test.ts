@@ -53,6 +53,21 @@ describe('Trunks screen', () => {
     expect(await axeViolations(page)).toEqual([]);
     if (process.env['TRUNKS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['TRUNKS_SCREENSHOT_DIR'], 'trunks-en.png'), fullPage: true });
     expect(await cspViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await config.waitFor({ state: 'hidden' });
+
+    // Pushed live: on the embedded PBX there is no Asterisk to take it, and the screen says so.
+    await row.getByRole('button', { name: 'Push carrier to Asterisk' }).click();
+    await page.getByText('Asterisk did not take the trunk').waitFor();
+    await page.getByText('No Asterisk is configured').waitFor();
+    // Every action of the row fits on the screen (none pushed off its right edge).
+    const del = row.getByRole('button', { name: 'Delete carrier' });
+    const box = await del.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+    if (process.env['TRUNKS_SCREENSHOT_DIR']) {
+      await page.waitForTimeout(600); // the notification's slide-in, for the picture only
+      await page.screenshot({ path: join(process.env['TRUNKS_SCREENSHOT_DIR'], 'trunks-push-en.png') });
+    }
 
     // The campaign form offers the trunk: one click puts its dial string in.
     await page.goto(`${rig.base}/campaigns/new`);

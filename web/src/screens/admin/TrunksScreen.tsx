@@ -1,6 +1,7 @@
 /**
  * Carrier trunks (issue #12): the list with the dial string each campaign uses to call through it; admins add,
- * delete and get the PJSIP snippet to #include on the Asterisk box (the one `asterisk:config --trunk` writes);
+ * delete, get the PJSIP snippet to #include on the Asterisk box (the one `asterisk:config --trunk` writes) or push
+ * the trunk live through ARI's dynamic configuration;
  * supervisors see the list to write dial strings. Passwords are never shown once saved.
  */
 import { useState } from 'react';
@@ -48,6 +49,12 @@ export default function TrunksScreen() {
     mutationFn: async (name: string) => ({ name, text: await unwrap(api.GET('/api/trunks/{name}/pjsip', { params: { path: { name } }, parseAs: 'text' })) }),
     onSuccess: (c) => setConfig(c),
     onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: (e as Error).message }),
+  });
+  // Live through ARI's dynamic configuration; Asterisk's refusal (no PJSIP, no writable wizard) is shown as it says it.
+  const push = useMutation({
+    mutationFn: (name: string) => unwrap(api.POST('/api/trunks/{name}/push', { params: { path: { name } } })),
+    onSuccess: (r) => notifications.show({ color: 'green', message: t('trunks.pushed', { count: r.pushed.length }) }),
+    onError: (e) => notifications.show({ color: 'red', title: t('trunks.pushFailed'), message: (e as Error).message, autoClose: false }),
   });
   return (
     <Stack>
@@ -111,9 +118,12 @@ export default function TrunksScreen() {
                   <Table.Td>{fmtDateTime(tr.updatedAt)}</Table.Td>
                   {admin && (
                     <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
+                      <Group gap={6} maw={260}>
                         <Button size="xs" variant="light" onClick={() => showConfig.mutate(tr.name)} aria-label={t('trunks.configOf', { name: tr.name })}>
                           {t('trunks.config')}
+                        </Button>
+                        <Button size="xs" variant="light" onClick={() => push.mutate(tr.name)} loading={push.isPending && push.variables === tr.name} aria-label={t('trunks.pushOf', { name: tr.name })}>
+                          {t('trunks.push')}
                         </Button>
                         <Button
                           size="xs"
