@@ -64,6 +64,14 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Restore DB_PATH from a backup file (--from FILE, or --latest from BACKUP_DIR); the engine must be stopped',
     load: () => import('../backup/restore-command.js'),
   },
+  'db:migrate': {
+    summary: 'Apply pending migrations: PostgreSQL when DATABASE_URL (or --url) is postgres://…, else the SQLite DB_PATH',
+    load: () => import('../db/migrate-command.js'),
+  },
+  'db:copy': {
+    summary: 'Copy every table from SQLite to PostgreSQL in one transaction, verified (--from sqlite:PATH --to postgres://…, --force-empty-target)',
+    load: () => import('../db/copy-command.js'),
+  },
   simulate: {
     summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',
     load: () => import('../../engine/pacing/simulate/simulate-command.js'),
