@@ -90,3 +90,30 @@ export async function pgTransaction<T>(pool: PgPool, fn: (c: PgClient) => Promis
     c.release();
   }
 }
+
+/** Creates database `name` on the server of `url` (benchmarks and tests use a scratch database of their own). */
+export async function createDatabase(url: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new PgConfigError(`bad database name ${name}`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops database `name` on the server of `url`, closing its sessions first. */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new PgConfigError(`bad database name ${name}`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
