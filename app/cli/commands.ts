@@ -48,6 +48,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'A predictive campaign on the embedded PBX with and without 200 API clients: drop rate, AMD verdicts, engine and API event-loop lag side by side (--json, --seconds)',
     load: () => import('../load-bench/bench-command.js'),
   },
+  'bench:hopper-pg': {
+    summary: 'The PostgreSQL hopper: leases/s with 1 and 4 concurrent leasers draining one campaign, SQLite beside them (--db, --leads, --batch, --json)',
+    load: () => import('../../bench/hopper-pg-command.js'),
+  },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
     load: () => import('../../engine/deploy/asterisk-config-command.js'),

@@ -25,9 +25,9 @@ function byHopperOrder(a: PgLeadRow, b: PgLeadRow): number {
  * `LeadRepo.lease / renewLeases / markCalling / completeAttempt / releaseLeases` on SQLite (time passed in as
  * `now`/`at`, lease = owner node id + expiry, an expired lease makes the lead eligible again), but async.
  *
- * SQLite serialises writers on the file; PostgreSQL does not, so the candidates are picked with
- * `FOR UPDATE SKIP LOCKED` and leased in the same statement: a node never waits for another node's lease and
- * never takes a row another transaction holds. A row leased and committed by another node after this statement's
+ * SQLite serialises writers on the file; PostgreSQL does not, so the candidates are locked with
+ * `FOR UPDATE SKIP LOCKED` and leased in the same transaction: a node never waits for another node's lease and
+ * never takes a row another transaction holds. A row leased and committed by another node after the query's
  * snapshot is re-checked under its lock (READ COMMITTED re-evaluates the WHERE on the new version), so it is not
  * taken twice either. Under contention a call may return fewer than `limit` (the skipped rows were being taken).
  *
@@ -38,45 +38,61 @@ export class PgLeadHopper {
 
   async lease(req: LeaseRequest): Promise<PgLeadRow[]> {
     if (req.limit <= 0) return [];
-    const c = (
-      await this.pool.query(
-        `select state, calling_hours_start, calling_hours_end, weekdays, default_time_zone, max_attempts from campaigns where id = $1`,
-        [req.campaignId],
-      )
-    ).rows[0] as
-      | { state: string; calling_hours_start: string; calling_hours_end: string; weekdays: number[]; default_time_zone: string; max_attempts: number }
-      | undefined;
-    if (c === undefined || c.state !== 'running') return [];
-    // Which zones are inside calling hours now is decided in JS (engine/leads), as on SQLite, so both stores agree.
-    const zones = (
-      await this.pool.query(`select distinct time_zone as tz from leads where campaign_id = $1 and next_due_at is not null`, [req.campaignId])
-    ).rows.map((r: { tz: string | null }) => r.tz);
-    const window = { start: c.calling_hours_start, end: c.calling_hours_end, weekdays: c.weekdays };
-    const open = zonesOpenNow(
-      zones.filter((z): z is string => z !== null),
-      req.now,
-      window,
-    );
-    const nullOpen = zones.includes(null) && zonesOpenNow([c.default_time_zone], req.now, window).length > 0;
-    if (open.length === 0 && !nullOpen) return [];
-    const r = await this.pool.query(
-      `with picked as (
-         select id from leads
-         where campaign_id = $1 and next_due_at is not null and next_due_at <= $2
-           and attempts < $3 and status not in ('completed', 'dnc')
-           and (lease_owner is null or lease_expires_at <= $2)
-           and (time_zone = any($4::text[]) or ($5 and time_zone is null))
-           and not exists (select 1 from dnc d where d.phone_e164 = leads.phone_e164 and d.campaign_id in ('', $1))
-         order by priority, next_due_at, id collate "C"
-         limit $6
-         for update skip locked
-       )
-       update leads l set lease_owner = $7, lease_expires_at = $8, status = 'selected', updated_at = $2
-       from picked where l.id = picked.id
-       returning l.*`,
-      [req.campaignId, req.now, c.max_attempts, open, nullOpen, req.limit, req.owner, req.now + req.leaseMs],
-    );
-    return r.rows.map(toLead).sort(byHopperOrder);
+    return pgTransaction(this.pool, async (tx) => {
+      const c = (
+        await tx.query(
+          `select state, calling_hours_start, calling_hours_end, weekdays, default_time_zone, max_attempts from campaigns where id = $1`,
+          [req.campaignId],
+        )
+      ).rows[0] as
+        | { state: string; calling_hours_start: string; calling_hours_end: string; weekdays: number[]; default_time_zone: string; max_attempts: number }
+        | undefined;
+      if (c === undefined || c.state !== 'running') return [];
+      // Zones with pending leads by a loose index scan (one seek per zone, as on SQLite); which of them are inside
+      // calling hours now is decided in JS (engine/leads), so both stores agree.
+      const zones = (
+        await tx.query(
+          `with recursive z(tz) as (
+             select min(time_zone) from leads where campaign_id = $1 and next_due_at is not null and time_zone is not null
+             union all
+             select (select min(time_zone) from leads where campaign_id = $1 and next_due_at is not null and time_zone > z.tz)
+             from z where z.tz is not null
+           ) select tz from z where tz is not null`,
+          [req.campaignId],
+        )
+      ).rows.map((r: { tz: string }) => r.tz);
+      const hasNull = (await tx.query(`select 1 from leads where campaign_id = $1 and time_zone is null and next_due_at is not null limit 1`, [req.campaignId]))
+        .rows.length > 0;
+      const window = { start: c.calling_hours_start, end: c.calling_hours_end, weekdays: c.weekdays };
+      const open: Array<string | null> = zonesOpenNow(zones, req.now, window);
+      if (hasNull && zonesOpenNow([c.default_time_zone], req.now, window).length > 0) open.push(null);
+      if (open.length === 0) return [];
+      // One short index range scan per open zone (leads_hopper_idx gives priority, due order), each locking what it
+      // returns with SKIP LOCKED; the best `limit` over all zones are leased, the other locks end with the COMMIT.
+      const found: Array<{ id: string; priority: number; due: number }> = [];
+      for (const tz of open) {
+        const r = await tx.query(
+          `select id, priority, next_due_at as due from leads
+           where campaign_id = $1 and ${tz === null ? 'time_zone is null' : 'time_zone = $6'} and next_due_at is not null and next_due_at <= $2
+             and attempts < $3 and status not in ('completed', 'dnc')
+             and (lease_owner is null or lease_expires_at <= $2)
+             and not exists (select 1 from dnc d where d.phone_e164 = leads.phone_e164 and d.campaign_id in ('', $5))
+           order by priority, next_due_at, id collate "C"
+           limit $4
+           for update skip locked`,
+          tz === null ? [req.campaignId, req.now, c.max_attempts, req.limit, req.campaignId] : [req.campaignId, req.now, c.max_attempts, req.limit, req.campaignId, tz],
+        );
+        found.push(...(r.rows as Array<{ id: string; priority: number; due: number }>));
+      }
+      found.sort((x, y) => x.priority - y.priority || x.due - y.due || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+      const chosen = found.slice(0, req.limit).map((f) => f.id);
+      if (chosen.length === 0) return [];
+      const r = await tx.query(
+        `update leads set lease_owner = $2, lease_expires_at = $3, status = 'selected', updated_at = $4 where id = any($1::text[]) returning *`,
+        [chosen, req.owner, req.now + req.leaseMs, req.now],
+      );
+      return r.rows.map(toLead).sort(byHopperOrder);
+    });
   }
 
   /** Extends the leases `owner` holds (all, or only `ids`). Expired leases are not revived. */
