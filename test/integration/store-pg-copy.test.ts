@@ -107,9 +107,9 @@ describe('db:copy sqlite → postgres', () => {
     const first = await capture(() => runMigrate([], { DATABASE_URL: target.url }));
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/applied 1, now at 1 of 1/);
+    expect(first.out).toMatch(/applied (\d+), now at \1 of \1\n/);
     const again = await capture(() => runMigrate(['--url', target.url], {}));
-    expect(again.out).toMatch(/applied 0, now at 1 of 1/);
+    expect(again.out).toMatch(/applied 0, now at (\d+) of \1\n/);
   });
 
   it('copies every table with its rows, verified, and prints progress per table', async () => {

@@ -67,23 +67,35 @@ export class PgLeadHopper {
       const open: Array<string | null> = zonesOpenNow(zones, req.now, window);
       if (hasNull && zonesOpenNow([c.default_time_zone], req.now, window).length > 0) open.push(null);
       if (open.length === 0) return [];
-      // One short index range scan per open zone (leads_hopper_idx gives priority, due order), each locking what it
-      // returns with SKIP LOCKED; the best `limit` over all zones are leased, the other locks end with the COMMIT.
+      // Free leads: one short range scan of leads_hopper_free_idx per open zone (priority, due order; leased rows
+      // are not in it). Expired leases (a dead node's): one scan of leads_lease_expiry_idx. Each locks what it
+      // returns with SKIP LOCKED and re-checks it under the lock; the best `limit` of both are leased, the other
+      // locks end with the COMMIT.
+      const eligible = `next_due_at is not null and next_due_at <= $2 and attempts < $3 and status not in ('completed', 'dnc')
+        and not exists (select 1 from dnc d where d.phone_e164 = leads.phone_e164 and d.campaign_id in ('', $1))`;
       const found: Array<{ id: string; priority: number; due: number }> = [];
       for (const tz of open) {
         const r = await tx.query(
           `select id, priority, next_due_at as due from leads
-           where campaign_id = $1 and ${tz === null ? 'time_zone is null' : 'time_zone = $6'} and next_due_at is not null and next_due_at <= $2
-             and attempts < $3 and status not in ('completed', 'dnc')
-             and (lease_owner is null or lease_expires_at <= $2)
-             and not exists (select 1 from dnc d where d.phone_e164 = leads.phone_e164 and d.campaign_id in ('', $5))
+           where campaign_id = $1 and ${tz === null ? 'time_zone is null' : 'time_zone = $5'} and lease_owner is null and ${eligible}
            order by priority, next_due_at, id collate "C"
            limit $4
            for update skip locked`,
-          tz === null ? [req.campaignId, req.now, c.max_attempts, req.limit, req.campaignId] : [req.campaignId, req.now, c.max_attempts, req.limit, req.campaignId, tz],
+          tz === null ? [req.campaignId, req.now, c.max_attempts, req.limit] : [req.campaignId, req.now, c.max_attempts, req.limit, tz],
         );
         found.push(...(r.rows as Array<{ id: string; priority: number; due: number }>));
       }
+      const zoned = open.filter((z): z is string => z !== null);
+      const expired = await tx.query(
+        `select id, priority, next_due_at as due from leads
+         where campaign_id = $1 and lease_owner is not null and lease_expires_at <= $2 and ${eligible}
+           and (time_zone = any($5::text[]) or ($6 and time_zone is null))
+         order by priority, next_due_at, id collate "C"
+         limit $4
+         for update skip locked`,
+        [req.campaignId, req.now, c.max_attempts, req.limit, zoned, open.includes(null)],
+      );
+      found.push(...(expired.rows as Array<{ id: string; priority: number; due: number }>));
       found.sort((x, y) => x.priority - y.priority || x.due - y.due || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
       const chosen = found.slice(0, req.limit).map((f) => f.id);
       if (chosen.length === 0) return [];

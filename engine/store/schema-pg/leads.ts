@@ -46,5 +46,11 @@ export const leads = pgTable(
     index('leads_campaign_status_idx').on(t.campaignId, t.status),
     // Committing or discarding one import's staged rows.
     index('leads_import_job_idx').on(t.importJobId, t.status).where(sql`${t.importJobId} is not null`),
+    // PostgreSQL only (PG_ONLY_INDEXES): the multi-node hopper (pg/hopper.ts) scans free leads and expired leases
+    // apart, so a campaign's leased rows are not walked past on every lease call.
+    index('leads_hopper_free_idx')
+      .on(t.campaignId, t.timeZone, t.priority, t.nextDueAt)
+      .where(sql`${t.nextDueAt} is not null and ${t.leaseOwner} is null`),
+    index('leads_lease_expiry_idx').on(t.campaignId, t.leaseExpiresAt).where(sql`${t.leaseOwner} is not null`),
   ],
 );
