@@ -43,7 +43,8 @@ export async function run(argv: string[]): Promise<number> {
       to,
       forceEmptyTarget: values['force-empty-target'] === true,
       batchRows,
-      onProgress: (p) => process.stdout.write(`  ${p.table}: ${p.copied}/${p.total}${p.done ? ' ✓' : ''}\n`),
+      onProgress: (p) =>
+        process.stdout.write(`  ${p.table}: ${p.copied}/${p.total}${p.done ? ' ✓' : ''}${p.done && p.rounded > 0 ? ` (${p.rounded} fractional values in integer columns rounded)` : ''}\n`),
     });
     process.stdout.write(`db:copy: ${r.rows} rows in ${r.tables.length} tables in ${r.ms} ms; counts and key checksums match, committed\n`);
     return 0;

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { configOrExitCode } from '../index.js';
 import { openDb } from '../../engine/store/index.js';
-import { CopyError, PgConfigError, checkPg, describePgError, isPostgresUrl, migratePg, openPgPool, pgMigrationStatus, redactUrl, sqliteMigrationStatus } from '../../engine/store/pg/index.js';
+import { PgConfigError, checkPg, describePgError, isPostgresUrl, migratePg, openPgPool, pgMigrationStatus, redactUrl, sqliteMigrationStatus } from '../../engine/store/pg/index.js';
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: { url?: string };
@@ -36,7 +36,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       process.stdout.write(`db:migrate: PostgreSQL ${redactUrl(url)}: applied ${applied}, now at ${s.applied} of ${s.available}\n`);
       return 0;
     } catch (err) {
-      const known = err instanceof PgConfigError || err instanceof CopyError;
+      const known = err instanceof PgConfigError;
       process.stderr.write(`db:migrate failed: ${known ? (err as Error).message : describePgError(err)}\n`);
       return 1;
     } finally {

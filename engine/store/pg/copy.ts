@@ -22,6 +22,8 @@ export interface CopyProgress {
   copied: number;
   total: number;
   done: boolean;
+  /** See TableReport.rounded. */
+  rounded: number;
 }
 
 export interface TableReport {
@@ -29,6 +31,8 @@ export interface TableReport {
   rows: number;
   /** Order-independent checksum of the rows' keys, equal on both sides. */
   checksum: string;
+  /** Values with a fraction in an integer column (SQLite keeps what it is given), rounded to the nearest integer. */
+  rounded: number;
 }
 
 export interface CopyReport {
@@ -110,6 +114,7 @@ async function copyTable(sqlite: Database.Database, c: PgClient, t: PgTableShape
   const insertHead = `insert into ${q(t.name)} (${cols.map((x) => q(x.name)).join(', ')}) values `;
   const srcSum = new KeySum();
   let copied = 0;
+  let rounded = 0;
   let after = Number.MIN_SAFE_INTEGER;
   let lastReport = 0;
   for (;;) {
@@ -122,7 +127,10 @@ async function copyTable(sqlite: Database.Database, c: PgClient, t: PgTableShape
       for (const col of cols) {
         const v = r[col.name];
         // SQLite keeps flags as 0/1 and JSON as its text; jsonb parses the text, boolean wants a boolean.
-        params.push(v === null || v === undefined ? null : col.kind === 'boolean' ? v !== 0 && v !== '0' : v);
+        if (col.kind === 'int' && typeof v === 'number' && !Number.isInteger(v)) {
+          params.push(Math.round(v));
+          rounded++;
+        } else params.push(v === null || v === undefined ? null : col.kind === 'boolean' ? v !== 0 && v !== '0' : v);
         ph.push(`$${params.length}`);
       }
       tuples.push(`(${ph.join(', ')})`);
@@ -137,7 +145,7 @@ async function copyTable(sqlite: Database.Database, c: PgClient, t: PgTableShape
     after = Number(rows.at(-1)!.__rowid);
     if (copied - lastReport >= 50_000) {
       lastReport = copied;
-      opts.onProgress?.({ table: t.name, copied, total, done: false });
+      opts.onProgress?.({ table: t.name, copied, total, done: false, rounded });
     }
   }
   // Verify on the target, inside the same transaction: its count and the same checksum over its keys.
@@ -152,8 +160,8 @@ async function copyTable(sqlite: Database.Database, c: PgClient, t: PgTableShape
   if (copied !== total || dstSum.count !== total)
     throw new CopyError(`${t.name}: source has ${total} rows, read ${copied}, target has ${dstSum.count}; nothing was committed`);
   if (dstSum.digest() !== srcSum.digest()) throw new CopyError(`${t.name}: the keys on the target differ from the source's (checksum); nothing was committed`);
-  opts.onProgress?.({ table: t.name, copied, total, done: true });
-  return { table: t.name, rows: total, checksum: srcSum.digest() };
+  opts.onProgress?.({ table: t.name, copied, total, done: true, rounded });
+  return { table: t.name, rows: total, checksum: srcSum.digest(), rounded };
 }
 
 /** Identity columns would hand out ids that were copied; move each past the table's largest id. */

@@ -4,7 +4,8 @@ import * as pgSchema from '../schema-pg/index.js';
 
 export interface PgTableShape {
   name: string;
-  columns: Array<{ name: string; kind: 'json' | 'boolean' | 'plain' }>;
+  /** `int`: integer/bigint in PostgreSQL (SQLite may hold a fraction there: its columns take what they are given). */
+  columns: Array<{ name: string; kind: 'json' | 'boolean' | 'int' | 'plain' }>;
   /** Columns that identify a row: the primary key, or the first unique index (dnc has no primary key). */
   key: string[];
 }
@@ -41,7 +42,7 @@ export function pgTables(): PgTableShape[] {
     }
     out.push({
       name: cfg.name,
-      columns: cfg.columns.map((c) => ({ name: c.name, kind: c.dataType === 'json' ? 'json' : c.dataType === 'boolean' ? 'boolean' : 'plain' })),
+      columns: cfg.columns.map((c) => ({ name: c.name, kind: c.dataType === 'json' ? 'json' : c.dataType === 'boolean' ? 'boolean' : c.columnType === 'PgInteger' || c.columnType === 'PgBigInt53' ? 'int' : 'plain' })),
       key,
     });
   }
