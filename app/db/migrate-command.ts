@@ -5,8 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { configOrExitCode } from '../index.js';
-import { openDb } from '../../engine/store/index.js';
-import { PgConfigError, checkPg, describePgError, isPostgresUrl, migratePg, openPgPool, pgMigrationStatus, redactUrl, sqliteMigrationStatus } from '../../engine/store/pg/index.js';
+import { openDb, PgConfigError, checkPg, describePgError, isPostgresUrl, migratePg, openPgPool, pgMigrationStatus, redactUrl, sqliteMigrationStatus } from '../../engine/store/index.js';
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: { url?: string };
