@@ -143,7 +143,7 @@ async function copyTable(sqlite: Database.Database, c: PgClient, t: PgTableShape
     }
     copied += rows.length;
     after = Number(rows.at(-1)!.__rowid);
-    if (copied - lastReport >= 50_000) {
+    if (copied - lastReport >= 50_000 && copied < total) {
       lastReport = copied;
       opts.onProgress?.({ table: t.name, copied, total, done: false, rounded });
     }
