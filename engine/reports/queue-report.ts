@@ -2,18 +2,18 @@
  * The queue statistics report (queue_log metrics) as a ReportDocument for the PDF: the main figures per queue,
  * offered/answered/abandoned per queue as the chart, offered by hour per queue and the agents.
  */
-import { reportLabels, type QueueLogMetrics } from '../analytics/index.js';
+import { reportLabels, type DayRange, type QueueLogMetrics } from '../analytics/index.js';
 import type { ReportDocument, ReportLang } from './document.js';
 import { generatedLine, filtersLine } from './labels.js';
 
-export function queueReportDocument(m: QueueLogMetrics, lang: ReportLang, queue: string | undefined, at: number, timeZone: string): ReportDocument {
+export function queueReportDocument(m: QueueLogMetrics, lang: ReportLang, queue: string | undefined, at: number, timeZone: string, range?: DayRange): ReportDocument {
   const t = reportLabels(lang);
   const names = Object.keys(m.queues).filter((q) => queue === undefined || q === queue);
   const qs = names.map((n) => [n, m.queues[n]!] as const);
   return {
     lang,
     title: lang === 'es' ? 'Estadísticas de colas' : 'Queue statistics',
-    filters: filtersLine(lang, { queue }),
+    filters: filtersLine(lang, { queue, ...range }),
     generated: generatedLine(lang, at, timeZone),
     chart: {
       title: lang === 'es' ? 'Llamadas por cola' : 'Calls per queue',

@@ -33,7 +33,7 @@ beforeAll(async () => {
     createAnalysis: (state) => new QueueLogAnalysis({ serviceLevel: sl, timeZone: 'America/Costa_Rica', state }),
   });
   await tail.start();
-  const source: QueueStatsSource = { result: () => tail.analysis.result(), openCalls: () => tail.analysis.aggregator.openCalls(), status: () => tail.status() };
+  const source: QueueStatsSource = { result: (range) => tail.analysis.result(undefined, range), openCalls: () => tail.analysis.aggregator.openCalls(), status: () => tail.status() };
   h = harness({ queues: source });
   h.addUser('sup1', 'supervisor');
   h.addUser('agent1', 'agent', 'A');

@@ -49,7 +49,7 @@ beforeAll(async () => {
     createAnalysis: (state) => new QueueLogAnalysis({ serviceLevel: sl, timeZone: CR, state }),
   });
   await tail.start();
-  h = harness({ queues: { result: () => tail.analysis.result(), openCalls: () => tail.analysis.aggregator.openCalls(), status: () => tail.status() } });
+  h = harness({ queues: { result: (range) => tail.analysis.result(undefined, range), openCalls: () => tail.analysis.aggregator.openCalls(), status: () => tail.status() } });
   h.addUser('sup1', 'supervisor');
   h.addUser('lead1', 'teamlead', 'A');
   sup = await h.login('sup1');
