@@ -14,4 +14,4 @@ export { readQueueLogFile, readQueueLogFolder, rotatedFiles, streamFile } from '
 export { QueueLogTail, type TailCheckpoint, type TailOptions, type TailStatus } from './sources/tail.js';
 export { CampaignQueueLog, formatQueueLogLine, type QueueLogNames } from './writer.js';
 export { QueueLogFile, type QueueLogFileStatus } from './queue-log-file.js';
-export { writeQueueReportXlsx, reportLabels, type ReportLang } from './xlsx-report.js';
+export { writeQueueReportXlsx, reportLabels, activeBucket, formatDuration, type ReportLang } from './xlsx-report.js';
