@@ -30,7 +30,7 @@ export function QueueTable({ queues, selected, onSelect }: { queues: QueueSummar
   const { t } = useTranslation();
   const heads = ['offered', 'answered', 'abandoned', 'abandonRate', 'asa', 'maxWait', 'avgTalk', 'slAnswered', 'slAnsweredAbandoned', 'rna'] as const;
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={720}>
       <Table striped highlightOnHover withTableBorder fz="sm" horizontalSpacing="xs" data-testid="queue-table" className="tabular">
         <Table.Thead>
           <Table.Tr>
