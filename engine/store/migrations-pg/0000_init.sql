@@ -319,6 +319,8 @@ CREATE UNIQUE INDEX "leads_campaign_phone_uq" ON "leads" USING btree ("campaign_
 CREATE INDEX "leads_hopper_idx" ON "leads" USING btree ("campaign_id","time_zone","priority","next_due_at") WHERE "leads"."next_due_at" is not null;--> statement-breakpoint
 CREATE INDEX "leads_campaign_status_idx" ON "leads" USING btree ("campaign_id","status");--> statement-breakpoint
 CREATE INDEX "leads_import_job_idx" ON "leads" USING btree ("import_job_id","status") WHERE "leads"."import_job_id" is not null;--> statement-breakpoint
+CREATE INDEX "leads_hopper_free_idx" ON "leads" USING btree ("campaign_id","time_zone","priority","next_due_at") WHERE "leads"."next_due_at" is not null and "leads"."lease_owner" is null;--> statement-breakpoint
+CREATE INDEX "leads_lease_expiry_idx" ON "leads" USING btree ("campaign_id","lease_expires_at") WHERE "leads"."lease_owner" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "users_username_uq" ON "users" USING btree ("username");--> statement-breakpoint
 CREATE UNIQUE INDEX "refresh_tokens_hash_uq" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_family_idx" ON "refresh_tokens" USING btree ("family");--> statement-breakpoint

@@ -1,2 +1,0 @@
-CREATE INDEX "leads_hopper_free_idx" ON "leads" USING btree ("campaign_id","time_zone","priority","next_due_at") WHERE "leads"."next_due_at" is not null and "leads"."lease_owner" is null;--> statement-breakpoint
-CREATE INDEX "leads_lease_expiry_idx" ON "leads" USING btree ("campaign_id","lease_expires_at") WHERE "leads"."lease_owner" is not null;
