@@ -4,6 +4,7 @@
  * (JSON, flags, epoch ms) and key checksums; a non-empty target is refused (and emptied only when asked); bad
  * URLs, an unreachable server and an unmigrated target give an operator's message, not a stack.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,6 +201,16 @@ describe('db:copy sqlite → postgres', () => {
     const noDb = await capture(() => runMigrate([], { DATABASE_URL: 'postgres://127.0.0.1:5432' }));
     expect(noDb.code).toBe(2);
     expect(noDb.err).toMatch(/no database name/);
+  });
+
+  it('both commands are wired into the CLI (bin/centralita.mjs)', () => {
+    const bin = join(import.meta.dirname, '../../bin/centralita.mjs');
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toMatch(/^  db:migrate +Apply pending migrations/m);
+    expect(help.stdout).toMatch(/^  db:copy +Copy every table from SQLite to PostgreSQL/m);
+    const bad = spawnSync(process.execPath, [bin, 'db:copy', '--from', `sqlite:${dbPath}`], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--to must be a postgres:\/\/ URL/);
   });
 
   it('db:migrate without DATABASE_URL migrates the SQLite DB_PATH', async () => {
