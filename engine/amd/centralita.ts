@@ -55,6 +55,12 @@ export interface CentralitaTuning {
   foregroundShare: number;
   /** Async watch: talk that starts within this long after the HUMAN decision (no room left for the agent)... */
   resumeMs: number;
+  /**
+   * ...or within this long after the opener's last voice: a recording's pause between its first phrase and the rest
+   * is up to ~1.5 s, while a person who answered waits for the caller longer before saying more (tuning split:
+   * 1 500 pulled back 4 more of 292 machines and no person; 1 800 cost 8 people)...
+   */
+  resumeGapMs: number;
   /** ...and goes on for this long (first voice to last, pauses shorter than monologuePauseMs inside)... */
   monologueMs: number;
   /** ...is a recording's: a late MACHINE. */
@@ -76,6 +82,7 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   minVoiceShare: 3 / 32,
   foregroundShare: 1 / 10,
   resumeMs: 700,
+  resumeGapMs: 1500,
   monologueMs: 3000,
   monologuePauseMs: 900,
 };
@@ -109,7 +116,7 @@ export function createCentralitaDetector(
   /** The callee's level: the loudest voiced frame, decaying. */
   let level = 0;
   /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
-  let watch: { talk: TalkTracker; from: number; armed: boolean } | null = null;
+  let watch: { talk: TalkTracker; from: number; openerEnd: number; armed: boolean } | null = null;
   let lastEnergy = 0;
 
   /** ms of analysis: the audio since the line opened (leading digital silence up to a second left out). */
@@ -129,7 +136,7 @@ export function createCentralitaDetector(
     listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
     if ((status === 'HUMAN' || status === 'NOTSURE') && lateWatchMs > 0) {
       listeningUntil = t + lateWatchMs;
-      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, armed: true };
+      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, openerEnd: talk.lastVoiceEnd, armed: true };
       trace.notes.push(`${t} ms: watching ${lateWatchMs} ms more for a beep or a monologue`);
     }
     return decision;
@@ -163,7 +170,7 @@ export function createCentralitaDetector(
     w.talk.push(voiced, t, len);
     const started = w.talk.openerStart;
     if (started < 0) {
-      if (t - w.from > tuning.resumeMs) w.armed = false; // the callee let the agent speak
+      if (t - w.from > tuning.resumeMs && t - w.openerEnd > tuning.resumeGapMs) w.armed = false; // the callee let the agent speak
       return decision!;
     }
     if (w.talk.silenceMs >= tuning.monologuePauseMs) {

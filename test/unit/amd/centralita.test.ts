@@ -239,6 +239,26 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(last.trace.notes.join(' ')).toMatch(/late MACHINE: talk from \d+ ms after the decision/);
   });
 
+  it('a recording that pauses 1.3 s after its first phrase (the resume is 775 ms after the decision) is still pulled back: MONOLOGUE', () => {
+    // Issue #17's "Thanks for calling … We're closed …" with a longer pause: the watch is armed for resumeGapMs
+    // after the opener's last voice, not only resumeMs after the decision.
+    const seq = [...frames([S, 300]), ...talk(1200, 1500), ...frames([S, 1300]), ...talk(5000, 1500), ...frames([S, 1000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late?.cause).toMatch(/^MONOLOGUE-\d+-3000$/);
+  });
+
+  it('"Yes? … Hello?" with the same 1.3 s pause, then a reply after the agent spoke, is never pulled back', () => {
+    const seq = [
+      ...frames([S, 300]), ...talk(400, 1500), ...frames([S, 1300]), ...talk(500, 1500),
+      ...frames([S, 2000]), ...talk(2500, 1500), ...frames([S, 2000]),
+    ];
+    const { first, last, lates } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late).toBeUndefined();
+    expect(lates).toHaveLength(0);
+  });
+
   it('"Leave a message." … beep: HUMAN, then LATEBEEP with beepAtMs (the moment to drop the message)', () => {
     const seq = [...frames([S, 300]), ...talk(900, 1500), ...frames([S, 1200]), ...tone(400, 1000, 4000), ...frames([S, 1000])];
     const { first, last } = watch(seq);
