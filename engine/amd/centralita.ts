@@ -65,6 +65,19 @@ export interface CentralitaTuning {
   monologueMs: number;
   /** ...is a recording's: a late MACHINE. */
   monologuePauseMs: number;
+  /**
+   * Prompts: this many phrases after the decision (0 = off), each starting within resumeGapMs of the one before,
+   * reaching chainSpanMs after the decision — an IVR or a greeting read out in short sentences: it goes on at its
+   * own pace, each pause too short for a caller's turn, whereas a person waits for the agent before speaking again.
+   */
+  chainPhrases: number;
+  chainSpanMs: number;
+  /**
+   * Phrases after the first count only above this share of the callee's level at the decision: a recording goes on
+   * as loud as it answered; a TV or a room behind a person who stopped talking is quieter (tuning split: without it,
+   * TV behind people chained into PROMPTS).
+   */
+  laterPhraseShare: number;
 }
 
 /** Voice starts at 3× the noise floor (≈ +10 dB) and continues down to 2× (hysteresis). */
@@ -85,6 +98,9 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   resumeGapMs: 1500,
   monologueMs: 3000,
   monologuePauseMs: 900,
+  chainPhrases: 4,
+  chainSpanMs: 3000,
+  laterPhraseShare: 0.3,
 };
 
 export function createCentralitaDetector(
@@ -116,7 +132,8 @@ export function createCentralitaDetector(
   /** The callee's level: the loudest voiced frame, decaying. */
   let level = 0;
   /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
-  let watch: { talk: TalkTracker; from: number; openerEnd: number; armed: boolean } | null = null;
+  /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
+  let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean } | null = null;
   let lastEnergy = 0;
 
   /** ms of analysis: the audio since the line opened (leading digital silence up to a second left out). */
@@ -136,7 +153,7 @@ export function createCentralitaDetector(
     listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
     if ((status === 'HUMAN' || status === 'NOTSURE') && lateWatchMs > 0) {
       listeningUntil = t + lateWatchMs;
-      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, openerEnd: talk.lastVoiceEnd, armed: true };
+      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, lastEnd: talk.lastVoiceEnd, phrases: 0, level, armed: true };
       trace.notes.push(`${t} ms: watching ${lateWatchMs} ms more for a beep or a monologue`);
     }
     return decision;
@@ -156,8 +173,9 @@ export function createCentralitaDetector(
   }
 
   /**
-   * One frame of the async watch: a beep, or talk that starts right after the decision — where the agent is
-   * speaking — and leaves no pause for the agent. Talk that starts later is a person's reply: only a beep
+   * One frame of the async watch: a beep; talk that starts right after the decision — where the agent is
+   * speaking — and leaves no pause for the agent (MONOLOGUE); or phrase after phrase, each within resumeGapMs of
+   * the last, never leaving the agent a turn (PROMPTS). Talk that starts later is a person's reply: only a beep
    * counts from then on.
    */
   function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, heard: AmdBeepEvent | null, len: number): AmdDecision {
@@ -167,14 +185,30 @@ export function createCentralitaDetector(
       return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
     }
     if (beeps.inTone || !w.armed) return decision!;
-    w.talk.push(voiced, t, len);
+    // After the first phrase, only talk near the level the callee answered at counts (see laterPhraseShare).
+    const gate = w.phrases === 0 ? 0 : w.level * tuning.laterPhraseShare;
+    w.talk.push(voiced && lastEnergy >= gate, t, len);
     const started = w.talk.openerStart;
     if (started < 0) {
-      if (t - w.from > tuning.resumeMs && t - w.openerEnd > tuning.resumeGapMs) w.armed = false; // the callee let the agent speak
+      const sinceDecision = w.phrases === 0 ? t - w.from : Infinity;
+      if (sinceDecision > tuning.resumeMs && t - w.lastEnd > tuning.resumeGapMs) w.armed = false; // the callee let the agent speak
       return decision!;
     }
     if (w.talk.silenceMs >= tuning.monologuePauseMs) {
-      w.armed = false; // the callee stopped for the agent
+      // A pause the agent could speak in. With prompts on, the phrase is counted and the watch waits for the next.
+      if (tuning.chainPhrases <= 0) {
+        w.armed = false; // the callee stopped for the agent
+        return decision!;
+      }
+      w.phrases++;
+      w.lastEnd = w.talk.lastVoiceEnd;
+      if (w.phrases >= tuning.chainPhrases && w.lastEnd - w.from >= tuning.chainSpanMs) {
+        return decideLate(
+          `PROMPTS-${w.phrases}-${w.lastEnd - w.from}`,
+          `${w.phrases} phrases after the decision, each within ${tuning.resumeGapMs} ms of the one before, for ${w.lastEnd - w.from} ms: a recording reading on at its own pace`,
+        );
+      }
+      w.talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
       return decision!;
     }
     const span = w.talk.openerMs;
