@@ -267,6 +267,13 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(last.late).toBeUndefined();
   });
 
+  it('a TV talking on right after a person\'s "Hello?" (at a fifth of their level, no pause) is not a monologue', () => {
+    const seq = [...frames([S, 300]), ...talk(500, 2500, 25), ...frames([25, 600]), ...talk(5000, 500, 25, 30), ...frames([25, 2000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late).toBeUndefined();
+  });
+
   it('"Yes? … Hello?" with the same 1.3 s pause, then a reply after the agent spoke, is never pulled back', () => {
     const seq = [
       ...frames([S, 300]), ...talk(400, 1500), ...frames([S, 1300]), ...talk(500, 1500),
