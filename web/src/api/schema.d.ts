@@ -5409,9 +5409,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         criteria: {
+                            critical?: boolean;
                             id: string;
                             label: string;
                             max?: number;
+                            section?: string;
                             /** @enum {string} */
                             type: "yesno" | "scale5" | "points";
                             weight: number;
@@ -5502,9 +5504,11 @@ export interface paths {
                     "application/json": {
                         archived?: boolean;
                         criteria?: {
+                            critical?: boolean;
                             id: string;
                             label: string;
                             max?: number;
+                            section?: string;
                             /** @enum {string} */
                             type: "yesno" | "scale5" | "points";
                             weight: number;
@@ -7988,9 +7992,11 @@ export interface components {
             createdAt: number;
             createdBy: string | null;
             criteria: {
+                critical?: boolean;
                 id: string;
                 label: string;
                 max?: number;
+                section?: string;
                 /** @enum {string} */
                 type: "yesno" | "scale5" | "points";
                 weight: number;
