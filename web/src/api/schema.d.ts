@@ -8163,6 +8163,14 @@ export interface components {
                 humans: number;
                 start: number;
             }[];
+            recordings: {
+                disk_error: string | null;
+                failed_jobs: number;
+                free_bytes: number | null;
+                ok: boolean;
+                total_bytes: number | null;
+                used_bytes: number;
+            } | null;
             /** @enum {string} */
             scope: "org" | "team";
             since: number;
