@@ -7,7 +7,10 @@
  *
  * QA_SHOTS=/dir keeps screenshots of every screen (en and es, 1280 px) for people to look at.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { encodeWav } from '../../engine/audio/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
 
@@ -43,6 +46,26 @@ beforeAll(async () => {
   const campaignId = await createCampaign(rig, 'Renovaciones de seguros de hogar — cartera Madrid Norte', { recording: true });
   const now = Date.now();
   for (let i = 0; i < 3; i++) seedCall(`cal-call-${i}`, campaignId, now - (i + 1) * 600_000);
+  // cal-call-1 with audio: 12 s of conversation, and a 3 s AMD window whose trace has a word from 0.4 to 1.2 s.
+  const tone = (s: number, hz: number, on: (t: number) => boolean) => new Int16Array(8000 * s).map((_, i) => (on(i / 8000) ? Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / 8000)) : 0));
+  const wav = join(rig.dir, 'cal-call-1.wav');
+  const amdWav = join(rig.dir, 'cal-call-1.amd.wav');
+  writeFileSync(wav, encodeWav(tone(12, 440, () => true), { sampleRate: 8000 }));
+  writeFileSync(amdWav, encodeWav(tone(3, 300, (t) => t >= 0.4 && t < 1.2), { sampleRate: 8000 }));
+  const frameEnergy = Array.from({ length: 150 }, (_, i) => (i >= 20 && i < 60 ? 900 : 12));
+  rig.product.store.recordings.update(
+    'cal-call-1',
+    {
+      wavPath: wav,
+      wavBytes: 192_044,
+      durationMs: 12_000,
+      peaks: Array.from({ length: 240 }, () => 0.7),
+      peaksPerSecond: 20,
+      amdWavPath: amdWav,
+      amdTrace: { status: 'HUMAN', cause: 'HUMAN-800-900', decisionMs: 2100, frameEnergy, words: [{ startMs: 400, endMs: 1200 }], notes: ['short greeting, then silence'], decisionFrame: 105 },
+    },
+    now,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -190,4 +213,38 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
       await page.context().close();
     }
   }, 100_000);
+
+  it('the AMD window plays with its trace right under its waveform, on the same time axis (en and es)', async () => {
+    for (const lang of ['en', 'es'] as const) {
+      const { page } = await newPage(browser, { lang, width: 1280 });
+      await loginUi(page, rig.base, 'sofia', USER_PASSWORD);
+      await page.goto(`${rig.base}/recordings/cal-call-1`);
+      // The conversation first: its own waveform (12 s), the AMD trace in its panel on seconds after answer.
+      await page.getByTestId('recording-audio').waitFor({ state: 'attached' });
+      await page.getByTestId('amd-trace').waitFor();
+      expect(await page.getByTestId('player').getByTestId('amd-chart').count()).toBe(0);
+      await page.getByTestId('play-amd-window').click();
+      // The AMD window: 3 s; the chart now sits inside the player, under the waveform.
+      const chart = page.getByTestId('player').getByTestId('amd-chart');
+      await chart.locator('canvas').waitFor();
+      await until(async () => (await chart.getAttribute('data-plot')) !== null, 5000, 'the chart laid out');
+      await until(async () => page.getByTestId('waveform').evaluate((el) => (el.firstElementChild?.shadowRoot?.querySelectorAll('canvas').length ?? 0) > 0), 10_000, 'the AMD window waveform');
+      expect(await page.getByTestId('player-time').innerText()).toMatch(/0:00 \/ 0:03/);
+      const boxes = await page.evaluate(() => {
+        const r = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
+        const wave = r('[data-testid="player"] [data-testid="waveform"]');
+        const chartBox = r('[data-testid="player"] [data-testid="amd-chart"]');
+        return { wave: [Math.round(wave.left), Math.round(wave.right)], chart: [Math.round(chartBox.left), Math.round(chartBox.right)], plot: document.querySelector('[data-testid="player"] [data-testid="amd-chart"]')!.getAttribute('data-plot')!.split(',').map(Number) };
+      });
+      // Same box as the waveform, and the plot spans it edge to edge: second t of the trace under second t of the audio.
+      expect(Math.abs(boxes.chart[0]! - boxes.wave[0]!)).toBeLessThanOrEqual(1);
+      expect(Math.abs(boxes.chart[1]! - boxes.wave[1]!)).toBeLessThanOrEqual(1);
+      expect(boxes.plot[0]).toBeLessThanOrEqual(1);
+      expect(Math.abs(boxes.plot[1]! - (boxes.chart[1]! - boxes.chart[0]!))).toBeLessThanOrEqual(1);
+      expect(await page.getByTestId('amd-under-waveform').count()).toBe(1);
+      await shot(page, `recording-amd-${lang}`);
+      await clean(page);
+      await page.context().close();
+    }
+  }, 60_000);
 });
