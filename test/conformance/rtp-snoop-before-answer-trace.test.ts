@@ -112,6 +112,10 @@ describe.runIf(traceExists(NAME))(`trace ${NAME} replays on a real Asterisk 22.1
     await ariCall(asterisk, 'POST', '/channels?endpoint=Local/ring-human@amd-sim&app=dialer&channelId=rt-1&timeout=20');
     await at(253);
     await ariCall(asterisk, 'POST', '/channels/rt-1/snoop?spy=in&app=dialer&snoopId=rt-snoop');
+    // The snoop's StasisStart comes a moment after its 200; at recording time it arrived before the next request's
+    // events, but on a loaded machine it raced the externalMedia channel's Dial/Up (CI: one run in ~20). Asking for
+    // the externalMedia channel once the snoop is in Stasis keeps the recorded causality without loosening the order.
+    await app.waitFor((e) => e.type === 'StasisStart' && (e['channel'] as { id?: string } | undefined)?.id === 'rt-snoop', 5000);
     const em = await ariCall(asterisk, 'POST', `/channels/externalMedia?app=dialer&external_host=127.0.0.1:${rx.port}&format=ulaw&channelId=rt-em`);
     await at(358);
     await ariCall(asterisk, 'POST', '/bridges?type=mixing&bridgeId=rt-b');
