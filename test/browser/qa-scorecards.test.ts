@@ -186,7 +186,7 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
       const fit = await table.evaluate((el) => {
         const box = el.parentElement!.getBoundingClientRect();
         const last = el.querySelector('thead th:last-child')!.getBoundingClientRect();
-        return { tableW: el.scrollWidth, boxW: Math.round(box.width), lastRight: Math.round(last.right), viewport: window.innerWidth };
+        return { tableW: el.scrollWidth, boxW: Math.round(box.width), lastRight: Math.round(last.right), viewport: (el.ownerDocument.defaultView?.innerWidth ?? 0) };
       });
       expect(fit.tableW).toBeLessThanOrEqual(fit.boxW + 1);
       // No cell's text cut short with an ellipsis (the State badge's label truncates itself when squeezed).
@@ -230,12 +230,11 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
       await until(async () => (await chart.getAttribute('data-plot')) !== null, 5000, 'the chart laid out');
       await until(async () => page.getByTestId('waveform').evaluate((el) => (el.firstElementChild?.shadowRoot?.querySelectorAll('canvas').length ?? 0) > 0), 10_000, 'the AMD window waveform');
       expect(await page.getByTestId('player-time').innerText()).toMatch(/0:00 \/ 0:03/);
-      const boxes = await page.evaluate(() => {
-        const r = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
-        const wave = r('[data-testid="player"] [data-testid="waveform"]');
-        const chartBox = r('[data-testid="player"] [data-testid="amd-chart"]');
-        return { wave: [Math.round(wave.left), Math.round(wave.right)], chart: [Math.round(chartBox.left), Math.round(chartBox.right)], plot: document.querySelector('[data-testid="player"] [data-testid="amd-chart"]')!.getAttribute('data-plot')!.split(',').map(Number) };
-      });
+      const edges = async (testId: string) => {
+        const b = (await page.getByTestId('player').getByTestId(testId).boundingBox())!;
+        return [Math.round(b.x), Math.round(b.x + b.width)];
+      };
+      const boxes = { wave: await edges('waveform'), chart: await edges('amd-chart'), plot: (await chart.getAttribute('data-plot'))!.split(',').map(Number) };
       // Same box as the waveform, and the plot spans it edge to edge: second t of the trace under second t of the audio.
       expect(Math.abs(boxes.chart[0]! - boxes.wave[0]!)).toBeLessThanOrEqual(1);
       expect(Math.abs(boxes.chart[1]! - boxes.wave[1]!)).toBeLessThanOrEqual(1);
