@@ -37,7 +37,7 @@ function files(): { full: Buffer; writing: Buffer } {
   return { full, writing };
 }
 
-async function setup(finishWaitMs?: number) {
+async function setup(finishWaitMs?: number, beforeEnd?: (rec: Recordings, clock: VirtualClock) => Promise<void>) {
   dir = mkdtempSync(join(tmpdir(), 'centralita-recfin-'));
   store = openStore(join(dir, 'c.db'));
   const s = store;
@@ -69,7 +69,9 @@ async function setup(finishWaitMs?: number) {
   s.callLogs.create({ id: 'call-1', campaignId: 'camp-1', leadId: null, phone: '+15550110001', nodeId: 'n1', at: t0 });
   events.emit({ type: 'call.created', callId: 'call-1', at: t0, campaignId: 'camp-1', leadId: null, phone: '+15550110001', channelId: 'ch', agentId: null, nodeId: 'n1' });
   events.emit({ type: 'call.bridged', callId: 'call-1', at: t0 + 1000, agentId: 'a1', bridgeId: 'br-1' });
-  clock.advance(4000);
+  clock.advance(2000);
+  await beforeEnd?.(rec, clock);
+  clock.advance(2000);
   s.callLogs.end('call-1', { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: clock.now() });
   events.emit({ type: 'call.ended', callId: 'call-1', at: clock.now(), disposition: 'ANSWERED_HUMAN', hangupCause: 16, dialStatus: 'ANSWER', agentId: 'a1', safeHarborPlayed: false, voicemailLeft: false });
   const endedAt = clock.now();
@@ -111,6 +113,18 @@ describe('the recording fetch waits for RecordingFinished', () => {
       ['fetch', 'done', 2],
       ['transcode', 'done', 1],
     ]);
+    await rec.close();
+  });
+
+  it('a pause still open when the call ends is closed at the end of the call (the file has nothing after it)', async () => {
+    const { rec, clock, s, endedAt, finish } = await setup(undefined, async (r) => {
+      await r.pause('call-1', 'agent-a1');
+    });
+    finish();
+    await drive(clock, () => s.recordings.get('call-1')?.state === 'ready', 60_000);
+    await rec.queue.idle();
+    const p = s.recordings.get('call-1')!.pauses;
+    expect(p).toEqual([expect.objectContaining({ by: 'agent-a1', offsetMs: 1000, resumedAt: endedAt })]);
     await rec.close();
   });
 });
