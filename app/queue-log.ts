@@ -89,7 +89,7 @@ export async function startQueueStats(o: {
   });
   const started = tail.start().catch((err: unknown) => o.logger.warn({ err, file: o.file }, 'queue_log tail did not start'));
   return {
-    result: () => tail.analysis.result(o.clock.now() / 1000),
+    result: (range) => tail.analysis.result(o.clock.now() / 1000, range),
     openCalls: () => tail.analysis.aggregator.openCalls(),
     status: () => tail.status(),
     stop: async () => {

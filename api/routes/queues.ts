@@ -4,16 +4,44 @@
  * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is the tail
  * the composition root runs (QUEUE_LOG_SOURCE, or the engine's own queue_log); absent → 503.
  * Supervisors and admins (`metrics.org`). The queue report and its exports are in reports.ts. A queue named "agents" or "calls" is reached through `/api/queues`.
+ * `from` / `to` (YYYY-MM-DD, local days of the center's zone, both included) narrow the figures to those days; the
+ * source's counts (lines, malformed) stay the whole log's. Team leads are not scoped: a queue_log's queues and agent
+ * names belong to the PBX, not to Centralita's teams.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
+import { type DayRange, type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 /** What the routes read: the live tail's analysis. */
 export interface QueueStatsSource {
-  result(): QueueLogResult;
+  /** With `range`: the metrics of those local days only. */
+  result(range?: DayRange): QueueLogResult;
   openCalls(): QueueCall[];
   status(): TailStatus;
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A local day; only real calendar days (2026-02-30 is refused). */
+const queueDay = z
+  .string()
+  .max(10)
+  .refine((s) => {
+    const m = DAY.exec(s);
+    if (!m) return false;
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.toISOString().slice(0, 10) === s;
+  }, { message: 'must be a day YYYY-MM-DD' });
+/** `from` / `to` of the queue figures: local days, both included. */
+export const QueueDayRange = {
+  from: queueDay.optional().openapi({ description: 'First local day (YYYY-MM-DD, the center’s zone) of the figures' }),
+  to: queueDay.optional().openapi({ description: 'Last local day (YYYY-MM-DD, included)' }),
+};
+
+/** The range of a validated query; `to` before `from` is refused naming `to`. */
+export function dayRange(q: { from?: string | undefined; to?: string | undefined }): DayRange | undefined {
+  if (q.from === undefined && q.to === undefined) return undefined;
+  if (q.from !== undefined && q.to !== undefined && q.to < q.from) throw new ApiError(422, 'validation_failed', `to: must not be before from (${q.from})`);
+  return { ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}) };
 }
 
 const Bucket = { offered: z.number().int(), answered: z.number().int(), abandoned: z.number().int(), answered_within_sl: z.number().int(), talk_s: z.number().int() };
@@ -107,7 +135,7 @@ const list = protectedRoute('metrics.org', {
   path: '/api/queues',
   tags: ['queues'],
   summary: 'Every queue of the followed queue_log: offered, answered, abandoned, ASA, talk, service levels (both ways and app_queue’s own)',
-  request: { query: z.strictObject({}) },
+  request: { query: z.strictObject(QueueDayRange) },
   responses: { 200: jsonResponse('Queues', QueuesList), 503: { description: 'No queue_log is followed' } },
 });
 const agents = protectedRoute('metrics.org', {
@@ -115,7 +143,7 @@ const agents = protectedRoute('metrics.org', {
   path: '/api/queues/agents',
   tags: ['queues'],
   summary: 'Agents of the followed queue_log: calls answered, talk, ring-no-answer, pauses by reason, occupancy',
-  request: { query: z.strictObject({}) },
+  request: { query: z.strictObject(QueueDayRange) },
   responses: { 200: jsonResponse('Agents', z.object({ agents: z.array(AgentStats) })), 503: { description: 'No queue_log is followed' } },
 });
 const calls = protectedRoute('metrics.org', {
@@ -131,8 +159,8 @@ const one = protectedRoute('metrics.org', {
   path: '/api/queues/{name}',
   tags: ['queues'],
   summary: 'One queue with its figures by hour of day and by day, in the center’s time zone',
-  request: { params: z.strictObject({ name: z.string().min(1).max(128) }) },
-  responses: { 200: jsonResponse('Queue', QueueDetail), 404: { description: 'No such queue in the queue_log' }, 503: { description: 'No queue_log is followed' } },
+  request: { params: z.strictObject({ name: z.string().min(1).max(128) }), query: z.strictObject(QueueDayRange) },
+  responses: { 200: jsonResponse('Queue', QueueDetail), 404: { description: 'No such queue in the queue_log (in that range)' }, 503: { description: 'No queue_log is followed' } },
 });
 
 export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIHono<ApiEnv> {
@@ -143,7 +171,7 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
   };
   app.openapi(list, (c) => {
     const s = need();
-    const r = s.result();
+    const r = s.result(dayRange(c.req.valid('query')));
     const queues = Object.entries(r.metrics.queues).map(([name, { by_hour: _h, by_day: _d, ...q }]) => ({ name, ...q }));
     const st = s.status();
     return c.json(
@@ -158,7 +186,7 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
     );
   });
   app.openapi(agents, (c) => {
-    const r = need().result();
+    const r = need().result(dayRange(c.req.valid('query')));
     return c.json({ agents: Object.entries(r.metrics.agents).map(([name, a]) => ({ name, ...a })) }, 200);
   });
   app.openapi(calls, (c) => {
@@ -171,7 +199,7 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
   });
   app.openapi(one, (c) => {
     const { name } = c.req.valid('param');
-    const q = need().result().metrics.queues[name];
+    const q = need().result(dayRange(c.req.valid('query'))).metrics.queues[name];
     if (!q) throw new ApiError(404, 'not_found', `No queue ${name} in the queue_log`);
     return c.json({ name, ...q }, 200);
   });

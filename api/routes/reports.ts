@@ -3,7 +3,8 @@
  * `queues`: queue statistics of the followed queue_log (503 without one; filter `queue`). `daily`, `hourly`,
  * `dispositions`, `agents`, `campaigns`: the CallLogs (ended calls created in [from, to), days and hours in the
  * center's time zone or `tz`; filters `campaign_id`, `agent_id`). A filter that does not apply to the type is
- * refused naming it. Supervisors and admins only (`metrics.org`): team leads are not scoped to their team here.
+ * refused naming it. `queues` takes `from` / `to` as local days (YYYY-MM-DD, both included) in the queue_log's zone.
+ * Supervisors and admins only (`metrics.org`): team leads are not scoped to their team here.
  */
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
@@ -14,7 +15,7 @@ import type { Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { zonedQueryDate } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
-import { AgentStats, QueueDetail, type QueueStatsSource } from './queues.js';
+import { AgentStats, QueueDayRange, QueueDetail, dayRange, type QueueStatsSource } from './queues.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PDF_TYPE = 'application/pdf';
@@ -22,7 +23,7 @@ const ReportType = z.enum(['queues', 'daily', 'hourly', 'dispositions', 'agents'
 const ReportQuery = z.strictObject({
   lang: z.enum(['en', 'es']).default('en'),
   queue: z.string().min(1).max(128).optional().openapi({ description: '`queues` only: one queue' }),
-  from: zonedQueryDate('start').optional().openapi({ description: 'CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time' }),
+  from: zonedQueryDate('start').optional().openapi({ description: 'CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time; `queues`: a local day YYYY-MM-DD' }),
   to: zonedQueryDate('end').optional().openapi({ description: 'CallLog reports: YYYY-MM-DD (through that local day in tz) or an ISO date-time, exclusive' }),
   campaign_id: z.string().min(1).max(64).optional().openapi({ description: 'CallLog reports: one campaign' }),
   agent_id: z.string().min(1).max(64).optional().openapi({ description: 'CallLog reports: one agent' }),
@@ -78,8 +79,20 @@ export interface ReportDeps {
 type Query = z.infer<typeof ReportQuery>;
 
 function refuseFilters(type: string, q: Query): void {
-  const notFor = type === 'queues' ? (['from', 'to', 'campaign_id', 'agent_id', 'tz'] as const) : (['queue'] as const);
+  const notFor = type === 'queues' ? (['campaign_id', 'agent_id', 'tz'] as const) : (['queue'] as const);
   for (const f of notFor) if (q[f] !== undefined) throw new ApiError(422, 'validation_failed', `${f}: does not apply to report type ${type}`);
+}
+
+const queueDays = z.strictObject(QueueDayRange);
+
+/** `queues` reads whole local days: the raw `from` / `to` must be YYYY-MM-DD (422 naming the field otherwise). */
+function queueRange(raw: { from?: string | undefined; to?: string | undefined }) {
+  const r = queueDays.safeParse({ ...(raw.from !== undefined ? { from: raw.from } : {}), ...(raw.to !== undefined ? { to: raw.to } : {}) });
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ApiError(422, 'validation_failed', `${issue.path.join('.')}: ${issue.message}`);
+  }
+  return dayRange(r.data);
 }
 
 /** A file streamed as it is written; a failure mid-way ends the download (the client sees a cut response). */
@@ -121,7 +134,7 @@ export function reportRoutes({ store, auth, source, timeZone = 'UTC' }: ReportDe
     const q = c.req.valid('query');
     refuseFilters(type, q);
     if (type === 'queues') {
-      const m = need().result().metrics;
+      const m = need().result(queueRange({ from: c.req.query('from'), to: c.req.query('to') })).metrics;
       const queues = Object.entries(m.queues)
         .filter(([n]) => q.queue === undefined || n === q.queue)
         .map(([name, x]) => ({ name, ...x }));
@@ -136,9 +149,10 @@ export function reportRoutes({ store, auth, source, timeZone = 'UTC' }: ReportDe
     refuseFilters(type, q);
     const filename = `${type}-${q.lang}.${q.format}`;
     if (type === 'queues') {
-      const m = need().result().metrics;
+      const range = queueRange({ from: c.req.query('from'), to: c.req.query('to') });
+      const m = need().result(range).metrics;
       if (q.format === 'xlsx') return streamed((out) => writeQueueReportXlsx(m, q.lang, out, q.queue), XLSX_TYPE, filename);
-      const doc = queueReportDocument(m, q.lang, q.queue, auth.now(), timeZone);
+      const doc = queueReportDocument(m, q.lang, q.queue, auth.now(), timeZone, range);
       return streamed((out) => writeReportPdf(doc, out), PDF_TYPE, filename);
     }
     const r = await callReport(type, q, { from: c.req.query('from'), to: c.req.query('to') });

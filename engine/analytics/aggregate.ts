@@ -44,7 +44,12 @@ export interface Bucket {
   talk_s: number;
 }
 
-export interface QueueTotals {
+/**
+ * One queue's counters for one local day (the center's zone). Every figure is counted on the day of the line that
+ * carries it (ENTERQUEUE's day for offered, CONNECT's for answered, the exit's for abandoned…), so any range of days
+ * sums exactly and the whole log is the sum of all its days; `hours` holds only hours that saw something.
+ */
+export interface QueueDay {
   offered: number;
   answered: number;
   abandoned: number;
@@ -68,11 +73,16 @@ export interface QueueTotals {
   aqCompletedInSl: number;
   aqAbandoned: number;
   aqAbandonedInSl: number;
-  byHour: Bucket[];
-  byDay: Record<string, Bucket>;
+  hours: Record<number, Bucket>;
 }
 
-export interface AgentTotals {
+export interface QueueTotals {
+  /** Local day (YYYY-MM-DD) → its counters. */
+  days: Record<string, QueueDay>;
+}
+
+/** One agent's counters for one local day; logged-in and pause time are split at local midnight. */
+export interface AgentDay {
   callsAnswered: number;
   talkS: number;
   talkCount: number;
@@ -85,6 +95,10 @@ export interface AgentTotals {
   outcallTalkS: number;
   pauseS: Record<string, number>;
   loggedInS: number;
+}
+
+export interface AgentTotals {
+  days: Record<string, AgentDay>;
   /** Open state: queues the agent is a member of (since), pause. */
   memberOf: Record<string, number>;
   loginSince: number | null;
@@ -105,8 +119,11 @@ export interface AggregatorOptions {
   onAgentInterval?: (i: AgentInterval) => void;
 }
 
+/** Bumped when the state's shape changes: a checkpoint of another version is not resumed (the tail re-reads). */
+export const AGGREGATOR_STATE_VERSION = 2;
+
 export interface AggregatorState {
-  v: 1;
+  v: typeof AGGREGATOR_STATE_VERSION;
   firstEpoch: number | null;
   lastEpoch: number | null;
   events: Record<string, number>;
@@ -118,20 +135,21 @@ export interface AggregatorState {
 
 const newBucket = (): Bucket => ({ offered: 0, answered: 0, abandoned: 0, answered_within_sl: 0, talk_s: 0 });
 
-function newQueue(): QueueTotals {
+function newQueueDay(): QueueDay {
   return {
     offered: 0, answered: 0, abandoned: 0, timeout: 0, exitwithkey: 0, exitempty: 0, withdraw: 0, syscompat: 0,
     transferred: 0, completed: 0, lost: 0, waitAnsweredSum: 0, maxWaitAnswered: 0, answeredInSl: 0, abandonedInSl: 0,
     talkSum: 0, talkCount: 0, ringnoanswer: 0, aqCompleted: 0, aqCompletedInSl: 0, aqAbandoned: 0, aqAbandonedInSl: 0,
-    byHour: Array.from({ length: 24 }, newBucket), byDay: {},
+    hours: {},
   };
 }
 
+function newAgentDay(): AgentDay {
+  return { callsAnswered: 0, talkS: 0, talkCount: 0, ringnoanswer: 0, ringnoanswerMs: 0, ringcanceled: 0, dumps: 0, outcalls: 0, outcallTalkS: 0, pauseS: {}, loggedInS: 0 };
+}
+
 function newAgent(): AgentTotals {
-  return {
-    callsAnswered: 0, talkS: 0, talkCount: 0, ringnoanswer: 0, ringnoanswerMs: 0, ringcanceled: 0, dumps: 0, outcalls: 0, outcallTalkS: 0,
-    pauseS: {}, loggedInS: 0, memberOf: {}, loginSince: null, onSince: null, pausedIn: [], pausedSince: null, pauseReason: '',
-  };
+  return { days: {}, memberOf: {}, loginSince: null, onSince: null, pausedIn: [], pausedSince: null, pauseReason: '' };
 }
 
 const TRANSFER_MEMORY_S = 3600;
@@ -157,6 +175,7 @@ export class QueueLogAggregator {
   }
 
   static restore(state: AggregatorState, opts: AggregatorOptions): QueueLogAggregator {
+    if (state.v !== AGGREGATOR_STATE_VERSION) throw new Error(`aggregator state version ${String(state.v)}, expected ${AGGREGATOR_STATE_VERSION}`);
     const a = new QueueLogAggregator(opts);
     a.firstEpoch = state.firstEpoch;
     a.lastEpoch = state.lastEpoch;
@@ -170,7 +189,7 @@ export class QueueLogAggregator {
 
   exportState(): AggregatorState {
     return structuredClone({
-      v: 1 as const,
+      v: AGGREGATOR_STATE_VERSION,
       firstEpoch: this.firstEpoch,
       lastEpoch: this.lastEpoch,
       events: this.events,
@@ -218,10 +237,10 @@ export class QueueLogAggregator {
       case 'SYSCOMPAT':
         return this.exit(ev, null);
       case 'RINGNOANSWER': {
-        this.queue(ev.queue).ringnoanswer++;
+        this.queueDay(ev.queue, t).ringnoanswer++;
         const call = this.open.get(ev.callid);
         if (call) call.ringNoAnswer++;
-        const a = this.agent(ev.agent);
+        const a = this.agentDay(ev.agent, t);
         if (a) {
           a.ringnoanswer++;
           a.ringnoanswerMs += dataInt(ev, 0) ?? 0;
@@ -229,12 +248,12 @@ export class QueueLogAggregator {
         return;
       }
       case 'RINGCANCELED': {
-        const a = this.agent(ev.agent);
+        const a = this.agentDay(ev.agent, t);
         if (a) a.ringcanceled++;
         return;
       }
       case 'AGENTDUMP': {
-        const a = this.agent(ev.agent);
+        const a = this.agentDay(ev.agent, t);
         if (a) a.dumps++;
         return;
       }
@@ -267,7 +286,7 @@ export class QueueLogAggregator {
       case 'UNPAUSEALL':
         return this.unpause(ev.agent, null, t);
       case 'OUTCALL': {
-        const a = this.agent(ev.agent);
+        const a = this.agentDay(ev.agent, t);
         if (a) {
           a.outcalls++;
           if (dataField(ev, 0).toUpperCase() === 'ANSWER') a.outcallTalkS += dataInt(ev, 1) ?? 0;
@@ -283,14 +302,18 @@ export class QueueLogAggregator {
     }
   }
 
-  private queue(name: string): QueueTotals {
+  /** The counters of `name` on the local day of `t`. */
+  private queueDay(name: string, t: number): QueueDay {
     let q = this.queueIndex.get(name);
     if (q === undefined) {
-      q = this.queues[name] ?? newQueue();
+      q = this.queues[name] ?? { days: {} };
       this.queues[name] = q;
       this.queueIndex.set(name, q);
     }
-    return q;
+    const day = this.local.of(t).day;
+    let d = q.days[day];
+    if (d === undefined) q.days[day] = d = newQueueDay();
+    return d;
   }
 
   private agent(name: string): AgentTotals | null {
@@ -304,22 +327,50 @@ export class QueueLogAggregator {
     return a;
   }
 
-  private hourAt(q: QueueTotals, t: number): Bucket {
-    return q.byHour[this.local.of(t).hour]!;
+  private agentDay(name: string, t: number): AgentDay | null {
+    const a = this.agent(name);
+    return a === null ? null : this.agentDayOf(a, this.local.of(t).day);
   }
 
-  private dayAt(q: QueueTotals, t: number): Bucket {
-    const day = this.local.of(t).day;
-    let b = q.byDay[day];
-    if (b === undefined) q.byDay[day] = b = newBucket();
+  private agentDayOf(a: AgentTotals, day: string): AgentDay {
+    let d = a.days[day];
+    if (d === undefined) a.days[day] = d = newAgentDay();
+    return d;
+  }
+
+  private hourAt(q: QueueDay, t: number): Bucket {
+    const h = this.local.of(t).hour;
+    let b = q.hours[h];
+    if (b === undefined) q.hours[h] = b = newBucket();
     return b;
   }
 
+  /**
+   * Seconds of [from, to) per local day (split at the center's midnights; a zone's offset only changes on a
+   * quarter hour, so walking quarter hours finds every midnight).
+   */
+  secondsByDay(from: number, to: number, add: (day: string, seconds: number) => void): void {
+    let t = from;
+    let day = '';
+    let acc = 0;
+    while (t < to) {
+      const next = Math.min(to, (Math.floor(t / 900) + 1) * 900);
+      const d = this.local.of(t).day;
+      if (d !== day) {
+        if (acc > 0) add(day, acc);
+        day = d;
+        acc = 0;
+      }
+      acc += next - t;
+      t = next;
+    }
+    if (acc > 0) add(day, acc);
+  }
+
   private enter(ev: QueueLogEvent): void {
-    const q = this.queue(ev.queue);
+    const q = this.queueDay(ev.queue, ev.epoch);
     q.offered++;
     this.hourAt(q, ev.epoch).offered++;
-    this.dayAt(q, ev.epoch).offered++;
     const prev = this.open.get(ev.callid);
     if (prev) this.finish(prev, 'LOST', ev.epoch);
     const tr = this.transfers.size > 0 ? this.transfers.get(ev.callid) : undefined;
@@ -332,7 +383,7 @@ export class QueueLogAggregator {
   }
 
   private connect(ev: QueueLogEvent): void {
-    const q = this.queue(ev.queue);
+    const q = this.queueDay(ev.queue, ev.epoch);
     const wait = dataInt(ev, 0) ?? 0;
     const inSl = wait <= this.opts.serviceLevel(ev.queue);
     q.answered++;
@@ -340,14 +391,9 @@ export class QueueLogAggregator {
     if (wait > q.maxWaitAnswered) q.maxWaitAnswered = wait;
     if (inSl) q.answeredInSl++;
     const h = this.hourAt(q, ev.epoch);
-    const d = this.dayAt(q, ev.epoch);
     h.answered++;
-    d.answered++;
-    if (inSl) {
-      h.answered_within_sl++;
-      d.answered_within_sl++;
-    }
-    const a = this.agent(ev.agent);
+    if (inSl) h.answered_within_sl++;
+    const a = this.agentDay(ev.agent, ev.epoch);
     if (a) a.callsAnswered++;
     let call = this.open.get(ev.callid);
     if (!call) {
@@ -365,7 +411,7 @@ export class QueueLogAggregator {
   }
 
   private complete(ev: QueueLogEvent, hold: number | null, talk: number | null): void {
-    const q = this.queue(ev.queue);
+    const q = this.queueDay(ev.queue, ev.epoch);
     const sl = this.opts.serviceLevel(ev.queue);
     q.completed++;
     if (ev.event === 'BLINDTRANSFER' || ev.event === 'ATTENDEDTRANSFER') q.transferred++;
@@ -375,8 +421,7 @@ export class QueueLogAggregator {
       q.talkSum += talk;
       q.talkCount++;
       this.hourAt(q, ev.epoch).talk_s += talk;
-      this.dayAt(q, ev.epoch).talk_s += talk;
-      const a = this.agent(ev.agent);
+      const a = this.agentDay(ev.agent, ev.epoch);
       if (a) {
         a.talkS += talk;
         a.talkCount++;
@@ -392,7 +437,7 @@ export class QueueLogAggregator {
   }
 
   private exit(ev: QueueLogEvent, wait: number | null): void {
-    const q = this.queue(ev.queue);
+    const q = this.queueDay(ev.queue, ev.epoch);
     const sl = this.opts.serviceLevel(ev.queue);
     const inSl = wait !== null && wait <= sl;
     switch (ev.event) {
@@ -400,7 +445,6 @@ export class QueueLogAggregator {
         q.abandoned++;
         if (inSl) q.abandonedInSl++;
         this.hourAt(q, ev.epoch).abandoned++;
-        this.dayAt(q, ev.epoch).abandoned++;
         break;
       case 'EXITWITHTIMEOUT':
         q.timeout++;
@@ -433,7 +477,7 @@ export class QueueLogAggregator {
 
   private finish(call: OpenCall, outcome: CallOutcome, at: number): void {
     this.open.delete(call.callid);
-    if (outcome === 'LOST') this.queue(call.queue).lost++;
+    if (outcome === 'LOST') this.queueDay(call.queue, at).lost++;
     call.outcome = outcome;
     call.endedAt = at;
     this.opts.onCall?.(call);
@@ -473,7 +517,7 @@ export class QueueLogAggregator {
 
   private maybeLogout(name: string, a: AgentTotals, t: number): void {
     if (this.loggedIn(a)) return;
-    if (a.onSince !== null) a.loggedInS += t - a.onSince;
+    if (a.onSince !== null) this.secondsByDay(a.onSince, t, (day, s) => (this.agentDayOf(a, day).loggedInS += s));
     a.onSince = null;
     if (a.pausedSince !== null) this.unpause(name, null, t);
   }
@@ -495,7 +539,10 @@ export class QueueLogAggregator {
     a.pausedIn = queue === null ? [] : a.pausedIn.filter((q) => q !== queue && q !== '*');
     if (a.pausedIn.length > 0 || a.pausedSince === null) return;
     const reason = a.pauseReason;
-    a.pauseS[reason] = (a.pauseS[reason] ?? 0) + (t - a.pausedSince);
+    this.secondsByDay(a.pausedSince, t, (day, s) => {
+      const d = this.agentDayOf(a, day);
+      d.pauseS[reason] = (d.pauseS[reason] ?? 0) + s;
+    });
     this.opts.onAgentInterval?.({ kind: 'pause', agent: name, reason, from: a.pausedSince, to: t });
     a.pausedSince = null;
     a.pauseReason = '';

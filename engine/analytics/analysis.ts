@@ -3,7 +3,7 @@
  * (line, reason, and file when several) up to `maxMalformed` entries, counted beyond. Pure.
  */
 import { QueueLogAggregator, type AgentInterval, type AggregatorState, type QueueCall } from './aggregate.js';
-import { computeMetrics, type QueueLogMetrics } from './metrics.js';
+import { computeMetrics, type DayRange, type QueueLogMetrics } from './metrics.js';
 import { QueueLogParser, type MalformedLine, type ParserCounts } from './parser.js';
 
 export interface AnalysisOptions {
@@ -68,7 +68,8 @@ export class QueueLogAnalysis {
     if (this.malformed.length < this.maxMalformed) this.malformed.push(this.file === undefined ? m : { ...m, file: this.file });
   }
 
-  result(asOf?: number): QueueLogResult {
+  /** Counts and metrics; with `range`, the metrics of those local days only (the counts stay the whole source's). */
+  result(asOf?: number, range?: DayRange): QueueLogResult {
     const c = this.parser.counts;
     return {
       lines: c.lines,
@@ -77,7 +78,7 @@ export class QueueLogAnalysis {
       unknownEvents: { ...c.unknownEvents },
       layout: { ...c.layout },
       malformedLines: [...this.malformed],
-      metrics: computeMetrics(this.aggregator, this.opts.serviceLevel, asOf),
+      metrics: computeMetrics(this.aggregator, this.opts.serviceLevel, asOf, range),
     };
   }
 }

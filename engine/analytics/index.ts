@@ -5,8 +5,8 @@
  */
 export { QUEUE_LOG_EVENTS, CALL_OUTCOMES, EVENT_LABELS, isKnownEvent, type QueueLogEventName, type CallOutcome } from './events.js';
 export { QueueLogParser, dataCount, dataField, dataInt, type QueueLogEvent, type MalformedLine, type ParserCounts, type ParserOptions } from './parser.js';
-export { QueueLogAggregator, type QueueCall, type AgentInterval, type AggregatorState, type Bucket } from './aggregate.js';
-export { computeMetrics, round2, type QueueMetrics, type AgentMetrics, type QueueLogMetrics } from './metrics.js';
+export { QueueLogAggregator, AGGREGATOR_STATE_VERSION, type QueueCall, type AgentInterval, type AggregatorState, type Bucket, type QueueDay, type AgentDay } from './aggregate.js';
+export { computeMetrics, round2, type DayRange, type QueueMetrics, type AgentMetrics, type QueueLogMetrics } from './metrics.js';
 export { QueueLogAnalysis, reportJson, type AnalysisOptions, type QueueLogResult, type MalformedEntry } from './analysis.js';
 export { LocalTime } from './local-time.js';
 export { parseQueuesConf, parseServiceLevelList, serviceLevelResolver, DEFAULT_SERVICE_LEVEL_S, type QueuesConf } from './queues-conf.js';
@@ -14,4 +14,4 @@ export { readQueueLogFile, readQueueLogFolder, rotatedFiles, streamFile } from '
 export { QueueLogTail, type TailCheckpoint, type TailOptions, type TailStatus } from './sources/tail.js';
 export { CampaignQueueLog, formatQueueLogLine, type QueueLogNames } from './writer.js';
 export { QueueLogFile, type QueueLogFileStatus } from './queue-log-file.js';
-export { writeQueueReportXlsx, reportLabels, type ReportLang } from './xlsx-report.js';
+export { writeQueueReportXlsx, reportLabels, activeBucket, formatDuration, type ReportLang } from './xlsx-report.js';

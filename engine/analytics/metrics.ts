@@ -2,9 +2,10 @@
  * Metrics from the aggregator's totals, exactly as issue #16 names them. Seconds are whole seconds as Asterisk
  * logs them; averages and percentages (0–100) are rounded to 2 decimals; a ratio with nothing to divide by is 0
  * (what app_queue shows). Open agent sessions and pauses are counted up to `asOf` (default: the last line's
- * epoch) without closing them. Pure.
+ * epoch) without closing them. A day range (local days of the center's zone, both ends included) sums only
+ * those days; queues and agents with nothing in it are left out. Pure.
  */
-import type { AgentTotals, Bucket, QueueLogAggregator, QueueTotals } from './aggregate.js';
+import type { AgentDay, AgentTotals, Bucket, QueueDay, QueueLogAggregator, QueueTotals } from './aggregate.js';
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 const pct = (num: number, den: number): number => (den > 0 ? round2((100 * num) / den) : 0);
@@ -64,7 +65,47 @@ export interface QueueLogMetrics {
   agents: Record<string, AgentMetrics>;
 }
 
-export function queueMetrics(q: QueueTotals, servicelevel: number): QueueMetrics {
+/** Local days YYYY-MM-DD, both included; either end open. */
+export interface DayRange {
+  from?: string;
+  to?: string;
+}
+
+const inRange = (day: string, r: DayRange | undefined): boolean => r === undefined || ((r.from === undefined || day >= r.from) && (r.to === undefined || day <= r.to));
+
+const SUMMED = [
+  'offered', 'answered', 'abandoned', 'timeout', 'exitwithkey', 'exitempty', 'withdraw', 'syscompat', 'transferred', 'completed', 'lost',
+  'waitAnsweredSum', 'answeredInSl', 'abandonedInSl', 'talkSum', 'talkCount', 'ringnoanswer', 'aqCompleted', 'aqCompletedInSl', 'aqAbandoned', 'aqAbandonedInSl',
+] as const;
+
+/** The queue's days in range, summed (max wait: the largest), with the per-day and per-hour buckets. */
+function sumQueue(q: QueueTotals, range: DayRange | undefined): { t: Omit<QueueDay, 'hours'>; byHour: Bucket[]; byDay: (Bucket & { day: string })[] } | null {
+  const t = { maxWaitAnswered: 0 } as Omit<QueueDay, 'hours'>;
+  for (const k of SUMMED) t[k] = 0;
+  const byHour = Array.from({ length: 24 }, (): Bucket => ({ offered: 0, answered: 0, abandoned: 0, answered_within_sl: 0, talk_s: 0 }));
+  const byDay: (Bucket & { day: string })[] = [];
+  for (const day of Object.keys(q.days).sort()) {
+    if (!inRange(day, range)) continue;
+    const d = q.days[day]!;
+    for (const k of SUMMED) t[k] += d[k];
+    if (d.maxWaitAnswered > t.maxWaitAnswered) t.maxWaitAnswered = d.maxWaitAnswered;
+    for (const [h, b] of Object.entries(d.hours)) {
+      const o = byHour[Number(h)]!;
+      o.offered += b.offered;
+      o.answered += b.answered;
+      o.abandoned += b.abandoned;
+      o.answered_within_sl += b.answered_within_sl;
+      o.talk_s += b.talk_s;
+    }
+    byDay.push({ day, offered: d.offered, answered: d.answered, abandoned: d.abandoned, answered_within_sl: d.answeredInSl, talk_s: d.talkSum });
+  }
+  return byDay.length === 0 ? null : { t, byHour, byDay };
+}
+
+export function queueMetrics(totals: QueueTotals, servicelevel: number, range?: DayRange): QueueMetrics | null {
+  const sum = sumQueue(totals, range);
+  if (sum === null) return null;
+  const q = sum.t;
   return {
     offered: q.offered,
     answered: q.answered,
@@ -94,41 +135,78 @@ export function queueMetrics(q: QueueTotals, servicelevel: number): QueueMetrics
       abandoned: q.aqAbandoned,
       abandoned_in_sl: q.aqAbandonedInSl,
     },
-    by_hour: q.byHour.map((b, hour) => ({ hour, ...b })),
-    by_day: Object.keys(q.byDay)
-      .sort()
-      .map((day) => ({ day, ...q.byDay[day]! })),
+    by_hour: sum.byHour.map((b, hour) => ({ hour, ...b })),
+    by_day: sum.byDay,
   };
 }
 
-export function agentMetrics(a: AgentTotals, asOf: number): AgentMetrics {
-  const pauseByReason = { ...a.pauseS };
-  if (a.pausedSince !== null) pauseByReason[a.pauseReason] = (pauseByReason[a.pauseReason] ?? 0) + Math.max(0, asOf - a.pausedSince);
+/**
+ * An agent's days in range summed; the open session and pause count up to `asOf`, split at local midnights by
+ * `secondsByDay` so a range sees only its part. Null when the agent has nothing in range.
+ */
+export function agentMetrics(a: AgentTotals, asOf: number, secondsByDay: QueueLogAggregator['secondsByDay'], range?: DayRange): AgentMetrics | null {
+  const sum: AgentDay = { callsAnswered: 0, talkS: 0, talkCount: 0, ringnoanswer: 0, ringnoanswerMs: 0, ringcanceled: 0, dumps: 0, outcalls: 0, outcallTalkS: 0, pauseS: {}, loggedInS: 0 };
+  let seen = false;
+  const pauseByReason: Record<string, number> = {};
+  for (const [day, d] of Object.entries(a.days)) {
+    if (!inRange(day, range)) continue;
+    seen = true;
+    sum.callsAnswered += d.callsAnswered;
+    sum.talkS += d.talkS;
+    sum.talkCount += d.talkCount;
+    sum.ringnoanswer += d.ringnoanswer;
+    sum.ringnoanswerMs += d.ringnoanswerMs;
+    sum.ringcanceled += d.ringcanceled;
+    sum.dumps += d.dumps;
+    sum.outcalls += d.outcalls;
+    sum.outcallTalkS += d.outcallTalkS;
+    sum.loggedInS += d.loggedInS;
+    for (const [r, s] of Object.entries(d.pauseS)) pauseByReason[r] = (pauseByReason[r] ?? 0) + s;
+  }
+  const open = (from: number | null, add: (s: number) => void): void => {
+    if (from === null || asOf <= from) return;
+    secondsByDay(from, asOf, (day, s) => {
+      if (!inRange(day, range)) return;
+      seen = true;
+      add(s);
+    });
+  };
+  open(a.pausedSince, (s) => (pauseByReason[a.pauseReason] = (pauseByReason[a.pauseReason] ?? 0) + s));
+  let loggedIn = sum.loggedInS;
+  open(a.onSince, (s) => (loggedIn += s));
+  if (!seen && range !== undefined) return null;
   const pause = Object.values(pauseByReason).reduce((s, x) => s + x, 0);
-  const loggedIn = a.loggedInS + (a.onSince !== null ? Math.max(0, asOf - a.onSince) : 0);
   const available = loggedIn - pause;
+  const s = sum;
   return {
-    calls_answered: a.callsAnswered,
-    talk_s: a.talkS,
-    ringnoanswer: a.ringnoanswer,
-    avg_talk_s: avg(a.talkS, a.talkCount),
-    ringnoanswer_ms: a.ringnoanswerMs,
-    ringcanceled: a.ringcanceled,
-    dumps: a.dumps,
-    outcalls: a.outcalls,
-    outcall_talk_s: a.outcallTalkS,
+    calls_answered: s.callsAnswered,
+    talk_s: s.talkS,
+    ringnoanswer: s.ringnoanswer,
+    avg_talk_s: avg(s.talkS, s.talkCount),
+    ringnoanswer_ms: s.ringnoanswerMs,
+    ringcanceled: s.ringcanceled,
+    dumps: s.dumps,
+    outcalls: s.outcalls,
+    outcall_talk_s: s.outcallTalkS,
     pause_s_by_reason: pauseByReason,
     pause_s: pause,
     logged_in_s: loggedIn,
-    occupancy_pct: loggedIn > 0 ? (available > 0 ? Math.min(100, pct(a.talkS, available)) : 100) : null,
+    occupancy_pct: loggedIn > 0 ? (available > 0 ? Math.min(100, pct(s.talkS, available)) : 100) : null,
   };
 }
 
-export function computeMetrics(agg: QueueLogAggregator, serviceLevel: (q: string) => number, asOf?: number): QueueLogMetrics {
+export function computeMetrics(agg: QueueLogAggregator, serviceLevel: (q: string) => number, asOf?: number, range?: DayRange): QueueLogMetrics {
   const at = asOf ?? agg.lastEpoch ?? 0;
   const queues: Record<string, QueueMetrics> = {};
-  for (const name of Object.keys(agg.queues).sort()) queues[name] = queueMetrics(agg.queues[name]!, serviceLevel(name));
+  for (const name of Object.keys(agg.queues).sort()) {
+    const m = queueMetrics(agg.queues[name]!, serviceLevel(name), range);
+    if (m) queues[name] = m;
+  }
   const agents: Record<string, AgentMetrics> = {};
-  for (const name of Object.keys(agg.agents).sort()) agents[name] = agentMetrics(agg.agents[name]!, at);
+  const split = agg.secondsByDay.bind(agg);
+  for (const name of Object.keys(agg.agents).sort()) {
+    const m = agentMetrics(agg.agents[name]!, at, split, range);
+    if (m) agents[name] = m;
+  }
   return { first_epoch: agg.firstEpoch, last_epoch: agg.lastEpoch, events: { ...agg.events }, open_calls: agg.openCalls().length, queues, agents };
 }

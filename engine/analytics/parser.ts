@@ -8,6 +8,7 @@
  * line seen within the last `duplicateWindowSeconds` (by the lines' own epochs: Asterisk writes in time order,
  * so the window keeps memory flat however long the file is). Unknown event names are good lines, counted apart.
  */
+import { isUtf8 } from 'node:buffer';
 import { QUEUE_LOG_EVENTS } from './events.js';
 
 /** Known event names by length: a line's event is matched in place and handed out as the constant string. */
@@ -137,8 +138,15 @@ export class QueueLogParser {
   private carry: Buffer | null = null;
   /** Inside a line that already went past maxLineBytes: drop bytes up to its newline. */
   private skipping = false;
-  /** Lines of the last `window` seconds, by epoch: a duplicate has its original's epoch. */
-  private seen = new Map<number, { s: string[]; line: number[] }>();
+  /**
+   * Lines of the last `window` seconds, by epoch (a duplicate has its original's epoch): [line text, line
+   * number, …] in one array per second. `seenOrder` lists those seconds as they were added, so the ones that
+   * leave the window are dropped from its front — not by walking the whole map at every new second (a log has
+   * about one line per second: that walk was most of the parser's time).
+   */
+  private seen = new Map<number, Array<string | number>>();
+  private seenOrder: number[] = [];
+  private seenHead = 0;
   private maxEpoch = -1;
   private readonly ev: QueueLogEvent = { line: 0, epoch: 0, callid: '', queue: '', agent: '', event: '', raw: '', dataAt: -1 };
   readonly counts: ParserCounts = { lines: 0, kept: 0, malformed: 0, unknownEvents: {}, layout: { single_data: 0, multi_data: 0 } };
@@ -230,15 +238,19 @@ export class QueueLogParser {
     }
   }
 
-  /** `whole` ends with a newline. */
+  /**
+   * `whole` ends with a newline. The chunk-wide checks run on the bytes, natively (simdutf's UTF-8 validation,
+   * memchr for CR and NUL), not over the decoded text: the per-line checks only run in the rare chunks that need
+   * them, so a clean chunk costs one decode and one scan for newlines.
+   */
   private lines(whole: Buffer): void {
-    const text = whole.toString('utf8');
-    if (text.indexOf('\uFFFD') >= 0) {
+    if (!isUtf8(whole)) {
       this.linesSlow(whole);
       return;
     }
+    const text = whole.toString('utf8');
     // CR and NUL are looked for per line only in chunks that have one.
-    const check = text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0;
+    const check = whole.indexOf(13) >= 0 || whole.indexOf(0) >= 0;
     let pos = 0;
     const n = text.length;
     while (pos < n) {
@@ -248,7 +260,7 @@ export class QueueLogParser {
     }
   }
 
-  /** A chunk with U+FFFD in it: decode line by line so only the lines really invalid are reported. */
+  /** A chunk that is not valid UTF-8: decode line by line so only the lines really invalid are reported. */
   private linesSlow(whole: Buffer): void {
     let pos = 0;
     while (pos < whole.length) {
@@ -310,16 +322,28 @@ export class QueueLogParser {
     const raw = text.slice(from, to);
     // Exact duplicates among the lines of the same second, within the window.
     if (epoch > this.maxEpoch) {
-      if (this.maxEpoch >= 0) for (const k of this.seen.keys()) if (k < epoch - this.window) this.seen.delete(k);
       this.maxEpoch = epoch;
+      // Seconds added out of order may wait behind a later one: they can no longer match (a line is only looked
+      // up when its second is inside the window), they just leave a little later.
+      const order = this.seenOrder;
+      const oldest = epoch - this.window;
+      let h = this.seenHead;
+      while (h < order.length && order[h]! < oldest) this.seen.delete(order[h++]!);
+      if (h > 4096) {
+        this.seenOrder = order.slice(h);
+        h = 0;
+      }
+      this.seenHead = h;
     }
     if (epoch >= this.maxEpoch - this.window) {
-      let same = this.seen.get(epoch);
-      if (same === undefined) this.seen.set(epoch, (same = { s: [], line: [] }));
-      const ss = same.s;
-      for (let i = 0; i < ss.length; i++) if (ss[i] === raw) return this.bad(lineNo, `exact duplicate of line ${same.line[i]!}`);
-      ss.push(raw);
-      same.line.push(lineNo);
+      const same = this.seen.get(epoch);
+      if (same === undefined) {
+        this.seen.set(epoch, [raw, lineNo]);
+        this.seenOrder.push(epoch);
+      } else {
+        for (let i = 0; i < same.length; i += 2) if (same[i] === raw) return this.bad(lineNo, `exact duplicate of line ${same[i + 1] as number}`);
+        same.push(raw, lineNo);
+      }
     }
     const known = knownEvent(text, p4 + 1, eventEnd);
     const event = known ?? text.slice(p4 + 1, eventEnd);

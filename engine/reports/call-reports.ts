@@ -70,15 +70,15 @@ const DISPOSITION_LABELS: Record<ReportLang, Record<string, string>> = {
 const W = {
   en: {
     daily: 'Daily summary', hourly: 'Hourly distribution', dispositions: 'Disposition summary', agents: 'Agent ranking', campaigns: 'Campaign results',
-    day: 'Day', hour: 'Hour', calls: 'Calls', humans: 'Humans', machines: 'Machines', drops: 'Drops', abandon: 'Abandon %', talk: 'Talk (s)',
-    disposition: 'Disposition', pct: '% of calls', rank: '#', agent: 'Agent', connected: 'Connected', aht: 'AHT (s)', campaign: 'Campaign',
+    day: 'Day', hour: 'Hour', calls: 'Calls', humans: 'Humans', machines: 'Machines', drops: 'Drops', abandon: 'Abandon %', talk: 'Talk',
+    disposition: 'Disposition', pct: '% of calls', rank: '#', agent: 'Agent', connected: 'Connected', aht: 'AHT', campaign: 'Campaign',
     noAnswer: 'No answer', busy: 'Busy', failed: 'Failed', success: 'Success %', none: '(none)',
     chartDaily: 'Calls per day', chartHourly: 'Calls per hour', chartDisp: 'Calls per disposition', chartAgents: 'Calls per agent', chartCampaigns: 'Calls per campaign',
   },
   es: {
     daily: 'Resumen diario', hourly: 'Distribución por hora', dispositions: 'Resumen de disposiciones', agents: 'Ranking de agentes', campaigns: 'Resultados por campaña',
-    day: 'Día', hour: 'Hora', calls: 'Llamadas', humans: 'Personas', machines: 'Contestadores', drops: 'Abandonadas', abandon: 'Abandono %', talk: 'Conversación (s)',
-    disposition: 'Disposición', pct: '% de llamadas', rank: '#', agent: 'Agente', connected: 'Conectadas', aht: 'TMO (s)', campaign: 'Campaña',
+    day: 'Día', hour: 'Hora', calls: 'Llamadas', humans: 'Personas', machines: 'Contestadores', drops: 'Abandonadas', abandon: 'Abandono %', talk: 'Conversación',
+    disposition: 'Disposición', pct: '% de llamadas', rank: '#', agent: 'Agente', connected: 'Conectadas', aht: 'TMO', campaign: 'Campaña',
     noAnswer: 'Sin respuesta', busy: 'Ocupado', failed: 'Fallidas', success: 'Éxito %', none: '(ninguna)',
     chartDaily: 'Llamadas por día', chartHourly: 'Llamadas por hora', chartDisp: 'Llamadas por disposición', chartAgents: 'Llamadas por agente', chartCampaigns: 'Llamadas por campaña',
   },
@@ -153,8 +153,9 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       const days = (start === null ? null : daysBetween(start, q.to, lt)) ?? [...byDay.keys()].sort();
       const daily: DailyRow[] = days.map((day) => ({ day, ...figures(byDay.get(day) ?? EMPTY) }));
       rows = daily;
-      columns = [{ label: w.day, align: 'left' }, { label: w.calls }, { label: w.humans }, { label: w.machines }, { label: w.drops }, { label: w.abandon }, { label: w.talk }];
-      cells = daily.map((r) => [r.day, r.calls, r.humans, r.machines, r.drops, r.abandon_pct, r.talk_s]);
+      columns = [{ label: w.day, align: 'left' }, { label: w.calls }, { label: w.humans }, { label: w.machines }, { label: w.drops }, { label: w.abandon }, { label: w.talk, kind: 'duration' }];
+      // Days without calls stay in the JSON and the chart (the time axis), not in the table (web and exports alike).
+      cells = daily.filter((r) => r.calls > 0).map((r) => [r.day, r.calls, r.humans, r.machines, r.drops, r.abandon_pct, r.talk_s]);
       chart = { title: w.chartDaily, categories: daily.map((r) => r.day.slice(5)), series: [{ label: w.calls, values: daily.map((r) => r.calls) }, { label: w.humans, values: daily.map((r) => r.humans) }, { label: w.drops, values: daily.map((r) => r.drops) }] };
       break;
     }
@@ -166,8 +167,8 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       }
       const hourly: HourlyRow[] = byHour.map((g, hour) => ({ hour, ...figures(g) }));
       rows = hourly;
-      columns = [{ label: w.hour, align: 'left' }, { label: w.calls }, { label: w.humans }, { label: w.machines }, { label: w.drops }, { label: w.abandon }, { label: w.talk }];
-      cells = hourly.map((r) => [`${String(r.hour).padStart(2, '0')}:00`, r.calls, r.humans, r.machines, r.drops, r.abandon_pct, r.talk_s]);
+      columns = [{ label: w.hour, align: 'left' }, { label: w.calls }, { label: w.humans }, { label: w.machines }, { label: w.drops }, { label: w.abandon }, { label: w.talk, kind: 'duration' }];
+      cells = hourly.filter((r) => r.calls > 0).map((r) => [`${String(r.hour).padStart(2, '0')}:00`, r.calls, r.humans, r.machines, r.drops, r.abandon_pct, r.talk_s]);
       chart = { title: w.chartHourly, categories: hourly.map((r) => String(r.hour).padStart(2, '0')), series: [{ label: w.calls, values: hourly.map((r) => r.calls) }, { label: w.humans, values: hourly.map((r) => r.humans) }] };
       break;
     }
@@ -205,7 +206,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       }
       agents.sort((a, b) => b.calls - a.calls || b.talk_s - a.talk_s || a.agent.localeCompare(b.agent));
       rows = agents;
-      columns = [{ label: w.rank, weight: 0.4 }, { label: w.agent, align: 'left', weight: 2 }, { label: w.calls }, { label: w.connected }, { label: w.talk }, { label: w.aht }];
+      columns = [{ label: w.rank, weight: 0.4 }, { label: w.agent, align: 'left', weight: 2 }, { label: w.calls }, { label: w.connected }, { label: w.talk, kind: 'duration' }, { label: w.aht, kind: 'duration' }];
       cells = agents.map((r, i) => [i + 1, r.agent, r.calls, r.connected, r.talk_s, r.aht_s]);
       chart = { title: w.chartAgents, categories: agents.map((r) => r.agent), series: [{ label: w.calls, values: agents.map((r) => r.calls) }, { label: w.connected, values: agents.map((r) => r.connected) }] };
       break;
@@ -224,7 +225,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       rows = camps;
       columns = [
         { label: w.campaign, align: 'left', weight: 2 }, { label: w.calls }, { label: w.humans }, { label: w.connected }, { label: w.machines }, { label: w.drops },
-        { label: w.noAnswer }, { label: w.busy }, { label: w.failed }, { label: w.abandon }, { label: w.success }, { label: w.talk },
+        { label: w.noAnswer }, { label: w.busy }, { label: w.failed }, { label: w.abandon }, { label: w.success }, { label: w.talk, kind: 'duration' },
       ];
       cells = camps.map((r) => [r.campaign, r.calls, r.humans, r.connected, r.machines, r.drops, r.no_answer, r.busy, r.failed, r.abandon_pct, r.success_pct, r.talk_s]);
       chart = { title: w.chartCampaigns, categories: camps.map((r) => r.campaign), series: [{ label: w.calls, values: camps.map((r) => r.calls) }, { label: w.humans, values: camps.map((r) => r.humans) }, { label: w.drops, values: camps.map((r) => r.drops) }] };

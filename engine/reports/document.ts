@@ -11,7 +11,12 @@ export interface ReportColumn {
   align?: 'left' | 'right';
   /** Relative width (default 1). */
   weight?: number;
+  /** `duration`: the cells are seconds, shown as m:ss / h:mm:ss (PDF) and as an Excel time `[h]:mm:ss` (XLSX). */
+  kind?: 'duration';
 }
+
+/** Seconds as m:ss / h:mm:ss: one definition with the queue XLSX (engine/analytics) and the web app's fmtDuration. */
+export { formatDuration } from '../analytics/index.js';
 
 export interface ReportTable {
   title: string;

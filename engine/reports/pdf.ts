@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
-import type { Cell, ReportChart, ReportColumn, ReportDocument, ReportTable } from './document.js';
+import { formatDuration, type Cell, type ReportChart, type ReportColumn, type ReportDocument, type ReportTable } from './document.js';
 
 const MARGIN = 40;
 const FOOTER = 24;
@@ -16,8 +16,9 @@ const PAGE_WORD = { en: ['Page', 'of'], es: ['Página', 'de'] } as const;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-export function formatCell(v: Cell): string {
+export function formatCell(v: Cell, column?: ReportColumn): string {
   if (v === null) return '—';
+  if (typeof v === 'number' && column?.kind === 'duration') return formatDuration(v);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
   return v;
 }
@@ -159,7 +160,7 @@ function drawTable(doc: Doc, t: ReportTable): void {
     let x = MARGIN;
     row.forEach((v, i) => {
       const c = t.columns[i];
-      doc.text(formatCell(v), x + pad, y + 3, { width: widths[i]! - 2 * pad, align: c === undefined ? 'left' : headAlign(c, i), lineBreak: false, ellipsis: true });
+      doc.text(formatCell(v, c), x + pad, y + 3, { width: widths[i]! - 2 * pad, align: c === undefined ? 'left' : headAlign(c, i), lineBreak: false, ellipsis: true });
       x += widths[i]!;
     });
     doc.moveTo(MARGIN, y + rowH).lineTo(MARGIN + width, y + rowH).lineWidth(0.3).strokeColor('#999999').stroke();
@@ -184,7 +185,7 @@ function columnWidths(doc: Doc, t: ReportTable, width: number, pad: number): num
   doc.font('Helvetica-Bold').fontSize(BODY_PT);
   const head = t.columns.map((c) => Math.max(...c.label.split(/\s+/).map((w) => doc.widthOfString(w))));
   doc.font('Helvetica').fontSize(BODY_PT);
-  const cells = t.columns.map((_, i) => Math.min(160, Math.max(0, ...t.rows.slice(0, 500).map((r) => doc.widthOfString(formatCell(r[i] ?? null))))));
+  const cells = t.columns.map((_, i) => Math.min(160, Math.max(0, ...t.rows.slice(0, 500).map((r) => doc.widthOfString(formatCell(r[i] ?? null, t.columns[i]))))));
   const mins = t.columns.map((_, i) => Math.max(head[i]!, cells[i]!) + 2 * pad + 1);
   const sumMin = mins.reduce((a, b) => a + b, 0);
   if (sumMin >= width) return mins.map((m) => (m * width) / sumMin);

@@ -47,6 +47,8 @@ describe('Reports screen: detailed reports', () => {
       const text = await panel.getByTestId('call-report-table').innerText();
       expect(text).toContain('Éxito %');
       expect(text).toMatch(/Primavera\s+3\s+2\s+1\s+1\s+1/);
+      // Talk (the last column) as m:ss like the tiles, never seconds with decimals.
+      expect(text).toMatch(/Primavera(\s+[\d.,]+){10}\s+\d+:\d\d\s*$/m);
       expect(await panel.locator('canvas').count()).toBe(1);
       await page.screenshot({ path: join(OUT, 'reports-screen-es.png'), fullPage: true });
       const download = page.waitForEvent('download');

@@ -5,7 +5,10 @@
  * Beside it, in the same run, `wc -l` on the same file: the time just reading the file takes (the floor).
  * Memory: peak RSS and heap on the N-line file and on a 1 M-line file; flat when the big file's peak is within
  * 25 % (+ 16 MB) of the small one's. Goal: ≥ 1 M lines/s. The machine's load average is printed beside the
- * figures because other processes share its cores. With --json the last line is one JSON object.
+ * figures because other processes share its cores; so are CPU seconds, and a second same-run baseline: a naive
+ * parse of the same file in JS (chunks decoded, `split('\n')`, `split('|')`, events counted — no validation, no
+ * metrics), run in a child of its own right after the parser's, so "× naive" compares the two under the same load.
+ * With --json the last line is one JSON object.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,29 @@ interface ChildResult {
 }
 
 const mb = (b: number) => Math.round((b / 1_048_576) * 10) / 10;
+
+/** The naive baseline, run in a child: what a first JS script reading the file would do. */
+async function naiveOnce(file: string): Promise<{ lines: number; wall_s: number; cpu_s: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const events = new Map<string, number>();
+  let lines = 0;
+  let rest = '';
+  const dec = new TextDecoder();
+  await streamFile(file, (b) => {
+    const parts = (rest + dec.decode(b, { stream: true })).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) {
+      const f = line.split('|');
+      lines++;
+      const ev = f[4];
+      if (ev !== undefined) events.set(ev, (events.get(ev) ?? 0) + 1);
+    }
+  });
+  if (rest !== '') lines++;
+  const cu = process.cpuUsage(c0);
+  return { lines, wall_s: Math.round(performance.now() - t0) / 1000, cpu_s: Math.round((cu.user + cu.system) / 1000) / 1000 };
+}
 
 /** The measured part, run in the child. */
 async function parseOnce(file: string): Promise<ChildResult> {
@@ -69,16 +95,16 @@ async function parseOnce(file: string): Promise<ChildResult> {
   };
 }
 
-function child(file: string): Promise<ChildResult> {
+function child<T = ChildResult>(file: string, mode = '--child'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [CLI, 'bench:queuelog', '--child', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [CLI, 'bench:queuelog', mode, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
     c.on('error', reject);
     c.on('close', (code) => {
       try {
         if (code !== 0) throw new Error(`exit ${code}`);
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult);
+        resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
       } catch (err) {
         reject(new Error(`bench child on ${file} failed: ${(err as Error).message}`));
       }
@@ -111,6 +137,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(await parseOnce(argv[1]!))}\n`);
     return 0;
   }
+  if (argv[0] === '--child-naive') {
+    process.stdout.write(`${JSON.stringify(await naiveOnce(argv[1]!))}\n`);
+    return 0;
+  }
   let lines = 5_000_000;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
@@ -135,6 +165,7 @@ export async function run(argv: string[]): Promise<number> {
   wcL(big.file); // warm the page cache for both readers
   const wc = wcL(big.file);
   const parsed = await child(big.file);
+  const naive = await child<{ lines: number; wall_s: number; cpu_s: number }>(big.file, '--child-naive');
   const wcAfter = wcL(big.file);
   const smallRun = await child(little.file);
   const lps = Math.round(parsed.lines / parsed.wall_s);
@@ -151,6 +182,9 @@ export async function run(argv: string[]): Promise<number> {
     lines_per_cpu_s: Math.round(parsed.lines / parsed.cpu_s),
     wc_l_lines_per_s: Math.round(wc.lines / wc.s),
     times_wc_l: Math.round((parsed.wall_s / wc.s) * 10) / 10,
+    naive_split: { wall_s: naive.wall_s, cpu_s: naive.cpu_s, lines_per_s: Math.round(naive.lines / naive.wall_s), lines_per_cpu_s: Math.round(naive.lines / naive.cpu_s) },
+    /** Parser → metrics speed over the naive split's, CPU time (wall time swings with the machine's load). */
+    times_naive_cpu: Math.round((naive.cpu_s / parsed.cpu_s) * 100) / 100,
     peak_rss_mb: parsed.peak_rss_mb,
     peak_heap_mb: parsed.peak_heap_mb,
     rss_start_mb: parsed.rss_start_mb,
@@ -166,6 +200,7 @@ export async function run(argv: string[]): Promise<number> {
     ['file', `${result.lines.toLocaleString('en')} lines, ${result.file_mb} MB`],
     ['wc -l (read floor)', `${wc.s} s (${result.wc_l_lines_per_s.toLocaleString('en')} lines/s); again after: ${wcAfter.s} s`],
     ['parse → metrics', `${parsed.wall_s} s wall, ${parsed.cpu_s} s CPU: ${lps.toLocaleString('en')} lines/s (${result.lines_per_cpu_s.toLocaleString('en')} per CPU-second), ${result.times_wc_l}× wc -l`],
+    ['naive split (JS)', `${naive.wall_s} s wall, ${naive.cpu_s} s CPU: ${result.naive_split.lines_per_s.toLocaleString('en')} lines/s (${result.naive_split.lines_per_cpu_s.toLocaleString('en')} per CPU-second); parser → metrics is ${result.times_naive_cpu}× its speed per CPU-second`],
     ['memory', `peak RSS ${parsed.peak_rss_mb} MB (heap ${parsed.peak_heap_mb} MB, RSS at start ${parsed.rss_start_mb} MB); ${small.toLocaleString('en')} lines: peak RSS ${smallRun.peak_rss_mb} MB (heap ${smallRun.peak_heap_mb} MB) → ${flat ? 'flat' : 'GROWS'}`],
     ['goal ≥ 1 M lines/s', result.goal_met ? 'met' : 'NOT met'],
     ['machine', `${result.cpus} cores, load average ${load} (shared)`],

@@ -15,7 +15,7 @@ import type { Stats } from 'node:fs';
 import { open, readdir, rename, stat, writeFile, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock, TimerHandle } from '../../clock/index.js';
-import type { AggregatorState } from '../aggregate.js';
+import { AGGREGATOR_STATE_VERSION, type AggregatorState } from '../aggregate.js';
 import type { MalformedEntry, QueueLogAnalysis } from '../analysis.js';
 import type { ParserCounts } from '../parser.js';
 import { headBytes, streamFile } from './read-file.js';
@@ -138,6 +138,11 @@ export class QueueLogTail {
       cp = JSON.parse(await readFile(this.opts.checkpointFile, 'utf8')) as TailCheckpoint;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.lastError = `checkpoint not read, starting from the beginning: ${(err as Error).message}`;
+      return;
+    }
+    if (cp.state?.v !== AGGREGATOR_STATE_VERSION) {
+      // Written by an older version whose totals have another shape: read the file again from its start.
+      this.lastError = `checkpoint of another version (${String(cp.state?.v)}), reading the file again from the beginning`;
       return;
     }
     this.analysis = this.opts.createAnalysis(cp.state);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../engine/clock/index.js';
 import { QueueLogAnalysis, QueueLogTail, parseQueuesConf, serviceLevelResolver } from '../../../engine/analytics/index.js';
 import type { Disposition } from '../../../engine/events/index.js';
+import { writeReportPdf, type ReportDocument } from '../../../engine/reports/index.js';
 import { harness, type Harness } from './harness.js';
 import { inkShare, renderPdf } from '../../support/pdf-pages.js';
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
     createAnalysis: (state) => new QueueLogAnalysis({ serviceLevel: sl, timeZone: CR, state }),
   });
   await tail.start();
-  h = harness({ queues: { result: () => tail.analysis.result(), openCalls: () => tail.analysis.aggregator.openCalls(), status: () => tail.status() } });
+  h = harness({ queues: { result: (range) => tail.analysis.result(undefined, range), openCalls: () => tail.analysis.aggregator.openCalls(), status: () => tail.status() } });
   h.addUser('sup1', 'supervisor');
   h.addUser('lead1', 'teamlead', 'A');
   sup = await h.login('sup1');
@@ -165,8 +166,27 @@ describe('exports', () => {
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe('Resultados por campaña');
-    expect(ws.getRow(1).values).toEqual([undefined, 'Campaña', 'Llamadas', 'Personas', 'Conectadas', 'Contestadores', 'Abandonadas', 'Sin respuesta', 'Ocupado', 'Fallidas', 'Abandono %', 'Éxito %', 'Conversación (s)']);
-    expect(ws.getRow(3).values).toEqual([undefined, 'Summer', 3, 2, 2, 0, 0, 1, 0, 0, 0, 66.67, 150]);
+    expect(ws.getRow(1).values).toEqual([undefined, 'Campaña', 'Llamadas', 'Personas', 'Conectadas', 'Contestadores', 'Abandonadas', 'Sin respuesta', 'Ocupado', 'Fallidas', 'Abandono %', 'Éxito %', 'Conversación']);
+    expect((ws.getRow(3).values as unknown[]).slice(0, 12)).toEqual([undefined, 'Summer', 3, 2, 2, 0, 0, 1, 0, 0, 0, 66.67]);
+    // 150 s as an Excel time: a reader sees 0:02:30 (exceljs reads the time back as a date on Excel's day 0).
+    expect(ws.getRow(3).getCell(12).value).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 2, 30)));
+    // Talk is an Excel time (sums in Excel) shown like the screen's 2:30, not 150 seconds as a bare number.
+    expect(ws.getRow(3).getCell(12).numFmt).toBe('[h]:mm:ss');
+    expect(ws.getRow(3).getCell(11).numFmt).toBeUndefined();
+  });
+
+  it('time-axis tables leave out days and hours without calls (the JSON and the chart keep them)', async () => {
+    const res = await get(`/api/reports/hourly/export?format=xlsx&${RANGE}`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).values).toEqual([undefined, 'Hour', 'Calls', 'Humans', 'Machines', 'Drops', 'Abandon %', 'Talk']);
+    expect([2, 3, 4, 5].map((r) => ws.getRow(r).getCell(1).value)).toEqual(['00:00', '10:00', '11:00', '23:00']);
+    expect(ws.rowCount).toBe(5);
+    const c2 = await get(`/api/reports/daily/export?format=xlsx&${RANGE}&campaign_id=c2`);
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(Buffer.from(await c2.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(wb2.worksheets[0]!.getSheetValues().slice(2).map((r) => (r as unknown[])[1])).toEqual(['2026-01-04']);
   });
 
   it('PDF of every CallLog report: title, filters, inked pages, page numbers', async () => {
@@ -175,8 +195,7 @@ describe('exports', () => {
       expect(res.status, type).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
       const pages = renderPdf(Buffer.from(await res.arrayBuffer()), OUT, `calls-${type}-en`);
-      // The hourly table (24 rows) goes on after its chart onto a second page.
-      expect(pages.length, type).toBe(type === 'hourly' ? 2 : 1);
+      expect(pages.length, type).toBe(1);
       for (const [i, p] of pages.entries()) {
         expect(inkShare(p.image), p.png).toBeGreaterThan(0.003);
         expect(p.text, p.png).toContain(`Page ${i + 1} of ${pages.length}`);
@@ -186,7 +205,8 @@ describe('exports', () => {
     const es = await get(`/api/reports/agents/export?format=pdf&lang=es&${RANGE}`);
     const [p] = renderPdf(Buffer.from(await es.arrayBuffer()), OUT, 'calls-agents-es');
     expect(p!.text).toContain('Ranking de agentes');
-    expect(p!.text).toMatch(/Anna\s+2\s+2\s+90\s+55/);
+    // Talk 90 s and AHT 55 s as durations, like the screen's tiles.
+    expect(p!.text).toMatch(/Anna\s+2\s+2\s+1:30\s+0:55/);
     expect(p!.text).toContain('Página 1 de 1');
   });
 
@@ -194,20 +214,38 @@ describe('exports', () => {
     const res = await get('/api/reports/queues/export?format=pdf&lang=es');
     expect(res.status).toBe(200);
     const pages = renderPdf(Buffer.from(await res.arrayBuffer()), OUT, 'queues-es');
-    expect(pages.length).toBeGreaterThanOrEqual(2);
     for (const [i, p] of pages.entries()) {
       expect(inkShare(p.image), p.png).toBeGreaterThan(0.003);
       expect(p.text).toContain(`Página ${i + 1} de ${pages.length}`);
     }
     expect(pages[0]!.text).toContain('Estadísticas de colas');
     expect(pages[0]!.text).toContain('Llamadas por cola');
-    // The hourly table (2 queues × 24 h) starts on page 2 and runs onto page 3, its header repeated there.
-    expect(pages[1]!.text).toMatch(/Por hora\s+Cola\s+Hora\s+Ofrecidas/);
-    expect(pages[2]!.text).not.toContain('Por hora');
-    expect(pages[2]!.text).toMatch(/^\s*Cola\s+Hora\s+Ofrecidas/);
+    // Only the hours with calls; talk and waits as m:ss.
+    const all = pages.map((p) => p.text).join('\n');
+    expect(all).toMatch(/Por hora\s+Cola\s+Hora\s+Ofrecidas/);
+    expect(all).not.toMatch(/sales\s+00:00\s+0\s+0\s+0/);
     const en = await get('/api/reports/queues/export?format=pdf&lang=en&queue=sales');
     const enPages = renderPdf(Buffer.from(await en.arrayBuffer()), OUT, 'queues-en');
     expect(enPages[0]!.text).toContain('Queue statistics');
     expect(enPages[0]!.text).toContain('Queue: sales');
+  });
+
+  it('a long table runs onto more pages with its header repeated; durations as h:mm:ss', async () => {
+    const doc: ReportDocument = {
+      lang: 'en',
+      title: 'Long table',
+      filters: 'All data',
+      generated: 'Generated now',
+      tables: [{ title: 'Rows', columns: [{ label: 'Row', align: 'left' }, { label: 'Calls' }, { label: 'Talk', kind: 'duration' }], rows: Array.from({ length: 90 }, (_, i) => [`r${i}`, i, 3600 + 5 * i]) }],
+    };
+    const chunks: Buffer[] = [];
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await writeReportPdf(doc, out);
+    const pages = renderPdf(Buffer.concat(chunks), OUT, 'long-table-en');
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const p of pages.slice(1)) expect(p.text).toMatch(/^\s*Row\s+Calls\s+Talk/);
+    expect(pages[0]!.text).toMatch(/r1\s+1\s+1:00:05/);
   });
 });

@@ -5584,7 +5584,12 @@ export interface paths {
         /** Every queue of the followed queue_log: offered, answered, abandoned, ASA, talk, service levels (both ways and app_queue’s own) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description First local day (YYYY-MM-DD, the center’s zone) of the figures */
+                    from?: string;
+                    /** @description Last local day (YYYY-MM-DD, included) */
+                    to?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -5663,7 +5668,12 @@ export interface paths {
         /** One queue with its figures by hour of day and by day, in the center’s time zone */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description First local day (YYYY-MM-DD, the center’s zone) of the figures */
+                    from?: string;
+                    /** @description Last local day (YYYY-MM-DD, included) */
+                    to?: string;
+                };
                 header?: never;
                 path: {
                     name: string;
@@ -5699,7 +5709,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such queue in the queue_log */
+                /** @description No such queue in the queue_log (in that range) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5751,7 +5761,12 @@ export interface paths {
         /** Agents of the followed queue_log: calls answered, talk, ring-no-answer, pauses by reason, occupancy */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description First local day (YYYY-MM-DD, the center’s zone) of the figures */
+                    from?: string;
+                    /** @description Last local day (YYYY-MM-DD, included) */
+                    to?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6501,7 +6516,7 @@ export interface paths {
                     agent_id?: string;
                     /** @description CallLog reports: one campaign */
                     campaign_id?: string;
-                    /** @description CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time */
+                    /** @description CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time; `queues`: a local day YYYY-MM-DD */
                     from?: string;
                     lang?: "en" | "es";
                     /** @description `queues` only: one queue */
@@ -6597,7 +6612,7 @@ export interface paths {
                     /** @description CallLog reports: one campaign */
                     campaign_id?: string;
                     format: "xlsx" | "pdf";
-                    /** @description CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time */
+                    /** @description CallLog reports: YYYY-MM-DD (a local day in tz) or an ISO date-time; `queues`: a local day YYYY-MM-DD */
                     from?: string;
                     lang?: "en" | "es";
                     /** @description `queues` only: one queue */

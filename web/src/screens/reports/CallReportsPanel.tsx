@@ -8,6 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, downloadFile, unwrap } from '../../api/client';
+import { fmtDuration } from '../../app/format';
 import { BarChart } from '../../components/charts';
 
 export const CALL_REPORT_TYPES = ['daily', 'hourly', 'dispositions', 'agents', 'campaigns'] as const;
@@ -31,8 +32,14 @@ const CHART: Record<CallReportType, string[]> = {
 };
 const COLORS = ['#1c7ed6', '#2f9e44', '#e03131'];
 
+/** Seconds, shown as m:ss / h:mm:ss like the tiles (and as Excel times in the XLSX). */
+const DURATIONS = new Set(['talk_s', 'aht_s']);
+/** Time-axis reports: rows without calls stay in the chart, not in the table (the exports do the same). */
+const TIME_AXIS = new Set<CallReportType>(['daily', 'hourly']);
+
 function cell(v: string | number | null | undefined, key: string): string {
   if (v === null || v === undefined) return '—';
+  if (DURATIONS.has(key) && typeof v === 'number') return fmtDuration(v);
   if (key === 'hour' && typeof v === 'number') return `${String(v).padStart(2, '0')}:00`;
   return typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v);
 }
@@ -52,6 +59,7 @@ export function CallReportsPanel({ from, to, zone }: { from: string; to: string;
   });
   const rows = report.data?.rows ?? [];
   const cols = COLUMNS[type];
+  const tableRows = TIME_AXIS.has(type) ? rows.filter((r) => Number(r.calls ?? 0) > 0) : rows;
   const download = (format: 'xlsx' | 'pdf') => {
     const qs = new URLSearchParams({ ...query, format } as Record<string, string>).toString();
     void downloadFile(`/api/reports/${type}/export?${qs}`, `${type}-${lang}.${format}`).catch((e: Error) => notifications.show({ color: 'red', message: e.message }));
@@ -107,7 +115,7 @@ export function CallReportsPanel({ from, to, zone }: { from: string; to: string;
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {rows.map((r, n) => (
+                  {tableRows.map((r, n) => (
                     <Table.Tr key={n}>
                       {cols.map((k, i) => (
                         <Table.Td key={k} ta={i === 0 ? 'left' : 'right'}>
@@ -119,6 +127,11 @@ export function CallReportsPanel({ from, to, zone }: { from: string; to: string;
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
+            {TIME_AXIS.has(type) && tableRows.length < rows.length && (
+              <Text size="xs" c="dimmed">
+                {t('reports.emptyLeftOut')}
+              </Text>
+            )}
           </>
         )}
       </Stack>

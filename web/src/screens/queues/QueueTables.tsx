@@ -1,0 +1,143 @@
+/**
+ * The queue screen's tables: every queue with the issue's figures (a row is a button that opens the queue's hours
+ * and days) and an "All queues" total; the agents of the queue_log; the callers in a queue right now.
+ */
+import { Table, Text, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { QueueAgentStats, QueueLiveCall, QueueSummary } from '../../api/types';
+import { fmtDuration, fmtInt, fmtPct } from '../../app/format';
+import { Elapsed } from '../../components/Elapsed';
+import { sumQueues, type QueueTotalsRow } from './queue-figures';
+
+function QueueCells({ q }: { q: QueueTotalsRow }) {
+  return (
+    <>
+      <Table.Td ta="right">{fmtInt(q.offered)}</Table.Td>
+      <Table.Td ta="right">{fmtInt(q.answered)}</Table.Td>
+      <Table.Td ta="right">{fmtInt(q.abandoned)}</Table.Td>
+      <Table.Td ta="right">{fmtPct(q.abandon_rate_pct)}</Table.Td>
+      <Table.Td ta="right">{fmtDuration(q.asa_s)}</Table.Td>
+      <Table.Td ta="right">{fmtDuration(q.max_wait_answered_s)}</Table.Td>
+      <Table.Td ta="right">{fmtDuration(q.avg_talk_s)}</Table.Td>
+      <Table.Td ta="right">{fmtPct(q.sl_pct_of_answered)}</Table.Td>
+      <Table.Td ta="right">{fmtPct(q.sl_pct_of_answered_plus_abandoned)}</Table.Td>
+      <Table.Td ta="right">{fmtInt(q.ringnoanswer)}</Table.Td>
+    </>
+  );
+}
+
+export function QueueTable({ queues, selected, onSelect }: { queues: QueueSummary[]; selected: string | null; onSelect: (name: string | null) => void }) {
+  const { t } = useTranslation();
+  const heads = ['offered', 'answered', 'abandoned', 'abandonRate', 'asa', 'maxWait', 'avgTalk', 'slAnswered', 'slAnsweredAbandoned', 'rna'] as const;
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table striped highlightOnHover withTableBorder fz="sm" horizontalSpacing="xs" data-testid="queue-table" className="tabular">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('queues.col.queue')}</Table.Th>
+            {heads.map((h) => (
+              <Table.Th key={h} ta="right">
+                {t(`queues.col.${h}`)}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {queues.map((q) => (
+            <Table.Tr key={q.name} bg={selected === q.name ? 'var(--mantine-color-blue-light)' : undefined}>
+              <Table.Td>
+                <UnstyledButton aria-pressed={selected === q.name} onClick={() => onSelect(selected === q.name ? null : q.name)} fw={600} c="blue.8">
+                  {q.name}
+                </UnstyledButton>
+                <Text size="xs" c="dimmed">
+                  {t('queues.slTarget', { s: q.servicelevel_s })}
+                </Text>
+              </Table.Td>
+              <QueueCells q={q} />
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+        {queues.length > 1 && (
+          <Table.Tfoot>
+            <Table.Tr fw={700}>
+              <Table.Td>{t('queues.allQueues')}</Table.Td>
+              <QueueCells q={sumQueues(queues)} />
+            </Table.Tr>
+          </Table.Tfoot>
+        )}
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function AgentTable({ agents }: { agents: QueueAgentStats[] }) {
+  const { t } = useTranslation();
+  const heads = ['callsAnswered', 'talk', 'avgTalk', 'rna', 'pause', 'loggedIn', 'occupancy'] as const;
+  return (
+    <Table.ScrollContainer minWidth={800}>
+      <Table striped withTableBorder data-testid="queue-agent-table" className="tabular">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('common.agent')}</Table.Th>
+            {heads.map((h) => (
+              <Table.Th key={h} ta="right">
+                {t(`queues.col.${h}`)}
+              </Table.Th>
+            ))}
+            <Table.Th>{t('queues.col.pauseReasons')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {agents.map((a) => (
+            <Table.Tr key={a.name}>
+              <Table.Td>{a.name}</Table.Td>
+              <Table.Td ta="right">{fmtInt(a.calls_answered)}</Table.Td>
+              <Table.Td ta="right">{fmtDuration(a.talk_s)}</Table.Td>
+              <Table.Td ta="right">{fmtDuration(a.avg_talk_s)}</Table.Td>
+              <Table.Td ta="right">{fmtInt(a.ringnoanswer)}</Table.Td>
+              <Table.Td ta="right">{fmtDuration(a.pause_s)}</Table.Td>
+              <Table.Td ta="right">{fmtDuration(a.logged_in_s)}</Table.Td>
+              <Table.Td ta="right">{fmtPct(a.occupancy_pct)}</Table.Td>
+              <Table.Td>
+                {Object.entries(a.pause_s_by_reason)
+                  .map(([r, s]) => `${r || t('queues.noReason')} ${fmtDuration(s)}`)
+                  .join(' · ') || '—'}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
+  const { t } = useTranslation();
+  if (calls.length === 0) return <Text c="dimmed">{t('queues.nobodyWaiting')}</Text>;
+  return (
+    <Table withTableBorder data-testid="queue-live-calls" className="tabular">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('queues.col.queue')}</Table.Th>
+          <Table.Th>{t('queues.col.caller')}</Table.Th>
+          <Table.Th ta="right">{t('queues.col.position')}</Table.Th>
+          <Table.Th>{t('queues.col.state')}</Table.Th>
+          <Table.Th ta="right">{t('queues.col.inQueue')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {calls.map((c) => (
+          <Table.Tr key={c.callid}>
+            <Table.Td>{c.queue}</Table.Td>
+            <Table.Td>{c.callerId || '—'}</Table.Td>
+            <Table.Td ta="right">{c.position ?? '—'}</Table.Td>
+            <Table.Td>{c.agent ? t('queues.talkingWith', { agent: c.agent }) : t('queues.waiting')}</Table.Td>
+            <Table.Td ta="right">
+              <Elapsed since={c.enteredAt * 1000} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
