@@ -1,5 +1,7 @@
 /**
- * Voicemail beep detection: a sustained single tone (≈ 400–2000 Hz, ≥ 150 ms). Cheap enough for every
+ * Voicemail beep detection: a sustained single tone (≈ 400–2000 Hz, ≥ 150 ms), or a group of two or more short
+ * ones (≥ 60 ms each, 60–300 ms of quiet between them: the "beep-beep" of many voicemail systems, and a long beep
+ * cut in two by a lost packet). Cheap enough for every
  * frame of every call: a zero-crossing count estimates the frequency (a pure tone crosses zero 2f times a
  * second), and only frames that look like a steady tone pay for a few Goertzel probes around that estimate,
  * which measure how much of the frame's power is in that one frequency. Speech never keeps ≥ 60 % of its
@@ -15,9 +17,36 @@ export interface BeepOptions {
   minPurity: number;
   /** How far the frequency may wander between frames of one tone. */
   maxDriftHz: number;
+  /** A tone shorter than minDurationMs but at least this long may be one of a group of short beeps... */
+  minShortMs: number;
+  /** ...followed by the next within this much quiet; the group ends (and is a beep) after this much without a tone. */
+  maxGroupGapMs: number;
 }
 
-export const DEFAULT_BEEP: BeepOptions = { minHz: 380, maxHz: 2100, minDurationMs: 150, minPurity: 0.6, maxDriftHz: 40 };
+export const DEFAULT_BEEP: BeepOptions = {
+  minHz: 380,
+  maxHz: 2100,
+  minDurationMs: 150,
+  minPurity: 0.6,
+  maxDriftHz: 40,
+  minShortMs: 60,
+  maxGroupGapMs: 300,
+};
+
+/**
+ * A beep is flat: a generator's tone keeps its level, so its loudest frame is at most this many times its quietest.
+ * A vowel of a monotone synthetic (or sung) voice can keep 80–95 % of its power at one frequency for 150 ms, but
+ * its level swells and falls (×2–×4 over a syllable); a music note decays. A short tone also counts towards a
+ * group only when quiet comes between it and the next (a frame at most this share of the tone's energy: the notes
+ * of a melody follow each other without a gap), or a jingle or hold music would be a string of "short beeps".
+ */
+const TONE_MAX_SPREAD = 1.35;
+/**
+ * Short tones of a group are at least this high: a low voice's vowel (≈ 400 Hz, purity 0.9) cut into pieces by lost
+ * packets (the zeros are "quiet") otherwise makes a group on a cellular line. Voicemail beep-beeps are higher.
+ */
+const MIN_GROUP_HZ = 450;
+const GROUP_GAP_MAX_SHARE = 0.25;
 
 const RATE = 8000;
 const PROBE_OFFSETS = [-25, -12.5, 0, 12.5, 25];
@@ -88,6 +117,16 @@ export class BeepTracker {
   private runHzSum = 0;
   private runFirstHz = 0;
   private prevEnergy = 0;
+  private runMinEnergy = Infinity;
+  private runMaxEnergy = 0;
+  /** Short tones heard so far in a group: count, summed ms and Hz, the end of the last one and its energy. */
+  private groupCount = 0;
+  private groupMs = 0;
+  private groupHzSum = 0;
+  private groupEndMs = -1;
+  private groupEnergy = 0;
+  /** Quietest frame since the last short tone of the group ended (the gap must reach quiet for the group to go on). */
+  private gapMinEnergy = Infinity;
 
   constructor(private readonly opts: BeepOptions = DEFAULT_BEEP) {}
 
@@ -96,8 +135,8 @@ export class BeepTracker {
    * Only loud frames whose energy is steady (a tone's is; speech's mostly is not) get the spectral test.
    */
   push(x: Int16Array, energy: number, frameMs: number, endMs: number, loud: boolean): AmdBeepEvent | null {
-    // Steady, or the onset of a sound out of quiet (a tone's first frame).
-    const steady = Math.abs(energy - this.prevEnergy) <= 0.25 * Math.max(energy, this.prevEnergy) || this.prevEnergy < energy * 0.2;
+    // Steady, or a rising onset (a tone's first full frame follows a frame only partly in the tone).
+    const steady = Math.abs(energy - this.prevEnergy) <= 0.25 * Math.max(energy, this.prevEnergy) || this.prevEnergy < energy * 0.7;
     this.prevEnergy = energy;
     const tone = loud && steady ? analyseTone(x, this.opts) : null;
     if (tone && (this.runFrames === 0 || Math.abs(tone.hz - this.runFirstHz) <= this.opts.maxDriftHz)) {
@@ -105,32 +144,86 @@ export class BeepTracker {
       this.runFrames++;
       this.runMs += frameMs;
       this.runHzSum += tone.hz;
+      if (energy < this.runMinEnergy) this.runMinEnergy = energy;
+      if (energy > this.runMaxEnergy) this.runMaxEnergy = energy;
       return null;
     }
-    const ended = this.end(endMs - frameMs);
+    let ended = this.endRun(endMs - frameMs, !tone);
+    if (this.groupCount > 0 && !tone && this.runFrames === 0) {
+      // Between the short tones of a group: the group ends after maxGroupGapMs without a tone.
+      if (energy < this.gapMinEnergy) this.gapMinEnergy = energy;
+      if (endMs - this.groupEndMs > this.opts.maxGroupGapMs) ended ??= this.endGroup();
+    }
     if (tone) {
       // A different tone starts right away.
       this.runFirstHz = tone.hz;
       this.runFrames = 1;
       this.runMs = frameMs;
       this.runHzSum = tone.hz;
+      this.runMinEnergy = energy;
+      this.runMaxEnergy = energy;
     }
     return ended;
   }
 
-  /** Ends a running tone (at `endMs`) — e.g. when the audio stops; returns it if long enough. */
-  end(endMs: number): AmdBeepEvent | null {
-    const event =
-      this.runMs >= this.opts.minDurationMs
-        ? { beepAtMs: endMs, frequencyHz: Math.round(this.runHzSum / this.runFrames), durationMs: this.runMs }
-        : null;
+  /**
+   * Ends a running tone at `endMs`: a long one is a beep; a short flat one joins the group of short tones when
+   * quiet follows it (`quietAfter`: a tone that runs straight into another is a melody's note, not a beep).
+   */
+  private endRun(endMs: number, quietAfter: boolean): AmdBeepEvent | null {
+    const runMs = this.runMs;
+    const flat = this.flat;
+    let event: AmdBeepEvent | null = null;
+    if (runMs >= this.opts.minDurationMs && flat) {
+      event = { beepAtMs: endMs, frequencyHz: Math.round(this.runHzSum / this.runFrames), durationMs: runMs };
+      this.resetGroup();
+    } else if (runMs >= this.opts.minShortMs && flat && quietAfter && this.runHzSum / this.runFrames >= MIN_GROUP_HZ) {
+      // No quiet since the group's last tone (the frames either side of a tone are partly tone): not a group.
+      if (this.groupCount > 0 && this.gapMinEnergy > this.groupEnergy * GROUP_GAP_MAX_SHARE) this.resetGroup();
+      this.groupCount++;
+      this.groupMs += runMs;
+      this.groupHzSum += this.runHzSum / this.runFrames;
+      this.groupEndMs = endMs;
+      this.groupEnergy = this.runMinEnergy;
+      this.gapMinEnergy = Infinity;
+    } else if (runMs > 0) this.resetGroup();
     this.runFrames = 0;
     this.runMs = 0;
     this.runHzSum = 0;
+    this.runMinEnergy = Infinity;
+    this.runMaxEnergy = 0;
     return event;
   }
 
+  /** Two or more short tones make a beep, which ends where the last of them ended. */
+  private endGroup(): AmdBeepEvent | null {
+    const event =
+      this.groupCount >= 2
+        ? { beepAtMs: this.groupEndMs, frequencyHz: Math.round(this.groupHzSum / this.groupCount), durationMs: this.groupMs }
+        : null;
+    this.resetGroup();
+    return event;
+  }
+
+  private resetGroup(): void {
+    this.groupCount = 0;
+    this.groupMs = 0;
+    this.groupHzSum = 0;
+    this.groupEndMs = -1;
+    this.gapMinEnergy = Infinity;
+  }
+
+  /** Ends a running tone (at `endMs`) — e.g. when the audio stops; returns it, or a group of short tones, if one. */
+  end(endMs: number): AmdBeepEvent | null {
+    return this.endRun(endMs, true) ?? this.endGroup();
+  }
+
+  /** The running tone keeps its level (see TONE_MAX_SPREAD). */
+  private get flat(): boolean {
+    return this.runMaxEnergy <= this.runMinEnergy * TONE_MAX_SPREAD;
+  }
+
   get inTone(): boolean {
-    return this.runMs >= this.opts.minDurationMs;
+    return this.runMs >= this.opts.minDurationMs && this.flat;
   }
 }

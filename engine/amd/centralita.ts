@@ -55,10 +55,30 @@ export interface CentralitaTuning {
   foregroundShare: number;
   /** Async watch: talk that starts within this long after the HUMAN decision (no room left for the agent)... */
   resumeMs: number;
+  /**
+   * ...or within this long after the opener's last voice: a recording's pause between its first phrase and the rest
+   * is up to ~1.5 s, while a person who answered waits for the caller longer before saying more (tuning split:
+   * 1 500 pulled back 4 more of 292 machines and no person; 1 800 cost 8 people)...
+   */
+  resumeGapMs: number;
   /** ...and goes on for this long (first voice to last, pauses shorter than monologuePauseMs inside)... */
   monologueMs: number;
   /** ...is a recording's: a late MACHINE. */
   monologuePauseMs: number;
+  /**
+   * Prompts: this many phrases after the decision (0 = off), each starting within resumeGapMs of the one before,
+   * reaching chainSpanMs after the decision — an IVR or a greeting read out in short sentences: it goes on at its
+   * own pace, each pause too short for a caller's turn, whereas a person waits for the agent before speaking again.
+   */
+  chainPhrases: number;
+  chainSpanMs: number;
+  /**
+   * In the watch, talk counts only above this share of the callee's level at the decision: a recording goes on as
+   * loud as it answered; a TV, music or a room behind a person who stopped talking is quieter. Tuning split: 0.3
+   * kept 4 more people of 306 (TV, babble, music behind them read as a MONOLOGUE) for 3 of 292 machines; without
+   * it a TV behind a person also chained into PROMPTS.
+   */
+  watchLevelShare: number;
 }
 
 /** Voice starts at 3× the noise floor (≈ +10 dB) and continues down to 2× (hysteresis). */
@@ -76,8 +96,12 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   minVoiceShare: 3 / 32,
   foregroundShare: 1 / 10,
   resumeMs: 700,
+  resumeGapMs: 1500,
   monologueMs: 3000,
   monologuePauseMs: 900,
+  chainPhrases: 4,
+  chainSpanMs: 3000,
+  watchLevelShare: 0.3,
 };
 
 export function createCentralitaDetector(
@@ -109,7 +133,8 @@ export function createCentralitaDetector(
   /** The callee's level: the loudest voiced frame, decaying. */
   let level = 0;
   /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
-  let watch: { talk: TalkTracker; from: number; armed: boolean } | null = null;
+  /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
+  let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean } | null = null;
   let lastEnergy = 0;
 
   /** ms of analysis: the audio since the line opened (leading digital silence up to a second left out). */
@@ -129,7 +154,7 @@ export function createCentralitaDetector(
     listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
     if ((status === 'HUMAN' || status === 'NOTSURE') && lateWatchMs > 0) {
       listeningUntil = t + lateWatchMs;
-      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, armed: true };
+      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, lastEnd: talk.lastVoiceEnd, phrases: 0, level, armed: true };
       trace.notes.push(`${t} ms: watching ${lateWatchMs} ms more for a beep or a monologue`);
     }
     return decision;
@@ -149,8 +174,9 @@ export function createCentralitaDetector(
   }
 
   /**
-   * One frame of the async watch: a beep, or talk that starts right after the decision — where the agent is
-   * speaking — and leaves no pause for the agent. Talk that starts later is a person's reply: only a beep
+   * One frame of the async watch: a beep; talk that starts right after the decision — where the agent is
+   * speaking — and leaves no pause for the agent (MONOLOGUE); or phrase after phrase, each within resumeGapMs of
+   * the last, never leaving the agent a turn (PROMPTS). Talk that starts later is a person's reply: only a beep
    * counts from then on.
    */
   function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, heard: AmdBeepEvent | null, len: number): AmdDecision {
@@ -160,14 +186,29 @@ export function createCentralitaDetector(
       return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
     }
     if (beeps.inTone || !w.armed) return decision!;
-    w.talk.push(voiced, t, len);
+    // Only talk near the level the callee answered at counts (see watchLevelShare).
+    w.talk.push(voiced && lastEnergy >= w.level * tuning.watchLevelShare, t, len);
     const started = w.talk.openerStart;
     if (started < 0) {
-      if (t - w.from > tuning.resumeMs) w.armed = false; // the callee let the agent speak
+      const sinceDecision = w.phrases === 0 ? t - w.from : Infinity;
+      if (sinceDecision > tuning.resumeMs && t - w.lastEnd > tuning.resumeGapMs) w.armed = false; // the callee let the agent speak
       return decision!;
     }
     if (w.talk.silenceMs >= tuning.monologuePauseMs) {
-      w.armed = false; // the callee stopped for the agent
+      // A pause the agent could speak in. With prompts on, the phrase is counted and the watch waits for the next.
+      if (tuning.chainPhrases <= 0) {
+        w.armed = false; // the callee stopped for the agent
+        return decision!;
+      }
+      w.phrases++;
+      w.lastEnd = w.talk.lastVoiceEnd;
+      if (w.phrases >= tuning.chainPhrases && w.lastEnd - w.from >= tuning.chainSpanMs) {
+        return decideLate(
+          `PROMPTS-${w.phrases}-${w.lastEnd - w.from}`,
+          `${w.phrases} phrases after the decision, each within ${tuning.resumeGapMs} ms of the one before, for ${w.lastEnd - w.from} ms: a recording reading on at its own pace`,
+        );
+      }
+      w.talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
       return decision!;
     }
     const span = w.talk.openerMs;

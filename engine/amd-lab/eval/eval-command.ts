@@ -1,6 +1,6 @@
 /**
  * `centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine]
- *                      [--live] [--files N]`
+ *                      [--live] [--files N] [--leading-zeros MS]`
  *
  * Runs the detector over every WAV in the folder (8 kHz mono, 16-bit PCM or µ-law), prints a table per file
  * and, as the LAST line, one JSON object:
@@ -15,6 +15,10 @@
  * category (language, generator, greeting length, noise, structure) — `"splits"` and `"categories"` in the
  * JSON; `--split heldout` (or `tuning`) evaluates that half only. `--live` plays the files through the
  * embedded PBX and the media plane as well (live.ts) and adds `"live"` beside the offline figures.
+ * `--leading-zeros MS` puts MS ms of exact zeros before every file, as Asterisk sends digital silence before
+ * the callee's first audio on a live call (the issue's live failure: 200 ms of them turned noisy humans into
+ * LONGGREETING machines). The JSON's `leadingZerosMs` says it was used; decision times include the zeros, as
+ * they do live.
  * Unreadable files are listed, not fatal.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -95,6 +99,17 @@ export interface EvaluateOptions {
   params?: Partial<Record<AmdMode, Partial<AmdParams>>>;
   /** At most this many files, spread evenly over the sorted list (a stratified subset). */
   files?: number;
+  /** Exact zeros put before every file (ms, whole 20 ms frames): the live condition, offline. */
+  leadingZerosMs?: number;
+}
+
+/** `samples` after `ms` of digital silence (exact zeros), as a live call's first audio arrives. */
+export function withLeadingZeros(samples: Int16Array, ms: number): Int16Array {
+  const zeros = Math.round((ms * 8000) / 1000);
+  if (zeros <= 0) return samples;
+  const out = new Int16Array(zeros + samples.length);
+  out.set(samples, zeros);
+  return out;
 }
 
 export async function evaluateFolder(dir: string, modesOrOpts: AmdMode[] | EvaluateOptions) {
@@ -127,7 +142,7 @@ export async function evaluateFolder(dir: string, modesOrOpts: AmdMode[] | Evalu
     try {
       const wav = await readWav(join(dir, file));
       assertTelephonyAudio(wav, file);
-      samples = wav.samples;
+      samples = withLeadingZeros(wav.samples, opts.leadingZerosMs ?? 0);
     } catch (err) {
       errors.push({ file, error: err instanceof Error ? err.message : String(err) });
       continue;
@@ -232,11 +247,12 @@ export async function run(argv: string[]): Promise<number> {
       notsure: { type: 'string', default: 'human' },
       live: { type: 'boolean', default: false },
       files: { type: 'string' },
+      'leading-zeros': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const usage =
-    'Usage: centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine] [--live] [--files N]\n';
+    'Usage: centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine] [--live] [--files N] [--leading-zeros MS]\n';
   if (values.help || !values.dir) {
     process.stderr.write(usage);
     return values.help ? 0 : 2;
@@ -258,12 +274,21 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`--files must be a positive integer (got "${values.files}")\n`);
     return 2;
   }
+  const leadingZerosMs = values['leading-zeros'] === undefined ? 0 : Number(values['leading-zeros']);
+  if (!(Number.isInteger(leadingZerosMs) && leadingZerosMs >= 0 && leadingZerosMs <= 60_000 && leadingZerosMs % 20 === 0)) {
+    process.stderr.write(`--leading-zeros must be a whole number of 20 ms frames from 0 to 60000 (got "${values['leading-zeros']}")\n`);
+    return 2;
+  }
+  if (leadingZerosMs > 0 && values.live) {
+    process.stderr.write('--leading-zeros is for the offline evaluation: live, Asterisk sends its own digital silence\n');
+    return 2;
+  }
   const policy: NotsurePolicy = values.notsure;
   const modes = values.mode ? [values.mode as AmdMode] : MODES;
   const only = values.split === 'tuning' || values.split === 'heldout' ? values.split : undefined;
   let evaluated: Awaited<ReturnType<typeof evaluateFolder>>;
   try {
-    evaluated = await evaluateFolder(values.dir, { modes, ...(only ? { only } : {}), ...(fileLimit ? { files: fileLimit } : {}) });
+    evaluated = await evaluateFolder(values.dir, { modes, ...(only ? { only } : {}), ...(fileLimit ? { files: fileLimit } : {}), leadingZerosMs });
   } catch (err) {
     process.stderr.write(`amd:eval: cannot read folder ${values.dir}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -283,6 +308,10 @@ export async function run(argv: string[]): Promise<number> {
 
   const primary = summaries.get(modes.length === 1 ? modes[0]! : DEFAULT_MODE)!;
   let last: Record<string, unknown> = { ...primary, badFiles: errors.length, notsurePolicy: policy };
+  if (leadingZerosMs > 0) {
+    out.write(`(every file after ${leadingZerosMs} ms of digital silence: decision times include it)\n`);
+    last = { ...last, leadingZerosMs };
+  }
   if (modes.length > 1) {
     const paired = pairedHumanTimes(results);
     out.write(

@@ -42,8 +42,9 @@ export const callLogs = sqliteTable(
     amdDecisionMs: integer('amd_decision_ms'),
     amdTreatedAs: text('amd_treated_as', { enum: ['HUMAN', 'MACHINE'] }),
     /**
-     * The async watch's late verdict beside the first one: after a HUMAN (or NOTSURE) verdict a beep or a
-     * monologue turned the call into a machine (cause LATEBEEP-… / MONOLOGUE-…); ms of audio analysed; when.
+     * The async watch's late verdict beside the first one: after a HUMAN (or NOTSURE) verdict a beep, a
+     * monologue or a string of prompts turned the call into a machine (cause LATEBEEP-… / MONOLOGUE-… /
+     * PROMPTS-…); ms of audio analysed; when.
      */
     amdLateCause: text('amd_late_cause'),
     amdLateDecisionMs: integer('amd_late_decision_ms'),

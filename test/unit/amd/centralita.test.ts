@@ -239,6 +239,52 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(last.trace.notes.join(' ')).toMatch(/late MACHINE: talk from \d+ ms after the decision/);
   });
 
+  it('a recording that pauses 1.3 s after its first phrase (the resume is 775 ms after the decision) is still pulled back: MONOLOGUE', () => {
+    // Issue #17's "Thanks for calling … We're closed …" with a longer pause: the watch is armed for resumeGapMs
+    // after the opener's last voice, not only resumeMs after the decision.
+    const seq = [...frames([S, 300]), ...talk(1200, 1500), ...frames([S, 1300]), ...talk(5000, 1500), ...frames([S, 1000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late?.cause).toMatch(/^MONOLOGUE-\d+-3000$/);
+  });
+
+  it('an IVR reading short prompts with ~1 s pauses (none long enough to be a monologue) is pulled back: PROMPTS', () => {
+    const seq = [...frames([S, 300]), ...talk(1500, 1500)];
+    // Four prompts of 1.2 s must end (with the pause after the fourth) within lateWatchMs (10 s) of the decision.
+    for (let i = 0; i < 5; i++) seq.push(...frames([S, 1000]), ...talk(1200, 1500, 15, 10 + i));
+    seq.push(...frames([S, 2000]));
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late?.cause).toMatch(/^PROMPTS-4-\d+$/);
+  });
+
+  it('a TV talking on behind a person who said "Hello?" (at a fifth of their level) is not a string of prompts', () => {
+    const seq = [...frames([S, 300]), ...talk(500, 2500, 25)];
+    for (let i = 0; i < 6; i++) seq.push(...frames([25, 1000]), ...talk(1200, 500, 25, 20 + i));
+    seq.push(...frames([25, 2000]));
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late).toBeUndefined();
+  });
+
+  it('a TV talking on right after a person\'s "Hello?" (at a fifth of their level, no pause) is not a monologue', () => {
+    const seq = [...frames([S, 300]), ...talk(500, 2500, 25), ...frames([25, 600]), ...talk(5000, 500, 25, 30), ...frames([25, 2000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late).toBeUndefined();
+  });
+
+  it('"Yes? … Hello?" with the same 1.3 s pause, then a reply after the agent spoke, is never pulled back', () => {
+    const seq = [
+      ...frames([S, 300]), ...talk(400, 1500), ...frames([S, 1300]), ...talk(500, 1500),
+      ...frames([S, 2000]), ...talk(2500, 1500), ...frames([S, 2000]),
+    ];
+    const { first, last, lates } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late).toBeUndefined();
+    expect(lates).toHaveLength(0);
+  });
+
   it('"Leave a message." … beep: HUMAN, then LATEBEEP with beepAtMs (the moment to drop the message)', () => {
     const seq = [...frames([S, 300]), ...talk(900, 1500), ...frames([S, 1200]), ...tone(400, 1000, 4000), ...frames([S, 1000])];
     const { first, last } = watch(seq);
