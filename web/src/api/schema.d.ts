@@ -5409,9 +5409,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         criteria: {
+                            critical?: boolean;
                             id: string;
                             label: string;
                             max?: number;
+                            section?: string;
                             /** @enum {string} */
                             type: "yesno" | "scale5" | "points";
                             weight: number;
@@ -5502,9 +5504,11 @@ export interface paths {
                     "application/json": {
                         archived?: boolean;
                         criteria?: {
+                            critical?: boolean;
                             id: string;
                             label: string;
                             max?: number;
+                            section?: string;
                             /** @enum {string} */
                             type: "yesno" | "scale5" | "points";
                             weight: number;
@@ -8553,9 +8557,11 @@ export interface components {
             createdAt: number;
             createdBy: string | null;
             criteria: {
+                critical?: boolean;
                 id: string;
                 label: string;
                 max?: number;
+                section?: string;
                 /** @enum {string} */
                 type: "yesno" | "scale5" | "points";
                 weight: number;
@@ -8737,6 +8743,14 @@ export interface components {
                 humans: number;
                 start: number;
             }[];
+            recordings: {
+                disk_error: string | null;
+                failed_jobs: number;
+                free_bytes: number | null;
+                ok: boolean;
+                total_bytes: number | null;
+                used_bytes: number;
+            } | null;
             /** @enum {string} */
             scope: "org" | "team";
             since: number;
