@@ -14,6 +14,7 @@ import { createCentralitaDetector, DEFAULT_TUNING } from '../../amd/centralita.j
 import { DEFAULT_CORPUS_DIR } from '../corpus/corpus-command.js';
 import { readManifest } from '../eval/eval-command.js';
 import { FRAME_SAMPLES } from '../eval/evaluate.js';
+import { HalfBandDecimator } from '../../media/frames.js';
 import { isCorrectWithLate, type LabelledResult } from '../eval/summary.js';
 import { trainModel, type TrainingSample } from './train.js';
 
@@ -33,8 +34,34 @@ export function rulesWithFeatures(samples: Int16Array): { decision: AmdDecision;
   return { decision, features };
 }
 
+/** Lanczos (a = 4) weights for the sample halfway between x[i] and x[i + 1], from x[i − 3] … x[i + 4]. */
+const HALF = Array.from({ length: 8 }, (_, j) => {
+  const d = j - 3 - 0.5;
+  const sinc = (v: number) => Math.sin(Math.PI * v) / (Math.PI * v);
+  return sinc(d) * sinc(d / 4);
+});
+
 /**
- * The training samples of a corpus folder: its tuning files the rules call HUMAN, in file-name order — the people,
+ * The file as the detector gets it from a slin16 call: upsampled to 16 kHz (windowed sinc), then brought back to
+ * 8 kHz by the media plane's decimator. Its frame energies differ a little from the file's, and a file on a
+ * threshold of the rules can be decided a few frames earlier or later — so the model learns from both.
+ */
+export function slin16RoundTrip(x: Int16Array): Int16Array {
+  const up = new Int16Array(x.length * 2);
+  for (let n = 0; n < x.length; n++) {
+    let mid = 0;
+    for (let j = 0; j < 8; j++) mid += (x[n - 3 + j] ?? 0) * HALF[j]!;
+    up[2 * n] = x[n]!;
+    up[2 * n + 1] = Math.max(-32768, Math.min(32767, Math.round(mid)));
+  }
+  const out = new Int16Array(x.length);
+  new HalfBandDecimator().process(up, out);
+  return out;
+}
+
+/**
+ * The training samples of a corpus folder: its tuning files the rules call HUMAN, in file-name order, each as it is
+ * and through the slin16 path (slin16RoundTrip) — the people,
  * and the machines the rules miss in the end (the async watch does not pull them back). A machine the watch pulls
  * back needs no second opinion; fitting on those (mostly long greetings that paused once) taught the model their
  * shape, not the short greetings, IVRs and music it has to catch (tuning split, out-of-fold: +6 machines for 2
@@ -45,17 +72,19 @@ export async function collectSamples(dir: string): Promise<TrainingSample[]> {
   if (!manifest) throw new Error(`amd:train needs the corpus manifest (manifest.json) in ${dir}`);
   const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.wav') && manifest.get(n)?.split === 'tuning').sort();
   const out: TrainingSample[] = [];
-  for (const file of names) {
+  for (const [group, file] of names.entries()) {
     const entry = manifest.get(file)!;
     const wav = await readWav(join(dir, file));
     assertTelephonyAudio(wav, file);
-    const { decision, features } = rulesWithFeatures(wav.samples);
-    if (decision.status !== 'HUMAN' || !features) continue;
-    const r: LabelledResult = { file, truth: entry.kind, status: decision.status, decisionMs: decision.decisionMs };
-    if (decision.late) r.lateMs = decision.late.decisionMs;
-    const rulesRight = isCorrectWithLate(r, 'human');
-    if (entry.kind === 'machine' && rulesRight) continue;
-    out.push({ file, features, label: entry.kind === 'machine' ? 1 : 0, rulesRight });
+    for (const samples of [wav.samples, slin16RoundTrip(wav.samples)]) {
+      const { decision, features } = rulesWithFeatures(samples);
+      if (decision.status !== 'HUMAN' || !features) continue;
+      const r: LabelledResult = { file, truth: entry.kind, status: decision.status, decisionMs: decision.decisionMs };
+      if (decision.late) r.lateMs = decision.late.decisionMs;
+      const rulesRight = isCorrectWithLate(r, 'human');
+      if (entry.kind === 'machine' && rulesRight) continue;
+      out.push({ file, features, label: entry.kind === 'machine' ? 1 : 0, rulesRight, group });
+    }
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * the same samples in the same order give the same weights, bit for bit (full-batch gradient descent from zero,
  * fixed steps, no randomness).
  *
- * The threshold is chosen from out-of-fold scores (5 folds by position), so it is not picked on the very scores
+ * The threshold is chosen from out-of-fold scores (5 folds by file), so it is not picked on the very scores
  * the weights were fitted to: the threshold maximises machines won − 2 × people lost, counting only the files
  * the rules (with the async watch) get wrong in the end — a machine the watch already pulls back gains nothing,
  * and a person turned into MACHINE is an abandoned call (Ofcom), worse than a wasted agent. If no threshold
@@ -19,6 +19,8 @@ export interface TrainingSample {
   label: 0 | 1;
   /** Whether the rules alone (first verdict, or the watch's late MACHINE) end right on this file. */
   rulesRight: boolean;
+  /** The file's index: variants of one file (codec paths) share it and so fall in the same fold. */
+  group?: number;
 }
 
 export interface FitOptions {
@@ -104,11 +106,12 @@ export function trainModel(samples: readonly TrainingSample[], about: Record<str
   const xs = samples.map((s) => s.features);
   const ys = samples.map((s) => s.label);
   const oof = new Array<number>(samples.length).fill(0);
+  const fold = (i: number) => (samples[i]!.group ?? i) % FOLDS;
   for (let f = 0; f < FOLDS; f++) {
-    const trainIdx = samples.map((_, i) => i).filter((i) => i % FOLDS !== f);
+    const trainIdx = samples.map((_, i) => i).filter((i) => fold(i) !== f);
     const m = fitLogistic(trainIdx.map((i) => xs[i]!), trainIdx.map((i) => ys[i]!), o);
     samples.forEach((_, i) => {
-      if (i % FOLDS === f) oof[i] = score(m, xs[i]!);
+      if (fold(i) === f) oof[i] = score(m, xs[i]!);
     });
   }
   const choice = chooseThreshold(samples, oof);

@@ -1,4 +1,9 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeWav } from '../../../engine/audio/index.js';
+import { run as trainCommand } from '../../../engine/amd-lab/train/train-command.js';
 import { defaultAmdParams, replayAmdTrace, type AmdDecision } from '../../../engine/amd/index.js';
 import { createCentralitaDetector, DEFAULT_MODEL, DEFAULT_TUNING } from '../../../engine/amd/centralita.js';
 import { FEATURE_NAMES } from '../../../engine/amd/model.js';
@@ -86,5 +91,62 @@ describe('amd:train (train.ts)', () => {
     // At 0.92 two machines for no person; at 0.70 three machines for one person (3 − 2 = 1 < 2). Ties: the higher.
     expect(chooseThreshold(set, [0.95, 0.92, 0.7, 0.75, 0.3])).toEqual({ threshold: 0.92, machinesWon: 2, humansLost: 0 });
     expect(chooseThreshold([s(0, true), s(1, true)], [0.99, 0.99]).threshold).toBeGreaterThan(1);
+  });
+});
+
+describe('npm run amd:train (train-command.ts) over a corpus folder', () => {
+  /** A WAV whose 20 ms frames have these mean |x| (square waves: no tone, as the detector sees the energies). */
+  function wav(energies: readonly number[]): Uint8Array {
+    const out = new Int16Array(energies.length * 160);
+    energies.forEach((e, i) => out.set(frameOf(e), i * 160));
+    return encodeWav(out);
+  }
+  /** A person: low line noise, an opener of 2-6 uneven syllables, then quiet. */
+  function person(i: number): number[] {
+    const rng = mulberry32(100 + i);
+    const e: number[] = Array.from({ length: 10 + (i % 7) * 3 }, () => 4 + Math.round(rng() * 4));
+    const syllables = 2 + (i % 5);
+    for (let k = 0; k < syllables; k++) {
+      const len = 6 + Math.floor(rng() * 10);
+      const peak = 600 + rng() * 2500;
+      for (let j = 0; j < len; j++) e.push(Math.round(peak * (0.4 + 0.6 * Math.sin((Math.PI * (j + 1)) / (len + 1)))));
+      for (let j = 0; j < 2 + Math.floor(rng() * 3); j++) e.push(5 + Math.round(rng() * 4));
+    }
+    for (let j = 0; j < 200; j++) e.push(4 + Math.round(rng() * 4));
+    return e;
+  }
+  /** On-hold music the rules miss (the fixture above), at different levels, then a quiet line. */
+  const music = (i: number) => [...MUSIC_ONLY.map((x) => Math.round(x * (0.5 + 0.15 * i))), ...Array.from({ length: 200 }, () => 5)];
+
+  it('writes the same weights file twice from the same folder, reads only the tuning split, and the model it makes decides', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amd-train-'));
+    try {
+      const files: Array<{ file: string; kind: 'human' | 'machine'; split: 'tuning' | 'heldout' }> = [];
+      for (let i = 0; i < 24; i++) files.push({ file: `human-${i}.wav`, kind: 'human', split: 'tuning' });
+      for (let i = 0; i < 8; i++) files.push({ file: `machine-${i}.wav`, kind: 'machine', split: 'tuning' });
+      files.push({ file: 'machine-held.wav', kind: 'machine', split: 'heldout' });
+      for (const f of files) {
+        const n = Number(f.file.replace(/\D/g, '') || 0);
+        await writeFile(join(dir, f.file), wav(f.kind === 'human' ? person(n) : music(n)));
+      }
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify({ files }));
+      const out1 = join(dir, 'model1.json');
+      const out2 = join(dir, 'model2.json');
+      expect(await trainCommand(['--dir', dir, '--out', out1])).toBe(0);
+      // The held-out file changes: the weights must not.
+      await writeFile(join(dir, 'machine-held.wav'), wav(person(3)));
+      expect(await trainCommand(['--dir', dir, '--out', out2])).toBe(0);
+      const [a, b] = [await readFile(out1, 'utf8'), await readFile(out2, 'utf8')];
+      expect(b).toBe(a);
+      const model = JSON.parse(a);
+      expect(model.trainedOn).toMatchObject({ samples: 32, machines: 8, humans: 24 });
+      expect(model.threshold).toBeLessThan(1); // it separates them, so it is switched on
+      // Its weights, given to the detector, turn the music the rules call HUMAN into MACHINE.
+      const d = run(music(2), { ...DEFAULT_TUNING, model });
+      expect(d.status).toBe('MACHINE');
+      expect(run(person(5), { ...DEFAULT_TUNING, model }).status).toBe('HUMAN');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
