@@ -360,7 +360,6 @@ export function createCentralitaDetector(
       lastVoiceEnd: talk.lastVoiceEnd,
       voicedMs: talk.voicedMs,
       leadZerosMs,
-      t,
       floor: floor.floor,
       toneFrames: trace.toneFrames?.length ?? 0,
       frameMs: 20,

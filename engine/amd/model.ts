@@ -55,8 +55,6 @@ export interface OpenerState {
   voicedMs: number;
   /** ms of digital silence before the line opened. */
   leadZerosMs: number;
-  /** ms fed so far (the decision time). */
-  t: number;
   floor: number;
   /** Frames before the decision in which the beep tracker was in a tone. */
   toneFrames: number;
