@@ -266,6 +266,8 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       signal: abort.signal,
     });
     gateway = engine.gateway;
+    // Asterisk's RecordingFinished tells the recorder when a stopped recording's file is complete.
+    closers.push(gateway.on('event', (e) => recorder.ariEvent(e)));
     control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
 
     // Domain events to the API side (live feed), batched per turn of the loop: one message, not one per event.

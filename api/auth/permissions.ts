@@ -53,6 +53,9 @@ export const PERMISSIONS = {
   'qa.score': ['teamlead', 'supervisor', 'admin'],
   /** Define scorecards. */
   'qa.manage': ['supervisor', 'admin'],
+  /** Carrier trunks: supervisors read them (to write dial strings), admins manage them and read their PJSIP config. */
+  'trunks.read': ['supervisor', 'admin'],
+  'trunks.manage': ['admin'],
   /** Prometheus scrape of GET /metrics (use an admin's API key). */
   'metrics.scrape': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

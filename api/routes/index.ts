@@ -18,3 +18,4 @@ export { recordingRoutes, parseRange, downloadName, URL_TTL_SECONDS, type Record
 export { qaRoutes } from './qa.js';
 export { queueRoutes, type QueueStatsSource } from './queues.js';
 export { reportRoutes } from './reports.js';
+export { trunkRoutes } from './trunks.js';

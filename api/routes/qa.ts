@@ -19,6 +19,10 @@ const Criterion = z.object({
   type: z.enum(['yesno', 'scale5', 'points']),
   weight: z.number().min(0).max(100),
   max: z.number().int().min(1).max(1000).optional(),
+  /** The section the item is listed under (items of a section are kept together, in order). */
+  section: z.string().trim().min(1).max(80).optional(),
+  /** Yes/no items only: a "no" makes the whole score 0. */
+  critical: z.boolean().optional(),
 });
 const CriteriaList = z
   .array(Criterion)
@@ -30,6 +34,7 @@ const CriteriaList = z
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'is used twice' });
       seen.add(c.id);
       if (c.type === 'points' && c.max === undefined) ctx.addIssue({ code: 'custom', path: [i, 'max'], message: 'is required for points' });
+      if (c.critical && c.type !== 'yesno') ctx.addIssue({ code: 'custom', path: [i, 'critical'], message: 'only a yes/no item can be critical' });
     });
     if (cs.every((c) => c.weight === 0)) ctx.addIssue({ code: 'custom', path: [], message: 'at least one criterion must weigh more than 0' });
   });

@@ -5,6 +5,7 @@ import { abandonPercents, defaultGovernorConfig } from '../../engine/pacing/inde
 import type { AgentLiveState, EngineControl } from '../../engine/control/index.js';
 import { callDayFigures, callsPerMinute, openCalls, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
+import type { HealthProbe } from '../health/index.js';
 import { jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { groupReport } from './metrics.js';
 
@@ -96,6 +97,20 @@ const WallboardSchema = z
     ),
     per_minute: z.array(z.object({ start: z.number().int(), calls: z.number().int(), humans: z.number().int() })),
     hourly: z.array(z.object({ start: z.number().int(), calls: z.number().int(), humans: z.number().int(), dropped: z.number().int() })),
+    /**
+     * Recording storage on this node, as /health reports it: bytes kept, free and total on RECORDINGS_DIR's file
+     * system, the last disk problem, failed jobs. Null for team leads, or when the recorder is not running.
+     */
+    recordings: z
+      .object({
+        ok: z.boolean(),
+        used_bytes: z.number().int(),
+        free_bytes: z.number().int().nullable(),
+        total_bytes: z.number().int().nullable(),
+        disk_error: z.string().nullable(),
+        failed_jobs: z.number().int(),
+      })
+      .nullable(),
   })
   .openapi('Wallboard');
 
@@ -113,9 +128,11 @@ export interface WallboardDeps {
   auth: AuthService;
   control?: EngineControl | undefined;
   timeZone: string;
+  /** /health's report: the recording storage figures (absent: the board shows none). */
+  health?: HealthProbe;
 }
 
-export function wallboardRoutes({ store, auth, control, timeZone }: WallboardDeps): OpenAPIHono<ApiEnv> {
+export function wallboardRoutes({ store, auth, control, timeZone, health }: WallboardDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(wallboard, async (c) => {
     const p = c.get('principal');
@@ -174,6 +191,15 @@ export function wallboardRoutes({ store, auth, control, timeZone }: WallboardDep
       return { id: k.id, name: k.name, state: k.state, dial_mode: k.dialMode, pacing };
     });
 
+    // Storage is the organisation's concern (and the same for every team): the org board shows it.
+    let recordings: z.infer<typeof WallboardSchema>['recordings'] = null;
+    try {
+      const r = teamScoped || !health ? null : (await health()).recordings;
+      if (r) recordings = { ok: r.ok, used_bytes: r.usedBytes, free_bytes: r.freeBytes, total_bytes: r.totalBytes, disk_error: r.diskError, failed_jobs: r.jobs.failed };
+    } catch {
+      recordings = null;
+    }
+
     return c.json(
       {
         at,
@@ -200,6 +226,7 @@ export function wallboardRoutes({ store, auth, control, timeZone }: WallboardDep
         campaigns,
         per_minute: perMinute,
         hourly: (hourReport.breakdown ?? []).map((b) => ({ start: b.start, calls: b.calls_made, humans: b.calls_success, dropped: b.dropped })),
+        recordings,
       },
       200,
     );

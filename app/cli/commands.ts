@@ -52,6 +52,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'A predictive campaign on the embedded PBX with and without 200 API clients: drop rate, AMD verdicts, engine and API event-loop lag side by side (--json, --seconds)',
     load: () => import('../load-bench/bench-command.js'),
   },
+  'bench:hopper-pg': {
+    summary: 'The PostgreSQL hopper: leases/s with 1 and 4 concurrent leasers draining one campaign, SQLite beside them (--db, --leads, --batch, --json)',
+    load: () => import('../../bench/hopper-pg-command.js'),
+  },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
     load: () => import('../../engine/deploy/asterisk-config-command.js'),
@@ -67,6 +71,14 @@ export const commands: Record<string, CommandEntry> = {
   restore: {
     summary: 'Restore DB_PATH from a backup file (--from FILE, or --latest from BACKUP_DIR); the engine must be stopped',
     load: () => import('../backup/restore-command.js'),
+  },
+  'db:migrate': {
+    summary: 'Apply pending migrations: PostgreSQL when DATABASE_URL (or --url) is postgres://…, else the SQLite DB_PATH',
+    load: () => import('../db/migrate-command.js'),
+  },
+  'db:copy': {
+    summary: 'Copy every table from SQLite to PostgreSQL in one transaction, verified (--from sqlite:PATH --to postgres://…, --force-empty-target)',
+    load: () => import('../db/copy-command.js'),
   },
   simulate: {
     summary: 'What-if pacing simulation of a campaign (--scenario, --agents, --json)',

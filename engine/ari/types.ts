@@ -68,6 +68,7 @@ export type AriEvent =
   | (Base & { type: 'PlaybackFinished'; playback: AriPlayback })
   | (Base & { type: 'RecordingStarted'; recording: AriRecording })
   | (Base & { type: 'RecordingFinished'; recording: AriRecording })
+  | (Base & { type: 'RecordingFailed'; recording: AriRecording & { cause?: string } })
   | (Base & { type: 'ChannelVarset'; variable: string; value: string; channel?: AriChannel })
   | (Base & { type: 'BridgeDestroyed'; bridge: AriBridge });
 
@@ -86,6 +87,7 @@ export const ARI_EVENT_TYPES: ReadonlySet<string> = new Set<AriEventType>([
   'PlaybackFinished',
   'RecordingStarted',
   'RecordingFinished',
+  'RecordingFailed',
   'ChannelVarset',
   'BridgeDestroyed',
 ]);

@@ -18,6 +18,14 @@ export interface TrunkSpec {
 const EXTENSION = /^[0-9]{3,6}$/;
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
 const HOST = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/;
+/** What a trunk's fields may hold (the API validates with the same patterns the generator renders with). */
+export const TRUNK_NAME = NAME;
+export const TRUNK_HOST = HOST;
+/**
+ * Auth user and password go into pjsip.conf as `key = value`: printable ASCII without spaces (trimmed by
+ * Asterisk) and without ";" (a comment there), so no value can end early or add a line.
+ */
+export const TRUNK_SECRET = /^[!-:<-~]{1,128}$/;
 
 /** Expands "1001-1003,1010" into ["1001","1002","1003","1010"]; throws on anything else. */
 export function parseExtensionList(spec: string): string[] {
@@ -69,6 +77,8 @@ export function renderAgentEndpoints(agents: AgentPhone[]): string {
 export function renderTrunk(trunk: TrunkSpec): string {
   if (!NAME.test(trunk.name)) throw new Error(`bad trunk name "${trunk.name}"`);
   if (!HOST.test(trunk.host)) throw new Error(`bad trunk host "${trunk.host}"`);
+  if (trunk.username !== undefined && !TRUNK_SECRET.test(trunk.username)) throw new Error('bad trunk username (printable, no spaces or ";")');
+  if (trunk.password !== undefined && !TRUNK_SECRET.test(trunk.password)) throw new Error('bad trunk password (printable, no spaces or ";")');
   const lines = [
     `[${trunk.name}](trunk-endpoint)`,
     `aors = ${trunk.name}`,

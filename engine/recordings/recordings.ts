@@ -14,7 +14,7 @@
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AriError, type AriCommand } from '../ari/index.js';
+import { AriError, type AriCommand, type AriEvent } from '../ari/index.js';
 import { encodeWav } from '../audio/index.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { DomainEvent, DomainEvents } from '../events/index.js';
@@ -57,6 +57,11 @@ export interface RecordingsOptions {
   maxAttempts?: number;
   /** Largest file accepted from the spool (ARI downloads have their own cap). */
   maxFileBytes?: number;
+  /**
+   * How long a fetch waits for Asterisk's RecordingFinished (fed through `ariEvent`) after the call ended, before
+   * it fetches anyway (an event lost to a reconnect). Default 10 s.
+   */
+  finishWaitMs?: number;
 }
 
 export interface RecordingsStatus {
@@ -95,6 +100,15 @@ export class Recordings {
   private readonly amdWindows = new Map<string, Promise<AmdWindow | null>>();
   /** Calls whose bridge Asterisk is recording now: callId → recording name. */
   private readonly live = new Map<string, string>();
+  /**
+   * Recordings stopped by us (or by the bridge going away) whose RecordingFinished has not come yet: name → its
+   * waiter. Asterisk answers the stop (or a 404 once the bridge is gone) before its recording thread has closed
+   * the file; a fetch in between gets a 404 or, worse, a WAV cut short that we would keep and then delete from
+   * Asterisk (seen on the real Asterisk 22 under load; test/both/recordings-asterisk.test.ts).
+   */
+  private readonly finishing = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  /** Our live recordings whose RecordingFinished came before the call's end did (the bridge went first). */
+  private readonly finished = new Set<string>();
   private readonly unsubscribe: Array<() => void> = [];
   private sweepTimer: TimerHandle | undefined;
   private diskError: string | null = null;
@@ -132,6 +146,8 @@ export class Recordings {
   async close(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u();
     this.o.clock.clearInterval(this.sweepTimer);
+    // Fetches waiting for Asterisk's word go now (what Asterisk has is fetched on the next start otherwise).
+    for (const w of this.finishing.values()) w.resolve();
     await this.queue.close();
   }
 
@@ -206,9 +222,48 @@ export class Recordings {
     if (amd) void this.saveAmdWindow(callId, amd);
   }
 
+  /**
+   * ARI events of the gateway (the host wires `gateway.on('event', …)` here): RecordingFinished / RecordingFailed
+   * say that Asterisk has closed a recording's file, so its fetch may start.
+   */
+  ariEvent(e: AriEvent): void {
+    if (e.type !== 'RecordingFinished' && e.type !== 'RecordingFailed') return;
+    const name = e.recording.name;
+    const w = this.finishing.get(name);
+    if (w) w.resolve();
+    else if ([...this.live.values()].includes(name)) this.finished.add(name);
+    if (e.type === 'RecordingFailed') this.o.logger.warn({ name, cause: e.recording.cause }, 'Asterisk reports a recording failed; fetching what it kept');
+  }
+
+  /** Resolves when Asterisk has finished `name`, or after `finishWaitMs`. */
+  private awaitFinish(name: string): Promise<void> {
+    const w = this.finishing.get(name);
+    if (!w) return Promise.resolve();
+    const timer = this.o.clock.setTimeout(() => w.resolve(), this.o.finishWaitMs ?? 10_000);
+    return w.done.finally(() => {
+      this.o.clock.clearTimeout(timer);
+      this.finishing.delete(name);
+    });
+  }
+
   /** Stops Asterisk's recording (it may have stopped with the bridge already) and queues the fetch. */
   private finishLive(callId: string, name: string, at: number, stop: boolean): void {
     this.safeUpdate(callId, { state: 'fetching', endedAt: at, attempts: 0, error: null });
+    // An agent's pause still open at the end of the call ends with it (the paused stretch is not in the file).
+    try {
+      this.o.store.recordings.closePause(callId, at);
+    } catch (err) {
+      this.o.logger.error({ err, callId }, 'could not close the pause of a recording');
+    }
+    if (stop) {
+      if (this.finished.delete(name)) {
+        // Asterisk finished it already (the bridge was destroyed before the call's end reached us).
+      } else {
+        let resolve!: () => void;
+        const done = new Promise<void>((r) => (resolve = r));
+        this.finishing.set(name, { done, resolve });
+      }
+    }
     const fetchJob = () => {
       try {
         this.queue.enqueue(callId, 'fetch', this.o.maxAttempts);
@@ -296,10 +351,16 @@ export class Recordings {
 
   private async fetch(job: RecordingJobRow): Promise<void> {
     const row = this.o.store.recordings.get(job.callId);
-    if (!row || row.state === 'deleted') return;
+    if (!row || row.state === 'deleted') {
+      this.finishing.delete(row?.name ?? job.callId);
+      return;
+    }
     this.safeUpdate(job.callId, { state: 'fetching', attempts: job.attempts });
+    await this.awaitFinish(row.name);
     const bytes = await this.readFromAsterisk(row.name);
     if (!looksLikeWav(bytes)) throw new MalformedAudioError(`not a WAV file (${bytes.length} bytes from Asterisk)`);
+    // Asterisk writes the RIFF sizes when it closes the file: 0 there means it is still writing (retried).
+    if (bytes.readUInt32LE(4) === 0) throw new Error(`Asterisk is still writing ${row.name} (its WAV header has no sizes yet)`);
     const path = recordingPath(this.o.dir, 'wav', row.callId, row.startedAt, 'wav');
     try {
       await writeFileAtomic(path, bytes);

@@ -32,3 +32,6 @@ export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrit
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
 export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
+export { TrunkRepo } from './repos/trunks.js';
+// PostgreSQL (#18): migrations, db:copy and the multi-node hopper; the engine and API still use openStore (SQLite).
+export * from './pg/index.js';

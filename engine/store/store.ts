@@ -12,6 +12,7 @@ import { LeadHistoryRepo } from './repos/lead-history.js';
 import { LoginThrottleRepo } from './repos/login-throttle.js';
 import { RecordingJobRepo, RecordingRepo } from './repos/recordings.js';
 import { QaRepo } from './repos/qa.js';
+import { TrunkRepo } from './repos/trunks.js';
 
 /** The store the engine and the API share: one SQLite file, one set of repositories. */
 export interface Store {
@@ -33,6 +34,7 @@ export interface Store {
   readonly recordings: RecordingRepo;
   readonly recordingJobs: RecordingJobRepo;
   readonly qa: QaRepo;
+  readonly trunks: TrunkRepo;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: it waits for other writers instead of failing half-way). */
   transaction<T>(fn: () => T): T;
   /** Whether the database answers (for /health). */
@@ -78,6 +80,7 @@ export function openStore(path: string, opts: OpenDbOptions = {}): Store {
     recordings: new RecordingRepo(db),
     recordingJobs: new RecordingJobRepo(db),
     qa: new QaRepo(db),
+    trunks: new TrunkRepo(db),
     transaction: (fn) => db.transaction(fn, { behavior: 'immediate' }),
     ping: () => {
       try {

@@ -242,4 +242,33 @@ describe('recordings API', () => {
     expect(await listIds('?min_score=60', tok.sup)).toEqual(['call-a1']);
     expect(await listIds('?max_score=50', tok.sup)).toEqual([]);
   });
+
+  it('scorecards with sections and critical items: a critical "no" scores 0; critical on a non-yes/no item is 422 naming it', async () => {
+    const auth = { authorization: `Bearer ${tok.sup}` };
+    const criteria = [
+      { id: 'disclose', label: 'Reads the legal disclosure', type: 'yesno', weight: 0, section: 'Compliance', critical: true },
+      { id: 'greet', label: 'Greets by name', type: 'yesno', weight: 1, section: 'Opening' },
+      { id: 'tone', label: 'Tone', type: 'scale5', weight: 1, section: 'Opening' },
+    ];
+    const bad = await h.json('POST', '/api/qa/scorecards', { name: 'Compliance', criteria: [{ ...criteria[2], critical: true }] }, auth);
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain('criteria.0.critical');
+    const longSection = await h.json('POST', '/api/qa/scorecards', { name: 'Compliance', criteria: [{ ...criteria[1], section: 'x'.repeat(81) }] }, auth);
+    expect(longSection.status).toBe(422);
+    expect(JSON.stringify(await longSection.json())).toContain('criteria.0.section');
+    const created = await h.json('POST', '/api/qa/scorecards', { name: 'Compliance', criteria }, auth);
+    expect(created.status).toBe(201);
+    const card = (await created.json()) as { id: string; criteria: unknown[] };
+    expect(card.criteria).toEqual(criteria);
+    const score = async (answers: Record<string, number>) =>
+      ((await (await h.json('PUT', '/api/recordings/call-a1/scores', { scorecardId: card.id, answers }, auth)).json()) as { percent: number }).percent;
+    expect(await score({ disclose: 1, greet: 1, tone: 5 })).toBe(100);
+    expect(await score({ disclose: 0, greet: 1, tone: 5 })).toBe(0);
+    // Unanswered is not "no": the critical item only fails when answered so.
+    expect(await score({ greet: 1, tone: 3 })).toBe(75);
+    // Editing: sections renamed, the critical flag dropped.
+    const edited = await h.json('PATCH', `/api/qa/scorecards/${card.id}`, { criteria: criteria.map((c) => ({ ...c, section: 'All', critical: undefined })) }, auth);
+    expect(edited.status).toBe(200);
+    expect(((await edited.json()) as { criteria: Array<{ section?: string; critical?: boolean }> }).criteria.every((c) => c.section === 'All' && c.critical === undefined)).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineControl, AgentLiveState } from '../../engine/control/index.js';
-import { harness, type Harness } from '../unit/api/harness.js';
+import { harness, healthReport, type Harness } from '../unit/api/harness.js';
 
 /**
  * GET /api/wallboard over a real SQLite file: calls in every stage written through the CallLog repository the
@@ -15,7 +15,9 @@ const control = {
 } as unknown as EngineControl;
 
 beforeAll(() => {
-  h = harness({ control });
+  // /health's recorder figures: 1.5 GB of recordings, 20 GB free of 50 GB, two failed jobs.
+  const recordings = { ok: true, dir: '/rec', usedBytes: 1_500_000_000, freeBytes: 20_000_000_000, totalBytes: 50_000_000_000, byState: { ready: 9 }, jobs: { queued: 0, running: 0, failed: 2 }, diskError: null };
+  h = harness({ control, health: () => healthReport({ recordings }) });
   const s = h.store;
   const annaUser = h.addUser('anna', 'agent', 'A');
   h.addUser('lead-a', 'teamlead', 'A');
@@ -83,6 +85,8 @@ describe('GET /api/wallboard', () => {
     // Local hours since midnight: 00:00 … 09:00; the four ended calls fall in the 08:00 hour.
     expect(b.hourly).toHaveLength(10);
     expect(b.hourly[8]).toEqual({ start: Date.UTC(2026, 0, 5, 8), calls: 4, humans: 2, dropped: 1 });
+    // Recording storage from /health's recorder figures.
+    expect(b.recordings).toEqual({ ok: true, used_bytes: 1_500_000_000, free_bytes: 20_000_000_000, total_bytes: 50_000_000_000, disk_error: null, failed_jobs: 2 });
   });
 
   it('team leads see their team only; agents are refused', async () => {
@@ -93,6 +97,7 @@ describe('GET /api/wallboard', () => {
     expect(b.agents.map((a: any) => a.id)).toEqual(['agent-1']);
     expect(b.calls.map((c: any) => c.id)).toEqual(['k-talk']);
     expect(b.kpis.calls_today).toBe(2); // the two calls bridged to agent-1
+    expect(b.recordings).toBeNull(); // storage is the organisation board's
     expect((await get('anna')).status).toBe(403);
   });
 });

@@ -34,7 +34,7 @@ export const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
 };
 
 /** Packages that only the store may import: the database drivers and the query builder. */
-export const STORE_ONLY_PACKAGES = ['drizzle-orm', 'better-sqlite3'] as const;
+export const STORE_ONLY_PACKAGES = ['drizzle-orm', 'better-sqlite3', 'pg'] as const;
 const STORE_MODULE = 'engine/store';
 
 /** A statement run on a connection: `sqlite.prepare(`, `store.db.select(`, `db.$client` … */

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encodeWav } from '../../engine/audio/wav.js';
-import { beep, noiseFloor, render, sequence, silence, speech } from '../../engine/sim/audio/index.js';
+import { beep, noiseFloor, render, sequence, silence, speech, tone } from '../../engine/sim/audio/index.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -95,7 +95,7 @@ export const freeTcpPort = (): Promise<number> =>
   });
 
 /** The sound files `writeTestSounds` puts into the real Asterisk (the embedded PBX is given the same names). */
-export const TEST_SOUND_NAMES = ['lab-hello', 'lab-greeting', 'cl-human-hello', 'cl-machine-greeting', 'cl-beep', 'cl-noise'] as const;
+export const TEST_SOUND_NAMES = ['lab-hello', 'lab-greeting', 'cl-human-hello', 'cl-machine-greeting', 'cl-beep', 'cl-noise', 'cl-tone-440', 'cl-tone-1400'] as const;
 
 /** The sound files the test dialplan plays, rendered by the simulator's own generators (8 kHz 16-bit WAV). */
 export function writeTestSounds(soundsDir: string): void {
@@ -109,6 +109,9 @@ export function writeTestSounds(soundsDir: string): void {
   wav('cl-machine-greeting', render(sequence([speech({ ms: 8000, seed: 22, level: 6000, noiseFloor: 40 }), silence(300)])));
   wav('cl-beep', render(beep(500)));
   wav('cl-noise', render(noiseFloor(23, 30, 5000)));
+  // Steady tones of the recordings test's person (12 s) and agent phone (5 s, looped).
+  wav('cl-tone-440', render(tone(440, 12_000, 5000)));
+  wav('cl-tone-1400', render(tone(1400, 5000, 5000)));
 }
 
 export async function startRealAsterisk(opts: RealAsteriskOptions): Promise<RealAsterisk> {

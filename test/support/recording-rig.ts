@@ -110,6 +110,7 @@ export async function recordingRig(o: {
     backoffBaseMs: 1000,
     ...o.recordings,
   });
+  gateway.on('event', (e) => recordings.ariEvent(e));
   recordings.start();
   await whileRunning(base.clock, engine.start());
   return { ...base, engine, gateway, recordings, leads, audit };

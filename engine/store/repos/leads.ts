@@ -36,12 +36,14 @@ export const MAX_PRIORITY = 5;
 /** Final statuses: DNC marking leaves these alone. */
 const DONE_STATUSES: LeadStatus[] = ['completed', 'dnc'];
 
-/** CASE expression restoring a released lead's status from its last outcome (pure mapping, one place). */
-const RESTORED_STATUS = sql.raw(
-  `case when attempts = 0 or last_disposition is null then 'no_selected' else case last_disposition ${DISPOSITIONS.map(
-    (d) => `when '${d}' then '${statusForDisposition(d)}'`,
-  ).join(' ')} else 'no_selected' end end`,
-);
+/**
+ * CASE expression restoring a released lead's status from its last outcome (pure mapping, one place; plain SQL
+ * that PostgreSQL's hopper, pg/hopper.ts, runs too).
+ */
+export const RESTORED_STATUS_SQL = `case when attempts = 0 or last_disposition is null then 'no_selected' else case last_disposition ${DISPOSITIONS.map(
+  (d) => `when '${d}' then '${statusForDisposition(d)}'`,
+).join(' ')} else 'no_selected' end end`;
+const RESTORED_STATUS = sql.raw(RESTORED_STATUS_SQL);
 
 /**
  * Leads and the hopper. Leasing is one UPDATE … RETURNING inside an IMMEDIATE transaction: SQLite serialises

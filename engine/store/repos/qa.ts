@@ -3,8 +3,12 @@ import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
 import { qaScorecards, qaScores, type QaCriterion, type QaScorecardRow, type QaScoreRow } from '../schema/qa.js';
 
-/** Weighted percentage (0–100) of a set of answers on a scorecard; unanswered criteria count as 0. */
+/**
+ * Weighted percentage (0–100) of a set of answers on a scorecard; unanswered criteria count as 0. A critical
+ * item answered "no" makes it 0.
+ */
 export function scorePercent(criteria: readonly QaCriterion[], answers: Readonly<Record<string, number>>): number {
+  if (criteria.some((c) => c.critical && c.type === 'yesno' && answers[c.id] === 0)) return 0;
   let total = 0;
   let got = 0;
   for (const c of criteria) {

@@ -15,3 +15,4 @@ export * from './login-throttle.js';
 export * from './call-amd-traces.js';
 export * from './recordings.js';
 export * from './qa.js';
+export * from './trunks.js';

@@ -9,6 +9,13 @@ export interface QaCriterion {
   weight: number;
   /** For `points`. */
   max?: number;
+  /** The section it is listed under on the scorecard (e.g. "Opening", "Compliance"); none = no section. */
+  section?: string;
+  /**
+   * A critical item (yes/no only): answered "no", the whole score is 0 whatever the rest — a call-center's
+   * "auto-fail" (a missing legal disclosure cannot be made up by a friendly tone).
+   */
+  critical?: boolean;
 }
 
 /** Scorecards defined by supervisors: criteria with weights and answer types. */

@@ -16,6 +16,19 @@ export function fmtPct(n: number | null | undefined, digits = 1): string {
   return n === null || n === undefined ? '—' : `${fmtNumber(n, digits)} %`;
 }
 
+/** Bytes in the largest unit that keeps the number ≥ 1 (decimal units, as disks are sold): 1.5e9 → "1.5 GB". */
+export function fmtBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${fmtNumber(v, u === 0 || v >= 100 ? 0 : 1)} ${units[u]}`;
+}
+
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function fmtDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '—';

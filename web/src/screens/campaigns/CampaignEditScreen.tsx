@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, Checkbox, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -71,6 +71,8 @@ export default function CampaignEditScreen() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const existing = useCampaign(id);
+  // Trunks kept in Centralita (Administration → Trunks); supervisors and admins, who edit campaigns, may read them.
+  const trunks = useQuery({ queryKey: ['trunks'], queryFn: () => unwrap(api.GET('/api/trunks')) }).data?.items ?? [];
   const [f, setF] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<keyof Form | 'form', string>>>({});
   useEffect(() => {
@@ -181,7 +183,19 @@ export default function CampaignEditScreen() {
             <Select label={t('campaigns.dialMode')} data={DIAL_MODES.map((m) => ({ value: m, label: t(`dialMode.${m}`) }))} value={f.dialMode} onChange={(v) => v && set('dialMode')(v)} allowDeselect={false} error={e.dialMode} />
             <NumberInput label={t('campaigns.f.dialRatio')} description={t('campaigns.h.dialRatio')} min={1} max={10} step={0.5} decimalScale={2} value={f.dialRatio} onChange={set('dialRatio')} error={e.dialRatio} />
             <NumberInput label={t('campaigns.f.maxConcurrent')} min={1} max={10000} value={f.maxConcurrent} onChange={set('maxConcurrent')} error={e.maxConcurrent} />
-            <TextInput label={t('campaigns.f.dialStringTemplate')} description={t('campaigns.h.dialStringTemplate')} value={f.dialStringTemplate} onChange={(ev) => set('dialStringTemplate')(ev.currentTarget.value)} error={e.dialStringTemplate} />
+            <Stack gap={4}>
+              <TextInput label={t('campaigns.f.dialStringTemplate')} description={t('campaigns.h.dialStringTemplate')} value={f.dialStringTemplate} onChange={(ev) => set('dialStringTemplate')(ev.currentTarget.value)} error={e.dialStringTemplate} />
+              {/* The trunks kept in Centralita (Administration → Trunks): one click puts the trunk's dial string in. */}
+              {trunks.length > 0 && (
+                <Group gap="xs">
+                  {trunks.map((tr) => (
+                    <Button key={tr.name} size="compact-xs" variant="light" onClick={() => set('dialStringTemplate')(tr.dialStringTemplate)}>
+                      {t('campaigns.useTrunk', { name: tr.name })}
+                    </Button>
+                  ))}
+                </Group>
+              )}
+            </Stack>
             <TextInput label={t('campaigns.f.callerId')} value={f.callerId} onChange={(ev) => set('callerId')(ev.currentTarget.value)} error={e.callerId} />
             <NumberInput label={t('campaigns.f.ringTimeoutS')} min={15} max={120} value={f.ringTimeoutS} onChange={set('ringTimeoutS')} error={e.ringTimeoutS} />
             <TextInput label={t('campaigns.f.callingStart')} placeholder="08:00" value={f.start} onChange={(ev) => set('start')(ev.currentTarget.value)} error={e.start} />

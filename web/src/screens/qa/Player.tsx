@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionIcon, Alert, Group, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconPlayerPauseFilled, IconPlayerPlayFilled, IconPlayerTrackNext, IconPlayerTrackPrev } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -22,9 +22,24 @@ function ownedByField(target: EventTarget | null): boolean {
 /**
  * The recording's player: an <audio> element (src = a short-lived signed URL, no token) driven by wavesurfer.js,
  * which draws the API's peaks (no decoding in the browser). Play/pause, ±5 s, speed; keyboard: space, ←, →.
- * `onTime` reports the position (the AMD chart marks it).
+ * `onTime` reports the position (the AMD chart marks it), `onDuration` the audio's length once known; `below` is
+ * drawn right under the waveform, in a box of the same width (the AMD chart on the player's time axis).
  */
-export function Player({ src, peaks, durationMs, onTime }: { src: string; peaks: number[] | null; durationMs: number | null; onTime?: (s: number) => void }) {
+export function Player({
+  src,
+  peaks,
+  durationMs,
+  onTime,
+  onDuration,
+  below,
+}: {
+  src: string;
+  peaks: number[] | null;
+  durationMs: number | null;
+  onTime?: (s: number) => void;
+  onDuration?: (s: number) => void;
+  below?: ReactNode;
+}) {
   const { t } = useTranslation();
   const audioRef = useRef<HTMLAudioElement>(null);
   const waveRef = useRef<HTMLDivElement>(null);
@@ -32,7 +47,9 @@ export function Player({ src, peaks, durationMs, onTime }: { src: string; peaks:
   const [time, setTime] = useState(0);
   const [speed, setSpeed] = useState('1');
   const [error, setError] = useState<string | null>(null);
-  const duration = (durationMs ?? 0) / 1000;
+  const [mediaDuration, setMediaDuration] = useState<number | null>(null);
+  // The stored duration when known (peaks are drawn before the audio loads); else what the audio says.
+  const duration = durationMs !== null ? durationMs / 1000 : (mediaDuration ?? 0);
 
   useEffect(() => {
     const media = audioRef.current;
@@ -51,14 +68,14 @@ export function Player({ src, peaks, durationMs, onTime }: { src: string; peaks:
         barWidth: 2,
         barGap: 1,
         normalize: true,
-        ...(peaks && peaks.length ? { peaks: [peaks], duration: duration || undefined } : {}),
+        ...(peaks && peaks.length ? { peaks: [peaks], duration: (durationMs ?? 0) / 1000 || undefined } : {}),
         ...(nonce ? { cspNonce: nonce } : {}),
       });
     } catch (err) {
       setError((err as Error).message);
     }
     return () => ws?.destroy();
-  }, [peaks, duration]);
+  }, [peaks, durationMs]);
 
   useEffect(() => {
     const a = audioRef.current;
@@ -70,6 +87,13 @@ export function Player({ src, peaks, durationMs, onTime }: { src: string; peaks:
     const on = () => setPlaying(true);
     const off = () => setPlaying(false);
     const fail = () => setError(t('recordings.audioError'));
+    const length = () => {
+      if (!Number.isFinite(a.duration)) return;
+      setMediaDuration(a.duration);
+      onDuration?.(a.duration);
+    };
+    length();
+    a.addEventListener('durationchange', length);
     a.addEventListener('timeupdate', tick);
     a.addEventListener('seeked', tick);
     a.addEventListener('play', on);
@@ -83,8 +107,9 @@ export function Player({ src, peaks, durationMs, onTime }: { src: string; peaks:
       a.removeEventListener('pause', off);
       a.removeEventListener('ended', off);
       a.removeEventListener('error', fail);
+      a.removeEventListener('durationchange', length);
     };
-  }, [onTime, t]);
+  }, [onTime, onDuration, t]);
 
   const toggle = () => {
     const a = audioRef.current;
@@ -125,6 +150,7 @@ export function Player({ src, peaks, durationMs, onTime }: { src: string; peaks:
     <Stack gap="xs" data-testid="player">
       <audio ref={audioRef} src={src} preload="metadata" data-testid="recording-audio" />
       <div ref={waveRef} className="waveform" data-testid="waveform" role="img" aria-label={t('recordings.waveform')} />
+      {below}
       <Group justify="space-between" wrap="wrap">
         <Group gap="xs">
           <ActionIcon variant="default" size="lg" onClick={() => seekBy(-SEEK_S)} aria-label={t('recordings.back5')}>

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { Alert, Anchor, Badge, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -17,12 +17,18 @@ export default function RecordingDetailScreen() {
   const { t } = useTranslation();
   const [position, setPosition] = useState(0);
   const onTime = useCallback((s: number) => setPosition(s), []);
+  // What the player plays: the conversation, or the AMD window (the first seconds after answer, before any
+  // agent: the conversation's recording starts at the bridge, after the decision). Under the AMD window's
+  // waveform the AMD trace is drawn on the same time axis.
+  const [chosenPart, setPart] = useState<'call' | 'amd' | null>(null);
+  const [playerS, setPlayerS] = useState<number | null>(null);
+  const onDuration = useCallback((s: number) => setPlayerS(s), []);
   const rec = useQuery({
     queryKey: ['recording', callId],
     queryFn: () => unwrap(api.GET('/api/recordings/{callId}', { params: { path: { callId } } })),
     refetchInterval: (q) => (q.state.data && ['ready', 'failed', 'deleted'].includes(q.state.data.state) ? false : 3000),
   });
-  const ready = rec.data?.hasAudio ?? false;
+  const ready = (rec.data?.hasAudio ?? false) || (rec.data?.hasAmdAudio ?? false);
   // Signed URLs (valid 10 min, for this user and call): asked once the audio exists, again before they expire.
   const urls = useQuery({
     queryKey: ['recording-urls', callId],
@@ -32,6 +38,8 @@ export default function RecordingDetailScreen() {
     queryFn: () => unwrap(api.POST('/api/recordings/{callId}/urls', { params: { path: { callId } } })),
   });
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')) });
+  const part = chosenPart ?? (urls.data?.audio ? 'call' : urls.data?.amdAudio ? 'amd' : null);
+  const src = part === 'call' ? urls.data?.audio : part === 'amd' ? urls.data?.amdAudio : null;
 
   if (rec.isLoading) return <Loader aria-label={t('common.loading')} />;
   if (rec.isError) return <Alert color="red" title={t('errors.loadFailed')}>{(rec.error as Error).message}</Alert>;
@@ -76,14 +84,40 @@ export default function RecordingDetailScreen() {
               </Title>
               {!ready ? (
                 <Text c="dimmed">{['ready', 'failed', 'deleted'].includes(r.state) ? t('recordings.noAudio') : t('recordings.notReady')}</Text>
-              ) : urls.data?.audio ? (
-                <Player src={urls.data.audio} peaks={r.peaks} durationMs={r.durationMs} onTime={onTime} />
+              ) : urls.data && src ? (
+                <Stack gap="xs">
+                  {urls.data.audio && urls.data.amdAudio && (
+                    <SegmentedControl
+                      value={part!}
+                      onChange={(v) => {
+                        setPart(v as 'call' | 'amd');
+                        setPlayerS(null);
+                        setPosition(0);
+                      }}
+                      data={[
+                        { value: 'call', label: t('recordings.partCall') },
+                        { value: 'amd', label: t('recordings.partAmd') },
+                      ]}
+                      aria-label={t('recordings.part')}
+                      data-testid="player-part"
+                    />
+                  )}
+                  <Player
+                    key={part}
+                    src={src}
+                    peaks={part === 'call' ? r.peaks : null}
+                    durationMs={part === 'call' ? r.durationMs : null}
+                    onTime={onTime}
+                    onDuration={onDuration}
+                    below={part === 'amd' && r.amd && playerS ? <AmdTraceChart trace={r.amd} positionS={position} axis={{ durationS: playerS, offsetS: 0 }} /> : null}
+                  />
+                </Stack>
               ) : urls.isError ? (
                 <Alert color="red">{(urls.error as Error).message}</Alert>
               ) : (
                 <Loader aria-label={t('common.loading')} />
               )}
-              {urls.data?.download && (
+              {urls.data?.download && part === 'call' && (
                 <Anchor href={urls.data.download} size="sm" download>
                   {t('recordings.download')}
                 </Anchor>
@@ -98,7 +132,22 @@ export default function RecordingDetailScreen() {
               <Title order={2} size="h4" mb="sm">
                 {t('recordings.amdTitle')}
               </Title>
-              {r.amd ? <AmdTraceChart trace={r.amd} positionS={position} /> : <Text c="dimmed">{t('recordings.noAmd')}</Text>}
+              {!r.amd ? (
+                <Text c="dimmed">{t('recordings.noAmd')}</Text>
+              ) : part === 'amd' ? (
+                <Text size="sm" c="dimmed" data-testid="amd-under-waveform">
+                  {t('recordings.amdUnderWaveform')}
+                </Text>
+              ) : (
+                <Stack gap="xs">
+                  <AmdTraceChart trace={r.amd} positionS={-1} />
+                  {urls.data?.amdAudio && (
+                    <Button variant="default" size="xs" w="fit-content" onClick={() => setPart('amd')} data-testid="play-amd-window">
+                      {t('recordings.playAmdWindow')}
+                    </Button>
+                  )}
+                </Stack>
+              )}
             </Paper>
           </Stack>
         </Grid.Col>

@@ -12,6 +12,9 @@ import { useSession } from '../../auth/useSession';
 const DISPOSITIONS = ['ANSWERED_HUMAN', 'MACHINE', 'NO_ANSWER', 'BUSY', 'CONGESTION', 'INVALID_NUMBER', 'FAILED', 'DROPPED', 'HUNG_UP_DURING_AMD', 'CANCELLED', 'INTERRUPTED'] as const;
 const AMD = ['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP'] as const;
 const LIMIT = 25;
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+/** Names wrap within a bounded column (a long campaign name takes two lines, not the State column's place). */
+const NAME = { minWidth: 110, maxWidth: 240, overflowWrap: 'anywhere' } as const;
 
 /** Recordings (QA): filters like the call history, newest first; agents see their own calls (the API scopes it). */
 export default function RecordingListScreen() {
@@ -89,8 +92,10 @@ export default function RecordingListScreen() {
               </Button>
             </Group>
           ) : (
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="recordings-table">
+            // Fits 1280 px: figures and dates stay on one line; names (campaign, agent, outcome) wrap instead of
+            // pushing Duration and State out of view. Sideways scrolling only below what a phone-sized screen holds.
+            <Table.ScrollContainer minWidth={720}>
+              <Table striped highlightOnHover fz="sm" data-testid="recordings-table">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('calls.when')}</Table.Th>
@@ -99,26 +104,31 @@ export default function RecordingListScreen() {
                     <Table.Th>{t('common.agent')}</Table.Th>
                     <Table.Th>{t('calls.disposition')}</Table.Th>
                     <Table.Th>{t('calls.amdResult')}</Table.Th>
-                    <Table.Th>{t('recordings.duration')}</Table.Th>
-                    <Table.Th>{t('recordings.state')}</Table.Th>
+                    <Table.Th style={NOWRAP}>{t('recordings.duration')}</Table.Th>
+                    <Table.Th style={NOWRAP}>{t('recordings.state')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {recs.data!.items.map((r) => (
                     <Table.Tr key={r.callId}>
-                      <Table.Td>
+                      <Table.Td style={NOWRAP}>
                         <Anchor component={Link} to={`/recordings/${r.callId}`}>
                           {fmtDateTime(r.startedAt)}
                         </Anchor>
                       </Table.Td>
-                      <Table.Td className="tabular">{fmtPhone(r.call.phone)}</Table.Td>
-                      <Table.Td>{r.call.campaignId ? (campaignName.get(r.call.campaignId) ?? r.call.campaignId) : '—'}</Table.Td>
-                      <Table.Td>{r.call.agentId ? (agentName.get(r.call.agentId) ?? r.call.agentId) : '—'}</Table.Td>
+                      <Table.Td className="tabular" style={NOWRAP}>
+                        {fmtPhone(r.call.phone)}
+                      </Table.Td>
+                      <Table.Td style={NAME}>{r.call.campaignId ? (campaignName.get(r.call.campaignId) ?? r.call.campaignId) : '—'}</Table.Td>
+                      <Table.Td style={NAME}>{r.call.agentId ? (agentName.get(r.call.agentId) ?? r.call.agentId) : '—'}</Table.Td>
                       <Table.Td>{r.call.disposition ? t(`disposition.${r.call.disposition}`, { defaultValue: r.call.disposition }) : '—'}</Table.Td>
                       <Table.Td>{r.call.amdStatus ? t(`amd.${r.call.amdStatus}`, { defaultValue: r.call.amdStatus }) : '—'}</Table.Td>
-                      <Table.Td className="tabular">{r.durationMs === null ? '—' : fmtDuration(r.durationMs / 1000)}</Table.Td>
-                      <Table.Td>
-                        <Badge color={r.state === 'ready' ? 'green' : r.state === 'failed' ? 'red' : 'gray'} variant="light">
+                      <Table.Td className="tabular" style={NOWRAP}>
+                        {r.durationMs === null ? '—' : fmtDuration(r.durationMs / 1000)}
+                      </Table.Td>
+                      <Table.Td style={NOWRAP}>
+                        {/* max-content: a badge's label truncates itself (…) when its column is squeezed */}
+                        <Badge color={r.state === 'ready' ? 'green' : r.state === 'failed' ? 'red' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
                           {t(`recordings.states.${r.state}`)}
                         </Badge>
                       </Table.Td>

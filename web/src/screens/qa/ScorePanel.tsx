@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Alert, Button, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Fragment, useEffect, useState } from 'react';
+import { Alert, Badge, Button, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
@@ -52,31 +52,48 @@ export function ScorePanel({ callId }: { callId: string }) {
           ) : (
             <Stack gap="sm">
               <Select label={t('qa.scorecard')} data={(cards.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} value={cardId} onChange={setCardId} allowDeselect={false} />
-              {card?.criteria.map((k) => (
-                <Stack key={k.id} gap={2}>
-                  <Text size="sm" fw={500} id={`crit-${k.id}`}>
-                    {k.label} <Text span size="xs" c="dimmed">({t('qa.weight', { weight: k.weight })})</Text>
-                  </Text>
-                  {k.type === 'points' ? (
-                    <NumberInput aria-labelledby={`crit-${k.id}`} min={0} max={k.max} value={answers[k.id] ?? ''} onChange={(v) => setAnswers((a) => ({ ...a, [k.id]: Number(v) }))} data-testid={`answer-${k.id}`} />
-                  ) : (
-                    <SegmentedControl
-                      aria-labelledby={`crit-${k.id}`}
-                      data-testid={`answer-${k.id}`}
-                      value={answers[k.id] === undefined ? '' : String(answers[k.id])}
-                      onChange={(v) => setAnswers((a) => ({ ...a, [k.id]: Number(v) }))}
-                      data={
-                        k.type === 'yesno'
-                          ? [
-                              { value: '1', label: t('common.yes') },
-                              { value: '0', label: t('common.no') },
-                            ]
-                          : ['1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }))
-                      }
-                    />
+              {card?.criteria.map((k, i) => (
+                <Fragment key={k.id}>
+                  {k.section && k.section !== card.criteria[i - 1]?.section && (
+                    <Text size="xs" fw={700} tt="uppercase" c="dimmed" mt={i ? 'xs' : 0}>
+                      {k.section}
+                    </Text>
                   )}
-                </Stack>
+                  <Stack gap={2}>
+                    <Text size="sm" fw={500} id={`crit-${k.id}`}>
+                      {k.label} <Text span size="xs" c="dimmed">({t('qa.weight', { weight: k.weight })})</Text>
+                      {k.critical && (
+                        <Badge component="span" color="red" variant="light" size="xs" ml={4}>
+                          {t('qa.critical')}
+                        </Badge>
+                      )}
+                    </Text>
+                    {k.type === 'points' ? (
+                      <NumberInput aria-labelledby={`crit-${k.id}`} min={0} max={k.max} value={answers[k.id] ?? ''} onChange={(v) => setAnswers((a) => ({ ...a, [k.id]: Number(v) }))} data-testid={`answer-${k.id}`} />
+                    ) : (
+                      <SegmentedControl
+                        aria-labelledby={`crit-${k.id}`}
+                        data-testid={`answer-${k.id}`}
+                        value={answers[k.id] === undefined ? '' : String(answers[k.id])}
+                        onChange={(v) => setAnswers((a) => ({ ...a, [k.id]: Number(v) }))}
+                        data={
+                          k.type === 'yesno'
+                            ? [
+                                { value: '1', label: t('common.yes') },
+                                { value: '0', label: t('common.no') },
+                              ]
+                            : ['1', '2', '3', '4', '5'].map((v) => ({ value: v, label: v }))
+                        }
+                      />
+                    )}
+                  </Stack>
+                </Fragment>
               ))}
+              {card?.criteria.some((k) => k.critical && k.type === 'yesno' && answers[k.id] === 0) && (
+                <Alert color="red" variant="light" data-testid="critical-failed">
+                  {t('qa.criticalFailed')}
+                </Alert>
+              )}
               <Textarea label={t('qa.notes')} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} autosize minRows={2} maxLength={5000} />
               <Group>
                 <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!card || Object.keys(answers).length === 0} data-testid="score-save">

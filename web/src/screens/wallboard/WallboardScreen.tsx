@@ -9,10 +9,10 @@ import type { Wallboard } from '../../api/types';
 import { useLive } from '../../live/LiveProvider';
 import { setServerOffset } from '../../components/Elapsed';
 import { BarChart } from '../../components/charts';
-import { fmtDuration, fmtInt, fmtNumber, fmtPct, fmtTime } from '../../app/format';
+import { fmtBytes, fmtDuration, fmtInt, fmtNumber, fmtPct, fmtTime } from '../../app/format';
 import { LiveBanner } from '../../live/LiveBanner';
 import { AGENT_STATES, BOARD_EVENTS, BoardState } from './board-state';
-import { KpiTile, abandonTone } from './KpiTile';
+import { KpiTile, abandonTone, type Tone } from './KpiTile';
 import { AgentGrid } from './AgentGrid';
 import { CallsInProgress } from './CallsInProgress';
 import { PacingPanel } from './PacingPanel';
@@ -23,6 +23,30 @@ const REFRESH_MS = 15_000;
 const DRAW_MS = 300;
 
 const STATE_COLORS: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
+
+/** Free space on the recordings' disk below this share of it: the tile warns. */
+const DISK_LOW = 0.1;
+
+/** Recording storage (from /health): what recordings take, what is free; alarm on a disk error, warning when low. */
+function RecordingDiskTile({ r }: { r: NonNullable<Wallboard['recordings']> }) {
+  const { t } = useTranslation();
+  const share = r.free_bytes !== null && r.total_bytes ? r.free_bytes / r.total_bytes : null;
+  const tone: Tone = !r.ok || r.disk_error ? 'alarm' : share !== null && share < DISK_LOW ? 'warning' : 'normal';
+  const sub = r.disk_error
+    ? t('kpi.recordingsDiskError', { error: r.disk_error })
+    : share === null
+      ? t('kpi.recordingsFreeUnknown')
+      : t('kpi.recordingsFree', { free: fmtBytes(r.free_bytes), pct: fmtNumber(share * 100, 0) });
+  return (
+    <KpiTile
+      label={t('kpi.recordingsDisk')}
+      value={fmtBytes(r.used_bytes)}
+      sub={r.failed_jobs > 0 ? `${sub} · ${t('kpi.recordingsFailedJobs', { count: r.failed_jobs })}` : sub}
+      tone={tone}
+      testId="kpi-recordings-disk"
+    />
+  );
+}
 
 /** Charts redraw only when their numbers change (a new minute, a new re-sync), not at every feed event. */
 const MinuteChart = memo(function MinuteChart({ perMinute, zone, height }: { perMinute: Wallboard['per_minute']; zone: string; height: number }) {
@@ -144,7 +168,7 @@ export default function WallboardScreen() {
           </Group>
         </Group>
 
-        <SimpleGrid cols={{ base: 2, sm: 3, lg: 5, xl: 9 }} spacing="sm">
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 5, xl: d.recordings ? 10 : 9 }} spacing="sm">
           <KpiTile label={t('kpi.callsToday')} value={fmtInt(k.calls_today)} testId="kpi-calls-today" />
           <KpiTile label={t('kpi.liveHumans')} value={fmtInt(k.humans_today)} sub={t('kpi.droppedN', { n: k.dropped_today })} testId="kpi-humans" />
           <KpiTile label={t('kpi.machines')} value={fmtInt(k.machines_today)} testId="kpi-machines" />
@@ -154,6 +178,7 @@ export default function WallboardScreen() {
           <KpiTile label={t('kpi.asa')} value={k.asa_s === null ? '—' : `${fmtNumber(k.asa_s, 1)} s`} testId="kpi-asa" />
           <KpiTile label={t('kpi.callsPerMinute')} value={fmtNumber(k.calls_per_minute, 1)} testId="kpi-cpm" />
           <KpiTile label={t('kpi.activeCalls')} value={fmtInt(calls.length)} testId="kpi-active" />
+          {d.recordings && <RecordingDiskTile r={d.recordings} />}
         </SimpleGrid>
 
         <Paper withBorder p="sm">

@@ -1,0 +1,219 @@
+/**
+ * Carrier trunks through the API (issue #12: trunks managed through the API and the web app, matching the
+ * generated config). A trunk here is what `npm run asterisk:config -- --trunk name@host` takes, plus the auth the
+ * carrier may want; `GET /api/trunks/{name}/pjsip` renders the PJSIP snippet with the generator's own
+ * `renderTrunk`, to `#include` on the box (engine/deploy). Admins manage trunks (the password goes into Asterisk's
+ * config); supervisors read them to write dial strings. Reads never return the password.
+ */
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
+import type { Store, TrunkRow } from '../../engine/store/index.js';
+import type { AuthService } from '../auth/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { auditFrom } from './audit-context.js';
+
+const tags = ['trunks'];
+const name = z.string().regex(TRUNK_NAME, '1–40 letters, digits, "_" or "-" (the PJSIP endpoint name)');
+const host = z.string().max(253).regex(TRUNK_HOST, 'a host name or IPv4 address, with an optional :port');
+const secret = z.string().regex(TRUNK_SECRET, '1–128 printable characters, no spaces and no ";"');
+const NameParam = z.strictObject({ name: z.string().min(1).max(40) });
+
+const TrunkSchema = z
+  .object({
+    name: z.string(),
+    host: z.string(),
+    username: z.string().nullable(),
+    /** Whether a password is stored (it is never returned). */
+    hasPassword: z.boolean(),
+    /** The dial-string template a campaign uses to call through this trunk. */
+    dialStringTemplate: z.string(),
+    /** Campaigns whose dial string names this trunk. */
+    campaignIds: z.array(z.string()),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .openapi('Trunk');
+
+/** Auth needs both halves: a user without a password (or the reverse) would render a broken auth section. */
+const bothOrNeither = (b: { username?: string | null | undefined; password?: string | null | undefined }, ctx: z.RefinementCtx) => {
+  if (b.username && !b.password) ctx.addIssue({ code: 'custom', path: ['password'], message: 'required with username' });
+  if (b.password && !b.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'required with password' });
+};
+const CreateTrunk = z.strictObject({ name, host, username: secret.nullable().optional(), password: secret.nullable().optional() }).superRefine(bothOrNeither).openapi('CreateTrunk');
+const UpdateTrunk = z.strictObject({ host: host.optional(), username: secret.nullable().optional(), password: secret.nullable().optional() }).openapi('UpdateTrunk');
+
+const notFound = { description: 'No such trunk' };
+const list = protectedRoute('trunks.read', {
+  method: 'get',
+  path: '/api/trunks',
+  tags,
+  summary: 'Carrier trunks (never their passwords)',
+  responses: { 200: jsonResponse('Trunks', z.object({ items: z.array(TrunkSchema) })) },
+});
+const get = protectedRoute('trunks.read', {
+  method: 'get',
+  path: '/api/trunks/{name}',
+  tags,
+  summary: 'One trunk',
+  request: { params: NameParam },
+  responses: { 200: jsonResponse('The trunk', TrunkSchema), 404: notFound },
+});
+const create = protectedRoute('trunks.manage', {
+  method: 'post',
+  path: '/api/trunks',
+  tags,
+  summary: 'Add a trunk',
+  request: { body: jsonBody(CreateTrunk) },
+  responses: { 201: jsonResponse('Created', TrunkSchema), 409: { description: 'Name taken' } },
+});
+const update = protectedRoute('trunks.manage', {
+  method: 'patch',
+  path: '/api/trunks/{name}',
+  tags,
+  summary: 'Change a trunk’s host or auth (null removes the auth)',
+  request: { params: NameParam, body: jsonBody(UpdateTrunk) },
+  responses: { 200: jsonResponse('The trunk', TrunkSchema), 404: notFound },
+});
+const remove = protectedRoute('trunks.manage', {
+  method: 'delete',
+  path: '/api/trunks/{name}',
+  tags,
+  summary: 'Delete a trunk no campaign dials through',
+  request: { params: NameParam },
+  responses: {
+    200: jsonResponse('Deleted', z.object({ message: z.string(), name: z.string() })),
+    404: notFound,
+    409: { description: 'Campaigns dial through it (named in the message)' },
+  },
+});
+const pjsip = protectedRoute('trunks.manage', {
+  method: 'get',
+  path: '/api/trunks/{name}/pjsip',
+  tags,
+  summary: 'The trunk’s PJSIP snippet (with its password), as `asterisk:config --trunk` writes it',
+  request: { params: NameParam },
+  responses: { 200: { description: 'pjsip.conf sections to #include', content: { 'text/plain': { schema: z.string() } } }, 404: notFound },
+});
+
+const push = protectedRoute('trunks.manage', {
+  method: 'post',
+  path: '/api/trunks/{name}/push',
+  tags,
+  summary: 'Push the trunk live to Asterisk through ARI dynamic configuration (until Asterisk restarts; the file snippet stays the lasting copy)',
+  request: { params: NameParam },
+  responses: {
+    200: jsonResponse('Objects created or updated, in order', z.object({ pushed: z.array(z.string()) })),
+    404: notFound,
+    409: { description: 'No Asterisk configured (the embedded PBX): nothing to push to' },
+    502: { description: 'Asterisk refused or did not answer; the message says what to fix' },
+  },
+});
+
+export interface TrunkRouteDeps {
+  store: Store;
+  auth: AuthService;
+  /** The Asterisk the product talks to (ARI_URL and credentials); null on the embedded PBX. */
+  ari?: AriTarget | null;
+}
+
+export const trunkDialString = (trunkName: string) => `PJSIP/{e164}@${trunkName}`;
+
+export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  /** Campaigns whose dial-string template sends calls to `@name` (the end of the template or before a "/"). */
+  const usedBy = (trunkName: string): string[] => {
+    const re = new RegExp(`@${trunkName}(?![A-Za-z0-9_-])`);
+    return store.campaigns
+      .list()
+      .filter((c) => re.test(c.dialStringTemplate))
+      .map((c) => c.id);
+  };
+  const out = (t: TrunkRow) =>
+    TrunkSchema.parse({
+      name: t.name,
+      host: t.host,
+      username: t.username,
+      hasPassword: t.password !== null,
+      dialStringTemplate: trunkDialString(t.name),
+      campaignIds: usedBy(t.name),
+      createdAt: t.createdAt,
+      updatedAt: t.updatedAt,
+    });
+  const mustGet = (n: string): TrunkRow => {
+    const t = store.trunks.get(n);
+    if (t === undefined) throw new ApiError(404, 'not_found', `No trunk ${n}`);
+    return t;
+  };
+
+  app.openapi(list, (c) => c.json({ items: store.trunks.list().map(out) }, 200));
+  app.openapi(get, (c) => c.json(out(mustGet(c.req.valid('param').name)), 200));
+
+  app.openapi(create, (c) => {
+    const b = c.req.valid('json');
+    if (store.trunks.get(b.name) !== undefined) throw new ApiError(409, 'conflict', `Trunk ${b.name} exists`);
+    const at = auth.now();
+    const row = store.trunks.upsert({ name: b.name, host: b.host, username: b.username ?? null, password: b.password ?? null, createdAt: at, updatedAt: at });
+    auth.audit.record(auditFrom(c, auth, 'trunk.create', 'trunk', row.name, { host: row.host, auth: row.username !== null }));
+    return c.json(out(row), 201);
+  });
+
+  app.openapi(update, (c) => {
+    const { name: n } = c.req.valid('param');
+    const before = mustGet(n);
+    const b = c.req.valid('json');
+    const next: TrunkRow = {
+      ...before,
+      ...(b.host !== undefined && { host: b.host }),
+      ...(b.username !== undefined && { username: b.username }),
+      ...(b.password !== undefined && { password: b.password }),
+      updatedAt: auth.now(),
+    };
+    // The same rule as on create, on the row as it would be.
+    const details = [
+      ...(next.username !== null && next.password === null ? [{ field: 'password', problem: 'required with username' }] : []),
+      ...(next.password !== null && next.username === null ? [{ field: 'username', problem: 'required with password' }] : []),
+    ];
+    if (details.length > 0) throw new ApiError(422, 'validation_failed', `Invalid body: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
+    const row = store.trunks.upsert(next);
+    const changes: Record<string, unknown> = {};
+    if (before.host !== row.host) changes['host'] = { from: before.host, to: row.host };
+    if (before.username !== row.username) changes['username'] = { from: before.username, to: row.username };
+    if (before.password !== row.password) changes['password'] = 'changed';
+    auth.audit.record(auditFrom(c, auth, 'trunk.update', 'trunk', n, changes));
+    return c.json(out(row), 200);
+  });
+
+  app.openapi(remove, (c) => {
+    const { name: n } = c.req.valid('param');
+    mustGet(n);
+    const users = usedBy(n);
+    if (users.length > 0) throw new ApiError(409, 'conflict', `Campaigns dial through trunk ${n}: ${users.join(', ')}`);
+    store.trunks.remove(n);
+    auth.audit.record(auditFrom(c, auth, 'trunk.delete', 'trunk', n));
+    return c.json({ message: 'Trunk deleted', name: n }, 200);
+  });
+
+  app.openapi(pjsip, (c) => {
+    const t = mustGet(c.req.valid('param').name);
+    auth.audit.record(auditFrom(c, auth, 'trunk.config', 'trunk', t.name));
+    const text = renderTrunk({ name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(t.password !== null && { password: t.password }) });
+    return c.text(text, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  });
+
+  app.openapi(push, async (c) => {
+    const t = mustGet(c.req.valid('param').name);
+    if (ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); add the PJSIP config snippet to your Asterisk instead');
+    try {
+      const pushed = await pushTrunk(ari, { name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(t.password !== null && { password: t.password }) });
+      auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { pushed }));
+      return c.json({ pushed }, 200);
+    } catch (err) {
+      if (!(err instanceof TrunkPushError)) throw err;
+      auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { failed: err.asterisk, pushed: err.pushed }));
+      throw new ApiError(502, 'asterisk_refused', err.message);
+    }
+  });
+
+  return app;
+}

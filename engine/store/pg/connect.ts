@@ -1,0 +1,119 @@
+import pg from 'pg';
+
+/**
+ * PostgreSQL connections for the parts of the store that run there today (migrations, db:copy, the multi-node
+ * hopper). One place that knows node-postgres: URL checks, int8 as a JS number, errors a person can act on.
+ */
+export type PgPool = pg.Pool;
+export type PgClient = pg.PoolClient;
+
+/** int8 (bigint) columns hold epoch ms and counts: safe JS integers, read as numbers instead of strings. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Thrown for a URL that is not postgres://…, or a server that cannot be reached; `message` is for the operator. */
+export class PgConfigError extends Error {}
+
+/** Whether `url` names a PostgreSQL server (postgres:// or postgresql://). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** `url` with the password masked, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export interface PgPoolOptions {
+  /** Connections the pool may open (default 4). */
+  max?: number;
+  /** Name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** A pool on `url` (not yet connected: call `checkPg` to learn that the server answers). */
+export function openPgPool(url: string, opts: PgPoolOptions = {}): PgPool {
+  if (!isPostgresUrl(url)) throw new PgConfigError(`not a PostgreSQL URL: ${redactUrl(url)} (expected postgres://user@host:5432/database)`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PgConfigError(`not a valid URL: ${redactUrl(url)}`);
+  }
+  if (parsed.pathname.replace(/^\//, '') === '') throw new PgConfigError(`no database name in ${redactUrl(url)} (postgres://host:5432/<database>)`);
+  return new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 4,
+    application_name: opts.applicationName ?? 'centralita',
+    connectionTimeoutMillis: 5000,
+    types: TYPES,
+  });
+}
+
+/** Runs `select 1`; throws PgConfigError naming the server and what went wrong (refused, unknown database, auth). */
+export async function checkPg(pool: PgPool, url: string): Promise<void> {
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    throw new PgConfigError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${describePgError(err)}`);
+  }
+}
+
+/** A one-line reason from a node-postgres or socket error. */
+export function describePgError(err: unknown): string {
+  const e = err as { code?: string; message?: string; errors?: Array<{ message?: string }> };
+  // An AggregateError (IPv4 and IPv6 both refused) has an empty message and the reasons inside.
+  const msg = e.message || e.errors?.map((x) => x.message).join('; ') || String(err);
+  return e.code !== undefined ? `${msg} (${e.code})` : msg;
+}
+
+/** Runs `fn` in one transaction on one pooled connection (COMMIT, or ROLLBACK and rethrow). */
+export async function pgTransaction<T>(pool: PgPool, fn: (c: PgClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
+}
+
+/** Creates database `name` on the server of `url` (benchmarks and tests use a scratch database of their own). */
+export async function createDatabase(url: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new PgConfigError(`bad database name ${name}`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops database `name` on the server of `url`, closing its sessions first. */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new PgConfigError(`bad database name ${name}`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Recordings end to end on the real Asterisk 22.10.1 (the embedded-PBX twin is test/integration/recordings-engine
+ * .test.ts): the engine dials a person, bridges them to an agent in a campaign that records, and engine/recordings
+ * records the bridge through ARI (`POST /bridges/{id}/record`), pauses and resumes it through ARI, stops it when
+ * the call ends, fetches the stored WAV with `GET /recordings/stored/{name}/file`, deletes it from Asterisk, and
+ * the queue transcodes it with Debian's ffmpeg (Opus in Ogg) and computes the waveform peaks.
+ *
+ * The person ([recorded-callees] in the test dialplan) says "Hello?" and then a steady 440 Hz tone; the agent
+ * phone ([tone-phones]) a steady 1400 Hz tone: the file proves whose audio it holds, and where the pause was.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createSocket, type Socket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAri, type AriGateway } from '../../engine/ari/index.js';
+import { parseWav } from '../../engine/audio/index.js';
+import { defaultCallPolicy } from '../../engine/calls/index.js';
+import { systemClock } from '../../engine/clock/index.js';
+import { silentLogger } from '../../engine/log/index.js';
+import { probe, Recordings } from '../../engine/recordings/index.js';
+import { Engine, type Lead, type LeadSource } from '../../engine/shell/index.js';
+import { openStore, type Store } from '../../engine/store/index.js';
+import { AGENT_HZ, CALLEE_HZ, goertzel } from '../support/recording-rig.js';
+import { startRealAsterisk, type RealAsterisk } from '../support/real-asterisk.js';
+import { scriptedAmdSource } from '../support/scripted-amd.js';
+import { until } from '../support/until.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('recordings on the real Asterisk 22', () => {
+  let asterisk: RealAsterisk;
+  let gateway: AriGateway;
+  let engine: Engine;
+  let recordings: Recordings;
+  let store: Store;
+  let sink: Socket;
+  let dir: string;
+  const jobErrors: string[] = [];
+  /** Leads handed to the engine one test at a time. */
+  const pending: Lead[] = [];
+  const leads: LeadSource = { next: () => pending.shift() ?? null, complete: () => {} };
+  const bridgedNow = () => store.callLogs.list({ limit: 5 }).find((c) => c.bridgedAt !== null && c.endedAt === null && store.recordings.get(c.id)?.state === 'recording')?.id;
+  const settled = (callId: string) => (['ready', 'failed'].includes(store.recordings.get(callId)?.state ?? '') ? true : undefined);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'centralita-rec-ast-'));
+    asterisk = await startRealAsterisk({ name: 'rec-engine', app: 'centralita' });
+    store = openStore(join(dir, 'c.db'));
+    // Every failed attempt of a job, as the queue settles it (a retried one ends 'done' with its error cleared).
+    const settle = store.recordingJobs.settle.bind(store.recordingJobs);
+    store.recordingJobs.settle = (id, state, at, patch) => {
+      if (patch?.lastError) jobErrors.push(`${id}: ${patch.lastError}`);
+      return settle(id, state, at, patch);
+    };
+    sink = createSocket('udp4');
+    sink.on('message', () => {});
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+    gateway = await connectAri({ url: asterisk.url, username: asterisk.username, password: asterisk.password, app: 'centralita', clock: systemClock, initialDelayMs: 50, maxDelayMs: 500 });
+    await until(() => (gateway.connected ? true : undefined), 10_000, 20);
+    engine = new Engine({
+      gateway,
+      nodeId: 'n1',
+      clock: systemClock,
+      logger: silentLogger,
+      // The person answers with "Hello?": judged HUMAN 1.5 s after the snoop opens (the detector has its own tests).
+      amd: scriptedAmdSource({ clock: systemClock, host: '127.0.0.1', port: (sink.address() as AddressInfo).port, script: () => ({ status: 'HUMAN', cause: 'HUMAN-600-900', afterMs: 1500 }) }),
+      leads,
+      campaign: { id: 'camp-1', policy: { ...defaultCallPolicy, ringTimeoutSec: 20, agentWaitMs: 2000 }, endpointFor: (p) => `Local/${p.replace(/^\+/, '')}@recorded-callees` },
+      agents: [{ id: '1001', kind: 'human', endpoint: 'Local/1001@tone-phones', maxConcurrent: 1, wrapUpMs: 500 }],
+      concurrency: 1,
+      callLogs: store.callLogs,
+      bootId: 'b1',
+      tickMs: 200,
+    });
+    recordings = new Recordings({
+      events: engine.events,
+      ari: gateway,
+      store,
+      clock: systemClock,
+      logger: silentLogger,
+      nodeId: 'n1',
+      dir: join(dir, 'recordings'),
+      records: () => true,
+      backoffBaseMs: 300,
+    });
+    gateway.on('event', (e) => recordings.ariEvent(e));
+    recordings.start();
+    await engine.start();
+  }, 90_000);
+
+  afterAll(async () => {
+    await engine?.stop({ hangup: true, timeoutMs: 10_000 }).catch(() => {});
+    await recordings?.close();
+    await gateway?.close();
+    sink?.close();
+    store?.close();
+    await asterisk?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a recorded call with a pause: bridge record → stop → fetch → delete from Asterisk → Opus + peaks; both tones in the file, the paused stretch left out and marked', async () => {
+    pending.push({ id: 'L1', phone: '+15550190001' });
+    const callId = await until(bridgedNow, 30_000, 50);
+    await sleep(3000);
+    const paused = await recordings.pause(callId, 'qa-user');
+    expect(paused.pauses).toEqual([expect.objectContaining({ by: 'qa-user', resumedAt: null })]);
+    await sleep(2000);
+    await recordings.resume(callId);
+
+    // The person hangs up (end of their tone) → stop, fetch, delete, transcode.
+    await until(() => settled(callId), 40_000, 100);
+    await recordings.queue.idle();
+    const call = store.callLogs.get(callId)!;
+    const rec = store.recordings.get(callId)!;
+    expect({ state: rec.state, error: rec.error, disposition: call.disposition }).toEqual({ state: 'ready', error: null, disposition: 'ANSWERED_HUMAN' });
+    expect(call.recordingRef).toBe(callId);
+
+    // The pause as the row keeps it: about 2 s, about 3 s into the recording.
+    expect(rec.pauses).toHaveLength(1);
+    const p = rec.pauses[0]!;
+    const pausedMs = p.resumedAt! - p.at;
+    expect(pausedMs).toBeGreaterThanOrEqual(1900);
+    expect(pausedMs).toBeLessThan(2600);
+    expect(p.offsetMs).toBeGreaterThanOrEqual(2800);
+    expect(p.offsetMs).toBeLessThan(4000);
+
+    // The WAV Asterisk wrote: ffprobe reads it, 8 kHz PCM, lasting the bridged time minus the pause (± 0.5 s).
+    const talkMs = call.endedAt! - call.bridgedAt!;
+    expect(talkMs).toBeGreaterThan(6000);
+    const ff = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', rec.wavPath!], { encoding: 'utf8' })) as {
+      format: { duration: string };
+      streams: Array<{ codec_name: string; sample_rate: string }>;
+    };
+    expect(ff.streams[0]).toMatchObject({ codec_name: 'pcm_s16le', sample_rate: '8000' });
+    const wavMs = Number(ff.format.duration) * 1000;
+    console.log(`[recordings-asterisk] bridged ${talkMs} ms, paused ${pausedMs} ms at ${p.offsetMs} ms, WAV ${Math.round(wavMs)} ms (${rec.wavBytes} bytes), ${rec.encodedFormat} ${rec.encodedBytes} bytes`);
+    expect(Math.abs(wavMs - (talkMs - pausedMs))).toBeLessThanOrEqual(500);
+
+    // Both sides, before and after the pause: the person's 440 Hz and the agent's 1400 Hz, each far above a
+    // frequency nobody sends. Judged on 1 s stretches clear of the pause point.
+    const wav = parseWav(new Uint8Array(readFileSync(rec.wavPath!)));
+    const at = (ms: number) => Math.round((ms / 1000) * 8000);
+    for (const [from, to] of [
+      [p.offsetMs - 1500, p.offsetMs - 500],
+      [p.offsetMs + 500, p.offsetMs + 1500],
+    ] as const) {
+      const noise = Math.max(goertzel(wav.samples, 2900, at(from), at(to)), 1);
+      expect(goertzel(wav.samples, CALLEE_HZ, at(from), at(to)), `440 Hz at ${from}–${to} ms`).toBeGreaterThan(20 * noise);
+      expect(goertzel(wav.samples, AGENT_HZ, at(from), at(to)), `1400 Hz at ${from}–${to} ms`).toBeGreaterThan(20 * noise);
+    }
+
+    // The browser file and the peaks.
+    expect(rec.encodedFormat).toBe('ogg');
+    expect(existsSync(rec.encodedPath!)).toBe(true);
+    const enc = await probe(rec.encodedPath!);
+    expect(enc.codec).toBe('opus');
+    expect(Math.abs(enc.durationMs - wavMs)).toBeLessThanOrEqual(100);
+    expect(Math.abs(rec.durationMs! - wavMs)).toBeLessThanOrEqual(100);
+    expect(rec.peaksPerSecond).toBe(20);
+    expect(Math.abs(rec.peaks!.length - (rec.durationMs! / 1000) * 20)).toBeLessThanOrEqual(2);
+    // Two tones at 5000 each: the mix peaks well above silence through the whole file.
+    const middle = rec.peaks!.slice(10, -10);
+    expect(Math.min(...middle)).toBeGreaterThan(0.1);
+
+    // Fetched, then deleted from Asterisk: its stored recordings no longer list it, its file is a 404.
+    const auth = { authorization: `Basic ${Buffer.from(`${asterisk.username}:${asterisk.password}`).toString('base64')}` };
+    const stored = (await (await fetch(`${asterisk.url}/ari/recordings/stored`, { headers: auth })).json()) as Array<{ name: string }>;
+    expect(stored.map((s) => s.name)).not.toContain(callId);
+    expect((await fetch(`${asterisk.url}/ari/recordings/stored/${callId}/file`, { headers: auth })).status).toBe(404);
+    expect(jobErrors).toEqual([]);
+    expect(store.recordingJobs.forCall(callId).map((j) => [j.kind, j.state, j.attempts])).toEqual([
+      ['fetch', 'done', 1],
+      ['transcode', 'done', 1],
+    ]);
+  }, 90_000);
+
+  it('the call ends while the recording is paused: the file holds what came before, and the pause is closed at the end of the call', async () => {
+    await until(() => (bridgedNow() === undefined ? true : undefined), 10_000, 50);
+    pending.push({ id: 'L2', phone: '+15550190002' });
+    const callId = await until(bridgedNow, 30_000, 50);
+    await sleep(3000);
+    await recordings.pause(callId, 'agent-1001');
+    await until(() => settled(callId), 40_000, 100);
+    await recordings.queue.idle();
+    const call = store.callLogs.get(callId)!;
+    const rec = store.recordings.get(callId)!;
+    expect({ state: rec.state, error: rec.error }).toEqual({ state: 'ready', error: null });
+    const p = rec.pauses[0]!;
+    expect(rec.pauses).toHaveLength(1);
+    expect(p.resumedAt).toBe(call.endedAt);
+    const wavMs = rec.durationMs!;
+    console.log(`[recordings-asterisk] bridged ${call.endedAt! - call.bridgedAt!} ms, paused at ${p.offsetMs} ms until the end, WAV ${wavMs} ms`);
+    expect(Math.abs(wavMs - p.offsetMs)).toBeLessThanOrEqual(500);
+  }, 90_000);
+});
