@@ -24,6 +24,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Evaluate AMD over a folder of labelled WAV files (--dir, --mode)',
     load: () => import('../../engine/amd-lab/eval/eval-command.js'),
   },
+  'amd:train': {
+    summary: "Train AMD's second opinion on the corpus' tuning split (--dir, --out engine/amd/amd-model.json)",
+    load: () => import('../../engine/amd-lab/train/train-command.js'),
+  },
   'amd:corpus': {
     summary: "Generate the project's labelled AMD corpus (--out)",
     load: () => import('../../engine/amd-lab/corpus/corpus-command.js'),

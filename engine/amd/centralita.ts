@@ -28,6 +28,8 @@
  */
 import { BeepTracker } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
+import defaultModelJson from './amd-model.json' with { type: 'json' };
+import { describeOpinion, openerFeatures, scoreModel, type AmdModel } from './model.js';
 import { isVoice, NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { TalkTracker } from './talk.js';
 import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdLateVerdict, AmdParams, AmdStatus, AmdTrace } from './types.js';
@@ -79,7 +81,17 @@ export interface CentralitaTuning {
    * it a TV behind a person also chained into PROMPTS.
    */
   watchLevelShare: number;
+  /**
+   * The second opinion (model.ts) at a HUMAN decision: at or above its threshold the HUMAN becomes MACHINE
+   * (`MODEL-…`); below, its opinion is only noted in the trace. null: no model.
+   */
+  model: AmdModel | null;
+  /** The lab's hook (amd:train): the feature vector at each HUMAN decision, before the model is asked. */
+  onFeatures?: (features: number[]) => void;
 }
+
+/** The committed model (amd-model.json, written by `npm run amd:train`). */
+export const DEFAULT_MODEL: AmdModel = defaultModelJson as AmdModel;
 
 /** Voice starts at 3× the noise floor (≈ +10 dB) and continues down to 2× (hysteresis). */
 const ON_RATIO = 3;
@@ -102,6 +114,7 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   chainPhrases: 4,
   chainSpanMs: 3000,
   watchLevelShare: 0.3,
+  model: DEFAULT_MODEL,
 };
 
 export function createCentralitaDetector(
@@ -311,6 +324,8 @@ export function createCentralitaDetector(
       const openerMs = talk.openerMs;
       const need = requiredSilence(openerMs);
       if (talk.silenceMs >= need) {
+        const verdict = secondOpinion();
+        if (verdict) return verdict;
         return decide(
           'HUMAN',
           `HUMAN-${talk.silenceMs}-${need}`,
@@ -330,6 +345,38 @@ export function createCentralitaDetector(
       }
     }
     return analysed() >= totalAnalysisTime ? timeout() : null;
+  }
+
+  /**
+   * The rules say HUMAN: ask the model (model.ts). A MACHINE decision when it is at least as sure as its threshold,
+   * else null (and its opinion noted). The features read only energies and timing, so a replay gets the same.
+   */
+  function secondOpinion(): AmdDecision | null {
+    if (!tuning.model && !tuning.onFeatures) return null;
+    const x = openerFeatures({
+      frameEnergy: trace.frameEnergy,
+      words: talk.words,
+      openerStart: talk.openerStart,
+      lastVoiceEnd: talk.lastVoiceEnd,
+      voicedMs: talk.voicedMs,
+      leadZerosMs,
+      floor: floor.floor,
+      toneFrames: trace.toneFrames?.length ?? 0,
+      frameMs: 20,
+    });
+    tuning.onFeatures?.(x);
+    if (!tuning.model) return null;
+    const opinion = scoreModel(tuning.model, x);
+    const { threshold } = tuning.model;
+    if (opinion.p >= threshold) {
+      return decide(
+        'MACHINE',
+        `MODEL-${Math.round(opinion.p * 100)}-${Math.round(threshold * 100)}`,
+        `opener of ${talk.openerMs} ms then ${talk.silenceMs} ms of silence, but the model says a recording: ${describeOpinion(opinion)} ≥ ${threshold}`,
+      );
+    }
+    trace.notes.push(`${t} ms: model: ${describeOpinion(opinion)} < ${threshold}`);
+    return null;
   }
 
   function timeout(): AmdDecision {

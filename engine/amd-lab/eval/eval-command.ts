@@ -1,6 +1,6 @@
 /**
  * `centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine]
- *                      [--live] [--files N] [--leading-zeros MS]`
+ *                      [--live] [--files N] [--leading-zeros MS] [--model on|off]`
  *
  * Runs the detector over every WAV in the folder (8 kHz mono, 16-bit PCM or µ-law), prints a table per file
  * and, as the LAST line, one JSON object:
@@ -19,6 +19,8 @@
  * the callee's first audio on a live call (the issue's live failure: 200 ms of them turned noisy humans into
  * LONGGREETING machines). The JSON's `leadingZerosMs` says it was used; decision times include the zeros, as
  * they do live.
+ * `--model off` runs centralita without its second opinion (engine/amd/model.ts): the rules alone, the figure
+ * before the model; the JSON then says `"model": "off"`.
  * Unreadable files are listed, not fatal.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -27,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { assertTelephonyAudio, readWav } from '../../audio/index.js';
 import type { Manifest, ManifestEntry } from '../corpus/corpus-command.js';
 import { amdParamsSchema, type AmdMode, type AmdParams } from '../../amd/index.js';
+import { DEFAULT_TUNING } from '../../amd/centralita.js';
 import { evaluateSamples } from './evaluate.js';
 import {
   isCorrectWithLate,
@@ -101,6 +104,8 @@ export interface EvaluateOptions {
   files?: number;
   /** Exact zeros put before every file (ms, whole 20 ms frames): the live condition, offline. */
   leadingZerosMs?: number;
+  /** Centralita without its second opinion (the rules alone): the "before" of the model (`--model off`). */
+  noModel?: boolean;
 }
 
 /** `samples` after `ms` of digital silence (exact zeros), as a live call's first audio arrives. */
@@ -155,7 +160,7 @@ export async function evaluateFolder(dir: string, modesOrOpts: AmdMode[] | Evalu
     meta.set(file, m);
     const cells: string[] = [];
     for (const mode of modes) {
-      const { decision } = evaluateSamples(samples, params.get(mode)!);
+      const { decision } = evaluateSamples(samples, params.get(mode)!, opts.noModel ? { ...DEFAULT_TUNING, model: null } : undefined);
       const r: LabelledResult = { file, truth, status: decision.status, decisionMs: decision.decisionMs };
       if (decision.beepAtMs !== undefined) r.beepAtMs = decision.beepAtMs;
       if (decision.late) {
@@ -248,11 +253,12 @@ export async function run(argv: string[]): Promise<number> {
       live: { type: 'boolean', default: false },
       files: { type: 'string' },
       'leading-zeros': { type: 'string' },
+      model: { type: 'string', default: 'on' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const usage =
-    'Usage: centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine] [--live] [--files N] [--leading-zeros MS]\n';
+    'Usage: centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine] [--live] [--files N] [--leading-zeros MS] [--model on|off]\n';
   if (values.help || !values.dir) {
     process.stderr.write(usage);
     return values.help ? 0 : 2;
@@ -283,12 +289,20 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('--leading-zeros is for the offline evaluation: live, Asterisk sends its own digital silence\n');
     return 2;
   }
+  if (values.model !== 'on' && values.model !== 'off') {
+    process.stderr.write(`--model must be on or off (got "${values.model}")\n`);
+    return 2;
+  }
+  if (values.model === 'off' && values.live) {
+    process.stderr.write('--model off is for the offline evaluation: the media plane runs the default detector\n');
+    return 2;
+  }
   const policy: NotsurePolicy = values.notsure;
   const modes = values.mode ? [values.mode as AmdMode] : MODES;
   const only = values.split === 'tuning' || values.split === 'heldout' ? values.split : undefined;
   let evaluated: Awaited<ReturnType<typeof evaluateFolder>>;
   try {
-    evaluated = await evaluateFolder(values.dir, { modes, ...(only ? { only } : {}), ...(fileLimit ? { files: fileLimit } : {}), leadingZerosMs });
+    evaluated = await evaluateFolder(values.dir, { modes, ...(only ? { only } : {}), ...(fileLimit ? { files: fileLimit } : {}), leadingZerosMs, noModel: values.model === 'off' });
   } catch (err) {
     process.stderr.write(`amd:eval: cannot read folder ${values.dir}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -308,6 +322,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const primary = summaries.get(modes.length === 1 ? modes[0]! : DEFAULT_MODE)!;
   let last: Record<string, unknown> = { ...primary, badFiles: errors.length, notsurePolicy: policy };
+  if (values.model === 'off') last = { ...last, model: 'off' };
   if (leadingZerosMs > 0) {
     out.write(`(every file after ${leadingZerosMs} ms of digital silence: decision times include it)\n`);
     last = { ...last, leadingZerosMs };

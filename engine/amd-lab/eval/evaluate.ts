@@ -1,5 +1,6 @@
 /** Runs one detector over a whole recording, 20 ms at a time, the way the media plane feeds it. */
 import { createDetector, type AmdDecision, type AmdParams } from '../../amd/index.js';
+import { createCentralitaDetector, type CentralitaTuning } from '../../amd/centralita.js';
 
 export const FRAME_SAMPLES = 160;
 
@@ -14,8 +15,8 @@ export interface FileResult {
  * Feeds the file until the detector wants no more audio (decided, and neither listening for the beep nor
  * watching a HUMAN call) or the file ends — i.e. the file is evaluated to its end when the watch runs.
  */
-export function evaluateSamples(samples: Int16Array, params: AmdParams): FileResult {
-  const detector = createDetector(params);
+export function evaluateSamples(samples: Int16Array, params: AmdParams, tuning?: CentralitaTuning): FileResult {
+  const detector = tuning && params.mode === 'centralita' ? createCentralitaDetector(params, {}, tuning) : createDetector(params);
   let decision: AmdDecision | null = null;
   let fed = 0;
   // A trailing partial frame is dropped: RTP never carries one.
