@@ -10,12 +10,30 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string().openapi({ example: 'validation_failed' }),
       message: z.string(),
-      details: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
+      details: z
+        .array(
+          z.object({
+            field: z.string(),
+            problem: z.string().openapi({ description: 'English text; clients that localize use `code` + `params` and fall back to this' }),
+            code: z.string().optional().openapi({
+              description:
+                'Stable machine code of the problem: the zod issue code (too_small, too_big, invalid_type, invalid_value, invalid_format, not_multiple_of, unrecognized_keys, custom…) or a domain code (invalid_phone)',
+              example: 'too_small',
+            }),
+            params: z
+              .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))]))
+              .optional()
+              .openapi({ description: 'The code\'s parameters: origin, minimum, maximum, inclusive, exact, expected, values, format, divisor, prefix…', example: { origin: 'string', minimum: 1, inclusive: true } }),
+          }),
+        )
+        .optional(),
     }),
   })
   .openapi('Error');
 
-export type ErrorDetail = { field: string; problem: string };
+/** A scalar or list a detail's `params` may hold (JSON-safe, so clients can interpolate it). */
+export type ProblemParam = string | number | boolean | Array<string | number | boolean | null>;
+export type ErrorDetail = { field: string; problem: string; code?: string; params?: Record<string, ProblemParam> };
 export type ErrorBody = z.infer<typeof ErrorSchema>;
 
 /** Thrown by handlers; the app's onError turns it into the error shape. */

@@ -232,7 +232,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     const control = requireControl(deps.control);
     const campaign = mustGet(id);
     const phone = normalisePhone(c.req.valid('json').phone, campaign.defaultCountry);
-    if (!phone.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${phone.reason}`, [{ field: 'phone', problem: phone.reason }]);
+    if (!phone.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${phone.reason}`, [{ field: 'phone', problem: phone.reason, code: 'invalid_phone' }]);
     const { callId } = await viaControl(() => control.campaigns.testCall(id, phone.e164));
     auth.audit.record(auditFrom(c, auth, 'campaign.test_call', 'campaign', id, { phone: phone.e164, callId }));
     return c.json({ call_id: callId, phone: phone.e164 }, 202);

@@ -114,7 +114,7 @@ export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   };
   const normalise = (raw: string, ctry: string, field: string) => {
     const p = normalisePhone(raw, ctry);
-    if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid input: ${field} ${p.reason}`, [{ field, problem: p.reason }]);
+    if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid input: ${field} ${p.reason}`, [{ field, problem: p.reason, code: 'invalid_phone' }]);
     return p.e164;
   };
   const listed = (phone: string, cid: string | null) => store.dnc.get(phone, cid) !== undefined;

@@ -187,7 +187,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (body.phone !== undefined) {
       const campaign = mustGetCampaign(lead.campaignId);
       const p = normalisePhone(body.phone, campaign.defaultCountry);
-      if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${p.reason}`, [{ field: 'phone', problem: p.reason }]);
+      if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${p.reason}`, [{ field: 'phone', problem: p.reason, code: 'invalid_phone' }]);
       if (p.e164 !== lead.phoneE164) {
         const clash = store.leads.idByPhone(lead.campaignId, p.e164);
         if (clash !== undefined) throw new ApiError(409, 'conflict', `Lead ${clash} of this campaign already has ${p.e164}`);

@@ -8170,7 +8170,24 @@ export interface components {
                 /** @example validation_failed */
                 code: string;
                 details?: {
+                    /**
+                     * @description Stable machine code of the problem: the zod issue code (too_small, too_big, invalid_type, invalid_value, invalid_format, not_multiple_of, unrecognized_keys, custom…) or a domain code (invalid_phone)
+                     * @example too_small
+                     */
+                    code?: string;
                     field: string;
+                    /**
+                     * @description The code's parameters: origin, minimum, maximum, inclusive, exact, expected, values, format, divisor, prefix…
+                     * @example {
+                     *       "origin": "string",
+                     *       "minimum": 1,
+                     *       "inclusive": true
+                     *     }
+                     */
+                    params?: {
+                        [key: string]: string | number | boolean | (string | number | boolean | unknown)[];
+                    };
+                    /** @description English text; clients that localize use `code` + `params` and fall back to this */
                     problem: string;
                 }[];
                 message: string;
