@@ -6,7 +6,7 @@ import { harness, type Harness } from '../unit/api/harness.js';
 let h: Harness;
 let admin: Record<string, string>;
 
-type ErrorBody = { error: { code: string; message: string; details?: Array<{ field: string; problem: string }> } };
+type ErrorBody = { error: { code: string; message: string; details?: Array<{ field: string; problem: string; code?: string; params?: Record<string, unknown> }> } };
 
 const counts = () => ({
   calls: (h.store.sqlite.prepare('select count(*) as n from call_logs').get() as { n: number }).n,
@@ -52,10 +52,29 @@ describe('bad input', () => {
       422,
       'validation_failed',
     );
-    expect(body.error.details).toEqual([{ field: 'is_admin', problem: 'is not a known field' }]);
+    expect(body.error.details).toMatchObject([{ field: 'is_admin', problem: 'is not a known field' }]);
     const q = await expectRejected(await h.app.request('/api/calls/log?usr_id=1', { headers: admin }), 422, 'validation_failed');
-    expect(q.error.details).toEqual([{ field: 'usr_id', problem: 'is not a known field' }]);
+    expect(q.error.details).toMatchObject([{ field: 'usr_id', problem: 'is not a known field' }]);
     expect(counts()).toEqual(before);
+  });
+
+  it('each 422 detail carries the zod issue code and its parameters beside the English problem (for clients that localize)', async () => {
+    const users = await expectRejected(await h.json('POST', '/api/users', { username: '', password: 'long-enough-password', role: 'boss', shoe: 1 }, admin), 422, 'validation_failed');
+    const byField = Object.fromEntries(/* last detail per field */ users.error.details!.map((d) => [d.field, d]));
+    // An empty username fails two checks; the first one (what the web shows next to the field) is the length.
+    expect(users.error.details!.find((d) => d.field === 'username')).toMatchObject({ code: 'too_small', params: { origin: 'string', minimum: 1, inclusive: true } });
+    expect(users.error.details!.find((d) => d.field === 'username')!.problem).toMatch(/>=1 characters/);
+    expect(byField['role']).toMatchObject({ code: 'invalid_value', params: { values: ['agent', 'teamlead', 'supervisor', 'admin'] } });
+    expect(byField['shoe']).toEqual({ field: 'shoe', problem: 'is not a known field', code: 'unrecognized_keys', params: {} });
+    // The refused input is never echoed back in params (a password, a huge string).
+    expect(JSON.stringify(users.error.details)).not.toContain('long-enough-password');
+
+    const agents = await expectRejected(await h.json('POST', '/api/agents', { name: 'Ana', endpoint: 'PJSIP/ana', concurrency: 5000 }, admin), 422, 'validation_failed');
+    expect(agents.error.details).toEqual([
+      { field: 'concurrency', problem: expect.any(String), code: 'too_big', params: { origin: 'number', maximum: 1000, inclusive: true } },
+    ]);
+    const typed = await expectRejected(await h.json('POST', '/api/agents', { name: 'Ana', endpoint: 'PJSIP/ana', concurrency: 'two' }, admin), 422, 'validation_failed');
+    expect(typed.error.details).toMatchObject([{ field: 'concurrency', code: 'invalid_type', params: { expected: 'number' } }]);
   });
 
   it('missing body or non-JSON content type → 4xx, not a silent empty object', async () => {

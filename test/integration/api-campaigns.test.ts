@@ -51,9 +51,9 @@ describe('campaign CRUD', () => {
     t = await api();
     const sup = t.as.supervisor;
     const short = await expectError(await t.send('POST', '/api/campaigns', { name: 'x', ringTimeoutS: 5 }, sup), 422, 'validation_failed');
-    expect(short.error.details).toEqual([{ field: 'ringTimeoutS', problem: 'must be at least 15 s' }]);
+    expect(short.error.details).toMatchObject([{ field: 'ringTimeoutS', problem: 'must be at least 15 s' }]);
     const unknown = await expectError(await t.send('POST', '/api/campaigns', { name: 'x', speed: 'fast' }, sup), 422, 'validation_failed');
-    expect(unknown.error.details).toEqual([{ field: 'speed', problem: 'is not a known field' }]);
+    expect(unknown.error.details).toMatchObject([{ field: 'speed', problem: 'is not a known field' }]);
     const cross = await expectError(await t.send('POST', '/api/campaigns', { name: 'x', machineAction: 'message' }, sup), 422, 'validation_failed');
     expect(cross.error.details!.map((d) => d.field)).toEqual(['voicemailMessage']);
     const nested = await expectError(await t.send('POST', '/api/campaigns', { name: 'x', callingHours: { start: '25:00', end: '21:00' } }, sup), 422, 'validation_failed');
@@ -68,11 +68,11 @@ describe('campaign CRUD', () => {
     const evil = 'Local/{e164}@default/n&PJSIP/9999@evil';
     for (const [method, path] of [['POST', '/api/campaigns'], ['PATCH', `/api/campaigns/${id}`]] as const) {
       const tpl = await expectError(await t.send(method, path, { name: 'x', dialStringTemplate: evil }, sup), 422, 'validation_failed');
-      expect(tpl.error.details).toEqual([{ field: 'dialStringTemplate', problem: 'must dial exactly one channel ("&" is not allowed)' }]);
+      expect(tpl.error.details).toMatchObject([{ field: 'dialStringTemplate', problem: 'must dial exactly one channel ("&" is not allowed)' }]);
     }
     expect(t.store.campaigns.get(id)!.dialStringTemplate).toBe('PJSIP/{e164}@trunk');
     const unk = await expectError(await t.send('PATCH', `/api/campaigns/${id}`, { state: 'running' }, sup), 422, 'validation_failed');
-    expect(unk.error.details).toEqual([{ field: 'state', problem: 'is not a known field' }]);
+    expect(unk.error.details).toMatchObject([{ field: 'state', problem: 'is not a known field' }]);
     await expectError(await t.send('PATCH', `/api/campaigns/${id}`, '{', sup), 400, 'malformed_json');
     await expectError(await t.send('PATCH', '/api/campaigns/nope', { name: 'y' }, sup), 404, 'not_found');
     // Nothing changed, nothing audited.
@@ -139,7 +139,7 @@ describe('campaign lifecycle through EngineControl', () => {
     const bad = await expectError(await t.send('POST', `/api/campaigns/${id}/test-call`, { phone: '12345' }, sup), 422, 'validation_failed');
     expect(bad.error.details![0]!.field).toBe('phone');
     const extra = await expectError(await t.send('POST', `/api/campaigns/${id}/test-call`, { phone: '88881234', agent: 'x' }, sup), 422, 'validation_failed');
-    expect(extra.error.details).toEqual([{ field: 'agent', problem: 'is not a known field' }]);
+    expect(extra.error.details).toMatchObject([{ field: 'agent', problem: 'is not a known field' }]);
     // ControlError('invalid') → 422.
     await expectError(await t.send('POST', `/api/campaigns/${id}/test-call`, { phone: '+12025550123' }, sup), 422, 'validation_failed');
     await expectError(await t.send('POST', '/api/campaigns/nope/test-call', { phone: '88881234' }, sup), 404, 'not_found');

@@ -55,9 +55,9 @@ describe('DNC lists', () => {
     expect((await t.send('DELETE', `/api/dnc/${nat(1)}`, undefined, t.as.teamlead)).status).toBe(403);
     const sup = t.as.supervisor;
     const bad = await expectError(await t.send('POST', '/api/dnc', { phone: 'llamar luego' }, sup), 422, 'validation_failed');
-    expect(bad.error.details).toEqual([{ field: 'phone', problem: 'not a phone number: "llamar luego"' }]);
+    expect(bad.error.details).toMatchObject([{ field: 'phone', problem: 'not a phone number: "llamar luego"', code: 'invalid_phone' }]);
     const unk = await expectError(await t.send('POST', '/api/dnc', { phone: nat(1), campaign: 'k1' }, sup), 422, 'validation_failed');
-    expect(unk.error.details).toEqual([{ field: 'campaign', problem: 'is not a known field' }]);
+    expect(unk.error.details).toMatchObject([{ field: 'campaign', problem: 'is not a known field' }]);
     const ctry = await expectError(await t.send('POST', '/api/dnc', { phone: nat(1), country: 'Costa Rica' }, sup), 422, 'validation_failed');
     expect(ctry.error.details![0]!.field).toBe('country');
     await expectError(await t.send('POST', '/api/dnc', '{"phone":', sup), 400, 'malformed_json');

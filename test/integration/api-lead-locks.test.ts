@@ -146,7 +146,7 @@ describe('editing a lead', () => {
     const tz = await expectError(await t.send('PATCH', `/api/leads/${l1}`, { timeZone: 'Mars/Olympus' }, sup), 422, 'validation_failed');
     expect(tz.error.details![0]!.field).toBe('timeZone');
     const unk = await expectError(await t.send('PATCH', `/api/leads/${l1}`, { status: 'completed' }, sup), 422, 'validation_failed');
-    expect(unk.error.details).toEqual([{ field: 'status', problem: 'is not a known field' }]);
+    expect(unk.error.details).toMatchObject([{ field: 'status', problem: 'is not a known field' }]);
     await expectError(await t.send('PATCH', `/api/leads/${l1}`, '{"name": ', sup), 400, 'malformed_json');
     await expectError(await t.send('PATCH', '/api/leads/nope', { name: 'x' }, sup), 404, 'not_found');
     expect(((await (await t.get(`/api/leads/${l1}/history`, sup)).json()) as History).total).toBe(0);

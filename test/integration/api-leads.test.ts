@@ -72,7 +72,7 @@ describe('GET /api/leads', () => {
     const bad = await expectError(await t.get('/api/leads?sort=phone_raw', t.as.teamlead), 422, 'validation_failed');
     expect(bad.error.details![0]!.field).toBe('sort');
     const unk = await expectError(await t.get('/api/leads?campaign=k1', t.as.teamlead), 422, 'validation_failed');
-    expect(unk.error.details).toEqual([{ field: 'campaign', problem: 'is not a known field' }]);
+    expect(unk.error.details).toMatchObject([{ field: 'campaign', problem: 'is not a known field' }]);
     expect((await t.get('/api/leads', t.as.agent)).status).toBe(403);
   });
 });
@@ -136,11 +136,11 @@ describe('lead import through the API', () => {
     const missing = await expectError(await t.upload(url, { mapping: '{}' }, t.as.supervisor), 422, 'validation_failed');
     expect(missing.error.details!.map((d) => d.field)).toContain('file');
     const badJson = await expectError(await t.upload(url, { file, mapping: '{phone:' }, t.as.supervisor), 422, 'validation_failed');
-    expect(badJson.error.details).toEqual([{ field: 'mapping', problem: 'is not valid JSON' }]);
+    expect(badJson.error.details).toMatchObject([{ field: 'mapping', problem: 'is not valid JSON' }]);
     const badKey = await expectError(await t.upload(url, { file, mapping: '{"telefono": 0}' }, t.as.supervisor), 422, 'validation_failed');
-    expect(badKey.error.details).toEqual([{ field: 'mapping.telefono', problem: 'is not a known field' }]);
+    expect(badKey.error.details).toMatchObject([{ field: 'mapping.telefono', problem: 'is not a known field' }]);
     const extra = await expectError(await t.upload(url, { file, notes: 'x' }, t.as.supervisor), 422, 'validation_failed');
-    expect(extra.error.details).toEqual([{ field: 'notes', problem: 'is not a known field' }]);
+    expect(extra.error.details).toMatchObject([{ field: 'notes', problem: 'is not a known field' }]);
     const country = await expectError(await t.upload(url, { file, default_country: 'cr' }, t.as.supervisor), 422, 'validation_failed');
     expect(country.error.details![0]!.field).toBe('default_country');
     await expectError(await t.upload(url, { file: csvFile('x', 'leads.pdf') }, t.as.supervisor), 422, 'validation_failed');
@@ -266,7 +266,7 @@ describe('selection and deletion', () => {
     expect(await reset.json()).toEqual({ updated: 1 });
     expect(t.store.leads.countByStatus(id)).toEqual({ selected: 1, no_selected: 2 });
     const unk = await expectError(await t.send('POST', `/api/campaigns/${id}/leads/select`, { status: 'dnc' }, t.as.supervisor), 422, 'validation_failed');
-    expect(unk.error.details).toEqual([{ field: 'status', problem: 'is not a known field' }]);
+    expect(unk.error.details).toMatchObject([{ field: 'status', problem: 'is not a known field' }]);
     await expectError(await t.send('POST', '/api/campaigns/nope/leads/select', {}, t.as.supervisor), 404, 'not_found');
 
     // A lead being dialled is neither reset nor deletable.
