@@ -23,7 +23,7 @@ export const ErrorSchema = z
             params: z
               .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))]))
               .optional()
-              .openapi({ description: 'The code\'s parameters: origin, minimum, maximum, inclusive, exact, expected, values, format, divisor, prefix…', example: { origin: 'string', minimum: 1, inclusive: true } }),
+              .openapi({ description: 'The code\'s parameters: origin, minimum, maximum, inclusive, exact, expected, received (invalid_type: "undefined" when the field is missing), values, format, divisor, prefix…', example: { origin: 'string', minimum: 1, inclusive: true } }),
           }),
         )
         .optional(),

@@ -28,6 +28,13 @@ function issueParams(i: z.core.$ZodIssue): Record<string, ProblemParam> {
   };
   for (const [k, v] of Object.entries(i)) if (!NOT_PARAMS.has(k)) add(k, v);
   if (i.code === 'custom' && i.params) for (const [k, v] of Object.entries(i.params)) add(k, v);
+  // A missing field is the commonest problem ("Required"), but zod drops the input from its issues and says
+  // "received undefined" only in its English text; its en locale is the one this API runs with (the API test
+  // pins this, so a zod change that rewords it fails there).
+  if (i.code === 'invalid_type') {
+    const received = /received (\w+)$/.exec(i.message)?.[1];
+    if (received !== undefined) out['received'] = received;
+  }
   return out;
 }
 

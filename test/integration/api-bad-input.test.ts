@@ -74,7 +74,10 @@ describe('bad input', () => {
       { field: 'concurrency', problem: expect.any(String), code: 'too_big', params: { origin: 'number', maximum: 1000, inclusive: true } },
     ]);
     const typed = await expectRejected(await h.json('POST', '/api/agents', { name: 'Ana', endpoint: 'PJSIP/ana', concurrency: 'two' }, admin), 422, 'validation_failed');
-    expect(typed.error.details).toMatchObject([{ field: 'concurrency', code: 'invalid_type', params: { expected: 'number' } }]);
+    expect(typed.error.details).toMatchObject([{ field: 'concurrency', code: 'invalid_type', params: { expected: 'number', received: 'string' } }]);
+    // A field left out says so (the web words it "Required" / "Obligatorio").
+    const missing = await expectRejected(await h.json('POST', '/api/agents', { endpoint: 'PJSIP/ana' }, admin), 422, 'validation_failed');
+    expect(missing.error.details).toMatchObject([{ field: 'name', code: 'invalid_type', params: { expected: 'string', received: 'undefined' } }]);
   });
 
   it('missing body or non-JSON content type → 4xx, not a silent empty object', async () => {

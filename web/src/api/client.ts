@@ -4,6 +4,7 @@
  */
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
+import { problemText, type ProblemDetail, type Translate } from './problems';
 import { endSession, freshAccessToken, loadSession, refreshSession } from './session';
 
 /** An API answer that was not 2xx: `{error: {code, message, details}}` as every route answers. */
@@ -12,16 +13,16 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: Array<{ field: string; problem: string }> = [],
+    readonly details: ProblemDetail[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
-  /** Validation problems by field name (for messages next to form fields). */
-  fieldErrors(): Record<string, string> {
+  /** Validation problems by field name, in the user's language (for messages next to form fields). */
+  fieldErrors(t: Translate): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const d of this.details) out[d.field] ??= d.problem;
+    for (const d of this.details) out[d.field] ??= problemText(d, t);
     return out;
   }
 }
@@ -48,7 +49,7 @@ export async function authedFetch(input: Request): Promise<Response> {
 export const api = createClient<paths>({ baseUrl: typeof window === 'undefined' ? 'http://localhost' : window.location.origin, fetch: authedFetch });
 
 function toApiError(status: number, body: unknown): ApiError {
-  const e = (body as { error?: { code?: string; message?: string; details?: Array<{ field: string; problem: string }> } } | undefined)?.error;
+  const e = (body as { error?: { code?: string; message?: string; details?: ProblemDetail[] } } | undefined)?.error;
   return new ApiError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`, e?.details ?? []);
 }
 

@@ -8177,7 +8177,7 @@ export interface components {
                     code?: string;
                     field: string;
                     /**
-                     * @description The code's parameters: origin, minimum, maximum, inclusive, exact, expected, values, format, divisor, prefix…
+                     * @description The code's parameters: origin, minimum, maximum, inclusive, exact, expected, received (invalid_type: "undefined" when the field is missing), values, format, divisor, prefix…
                      * @example {
                      *       "origin": "string",
                      *       "minimum": 1,

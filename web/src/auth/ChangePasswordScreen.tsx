@@ -38,7 +38,7 @@ export function ChangePasswordScreen() {
       void navigate(homeFor(session.user.role), { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setErrors({ current_password: t('password.wrongCurrent') });
-      else if (err instanceof ApiError && err.details.length > 0) setErrors(err.fieldErrors());
+      else if (err instanceof ApiError && err.details.length > 0) setErrors(err.fieldErrors(t));
       else setErrors({ form: err instanceof Error ? err.message : String(err) });
     } finally {
       setBusy(false);

@@ -24,7 +24,7 @@ export default function AgentsScreen() {
       void qc.invalidateQueries({ queryKey: ['agents'] });
       notifications.show({ color: 'green', message: t('agents.created') });
     },
-    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors() : { name: (e as Error).message }),
+    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors(t) : { name: (e as Error).message }),
   });
   const userName = new Map((users.data?.items ?? []).map((u) => [u.id, u.username]));
   return (

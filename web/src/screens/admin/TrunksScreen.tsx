@@ -38,7 +38,7 @@ export default function TrunksScreen() {
       void qc.invalidateQueries({ queryKey: ['trunks'] });
       notifications.show({ color: 'green', message: t('trunks.created') });
     },
-    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors() : { name: (e as Error).message }),
+    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors(t) : { name: (e as Error).message }),
   });
   const remove = useMutation({
     mutationFn: (name: string) => unwrap(api.DELETE('/api/trunks/{name}', { params: { path: { name } } })),

@@ -25,7 +25,7 @@ export default function UsersScreen() {
       void qc.invalidateQueries({ queryKey: ['users'] });
       notifications.show({ color: 'green', message: t('users.created') });
     },
-    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors() : { username: (e as Error).message }),
+    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors(t) : { username: (e as Error).message }),
   });
   const update = useMutation({
     mutationFn: (v: { id: string; body: { role?: (typeof ROLES)[number]; active?: boolean } }) => unwrap(api.PATCH('/api/users/{id}', { params: { path: { id: v.id } }, body: v.body })),

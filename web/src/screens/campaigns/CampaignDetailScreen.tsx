@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, downloadFile, unwrap, ApiError } from '../../api/client';
+import { problemText } from '../../api/problems';
 import { useSession } from '../../auth/useSession';
 import { fmtInt, fmtNumber, fmtPct } from '../../app/format';
 import { CAMPAIGN_STATE_COLOR } from '../wallboard/PacingPanel';
@@ -53,7 +54,7 @@ export default function CampaignDetailScreen() {
       setConfirm(null);
       notifications.show({ color: 'green', message: t('campaigns.testPlaced', { id: (r as { call_id: string }).call_id }) });
     },
-    onError: (e) => setTestError(e instanceof ApiError && e.details.length > 0 ? e.details[0]!.problem : (e as Error).message),
+    onError: (e) => setTestError(e instanceof ApiError && e.details.length > 0 ? problemText(e.details[0]!, t) : (e as Error).message),
   });
 
   if (campaign.isLoading) return <Loader aria-label={t('common.loading')} />;

@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, ApiError } from '../../api/client';
+import { problemText } from '../../api/problems';
 import { useCampaign } from './useCampaigns';
 
 const DIAL_MODES = ['preview', 'progressive', 'power', 'predictive'] as const;
@@ -143,7 +144,7 @@ export default function CampaignEditScreen() {
         const out: Partial<Record<keyof Form | 'form', string>> = {};
         for (const d of e.details) {
           const key = (FIELD_OF[d.field] ?? d.field.split('.')[0]) as keyof Form;
-          out[key in f ? key : 'form'] ??= `${key in f ? '' : `${d.field}: `}${d.problem}`;
+          out[key in f ? key : 'form'] ??= `${key in f ? '' : `${d.field}: `}${problemText(d, t)}`;
         }
         setErrors(out);
       } else setErrors({ form: (e as Error).message });

@@ -16,7 +16,7 @@ export function WhatIfPanel({ campaignId }: { campaignId: string }) {
   const sim = useMutation({
     mutationFn: () =>
       unwrap(api.POST('/api/campaigns/{id}/what-if', { params: { path: { id: campaignId } }, body: { agents: Number(agents), hours: Number(hours), seeds: 2, human_rate: Number(human) / 100 } })),
-    onError: (e) => setErrors(e instanceof ApiError ? e.fieldErrors() : {}),
+    onError: (e) => setErrors(e instanceof ApiError ? e.fieldErrors(t) : {}),
   });
   const r = sim.data;
   return (

@@ -46,7 +46,7 @@ export default function LeadDetailScreen() {
       void qc.invalidateQueries({ queryKey: ['lead-history', id] });
       notifications.show({ color: 'green', message: t('leads.saved') });
     },
-    onError: (e) => setErrors(e instanceof ApiError ? e.fieldErrors() : { form: (e as Error).message }),
+    onError: (e) => setErrors(e instanceof ApiError ? e.fieldErrors(t) : { form: (e as Error).message }),
   });
 
   if (lead.isLoading) return <Loader aria-label={t('common.loading')} />;

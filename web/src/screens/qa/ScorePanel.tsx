@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Group, NumberInput, Paper, SegmentedControl, Sele
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
+import { problemText } from '../../api/problems';
 import { fmtDateTime } from '../../app/format';
 import { useSession } from '../../auth/useSession';
 
@@ -38,7 +39,7 @@ export function ScorePanel({ callId }: { callId: string }) {
     },
   });
   const cardName = (id: string) => cards.data?.items.find((c) => c.id === id)?.name ?? id;
-  const problems = save.error instanceof ApiError ? save.error.details.map((d) => `${d.field}: ${d.problem}`) : [];
+  const problems = save.error instanceof ApiError ? save.error.details.map((d) => `${d.field}: ${problemText(d, t)}`) : [];
 
   return (
     <Stack>

@@ -4,6 +4,7 @@ import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-r
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
+import { problemText } from '../../api/problems';
 import type { components } from '../../api/schema';
 import { fmtDateTime, fmtNumber } from '../../app/format';
 
@@ -60,7 +61,7 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
       onDone();
     },
   });
-  const errors = save.error instanceof ApiError ? save.error.fieldErrors() : {};
+  const errors = save.error instanceof ApiError ? save.error.fieldErrors(t) : {};
   const err = (field: string) => errors[field];
   const totalWeight = items.reduce((s, i) => s + (i.weight === '' ? 0 : i.weight), 0);
   const set = (k: number, patch: Partial<Draft>) => setItems((all) => all.map((it, i) => (i === k ? { ...it, ...patch } : it)));
@@ -170,7 +171,7 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
           <Alert color="red" title={t('scorecards.saveFailed')} data-testid="scorecard-error">
             {(save.error as Error).message}
             {general.map((d) => (
-              <div key={d.field + d.problem}>{d.problem}</div>
+              <div key={d.field + d.problem}>{problemText(d, t)}</div>
             ))}
           </Alert>
         )}
