@@ -1,0 +1,75 @@
+/**
+ * A form the API refuses shows the problem next to the field in the user's language: the API's 422 carries the zod
+ * code and its parameters, and the web words them (not zod's English "Too small: expected string…").
+ * Axe- and CSP-clean. `FORM_ERRORS_SCREENSHOT_DIR` saves a screenshot of each language there.
+ */
+import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, axeViolations, cspViolations, launchBrowser, loginUi, newPage, startRig, type ProductRig } from './support.js';
+
+let rig: ProductRig;
+let browser: Browser;
+
+beforeAll(async () => {
+  [rig, browser] = await Promise.all([startRig(), launchBrowser()]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await rig?.close();
+});
+
+const LONG_TEAM = 'x'.repeat(65); // the API allows 64
+
+describe('form errors from the API, localized', () => {
+  it('in Spanish, a new agent without a name and with a too-long team shows the problems in Spanish next to each field', async () => {
+    const { page, context } = await newPage(browser, { lang: 'es' });
+    await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${rig.base}/admin/agents`);
+    await page.getByRole('heading', { name: 'Agentes y teléfonos' }).waitFor();
+    await page.getByRole('button', { name: 'Nuevo agente' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Equipo').fill(LONG_TEAM);
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/agents') && r.request().method() === 'POST');
+    await dialog.getByRole('button', { name: 'Crear agente' }).click();
+    expect((await refused).status()).toBe(422);
+
+    const name = dialog.getByLabel('Nombre');
+    await dialog.getByText('Obligatorio').waitFor();
+    // Mantine ties the error to its input (aria-describedby), so a screen reader reads it with the field.
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    const nameError = await page.locator(`#${(await name.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))}`).textContent();
+    expect(nameError).toBe('Obligatorio');
+    await dialog.getByText('Debe tener como máximo 64 caracteres').waitFor();
+    const text = (await dialog.textContent()) ?? '';
+    expect(text).not.toMatch(/Too small|Too big|expected string/);
+
+    expect(await axeViolations(page)).toEqual([]);
+    if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-form-errors-es.png') });
+    expect(await cspViolations(page)).toEqual([]);
+
+    // Fixed, the same form goes through.
+    await name.fill('Ana');
+    await dialog.getByLabel('Equipo').fill('ventas');
+    await dialog.getByRole('button', { name: 'Crear agente' }).click();
+    await page.getByText('Agente creado.').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('in English, the same refusal reads in English', async () => {
+    const { page, context } = await newPage(browser);
+    await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${rig.base}/admin/agents`);
+    await page.getByRole('button', { name: 'New agent' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Team').fill(LONG_TEAM);
+    await dialog.getByRole('button', { name: 'Create agent' }).click();
+    await dialog.getByText('Required', { exact: true }).waitFor();
+    await dialog.getByText('Must have at most 64 characters').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-form-errors-en.png') });
+    expect(await cspViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
