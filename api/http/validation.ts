@@ -1,5 +1,6 @@
 import type { Hook, z } from '@hono/zod-openapi';
 import { errorBody, type ErrorDetail, type ProblemParam } from './errors.js';
+import { ruleOfPattern } from './rules.js';
 
 /**
  * Issue fields that are not parameters of the problem: where and what it is, the refused input (may be a secret or
@@ -31,6 +32,10 @@ function issueParams(i: z.core.$ZodIssue): Record<string, ProblemParam> {
   // A missing field is the commonest problem ("Required"), but zod drops the input from its issues and says
   // "received undefined" only in its English text; its en locale is the one this API runs with (the API test
   // pins this, so a zod change that rewords it fails there).
+  if (i.code === 'invalid_format' && i.format === 'regex') {
+    const rule = ruleOfPattern(i.pattern ?? '', i.message);
+    if (rule !== undefined) out['rule'] = rule;
+  }
   if (i.code === 'invalid_type') {
     const received = /received (\w+)$/.exec(i.message)?.[1];
     if (received !== undefined) out['received'] = received;

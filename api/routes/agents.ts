@@ -3,15 +3,16 @@ import type { Context } from 'hono';
 import type { EngineControl, AgentLiveState } from '../../engine/control/index.js';
 import { type Store, sortableId, type AgentRow } from '../../engine/store/index.js';
 import type { Principal, AuthService } from '../auth/index.js';
-import { type ApiEnv, ApiError, requireControl, toApiError, viaControl, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { type ApiEnv, ApiError, requireControl, toApiError, viaControl, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['agents'];
+const NAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
 const agentId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_.@-]+$/, 'may hold only letters, digits, "_", ".", "@" and "-"');
+  .regex(NAME_CHARS, patternRule(NAME_CHARS, 'name_chars', 'may hold only letters, digits, "_", ".", "@" and "-"'));
 const IdParam = z.strictObject({ id: z.string().min(1).max(64) });
 
 const LiveSchema = z

@@ -8,13 +8,14 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { scorePercent, type QaScoreRow, type QaScorecardRow, type Store } from '../../engine/store/index.js';
 import { callScope, type AuthService, type Principal } from '../auth/index.js';
 import { queryDate, visibleUserIds } from '../calls/index.js';
-import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['qa'];
 
+const CRITERION_ID = /^[A-Za-z0-9_-]{1,40}$/;
 const Criterion = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, "_" or "-", at most 40'),
+  id: z.string().regex(CRITERION_ID, patternRule(CRITERION_ID, 'criterion_id', 'letters, digits, "_" or "-", at most 40')),
   label: z.string().min(1).max(200),
   type: z.enum(['yesno', 'scale5', 'points']),
   weight: z.number().min(0).max(100),
@@ -31,12 +32,12 @@ const CriteriaList = z
   .superRefine((cs, ctx) => {
     const seen = new Set<string>();
     cs.forEach((c, i) => {
-      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'is used twice' });
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'is used twice', params: { rule: 'criterion_id_twice' } });
       seen.add(c.id);
-      if (c.type === 'points' && c.max === undefined) ctx.addIssue({ code: 'custom', path: [i, 'max'], message: 'is required for points' });
-      if (c.critical && c.type !== 'yesno') ctx.addIssue({ code: 'custom', path: [i, 'critical'], message: 'only a yes/no item can be critical' });
+      if (c.type === 'points' && c.max === undefined) ctx.addIssue({ code: 'custom', path: [i, 'max'], message: 'is required for points', params: { rule: 'points_need_max' } });
+      if (c.critical && c.type !== 'yesno') ctx.addIssue({ code: 'custom', path: [i, 'critical'], message: 'only a yes/no item can be critical', params: { rule: 'critical_only_yesno' } });
     });
-    if (cs.every((c) => c.weight === 0)) ctx.addIssue({ code: 'custom', path: [], message: 'at least one criterion must weigh more than 0' });
+    if (cs.every((c) => c.weight === 0)) ctx.addIssue({ code: 'custom', path: [], message: 'at least one criterion must weigh more than 0', params: { rule: 'some_weight' } });
   });
 
 const ScorecardSchema = z

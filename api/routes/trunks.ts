@@ -9,13 +9,13 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
 import type { Store, TrunkRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
-import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 const tags = ['trunks'];
-const name = z.string().regex(TRUNK_NAME, '1–40 letters, digits, "_" or "-" (the PJSIP endpoint name)');
-const host = z.string().max(253).regex(TRUNK_HOST, 'a host name or IPv4 address, with an optional :port');
-const secret = z.string().regex(TRUNK_SECRET, '1–128 printable characters, no spaces and no ";"');
+const name = z.string().regex(TRUNK_NAME, patternRule(TRUNK_NAME, 'trunk_name', '1–40 letters, digits, "_" or "-" (the PJSIP endpoint name)'));
+const host = z.string().max(253).regex(TRUNK_HOST, patternRule(TRUNK_HOST, 'trunk_host', 'a host name or IPv4 address, with an optional :port'));
+const secret = z.string().regex(TRUNK_SECRET, patternRule(TRUNK_SECRET, 'trunk_secret', '1–128 printable characters, no spaces and no ";"'));
 const NameParam = z.strictObject({ name: z.string().min(1).max(40) });
 
 const TrunkSchema = z
@@ -36,8 +36,8 @@ const TrunkSchema = z
 
 /** Auth needs both halves: a user without a password (or the reverse) would render a broken auth section. */
 const bothOrNeither = (b: { username?: string | null | undefined; password?: string | null | undefined }, ctx: z.RefinementCtx) => {
-  if (b.username && !b.password) ctx.addIssue({ code: 'custom', path: ['password'], message: 'required with username' });
-  if (b.password && !b.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'required with password' });
+  if (b.username && !b.password) ctx.addIssue({ code: 'custom', path: ['password'], message: 'required with username', params: { rule: 'required_with_username' } });
+  if (b.password && !b.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'required with password', params: { rule: 'required_with_password' } });
 };
 const CreateTrunk = z.strictObject({ name, host, username: secret.nullable().optional(), password: secret.nullable().optional() }).superRefine(bothOrNeither).openapi('CreateTrunk');
 const UpdateTrunk = z.strictObject({ host: host.optional(), username: secret.nullable().optional(), password: secret.nullable().optional() }).openapi('UpdateTrunk');

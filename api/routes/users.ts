@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ROLES, publicUser } from '../../engine/store/index.js';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem, type AuthService } from '../auth/index.js';
-import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
 export const UserSchema = z
@@ -18,7 +18,8 @@ export const UserSchema = z
   })
   .openapi('User');
 
-const username = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'may hold only letters, digits, "_", ".", "@" and "-"');
+const NAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
+const username = z.string().trim().min(1).max(64).regex(NAME_CHARS, patternRule(NAME_CHARS, 'name_chars', 'may hold only letters, digits, "_", ".", "@" and "-"'));
 /** Length here; the rest of the policy (common, trivial, based on the username) in `passwordProblem`. */
 const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 const team = z.string().trim().min(1).max(64).nullable();

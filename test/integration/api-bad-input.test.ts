@@ -80,6 +80,21 @@ describe('bad input', () => {
     expect(missing.error.details).toMatchObject([{ field: 'name', code: 'invalid_type', params: { expected: 'string', received: 'undefined' } }]);
   });
 
+  it('rules whose English the schema author wrote are named in params.rule (pattern hints and refines)', async () => {
+    const trunk = await expectRejected(await h.json('POST', '/api/trunks', { name: 'carrier one', host: 'sip.example.net', username: 'acct' }, admin), 422, 'validation_failed');
+    expect(trunk.error.details).toEqual([
+      { field: 'name', problem: '1–40 letters, digits, "_" or "-" (the PJSIP endpoint name)', code: 'invalid_format', params: { origin: 'string', format: 'regex', rule: 'trunk_name' } },
+      { field: 'password', problem: 'required with username', code: 'custom', params: { rule: 'required_with_username' } },
+    ]);
+    // The same pattern with other words (a scorecard item id) is its own rule.
+    const card = await expectRejected(
+      await h.json('POST', '/api/qa/scorecards', { name: 'Card', criteria: [{ id: 'a b', label: 'Greets', type: 'yesno', weight: 1 }] }, admin),
+      422,
+      'validation_failed',
+    );
+    expect(card.error.details).toMatchObject([{ field: 'criteria.0.id', code: 'invalid_format', params: { rule: 'criterion_id' } }]);
+  });
+
   it('missing body or non-JSON content type → 4xx, not a silent empty object', async () => {
     const before = counts();
     await expectRejected(await h.app.request('/api/calls/start', { method: 'POST', headers: admin }), 422, 'validation_failed');

@@ -8,7 +8,8 @@ import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { z } from '@hono/zod-openapi';
 import { issuesToDetails } from '../../../api/http/validation.js';
-import { problemKey, problemText, type ProblemDetail, type Translate } from '../../../web/src/api/problems.js';
+import { patternRule, RULES } from '../../../api/http/rules.js';
+import { problemKey, problemText, RULE_KEYS, type ProblemDetail, type Translate } from '../../../web/src/api/problems.js';
 
 const dir = new URL('../../../web/src/i18n/locales/', import.meta.url);
 const read = (lang: string) => JSON.parse(readFileSync(new URL(`${lang}.json`, dir), 'utf8')) as Record<string, unknown>;
@@ -115,6 +116,32 @@ describe('API validation problems in the user language', () => {
     expect(text('empty required text')).toBe('Required');
     expect(text('short text')).toBe('Must have at least 12 characters');
     expect(text('enum')).toBe('Value not allowed; options: human, bot');
+  });
+
+  it('author-written rules the API names (params.rule) are all known to the web, in en and es', async () => {
+    expect(Object.keys(RULE_KEYS).sort()).toEqual([...RULES].sort());
+    for (const key of Object.values(RULE_KEYS)) {
+      expect(typeof leaf(en, key), `en ${key}`).toBe('string');
+      expect(typeof leaf(es, key), `es ${key}`).toBe('string');
+    }
+    const tEs = await translator('es');
+    // A pattern registered with patternRule: zod's issue only has the English hint, the detail names the rule.
+    const TRUNK = /^[A-Za-z0-9_-]{1,40}$/u;
+    const name = detailsOf(z.object({ n: z.string().regex(TRUNK, patternRule(TRUNK, 'trunk_name', '1–40 letters')) }), { n: 'carrier one' });
+    expect(name).toMatchObject([{ code: 'invalid_format', problem: '1–40 letters', params: { format: 'regex', rule: 'trunk_name' } }]);
+    expect(problemText(name[0]!, tEs)).toBe('De 1 a 40 letras, dígitos, «_» o «-» (el nombre del endpoint PJSIP)');
+    const custom = detailsOf(
+      z.object({ u: z.string().optional() }).superRefine((b, ctx) => {
+        if (b.u) ctx.addIssue({ code: 'custom', path: ['p'], message: 'required with username', params: { rule: 'required_with_username' } });
+      }),
+      { u: 'x' },
+    );
+    expect(problemText(custom[0]!, tEs)).toBe('Obligatorio si se indica usuario de autenticación');
+    // The same pattern and words cannot name two rules (the lookup is by what zod's issue keeps: both).
+    expect(() => patternRule(TRUNK, 'trunk_host', '1–40 letters')).toThrow(/already rule trunk_name/);
+    // The same pattern with other words is another rule.
+    const id = detailsOf(z.object({ n: z.string().regex(TRUNK, patternRule(TRUNK, 'criterion_id', 'an item id')) }), { n: 'a b' });
+    expect(problemText(id[0]!, tEs)).toBe('Letras, dígitos, «_» o «-», como máximo 40');
   });
 
   it('falls back to the API English for custom rules, pattern hints, unknown codes and old answers without a code', async () => {

@@ -2,8 +2,9 @@
  * Words an API validation problem in the user's language. The API sends each 422 detail as
  * `{field, problem, code, params}`: `problem` is English (zod's text or the schema author's), `code` + `params`
  * are stable (zod's issue code and its parameters, or a domain code such as `invalid_phone`). We translate the
- * codes we know and fall back to the English `problem` for the rest — a custom rule's own text ("required with
- * username"), a pattern with the author's hint, or a code a newer API adds — so nothing is ever blank.
+ * codes we know (and the author-written rules the API names in `params.rule`) and fall back to the English
+ * `problem` for the rest — a custom rule or pattern hint without a rule name, or a code a newer API adds — so
+ * nothing is ever blank.
  * Pure (takes `t`), so the unit test checks the mapping without a browser.
  */
 
@@ -75,9 +76,29 @@ function bound(code: 'too_small' | 'too_big', p: Record<string, unknown>): Probl
   return null;
 }
 
+/**
+ * Rules whose English the schema author wrote (a pattern's hint, a refine), named by the API in `params.rule`
+ * (api/http/rules.ts; the unit test checks both lists agree).
+ */
+export const RULE_KEYS: Record<string, string> = {
+  name_chars: 'problems.rule.nameChars',
+  trunk_name: 'problems.rule.trunkName',
+  trunk_host: 'problems.rule.trunkHost',
+  trunk_secret: 'problems.rule.trunkSecret',
+  required_with_username: 'problems.rule.requiredWithUsername',
+  required_with_password: 'problems.rule.requiredWithPassword',
+  criterion_id: 'problems.rule.criterionId',
+  criterion_id_twice: 'problems.rule.criterionIdTwice',
+  points_need_max: 'problems.rule.pointsNeedMax',
+  critical_only_yesno: 'problems.rule.criticalOnlyYesno',
+  some_weight: 'problems.rule.someWeight',
+};
+
 /** The i18n key (and values) for a detail, or null when only the API's English text fits. */
 export function problemKey(d: ProblemDetail): ProblemKey | null {
   const p = d.params ?? {};
+  const rule = typeof p['rule'] === 'string' ? RULE_KEYS[p['rule']] : undefined;
+  if (rule !== undefined) return { key: rule };
   switch (d.code) {
     case 'too_small':
     case 'too_big':
