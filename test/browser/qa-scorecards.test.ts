@@ -96,7 +96,7 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
     await page.getByLabel('Maximum points of item 3').fill('8');
     await page.getByLabel('Weight of item 3').fill('2');
     await page.getByTestId('scorecard-save').click();
-    await page.getByTestId('scorecard-error').waitFor();
+    await page.getByTestId('scorecard-error').getByText('Check the fields marked in red.').waitFor();
     const labelField = page.getByLabel('Item 2', { exact: true });
     expect(await labelField.getAttribute('aria-invalid')).toBe('true');
     await labelField.fill('Tone and courtesy');

@@ -108,7 +108,8 @@ export function ScorePanel({ callId }: { callId: string }) {
               </Group>
               {save.isError && (
                 <Alert color="red" title={t('qa.saveFailed')}>
-                  {(save.error as Error).message}
+                  {/* The API's summary is English; when it names the problems, they are listed in the user's language instead. */}
+                  {problems.length === 0 && (save.error as Error).message}
                   {problems.map((p) => (
                     <div key={p}>{p}</div>
                   ))}

@@ -169,7 +169,8 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
         </Group>
         {save.isError && (
           <Alert color="red" title={t('scorecards.saveFailed')} data-testid="scorecard-error">
-            {(save.error as Error).message}
+            {/* The API's summary is English; with details, the fields (and the list below) say it in the user's language. */}
+            {save.error instanceof ApiError && save.error.details.length > 0 ? general.length === 0 && t('problems.checkFields') : (save.error as Error).message}
             {general.map((d) => (
               <div key={d.field + d.problem}>{problemText(d, t)}</div>
             ))}
