@@ -125,9 +125,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
-  app.route('/', agentPhoneRoutes({ store: deps.store, auth }));
-  // Trunks are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
+  // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
+  app.route('/', agentPhoneRoutes({ store: deps.store, auth, ari }));
   app.route('/', trunkRoutes({ store: deps.store, auth, ari }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =

@@ -7,9 +7,22 @@
  * secret function and returns it once, with the config holding it; the audit log records that it was made, not
  * what it is. GET renders the password line with a placeholder, so the snippet can be read again without leaking a
  * secret that lives only in Asterisk's config and the phone. Admins only: the password goes into Asterisk.
+ *
+ * `{ "push": true }` also pushes the phone live through ARI dynamic configuration (engine/deploy/agent-push.ts).
+ * Its outcome rides in the 200 with the password rather than replacing it: a push refused half-way may already have
+ * put the new auth into Asterisk, and the password must not be lost then.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { agentPhoneExtension, newSecret, renderAgentEndpoints, SIP_PASSWORD_PLACEHOLDER } from '../../engine/deploy/index.js';
+import {
+  agentPhoneExtension,
+  agentSorceryObjects,
+  newSecret,
+  pushSorcery,
+  renderAgentEndpoints,
+  SIP_PASSWORD_PLACEHOLDER,
+  TrunkPushError,
+  type AriTarget,
+} from '../../engine/deploy/index.js';
 import type { AgentRow, Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
@@ -36,24 +49,34 @@ const PhonePassword = z
     password: z.string(),
     /** The PJSIP sections holding that password. */
     config: z.string(),
+    /** Asked for with `push: true`: the objects Asterisk took, in order, and its refusal if it refused one. */
+    push: z.object({ pushed: z.array(z.string()), error: z.string().nullable() }).nullable(),
   })
   .openapi('AgentPhonePassword');
+
+const SipPasswordBody = z.strictObject({ push: z.boolean().optional() }).openapi('AgentSipPassword');
 
 const sipPassword = protectedRoute('agents.phone', {
   method: 'post',
   path: '/api/agents/{id}/sip-password',
   tags,
-  summary: 'Make a new SIP password for the agent’s phone; returned once with the PJSIP sections holding it (the server keeps no copy)',
-  request: { params: IdParam },
-  responses: { 200: jsonResponse('The password, shown once, and the config', PhonePassword), 404: notFound, 409: notAPhone },
+  summary: 'Make a new SIP password for the agent’s phone; returned once with the PJSIP sections holding it (the server keeps no copy); optionally pushed live to Asterisk',
+  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: SipPasswordBody } } } },
+  responses: {
+    200: jsonResponse('The password, shown once, the config, and the push outcome', PhonePassword),
+    404: notFound,
+    409: { description: 'The agent is no generated phone (details name `endpoint`), or push asked with no Asterisk configured (no_asterisk)' },
+  },
 });
 
 export interface AgentPhoneRouteDeps {
   store: Store;
   auth: AuthService;
+  /** The Asterisk the product talks to; null on the embedded PBX (nothing to push to). */
+  ari?: AriTarget | null;
 }
 
-export function agentPhoneRoutes({ store, auth }: AgentPhoneRouteDeps): OpenAPIHono<ApiEnv> {
+export function agentPhoneRoutes({ store, auth, ari = null }: AgentPhoneRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   const phoneOf = (id: string): { agent: AgentRow; extension: string } => {
@@ -74,12 +97,24 @@ export function agentPhoneRoutes({ store, auth }: AgentPhoneRouteDeps): OpenAPIH
     return c.text(renderAgentEndpoints([{ extension, password: SIP_PASSWORD_PLACEHOLDER }]), 200, { 'content-type': 'text/plain; charset=utf-8', ...noStore });
   });
 
-  app.openapi(sipPassword, (c) => {
+  app.openapi(sipPassword, async (c) => {
     const { agent, extension } = phoneOf(c.req.valid('param').id);
+    const wantPush = (c.req.valid('json') as { push?: boolean } | undefined)?.push === true;
+    // Refused before a password exists, so a request that cannot do what it asks changes nothing.
+    if (wantPush && ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); generate without push and add the config to your Asterisk instead');
     const password = newSecret();
+    let push: { pushed: string[]; error: string | null } | null = null;
+    if (wantPush && ari !== null) {
+      try {
+        push = { pushed: await pushSorcery(ari, agentSorceryObjects({ extension, password })), error: null };
+      } catch (err) {
+        if (!(err instanceof TrunkPushError)) throw err;
+        push = { pushed: err.pushed, error: err.message };
+      }
+    }
     // What was done and to which extension; never the secret.
-    auth.audit.record(auditFrom(c, auth, 'agent.sip_password', 'agent', agent.id, { extension }));
-    return c.json({ extension, password, config: renderAgentEndpoints([{ extension, password }]) }, 200, noStore);
+    auth.audit.record(auditFrom(c, auth, 'agent.sip_password', 'agent', agent.id, { extension, ...(push && { pushed: push.pushed, pushError: push.error }) }));
+    return c.json({ extension, password, config: renderAgentEndpoints([{ extension, password }]), push }, 200, noStore);
   });
 
   return app;

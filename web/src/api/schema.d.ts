@@ -850,7 +850,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a new SIP password for the agent’s phone; returned once with the PJSIP sections holding it (the server keeps no copy) */
+        /** Make a new SIP password for the agent’s phone; returned once with the PJSIP sections holding it (the server keeps no copy); optionally pushed live to Asterisk */
         post: {
             parameters: {
                 query?: never;
@@ -860,9 +860,13 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["AgentSipPassword"];
+                };
+            };
             responses: {
-                /** @description The password, shown once, and the config */
+                /** @description The password, shown once, the config, and the push outcome */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -896,7 +900,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The agent is a bot, or its endpoint is not PJSIP/<3–6 digits> (details name `endpoint`) */
+                /** @description The agent is no generated phone (details name `endpoint`), or push asked with no Asterisk configured (no_asterisk) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7960,6 +7964,10 @@ export interface components {
             config: string;
             extension: string;
             password: string;
+            push: {
+                error: string | null;
+                pushed: string[];
+            } | null;
         };
         AgentReportRow: {
             agent: string;
@@ -7968,6 +7976,9 @@ export interface components {
             calls: number;
             connected: number;
             talk_s: number;
+        };
+        AgentSipPassword: {
+            push?: boolean;
         };
         ApiKey: {
             created_at: number;
