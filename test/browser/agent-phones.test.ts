@@ -46,7 +46,15 @@ describe('Agent phones', () => {
     // Cancel leaves everything as it was; nothing was generated.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await dialog.getByTestId('agent-sip-password').count()).toBe(0);
+    // Pushed live: the embedded PBX has no Asterisk to take it, the screen says so and no password was made.
     await dialog.getByRole('button', { name: 'Generate new SIP password' }).click();
+    await dialog.getByLabel('Also push it live to Asterisk').check();
+    await dialog.getByRole('button', { name: 'Generate', exact: true }).click();
+    await dialog.getByText('No Asterisk is configured').waitFor();
+    if (shots) await page.screenshot({ path: join(shots, 'agent-phone-push-en.png') });
+    expect(await dialog.getByTestId('agent-sip-password').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Generate new SIP password' }).click();
+    await dialog.getByLabel('Also push it live to Asterisk').uncheck();
     await dialog.getByRole('button', { name: 'Generate', exact: true }).click();
     const password = (await dialog.getByTestId('agent-sip-password').textContent())!;
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);

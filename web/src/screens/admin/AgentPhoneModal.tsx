@@ -2,9 +2,10 @@
  * An agent phone's PJSIP config (issue #12), as `asterisk:config --agents` writes it. Centralita keeps no SIP
  * password, so the config first shows a placeholder; "Generate new SIP password" (after a confirm: the phone's old
  * password stops working once the box takes the new config) shows the new one this once, in the config to copy.
+ * The confirm can also push the phone live through ARI (until Asterisk restarts); Asterisk's answer is shown as is.
  */
 import { useState } from 'react';
-import { Alert, Button, Code, CopyButton, Group, Loader, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, CopyButton, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
@@ -29,6 +30,7 @@ export default function AgentPhoneModal({ agent, onClose }: { agent: PhoneAgent 
 function PhoneConfig({ agent }: { agent: PhoneAgent }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  const [push, setPush] = useState(false);
   const config = useQuery({
     queryKey: ['agent-pjsip', agent.id],
     queryFn: () => unwrap(api.GET('/api/agents/{id}/pjsip', { params: { path: { id: agent.id } }, parseAs: 'text' })),
@@ -37,7 +39,7 @@ function PhoneConfig({ agent }: { agent: PhoneAgent }) {
   });
   // Held in this component only: closing the modal forgets the password, as the server already has.
   const generate = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/agents/{id}/sip-password', { params: { path: { id: agent.id } } })),
+    mutationFn: () => unwrap(api.POST('/api/agents/{id}/sip-password', { params: { path: { id: agent.id } }, body: { push } })),
     onSettled: () => setConfirming(false),
   });
   if (config.isError) return <Alert color="red">{(config.error as Error).message}</Alert>;
@@ -58,11 +60,20 @@ function PhoneConfig({ agent }: { agent: PhoneAgent }) {
       <Code block data-testid="agent-phone-config">
         {text}
       </Code>
+      {generate.data?.push &&
+        (generate.data.push.error === null ? (
+          <Alert color="green">{t('agents.pushed', { count: generate.data.push.pushed.length })}</Alert>
+        ) : (
+          <Alert color="red" title={t('agents.pushFailed')}>
+            {generate.data.push.error}
+          </Alert>
+        ))}
       {generate.isError && <Alert color="red">{(generate.error as Error).message}</Alert>}
       {confirming ? (
         <Alert color="orange" title={t('agents.confirmTitle')}>
           <Stack gap="xs">
             <Text size="sm">{t('agents.confirmText')}</Text>
+            <Checkbox label={t('agents.pushToo')} description={t('agents.pushHint')} checked={push} onChange={(e) => setPush(e.currentTarget.checked)} />
             <Group>
               <Button color="orange" onClick={() => generate.mutate()} loading={generate.isPending}>
                 {t('agents.confirmGenerate')}
