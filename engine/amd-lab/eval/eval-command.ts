@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { assertTelephonyAudio, readWav } from '../../audio/index.js';
 import type { Manifest, ManifestEntry } from '../corpus/corpus-command.js';
 import { amdParamsSchema, type AmdMode, type AmdParams } from '../../amd/index.js';
-import { DEFAULT_TUNING } from '../../amd/centralita.js';
+import { DEFAULT_TUNING } from '../../amd/index.js';
 import { evaluateSamples } from './evaluate.js';
 import {
   isCorrectWithLate,
