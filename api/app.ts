@@ -10,7 +10,7 @@ import type { Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
-import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
+import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, agentPhoneRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
@@ -125,8 +125,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));
   app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
-  // Trunks are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
+  // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
+  app.route('/', agentPhoneRoutes({ store: deps.store, auth, ari }));
   app.route('/', trunkRoutes({ store: deps.store, auth, ari }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =

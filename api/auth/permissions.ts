@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'agents.read': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** Create, change and delete agents. */
   'agents.manage': ['supervisor', 'admin'],
+  /** An agent phone's PJSIP config and a new SIP password for it (it goes into Asterisk's config, like a trunk's). */
+  'agents.phone': ['admin'],
   /** Log in / ready / pause / log out an agent (scoped like agents.read). */
   'agents.control': ['agent', 'teamlead', 'supervisor', 'admin'],
   /** Team metrics (team leads: their own team). */

@@ -6,6 +6,7 @@ export { healthRoutes } from './health.js';
 export { metricsRoutes } from './metrics.js';
 export { userRoutes } from './users.js';
 export { agentRoutes } from './agents.js';
+export { agentPhoneRoutes } from './agent-phones.js';
 export { dashboardRoutes } from './dashboard.js';
 export { prometheusRoutes, scrapeAuthenticate } from './prometheus.js';
 export { campaignRoutes } from './campaigns.js';

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from '../../engine/config/index.
 import { createLogger } from '../../engine/log/index.js';
 import { guardStorageFailures, startProduct, type Product } from '../index.js';
 import { ensureWebBuilt } from '../web/index.js';
+import { redactUrl } from '../../engine/store/index.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
@@ -78,6 +79,14 @@ export async function run(): Promise<number> {
   const login = product.generatedAdminPassword
     ? ` Web app: ${where}/ — first login: admin / ${product.generatedAdminPassword} (shown once; you will be asked to change it).`
     : ` Web app: ${where}/`;
+  // PostgreSQL is, in this version, the target of db:migrate / db:copy and the multi-node hopper only: an engineer who
+  // sets DATABASE_URL expecting the product to run on it must be told where the data really goes.
+  const databaseUrl = process.env['DATABASE_URL'];
+  if (databaseUrl) {
+    process.stdout.write(
+      `Note: DATABASE_URL is set (${redactUrl(databaseUrl)}), but this version's engine and API keep their data in SQLite at ${config.DB_PATH}; PostgreSQL is used by \`centralita db:migrate\` and \`db:copy\` only (docs/scale-out.md).\n`,
+    );
+  }
   process.stdout.write(`${banner}${login}\n`);
 
   if (!stopping.signal.aborted) await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -13,6 +13,9 @@ export { amdParamsSchema, defaultAmdParams } from './params.js';
 export { frameEnergy } from './energy.js';
 export { encodeAmdTrace, decodeAmdTrace } from './trace-codec.js';
 export { replayAmdTrace, type AmdReplay } from './replay.js';
+// The lab (engine/amd-lab) evaluates and trains the centralita detector with its tuning and model exposed.
+export { createCentralitaDetector, DEFAULT_TUNING, DEFAULT_MODEL, type CentralitaTuning } from './centralita.js';
+export { FEATURE_NAMES, sigmoid, type AmdModel, type FeatureName } from './model.js';
 
 export function createDetector(params: AmdParams, options: AmdDetectorOptions = {}): AmdDetector {
   return params.mode === 'app_amd' ? createAppAmdDetector(params) : createCentralitaDetector(params, options);

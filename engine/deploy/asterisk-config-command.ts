@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  newSecret,
   parseExtensionList,
   parseHostPort,
   renderAgentEndpoints,
@@ -20,9 +20,8 @@ import { recordSafeHarbor } from './sounds.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-function secret(): string {
-  return randomBytes(18).toString('base64url');
-}
+// The same generator the API uses for an agent's SIP password (POST /api/agents/{id}/sip-password).
+const secret = newSecret;
 
 /**
  * `centralita asterisk:config --out DIR [--agents 1001-1020] [--trunk name@host[:port]] [--app centralita]

@@ -1,7 +1,9 @@
 /**
- * Renders the per-deployment Asterisk files (pure: secrets and inputs are passed in): the ARI user, one PJSIP
+ * Renders the per-deployment Asterisk files (pure: secrets and inputs are passed in; `newSecret` makes them): the ARI user, one PJSIP
  * endpoint per agent phone and the carrier trunk. Static parts live in asterisk-config/ and dialplan/.
  */
+import { randomBytes } from 'node:crypto';
+
 export interface AgentPhone {
   extension: string;
   password: string;
@@ -50,6 +52,24 @@ export function renderAriConf(template: string, username: string, password: stri
   if (!NAME.test(username)) throw new Error(`bad ARI user name "${username}"`);
   if (password.length < 16) throw new Error('ARI password must be at least 16 characters');
   return template.replaceAll('__ARI_USERNAME__', username).replaceAll('__ARI_PASSWORD__', password);
+}
+
+/**
+ * The extension an agent's phone registers as, from its dial string (`PJSIP/1001` → `1001`), or null when the
+ * generator has no template for it (not PJSIP, or not 3–6 digits: a name like `PJSIP/agent101` is a phone the box
+ * defines itself).
+ */
+export function agentPhoneExtension(endpoint: string): string | null {
+  const m = /^PJSIP\/([^@/]+)$/.exec(endpoint.trim());
+  return m && EXTENSION.test(m[1]!) ? m[1]! : null;
+}
+
+/** Stands where the SIP password goes when it is not known (the API keeps none once it has shown it). */
+export const SIP_PASSWORD_PLACEHOLDER = '<password shown once when generated>';
+
+/** A fresh SIP/ARI secret: 144 random bits, URL-safe (no ";" or spaces, so it is safe as a pjsip.conf value). */
+export function newSecret(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 export function renderAgentEndpoints(agents: AgentPhone[]): string {

@@ -78,9 +78,17 @@ function fixFor(status: number, message: string, o: SorceryObject): string {
 
 /** PUTs every object in order; stops at the first refusal with a TrunkPushError that says what to fix. */
 export async function pushTrunk(ari: AriTarget, t: TrunkSpec, opts: { timeoutMs?: number } = {}): Promise<string[]> {
+  return pushSorcery(ari, trunkSorceryObjects(t), opts);
+}
+
+/**
+ * PUTs sorcery objects in order (a trunk's, an agent phone's); stops at the first refusal with a TrunkPushError
+ * (the name is historical: any object) that says what was pushed and what to fix.
+ */
+export async function pushSorcery(ari: AriTarget, objects: SorceryObject[], opts: { timeoutMs?: number } = {}): Promise<string[]> {
   const pushed: string[] = [];
   const auth = `Basic ${Buffer.from(`${ari.username}:${ari.password}`).toString('base64')}`;
-  for (const o of trunkSorceryObjects(t)) {
+  for (const o of objects) {
     const path = `/ari/asterisk/config/dynamic/${o.configClass}/${o.type}/${encodeURIComponent(o.id)}`;
     let res: Response;
     try {

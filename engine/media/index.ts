@@ -8,6 +8,8 @@ import type { MediaPlaneOptions } from './plane.js';
 export { createMediaPlane, MediaPlaneError, type MediaPlane, type MediaPlaneOptions } from './plane.js';
 export type * from './types.js';
 export { DEFAULT_PAYLOAD_TYPE } from './types.js';
+// slin16 → 8 kHz, as the media plane does it (the AMD lab trains on that path too).
+export { HalfBandDecimator } from './frames.js';
 
 /** The plane's options from the validated config (RTP_HOST, RTP_PORT_MIN, RTP_PORT_MAX). */
 export function mediaPlaneOptions(config: Pick<Config, 'RTP_HOST' | 'RTP_PORT_MIN' | 'RTP_PORT_MAX'>): MediaPlaneOptions {

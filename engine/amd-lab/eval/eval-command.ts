@@ -28,8 +28,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertTelephonyAudio, readWav } from '../../audio/index.js';
 import type { Manifest, ManifestEntry } from '../corpus/corpus-command.js';
-import { amdParamsSchema, type AmdMode, type AmdParams } from '../../amd/index.js';
-import { DEFAULT_TUNING } from '../../amd/centralita.js';
+import { amdParamsSchema, DEFAULT_TUNING, type AmdMode, type AmdParams } from '../../amd/index.js';
 import { evaluateSamples } from './evaluate.js';
 import {
   isCorrectWithLate,

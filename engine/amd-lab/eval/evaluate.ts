@@ -1,6 +1,5 @@
 /** Runs one detector over a whole recording, 20 ms at a time, the way the media plane feeds it. */
-import { createDetector, type AmdDecision, type AmdParams } from '../../amd/index.js';
-import { createCentralitaDetector, type CentralitaTuning } from '../../amd/centralita.js';
+import { createCentralitaDetector, createDetector, type AmdDecision, type AmdParams, type CentralitaTuning } from '../../amd/index.js';
 
 export const FRAME_SAMPLES = 160;
 

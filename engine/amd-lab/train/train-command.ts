@@ -9,12 +9,11 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertTelephonyAudio, readWav } from '../../audio/index.js';
-import { amdParamsSchema, type AmdDecision } from '../../amd/index.js';
-import { createCentralitaDetector, DEFAULT_TUNING } from '../../amd/centralita.js';
+import { amdParamsSchema, createCentralitaDetector, DEFAULT_TUNING, type AmdDecision } from '../../amd/index.js';
 import { DEFAULT_CORPUS_DIR } from '../corpus/corpus-command.js';
 import { readManifest } from '../eval/eval-command.js';
 import { FRAME_SAMPLES } from '../eval/evaluate.js';
-import { HalfBandDecimator } from '../../media/frames.js';
+import { HalfBandDecimator } from '../../media/index.js';
 import { isCorrectWithLate, type LabelledResult } from '../eval/summary.js';
 import { trainModel, type TrainingSample } from './train.js';
 

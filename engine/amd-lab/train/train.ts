@@ -10,7 +10,7 @@
  * and a person turned into MACHINE is an abandoned call (Ofcom), worse than a wasted agent. If no threshold
  * gains, it is left above 1: the model then only writes its opinion in the trace.
  */
-import { FEATURE_NAMES, sigmoid, type AmdModel } from '../../amd/model.js';
+import { FEATURE_NAMES, sigmoid, type AmdModel } from '../../amd/index.js';
 
 export interface TrainingSample {
   file: string;

@@ -4,12 +4,19 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, ApiError } from '../../api/client';
+import { useSession } from '../../auth/useSession';
+import AgentPhoneModal, { type PhoneAgent } from './AgentPhoneModal';
 
 const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
 
-/** Agents and their phones (endpoint), the user each belongs to, and their live state. */
+/**
+ * Agents and their phones (endpoint), the user each belongs to, and their live state; admins also get each human
+ * agent's phone config for the Asterisk box and a new SIP password for it (AgentPhoneModal).
+ */
 export default function AgentsScreen() {
   const { t } = useTranslation();
+  const admin = useSession()?.user.role === 'admin';
+  const [phone, setPhone] = useState<PhoneAgent | null>(null);
   const qc = useQueryClient();
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')), refetchInterval: 10_000 });
   const users = useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/api/users')), retry: false });
@@ -44,6 +51,7 @@ export default function AgentsScreen() {
           </Button>
         </Stack>
       </Modal>
+      <AgentPhoneModal agent={phone} onClose={() => setPhone(null)} />
       {agents.isError ? (
         <Alert color="red">{(agents.error as Error).message}</Alert>
       ) : agents.isLoading ? (
@@ -58,6 +66,7 @@ export default function AgentsScreen() {
                 <Table.Th>{t('users.team')}</Table.Th>
                 <Table.Th>{t('agents.user')}</Table.Th>
                 <Table.Th>{t('agents.state')}</Table.Th>
+                {admin && <Table.Th>{t('agents.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -72,6 +81,15 @@ export default function AgentsScreen() {
                   <Table.Td>
                     <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']}>{t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}</Badge>
                   </Table.Td>
+                  {admin && (
+                    <Table.Td>
+                      {a.kind === 'human' && (
+                        <Button size="xs" variant="light" onClick={() => setPhone({ id: a.id, name: a.name })} aria-label={t('agents.phoneConfigOf', { name: a.name })}>
+                          {t('agents.phoneConfig')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>
