@@ -123,9 +123,11 @@ describe('hostile imports while the engine dials (embedded PBX)', () => {
     // No lead of any bomb exists.
     expect(product.store.sqlite.prepare("select count(*) as n from leads where campaign_id like 'bomb-%'").get()).toEqual({ n: 0 });
 
-    // The engine kept dialling throughout, and is healthy.
-    const callsDuring = callActivity(t0);
-    expect(callsDuring).toBeGreaterThan(0);
+    // The engine kept dialling, and is healthy. The demo's calls last tens of seconds, so an import window of 4–9 s
+    // held 1–4 call events in loaded runs and sometimes none (CI): wait for the first event since the first upload
+    // (the dialler stalled by the bombs would show none at all), then count what the window itself held.
+    await until(() => (callActivity(t0) > 0 ? true : undefined), 30_000);
+    const callsDuring = (product.store.sqlite.prepare('select count(*) as n from call_logs where created_at between ? and ? or answered_at between ? and ? or ended_at between ? and ?').get(t0, t0 + seconds * 1000, t0, t0 + seconds * 1000, t0, t0 + seconds * 1000) as { n: number }).n;
     expect(callLogs()).toBeGreaterThanOrEqual(callsBefore);
     expect(product.health().ari.connected).toBe(true);
     const grownMb = (rssPeak - rssBefore) / 1024 / 1024;

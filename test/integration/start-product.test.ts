@@ -71,7 +71,7 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     const ended = await until(() => {
       const rows = product.store.callLogs.list({ campaignId: DEMO_CAMPAIGN_ID, limit: 100 }).filter((r) => r.endedAt !== null);
       return rows.length >= 3 ? rows : undefined;
-    }, 40_000);
+    }, 90_000); // idle, the third ended call comes 12–25 s after the first dial; a loaded CI run took more than 40 s
     for (const row of ended) expect(row.disposition).toMatch(/^[A-Z_]+$/);
     expect(new Set(ended.map((r) => r.leadId)).size).toBe(ended.length);
   }, 60_000);
@@ -99,7 +99,8 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
   it('records in the engine thread: a bridged call is recorded, paused and resumed through its commands, fetched and transcoded once it ends; /health shows the recorder', async () => {
     // The recorder (engine thread, its own connection) reads the campaign's setting at each bridge.
     product.store.campaigns.update(DEMO_CAMPAIGN_ID, { recording: true }, Date.now());
-    const callId = await until(() => product.store.recordings.inState('recording')[0]?.callId, 60_000);
+    // Only a human bridged to an agent is recorded: about one demo call in five, and calls are long.
+    const callId = await until(() => product.store.recordings.inState('recording')[0]?.callId, 120_000);
     // A recorder error crosses the thread as itself (the API answers 404/409 from it).
     await expect(product.recordings.resume(callId)).rejects.toBeInstanceOf(RecordingError);
     await expect(product.recordings.pause('no-such-call', null)).rejects.toMatchObject({ status: 404 });
@@ -117,7 +118,7 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     expect(ready.encodedPath).toBeTruthy();
     await until(() => (product.health().recordings?.byState.ready ?? 0) >= 1 || undefined, 5_000);
     expect(product.health().recordings).toMatchObject({ ok: true, diskError: null });
-  }, 120_000);
+  }, 180_000);
 
   it('exposes the control surface: the demo campaign was resumed as running and is paced progressively', async () => {
     expect(product.engine.status().snapshot.campaigns.map((c) => c.id)).toContain(DEMO_CAMPAIGN_ID);
