@@ -101,6 +101,9 @@ describe('npm start with no ARI_URL (embedded PBX)', () => {
     product.store.campaigns.update(DEMO_CAMPAIGN_ID, { recording: true }, Date.now());
     // Only a human bridged to an agent is recorded: about one demo call in five, and calls are long.
     const callId = await until(() => product.store.recordings.inState('recording')[0]?.callId, 120_000);
+    // Let the file hold some audio first: paused and hung up within its first 20 ms frame, the simulator's WAV is
+    // empty and the recording rightly ends `failed` ("no audio in it") — a CI run caught exactly that.
+    await until(() => (Date.now() - product.store.recordings.get(callId)!.startedAt >= 1500 ? true : undefined), 10_000);
     // A recorder error crosses the thread as itself (the API answers 404/409 from it).
     await expect(product.recordings.resume(callId)).rejects.toBeInstanceOf(RecordingError);
     await expect(product.recordings.pause('no-such-call', null)).rejects.toMatchObject({ status: 404 });
