@@ -1,70 +1,23 @@
-import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import { fmtDateTime, fmtDuration, fmtPhone, zonedDayStartIso } from '../../app/format';
-import { useMe } from '../agent/useAgentConsole';
+import { fmtDateTime, fmtDuration, fmtPhone } from '../../app/format';
 import { Pager } from '../../components/Pager';
-import { useSession } from '../../auth/useSession';
-
-const DISPOSITIONS = ['ANSWERED_HUMAN', 'MACHINE', 'NO_ANSWER', 'BUSY', 'CONGESTION', 'INVALID_NUMBER', 'FAILED', 'DROPPED', 'HUNG_UP_DURING_AMD', 'CANCELLED', 'INTERRUPTED'] as const;
-const AMD = ['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP'] as const;
-const LIMIT = 25;
+import { CALL_PAGE_LIMIT, CallFilterBar, useCallFilters } from './call-filters';
 
 /** Call history: filters (dates are days in the call center's time zone), newest first, a page at a time. */
 export default function CallListScreen() {
   const { t } = useTranslation();
-  const session = useSession();
-  const manager = session?.user.role !== 'agent';
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [agent, setAgent] = useState<string | null>(null);
-  const [campaign, setCampaign] = useState<string | null>(null);
-  const [disposition, setDisposition] = useState<string | null>(null);
-  const [amd, setAmd] = useState<string | null>(null);
-  const [offset, setOffset] = useState(0);
-
-  const me = useMe();
-  const zone = me.data?.time_zone ?? 'UTC';
-  const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')) });
-  const campaigns = useQuery({ queryKey: ['campaigns'], enabled: manager, queryFn: () => unwrap(api.GET('/api/campaigns')) });
-  const query = {
-    ...(from ? { from: zonedDayStartIso(from, zone) } : {}),
-    // Through the end of that day: the next local midnight, exclusive.
-    ...(to ? { to: zonedDayStartIso(to, zone, 1) } : {}),
-    ...(agent ? { agent_id: agent } : {}),
-    ...(campaign ? { campaign_id: campaign } : {}),
-    ...(disposition ? { disposition: disposition as (typeof DISPOSITIONS)[number] } : {}),
-    ...(amd ? { amd_status: amd as (typeof AMD)[number] } : {}),
-    limit: LIMIT,
-    offset,
-  };
+  const filters = useCallFilters();
+  const { query, offset, setOffset, agentName, campaignName } = filters;
   const calls = useQuery({ queryKey: ['calls', query], queryFn: () => unwrap(api.GET('/api/calls', { params: { query } })), refetchInterval: 10_000 });
-  const set = <T,>(f: (v: T) => void) => (v: T) => {
-    f(v);
-    setOffset(0);
-  };
-  const agentName = new Map((agents.data?.items ?? []).map((a) => [a.id, a.name]));
-  const campaignName = new Map(((campaigns.data as { items?: Array<{ id: string; name: string }> } | undefined)?.items ?? []).map((c) => [c.id, c.name]));
 
   return (
     <Stack>
       <Title order={1}>{t('nav.calls')}</Title>
-      <Paper withBorder p="sm">
-        <SimpleGrid cols={{ base: 2, md: 3, lg: 6 }}>
-          <TextInput type="date" label={t('calls.from')} value={from} onChange={(e) => set(setFrom)(e.currentTarget.value)} />
-          <TextInput type="date" label={t('calls.to')} value={to} onChange={(e) => set(setTo)(e.currentTarget.value)} />
-          <Select label={t('common.agent')} clearable data={(agents.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={agent} onChange={set(setAgent)} placeholder={t('common.all')} />
-          {manager && <Select label={t('common.campaign')} clearable data={[...campaignName].map(([value, label]) => ({ value, label }))} value={campaign} onChange={set(setCampaign)} placeholder={t('common.all')} />}
-          <Select label={t('calls.disposition')} clearable data={DISPOSITIONS.map((d) => ({ value: d, label: t(`disposition.${d}`) }))} value={disposition} onChange={set(setDisposition)} placeholder={t('common.all')} />
-          <Select label={t('calls.amdResult')} clearable data={AMD.map((d) => ({ value: d, label: t(`amd.${d}`) }))} value={amd} onChange={set(setAmd)} placeholder={t('common.all')} />
-        </SimpleGrid>
-        <Text size="xs" c="dimmed" mt={6}>
-          {t('calls.dateHint', { zone })}
-        </Text>
-      </Paper>
+      <CallFilterBar filters={filters} />
       {calls.isError ? (
         <Alert color="red" title={t('errors.loadFailed')}>
           {(calls.error as Error).message}
@@ -78,11 +31,7 @@ export default function CallListScreen() {
               <Text c="dimmed">{t('calls.empty')}</Text>
               <Button
                 variant="default"
-                onClick={() => {
-                  setFrom('');
-                  setTo('');
-                  for (const f of [setAgent, setCampaign, setDisposition, setAmd]) f(null);
-                }}
+                onClick={filters.clear}
               >
                 {t('common.clearFilters')}
               </Button>
@@ -125,7 +74,7 @@ export default function CallListScreen() {
               </Table>
             </Table.ScrollContainer>
           )}
-          <Pager total={calls.data!.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
+          <Pager total={calls.data!.total} limit={CALL_PAGE_LIMIT} offset={offset} onOffset={setOffset} />
         </Paper>
       )}
     </Stack>
