@@ -3,34 +3,9 @@
  * generator writes holds: the sections of `renderAgentEndpoints`, with the agent-* templates of
  * pjsip_centralita.conf expanded.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { resolved, sections } from '../../support/pjsip-sections.js';
 import { agentSorceryObjects, renderAgentEndpoints } from '../../../engine/deploy/index.js';
-
-type Section = { id: string; template: string | null; fields: Array<[string, string]> };
-
-/** pjsip.conf sections: `[id](template)` or `[id](!)`, then `key = value` lines (comments dropped). */
-function sections(text: string): Section[] {
-  const out: Section[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/;.*$/, '').trim();
-    const head = /^\[([^\]]+)\](?:\(([^)]+)\))?$/.exec(line);
-    if (head) out.push({ id: head[1]!, template: head[2] ?? null, fields: [] });
-    else if (line.includes('=') && out.length > 0) {
-      const [k, ...v] = line.split('=');
-      out.at(-1)!.fields.push([k!.trim(), v.join('=').trim()]);
-    }
-  }
-  return out;
-}
-
-const templates = sections(readFileSync('asterisk-config/pjsip_centralita.conf.template', 'utf8').replace('__TRANSPORT__', ''));
-
-function resolved(s: Section): { type: string; fields: string[] } {
-  const base = s.template && s.template !== '!' ? templates.find((t) => t.id === s.template)!.fields : [];
-  const all = [...base, ...s.fields];
-  return { type: all.find(([k]) => k === 'type')![1], fields: all.filter(([k]) => k !== 'type').map(([k, v]) => `${k}=${v}`).sort() };
-}
 
 describe('an agent phone pushed through ARI dynamic configuration', () => {
   const phone = { extension: '1001', password: 'Zx9-pw_0123456789abcdef' };

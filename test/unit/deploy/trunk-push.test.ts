@@ -2,35 +2,9 @@
  * The objects a trunk is pushed live as (ARI dynamic configuration) hold exactly what the config file the generator
  * writes holds: the sections of `renderTrunk`, with the `trunk-endpoint` template of pjsip_centralita.conf expanded.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { resolved, sections } from '../../support/pjsip-sections.js';
 import { renderTrunk, trunkSorceryObjects, type TrunkSpec } from '../../../engine/deploy/index.js';
-
-type Section = { id: string; template: string | null; fields: Array<[string, string]> };
-
-/** pjsip.conf sections: `[id](template)` or `[id](!)`, then `key = value` lines (comments dropped). */
-function sections(text: string): Section[] {
-  const out: Section[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/;.*$/, '').trim();
-    const head = /^\[([^\]]+)\](?:\(([^)]+)\))?$/.exec(line);
-    if (head) out.push({ id: head[1]!, template: head[2] ?? null, fields: [] });
-    else if (line.includes('=') && out.length > 0) {
-      const [k, ...v] = line.split('=');
-      out.at(-1)!.fields.push([k!.trim(), v.join('=').trim()]);
-    }
-  }
-  return out;
-}
-
-const templates = sections(readFileSync('asterisk-config/pjsip_centralita.conf.template', 'utf8').replace('__TRANSPORT__', ''));
-
-/** A section as type + the set of "attribute=value" Asterisk ends up with (the template's, then its own). */
-function resolved(s: Section): { type: string; fields: string[] } {
-  const base = s.template && s.template !== '!' ? templates.find((t) => t.id === s.template)!.fields : [];
-  const all = [...base, ...s.fields];
-  return { type: all.find(([k]) => k === 'type')![1], fields: all.filter(([k]) => k !== 'type').map(([k, v]) => `${k}=${v}`).sort() };
-}
 
 describe('a trunk pushed through ARI dynamic configuration', () => {
   for (const trunk of [
