@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { watchdogOptions, watchdogReporter } from './test/support/watchdog/index.js';
+import { LongFirstSequencer } from './test/support/sequencer/index.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +12,10 @@ export default defineConfig({
     // Integration tests bind UDP/TCP ports and spawn workers; two cores → two forks at once.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    // Known-long files start first so that no fork runs a 2-minute file alone at the end (see the sequencer).
+    sequence: { sequencer: LongFirstSequencer },
+    // A file whose fork blocks for good is named, inspected and stopped instead of holding the run to CI's limit.
+    ...watchdogOptions(),
+    reporters: ['default', './test/support/summary-reporter.ts', watchdogReporter],
   },
 });

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ImportQueue } from '../engine/imports/index.js';
 import { bodyLimit } from 'hono/body-limit';
+import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import type { Store } from '../engine/store/index.js';
+import { secretBox, sqliteCallHistory, type AuthStore, type CallHistory, type SecretBox, type Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -33,7 +34,7 @@ export interface ApiDeps {
   store: Store;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
-  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE' | 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD'>>;
+  config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE' | 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'SECRETS_KEY'>>;
   /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
   control?: EngineControl;
   /** Lead imports; absent → one is created over `store` (spool beside the database file). */
@@ -42,6 +43,10 @@ export interface ApiDeps {
   recordings?: RecorderControl;
   /** The followed queue_log (issue #16); absent → /api/queues/* answer 503. */
   queues?: QueueStatsSource;
+  /** Where the call-history routes read calls (#18); absent → the SQLite `store`. */
+  callHistory?: CallHistory;
+  /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
+  authStore?: AuthStore;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -49,10 +54,28 @@ export interface ApiDeps {
 export interface ApiApp extends OpenAPIHono<ApiEnv> {
   /** The auth service behind the app (tests and the future Socket.IO server authenticate with it). */
   readonly auth: AuthService;
-  /** The first admin's random password when this start created it (shown once in the start banner). */
+  /** The first admin's random password when this start created it (shown once in the start banner); known once `ready`. */
   readonly generatedAdminPassword: string | undefined;
+  /** Settles when the first-start bootstrap (the admin user) is done; requests wait for it; rejects when it failed. */
+  readonly ready: Promise<void>;
   /** The lead-import queue the upload route feeds (close it on shutdown). */
   readonly imports: ImportQueue;
+}
+
+/**
+ * The key that seals trunk passwords at rest (SECRETS_KEY, else JWT_SECRET), after sealing in place any password
+ * a database from before encryption still holds in clear (migration 0012's rows): encrypted on first start with a
+ * key. No key: none is sealed, and the API refuses to store a new password.
+ */
+function trunkSecrets(deps: ApiDeps, logger: Logger): SecretBox | null {
+  const box = secretBox(deps.config);
+  if (box === null) {
+    logger.warn('neither SECRETS_KEY nor JWT_SECRET is set: trunk passwords cannot be stored (and any stored in clear stay so)');
+    return null;
+  }
+  const sealed = deps.store.trunks.sealPlaintext(box);
+  if (sealed > 0) logger.info({ trunks: sealed }, 'trunk passwords stored in clear were encrypted');
+  return box;
 }
 
 /**
@@ -63,13 +86,24 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const logger = deps.logger.child({ part: 'api' });
   const auth = new AuthService({
     store: deps.store,
+    ...(deps.authStore ? { authStore: deps.authStore } : {}),
     clock: deps.clock,
     logger,
     jwtSecret: deps.config.JWT_SECRET,
     loginGuard: deps.limits?.login,
     apiKeyPerMinute: deps.limits?.apiKeyPerMinute,
   });
-  const generatedAdminPassword = ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD);
+  // The admin is created through the (async) auth store; every /api and /metrics request waits for it.
+  let generatedAdminPassword: string | undefined;
+  const ready = ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD).then((p) => {
+    generatedAdminPassword = p;
+  });
+  ready.catch((err: unknown) => logger.error({ err }, 'could not create the first admin user'));
+  const afterBootstrap: MiddlewareHandler<ApiEnv> = async (_c, next) => {
+    await ready;
+    return next();
+  };
+  const secrets = trunkSecrets(deps, logger);
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
@@ -97,13 +131,13 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.use('*', securityHeaders());
   app.route('/', healthRoutes(deps.health));
   // Prometheus scrape, outside /api (the conventional path): admins' JWTs or API keys (also as Bearer ck_…).
-  app.use('/metrics', scrapeAuthenticate(auth));
+  app.use('/metrics', afterBootstrap, scrapeAuthenticate(auth));
   const timeZone = deps.config.REPORT_TIME_ZONE ?? 'UTC';
   app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone }));
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
-  app.use('/api/*', authenticate(auth, { isPublic: isPublicApi }));
+  app.use('/api/*', afterBootstrap, authenticate(auth, { isPublic: isPublicApi }));
   const globalBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json(errorBody('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
@@ -117,8 +151,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', userRoutes(auth));
   app.route('/', auditRoutes(auth));
   // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
-  app.route('/', compatCallRoutes({ store: deps.store, auth, nodeId: deps.config.NODE_ID }));
-  app.route('/', callRoutes({ store: deps.store, auth }));
+  const calls = deps.callHistory ?? sqliteCallHistory(deps.store);
+  app.route('/', compatCallRoutes({ store: deps.store, calls, auth, nodeId: deps.config.NODE_ID }));
+  app.route('/', callRoutes({ store: deps.store, calls, auth, control: deps.control }));
   app.route('/', qaRoutes({ store: deps.store, auth }));
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
@@ -128,7 +163,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
   app.route('/', agentPhoneRoutes({ store: deps.store, auth, ari }));
-  app.route('/', trunkRoutes({ store: deps.store, auth, ari }));
+  app.route('/', trunkRoutes({ store: deps.store, auth, ari, secrets }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
   const imports =
     deps.imports ??
@@ -138,9 +173,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));
-  app.route('/', dncRoutes(leadDeps));
+  app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls }));
 
-  return Object.assign(app, { auth, imports, generatedAdminPassword });
+  return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
+    generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },
+  }) as ApiApp;
 }

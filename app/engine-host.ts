@@ -28,6 +28,7 @@ import { agentConfigFromRow, campaignEngineView, campaignsToResume, createEngine
 import { DEMO_CAMPAIGN_ID } from './demo-data.js';
 import { ENGINE_COMMANDS, type EngineCommand, type EngineHostInit, type EngineStatus, type FromEngine, type LagFigures, type SerializedError, type ToEngine } from './engine-protocol.js';
 import { startEngine } from './start-engine.js';
+import { simScenarioRules } from './sim-scenario.js';
 
 /** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
 const AMD_WINDOW_MS = 8000;
@@ -196,7 +197,8 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
   try {
     let sim: Simulator | undefined;
     if (!config.ARI_URL) {
-      sim = await startSimulator({ seed: config.SIM_SEED, mediaMode: 'realtime', logger: logger.child({ part: 'sim' }) });
+      const scenarios = await simScenarioRules(config.SIM_SCENARIO, config.SIM_SEED);
+      sim = await startSimulator({ seed: config.SIM_SEED, mediaMode: 'realtime', scenarios, logger: logger.child({ part: 'sim' }) });
       closers.push(() => sim!.close());
     }
     const ariUrl = sim?.url ?? config.ARI_URL!;

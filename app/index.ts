@@ -12,3 +12,4 @@ export { agentConfigFromRow, campaignsToResume, createEngineControl, loadCampaig
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';
 export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';
 export { configOrExitCode } from './config-or-exit.js';
+export { scenarioCalleeRule, simScenarioRules } from './sim-scenario.js';

@@ -224,6 +224,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       recordings,
       ...(queueStats ? { queues: queueStats } : {}),
     });
+    // The first admin (and the password shown once in the banner) exists before the port serves the API.
+    await apiApp.ready;
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);
     // The live feed (Socket.IO) shares the API's port; with REDIS_URL the boards of several API nodes are one.

@@ -9,14 +9,14 @@ import { systemClock, type Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { DomainEvents } from '../engine/events/index.js';
-import { Engine, attachAgentEventWriter, type AgentEventWriter, type AmdSource, type CallLogWriter, type CampaignDialPlan, type LeadSource, type CampaignInput } from '../engine/shell/index.js';
+import { Engine, attachAgentEventWriter, type AgentEventWriter, type AmdSource, type CallLogWriter, type CampaignDialPlan, type LeadSource, type CampaignInput, type SharedAbandonPort } from '../engine/shell/index.js';
 
 export interface StartEngineOptions {
   config: Pick<Config, 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'ARI_APP' | 'NODE_ID'>;
   /** Overrides ARI_URL/credentials, e.g. with the embedded simulator's `{url, username, password}`. */
   ari?: { url: string; username: string; password: string };
   /** `probeWrite`: one real write, probed while the database refuses writes (Store.probeWrite). */
-  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter; probeWrite?: () => void };
+  store?: { callLogs: CallLogWriter; agentEvents?: AgentEventWriter; probeWrite?: () => unknown };
   amd: AmdSource;
   /** One campaign the original way ('fixed' concurrency); or `campaigns`, paced by their dial modes. */
   leads?: LeadSource;
@@ -30,6 +30,8 @@ export interface StartEngineOptions {
   signal?: AbortSignal;
   /** The domain event bus (subscribers attached before the first call, e.g. the recorder); one is created when omitted. */
   events?: DomainEvents;
+  /** Several nodes on one campaign: the abandon counts shared with the other nodes (engine/cluster `startClusterServices`). */
+  sharedAbandon?: SharedAbandonPort;
 }
 
 export async function startEngine(o: StartEngineOptions): Promise<Engine> {
@@ -73,6 +75,7 @@ export async function startEngine(o: StartEngineOptions): Promise<Engine> {
     ...(o.store ? { callLogs: o.store.callLogs } : {}),
     ...(o.events ? { events: o.events } : {}),
     ...(o.store?.probeWrite ? { storeProbe: o.store.probeWrite } : {}),
+    ...(o.sharedAbandon ? { sharedAbandon: o.sharedAbandon } : {}),
   });
   if (o.store?.agentEvents) attachAgentEventWriter(engine.events, o.store.agentEvents, engine.storeWrites);
   await engine.start();

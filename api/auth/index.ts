@@ -6,5 +6,5 @@ export { hashPassword, verifyPassword } from './passwords.js';
 export { ensureAdmin } from './bootstrap.js';
 export type { LoginGuardOptions } from './login-guard.js';
 export { can } from './permissions.js';
-export { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from './password-policy.js';
+export { PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordProblem, passwordRefusal, type PasswordRefusal } from './password-policy.js';
 export type { Revocation } from './session-state.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../engine/clock/index.js';
-import type { LoginThrottleRepo } from '../../engine/store/index.js';
+import type { AuthLoginThrottle } from '../../engine/store/index.js';
 import { RateLimiter } from './rate-limit.js';
 
 /** Growing delays after a number of free failures: base, 2×base, 4×base … up to max. */
@@ -43,7 +43,7 @@ export function throttleDelayMs(step: ThrottleStep, failures: number): number {
  * account (that hands anyone who can reach the port a way to lock the admin out for good), but growing delays
  * keyed by **account and address together** and by **address** alone. A stranger who fails from their address
  * slows only themselves: the right password from any other address is never refused because of them. Counters
- * live in SQLite (`login_throttle`), so a restart neither resets an attacker's delay nor forgets it; time comes
+ * live in the store (`login_throttle`, SQLite or PostgreSQL: shared by every API process of one database), so a restart neither resets an attacker's delay nor forgets it; time comes
  * from the Clock.
  *
  * Known limit: people behind one NAT address share the address counters; a stranger on the same address can delay
@@ -56,7 +56,7 @@ export class LoginGuard {
 
   constructor(
     private readonly clock: Pick<Clock, 'now'>,
-    private readonly repo: LoginThrottleRepo,
+    private readonly repo: AuthLoginThrottle,
     options: LoginGuardOptions = {},
   ) {
     this.o = { ...DEFAULTS, ...options };
@@ -68,11 +68,11 @@ export class LoginGuard {
   }
 
   /** Call before checking the password. */
-  admit(ip: string, username: string): LoginVerdict {
+  async admit(ip: string, username: string): Promise<LoginVerdict> {
     const now = this.clock.now();
     const { pair, address } = this.keys(ip, username);
     let until = 0;
-    for (const row of this.repo.get([pair, address])) {
+    for (const row of await this.repo.get([pair, address])) {
       if (now - row.lastFailureAt < this.o.forgetAfterMs) until = Math.max(until, row.blockedUntil);
     }
     if (until > now) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil((until - now) / 1000) };
@@ -80,24 +80,24 @@ export class LoginGuard {
     return { ok: true };
   }
 
-  failed(ip: string, username: string): void {
+  async failed(ip: string, username: string): Promise<void> {
     const now = this.clock.now();
-    this.sweep(now);
+    await this.sweep(now);
     const { pair, address } = this.keys(ip, username);
-    this.repo.fail(pair, now, (n) => now + throttleDelayMs(this.o.pair, n));
-    this.repo.fail(address, now, (n) => now + throttleDelayMs(this.o.address, n));
+    await this.repo.fail(pair, now, (n) => now + throttleDelayMs(this.o.pair, n));
+    await this.repo.fail(address, now, (n) => now + throttleDelayMs(this.o.address, n));
   }
 
   /** The account's counter from this address starts over; the address's own counter only decays (a success on an
    * attacker's own account must not buy fresh guesses at others). */
-  succeeded(ip: string, username: string): void {
-    this.repo.clear(this.keys(ip, username).pair);
+  async succeeded(ip: string, username: string): Promise<void> {
+    await this.repo.clear(this.keys(ip, username).pair);
   }
 
   /** Forgets stale counters, at most once an hour (keys sprayed with random usernames cannot pile up). */
-  private sweep(now: number): void {
+  private async sweep(now: number): Promise<void> {
     if (now - this.lastSweep < 3600_000) return;
     this.lastSweep = now;
-    this.repo.forgetBefore(now - this.o.forgetAfterMs);
+    await this.repo.forgetBefore(now - this.o.forgetAfterMs);
   }
 }

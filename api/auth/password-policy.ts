@@ -79,18 +79,26 @@ function repeatsShortPattern(p: string): boolean {
   return false;
 }
 
+/** Why a password is refused: a stable rule (the 422 detail's `params.rule`, worded by the web), its values, the English. */
+export interface PasswordRefusal {
+  rule: 'password_too_short' | 'password_too_long' | 'password_common' | 'password_repetitive' | 'password_sequence' | 'password_username' | 'password_context_word';
+  params: Record<string, string | number>;
+  problem: string;
+}
+
 /** Why `password` (without the username/context check) is guessable, or null. */
-function guessable(password: string): string | null {
+function guessable(password: string): PasswordRefusal | null {
   const lower = password.toLowerCase();
-  if (isCommon(lower)) return 'is a common password (also with digits, symbols or leetspeak around it)';
-  if (new Set(lower).size < MIN_DISTINCT || repeatsShortPattern(lower)) return 'is too repetitive (use at least 5 different characters)';
-  if (lower.length - sequentialCount(lower) < 4) return 'is mostly a sequence like 1234, abcd or qwerty';
+  if (isCommon(lower)) return { rule: 'password_common', params: {}, problem: 'is a common password (also with digits, symbols or leetspeak around it)' };
+  if (new Set(lower).size < MIN_DISTINCT || repeatsShortPattern(lower)) return { rule: 'password_repetitive', params: { min: MIN_DISTINCT }, problem: `is too repetitive (use at least ${MIN_DISTINCT} different characters)` };
+  if (lower.length - sequentialCount(lower) < 4) return { rule: 'password_sequence', params: {}, problem: 'is mostly a sequence like 1234, abcd or qwerty' };
   return null;
 }
 
-export function passwordProblem(password: string, context: { username?: string } = {}): string | null {
-  if (password.length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
-  if (password.length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
+/** Why `password` is refused, with its rule, or null. */
+export function passwordRefusal(password: string, context: { username?: string } = {}): PasswordRefusal | null {
+  if (password.length < PASSWORD_MIN) return { rule: 'password_too_short', params: { min: PASSWORD_MIN }, problem: `must be at least ${PASSWORD_MIN} characters` };
+  if (password.length > PASSWORD_MAX) return { rule: 'password_too_long', params: { max: PASSWORD_MAX }, problem: `must be at most ${PASSWORD_MAX} characters` };
   const plain = guessable(password);
   if (plain !== null) return plain;
   // Based on the username or the product: what is left once that word is taken out must stand on its own.
@@ -99,8 +107,20 @@ export function passwordProblem(password: string, context: { username?: string }
     if (word === undefined || word.length < 3 || !lower.includes(word)) continue;
     const rest = lower.split(word).join('');
     if (core(rest).length < 8 || guessable(rest) !== null) {
-      return word === context.username?.toLowerCase() ? 'must not be based on the username' : `must not be based on the word "${word}"`;
+      return word === context.username?.toLowerCase()
+        ? { rule: 'password_username', params: {}, problem: 'must not be based on the username' }
+        : { rule: 'password_context_word', params: { word }, problem: `must not be based on the word "${word}"` };
     }
   }
   return null;
+}
+
+/** The English phrase of `passwordRefusal` (follows the field name: "password is a common password"), or null. */
+export function passwordProblem(password: string, context: { username?: string } = {}): string | null {
+  return passwordRefusal(password, context)?.problem ?? null;
+}
+
+/** A refusal as the 422 detail of `field`: the English problem, and `params.rule` for clients that localize. */
+export function passwordDetail(field: string, r: PasswordRefusal): { field: string; problem: string; code: string; params: Record<string, string | number> } {
+  return { field, problem: r.problem, code: 'custom', params: { ...r.params, rule: r.rule } };
 }

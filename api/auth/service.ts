@@ -1,12 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../engine/clock/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { type Store, type Role, type UserRow, ApiKeysRepo, AuditLog, RefreshTokensRepo, UsersRepo } from '../../engine/store/index.js';
+import { type AuthApiKeys, type AuthAudit, type AuthRefreshTokens, type AuthStore, type AuthUsers, type Store, type Role, type UserRow, sqliteAuthStore } from '../../engine/store/index.js';
 import { signAccessToken, verifyAccessToken } from './jwt.js';
 import { LoginGuard, type LoginGuardOptions } from './login-guard.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
-import { SessionState, type Revocation } from './session-state.js';
+import { SESSION_STATE_TTL_MS, SessionState, type Revocation } from './session-state.js';
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const REFRESH_TTL_MS = 30 * 24 * 3600_000;
@@ -26,7 +26,13 @@ export interface Principal {
 }
 
 export interface AuthOptions {
+  /** The product's store: the default `authStore` is built over it. */
   store: Store;
+  /**
+   * Where users, sessions, API keys, failed-login counters and the audit trail live (#18): absent → the SQLite
+   * store's (`sqliteAuthStore(store)`); `pgAuthStore(pool)` keeps them in PostgreSQL, shared by several API processes.
+   */
+  authStore?: AuthStore;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
   /** From config JWT_SECRET; absent → random per process. */
@@ -42,10 +48,11 @@ export type LoginResult =
 
 /** Users, sessions and keys behind one object the routes and the middleware share. */
 export class AuthService {
-  readonly users: UsersRepo;
-  readonly apiKeys: ApiKeysRepo;
-  readonly refresh: RefreshTokensRepo;
-  readonly audit: AuditLog;
+  readonly users: AuthUsers;
+  readonly apiKeys: AuthApiKeys;
+  readonly refresh: AuthRefreshTokens;
+  readonly audit: AuthAudit;
+  readonly authStore: AuthStore;
   readonly guard: LoginGuard;
   readonly clock: Pick<Clock, 'now'>;
   private readonly keyLimiter: RateLimiter;
@@ -56,13 +63,17 @@ export class AuthService {
 
   constructor(o: AuthOptions) {
     this.clock = o.clock;
-    this.users = new UsersRepo(o.store.db);
-    this.apiKeys = new ApiKeysRepo(o.store.db);
-    this.refresh = new RefreshTokensRepo(o.store.db, REFRESH_TTL_MS);
-    this.audit = new AuditLog(o.store.db);
-    this.guard = new LoginGuard(o.clock, o.store.loginThrottle, o.loginGuard);
+    const store = o.authStore ?? sqliteAuthStore(o.store, { refreshTtlMs: REFRESH_TTL_MS });
+    this.authStore = store;
+    this.users = store.users;
+    this.apiKeys = store.apiKeys;
+    this.refresh = store.refreshTokens;
+    this.audit = store.audit;
+    this.guard = new LoginGuard(o.clock, store.loginThrottle, o.loginGuard);
     this.keyLimiter = new RateLimiter(o.clock, o.apiKeyPerMinute ?? 600, 60_000);
-    this.state = new SessionState(o.clock, this.users, this.refresh);
+    // PostgreSQL is shared by several API processes that do not hear each other's revocations: no cache there
+    // (session-state.ts), so each is in force everywhere at the next request.
+    this.state = new SessionState(o.clock, this.users, this.refresh, store.dialect === 'postgres' ? 0 : SESSION_STATE_TTL_MS);
     this.logger = o.logger;
     if (o.jwtSecret === undefined) {
       o.logger.warn('JWT_SECRET is not set: using a random secret for this process; sessions end when it stops');
@@ -75,17 +86,17 @@ export class AuthService {
   }
 
   async login(username: string, password: string, ip: string): Promise<LoginResult> {
-    const verdict = this.guard.admit(ip, username);
+    const verdict = await this.guard.admit(ip, username);
     if (!verdict.ok) return { ok: false, reason: verdict.reason, retryAfterSeconds: verdict.retryAfterSeconds };
-    const user = this.users.byUsername(username);
+    const user = await this.users.byUsername(username);
     // Unknown users still pay for a scrypt so response time does not reveal which usernames exist.
     const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
     if (user === undefined || !good || !user.active) {
-      this.guard.failed(ip, username);
+      await this.guard.failed(ip, username);
       return { ok: false, reason: 'invalid' };
     }
-    this.guard.succeeded(ip, username);
-    const { token, row } = this.refresh.issue(user.id, this.now());
+    await this.guard.succeeded(ip, username);
+    const { token, row } = await this.refresh.issue(user.id, this.now());
     return { ok: true, user, accessToken: this.accessToken(user, row.family), refreshToken: token, expiresIn: ACCESS_TTL_SECONDS };
   }
 
@@ -105,29 +116,29 @@ export class AuthService {
   }
 
   /** A new session for an existing user without a password (benchmarks, tests, tooling): its access token. */
-  openSession(userId: string): string {
-    const user = this.users.get(userId);
+  async openSession(userId: string): Promise<string> {
+    const user = await this.users.get(userId);
     if (user === undefined) throw new Error(`no user ${userId}`);
-    return this.accessToken(user, this.refresh.issue(user.id, this.now()).row.family);
+    return this.accessToken(user, (await this.refresh.issue(user.id, this.now())).row.family);
   }
 
   /**
    * Bearer token → principal, refused as soon as the user is deactivated, changed their password (auth version
-   * moved on) or logged out of the token's session — not when the token expires. Cached (session-state.ts).
+   * moved on) or logged out of the token's session — not when the token expires. Cached on SQLite only (session-state.ts).
    */
-  fromBearer(token: string): Principal | null {
+  async fromBearer(token: string): Promise<Principal | null> {
     const claims = verifyAccessToken(token, this.secret, this.now());
     if (claims === null) return null;
-    const user = this.state.user(claims.sub);
+    const user = await this.state.user(claims.sub);
     if (user === undefined || !user.active || user.authVersion !== claims.ver) return null;
-    if (!this.state.sessionLive(claims.sid)) return null;
+    if (!(await this.state.sessionLive(claims.sid))) return null;
     return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: null, sessionId: claims.sid, mustChangePassword: user.mustChangePassword };
   }
 
-  fromApiKey(key: string): Principal | null {
-    const row = this.apiKeys.authenticate(key, this.now());
+  async fromApiKey(key: string): Promise<Principal | null> {
+    const row = await this.apiKeys.authenticate(key, this.now());
     if (row === undefined) return null;
-    const user = this.state.user(row.userId);
+    const user = await this.state.user(row.userId);
     if (user === undefined || !user.active) return null;
     return { userId: user.id, username: user.username, role: user.role, team: user.team, apiKeyId: row.id, sessionId: null, mustChangePassword: user.mustChangePassword };
   }
@@ -159,19 +170,29 @@ export class AuthService {
    * Logout of the session a refresh token belongs to — only one of `userId`'s own: another user's token is treated
    * as unknown and left alone. Returns whether a session of theirs ended.
    */
-  logout(refreshToken: string, userId: string): boolean {
-    if (this.refresh.ownerOf(refreshToken) !== userId) return false;
-    const owner = this.refresh.revoke(refreshToken, this.now())!;
+  async logout(refreshToken: string, userId: string): Promise<boolean> {
+    if ((await this.refresh.ownerOf(refreshToken)) !== userId) return false;
+    const owner = (await this.refresh.revoke(refreshToken, this.now()))!;
     this.state.forgetSession(owner.family);
     this.revoked({ kind: 'session', userId: owner.userId, sessionId: owner.family });
     return true;
   }
 
+  /**
+   * Rotates a refresh token. A reused one ends its whole session in the store (RefreshTokensRepo.rotate); the
+   * session's access tokens are then refused at the next request here too, not once this process's cache lapses.
+   */
+  async rotateRefresh(refreshToken: string): Promise<Awaited<ReturnType<AuthRefreshTokens['rotate']>>> {
+    const r = await this.refresh.rotate(refreshToken, this.now());
+    if (!r.ok && r.reason === 'reused') this.state.forgetSessions();
+    return r;
+  }
+
   /** Password changed, deactivated or deleted: every session, token and socket of the user ends now. */
-  endUserSessions(userId: string): void {
+  async endUserSessions(userId: string): Promise<void> {
     const at = this.now();
-    this.users.bumpAuthVersion(userId, at);
-    this.refresh.revokeUser(userId, at);
+    await this.users.bumpAuthVersion(userId, at);
+    await this.refresh.revokeUser(userId, at);
     this.state.forgetUser(userId);
     this.revoked({ kind: 'user', userId, endsSessions: true });
   }
@@ -182,9 +203,9 @@ export class AuthService {
     this.revoked({ kind: 'user', userId, endsSessions: false });
   }
 
-  revokeApiKey(id: string): boolean {
-    const row = this.apiKeys.get(id);
-    if (row === undefined || !this.apiKeys.revoke(id, this.now())) return false;
+  async revokeApiKey(id: string): Promise<boolean> {
+    const row = await this.apiKeys.get(id);
+    if (row === undefined || !(await this.apiKeys.revoke(id, this.now()))) return false;
     this.revoked({ kind: 'apiKey', userId: row.userId, apiKeyId: id });
     return true;
   }

@@ -13,6 +13,12 @@
  *
  * `--extra-indexes` adds candidate indexes to the temp file first (see EXTRA_INDEXES) to measure what they would buy.
  *
+ * `--db postgres://…` (#18): the same CallLogs are also copied (db:copy) into a scratch database on that server
+ * (dropped after), and every call-history set (GET /api/calls…, the detail) runs a second time with the API reading
+ * them through `pgCallHistory`, beside the SQLite figures of the same run; the plan is PostgreSQL's EXPLAIN (`Seq
+ * Scan on call_logs` is a full scan, a plain `Sort` sorts every match). Users, visibility, the aggregate endpoints
+ * and the board stay on SQLite (the API's other reads have not moved).
+ *
  * Prints a table, then one JSON object as the last line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +34,22 @@ import { systemClock } from '../../engine/clock/index.js';
 import { DomainEvents, type Disposition } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { mulberry32 } from '../../engine/random/index.js';
-import { NO_BACKUPS, openStore, type Store, type Role } from '../../engine/store/index.js';
+import {
+  NO_BACKUPS,
+  copySqliteToPg,
+  createDatabase,
+  dropDatabase,
+  migratePg,
+  openPgPool,
+  openStore,
+  pgCallHistory,
+  redactUrl,
+  sqliteCallHistory,
+  type CallHistory,
+  type PgPool,
+  type Store,
+  type Role,
+} from '../../engine/store/index.js';
 
 const DAY = 24 * 3600_000;
 const TEAMS = 10;
@@ -58,6 +79,8 @@ const EXTRA_INDEXES = [
 
 interface FilterResult {
   name: string;
+  /** Where the calls were read: the SQLite file, or the PostgreSQL copy (`--db`). */
+  store: 'sqlite' | 'postgres';
   query: string;
   role: Role;
   total: number;
@@ -165,24 +188,20 @@ export function fill(store: Store, rows: number, now: number): Fixture {
   return { users: { sup: 'bench-sup', agents, leads }, sampleCallId: `c${String(Math.floor(rows / 2)).padStart(8, '0')}`, now };
 }
 
-/** Records the SQL and parameters the route runs (drizzle prepares through this connection). */
-function captureSql(store: Store): { start(): void; stop(): Array<{ sql: string; params: unknown[] }> } {
-  const sqlite = store.sqlite;
-  const orig = sqlite.prepare.bind(sqlite);
+type CapturedSql = Array<{ sql: string; params: unknown[] }>;
+interface SqlCapture {
+  start(): void;
+  stop(): CapturedSql;
+}
+
+/** Between start() and stop(), keeps the call_logs statements `note` is given. */
+function sqlRecorder(): SqlCapture & { note(sql: string, params: unknown[]): void } {
   let on = false;
-  let got: Array<{ sql: string; params: unknown[] }> = [];
-  (sqlite as unknown as { prepare: (s: string) => unknown }).prepare = (src: string) => {
-    const st = orig(src);
-    for (const m of ['all', 'get'] as const) {
-      const fn = st[m].bind(st) as (...a: unknown[]) => unknown;
-      (st as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => {
-        if (on && /call_logs/.test(src)) got.push({ sql: src, params: args });
-        return fn(...args);
-      };
-    }
-    return st;
-  };
+  let got: CapturedSql = [];
   return {
+    note: (sql, params) => {
+      if (on && /call_logs/.test(sql)) got.push({ sql, params });
+    },
     start: () => {
       on = true;
       got = [];
@@ -192,6 +211,43 @@ function captureSql(store: Store): { start(): void; stop(): Array<{ sql: string;
       return got;
     },
   };
+}
+
+/** Records the SQL and parameters the route runs (drizzle prepares through this connection). */
+function captureSql(store: Store): SqlCapture {
+  const sqlite = store.sqlite;
+  const orig = sqlite.prepare.bind(sqlite);
+  const rec = sqlRecorder();
+  (sqlite as unknown as { prepare: (s: string) => unknown }).prepare = (src: string) => {
+    const st = orig(src);
+    for (const m of ['all', 'get'] as const) {
+      const fn = st[m].bind(st) as (...a: unknown[]) => unknown;
+      (st as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => {
+        rec.note(src, args);
+        return fn(...args);
+      };
+    }
+    return st;
+  };
+  return rec;
+}
+
+/** The same for the PostgreSQL pool the call history reads through (drizzle sends `{ text, values }`). */
+function capturePgSql(pool: PgPool): SqlCapture {
+  const orig = pool.query.bind(pool) as (q: unknown, v?: unknown) => unknown;
+  const rec = sqlRecorder();
+  (pool as unknown as { query: (q: unknown, v?: unknown) => unknown }).query = (q, v) => {
+    const text = typeof q === 'string' ? q : (q as { text: string }).text;
+    const params = (v ?? (typeof q === 'string' ? undefined : (q as { values?: unknown[] }).values)) as unknown[] | undefined;
+    rec.note(text, params ?? []);
+    return orig(q, v);
+  };
+  return rec;
+}
+
+async function pgPlanOf(pool: PgPool, q: { sql: string; params: unknown[] }): Promise<string[]> {
+  const r = await pool.query<{ 'QUERY PLAN': string }>({ text: `EXPLAIN ${q.sql}`, values: q.params });
+  return r.rows.map((row) => row['QUERY PLAN']);
 }
 
 function planOf(store: Store, q: { sql: string; params: unknown[] }): string[] {
@@ -209,11 +265,12 @@ export async function run(argv: string[]): Promise<number> {
       requests: { type: 'string', default: '40' },
       clients: { type: 'string', default: '1000' },
       rounds: { type: 'string', default: '40' },
+      db: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('Usage: centralita bench:api [--json] [--rows 1000000] [--requests 40] [--clients 1000] [--rounds 40]\n');
+    process.stdout.write('Usage: centralita bench:api [--json] [--rows 1000000] [--requests 40] [--clients 1000] [--rounds 40] [--db postgres://…]\n');
     return 0;
   }
   const rows = Number(values.rows);
@@ -236,6 +293,42 @@ export async function run(argv: string[]): Promise<number> {
     }
     log(`filled ${rows.toLocaleString('en')} CallLogs in ${(fillMs / 1000).toFixed(1)} s (${Math.round(rows / (fillMs / 1000)).toLocaleString('en')} rows/s)`);
 
+    // --db: the same rows in a scratch PostgreSQL database (db:copy of the file), vacuumed and analysed.
+    let pg: { pool: PgPool; history: CallHistory; capture: ReturnType<typeof capturePgSql>; copySeconds: number } | undefined;
+    if (values.db !== undefined) {
+      const server = values.db;
+      const dbName = `bench_api_${process.pid}`;
+      const url = await createDatabase(server, dbName);
+      closers.push(() => dropDatabase(server, dbName));
+      const pool = openPgPool(url, { max: 4, applicationName: 'centralita bench:api' });
+      closers.unshift(() => pool.end());
+      await migratePg(pool);
+      store.checkpoint();
+      const tc = performance.now();
+      await copySqliteToPg({ from: store.path, to: url });
+      // VACUUM as well: a table just filled has no visibility map, so no index-only scan (a count would read the
+      // heap); autovacuum sets it soon after a bulk insert in production (PostgreSQL ≥ 13 vacuums on inserts).
+      await pool.query('VACUUM (ANALYZE) call_logs');
+      const copySeconds = r2((performance.now() - tc) / 1000);
+      log(`copied them to PostgreSQL ${redactUrl(url)} in ${copySeconds} s`);
+      pg = { pool, history: pgCallHistory(pool), capture: capturePgSql(pool), copySeconds };
+    }
+    // The API reads calls through this switch: SQLite first, then (with --db) the PostgreSQL copy.
+    const sqliteHistory = sqliteCallHistory(store);
+    let history: CallHistory = sqliteHistory;
+    const switched: CallHistory = {
+      get dialect() {
+        return history.dialect;
+      },
+      list: (f, p) => history.list(f, p),
+      detail: (id) => history.detail(id),
+      setOutcome: (id, outcome, notes) => history.setOutcome(id, outcome, notes),
+      setHangupBy: (id, side) => history.setHangupBy(id, side),
+      get dnc() {
+        return history.dnc;
+      },
+    };
+
     const health = (): HealthReport => {
       const ari = { connected: true, simulated: true, url: 'bench', app: 'bench', reconciled: true, unreconciledSeconds: 0, asteriskStartupTime: null };
       const parts = { ari, db: { ok: true, path: store.path }, redis: { configured: false, ok: null } };
@@ -248,6 +341,7 @@ export async function run(argv: string[]): Promise<number> {
       logger: silentLogger,
       config: { NODE_ID: 'bench', JWT_SECRET: 'b'.repeat(48), ADMIN_PASSWORD: 'bench-admin-password-0123456789' },
       limits: { apiKeyPerMinute: 1_000_000 },
+      callHistory: switched,
     });
     const server = await listen(api, '127.0.0.1', 0);
     closers.unshift(() => server.close());
@@ -307,24 +401,44 @@ export async function run(argv: string[]): Promise<number> {
     ];
 
     const results: FilterResult[] = [];
-    let baseP50 = 0;
-    for (const s of sets) {
-      const bearer = token(s.as);
-      capture.start();
+    // Each store's ratios are to its own baseline (its first set, the primary-key detail).
+    const baseP50Of: Partial<Record<'sqlite' | 'postgres', number>> = {};
+    const runSet = async (s: (typeof sets)[number], on: 'sqlite' | 'postgres'): Promise<void> => {
+      const bearer = await token(s.as);
+      const cap = on === 'sqlite' ? capture : pg!.capture;
+      cap.start();
       await fetch(base + s.path, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.arrayBuffer());
-      const queries = capture.stop();
-      const plan = queries.flatMap((q) => planOf(store, q));
-      const fullScans = plan.filter((d) => /^SCAN call_logs$/.test(d.trim()));
-      const sortsAllMatches = plan.some((d) => d.includes('USE TEMP B-TREE FOR ORDER BY'));
+      const queries = cap.stop();
+      let plan: string[];
+      let fullScans: string[];
+      let sortsAllMatches: boolean;
+      if (on === 'sqlite') {
+        plan = queries.flatMap((q) => planOf(store, q));
+        fullScans = plan.filter((d) => /^SCAN call_logs$/.test(d.trim()));
+        sortsAllMatches = plan.some((d) => d.includes('USE TEMP B-TREE FOR ORDER BY'));
+      } else {
+        plan = [];
+        for (const q of queries) plan.push(...(await pgPlanOf(pg!.pool, q)));
+        fullScans = plan.filter((d) => /Seq Scan on call_logs/.test(d));
+        // A plain Sort node (not an Incremental Sort over the created_at index, not a `Sort Key:` line).
+        sortsAllMatches = plan.some((d) => /^\s*(->\s*)?Sort\s+\(/.test(d));
+      }
       const loop = monitorEventLoopDelay({ resolution: 1 });
       loop.enable();
       const { samples, total } = await time(s.path, bearer);
       loop.disable();
       const maxStallMs = r2(Math.max(0, loop.max / 1e6 - 1));
       const st = stats(samples);
-      if (results.length === 0) baseP50 = st.p50;
-      results.push({ name: s.name, query: s.path, role: s.role, total, p50Ms: st.p50, p95Ms: st.p95, ratioP50: r2(st.p50 / Math.max(baseP50, 0.001)), maxStallMs, fullScans, sortsAllMatches, plan });
-      log(`${s.name}: p50 ${st.p50} ms, p95 ${st.p95} ms`);
+      const baseP50 = (baseP50Of[on] ??= st.p50);
+      results.push({ name: s.name, store: on, query: s.path, role: s.role, total, p50Ms: st.p50, p95Ms: st.p95, ratioP50: r2(st.p50 / Math.max(baseP50, 0.001)), maxStallMs, fullScans, sortsAllMatches, plan });
+      log(`${s.name}${on === 'postgres' ? ' [postgres]' : ''}: p50 ${st.p50} ms, p95 ${st.p95} ms`);
+    };
+    for (const s of sets) await runSet(s, 'sqlite');
+    if (pg !== undefined) {
+      history = pg.history;
+      // The call-history sets only: the aggregate endpoints still read SQLite.
+      for (const s of sets.filter((x) => x.path.startsWith('/api/calls'))) await runSet(s, 'postgres');
+      history = sqliteHistory;
     }
 
     // Board fan-out.
@@ -345,7 +459,7 @@ export async function run(argv: string[]): Promise<number> {
     closers.unshift(() => {
       for (const s of sockets) s.close();
     });
-    const supToken = token(fx.users.sup);
+    const supToken = await token(fx.users.sup);
     let round = -1;
     let received = 0;
     let expected = 0;
@@ -402,28 +516,30 @@ export async function run(argv: string[]): Promise<number> {
     // Table.
     const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
     const lines = [
-      `bench:api — ${rows.toLocaleString('en')} CallLogs, ${requests} requests per set, ${cpus().length} CPUs${values['extra-indexes'] ? ', with EXTRA_INDEXES' : ''}`,
-      `${pad('filter set', 44)} ${pad('role', 10)} ${pad('matches', 9)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('×base', 7)} ${pad('stall ms', 9)} plan`,
+      `bench:api — ${rows.toLocaleString('en')} CallLogs, ${requests} requests per set, ${cpus().length} CPUs${values['extra-indexes'] ? ', with EXTRA_INDEXES' : ''}${pg ? `, PostgreSQL copy in ${pg.copySeconds} s` : ''}`,
+      `${pad('filter set', 44)} ${pad('store', 9)} ${pad('role', 10)} ${pad('matches', 9)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('×base', 7)} ${pad('stall ms', 9)} plan`,
       ...results.map(
         (r) =>
-          `${pad(r.name, 44)} ${pad(r.role, 10)} ${pad(String(r.total), 9)} ${pad(String(r.p50Ms), 8)} ${pad(String(r.p95Ms), 8)} ${pad(String(r.ratioP50), 7)} ${pad(String(r.maxStallMs), 9)} ${r.fullScans.length > 0 ? 'FULL SCAN' : 'indexed'}${r.sortsAllMatches ? ', sorts all matches' : ''}`,
+          `${pad(r.name, 44)} ${pad(r.store, 9)} ${pad(r.role, 10)} ${pad(String(r.total), 9)} ${pad(String(r.p50Ms), 8)} ${pad(String(r.p95Ms), 8)} ${pad(String(r.ratioP50), 7)} ${pad(String(r.maxStallMs), 9)} ${r.fullScans.length > 0 ? 'FULL SCAN' : 'indexed'}${r.sortsAllMatches ? ', sorts all matches' : ''}`,
       ),
       '',
       `${pad('board fan-out (emit → last client)', 44)} ${pad('clients', 10)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('max ms', 8)} ×base(p50)`,
       `${pad('baseline: single client', 44)} ${pad('1', 10)} ${pad(String(single.p50), 8)} ${pad(String(single.p95), 8)} ${pad(String(single.max), 8)} 1`,
       `${pad('supervisor boards', 44)} ${pad(String(clients), 10)} ${pad(String(many.p50), 8)} ${pad(String(many.p95), 8)} ${pad(String(many.max), 8)} ${r2(many.p50 / Math.max(single.p50, 0.001))}`,
     ];
-    if (!values.json) for (const r of results) lines.push(`  ${r.name}: ${r.plan.join(' | ')}`);
+    if (!values.json) for (const r of results) lines.push(`  ${r.name} [${r.store}]: ${r.plan.join(' | ')}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     const out = {
       rows,
       extraIndexes: values['extra-indexes'],
+      postgres: pg === undefined ? null : { server: redactUrl(values.db!), copySeconds: pg.copySeconds },
       fillSeconds: r2(fillMs / 1000),
       requestsPerSet: requests,
-      baselineP50Ms: baseP50,
+      baselineP50Ms: baseP50Of.sqlite ?? 0,
+      ...(baseP50Of.postgres === undefined ? {} : { postgresBaselineP50Ms: baseP50Of.postgres }),
       calls: results.map(({ plan: _plan, ...r }) => r),
-      fullScans: results.filter((r) => r.fullScans.length > 0).map((r) => r.name),
-      sortsAllMatches: results.filter((r) => r.sortsAllMatches).map((r) => r.name),
+      fullScans: results.filter((r) => r.fullScans.length > 0).map((r) => `${r.name} [${r.store}]`),
+      sortsAllMatches: results.filter((r) => r.sortsAllMatches).map((r) => `${r.name} [${r.store}]`),
       fanout: { clients, rounds, connectMs: Math.round(connectMs), single, many, ratioP50: r2(many.p50 / Math.max(single.p50, 0.001)) },
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);

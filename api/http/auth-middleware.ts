@@ -24,12 +24,12 @@ export function authenticate(auth: AuthService, opts: AuthenticateOptions = {}):
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const principal =
       key !== undefined
-        ? auth.fromApiKey(key)
+        ? await auth.fromApiKey(key)
         : bearer === undefined
           ? null
           : opts.bearerApiKeys === true && bearer.startsWith('ck_')
-            ? auth.fromApiKey(bearer)
-            : auth.fromBearer(bearer);
+            ? await auth.fromApiKey(bearer)
+            : await auth.fromBearer(bearer);
     if (principal === null) {
       throw new ApiError(401, 'unauthenticated', key !== undefined || bearer !== undefined ? 'Invalid or expired credentials' : 'Authentication required', undefined, {
         'WWW-Authenticate': 'Bearer',

@@ -1,6 +1,8 @@
 import type { Store, LeadRow, LeadLockRow } from '../../engine/store/index.js';
 import type { Principal } from '../auth/index.js';
 import { ApiError } from '../http/index.js';
+import { isLeadOfLiveCall } from '../calls/index.js';
+import type { EngineControl } from '../../engine/control/index.js';
 
 /**
  * Who may do what with one lead:
@@ -12,9 +14,12 @@ import { ApiError } from '../http/index.js';
 export const isManager = (p: Principal): boolean => p.role === 'supervisor' || p.role === 'admin';
 export const readsAllLeads = (p: Principal): boolean => p.role !== 'agent';
 
-/** The lead was dialled to this user (a CallLog names the user, or one of the user's agent records). */
-export function isFromOwnCall(store: Store, p: Principal, leadId: string): boolean {
-  return store.callLogs.leadCalledBy(leadId, p.userId);
+/**
+ * The lead was dialled to this user: a CallLog names the user or one of the user's agent records, or the engine
+ * has just given one of those agents a call to this lead (reserved or talking, before the CallLog names them).
+ */
+export function isFromOwnCall(store: Store, p: Principal, leadId: string, control?: Pick<EngineControl, 'agents'>): boolean {
+  return store.callLogs.leadCalledBy(leadId, p.userId) || isLeadOfLiveCall(p, store, control, leadId);
 }
 
 export function mustGetLead(store: Store, id: string): LeadRow {

@@ -2,8 +2,11 @@ import type { Role } from '../../engine/store/index.js';
 import type { Principal } from '../auth/index.js';
 
 /** What the live feed needs from api/auth: the same two resolvers the HTTP middleware uses. */
-export type LiveAuth = Pick<import('../auth/index.js').AuthService, 'fromBearer' | 'fromApiKey'> &
-  Partial<Pick<import('../auth/index.js').AuthService, 'onRevoked'>>;
+export interface LiveAuth extends Partial<Pick<import('../auth/index.js').AuthService, 'onRevoked'>> {
+  /** As AuthService's (which answers through the async auth store; a test double may answer at once). */
+  fromBearer(token: string): Promise<Principal | null> | Principal | null;
+  fromApiKey(key: string): Promise<Principal | null> | Principal | null;
+}
 
 /**
  * The store lookups the feed needs, behind functions so the feed does not depend on the store's shape (and tests
@@ -63,13 +66,13 @@ export function tokenExpiresAt(handshakeAuth: Record<string, unknown>): number |
 export type HandshakeVerdict = { ok: true; principal: Principal } | { ok: false; code: 'unauthenticated' | 'invalid_credentials'; message: string };
 
 /** `auth.token` (an access JWT) or `auth.apiKey` from the Socket.IO handshake; anything else is refused. */
-export function resolveHandshake(auth: LiveAuth, handshakeAuth: Record<string, unknown>): HandshakeVerdict {
+export async function resolveHandshake(auth: LiveAuth, handshakeAuth: Record<string, unknown>): Promise<HandshakeVerdict> {
   const token = handshakeAuth['token'];
   const apiKey = handshakeAuth['apiKey'];
   if (typeof token !== 'string' && typeof apiKey !== 'string') {
     return { ok: false, code: 'unauthenticated', message: 'Authentication required: pass auth.token (JWT) or auth.apiKey' };
   }
-  const principal = typeof apiKey === 'string' ? auth.fromApiKey(apiKey) : auth.fromBearer(token as string);
+  const principal = typeof apiKey === 'string' ? await auth.fromApiKey(apiKey) : await auth.fromBearer(token as string);
   if (principal === null) return { ok: false, code: 'invalid_credentials', message: 'Invalid or expired credentials' };
   return { ok: true, principal };
 }

@@ -58,7 +58,16 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
   }
 
   io.use((socket, next) => {
-    const verdict = resolveHandshake(o.auth, (socket.handshake.auth ?? {}) as Record<string, unknown>);
+    // The store answers asynchronously (PostgreSQL); a failure refuses this handshake, the client retries.
+    resolveHandshake(o.auth, (socket.handshake.auth ?? {}) as Record<string, unknown>)
+      .then((verdict) => admit(socket, verdict, next))
+      .catch((err: unknown) => {
+        logger.warn({ err }, 'could not check a socket’s credentials');
+        next(new Error('Credentials could not be checked; try again'));
+      });
+  });
+
+  function admit(socket: import('socket.io').Socket, verdict: Awaited<ReturnType<typeof resolveHandshake>>, next: (err?: Error) => void): void {
     if (!verdict.ok) {
       const err = new Error(verdict.message) as Error & { data?: unknown };
       err.data = { code: verdict.code };
@@ -76,7 +85,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     socket.data.identity = identity;
     socket.data.expiresAt = tokenExpiresAt((socket.handshake.auth ?? {}) as Record<string, unknown>);
     next();
-  });
+  }
 
   io.on('connection', (socket) => {
     const id = socket.data.identity as LiveIdentity;
@@ -93,7 +102,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       socket.once('disconnect', () => o.clock.clearTimeout(timer));
     }
     // Anything the client sends is checked against the credential's current state first.
-    socket.use((_packet, next) => (stillValid(socket) ? next() : undefined));
+    socket.use((_packet, next) => void stillValid(socket).then((ok) => (ok ? next() : undefined)));
     socket.emit('hello', { userId: id.userId, role: id.role, team: id.team, agentIds: id.agentIds });
     // A board that just connected should not wait for the next change to show numbers.
     if (isPrivileged(id.role)) socket.emit('metrics', safeSnapshot());
@@ -114,11 +123,19 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     else revoke(rooms.user(r.userId), r.endsSessions ? 'auth_revoked' : 'auth_changed');
   });
 
-  /** Re-resolves a socket's credential (cached by the auth service); disconnects it when it no longer holds. */
-  function stillValid(socket: import('socket.io').Socket): boolean {
+  /** Re-resolves a socket's credential (cached by the auth service on SQLite); disconnects it when it no longer holds. */
+  async function stillValid(socket: import('socket.io').Socket): Promise<boolean> {
     const id = socket.data.identity as LiveIdentity | undefined;
     if (id === undefined) return false;
-    const verdict = resolveHandshake(o.auth, (socket.handshake.auth ?? {}) as Record<string, unknown>);
+    let verdict: Awaited<ReturnType<typeof resolveHandshake>>;
+    try {
+      verdict = await resolveHandshake(o.auth, (socket.handshake.auth ?? {}) as Record<string, unknown>);
+    } catch (err) {
+      // The store did not answer: the socket stays for now, the next sweep asks again.
+      logger.warn({ err }, 'could not re-check a socket’s credentials');
+      return true;
+    }
+    if (!socket.connected) return false;
     const same = verdict.ok && verdict.principal.userId === id.userId && verdict.principal.role === id.role && verdict.principal.team === id.team;
     if (same) return true;
     const expiresAt = socket.data.expiresAt as number | null;
@@ -136,7 +153,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
   // in the database): every local socket is re-checked once per REVALIDATE_MS.
   let sweepTimer: TimerHandle | undefined;
   const sweep = (): void => {
-    for (const socket of io.of('/').sockets.values()) stillValid(socket);
+    for (const socket of io.of('/').sockets.values()) void stillValid(socket);
     sweepTimer = o.clock.setTimeout(sweep, REVALIDATE_MS);
   };
   sweepTimer = o.clock.setTimeout(sweep, REVALIDATE_MS);

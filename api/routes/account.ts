@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicUser, type Store } from '../../engine/store/index.js';
-import { ACCESS_TTL_SECONDS, hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem, verifyPassword, type AuthService } from '../auth/index.js';
+import { ACCESS_TTL_SECONDS, hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, verifyPassword, type AuthService } from '../auth/index.js';
 import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 import { UserSchema } from './users.js';
@@ -53,9 +53,9 @@ const password = protectedRoute('account.self', {
 export function accountRoutes({ store, auth, timeZone }: { store: Store; auth: AuthService; timeZone: string }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  app.openapi(me, (c) => {
+  app.openapi(me, async (c) => {
     const p = c.get('principal');
-    const user = auth.users.get(p.userId);
+    const user = await auth.users.get(p.userId);
     if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
     const agents = store.agents.list({ userId: p.userId }).map((a) => ({ id: a.id, name: a.name, endpoint: a.endpoint, team: a.team }));
     return c.json({ user: UserSchema.parse(publicUser(user)), agents, time_zone: timeZone }, 200);
@@ -65,25 +65,25 @@ export function accountRoutes({ store, auth, timeZone }: { store: Store; auth: A
     const p = c.get('principal');
     if (p.apiKeyId !== null) throw new ApiError(403, 'forbidden', 'Passwords are changed with a session, not an API key');
     const b = c.req.valid('json');
-    const user = auth.users.get(p.userId);
+    const user = await auth.users.get(p.userId);
     if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
     if (!(await verifyPassword(b.current_password, user.passwordHash))) {
-      throw new ApiError(422, 'validation_failed', 'The current password is wrong', [{ field: 'current_password', problem: 'is not your current password' }]);
+      throw new ApiError(422, 'validation_failed', 'The current password is wrong', [{ field: 'current_password', problem: 'is not your current password', code: 'custom', params: { rule: 'current_password_wrong' } }]);
     }
     if (b.new_password === b.current_password) {
-      throw new ApiError(422, 'validation_failed', 'The new password must differ', [{ field: 'new_password', problem: 'must differ from the current password' }]);
+      throw new ApiError(422, 'validation_failed', 'The new password must differ', [{ field: 'new_password', problem: 'must differ from the current password', code: 'custom', params: { rule: 'password_unchanged' } }]);
     }
-    const problem = passwordProblem(b.new_password, { username: user.username });
-    if (problem !== null) {
-      throw new ApiError(422, 'validation_failed', `new_password ${problem}`, [{ field: 'new_password', problem }]);
+    const refusal = passwordRefusal(b.new_password, { username: user.username });
+    if (refusal !== null) {
+      throw new ApiError(422, 'validation_failed', `new_password ${refusal.problem}`, [passwordDetail('new_password', refusal)]);
     }
     const at = auth.now();
-    auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at });
+    await auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at });
     // Every session of the user ends (tokens, sockets); this one continues with new tokens.
-    auth.endUserSessions(user.id);
-    const updated = auth.users.get(user.id)!;
-    const { token, row } = auth.refresh.issue(user.id, auth.now());
-    auth.audit.record(auditFrom(c, auth, 'user.password_change', 'user', user.id, { password: 'changed', forced: user.mustChangePassword }));
+    await auth.endUserSessions(user.id);
+    const updated = (await auth.users.get(user.id))!;
+    const { token, row } = await auth.refresh.issue(user.id, auth.now());
+    await auth.audit.record(auditFrom(c, auth, 'user.password_change', 'user', user.id, { password: 'changed', forced: user.mustChangePassword }));
     return c.json(
       { user: UserSchema.parse(publicUser(updated)), access_token: auth.accessToken(updated, row.family), refresh_token: token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS },
       200,

@@ -91,9 +91,9 @@ export function agentPhoneRoutes({ store, auth, ari = null }: AgentPhoneRouteDep
   };
   const noStore = { 'cache-control': 'no-store' };
 
-  app.openapi(pjsip, (c) => {
+  app.openapi(pjsip, async (c) => {
     const { agent, extension } = phoneOf(c.req.valid('param').id);
-    auth.audit.record(auditFrom(c, auth, 'agent.phone_config', 'agent', agent.id, { extension }));
+    await auth.audit.record(auditFrom(c, auth, 'agent.phone_config', 'agent', agent.id, { extension }));
     return c.text(renderAgentEndpoints([{ extension, password: SIP_PASSWORD_PLACEHOLDER }]), 200, { 'content-type': 'text/plain; charset=utf-8', ...noStore });
   });
 
@@ -113,7 +113,7 @@ export function agentPhoneRoutes({ store, auth, ari = null }: AgentPhoneRouteDep
       }
     }
     // What was done and to which extension; never the secret.
-    auth.audit.record(auditFrom(c, auth, 'agent.sip_password', 'agent', agent.id, { extension, ...(push && { pushed: push.pushed, pushError: push.error }) }));
+    await auth.audit.record(auditFrom(c, auth, 'agent.sip_password', 'agent', agent.id, { extension, ...(push && { pushed: push.pushed, pushError: push.error }) }));
     return c.json({ extension, password, config: renderAgentEndpoints([{ extension, password }]), push }, 200, noStore);
   });
 

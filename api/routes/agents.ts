@@ -40,6 +40,8 @@ const AgentSchema = z
     userId: z.string().nullable(),
     /** Campaigns the agent serves; null or empty: every campaign. */
     campaignIds: z.array(z.string()).nullable(),
+    /** The engine node whose Asterisk the agent's phone registers to (NODE_ID); null: the default node, node-1. */
+    nodeId: z.string().nullable(),
     createdAt: z.number().int(),
     /** Engine state; null when no engine is attached or the engine does not know the agent yet. */
     live: LiveSchema.nullable(),
@@ -53,12 +55,14 @@ const userId = z.string().min(1).max(64).nullable();
 const concurrency = z.number().int().min(1).max(1000);
 /** Campaign ids the agent serves (each must exist); null or []: every campaign. */
 const campaignIds = z.array(z.string().min(1).max(64)).max(200).nullable();
+/** The engine node (NODE_ID) that dials for the agent, on a cluster (#18); null: the default node, node-1. Same characters as an id. */
+const nodeId = agentId.nullable();
 
 const CreateAgent = z
-  .strictObject({ id: agentId.optional(), kind: z.enum(['human', 'bot']).default('human'), name, endpoint, concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional(), campaign_ids: campaignIds.optional() })
+  .strictObject({ id: agentId.optional(), kind: z.enum(['human', 'bot']).default('human'), name, endpoint, concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional(), campaign_ids: campaignIds.optional(), node_id: nodeId.optional() })
   .openapi('CreateAgent');
 const UpdateAgent = z
-  .strictObject({ kind: z.enum(['human', 'bot']).optional(), name: name.optional(), endpoint: endpoint.optional(), concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional(), campaign_ids: campaignIds.optional() })
+  .strictObject({ kind: z.enum(['human', 'bot']).optional(), name: name.optional(), endpoint: endpoint.optional(), concurrency: concurrency.optional(), team: team.optional(), user_id: userId.optional(), campaign_ids: campaignIds.optional(), node_id: nodeId.optional() })
   .openapi('UpdateAgent');
 const PauseBody = z.strictObject({ reason: z.string().trim().min(1).max(64) }).openapi('PauseAgent');
 
@@ -163,8 +167,8 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     if (a === undefined) throw new ApiError(404, 'not_found', `No agent ${id}`);
     return a;
   };
-  const checkUser = (id: string | null | undefined) => {
-    if (id !== undefined && id !== null && auth.users.get(id) === undefined) {
+  const checkUser = async (id: string | null | undefined) => {
+    if (id !== undefined && id !== null && (await auth.users.get(id)) === undefined) {
       throw new ApiError(422, 'validation_failed', `Invalid body: user_id names no user`, [{ field: 'user_id', problem: 'names no user' }]);
     }
   };
@@ -203,7 +207,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     const at = auth.now();
     const id = b.id ?? `agent-${sortableId(at)}`;
     if (store.agents.get(id) !== undefined) throw new ApiError(409, 'conflict', `Agent ${id} exists`);
-    checkUser(b.user_id);
+    await checkUser(b.user_id);
     const campaigns = checkCampaigns(b.campaign_ids);
     const row = store.agents.upsert({
       id,
@@ -214,10 +218,11 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       team: b.team ?? null,
       userId: b.user_id ?? null,
       campaignIds: campaigns ?? null,
+      nodeId: b.node_id ?? null,
       createdAt: at,
     });
-    auth.audit.record(
-      auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId, campaignIds: row.campaignIds }),
+    await auth.audit.record(
+      auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId, campaignIds: row.campaignIds, nodeId: row.nodeId }),
     );
     await sync(id);
     return c.json(out(row), 201);
@@ -229,7 +234,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     const { id } = c.req.valid('param');
     const before = mustGet(id);
     const b = c.req.valid('json');
-    checkUser(b.user_id);
+    await checkUser(b.user_id);
     const campaigns = checkCampaigns(b.campaign_ids);
     const kind = b.kind ?? before.kind;
     const row = store.agents.upsert({
@@ -241,13 +246,14 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       ...(b.team !== undefined && { team: b.team }),
       ...(b.user_id !== undefined && { userId: b.user_id }),
       ...(campaigns !== undefined && { campaignIds: campaigns }),
+      ...(b.node_id !== undefined && { nodeId: b.node_id }),
     });
     const changes: Record<string, unknown> = {};
-    for (const k of ['kind', 'name', 'endpoint', 'concurrency', 'team', 'userId'] as const) {
+    for (const k of ['kind', 'name', 'endpoint', 'concurrency', 'team', 'userId', 'nodeId'] as const) {
       if (before[k] !== row[k]) changes[k] = { from: before[k], to: row[k] };
     }
     if (JSON.stringify(before.campaignIds) !== JSON.stringify(row.campaignIds)) changes['campaignIds'] = { from: before.campaignIds, to: row.campaignIds };
-    auth.audit.record(auditFrom(c, auth, 'agent.update', 'agent', id, changes));
+    await auth.audit.record(auditFrom(c, auth, 'agent.update', 'agent', id, changes));
     await sync(id);
     return c.json(out(row), 200);
   });
@@ -265,7 +271,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       }
     }
     store.agents.remove(id);
-    auth.audit.record(auditFrom(c, auth, 'agent.delete', 'agent', id, { name: a.name }));
+    await auth.audit.record(auditFrom(c, auth, 'agent.delete', 'agent', id, { name: a.name }));
     return c.json({ message: 'Agent deleted', id }, 200);
   });
 
@@ -281,7 +287,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     const a = visible(c, id);
     const ctl = requireControl(control);
     await viaControl(() => (verb === 'pause' ? ctl.agents.pause(a.id, reason ?? 'pause') : ctl.agents[verb](a.id)));
-    auth.audit.record(auditFrom(c, auth, `agent.${verb}`, 'agent', a.id, reason === undefined ? undefined : { reason }));
+    await auth.audit.record(auditFrom(c, auth, `agent.${verb}`, 'agent', a.id, reason === undefined ? undefined : { reason }));
     const s = viaControl(() => ctl.agents.state(a.id));
     if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
     return LiveSchema.parse(s);

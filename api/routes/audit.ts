@@ -28,8 +28,8 @@ const list = protectedRoute('audit.read', {
 
 export function auditRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  app.openapi(list, (c) => {
-    const items = auth.audit.list(c.req.valid('query').limit).map((a) => ({ ...a, details: a.details === null ? null : (JSON.parse(a.details) as unknown) }));
+  app.openapi(list, async (c) => {
+    const items = (await auth.audit.list(c.req.valid('query').limit)).map((a) => ({ ...a, details: a.details === null ? null : (JSON.parse(a.details) as unknown) }));
     return c.json({ items }, 200);
   });
   return app;

@@ -91,7 +91,7 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const ip = clientIp(c);
     const r = await auth.login(username, password, ip);
     if (!r.ok) {
-      auth.audit.record({ at: auth.now(), actorId: null, actorKind: 'anonymous', action: 'auth.login_failed', ip, details: { username, reason: r.reason } });
+      await auth.audit.record({ at: auth.now(), actorId: null, actorKind: 'anonymous', action: 'auth.login_failed', ip, details: { username, reason: r.reason } });
       if (r.reason === 'invalid') throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
       const retry = { 'Retry-After': String(r.retryAfterSeconds ?? 60) };
       throw new ApiError(
@@ -102,7 +102,7 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
         retry,
       );
     }
-    auth.audit.record({ at: auth.now(), actorId: r.user.id, actorKind: 'user', action: 'auth.login', targetType: 'user', targetId: r.user.id, ip });
+    await auth.audit.record({ at: auth.now(), actorId: r.user.id, actorKind: 'user', action: 'auth.login', targetType: 'user', targetId: r.user.id, ip });
     return c.json(
       { access_token: r.accessToken, refresh_token: r.refreshToken, token_type: 'Bearer' as const, expires_in: r.expiresIn, user: UserSchema.parse(publicUser(r.user)) },
       200,
@@ -111,12 +111,12 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
 
   app.openapi(refresh, async (c) => {
     const { refresh_token } = c.req.valid('json');
-    const r = auth.refresh.rotate(refresh_token, auth.now());
+    const r = await auth.rotateRefresh(refresh_token);
     if (!r.ok) {
-      if (r.reason === 'reused') auth.audit.record({ at: auth.now(), actorId: null, actorKind: 'anonymous', action: 'auth.refresh_reused', ip: clientIp(c) });
+      if (r.reason === 'reused') await auth.audit.record({ at: auth.now(), actorId: null, actorKind: 'anonymous', action: 'auth.refresh_reused', ip: clientIp(c) });
       throw new ApiError(401, 'invalid_refresh_token', 'Refresh token is unknown, expired or already used');
     }
-    const user = auth.users.get(r.userId);
+    const user = await auth.users.get(r.userId);
     if (user === undefined || !user.active) throw new ApiError(401, 'invalid_refresh_token', 'User is no longer active');
     return c.json({ access_token: auth.accessToken(user, r.family), refresh_token: r.token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS }, 200);
   });
@@ -125,31 +125,31 @@ export function authRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     const me = c.get('principal');
     const { refresh_token } = c.req.valid('json');
     // The session ends now: its access tokens are refused and its sockets disconnected (AuthService.logout).
-    if (auth.logout(refresh_token, me.userId)) auth.audit.record(auditFrom(c, auth, 'auth.logout', 'user', me.userId));
+    if (await auth.logout(refresh_token, me.userId)) await auth.audit.record(auditFrom(c, auth, 'auth.logout', 'user', me.userId));
     return c.json({ message: 'Logged out' }, 200);
   });
 
   app.openapi(createKey, async (c) => {
     const me = c.get('principal');
     const { name } = c.req.valid('json');
-    const { row, key } = auth.apiKeys.create(me.userId, name, auth.now());
-    auth.audit.record(auditFrom(c, auth, 'apikey.create', 'api_key', row.id, { name, prefix: row.prefix }));
+    const { row, key } = await auth.apiKeys.create(me.userId, name, auth.now());
+    await auth.audit.record(auditFrom(c, auth, 'apikey.create', 'api_key', row.id, { name, prefix: row.prefix }));
     return c.json({ ...keyOut(publicApiKey(row)), key }, 201);
   });
 
   app.openapi(listKeys, async (c) => {
     const me = c.get('principal');
-    return c.json({ items: auth.apiKeys.listForUser(me.userId).map((k) => keyOut(publicApiKey(k))) }, 200);
+    return c.json({ items: (await auth.apiKeys.listForUser(me.userId)).map((k) => keyOut(publicApiKey(k))) }, 200);
   });
 
   app.openapi(revokeKey, async (c) => {
     const me = c.get('principal');
     const { id } = c.req.valid('param');
-    const row = auth.apiKeys.get(id);
-    if (row === undefined || (row.userId !== me.userId && me.role !== 'admin') || !auth.revokeApiKey(id)) {
+    const row = await auth.apiKeys.get(id);
+    if (row === undefined || (row.userId !== me.userId && me.role !== 'admin') || !(await auth.revokeApiKey(id))) {
       throw new ApiError(404, 'not_found', `No live API key ${id}`);
     }
-    auth.audit.record(auditFrom(c, auth, 'apikey.revoke', 'api_key', id, { owner: row.userId }));
+    await auth.audit.record(auditFrom(c, auth, 'apikey.revoke', 'api_key', id, { owner: row.userId }));
     return c.json({ message: 'API key revoked', id }, 200);
   });
 

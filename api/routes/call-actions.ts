@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { EngineControl } from '../../engine/control/index.js';
-import { leadAttempts, type Store } from '../../engine/store/index.js';
+import { type CallHistory, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
 import { visibleUserIds } from '../calls/index.js';
 import { assertMayRead, mustGetLead } from '../leads/index.js';
@@ -62,49 +62,76 @@ const attempts = protectedRoute('leads.open', {
   },
 });
 
-export function callActionRoutes({ store, auth, control }: { store: Store; auth: AuthService; control?: EngineControl | undefined }): OpenAPIHono<ApiEnv> {
+/** A lead's attempts shown on its page (the newest). */
+const ATTEMPTS_SHOWN = 50;
+
+/**
+ * `calls` is the call history the API reads (#18, SQLite or PostgreSQL): the hang-up's call and `hangup_by`, the
+ * outcome (with the DNC entry in the same database) and a lead's attempts are read and written there. The lead
+ * itself (and who may read it) is still the SQLite store's. The live channel is the local engine's (`control`):
+ * a call live on another node's engine is refused by it (404), and nothing is recorded (docs/scale-out.md).
+ */
+export function callActionRoutes({
+  store,
+  calls,
+  auth,
+  control,
+}: {
+  store: Store;
+  calls: CallHistory;
+  auth: AuthService;
+  control?: EngineControl | undefined;
+}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** The call, if the caller may see it (agents: their own; team leads: their team's); hidden = missing. */
-  const visibleCall = (p: Principal, id: string) => {
-    const row = store.callLogs.get(id);
-    const visible = visibleUserIds(p, auth.users);
+  const mustSee = async <R extends { userId: string | null }>(p: Principal, id: string, row: R | undefined): Promise<R> => {
+    const visible = await visibleUserIds(p, auth.users);
     if (row === undefined || (visible !== undefined && (row.userId === null || !visible.includes(row.userId)))) throw new ApiError(404, 'not_found', `No call ${id}`);
     return row;
   };
 
   app.openapi(hangup, async (c) => {
     const { id } = c.req.valid('param');
-    const row = visibleCall(c.get('principal'), id);
+    const row = await mustSee(c.get('principal'), id, await calls.detail(id));
     if (row.endedAt !== null) throw new ApiError(404, 'not_found', `Call ${id} has ended`);
-    const calls = control?.calls;
-    if (calls === undefined) throw new ApiError(503, 'engine_unavailable', 'No engine is attached to this API node');
+    const live = control?.calls;
+    if (live === undefined) throw new ApiError(503, 'engine_unavailable', 'No engine is attached to this API node');
     // Recorded first: the end of the call follows at once and the timeline shows who hung up.
-    store.callLogs.setHangupBy(id, 'agent');
-    await viaControl(() => calls.hangup(id));
-    auth.audit.record(auditFrom(c, auth, 'call.hangup', 'call', id));
+    await calls.setHangupBy(id, 'agent');
+    try {
+      await viaControl(() => live.hangup(id));
+    } catch (err) {
+      // Not hung up (not live on this engine — over PostgreSQL, a call of another node): the timeline must not say
+      // the agent did. Taken back to what it was before.
+      await calls.setHangupBy(id, row.hangupBy === 'agent' ? 'agent' : null);
+      throw err;
+    }
+    await auth.audit.record(auditFrom(c, auth, 'call.hangup', 'call', id));
     return c.json({ message: 'Hanging up', call_id: id }, 202);
   });
 
-  app.openapi(outcome, (c) => {
+  app.openapi(outcome, async (c) => {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
-    const row = visibleCall(c.get('principal'), id);
+    const row = await mustSee(c.get('principal'), id, await calls.detail(id));
     const notes = b.notes === undefined || b.notes === '' ? null : b.notes;
-    store.callLogs.setOutcome(id, b.outcome, notes);
+    await calls.setOutcome(id, b.outcome, notes);
     let dncAdded = false;
-    if (b.outcome === 'do_not_call' && !store.dnc.isBlocked(row.phone, row.campaignId ?? '')) {
-      store.dnc.add(row.phone, null, auth.now(), 'asked during a call');
+    if (b.outcome === 'do_not_call' && !(await calls.dnc.isBlocked(row.phone, row.campaignId ?? ''))) {
+      await calls.dnc.add(row.phone, null, auth.now(), 'asked during a call');
       dncAdded = true;
     }
-    auth.audit.record(auditFrom(c, auth, 'call.outcome', 'call', id, { outcome: b.outcome, dnc_added: dncAdded }));
+    await auth.audit.record(auditFrom(c, auth, 'call.outcome', 'call', id, { outcome: b.outcome, dnc_added: dncAdded }));
     return c.json({ call_id: id, outcome: b.outcome, notes, dnc_added: dncAdded }, 200);
   });
 
-  app.openapi(attempts, (c) => {
+  app.openapi(attempts, async (c) => {
     const { id } = c.req.valid('param');
     mustGetLead(store, id);
     assertMayRead(store, c.get('principal'), id, auth.now());
-    return c.json({ items: leadAttempts(store.sqlite, id) }, 200);
+    const { items } = await calls.list({ leadId: id }, { limit: ATTEMPTS_SHOWN, offset: 0 });
+    const shown = items.map((r) => ({ id: r.id, createdAt: r.createdAt, endedAt: r.endedAt, disposition: r.disposition, outcome: r.outcome, notes: r.notes, agentId: r.agentId, talkMs: r.talkMs }));
+    return c.json({ items: shown }, 200);
   });
 
   return app;

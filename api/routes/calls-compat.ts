@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ManualCallError, type Store, sortableId, listCalls } from '../../engine/store/index.js';
+import { ManualCallError, type CallHistory, type Store, sortableId } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { queryDate, LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition, narrowUsers, visibleUserIds } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
@@ -78,29 +78,32 @@ const log = protectedRoute('calls.read', {
 });
 
 export interface CompatDeps {
+  /** Manual calls are started and ended here (SQLite). */
   store: Store;
+  /** Where the log is read: SQLite, or the PostgreSQL the engine nodes write (#18). */
+  calls: CallHistory;
   auth: AuthService;
   nodeId: string;
 }
 
-export function compatCallRoutes({ store, auth, nodeId }: CompatDeps): OpenAPIHono<ApiEnv> {
+export function compatCallRoutes({ store, calls, auth, nodeId }: CompatDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  app.openapi(start, (c) => {
+  app.openapi(start, async (c) => {
     const me = c.get('principal');
     const b = c.req.valid('json');
     const at = auth.now();
     const row = store.manualCalls.startManualCall({ id: sortableId(at), userId: me.userId, phone: b.contact_phone, leadId: String(b.contact_id), nodeId, at });
-    auth.audit.record(auditFrom(c, auth, 'call.start', 'call', row.id, { contact_id: String(b.contact_id) }));
+    await auth.audit.record(auditFrom(c, auth, 'call.start', 'call', row.id, { contact_id: String(b.contact_id) }));
     return c.json({ message: 'Call started', call_id: row.id, start_time: new Date(row.createdAt).toISOString() }, 201);
   });
 
-  app.openapi(end, (c) => {
+  app.openapi(end, async (c) => {
     const me = c.get('principal');
     const b = c.req.valid('json');
     const row = store.callLogs.get(b.call_id);
     // Another user's call looks like no call at all, unless the caller may see everything.
-    const visible = visibleUserIds(me, auth.users);
+    const visible = await visibleUserIds(me, auth.users);
     if (row === undefined || (row.userId !== me.userId && visible !== undefined)) throw new ApiError(404, 'not_found', `No call ${b.call_id}`);
     let r;
     try {
@@ -109,7 +112,7 @@ export function compatCallRoutes({ store, auth, nodeId }: CompatDeps): OpenAPIHo
       if (err instanceof ManualCallError) throw new ApiError(err.code === 'not_found' ? 404 : 409, err.code === 'not_found' ? 'not_found' : 'conflict', err.message);
       throw err;
     }
-    auth.audit.record(auditFrom(c, auth, 'call.end', 'call', b.call_id, { status: b.status }));
+    await auth.audit.record(auditFrom(c, auth, 'call.end', 'call', b.call_id, { status: b.status }));
     return c.json(
       {
         message: 'Call ended',
@@ -124,13 +127,13 @@ export function compatCallRoutes({ store, auth, nodeId }: CompatDeps): OpenAPIHo
     );
   });
 
-  app.openapi(log, (c) => {
+  app.openapi(log, async (c) => {
     const me = c.get('principal');
     const q = c.req.valid('query');
-    const users = narrowUsers(visibleUserIds(me, auth.users), q.user_id);
+    const users = narrowUsers(await visibleUserIds(me, auth.users), q.user_id);
     if (users === null) throw new ApiError(403, 'forbidden', `You may not see the calls of user ${q.user_id}`);
     const dispositions: Disposition[] | undefined = q.status === undefined ? undefined : legacyDispositions(q.status);
-    const { items } = listCalls(store.db, { userIds: users, from: q.start_date, to: q.end_date, dispositions, limit: q.limit, offset: 0 });
+    const { items } = await calls.list({ userIds: users, from: q.start_date, to: q.end_date, dispositions }, { limit: q.limit, offset: 0 });
     return c.json({ calls: items.map(legacyLogRow), count: items.length }, 200);
   });
 

@@ -1,8 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
-import { type Store, type CallLogRow, listCalls } from '../../engine/store/index.js';
+import type { CallHistory, CallLogRow, Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
-import { queryDate, narrowUsers, visibleUserIds } from '../calls/index.js';
+import { liveCallIdsOf, queryDate, narrowUsers, visibleUserIds } from '../calls/index.js';
+import type { EngineControl } from '../../engine/control/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 const tags = ['calls'];
@@ -71,52 +72,69 @@ const list = protectedRoute('calls.read', {
     200: jsonResponse('A page of calls', z.object({ items: z.array(CallSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
   },
 });
+/** One call, with what a person reads instead of ids. */
+const CallDetailSchema = CallSchema.extend({
+  campaignName: z.string().nullable().openapi({ description: 'The campaign’s name (null when the call has none or the campaign is gone)' }),
+}).openapi('CallDetail');
+
 const detail = protectedRoute('calls.read', {
   method: 'get',
   path: '/api/calls/{id}',
   tags,
   summary: 'One call',
   request: { params: z.strictObject({ id }) },
-  responses: { 200: jsonResponse('The call', CallSchema), 404: { description: 'No such call (or not yours to see)' } },
+  responses: { 200: jsonResponse('The call', CallDetailSchema), 404: { description: 'No such call (or not yours to see)' } },
 });
 
 function out(r: CallLogRow): z.infer<typeof CallSchema> {
   return CallSchema.parse(r);
 }
 
-export function callRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+export interface CallRouteDeps {
+  /** The local engine's agents (live-call access) — still the SQLite store. */
+  store: Store;
+  /** Where the calls are read: SQLite, or the PostgreSQL the engine nodes write (#18). */
+  calls: CallHistory;
+  auth: AuthService;
+  control?: EngineControl | undefined;
+}
+
+export function callRoutes({ store, calls, auth, control }: CallRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const users = narrowUsers(visibleUserIds(c.get('principal'), auth.users), q.user_id);
+    const users = narrowUsers(await visibleUserIds(c.get('principal'), auth.users), q.user_id);
     if (users === null) throw new ApiError(403, 'forbidden', `You may not see the calls of user ${q.user_id}`);
-    const { items, total } = listCalls(store.db, {
-      userIds: users,
-      agentId: q.agent_id,
-      campaignId: q.campaign_id,
-      dispositions: q.disposition === undefined ? undefined : [q.disposition],
-      kind: q.kind,
-      status: q.status,
-      amdStatus: q.amd_status,
-      leadId: q.lead_id,
-      from: q.from,
-      to: q.to,
-      limit: q.limit,
-      offset: q.offset,
-    });
+    const { items, total } = await calls.list(
+      {
+        userIds: users,
+        agentId: q.agent_id,
+        campaignId: q.campaign_id,
+        dispositions: q.disposition === undefined ? undefined : [q.disposition],
+        kind: q.kind,
+        status: q.status,
+        amdStatus: q.amd_status,
+        leadId: q.lead_id,
+        from: q.from,
+        to: q.to,
+      },
+      { limit: q.limit, offset: q.offset },
+    );
     return c.json({ items: items.map(out), total, limit: q.limit, offset: q.offset }, 200);
   });
 
-  app.openapi(detail, (c) => {
+  app.openapi(detail, async (c) => {
     const { id } = c.req.valid('param');
-    const row = store.callLogs.get(id);
-    const visible = visibleUserIds(c.get('principal'), auth.users);
-    // Hidden calls answer 404 like missing ones: an agent cannot probe which ids exist.
-    if (row === undefined || (visible !== undefined && (row.userId === null || !visible.includes(row.userId)))) {
-      throw new ApiError(404, 'not_found', `No call ${id}`);
-    }
-    return c.json(out(row), 200);
+    const row = await calls.detail(id);
+    const principal = c.get('principal');
+    const visible = await visibleUserIds(principal, auth.users);
+    // Hidden calls answer 404 like missing ones: an agent cannot probe which ids exist. A call the engine has just
+    // given to one of the caller's agents is theirs before its CallLog names them (that happens at the bridge).
+    const seen = (r: CallLogRow): boolean =>
+      visible === undefined || (r.userId !== null && visible.includes(r.userId)) || liveCallIdsOf(principal, store, control).includes(id);
+    if (row === undefined || !seen(row)) throw new ApiError(404, 'not_found', `No call ${id}`);
+    return c.json({ ...out(row), campaignName: row.campaignName }, 200);
   });
 
   return app;

@@ -164,7 +164,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(list, (c) => c.json({ items: store.campaigns.list(c.req.valid('query').state) }, 200));
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const body = c.req.valid('json');
     let campaign: Campaign;
     try {
@@ -172,7 +172,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     } catch (err) {
       settingsError(err);
     }
-    auth.audit.record(auditFrom(c, auth, 'campaign.create', 'campaign', campaign.id, { name: campaign.name, dialMode: campaign.dialMode }));
+    await auth.audit.record(auditFrom(c, auth, 'campaign.create', 'campaign', campaign.id, { name: campaign.name, dialMode: campaign.dialMode }));
     return c.json(campaign, 201);
   });
 
@@ -182,7 +182,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     return c.json({ ...campaign, leads }, 200);
   });
 
-  app.openapi(update, (c) => {
+  app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
     const before = mustGet(id);
     const patch = c.req.valid('json') as Record<string, unknown>;
@@ -199,16 +199,16 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       const to = (after as unknown as Record<string, unknown>)[k];
       if (JSON.stringify(from) !== JSON.stringify(to)) changes[k] = { from, to };
     }
-    auth.audit.record(auditFrom(c, auth, 'campaign.update', 'campaign', id, changes));
+    await auth.audit.record(auditFrom(c, auth, 'campaign.update', 'campaign', id, changes));
     return c.json(after, 200);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const campaign = mustGet(id);
     if (campaign.state === 'running') throw new ApiError(409, 'conflict', `Campaign ${id} is running; stop it first`);
     store.campaigns.remove(id);
-    auth.audit.record(auditFrom(c, auth, 'campaign.delete', 'campaign', id, { name: campaign.name }));
+    await auth.audit.record(auditFrom(c, auth, 'campaign.delete', 'campaign', id, { name: campaign.name }));
     return c.json({ message: 'Campaign deleted', id }, 200);
   });
 
@@ -222,7 +222,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       const control = requireControl(deps.control);
       const before = mustGet(id);
       const campaign = await viaControl(() => control.campaigns[cmd](id));
-      auth.audit.record(auditFrom(c, auth, `campaign.${cmd}`, 'campaign', id, { state: { from: before.state, to: campaign.state } }));
+      await auth.audit.record(auditFrom(c, auth, `campaign.${cmd}`, 'campaign', id, { state: { from: before.state, to: campaign.state } }));
       return c.json(campaign, 200);
     });
   }
@@ -234,7 +234,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     const phone = normalisePhone(c.req.valid('json').phone, campaign.defaultCountry);
     if (!phone.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${phone.reason}`, [{ field: 'phone', problem: phone.reason, code: 'invalid_phone' }]);
     const { callId } = await viaControl(() => control.campaigns.testCall(id, phone.e164));
-    auth.audit.record(auditFrom(c, auth, 'campaign.test_call', 'campaign', id, { phone: phone.e164, callId }));
+    await auth.audit.record(auditFrom(c, auth, 'campaign.test_call', 'campaign', id, { phone: phone.e164, callId }));
     return c.json({ call_id: callId, phone: phone.e164 }, 202);
   });
 

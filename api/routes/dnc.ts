@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { detectColumns, normalisePhone, cellText, csvRecords } from '../../engine/leads/index.js';
-import { INTERNAL_DNC, type DncRow } from '../../engine/store/index.js';
+import { INTERNAL_DNC, type CallHistory, type DncRow } from '../../engine/store/index.js';
 import { type LeadApiDeps, uploadRoute } from '../leads/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -102,8 +102,13 @@ const bulk = uploadRoute(
 
 const out = (r: DncRow) => ({ phone: r.phoneE164, campaignId: r.campaignId === INTERNAL_DNC ? null : r.campaignId, reason: r.reason, createdAt: r.createdAt });
 
-export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { store, auth } = deps;
+/**
+ * The lists live in the call history's database (#18, `calls.dnc`: SQLite or PostgreSQL, the `dnc` table the nodes'
+ * hopper checks), so a number an agent's do_not_call put there shows here. The campaign a list belongs to (and its
+ * default country) is still looked up in the SQLite store, with every campaign of the API.
+ */
+export function dncRoutes(deps: LeadApiDeps & { calls: CallHistory }): OpenAPIHono<ApiEnv> {
+  const { store, auth, calls } = deps;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** The campaign (404 when named but missing) and the country to read national numbers in. */
   const scope = (id: string | null | undefined, explicitCountry: string | undefined) => {
@@ -117,34 +122,33 @@ export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid input: ${field} ${p.reason}`, [{ field, problem: p.reason, code: 'invalid_phone' }]);
     return p.e164;
   };
-  const listed = (phone: string, cid: string | null) => store.dnc.get(phone, cid) !== undefined;
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const { campaignId: cid } = scope(q.campaign_id, undefined);
-    const { items, total } = store.dnc.page(cid, { phoneLike: q.phone, limit: q.limit, offset: q.offset });
+    const { items, total } = await calls.dnc.page(cid, { phoneLike: q.phone, limit: q.limit, offset: q.offset });
     return c.json({ items: items.map(out), total, limit: q.limit, offset: q.offset }, 200);
   });
 
-  app.openapi(add, (c) => {
+  app.openapi(add, async (c) => {
     const b = c.req.valid('json');
     const s = scope(b.campaign_id, b.country);
     const phone = normalise(b.phone, s.country, 'phone');
     const at = auth.now();
-    const before = store.dnc.countDncLeads(phone, s.campaignId);
-    store.dnc.add(phone, s.campaignId, at, b.reason);
-    const leadsMarked = store.dnc.countDncLeads(phone, s.campaignId) - before;
-    const row = store.dnc.get(phone, s.campaignId)!;
-    auth.audit.record(auditFrom(c, auth, 'dnc.add', 'dnc', phone, { campaignId: s.campaignId, reason: b.reason ?? null, leadsMarked }));
+    const leadsMarked = await calls.dnc.add(phone, s.campaignId, at, b.reason);
+    // The entry as listed: the first one's when the number was already there.
+    const row = await calls.dnc.get(phone, s.campaignId);
+    if (row === undefined) throw new Error(`DNC entry ${phone} missing right after it was added`);
+    await auth.audit.record(auditFrom(c, auth, 'dnc.add', 'dnc', phone, { campaignId: s.campaignId, reason: b.reason ?? null, leadsMarked }));
     return c.json({ ...out(row), leadsMarked }, 201);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const q = c.req.valid('query');
     const s = scope(q.campaign_id, q.country);
     const phone = normalise(c.req.valid('param').phone, s.country, 'phone');
-    if (!store.dnc.remove(phone, s.campaignId)) throw new ApiError(404, 'not_found', `${phone} is not on the ${s.campaignId === null ? 'internal' : `campaign ${s.campaignId}`} list`);
-    auth.audit.record(auditFrom(c, auth, 'dnc.remove', 'dnc', phone, { campaignId: s.campaignId }));
+    if (!(await calls.dnc.remove(phone, s.campaignId))) throw new ApiError(404, 'not_found', `${phone} is not on the ${s.campaignId === null ? 'internal' : `campaign ${s.campaignId}`} list`);
+    await auth.audit.record(auditFrom(c, auth, 'dnc.remove', 'dnc', phone, { campaignId: s.campaignId }));
     return c.json({ message: 'Removed from the do-not-call list', phone }, 200);
   });
 
@@ -182,19 +186,14 @@ export function dncRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
           good.push(p.e164);
         }
       }
-      store.transaction(() => {
-        for (const phone of good) {
-          if (listed(phone, s.campaignId)) alreadyListed++;
-          else {
-            store.dnc.add(phone, s.campaignId, at, form.reason);
-            added++;
-          }
-        }
-      });
+      // One transaction per chunk of the file, as the lists' database takes it.
+      const chunk = await calls.dnc.addMany(good, s.campaignId, at, form.reason);
+      added += chunk.added;
+      alreadyListed += chunk.alreadyListed;
       await new Promise((r) => setImmediate(r));
     }
     errors.sort((a, b) => a.line - b.line);
-    auth.audit.record(
+    await auth.audit.record(
       auditFrom(c, auth, 'dnc.import', 'dnc', s.campaignId ?? 'internal', { campaignId: s.campaignId, fileName: form.file.name, added, alreadyListed, rejected: errors.length }),
     );
     return c.json({ added, alreadyListed, rejected: errors.length, errors }, 200);

@@ -43,25 +43,25 @@ const history = protectedRoute('leads.open', {
 });
 
 export function leadLockRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { store, auth } = deps;
+  const { store, auth, control } = deps;
   const ttlMs = deps.lockMinutes * 60_000;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  app.openapi(lock, (c) => {
+  app.openapi(lock, async (c) => {
     const { id } = c.req.valid('param');
     const me = c.get('principal');
     mustGetLead(store, id);
-    if (!isManager(me) && !isFromOwnCall(store, me, id)) {
+    if (!isManager(me) && !isFromOwnCall(store, me, id, control)) {
       throw new ApiError(403, 'forbidden', `Lead ${id} is not from one of your calls`);
     }
     const now = auth.now();
     const r = store.leadLocks.acquire(id, { id: me.userId, username: me.username }, now, ttlMs);
     if (!r.ok) return c.json(lockedBody(id, r.heldBy), 409);
-    auth.audit.record(auditFrom(c, auth, 'lead.lock', 'lead', id, { expiresAt: r.lock.expiresAt }));
+    await auth.audit.record(auditFrom(c, auth, 'lead.lock', 'lead', id, { expiresAt: r.lock.expiresAt }));
     return c.json(r.lock, 200);
   });
 
-  app.openapi(unlock, (c) => {
+  app.openapi(unlock, async (c) => {
     const { id } = c.req.valid('param');
     const me = c.get('principal');
     mustGetLead(store, id);
@@ -72,7 +72,7 @@ export function leadLockRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     }
     if (cur.userId !== me.userId && !isManager(me)) return c.json(lockedBody(id, cur), 409);
     store.leadLocks.release(id, me.userId, { force: true });
-    auth.audit.record(auditFrom(c, auth, 'lead.unlock', 'lead', id, cur.userId === me.userId ? undefined : { heldBy: cur.username }));
+    await auth.audit.record(auditFrom(c, auth, 'lead.unlock', 'lead', id, cur.userId === me.userId ? undefined : { heldBy: cur.username }));
     return c.json({ released: true }, 200);
   });
 

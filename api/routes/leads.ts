@@ -165,7 +165,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     return c.json({ ...publicLead(lead), lock: lock === undefined ? null : { userId: lock.userId, username: lock.username, expiresAt: lock.expiresAt } }, 200);
   });
 
-  app.openapi(update, (c) => {
+  app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const me = c.get('principal');
@@ -212,14 +212,14 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       return store.leads.get(id) ?? row;
     });
     if (changes.length > 0) {
-      auth.audit.record(
+      await auth.audit.record(
         auditFrom(c, auth, 'lead.update', 'lead', id, Object.fromEntries(changes.map((ch) => [ch.field, { from: ch.from, to: ch.to }]))),
       );
     }
     return c.json(publicLead(updated), 200);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const now = auth.now();
     const lead = mustGetLead(store, id);
@@ -227,7 +227,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       throw new ApiError(409, 'conflict', `Lead ${id} is being dialled; try again when the call ends`);
     }
     store.leads.delete(id);
-    auth.audit.record(auditFrom(c, auth, 'lead.delete', 'lead', id, { campaignId: lead.campaignId, phone: lead.phoneE164 }));
+    await auth.audit.record(auditFrom(c, auth, 'lead.delete', 'lead', id, { campaignId: lead.campaignId, phone: lead.phoneE164 }));
     return c.json({ message: 'Lead deleted', id }, 200);
   });
 
@@ -274,11 +274,11 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       if (err instanceof ImportQueueFull) throw new ApiError(503, 'import_queue_full', err.message, undefined, { 'Retry-After': '60' });
       throw err;
     }
-    auth.audit.record(auditFrom(c, auth, 'leads.import', 'campaign', campaignId, { jobId, fileName, bytes: file.size, mapping: mapping ?? null }));
+    await auth.audit.record(auditFrom(c, auth, 'leads.import', 'campaign', campaignId, { jobId, fileName, bytes: file.size, mapping: mapping ?? null }));
     return c.json({ job_id: jobId, status_url: `/api/import-jobs/${jobId}` }, 202);
   });
 
-  app.openapi(exportRoute, (c) => {
+  app.openapi(exportRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');
     mustGetCampaign(id);
@@ -296,7 +296,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
         logger.error({ err, campaignId: id }, 'lead export failed');
         out.destroy(err instanceof Error ? err : new Error(String(err)));
       });
-    auth.audit.record(auditFrom(c, auth, 'leads.export', 'campaign', id, { format }));
+    await auth.audit.record(auditFrom(c, auth, 'leads.export', 'campaign', id, { format }));
     const name = `leads-${id}.${format}`;
     return new Response(Readable.toWeb(out) as ReadableStream, {
       status: 200,
@@ -308,13 +308,13 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   });
 
   const selectionHandler = (from: 'no_selected' | 'selected', to: 'no_selected' | 'selected', action: string) =>
-    app.openapi(from === 'no_selected' ? select : resetSelection, (c) => {
+    app.openapi(from === 'no_selected' ? select : resetSelection, async (c) => {
       const { id } = c.req.valid('param');
       const f = c.req.valid('json');
       mustGetCampaign(id);
       const now = auth.now();
       const updated = store.leads.setSelection({ campaignId: id, city: f.city, priority: f.priority, q: f.q }, from, to, now);
-      auth.audit.record(auditFrom(c, auth, action, 'campaign', id, { filter: f, updated }));
+      await auth.audit.record(auditFrom(c, auth, action, 'campaign', id, { filter: f, updated }));
       return c.json({ updated }, 200);
     });
   selectionHandler('no_selected', 'selected', 'leads.select');

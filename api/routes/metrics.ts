@@ -146,12 +146,12 @@ export function metricsRoutes({ store, auth, timeZone = 'UTC' }: { store: Store;
     const m = store.metrics.userMetrics(c.get('principal').userId, { from: q.from, to: q.to ?? auth.now() + 1 });
     return c.json(m, 200);
   });
-  app.openapi(ofUser, (c) => {
+  app.openapi(ofUser, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const visible = visibleUserIds(c.get('principal'), auth.users);
+    const visible = await visibleUserIds(c.get('principal'), auth.users);
     // Same visibility as calls: someone outside your scope looks like nobody.
-    if (auth.users.get(id) === undefined || (visible !== undefined && !visible.includes(id))) throw new ApiError(404, 'not_found', `No user ${id}`);
+    if ((await auth.users.get(id)) === undefined || (visible !== undefined && !visible.includes(id))) throw new ApiError(404, 'not_found', `No user ${id}`);
     return c.json(store.metrics.userMetrics(id, { from: q.from, to: q.to ?? auth.now() + 1 }), 200);
   });
   app.openapi(ofTeam, async (c) => {
@@ -161,7 +161,7 @@ export function metricsRoutes({ store, auth, timeZone = 'UTC' }: { store: Store;
     // A team lead asking for another team learns nothing, not even that it exists.
     if (p.role === 'teamlead' && p.team !== team) throw new ApiError(404, 'not_found', `No team ${team}`);
     const agentIds = store.agents.list({ team }).map((a) => a.id);
-    const userIds = auth.users.teamUserIds(team);
+    const userIds = await auth.users.teamUserIds(team);
     if (agentIds.length === 0 && userIds.length === 0) throw new ApiError(404, 'not_found', `No team ${team}`);
     const zone = q.tz ?? timeZone;
     const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone });

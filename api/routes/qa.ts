@@ -155,12 +155,18 @@ function cardOut(r: QaScorecardRow): z.infer<typeof ScorecardSchema> {
 
 export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  const scoreOut = (s: QaScoreRow): z.infer<typeof ScoreSchema> => ({
+  /** Scores as answered, each with its reviewer's username (one look-up per reviewer: users live in the auth store). */
+  const scoresOut = async (rows: QaScoreRow[]): Promise<Array<z.infer<typeof ScoreSchema>>> => {
+    const names = new Map<string, string | null>();
+    for (const id of new Set(rows.map((r) => r.reviewerId))) names.set(id, (await auth.users.get(id))?.username ?? null);
+    return rows.map((s) => scoreOut(s, names.get(s.reviewerId) ?? null));
+  };
+  const scoreOut = (s: QaScoreRow, reviewerName: string | null): z.infer<typeof ScoreSchema> => ({
     id: s.id,
     callId: s.callId,
     scorecardId: s.scorecardId,
     reviewerId: s.reviewerId,
-    reviewerName: auth.users.get(s.reviewerId)?.username ?? null,
+    reviewerName,
     answers: s.answers,
     criterionNotes: s.criterionNotes,
     notes: s.notes,
@@ -170,9 +176,9 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   });
-  const visibleCall = (p: Principal, callId: string) => {
+  const visibleCall = async (p: Principal, callId: string) => {
     const call = store.callLogs.get(callId);
-    const visible = visibleUserIds(p, auth.users);
+    const visible = await visibleUserIds(p, auth.users);
     if (!call || (visible !== undefined && (call.userId === null || !visible.includes(call.userId)))) throw new ApiError(404, 'not_found', `No call ${callId}`);
     return call;
   };
@@ -187,27 +193,27 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
 
   app.openapi(listCards, (c) => c.json({ items: store.qa.scorecards(c.req.valid('query').archived === 'true').map(cardOut) }, 200));
 
-  app.openapi(createCard, (c) => {
+  app.openapi(createCard, async (c) => {
     const b = c.req.valid('json');
     const row = store.qa.createScorecard({ name: b.name, criteria: b.criteria, createdBy: c.get('principal').userId, at: auth.now() });
-    auth.audit.record(auditFrom(c, auth, 'qa.scorecard.create', 'scorecard', row.id, { name: row.name, criteria: row.criteria.length }));
+    await auth.audit.record(auditFrom(c, auth, 'qa.scorecard.create', 'scorecard', row.id, { name: row.name, criteria: row.criteria.length }));
     return c.json(cardOut(row), 201);
   });
 
-  app.openapi(updateCard, (c) => {
+  app.openapi(updateCard, async (c) => {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
     const row = store.qa.updateScorecard(id, b, auth.now());
     if (!row) throw new ApiError(404, 'not_found', `No scorecard ${id}`);
-    auth.audit.record(auditFrom(c, auth, 'qa.scorecard.update', 'scorecard', id, { changed: Object.keys(b) }));
+    await auth.audit.record(auditFrom(c, auth, 'qa.scorecard.update', 'scorecard', id, { changed: Object.keys(b) }));
     return c.json(cardOut(row), 200);
   });
 
-  app.openapi(putScore, (c) => {
+  app.openapi(putScore, async (c) => {
     const { callId } = c.req.valid('param');
     const b = c.req.valid('json');
     const p = c.get('principal');
-    const call = visibleCall(p, callId);
+    const call = await visibleCall(p, callId);
     const card = store.qa.scorecard(b.scorecardId);
     if (!card || card.archived) throw new ApiError(404, 'not_found', `No scorecard ${b.scorecardId}`);
     const details: Array<{ field: string; problem: string }> = [];
@@ -234,13 +240,13 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
       callAt: call.createdAt,
       at: auth.now(),
     });
-    return c.json(scoreOut(row), 200);
+    return c.json((await scoresOut([row]))[0]!, 200);
   });
 
-  app.openapi(listScores, (c) => {
+  app.openapi(listScores, async (c) => {
     const { callId } = c.req.valid('param');
-    visibleCall(c.get('principal'), callId);
-    return c.json({ items: store.qa.scoresOf(callId).map(scoreOut) }, 200);
+    await visibleCall(c.get('principal'), callId);
+    return c.json({ items: await scoresOut(store.qa.scoresOf(callId)) }, 200);
   });
 
   app.openapi(averages, (c) => {
@@ -259,10 +265,10 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
     return c.json({ items }, 200);
   });
 
-  app.openapi(calibration, (c) => {
+  app.openapi(calibration, async (c) => {
     const q = c.req.valid('query');
     const p = c.get('principal');
-    const visible = visibleUserIds(p, auth.users);
+    const visible = await visibleUserIds(p, auth.users);
     const calls = store.qa.calibrationCalls().filter((x) => {
       if (visible === undefined) return true;
       const call = store.callLogs.get(x.callId);
@@ -270,10 +276,10 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
     });
     let scores: QaScoreRow[] = [];
     if (q.call_id !== undefined) {
-      visibleCall(p, q.call_id);
+      await visibleCall(p, q.call_id);
       scores = q.scorecard_id !== undefined ? store.qa.calibration(q.call_id, q.scorecard_id) : store.qa.scoresOf(q.call_id);
     }
-    return c.json({ calls, scores: scores.map(scoreOut) }, 200);
+    return c.json({ calls, scores: await scoresOut(scores) }, 200);
   });
 
   return app;

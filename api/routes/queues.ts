@@ -9,7 +9,7 @@
  * names belong to the PBX, not to Centralita's teams.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { type DayRange, type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
+import { isWaiting, type DayRange, type QueueCall, type QueueLogResult, type TailStatus } from '../../engine/analytics/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 /** What the routes read: the live tail's analysis. */
@@ -97,7 +97,10 @@ const SourceStatus = z
   })
   .openapi('QueueLogSourceStatus');
 const QueuesList = z
-  .object({ source: SourceStatus, first_epoch: z.number().int().nullable(), last_epoch: z.number().int().nullable(), open_calls: z.number().int(), queues: z.array(QueueSummary) })
+  .object({ source: SourceStatus, first_epoch: z.number().int().nullable(), last_epoch: z.number().int().nullable(),
+    open_calls: z.number().int().openapi({ description: 'Calls not ended: waiting in a queue or talking to an agent' }),
+    in_queue: z.number().int().openapi({ description: 'Callers waiting in a queue now (entered, not yet connected nor gone)' }),
+    queues: z.array(QueueSummary) })
   .openapi('QueuesList');
 export const AgentStats = z
   .object({
@@ -124,6 +127,7 @@ const LiveCall = z
     enteredAt: z.number().int(),
     callerId: z.string(),
     position: z.number().int().nullable(),
+    state: z.enum(['waiting', 'talking']).openapi({ description: 'waiting: in the queue (no CONNECT yet); talking: answered, the call not ended' }),
     agent: z.string().nullable(),
     waitS: z.number().int().nullable(),
     transferredFrom: z.string().nullable(),
@@ -150,7 +154,7 @@ const calls = protectedRoute('metrics.org', {
   method: 'get',
   path: '/api/queues/calls',
   tags: ['queues'],
-  summary: 'Callers in a queue now (entered, not ended), waiting or talking',
+  summary: 'Calls not ended: callers waiting in a queue (`state` waiting) and those answered, talking to an agent (`state` talking)',
   request: { query: z.strictObject({ queue: z.string().min(1).max(128).optional() }) },
   responses: { 200: jsonResponse('Calls', z.object({ calls: z.array(LiveCall) })), 503: { description: 'No queue_log is followed' } },
 });
@@ -180,6 +184,7 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
         first_epoch: r.metrics.first_epoch,
         last_epoch: r.metrics.last_epoch,
         open_calls: r.metrics.open_calls,
+        in_queue: r.metrics.in_queue,
         queues,
       },
       200,
@@ -194,7 +199,7 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
     const open = need()
       .openCalls()
       .filter((x) => queue === undefined || x.queue === queue)
-      .map((x) => ({ callid: x.callid, queue: x.queue, enteredAt: x.enteredAt, callerId: x.callerId, position: x.position, agent: x.agent, waitS: x.waitS, transferredFrom: x.transferredFrom }));
+      .map((x) => ({ callid: x.callid, queue: x.queue, enteredAt: x.enteredAt, callerId: x.callerId, position: x.position, state: isWaiting(x) ? ('waiting' as const) : ('talking' as const), agent: x.agent, waitS: x.waitS, transferredFrom: x.transferredFrom }));
     return c.json({ calls: open }, 200);
   });
   app.openapi(one, (c) => {

@@ -64,6 +64,7 @@ const RecordingSummary = z
       agentId: z.string().nullable(),
       userId: z.string().nullable(),
       campaignId: z.string().nullable(),
+      campaignName: z.string().nullable().openapi({ description: 'The campaign’s name (null when the call has none or the campaign is gone)' }),
       disposition: z.string().nullable(),
       amdStatus: z.string().nullable(),
       amdCause: z.string().nullable(),
@@ -175,7 +176,10 @@ const control = (action: 'pause' | 'resume') =>
     },
   });
 
-function summary(r: RecordingRow, c: CallLogRow): z.infer<typeof RecordingSummary> {
+/** The campaign names of the calls of one answer, read once per answer. */
+type CampaignNames = (id: string | null) => string | null;
+
+function summary(r: RecordingRow, c: CallLogRow, campaignName: CampaignNames): z.infer<typeof RecordingSummary> {
   return {
     callId: r.callId,
     state: r.state,
@@ -196,6 +200,7 @@ function summary(r: RecordingRow, c: CallLogRow): z.infer<typeof RecordingSummar
       agentId: c.agentId,
       userId: c.userId,
       campaignId: c.campaignId,
+      campaignName: campaignName(c.campaignId),
       disposition: c.disposition,
       amdStatus: c.amdStatus,
       amdCause: c.amdCause,
@@ -249,16 +254,25 @@ export interface RecordingRouteDeps {
 
 export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  /** Names looked up as needed and kept for the answer (a page of 50 recordings reads each campaign once). */
+  const campaignNames = (): CampaignNames => {
+    const seen = new Map<string, string | null>();
+    return (id) => {
+      if (id === null) return null;
+      if (!seen.has(id)) seen.set(id, store.campaigns.get(id)?.name ?? null);
+      return seen.get(id)!;
+    };
+  };
 
   /** The call if `p` may see it (hidden calls answer 404, as missing ones). */
-  const visibleCall = (p: Pick<Principal, 'userId' | 'role' | 'team'>, callId: string): CallLogRow => {
+  const visibleCall = async (p: Pick<Principal, 'userId' | 'role' | 'team'>, callId: string): Promise<CallLogRow> => {
     const call = store.callLogs.get(callId);
-    const visible = visibleUserIds(p as Principal, auth.users);
+    const visible = await visibleUserIds(p as Principal, auth.users);
     if (!call || (visible !== undefined && (call.userId === null || !visible.includes(call.userId)))) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
     return call;
   };
-  const visibleRecording = (p: Principal, callId: string): { rec: RecordingRow; call: CallLogRow } => {
-    const call = visibleCall(p, callId);
+  const visibleRecording = async (p: Principal, callId: string): Promise<{ rec: RecordingRow; call: CallLogRow }> => {
+    const call = await visibleCall(p, callId);
     const rec = store.recordings.get(callId);
     if (!rec) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
     return { rec, call };
@@ -272,11 +286,11 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
     throw err;
   };
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const p = c.get('principal');
     const { items, total } = store.recordings.list({
-      userIds: visibleUserIds(p, auth.users),
+      userIds: await visibleUserIds(p, auth.users),
       agentId: q.agent_id,
       campaignId: q.campaign_id,
       disposition: q.disposition,
@@ -289,12 +303,13 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
       limit: q.limit,
       offset: q.offset,
     });
-    return c.json({ items: items.map((i) => summary(i.recording, i.call)), total, limit: q.limit, offset: q.offset }, 200);
+    const names = campaignNames();
+    return c.json({ items: items.map((i) => summary(i.recording, i.call, names)), total, limit: q.limit, offset: q.offset }, 200);
   });
 
-  app.openapi(detail, (c) => {
+  app.openapi(detail, async (c) => {
     const { callId } = c.req.valid('param');
-    const { rec, call } = visibleRecording(c.get('principal'), callId);
+    const { rec, call } = await visibleRecording(c.get('principal'), callId);
     // The trace kept with the CallLog (call_amd_traces) when there is one, else the one kept with the AMD window.
     let stored: Record<string, unknown> | null = null;
     try {
@@ -306,13 +321,13 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
     const t = stored ?? (rec.amdTrace as Record<string, unknown> | null);
     const amd = t && Array.isArray(t['frameEnergy']) ? (RecordingDetail.shape.amd.unwrap().safeParse(t).data ?? null) : null;
     const jobs = store.recordingJobs.forCall(callId).map((j) => ({ kind: j.kind, state: j.state, attempts: j.attempts, lastError: j.lastError }));
-    return c.json({ ...summary(rec, call), peaks: rec.peaks, peaksPerSecond: rec.peaksPerSecond, amd, jobs }, 200);
+    return c.json({ ...summary(rec, call, campaignNames()), peaks: rec.peaks, peaksPerSecond: rec.peaksPerSecond, amd, jobs }, 200);
   });
 
-  app.openapi(urls, (c) => {
+  app.openapi(urls, async (c) => {
     const { callId } = c.req.valid('param');
     const p = c.get('principal');
-    const { rec } = visibleRecording(p, callId);
+    const { rec } = await visibleRecording(p, callId);
     const exp = Math.floor(auth.now() / 1000) + URL_TTL_SECONDS;
     const make = (part: 'call' | 'amd', dl: '0' | '1') => {
       const sig = auth.signUrl('recording', `${callId}|${p.userId}|${exp}|${part}|${dl}`);
@@ -330,11 +345,11 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
     const given = Buffer.from(q.sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new ApiError(403, 'forbidden', 'Wrong signature');
     if (q.exp * 1000 < auth.now()) throw new ApiError(403, 'forbidden', 'The URL has expired; ask for a new one');
-    const user = auth.users.get(q.u);
+    const user = await auth.users.get(q.u);
     if (!user || !user.active) throw new ApiError(403, 'forbidden', 'The user of this URL cannot access recordings');
     let call: CallLogRow;
     try {
-      call = visibleCall({ userId: user.id, role: user.role, team: user.team ?? null }, callId);
+      call = await visibleCall({ userId: user.id, role: user.role, team: user.team ?? null }, callId);
     } catch {
       throw new ApiError(403, 'forbidden', 'The user of this URL may not see this call');
     }
@@ -347,10 +362,10 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
   app.openapi(remove, async (c) => {
     const { callId } = c.req.valid('param');
     const p = c.get('principal');
-    const { call } = visibleRecording(p, callId);
+    const { call } = await visibleRecording(p, callId);
     const rec = await needRecorder().delete(callId, p.userId).catch(toApi);
-    auth.audit.record(auditFrom(c, auth, 'recording.delete', 'call', callId, { reason: 'user', startedAt: rec.startedAt, campaignId: rec.campaignId }));
-    return c.json(summary(rec, call), 200);
+    await auth.audit.record(auditFrom(c, auth, 'recording.delete', 'call', callId, { reason: 'user', startedAt: rec.startedAt, campaignId: rec.campaignId }));
+    return c.json(summary(rec, call, campaignNames()), 200);
   });
 
   for (const action of ['pause', 'resume'] as const) {
@@ -358,10 +373,10 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
       const { callId } = c.req.valid('param');
       const p = c.get('principal');
       // Agents control only their own calls; team leads their team's.
-      const call = visibleCall(p, callId);
+      const call = await visibleCall(p, callId);
       const r = needRecorder();
       const rec = await (action === 'pause' ? r.pause(callId, p.userId) : r.resume(callId)).catch(toApi);
-      return c.json(summary(rec, call), 200);
+      return c.json(summary(rec, call, campaignNames()), 200);
     });
   }
 

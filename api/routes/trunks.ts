@@ -3,11 +3,13 @@
  * generated config). A trunk here is what `npm run asterisk:config -- --trunk name@host` takes, plus the auth the
  * carrier may want; `GET /api/trunks/{name}/pjsip` renders the PJSIP snippet with the generator's own
  * `renderTrunk`, to `#include` on the box (engine/deploy). Admins manage trunks (the password goes into Asterisk's
- * config); supervisors read them to write dial strings. Reads never return the password.
+ * config); supervisors read them to write dial strings. Reads never return the password. Passwords are stored
+ * sealed (AES-256-GCM, engine/store/secret-box.ts, key SECRETS_KEY or JWT_SECRET) and opened only to render or
+ * push the PJSIP config; with no key configured a password cannot be stored (409 no_secrets_key).
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
-import type { Store, TrunkRow } from '../../engine/store/index.js';
+import type { SecretBox, Store, TrunkRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -114,11 +116,13 @@ export interface TrunkRouteDeps {
   auth: AuthService;
   /** The Asterisk the product talks to (ARI_URL and credentials); null on the embedded PBX. */
   ari?: AriTarget | null;
+  /** Seals passwords before they are stored and opens them to render or push the config; null: none can be stored. */
+  secrets?: SecretBox | null;
 }
 
 export const trunkDialString = (trunkName: string) => `PJSIP/{e164}@${trunkName}`;
 
-export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
+export function trunkRoutes({ store, auth, ari = null, secrets = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   /** Campaigns whose dial-string template sends calls to `@name` (the end of the template or before a "/"). */
@@ -140,6 +144,31 @@ export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAP
       createdAt: t.createdAt,
       updatedAt: t.updatedAt,
     });
+  /** A password as stored: sealed to its trunk (secret-box.ts); refused when no key is configured. */
+  const seal = (password: string | null, trunk: string): string | null => {
+    if (password === null) return null;
+    if (secrets === null) throw new ApiError(409, 'no_secrets_key', 'Trunk passwords are stored encrypted and no key is configured: set SECRETS_KEY (or JWT_SECRET)');
+    return secrets.seal(password, trunk);
+  };
+  /** The clear password, only to render or push the PJSIP config. */
+  const clearPassword = (t: TrunkRow): string | null => {
+    if (t.password === null) return null;
+    if (secrets === null) {
+      // A plaintext left from before encryption still renders; a sealed one needs the key.
+      if (!t.password.startsWith('enc:')) return t.password;
+      throw new ApiError(409, 'no_secrets_key', `Trunk ${t.name}'s password is encrypted and no key is configured: set SECRETS_KEY (or JWT_SECRET)`);
+    }
+    try {
+      return secrets.open(t.password, t.name);
+    } catch {
+      throw new ApiError(409, 'secret_unreadable', `Trunk ${t.name}'s password does not open with the configured key (SECRETS_KEY changed?): enter it again`);
+    }
+  };
+  /** What renderTrunk / pushTrunk take. */
+  const target = (t: TrunkRow) => {
+    const password = clearPassword(t);
+    return { name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(password !== null && { password }) };
+  };
   const mustGet = (n: string): TrunkRow => {
     const t = store.trunks.get(n);
     if (t === undefined) throw new ApiError(404, 'not_found', `No trunk ${n}`);
@@ -149,16 +178,16 @@ export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAP
   app.openapi(list, (c) => c.json({ items: store.trunks.list().map(out) }, 200));
   app.openapi(get, (c) => c.json(out(mustGet(c.req.valid('param').name)), 200));
 
-  app.openapi(create, (c) => {
+  app.openapi(create, async (c) => {
     const b = c.req.valid('json');
     if (store.trunks.get(b.name) !== undefined) throw new ApiError(409, 'conflict', `Trunk ${b.name} exists`);
     const at = auth.now();
-    const row = store.trunks.upsert({ name: b.name, host: b.host, username: b.username ?? null, password: b.password ?? null, createdAt: at, updatedAt: at });
-    auth.audit.record(auditFrom(c, auth, 'trunk.create', 'trunk', row.name, { host: row.host, auth: row.username !== null }));
+    const row = store.trunks.upsert({ name: b.name, host: b.host, username: b.username ?? null, password: seal(b.password ?? null, b.name), createdAt: at, updatedAt: at });
+    await auth.audit.record(auditFrom(c, auth, 'trunk.create', 'trunk', row.name, { host: row.host, auth: row.username !== null }));
     return c.json(out(row), 201);
   });
 
-  app.openapi(update, (c) => {
+  app.openapi(update, async (c) => {
     const { name: n } = c.req.valid('param');
     const before = mustGet(n);
     const b = c.req.valid('json');
@@ -166,7 +195,7 @@ export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAP
       ...before,
       ...(b.host !== undefined && { host: b.host }),
       ...(b.username !== undefined && { username: b.username }),
-      ...(b.password !== undefined && { password: b.password }),
+      ...(b.password !== undefined && { password: seal(b.password, n) }),
       updatedAt: auth.now(),
     };
     // The same rule as on create, on the row as it would be.
@@ -179,25 +208,26 @@ export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAP
     const changes: Record<string, unknown> = {};
     if (before.host !== row.host) changes['host'] = { from: before.host, to: row.host };
     if (before.username !== row.username) changes['username'] = { from: before.username, to: row.username };
-    if (before.password !== row.password) changes['password'] = 'changed';
-    auth.audit.record(auditFrom(c, auth, 'trunk.update', 'trunk', n, changes));
+    // Sealed values differ on every write (a fresh IV): compare what was given, never log it.
+    if (b.password !== undefined && (b.password === null ? before.password !== null : before.password === null || clearPassword(before) !== b.password)) changes['password'] = 'changed';
+    await auth.audit.record(auditFrom(c, auth, 'trunk.update', 'trunk', n, changes));
     return c.json(out(row), 200);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const { name: n } = c.req.valid('param');
     mustGet(n);
     const users = usedBy(n);
     if (users.length > 0) throw new ApiError(409, 'conflict', `Campaigns dial through trunk ${n}: ${users.join(', ')}`);
     store.trunks.remove(n);
-    auth.audit.record(auditFrom(c, auth, 'trunk.delete', 'trunk', n));
+    await auth.audit.record(auditFrom(c, auth, 'trunk.delete', 'trunk', n));
     return c.json({ message: 'Trunk deleted', name: n }, 200);
   });
 
-  app.openapi(pjsip, (c) => {
+  app.openapi(pjsip, async (c) => {
     const t = mustGet(c.req.valid('param').name);
-    auth.audit.record(auditFrom(c, auth, 'trunk.config', 'trunk', t.name));
-    const text = renderTrunk({ name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(t.password !== null && { password: t.password }) });
+    await auth.audit.record(auditFrom(c, auth, 'trunk.config', 'trunk', t.name));
+    const text = renderTrunk(target(t));
     return c.text(text, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   });
 
@@ -205,12 +235,12 @@ export function trunkRoutes({ store, auth, ari = null }: TrunkRouteDeps): OpenAP
     const t = mustGet(c.req.valid('param').name);
     if (ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); add the PJSIP config snippet to your Asterisk instead');
     try {
-      const pushed = await pushTrunk(ari, { name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(t.password !== null && { password: t.password }) });
-      auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { pushed }));
+      const pushed = await pushTrunk(ari, target(t));
+      await auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { pushed }));
       return c.json({ pushed }, 200);
     } catch (err) {
       if (!(err instanceof TrunkPushError)) throw err;
-      auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { failed: err.asterisk, pushed: err.pushed }));
+      await auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { failed: err.asterisk, pushed: err.pushed }));
       throw new ApiError(502, 'asterisk_refused', err.message);
     }
   });

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ROLES, publicUser } from '../../engine/store/index.js';
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem, type AuthService } from '../auth/index.js';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, type AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
@@ -27,8 +27,8 @@ const team = z.string().trim().min(1).max(64).nullable();
 const CreateUser = z
   .strictObject({ username, password, role: z.enum(ROLES), team: team.optional() })
   .superRefine((u, ctx) => {
-    const problem = passwordProblem(u.password, { username: u.username });
-    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+    const r = passwordRefusal(u.password, { username: u.username });
+    if (r !== null) ctx.addIssue({ code: 'custom', path: ['password'], message: r.problem, params: { ...r.params, rule: r.rule } });
   })
   .openapi('CreateUser');
 const UpdateUser = z
@@ -80,27 +80,27 @@ const remove = protectedRoute('users.manage', {
 export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const out = (u: Parameters<typeof publicUser>[0]) => UserSchema.parse(publicUser(u));
-  const mustGet = (id: string) => {
-    const u = auth.users.get(id);
+  const mustGet = async (id: string) => {
+    const u = await auth.users.get(id);
     if (u === undefined) throw new ApiError(404, 'not_found', `No user ${id}`);
     return u;
   };
 
-  app.openapi(list, (c) => c.json({ items: auth.users.list().map(out) }, 200));
+  app.openapi(list, async (c) => c.json({ items: (await auth.users.list()).map(out) }, 200));
 
   app.openapi(create, async (c) => {
     const b = c.req.valid('json');
-    if (auth.users.byUsername(b.username) !== undefined) throw new ApiError(409, 'conflict', `Username ${b.username} is taken`);
-    const u = auth.users.create({ username: b.username, passwordHash: await hashPassword(b.password), role: b.role, team: b.team ?? null, at: auth.now() });
-    auth.audit.record(auditFrom(c, auth, 'user.create', 'user', u.id, { username: u.username, role: u.role, team: u.team }));
+    if ((await auth.users.byUsername(b.username)) !== undefined) throw new ApiError(409, 'conflict', `Username ${b.username} is taken`);
+    const u = await auth.users.create({ username: b.username, passwordHash: await hashPassword(b.password), role: b.role, team: b.team ?? null, at: auth.now() });
+    await auth.audit.record(auditFrom(c, auth, 'user.create', 'user', u.id, { username: u.username, role: u.role, team: u.team }));
     return c.json(out(u), 201);
   });
 
-  app.openapi(get, (c) => c.json(out(mustGet(c.req.valid('param').id)), 200));
+  app.openapi(get, async (c) => c.json(out(await mustGet(c.req.valid('param').id)), 200));
 
   app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    const before = mustGet(id);
+    const before = await mustGet(id);
     const b = c.req.valid('json');
     const me = c.get('principal');
     if (id === me.userId && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) {
@@ -108,32 +108,32 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
       throw new ApiError(409, 'conflict', 'You may not deactivate or demote yourself');
     }
     if (b.password !== undefined) {
-      const problem = passwordProblem(b.password, { username: before.username });
-      if (problem !== null) throw new ApiError(422, 'validation_failed', `Invalid json: password ${problem}`, [{ field: 'password', problem }]);
+      const r = passwordRefusal(b.password, { username: before.username });
+      if (r !== null) throw new ApiError(422, 'validation_failed', `Invalid json: password ${r.problem}`, [passwordDetail('password', r)]);
     }
     const at = auth.now();
     const patch = { at, ...(b.role !== undefined && { role: b.role }), ...(b.team !== undefined && { team: b.team }), ...(b.active !== undefined && { active: b.active }) };
-    const u = auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await hashPassword(b.password) })!;
+    const u = (await auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await hashPassword(b.password) }))!;
     // Sessions, access tokens and live sockets end now (not when the tokens expire); a role or team change makes the
     // user's sockets reconnect into the rooms of the new role.
-    if (b.password !== undefined || b.active === false) auth.endUserSessions(id);
+    if (b.password !== undefined || b.active === false) await auth.endUserSessions(id);
     else if (u.role !== before.role || u.team !== before.team) auth.userChanged(id);
     const changes: Record<string, unknown> = {};
     if (b.role !== undefined) changes.role = { from: before.role, to: u.role };
     if (b.team !== undefined) changes.team = { from: before.team, to: u.team };
     if (b.active !== undefined) changes.active = { from: before.active, to: u.active };
     if (b.password !== undefined) changes.password = 'changed';
-    auth.audit.record(auditFrom(c, auth, 'user.update', 'user', id, changes));
+    await auth.audit.record(auditFrom(c, auth, 'user.update', 'user', id, changes));
     return c.json(out(u), 200);
   });
 
-  app.openapi(remove, (c) => {
+  app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     if (id === c.get('principal').userId) throw new ApiError(409, 'conflict', 'You may not delete yourself');
-    const u = mustGet(id);
-    auth.endUserSessions(id);
-    auth.users.delete(id);
-    auth.audit.record(auditFrom(c, auth, 'user.delete', 'user', id, { username: u.username }));
+    const u = await mustGet(id);
+    await auth.endUserSessions(id);
+    await auth.users.delete(id);
+    await auth.audit.record(auditFrom(c, auth, 'user.delete', 'user', id, { username: u.username }));
     return c.json({ message: 'User deleted', id }, 200);
   });
 

@@ -44,8 +44,12 @@ const Kpis = z.object({
   humans_today: z.number().int(),
   machines_today: z.number().int(),
   dropped_today: z.number().int(),
-  abandon_pct_us: z.number().openapi({ description: 'Dropped / live answers × 100 (FTC TSR counting)' }),
-  abandon_pct_ofcom: z.number().openapi({ description: 'With the estimated AMD false positives as abandoned (Ofcom counting)' }),
+  abandon_pct_us: z.number().nullable().openapi({ description: 'Dropped / live answers × 100 (FTC TSR counting): the counted figure; null with no live answer today' }),
+  abandon_pct_ofcom: z
+    .number()
+    .nullable()
+    .openapi({ description: 'Ofcom counting: the counted figure plus the estimated AMD false positives (at amd_fp_rate_pct) as abandoned, as the governor counts it; null with no live answer today' }),
+  amd_fp_rate_pct: z.number().openapi({ description: 'The assumed share of live people AMD takes for machines (%), the allowance in abandon_pct_ofcom' }),
   abandon_limit_pct: z.number(),
   aht_s: z.number(),
   asa_s: z.number().nullable().openapi({ description: 'Mean seconds from a human recognised to an agent on the line' }),
@@ -142,7 +146,7 @@ export function wallboardRoutes({ store, auth, control, timeZone, health }: Wall
     const teamScoped = p.role === 'teamlead';
     const directory = teamScoped ? (p.team === null ? [] : store.agents.list({ team: p.team })) : store.agents.list();
     const agentIds = directory.map((a) => a.id);
-    const scope: CallScope | undefined = teamScoped ? { userIds: p.team === null ? [p.userId] : [p.userId, ...auth.users.teamUserIds(p.team)], agentIds } : undefined;
+    const scope: CallScope | undefined = teamScoped ? { userIds: p.team === null ? [p.userId] : [p.userId, ...(await auth.users.teamUserIds(p.team))], agentIds } : undefined;
 
     // Live state from the engine when attached (null → the board shows the directory as logged out).
     let live = new Map<string, { status: string; since: number; pauseReason: string | null }>();
@@ -214,6 +218,7 @@ export function wallboardRoutes({ store, auth, control, timeZone, health }: Wall
           dropped_today: day.dropped,
           abandon_pct_us: abandon.us,
           abandon_pct_ofcom: abandon.ofcom,
+          amd_fp_rate_pct: abandon.amdFpRatePct,
           abandon_limit_pct: 3,
           aht_s: hourReport.metrics.aht,
           asa_s: day.asaMs === null ? null : day.asaMs / 1000,

@@ -10,10 +10,13 @@ import { callActionRoutes } from './call-actions.js';
 import { whatIfRoutes } from './what-if.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import type { HealthProbe } from '../health/index.js';
+import type { CallHistory } from '../../engine/store/index.js';
 
 export interface WebAppDeps extends LeadApiDeps {
   timeZone: string;
   health: HealthProbe;
+  /** The call history the API reads and the agent's disposition is written to (#18). */
+  calls: CallHistory;
 }
 
 export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {

@@ -76,6 +76,14 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Apply pending migrations: PostgreSQL when DATABASE_URL (or --url) is postgres://…, else the SQLite DB_PATH',
     load: () => import('../db/migrate-command.js'),
   },
+  node: {
+    summary: 'Run one engine node of a multi-node call center on PostgreSQL (DATABASE_URL=postgres://…, NODE_ID; embedded PBX when ARI_URL is unset; GET /health on HEALTH_PORT)',
+    load: () => import('../node/node-command.js'),
+  },
+  'campaign:command': {
+    summary: 'Start, pause or stop a campaign on every node of a PostgreSQL call center: stored in DATABASE_URL, published over REDIS_URL when set (<campaign-id> start|pause|stop, --json)',
+    load: () => import('../node/campaign-command.js'),
+  },
   'db:copy': {
     summary: 'Copy every table from SQLite to PostgreSQL in one transaction, verified (--from sqlite:PATH --to postgres://…, --force-empty-target)',
     load: () => import('../db/copy-command.js'),

@@ -84,7 +84,7 @@ export async function run(): Promise<number> {
   const databaseUrl = process.env['DATABASE_URL'];
   if (databaseUrl) {
     process.stdout.write(
-      `Note: DATABASE_URL is set (${redactUrl(databaseUrl)}), but this version's engine and API keep their data in SQLite at ${config.DB_PATH}; PostgreSQL is used by \`centralita db:migrate\` and \`db:copy\` only (docs/scale-out.md).\n`,
+      `Note: DATABASE_URL is set (${redactUrl(databaseUrl)}), but this version's engine and API keep their data in SQLite at ${config.DB_PATH}; PostgreSQL is used by \`centralita db:migrate\`, \`db:copy\` and engine nodes (\`centralita node\`, docs/scale-out.md).\n`,
     );
   }
   process.stdout.write(`${banner}${login}\n`);

@@ -21,6 +21,17 @@ export interface BeepOptions {
   minShortMs: number;
   /** ...followed by the next within this much quiet; the group ends (and is a beep) after this much without a tone. */
   maxGroupGapMs: number;
+  /**
+   * A lone short tone at least this long (and shorter than minDurationMs) is a beep too when it stands alone: quiet
+   * just before it and quiet all through the maxGroupGapMs after it (0 = off). See LONE_QUIET_SHARE.
+   */
+  minLoneMs: number;
+  /**
+   * A frame louder than the one before is tested as a tone's first full frame when the one before is below this share of
+   * it (the partial frame the tone started in). 0.75 closes the gap left by 0.7: a steady frame is within 25 % of the one
+   * before, so a first full frame after a partial one of 70–75 % was neither steady nor an onset, and went untested.
+   */
+  onsetShare: number;
 }
 
 export const DEFAULT_BEEP: BeepOptions = {
@@ -31,6 +42,8 @@ export const DEFAULT_BEEP: BeepOptions = {
   maxDriftHz: 40,
   minShortMs: 60,
   maxGroupGapMs: 300,
+  minLoneMs: 100,
+  onsetShare: 0.75,
 };
 
 /**
@@ -47,6 +60,13 @@ const TONE_MAX_SPREAD = 1.35;
  */
 const MIN_GROUP_HZ = 450;
 const GROUP_GAP_MAX_SHARE = 0.25;
+/**
+ * A lone short tone (minLoneMs ≤ length < minDurationMs) is a beep only between quiet: the frames before its first
+ * full frame and every frame of the maxGroupGapMs after it (but the one it ends in, partly tone) at most this share
+ * of the tone's quietest frame. A voicemail beep comes after the greeting's pause and before the caller's turn; a
+ * vowel that holds one frequency for 120 ms has speech right before or after it.
+ */
+const LONE_QUIET_SHARE = 0.25;
 
 const RATE = 8000;
 const PROBE_OFFSETS = [-25, -12.5, 0, 12.5, 25];
@@ -117,6 +137,10 @@ export class BeepTracker {
   private runHzSum = 0;
   private runFirstHz = 0;
   private prevEnergy = 0;
+  /** The frame before prevEnergy's: with it, the quiet before a tone whose first frame was partly tone. */
+  private prevPrevEnergy = 0;
+  /** The running tone started after quiet (see LONE_QUIET_SHARE): the least of the two frames before it. */
+  private runQuietBefore = Infinity;
   private runMinEnergy = Infinity;
   private runMaxEnergy = 0;
   /** Short tones heard so far in a group: count, summed ms and Hz, the end of the last one and its energy. */
@@ -127,6 +151,11 @@ export class BeepTracker {
   private groupEnergy = 0;
   /** Quietest frame since the last short tone of the group ended (the gap must reach quiet for the group to go on). */
   private gapMinEnergy = Infinity;
+  /** Loudest frame since the last short tone ended, past the frame it ended in; and the frames counted. */
+  private gapMaxEnergy = 0;
+  private gapFrames = 0;
+  /** The group's only tone so far started after quiet (for a lone short beep). */
+  private groupQuietBefore = false;
 
   constructor(private readonly opts: BeepOptions = DEFAULT_BEEP) {}
 
@@ -136,11 +165,16 @@ export class BeepTracker {
    */
   push(x: Int16Array, energy: number, frameMs: number, endMs: number, loud: boolean): AmdBeepEvent | null {
     // Steady, or a rising onset (a tone's first full frame follows a frame only partly in the tone).
-    const steady = Math.abs(energy - this.prevEnergy) <= 0.25 * Math.max(energy, this.prevEnergy) || this.prevEnergy < energy * 0.7;
+    const steady = Math.abs(energy - this.prevEnergy) <= 0.25 * Math.max(energy, this.prevEnergy) || this.prevEnergy < energy * this.opts.onsetShare;
+    const quietBefore = Math.min(this.prevEnergy, this.prevPrevEnergy);
+    this.prevPrevEnergy = this.prevEnergy;
     this.prevEnergy = energy;
     const tone = loud && steady ? analyseTone(x, this.opts) : null;
     if (tone && (this.runFrames === 0 || Math.abs(tone.hz - this.runFirstHz) <= this.opts.maxDriftHz)) {
-      if (this.runFrames === 0) this.runFirstHz = tone.hz;
+      if (this.runFrames === 0) {
+        this.runFirstHz = tone.hz;
+        this.runQuietBefore = quietBefore;
+      }
       this.runFrames++;
       this.runMs += frameMs;
       this.runHzSum += tone.hz;
@@ -152,6 +186,7 @@ export class BeepTracker {
     if (this.groupCount > 0 && !tone && this.runFrames === 0) {
       // Between the short tones of a group: the group ends after maxGroupGapMs without a tone.
       if (energy < this.gapMinEnergy) this.gapMinEnergy = energy;
+      if (this.gapFrames++ > 0 && energy > this.gapMaxEnergy) this.gapMaxEnergy = energy;
       if (endMs - this.groupEndMs > this.opts.maxGroupGapMs) ended ??= this.endGroup();
     }
     if (tone) {
@@ -162,6 +197,7 @@ export class BeepTracker {
       this.runHzSum = tone.hz;
       this.runMinEnergy = energy;
       this.runMaxEnergy = energy;
+      this.runQuietBefore = quietBefore;
     }
     return ended;
   }
@@ -186,19 +222,33 @@ export class BeepTracker {
       this.groupEndMs = endMs;
       this.groupEnergy = this.runMinEnergy;
       this.gapMinEnergy = Infinity;
+      this.gapMaxEnergy = 0;
+      this.gapFrames = 0;
+      this.groupQuietBefore = this.groupCount === 1 && this.runQuietBefore <= this.runMinEnergy * LONE_QUIET_SHARE;
     } else if (runMs > 0) this.resetGroup();
     this.runFrames = 0;
     this.runMs = 0;
     this.runHzSum = 0;
     this.runMinEnergy = Infinity;
     this.runMaxEnergy = 0;
+    this.runQuietBefore = Infinity;
     return event;
   }
 
-  /** Two or more short tones make a beep, which ends where the last of them ended. */
-  private endGroup(): AmdBeepEvent | null {
+  /**
+   * Two or more short tones make a beep, which ends where the last of them ended; so does one tone of at least
+   * minLoneMs with quiet before it and quiet all through the gap after it (`complete`: the gap ran its whole length).
+   */
+  private endGroup(complete = true): AmdBeepEvent | null {
+    const lone =
+      this.groupCount === 1 &&
+      this.opts.minLoneMs > 0 &&
+      this.groupMs >= this.opts.minLoneMs &&
+      this.groupQuietBefore &&
+      complete &&
+      this.gapMaxEnergy <= this.groupEnergy * LONE_QUIET_SHARE;
     const event =
-      this.groupCount >= 2
+      this.groupCount >= 2 || lone
         ? { beepAtMs: this.groupEndMs, frequencyHz: Math.round(this.groupHzSum / this.groupCount), durationMs: this.groupMs }
         : null;
     this.resetGroup();
@@ -211,11 +261,15 @@ export class BeepTracker {
     this.groupHzSum = 0;
     this.groupEndMs = -1;
     this.gapMinEnergy = Infinity;
+    this.gapMaxEnergy = 0;
+    this.gapFrames = 0;
+    this.groupQuietBefore = false;
   }
 
   /** Ends a running tone (at `endMs`) — e.g. when the audio stops; returns it, or a group of short tones, if one. */
   end(endMs: number): AmdBeepEvent | null {
-    return this.endRun(endMs, true) ?? this.endGroup();
+    // A lone short tone needs its whole quiet gap heard: not when the audio stops before it is over.
+    return this.endRun(endMs, true) ?? this.endGroup(false);
   }
 
   /** The running tone keeps its level (see TONE_MAX_SPREAD). */

@@ -26,7 +26,7 @@
  *   the beep like after a MACHINE decision.
  * Every step that matters is written to trace.notes.
  */
-import { BeepTracker } from './beep.js';
+import { BeepTracker, DEFAULT_BEEP, type BeepOptions } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
 import defaultModelJson from './amd-model.json' with { type: 'json' };
 import { describeOpinion, openerFeatures, scoreModel, type AmdModel } from './model.js';
@@ -67,6 +67,15 @@ export interface CentralitaTuning {
   monologueMs: number;
   /** ...is a recording's: a late MACHINE. */
   monologuePauseMs: number;
+  /** Voiced share of a monologue's span needed (the level gate below leaves fewer voiced frames than LONGGREETING's). */
+  monologueDensity: number;
+  /**
+   * The voiced share a monologue needs when its talk began within resumeMs of the decision — the recording went on
+   * right over the moment the agent would speak (0 = monologueDensity). A sparse IVR ("For sales, press one. …")
+   * said across a noisy line keeps 0.28–0.29 of its span voiced; a reply that waited for the agent does not start
+   * there.
+   */
+  quickMonologueDensity: number;
   /**
    * Prompts: this many phrases after the decision (0 = off), each starting within resumeGapMs of the one before,
    * reaching chainSpanMs after the decision — an IVR or a greeting read out in short sentences: it goes on at its
@@ -74,6 +83,24 @@ export interface CentralitaTuning {
    */
   chainPhrases: number;
   chainSpanMs: number;
+  /**
+   * The watch's talk rules (MONOLOGUE, PROMPTS) hold for this long after the decision; the rest of lateWatchMs (20 s)
+   * only listens for a beep (0 = the talk rules for the whole watch). Tuning split: a 15–20 s watch with the talk rules
+   * on throughout took a beep 11.6 s after the decision and cost a person with a TV behind them (a MONOLOGUE 12 s in);
+   * beeps alone after 10 s took the beep and cost no one.
+   */
+  talkWatchMs: number;
+  /** The beep test (beep.ts): durations, frequencies, purity. */
+  beep: BeepOptions;
+  /**
+   * Round 7. An opener whose loudest frame stands less than this far above the line's noise floor (dB) is not taken
+   * for a person's answer (0 = off): the rules listen on, the opener forgotten, and when nothing louder has been said
+   * by initialSilence the line is a MACHINE (`FAINT-…`). A person speaking into the phone stands well above the line;
+   * with nobody on it (dead air over babble or a TV, on-hold music) the "opener" is the line's own loudest moments.
+   * Tuning split, at the rules' HUMAN decisions: the dead air and music-only files missed stood 8.2–10.4 dB over the
+   * floor; people decided that low were all decided on the line's noise before they spoke (late answers).
+   */
+  faintOpenerDb: number;
   /**
    * In the watch, talk counts only above this share of the callee's level at the decision: a recording goes on as
    * loud as it answered; a TV, music or a room behind a person who stopped talking is quieter. Tuning split: 0.3
@@ -111,9 +138,14 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   resumeGapMs: 1500,
   monologueMs: 3000,
   monologuePauseMs: 900,
+  monologueDensity: 0.3,
+  quickMonologueDensity: 0.25,
   chainPhrases: 4,
   chainSpanMs: 3000,
+  talkWatchMs: 10000,
+  beep: DEFAULT_BEEP,
   watchLevelShare: 0.3,
+  faintOpenerDb: 10.5,
   model: DEFAULT_MODEL,
 };
 
@@ -131,7 +163,7 @@ export function createCentralitaDetector(
   const minVoiceEnergy = Math.max(8, params.silenceThreshold * tuning.minVoiceShare);
   const floorOpts: NoiseFloorOptions = { minVoiceEnergy, onRatio: ON_RATIO, offRatio: OFF_RATIO };
   const floor = new NoiseFloor(floorOpts);
-  const beeps = new BeepTracker();
+  const beeps = new BeepTracker(tuning.beep);
 
   const trace: AmdTrace = { frameEnergy: [], words: [], notes: [], decisionFrame: -1, params: { ...params } };
   let talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
@@ -149,6 +181,10 @@ export function createCentralitaDetector(
   /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
   let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean } | null = null;
   let lastEnergy = 0;
+  /** Frames before this one held only faint openers (faintOpenerDb), forgotten: a re-read of the opener starts here. */
+  let faintUntilFrame = 0;
+  /** The loudest of those forgotten openers over the floor (dB), or null when none was. */
+  let faintDb: number | null = null;
 
   /** ms of analysis: the audio since the line opened (leading digital silence up to a second left out). */
   const analysed = () => t - leadZerosMs;
@@ -198,16 +234,30 @@ export function createCentralitaDetector(
       onBeepHeard(heard);
       return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
     }
+    if (w.armed && tuning.talkWatchMs > 0 && t - w.from > tuning.talkWatchMs) {
+      w.armed = false;
+      trace.notes.push(`${t} ms: watch: ${tuning.talkWatchMs} ms after the decision; from now on only a beep counts`);
+    }
     if (beeps.inTone || !w.armed) return decision!;
     // Only talk near the level the callee answered at counts (see watchLevelShare).
     w.talk.push(voiced && lastEnergy >= w.level * tuning.watchLevelShare, t, len);
     const started = w.talk.openerStart;
     if (started < 0) {
       const sinceDecision = w.phrases === 0 ? t - w.from : Infinity;
-      if (sinceDecision > tuning.resumeMs && t - w.lastEnd > tuning.resumeGapMs) w.armed = false; // the callee let the agent speak
+      if (sinceDecision > tuning.resumeMs && t - w.lastEnd > tuning.resumeGapMs) {
+        w.armed = false; // the callee let the agent speak
+        trace.notes.push(`${t} ms: watch: no talk within ${tuning.resumeGapMs} ms of the last (${w.phrases} phrases after the decision): the callee let the agent speak`);
+      }
       return decision!;
     }
     if (w.talk.silenceMs >= tuning.monologuePauseMs) {
+      if (w.talk.voicedMs < tuning.minOpenerVoiceMs) {
+        // A click or a blip of the TV behind (40 ms), not a phrase: like an opener, it needs minOpenerVoiceMs of
+        // voice. Counted, it moved the watch's resume window on to itself and a person's reply 1.4 s later, with
+        // the TV filling its pauses, read as a MONOLOGUE (tuning split).
+        w.talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
+        return decision!;
+      }
       // A pause the agent could speak in. With prompts on, the phrase is counted and the watch waits for the next.
       if (tuning.chainPhrases <= 0) {
         w.armed = false; // the callee stopped for the agent
@@ -215,6 +265,7 @@ export function createCentralitaDetector(
       }
       w.phrases++;
       w.lastEnd = w.talk.lastVoiceEnd;
+      trace.notes.push(`${t} ms: watch: phrase ${w.phrases} from ${started} to ${w.lastEnd} ms (${w.talk.voicedMs} ms voiced)`);
       if (w.phrases >= tuning.chainPhrases && w.lastEnd - w.from >= tuning.chainSpanMs) {
         return decideLate(
           `PROMPTS-${w.phrases}-${w.lastEnd - w.from}`,
@@ -225,10 +276,12 @@ export function createCentralitaDetector(
       return decision!;
     }
     const span = w.talk.openerMs;
-    if (w.talk.silenceMs === 0 && span >= tuning.monologueMs && w.talk.voicedMs >= span * tuning.minTalkDensity) {
+    const quick = w.phrases === 0 && started - w.from <= tuning.resumeMs && tuning.quickMonologueDensity > 0;
+    const density = quick ? Math.min(tuning.monologueDensity, tuning.quickMonologueDensity) : tuning.monologueDensity;
+    if (w.talk.silenceMs === 0 && span >= tuning.monologueMs && w.talk.voicedMs >= span * density) {
       return decideLate(
         `MONOLOGUE-${span}-${tuning.monologueMs}`,
-        `talk from ${started - w.from} ms after the decision on for ${span} ms (${w.talk.voicedMs} ms voiced) with no pause ≥ ${tuning.monologuePauseMs} ms for the agent: a recording`,
+        `talk from ${started - w.from} ms after the decision on for ${span} ms (${w.talk.voicedMs} ms voiced, ≥ ${density} of it${quick ? `: it began within ${tuning.resumeMs} ms of the decision` : ''}) with no pause ≥ ${tuning.monologuePauseMs} ms for the agent: a recording`,
       );
     }
     return decision!;
@@ -258,7 +311,7 @@ export function createCentralitaDetector(
     replay.openerThreshold = Math.max(minVoiceEnergy, floor.floor * ON_RATIO);
     let was = false;
     const energies = trace.frameEnergy;
-    for (let i = 0; i < energies.length; i++) {
+    for (let i = faintUntilFrame; i < energies.length; i++) {
       was = energies[i]! > 0 && isVoice(energies[i]!, was, floor.floor, floorOpts);
       replay.push(was && energies[i]! >= level * tuning.foregroundShare, (i + 1) * len, len);
     }
@@ -318,12 +371,15 @@ export function createCentralitaDetector(
     if (!talking) {
       const quiet = talk.openerStart < 0 ? analysed() : talk.silenceMs;
       if (quiet >= initialSilence) {
+        if (faintDb !== null) return faintMachine(faintDb, 0);
         return decide('MACHINE', `INITIALSILENCE-${quiet}-${initialSilence}`, `nothing said for ${quiet} ms (initialSilence ${initialSilence})`);
       }
     } else {
       const openerMs = talk.openerMs;
       const need = requiredSilence(openerMs);
       if (talk.silenceMs >= need) {
+        const faint = faintOpener(len);
+        if (faint) return faint === 'listen' ? null : faint;
         const verdict = secondOpinion();
         if (verdict) return verdict;
         return decide(
@@ -345,6 +401,40 @@ export function createCentralitaDetector(
       }
     }
     return analysed() >= totalAnalysisTime ? timeout() : null;
+  }
+
+  /**
+   * The rules would say HUMAN: is the opener a voice at all? Its loudest frame over today's noise floor, in dB; below
+   * faintOpenerDb it is the line's own noise (babble, a TV, music with nobody close to the phone), not a person who
+   * answered. Then the opener is forgotten and the rules listen on ('listen') — a late answer's real first words still
+   * make an opener of their own — until initialSilence after the line opened, when the line is a MACHINE.
+   * null: a real opener, the rules go on to HUMAN. Reads energies only (replay stays exact).
+   */
+  function faintOpener(len: number): AmdDecision | 'listen' | null {
+    if (tuning.faintOpenerDb <= 0) return null;
+    const e = trace.frameEnergy;
+    const from = Math.max(0, Math.floor(talk.openerStart / len));
+    const to = Math.min(e.length, Math.ceil(talk.lastVoiceEnd / len));
+    let peak = 0;
+    for (let i = from; i < to; i++) peak = Math.max(peak, e[i]!);
+    const db = 20 * Math.log10(Math.max(1, peak) / Math.max(1, floor.floor));
+    if (db >= tuning.faintOpenerDb) return null;
+    const openerMs = talk.openerMs;
+    faintDb = Math.max(faintDb ?? 0, db);
+    if (analysed() >= initialSilence) return faintMachine(db, openerMs);
+    trace.notes.push(`${t} ms: opener of ${openerMs} ms stands only ${db.toFixed(1)} dB over the line (< ${tuning.faintOpenerDb}): the line's noise, not a person; listening on`);
+    talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
+    faintUntilFrame = e.length;
+    return 'listen';
+  }
+
+  /** Only faint openers (faintOpener) since the line opened, for initialSilence: nobody answered. */
+  function faintMachine(db: number, openerMs: number): AmdDecision {
+    return decide(
+      'MACHINE',
+      `FAINT-${Math.round(db * 10)}-${Math.round(tuning.faintOpenerDb * 10)}`,
+      `${openerMs ? `opener of ${openerMs} ms stands ${db.toFixed(1)} dB` : `the loudest opener heard stood ${db.toFixed(1)} dB`} over the line (< ${tuning.faintOpenerDb}), nothing louder for ${analysed()} ms since the line opened: nobody answered (dead air, music)`,
+    );
   }
 
   /**

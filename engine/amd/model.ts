@@ -42,6 +42,11 @@ export const FEATURE_NAMES = [
   'preLevel',
   /** Share of the analysed frames the beep tracker heard as a steady tone. */
   'toneShare',
+  /**
+   * The line's noise floor over the opener's median: a person close to the phone stands well above what is behind
+   * them; when nobody talks and the "opener" is the babble, TV or music on the line (dead air), it barely does.
+   */
+  'floorRatio',
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -111,6 +116,7 @@ export function openerFeatures(s: OpenerState): number[] {
     pauseLevel: mean(pause) / med,
     preLevel: mean(before) / med,
     toneShare: s.toneFrames / analysedFrames,
+    floorRatio: Math.max(1, s.floor) / med,
   };
   return FEATURE_NAMES.map((n) => x[n]);
 }

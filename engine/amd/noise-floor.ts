@@ -52,27 +52,46 @@ export class NoiseFloor {
   private heard = 0;
   private zeroRun = 0;
   private follower = -1;
+  /**
+   * The last frame's energy, not yet a candidate for the minimum (-1: none): a frame next to exact zeros (a lost
+   * packet, the line opening) is part zeros, part signal, and is left out. Which frame that is depends on where the
+   * frame boundaries fall — a slin16 call's decimator shifts them by a few samples — so without this a frame of 17
+   * beside a dropout on one codec path is a zero (skipped) on the other, and sets the floor for 2 s on one only.
+   */
+  private pending = -1;
 
   constructor(private readonly opts: NoiseFloorOptions = DEFAULT_NOISE_FLOOR) {}
 
   /** Updates with one frame's energy and returns whether that frame is voice. */
   update(energy: number): boolean {
     if (energy <= 0) {
+      this.pending = -1; // the frame before the zeros held some of them
       this.zeroRun++;
       this.voiced = false;
       // Before the line opens, and short runs (lost packets): no information about the noise.
       if (!this.opened || this.zeroRun < ZERO_RUN_FRAMES) return false;
-    } else this.zeroRun = 0;
+    } else if (this.zeroRun > 0) {
+      this.zeroRun = 0;
+      this.pending = -2; // this frame follows zeros: part of it was zeros (committed as nothing below)
+    }
     if (!this.opened) {
       // The line opens. This first frame is part zeros, part signal: left out. Until the minimum statistics
       // have 200 ms of line, the floor is the lowest (a clean line): talk at once is heard as talk, and noise
       // heard as talk for those 200 ms is re-read once the floor rises (the detector's rescan).
       this.opened = true;
+      this.pending = -1; // left out as a whole, and the next frame is a candidate as on a line with no zeros before it
       this.follower = FLOOR_MIN;
       this.voiced = isVoice(energy, false, this.floor, this.opts);
       return this.voiced;
     }
-    if (energy < this.blockMin) this.blockMin = energy;
+    // The minimum statistics take each frame one frame late, once it is known not to border zeros (see `pending`);
+    // zeros of a run long enough to be the line's pause count at once.
+    if (energy <= 0) {
+      if (0 < this.blockMin) this.blockMin = 0;
+    } else {
+      if (this.pending >= 0 && this.pending < this.blockMin) this.blockMin = this.pending;
+      this.pending = this.pending === -2 ? -1 : energy;
+    }
     if (this.heard < OPENING_FRAMES) this.heard++;
     let floor = Infinity;
     if (this.heard >= OPENING_FRAMES) {

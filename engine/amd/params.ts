@@ -40,7 +40,9 @@ const CENTRALITA_DEFAULTS: Omit<AmdParams, 'mode'> = {
   afterGreetingSilence: 450,
   totalAnalysisTime: 7000,
   beepListenMs: 20000,
-  lateWatchMs: 10000,
+  // 10 s of talk rules, then beeps only up to 20 s (centralita.ts talkWatchMs): some greetings' beeps come 11–20 s
+  // after a HUMAN verdict taken at their first pause.
+  lateWatchMs: 20000,
 };
 
 export function defaultAmdParams(mode: AmdMode = 'centralita'): AmdParams {

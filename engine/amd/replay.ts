@@ -8,7 +8,7 @@
  * before the decision (`trace.toneFrames` empty): `exact` says which.
  */
 import { createAppAmdDetector } from './app-amd.js';
-import { createCentralitaDetector } from './centralita.js';
+import { createCentralitaDetector, type CentralitaTuning } from './centralita.js';
 import type { AmdDecision, AmdParams, AmdTrace } from './types.js';
 
 /** One 20 ms frame at 8 kHz: what the detectors were fed in production. */
@@ -26,10 +26,13 @@ export interface AmdReplay {
  * different tuning would have said. `end`: how an analysis that had not decided when its frames ended was closed
  * (the CallLog's HANGUP status says 'hangup').
  */
-export function replayAmdTrace(trace: AmdTrace, o: { params?: AmdParams; end?: 'hangup' | 'timeout' } = {}): AmdReplay {
+export function replayAmdTrace(
+  trace: AmdTrace,
+  o: { params?: AmdParams; end?: 'hangup' | 'timeout'; /** centralita's tuning, for the lab (default: the product's) */ tuning?: CentralitaTuning } = {},
+): AmdReplay {
   const params = o.params ?? trace.params;
   if (!params) throw new Error('AMD replay: the trace has no detector parameters; pass them');
-  const detector = params.mode === 'app_amd' ? createAppAmdDetector(params) : createCentralitaDetector(params);
+  const detector = params.mode === 'app_amd' ? createAppAmdDetector(params) : createCentralitaDetector(params, {}, o.tuning);
   const frames = trace.decisionFrame >= 0 ? Math.min(trace.frameEnergy.length, trace.decisionFrame + 1) : trace.frameEnergy.length;
   let decision: AmdDecision | null = null;
   for (let i = 0; i < frames && !decision; i++) decision = detector.pushFrame(FRAME, trace.frameEnergy[i]);

@@ -32,6 +32,11 @@ export interface QueueCall {
   answeredWithinSl: boolean;
 }
 
+/** An open call still waiting: CONNECT (the only line that names the answering agent of an open call) not seen. */
+export function isWaiting(call: QueueCall): boolean {
+  return call.agent === null;
+}
+
 export type AgentInterval =
   | { kind: 'membership'; agent: string; queue: string; from: number; to: number }
   | { kind: 'pause'; agent: string; reason: string; from: number; to: number };
@@ -200,9 +205,17 @@ export class QueueLogAggregator {
     });
   }
 
-  /** Calls in a queue right now (entered, not ended). */
+  /** Calls not ended yet: still waiting in a queue, or talking to the agent who answered (see inQueue). */
   openCalls(): QueueCall[] {
     return [...this.open.values()].map((c) => ({ ...c }));
+  }
+
+  /**
+   * Callers in a queue right now: between ENTERQUEUE and CONNECT or an exit (ABANDON, EXITWITHTIMEOUT, …). A
+   * caller talking to an agent has left the queue even though the call has not ended (its COMPLETE* line comes later).
+   */
+  inQueue(): QueueCall[] {
+    return this.openCalls().filter(isWaiting);
   }
 
   add(ev: QueueLogEvent): void {

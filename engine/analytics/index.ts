@@ -5,7 +5,7 @@
  */
 export { QUEUE_LOG_EVENTS, CALL_OUTCOMES, EVENT_LABELS, isKnownEvent, type QueueLogEventName, type CallOutcome } from './events.js';
 export { QueueLogParser, dataCount, dataField, dataInt, type QueueLogEvent, type MalformedLine, type ParserCounts, type ParserOptions } from './parser.js';
-export { QueueLogAggregator, AGGREGATOR_STATE_VERSION, type QueueCall, type AgentInterval, type AggregatorState, type Bucket, type QueueDay, type AgentDay } from './aggregate.js';
+export { QueueLogAggregator, AGGREGATOR_STATE_VERSION, isWaiting, type QueueCall, type AgentInterval, type AggregatorState, type Bucket, type QueueDay, type AgentDay } from './aggregate.js';
 export { computeMetrics, round2, type DayRange, type QueueMetrics, type AgentMetrics, type QueueLogMetrics } from './metrics.js';
 export { QueueLogAnalysis, reportJson, type AnalysisOptions, type QueueLogResult, type MalformedEntry } from './analysis.js';
 export { LocalTime } from './local-time.js';

@@ -60,7 +60,10 @@ export interface QueueLogMetrics {
   first_epoch: number | null;
   last_epoch: number | null;
   events: Record<string, number>;
+  /** Calls not ended: waiting in a queue or talking to an agent. */
   open_calls: number;
+  /** Of those, callers waiting in a queue (entered, not yet connected nor gone). */
+  in_queue: number;
   queues: Record<string, QueueMetrics>;
   agents: Record<string, AgentMetrics>;
 }
@@ -208,5 +211,5 @@ export function computeMetrics(agg: QueueLogAggregator, serviceLevel: (q: string
     const m = agentMetrics(agg.agents[name]!, at, split, range);
     if (m) agents[name] = m;
   }
-  return { first_epoch: agg.firstEpoch, last_epoch: agg.lastEpoch, events: { ...agg.events }, open_calls: agg.openCalls().length, queues, agents };
+  return { first_epoch: agg.firstEpoch, last_epoch: agg.lastEpoch, events: { ...agg.events }, open_calls: agg.openCalls().length, in_queue: agg.inQueue().length, queues, agents };
 }

@@ -201,6 +201,19 @@ async function retryProbe(rest: AriRest, opts: AriGatewayOptions, clock: Clock, 
 }
 
 /**
+ * The formats we originate a Local channel with (`Local/…` dial strings of campaigns and agents). Left without
+ * them, Asterisk gives a Local channel every format and it settles on slin192; 8 kHz audio crossing it (a G.711
+ * callee its dialplan Dials, an agent's phone) is up-sampled 8 → 192 kHz by codec_resample, whose fixed-point
+ * interpolating filter halves the level (× 0.50, −6 dB; engine/amd/README.md, "Live on a real Asterisk"). slin48,
+ * like slin192, is no codec a trunk shares (so what the Local channel's Dial offers should not change — not
+ * measured), keeps wideband, and 8, 16 and 24 kHz reach it through the direct filter, at full level. Other
+ * technologies: Asterisk's choice.
+ */
+export function localChannelFormats(endpoint: string): string | undefined {
+  return /^local\//i.test(endpoint) ? 'slin48' : undefined;
+}
+
+/**
  * Maps our command to the ARI operation and its parameters (names as in Asterisk's ARI 10 swagger). Ids go as
  * query parameters of the plain operations (POST /bridges?bridgeId=, /channels/{id}/snoop?snoopId=,
  * /channels/{id}/play?playbackId=), the requests recorded in ../shared/asterisk22.
@@ -219,6 +232,7 @@ export function toAriRequest(app: string, c: AriCommand): { resource: string; op
           timeout: c.timeoutSec,
           callerId: c.callerId,
           variables: c.variables,
+          formats: localChannelFormats(c.endpoint),
         },
       };
     case 'hangup':

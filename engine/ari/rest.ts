@@ -65,7 +65,10 @@ export interface AriRestOptions {
 }
 
 export interface AriRest {
-  /** Performs one operation; resolves with the parsed reply, rejects with AriError. */
+  /**
+   * Performs one operation; resolves with the parsed reply, rejects with AriError. A create sent again after a
+   * keep-alive reset that answers 409 "already exists" resolves with `undefined` (the first send landed).
+   */
   call(resource: string, operation: string, params: Record<string, unknown>): Promise<unknown>;
   /**
    * Performs one operation whose reply is a file (a stored recording): resolves with its bytes, up to
@@ -175,44 +178,71 @@ export function createRest(opts: AriRestOptions): AriRest {
           resolve(value);
         }
       };
-      const req = (https ? httpsRequest : httpRequest)({
-        protocol: base.protocol,
-        hostname: base.hostname.replace(/^\[|\]$/g, ''),
-        port: base.port || (https ? 443 : 80),
-        method: spec.method,
-        path: target,
-        agent,
-        headers: {
-          authorization: auth,
-          accept: raw ? '*/*' : 'application/json',
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : { 'content-length': 0 }),
-        },
-      });
-      p.req = req;
-      pending.add(p);
       const deadline = raw?.timeoutMs ?? timeoutMs;
       const maxBytes = raw?.maxBytes ?? MAX_REPLY_BYTES;
+      // `fresh`: a connection of its own, not from the keep-alive pool (the retry below).
+      const send = (fresh: boolean): void => {
+        const req = (https ? httpsRequest : httpRequest)({
+          protocol: base.protocol,
+          hostname: base.hostname.replace(/^\[|\]$/g, ''),
+          port: base.port || (https ? 443 : 80),
+          method: spec.method,
+          path: target,
+          agent: fresh ? false : agent,
+          headers: {
+            authorization: auth,
+            accept: raw ? '*/*' : 'application/json',
+            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : { 'content-length': 0 }),
+          },
+        });
+        p.req = req;
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          // The keep-alive race: the server closed an idle pooled connection (its keep-alive timeout) just as this
+          // request was written on it, so it was reset before any reply, unread. Node's documented remedy is to send it
+          // again: here once, on a connection of its own. Before, the reset looked like ARI lost (a full resync: dialing
+          // paused, requests in flight aborted, people waiting for an agent dropped); a host whose event loop stalls
+          // (the embedded PBX's server and the engine in one loaded process, or any idle timeout of Asterisk's) hits it.
+          if (!fresh && !done && err.code === 'ECONNRESET' && req.reusedSocket) {
+            opts.logger?.debug({ ari: name }, 'ARI request reset on a reused keep-alive connection: sent again on a new one');
+            send(true);
+            return;
+          }
+          finish(new AriError(0, err.code ?? err.message, name, kindOf(err)));
+        });
+        req.on('response', (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) finish(new AriError(res.statusCode ?? 0, `reply larger than ${maxBytes} bytes`, name, 'protocol'));
+            else chunks.push(c);
+          });
+          res.on('error', (err: NodeJS.ErrnoException) => finish(new AriError(0, err.code ?? err.message, name, 'reset')));
+          res.on('aborted', () => finish(new AriError(0, 'reply cut short', name, 'reset')));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const bytes = Buffer.concat(chunks);
+            if (status < 200 || status >= 300) {
+              const message = ariMessageOf(bytes.toString('utf8'));
+              // Sent again after a reset (above), a create with our own id (originate's channelId, a bridge's id…)
+              // answered "already exists": the first send had reached Asterisk and the reset lost only its reply.
+              // The resource is ours and its events follow; failing here would end a call whose phone is ringing
+              // (seen on Asterisk 22: "Channel with given unique ID already exists"). Its reply body is lost.
+              if (fresh && status === 409 && spec.method === 'POST' && /already exists/i.test(message)) {
+                opts.logger?.info({ ari: name }, 'ARI request sent again after a reset: the first send had landed (409 already exists), taken as done');
+                return finish(null, undefined, status);
+              }
+              return finish(new AriError(status, message, name, 'http'));
+            }
+            finish(null, raw ? bytes : parseBody(bytes.toString('utf8')), status);
+          });
+        });
+        if (payload) req.end(payload);
+        else req.end();
+      };
+      pending.add(p);
       timer = opts.clock.setTimeout(() => finish(new AriError(0, `no answer within ${deadline} ms`, name, 'timeout')), deadline);
-      req.on('error', (err: NodeJS.ErrnoException) => finish(new AriError(0, err.code ?? err.message, name, kindOf(err))));
-      req.on('response', (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) finish(new AriError(res.statusCode ?? 0, `reply larger than ${maxBytes} bytes`, name, 'protocol'));
-          else chunks.push(c);
-        });
-        res.on('error', (err: NodeJS.ErrnoException) => finish(new AriError(0, err.code ?? err.message, name, 'reset')));
-        res.on('aborted', () => finish(new AriError(0, 'reply cut short', name, 'reset')));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const bytes = Buffer.concat(chunks);
-          if (status < 200 || status >= 300) return finish(new AriError(status, ariMessageOf(bytes.toString('utf8')), name, 'http'));
-          finish(null, raw ? bytes : parseBody(bytes.toString('utf8')), status);
-        });
-      });
-      if (payload) req.end(payload);
-      else req.end();
+      send(false);
     });
   };
 

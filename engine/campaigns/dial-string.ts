@@ -24,16 +24,35 @@ const DIAL_STRING = new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,19}/${SEGMENT}(?:/${SEGM
 const MAX_LENGTH = 256;
 const SAMPLE: DialStringNumber = { e164: '+50688887777' };
 
-/** Why a rendered dial string is not one safe channel, or null when it is. */
-export function dialStringProblem(dialString: string): string | null {
+/** Why a dial string or template is refused: a stable rule (the API's 422 `params.rule`), its values, the English. */
+export interface DialStringRefusal {
+  rule: 'dial_control_chars' | 'dial_one_channel' | 'dial_too_long' | 'dial_shape' | 'dial_placeholder_unknown' | 'dial_placeholder_missing';
+  params: Record<string, string | number>;
+  problem: string;
+}
+
+function channelRefusal(dialString: string): DialStringRefusal | null {
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(dialString)) return 'must not contain control characters';
-  if (dialString.includes('&')) return 'must dial exactly one channel ("&" is not allowed)';
-  if (dialString.length > MAX_LENGTH) return `must be at most ${MAX_LENGTH} characters`;
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(dialString)) return { rule: 'dial_control_chars', params: {}, problem: 'must not contain control characters' };
+  if (dialString.includes('&')) return { rule: 'dial_one_channel', params: {}, problem: 'must dial exactly one channel ("&" is not allowed)' };
+  if (dialString.length > MAX_LENGTH) return { rule: 'dial_too_long', params: { max: MAX_LENGTH }, problem: `must be at most ${MAX_LENGTH} characters` };
   if (!DIAL_STRING.test(dialString)) {
-    return 'must be one channel, Tech/resource[@context][/options], of letters, digits and + _ . * # : - only';
+    return { rule: 'dial_shape', params: {}, problem: 'must be one channel, Tech/resource[@context][/options], of letters, digits and + _ . * # : - only' };
   }
   return null;
+}
+
+/** Why a rendered dial string is not one safe channel, or null when it is. */
+export function dialStringProblem(dialString: string): string | null {
+  return channelRefusal(dialString)?.problem ?? null;
+}
+
+/** `dialStringTemplateProblem` with its rule, for the settings schema's 422 detail. */
+export function dialStringTemplateRefusal(template: string): DialStringRefusal | null {
+  const unknown = /\{(?!(?:e164|digits|national)\})[^}]*\}?/.exec(template);
+  if (unknown !== null) return { rule: 'dial_placeholder_unknown', params: { found: unknown[0] }, problem: `only {e164}, {digits} and {national} placeholders are known (found "${unknown[0]}")` };
+  if (!/\{(e164|digits|national)\}/.test(template)) return { rule: 'dial_placeholder_missing', params: {}, problem: 'must contain {e164}, {digits} or {national}' };
+  return channelRefusal(fill(template, SAMPLE));
 }
 
 /**
@@ -42,10 +61,7 @@ export function dialStringProblem(dialString: string): string | null {
  * loads a campaign, so a template stored before this check existed cannot reach Asterisk either.
  */
 export function dialStringTemplateProblem(template: string): string | null {
-  const unknown = /\{(?!(?:e164|digits|national)\})[^}]*\}?/.exec(template);
-  if (unknown !== null) return `only {e164}, {digits} and {national} placeholders are known (found "${unknown[0]}")`;
-  if (!/\{(e164|digits|national)\}/.test(template)) return 'must contain {e164}, {digits} or {national}';
-  return dialStringProblem(fill(template, SAMPLE));
+  return dialStringTemplateRefusal(template)?.problem ?? null;
 }
 
 function fill(template: string, n: DialStringNumber): string {

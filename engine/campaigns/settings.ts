@@ -1,7 +1,7 @@
 import { isValidTimeZone } from '../leads/index.js';
 import { z } from 'zod';
 import { DISPOSITIONS, type Disposition } from '../events/index.js';
-import { dialStringTemplateProblem } from './dial-string.js';
+import { dialStringTemplateRefusal } from './dial-string.js';
 import { amdParamsSchema } from '../amd/index.js';
 
 export const DIAL_MODES = ['preview', 'progressive', 'power', 'predictive'] as const;
@@ -9,10 +9,16 @@ export type DialMode = (typeof DIAL_MODES)[number];
 
 export const DEFAULT_DIAL_STRING = 'PJSIP/{e164}@trunk';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM (24 h)');
+/*
+ * Checks whose English words are written here carry `params.rule` (a stable name the web words in Spanish:
+ * api/http/rules.ts lists them, web/src/api/problems.ts maps them). A refine, not `.regex()`: zod drops a regex
+ * check's params.
+ */
+const HHMM = /^([01]\d|2[0-4]):[0-5]\d$/;
+const hhmm = z.string().refine((v) => HHMM.test(v), { message: 'must be HH:MM (24 h)', params: { rule: 'hhmm' } });
 
 /** An IANA time zone name the runtime knows (validated once here; leads and campaigns share it). */
-export const ianaZone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone' });
+export const ianaZone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone', params: { rule: 'iana_zone' } });
 
 /**
  * Seconds before the next attempt after each disposition. Dispositions missing here are final for the lead
@@ -52,15 +58,15 @@ export const campaignSettingsSchema = z
       .max(256)
       .default(DEFAULT_DIAL_STRING)
       .superRefine((t, ctx) => {
-        const problem = dialStringTemplateProblem(t);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        const r = dialStringTemplateRefusal(t);
+        if (r !== null) ctx.addIssue({ code: 'custom', message: r.problem, params: { ...r.params, rule: r.rule } });
       }),
     callerId: z.string().trim().max(80).nullable().default(null),
     ringTimeoutS: z.number().int().min(15, 'must be at least 15 s').max(120).default(25),
     callingHours: z
       .strictObject({ start: hhmm.default('08:00'), end: hhmm.default('21:00') })
       .default({ start: '08:00', end: '21:00' })
-      .refine((h) => h.start < h.end, { message: 'start must be before end' }),
+      .refine((h) => h.start < h.end, { message: 'start must be before end', params: { rule: 'start_before_end' } }),
     /** ISO weekdays, 1 = Monday … 7 = Sunday. */
     weekdays: z
       .array(z.number().int().min(1).max(7))
@@ -71,7 +77,7 @@ export const campaignSettingsSchema = z
     /** ISO 3166 alpha-2 country for numbers written without a country code. */
     defaultCountry: z
       .string()
-      .regex(/^[A-Z]{2}$/)
+      .refine((v) => /^[A-Z]{2}$/.test(v), { message: 'must be a two-letter ISO 3166 country code (CR, US…)', params: { rule: 'country_code' } })
       .default('CR'),
     maxAttempts: z.number().int().min(1).max(50).default(5),
     retryDelays: retryDelaysSchema.default({
@@ -98,10 +104,12 @@ export const campaignSettingsSchema = z
         if (r.success) return;
         // An unknown mode has no defaults: name the mode alone, not every field it would have filled.
         const modeIssues = r.error.issues.filter((i) => i.path[0] === 'mode');
+        // Passed on with their code and parameters (too_small's minimum, an enum's values…), not as custom English
+        // text, so the 422 detail of `amd.…` can be worded in the user's language like any other field's.
         for (const i of modeIssues.length > 0 ? modeIssues : r.error.issues) {
           if (i.code === 'unrecognized_keys') {
-            for (const k of i.keys) ctx.addIssue({ code: 'custom', path: [...i.path, k], message: 'is not a known field' });
-          } else ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+            for (const k of i.keys) ctx.addIssue({ code: 'unrecognized_keys', keys: [k], path: i.path, message: 'is not a known field' });
+          } else ctx.addIssue({ ...i, path: i.path } as Parameters<typeof ctx.addIssue>[0]);
         }
       }),
     machineAction: z.enum(['hangup', 'message']).default('hangup'),
@@ -118,11 +126,11 @@ export const campaignSettingsSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.machineAction === 'message' && s.voicemailMessage === null) {
-      ctx.addIssue({ code: 'custom', path: ['voicemailMessage'], message: 'is required when machineAction is "message"' });
+      ctx.addIssue({ code: 'custom', path: ['voicemailMessage'], message: 'is required when machineAction is "message"', params: { rule: 'voicemail_required' } });
     }
     for (const key of Object.keys(s.retryDelays)) {
       if (key !== 'default' && !(DISPOSITIONS as readonly string[]).includes(key)) {
-        ctx.addIssue({ code: 'custom', path: ['retryDelays', key], message: 'is not a disposition' });
+        ctx.addIssue({ code: 'custom', path: ['retryDelays', key], message: 'is not a disposition', params: { rule: 'not_a_disposition' } });
       }
     }
   });

@@ -1,2 +1,26 @@
-/** What engine nodes share through Redis (#18). */
-export { SharedAbandonCounters, type AbandonCounts, type RedisClient, type SharedAbandonCountersOptions } from './abandon-counters.js';
+/** What engine nodes share through Redis (#18); see README.md. */
+export { SharedAbandonCounters, type AbandonCounts, type RedisClient, type SharedAbandonCountersOptions, type TotalsOptions } from './abandon-counters.js';
+export { ClusterAbandon, type ClusterAbandonOptions, type SharedAbandonStatus } from './abandon-sync.js';
+export { clusterRedisClient } from './redis-io.js';
+export {
+  publishCampaignCommand,
+  subscribeCampaignCommands,
+  campaignCommandChannel,
+  CAMPAIGN_ACTIONS,
+  type CampaignAction,
+  type CampaignCommand,
+  type CampaignCommandOptions,
+  type CampaignCommandSubscription,
+} from './campaign-commands.js';
+export { boardOf, clusterView, type BoardAgent, type BoardCall, type BoardCampaign, type BoardSource, type ClusterNodeView, type ClusterView, type NodeBoard } from './board.js';
+export {
+  attachClusterBoard,
+  publishApiKeyRevoked,
+  boardKeys,
+  BOARD_NAMESPACE,
+  type BoardPrincipal,
+  type ClusterBoardHandle,
+  type ClusterBoardOptions,
+  type ClusterBoardStatus,
+} from './board-server.js';
+export { startClusterServices, type ClusterHealth, type ClusterServices, type ClusterServicesOptions } from './services.js';

@@ -67,6 +67,16 @@ export const configSchema = z
       .regex(/^\s*([^=,]+=\d+\s*(,\s*[^=,]+=\d+\s*)*)?$/, 'is not a list of queue=seconds (e.g. sales=20,*=30)')
       .default(''),
     SIM_SEED: z.coerce.number().int().default(1),
+    /**
+     * The embedded PBX only (no ARI_URL): a pacing scenario, by name (engine/pacing/scenarios) or path to its JSON,
+     * whose callees the numbers +1777nnnnnnn play: lead n's fate (person, machine, busy, no answer; ring and talk
+     * times) drawn from the scenario's distributions with SIM_SEED, with audio the AMD judges. Unset: only the
+     * scripted ranges (engine/sim/README.md).
+     */
+    SIM_SCENARIO: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v)),
     /** Folder of SQLite online backups. Absent: no scheduled backups (`centralita backup` still takes one). */
     BACKUP_DIR: z
       .string()
@@ -83,6 +93,16 @@ export const configSchema = z
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(8),
     /** HMAC key for API access tokens. Absent: a random one per process (tokens die with the process). */
     JWT_SECRET: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+    /**
+     * Key for secrets Centralita keeps at rest and must give back (trunk passwords, AES-256-GCM; engine/store/
+     * secret-box.ts). Absent: JWT_SECRET is used; neither set: trunk passwords cannot be stored. Changing it makes
+     * stored passwords unreadable (enter them again).
+     */
+    SECRETS_KEY: z
       .string()
       .optional()
       .transform((v) => (v === '' ? undefined : v))

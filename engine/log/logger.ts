@@ -7,7 +7,7 @@ export type { Logger };
  * mistake. The admin's first random password is logged on purpose, once, under `password` (api/auth/bootstrap.ts).
  */
 const REDACTED = [
-  'JWT_SECRET', '*.JWT_SECRET', 'ARI_PASSWORD', '*.ARI_PASSWORD', 'ADMIN_PASSWORD', '*.ADMIN_PASSWORD',
+  'JWT_SECRET', '*.JWT_SECRET', 'SECRETS_KEY', '*.SECRETS_KEY', 'ARI_PASSWORD', '*.ARI_PASSWORD', 'ADMIN_PASSWORD', '*.ADMIN_PASSWORD',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
   '["x-api-key"]', '*["x-api-key"]', 'headers["x-api-key"]', '*.headers["x-api-key"]',
   'refresh_token', '*.refresh_token', 'access_token', '*.access_token',

@@ -86,6 +86,34 @@ interface Tally {
   drops: number;
 }
 
+/**
+ * The campaign's counts on the other engine nodes (#18), as read from the counters they share (engine/cluster):
+ * live answers and drops, unweighted (a drop counts as a whole live answer: the other node's verdict classes are
+ * not known here, and counting a possible machine as a person only errs on the safe side). With them the hour,
+ * today and 30-day checks and the gain loop decide on the campaign's figures, own + others, so the target holds
+ * for the campaign and not per node. The one-minute burst guard stays on the node's own drops: it reacts to the
+ * node's own bursts, and a campaign-wide "3 drops a minute" would stop a large campaign for its normal rate.
+ */
+export interface OtherNodesCounts {
+  /** The minutes the hour window holds (the current one and the 59 before). */
+  hour: Tally;
+  /**
+   * Start of the earliest of those minutes with a count: the others' share of the hour is projected over the span
+   * they were seen, as the node's own is over its own. Null when they counted nothing in the hour.
+   */
+  hourSinceMs: number | null;
+  /** Since the start of the (UTC) day. */
+  today: Tally;
+  /** Today and the days before it, `days` in all. */
+  month: Tally;
+  /**
+   * How many other nodes are dialling the campaign now (counts in the last minutes). Each keeps calls in flight
+   * that can still drop, so near the hour's limit the campaign keeps one drop in reserve per node, not one in all
+   * (absent: 0, as when the reader does not know).
+   */
+  nodes?: number;
+}
+
 export interface GovernorState {
   /** Per-minute tallies of the last 60 minutes, indexed by minute number mod 60. */
   minutes: Tally[];
@@ -102,6 +130,8 @@ export interface GovernorState {
   /** Connected calls and how many agents dispositioned as live, per verdict class. */
   onTime: { connected: number; live: number };
   late: { connected: number; live: number };
+  /** The other nodes' counts of the campaign, last fed by `governorShared`; null / absent = own counts only. */
+  others?: OtherNodesCounts | null;
 }
 
 export interface GovernorVerdict {
@@ -207,6 +237,19 @@ export function governorDisposition(
   }
 }
 
+/**
+ * The other nodes' counts of the campaign (engine/cluster reads them about once a second); null when they are not
+ * known (Redis unreachable, nothing read lately): the governor then decides on the node's own counts — which
+ * keeps the campaign within the target too, as every node holding its own rate within it does.
+ */
+export function governorShared(s: GovernorState, others: OtherNodesCounts | null): void {
+  s.others = others;
+}
+
+function plus(a: Tally, b: Tally | undefined): Tally {
+  return b ? { answers: a.answers + b.answers, drops: a.drops + b.drops } : a;
+}
+
 function windowTally(s: GovernorState, now: number, minutes: number): Tally {
   const id = Math.floor(now / MIN);
   const t = { answers: 0, drops: 0 };
@@ -230,9 +273,11 @@ function counted(t: Tally, cfg: GovernorConfig): { num: number; den: number } {
 
 export function governorCheck(s: GovernorState, now: number, cfg: GovernorConfig): GovernorVerdict {
   rollDay(s, now, cfg);
-  const hourT = windowTally(s, now, 60);
-  const hour = counted(hourT, cfg);
-  const today = counted(s.today, cfg);
+  const others = s.others ?? null;
+  const ownHour = counted(windowTally(s, now, 60), cfg);
+  const othersHour = others ? counted(others.hour, cfg) : { num: 0, den: 0 };
+  const hour = { num: ownHour.num + othersHour.num, den: ownHour.den + othersHour.den };
+  const today = counted(plus(s.today, others?.today), cfg);
   const rateHour = hour.den > 0 ? hour.num / hour.den : 0;
   const rateToday = today.den > 0 ? today.num / today.den : 0;
   let headroom = 1;
@@ -252,35 +297,43 @@ export function governorCheck(s: GovernorState, now: number, cfg: GovernorConfig
   const minute = windowTally(s, now, 1);
   if (minute.drops >= 3) return verdict(false, 'drops in the last minute');
 
-  // 1 h: project the window's answers when less than an hour has been observed.
-  const span = Math.min(60 * MIN, Math.max(MIN, now - s.startedMs));
-  const projectedDen = (hour.den * (60 * MIN)) / span;
+  // 1 h: project the window's answers when less than an hour has been observed (the other nodes' over the span
+  // they have counts in: a node joining a running campaign must not project their full hour as if it were young).
+  const span = (since: number) => Math.min(60 * MIN, Math.max(MIN, now - since));
+  const projectedDen =
+    (ownHour.den * (60 * MIN)) / span(s.startedMs) + (others ? (othersHour.den * (60 * MIN)) / span(others.hourSinceMs ?? now - 60 * MIN) : 0);
   const budget = cfg.target * projectedDen;
   const left = budget - hour.num;
   if (left < cfg.hardStopDrops) return verdict(false, 'the hour is at its limit');
-  if (left < 1) {
+  // One drop in reserve for this node's calls in flight, and one for each other node dialling the campaign: each
+  // node alone would keep one, and N nodes near the limit at once must not spend N − 1 of the campaign's last.
+  const reserve = 1 + Math.max(0, Math.floor(others?.nodes ?? 0));
+  if (left < reserve) {
     // One more drop would break the hour: only the most careful predictive (still far better than
     // progressive, and its calls' drop chance is a fraction of a percent) until drops age out.
     headroom = cfg.carefulHeadroom;
     return verdict(true, 'careful: the hour is near its limit');
   }
-  // Ease off in proportion to the drops left, keeping one in reserve (calls in flight can still drop). With
+  // Ease off in proportion to the drops left, keeping the reserve (calls in flight can still drop). With
   // easeShare > 1 this spans the whole budget: the rate settles well inside the limit instead of running
   // into it (a careful or progressive spell costs far more than an even, slightly lower pace).
   const ease = Math.max(cfg.minEaseDrops, cfg.easeShare * budget);
-  headroom = Math.max(cfg.headroomFloor, Math.min(1, (left - 1) / ease));
+  headroom = Math.max(cfg.headroomFloor, Math.min(1, (left - reserve) / ease));
 
   // Today and 30 days: the limit itself (with one drop of margin) once there is a meaningful sample.
   // (The hour guard covers the first hours; a day's rate on a few dozen answers says little.)
   if (today.den >= 10 / cfg.target && today.num > cfg.target * today.den) {
     return verdict(false, 'at the daily limit');
   }
+  // The others' month already holds their today; the node's own is its history plus today.
+  const ownToday = counted(s.today, cfg);
+  const othersMonth = others ? counted(others.month, cfg) : { num: 0, den: 0 };
   const month = s.history.reduce(
     (a, t) => {
       const c = counted(t, cfg);
       return { num: a.num + c.num, den: a.den + c.den };
     },
-    { num: today.num, den: today.den },
+    { num: ownToday.num + othersMonth.num, den: ownToday.den + othersMonth.den },
   );
   if (month.den >= 10 / cfg.target && month.num > cfg.target * month.den) {
     return verdict(false, 'at the 30-day limit');
@@ -297,8 +350,8 @@ export function governorCheck(s: GovernorState, now: number, cfg: GovernorConfig
 export function governorControl(s: GovernorState, now: number, cfg: GovernorConfig, active = true): void {
   if (now - s.lastControlMs < MIN) return;
   s.lastControlMs = now;
-  const hourT = windowTally(s, now, 60);
-  const hour = counted(hourT, cfg);
+  // The campaign's hour (own + the other nodes'): the gain trims toward the campaign's setpoint.
+  const hour = counted(plus(windowTally(s, now, 60), s.others?.hour), cfg);
   if (hour.den < 20) return;
   const rate = hour.num / hour.den;
   // Clamped: one unlucky minute at a tiny team (1 drop of 30 answers) must not swing the gain wildly.

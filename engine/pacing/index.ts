@@ -25,12 +25,14 @@ export {
 export {
   defaultGovernorConfig,
   governorCheck,
+  governorShared,
   type AbandonRule,
+  type OtherNodesCounts,
   type GovernorConfig,
   type GovernorState,
   type GovernorVerdict,
 } from './abandon-governor.js';
-export { abandonPercents } from './abandon-rates.js';
+export { abandonPercents, type AbandonPercents } from './abandon-rates.js';
 export {
   modeLabel,
   pacerFor,

@@ -50,6 +50,7 @@ import {
   governorDisposition,
   governorInitial,
   governorRecord,
+  governorShared,
   type GovernorConfig,
   type GovernorState,
 } from './abandon-governor.js';
@@ -562,6 +563,8 @@ export function predictivePacer(partial: Partial<PredictiveConfig> = {}, name = 
         }
       } else if (event.type === 'human-outcome') {
         governorRecord(s.governor, event.atMs, event.dropped, cfg.governor, event.verdictAtMs - event.answeredAtMs);
+      } else if (event.type === 'campaign-abandon') {
+        governorShared(s.governor, event.others);
       } else {
         if (event.live !== undefined) {
           const delay = (event.verdictAtMs ?? 0) - (event.answeredAtMs ?? 0);

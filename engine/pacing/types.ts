@@ -16,6 +16,8 @@
  * and return it: callers must treat the state they pass in as consumed and keep only the returned one.
  */
 
+import type { OtherNodesCounts } from './abandon-governor.js';
+
 /** What an agent is doing, as the engine's agent state machine sees it. */
 export type AgentPhase = 'ready' | 'talk' | 'wrap' | 'paused';
 
@@ -129,6 +131,16 @@ export type PacingEvent =
       readonly live?: boolean;
       readonly answeredAtMs?: number;
       readonly verdictAtMs?: number;
+    }
+  | {
+      /**
+       * The campaign's counts on the other engine nodes (#18), fed before each decision when the engine shares its
+       * abandon counts (engine/cluster); null = not known now (the governor decides on the node's own counts).
+       * Only the predictive pacer's governor uses it; other pacers ignore it.
+       */
+      readonly type: 'campaign-abandon';
+      readonly atMs: number;
+      readonly others: OtherNodesCounts | null;
     };
 
 export interface Pacer<S> {

@@ -3,7 +3,7 @@
  * from the CallLogs, and their exporters — a printable PDF (pdfkit) and a streamed XLSX (exceljs).
  */
 export type { ReportDocument, ReportTable, ReportColumn, ReportChart, ReportLang, Cell } from './document.js';
-export { writeReportPdf, formatCell } from './pdf.js';
+export { writeReportPdf, formatCell, formatNumber } from './pdf.js';
 export { writeReportXlsx } from './xlsx.js';
 export { queueReportDocument } from './queue-report.js';
 export { filtersLine, generatedLine, type ReportFilters } from './labels.js';

@@ -16,10 +16,22 @@ const PAGE_WORD = { en: ['Page', 'of'], es: ['Página', 'de'] } as const;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-export function formatCell(v: Cell, column?: ReportColumn): string {
+/** Numbers in the report's language: "1.234,50" in Spanish (decimal comma, point for thousands), "1,234.50" in English. */
+const NUMBER_FORMATS = {
+  en: { int: new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }), dec: new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) },
+  es: { int: new Intl.NumberFormat('es-ES', { maximumFractionDigits: 0 }), dec: new Intl.NumberFormat('es-ES', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) },
+} as const;
+
+/** A number as the report's language writes it: integers as they are, others with two decimals. */
+export function formatNumber(v: number, lang: ReportDocument['lang'] = 'en'): string {
+  const f = NUMBER_FORMATS[lang];
+  return Number.isInteger(v) ? f.int.format(v) : f.dec.format(v);
+}
+
+export function formatCell(v: Cell, column?: ReportColumn, lang: ReportDocument['lang'] = 'en'): string {
   if (v === null) return '—';
   if (typeof v === 'number' && column?.kind === 'duration') return formatDuration(v);
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
+  if (typeof v === 'number') return formatNumber(v, lang);
   return v;
 }
 
@@ -36,8 +48,8 @@ export function writeReportPdf(report: ReportDocument, output: Writable): Promis
   doc.fontSize(BODY_PT).fillColor('#333333').text(report.generated);
   doc.fillColor('black');
   doc.moveDown(0.8);
-  if (report.chart && report.chart.categories.length > 0) drawChart(doc, report.chart);
-  for (const t of report.tables) drawTable(doc, t);
+  if (report.chart && report.chart.categories.length > 0) drawChart(doc, report.chart, report.lang);
+  for (const t of report.tables) drawTable(doc, t, report.lang);
   const range = doc.bufferedPageRange();
   const [pw, of] = PAGE_WORD[report.lang];
   for (let i = range.start; i < range.start + range.count; i++) {
@@ -72,7 +84,7 @@ export function axisScale(max: number, whole: boolean): { step: number; top: num
   return { step, top: step * Math.ceil(max / step) };
 }
 
-function drawChart(doc: Doc, chart: ReportChart): void {
+function drawChart(doc: Doc, chart: ReportChart, lang: ReportDocument['lang']): void {
   const height = 190;
   if (doc.y + height + 40 > pageBottom(doc)) doc.addPage();
   const x0 = MARGIN;
@@ -99,7 +111,7 @@ function drawChart(doc: Doc, chart: ReportChart): void {
   for (let v = 0; v <= max + step / 2; v += step) {
     const y = plotTop + plotH - (plotH * v) / max;
     doc.moveTo(plotX, y).lineTo(plotX + plotW, y).strokeColor(v === 0 ? 'black' : '#bbbbbb').stroke();
-    doc.fillColor('black').text(Number.isInteger(v) ? String(v) : String(Number(v.toFixed(2))), x0, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
+    doc.fillColor('black').text(Number.isInteger(v) ? formatNumber(v, lang) : formatNumber(Number(v.toFixed(2)), lang).replace(/[.,]?0+$/, ''), x0, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
   }
   const n = chart.categories.length;
   const slot = plotW / n;
@@ -124,10 +136,10 @@ function drawChart(doc: Doc, chart: ReportChart): void {
   doc.y = plotTop + plotH + 22;
 }
 
-function drawTable(doc: Doc, t: ReportTable): void {
+function drawTable(doc: Doc, t: ReportTable, lang: ReportDocument['lang']): void {
   const width = innerWidth(doc);
   const pad = 3;
-  const widths = columnWidths(doc, t, width, pad);
+  const widths = columnWidths(doc, t, width, pad, lang);
   const rowH = BODY_PT + 6;
   doc.font('Helvetica-Bold').fontSize(BODY_PT);
   const headH = Math.max(...t.columns.map((c, i) => doc.heightOfString(c.label, { width: widths[i]! - 2 * pad }))) + 2 * pad;
@@ -160,7 +172,7 @@ function drawTable(doc: Doc, t: ReportTable): void {
     let x = MARGIN;
     row.forEach((v, i) => {
       const c = t.columns[i];
-      doc.text(formatCell(v, c), x + pad, y + 3, { width: widths[i]! - 2 * pad, align: c === undefined ? 'left' : headAlign(c, i), lineBreak: false, ellipsis: true });
+      doc.text(formatCell(v, c, lang), x + pad, y + 3, { width: widths[i]! - 2 * pad, align: c === undefined ? 'left' : headAlign(c, i), lineBreak: false, ellipsis: true });
       x += widths[i]!;
     });
     doc.moveTo(MARGIN, y + rowH).lineTo(MARGIN + width, y + rowH).lineWidth(0.3).strokeColor('#999999').stroke();
@@ -181,11 +193,11 @@ function headAlign(c: ReportColumn, i: number): 'left' | 'right' {
  * Widths that fit the table: each column gets at least its longest header word and its widest cell (so words
  * are not cut mid-word), the rest is shared by weight; when even the minimums do not fit, they are scaled down.
  */
-function columnWidths(doc: Doc, t: ReportTable, width: number, pad: number): number[] {
+function columnWidths(doc: Doc, t: ReportTable, width: number, pad: number, lang: ReportDocument['lang']): number[] {
   doc.font('Helvetica-Bold').fontSize(BODY_PT);
   const head = t.columns.map((c) => Math.max(...c.label.split(/\s+/).map((w) => doc.widthOfString(w))));
   doc.font('Helvetica').fontSize(BODY_PT);
-  const cells = t.columns.map((_, i) => Math.min(160, Math.max(0, ...t.rows.slice(0, 500).map((r) => doc.widthOfString(formatCell(r[i] ?? null, t.columns[i]))))));
+  const cells = t.columns.map((_, i) => Math.min(160, Math.max(0, ...t.rows.slice(0, 500).map((r) => doc.widthOfString(formatCell(r[i] ?? null, t.columns[i], lang))))));
   const mins = t.columns.map((_, i) => Math.max(head[i]!, cells[i]!) + 2 * pad + 1);
   const sumMin = mins.reduce((a, b) => a + b, 0);
   if (sumMin >= width) return mins.map((m) => (m * width) / sumMin);

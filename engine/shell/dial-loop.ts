@@ -16,7 +16,7 @@ import type { DomainEvent } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import { DEFAULT_MIN_RING_BEFORE_CANCEL_MS, type PacingObservation, type PacingStatus, modeLabel, pacingChanged, pacingLevel } from '../pacing/index.js';
 import type { CampaignRegistry, CampaignRuntime } from './campaign-registry.js';
-import type { Lead } from './ports.js';
+import type { Lead, SharedAbandonPort } from './ports.js';
 
 export interface DialHost {
   /** Running, reconciled, connected. */
@@ -38,6 +38,8 @@ export interface DialHost {
    */
   cancelRinging(c: CampaignRuntime, n: number, minRingMs: number): number;
   emit(e: DomainEvent): void;
+  /** The campaign's counts on the other nodes (#18): fed to the pacer before each decision when present. */
+  readonly sharedAbandon?: Pick<SharedAbandonPort, 'others'>;
   /** A write to the store failed (the hopper's lease): true when the database cannot be written now (the engine degrades). */
   storageFailed?(err: unknown): boolean;
   now(): number;
@@ -89,6 +91,8 @@ export class DialLoop {
       for (const c of this.registry.list()) {
         if (!c.pacer || c.state !== 'running') continue;
         const now = h.now();
+        // Only the predictive governor uses the other nodes' counts (and asking is what keeps them being read).
+        if (h.sharedAbandon && c.dialMode === 'predictive') c.pacerState = c.pacer.observe(c.pacerState, { type: 'campaign-abandon', atMs: now, others: h.sharedAbandon.others(c.id, now) });
         const r = c.pacer.decide(c.pacerState, h.observe(c), now);
         c.pacerState = r.state;
         const status: PacingStatus = { mode: modeLabel(c.dialMode, r.decision.mode), place: r.decision.place, level: pacingLevel(c), at: now };

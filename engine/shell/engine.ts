@@ -70,6 +70,8 @@ const RECONCILE_SETTLE_MS = 3000;
 const HANGUP_CONFIRM_MS = 2000;
 /** Shutdown: agents' legs and bridges get this long to go. */
 const AGENTS_OUT_MS = 2000;
+/** The last asynchronous store writes (PostgreSQL) get this long to land when the engine stops. */
+const STORE_IDLE_MS = 3000;
 
 /** Where a call meets this agent: a human's own bridge, or a bot dialled into the call's own bridge. */
 function slotFor(agent: AgentState, callId: string): AgentSlot {
@@ -148,6 +150,7 @@ export class Engine {
       place: (c, lead, agent) => this.place(c, lead, agent),
       observe: (c) => this.observe(c),
       cancelRinging: (c, n, minRingMs) => this.cancelRinging(c, n, minRingMs),
+      ...(opts.sharedAbandon ? { sharedAbandon: opts.sharedAbandon } : {}),
       emit: (e) => this.events.emit(e),
       storageFailed: (err) => this.storeWrites.noteFailure(err),
       now: () => this.now(),
@@ -208,10 +211,14 @@ export class Engine {
     const logs = this.opts.callLogs;
     // While the database refuses writes the stamp waits too: the next one after recovery says the same.
     if (!logs?.markAlive || this.calls.size === 0 || !this.opts.gateway.connected || !this.storeWrites.writable) return;
-    try {
-      logs.markAlive(this.opts.nodeId, this.now());
-    } catch (err) {
+    const failed = (err: unknown): void => {
       if (!this.storeWrites.noteFailure(err)) this.opts.logger.warn({ err }, 'could not stamp open CallLogs alive');
+    };
+    try {
+      const r = logs.markAlive(this.opts.nodeId, this.now());
+      if (r instanceof Promise) r.catch(failed);
+    } catch (err) {
+      failed(err);
     }
   }
 
@@ -247,7 +254,9 @@ export class Engine {
     this.desk.endAll();
     await this.waitUntil(() => [...this.agents.values()].every((a) => !a.legId && !a.bridgeRequested), AGENTS_OUT_MS);
     await this.waitUntil(() => this.queues.size === 0, 1000);
-    // Writes the database could not take yet: one last try; what it still refuses is lost with the process.
+    // Asynchronous writes (PostgreSQL) still in flight finish first; then what the database could not take yet gets
+    // one last try, and what it still refuses is lost with the process.
+    await this.storeWrites.idle(STORE_IDLE_MS);
     if (this.storeWrites.pendingWrites > 0 && !this.storeWrites.flush()) {
       this.opts.logger.error({ pendingWrites: this.storeWrites.pendingWrites, lastError: this.storeWrites.status().lastError }, 'stopping with writes the database could not take: they are lost');
     }
@@ -678,9 +687,15 @@ export class Engine {
     if (!e.type.startsWith('call.')) return;
     const r = pacingFeedStep(this.feed, e, (c) => !this.calls.get(c.callId)?.test);
     this.feed = r.state;
+    const shared = this.opts.sharedAbandon;
     for (const { campaignId, event } of r.events) {
       const c = this.registry.get(campaignId);
       if (c?.pacer) c.pacerState = c.pacer.observe(c.pacerState, event);
+      // The campaign's other nodes count what this one saw (#18): the same facts the governor counts, unweighted.
+      if (shared && event.type === 'human-outcome') {
+        shared.record(campaignId, 'live', event.atMs);
+        if (event.dropped) shared.record(campaignId, 'drops', event.atMs);
+      } else if (shared && event.type === 'talk-ended' && event.live === false) shared.record(campaignId, 'live', event.atMs, -1);
     }
   }
 
@@ -806,10 +821,10 @@ export class Engine {
     if (startup && this.opts.callLogs) {
       // CallLogs a previous process of this node left open: it died with them (engine_lost). They end at the
       // last moment they were known alive, and the lead goes to the campaign's retry policy.
-      for (const row of this.opts.callLogs.listOpenCallLogs(this.opts.nodeId)) {
+      for (const row of await this.opts.callLogs.listOpenCallLogs(this.opts.nodeId)) {
         if (this.calls.has(row.id)) continue;
         const disposition = lostCallDisposition(row);
-        this.opts.callLogs.closeCallLog(row.id, disposition, null, Math.min(lastKnownAlive(row), at), 'engine_lost');
+        await this.opts.callLogs.closeCallLog(row.id, disposition, null, Math.min(lastKnownAlive(row), at), 'engine_lost');
         const sink = this.leadSink(row.campaignId);
         if (row.leadId && sink) await sink.complete(row.leadId, disposition, at);
         closed++;

@@ -5,10 +5,11 @@
  * the media plane into those ports.
  */
 export { Engine, type EngineSnapshot, type EngineState } from './engine.js';
-export type { AmdSession, AmdSource, AmdWindow, CallLogWriter, CampaignDialPlan, EngineOptions, Lead, LeadSource } from './ports.js';
+export type { AmdSession, AmdSource, AmdWindow, CallLogWriter, CampaignDialPlan, EngineOptions, Lead, LeadSource, OpenCallLogRow } from './ports.js';
 export { campaignInputFromStore, type CampaignInput, type CampaignRunState, type CampaignRuntime } from './campaign-registry.js';
 export { attachAgentEventWriter, attachCallLogWriter, type AgentEventWriter } from './store-writers.js';
-export { MemoryLeadSource, storeLeadSource, type LeadHopper, type StoreLeadSourceOptions } from './lead-sources.js';
+export { MemoryLeadSource, storeLeadSource, asyncStoreLeadSource, type LeadHopper, type AsyncLeadHopper, type StoreLeadSourceOptions } from './lead-sources.js';
 export { mediaPlaneAmdSource } from './media-amd-source.js';
 export { refuseSynthetic } from './synthetic-guard.js';
 export { StoreWriteQueue, type StoreWriteQueueOptions, type StoreWritesStatus } from './write-queue.js';
+export type { SharedAbandonPort } from './ports.js';

@@ -86,3 +86,56 @@ export function storeLeadSource(hopper: LeadHopper, o: StoreLeadSourceOptions): 
     },
   };
 }
+
+/** A hopper that answers with Promises (engine/store/pg PgLeadHopper): same calls as LeadHopper. */
+export interface AsyncLeadHopper {
+  lease(req: { campaignId: string; owner: string; now: number; limit: number; leaseMs: number }): Promise<Array<{ id: string; phoneE164: string }>>;
+  markCalling(leadId: string, owner: string, at: number): Promise<boolean>;
+  completeAttempt(leadId: string, disposition: Disposition, at: number, opts?: { owner?: string }): Promise<unknown>;
+  releaseLeases(filter: { campaignId?: string; owner?: string; at: number }): Promise<number>;
+}
+
+/**
+ * `storeLeadSource` over an asynchronous hopper (several nodes on PostgreSQL): the same lease → mark calling →
+ * complete → recover cycle and the same "skip a lead whose lease lapsed" rule. Lease lengths are the caller's:
+ * a node renews its leases while it lives (PgLeadHopper.renewLeases), so a short lease only ends for a dead node.
+ * One lease query at a time per campaign: the dial loop may ask again before the first answer arrives.
+ */
+export function asyncStoreLeadSource(hopper: AsyncLeadHopper, o: StoreLeadSourceOptions): LeadSource {
+  const batch = o.batch ?? 5;
+  const leaseMs = o.leaseMs ?? 2 * 3600_000;
+  const buffered: Lead[] = [];
+  let leasing: Promise<void> | null = null;
+  const refill = (): Promise<void> =>
+    (leasing ??= hopper
+      .lease({ campaignId: o.campaignId, owner: o.owner, now: o.now(), limit: batch, leaseMs })
+      .then((rows) => void buffered.push(...rows.map((r) => ({ id: r.id, phone: r.phoneE164 }))))
+      .finally(() => {
+        leasing = null;
+      }));
+  return {
+    async next() {
+      for (;;) {
+        if (buffered.length === 0) {
+          await refill();
+          if (buffered.length === 0) return null;
+        }
+        const lead = buffered.shift()!;
+        try {
+          if (await hopper.markCalling(lead.id, o.owner, o.now())) return lead;
+        } catch (err) {
+          // A failed write (database gone) leaves the lead first in line for the next try, still leased to this node.
+          buffered.unshift(lead);
+          throw err;
+        }
+      }
+    },
+    complete(leadId, disposition, at) {
+      return hopper.completeAttempt(leadId, disposition, at, { owner: o.owner }).then(() => undefined);
+    },
+    async recover(at) {
+      buffered.length = 0;
+      await hopper.releaseLeases({ campaignId: o.campaignId, owner: o.owner, at });
+    },
+  };
+}

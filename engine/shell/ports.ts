@@ -9,6 +9,7 @@ import type { CallPolicy, OpenCallLog } from '../calls/index.js';
 import type { Clock } from '../clock/index.js';
 import type { DomainEvents, Disposition, InterruptionCause } from '../events/index.js';
 import type { Logger } from '../log/index.js';
+import type { OtherNodesCounts } from '../pacing/index.js';
 import type { CampaignInput } from './campaign-registry.js';
 
 /** One running analysis for one answered call. */
@@ -64,7 +65,14 @@ export interface LeadSource {
   recover?(at: number): void | Promise<void>;
 }
 
-/** The subset of the store's CallLogRepo the shell uses (engine/store/repos/call-logs.ts). */
+/**
+ * The subset of the store's CallLogRepo the shell uses (engine/store/repos/call-logs.ts; on PostgreSQL
+ * engine/store/pg `PgCallLogs`). Every method may answer synchronously (SQLite) or with a Promise (PostgreSQL):
+ * the engine's write queue keeps the transitions of one call in order either way, and treats a rejected
+ * Promise like a thrown error (a storage failure is queued and retried).
+ */
+type MaybeAsync<T> = T | Promise<T>;
+
 export interface CallLogWriter {
   create(input: {
     id: string;
@@ -76,16 +84,16 @@ export interface CallLogWriter {
     agentId?: string | null;
     channelId?: string | null;
   }): unknown;
-  markRinging(id: string, at: number): boolean;
-  markAnswered(id: string, at: number): boolean;
+  markRinging(id: string, at: number): MaybeAsync<boolean>;
+  markAnswered(id: string, at: number): MaybeAsync<boolean>;
   markAmd(
     id: string,
     r: { status: AmdDecision['status']; cause: string; decisionMs: number; treatedAs?: 'HUMAN' | 'MACHINE'; at: number },
-  ): boolean;
-  markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): boolean;
+  ): MaybeAsync<boolean>;
+  markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): MaybeAsync<boolean>;
   /** Keeps the detector's trace of the call's AMD decision with its CallLog (compact; replayable). Optional. */
   saveAmdTrace?(id: string, trace: AmdTrace, at: number): unknown;
-  markBridged(id: string, b: { agentId: string; at: number; bridgeId?: string | null }): boolean;
+  markBridged(id: string, b: { agentId: string; at: number; bridgeId?: string | null }): MaybeAsync<boolean>;
   end(
     id: string,
     e: {
@@ -98,19 +106,20 @@ export interface CallLogWriter {
       voicemailLeft?: boolean;
       interruption?: InterruptionCause | null;
     },
-  ): boolean;
-  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number, interruption?: InterruptionCause): boolean;
-  listOpenCallLogs(nodeId?: string): Array<
-    OpenCallLog & {
-      id: string;
-      campaignId?: string | null;
-      leadId: string | null;
-      channelId?: string | null;
-    }
-  >;
+  ): MaybeAsync<boolean>;
+  closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number, interruption?: InterruptionCause): MaybeAsync<boolean>;
+  listOpenCallLogs(nodeId?: string): MaybeAsync<OpenCallLogRow[]>;
   /** Stamps this node's open CallLogs "alive at `at`" (their end time if the process dies). */
   markAlive?(nodeId: string, at: number): unknown;
 }
+
+/** An open CallLog as start-up reconciliation reads it. */
+export type OpenCallLogRow = OpenCallLog & {
+  id: string;
+  campaignId?: string | null;
+  leadId: string | null;
+  channelId?: string | null;
+};
 
 /**
  * What the shell needs to place one campaign's calls: the call policy and the dial string. Derived from the stored
@@ -122,6 +131,19 @@ export interface CampaignDialPlan {
   policy: CallPolicy;
   /** Turns an E.164 number into a dial string, e.g. `(p) => \`PJSIP/${p}@trunk\``. */
   endpointFor(phone: string): string;
+}
+
+/**
+ * The campaign's abandon counts shared with the other engine nodes (#18; engine/cluster implements it on Redis).
+ * Both calls are synchronous and never throw: `record` hands a count over (the port sends it, and keeps it while
+ * Redis is unreachable); `others` answers from the port's last read of the campaign's totals on the other nodes,
+ * or null when it has none fresh (the governor then decides on the node's own counts).
+ */
+export interface SharedAbandonPort {
+  /** A live answer (`live`, n = −1 for one an agent found was a machine) or a drop the node saw at `at`. */
+  record(campaignId: string, kind: 'drops' | 'live', at: number, n?: number): void;
+  /** The other nodes' counts of the campaign for the governor; asking also keeps the campaign's reads going. */
+  others(campaignId: string, now: number): OtherNodesCounts | null;
 }
 
 export interface EngineOptions {
@@ -155,7 +177,7 @@ export interface EngineOptions {
    * One real write to the store (Store.probeWrite): while the database refuses writes (disk full) the engine probes
    * with it to know when to dial again. Omitted: it waits for a queued write to succeed.
    */
-  storeProbe?: () => void;
+  storeProbe?: () => unknown;
   /** Retry period of writes the database refused (ms, default 1000). */
   storeRetryMs?: number;
   /** Shared domain event bus; one is created when omitted. */
@@ -170,4 +192,9 @@ export interface EngineOptions {
   autoReady?: boolean;
   /** Unique per process start, part of agent leg/bridge ids so a restart never collides with leftovers. */
   bootId?: string;
+  /**
+   * Several nodes on one campaign (#18): each records the drops and live answers it sees here and its predictive
+   * governor decides on the campaign's figures (own + the other nodes'). Omitted: the node's own counts (one node).
+   */
+  sharedAbandon?: SharedAbandonPort;
 }

@@ -9,6 +9,12 @@
  * Failures of writes that are not queued (the hopper's lease when a call would be placed) are reported with
  * `noteFailure`; the queue then probes the database (`probe`, one real write) until it answers.
  *
+ * Asynchronous writes (the PostgreSQL store returns Promises) keep the same order: while one is in flight the
+ * next ones wait in the queue behind it (the store's connections are a pool, so two writes started at once could
+ * land in either order — an `end` before its `create` would be lost). A rejected one is retried at the head, and
+ * a storage failure there (a lost connection, PostgreSQL shutting down: engine/store `storageWriteFailure`)
+ * degrades the queue exactly like a full disk does on SQLite.
+ *
  * Bounded: beyond `maxPending` writes (an outage far longer than any call) the oldest are dropped, counted and
  * logged once; with dialing stopped only live calls and agents produce writes, so the bound is not reached in
  * practice. Any other error of a write (a bug, a constraint) is logged and the write dropped: retrying cannot help.
@@ -33,8 +39,8 @@ export interface StoreWritesStatus {
 export interface StoreWriteQueueOptions {
   clock: Clock;
   logger: Logger;
-  /** One real write; throws while the database cannot be written (Store.probeWrite). */
-  probe?: () => void;
+  /** One real write; throws (or rejects) while the database cannot be written (Store.probeWrite). */
+  probe?: () => unknown;
   /** Retry period while failing (ms, default 1000). */
   retryMs?: number;
   /** Writes kept at most while failing (default 100 000). */
@@ -54,21 +60,27 @@ export class StoreWriteQueue {
   private retryTimer: TimerHandle | undefined;
   private readonly listeners = new Set<(writable: boolean) => void>();
   private closed = false;
+  /** An asynchronous write is in flight: later writes wait behind it (order), without the queue being degraded. */
+  private inFlight = false;
+  /** An asynchronous probe is in flight (one at a time). */
+  private probing = false;
+  private readonly idleWaiters = new Set<() => void>();
 
   constructor(private readonly o: StoreWriteQueueOptions) {}
 
   get writable(): boolean {
-    return this.failingSince === null && this.pending.length === 0;
+    // Writes queued behind an asynchronous one in flight are the pipeline, not a backlog.
+    return this.failingSince === null && (this.pending.length === 0 || this.inFlight);
   }
 
   get pendingWrites(): number {
-    return this.pending.length;
+    return this.pending.length + (this.inFlight ? 1 : 0);
   }
 
   status(): StoreWritesStatus {
     return {
       writable: this.writable,
-      pendingWrites: this.pending.length,
+      pendingWrites: this.pendingWrites,
       lastError: this.lastError,
       failingSince: this.failingSince,
       droppedWrites: this.dropped,
@@ -83,13 +95,33 @@ export class StoreWriteQueue {
 
   /** Performs `write` now, or queues it behind the writes still waiting (in order, retried until it succeeds). */
   run(label: string, write: () => unknown): void {
-    if (this.failingSince !== null || this.pending.length > 0) {
+    if (this.failingSince !== null || this.pending.length > 0 || this.inFlight) {
       this.push({ label, write });
       return;
     }
-    this.attempt({ label, write }, (err) => {
-      this.push({ label, write });
-      this.fail(err);
+    this.push({ label, write });
+    this.drain();
+  }
+
+  /**
+   * Resolves when nothing waits and nothing is in flight, or when the queue is failing (what waits then is the
+   * caller's to report), or after `timeoutMs`. The engine's stop waits for its last asynchronous writes with it.
+   */
+  idle(timeoutMs: number): Promise<boolean> {
+    const done = () => (this.pending.length === 0 && !this.inFlight) || this.failingSince !== null;
+    if (done()) return Promise.resolve(this.pending.length === 0);
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(waiter);
+        resolve(this.pending.length === 0 && !this.inFlight);
+      };
+      const waiter = (): void => {
+        if (done()) finish();
+      };
+      // A real timer: the engine stops on the wall clock whatever clock drives the calls.
+      const timer = setTimeout(finish, timeoutMs);
+      this.idleWaiters.add(waiter);
     });
   }
 
@@ -104,23 +136,17 @@ export class StoreWriteQueue {
     return true;
   }
 
-  /** Tries the waiting writes now (also done every `retryMs` while failing); returns whether all went through. */
+  /**
+   * Tries the waiting writes now (also done every `retryMs` while failing); returns whether all went through.
+   * With an asynchronous write in flight it returns false at once: the rest follows when it settles.
+   */
   flush(): boolean {
-    while (this.pending.length > 0) {
-      let failure: unknown = null;
-      const head = this.pending[0]!;
-      const ok = this.attempt(head, (err) => {
-        failure = err;
-      });
-      if (!ok && failure !== null) {
-        this.fail(failure);
-        return false;
-      }
-      this.pending.shift();
-    }
+    if (this.inFlight || this.probing) return false;
+    if (!this.drain()) return false;
     if (this.failingSince !== null && this.o.probe) {
+      let result: unknown;
       try {
-        this.o.probe();
+        result = this.o.probe();
       } catch (err) {
         if (storageWriteFailure(err) !== null) {
           this.fail(err);
@@ -128,9 +154,60 @@ export class StoreWriteQueue {
         }
         this.o.logger.error({ err }, 'database write probe failed');
       }
+      if (isThenable(result)) {
+        this.probing = true;
+        result.then(
+          () => {
+            this.probing = false;
+            if (this.failingSince !== null && this.pending.length === 0 && !this.inFlight) this.recover();
+            else this.drain();
+          },
+          (err: unknown) => {
+            this.probing = false;
+            if (storageWriteFailure(err) !== null) this.fail(err);
+            else {
+              this.o.logger.error({ err }, 'database write probe failed');
+              if (this.failingSince !== null) this.recover();
+            }
+          },
+        );
+        return false;
+      }
     }
     if (this.failingSince !== null) this.recover();
     return true;
+  }
+
+  /**
+   * Runs the waiting writes in order until one is asynchronous (the rest continue when it settles) or one fails
+   * for lack of storage. True when nothing waits any more and nothing is in flight.
+   */
+  private drain(): boolean {
+    while (this.pending.length > 0 && !this.inFlight) {
+      let failure: unknown = null;
+      const head = this.pending[0]!;
+      const outcome = this.attempt(head, (err) => {
+        failure = err;
+      });
+      if (outcome === 'failed' && failure !== null) {
+        this.fail(failure);
+        return false;
+      }
+      this.pending.shift();
+      if (outcome === 'async') {
+        // Not shifted twice: `attempt` puts a failed asynchronous write back at the head itself.
+        return false;
+      }
+    }
+    if (this.pending.length === 0 && !this.inFlight) {
+      this.notifyIdle();
+      return true;
+    }
+    return false;
+  }
+
+  private notifyIdle(): void {
+    for (const w of [...this.idleWaiters]) w();
   }
 
   /** Stops retrying (engine shut down); what still waits stays in `pendingWrites`. */
@@ -140,28 +217,51 @@ export class StoreWriteQueue {
     this.retryTimer = undefined;
   }
 
-  /** Runs one write; a storage failure goes to `onStorageFailure` (returns false), other errors are logged. */
-  private attempt(w: PendingWrite, onStorageFailure: (err: unknown) => void): boolean {
+  /**
+   * Runs one write. 'done': it went through (or failed for a reason retrying cannot fix: logged, dropped);
+   * 'failed': a storage failure, given to `onStorageFailure`; 'async': a Promise in flight — the queue waits for it,
+   * and on a storage failure puts it back at the head and degrades.
+   */
+  private attempt(w: PendingWrite, onStorageFailure: (err: unknown) => void): 'done' | 'failed' | 'async' {
     try {
       const result = w.write();
       if (isThenable(result)) {
-        // An asynchronous sink (embedders' lead sources): its failure joins the queue when it arrives.
-        result.then(undefined, (err: unknown) => {
-          if (storageWriteFailure(err) !== null) {
-            this.push(w);
-            this.fail(err);
-          } else this.o.logger.error({ err, write: w.label }, 'a store write failed (not retried: not a storage failure)');
-        });
+        this.inFlight = true;
+        result.then(
+          () => {
+            this.inFlight = false;
+            this.afterAsync();
+          },
+          (err: unknown) => {
+            this.inFlight = false;
+            if (storageWriteFailure(err) !== null) {
+              this.pending.unshift(w);
+              this.fail(err);
+              this.notifyIdle();
+              return;
+            }
+            this.o.logger.error({ err, write: w.label }, 'a store write failed (not retried: not a storage failure)');
+            this.afterAsync();
+          },
+        );
+        return 'async';
       }
-      return true;
+      return 'done';
     } catch (err) {
       if (storageWriteFailure(err) !== null) {
         onStorageFailure(err);
-        return false;
+        return 'failed';
       }
       this.o.logger.error({ err, write: w.label }, 'a store write failed (not retried: not a storage failure)');
-      return true;
+      return 'done';
     }
+  }
+
+  /** An asynchronous write settled fine: the next ones go on (while failing, the retry timer's flush does). */
+  private afterAsync(): void {
+    // While failing, `flush` goes on with the backlog and, once it is empty, probes and recovers.
+    if (this.failingSince === null) this.drain();
+    else if (!this.closed) this.flush();
   }
 
   private push(w: PendingWrite): void {

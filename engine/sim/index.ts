@@ -203,4 +203,4 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
 export type { WebSocket };
 export { pacingCalleeRule, pacingIndex, pacingPhone } from './pacing-callees.js';
-export type { CalleeFate } from './pacing-callees.js';
+export type { CalleeFate, FatePlanOptions } from './pacing-callees.js';

@@ -13,14 +13,13 @@ export * from './repos/import-jobs.js';
 export * from './repos/lead-locks.js';
 export * from './repos/lead-history.js';
 export * from './repos/wallboard.js';
-export * from './repos/lead-attempts.js';
 export * from './repos/login-throttle.js';
-export { ApiKeysRepo, publicApiKey } from './repos/api-keys.js';
+export { ApiKeysRepo, publicApiKey, type ApiKeyPrincipal } from './repos/api-keys.js';
 export { AuditLog } from './repos/audit-log.js';
 export type { AuditEntry } from './repos/audit-log.js';
 export { RefreshTokensRepo } from './repos/refresh-tokens.js';
 export { UsersRepo, publicUser } from './repos/users.js';
-export { listCalls } from './repos/call-list.js';
+export { listCalls, callFilterConditions, type CallFilter, type CallListFilter, type CallPage } from './repos/call-list.js';
 export { sortableId } from './ids.js';
 export { aggregateCalls, aggregateCallsChunked, countCallsCreated, lastAgentStates, serviceLevel, wrapMsPer } from './repos/call-aggregates.js';
 export type { GroupScope } from './repos/call-aggregates.js';
@@ -33,5 +32,9 @@ export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptio
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
 export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
+export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
 // PostgreSQL (#18): migrations, db:copy and the multi-node hopper; the engine and API still use openStore (SQLite).
 export * from './pg/index.js';
+export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
+export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
+export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';

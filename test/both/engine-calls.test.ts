@@ -53,7 +53,9 @@ const AMD: AmdParams = { ...defaultAmdParams('centralita'), afterGreetingSilence
  */
 const CORPUS_DIR = '.cache/amd-corpus-both';
 const corpus = (async () => {
-  const { files } = await generateCorpus({ out: CORPUS_DIR, humans: 3, machines: 3, seed: 7, concurrency: 1, ttsCache: '.cache/amd-tts-both' });
+  // The speech cache is the one amd-corpus-eval and engine-amd-late fill (same seed: these 6 items are in their plan,
+  // and the babble banks are the same): whichever file runs second synthesises nothing. Its writes are atomic.
+  const { files } = await generateCorpus({ out: CORPUS_DIR, humans: 3, machines: 3, seed: 7, concurrency: 1 });
   const offline = (file: string) => {
     const s = parseWav(readFileSync(join(CORPUS_DIR, file))).samples;
     const withLine = new Int16Array(s.length + 5 * 8000);

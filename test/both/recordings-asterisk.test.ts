@@ -130,7 +130,7 @@ describe('recordings on the real Asterisk 22', () => {
     // The WAV Asterisk wrote: ffprobe reads it, 8 kHz PCM, lasting the bridged time minus the pause (± 0.5 s).
     const talkMs = call.endedAt! - call.bridgedAt!;
     expect(talkMs).toBeGreaterThan(6000);
-    const ff = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', rec.wavPath!], { encoding: 'utf8' })) as {
+    const ff = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', rec.wavPath!], { encoding: 'utf8', timeout: 30_000 })) as {
       format: { duration: string };
       streams: Array<{ codec_name: string; sample_rate: string }>;
     };

@@ -93,7 +93,7 @@ describe('trunk push against an Asterisk with a writable PJSIP wizard (stand-in)
     expect(puts.map((p) => p.body)).toEqual(objects.map((o) => ({ fields: o.fields })));
     expect(puts.every((p) => p.auth === `Basic ${Buffer.from('centralita:ari-secret-0123456789').toString('base64')}`)).toBe(true);
     // Audited without the password.
-    const audit = JSON.stringify(h.app.auth.audit.list().filter((a) => a.action === 'trunk.push'));
+    const audit = JSON.stringify((await h.app.auth.audit.list()).filter((a) => a.action === 'trunk.push'));
     expect(audit).toContain('endpoint/carrier');
     expect(audit).not.toContain('s3cr3t');
   });

@@ -49,7 +49,8 @@ describe('campaign manager', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const field = page.getByLabel('Dial string');
     await until(async () => (await field.getAttribute('aria-invalid')) === 'true', 10_000, 'the dial string to be flagged');
-    expect(await page.getByText('must contain {e164}, {digits} or {national}', { exact: true }).count()).toBe(1);
+    // The API names the rule (params.rule dial_placeholder_missing); the web words it (web/src/api/problems.ts).
+    expect(await page.getByText('Must contain {e164}, {digits} or {national}', { exact: true }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
     await field.fill('PJSIP/{e164}@trunk');

@@ -7,7 +7,8 @@
  *
  * QA_SHOTS=/dir keeps screenshots of every screen (en and es, 1280 px) for people to look at.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { encodeWav } from '../../engine/audio/index.js';
@@ -16,7 +17,13 @@ import { axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, n
 
 let rig: ProductRig;
 let browser: Browser;
+/** A long campaign name (the recordings list must still fit 1280 px) and its id. */
+const CAMPAIGN = 'Renovaciones de seguros de hogar — cartera Madrid Norte';
+let campaignId: string;
 const SHOTS = process.env['QA_SHOTS'];
+/** The scorecard editor's screenshots, always kept for people to look at. */
+const OUT = join(tmpdir(), 'centralita-scorecards');
+mkdirSync(OUT, { recursive: true });
 const shot = async (page: Page, name: string) => {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 };
@@ -43,7 +50,7 @@ beforeAll(async () => {
   expect((await rig.api('POST', '/api/users', { username: 'sofia', password: USER_PASSWORD, role: 'supervisor' })).status).toBe(201);
   expect((await rig.api('POST', '/api/users', { username: 'marta', password: USER_PASSWORD, role: 'supervisor' })).status).toBe(201);
   // A long campaign name: the recordings list must still fit 1280 px.
-  const campaignId = await createCampaign(rig, 'Renovaciones de seguros de hogar — cartera Madrid Norte', { recording: true });
+  campaignId = await createCampaign(rig, CAMPAIGN, { recording: true });
   const now = Date.now();
   for (let i = 0; i < 3; i++) seedCall(`cal-call-${i}`, campaignId, now - (i + 1) * 600_000);
   // cal-call-1 with audio: 12 s of conversation, and a 3 s AMD window whose trace has a word from 0.4 to 1.2 s.
@@ -99,7 +106,13 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
     await page.getByTestId('scorecard-error').getByText('Check the fields marked in red.').waitFor();
     const labelField = page.getByLabel('Item 2', { exact: true });
     expect(await labelField.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('item-row-1').innerText()).toContain('Required');
     await labelField.fill('Tone and courtesy');
+    // Filled in, the field no longer says "Required" (the API judged the empty value), nor the alert to check it.
+    expect(await labelField.getAttribute('aria-invalid')).not.toBe('true');
+    expect(await page.getByTestId('item-row-1').innerText()).not.toContain('Required');
+    await page.getByTestId('scorecard-error').waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(OUT, 'scorecard-editor-en.png'), fullPage: true });
     await shot(page, 'scorecard-editor-en');
     await clean(page);
     await page.getByTestId('scorecard-save').click();
@@ -129,6 +142,35 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
     await shot(page, 'scorecards-en');
     await clean(page);
     await page.context().close();
+  }, 60_000);
+
+  it('Spanish: a field filled in after the API said "Obligatorio" loses the error; the other field keeps its own', async () => {
+    const { page, context } = await newPage(browser, { lang: 'es', width: 1280 });
+    try {
+      await loginUi(page, rig.base, 'marta', USER_PASSWORD, '/qa/scorecards');
+      await page.getByTestId('scorecard-new').click();
+      // Name and item 1 empty: the API refuses both.
+      await page.getByTestId('scorecard-save').click();
+      await page.getByTestId('scorecard-error').getByText('Revise los campos marcados en rojo.').waitFor();
+      const name = page.getByTestId('scorecard-name');
+      const item = page.getByLabel('Punto 1', { exact: true });
+      expect(await name.getAttribute('aria-invalid')).toBe('true');
+      expect(await item.getAttribute('aria-invalid')).toBe('true');
+      await name.fill('Atención al cliente');
+      expect(await name.getAttribute('aria-invalid')).not.toBe('true');
+      // Item 1 was not touched: still marked, and the alert stays while a field is still marked.
+      expect(await item.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByTestId('item-row-0').innerText()).toContain('Obligatorio');
+      await page.getByTestId('scorecard-error').waitFor();
+      await page.screenshot({ path: join(OUT, 'scorecard-editor-es.png'), fullPage: true });
+      await item.fill('Saluda por su nombre');
+      expect(await item.getAttribute('aria-invalid')).not.toBe('true');
+      await page.getByTestId('scorecard-error').waitFor({ state: 'detached' });
+      await clean(page);
+      await page.getByRole('button', { name: 'Cancelar' }).click();
+    } finally {
+      await context.close();
+    }
   }, 60_000);
 
   it('calibration: two reviewers’ scores of one call side by side, per item and in total, with the spread', async () => {
@@ -222,6 +264,10 @@ describe('scorecards, calibration, recordings list, wallboard disk', () => {
       // The conversation first: its own waveform (12 s), the AMD trace in its panel on seconds after answer.
       await page.getByTestId('recording-audio').waitFor({ state: 'attached' });
       await page.getByTestId('amd-trace').waitFor();
+      // The campaign by its name, not its id.
+      await page.getByText(CAMPAIGN).waitFor();
+      expect(await page.locator('main').innerText()).not.toContain(campaignId);
+      await page.screenshot({ path: join(OUT, `recording-detail-${lang}.png`) });
       expect(await page.getByTestId('player').getByTestId('amd-chart').count()).toBe(0);
       await page.getByTestId('play-amd-window').click();
       // The AMD window: 3 s; the chart now sits inside the player, under the waveform.

@@ -76,6 +76,7 @@ describe('Queues screen', () => {
       expect(tiles).toContain('Nivel de servicio');
       expect(tiles).toMatch(/En espera ahora\s+1/);
       await page.getByTestId('queue-live-calls').getByText('50688880004').waitFor();
+      await page.getByText('Nadie atendido desde una cola está hablando ahora.').waitFor();
       const agents = await page.getByTestId('queue-agent-table').innerText();
       expect(agents).toMatch(/Ana\s+1\s+4:38/);
       expect(agents).toContain('Almuerzo');
@@ -88,7 +89,11 @@ describe('Queues screen', () => {
       // Live: the waiting caller is answered; the next refresh shows it without a reload.
       appendFileSync(file, `${at(330)}|c4|ventas|Bea|CONNECT|30|c4b|2\n`);
       await expectEventually(async () => /ventas[\s\S]*?3\s+2\s+1/.test(await table.innerText()), 15_000);
-      await page.getByTestId('queue-live-calls').getByText('Hablando con Bea').waitFor({ timeout: 15_000 });
+      // Answered, c4 leaves "in queue now" (nobody waits: tile 0) and is listed as talking with Bea.
+      await page.getByTestId('queue-talking-calls').getByText('50688880004').waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('queue-talking-calls').innerText()).toMatch(/ventas\s+50688880004\s+Bea\s+0:30/);
+      await page.getByText('No hay nadie en cola en este momento.').waitFor();
+      expect(await page.getByTestId('queue-tiles').innerText()).toMatch(/En espera ahora\s+0/);
       await page.screenshot({ path: join(OUT, 'queues-es.png'), fullPage: true });
 
       const download = page.waitForEvent('download');
@@ -118,6 +123,10 @@ describe('Queues screen', () => {
       const table = page.getByTestId('queue-table');
       await table.getByRole('button', { name: 'soporte' }).waitFor();
       expect(await table.innerText()).toMatch(/soporte[\s\S]*?1\s+1\s+0\s+0\.0 %\s+0:30\s+0:30\s+1:35\s+0\.0 %\s+0\.0 %/);
+      // The first test answered c4: talking, not in queue.
+      await page.getByRole('heading', { name: 'Answered, talking now' }).waitFor();
+      await page.getByTestId('queue-talking-calls').getByText('50688880004').waitFor();
+      await page.getByText('Nobody is in a queue right now.').waitFor();
       await page.screenshot({ path: join(OUT, 'queues-en.png'), fullPage: true });
       expect(await cspViolations(page)).toEqual([]);
       expect(await axeViolations(page)).toEqual([]);

@@ -67,13 +67,13 @@ describe.each(PBX_KINDS)('conformance on the %s PBX', (kind) => {
     await ariCall(pbx, 'POST', `/channels?endpoint=${enc(pbx.calleeEndpoint(callee.human(4)))}&app=${APP}&channelId=os-1&timeout=30`);
     await app.waitFor((e) => e.type === 'StasisStart' && idOf(e) === 'os-1', 15_000);
     const lines = app.events.filter((e) => idOf(e) === 'os-1').map(summarize);
-    // The same seven events; Asterisk may swap two it raises in the same instant (e.g. the Up state change and
-    // Dial ANSWER on a loaded machine), so the order is held where it carries meaning: ringing before the answer,
-    // StasisStart last.
+    // The same seven events; Asterisk may swap two it raises in the same instant (the Up state change and Dial
+    // ANSWER on a loaded machine; the Ringing state change and the first, empty Dial in a CI run), so the order is
+    // held where it carries meaning: each kind's own sequence, ringing before the answer, StasisStart last.
     expect([...lines].sort()).toEqual(
       ['Dial os-1 dialstatus=', 'ChannelStateChange os-1 state=Ringing', 'Dial os-1 dialstatus=RINGING', 'ChannelStateChange os-1 state=Up', 'Dial os-1 dialstatus=ANSWER', 'ChannelVarset os-1 STASISSTATUS=', 'StasisStart os-1 args=[]'].sort(),
     );
-    expect(lines[0]).toBe('Dial os-1 dialstatus=');
+    expect(lines.indexOf('Dial os-1 dialstatus=')).toBeLessThan(lines.indexOf('Dial os-1 dialstatus=RINGING'));
     expect(lines.indexOf('ChannelStateChange os-1 state=Ringing')).toBeLessThan(lines.indexOf('ChannelStateChange os-1 state=Up'));
     expect(lines.indexOf('Dial os-1 dialstatus=RINGING')).toBeLessThan(lines.indexOf('Dial os-1 dialstatus=ANSWER'));
     expect(lines.at(-1)).toBe('StasisStart os-1 args=[]');

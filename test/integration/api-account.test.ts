@@ -14,6 +14,7 @@ describe('account routes', () => {
 
   it('a generated admin must change the password first: every other route answers 403 until then', async () => {
     h = harness({ config: { NODE_ID: 'n', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: undefined } });
+    await h.app.ready;
     const generated = h.app.generatedAdminPassword;
     expect(generated).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     const first = await login('admin', generated!);
@@ -55,6 +56,7 @@ describe('account routes', () => {
 
   it('an admin created with ADMIN_PASSWORD is not forced; /me lists the agents linked to the user', async () => {
     h = harness();
+    await h.app.ready;
     expect(h.app.generatedAdminPassword).toBeUndefined();
     const uid = h.addUser('ana', 'agent', 'A');
     h.store.agents.upsert({ id: 'agent-1001', kind: 'human', name: 'Ana', endpoint: 'PJSIP/1001', userId: uid, team: 'A', createdAt: h.clock.now() });

@@ -76,7 +76,7 @@ describe('agent phones API', () => {
     // Kept nowhere: not in a later read of the config, the agent, the audit log or the database file.
     expect(await (await h.json('GET', '/api/agents/ag1/pjsip', undefined, admin)).text()).not.toContain(body.password);
     expect(await (await h.json('GET', '/api/agents/ag1', undefined, admin)).text()).not.toContain(body.password);
-    const audit = h.app.auth.audit.list();
+    const audit = (await h.app.auth.audit.list());
     expect(audit.filter((e) => e.action === 'agent.sip_password').map((e) => e.targetId)).toEqual(['ag1', 'ag1']);
     expect(audit.map((e) => e.action)).toContain('agent.phone_config');
     expect(JSON.stringify(audit)).not.toContain(body.password);
@@ -96,7 +96,7 @@ describe('agent phones API', () => {
       expect((await h.json('POST', '/api/agents/ag1/sip-password', {}, tok)).status, who).toBe(403);
     }
     expect((await h.json('GET', '/api/agents/ag1/pjsip', undefined)).status).toBe(401);
-    expect(h.app.auth.audit.list().filter((e) => e.action === 'agent.sip_password')).toEqual([]);
+    expect((await h.app.auth.audit.list()).filter((e) => e.action === 'agent.sip_password')).toEqual([]);
   });
 
   it('404 for an unknown agent; 409 naming endpoint for a bot or an endpoint the generator has no template for', async () => {
@@ -128,7 +128,7 @@ describe('agent phones API', () => {
     const res = await h.json('POST', '/api/agents/ag1/sip-password', { push: true }, admin);
     expect(res.status).toBe(409);
     expect(((await res.json()) as ErrorBody).error.code).toBe('no_asterisk');
-    expect(h.app.auth.audit.list().filter((e) => e.action === 'agent.sip_password')).toEqual([]);
+    expect((await h.app.auth.audit.list()).filter((e) => e.action === 'agent.sip_password')).toEqual([]);
     expect((await h.json('POST', '/api/agents/ag1/sip-password', { push: false }, admin)).status).toBe(200);
   });
 });
@@ -177,7 +177,7 @@ describe('agent phone pushed live to an Asterisk with a writable PJSIP wizard (s
     const objects = agentSorceryObjects({ extension: '1001', password: body.password });
     expect(puts.map((p) => p.path)).toEqual(objects.map((o) => `/ari/asterisk/config/dynamic/${o.configClass}/${o.type}/${o.id}`));
     expect(puts.map((p) => p.body)).toEqual(objects.map((o) => ({ fields: o.fields })));
-    const audit = JSON.stringify(h.app.auth.audit.list().filter((e) => e.action === 'agent.sip_password'));
+    const audit = JSON.stringify((await h.app.auth.audit.list()).filter((e) => e.action === 'agent.sip_password'));
     expect(audit).toContain('endpoint/1001');
     expect(audit).not.toContain(body.password);
   });

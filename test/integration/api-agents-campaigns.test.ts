@@ -92,3 +92,22 @@ describe('agents campaign_ids', () => {
     expect(upserts).toHaveLength(1);
   });
 });
+
+describe('agents node_id (#18: the engine node whose Asterisk the phone registers to)', () => {
+  it('round-trips on create and PATCH (null: the default node), 422 naming node_id for a bad value', async () => {
+    const admin = h.bearer(await h.login('admin'));
+    const created = await h.json('POST', '/api/agents', { id: 'a1', name: 'Ana', endpoint: 'PJSIP/1001', node_id: 'node-2' }, admin);
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect(await created.json()).toMatchObject({ id: 'a1', nodeId: 'node-2' });
+    expect(h.store.agents.get('a1')?.nodeId).toBe('node-2');
+    expect(await (await h.json('PATCH', '/api/agents/a1', { name: 'Ana B' }, admin)).json()).toMatchObject({ nodeId: 'node-2' });
+    expect(await (await h.json('PATCH', '/api/agents/a1', { node_id: null }, admin)).json()).toMatchObject({ nodeId: null });
+    const plain = await h.json('POST', '/api/agents', { id: 'a2', name: 'Bob', endpoint: 'PJSIP/1002' }, admin);
+    expect(await plain.json()).toMatchObject({ nodeId: null });
+
+    const bad = await h.json('PATCH', '/api/agents/a1', { node_id: 'node 2/x' }, admin);
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'node_id' }] } });
+    expect(h.store.agents.get('a1')?.nodeId).toBeNull();
+  });
+});

@@ -32,8 +32,8 @@ describe('agent routes on the real engine', () => {
     });
     product = await startProduct(config, silentLogger);
     app = createApiApp({ health: () => product.health(), store: product.store, clock: systemClock, logger: silentLogger, config, control: product.control });
-    const u = app.auth.users.create({ username: 'eng-sup', passwordHash: 'x', role: 'supervisor', at: Date.now() });
-    sup = { authorization: `Bearer ${app.auth.openSession(u.id)}`, 'content-type': 'application/json' };
+    const u = (await app.auth.users.create({ username: 'eng-sup', passwordHash: 'x', role: 'supervisor', at: Date.now() }));
+    sup = { authorization: `Bearer ${(await app.auth.openSession(u.id))}`, 'content-type': 'application/json' };
   }, 60_000);
 
   afterAll(async () => {
@@ -85,8 +85,8 @@ describe('agent routes on the real engine', () => {
     const counts = dash.body['agents_by_state'] as Record<string, number>;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(5);
 
-    const admin = app.auth.users.byUsername('admin')!;
-    const res = await app.request('/metrics', { headers: { authorization: `Bearer ${app.auth.openSession(admin.id)}` } });
+    const admin = (await app.auth.users.byUsername('admin'))!;
+    const res = await app.request('/metrics', { headers: { authorization: `Bearer ${(await app.auth.openSession(admin.id))}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^centralita_ari_connected 1$/m);

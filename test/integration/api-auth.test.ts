@@ -16,13 +16,14 @@ afterEach(() => {
 });
 
 type Tokens = { access_token: string; refresh_token: string; expires_in: number };
-const auditActions = (x: Harness) => x.app.auth.audit.list(1000).map((a) => a.action);
+const auditActions = async (x: Harness) => (await x.app.auth.audit.list(1000)).map((a) => a.action);
 
 describe('first start', () => {
   it('creates the admin with a random password printed once when ADMIN_PASSWORD is absent', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', { destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
     h = harness({ logger, config: { NODE_ID: 'n', JWT_SECRET: undefined, ADMIN_PASSWORD: undefined } });
+    await h.app.ready;
     const shown = lines.map((l) => JSON.parse(l) as { msg: string; password?: string }).filter((l) => l.password !== undefined);
     expect(shown).toHaveLength(1);
     const password = shown[0]!.password!;
@@ -31,12 +32,13 @@ describe('first start', () => {
     expect((await h.json('POST', '/api/auth/login', { username: 'admin', password })).status).toBe(200);
     // Not stored in clear anywhere.
     expect(JSON.stringify(h.store.sqlite.prepare('select * from users').all())).not.toContain(password);
-    expect(auditActions(h)).toContain('user.create');
+    expect(await auditActions(h)).toContain('user.create');
   });
 
-  it('does not create a second admin on the next start', () => {
+  it('does not create a second admin on the next start', async () => {
     h = harness();
-    expect(h.app.auth.users.count()).toBe(1);
+    await h.app.ready;
+    expect((await h.app.auth.users.count())).toBe(1);
   });
 });
 
@@ -65,7 +67,7 @@ describe('login, refresh, logout', () => {
     const out = await h.json('POST', '/api/auth/logout', { refresh_token: t3.refresh_token }, h.bearer(t3.access_token));
     expect(out.status).toBe(200);
     expect((await h.json('POST', '/api/auth/refresh', { refresh_token: t3.refresh_token })).status).toBe(401);
-    expect(auditActions(h)).toEqual(expect.arrayContaining(['auth.login', 'auth.refresh_reused', 'auth.logout']));
+    expect(await auditActions(h)).toEqual(expect.arrayContaining(['auth.login', 'auth.refresh_reused', 'auth.logout']));
   });
 
   it('refuses a refresh token after its 30 days', async () => {
@@ -102,7 +104,7 @@ describe('login, refresh, logout', () => {
     // A success starts the count over: three free failures again.
     for (let i = 0; i < 3; i++) expect((await attempt('nope-nope')).status).toBe(401);
     expect((await attempt(USER_PASSWORD)).status).toBe(200);
-    expect(auditActions(h).filter((a) => a === 'auth.login_failed')).toHaveLength(10); // refusals are audited too
+    expect((await auditActions(h)).filter((a) => a === 'auth.login_failed')).toHaveLength(10); // refusals are audited too
   });
 });
 
@@ -128,7 +130,7 @@ describe('API keys', () => {
 
     expect((await h.json('DELETE', `/api/auth/api-keys/${id}`, undefined, ana)).status).toBe(200);
     expect((await h.app.request('/api/metrics/me', { headers: { 'x-api-key': key } })).status).toBe(401);
-    expect(auditActions(h)).toEqual(expect.arrayContaining(['apikey.create', 'apikey.revoke']));
+    expect(await auditActions(h)).toEqual(expect.arrayContaining(['apikey.create', 'apikey.revoke']));
   });
 
   it('are rate-limited per key', async () => {
@@ -173,10 +175,10 @@ describe('users (admin)', () => {
     expect((await h.json('DELETE', `/api/users/${user.id}`, undefined, admin)).status).toBe(200);
     expect((await h.app.request(`/api/users/${user.id}`, { headers: admin })).status).toBe(404);
 
-    const adminId = h.app.auth.users.byUsername('admin')!.id;
+    const adminId = (await h.app.auth.users.byUsername('admin'))!.id;
     expect((await h.json('DELETE', `/api/users/${adminId}`, undefined, admin)).status).toBe(409);
 
-    const trail = h.app.auth.audit.list(100).filter((a) => a.action.startsWith('user.') && a.targetId === user.id);
+    const trail = (await h.app.auth.audit.list(100)).filter((a) => a.action.startsWith('user.') && a.targetId === user.id);
     expect(trail.map((a) => a.action).sort()).toEqual(['user.create', 'user.delete', 'user.update']);
     for (const a of trail) expect(a).toMatchObject({ actorId: adminId, actorKind: 'user', ip: 'unknown' });
     const update = trail.find((a) => a.action === 'user.update')!;
@@ -200,7 +202,7 @@ describe('password policy on the API (issue #11 item 7)', () => {
       const body = (await res.json()) as { error: { details: Array<{ field: string; problem: string }> } };
       expect(body.error.details.map((d) => d.field), password).toEqual(['password']);
     }
-    expect(h.app.auth.users.byUsername('maria.solis')).toBeUndefined();
+    expect((await h.app.auth.users.byUsername('maria.solis'))).toBeUndefined();
     const ok = await h.json('POST', '/api/users', { username: 'maria.solis', password: 'tres tristes tigres', role: 'agent' }, admin);
     expect(ok.status).toBe(201);
     const id = ((await ok.json()) as { id: string }).id;
@@ -210,19 +212,24 @@ describe('password policy on the API (issue #11 item 7)', () => {
     await h.login('maria.solis', 'tres tristes tigres'); // unchanged
   });
 
-  it('refuses to create the first admin with a weak ADMIN_PASSWORD, without repeating it', () => {
+  it('refuses to create the first admin with a weak ADMIN_PASSWORD, without repeating it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'centralita-admin-'));
     const store = openStore(join(dir, 'db.sqlite'));
     try {
       let error: unknown;
+      // The bootstrap runs through the async auth store: `ready` rejects (the product's start awaits it and fails).
+      const app = createApiApp({ health: () => healthReport(), store, clock: new VirtualClock(0), logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'password1234' } });
       try {
-        createApiApp({ health: () => healthReport(), store, clock: new VirtualClock(0), logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'password1234' } });
+        await app.ready;
       } catch (err) {
         error = err;
       }
+      // No request is served by an app whose bootstrap failed.
+      expect((await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"password1234"}' })).status).toBe(500);
       expect((error as Error).message).toMatch(/^ADMIN_PASSWORD is a common password.*choose another/);
       expect((error as Error).message).not.toContain('password1234');
       expect(store.sqlite.prepare('select count(*) as n from users').get()).toEqual({ n: 0 });
+      await app.imports.close();
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });

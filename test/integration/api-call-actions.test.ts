@@ -47,6 +47,8 @@ describe('call actions', () => {
     expect((await h.json('POST', '/api/calls/k-live/hangup', undefined, h.bearer(ben))).status).toBe(404);
     expect((await h.json('POST', '/api/calls/k-old/hangup', undefined, h.bearer(ana))).status).toBe(404);
     expect((await h.json('POST', '/api/calls/k-gone/hangup', undefined, h.bearer(ana))).status).toBe(404);
+    // Not hung up by the engine: the CallLog does not say the agent did.
+    expect(h.store.callLogs.get('k-gone')?.hangupBy).toBeNull();
   });
 
   it('records the outcome and notes; do_not_call puts the number on the internal DNC list; bad input names the field', async () => {

@@ -121,7 +121,7 @@ describe('GET /api/calls/log', () => {
 
     const mine = (await (await h.app.request('/api/calls/log', { headers: bob })).json()) as { calls: Array<{ user_id: string }> };
     expect(mine.calls.map((c) => c.user_id)).toEqual([bobId]);
-    const other = await h.app.request(`/api/calls/log?user_id=${h.app.auth.users.byUsername('ana')!.id}`, { headers: bob });
+    const other = await h.app.request(`/api/calls/log?user_id=${(await h.app.auth.users.byUsername('ana'))!.id}`, { headers: bob });
     expect(other.status).toBe(403);
 
     const team = (await (await h.app.request('/api/calls/log', { headers: lead })).json()) as { count: number };

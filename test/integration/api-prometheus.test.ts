@@ -95,13 +95,13 @@ describe('GET /metrics', () => {
     expect((await scrape({ authorization: 'Bearer ck_forged' })).status).toBe(401);
     const sup = await h.login('sup');
     expect((await scrape(h.bearer(sup))).status).toBe(403);
-    const supKey = new ApiKeysRepo(h.store.db).create(h.app.auth.users.byUsername('sup')!.id, 'prom', h.clock.now()).key;
+    const supKey = new ApiKeysRepo(h.store.db).create((await h.app.auth.users.byUsername('sup'))!.id, 'prom', h.clock.now()).key;
     expect((await scrape({ authorization: `Bearer ${supKey}` })).status).toBe(403);
     expect((await scrape({ 'x-api-key': supKey })).status).toBe(403);
   });
 
   it('answers an admin JWT, an admin API key in X-API-Key, and one as a bearer credential (Prometheus)', async () => {
-    const adminId = h.app.auth.users.byUsername('admin')!.id;
+    const adminId = (await h.app.auth.users.byUsername('admin'))!.id;
     const key = new ApiKeysRepo(h.store.db).create(adminId, 'prometheus', h.clock.now()).key;
     for (const headers of [h.bearer(await h.login('admin')), { 'x-api-key': key }, { authorization: `Bearer ${key}` }]) {
       const res = await scrape(headers);

@@ -108,6 +108,7 @@ describe('recordings API', () => {
     expect(body.peaks).toEqual([0.1, 0.5, 0.2]);
     expect(body.amd).toMatchObject({ decisionFrame: 75, words: [{ startMs: 300, endMs: 1000 }] });
     expect(body.call.disposition).toBe('ANSWERED_HUMAN');
+    expect((body.call as { campaignName?: unknown }).campaignName).toBeNull(); // camp-1 is not a stored campaign
     const b1 = (await (await get('/api/recordings/call-b1', tok.lead)).json()) as { amd: Record<string, unknown> };
     expect(b1.amd).toEqual({ status: 'HUMAN', cause: 'HUMAN-300-800', decisionMs: 1500, frameEnergy: [5, 900, 40], words: [{ startMs: 20, endMs: 40 }], notes: ['from the CallLog'], decisionFrame: 2, toneFrames: [1] });
   });
@@ -177,7 +178,7 @@ describe('recordings API', () => {
     expect(existsSync(before.wavPath!)).toBe(false);
     expect(existsSync(before.amdWavPath!)).toBe(false);
     expect(h.store.callLogs.get('call-b1')?.disposition).toBe('ANSWERED_HUMAN');
-    const audit = h.app.auth.audit.list(20).find((a) => a.action === 'recording.delete' && a.targetId === 'call-b1');
+    const audit = (await h.app.auth.audit.list(20)).find((a) => a.action === 'recording.delete' && a.targetId === 'call-b1');
     expect(audit).toMatchObject({ actorId: ids.sup, actorKind: 'user', targetType: 'call' });
     expect(await listIds('', tok.sup)).not.toContain('call-b1');
     expect((await h.app.request('/api/recordings/call-b1', { method: 'DELETE', headers: { authorization: `Bearer ${tok.sup}` } })).status).toBe(404);
@@ -270,5 +271,13 @@ describe('recordings API', () => {
     const edited = await h.json('PATCH', `/api/qa/scorecards/${card.id}`, { criteria: criteria.map((c) => ({ ...c, section: 'All', critical: undefined })) }, auth);
     expect(edited.status).toBe(200);
     expect(((await edited.json()) as { criteria: Array<{ section?: string; critical?: boolean }> }).criteria.every((c) => c.section === 'All' && c.critical === undefined)).toBe(true);
+  });
+
+  it('a recording names its campaign (detail and list), not only its id', async () => {
+    h.store.campaigns.create('camp-2', { name: 'Renovaciones 2026', dialMode: 'predictive' }, Date.UTC(2026, 0, 1));
+    const d = (await (await get('/api/recordings/call-a2', tok.agentA)).json()) as { call: { campaignId: string; campaignName: string | null } };
+    expect(d.call).toMatchObject({ campaignId: 'camp-2', campaignName: 'Renovaciones 2026' });
+    const list = (await (await get('/api/recordings', tok.sup)).json()) as { items: Array<{ callId: string; call: { campaignName: string | null } }> };
+    expect(Object.fromEntries(list.items.map((i) => [i.callId, i.call.campaignName]))).toMatchObject({ 'call-a1': null, 'call-a2': 'Renovaciones 2026', 'call-c1': null });
   });
 });

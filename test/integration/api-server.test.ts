@@ -23,7 +23,7 @@ describe('API over HTTP', () => {
       body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
     });
     expect(res.status).toBe(200);
-    expect(h.app.auth.audit.list(10).find((a) => a.action === 'auth.login')?.ip).toMatch(/127\.0\.0\.1/);
+    expect((await h.app.auth.audit.list(10)).find((a) => a.action === 'auth.login')?.ip).toMatch(/127\.0\.0\.1/);
 
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
     expect(doc.openapi).toBe('3.0.3');

@@ -44,7 +44,7 @@ describe('trunks API', () => {
 
     expect((await h.json('DELETE', '/api/trunks/carrier', undefined, admin)).status).toBe(200);
     expect((await h.json('GET', '/api/trunks/carrier', undefined, admin)).status).toBe(404);
-    const audit = h.app.auth.audit.list();
+    const audit = (await h.app.auth.audit.list());
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['trunk.create', 'trunk.update', 'trunk.delete']));
     expect(JSON.stringify(audit)).not.toContain('s3cr3t');
   });

@@ -73,6 +73,9 @@ describe('GET /api/wallboard', () => {
     // US: 1 drop / 3 live answers; Ofcom adds the estimated AMD false positives to both sides, so it is higher.
     expect(b.kpis.abandon_pct_us).toBeCloseTo(33.333, 2);
     expect(b.kpis.abandon_pct_ofcom).toBeGreaterThan(b.kpis.abandon_pct_us);
+    // Ofcom = counted · (1 − r) + r, r the assumed AMD false-positive rate, given apart for the tile to label.
+    expect(b.kpis.amd_fp_rate_pct).toBe(5);
+    expect(b.kpis.abandon_pct_ofcom).toBeCloseTo(b.kpis.abandon_pct_us * 0.95 + 5, 6);
     expect(b.kpis.asa_s).toBe(1);
     const stages = Object.fromEntries(b.calls.map((c: any) => [c.id, c.stage]));
     expect(stages).toEqual({ 'k-ring': 'ringing', 'k-amd': 'amd', 'k-wait': 'waiting', 'k-talk': 'talking' });

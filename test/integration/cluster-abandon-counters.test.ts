@@ -29,8 +29,8 @@ afterAll(async () => {
 
 describe('SharedAbandonCounters', () => {
   it("two nodes see each other's drops and live answers, per campaign and window", async () => {
-    const nodeA = new SharedAbandonCounters(a, { prefix });
-    const nodeB = new SharedAbandonCounters(b, { prefix });
+    const nodeA = new SharedAbandonCounters(a, { prefix, member: 'A' });
+    const nodeB = new SharedAbandonCounters(b, { prefix, member: 'B' });
     // Node A: 40 live answers, 1 drop; node B: 60 live, 2 drops — over the first hour and a half.
     for (let i = 0; i < 40; i++) await nodeA.record('camp', 'live', T0 + i * 2 * MIN);
     await nodeA.record('camp', 'drops', T0 + 10 * MIN);
@@ -50,6 +50,18 @@ describe('SharedAbandonCounters', () => {
     expect(await nodeB.totals('camp', T0 + 30 * MIN, T0 + 31 * MIN)).toEqual({ live: 2, drops: 1 }); // A's 16th and B's 21st answer are both at minute 30
     expect(await nodeB.totals('other', T0, T0 + HOUR)).toEqual({ live: 0, drops: 7 });
     expect(await nodeA.totals('nobody', T0, T0 + HOUR)).toEqual({ live: 0, drops: 0 });
+    // Each node reads the other nodes' share without its own (the governor adds its own, weighted, itself).
+    expect(await nodeA.totals('camp', T0, T0 + HOUR, { exclude: 'A' })).toEqual({ live: 40, drops: 1 });
+    expect(await nodeB.totals('camp', T0, T0 + HOUR, { exclude: 'B' })).toEqual({ live: 30, drops: 1 });
+    // A live answer an agent found was a machine comes off (n = −1); per minute for the hour window.
+    await nodeA.record('camp', 'live', T0 + 2 * MIN, -1);
+    const perMinute = await nodeB.minutes('camp', T0, T0 + 3 * MIN, { exclude: 'B' });
+    // With the members that counted something (B's own excluded; A's minute 2 netted to 0 is not counted).
+    expect(perMinute).toEqual([
+      { at: T0, live: 1, drops: 0, members: ['A'] },
+      { at: T0 + MIN, live: 0, drops: 0, members: [] },
+      { at: T0 + 2 * MIN, live: 0, drops: 0, members: [] },
+    ]);
   });
 
   it('every bucket has an expiry, so a campaign costs nothing once its days are over', async () => {

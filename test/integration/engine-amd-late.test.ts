@@ -1,6 +1,6 @@
 /**
  * The async AMD watch end to end on the embedded PBX: the real engine, the simulator's RTP, the media plane's
- * workers and the centralita detector with its watch on (lateWatchMs 10 s, the campaign's amdWatchMs).
+ * workers and the centralita detector with its watch on (lateWatchMs 20 s — talk rules for 10 s, then beeps only — the campaign's amdWatchMs).
  * - A machine with a very short greeting ("Leave a message." … beep) is called HUMAN and bridged to an agent,
  *   then pulled back by the beep (LATEBEEP): the agent is freed, the message is left at the beep, and the
  *   CallLog shows both verdicts (HUMAN, then the late MACHINE).
@@ -109,7 +109,7 @@ it.skipIf(toolsMissing !== null)('a short-greeting machine is bridged, then pull
   });
   plane = await createMediaPlane({ ...mediaPlaneOptions(config), logger: silentLogger });
   const params = defaultAmdParams('centralita');
-  expect(params.lateWatchMs).toBe(10_000);
+  expect(params.lateWatchMs).toBe(20_000);
   const leads = [
     { id: 'm-short', phone: '+15550129001' },
     { id: 'm-paused', phone: '+15550129002' },

@@ -325,8 +325,10 @@ describe('live feed scoping and coalescing', () => {
     const io = new IoServer(); // never attached to a port: nothing to close
     const t0 = Date.now();
     await expect(useRedisAdapter(io, 'redis://127.0.0.1:1', 300)).rejects.toThrow(/REDIS_URL: no connection within 300 ms/);
-    expect(Date.now() - t0).toBeLessThan(3000);
-  });
+    // Fast, not hanging: the adapter's own 300 ms deadline answered. The bound is loose because a loaded machine
+    // delays that timer by seconds (CI-like load took 3.1 s); a startup that hangs never answers at all.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  }, 20_000);
 
   it('a broadcast whose Redis publish fails (Redis gone, or the adapter closed at shutdown) is lost, not a crash', async () => {
     const redis = await startPrivateRedis();

@@ -170,8 +170,8 @@ describe('revocation reaches live sockets and access tokens at once', () => {
     const session = await client(port, { token: ana.access_token });
     // Another node: its own AuthService over the same SQLite file; this node's service hears nothing of it.
     const otherNode = new AuthService({ store: h.store, clock: h.clock, logger: silentLogger, jwtSecret: 'x'.repeat(40) });
-    expect(otherNode.revokeApiKey(id)).toBe(true);
-    expect(otherNode.logout(ana.refresh_token, (h.app.auth.users.byUsername('ana')!).id)).toBe(true);
+    expect(await otherNode.revokeApiKey(id)).toBe(true);
+    expect(await otherNode.logout(ana.refresh_token, ((await h.app.auth.users.byUsername('ana'))!).id)).toBe(true);
     // This node's sweep re-checks every socket each second (virtual clock here).
     expect(board.socket.connected && session.socket.connected).toBe(true);
     h.clock.advance(1000);

@@ -36,7 +36,7 @@ describe('recordings on the embedded PBX', () => {
     // The WAV: ffprobe reads it, and it lasts as long as the call was bridged (± 0.5 s).
     const talkMs = call.endedAt! - call.bridgedAt!;
     expect(talkMs).toBeGreaterThan(3000);
-    const ffprobe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', rec.wavPath!], { encoding: 'utf8' })) as {
+    const ffprobe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', rec.wavPath!], { encoding: 'utf8', timeout: 30_000 })) as {
       format: { duration: string };
       streams: Array<{ codec_name: string; sample_rate: string }>;
     };

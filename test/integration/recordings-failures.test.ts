@@ -89,9 +89,9 @@ describe('recording failures never reach the calls', () => {
 
   it('a full disk: the fetch says "disk full", calls go on, the status says so; once space is freed the retry succeeds', async () => {
     const mnt = mkdtempSync(join(tmpdir(), 'centralita-fulldisk-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt], { timeout: 30_000 });
     cleanups.push(() => {
-      execFileSync('umount', ['-l', mnt]);
+      execFileSync('umount', ['-l', mnt], { timeout: 30_000 });
       rmSync(mnt, { recursive: true, force: true });
     });
     const filler = join(mnt, 'filler');
@@ -109,7 +109,7 @@ describe('recording failures never reach the calls', () => {
     }
     expect(r.recordings.status().diskError).toBe('disk full (ENOSPC)');
     // Nothing half-written is left behind.
-    const leftovers = execFileSync('find', [mnt, '-name', '*.tmp-*'], { encoding: 'utf8' }).trim();
+    const leftovers = execFileSync('find', [mnt, '-name', '*.tmp-*'], { encoding: 'utf8', timeout: 30_000 }).trim();
     expect(leftovers).toBe('');
 
     rmSync(filler);

@@ -43,81 +43,18 @@ describe('openStore', () => {
   });
 });
 
-describe('CallLog transitions', () => {
-  it('writes each transition and derives durations at the end', () => {
-    const id = 'call-1';
-    store.callLogs.create({ id, campaignId: 'camp', leadId: 'lead', phone: '+50688887777', nodeId: 'n1', channelId: 'ch-1', at: T0 });
-    expect(store.callLogs.get(id)?.stage).toBe('created');
-    expect(store.callLogs.markRinging(id, T0 + 1_000)).toBe(true);
-    store.callLogs.markRinging(id, T0 + 1_500); // a second ringing report keeps the first time
-    expect(store.callLogs.get(id)?.ringingAt).toBe(T0 + 1_000);
-    store.callLogs.markAnswered(id, T0 + 9_000);
-    store.callLogs.markAmd(id, { status: 'HUMAN', cause: 'HUMAN-1-1', decisionMs: 1_200, at: T0 + 10_200 });
-    store.callLogs.markBridged(id, { agentId: 'a1', bridgeId: 'b1', agentChannelId: 'ach', at: T0 + 10_300 });
-    const mid = store.callLogs.get(id)!;
-    expect(mid.stage).toBe('bridged');
-    expect(mid.endedAt).toBeNull();
-    expect(store.callLogs.listOpenCallLogs().map((r) => r.id)).toEqual([id]);
-
-    expect(store.callLogs.end(id, { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: T0 + 70_300 })).toBe(true);
-    const row = store.callLogs.get(id)!;
-    expect(row).toMatchObject({
-      stage: 'ended',
-      disposition: 'ANSWERED_HUMAN',
-      hangupCause: 16,
-      amdStatus: 'HUMAN',
-      amdCause: 'HUMAN-1-1',
-      amdDecisionMs: 1_200,
-      amdTreatedAs: 'HUMAN',
-      agentId: 'a1',
-      bridgeId: 'b1',
-      ringMs: 8_000,
-      talkMs: 60_000,
-      totalMs: 70_300,
-    });
-    expect(store.callLogs.listOpenCallLogs()).toEqual([]);
-    // Late events after the end do not rewrite the row.
-    expect(store.callLogs.markAnswered(id, T0 + 99_000)).toBe(false);
-    expect(store.callLogs.end(id, { disposition: 'FAILED', hangupCause: 0, at: T0 + 99_000 })).toBe(false);
-    expect(store.callLogs.get(id)?.disposition).toBe('ANSWERED_HUMAN');
-    // A recording is finalised after hang-up and may still be attached.
-    expect(store.callLogs.setRecording(id, 'rec/call-1.wav')).toBe(true);
-  });
-
-  it('a never-answered call has ring time to the end and no talk', () => {
-    store.callLogs.create({ id: 'na', campaignId: 'camp', leadId: null, phone: '+50688887777', nodeId: 'n1', at: T0 });
-    store.callLogs.markRinging('na', T0 + 2_000);
-    store.callLogs.end('na', { disposition: 'NO_ANSWER', hangupCause: 19, at: T0 + 27_000 });
-    expect(store.callLogs.get('na')).toMatchObject({ ringMs: 25_000, talkMs: 0, totalMs: 27_000 });
-  });
-
-  it('a crash leaves open rows that reconciliation closes, per node', () => {
-    store.callLogs.create({ id: 'x1', campaignId: 'camp', leadId: null, phone: '+1', nodeId: 'n1', at: T0 });
-    store.callLogs.markAnswered('x1', T0 + 5_000);
-    store.callLogs.create({ id: 'x2', campaignId: 'camp', leadId: null, phone: '+2', nodeId: 'n2', at: T0 + 1 });
-    const path = store.path;
-    store.close(); // "crash"
-    store = openStore(path);
-    expect(store.callLogs.listOpenCallLogs().map((r) => r.id)).toEqual(['x1', 'x2']);
-    const mine = store.callLogs.listOpenCallLogs('n1');
-    expect(mine.map((r) => [r.id, r.stage])).toEqual([['x1', 'answered']]);
-    expect(store.callLogs.closeCallLog('x1', 'FAILED', null, T0 + 60_000)).toBe(true);
-    expect(store.callLogs.get('x1')).toMatchObject({ disposition: 'FAILED', hangupCause: null, totalMs: 60_000, talkMs: 0 });
-    expect(store.callLogs.listOpenCallLogs().map((r) => r.id)).toEqual(['x2']);
-  });
-
-  it('stamps open rows of a node as alive (one statement), and closes an interrupted row with its cause', () => {
-    store.callLogs.create({ id: 'al1', campaignId: 'camp', leadId: null, phone: '+1', nodeId: 'n1', at: T0 });
-    store.callLogs.markBridged('al1', { agentId: 'a1', at: T0 + 10_000 });
-    store.callLogs.create({ id: 'al2', campaignId: 'camp', leadId: null, phone: '+2', nodeId: 'n2', at: T0 });
-    store.callLogs.create({ id: 'al3', campaignId: 'camp', leadId: null, phone: '+3', nodeId: 'n1', at: T0 });
-    store.callLogs.end('al3', { disposition: 'BUSY', hangupCause: 17, at: T0 + 1_000 });
-    expect(store.callLogs.markAlive('n1', T0 + 70_000)).toBe(1);
-    expect(store.callLogs.get('al1')?.aliveAt).toBe(T0 + 70_000);
-    expect(store.callLogs.get('al2')?.aliveAt).toBeNull();
-    expect(store.callLogs.get('al3')?.aliveAt).toBeNull();
-    store.callLogs.closeCallLog('al1', 'INTERRUPTED', null, T0 + 70_000, 'engine_lost');
-    expect(store.callLogs.get('al1')).toMatchObject({ disposition: 'INTERRUPTED', interruption: 'engine_lost', talkMs: 60_000, endedAt: T0 + 70_000 });
+// The CallLog transitions (create, one UPDATE per stage, end, alive, reconciliation) run on SQLite and PostgreSQL
+// from one body: store-dialect-call-logs.test.ts. What only the SQLite repository has (the API's writes) is here.
+describe('CallLog writes of the API (SQLite)', () => {
+  it('a recording, an outcome and notes may still be attached after the end; the end itself is not rewritten', () => {
+    store.callLogs.create({ id: 'r1', campaignId: 'camp', leadId: null, phone: '+1', nodeId: 'n1', at: T0 });
+    store.callLogs.end('r1', { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: T0 + 10_000 });
+    expect(store.callLogs.setRecording('r1', 'rec/r1.wav')).toBe(true);
+    expect(store.callLogs.setOutcome('r1', 'sale', 'wants the blue one')).toBe(true);
+    expect(store.callLogs.setHangupBy('r1', 'agent')).toBe(true);
+    expect(store.callLogs.markAnswered('r1', T0 + 20_000)).toBe(false);
+    expect(store.callLogs.get('r1')).toMatchObject({ recordingRef: 'rec/r1.wav', outcome: 'sale', notes: 'wants the blue one', hangupBy: 'agent', totalMs: 10_000 });
+    expect(store.callLogs.setRecording('nope', 'x')).toBe(false);
   });
 
   it('lists and counts by campaign and disposition', () => {

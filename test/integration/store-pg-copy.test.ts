@@ -13,6 +13,7 @@ import { run as runCopy } from '../../app/db/copy-command.js';
 import { run as runMigrate } from '../../app/db/migrate-command.js';
 import { ApiKeysRepo, AuditLog, callAmdTraces, openStore, RefreshTokensRepo, UsersRepo, type Store } from '../../engine/store/index.js';
 import { copySqliteToPg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
+import { captureRun } from '../support/capture-run.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0);
@@ -20,22 +21,6 @@ let dir: string;
 let dbPath: string;
 let target: TestDatabase;
 let pool: PgPool;
-
-/** Captures what a command writes to stdout/stderr. */
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
 
 /** A store with rows in every table, written the way the product writes them. */
 function fill(store: Store): void {
@@ -54,7 +39,11 @@ function fill(store: Store): void {
   const leased = store.leads.lease({ campaignId: 'c1', owner: 'node-a', now: T0, limit: 5, leaseMs: 60_000 });
   store.dnc.add('+50688887777', null, T0, 'pidió no llamar');
   store.dnc.add('+50688887778', 'c1', T0);
-  store.agents.upsert({ id: 'a1', kind: 'human', name: 'Ana', endpoint: 'PJSIP/agent101', campaignIds: ['c1'], createdAt: T0 });
+  store.agents.upsert({ id: 'a1', kind: 'human', name: 'Ana', endpoint: 'PJSIP/agent101', campaignIds: ['c1'], nodeId: 'node-2', createdAt: T0 });
+  // No SQLite repository writes cluster_nodes (only nodes on PostgreSQL do); a row so its copy is checked too.
+  store.sqlite
+    .prepare(`insert into cluster_nodes (id, ari_url, started_at, heartbeat_at, state, calls, agents) values ('node-1', 'embedded', ?, ?, 'stopped', 0, 0)`)
+    .run(T0, T0);
   store.trunks.upsert({ name: 'carrier', host: 'sip.example.net:5060', username: 'acct-42', password: 's3cr3t!pw', createdAt: T0, updatedAt: T0 });
   for (let i = 0; i < 30; i++) store.agentEvents.append({ agentId: 'a1', from: 'idle', to: i % 2 ? 'idle' : 'talking', at: T0 + i * 1000 });
   for (let i = 0; i < 40; i++) {
@@ -102,26 +91,26 @@ afterAll(async () => {
 
 describe('db:copy sqlite → postgres', () => {
   it('refuses to copy into a database that db:migrate has not prepared', async () => {
-    const r = await capture(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url]));
+    const r = await captureRun(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/PostgreSQL migration 0 of \d+: run DATABASE_URL=… centralita db:migrate first/);
   });
 
   it('db:migrate applies the PostgreSQL migrations once (a second run applies none)', async () => {
-    const first = await capture(() => runMigrate([], { DATABASE_URL: target.url }));
+    const first = await captureRun(() => runMigrate([], { DATABASE_URL: target.url }));
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/applied (\d+), now at \1 of \1\n/);
-    const again = await capture(() => runMigrate(['--url', target.url], {}));
+    const again = await captureRun(() => runMigrate(['--url', target.url], {}));
     expect(again.out).toMatch(/applied 0, now at (\d+) of \1\n/);
   });
 
   it('copies every table with its rows, verified, and prints progress per table', async () => {
-    const r = await capture(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url, '--batch', '700']));
+    const r = await captureRun(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url, '--batch', '700']));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const tables = pgTables().map((t) => t.name);
-    expect(tables.length).toBe(20);
+    expect(tables.length).toBe(21); // 20 tables and cluster_nodes (#18)
     for (const t of tables) expect(r.out).toMatch(new RegExp(`^  ${t}: (\\d+)/\\1 ✓( \\(.*\\))?$`, 'm'));
     expect(r.out).toMatch(/^  call_logs: 40\/40 ✓ \(1 fractional values in integer columns rounded\)$/m);
     expect(r.out).toMatch(/counts and key checksums match, committed/);
@@ -161,12 +150,12 @@ describe('db:copy sqlite → postgres', () => {
 
   it('refuses a non-empty target, leaving it as it was; --force-empty-target replaces its rows', async () => {
     await pool.query(`insert into login_throttle (key, failures, last_failure_at, blocked_until) values ('ip:extra', 1, 1, 1)`);
-    const r = await capture(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url]));
+    const r = await captureRun(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/target is not empty: .*leads \(2500\).*--force-empty-target/);
     expect((await pool.query(`select count(*)::int as n from login_throttle`)).rows[0].n).toBe(2);
 
-    const forced = await capture(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url, '--force-empty-target']));
+    const forced = await captureRun(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', target.url, '--force-empty-target']));
     expect(forced.err).toBe('');
     expect(forced.code).toBe(0);
     expect((await pool.query(`select key from login_throttle`)).rows).toEqual([{ key: 'ip:10.0.0.1' }]);
@@ -187,35 +176,35 @@ describe('db:copy sqlite → postgres', () => {
   });
 
   it('clear messages for a bad source, a bad URL and an unreachable server', async () => {
-    const missing = await capture(() => runCopy(['--from', `sqlite:${join(dir, 'nope.db')}`, '--to', target.url]));
+    const missing = await captureRun(() => runCopy(['--from', `sqlite:${join(dir, 'nope.db')}`, '--to', target.url]));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/source not found: .*nope\.db/);
-    const notSqlite = await capture(() => runCopy(['--from', dbPath, '--to', target.url]));
+    const notSqlite = await captureRun(() => runCopy(['--from', dbPath, '--to', target.url]));
     expect(notSqlite.code).toBe(2);
     expect(notSqlite.err).toMatch(/--from must be sqlite:/);
-    const badTo = await capture(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', 'mysql://root:secret@x/db']));
+    const badTo = await captureRun(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', 'mysql://root:secret@x/db']));
     expect(badTo.code).toBe(2);
     expect(badTo.err).toMatch(/--to must be a postgres:\/\/ URL \(got mysql:\/\/root:\*\*\*@x\/db\)/);
-    const down = await capture(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', 'postgres://postgres:pw@127.0.0.1:1/x']));
+    const down = await captureRun(() => runCopy(['--from', `sqlite:${dbPath}`, '--to', 'postgres://postgres:pw@127.0.0.1:1/x']));
     expect(down.code).toBe(1);
     expect(down.err).toMatch(/cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x: .*ECONNREFUSED/);
-    const noDb = await capture(() => runMigrate([], { DATABASE_URL: 'postgres://127.0.0.1:5432' }));
+    const noDb = await captureRun(() => runMigrate([], { DATABASE_URL: 'postgres://127.0.0.1:5432' }));
     expect(noDb.code).toBe(2);
     expect(noDb.err).toMatch(/no database name/);
   });
 
   it('both commands are wired into the CLI (bin/centralita.mjs)', () => {
     const bin = join(import.meta.dirname, '../../bin/centralita.mjs');
-    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', timeout: 60_000 });
     expect(help.stdout).toMatch(/^  db:migrate +Apply pending migrations/m);
     expect(help.stdout).toMatch(/^  db:copy +Copy every table from SQLite to PostgreSQL/m);
-    const bad = spawnSync(process.execPath, [bin, 'db:copy', '--from', `sqlite:${dbPath}`], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [bin, 'db:copy', '--from', `sqlite:${dbPath}`], { encoding: 'utf8', timeout: 60_000 });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--to must be a postgres:\/\/ URL/);
   });
 
   it('db:migrate without DATABASE_URL migrates the SQLite DB_PATH', async () => {
-    const r = await capture(() => runMigrate([], { DB_PATH: join(dir, 'fresh.db') }));
+    const r = await captureRun(() => runMigrate([], { DB_PATH: join(dir, 'fresh.db') }));
     expect(r.err).toBe('');
     expect(r.out).toMatch(/SQLite .*fresh\.db: applied (\d+), now at \1 of \1/);
   });

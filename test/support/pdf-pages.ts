@@ -84,13 +84,13 @@ export interface RenderedPage {
 export function renderPdf(pdf: Buffer, dir: string, name: string, dpi = 60): RenderedPage[] {
   const file = join(dir, `${name}.pdf`);
   writeFileSync(file, pdf);
-  execFileSync('pdftoppm', ['-png', '-gray', '-r', String(dpi), file, join(dir, name)]);
+  execFileSync('pdftoppm', ['-png', '-gray', '-r', String(dpi), file, join(dir, name)], { timeout: 60_000 });
   const pngs = readdirSync(dir)
     .filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))
     .sort((a, b) => Number(/-(\d+)\.png$/.exec(a)![1]) - Number(/-(\d+)\.png$/.exec(b)![1]));
   return pngs.map((f, i) => ({
     png: join(dir, f),
     image: decodeGrayPng(readFileSync(join(dir, f))),
-    text: execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), file, '-'], { encoding: 'utf8' }),
+    text: execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), file, '-'], { encoding: 'utf8', timeout: 60_000 }),
   }));
 }

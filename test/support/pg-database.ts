@@ -15,12 +15,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(prefix = 'ct'): Promise<TestDatabase> {
+/**
+ * `icuLocale`: the database's collation is that ICU locale (e.g. 'en-US', as most production databases sort
+ * text linguistically) instead of the server's default (C.UTF-8 on these machines, byte order like SQLite).
+ */
+export async function createTestDatabase(prefix = 'ct', o: { icuLocale?: string } = {}): Promise<TestDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    const locale = o.icuLocale === undefined ? '' : ` template template0 locale_provider icu icu_locale '${o.icuLocale.replace(/[^A-Za-z0-9-]/g, '')}'`;
+    await admin.query(`create database "${name}"${locale}`);
   } finally {
     await admin.end();
   }

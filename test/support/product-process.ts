@@ -2,11 +2,7 @@
  * The product as an operator runs it: `node bin/centralita.mjs start` in a child process, so a test can do what
  * a call center's ops do to it — SIGTERM, `kill -9`, start it again on the same database — and time it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { spawnCli } from './cli-process.js';
 
 export interface ProductProcess {
   pid: number;
@@ -33,45 +29,8 @@ export interface StartProductOptions {
 
 /** Spawns the product and resolves once its banner says the API is up. */
 export async function startProductProcess(o: StartProductOptions): Promise<ProductProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/centralita.mjs', 'start'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', ...o.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let onLine: ((l: string) => void) | null = null;
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buf = '';
-    stream.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        onLine?.(line);
-      }
-    });
-  }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
-  );
-  const url = await new Promise<string>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within ${o.timeoutMs ?? 60_000} ms:\n${lines.slice(-20).join('\n')}`)), o.timeoutMs ?? 60_000);
-    const check = (l: string) => {
-      const m = /Health: (http:\/\/[^/\s]+)\/health/.exec(l);
-      if (m) {
-        clearTimeout(timer);
-        onLine = null;
-        resolvePort(m[1]!);
-      }
-    };
-    onLine = check;
-    lines.forEach(check);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`product exited (${code ?? signal}) before it was up:\n${lines.slice(-20).join('\n')}`));
-    });
-  });
+  const { child, lines, exited, waitForLine } = spawnCli('start', { HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', ...o.env });
+  const url = await waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, o.timeoutMs ?? 60_000, 'banner');
   let token: string | null = null;
   const request = async (method: string, path: string, body?: unknown, auth = true) => {
     const res = await fetch(`${url}${path}`, {

@@ -158,7 +158,15 @@ export async function startRealAsterisk(opts: RealAsteriskOptions): Promise<Real
     await run(script, [rundir, '--stop'], { timeout: 60_000 });
   };
   const conf = join(rundir, 'etc/asterisk.conf');
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    // A start that failed (the boot took longer than its deadline on a loaded machine) may have left Asterisk
+    // running in the background: stop it and remove its folder, or it runs on for the rest of the test run.
+    await stop().catch(() => undefined);
+    rmSync(rundir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `http://127.0.0.1:${httpPort}`,
     username,

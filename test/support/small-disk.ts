@@ -20,7 +20,7 @@ export interface SmallDisk {
 
 export function mountSmallDisk(name: string, bytes: number): SmallDisk {
   const dir = mkdtempSync(join(tmpdir(), `centralita-${name}-`));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], { timeout: 30_000 });
   const fillPath = join(dir, '.fill');
   return {
     dir,
@@ -44,7 +44,7 @@ export function mountSmallDisk(name: string, bytes: number): SmallDisk {
     },
     close() {
       try {
-        execFileSync('umount', ['-l', dir]);
+        execFileSync('umount', ['-l', dir], { timeout: 30_000 });
       } catch {
         /* not mounted any more */
       }

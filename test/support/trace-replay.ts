@@ -5,7 +5,7 @@
  */
 import type { Simulator } from '../../engine/sim/index.js';
 import { ari, connectApp, startVirtualSim, type HttpResult } from './sim-harness.js';
-import type { AriEventJson, Trace } from './trace-loader.js';
+import { eventChannelId, type AriEventJson, type Trace } from './trace-loader.js';
 import { ariCall, connectWire, type AriEndpoint } from './ari-wire.js';
 
 export interface ReplayResult {
@@ -49,6 +49,12 @@ export async function replayTraceOnAsterisk(trace: Trace, target: AriEndpoint, a
   try {
     for (const h of trace.http) {
       await wait(start + h.t - performance.now());
+      // Keep the recorded causal order: a request naming a channel whose StasisStart the recording had already seen
+      // waits for that StasisStart here too (≤ 8 s). On a loaded machine Asterisk can be slower than the recorded
+      // timing, and addChannel before StasisStart is a 422 "Channel not in Stasis application" (a CI run hit it).
+      const needed = stasisStartsBefore(trace, h.t).filter((id) => referencesChannel(h.path, id));
+      const deadline = performance.now() + 8000;
+      while (needed.some((id) => !socket.events.some((e) => e.type === 'StasisStart' && eventChannelId(e) === id)) && performance.now() < deadline) await wait(20);
       replies.push(await ariCall(target, h.method, h.path));
     }
     const last = Math.max(...trace.items.map((i) => i.t));
@@ -61,4 +67,19 @@ export async function replayTraceOnAsterisk(trace: Trace, target: AriEndpoint, a
   } finally {
     await socket.close();
   }
+}
+
+/** Channel ids whose StasisStart the recording saw before `t` (ms since the trace's start). */
+export function stasisStartsBefore(trace: Trace, t: number): string[] {
+  return trace.events.filter((e) => e.t < t && e.event.type === 'StasisStart').map((e) => eventChannelId(e.event)).filter((id): id is string => id !== null);
+}
+
+/** Whether a request path names the channel: `/channels/<id>…` or a `channel=<id>` query parameter. */
+export function referencesChannel(path: string, id: string): boolean {
+  const enc = encodeURIComponent(id);
+  return path.includes(`/channels/${id}/`) || path.endsWith(`/channels/${id}`) || path.includes(`/channels/${enc}/`) || new RegExp(`[?&]channel=(${escapeRegExp(id)}|${escapeRegExp(enc)})(&|$)`).test(path);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

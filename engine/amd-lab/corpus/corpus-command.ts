@@ -52,7 +52,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, worker:
 const planHash = (item: CorpusItem) => createHash('sha1').update(JSON.stringify({ v: 1, item })).digest('hex').slice(0, 16);
 
 /** Utterances for babble and TV backgrounds, spoken by espeak voices of one split only. */
-async function babbleBank(split: Split, seed: number, ttsCache: string): Promise<Int16Array[]> {
+export async function babbleBank(split: Split, seed: number, ttsCache: string): Promise<Int16Array[]> {
   const rng = mulberry32((seed ^ (split === 'tuning' ? 0xbabb1e : 0xbabb1f)) >>> 0);
   const families = VOICE_FAMILIES.filter((f) => f.generator === 'espeak' && splitOf(f) === split);
   const out: Int16Array[] = [];

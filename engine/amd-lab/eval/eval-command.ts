@@ -1,6 +1,8 @@
 /**
  * `centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine]
- *                      [--live] [--files N] [--leading-zeros MS] [--model on|off]`
+ *                      [--live [--asterisk | --ari-url URL --ari-user U --ari-password P --sounds-dir DIR
+ *                               [--ari-app NAME] [--context CTX]] [--concurrency N] [--live-capture DIR]]
+ *                      [--files N] [--leading-zeros MS] [--model on|off] [--tuning JSON] [--params JSON]`
  *
  * Runs the detector over every WAV in the folder (8 kHz mono, 16-bit PCM or µ-law), prints a table per file
  * and, as the LAST line, one JSON object:
@@ -14,13 +16,22 @@
  * sees the audio alone. With `--split` the figures are given per split (held-out beside tuning) and per
  * category (language, generator, greeting length, noise, structure) — `"splits"` and `"categories"` in the
  * JSON; `--split heldout` (or `tuning`) evaluates that half only. `--live` plays the files through the
- * embedded PBX and the media plane as well (live.ts) and adds `"live"` beside the offline figures.
+ * embedded PBX and the media plane as well (live.ts) and adds `"live"` beside the offline figures, with
+ * `"live": {"pbx": "simulator" | "asterisk 22.10.1", …}`. `--asterisk` plays them through the bundled real
+ * Asterisk instead (started and stopped by the evaluator); `--ari-url …` through your own, which needs the
+ * dialplan context of live-asterisk.ts and a `--sounds-dir` it can read (live-asterisk.ts). `--live-capture DIR`
+ * writes what the detector heard on each call as DIR/<file>, to set beside the file when a verdict differs.
  * `--leading-zeros MS` puts MS ms of exact zeros before every file, as Asterisk sends digital silence before
  * the callee's first audio on a live call (the issue's live failure: 200 ms of them turned noisy humans into
  * LONGGREETING machines). The JSON's `leadingZerosMs` says it was used; decision times include the zeros, as
  * they do live.
  * `--model off` runs centralita without its second opinion (engine/amd/model.ts): the rules alone, the figure
  * before the model; the JSON then says `"model": "off"`.
+ * `--tuning '{"monologueDensity":0.25,"beep":{"minDurationMs":130}}'` runs centralita with those CentralitaTuning
+ * numbers over the defaults (offline only): how a tuning experiment is reproduced by a command; the JSON then says
+ * `"tuning": {…}`. Only numeric fields of DEFAULT_TUNING (and of its `beep`) are accepted.
+ * `--params '{"lateWatchMs":15000}'`: centralita's AMD parameters (a campaign's `amd` settings, amdParamsSchema) over
+ * its defaults, offline; the JSON then says `"params": {…}`.
  * Unreadable files are listed, not fatal.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -28,7 +39,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertTelephonyAudio, readWav } from '../../audio/index.js';
 import type { Manifest, ManifestEntry } from '../corpus/corpus-command.js';
-import { amdParamsSchema, DEFAULT_TUNING, type AmdMode, type AmdParams } from '../../amd/index.js';
+import { amdParamsSchema, DEFAULT_TUNING, type AmdMode, type AmdParams, type CentralitaTuning } from '../../amd/index.js';
 import { evaluateSamples } from './evaluate.js';
 import {
   isCorrectWithLate,
@@ -105,6 +116,55 @@ export interface EvaluateOptions {
   leadingZerosMs?: number;
   /** Centralita without its second opinion (the rules alone): the "before" of the model (`--model off`). */
   noModel?: boolean;
+  /** Centralita tuning over DEFAULT_TUNING (`--tuning`, parseTuning). */
+  tuning?: TuningOverride;
+}
+
+/** Numeric CentralitaTuning fields, and numeric fields of its beep options. */
+export type TuningOverride = Partial<Record<string, number>> & { beep?: Partial<Record<string, number>> };
+
+/**
+ * `--tuning JSON`: an object of numeric DEFAULT_TUNING fields (and `beep`: numeric BeepOptions fields). Throws on
+ * anything else, so a misspelt field is not silently the default.
+ */
+export function parseTuning(text: string): TuningOverride {
+  const o: unknown = JSON.parse(text);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('--tuning must be a JSON object');
+  const numeric = (obj: Record<string, unknown>, defaults: Record<string, unknown>, where: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (typeof defaults[k] !== 'number') throw new Error(`--tuning: ${where}${k} is not a numeric tuning field`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`--tuning: ${where}${k} must be a number`);
+    }
+  };
+  const { beep, ...rest } = o as Record<string, unknown>;
+  numeric(rest, DEFAULT_TUNING as unknown as Record<string, unknown>, '');
+  if (beep !== undefined) {
+    if (typeof beep !== 'object' || beep === null || Array.isArray(beep)) throw new Error('--tuning: beep must be an object');
+    numeric(beep as Record<string, unknown>, DEFAULT_TUNING.beep as unknown as Record<string, unknown>, 'beep.');
+  }
+  return o as TuningOverride;
+}
+
+/** `--params JSON`: centralita's AMD parameters as a campaign gives them (validated by amdParamsSchema, no `mode`). */
+export function parseCentralitaParams(text: string): Partial<AmdParams> {
+  const o: unknown = JSON.parse(text);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('--params must be a JSON object');
+  if ('mode' in o) throw new Error('--params: mode is chosen with --mode');
+  const r = amdParamsSchema.safeParse({ ...o, mode: 'centralita' });
+  if (!r.success) throw new Error(`--params: ${r.error.issues.map((i) => `${i.path.join('.') || '(object)'}: ${i.message}`).join('; ')}`);
+  return o as Partial<AmdParams>;
+}
+
+/** DEFAULT_TUNING with the override and the model switch applied; undefined when nothing differs. */
+function tuningOf(opts: EvaluateOptions): CentralitaTuning | undefined {
+  if (!opts.noModel && !opts.tuning) return undefined;
+  const { beep, ...rest } = opts.tuning ?? {};
+  return {
+    ...DEFAULT_TUNING,
+    ...(rest as Partial<CentralitaTuning>),
+    beep: { ...DEFAULT_TUNING.beep, ...(beep ?? {}) },
+    ...(opts.noModel ? { model: null } : {}),
+  };
 }
 
 /** `samples` after `ms` of digital silence (exact zeros), as a live call's first audio arrives. */
@@ -130,6 +190,7 @@ export async function evaluateFolder(dir: string, modesOrOpts: AmdMode[] | Evalu
     names = Array.from({ length: opts.files }, (_, i) => names[Math.floor(i * step)]!);
   }
   const params = new Map(modes.map((m) => [m, amdParamsSchema.parse({ ...opts.params?.[m], mode: m })]));
+  const tuning = tuningOf(opts);
   const results = new Map<AmdMode, LabelledResult[]>(modes.map((m) => [m, []]));
   const meta = new Map<string, FileMeta>();
   const rows: Row[] = [];
@@ -159,7 +220,7 @@ export async function evaluateFolder(dir: string, modesOrOpts: AmdMode[] | Evalu
     meta.set(file, m);
     const cells: string[] = [];
     for (const mode of modes) {
-      const { decision } = evaluateSamples(samples, params.get(mode)!, opts.noModel ? { ...DEFAULT_TUNING, model: null } : undefined);
+      const { decision } = evaluateSamples(samples, params.get(mode)!, tuning);
       const r: LabelledResult = { file, truth, status: decision.status, decisionMs: decision.decisionMs };
       if (decision.beepAtMs !== undefined) r.beepAtMs = decision.beepAtMs;
       if (decision.late) {
@@ -253,11 +314,22 @@ export async function run(argv: string[]): Promise<number> {
       files: { type: 'string' },
       'leading-zeros': { type: 'string' },
       model: { type: 'string', default: 'on' },
+      asterisk: { type: 'boolean', default: false },
+      'ari-url': { type: 'string' },
+      'ari-user': { type: 'string' },
+      'ari-password': { type: 'string' },
+      'ari-app': { type: 'string' },
+      'sounds-dir': { type: 'string' },
+      context: { type: 'string' },
+      concurrency: { type: 'string' },
+      'live-capture': { type: 'string' },
+      tuning: { type: 'string' },
+      params: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const usage =
-    'Usage: centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine] [--live] [--files N] [--leading-zeros MS] [--model on|off]\n';
+    'Usage: centralita amd:eval --dir <folder> [--mode app_amd|centralita] [--split [tuning|heldout]] [--notsure human|machine] [--live [--asterisk | --ari-url URL --ari-user U --ari-password P --sounds-dir DIR [--ari-app NAME] [--context CTX]] [--concurrency N] [--live-capture DIR]] [--files N] [--leading-zeros MS] [--model on|off] [--tuning JSON] [--params JSON]\n';
   if (values.help || !values.dir) {
     process.stderr.write(usage);
     return values.help ? 0 : 2;
@@ -296,12 +368,64 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('--model off is for the offline evaluation: the media plane runs the default detector\n');
     return 2;
   }
+  let tuning: TuningOverride | undefined;
+  if (values.tuning !== undefined) {
+    if (values.live) {
+      process.stderr.write('--tuning is for the offline evaluation: the media plane runs the default detector\n');
+      return 2;
+    }
+    try {
+      tuning = parseTuning(values.tuning);
+    } catch (err) {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
+  let centralitaParams: Partial<AmdParams> | undefined;
+  if (values.params !== undefined) {
+    if (values.live) {
+      process.stderr.write('--params is for the offline evaluation: the media plane runs the default parameters\n');
+      return 2;
+    }
+    try {
+      centralitaParams = parseCentralitaParams(values.params);
+    } catch (err) {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
+  const ariUrl = values['ari-url'];
+  if ((values.asterisk || ariUrl !== undefined || values.concurrency !== undefined || values['live-capture'] !== undefined) && !values.live) {
+    process.stderr.write('--asterisk, --ari-url, --concurrency and --live-capture are for the live evaluation: add --live\n');
+    return 2;
+  }
+  if (values.asterisk && ariUrl !== undefined) {
+    process.stderr.write('--asterisk starts the bundled Asterisk; --ari-url uses yours: give one of them\n');
+    return 2;
+  }
+  if (ariUrl !== undefined) {
+    if (!/^https?:\/\/[^/\s]+/.test(ariUrl)) {
+      process.stderr.write(`--ari-url must be an http(s) URL such as http://127.0.0.1:8088 (got "${ariUrl}")\n`);
+      return 2;
+    }
+    for (const k of ['ari-user', 'ari-password', 'sounds-dir'] as const) {
+      if (!values[k]) {
+        process.stderr.write(`--ari-url needs --${k}${k === 'sounds-dir' ? ' (a folder that Asterisk reads by the same path: the evaluator writes the files there)' : ''}\n`);
+        return 2;
+      }
+    }
+  }
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 200)) {
+    process.stderr.write(`--concurrency must be a whole number from 1 to 200 (got "${values.concurrency}")\n`);
+    return 2;
+  }
   const policy: NotsurePolicy = values.notsure;
   const modes = values.mode ? [values.mode as AmdMode] : MODES;
   const only = values.split === 'tuning' || values.split === 'heldout' ? values.split : undefined;
   let evaluated: Awaited<ReturnType<typeof evaluateFolder>>;
   try {
-    evaluated = await evaluateFolder(values.dir, { modes, ...(only ? { only } : {}), ...(fileLimit ? { files: fileLimit } : {}), leadingZerosMs, noModel: values.model === 'off' });
+    evaluated = await evaluateFolder(values.dir, { modes, ...(only ? { only } : {}), ...(fileLimit ? { files: fileLimit } : {}), leadingZerosMs, noModel: values.model === 'off', ...(tuning ? { tuning } : {}), ...(centralitaParams ? { params: { centralita: centralitaParams } } : {}) });
   } catch (err) {
     process.stderr.write(`amd:eval: cannot read folder ${values.dir}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -322,6 +446,8 @@ export async function run(argv: string[]): Promise<number> {
   const primary = summaries.get(modes.length === 1 ? modes[0]! : DEFAULT_MODE)!;
   let last: Record<string, unknown> = { ...primary, badFiles: errors.length, notsurePolicy: policy };
   if (values.model === 'off') last = { ...last, model: 'off' };
+  if (tuning) last = { ...last, tuning };
+  if (centralitaParams) last = { ...last, params: centralitaParams };
   if (leadingZerosMs > 0) {
     out.write(`(every file after ${leadingZerosMs} ms of digital silence: decision times include it)\n`);
     last = { ...last, leadingZerosMs };
@@ -378,7 +504,29 @@ export async function run(argv: string[]): Promise<number> {
 
   if (values.live) {
     const { evaluateLive } = await import('./live.js');
-    const live = await evaluateLive(values.dir, { modes, files: rows.map((r) => r.file), offline: results, policy, out });
+    const { asteriskPbx, bundledAsteriskPbx } = await import('./live-asterisk.js');
+    const pbx = values.asterisk
+      ? bundledAsteriskPbx()
+      : ariUrl !== undefined
+        ? asteriskPbx({
+            url: ariUrl,
+            username: values['ari-user']!,
+            password: values['ari-password']!,
+            soundsDir: values['sounds-dir']!,
+            ...(values['ari-app'] ? { app: values['ari-app'] } : {}),
+            ...(values.context ? { context: values.context } : {}),
+          })
+        : undefined;
+    const live = await evaluateLive(values.dir, {
+      modes,
+      files: rows.map((r) => r.file),
+      offline: results,
+      policy,
+      out,
+      ...(pbx ? { pbx } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      ...(values['live-capture'] ? { captureDir: values['live-capture'] } : {}),
+    });
     last = { ...last, live };
   }
   out.write(JSON.stringify(last) + '\n');

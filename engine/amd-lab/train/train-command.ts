@@ -3,9 +3,11 @@
  *
  * Runs the centralita rules (no model) over the corpus' TUNING split — never the held-out one — takes the opener
  * features at every HUMAN decision, fits the second opinion's logistic regression (train.ts) and writes its
- * weights as JSON. Deterministic: the same corpus gives the same file, byte for byte.
+ * weights as JSON. Besides the corpus files, renders of a third of the tuning files' channels with nobody talking
+ * (dead air, music only: stress.ts) are machines to learn from. Deterministic: the same corpus gives the same
+ * file, byte for byte.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertTelephonyAudio, readWav } from '../../audio/index.js';
@@ -15,9 +17,12 @@ import { readManifest } from '../eval/eval-command.js';
 import { FRAME_SAMPLES } from '../eval/evaluate.js';
 import { HalfBandDecimator } from '../../media/index.js';
 import { isCorrectWithLate, type LabelledResult } from '../eval/summary.js';
+import { stressRenders } from './stress.js';
 import { trainModel, type TrainingSample } from './train.js';
 
 export const DEFAULT_MODEL_PATH = 'engine/amd/amd-model.json';
+/** One tuning file in this many lends its channel to the dead-air and music renders (stress.ts). */
+export const STRESS_EVERY = 6;
 
 /** The rules over one file, as amd:eval runs them, with the features at the HUMAN decision (if any). */
 export function rulesWithFeatures(samples: Int16Array): { decision: AmdDecision; features: number[] | null } {
@@ -66,7 +71,7 @@ export function slin16RoundTrip(x: Int16Array): Int16Array {
  * shape, not the short greetings, IVRs and music it has to catch (tuning split, out-of-fold: +6 machines for 2
  * people with them, +7 for 1 without).
  */
-export async function collectSamples(dir: string): Promise<TrainingSample[]> {
+export async function collectSamples(dir: string, opts: { stress?: boolean } = {}): Promise<TrainingSample[]> {
   const manifest = await readManifest(dir);
   if (!manifest) throw new Error(`amd:train needs the corpus manifest (manifest.json) in ${dir}`);
   const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.wav') && manifest.get(n)?.split === 'tuning').sort();
@@ -83,6 +88,18 @@ export async function collectSamples(dir: string): Promise<TrainingSample[]> {
       const rulesRight = isCorrectWithLate(r, 'human');
       if (entry.kind === 'machine' && rulesRight) continue;
       out.push({ file, features, label: entry.kind === 'machine' ? 1 : 0, rulesRight, group });
+    }
+  }
+  if (opts.stress !== false) {
+    // Nobody talking over the tuning channels (stress.ts): the dead air and music the corpus has too little of.
+    const seed = Number(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')).seed ?? 7);
+    const renders = await stressRenders([...manifest.values()], seed, STRESS_EVERY);
+    for (const [k, r] of renders.entries()) {
+      for (const samples of [r.samples, slin16RoundTrip(r.samples)]) {
+        const { decision, features } = rulesWithFeatures(samples);
+        if (decision.status !== 'HUMAN' || !features || decision.late) continue;
+        out.push({ file: r.name, features, label: 1, rulesRight: false, group: names.length + k, render: true });
+      }
     }
   }
   return out;
@@ -112,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`amd:train: too few HUMAN decisions of both classes on the tuning split (${samples.length})\n`);
     return 1;
   }
-  const { model, choice } = trainModel(samples, { corpus: 'amd:corpus tuning split', decisions: 'HUMAN decisions of the rules: people, and the machines the rules (with the watch) miss' });
+  const { model, choice } = trainModel(samples, { corpus: 'amd:corpus tuning split', decisions: 'HUMAN decisions of the rules: people, the machines the rules (with the watch) miss, and renders of tuning channels with nobody talking (stress.ts)' });
   await writeFile(values.out, JSON.stringify(model, null, 2) + '\n');
   process.stdout.write(
     `amd:train: ${samples.length} HUMAN decisions on the tuning split (${model.trainedOn!.machines} machines); ` +

@@ -21,6 +21,11 @@ export interface TrainingSample {
   rulesRight: boolean;
   /** The file's index: variants of one file (codec paths) share it and so fall in the same fold. */
   group?: number;
+  /**
+   * A render made for training (train/stress.ts), not a corpus file: it helps the fit, but the threshold is chosen on
+   * corpus files only, so that renders cannot outvote the people the threshold would lose.
+   */
+  render?: boolean;
 }
 
 export interface FitOptions {
@@ -88,7 +93,7 @@ export function chooseThreshold(samples: readonly TrainingSample[], p: readonly 
     let won = 0;
     let lost = 0;
     samples.forEach((s, i) => {
-      if (p[i]! < thr) return;
+      if (p[i]! < thr || s.render) return;
       if (s.label === 1 && !s.rulesRight) won++;
       if (s.label === 0 && s.rulesRight) lost++;
     });

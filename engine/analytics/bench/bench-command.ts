@@ -126,7 +126,7 @@ function ensureFile(dir: string, lines: number): { file: string; generated_s: nu
 
 function wcL(file: string): { s: number; lines: number } {
   const t0 = performance.now();
-  const r = spawnSync('wc', ['-l', file], { encoding: 'utf8' });
+  const r = spawnSync('wc', ['-l', file], { encoding: 'utf8', timeout: 60_000 });
   const s = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`wc -l failed: ${r.stderr}`);
   return { s: Math.round(s * 1000) / 1000, lines: Number(r.stdout.trim().split(/\s+/)[0]) };

@@ -37,6 +37,12 @@ export interface PgPoolOptions {
   max?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Told when an idle pooled connection dies (the server restarted, an administrator ended it). The pool drops that
+   * connection and the next query opens a new one; without a listener node-postgres would throw the error out of the
+   * process. Default: nothing (queries still report a server that stays away).
+   */
+  onIdleError?: (err: Error) => void;
 }
 
 /** A pool on `url` (not yet connected: call `checkPg` to learn that the server answers). */
@@ -49,13 +55,16 @@ export function openPgPool(url: string, opts: PgPoolOptions = {}): PgPool {
     throw new PgConfigError(`not a valid URL: ${redactUrl(url)}`);
   }
   if (parsed.pathname.replace(/^\//, '') === '') throw new PgConfigError(`no database name in ${redactUrl(url)} (postgres://host:5432/<database>)`);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 4,
     application_name: opts.applicationName ?? 'centralita',
     connectionTimeoutMillis: 5000,
     types: TYPES,
   });
+  const onIdleError = opts.onIdleError;
+  pool.on('error', (err) => onIdleError?.(err));
+  return pool;
 }
 
 /** Runs `select 1`; throws PgConfigError naming the server and what went wrong (refused, unknown database, auth). */

@@ -4,7 +4,7 @@ import type { Disposition } from '../../events/index.js';
 import { nextLeadState, zonesOpenNow } from '../../leads/index.js';
 import { RESTORED_STATUS_SQL, type LeaseRequest } from '../repos/leads.js';
 import { leads } from '../schema-pg/leads.js';
-import { pgTransaction, type PgPool } from './connect.js';
+import { pgTransaction, type PgClient, type PgPool } from './connect.js';
 
 export type PgLeadRow = typeof leads.$inferSelect;
 
@@ -21,6 +21,20 @@ function byHopperOrder(a: PgLeadRow, b: PgLeadRow): number {
 }
 
 /**
+ * What each lease reads before its candidates: the campaign's window and limits, the zones with pending leads (a
+ * loose index scan, one seek per zone, as on SQLite) and whether some pending lead has no zone. Exported for the
+ * benchmark that measures their share of a lease (bench/hopper-pg-preamble.ts).
+ */
+export const LEASE_CAMPAIGN_SQL = `select state, calling_hours_start, calling_hours_end, weekdays, default_time_zone, max_attempts from campaigns where id = $1`;
+export const LEASE_ZONES_SQL = `with recursive z(tz) as (
+    select min(time_zone) from leads where campaign_id = $1 and next_due_at is not null and time_zone is not null
+    union all
+    select (select min(time_zone) from leads where campaign_id = $1 and next_due_at is not null and time_zone > z.tz)
+    from z where z.tz is not null
+  ) select tz from z where tz is not null`;
+export const LEASE_HAS_NULL_ZONE_SQL = `select 1 from leads where campaign_id = $1 and time_zone is null and next_due_at is not null limit 1`;
+
+/**
  * The hopper on PostgreSQL, for several engine nodes leasing from one campaign: the same semantics as
  * `LeadRepo.lease / renewLeases / markCalling / completeAttempt / releaseLeases` on SQLite (time passed in as
  * `now`/`at`, lease = owner node id + expiry, an expired lease makes the lead eligible again), but async.
@@ -31,7 +45,7 @@ function byHopperOrder(a: PgLeadRow, b: PgLeadRow): number {
  * snapshot is re-checked under its lock (READ COMMITTED re-evaluates the WHERE on the new version), so it is not
  * taken twice either. Under contention a call may return fewer than `limit` (the skipped rows were being taken).
  *
- * Not wired into the engine yet: the engine's hopper still calls the SQLite store.
+ * Engine nodes on PostgreSQL (`centralita node`, app/node) lease through it; `npm start` still uses the SQLite hopper.
  */
 export class PgLeadHopper {
   constructor(private readonly pool: PgPool) {}
@@ -40,10 +54,7 @@ export class PgLeadHopper {
     if (req.limit <= 0) return [];
     return pgTransaction(this.pool, async (tx) => {
       const c = (
-        await tx.query(
-          `select state, calling_hours_start, calling_hours_end, weekdays, default_time_zone, max_attempts from campaigns where id = $1`,
-          [req.campaignId],
-        )
+        await tx.query(LEASE_CAMPAIGN_SQL, [req.campaignId])
       ).rows[0] as
         | { state: string; calling_hours_start: string; calling_hours_end: string; weekdays: number[]; default_time_zone: string; max_attempts: number }
         | undefined;
@@ -51,17 +62,9 @@ export class PgLeadHopper {
       // Zones with pending leads by a loose index scan (one seek per zone, as on SQLite); which of them are inside
       // calling hours now is decided in JS (engine/leads), so both stores agree.
       const zones = (
-        await tx.query(
-          `with recursive z(tz) as (
-             select min(time_zone) from leads where campaign_id = $1 and next_due_at is not null and time_zone is not null
-             union all
-             select (select min(time_zone) from leads where campaign_id = $1 and next_due_at is not null and time_zone > z.tz)
-             from z where z.tz is not null
-           ) select tz from z where tz is not null`,
-          [req.campaignId],
-        )
+        await tx.query(LEASE_ZONES_SQL, [req.campaignId])
       ).rows.map((r: { tz: string }) => r.tz);
-      const hasNull = (await tx.query(`select 1 from leads where campaign_id = $1 and time_zone is null and next_due_at is not null limit 1`, [req.campaignId]))
+      const hasNull = (await tx.query(LEASE_HAS_NULL_ZONE_SQL, [req.campaignId]))
         .rows.length > 0;
       const window = { start: c.calling_hours_start, end: c.calling_hours_end, weekdays: c.weekdays };
       const open: Array<string | null> = zonesOpenNow(zones, req.now, window);
@@ -133,28 +136,7 @@ export class PgLeadHopper {
    * not free the other node's lease.
    */
   async completeAttempt(leadId: string, disposition: Disposition, at: number, opts: { owner?: string; error?: string } = {}): Promise<PgLeadRow | undefined> {
-    return pgTransaction(this.pool, async (tx) => {
-      const lead = (await tx.query(`select * from leads where id = $1 for update`, [leadId])).rows[0] as Record<string, unknown> | undefined;
-      if (lead === undefined) return undefined;
-      const l = toLead(lead);
-      const c = (await tx.query(`select max_attempts, retry_delays from campaigns where id = $1`, [l.campaignId])).rows[0] as
-        | { max_attempts: number; retry_delays: Record<string, number> }
-        | undefined;
-      if (c === undefined) return undefined;
-      const next = nextLeadState(l, disposition, at, { maxAttempts: c.max_attempts, retryDelayS: (d) => retryDelayFor({ retryDelays: c.retry_delays }, d) }, opts.error);
-      if (l.status === 'dnc') {
-        next.status = 'dnc';
-        next.nextDueAt = null;
-      }
-      const releases = opts.owner === undefined || l.leaseOwner === opts.owner || l.leaseOwner === null;
-      const r = await tx.query(
-        `update leads set status = $2, attempts = $3, last_attempt_at = $4, last_disposition = $5, next_due_at = $6, last_error = $7, updated_at = $4
-           ${releases ? ', lease_owner = null, lease_expires_at = null' : ''}
-         where id = $1 returning *`,
-        [leadId, next.status, next.attempts, next.lastAttemptAt, next.lastDisposition, next.nextDueAt, next.lastError],
-      );
-      return toLead(r.rows[0]);
-    });
+    return pgTransaction(this.pool, (tx) => completeAttemptIn(tx, leadId, disposition, at, opts));
   }
 
   /**
@@ -163,7 +145,7 @@ export class PgLeadHopper {
    */
   async releaseLeases(filter: { campaignId?: string; owner?: string; expiredAt?: number; at: number }): Promise<number> {
     const r = await this.pool.query(
-      `update leads set lease_owner = null, lease_expires_at = null, status = ${RESTORED_STATUS_SQL}, updated_at = $1
+      `update leads set ${RELEASE_LEASE_SET}, updated_at = $1
        where lease_owner is not null and ($2::text is null or campaign_id = $2) and ($3::text is null or lease_owner = $3)
          and ($4::bigint is null or lease_expires_at <= $4)`,
       [filter.at, filter.campaignId ?? null, filter.owner ?? null, filter.expiredAt ?? null],
@@ -171,3 +153,39 @@ export class PgLeadHopper {
     return r.rowCount ?? 0;
   }
 }
+
+/**
+ * `completeAttempt` inside a transaction the caller holds: the reaper closes a dead node's CallLogs and records
+ * their leads' outcomes in one transaction with marking the node down (cluster-nodes.ts).
+ */
+export async function completeAttemptIn(
+  tx: PgClient,
+  leadId: string,
+  disposition: Disposition,
+  at: number,
+  opts: { owner?: string; error?: string } = {},
+): Promise<PgLeadRow | undefined> {
+  const lead = (await tx.query(`select * from leads where id = $1 for update`, [leadId])).rows[0] as Record<string, unknown> | undefined;
+  if (lead === undefined) return undefined;
+  const l = toLead(lead);
+  const c = (await tx.query(`select max_attempts, retry_delays from campaigns where id = $1`, [l.campaignId])).rows[0] as
+    | { max_attempts: number; retry_delays: Record<string, number> }
+    | undefined;
+  if (c === undefined) return undefined;
+  const next = nextLeadState(l, disposition, at, { maxAttempts: c.max_attempts, retryDelayS: (d) => retryDelayFor({ retryDelays: c.retry_delays }, d) }, opts.error);
+  if (l.status === 'dnc') {
+    next.status = 'dnc';
+    next.nextDueAt = null;
+  }
+  const releases = opts.owner === undefined || l.leaseOwner === opts.owner || l.leaseOwner === null;
+  const r = await tx.query(
+    `update leads set status = $2, attempts = $3, last_attempt_at = $4, last_disposition = $5, next_due_at = $6, last_error = $7, updated_at = $4
+       ${releases ? ', lease_owner = null, lease_expires_at = null' : ''}
+     where id = $1 returning *`,
+    [leadId, next.status, next.attempts, next.lastAttemptAt, next.lastDisposition, next.nextDueAt, next.lastError],
+  );
+  return toLead(r.rows[0]);
+}
+
+/** The SQL that gives a lease back (the lead returns to the status of its last outcome, keeps its due time). */
+export const RELEASE_LEASE_SET = `lease_owner = null, lease_expires_at = null, status = ${RESTORED_STATUS_SQL}`;

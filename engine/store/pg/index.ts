@@ -1,9 +1,24 @@
 /**
- * What runs on PostgreSQL today (#18): the schema twin's migrations, the SQLite → PostgreSQL copy, and the
- * multi-node hopper lease. The engine and the API still use the SQLite store (../store.ts); see ../README.md.
+ * What runs on PostgreSQL today (#18): the schema twin's migrations, the SQLite → PostgreSQL copy, what an engine
+ * node (`centralita node`) needs (the multi-node hopper lease, CallLogs, campaigns and agents read, node liveness
+ * and the reaper), and the auth side's repositories (users, refresh tokens, API keys, failed-login counters, the
+ * audit trail; behind `AuthStore`, ../auth-store.ts) and the API's call history (`PgCallHistory`, behind
+ * `CallHistory`, ../call-history.ts). The API and `npm start` still use the SQLite store
+ * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
 export { migratePg, pgMigrationStatus, sqliteMigrationStatus, PG_MIGRATIONS_DIR, type MigrationStatus } from './migrate.js';
 export { copySqliteToPg, CopyError, type CopyOptions, type CopyProgress, type CopyReport, type TableReport } from './copy.js';
+export { lookupApiKeyPg, type PgApiKeyPrincipal } from './api-key-lookup.js';
 export { pgTables, type PgTableShape } from './tables.js';
-export { PgLeadHopper, type PgLeadRow } from './hopper.js';
+export { PgLeadHopper, LEASE_CAMPAIGN_SQL, LEASE_ZONES_SQL, LEASE_HAS_NULL_ZONE_SQL, type PgLeadRow } from './hopper.js';
+export { PgCallLogs, type PgCallLogRow } from './call-logs.js';
+export { PgCallHistory } from './call-history.js';
+export { PgCampaigns } from './campaigns.js';
+export { PgAgents, DEFAULT_NODE_ID } from './agents.js';
+export { PgUsers } from './users.js';
+export { PgRefreshTokens } from './refresh-tokens.js';
+export { PgApiKeys } from './api-keys.js';
+export { PgLoginThrottle } from './login-throttle.js';
+export { PgAuditLog } from './audit-log.js';
+export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { agentEvents, type AgentEventRow } from '../schema/agent-events.js';
 import { agents, type AgentRow, type NewAgentRow } from '../schema/agents.js';
+import { DEFAULT_NODE_ID } from '../pg/agents.js';
 
 /** Agent directory (who can take calls, and how). */
 export class AgentRepo {
@@ -25,7 +26,21 @@ export class AgentRepo {
     const conds: SQL[] = [];
     if (filter.team !== undefined) conds.push(eq(agents.team, filter.team));
     if (filter.userId !== undefined) conds.push(eq(agents.userId, filter.userId));
-    return this.db.select().from(agents).where(conds.length > 0 ? and(...conds) : undefined).orderBy(asc(agents.name)).all();
+    // Ties by id (byte order), as on PostgreSQL.
+    return this.db.select().from(agents).where(conds.length > 0 ? and(...conds) : undefined).orderBy(asc(agents.name), asc(agents.id)).all();
+  }
+
+  /**
+   * The agents whose phones register to `nodeId`'s Asterisk: `node_id` is the node, or null for the default node
+   * (`node-1`, as PgAgents.listForNode on PostgreSQL).
+   */
+  listForNode(nodeId: string): AgentRow[] {
+    return this.db
+      .select()
+      .from(agents)
+      .where(sql`coalesce(${agents.nodeId}, ${DEFAULT_NODE_ID}) = ${nodeId}`)
+      .orderBy(asc(agents.name), asc(agents.id))
+      .all();
   }
 
   remove(id: string): boolean {

@@ -16,6 +16,22 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The stored row of an entry, the same on both dialects (details as JSON text). */
+export function auditRowOf(e: AuditEntry): AuditRow {
+  return {
+    id: sortableId(e.at),
+    at: e.at,
+    actorId: e.actorId,
+    actorKind: e.actorKind,
+    apiKeyId: e.apiKeyId ?? null,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetId: e.targetId ?? null,
+    ip: e.ip ?? null,
+    details: e.details === undefined ? null : JSON.stringify(e.details),
+  };
+}
+
 /** Append-only audit trail of every change made through the API. */
 export class AuditLog {
   constructor(private readonly db: Db) {}
@@ -23,18 +39,7 @@ export class AuditLog {
   record(e: AuditEntry): void {
     this.db
       .insert(auditLog)
-      .values({
-        id: sortableId(e.at),
-        at: e.at,
-        actorId: e.actorId,
-        actorKind: e.actorKind,
-        apiKeyId: e.apiKeyId ?? null,
-        action: e.action,
-        targetType: e.targetType ?? null,
-        targetId: e.targetId ?? null,
-        ip: e.ip ?? null,
-        details: e.details === undefined ? null : JSON.stringify(e.details),
-      })
+      .values(auditRowOf(e))
       .run();
   }
 

@@ -1,9 +1,10 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Disposition } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
 
-export interface CallFilter {
+/** What a call list is filtered by (the API's query), without its page. */
+export interface CallListFilter {
   /** Restrict to these users (visibility); undefined = no restriction. An empty list matches nothing. */
   userIds?: string[];
   agentId?: string;
@@ -16,14 +17,38 @@ export interface CallFilter {
   leadId?: string;
   from?: number;
   to?: number;
+}
+
+/** Which page of the list: newest first, ties by id (byte order). */
+export interface CallPage {
   limit: number;
   offset: number;
 }
 
+export type CallFilter = CallListFilter & CallPage;
+
+/** The call_logs columns a filter reads: the same property names on both dialects' schema (schema/, schema-pg/). */
+export type CallFilterColumns = Record<'userId' | 'agentId' | 'campaignId' | 'disposition' | 'kind' | 'endedAt' | 'amdStatus' | 'leadId' | 'createdAt', AnyColumn>;
+
 /**
- * Call listing for the API. The store's CallLogQuery takes one user; visibility needs a set of users (a team), so
- * the API builds its own WHERE over the same indexed columns. Values are bound parameters, never spliced.
+ * The WHERE terms of a call list, built once for SQLite and PostgreSQL (#18) so the two cannot filter apart. The
+ * user term, when there is one, comes first (listCalls' dense-team path swaps it). Values are bound parameters.
  */
+export function callFilterConditions(t: CallFilterColumns, f: CallListFilter): SQL[] {
+  const conds: SQL[] = [];
+  if (f.userIds !== undefined) conds.push(inArray(t.userId, f.userIds));
+  if (f.agentId !== undefined) conds.push(eq(t.agentId, f.agentId));
+  if (f.campaignId !== undefined) conds.push(eq(t.campaignId, f.campaignId));
+  if (f.dispositions !== undefined) conds.push(inArray(t.disposition, f.dispositions));
+  if (f.kind !== undefined) conds.push(eq(t.kind, f.kind));
+  if (f.status !== undefined) conds.push(f.status === 'ended' ? isNotNull(t.endedAt) : isNull(t.endedAt));
+  if (f.amdStatus !== undefined) conds.push(eq(t.amdStatus, f.amdStatus));
+  if (f.leadId !== undefined) conds.push(eq(t.leadId, f.leadId));
+  if (f.from !== undefined) conds.push(gte(t.createdAt, f.from));
+  if (f.to !== undefined) conds.push(lt(t.createdAt, f.to));
+  return conds;
+}
+
 /**
  * Above this many matching calls, a team's list is read newest-first along the created_at index and filtered by
  * user, instead of gathering every call of every team member through the user index and sorting them all: at 1 M
@@ -32,19 +57,13 @@ export interface CallFilter {
  */
 export const DENSE_TEAM_CALLS = 2000;
 
+/**
+ * Call listing for the API. The store's CallLogQuery takes one user; visibility needs a set of users (a team), so
+ * the API builds its own WHERE over the same indexed columns. Values are bound parameters, never spliced.
+ */
 export function listCalls(db: Db, f: CallFilter, denseAbove = DENSE_TEAM_CALLS): { items: CallLogRow[]; total: number } {
-  const conds: SQL[] = [];
+  const conds = callFilterConditions(callLogs, f);
   const rest: SQL[] = [];
-  if (f.userIds !== undefined) conds.push(inArray(callLogs.userId, f.userIds));
-  if (f.agentId !== undefined) conds.push(eq(callLogs.agentId, f.agentId));
-  if (f.campaignId !== undefined) conds.push(eq(callLogs.campaignId, f.campaignId));
-  if (f.dispositions !== undefined) conds.push(inArray(callLogs.disposition, f.dispositions));
-  if (f.kind !== undefined) conds.push(eq(callLogs.kind, f.kind));
-  if (f.status !== undefined) conds.push(f.status === 'ended' ? isNotNull(callLogs.endedAt) : isNull(callLogs.endedAt));
-  if (f.amdStatus !== undefined) conds.push(eq(callLogs.amdStatus, f.amdStatus as NonNullable<CallLogRow['amdStatus']>));
-  if (f.leadId !== undefined) conds.push(eq(callLogs.leadId, f.leadId));
-  if (f.from !== undefined) conds.push(gte(callLogs.createdAt, f.from));
-  if (f.to !== undefined) conds.push(lt(callLogs.createdAt, f.to));
   const where = conds.length > 0 ? and(...conds) : undefined;
   const total = db.select({ n: count() }).from(callLogs).where(where).get()?.n ?? 0;
   let listWhere = where;

@@ -155,8 +155,8 @@ export class CallLogRepo {
     return this.db.update(callLogs).set({ outcome, notes }).where(eq(callLogs.id, id)).run().changes > 0;
   }
 
-  /** Who hung up, when the engine's own view does not tell (an agent's hang-up from the console). */
-  setHangupBy(id: string, side: 'agent'): boolean {
+  /** Who hung up, when the engine's own view does not tell (an agent's hang-up from the console); null takes it back. */
+  setHangupBy(id: string, side: 'agent' | null): boolean {
     return this.db.update(callLogs).set({ hangupBy: side }).where(eq(callLogs.id, id)).run().changes > 0;
   }
 
@@ -208,10 +208,13 @@ export class CallLogRepo {
     return this.end(id, { disposition, hangupCause: cause, at, ...(interruption ? { interruption } : {}) });
   }
 
-  /** Rows not yet ended, oldest first; pass a node id to see only that node's calls (multi-node). */
+  /**
+   * Rows not yet ended, oldest first (ties by id, as on PostgreSQL: reconciliation walks them in one order on
+   * either store); pass a node id to see only that node's calls (multi-node).
+   */
   listOpenCallLogs(nodeId?: string): CallLogRow[] {
     const where = nodeId === undefined ? isNull(callLogs.endedAt) : and(isNull(callLogs.endedAt), eq(callLogs.nodeId, nodeId));
-    return this.db.select().from(callLogs).where(where).orderBy(asc(callLogs.createdAt)).all();
+    return this.db.select().from(callLogs).where(where).orderBy(asc(callLogs.createdAt), asc(callLogs.id)).all();
   }
 
   get(id: string): CallLogRow | undefined {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { campaignLifecycle, type CampaignCommand, type CampaignEffect, type CampaignState, parseCampaignSettings, type CampaignSettings, type CampaignSettingsInput } from '../../campaigns/index.js';
 import type { Db } from '../db.js';
 import { campaigns, type CampaignRow } from '../schema/campaigns.js';
@@ -23,7 +23,8 @@ export class CampaignError extends Error {
   }
 }
 
-function toRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | 'stateReason' | 'createdAt' | 'updatedAt'> {
+/** The stored columns of validated settings (the same on SQLite and PostgreSQL). */
+export function campaignSettingsToRow(settings: CampaignSettings): Omit<CampaignRow, 'id' | 'state' | 'stateReason' | 'createdAt' | 'updatedAt'> {
   return {
     name: settings.name,
     dialMode: settings.dialMode,
@@ -95,7 +96,7 @@ export class CampaignRepo {
     const settings = parseCampaignSettings(input);
     const row = this.db
       .insert(campaigns)
-      .values({ id, state: 'draft', createdAt: at, updatedAt: at, ...toRow(settings) })
+      .values({ id, state: 'draft', createdAt: at, updatedAt: at, ...campaignSettingsToRow(settings) })
       .returning()
       .all()[0]!;
     return campaignFromRow(row);
@@ -106,12 +107,15 @@ export class CampaignRepo {
     return row === undefined ? undefined : campaignFromRow(row);
   }
 
-  list(state?: CampaignState): Campaign[] {
+  /** Oldest first; only those in `state` (one state or several) when given. */
+  list(state?: CampaignState | readonly CampaignState[]): Campaign[] {
+    const states = state === undefined ? undefined : typeof state === 'string' ? [state] : [...state];
     return this.db
       .select()
       .from(campaigns)
-      .where(state === undefined ? undefined : eq(campaigns.state, state))
-      .orderBy(asc(campaigns.createdAt))
+      .where(states === undefined ? undefined : inArray(campaigns.state, states))
+      // Ties by id (byte order), as on PostgreSQL: every store and node sees campaigns in one order.
+      .orderBy(asc(campaigns.createdAt), asc(campaigns.id))
       .all()
       .map(campaignFromRow);
   }
@@ -123,7 +127,7 @@ export class CampaignRepo {
     const next = parseCampaignSettings({ ...settings, ...patch });
     const row = this.db
       .update(campaigns)
-      .set({ ...toRow(next), updatedAt: at })
+      .set({ ...campaignSettingsToRow(next), updatedAt: at })
       .where(eq(campaigns.id, id))
       .returning()
       .all()[0]!;
@@ -134,7 +138,7 @@ export class CampaignRepo {
    * Applies start/pause/stop through the pure lifecycle reducer and performs the store's part of the effects
    * (releasing leases on stop) in the same transaction. Returns the effects for the engine (stop dialing …).
    */
-  command(id: string, cmd: CampaignCommand, at: number): { campaign: Campaign; effects: CampaignEffect[] } {
+  command(id: string, cmd: CampaignCommand, at: number): { campaign: Campaign; from: CampaignState; effects: CampaignEffect[] } {
     return this.db.transaction(
       () => {
         const current = this.require(id);
@@ -142,7 +146,7 @@ export class CampaignRepo {
         if (!r.ok) throw new CampaignError(r.error, 'invalid_transition');
         this.db.update(campaigns).set({ state: r.state, stateReason: null, updatedAt: at }).where(eq(campaigns.id, id)).run();
         if (r.effects.some((e) => e.type === 'release-leases')) this.leads.releaseLeases({ campaignId: id, at });
-        return { campaign: { ...current, state: r.state, stateReason: null, updatedAt: at }, effects: r.effects };
+        return { campaign: { ...current, state: r.state, stateReason: null, updatedAt: at }, from: current.state, effects: r.effects };
       },
       { behavior: 'immediate' },
     );

@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
-import { leads as leadsTable } from '../schema/leads.js';
 import type { Db } from '../db.js';
 import { dnc, INTERNAL_DNC, type DncRow } from '../schema/dnc.js';
 import type { LeadRepo } from './leads.js';
@@ -11,15 +10,16 @@ export class DncRepo {
     private readonly leads: LeadRepo,
   ) {}
 
-  add(phoneE164: string, campaignId: string | null, at: number, reason?: string): void {
-    this.db.transaction(() => {
+  /** Answers how many leads it retired (already listed: the leads still to dial are retired all the same). */
+  add(phoneE164: string, campaignId: string | null, at: number, reason?: string): number {
+    return this.db.transaction(() => {
       this.db
         .insert(dnc)
         .values({ phoneE164, campaignId: campaignId ?? INTERNAL_DNC, reason: reason ?? null, createdAt: at })
         .onConflictDoNothing()
         .run();
       // A completed lead stays completed; anything still to dial becomes dnc.
-      this.leads.markDnc(phoneE164, campaignId, at);
+      return this.leads.markDnc(phoneE164, campaignId, at);
     });
   }
 
@@ -61,18 +61,6 @@ export class DncRepo {
     const total = this.db.select({ n: sql<number>`count(*)` }).from(dnc).where(where).get()?.n ?? 0;
     const items = this.db.select().from(dnc).where(where).orderBy(asc(dnc.createdAt), asc(dnc.phoneE164)).limit(q.limit).offset(q.offset).all();
     return { items, total };
-  }
-
-  /** Leads with this number already retired as dnc: of one campaign, or (campaignId null) of every campaign. */
-  countDncLeads(phoneE164: string, campaignId: string | null): number {
-    const scope = campaignId === null ? undefined : eq(leadsTable.campaignId, campaignId);
-    return (
-      this.db
-        .select({ n: sql<number>`count(*)` })
-        .from(leadsTable)
-        .where(and(eq(leadsTable.phoneE164, phoneE164), eq(leadsTable.status, 'dnc'), scope))
-        .get()?.n ?? 0
-    );
   }
 
   list(campaignId: string | null): DncRow[] {

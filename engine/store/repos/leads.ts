@@ -300,11 +300,11 @@ export class LeadRepo {
       hasNullZone: db.prepare(`select 1 from leads where campaign_id = ? and time_zone is null and next_due_at is not null limit 1`),
       candidates: db.prepare(
         `select id, priority, next_due_at as due from leads indexed by leads_hopper_idx
-         where time_zone = @tz and ${eligible} order by next_due_at limit @limit`,
+         where time_zone = @tz and ${eligible} order by next_due_at, id limit @limit`,
       ),
       candidatesNullZone: db.prepare(
         `select id, priority, next_due_at as due from leads indexed by leads_hopper_idx
-         where time_zone is null and ${eligible} order by next_due_at limit @limit`,
+         where time_zone is null and ${eligible} order by next_due_at, id limit @limit`,
       ),
       take: db.prepare(`update leads set lease_owner = ?, lease_expires_at = ?, status = 'selected', updated_at = ? where id = ?`),
     };

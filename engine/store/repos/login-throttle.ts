@@ -1,4 +1,4 @@
-import { eq, inArray, lt } from 'drizzle-orm';
+import { asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { loginThrottle, type LoginThrottleRow } from '../schema/login-throttle.js';
 
@@ -6,9 +6,10 @@ import { loginThrottle, type LoginThrottleRow } from '../schema/login-throttle.j
 export class LoginThrottleRepo {
   constructor(private readonly db: Db) {}
 
+  /** The rows of those `keys` that have failures, by key (byte order). */
   get(keys: readonly string[]): LoginThrottleRow[] {
     if (keys.length === 0) return [];
-    return this.db.select().from(loginThrottle).where(inArray(loginThrottle.key, [...keys])).all();
+    return this.db.select().from(loginThrottle).where(inArray(loginThrottle.key, [...keys])).orderBy(asc(loginThrottle.key)).all();
   }
 
   /** One more failure for `key`; `blockedUntil` computes the next allowed attempt from the new failure count. */

@@ -49,6 +49,7 @@ export class UsersRepo {
     return this.db.select().from(users).where(eq(users.username, username)).get();
   }
 
+  /** By username, in byte order ('Zoe' before 'adam'). */
   list(): UserRow[] {
     return this.db.select().from(users).orderBy(asc(users.username)).all();
   }
@@ -71,8 +72,8 @@ export class UsersRepo {
     return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
   }
 
-  /** User ids of a team (team leads see their team's calls). */
+  /** User ids of a team (team leads see their team's calls), by id. */
   teamUserIds(team: string): string[] {
-    return this.db.select({ id: users.id }).from(users).where(eq(users.team, team)).all().map((r) => r.id);
+    return this.db.select({ id: users.id }).from(users).where(eq(users.team, team)).orderBy(asc(users.id)).all().map((r) => r.id);
   }
 }

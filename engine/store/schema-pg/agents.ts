@@ -18,7 +18,13 @@ export const agents = pgTable(
      * only count an agent for the campaigns it serves.
      */
     campaignIds: jsonb('campaign_ids').$type<string[]>(),
+    /**
+     * The engine node whose Asterisk the agent's phone registers to (NODE_ID, #18): only that node dials for and
+     * bridges to this agent. Null: the default node, the one whose NODE_ID is `node-1` (what a single-node
+     * product is called unless configured otherwise), so one node needs nothing set.
+     */
+    nodeId: text('node_id'),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
-  (t) => [index('agents_user_idx').on(t.userId), index('agents_team_idx').on(t.team)],
+  (t) => [index('agents_user_idx').on(t.userId), index('agents_team_idx').on(t.team), index('agents_node_idx').on(t.nodeId)],
 );

@@ -21,3 +21,4 @@ export * from './call-amd-traces.js';
 export * from './recordings.js';
 export * from './qa.js';
 export * from './trunks.js';
+export * from './cluster-nodes.js';

@@ -41,9 +41,11 @@ export const leads = sqliteTable(
   },
   (t) => [
     uniqueIndex('leads_campaign_phone_uq').on(t.campaignId, t.phoneE164),
-    // The hopper: pending leads only (partial), per zone and priority in due order. See LeadRepo.lease.
+    // The hopper: pending leads only (partial), per zone and priority in due order, ties by id (one import gives
+    // all its leads the same due time: with id in the index the first `limit` of them are read in order, not sorted
+    // out of the whole import on every lease). See LeadRepo.lease.
     index('leads_hopper_idx')
-      .on(t.campaignId, t.timeZone, t.priority, t.nextDueAt)
+      .on(t.campaignId, t.timeZone, t.priority, t.nextDueAt, t.id)
       .where(sql`${t.nextDueAt} is not null`),
     index('leads_campaign_status_idx').on(t.campaignId, t.status),
     // Committing or discarding one import's staged rows.

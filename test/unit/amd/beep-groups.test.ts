@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDetector, defaultAmdParams, type AmdDecision } from '../../../engine/amd/index.js';
-import { BeepTracker } from '../../../engine/amd/beep.js';
+import { BeepTracker, DEFAULT_BEEP, type BeepOptions } from '../../../engine/amd/beep.js';
 import { frameEnergy } from '../../../engine/amd/energy.js';
 
 const RATE = 8000;
@@ -32,8 +32,8 @@ function render(pieces: Piece[]): Int16Array {
   return out;
 }
 
-function beepsOf(x: Int16Array) {
-  const tracker = new BeepTracker();
+function beepsOf(x: Int16Array, opts: BeepOptions = DEFAULT_BEEP) {
+  const tracker = new BeepTracker(opts);
   const heard = [];
   let t = 0;
   for (let at = 0; at + 160 <= x.length; at += 160) {
@@ -59,12 +59,12 @@ describe('beep groups and flat tones', () => {
     expect(heard[0]!.beepAtMs).toBeLessThanOrEqual(760);
   });
 
-  it('three short rising beeps are one beep; a single short one is still none', () => {
+  it('three short rising beeps are one beep; a single short one (60–100 ms) is still none', () => {
     const three = beepsOf(
       render([{ silence: 300 }, { hz: 900, ms: 110, amp: 2500 }, { silence: 100 }, { hz: 1100, ms: 110, amp: 2500 }, { silence: 100 }, { hz: 1300, ms: 110, amp: 2500 }, { silence: 600 }]),
     );
     expect(three).toHaveLength(1);
-    expect(beepsOf(render([{ silence: 300 }, { hz: 1000, ms: 110, amp: 2500 }, { silence: 800 }]))).toHaveLength(0);
+    expect(beepsOf(render([{ silence: 300 }, { hz: 1000, ms: 90, amp: 2500 }, { silence: 800 }]))).toHaveLength(0);
   });
 
   it('short pieces of a low vowel cut by lost packets (≈ 400 Hz, zeros between) are not a group', () => {
@@ -113,5 +113,48 @@ describe('beep groups and flat tones', () => {
     expect(first?.cause).toMatch(/^HUMAN-/);
     expect(last.late?.cause).toMatch(/^LATEBEEP-14\d\d-/);
     expect(last.beepAtMs).toBeGreaterThan(300 + 900 + 800 + 100 + 120);
+  });
+
+  describe('a lone short beep (minLoneMs): 100–150 ms of whole tone frames, quiet before it and all through the 300 ms after it', () => {
+    const LONE = DEFAULT_BEEP;
+    it('a lone 135 ms beep between quiet is heard by default (minLoneMs 100), and is no beep without the rule', () => {
+      // The tuning split's missed beeps: single beeps of 131–157 ms read as 120–140 ms of whole tone frames.
+      const x = render([{ silence: 410 }, { hz: 1000, ms: 135, amp: 2500 }, { silence: 900 }]);
+      expect(beepsOf(x, { ...DEFAULT_BEEP, minLoneMs: 0 })).toHaveLength(0);
+      const heard = beepsOf(x, LONE);
+      expect(heard).toHaveLength(1);
+      expect(heard[0]!.frequencyHz).toBeGreaterThan(950);
+      expect(heard[0]!.frequencyHz).toBeLessThan(1050);
+      // It ends at 545 ms; the event names the end of its last whole frame, not the moment the quiet after it was heard.
+      expect(heard[0]!.beepAtMs).toBeGreaterThanOrEqual(520);
+      expect(heard[0]!.beepAtMs).toBeLessThanOrEqual(560);
+    });
+
+    it('the same tone with sound within 300 ms after it (a vowel followed by speech) is not a beep', () => {
+      const x = render([{ silence: 400 }, { hz: 1000, ms: 135, amp: 2500 }, { silence: 180 }, { hz: 300, ms: 200, amp: 2500 }, { silence: 900 }]);
+      expect(beepsOf(x, LONE)).toHaveLength(0);
+    });
+
+    it('the same tone right after another sound (no quiet before it) is not a beep', () => {
+      const x = render([{ silence: 400 }, { hz: 300, ms: 200, amp: 2500 }, { hz: 1000, ms: 135, amp: 2500 }, { silence: 900 }]);
+      expect(beepsOf(x, LONE)).toHaveLength(0);
+    });
+
+    it('a lone tone shorter than minLoneMs (90 ms) is still none, and audio that stops right after the tone is none', () => {
+      expect(beepsOf(render([{ silence: 400 }, { hz: 1000, ms: 90, amp: 2500 }, { silence: 900 }]), LONE)).toHaveLength(0);
+      expect(beepsOf(render([{ silence: 400 }, { hz: 1000, ms: 135, amp: 2500 }, { silence: 100 }]), LONE)).toHaveLength(0);
+    });
+  });
+
+  it('a tone whose first full frame follows a partial one at 70–75 % of its level is timed from that frame (onsetShare 0.75)', () => {
+    // Tuning split, machine-es-0045-greeting: a 134 ms beep over music read as frames at 1 610 (partial), then 2 160…
+    // (steady): 1 610 / 2 160 = 0.745 was neither within 25 % of it nor below 0.7, so its first full frame went untested
+    // and the beep counted 80 ms. Here the tone starts 45 samples into a frame (the partial frame holds 115 of 160
+    // samples of it, 72 %), then 5 full frames, then 30 samples.
+    const x = render([{ silence: 400 + 45 / 8 }, { hz: 1000, ms: 118, amp: 2500 }, { silence: 900 }]);
+    const heard = beepsOf(x);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]!.durationMs).toBe(100);
+    expect(beepsOf(x, { ...DEFAULT_BEEP, onsetShare: 0.7 })).toHaveLength(0);
   });
 });

@@ -154,6 +154,38 @@ describe('centralita mode', () => {
     expect(first.decisionMs).toBeLessThanOrEqual(200 + 500 + 500 + 550 + 100);
   });
 
+  // Round 7, faintOpenerDb: dead air over a noisy line (or music with nobody close to the phone) rises now and then a
+  // little above the line — about 10 dB, just over the voice threshold (3× the floor) — never as a person's voice does.
+  function faintLine(ms: number, seed: number): Int16Array[] {
+    const out: Int16Array[] = [];
+    for (let t = 0, k = 0; t < ms; t += 1100, k++) out.push(...noise(300, 880, seed + 2 * k), ...noise(800, 300, seed + 2 * k + 1));
+    return out.slice(0, ms / 20);
+  }
+
+  it('a line whose loudest moments barely rise above it (dead air, music with nobody on it) → MACHINE FAINT, not HUMAN', () => {
+    const seq = [...frames([S, 200]), ...noise(600, 300, 11), ...faintLine(6000, 20)];
+    const { first } = run(seq, {}, undefined, true);
+    expect(first.status).toBe('MACHINE');
+    expect(first.cause).toMatch(/^FAINT-\d+-105$/);
+    expect(first.decisionMs).toBeGreaterThanOrEqual(200 + 3500);
+    expect(first.trace.notes.join(' ')).toMatch(/dB over the line .*nobody answered/);
+    // Without the rule, the first burst and the pause after it are an opener and a person waiting: HUMAN.
+    const det = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, model: null, faintOpenerDb: 0 });
+    let d: AmdDecision | null = null;
+    for (const f of seq) d ??= det.pushFrame(f);
+    expect(d?.status).toBe('HUMAN');
+  });
+
+  it('a faint burst of the line before a late answer is forgotten: the person\'s own "Hello?" makes the opener → HUMAN', () => {
+    const helloStart = 200 + 600 + 2200 + 400;
+    const seq = [...frames([S, 200]), ...noise(600, 300, 11), ...faintLine(2200, 20), ...noise(400, 300, 40), ...talk(500, 3000, 300, 41), ...noise(3000, 300, 42)];
+    const { first } = run(seq, {}, undefined, true);
+    expect(first.status).toBe('HUMAN');
+    expect(first.decisionMs).toBeGreaterThan(helloStart + 400);
+    expect(first.trace.notes.join(' ')).toMatch(/the line's noise, not a person; listening on/);
+    expect(first.trace.notes.join(' ')).toMatch(/opener of \d+ ms \(\d+ ms voiced, [2-9] words\) then/);
+  });
+
   it('a talker that never pauses long enough but is too choppy for LONGGREETING → MACHINE STILLTALKING at totalAnalysisTime', () => {
     // 100 ms bursts every 400 ms: never 5000 ms of dense talk, never a 450+ ms pause.
     const seq: Int16Array[] = [...frames([S, 300])];
@@ -193,8 +225,12 @@ describe('centralita mode', () => {
     expect(first.beepAtMs).toBe(300 + 400 + 200 + 300);
   });
 
-  it('does not take a tone shorter than 150 ms, or outside 400–2000 Hz, for a beep', () => {
-    const short = run([...frames([S, 300]), ...talk(6000, 1500), ...tone(100, 1000, 4000), ...frames([S, 1000])]).last;
+  it('does not take a tone shorter than 100 ms (150 ms unless quiet is either side), or outside 400–2000 Hz, for a beep', () => {
+    const short = run([...frames([S, 300]), ...talk(6000, 1500), ...tone(80, 1000, 4000), ...frames([S, 1000])]).last;
+    expect(short.beepAtMs).toBeUndefined();
+    // 120 ms straight out of a syllable (no quiet before it): not a lone beep either.
+    const joined = run([...frames([S, 300]), ...talk(5940, 1500), ...tone(120, 1000, 4000), ...frames([S, 1000])]).last;
+    expect(joined.beepAtMs).toBeUndefined();
     expect(short.beepAtMs).toBeUndefined();
     const low = run([...frames([S, 300]), ...talk(6000, 1500), ...tone(400, 200, 4000), ...frames([S, 1000])]).last;
     expect(low.beepAtMs).toBeUndefined();
@@ -263,6 +299,25 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(last.late?.cause).toMatch(/^PROMPTS-4-\d+$/);
   });
 
+  it('a sparse IVR that reads on right over the decision (voiced 0.28 of its span) is a MONOLOGUE; the same talk after a wait is not', () => {
+    // Tuning split (machine-en-0086-ivr, machine-es-0071-ivr): prompts across a noisy line keep 0.28–0.29 of their span
+    // voiced, under monologueDensity 0.3, but they start within 200 ms of the HUMAN decision: quickMonologueDensity 0.25.
+    const sparse: Int16Array[] = [];
+    for (let i = 0; i < 9; i++) sparse.push(...talk(240, 1500, 15, 50 + i), ...frames([S, 480]));
+    const opener = [...frames([S, 300]), ...talk(1500, 1500)];
+    const quick = watch([...opener, ...frames([S, 800]), ...sparse, ...frames([S, 2000])]);
+    expect(quick.first.status).toBe('HUMAN');
+    expect(quick.last.late?.cause, quick.last.trace.notes.join('\n')).toMatch(/^MONOLOGUE-\d+-3000$/);
+    // Without the quick density (monologueDensity for every monologue) it is missed: the cue is what catches it.
+    const det = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, quickMonologueDensity: 0 });
+    for (const f of [...opener, ...frames([S, 800]), ...sparse, ...frames([S, 2000])]) det.pushFrame(f);
+    expect(det.finish('timeout').late).toBeUndefined();
+    // The same talk starting 1.4 s after the opener (≈ 800 ms after the decision: the agent had the floor) is not quick.
+    const waited = watch([...opener, ...frames([S, 1400]), ...sparse, ...frames([S, 2000])]);
+    expect(waited.first.status).toBe('HUMAN');
+    expect(waited.last.late, waited.last.trace.notes.join('\n')).toBeUndefined();
+  });
+
   it('a TV talking on behind a person who said "Hello?" (at a fifth of their level) is not a string of prompts', () => {
     const seq = [...frames([S, 300]), ...talk(500, 2500, 25)];
     for (let i = 0; i < 6; i++) seq.push(...frames([25, 1000]), ...talk(1200, 500, 25, 20 + i));
@@ -290,6 +345,17 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(lates).toHaveLength(0);
   });
 
+  it('a 40 ms blip of the TV behind a person is not a phrase: their long reply 1.4 s after it is not a monologue', () => {
+    // tuning split, human-es-0001-background-tv: "¿Mande?", then a TV blip 40 ms after the decision moved the
+    // watch's resume window (1.5 s after the callee's last phrase) on to itself, and the person's next sentence,
+    // 1.4 s after the blip and long, read as a MONOLOGUE. A phrase in the watch needs minOpenerVoiceMs of voice,
+    // like an opener; so the window stays anchored on "¿Mande?" and has closed when the person speaks again.
+    const seq = [...frames([25, 300]), ...talk(400, 2500, 25), ...frames([25, 460]), ...talk(40, 2500, 25, 40), ...frames([25, 1400]), ...talk(3400, 2500, 25, 41), ...frames([25, 3000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late, last.trace.notes.join('\n')).toBeUndefined();
+  });
+
   it('"Leave a message." … beep: HUMAN, then LATEBEEP with beepAtMs (the moment to drop the message)', () => {
     const seq = [...frames([S, 300]), ...talk(900, 1500), ...frames([S, 1200]), ...tone(400, 1000, 4000), ...frames([S, 1000])];
     const { first, last } = watch(seq);
@@ -304,6 +370,28 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(first.status).toBe('HUMAN');
     expect(last.late).toBeUndefined();
     expect(lates).toHaveLength(0);
+  });
+
+  it('the watch listens 20 s for a beep but its talk rules stop 10 s after the decision (talkWatchMs)', () => {
+    // Tuning split, machine-en-0140-paused-opening: its beep came 11.6 s after the HUMAN verdict, past a 10 s watch.
+    const opener = [...frames([S, 300]), ...talk(600, 1500), ...frames([S, 1000])];
+    const lateBeep = watch([...opener, ...frames([S, 12000]), ...tone(300, 1000, 4000), ...frames([S, 1000])]);
+    expect(lateBeep.first.status).toBe('HUMAN');
+    expect(lateBeep.last.late?.cause).toMatch(/^LATEBEEP-10\d\d-300$/);
+    expect(watch([...opener, ...frames([S, 12000]), ...tone(300, 1000, 4000), ...frames([S, 1000])], { lateWatchMs: 10_000 }).last.late).toBeUndefined();
+    // Talk that starts 11 s after the decision and goes on (a person's long reply) is past the talk rules: not a MONOLOGUE.
+    const longReply = [...opener, ...frames([S, 11000])];
+    for (let i = 0; i < 4; i++) longReply.push(...talk(1500, 1500, 15, 60 + i), ...frames([S, 700]));
+    const replied = watch(longReply);
+    expect(replied.last.late, replied.last.trace.notes.join('\n')).toBeUndefined();
+    // Without talkWatchMs the same talk would be read as the recording going on (the watch would not have disarmed if the
+    // talk came within the resume window; here it proves the talk rules are what stops at 10 s, with the window held open).
+    const det = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, talkWatchMs: 0, resumeGapMs: 60_000, resumeMs: 60_000 });
+    for (const f of longReply) det.pushFrame(f);
+    expect(det.finish('timeout').late?.cause).toMatch(/^MONOLOGUE-/);
+    const held = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, resumeGapMs: 60_000, resumeMs: 60_000 });
+    for (const f of longReply) held.pushFrame(f);
+    expect(held.finish('timeout').late).toBeUndefined();
   });
 
   it('lateWatchMs 0 turns the watch off; the watch ends after lateWatchMs', () => {
@@ -356,6 +444,30 @@ describe('NoiseFloor', () => {
     nf.update(85); // 200 ms of steady noise: the zeros before it no longer hold the floor down
     expect(nf.floor).toBeGreaterThanOrEqual(80);
     expect(nf.update(100)).toBe(false);
+  });
+
+  it('leaves a frame beside a lost packet out of the minimum: it is part zeros, and where it falls depends on the codec path', () => {
+    // A slin16 call's decimator shifts frame boundaries by a few samples: the frame before a dropout holds 17 on
+    // one path and is a skipped zero on the other. Taken as the line's minimum, it held the floor at 17 for 2 s
+    // on one path only, and the line's own noise (300) read as talk there.
+    const nf = new NoiseFloor();
+    for (let i = 0; i < 5; i++) nf.update(0); // the media path opening
+    for (let i = 0; i < 4; i++) nf.update(300); // the line's noise...
+    for (const e of [17, 0, 0, 150]) nf.update(e); // ...a lost packet in its first 200 ms...
+    const after = Array.from({ length: 30 }, () => nf.update(300)); // ...and the noise goes on
+    // Talk until the line has been heard for 200 ms (by design: the detector re-reads it), then not.
+    expect(after.slice(6).filter(Boolean)).toHaveLength(0);
+    expect(nf.floor).toBeGreaterThan(250);
+  });
+
+  it('gives the same floor whether or not digital silence came first (the frame after the opening one is a candidate either way)', () => {
+    const line = [300, 50, ...Array.from({ length: 20 }, () => 300)];
+    const floors = (lead: number) => {
+      const nf = new NoiseFloor();
+      for (let i = 0; i < lead; i++) nf.update(0);
+      return line.map((e) => (nf.update(e), nf.floor));
+    };
+    expect(floors(10)).toEqual(floors(0));
   });
 
   it('still trusts a clean line: speech right after the digital silence stays voice', () => {

@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../engine/audio/index.js';
 import { evaluateFolder, run, withLeadingZeros } from '../../../engine/amd-lab/eval/eval-command.js';
+import { captureRun } from '../../support/capture-run.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -52,22 +53,12 @@ describe('amd:eval --leading-zeros', () => {
   });
 
   it('the command reports the zeros in its last JSON line and refuses values that are not whole frames', async () => {
-    let written = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written += String(chunk);
-      return true;
-    });
-    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await run(['--dir', dir, '--mode', 'centralita', '--leading-zeros', '200'])).toBe(0);
-      const last = JSON.parse(written.trim().split('\n').at(-1)!);
-      expect(last.leadingZerosMs).toBe(200);
-      expect(last.human).toMatchObject({ n: 1, correct: 1, correctWithLate: 1 });
-      expect(await run(['--dir', dir, '--leading-zeros', '30'])).toBe(2);
-      expect(await run(['--dir', dir, '--leading-zeros=-20'])).toBe(2);
-    } finally {
-      spy.mockRestore();
-      errSpy.mockRestore();
-    }
+    const ok = await captureRun(() => run(['--dir', dir, '--mode', 'centralita', '--leading-zeros', '200']));
+    expect(ok.code).toBe(0);
+    const last = JSON.parse(ok.out.trim().split('\n').at(-1)!);
+    expect(last.leadingZerosMs).toBe(200);
+    expect(last.human).toMatchObject({ n: 1, correct: 1, correctWithLate: 1 });
+    expect((await captureRun(() => run(['--dir', dir, '--leading-zeros', '30']))).code).toBe(2);
+    expect((await captureRun(() => run(['--dir', dir, '--leading-zeros=-20']))).code).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { hashPasswordSync } from '../../../api/auth/passwords.js';
 import type { Role } from '../../../engine/store/schema/users.js';
 import { VirtualClock } from '../../../engine/clock/index.js';
 import { silentLogger } from '../../../engine/log/logger.js';
-import { NO_BACKUPS, openStore, type Store } from '../../../engine/store/index.js';
+import { NO_BACKUPS, openStore, UsersRepo, type Store } from '../../../engine/store/index.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const USER_PASSWORD = 'user-password-for-tests';
@@ -44,6 +44,9 @@ export interface Harness {
   json(method: string, path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
 }
 
+let userHash: string | undefined;
+const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD));
+
 /** A real app over a real SQLite file in a temp dir, with a virtual clock. */
 export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'centralita-api-'));
@@ -58,8 +61,10 @@ export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, 
     ...overrides,
     ...more?.(store, clock, dir),
   });
-  // One scrypt hash reused for every test user: hashing per user would make suites slow for nothing.
-  const hash = hashPasswordSync(USER_PASSWORD);
+  // One scrypt hash reused for every test user of the file: hashing per user (or per harness: ~0.1–0.2 s of CPU each on a
+  // loaded CI machine) would make suites slow for nothing. Logins still verify it through scrypt as the product does.
+  const hash = userPasswordHash();
+  const users = new UsersRepo(store.db);
   const h: Harness = {
     app,
     store,
@@ -70,7 +75,8 @@ export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, 
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
-    addUser: (username, role, team = null) => app.auth.users.create({ username, passwordHash: hash, role, team, at: clock.now() }).id,
+    // Straight into the SQLite store the app's default auth store reads (synchronous, so tests add users in one line).
+    addUser: (username, role, team = null) => users.create({ username, passwordHash: hash, role, team, at: clock.now() }).id,
     login: async (username, password) => {
       const res = await h.json('POST', '/api/auth/login', { username, password: password ?? (username === 'admin' ? ADMIN_PASSWORD : USER_PASSWORD) });
       if (res.status !== 200) throw new Error(`login ${username} → ${res.status} ${await res.text()}`);

@@ -63,6 +63,7 @@ describe('/api/queues', () => {
     expect(body.queues[0]).not.toHaveProperty('by_hour');
     expect(body.source).toMatchObject({ lines: 58, kept: 51, malformed: 7, unknown_events: { AGENTCALLBACKLOGIN: 1 } });
     expect(body.open_calls).toBe(1);
+    expect(body).toMatchObject({ in_queue: 1 });
   });
 
   it('gives one queue by hour and day, agents, and the callers waiting now', async () => {
@@ -71,8 +72,8 @@ describe('/api/queues', () => {
     expect(one.by_day).toEqual([{ day: '2026-01-01', offered: 4, answered: 1, abandoned: 1, answered_within_sl: 1, talk_s: 60 }]);
     const agents = (await (await get('/api/queues/agents', sup)).json()) as { agents: Array<{ name: string; calls_answered: number; pause_s_by_reason: Record<string, number> }> };
     expect(agents.agents.find((a) => a.name === 'Ana')).toMatchObject({ calls_answered: 2, pause_s_by_reason: { Lunch: 600 } });
-    const calls = (await (await get('/api/queues/calls?queue=support', sup)).json()) as { calls: Array<{ callid: string }> };
-    expect(calls.calls.map((c) => c.callid)).toEqual(['c12']);
+    const calls = (await (await get('/api/queues/calls?queue=support', sup)).json()) as { calls: Array<{ callid: string; state: string }> };
+    expect(calls.calls.map((c) => [c.callid, c.state])).toEqual([['c12', 'waiting']]);
     expect((await get('/api/queues/nope', sup)).status).toBe(404);
   });
 
@@ -88,6 +89,11 @@ describe('/api/queues', () => {
     await tail.poll();
     const body = (await (await get('/api/queues/support', sup)).json()) as { answered: number; max_wait_answered_s: number };
     expect(body).toMatchObject({ answered: 2, max_wait_answered_s: 100 });
+    // c12 is answered: still an open call, talking to Carla, no longer in the queue.
+    const list = (await (await get('/api/queues', sup)).json()) as { open_calls: number; in_queue: number };
+    expect(list).toMatchObject({ open_calls: 1, in_queue: 0 });
+    const calls = (await (await get('/api/queues/calls?queue=support', sup)).json()) as { calls: Array<{ callid: string; state: string; agent: string | null }> };
+    expect(calls.calls).toEqual([expect.objectContaining({ callid: 'c12', state: 'talking', agent: 'Carla' })]);
   });
 
   it('reports queue statistics as JSON and as XLSX in Spanish; unknown report types and formats are refused naming the field', async () => {

@@ -224,10 +224,15 @@ describe('exports', () => {
     const all = pages.map((p) => p.text).join('\n');
     expect(all).toMatch(/Por hora\s+Cola\s+Hora\s+Ofrecidas/);
     expect(all).not.toMatch(/sales\s+00:00\s+0\s+0\s+0/);
+    // Decimals with the Spanish comma (sales: ASA 15.67 s is a duration; SL 66.67 %, app_queue SL2 57.14 %).
+    expect(all).toContain('66,67');
+    expect(all).toContain('57,14');
+    expect(all).not.toMatch(/\d\.\d\d(?!\d)/);
     const en = await get('/api/reports/queues/export?format=pdf&lang=en&queue=sales');
     const enPages = renderPdf(Buffer.from(await en.arrayBuffer()), OUT, 'queues-en');
     expect(enPages[0]!.text).toContain('Queue statistics');
     expect(enPages[0]!.text).toContain('Queue: sales');
+    expect(enPages.map((p) => p.text).join('\n')).toContain('66.67');
   });
 
   it('a long table runs onto more pages with its header repeated; durations as h:mm:ss', async () => {

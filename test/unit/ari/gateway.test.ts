@@ -36,8 +36,17 @@ describe('toAriRequest (the requests recorded against Asterisk 22)', () => {
         timeout: 20,
         callerId: undefined,
         variables: undefined,
+        formats: 'slin48',
       },
     });
+  });
+
+  it('originates a Local channel as slin48 (slin192, Asterisk\'s pick, halves 8 kHz audio) and leaves other channels to Asterisk', () => {
+    const params = (endpoint: string) => toAriRequest('dialer', { op: 'originate', channelId: 'c', endpoint, timeoutSec: 20 }).params;
+    expect(params('Local/+15550101234@callees/n').formats).toBe('slin48');
+    expect(params('local/3002@agent-phones').formats).toBe('slin48');
+    expect(params('PJSIP/+15550101234@trunk').formats).toBeUndefined();
+    expect(params('PJSIP/Local/x').formats).toBeUndefined();
   });
 
   it('snoop spy=in with our snoop id; externalMedia with host:port and ulaw', () => {

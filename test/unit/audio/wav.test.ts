@@ -57,7 +57,7 @@ describe('WAV µ-law (format 7)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wav-sox-'));
     try {
       const path = join(dir, 'tone.wav');
-      execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'mu-law', path, 'synth', '0.1', 'sine', '1000']);
+      execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'mu-law', path, 'synth', '0.1', 'sine', '1000'], { timeout: 30_000 });
       const wav = parseWav(readFileSync(path));
       expect(wav).toMatchObject({ sampleRate: 8000, channels: 1, encoding: 'ulaw' });
       expect(wav.samples.length).toBe(800);

@@ -43,6 +43,7 @@ describe('agentConfigFromRow', () => {
     team: null,
     userId: null,
     campaignIds,
+    nodeId: null,
     createdAt: 0,
   });
 

@@ -92,13 +92,35 @@ export const RULE_KEYS: Record<string, string> = {
   points_need_max: 'problems.rule.pointsNeedMax',
   critical_only_yesno: 'problems.rule.criticalOnlyYesno',
   some_weight: 'problems.rule.someWeight',
+  password_too_short: 'problems.rule.passwordTooShort',
+  password_too_long: 'problems.rule.passwordTooLong',
+  password_common: 'problems.rule.passwordCommon',
+  password_repetitive: 'problems.rule.passwordRepetitive',
+  password_sequence: 'problems.rule.passwordSequence',
+  password_username: 'problems.rule.passwordUsername',
+  password_context_word: 'problems.rule.passwordContextWord',
+  current_password_wrong: 'problems.rule.currentPasswordWrong',
+  password_unchanged: 'problems.rule.passwordUnchanged',
+  hhmm: 'problems.rule.hhmm',
+  start_before_end: 'problems.rule.startBeforeEnd',
+  iana_zone: 'problems.rule.ianaZone',
+  country_code: 'problems.rule.countryCode',
+  voicemail_required: 'problems.rule.voicemailRequired',
+  not_a_disposition: 'problems.rule.notADisposition',
+  dial_control_chars: 'problems.rule.dialControlChars',
+  dial_one_channel: 'problems.rule.dialOneChannel',
+  dial_too_long: 'problems.rule.dialTooLong',
+  dial_shape: 'problems.rule.dialShape',
+  dial_placeholder_unknown: 'problems.rule.dialPlaceholderUnknown',
+  dial_placeholder_missing: 'problems.rule.dialPlaceholderMissing',
 };
 
 /** The i18n key (and values) for a detail, or null when only the API's English text fits. */
 export function problemKey(d: ProblemDetail): ProblemKey | null {
   const p = d.params ?? {};
   const rule = typeof p['rule'] === 'string' ? RULE_KEYS[p['rule']] : undefined;
-  if (rule !== undefined) return { key: rule };
+  // The rule's own values (a password's minimum, the unknown placeholder found) fill its wording.
+  if (rule !== undefined) return { key: rule, values: p };
   switch (d.code) {
     case 'too_small':
     case 'too_big':

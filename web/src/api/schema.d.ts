@@ -1985,7 +1985,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Call"];
+                        "application/json": components["schemas"]["CallDetail"];
                     };
                 };
                 /** @description Missing or invalid credentials */
@@ -6024,7 +6024,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Callers in a queue now (entered, not ended), waiting or talking */
+        /** Calls not ended: callers waiting in a queue (`state` waiting) and those answered, talking to an agent (`state` talking) */
         get: {
             parameters: {
                 query?: {
@@ -7945,6 +7945,7 @@ export interface components {
             kind: "human" | "bot";
             live: components["schemas"]["AgentLiveState"];
             name: string;
+            nodeId: string | null;
             team: string | null;
             userId: string | null;
         };
@@ -8045,6 +8046,10 @@ export interface components {
             talkMs: number | null;
             totalMs: number | null;
             userId: string | null;
+        };
+        CallDetail: components["schemas"]["Call"] & {
+            /** @description The campaign’s name (null when the call has none or the campaign is gone) */
+            campaignName: string | null;
         };
         CallEndRequest: {
             call_id: string;
@@ -8185,6 +8190,7 @@ export interface components {
              */
             kind: "human" | "bot";
             name: string;
+            node_id?: string | null;
             team?: string | null;
             user_id?: string | null;
         };
@@ -8631,6 +8637,11 @@ export interface components {
             enteredAt: number;
             position: number | null;
             queue: string;
+            /**
+             * @description waiting: in the queue (no CONNECT yet); talking: answered, the call not ended
+             * @enum {string}
+             */
+            state: "waiting" | "talking";
             transferredFrom: string | null;
             waitS: number | null;
         };
@@ -8663,7 +8674,10 @@ export interface components {
         };
         QueuesList: {
             first_epoch: number | null;
+            /** @description Callers waiting in a queue now (entered, not yet connected nor gone) */
+            in_queue: number;
             last_epoch: number | null;
+            /** @description Calls not ended: waiting in a queue or talking to an agent */
             open_calls: number;
             queues: components["schemas"]["QueueSummary"][];
             source: components["schemas"]["QueueLogSourceStatus"];
@@ -8728,6 +8742,8 @@ export interface components {
                 answeredAt: number | null;
                 bridgedAt: number | null;
                 campaignId: string | null;
+                /** @description The campaign’s name (null when the call has none or the campaign is gone) */
+                campaignName: string | null;
                 disposition: string | null;
                 phone: string;
                 talkMs: number | null;
@@ -8810,6 +8826,7 @@ export interface components {
             /** @enum {string} */
             kind?: "human" | "bot";
             name?: string;
+            node_id?: string | null;
             team?: string | null;
             user_id?: string | null;
         };
@@ -8929,15 +8946,17 @@ export interface components {
             }[];
             kpis: {
                 abandon_limit_pct: number;
-                /** @description With the estimated AMD false positives as abandoned (Ofcom counting) */
-                abandon_pct_ofcom: number;
-                /** @description Dropped / live answers × 100 (FTC TSR counting) */
-                abandon_pct_us: number;
+                /** @description Ofcom counting: the counted figure plus the estimated AMD false positives (at amd_fp_rate_pct) as abandoned, as the governor counts it; null with no live answer today */
+                abandon_pct_ofcom: number | null;
+                /** @description Dropped / live answers × 100 (FTC TSR counting): the counted figure; null with no live answer today */
+                abandon_pct_us: number | null;
                 active_calls: number;
                 agents_by_state: {
                     [key: string]: number;
                 };
                 aht_s: number;
+                /** @description The assumed share of live people AMD takes for machines (%), the allowance in abandon_pct_ofcom */
+                amd_fp_rate_pct: number;
                 /** @description Mean seconds from a human recognised to an agent on the line */
                 asa_s: number | null;
                 /** @description Mean over the last 5 minutes */

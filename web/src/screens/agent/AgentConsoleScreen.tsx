@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Loader, Paper, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, ApiError } from '../../api/client';
@@ -71,31 +71,55 @@ function Disposition({ callId }: { callId: string }) {
   );
 }
 
-function CurrentCall({ callId, status }: { callId: string; status: string }) {
+/** `since`: when the agent entered its state (for TALKING, the bridge), the timer's start until the record has it. */
+function CurrentCall({ callId, status, since }: { callId: string; status: string; since: number }) {
   const { t } = useTranslation();
-  const call = useQuery({ queryKey: ['call', callId], queryFn: () => unwrap(api.GET('/api/calls/{id}', { params: { path: { id: callId } } })), refetchInterval: status === 'TALKING' ? 5000 : false });
+  // Keyed by the agent's status too: the call is read again when it goes from reserved to talking to ended.
+  // While reserved, the call's record may not be written yet when the reservation arrives (404): ask every second
+  // until it is read, then not again before the bridge (a console per agent must not poll a ringing call).
+  // The agent's state can also turn TALKING before the record has its bridge time: ask again every second until it
+  // has, and meanwhile run the timer from the agent's own state change (the same moment).
+  const call = useQuery({
+    queryKey: ['call', callId, status],
+    queryFn: () => unwrap(api.GET('/api/calls/{id}', { params: { path: { id: callId } } })),
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => {
+      if (status === 'TALKING') return q.state.data?.bridgedAt == null ? 1000 : 5000;
+      return status === 'RESERVED' && q.state.data === undefined ? 1000 : false;
+    },
+  });
   const hangup = useMutation({
     mutationFn: () => unwrap(api.POST('/api/calls/{id}/hangup', { params: { path: { id: callId } } })),
     onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: (e as Error).message }),
   });
   if (call.isLoading) return <Loader aria-label={t('common.loading')} />;
+  if (call.isError && status === 'RESERVED') {
+    return (
+      <Paper withBorder p="md">
+        <Text fw={700} size="lg" data-testid="call-state">
+          {t('agent.connecting')}
+        </Text>
+      </Paper>
+    );
+  }
   if (call.isError) return <Alert color="red">{(call.error as Error).message}</Alert>;
   const c = call.data!;
   const talking = status === 'TALKING' && c.endedAt === null;
+  const connecting = status === 'RESERVED' && c.endedAt === null;
   return (
     <Stack>
       <Paper withBorder p="md">
         <Group justify="space-between">
           <Group>
-            <Text fw={700} size="lg">
-              {talking ? t('agent.onCall') : t('agent.callEnded')}
+            <Text fw={700} size="lg" data-testid="call-state">
+              {talking ? t('agent.onCall') : connecting ? t('agent.connecting') : t('agent.callEnded')}
             </Text>
             <Text className="tabular">{fmtPhone(c.phone)}</Text>
           </Group>
           <Group>
             <Text size="sm">{t('agent.callTime')}</Text>
             <span style={{ fontSize: '1.6rem' }} data-testid="call-timer">
-              {talking ? <Elapsed since={c.bridgedAt} /> : <span className="elapsed tabular" data-level="gray">{c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)}</span>}
+              {talking ? <Elapsed since={c.bridgedAt ?? (since > 0 ? since : null)} /> : <span className="elapsed tabular" data-level="gray">{c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)}</span>}
             </span>
             {talking && (
               <Button color="red" onClick={() => hangup.mutate()} loading={hangup.isPending}>
@@ -200,7 +224,7 @@ export default function AgentConsoleScreen() {
       </Card>
 
       {s?.callId ? (
-        <CurrentCall callId={s.callId} status={status} />
+        <CurrentCall callId={s.callId} status={status} since={s.since} />
       ) : (
         <Paper withBorder p="xl" data-testid="idle-panel">
           <Group>

@@ -38,7 +38,7 @@ export default function CallDetailScreen() {
       </Group>
       <Paper withBorder p="md">
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Field label={t('common.campaign')} value={c.campaignId ?? '—'} />
+          <Field label={t('common.campaign')} value={c.campaignName ?? c.campaignId ?? '—'} testId="call-campaign" />
           <Field label={t('common.agent')} value={agentName(c.agentId)} />
           <Field label={t('calls.outcome')} value={c.outcome ? t(`outcome.${c.outcome}`) : '—'} testId="call-outcome" />
           <Field label={t('calls.talk')} value={c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)} />

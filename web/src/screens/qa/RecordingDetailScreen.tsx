@@ -62,7 +62,7 @@ export default function RecordingDetailScreen() {
         <SimpleGrid cols={{ base: 2, md: 5 }}>
           <Field label={t('calls.when')} value={fmtDateTime(r.startedAt)} />
           <Field label={t('common.agent')} value={agentName} />
-          <Field label={t('common.campaign')} value={r.call.campaignId ?? '—'} />
+          <Field label={t('common.campaign')} value={r.call.campaignName ?? r.call.campaignId ?? '—'} />
           <Field label={t('calls.disposition')} value={r.call.disposition ? t(`disposition.${r.call.disposition}`, { defaultValue: r.call.disposition }) : '—'} />
           <Field label={t('recordings.duration')} value={r.durationMs === null ? '—' : fmtDuration(r.durationMs / 1000)} />
         </SimpleGrid>

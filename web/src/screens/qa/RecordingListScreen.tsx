@@ -68,7 +68,7 @@ export default function RecordingListScreen() {
                       <Table.Td className="tabular" style={NOWRAP}>
                         {fmtPhone(r.call.phone)}
                       </Table.Td>
-                      <Table.Td style={NAME}>{r.call.campaignId ? (campaignName.get(r.call.campaignId) ?? r.call.campaignId) : '—'}</Table.Td>
+                      <Table.Td style={NAME}>{r.call.campaignName ?? (r.call.campaignId ? (campaignName.get(r.call.campaignId) ?? r.call.campaignId) : '—')}</Table.Td>
                       <Table.Td style={NAME}>{r.call.agentId ? (agentName.get(r.call.agentId) ?? r.call.agentId) : '—'}</Table.Td>
                       <Table.Td>{r.call.disposition ? t(`disposition.${r.call.disposition}`, { defaultValue: r.call.disposition }) : '—'}</Table.Td>
                       <Table.Td>{r.call.amdStatus ? t(`amd.${r.call.amdStatus}`, { defaultValue: r.call.amdStatus }) : '—'}</Table.Td>

@@ -61,17 +61,37 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
       onDone();
     },
   });
+  // Fields edited since the last save: the API judged their old value, so its error no longer applies (a field just
+  // filled in must not still say "Required"). Cleared when saving again.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  const touch = (...fields: string[]) => setEdited((had) => (fields.every((f) => had.has(f)) ? had : new Set([...had, ...fields])));
   const errors = save.error instanceof ApiError ? save.error.fieldErrors(t) : {};
-  const err = (field: string) => errors[field];
+  const err = (field: string) => (edited.has(field) ? undefined : errors[field]);
+  const openErrors = Object.keys(errors).filter((f) => !edited.has(f));
+  const submit = () => {
+    setEdited(new Set());
+    save.mutate();
+  };
   const totalWeight = items.reduce((s, i) => s + (i.weight === '' ? 0 : i.weight), 0);
-  const set = (k: number, patch: Partial<Draft>) => setItems((all) => all.map((it, i) => (i === k ? { ...it, ...patch } : it)));
-  const move = (k: number, d: -1 | 1) =>
+  const set = (k: number, patch: Partial<Draft>) => {
+    touch(...Object.keys(patch).map((f) => `criteria.${k}.${f}`));
+    setItems((all) => all.map((it, i) => (i === k ? { ...it, ...patch } : it)));
+  };
+  // Moving or removing an item renumbers the rest: the API's errors (by index) would land on the wrong rows.
+  const renumbered = () => save.reset();
+  const move = (k: number, d: -1 | 1) => {
+    renumbered();
     setItems((all) => {
       const out = [...all];
       const [it] = out.splice(k, 1);
       out.splice(k + d, 0, it!);
       return out;
     });
+  };
+  const remove = (k: number) => {
+    renumbered();
+    setItems((all) => all.filter((_, i) => i !== k));
+  };
   // Messages the API gave without a field of an item (e.g. "at least one criterion must weigh more than 0").
   const general = save.error instanceof ApiError ? save.error.details.filter((d) => !/^criteria\.\d+\./.test(d.field) && d.field !== 'name') : [];
 
@@ -81,7 +101,10 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
         <Title order={2} size="h4">
           {card ? t('scorecards.editTitle', { name: card.name }) : t('scorecards.newTitle')}
         </Title>
-        <TextInput label={t('scorecards.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} error={err('name')} required data-testid="scorecard-name" />
+        <TextInput label={t('scorecards.name')} value={name} onChange={(e) => {
+            touch('name');
+            setName(e.currentTarget.value);
+          }} maxLength={200} error={err('name')} required data-testid="scorecard-name" />
         <Text size="sm" c="dimmed">
           {t('scorecards.help')}
         </Text>
@@ -148,7 +171,7 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
                         <ActionIcon variant="default" onClick={() => move(k, 1)} disabled={k === items.length - 1} aria-label={t('scorecards.down', { n })}>
                           <IconArrowDown size={16} aria-hidden />
                         </ActionIcon>
-                        <ActionIcon variant="default" color="red" onClick={() => setItems((all) => all.filter((_, i) => i !== k))} disabled={items.length === 1} aria-label={t('scorecards.remove', { n })}>
+                        <ActionIcon variant="default" color="red" onClick={() => remove(k)} disabled={items.length === 1} aria-label={t('scorecards.remove', { n })}>
                           <IconTrash size={16} aria-hidden />
                         </ActionIcon>
                       </Group>
@@ -167,7 +190,7 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
             {t('scorecards.criticalHelp')}
           </Text>
         </Group>
-        {save.isError && (
+        {save.isError && (!(save.error instanceof ApiError) || save.error.details.length === 0 || general.length > 0 || openErrors.length > 0) && (
           <Alert color="red" title={t('scorecards.saveFailed')} data-testid="scorecard-error">
             {/* The API's summary is English; with details, the fields (and the list below) say it in the user's language. */}
             {save.error instanceof ApiError && save.error.details.length > 0 ? general.length === 0 && t('problems.checkFields') : (save.error as Error).message}
@@ -177,7 +200,7 @@ function ScorecardEditor({ card, onDone }: { card: Scorecard | null; onDone: () 
           </Alert>
         )}
         <Group>
-          <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="scorecard-save">
+          <Button onClick={submit} loading={save.isPending} data-testid="scorecard-save">
             {t('scorecards.save')}
           </Button>
           <Button variant="default" onClick={onDone}>

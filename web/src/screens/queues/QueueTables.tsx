@@ -1,6 +1,7 @@
 /**
  * The queue screen's tables: every queue with the issue's figures (a row is a button that opens the queue's hours
- * and days) and an "All queues" total; the agents of the queue_log; the callers in a queue right now.
+ * and days) and an "All queues" total; the agents of the queue_log; the callers in a queue right
+ * now, and apart from them those answered and still talking (no longer in the queue).
  */
 import { Table, Text, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -111,6 +112,7 @@ export function AgentTable({ agents }: { agents: QueueAgentStats[] }) {
   );
 }
 
+/** Callers in a queue now: entered, not yet connected to an agent nor gone (`state` waiting). */
 export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
   const { t } = useTranslation();
   if (calls.length === 0) return <Text c="dimmed">{t('queues.nobodyWaiting')}</Text>;
@@ -121,7 +123,6 @@ export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
           <Table.Th>{t('queues.col.queue')}</Table.Th>
           <Table.Th>{t('queues.col.caller')}</Table.Th>
           <Table.Th ta="right">{t('queues.col.position')}</Table.Th>
-          <Table.Th>{t('queues.col.state')}</Table.Th>
           <Table.Th ta="right">{t('queues.col.inQueue')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -131,9 +132,40 @@ export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
             <Table.Td>{c.queue}</Table.Td>
             <Table.Td>{c.callerId || '—'}</Table.Td>
             <Table.Td ta="right">{c.position ?? '—'}</Table.Td>
-            <Table.Td>{c.agent ? t('queues.talkingWith', { agent: c.agent }) : t('queues.waiting')}</Table.Td>
             <Table.Td ta="right">
               <Elapsed since={c.enteredAt * 1000} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** Callers answered from a queue and still talking (`state` talking): out of the queue, the call not ended. */
+export function TalkingCallers({ calls }: { calls: QueueLiveCall[] }) {
+  const { t } = useTranslation();
+  if (calls.length === 0) return <Text c="dimmed">{t('queues.nobodyTalking')}</Text>;
+  return (
+    <Table withTableBorder data-testid="queue-talking-calls" className="tabular">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('queues.col.queue')}</Table.Th>
+          <Table.Th>{t('queues.col.caller')}</Table.Th>
+          <Table.Th>{t('common.agent')}</Table.Th>
+          <Table.Th ta="right">{t('queues.col.waited')}</Table.Th>
+          <Table.Th ta="right">{t('queues.col.talking')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {calls.map((c) => (
+          <Table.Tr key={c.callid}>
+            <Table.Td>{c.queue}</Table.Td>
+            <Table.Td>{c.callerId || '—'}</Table.Td>
+            <Table.Td>{c.agent ?? '—'}</Table.Td>
+            <Table.Td ta="right">{c.waitS === null ? '—' : fmtDuration(c.waitS)}</Table.Td>
+            <Table.Td ta="right">
+              <Elapsed since={(c.enteredAt + (c.waitS ?? 0)) * 1000} />
             </Table.Td>
           </Table.Tr>
         ))}

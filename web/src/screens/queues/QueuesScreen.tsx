@@ -15,7 +15,7 @@ import { BarChart } from '../../components/charts';
 import { StatCard } from '../../components/Field';
 import { useMe } from '../agent/useAgentConsole';
 import { sumQueues, todayIn } from './queue-figures';
-import { AgentTable, QueueTable, WaitingCallers } from './QueueTables';
+import { AgentTable, QueueTable, WaitingCallers, TalkingCallers } from './QueueTables';
 
 const LIVE_MS = 5000;
 
@@ -51,7 +51,9 @@ export default function QueuesScreen() {
 
   const shown = current ? queues.filter((q) => q.name === current) : queues;
   const sum = sumQueues(shown);
-  const waiting = (calls.data?.calls ?? []).filter((c) => c.agent === null && (current === null || c.queue === current));
+  const live = (calls.data?.calls ?? []).filter((c) => current === null || c.queue === current);
+  const waiting = live.filter((c) => c.state === 'waiting');
+  const talking = live.filter((c) => c.state === 'talking');
   const src = list.data?.source;
   const unavailable = list.error instanceof ApiError && list.error.status === 503;
 
@@ -169,7 +171,13 @@ export default function QueuesScreen() {
             <Title order={2} size="h5" mb="xs">
               {t('queues.waitingTitle')}
             </Title>
-            <WaitingCallers calls={(calls.data?.calls ?? []).filter((c) => current === null || c.queue === current)} />
+            <WaitingCallers calls={waiting} />
+          </Paper>
+          <Paper withBorder p="sm">
+            <Title order={2} size="h5" mb="xs">
+              {t('queues.talkingTitle')}
+            </Title>
+            <TalkingCallers calls={talking} />
           </Paper>
           <Paper withBorder p="sm">
             <Title order={2} size="h5" mb="xs">

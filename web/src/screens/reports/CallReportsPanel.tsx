@@ -8,7 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, downloadFile, unwrap } from '../../api/client';
-import { fmtDuration } from '../../app/format';
+import { fmtDuration, fmtInt, fmtNumber } from '../../app/format';
 import { BarChart } from '../../components/charts';
 
 export const CALL_REPORT_TYPES = ['daily', 'hourly', 'dispositions', 'agents', 'campaigns'] as const;
@@ -41,7 +41,10 @@ function cell(v: string | number | null | undefined, key: string): string {
   if (v === null || v === undefined) return '—';
   if (DURATIONS.has(key) && typeof v === 'number') return fmtDuration(v);
   if (key === 'hour' && typeof v === 'number') return `${String(v).padStart(2, '0')}:00`;
-  return typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v);
+  if (typeof v !== 'number') return String(v);
+  // The UI language's separators (33,33 and 1.234 in Spanish), like every other figure on screen.
+  if (key.endsWith('pct')) return fmtNumber(v, 1);
+  return Number.isInteger(v) ? fmtInt(v) : fmtNumber(v, 2);
 }
 
 export function CallReportsPanel({ from, to, zone }: { from: string; to: string; zone: string }) {
@@ -103,12 +106,14 @@ export function CallReportsPanel({ from, to, zone }: { from: string; to: string;
               series={CHART[type].map((k, i) => ({ label: t(`reports.col.${k}`), data: rows.map((r) => Number(r[k] ?? 0)), color: COLORS[i % COLORS.length]! }))}
               height={260}
             />
+            {/* Compact (12 px headers that wrap at spaces, narrow padding) so the campaigns report's 12 columns fit the card at
+                1280 px in Spanish; narrower screens scroll inside the card, never the page. */}
             <Table.ScrollContainer minWidth={600}>
-              <Table striped withTableBorder data-testid="call-report-table">
+              <Table striped withTableBorder fz="sm" horizontalSpacing={5} verticalSpacing={6} className="tabular report-table" data-testid="call-report-table">
                 <Table.Thead>
                   <Table.Tr>
                     {cols.map((k, i) => (
-                      <Table.Th key={k} ta={i === 0 ? 'left' : 'right'}>
+                      <Table.Th key={k} ta={i === 0 ? 'left' : 'right'} fz="xs">
                         {t(`reports.col.${k}`)}
                       </Table.Th>
                     ))}

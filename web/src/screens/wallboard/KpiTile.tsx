@@ -29,8 +29,9 @@ export function KpiTile({ label, value, sub, tone = 'normal', testId }: { label:
   );
 }
 
-/** Abandon % against the 3 % limit: warning colour from 2.5 %, alarm at 3 %. */
-export function abandonTone(pct: number, limit = 3): Tone {
+/** Abandon % against the 3 % limit: warning colour from 2.5 %, alarm at 3 %; no rate (no live answer) is normal. */
+export function abandonTone(pct: number | null, limit = 3): Tone {
+  if (pct === null) return 'normal';
   if (pct >= limit) return 'alarm';
   if (pct >= limit - 0.5) return 'warning';
   return 'normal';

@@ -140,6 +140,7 @@ export default function WallboardScreen() {
 
   const d = board.data;
   const k = board.kpis;
+  const limit = t('kpi.limit', { pct: fmtNumber(k.abandon_limit_pct, 0) });
   const agents = [...board.agents.values()];
   const calls = [...board.calls.values()];
   const byState = board.agentsByState();
@@ -172,8 +173,31 @@ export default function WallboardScreen() {
           <KpiTile label={t('kpi.callsToday')} value={fmtInt(k.calls_today)} testId="kpi-calls-today" />
           <KpiTile label={t('kpi.liveHumans')} value={fmtInt(k.humans_today)} sub={t('kpi.droppedN', { n: k.dropped_today })} testId="kpi-humans" />
           <KpiTile label={t('kpi.machines')} value={fmtInt(k.machines_today)} testId="kpi-machines" />
-          <KpiTile label={t('kpi.abandonUs')} value={fmtPct(k.abandon_pct_us, 2)} sub={t('kpi.limit', { pct: fmtNumber(k.abandon_limit_pct, 0) })} tone={abandonTone(k.abandon_pct_us, k.abandon_limit_pct)} testId="kpi-abandon-us" />
-          <KpiTile label={t('kpi.abandonOfcom')} value={fmtPct(k.abandon_pct_ofcom, 2)} sub={t('kpi.limit', { pct: fmtNumber(k.abandon_limit_pct, 0) })} tone={abandonTone(k.abandon_pct_ofcom, k.abandon_limit_pct)} testId="kpi-abandon-ofcom" />
+          <KpiTile
+            label={t('kpi.abandonUs')}
+            value={fmtPct(k.abandon_pct_us, 2)}
+            sub={k.abandon_pct_us === null ? `${t('kpi.noLiveAnswers')} · ${limit}` : limit}
+            tone={abandonTone(k.abandon_pct_us, k.abandon_limit_pct)}
+            testId="kpi-abandon-us"
+          />
+          {/* Ofcom counts AMD false positives as abandoned; they are estimated from an assumed rate, not counted, so
+              the tile says so: counted (the US figure) + the allowance. With no live answer there is no rate at all. */}
+          <KpiTile
+            label={t('kpi.abandonOfcom')}
+            value={fmtPct(k.abandon_pct_ofcom, 2)}
+            sub={
+              k.abandon_pct_us === null ? (
+                `${t('kpi.noLiveAnswers')} · ${limit}`
+              ) : (
+                <>
+                  <span data-testid="kpi-abandon-ofcom-parts">{t('kpi.ofcomParts', { counted: fmtPct(k.abandon_pct_us, 2), fp: fmtNumber(k.amd_fp_rate_pct, 1) })}</span>
+                  {` · ${limit}`}
+                </>
+              )
+            }
+            tone={abandonTone(k.abandon_pct_ofcom, k.abandon_limit_pct)}
+            testId="kpi-abandon-ofcom"
+          />
           <KpiTile label={t('kpi.aht')} value={fmtDuration(k.aht_s)} testId="kpi-aht" />
           <KpiTile label={t('kpi.asa')} value={k.asa_s === null ? '—' : `${fmtNumber(k.asa_s, 1)} s`} testId="kpi-asa" />
           <KpiTile label={t('kpi.callsPerMinute')} value={fmtNumber(k.calls_per_minute, 1)} testId="kpi-cpm" />

@@ -1,0 +1,249 @@
+/**
+ * One engine node of a call center on PostgreSQL (#18), headless: the embedded PBX when no ARI_URL (it says so),
+ * the media plane (AMD), the engine with its CallLogs, leads, campaigns and agents in the shared PostgreSQL
+ * database, node liveness (heartbeat, lease renewal, reaping dead nodes), campaign commands followed from the
+ * campaigns table, and GET /health with the node's view of the cluster.
+ *
+ * With REDIS_URL, what nodes share through Redis (engine/cluster): the campaign's abandon counts fed to the
+ * engine's governor, campaign commands heard at once (each makes the campaign follower read the table now), and
+ * the cluster board served on the health server. Redis must answer at start-up (a wrong URL fails loudly); once
+ * running, an outage degrades /health and the governor falls back to this node's own counts until it answers.
+ *
+ * Composition only: each part lives in its own module (engine/store/pg, engine/cluster, ./campaign-follower,
+ * ./liveness, ./health-server, ./redis-health).
+ */
+import { defaultAmdParams } from '../../engine/amd/index.js';
+import { boardOf, startClusterServices, type ClusterServices } from '../../engine/cluster/index.js';
+import { amdParamsFor } from '../../engine/campaigns/index.js';
+import { systemClock, type Clock } from '../../engine/clock/index.js';
+import type { Logger } from '../../engine/log/index.js';
+import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
+import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
+import { startSimulator, type Simulator } from '../../engine/sim/index.js';
+import {
+  checkPg,
+  migratePg,
+  openPgPool,
+  PgAgents,
+  PgCallLogs,
+  PgCampaigns,
+  PgClusterNodes,
+  PgLeadHopper,
+  redactUrl,
+  describePgError,
+  type Campaign,
+  type PgPool,
+} from '../../engine/store/index.js';
+import { agentConfigFromRow, simScenarioRules, startEngine } from '../index.js';
+import { AgentFollower } from './agent-follower.js';
+import { CampaignFollower } from './campaign-follower.js';
+import { startHealthServer, type HealthServer } from './health-server.js';
+import { NodeLiveness } from './liveness.js';
+import type { NodeConfig } from './node-config.js';
+import { redisHealth } from './redis-health.js';
+
+export interface RunningNode {
+  nodeId: string;
+  healthUrl: string;
+  /** The ARI the engine talks to (credentials never included); "embedded" for the simulator. */
+  ari: string;
+  engine: Engine;
+  /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
+  stop(graceMs?: number): Promise<void>;
+  /** Resolves with an exit code when the node must end by itself (another node reaped it). */
+  ended: Promise<number>;
+}
+
+/** Leads leased per hopper query: small, so a node never holds much more than it dials. */
+const LEASE_BATCH = 5;
+
+export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal): Promise<RunningNode> {
+  const closers: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        logger.warn({ err }, 'error while shutting down');
+      }
+    }
+  };
+  try {
+    const pool: PgPool = openPgPool(cfg.databaseUrl, {
+      max: 8,
+      applicationName: `centralita-${cfg.nodeId}`,
+      onIdleError: (err) => logger.warn({ err: describePgError(err) }, 'an idle PostgreSQL connection failed'),
+    });
+    closers.push(() => pool.end());
+    await checkPg(pool, cfg.databaseUrl);
+    const applied = await migratePg(pool);
+    logger.info({ db: redactUrl(cfg.databaseUrl), migrationsApplied: applied }, 'PostgreSQL ready');
+
+    let sim: Simulator | undefined;
+    if (!cfg.base.ARI_URL) {
+      const scenarios = await simScenarioRules(cfg.base.SIM_SCENARIO, cfg.base.SIM_SEED);
+      sim = await startSimulator({ seed: cfg.base.SIM_SEED, mediaMode: 'realtime', scenarios, logger: logger.child({ part: 'sim' }) });
+      closers.push(() => sim!.close());
+      logger.info({ ari: sim.url }, 'no ARI_URL: this node runs against its own embedded PBX (the ARI simulator), not a real Asterisk');
+    }
+    const ariShown = sim ? 'embedded' : redactUrl(cfg.base.ARI_URL!);
+
+    const cluster = new PgClusterNodes(pool);
+    const hopper = new PgLeadHopper(pool);
+    const callLogs = new PgCallLogs(pool);
+    const campaigns = new PgCampaigns(pool);
+    const agentsDir = new PgAgents(pool);
+    await cluster.register(cfg.nodeId, ariShown, clock.now());
+    // Heartbeats start with the registration: starting the PBX, the media plane and the engine takes seconds, and a
+    // node that stayed silent that long would be found dead by the others.
+    let engine: Engine | undefined;
+    let endWith: (code: number) => void = () => {};
+    const ended = new Promise<number>((resolve) => (endWith = resolve));
+    const liveness = new NodeLiveness({
+      nodeId: cfg.nodeId,
+      cluster,
+      hopper,
+      figures: () => {
+        const s = engine?.snapshot();
+        return { calls: s?.calls.length ?? 0, agents: s?.agents.filter((a) => a.status !== 'LOGGED_OUT').length ?? 0 };
+      },
+      clock,
+      logger: logger.child({ part: 'cluster' }),
+      heartbeatMs: cfg.heartbeatMs,
+      ttlMs: cfg.ttlMs,
+      leaseMs: cfg.leaseMs,
+      onReaped: () => endWith(1),
+    });
+    liveness.start();
+    closers.push(() => liveness.stop());
+
+
+    const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(cfg.base), logger: logger.child({ part: 'media' }) });
+    closers.push(() => plane.close());
+
+    // Redis (engine/cluster) before the engine: the engine takes the shared abandon port in its constructor.
+    let follower: CampaignFollower | undefined;
+    let services: ClusterServices | null = null;
+    if (cfg.redisUrl) {
+      services = await startClusterServices({
+        nodeId: cfg.nodeId,
+        redisUrl: cfg.redisUrl,
+        pool,
+        clock,
+        logger: logger.child({ part: 'redis' }),
+        prefix: cfg.clusterPrefix,
+        // The table stays the truth: a command only makes the follower read it now rather than at its next period.
+        onCampaignCommand: (cmd) => {
+          logger.info({ campaignId: cmd.campaignId, action: cmd.action, from: cmd.from }, 'campaign command heard: reading the campaigns table now');
+          return follower?.poll();
+        },
+      });
+      const svc = services;
+      closers.push(() => svc.close());
+      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, cluster board');
+    } else {
+      logger.info('no REDIS_URL: the abandon governor decides on this node\'s own counts and no cluster board is served');
+    }
+    const cluster_ = services;
+
+    const leadsFor = (c: Campaign) => asyncStoreLeadSource(hopper, { campaignId: c.id, owner: cfg.nodeId, now: () => clock.now(), batch: LEASE_BATCH, leaseMs: cfg.leaseMs });
+    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    // Only this node's agents: their phones register to this node's Asterisk.
+    const agentRows = await agentsDir.listForNode(cfg.nodeId);
+    if (agentRows.length === 0) logger.warn({ nodeId: cfg.nodeId }, 'no agent belongs to this node (agents.node_id): it dials nothing until one does');
+
+    engine = await startEngine({
+      config: cfg.base,
+      ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
+      // PostgreSQL has no "disk full" of its own to probe: a query that reaches it says it takes writes again.
+      store: { callLogs, probeWrite: () => pool.query('select 1') },
+      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      // Outcomes of CallLogs a previous process of this node left open, for campaigns not loaded (yet).
+      leadOutcomes: { complete: (leadId, d, at) => hopper.completeAttempt(leadId, d, at, { owner: cfg.nodeId }).then(() => undefined) },
+      agents: agentRows.map((a) => agentConfigFromRow(a)),
+      logger: logger.child({ part: 'engine' }),
+      clock,
+      ...(cluster_ ? { sharedAbandon: cluster_.sharedAbandon } : {}),
+      ...(signal ? { signal } : {}),
+    });
+
+    // Leads a previous process of this node leased but never dialled (its open CallLogs were just closed by the
+    // engine's start-up reconciliation, their leads completed): back to the hopper before this process leases —
+    // the renewal below would otherwise keep them leased to this node for ever.
+    await hopper.releaseLeases({ owner: cfg.nodeId, at: clock.now() });
+
+    const running: Engine = engine;
+    const agentFollower = new AgentFollower({ nodeId: cfg.nodeId, engine: running, agents: agentsDir, clock, logger: logger.child({ part: 'agents' }), pollMs: cfg.campaignPollMs });
+    agentFollower.start();
+    closers.push(() => agentFollower.stop());
+    follower = new CampaignFollower({ engine: running, campaigns, leadsFor, amdFor, clock, logger: logger.child({ part: 'campaigns' }), pollMs: cfg.campaignPollMs });
+    await follower.poll();
+    follower.start();
+    closers.push(() => follower.stop());
+
+    const startedAt = clock.now();
+    const health: HealthServer = await startHealthServer({
+      host: cfg.healthHost,
+      port: cfg.healthPort,
+      report: () => {
+        const s = running.snapshot();
+        const view = liveness.cluster();
+        const dbOk = view.dbOk && s.store.writable;
+        const shared = redisHealth(cluster_, s.campaigns.map((c) => c.id));
+        // Redis away: degraded like the single-node product (it still dials, on its own counts).
+        const ok = s.connected && s.reconciled && dbOk && shared.ok;
+        return {
+          status: ok ? 'ok' : 'degraded',
+          nodeId: cfg.nodeId,
+          uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
+          ari: { connected: s.connected, reconciled: s.reconciled, simulated: Boolean(sim), url: ariShown },
+          db: { ok: view.dbOk, url: redactUrl(cfg.databaseUrl), writable: s.store.writable, pendingWrites: s.store.pendingWrites, lastError: s.store.lastError ?? view.lastError },
+          calls: s.calls.length,
+          agents: s.agents.filter((a) => a.status !== 'LOGGED_OUT').length,
+          dialer: { state: s.state, dialing: s.dialing, lastDialAt: s.lastDialAt },
+          // `pacing`: the rule the campaign dials by now ("predictive", or "predictive/progressive (little data)" while it learns).
+          campaigns: s.campaigns.map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing?.mode ?? null })),
+          cluster: { ttlMs: cfg.ttlMs, seenAt: view.at, nodes: view.nodes },
+          redis: shared.redis,
+          abandon: shared.abandon,
+          board: shared.board,
+        };
+      },
+    });
+    closers.push(() => health.close());
+    // The cluster board on the health server (Socket.IO path /cluster/socket.io, namespace /board): this node's
+    // agents, calls and campaigns published every second, every node's shown to supervisors' API keys.
+    // Closed before the health server (closers run in reverse): its upgraded sockets would hold that server open.
+    if (cluster_) {
+      const board = await cluster_.serveBoard(health.server, () => boardOf(cfg.nodeId, running, clock.now()));
+      closers.push(() => board.close());
+    }
+    logger.info({ nodeId: cfg.nodeId, health: health.url, ari: ariShown, agents: agentRows.length }, 'engine node running');
+
+    let stopping: Promise<void> | undefined;
+    const stop = (graceMs = cfg.base.SHUTDOWN_GRACE_SECONDS * 1000): Promise<void> =>
+      (stopping ??= (async () => {
+        follower?.stop();
+        agentFollower.stop();
+        liveness.stop();
+        try {
+          await running.stop({ graceMs });
+        } catch (err) {
+          logger.error({ err }, 'engine stop failed');
+        }
+        // The engine gave back each campaign's leases; anything else this node still holds goes back too.
+        try {
+          await hopper.releaseLeases({ owner: cfg.nodeId, at: clock.now() });
+          await cluster.markStopped(cfg.nodeId, clock.now());
+        } catch (err) {
+          logger.warn({ err: describePgError(err) }, 'could not mark this node stopped (the others will reap it after the TTL)');
+        }
+        await closeAll();
+      })());
+    await liveness.beat();
+    return { nodeId: cfg.nodeId, healthUrl: health.url, ari: ariShown, engine: running, stop, ended };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

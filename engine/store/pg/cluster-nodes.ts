@@ -1,0 +1,109 @@
+import { lastKnownAlive, lostCallDisposition } from '../../calls/index.js';
+import { clusterNodes, type PgClusterNodeRow } from '../schema-pg/cluster-nodes.js';
+import { PgCallLogs } from './call-logs.js';
+import { pgTransaction, type PgPool } from './connect.js';
+import { completeAttemptIn, RELEASE_LEASE_SET } from './hopper.js';
+import { rowMapper } from './rows.js';
+
+export type ClusterNode = PgClusterNodeRow;
+const toNode = rowMapper<ClusterNode>(clusterNodes);
+
+/** What reaping one dead node did (one transaction). */
+export interface ReapReport {
+  nodeId: string;
+  /** Its last heartbeat (epoch ms). */
+  heartbeatAt: number;
+  /** Its open CallLogs closed as engine_lost, their leads given the campaign's retry policy. */
+  closedCalls: number;
+  /** Leads it had leased but not dialled, given back. */
+  releasedLeads: number;
+}
+
+/**
+ * Node liveness on PostgreSQL (#18), with nothing but the database: each node upserts its row and stamps
+ * `heartbeat_at` every second (its Clock's time); any live node that sees another's heartbeat older than the TTL
+ * reaps it. Reaping is one transaction that starts with
+ * `update cluster_nodes set state = 'down' … where id = $1 and state = 'up' and heartbeat_at < $2 returning`: of
+ * several live nodes reaping at once exactly one gets the row (the others' UPDATE waits on the row lock, then finds
+ * it no longer `up` and returns nothing), so a dead node's calls are closed once. In the same transaction its open
+ * CallLogs are closed as `engine_lost` at their last "alive" stamp with the disposition a restart of that node
+ * would give them (engine/calls lostCallDisposition), their leads completed by the campaign's retry policy, and
+ * the leads it had leased but not dialled released — all or nothing.
+ */
+export class PgClusterNodes {
+  private readonly callLogs: PgCallLogs;
+
+  constructor(private readonly pool: PgPool) {
+    this.callLogs = new PgCallLogs(pool);
+  }
+
+  /** The node (re)starts: state up, started and heartbeating now. `ariUrl` must already be free of credentials. */
+  async register(nodeId: string, ariUrl: string, at: number): Promise<void> {
+    await this.pool.query(
+      `insert into cluster_nodes (id, ari_url, started_at, heartbeat_at, state, calls, agents, down_at, reaped_by)
+       values ($1, $2, $3, $3, 'up', 0, 0, null, null)
+       on conflict (id) do update set ari_url = $2, started_at = $3, heartbeat_at = $3, state = 'up', calls = 0, agents = 0, down_at = null, reaped_by = null`,
+      [nodeId, ariUrl, at],
+    );
+  }
+
+  /**
+   * Stamps the heartbeat with the node's figures. Returns false when the row is no longer `up`: another node found
+   * this one dead (a pause longer than the TTL) and already closed its calls and released its leads — the caller
+   * must not go on as if nothing happened.
+   */
+  async heartbeat(nodeId: string, at: number, figures: { calls: number; agents: number }): Promise<boolean> {
+    const r = await this.pool.query(`update cluster_nodes set heartbeat_at = $2, calls = $3, agents = $4 where id = $1 and state = 'up'`, [
+      nodeId,
+      at,
+      figures.calls,
+      figures.agents,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** The node left cleanly (SIGTERM): its calls were ended and its leases given back by the engine's stop. */
+  async markStopped(nodeId: string, at: number): Promise<void> {
+    await this.pool.query(`update cluster_nodes set state = 'stopped', heartbeat_at = $2, calls = 0, agents = 0 where id = $1`, [nodeId, at]);
+  }
+
+  async list(): Promise<ClusterNode[]> {
+    const r = await this.pool.query(`select * from cluster_nodes order by id`);
+    return r.rows.map(toNode);
+  }
+
+  /** Reaps every node other than `self` whose heartbeat is older than `ttlMs` at `now`; one report per node reaped here. */
+  async reapDead(self: string, now: number, ttlMs: number): Promise<ReapReport[]> {
+    const before = now - ttlMs;
+    const r = await this.pool.query(`select id from cluster_nodes where state = 'up' and heartbeat_at < $1 and id <> $2`, [before, self]);
+    const out: ReapReport[] = [];
+    for (const { id } of r.rows as Array<{ id: string }>) {
+      const report = await this.reap(id, self, now, before);
+      if (report) out.push(report);
+    }
+    return out;
+  }
+
+  /** One dead node, one transaction; null when another node reaped it first (or it heartbeat meanwhile). */
+  private reap(nodeId: string, by: string, now: number, heartbeatBefore: number): Promise<ReapReport | null> {
+    return pgTransaction(this.pool, async (tx) => {
+      const down = await tx.query(
+        `update cluster_nodes set state = 'down', down_at = $3, reaped_by = $4, calls = 0, agents = 0
+         where id = $1 and state = 'up' and heartbeat_at < $2 returning heartbeat_at`,
+        [nodeId, heartbeatBefore, now, by],
+      );
+      if (down.rows.length === 0) return null;
+      const heartbeatAt = (down.rows[0] as { heartbeat_at: number }).heartbeat_at;
+      let closedCalls = 0;
+      for (const row of await this.callLogs.listOpenCallLogs(nodeId, tx, true)) {
+        const disposition = lostCallDisposition(row);
+        // Ended at the last moment it was known alive (its last stage or "alive" stamp), as a restart of that node would.
+        const at = Math.min(lastKnownAlive(row), now);
+        if (await this.callLogs.closeCallLog(row.id, disposition, null, at, 'engine_lost', tx)) closedCalls++;
+        if (row.leadId) await completeAttemptIn(tx, row.leadId, disposition, now, { owner: nodeId });
+      }
+      const released = await tx.query(`update leads set ${RELEASE_LEASE_SET}, updated_at = $2 where lease_owner = $1`, [nodeId, now]);
+      return { nodeId, heartbeatAt, closedCalls, releasedLeads: released.rowCount ?? 0 };
+    });
+  }
+}

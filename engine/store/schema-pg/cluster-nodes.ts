@@ -1,0 +1,29 @@
+import { bigint, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+
+/**
+ * The engine nodes of a call center (#18): one row per NODE_ID, written by the node itself (heartbeat every
+ * second) and by any live node that finds it dead (state `down`, its leases released and its open CallLogs
+ * closed in the same transaction). Only used on PostgreSQL, where several nodes share one database; the SQLite
+ * twin exists so the two schemas stay one (the drift test) and `db:copy` has a table to copy.
+ */
+export const clusterNodes = pgTable(
+  'cluster_nodes',
+  {
+    id: text('id').primaryKey(),
+    /** The node's Asterisk (ARI_URL), credentials never stored; "embedded" for the embedded PBX. */
+    ariUrl: text('ari_url').notNull(),
+    startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+    heartbeatAt: bigint('heartbeat_at', { mode: 'number' }).notNull(),
+    /** up: heartbeating · down: found dead by another node (reaped) · stopped: left cleanly. */
+    state: text('state', { enum: ['up', 'down', 'stopped'] }).notNull(),
+    /** Live calls and agents logged in, as of the last heartbeat (the board and /health sum them). */
+    calls: integer('calls').notNull().default(0),
+    agents: integer('agents').notNull().default(0),
+    /** When the node was found dead and by whom; null while up. */
+    downAt: bigint('down_at', { mode: 'number' }),
+    reapedBy: text('reaped_by'),
+  },
+  (t) => [index('cluster_nodes_state_heartbeat_idx').on(t.state, t.heartbeatAt)],
+);
+
+export type PgClusterNodeRow = typeof clusterNodes.$inferSelect;

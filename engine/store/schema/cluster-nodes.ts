@@ -1,0 +1,29 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The engine nodes of a call center (#18): one row per NODE_ID, written by the node itself (heartbeat every
+ * second) and by any live node that finds it dead (state `down`, its leases released and its open CallLogs
+ * closed in the same transaction). Only used on PostgreSQL, where several nodes share one database; the SQLite
+ * twin exists so the two schemas stay one (the drift test) and `db:copy` has a table to copy.
+ */
+export const clusterNodes = sqliteTable(
+  'cluster_nodes',
+  {
+    id: text('id').primaryKey(),
+    /** The node's Asterisk (ARI_URL), credentials never stored; "embedded" for the embedded PBX. */
+    ariUrl: text('ari_url').notNull(),
+    startedAt: integer('started_at').notNull(),
+    heartbeatAt: integer('heartbeat_at').notNull(),
+    /** up: heartbeating · down: found dead by another node (reaped) · stopped: left cleanly. */
+    state: text('state', { enum: ['up', 'down', 'stopped'] }).notNull(),
+    /** Live calls and agents logged in, as of the last heartbeat (the board and /health sum them). */
+    calls: integer('calls').notNull().default(0),
+    agents: integer('agents').notNull().default(0),
+    /** When the node was found dead and by whom; null while up. */
+    downAt: integer('down_at'),
+    reapedBy: text('reaped_by'),
+  },
+  (t) => [index('cluster_nodes_state_heartbeat_idx').on(t.state, t.heartbeatAt)],
+);
+
+export type ClusterNodeRow = typeof clusterNodes.$inferSelect;
