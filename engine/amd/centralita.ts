@@ -84,10 +84,14 @@ export interface CentralitaTuning {
   chainPhrases: number;
   chainSpanMs: number;
   /**
-   * Round 8. Talk that starts within this long of the HUMAN decision (0 = off) — the pause only just reached the
-   * required silence and the callee talks on at once, the way a recording's breath ends — needs less to give a
-   * recording away: a MONOLOGUE of promptMonologueMs instead of monologueMs, PROMPTS of promptChainPhrases phrases
-   * instead of chainPhrases.
+   * Round 8, a prompt resume. When the watch's first talk starts within this long of the HUMAN decision (0 = off) —
+   * the pause only just reached the required silence and the callee goes on at once, the way a recording's breath
+   * ends, where a person who answered is waiting for the caller — the watch needs less for the rest of its talk window:
+   * a MONOLOGUE of promptMonologueMs instead of monologueMs, PROMPTS of promptChainPhrases phrases instead of
+   * chainPhrases. Tuning split (machines 279 → 281, people 295 → 295): 150–200 ms give the same two files (a greeting
+   * that went on for 2.7 s after a 454 ms breath and stopped, no beep; an IVR with three prompts after its welcome),
+   * at promptMonologueMs 2 000–2 600 alike; 300 ms took a third, but a person's reply that the babble behind them
+   * joined to the decision started 280 ms after it on the slin16 path (400 ms on µ-law) and ran 2.6 s: too close.
    */
   promptResumeMs: number;
   promptMonologueMs: number;
@@ -151,7 +155,7 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   quickMonologueDensity: 0.25,
   chainPhrases: 4,
   chainSpanMs: 3000,
-  promptResumeMs: 300,
+  promptResumeMs: 200,
   promptMonologueMs: 2500,
   promptChainPhrases: 3,
   talkWatchMs: 10000,

@@ -373,7 +373,7 @@ describe('centralita async watch (lateWatchMs)', () => {
     return det.finish('timeout').late;
   }
 
-  it('round 8: a greeting that talks on within 300 ms of the decision for 2.5 s, then stops (no beep), is a MONOLOGUE', () => {
+  it('round 8: a greeting that talks on within 200 ms of the decision for 2.5 s, then stops (no beep), is a MONOLOGUE', () => {
     // Tuning split (machine-en-0442-greeting): "Have a great day!" — a 454 ms breath — "If you're calling about an
     // order …" for 2.7 s, then silence and no beep. The rest began 120 ms after the HUMAN decision: the callee never
     // stopped. 3 s of it were needed before; after a prompt resume 2.5 s are.
@@ -381,11 +381,11 @@ describe('centralita async watch (lateWatchMs)', () => {
     const { first, last } = watch(seq);
     expect(first.status).toBe('HUMAN');
     expect(last.late?.cause, last.trace.notes.join('\n')).toMatch(/^MONOLOGUE-\d+-2500$/);
-    expect(last.trace.notes.join(' ')).toMatch(/within 300 ms of the decision/);
+    expect(last.trace.notes.join(' ')).toMatch(/within 200 ms of the decision/);
     expect(lateWithoutPromptResume(seq)).toBeUndefined();
   });
 
-  it('round 8: an IVR whose first prompt comes within 300 ms of the decision is pulled back after three prompts (PROMPTS-3)', () => {
+  it('round 8: an IVR whose first prompt comes within 200 ms of the decision is pulled back after three prompts (PROMPTS-3)', () => {
     // Tuning split (machine-en-0122-ivr): the welcome and "Para español …" made the opener, then three prompts, each
     // within 1.5 s of the one before and the first 80 ms after the decision, then silence: four were needed before.
     // The opener of 1.5 s needs 600 ms of pause; the first prompt comes 100 ms after that.
