@@ -88,6 +88,20 @@ function parse<T>(schema: z.ZodType<T>, raw: string): { ok: true; data: T } | { 
   return r.success ? { ok: true, data: r.data } : { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`) };
 }
 
+/** A connection of its own subscribed to `channel` (a subscribed client can do nothing else); cut when that fails. */
+async function openSubscriber(redis: RedisClient, channel: string, listener: (raw: string) => void, what: string): Promise<RedisClient> {
+  const sub = redis.duplicate();
+  sub.on('error', () => {});
+  try {
+    await within(sub.connect(), undefined, what);
+    await within(sub.subscribe(channel, listener), undefined, what);
+    return sub;
+  } catch (err) {
+    sub.destroy();
+    throw err;
+  }
+}
+
 /** Closes a subscriber connection, cutting it when Redis does not answer. */
 async function closeSubscriber(sub: RedisClient, channel: string): Promise<void> {
   try {
@@ -115,11 +129,10 @@ export async function callHangupAsker(redis: RedisClient, o: CallHangupAskerOpti
   const now = o.now ?? Date.now;
   const replyTo = `${replyChannelPrefix(prefix)}${randomBytes(8).toString('hex')}`;
   const pending = new Map<string, (r: CallHangupReply) => void>();
-  const sub = redis.duplicate();
-  sub.on('error', () => {});
-  await within(sub.connect(), undefined, 'Redis (call hang-up replies)');
-  await within(
-    sub.subscribe(replyTo, (raw: string) => {
+  const sub = await openSubscriber(
+    redis,
+    replyTo,
+    (raw) => {
       const r = parse(replySchema, raw);
       if (!r.ok) {
         o.logger.warn({ channel: replyTo, issues: r.issues }, 'ignored a malformed call hang-up reply');
@@ -127,8 +140,7 @@ export async function callHangupAsker(redis: RedisClient, o: CallHangupAskerOpti
       }
       // A reply after its request gave up finds nobody waiting: dropped.
       pending.get(r.data.id)?.(r.data);
-    }),
-    undefined,
+    },
     'Redis (call hang-up replies)',
   );
 
@@ -188,16 +200,13 @@ export async function serveCallHangups(
 ): Promise<CallHangupService> {
   const prefix = o.prefix ?? 'centralita';
   const channel = callHangupChannel(nodeId, prefix);
-  const sub = redis.duplicate();
-  sub.on('error', () => {});
-  await within(sub.connect(), undefined, 'Redis (call hang-ups)');
   const answer = (req: CallHangupRequest, result: CallHangupReply['result'], why?: string) => {
     const reply: CallHangupReply = { id: req.id, node: nodeId, result, ...(why === undefined ? {} : { reason: why }) };
     within(redis.publish(req.replyTo, JSON.stringify(reply)), undefined, 'Redis (call hang-up reply)').catch((err: unknown) =>
       o.logger.warn({ err: reason(err), callId: req.callId, from: req.from }, 'could not answer a call hang-up request (the asker will time out)'),
     );
   };
-  await sub.subscribe(channel, (raw: string) => {
+  const sub = await openSubscriber(redis, channel, (raw) => {
     const r = parse(requestSchema, raw);
     // Replies only ever go to this center's reply channels: a request cannot make the node publish anywhere else.
     if (!r.ok || r.data.node !== nodeId || !r.data.replyTo.startsWith(replyChannelPrefix(prefix))) {
@@ -217,6 +226,6 @@ export async function serveCallHangups(
           answer(req, 'failed', reason(err));
         },
       );
-  });
+  }, 'Redis (call hang-ups)');
   return { close: () => closeSubscriber(sub, channel) };
 }
