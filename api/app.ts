@@ -13,6 +13,7 @@ import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, valid
 import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, agentPhoneRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import type { CallHangupPort } from '../engine/cluster/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
 import type { CampaignCommandPublisher, RecorderControl } from './routes/index.js';
@@ -55,6 +56,12 @@ export interface ApiDeps {
   campaignCommands?: CampaignCommandPublisher;
   /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
   authStore?: AuthStore;
+  /**
+   * Asks the node that owns a call (its CallLog's `node_id`) to hang it up over Redis (#18, engine/cluster
+   * `callHangupAsker`), for a console hang-up of a call this API's own engine does not hold; absent → such a call
+   * answers 404 as before.
+   */
+  clusterHangup?: CallHangupPort;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -183,7 +190,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },
