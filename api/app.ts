@@ -7,15 +7,16 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteCallHistory, type AuthStore, type CallHistory, type SecretBox, type Store } from '../engine/store/index.js';
+import { secretBox, sqliteCallHistory, sqliteCampaignCatalog, type AuthStore, type CallHistory, type CampaignCatalog, type SecretBox, type Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, agentPhoneRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
+import type { CallHangupPort } from '../engine/cluster/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
-import type { RecorderControl } from './routes/index.js';
+import type { CampaignCommandPublisher, RecorderControl } from './routes/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -45,8 +46,22 @@ export interface ApiDeps {
   queues?: QueueStatsSource;
   /** Where the call-history routes read calls (#18); absent → the SQLite `store`. */
   callHistory?: CallHistory;
+  /**
+   * Where the campaign routes (list, detail, create, settings, delete, start/pause/stop) read and write campaigns
+   * (#18); absent → the SQLite `store`, whose lifecycle commands go to `control` as always. On PostgreSQL a command is
+   * stored in the row the engine nodes follow (no local engine needed).
+   */
+  campaignCatalog?: CampaignCatalog;
+  /** With a PostgreSQL `campaignCatalog`: publishes each stored command to the nodes at once (Redis, engine/cluster). */
+  campaignCommands?: CampaignCommandPublisher;
   /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
   authStore?: AuthStore;
+  /**
+   * Asks the node that owns a call (its CallLog's `node_id`) to hang it up over Redis (#18, engine/cluster
+   * `callHangupAsker`), for a console hang-up of a call this API's own engine does not hold; absent → such a call
+   * answers 404 as before.
+   */
+  clusterHangup?: CallHangupPort;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -169,13 +184,13 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     deps.imports ??
     new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
   const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
-  app.route('/', campaignRoutes(leadDeps));
+  app.route('/', campaignRoutes({ ...leadDeps, campaigns: deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store), commands: deps.campaignCommands }));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { CallHangupPort } from '../../engine/cluster/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
 import { type CallHistory, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
@@ -24,7 +25,11 @@ const hangup = protectedRoute('calls.place', {
   tags: ['calls'],
   summary: 'Hang up a live call (agents: their own calls)',
   request: { params: IdParam },
-  responses: { 202: jsonResponse('Hanging up', z.object({ message: z.string(), call_id: z.string() })), 404: { description: 'No such live call of yours' }, 503: { description: 'No engine' } },
+  responses: {
+    202: jsonResponse('Hanging up', z.object({ message: z.string(), call_id: z.string() })),
+    404: { description: 'No such live call of yours (ended, or live on no engine)' },
+    503: { description: 'No engine (engine_unavailable), or the node that owns the call did not answer in time (node_unreachable, the reason in the message)' },
+  },
 });
 const outcome = protectedRoute('calls.outcome', {
   method: 'post',
@@ -68,19 +73,26 @@ const ATTEMPTS_SHOWN = 50;
 /**
  * `calls` is the call history the API reads (#18, SQLite or PostgreSQL): the hang-up's call and `hangup_by`, the
  * outcome (with the DNC entry in the same database) and a lead's attempts are read and written there. The lead
- * itself (and who may read it) is still the SQLite store's. The live channel is the local engine's (`control`):
- * a call live on another node's engine is refused by it (404), and nothing is recorded (docs/scale-out.md).
+ * itself (and who may read it) is still the SQLite store's. The live channel is an engine's: this API's own
+ * (`control`) first; a call its engine does not hold is asked of the node that owns it (the CallLog's `node_id`)
+ * through `clusterHangup` (Redis, engine/cluster), when given — without it such a call is refused (404) and nothing
+ * is recorded (docs/scale-out.md).
  */
 export function callActionRoutes({
   store,
   calls,
   auth,
   control,
+  nodeId,
+  clusterHangup,
 }: {
   store: Store;
   calls: CallHistory;
   auth: AuthService;
   control?: EngineControl | undefined;
+  /** This API's node (its engine's): a call of this node its engine refuses is live nowhere. */
+  nodeId: string;
+  clusterHangup?: CallHangupPort | undefined;
 }): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** The call, if the caller may see it (agents: their own; team leads: their team's); hidden = missing. */
@@ -90,23 +102,44 @@ export function callActionRoutes({
     return row;
   };
 
+  /**
+   * Ends the live call on this API's engine, or else on the node that owns it; answers that other node when it was
+   * the one. Throws the refusal: 404 when live nowhere, 503 when the owner did not answer in time.
+   */
+  const endCall = async (id: string, owner: string): Promise<string | null> => {
+    const live = control?.calls;
+    if (live !== undefined) {
+      try {
+        await viaControl(() => live.hangup(id));
+        return null;
+      } catch (err) {
+        // Only "not live here" is worth asking the owner about — and a call of this very node is then live nowhere.
+        if (clusterHangup === undefined || owner === nodeId || !(err instanceof ApiError && err.status === 404)) throw err;
+      }
+    }
+    const asked = await clusterHangup!.hangup(owner, id);
+    if (asked.outcome === 'hung-up') return owner;
+    if (asked.outcome === 'not-live') throw new ApiError(404, 'not_found', `Call ${id} is not live on node ${owner}`);
+    throw new ApiError(503, 'node_unreachable', `Call ${id} belongs to node ${owner}, which could not be asked to hang it up: ${asked.reason}`);
+  };
+
   app.openapi(hangup, async (c) => {
     const { id } = c.req.valid('param');
     const row = await mustSee(c.get('principal'), id, await calls.detail(id));
     if (row.endedAt !== null) throw new ApiError(404, 'not_found', `Call ${id} has ended`);
-    const live = control?.calls;
-    if (live === undefined) throw new ApiError(503, 'engine_unavailable', 'No engine is attached to this API node');
+    if (control?.calls === undefined && clusterHangup === undefined) throw new ApiError(503, 'engine_unavailable', 'No engine is attached to this API node');
     // Recorded first: the end of the call follows at once and the timeline shows who hung up.
     await calls.setHangupBy(id, 'agent');
+    let node: string | null;
     try {
-      await viaControl(() => live.hangup(id));
+      node = await endCall(id, row.nodeId);
     } catch (err) {
-      // Not hung up (not live on this engine — over PostgreSQL, a call of another node): the timeline must not say
-      // the agent did. Taken back to what it was before.
+      // Not hung up (live on no engine, or its node did not answer): the timeline must not say the agent did. Taken
+      // back to what it was before.
       await calls.setHangupBy(id, row.hangupBy === 'agent' ? 'agent' : null);
       throw err;
     }
-    await auth.audit.record(auditFrom(c, auth, 'call.hangup', 'call', id));
+    await auth.audit.record(auditFrom(c, auth, 'call.hangup', 'call', id, node === null ? undefined : { node }));
     return c.json({ message: 'Hanging up', call_id: id }, 202);
   });
 

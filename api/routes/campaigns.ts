@@ -3,7 +3,8 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ZodError } from 'zod';
 import { CAMPAIGN_STATES, campaignSettingsSchema } from '../../engine/campaigns/index.js';
 import { normalisePhone } from '../../engine/leads/index.js';
-import { CampaignError, type Campaign } from '../../engine/store/index.js';
+import type { ClusterServices } from '../../engine/cluster/index.js';
+import { CampaignError, type Campaign, type CampaignCatalog } from '../../engine/store/index.js';
 import { requireControl, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import { auditFrom } from './audit-context.js';
@@ -153,22 +154,55 @@ export function settingsError(err: unknown): never {
   throw err;
 }
 
-export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { store, auth } = deps;
+/** Publishes a stored lifecycle command to every engine node at once (engine/cluster `ClusterServices.publishCommand`). */
+export type CampaignCommandPublisher = Pick<ClusterServices, 'publishCommand'>;
+
+export interface CampaignRouteDeps extends LeadApiDeps {
+  /** Where campaigns are read and written (#18): the SQLite store's or PostgreSQL's (api/app.ts chooses). */
+  campaigns: CampaignCatalog;
+  /** On PostgreSQL: tells the nodes of a stored command at once (without it they follow at their next read). */
+  commands?: CampaignCommandPublisher | undefined;
+}
+
+export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
+  const { auth, campaigns: catalog, logger } = deps;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  const mustGet = (id: string): Campaign => {
-    const c = store.campaigns.get(id);
+  const mustGet = async (id: string): Promise<Campaign> => {
+    const c = await catalog.get(id);
     if (c === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
     return c;
   };
 
-  app.openapi(list, (c) => c.json({ items: store.campaigns.list(c.req.valid('query').state) }, 200));
+  /**
+   * A lifecycle command on PostgreSQL: stored in the row (the truth every node follows; the lifecycle's refusals as
+   * the engine control answers them: 404, 409 conflict), then published when a publisher is given. A publish that
+   * fails is logged, not answered as an error: the command is stored and the nodes follow it at their next read.
+   */
+  const storedCommand = async (id: string, cmd: 'start' | 'pause' | 'stop'): Promise<{ campaign: Campaign; from: Campaign['state'] }> => {
+    let stored: Awaited<ReturnType<CampaignCatalog['command']>>;
+    try {
+      stored = await catalog.command(id, cmd, auth.now());
+    } catch (err) {
+      if (err instanceof CampaignError) throw new ApiError(err.code === 'not_found' ? 404 : 409, err.code === 'not_found' ? 'not_found' : 'conflict', err.message);
+      throw err;
+    }
+    if (deps.commands) {
+      try {
+        await deps.commands.publishCommand(id, cmd);
+      } catch (err) {
+        logger.warn({ err, campaignId: id, action: cmd }, 'campaign command stored but not published: the nodes follow it at their next read');
+      }
+    }
+    return stored;
+  };
+
+  app.openapi(list, async (c) => c.json({ items: await catalog.list(c.req.valid('query').state) }, 200));
 
   app.openapi(create, async (c) => {
     const body = c.req.valid('json');
     let campaign: Campaign;
     try {
-      campaign = store.campaigns.create(randomUUID(), body, auth.now());
+      campaign = await catalog.create(randomUUID(), body, auth.now());
     } catch (err) {
       settingsError(err);
     }
@@ -176,19 +210,19 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     return c.json(campaign, 201);
   });
 
-  app.openapi(detail, (c) => {
-    const campaign = mustGet(c.req.valid('param').id);
-    const leads = store.leads.countByStatus(campaign.id) as Record<string, number>;
+  app.openapi(detail, async (c) => {
+    const campaign = await mustGet(c.req.valid('param').id);
+    const leads = (await catalog.leadCounts(campaign.id)) as Record<string, number>;
     return c.json({ ...campaign, leads }, 200);
   });
 
   app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    const before = mustGet(id);
     const patch = c.req.valid('json') as Record<string, unknown>;
+    let before: Campaign;
     let after: Campaign;
     try {
-      after = store.campaigns.update(id, patch, auth.now());
+      ({ before, after } = await catalog.update(id, patch, auth.now()));
     } catch (err) {
       if (err instanceof CampaignError && err.code === 'not_found') throw new ApiError(404, 'not_found', `No campaign ${id}`);
       settingsError(err);
@@ -205,10 +239,10 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
 
   app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
-    const campaign = mustGet(id);
-    if (campaign.state === 'running') throw new ApiError(409, 'conflict', `Campaign ${id} is running; stop it first`);
-    store.campaigns.remove(id);
-    await auth.audit.record(auditFrom(c, auth, 'campaign.delete', 'campaign', id, { name: campaign.name }));
+    const r = await catalog.remove(id);
+    if (!r.ok && r.reason === 'not_found') throw new ApiError(404, 'not_found', `No campaign ${id}`);
+    if (!r.ok) throw new ApiError(409, 'conflict', `Campaign ${id} is running; stop it first`);
+    await auth.audit.record(auditFrom(c, auth, 'campaign.delete', 'campaign', id, { name: r.campaign.name }));
     return c.json({ message: 'Campaign deleted', id }, 200);
   });
 
@@ -219,10 +253,18 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   ] as const) {
     app.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
-      const control = requireControl(deps.control);
-      const before = mustGet(id);
-      const campaign = await viaControl(() => control.campaigns[cmd](id));
-      await auth.audit.record(auditFrom(c, auth, `campaign.${cmd}`, 'campaign', id, { state: { from: before.state, to: campaign.state } }));
+      let from: Campaign['state'];
+      let campaign: Campaign;
+      if (catalog.dialect === 'postgres') {
+        await mustGet(id);
+        ({ campaign, from } = await storedCommand(id, cmd));
+      } else {
+        // SQLite, one process: the API's own engine stores the command and acts on it (503 without one).
+        const control = requireControl(deps.control);
+        from = (await mustGet(id)).state;
+        campaign = await viaControl(() => control.campaigns[cmd](id));
+      }
+      await auth.audit.record(auditFrom(c, auth, `campaign.${cmd}`, 'campaign', id, { state: { from, to: campaign.state } }));
       return c.json(campaign, 200);
     });
   }
@@ -230,7 +272,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(testCall, async (c) => {
     const { id } = c.req.valid('param');
     const control = requireControl(deps.control);
-    const campaign = mustGet(id);
+    const campaign = await mustGet(id);
     const phone = normalisePhone(c.req.valid('json').phone, campaign.defaultCountry);
     if (!phone.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${phone.reason}`, [{ field: 'phone', problem: phone.reason, code: 'invalid_phone' }]);
     const { callId } = await viaControl(() => control.campaigns.testCall(id, phone.e164));
@@ -241,7 +283,7 @@ export function campaignRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(stats, async (c) => {
     const { id } = c.req.valid('param');
     const control = requireControl(deps.control);
-    mustGet(id);
+    await mustGet(id);
     const s = await viaControl(() => control.campaigns.liveStats(id));
     return c.json(s as z.infer<typeof StatsSchema>, 200);
   });

@@ -9,7 +9,7 @@ export { agentRoutes } from './agents.js';
 export { agentPhoneRoutes } from './agent-phones.js';
 export { dashboardRoutes } from './dashboard.js';
 export { prometheusRoutes, scrapeAuthenticate } from './prometheus.js';
-export { campaignRoutes } from './campaigns.js';
+export { campaignRoutes, type CampaignCommandPublisher, type CampaignRouteDeps } from './campaigns.js';
 export { leadRoutes } from './leads.js';
 export { leadLockRoutes } from './lead-locks.js';
 export { importJobRoutes } from './import-jobs.js';

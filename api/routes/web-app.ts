@@ -11,12 +11,17 @@ import { whatIfRoutes } from './what-if.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import type { HealthProbe } from '../health/index.js';
 import type { CallHistory } from '../../engine/store/index.js';
+import type { CallHangupPort } from '../../engine/cluster/index.js';
 
 export interface WebAppDeps extends LeadApiDeps {
   timeZone: string;
   health: HealthProbe;
   /** The call history the API reads and the agent's disposition is written to (#18). */
   calls: CallHistory;
+  /** This API process's node id (its engine's): a call of this node that the engine refuses is not asked elsewhere. */
+  nodeId: string;
+  /** Hang-ups of calls live on another node's engine, asked over Redis (#18); absent → 404 as before. */
+  clusterHangup?: CallHangupPort;
 }
 
 export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {

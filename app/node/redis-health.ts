@@ -1,7 +1,7 @@
 /**
  * The Redis part of a node's GET /health (#18): whether Redis is configured and reachable, the shared abandon
  * counts (state, and per campaign the other nodes' last hour as last read: the governor is fed the campaign's
- * counts), the commands subscription and the cluster board. Without REDIS_URL the node says so and is fine: it
+ * counts), the commands and hang-up requests subscriptions and the cluster board. Without REDIS_URL the node says so and is fine: it
  * governs on its own counts and serves no board. With it, Redis away makes the node `degraded` (like the
  * single-node product's /health): it still dials, on its own counts, and recovers by itself.
  */
@@ -16,7 +16,7 @@ export interface RedisHealthSource {
 export interface RedisHealth {
   /** False only when Redis is configured and something of it is degraded. */
   ok: boolean;
-  redis: { configured: false } | { configured: true; ok: boolean; url: string; connected: boolean; commandsSubscribed: boolean };
+  redis: { configured: false } | { configured: true; ok: boolean; url: string; connected: boolean; commandsSubscribed: boolean; hangupsSubscribed: boolean };
   abandon: (ClusterHealth['abandon'] & { others: Record<string, { hour: OtherNodesCounts['hour']; today: OtherNodesCounts['today']; readAt: number }> }) | null;
   board: ClusterHealth['board'];
 }
@@ -32,7 +32,7 @@ export function redisHealth(cluster: RedisHealthSource | null, campaignIds: read
   const ok = h.redis.connected && h.abandon.state !== 'degraded' && h.board?.state !== 'degraded';
   return {
     ok,
-    redis: { configured: true, ok, url: h.redis.url, connected: h.redis.connected, commandsSubscribed: h.commands.subscribed },
+    redis: { configured: true, ok, url: h.redis.url, connected: h.redis.connected, commandsSubscribed: h.commands.subscribed, hangupsSubscribed: h.hangups.subscribed },
     abandon: { ...h.abandon, others },
     board: h.board,
   };

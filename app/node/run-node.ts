@@ -5,8 +5,9 @@
  * campaigns table, and GET /health with the node's view of the cluster.
  *
  * With REDIS_URL, what nodes share through Redis (engine/cluster): the campaign's abandon counts fed to the
- * engine's governor, campaign commands heard at once (each makes the campaign follower read the table now), and
- * the cluster board served on the health server. Redis must answer at start-up (a wrong URL fails loudly); once
+ * engine's governor, campaign commands heard at once (each makes the campaign follower read the table now), the
+ * console's hang-ups of this node's calls asked by an API elsewhere, and the cluster board served on the health
+ * server. Redis must answer at start-up (a wrong URL fails loudly); once
  * running, an outage degrades /health and the governor falls back to this node's own counts until it answers.
  *
  * Composition only: each part lives in its own module (engine/store/pg, engine/cluster, ./campaign-follower,
@@ -137,10 +138,13 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
           logger.info({ campaignId: cmd.campaignId, action: cmd.action, from: cmd.from }, 'campaign command heard: reading the campaigns table now');
           return follower?.poll();
         },
+        // The console's hang-up of a call live here, asked by an API process whose own engine does not hold it
+        // (the CallLog's node_id names this node). Before the engine runs no call is live here: not-live.
+        onCallHangup: (callId) => engine?.hangupCall(callId) ?? false,
       });
       const svc = services;
       closers.push(() => svc.close());
-      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, cluster board');
+      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, cluster board');
     } else {
       logger.info('no REDIS_URL: the abandon governor decides on this node\'s own counts and no cluster board is served');
     }

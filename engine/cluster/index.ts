@@ -12,6 +12,18 @@ export {
   type CampaignCommandOptions,
   type CampaignCommandSubscription,
 } from './campaign-commands.js';
+export {
+  callHangupAsker,
+  serveCallHangups,
+  callHangupChannel,
+  CALL_HANGUP_TIMEOUT_MS,
+  type CallHangupAsker,
+  type CallHangupAskerOptions,
+  type CallHangupOutcome,
+  type CallHangupPort,
+  type CallHangupRequest,
+  type CallHangupService,
+} from './call-hangup.js';
 export { boardOf, clusterView, type BoardAgent, type BoardCall, type BoardCampaign, type BoardSource, type ClusterNodeView, type ClusterView, type NodeBoard } from './board.js';
 export {
   attachClusterBoard,

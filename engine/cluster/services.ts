@@ -1,6 +1,7 @@
 /**
  * Everything a node shares through Redis, started in one call (#18): the campaign-wide abandon counts (give
- * `sharedAbandon` to the Engine), campaign commands over pub/sub (when `onCampaignCommand` is given), and the
+ * `sharedAbandon` to the Engine), campaign commands over pub/sub (when `onCampaignCommand` is given), hang-ups of
+ * this node's calls asked by another process (when `onCallHangup` is given), and the
  * cluster board (when `httpServer` is given: this node's board published from `snapshot`, the Socket.IO board
  * served with API keys checked on PostgreSQL). `health()` is for the node's /health; `close()` undoes it all.
  */
@@ -13,6 +14,7 @@ import { ClusterAbandon, type SharedAbandonStatus } from './abandon-sync.js';
 import { attachClusterBoard, publishApiKeyRevoked, type ClusterBoardHandle, type ClusterBoardStatus } from './board-server.js';
 import type { NodeBoard } from './board.js';
 import { publishCampaignCommand, subscribeCampaignCommands, type CampaignAction, type CampaignCommand, type CampaignCommandSubscription } from './campaign-commands.js';
+import { serveCallHangups, type CallHangupService } from './call-hangup.js';
 import { clusterRedisClient, reason, within } from './redis-io.js';
 
 export interface ClusterServicesOptions {
@@ -29,6 +31,12 @@ export interface ClusterServicesOptions {
   snapshot?: () => NodeBoard;
   /** Apply a campaign command published by any node (the fast path; the store's state stays the truth). */
   onCampaignCommand?: (cmd: CampaignCommand) => void | Promise<void>;
+  /**
+   * End a call of this node's engine that another process's API was asked to hang up (the console's hang-up of a
+   * call live here): true when the engine is ending it, false when it does not hold it. Requests addressed to this
+   * node are answered `hung-up` / `not-live` (call-hangup.ts).
+   */
+  onCallHangup?: (callId: string) => boolean | Promise<boolean>;
   /** Key prefix (several centers or tests on one Redis); default `centralita`. */
   prefix?: string;
   /** How long start-up waits for Redis (wall ms, default 5000). */
@@ -42,6 +50,8 @@ export interface ClusterHealth {
   /** `degraded`: the governor decides on this node's own counts until Redis answers. */
   abandon: SharedAbandonStatus;
   commands: { subscribed: boolean };
+  /** Hang-up requests addressed to this node are heard (`onCallHangup` given). */
+  hangups: { subscribed: boolean };
   board: ClusterBoardStatus | null;
 }
 
@@ -87,6 +97,7 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   const prefix = o.prefix ? { prefix: o.prefix } : {};
   const sharedAbandon = new ClusterAbandon({ redis, nodeId: o.nodeId, clock: o.clock, logger: o.logger, ...prefix });
   let commands: CampaignCommandSubscription | null = null;
+  let hangups: CallHangupService | null = null;
   let board: ClusterBoardHandle | null = null;
   const serve = (httpServer: HttpServer, snapshot: (() => NodeBoard) | undefined) =>
     attachClusterBoard(httpServer, {
@@ -101,8 +112,10 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
     });
   try {
     if (o.onCampaignCommand) commands = await subscribeCampaignCommands(redis, o.onCampaignCommand, { logger: o.logger, ...prefix });
+    if (o.onCallHangup) hangups = await serveCallHangups(redis, o.nodeId, o.onCallHangup, { logger: o.logger, ...prefix });
     if (o.httpServer) board = await serve(o.httpServer, o.snapshot);
   } catch (err) {
+    await hangups?.close();
     await commands?.close();
     await sharedAbandon.close();
     redis.destroy();
@@ -125,10 +138,12 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
       redis: { url: redactRedisUrl(o.redisUrl), connected: redis.isReady },
       abandon: sharedAbandon.status(),
       commands: { subscribed: commands !== null },
+      hangups: { subscribed: hangups !== null },
       board: board?.status() ?? null,
     }),
     close: async () => {
       await board?.close();
+      await hangups?.close();
       await commands?.close();
       await sharedAbandon.close();
       await within(redis.close(), 1000).catch(() => undefined);

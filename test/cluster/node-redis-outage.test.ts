@@ -58,7 +58,7 @@ describe('a node and its Redis', () => {
         return h.status === 200 && (h.body as unknown as Health).board?.nodesUp === 1 ? h : undefined;
       }, 20_000, 100);
       // (abandon.state may still be `starting` here: its first round runs a second after start-up.)
-      expect(up.body).toMatchObject({ redis: { configured: true, ok: true, connected: true, commandsSubscribed: true } });
+      expect(up.body).toMatchObject({ redis: { configured: true, ok: true, connected: true, commandsSubscribed: true, hangupsSubscribed: true } });
 
       const killedAt = Date.now();
       await redis.stop();

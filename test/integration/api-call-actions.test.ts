@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallHangupOutcome, CallHangupPort } from '../../engine/cluster/index.js';
 import { ControlError, type EngineControl } from '../../engine/control/index.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
@@ -74,5 +75,63 @@ describe('call actions', () => {
     h.store.callLogs.markAmd('k-gone', { status: 'MACHINE', cause: 'LONGGREETING', decisionMs: 3000, at: h.clock.now() });
     const machines = (await (await h.app.request('/api/calls?amd_status=MACHINE', { headers: h.bearer(sup) })).json()) as { items: Array<{ id: string }> };
     expect(machines.items.map((c) => c.id)).toEqual(['k-gone']);
+  });
+});
+
+/**
+ * The route's side of a hang-up across nodes (#18), with a port that records what it is asked (the Redis exchange
+ * itself: test/integration/cluster-call-hangup.test.ts; end to end with a node process:
+ * test/cluster/api-hangup-remote.test.ts): a call its own engine refuses is asked of the node its CallLog names,
+ * and that node's answer decides 202 / 404 / 503 (with `hangup_by` taken back unless it hung up).
+ */
+describe('hang-up of a call live on another node', () => {
+  it('asks the owning node when its own engine (or no engine) does not hold the call, and answers what the node said', async () => {
+    const asked: Array<[string, string]> = [];
+    const answers: Record<string, CallHangupOutcome['outcome']> = { 'r-live': 'hung-up', 'r-gone': 'not-live', 'r-away': 'no-answer', 'own-1': 'hung-up' };
+    const clusterHangup: CallHangupPort = {
+      hangup: async (node, id) => {
+        asked.push([node, id]);
+        const outcome = answers[id]!;
+        return outcome === 'no-answer' ? { outcome, node, reason: `node ${node} did not answer within 2500 ms` } : { outcome, node };
+      },
+    };
+    // Own engine refuses every call (none is live here); the harness's own node is 'node-test'.
+    const refusing = { calls: { hangup: (id: string) => Promise.reject(new ControlError('not_found', `call ${id} is not live here`)) } } as unknown as EngineControl;
+    const g = harness({ control: refusing, clusterHangup });
+    const bare = harness({ clusterHangup }); // an API with no engine at all
+    try {
+      for (const x of [g, bare]) {
+        x.addUser('sup', 'supervisor');
+        for (const [id, nodeId] of [['r-live', 'node-b'], ['r-gone', 'node-b'], ['r-away', 'node-c'], ['own-1', 'node-test']] as const) {
+          x.store.callLogs.create({ id, campaignId: null, leadId: null, phone: '+15550110002', nodeId, at: x.clock.now() });
+        }
+      }
+      const post = async (x: Harness, id: string) => {
+        const res = await x.json('POST', `/api/calls/${id}/hangup`, undefined, x.bearer(await x.login('sup')));
+        return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+      };
+      expect((await post(g, 'r-live')).status).toBe(202);
+      expect(g.store.callLogs.get('r-live')?.hangupBy).toBe('agent');
+      const gone = await post(g, 'r-gone');
+      expect(gone).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+      expect(gone.body.error?.message).toMatch(/not live on node node-b/);
+      expect(g.store.callLogs.get('r-gone')?.hangupBy).toBeNull();
+      const away = await post(g, 'r-away');
+      expect(away).toMatchObject({ status: 503, body: { error: { code: 'node_unreachable' } } });
+      expect(away.body.error?.message).toMatch(/node node-c did not answer within 2500 ms/);
+      expect(g.store.callLogs.get('r-away')?.hangupBy).toBeNull();
+      // A call of this API's own node that its engine refuses is live nowhere: nobody else is asked.
+      expect((await post(g, 'own-1')).status).toBe(404);
+      expect(asked).toEqual([['node-b', 'r-live'], ['node-b', 'r-gone'], ['node-c', 'r-away']]);
+
+      // Without an engine the owner is always asked (its node id may be this API's configured one).
+      asked.length = 0;
+      expect((await post(bare, 'r-live')).status).toBe(202);
+      expect((await post(bare, 'own-1')).status).toBe(202);
+      expect(asked).toEqual([['node-b', 'r-live'], ['node-test', 'own-1']]);
+    } finally {
+      g.close();
+      bare.close();
+    }
   });
 });

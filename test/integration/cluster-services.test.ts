@@ -1,7 +1,7 @@
 /**
  * `startClusterServices` (engine/cluster, #18), the one call a node wires: on the real Redis and PostgreSQL, two
- * nodes' services — a command one publishes reaches the other's handler, each one's board is served and shows both
- * nodes, `health()` says what runs, `close()` leaves nothing behind; with no Redis at the URL it refuses to start
+ * nodes' services — a command one publishes reaches the other's handler, a hang-up asked of n2 is answered by its
+ * `onCallHangup`, each one's board is served and shows both nodes, `health()` says what runs, `close()` leaves nothing behind; with no Redis at the URL it refuses to start
  * within its deadline, naming Redis.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../engine/clock/index.js';
-import { startClusterServices, type CampaignCommand, type ClusterServices, type ClusterView, type NodeBoard } from '../../engine/cluster/index.js';
+import { callHangupAsker, callHangupChannel, clusterRedisClient, startClusterServices, type CampaignCommand, type ClusterServices, type ClusterView, type NodeBoard } from '../../engine/cluster/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { migratePg, openPgPool, randomSecret, sha256, type PgPool } from '../../engine/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
@@ -53,6 +53,8 @@ describe('startClusterServices', () => {
         // n1 serves its board from the start; n2 the way a node whose HTTP server comes after its engine does.
         ...(nodeId === 'n1' ? { httpServer: http, snapshot: () => board(nodeId) } : {}),
         onCampaignCommand: (c) => void heard[nodeId]!.push(c),
+        // n2's engine holds call-2: another process's API may ask n2 to hang it up.
+        ...(nodeId === 'n2' ? { onCallHangup: (id: string) => id === 'call-2' } : {}),
         prefix,
         board: { publishMs: 200, ttlMs: 1500, recheckMs: 1000 },
       });
@@ -87,14 +89,31 @@ describe('startClusterServices', () => {
       const h = s1.health();
       expect(h.redis.connected).toBe(true);
       expect(h.commands.subscribed).toBe(true);
+      expect(h.hangups.subscribed).toBe(false);
+      expect(s2.health().hangups.subscribed).toBe(true);
+      const asker = await callHangupAsker(s1.redis, { prefix, from: 'n1', logger: silentLogger });
+      try {
+        expect(await asker.hangup('n2', 'call-2')).toEqual({ outcome: 'hung-up', node: 'n2' });
+        expect(await asker.hangup('n2', 'call-1')).toEqual({ outcome: 'not-live', node: 'n2' });
+        expect(await asker.hangup('n1', 'call-2')).toMatchObject({ outcome: 'no-answer', node: 'n1' });
+      } finally {
+        await asker.close();
+      }
       expect(h.abandon.state === 'starting' || h.abandon.state === 'ok').toBe(true);
       expect(h.board).toMatchObject({ state: 'ok', nodesUp: 2 });
     } finally {
       for (const s of services) await s.close();
       for (const h of https) await new Promise<void>((r) => h.close(() => r()));
     }
-    // Closed on purpose: the boards are gone at once (shown down), the command subscriptions too.
+    // Closed on purpose: the boards are gone at once (shown down), the command and hang-up subscriptions too.
     expect(services[0]!.health().redis.connected).toBe(false);
+    const probe = clusterRedisClient(URL);
+    await probe.connect();
+    try {
+      expect(await probe.publish(callHangupChannel('n2', prefix), '{}')).toBe(0);
+    } finally {
+      probe.destroy();
+    }
   });
 
   it('refuses to start without Redis, within its deadline, naming Redis', async () => {

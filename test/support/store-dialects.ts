@@ -23,13 +23,16 @@ import {
   openStore,
   pgAuthStore,
   pgCallHistory,
+  pgCampaignCatalog,
   pgNodeStore,
   sortableId,
   sqliteAuthStore,
   sqliteCallHistory,
+  sqliteCampaignCatalog,
   sqliteNodeStore,
   type AuthStore,
   type CallHistory,
+  type CampaignCatalog,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -70,6 +73,8 @@ export interface DialectHarness extends NodeStore {
   readonly auth: AuthStore;
   /** The API's call history (#18), same database. */
   readonly callHistory: CallHistory;
+  /** The API's campaign routes' port (#18), same database. */
+  readonly campaignCatalog: CampaignCatalog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -101,6 +106,7 @@ interface Backend {
   node: NodeStore;
   auth: AuthStore;
   callHistory: CallHistory;
+  campaignCatalog: CampaignCatalog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -129,6 +135,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get callHistory() {
       return b().callHistory;
+    },
+    get campaignCatalog() {
+      return b().campaignCatalog;
     },
     seed: {
       async campaign(id, input, at) {
@@ -218,6 +227,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     node: sqliteNodeStore(store!),
     auth: sqliteAuthStore(store!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: sqliteCallHistory(store!),
+    campaignCatalog: sqliteCampaignCatalog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -274,6 +284,7 @@ function pgBackend(prefix: string): {
     node: pgNodeStore(pool!),
     auth: pgAuthStore(pool!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: pgCallHistory(pool!),
+    campaignCatalog: pgCampaignCatalog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {

@@ -1,8 +1,19 @@
-import { campaignLifecycle, type CampaignCommand, type CampaignEffect, type CampaignState } from '../../campaigns/index.js';
-import { CampaignError, campaignFromRow, type Campaign } from '../repos/campaigns.js';
+import { eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import {
+  campaignLifecycle,
+  parseCampaignSettings,
+  type CampaignCommand,
+  type CampaignEffect,
+  type CampaignSettingsInput,
+  type CampaignState,
+} from '../../campaigns/index.js';
+import { CampaignError, campaignFromRow, campaignSettingsToRow, mergeCampaignSettings, type Campaign } from '../repos/campaigns.js';
 import type { CampaignRow } from '../schema/campaigns.js';
+import type { LeadStatus } from '../schema/leads.js';
 import { campaigns } from '../schema-pg/campaigns.js';
 import { pgTransaction, type PgPool } from './connect.js';
+import { pgDb, type PgDb } from './drizzle.js';
 import { RELEASE_LEASE_SET } from './hopper.js';
 import { rowMapper } from './rows.js';
 
@@ -10,13 +21,17 @@ import { rowMapper } from './rows.js';
 const toRow = rowMapper<CampaignRow>(campaigns);
 
 /**
- * Campaigns as an engine node reads them from PostgreSQL: the stored settings and lifecycle state, as the same
- * `Campaign` the SQLite repository gives (so `campaignInputFromStore` builds the engine's input from either).
- * A node follows what the API (or an operator, `command`) stores; it writes only `failed` for settings it cannot
- * load, like the single-node start does.
+ * Campaigns on PostgreSQL: the stored settings and lifecycle state, as the same `Campaign` the SQLite repository
+ * gives (so `campaignInputFromStore` builds the engine's input from either). An engine node reads them (`list`,
+ * `get`) and writes only `failed` for settings it cannot load, like the single-node start does; the API's campaign
+ * routes (`CampaignCatalog`, ../campaign-catalog.ts) create, change, delete and command them, and an operator
+ * commands them (`centralita campaign:command`). One class, so the node, the API and the CLI share each statement.
  */
 export class PgCampaigns {
-  constructor(private readonly pool: PgPool) {}
+  private readonly db: PgDb;
+  constructor(private readonly pool: PgPool) {
+    this.db = pgDb(pool);
+  }
 
   async list(states?: readonly CampaignState[]): Promise<Campaign[]> {
     const r = await this.pool.query(`select * from campaigns where ($1::text[] is null or state = any($1::text[])) order by created_at, id collate "C"`, [
@@ -49,6 +64,57 @@ export class PgCampaigns {
       }
       return { campaign: { ...current, state: r.state, stateReason: null, updatedAt: at }, from: current.state, effects: r.effects };
     });
+  }
+
+  /** Validates (zod, defaults filled; the ZodError is thrown before any statement) and stores a new draft campaign. */
+  async create(id: string, input: CampaignSettingsInput, at: number): Promise<Campaign> {
+    const settings = parseCampaignSettings(input);
+    const rows = await this.db
+      .insert(campaigns)
+      .values({ id, state: 'draft', stateReason: null, createdAt: at, updatedAt: at, ...campaignSettingsToRow(settings) })
+      .returning();
+    return campaignFromRow(rows[0] as CampaignRow);
+  }
+
+  /**
+   * Settings merged over the current ones and re-validated (`mergeCampaignSettings`, as on SQLite); the state is not
+   * touched. The row is locked from the read to the write, so two API processes' changes apply one after the other
+   * (neither is lost) and `before` is exactly what this change replaced. Nodes reload a campaign whose updated_at
+   * changed (app/node CampaignFollower).
+   */
+  async update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Promise<{ before: Campaign; after: Campaign }> {
+    return pgTransaction(this.pool, async (tx) => {
+      const r0 = await tx.query(`select * from campaigns where id = $1 for update`, [id]);
+      if (r0.rows[0] === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
+      const before = campaignFromRow(toRow(r0.rows[0]));
+      const next = mergeCampaignSettings(before, patch);
+      const rows = await drizzle(tx)
+        .update(campaigns)
+        .set({ ...campaignSettingsToRow(next), updatedAt: at })
+        .where(eq(campaigns.id, id))
+        .returning();
+      return { before, after: campaignFromRow(rows[0] as CampaignRow) };
+    });
+  }
+
+  /**
+   * Deletes a campaign that is not running, with its leads (the foreign key cascades), in one statement: a start
+   * committed by another process just before is seen, never deleted under the nodes' feet.
+   */
+  async remove(id: string): Promise<{ ok: true; campaign: Campaign } | { ok: false; reason: 'not_found' | 'running' }> {
+    const r = await this.pool.query(`delete from campaigns where id = $1 and state <> 'running' returning *`, [id]);
+    if (r.rows[0] !== undefined) return { ok: true, campaign: campaignFromRow(toRow(r.rows[0])) };
+    const still = await this.pool.query(`select state from campaigns where id = $1`, [id]);
+    return { ok: false, reason: still.rows[0] === undefined ? 'not_found' : 'running' };
+  }
+
+  /** How many of the campaign's leads are in each status (statuses with none are absent), statuses in byte order. */
+  async leadCounts(id: string): Promise<Partial<Record<LeadStatus, number>>> {
+    const r = await this.pool.query<{ status: LeadStatus; n: number }>(
+      `select status, count(*)::int as n from leads where campaign_id = $1 group by status order by status collate "C"`,
+      [id],
+    );
+    return Object.fromEntries(r.rows.map((row) => [row.status, row.n]));
   }
 
   /** Settings the engine cannot load: the campaign is `failed` with the reason (shown by the API and the web app). */

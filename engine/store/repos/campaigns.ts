@@ -52,6 +52,15 @@ export function campaignSettingsToRow(settings: CampaignSettings): Omit<Campaign
   };
 }
 
+/**
+ * A settings patch merged over a campaign's current settings and re-validated as a whole (so cross-field rules such
+ * as machineAction/voicemailMessage still hold); throws the ZodError. One rule for both dialects' `update`.
+ */
+export function mergeCampaignSettings(current: Campaign, patch: Partial<CampaignSettingsInput>): CampaignSettings {
+  const { id: _i, state: _s, stateReason: _r, createdAt: _c, updatedAt: _u, ...settings } = current;
+  return parseCampaignSettings({ ...settings, ...patch });
+}
+
 export function campaignFromRow(r: CampaignRow): Campaign {
   return {
     id: r.id,
@@ -122,9 +131,7 @@ export class CampaignRepo {
 
   /** Replaces settings (merged over the current ones, re-validated). State is untouched. */
   update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Campaign {
-    const current = this.require(id);
-    const { id: _i, state: _s, stateReason: _r, createdAt: _c, updatedAt: _u, ...settings } = current;
-    const next = parseCampaignSettings({ ...settings, ...patch });
+    const next = mergeCampaignSettings(this.require(id), patch);
     const row = this.db
       .update(campaigns)
       .set({ ...campaignSettingsToRow(next), updatedAt: at })

@@ -11,6 +11,7 @@ const healthy: ClusterHealth = {
   redis: { url: 'redis://u:***@r:6379', connected: true },
   abandon: { state: 'ok', since: 0, lastError: null, pendingRecords: 0, lostRecords: 0, campaigns: 1, lastReadAt: 5 },
   commands: { subscribed: true },
+  hangups: { subscribed: true },
   board: { state: 'ok', lastError: null, sockets: 1, nodesUp: 2, nodesDown: 0 },
 };
 const others = { hour: { answers: 7, drops: 1 }, hourSinceMs: 0, today: { answers: 9, drops: 1 }, month: { answers: 9, drops: 1 }, nodes: 1 };
@@ -24,7 +25,7 @@ describe('redisHealth', () => {
   it("with Redis: its state, and the other nodes' counts the governor was fed", () => {
     const r = redisHealth(source(healthy), ['c1', 'c2']);
     expect(r.ok).toBe(true);
-    expect(r.redis).toEqual({ configured: true, ok: true, url: 'redis://u:***@r:6379', connected: true, commandsSubscribed: true });
+    expect(r.redis).toEqual({ configured: true, ok: true, url: 'redis://u:***@r:6379', connected: true, commandsSubscribed: true, hangupsSubscribed: true });
     expect(r.abandon).toMatchObject({ state: 'ok', others: { c1: { hour: { answers: 7, drops: 1 }, today: { answers: 9, drops: 1 }, readAt: 5 } } });
     expect(Object.keys(r.abandon!.others)).toEqual(['c1']);
     expect(r.board).toMatchObject({ nodesUp: 2 });

@@ -2092,7 +2092,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such live call of yours */
+                /** @description No such live call of yours (ended, or live on no engine) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2117,7 +2117,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No engine */
+                /** @description No engine (engine_unavailable), or the node that owns the call did not answer in time (node_unreachable, the reason in the message) */
                 503: {
                     headers: {
                         [name: string]: unknown;

@@ -1,0 +1,78 @@
+import type { CampaignCommand, CampaignEffect, CampaignSettingsInput, CampaignState } from '../campaigns/index.js';
+import type { PgPool } from './pg/connect.js';
+import { PgCampaigns } from './pg/campaigns.js';
+import { CampaignError, type Campaign } from './repos/campaigns.js';
+import type { LeadStatus } from './schema/leads.js';
+import type { Store } from './store.js';
+
+/** A deletion's answer: the campaign as it was, or why nothing was deleted. */
+export type CampaignRemoval = { ok: true; campaign: Campaign } | { ok: false; reason: 'not_found' | 'running' };
+
+/**
+ * The API's campaign routes (#18) — list, detail, create, change settings, delete, start/pause/stop — as one async
+ * shape over both dialects, the sibling of `CallHistory` and `AuthStore`. Both validate settings with the same zod
+ * schema before any statement (a ZodError, the same issues on both), merge a patch by the same rule
+ * (`mergeCampaignSettings`), apply a command through the same lifecycle reducer (a `CampaignError`: `not_found`,
+ * `invalid_transition` with the reducer's message) and list oldest first, ties by id in byte order.
+ *
+ * Who carries out a lifecycle command differs: on SQLite (one process) the API hands it to its own engine
+ * (`EngineControl`, which calls `store.campaigns.command` and then acts), as it always did, and `command` here is
+ * the same store call without the engine (the twin the dialect test holds PostgreSQL to); on PostgreSQL the API
+ * stores it with `command` — the row is the truth every engine node follows — and may then publish it over Redis.
+ */
+export interface CampaignCatalog {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Oldest first (ties by id in byte order); only those in `state` when given. */
+  list(state?: CampaignState): Promise<Campaign[]>;
+  get(id: string): Promise<Campaign | undefined>;
+  /** The campaign's leads per status in this database (statuses with none absent). */
+  leadCounts(id: string): Promise<Partial<Record<LeadStatus, number>>>;
+  /** A new campaign in state draft, settings validated with defaults filled (ZodError when invalid). */
+  create(id: string, input: CampaignSettingsInput, at: number): Promise<Campaign>;
+  /** Settings merged over the current ones and re-validated; the state is untouched. CampaignError not_found, ZodError. */
+  update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Promise<{ before: Campaign; after: Campaign }>;
+  /** Deletes the campaign and its leads unless it is running. */
+  remove(id: string): Promise<CampaignRemoval>;
+  /** The lifecycle command stored (a stop gives back every lease of the campaign in the same transaction). */
+  command(id: string, cmd: CampaignCommand, at: number): Promise<{ campaign: Campaign; from: CampaignState; effects: CampaignEffect[] }>;
+}
+
+/** Over the SQLite store: the repository the routes always called (synchronous; awaiting it is free). */
+export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads'>): CampaignCatalog {
+  const { campaigns } = store;
+  return {
+    dialect: 'sqlite',
+    list: async (state) => campaigns.list(state),
+    get: async (id) => campaigns.get(id),
+    leadCounts: async (id) => store.leads.countByStatus(id),
+    create: async (id, input, at) => campaigns.create(id, input, at),
+    update: async (id, patch, at) => {
+      const before = campaigns.get(id);
+      if (before === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
+      return { before, after: campaigns.update(id, patch, at) };
+    },
+    remove: async (id) => {
+      const campaign = campaigns.get(id);
+      if (campaign === undefined) return { ok: false, reason: 'not_found' };
+      if (campaign.state === 'running') return { ok: false, reason: 'running' };
+      campaigns.remove(id);
+      return { ok: true, campaign };
+    },
+    command: async (id, cmd, at) => campaigns.command(id, cmd, at),
+  };
+}
+
+/** Over PostgreSQL: the campaigns table the engine nodes follow (`PgCampaigns`, the statements the nodes use too). */
+export function pgCampaignCatalog(pool: PgPool): CampaignCatalog {
+  const pg = new PgCampaigns(pool);
+  return {
+    dialect: 'postgres',
+    list: (state) => pg.list(state === undefined ? undefined : [state]),
+    get: (id) => pg.get(id),
+    leadCounts: (id) => pg.leadCounts(id),
+    create: (id, input, at) => pg.create(id, input, at),
+    update: (id, patch, at) => pg.update(id, patch, at),
+    remove: (id) => pg.remove(id),
+    command: (id, cmd, at) => pg.command(id, cmd, at),
+  };
+}
