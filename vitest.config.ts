@@ -10,7 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests bind UDP/TCP ports and spawn workers; two cores → two forks at once. Three were tried
-    // (the run averages 0.75 cores: 991 CPU-s in 1,325 s): real-time tests then starve each other at equal
+    // (the whole run needs ~1,000 CPU-s, 991 in a 1,325 s run beside other work): real-time tests then starve each other at equal
     // priority — 160 ms gaps in a 20 ms RTP stream, a recording's pause off by 827 ms — and failed (ci2, 4 of 1,224).
     pool: 'forks',
     maxWorkers: 2,
