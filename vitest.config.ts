@@ -10,8 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests bind UDP/TCP ports and spawn workers; two cores → two forks at once. Three were tried
-    // (the whole run needs ~1,000 CPU-s, 991 in a 1,325 s run beside other work): real-time tests then starve each other at equal
-    // priority — 160 ms gaps in a 20 ms RTP stream, a recording's pause off by 827 ms — and failed (ci2, 4 of 1,224).
+    // (the whole run needs ~1,000 CPU-s: 991 in a 1,325 s run beside other work), and real-time tests starved
+    // each other at equal priority: 160 ms gaps in a 20 ms RTP stream, a recording's pause off by 827 ms (ci2,
+    // 4 of 1,224 failed).
     pool: 'forks',
     maxWorkers: 2,
     // Known-long files start first so that no fork runs a 2-minute file alone at the end (see the sequencer).
