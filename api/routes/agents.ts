@@ -183,9 +183,12 @@ export function agentRoutes({ agents, auth, control }: AgentRouteDeps): OpenAPIH
     }
     return [...new Set(ids)];
   };
-  /** Tells the engine about a created/changed agent; the store row stays if the engine refuses. */
+  /**
+   * Tells the engine about a created/changed agent; the store row stays if the engine refuses. Over PostgreSQL the
+   * engine nodes follow the row themselves, and the API's own engine reads SQLite's agents, where this one is not.
+   */
   const sync = async (id: string): Promise<void> => {
-    if (control !== undefined) await viaControl(() => control.agents.upsert(id));
+    if (control !== undefined && agents.dialect === 'sqlite') await viaControl(() => control.agents.upsert(id));
   };
 
   app.openapi(list, async (c) => {

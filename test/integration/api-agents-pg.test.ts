@@ -11,6 +11,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseCampaignSettings } from '../../engine/campaigns/index.js';
+import { ControlError, type EngineControl } from '../../engine/control/index.js';
 import { campaignSettingsToRow, pgAgentDirectory, pgCallHistory, PgAgents, pgNodeStore } from '../../engine/store/index.js';
 import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
@@ -158,6 +159,30 @@ describe('agent routes over PostgreSQL', () => {
     // The audit trail names what changed.
     const audit = h.store.sqlite.prepare(`select action, target_id as id from audit_log where target_type = 'agent' order by rowid`).all() as Array<{ action: string; id: string }>;
     expect(audit.map((r) => `${r.action} ${r.id}`)).toEqual(['agent.create ag-ana', 'agent.create ag-zoe', 'agent.create ag-bea', 'agent.delete ag-zoe']);
+  });
+
+  it("does not hand a PostgreSQL agent to the API's own engine, which reads SQLite's agents (the nodes follow the row)", async () => {
+    h.close();
+    // The local engine as the product's: it looks an upserted agent up in its own (SQLite) store.
+    const asked: string[] = [];
+    const control = {
+      agents: {
+        upsert: (id: string) => {
+          asked.push(id);
+          if (h.store.agents.get(id) === undefined) throw new ControlError('not_found', `agent ${id} not found`);
+        },
+        state: () => null,
+        list: () => [],
+      },
+    } as unknown as EngineControl;
+    h = harness({ agentDirectory: pgAgentDirectory(pool), control });
+    h.addUser('sup', 'supervisor');
+    tokens = { ...tokens, sup: h.bearer(await h.login('sup')) };
+    await create({ id: 'ag-n2', name: 'N2', endpoint: 'PJSIP/201', node_id: 'node-2' });
+    const moved = await send('PATCH', '/api/agents/ag-n2', 'sup', { node_id: 'node-3' });
+    expect(moved.status).toBe(200);
+    expect(asked).toEqual([]);
+    expect(await pgRow('ag-n2')).toMatchObject({ nodeId: 'node-3' });
   });
 
   it("over PostgreSQL's call history a team lead's team is PostgreSQL's users, a supervisor sees every call", async () => {
