@@ -24,15 +24,18 @@ import {
   pgAuthStore,
   pgCallHistory,
   pgCampaignCatalog,
+  pgLeadCatalog,
   pgNodeStore,
   sortableId,
   sqliteAuthStore,
   sqliteCallHistory,
   sqliteCampaignCatalog,
+  sqliteLeadCatalog,
   sqliteNodeStore,
   type AuthStore,
   type CallHistory,
   type CampaignCatalog,
+  type LeadCatalog,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -75,6 +78,8 @@ export interface DialectHarness extends NodeStore {
   readonly callHistory: CallHistory;
   /** The API's campaign routes' port (#18), same database. */
   readonly campaignCatalog: CampaignCatalog;
+  /** The API's lead routes' port (#18), same database. */
+  readonly leadCatalog: LeadCatalog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -107,6 +112,7 @@ interface Backend {
   auth: AuthStore;
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
+  leadCatalog: LeadCatalog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -138,6 +144,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get campaignCatalog() {
       return b().campaignCatalog;
+    },
+    get leadCatalog() {
+      return b().leadCatalog;
     },
     seed: {
       async campaign(id, input, at) {
@@ -228,6 +237,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     auth: sqliteAuthStore(store!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
+    leadCatalog: sqliteLeadCatalog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -285,6 +295,7 @@ function pgBackend(prefix: string): {
     auth: pgAuthStore(pool!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
+    leadCatalog: pgLeadCatalog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {

@@ -23,3 +23,4 @@ export { PgApiKeys } from './api-keys.js';
 export { PgLoginThrottle } from './login-throttle.js';
 export { PgAuditLog } from './audit-log.js';
 export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
+export { PgLeads } from './leads.js';
