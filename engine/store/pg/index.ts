@@ -3,8 +3,8 @@
  * node (`centralita node`) needs (the multi-node hopper lease, CallLogs, campaigns and agents read, node liveness
  * and the reaper), and the auth side's repositories (users, refresh tokens, API keys, failed-login counters, the
  * audit trail; behind `AuthStore`, ../auth-store.ts), the API's call history (`PgCallHistory`, behind
- * `CallHistory`, ../call-history.ts) and the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
- * ../campaign-catalog.ts). The API and `npm start` still use the SQLite store
+ * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
+ * ../campaign-catalog.ts) and its lead routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
