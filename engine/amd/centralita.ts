@@ -84,6 +84,19 @@ export interface CentralitaTuning {
   chainPhrases: number;
   chainSpanMs: number;
   /**
+   * Round 8, a prompt resume. When the watch's first talk starts within this long of the HUMAN decision (0 = off) —
+   * the pause only just reached the required silence and the callee goes on at once, the way a recording's breath
+   * ends, where a person who answered is waiting for the caller — the watch needs less for the rest of its talk window:
+   * a MONOLOGUE of promptMonologueMs instead of monologueMs, PROMPTS of promptChainPhrases phrases instead of
+   * chainPhrases. Tuning split (machines 279 → 281, people 295 → 295): 150–200 ms give the same two files (a greeting
+   * that went on for 2.7 s after a 454 ms breath and stopped, no beep; an IVR with three prompts after its welcome),
+   * at promptMonologueMs 2 000–2 600 alike; 300 ms took a third, but a person's reply that the babble behind them
+   * joined to the decision started 280 ms after it on the slin16 path (400 ms on µ-law) and ran 2.6 s: too close.
+   */
+  promptResumeMs: number;
+  promptMonologueMs: number;
+  promptChainPhrases: number;
+  /**
    * The watch's talk rules (MONOLOGUE, PROMPTS) hold for this long after the decision; the rest of lateWatchMs (20 s)
    * only listens for a beep (0 = the talk rules for the whole watch). Tuning split: a 15–20 s watch with the talk rules
    * on throughout took a beep 11.6 s after the decision and cost a person with a TV behind them (a MONOLOGUE 12 s in);
@@ -142,6 +155,9 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   quickMonologueDensity: 0.25,
   chainPhrases: 4,
   chainSpanMs: 3000,
+  promptResumeMs: 200,
+  promptMonologueMs: 2500,
+  promptChainPhrases: 3,
   talkWatchMs: 10000,
   beep: DEFAULT_BEEP,
   watchLevelShare: 0.3,
@@ -179,7 +195,7 @@ export function createCentralitaDetector(
   let level = 0;
   /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
   /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
-  let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean } | null = null;
+  let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean; prompt: boolean } | null = null;
   let lastEnergy = 0;
   /** Frames before this one held only faint openers (faintOpenerDb), forgotten: a re-read of the opener starts here. */
   let faintUntilFrame = 0;
@@ -203,7 +219,7 @@ export function createCentralitaDetector(
     listeningUntil = status === 'MACHINE' && !beep ? t + beepListenMs : t;
     if ((status === 'HUMAN' || status === 'NOTSURE') && lateWatchMs > 0) {
       listeningUntil = t + lateWatchMs;
-      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, lastEnd: talk.lastVoiceEnd, phrases: 0, level, armed: true };
+      watch = { talk: new TalkTracker(minimumWordLength, betweenWordsSilence), from: t, lastEnd: talk.lastVoiceEnd, phrases: 0, level, armed: true, prompt: false };
       trace.notes.push(`${t} ms: watching ${lateWatchMs} ms more for a beep or a monologue`);
     }
     return decision;
@@ -263,13 +279,15 @@ export function createCentralitaDetector(
         w.armed = false; // the callee stopped for the agent
         return decision!;
       }
+      if (w.phrases === 0) w.prompt = promptStart(w, started);
       w.phrases++;
       w.lastEnd = w.talk.lastVoiceEnd;
       trace.notes.push(`${t} ms: watch: phrase ${w.phrases} from ${started} to ${w.lastEnd} ms (${w.talk.voicedMs} ms voiced)`);
-      if (w.phrases >= tuning.chainPhrases && w.lastEnd - w.from >= tuning.chainSpanMs) {
+      const chain = w.prompt ? Math.min(tuning.chainPhrases, tuning.promptChainPhrases) : tuning.chainPhrases;
+      if (w.phrases >= chain && w.lastEnd - w.from >= tuning.chainSpanMs) {
         return decideLate(
           `PROMPTS-${w.phrases}-${w.lastEnd - w.from}`,
-          `${w.phrases} phrases after the decision, each within ${tuning.resumeGapMs} ms of the one before, for ${w.lastEnd - w.from} ms: a recording reading on at its own pace`,
+          `${w.phrases} phrases after the decision, each within ${tuning.resumeGapMs} ms of the one before, for ${w.lastEnd - w.from} ms${w.prompt && chain < tuning.chainPhrases ? ` (${chain} are enough: the first began within ${tuning.promptResumeMs} ms of the decision)` : ''}: a recording reading on at its own pace`,
         );
       }
       w.talk = new TalkTracker(minimumWordLength, betweenWordsSilence);
@@ -278,13 +296,20 @@ export function createCentralitaDetector(
     const span = w.talk.openerMs;
     const quick = w.phrases === 0 && started - w.from <= tuning.resumeMs && tuning.quickMonologueDensity > 0;
     const density = quick ? Math.min(tuning.monologueDensity, tuning.quickMonologueDensity) : tuning.monologueDensity;
-    if (w.talk.silenceMs === 0 && span >= tuning.monologueMs && w.talk.voicedMs >= span * density) {
+    const prompt = w.phrases === 0 ? promptStart(w, started) : w.prompt;
+    const limit = prompt ? Math.min(tuning.monologueMs, tuning.promptMonologueMs) : tuning.monologueMs;
+    if (w.talk.silenceMs === 0 && span >= limit && w.talk.voicedMs >= span * density) {
       return decideLate(
-        `MONOLOGUE-${span}-${tuning.monologueMs}`,
-        `talk from ${started - w.from} ms after the decision on for ${span} ms (${w.talk.voicedMs} ms voiced, ≥ ${density} of it${quick ? `: it began within ${tuning.resumeMs} ms of the decision` : ''}) with no pause ≥ ${tuning.monologuePauseMs} ms for the agent: a recording`,
+        `MONOLOGUE-${span}-${limit}`,
+        `talk from ${started - w.from} ms after the decision on for ${span} ms (${w.talk.voicedMs} ms voiced, ≥ ${density} of it${quick ? `: it began within ${tuning.resumeMs} ms of the decision` : ''}) with no pause ≥ ${tuning.monologuePauseMs} ms for the agent${prompt ? `; ${limit} ms are enough: the callee talked on within ${tuning.promptResumeMs} ms of the decision` : ''}: a recording`,
       );
     }
     return decision!;
+  }
+
+  /** Round 8: the watch's first talk began within promptResumeMs of the decision (promptResumeMs). */
+  function promptStart(w: NonNullable<typeof watch>, started: number): boolean {
+    return tuning.promptResumeMs > 0 && started - w.from <= tuning.promptResumeMs;
   }
 
   function onBeepHeard(event: AmdBeepEvent): void {

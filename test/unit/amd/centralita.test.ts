@@ -272,10 +272,11 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(first.status).toBe('HUMAN');
     expect(last.status).toBe('HUMAN'); // the first verdict stays on record
     expect(last.late).toMatchObject({ status: 'MACHINE' });
-    expect(last.late!.cause).toMatch(/^MONOLOGUE-\d+-3000$/);
-    // Talk resumes at 2100 ms and the late verdict comes after 3 s of it.
-    expect(last.late!.decisionMs).toBeGreaterThanOrEqual(2100 + 3000);
-    expect(last.late!.decisionMs).toBeLessThanOrEqual(2100 + 3000 + 100);
+    // Talk resumes at 2100 ms, 150 ms after the decision (a prompt resume, round 8): the late verdict comes after 2.5 s
+    // of it (3 s when the talk starts later: the next test).
+    expect(last.late!.cause).toMatch(/^MONOLOGUE-\d+-2500$/);
+    expect(last.late!.decisionMs).toBeGreaterThanOrEqual(2100 + 2500);
+    expect(last.late!.decisionMs).toBeLessThanOrEqual(2100 + 2500 + 100);
     expect(lates).toHaveLength(1);
     expect(last.trace.notes.join(' ')).toMatch(/late MACHINE: talk from \d+ ms after the decision/);
   });
@@ -307,7 +308,8 @@ describe('centralita async watch (lateWatchMs)', () => {
     const opener = [...frames([S, 300]), ...talk(1500, 1500)];
     const quick = watch([...opener, ...frames([S, 800]), ...sparse, ...frames([S, 2000])]);
     expect(quick.first.status).toBe('HUMAN');
-    expect(quick.last.late?.cause, quick.last.trace.notes.join('\n')).toMatch(/^MONOLOGUE-\d+-3000$/);
+    // (It starts 200 ms after the decision: a prompt resume, round 8, so 2.5 s of it are enough.)
+    expect(quick.last.late?.cause, quick.last.trace.notes.join('\n')).toMatch(/^MONOLOGUE-\d+-2500$/);
     // Without the quick density (monologueDensity for every monologue) it is missed: the cue is what catches it.
     const det = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, quickMonologueDensity: 0 });
     for (const f of [...opener, ...frames([S, 800]), ...sparse, ...frames([S, 2000])]) det.pushFrame(f);
@@ -362,6 +364,50 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(first.status).toBe('HUMAN');
     expect(last.late!.cause).toMatch(/^LATEBEEP-10\d\d-400$/);
     expect(last.beepAtMs).toBe(300 + 900 + 1200 + 400);
+  });
+
+  /** The same frames through a detector without round 8's prompt resume (promptResumeMs 0): the late verdict, if any. */
+  function lateWithoutPromptResume(seq: Int16Array[]) {
+    const det = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, promptResumeMs: 0 });
+    for (const f of seq) det.pushFrame(f);
+    return det.finish('timeout').late;
+  }
+
+  it('round 8: a greeting that talks on within 200 ms of the decision for 2.5 s, then stops (no beep), is a MONOLOGUE', () => {
+    // Tuning split (machine-en-0442-greeting): "Have a great day!" — a 454 ms breath — "If you're calling about an
+    // order …" for 2.7 s, then silence and no beep. The rest began 120 ms after the HUMAN decision: the callee never
+    // stopped. 3 s of it were needed before; after a prompt resume 2.5 s are.
+    const seq = [...frames([S, 300]), ...talk(780, 1500), ...frames([S, 560]), ...talk(2700, 1500, 15, 40), ...frames([S, 2000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late?.cause, last.trace.notes.join('\n')).toMatch(/^MONOLOGUE-\d+-2500$/);
+    expect(last.trace.notes.join(' ')).toMatch(/within 200 ms of the decision/);
+    expect(lateWithoutPromptResume(seq)).toBeUndefined();
+  });
+
+  it('round 8: an IVR whose first prompt comes within 200 ms of the decision is pulled back after three prompts (PROMPTS-3)', () => {
+    // Tuning split (machine-en-0122-ivr): the welcome and "Para español …" made the opener, then three prompts, each
+    // within 1.5 s of the one before and the first 80 ms after the decision, then silence: four were needed before.
+    // The opener of 1.5 s needs 600 ms of pause; the first prompt comes 100 ms after that.
+    const seq = [...frames([S, 300]), ...talk(1500, 1500), ...frames([S, 700])];
+    for (let i = 0; i < 3; i++) seq.push(...(i ? frames([S, 1000]) : []), ...talk(1200, 1500, 15, 60 + i));
+    seq.push(...frames([S, 3000]));
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late?.cause ?? last.trace.notes.join('\n')).toMatch(/^PROMPTS-3-\d+$/);
+    expect(lateWithoutPromptResume(seq)).toBeUndefined();
+  });
+
+  it('round 8: a person who goes on after a comma pause ("Good morning, … Martin\'s Hardware") and then waits is not pulled back', () => {
+    // The rest of the opener starts right after the decision, like a recording's, but it is one phrase under 2.5 s
+    // and then the person waits for the caller; their reply after the agent spoke is not a recording talking on.
+    const seq = [
+      ...frames([S, 300]), ...talk(700, 1500), ...frames([S, 520]), ...talk(1800, 1500, 15, 70),
+      ...frames([S, 2600]), ...talk(3500, 1500, 15, 71), ...frames([S, 2000]),
+    ];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late, last.trace.notes.join('\n')).toBeUndefined();
   });
 
   it('a person who waits for the agent and then replies, even at length, is never pulled back', () => {
