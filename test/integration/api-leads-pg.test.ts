@@ -205,3 +205,29 @@ describe('lead routes over PostgreSQL', () => {
     expect((await send('DELETE', `/api/leads/${made[1]!.id}`, 'sup')).status).toBe(200);
   });
 });
+
+describe('adding one lead on SQLite (no port given: the store, as every other lead route)', () => {
+  it('adds to the SQLite file: 201, the same 409 and 422, a listed number is dnc; imports still accepted there', async () => {
+    const lite = harness();
+    try {
+      const sup = lite.bearer(await (lite.addUser('sup', 'supervisor'), lite.login('sup')));
+      const res = await lite.json('POST', '/api/campaigns', { name: 'Norte' }, sup);
+      const k = ((await res.json()) as { id: string }).id;
+      lite.store.dnc.add('+50688882222', null, lite.clock.now());
+      const made = await lite.json('POST', `/api/campaigns/${k}/leads`, { phone: '8888 1111', name: 'Ana', priority: 2 }, sup);
+      expect(made.status).toBe(201);
+      const lead = (await made.json()) as Lead;
+      expect(lead).toMatchObject({ campaignId: k, phone: '+50688881111', name: 'Ana', priority: 2, status: 'no_selected' });
+      expect(lite.store.leads.get(lead.id)).toMatchObject({ phoneE164: '+50688881111', nextDueAt: lite.clock.now() });
+      expect(((await (await lite.json('POST', `/api/campaigns/${k}/leads`, { phone: '8888 2222' }, sup)).json()) as Lead).status).toBe('dnc');
+      expect((await lite.json('POST', `/api/campaigns/${k}/leads`, { phone: '+50688881111' }, sup)).status).toBe(409);
+      expect((await lite.json('POST', `/api/campaigns/${k}/leads`, { phone: 'abc' }, sup)).status).toBe(422);
+      expect(await pool.query('select count(*)::int as n from leads')).toMatchObject({ rows: [{ n: 0 }] });
+      const form = new FormData();
+      form.set('file', new File(['phone\n88885555\n'], 'leads.csv', { type: 'text/csv' }));
+      expect((await lite.app.request(`/api/campaigns/${k}/leads/import`, { method: 'POST', body: form, headers: sup })).status).toBe(202);
+    } finally {
+      lite.close();
+    }
+  });
+});
