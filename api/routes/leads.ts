@@ -7,7 +7,7 @@ import { ianaZone } from '../../engine/campaigns/index.js';
 import { LEAD_FIELDS, type MappingOverride, normalisePhone } from '../../engine/leads/index.js';
 import { exportLeads } from '../../engine/lead-files/index.js';
 import { ImportQueueFull } from '../../engine/imports/index.js';
-import { LEAD_STATUSES, type LeadRow, type LeadChange, LEAD_SORT_VALUES } from '../../engine/store/index.js';
+import { LEAD_STATUSES, LeadPhoneTaken, type LeadRow, type LeadChange, LEAD_SORT_VALUES } from '../../engine/store/index.js';
 import { assertMayRead, isManager, lockedBody, mustGetLead, type LeadApiDeps, LeadIdParam, LeadSchema, LockedSchema, publicLead, uploadRoute } from '../leads/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -225,7 +225,14 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
 
     const user = { id: me.userId, username: me.username };
     // One transaction: the fields, one history row per change and, for a number on a DNC list, the lead retired.
-    const updated = changes.length === 0 ? lead : await leads.edit(id, set, changes, user, now);
+    const updated =
+      changes.length === 0
+        ? lead
+        : await leads.edit(id, set, changes, user, now).catch((err: unknown) => {
+            // Checked above; this is another write taking the number in between.
+            if (err instanceof LeadPhoneTaken) throw new ApiError(409, 'conflict', `Another lead of this campaign already has ${err.phoneE164}`);
+            throw err;
+          });
     if (updated === undefined) throw new ApiError(404, 'not_found', `No lead ${id}`);
     if (changes.length > 0) {
       await auth.audit.record(

@@ -39,4 +39,4 @@ export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type N
 export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
 export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
-export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
+export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

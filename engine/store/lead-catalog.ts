@@ -7,6 +7,9 @@ import type { LockResult } from './repos/lead-locks.js';
 import type { LeadLockRow } from './schema/lead-locks.js';
 import type { LeadRow, LeadStatus } from './schema/leads.js';
 import type { Store } from './store.js';
+import { isLeadPhoneClash, LeadPhoneTaken } from './lead-errors.js';
+
+export { LeadPhoneTaken };
 
 /** A single lead's creation: the lead as stored (status `dnc` when its number is listed), or the lead that has the number. */
 export type LeadCreation = { ok: true; lead: LeadRow } | { ok: false; reason: 'duplicate'; id: string };
@@ -44,7 +47,8 @@ export interface LeadCatalog {
   create(lead: NewLead, at: number): Promise<LeadCreation>;
   /**
    * Writes the edited fields, one history row per change and — when the new number is on a DNC list that applies —
-   * retires the lead, in one transaction. Undefined when there is no such lead.
+   * retires the lead, in one transaction. Undefined when there is no such lead; `LeadPhoneTaken` when the new number
+   * is another lead's of the campaign (nothing written).
    */
   edit(id: string, set: Partial<LeadRow>, changes: readonly LeadChange[], user: LeadEditor, at: number): Promise<LeadRow | undefined>;
   /** Deletes the lead unless it is being dialled (status `calling`, or leased until after `now`). */
@@ -75,16 +79,21 @@ export function sqliteLeadCatalog(store: Pick<Store, 'leads' | 'leadLocks' | 'le
       const id = leads.idByPhone(lead.campaignId, lead.phoneE164)!;
       return inserted.size > 0 ? { ok: true, lead: leads.get(id)! } : { ok: false, reason: 'duplicate', id };
     },
-    edit: async (id, set, changes, user, at) =>
-      store.transaction(() => {
-        const lead = leads.get(id);
-        if (lead === undefined || changes.length === 0) return lead;
-        const row = leads.update(id, set, at)!;
-        store.leadHistory.record(id, user, changes, at);
-        // A new number that is on a DNC list retires the lead like an import would.
-        if (set.phoneE164 !== undefined && store.dnc.isBlocked(set.phoneE164, lead.campaignId)) leads.markDnc(set.phoneE164, lead.campaignId, at);
-        return leads.get(id) ?? row;
-      }),
+    edit: async (id, set, changes, user, at) => {
+      try {
+        return store.transaction(() => {
+          const lead = leads.get(id);
+          if (lead === undefined || changes.length === 0) return lead;
+          const row = leads.update(id, set, at)!;
+          store.leadHistory.record(id, user, changes, at);
+          // A new number that is on a DNC list retires the lead like an import would.
+          if (set.phoneE164 !== undefined && store.dnc.isBlocked(set.phoneE164, lead.campaignId)) leads.markDnc(set.phoneE164, lead.campaignId, at);
+          return leads.get(id) ?? row;
+        });
+      } catch (err) {
+        throw isLeadPhoneClash(err) && set.phoneE164 !== undefined ? new LeadPhoneTaken(set.phoneE164) : err;
+      }
+    },
     remove: async (id, now) => {
       const lead = leads.get(id);
       if (lead === undefined) return { ok: false, reason: 'not_found' };

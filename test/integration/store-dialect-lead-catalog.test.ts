@@ -8,7 +8,7 @@
  * and custom keys come in byte order. The same expectations on both: a difference fails one dialect.
  */
 import { expect, it } from 'vitest';
-import type { NewLead } from '../../engine/store/index.js';
+import { LeadPhoneTaken, type NewLead } from '../../engine/store/index.js';
 import { describeDialects, type DialectHarness } from '../support/store-dialects.js';
 
 // Tuesday 2026-03-03 15:00 UTC: 09:00 in Costa Rica, inside the default calling hours (the hopper leases).
@@ -120,6 +120,22 @@ describeDialects(
       expect(await h.leadCatalog.edit('l-B', {}, [], user, T0 + 30)).toEqual(await h.read.lead('l-B'));
       expect((await h.leadCatalog.history('l-B', { limit: 10, offset: 0 })).total).toBe(0);
       expect(await h.leadCatalog.edit('nope', { name: 'x' }, [{ field: 'name', from: null, to: 'x' }], user, T0)).toBeUndefined();
+    });
+
+    it('refuses an edit to a number another lead of the campaign has (the race the route’s check cannot close): nothing written', async () => {
+      await seed(h);
+      const user = { id: 'u-sup', username: 'sup' };
+      const err = await h.leadCatalog
+        .edit('l-a', { phoneE164: '+50688881111', name: 'taken' }, [{ field: 'phone', from: '+50688882222', to: '+50688881111' }, { field: 'name', from: 'Bruno', to: 'taken' }], user, T0 + 10)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(err).toBeInstanceOf(LeadPhoneTaken);
+      expect(await h.read.lead('l-a')).toMatchObject({ phoneE164: '+50688882222', name: 'Bruno', updatedAt: T0 });
+      expect((await h.leadCatalog.history('l-a', { limit: 10, offset: 0 })).total).toBe(0);
+      // Another campaign's lead may have it.
+      expect(await h.leadCatalog.edit('o-1', { phoneE164: '+50688882222' }, [{ field: 'phone', from: '+50688881111', to: '+50688882222' }], user, T0 + 10)).toMatchObject({ phoneE164: '+50688882222' });
     });
 
     it('deletes a lead unless it is being dialled (calling, or a live lease); its lock and history go with it', async () => {

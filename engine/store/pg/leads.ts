@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, notInArray, sql, type AnyColumn, type SQL
 import type { NewLead } from '../../leads/index.js';
 import { sortableId } from '../ids.js';
 import type { LeadCatalog, LeadCreation, LeadEditor, LeadLocks, LeadRemoval } from '../lead-catalog.js';
+import { isLeadPhoneClash, LeadPhoneTaken } from '../lead-errors.js';
 import { historyEntry, historyRows, type LeadChange, type LeadHistoryEntry } from '../repos/lead-history.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../repos/leads.js';
 import { leadFilterConditions, type LeadFilter, type LeadSort } from '../repos/lead-list.js';
@@ -119,6 +120,12 @@ export class PgLeads implements LeadCatalog {
   }
 
   async edit(id: string, set: Partial<LeadRow>, changes: readonly LeadChange[], user: LeadEditor, at: number): Promise<LeadRow | undefined> {
+    return this.editIn(id, set, changes, user, at).catch((err: unknown) => {
+      throw isLeadPhoneClash(err) && set.phoneE164 !== undefined ? new LeadPhoneTaken(set.phoneE164) : err;
+    });
+  }
+
+  private async editIn(id: string, set: Partial<LeadRow>, changes: readonly LeadChange[], user: LeadEditor, at: number): Promise<LeadRow | undefined> {
     return this.db.transaction(async (tx) => {
       if (changes.length === 0) return getLead(tx, id);
       // Read-only columns never come from the API's edit (the route builds `set` from its own fields).
