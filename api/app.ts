@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteCallHistory, sqliteCampaignCatalog, sqliteLeadCatalog, type AuthStore, type CallHistory, type CampaignCatalog, type LeadCatalog, type SecretBox, type Store } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCampaignCatalog, sqliteLeadCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CampaignCatalog, type LeadCatalog, type SecretBox, type Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -63,6 +63,13 @@ export interface ApiDeps {
   campaignCommands?: CampaignCommandPublisher;
   /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
   authStore?: AuthStore;
+  /**
+   * Where the agent routes (list, detail, create, change — node and campaign assignments included —, delete) read and
+   * write agents, and where the call routes read a team's users to decide which calls a team lead sees (#18);
+   * absent → the SQLite `store` for agents and the `authStore`'s users for teams, as before. Live agent state (log-in,
+   * pause) stays the local engine's (`control`).
+   */
+  agentDirectory?: AgentDirectory;
   /**
    * Asks the node that owns a call (its CallLog's `node_id`) to hang it up over Redis (#18, engine/cluster
    * `callHangupAsker`), for a console hang-up of a call this API's own engine does not hold; absent → such a call
@@ -174,14 +181,17 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', auditRoutes(auth));
   // Compatibility routes first: /api/calls/log must win over /api/calls/{id}.
   const calls = deps.callHistory ?? sqliteCallHistory(deps.store);
-  app.route('/', compatCallRoutes({ store: deps.store, calls, auth, nodeId: deps.config.NODE_ID }));
-  app.route('/', callRoutes({ store: deps.store, calls, auth, control: deps.control }));
+  // Whose calls a team lead sees: the team's users in the agent directory's database when it is given (the one the
+  // nodes' call history names), else the users the API authenticates, as before.
+  const teams = deps.agentDirectory ?? auth.users;
+  app.route('/', compatCallRoutes({ store: deps.store, calls, teams, auth, nodeId: deps.config.NODE_ID }));
+  app.route('/', callRoutes({ store: deps.store, calls, teams, auth, control: deps.control }));
   app.route('/', qaRoutes({ store: deps.store, auth }));
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
   app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));
-  app.route('/', agentRoutes({ store: deps.store, auth, control: deps.control }));
+  app.route('/', agentRoutes({ agents: deps.agentDirectory ?? sqliteAgentDirectory(deps.store), auth, control: deps.control }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
   app.route('/', agentPhoneRoutes({ store: deps.store, auth, ari }));
@@ -203,7 +213,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

@@ -1,4 +1,4 @@
 export { queryDate, zonedQueryDate } from './dates.js';
-export { narrowUsers, visibleUserIds } from './visibility.js';
+export { narrowUsers, visibleUserIds, type TeamSource } from './visibility.js';
 export { LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition } from './legacy.js';
 export { isLeadOfLiveCall, liveCallIdsOf } from './live-access.js';

@@ -1,11 +1,17 @@
 import { callScope, type Principal } from '../auth/index.js';
-import type { AuthUsers } from '../../engine/store/index.js';
+import type { AgentDirectory } from '../../engine/store/index.js';
+
+/**
+ * Where a team's users are read (`users.team`): the API's `AgentDirectory` (the database the call history's nodes
+ * share, #18) or the users the API authenticates (`AuthStore`), both async.
+ */
+export type TeamSource = Pick<AgentDirectory, 'teamUserIds'>;
 
 /**
  * The user ids whose calls a caller may see: `undefined` means everyone (supervisor, admin). Agents see their own;
- * team leads their team's (users with the same team) and their own.
+ * team leads their team's (users with the same team in `teams`) and their own.
  */
-export async function visibleUserIds(p: Principal, users: Pick<AuthUsers, 'teamUserIds'>): Promise<string[] | undefined> {
+export async function visibleUserIds(p: Principal, users: TeamSource): Promise<string[] | undefined> {
   const scope = callScope(p.role);
   if (scope === 'all') return undefined;
   if (scope === 'own' || p.team === null) return [p.userId];

@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { EngineControl, AgentLiveState } from '../../engine/control/index.js';
-import { type Store, sortableId, type AgentRow } from '../../engine/store/index.js';
+import { sortableId, type AgentDirectory, type AgentRow } from '../../engine/store/index.js';
 import type { Principal, AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, requireControl, toApiError, viaControl, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -132,7 +132,8 @@ const pause = protectedRoute('agents.control', {
 });
 
 export interface AgentRouteDeps {
-  store: Store;
+  /** Where agents are read and written (#18): the SQLite store's, or the PostgreSQL table the engine nodes follow. */
+  agents: AgentDirectory;
   auth: AuthService;
   control?: EngineControl;
 }
@@ -144,7 +145,7 @@ export function mayAccessAgent(p: Principal, a: AgentRow): boolean {
   return a.userId === p.userId;
 }
 
-export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHono<ApiEnv> {
+export function agentRoutes({ agents, auth, control }: AgentRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   const liveOf = (id: string): AgentLiveState | null => {
@@ -157,13 +158,13 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
   };
   const out = (a: AgentRow, live: AgentLiveState | null = liveOf(a.id)) => AgentSchema.parse({ ...a, live });
   /** 404 for missing and for hidden agents alike: nobody probes which ids exist. */
-  const visible = (c: Context<ApiEnv>, id: string): AgentRow => {
-    const a = store.agents.get(id);
+  const visible = async (c: Context<ApiEnv>, id: string): Promise<AgentRow> => {
+    const a = await agents.get(id);
     if (a === undefined || !mayAccessAgent(c.get('principal'), a)) throw new ApiError(404, 'not_found', `No agent ${id}`);
     return a;
   };
-  const mustGet = (id: string): AgentRow => {
-    const a = store.agents.get(id);
+  const mustGet = async (id: string): Promise<AgentRow> => {
+    const a = await agents.get(id);
     if (a === undefined) throw new ApiError(404, 'not_found', `No agent ${id}`);
     return a;
   };
@@ -172,25 +173,28 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       throw new ApiError(422, 'validation_failed', `Invalid body: user_id names no user`, [{ field: 'user_id', problem: 'names no user' }]);
     }
   };
-  /** Every id must name a stored campaign (422 on `campaign_ids` otherwise); duplicates are dropped. */
-  const checkCampaigns = (ids: string[] | null | undefined): string[] | null | undefined => {
+  /** Every id must name a campaign of the directory's database (422 on `campaign_ids` otherwise); duplicates are dropped. */
+  const checkCampaigns = async (ids: string[] | null | undefined): Promise<string[] | null | undefined> => {
     if (ids === undefined || ids === null) return ids;
-    const unknown = ids.filter((id) => store.campaigns.get(id) === undefined);
+    const unknown = await agents.unknownCampaigns(ids);
     if (unknown.length > 0) {
       const problem = `names no campaign: ${[...new Set(unknown)].join(', ')}`;
       throw new ApiError(422, 'validation_failed', `Invalid body: campaign_ids ${problem}`, [{ field: 'campaign_ids', problem }]);
     }
     return [...new Set(ids)];
   };
-  /** Tells the engine about a created/changed agent; the store row stays if the engine refuses. */
+  /**
+   * Tells the engine about a created/changed agent; the store row stays if the engine refuses. Over PostgreSQL the
+   * engine nodes follow the row themselves, and the API's own engine reads SQLite's agents, where this one is not.
+   */
   const sync = async (id: string): Promise<void> => {
-    if (control !== undefined) await viaControl(() => control.agents.upsert(id));
+    if (control !== undefined && agents.dialect === 'sqlite') await viaControl(() => control.agents.upsert(id));
   };
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const p = c.get('principal');
     const { team } = c.req.valid('query');
-    const rows = store.agents.list(team === undefined ? {} : { team }).filter((a) => mayAccessAgent(p, a));
+    const rows = (await agents.list(team === undefined ? {} : { team })).filter((a) => mayAccessAgent(p, a));
     let live = new Map<string, AgentLiveState>();
     if (control !== undefined) {
       try {
@@ -206,10 +210,12 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     const b = c.req.valid('json');
     const at = auth.now();
     const id = b.id ?? `agent-${sortableId(at)}`;
-    if (store.agents.get(id) !== undefined) throw new ApiError(409, 'conflict', `Agent ${id} exists`);
+    const taken = () => new ApiError(409, 'conflict', `Agent ${id} exists`);
+    if ((await agents.get(id)) !== undefined) throw taken();
     await checkUser(b.user_id);
-    const campaigns = checkCampaigns(b.campaign_ids);
-    const row = store.agents.upsert({
+    const campaigns = await checkCampaigns(b.campaign_ids);
+    // Created only if the id is still free: another API process may have taken it since the check above.
+    const row = await agents.create({
       id,
       kind: b.kind,
       name: b.name,
@@ -221,6 +227,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
       nodeId: b.node_id ?? null,
       createdAt: at,
     });
+    if (row === undefined) throw taken();
     await auth.audit.record(
       auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId, campaignIds: row.campaignIds, nodeId: row.nodeId }),
     );
@@ -228,26 +235,27 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
     return c.json(out(row), 201);
   });
 
-  app.openapi(get, (c) => c.json(out(visible(c, c.req.valid('param').id)), 200));
+  app.openapi(get, async (c) => c.json(out(await visible(c, c.req.valid('param').id)), 200));
 
   app.openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    const before = mustGet(id);
+    await mustGet(id);
     const b = c.req.valid('json');
     await checkUser(b.user_id);
-    const campaigns = checkCampaigns(b.campaign_ids);
-    const kind = b.kind ?? before.kind;
-    const row = store.agents.upsert({
-      ...before,
-      kind,
+    const campaigns = await checkCampaigns(b.campaign_ids);
+    // Merged over the row as stored at the write (mergeAgentPatch), not as read above: concurrent changes both land.
+    const changed = await agents.update(id, {
+      ...(b.kind !== undefined && { kind: b.kind }),
       ...(b.name !== undefined && { name: b.name }),
       ...(b.endpoint !== undefined && { endpoint: b.endpoint }),
-      concurrency: kind === 'bot' ? (b.concurrency ?? before.concurrency) : 1,
+      ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
       ...(b.team !== undefined && { team: b.team }),
       ...(b.user_id !== undefined && { userId: b.user_id }),
       ...(campaigns !== undefined && { campaignIds: campaigns }),
       ...(b.node_id !== undefined && { nodeId: b.node_id }),
     });
+    if (changed === undefined) throw new ApiError(404, 'not_found', `No agent ${id}`);
+    const { before, after: row } = changed;
     const changes: Record<string, unknown> = {};
     for (const k of ['kind', 'name', 'endpoint', 'concurrency', 'team', 'userId', 'nodeId'] as const) {
       if (before[k] !== row[k]) changes[k] = { from: before[k], to: row[k] };
@@ -260,7 +268,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
 
   app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
-    const a = mustGet(id);
+    const a = await mustGet(id);
     if (control !== undefined) {
       // The engine first: an agent on a call is refused (409) and stays in the directory.
       try {
@@ -270,13 +278,13 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
         if (!(mapped instanceof ApiError && mapped.status === 404)) throw mapped;
       }
     }
-    store.agents.remove(id);
+    await agents.remove(id);
     await auth.audit.record(auditFrom(c, auth, 'agent.delete', 'agent', id, { name: a.name }));
     return c.json({ message: 'Agent deleted', id }, 200);
   });
 
-  app.openapi(state, (c) => {
-    const a = visible(c, c.req.valid('param').id);
+  app.openapi(state, async (c) => {
+    const a = await visible(c, c.req.valid('param').id);
     const ctl = requireControl(control);
     const s = viaControl(() => ctl.agents.state(a.id));
     if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
@@ -284,7 +292,7 @@ export function agentRoutes({ store, auth, control }: AgentRouteDeps): OpenAPIHo
   });
 
   const drive = async (c: Context<ApiEnv>, id: string, verb: 'login' | 'ready' | 'pause' | 'logout', reason?: string) => {
-    const a = visible(c, id);
+    const a = await visible(c, id);
     const ctl = requireControl(control);
     await viaControl(() => (verb === 'pause' ? ctl.agents.pause(a.id, reason ?? 'pause') : ctl.agents[verb](a.id)));
     await auth.audit.record(auditFrom(c, auth, `agent.${verb}`, 'agent', a.id, reason === undefined ? undefined : { reason }));

@@ -3,7 +3,7 @@ import type { CallHangupPort } from '../../engine/cluster/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
 import { type CallHistory, type LeadCatalog, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
-import { visibleUserIds } from '../calls/index.js';
+import { visibleUserIds, type TeamSource } from '../calls/index.js';
 import { assertMayRead, mustGetLead } from '../leads/index.js';
 import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, viaControl, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -82,6 +82,7 @@ export function callActionRoutes({
   store,
   leads,
   calls,
+  teams,
   auth,
   control,
   nodeId,
@@ -91,6 +92,8 @@ export function callActionRoutes({
   /** The leads (the attempts' lead and its lock): the lead routes' port. */
   leads: LeadCatalog;
   calls: CallHistory;
+  /** Where a team lead's team is read (#18): the agent directory's users, or the AuthStore's (api/app.ts decides). */
+  teams: TeamSource;
   auth: AuthService;
   control?: EngineControl | undefined;
   /** This API's node (its engine's): a call of this node its engine refuses is live nowhere. */
@@ -100,7 +103,7 @@ export function callActionRoutes({
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** The call, if the caller may see it (agents: their own; team leads: their team's); hidden = missing. */
   const mustSee = async <R extends { userId: string | null }>(p: Principal, id: string, row: R | undefined): Promise<R> => {
-    const visible = await visibleUserIds(p, auth.users);
+    const visible = await visibleUserIds(p, teams);
     if (row === undefined || (visible !== undefined && (row.userId === null || !visible.includes(row.userId)))) throw new ApiError(404, 'not_found', `No call ${id}`);
     return row;
   };

@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ManualCallError, type CallHistory, type Store, sortableId } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
-import { queryDate, LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition, narrowUsers, visibleUserIds } from '../calls/index.js';
+import { queryDate, LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition, narrowUsers, visibleUserIds, type TeamSource } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 import type { Disposition } from '../../engine/events/index.js';
@@ -82,11 +82,13 @@ export interface CompatDeps {
   store: Store;
   /** Where the log is read: SQLite, or the PostgreSQL the engine nodes write (#18). */
   calls: CallHistory;
+  /** Where a team lead's team is read (#18): the agent directory's users, or the AuthStore's (api/app.ts decides). */
+  teams: TeamSource;
   auth: AuthService;
   nodeId: string;
 }
 
-export function compatCallRoutes({ store, calls, auth, nodeId }: CompatDeps): OpenAPIHono<ApiEnv> {
+export function compatCallRoutes({ store, calls, teams, auth, nodeId }: CompatDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.openapi(start, async (c) => {
@@ -103,7 +105,7 @@ export function compatCallRoutes({ store, calls, auth, nodeId }: CompatDeps): Op
     const b = c.req.valid('json');
     const row = store.callLogs.get(b.call_id);
     // Another user's call looks like no call at all, unless the caller may see everything.
-    const visible = await visibleUserIds(me, auth.users);
+    const visible = await visibleUserIds(me, teams);
     if (row === undefined || (row.userId !== me.userId && visible !== undefined)) throw new ApiError(404, 'not_found', `No call ${b.call_id}`);
     let r;
     try {
@@ -130,7 +132,7 @@ export function compatCallRoutes({ store, calls, auth, nodeId }: CompatDeps): Op
   app.openapi(log, async (c) => {
     const me = c.get('principal');
     const q = c.req.valid('query');
-    const users = narrowUsers(await visibleUserIds(me, auth.users), q.user_id);
+    const users = narrowUsers(await visibleUserIds(me, teams), q.user_id);
     if (users === null) throw new ApiError(403, 'forbidden', `You may not see the calls of user ${q.user_id}`);
     const dispositions: Disposition[] | undefined = q.status === undefined ? undefined : legacyDispositions(q.status);
     const { items } = await calls.list({ userIds: users, from: q.start_date, to: q.end_date, dispositions }, { limit: q.limit, offset: 0 });

@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
 import type { CallHistory, CallLogRow, Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
-import { liveCallIdsOf, queryDate, narrowUsers, visibleUserIds } from '../calls/index.js';
+import { liveCallIdsOf, queryDate, narrowUsers, visibleUserIds, type TeamSource } from '../calls/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
@@ -95,16 +95,18 @@ export interface CallRouteDeps {
   store: Store;
   /** Where the calls are read: SQLite, or the PostgreSQL the engine nodes write (#18). */
   calls: CallHistory;
+  /** Where a team lead's team is read (#18): the agent directory's users, or the AuthStore's (api/app.ts decides). */
+  teams: TeamSource;
   auth: AuthService;
   control?: EngineControl | undefined;
 }
 
-export function callRoutes({ store, calls, auth, control }: CallRouteDeps): OpenAPIHono<ApiEnv> {
+export function callRoutes({ store, calls, teams, auth, control }: CallRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const users = narrowUsers(await visibleUserIds(c.get('principal'), auth.users), q.user_id);
+    const users = narrowUsers(await visibleUserIds(c.get('principal'), teams), q.user_id);
     if (users === null) throw new ApiError(403, 'forbidden', `You may not see the calls of user ${q.user_id}`);
     const { items, total } = await calls.list(
       {
@@ -128,7 +130,7 @@ export function callRoutes({ store, calls, auth, control }: CallRouteDeps): Open
     const { id } = c.req.valid('param');
     const row = await calls.detail(id);
     const principal = c.get('principal');
-    const visible = await visibleUserIds(principal, auth.users);
+    const visible = await visibleUserIds(principal, teams);
     // Hidden calls answer 404 like missing ones: an agent cannot probe which ids exist. A call the engine has just
     // given to one of the caller's agents is theirs before its CallLog names them (that happens at the bridge).
     const seen = (r: CallLogRow): boolean =>

@@ -12,12 +12,15 @@ import type { LeadApiDeps } from '../leads/index.js';
 import type { HealthProbe } from '../health/index.js';
 import type { CallHistory } from '../../engine/store/index.js';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
+import type { TeamSource } from '../calls/index.js';
 
 export interface WebAppDeps extends LeadApiDeps {
   timeZone: string;
   health: HealthProbe;
   /** The call history the API reads and the agent's disposition is written to (#18). */
   calls: CallHistory;
+  /** Where a team lead's team is read for call visibility (#18). */
+  teams: TeamSource;
   /** This API process's node id (its engine's): a call of this node that the engine refuses is not asked elsewhere. */
   nodeId: string;
   /** Hang-ups of calls live on another node's engine, asked over Redis (#18); absent → 404 as before. */

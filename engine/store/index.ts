@@ -38,5 +38,6 @@ export * from './pg/index.js';
 export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
 export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
 export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
+export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

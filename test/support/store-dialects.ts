@@ -21,17 +21,20 @@ import {
   MAX_PRIORITY,
   MIN_PRIORITY,
   openStore,
+  pgAgentDirectory,
   pgAuthStore,
   pgCallHistory,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
   sortableId,
+  sqliteAgentDirectory,
   sqliteAuthStore,
   sqliteCallHistory,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
+  type AgentDirectory,
   type AuthStore,
   type CallHistory,
   type CampaignCatalog,
@@ -80,6 +83,8 @@ export interface DialectHarness extends NodeStore {
   readonly campaignCatalog: CampaignCatalog;
   /** The API's lead routes' port (#18), same database. */
   readonly leadCatalog: LeadCatalog;
+  /** The API's agent routes' port (#18), same database. */
+  readonly agentDirectory: AgentDirectory;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -113,6 +118,7 @@ interface Backend {
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
   leadCatalog: LeadCatalog;
+  agentDirectory: AgentDirectory;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -147,6 +153,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get leadCatalog() {
       return b().leadCatalog;
+    },
+    get agentDirectory() {
+      return b().agentDirectory;
     },
     seed: {
       async campaign(id, input, at) {
@@ -238,6 +247,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
     leadCatalog: sqliteLeadCatalog(store!),
+    agentDirectory: sqliteAgentDirectory(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -296,6 +306,7 @@ function pgBackend(prefix: string): {
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
     leadCatalog: pgLeadCatalog(pool!),
+    agentDirectory: pgAgentDirectory(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {

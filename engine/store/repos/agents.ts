@@ -4,6 +4,28 @@ import { agentEvents, type AgentEventRow } from '../schema/agent-events.js';
 import { agents, type AgentRow, type NewAgentRow } from '../schema/agents.js';
 import { DEFAULT_NODE_ID } from '../pg/agents.js';
 
+/** What a change of an agent may set (the API's PATCH /api/agents/{id}); absent keys stay as they are. */
+export type AgentPatch = Partial<Pick<AgentRow, 'kind' | 'name' | 'endpoint' | 'concurrency' | 'team' | 'userId' | 'campaignIds' | 'nodeId'>>;
+
+/**
+ * One rule for a change over the stored agent, on both dialects (`AgentDirectory.update`): a human takes one call
+ * at a time whatever was asked, a bot keeps its concurrency unless the change gives one; id and creation stay.
+ */
+export function mergeAgentPatch(before: AgentRow, patch: AgentPatch): AgentRow {
+  const kind = patch.kind ?? before.kind;
+  return {
+    ...before,
+    kind,
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.endpoint !== undefined && { endpoint: patch.endpoint }),
+    concurrency: kind === 'bot' ? (patch.concurrency ?? before.concurrency) : 1,
+    ...(patch.team !== undefined && { team: patch.team }),
+    ...(patch.userId !== undefined && { userId: patch.userId }),
+    ...(patch.campaignIds !== undefined && { campaignIds: patch.campaignIds }),
+    ...(patch.nodeId !== undefined && { nodeId: patch.nodeId }),
+  };
+}
+
 /** Agent directory (who can take calls, and how). */
 export class AgentRepo {
   constructor(private readonly db: Db) {}
