@@ -40,3 +40,4 @@ export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, ty
 export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
 export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
+export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

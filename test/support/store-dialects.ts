@@ -25,17 +25,20 @@ import {
   pgAuthStore,
   pgCallHistory,
   pgCampaignCatalog,
+  pgLeadCatalog,
   pgNodeStore,
   sortableId,
   sqliteAgentDirectory,
   sqliteAuthStore,
   sqliteCallHistory,
   sqliteCampaignCatalog,
+  sqliteLeadCatalog,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
   type CallHistory,
   type CampaignCatalog,
+  type LeadCatalog,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -78,6 +81,8 @@ export interface DialectHarness extends NodeStore {
   readonly callHistory: CallHistory;
   /** The API's campaign routes' port (#18), same database. */
   readonly campaignCatalog: CampaignCatalog;
+  /** The API's lead routes' port (#18), same database. */
+  readonly leadCatalog: LeadCatalog;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
   readonly seed: {
@@ -112,6 +117,7 @@ interface Backend {
   auth: AuthStore;
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
+  leadCatalog: LeadCatalog;
   agentDirectory: AgentDirectory;
   db: AnyDb;
   t: typeof lite | typeof pgs;
@@ -144,6 +150,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get campaignCatalog() {
       return b().campaignCatalog;
+    },
+    get leadCatalog() {
+      return b().leadCatalog;
     },
     get agentDirectory() {
       return b().agentDirectory;
@@ -237,6 +246,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     auth: sqliteAuthStore(store!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
+    leadCatalog: sqliteLeadCatalog(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     db: store!.db,
     t: lite,
@@ -295,6 +305,7 @@ function pgBackend(prefix: string): {
     auth: pgAuthStore(pool!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
+    leadCatalog: pgLeadCatalog(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     db: drizzle(pool!),
     t: pgs,

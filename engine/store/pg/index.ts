@@ -4,7 +4,8 @@
  * and the reaper), and the auth side's repositories (users, refresh tokens, API keys, failed-login counters, the
  * audit trail; behind `AuthStore`, ../auth-store.ts), the API's call history (`PgCallHistory`, behind
  * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
- * ../campaign-catalog.ts) and its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts). The API and `npm start` still use the SQLite store
+ * ../campaign-catalog.ts), its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts) and its lead
+ * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
@@ -23,3 +24,4 @@ export { PgApiKeys } from './api-keys.js';
 export { PgLoginThrottle } from './login-throttle.js';
 export { PgAuditLog } from './audit-log.js';
 export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
+export { PgLeads } from './leads.js';
