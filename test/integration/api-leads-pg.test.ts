@@ -9,33 +9,27 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgCampaignCatalog, pgLeadCatalog, PgCallLogs, PgLeadHopper } from '../../engine/store/index.js';
-import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
+import type { PgPool } from '../../engine/store/pg/index.js';
+import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 type Lead = { id: string; campaignId: string; phone: string; name: string | null; city: string | null; priority: number; status: string; custom: Record<string, unknown> };
 type Page = { items: Lead[]; total: number; limit: number; offset: number };
 type ErrorBody = { error: { code: string; message: string; details?: Array<{ field: string; problem: string }>; lock?: { username: string } } };
 
-let db: TestDatabase;
+let db: MigratedTestDatabase;
 let pool: PgPool;
 let h: Harness;
 let ids: Record<'sup' | 'lead' | 'agent', string>;
 let tokens: Record<'admin' | 'sup' | 'lead' | 'agent', Record<string, string>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase('h_leads_pg_api');
-  pool = openPgPool(db.url);
-  await migratePg(pool);
+  ({ pool } = db = await openMigratedTestDatabase('h_leads_pg_api'));
 }, 60_000);
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+afterAll(() => db?.close());
 
 beforeEach(async () => {
-  const tables = pgTables().map((t) => `"${t.name}"`).reverse();
-  await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+  await emptyTables(pool);
   h = harness({ campaignCatalog: pgCampaignCatalog(pool), leadCatalog: pgLeadCatalog(pool) });
   ids = { sup: h.addUser('sup', 'supervisor'), lead: h.addUser('lead', 'teamlead'), agent: h.addUser('agent', 'agent') };
   tokens = {
