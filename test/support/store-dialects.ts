@@ -24,17 +24,20 @@ import {
   pgAgentDirectory,
   pgAuthStore,
   pgCallHistory,
+  pgCallMetrics,
   pgCampaignCatalog,
   pgNodeStore,
   sortableId,
   sqliteAgentDirectory,
   sqliteAuthStore,
   sqliteCallHistory,
+  sqliteCallMetrics,
   sqliteCampaignCatalog,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
   type CallHistory,
+  type CallMetrics,
   type CampaignCatalog,
   type LeadRow,
   type LeadStatus,
@@ -80,6 +83,8 @@ export interface DialectHarness extends NodeStore {
   readonly campaignCatalog: CampaignCatalog;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
+  /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
+  readonly callMetrics: CallMetrics;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -89,6 +94,10 @@ export interface DialectHarness extends NodeStore {
     /** A DNC list entry only (the leads are left as they are: the hopper's own check is what is tested). */
     dnc(phoneE164: string, campaignId: string | null, at: number): Promise<void>;
     leadStatus(id: string, status: LeadStatus): Promise<void>;
+    /** An agent state change, as the engine logs it (agent_events; ids in the order seeded). */
+    agentEvent(e: { agentId: string; fromState: string; toState: string; at: number }): Promise<void>;
+    /** Who placed a CallLog (a manual call's user: what a node's writer never sets). */
+    callUser(callId: string, userId: string): Promise<void>;
   };
   readonly read: {
     lead(id: string): Promise<LeadRow | undefined>;
@@ -113,6 +122,7 @@ interface Backend {
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
   agentDirectory: AgentDirectory;
+  callMetrics: CallMetrics;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -147,6 +157,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get agentDirectory() {
       return b().agentDirectory;
+    },
+    get callMetrics() {
+      return b().callMetrics;
     },
     seed: {
       async campaign(id, input, at) {
@@ -194,6 +207,12 @@ function harnessOver(b: () => Backend): DialectHarness {
       async leadStatus(id, status) {
         await b().db.update(b().t.leads).set({ status }).where(eq(b().t.leads.id, id));
       },
+      async agentEvent(e) {
+        await b().db.insert(b().t.agentEvents).values({ ...e, reason: null, callId: null });
+      },
+      async callUser(callId, userId) {
+        await b().db.update(b().t.callLogs).set({ userId }).where(eq(b().t.callLogs.id, callId));
+      },
     },
     read: {
       async lead(id) {
@@ -238,6 +257,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
     agentDirectory: sqliteAgentDirectory(store!),
+    callMetrics: sqliteCallMetrics(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -296,6 +316,7 @@ function pgBackend(prefix: string): {
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
     agentDirectory: pgAgentDirectory(pool!),
+    callMetrics: pgCallMetrics(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
