@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type SecretBox, type Store } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type SecretBox, type Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -52,6 +52,13 @@ export interface ApiDeps {
    * stored in the row the engine nodes follow (no local engine needed).
    */
   campaignCatalog?: CampaignCatalog;
+  /**
+   * Where the lead routes (list, one lead, create/edit/delete, locks and history, selection, export; a lead's
+   * attempts) read and write leads (#18); absent → the SQLite `store`. Its campaigns are looked up in
+   * `campaignCatalog`, which must then be of the same database (the leads' foreign key). Lead imports write the
+   * SQLite store only: over PostgreSQL the import route answers 501.
+   */
+  leadCatalog?: LeadCatalog;
   /** With a PostgreSQL `campaignCatalog`: publishes each stored command to the nodes at once (Redis, engine/cluster). */
   campaignCommands?: CampaignCommandPublisher;
   /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
@@ -201,8 +208,14 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const imports =
     deps.imports ??
     new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
-  const leadDeps = { store: deps.store, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
-  app.route('/', campaignRoutes({ ...leadDeps, campaigns: deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store), commands: deps.campaignCommands }));
+  const campaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
+  const leads = deps.leadCatalog ?? sqliteLeadCatalog(deps.store);
+  // The lead routes look campaigns up where their leads are (404, default country): SQLite's leads keep SQLite's
+  // campaigns as before, whatever the campaign routes use; leads elsewhere need the campaign port of that database.
+  const leadCampaigns = deps.leadCatalog === undefined ? sqliteCampaignCatalog(deps.store) : campaigns;
+  if (leadCampaigns.dialect !== leads.dialect) throw new Error(`leadCatalog (${leads.dialect}) needs a campaignCatalog on the same database (got ${leadCampaigns.dialect})`);
+  const leadDeps = { store: deps.store, leads, campaigns: leadCampaigns, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
+  app.route('/', campaignRoutes({ ...leadDeps, campaigns, commands: deps.campaignCommands }));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));

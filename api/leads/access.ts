@@ -1,4 +1,4 @@
-import type { Store, LeadRow, LeadLockRow } from '../../engine/store/index.js';
+import type { Store, LeadCatalog, LeadRow, LeadLockRow } from '../../engine/store/index.js';
 import type { Principal } from '../auth/index.js';
 import { ApiError } from '../http/index.js';
 import { isLeadOfLiveCall } from '../calls/index.js';
@@ -15,22 +15,23 @@ export const isManager = (p: Principal): boolean => p.role === 'supervisor' || p
 export const readsAllLeads = (p: Principal): boolean => p.role !== 'agent';
 
 /**
- * The lead was dialled to this user: a CallLog names the user or one of the user's agent records, or the engine
- * has just given one of those agents a call to this lead (reserved or talking, before the CallLog names them).
+ * The lead was dialled to this user: a CallLog of the leads' database names the user or one of the user's agent
+ * records, or this API's engine has just given one of those agents a call to this lead (reserved or talking,
+ * before the CallLog names them; the engine's calls are the SQLite store's).
  */
-export function isFromOwnCall(store: Store, p: Principal, leadId: string, control?: Pick<EngineControl, 'agents'>): boolean {
-  return store.callLogs.leadCalledBy(leadId, p.userId) || isLeadOfLiveCall(p, store, control, leadId);
+export async function isFromOwnCall(leads: LeadCatalog, store: Store, p: Principal, leadId: string, control?: Pick<EngineControl, 'agents'>): Promise<boolean> {
+  return (await leads.calledBy(leadId, p.userId)) || isLeadOfLiveCall(p, store, control, leadId);
 }
 
-export function mustGetLead(store: Store, id: string): LeadRow {
-  const l = store.leads.get(id);
+export async function mustGetLead(leads: LeadCatalog, id: string): Promise<LeadRow> {
+  const l = await leads.get(id);
   if (l === undefined) throw new ApiError(404, 'not_found', `No lead ${id}`);
   return l;
 }
 
 /** Readers who need a lock (agents) must hold it now. Returns the live lock, if any. */
-export function assertMayRead(store: Store, p: Principal, leadId: string, now: number): LeadLockRow | undefined {
-  const lock = store.leadLocks.current(leadId, now);
+export async function assertMayRead(leads: LeadCatalog, p: Principal, leadId: string, now: number): Promise<LeadLockRow | undefined> {
+  const lock = await leads.locks.current(leadId, now);
   if (readsAllLeads(p)) return lock;
   if (lock === undefined || lock.userId !== p.userId) {
     throw new ApiError(403, 'forbidden', `Open lead ${leadId} first (POST /api/leads/${leadId}/lock); agents reach leads of their own calls only`);

@@ -1,12 +1,19 @@
 import type { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
-import type { Store } from '../../engine/store/index.js';
+import type { CampaignCatalog, LeadCatalog, Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 
 /** What the campaign, lead, lock, import-job and DNC routes need. */
 export interface LeadApiDeps {
   store: Store;
+  /**
+   * Where the lead routes (list, one lead, create/edit/delete, locks, history, selection, export) read and write
+   * leads (#18): the SQLite store's repositories or PostgreSQL's `leads` (`ApiDeps.leadCatalog`).
+   */
+  leads: LeadCatalog;
+  /** Where those routes look a campaign up (404, its default country): the campaign routes' port. */
+  campaigns: CampaignCatalog;
   auth: AuthService;
   /** The running engine; absent → lifecycle, test-call and stats answer 503 engine_unavailable. */
   control?: EngineControl | undefined;

@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
-import { type CallHistory, type Store } from '../../engine/store/index.js';
+import { type CallHistory, type LeadCatalog, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
 import { visibleUserIds, type TeamSource } from '../calls/index.js';
 import { assertMayRead, mustGetLead } from '../leads/index.js';
@@ -73,13 +73,14 @@ const ATTEMPTS_SHOWN = 50;
 /**
  * `calls` is the call history the API reads (#18, SQLite or PostgreSQL): the hang-up's call and `hangup_by`, the
  * outcome (with the DNC entry in the same database) and a lead's attempts are read and written there. The lead
- * itself (and who may read it) is still the SQLite store's. The live channel is an engine's: this API's own
+ * itself and its lock (404, who may read it) are the lead routes' port's (`leads`: SQLite's or PostgreSQL's). The live channel is an engine's: this API's own
  * (`control`) first; a call its engine does not hold is asked of the node that owns it (the CallLog's `node_id`)
  * through `clusterHangup` (Redis, engine/cluster), when given — without it such a call is refused (404) and nothing
  * is recorded (docs/scale-out.md).
  */
 export function callActionRoutes({
   store,
+  leads,
   calls,
   teams,
   auth,
@@ -88,6 +89,8 @@ export function callActionRoutes({
   clusterHangup,
 }: {
   store: Store;
+  /** The leads (the attempts' lead and its lock): the lead routes' port. */
+  leads: LeadCatalog;
   calls: CallHistory;
   /** Where a team lead's team is read (#18): the agent directory's users, or the AuthStore's (api/app.ts decides). */
   teams: TeamSource;
@@ -163,8 +166,8 @@ export function callActionRoutes({
 
   app.openapi(attempts, async (c) => {
     const { id } = c.req.valid('param');
-    mustGetLead(store, id);
-    assertMayRead(store, c.get('principal'), id, auth.now());
+    await mustGetLead(leads, id);
+    await assertMayRead(leads, c.get('principal'), id, auth.now());
     const { items } = await calls.list({ leadId: id }, { limit: ATTEMPTS_SHOWN, offset: 0 });
     const shown = items.map((r) => ({ id: r.id, createdAt: r.createdAt, endedAt: r.endedAt, disposition: r.disposition, outcome: r.outcome, notes: r.notes, agentId: r.agentId, talkMs: r.talkMs }));
     return c.json({ items: shown }, 200);

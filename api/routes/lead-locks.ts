@@ -43,19 +43,19 @@ const history = protectedRoute('leads.open', {
 });
 
 export function leadLockRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { store, auth, control } = deps;
+  const { store, leads, auth, control } = deps;
   const ttlMs = deps.lockMinutes * 60_000;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.openapi(lock, async (c) => {
     const { id } = c.req.valid('param');
     const me = c.get('principal');
-    mustGetLead(store, id);
-    if (!isManager(me) && !isFromOwnCall(store, me, id, control)) {
+    await mustGetLead(leads, id);
+    if (!isManager(me) && !(await isFromOwnCall(leads, store, me, id, control))) {
       throw new ApiError(403, 'forbidden', `Lead ${id} is not from one of your calls`);
     }
     const now = auth.now();
-    const r = store.leadLocks.acquire(id, { id: me.userId, username: me.username }, now, ttlMs);
+    const r = await leads.locks.acquire(id, { id: me.userId, username: me.username }, now, ttlMs);
     if (!r.ok) return c.json(lockedBody(id, r.heldBy), 409);
     await auth.audit.record(auditFrom(c, auth, 'lead.lock', 'lead', id, { expiresAt: r.lock.expiresAt }));
     return c.json(r.lock, 200);
@@ -64,24 +64,24 @@ export function leadLockRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(unlock, async (c) => {
     const { id } = c.req.valid('param');
     const me = c.get('principal');
-    mustGetLead(store, id);
-    const cur = store.leadLocks.current(id, auth.now());
+    await mustGetLead(leads, id);
+    const cur = await leads.locks.current(id, auth.now());
     if (cur === undefined) {
-      store.leadLocks.release(id, me.userId, { force: true }); // an expired row, if any
+      await leads.locks.release(id, me.userId, { force: true }); // an expired row, if any
       return c.json({ released: false }, 200);
     }
     if (cur.userId !== me.userId && !isManager(me)) return c.json(lockedBody(id, cur), 409);
-    store.leadLocks.release(id, me.userId, { force: true });
+    await leads.locks.release(id, me.userId, { force: true });
     await auth.audit.record(auditFrom(c, auth, 'lead.unlock', 'lead', id, cur.userId === me.userId ? undefined : { heldBy: cur.username }));
     return c.json({ released: true }, 200);
   });
 
-  app.openapi(history, (c) => {
+  app.openapi(history, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    mustGetLead(store, id);
-    assertMayRead(store, c.get('principal'), id, auth.now());
-    const { items, total } = store.leadHistory.list(id, q);
+    await mustGetLead(leads, id);
+    await assertMayRead(leads, c.get('principal'), id, auth.now());
+    const { items, total } = await leads.history(id, q);
     return c.json({ items: items.map(({ leadId: _l, ...e }) => e), total, limit: q.limit, offset: q.offset }, 200);
   });
 

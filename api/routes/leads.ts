@@ -7,7 +7,7 @@ import { ianaZone } from '../../engine/campaigns/index.js';
 import { LEAD_FIELDS, type MappingOverride, normalisePhone } from '../../engine/leads/index.js';
 import { exportLeads } from '../../engine/lead-files/index.js';
 import { ImportQueueFull } from '../../engine/imports/index.js';
-import { LEAD_STATUSES, type LeadRow, type LeadChange, LEAD_SORT_VALUES } from '../../engine/store/index.js';
+import { LEAD_STATUSES, LeadPhoneTaken, type LeadRow, type LeadChange, LEAD_SORT_VALUES } from '../../engine/store/index.js';
 import { assertMayRead, isManager, lockedBody, mustGetLead, type LeadApiDeps, LeadIdParam, LeadSchema, LockedSchema, publicLead, uploadRoute } from '../leads/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -41,6 +41,18 @@ const UpdateLead = z
     custom: z.record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).optional(),
   })
   .openapi('UpdateLead');
+
+const CreateLead = z
+  .strictObject({
+    phone: z.string().trim().min(1).max(40).openapi({ description: 'Normalised to E.164 in the campaign’s country' }),
+    name: z.string().trim().max(200).nullable().optional(),
+    city: z.string().trim().max(200).nullable().optional(),
+    email: z.email().max(320).nullable().optional(),
+    timeZone: ianaZone.nullable().optional(),
+    priority: z.number().int().min(1).max(5).optional(),
+    custom: UpdateLead.shape.custom,
+  })
+  .openapi('CreateLead');
 
 const SelectBody = z.strictObject({ city: filterFields.city, priority: z.number().int().min(1).max(5).optional(), q: filterFields.q }).openapi('LeadSelection');
 
@@ -95,6 +107,14 @@ const remove = protectedRoute('leads.manage', {
   request: { params: LeadIdParam },
   responses: { 200: jsonResponse('Deleted', z.object({ message: z.string(), id: z.string() })), ...notFound, 409: { description: 'Lead is being dialled' } },
 });
+const create = protectedRoute('leads.manage', {
+  method: 'post',
+  path: '/api/campaigns/{id}/leads',
+  tags,
+  summary: 'Add one lead to a campaign (status no_selected, or dnc when its number is on a DNC list)',
+  request: { params: CampaignParam, body: jsonBody(CreateLead) },
+  responses: { 201: jsonResponse('The lead', LeadSchema), ...notFound, 409: { description: 'The campaign already has a lead with this number' } },
+});
 const importRoute = uploadRoute('leads.manage', {
   method: 'post',
   path: '/api/campaigns/{id}/leads/import',
@@ -105,6 +125,7 @@ const importRoute = uploadRoute('leads.manage', {
     202: jsonResponse('Import queued (state queued, then running)', z.object({ job_id: z.string(), status_url: z.string() })),
     ...notFound,
     413: { description: 'File larger than 50 MB' },
+    501: { description: 'The API keeps its leads in PostgreSQL: imports are not available there yet' },
     503: { description: 'Too many imports waiting (Retry-After)' },
     507: { description: 'The server’s disk is full' },
   },
@@ -141,27 +162,27 @@ const resetSelection = selection('reset-selection', 'Put the matching selected l
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { store, auth, logger, imports } = deps;
+  const { leads, campaigns, auth, logger, imports } = deps;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  const mustGetCampaign = (id: string) => {
-    const c = store.campaigns.get(id);
+  const mustGetCampaign = async (id: string) => {
+    const c = await campaigns.get(id);
     if (c === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
     return c;
   };
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const { items, total } = store.leads.search(
+    const { items, total } = await leads.search(
       { campaignId: q.campaign_id, city: q.city, status: q.status, priority: q.priority, q: q.q },
       { sort: q.sort, limit: q.limit, offset: q.offset },
     );
     return c.json({ items: items.map(publicLead), total, limit: q.limit, offset: q.offset }, 200);
   });
 
-  app.openapi(detail, (c) => {
+  app.openapi(detail, async (c) => {
     const { id } = c.req.valid('param');
-    const lead = mustGetLead(store, id);
-    const lock = assertMayRead(store, c.get('principal'), id, auth.now());
+    const lead = await mustGetLead(leads, id);
+    const lock = await assertMayRead(leads, c.get('principal'), id, auth.now());
     return c.json({ ...publicLead(lead), lock: lock === undefined ? null : { userId: lock.userId, username: lock.username, expiresAt: lock.expiresAt } }, 200);
   });
 
@@ -170,8 +191,8 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     const body = c.req.valid('json');
     const me = c.get('principal');
     const now = auth.now();
-    const lead = mustGetLead(store, id);
-    const lock = store.leadLocks.current(id, now);
+    const lead = await mustGetLead(leads, id);
+    const lock = await leads.locks.current(id, now);
     if (lock !== undefined && lock.userId !== me.userId) return c.json(lockedBody(id, lock), 409);
     if (lock === undefined && !isManager(me)) {
       throw new ApiError(409, 'lock_required', `Lock lead ${id} first (POST /api/leads/${id}/lock)`);
@@ -185,11 +206,11 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       changes.push({ field, from: lead[key], to });
     };
     if (body.phone !== undefined) {
-      const campaign = mustGetCampaign(lead.campaignId);
+      const campaign = await mustGetCampaign(lead.campaignId);
       const p = normalisePhone(body.phone, campaign.defaultCountry);
       if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${p.reason}`, [{ field: 'phone', problem: p.reason, code: 'invalid_phone' }]);
       if (p.e164 !== lead.phoneE164) {
-        const clash = store.leads.idByPhone(lead.campaignId, p.e164);
+        const clash = await leads.idByPhone(lead.campaignId, p.e164);
         if (clash !== undefined) throw new ApiError(409, 'conflict', `Lead ${clash} of this campaign already has ${p.e164}`);
       }
       change('phone', 'phoneE164', p.e164);
@@ -203,14 +224,16 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     if (body.custom !== undefined) change('custom', 'custom', body.custom);
 
     const user = { id: me.userId, username: me.username };
-    const updated = store.transaction(() => {
-      if (changes.length === 0) return lead;
-      const row = store.leads.update(id, set, now)!;
-      store.leadHistory.record(id, user, changes, now);
-      // A new number that is on a DNC list retires the lead like an import would.
-      if (set.phoneE164 !== undefined && store.dnc.isBlocked(set.phoneE164, lead.campaignId)) store.leads.markDnc(set.phoneE164, lead.campaignId, now);
-      return store.leads.get(id) ?? row;
-    });
+    // One transaction: the fields, one history row per change and, for a number on a DNC list, the lead retired.
+    const updated =
+      changes.length === 0
+        ? lead
+        : await leads.edit(id, set, changes, user, now).catch((err: unknown) => {
+            // Checked above; this is another write taking the number in between.
+            if (err instanceof LeadPhoneTaken) throw new ApiError(409, 'conflict', `Another lead of this campaign already has ${err.phoneE164}`);
+            throw err;
+          });
+    if (updated === undefined) throw new ApiError(404, 'not_found', `No lead ${id}`);
     if (changes.length > 0) {
       await auth.audit.record(
         auditFrom(c, auth, 'lead.update', 'lead', id, Object.fromEntries(changes.map((ch) => [ch.field, { from: ch.from, to: ch.to }]))),
@@ -219,14 +242,40 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     return c.json(publicLead(updated), 200);
   });
 
+  app.openapi(create, async (c) => {
+    const { id: campaignId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const campaign = await mustGetCampaign(campaignId);
+    const p = normalisePhone(body.phone, campaign.defaultCountry);
+    if (!p.ok) throw new ApiError(422, 'validation_failed', `Invalid json: phone ${p.reason}`, [{ field: 'phone', problem: p.reason, code: 'invalid_phone' }]);
+    const blank = (v: string | null | undefined) => (v === undefined || v === '' ? null : v);
+    const r = await leads.create(
+      {
+        campaignId,
+        phoneE164: p.e164,
+        phoneRaw: p.raw,
+        name: blank(body.name),
+        city: blank(body.city),
+        email: body.email ?? null,
+        timeZone: body.timeZone ?? null,
+        ...(body.priority !== undefined ? { priority: body.priority } : {}),
+        ...(body.custom !== undefined ? { custom: body.custom } : {}),
+      },
+      auth.now(),
+    );
+    if (!r.ok) throw new ApiError(409, 'conflict', `Lead ${r.id} of this campaign already has ${p.e164}`);
+    await auth.audit.record(auditFrom(c, auth, 'lead.create', 'lead', r.lead.id, { campaignId, phone: r.lead.phoneE164 }));
+    return c.json(publicLead(r.lead), 201);
+  });
+
   app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const now = auth.now();
-    const lead = mustGetLead(store, id);
-    if (lead.status === 'calling' || (lead.leaseOwner !== null && (lead.leaseExpiresAt ?? 0) > now)) {
-      throw new ApiError(409, 'conflict', `Lead ${id} is being dialled; try again when the call ends`);
-    }
-    store.leads.delete(id);
+    // Checked and deleted in the port (on PostgreSQL in the deleting statement, against the nodes' leases).
+    const r = await leads.remove(id, now);
+    if (!r.ok && r.reason === 'not_found') throw new ApiError(404, 'not_found', `No lead ${id}`);
+    if (!r.ok) throw new ApiError(409, 'conflict', `Lead ${id} is being dialled; try again when the call ends`);
+    const lead = r.lead;
     await auth.audit.record(auditFrom(c, auth, 'lead.delete', 'lead', id, { campaignId: lead.campaignId, phone: lead.phoneE164 }));
     return c.json({ message: 'Lead deleted', id }, 200);
   });
@@ -234,7 +283,11 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(importRoute, async (c) => {
     const { id: campaignId } = c.req.valid('param');
     const form = c.req.valid('form');
-    const campaign = mustGetCampaign(campaignId);
+    const campaign = await mustGetCampaign(campaignId);
+    if (leads.dialect !== 'sqlite') {
+      // The import (worker threads, spool files, staged rows) writes the SQLite store's leads only (docs/scale-out.md).
+      throw new ApiError(501, 'not_implemented', 'Lead imports write the SQLite store only; this API keeps its leads in PostgreSQL — add leads one by one (POST /api/campaigns/{id}/leads)');
+    }
     let mapping: MappingOverride | undefined;
     if (form.mapping !== undefined && form.mapping.trim() !== '') {
       let raw: unknown;
@@ -281,14 +334,14 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
   app.openapi(exportRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    mustGetCampaign(id);
+    await mustGetCampaign(id);
     const out = new PassThrough();
     // A client that goes away destroys the stream; wake the writer (it may be waiting for 'drain') so it stops.
     out.on('error', () => undefined); // reported through exportLeads' rejection below, never as an uncaught error
     out.on('close', () => {
       if (!out.writableFinished) out.emit('error', new Error('export aborted: the client went away'));
     });
-    exportLeads(store, id, format, out)
+    exportLeads(leads, id, format, out)
       .then(() => {
         if (!out.writableEnded) out.end();
       })
@@ -311,9 +364,9 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     app.openapi(from === 'no_selected' ? select : resetSelection, async (c) => {
       const { id } = c.req.valid('param');
       const f = c.req.valid('json');
-      mustGetCampaign(id);
+      await mustGetCampaign(id);
       const now = auth.now();
-      const updated = store.leads.setSelection({ campaignId: id, city: f.city, priority: f.priority, q: f.q }, from, to, now);
+      const updated = await leads.setSelection({ campaignId: id, city: f.city, priority: f.priority, q: f.q }, from, to, now);
       await auth.audit.record(auditFrom(c, auth, action, 'campaign', id, { filter: f, updated }));
       return c.json({ updated }, 200);
     });

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../log/index.js';
 import type { RedisClient } from './abandon-counters.js';
+import { closeSubscriber, openSubscriber, parseMessage } from './pubsub.js';
 import { reason, within } from './redis-io.js';
 
 /** How long an asker waits for the owner's answer by default (wall ms): an agent's click should not hang longer. */
@@ -77,47 +78,6 @@ export interface CallHangupAskerOptions {
   logger: Logger;
 }
 
-function parse<T>(schema: z.ZodType<T>, raw: string): { ok: true; data: T } | { ok: false; issues: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    json = undefined;
-  }
-  const r = schema.safeParse(json);
-  return r.success ? { ok: true, data: r.data } : { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`) };
-}
-
-/** A connection of its own subscribed to `channel` (a subscribed client can do nothing else); cut when that fails. */
-async function openSubscriber(redis: RedisClient, channel: string, listener: (raw: string) => void, what: string): Promise<RedisClient> {
-  const sub = redis.duplicate();
-  sub.on('error', () => {});
-  try {
-    await within(sub.connect(), undefined, what);
-    await within(sub.subscribe(channel, listener), undefined, what);
-    return sub;
-  } catch (err) {
-    sub.destroy();
-    throw err;
-  }
-}
-
-/** Closes a subscriber connection, cutting it when Redis does not answer. */
-async function closeSubscriber(sub: RedisClient, channel: string): Promise<void> {
-  try {
-    await within(sub.unsubscribe(channel), 1000);
-    await within(sub.close(), 1000);
-  } catch {
-    // Redis away: cut the connection.
-  } finally {
-    try {
-      sub.destroy();
-    } catch {
-      // Already closed.
-    }
-  }
-}
-
 /**
  * The asking side: one reply channel for this process, subscribed before the first request (an answer can never
  * come before its channel is listened to). `redis` stays the caller's; a connection of its own is opened for the
@@ -133,7 +93,7 @@ export async function callHangupAsker(redis: RedisClient, o: CallHangupAskerOpti
     redis,
     replyTo,
     (raw) => {
-      const r = parse(replySchema, raw);
+      const r = parseMessage(replySchema, raw);
       if (!r.ok) {
         o.logger.warn({ channel: replyTo, issues: r.issues }, 'ignored a malformed call hang-up reply');
         return;
@@ -207,7 +167,7 @@ export async function serveCallHangups(
     );
   };
   const sub = await openSubscriber(redis, channel, (raw) => {
-    const r = parse(requestSchema, raw);
+    const r = parseMessage(requestSchema, raw);
     // Replies only ever go to this center's reply channels: a request cannot make the node publish anywhere else.
     if (!r.ok || r.data.node !== nodeId || !r.data.replyTo.startsWith(replyChannelPrefix(prefix))) {
       o.logger.warn({ channel, issues: r.ok ? ['node or replyTo: not this node / not a reply channel'] : r.issues }, 'ignored a malformed call hang-up request');

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../log/index.js';
 import type { RedisClient } from './abandon-counters.js';
+import { closeSubscriber, openSubscriber, parseMessage } from './pubsub.js';
 import { reason, within } from './redis-io.js';
 
 export const CAMPAIGN_ACTIONS = ['start', 'pause', 'stop'] as const;
@@ -61,40 +62,21 @@ export async function subscribeCampaignCommands(
   handler: (cmd: CampaignCommand) => void | Promise<void>,
   opts: CampaignCommandOptions & { logger: Logger },
 ): Promise<CampaignCommandSubscription> {
-  const sub = redis.duplicate();
-  sub.on('error', () => {});
-  await within(sub.connect(), undefined, 'Redis (campaign commands)');
   const channel = campaignCommandChannel(opts.prefix);
-  await sub.subscribe(channel, (raw: string) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      parsed = undefined;
-    }
-    const r = commandSchema.safeParse(parsed);
-    if (!r.success) {
-      opts.logger.warn({ channel, issues: r.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`) }, 'ignored a malformed campaign command');
-      return;
-    }
-    Promise.resolve()
-      .then(() => handler(r.data))
-      .catch((err: unknown) => opts.logger.error({ err: reason(err), command: r.data }, 'campaign command handler failed'));
-  });
-  return {
-    close: async () => {
-      try {
-        await within(sub.unsubscribe(channel), 1000);
-        await within(sub.close(), 1000);
-      } catch {
-        // Redis away: cut the connection.
-      } finally {
-        try {
-          sub.destroy();
-        } catch {
-          // Already closed.
-        }
+  const sub = await openSubscriber(
+    redis,
+    channel,
+    (raw) => {
+      const r = parseMessage(commandSchema, raw);
+      if (!r.ok) {
+        opts.logger.warn({ channel, issues: r.issues }, 'ignored a malformed campaign command');
+        return;
       }
+      Promise.resolve()
+        .then(() => handler(r.data))
+        .catch((err: unknown) => opts.logger.error({ err: reason(err), command: r.data }, 'campaign command handler failed'));
     },
-  };
+    'Redis (campaign commands)',
+  );
+  return { close: () => closeSubscriber(sub, channel) };
 }

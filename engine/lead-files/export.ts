@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Store, LeadRow, CallLogRow } from '../store/index.js';
+import type { Store, LeadCatalog, LeadRow, CallLogRow } from '../store/index.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportOutput = string | Writable;
@@ -12,7 +12,8 @@ type Cell = string | number | boolean | null;
 interface Sheet {
   name: string;
   header: string[];
-  rows: Iterable<Cell[]>;
+  /** Read as written (a PostgreSQL source yields its pages asynchronously). */
+  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -56,7 +57,7 @@ async function writeCsv(sheet: Sheet, output: ExportOutput): Promise<number> {
     if (!out.write(s)) await once(out, 'drain');
   };
   await write('\uFEFF' + csvLine(sheet.header)); // BOM: Excel then opens UTF-8 accents correctly
-  for (const row of sheet.rows) {
+  for await (const row of sheet.rows) {
     await write(csvLine(row));
     n++;
   }
@@ -74,7 +75,7 @@ async function writeXlsx(sheet: Sheet, output: ExportOutput): Promise<number> {
   const ws = wb.addWorksheet(sheet.name);
   ws.addRow(sheet.header).commit();
   let n = 0;
-  for (const row of sheet.rows) {
+  for await (const row of sheet.rows) {
     ws.addRow(row).commit();
     n++;
     // Let the zip stream flush now and then instead of buffering the whole sheet.
@@ -130,14 +131,25 @@ function leadCells(l: LeadRow, customKeys: readonly string[]): Cell[] {
   ];
 }
 
-/** A campaign's leads with their results (status, attempts, last outcome) and custom fields as columns. */
-export function exportLeads(store: Store, campaignId: string, format: ExportFormat, output: ExportOutput): Promise<number> {
-  const customKeys = store.leads
-    .customKeys(campaignId)
-    .filter((k) => !(LEAD_EXPORT_COLUMNS as readonly string[]).includes(k));
-  const rows = (function* () {
-    for (const l of store.leads.iterate(campaignId)) yield leadCells(l, customKeys);
-  })();
+/** Where an export reads a campaign's leads: the API's `LeadCatalog` (either dialect). */
+export type LeadExportSource = Pick<LeadCatalog, 'customKeys' | 'iterate'>;
+
+/**
+ * A campaign's leads with their results (status, attempts, last outcome) and custom fields as columns, read from
+ * the SQLite store (synchronous pages, as always) or from a `LeadCatalog` (the API's, PostgreSQL's pages awaited).
+ */
+export async function exportLeads(source: Store | LeadExportSource, campaignId: string, format: ExportFormat, output: ExportOutput): Promise<number> {
+  const fromStore = 'leads' in source ? source.leads : undefined;
+  const keys = fromStore !== undefined ? fromStore.customKeys(campaignId) : await (source as LeadExportSource).customKeys(campaignId);
+  const customKeys = keys.filter((k) => !(LEAD_EXPORT_COLUMNS as readonly string[]).includes(k));
+  const rows =
+    fromStore !== undefined
+      ? (function* () {
+          for (const l of fromStore.iterate(campaignId)) yield leadCells(l, customKeys);
+        })()
+      : (async function* () {
+          for await (const l of (source as LeadExportSource).iterate(campaignId)) yield leadCells(l, customKeys);
+        })();
   return write({ name: 'leads', header: [...LEAD_EXPORT_COLUMNS, ...customKeys], rows }, format, output);
 }
 

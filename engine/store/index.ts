@@ -41,3 +41,4 @@ export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, ty
 export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
 export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metrics.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
+export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

@@ -1,8 +1,10 @@
 /**
  * An agent's shift on the embedded PBX: log in, go ready, receive a human call (+1555011xxxx answers as a person)
  * with its lead card, watch the call timer run, disposition it with notes, hang up, and find the call in the
- * history with its timeline (dialed → ringing → answered → AMD → connected → ended, hung up by the agent).
+ * history with its timeline (dialed → ringing → answered → AMD → connected → ended, hung up by the agent). A refused
+ * hang-up is told in the agent's words. `AGENT_CONSOLE_SCREENSHOT_DIR` saves a screenshot of that notice there.
  */
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, cspViolations, createCampaign, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
@@ -97,6 +99,21 @@ describe('agent console', () => {
     await page.getByLabel('Notes').fill('Renewed the Gold plan');
     await page.getByTestId('save-disposition').click();
     await page.getByTestId('disposition-saved').waitFor();
+    // A hang-up the owning node could not be asked to carry out (#18: 503 node_unreachable) is told in the agent's
+    // words, with what to do, not the API's English; the call stays on and the next press ends it.
+    const refusal = 'Call x belongs to node node-2, which could not be asked to hang it up: node node-2 is not listening';
+    await page.route(/\/api\/calls\/[^/?]+\/hangup$/, (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'node_unreachable', message: refusal } }) }),
+    );
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await page.getByText('The server handling this call did not answer. The call may still be up: hang up at the phone.').waitFor({ timeout: 5_000 });
+    expect(await page.getByText(refusal).count()).toBe(0);
+    if (process.env['AGENT_CONSOLE_SCREENSHOT_DIR']) {
+      await page.waitForTimeout(600); // the notice's slide-in, for the picture only
+      await page.screenshot({ path: join(process.env['AGENT_CONSOLE_SCREENSHOT_DIR'], 'agent-hangup-refused-en.png') });
+    }
+    await page.unroute(/\/api\/calls\/[^/?]+\/hangup$/);
+    expect(await page.getByTestId('call-state').innerText()).toBe('On a call');
     await page.getByRole('button', { name: 'Hang up' }).click();
     await until(async () => (await page.getByTestId('agent-status').innerText()).toLowerCase() === 'wrap-up', 15_000, 'wrap-up');
     await page.getByTestId('wrap-up-countdown').waitFor();

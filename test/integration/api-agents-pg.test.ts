@@ -13,9 +13,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseCampaignSettings } from '../../engine/campaigns/index.js';
 import { ControlError, type EngineControl } from '../../engine/control/index.js';
 import { campaignSettingsToRow, pgAgentDirectory, pgCallHistory, PgAgents, pgNodeStore } from '../../engine/store/index.js';
-import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
+import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
+import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -23,25 +23,19 @@ const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 type Agent = { id: string; name: string; kind: string; concurrency: number; team: string | null; userId: string | null; campaignIds: string[] | null; nodeId: string | null };
 type ErrorBody = { error: { code: string; message: string; details?: Array<{ field: string; problem: string }> } };
 
-let db: TestDatabase;
+let db: MigratedTestDatabase;
 let pool: PgPool;
 let h: Harness;
 let users: { ana: string; bob: string; zoe: string; lead: string; sup: string };
 let tokens: Record<'admin' | 'sup' | 'lead' | 'ana', Record<string, string>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase('h_agents_pg_api');
-  pool = openPgPool(db.url);
-  await migratePg(pool);
+  ({ pool } = db = await openMigratedTestDatabase('h_agents_pg_api'));
 }, 60_000);
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+afterAll(() => db?.close());
 
 beforeEach(async () => {
-  const tables = pgTables().map((t) => `"${t.name}"`).reverse();
-  await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+  await emptyTables(pool);
   h = harness({ agentDirectory: pgAgentDirectory(pool), callHistory: pgCallHistory(pool) });
   users = {
     ana: h.addUser('ana', 'agent', 'A'),

@@ -15,15 +15,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseCampaignSettings } from '../../engine/campaigns/index.js';
 import { ControlError, type EngineControl } from '../../engine/control/index.js';
 import { campaignSettingsToRow, pgCallHistory, pgNodeStore, type NodeCallLogs } from '../../engine/store/index.js';
-import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
+import { openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
+import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const HOUR = 3600_000;
 
-let db: TestDatabase;
+let db: MigratedTestDatabase;
 let pool: PgPool;
 let h: Harness;
 let users: { ana: string; bob: string; zoe: string };
@@ -39,14 +39,9 @@ const control = {
 } as unknown as EngineControl;
 
 beforeAll(async () => {
-  db = await createTestDatabase('ct_apicalls_http');
-  pool = openPgPool(db.url);
-  await migratePg(pool);
+  ({ pool } = db = await openMigratedTestDatabase('ct_apicalls_http'));
 }, 60_000);
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+afterAll(() => db?.close());
 
 /** What a node writes for one dialled call (its write queue's order), ending with `disposition` unless left open. */
 async function nodeCall(
@@ -66,8 +61,7 @@ async function nodeCall(
 }
 
 beforeEach(async () => {
-  const tables = pgTables().map((t) => `"${t.name}"`).reverse();
-  await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+  await emptyTables(pool);
   hungUp = [];
   h = harness({ callHistory: pgCallHistory(pool), control });
   users = { ana: h.addUser('ana', 'agent', 'A'), bob: h.addUser('bob', 'agent', 'A'), zoe: h.addUser('zoe', 'agent', 'Z') };

@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { clusterRedisClient, publishCampaignCommand, subscribeCampaignCommands, type CampaignCommand, type CampaignCommandSubscription, type RedisClient } from '../../engine/cluster/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { pgCampaignCatalog, PgCampaigns, pgNodeStore } from '../../engine/store/index.js';
-import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
+import type { PgPool } from '../../engine/store/pg/index.js';
+import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 
@@ -23,7 +23,7 @@ const prefix = `h-campaigns-pg-${process.pid}-${randomBytes(4).toString('hex')}`
 type Campaign = { id: string; name: string; state: string; dialMode: string; ringTimeoutS: number; maxConcurrent: number; updatedAt: number; leads?: Record<string, number> };
 type ErrorBody = { error: { code: string; message: string; details?: Array<{ field: string; problem: string }> } };
 
-let db: TestDatabase;
+let db: MigratedTestDatabase;
 let pool: PgPool;
 let redis: RedisClient;
 let sub: CampaignCommandSubscription;
@@ -46,9 +46,7 @@ const logger = {
 } as unknown as Logger;
 
 beforeAll(async () => {
-  db = await createTestDatabase('h_campaigns_pg_api');
-  pool = openPgPool(db.url);
-  await migratePg(pool);
+  ({ pool } = db = await openMigratedTestDatabase('h_campaigns_pg_api'));
   redis = clusterRedisClient(REDIS_URL);
   await redis.connect();
   sub = await subscribeCampaignCommands(redis, (c) => void heard.push(c), { prefix, logger });
@@ -56,13 +54,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await sub?.close();
   redis?.destroy();
-  await pool?.end();
-  await db?.drop();
+  await db?.close();
 });
 
 beforeEach(async () => {
-  const tables = pgTables().map((t) => `"${t.name}"`).reverse();
-  await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+  await emptyTables(pool);
   heard = [];
   warnings = [];
   failPublish = false;

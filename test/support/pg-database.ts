@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/centralita_test';
 
@@ -44,4 +45,39 @@ export async function createTestDatabase(prefix = 'ct', o: { icuLocale?: string 
       }
     },
   };
+}
+
+/** A test database with the product's migrations applied and a pool on it; `close` ends the pool and drops it. */
+export interface MigratedTestDatabase extends TestDatabase {
+  pool: PgPool;
+  close(): Promise<void>;
+}
+
+export async function openMigratedTestDatabase(prefix: string, o: { icuLocale?: string } = {}): Promise<MigratedTestDatabase> {
+  const db = await createTestDatabase(prefix, o);
+  const pool = openPgPool(db.url);
+  try {
+    await migratePg(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    await db.drop();
+    throw err;
+  }
+  return {
+    ...db,
+    pool,
+    close: async () => {
+      await pool.end().catch(() => undefined);
+      await db.drop();
+    },
+  };
+}
+
+/**
+ * Empties every table of the product's schema (referencing tables first), for a clean start per test: DELETE is a
+ * few ms on these small tables, where TRUNCATE of all of them takes ~0.9 s.
+ */
+export async function emptyTables(pool: PgPool): Promise<void> {
+  const tables = pgTables().map((t) => `"${t.name}"`).reverse();
+  await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
 }

@@ -26,6 +26,7 @@ import {
   pgCallHistory,
   pgCallMetrics,
   pgCampaignCatalog,
+  pgLeadCatalog,
   pgNodeStore,
   sortableId,
   sqliteAgentDirectory,
@@ -33,12 +34,14 @@ import {
   sqliteCallHistory,
   sqliteCallMetrics,
   sqliteCampaignCatalog,
+  sqliteLeadCatalog,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
   type CallHistory,
   type CallMetrics,
   type CampaignCatalog,
+  type LeadCatalog,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -47,8 +50,8 @@ import {
 } from '../../engine/store/index.js';
 import * as lite from '../../engine/store/schema/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
-import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
-import { createTestDatabase, type TestDatabase } from './pg-database.js';
+import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
+import { createTestDatabase, emptyTables, type TestDatabase } from './pg-database.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
@@ -81,6 +84,8 @@ export interface DialectHarness extends NodeStore {
   readonly callHistory: CallHistory;
   /** The API's campaign routes' port (#18), same database. */
   readonly campaignCatalog: CampaignCatalog;
+  /** The API's lead routes' port (#18), same database. */
+  readonly leadCatalog: LeadCatalog;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
   /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
@@ -121,6 +126,7 @@ interface Backend {
   auth: AuthStore;
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
+  leadCatalog: LeadCatalog;
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
   db: AnyDb;
@@ -154,6 +160,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get campaignCatalog() {
       return b().campaignCatalog;
+    },
+    get leadCatalog() {
+      return b().leadCatalog;
     },
     get agentDirectory() {
       return b().agentDirectory;
@@ -256,6 +265,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     auth: sqliteAuthStore(store!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
+    leadCatalog: sqliteLeadCatalog(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
     db: store!.db,
@@ -315,6 +325,7 @@ function pgBackend(prefix: string): {
     auth: pgAuthStore(pool!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
+    leadCatalog: pgLeadCatalog(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
     db: drizzle(pool!),
@@ -340,9 +351,7 @@ function pgBackend(prefix: string): {
       await migratePg(pool);
     },
     before: async () => {
-      // DELETE, referencing tables first: a few ms on these small tables, where TRUNCATE of all 22 takes ~0.9 s.
-      const tables = pgTables().map((t) => `"${t.name}"`).reverse();
-      await pool!.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+      await emptyTables(pool!);
     },
     after: async () => {
       await Promise.all(others.splice(0).map((p) => p.end().catch(() => undefined)));

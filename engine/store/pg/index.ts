@@ -4,7 +4,8 @@
  * and the reaper), and the auth side's repositories (users, refresh tokens, API keys, failed-login counters, the
  * audit trail; behind `AuthStore`, ../auth-store.ts), the API's call history (`PgCallHistory`, behind
  * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
- * ../campaign-catalog.ts) its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts) and the supervisors' call figures
+ * ../campaign-catalog.ts), its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts), its lead
+ * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import) and the supervisors' call figures
  * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
@@ -25,3 +26,4 @@ export { PgApiKeys } from './api-keys.js';
 export { PgLoginThrottle } from './login-throttle.js';
 export { PgAuditLog } from './audit-log.js';
 export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
+export { PgLeads } from './leads.js';

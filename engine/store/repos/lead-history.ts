@@ -23,8 +23,23 @@ export interface LeadHistoryEntry {
 const enc = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 const dec = (v: string | null): unknown => (v === null ? null : (JSON.parse(v) as unknown));
 
-function entry(r: LeadHistoryRow): LeadHistoryEntry {
+/** A stored history row as the API shows it (values decoded); both dialects store the same text JSON. */
+export function historyEntry(r: LeadHistoryRow): LeadHistoryEntry {
   return { id: r.id, leadId: r.leadId, at: r.at, userId: r.userId, username: r.username, field: r.field, from: dec(r.oldValue), to: dec(r.newValue) };
+}
+
+/** The rows one edit adds, one per changed field (the same rows on both dialects). */
+export function historyRows(leadId: string, user: { id: string; username: string } | null, changes: readonly LeadChange[], at: number): LeadHistoryRow[] {
+  return changes.map((c) => ({
+    id: sortableId(at),
+    leadId,
+    at,
+    userId: user?.id ?? null,
+    username: user?.username ?? null,
+    field: c.field,
+    oldValue: enc(c.from),
+    newValue: enc(c.to),
+  }));
 }
 
 /** Edit history of leads: one row per changed field. */
@@ -33,21 +48,7 @@ export class LeadHistoryRepo {
 
   record(leadId: string, user: { id: string; username: string } | null, changes: readonly LeadChange[], at: number): void {
     if (changes.length === 0) return;
-    this.db
-      .insert(leadHistory)
-      .values(
-        changes.map((c) => ({
-          id: sortableId(at),
-          leadId,
-          at,
-          userId: user?.id ?? null,
-          username: user?.username ?? null,
-          field: c.field,
-          oldValue: enc(c.from),
-          newValue: enc(c.to),
-        })),
-      )
-      .run();
+    this.db.insert(leadHistory).values(historyRows(leadId, user, changes, at)).run();
   }
 
   /** Oldest first. */
@@ -61,7 +62,7 @@ export class LeadHistoryRepo {
       .limit(page.limit)
       .offset(page.offset)
       .all()
-      .map(entry);
+      .map(historyEntry);
     return { items, total };
   }
 }

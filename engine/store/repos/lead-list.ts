@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, like, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { leads, type LeadRow, type LeadStatus } from '../schema/leads.js';
 
@@ -29,22 +29,37 @@ export interface LeadFilter {
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
-export function leadConditions(f: LeadFilter): SQL[] {
+/** The leads columns a filter reads: the same property names on both dialects' schema (schema/, schema-pg/). */
+export type LeadFilterColumns = Record<'campaignId' | 'city' | 'status' | 'priority' | 'name' | 'phoneE164' | 'phoneRaw', AnyColumn>;
+
+/**
+ * The WHERE terms of a lead list (and of a selection by filter), built once for SQLite and PostgreSQL (#18) so the
+ * two cannot filter apart. Where the dialects differ in case folding the term is each one's own: SQLite compares
+ * the city with `collate nocase` and LIKE ignores case (ASCII letters only); PostgreSQL has neither, so it compares
+ * `lower(city)` and uses ILIKE (which also folds non-ASCII letters: "ÁVILA" finds "ávila" there, not on SQLite).
+ */
+export function leadFilterConditions(t: LeadFilterColumns, f: LeadFilter, dialect: 'sqlite' | 'postgres'): SQL[] {
   const conds: SQL[] = [];
-  if (f.campaignId !== undefined) conds.push(eq(leads.campaignId, f.campaignId));
-  if (f.city !== undefined) conds.push(sql`${leads.city} = ${f.city} collate nocase`);
-  if (f.status !== undefined) conds.push(eq(leads.status, f.status));
-  if (f.priority !== undefined) conds.push(eq(leads.priority, f.priority));
+  const pg = dialect === 'postgres';
+  if (f.campaignId !== undefined) conds.push(eq(t.campaignId, f.campaignId));
+  if (f.city !== undefined) conds.push(pg ? sql`lower(${t.city}) = lower(${f.city})` : sql`${t.city} = ${f.city} collate nocase`);
+  if (f.status !== undefined) conds.push(eq(t.status, f.status));
+  if (f.priority !== undefined) conds.push(eq(t.priority, f.priority));
   if (f.q !== undefined && f.q !== '') {
     const pat = `%${escapeLike(f.q)}%`;
-    const m = (col: typeof leads.name | typeof leads.city | typeof leads.phoneE164 | typeof leads.phoneRaw) => sql`${col} like ${pat} escape '\\'`;
+    const m = (col: AnyColumn) => (pg ? sql`${col} ilike ${pat} escape '\\'` : sql`${col} like ${pat} escape '\\'`);
     // Digits typed as "8888 1234" still find "+50688881234".
     const digits = f.q.replace(/\D/g, '');
-    const conds2 = [m(leads.name), m(leads.city), m(leads.phoneE164), m(leads.phoneRaw)];
-    if (digits.length >= 3 && digits !== f.q) conds2.push(like(leads.phoneE164, `%${digits}%`));
+    const conds2 = [m(t.name), m(t.city), m(t.phoneE164), m(t.phoneRaw)];
+    if (digits.length >= 3 && digits !== f.q) conds2.push(like(t.phoneE164, `%${digits}%`));
     conds.push(or(...conds2)!);
   }
   return conds;
+}
+
+/** SQLite's terms (the store's own callers). */
+export function leadConditions(f: LeadFilter): SQL[] {
+  return leadFilterConditions(leads, f, 'sqlite');
 }
 
 export function listLeads(

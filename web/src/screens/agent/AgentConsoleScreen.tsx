@@ -9,6 +9,7 @@ import { fmtDuration, fmtInt, fmtPct, fmtPhone } from '../../app/format';
 import { useAgentState, useMe } from './useAgentConsole';
 import { LeadCard } from './LeadCard';
 import { StatCard } from '../../components/Field';
+import { hangupErrorText } from './hangup-error';
 
 export const OUTCOMES = ['sale', 'interested', 'callback', 'not_interested', 'wrong_number', 'do_not_call', 'other'] as const;
 const PAUSE_REASONS = ['break', 'lunch', 'training', 'meeting', 'technical', 'other'] as const;
@@ -42,7 +43,7 @@ function Disposition({ callId }: { callId: string }) {
   const save = useMutation({
     mutationFn: () => unwrap(api.POST('/api/calls/{id}/outcome', { params: { path: { id: callId } }, body: { outcome: outcome as (typeof OUTCOMES)[number], notes } })),
     onSuccess: (r) => notifications.show({ color: 'green', message: r.dnc_added ? t('agent.savedDnc') : t('agent.saved') }),
-    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: (e as Error).message }),
+    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: hangupErrorText(e, t) }),
   });
   return (
     <Paper withBorder p="md">
@@ -90,7 +91,7 @@ function CurrentCall({ callId, status, since }: { callId: string; status: string
   });
   const hangup = useMutation({
     mutationFn: () => unwrap(api.POST('/api/calls/{id}/hangup', { params: { path: { id: callId } } })),
-    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: (e as Error).message }),
+    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: hangupErrorText(e, t) }),
   });
   if (call.isLoading) return <Loader aria-label={t('common.loading')} />;
   if (call.isError && status === 'RESERVED') {
