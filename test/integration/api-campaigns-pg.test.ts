@@ -10,12 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clusterRedisClient, publishCampaignCommand, subscribeCampaignCommands, type CampaignCommand, type CampaignCommandSubscription, type RedisClient } from '../../engine/cluster/index.js';
-import type { Logger } from '../../engine/log/index.js';
 import { pgCampaignCatalog, PgCampaigns, pgNodeStore } from '../../engine/store/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 import { harness, type Harness } from '../unit/api/harness.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `h-campaigns-pg-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -29,21 +29,12 @@ let redis: RedisClient;
 let sub: CampaignCommandSubscription;
 /** What a node subscribed to this prefix heard. */
 let heard: CampaignCommand[];
-let warnings: string[];
+const log = recordingLogger();
+const { logger } = log;
 let failPublish: boolean;
 let h: Harness;
 let tokens: Record<'admin' | 'sup' | 'lead' | 'agent', Record<string, string>>;
 
-const noop = () => {};
-const logger = {
-  warn: (_obj: unknown, msg: string) => warnings.push(msg),
-  error: noop,
-  info: noop,
-  debug: noop,
-  trace: noop,
-  fatal: noop,
-  child: () => logger,
-} as unknown as Logger;
 
 beforeAll(async () => {
   ({ pool } = db = await openMigratedTestDatabase('h_campaigns_pg_api'));
@@ -60,7 +51,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await emptyTables(pool);
   heard = [];
-  warnings = [];
+  log.warnings.length = 0;
   failPublish = false;
   h = harness({
     campaignCatalog: pgCampaignCatalog(pool),
@@ -153,7 +144,7 @@ describe('campaign routes over PostgreSQL', () => {
       [c.id, 'start'],
       [c.id, 'stop'],
     ]);
-    expect(warnings).toEqual([]);
+    expect(log.warnings.map((w) => w.msg)).toEqual([]);
 
     // The lifecycle's refusals, as the engine control answers them; nothing published.
     const again = await error(await send('POST', `/api/campaigns/${c.id}/stop`, 'sup'), 409, 'conflict');
@@ -170,7 +161,7 @@ describe('campaign routes over PostgreSQL', () => {
     const res = await send('POST', `/api/campaigns/${c.id}/start`, 'sup');
     expect(res.status).toBe(200);
     expect(await pgRow(c.id)).toMatchObject({ state: 'running' });
-    expect(warnings).toEqual(['campaign command stored but not published: the nodes follow it at their next read']);
+    expect(log.warnings.map((w) => w.msg)).toEqual(['campaign command stored but not published: the nodes follow it at their next read']);
   });
 
   it('deletes from PostgreSQL, refusing a running campaign', async () => {

@@ -9,28 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callHangupAsker, callHangupChannel, clusterRedisClient, serveCallHangups, type RedisClient } from '../../engine/cluster/index.js';
-import type { Logger } from '../../engine/log/index.js';
 import { startPrivateRedis } from '../support/redis-server.js';
 import { until } from '../support/until.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 const URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test-hangup-${process.pid}-${randomBytes(4).toString('hex')}`;
 let redis: RedisClient;
-
-function recordingLogger() {
-  const warnings: Array<{ obj: unknown; msg: string }> = [];
-  const noop = () => {};
-  const logger = {
-    warn: (obj: unknown, msg: string) => warnings.push({ obj, msg }),
-    error: noop,
-    info: noop,
-    debug: noop,
-    trace: noop,
-    fatal: noop,
-    child: () => logger,
-  } as unknown as Logger;
-  return { logger, warnings };
-}
 
 beforeAll(async () => {
   redis = clusterRedisClient(URL);

@@ -7,30 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterRedisClient, publishCampaignCommand, subscribeCampaignCommands, campaignCommandChannel, type CampaignCommand, type RedisClient } from '../../engine/cluster/index.js';
-import type { Logger } from '../../engine/log/index.js';
 import { until as untilValue } from '../support/until.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 const until = (cond: () => boolean, ms: number) => untilValue(() => (cond() ? true : undefined), ms, 20);
 
 const URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test-${process.pid}-${randomBytes(4).toString('hex')}`;
 let redis: RedisClient;
-
-function recordingLogger() {
-  const warnings: Array<{ obj: unknown; msg: string }> = [];
-  const errors: Array<{ obj: unknown; msg: string }> = [];
-  const noop = () => {};
-  const logger = {
-    warn: (obj: unknown, msg: string) => warnings.push({ obj, msg }),
-    error: (obj: unknown, msg: string) => errors.push({ obj, msg }),
-    info: noop,
-    debug: noop,
-    trace: noop,
-    fatal: noop,
-    child: () => logger,
-  } as unknown as Logger;
-  return { logger, warnings, errors };
-}
 
 beforeAll(async () => {
   redis = clusterRedisClient(URL);

@@ -18,8 +18,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { parseCampaignSettings, type CampaignSettingsInput } from '../../engine/campaigns/index.js';
 import {
   campaignSettingsToRow,
-  MAX_PRIORITY,
-  MIN_PRIORITY,
   openStore,
   pgAgentDirectory,
   pgAuthStore,
@@ -28,7 +26,7 @@ import {
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
-  sortableId,
+  newLeadValues,
   sqliteAgentDirectory,
   sqliteAuthStore,
   sqliteCallHistory,
@@ -176,23 +174,7 @@ function harnessOver(b: () => Backend): DialectHarness {
         await b().db.insert(b().t.campaigns).values({ id, state: 'draft', stateReason: null, createdAt: at, updatedAt: at, ...campaignSettingsToRow(settings) });
       },
       async leads(rows, at, o = {}) {
-        const values = rows.map((r, i) => ({
-          id: o.ids?.[i] ?? sortableId(at),
-          campaignId: r.campaignId,
-          phoneE164: r.phoneE164,
-          phoneRaw: r.phoneRaw,
-          name: r.name ?? null,
-          city: r.city ?? null,
-          email: r.email ?? null,
-          timeZone: r.timeZone ?? null,
-          priority: Math.min(MAX_PRIORITY, Math.max(MIN_PRIORITY, Math.round(r.priority ?? 3))),
-          custom: r.custom ?? {},
-          status: 'no_selected' as const,
-          nextDueAt: r.nextDueAt ?? at,
-          synthetic: r.synthetic === true,
-          createdAt: at,
-          updatedAt: at,
-        }));
+        const values = rows.map((r, i) => newLeadValues(r, at, o.ids?.[i] === undefined ? {} : { id: o.ids[i] }));
         for (let i = 0; i < values.length; i += 500) await b().db.insert(b().t.leads).values(values.slice(i, i + 500));
         return values.map((v) => v.id);
       },

@@ -1,10 +1,9 @@
 import { and, asc, count, eq, inArray, notInArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { NewLead } from '../../leads/index.js';
-import { sortableId } from '../ids.js';
 import type { LeadCatalog, LeadCreation, LeadEditor, LeadLocks, LeadRemoval } from '../lead-catalog.js';
 import { isLeadPhoneClash, LeadPhoneTaken } from '../lead-errors.js';
 import { historyEntry, historyRows, type LeadChange, type LeadHistoryEntry } from '../repos/lead-history.js';
-import { MAX_PRIORITY, MIN_PRIORITY } from '../repos/leads.js';
+import { newLeadValues } from '../repos/leads.js';
 import { leadFilterConditions, type LeadFilter, type LeadSort } from '../repos/lead-list.js';
 import type { LockResult } from '../repos/lead-locks.js';
 import { INTERNAL_DNC } from '../schema/dnc.js';
@@ -90,24 +89,7 @@ export class PgLeads implements LeadCatalog {
       const isDnc = await isBlocked(tx, r.phoneE164, r.campaignId);
       const inserted = await tx
         .insert(leads)
-        .values({
-          id: sortableId(at),
-          campaignId: r.campaignId,
-          phoneE164: r.phoneE164,
-          phoneRaw: r.phoneRaw,
-          name: r.name ?? null,
-          city: r.city ?? null,
-          email: r.email ?? null,
-          timeZone: r.timeZone ?? null,
-          priority: Math.min(MAX_PRIORITY, Math.max(MIN_PRIORITY, Math.round(r.priority ?? 3))),
-          custom: r.custom ?? {},
-          status: isDnc ? 'dnc' : 'no_selected',
-          nextDueAt: isDnc ? null : (r.nextDueAt ?? at),
-          synthetic: r.synthetic === true,
-          importJobId: r.importJobId ?? null,
-          createdAt: at,
-          updatedAt: at,
-        })
+        .values(newLeadValues(r, at, { dnc: isDnc }))
         .onConflictDoNothing({ target: [leads.campaignId, leads.phoneE164] })
         .returning();
       if (inserted[0] !== undefined) return { ok: true, lead: inserted[0] as LeadRow };

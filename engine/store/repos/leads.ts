@@ -33,6 +33,35 @@ export interface LeadQuery {
 export const MIN_PRIORITY = 1;
 export const MAX_PRIORITY = 5;
 
+/** A lead's priority as stored: rounded and clamped to the bounds (3 when not given). */
+export const storedPriority = (p: number | undefined): number => Math.min(MAX_PRIORITY, Math.max(MIN_PRIORITY, Math.round(p ?? 3)));
+
+/**
+ * A new lead's row as the query builders insert it (PostgreSQL's `PgLeads.create`, the dialect tests' seed): priority
+ * clamped, custom fields `{}` when none, and a lead on a DNC list stored `dnc` with no due time. SQLite's bulk
+ * insert (`insertMany`) binds the same values positionally, for speed.
+ */
+export function newLeadValues(r: NewLead, at: number, o: { id?: string; dnc?: boolean } = {}) {
+  return {
+    id: o.id ?? sortableId(at),
+    campaignId: r.campaignId,
+    phoneE164: r.phoneE164,
+    phoneRaw: r.phoneRaw,
+    name: r.name ?? null,
+    city: r.city ?? null,
+    email: r.email ?? null,
+    timeZone: r.timeZone ?? null,
+    priority: storedPriority(r.priority),
+    custom: r.custom ?? {},
+    status: o.dnc === true ? ('dnc' as const) : ('no_selected' as const),
+    nextDueAt: o.dnc === true ? null : (r.nextDueAt ?? at),
+    synthetic: r.synthetic === true,
+    importJobId: r.importJobId ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 /** Final statuses: DNC marking leaves these alone. */
 const DONE_STATUSES: LeadStatus[] = ['completed', 'dnc'];
 
@@ -81,7 +110,7 @@ export class LeadRepo {
         r.city ?? null,
         r.email ?? null,
         r.timeZone ?? null,
-        Math.min(MAX_PRIORITY, Math.max(MIN_PRIORITY, Math.round(r.priority ?? 3))),
+        storedPriority(r.priority),
         JSON.stringify(r.custom ?? {}),
         isDnc ? 'dnc' : o.staged === true ? 'importing' : 'no_selected',
         isDnc || o.staged === true ? null : (r.nextDueAt ?? at),
