@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCampaignCatalog, sqliteLeadCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CampaignCatalog, type LeadCatalog, type SecretBox, type Store } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type SecretBox, type Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -70,6 +70,11 @@ export interface ApiDeps {
    * pause) stays the local engine's (`control`).
    */
   agentDirectory?: AgentDirectory;
+  /**
+   * Where the metrics, wallboard, dashboard and Prometheus routes read the stored call figures (CallLogs, agent
+   * events) (#18); absent → the SQLite `store`. Those routes read agents from `agentDirectory` when it is given.
+   */
+  callMetrics?: CallMetrics;
   /**
    * Asks the node that owns a call (its CallLog's `node_id`) to hang it up over Redis (#18, engine/cluster
    * `callHangupAsker`), for a console hang-up of a call this API's own engine does not hold; absent → such a call
@@ -162,7 +167,10 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Prometheus scrape, outside /api (the conventional path): admins' JWTs or API keys (also as Bearer ck_…).
   app.use('/metrics', afterBootstrap, scrapeAuthenticate(auth));
   const timeZone = deps.config.REPORT_TIME_ZONE ?? 'UTC';
-  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone }));
+  // The supervisors' figures and the agents they are counted over, from one database (#18).
+  const callMetrics = deps.callMetrics ?? sqliteCallMetrics(deps.store);
+  const agentDirectory = deps.agentDirectory ?? sqliteAgentDirectory(deps.store);
+  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone, metrics: callMetrics, agents: agentDirectory }));
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
@@ -188,15 +196,15 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', callRoutes({ store: deps.store, calls, teams, auth, control: deps.control }));
   app.route('/', qaRoutes({ store: deps.store, auth }));
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
-  app.route('/', metricsRoutes({ store: deps.store, auth, timeZone }));
+  app.route('/', metricsRoutes({ store: deps.store, auth, timeZone, metrics: callMetrics, agents: agentDirectory, teams }));
   app.route('/', queueRoutes({ source: deps.queues }));
   app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));
-  app.route('/', agentRoutes({ agents: deps.agentDirectory ?? sqliteAgentDirectory(deps.store), auth, control: deps.control }));
+  app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
   app.route('/', agentPhoneRoutes({ store: deps.store, auth, ari }));
   app.route('/', trunkRoutes({ store: deps.store, auth, ari, secrets }));
-  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone }));
+  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory }));
   const imports =
     deps.imports ??
     new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
@@ -213,7 +221,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

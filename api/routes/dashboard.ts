@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { EngineControl } from '../../engine/control/index.js';
-import { type Store, EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct, aggregateCalls, countCallsCreated, lastAgentStates, serviceLevel, wrapMsPer } from '../../engine/store/index.js';
+import { type Store, type CallMetrics, EMPTY_AGGREGATE, deriveGroupMetrics, serviceLevelPct, sqliteCallMetrics } from '../../engine/store/index.js';
+import type { AgentList } from './metrics.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe } from '../health/index.js';
 import { type ApiEnv, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
@@ -46,10 +47,19 @@ export interface DashboardDeps {
   control?: EngineControl;
   /** Default zone of "today" (REPORT_TIME_ZONE). */
   timeZone?: string;
+  /** Where the stored call figures and agent states are read (#18); absent → the SQLite `store`. */
+  metrics?: CallMetrics;
+  /** Where the agents are read (#18); absent → the SQLite `store`. */
+  agents?: AgentList;
 }
 
 /** Agents by state: live from the engine when attached, else each agent's last logged state. */
-export function agentsByState(store: Store, control: EngineControl | undefined, now: number): { source: 'engine' | 'store'; counts: Record<string, number> } {
+export async function agentsByState(
+  agents: AgentList,
+  metrics: CallMetrics,
+  control: EngineControl | undefined,
+  now: number,
+): Promise<{ source: 'engine' | 'store'; counts: Record<string, number> }> {
   const counts: Record<string, number> = {};
   if (control !== undefined) {
     try {
@@ -59,29 +69,31 @@ export function agentsByState(store: Store, control: EngineControl | undefined, 
       // Fall through to the log.
     }
   }
-  for (const s of lastAgentStates(store, store.agents.list().map((a) => a.id), now + 1).values()) counts[s] = (counts[s] ?? 0) + 1;
+  for (const s of (await metrics.lastAgentStates((await agents.list()).map((a) => a.id), now + 1)).values()) counts[s] = (counts[s] ?? 0) + 1;
   return { source: 'store', counts };
 }
 
-export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC' }: DashboardDeps): OpenAPIHono<ApiEnv> {
+export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC', ...deps }: DashboardDeps): OpenAPIHono<ApiEnv> {
+  const metrics = deps.metrics ?? sqliteCallMetrics(store);
+  const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(dashboard, async (c) => {
     const at = auth.now();
     const zone = c.req.valid('query').tz ?? timeZone;
     const since = startOfLocalDay(at, zone);
-    const calls = countCallsCreated(store, since, at + 1);
-    const agentIds = store.agents.list().map((a) => a.id);
-    const agg = aggregateCalls(store, undefined, { from: since, to: at + 1 }).get(0) ?? EMPTY_AGGREGATE;
-    const [wrapMs] = await wrapMsPer(store, agentIds, [[since, at + 1]]);
+    const calls = await metrics.countCreated(since, at + 1);
+    const agentIds = (await agentList.list()).map((a) => a.id);
+    const agg = (await metrics.aggregate(undefined, { from: since, to: at + 1 })).get(0) ?? EMPTY_AGGREGATE;
+    const [wrapMs] = await metrics.wrapMsPer(agentIds, [[since, at + 1]]);
     const m = deriveGroupMetrics(agg, wrapMs);
-    const sl = serviceLevel(store, since, at + 1, SERVICE_LEVEL_MS);
+    const sl = await metrics.serviceLevel(since, at + 1, SERVICE_LEVEL_MS);
     let active: number | null = null;
     try {
       active = (await health()).calls?.active ?? null;
     } catch {
       active = null;
     }
-    const agents = agentsByState(store, control, at);
+    const agents = await agentsByState(agentList, metrics, control, at);
     return c.json(
       {
         at,

@@ -1,9 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { type Store, BUCKET_MS, EMPTY_AGGREGATE, bucketStarts, deriveGroupMetrics, type BucketSize, type GroupMetrics, aggregateCallsChunked, wrapMsPer, type GroupScope } from '../../engine/store/index.js';
+import { type Store, BUCKET_MS, EMPTY_AGGREGATE, bucketStarts, deriveGroupMetrics, sqliteCallMetrics, type AgentDirectory, type BucketSize, type CallMetrics, type GroupMetrics, type GroupScope } from '../../engine/store/index.js';
 import { startOfLocalDay } from '../../engine/clock/index.js';
 import { ianaZone } from '../../engine/campaigns/index.js';
 import type { AuthService } from '../auth/index.js';
-import { queryDate, zonedQueryDate, visibleUserIds } from '../calls/index.js';
+import { queryDate, zonedQueryDate, visibleUserIds, type TeamSource } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
 const MetricsSchema = z
@@ -105,7 +105,7 @@ export interface GroupReport {
 
 /** Totals (and with `group` a zero-filled breakdown) for a team, or the organisation when `scope` is undefined. */
 export async function groupReport(
-  store: Store,
+  metrics: CallMetrics,
   scope: GroupScope | undefined,
   agentIds: string[],
   q: { from?: number; to: number; group?: BucketSize; timeZone: string },
@@ -119,18 +119,18 @@ export async function groupReport(
         : startOfLocalDay(startOfLocalDay(q.to - 1, q.timeZone) - 29 * BUCKET_MS.day + 12 * BUCKET_MS.hour, q.timeZone);
   }
   if (from !== undefined && from >= q.to) throw new ApiError(422, 'validation_failed', 'Invalid query: from must be before to', [{ field: 'from', problem: 'must be before to' }]);
-  const total = (await aggregateCallsChunked(store, scope, { from, to: q.to })).get(0) ?? EMPTY_AGGREGATE;
-  const [wrapTotal] = await wrapMsPer(store, agentIds, [[from ?? 0, q.to]]);
+  const total = (await metrics.aggregate(scope, { from, to: q.to })).get(0) ?? EMPTY_AGGREGATE;
+  const [wrapTotal] = await metrics.wrapMsPer(agentIds, [[from ?? 0, q.to]]);
   const report: GroupReport = { from: from ?? null, to: q.to, group: q.group ?? null, time_zone: q.timeZone, metrics: deriveGroupMetrics(total, wrapTotal) };
   if (q.group !== undefined && from !== undefined) {
     const starts = bucketStarts(from, q.to, q.group, q.timeZone);
     if (starts.length > MAX_BUCKETS) {
       throw new ApiError(422, 'validation_failed', `Invalid query: more than ${MAX_BUCKETS} ${q.group} buckets`, [{ field: 'group', problem: `range spans more than ${MAX_BUCKETS} buckets` }]);
     }
-    const byBucket = await aggregateCallsChunked(store, scope, { from, to: q.to }, q.group, q.timeZone);
+    const byBucket = await metrics.aggregate(scope, { from, to: q.to }, q.group, q.timeZone);
     // Local days are 23–25 h long: a bucket ends where the next begins (the last one at `to`).
     const windows = starts.map((s, i): [number, number] => [Math.max(s, from!), Math.min(starts[i + 1] ?? q.to, q.to)]);
-    const wraps = await wrapMsPer(store, agentIds, windows);
+    const wraps = await metrics.wrapMsPer(agentIds, windows);
     report.breakdown = starts.map((s, i) => ({ start: s, ...deriveGroupMetrics(byBucket.get(s) ?? EMPTY_AGGREGATE, wraps[i]) }));
   }
   return report;
@@ -138,21 +138,39 @@ export async function groupReport(
 
 const flat = (r: GroupReport) => ({ from: r.from, to: r.to, group: r.group, time_zone: r.time_zone, ...r.metrics, ...(r.breakdown === undefined ? {} : { breakdown: r.breakdown }) });
 
-export function metricsRoutes({ store, auth, timeZone = 'UTC' }: { store: Store; auth: AuthService; timeZone?: string }): OpenAPIHono<ApiEnv> {
+/** Where the routes read agents (a team's, or all): the `AgentDirectory` of the API (#18). */
+export type AgentList = Pick<AgentDirectory, 'list'>;
+
+export interface MetricsDeps {
+  store: Store;
+  auth: AuthService;
+  timeZone?: string;
+  /** Where the call figures are read (#18); absent → the SQLite `store`. */
+  metrics?: CallMetrics;
+  /** Where the agents of a team (or all) are read (#18); absent → the SQLite `store`. */
+  agents?: AgentList;
+  /** Where a team's users are read (#18); absent → the users the API authenticates. */
+  teams?: TeamSource;
+}
+
+export function metricsRoutes({ store, auth, timeZone = 'UTC', ...deps }: MetricsDeps): OpenAPIHono<ApiEnv> {
+  const metrics = deps.metrics ?? sqliteCallMetrics(store);
+  const agents: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
+  const teams: TeamSource = deps.teams ?? auth.users;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  app.openapi(me, (c) => {
+  app.openapi(me, async (c) => {
     const q = c.req.valid('query');
     // "to" defaults to now (exclusive, hence +1) so time in agent states is counted up to this moment.
-    const m = store.metrics.userMetrics(c.get('principal').userId, { from: q.from, to: q.to ?? auth.now() + 1 });
+    const m = await metrics.userMetrics(c.get('principal').userId, { from: q.from, to: q.to ?? auth.now() + 1 });
     return c.json(m, 200);
   });
   app.openapi(ofUser, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const visible = await visibleUserIds(c.get('principal'), auth.users);
+    const visible = await visibleUserIds(c.get('principal'), teams);
     // Same visibility as calls: someone outside your scope looks like nobody.
     if ((await auth.users.get(id)) === undefined || (visible !== undefined && !visible.includes(id))) throw new ApiError(404, 'not_found', `No user ${id}`);
-    return c.json(store.metrics.userMetrics(id, { from: q.from, to: q.to ?? auth.now() + 1 }), 200);
+    return c.json(await metrics.userMetrics(id, { from: q.from, to: q.to ?? auth.now() + 1 }), 200);
   });
   app.openapi(ofTeam, async (c) => {
     const { team } = c.req.valid('param');
@@ -160,18 +178,18 @@ export function metricsRoutes({ store, auth, timeZone = 'UTC' }: { store: Store;
     const p = c.get('principal');
     // A team lead asking for another team learns nothing, not even that it exists.
     if (p.role === 'teamlead' && p.team !== team) throw new ApiError(404, 'not_found', `No team ${team}`);
-    const agentIds = store.agents.list({ team }).map((a) => a.id);
-    const userIds = await auth.users.teamUserIds(team);
+    const agentIds = (await agents.list({ team })).map((a) => a.id);
+    const userIds = await teams.teamUserIds(team);
     if (agentIds.length === 0 && userIds.length === 0) throw new ApiError(404, 'not_found', `No team ${team}`);
     const zone = q.tz ?? timeZone;
-    const r = await groupReport(store, { userIds, agentIds }, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone });
+    const r = await groupReport(metrics, { userIds, agentIds }, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone });
     return c.json({ team, ...flat(r) }, 200);
   });
   app.openapi(ofOrg, async (c) => {
     const q = c.req.valid('query');
-    const agentIds = store.agents.list().map((a) => a.id);
+    const agentIds = (await agents.list()).map((a) => a.id);
     const zone = q.tz ?? timeZone;
-    return c.json(flat(await groupReport(store, undefined, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone })), 200);
+    return c.json(flat(await groupReport(metrics, undefined, agentIds, { from: q.from?.(zone), to: q.to?.(zone) ?? auth.now() + 1, group: q.group, timeZone: zone })), 200);
   });
   return app;
 }

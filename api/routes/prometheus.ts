@@ -3,12 +3,13 @@ import type { MiddlewareHandler } from 'hono';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CAMPAIGN_STATES } from '../../engine/campaigns/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
-import { type Store, EMPTY_AGGREGATE, aggregateCalls } from '../../engine/store/index.js';
+import { type Store, type CallMetrics, EMPTY_AGGREGATE, sqliteCallMetrics } from '../../engine/store/index.js';
 import { startOfLocalDay } from '../../engine/clock/index.js';
 import { authenticate, type ApiEnv, type HttpRequestCounter, protectedRoute, validationHook } from '../http/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe, HealthReport } from '../health/index.js';
 import { agentsByState } from './dashboard.js';
+import type { AgentList } from './metrics.js';
 
 /** Prometheus text exposition format, version 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -67,28 +68,39 @@ const scrape = protectedRoute('metrics.scrape', {
 export class EndedCallsCounter {
   private readonly kept = new Map<string, number>();
   private watermark: number;
+  /** Reads one after the other: two scrapes at once must not both fold the same settled minute into `kept`. */
+  private queue: Promise<unknown> = Promise.resolve();
   static readonly SETTLE_MS = 60_000;
 
   constructor(
-    private readonly store: Store,
+    private readonly calls: Pick<CallMetrics, 'endedByDisposition'>,
     since: number,
   ) {
     this.watermark = since;
   }
 
-  read(now: number): Map<string, number> {
-    const add = (into: Map<string, number>, from: number, to: number) => {
-      for (const r of this.store.callLogs.endedByDisposition(from, to)) {
+  read(now: number): Promise<Map<string, number>> {
+    const next = this.queue.then(() => this.readNow(now));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readNow(now: number): Promise<Map<string, number>> {
+    const add = async (into: Map<string, number>, from: number, to: number) => {
+      for (const r of await this.calls.endedByDisposition(from, to)) {
         into.set(r.disposition ?? 'NONE', (into.get(r.disposition ?? 'NONE') ?? 0) + r.n);
       }
     };
     const settled = now - EndedCallsCounter.SETTLE_MS;
     if (settled > this.watermark) {
-      add(this.kept, this.watermark, settled);
+      // Counted into a copy first: a failed read leaves `kept` and the watermark as they were.
+      const kept = new Map(this.kept);
+      await add(kept, this.watermark, settled);
+      for (const [k, v] of kept) this.kept.set(k, v);
       this.watermark = settled;
     }
     const out = new Map(this.kept);
-    add(out, this.watermark, Number.MAX_SAFE_INTEGER);
+    await add(out, this.watermark, Number.MAX_SAFE_INTEGER);
     return out;
   }
 }
@@ -103,6 +115,10 @@ export interface PrometheusDeps {
   ended?: EndedCallsCounter;
   /** Zone whose midnight starts "today" (REPORT_TIME_ZONE). */
   timeZone?: string;
+  /** Where the stored call figures and agent states are read (#18); absent → the SQLite `store`. */
+  metrics?: CallMetrics;
+  /** Where the agents are read (#18); absent → the SQLite `store`. */
+  agents?: AgentList;
 }
 
 /** Event-loop delay, sampled continuously (10 ms resolution) from the first scrape on. One per process. */
@@ -165,7 +181,8 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
     out.family('centralita_pacing_place', 'gauge', 'Calls the last pacing tick decided to place', places);
   }
 
-  const agents = agentsByState(d.store, d.control, now);
+  const metrics = d.metrics ?? sqliteCallMetrics(d.store);
+  const agents = await agentsByState(d.agents ?? { list: async (f) => d.store.agents.list(f) }, metrics, d.control, now);
   out.family(
     'centralita_agents',
     'gauge',
@@ -173,7 +190,7 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
     Object.entries(agents.counts).map(([state, n]): [Labels, number] => [{ state }, n]),
   );
 
-  const ended = (d.ended ?? new EndedCallsCounter(d.store, 0)).read(now);
+  const ended = await (d.ended ?? new EndedCallsCounter(metrics, 0)).read(now);
   out.family(
     'centralita_calls_total',
     'counter',
@@ -182,7 +199,7 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
   );
 
   const since = startOfLocalDay(now, d.timeZone ?? 'UTC');
-  const today = aggregateCalls(d.store, undefined, { from: since, to: now + 1 }).get(0) ?? EMPTY_AGGREGATE;
+  const today = (await metrics.aggregate(undefined, { from: since, to: now + 1 })).get(0) ?? EMPTY_AGGREGATE;
   const humans = today.success + today.dropped;
   out.family('centralita_abandon_ratio_today', 'gauge', 'Dropped / humans answered since local midnight in REPORT_TIME_ZONE (0-1)', [[{}, humans === 0 ? 0 : today.dropped / humans]]);
 
@@ -206,7 +223,7 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
 }
 
 export function prometheusRoutes(deps: PrometheusDeps): OpenAPIHono<ApiEnv> {
-  const d: PrometheusDeps = { ...deps, ended: deps.ended ?? new EndedCallsCounter(deps.store, deps.auth.now()) };
+  const d: PrometheusDeps = { ...deps, ended: deps.ended ?? new EndedCallsCounter(deps.metrics ?? sqliteCallMetrics(deps.store), deps.auth.now()) };
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(scrape, async (c) => {
     const body = await collectMetrics(d);

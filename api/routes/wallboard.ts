@@ -3,11 +3,12 @@ import { ianaZone } from '../../engine/campaigns/index.js';
 import { startOfLocalDay } from '../../engine/clock/index.js';
 import { abandonPercents, defaultGovernorConfig } from '../../engine/pacing/index.js';
 import type { AgentLiveState, EngineControl } from '../../engine/control/index.js';
-import { callDayFigures, callsPerMinute, openCalls, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
+import { sqliteCallMetrics, type CallMetrics, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
+import type { TeamSource } from '../calls/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe } from '../health/index.js';
 import { jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
-import { groupReport } from './metrics.js';
+import { groupReport, type AgentList } from './metrics.js';
 
 /**
  * Everything the wallboard shows in one answer, so a board that (re)connects re-syncs in one request and then
@@ -134,9 +135,18 @@ export interface WallboardDeps {
   timeZone: string;
   /** /health's report: the recording storage figures (absent: the board shows none). */
   health?: HealthProbe;
+  /** Where the stored call figures are read (#18); absent → the SQLite `store`. */
+  metrics?: CallMetrics;
+  /** Where the agent grid's directory is read (#18); absent → the SQLite `store`. */
+  agents?: AgentList;
+  /** Where a team lead's team is read (#18); absent → the users the API authenticates. */
+  teams?: TeamSource;
 }
 
-export function wallboardRoutes({ store, auth, control, timeZone, health }: WallboardDeps): OpenAPIHono<ApiEnv> {
+export function wallboardRoutes({ store, auth, control, timeZone, health, ...deps }: WallboardDeps): OpenAPIHono<ApiEnv> {
+  const metrics = deps.metrics ?? sqliteCallMetrics(store);
+  const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
+  const teams: TeamSource = deps.teams ?? auth.users;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(wallboard, async (c) => {
     const p = c.get('principal');
@@ -144,9 +154,9 @@ export function wallboardRoutes({ store, auth, control, timeZone, health }: Wall
     const zone = c.req.valid('query').tz ?? timeZone;
     const since = startOfLocalDay(at, zone);
     const teamScoped = p.role === 'teamlead';
-    const directory = teamScoped ? (p.team === null ? [] : store.agents.list({ team: p.team })) : store.agents.list();
+    const directory = teamScoped ? (p.team === null ? [] : await agentList.list({ team: p.team })) : await agentList.list();
     const agentIds = directory.map((a) => a.id);
-    const scope: CallScope | undefined = teamScoped ? { userIds: p.team === null ? [p.userId] : [p.userId, ...(await auth.users.teamUserIds(p.team))], agentIds } : undefined;
+    const scope: CallScope | undefined = teamScoped ? { userIds: p.team === null ? [p.userId] : [p.userId, ...(await teams.teamUserIds(p.team))], agentIds } : undefined;
 
     // Live state from the engine when attached (null → the board shows the directory as logged out).
     let live = new Map<string, { status: string; since: number; pauseReason: string | null }>();
@@ -156,7 +166,7 @@ export function wallboardRoutes({ store, auth, control, timeZone, health }: Wall
       live = new Map();
     }
     // Calls still open: created in the last 12 h (older open rows are crash leftovers reconciliation will close).
-    const open = openCalls(store.sqlite, at - 12 * 3600_000, scope);
+    const open = await metrics.openCalls(at - 12 * 3600_000, scope);
     const byAgent = new Map(open.filter((o) => o.agentId !== null && o.bridgedAt !== null).map((o) => [o.agentId!, o]));
     const agents = directory.map((a) => {
       const l = live.get(a.id);
@@ -176,11 +186,11 @@ export function wallboardRoutes({ store, auth, control, timeZone, health }: Wall
     const agentsByState: Record<string, number> = {};
     for (const a of agents) agentsByState[a.status] = (agentsByState[a.status] ?? 0) + 1;
 
-    const day = callDayFigures(store.sqlite, since, at + 1, scope);
+    const day = await metrics.dayFigures(since, at + 1, scope);
     const abandon = abandonPercents({ humans: day.humans, dropped: day.dropped }, defaultGovernorConfig.amdHumanAsMachineRate);
-    const hourReport = await groupReport(store, scope, agentIds, { from: since, to: at + 1, group: 'hour', timeZone: zone });
+    const hourReport = await groupReport(metrics, scope, agentIds, { from: since, to: at + 1, group: 'hour', timeZone: zone });
     const minuteStart = Math.floor(at / 60_000) * 60_000 - 59 * 60_000;
-    const perMinute = callsPerMinute(store.sqlite, minuteStart, at + 1, scope);
+    const perMinute = await metrics.perMinute(minuteStart, at + 1, scope);
     // The last five minutes (the current, partial minute included): a rate that moves as calls are placed.
     const cpm = perMinute.filter((m) => m.start > at - 5 * 60_000).reduce((s, m) => s + m.calls, 0) / 5;
 

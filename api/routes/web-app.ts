@@ -10,7 +10,8 @@ import { callActionRoutes } from './call-actions.js';
 import { whatIfRoutes } from './what-if.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import type { HealthProbe } from '../health/index.js';
-import type { CallHistory } from '../../engine/store/index.js';
+import type { CallHistory, CallMetrics } from '../../engine/store/index.js';
+import type { AgentList } from './metrics.js';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
 import type { TeamSource } from '../calls/index.js';
 
@@ -25,6 +26,10 @@ export interface WebAppDeps extends LeadApiDeps {
   nodeId: string;
   /** Hang-ups of calls live on another node's engine, asked over Redis (#18); absent → 404 as before. */
   clusterHangup?: CallHangupPort;
+  /** Where the wallboard reads stored call figures (#18). */
+  metrics?: CallMetrics;
+  /** Where the wallboard reads the agent directory (#18). */
+  agents?: AgentList;
 }
 
 export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {

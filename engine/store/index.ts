@@ -39,5 +39,6 @@ export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type N
 export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
 export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
 export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
+export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metrics.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

@@ -22,6 +22,7 @@ import {
   pgAgentDirectory,
   pgAuthStore,
   pgCallHistory,
+  pgCallMetrics,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
@@ -29,12 +30,14 @@ import {
   sqliteAgentDirectory,
   sqliteAuthStore,
   sqliteCallHistory,
+  sqliteCallMetrics,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
   type CallHistory,
+  type CallMetrics,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadRow,
@@ -83,6 +86,8 @@ export interface DialectHarness extends NodeStore {
   readonly leadCatalog: LeadCatalog;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
+  /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
+  readonly callMetrics: CallMetrics;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -92,6 +97,10 @@ export interface DialectHarness extends NodeStore {
     /** A DNC list entry only (the leads are left as they are: the hopper's own check is what is tested). */
     dnc(phoneE164: string, campaignId: string | null, at: number): Promise<void>;
     leadStatus(id: string, status: LeadStatus): Promise<void>;
+    /** An agent state change, as the engine logs it (agent_events; ids in the order seeded). */
+    agentEvent(e: { agentId: string; fromState: string; toState: string; at: number }): Promise<void>;
+    /** Who placed a CallLog (a manual call's user: what a node's writer never sets). */
+    callUser(callId: string, userId: string): Promise<void>;
   };
   readonly read: {
     lead(id: string): Promise<LeadRow | undefined>;
@@ -117,6 +126,7 @@ interface Backend {
   campaignCatalog: CampaignCatalog;
   leadCatalog: LeadCatalog;
   agentDirectory: AgentDirectory;
+  callMetrics: CallMetrics;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -155,6 +165,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     get agentDirectory() {
       return b().agentDirectory;
     },
+    get callMetrics() {
+      return b().callMetrics;
+    },
     seed: {
       async campaign(id, input, at) {
         const settings = parseCampaignSettings({ name: id, ...input } as CampaignSettingsInput);
@@ -184,6 +197,12 @@ function harnessOver(b: () => Backend): DialectHarness {
       },
       async leadStatus(id, status) {
         await b().db.update(b().t.leads).set({ status }).where(eq(b().t.leads.id, id));
+      },
+      async agentEvent(e) {
+        await b().db.insert(b().t.agentEvents).values({ ...e, reason: null, callId: null });
+      },
+      async callUser(callId, userId) {
+        await b().db.update(b().t.callLogs).set({ userId }).where(eq(b().t.callLogs.id, callId));
       },
     },
     read: {
@@ -230,6 +249,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     campaignCatalog: sqliteCampaignCatalog(store!),
     leadCatalog: sqliteLeadCatalog(store!),
     agentDirectory: sqliteAgentDirectory(store!),
+    callMetrics: sqliteCallMetrics(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -289,6 +309,7 @@ function pgBackend(prefix: string): {
     campaignCatalog: pgCampaignCatalog(pool!),
     leadCatalog: pgLeadCatalog(pool!),
     agentDirectory: pgAgentDirectory(pool!),
+    callMetrics: pgCallMetrics(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {

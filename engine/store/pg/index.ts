@@ -4,8 +4,9 @@
  * and the reaper), and the auth side's repositories (users, refresh tokens, API keys, failed-login counters, the
  * audit trail; behind `AuthStore`, ../auth-store.ts), the API's call history (`PgCallHistory`, behind
  * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
- * ../campaign-catalog.ts), its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts) and its lead
- * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import). The API and `npm start` still use the SQLite store
+ * ../campaign-catalog.ts), its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts), its lead
+ * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import) and the supervisors' call figures
+ * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
@@ -16,6 +17,7 @@ export { pgTables, type PgTableShape } from './tables.js';
 export { PgLeadHopper, LEASE_CAMPAIGN_SQL, LEASE_ZONES_SQL, LEASE_HAS_NULL_ZONE_SQL, type PgLeadRow } from './hopper.js';
 export { PgCallLogs, type PgCallLogRow } from './call-logs.js';
 export { PgCallHistory } from './call-history.js';
+export { PgCallMetrics } from './call-metrics.js';
 export { PgCampaigns } from './campaigns.js';
 export { PgAgents, DEFAULT_NODE_ID } from './agents.js';
 export { PgUsers } from './users.js';

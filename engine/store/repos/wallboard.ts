@@ -56,7 +56,10 @@ export function scopeSql(scope: CallScope | undefined, params: unknown[]): strin
   return ors.length === 0 ? null : ` AND (${ors.join(' OR ')})`;
 }
 
-/** Calls not ended yet, created after `since` (an open row older than that is a crash leftover, not a live call). */
+/**
+ * Calls not ended yet, created after `since` (an open row older than that is a crash leftover, not a live call),
+ * oldest first, ties by id (byte order, as on PostgreSQL).
+ */
 export function openCalls(sqlite: Sqlite, since: number, scope?: CallScope): OpenCallRow[] {
   const params: unknown[] = [since];
   const extra = scopeSql(scope, params);
@@ -65,7 +68,7 @@ export function openCalls(sqlite: Sqlite, since: number, scope?: CallScope): Ope
     .prepare(
       `SELECT id, campaign_id AS campaignId, phone, agent_id AS agentId, stage, created_at AS createdAt, ringing_at AS ringingAt,
               answered_at AS answeredAt, amd_at AS amdAt, amd_treated_as AS amdTreatedAs, bridged_at AS bridgedAt
-         FROM call_logs WHERE ended_at IS NULL AND created_at >= ?${extra} ORDER BY created_at`,
+         FROM call_logs WHERE ended_at IS NULL AND created_at >= ?${extra} ORDER BY created_at, id`,
     )
     .all(...params) as OpenCallRow[];
 }
