@@ -11,9 +11,9 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Disposition } from '../../engine/events/index.js';
 import { pgAgentDirectory, pgCallHistory, pgCallMetrics, pgNodeStore, type NodeStore } from '../../engine/store/index.js';
-import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
+import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
+import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { ADMIN_PASSWORD, harness, type Harness } from '../unit/api/harness.js';
 
 const NY = 'America/New_York';
@@ -25,22 +25,17 @@ const NOW = Z('2026-11-01T07:30:00Z');
 
 type ErrorBody = { error: { code: string; details?: Array<{ field: string; problem: string }> } };
 
-let db: TestDatabase;
+let db: MigratedTestDatabase;
 let pool: PgPool;
 let node: NodeStore;
 let h: Harness;
 let tokens: Record<'admin' | 'sup' | 'lead' | 'ana', Record<string, string>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase('h_metrics_pg_api');
-  pool = openPgPool(db.url);
-  await migratePg(pool);
+  ({ pool } = db = await openMigratedTestDatabase('h_metrics_pg_api'));
   node = pgNodeStore(pool);
 }, 60_000);
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+afterAll(() => db?.close());
 
 /** One CallLog as a node writes it: created, ringing, answered, AMD, bridged, ended (each step when given). */
 async function nodeCall(
@@ -61,8 +56,7 @@ async function nodeCall(
 }
 
 beforeEach(async () => {
-  const tables = pgTables().map((t) => `"${t.name}"`).reverse();
-  await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+  await emptyTables(pool);
   h = harness({
     callMetrics: pgCallMetrics(pool),
     agentDirectory: pgAgentDirectory(pool),
