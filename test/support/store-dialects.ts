@@ -23,6 +23,7 @@ import {
   pgAuthStore,
   pgCallHistory,
   pgCallMetrics,
+  pgQaStore,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
@@ -31,6 +32,7 @@ import {
   sqliteAuthStore,
   sqliteCallHistory,
   sqliteCallMetrics,
+  sqliteQaStore,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
@@ -38,6 +40,7 @@ import {
   type AuthStore,
   type CallHistory,
   type CallMetrics,
+  type QaStore,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadRow,
@@ -88,6 +91,8 @@ export interface DialectHarness extends NodeStore {
   readonly agentDirectory: AgentDirectory;
   /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
   readonly callMetrics: CallMetrics;
+  /** The QA routes' scorecards and scores (#18), same database. */
+  readonly qaStore: QaStore;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -127,6 +132,7 @@ interface Backend {
   leadCatalog: LeadCatalog;
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
+  qaStore: QaStore;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -167,6 +173,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get callMetrics() {
       return b().callMetrics;
+    },
+    get qaStore() {
+      return b().qaStore;
     },
     seed: {
       async campaign(id, input, at) {
@@ -250,6 +259,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     leadCatalog: sqliteLeadCatalog(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
+    qaStore: sqliteQaStore(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -310,6 +320,7 @@ function pgBackend(prefix: string): {
     leadCatalog: pgLeadCatalog(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
+    qaStore: pgQaStore(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
