@@ -24,6 +24,7 @@ import {
   pgCallHistory,
   pgCallMetrics,
   pgQaStore,
+  pgRecordingCatalog,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
@@ -33,6 +34,7 @@ import {
   sqliteCallHistory,
   sqliteCallMetrics,
   sqliteQaStore,
+  sqliteRecordingCatalog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
@@ -41,6 +43,7 @@ import {
   type CallHistory,
   type CallMetrics,
   type QaStore,
+  type RecordingCatalog,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadRow,
@@ -93,6 +96,8 @@ export interface DialectHarness extends NodeStore {
   readonly callMetrics: CallMetrics;
   /** The QA routes' scorecards and scores (#18), same database. */
   readonly qaStore: QaStore;
+  /** The recordings' list and detail reads (#18), same database. */
+  readonly recordingCatalog: RecordingCatalog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -106,6 +111,8 @@ export interface DialectHarness extends NodeStore {
     agentEvent(e: { agentId: string; fromState: string; toState: string; at: number }): Promise<void>;
     /** Who placed a CallLog (a manual call's user: what a node's writer never sets). */
     callUser(callId: string, userId: string): Promise<void>;
+    /** A row of a table the API only reads (recordings, recording_jobs, call_amd_traces), as the recorder writes it. */
+    row(table: 'recordings' | 'recordingJobs' | 'callAmdTraces', values: Record<string, unknown>): Promise<void>;
   };
   readonly read: {
     lead(id: string): Promise<LeadRow | undefined>;
@@ -133,6 +140,7 @@ interface Backend {
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
   qaStore: QaStore;
+  recordingCatalog: RecordingCatalog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -177,6 +185,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     get qaStore() {
       return b().qaStore;
     },
+    get recordingCatalog() {
+      return b().recordingCatalog;
+    },
     seed: {
       async campaign(id, input, at) {
         const settings = parseCampaignSettings({ name: id, ...input } as CampaignSettingsInput);
@@ -212,6 +223,9 @@ function harnessOver(b: () => Backend): DialectHarness {
       },
       async callUser(callId, userId) {
         await b().db.update(b().t.callLogs).set({ userId }).where(eq(b().t.callLogs.id, callId));
+      },
+      async row(table, values) {
+        await b().db.insert(b().t[table]).values(values);
       },
     },
     read: {
@@ -260,6 +274,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
+    recordingCatalog: sqliteRecordingCatalog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -321,6 +336,7 @@ function pgBackend(prefix: string): {
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
+    recordingCatalog: pgRecordingCatalog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
