@@ -5,12 +5,14 @@
  * AMD → bridged → end), with the roles and visibility of the SQLite API: supervisors define scorecards, team leads
  * score their team's calls, agents read the scores of their own calls; bad input is a 4xx naming the field. Users are
  * still the API's SQLite users (authentication is not moved here); a call in the SQLite file only is not found.
- * Without the port these routes read SQLite and find none of the node's calls (404).
+ * The recordings' list and detail (`recordingCatalog: pgRecordingCatalog(pool)`) read PostgreSQL's `recordings` rows
+ * of those calls with the same visibility. Without the ports these routes read SQLite and find none of the node's
+ * calls (404) or recordings (an empty list).
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseCampaignSettings } from '../../engine/campaigns/index.js';
-import { campaignSettingsToRow, pgCallHistory, pgNodeStore, pgQaStore } from '../../engine/store/index.js';
+import { campaignSettingsToRow, pgCallHistory, pgNodeStore, pgQaStore, pgRecordingCatalog } from '../../engine/store/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
@@ -38,7 +40,7 @@ const CRITERIA = [
 
 beforeEach(async () => {
   await emptyTables(pool);
-  h = harness({ callHistory: pgCallHistory(pool), qaStore: pgQaStore(pool) });
+  h = harness({ callHistory: pgCallHistory(pool), qaStore: pgQaStore(pool), recordingCatalog: pgRecordingCatalog(pool) });
   users = { ana: h.addUser('ana', 'agent', 'A'), bob: h.addUser('bob', 'agent', 'A'), zoe: h.addUser('zoe', 'agent', 'Z'), lead: h.addUser('lead', 'teamlead', 'A'), sup: h.addUser('sup', 'supervisor') };
 
   const pdb = drizzle(pool);
@@ -61,6 +63,8 @@ beforeEach(async () => {
     await logs.markAmd(id, { status: 'HUMAN', cause: 'X', decisionMs: 1_000, at: at + 6_000 });
     await logs.markBridged(id, { agentId, bridgeId: `br-${id}`, at: at + 6_500 });
     await logs.end(id, { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: at + 66_500 });
+    // Its recording's row, as a recorder writes it beside the CallLog.
+    await pdb.insert(pgs.recordings).values({ callId: id, name: id, campaignId: 'k1', agentId, bridgeId: `br-${id}`, state: 'ready', startedAt: at + 6_500, endedAt: at + 66_500, durationMs: 60_000, wavPath: `/nowhere/${id}.wav`, wavBytes: 960_000, peaks: [0.1, 0.9], peaksPerSecond: 10, pauses: [], nodeId: 'node-2', updatedAt: at + 70_000 });
   }
   // A call in the API's SQLite file only: not a call of the PostgreSQL history.
   h.store.callLogs.create({ id: 'lite-1', campaignId: 'k1', leadId: null, phone: '+1', nodeId: 'node-test', userId: users.ana, at: T0 });
@@ -147,5 +151,31 @@ describe('QA routes over PostgreSQL', () => {
     // An archived scorecard scores no more.
     await h.json('PATCH', `/api/qa/scorecards/${id}`, { archived: true }, await as('sup'));
     expect((await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: id, answers: { greet: 1 } }, lead)).status).toBe(404);
+  });
+});
+
+describe('recordings list and detail over PostgreSQL', () => {
+  it("lists the node's recordings with their calls and campaign names, by role; the detail with peaks and jobs", async () => {
+    const list = async (who: string, qs = '') => {
+      const res = await h.app.request(`/api/recordings${qs}`, { headers: await as(who) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { items: Array<{ callId: string; call: { campaignName: string | null; agentId: string | null; userId: string | null } }>; total: number };
+    };
+    const all = await list('sup');
+    expect(all.items.map((i) => i.callId)).toEqual(['p2', 'p1']);
+    expect(all.total).toBe(2);
+    expect(all.items[1]!.call).toMatchObject({ campaignName: 'Norte PG', agentId: 'agent-ana', userId: users.ana });
+    expect((await list('sup', '?agent_id=agent-zoe')).items.map((i) => i.callId)).toEqual(['p2']);
+    expect((await list('lead')).items.map((i) => i.callId)).toEqual(['p1']);
+    expect((await list('bob')).items).toEqual([]);
+    const bad = await h.app.request('/api/recordings?amd_status=LOUD', { headers: await as('sup') });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain('amd_status');
+
+    const detail = await h.app.request('/api/recordings/p1', { headers: await as('ana') });
+    expect(detail.status).toBe(200);
+    expect(await detail.json()).toMatchObject({ callId: 'p1', state: 'ready', durationMs: 60_000, peaks: [0.1, 0.9], peaksPerSecond: 10, jobs: [], call: { campaignName: 'Norte PG' } });
+    expect((await h.app.request('/api/recordings/p1', { headers: await as('bob') })).status).toBe(404);
+    expect((await h.app.request('/api/recordings/lite-1', { headers: await as('sup') })).status).toBe(404);
   });
 });
