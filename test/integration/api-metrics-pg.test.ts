@@ -9,12 +9,12 @@
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Disposition } from '../../engine/events/index.js';
 import { pgAgentDirectory, pgCallHistory, pgCallMetrics, pgNodeStore, type NodeStore } from '../../engine/store/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { ADMIN_PASSWORD, harness, type Harness } from '../unit/api/harness.js';
+import { writeNodeCall, type NodeCall } from '../support/node-calls.js';
 
 const NY = 'America/New_York';
 const Z = (iso: string) => Date.parse(iso);
@@ -38,22 +38,8 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 /** One CallLog as a node writes it: created, ringing, answered, AMD, bridged, ended (each step when given). */
-async function nodeCall(
-  id: string,
-  at: number,
-  o: { disposition?: Disposition; agentId?: string; answerAfter?: number; amdAfter?: number; bridgeAfter?: number; endAfter?: number } = {},
-): Promise<void> {
-  await node.callLogs.create({ id, campaignId: 'k1', leadId: null, phone: '+12125550100', nodeId: 'node-2', at });
-  let t = at + 1000;
-  await node.callLogs.markRinging(id, t);
-  if (o.answerAfter !== undefined) await node.callLogs.markAnswered(id, (t += o.answerAfter));
-  if (o.amdAfter !== undefined) {
-    const machine = o.disposition === 'MACHINE';
-    await node.callLogs.markAmd(id, { status: machine ? 'MACHINE' : 'HUMAN', cause: 'x', decisionMs: o.amdAfter, treatedAs: machine ? 'MACHINE' : 'HUMAN', at: (t += o.amdAfter) });
-  }
-  if (o.bridgeAfter !== undefined) await node.callLogs.markBridged(id, { agentId: o.agentId!, at: (t += o.bridgeAfter) });
-  if (o.disposition !== undefined) await node.callLogs.end(id, { disposition: o.disposition, hangupCause: 16, at: t + (o.endAfter ?? 0) });
-}
+const nodeCall = (id: string, at: number, o: Omit<NodeCall, 'id' | 'at'> = {}): Promise<void> =>
+  writeNodeCall(node.callLogs, { id, at, campaignId: 'k1', nodeId: 'node-2', ...o });
 
 beforeEach(async () => {
   await emptyTables(pool);

@@ -20,6 +20,7 @@ import * as pgs from '../../engine/store/schema-pg/index.js';
 import { renderPdf } from '../support/pdf-pages.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { ADMIN_PASSWORD, harness, type Harness } from '../unit/api/harness.js';
+import { writeNodeCall, type NodeCall } from '../support/node-calls.js';
 
 const NY = 'America/New_York';
 const Z = (iso: string) => Date.parse(iso);
@@ -43,20 +44,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => db?.close());
 
-async function nodeCall(
-  id: string,
-  at: number,
-  o: { campaignId?: string; disposition: Disposition; agentId?: string; bridgeAfter?: number; endAfter?: number },
-): Promise<void> {
-  await node.callLogs.create({ id, campaignId: o.campaignId ?? 'k1', leadId: null, phone: '+12125550100', nodeId: 'node-2', at });
-  let t = at + 1000;
-  await node.callLogs.markRinging(id, t);
-  if (o.bridgeAfter !== undefined) {
-    await node.callLogs.markAnswered(id, (t += 4000));
-    await node.callLogs.markBridged(id, { agentId: o.agentId!, at: (t += o.bridgeAfter) });
-  }
-  await node.callLogs.end(id, { disposition: o.disposition, hangupCause: 16, at: t + (o.endAfter ?? 0) });
-}
+/** Bridged calls were answered 4 s after ringing; the others never were. */
+const nodeCall = (id: string, at: number, o: Omit<NodeCall, 'id' | 'at'> & { disposition: Disposition }): Promise<void> =>
+  writeNodeCall(node.callLogs, { id, at, campaignId: 'k1', nodeId: 'node-2', answered: o.bridgeAfter !== undefined, ...o });
 
 beforeEach(async () => {
   await emptyTables(pool);

@@ -13,6 +13,7 @@ import { expect, it } from 'vitest';
 import type { Disposition } from '../../engine/events/index.js';
 import { buildCallReport, type CallReportQuery, type CallReportSource } from '../../engine/reports/index.js';
 import { describeDialects, type DialectHarness } from '../support/store-dialects.js';
+import { writeNodeCall } from '../support/node-calls.js';
 
 const NY = 'America/New_York';
 const Z = (iso: string) => Date.parse(iso);
@@ -51,25 +52,7 @@ const CALLS: Call[] = [
   { id: 'o1', at: Z('2026-11-02T05:10:00Z'), campaignId: 'k1', disposition: null, answered: true },
 ];
 
-async function write(h: DialectHarness, c: Call): Promise<void> {
-  await h.callLogs.create({ id: c.id, campaignId: c.campaignId, leadId: null, phone: `+3491${c.id.length}000000`, nodeId: 'node-1', at: c.at });
-  let t = c.at + 1000;
-  await h.callLogs.markRinging(c.id, t);
-  if (c.answered) {
-    t += 4000;
-    await h.callLogs.markAnswered(c.id, t);
-  }
-  if (c.amdAfter !== undefined) {
-    t += c.amdAfter;
-    const machine = c.disposition === 'MACHINE';
-    await h.callLogs.markAmd(c.id, { status: machine ? 'MACHINE' : 'HUMAN', cause: machine ? 'LONGGREETING' : 'HUMAN-200', decisionMs: c.amdAfter, treatedAs: machine ? 'MACHINE' : 'HUMAN', at: t });
-  }
-  if (c.bridgeAfter !== undefined) {
-    t += c.bridgeAfter;
-    await h.callLogs.markBridged(c.id, { agentId: c.agentId!, at: t });
-  }
-  if (c.disposition !== null) await h.callLogs.end(c.id, { disposition: c.disposition, hangupCause: 16, at: t + (c.endAfter ?? 0) });
-}
+const write = (h: DialectHarness, c: Call): Promise<void> => writeNodeCall(h.callLogs, { ...c, phone: `+3491${c.id.length}000000` });
 
 async function seed(h: DialectHarness): Promise<void> {
   await h.seed.campaign('k1', { name: 'Summer' }, NOV1);
