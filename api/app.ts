@@ -71,8 +71,9 @@ export interface ApiDeps {
    */
   agentDirectory?: AgentDirectory;
   /**
-   * Where the metrics, wallboard, dashboard and Prometheus routes read the stored call figures (CallLogs, agent
-   * events) (#18); absent → the SQLite `store`. Those routes read agents from `agentDirectory` when it is given.
+   * Where the metrics, wallboard, dashboard, Prometheus and CallLog report (`/api/reports/*`) routes read the stored
+   * call figures (CallLogs, agent events) (#18); absent → the SQLite `store`. Those routes read agents from
+   * `agentDirectory` when it is given; the reports name campaigns from `campaignCatalog` when it is given.
    */
   callMetrics?: CallMetrics;
   /**
@@ -198,7 +199,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone, metrics: callMetrics, agents: agentDirectory, teams }));
   app.route('/', queueRoutes({ source: deps.queues }));
-  app.route('/', reportRoutes({ store: deps.store, auth, source: deps.queues, timeZone }));
+  // The CallLog reports read the same sums; agents and campaigns are named from the directory and catalog given.
+  const reportCampaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
+  app.route('/', reportRoutes({ metrics: callMetrics, agents: agentDirectory, campaigns: reportCampaigns, auth, source: deps.queues, timeZone }));
   app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;

@@ -11,7 +11,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { writeQueueReportXlsx } from '../../engine/analytics/index.js';
 import { ianaZone } from '../../engine/campaigns/index.js';
 import { buildCallReport, queueReportDocument, writeReportPdf, writeReportXlsx, type CallReportType } from '../../engine/reports/index.js';
-import type { Store } from '../../engine/store/index.js';
+import type { AgentDirectory, CallMetrics, CampaignCatalog } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { zonedQueryDate } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
@@ -69,7 +69,11 @@ const reportExport = protectedRoute('metrics.org', {
 });
 
 export interface ReportDeps {
-  store: Store;
+  /** The CallLog sums (#18): SQLite's store, or the PostgreSQL `call_logs` the nodes write. */
+  metrics: CallMetrics;
+  /** The agents and campaigns whose names the reports show: the same database as `metrics`. */
+  agents: Pick<AgentDirectory, 'get'>;
+  campaigns: Pick<CampaignCatalog, 'get'>;
   auth: AuthService;
   source?: QueueStatsSource;
   /** Default zone of days and hours (REPORT_TIME_ZONE). */
@@ -107,8 +111,13 @@ function streamed(write: (out: Writable) => Promise<void>, contentType: string, 
   return new Response(Readable.toWeb(out) as ReadableStream, { status: 200, headers: { 'content-type': contentType, 'content-disposition': `attachment; filename="${filename}"` } });
 }
 
-export function reportRoutes({ store, auth, source, timeZone = 'UTC' }: ReportDeps): OpenAPIHono<ApiEnv> {
+export function reportRoutes({ metrics, agents, campaigns, auth, source, timeZone = 'UTC' }: ReportDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const reportSource = {
+    metrics,
+    agentName: async (id: string) => (await agents.get(id))?.name,
+    campaignName: async (id: string) => (await campaigns.get(id))?.name,
+  };
   const need = (): QueueStatsSource => {
     if (!source) throw new ApiError(503, 'unavailable', 'No queue_log is followed (set QUEUE_LOG_SOURCE)');
     return source;
@@ -116,7 +125,7 @@ export function reportRoutes({ store, auth, source, timeZone = 'UTC' }: ReportDe
   const callReport = (type: CallReportType, q: Query, text: { from?: string; to?: string }) => {
     const zone = q.tz ?? timeZone;
     const at = auth.now();
-    return buildCallReport(store, {
+    return buildCallReport(reportSource, {
       fromText: text.from,
       toText: text.to,
       type,

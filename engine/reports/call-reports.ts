@@ -9,12 +9,23 @@
  */
 import { LocalTime, round2 } from '../analytics/index.js';
 import { DISPOSITIONS } from '../events/index.js';
-import { type Store, type CallReportGroup, type CallReportGroupBy, callReportGroups, firstCallAt, wrapMsPer } from '../store/index.js';
+import type { CallMetrics, CallReportGroup } from '../store/index.js';
 import type { Cell, ReportColumn, ReportDocument, ReportLang } from './document.js';
 import { filtersLine, generatedLine } from './labels.js';
 
 export const CALL_REPORT_TYPES = ['daily', 'hourly', 'dispositions', 'agents', 'campaigns'] as const;
 export type CallReportType = (typeof CALL_REPORT_TYPES)[number];
+
+/**
+ * Where a CallLog report reads (#18): the CallLog sums of one database (`CallMetrics`: SQLite's store or the
+ * PostgreSQL `call_logs` the nodes write) and the names of its agents and campaigns (the same database's, so a report
+ * over PostgreSQL names the nodes' agents and campaigns). A name it does not know shows the id.
+ */
+export interface CallReportSource {
+  metrics: Pick<CallMetrics, 'reportGroups' | 'firstCallAt' | 'wrapMsPer'>;
+  agentName(id: string): Promise<string | undefined>;
+  campaignName(id: string): Promise<string | undefined>;
+}
 
 export interface CallReportQuery {
   type: CallReportType;
@@ -98,24 +109,6 @@ function add(a: Omit<CallReportGroup, 'key'>, b: Omit<CallReportGroup, 'key'>): 
 function figures(g: Omit<CallReportGroup, 'key'>): Figures {
   return { calls: g.calls, humans: g.humans, machines: g.machines, drops: g.drops, abandon_pct: g.humans === 0 ? 0 : round2((100 * g.drops) / g.humans), talk_s: round2(g.talkMs / 1000) };
 }
-/**
- * `callReportGroups` a day at a time, yielding to the event loop between days (better-sqlite3 is synchronous and
- * the API shares the engine's process: a year of a busy center in one statement would stall ARI handling).
- */
-async function groups(store: Store, f: { from?: number; to: number; campaignId?: string; agentId?: string }, by: CallReportGroupBy): Promise<CallReportGroup[]> {
-  const first = f.from ?? firstCallAt(store);
-  if (first === null) return [];
-  const out = new Map<string | number | null, CallReportGroup>();
-  for (let a = first; a < f.to; a += DAY_MS) {
-    for (const g of callReportGroups(store, { ...f, from: a, to: Math.min(a + DAY_MS, f.to) }, by)) {
-      const prev = out.get(g.key);
-      out.set(g.key, prev === undefined ? g : { key: g.key, ...add(prev, g) });
-    }
-    if (a + DAY_MS < f.to) await new Promise<void>((r) => setImmediate(r));
-  }
-  return [...out.values()];
-}
-const DAY_MS = 86_400_000;
 
 const pct = (n: number, d: number): number => (d === 0 ? 0 : round2((100 * n) / d));
 
@@ -134,10 +127,11 @@ function daysBetween(from: number, to: number, lt: LocalTime): string[] | null {
   return out;
 }
 
-export async function buildCallReport(store: Store, q: CallReportQuery): Promise<CallReport> {
+export async function buildCallReport(src: CallReportSource, q: CallReportQuery): Promise<CallReport> {
   const w = W[q.lang];
   const filter = { from: q.from, to: q.to, campaignId: q.campaignId, agentId: q.agentId };
   const lt = new LocalTime(q.timeZone);
+  const groups = (by: Parameters<CallMetrics['reportGroups']>[1]) => src.metrics.reportGroups(filter, by);
   let columns: ReportColumn[];
   let cells: Cell[][];
   let rows: CallReportRow[];
@@ -145,11 +139,11 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
   switch (q.type) {
     case 'daily': {
       const byDay = new Map<string, Omit<CallReportGroup, 'key'>>();
-      for (const g of await groups(store, filter, 'quarter')) {
+      for (const g of await groups('quarter')) {
         const d = lt.of(Math.floor(Number(g.key) / 1000)).day;
         byDay.set(d, add(byDay.get(d) ?? EMPTY, g));
       }
-      const start = q.from ?? firstCallAt(store);
+      const start = q.from ?? (await src.metrics.firstCallAt());
       const days = (start === null ? null : daysBetween(start, q.to, lt)) ?? [...byDay.keys()].sort();
       const daily: DailyRow[] = days.map((day) => ({ day, ...figures(byDay.get(day) ?? EMPTY) }));
       rows = daily;
@@ -161,7 +155,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
     }
     case 'hourly': {
       const byHour = Array.from({ length: 24 }, () => EMPTY);
-      for (const g of await groups(store, filter, 'quarter')) {
+      for (const g of await groups('quarter')) {
         const h = lt.of(Math.floor(Number(g.key) / 1000)).hour;
         byHour[h] = add(byHour[h]!, g);
       }
@@ -173,7 +167,7 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
     case 'dispositions': {
-      const byDisp = await groups(store, filter, 'disposition');
+      const byDisp = await groups('disposition');
       const total = byDisp.reduce((s, g) => s + g.calls, 0);
       const order = (d: string | number | null): number => {
         const i = DISPOSITIONS.indexOf(d as (typeof DISPOSITIONS)[number]);
@@ -189,15 +183,15 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
     case 'agents': {
-      const byAgent = (await groups(store, filter, 'agent')).filter((g) => g.key !== null);
-      const from = q.from ?? firstCallAt(store) ?? q.to;
+      const byAgent = (await groups('agent')).filter((g) => g.key !== null);
+      const from = q.from ?? (await src.metrics.firstCallAt()) ?? q.to;
       const agents: AgentRow[] = [];
       for (const g of byAgent) {
         const id = String(g.key);
-        const [wrapMs] = await wrapMsPer(store, [id], [[from, q.to]]);
+        const [wrapMs] = await src.metrics.wrapMsPer([id], [[from, q.to]]);
         agents.push({
           agent_id: id,
-          agent: store.agents.get(id)?.name ?? id,
+          agent: (await src.agentName(id)) ?? id,
           calls: g.calls,
           connected: g.connected,
           talk_s: round2(g.talkMs / 1000),
@@ -212,9 +206,11 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
     case 'campaigns': {
-      const camps: CampaignRow[] = (await groups(store, filter, 'campaign')).sort((a, b) => String(a.key ?? '').localeCompare(String(b.key ?? ''))).map((g) => ({
+      const byCampaign = (await groups('campaign')).sort((a, b) => String(a.key ?? '').localeCompare(String(b.key ?? '')));
+      const names = await Promise.all(byCampaign.map((g) => (g.key === null ? w.none : src.campaignName(String(g.key)))));
+      const camps: CampaignRow[] = byCampaign.map((g, i) => ({
         campaign_id: g.key === null ? null : String(g.key),
-        campaign: g.key === null ? w.none : (store.campaigns.get(String(g.key))?.name ?? String(g.key)),
+        campaign: names[i] ?? String(g.key),
         ...figures(g),
         connected: g.connected,
         no_answer: g.noAnswer,
@@ -232,8 +228,8 @@ export async function buildCallReport(store: Store, q: CallReportQuery): Promise
       break;
     }
   }
-  const campaignName = q.campaignId === undefined ? undefined : (store.campaigns.get(q.campaignId)?.name ?? q.campaignId);
-  const agentName = q.agentId === undefined ? undefined : (store.agents.get(q.agentId)?.name ?? q.agentId);
+  const campaignName = q.campaignId === undefined ? undefined : ((await src.campaignName(q.campaignId)) ?? q.campaignId);
+  const agentName = q.agentId === undefined ? undefined : ((await src.agentName(q.agentId)) ?? q.agentId);
   const document: ReportDocument = {
     lang: q.lang,
     title: w[q.type],

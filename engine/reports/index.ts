@@ -7,4 +7,4 @@ export { writeReportPdf, formatCell, formatNumber } from './pdf.js';
 export { writeReportXlsx } from './xlsx.js';
 export { queueReportDocument } from './queue-report.js';
 export { filtersLine, generatedLine, type ReportFilters } from './labels.js';
-export { buildCallReport, dispositionLabel, CALL_REPORT_TYPES, type CallReport, type CallReportQuery, type CallReportType, type CallReportRow, type DailyRow, type HourlyRow, type DispositionRow, type AgentRow, type CampaignRow } from './call-reports.js';
+export { buildCallReport, dispositionLabel, CALL_REPORT_TYPES, type CallReport, type CallReportQuery, type CallReportSource, type CallReportType, type CallReportRow, type DailyRow, type HourlyRow, type DispositionRow, type AgentRow, type CampaignRow } from './call-reports.js';

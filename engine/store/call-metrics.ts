@@ -2,6 +2,7 @@ import type { PgPool } from './pg/connect.js';
 import { PgCallMetrics } from './pg/call-metrics.js';
 import type { CallAggregate, BucketSize, UserMetrics } from './metrics.js';
 import { aggregateCallsChunked, countCallsCreated, lastAgentStates, serviceLevel, wrapMsPer, type GroupScope } from './repos/call-aggregates.js';
+import { callReportGroupsChunked, firstCallAt, type CallReportFilter, type CallReportGroup, type CallReportGroupBy } from './repos/call-reports.js';
 import type { MetricsWindow } from './repos/metrics.js';
 import { callDayFigures, callsPerMinute, openCalls, type CallDayFigures, type CallScope, type OpenCallRow } from './repos/wallboard.js';
 import type { Store } from './store.js';
@@ -42,6 +43,15 @@ export interface CallMetrics {
   perMinute(from: number, to: number, scope?: CallScope): Promise<Array<{ start: number; calls: number; humans: number }>>;
   /** Calls that ended in [from, to), per disposition (null: none recorded). */
   endedByDisposition(from: number, to: number): Promise<Array<{ disposition: string | null; n: number }>>;
+  /**
+   * The reports' sums (engine/reports, `/api/reports/*`): ended calls created in [from, to) (no `from`: since the
+   * first CallLog), of one campaign or agent when asked, grouped by quarter hour (keyed by its UTC start: every zone
+   * offset is a multiple of 15 min, so the caller places each quarter in its local day and hour), disposition, agent
+   * or campaign; in key order (null first, numbers ascending, text in byte order). No call: empty.
+   */
+  reportGroups(f: CallReportFilter, by: CallReportGroupBy): Promise<CallReportGroup[]>;
+  /** The creation time of the first CallLog (null when there is none): where an open-ended report starts. */
+  firstCallAt(): Promise<number | null>;
 }
 
 /** Over the SQLite store: the queries the routes always ran (synchronous; the long ones in day-sized pieces). */
@@ -58,6 +68,8 @@ export function sqliteCallMetrics(store: Pick<Store, 'sqlite' | 'metrics' | 'cal
     dayFigures: async (from, to, scope) => callDayFigures(store.sqlite, from, to, scope),
     perMinute: async (from, to, scope) => callsPerMinute(store.sqlite, from, to, scope),
     endedByDisposition: async (from, to) => store.callLogs.endedByDisposition(from, to),
+    reportGroups: (f, by) => callReportGroupsChunked(store, f, by),
+    firstCallAt: async () => firstCallAt(store),
   };
 }
 

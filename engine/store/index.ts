@@ -30,7 +30,7 @@ export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
 export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrityCheckFile, listBackups, probeWritable, pruneBackups, restoreDatabase, type BackupResult } from './backup.js';
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
 export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
-export { callReportGroups, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
+export { callReportGroups, callReportGroupsChunked, byReportKey, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
 export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
 // PostgreSQL (#18): migrations, db:copy and the multi-node hopper; the engine and API still use openStore (SQLite).

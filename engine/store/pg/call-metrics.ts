@@ -1,6 +1,7 @@
 import { zonedBucketStarts } from '../../clock/index.js';
 import { deriveUserMetrics, timeInState, type BucketSize, type CallAggregate, type UserMetrics } from '../metrics.js';
 import type { GroupScope } from '../repos/call-aggregates.js';
+import type { CallReportFilter, CallReportGroup, CallReportGroupBy } from '../repos/call-reports.js';
 import type { MetricsWindow } from '../repos/metrics.js';
 import type { CallDayFigures, CallScope, OpenCallRow } from '../repos/wallboard.js';
 import type { Disposition } from '../../events/index.js';
@@ -202,7 +203,43 @@ export class PgCallMetrics {
       [from, to],
     );
   }
+
+  async reportGroups(f: CallReportFilter, by: CallReportGroupBy): Promise<CallReportGroup[]> {
+    const params: unknown[] = [f.to];
+    const conds = ['ended_at is not null', 'created_at < $1'];
+    if (f.from !== undefined) conds.push(`created_at >= $${params.push(f.from)}`);
+    if (f.campaignId !== undefined) conds.push(`campaign_id = $${params.push(f.campaignId)}`);
+    if (f.agentId !== undefined) conds.push(`agent_id = $${params.push(f.agentId)}`);
+    // One statement over the whole range (no event loop to protect); text keys in byte order, null first, as SQLite.
+    const key = REPORT_KEY[by];
+    const order = by === 'quarter' ? key : `${key} collate "C" nulls first`;
+    return this.rows<CallReportGroup>(
+      `select ${key} as key, count(*)::int8 as calls,
+              count(*) filter (where disposition in ('ANSWERED_HUMAN', 'DROPPED'))::int8 as humans,
+              count(*) filter (where disposition = 'ANSWERED_HUMAN')::int8 as connected,
+              count(*) filter (where disposition = 'MACHINE')::int8 as machines,
+              count(*) filter (where disposition = 'DROPPED')::int8 as drops,
+              count(*) filter (where disposition = 'NO_ANSWER')::int8 as "noAnswer",
+              count(*) filter (where disposition = 'BUSY')::int8 as busy,
+              count(*) filter (where disposition in ('CONGESTION', 'FAILED', 'INVALID_NUMBER'))::int8 as failed,
+              coalesce(sum(talk_ms), 0)::int8 as "talkMs"
+         from call_logs where ${conds.join(' and ')} group by ${key} order by ${order}`,
+      params,
+    );
+  }
+
+  async firstCallAt(): Promise<number | null> {
+    return (await this.rows<{ t: number | null }>(`select min(created_at) as t from call_logs`, []))[0]?.t ?? null;
+  }
 }
+
+/** The reports' group keys: SQLite's expressions (bigint division truncates as SQLite's integer division does). */
+const REPORT_KEY: Record<CallReportGroupBy, string> = {
+  quarter: '(created_at / 900000) * 900000',
+  disposition: 'disposition',
+  agent: 'agent_id',
+  campaign: 'campaign_id',
+};
 
 /** A team scope as a WHERE fragment (params appended); '' for no scope, null when it matches nothing. */
 function scopeSql(scope: CallScope | undefined, params: unknown[], alias: string): string | null {
