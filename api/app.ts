@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type SecretBox, type Store } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteQaStore, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type QaStore, type RecordingCatalog, type SecretBox, type Store } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -76,6 +76,18 @@ export interface ApiDeps {
    * `agentDirectory` when it is given; the reports name campaigns from `campaignCatalog` when it is given.
    */
   callMetrics?: CallMetrics;
+  /**
+   * Where the QA routes (scorecards, a call's scores, averages, calibration) read and write scorecards and scores
+   * (#18); absent → the SQLite `store`. The scored calls are looked up in `callHistory`, which must then be of the
+   * same database (a score is of a call the nodes wrote there), and agents' averages scoped with `agentDirectory`.
+   */
+  qaStore?: QaStore;
+  /**
+   * Where the recordings' list and detail (rows, filters, paging, the call, AMD trace and jobs beside them) are read
+   * (#18); absent → the SQLite `store`. Only those two: the audio, its signed URLs, pause/resume and deletion stay
+   * with `store` and `recordings`, the process holding the files.
+   */
+  recordingCatalog?: RecordingCatalog;
   /**
    * Asks the node that owns a call (its CallLog's `node_id`) to hang it up over Redis (#18, engine/cluster
    * `callHangupAsker`), for a console hang-up of a call this API's own engine does not hold; absent → such a call
@@ -195,8 +207,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const teams = deps.agentDirectory ?? auth.users;
   app.route('/', compatCallRoutes({ store: deps.store, calls, teams, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, calls, teams, auth, control: deps.control }));
-  app.route('/', qaRoutes({ store: deps.store, auth }));
-  app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}) }));
+  app.route('/', qaRoutes({ qa: deps.qaStore ?? sqliteQaStore(deps.store), calls, teams, agents: agentDirectory, auth }));
+  app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}), ...(deps.recordingCatalog ? { catalog: deps.recordingCatalog } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone, metrics: callMetrics, agents: agentDirectory, teams }));
   app.route('/', queueRoutes({ source: deps.queues }));
   // The CallLog reports read the same sums; agents and campaigns are named from the directory and catalog given.

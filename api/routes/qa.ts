@@ -5,9 +5,9 @@
  * team's; agents read their own averages.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { scorePercent, type QaScoreRow, type QaScorecardRow, type Store } from '../../engine/store/index.js';
+import { scorePercent, type AgentDirectory, type CallHistory, type QaScoreRow, type QaScorecardRow, type QaStore } from '../../engine/store/index.js';
 import { callScope, type AuthService, type Principal } from '../auth/index.js';
-import { queryDate, visibleUserIds } from '../calls/index.js';
+import { queryDate, visibleUserIds, type TeamSource } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
@@ -153,7 +153,20 @@ function cardOut(r: QaScorecardRow): z.infer<typeof ScorecardSchema> {
   return { id: r.id, name: r.name, criteria: r.criteria, archived: r.archived, createdBy: r.createdBy, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
 
-export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+/**
+ * `qa`: where scorecards and scores live; `calls`: where the scored calls are looked up (the same database: over
+ * PostgreSQL, the CallLogs the engine nodes wrote); `teams`: whose calls a team lead sees; `agents`: whose averages
+ * agents and team leads read (#18).
+ */
+export interface QaRouteDeps {
+  qa: QaStore;
+  calls: Pick<CallHistory, 'detail'>;
+  teams: TeamSource;
+  agents: Pick<AgentDirectory, 'list'>;
+  auth: AuthService;
+}
+
+export function qaRoutes({ qa, calls, teams, agents: directory, auth }: QaRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** Scores as answered, each with its reviewer's username (one look-up per reviewer: users live in the auth store). */
   const scoresOut = async (rows: QaScoreRow[]): Promise<Array<z.infer<typeof ScoreSchema>>> => {
@@ -177,25 +190,25 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
     updatedAt: s.updatedAt,
   });
   const visibleCall = async (p: Principal, callId: string) => {
-    const call = store.callLogs.get(callId);
-    const visible = await visibleUserIds(p, auth.users);
+    const call = await calls.detail(callId);
+    const visible = await visibleUserIds(p, teams);
     if (!call || (visible !== undefined && (call.userId === null || !visible.includes(call.userId)))) throw new ApiError(404, 'not_found', `No call ${callId}`);
     return call;
   };
   /** The agents whose averages the caller may read; undefined = all. */
-  const visibleAgents = (p: Principal): string[] | undefined => {
+  const visibleAgents = async (p: Principal): Promise<string[] | undefined> => {
     const scope = callScope(p.role);
     if (scope === 'all') return undefined;
-    const agents = store.agents.list();
+    const agents = await directory.list();
     if (scope === 'own' || p.team === null) return agents.filter((a) => a.userId === p.userId).map((a) => a.id);
     return agents.filter((a) => a.team === p.team || a.userId === p.userId).map((a) => a.id);
   };
 
-  app.openapi(listCards, (c) => c.json({ items: store.qa.scorecards(c.req.valid('query').archived === 'true').map(cardOut) }, 200));
+  app.openapi(listCards, async (c) => c.json({ items: (await qa.scorecards(c.req.valid('query').archived === 'true')).map(cardOut) }, 200));
 
   app.openapi(createCard, async (c) => {
     const b = c.req.valid('json');
-    const row = store.qa.createScorecard({ name: b.name, criteria: b.criteria, createdBy: c.get('principal').userId, at: auth.now() });
+    const row = await qa.createScorecard({ name: b.name, criteria: b.criteria, createdBy: c.get('principal').userId, at: auth.now() });
     await auth.audit.record(auditFrom(c, auth, 'qa.scorecard.create', 'scorecard', row.id, { name: row.name, criteria: row.criteria.length }));
     return c.json(cardOut(row), 201);
   });
@@ -203,7 +216,7 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
   app.openapi(updateCard, async (c) => {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
-    const row = store.qa.updateScorecard(id, b, auth.now());
+    const row = await qa.updateScorecard(id, b, auth.now());
     if (!row) throw new ApiError(404, 'not_found', `No scorecard ${id}`);
     await auth.audit.record(auditFrom(c, auth, 'qa.scorecard.update', 'scorecard', id, { changed: Object.keys(b) }));
     return c.json(cardOut(row), 200);
@@ -214,7 +227,7 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
     const b = c.req.valid('json');
     const p = c.get('principal');
     const call = await visibleCall(p, callId);
-    const card = store.qa.scorecard(b.scorecardId);
+    const card = await qa.scorecard(b.scorecardId);
     if (!card || card.archived) throw new ApiError(404, 'not_found', `No scorecard ${b.scorecardId}`);
     const details: Array<{ field: string; problem: string }> = [];
     const byId = new Map(card.criteria.map((k) => [k.id, k]));
@@ -227,7 +240,7 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
     }
     for (const id of Object.keys(b.criterionNotes)) if (!byId.has(id)) details.push({ field: `criterionNotes.${id}`, problem: 'is not a criterion of this scorecard' });
     if (details.length) throw new ApiError(422, 'validation_failed', 'Answers do not fit the scorecard', details);
-    const row = store.qa.upsertScore({
+    const row = await qa.upsertScore({
       callId,
       scorecardId: card.id,
       reviewerId: p.userId,
@@ -246,16 +259,16 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
   app.openapi(listScores, async (c) => {
     const { callId } = c.req.valid('param');
     await visibleCall(c.get('principal'), callId);
-    return c.json({ items: await scoresOut(store.qa.scoresOf(callId)) }, 200);
+    return c.json({ items: await scoresOut(await qa.scoresOf(callId)) }, 200);
   });
 
-  app.openapi(averages, (c) => {
+  app.openapi(averages, async (c) => {
     const q = c.req.valid('query');
     const p = c.get('principal');
-    const agents = visibleAgents(p);
+    const agents = await visibleAgents(p);
     if (q.by === 'campaign' && agents !== undefined) throw new ApiError(403, 'forbidden', 'Campaign averages are for supervisors and admins');
     if (q.key !== undefined && agents !== undefined && !agents.includes(q.key)) throw new ApiError(403, 'forbidden', `You may not see the averages of ${q.key}`);
-    const items = store.qa.averages(q.by, {
+    const items = await qa.averages(q.by, {
       from: q.from,
       to: q.to,
       periodDays: PERIOD_DAYS[q.period],
@@ -268,18 +281,23 @@ export function qaRoutes({ store, auth }: { store: Store; auth: AuthService }): 
   app.openapi(calibration, async (c) => {
     const q = c.req.valid('query');
     const p = c.get('principal');
-    const visible = await visibleUserIds(p, auth.users);
-    const calls = store.qa.calibrationCalls().filter((x) => {
-      if (visible === undefined) return true;
-      const call = store.callLogs.get(x.callId);
-      return call?.userId != null && visible.includes(call.userId);
-    });
+    const visible = await visibleUserIds(p, teams);
+    const candidates = await qa.calibrationCalls();
+    const shown: typeof candidates = [];
+    for (const x of candidates) {
+      if (visible === undefined) {
+        shown.push(x);
+        continue;
+      }
+      const call = await calls.detail(x.callId);
+      if (call?.userId != null && visible.includes(call.userId)) shown.push(x);
+    }
     let scores: QaScoreRow[] = [];
     if (q.call_id !== undefined) {
       await visibleCall(p, q.call_id);
-      scores = q.scorecard_id !== undefined ? store.qa.calibration(q.call_id, q.scorecard_id) : store.qa.scoresOf(q.call_id);
+      scores = q.scorecard_id !== undefined ? await qa.calibration(q.call_id, q.scorecard_id) : await qa.scoresOf(q.call_id);
     }
-    return c.json({ calls, scores: await scoresOut(scores) }, 200);
+    return c.json({ calls: shown, scores: await scoresOut(scores) }, 200);
   });
 
   return app;

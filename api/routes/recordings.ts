@@ -15,7 +15,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
 import { Recordings, RecordingError } from '../../engine/recordings/index.js';
-import type { CallLogRow, RecordingRow, Store } from '../../engine/store/index.js';
+import { sqliteRecordingCatalog, type CallLogRow, type RecordingCatalog, type RecordingRow, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
 import { queryDate, visibleUserIds } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, publicRoute, validationHook } from '../http/index.js';
@@ -248,11 +248,16 @@ export type RecorderControl = Pick<Recordings, 'pause' | 'resume' | 'delete'>;
 export interface RecordingRouteDeps {
   store: Store;
   auth: AuthService;
+  /**
+   * Where the list and detail read the recordings' metadata (#18); absent → `store`. The audio, its URLs and the
+   * recorder's commands always use `store`: the files are on this process's disk.
+   */
+  catalog?: RecordingCatalog;
   /** The running recorder (deletion, pause/resume); absent → those routes answer 503. */
   recordings?: RecorderControl;
 }
 
-export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
+export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecordingCatalog(store) }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** Names looked up as needed and kept for the answer (a page of 50 recordings reads each campaign once). */
   const campaignNames = (): CampaignNames => {
@@ -289,7 +294,7 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const p = c.get('principal');
-    const { items, total } = store.recordings.list({
+    const { items, total } = await catalog.list({
       userIds: await visibleUserIds(p, auth.users),
       agentId: q.agent_id,
       campaignId: q.campaign_id,
@@ -303,25 +308,30 @@ export function recordingRoutes({ store, auth, recordings }: RecordingRouteDeps)
       limit: q.limit,
       offset: q.offset,
     });
-    const names = campaignNames();
-    return c.json({ items: items.map((i) => summary(i.recording, i.call, names)), total, limit: q.limit, offset: q.offset }, 200);
+    const names = await catalog.campaignNames(items.flatMap((i) => (i.call.campaignId === null ? [] : [i.call.campaignId])));
+    const name: CampaignNames = (id) => (id === null ? null : (names.get(id) ?? null));
+    return c.json({ items: items.map((i) => summary(i.recording, i.call, name)), total, limit: q.limit, offset: q.offset }, 200);
   });
 
   app.openapi(detail, async (c) => {
     const { callId } = c.req.valid('param');
-    const { rec, call } = await visibleRecording(c.get('principal'), callId);
+    const found = await catalog.get(callId);
+    const visible = await visibleUserIds(c.get('principal'), auth.users);
+    if (!found || (visible !== undefined && (found.call.userId === null || !visible.includes(found.call.userId)))) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
+    const { recording: rec, call } = found;
     // The trace kept with the CallLog (call_amd_traces) when there is one, else the one kept with the AMD window.
     let stored: Record<string, unknown> | null = null;
     try {
-      const t = store.callLogs.amdTraces.get(callId);
+      const t = await catalog.amdTrace(callId);
       if (t) stored = { status: call.amdStatus ?? 'HANGUP', cause: call.amdCause ?? '', decisionMs: call.amdDecisionMs ?? 0, ...t };
     } catch {
       stored = null; // a damaged trace row: shown as no trace (the recording is still served)
     }
     const t = stored ?? (rec.amdTrace as Record<string, unknown> | null);
     const amd = t && Array.isArray(t['frameEnergy']) ? (RecordingDetail.shape.amd.unwrap().safeParse(t).data ?? null) : null;
-    const jobs = store.recordingJobs.forCall(callId).map((j) => ({ kind: j.kind, state: j.state, attempts: j.attempts, lastError: j.lastError }));
-    return c.json({ ...summary(rec, call, campaignNames()), peaks: rec.peaks, peaksPerSecond: rec.peaksPerSecond, amd, jobs }, 200);
+    const jobs = (await catalog.jobs(callId)).map((j) => ({ kind: j.kind, state: j.state, attempts: j.attempts, lastError: j.lastError }));
+    const names = await catalog.campaignNames(call.campaignId === null ? [] : [call.campaignId]);
+    return c.json({ ...summary(rec, call, (id) => (id === null ? null : (names.get(id) ?? null))), peaks: rec.peaks, peaksPerSecond: rec.peaksPerSecond, amd, jobs }, 200);
   });
 
   app.openapi(urls, async (c) => {

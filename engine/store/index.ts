@@ -40,5 +40,7 @@ export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, ty
 export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
 export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
 export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metrics.js';
+export { sqliteRecordingCatalog, pgRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
+export { sqliteQaStore, pgQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

@@ -23,6 +23,8 @@ import {
   pgAuthStore,
   pgCallHistory,
   pgCallMetrics,
+  pgQaStore,
+  pgRecordingCatalog,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
@@ -31,6 +33,8 @@ import {
   sqliteAuthStore,
   sqliteCallHistory,
   sqliteCallMetrics,
+  sqliteQaStore,
+  sqliteRecordingCatalog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
@@ -38,6 +42,8 @@ import {
   type AuthStore,
   type CallHistory,
   type CallMetrics,
+  type QaStore,
+  type RecordingCatalog,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadRow,
@@ -88,6 +94,10 @@ export interface DialectHarness extends NodeStore {
   readonly agentDirectory: AgentDirectory;
   /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
   readonly callMetrics: CallMetrics;
+  /** The QA routes' scorecards and scores (#18), same database. */
+  readonly qaStore: QaStore;
+  /** The recordings' list and detail reads (#18), same database. */
+  readonly recordingCatalog: RecordingCatalog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -101,6 +111,8 @@ export interface DialectHarness extends NodeStore {
     agentEvent(e: { agentId: string; fromState: string; toState: string; at: number }): Promise<void>;
     /** Who placed a CallLog (a manual call's user: what a node's writer never sets). */
     callUser(callId: string, userId: string): Promise<void>;
+    /** A row of a table the API only reads (recordings, recording_jobs, call_amd_traces), as the recorder writes it. */
+    row(table: 'recordings' | 'recordingJobs' | 'callAmdTraces', values: Record<string, unknown>): Promise<void>;
   };
   readonly read: {
     lead(id: string): Promise<LeadRow | undefined>;
@@ -127,6 +139,8 @@ interface Backend {
   leadCatalog: LeadCatalog;
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
+  qaStore: QaStore;
+  recordingCatalog: RecordingCatalog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -168,6 +182,12 @@ function harnessOver(b: () => Backend): DialectHarness {
     get callMetrics() {
       return b().callMetrics;
     },
+    get qaStore() {
+      return b().qaStore;
+    },
+    get recordingCatalog() {
+      return b().recordingCatalog;
+    },
     seed: {
       async campaign(id, input, at) {
         const settings = parseCampaignSettings({ name: id, ...input } as CampaignSettingsInput);
@@ -203,6 +223,9 @@ function harnessOver(b: () => Backend): DialectHarness {
       },
       async callUser(callId, userId) {
         await b().db.update(b().t.callLogs).set({ userId }).where(eq(b().t.callLogs.id, callId));
+      },
+      async row(table, values) {
+        await b().db.insert(b().t[table]).values(values);
       },
     },
     read: {
@@ -250,6 +273,8 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     leadCatalog: sqliteLeadCatalog(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
+    qaStore: sqliteQaStore(store!),
+    recordingCatalog: sqliteRecordingCatalog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -310,6 +335,8 @@ function pgBackend(prefix: string): {
     leadCatalog: pgLeadCatalog(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
+    qaStore: pgQaStore(pool!),
+    recordingCatalog: pgRecordingCatalog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {

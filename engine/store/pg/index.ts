@@ -6,7 +6,9 @@
  * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
  * ../campaign-catalog.ts), its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts), its lead
  * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import) and the supervisors' call figures
- * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts). The API and `npm start` still use the SQLite store
+ * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts) and the QA scorecards and scores (`PgQaStore`, behind
+ * `QaStore`, ../qa-store.ts) and the recordings' metadata reads (`PgRecordingCatalog`, behind `RecordingCatalog`,
+ * ../recording-catalog.ts). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
@@ -18,6 +20,8 @@ export { PgLeadHopper, LEASE_CAMPAIGN_SQL, LEASE_ZONES_SQL, LEASE_HAS_NULL_ZONE_
 export { PgCallLogs, type PgCallLogRow } from './call-logs.js';
 export { PgCallHistory } from './call-history.js';
 export { PgCallMetrics } from './call-metrics.js';
+export { PgQaStore } from './qa.js';
+export { PgRecordingCatalog } from './recordings.js';
 export { PgCampaigns } from './campaigns.js';
 export { PgAgents, DEFAULT_NODE_ID } from './agents.js';
 export { PgUsers } from './users.js';

@@ -51,7 +51,7 @@ export class QaRepo {
 
   scorecards(includeArchived = false): QaScorecardRow[] {
     const q = this.db.select().from(qaScorecards);
-    return (includeArchived ? q : q.where(eq(qaScorecards.archived, false))).orderBy(asc(qaScorecards.name)).all();
+    return (includeArchived ? q : q.where(eq(qaScorecards.archived, false))).orderBy(asc(qaScorecards.name), asc(qaScorecards.id)).all();
   }
 
   /** One reviewer's score of a call on a scorecard; scoring again replaces it (who/when kept: updatedAt). */
@@ -90,7 +90,7 @@ export class QaRepo {
       .select()
       .from(qaScores)
       .where(and(eq(qaScores.callId, callId), eq(qaScores.scorecardId, scorecardId)))
-      .orderBy(asc(qaScores.createdAt))
+      .orderBy(asc(qaScores.createdAt), asc(qaScores.id))
       .all();
   }
 
@@ -106,7 +106,7 @@ export class QaRepo {
       .from(qaScores)
       .groupBy(qaScores.callId, qaScores.scorecardId)
       .having(sql`count(*) >= 2`)
-      .orderBy(desc(sql`max(${qaScores.updatedAt})`))
+      .orderBy(desc(sql`max(${qaScores.updatedAt})`), asc(qaScores.callId), asc(qaScores.scorecardId))
       .limit(limit)
       .all();
   }
