@@ -188,8 +188,15 @@ export class ImportQueue {
         const job = this.store.importJobs.get(s.jobId);
         if (job?.status !== 'failed') {
           const removed = await discardImport(this.store, s.jobId);
-          this.store.importJobs.finish(s.jobId, { status: 'failed', processed: job?.processed ?? 0, accepted: 0, rejected: job?.rejected ?? 0, errors: job?.errors ?? [], at: s.at });
-          this.store.importJobs.setStatus(s.jobId, 'failed', { message: removed.ok ? `${message}; nothing was imported` : message });
+          this.store.importJobs.finish(s.jobId, {
+            status: 'failed',
+            processed: job?.processed ?? 0,
+            accepted: 0,
+            rejected: job?.rejected ?? 0,
+            errors: job?.errors ?? [],
+            at: s.at,
+            message: removed.ok ? `${message}; nothing was imported` : message,
+          });
         }
         this.logger.warn({ jobId: s.jobId, campaignId: s.campaignId, reason: message }, 'lead import failed');
       }
@@ -211,8 +218,16 @@ export class ImportQueue {
     for (const job of this.store.importJobs.unfinished(this.o.nodeId)) {
       if (job.status === 'committing') {
         await commitImport(this.store, job.id, job.createdAt);
-        this.store.importJobs.finish(job.id, { status: 'done', processed: job.processed, accepted: job.accepted, rejected: job.rejected, errors: job.errors, at: job.createdAt });
-        this.store.importJobs.setStatus(job.id, 'done', { message: 'completed after a restart', spoolPath: null });
+        this.store.importJobs.finish(job.id, {
+          status: 'done',
+          processed: job.processed,
+          accepted: job.accepted,
+          rejected: job.rejected,
+          errors: job.errors,
+          at: job.createdAt,
+          message: 'completed after a restart',
+          spoolPath: null,
+        });
         this.logger.info({ jobId: job.id }, 'lead import completed after a restart');
       } else if (job.status === 'queued' && job.spoolPath !== null && readdirSync(this.o.spoolDir).includes(job.spoolPath.split(/[\\/]/).at(-1)!)) {
         requeue.push({ jobId: job.id, campaignId: job.campaignId, fileName: job.fileName, spoolPath: job.spoolPath, at: job.createdAt });
@@ -220,8 +235,16 @@ export class ImportQueue {
         const removed = await discardImport(this.store, job.id);
         const message =
           job.status === 'queued' ? 'the upload was lost in a restart before the import started; send the file again' : 'interrupted by a restart before it finished; nothing was imported — send the file again';
-        this.store.importJobs.finish(job.id, { status: 'failed', processed: job.processed, accepted: 0, rejected: job.rejected, errors: job.errors, at: job.createdAt });
-        this.store.importJobs.setStatus(job.id, 'failed', { message: removed.ok ? message : `${message} (${removed.left} staged rows left; they are never dialled)`, spoolPath: null });
+        this.store.importJobs.finish(job.id, {
+          status: 'failed',
+          processed: job.processed,
+          accepted: 0,
+          rejected: job.rejected,
+          errors: job.errors,
+          at: job.createdAt,
+          message: removed.ok ? message : `${message} (${removed.left} staged rows left; they are never dialled)`,
+          spoolPath: null,
+        });
         if (job.spoolPath !== null) rmSync(job.spoolPath, { force: true });
         this.logger.warn({ jobId: job.id, was: job.status }, 'lead import interrupted by a restart: failed, rolled back');
       }

@@ -193,8 +193,7 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     const removed = await discardImport(store, jobId, opts.writePauseMs);
     const note = removed.ok ? '; nothing was imported' : `; its ${removed.left} staged rows are never dialled and will be removed at the next start`;
     try {
-      store.importJobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at });
-      store.importJobs.setStatus(jobId, 'failed', { message: message + note });
+      store.importJobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at, message: message + note });
     } catch {
       // The database refuses writes (disk full): the job stays unfinished and is reconciled at the next start.
     }

@@ -158,6 +158,35 @@ describe('Spanish headers, delimiters and explicit mapping', () => {
   });
 });
 
+describe('a failed import as a poller sees it', () => {
+  it('is never failed without its reason: the job turns failed and gets its message in one write', async () => {
+    // The API polls the job from another thread while the import worker writes it: read the row after every write
+    // of the importer, as such a poll could.
+    store.campaigns.create('torn', { name: 'torn' }, AT);
+    const path = join(dir, 'no-phone.csv');
+    writeFileSync(path, 'who,where\nAna,Heredia\n');
+    const seen: Array<{ status: string; message: string | null }> = [];
+    const jobs = store.importJobs;
+    const originals = { finish: jobs.finish, setStatus: jobs.setStatus, setMessage: jobs.setMessage };
+    const watch =
+      <A extends unknown[]>(write: (...a: A) => void) =>
+      (...a: A): void => {
+        write.apply(jobs, a);
+        const row = jobs.list('torn')[0];
+        if (row) seen.push({ status: row.status, message: row.message });
+      };
+    Object.assign(jobs, { finish: watch(originals.finish), setStatus: watch(originals.setStatus), setMessage: watch(originals.setMessage) });
+    try {
+      await expect(importLeads(store, { campaignId: 'torn', input: path, at: AT })).rejects.toThrow(/no phone column/);
+    } finally {
+      Object.assign(jobs, originals);
+    }
+    expect(seen.some((r) => r.status === 'failed')).toBe(true);
+    expect(seen.filter((r) => r.status === 'failed' && r.message === null)).toEqual([]);
+    expect(store.importJobs.list('torn')[0]!.message).toMatch(/no phone column.*nothing was imported/);
+  });
+});
+
 describe('XLSX import and export round trip', () => {
   it('imports a workbook with Spanish headers, exports CSV and XLSX, and re-imports the XLSX unchanged', async () => {
     store.campaigns.create('x1', { name: 'x1' }, AT);

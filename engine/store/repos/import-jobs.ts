@@ -75,9 +75,22 @@ export class ImportJobRepo {
       .run();
   }
 
+  /**
+   * The job's end in one statement: a reader (the API polls from another thread) never sees it failed without its
+   * message. `message` and `spoolPath` are left as they are when not given.
+   */
   finish(
     id: string,
-    r: { status: 'done' | 'failed'; processed: number; accepted: number; rejected: number; errors: ImportRowError[]; at: number },
+    r: {
+      status: 'done' | 'failed';
+      processed: number;
+      accepted: number;
+      rejected: number;
+      errors: ImportRowError[];
+      at: number;
+      message?: string | null;
+      spoolPath?: null;
+    },
   ): void {
     this.db
       .update(importJobs)
@@ -89,6 +102,8 @@ export class ImportJobRepo {
         total: r.processed,
         errors: r.errors,
         finishedAt: r.at,
+        ...(r.message !== undefined ? { message: r.message } : {}),
+        ...(r.spoolPath !== undefined ? { spoolPath: r.spoolPath } : {}),
       })
       .where(eq(importJobs.id, id))
       .run();
