@@ -307,7 +307,7 @@ export function createCentralitaDetector(
     return decision!;
   }
 
-  /** Round 8: the watch's first talk began within promptResumeMs of the decision (promptResumeMs). */
+  /** Round 8: the watch's first talk began within promptResumeMs of the decision. */
   function promptStart(w: NonNullable<typeof watch>, started: number): boolean {
     return tuning.promptResumeMs > 0 && started - w.from <= tuning.promptResumeMs;
   }
