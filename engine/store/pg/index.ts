@@ -8,8 +8,9 @@
  * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import) and the supervisors' call figures
  * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts) and the QA scorecards and scores (`PgQaStore`, behind
  * `QaStore`, ../qa-store.ts) and the recordings' metadata reads (`PgRecordingCatalog`, behind `RecordingCatalog`,
- * ../recording-catalog.ts). The API and `npm start` still use the SQLite store
- * (../store.ts); see ../README.md.
+ * ../recording-catalog.ts). `npm start` with DATABASE_URL=postgres://… builds the API over all of these ports
+ * (app/pg/api-ports.ts) and runs the engine as an in-process node; what has no port here yet (trunks, agent phones,
+ * imports, recordings' audio, what-if…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
 export { migratePg, pgMigrationStatus, sqliteMigrationStatus, PG_MIGRATIONS_DIR, type MigrationStatus } from './migrate.js';
