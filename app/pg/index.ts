@@ -9,3 +9,4 @@ export { assertPgReady, PgNotReady } from './readiness.js';
 export { nodeEngineControl, type NodeControlDeps } from './node-control.js';
 export { cachedLiveDirectory, type CachedLiveDirectory } from './live-directory.js';
 export { SQLITE_KEPT, sqliteKeptLine } from './sqlite-kept.js';
+export { CampaignFigures, type CampaignFiguresDeps, type StoredCampaignFigures } from './campaign-figures.js';

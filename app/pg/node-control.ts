@@ -3,9 +3,11 @@
  * in this process (app/node runNode), driven directly. The SQLite product's control (app/engine-control.ts) stores
  * campaign commands itself and reads SQLite's agents; here the campaign routes store commands in the PostgreSQL
  * row the node follows (api/routes/campaigns.ts) and agents are PostgreSQL's, so this control only acts on the
- * live engine: an agent's log-in, ready, pause and log-out, its live state, and hanging up a live call.
+ * live engine — an agent's log-in, ready, pause and log-out, its live state, hanging up a live call, a test call —
+ * and answers a campaign's live figures from the engine and the figures read in the background (campaign-figures.ts).
  */
-import { agentConfigFromRow, agentLiveState } from '../index.js';
+import { agentConfigFromRow, agentLiveState, campaignEngineView } from '../index.js';
+import type { CampaignFigures } from './campaign-figures.js';
 import { ControlError, type EngineControl } from '../../engine/control/index.js';
 import type { Engine } from '../../engine/shell/index.js';
 import { DEFAULT_NODE_ID, type AgentDirectory } from '../../engine/store/index.js';
@@ -16,6 +18,8 @@ export interface NodeControlDeps {
   agents: Pick<AgentDirectory, 'get'>;
   /** This process's node (NODE_ID): only its agents' phones are on its Asterisk. */
   nodeId: string;
+  /** The stored half of the campaigns' live figures, read from PostgreSQL in the background. */
+  figures: Pick<CampaignFigures, 'get'>;
 }
 
 /** Campaign lifecycle over PostgreSQL is the campaigns row's (the routes store it); never asked of this control. */
@@ -55,9 +59,20 @@ export function nodeEngineControl(d: NodeControlDeps): EngineControl {
         }
       },
       liveStats(id) {
-        // The SQLite control answers from today's CallLogs and lead counts read synchronously; PostgreSQL is async,
-        // and this contract is not: the wallboard and reports read those figures from PostgreSQL instead.
-        throw new ControlError('unavailable', `live campaign figures (${id}) are not built on PostgreSQL yet: see the wallboard and reports`);
+        // This contract is synchronous and PostgreSQL is not: the stored half comes from the last background read.
+        const stored = d.figures.get(id);
+        if (!engine.campaign(id)) throw new ControlError('unavailable', `campaign ${id} is not loaded on node ${d.nodeId}: its live figures start with it`);
+        if (!stored) throw new ControlError('unavailable', `the figures of campaign ${id} are being read; ask again in a moment`);
+        const n = campaignEngineView(engine, id)?.counts ?? null;
+        return {
+          campaignId: id,
+          state: stored.campaign.state,
+          pacing: engine.campaign(id)?.pacing ?? null,
+          calls: { ringing: n?.ringing ?? 0, amd: n?.amd ?? 0, waiting: n?.waiting ?? 0, connected: n?.connected ?? 0 },
+          agents: { ready: n?.ready ?? 0, talk: n?.talk ?? 0, wrap: n?.wrap ?? 0, paused: n?.paused ?? 0, loggedIn: n?.loggedIn ?? 0 },
+          today: stored.today,
+          leads: stored.leads,
+        };
       },
     },
     agents: {

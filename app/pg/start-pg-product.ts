@@ -19,12 +19,13 @@ import { callHangupAsker, type CallHangupAsker } from '../../engine/cluster/inde
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { describePgError, NO_BACKUPS, openPgPool, openStore, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { describePgError, NO_BACKUPS, openPgPool, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
+import { CampaignFigures } from './campaign-figures.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -131,7 +132,17 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       ...(asker ? { clusterHangup: asker } : {}),
     });
     const agents = ports.agentDirectory!;
-    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId });
+    const figures = new CampaignFigures({
+      campaignIds: () => node.engine.campaignIds(),
+      campaigns: ports.campaignCatalog!,
+      today: (id, from) => pgCampaignToday(pool, id, from),
+      clock: systemClock,
+      logger: logger.child({ part: 'campaign-figures' }),
+    });
+    figures.start();
+    closers.push(() => figures.stop());
+    await figures.refresh();
+    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures });
 
     health = (): HealthReport => {
       const snap = node.engine.snapshot();

@@ -143,6 +143,13 @@ describe('npm start on PostgreSQL', () => {
     expect(new Set(rows.map((r) => r.node_id))).toEqual(new Set(['node-1']));
     expect(listed.map((c) => c.id).every((id) => rows.some((r) => r.id === id))).toBe(true);
 
+    // The campaign page's live figures: the node's pacing beside today's attempts and leads read from PostgreSQL.
+    const stats = await until(async () => {
+      const r = await call('GET', `/api/campaigns/${campaignId}/stats`, token);
+      return r.status === 200 && (r.body['today'] as { placed: number }).placed >= listed.length ? r.body : undefined;
+    }, 20_000, 500);
+    expect(stats).toMatchObject({ campaignId, state: 'running', pacing: { mode: expect.any(String) } });
+    expect(Object.values(stats['leads'] as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(6);
     // Another node's agent is not this process's to drive: 503 naming the node.
     expect((await call('POST', '/api/agents', token, { id: 'ag-far', name: 'Far', endpoint: 'PJSIP/1002', node_id: 'node-9' })).status).toBe(201);
     const far = await call('POST', '/api/agents/ag-far/login', token);

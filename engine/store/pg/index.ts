@@ -19,6 +19,7 @@ export { lookupApiKeyPg, type PgApiKeyPrincipal } from './api-key-lookup.js';
 export { pgTables, type PgTableShape } from './tables.js';
 export { PgLeadHopper, LEASE_CAMPAIGN_SQL, LEASE_ZONES_SQL, LEASE_HAS_NULL_ZONE_SQL, type PgLeadRow } from './hopper.js';
 export { PgCallLogs, type PgCallLogRow } from './call-logs.js';
+export { pgCampaignToday } from './campaign-today.js';
 export { PgCallHistory } from './call-history.js';
 export { PgCallMetrics } from './call-metrics.js';
 export { PgQaStore } from './qa.js';
