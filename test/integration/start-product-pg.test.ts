@@ -17,6 +17,7 @@ import { spawnCli, type CliProcess } from '../support/cli-process.js';
 import { createTestDatabase, openMigratedTestDatabase, type MigratedTestDatabase, type TestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BASE_ENV = { HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', RTP_PORT_MIN: '46200', RTP_PORT_MAX: '46299', LOG_LEVEL: 'warn', ADMIN_PASSWORD: '' };
 
 /** Ends a child within `ms` whatever it does (SIGTERM, then SIGKILL). */
@@ -171,6 +172,56 @@ describe('npm start on PostgreSQL', () => {
     expect((await product.exited).code).toBe(0);
     expect((await db.pool.query(`select state from cluster_nodes where id = 'node-1'`)).rows).toEqual([{ state: 'stopped' }]);
   }, 180_000);
+
+  it('with REDIS_URL: /health pings Redis, and a start stored by the API reaches the node at once (published), well before its next read', async () => {
+    const second = await openMigratedTestDatabase('pg_product_redis');
+    let p: CliProcess | undefined;
+    try {
+      p = spawnCli('start', {
+        ...BASE_ENV,
+        RTP_PORT_MIN: '46300',
+        RTP_PORT_MAX: '46399',
+        LOG_LEVEL: 'info',
+        ADMIN_PASSWORD: 'Pg-product-admin-2026!',
+        DATABASE_URL: second.url,
+        DB_PATH: join(dir, 'redis.db'),
+        REDIS_URL,
+        CLUSTER_PREFIX: `pg_product_${process.pid}`,
+        // A minute between the node's reads of the campaigns and agents tables: only Redis explains a quick start.
+        CAMPAIGN_POLL_MS: '60000',
+      });
+      const url = await p.waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, 90_000, 'banner');
+      const call = async (method: string, path: string, token: string | null, body?: unknown) => {
+        const res = await fetch(`${url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(10_000),
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, any> };
+      };
+      const health = await until(async () => {
+        const h = await call('GET', '/health', null);
+        return h.status === 200 ? h.body : undefined;
+      }, 30_000, 250);
+      expect(health['redis']).toEqual({ configured: true, ok: true });
+      const token = (await call('POST', '/api/auth/login', null, { username: 'admin', password: 'Pg-product-admin-2026!' })).body['access_token'] as string;
+      const k = (await call('POST', '/api/campaigns', token, { name: 'Heard', dialMode: 'progressive', callingHours: { start: '00:00', end: '23:59' }, weekdays: [1, 2, 3, 4, 5, 6, 7] })).body['id'] as string;
+      expect((await call('POST', `/api/campaigns/${k}/leads`, token, { phone: '+12125550199' })).status).toBe(201);
+      expect((await call('POST', '/api/agents', token, { id: 'ag-r', name: 'Rosa', endpoint: 'PJSIP/1002' })).status).toBe(201);
+      // The console's log-in brings in an agent the node has not read yet (its next read is a minute away).
+      expect((await call('POST', '/api/agents/ag-r/login', token)).status).toBe(200);
+      await until(async () => ((await call('GET', '/api/agents/ag-r/state', token)).body['status'] === 'READY' ? true : undefined), 15_000, 200);
+      const startedAt = Date.now();
+      expect((await call('POST', `/api/campaigns/${k}/start`, token)).status).toBe(200);
+      await until(async () => ((await second.pool.query(`select 1 from call_logs where campaign_id = $1`, [k])).rowCount! > 0 ? true : undefined), 30_000, 250);
+      expect(Date.now() - startedAt).toBeLessThan(30_000);
+      expect(p.lines.some((l) => l.includes('campaign command heard') && l.includes(k))).toBe(true);
+    } finally {
+      await stopChild(p);
+      await second.close();
+    }
+  }, 150_000);
 
   it('refuses a database that is not migrated with one line naming `centralita db:migrate`, and exits 1', async () => {
     raw = await createTestDatabase('pg_product_raw');
