@@ -25,6 +25,7 @@ import {
   pgCallMetrics,
   pgQaStore,
   pgRecordingCatalog,
+  pgTrunkCatalog,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
@@ -35,6 +36,7 @@ import {
   sqliteCallMetrics,
   sqliteQaStore,
   sqliteRecordingCatalog,
+  sqliteTrunkCatalog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
@@ -44,6 +46,7 @@ import {
   type CallMetrics,
   type QaStore,
   type RecordingCatalog,
+  type TrunkCatalog,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadRow,
@@ -79,7 +82,7 @@ export const HARNESS_REFRESH_TTL_MS = 30 * 24 * 3600_000;
 export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc';
 
 /** Another connection to the same database, with both ports. */
-export type OtherConnection = NodeStore & { auth: AuthStore; close(): Promise<void> };
+export type OtherConnection = NodeStore & { auth: AuthStore; trunkCatalog: TrunkCatalog; close(): Promise<void> };
 
 export interface DialectHarness extends NodeStore {
   /** The API's authentication side of the store (#18), same database as the node port. */
@@ -98,6 +101,8 @@ export interface DialectHarness extends NodeStore {
   readonly qaStore: QaStore;
   /** The recordings' list and detail reads (#18), same database. */
   readonly recordingCatalog: RecordingCatalog;
+  /** The trunk routes' carrier trunks (#18), same database. */
+  readonly trunkCatalog: TrunkCatalog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -141,6 +146,7 @@ interface Backend {
   callMetrics: CallMetrics;
   qaStore: QaStore;
   recordingCatalog: RecordingCatalog;
+  trunkCatalog: TrunkCatalog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -187,6 +193,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get recordingCatalog() {
       return b().recordingCatalog;
+    },
+    get trunkCatalog() {
+      return b().trunkCatalog;
     },
     seed: {
       async campaign(id, input, at) {
@@ -275,12 +284,13 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
     recordingCatalog: sqliteRecordingCatalog(store!),
+    trunkCatalog: sqliteTrunkCatalog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
       const s = openStore(store!.path, { migrate: false });
       others.push(s);
-      return { ...sqliteNodeStore(s), auth: sqliteAuthStore(s, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), close: async () => void (s.sqlite.open && s.close()) };
+      return { ...sqliteNodeStore(s), auth: sqliteAuthStore(s, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), trunkCatalog: sqliteTrunkCatalog(s), close: async () => void (s.sqlite.open && s.close()) };
     },
     reopen: async () => {
       const path = store!.path;
@@ -337,12 +347,13 @@ function pgBackend(prefix: string): {
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
     recordingCatalog: pgRecordingCatalog(pool!),
+    trunkCatalog: pgTrunkCatalog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
       const p = openPgPool(target!.url, { max: 2 });
       others.push(p);
-      return { ...pgNodeStore(p), auth: pgAuthStore(p, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), close: () => p.end() };
+      return { ...pgNodeStore(p), auth: pgAuthStore(p, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), trunkCatalog: pgTrunkCatalog(p), close: () => p.end() };
     },
     reopen: async () => {
       await pool!.end();
