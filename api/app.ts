@@ -196,7 +196,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // The supervisors' figures and the agents they are counted over, from one database (#18).
   const callMetrics = deps.callMetrics ?? sqliteCallMetrics(deps.store);
   const agentDirectory = deps.agentDirectory ?? sqliteAgentDirectory(deps.store);
-  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone, metrics: callMetrics, agents: agentDirectory }));
+  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone, metrics: callMetrics, agents: agentDirectory, campaigns: deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store) }));
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
@@ -252,7 +252,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },
