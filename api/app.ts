@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteQaStore, sqliteTrunkCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type QaStore, type RecordingCatalog, type SecretBox, type Store, type TrunkCatalog } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteManualCallLog, sqliteQaStore, sqliteTrunkCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type QaStore, type RecordingCatalog, type ManualCallLog, type SecretBox, type Store, type TrunkCatalog } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -100,6 +100,12 @@ export interface ApiDeps {
    * from `campaignCatalog`, which must then be of the same database.
    */
   trunkCatalog?: TrunkCatalog;
+  /**
+   * Where the agents' manual calls (`POST /api/calls/start`, `/api/calls/end`) are written (#18); absent → the SQLite
+   * `store`. Give it over the database of `callHistory` and `callMetrics`, which read those CallLogs back (the
+   * figures `end` answers are counted by `callMetrics`).
+   */
+  manualCalls?: ManualCallLog;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -218,7 +224,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Whose calls a team lead sees: the team's users in the agent directory's database when it is given (the one the
   // nodes' call history names), else the users the API authenticates, as before.
   const teams = deps.agentDirectory ?? auth.users;
-  app.route('/', compatCallRoutes({ store: deps.store, calls, teams, auth, nodeId: deps.config.NODE_ID }));
+  // Manual calls and the figures their end answers come from one database: SQLite's unless a port is given.
+  const manualCalls = deps.manualCalls ?? sqliteManualCallLog(deps.store);
+  const manualMetrics = deps.manualCalls === undefined ? sqliteCallMetrics(deps.store) : callMetrics;
+  if (manualMetrics.dialect !== manualCalls.dialect) throw new Error(`manualCalls (${manualCalls.dialect}) needs a callMetrics on the same database (got ${manualMetrics.dialect})`);
+  app.route('/', compatCallRoutes({ manualCalls, metrics: manualMetrics, calls, teams, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, calls, teams, auth, control: deps.control }));
   app.route('/', qaRoutes({ qa: deps.qaStore ?? sqliteQaStore(deps.store), calls, teams, agents: agentDirectory, auth }));
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}), ...(deps.recordingCatalog ? { catalog: deps.recordingCatalog } : {}) }));

@@ -26,6 +26,7 @@ import {
   pgQaStore,
   pgRecordingCatalog,
   pgTrunkCatalog,
+  pgManualCallLog,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgNodeStore,
@@ -37,6 +38,7 @@ import {
   sqliteQaStore,
   sqliteRecordingCatalog,
   sqliteTrunkCatalog,
+  sqliteManualCallLog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteNodeStore,
@@ -47,6 +49,7 @@ import {
   type QaStore,
   type RecordingCatalog,
   type TrunkCatalog,
+  type ManualCallLog,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadRow,
@@ -103,6 +106,8 @@ export interface DialectHarness extends NodeStore {
   readonly recordingCatalog: RecordingCatalog;
   /** The trunk routes' carrier trunks (#18), same database. */
   readonly trunkCatalog: TrunkCatalog;
+  /** The agents' manual calls (compatibility call routes) (#18), same database. */
+  readonly manualCalls: ManualCallLog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -147,6 +152,7 @@ interface Backend {
   qaStore: QaStore;
   recordingCatalog: RecordingCatalog;
   trunkCatalog: TrunkCatalog;
+  manualCalls: ManualCallLog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -196,6 +202,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get trunkCatalog() {
       return b().trunkCatalog;
+    },
+    get manualCalls() {
+      return b().manualCalls;
     },
     seed: {
       async campaign(id, input, at) {
@@ -285,6 +294,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     qaStore: sqliteQaStore(store!),
     recordingCatalog: sqliteRecordingCatalog(store!),
     trunkCatalog: sqliteTrunkCatalog(store!),
+    manualCalls: sqliteManualCallLog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
@@ -348,6 +358,7 @@ function pgBackend(prefix: string): {
     qaStore: pgQaStore(pool!),
     recordingCatalog: pgRecordingCatalog(pool!),
     trunkCatalog: pgTrunkCatalog(pool!),
+    manualCalls: pgManualCallLog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
