@@ -1,8 +1,9 @@
 /**
  * Every API port that has a PostgreSQL side (#18), built over one pool: what `createApiApp` reads and writes in
  * PostgreSQL instead of the SQLite `store` when the product runs with DATABASE_URL=postgres://…. One place on
- * purpose: a port ported later (lead imports, DNC, trunks, agent phones, what-if…) is added here and every
- * PostgreSQL start gets it.
+ * purpose: a port ported later (lead imports, the recordings' audio…) is added here and every PostgreSQL start gets
+ * it. The app refuses ports of two databases where one reads the other's rows (leads and campaigns, trunks and
+ * campaigns, manual calls and figures): all of these are of the one pool.
  */
 import type { ApiDeps } from '../../api/index.js';
 import type { CampaignCommandPublisher } from '../../api/routes/index.js';
@@ -14,8 +15,10 @@ import {
   pgCallMetrics,
   pgCampaignCatalog,
   pgLeadCatalog,
+  pgManualCallLog,
   pgQaStore,
   pgRecordingCatalog,
+  pgTrunkCatalog,
   type PgPool,
 } from '../../engine/store/index.js';
 import { REFRESH_TTL_MS } from '../../api/auth/index.js';
@@ -23,7 +26,18 @@ import { REFRESH_TTL_MS } from '../../api/auth/index.js';
 /** The ApiDeps a PostgreSQL pool provides; the rest (health, store, control…) comes from the start. */
 export type PgApiPorts = Pick<
   ApiDeps,
-  'authStore' | 'callHistory' | 'campaignCatalog' | 'leadCatalog' | 'agentDirectory' | 'callMetrics' | 'qaStore' | 'recordingCatalog' | 'campaignCommands' | 'clusterHangup'
+  | 'authStore'
+  | 'callHistory'
+  | 'campaignCatalog'
+  | 'leadCatalog'
+  | 'agentDirectory'
+  | 'callMetrics'
+  | 'qaStore'
+  | 'recordingCatalog'
+  | 'trunkCatalog'
+  | 'manualCalls'
+  | 'campaignCommands'
+  | 'clusterHangup'
 >;
 
 export interface PgApiPortsOptions {
@@ -43,6 +57,8 @@ export function pgApiPorts(pool: PgPool, o: PgApiPortsOptions = {}): PgApiPorts 
     callMetrics: pgCallMetrics(pool),
     qaStore: pgQaStore(pool),
     recordingCatalog: pgRecordingCatalog(pool),
+    trunkCatalog: pgTrunkCatalog(pool),
+    manualCalls: pgManualCallLog(pool),
     ...(o.campaignCommands ? { campaignCommands: o.campaignCommands } : {}),
     ...(o.clusterHangup ? { clusterHangup: o.clusterHangup } : {}),
   };

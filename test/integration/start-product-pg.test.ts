@@ -63,7 +63,7 @@ describe('npm start on PostgreSQL', () => {
     const url = await product.waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, 90_000, 'banner');
     const banner = product.lines.find((l) => l.startsWith('Centralita is running'))!;
     expect(banner).toContain(`on PostgreSQL at ${db.url} as node node-1, against the EMBEDDED Asterisk simulator`);
-    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): trunks, agent phones`))).toBe(true);
+    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): lead imports and import jobs`))).toBe(true);
     expect(product.lines.join('\n')).not.toContain('keep their data in SQLite'); // the old, misleading note
 
     const call = async (method: string, path: string, token: string | null, body?: unknown) => {
@@ -93,7 +93,7 @@ describe('npm start on PostgreSQL', () => {
       const h = await call('GET', '/health', null);
       return h.status === 200 ? h.body : undefined;
     }, 30_000, 250);
-    expect(health['store']).toEqual({ dialect: 'postgres', url: db.url, sqlite: { path: dbPath, keeps: expect.arrayContaining(['trunks', 'lead imports and import jobs']) } });
+    expect(health['store']).toEqual({ dialect: 'postgres', url: db.url, sqlite: { path: dbPath, keeps: expect.arrayContaining(['lead imports and import jobs', "recordings' audio"]) } });
     expect(health).toMatchObject({ status: 'ok', nodeId: 'node-1', ari: { connected: true, simulated: true, url: 'embedded' }, db: { ok: true, path: db.url, writable: true }, redis: { configured: false, ok: null }, calls: { active: 0 }, dialer: { state: 'running' } });
     expect(Object.keys(health)).toEqual(expect.arrayContaining(['version', 'uptimeSeconds', 'media', 'backup', 'cluster']));
     expect((health['cluster'] as { nodes: Array<{ id: string; state: string }> }).nodes).toMatchObject([{ id: 'node-1', state: 'up' }]);
@@ -160,7 +160,7 @@ describe('npm start on PostgreSQL', () => {
     // Nothing of it in the SQLite file: it holds only what has no PostgreSQL side yet.
     const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
-      for (const table of ['call_logs', 'campaigns', 'leads', 'agents', 'users']) {
+      for (const table of ['call_logs', 'campaigns', 'leads', 'agents', 'users', 'trunks']) {
         expect({ table, n: (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n }).toEqual({ table, n: 0 });
       }
     } finally {

@@ -8,9 +8,10 @@
  * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import) and the supervisors' call figures
  * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts) and the QA scorecards and scores (`PgQaStore`, behind
  * `QaStore`, ../qa-store.ts) and the recordings' metadata reads (`PgRecordingCatalog`, behind `RecordingCatalog`,
- * ../recording-catalog.ts). `npm start` with DATABASE_URL=postgres://… builds the API over all of these ports
- * (app/pg/api-ports.ts) and runs the engine as an in-process node; what has no port here yet (trunks, agent phones,
- * imports, recordings' audio, what-if…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
+ * ../recording-catalog.ts) and the carrier trunks (`PgTrunks`, behind `TrunkCatalog`, ../trunk-catalog.ts) and the agents' manual calls
+ * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). `npm start` with DATABASE_URL=postgres://… builds
+ * the API over all of these ports (app/pg/api-ports.ts) and runs the engine as an in-process node; what has no port
+ * here yet (lead imports, recordings' audio…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
 export { migratePg, pgMigrationStatus, sqliteMigrationStatus, PG_MIGRATIONS_DIR, type MigrationStatus } from './migrate.js';
@@ -33,3 +34,5 @@ export { PgLoginThrottle } from './login-throttle.js';
 export { PgAuditLog } from './audit-log.js';
 export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
 export { PgLeads } from './leads.js';
+export { PgTrunks } from './trunks.js';
+export { PgManualCalls } from './manual-calls.js';
