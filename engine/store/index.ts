@@ -44,3 +44,4 @@ export { sqliteRecordingCatalog, pgRecordingCatalog, type RecordingCatalog } fro
 export { sqliteQaStore, pgQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
+export { sqliteLeadImports, pgLeadImports, asLeadImports, type LeadImports, type ImportJobs, type ImportJobStart, type ImportJobProgress, type ImportJobEnd } from './lead-imports.js';

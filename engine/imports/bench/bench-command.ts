@@ -115,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
       const spoolPath = queue.spoolPathFor(jobId, name);
       // The route spools the upload; here the generated file is copied into the spool the same way.
       copyFileSync(file, spoolPath);
-      queue.submit({ jobId, campaignId, fileName: name, spoolPath, at: Date.now() });
+      await queue.submit({ jobId, campaignId, fileName: name, spoolPath, at: Date.now() });
       await queue.whenFinished(jobId);
       const job = store.importJobs.get(jobId)!;
       if (job.status !== 'done') throw new Error(`bench import ${name} ${job.status}: ${job.message ?? ''}`);
