@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { LeadImports } from '../store/index.js';
+import { driverError, type LeadImports } from '../store/index.js';
 
 /**
  * The import port across a thread boundary (#18): on PostgreSQL the worker thread parses the file (its heap limit
@@ -42,7 +42,8 @@ export function serveLeadImports(port: MessagePort, imports: LeadImports): void 
       .then(
         (value) => post(port, { id: call.id, ok: true, value }),
         (err: unknown) => {
-          const e = err as { message?: string; code?: unknown };
+          // The driver's error, not drizzle's wrapper (whose message lists the statement's parameters).
+          const e = driverError(err) as { message?: string; code?: unknown };
           post(port, { id: call.id, ok: false, message: e?.message ?? String(err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) });
         },
       );

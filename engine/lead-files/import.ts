@@ -1,5 +1,5 @@
 import type { Store, ImportRowError, LeadImports, NewLead } from '../store/index.js';
-import { asLeadImports, sortableId } from '../store/index.js';
+import { asLeadImports, driverError, sortableId } from '../store/index.js';
 import { detectColumns, type ColumnMapping, type MappingOverride, parseLeadRow, cellText, countCsvRows, csvRecords, formatFromName, type LeadFileFormat, type LeadFileInput } from '../leads/index.js';
 import { unneutraliseFormula } from './export.js';
 import { count, DEFAULT_IMPORT_LIMITS, ImportLimitError, size, type ImportLimits } from './limits.js';
@@ -231,8 +231,10 @@ export function stagedLeft(left: number | null): string {
 }
 
 /** One line for a job that failed on something other than its content. */
-function describeFailure(err: unknown): string {
-  if (err instanceof ImportLimitError) return err.message;
+function describeFailure(failure: unknown): string {
+  if (failure instanceof ImportLimitError) return failure.message;
+  // Never drizzle's wrapper: its message carries the statement's parameters (the file's names and numbers).
+  const err = driverError(failure);
   const code = (err as { code?: string }).code;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full';
   // The leads' foreign key: the campaign was deleted while its file was being read (PostgreSQL 23503, SQLite's twin).

@@ -27,6 +27,7 @@ import {
   pgRecordingCatalog,
   pgCampaignCatalog,
   pgLeadCatalog,
+  pgLeadImports,
   pgNodeStore,
   newLeadValues,
   sqliteAgentDirectory,
@@ -37,6 +38,7 @@ import {
   sqliteRecordingCatalog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
+  sqliteLeadImports,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
@@ -46,6 +48,7 @@ import {
   type RecordingCatalog,
   type CampaignCatalog,
   type LeadCatalog,
+  type LeadImports,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -90,6 +93,8 @@ export interface DialectHarness extends NodeStore {
   readonly campaignCatalog: CampaignCatalog;
   /** The API's lead routes' port (#18), same database. */
   readonly leadCatalog: LeadCatalog;
+  /** Lead imports' port: jobs, staged batches, commit and discard (#18), same database. */
+  readonly leadImports: LeadImports;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
   /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
@@ -137,6 +142,7 @@ interface Backend {
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
   leadCatalog: LeadCatalog;
+  leadImports: LeadImports;
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
   qaStore: QaStore;
@@ -175,6 +181,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get leadCatalog() {
       return b().leadCatalog;
+    },
+    get leadImports() {
+      return b().leadImports;
     },
     get agentDirectory() {
       return b().agentDirectory;
@@ -271,6 +280,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
     leadCatalog: sqliteLeadCatalog(store!),
+    leadImports: sqliteLeadImports(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
@@ -333,6 +343,7 @@ function pgBackend(prefix: string): {
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
     leadCatalog: pgLeadCatalog(pool!),
+    leadImports: pgLeadImports(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
