@@ -198,7 +198,8 @@ export async function importLeads(target: LeadImports | Store, opts: ImportOptio
     const removed = await discardImport(store, jobId, opts.writePauseMs);
     const note = removed.ok ? '; nothing was imported' : `; ${stagedLeft(removed.left)} never dialled and will be removed at the next start`;
     try {
-      await store.jobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at, message: message + note });
+      // The spool file goes with the job's end (its owner deletes it next; one left by a crash is swept at start).
+      await store.jobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at, message: message + note, spoolPath: null });
     } catch {
       // The database refuses writes (disk full): the job stays unfinished and is reconciled at the next start.
     }
@@ -211,7 +212,7 @@ export async function importLeads(target: LeadImports | Store, opts: ImportOptio
     throw new ImportError(`${describeFailure(err)} while making the leads dialable; the import completes at the next start`, jobId);
   }
   errors.sort((a, b) => a.line - b.line);
-  await store.jobs.finish(jobId, { status: 'done', processed, accepted, rejected: errors.length, errors, at: opts.at });
+  await store.jobs.finish(jobId, { status: 'done', processed, accepted, rejected: errors.length, errors, at: opts.at, spoolPath: null });
   const result: ImportResult = { jobId, processed, accepted, rejected: errors.length, total: processed, errors, blank, mapping: mapping! };
   opts.onProgress?.({ processed, accepted, rejected: errors.length, total: processed });
   return result;
