@@ -7,7 +7,8 @@ import type { ImportJobRow, ImportJobState } from '../schema/import-jobs.js';
 import { dnc } from '../schema-pg/dnc.js';
 import { importJobs } from '../schema-pg/import-jobs.js';
 import { leads } from '../schema-pg/leads.js';
-import type { PgPool } from './connect.js';
+import type { PgClient, PgPool } from './connect.js';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgDb, type PgDb } from './drizzle.js';
 import { PgCampaigns } from './campaigns.js';
 
@@ -39,7 +40,7 @@ export class PgLeadImports implements LeadImports {
   async stageBatch(rows: readonly NewLead[], at: number): Promise<Set<string>> {
     const inserted = new Set<string>();
     if (rows.length === 0) return inserted;
-    return this.db.transaction(async (tx) => {
+    return inTransaction(this.pool, async (tx) => {
       const blocked = new Set<string>();
       for (const campaignId of new Set(rows.map((r) => r.campaignId))) {
         const phones = rows.filter((r) => r.campaignId === campaignId).map((r) => r.phoneE164);
@@ -179,5 +180,29 @@ class PgImportJobs implements ImportJobs {
   async spoolPaths(): Promise<Set<string>> {
     const rows = await this.db.select({ p: importJobs.spoolPath }).from(importJobs).where(isNotNull(importJobs.spoolPath));
     return new Set(rows.map((r) => r.p!));
+  }
+}
+
+type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+/**
+ * `fn` in one transaction on a connection of its own, listening for that connection's errors: while checked out of
+ * the pool a connection that dies between two statements (the server restarted, the network cut) emits an error
+ * nobody else listens to, which would end the process instead of failing this batch. The statement in flight fails
+ * with it anyway; a connection that failed is closed, not given back to the pool.
+ */
+async function inTransaction<T>(pool: PgPool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  const client: PgClient = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  let failed = false;
+  try {
+    return await drizzle(client).transaction(fn);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    client.off('error', ignore);
+    client.release(failed);
   }
 }
