@@ -5,7 +5,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { commitImport, DEFAULT_IMPORT_LIMITS, discardImport, stagedLeft, type ImportLimits } from '../lead-files/index.js';
 import type { MappingOverride } from '../leads/index.js';
 import type { Logger } from '../log/index.js';
-import { sortableId, sqliteLeadImports, type LeadImports, type Store } from '../store/index.js';
+import { driverError, sortableId, sqliteLeadImports, type LeadImports, type Store } from '../store/index.js';
 import { serveLeadImports } from './port-channel.js';
 import type { ImportTarget, ImportTask, WorkerMessage } from './protocol.js';
 
@@ -89,7 +89,8 @@ export class ImportQueue {
     mkdirSync(this.o.spoolDir, { recursive: true });
     this.ready = this.reconcile().then(
       () => this.pump(),
-      (err: unknown) => this.logger.error({ err }, 'could not reconcile lead imports left by the previous run'),
+      // The driver's error: drizzle's wrapper would log the statement's parameters (names, numbers, rejected rows).
+      (err: unknown) => this.logger.error({ err: driverError(err) }, 'could not reconcile lead imports left by the previous run'),
     );
   }
 
@@ -232,7 +233,7 @@ export class ImportQueue {
         if (job !== undefined) await this.store.jobs.setStatus(s.jobId, job.status, { spoolPath: null });
       }
     } catch (err) {
-      this.logger.error({ err, jobId: s.jobId }, 'could not record the end of a lead import (reconciled at the next start)');
+      this.logger.error({ err: driverError(err), jobId: s.jobId }, 'could not record the end of a lead import (reconciled at the next start)');
     } finally {
       for (const resolve of this.finished.get(s.jobId) ?? []) resolve();
       this.finished.delete(s.jobId);

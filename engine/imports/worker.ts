@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ImportError, importLeads } from '../lead-files/index.js';
-import { openStore, sqliteLeadImports, type LeadImports, type Store } from '../store/index.js';
+import { driverError, openStore, sqliteLeadImports, type LeadImports, type Store } from '../store/index.js';
 import { remoteLeadImports } from './port-channel.js';
 import type { ImportTask, WorkerMessage } from './protocol.js';
 
@@ -42,7 +42,9 @@ async function run(task: ImportTask): Promise<WorkerMessage> {
       writePauseMs: t.kind === 'sqlite' ? WRITE_PAUSE_MS : 0,
     });
     return { type: 'done', accepted: r.accepted, rejected: r.rejected, processed: r.processed };
-  } catch (err) {
+  } catch (failure) {
+    // Before the importer's own handling (the campaign or job lookup): the driver's error, not drizzle's wrapper.
+    const err = failure instanceof ImportError ? failure : driverError(failure);
     return { type: 'failed', message: err instanceof ImportError ? err.message : `import failed: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
     if (t.kind === 'port') t.port.close();

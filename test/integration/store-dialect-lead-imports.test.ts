@@ -150,6 +150,11 @@ describeDialects(
         `+50688881002 no_selected ${T0 + 10} Bruno`,
         '+50688881005 dnc - Listed',
       ]);
+      // Custom fields arrive as written, quotes, backslashes and accents included (PostgreSQL: jsonb from a text array).
+      const custom = ['phone,plan', '8888 1101,"dijo ""hola"" \\ ñ {x}"'];
+      const c = await importLeads(h.leadImports, { campaignId: 'k', input: csv('custom.csv', custom), at: T0 + 11 });
+      expect(c.accepted).toBe(1);
+      expect((await h.read.leads('k')).find((l) => l.phoneE164 === '+50688881101')!.custom).toEqual({ plan: 'dijo "hola" \\ ñ {x}' });
       const job = await h.leadImports.jobs.get('job-mixed');
       expect(job).toMatchObject({ status: 'done', processed: 8, accepted: 3, rejected: 5, message: null });
       expect(job!.errors).toEqual(r.errors.map((e) => ({ line: e.line, reason: e.reason })));

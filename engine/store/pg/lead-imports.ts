@@ -4,11 +4,9 @@ import type { ImportJobEnd, ImportJobProgress, ImportJobs, ImportJobStart, LeadI
 import { newLeadValues } from '../repos/leads.js';
 import { INTERNAL_DNC } from '../schema/dnc.js';
 import type { ImportJobRow, ImportJobState } from '../schema/import-jobs.js';
-import { dnc } from '../schema-pg/dnc.js';
 import { importJobs } from '../schema-pg/import-jobs.js';
 import { leads } from '../schema-pg/leads.js';
 import type { PgClient, PgPool } from './connect.js';
-import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgDb, type PgDb } from './drizzle.js';
 import { PgCampaigns } from './campaigns.js';
 
@@ -18,7 +16,8 @@ const UNFINISHED: ImportJobState[] = ['pending', 'queued', 'running', 'committin
 /**
  * Lead imports on PostgreSQL (#18): the `import_jobs` statements are SQLite's `ImportJobRepo` built on the schema
  * twin; the leads are written in one transaction per batch through the pool, with the DNC lists read once per
- * batch (one `= any(…)` lookup) instead of once per row as SQLite's prepared statements do.
+ * batch (one `= any(…)` lookup) instead of once per row as SQLite's prepared statements do, and the rows inserted
+ * from column arrays (`unnest`) in one statement.
  */
 export class PgLeadImports implements LeadImports {
   readonly dialect = 'postgres' as const;
@@ -40,27 +39,50 @@ export class PgLeadImports implements LeadImports {
   async stageBatch(rows: readonly NewLead[], at: number): Promise<Set<string>> {
     const inserted = new Set<string>();
     if (rows.length === 0) return inserted;
-    return inTransaction(this.pool, async (tx) => {
+    return inTransaction(this.pool, async (c) => {
       const blocked = new Set<string>();
       for (const campaignId of new Set(rows.map((r) => r.campaignId))) {
         const phones = rows.filter((r) => r.campaignId === campaignId).map((r) => r.phoneE164);
-        const listed = await tx
-          .selectDistinct({ p: dnc.phoneE164 })
-          .from(dnc)
-          .where(and(inArray(dnc.campaignId, [INTERNAL_DNC, campaignId]), inArray(dnc.phoneE164, phones)));
-        for (const l of listed) blocked.add(`${campaignId}|${l.p}`);
+        const listed = await c.query<{ p: string }>(`select distinct phone_e164 as p from dnc where campaign_id in ($1, $2) and phone_e164 = any($3::text[])`, [
+          INTERNAL_DNC,
+          campaignId,
+          phones,
+        ]);
+        for (const l of listed.rows) blocked.add(`${campaignId}|${l.p}`);
       }
-      const values = rows.map((r) => {
+      // The row values as every insert builds them (priority clamped, custom {}); staged: no due time, never dialled
+      // until the job commits. One statement over column arrays: building a 500-row VALUES list in drizzle cost
+      // most of an import's time (8,000 parameters, measured ~250 ms a batch on a loaded machine).
+      const v = rows.map((r) => {
         const isDnc = blocked.has(`${r.campaignId}|${r.phoneE164}`);
-        // Staged: in the table (the campaign's duplicates are found) but never dialled until the job commits.
-        return { ...newLeadValues(r, at, { dnc: isDnc }), status: isDnc ? ('dnc' as const) : ('importing' as const), nextDueAt: null };
+        return { ...newLeadValues(r, at, { dnc: isDnc }), status: isDnc ? 'dnc' : 'importing' };
       });
-      const out = await tx
-        .insert(leads)
-        .values(values)
-        .onConflictDoNothing({ target: [leads.campaignId, leads.phoneE164] })
-        .returning({ p: leads.phoneE164 });
-      for (const r of out) inserted.add(r.p);
+      const out = await c.query<{ p: string }>(
+        `insert into leads (id, campaign_id, phone_e164, phone_raw, name, city, email, time_zone, priority, custom, status, synthetic,
+           import_job_id, created_at, updated_at)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[],
+           $10::jsonb[], $11::text[], $12::bool[], $13::text[], $14::int8[], $15::int8[])
+         on conflict (campaign_id, phone_e164) do nothing
+         returning phone_e164 as p`,
+        [
+          v.map((x) => x.id),
+          v.map((x) => x.campaignId),
+          v.map((x) => x.phoneE164),
+          v.map((x) => x.phoneRaw),
+          v.map((x) => x.name),
+          v.map((x) => x.city),
+          v.map((x) => x.email),
+          v.map((x) => x.timeZone),
+          v.map((x) => x.priority),
+          v.map((x) => JSON.stringify(x.custom)),
+          v.map((x) => x.status),
+          v.map((x) => x.synthetic),
+          v.map((x) => x.importJobId),
+          v.map((x) => x.createdAt),
+          v.map((x) => x.updatedAt),
+        ],
+      );
+      for (const r of out.rows) inserted.add(r.p);
       return inserted;
     });
   }
@@ -183,23 +205,25 @@ class PgImportJobs implements ImportJobs {
   }
 }
 
-type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
-
 /**
  * `fn` in one transaction on a connection of its own, listening for that connection's errors: while checked out of
  * the pool a connection that dies between two statements (the server restarted, the network cut) emits an error
  * nobody else listens to, which would end the process instead of failing this batch. The statement in flight fails
  * with it anyway; a connection that failed is closed, not given back to the pool.
  */
-async function inTransaction<T>(pool: PgPool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: PgPool, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const client: PgClient = await pool.connect();
   const ignore = (): void => undefined;
   client.on('error', ignore);
   let failed = false;
   try {
-    return await drizzle(client).transaction(fn);
+    await client.query('begin');
+    const out = await fn(client);
+    await client.query('commit');
+    return out;
   } catch (err) {
     failed = true;
+    await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
     client.off('error', ignore);
