@@ -43,5 +43,7 @@ export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metri
 export { sqliteRecordingCatalog, pgRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
 export { sqliteQaStore, pgQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
+export { sqliteManualCallLog, pgManualCallLog, type ManualCallLog } from './manual-call-log.js';
+export { sqliteTrunkCatalog, pgTrunkCatalog, type TrunkCatalog } from './trunk-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
 export { sqliteLeadImports, pgLeadImports, asLeadImports, type LeadImports, type ImportJobs, type ImportJobStart, type ImportJobProgress, type ImportJobEnd } from './lead-imports.js';

@@ -25,6 +25,8 @@ import {
   pgCallMetrics,
   pgQaStore,
   pgRecordingCatalog,
+  pgTrunkCatalog,
+  pgManualCallLog,
   pgCampaignCatalog,
   pgLeadCatalog,
   pgLeadImports,
@@ -36,6 +38,8 @@ import {
   sqliteCallMetrics,
   sqliteQaStore,
   sqliteRecordingCatalog,
+  sqliteTrunkCatalog,
+  sqliteManualCallLog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
   sqliteLeadImports,
@@ -46,6 +50,8 @@ import {
   type CallMetrics,
   type QaStore,
   type RecordingCatalog,
+  type TrunkCatalog,
+  type ManualCallLog,
   type CampaignCatalog,
   type LeadCatalog,
   type LeadImports,
@@ -82,7 +88,7 @@ export const HARNESS_REFRESH_TTL_MS = 30 * 24 * 3600_000;
 export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc';
 
 /** Another connection to the same database, with both ports. */
-export type OtherConnection = NodeStore & { auth: AuthStore; close(): Promise<void> };
+export type OtherConnection = NodeStore & { auth: AuthStore; trunkCatalog: TrunkCatalog; close(): Promise<void> };
 
 export interface DialectHarness extends NodeStore {
   /** The API's authentication side of the store (#18), same database as the node port. */
@@ -103,6 +109,10 @@ export interface DialectHarness extends NodeStore {
   readonly qaStore: QaStore;
   /** The recordings' list and detail reads (#18), same database. */
   readonly recordingCatalog: RecordingCatalog;
+  /** The trunk routes' carrier trunks (#18), same database. */
+  readonly trunkCatalog: TrunkCatalog;
+  /** The agents' manual calls (compatibility call routes) (#18), same database. */
+  readonly manualCalls: ManualCallLog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -147,6 +157,8 @@ interface Backend {
   callMetrics: CallMetrics;
   qaStore: QaStore;
   recordingCatalog: RecordingCatalog;
+  trunkCatalog: TrunkCatalog;
+  manualCalls: ManualCallLog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -196,6 +208,12 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get recordingCatalog() {
       return b().recordingCatalog;
+    },
+    get trunkCatalog() {
+      return b().trunkCatalog;
+    },
+    get manualCalls() {
+      return b().manualCalls;
     },
     seed: {
       async campaign(id, input, at) {
@@ -285,12 +303,14 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
     recordingCatalog: sqliteRecordingCatalog(store!),
+    trunkCatalog: sqliteTrunkCatalog(store!),
+    manualCalls: sqliteManualCallLog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
       const s = openStore(store!.path, { migrate: false });
       others.push(s);
-      return { ...sqliteNodeStore(s), auth: sqliteAuthStore(s, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), close: async () => void (s.sqlite.open && s.close()) };
+      return { ...sqliteNodeStore(s), auth: sqliteAuthStore(s, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), trunkCatalog: sqliteTrunkCatalog(s), close: async () => void (s.sqlite.open && s.close()) };
     },
     reopen: async () => {
       const path = store!.path;
@@ -348,12 +368,14 @@ function pgBackend(prefix: string): {
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
     recordingCatalog: pgRecordingCatalog(pool!),
+    trunkCatalog: pgTrunkCatalog(pool!),
+    manualCalls: pgManualCallLog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
       const p = openPgPool(target!.url, { max: 2 });
       others.push(p);
-      return { ...pgNodeStore(p), auth: pgAuthStore(p, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), close: () => p.end() };
+      return { ...pgNodeStore(p), auth: pgAuthStore(p, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), trunkCatalog: pgTrunkCatalog(p), close: () => p.end() };
     },
     reopen: async () => {
       await pool!.end();

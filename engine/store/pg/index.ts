@@ -9,7 +9,8 @@
  * `LeadImports`, ../lead-imports.ts) and the supervisors' call figures
  * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts) and the QA scorecards and scores (`PgQaStore`, behind
  * `QaStore`, ../qa-store.ts) and the recordings' metadata reads (`PgRecordingCatalog`, behind `RecordingCatalog`,
- * ../recording-catalog.ts). The API and `npm start` still use the SQLite store
+ * ../recording-catalog.ts) and the carrier trunks (`PgTrunks`, behind `TrunkCatalog`, ../trunk-catalog.ts) and the agents' manual calls
+ * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
@@ -33,3 +34,5 @@ export { PgAuditLog } from './audit-log.js';
 export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
 export { PgLeads } from './leads.js';
 export { PgLeadImports } from './lead-imports.js';
+export { PgTrunks } from './trunks.js';
+export { PgManualCalls } from './manual-calls.js';
