@@ -25,8 +25,7 @@ import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
 import { importLeads } from '../../lead-files/index.js';
 import { silentLogger } from '../../log/index.js';
-import { openStore, pgCampaignCatalog, pgLeadImports, type Store } from '../../store/index.js';
-import { createDatabase, dropDatabase, migratePg, openPgPool, redactUrl } from '../../store/pg/index.js';
+import { createDatabase, dropDatabase, migratePg, openPgPool, openStore, pgCampaignCatalog, pgLeadImports, redactUrl, type Store } from '../../store/index.js';
 import { ImportQueue } from '../queue.js';
 
 const TICK_MS = 20;
