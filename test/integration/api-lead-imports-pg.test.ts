@@ -7,12 +7,20 @@
  * shifted row); a number on PostgreSQL's DNC list arrives `dnc`. Nothing lands in the SQLite file. A campaign deleted
  * mid-import fails the job with that message and leaves none of its rows. 4xx name the field; agents are refused.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pgCampaignCatalog, pgLeadCatalog, pgLeadImports, type LeadImports, type NewLead } from '../../engine/store/index.js';
+import { createApiApp } from '../../api/app.js';
+import { VirtualClock } from '../../engine/clock/index.js';
+import { ImportQueue } from '../../engine/imports/index.js';
+import { silentLogger } from '../../engine/log/index.js';
+import { openStore, pgCampaignCatalog, pgLeadCatalog, pgLeadImports, type LeadImports, type NewLead } from '../../engine/store/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import { api, expectError, type Api } from '../support/leads-api.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { ADMIN_PASSWORD, healthReport } from '../unit/api/harness.js';
 
 type Job = {
   id: string;
@@ -186,5 +194,23 @@ describe('lead imports over PostgreSQL', () => {
     await expectError(await t.get('/api/campaigns/nope/import-jobs', t.as.supervisor), 404, 'not_found');
     expect((await t.get(`/api/campaigns/${k}/import-jobs`, t.as.agent)).status).toBe(403);
     expect((await pool.query(`select count(*)::int as n from import_jobs`)).rows[0].n).toBe(0);
+  });
+
+  it('refuses to start with imports writing another database than its leads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centralita-api-imports-'));
+    const store = openStore(join(dir, 'db.sqlite'));
+    const base = { health: () => healthReport(), store, clock: new VirtualClock(0), logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD } };
+    const sqliteQueue = new ImportQueue({ store, nodeId: 'n', spoolDir: join(dir, 'spool'), logger: silentLogger });
+    try {
+      // SQLite leads, PostgreSQL imports.
+      expect(() => createApiApp({ ...base, leadImports: pgLeadImports(pool) })).toThrow("leadImports (postgres) must be of the leadCatalog's database (sqlite)");
+      // PostgreSQL leads and imports, but a queue that writes SQLite (npm start's own queue, not rebuilt).
+      const pg = { campaignCatalog: pgCampaignCatalog(pool), leadCatalog: pgLeadCatalog(pool), leadImports: pgLeadImports(pool) };
+      expect(() => createApiApp({ ...base, ...pg, imports: sqliteQueue })).toThrow("imports (sqlite) must write the leadImports' database (postgres)");
+    } finally {
+      await sqliteQueue.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
