@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteManualCallLog, sqliteQaStore, sqliteTrunkCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type QaStore, type RecordingCatalog, type ManualCallLog, type SecretBox, type Store, type TrunkCatalog } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteLeadImports, sqliteManualCallLog, sqliteQaStore, sqliteTrunkCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type LeadImports, type QaStore, type RecordingCatalog, type ManualCallLog, type SecretBox, type Store, type TrunkCatalog } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -38,7 +38,10 @@ export interface ApiDeps {
   config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE' | 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'SECRETS_KEY'>>;
   /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
   control?: EngineControl;
-  /** Lead imports; absent → one is created over `store` (spool beside the database file). */
+  /**
+   * Lead imports; absent → one is created over `leadImports` (spool beside the SQLite database file). When given
+   * with `leadImports`, it must write the same database (built with `imports: leadImports`).
+   */
   imports?: ImportQueue;
   /** The recorder (engine/recordings): deletion and pause/resume; absent → those routes answer 503. */
   recordings?: RecorderControl;
@@ -55,10 +58,15 @@ export interface ApiDeps {
   /**
    * Where the lead routes (list, one lead, create/edit/delete, locks and history, selection, export; a lead's
    * attempts) read and write leads (#18); absent → the SQLite `store`. Its campaigns are looked up in
-   * `campaignCatalog`, which must then be of the same database (the leads' foreign key). Lead imports write the
-   * SQLite store only: over PostgreSQL the import route answers 501.
+   * `campaignCatalog`, which must then be of the same database (the leads' foreign key). Its imports need
+   * `leadImports` of the same database: without it, over PostgreSQL the import routes answer 501.
    */
   leadCatalog?: LeadCatalog;
+  /**
+   * Where lead imports write jobs and leads and the import-job routes read them (#18): `pgLeadImports(pool)` beside
+   * a PostgreSQL `leadCatalog`; absent → the SQLite `store` when the leads are SQLite's.
+   */
+  leadImports?: LeadImports;
   /** With a PostgreSQL `campaignCatalog`: publishes each stored command to the nodes at once (Redis, engine/cluster). */
   campaignCommands?: CampaignCommandPublisher;
   /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
@@ -246,16 +254,27 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   if (trunkCampaigns.dialect !== trunks.dialect) throw new Error(`trunkCatalog (${trunks.dialect}) needs a campaignCatalog on the same database (got ${trunkCampaigns.dialect})`);
   app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory }));
-  const imports =
-    deps.imports ??
-    new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
   const campaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
   const leads = deps.leadCatalog ?? sqliteLeadCatalog(deps.store);
+  // Imports write where the leads are; PostgreSQL leads without a PostgreSQL import port → no imports (501).
+  const leadImports = deps.leadImports ?? (leads.dialect === 'sqlite' ? sqliteLeadImports(deps.store) : undefined);
+  if (leadImports !== undefined && leadImports.dialect !== leads.dialect) throw new Error(`leadImports (${leadImports.dialect}) must be of the leadCatalog's database (${leads.dialect})`);
+  if (deps.imports !== undefined && leadImports !== undefined && deps.imports.dialect !== leadImports.dialect) {
+    throw new Error(`imports (${deps.imports.dialect}) must write the leadImports' database (${leadImports.dialect})`);
+  }
+  const imports =
+    deps.imports ??
+    new ImportQueue({
+      imports: leadImports ?? sqliteLeadImports(deps.store),
+      nodeId: deps.config.NODE_ID,
+      spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID),
+      logger,
+    });
   // The lead routes look campaigns up where their leads are (404, default country): SQLite's leads keep SQLite's
   // campaigns as before, whatever the campaign routes use; leads elsewhere need the campaign port of that database.
   const leadCampaigns = deps.leadCatalog === undefined ? sqliteCampaignCatalog(deps.store) : campaigns;
   if (leadCampaigns.dialect !== leads.dialect) throw new Error(`leadCatalog (${leads.dialect}) needs a campaignCatalog on the same database (got ${leadCampaigns.dialect})`);
-  const leadDeps = { store: deps.store, leads, campaigns: leadCampaigns, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
+  const leadDeps = { store: deps.store, leads, campaigns: leadCampaigns, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports, leadImports };
   app.route('/', campaignRoutes({ ...leadDeps, campaigns, commands: deps.campaignCommands }));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));

@@ -1,9 +1,9 @@
 /**
  * Every API port that has a PostgreSQL side (#18), built over one pool: what `createApiApp` reads and writes in
  * PostgreSQL instead of the SQLite `store` when the product runs with DATABASE_URL=postgres://…. One place on
- * purpose: a port ported later (lead imports, the recordings' audio…) is added here and every PostgreSQL start gets
- * it. The app refuses ports of two databases where one reads the other's rows (leads and campaigns, trunks and
- * campaigns, manual calls and figures): all of these are of the one pool.
+ * purpose: a port ported later (the recordings' audio…) is added here and every PostgreSQL start gets
+ * it. The app refuses ports of two databases where one reads the other's rows (leads and campaigns, lead imports
+ * and leads, trunks and campaigns, manual calls and figures): all of these are of the one pool.
  */
 import type { ApiDeps } from '../../api/index.js';
 import type { CampaignCommandPublisher } from '../../api/routes/index.js';
@@ -15,6 +15,7 @@ import {
   pgCallMetrics,
   pgCampaignCatalog,
   pgLeadCatalog,
+  pgLeadImports,
   pgManualCallLog,
   pgQaStore,
   pgRecordingCatalog,
@@ -30,6 +31,7 @@ export type PgApiPorts = Pick<
   | 'callHistory'
   | 'campaignCatalog'
   | 'leadCatalog'
+  | 'leadImports'
   | 'agentDirectory'
   | 'callMetrics'
   | 'qaStore'
@@ -53,6 +55,7 @@ export function pgApiPorts(pool: PgPool, o: PgApiPortsOptions = {}): PgApiPorts 
     callHistory: pgCallHistory(pool),
     campaignCatalog: pgCampaignCatalog(pool),
     leadCatalog: pgLeadCatalog(pool),
+    leadImports: pgLeadImports(pool),
     agentDirectory: pgAgentDirectory(pool),
     callMetrics: pgCallMetrics(pool),
     qaStore: pgQaStore(pool),

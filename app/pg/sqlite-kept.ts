@@ -1,10 +1,9 @@
 /**
  * What `npm start` on PostgreSQL still keeps in the SQLite file at DB_PATH (#18): the parts of the API whose
- * PostgreSQL side is not built yet. Said in the start banner and on /health so nobody is surprised where an
- * import went; an entry leaves this list when its port moves to PostgreSQL (app/pg/api-ports.ts).
+ * PostgreSQL side is not built yet. Said in the start banner and on /health so nobody is surprised where a
+ * recording's file is looked up; an entry leaves this list when its port moves to PostgreSQL (app/pg/api-ports.ts).
  */
 export const SQLITE_KEPT: readonly string[] = [
-  'lead imports and import jobs',
   "DNC lists' campaign lookup",
   "recordings' audio",
   "an agent's own live call (console detail)",

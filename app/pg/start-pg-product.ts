@@ -177,8 +177,9 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       };
     };
 
-    // Lead imports (SQLite only for now: over PostgreSQL the import route answers 501 before spooling anything).
-    const imports = new ImportQueue({ store, nodeId: cfg.nodeId, spoolDir: join(dirname(config.DB_PATH), 'import-spool', cfg.nodeId), logger });
+    // Lead imports into PostgreSQL's leads: the upload spooled on this machine's disk (beside DB_PATH), parsed in a
+    // worker, each batch written through this pool; unfinished jobs of this NODE_ID are reconciled before the API opens.
+    const imports = new ImportQueue({ imports: ports.leadImports!, nodeId: cfg.nodeId, spoolDir: join(dirname(config.DB_PATH), 'import-spool', cfg.nodeId), logger });
     closers.push(() => imports.close());
     await imports.ready;
 

@@ -29,7 +29,7 @@ export { RecordingRepo, RecordingJobRepo, type RecordingFilter, type RecordingLi
 export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
 export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrityCheckFile, listBackups, probeWritable, pruneBackups, restoreDatabase, type BackupResult } from './backup.js';
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
-export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
+export { storageWriteFailure, describeStorageFailure, driverError, type StorageWriteFailure } from './write-errors.js';
 export { callReportGroups, callReportGroupsChunked, byReportKey, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
 export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
@@ -46,3 +46,4 @@ export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type Ca
 export { sqliteManualCallLog, pgManualCallLog, type ManualCallLog } from './manual-call-log.js';
 export { sqliteTrunkCatalog, pgTrunkCatalog, type TrunkCatalog } from './trunk-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
+export { sqliteLeadImports, pgLeadImports, asLeadImports, type LeadImports, type ImportJobs, type ImportJobStart, type ImportJobProgress, type ImportJobEnd } from './lead-imports.js';

@@ -63,7 +63,7 @@ describe('npm start on PostgreSQL', () => {
     const url = await product.waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, 90_000, 'banner');
     const banner = product.lines.find((l) => l.startsWith('Centralita is running'))!;
     expect(banner).toContain(`on PostgreSQL at ${db.url} as node node-1, against the EMBEDDED Asterisk simulator`);
-    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): lead imports and import jobs`))).toBe(true);
+    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): DNC lists' campaign lookup`))).toBe(true);
     expect(product.lines.join('\n')).not.toContain('keep their data in SQLite'); // the old, misleading note
 
     const call = async (method: string, path: string, token: string | null, body?: unknown) => {
@@ -93,7 +93,7 @@ describe('npm start on PostgreSQL', () => {
       const h = await call('GET', '/health', null);
       return h.status === 200 ? h.body : undefined;
     }, 30_000, 250);
-    expect(health['store']).toEqual({ dialect: 'postgres', url: db.url, sqlite: { path: dbPath, keeps: expect.arrayContaining(['lead imports and import jobs', "recordings' audio"]) } });
+    expect(health['store']).toEqual({ dialect: 'postgres', url: db.url, sqlite: { path: dbPath, keeps: expect.arrayContaining(["recordings' audio"]) } });
     expect(health).toMatchObject({ status: 'ok', nodeId: 'node-1', ari: { connected: true, simulated: true, url: 'embedded' }, db: { ok: true, path: db.url, writable: true }, redis: { configured: false, ok: null }, calls: { active: 0 }, dialer: { state: 'running' } });
     expect(Object.keys(health)).toEqual(expect.arrayContaining(['version', 'uptimeSeconds', 'media', 'backup', 'cluster']));
     expect((health['cluster'] as { nodes: Array<{ id: string; state: string }> }).nodes).toMatchObject([{ id: 'node-1', state: 'up' }]);
@@ -107,6 +107,18 @@ describe('npm start on PostgreSQL', () => {
       const lead = await call('POST', `/api/campaigns/${campaignId}/leads`, token, { phone: `+1212555010${i}` });
       expect(lead.status).toBe(201);
     }
+    // A bulk import too: spooled beside DB_PATH, written to PostgreSQL's leads and import_jobs.
+    const form = new FormData();
+    form.set('file', new File(['phone,name\n+12125550110,Imported one\n+12125550111,Imported two\nnot-a-number,Bad\n'], 'more.csv', { type: 'text/csv' }));
+    const upload = await fetch(`${url}/api/campaigns/${campaignId}/leads/import`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    expect(upload.status).toBe(202);
+    const jobId = ((await upload.json()) as { job_id: string }).job_id;
+    const job = await until(async () => {
+      const r = await call('GET', `/api/import-jobs/${jobId}`, token);
+      return r.body['state'] === 'done' || r.body['state'] === 'failed' ? r.body : undefined;
+    }, 30_000, 250);
+    expect(job).toMatchObject({ state: 'done', accepted: 2, rejected: 1 });
+    expect((await db.pool.query(`select count(*)::int as n from leads where campaign_id = $1 and import_job_id = $2`, [campaignId, jobId])).rows).toEqual([{ n: 2 }]);
     const agent = await call('POST', '/api/agents', token, { id: 'ag-pg', name: 'Ana', endpoint: 'PJSIP/1001' });
     expect(agent.status).toBe(201);
     // The in-process node follows the agents table: the new agent joins its engine and goes READY.
@@ -150,7 +162,7 @@ describe('npm start on PostgreSQL', () => {
       return r.status === 200 && (r.body['today'] as { placed: number }).placed >= listed.length ? r.body : undefined;
     }, 20_000, 500);
     expect(stats).toMatchObject({ campaignId, state: 'running', pacing: { mode: expect.any(String) } });
-    expect(Object.values(stats['leads'] as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(Object.values(stats['leads'] as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(8);
     // Another node's agent is not this process's to drive: 503 naming the node.
     expect((await call('POST', '/api/agents', token, { id: 'ag-far', name: 'Far', endpoint: 'PJSIP/1002', node_id: 'node-9' })).status).toBe(201);
     const far = await call('POST', '/api/agents/ag-far/login', token);
@@ -160,7 +172,7 @@ describe('npm start on PostgreSQL', () => {
     // Nothing of it in the SQLite file: it holds only what has no PostgreSQL side yet.
     const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
-      for (const table of ['call_logs', 'campaigns', 'leads', 'agents', 'users', 'trunks']) {
+      for (const table of ['call_logs', 'campaigns', 'leads', 'agents', 'users', 'trunks', 'import_jobs']) {
         expect({ table, n: (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n }).toEqual({ table, n: 0 });
       }
     } finally {

@@ -29,6 +29,7 @@ import {
   pgManualCallLog,
   pgCampaignCatalog,
   pgLeadCatalog,
+  pgLeadImports,
   pgNodeStore,
   newLeadValues,
   sqliteAgentDirectory,
@@ -41,6 +42,7 @@ import {
   sqliteManualCallLog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
+  sqliteLeadImports,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
@@ -52,6 +54,7 @@ import {
   type ManualCallLog,
   type CampaignCatalog,
   type LeadCatalog,
+  type LeadImports,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -96,6 +99,8 @@ export interface DialectHarness extends NodeStore {
   readonly campaignCatalog: CampaignCatalog;
   /** The API's lead routes' port (#18), same database. */
   readonly leadCatalog: LeadCatalog;
+  /** Lead imports' port: jobs, staged batches, commit and discard (#18), same database. */
+  readonly leadImports: LeadImports;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
   /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
@@ -147,6 +152,7 @@ interface Backend {
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
   leadCatalog: LeadCatalog;
+  leadImports: LeadImports;
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
   qaStore: QaStore;
@@ -187,6 +193,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get leadCatalog() {
       return b().leadCatalog;
+    },
+    get leadImports() {
+      return b().leadImports;
     },
     get agentDirectory() {
       return b().agentDirectory;
@@ -289,6 +298,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
     leadCatalog: sqliteLeadCatalog(store!),
+    leadImports: sqliteLeadImports(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
@@ -353,6 +363,7 @@ function pgBackend(prefix: string): {
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
     leadCatalog: pgLeadCatalog(pool!),
+    leadImports: pgLeadImports(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
