@@ -26,7 +26,7 @@
  *   the beep like after a MACHINE decision.
  * Every step that matters is written to trace.notes.
  */
-import { BeepTracker, DEFAULT_BEEP, type BeepOptions } from './beep.js';
+import { analyseTone, BeepTracker, DEFAULT_BEEP, type BeepOptions } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
 import defaultModelJson from './amd-model.json' with { type: 'json' };
 import { describeOpinion, openerFeatures, scoreModel, type AmdModel } from './model.js';
@@ -103,6 +103,18 @@ export interface CentralitaTuning {
    * beeps alone after 10 s took the beep and cost no one.
    */
   talkWatchMs: number;
+  /**
+   * Round 9. A tone heard in the async watch (after a HUMAN verdict) is a LATEBEEP only when this long after it (ms)
+   * holds no sound over the line's noise (0 = at once, as before): a voicemail beep is followed by the recorder's
+   * silence, waiting for the caller's message; a note of the music behind a person is followed by more music.
+   */
+  lateBeepQuietMs: number;
+  /**
+   * ...quiet meaning: no frame at or above this share of the tone's level, other than a tone (the next tone of a
+   * beep sequence). The line's noise floor is no measure here: babble behind a greeting stands well over it and under
+   * the beep.
+   */
+  lateBeepQuietShare: number;
   /** The beep test (beep.ts): durations, frequencies, purity. */
   beep: BeepOptions;
   /**
@@ -159,6 +171,8 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   promptMonologueMs: 2500,
   promptChainPhrases: 3,
   talkWatchMs: 10000,
+  lateBeepQuietMs: 300,
+  lateBeepQuietShare: 0.7,
   beep: DEFAULT_BEEP,
   watchLevelShare: 0.3,
   faintOpenerDb: 10.5,
@@ -196,6 +210,8 @@ export function createCentralitaDetector(
   /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
   /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
   let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean; prompt: boolean } | null = null;
+  /** Round 9: a tone heard in the watch, waiting for lateBeepQuietMs of quiet after it before it is a LATEBEEP. */
+  let pendingBeep: { event: AmdBeepEvent; until: number; level: number } | null = null;
   let lastEnergy = 0;
   /** Frames before this one held only faint openers (faintOpenerDb), forgotten: a re-read of the opener starts here. */
   let faintUntilFrame = 0;
@@ -244,8 +260,25 @@ export function createCentralitaDetector(
    * the last, never leaving the agent a turn (PROMPTS). Talk that starts later is a person's reply: only a beep
    * counts from then on.
    */
-  function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, heard: AmdBeepEvent | null, len: number): AmdDecision {
+  function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, samples: Int16Array, heard: AmdBeepEvent | null, len: number): AmdDecision {
     if (trace.frameEnergy.length < MAX_TRACE_FRAMES) trace.frameEnergy.push(lastEnergy);
+    if (heard && tuning.lateBeepQuietMs > 0) {
+      // The frame the tone was found in is partly tone: the quiet is timed from the next one.
+      pendingBeep = { event: heard, until: t + tuning.lateBeepQuietMs, level: beeps.lastBeepEnergy };
+      listeningUntil = Math.max(listeningUntil, pendingBeep.until);
+      return decision!;
+    }
+    if (pendingBeep) {
+      const p = pendingBeep;
+      if (lastEnergy >= p.level * tuning.lateBeepQuietShare && !analyseTone(samples, tuning.beep)) {
+        pendingBeep = null;
+        trace.notes.push(`${t} ms: watch: tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz, but sound at ${(lastEnergy / Math.max(1, p.level)).toFixed(2)} of its level within ${tuning.lateBeepQuietMs} ms after it: not a voicemail beep (a voice, music)`);
+      } else if (t >= p.until) {
+        pendingBeep = null;
+        onBeepHeard(p.event);
+        return decideLate(`LATEBEEP-${p.event.frequencyHz}-${p.event.durationMs}`, `tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz after the decision, then ${tuning.lateBeepQuietMs} ms of quiet: a voicemail beep`);
+      } else return decision!;
+    }
     if (heard) {
       onBeepHeard(heard);
       return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
@@ -362,7 +395,7 @@ export function createCentralitaDetector(
     // memory and stop being "voice" while it is still a perfect tone.
     const heard = beep ? null : beeps.push(samples, energy, len, t, energy >= minVoiceEnergy);
     lastEnergy = energy;
-    if (decision && watch) return watchFrame(watch, voiced, heard, len);
+    if (decision && watch) return watchFrame(watch, voiced, samples, heard, len);
     if (decision) {
       // Listening for the beep after a MACHINE decision: only the beep can change the answer.
       if (heard) {
@@ -512,8 +545,10 @@ export function createCentralitaDetector(
   function finish(reason: 'hangup' | 'timeout'): AmdDecision {
     if (decision && watch) {
       // The audio stopped while watching: a beep still sounding at the end still counts (not one still
-      // sounding when the watch's time was up).
-      const heard = beep || t >= listeningUntil ? null : beeps.end(t);
+      // sounding when the watch's time was up); so does a tone still waiting for its quiet (round 9): the call
+      // ended in it.
+      const heard = pendingBeep ? pendingBeep.event : beep || t >= listeningUntil ? null : beeps.end(t);
+      pendingBeep = null;
       if (heard) {
         onBeepHeard(heard);
         decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
