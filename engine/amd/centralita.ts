@@ -115,6 +115,11 @@ export interface CentralitaTuning {
    * the beep.
    */
   lateBeepQuietShare: number;
+  /**
+   * ...for at least this long in a row (ms): the partial frames at the edges of a beep sequence's next tones (not
+   * tonal themselves, 0.5–0.68 of the beep's level on the tuning split) are single frames; a reply goes on.
+   */
+  lateBeepSoundMs: number;
   /** The beep test (beep.ts): durations, frequencies, purity. */
   beep: BeepOptions;
   /**
@@ -172,7 +177,8 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   promptChainPhrases: 3,
   talkWatchMs: 10000,
   lateBeepQuietMs: 300,
-  lateBeepQuietShare: 0.7,
+  lateBeepQuietShare: 0.6,
+  lateBeepSoundMs: 60,
   beep: DEFAULT_BEEP,
   watchLevelShare: 0.3,
   faintOpenerDb: 10.5,
@@ -211,7 +217,7 @@ export function createCentralitaDetector(
   /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
   let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean; prompt: boolean } | null = null;
   /** Round 9: a tone heard in the watch, waiting for lateBeepQuietMs of quiet after it before it is a LATEBEEP. */
-  let pendingBeep: { event: AmdBeepEvent; until: number; level: number } | null = null;
+  let pendingBeep: { event: AmdBeepEvent; until: number; level: number; loudest: number; recent: number[] } | null = null;
   let lastEnergy = 0;
   /** Frames before this one held only faint openers (faintOpenerDb), forgotten: a re-read of the opener starts here. */
   let faintUntilFrame = 0;
@@ -264,19 +270,26 @@ export function createCentralitaDetector(
     if (trace.frameEnergy.length < MAX_TRACE_FRAMES) trace.frameEnergy.push(lastEnergy);
     if (heard && tuning.lateBeepQuietMs > 0) {
       // The frame the tone was found in is partly tone: the quiet is timed from the next one.
-      pendingBeep = { event: heard, until: t + tuning.lateBeepQuietMs, level: beeps.lastBeepEnergy };
+      pendingBeep = { event: heard, until: t + tuning.lateBeepQuietMs, level: beeps.lastBeepEnergy, loudest: 0, recent: [] };
       listeningUntil = Math.max(listeningUntil, pendingBeep.until);
       return decision!;
     }
     if (pendingBeep) {
       const p = pendingBeep;
-      if (lastEnergy >= p.level * tuning.lateBeepQuietShare && !analyseTone(samples, tuning.beep)) {
+      // Sound: frames that are not a tone, each at least lateBeepQuietShare of the tone's level, for lateBeepSoundMs in
+      // a row. `loudest` (for the trace) is the highest level such a run held, as a share of the tone's.
+      p.recent.push(analyseTone(samples, tuning.beep) ? 0 : lastEnergy / Math.max(1, p.level));
+      const runOf = Math.max(1, Math.round(tuning.lateBeepSoundMs / len));
+      let held = p.recent.length >= runOf ? Infinity : 0;
+      for (let i = Math.max(0, p.recent.length - runOf); i < p.recent.length && held > 0; i++) held = Math.min(held, p.recent[i]!);
+      p.loudest = Math.max(p.loudest, held);
+      if (held >= tuning.lateBeepQuietShare) {
         pendingBeep = null;
-        trace.notes.push(`${t} ms: watch: tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz, but sound at ${(lastEnergy / Math.max(1, p.level)).toFixed(2)} of its level within ${tuning.lateBeepQuietMs} ms after it: not a voicemail beep (a voice, music)`);
+        trace.notes.push(`${t} ms: watch: tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz, but sound at ${p.loudest.toFixed(2)} of its level for ${tuning.lateBeepSoundMs} ms within ${tuning.lateBeepQuietMs} ms after it: not a voicemail beep (a voice, music)`);
       } else if (t >= p.until) {
         pendingBeep = null;
         onBeepHeard(p.event);
-        return decideLate(`LATEBEEP-${p.event.frequencyHz}-${p.event.durationMs}`, `tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz after the decision, then ${tuning.lateBeepQuietMs} ms of quiet: a voicemail beep`);
+        return decideLate(`LATEBEEP-${p.event.frequencyHz}-${p.event.durationMs}`, `tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz after the decision, then ${tuning.lateBeepQuietMs} ms of quiet (loudest ${p.loudest.toFixed(2)} of its level): a voicemail beep`);
       } else return decision!;
     }
     if (heard) {
