@@ -104,20 +104,23 @@ export interface CentralitaTuning {
    */
   talkWatchMs: number;
   /**
-   * Round 9. A tone heard in the async watch (after a HUMAN verdict) is a LATEBEEP only when this long after it (ms)
-   * holds no sound over the line's noise (0 = at once, as before): a voicemail beep is followed by the recorder's
-   * silence, waiting for the caller's message; a note of the music behind a person is followed by more music.
+   * Round 9. A tone heard in the async watch (after a HUMAN verdict) is a LATEBEEP only when the lateBeepQuietMs after
+   * it hold no sound (0 = at once, as before): a voicemail beep is followed by the recorder's silence, waiting for the
+   * caller's message; a vowel a synthetic voice held flat inside a person's reply (tuning split, human-en-0276: two of
+   * them made a "beep-beep") is followed by the rest of the reply. Tuning: +1 person, no machine; 200–500 ms alike.
    */
   lateBeepQuietMs: number;
   /**
-   * ...quiet meaning: no frame at or above this share of the tone's level, other than a tone (the next tone of a
-   * beep sequence). The line's noise floor is no measure here: babble behind a greeting stands well over it and under
-   * the beep.
+   * Sound: frames that are not a tone (the next tone of a beep sequence is no sound) at or above this share of the
+   * tone's level... The line's noise floor is no measure here: babble behind a beep stands well over it and under
+   * the beep. In 60 ms runs, the tuning split's machines reach 0.38 of their beep's level after it, the person 0.81;
+   * 0.4–0.8 give the same files.
    */
   lateBeepQuietShare: number;
   /**
-   * ...for at least this long in a row (ms): the partial frames at the edges of a beep sequence's next tones (not
-   * tonal themselves, 0.5–0.68 of the beep's level on the tuning split) are single frames; a reply goes on.
+   * ...for at least this long in a row (ms): the partial frames at the edges of a beep sequence's next tones (not tonal
+   * themselves, 0.49–0.68 of the beep's level on the tuning split) are single frames; a reply goes on. 40 ms the same,
+   * 100 ms lost the person (the reply's dips between syllables).
    */
   lateBeepSoundMs: number;
   /** The beep test (beep.ts): durations, frequencies, purity. */
