@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
-import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteQaStore, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type QaStore, type RecordingCatalog, type SecretBox, type Store } from '../engine/store/index.js';
+import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteLeadImports, sqliteManualCallLog, sqliteQaStore, sqliteTrunkCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type LeadImports, type QaStore, type RecordingCatalog, type ManualCallLog, type SecretBox, type Store, type TrunkCatalog } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
@@ -38,7 +38,10 @@ export interface ApiDeps {
   config: Pick<Config, 'NODE_ID' | 'JWT_SECRET' | 'ADMIN_PASSWORD'> & Partial<Pick<Config, 'LEAD_LOCK_MINUTES' | 'REPORT_TIME_ZONE' | 'ARI_URL' | 'ARI_USERNAME' | 'ARI_PASSWORD' | 'SECRETS_KEY'>>;
   /** The running engine (campaign lifecycle, test calls, live stats); absent → those routes answer 503. */
   control?: EngineControl;
-  /** Lead imports; absent → one is created over `store` (spool beside the database file). */
+  /**
+   * Lead imports; absent → one is created over `leadImports` (spool beside the SQLite database file). When given
+   * with `leadImports`, it must write the same database (built with `imports: leadImports`).
+   */
   imports?: ImportQueue;
   /** The recorder (engine/recordings): deletion and pause/resume; absent → those routes answer 503. */
   recordings?: RecorderControl;
@@ -55,10 +58,15 @@ export interface ApiDeps {
   /**
    * Where the lead routes (list, one lead, create/edit/delete, locks and history, selection, export; a lead's
    * attempts) read and write leads (#18); absent → the SQLite `store`. Its campaigns are looked up in
-   * `campaignCatalog`, which must then be of the same database (the leads' foreign key). Lead imports write the
-   * SQLite store only: over PostgreSQL the import route answers 501.
+   * `campaignCatalog`, which must then be of the same database (the leads' foreign key). Its imports need
+   * `leadImports` of the same database: without it, over PostgreSQL the import routes answer 501.
    */
   leadCatalog?: LeadCatalog;
+  /**
+   * Where lead imports write jobs and leads and the import-job routes read them (#18): `pgLeadImports(pool)` beside
+   * a PostgreSQL `leadCatalog`; absent → the SQLite `store` when the leads are SQLite's.
+   */
+  leadImports?: LeadImports;
   /** With a PostgreSQL `campaignCatalog`: publishes each stored command to the nodes at once (Redis, engine/cluster). */
   campaignCommands?: CampaignCommandPublisher;
   /** Users, sessions, API keys, login throttling and the audit trail (#18); absent → the SQLite store's. */
@@ -94,6 +102,18 @@ export interface ApiDeps {
    * answers 404 as before.
    */
   clusterHangup?: CallHangupPort;
+  /**
+   * Where the trunk routes read and write carrier trunks (their passwords sealed as on SQLite) and where the start
+   * seals passwords left in clear (#18); absent → the SQLite `store`. Which campaigns dial through a trunk is read
+   * from `campaignCatalog`, which must then be of the same database.
+   */
+  trunkCatalog?: TrunkCatalog;
+  /**
+   * Where the agents' manual calls (`POST /api/calls/start`, `/api/calls/end`) are written (#18); absent → the SQLite
+   * `store`. Give it over the database of `callHistory` and `callMetrics`, which read those CallLogs back (the
+   * figures `end` answers are counted by `callMetrics`).
+   */
+  manualCalls?: ManualCallLog;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -110,19 +130,21 @@ export interface ApiApp extends OpenAPIHono<ApiEnv> {
 }
 
 /**
- * The key that seals trunk passwords at rest (SECRETS_KEY, else JWT_SECRET), after sealing in place any password
- * a database from before encryption still holds in clear (migration 0012's rows): encrypted on first start with a
- * key. No key: none is sealed, and the API refuses to store a new password.
+ * The key that seals trunk passwords at rest (SECRETS_KEY, else JWT_SECRET), and the sealing in place of any
+ * password a database from before encryption still holds in clear (migration 0012's rows): encrypted on first start
+ * with a key. No key: none is sealed, and the API refuses to store a new password. The sealing is part of the
+ * start's bootstrap (requests wait for it); on SQLite it is done before this returns, as it always was.
  */
-function trunkSecrets(deps: ApiDeps, logger: Logger): SecretBox | null {
+function trunkSecrets(deps: ApiDeps, trunks: TrunkCatalog, logger: Logger): { box: SecretBox | null; sealing: Promise<void> } {
   const box = secretBox(deps.config);
   if (box === null) {
     logger.warn('neither SECRETS_KEY nor JWT_SECRET is set: trunk passwords cannot be stored (and any stored in clear stay so)');
-    return null;
+    return { box: null, sealing: Promise.resolve() };
   }
-  const sealed = deps.store.trunks.sealPlaintext(box);
-  if (sealed > 0) logger.info({ trunks: sealed }, 'trunk passwords stored in clear were encrypted');
-  return box;
+  const sealing = trunks.sealPlaintext(box).then((sealed) => {
+    if (sealed > 0) logger.info({ trunks: sealed }, 'trunk passwords stored in clear were encrypted');
+  });
+  return { box, sealing };
 }
 
 /**
@@ -142,15 +164,20 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
   // The admin is created through the (async) auth store; every /api and /metrics request waits for it.
   let generatedAdminPassword: string | undefined;
-  const ready = ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD).then((p) => {
-    generatedAdminPassword = p;
-  });
+  const trunks = deps.trunkCatalog ?? sqliteTrunkCatalog(deps.store);
+  const { box: secrets, sealing } = trunkSecrets(deps, trunks, logger);
+  const sealed = sealing.catch((err: unknown) => logger.error({ err }, 'could not encrypt the trunk passwords stored in clear'));
+  const ready = Promise.all([
+    ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD).then((p) => {
+      generatedAdminPassword = p;
+    }),
+    sealed,
+  ]).then(() => undefined);
   ready.catch((err: unknown) => logger.error({ err }, 'could not create the first admin user'));
   const afterBootstrap: MiddlewareHandler<ApiEnv> = async (_c, next) => {
     await ready;
     return next();
   };
-  const secrets = trunkSecrets(deps, logger);
 
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
@@ -183,7 +210,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // The supervisors' figures and the agents they are counted over, from one database (#18).
   const callMetrics = deps.callMetrics ?? sqliteCallMetrics(deps.store);
   const agentDirectory = deps.agentDirectory ?? sqliteAgentDirectory(deps.store);
-  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone, metrics: callMetrics, agents: agentDirectory }));
+  app.route('/', prometheusRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, http: httpRequests, timeZone, metrics: callMetrics, agents: agentDirectory, campaigns: deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store) }));
   mountDocs(app, VERSION);
 
   // Authentication first: an anonymous caller learns nothing, not even that its body was too large.
@@ -205,7 +232,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // Whose calls a team lead sees: the team's users in the agent directory's database when it is given (the one the
   // nodes' call history names), else the users the API authenticates, as before.
   const teams = deps.agentDirectory ?? auth.users;
-  app.route('/', compatCallRoutes({ store: deps.store, calls, teams, auth, nodeId: deps.config.NODE_ID }));
+  // Manual calls and the figures their end answers come from one database: SQLite's unless a port is given.
+  const manualCalls = deps.manualCalls ?? sqliteManualCallLog(deps.store);
+  const manualMetrics = deps.manualCalls === undefined ? sqliteCallMetrics(deps.store) : callMetrics;
+  if (manualMetrics.dialect !== manualCalls.dialect) throw new Error(`manualCalls (${manualCalls.dialect}) needs a callMetrics on the same database (got ${manualMetrics.dialect})`);
+  app.route('/', compatCallRoutes({ manualCalls, metrics: manualMetrics, calls, teams, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, calls, teams, auth, control: deps.control }));
   app.route('/', qaRoutes({ qa: deps.qaStore ?? sqliteQaStore(deps.store), calls, teams, agents: agentDirectory, auth }));
   app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}), ...(deps.recordingCatalog ? { catalog: deps.recordingCatalog } : {}) }));
@@ -217,26 +248,40 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
-  app.route('/', agentPhoneRoutes({ store: deps.store, auth, ari }));
-  app.route('/', trunkRoutes({ store: deps.store, auth, ari, secrets }));
+  app.route('/', agentPhoneRoutes({ agents: agentDirectory, auth, ari }));
+  // Which campaigns dial through a trunk: those of the trunks' database (SQLite's beside SQLite's trunks, as before).
+  const trunkCampaigns = deps.trunkCatalog === undefined ? sqliteCampaignCatalog(deps.store) : (deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store));
+  if (trunkCampaigns.dialect !== trunks.dialect) throw new Error(`trunkCatalog (${trunks.dialect}) needs a campaignCatalog on the same database (got ${trunkCampaigns.dialect})`);
+  app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory }));
-  const imports =
-    deps.imports ??
-    new ImportQueue({ store: deps.store, nodeId: deps.config.NODE_ID, spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID), logger });
   const campaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
   const leads = deps.leadCatalog ?? sqliteLeadCatalog(deps.store);
+  // Imports write where the leads are; PostgreSQL leads without a PostgreSQL import port → no imports (501).
+  const leadImports = deps.leadImports ?? (leads.dialect === 'sqlite' ? sqliteLeadImports(deps.store) : undefined);
+  if (leadImports !== undefined && leadImports.dialect !== leads.dialect) throw new Error(`leadImports (${leadImports.dialect}) must be of the leadCatalog's database (${leads.dialect})`);
+  if (deps.imports !== undefined && leadImports !== undefined && deps.imports.dialect !== leadImports.dialect) {
+    throw new Error(`imports (${deps.imports.dialect}) must write the leadImports' database (${leadImports.dialect})`);
+  }
+  const imports =
+    deps.imports ??
+    new ImportQueue({
+      imports: leadImports ?? sqliteLeadImports(deps.store),
+      nodeId: deps.config.NODE_ID,
+      spoolDir: join(dirname(deps.store.path), 'import-spool', deps.config.NODE_ID),
+      logger,
+    });
   // The lead routes look campaigns up where their leads are (404, default country): SQLite's leads keep SQLite's
   // campaigns as before, whatever the campaign routes use; leads elsewhere need the campaign port of that database.
   const leadCampaigns = deps.leadCatalog === undefined ? sqliteCampaignCatalog(deps.store) : campaigns;
   if (leadCampaigns.dialect !== leads.dialect) throw new Error(`leadCatalog (${leads.dialect}) needs a campaignCatalog on the same database (got ${leadCampaigns.dialect})`);
-  const leadDeps = { store: deps.store, leads, campaigns: leadCampaigns, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports };
+  const leadDeps = { store: deps.store, leads, campaigns: leadCampaigns, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports, leadImports };
   app.route('/', campaignRoutes({ ...leadDeps, campaigns, commands: deps.campaignCommands }));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

@@ -1,7 +1,7 @@
 import type { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
-import type { CampaignCatalog, LeadCatalog, Store } from '../../engine/store/index.js';
+import type { CampaignCatalog, LeadCatalog, LeadImports, Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 
 /** What the campaign, lead, lock, import-job and DNC routes need. */
@@ -22,4 +22,9 @@ export interface LeadApiDeps {
   lockMinutes: number;
   /** Lead imports: queued, parsed in worker threads (engine/imports). */
   imports: ImportQueue;
+  /**
+   * Where imports write and the import-job routes read (#18): the database of `leads`. Undefined when the leads are
+   * on PostgreSQL and the API was built without a PostgreSQL import port: the import routes answer 501.
+   */
+  leadImports?: LeadImports | undefined;
 }

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicUser, type Store } from '../../engine/store/index.js';
+import type { AgentList } from './metrics.js';
 import { ACCESS_TTL_SECONDS, hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, verifyPassword, type AuthService } from '../auth/index.js';
 import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -50,14 +51,16 @@ const password = protectedRoute('account.self', {
   },
 });
 
-export function accountRoutes({ store, auth, timeZone }: { store: Store; auth: AuthService; timeZone: string }): OpenAPIHono<ApiEnv> {
+/** `agents`: where the user's linked agents are read (#18, the agent routes' directory); absent → the SQLite `store`. */
+export function accountRoutes({ store, auth, timeZone, ...deps }: { store: Store; auth: AuthService; timeZone: string; agents?: AgentList }): OpenAPIHono<ApiEnv> {
+  const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.openapi(me, async (c) => {
     const p = c.get('principal');
     const user = await auth.users.get(p.userId);
     if (user === undefined) throw new ApiError(404, 'not_found', 'No such user');
-    const agents = store.agents.list({ userId: p.userId }).map((a) => ({ id: a.id, name: a.name, endpoint: a.endpoint, team: a.team }));
+    const agents = (await agentList.list({ userId: p.userId })).map((a) => ({ id: a.id, name: a.name, endpoint: a.endpoint, team: a.team }));
     return c.json({ user: UserSchema.parse(publicUser(user)), agents, time_zone: timeZone }, 200);
   });
 

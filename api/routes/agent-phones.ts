@@ -23,7 +23,7 @@ import {
   TrunkPushError,
   type AriTarget,
 } from '../../engine/deploy/index.js';
-import type { AgentRow, Store } from '../../engine/store/index.js';
+import type { AgentDirectory, AgentRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -70,17 +70,18 @@ const sipPassword = protectedRoute('agents.phone', {
 });
 
 export interface AgentPhoneRouteDeps {
-  store: Store;
+  /** Where the agent (its kind and endpoint) is read (#18): the agent routes' directory, SQLite's or PostgreSQL's. */
+  agents: Pick<AgentDirectory, 'get'>;
   auth: AuthService;
   /** The Asterisk the product talks to; null on the embedded PBX (nothing to push to). */
   ari?: AriTarget | null;
 }
 
-export function agentPhoneRoutes({ store, auth, ari = null }: AgentPhoneRouteDeps): OpenAPIHono<ApiEnv> {
+export function agentPhoneRoutes({ agents, auth, ari = null }: AgentPhoneRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  const phoneOf = (id: string): { agent: AgentRow; extension: string } => {
-    const agent = store.agents.get(id);
+  const phoneOf = async (id: string): Promise<{ agent: AgentRow; extension: string }> => {
+    const agent = await agents.get(id);
     if (agent === undefined) throw new ApiError(404, 'not_found', `No agent ${id}`);
     const extension = agent.kind === 'human' ? agentPhoneExtension(agent.endpoint) : null;
     if (extension === null) {
@@ -92,13 +93,13 @@ export function agentPhoneRoutes({ store, auth, ari = null }: AgentPhoneRouteDep
   const noStore = { 'cache-control': 'no-store' };
 
   app.openapi(pjsip, async (c) => {
-    const { agent, extension } = phoneOf(c.req.valid('param').id);
+    const { agent, extension } = await phoneOf(c.req.valid('param').id);
     await auth.audit.record(auditFrom(c, auth, 'agent.phone_config', 'agent', agent.id, { extension }));
     return c.text(renderAgentEndpoints([{ extension, password: SIP_PASSWORD_PLACEHOLDER }]), 200, { 'content-type': 'text/plain; charset=utf-8', ...noStore });
   });
 
   app.openapi(sipPassword, async (c) => {
-    const { agent, extension } = phoneOf(c.req.valid('param').id);
+    const { agent, extension } = await phoneOf(c.req.valid('param').id);
     const wantPush = (c.req.valid('json') as { push?: boolean } | undefined)?.push === true;
     // Refused before a password exists, so a request that cannot do what it asks changes nothing.
     if (wantPush && ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); generate without push and add the config to your Asterisk instead');

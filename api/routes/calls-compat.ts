@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { ManualCallError, type CallHistory, type Store, sortableId } from '../../engine/store/index.js';
+import { ManualCallError, type CallHistory, type CallMetrics, type ManualCallLog, sortableId } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { queryDate, LEGACY_STATUSES, legacyDispositions, legacyLogRow, legacyToDisposition, narrowUsers, visibleUserIds, type TeamSource } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
@@ -78,8 +78,10 @@ const log = protectedRoute('calls.read', {
 });
 
 export interface CompatDeps {
-  /** Manual calls are started and ended here (SQLite). */
-  store: Store;
+  /** Where manual calls are started and ended (#18): SQLite's CallLogs or the PostgreSQL the nodes write. */
+  manualCalls: ManualCallLog;
+  /** Where the caller's figures returned by `end` are counted: the same database as `manualCalls`. */
+  metrics: Pick<CallMetrics, 'userMetrics'>;
   /** Where the log is read: SQLite, or the PostgreSQL the engine nodes write (#18). */
   calls: CallHistory;
   /** Where a team lead's team is read (#18): the agent directory's users, or the AuthStore's (api/app.ts decides). */
@@ -88,14 +90,14 @@ export interface CompatDeps {
   nodeId: string;
 }
 
-export function compatCallRoutes({ store, calls, teams, auth, nodeId }: CompatDeps): OpenAPIHono<ApiEnv> {
+export function compatCallRoutes({ manualCalls, metrics, calls, teams, auth, nodeId }: CompatDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   app.openapi(start, async (c) => {
     const me = c.get('principal');
     const b = c.req.valid('json');
     const at = auth.now();
-    const row = store.manualCalls.startManualCall({ id: sortableId(at), userId: me.userId, phone: b.contact_phone, leadId: String(b.contact_id), nodeId, at });
+    const row = await manualCalls.start({ id: sortableId(at), userId: me.userId, phone: b.contact_phone, leadId: String(b.contact_id), nodeId, at });
     await auth.audit.record(auditFrom(c, auth, 'call.start', 'call', row.id, { contact_id: String(b.contact_id) }));
     return c.json({ message: 'Call started', call_id: row.id, start_time: new Date(row.createdAt).toISOString() }, 201);
   });
@@ -103,18 +105,27 @@ export function compatCallRoutes({ store, calls, teams, auth, nodeId }: CompatDe
   app.openapi(end, async (c) => {
     const me = c.get('principal');
     const b = c.req.valid('json');
-    const row = store.callLogs.get(b.call_id);
+    const row = await manualCalls.get(b.call_id);
     // Another user's call looks like no call at all, unless the caller may see everything.
     const visible = await visibleUserIds(me, teams);
     if (row === undefined || (row.userId !== me.userId && visible !== undefined)) throw new ApiError(404, 'not_found', `No call ${b.call_id}`);
-    let r;
+    let ended;
     try {
-      r = store.manualCalls.endManualCall({ id: b.call_id, at: auth.now(), disposition: legacyToDisposition(b.status), notes: b.notes ?? null });
+      ended = await manualCalls.end({ id: b.call_id, at: auth.now(), disposition: legacyToDisposition(b.status), notes: b.notes ?? null });
     } catch (err) {
       if (err instanceof ManualCallError) throw new ApiError(err.code === 'not_found' ? 404 : 409, err.code === 'not_found' ? 'not_found' : 'conflict', err.message);
       throw err;
     }
     await auth.audit.record(auditFrom(c, auth, 'call.end', 'call', b.call_id, { status: b.status }));
+    // The caller's figures after this call, all time (what the seed's endpoint answered).
+    const m = await metrics.userMetrics(ended.userId ?? '', {});
+    const r = {
+      duration_seconds: Math.round((ended.totalMs ?? 0) / 1000),
+      new_average: m.avg_call_duration,
+      calls_made: m.calls_made,
+      calls_success: m.calls_success,
+      total_talk_time: m.total_talk_time,
+    };
     return c.json(
       {
         message: 'Call ended',

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { IMPORT_JOB_STATES, type ImportJobRow } from '../../engine/store/index.js';
+import type { LeadImports } from '../../engine/store/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
@@ -42,7 +43,11 @@ const get = protectedRoute('leads.read', {
   tags,
   summary: 'Progress of a lead import and its rejected rows (paginated)',
   request: { params: IdParam, query: DetailQuery },
-  responses: { 200: jsonResponse('The job', JobDetail), 404: { description: 'No such job' } },
+  responses: {
+    200: jsonResponse('The job', JobDetail),
+    404: { description: 'No such job' },
+    501: { description: 'The API keeps its leads in PostgreSQL and was built without its import port (leadImports)' },
+  },
 });
 const list = protectedRoute('leads.read', {
   method: 'get',
@@ -50,16 +55,20 @@ const list = protectedRoute('leads.read', {
   tags,
   summary: 'Lead imports of a campaign, newest first',
   request: { params: IdParam },
-  responses: { 200: jsonResponse('Jobs', z.object({ items: z.array(JobSchema) })), 404: { description: 'No such campaign' } },
+  responses: {
+    200: jsonResponse('Jobs', z.object({ items: z.array(JobSchema) })),
+    404: { description: 'No such campaign' },
+    501: { description: 'The API keeps its leads in PostgreSQL and was built without its import port (leadImports)' },
+  },
 });
 
-const out = (store: LeadApiDeps['store']) => (j: ImportJobRow): z.infer<typeof JobSchema> => {
+const out = async (port: LeadImports, j: ImportJobRow): Promise<z.infer<typeof JobSchema>> => {
   return {
     id: j.id,
     campaignId: j.campaignId,
     fileName: j.fileName,
     state: j.status,
-    position: store.importJobs.queuePosition(j),
+    position: await port.jobs.queuePosition(j),
     processed: j.processed,
     accepted: j.accepted,
     rejected: j.rejected,
@@ -70,22 +79,30 @@ const out = (store: LeadApiDeps['store']) => (j: ImportJobRow): z.infer<typeof J
   };
 };
 
-export function importJobRoutes({ store }: LeadApiDeps): OpenAPIHono<ApiEnv> {
+/** The jobs are where the leads are (#18): `leadImports`, absent when PostgreSQL leads have no import port. */
+export function importJobRoutes({ leadImports, campaigns }: LeadApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const port = (): LeadImports => {
+    if (leadImports === undefined) throw new ApiError(501, 'not_implemented', 'Lead imports are not set up for this API’s lead database');
+    return leadImports;
+  };
 
-  app.openapi(get, (c) => {
+  app.openapi(get, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const job = store.importJobs.get(id);
+    const job = await port().jobs.get(id);
     if (job === undefined) throw new ApiError(404, 'not_found', `No import job ${id}`);
     const errors = job.errors.slice(q.errors_offset, q.errors_offset + q.errors_limit).map((e) => ({ line: e.line, reason: e.reason }));
-    return c.json({ ...out(store)(job), errors: { items: errors, total: job.errors.length, limit: q.errors_limit, offset: q.errors_offset } }, 200);
+    return c.json({ ...(await out(port(), job)), errors: { items: errors, total: job.errors.length, limit: q.errors_limit, offset: q.errors_offset } }, 200);
   });
 
-  app.openapi(list, (c) => {
+  app.openapi(list, async (c) => {
     const { id } = c.req.valid('param');
-    if (store.campaigns.get(id) === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
-    return c.json({ items: store.importJobs.list(id).map(out(store)) }, 200);
+    const p = port();
+    // The campaign of the leads' database (the lead routes' catalog): 404 for one only the other database knows.
+    if ((await campaigns.get(id)) === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
+    const jobs = await p.jobs.list(id);
+    return c.json({ items: await Promise.all(jobs.map((j) => out(p, j))) }, 200);
   });
 
   return app;

@@ -125,7 +125,7 @@ const importRoute = uploadRoute('leads.manage', {
     202: jsonResponse('Import queued (state queued, then running)', z.object({ job_id: z.string(), status_url: z.string() })),
     ...notFound,
     413: { description: 'File larger than 50 MB' },
-    501: { description: 'The API keeps its leads in PostgreSQL: imports are not available there yet' },
+    501: { description: 'The API keeps its leads in PostgreSQL and was built without its import port (leadImports)' },
     503: { description: 'Too many imports waiting (Retry-After)' },
     507: { description: 'The server’s disk is full' },
   },
@@ -162,7 +162,7 @@ const resetSelection = selection('reset-selection', 'Put the matching selected l
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
-  const { leads, campaigns, auth, logger, imports } = deps;
+  const { leads, campaigns, auth, logger, imports, leadImports } = deps;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const mustGetCampaign = async (id: string) => {
     const c = await campaigns.get(id);
@@ -284,9 +284,9 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
     const { id: campaignId } = c.req.valid('param');
     const form = c.req.valid('form');
     const campaign = await mustGetCampaign(campaignId);
-    if (leads.dialect !== 'sqlite') {
-      // The import (worker threads, spool files, staged rows) writes the SQLite store's leads only (docs/scale-out.md).
-      throw new ApiError(501, 'not_implemented', 'Lead imports write the SQLite store only; this API keeps its leads in PostgreSQL — add leads one by one (POST /api/campaigns/{id}/leads)');
+    if (leadImports === undefined || imports.dialect !== leads.dialect) {
+      // Leads on PostgreSQL, but no import port of that database was given to the API (docs/scale-out.md).
+      throw new ApiError(501, 'not_implemented', 'Lead imports are not set up for this API’s lead database; add leads one by one (POST /api/campaigns/{id}/leads)');
     }
     let mapping: MappingOverride | undefined;
     if (form.mapping !== undefined && form.mapping.trim() !== '') {
@@ -321,7 +321,7 @@ export function leadRoutes(deps: LeadApiDeps): OpenAPIHono<ApiEnv> {
       throw err;
     }
     try {
-      imports.submit({ jobId, campaignId, fileName, spoolPath, at, mapping, defaultCountry: form.default_country ?? campaign.defaultCountry });
+      await imports.submit({ jobId, campaignId, fileName, spoolPath, at, mapping, defaultCountry: form.default_country ?? campaign.defaultCountry });
     } catch (err) {
       await rm(spoolPath, { force: true });
       if (err instanceof ImportQueueFull) throw new ApiError(503, 'import_queue_full', err.message, undefined, { 'Retry-After': '60' });

@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CAMPAIGN_STATES } from '../../engine/campaigns/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
-import { type Store, type CallMetrics, EMPTY_AGGREGATE, sqliteCallMetrics } from '../../engine/store/index.js';
+import { type Store, type CallMetrics, type CampaignCatalog, EMPTY_AGGREGATE, sqliteCallMetrics, sqliteCampaignCatalog } from '../../engine/store/index.js';
 import { startOfLocalDay } from '../../engine/clock/index.js';
 import { authenticate, type ApiEnv, type HttpRequestCounter, protectedRoute, validationHook } from '../http/index.js';
 import type { AuthService } from '../auth/index.js';
@@ -119,6 +119,8 @@ export interface PrometheusDeps {
   metrics?: CallMetrics;
   /** Where the agents are read (#18); absent → the SQLite `store`. */
   agents?: AgentList;
+  /** Where the campaigns (`centralita_campaign_state`) are read (#18); absent → the SQLite `store`. */
+  campaigns?: Pick<CampaignCatalog, 'list'>;
 }
 
 /** Event-loop delay, sampled continuously (10 ms resolution) from the first scrape on. One per process. */
@@ -152,7 +154,7 @@ export async function collectMetrics(d: PrometheusDeps): Promise<string> {
   if (health?.calls) out.family('centralita_calls_active', 'gauge', 'Calls the engine has up', [[{}, health.calls.active]]);
 
   // Per-campaign engine figures: phases, pacing.
-  const campaigns = d.store.campaigns.list();
+  const campaigns = await (d.campaigns ?? sqliteCampaignCatalog(d.store)).list();
   out.family(
     'centralita_campaign_state',
     'gauge',

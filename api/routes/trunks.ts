@@ -9,7 +9,7 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
-import type { SecretBox, Store, TrunkRow } from '../../engine/store/index.js';
+import type { CampaignCatalog, SecretBox, TrunkCatalog, TrunkRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -112,7 +112,10 @@ const push = protectedRoute('trunks.manage', {
 });
 
 export interface TrunkRouteDeps {
-  store: Store;
+  /** Where trunks are read and written (#18): the SQLite store's or PostgreSQL's. */
+  trunks: TrunkCatalog;
+  /** Where the campaigns dialling through a trunk are found: the same database as `trunks`. */
+  campaigns: Pick<CampaignCatalog, 'list'>;
   auth: AuthService;
   /** The Asterisk the product talks to (ARI_URL and credentials); null on the embedded PBX. */
   ari?: AriTarget | null;
@@ -122,28 +125,31 @@ export interface TrunkRouteDeps {
 
 export const trunkDialString = (trunkName: string) => `PJSIP/{e164}@${trunkName}`;
 
-export function trunkRoutes({ store, auth, ari = null, secrets = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
+export function trunkRoutes({ trunks, campaigns, auth, ari = null, secrets = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   /** Campaigns whose dial-string template sends calls to `@name` (the end of the template or before a "/"). */
-  const usedBy = (trunkName: string): string[] => {
+  const usedBy = (trunkName: string, all: ReadonlyArray<{ id: string; dialStringTemplate: string }>): string[] => {
     const re = new RegExp(`@${trunkName}(?![A-Za-z0-9_-])`);
-    return store.campaigns
-      .list()
-      .filter((c) => re.test(c.dialStringTemplate))
-      .map((c) => c.id);
+    return all.filter((c) => re.test(c.dialStringTemplate)).map((c) => c.id);
   };
-  const out = (t: TrunkRow) =>
-    TrunkSchema.parse({
-      name: t.name,
-      host: t.host,
-      username: t.username,
-      hasPassword: t.password !== null,
-      dialStringTemplate: trunkDialString(t.name),
-      campaignIds: usedBy(t.name),
-      createdAt: t.createdAt,
-      updatedAt: t.updatedAt,
-    });
+  /** The campaigns are read once per answer, however many trunks it lists. */
+  const outAll = async (ts: TrunkRow[]) => {
+    const all = await campaigns.list();
+    return ts.map((t) =>
+      TrunkSchema.parse({
+        name: t.name,
+        host: t.host,
+        username: t.username,
+        hasPassword: t.password !== null,
+        dialStringTemplate: trunkDialString(t.name),
+        campaignIds: usedBy(t.name, all),
+        createdAt: t.createdAt,
+        updatedAt: t.updatedAt,
+      }),
+    );
+  };
+  const out = async (t: TrunkRow) => (await outAll([t]))[0]!;
   /** A password as stored: sealed to its trunk (secret-box.ts); refused when no key is configured. */
   const seal = (password: string | null, trunk: string): string | null => {
     if (password === null) return null;
@@ -169,70 +175,78 @@ export function trunkRoutes({ store, auth, ari = null, secrets = null }: TrunkRo
     const password = clearPassword(t);
     return { name: t.name, host: t.host, ...(t.username !== null && { username: t.username }), ...(password !== null && { password }) };
   };
-  const mustGet = (n: string): TrunkRow => {
-    const t = store.trunks.get(n);
+  const mustGet = async (n: string): Promise<TrunkRow> => {
+    const t = await trunks.get(n);
     if (t === undefined) throw new ApiError(404, 'not_found', `No trunk ${n}`);
     return t;
   };
 
-  app.openapi(list, (c) => c.json({ items: store.trunks.list().map(out) }, 200));
-  app.openapi(get, (c) => c.json(out(mustGet(c.req.valid('param').name)), 200));
+  app.openapi(list, async (c) => c.json({ items: await outAll(await trunks.list()) }, 200));
+  app.openapi(get, async (c) => c.json(await out(await mustGet(c.req.valid('param').name)), 200));
 
   app.openapi(create, async (c) => {
     const b = c.req.valid('json');
-    if (store.trunks.get(b.name) !== undefined) throw new ApiError(409, 'conflict', `Trunk ${b.name} exists`);
+    const taken = () => new ApiError(409, 'conflict', `Trunk ${b.name} exists`);
+    if ((await trunks.get(b.name)) !== undefined) throw taken();
     const at = auth.now();
-    const row = store.trunks.upsert({ name: b.name, host: b.host, username: b.username ?? null, password: seal(b.password ?? null, b.name), createdAt: at, updatedAt: at });
+    // Another API process may take the name between the check and the insert: the insert itself says so.
+    const row = await trunks.create({ name: b.name, host: b.host, username: b.username ?? null, password: seal(b.password ?? null, b.name), createdAt: at, updatedAt: at });
+    if (row === undefined) throw taken();
     await auth.audit.record(auditFrom(c, auth, 'trunk.create', 'trunk', row.name, { host: row.host, auth: row.username !== null }));
-    return c.json(out(row), 201);
+    return c.json(await out(row), 201);
   });
 
   app.openapi(update, async (c) => {
     const { name: n } = c.req.valid('param');
-    const before = mustGet(n);
     const b = c.req.valid('json');
-    const next: TrunkRow = {
-      ...before,
-      ...(b.host !== undefined && { host: b.host }),
-      ...(b.username !== undefined && { username: b.username }),
-      ...(b.password !== undefined && { password: seal(b.password, n) }),
-      updatedAt: auth.now(),
-    };
-    // The same rule as on create, on the row as it would be.
-    const details = [
-      ...(next.username !== null && next.password === null ? [{ field: 'password', problem: 'required with username' }] : []),
-      ...(next.password !== null && next.username === null ? [{ field: 'username', problem: 'required with password' }] : []),
-    ];
-    if (details.length > 0) throw new ApiError(422, 'validation_failed', `Invalid body: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
-    const row = store.trunks.upsert(next);
+    const at = auth.now();
+    // Applied to the row as stored when written (locked on PostgreSQL): a refusal thrown here writes nothing.
+    const changed = await trunks.update(n, (before) => {
+      const next: TrunkRow = {
+        ...before,
+        ...(b.host !== undefined && { host: b.host }),
+        ...(b.username !== undefined && { username: b.username }),
+        ...(b.password !== undefined && { password: seal(b.password, n) }),
+        updatedAt: at,
+      };
+      // The same rule as on create, on the row as it would be.
+      const details = [
+        ...(next.username !== null && next.password === null ? [{ field: 'password', problem: 'required with username' }] : []),
+        ...(next.password !== null && next.username === null ? [{ field: 'username', problem: 'required with password' }] : []),
+      ];
+      if (details.length > 0) throw new ApiError(422, 'validation_failed', `Invalid body: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
+      return next;
+    });
+    if (changed === undefined) throw new ApiError(404, 'not_found', `No trunk ${n}`);
+    const { before, after: row } = changed;
     const changes: Record<string, unknown> = {};
     if (before.host !== row.host) changes['host'] = { from: before.host, to: row.host };
     if (before.username !== row.username) changes['username'] = { from: before.username, to: row.username };
     // Sealed values differ on every write (a fresh IV): compare what was given, never log it.
     if (b.password !== undefined && (b.password === null ? before.password !== null : before.password === null || clearPassword(before) !== b.password)) changes['password'] = 'changed';
     await auth.audit.record(auditFrom(c, auth, 'trunk.update', 'trunk', n, changes));
-    return c.json(out(row), 200);
+    return c.json(await out(row), 200);
   });
 
   app.openapi(remove, async (c) => {
     const { name: n } = c.req.valid('param');
-    mustGet(n);
-    const users = usedBy(n);
+    await mustGet(n);
+    const users = usedBy(n, await campaigns.list());
     if (users.length > 0) throw new ApiError(409, 'conflict', `Campaigns dial through trunk ${n}: ${users.join(', ')}`);
-    store.trunks.remove(n);
+    if (!(await trunks.remove(n))) throw new ApiError(404, 'not_found', `No trunk ${n}`);
     await auth.audit.record(auditFrom(c, auth, 'trunk.delete', 'trunk', n));
     return c.json({ message: 'Trunk deleted', name: n }, 200);
   });
 
   app.openapi(pjsip, async (c) => {
-    const t = mustGet(c.req.valid('param').name);
+    const t = await mustGet(c.req.valid('param').name);
     await auth.audit.record(auditFrom(c, auth, 'trunk.config', 'trunk', t.name));
     const text = renderTrunk(target(t));
     return c.text(text, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   });
 
   app.openapi(push, async (c) => {
-    const t = mustGet(c.req.valid('param').name);
+    const t = await mustGet(c.req.valid('param').name);
     if (ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); add the PJSIP config snippet to your Asterisk instead');
     try {
       const pushed = await pushTrunk(ari, target(t));

@@ -3,7 +3,7 @@ import { ianaZone } from '../../engine/campaigns/index.js';
 import { startOfLocalDay } from '../../engine/clock/index.js';
 import { abandonPercents, defaultGovernorConfig } from '../../engine/pacing/index.js';
 import type { AgentLiveState, EngineControl } from '../../engine/control/index.js';
-import { sqliteCallMetrics, type CallMetrics, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
+import { sqliteCallMetrics, sqliteCampaignCatalog, type CampaignCatalog, type CallMetrics, type CallScope, type OpenCallRow, type Store } from '../../engine/store/index.js';
 import type { TeamSource } from '../calls/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe } from '../health/index.js';
@@ -141,12 +141,15 @@ export interface WallboardDeps {
   agents?: AgentList;
   /** Where a team lead's team is read (#18); absent → the users the API authenticates. */
   teams?: TeamSource;
+  /** Where the campaigns' names and states are read (#18); absent → the SQLite `store`. */
+  campaignCatalog?: Pick<CampaignCatalog, 'list'>;
 }
 
 export function wallboardRoutes({ store, auth, control, timeZone, health, ...deps }: WallboardDeps): OpenAPIHono<ApiEnv> {
   const metrics = deps.metrics ?? sqliteCallMetrics(store);
   const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
   const teams: TeamSource = deps.teams ?? auth.users;
+  const campaignList = deps.campaignCatalog ?? sqliteCampaignCatalog(store);
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(wallboard, async (c) => {
     const p = c.get('principal');
@@ -195,7 +198,7 @@ export function wallboardRoutes({ store, auth, control, timeZone, health, ...dep
     const cpm = perMinute.filter((m) => m.start > at - 5 * 60_000).reduce((s, m) => s + m.calls, 0) / 5;
 
     // Team leads read campaigns too (names on the grid); the pacing panel is the organisation board's.
-    const campaigns = store.campaigns.list().map((k) => {
+    const campaigns = (await campaignList.list()).map((k) => {
       let pacing = null;
       try {
         pacing = teamScoped ? null : (control?.campaigns.liveStats(k.id).pacing ?? null);

@@ -10,7 +10,7 @@ import { callActionRoutes } from './call-actions.js';
 import { whatIfRoutes } from './what-if.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import type { HealthProbe } from '../health/index.js';
-import type { CallHistory, CallMetrics } from '../../engine/store/index.js';
+import type { CallHistory, CallMetrics, CampaignCatalog } from '../../engine/store/index.js';
 import type { AgentList } from './metrics.js';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
 import type { TeamSource } from '../calls/index.js';
@@ -28,8 +28,13 @@ export interface WebAppDeps extends LeadApiDeps {
   clusterHangup?: CallHangupPort;
   /** Where the wallboard reads stored call figures (#18). */
   metrics?: CallMetrics;
-  /** Where the wallboard reads the agent directory (#18). */
+  /** Where the wallboard and the account page read the agent directory (#18). */
   agents?: AgentList;
+  /**
+   * Where the wallboard (names, states) and what-if (settings) read campaigns (#18): the campaign routes' catalog,
+   * which may differ from `campaigns` (the lead routes' campaigns, SQLite's beside SQLite's leads).
+   */
+  campaignCatalog?: CampaignCatalog;
 }
 
 export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { loadScenario, runWhatIfInWorker, whatIfScenario } from '../../engine/pacing/index.js';
-import type { Store } from '../../engine/store/index.js';
+import { sqliteCampaignCatalog, type CampaignCatalog, type Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 
@@ -57,12 +57,14 @@ const whatIf = protectedRoute('campaigns.read', {
   responses: { 200: jsonResponse('The comparison', Answer), 404: { description: 'No such campaign' }, 429: { description: 'Too many simulations running' } },
 });
 
-export function whatIfRoutes({ store }: { store: Store; auth: AuthService }): OpenAPIHono<ApiEnv> {
+/** `campaignCatalog`: where the simulated campaign's settings are read (#18); absent → the SQLite `store`. */
+export function whatIfRoutes({ store, campaignCatalog }: { store: Store; auth: AuthService; campaignCatalog?: Pick<CampaignCatalog, 'get'> }): OpenAPIHono<ApiEnv> {
+  const campaigns = campaignCatalog ?? sqliteCampaignCatalog(store);
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.openapi(whatIf, async (c) => {
     const { id } = c.req.valid('param');
     const b = c.req.valid('json');
-    const campaign = store.campaigns.get(id);
+    const campaign = await campaigns.get(id);
     if (campaign === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
     if (running >= MAX_RUNNING) throw new ApiError(429, 'busy', 'Other simulations are running; try again in a moment', undefined, { 'Retry-After': '5' });
     running++;

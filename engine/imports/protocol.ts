@@ -1,9 +1,16 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { ImportLimits } from '../lead-files/index.js';
 import type { MappingOverride } from '../leads/index.js';
 
-/** What the queue hands one import worker (structured-clone data only). */
+/**
+ * Where a worker writes: SQLite — its own connection on the database file; a port — the queue's `LeadImports`
+ * (PostgreSQL's pool) answering over this message port (port-channel.ts).
+ */
+export type ImportTarget = { kind: 'sqlite'; dbPath: string } | { kind: 'port'; port: MessagePort };
+
+/** What the queue hands one import worker (structured-clone data only; a port target's port is transferred). */
 export interface ImportTask {
-  dbPath: string;
+  target: ImportTarget;
   jobId: string;
   campaignId: string;
   spoolPath: string;

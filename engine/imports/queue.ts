@@ -1,17 +1,21 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { commitImport, DEFAULT_IMPORT_LIMITS, discardImport, type ImportLimits } from '../lead-files/index.js';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { commitImport, DEFAULT_IMPORT_LIMITS, discardImport, stagedLeft, type ImportLimits } from '../lead-files/index.js';
 import type { MappingOverride } from '../leads/index.js';
 import type { Logger } from '../log/index.js';
-import { sortableId, type Store } from '../store/index.js';
-import type { ImportTask, WorkerMessage } from './protocol.js';
+import { driverError, sortableId, sqliteLeadImports, type LeadImports, type Store } from '../store/index.js';
+import { serveLeadImports } from './port-channel.js';
+import type { ImportTarget, ImportTask, WorkerMessage } from './protocol.js';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 export interface ImportQueueOptions {
-  store: Store;
+  /** Where jobs and leads are written (#18): SQLite's or PostgreSQL's port. Absent → the SQLite `store`'s. */
+  imports?: LeadImports;
+  /** The SQLite store, when `imports` is not given. */
+  store?: Store;
   /** This engine process: its jobs are the ones it reconciles at start. */
   nodeId: string;
   /** Where uploads wait for their turn; created if missing, swept of litter at start. */
@@ -46,8 +50,9 @@ export class ImportQueueFull extends Error {
 
 /**
  * Lead imports outside the engine's event loop. Each accepted upload becomes a job (`queued`, with its place in
- * line); at most `concurrency` run at once, one per campaign, each in a worker thread with its own heap limit and
- * SQLite connection. An import is **all or nothing**: rows are staged while the file is read and become dialable
+ * line); at most `concurrency` run at once, one per campaign, each in a worker thread with its own heap limit — on
+ * SQLite with its own connection, on PostgreSQL writing through this process's pool (the thread asks over a message
+ * port: a worker cannot share a pool). An import is **all or nothing**: rows are staged while the file is read and become dialable
  * together at the end; a file that fails — a limit, a full disk, a crash of its worker — leaves no lead behind.
  *
  * At start (`ready`) the queue reconciles what a previous process of this node left: jobs that were `committing`
@@ -57,8 +62,10 @@ export class ImportQueueFull extends Error {
  */
 export class ImportQueue {
   readonly ready: Promise<void>;
-  private readonly store: Store;
-  private readonly o: Required<Omit<ImportQueueOptions, 'store' | 'logger'>>;
+  private readonly store: LeadImports;
+  private readonly o: Required<Omit<ImportQueueOptions, 'store' | 'imports' | 'logger'>>;
+  /** Submissions between their check against `maxQueued` and their job row (the row is written asynchronously). */
+  private submitting = 0;
   private readonly logger: Logger;
   private readonly waiting: ImportSubmission[] = [];
   private readonly running = new Map<string, { worker: Worker; campaignId: string }>();
@@ -67,7 +74,8 @@ export class ImportQueue {
   private closed = false;
 
   constructor(o: ImportQueueOptions) {
-    this.store = o.store;
+    if (o.imports === undefined && o.store === undefined) throw new Error('ImportQueue needs imports or store');
+    this.store = o.imports ?? sqliteLeadImports(o.store!);
     this.logger = o.logger.child({ part: 'imports' });
     this.o = {
       nodeId: o.nodeId,
@@ -81,8 +89,14 @@ export class ImportQueue {
     mkdirSync(this.o.spoolDir, { recursive: true });
     this.ready = this.reconcile().then(
       () => this.pump(),
-      (err: unknown) => this.logger.error({ err }, 'could not reconcile lead imports left by the previous run'),
+      // The driver's error: drizzle's wrapper would log the statement's parameters (names, numbers, rejected rows).
+      (err: unknown) => this.logger.error({ err: driverError(err) }, 'could not reconcile lead imports left by the previous run'),
     );
+  }
+
+  /** The database its jobs and leads are written to. */
+  get dialect(): LeadImports['dialect'] {
+    return this.store.dialect;
   }
 
   /** Where to spool an upload for a new job (inside this node's spool directory). */
@@ -94,10 +108,18 @@ export class ImportQueue {
     return sortableId(at);
   }
 
-  /** Accepts a spooled upload: the job is created `queued` and starts when a slot (and its campaign) is free. */
-  submit(s: ImportSubmission): void {
-    if (this.waiting.length >= this.o.maxQueued) throw new ImportQueueFull(this.waiting.length);
-    this.store.importJobs.create(s.jobId, s.campaignId, s.fileName, s.at, { status: 'queued', nodeId: this.o.nodeId, spoolPath: s.spoolPath });
+  /**
+   * Accepts a spooled upload: the job is created `queued` and starts when a slot (and its campaign) is free.
+   * Rejects with ImportQueueFull (nothing written) when `maxQueued` jobs wait already.
+   */
+  async submit(s: ImportSubmission): Promise<void> {
+    if (this.waiting.length + this.submitting >= this.o.maxQueued) throw new ImportQueueFull(this.waiting.length + this.submitting);
+    this.submitting++;
+    try {
+      await this.store.jobs.create(s.jobId, s.campaignId, s.fileName, s.at, { status: 'queued', nodeId: this.o.nodeId, spoolPath: s.spoolPath });
+    } finally {
+      this.submitting--;
+    }
     this.waiting.push(s);
     void this.ready.then(() => this.pump());
   }
@@ -144,7 +166,11 @@ export class ImportQueue {
   }
 
   private start(s: ImportSubmission): void {
-    const task: ImportTask = { dbPath: this.store.path, ...s, limits: this.o.limits };
+    // SQLite: the worker opens the file itself. Otherwise it writes through this process's port, over a channel.
+    const channel = this.store.sqlitePath === undefined ? new MessageChannel() : undefined;
+    const target: ImportTarget = channel === undefined ? { kind: 'sqlite', dbPath: this.store.sqlitePath! } : { kind: 'port', port: channel.port2 };
+    if (channel !== undefined) serveLeadImports(channel.port1, this.store);
+    const task: ImportTask = { target, ...s, limits: this.o.limits };
     const worker = this.worker();
     worker.ref();
     this.running.set(s.jobId, { worker, campaignId: s.campaignId });
@@ -155,6 +181,7 @@ export class ImportQueue {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      channel?.port1.close();
       if (reusable && !this.closed) {
         worker.unref(); // an idle worker must not keep the process alive
         this.idle.push(worker);
@@ -174,7 +201,7 @@ export class ImportQueue {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage(task);
+    worker.postMessage(task, channel === undefined ? [] : [channel.port2]);
   }
 
   private async ended(s: ImportSubmission, outcome: WorkerMessage): Promise<void> {
@@ -185,27 +212,28 @@ export class ImportQueue {
       } else if (!this.closed) {
         // The worker reported the failure (and rolled back) — or died without a word: roll back here.
         const message = outcome.message;
-        const job = this.store.importJobs.get(s.jobId);
+        const job = await this.store.jobs.get(s.jobId);
         if (job?.status !== 'failed') {
           const removed = await discardImport(this.store, s.jobId);
-          this.store.importJobs.finish(s.jobId, {
+          await this.store.jobs.finish(s.jobId, {
             status: 'failed',
             processed: job?.processed ?? 0,
             accepted: 0,
             rejected: job?.rejected ?? 0,
             errors: job?.errors ?? [],
             at: s.at,
-            message: removed.ok ? `${message}; nothing was imported` : message,
+            message: removed.ok ? `${message}; nothing was imported` : `${message}; ${stagedLeft(removed.left)} never dialled and will be removed at the next start`,
           });
         }
         this.logger.warn({ jobId: s.jobId, campaignId: s.campaignId, reason: message }, 'lead import failed');
       }
       if (!this.closed) {
         rmSync(s.spoolPath, { force: true });
-        this.store.importJobs.setStatus(s.jobId, this.store.importJobs.get(s.jobId)!.status, { spoolPath: null });
+        const job = await this.store.jobs.get(s.jobId);
+        if (job !== undefined) await this.store.jobs.setStatus(s.jobId, job.status, { spoolPath: null });
       }
     } catch (err) {
-      this.logger.error({ err, jobId: s.jobId }, 'could not record the end of a lead import (reconciled at the next start)');
+      this.logger.error({ err: driverError(err), jobId: s.jobId }, 'could not record the end of a lead import (reconciled at the next start)');
     } finally {
       for (const resolve of this.finished.get(s.jobId) ?? []) resolve();
       this.finished.delete(s.jobId);
@@ -215,10 +243,10 @@ export class ImportQueue {
 
   private async reconcile(): Promise<void> {
     const requeue: ImportSubmission[] = [];
-    for (const job of this.store.importJobs.unfinished(this.o.nodeId)) {
+    for (const job of await this.store.jobs.unfinished(this.o.nodeId)) {
       if (job.status === 'committing') {
         await commitImport(this.store, job.id, job.createdAt);
-        this.store.importJobs.finish(job.id, {
+        await this.store.jobs.finish(job.id, {
           status: 'done',
           processed: job.processed,
           accepted: job.accepted,
@@ -235,14 +263,14 @@ export class ImportQueue {
         const removed = await discardImport(this.store, job.id);
         const message =
           job.status === 'queued' ? 'the upload was lost in a restart before the import started; send the file again' : 'interrupted by a restart before it finished; nothing was imported — send the file again';
-        this.store.importJobs.finish(job.id, {
+        await this.store.jobs.finish(job.id, {
           status: 'failed',
           processed: job.processed,
           accepted: 0,
           rejected: job.rejected,
           errors: job.errors,
           at: job.createdAt,
-          message: removed.ok ? message : `${message} (${removed.left} staged rows left; they are never dialled)`,
+          message: removed.ok ? message : `${message} (${removed.left ?? 'some'} staged rows left; they are never dialled)`,
           spoolPath: null,
         });
         if (job.spoolPath !== null) rmSync(job.spoolPath, { force: true });
@@ -250,11 +278,11 @@ export class ImportQueue {
       }
     }
     // Staged rows of failed jobs whose rollback could not finish (the database refused writes at the time).
-    for (const jobId of this.store.leads.stagedImportJobs()) {
-      const job = this.store.importJobs.get(jobId);
+    for (const jobId of await this.store.stagedImportJobs()) {
+      const job = await this.store.jobs.get(jobId);
       if (job === undefined || job.status === 'failed') await discardImport(this.store, jobId);
     }
-    const keep = new Set([...this.store.importJobs.spoolPaths()].map((p) => p.split(/[\\/]/).at(-1)!));
+    const keep = new Set([...(await this.store.jobs.spoolPaths())].map((p) => p.split(/[\\/]/).at(-1)!));
     for (const name of readdirSync(this.o.spoolDir)) if (!keep.has(name)) rmSync(join(this.o.spoolDir, name), { force: true, recursive: true });
     // Jobs submitted while reconciling went behind the resumed ones.
     this.waiting.unshift(...requeue);

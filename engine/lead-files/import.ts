@@ -1,5 +1,5 @@
-import type { Store, ImportRowError, NewLead } from '../store/index.js';
-import { sortableId } from '../store/index.js';
+import type { Store, ImportRowError, LeadImports, NewLead } from '../store/index.js';
+import { asLeadImports, driverError, sortableId } from '../store/index.js';
 import { detectColumns, type ColumnMapping, type MappingOverride, parseLeadRow, cellText, countCsvRows, csvRecords, formatFromName, type LeadFileFormat, type LeadFileInput } from '../leads/index.js';
 import { unneutraliseFormula } from './export.js';
 import { count, DEFAULT_IMPORT_LIMITS, ImportLimitError, size, type ImportLimits } from './limits.js';
@@ -68,10 +68,12 @@ interface Pending {
  * Imports a CSV or XLSX file into a campaign: header detection (English/Spanish, or an explicit mapping), E.164
  * normalisation, dedupe within the file and against the campaign, every rejected row reported with its line and
  * reason, every good row kept. Rows are streamed and inserted in batches, one transaction each, so 100k rows use
- * little memory and the event loop gets a turn between batches.
+ * little memory and the event loop gets a turn between batches. `target` is the import port of either dialect
+ * (a SQLite `Store` is taken as its port).
  */
-export async function importLeads(store: Store, opts: ImportOptions): Promise<ImportResult> {
-  const campaign = store.campaigns.get(opts.campaignId);
+export async function importLeads(target: LeadImports | Store, opts: ImportOptions): Promise<ImportResult> {
+  const store = asLeadImports(target);
+  const campaign = await store.campaign(opts.campaignId);
   const fileName = opts.fileName ?? (typeof opts.input === 'string' ? opts.input.split(/[\\/]/).at(-1)! : 'upload');
   const jobId = opts.jobId ?? sortableId(opts.at);
   if (campaign === undefined) throw new ImportError(`campaign ${opts.campaignId} not found`, jobId);
@@ -80,8 +82,8 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   const batchSize = opts.batchSize ?? 500;
   const limits = opts.limits ?? DEFAULT_IMPORT_LIMITS;
   // The queue creates the job when the file is accepted (state queued); a direct call creates it here.
-  if (store.importJobs.get(jobId) === undefined) store.importJobs.create(jobId, opts.campaignId, fileName, opts.at);
-  else store.importJobs.setStatus(jobId, 'running');
+  if ((await store.jobs.get(jobId)) === undefined) await store.jobs.create(jobId, opts.campaignId, fileName, opts.at);
+  else await store.jobs.setStatus(jobId, 'running');
 
   const total = format === 'csv' && typeof opts.input === 'string' ? await countCsvRows(opts.input) : null;
   const errors: ImportRowError[] = [];
@@ -99,26 +101,29 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
   const fieldName = (index: number): string => (headers[index] ? headers[index]! : `column ${index + 1}`);
   const tooLong = (index: number, chars: number): string => `field ${fieldName(index)}: ${size(chars)} exceeds ${count(limits.fieldChars)} characters`;
   let errorsWritten = 0;
-  const progress = (): void => {
+  const progress = async (): Promise<void> => {
     const p = { processed, accepted, rejected: errors.length, total };
     // Rejected rows are visible while the job runs (the person who uploaded can start fixing them); written
     // only when new ones appeared, so a clean file costs nothing extra.
     const newErrors = errors.length > errorsWritten;
-    store.importJobs.progress(jobId, newErrors ? { ...p, errors } : p);
     errorsWritten = errors.length;
+    await store.jobs.progress(jobId, newErrors ? { ...p, errors: [...errors] } : p);
     opts.onProgress?.(p);
   };
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
     // Staged: in the table (so duplicates against the campaign are found) but not dialable until the end.
-    const inserted = store.transaction(() => store.leads.insertMany(rows.map((r) => r.lead), opts.at, { staged: true }));
+    const inserted = await store.stageBatch(
+      rows.map((r) => r.lead),
+      opts.at,
+    );
     for (const r of rows) {
       if (inserted.has(r.lead.phoneE164)) accepted++;
       else reject(r.line, `duplicate: ${r.lead.phoneE164} is already in the campaign`);
     }
-    progress();
+    await progress();
   };
 
   try {
@@ -176,24 +181,25 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
         }
         if (batch.length >= batchSize) {
           const started = performance.now();
-          flush();
+          await flush();
           afterWrite(store, opts.writePauseMs);
           await pause(gap(opts.writePauseMs, performance.now() - started));
-        } else if (processed % batchSize === 0) progress();
+        } else if (processed % batchSize === 0) await progress();
       }
       // One turn of the event loop per chunk read, so whoever runs this (the import worker) stays responsive.
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (mapping === undefined) throw new ImportError('the file is empty (no header row)', jobId);
-    flush();
+    await flush();
     // The whole file is in: from here the import completes, also across a restart (the queue resumes it).
-    store.importJobs.setStatus(jobId, 'committing');
+    await store.jobs.setStatus(jobId, 'committing');
   } catch (err) {
     const message = err instanceof ImportError ? err.message : describeFailure(err);
     const removed = await discardImport(store, jobId, opts.writePauseMs);
-    const note = removed.ok ? '; nothing was imported' : `; its ${removed.left} staged rows are never dialled and will be removed at the next start`;
+    const note = removed.ok ? '; nothing was imported' : `; ${stagedLeft(removed.left)} never dialled and will be removed at the next start`;
     try {
-      store.importJobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at, message: message + note });
+      // The spool file goes with the job's end (its owner deletes it next; one left by a crash is swept at start).
+      await store.jobs.finish(jobId, { status: 'failed', processed, accepted: 0, rejected: errors.length, errors, at: opts.at, message: message + note, spoolPath: null });
     } catch {
       // The database refuses writes (disk full): the job stays unfinished and is reconciled at the next start.
     }
@@ -206,7 +212,7 @@ export async function importLeads(store: Store, opts: ImportOptions): Promise<Im
     throw new ImportError(`${describeFailure(err)} while making the leads dialable; the import completes at the next start`, jobId);
   }
   errors.sort((a, b) => a.line - b.line);
-  store.importJobs.finish(jobId, { status: 'done', processed, accepted, rejected: errors.length, errors, at: opts.at });
+  await store.jobs.finish(jobId, { status: 'done', processed, accepted, rejected: errors.length, errors, at: opts.at, spoolPath: null });
   const result: ImportResult = { jobId, processed, accepted, rejected: errors.length, total: processed, errors, blank, mapping: mapping! };
   opts.onProgress?.({ processed, accepted, rejected: errors.length, total: processed });
   return result;
@@ -220,22 +226,30 @@ function firstLongCell(cells: readonly unknown[], max: number): { index: number;
   return undefined;
 }
 
+/** What a failed rollback left, for the job's message. */
+export function stagedLeft(left: number | null): string {
+  return left === null ? 'the rows it staged are' : `its ${left} staged rows are`;
+}
+
 /** One line for a job that failed on something other than its content. */
-function describeFailure(err: unknown): string {
-  if (err instanceof ImportLimitError) return err.message;
+function describeFailure(failure: unknown): string {
+  if (failure instanceof ImportLimitError) return failure.message;
+  // Never drizzle's wrapper: its message carries the statement's parameters (the file's names and numbers).
+  const err = driverError(failure);
   const code = (err as { code?: string }).code;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full';
+  // The leads' foreign key: the campaign was deleted while its file was being read (PostgreSQL 23503, SQLite's twin).
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'the campaign was deleted during the import';
   return `import failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/** Staged rows → dialable, in short transactions with a turn of the event loop between them. */
 /**
  * In the import worker (writePauseMs set): copy what this import added to the WAL back into the database now, in
  * this thread, without waiting for anyone (PASSIVE). Otherwise the WAL's automatic checkpoint falls to whichever
  * connection commits next past 1,000 pages — often the engine, on its event loop, for hundreds of milliseconds.
  */
-function afterWrite(store: Store, pauseMs = 0): void {
-  if (pauseMs > 0) store.checkpoint();
+function afterWrite(store: LeadImports, pauseMs = 0): void {
+  if (pauseMs > 0) store.afterWrite();
 }
 
 /**
@@ -252,22 +266,27 @@ function pause(ms = 0): Promise<void> {
   return new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
 }
 
-export async function commitImport(store: Store, jobId: string, at: number, pauseMs = 0): Promise<void> {
+export async function commitImport(target: LeadImports | Store, jobId: string, at: number, pauseMs = 0): Promise<void> {
+  const store = asLeadImports(target);
   for (;;) {
     const started = performance.now();
-    if (store.leads.commitImportBatch(jobId, at, 500) === 0) return;
+    if ((await store.commitBatch(jobId, at, 500)) === 0) return;
     afterWrite(store, pauseMs);
     await pause(gap(pauseMs, performance.now() - started));
   }
 }
 
-/** Removes every row of an unfinished import; `left` counts what could not be removed (the database refused). */
-export async function discardImport(store: Store, jobId: string, pauseMs = 0): Promise<{ ok: boolean; left: number }> {
+/**
+ * Removes every row of an unfinished import; `left` counts what could not be removed (the database refused), null
+ * when it could not even be counted (out of reach).
+ */
+export async function discardImport(target: LeadImports | Store, jobId: string, pauseMs = 0): Promise<{ ok: boolean; left: number | null }> {
+  const store = asLeadImports(target);
   try {
-    while (store.leads.discardImportBatch(jobId, 500) > 0) await pause(pauseMs);
+    while ((await store.discardBatch(jobId, 500)) > 0) await pause(pauseMs);
     return { ok: true, left: 0 };
   } catch {
-    const left = store.leads.countOfImport(jobId);
-    return { ok: false, left };
+    // The database refuses writes (or is out of reach): say how many staged rows stay, if it still answers reads.
+    return { ok: false, left: await store.countOfImport(jobId).catch(() => null) };
   }
 }

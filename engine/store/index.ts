@@ -29,7 +29,7 @@ export { RecordingRepo, RecordingJobRepo, type RecordingFilter, type RecordingLi
 export { QaRepo, scorePercent, type QaAverage } from './repos/qa.js';
 export { backupDatabase, backupFileName, backupTakenAt, integrityCheck, integrityCheckFile, listBackups, probeWritable, pruneBackups, restoreDatabase, type BackupResult } from './backup.js';
 export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptions } from './backup-schedule.js';
-export { storageWriteFailure, describeStorageFailure, type StorageWriteFailure } from './write-errors.js';
+export { storageWriteFailure, describeStorageFailure, driverError, type StorageWriteFailure } from './write-errors.js';
 export { callReportGroups, callReportGroupsChunked, byReportKey, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
 export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
@@ -43,4 +43,7 @@ export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metri
 export { sqliteRecordingCatalog, pgRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
 export { sqliteQaStore, pgQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
+export { sqliteManualCallLog, pgManualCallLog, type ManualCallLog } from './manual-call-log.js';
+export { sqliteTrunkCatalog, pgTrunkCatalog, type TrunkCatalog } from './trunk-catalog.js';
 export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
+export { sqliteLeadImports, pgLeadImports, asLeadImports, type LeadImports, type ImportJobs, type ImportJobStart, type ImportJobProgress, type ImportJobEnd } from './lead-imports.js';

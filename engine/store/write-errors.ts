@@ -36,3 +36,13 @@ export function storageWriteFailure(err: unknown): StorageWriteFailure | null {
 export function describeStorageFailure(f: StorageWriteFailure): string {
   return `${f.code}: ${f.message}`;
 }
+
+/**
+ * The driver's own error under drizzle's wrapper (DrizzleQueryError, whose message is the whole statement and its
+ * parameters — lead names and numbers): what an import job's message and a log line may show.
+ */
+export function driverError(err: unknown): unknown {
+  let e = err;
+  for (let depth = 0; e instanceof Error && e.cause instanceof Error && depth < 5; depth++) e = e.cause;
+  return e;
+}

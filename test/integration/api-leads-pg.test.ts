@@ -4,7 +4,8 @@
  * locks, selects/resets, exports and deletes the leads of PostgreSQL's `leads` table — the one the engine nodes lease
  * from — and nothing in its SQLite file. A lead a node holds (`lease_owner` set, even past its expiry) is left alone
  * by a reset; one with a live lease cannot be deleted. Bad input is a 4xx naming the field; the roles are those of
- * the SQLite routes; the import (SQLite only) answers 501. Without the port these routes read SQLite's leads, where
+ * the SQLite routes; the import answers 501 without an import port of the same database (`leadImports`: see
+ * api-lead-imports-pg.test.ts). Without the port these routes read SQLite's leads, where
  * a PostgreSQL campaign has none (404 for its leads, its lead list empty).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -25,8 +25,11 @@ import {
   pgCallMetrics,
   pgQaStore,
   pgRecordingCatalog,
+  pgTrunkCatalog,
+  pgManualCallLog,
   pgCampaignCatalog,
   pgLeadCatalog,
+  pgLeadImports,
   pgNodeStore,
   newLeadValues,
   sqliteAgentDirectory,
@@ -35,8 +38,11 @@ import {
   sqliteCallMetrics,
   sqliteQaStore,
   sqliteRecordingCatalog,
+  sqliteTrunkCatalog,
+  sqliteManualCallLog,
   sqliteCampaignCatalog,
   sqliteLeadCatalog,
+  sqliteLeadImports,
   sqliteNodeStore,
   type AgentDirectory,
   type AuthStore,
@@ -44,8 +50,11 @@ import {
   type CallMetrics,
   type QaStore,
   type RecordingCatalog,
+  type TrunkCatalog,
+  type ManualCallLog,
   type CampaignCatalog,
   type LeadCatalog,
+  type LeadImports,
   type LeadRow,
   type LeadStatus,
   type NewLead,
@@ -79,7 +88,7 @@ export const HARNESS_REFRESH_TTL_MS = 30 * 24 * 3600_000;
 export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc';
 
 /** Another connection to the same database, with both ports. */
-export type OtherConnection = NodeStore & { auth: AuthStore; close(): Promise<void> };
+export type OtherConnection = NodeStore & { auth: AuthStore; trunkCatalog: TrunkCatalog; close(): Promise<void> };
 
 export interface DialectHarness extends NodeStore {
   /** The API's authentication side of the store (#18), same database as the node port. */
@@ -90,6 +99,8 @@ export interface DialectHarness extends NodeStore {
   readonly campaignCatalog: CampaignCatalog;
   /** The API's lead routes' port (#18), same database. */
   readonly leadCatalog: LeadCatalog;
+  /** Lead imports' port: jobs, staged batches, commit and discard (#18), same database. */
+  readonly leadImports: LeadImports;
   /** The API's agent routes' port (#18), same database. */
   readonly agentDirectory: AgentDirectory;
   /** The supervisors' call figures (metrics, wallboard, dashboard, Prometheus) (#18), same database. */
@@ -98,6 +109,10 @@ export interface DialectHarness extends NodeStore {
   readonly qaStore: QaStore;
   /** The recordings' list and detail reads (#18), same database. */
   readonly recordingCatalog: RecordingCatalog;
+  /** The trunk routes' carrier trunks (#18), same database. */
+  readonly trunkCatalog: TrunkCatalog;
+  /** The agents' manual calls (compatibility call routes) (#18), same database. */
+  readonly manualCalls: ManualCallLog;
   readonly seed: {
     /** A campaign in state `draft`, its settings validated and defaulted as the API stores them. */
     campaign(id: string, input: Partial<CampaignSettingsInput>, at: number): Promise<void>;
@@ -137,10 +152,13 @@ interface Backend {
   callHistory: CallHistory;
   campaignCatalog: CampaignCatalog;
   leadCatalog: LeadCatalog;
+  leadImports: LeadImports;
   agentDirectory: AgentDirectory;
   callMetrics: CallMetrics;
   qaStore: QaStore;
   recordingCatalog: RecordingCatalog;
+  trunkCatalog: TrunkCatalog;
+  manualCalls: ManualCallLog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
   connect(): Promise<OtherConnection>;
@@ -176,6 +194,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     get leadCatalog() {
       return b().leadCatalog;
     },
+    get leadImports() {
+      return b().leadImports;
+    },
     get agentDirectory() {
       return b().agentDirectory;
     },
@@ -187,6 +208,12 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get recordingCatalog() {
       return b().recordingCatalog;
+    },
+    get trunkCatalog() {
+      return b().trunkCatalog;
+    },
+    get manualCalls() {
+      return b().manualCalls;
     },
     seed: {
       async campaign(id, input, at) {
@@ -271,16 +298,19 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callHistory: sqliteCallHistory(store!),
     campaignCatalog: sqliteCampaignCatalog(store!),
     leadCatalog: sqliteLeadCatalog(store!),
+    leadImports: sqliteLeadImports(store!),
     agentDirectory: sqliteAgentDirectory(store!),
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
     recordingCatalog: sqliteRecordingCatalog(store!),
+    trunkCatalog: sqliteTrunkCatalog(store!),
+    manualCalls: sqliteManualCallLog(store!),
     db: store!.db,
     t: lite,
     connect: async () => {
       const s = openStore(store!.path, { migrate: false });
       others.push(s);
-      return { ...sqliteNodeStore(s), auth: sqliteAuthStore(s, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), close: async () => void (s.sqlite.open && s.close()) };
+      return { ...sqliteNodeStore(s), auth: sqliteAuthStore(s, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), trunkCatalog: sqliteTrunkCatalog(s), close: async () => void (s.sqlite.open && s.close()) };
     },
     reopen: async () => {
       const path = store!.path;
@@ -333,16 +363,19 @@ function pgBackend(prefix: string): {
     callHistory: pgCallHistory(pool!),
     campaignCatalog: pgCampaignCatalog(pool!),
     leadCatalog: pgLeadCatalog(pool!),
+    leadImports: pgLeadImports(pool!),
     agentDirectory: pgAgentDirectory(pool!),
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
     recordingCatalog: pgRecordingCatalog(pool!),
+    trunkCatalog: pgTrunkCatalog(pool!),
+    manualCalls: pgManualCallLog(pool!),
     db: drizzle(pool!),
     t: pgs,
     connect: async () => {
       const p = openPgPool(target!.url, { max: 2 });
       others.push(p);
-      return { ...pgNodeStore(p), auth: pgAuthStore(p, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), close: () => p.end() };
+      return { ...pgNodeStore(p), auth: pgAuthStore(p, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }), trunkCatalog: pgTrunkCatalog(p), close: () => p.end() };
     },
     reopen: async () => {
       await pool!.end();

@@ -1,5 +1,5 @@
 /**
- * `centralita bench:import [--json] [--rows 100000] [--idle-seconds 3]`
+ * `centralita bench:import [--json] [--rows 100000] [--idle-seconds 3] [--db postgres://…]`
  *
  * What a 100k-row lead import costs the engine's event loop (issue #11 item 2: it used to block it for 0.4–1.9 s).
  * The main thread plays the engine: a 20 ms timer (an RTP/AMD-paced tick) that also writes one row to SQLite each
@@ -9,7 +9,10 @@
  *   idle        the baseline: nothing else happens;
  *   in-process  the same importer run on the main thread (the old way, for comparison);
  *   worker CSV  the import through the ImportQueue (worker thread, own SQLite connection) — what the product does;
- *   worker XLSX the same rows as an XLSX workbook.
+ *   worker XLSX the same rows as an XLSX workbook;
+ *   worker CSV on PostgreSQL (with --db, #18) the CSV through a queue over `pgLeadImports` on a scratch database of
+ *               that server (created, then dropped): the worker parses, this thread's pool writes each batch — the
+ *               batches cross to the main thread, so this is what a PostgreSQL import costs the engine's loop.
  *
  * Goal: worker p99 < 20 ms. Prints a table, then one JSON object as the last line.
  */
@@ -22,7 +25,7 @@ import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
 import { importLeads } from '../../lead-files/index.js';
 import { silentLogger } from '../../log/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import { createDatabase, dropDatabase, migratePg, openPgPool, openStore, pgCampaignCatalog, pgLeadImports, redactUrl, type Store } from '../../store/index.js';
 import { ImportQueue } from '../queue.js';
 
 const TICK_MS = 20;
@@ -88,10 +91,16 @@ async function writeXlsx(path: string, rows: number): Promise<void> {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean', default: false }, rows: { type: 'string', default: '100000' }, 'idle-seconds': { type: 'string', default: '3' }, help: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      rows: { type: 'string', default: '100000' },
+      'idle-seconds': { type: 'string', default: '3' },
+      db: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
-    process.stdout.write('Usage: centralita bench:import [--json] [--rows 100000] [--idle-seconds 3]\n');
+    process.stdout.write('Usage: centralita bench:import [--json] [--rows 100000] [--idle-seconds 3] [--db postgres://…]\n');
     return 0;
   }
   const rows = Number(values.rows);
@@ -115,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       const spoolPath = queue.spoolPathFor(jobId, name);
       // The route spools the upload; here the generated file is copied into the spool the same way.
       copyFileSync(file, spoolPath);
-      queue.submit({ jobId, campaignId, fileName: name, spoolPath, at: Date.now() });
+      await queue.submit({ jobId, campaignId, fileName: name, spoolPath, at: Date.now() });
       await queue.whenFinished(jobId);
       const job = store.importJobs.get(jobId)!;
       if (job.status !== 'done') throw new Error(`bench import ${name} ${job.status}: ${job.message ?? ''}`);
@@ -124,8 +133,9 @@ export async function run(argv: string[]): Promise<number> {
     const workerCsv = await measure(store, () => viaWorker('csv', csv, 'leads.csv'));
     const workerXlsx = await measure(store, () => viaWorker('xlsx', xlsx, 'leads.xlsx'));
     await queue.close();
+    const workerCsvPg = values.db === undefined ? undefined : await onPostgres(values.db, store, csv);
 
-    const phases = { idle, inProcess, workerCsv, workerXlsx };
+    const phases = { idle, inProcess, workerCsv, workerXlsx, ...(workerCsvPg === undefined ? {} : { workerCsvPg }) };
     const out = {
       rows,
       cores: availableParallelism(),
@@ -143,6 +153,7 @@ export async function run(argv: string[]): Promise<number> {
         line('in-process', inProcess),
         line('worker CSV', workerCsv),
         line('worker XLSX', workerXlsx),
+        ...(workerCsvPg === undefined ? [] : [line('worker PG', workerCsvPg)]),
         `goal: worker p99 < 20 ms → CSV ${workerCsv.lagMs.p99 < 20 ? 'met' : 'NOT met'}, XLSX ${workerXlsx.lagMs.p99 < 20 ? 'met' : 'NOT met'}`,
       ].join('\n') + '\n',
     );
@@ -150,6 +161,39 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } finally {
     store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The CSV through a queue over PostgreSQL (a scratch database on `url`'s server, dropped after). */
+async function onPostgres(url: string, store: Store, csv: string): Promise<Phase> {
+  const name = `bench_import_${process.pid}_${Date.now().toString(36)}`;
+  const dbUrl = await createDatabase(url, name);
+  const pool = openPgPool(dbUrl);
+  const dir = mkdtempSync(join(tmpdir(), 'centralita-bench-import-pg-'));
+  try {
+    await migratePg(pool);
+    await pgCampaignCatalog(pool).create('csv', { name: 'csv' }, Date.now());
+    const imports = pgLeadImports(pool);
+    const queue = new ImportQueue({ imports, nodeId: 'bench', spoolDir: join(dir, 'spool'), logger: silentLogger });
+    await queue.ready;
+    try {
+      return await measure(store, async () => {
+        const jobId = queue.newJobId(Date.now());
+        const spoolPath = queue.spoolPathFor(jobId, 'leads.csv');
+        copyFileSync(csv, spoolPath);
+        await queue.submit({ jobId, campaignId: 'csv', fileName: 'leads.csv', spoolPath, at: Date.now() });
+        await queue.whenFinished(jobId);
+        const job = (await imports.jobs.get(jobId))!;
+        if (job.status !== 'done') throw new Error(`bench import on ${redactUrl(url)} ${job.status}: ${job.message ?? ''}`);
+        return job.accepted;
+      });
+    } finally {
+      await queue.close();
+    }
+  } finally {
+    await pool.end();
+    await dropDatabase(url, name);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -45,6 +45,9 @@ export interface PgPoolOptions {
   onIdleError?: (err: Error) => void;
 }
 
+/** The failure surfaces in the statement that used the connection (see openPgPool). */
+const ignoreLentError = (): void => undefined;
+
 /** A pool on `url` (not yet connected: call `checkPg` to learn that the server answers). */
 export function openPgPool(url: string, opts: PgPoolOptions = {}): PgPool {
   if (!isPostgresUrl(url)) throw new PgConfigError(`not a PostgreSQL URL: ${redactUrl(url)} (expected postgres://user@host:5432/database)`);
@@ -64,6 +67,10 @@ export function openPgPool(url: string, opts: PgPoolOptions = {}): PgPool {
   });
   const onIdleError = opts.onIdleError;
   pool.on('error', (err) => onIdleError?.(err));
+  // node-postgres takes the pool's listener off a connection while it is lent out: one the server ends then (between
+  // two statements of a transaction) would throw its error out of the process. Each connection keeps a listener of
+  // its own; the statement that uses it fails instead, and the pool drops it on release (no longer queryable).
+  pool.on('connect', (client) => client.on('error', ignoreLentError));
   return pool;
 }
 

@@ -5,10 +5,12 @@
  * audit trail; behind `AuthStore`, ../auth-store.ts), the API's call history (`PgCallHistory`, behind
  * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
  * ../campaign-catalog.ts), its agent routes (`PgAgents`, behind `AgentDirectory`, ../agent-directory.ts), its lead
- * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts; not the import) and the supervisors' call figures
+ * routes (`PgLeads`, behind `LeadCatalog`, ../lead-catalog.ts), its lead imports (`PgLeadImports`, behind
+ * `LeadImports`, ../lead-imports.ts) and the supervisors' call figures
  * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts) and the QA scorecards and scores (`PgQaStore`, behind
  * `QaStore`, ../qa-store.ts) and the recordings' metadata reads (`PgRecordingCatalog`, behind `RecordingCatalog`,
- * ../recording-catalog.ts). The API and `npm start` still use the SQLite store
+ * ../recording-catalog.ts) and the carrier trunks (`PgTrunks`, behind `TrunkCatalog`, ../trunk-catalog.ts) and the agents' manual calls
+ * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). The API and `npm start` still use the SQLite store
  * (../store.ts); see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
@@ -31,3 +33,6 @@ export { PgLoginThrottle } from './login-throttle.js';
 export { PgAuditLog } from './audit-log.js';
 export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
 export { PgLeads } from './leads.js';
+export { PgLeadImports } from './lead-imports.js';
+export { PgTrunks } from './trunks.js';
+export { PgManualCalls } from './manual-calls.js';

@@ -119,6 +119,6 @@ export class ImportJobRepo {
   }
 
   list(campaignId: string): ImportJobRow[] {
-    return this.db.select().from(importJobs).where(eq(importJobs.campaignId, campaignId)).orderBy(desc(importJobs.createdAt)).all();
+    return this.db.select().from(importJobs).where(eq(importJobs.campaignId, campaignId)).orderBy(desc(importJobs.createdAt), desc(importJobs.id)).all();
   }
 }

@@ -2904,6 +2904,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The API keeps its leads in PostgreSQL and was built without its import port (leadImports) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         put?: never;
@@ -3177,7 +3184,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The API keeps its leads in PostgreSQL: imports are not available there yet */
+                /** @description The API keeps its leads in PostgreSQL and was built without its import port (leadImports) */
                 501: {
                     headers: {
                         [name: string]: unknown;
@@ -4425,6 +4432,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Error"];
                     };
+                };
+                /** @description The API keeps its leads in PostgreSQL and was built without its import port (leadImports) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

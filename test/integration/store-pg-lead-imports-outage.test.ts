@@ -1,0 +1,117 @@
+/**
+ * A lead import on PostgreSQL when the database goes away mid-file (#18): a TCP proxy between the import queue's
+ * pool and the server refuses every connection after the first batch. The import fails; what it staged cannot be
+ * removed nor the job's end written, but nothing of it is dialable (staged rows have status `importing` and no due
+ * time) and the job still says it did not finish. When the server answers again, the node's next start (a new
+ * queue, same NODE_ID) fails the job with a message that says nothing was imported and removes every staged row.
+ * Beside it, a file that fits goes through the same queue with the database up: the worker thread writes through
+ * the queue's pool (no SQLite anywhere).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { URL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImportQueue } from '../../engine/imports/index.js';
+import { silentLogger } from '../../engine/log/index.js';
+import { pgCampaignCatalog, pgLeadImports, type LeadImports, type NewLead } from '../../engine/store/index.js';
+import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+
+const T0 = Date.UTC(2026, 2, 3, 15, 0, 0);
+let db: TestDatabase;
+let direct: PgPool;
+let proxy: TcpProxy;
+let viaProxy: PgPool;
+let dir: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase('pg_import_outage');
+  direct = openPgPool(db.url, { max: 2 });
+  await migratePg(direct);
+  const u = new URL(db.url);
+  proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
+  u.host = `127.0.0.1:${proxy.port}`;
+  // Cut connections are reported on the pool: expected here.
+  viaProxy = openPgPool(u.toString(), { max: 2, onIdleError: () => undefined });
+  dir = mkdtempSync(join(tmpdir(), 'centralita-pg-import-outage-'));
+  await pgCampaignCatalog(direct).create('k', { name: 'k' }, T0);
+}, 60_000);
+afterAll(async () => {
+  await viaProxy?.end().catch(() => undefined);
+  await proxy?.close();
+  await direct?.end();
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The port with a hook before its n-th staged batch (1-based). */
+function hooked(port: LeadImports, before: (n: number) => Promise<void>): LeadImports {
+  let n = 0;
+  return Object.assign(Object.create(port) as LeadImports, {
+    stageBatch: async (rows: readonly NewLead[], at: number) => {
+      await before(++n);
+      return port.stageBatch(rows, at);
+    },
+  });
+}
+
+function spooled(queue: ImportQueue, jobId: string, rows: number, from: number): string {
+  const path = queue.spoolPathFor(jobId, 'leads.csv');
+  writeFileSync(path, ['phone,name', ...Array.from({ length: rows }, (_, i) => `8${7_000_000 + from + i},L${i}`)].join('\n') + '\n');
+  return path;
+}
+
+const jobRow = async (id: string) => (await direct.query(`select status, accepted, message, spool_path from import_jobs where id = $1`, [id])).rows[0];
+const leadsOf = async (jobId: string) =>
+  (await direct.query(`select status, count(*)::int as n, count(next_due_at)::int as due from leads where import_job_id = $1 group by status`, [jobId])).rows;
+
+describe('lead import on PostgreSQL, the database lost mid-file', () => {
+  it('imports through the queue’s pool while the database answers', async () => {
+    const queue = new ImportQueue({ imports: pgLeadImports(viaProxy), nodeId: 'n-ok', spoolDir: join(dir, 'spool-ok'), logger: silentLogger });
+    try {
+      await queue.ready;
+      const spoolPath = spooled(queue, 'job-ok', 1200, 0);
+      await queue.submit({ jobId: 'job-ok', campaignId: 'k', fileName: 'leads.csv', spoolPath, at: T0 });
+      await queue.whenFinished('job-ok');
+      expect(await jobRow('job-ok')).toMatchObject({ status: 'done', accepted: 1200, message: null, spool_path: null });
+      expect(await leadsOf('job-ok')).toEqual([{ status: 'no_selected', n: 1200, due: 1200 }]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('leaves nothing dialable while the database is away, and the next start fails the job and removes what it staged', async () => {
+    const spoolDir = join(dir, 'spool-out');
+    const port = hooked(pgLeadImports(viaProxy), async (n) => {
+      if (n === 2) await proxy.setMode('refuse'); // after 500 rows are staged
+    });
+    const first = new ImportQueue({ imports: port, nodeId: 'n-out', spoolDir, logger: silentLogger });
+    await first.ready;
+    const spoolPath = spooled(first, 'job-out', 1200, 10_000);
+    await first.submit({ jobId: 'job-out', campaignId: 'k', fileName: 'leads.csv', spoolPath, at: T0 });
+    await first.whenFinished('job-out');
+    await first.close();
+
+    // Neither the rollback nor the job's end could be written: the job still says it did not finish (its progress:
+    // the first batch's 500 rows), and those rows are staged — no due time, so no node's hopper ever leases them.
+    expect(await jobRow('job-out')).toMatchObject({ status: 'running', accepted: 500 });
+    expect(await leadsOf('job-out')).toEqual([{ status: 'importing', n: 500, due: 0 }]);
+
+    await proxy.setMode('forward');
+    const restarted = new ImportQueue({ imports: pgLeadImports(direct), nodeId: 'n-out', spoolDir, logger: silentLogger });
+    try {
+      await restarted.ready;
+      expect(await jobRow('job-out')).toMatchObject({
+        status: 'failed',
+        accepted: 0,
+        message: 'interrupted by a restart before it finished; nothing was imported — send the file again',
+        spool_path: null,
+      });
+      expect(await leadsOf('job-out')).toEqual([]);
+    } finally {
+      await restarted.close();
+    }
+  });
+});
