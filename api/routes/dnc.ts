@@ -105,15 +105,15 @@ const out = (r: DncRow) => ({ phone: r.phoneE164, campaignId: r.campaignId === I
 /**
  * The lists live in the call history's database (#18, `calls.dnc`: SQLite or PostgreSQL, the `dnc` table the nodes'
  * hopper checks), so a number an agent's do_not_call put there shows here. The campaign a list belongs to (and its
- * default country) is still looked up in the SQLite store, with every campaign of the API.
+ * default country) is looked up where the lead routes look campaigns up (`campaigns`: the leads' database).
  */
 export function dncRoutes(deps: LeadApiDeps & { calls: CallHistory }): OpenAPIHono<ApiEnv> {
-  const { store, auth, calls } = deps;
+  const { auth, calls, campaigns } = deps;
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** The campaign (404 when named but missing) and the country to read national numbers in. */
-  const scope = (id: string | null | undefined, explicitCountry: string | undefined) => {
+  const scope = async (id: string | null | undefined, explicitCountry: string | undefined) => {
     if (id === null || id === undefined) return { campaignId: null, country: explicitCountry ?? FALLBACK_COUNTRY };
-    const c = store.campaigns.get(id);
+    const c = await campaigns.get(id);
     if (c === undefined) throw new ApiError(404, 'not_found', `No campaign ${id}`);
     return { campaignId: id, country: explicitCountry ?? c.defaultCountry };
   };
@@ -125,14 +125,14 @@ export function dncRoutes(deps: LeadApiDeps & { calls: CallHistory }): OpenAPIHo
 
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const { campaignId: cid } = scope(q.campaign_id, undefined);
+    const { campaignId: cid } = await scope(q.campaign_id, undefined);
     const { items, total } = await calls.dnc.page(cid, { phoneLike: q.phone, limit: q.limit, offset: q.offset });
     return c.json({ items: items.map(out), total, limit: q.limit, offset: q.offset }, 200);
   });
 
   app.openapi(add, async (c) => {
     const b = c.req.valid('json');
-    const s = scope(b.campaign_id, b.country);
+    const s = await scope(b.campaign_id, b.country);
     const phone = normalise(b.phone, s.country, 'phone');
     const at = auth.now();
     const leadsMarked = await calls.dnc.add(phone, s.campaignId, at, b.reason);
@@ -145,7 +145,7 @@ export function dncRoutes(deps: LeadApiDeps & { calls: CallHistory }): OpenAPIHo
 
   app.openapi(remove, async (c) => {
     const q = c.req.valid('query');
-    const s = scope(q.campaign_id, q.country);
+    const s = await scope(q.campaign_id, q.country);
     const phone = normalise(c.req.valid('param').phone, s.country, 'phone');
     if (!(await calls.dnc.remove(phone, s.campaignId))) throw new ApiError(404, 'not_found', `${phone} is not on the ${s.campaignId === null ? 'internal' : `campaign ${s.campaignId}`} list`);
     await auth.audit.record(auditFrom(c, auth, 'dnc.remove', 'dnc', phone, { campaignId: s.campaignId }));
@@ -154,7 +154,7 @@ export function dncRoutes(deps: LeadApiDeps & { calls: CallHistory }): OpenAPIHo
 
   app.openapi(bulk, async (c) => {
     const form = c.req.valid('form');
-    const s = scope(form.campaign_id, form.country);
+    const s = await scope(form.campaign_id, form.country);
     const at = auth.now();
     const errors: Array<{ line: number; reason: string }> = [];
     let added = 0;

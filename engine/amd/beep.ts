@@ -157,6 +157,9 @@ export class BeepTracker {
   /** The group's only tone so far started after quiet (for a lone short beep). */
   private groupQuietBefore = false;
 
+  /** The level (mean |sample|, its quietest frame) of the tone behind the last beep reported. */
+  lastBeepEnergy = 0;
+
   constructor(private readonly opts: BeepOptions = DEFAULT_BEEP) {}
 
   /**
@@ -212,6 +215,7 @@ export class BeepTracker {
     let event: AmdBeepEvent | null = null;
     if (runMs >= this.opts.minDurationMs && flat) {
       event = { beepAtMs: endMs, frequencyHz: Math.round(this.runHzSum / this.runFrames), durationMs: runMs };
+      this.lastBeepEnergy = this.runMinEnergy;
       this.resetGroup();
     } else if (runMs >= this.opts.minShortMs && flat && quietAfter && this.runHzSum / this.runFrames >= MIN_GROUP_HZ) {
       // No quiet since the group's last tone (the frames either side of a tone are partly tone): not a group.
@@ -251,6 +255,7 @@ export class BeepTracker {
       this.groupCount >= 2 || lone
         ? { beepAtMs: this.groupEndMs, frequencyHz: Math.round(this.groupHzSum / this.groupCount), durationMs: this.groupMs }
         : null;
+    if (event) this.lastBeepEnergy = this.groupEnergy;
     this.resetGroup();
     return event;
   }

@@ -26,7 +26,7 @@
  *   the beep like after a MACHINE decision.
  * Every step that matters is written to trace.notes.
  */
-import { BeepTracker, DEFAULT_BEEP, type BeepOptions } from './beep.js';
+import { analyseTone, BeepTracker, DEFAULT_BEEP, type BeepOptions } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
 import defaultModelJson from './amd-model.json' with { type: 'json' };
 import { describeOpinion, openerFeatures, scoreModel, type AmdModel } from './model.js';
@@ -103,6 +103,26 @@ export interface CentralitaTuning {
    * beeps alone after 10 s took the beep and cost no one.
    */
   talkWatchMs: number;
+  /**
+   * Round 9. A tone heard in the async watch (after a HUMAN verdict) is a LATEBEEP only when the lateBeepQuietMs after
+   * it hold no sound (0 = at once, as before): a voicemail beep is followed by the recorder's silence, waiting for the
+   * caller's message; a vowel a synthetic voice held flat inside a person's reply (tuning split, human-en-0276: two of
+   * them made a "beep-beep") is followed by the rest of the reply. Tuning: +1 person, no machine; 200–500 ms alike.
+   */
+  lateBeepQuietMs: number;
+  /**
+   * Sound: frames that are not a tone (the next tone of a beep sequence is no sound) at or above this share of the
+   * tone's level... The line's noise floor is no measure here: babble behind a beep stands well over it and under
+   * the beep. In 60 ms runs, the tuning split's machines reach 0.38 of their beep's level after it, the person 0.81;
+   * 0.4–0.8 give the same files.
+   */
+  lateBeepQuietShare: number;
+  /**
+   * ...for at least this long in a row (ms): the partial frames at the edges of a beep sequence's next tones (not tonal
+   * themselves, 0.49–0.68 of the beep's level on the tuning split) are single frames; a reply goes on. 40 ms the same,
+   * 100 ms lost the person (the reply's dips between syllables).
+   */
+  lateBeepSoundMs: number;
   /** The beep test (beep.ts): durations, frequencies, purity. */
   beep: BeepOptions;
   /**
@@ -159,6 +179,9 @@ export const DEFAULT_TUNING: CentralitaTuning = {
   promptMonologueMs: 2500,
   promptChainPhrases: 3,
   talkWatchMs: 10000,
+  lateBeepQuietMs: 300,
+  lateBeepQuietShare: 0.6,
+  lateBeepSoundMs: 60,
   beep: DEFAULT_BEEP,
   watchLevelShare: 0.3,
   faintOpenerDb: 10.5,
@@ -196,6 +219,8 @@ export function createCentralitaDetector(
   /** The async watch after a HUMAN / NOTSURE decision: talk bookkeeping from the decision on. */
   /** `lastEnd`: the end of the opener, then of each phrase said in the watch; `phrases`: those phrases. */
   let watch: { talk: TalkTracker; from: number; lastEnd: number; phrases: number; level: number; armed: boolean; prompt: boolean } | null = null;
+  /** Round 9: a tone heard in the watch, waiting for lateBeepQuietMs of quiet after it before it is a LATEBEEP. */
+  let pendingBeep: { event: AmdBeepEvent; until: number; level: number; loudest: number; recent: number[] } | null = null;
   let lastEnergy = 0;
   /** Frames before this one held only faint openers (faintOpenerDb), forgotten: a re-read of the opener starts here. */
   let faintUntilFrame = 0;
@@ -244,8 +269,32 @@ export function createCentralitaDetector(
    * the last, never leaving the agent a turn (PROMPTS). Talk that starts later is a person's reply: only a beep
    * counts from then on.
    */
-  function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, heard: AmdBeepEvent | null, len: number): AmdDecision {
+  function watchFrame(w: NonNullable<typeof watch>, voiced: boolean, samples: Int16Array, heard: AmdBeepEvent | null, len: number): AmdDecision {
     if (trace.frameEnergy.length < MAX_TRACE_FRAMES) trace.frameEnergy.push(lastEnergy);
+    if (heard && tuning.lateBeepQuietMs > 0) {
+      // The frame the tone was found in is partly tone: the quiet is timed from the next one.
+      pendingBeep = { event: heard, until: t + tuning.lateBeepQuietMs, level: beeps.lastBeepEnergy, loudest: 0, recent: [] };
+      listeningUntil = Math.max(listeningUntil, pendingBeep.until);
+      return decision!;
+    }
+    if (pendingBeep) {
+      const p = pendingBeep;
+      // Sound: frames that are not a tone, each at least lateBeepQuietShare of the tone's level, for lateBeepSoundMs in
+      // a row. `loudest` (for the trace) is the highest level such a run held, as a share of the tone's.
+      p.recent.push(analyseTone(samples, tuning.beep) ? 0 : lastEnergy / Math.max(1, p.level));
+      const runOf = Math.max(1, Math.round(tuning.lateBeepSoundMs / len));
+      let held = p.recent.length >= runOf ? Infinity : 0;
+      for (let i = Math.max(0, p.recent.length - runOf); i < p.recent.length && held > 0; i++) held = Math.min(held, p.recent[i]!);
+      p.loudest = Math.max(p.loudest, held);
+      if (held >= tuning.lateBeepQuietShare) {
+        pendingBeep = null;
+        trace.notes.push(`${t} ms: watch: tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz, but sound at ${p.loudest.toFixed(2)} of its level for ${tuning.lateBeepSoundMs} ms within ${tuning.lateBeepQuietMs} ms after it: not a voicemail beep (a voice, music)`);
+      } else if (t >= p.until) {
+        pendingBeep = null;
+        onBeepHeard(p.event);
+        return decideLate(`LATEBEEP-${p.event.frequencyHz}-${p.event.durationMs}`, `tone of ${p.event.durationMs} ms at ${p.event.frequencyHz} Hz after the decision, then ${tuning.lateBeepQuietMs} ms of quiet (loudest ${p.loudest.toFixed(2)} of its level): a voicemail beep`);
+      } else return decision!;
+    }
     if (heard) {
       onBeepHeard(heard);
       return decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);
@@ -362,7 +411,7 @@ export function createCentralitaDetector(
     // memory and stop being "voice" while it is still a perfect tone.
     const heard = beep ? null : beeps.push(samples, energy, len, t, energy >= minVoiceEnergy);
     lastEnergy = energy;
-    if (decision && watch) return watchFrame(watch, voiced, heard, len);
+    if (decision && watch) return watchFrame(watch, voiced, samples, heard, len);
     if (decision) {
       // Listening for the beep after a MACHINE decision: only the beep can change the answer.
       if (heard) {
@@ -512,8 +561,10 @@ export function createCentralitaDetector(
   function finish(reason: 'hangup' | 'timeout'): AmdDecision {
     if (decision && watch) {
       // The audio stopped while watching: a beep still sounding at the end still counts (not one still
-      // sounding when the watch's time was up).
-      const heard = beep || t >= listeningUntil ? null : beeps.end(t);
+      // sounding when the watch's time was up); so does a tone still waiting for its quiet (round 9): the call
+      // ended in it.
+      const heard = pendingBeep ? pendingBeep.event : beep || t >= listeningUntil ? null : beeps.end(t);
+      pendingBeep = null;
       if (heard) {
         onBeepHeard(heard);
         decideLate(`LATEBEEP-${heard.frequencyHz}-${heard.durationMs}`, `tone of ${heard.durationMs} ms at ${heard.frequencyHz} Hz after the decision: a voicemail beep`);

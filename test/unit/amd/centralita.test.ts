@@ -410,6 +410,49 @@ describe('centralita async watch (lateWatchMs)', () => {
     expect(last.late, last.trace.notes.join('\n')).toBeUndefined();
   });
 
+  /** The same frames through a detector whose LATEBEEP needs no quiet after the tone (round 9 off): the late verdict. */
+  function lateWithoutBeepQuiet(seq: Int16Array[]) {
+    const det = createCentralitaDetector(defaultAmdParams('centralita'), {}, { ...DEFAULT_TUNING, lateBeepQuietMs: 0 });
+    for (const f of seq) det.pushFrame(f);
+    return det.finish('timeout').late;
+  }
+
+  it('round 9: a steady vowel inside a person\'s reply (a tone with the reply going on as loud right after it) is not a LATEBEEP', () => {
+    // Tuning split (human-en-0276, "Sure, go ahead."): two vowels of a synthetic voice held at 538–550 Hz, pure and
+    // flat, with a dip between them, made a "beep-beep" in the reply and a LATEBEEP. A voicemail beep is followed by
+    // the recorder's silence; this tone by the rest of the reply, at 0.9 of its level.
+    const seq = [
+      ...frames([S, 300]), ...talk(600, 1500), ...frames([S, 2000]),
+      ...tone(160, 880, 2400), ...talk(800, 1800, 18, 9), ...frames([S, 3000]),
+    ];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late, last.trace.notes.join('\n')).toBeUndefined();
+    expect(last.trace.notes.join(' ')).toMatch(/not a voicemail beep/);
+    expect(lateWithoutBeepQuiet(seq)?.cause).toMatch(/^LATEBEEP-8[6-9]\d-160$/);
+  });
+
+  it('round 9: a beep sequence (the next tone right after) and a beep over quieter babble are still LATEBEEPs', () => {
+    const opener = [...frames([S, 300]), ...talk(900, 1500), ...frames([S, 1200])];
+    const beepBeep = watch([...opener, ...tone(200, 1000, 4000), ...frames([S, 60]), ...tone(200, 1400, 4000, 1600), ...frames([S, 1000])]);
+    expect(beepBeep.last.late?.cause, beepBeep.last.trace.notes.join('\n')).toMatch(/^LATEBEEP-/);
+    // Babble at a fifth of the beep's level goes on after it: quiet enough for the recorder's silence.
+    const babble = watch([...opener, ...tone(300, 900, 4000), ...noise(1000, 500, 11)]);
+    expect(babble.last.late?.cause, babble.last.trace.notes.join('\n')).toMatch(/^LATEBEEP-9\d\d-300$/);
+  });
+
+  it('round 9: a voicemail beep after a short greeting, then the recorder\'s silence, is still a LATEBEEP (300 ms later)', () => {
+    const seq = [...frames([S, 300]), ...talk(900, 1500), ...frames([S, 1200]), ...tone(200, 1000, 4000), ...frames([S, 1000])];
+    const { first, last } = watch(seq);
+    expect(first.status).toBe('HUMAN');
+    expect(last.late!.cause).toMatch(/^LATEBEEP-10\d\d-200$/);
+    expect(last.beepAtMs).toBe(300 + 900 + 1200 + 200);
+    // Reported once the quiet after it is heard: 300 ms (+ the frame the tone ended in) after the tone's end.
+    expect(last.late!.decisionMs).toBeGreaterThanOrEqual(300 + 900 + 1200 + 200 + 300);
+    expect(last.late!.decisionMs).toBeLessThanOrEqual(300 + 900 + 1200 + 200 + 340);
+  });
+
+
   it('a person who waits for the agent and then replies, even at length, is never pulled back', () => {
     const seq = [...frames([S, 300]), ...talk(500, 1500), ...frames([S, 1800]), ...talk(4200, 1500), ...frames([S, 1500]), ...talk(800, 1500), ...frames([S, 2000])];
     const { first, last, lates } = watch(seq);
