@@ -4,7 +4,6 @@
  * recording's file is looked up; an entry leaves this list when its port moves to PostgreSQL (app/pg/api-ports.ts).
  */
 export const SQLITE_KEPT: readonly string[] = [
-  "DNC lists' campaign lookup",
   "recordings' audio",
   "an agent's own live call (console detail)",
 ];

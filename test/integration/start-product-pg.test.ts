@@ -63,7 +63,7 @@ describe('npm start on PostgreSQL', () => {
     const url = await product.waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, 90_000, 'banner');
     const banner = product.lines.find((l) => l.startsWith('Centralita is running'))!;
     expect(banner).toContain(`on PostgreSQL at ${db.url} as node node-1, against the EMBEDDED Asterisk simulator`);
-    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): DNC lists' campaign lookup`))).toBe(true);
+    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): recordings' audio`))).toBe(true);
     expect(product.lines.join('\n')).not.toContain('keep their data in SQLite'); // the old, misleading note
 
     const call = async (method: string, path: string, token: string | null, body?: unknown) => {
