@@ -8,7 +8,7 @@ export { startEngineThread, remoteEngineControl, type EngineThread } from './eng
 export type { EngineThreadKind, EngineStatus, LagFigures } from './engine-protocol.js';
 export { lagFigures } from './engine-host.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
-export { agentConfigFromRow, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
+export { agentConfigFromRow, agentLiveState, campaignEngineView, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';
 export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';
 export { configOrExitCode } from './config-or-exit.js';

@@ -57,6 +57,9 @@ export interface StartProductOptions {
   onEngineLost?: (err: Error) => void;
 }
 
+/** /health's `store` on the default product: everything in the SQLite file (`db.path`); DATABASE_URL=postgres:// starts app/pg instead. */
+const SQLITE_STORE = { dialect: 'sqlite' } as const;
+
 /** No status from the engine thread for this long: it is stalled, /health says so (503). */
 export const ENGINE_STALL_MS = 5000;
 
@@ -91,7 +94,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       const parts = { ari, db: { ok: true, path: config.DB_PATH }, redis: { configured: Boolean(config.REDIS_URL), ok: null } };
       const uptimeSeconds = Math.round((systemClock.now() - startedAt) / 1000);
       const dialer = { state: 'starting', dialing: false, lastDialAt: null };
-      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer, backup: backups?.status() ?? NO_BACKUPS };
+      return { status: 'degraded', version: VERSION, nodeId: config.NODE_ID, uptimeSeconds, ...parts, media: null, calls: null, dialer, backup: backups?.status() ?? NO_BACKUPS, store: SQLITE_STORE };
     };
     const server: RunningServer = await listen(
       {
@@ -203,6 +206,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
         recordings: rec ? { ok: rec.diskError === null, ...rec, byState: rec.byState as Record<string, number> } : null,
         backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
+        store: SQLITE_STORE,
       };
     };
 

@@ -1,4 +1,4 @@
-export { ACCESS_TTL_SECONDS, AuthService } from './service.js';
+export { ACCESS_TTL_SECONDS, REFRESH_TTL_MS, AuthService } from './service.js';
 export type { Principal } from './service.js';
 export { callScope } from './permissions.js';
 export type { Permission } from './permissions.js';

@@ -64,6 +64,13 @@ export interface HealthReport {
    * failed. A failing backup does not make the node degraded (the dialer works); it is for monitoring.
    */
   backup: BackupStatus;
+  /**
+   * Where the product keeps its data (#18): `sqlite` (the file at `db.path`), or `postgres` (`url`, password
+   * hidden) with the SQLite file that still holds what has no PostgreSQL side yet (`sqlite.keeps`).
+   */
+  store?: { dialect: 'sqlite' | 'postgres'; url?: string; sqlite?: { path: string; keeps: readonly string[] } };
+  /** On PostgreSQL, this node's view of the cluster (cluster_nodes): every node, its state and heartbeat. */
+  cluster?: { ttlMs: number; seenAt: number | null; nodes: ReadonlyArray<Record<string, unknown>> };
 }
 
 /**

@@ -3,12 +3,18 @@
  * shuts down gracefully on SIGINT/SIGTERM: dialling stops at once, live calls get SHUTDOWN_GRACE_SECONDS, CallLogs
  * are closed, and the process exits within the grace plus a few seconds whatever state Asterisk is in (a hard
  * deadline ends it if anything hangs). A second signal exits at once. Start-up failures are one line, exit 1.
+ *
+ * Without DATABASE_URL the product keeps its data in the SQLite file DB_PATH (the default, nothing to install);
+ * with DATABASE_URL=postgres://… it runs on PostgreSQL (app/pg): the database must be migrated first
+ * (`centralita db:migrate`), and the engine runs as an engine node of the call center (NODE_ID).
  */
 import { ConfigError, loadConfig, type Config } from '../../engine/config/index.js';
-import { createLogger } from '../../engine/log/index.js';
+import { createLogger, type Logger } from '../../engine/log/index.js';
 import { guardStorageFailures, startProduct, type Product } from '../index.js';
 import { ensureWebBuilt } from '../web/index.js';
-import { redactUrl } from '../../engine/store/index.js';
+import { isPostgresUrl, redactUrl } from '../../engine/store/index.js';
+import { loadNodeConfig, type NodeConfig } from '../node/index.js';
+import { sqliteKeptLine, startPgProduct } from '../pg/index.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
@@ -37,6 +43,25 @@ export async function run(): Promise<number> {
     }
     throw err;
   }
+  // DATABASE_URL chooses PostgreSQL; anything but a postgres:// URL is refused rather than silently ignored.
+  const databaseUrl = process.env['DATABASE_URL'];
+  let pgConfig: NodeConfig | null = null;
+  if (databaseUrl) {
+    if (!isPostgresUrl(databaseUrl)) {
+      process.stderr.write(`DATABASE_URL must be a postgres:// URL (got ${redactUrl(databaseUrl)}); unset it to keep the data in the SQLite file DB_PATH (${config.DB_PATH}).\n`);
+      return 1;
+    }
+    try {
+      // NODE_ID keeps the product's default (node-1): a single process is the call center's first node.
+      pgConfig = loadNodeConfig({ ...process.env, NODE_ID: config.NODE_ID });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\nSee docs/scale-out.md for the variables of a node on PostgreSQL.\n`);
+        return 1;
+      }
+      throw err;
+    }
+  }
   const logger = createLogger(config.LOG_LEVEL);
   // A database write failure that escaped its handler (disk full) is logged, not fatal; anything else still is.
   guardStorageFailures(process, logger, (code) => process.exit(code));
@@ -57,6 +82,8 @@ export async function run(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  if (pgConfig) return runOnPostgres(pgConfig, logger, stopping);
 
   let product: Product;
   try {
@@ -79,16 +106,12 @@ export async function run(): Promise<number> {
   const login = product.generatedAdminPassword
     ? ` Web app: ${where}/ — first login: admin / ${product.generatedAdminPassword} (shown once; you will be asked to change it).`
     : ` Web app: ${where}/`;
-  // PostgreSQL is, in this version, the target of db:migrate / db:copy and the multi-node hopper only: an engineer who
-  // sets DATABASE_URL expecting the product to run on it must be told where the data really goes.
-  const databaseUrl = process.env['DATABASE_URL'];
-  if (databaseUrl) {
-    process.stdout.write(
-      `Note: DATABASE_URL is set (${redactUrl(databaseUrl)}), but this version's engine and API keep their data in SQLite at ${config.DB_PATH}; PostgreSQL is used by \`centralita db:migrate\`, \`db:copy\` and engine nodes (\`centralita node\`, docs/scale-out.md).\n`,
-    );
-  }
   process.stdout.write(`${banner}${login}\n`);
+  return untilStopped(config, logger, stopping, product);
+}
 
+/** Waits for SIGINT/SIGTERM, closes the product within the grace plus the clean-up seconds, and exits. */
+async function untilStopped(config: Config, logger: Logger, stopping: AbortController, product: { close(): Promise<void> }): Promise<number> {
   if (!stopping.signal.aborted) await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
   // Whatever hangs (a socket, a request nobody answers), the process ends by this deadline.
   const deadline = setTimeout(() => {
@@ -100,4 +123,32 @@ export async function run(): Promise<number> {
   logger.info('stopped');
   // Nothing is left to do: do not wait for stray handles (keep-alive sockets of clients, timers of libraries).
   process.exit(0);
+}
+
+/** `npm start` with DATABASE_URL=postgres://…: the same product on PostgreSQL (app/pg), its own banner. */
+async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortController): Promise<number> {
+  const config = cfg.base;
+  let product;
+  try {
+    product = await startPgProduct(cfg, logger, {
+      signal: stopping.signal,
+      // Another node found this one dead and closed its calls: exit, so a supervisor starts a fresh process.
+      onEngineLost: () => process.exit(1),
+    });
+  } catch (err) {
+    if (stopping.signal.aborted) return 0;
+    logger.debug({ err }, 'start-up failed');
+    process.stderr.write(`${startupFailure(err, config)}\n`);
+    return 1;
+  }
+  const where = `http://${config.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : config.HTTP_HOST}:${product.httpPort}`;
+  const pbx = product.simulated
+    ? `against the EMBEDDED Asterisk simulator (no ARI_URL set; no demo campaign on PostgreSQL: create one in the web app)`
+    : `against Asterisk at ${product.ariUrl} as Stasis app "${config.ARI_APP}"`;
+  const banner = `Centralita is running on PostgreSQL at ${product.databaseUrl} as node ${product.nodeId}, ${pbx}. Health: ${where}/health.`;
+  const login = product.generatedAdminPassword
+    ? ` Web app: ${where}/ — first login: admin / ${product.generatedAdminPassword} (shown once; you will be asked to change it).`
+    : ` Web app: ${where}/`;
+  process.stdout.write(`${banner}${login}\n${sqliteKeptLine(config.DB_PATH)}\n`);
+  return untilStopped(config, logger, stopping, product);
 }

@@ -1,7 +1,7 @@
 /**
  * `centralita db:migrate [--url postgres://…]`: brings the database up to date and exits. PostgreSQL when
- * DATABASE_URL (or --url) is a postgres:// URL — the migration target of db:copy and the multi-node hopper; the
- * engine and API do not run on it yet — otherwise the SQLite file DB_PATH (what `start` does by itself).
+ * DATABASE_URL (or --url) is a postgres:// URL — a step of its own: `start` on PostgreSQL refuses a database that is
+ * behind rather than migrate one every node shares — otherwise the SQLite file DB_PATH (what `start` does by itself).
  */
 import { parseArgs } from 'node:util';
 import { configOrExitCode } from '../index.js';

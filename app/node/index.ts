@@ -1,6 +1,6 @@
 /** `centralita node`: an engine node of a multi-node call center on PostgreSQL (#18). See docs/scale-out.md. */
 export { loadNodeConfig, type NodeConfig } from './node-config.js';
-export { runNode, type RunningNode } from './run-node.js';
+export { runNode, type RunningNode, type RunNodeOptions, type NodeHealthReport } from './run-node.js';
 export { CampaignFollower, type CampaignFollowerDeps } from './campaign-follower.js';
 export { NodeLiveness, type ClusterView, type LivenessDeps } from './liveness.js';
 export { startHealthServer, type HealthServer } from './health-server.js';

@@ -41,14 +41,22 @@ import { CampaignFollower } from './campaign-follower.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { NodeLiveness } from './liveness.js';
 import type { NodeConfig } from './node-config.js';
-import { redisHealth } from './redis-health.js';
+import { redisHealth, type RedisHealth } from './redis-health.js';
+import type { ClusterView } from './liveness.js';
 
 export interface RunningNode {
   nodeId: string;
+  /** The node's own /health URL; '' when started without its health server (the product serves its own). */
   healthUrl: string;
   /** The ARI the engine talks to (credentials never included); "embedded" for the simulator. */
   ari: string;
   engine: Engine;
+  /** Whether the engine runs against the embedded PBX (no ARI_URL). */
+  simulated: boolean;
+  /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
+  services: ClusterServices | null;
+  /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
+  report(): NodeHealthReport;
   /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with an exit code when the node must end by itself (another node reaped it). */
@@ -58,7 +66,34 @@ export interface RunningNode {
 /** Leads leased per hopper query: small, so a node never holds much more than it dials. */
 const LEASE_BATCH = 5;
 
-export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal): Promise<RunningNode> {
+export interface RunNodeOptions {
+  /**
+   * A pool the caller owns (`npm start` on PostgreSQL shares its own with the API): used as is — not migrated, the
+   * caller checked the schema and refuses a database that is behind — and not ended when the node stops.
+   */
+  pool?: PgPool;
+  /** Serve GET /health (and the cluster board) on HEALTH_PORT; `npm start` answers /health on its own port. Default true. */
+  healthServer?: boolean;
+}
+
+/** What a node's GET /health answers (its engine, database, cluster view and Redis); `npm start` on PostgreSQL shows parts of it. */
+export type NodeHealthReport = {
+  status: 'ok' | 'degraded';
+  nodeId: string;
+  uptimeSeconds: number;
+  ari: { connected: boolean; reconciled: boolean; simulated: boolean; url: string };
+  db: { ok: boolean; url: string; writable: boolean; pendingWrites: number; lastError: string | null };
+  calls: number;
+  agents: number;
+  dialer: { state: string; dialing: boolean; lastDialAt: number | null };
+  campaigns: Array<{ id: string; state: string; dialMode: string; pacing: string | null }>;
+  cluster: { ttlMs: number; seenAt: number | null; nodes: ClusterView['nodes'] };
+  redis: RedisHealth['redis'];
+  abandon: RedisHealth['abandon'];
+  board: RedisHealth['board'];
+};
+
+export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal, opts: RunNodeOptions = {}): Promise<RunningNode> {
   const closers: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) {
@@ -70,15 +105,21 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     }
   };
   try {
-    const pool: PgPool = openPgPool(cfg.databaseUrl, {
-      max: 8,
-      applicationName: `centralita-${cfg.nodeId}`,
-      onIdleError: (err) => logger.warn({ err: describePgError(err) }, 'an idle PostgreSQL connection failed'),
-    });
-    closers.push(() => pool.end());
-    await checkPg(pool, cfg.databaseUrl);
-    const applied = await migratePg(pool);
-    logger.info({ db: redactUrl(cfg.databaseUrl), migrationsApplied: applied }, 'PostgreSQL ready');
+    let pool: PgPool;
+    if (opts.pool) {
+      pool = opts.pool;
+    } else {
+      const own = openPgPool(cfg.databaseUrl, {
+        max: 8,
+        applicationName: `centralita-${cfg.nodeId}`,
+        onIdleError: (err) => logger.warn({ err: describePgError(err) }, 'an idle PostgreSQL connection failed'),
+      });
+      pool = own;
+      closers.push(() => own.end());
+      await checkPg(pool, cfg.databaseUrl);
+      const applied = await migratePg(pool);
+      logger.info({ db: redactUrl(cfg.databaseUrl), migrationsApplied: applied }, 'PostgreSQL ready');
+    }
 
     let sim: Simulator | undefined;
     if (!cfg.base.ARI_URL) {
@@ -186,43 +227,44 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     closers.push(() => follower.stop());
 
     const startedAt = clock.now();
-    const health: HealthServer = await startHealthServer({
-      host: cfg.healthHost,
-      port: cfg.healthPort,
-      report: () => {
-        const s = running.snapshot();
-        const view = liveness.cluster();
-        const dbOk = view.dbOk && s.store.writable;
-        const shared = redisHealth(cluster_, s.campaigns.map((c) => c.id));
-        // Redis away: degraded like the single-node product (it still dials, on its own counts).
-        const ok = s.connected && s.reconciled && dbOk && shared.ok;
-        return {
-          status: ok ? 'ok' : 'degraded',
-          nodeId: cfg.nodeId,
-          uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
-          ari: { connected: s.connected, reconciled: s.reconciled, simulated: Boolean(sim), url: ariShown },
-          db: { ok: view.dbOk, url: redactUrl(cfg.databaseUrl), writable: s.store.writable, pendingWrites: s.store.pendingWrites, lastError: s.store.lastError ?? view.lastError },
-          calls: s.calls.length,
-          agents: s.agents.filter((a) => a.status !== 'LOGGED_OUT').length,
-          dialer: { state: s.state, dialing: s.dialing, lastDialAt: s.lastDialAt },
-          // `pacing`: the rule the campaign dials by now ("predictive", or "predictive/progressive (little data)" while it learns).
-          campaigns: s.campaigns.map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing?.mode ?? null })),
-          cluster: { ttlMs: cfg.ttlMs, seenAt: view.at, nodes: view.nodes },
-          redis: shared.redis,
-          abandon: shared.abandon,
-          board: shared.board,
-        };
-      },
-    });
-    closers.push(() => health.close());
-    // The cluster board on the health server (Socket.IO path /cluster/socket.io, namespace /board): this node's
-    // agents, calls and campaigns published every second, every node's shown to supervisors' API keys.
-    // Closed before the health server (closers run in reverse): its upgraded sockets would hold that server open.
-    if (cluster_) {
-      const board = await cluster_.serveBoard(health.server, () => boardOf(cfg.nodeId, running, clock.now()));
-      closers.push(() => board.close());
+    const report = (): NodeHealthReport => {
+      const s = running.snapshot();
+      const view = liveness.cluster();
+      const dbOk = view.dbOk && s.store.writable;
+      const shared = redisHealth(cluster_, s.campaigns.map((c) => c.id));
+      // Redis away: degraded like the single-node product (it still dials, on its own counts).
+      const ok = s.connected && s.reconciled && dbOk && shared.ok;
+      return {
+        status: ok ? 'ok' : 'degraded',
+        nodeId: cfg.nodeId,
+        uptimeSeconds: Math.round((clock.now() - startedAt) / 1000),
+        ari: { connected: s.connected, reconciled: s.reconciled, simulated: Boolean(sim), url: ariShown },
+        db: { ok: view.dbOk, url: redactUrl(cfg.databaseUrl), writable: s.store.writable, pendingWrites: s.store.pendingWrites, lastError: s.store.lastError ?? view.lastError },
+        calls: s.calls.length,
+        agents: s.agents.filter((a) => a.status !== 'LOGGED_OUT').length,
+        dialer: { state: s.state, dialing: s.dialing, lastDialAt: s.lastDialAt },
+        // `pacing`: the rule the campaign dials by now ("predictive", or "predictive/progressive (little data)" while it learns).
+        campaigns: s.campaigns.map((c) => ({ id: c.id, state: c.state, dialMode: c.dialMode, pacing: c.pacing?.mode ?? null })),
+        cluster: { ttlMs: cfg.ttlMs, seenAt: view.at, nodes: view.nodes },
+        redis: shared.redis,
+        abandon: shared.abandon,
+        board: shared.board,
+      };
+    };
+    let healthUrl = '';
+    if (opts.healthServer !== false) {
+      const health: HealthServer = await startHealthServer({ host: cfg.healthHost, port: cfg.healthPort, report });
+      healthUrl = health.url;
+      closers.push(() => health.close());
+      // The cluster board on the health server (Socket.IO path /cluster/socket.io, namespace /board): this node's
+      // agents, calls and campaigns published every second, every node's shown to supervisors' API keys.
+      // Closed before the health server (closers run in reverse): its upgraded sockets would hold that server open.
+      if (cluster_) {
+        const board = await cluster_.serveBoard(health.server, () => boardOf(cfg.nodeId, running, clock.now()));
+        closers.push(() => board.close());
+      }
     }
-    logger.info({ nodeId: cfg.nodeId, health: health.url, ari: ariShown, agents: agentRows.length }, 'engine node running');
+    logger.info({ nodeId: cfg.nodeId, health: healthUrl || 'served by the product', ari: ariShown, agents: agentRows.length }, 'engine node running');
 
     let stopping: Promise<void> | undefined;
     const stop = (graceMs = cfg.base.SHUTDOWN_GRACE_SECONDS * 1000): Promise<void> =>
@@ -245,7 +287,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl: health.url, ari: ariShown, engine: running, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, report, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

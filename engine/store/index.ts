@@ -33,7 +33,7 @@ export { storageWriteFailure, describeStorageFailure, driverError, type StorageW
 export { callReportGroups, callReportGroupsChunked, byReportKey, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
 export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
-// PostgreSQL (#18): migrations, db:copy and the multi-node hopper; the engine and API still use openStore (SQLite).
+// PostgreSQL (#18): migrations, db:copy, the nodes' store and the API's ports (npm start on PostgreSQL: app/pg).
 export * from './pg/index.js';
 export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
 export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';

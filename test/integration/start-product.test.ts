@@ -55,6 +55,8 @@ describe.concurrent('npm start with no ARI_URL (embedded PBX)', () => {
       expect(res.status).toBe(200);
       expect(body.ari).toMatchObject({ connected: true, simulated: true, app: 'centralita' });
       expect(body.db.ok).toBe(true);
+      // No DATABASE_URL: everything in the SQLite file (start-product-pg.test.ts has the PostgreSQL side).
+      expect(body.store).toEqual({ dialect: 'sqlite' });
       // The engine runs in its own thread, which reports its event-loop lag.
       expect(body.engine).toMatchObject({ thread: 'worker', responsive: true });
       expect(body.engine!.lagMs.p99).toBeGreaterThanOrEqual(0);

@@ -10,8 +10,9 @@
  * (`PgCallMetrics`, behind `CallMetrics`, ../call-metrics.ts) and the QA scorecards and scores (`PgQaStore`, behind
  * `QaStore`, ../qa-store.ts) and the recordings' metadata reads (`PgRecordingCatalog`, behind `RecordingCatalog`,
  * ../recording-catalog.ts) and the carrier trunks (`PgTrunks`, behind `TrunkCatalog`, ../trunk-catalog.ts) and the agents' manual calls
- * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). The API and `npm start` still use the SQLite store
- * (../store.ts); see ../README.md.
+ * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). `npm start` with DATABASE_URL=postgres://… builds
+ * the API over all of these ports (app/pg/api-ports.ts) and runs the engine as an in-process node; what has no port
+ * here yet (the recordings' audio…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
 export { migratePg, pgMigrationStatus, sqliteMigrationStatus, PG_MIGRATIONS_DIR, type MigrationStatus } from './migrate.js';
@@ -20,6 +21,7 @@ export { lookupApiKeyPg, type PgApiKeyPrincipal } from './api-key-lookup.js';
 export { pgTables, type PgTableShape } from './tables.js';
 export { PgLeadHopper, LEASE_CAMPAIGN_SQL, LEASE_ZONES_SQL, LEASE_HAS_NULL_ZONE_SQL, type PgLeadRow } from './hopper.js';
 export { PgCallLogs, type PgCallLogRow } from './call-logs.js';
+export { pgCampaignToday } from './campaign-today.js';
 export { PgCallHistory } from './call-history.js';
 export { PgCallMetrics } from './call-metrics.js';
 export { PgQaStore } from './qa.js';

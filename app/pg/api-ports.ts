@@ -1,0 +1,68 @@
+/**
+ * Every API port that has a PostgreSQL side (#18), built over one pool: what `createApiApp` reads and writes in
+ * PostgreSQL instead of the SQLite `store` when the product runs with DATABASE_URL=postgres://…. One place on
+ * purpose: a port ported later (the recordings' audio…) is added here and every PostgreSQL start gets
+ * it. The app refuses ports of two databases where one reads the other's rows (leads and campaigns, lead imports
+ * and leads, trunks and campaigns, manual calls and figures): all of these are of the one pool.
+ */
+import type { ApiDeps } from '../../api/index.js';
+import type { CampaignCommandPublisher } from '../../api/routes/index.js';
+import type { CallHangupPort } from '../../engine/cluster/index.js';
+import {
+  pgAgentDirectory,
+  pgAuthStore,
+  pgCallHistory,
+  pgCallMetrics,
+  pgCampaignCatalog,
+  pgLeadCatalog,
+  pgLeadImports,
+  pgManualCallLog,
+  pgQaStore,
+  pgRecordingCatalog,
+  pgTrunkCatalog,
+  type PgPool,
+} from '../../engine/store/index.js';
+import { REFRESH_TTL_MS } from '../../api/auth/index.js';
+
+/** The ApiDeps a PostgreSQL pool provides; the rest (health, store, control…) comes from the start. */
+export type PgApiPorts = Pick<
+  ApiDeps,
+  | 'authStore'
+  | 'callHistory'
+  | 'campaignCatalog'
+  | 'leadCatalog'
+  | 'leadImports'
+  | 'agentDirectory'
+  | 'callMetrics'
+  | 'qaStore'
+  | 'recordingCatalog'
+  | 'trunkCatalog'
+  | 'manualCalls'
+  | 'campaignCommands'
+  | 'clusterHangup'
+>;
+
+export interface PgApiPortsOptions {
+  /** With REDIS_URL: publishes each stored campaign command to the nodes at once (else they read it within CAMPAIGN_POLL_MS). */
+  campaignCommands?: CampaignCommandPublisher;
+  /** With REDIS_URL: asks the node that owns a live call to hang it up (else a call live elsewhere answers 404). */
+  clusterHangup?: CallHangupPort;
+}
+
+export function pgApiPorts(pool: PgPool, o: PgApiPortsOptions = {}): PgApiPorts {
+  return {
+    authStore: pgAuthStore(pool, { refreshTtlMs: REFRESH_TTL_MS }),
+    callHistory: pgCallHistory(pool),
+    campaignCatalog: pgCampaignCatalog(pool),
+    leadCatalog: pgLeadCatalog(pool),
+    leadImports: pgLeadImports(pool),
+    agentDirectory: pgAgentDirectory(pool),
+    callMetrics: pgCallMetrics(pool),
+    qaStore: pgQaStore(pool),
+    recordingCatalog: pgRecordingCatalog(pool),
+    trunkCatalog: pgTrunkCatalog(pool),
+    manualCalls: pgManualCallLog(pool),
+    ...(o.campaignCommands ? { campaignCommands: o.campaignCommands } : {}),
+    ...(o.clusterHangup ? { clusterHangup: o.clusterHangup } : {}),
+  };
+}

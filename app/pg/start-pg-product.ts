@@ -1,0 +1,238 @@
+/**
+ * `npm start` with DATABASE_URL=postgres://… (#18): the same product — API, web app, live feed, engine — with its
+ * data in PostgreSQL. The engine runs as an engine node in this process (app/node runNode: the embedded PBX when
+ * no ARI_URL, the media plane, node liveness, campaigns and agents followed from their tables, CallLogs written
+ * to PostgreSQL), so a campaign started in the web app is stored in the row this node (and any other) follows
+ * and dialled. The API is built over every PostgreSQL port that exists (./api-ports.ts); what has none yet keeps
+ * the SQLite file at DB_PATH (./sqlite-kept.ts, said in the banner and on /health).
+ *
+ * Unlike the SQLite product, the engine shares the API's event loop here (no engine thread yet): a node's engine
+ * was built to run alone in its process, and moving it to a worker is its own piece of work.
+ */
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
+import { dbHealth } from '../../api/health/index.js';
+import { attachLiveFeed, boardSnapshot, type LiveFeed } from '../../api/live/index.js';
+import { withWebApp } from '../../api/web/index.js';
+import { callHangupAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
+import { systemClock } from '../../engine/clock/index.js';
+import { ImportQueue } from '../../engine/imports/index.js';
+import type { Logger } from '../../engine/log/index.js';
+import { describePgError, NO_BACKUPS, openPgPool, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
+import { WEB_DIST } from '../web/index.js';
+import { pgApiPorts } from './api-ports.js';
+import { cachedLiveDirectory } from './live-directory.js';
+import { nodeEngineControl } from './node-control.js';
+import { CampaignFigures } from './campaign-figures.js';
+import { assertPgReady } from './readiness.js';
+import { SQLITE_KEPT } from './sqlite-kept.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface PgProduct {
+  simulated: boolean;
+  /** The ARI the engine talks to (credentials never included); "embedded" for the simulator. */
+  ariUrl: string;
+  httpPort: number;
+  nodeId: string;
+  /** DATABASE_URL with its password hidden. */
+  databaseUrl: string;
+  /** The SQLite file still used for what has no PostgreSQL side yet. */
+  store: Store;
+  pool: PgPool;
+  node: RunningNode;
+  health(): HealthReport;
+  /** The first admin's random password when this start created it (the banner shows it once). */
+  generatedAdminPassword: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartPgProductOptions {
+  /** Aborts a start still waiting for Asterisk (SIGTERM during start-up). */
+  signal?: AbortSignal;
+  /** The node must end (another node found it dead and closed its calls): the CLI exits so a supervisor restarts it. */
+  onEngineLost?: (err: Error) => void;
+}
+
+export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: StartPgProductOptions = {}): Promise<PgProduct> {
+  const config = cfg.base;
+  const startedAt = systemClock.now();
+  const shownUrl = redactUrl(cfg.databaseUrl);
+  const storeInfo = { dialect: 'postgres' as const, url: shownUrl, sqlite: { path: config.DB_PATH, keeps: SQLITE_KEPT } };
+  const closers: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        logger.warn({ err }, 'error while shutting down');
+      }
+    }
+  };
+  try {
+    // The port first, as on SQLite: a busy port is found before anything else, /health answers 503 while starting.
+    let api: FetchApp | null = null;
+    let health: (() => HealthReport) | null = null;
+    const bootHealth = (): HealthReport => ({
+      status: 'degraded',
+      version: VERSION,
+      nodeId: config.NODE_ID,
+      uptimeSeconds: Math.round((systemClock.now() - startedAt) / 1000),
+      ari: { connected: false, simulated: !config.ARI_URL, url: config.ARI_URL ? redactUrl(config.ARI_URL) : 'embedded', app: config.ARI_APP, reconciled: false, unreconciledSeconds: 0, asteriskStartupTime: null },
+      db: { ok: false, path: shownUrl },
+      redis: { configured: Boolean(config.REDIS_URL), ok: null },
+      media: null,
+      calls: null,
+      dialer: { state: 'starting', dialing: false, lastDialAt: null },
+      backup: NO_BACKUPS,
+      store: storeInfo,
+    });
+    const server: RunningServer = await listen(
+      {
+        fetch: (req, ...rest) => {
+          if (api) return api.fetch(req, ...rest);
+          const path = new URL(req.url).pathname;
+          const body = path === '/health' ? (health ?? bootHealth)() : { error: { code: 'starting', message: 'Centralita is starting' } };
+          return Response.json(body, { status: 503 });
+        },
+      },
+      config.HTTP_HOST,
+      config.HTTP_PORT,
+    );
+    closers.push(() => server.close());
+
+    const pool = openPgPool(cfg.databaseUrl, {
+      max: 10,
+      applicationName: `centralita-${cfg.nodeId}`,
+      onIdleError: (err) => logger.warn({ err: describePgError(err) }, 'an idle PostgreSQL connection failed'),
+    });
+    closers.push(() => pool.end());
+    await assertPgReady(pool, cfg.databaseUrl);
+    logger.info({ db: shownUrl }, 'PostgreSQL ready (schema up to date)');
+
+    // What has no PostgreSQL side yet (trunks, agent phones, imports…) stays in the SQLite file.
+    const store = openStore(config.DB_PATH);
+    closers.push(() => store.close());
+
+    // The engine as this process's node: it registers in cluster_nodes, follows campaigns and agents, writes CallLogs.
+    const node = await runNode(cfg, logger, systemClock, opts.signal, { pool, healthServer: false });
+    closers.push(() => node.stop(0));
+    void node.ended.then((code) => opts.onEngineLost?.(new Error(`this node was found dead by another node and must restart (exit ${code})`)));
+
+    let asker: CallHangupAsker | undefined;
+    if (node.services) {
+      asker = await callHangupAsker(node.services.redis, { prefix: cfg.clusterPrefix, from: `api-${cfg.nodeId}`, logger: logger.child({ part: 'hangups' }) });
+      const a = asker;
+      closers.push(() => a.close());
+    }
+    const ports = pgApiPorts(pool, {
+      ...(node.services ? { campaignCommands: node.services } : {}),
+      ...(asker ? { clusterHangup: asker } : {}),
+    });
+    const agents = ports.agentDirectory!;
+    const figures = new CampaignFigures({
+      campaignIds: () => node.engine.campaignIds(),
+      campaigns: ports.campaignCatalog!,
+      today: (id, from) => pgCampaignToday(pool, id, from),
+      clock: systemClock,
+      logger: logger.child({ part: 'campaign-figures' }),
+    });
+    figures.start();
+    closers.push(() => figures.stop());
+    await figures.refresh();
+    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures });
+
+    health = (): HealthReport => {
+      const snap = node.engine.snapshot();
+      const view = node.report();
+      const now = systemClock.now();
+      const parts = {
+        ari: {
+          connected: snap.connected,
+          simulated: node.simulated,
+          url: node.ari,
+          app: config.ARI_APP,
+          reconciled: snap.reconciled,
+          unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
+          asteriskStartupTime: snap.asteriskStartupTime,
+        },
+        // `path` keeps its shape: here the database's URL, its password hidden.
+        db: dbHealth(view.db.ok, shownUrl, snap.store),
+        redis: { configured: Boolean(config.REDIS_URL), ok: null },
+      };
+      return {
+        status: overallStatus(parts),
+        version: VERSION,
+        nodeId: cfg.nodeId,
+        uptimeSeconds: Math.round((now - startedAt) / 1000),
+        ...parts,
+        media: null,
+        calls: { active: snap.calls.length },
+        dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
+        backup: NO_BACKUPS,
+        store: storeInfo,
+        cluster: view.cluster,
+      };
+    };
+
+    // Lead imports into PostgreSQL's leads: the upload spooled on this machine's disk (beside DB_PATH), parsed in a
+    // worker, each batch written through this pool; unfinished jobs of this NODE_ID are reconciled before the API opens.
+    const imports = new ImportQueue({ imports: ports.leadImports!, nodeId: cfg.nodeId, spoolDir: join(dirname(config.DB_PATH), 'import-spool', cfg.nodeId), logger });
+    closers.push(() => imports.close());
+    await imports.ready;
+
+    let live: LiveFeed | undefined;
+    const apiApp = createApiApp({
+      health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
+      store,
+      clock: systemClock,
+      logger,
+      config,
+      control,
+      imports,
+      ...ports,
+    });
+    // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
+    await apiApp.ready;
+    api = withWebApp(apiApp, WEB_DIST);
+
+    const directory = cachedLiveDirectory(agents, systemClock, logger);
+    closers.push(() => directory.stop());
+    await directory.refresh();
+    live = await attachLiveFeed({
+      httpServer: server.server,
+      events: node.engine.events,
+      auth: apiApp.auth,
+      directory,
+      snapshot: () => boardSnapshot(node.engine.snapshot()),
+      clock: systemClock,
+      logger,
+      redisUrl: config.REDIS_URL,
+    });
+    closers.push(() => live?.close());
+
+    // Graceful: dialling stops and live calls get SHUTDOWN_GRACE_SECONDS while the API still answers, then the rest.
+    const close = async () => {
+      await node.stop(config.SHUTDOWN_GRACE_SECONDS * 1000).catch((err: unknown) => logger.error({ err }, 'engine stop failed'));
+      await closeAll();
+    };
+    return {
+      simulated: node.simulated,
+      ariUrl: node.ari,
+      httpPort: server.port,
+      nodeId: cfg.nodeId,
+      databaseUrl: shownUrl,
+      store,
+      pool,
+      node,
+      health,
+      generatedAdminPassword: apiApp.generatedAdminPassword,
+      close,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
