@@ -19,7 +19,6 @@ import {
 import type { Clock } from '../engine/clock/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { DomainEvents } from '../engine/events/index.js';
-import type { Store } from '../engine/store/index.js';
 
 export interface AttachedQueueLog {
   status(): QueueLogFileStatus;
@@ -32,7 +31,16 @@ export function queueLogPath(config: { QUEUE_LOG_FILE?: string | undefined; DB_P
   return config.QUEUE_LOG_FILE ?? join(dirname(config.DB_PATH), 'queue_log');
 }
 
-export function attachQueueLog(events: DomainEvents, store: Pick<Store, 'campaigns' | 'agents'>, file: string): AttachedQueueLog {
+/**
+ * Where the queue_log's names come from, synchronously: the SQLite store's repositories, or on PostgreSQL a copy of
+ * its campaigns and agents refreshed in the background (app/pg/queue-log-names.ts).
+ */
+export interface QueueLogNames {
+  campaigns: { get(id: string): { name: string } | undefined };
+  agents: { get(id: string): { name: string } | undefined };
+}
+
+export function attachQueueLog(events: DomainEvents, store: QueueLogNames, file: string): AttachedQueueLog {
   const out = new QueueLogFile(file);
   const log = new CampaignQueueLog(
     {

@@ -54,6 +54,11 @@ export interface RunningNode {
   engine: Engine;
   /** Whether the engine runs against the embedded PBX (no ARI_URL). */
   simulated: boolean;
+  /**
+   * The name of a campaign as this node last read it from the campaigns table, else undefined. Known before the
+   * campaign's first call (the node loads a campaign only after reading its row): the queue_log names queues by it.
+   */
+  campaignName(id: string): string | undefined;
   /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
@@ -224,7 +229,17 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     const agentFollower = new AgentFollower({ nodeId: cfg.nodeId, engine: running, agents: agentsDir, clock, logger: logger.child({ part: 'agents' }), pollMs: cfg.campaignPollMs });
     agentFollower.start();
     closers.push(() => agentFollower.stop());
-    follower = new CampaignFollower({ engine: running, campaigns, leadsFor, amdFor, clock, logger: logger.child({ part: 'campaigns' }), pollMs: cfg.campaignPollMs });
+    // Each read of the table also keeps the campaigns' names (`campaignName`).
+    const names = new Map<string, string>();
+    const followed = {
+      list: async () => {
+        const rows = await campaigns.list();
+        for (const c of rows) names.set(c.id, c.name);
+        return rows;
+      },
+      markFailed: (id: string, reason: string, at: number) => campaigns.markFailed(id, reason, at),
+    };
+    follower = new CampaignFollower({ engine: running, campaigns: followed, leadsFor, amdFor, clock, logger: logger.child({ part: 'campaigns' }), pollMs: cfg.campaignPollMs });
     await follower.poll();
     follower.start();
     closers.push(() => follower.stop());
@@ -290,7 +305,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, report, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), campaignName: (id) => names.get(id), services: cluster_, report, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

@@ -28,6 +28,8 @@ import { nodeEngineControl } from './node-control.js';
 import { CampaignFigures } from './campaign-figures.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
+import { cachedQueueLogNames } from './queue-log-names.js';
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../queue-log.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -132,6 +134,35 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       ...(asker ? { clusterHangup: asker } : {}),
     });
     const agents = ports.agentDirectory!;
+
+    // The engine's own queue_log (QUEUE_LOG_FILE, `queue_log` beside DB_PATH by default), as the SQLite product
+    // writes it: this node's calls, on this machine's disk, named from PostgreSQL's campaigns and agents. /api/queues
+    // follows it (or Asterisk's, QUEUE_LOG_SOURCE). Closed after the node stopped (`close` below): its last lines go in.
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const names = cachedQueueLogNames({ campaigns: ports.campaignCatalog!, agents, campaignName: (id) => node.campaignName(id) }, systemClock, logger.child({ part: 'queue_log' }));
+      closers.push(() => names.stop());
+      await names.refresh();
+      const attached = attachQueueLog(node.engine.events, names, qlPath);
+      queueLog = attached;
+      closers.push(() => attached.close());
+    }
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
     const figures = new CampaignFigures({
       campaignIds: () => node.engine.campaignIds(),
       campaigns: ports.campaignCatalog!,
@@ -172,6 +203,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
         backup: NO_BACKUPS,
+        queueLog: queueLog ? queueLog.status() : null,
         store: storeInfo,
         cluster: view.cluster,
       };
@@ -193,6 +225,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       control,
       imports,
       ...ports,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
     await apiApp.ready;

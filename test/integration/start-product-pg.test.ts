@@ -4,12 +4,14 @@
  * first admin bootstrapped in PostgreSQL (random password from the banner, changed as the API demands), a campaign,
  * leads and an agent created, the campaign started, and its CallLogs seen in /api/calls and in PostgreSQL's
  * `call_logs` — none in the SQLite file, which keeps only what has no PostgreSQL side yet. /health names the
- * store; the agent's pause and ready reach the in-process node's engine. And the refusals: a database that is
+ * store; the agent's pause and ready reach the in-process node's engine and land in PostgreSQL's `agent_events`
+ * (the supervisors' pause time and wrap-up); the engine's queue_log is written beside DB_PATH with the campaign's
+ * name as the queue and followed by /api/queues. And the refusals: a database that is
  * behind (one line naming `centralita db:migrate`) and one that does not answer, both exit 1, URL redacted.
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +139,16 @@ describe('npm start on PostgreSQL', () => {
     const back = await call('POST', '/api/agents/ag-pg/ready', token);
     expect(back.status).toBe(200);
     expect((await call('GET', '/api/agents/ag-pg/state', token)).body).toMatchObject({ status: 'READY', pauseReason: null });
+    // The node wrote those changes to PostgreSQL's agent_events, in order, with the pause's reason.
+    const logged = await until(async () => {
+      const r = (await db.pool.query(`select from_state, to_state, reason from agent_events where agent_id = 'ag-pg' order by at, id`)).rows;
+      return r.length >= 3 ? r : undefined;
+    }, 15_000, 200);
+    expect(logged).toEqual([
+      { from_state: 'LOGGED_OUT', to_state: 'READY', reason: null },
+      { from_state: 'READY', to_state: 'PAUSED', reason: 'break' },
+      { from_state: 'PAUSED', to_state: 'READY', reason: null },
+    ]);
 
     const started = await call('POST', `/api/campaigns/${campaignId}/start`, token);
     expect(started.status).toBe(200);
@@ -163,6 +175,23 @@ describe('npm start on PostgreSQL', () => {
     }, 20_000, 500);
     expect(stats).toMatchObject({ campaignId, state: 'running', pacing: { mode: expect.any(String) } });
     expect(Object.values(stats['leads'] as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(8);
+    // The engine's queue_log beside DB_PATH: the calls under the campaign's name (the node's own read of its row, so
+    // even the first call is named), followed by /api/queues; /health reports the writer.
+    const qlFile = join(dir, 'queue_log');
+    const ql = await until(() => {
+      const text = existsSync(qlFile) ? readFileSync(qlFile, 'utf8') : '';
+      return text.includes(`|${listed[0]!.id}|PG spring|`) ? text : undefined;
+    }, 20_000, 250);
+    expect(ql).not.toContain(`campaign-${campaignId}`);
+    const queued = await until(async () => {
+      const r = await call('GET', '/api/queues', token);
+      expect(r.status).toBe(200);
+      const names = (r.body['queues'] as Array<{ name: string }>).map((q) => q.name);
+      return names.includes('PG spring') ? names : undefined;
+    }, 20_000, 500);
+    expect(queued).toContain('PG spring');
+    expect((await call('GET', '/health', null)).body['queueLog']).toMatchObject({ file: qlFile, ok: true });
+
     // Another node's agent is not this process's to drive: 503 naming the node.
     expect((await call('POST', '/api/agents', token, { id: 'ag-far', name: 'Far', endpoint: 'PJSIP/1002', node_id: 'node-9' })).status).toBe(201);
     const far = await call('POST', '/api/agents/ag-far/login', token);
