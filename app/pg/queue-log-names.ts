@@ -9,7 +9,7 @@
 import type { Clock, TimerHandle } from '../../engine/clock/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { AgentDirectory, CampaignCatalog } from '../../engine/store/index.js';
-import type { QueueLogNames } from '../queue-log.js';
+import type { QueueLogNames } from '../index.js';
 
 export interface CachedQueueLogNames extends QueueLogNames {
   /** One read now (the first before the writer is attached). */

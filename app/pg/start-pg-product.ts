@@ -29,7 +29,7 @@ import { CampaignFigures } from './campaign-figures.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 import { cachedQueueLogNames } from './queue-log-names.js';
-import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../queue-log.js';
+import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
