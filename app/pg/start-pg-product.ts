@@ -26,6 +26,7 @@ import { pgApiPorts } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { CampaignFigures } from './campaign-figures.js';
+import { attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../queue-log.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -143,6 +144,37 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => figures.stop());
     await figures.refresh();
     const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures });
+    // The agents' copy the live feed routes by; read before the queue_log writer needs their names.
+    const directory = cachedLiveDirectory(agents, systemClock, logger);
+    closers.push(() => directory.stop());
+    await directory.refresh();
+
+    // The engine's own queue_log (issue #16), as on SQLite: campaign and agent names from the copies this process
+    // already refreshes (campaign figures, the agents' directory). Closed after the node stops: its last lines go in.
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own. It reads a file,
+    // not the database; its checkpoint sits beside DB_PATH, per node, so two nodes on one disk never share one.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), `queue_log_source.${cfg.nodeId}.checkpoint`),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
       const snap = node.engine.snapshot();
@@ -172,6 +204,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
         backup: NO_BACKUPS,
+        queueLog: queueLog ? queueLog.status() : null,
         store: storeInfo,
         cluster: view.cluster,
       };
@@ -193,14 +226,12 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       control,
       imports,
       ...ports,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
     await apiApp.ready;
     api = withWebApp(apiApp, WEB_DIST);
 
-    const directory = cachedLiveDirectory(agents, systemClock, logger);
-    closers.push(() => directory.stop());
-    await directory.refresh();
     live = await attachLiveFeed({
       httpServer: server.server,
       events: node.engine.events,
