@@ -19,7 +19,7 @@ import { callHangupAsker, type CallHangupAsker } from '../../engine/cluster/inde
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { describePgError, NO_BACKUPS, openPgPool, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, pruneBackups, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
@@ -113,6 +113,24 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await assertPgReady(pool, cfg.databaseUrl);
     logger.info({ db: shownUrl }, 'PostgreSQL ready (schema up to date)');
 
+    // Scheduled backups (BACKUP_DIR) of the PostgreSQL database with pg_dump (custom format), on SQLite's schedule
+    // and retention; a missing pg_dump, a refused connection or a full disk is reported on /health, never fatal.
+    let backups: BackupSchedule | null = null;
+    if (config.BACKUP_DIR) {
+      const url = cfg.databaseUrl;
+      const schedule = new BackupSchedule({
+        taker: { backup: (dir, at) => dumpPg(url, dir, at), prune: pruneBackups },
+        dir: config.BACKUP_DIR,
+        intervalMinutes: config.BACKUP_INTERVAL_MINUTES,
+        keepDays: config.BACKUP_KEEP_DAYS,
+        clock: systemClock,
+        logger: logger.child({ part: 'backup' }),
+      });
+      schedule.start();
+      backups = schedule;
+      closers.push(() => schedule.stop());
+    }
+
     // What has no PostgreSQL side yet (trunks, agent phones, imports…) stays in the SQLite file.
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
@@ -203,7 +221,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         media: null,
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
-        backup: NO_BACKUPS,
+        backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
         store: storeInfo,
         cluster: view.cluster,
