@@ -2,11 +2,12 @@
  * The telephony engineer's operations in `npm start` on PostgreSQL (#18), as an operator runs it: the product in a
  * child process on a migrated database of its own. `/api/queues` answers from a followed queue_log (Asterisk's,
  * QUEUE_LOG_SOURCE) as on SQLite — before this, the PostgreSQL product never started the follower and answered 503 —
- * and the engine's own queue_log writer is reported on /health.
+ * and the engine's own queue_log writer is reported on /health. With BACKUP_DIR the database is dumped with pg_dump
+ * at start (the scheduled backups, SQLite's `backup` field of /health in the same shape).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli, type CliProcess } from '../support/cli-process.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
@@ -23,7 +24,7 @@ async function stopChild(p: CliProcess | undefined, ms = 20_000): Promise<void> 
   clearTimeout(killer);
 }
 
-describe('npm start on PostgreSQL: queue_log follower', () => {
+describe('npm start on PostgreSQL: queue_log follower and backups', () => {
   let db: MigratedTestDatabase;
   let dir: string;
   let product: CliProcess | undefined;
@@ -38,7 +39,7 @@ describe('npm start on PostgreSQL: queue_log follower', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 40_000);
 
-  it("answers /api/queues from Asterisk's queue_log (QUEUE_LOG_SOURCE) and writes its own queue_log, shown on /health", async () => {
+  it("answers /api/queues from Asterisk's queue_log (QUEUE_LOG_SOURCE), writes its own queue_log and takes a pg_dump backup (BACKUP_DIR), both on /health", async () => {
     const source = join(dir, 'asterisk_queue_log');
     const t0 = Math.floor(Date.now() / 1000) - 600;
     writeFileSync(
@@ -55,7 +56,8 @@ describe('npm start on PostgreSQL: queue_log follower', () => {
       ].join('\n'),
     );
     const dbPath = join(dir, 'kept.db');
-    product = spawnCli('start', { ...BASE_ENV, DATABASE_URL: db.url, DB_PATH: dbPath, QUEUE_LOG_SOURCE: source, REPORT_TIME_ZONE: 'UTC' });
+    const backups = join(dir, 'backups');
+    product = spawnCli('start', { ...BASE_ENV, DATABASE_URL: db.url, DB_PATH: dbPath, QUEUE_LOG_SOURCE: source, REPORT_TIME_ZONE: 'UTC', BACKUP_DIR: backups });
     const url = await product.waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, 90_000, 'banner');
     const call = async (path: string, token: string | null, method = 'GET', body?: unknown) => {
       const res = await fetch(`${url}${path}`, {
@@ -87,5 +89,13 @@ describe('npm start on PostgreSQL: queue_log follower', () => {
     // The engine's own queue_log (beside DB_PATH, QUEUE_LOG_FILE unset) is open and reported, as on SQLite.
     const health = await call('/health', null);
     expect(health.body['queueLog']).toMatchObject({ ok: true, file: join(dir, 'queue_log'), dropped: 0 });
+
+    // The scheduled backup of the PostgreSQL database, taken at start: a pg_dump file, on /health.
+    const backup = await until(async () => {
+      const b = (await call('/health', null)).body['backup'] as Record<string, unknown>;
+      return b['lastBackupFile'] ? b : undefined;
+    }, 30_000, 250);
+    expect(backup).toMatchObject({ configured: true, dir: backups, intervalMinutes: 60, keepDays: 14, lastError: null, lastBackupFile: expect.stringMatching(/\/centralita-\d{8}T\d{9}Z\.pgdump$/) });
+    expect(readdirSync(backups)).toEqual([basename(backup['lastBackupFile'] as string)]);
   }, 120_000);
 });
