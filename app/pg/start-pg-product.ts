@@ -19,13 +19,14 @@ import { agentCommandAsker, callHangupAsker, type AgentCommandAsker, type CallHa
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { describePgError, NO_BACKUPS, openPgPool, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, pruneBackups, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { CampaignFigures } from './campaign-figures.js';
+import { attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -112,6 +113,24 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await assertPgReady(pool, cfg.databaseUrl);
     logger.info({ db: shownUrl }, 'PostgreSQL ready (schema up to date)');
 
+    // Scheduled backups (BACKUP_DIR) of the PostgreSQL database with pg_dump (custom format), on SQLite's schedule
+    // and retention; a missing pg_dump, a refused connection or a full disk is reported on /health, never fatal.
+    let backups: BackupSchedule | null = null;
+    if (config.BACKUP_DIR) {
+      const url = cfg.databaseUrl;
+      const schedule = new BackupSchedule({
+        taker: { backup: (dir, at) => dumpPg(url, dir, at), prune: pruneBackups },
+        dir: config.BACKUP_DIR,
+        intervalMinutes: config.BACKUP_INTERVAL_MINUTES,
+        keepDays: config.BACKUP_KEEP_DAYS,
+        clock: systemClock,
+        logger: logger.child({ part: 'backup' }),
+      });
+      schedule.start();
+      backups = schedule;
+      closers.push(() => schedule.stop());
+    }
+
     // What has no PostgreSQL side yet (trunks, agent phones, imports…) stays in the SQLite file.
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
@@ -150,6 +169,37 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => figures.stop());
     await figures.refresh();
     const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures, ...(agentAsker ? { agentCommands: agentAsker } : {}) });
+    // The agents' copy the live feed routes by; read before the queue_log writer needs their names.
+    const directory = cachedLiveDirectory(agents, systemClock, logger);
+    closers.push(() => directory.stop());
+    await directory.refresh();
+
+    // The engine's own queue_log (issue #16), as on SQLite: campaign and agent names from the copies this process
+    // already refreshes (campaign figures, the agents' directory). Closed after the node stops: its last lines go in.
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own. It reads a file,
+    // not the database; its checkpoint sits beside DB_PATH, per node, so two nodes on one disk never share one.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), `queue_log_source.${cfg.nodeId}.checkpoint`),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
       const snap = node.engine.snapshot();
@@ -178,7 +228,8 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         media: null,
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
-        backup: NO_BACKUPS,
+        backup: backups?.status() ?? NO_BACKUPS,
+        queueLog: queueLog ? queueLog.status() : null,
         store: storeInfo,
         cluster: view.cluster,
       };
@@ -200,14 +251,12 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       control,
       imports,
       ...ports,
+      ...(queueStats ? { queues: queueStats } : {}),
     });
     // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
     await apiApp.ready;
     api = withWebApp(apiApp, WEB_DIST);
 
-    const directory = cachedLiveDirectory(agents, systemClock, logger);
-    closers.push(() => directory.stop());
-    await directory.refresh();
     live = await attachLiveFeed({
       httpServer: server.server,
       events: node.engine.events,
