@@ -12,7 +12,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachLiveFeed, type ClusterBoard, type LiveFeed } from '../../api/live/index.js';
 import { listen, type RunningServer } from '../../api/server.js';
-import { productClusterBoard } from '../../app/pg/cluster-board.js';
+import { productClusterBoard } from '../../app/pg/index.js';
 import { clusterRedisClient, startBoardPublisher, type BoardPublisher, type BoardSource, type NodeBoard, type RedisClient } from '../../engine/cluster/index.js';
 import { VirtualClock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
