@@ -6,7 +6,7 @@
  *
  * With REDIS_URL, what nodes share through Redis (engine/cluster): the campaign's abandon counts fed to the
  * engine's governor, campaign commands heard at once (each makes the campaign follower read the table now), the
- * console's hang-ups of this node's calls asked by an API elsewhere, and the cluster board served on the health
+ * console's hang-ups of this node's calls and commands for this node's agents asked by an API elsewhere, and the cluster board served on the health
  * server. Redis must answer at start-up (a wrong URL fails loudly); once
  * running, an outage degrades /health and the governor falls back to this node's own counts until it answers.
  *
@@ -37,6 +37,7 @@ import {
 } from '../../engine/store/index.js';
 import { agentConfigFromRow, simScenarioRules, startEngine } from '../index.js';
 import { AgentFollower } from './agent-follower.js';
+import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { NodeLiveness } from './liveness.js';
@@ -182,10 +183,13 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         // The console's hang-up of a call live here, asked by an API process whose own engine does not hold it
         // (the CallLog's node_id names this node). Before the engine runs no call is live here: not-live.
         onCallHangup: (callId) => engine?.hangupCall(callId) ?? false,
+        // The console's log-in / ready / pause / log-out / state of an agent of this node (agents.node_id), asked
+        // by an API process elsewhere: only this engine holds the agent's phone leg and state.
+        onAgentCommand: agentCommandHandler({ engine: () => engine, agents: agentsDir, nodeId: cfg.nodeId }),
       });
       const svc = services;
       closers.push(() => svc.close());
-      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, cluster board');
+      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, agent commands, cluster board');
     } else {
       logger.info('no REDIS_URL: the abandon governor decides on this node\'s own counts and no cluster board is served');
     }

@@ -15,7 +15,7 @@ import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type
 import { dbHealth } from '../../api/health/index.js';
 import { attachLiveFeed, boardSnapshot, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
-import { callHangupAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
+import { agentCommandAsker, callHangupAsker, type AgentCommandAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
@@ -128,6 +128,13 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       const a = asker;
       closers.push(() => a.close());
     }
+    // The console's commands for an agent of another node (agents.node_id): asked of that node over Redis.
+    let agentAsker: AgentCommandAsker | undefined;
+    if (node.services) {
+      const a = await agentCommandAsker(node.services.redis, { prefix: cfg.clusterPrefix, from: `api-${cfg.nodeId}`, logger: logger.child({ part: 'agent-commands' }) });
+      agentAsker = a;
+      closers.push(() => a.close());
+    }
     const ports = pgApiPorts(pool, {
       ...(node.services ? { campaignCommands: node.services } : {}),
       ...(asker ? { clusterHangup: asker } : {}),
@@ -143,7 +150,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     figures.start();
     closers.push(() => figures.stop());
     await figures.refresh();
-    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures });
+    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures, ...(agentAsker ? { agentCommands: agentAsker } : {}) });
 
     health = (): HealthReport => {
       const snap = node.engine.snapshot();

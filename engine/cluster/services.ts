@@ -1,7 +1,8 @@
 /**
  * Everything a node shares through Redis, started in one call (#18): the campaign-wide abandon counts (give
  * `sharedAbandon` to the Engine), campaign commands over pub/sub (when `onCampaignCommand` is given), hang-ups of
- * this node's calls asked by another process (when `onCallHangup` is given), and the
+ * this node's calls asked by another process (when `onCallHangup` is given), console commands for this node's agents
+ * asked by another process (when `onAgentCommand` is given), and the
  * cluster board (when `httpServer` is given: this node's board published from `snapshot`, the Socket.IO board
  * served with API keys checked on PostgreSQL). `health()` is for the node's /health; `close()` undoes it all.
  */
@@ -16,6 +17,7 @@ import type { NodeBoard } from './board.js';
 import { startBoardPublisher, type BoardPublisher } from './board-publisher.js';
 import { publishCampaignCommand, subscribeCampaignCommands, type CampaignAction, type CampaignCommand, type CampaignCommandSubscription } from './campaign-commands.js';
 import { serveCallHangups, type CallHangupService } from './call-hangup.js';
+import { serveAgentCommands, type AgentCommandHandler, type AgentCommandService } from './agent-commands.js';
 import { clusterRedisClient, reason, within } from './redis-io.js';
 
 export interface ClusterServicesOptions {
@@ -38,6 +40,12 @@ export interface ClusterServicesOptions {
    * node are answered `hung-up` / `not-live` (call-hangup.ts).
    */
   onCallHangup?: (callId: string) => boolean | Promise<boolean>;
+  /**
+   * Apply a console command (log-in, ready, pause, log-out, state) to an agent of this node that another process's
+   * API was asked about: requests addressed to this node are answered with the agent's state or a refusal
+   * (agent-commands.ts).
+   */
+  onAgentCommand?: AgentCommandHandler;
   /** Key prefix (several centers or tests on one Redis); default `centralita`. */
   prefix?: string;
   /** How long start-up waits for Redis (wall ms, default 5000). */
@@ -111,6 +119,7 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   const sharedAbandon = new ClusterAbandon({ redis, nodeId: o.nodeId, clock: o.clock, logger: o.logger, ...prefix });
   let commands: CampaignCommandSubscription | null = null;
   let hangups: CallHangupService | null = null;
+  let agentCommands: AgentCommandService | null = null;
   let board: ClusterBoardHandle | null = null;
   let publisher: BoardPublisher | null = null;
   const serve = (httpServer: HttpServer, snapshot: (() => NodeBoard) | undefined) =>
@@ -127,8 +136,10 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   try {
     if (o.onCampaignCommand) commands = await subscribeCampaignCommands(redis, o.onCampaignCommand, { logger: o.logger, ...prefix });
     if (o.onCallHangup) hangups = await serveCallHangups(redis, o.nodeId, o.onCallHangup, { logger: o.logger, ...prefix });
+    if (o.onAgentCommand) agentCommands = await serveAgentCommands(redis, o.nodeId, o.onAgentCommand, { logger: o.logger, ...prefix });
     if (o.httpServer) board = await serve(o.httpServer, o.snapshot);
   } catch (err) {
+    await agentCommands?.close();
     await hangups?.close();
     await commands?.close();
     await sharedAbandon.close();
@@ -163,6 +174,7 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
     close: async () => {
       await board?.close();
       await publisher?.close();
+      await agentCommands?.close();
       await hangups?.close();
       await commands?.close();
       await sharedAbandon.close();

@@ -37,6 +37,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/roles.test.ts': 23_300,
   'test/browser/reports.test.ts': 21_000,
   'test/cluster/api-hangup-remote.test.ts': 33_000,
+  'test/cluster/api-agents-remote.test.ts': 33_000,
   'test/integration/api-campaigns-pg.test.ts': 27_000,
   // Added 2026-12-06 at their own runs' times (helpers', loaded machine).
   'test/integration/start-product-pg.test.ts': 60_000,
