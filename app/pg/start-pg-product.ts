@@ -25,6 +25,7 @@ import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
+import { productClusterBoard } from './cluster-board.js';
 import { CampaignFigures } from './campaign-figures.js';
 import { attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
 import { assertPgReady } from './readiness.js';
@@ -257,6 +258,16 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await apiApp.ready;
     api = withWebApp(apiApp, WEB_DIST);
 
+    // With Redis the web app's wallboard shows every node (its Nodes panel), through the live feed's credentials.
+    const cluster = node.services
+      ? productClusterBoard({
+          services: node.services,
+          nodeId: cfg.nodeId,
+          engine: node.engine,
+          registry: () => node.report().cluster.nodes.map((n) => ({ id: n.id, ariUrl: n.ariUrl, startedAt: n.startedAt })),
+          clock: systemClock,
+        })
+      : undefined;
     live = await attachLiveFeed({
       httpServer: server.server,
       events: node.engine.events,
@@ -266,6 +277,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,
+      ...(cluster ? { cluster } : {}),
     });
     closers.push(() => live?.close());
 

@@ -52,4 +52,5 @@ export {
   type ClusterBoardOptions,
   type ClusterBoardStatus,
 } from './board-server.js';
+export { startBoardPublisher, publishNodeBoard, readClusterView, type BoardPublisher, type BoardPublisherOptions } from './board-publisher.js';
 export { startClusterServices, type ClusterHealth, type ClusterServices, type ClusterServicesOptions } from './services.js';

@@ -14,6 +14,7 @@ import type { RedisClient } from './abandon-counters.js';
 import { ClusterAbandon, type SharedAbandonStatus } from './abandon-sync.js';
 import { attachClusterBoard, publishApiKeyRevoked, type ClusterBoardHandle, type ClusterBoardStatus } from './board-server.js';
 import type { NodeBoard } from './board.js';
+import { startBoardPublisher, type BoardPublisher } from './board-publisher.js';
 import { publishCampaignCommand, subscribeCampaignCommands, type CampaignAction, type CampaignCommand, type CampaignCommandSubscription } from './campaign-commands.js';
 import { serveCallHangups, type CallHangupService } from './call-hangup.js';
 import { serveAgentCommands, type AgentCommandHandler, type AgentCommandService } from './agent-commands.js';
@@ -78,6 +79,11 @@ export interface ClusterServices {
    * engine (the engine needs `sharedAbandon` first). Once; closed by `close()`.
    */
   serveBoard(httpServer: HttpServer, snapshot?: () => NodeBoard): Promise<ClusterBoardHandle>;
+  /**
+   * Publishes `snapshot` and reads the cluster's view without a Socket.IO server of its own: `npm start` on
+   * PostgreSQL serves the view on the web app's live feed instead (api/live). Once; closed by `close()`.
+   */
+  publishBoard(snapshot: () => NodeBoard): BoardPublisher;
   health(): ClusterHealth;
   close(): Promise<void>;
 }
@@ -91,6 +97,13 @@ function redactRedisUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** A publisher's status in the shape /health shows for a served board (it has no sockets of its own). */
+function boardStatusOf(p: BoardPublisher | null): ClusterBoardStatus | null {
+  if (!p) return null;
+  const v = p.lastView();
+  return { ...p.status(), sockets: 0, nodesUp: v?.totals.nodesUp ?? 0, nodesDown: v?.totals.nodesDown ?? 0 };
 }
 
 export async function startClusterServices(o: ClusterServicesOptions): Promise<ClusterServices> {
@@ -108,6 +121,7 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   let hangups: CallHangupService | null = null;
   let agentCommands: AgentCommandService | null = null;
   let board: ClusterBoardHandle | null = null;
+  let publisher: BoardPublisher | null = null;
   const serve = (httpServer: HttpServer, snapshot: (() => NodeBoard) | undefined) =>
     attachClusterBoard(httpServer, {
       redis,
@@ -143,6 +157,11 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
       board = await serve(httpServer, snapshot);
       return board;
     },
+    publishBoard: (snapshot) => {
+      if (publisher || board) throw new Error('this node\'s board is already published');
+      publisher = startBoardPublisher({ redis, nodeId: o.nodeId, snapshot, clock: o.clock, logger: o.logger, ...prefix, ...(o.board ?? {}) });
+      return publisher;
+    },
     publishCommand: (campaignId, action) => publishCampaignCommand(redis, { campaignId, action, at: o.clock.now(), from: o.nodeId }, prefix),
     revokeApiKey: (apiKeyId) => publishApiKeyRevoked(redis, apiKeyId, prefix),
     health: () => ({
@@ -150,10 +169,11 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
       abandon: sharedAbandon.status(),
       commands: { subscribed: commands !== null },
       hangups: { subscribed: hangups !== null },
-      board: board?.status() ?? null,
+      board: board?.status() ?? boardStatusOf(publisher),
     }),
     close: async () => {
       await board?.close();
+      await publisher?.close();
       await agentCommands?.close();
       await hangups?.close();
       await commands?.close();
