@@ -3,7 +3,7 @@
  * is the API side's handle on it). Plain data only: everything crosses a MessagePort by structured clone.
  */
 import type { Config } from '../engine/config/index.js';
-import type { AgentLiveState } from '../engine/control/index.js';
+import type { AgentLiveState, ControlError } from '../engine/control/index.js';
 import type { DomainEvent } from '../engine/events/index.js';
 import type { EngineSnapshot } from '../engine/shell/index.js';
 import type { RecordingsStatus } from '../engine/recordings/index.js';
@@ -66,7 +66,7 @@ export const ENGINE_COMMANDS = [
 export type EngineCommand = (typeof ENGINE_COMMANDS)[number];
 
 export type SerializedError =
-  | { kind: 'control'; code: 'not_found' | 'conflict' | 'invalid' | 'unavailable'; message: string }
+  | { kind: 'control'; code: ControlError['code']; message: string }
   | { kind: 'recording'; status: 404 | 409; message: string }
   | { kind: 'error'; message: string; code?: string };
 

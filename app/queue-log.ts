@@ -19,6 +19,7 @@ import {
 import type { Clock } from '../engine/clock/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { DomainEvents } from '../engine/events/index.js';
+import type { Store } from '../engine/store/index.js';
 
 export interface AttachedQueueLog {
   status(): QueueLogFileStatus;
@@ -31,21 +32,27 @@ export function queueLogPath(config: { QUEUE_LOG_FILE?: string | undefined; DB_P
   return config.QUEUE_LOG_FILE ?? join(dirname(config.DB_PATH), 'queue_log');
 }
 
-/**
- * Where the queue_log's names come from, synchronously: the SQLite store's repositories, or on PostgreSQL a copy of
- * its campaigns and agents refreshed in the background (app/pg/queue-log-names.ts).
- */
+/** Names the queue_log lines carry, asked synchronously for every event (a read from a store or a cached copy). */
 export interface QueueLogNames {
-  campaigns: { get(id: string): { name: string } | undefined };
-  agents: { get(id: string): { name: string } | undefined };
+  campaign(id: string): string | undefined;
+  agent(id: string): string | undefined;
 }
 
-export function attachQueueLog(events: DomainEvents, store: QueueLogNames, file: string): AttachedQueueLog {
+export function attachQueueLog(events: DomainEvents, store: Pick<Store, 'campaigns' | 'agents'>, file: string): AttachedQueueLog {
+  return attachQueueLogWith(events, { campaign: (id) => store.campaigns.get(id)?.name, agent: (id) => store.agents.get(id)?.name }, file);
+}
+
+/**
+ * The same writer over any name source: on PostgreSQL the names come from copies refreshed every few seconds
+ * (a PostgreSQL read is async and the translator is not), so a campaign renamed a moment ago may be written under
+ * its old name for one refresh period.
+ */
+export function attachQueueLogWith(events: DomainEvents, names: QueueLogNames, file: string): AttachedQueueLog {
   const out = new QueueLogFile(file);
   const log = new CampaignQueueLog(
     {
-      campaign: (id) => store.campaigns.get(id)?.name ?? `campaign-${id}`,
-      agent: (id) => store.agents.get(id)?.name ?? id,
+      campaign: (id) => names.campaign(id) ?? `campaign-${id}`,
+      agent: (id) => names.agent(id) ?? id,
     },
     (line) => out.append(line),
   );

@@ -15,6 +15,7 @@ need pdftoppm poppler-utils     # PDF reports rendered to PNG by the tests
 need flite flite                # second speech synthesiser of the AMD corpus
 need text2wave festival         # third one
 need psql postgresql-client
+need pg_dump postgresql-client  # backups of a PostgreSQL call center (pg_dump / pg_restore)
 # festival's voices for the AMD corpus (engine/amd-lab/corpus/voices.ts): two English diphone voices, one English
 # HTS voice, and the Catalan and Italian voices that read its Spanish (Debian main has no Spanish one).
 for voice in festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts festvox-ca-ona-hts festvox-italp16k; do

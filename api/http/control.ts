@@ -4,14 +4,16 @@ import { ApiError } from './errors.js';
 
 /**
  * The one mapping of the engine control's refusals to HTTP: not_found 404, conflict 409, invalid 422
- * `validation_failed` (like every other bad input), unavailable 503 `engine_unavailable`.
+ * `validation_failed` (like every other bad input), unavailable 503 `engine_unavailable`, unreachable 503
+ * `node_unreachable` (another node holds it and did not answer).
  */
-const STATUS: Record<ControlError['code'], ContentfulStatusCode> = { not_found: 404, conflict: 409, invalid: 422, unavailable: 503 };
+const STATUS: Record<ControlError['code'], ContentfulStatusCode> = { not_found: 404, conflict: 409, invalid: 422, unavailable: 503, unreachable: 503 };
 const CODE: Record<ControlError['code'], string> = {
   not_found: 'not_found',
   conflict: 'conflict',
   invalid: 'validation_failed',
   unavailable: 'engine_unavailable',
+  unreachable: 'node_unreachable',
 };
 
 /** The engine control, or 503 `engine_unavailable` when this API runs without an engine. */

@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from '../../engine/clock/index.js';
 import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
+import { serveClusterNamespace, type ClusterBoardSource } from './cluster-namespace.js';
 import { Coalescer } from './coalescer.js';
 import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';
 import { EventRouter } from './routing.js';
@@ -26,6 +27,11 @@ export interface LiveFeedOptions {
   logger: Logger;
   redisUrl?: string;
   metricsIntervalMs?: number;
+  /**
+   * The cluster board (`npm start` on PostgreSQL with REDIS_URL): served to supervisors/admins on the `/cluster`
+   * namespace of this same connection, behind the same credentials and revocation. Omitted: no such namespace.
+   */
+  cluster?: ClusterBoardSource;
 }
 
 export interface LiveFeed {
@@ -57,7 +63,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     }
   }
 
-  io.use((socket, next) => {
+  const handshake = (socket: import('socket.io').Socket, next: (err?: Error) => void): void => {
     // The store answers asynchronously (PostgreSQL); a failure refuses this handshake, the client retries.
     resolveHandshake(o.auth, (socket.handshake.auth ?? {}) as Record<string, unknown>)
       .then((verdict) => admit(socket, verdict, next))
@@ -65,7 +71,8 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
         logger.warn({ err }, 'could not check a socket’s credentials');
         next(new Error('Credentials could not be checked; try again'));
       });
-  });
+  };
+  io.use(handshake);
 
   function admit(socket: import('socket.io').Socket, verdict: Awaited<ReturnType<typeof resolveHandshake>>, next: (err?: Error) => void): void {
     if (!verdict.ok) {
@@ -87,23 +94,29 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     next();
   }
 
+  /** A JWT socket ends when its token does (the role was checked once, at connect); API-key sockets stay. */
+  function endWithToken(socket: import('socket.io').Socket): void {
+    const expiresAt = socket.data.expiresAt as number | null;
+    if (expiresAt === null) return;
+    const timer = o.clock.setTimeout(() => {
+      socket.emit(AUTH_EXPIRED.event, { code: AUTH_EXPIRED.code, message: 'Access token expired: reconnect with a fresh token' });
+      socket.disconnect(true);
+    }, Math.max(0, expiresAt - o.clock.now()));
+    socket.once('disconnect', () => o.clock.clearTimeout(timer));
+  }
+
+  const cluster = o.cluster ? serveClusterNamespace(io, { source: o.cluster, handshake, endWithToken, logger }) : null;
+
   io.on('connection', (socket) => {
     const id = socket.data.identity as LiveIdentity;
     const raw = (socket.handshake.auth as Record<string, unknown> | undefined)?.['campaigns'];
     const campaigns = Array.isArray(raw) ? raw.filter((c): c is string => typeof c === 'string') : null;
     void socket.join(roomsFor(id, campaigns));
-    // A JWT socket ends when its token does (the role was checked once, at connect); API-key sockets stay.
-    const expiresAt = socket.data.expiresAt as number | null;
-    if (expiresAt !== null) {
-      const timer = o.clock.setTimeout(() => {
-        socket.emit(AUTH_EXPIRED.event, { code: AUTH_EXPIRED.code, message: 'Access token expired: reconnect with a fresh token' });
-        socket.disconnect(true);
-      }, Math.max(0, expiresAt - o.clock.now()));
-      socket.once('disconnect', () => o.clock.clearTimeout(timer));
-    }
+    endWithToken(socket);
     // Anything the client sends is checked against the credential's current state first.
     socket.use((_packet, next) => void stillValid(socket).then((ok) => (ok ? next() : undefined)));
-    socket.emit('hello', { userId: id.userId, role: id.role, team: id.team, agentIds: id.agentIds });
+    // `cluster`: this product serves the cluster board to this socket's role (the wallboard shows its Nodes panel).
+    socket.emit('hello', { userId: id.userId, role: id.role, team: id.team, agentIds: id.agentIds, cluster: cluster !== null && isPrivileged(id.role) });
     // A board that just connected should not wait for the next change to show numbers.
     if (isPrivileged(id.role)) socket.emit('metrics', safeSnapshot());
   });
@@ -114,8 +127,11 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
    * them reconnect into the new role's rooms. The client gets an 'error' {code: 'auth_revoked'} first.
    */
   const revoke = (room: string, code: 'auth_revoked' | 'auth_changed'): void => {
-    io.in(room).emit('error', { code, message: code === 'auth_revoked' ? 'Credentials revoked: log in again' : 'Your role changed: reconnect' });
-    io.in(room).disconnectSockets(true);
+    // The cluster board's namespace too: it was admitted with the same credential.
+    for (const nsp of cluster ? [io.of('/'), cluster.namespace] : [io.of('/')]) {
+      nsp.in(room).emit('error', { code, message: code === 'auth_revoked' ? 'Credentials revoked: log in again' : 'Your role changed: reconnect' });
+      nsp.in(room).disconnectSockets(true);
+    }
   };
   const offRevoked = o.auth.onRevoked?.((r) => {
     if (r.kind === 'session') revoke(rooms.session(r.sessionId), 'auth_revoked');
@@ -154,6 +170,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
   let sweepTimer: TimerHandle | undefined;
   const sweep = (): void => {
     for (const socket of io.of('/').sockets.values()) void stillValid(socket);
+    if (cluster) for (const socket of cluster.namespace.sockets.values()) void stillValid(socket);
     sweepTimer = o.clock.setTimeout(sweep, REVALIDATE_MS);
   };
   sweepTimer = o.clock.setTimeout(sweep, REVALIDATE_MS);
@@ -187,6 +204,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       coalescer.close();
       // Not io.close(): that would also close the HTTP server, which belongs to api/server.ts's listen().
       io.disconnectSockets(true);
+      await cluster?.close();
       io.engine.close();
       // Only the main namespace is used; closing its adapter unsubscribes from Redis before the clients quit.
       await Promise.resolve(io.of('/').adapter.close()).catch(() => {});

@@ -4,3 +4,5 @@ export { rooms, type AgentDirectory, type LiveAuth, type LiveIdentity } from './
 export { Coalescer } from './coalescer.js';
 export { storeAgentDirectory } from './directory.js';
 export { boardSnapshot, type BoardSnapshot } from './snapshot.js';
+export { CLUSTER_NAMESPACE, type ClusterBoardSource } from './cluster-namespace.js';
+export { summarizeCluster, withoutCredentials, type ClusterBoard, type ClusterBoardNode, type RegisteredNode } from './cluster-summary.js';

@@ -67,7 +67,7 @@ const UpdateAgent = z
 const PauseBody = z.strictObject({ reason: z.string().trim().min(1).max(64) }).openapi('PauseAgent');
 
 const notFound = { description: 'No such agent (or not one you may see)' };
-const unavailable = { description: 'No engine attached (engine_unavailable)' };
+const unavailable = { description: 'No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message)' };
 const conflict = { description: 'The engine refused the change in the agent’s current state' };
 
 const list = protectedRoute('agents.read', {
@@ -286,7 +286,8 @@ export function agentRoutes({ agents, auth, control }: AgentRouteDeps): OpenAPIH
   app.openapi(state, async (c) => {
     const a = await visible(c, c.req.valid('param').id);
     const ctl = requireControl(control);
-    const s = viaControl(() => ctl.agents.state(a.id));
+    // An agent of another node: its node is asked (ask); else the engine here answers at once.
+    const s = await viaControl(() => (ctl.agents.ask ? ctl.agents.ask(a.id) : ctl.agents.state(a.id)));
     if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
     return c.json(LiveSchema.parse(s), 200);
   });
@@ -294,9 +295,10 @@ export function agentRoutes({ agents, auth, control }: AgentRouteDeps): OpenAPIH
   const drive = async (c: Context<ApiEnv>, id: string, verb: 'login' | 'ready' | 'pause' | 'logout', reason?: string) => {
     const a = await visible(c, id);
     const ctl = requireControl(control);
-    await viaControl(() => (verb === 'pause' ? ctl.agents.pause(a.id, reason ?? 'pause') : ctl.agents[verb](a.id)));
+    const after = await viaControl(() => (verb === 'pause' ? ctl.agents.pause(a.id, reason ?? 'pause') : ctl.agents[verb](a.id)));
     await auth.audit.record(auditFrom(c, auth, `agent.${verb}`, 'agent', a.id, reason === undefined ? undefined : { reason }));
-    const s = viaControl(() => ctl.agents.state(a.id));
+    // The state the command answered (another node's agent: only its node knows it), else this engine's.
+    const s = after ?? viaControl(() => ctl.agents.state(a.id));
     if (s === null) throw new ApiError(404, 'not_found', `The engine does not know agent ${a.id}`);
     return LiveSchema.parse(s);
   };

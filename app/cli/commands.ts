@@ -65,11 +65,11 @@ export const commands: Record<string, CommandEntry> = {
     load: () => import('../doctor/doctor-command.js'),
   },
   backup: {
-    summary: 'Take a SQLite online backup of DB_PATH now into BACKUP_DIR (or --out DIR)',
+    summary: 'Take a backup now into BACKUP_DIR (or --out DIR): SQLite online backup of DB_PATH, or pg_dump of DATABASE_URL when postgres://',
     load: () => import('../backup/backup-command.js'),
   },
   restore: {
-    summary: 'Restore DB_PATH from a backup file (--from FILE, or --latest from BACKUP_DIR); the engine must be stopped',
+    summary: 'Restore DB_PATH from a backup file (--from FILE, or --latest from BACKUP_DIR), or a .pgdump into an empty DATABASE_URL; the engine must be stopped',
     load: () => import('../backup/restore-command.js'),
   },
   'db:migrate': {

@@ -6,7 +6,7 @@
  *
  * With REDIS_URL, what nodes share through Redis (engine/cluster): the campaign's abandon counts fed to the
  * engine's governor, campaign commands heard at once (each makes the campaign follower read the table now), the
- * console's hang-ups of this node's calls asked by an API elsewhere, and the cluster board served on the health
+ * console's hang-ups of this node's calls and commands for this node's agents asked by an API elsewhere, and the cluster board served on the health
  * server. Redis must answer at start-up (a wrong URL fails loudly); once
  * running, an outage degrades /health and the governor falls back to this node's own counts until it answers.
  *
@@ -38,6 +38,7 @@ import {
 } from '../../engine/store/index.js';
 import { agentConfigFromRow, simScenarioRules, startEngine } from '../index.js';
 import { AgentFollower } from './agent-follower.js';
+import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { NodeLiveness } from './liveness.js';
@@ -54,11 +55,6 @@ export interface RunningNode {
   engine: Engine;
   /** Whether the engine runs against the embedded PBX (no ARI_URL). */
   simulated: boolean;
-  /**
-   * The name of a campaign as this node last read it from the campaigns table, else undefined. Known before the
-   * campaign's first call (the node loads a campaign only after reading its row): the queue_log names queues by it.
-   */
-  campaignName(id: string): string | undefined;
   /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
@@ -188,10 +184,13 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         // The console's hang-up of a call live here, asked by an API process whose own engine does not hold it
         // (the CallLog's node_id names this node). Before the engine runs no call is live here: not-live.
         onCallHangup: (callId) => engine?.hangupCall(callId) ?? false,
+        // The console's log-in / ready / pause / log-out / state of an agent of this node (agents.node_id), asked
+        // by an API process elsewhere: only this engine holds the agent's phone leg and state.
+        onAgentCommand: agentCommandHandler({ engine: () => engine, agents: agentsDir, nodeId: cfg.nodeId }),
       });
       const svc = services;
       closers.push(() => svc.close());
-      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, cluster board');
+      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, agent commands, cluster board');
     } else {
       logger.info('no REDIS_URL: the abandon governor decides on this node\'s own counts and no cluster board is served');
     }
@@ -229,17 +228,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     const agentFollower = new AgentFollower({ nodeId: cfg.nodeId, engine: running, agents: agentsDir, clock, logger: logger.child({ part: 'agents' }), pollMs: cfg.campaignPollMs });
     agentFollower.start();
     closers.push(() => agentFollower.stop());
-    // Each read of the table also keeps the campaigns' names (`campaignName`).
-    const names = new Map<string, string>();
-    const followed = {
-      list: async () => {
-        const rows = await campaigns.list();
-        for (const c of rows) names.set(c.id, c.name);
-        return rows;
-      },
-      markFailed: (id: string, reason: string, at: number) => campaigns.markFailed(id, reason, at),
-    };
-    follower = new CampaignFollower({ engine: running, campaigns: followed, leadsFor, amdFor, clock, logger: logger.child({ part: 'campaigns' }), pollMs: cfg.campaignPollMs });
+    follower = new CampaignFollower({ engine: running, campaigns, leadsFor, amdFor, clock, logger: logger.child({ part: 'campaigns' }), pollMs: cfg.campaignPollMs });
     await follower.poll();
     follower.start();
     closers.push(() => follower.stop());
@@ -305,7 +294,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), campaignName: (id) => names.get(id), services: cluster_, report, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, report, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

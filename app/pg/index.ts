@@ -7,6 +7,7 @@ export { startPgProduct, type PgProduct, type StartPgProductOptions } from './st
 export { pgApiPorts, type PgApiPorts, type PgApiPortsOptions } from './api-ports.js';
 export { assertPgReady, PgNotReady } from './readiness.js';
 export { nodeEngineControl, type NodeControlDeps } from './node-control.js';
+export { productClusterBoard, type ProductClusterBoardOptions } from './cluster-board.js';
 export { cachedLiveDirectory, type CachedLiveDirectory } from './live-directory.js';
 export { SQLITE_KEPT, sqliteKeptLine } from './sqlite-kept.js';
 export { CampaignFigures, type CampaignFiguresDeps, type StoredCampaignFigures } from './campaign-figures.js';

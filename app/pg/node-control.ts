@@ -3,12 +3,15 @@
  * in this process (app/node runNode), driven directly. The SQLite product's control (app/engine-control.ts) stores
  * campaign commands itself and reads SQLite's agents; here the campaign routes store commands in the PostgreSQL
  * row the node follows (api/routes/campaigns.ts) and agents are PostgreSQL's, so this control only acts on the
- * live engine — an agent's log-in, ready, pause and log-out, its live state, hanging up a live call, a test call —
+ * live engine — an agent's log-in, ready, pause and log-out, its live state (an agent of another node: asked of
+ * that node over Redis, ./remote-agents.ts), hanging up a live call, a test call —
  * and answers a campaign's live figures from the engine and the figures read in the background (campaign-figures.ts).
  */
 import { agentConfigFromRow, agentLiveState, campaignEngineView } from '../index.js';
 import type { CampaignFigures } from './campaign-figures.js';
-import { ControlError, type EngineControl } from '../../engine/control/index.js';
+import { remoteAgentCommand } from './remote-agents.js';
+import type { AgentCommandPort, AgentVerb } from '../../engine/cluster/index.js';
+import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/control/index.js';
 import type { Engine } from '../../engine/shell/index.js';
 import { DEFAULT_NODE_ID, type AgentDirectory } from '../../engine/store/index.js';
 
@@ -20,6 +23,8 @@ export interface NodeControlDeps {
   nodeId: string;
   /** The stored half of the campaigns' live figures, read from PostgreSQL in the background. */
   figures: Pick<CampaignFigures, 'get'>;
+  /** With REDIS_URL: asks the node that owns an agent of another node (else such an agent answers 503). */
+  agentCommands?: AgentCommandPort;
 }
 
 /** Campaign lifecycle over PostgreSQL is the campaigns row's (the routes store it); never asked of this control. */
@@ -31,17 +36,24 @@ export function nodeEngineControl(d: NodeControlDeps): EngineControl {
   const { engine } = d;
 
   /**
-   * An agent the engine does not hold yet (created a moment ago, before the node's next read of the agents table)
-   * joins now when it belongs to this node; another node's agent has its phone on that node's Asterisk, where this
-   * process cannot reach it (503, naming the node).
+   * Where an agent's commands go: this engine (an agent it does not hold yet — created a moment ago, before the
+   * node's next read of the agents table — joins now when it belongs to this node), or the node named by its row
+   * (its phone is on that node's Asterisk). `join`: false for a log-out or a read, which never add an agent.
    */
-  const onThisNode = async (agentId: string): Promise<void> => {
-    if (engine.agentState(agentId)) return;
+  const whereIs = async (agentId: string, join: boolean): Promise<'here' | { node: string }> => {
+    if (engine.agentState(agentId)) return 'here';
     const row = await d.agents.get(agentId);
     if (!row) throw new ControlError('not_found', `agent ${agentId} not found`);
     const node = row.nodeId ?? DEFAULT_NODE_ID;
-    if (node !== d.nodeId) throw new ControlError('unavailable', `agent ${agentId} belongs to node ${node}: its state is that node's, not this process's (${d.nodeId})`);
+    if (node !== d.nodeId) return { node };
+    if (!join) throw new ControlError('not_found', `agent ${agentId} is not known to the engine of node ${d.nodeId}`);
     engine.upsertAgent(agentConfigFromRow(row));
+    return 'here';
+  };
+  const onThisNode = async (agentId: string, verb: AgentVerb, pauseReason?: string): Promise<AgentLiveState | undefined> => {
+    const where = await whereIs(agentId, verb !== 'logout' && verb !== 'state');
+    if (where === 'here') return undefined;
+    return remoteAgentCommand(d.agentCommands, d.nodeId, where.node, agentId, verb, pauseReason);
   };
 
   return {
@@ -76,20 +88,25 @@ export function nodeEngineControl(d: NodeControlDeps): EngineControl {
       },
     },
     agents: {
+      // Another node's agent: its node applies it and answers the state after (undefined: it is this engine's).
       async login(agentId) {
-        await onThisNode(agentId);
+        const remote = await onThisNode(agentId, 'login');
+        if (remote) return remote;
         engine.agentReady(agentId);
       },
       async ready(agentId) {
-        await onThisNode(agentId);
+        const remote = await onThisNode(agentId, 'ready');
+        if (remote) return remote;
         engine.agentReady(agentId);
       },
       async pause(agentId, reason) {
-        await onThisNode(agentId);
+        const remote = await onThisNode(agentId, 'pause', reason);
+        if (remote) return remote;
         engine.agentPause(agentId, reason);
       },
-      logout(agentId) {
-        if (!engine.agentState(agentId)) throw new ControlError('not_found', `agent ${agentId} is not known to the engine of node ${d.nodeId}`);
+      async logout(agentId) {
+        const remote = await onThisNode(agentId, 'logout');
+        if (remote) return remote;
         engine.agentLogout(agentId);
       },
       // The node follows the agents row (app/node AgentFollower): a create or change reaches it at its next read.
@@ -98,6 +115,17 @@ export function nodeEngineControl(d: NodeControlDeps): EngineControl {
         if (!engine.removeAgent(agentId)) throw new ControlError('not_found', `agent ${agentId} is not known to the engine of node ${d.nodeId}`);
       },
       state(agentId) {
+        const a = engine.agentState(agentId);
+        return a ? agentLiveState(a) : null;
+      },
+      async ask(agentId) {
+        const remote = await onThisNode(agentId, 'state').catch((err: unknown) => {
+          // An agent no engine holds (here, or as its node answered) has no live state: the route's 404, as `state` says.
+          if (err instanceof ControlError && err.code === 'not_found') return null;
+          throw err;
+        });
+        if (remote === null) return null;
+        if (remote) return remote;
         const a = engine.agentState(agentId);
         return a ? agentLiveState(a) : null;
       },

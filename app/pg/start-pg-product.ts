@@ -15,21 +15,21 @@ import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type
 import { dbHealth } from '../../api/health/index.js';
 import { attachLiveFeed, boardSnapshot, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
-import { callHangupAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
+import { agentCommandAsker, callHangupAsker, type AgentCommandAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { describePgError, NO_BACKUPS, openPgPool, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, pruneBackups, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
+import { productClusterBoard } from './cluster-board.js';
 import { CampaignFigures } from './campaign-figures.js';
+import { attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
-import { cachedQueueLogNames } from './queue-log-names.js';
-import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -114,6 +114,24 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await assertPgReady(pool, cfg.databaseUrl);
     logger.info({ db: shownUrl }, 'PostgreSQL ready (schema up to date)');
 
+    // Scheduled backups (BACKUP_DIR) of the PostgreSQL database with pg_dump (custom format), on SQLite's schedule
+    // and retention; a missing pg_dump, a refused connection or a full disk is reported on /health, never fatal.
+    let backups: BackupSchedule | null = null;
+    if (config.BACKUP_DIR) {
+      const url = cfg.databaseUrl;
+      const schedule = new BackupSchedule({
+        taker: { backup: (dir, at) => dumpPg(url, dir, at), prune: pruneBackups },
+        dir: config.BACKUP_DIR,
+        intervalMinutes: config.BACKUP_INTERVAL_MINUTES,
+        keepDays: config.BACKUP_KEEP_DAYS,
+        clock: systemClock,
+        logger: logger.child({ part: 'backup' }),
+      });
+      schedule.start();
+      backups = schedule;
+      closers.push(() => schedule.stop());
+    }
+
     // What has no PostgreSQL side yet (trunks, agent phones, imports…) stays in the SQLite file.
     const store = openStore(config.DB_PATH);
     closers.push(() => store.close());
@@ -129,40 +147,18 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       const a = asker;
       closers.push(() => a.close());
     }
+    // The console's commands for an agent of another node (agents.node_id): asked of that node over Redis.
+    let agentAsker: AgentCommandAsker | undefined;
+    if (node.services) {
+      const a = await agentCommandAsker(node.services.redis, { prefix: cfg.clusterPrefix, from: `api-${cfg.nodeId}`, logger: logger.child({ part: 'agent-commands' }) });
+      agentAsker = a;
+      closers.push(() => a.close());
+    }
     const ports = pgApiPorts(pool, {
       ...(node.services ? { campaignCommands: node.services } : {}),
       ...(asker ? { clusterHangup: asker } : {}),
     });
     const agents = ports.agentDirectory!;
-
-    // The engine's own queue_log (QUEUE_LOG_FILE, `queue_log` beside DB_PATH by default), as the SQLite product
-    // writes it: this node's calls, on this machine's disk, named from PostgreSQL's campaigns and agents. /api/queues
-    // follows it (or Asterisk's, QUEUE_LOG_SOURCE). Closed after the node stopped (`close` below): its last lines go in.
-    const qlPath = queueLogPath(config);
-    let queueLog: AttachedQueueLog | null = null;
-    if (qlPath) {
-      const names = cachedQueueLogNames({ campaigns: ports.campaignCatalog!, agents, campaignName: (id) => node.campaignName(id) }, systemClock, logger.child({ part: 'queue_log' }));
-      closers.push(() => names.stop());
-      await names.refresh();
-      const attached = attachQueueLog(node.engine.events, names, qlPath);
-      queueLog = attached;
-      closers.push(() => attached.close());
-    }
-    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
-    let queueStats: QueueStats | undefined;
-    if (followed) {
-      const stats = await startQueueStats({
-        file: followed,
-        checkpointFile: join(dirname(config.DB_PATH), 'queue_log_source.checkpoint'),
-        queuesConf: config.QUEUES_CONF,
-        serviceLevels: config.QUEUE_SERVICE_LEVELS,
-        timeZone: config.REPORT_TIME_ZONE,
-        clock: systemClock,
-        logger: logger.child({ part: 'queue_log' }),
-      });
-      queueStats = stats;
-      closers.push(() => stats.stop());
-    }
     const figures = new CampaignFigures({
       campaignIds: () => node.engine.campaignIds(),
       campaigns: ports.campaignCatalog!,
@@ -173,7 +169,38 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     figures.start();
     closers.push(() => figures.stop());
     await figures.refresh();
-    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures });
+    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures, ...(agentAsker ? { agentCommands: agentAsker } : {}) });
+    // The agents' copy the live feed routes by; read before the queue_log writer needs their names.
+    const directory = cachedLiveDirectory(agents, systemClock, logger);
+    closers.push(() => directory.stop());
+    await directory.refresh();
+
+    // The engine's own queue_log (issue #16), as on SQLite: campaign and agent names from the copies this process
+    // already refreshes (campaign figures, the agents' directory). Closed after the node stops: its last lines go in.
+    const qlPath = queueLogPath(config);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
+      queueLog = attached;
+      closers.unshift(() => attached.close());
+    }
+    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own. It reads a file,
+    // not the database; its checkpoint sits beside DB_PATH, per node, so two nodes on one disk never share one.
+    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    let queueStats: QueueStats | undefined;
+    if (followed) {
+      const stats = await startQueueStats({
+        file: followed,
+        checkpointFile: join(dirname(config.DB_PATH), `queue_log_source.${cfg.nodeId}.checkpoint`),
+        queuesConf: config.QUEUES_CONF,
+        serviceLevels: config.QUEUE_SERVICE_LEVELS,
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    }
 
     health = (): HealthReport => {
       const snap = node.engine.snapshot();
@@ -202,7 +229,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         media: null,
         calls: { active: snap.calls.length },
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
-        backup: NO_BACKUPS,
+        backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
         store: storeInfo,
         cluster: view.cluster,
@@ -231,9 +258,16 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await apiApp.ready;
     api = withWebApp(apiApp, WEB_DIST);
 
-    const directory = cachedLiveDirectory(agents, systemClock, logger);
-    closers.push(() => directory.stop());
-    await directory.refresh();
+    // With Redis the web app's wallboard shows every node (its Nodes panel), through the live feed's credentials.
+    const cluster = node.services
+      ? productClusterBoard({
+          services: node.services,
+          nodeId: cfg.nodeId,
+          engine: node.engine,
+          registry: () => node.report().cluster.nodes.map((n) => ({ id: n.id, ariUrl: n.ariUrl, startedAt: n.startedAt })),
+          clock: systemClock,
+        })
+      : undefined;
     live = await attachLiveFeed({
       httpServer: server.server,
       events: node.engine.events,
@@ -243,6 +277,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,
+      ...(cluster ? { cluster } : {}),
     });
     closers.push(() => live?.close());
 

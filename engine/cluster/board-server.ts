@@ -16,7 +16,8 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import { systemClock, type Clock, type TimerHandle } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import type { RedisClient } from './abandon-counters.js';
-import { clusterView, type ClusterView, type NodeBoard } from './board.js';
+import type { ClusterView, NodeBoard } from './board.js';
+import { boardKeys, publishNodeBoard, readClusterView } from './board-publisher.js';
 import { reason, within } from './redis-io.js';
 
 /** Who a socket speaks for (an API key's user). */
@@ -75,12 +76,7 @@ const ROOM = 'board';
 const keyRoom = (apiKeyId: string) => `apikey:${apiKeyId}`;
 const PRIVILEGED = new Set(['supervisor', 'admin']);
 
-export const boardKeys = (prefix = 'centralita') => ({
-  node: (nodeId: string) => `${prefix}:board:node:${nodeId}`,
-  seen: `${prefix}:board:seen`,
-  notify: `${prefix}:board:notify`,
-  revoked: `${prefix}:auth:apikey-revoked`,
-});
+export { boardKeys };
 
 /** Tells every node's board that an API key was revoked: its sockets are disconnected at once. */
 export async function publishApiKeyRevoked(redis: RedisClient, apiKeyId: string, opts: { prefix?: string } = {}): Promise<void> {
@@ -163,18 +159,7 @@ export async function attachClusterBoard(httpServer: HttpServer, o: ClusterBoard
   });
 
   async function view(): Promise<ClusterView> {
-    const seen = await within(o.redis.hGetAll(keys.seen), undefined, 'Redis (board view)');
-    const ids = Object.keys(seen).sort();
-    const raw = ids.length > 0 ? await within(o.redis.mGet(ids.map((id) => keys.node(id))), undefined, 'Redis (board view)') : [];
-    const up: NodeBoard[] = [];
-    const down: Array<{ nodeId: string; lastSeenAt: number }> = [];
-    ids.forEach((id, i) => {
-      const text = raw[i];
-      const board = typeof text === 'string' ? parseBoard(text) : null;
-      if (board) up.push(board);
-      else down.push({ nodeId: id, lastSeenAt: Number(seen[id]) });
-    });
-    last = clusterView(up, down, clock.now());
+    last = await readClusterView(o.redis, keys, clock.now());
     return last;
   }
 
@@ -186,16 +171,7 @@ export async function attachClusterBoard(httpServer: HttpServer, o: ClusterBoard
     try {
       if (o.snapshot) {
         const board = o.snapshot();
-        await within(
-          o.redis
-            .multi()
-            .set(keys.node(o.nodeId), JSON.stringify(board), { PX: ttlMs })
-            .hSet(keys.seen, o.nodeId, String(board.at))
-            .publish(keys.notify, o.nodeId)
-            .exec(),
-          undefined,
-          'Redis (board publish)',
-        );
+        await publishNodeBoard(o.redis, keys, board, ttlMs);
         // Through the adapter: the clients of every node get this node's board as it is published.
         nsp.to(ROOM).emit('node', board);
       }
@@ -299,13 +275,4 @@ export async function attachClusterBoard(httpServer: HttpServer, o: ClusterBoard
 
 function refusal(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
-}
-
-function parseBoard(text: string): NodeBoard | null {
-  try {
-    const b = JSON.parse(text) as NodeBoard;
-    return typeof b?.nodeId === 'string' && Array.isArray(b.agents) && Array.isArray(b.calls) && Array.isArray(b.campaigns) ? b : null;
-  } catch {
-    return null;
-  }
 }

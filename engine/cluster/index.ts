@@ -24,6 +24,23 @@ export {
   type CallHangupRequest,
   type CallHangupService,
 } from './call-hangup.js';
+export {
+  agentCommandAsker,
+  serveAgentCommands,
+  agentCommandChannel,
+  AGENT_COMMAND_TIMEOUT_MS,
+  AGENT_VERBS,
+  type AgentCommandAnswer,
+  type AgentCommandAsker,
+  type AgentCommandAskerOptions,
+  type AgentCommandHandler,
+  type AgentCommandOutcome,
+  type AgentCommandPort,
+  type AgentCommandRefusal,
+  type AgentCommandRequest,
+  type AgentCommandService,
+  type AgentVerb,
+} from './agent-commands.js';
 export { boardOf, clusterView, type BoardAgent, type BoardCall, type BoardCampaign, type BoardSource, type ClusterNodeView, type ClusterView, type NodeBoard } from './board.js';
 export {
   attachClusterBoard,
@@ -35,4 +52,5 @@ export {
   type ClusterBoardOptions,
   type ClusterBoardStatus,
 } from './board-server.js';
+export { startBoardPublisher, publishNodeBoard, readClusterView, type BoardPublisher, type BoardPublisherOptions } from './board-publisher.js';
 export { startClusterServices, type ClusterHealth, type ClusterServices, type ClusterServicesOptions } from './services.js';

@@ -1,7 +1,8 @@
 /**
  * Everything a node shares through Redis, started in one call (#18): the campaign-wide abandon counts (give
  * `sharedAbandon` to the Engine), campaign commands over pub/sub (when `onCampaignCommand` is given), hang-ups of
- * this node's calls asked by another process (when `onCallHangup` is given), and the
+ * this node's calls asked by another process (when `onCallHangup` is given), console commands for this node's agents
+ * asked by another process (when `onAgentCommand` is given), and the
  * cluster board (when `httpServer` is given: this node's board published from `snapshot`, the Socket.IO board
  * served with API keys checked on PostgreSQL). `health()` is for the node's /health; `close()` undoes it all.
  */
@@ -13,8 +14,10 @@ import type { RedisClient } from './abandon-counters.js';
 import { ClusterAbandon, type SharedAbandonStatus } from './abandon-sync.js';
 import { attachClusterBoard, publishApiKeyRevoked, type ClusterBoardHandle, type ClusterBoardStatus } from './board-server.js';
 import type { NodeBoard } from './board.js';
+import { startBoardPublisher, type BoardPublisher } from './board-publisher.js';
 import { publishCampaignCommand, subscribeCampaignCommands, type CampaignAction, type CampaignCommand, type CampaignCommandSubscription } from './campaign-commands.js';
 import { serveCallHangups, type CallHangupService } from './call-hangup.js';
+import { serveAgentCommands, type AgentCommandHandler, type AgentCommandService } from './agent-commands.js';
 import { clusterRedisClient, reason, within } from './redis-io.js';
 
 export interface ClusterServicesOptions {
@@ -37,6 +40,12 @@ export interface ClusterServicesOptions {
    * node are answered `hung-up` / `not-live` (call-hangup.ts).
    */
   onCallHangup?: (callId: string) => boolean | Promise<boolean>;
+  /**
+   * Apply a console command (log-in, ready, pause, log-out, state) to an agent of this node that another process's
+   * API was asked about: requests addressed to this node are answered with the agent's state or a refusal
+   * (agent-commands.ts).
+   */
+  onAgentCommand?: AgentCommandHandler;
   /** Key prefix (several centers or tests on one Redis); default `centralita`. */
   prefix?: string;
   /** How long start-up waits for Redis (wall ms, default 5000). */
@@ -70,6 +79,11 @@ export interface ClusterServices {
    * engine (the engine needs `sharedAbandon` first). Once; closed by `close()`.
    */
   serveBoard(httpServer: HttpServer, snapshot?: () => NodeBoard): Promise<ClusterBoardHandle>;
+  /**
+   * Publishes `snapshot` and reads the cluster's view without a Socket.IO server of its own: `npm start` on
+   * PostgreSQL serves the view on the web app's live feed instead (api/live). Once; closed by `close()`.
+   */
+  publishBoard(snapshot: () => NodeBoard): BoardPublisher;
   health(): ClusterHealth;
   close(): Promise<void>;
 }
@@ -85,6 +99,13 @@ function redactRedisUrl(url: string): string {
   }
 }
 
+/** A publisher's status in the shape /health shows for a served board (it has no sockets of its own). */
+function boardStatusOf(p: BoardPublisher | null): ClusterBoardStatus | null {
+  if (!p) return null;
+  const v = p.lastView();
+  return { ...p.status(), sockets: 0, nodesUp: v?.totals.nodesUp ?? 0, nodesDown: v?.totals.nodesDown ?? 0 };
+}
+
 export async function startClusterServices(o: ClusterServicesOptions): Promise<ClusterServices> {
   const redis = clusterRedisClient(o.redisUrl);
   const ms = o.connectTimeoutMs ?? 5000;
@@ -98,7 +119,9 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   const sharedAbandon = new ClusterAbandon({ redis, nodeId: o.nodeId, clock: o.clock, logger: o.logger, ...prefix });
   let commands: CampaignCommandSubscription | null = null;
   let hangups: CallHangupService | null = null;
+  let agentCommands: AgentCommandService | null = null;
   let board: ClusterBoardHandle | null = null;
+  let publisher: BoardPublisher | null = null;
   const serve = (httpServer: HttpServer, snapshot: (() => NodeBoard) | undefined) =>
     attachClusterBoard(httpServer, {
       redis,
@@ -113,8 +136,10 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   try {
     if (o.onCampaignCommand) commands = await subscribeCampaignCommands(redis, o.onCampaignCommand, { logger: o.logger, ...prefix });
     if (o.onCallHangup) hangups = await serveCallHangups(redis, o.nodeId, o.onCallHangup, { logger: o.logger, ...prefix });
+    if (o.onAgentCommand) agentCommands = await serveAgentCommands(redis, o.nodeId, o.onAgentCommand, { logger: o.logger, ...prefix });
     if (o.httpServer) board = await serve(o.httpServer, o.snapshot);
   } catch (err) {
+    await agentCommands?.close();
     await hangups?.close();
     await commands?.close();
     await sharedAbandon.close();
@@ -132,6 +157,11 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
       board = await serve(httpServer, snapshot);
       return board;
     },
+    publishBoard: (snapshot) => {
+      if (publisher || board) throw new Error('this node\'s board is already published');
+      publisher = startBoardPublisher({ redis, nodeId: o.nodeId, snapshot, clock: o.clock, logger: o.logger, ...prefix, ...(o.board ?? {}) });
+      return publisher;
+    },
     publishCommand: (campaignId, action) => publishCampaignCommand(redis, { campaignId, action, at: o.clock.now(), from: o.nodeId }, prefix),
     revokeApiKey: (apiKeyId) => publishApiKeyRevoked(redis, apiKeyId, prefix),
     health: () => ({
@@ -139,10 +169,12 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
       abandon: sharedAbandon.status(),
       commands: { subscribed: commands !== null },
       hangups: { subscribed: hangups !== null },
-      board: board?.status() ?? null,
+      board: board?.status() ?? boardStatusOf(publisher),
     }),
     close: async () => {
       await board?.close();
+      await publisher?.close();
+      await agentCommands?.close();
       await hangups?.close();
       await commands?.close();
       await sharedAbandon.close();

@@ -13,10 +13,14 @@ import type { PacingStatus } from '../pacing/index.js';
 
 export type { PacingStatus };
 
-/** Why a control command was refused; the API maps `not_found` → 404, `conflict` → 409, `invalid` → 422. */
+/**
+ * Why a control command was refused; the API maps `not_found` → 404, `conflict` → 409, `invalid` → 422,
+ * `unavailable` → 503 engine_unavailable, `unreachable` → 503 node_unreachable (the engine that holds it is another
+ * node's, which could not be asked in time).
+ */
 export class ControlError extends Error {
   constructor(
-    readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable',
+    readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable' | 'unreachable',
     message: string,
   ) {
     super(message);
@@ -70,16 +74,24 @@ export interface EngineControl {
     liveStats(campaignId: string): CampaignLiveStats;
   };
   agents: {
-    /** Brings the agent's phone leg up (humans) and makes it READY. */
-    login(agentId: string): Awaitable<void>;
-    ready(agentId: string): Awaitable<void>;
-    pause(agentId: string, reason: string): Awaitable<void>;
-    logout(agentId: string): Awaitable<void>;
+    /**
+     * Brings the agent's phone leg up (humans) and makes it READY. Each command may answer the agent's state after
+     * it: an agent of another node (#18) is changed there, and its node's answer is the only fresh state there is.
+     */
+    login(agentId: string): Awaitable<AgentLiveState | void>;
+    ready(agentId: string): Awaitable<AgentLiveState | void>;
+    pause(agentId: string, reason: string): Awaitable<AgentLiveState | void>;
+    logout(agentId: string): Awaitable<AgentLiveState | void>;
     /** Adds or updates an agent the engine did not know (created through the API). */
     upsert(agentId: string): Awaitable<void>;
     /** Forgets an agent (logged out first). */
     remove(agentId: string): Awaitable<void>;
     state(agentId: string): AgentLiveState | null;
+    /**
+     * The agent's live state asked of whichever engine holds it (another node's, over Redis), for the one route that
+     * may wait for it (GET /api/agents/{id}/state); without it `state` answers.
+     */
+    ask?(agentId: string): Promise<AgentLiveState | null>;
     list(): AgentLiveState[];
   };
   /** Optional so that API tests' partial engines need not fake it; the product always provides it. */

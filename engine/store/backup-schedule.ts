@@ -19,8 +19,17 @@ export interface BackupStatus {
   lastErrorAt: string | null;
 }
 
+/** How one backup is taken and old ones pruned: SQLite's online backup by default, pg_dump on PostgreSQL. */
+export interface BackupTaker {
+  backup(dir: string, at: number): Promise<BackupResult>;
+  prune(dir: string, keepDays: number, now: number): string[];
+}
+
 export interface BackupScheduleOptions {
-  sqlite: Sqlite;
+  /** SQLite: the connection to copy from. */
+  sqlite?: Sqlite;
+  /** Any other store (PostgreSQL's pg_dump); wins over `sqlite`. */
+  taker?: BackupTaker;
   dir: string;
   intervalMinutes: number;
   keepDays: number;
@@ -44,8 +53,14 @@ export class BackupSchedule {
   private running: Promise<BackupResult | null> | null = null;
   private readonly state: BackupStatus;
 
+  private readonly taker: BackupTaker;
+
   constructor(private readonly o: BackupScheduleOptions) {
     this.state = { ...NO_BACKUPS, configured: true, dir: o.dir, intervalMinutes: o.intervalMinutes, keepDays: o.keepDays };
+    const sqlite = o.sqlite;
+    if (o.taker) this.taker = o.taker;
+    else if (sqlite) this.taker = { backup: (dir, at) => backupDatabase(sqlite, dir, at), prune: pruneBackups };
+    else throw new Error('BackupSchedule needs a SQLite connection or a taker');
   }
 
   /** One backup now (a restart is a good moment for one), then one every interval. */
@@ -77,8 +92,8 @@ export class BackupSchedule {
   private async take(): Promise<BackupResult | null> {
     const at = this.o.clock.now();
     try {
-      const r = await backupDatabase(this.o.sqlite, this.o.dir, at);
-      const pruned = pruneBackups(this.o.dir, this.o.keepDays, this.o.clock.now());
+      const r = await this.taker.backup(this.o.dir, at);
+      const pruned = this.taker.prune(this.o.dir, this.o.keepDays, this.o.clock.now());
       this.state.lastBackupAt = new Date(at).toISOString();
       this.state.lastBackupFile = r.file;
       this.state.lastError = null;

@@ -41,14 +41,16 @@ export function probeWritable(sqlite: Sqlite): void {
 class RollBack extends Error {}
 
 export const BACKUP_PREFIX = 'centralita-';
-const STAMP = /^centralita-(\d{8}T\d{6}(?:\d{3})?Z)\.db$/;
+/** `.db`: a SQLite backup; `.pgdump`: a PostgreSQL one (pg_dump's custom format, engine/store/pg/dump.ts). */
+export type BackupExt = 'db' | 'pgdump';
+const STAMP = /^centralita-(\d{8}T\d{6}(?:\d{3})?Z)\.(db|pgdump)$/;
 
 /** `centralita-20261206T041500123Z.db` for a backup taken at `at` (UTC, sortable). */
-export function backupFileName(at: number): string {
-  return `${BACKUP_PREFIX}${new Date(at).toISOString().replace(/[-:.]/g, '')}.db`;
+export function backupFileName(at: number, ext: BackupExt = 'db'): string {
+  return `${BACKUP_PREFIX}${new Date(at).toISOString().replace(/[-:.]/g, '')}.${ext}`;
 }
 
-/** When a backup file name says it was taken (ms), or null for files that are not backups. */
+/** When a backup file name (either kind) says it was taken (ms), or null for files that are not backups. */
 export function backupTakenAt(name: string): number | null {
   const m = STAMP.exec(name);
   if (!m) return null;
@@ -104,12 +106,12 @@ export function pruneBackups(dir: string, keepDays: number, now: number): string
   return gone.sort();
 }
 
-/** Backups in `dir`, newest first. */
-export function listBackups(dir: string): { name: string; takenAt: number; bytes: number }[] {
+/** Backups of one kind in `dir` (SQLite's by default: `restore --latest` never picks the other kind), newest first. */
+export function listBackups(dir: string, ext: BackupExt = 'db'): { name: string; takenAt: number; bytes: number }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .flatMap((name) => {
-      const takenAt = backupTakenAt(name);
+      const takenAt = name.endsWith(`.${ext}`) ? backupTakenAt(name) : null;
       return takenAt === null ? [] : [{ name, takenAt, bytes: statSync(join(dir, name)).size }];
     })
     .sort((a, b) => b.takenAt - a.takenAt);

@@ -39,3 +39,4 @@ export { PgLeads } from './leads.js';
 export { PgLeadImports } from './lead-imports.js';
 export { PgTrunks } from './trunks.js';
 export { PgManualCalls } from './manual-calls.js';
+export { dumpPg, restorePg, pgDumpVersion, pgToolEnv, userTableCount, RestoreRefused, type PgToolOptions } from './dump.js';

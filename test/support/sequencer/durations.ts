@@ -15,6 +15,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/qa-scorecards.test.ts': 41_600,
   'test/both/recordings-asterisk.test.ts': 40_600,
   'test/browser/wallboard.test.ts': 39_700,
+  'test/browser/wallboard-nodes.test.ts': 31_000,
   'test/integration/start-product.test.ts': 38_400,
   'test/both/amd-live-asterisk.test.ts': 34_300,
   'test/integration/amd-corpus-eval.test.ts': 34_000,
@@ -38,8 +39,11 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/roles.test.ts': 23_300,
   'test/browser/reports.test.ts': 21_000,
   'test/cluster/api-hangup-remote.test.ts': 33_000,
+  'test/cluster/api-agents-remote.test.ts': 33_000,
   'test/integration/api-campaigns-pg.test.ts': 27_000,
   // Added 2026-12-06 at their own runs' times (helpers', loaded machine).
   'test/integration/start-product-pg.test.ts': 60_000,
   'test/integration/api-lead-imports-pg.test.ts': 27_300,
+  'test/integration/pg-backup.test.ts': 46_400,
+  'test/integration/start-product-pg-ops.test.ts': 24_500,
 };

@@ -449,7 +449,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No engine attached (engine_unavailable) */
+                /** @description No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -544,7 +544,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No engine attached (engine_unavailable) */
+                /** @description No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -643,7 +643,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No engine attached (engine_unavailable) */
+                /** @description No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -826,7 +826,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No engine attached (engine_unavailable) */
+                /** @description No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1004,7 +1004,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No engine attached (engine_unavailable) */
+                /** @description No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message) */
                 503: {
                     headers: {
                         [name: string]: unknown;

@@ -7,6 +7,7 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, type R
 import { io, type Socket } from 'socket.io-client';
 import { useQueryClient } from '@tanstack/react-query';
 import { freshAccessToken, refreshSession } from '../api/session';
+import type { HelloEvent } from './events';
 
 export type LiveStatus = 'connecting' | 'connected' | 'reconnecting';
 type Handler = (payload: unknown) => void;
@@ -17,12 +18,15 @@ export interface Live {
   on(event: string, handler: Handler): () => void;
   /** Runs after the feed reconnected (and queries were invalidated). */
   onResync(handler: () => void): () => void;
+  /** The server serves the cluster board to this user (`hello.cluster`): the wallboard shows its Nodes panel. */
+  cluster: boolean;
 }
 
 const LiveContext = createContext<Live | null>(null);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [cluster, setCluster] = useState(false);
   const handlers = useRef(new Map<string, Set<Handler>>());
   const resync = useRef(new Set<() => void>());
   const queryClient = useQueryClient();
@@ -42,6 +46,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       const set = handlers.current.get(event);
       if (set) for (const h of set) h(payload);
     });
+    socket.on('hello', (h: HelloEvent) => setCluster(h.cluster === true));
     socket.on('connect', () => {
       setStatus('connected');
       if (everConnected) {
@@ -71,6 +76,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const live = useMemo<Live>(
     () => ({
       status,
+      cluster,
       on(event, handler) {
         let set = handlers.current.get(event);
         if (!set) handlers.current.set(event, (set = new Set()));
@@ -82,7 +88,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         return () => resync.current.delete(handler);
       },
     }),
-    [status],
+    [status, cluster],
   );
   return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
 }

@@ -52,3 +52,32 @@ export interface MetricsEvent {
   at: number;
   data: { connected: boolean; activeCalls: number; agentsByStatus: Record<string, number>; waitingForAgent: number };
 }
+
+/** `hello`, once the server joined the socket's rooms; `cluster`: the `/cluster` namespace is served to this role. */
+export interface HelloEvent {
+  userId: string;
+  role: string;
+  team: string | null;
+  agentIds: string[];
+  cluster?: boolean;
+}
+
+/** One node on the cluster board (api/live/cluster-summary.ts). */
+export interface ClusterBoardNode {
+  nodeId: string;
+  state: 'up' | 'down';
+  since: number | null;
+  lastSeenAt: number;
+  asterisk: string | null;
+  agents: Record<string, number>;
+  agentsLoggedIn: number;
+  calls: Record<string, number>;
+  callsTotal: number;
+}
+
+/** The `cluster` event of the `/cluster` namespace: every node, totals over the nodes up. */
+export interface ClusterBoardEvent {
+  at: number;
+  nodes: ClusterBoardNode[];
+  totals: { nodesUp: number; nodesDown: number; agents: Record<string, number>; agentsLoggedIn: number; calls: Record<string, number>; callsTotal: number };
+}

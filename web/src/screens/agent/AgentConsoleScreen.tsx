@@ -3,13 +3,14 @@ import { Alert, Badge, Button, Card, Group, Loader, Paper, Select, SimpleGrid, S
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, ApiError } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { Elapsed, serverNow } from '../../components/Elapsed';
 import { fmtDuration, fmtInt, fmtPct, fmtPhone } from '../../app/format';
 import { useAgentState, useMe } from './useAgentConsole';
 import { LeadCard } from './LeadCard';
 import { StatCard } from '../../components/Field';
 import { hangupErrorText } from './hangup-error';
+import { stateErrorText } from './state-error';
 
 export const OUTCOMES = ['sale', 'interested', 'callback', 'not_interested', 'wrong_number', 'do_not_call', 'other'] as const;
 const PAUSE_REASONS = ['break', 'lunch', 'training', 'meeting', 'technical', 'other'] as const;
@@ -155,7 +156,7 @@ export default function AgentConsoleScreen() {
       return unwrap(api.POST('/api/agents/{id}/logout', path));
     },
     onSuccess: (s) => s && setState((prev) => ({ status: s.status, since: s.since, pauseReason: s.pauseReason, wrapUpMs: s.wrapUpMs ?? prev?.wrapUpMs ?? null, callId: s.calls[0] ?? prev?.callId ?? null })),
-    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: e instanceof ApiError ? e.message : String(e) }),
+    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: stateErrorText(e, t) }),
   });
 
   if (me.isLoading || (agentId && query.isLoading)) return <Loader aria-label={t('common.loading')} />;

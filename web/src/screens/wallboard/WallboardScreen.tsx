@@ -16,6 +16,8 @@ import { KpiTile, abandonTone, type Tone } from './KpiTile';
 import { AgentGrid } from './AgentGrid';
 import { CallsInProgress } from './CallsInProgress';
 import { PacingPanel } from './PacingPanel';
+import { NodesPanel } from './NodesPanel';
+import { useClusterBoard } from '../../live/useClusterBoard';
 
 /** Re-sync with the server this often even when the feed is quiet (KPIs, charts). */
 const REFRESH_MS = 15_000;
@@ -80,6 +82,9 @@ export default function WallboardScreen() {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const [lastSync, setLastSync] = useState<number | null>(null);
   const container = useRef<HTMLDivElement>(null);
+
+  // Every engine node, when the server serves the cluster board (PostgreSQL + Redis) to this user.
+  const cluster = useClusterBoard(live.cluster);
 
   const q = useQuery({ queryKey: ['wallboard'], queryFn: () => unwrap(api.GET('/api/wallboard')), refetchInterval: REFRESH_MS, refetchIntervalInBackground: true });
 
@@ -217,6 +222,8 @@ export default function WallboardScreen() {
             ))}
           </Group>
         </Paper>
+
+        {cluster && <NodesPanel board={cluster} zone={zone} />}
 
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
           <Paper withBorder p="sm">

@@ -1,0 +1,159 @@
+/**
+ * The wallboard's Nodes panel (#18): `npm start`'s product on PostgreSQL (a database of its own) with REDIS_URL (a
+ * key prefix of its own), in this process on the embedded PBX, and a second node publishing its board to the same
+ * Redis (node-b, registered in cluster_nodes with its Asterisk). A supervisor's wallboard shows both nodes with their
+ * Asterisk (no credentials), agents and calls and the totals; node-b stopping shows it down without a reload.
+ * English at 1280 px, Spanish on a narrow screen. Screenshots go to WALLBOARD_NODES_SCREENSHOT_DIR when it is set.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNodeConfig } from '../../app/node/index.js';
+import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
+import { clusterRedisClient, startBoardPublisher, type BoardPublisher, type RedisClient } from '../../engine/cluster/index.js';
+import { systemClock } from '../../engine/clock/index.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { PgClusterNodes } from '../../engine/store/index.js';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { axeViolations, freePort, launchBrowser, loginUi, newPage, until, USER_PASSWORD } from './support.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `web-cluster-browser-${randomBytes(3).toString('hex')}`;
+const ADMIN_PASSWORD = 'browser-test-admin-password';
+const shots = process.env['WALLBOARD_NODES_SCREENSHOT_DIR'];
+
+let db: MigratedTestDatabase;
+let dir: string;
+let product: PgProduct;
+let browser: Browser;
+let redis: RedisClient;
+let nodeB: BoardPublisher;
+let base: string;
+
+beforeAll(async () => {
+  db = await openMigratedTestDatabase('web_cluster_browser');
+  dir = mkdtempSync(join(tmpdir(), 'web-cluster-'));
+  const port = await freePort();
+  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
+  const cfg = loadNodeConfig({
+    DATABASE_URL: db.url,
+    NODE_ID: 'node-a',
+    REDIS_URL,
+    CLUSTER_PREFIX: prefix,
+    // node-b below registers once and then only publishes its board: not reaped during the test.
+    NODE_TTL_MS: '600000',
+    DB_PATH: join(dir, 'c.db'),
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    RTP_PORT_MIN: String(rtp),
+    RTP_PORT_MAX: String(rtp + 99),
+    ADMIN_PASSWORD,
+    JWT_SECRET: 'browser-tests-jwt-secret-0123456789abcdef',
+    LOG_LEVEL: 'error',
+  });
+  [product, browser] = await Promise.all([startPgProduct(cfg, silentLogger), launchBrowser()]);
+  base = `http://127.0.0.1:${port}`;
+  // The second node: in the registry with its Asterisk, its board in Redis as `centralita node` publishes it.
+  await new PgClusterNodes(db.pool).register('node-b', 'http://pbx-b.example:8088/', systemClock.now());
+  redis = clusterRedisClient(REDIS_URL);
+  await redis.connect();
+  nodeB = startBoardPublisher({
+    redis,
+    nodeId: 'node-b',
+    prefix,
+    clock: systemClock,
+    logger: silentLogger,
+    publishMs: 500,
+    ttlMs: 2000,
+    snapshot: () => ({
+      nodeId: 'node-b',
+      at: systemClock.now(),
+      agents: [
+        { id: 'b1', status: 'TALKING' },
+        { id: 'b2', status: 'TALKING' },
+        { id: 'b3', status: 'READY' },
+        { id: 'b4', status: 'WRAP_UP' },
+      ],
+      calls: [
+        { id: 'c1', phase: 'bridged' },
+        { id: 'c2', phase: 'bridged' },
+        { id: 'c3', phase: 'ringing' },
+      ],
+      campaigns: [],
+    }),
+  });
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const created = await fetch(`${base}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ username: 'sofia', password: USER_PASSWORD, role: 'supervisor' }),
+  });
+  expect(created.status).toBe(201);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await nodeB?.close();
+  await product?.close();
+  if (redis) {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(keys);
+    await redis.close();
+  }
+  await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('wallboard Nodes panel (PostgreSQL + Redis)', () => {
+  it('shows both nodes with their Asterisk, agents and calls and the totals; a node stopping shows down (en, 1280 px)', async () => {
+    const { page, context } = await newPage(browser, { width: 1280, height: 900 });
+    await loginUi(page, base, 'sofia', USER_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/wallboard');
+    // Badges are upper-cased by CSS: their textContent is what the strings say.
+    const panel = page.getByTestId('nodes-panel');
+    await panel.waitFor({ timeout: 15_000 });
+    await until(async () => (await page.getByTestId('node-node-b-state').textContent().catch(() => '')) === 'Up', 10_000, 'node-b up');
+    expect(await page.getByTestId('node-node-a-state').textContent()).toBe('Up');
+    expect(await page.getByTestId('nodes-up').textContent()).toBe('Up: 2');
+    expect(await page.getByTestId('node-node-a-asterisk').innerText()).toBe('Asterisk: embedded PBX (simulator)');
+    expect(await page.getByTestId('node-node-b-asterisk').innerText()).toBe('Asterisk: http://pbx-b.example:8088/');
+    expect(await page.getByTestId('node-node-b-since').innerText()).toMatch(/^Up since \d/);
+    expect(await page.getByTestId('node-node-b-agents-TALKING').textContent()).toBe('Talking: 2');
+    expect(await page.getByTestId('node-node-b-calls-talking').textContent()).toBe('Talking: 2');
+    // node-a has no agent in PostgreSQL and dials nothing: the totals are node-b's.
+    expect(await page.getByTestId('nodes-total-calls').innerText()).toBe('Live calls: 3');
+    expect(await page.getByTestId('nodes-total-agents').innerText()).toMatch(/Agents logged in: 4$/);
+    expect(await axeViolations(page)).toEqual([]);
+    if (shots) await panel.screenshot({ path: join(shots, 'wallboard-nodes-en.png') });
+
+    await nodeB.close();
+    await until(async () => (await page.getByTestId('node-node-b-state').textContent()) === 'Down', 5000, 'node-b down');
+    expect(await page.getByTestId('node-node-b').getAttribute('data-state')).toBe('down');
+    expect(await page.getByTestId('node-node-b-since').innerText()).toMatch(/^Down since \d/);
+    expect(await page.getByTestId('nodes-down').textContent()).toBe('Down: 1');
+    expect(await page.getByTestId('nodes-total-calls').innerText()).toBe('Live calls: 0');
+    if (shots) await panel.screenshot({ path: join(shots, 'wallboard-nodes-down-en.png') });
+    await context.close();
+  }, 60_000);
+
+  it('Spanish on a narrow screen: the panel in "usted" Spanish, one card per row', async () => {
+    const { page, context } = await newPage(browser, { lang: 'es', width: 390, height: 900 });
+    await loginUi(page, base, 'sofia', USER_PASSWORD);
+    await page.getByTestId('nodes-panel').waitFor({ timeout: 15_000 });
+    await until(async () => (await page.getByTestId('node-node-b-state').textContent().catch(() => '')) === 'Caído', 10_000, 'node-b caído');
+    expect(await page.getByTestId('node-node-a-state').textContent()).toBe('Activo');
+    expect(await page.getByTestId('nodes-down').textContent()).toBe('Caídos: 1');
+    // Nothing wider than the screen: the cards stack.
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    const a = await page.getByTestId('node-node-a').boundingBox();
+    const b = await page.getByTestId('node-node-b').boundingBox();
+    expect(b!.y).toBeGreaterThan(a!.y + a!.height - 1);
+    if (shots) await page.getByTestId('nodes-panel').screenshot({ path: join(shots, 'wallboard-nodes-es-narrow.png') });
+    await context.close();
+  }, 60_000);
+});
