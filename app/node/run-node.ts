@@ -1,6 +1,6 @@
 /**
  * One engine node of a call center on PostgreSQL (#18), headless: the embedded PBX when no ARI_URL (it says so),
- * the media plane (AMD), the engine with its CallLogs, leads, campaigns and agents in the shared PostgreSQL
+ * the media plane (AMD), the engine with its CallLogs, agent state events, leads, campaigns and agents in the shared PostgreSQL
  * database, node liveness (heartbeat, lease renewal, reaping dead nodes), campaign commands followed from the
  * campaigns table, and GET /health with the node's view of the cluster.
  *
@@ -25,6 +25,7 @@ import {
   checkPg,
   migratePg,
   openPgPool,
+  PgAgentEvents,
   PgAgents,
   PgCallLogs,
   PgCampaigns,
@@ -205,7 +206,9 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       config: cfg.base,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
       // PostgreSQL has no "disk full" of its own to probe: a query that reaches it says it takes writes again.
-      store: { callLogs, probeWrite: () => pool.query('select 1') },
+      // Agent state changes go to PostgreSQL's agent_events (the supervisors' wrap-up, occupancy, pause time) through
+      // the engine's write queue, behind the CallLogs: in order, held and retried while PostgreSQL is away.
+      store: { callLogs, agentEvents: new PgAgentEvents(pool), probeWrite: () => pool.query('select 1') },
       amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
       // Outcomes of CallLogs a previous process of this node left open, for campaigns not loaded (yet).
       leadOutcomes: { complete: (leadId, d, at) => hopper.completeAttempt(leadId, d, at, { owner: cfg.nodeId }).then(() => undefined) },

@@ -35,7 +35,7 @@ export { TrunkRepo } from './repos/trunks.js';
 export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
 // PostgreSQL (#18): migrations, db:copy, the nodes' store and the API's ports (npm start on PostgreSQL: app/pg).
 export * from './pg/index.js';
-export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
+export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeAgentEvents, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
 export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
 export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
 export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';

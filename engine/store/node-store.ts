@@ -9,6 +9,7 @@ import type { LeadRow } from './schema/leads.js';
 import type { Store } from './store.js';
 import type { PgPool } from './pg/connect.js';
 import { PgAgents } from './pg/agents.js';
+import { PgAgentEvents, type AgentEventAppend } from './pg/agent-events.js';
 import { PgCallLogs } from './pg/call-logs.js';
 import { PgCampaigns } from './pg/campaigns.js';
 import { PgLeadHopper } from './pg/hopper.js';
@@ -58,9 +59,15 @@ export interface NodeAgents {
   listForNode(nodeId: string): Promise<AgentRow[]>;
 }
 
+/** The agent state log the supervisors' figures read (wrap-up, occupancy, pause time): append-only. */
+export interface NodeAgentEvents {
+  append(e: AgentEventAppend): Promise<unknown>;
+}
+
 export interface NodeStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly callLogs: NodeCallLogs;
+  readonly agentEvents: NodeAgentEvents;
   readonly hopper: NodeLeadHopper;
   readonly campaigns: NodeCampaigns;
   readonly agents: NodeAgents;
@@ -83,6 +90,7 @@ export function sqliteNodeStore(store: Store): NodeStore {
       'listOpenCallLogs',
       'get',
     ] as const),
+    agentEvents: promised(store.agentEvents, ['append'] as const),
     hopper: promised(store.leads, ['lease', 'renewLeases', 'markCalling', 'completeAttempt', 'releaseLeases'] as const),
     campaigns: {
       ...promised(store.campaigns, ['list', 'get', 'command'] as const),
@@ -98,6 +106,7 @@ export function pgNodeStore(pool: PgPool): NodeStore {
     dialect: 'postgres',
     // The PostgreSQL rows have the SQLite rows' properties (the schema drift test keeps them one).
     callLogs: new PgCallLogs(pool),
+    agentEvents: new PgAgentEvents(pool),
     hopper: new PgLeadHopper(pool),
     campaigns: new PgCampaigns(pool),
     agents: new PgAgents(pool),

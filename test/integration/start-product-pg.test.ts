@@ -4,7 +4,8 @@
  * first admin bootstrapped in PostgreSQL (random password from the banner, changed as the API demands), a campaign,
  * leads and an agent created, the campaign started, and its CallLogs seen in /api/calls and in PostgreSQL's
  * `call_logs` — none in the SQLite file, which keeps only what has no PostgreSQL side yet. /health names the
- * store; the agent's pause and ready reach the in-process node's engine. And the refusals: a database that is
+ * store; the agent's pause and ready reach the in-process node's engine and land in PostgreSQL's `agent_events`
+ * (the supervisors' pause time and wrap-up). And the refusals: a database that is
  * behind (one line naming `centralita db:migrate`) and one that does not answer, both exit 1, URL redacted.
  */
 import Database from 'better-sqlite3';
@@ -137,6 +138,16 @@ describe('npm start on PostgreSQL', () => {
     const back = await call('POST', '/api/agents/ag-pg/ready', token);
     expect(back.status).toBe(200);
     expect((await call('GET', '/api/agents/ag-pg/state', token)).body).toMatchObject({ status: 'READY', pauseReason: null });
+    // The node wrote those changes to PostgreSQL's agent_events, in order, with the pause's reason.
+    const logged = await until(async () => {
+      const r = (await db.pool.query(`select from_state, to_state, reason from agent_events where agent_id = 'ag-pg' order by at, id`)).rows;
+      return r.length >= 3 ? r : undefined;
+    }, 15_000, 200);
+    expect(logged).toEqual([
+      { from_state: 'LOGGED_OUT', to_state: 'READY', reason: null },
+      { from_state: 'READY', to_state: 'PAUSED', reason: 'break' },
+      { from_state: 'PAUSED', to_state: 'READY', reason: null },
+    ]);
 
     const started = await call('POST', `/api/campaigns/${campaignId}/start`, token);
     expect(started.status).toBe(200);

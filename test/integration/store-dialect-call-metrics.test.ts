@@ -2,7 +2,8 @@
  * The supervisors' call figures (engine/store `CallMetrics`, #18: what the metrics, wallboard, dashboard and Prometheus
  * routes read), one body on SQLite and on PostgreSQL (test/support/store-dialects.ts, the PostgreSQL database sorting
  * text linguistically). The same CallLogs are written on both as an engine node writes them (`NodeStore.callLogs`:
- * create, ringing, answer, AMD, bridge, end), the same agent events seeded; every figure is asserted against one
+ * create, ringing, answer, AMD, bridge, end), the same agent events appended as a node appends them
+ * (`NodeStore.agentEvents`); every figure is asserted against one
  * literal, so a dialect that differs fails. Chosen to catch what differs between the two SQL dialects: local hour/day
  * buckets in a named zone across a DST change (America/New_York's 25-hour 1 November 2026) and a half-hour zone
  * (Asia/Kolkata), the local-midnight boundary (23:59:59.999 vs 00:00), integer minute buckets, sums PostgreSQL
@@ -59,7 +60,8 @@ async function seed(h: DialectHarness): Promise<void> {
   for (const c of CALLS) await write(h, c);
   // c5 was a manual call of user u9.
   await h.seed.callUser('c5', 'u9');
-  const ev = (agentId: string, fromState: string, toState: string, at: string) => h.seed.agentEvent({ agentId, fromState, toState, at: Z(at) });
+  // Through the node's writer (`NodeStore.agentEvents`), as an engine node appends them on either dialect.
+  const ev = (agentId: string, from: string, to: string, at: string) => h.agentEvents.append({ agentId, from, to, at: Z(at) });
   await ev('a1', 'LOGGED_OUT', 'AVAILABLE', '2026-11-01T05:00:00Z');
   await ev('a1', 'ON_CALL', 'WRAP_UP', '2026-11-01T05:31:08.500Z');
   await ev('a1', 'WRAP_UP', 'AVAILABLE', '2026-11-01T05:31:38.500Z');

@@ -173,6 +173,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     get callLogs() {
       return b().node.callLogs;
     },
+    get agentEvents() {
+      return b().node.agentEvents;
+    },
     get hopper() {
       return b().node.hopper;
     },

@@ -1,6 +1,6 @@
 /**
  * What runs on PostgreSQL today (#18): the schema twin's migrations, the SQLite → PostgreSQL copy, what an engine
- * node (`centralita node`) needs (the multi-node hopper lease, CallLogs, campaigns and agents read, node liveness
+ * node (`centralita node`) needs (the multi-node hopper lease, CallLogs, agent state events, campaigns and agents read, node liveness
  * and the reaper), and the auth side's repositories (users, refresh tokens, API keys, failed-login counters, the
  * audit trail; behind `AuthStore`, ../auth-store.ts), the API's call history (`PgCallHistory`, behind
  * `CallHistory`, ../call-history.ts), the API's campaign routes (`PgCampaigns`, behind `CampaignCatalog`,
@@ -21,6 +21,7 @@ export { lookupApiKeyPg, type PgApiKeyPrincipal } from './api-key-lookup.js';
 export { pgTables, type PgTableShape } from './tables.js';
 export { PgLeadHopper, LEASE_CAMPAIGN_SQL, LEASE_ZONES_SQL, LEASE_HAS_NULL_ZONE_SQL, type PgLeadRow } from './hopper.js';
 export { PgCallLogs, type PgCallLogRow } from './call-logs.js';
+export { PgAgentEvents, type AgentEventAppend } from './agent-events.js';
 export { pgCampaignToday } from './campaign-today.js';
 export { PgCallHistory } from './call-history.js';
 export { PgCallMetrics } from './call-metrics.js';

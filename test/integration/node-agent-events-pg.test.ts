@@ -1,0 +1,109 @@
+/**
+ * An engine node on PostgreSQL writes its agents' state changes to PostgreSQL's `agent_events` (#18), the log the
+ * supervisors' figures read (PgCallMetrics: wrap-up, occupancy, pause time, AHT). Real parts: `runNode` in this
+ * process on a fresh migrated database, its embedded PBX playing a short-call scenario, one agent of the node and a
+ * progressive campaign. The agent goes READY, is reserved for a call, talks, wraps up and is READY again: those rows
+ * land in `agent_events`, in order, with the call's id — and the metrics route built over PostgreSQL
+ * (`pgCallMetrics`) shows the agent's wrap-up time. Without the node's writer the table stays empty and the
+ * route's WRAP_UP figure is absent (what the product answered before).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { silentLogger } from '../../engine/log/index.js';
+import { pacingPhone } from '../../engine/sim/index.js';
+import { openStore, pgAgentDirectory, pgCallHistory, pgCallMetrics } from '../../engine/store/index.js';
+import { copySqliteToPg } from '../../engine/store/pg/index.js';
+import { loadNodeConfig } from '../../app/node/node-config.js';
+import { runNode, type RunningNode } from '../../app/node/run-node.js';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { until } from '../support/until.js';
+import { harness, type Harness } from '../unit/api/harness.js';
+
+const CAMPAIGN = 'c-agent-events';
+let db: MigratedTestDatabase;
+let dir: string;
+let node: RunningNode | undefined;
+let h: Harness | undefined;
+
+beforeAll(async () => {
+  db = await openMigratedTestDatabase('node_writes_agent_events');
+  dir = mkdtempSync(join(tmpdir(), 'node-agent-events-'));
+  const at = Date.now();
+  const s = openStore(join(dir, 'seed.db'));
+  s.campaigns.create(
+    CAMPAIGN,
+    {
+      name: 'Agent events',
+      dialMode: 'progressive',
+      dialStringTemplate: 'PJSIP/{e164}@trunk',
+      callingHours: { start: '00:00', end: '24:00' },
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      wrapUpS: 2,
+      maxAttempts: 1,
+    },
+    at,
+  );
+  // +1777nnnnnnn: each lead plays its fate from the PBX's scenario (short calls, most answered by people).
+  s.transaction(() => s.leads.insertMany(Array.from({ length: 40 }, (_, i) => ({ campaignId: CAMPAIGN, phoneE164: pacingPhone(i), phoneRaw: pacingPhone(i), timeZone: 'America/New_York', synthetic: true })), at));
+  s.agents.upsert({ id: 'ag-1', kind: 'human', name: 'Ana', endpoint: 'PJSIP/1001', nodeId: 'node-ev', createdAt: at });
+  s.campaigns.command(CAMPAIGN, 'start', at);
+  s.close();
+  await copySqliteToPg({ from: join(dir, 'seed.db'), to: db.url });
+}, 90_000);
+
+afterAll(async () => {
+  h?.close();
+  await node?.stop(1000);
+  await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+it('READY → RESERVED → TALKING → WRAP_UP → READY lands in agent_events, and the metrics over PostgreSQL show the wrap-up', async () => {
+  const cfg = loadNodeConfig({
+    DATABASE_URL: db.url,
+    NODE_ID: 'node-ev',
+    SIM_SCENARIO: 'two-nodes-dense',
+    RTP_PORT_MIN: '46500',
+    RTP_PORT_MAX: '46599',
+    CAMPAIGN_POLL_MS: '200',
+    LOG_LEVEL: 'warn',
+  });
+  node = await runNode(cfg, silentLogger, undefined, undefined, { pool: db.pool, healthServer: false });
+
+  // A whole call of the agent: the wrap-up ended (WRAP_UP → READY) after a call that was bridged.
+  type Ev = { agent_id: string; from_state: string; to_state: string; call_id: string | null; at: string | number };
+  const events = await until(async () => {
+    const rows = (await db.pool.query(`select agent_id, from_state, to_state, call_id, at from agent_events order by at, id`)).rows as Ev[];
+    return rows.some((r) => r.from_state === 'WRAP_UP' && r.to_state === 'READY') ? rows : undefined;
+  }, 90_000, 250);
+  expect(new Set(events.map((e) => e.agent_id))).toEqual(new Set(['ag-1']));
+  // The first: the node readied the agent it follows.
+  expect(events[0]).toMatchObject({ from_state: 'LOGGED_OUT', to_state: 'READY' });
+  // Each row starts where the previous one ended: nothing lost or reordered on the way.
+  for (let i = 1; i < events.length; i++) expect(events[i]!.from_state).toBe(events[i - 1]!.to_state);
+  const wrapStart = events.findIndex((e) => e.to_state === 'WRAP_UP');
+  expect(events.slice(wrapStart - 2, wrapStart + 2).map((e) => e.to_state)).toEqual(['RESERVED', 'TALKING', 'WRAP_UP', 'READY']);
+  // The wrap-up names the call it follows, a CallLog of this node in PostgreSQL.
+  const callId = events[wrapStart]!.call_id;
+  expect(callId).toBeTruthy();
+  expect((await db.pool.query(`select node_id, agent_id from call_logs where id = $1`, [callId])).rows).toEqual([{ node_id: 'node-ev', agent_id: 'ag-1' }]);
+  const wrapMs = Number(events[wrapStart + 1]!.at) - Number(events[wrapStart]!.at);
+  expect(wrapMs).toBeGreaterThanOrEqual(1900);
+
+  // The supervisors' figures built over PostgreSQL (what `npm start` on PostgreSQL serves) read those rows.
+  h = harness({ callMetrics: pgCallMetrics(db.pool), agentDirectory: pgAgentDirectory(db.pool), callHistory: pgCallHistory(db.pool) });
+  h.clock.advanceTo(Date.now() + 1000);
+  const ana = h.addUser('ana', 'agent');
+  await db.pool.query(`update agents set user_id = $1 where id = 'ag-1'`, [ana]);
+  const token = await h.login('ana');
+  const res = await h.json('GET', `/api/metrics/me?from=${new Date(Number(events[0]!.at) - 60_000).toISOString()}`, undefined, h.bearer(token));
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { calls_success: number; time_in_state: Record<string, number> };
+  expect(body.calls_success).toBeGreaterThanOrEqual(1);
+  expect(body.time_in_state['WRAP_UP']).toBeGreaterThanOrEqual(2);
+
+  // /health's database fields: every write went through.
+  expect(node.report().db).toMatchObject({ writable: true });
+}, 150_000);
