@@ -31,6 +31,8 @@ export class CampaignFollower {
   private again: Promise<void> | null = null;
   /** updated_at of each campaign as last applied: a change reloads its settings. */
   private readonly seen = new Map<string, number>();
+  /** Each campaign's name as last read: the queue_log names a call's queue with it, synchronously. */
+  private readonly names = new Map<string, string>();
   private failing = false;
 
   constructor(private readonly d: CampaignFollowerDeps) {}
@@ -82,7 +84,17 @@ export class CampaignFollower {
     }
   }
 
+  /**
+   * A campaign's name as this follower last read it. The follower reads a campaign's row before the engine dials it,
+   * so the name is known from the first call on (a copy refreshed on its own clock could still miss a campaign
+   * started a moment after it was created); a rename shows from the next read.
+   */
+  name(campaignId: string): string | undefined {
+    return this.names.get(campaignId);
+  }
+
   private async follow(c: Campaign): Promise<void> {
+    this.names.set(c.id, c.name);
     const want = runStateOf(c.state);
     const loaded = this.d.engine.campaign(c.id);
     if (!loaded) {

@@ -55,6 +55,8 @@ export interface RunningNode {
   engine: Engine;
   /** Whether the engine runs against the embedded PBX (no ARI_URL). */
   simulated: boolean;
+  /** A campaign's name as the node last read its row (known before its first call); undefined for one never read. */
+  campaignName(campaignId: string): string | undefined;
   /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
@@ -294,7 +296,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, report, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, campaignName: (id) => follower?.name(id), report, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

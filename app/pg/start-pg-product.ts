@@ -175,12 +175,13 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => directory.stop());
     await directory.refresh();
 
-    // The engine's own queue_log (issue #16), as on SQLite: campaign and agent names from the copies this process
-    // already refreshes (campaign figures, the agents' directory). Closed after the node stops: its last lines go in.
+    // The engine's own queue_log (issue #16), as on SQLite: campaign names as the node last read their rows (read
+    // before it dials them, so the first call already has it), agent names from the agents' directory this process
+    // refreshes. Closed after the node stops: its last lines go in.
     const qlPath = queueLogPath(config);
     let queueLog: AttachedQueueLog | null = null;
     if (qlPath) {
-      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
+      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => node.campaignName(id) ?? figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
       queueLog = attached;
       closers.unshift(() => attached.close());
     }

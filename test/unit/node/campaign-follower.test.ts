@@ -1,7 +1,9 @@
 /**
  * CampaignFollower (app/node): a poll asked for while another read runs (a Redis command arriving mid-read) reads
  * the table once more after it, so a command stored after the running read began is applied at once, not at the
- * next period.
+ * next period. It also remembers each campaign's name as read, before the engine dials it: the queue_log of `npm start`
+ * on PostgreSQL names a call's queue with it (a copy refreshed on its own 2 s clock wrote the first calls of a campaign
+ * started a moment after its creation as `campaign-<id>`).
  */
 import { describe, expect, it } from 'vitest';
 import { CampaignFollower } from '../../../app/node/index.js';
@@ -62,5 +64,33 @@ describe('CampaignFollower.poll', () => {
     expect(reads).toBe(2);
     expect(applied).toEqual(['paused']);
     expect(state).toBe('paused');
+  });
+});
+
+describe('CampaignFollower.name', () => {
+  it('knows a campaign by name from the read that hands it to the engine, and follows a rename at the next read', async () => {
+    let stored: Campaign = { ...storedCampaign(), name: 'Ventas Otoño' };
+    let loaded = false;
+    let nameWhenLoaded: string | undefined;
+    const engine = {
+      campaign: () => (loaded ? ({ state: 'running', leads: {} } as never) : undefined),
+      putCampaign: () => {
+        loaded = true;
+        // What the queue_log would write for the campaign's first call, which can follow this at once.
+        nameWhenLoaded = f.name('c1');
+        return undefined as never;
+      },
+      setCampaignState: async () => undefined,
+    };
+    const campaigns = { list: async () => [stored], markFailed: async () => undefined };
+    const f = new CampaignFollower({ engine, campaigns, leadsFor: () => ({}) as never, clock: new VirtualClock(), logger: silentLogger, pollMs: 60_000 });
+    expect(f.name('c1')).toBeUndefined();
+    await f.poll();
+    expect(loaded).toBe(true);
+    expect(nameWhenLoaded).toBe('Ventas Otoño');
+    stored = { ...stored, name: 'Ventas Invierno', updatedAt: 5 };
+    await f.poll();
+    expect(f.name('c1')).toBe('Ventas Invierno');
+    expect(f.name('other')).toBeUndefined();
   });
 });
