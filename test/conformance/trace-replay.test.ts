@@ -28,6 +28,13 @@ afterEach(async () => {
 const sameInstantState = (path: string, want: unknown, got: unknown): boolean =>
   /\/play\?/.test(path) && ['queued', 'playing'].includes(String(want)) && ['queued', 'playing'].includes(String(got));
 
+/**
+ * An externalMedia channel enters Stasis on a thread of its own while Asterisk builds the reply, and app_stasis sets
+ * STASISSTATUS as it enters: the reply's snapshot lists it or not (a clean-clone CI rehearsal on 2026-12-07 got it;
+ * the recording did not). The simulator is still held to the recording.
+ */
+const stasisStatusRaces = (path: string, variable: string): boolean => /\/channels\/externalMedia/.test(path) && variable === 'STASISSTATUS';
+
 function expectSameReplies(trace: Trace, replies: { status: number; body: unknown }[], racy = false): void {
   const got = trace.http.map((h, i) => `${h.method} ${h.path} → ${replies[i]?.status}`);
   const want = trace.http.map((h) => `${h.method} ${h.path} → ${h.status}`);
@@ -41,7 +48,8 @@ function expectSameReplies(trace: Trace, replies: { status: number; body: unknow
       const got = r.body as Record<string, unknown>;
       const state = racy && sameInstantState(h.path, want['state'], got['state']) ? want['state'] : got['state'];
       expect({ id: got['id'], state }, `${h.method} ${h.path}`).toEqual({ id: want['id'], state: want['state'] });
-      if ('channelvars' in want) expect(Object.keys(got['channelvars'] as object).sort()).toEqual(Object.keys(want['channelvars'] as object).sort());
+      const vars = (o: unknown) => Object.keys(o as object).filter((k) => !(racy && stasisStatusRaces(h.path, k))).sort();
+      if ('channelvars' in want) expect(vars(got['channelvars']), `${h.method} ${h.path} channelvars`).toEqual(vars(want['channelvars']));
     } else if (h.body && typeof h.body === 'object') {
       expect(r.body, `${h.method} ${h.path}`).toMatchObject(h.body as object);
     }
