@@ -5,38 +5,27 @@
  * (`writable: false`, the error kept, the count of waiting writes — what /health shows as `db`), keeps the events in
  * order, and when the server answers again writes them all, in the order they happened, none twice.
  */
-import { URL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { StoreWriteQueue, attachAgentEventWriter } from '../../engine/shell/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
-import { migratePg, openPgPool, PgAgentEvents, PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { PgAgentEvents, PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
+import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 import { until } from '../support/until.js';
 
-let db: TestDatabase;
+let env: ProxiedTestDatabase;
 let direct: PgPool;
 let proxy: TcpProxy;
 let viaProxy: PgPool;
 
 beforeAll(async () => {
-  db = await createTestDatabase('node_writes_ev_outage');
-  direct = openPgPool(db.url, { max: 2 });
-  await migratePg(direct);
-  const u = new URL(db.url);
-  proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-  u.host = `127.0.0.1:${proxy.port}`;
-  viaProxy = openPgPool(u.toString(), { max: 2 });
-  // An idle connection cut by the proxy is reported on the pool: expected here.
-  viaProxy.on('error', () => undefined);
+  env = await openProxiedTestDatabase('node_writes_ev_outage');
+  ({ direct, proxy, viaProxy } = env);
 }, 60_000);
 afterAll(async () => {
-  await viaProxy?.end().catch(() => undefined);
-  await proxy?.close();
-  await direct?.end();
-  await db?.drop();
+  await env?.close();
 });
 
 it('holds agent events in order while PostgreSQL is unreachable and writes each once when it is back', async () => {

@@ -5,37 +5,26 @@
  * stops the dialler (`writable: false`, the error kept for /health), keeps the writes in order, and when the server
  * answers again flushes them — the rows end exactly as written, the ended call with its durations.
  */
-import { URL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { StoreWriteQueue } from '../../engine/shell/index.js';
-import { migratePg, openPgPool, PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
+import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 import { until } from '../support/until.js';
 
-let db: TestDatabase;
+let env: ProxiedTestDatabase;
 let direct: PgPool;
 let proxy: TcpProxy;
 let viaProxy: PgPool;
 
 beforeAll(async () => {
-  db = await createTestDatabase('ct_outage');
-  direct = openPgPool(db.url, { max: 2 });
-  await migratePg(direct);
-  const u = new URL(db.url);
-  proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-  u.host = `127.0.0.1:${proxy.port}`;
-  viaProxy = openPgPool(u.toString(), { max: 2 });
-  // An idle connection cut by the proxy is reported on the pool: expected here.
-  viaProxy.on('error', () => undefined);
+  env = await openProxiedTestDatabase('ct_outage');
+  ({ direct, proxy, viaProxy } = env);
 }, 60_000);
 afterAll(async () => {
-  await viaProxy?.end().catch(() => undefined);
-  await proxy?.close();
-  await direct?.end();
-  await db?.drop();
+  await env?.close();
 });
 
 describe('PgCallLogs through a connection that goes away', () => {

@@ -10,39 +10,29 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { URL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportQueue } from '../../engine/imports/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { pgCampaignCatalog, pgLeadImports, type LeadImports, type NewLead } from '../../engine/store/index.js';
-import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { type PgPool } from '../../engine/store/pg/index.js';
+import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0);
-let db: TestDatabase;
+let env: ProxiedTestDatabase;
 let direct: PgPool;
 let proxy: TcpProxy;
 let viaProxy: PgPool;
 let dir: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase('pg_import_outage');
-  direct = openPgPool(db.url, { max: 2 });
-  await migratePg(direct);
-  const u = new URL(db.url);
-  proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
-  u.host = `127.0.0.1:${proxy.port}`;
-  // Cut connections are reported on the pool: expected here.
-  viaProxy = openPgPool(u.toString(), { max: 2, onIdleError: () => undefined });
+  env = await openProxiedTestDatabase('pg_import_outage');
+  ({ direct, proxy, viaProxy } = env);
   dir = mkdtempSync(join(tmpdir(), 'centralita-pg-import-outage-'));
   await pgCampaignCatalog(direct).create('k', { name: 'k' }, T0);
 }, 60_000);
 afterAll(async () => {
-  await viaProxy?.end().catch(() => undefined);
-  await proxy?.close();
-  await direct?.end();
-  await db?.drop();
+  await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/centralita_test';
 
@@ -80,4 +81,39 @@ export async function openMigratedTestDatabase(prefix: string, o: { icuLocale?: 
 export async function emptyTables(pool: PgPool): Promise<void> {
   const tables = pgTables().map((t) => `"${t.name}"`).reverse();
   await pool.query(`begin; ${tables.map((t) => `delete from ${t};`).join(' ')} commit`);
+}
+
+/**
+ * A migrated test database reached two ways, for outage tests: `direct` (the test's own view) and `viaProxy`, a pool
+ * through a TCP proxy the test can cut (`proxy.setMode('refuse' | 'reset' | 'blackhole' | 'forward')`). A connection
+ * the proxy cuts while idle is reported on `viaProxy`: expected there, so it is swallowed. `close` undoes it all.
+ */
+export interface ProxiedTestDatabase {
+  db: TestDatabase;
+  direct: PgPool;
+  proxy: TcpProxy;
+  viaProxy: PgPool;
+  close(): Promise<void>;
+}
+
+export async function openProxiedTestDatabase(prefix: string): Promise<ProxiedTestDatabase> {
+  const db = await createTestDatabase(prefix);
+  const direct = openPgPool(db.url, { max: 2 });
+  await migratePg(direct);
+  const u = new URL(db.url);
+  const proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port || 5432) });
+  u.host = `127.0.0.1:${proxy.port}`;
+  const viaProxy = openPgPool(u.toString(), { max: 2, onIdleError: () => undefined });
+  return {
+    db,
+    direct,
+    proxy,
+    viaProxy,
+    close: async () => {
+      await viaProxy.end().catch(() => undefined);
+      await proxy.close();
+      await direct.end();
+      await db.drop();
+    },
+  };
 }

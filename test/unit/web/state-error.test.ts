@@ -3,31 +3,9 @@
  * agent's phone does not answer (`node_unreachable`, #18) or no engine runs, the agent reads it in their language,
  * never the API's English; any other error keeps the API's own text.
  */
-import { readFileSync } from 'node:fs';
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import type { Translate } from '../../../web/src/api/problems.js';
 import { stateErrorText } from '../../../web/src/screens/agent/state-error.js';
-
-const dir = new URL('../../../web/src/i18n/locales/', import.meta.url);
-const read = (lang: string) => JSON.parse(readFileSync(new URL(`${lang}.json`, dir), 'utf8')) as Record<string, unknown>;
-
-async function translator(lng: 'en' | 'es'): Promise<Translate> {
-  const i = i18next.createInstance();
-  await i.init({ resources: { en: { translation: read('en') }, es: { translation: read('es') } }, lng, fallbackLng: false, interpolation: { escapeValue: false } });
-  return (key, options) => i.t(key, options ?? {}) as string;
-}
-
-/** What the web's `unwrap` throws for a non-2xx answer (web/src/api/client.ts ApiError): an Error with the API's code. */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ApiError, translator } from '../../support/web-i18n.js';
 
 describe('stateErrorText', () => {
   const english = {
