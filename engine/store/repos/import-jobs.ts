@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { importJobs, type ImportJobRow, type ImportJobState, type ImportRowError } from '../schema/import-jobs.js';
+import { importJobs, type ImportJobRow, type ImportJobState } from '../schema/import-jobs.js';
+import type { ImportJobEnd, ImportJobProgress } from '../lead-imports.js';
 
 /** Import progress, so the API can show a bar for a 100k-row file and the rejected rows afterwards. */
 export class ImportJobRepo {
@@ -61,7 +62,7 @@ export class ImportJobRepo {
   }
 
   /** `errors`, when given, are the rejected rows so far (the job's list is replaced, in line order at finish). */
-  progress(id: string, p: { processed: number; accepted: number; rejected: number; total?: number | null; errors?: ImportRowError[] }): void {
+  progress(id: string, p: ImportJobProgress): void {
     this.db
       .update(importJobs)
       .set({
@@ -79,19 +80,7 @@ export class ImportJobRepo {
    * The job's end in one statement: a reader (the API polls from another thread) never sees it failed without its
    * message. `message` and `spoolPath` are left as they are when not given.
    */
-  finish(
-    id: string,
-    r: {
-      status: 'done' | 'failed';
-      processed: number;
-      accepted: number;
-      rejected: number;
-      errors: ImportRowError[];
-      at: number;
-      message?: string | null;
-      spoolPath?: null;
-    },
-  ): void {
+  finish(id: string, r: ImportJobEnd): void {
     this.db
       .update(importJobs)
       .set({
