@@ -27,7 +27,7 @@ import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { productClusterBoard } from './cluster-board.js';
 import { CampaignFigures } from './campaign-figures.js';
-import { attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
+import { queueLogPath, startQueueStats, type QueueStats } from '../index.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -170,21 +170,14 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => figures.stop());
     await figures.refresh();
     const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures, ...(agentAsker ? { agentCommands: agentAsker } : {}) });
-    // The agents' copy the live feed routes by; read before the queue_log writer needs their names.
+    // The agents' copy the live feed routes by, read before the feed opens.
     const directory = cachedLiveDirectory(agents, systemClock, logger);
     closers.push(() => directory.stop());
     await directory.refresh();
 
-    // The engine's own queue_log (issue #16), as on SQLite: campaign names as the node last read their rows (read
-    // before it dials them, so the first call already has it), agent names from the agents' directory this process
-    // refreshes. Closed after the node stops: its last lines go in.
+    // The engine's own queue_log (issue #16), as on SQLite: written by the node (app/node runNode), like every node's.
     const qlPath = queueLogPath(config);
-    let queueLog: AttachedQueueLog | null = null;
-    if (qlPath) {
-      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => node.campaignName(id) ?? figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
-      queueLog = attached;
-      closers.unshift(() => attached.close());
-    }
+    const queueLog = node.queueLog;
     // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own. It reads a file,
     // not the database; its checkpoint sits beside DB_PATH, per node, so two nodes on one disk never share one.
     const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
