@@ -14,7 +14,7 @@
  * ./liveness, ./health-server, ./redis-health).
  */
 import { defaultAmdParams } from '../../engine/amd/index.js';
-import { boardOf, startClusterServices, type ClusterServices } from '../../engine/cluster/index.js';
+import { boardOf, serveConfigPush, startClusterServices, type ClusterServices } from '../../engine/cluster/index.js';
 import { amdParamsFor } from '../../engine/campaigns/index.js';
 import { systemClock, type Clock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
@@ -33,7 +33,9 @@ import {
   PgCampaigns,
   PgClusterNodes,
   PgLeadHopper,
+  PgTrunks,
   redactUrl,
+  secretBox,
   describePgError,
   type Campaign,
   type PgPool,
@@ -42,6 +44,7 @@ import { agentConfigFromRow, attachQueueLogWith, queueLogPath, simScenarioRules,
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
+import { configPushHandler } from './config-push.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { NodeLiveness } from './liveness.js';
 import type { NodeConfig } from './node-config.js';
@@ -199,7 +202,22 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       });
       const svc = services;
       closers.push(() => svc.close());
-      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, agent commands, cluster board');
+      // A trunk or phone pushed through an API elsewhere reaches this node's own Asterisk: read from the shared
+      // database (a phone's password comes sealed with the key the API and the nodes share) and pushed here.
+      const pushes = await serveConfigPush(
+        svc.redis,
+        cfg.nodeId,
+        configPushHandler({
+          nodeId: cfg.nodeId,
+          ari: cfg.base.ARI_URL ? { url: cfg.base.ARI_URL, username: cfg.base.ARI_USERNAME, password: cfg.base.ARI_PASSWORD ?? '' } : null,
+          trunks: new PgTrunks(pool),
+          agents: agentsDir,
+          box: secretBox(cfg.base),
+        }),
+        { prefix: cfg.clusterPrefix, logger: logger.child({ part: 'config-push' }) },
+      );
+      closers.push(() => pushes.close());
+      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, agent commands, trunk and phone pushes, cluster board');
     } else {
       logger.info('no REDIS_URL: the abandon governor decides on this node\'s own counts and no cluster board is served');
     }

@@ -15,11 +15,11 @@ import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type
 import { dbHealth } from '../../api/health/index.js';
 import { attachLiveFeed, boardSnapshot, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
-import { agentCommandAsker, callHangupAsker, type AgentCommandAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
+import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandAsker, type CallHangupAsker, type ConfigPushAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, pruneBackups, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
@@ -154,6 +154,21 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       agentAsker = a;
       closers.push(() => a.close());
     }
+    // Trunk and phone pushes reach the other nodes' Asterisks (each node has its own), asked over Redis.
+    let configPush: ConfigPushAsker | undefined;
+    if (node.services) {
+      const clusterNodes = new PgClusterNodes(pool);
+      const box = secretBox(config);
+      const a = await configPushAsker(node.services.redis, {
+        prefix: cfg.clusterPrefix,
+        from: `api-${cfg.nodeId}`,
+        logger: logger.child({ part: 'config-push' }),
+        otherNodes: async () => (await clusterNodes.list()).filter((n) => n.state === 'up' && n.id !== cfg.nodeId).map((n) => n.id),
+        seal: box && ((clear, context) => box.seal(clear, context)),
+      });
+      configPush = a;
+      closers.push(() => a.close());
+    }
     const ports = pgApiPorts(pool, {
       ...(node.services ? { campaignCommands: node.services } : {}),
       ...(asker ? { clusterHangup: asker } : {}),
@@ -247,6 +262,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       imports,
       ...ports,
       ...(queueStats ? { queues: queueStats } : {}),
+      ...(configPush ? { configPush } : {}),
     });
     // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
     await apiApp.ready;
