@@ -13,8 +13,6 @@
  *
  * Without the push to the nodes, node-b's Asterisk stays empty and the phone lands on node-a's Asterisk.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { configPushHandler } from '../../app/node/config-push.js';
@@ -23,6 +21,7 @@ import { agentSorceryObjects, trunkSorceryObjects } from '../../engine/deploy/in
 import { silentLogger } from '../../engine/log/logger.js';
 import { PgAgents, PgClusterNodes, PgTrunks, pgAgentDirectory, pgCampaignCatalog, pgTrunkCatalog, secretBox } from '../../engine/store/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { standInAri, type StandInAri } from '../support/stand-in-ari.js';
 import { ADMIN_PASSWORD, harness, type Harness } from '../unit/api/harness.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -30,26 +29,10 @@ const PREFIX = `test-config-push-${process.pid}-${randomBytes(3).toString('hex')
 const JWT_SECRET = 'x'.repeat(40);
 const box = secretBox({ JWT_SECRET })!;
 
-/** A stand-in ARI with a writable PJSIP wizard: records the paths and bodies pushed. */
-async function standInAri(): Promise<{ url: string; puts: Array<{ path: string; body: unknown }>; close(): Promise<void> }> {
-  const puts: Array<{ path: string; body: unknown }> = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.method !== 'PUT' || !(req.url ?? '').startsWith('/ari/asterisk/config/dynamic/')) return void res.writeHead(404).end();
-      puts.push({ path: req.url!, body: JSON.parse(body) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify((JSON.parse(body) as { fields: unknown }).fields));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, puts, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 let db: MigratedTestDatabase;
 let redis: RedisClient;
-let ariA: Awaited<ReturnType<typeof standInAri>>;
-let ariB: Awaited<ReturnType<typeof standInAri>>;
+let ariA: StandInAri;
+let ariB: StandInAri;
 let asker: ConfigPushAsker;
 const services: ConfigPushService[] = [];
 let h: Harness;
