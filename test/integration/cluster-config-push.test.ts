@@ -2,7 +2,8 @@
  * Trunk and agent phone pushes reach every node's own Asterisk (#18), on the real Redis and PostgreSQL. The API
  * (node-a, over PostgreSQL's ports, its own Asterisk at ARI_URL) is given the config push asker of `npm start` on
  * PostgreSQL; node-b serves pushes with the node's handler (app/node/config-push.ts: the row read from PostgreSQL,
- * the password opened with the shared key, pushed to ITS Asterisk); node-c runs on its embedded PBX; node-d is
+ * the password opened with the shared key, pushed to ITS Asterisk); node-c is a whole engine node (runNode with
+ * REDIS_URL, as `centralita node` runs it) on its embedded PBX, so it answers that it has no Asterisk; node-d is
  * registered up but not listening. Each Asterisk is a stand-in ARI with a writable PJSIP wizard that records what is
  * pushed (the bundled real Asterisk has no PJSIP: test/both/trunk-push.test.ts).
  *
@@ -16,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { configPushHandler } from '../../app/node/config-push.js';
+import { loadNodeConfig, runNode, type RunningNode } from '../../app/node/index.js';
 import { clusterRedisClient, configPushAsker, serveConfigPush, type ConfigPushAsker, type ConfigPushService, type RedisClient } from '../../engine/cluster/index.js';
 import { agentSorceryObjects, trunkSorceryObjects } from '../../engine/deploy/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
@@ -36,6 +38,7 @@ let ariB: StandInAri;
 let asker: ConfigPushAsker;
 const services: ConfigPushService[] = [];
 let h: Harness;
+let nodeC: RunningNode | undefined;
 const messages: string[] = [];
 
 beforeAll(async () => {
@@ -53,11 +56,12 @@ beforeAll(async () => {
   services.push({ close: async () => void spy.destroy() });
 
   const nodes = new PgClusterNodes(db.pool);
-  for (const id of ['node-a', 'node-b', 'node-c', 'node-d']) await nodes.register(id, id === 'node-c' ? 'embedded' : `http://${id}`, Date.now());
-  const handler = (nodeId: string, ari: { url: string } | null) =>
-    configPushHandler({ nodeId, ari: ari && { url: ari.url, username: 'centralita', password: 'ari-pw' }, trunks: new PgTrunks(db.pool), agents: new PgAgents(db.pool), box: secretBox({ JWT_SECRET }) });
-  services.push(await serveConfigPush(redis, 'node-b', handler('node-b', ariB), { prefix: PREFIX, logger: silentLogger }));
-  services.push(await serveConfigPush(redis, 'node-c', handler('node-c', null), { prefix: PREFIX, logger: silentLogger }));
+  for (const id of ['node-a', 'node-b', 'node-d']) await nodes.register(id, `http://${id}`, Date.now());
+  const handler = configPushHandler({ nodeId: 'node-b', ari: { url: ariB.url, username: 'centralita', password: 'ari-pw' }, trunks: new PgTrunks(db.pool), agents: new PgAgents(db.pool), box: secretBox({ JWT_SECRET }) });
+  services.push(await serveConfigPush(redis, 'node-b', handler, { prefix: PREFIX, logger: silentLogger }));
+  // A TTL longer than the test: node-c must not reap the nodes this test registered by hand (they never beat).
+  const cfg = loadNodeConfig({ DATABASE_URL: db.url, NODE_ID: 'node-c', REDIS_URL, CLUSTER_PREFIX: PREFIX, NODE_TTL_MS: '600000', RTP_PORT_MIN: '46600', RTP_PORT_MAX: '46699', LOG_LEVEL: 'warn', JWT_SECRET });
+  nodeC = await runNode(cfg, silentLogger, undefined, undefined, { pool: db.pool, healthServer: false });
   asker = await configPushAsker(redis, {
     prefix: PREFIX,
     from: 'api-node-a',
@@ -76,6 +80,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await nodeC?.stop(0);
   h?.close();
   await asker?.close();
   for (const s of services) await s.close();
