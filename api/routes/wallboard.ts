@@ -199,8 +199,11 @@ export function wallboardRoutes({ store, auth, control, timeZone, health, cluste
     for (const o of written) if (o.agentId !== null && o.bridgedAt !== null) byAgent.set(o.agentId, { id: o.id, campaignId: o.campaignId, since: o.bridgedAt });
     for (const r of rows?.calls ?? []) if (r.agent_id !== null && r.stage === 'talking' && !byAgent.has(r.agent_id)) byAgent.set(r.agent_id, { id: r.id, campaignId: r.campaign_id, since: r.stage_since });
     const agents = directory.map((a) => {
-      const l = live.get(a.id);
-      const r = l ? undefined : remoteAgents.get(a.id);
+      // This node's state first, unless it holds the agent logged out and another node has it logged in (moved).
+      const own = live.get(a.id);
+      const other = remoteAgents.get(a.id);
+      const l = own && (own.status !== 'LOGGED_OUT' || !other || other.status === 'LOGGED_OUT') ? own : undefined;
+      const r = l ? undefined : other;
       const call = byAgent.get(a.id);
       return {
         id: a.id,
