@@ -117,8 +117,9 @@ export default function WallboardScreen() {
     let lastReread = 0;
     offs.push(
       live.on('cluster.rows', (payload) => {
-        if (!board.data) return;
+        // Kept even before the first answer: the rows are sent again only when they change.
         const r = board.applyRows(payload as ClusterRowsEvent);
+        if (!board.data) return;
         if (r.changed) schedule();
         if (r.callsChanged && reread === undefined) {
           reread = setTimeout(() => {

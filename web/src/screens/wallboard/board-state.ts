@@ -38,7 +38,7 @@ export class BoardState {
     keepSame(this.agents, d.agents);
     keepSame(this.calls, d.calls);
     keepSame(this.campaigns, d.campaigns);
-    // Other nodes' rows newer than this answer stay applied.
+    // Other nodes' rows newer than this answer stay applied (older ones: the answer has them already).
     if (this.rows && this.rows.at > d.at) this.applyRows(this.rows);
   }
 
