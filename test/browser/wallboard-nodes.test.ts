@@ -102,7 +102,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   // node-b's agents in the agents table (their node's): the grid lists them with the state node-b publishes.
-  for (const [id, name] of [['b1', 'Berta'], ['b2', 'Bruno'], ['b3', 'Blanca'], ['b4', 'Boris']]) {
+  for (const [id, name] of [['b1', 'Berta'], ['b2', 'Bruno'], ['b3', 'Blanca'], ['b4', 'Boris']] as const) {
     const agent = await fetch(`${base}/api/agents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
