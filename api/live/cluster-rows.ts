@@ -59,6 +59,7 @@ export class ClusterRowsTracker {
   rows(view: ClusterView): ClusterRows {
     const next = new Map<string, { stage: WallboardStage; createdAt: number; stageSince: number }>();
     const out: ClusterRows = { at: view.at, self: this.self, up: [], down: [], agents: [], calls: [] };
+    const listed = new Set<string>();
     for (const n of view.nodes) {
       if (n.nodeId === this.self) continue;
       if (n.state === 'down') {
@@ -76,6 +77,10 @@ export class ClusterRowsTracker {
         out.calls.push({ id: c.id, node_id: n.nodeId, campaign_id: c.campaignId ?? null, phone: c.phone ?? '', agent_id: c.agentId ?? null, stage, created_at: t.createdAt, stage_since: t.stageSince });
       }
       for (const a of n.agents) {
+        // An agent moved between nodes may still be on its old node's roster, logged out there: one row, the live one.
+        if (a.status === 'LOGGED_OUT' && listed.has(a.id)) continue;
+        if (listed.has(a.id)) out.agents.splice(out.agents.findIndex((x) => x.id === a.id), 1);
+        listed.add(a.id);
         out.agents.push({ id: a.id, node_id: n.nodeId, status: a.status, since: a.since ?? null, pause_reason: a.pauseReason ?? null, call_id: a.calls?.[0] ?? null });
       }
     }

@@ -53,3 +53,14 @@ describe('ClusterRowsTracker', () => {
     expect(withClusterCounts({ activeCalls: 2, agentsByStatus: {} }, null)).toEqual({ activeCalls: 2, agentsByStatus: {} });
   });
 });
+
+describe('an agent on two nodes’ rosters (moved)', () => {
+  it('is one row: the node it is logged in on, whichever of the two comes first', () => {
+    const t = new ClusterRowsTracker('self');
+    // The view lists nodes by id: b before c.
+    const v = (liveOn: 'b' | 'c') =>
+      clusterView([board(liveOn, 1000, [], [{ id: 'x', status: 'READY' }]), board(liveOn === 'b' ? 'c' : 'b', 1000, [], [{ id: 'x', status: 'LOGGED_OUT' }])], [], 1000);
+    expect(t.rows(v('b')).agents).toEqual([expect.objectContaining({ id: 'x', node_id: 'b', status: 'READY' })]);
+    expect(t.rows(v('c')).agents).toEqual([expect.objectContaining({ id: 'x', node_id: 'c', status: 'READY' })]);
+  });
+});
