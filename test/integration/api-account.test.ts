@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { harness, type Harness } from '../unit/api/harness.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
-/** GET /api/auth/me and the password change, including the generated first admin's forced change. */
-describe('account routes', () => {
+/** GET /api/auth/me and the password change, including the generated first admin's forced change; on both dialects (#18). */
+describeApiDialects('account routes', (harness) => {
   let h: Harness;
   afterEach(() => h?.close());
 
@@ -13,7 +13,7 @@ describe('account routes', () => {
   };
 
   it('a generated admin must change the password first: every other route answers 403 until then', async () => {
-    h = harness({ config: { NODE_ID: 'n', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: undefined } });
+    h = await harness({ config: { NODE_ID: 'n', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: undefined } });
     await h.app.ready;
     const generated = h.app.generatedAdminPassword;
     expect(generated).toMatch(/^[A-Za-z0-9_-]{20,}$/);
@@ -55,12 +55,12 @@ describe('account routes', () => {
   });
 
   it('an admin created with ADMIN_PASSWORD is not forced; /me lists the agents linked to the user', async () => {
-    h = harness();
+    h = await harness();
     await h.app.ready;
     expect(h.app.generatedAdminPassword).toBeUndefined();
     const uid = h.addUser('ana', 'agent', 'A');
-    h.store.agents.upsert({ id: 'agent-1001', kind: 'human', name: 'Ana', endpoint: 'PJSIP/1001', userId: uid, team: 'A', createdAt: h.clock.now() });
-    h.store.agents.upsert({ id: 'agent-1002', kind: 'human', name: 'Other', endpoint: 'PJSIP/1002', createdAt: h.clock.now() });
+    await h.db.seed.agent({ id: 'agent-1001', name: 'Ana', endpoint: 'PJSIP/1001', userId: uid, team: 'A', createdAt: h.clock.now() });
+    await h.db.seed.agent({ id: 'agent-1002', name: 'Other', endpoint: 'PJSIP/1002', createdAt: h.clock.now() });
     const token = await h.login('ana');
     const me = (await (await h.app.request('/api/auth/me', { headers: h.bearer(token) })).json()) as { user: { username: string; role: string }; agents: Array<{ id: string }> };
     expect(me.user).toMatchObject({ username: 'ana', role: 'agent' });
@@ -68,4 +68,4 @@ describe('account routes', () => {
     const admin = await login('admin', 'admin-password-for-tests');
     expect(admin.user.mustChangePassword).toBe(false);
   });
-});
+}, { prefix: 'apipg_account' });

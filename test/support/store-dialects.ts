@@ -289,6 +289,57 @@ function harnessOver(b: () => Backend): DialectHarness {
   return h;
 }
 
+/** Every port of one SQLite store, and its drizzle handle for seeding. */
+function sqlitePorts(store: Store): Omit<Backend, 'connect' | 'reopen'> {
+  return {
+    node: sqliteNodeStore(store),
+    auth: sqliteAuthStore(store, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
+    callHistory: sqliteCallHistory(store),
+    campaignCatalog: sqliteCampaignCatalog(store),
+    leadCatalog: sqliteLeadCatalog(store),
+    leadImports: sqliteLeadImports(store),
+    agentDirectory: sqliteAgentDirectory(store),
+    callMetrics: sqliteCallMetrics(store),
+    qaStore: sqliteQaStore(store),
+    recordingCatalog: sqliteRecordingCatalog(store),
+    trunkCatalog: sqliteTrunkCatalog(store),
+    manualCalls: sqliteManualCallLog(store),
+    db: store.db,
+    t: lite,
+  };
+}
+
+/** Every port of one PostgreSQL pool, and its drizzle handle for seeding. */
+function pgPorts(pool: PgPool): Omit<Backend, 'connect' | 'reopen'> {
+  return {
+    node: pgNodeStore(pool),
+    auth: pgAuthStore(pool, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
+    callHistory: pgCallHistory(pool),
+    campaignCatalog: pgCampaignCatalog(pool),
+    leadCatalog: pgLeadCatalog(pool),
+    leadImports: pgLeadImports(pool),
+    agentDirectory: pgAgentDirectory(pool),
+    callMetrics: pgCallMetrics(pool),
+    qaStore: pgQaStore(pool),
+    recordingCatalog: pgRecordingCatalog(pool),
+    trunkCatalog: pgTrunkCatalog(pool),
+    manualCalls: pgManualCallLog(pool),
+    db: drizzle(pool),
+    t: pgs,
+  };
+}
+
+/**
+ * The ports, seeds and reads of `describeDialects`' harness over a database someone else opened (the API test
+ * harness's SQLite store or PostgreSQL pool): the same rows the app under test reads. No `connect`/`reopen`.
+ */
+export function storeSides(over: { store: Store } | { pool: PgPool }): DialectHarness {
+  const ports = 'store' in over ? sqlitePorts(over.store) : pgPorts(over.pool);
+  const unsupported = () => Promise.reject(new Error('storeSides: connect/reopen are describeDialects-only'));
+  const backend: Backend = { ...ports, connect: unsupported, reopen: unsupported };
+  return harnessOver(() => backend);
+}
+
 /** SQLite: a fresh file per test. */
 function sqliteBackend(): { current: () => Backend; before: () => void; after: () => void; afterAll: () => void } {
   let dir = '';
@@ -296,20 +347,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
   let memo: Backend | undefined;
   const others: Store[] = [];
   const backend = (): Backend => (memo ??= {
-    node: sqliteNodeStore(store!),
-    auth: sqliteAuthStore(store!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
-    callHistory: sqliteCallHistory(store!),
-    campaignCatalog: sqliteCampaignCatalog(store!),
-    leadCatalog: sqliteLeadCatalog(store!),
-    leadImports: sqliteLeadImports(store!),
-    agentDirectory: sqliteAgentDirectory(store!),
-    callMetrics: sqliteCallMetrics(store!),
-    qaStore: sqliteQaStore(store!),
-    recordingCatalog: sqliteRecordingCatalog(store!),
-    trunkCatalog: sqliteTrunkCatalog(store!),
-    manualCalls: sqliteManualCallLog(store!),
-    db: store!.db,
-    t: lite,
+    ...sqlitePorts(store!),
     connect: async () => {
       const s = openStore(store!.path, { migrate: false });
       others.push(s);
@@ -361,20 +399,7 @@ function pgBackend(prefix: string): {
   let memo: Backend | undefined;
   const others: PgPool[] = [];
   const backend = (): Backend => (memo ??= {
-    node: pgNodeStore(pool!),
-    auth: pgAuthStore(pool!, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
-    callHistory: pgCallHistory(pool!),
-    campaignCatalog: pgCampaignCatalog(pool!),
-    leadCatalog: pgLeadCatalog(pool!),
-    leadImports: pgLeadImports(pool!),
-    agentDirectory: pgAgentDirectory(pool!),
-    callMetrics: pgCallMetrics(pool!),
-    qaStore: pgQaStore(pool!),
-    recordingCatalog: pgRecordingCatalog(pool!),
-    trunkCatalog: pgTrunkCatalog(pool!),
-    manualCalls: pgManualCallLog(pool!),
-    db: drizzle(pool!),
-    t: pgs,
+    ...pgPorts(pool!),
     connect: async () => {
       const p = openPgPool(target!.url, { max: 2 });
       others.push(p);
