@@ -1,28 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApiApp } from '../../api/app.js';
-import { VirtualClock } from '../../engine/clock/index.js';
-import { createLogger, silentLogger } from '../../engine/log/logger.js';
-import { openStore } from '../../engine/store/index.js';
-import { ADMIN_PASSWORD, harness, healthReport, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
+import { createLogger } from '../../engine/log/logger.js';
+import { ADMIN_PASSWORD, describeApiDialects, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
 
+type Tokens = { access_token: string; refresh_token: string; expires_in: number };
+const auditActions = async (x: Harness) => (await x.app.auth.audit.list(1000)).map((a) => a.action);
+const stored = async (x: Harness, table: 'users' | 'refreshTokens' | 'apiKeys') => JSON.stringify(await x.db.read.rows(table));
+
+/** Login, sessions and their revocation, API keys, users and the password policy: on SQLite and on PostgreSQL (#18). */
+describeApiDialects('auth', (harness) => {
 let h: Harness | undefined;
 afterEach(() => {
   h?.close();
   h = undefined;
 });
 
-type Tokens = { access_token: string; refresh_token: string; expires_in: number };
-const auditActions = async (x: Harness) => (await x.app.auth.audit.list(1000)).map((a) => a.action);
-
 describe('first start', () => {
   it('creates the admin with a random password printed once when ADMIN_PASSWORD is absent', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', { destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
-    h = harness({ logger, config: { NODE_ID: 'n', JWT_SECRET: undefined, ADMIN_PASSWORD: undefined } });
+    h = await harness({ logger, config: { NODE_ID: 'n', JWT_SECRET: undefined, ADMIN_PASSWORD: undefined } });
     await h.app.ready;
     const shown = lines.map((l) => JSON.parse(l) as { msg: string; password?: string }).filter((l) => l.password !== undefined);
     expect(shown).toHaveLength(1);
@@ -31,12 +28,12 @@ describe('first start', () => {
     expect(lines.some((l) => l.includes('JWT_SECRET is not set'))).toBe(true);
     expect((await h.json('POST', '/api/auth/login', { username: 'admin', password })).status).toBe(200);
     // Not stored in clear anywhere.
-    expect(JSON.stringify(h.store.sqlite.prepare('select * from users').all())).not.toContain(password);
+    expect(await stored(h, 'users')).not.toContain(password);
     expect(await auditActions(h)).toContain('user.create');
   });
 
   it('does not create a second admin on the next start', async () => {
-    h = harness();
+    h = await harness();
     await h.app.ready;
     expect((await h.app.auth.users.count())).toBe(1);
   });
@@ -44,7 +41,7 @@ describe('first start', () => {
 
 describe('login, refresh, logout', () => {
   it('logs in, refreshes with rotation, detects reuse, and logs out', async () => {
-    h = harness();
+    h = await harness();
     h.addUser('ana', 'agent');
     const login = await h.json('POST', '/api/auth/login', { username: 'ana', password: USER_PASSWORD });
     expect(login.status).toBe(200);
@@ -57,7 +54,7 @@ describe('login, refresh, logout', () => {
     const t2 = (await r2.json()) as Tokens;
     expect(t2.refresh_token).not.toBe(t1.refresh_token);
     // Stored hashed only.
-    expect(JSON.stringify(h.store.sqlite.prepare('select * from refresh_tokens').all())).not.toContain(t2.refresh_token);
+    expect(await stored(h, 'refreshTokens')).not.toContain(t2.refresh_token);
 
     // Replaying the rotated token revokes the family: the newer token dies too.
     expect((await h.json('POST', '/api/auth/refresh', { refresh_token: t1.refresh_token })).status).toBe(401);
@@ -71,14 +68,14 @@ describe('login, refresh, logout', () => {
   });
 
   it('refuses a refresh token after its 30 days', async () => {
-    h = harness();
+    h = await harness();
     const t = (await (await h.json('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).json()) as Tokens;
     h.clock.advance(30 * 24 * 3600_000);
     expect((await h.json('POST', '/api/auth/refresh', { refresh_token: t.refresh_token })).status).toBe(401);
   });
 
   it('answers 401 with one message for unknown users and wrong passwords', async () => {
-    h = harness();
+    h = await harness();
     h.addUser('ana', 'agent');
     const a = await h.json('POST', '/api/auth/login', { username: 'ana', password: 'wrong-password' });
     const b = await h.json('POST', '/api/auth/login', { username: 'nobody', password: 'wrong-password' });
@@ -87,7 +84,7 @@ describe('login, refresh, logout', () => {
   });
 
   it('throttles one account from one address with growing delays (no lock), on the virtual clock; a success resets it', async () => {
-    h = harness();
+    h = await harness();
     h.addUser('ana', 'agent');
     const attempt = (password: string) => h!.json('POST', '/api/auth/login', { username: 'ana', password });
     for (let i = 0; i < 4; i++) expect((await attempt('nope-nope')).status).toBe(401);
@@ -110,14 +107,14 @@ describe('login, refresh, logout', () => {
 
 describe('API keys', () => {
   it('are shown once, stored hashed, usable as X-API-Key, listed without the key, and revocable', async () => {
-    h = harness();
+    h = await harness();
     h.addUser('ana', 'agent');
     const ana = h.bearer(await h.login('ana'));
     const created = await h.json('POST', '/api/auth/api-keys', { name: 'crm' }, ana);
     expect(created.status).toBe(201);
     const { key, id } = (await created.json()) as { key: string; id: string };
     expect(key.startsWith('ck_')).toBe(true);
-    expect(JSON.stringify(h.store.sqlite.prepare('select * from api_keys').all())).not.toContain(key);
+    expect(await stored(h, 'apiKeys')).not.toContain(key);
 
     const listed = await (await h.app.request('/api/auth/api-keys', { headers: ana })).text();
     expect(listed).toContain(id);
@@ -134,7 +131,7 @@ describe('API keys', () => {
   });
 
   it('are rate-limited per key', async () => {
-    h = harness({ limits: { apiKeyPerMinute: 3 } });
+    h = await harness({ limits: { apiKeyPerMinute: 3 } });
     const admin = h.bearer(await h.login('admin'));
     const { key } = (await (await h.json('POST', '/api/auth/api-keys', { name: 'bulk' }, admin)).json()) as { key: string };
     const statuses: number[] = [];
@@ -145,7 +142,7 @@ describe('API keys', () => {
   });
 
   it('cannot be revoked by another non-admin user', async () => {
-    h = harness();
+    h = await harness();
     h.addUser('ana', 'agent');
     h.addUser('bob', 'agent');
     const ana = h.bearer(await h.login('ana'));
@@ -157,7 +154,7 @@ describe('API keys', () => {
 
 describe('users (admin)', () => {
   it('creates, reads, updates and deletes users, auditing each change with who and from where', async () => {
-    h = harness();
+    h = await harness();
     const admin = h.bearer(await h.login('admin'));
     const created = await h.json('POST', '/api/users', { username: 'lead', password: 'a-long-password!', role: 'teamlead', team: 'A' }, admin);
     expect(created.status).toBe(201);
@@ -194,7 +191,7 @@ describe('users (admin)', () => {
 
 describe('password policy on the API (issue #11 item 7)', () => {
   it('refuses common, trivial and username-based passwords on create and on change, naming the field', async () => {
-    h = harness();
+    h = await harness();
     const admin = h.bearer(await h.login('admin'));
     for (const password of ['aaaaaaaaaaaa', 'password1234', '123456789012', 'maria.solis2024']) {
       const res = await h.json('POST', '/api/users', { username: 'maria.solis', password, role: 'agent' }, admin);
@@ -213,26 +210,19 @@ describe('password policy on the API (issue #11 item 7)', () => {
   });
 
   it('refuses to create the first admin with a weak ADMIN_PASSWORD, without repeating it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'centralita-admin-'));
-    const store = openStore(join(dir, 'db.sqlite'));
+    let error: unknown;
+    // The bootstrap runs through the async auth store: `ready` rejects (the product's start awaits it and fails).
+    h = await harness({ config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'password1234' } });
     try {
-      let error: unknown;
-      // The bootstrap runs through the async auth store: `ready` rejects (the product's start awaits it and fails).
-      const app = createApiApp({ health: () => healthReport(), store, clock: new VirtualClock(0), logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'password1234' } });
-      try {
-        await app.ready;
-      } catch (err) {
-        error = err;
-      }
-      // No request is served by an app whose bootstrap failed.
-      expect((await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"password1234"}' })).status).toBe(500);
-      expect((error as Error).message).toMatch(/^ADMIN_PASSWORD is a common password.*choose another/);
-      expect((error as Error).message).not.toContain('password1234');
-      expect(store.sqlite.prepare('select count(*) as n from users').get()).toEqual({ n: 0 });
-      await app.imports.close();
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await h.app.ready;
+    } catch (err) {
+      error = err;
     }
+    // No request is served by an app whose bootstrap failed.
+    expect((await h.json('POST', '/api/auth/login', { username: 'admin', password: 'password1234' })).status).toBe(500);
+    expect((error as Error).message).toMatch(/^ADMIN_PASSWORD is a common password.*choose another/);
+    expect((error as Error).message).not.toContain('password1234');
+    expect(await h.db.auth.users.count()).toBe(0);
   });
 });
+}, { prefix: 'apipg_auth' });
