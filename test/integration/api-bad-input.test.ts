@@ -1,20 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../api/app.js';
-import { harness, type Harness } from '../unit/api/harness.js';
+import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
-/** Hostile and careless input: every case answers a clear 4xx in the one error shape and writes nothing. */
+/** Hostile and careless input: every case answers a clear 4xx in the one error shape and writes nothing; on both dialects (#18). */
+describeApiDialects('bad input', (harness) => {
 let h: Harness;
 let admin: Record<string, string>;
 
 type ErrorBody = { error: { code: string; message: string; details?: Array<{ field: string; problem: string; code?: string; params?: Record<string, unknown> }> } };
 
-const counts = () => ({
-  calls: (h.store.sqlite.prepare('select count(*) as n from call_logs').get() as { n: number }).n,
-  users: (h.store.sqlite.prepare('select count(*) as n from users').get() as { n: number }).n,
-});
+// Counted where the app writes them (the compat calls are the manual-call port's, users the auth store's).
+const counts = async () => ({ calls: (await h.db.read.rows('callLogs')).length, users: (await h.db.read.rows('users')).length });
 
 beforeEach(async () => {
-  h = harness();
+  h = await harness();
   admin = h.bearer(await h.login('admin'));
 });
 afterEach(() => h.close());
@@ -27,26 +26,26 @@ async function expectRejected(res: Response, status: number, code: string): Prom
   return body;
 }
 
-describe('bad input', () => {
+describe('every route', () => {
   it('malformed JSON → 400 malformed_json, nothing written', async () => {
-    const before = counts();
+    const before = await counts();
     await expectRejected(await h.json('POST', '/api/calls/start', '{"contact_id": 1, "contact_phone": ', admin), 400, 'malformed_json');
     await expectRejected(await h.json('POST', '/api/users', '{username:"x"}', admin), 400, 'malformed_json');
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('wrong types → 422 naming each field and its problem', async () => {
-    const before = counts();
+    const before = await counts();
     const body = await expectRejected(await h.json('POST', '/api/calls/start', { contact_id: true, contact_phone: 600111222 }, admin), 422, 'validation_failed');
     expect(body.error.details!.map((d) => d.field).sort()).toEqual(['contact_id', 'contact_phone']);
     expect(body.error.details!.every((d) => d.problem.length > 0)).toBe(true);
     const q = await expectRejected(await h.app.request('/api/calls?limit=lots', { headers: admin }), 422, 'validation_failed');
     expect(q.error.details![0]!.field).toBe('limit');
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('unknown fields → 422 naming the field (strict objects), in bodies and queries', async () => {
-    const before = counts();
+    const before = await counts();
     const body = await expectRejected(
       await h.json('POST', '/api/users', { username: 'eve', password: 'long-enough-password', role: 'agent', is_admin: true }, admin),
       422,
@@ -55,7 +54,7 @@ describe('bad input', () => {
     expect(body.error.details).toMatchObject([{ field: 'is_admin', problem: 'is not a known field' }]);
     const q = await expectRejected(await h.app.request('/api/calls/log?usr_id=1', { headers: admin }), 422, 'validation_failed');
     expect(q.error.details).toMatchObject([{ field: 'usr_id', problem: 'is not a known field' }]);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('each 422 detail carries the zod issue code and its parameters beside the English problem (for clients that localize)', async () => {
@@ -96,38 +95,39 @@ describe('bad input', () => {
   });
 
   it('missing body or non-JSON content type → 4xx, not a silent empty object', async () => {
-    const before = counts();
+    const before = await counts();
     await expectRejected(await h.app.request('/api/calls/start', { method: 'POST', headers: admin }), 422, 'validation_failed');
     const res = await h.app.request('/api/calls/start', { method: 'POST', headers: { ...admin, 'content-type': 'text/plain' }, body: 'contact_id=1' });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('huge body → 413, nothing written', async () => {
-    const before = counts();
+    const before = await counts();
     const notes = 'x'.repeat(MAX_BODY_BYTES + 1);
     await expectRejected(await h.json('POST', '/api/calls/start', { contact_id: 1, contact_phone: '600111222', notes }, admin), 413, 'payload_too_large');
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it('SQL-looking strings are refused where they cannot be valid and stored verbatim (inert) where text is allowed', async () => {
-    const before = counts();
+    const before = await counts();
     const inj = "600'; DROP TABLE call_logs; --";
     const body = await expectRejected(await h.json('POST', '/api/calls/start', { contact_id: 1, contact_phone: inj }, admin), 422, 'validation_failed');
     expect(body.error.details![0]!.field).toBe('contact_phone');
     await expectRejected(await h.app.request(`/api/calls/log?user_id=${encodeURIComponent("1' OR '1'='1")}&start_date=${encodeURIComponent("2026-01-01' --")}`, { headers: admin }), 422, 'validation_failed');
     await expectRejected(await h.json('POST', '/api/users', { username: "x' OR 1=1 --", password: 'long-enough-password', role: 'agent' }, admin), 422, 'validation_failed');
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
 
     // In free text it is just text: bound parameters, never spliced into SQL.
     const start = (await (await h.json('POST', '/api/calls/start', { contact_id: "1; DELETE FROM users", contact_phone: '600111222' }, admin)).json()) as { call_id: string };
     const end = await h.json('POST', '/api/calls/end', { call_id: start.call_id, status: 'COMPLETED', notes: inj }, admin);
     expect(end.status).toBe(200);
-    expect(h.store.callLogs.get(start.call_id)).toMatchObject({ notes: inj, leadId: '1; DELETE FROM users' });
-    expect(counts()).toEqual({ calls: before.calls + 1, users: before.users });
+    expect(await h.db.callLogs.get(start.call_id)).toMatchObject({ notes: inj, leadId: '1; DELETE FROM users' });
+    expect(await counts()).toEqual({ calls: before.calls + 1, users: before.users });
     // And a user_id filter full of quotes simply matches nobody.
     const res = await h.app.request(`/api/calls?user_id=${encodeURIComponent("' OR 1=1 --")}`, { headers: admin });
     expect(((await res.json()) as { total: number }).total).toBe(0);
   });
 });
+}, { prefix: 'apipg_bad_input' });

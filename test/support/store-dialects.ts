@@ -85,7 +85,7 @@ export interface SeedAgent {
 export const HARNESS_REFRESH_TTL_MS = 30 * 24 * 3600_000;
 
 /** Tables a test may read back whole (e.g. to see that only hashes were stored). */
-export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc';
+export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc' | 'callLogs';
 
 /** Another connection to the same database, with both ports. */
 export type OtherConnection = NodeStore & { auth: AuthStore; trunkCatalog: TrunkCatalog; close(): Promise<void> };
