@@ -149,8 +149,15 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
   return h;
 }
 
-/** Makes the harness of the running dialect; on 'pg' the file's database is emptied first (a fresh start). */
-export type MakeHarness = (overrides?: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>) => Promise<Harness>;
+/**
+ * Makes the harness of the running dialect; on 'pg' the file's database is emptied first (a fresh start), unless
+ * `keepRows` (a second API over the same database, e.g. another node's: let the first one's `ready` settle first).
+ */
+export type MakeHarness = (
+  overrides?: Partial<ApiDeps>,
+  more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>,
+  o?: { keepRows?: boolean },
+) => Promise<Harness>;
 
 /**
  * Declares `body` once per dialect, inside `describe('<title> [sqlite|pg]')`: `make()` builds `harness()` or
@@ -168,8 +175,8 @@ export function describeApiDialects(title: string, body: (make: MakeHarness, dia
       db = await openMigratedTestDatabase(o.prefix ?? 'api_pg');
     }, 60_000);
     afterAll(() => db?.close());
-    body(async (overrides, more) => {
-      await emptyTables(db!.pool);
+    body(async (overrides, more, o = {}) => {
+      if (!o.keepRows) await emptyTables(db!.pool);
       return pgHarness(db!.pool, overrides, more);
     }, dialect);
   });
