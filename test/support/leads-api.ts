@@ -3,7 +3,7 @@ import { ControlError, type CampaignLiveStats, type EngineControl } from '../../
 import type { ApiDeps } from '../../api/app.js';
 import type { Store } from '../../engine/store/index.js';
 import type { LeadStatus } from '../../engine/store/schema/leads.js';
-import { harness, type Harness } from '../unit/api/harness.js';
+import { harness, type Harness, type MakeHarness } from '../unit/api/harness.js';
 
 /** Helpers shared by the campaign / lead / lock / DNC API tests. */
 
@@ -29,10 +29,15 @@ export interface Api extends Harness {
 export const nat = (i: number): string => String(83_000_000 + i);
 export const e164 = (i: number): string => `+506${nat(i)}`;
 
-export async function api(overrides: Partial<ApiDeps> = {}, opts: { control?: boolean } = {}): Promise<Api> {
+/**
+ * `make`: the harness maker of `describeApiDialects` (on both dialects); else a SQLite harness. `campaign`, `leads`,
+ * `leadId`, `auditActions` and `control` read and write the SQLite store: on both dialects use `db` (seed, read) instead.
+ */
+export async function api(overrides: Partial<ApiDeps> = {}, opts: { control?: boolean; make?: MakeHarness } = {}): Promise<Api> {
   const ref: { store?: Store; now?: () => number } = {};
   const control = opts.control === true ? storeControl(ref) : undefined;
-  const h = harness(control === undefined ? overrides : { ...overrides, control });
+  const deps = control === undefined ? overrides : { ...overrides, control };
+  const h = opts.make ? await opts.make(deps) : harness(deps);
   ref.store = h.store;
   ref.now = () => h.clock.now();
   const ids = {

@@ -106,11 +106,13 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
     addUser = (username, role, team = null) => users.create({ username, passwordHash: hash, role, team, at: clock.now() }).id;
   } else {
     // Into PostgreSQL's users (what pgAuthStore reads): the id is made here, the insert lands before the next request.
+    // After the app's bootstrap: it creates the first admin only while no user exists (on SQLite it has run by now).
     const pdb = drizzle(pool);
+    const bootstrapped = app.ready.catch(() => undefined);
     addUser = (username, role, team = null) => {
       const at = clock.now();
       const id = sortableId(at);
-      pending.push(pdb.insert(pgUsers).values({ id, username, passwordHash: hash, role, team, mustChangePassword: false, createdAt: at, updatedAt: at }));
+      pending.push(bootstrapped.then(() => pdb.insert(pgUsers).values({ id, username, passwordHash: hash, role, team, mustChangePassword: false, createdAt: at, updatedAt: at })));
       return id;
     };
   }
