@@ -27,6 +27,7 @@ export { PgCallHistory } from './call-history.js';
 export { PgCallMetrics } from './call-metrics.js';
 export { PgQaStore } from './qa.js';
 export { PgRecordingCatalog } from './recordings.js';
+export { PgRecorderStore } from './recorder-store.js';
 export { PgCampaigns } from './campaigns.js';
 export { PgAgents, DEFAULT_NODE_ID } from './agents.js';
 export { PgUsers } from './users.js';
