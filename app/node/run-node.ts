@@ -19,6 +19,10 @@ import { amdParamsFor } from '../../engine/campaigns/index.js';
 import { systemClock, type Clock } from '../../engine/clock/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
+import type { AriGateway } from '../../engine/ari/index.js';
+import { recordingsDirOf } from '../../engine/config/index.js';
+import { DomainEvents } from '../../engine/events/index.js';
+import { Recordings, type RecordingAri } from '../../engine/recordings/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import {
@@ -30,7 +34,9 @@ import {
   PgCallLogs,
   PgCampaigns,
   PgClusterNodes,
+  PgAuditLog,
   PgLeadHopper,
+  pgRecorderStore,
   redactUrl,
   describePgError,
   type Campaign,
@@ -61,6 +67,8 @@ export interface RunningNode {
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
   report(): NodeHealthReport;
+  /** The node's recorder (RunNodeOptions.recordings), its rows in PostgreSQL and its files on this machine; else null. */
+  recordings: Recordings | null;
   /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with an exit code when the node must end by itself (another node reaped it). */
@@ -69,6 +77,8 @@ export interface RunningNode {
 
 /** Leads leased per hopper query: small, so a node never holds much more than it dials. */
 const LEASE_BATCH = 5;
+/** The first seconds after answer kept beside a recording (the AMD window), as on SQLite. */
+const AMD_WINDOW_MS = 8000;
 
 export interface RunNodeOptions {
   /**
@@ -78,6 +88,12 @@ export interface RunNodeOptions {
   pool?: PgPool;
   /** Serve GET /health (and the cluster board) on HEALTH_PORT; `npm start` answers /health on its own port. Default true. */
   healthServer?: boolean;
+  /**
+   * Record the calls of campaigns that record (engine/recordings): the files under RECORDINGS_DIR on this machine,
+   * the rows in PostgreSQL (`pgRecorderStore`). `npm start` on PostgreSQL does, since its API serves those files;
+   * a headless node does not (no API of its machine would serve them). Default false.
+   */
+  recordings?: boolean;
 }
 
 /** What a node's GET /health answers (its engine, database, cluster view and Redis); `npm start` on PostgreSQL shows parts of it. */
@@ -198,8 +214,44 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     }
     const cluster_ = services;
 
+    // The recorder (opt-in), subscribed to the engine's events before its first call, ARI through the engine's
+    // gateway once it is connected (a command before that fails and is reported on the recording).
+    const events = new DomainEvents((err, e) => logger.error({ err, event: e.type }, 'event subscriber failed'));
+    let gateway: AriGateway | null = null;
+    let recorder: Recordings | null = null;
+    if (opts.recordings) {
+      const notYet = () => Promise.reject(new Error('ARI not connected yet'));
+      const ari: RecordingAri = {
+        get connected() {
+          return gateway?.connected ?? false;
+        },
+        execute: (c) => (gateway ? gateway.execute(c) : notYet()),
+        storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
+      };
+      const audit = new PgAuditLog(pool);
+      const recLogger = logger.child({ part: 'recordings' });
+      const r = new Recordings({
+        events,
+        ari,
+        store: pgRecorderStore(pool),
+        clock,
+        logger: recLogger,
+        nodeId: cfg.nodeId,
+        dir: recordingsDirOf(cfg.base),
+        ...(cfg.base.RECORDINGS_SPOOL ? { spoolDir: cfg.base.RECORDINGS_SPOOL } : {}),
+        format: cfg.base.RECORDINGS_FORMAT,
+        concurrency: cfg.base.RECORDINGS_CONCURRENCY,
+        audit: (e) => void audit.record(e).catch((err: unknown) => recLogger.error({ err: describePgError(err) }, 'could not audit a recording deletion')),
+      });
+      r.start();
+      recorder = r;
+      closers.push(() => r.close());
+    }
+    const amdOf = (params: ReturnType<typeof defaultAmdParams>) =>
+      recorder ? recorder.amdSource(mediaPlaneAmdSource(plane, params, { captureMs: AMD_WINDOW_MS })) : mediaPlaneAmdSource(plane, params);
+
     const leadsFor = (c: Campaign) => asyncStoreLeadSource(hopper, { campaignId: c.id, owner: cfg.nodeId, now: () => clock.now(), batch: LEASE_BATCH, leaseMs: cfg.leaseMs });
-    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    const amdFor = (c: Campaign) => amdOf(amdParamsFor(c));
     // Only this node's agents: their phones register to this node's Asterisk.
     const agentRows = await agentsDir.listForNode(cfg.nodeId);
     if (agentRows.length === 0) logger.warn({ nodeId: cfg.nodeId }, 'no agent belongs to this node (agents.node_id): it dials nothing until one does');
@@ -211,7 +263,8 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       // Agent state changes go to PostgreSQL's agent_events (the supervisors' wrap-up, occupancy, pause time) through
       // the engine's write queue, behind the CallLogs: in order, held and retried while PostgreSQL is away.
       store: { callLogs, agentEvents: new PgAgentEvents(pool), probeWrite: () => pool.query('select 1') },
-      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      amd: amdOf(defaultAmdParams()),
+      events,
       // Outcomes of CallLogs a previous process of this node left open, for campaigns not loaded (yet).
       leadOutcomes: { complete: (leadId, d, at) => hopper.completeAttempt(leadId, d, at, { owner: cfg.nodeId }).then(() => undefined) },
       agents: agentRows.map((a) => agentConfigFromRow(a)),
@@ -220,6 +273,13 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       ...(cluster_ ? { sharedAbandon: cluster_.sharedAbandon } : {}),
       ...(signal ? { signal } : {}),
     });
+
+    gateway = engine.gateway;
+    // Asterisk's RecordingFinished tells the recorder when a stopped recording's file is complete.
+    if (recorder) {
+      const r = recorder;
+      closers.push(engine.gateway.on('event', (e) => r.ariEvent(e)));
+    }
 
     // Leads a previous process of this node leased but never dialled (its open CallLogs were just closed by the
     // engine's start-up reconciliation, their leads completed): back to the hopper before this process leases —
@@ -296,7 +356,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, campaignName: (id) => follower?.name(id), report, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, campaignName: (id) => follower?.name(id), report, recordings: recorder, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;
