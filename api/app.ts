@@ -11,9 +11,10 @@ import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, 
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
+import type { ClusterRows } from './live/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, agentPhoneRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
-import type { CallHangupPort } from '../engine/cluster/index.js';
+import type { CallHangupPort, ConfigPushPort } from '../engine/cluster/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
 import type { CampaignCommandPublisher, RecorderControl } from './routes/index.js';
@@ -103,6 +104,11 @@ export interface ApiDeps {
    */
   clusterHangup?: CallHangupPort;
   /**
+   * Several nodes, each with its own Asterisk (#18): a trunk push also reaches every other running node's Asterisk,
+   * an agent phone push goes to the agent's node's (engine/cluster config-push.ts); absent → only ARI_URL's, as before.
+   */
+  configPush?: ConfigPushPort;
+  /**
    * Where the trunk routes read and write carrier trunks (their passwords sealed as on SQLite) and where the start
    * seals passwords left in clear (#18); absent → the SQLite `store`. Which campaigns dial through a trunk is read
    * from `campaignCatalog`, which must then be of the same database.
@@ -114,6 +120,11 @@ export interface ApiDeps {
    * figures `end` answers are counted by `callMetrics`).
    */
   manualCalls?: ManualCallLog;
+  /**
+   * The other engine nodes' live agents and calls (#18, PostgreSQL with REDIS_URL: api/live `ClusterRows`, read from
+   * their boards in Redis): the wallboard's grid and calls list cover every node up. Absent → this node's only.
+   */
+  clusterRows?: () => ClusterRows | null;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -248,11 +259,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
-  app.route('/', agentPhoneRoutes({ agents: agentDirectory, auth, ari }));
+  const nodes = deps.configPush ? { nodes: deps.configPush, nodeId: deps.config.NODE_ID } : {};
+  app.route('/', agentPhoneRoutes({ agents: agentDirectory, auth, ari, ...nodes }));
   // Which campaigns dial through a trunk: those of the trunks' database (SQLite's beside SQLite's trunks, as before).
   const trunkCampaigns = deps.trunkCatalog === undefined ? sqliteCampaignCatalog(deps.store) : (deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store));
   if (trunkCampaigns.dialect !== trunks.dialect) throw new Error(`trunkCatalog (${trunks.dialect}) needs a campaignCatalog on the same database (got ${trunkCampaigns.dialect})`);
-  app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets }));
+  app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets, ...(deps.configPush ? { nodes: deps.configPush } : {}) }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory }));
   const campaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
   const leads = deps.leadCatalog ?? sqliteLeadCatalog(deps.store);
@@ -281,7 +293,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}), ...(deps.clusterRows ? { cluster: { nodeId: deps.config.NODE_ID, rows: deps.clusterRows } } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

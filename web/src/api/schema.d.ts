@@ -7454,13 +7454,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Objects created or updated, in order */
+                /** @description Objects created or updated in this node's Asterisk, in order; with several nodes, `nodes`: what each other running node's Asterisk took */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            nodes?: components["schemas"]["NodePush"][];
                             pushed: string[];
                         };
                     };
@@ -7490,7 +7491,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description No Asterisk configured (the embedded PBX): nothing to push to */
+                /** @description No Asterisk configured (the embedded PBX) and no other node running: nothing to push to */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -8672,6 +8673,11 @@ export interface components {
             success_pct: number;
             total_talk_time: number;
         };
+        NodePush: {
+            error: string | null;
+            node: string;
+            pushed: string[];
+        };
         PasswordChangeRequest: {
             current_password: string;
             new_password: string;
@@ -9036,6 +9042,8 @@ export interface components {
                 campaign_id: string | null;
                 id: string;
                 name: string;
+                /** @description The engine node the agent is live on (PostgreSQL with REDIS_URL: any node up); null when live on none, and always on SQLite */
+                node_id: string | null;
                 pause_reason: string | null;
                 since: number | null;
                 status: string;
@@ -9047,6 +9055,8 @@ export interface components {
                 campaign_id: string | null;
                 created_at: number;
                 id: string;
+                /** @description The engine node that placed the call (PostgreSQL with REDIS_URL); null on SQLite */
+                node_id: string | null;
                 phone: string;
                 /** @enum {string} */
                 stage: "dialing" | "ringing" | "amd" | "waiting" | "machine" | "talking";
