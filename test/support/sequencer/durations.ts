@@ -42,7 +42,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/cluster/api-agents-remote.test.ts': 33_000,
   'test/integration/api-campaigns-pg.test.ts': 27_000,
   // Added 2026-12-06 at their own runs' times (helpers', loaded machine).
-  'test/integration/start-product-pg.test.ts': 60_000,
+  'test/integration/start-product-pg.test.ts': 75_000,
   'test/integration/api-lead-imports-pg.test.ts': 27_300,
   'test/integration/pg-backup.test.ts': 46_400,
   'test/integration/start-product-pg-ops.test.ts': 24_500,
