@@ -11,6 +11,7 @@ import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, 
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
+import type { ClusterRows } from './live/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, agentPhoneRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import type { CallHangupPort } from '../engine/cluster/index.js';
@@ -114,6 +115,11 @@ export interface ApiDeps {
    * figures `end` answers are counted by `callMetrics`).
    */
   manualCalls?: ManualCallLog;
+  /**
+   * The other engine nodes' live agents and calls (#18, PostgreSQL with REDIS_URL: api/live `ClusterRows`, read from
+   * their boards in Redis): the wallboard's grid and calls list cover every node up. Absent → this node's only.
+   */
+  clusterRows?: () => ClusterRows | null;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
 }
@@ -281,7 +287,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}), ...(deps.clusterRows ? { cluster: { nodeId: deps.config.NODE_ID, rows: deps.clusterRows } } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

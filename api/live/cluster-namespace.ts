@@ -8,6 +8,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, rooms, type LiveIdentity } from './access.js';
+import type { ClusterRows } from './cluster-rows.js';
 import type { ClusterBoard } from './cluster-summary.js';
 
 export const CLUSTER_NAMESPACE = '/cluster';
@@ -17,6 +18,11 @@ export interface ClusterBoardSource {
   current(): ClusterBoard | null;
   /** Each new board; returns the unsubscribe. */
   onChange(listener: (board: ClusterBoard) => void): () => void;
+  /**
+   * The other nodes' agents and calls as of the current board (./cluster-rows.ts): the main namespace sends them to
+   * supervisors and admins as `cluster.rows` whenever they change. Omitted: the wallboard's lists are this node's.
+   */
+  rows?(): ClusterRows | null;
 }
 
 export interface ClusterNamespaceOptions {

@@ -1,13 +1,17 @@
 /**
  * What the web app's wallboard gets of the cluster (#18): per node its state and since when, its Asterisk (without
  * credentials), its agents by state and its calls by wallboard stage, and the totals over the nodes that are up.
- * Counts only — the wallboard's own lists stay the in-process node's — so the payload stays small at any size.
+ * Counts only, so the payload stays small at any size; the other nodes' agents and calls themselves reach the
+ * wallboard's lists on the main namespace (`cluster.rows`, ./cluster-rows.ts).
  * Pure: the cluster's view (Redis, engine/cluster) joined with the node registry (PostgreSQL's cluster_nodes).
  */
 import type { ClusterView } from '../../engine/cluster/index.js';
 
-/** The wallboard's call stages (api/routes/wallboard.ts), from the engine's call phases. */
-const STAGE_OF_PHASE: Record<string, string> = {
+/** The wallboard's call stages (api/routes/wallboard.ts `CALL_STAGES_SHOWN`). */
+export type WallboardStage = 'dialing' | 'ringing' | 'amd' | 'waiting' | 'machine' | 'talking';
+
+/** The wallboard's call stages, from the engine's call phases. */
+const STAGE_OF_PHASE: Record<string, WallboardStage> = {
   created: 'dialing',
   dialing: 'dialing',
   ringing: 'ringing',
@@ -17,6 +21,11 @@ const STAGE_OF_PHASE: Record<string, string> = {
   bridged: 'talking',
   machine: 'machine',
 };
+
+/** A call phase's wallboard stage; undefined for the phases of a call ending (dropping, hanging up, ended). */
+export function stageOfPhase(phase: string): WallboardStage | undefined {
+  return Object.hasOwn(STAGE_OF_PHASE, phase) ? STAGE_OF_PHASE[phase] : undefined;
+}
 
 export interface ClusterBoardNode {
   nodeId: string;
@@ -74,7 +83,7 @@ export function summarizeCluster(view: ClusterView, registry: readonly Registere
     for (const c of n.calls) {
       if (c.phase === 'ended') continue;
       callsTotal++;
-      const stage = STAGE_OF_PHASE[c.phase];
+      const stage = stageOfPhase(c.phase);
       if (stage) add(calls, stage);
     }
     const agentsLoggedIn = n.agents.filter((a) => a.status !== 'LOGGED_OUT').length;

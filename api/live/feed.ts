@@ -5,6 +5,7 @@ import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 import { serveClusterNamespace, type ClusterBoardSource } from './cluster-namespace.js';
+import { sameRows, type ClusterRows } from './cluster-rows.js';
 import { Coalescer } from './coalescer.js';
 import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';
 import { EventRouter } from './routing.js';
@@ -40,6 +41,9 @@ export interface LiveFeed {
   redisOk(): Promise<boolean | null>;
   close(): Promise<void>;
 }
+
+/** The other nodes' live agents and calls (`ClusterRows`), on the main namespace for supervisors and admins. */
+export const CLUSTER_ROWS_EVENT = 'cluster.rows';
 
 /** The event a JWT-authenticated socket gets just before the server disconnects it at the token's expiry. */
 export const AUTH_EXPIRED = { event: 'error', code: 'auth_expired' } as const;
@@ -118,7 +122,10 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     // `cluster`: this product serves the cluster board to this socket's role (the wallboard shows its Nodes panel).
     socket.emit('hello', { userId: id.userId, role: id.role, team: id.team, agentIds: id.agentIds, cluster: cluster !== null && isPrivileged(id.role) });
     // A board that just connected should not wait for the next change to show numbers.
-    if (isPrivileged(id.role)) socket.emit('metrics', safeSnapshot());
+    if (isPrivileged(id.role)) {
+      socket.emit('metrics', safeSnapshot());
+      if (rowsSent) socket.emit(CLUSTER_ROWS_EVENT, rowsSent);
+    }
   });
 
   /**
@@ -194,11 +201,26 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     coalescer.mark();
   });
 
+  // The other nodes' agents and calls (PostgreSQL + Redis): to this process's supervisors and admins, when they
+  // change. Local, not through the adapter: every API process sends its own, without its own node's rows.
+  let rowsSent: ClusterRows | null = null;
+  const rowsOf = o.cluster?.rows?.bind(o.cluster);
+  const offRows = rowsOf
+    ? o.cluster!.onChange(() => {
+        const rows = rowsOf();
+        if (rows === null || sameRows(rowsSent, rows)) return;
+        rowsSent = rows;
+        io.local.to(rooms.privileged).emit(CLUSTER_ROWS_EVENT, rows);
+        coalescer.mark();
+      })
+    : undefined;
+
   return {
     io,
     redisOk: async () => (redis === null ? null : redis.ping()),
     async close() {
       off();
+      offRows?.();
       offRevoked?.();
       o.clock.clearTimeout(sweepTimer);
       coalescer.close();

@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
-import { type CallHistory, type LeadCatalog, type Store } from '../../engine/store/index.js';
+import { type CallHistory, type LeadCatalog } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
 import { visibleUserIds, type TeamSource } from '../calls/index.js';
 import { assertMayRead, mustGetLead } from '../leads/index.js';
@@ -79,7 +79,6 @@ const ATTEMPTS_SHOWN = 50;
  * is recorded (docs/scale-out.md).
  */
 export function callActionRoutes({
-  store,
   leads,
   calls,
   teams,
@@ -88,7 +87,6 @@ export function callActionRoutes({
   nodeId,
   clusterHangup,
 }: {
-  store: Store;
   /** The leads (the attempts' lead and its lock): the lead routes' port. */
   leads: LeadCatalog;
   calls: CallHistory;

@@ -7,6 +7,7 @@ import { sqliteCallMetrics, sqliteCampaignCatalog, type CampaignCatalog, type Ca
 import type { TeamSource } from '../calls/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe } from '../health/index.js';
+import type { ClusterRows } from '../live/index.js';
 import { jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { groupReport, type AgentList } from './metrics.js';
 
@@ -78,6 +79,10 @@ const WallboardSchema = z
         call_id: z.string().nullable(),
         campaign_id: z.string().nullable(),
         call_since: z.number().int().nullable(),
+        node_id: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The engine node the agent is live on (PostgreSQL with REDIS_URL: any node up); null when live on none, and always on SQLite' }),
       }),
     ),
     calls: z.array(
@@ -89,6 +94,7 @@ const WallboardSchema = z
         stage: z.enum(CALL_STAGES_SHOWN),
         created_at: z.number().int(),
         stage_since: z.number().int(),
+        node_id: z.string().nullable().openapi({ description: 'The engine node that placed the call (PostgreSQL with REDIS_URL); null on SQLite' }),
       }),
     ),
     campaigns: z.array(
@@ -143,9 +149,15 @@ export interface WallboardDeps {
   teams?: TeamSource;
   /** Where the campaigns' names and states are read (#18); absent → the SQLite `store`. */
   campaignCatalog?: Pick<CampaignCatalog, 'list'>;
+  /**
+   * Several engine nodes (#18, PostgreSQL with REDIS_URL): this process's node and the other nodes' live rows (api/live
+   * `ClusterRows`, from their boards in Redis). The grid's agents of another node up take their state from it, its
+   * calls not written yet are added, and the open calls of a node that is down are left out. Absent: this node only.
+   */
+  cluster?: { nodeId: string; rows(): ClusterRows | null };
 }
 
-export function wallboardRoutes({ store, auth, control, timeZone, health, ...deps }: WallboardDeps): OpenAPIHono<ApiEnv> {
+export function wallboardRoutes({ store, auth, control, timeZone, health, cluster, ...deps }: WallboardDeps): OpenAPIHono<ApiEnv> {
   const metrics = deps.metrics ?? sqliteCallMetrics(store);
   const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
   const teams: TeamSource = deps.teams ?? auth.users;
@@ -168,22 +180,42 @@ export function wallboardRoutes({ store, auth, control, timeZone, health, ...dep
     } catch {
       live = new Map();
     }
-    // Calls still open: created in the last 12 h (older open rows are crash leftovers reconciliation will close).
-    const open = await metrics.openCalls(at - 12 * 3600_000, scope);
-    const byAgent = new Map(open.filter((o) => o.agentId !== null && o.bridgedAt !== null).map((o) => [o.agentId!, o]));
+    // The other nodes' agents and calls as their boards last said (several nodes on PostgreSQL with Redis).
+    const rows = cluster?.rows() ?? null;
+    const remoteAgents = new Map((rows?.agents ?? []).map((r) => [r.id, r]));
+    const down = new Set(rows?.down ?? []);
+    // Calls still open: created in the last 12 h (older open rows are crash leftovers reconciliation will close);
+    // a node that is down has no live call any more (the node that reaps it closes their rows).
+    const written = (await metrics.openCalls(at - 12 * 3600_000, scope)).filter((o) => !down.has(o.nodeId));
+    const openIds = new Set(written.map((o) => o.id));
+    const calls = written.map((o) => ({ id: o.id, campaign_id: o.campaignId, phone: o.phone, agent_id: o.agentId, stage: shownStage(o), created_at: o.createdAt, stage_since: stageSince(o), node_id: cluster ? o.nodeId : null }));
+    // Another node's calls whose CallLog is not written yet (a team lead: those of the team's agents).
+    for (const r of rows?.calls ?? []) {
+      if (openIds.has(r.id) || (teamScoped && (r.agent_id === null || !agentIds.includes(r.agent_id)))) continue;
+      calls.push(r);
+    }
+    // Each agent's call on the line: bridged by the CallLog, or talking on another node's board.
+    const byAgent = new Map<string, { id: string; campaignId: string | null; since: number }>();
+    for (const o of written) if (o.agentId !== null && o.bridgedAt !== null) byAgent.set(o.agentId, { id: o.id, campaignId: o.campaignId, since: o.bridgedAt });
+    for (const r of rows?.calls ?? []) if (r.agent_id !== null && r.stage === 'talking' && !byAgent.has(r.agent_id)) byAgent.set(r.agent_id, { id: r.id, campaignId: r.campaign_id, since: r.stage_since });
     const agents = directory.map((a) => {
-      const l = live.get(a.id);
+      // This node's state first, unless it holds the agent logged out and another node has it logged in (moved).
+      const own = live.get(a.id);
+      const other = remoteAgents.get(a.id);
+      const l = own && (own.status !== 'LOGGED_OUT' || !other || other.status === 'LOGGED_OUT') ? own : undefined;
+      const r = l ? undefined : other;
       const call = byAgent.get(a.id);
       return {
         id: a.id,
         name: a.name,
         team: a.team,
-        status: l?.status ?? 'LOGGED_OUT',
-        since: l?.since ?? null,
-        pause_reason: l?.pauseReason ?? null,
+        status: l?.status ?? r?.status ?? 'LOGGED_OUT',
+        since: l?.since ?? r?.since ?? null,
+        pause_reason: l?.pauseReason ?? r?.pause_reason ?? null,
         call_id: call?.id ?? null,
         campaign_id: call?.campaignId ?? null,
-        call_since: call?.bridgedAt ?? null,
+        call_since: call?.since ?? null,
+        node_id: cluster ? (l ? cluster.nodeId : (r?.node_id ?? null)) : null,
       };
     });
     const agentsByState: Record<string, number> = {};
@@ -236,11 +268,11 @@ export function wallboardRoutes({ store, auth, control, timeZone, health, ...dep
           aht_s: hourReport.metrics.aht,
           asa_s: day.asaMs === null ? null : day.asaMs / 1000,
           calls_per_minute: cpm,
-          active_calls: open.length,
+          active_calls: calls.length,
           agents_by_state: agentsByState,
         },
         agents,
-        calls: open.map((o) => ({ id: o.id, campaign_id: o.campaignId, phone: o.phone, agent_id: o.agentId, stage: shownStage(o), created_at: o.createdAt, stage_since: stageSince(o) })),
+        calls,
         campaigns,
         per_minute: perMinute,
         hourly: (hourReport.breakdown ?? []).map((b) => ({ start: b.start, calls: b.calls_made, humans: b.calls_success, dropped: b.dropped })),

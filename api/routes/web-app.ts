@@ -5,7 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../http/index.js';
 import { accountRoutes } from './account.js';
-import { wallboardRoutes } from './wallboard.js';
+import { wallboardRoutes, type WallboardDeps } from './wallboard.js';
 import { callActionRoutes } from './call-actions.js';
 import { whatIfRoutes } from './what-if.js';
 import type { LeadApiDeps } from '../leads/index.js';
@@ -35,6 +35,8 @@ export interface WebAppDeps extends LeadApiDeps {
    * which may differ from `campaigns` (the lead routes' campaigns, SQLite's beside SQLite's leads).
    */
   campaignCatalog?: CampaignCatalog;
+  /** Several engine nodes (#18): the other nodes' live rows for the wallboard (wallboard.ts `WallboardDeps.cluster`). */
+  cluster?: WallboardDeps['cluster'];
 }
 
 export function webAppRoutes(deps: WebAppDeps): OpenAPIHono<ApiEnv> {

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
 import { dbHealth } from '../../api/health/index.js';
-import { attachLiveFeed, boardSnapshot, type LiveFeed } from '../../api/live/index.js';
+import { attachLiveFeed, boardSnapshot, withClusterCounts, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
 import { agentCommandAsker, callHangupAsker, type AgentCommandAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
@@ -243,6 +243,18 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => imports.close());
     await imports.ready;
 
+    // With Redis the web app's wallboard shows every node: its Nodes panel (counts per node), and the other nodes'
+    // agents and calls in its grid, calls list and KPIs (/api/wallboard and the feed's `cluster.rows`).
+    const cluster = node.services
+      ? productClusterBoard({
+          services: node.services,
+          nodeId: cfg.nodeId,
+          engine: node.engine,
+          registry: () => node.report().cluster.nodes.map((n) => ({ id: n.id, ariUrl: n.ariUrl, startedAt: n.startedAt })),
+          clock: systemClock,
+        })
+      : undefined;
+
     let live: LiveFeed | undefined;
     const apiApp = createApiApp({
       health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
@@ -254,27 +266,19 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       imports,
       ...ports,
       ...(queueStats ? { queues: queueStats } : {}),
+      ...(cluster ? { clusterRows: () => cluster.rows?.() ?? null } : {}),
     });
     // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
     await apiApp.ready;
     api = withWebApp(apiApp, WEB_DIST);
 
-    // With Redis the web app's wallboard shows every node (its Nodes panel), through the live feed's credentials.
-    const cluster = node.services
-      ? productClusterBoard({
-          services: node.services,
-          nodeId: cfg.nodeId,
-          engine: node.engine,
-          registry: () => node.report().cluster.nodes.map((n) => ({ id: n.id, ariUrl: n.ariUrl, startedAt: n.startedAt })),
-          clock: systemClock,
-        })
-      : undefined;
     live = await attachLiveFeed({
       httpServer: server.server,
       events: node.engine.events,
       auth: apiApp.auth,
       directory,
-      snapshot: () => boardSnapshot(node.engine.snapshot()),
+      // `metrics`: this node's counts with the other nodes' agents and calls added (none without Redis).
+      snapshot: () => withClusterCounts(boardSnapshot(node.engine.snapshot()), cluster?.rows?.() ?? null),
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,

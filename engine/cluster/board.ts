@@ -9,6 +9,8 @@ import type { Engine } from '../shell/index.js';
 export interface BoardAgent {
   id: string;
   status: string;
+  /** When `status` began (epoch ms); absent from boards published before it was added. */
+  since?: number | null;
   pauseReason?: string | null;
   calls?: string[];
 }
@@ -18,6 +20,8 @@ export interface BoardCall {
   phase: string;
   campaignId?: string | null;
   agentId?: string | null;
+  /** The number dialled (the web app's wallboard lists every node's calls with it). */
+  phone?: string | null;
 }
 
 export interface BoardCampaign {
@@ -88,8 +92,8 @@ export function clusterView(up: NodeBoard[], down: Array<{ nodeId: string; lastS
 /** What a node's board is taken from: the engine's snapshot and each campaign's pacing observation. */
 export interface BoardSource {
   snapshot(): {
-    calls: Array<{ id: string; phase: string; agentId: string | null }>;
-    agents: Array<{ id: string; status: string; pauseReason: string | null; calls: string[] }>;
+    calls: Array<{ id: string; phase: string; agentId: string | null; campaignId?: string | null; phone?: string | null }>;
+    agents: Array<{ id: string; status: string; since?: number | null; pauseReason: string | null; calls: string[] }>;
     campaigns: Array<{ id: string; state: string; pacing: { mode: string; place: number } | null }>;
   };
   campaignObservation(campaignId: string): PacingObservation | null;
@@ -104,8 +108,8 @@ export function boardOf(nodeId: string, engine: BoardSource, at: number): NodeBo
   return {
     nodeId,
     at,
-    agents: s.agents.map((a) => ({ id: a.id, status: a.status, pauseReason: a.pauseReason, calls: a.calls })),
-    calls: s.calls.map((c) => ({ id: c.id, phase: c.phase, agentId: c.agentId })),
+    agents: s.agents.map((a) => ({ id: a.id, status: a.status, since: a.since ?? null, pauseReason: a.pauseReason, calls: a.calls })),
+    calls: s.calls.map((c) => ({ id: c.id, phase: c.phase, agentId: c.agentId, campaignId: c.campaignId ?? null, phone: c.phone ?? null })),
     campaigns: s.campaigns.map((c): BoardCampaign => {
       const obs = engine.campaignObservation(c.id);
       const k = obs ? countObservation(obs) : null;

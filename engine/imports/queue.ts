@@ -28,6 +28,8 @@ export interface ImportQueueOptions {
   /** Heap limit of one import worker (MB): a file that needs more fails alone, never the engine. */
   workerMemoryMb?: number;
   limits?: ImportLimits;
+  /** First wait before writing again a job's end that the database refused (doubling, at most 30 s); default 1 s. */
+  endRetryMs?: number;
 }
 
 export interface ImportSubmission {
@@ -71,6 +73,8 @@ export class ImportQueue {
   private readonly running = new Map<string, { worker: Worker; campaignId: string }>();
   private readonly idle: Worker[] = [];
   private readonly finished = new Map<string, Array<() => void>>();
+  /** Pending retries of a job's end that the database refused (see `retryEnd`). */
+  private readonly endRetries = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(o: ImportQueueOptions) {
@@ -85,6 +89,7 @@ export class ImportQueue {
       maxQueued: o.maxQueued ?? 20,
       workerMemoryMb: o.workerMemoryMb ?? 192,
       limits: o.limits ?? DEFAULT_IMPORT_LIMITS,
+      endRetryMs: o.endRetryMs ?? 1_000,
     };
     mkdirSync(this.o.spoolDir, { recursive: true });
     this.ready = this.reconcile().then(
@@ -138,6 +143,8 @@ export class ImportQueue {
   /** Stops the workers; their jobs stay `running`/`queued` and are reconciled by the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.endRetries) clearTimeout(t);
+    this.endRetries.clear();
     await Promise.all([...this.running.values()].map((r) => r.worker.terminate()));
     await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
     this.running.clear();
@@ -207,37 +214,61 @@ export class ImportQueue {
   private async ended(s: ImportSubmission, outcome: WorkerMessage): Promise<void> {
     this.running.delete(s.jobId);
     try {
-      if (outcome.type === 'done') {
-        this.logger.info({ jobId: s.jobId, campaignId: s.campaignId, accepted: outcome.accepted, rejected: outcome.rejected }, 'lead import done');
-      } else if (!this.closed) {
-        // The worker reported the failure (and rolled back) — or died without a word: roll back here.
-        const message = outcome.message;
-        const job = await this.store.jobs.get(s.jobId);
-        if (job?.status !== 'failed') {
-          const removed = await discardImport(this.store, s.jobId);
-          await this.store.jobs.finish(s.jobId, {
-            status: 'failed',
-            processed: job?.processed ?? 0,
-            accepted: 0,
-            rejected: job?.rejected ?? 0,
-            errors: job?.errors ?? [],
-            at: s.at,
-            message: removed.ok ? `${message}; nothing was imported` : `${message}; ${stagedLeft(removed.left)} never dialled and will be removed at the next start`,
-          });
-        }
-        this.logger.warn({ jobId: s.jobId, campaignId: s.campaignId, reason: message }, 'lead import failed');
-      }
-      if (!this.closed) {
-        rmSync(s.spoolPath, { force: true });
-        const job = await this.store.jobs.get(s.jobId);
-        if (job !== undefined) await this.store.jobs.setStatus(s.jobId, job.status, { spoolPath: null });
-      }
+      await this.recordEnd(s, outcome);
     } catch (err) {
-      this.logger.error({ err: driverError(err), jobId: s.jobId }, 'could not record the end of a lead import (reconciled at the next start)');
+      this.logger.error({ err: driverError(err), jobId: s.jobId }, 'could not record the end of a lead import; retrying until the database answers');
+      this.retryEnd(s, outcome, this.o.endRetryMs);
     } finally {
       for (const resolve of this.finished.get(s.jobId) ?? []) resolve();
       this.finished.delete(s.jobId);
       this.pump();
+    }
+  }
+
+  /**
+   * The database was away when a job ended (its rollback or its end not written): the job would say `running`
+   * until this node's next start. Retried with doubling waits (at most 30 s apart) while this process runs; every
+   * step is safe to repeat. A close stops it: the next start's reconciliation does the same.
+   */
+  private retryEnd(s: ImportSubmission, outcome: WorkerMessage, waitMs: number): void {
+    const timer = setTimeout(() => {
+      this.endRetries.delete(timer);
+      if (this.closed) return;
+      this.recordEnd(s, outcome).then(
+        () => this.logger.info({ jobId: s.jobId }, 'recorded the end of a lead import after the database came back'),
+        () => this.retryEnd(s, outcome, Math.min(waitMs * 2, 30_000)),
+      );
+    }, waitMs);
+    timer.unref();
+    this.endRetries.add(timer);
+  }
+
+  /** Writes a job's end (a failure: its rollback first) and frees its spool file. Throws when the database fails. */
+  private async recordEnd(s: ImportSubmission, outcome: WorkerMessage): Promise<void> {
+    if (outcome.type === 'done') {
+      this.logger.info({ jobId: s.jobId, campaignId: s.campaignId, accepted: outcome.accepted, rejected: outcome.rejected }, 'lead import done');
+    } else if (!this.closed) {
+      // The worker reported the failure (and rolled back) — or died without a word: roll back here.
+      const message = outcome.message;
+      const job = await this.store.jobs.get(s.jobId);
+      if (job?.status !== 'failed') {
+        const removed = await discardImport(this.store, s.jobId);
+        await this.store.jobs.finish(s.jobId, {
+          status: 'failed',
+          processed: job?.processed ?? 0,
+          accepted: 0,
+          rejected: job?.rejected ?? 0,
+          errors: job?.errors ?? [],
+          at: s.at,
+          message: removed.ok ? `${message}; nothing was imported` : `${message}; ${stagedLeft(removed.left)} never dialled and will be removed at the next start`,
+        });
+      }
+      this.logger.warn({ jobId: s.jobId, campaignId: s.campaignId, reason: message }, 'lead import failed');
+    }
+    if (!this.closed) {
+      rmSync(s.spoolPath, { force: true });
+      const job = await this.store.jobs.get(s.jobId);
+      if (job !== undefined) await this.store.jobs.setStatus(s.jobId, job.status, { spoolPath: null });
     }
   }
 

@@ -50,8 +50,9 @@ export interface EngineSnapshot {
   lastDialAt: number | null;
   /** Asterisk's `status.startup_time` at the last reconciliation (a new value = Asterisk restarted). */
   asteriskStartupTime: string | null;
-  calls: Array<Pick<CallState, 'id' | 'phase' | 'leadId' | 'disposition' | 'ownedChannels' | 'ownedBridges'> & { agentId: string | null }>;
-  agents: Array<{ id: string; status: string; pauseReason: string | null; legId: string | null; legDialIn: boolean; legUp: boolean; calls: string[] }>;
+  calls: Array<Pick<CallState, 'id' | 'phase' | 'campaignId' | 'phone' | 'leadId' | 'disposition' | 'ownedChannels' | 'ownedBridges'> & { agentId: string | null }>;
+  /** `since`: when the agent's status began (clock ms; 0 when not recorded). */
+  agents: Array<{ id: string; status: string; since: number; pauseReason: string | null; legId: string | null; legDialIn: boolean; legUp: boolean; calls: string[] }>;
   /** Agents' control calls (agent-pause, …, refused logins) being answered with a prompt before hang-up. */
   controlCalls: string[];
   waitingForAgent: string[];
@@ -297,6 +298,8 @@ export class Engine {
       calls: [...this.calls.values()].map((c) => ({
         id: c.id,
         phase: c.phase,
+        campaignId: c.campaignId,
+        phone: c.phone,
         leadId: c.leadId,
         disposition: c.disposition,
         ownedChannels: c.ownedChannels,
@@ -306,6 +309,7 @@ export class Engine {
       agents: [...this.agents.values()].map((a) => ({
         id: a.config.id,
         status: a.status,
+        since: this.agentSince.get(a.config.id) ?? 0,
         pauseReason: a.pauseReason,
         legId: a.legId,
         legDialIn: a.legDialIn,

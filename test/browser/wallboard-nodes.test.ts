@@ -2,8 +2,10 @@
  * The wallboard's Nodes panel (#18): `npm start`'s product on PostgreSQL (a database of its own) with REDIS_URL (a
  * key prefix of its own), in this process on the embedded PBX, and a second node publishing its board to the same
  * Redis (node-b, registered in cluster_nodes with its Asterisk). A supervisor's wallboard shows both nodes with their
- * Asterisk (no credentials), agents and calls and the totals; node-b stopping shows it down without a reload.
- * English at 1280 px, Spanish on a narrow screen. Screenshots go to WALLBOARD_NODES_SCREENSHOT_DIR when it is set.
+ * Asterisk (no credentials), agents and calls and the totals, and node-b's agents and calls in its grid and calls
+ * list with their node (a badge, a Node column); node-b stopping shows it down and takes its rows away without a
+ * reload. English at 1280 px, Spanish on a narrow screen and at 1280 px. Screenshots go to
+ * WALLBOARD_NODES_SCREENSHOT_DIR when it is set.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +35,36 @@ let redis: RedisClient;
 let nodeB: BoardPublisher;
 let base: string;
 
+/** node-b's board as `centralita node` publishes it: two agents talking, one ready, one in wrap-up; three calls. */
+function publishNodeB(): BoardPublisher {
+  return startBoardPublisher({
+    redis,
+    nodeId: 'node-b',
+    prefix,
+    clock: systemClock,
+    logger: silentLogger,
+    publishMs: 500,
+    ttlMs: 2000,
+    snapshot: () => ({
+      nodeId: 'node-b',
+      at: systemClock.now(),
+      agents: [
+        { id: 'b1', status: 'TALKING', since: t0, calls: ['c1'] },
+        { id: 'b2', status: 'TALKING', since: t0, calls: ['c2'] },
+        { id: 'b3', status: 'READY', since: t0 },
+        { id: 'b4', status: 'WRAP_UP', since: t0 },
+      ],
+      calls: [
+        { id: 'c1', phase: 'bridged', agentId: 'b1', phone: '+12125550101' },
+        { id: 'c2', phase: 'bridged', agentId: 'b2', phone: '+12125550102' },
+        { id: 'c3', phase: 'ringing', agentId: null, phone: '+12125550103' },
+      ],
+      campaigns: [],
+    }),
+  });
+}
+const t0 = systemClock.now() - 42_000;
+
 beforeAll(async () => {
   db = await openMigratedTestDatabase('web_cluster_browser');
   dir = mkdtempSync(join(tmpdir(), 'web-cluster-'));
@@ -60,31 +92,7 @@ beforeAll(async () => {
   await new PgClusterNodes(db.pool).register('node-b', 'http://pbx-b.example:8088/', systemClock.now());
   redis = clusterRedisClient(REDIS_URL);
   await redis.connect();
-  nodeB = startBoardPublisher({
-    redis,
-    nodeId: 'node-b',
-    prefix,
-    clock: systemClock,
-    logger: silentLogger,
-    publishMs: 500,
-    ttlMs: 2000,
-    snapshot: () => ({
-      nodeId: 'node-b',
-      at: systemClock.now(),
-      agents: [
-        { id: 'b1', status: 'TALKING' },
-        { id: 'b2', status: 'TALKING' },
-        { id: 'b3', status: 'READY' },
-        { id: 'b4', status: 'WRAP_UP' },
-      ],
-      calls: [
-        { id: 'c1', phase: 'bridged' },
-        { id: 'c2', phase: 'bridged' },
-        { id: 'c3', phase: 'ringing' },
-      ],
-      campaigns: [],
-    }),
-  });
+  nodeB = publishNodeB();
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
   const { access_token } = (await login.json()) as { access_token: string };
   const created = await fetch(`${base}/api/users`, {
@@ -93,6 +101,15 @@ beforeAll(async () => {
     body: JSON.stringify({ username: 'sofia', password: USER_PASSWORD, role: 'supervisor' }),
   });
   expect(created.status).toBe(201);
+  // node-b's agents in the agents table (their node's): the grid lists them with the state node-b publishes.
+  for (const [id, name] of [['b1', 'Berta'], ['b2', 'Bruno'], ['b3', 'Blanca'], ['b4', 'Boris']] as const) {
+    const agent = await fetch(`${base}/api/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ id, name, endpoint: `PJSIP/2${id.slice(1).padStart(3, '0')}`, node_id: 'node-b' }),
+    });
+    expect(agent.status).toBe(201);
+  }
 }, 90_000);
 
 afterAll(async () => {
@@ -127,8 +144,22 @@ describe('wallboard Nodes panel (PostgreSQL + Redis)', () => {
     // node-a has no agent in PostgreSQL and dials nothing: the totals are node-b's.
     expect(await page.getByTestId('nodes-total-calls').innerText()).toBe('Live calls: 3');
     expect(await page.getByTestId('nodes-total-agents').innerText()).toMatch(/Agents logged in: 4$/);
+    // node-b's agents and calls in the wallboard's own lists, with their node.
+    const berta = page.getByTestId('agent-tile-b1');
+    await until(async () => (await berta.getByTestId('agent-state').textContent().catch(() => '')) === 'Talking', 10_000, 'b1 talking');
+    expect(await berta.getByTestId('agent-node').textContent()).toBe('node-b');
+    expect(await berta.getByTestId('agent-node').getAttribute('aria-label')).toBe('On node node-b');
+    expect(await page.getByTestId('agent-tile-b4').getByTestId('agent-state').textContent()).toBe('Wrap-up');
+    expect(await page.getByTestId('agents-TALKING').textContent()).toBe('Talking: 2');
+    expect(await page.getByTestId('kpi-active').innerText()).toContain('3');
+    expect(await page.getByTestId('stage-count-talking').textContent()).toBe('Talking: 2');
+    expect(await page.getByRole('columnheader', { name: 'Node' }).count()).toBe(1);
+    expect(await page.getByTestId('call-node').allTextContents()).toEqual(['node-b', 'node-b', 'node-b']);
     expect(await axeViolations(page)).toEqual([]);
-    if (shots) await panel.screenshot({ path: join(shots, 'wallboard-nodes-en.png') });
+    if (shots) {
+      await panel.screenshot({ path: join(shots, 'wallboard-nodes-en.png') });
+      await page.screenshot({ path: join(shots, 'wallboard-1280-en.png'), fullPage: true });
+    }
 
     await nodeB.close();
     await until(async () => (await page.getByTestId('node-node-b-state').textContent()) === 'Down', 5000, 'node-b down');
@@ -136,11 +167,16 @@ describe('wallboard Nodes panel (PostgreSQL + Redis)', () => {
     expect(await page.getByTestId('node-node-b-since').innerText()).toMatch(/^Down since \d/);
     expect(await page.getByTestId('nodes-down').textContent()).toBe('Down: 1');
     expect(await page.getByTestId('nodes-total-calls').innerText()).toBe('Live calls: 0');
+    // Its rows left the grid and the list: its agents logged out, no node named any more (one node up).
+    await until(async () => (await berta.getByTestId('agent-state').textContent()) === 'Logged out', 5000, 'b1 logged out');
+    expect(await page.getByTestId('agent-node').count()).toBe(0);
+    expect(await page.getByTestId('kpi-active').innerText()).toContain('0');
+    expect(await page.getByRole('columnheader', { name: 'Node' }).count()).toBe(0);
     if (shots) await panel.screenshot({ path: join(shots, 'wallboard-nodes-down-en.png') });
     await context.close();
   }, 60_000);
 
-  it('Spanish on a narrow screen: the panel in "usted" Spanish, one card per row', async () => {
+  it('Spanish on a narrow screen: the panel in "usted" Spanish, one card per row; at 1280 px the node of each agent and call', async () => {
     const { page, context } = await newPage(browser, { lang: 'es', width: 390, height: 900 });
     await loginUi(page, base, 'sofia', USER_PASSWORD);
     await page.getByTestId('nodes-panel').waitFor({ timeout: 15_000 });
@@ -154,6 +190,19 @@ describe('wallboard Nodes panel (PostgreSQL + Redis)', () => {
     const b = await page.getByTestId('node-node-b').boundingBox();
     expect(b!.y).toBeGreaterThan(a!.y + a!.height - 1);
     if (shots) await page.getByTestId('nodes-panel').screenshot({ path: join(shots, 'wallboard-nodes-es-narrow.png') });
+
+    // node-b back, at 1280 px: its agents and calls with their node, in Spanish.
+    nodeB = publishNodeB();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const berta = page.getByTestId('agent-tile-b1');
+    await until(async () => (await berta.getByTestId('agent-node').textContent().catch(() => '')) === 'node-b', 10_000, 'b1 en node-b');
+    expect(await berta.getByTestId('agent-node').getAttribute('aria-label')).toBe('En el nodo node-b');
+    expect(await page.getByRole('columnheader', { name: 'Nodo' }).count()).toBe(1);
+    if (shots) {
+      // (Scrolled to the top first: the narrow checks left it scrolled, and the fixed header would be drawn mid-page.)
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: join(shots, 'wallboard-1280-es.png'), fullPage: true });
+    }
     await context.close();
   }, 60_000);
 });

@@ -2,12 +2,13 @@
  * A lead import on PostgreSQL when the database goes away mid-file (#18): a TCP proxy between the import queue's
  * pool and the server refuses every connection after the first batch. The import fails; what it staged cannot be
  * removed nor the job's end written, but nothing of it is dialable (staged rows have status `importing` and no due
- * time) and the job still says it did not finish. When the server answers again, the node's next start (a new
- * queue, same NODE_ID) fails the job with a message that says nothing was imported and removes every staged row.
+ * time) and the job still says it did not finish. When the server answers again, the running queue writes the
+ * job's end by itself (it retries); a node stopped before that fails the job at its next start (a new queue, same
+ * NODE_ID). Either way the message says nothing was imported and every staged row is removed.
  * Beside it, a file that fits goes through the same queue with the database up: the worker thread writes through
  * the queue's pool (no SQLite anywhere).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { pgCampaignCatalog, pgLeadImports, type LeadImports, type NewLead } from
 import { type PgPool } from '../../engine/store/pg/index.js';
 import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';
+import { until } from '../support/until.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0);
 let env: ProxiedTestDatabase;
@@ -77,7 +79,8 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
     const port = hooked(pgLeadImports(viaProxy), async (n) => {
       if (n === 2) await proxy.setMode('refuse'); // after 500 rows are staged
     });
-    const first = new ImportQueue({ imports: port, nodeId: 'n-out', spoolDir, logger: silentLogger });
+    // Its own retry of the job's end is held off for a minute: this test is about the restart, which comes first.
+    const first = new ImportQueue({ imports: port, nodeId: 'n-out', spoolDir, logger: silentLogger, endRetryMs: 60_000 });
     await first.ready;
     const spoolPath = spooled(first, 'job-out', 1200, 10_000);
     await first.submit({ jobId: 'job-out', campaignId: 'k', fileName: 'leads.csv', spoolPath, at: T0 });
@@ -102,6 +105,31 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
       expect(await leadsOf('job-out')).toEqual([]);
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('writes the failed job’s end by itself once the database answers again, with no restart', async () => {
+    const spoolDir = join(dir, 'spool-back');
+    const port = hooked(pgLeadImports(viaProxy), async (n) => {
+      if (n === 2) await proxy.setMode('refuse');
+    });
+    const queue = new ImportQueue({ imports: port, nodeId: 'n-back', spoolDir, logger: silentLogger, endRetryMs: 50 });
+    try {
+      await queue.ready;
+      const spoolPath = spooled(queue, 'job-back', 1200, 20_000);
+      await queue.submit({ jobId: 'job-back', campaignId: 'k', fileName: 'leads.csv', spoolPath, at: T0 });
+      await queue.whenFinished('job-back');
+      expect(await jobRow('job-back')).toMatchObject({ status: 'running', accepted: 500 });
+
+      await proxy.setMode('forward');
+      await until(async () => ((await jobRow('job-back'))?.status === 'failed' ? true : undefined), 10_000, 50);
+      expect(await jobRow('job-back')).toMatchObject({ status: 'failed', accepted: 0, spool_path: null });
+      expect((await jobRow('job-back')).message).toMatch(/; nothing was imported$/);
+      expect(await leadsOf('job-back')).toEqual([]);
+      expect(existsSync(spoolPath)).toBe(false);
+    } finally {
+      await queue.close();
+      await proxy.setMode('forward');
     }
   });
 });

@@ -152,7 +152,8 @@ export class PgCallMetrics {
     if (extra === null) return [];
     return this.rows<OpenCallRow>(
       `select id, campaign_id as "campaignId", phone, agent_id as "agentId", stage, created_at as "createdAt", ringing_at as "ringingAt",
-              answered_at as "answeredAt", amd_at as "amdAt", amd_treated_as as "amdTreatedAs", bridged_at as "bridgedAt"
+              answered_at as "answeredAt", amd_at as "amdAt", amd_treated_as as "amdTreatedAs", bridged_at as "bridgedAt",
+              node_id as "nodeId"
          from call_logs where ended_at is null and created_at >= $1${extra === '' ? '' : ` and ${extra}`} order by created_at, id collate "C"`,
       params,
     );

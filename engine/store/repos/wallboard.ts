@@ -22,6 +22,8 @@ export interface OpenCallRow {
   amdAt: number | null;
   amdTreatedAs: 'HUMAN' | 'MACHINE' | null;
   bridgedAt: number | null;
+  /** The engine node that placed it. */
+  nodeId: string;
 }
 
 export interface CallDayFigures {
@@ -67,7 +69,8 @@ export function openCalls(sqlite: Sqlite, since: number, scope?: CallScope): Ope
   return sqlite
     .prepare(
       `SELECT id, campaign_id AS campaignId, phone, agent_id AS agentId, stage, created_at AS createdAt, ringing_at AS ringingAt,
-              answered_at AS answeredAt, amd_at AS amdAt, amd_treated_as AS amdTreatedAs, bridged_at AS bridgedAt
+              answered_at AS answeredAt, amd_at AS amdAt, amd_treated_as AS amdTreatedAs, bridged_at AS bridgedAt,
+              node_id AS nodeId
          FROM call_logs WHERE ended_at IS NULL AND created_at >= ?${extra} ORDER BY created_at, id`,
     )
     .all(...params) as OpenCallRow[];

@@ -37,8 +37,8 @@ describe('cluster board data', () => {
   it("a node's board from its engine: agents, calls and per-campaign counts from the pacing observation", () => {
     const engine: BoardSource = {
       snapshot: () => ({
-        agents: [{ id: '1001', status: 'TALKING', pauseReason: null, calls: ['c1'] }],
-        calls: [{ id: 'c1', phase: 'bridged', agentId: '1001' }],
+        agents: [{ id: '1001', status: 'TALKING', since: 4200, pauseReason: null, calls: ['c1'] }],
+        calls: [{ id: 'c1', phase: 'bridged', agentId: '1001', campaignId: 'camp', phone: '+15550110001' }],
         campaigns: [
           { id: 'camp', state: 'running', pacing: { mode: 'predictive', place: 2 } },
           { id: 'gone', state: 'stopped', pacing: null },
@@ -50,7 +50,7 @@ describe('cluster board data', () => {
           : null,
     };
     const b = boardOf('n1', engine, 5000);
-    expect(b).toMatchObject({ nodeId: 'n1', at: 5000, agents: [{ id: '1001', status: 'TALKING', calls: ['c1'] }], calls: [{ id: 'c1', phase: 'bridged', agentId: '1001' }] });
+    expect(b).toMatchObject({ nodeId: 'n1', at: 5000, agents: [{ id: '1001', status: 'TALKING', since: 4200, calls: ['c1'] }], calls: [{ id: 'c1', phase: 'bridged', agentId: '1001', campaignId: 'camp', phone: '+15550110001' }] });
     expect(b.campaigns[0]).toEqual({
       id: 'camp',
       state: 'running',

@@ -9036,6 +9036,8 @@ export interface components {
                 campaign_id: string | null;
                 id: string;
                 name: string;
+                /** @description The engine node the agent is live on (PostgreSQL with REDIS_URL: any node up); null when live on none, and always on SQLite */
+                node_id: string | null;
                 pause_reason: string | null;
                 since: number | null;
                 status: string;
@@ -9047,6 +9049,8 @@ export interface components {
                 campaign_id: string | null;
                 created_at: number;
                 id: string;
+                /** @description The engine node that placed the call (PostgreSQL with REDIS_URL); null on SQLite */
+                node_id: string | null;
                 phone: string;
                 /** @enum {string} */
                 stage: "dialing" | "ringing" | "amd" | "waiting" | "machine" | "talking";

@@ -12,6 +12,12 @@ import type { HelloEvent } from './events';
 export type LiveStatus = 'connecting' | 'connected' | 'reconnecting';
 type Handler = (payload: unknown) => void;
 
+/**
+ * Events the server sends once on connect and then only on change: the last one is kept and handed to a screen
+ * that subscribes later (the wallboard opened after the tab connected).
+ */
+const STICKY_EVENTS = new Set(['cluster.rows']);
+
 export interface Live {
   status: LiveStatus;
   /** Subscribes to one server event (`agent.state`, `call.bridged`, `metrics`, …); returns the unsubscribe. */
@@ -28,6 +34,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [cluster, setCluster] = useState(false);
   const handlers = useRef(new Map<string, Set<Handler>>());
+  const sticky = useRef(new Map<string, unknown>());
   const resync = useRef(new Set<() => void>());
   const queryClient = useQueryClient();
 
@@ -43,6 +50,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       },
     });
     socket.onAny((event: string, payload: unknown) => {
+      if (STICKY_EVENTS.has(event)) sticky.current.set(event, payload);
       const set = handlers.current.get(event);
       if (set) for (const h of set) h(payload);
     });
@@ -81,6 +89,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         let set = handlers.current.get(event);
         if (!set) handlers.current.set(event, (set = new Set()));
         set.add(handler);
+        if (sticky.current.has(event)) {
+          const last = sticky.current.get(event);
+          queueMicrotask(() => set.has(handler) && handler(last));
+        }
         return () => set.delete(handler);
       },
       onResync(handler) {

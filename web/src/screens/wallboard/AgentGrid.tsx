@@ -1,11 +1,13 @@
 import { memo } from 'react';
+import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { WallboardAgent } from '../../api/types';
 import { Elapsed } from '../../components/Elapsed';
 
-const AgentTile = memo(function AgentTile({ agent, campaignName }: { agent: WallboardAgent; campaignName: string | null }) {
+const AgentTile = memo(function AgentTile({ agent, campaignName, showNode }: { agent: WallboardAgent; campaignName: string | null; showNode: boolean }) {
   const { t } = useTranslation();
   const state = t(`agentState.${agent.status}`, { defaultValue: agent.status });
+  const node = showNode && agent.status !== 'LOGGED_OUT' ? agent.node_id : null;
   return (
     <li className="agent-tile" data-status={agent.status} data-testid={`agent-tile-${agent.id}`} aria-label={`${agent.name}: ${state}`}>
       <div className="tile-row">
@@ -14,6 +16,11 @@ const AgentTile = memo(function AgentTile({ agent, campaignName }: { agent: Wall
       </div>
       <div className="tile-row">
         <span data-testid="agent-state">{agent.status === 'PAUSED' && agent.pause_reason ? `${state} · ${agent.pause_reason}` : state}</span>
+        {node && (
+          <Badge size="xs" variant="outline" color="gray" tt="none" title={t('wallboard.onNode', { node })} aria-label={t('wallboard.onNode', { node })} data-testid="agent-node" style={{ flexShrink: 1, minWidth: 0 }}>
+            {node}
+          </Badge>
+        )}
       </div>
       {agent.call_id && (
         <div className="tile-row">
@@ -25,12 +32,15 @@ const AgentTile = memo(function AgentTile({ agent, campaignName }: { agent: Wall
   );
 });
 
-/** Every agent as a tile: name, state (and pause reason), time in state; campaign and call time while on a call. */
-export function AgentGrid({ agents, campaignNames, label }: { agents: WallboardAgent[]; campaignNames: Map<string, string>; label: string }) {
+/**
+ * Every agent as a tile: name, state (and pause reason), time in state; campaign and call time while on a call;
+ * with several engine nodes (`showNode`), the node a logged-in agent is on.
+ */
+export function AgentGrid({ agents, campaignNames, label, showNode = false }: { agents: WallboardAgent[]; campaignNames: Map<string, string>; label: string; showNode?: boolean }) {
   return (
     <ul className="agent-grid" aria-label={label}>
       {agents.map((a) => (
-        <AgentTile key={a.id} agent={a} campaignName={a.campaign_id ? (campaignNames.get(a.campaign_id) ?? null) : null} />
+        <AgentTile key={a.id} agent={a} campaignName={a.campaign_id ? (campaignNames.get(a.campaign_id) ?? null) : null} showNode={showNode} />
       ))}
     </ul>
   );

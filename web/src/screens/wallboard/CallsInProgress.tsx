@@ -10,7 +10,7 @@ export const STAGE_COLOR: Record<Stage, string> = { dialing: 'gray', ringing: 'c
 /** More rows than this are summarised (the counts per stage above the table stay exact). */
 const MAX_ROWS = 150;
 
-const CallRow = memo(function CallRow({ call, campaign, agent }: { call: WallboardCall; campaign: string; agent: string }) {
+const CallRow = memo(function CallRow({ call, campaign, agent, showNode }: { call: WallboardCall; campaign: string; agent: string; showNode: boolean }) {
   const { t } = useTranslation();
   return (
     <Table.Tr>
@@ -22,6 +22,7 @@ const CallRow = memo(function CallRow({ call, campaign, agent }: { call: Wallboa
       <Table.Td className="tabular">{fmtPhone(call.phone)}</Table.Td>
       <Table.Td>{campaign}</Table.Td>
       <Table.Td>{agent}</Table.Td>
+      {showNode && <Table.Td data-testid="call-node">{call.node_id ?? '—'}</Table.Td>}
       <Table.Td>
         <Elapsed since={call.stage_since} colored={call.stage === 'talking'} />
       </Table.Td>
@@ -31,7 +32,20 @@ const CallRow = memo(function CallRow({ call, campaign, agent }: { call: Wallboa
 
 const ORDER: Record<Stage, number> = { dialing: 0, ringing: 1, amd: 2, waiting: 3, machine: 4, talking: 5 };
 
-export function CallsInProgress({ calls, counts, campaignNames, agentNames }: { calls: WallboardCall[]; counts: Record<Stage, number>; campaignNames: Map<string, string>; agentNames: Map<string, string> }) {
+export function CallsInProgress({
+  calls,
+  counts,
+  campaignNames,
+  agentNames,
+  showNode = false,
+}: {
+  calls: WallboardCall[];
+  counts: Record<Stage, number>;
+  campaignNames: Map<string, string>;
+  agentNames: Map<string, string>;
+  /** Several engine nodes: a column names each call's node. */
+  showNode?: boolean;
+}) {
   const { t } = useTranslation();
   const rows = [...calls].sort((a, b) => ORDER[b.stage] - ORDER[a.stage] || a.stage_since - b.stage_since).slice(0, MAX_ROWS);
   return (
@@ -56,12 +70,13 @@ export function CallsInProgress({ calls, counts, campaignNames, agentNames }: { 
                 <Table.Th>{t('common.phone')}</Table.Th>
                 <Table.Th>{t('common.campaign')}</Table.Th>
                 <Table.Th>{t('common.agent')}</Table.Th>
+                {showNode && <Table.Th>{t('wallboard.node')}</Table.Th>}
                 <Table.Th>{t('wallboard.inStage')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((c) => (
-                <CallRow key={c.id} call={c} campaign={c.campaign_id ? (campaignNames.get(c.campaign_id) ?? c.campaign_id) : '—'} agent={c.agent_id ? (agentNames.get(c.agent_id) ?? c.agent_id) : '—'} />
+                <CallRow key={c.id} call={c} campaign={c.campaign_id ? (campaignNames.get(c.campaign_id) ?? c.campaign_id) : '—'} agent={c.agent_id ? (agentNames.get(c.agent_id) ?? c.agent_id) : '—'} showNode={showNode} />
               ))}
             </Table.Tbody>
           </Table>

@@ -12,6 +12,7 @@ import { BarChart } from '../../components/charts';
 import { fmtBytes, fmtDuration, fmtInt, fmtNumber, fmtPct, fmtTime } from '../../app/format';
 import { LiveBanner } from '../../live/LiveBanner';
 import { AGENT_STATES, BOARD_EVENTS, BoardState } from './board-state';
+import type { ClusterRowsEvent } from '../../live/events';
 import { KpiTile, abandonTone, type Tone } from './KpiTile';
 import { AgentGrid } from './AgentGrid';
 import { CallsInProgress } from './CallsInProgress';
@@ -25,6 +26,9 @@ const REFRESH_MS = 15_000;
 const DRAW_MS = 300;
 
 const STATE_COLORS: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
+
+/** Another node's call began or ended: the day's figures (database) are read again, at most this often. */
+const OTHER_NODES_REFRESH_MS = 5_000;
 
 /** Free space on the recordings' disk below this share of it: the tile warns. */
 const DISK_LOW = 0.1;
@@ -87,6 +91,8 @@ export default function WallboardScreen() {
   const cluster = useClusterBoard(live.cluster);
 
   const q = useQuery({ queryKey: ['wallboard'], queryFn: () => unwrap(api.GET('/api/wallboard')), refetchInterval: REFRESH_MS, refetchIntervalInBackground: true });
+  const refetch = useRef(q.refetch);
+  refetch.current = q.refetch;
 
   useEffect(() => {
     if (!q.data) return;
@@ -105,9 +111,29 @@ export default function WallboardScreen() {
       }, DRAW_MS);
     };
     const offs = BOARD_EVENTS.map((name) => live.on(name, (payload) => board.apply(name, payload) && schedule()));
+    // Other engine nodes' agents and calls (PostgreSQL + Redis). Their calls' outcomes are not in the feed: when one
+    // begins or ends, the KPIs (abandon rate…) are read again from the database every node writes, within 5 s.
+    let reread: ReturnType<typeof setTimeout> | undefined;
+    let lastReread = 0;
+    offs.push(
+      live.on('cluster.rows', (payload) => {
+        // Kept even before the first answer: the rows are sent again only when they change.
+        const r = board.applyRows(payload as ClusterRowsEvent);
+        if (!board.data) return;
+        if (r.changed) schedule();
+        if (r.callsChanged && reread === undefined) {
+          reread = setTimeout(() => {
+            reread = undefined;
+            lastReread = Date.now();
+            void refetch.current();
+          }, Math.max(1000, lastReread + OTHER_NODES_REFRESH_MS - Date.now()));
+        }
+      }),
+    );
     return () => {
       offs.forEach((off) => off());
       clearTimeout(pending);
+      clearTimeout(reread);
     };
   }, [live.on, board]);
 
@@ -150,6 +176,7 @@ export default function WallboardScreen() {
   const calls = [...board.calls.values()];
   const byState = board.agentsByState();
   const zone = d.time_zone;
+  const showNode = board.nodeCount() > 1;
 
   return (
     <div ref={container} className={tv ? 'tv-board tv-mode' : undefined} data-testid="wallboard">
@@ -251,7 +278,7 @@ export default function WallboardScreen() {
               {t('wallboard.noAgents')}
             </Text>
           ) : (
-            <AgentGrid agents={agents} campaignNames={campaignNames} label={t('wallboard.agents')} />
+            <AgentGrid agents={agents} campaignNames={campaignNames} label={t('wallboard.agents')} showNode={showNode} />
           )}
         </Paper>
 
@@ -259,7 +286,7 @@ export default function WallboardScreen() {
           <Title order={2} size="h5" mb="xs">
             {t('wallboard.callsInProgress')} ({calls.length})
           </Title>
-          <CallsInProgress calls={calls} counts={board.stageCounts()} campaignNames={campaignNames} agentNames={agentNames} />
+          <CallsInProgress calls={calls} counts={board.stageCounts()} campaignNames={campaignNames} agentNames={agentNames} showNode={showNode} />
         </Paper>
       </Stack>
     </div>

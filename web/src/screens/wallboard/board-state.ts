@@ -13,6 +13,7 @@ import type {
   CallRefEvent,
   CampaignPacingEvent,
   CampaignStateEvent,
+  ClusterRowsEvent,
 } from '../../live/events';
 
 export type Stage = WallboardCall['stage'];
@@ -26,6 +27,8 @@ export class BoardState {
   data: Wallboard | null = null;
   kpis: Wallboard['kpis'] | null = null;
   perMinute: Wallboard['per_minute'] = [];
+  /** The last `cluster.rows` (other engine nodes' agents and calls); null on a single node. */
+  rows: ClusterRowsEvent | null = null;
 
   reset(d: Wallboard): void {
     this.data = d;
@@ -35,6 +38,72 @@ export class BoardState {
     keepSame(this.agents, d.agents);
     keepSame(this.calls, d.calls);
     keepSame(this.campaigns, d.campaigns);
+    // Other nodes' rows newer than this answer stay applied (older ones: the answer has them already).
+    if (this.rows && this.rows.at > d.at) this.applyRows(this.rows);
+  }
+
+  /** The engine nodes shown: more than one → the grid and the calls list name each row's node. */
+  nodeCount(): number {
+    const nodes = new Set<string>(this.rows ? [this.rows.self, ...this.rows.up] : []);
+    for (const a of this.agents.values()) if (a.node_id !== null && a.status !== 'LOGGED_OUT') nodes.add(a.node_id);
+    for (const c of this.calls.values()) if (c.node_id !== null) nodes.add(c.node_id);
+    return nodes.size;
+  }
+
+  /**
+   * The other nodes' agents and calls (`cluster.rows`). Their agents take the state their node gives; an agent that
+   * was live on another node and is there no more (its node down, or it left) is shown logged out; another node's
+   * calls are added or moved on, and those no longer on an up node's board, or of a node down, are removed.
+   * `callsChanged`: a call of another node began or ended (the day's figures, from the database, are worth re-reading).
+   */
+  applyRows(e: ClusterRowsEvent): { changed: boolean; callsChanged: boolean } {
+    this.rows = e;
+    let changed = false;
+    let callsChanged = false;
+    const known = new Set([...e.up, ...e.down]);
+    const other = (node: string | null): node is string => node !== null && node !== e.self;
+    const incoming = new Map(e.calls.map((c) => [c.id, c]));
+    for (const c of [...this.calls.values()]) {
+      if (other(c.node_id) && known.has(c.node_id) && !incoming.has(c.id)) {
+        this.calls.delete(c.id);
+        changed = callsChanged = true;
+      }
+    }
+    for (const r of e.calls) {
+      const prev = this.calls.get(r.id);
+      // The CallLog's own times (from the last re-sync) are exact: kept while the stage is the same.
+      const next: WallboardCall = prev && prev.stage === r.stage ? { ...r, created_at: prev.created_at, stage_since: prev.stage_since } : { ...r };
+      if (!prev) callsChanged = true;
+      if (!prev || !sameShallow(prev, next)) {
+        this.calls.set(r.id, next);
+        changed = true;
+      }
+    }
+    const agents = new Map(e.agents.map((a) => [a.id, a]));
+    for (const a of [...this.agents.values()]) {
+      const r = agents.get(a.id);
+      let next: WallboardAgent | null = null;
+      if (r && !(r.status === 'LOGGED_OUT' && a.node_id === e.self && a.status !== 'LOGGED_OUT')) {
+        const call = r.status === 'TALKING' && r.call_id ? this.calls.get(r.call_id) : undefined;
+        next = {
+          ...a,
+          status: r.status,
+          since: r.since,
+          pause_reason: r.status === 'PAUSED' ? r.pause_reason : null,
+          call_id: call ? call.id : null,
+          campaign_id: call ? call.campaign_id : null,
+          call_since: call ? call.stage_since : null,
+          node_id: r.node_id,
+        };
+      } else if (!r && other(a.node_id)) {
+        next = { ...a, status: 'LOGGED_OUT', since: null, pause_reason: null, call_id: null, campaign_id: null, call_since: null, node_id: null };
+      }
+      if (next && !sameShallow(a, next)) {
+        this.agents.set(a.id, next);
+        changed = true;
+      }
+    }
+    return { changed, callsChanged };
   }
 
   agentsByState(): Record<string, number> {
@@ -74,13 +143,15 @@ export class BoardState {
           call_id: talking ? (e.callId ?? a.call_id) : null,
           campaign_id: talking ? (call?.campaign_id ?? a.campaign_id) : null,
           call_since: talking ? (a.call_since ?? e.at) : null,
+          // This node's own event: the agent is on this node (known once another node's rows named it).
+          node_id: this.rows ? this.rows.self : a.node_id,
         });
         return true;
       }
       case 'call.created': {
         const e = payload as CallCreatedEvent;
         if (this.calls.has(e.callId)) return false;
-        this.calls.set(e.callId, { id: e.callId, campaign_id: e.campaignId, phone: e.phone, agent_id: e.agentId, stage: 'dialing', created_at: e.at, stage_since: e.at });
+        this.calls.set(e.callId, { id: e.callId, campaign_id: e.campaignId, phone: e.phone, agent_id: e.agentId, stage: 'dialing', created_at: e.at, stage_since: e.at, node_id: this.rows?.self ?? null });
         this.kpis = { ...this.kpis, calls_today: this.kpis.calls_today + 1 };
         this.countMinute(e.at);
         return true;

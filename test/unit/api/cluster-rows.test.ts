@@ -1,0 +1,66 @@
+/** api/live ClusterRowsTracker (#18): the other nodes' agents and calls for the wallboard, from successive cluster views. Pure. */
+import { describe, expect, it } from 'vitest';
+import { ClusterRowsTracker, sameRows, withClusterCounts } from '../../../api/live/index.js';
+import { clusterView, type NodeBoard } from '../../../engine/cluster/index.js';
+
+const board = (nodeId: string, at: number, calls: NodeBoard['calls'], agents: NodeBoard['agents'] = []): NodeBoard => ({ nodeId, at, agents, calls, campaigns: [] });
+
+describe('ClusterRowsTracker', () => {
+  it('gives every other node up’s agents and calls with their node; its own node’s and a down node’s are not there', () => {
+    const t = new ClusterRowsTracker('self');
+    const rows = t.rows(
+      clusterView(
+        [
+          board('self', 1000, [{ id: 'mine', phase: 'bridged' }], [{ id: 'm1', status: 'TALKING' }]),
+          board('b', 1000, [{ id: 'c1', phase: 'bridged', agentId: 'b1', campaignId: 'k', phone: '+15550110001' }], [{ id: 'b1', status: 'TALKING', since: 400, calls: ['c1'] }, { id: 'b2', status: 'PAUSED', pauseReason: 'lunch' }]),
+        ],
+        [{ nodeId: 'gone', lastSeenAt: 500 }],
+        1100,
+      ),
+    );
+    expect(rows).toEqual({
+      at: 1100,
+      self: 'self',
+      up: ['b'],
+      down: ['gone'],
+      agents: [
+        { id: 'b1', node_id: 'b', status: 'TALKING', since: 400, pause_reason: null, call_id: 'c1' },
+        { id: 'b2', node_id: 'b', status: 'PAUSED', since: null, pause_reason: 'lunch', call_id: null },
+      ],
+      calls: [{ id: 'c1', node_id: 'b', campaign_id: 'k', phone: '+15550110001', agent_id: 'b1', stage: 'talking', created_at: 1000, stage_since: 1000 }],
+    });
+  });
+
+  it('keeps when a call was first seen and when its stage began across views; a call ending keeps its stage, an ended one leaves', () => {
+    const t = new ClusterRowsTracker('self');
+    const at = (n: number, calls: NodeBoard['calls']) => t.rows(clusterView([board('b', n, calls)], [], n));
+    at(1000, [{ id: 'c', phase: 'ringing' }]);
+    expect(at(2000, [{ id: 'c', phase: 'ringing' }]).calls[0]).toMatchObject({ stage: 'ringing', created_at: 1000, stage_since: 1000 });
+    expect(at(3000, [{ id: 'c', phase: 'agent-wait' }]).calls[0]).toMatchObject({ stage: 'waiting', created_at: 1000, stage_since: 3000 });
+    expect(at(4000, [{ id: 'c', phase: 'dropping' }]).calls[0]).toMatchObject({ stage: 'waiting', stage_since: 3000 });
+    expect(at(5000, [{ id: 'c', phase: 'ended' }]).calls).toEqual([]);
+    // Seen again later (another call with that id is not expected; a fresh start is what the board says).
+    expect(at(6000, [{ id: 'c', phase: 'ringing' }]).calls[0]).toMatchObject({ created_at: 6000, stage_since: 6000 });
+  });
+
+  it('sameRows ignores the view’s time; withClusterCounts adds the other nodes’ agents and calls to the node’s metrics', () => {
+    const t = new ClusterRowsTracker('self');
+    const one = t.rows(clusterView([board('b', 1000, [{ id: 'c', phase: 'dialing' }], [{ id: 'b1', status: 'READY' }])], [], 1000));
+    const two = t.rows(clusterView([board('b', 2000, [{ id: 'c', phase: 'dialing' }], [{ id: 'b1', status: 'READY' }])], [], 2000));
+    expect(sameRows(one, two)).toBe(true);
+    expect(sameRows(null, two)).toBe(false);
+    expect(withClusterCounts({ activeCalls: 2, agentsByStatus: { READY: 1 }, connected: true }, two)).toEqual({ activeCalls: 3, agentsByStatus: { READY: 2 }, connected: true });
+    expect(withClusterCounts({ activeCalls: 2, agentsByStatus: {} }, null)).toEqual({ activeCalls: 2, agentsByStatus: {} });
+  });
+});
+
+describe('an agent on two nodes’ rosters (moved)', () => {
+  it('is one row: the node it is logged in on, whichever of the two comes first', () => {
+    const t = new ClusterRowsTracker('self');
+    // The view lists nodes by id: b before c.
+    const v = (liveOn: 'b' | 'c') =>
+      clusterView([board(liveOn, 1000, [], [{ id: 'x', status: 'READY' }]), board(liveOn === 'b' ? 'c' : 'b', 1000, [], [{ id: 'x', status: 'LOGGED_OUT' }])], [], 1000);
+    expect(t.rows(v('b')).agents).toEqual([expect.objectContaining({ id: 'x', node_id: 'b', status: 'READY' })]);
+    expect(t.rows(v('c')).agents).toEqual([expect.objectContaining({ id: 'x', node_id: 'c', status: 'READY' })]);
+  });
+});
