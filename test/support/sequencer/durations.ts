@@ -9,7 +9,7 @@
 export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/both/fault-suite-asterisk.test.ts': 99_800,
   'test/both/fault-suite-sim.test.ts': 99_800,
-  'test/cluster/two-nodes.test.ts': 74_900,
+  'test/cluster/two-nodes.test.ts': 69_100,
   'test/browser/qa.test.ts': 58_500,
   'test/integration/engine-amd-late.test.ts': 53_200,
   'test/both/engine-calls.test.ts': 50_600,
