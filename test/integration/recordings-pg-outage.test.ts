@@ -86,6 +86,7 @@ it('a recorded call ending while PostgreSQL is away: held, reported, and ready w
       const r = (await direct.query(`select * from recordings where call_id = 'c1'`)).rows[0] as Record<string, any>;
       return r?.state === 'ready' ? r : undefined;
     }, 30_000, 50);
+    await rec.queue.idle(); // the transcode job's settlement follows the row's last update
     expect(rec.status().writes).toMatchObject({ writable: true, pendingWrites: 0 });
     expect(row).toMatchObject({ ended_at: endedAt, wav_bytes: wav.length, encoded_format: 'ogg', error: null, duration_ms: 1000 });
     expect(existsSync(row['wav_path'])).toBe(true);
