@@ -49,4 +49,12 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/api-lead-imports-pg.test.ts': 27_300,
   'test/integration/pg-backup.test.ts': 30_600,
   'test/integration/start-product-pg-ops.test.ts': 24_500,
+  // API route tests run on SQLite and PostgreSQL (describeApiDialects), measured together niced at load ~8.
+  'test/integration/api-auth.test.ts': 34_600,
+  'test/integration/api-lead-locks.test.ts': 33_500,
+  'test/integration/api-metrics-team.test.ts': 28_300,
+  'test/integration/api-compat.test.ts': 19_600,
+  'test/integration/api-campaign-settings.test.ts': 17_900,
+  'test/integration/api-prometheus.test.ts': 16_000,
+  'test/integration/api-bad-input.test.ts': 15_500,
 };
