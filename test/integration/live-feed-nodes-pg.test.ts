@@ -8,49 +8,22 @@
  * never gets the rows. node-b stopping removes its rows: its agents show logged out, its calls leave the list (its
  * CallLog still open in PostgreSQL too).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterRows } from '../../api/live/index.js';
-import { loadNodeConfig } from '../../app/node/index.js';
-import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
-import { clusterRedisClient, startBoardPublisher, type BoardPublisher, type NodeBoard, type RedisClient } from '../../engine/cluster/index.js';
+import type { BoardPublisher, NodeBoard } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
-import { silentLogger } from '../../engine/log/logger.js';
-import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
 import { until } from '../support/until.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `feed-nodes-${process.pid}-${randomBytes(3).toString('hex')}`;
-const ADMIN_PASSWORD = 'feed-nodes-admin-password';
 const PASSWORD = 'feed-nodes-user-password';
 
-let db: MigratedTestDatabase;
-let dir: string;
-let product: PgProduct;
-let redis: RedisClient;
+let rig: PgNodesRig;
 let nodeB: BoardPublisher;
 let base: string;
 const sockets: Socket[] = [];
-
-async function call(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function login(username: string, password: string): Promise<string> {
-  const r = await call('POST', '/api/auth/login', null, { username, password });
-  expect(r.status).toBe(200);
-  return r.body.access_token as string;
-}
+const call: PgNodesRig['call'] = (...a) => rig.call(...a);
+const login: PgNodesRig['login'] = (...a) => rig.login(...a);
 
 interface FeedClient {
   socket: Socket;
@@ -88,29 +61,10 @@ const boardB = (): NodeBoard => ({
 });
 
 beforeAll(async () => {
-  db = await openMigratedTestDatabase('board_nodes_feed');
-  dir = mkdtempSync(join(tmpdir(), 'feed-nodes-'));
-  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
-  const cfg = loadNodeConfig({
-    DATABASE_URL: db.url,
-    NODE_ID: 'node-a',
-    REDIS_URL,
-    CLUSTER_PREFIX: prefix,
-    // node-b only publishes its board (never registers): nobody reaps it, its CallLog stays open.
-    NODE_TTL_MS: '600000',
-    DB_PATH: join(dir, 'c.db'),
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    RTP_PORT_MIN: String(rtp),
-    RTP_PORT_MAX: String(rtp + 99),
-    ADMIN_PASSWORD,
-    JWT_SECRET: 'feed-nodes-tests-jwt-secret-0123456789abcdef',
-    SHUTDOWN_GRACE_SECONDS: '0',
-    LOG_LEVEL: 'error',
-  });
-  product = await startPgProduct(cfg, silentLogger);
-  base = `http://127.0.0.1:${product.httpPort}`;
-  const admin = await login('admin', ADMIN_PASSWORD);
+  rig = await startPgNodesRig('board-nodes-feed');
+  base = rig.base;
+  const db = rig.db;
+  const admin = await login('admin', rig.adminPassword);
   for (const [username, role] of [['sofia', 'supervisor'], ['ana', 'agent']]) {
     expect((await call('POST', '/api/users', admin, { username, password: PASSWORD, role })).status).toBe(201);
   }
@@ -130,22 +84,12 @@ beforeAll(async () => {
     `insert into call_logs (id, campaign_id, phone, agent_id, stage, created_at, answered_at, bridged_at, node_id) values ('cb1', $1, '+15550110042', 'b1', 'bridged', $2, $3, $4, 'node-b')`,
     [campaignId, t0 - 9000, t0 - 6000, t0 - 4000],
   );
-  redis = clusterRedisClient(REDIS_URL);
-  await redis.connect();
-  nodeB = startBoardPublisher({ redis, nodeId: 'node-b', prefix, clock: systemClock, logger: silentLogger, publishMs: 300, ttlMs: 2000, snapshot: boardB });
+  nodeB = rig.startNodeB(boardB);
 }, 90_000);
 
 afterAll(async () => {
   for (const s of sockets.splice(0)) s.close();
-  await nodeB?.close();
-  await product?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
-  }
-  await db?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 }, 60_000);
 
 describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', () => {
