@@ -4,8 +4,8 @@
  * node-b publishing its board to the same Redis as a `centralita node` does (its agents and calls, one of them with
  * its CallLog already in PostgreSQL). A supervisor's socket on the main namespace gets node-b's agents and calls as
  * `cluster.rows` (each with its node) beside node-a's own domain events; /api/wallboard lists both nodes' agents
- * and calls with their node and counts them in its KPIs; the `metrics` snapshot adds node-b's. An agent's socket
- * never gets the rows. node-b stopping removes its rows: its agents show logged out, its calls leave the list (its
+ * and calls with their node and counts them in its KPIs; the `metrics` snapshot adds node-b's. A team lead's socket
+ * gets its team's share (its agent on node-b and that agent's call, nothing else); an agent's socket never gets rows. node-b stopping removes its rows: its agents show logged out, its calls leave the list (its
  * CallLog still open in PostgreSQL too).
  */
 import { io as connect, type Socket } from 'socket.io-client';
@@ -68,6 +68,7 @@ beforeAll(async () => {
   for (const [username, role] of [['sofia', 'supervisor'], ['ana', 'agent']]) {
     expect((await call('POST', '/api/users', admin, { username, password: PASSWORD, role })).status).toBe(201);
   }
+  expect((await call('POST', '/api/users', admin, { username: 'tere', password: PASSWORD, role: 'teamlead', team: 'blue' })).status).toBe(201);
   // Any hour, any day: the default calling hours would make the test depend on when it runs.
   const created = await call('POST', '/api/campaigns', admin, { name: 'Both nodes', dialMode: 'progressive', callingHours: { start: '00:00', end: '23:59' }, weekdays: [1, 2, 3, 4, 5, 6, 7] });
   expect(created.status).toBe(201);
@@ -76,8 +77,9 @@ beforeAll(async () => {
   // refuses, so written straight into the table the nodes lease from): node-a's call stays up.
   await db.pool.query(`insert into leads (id, campaign_id, phone_e164, phone_raw, next_due_at, created_at, updated_at) values ('lead-a', $1, '+15550130001', '+15550130001', $2, $2, $2)`, [campaignId, t0]);
   // (The embedded PBX answers a PJSIP/<digits> endpoint as an agent's phone: a1's leg comes up.)
-  for (const [id, name, node, ext] of [['a1', 'Ana A', 'node-a', '1001'], ['b1', 'Bea B', 'node-b', '2001'], ['b2', 'Blas B', 'node-b', '2002']]) {
-    expect((await call('POST', '/api/agents', admin, { id, name, endpoint: `PJSIP/${ext}`, node_id: node })).status).toBe(201);
+  // b1 is of team blue (tere's): its lead's board gets it and its call from node-b, not b2 nor the unassigned call.
+  for (const [id, name, node, ext, team] of [['a1', 'Ana A', 'node-a', '1001', null], ['b1', 'Bea B', 'node-b', '2001', 'blue'], ['b2', 'Blas B', 'node-b', '2002', null]]) {
+    expect((await call('POST', '/api/agents', admin, { id, name, endpoint: `PJSIP/${ext}`, node_id: node, team })).status).toBe(201);
   }
   // node-b's talking call has its CallLog already; its ringing one not yet (the board has it first).
   await db.pool.query(
@@ -98,6 +100,7 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     const ana = await login('ana', PASSWORD);
     const sup = await feed(sofia);
     const agent = await feed(ana);
+    const lead = await feed(await login('tere', PASSWORD));
 
     // node-a: its agent READY (the node follows the agents table), then its own call from the campaign.
     await until(async () => ((await call('GET', '/api/agents/a1/state', sofia)).body.status === 'READY' ? true : undefined), 15_000, 200);
@@ -145,6 +148,14 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     }, 5000, 100);
     expect(metrics.data.agentsByStatus).toMatchObject({ TALKING: 1, PAUSED: 1 });
 
+    // A team lead: its team's agent on node-b and that agent's call only (the directory's teams are read every 2 s).
+    const share = await until(() => lead.rows.find((r) => r.agents.length > 0), 5000, 100);
+    expect(share).toMatchObject({ self: 'node-a', up: ['node-b'], down: [] });
+    expect(share.agents.map((a) => a.id)).toEqual(['b1']);
+    expect(share.calls.map((c) => c.id)).toEqual(['cb1']);
+    expect(lead.rows.flatMap((r) => [...r.agents.map((a) => a.id), ...r.calls.map((c) => c.id)])).not.toContain('b2');
+    expect(lead.rows.flatMap((r) => r.calls.map((c) => c.id))).not.toContain('cb2');
+
     // Access control as before: an agent's socket gets no other node's rows (nor metrics).
     expect(agent.rows).toEqual([]);
     expect(agent.events.some((e) => e.type === 'metrics')).toBe(false);
@@ -153,6 +164,7 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     await nodeB.close();
     const gone = await until(() => sup.rows.find((r) => r.down.includes('node-b')), 5000, 100);
     expect(gone).toMatchObject({ up: [], down: ['node-b'], agents: [], calls: [] });
+    expect(await until(() => lead.rows.find((r) => r.down.includes('node-b')), 5000, 100)).toMatchObject({ agents: [], calls: [] });
     const after = (await call('GET', '/api/wallboard', sofia)).body;
     const agentsAfter = Object.fromEntries((after.agents as any[]).map((a) => [a.id, a]));
     expect(agentsAfter['b1']).toMatchObject({ status: 'LOGGED_OUT', node_id: null, call_id: null });

@@ -77,7 +77,7 @@ export async function startPgNodesRig(name: string): Promise<PgNodesRig> {
     throw err;
   }
   const base = `http://127.0.0.1:${product.httpPort}`;
-  const call = async (method: string, path: string, token: string | null, body?: unknown) => {
+  const call = async (method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
