@@ -14,7 +14,7 @@ import type { HealthProbe } from './health/index.js';
 import type { ClusterRows } from './live/index.js';
 import { auditRoutes, authRoutes, callRoutes, compatCallRoutes, healthRoutes, metricsRoutes, userRoutes, agentRoutes, agentPhoneRoutes, dashboardRoutes, prometheusRoutes, scrapeAuthenticate, campaignRoutes, leadRoutes, leadLockRoutes, importJobRoutes, dncRoutes, queueRoutes, reportRoutes, trunkRoutes, type QueueStatsSource } from './routes/index.js';
 import type { EngineControl } from '../engine/control/index.js';
-import type { CallHangupPort } from '../engine/cluster/index.js';
+import type { CallHangupPort, ConfigPushPort } from '../engine/cluster/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
 import type { CampaignCommandPublisher, RecorderControl } from './routes/index.js';
@@ -103,6 +103,11 @@ export interface ApiDeps {
    * answers 404 as before.
    */
   clusterHangup?: CallHangupPort;
+  /**
+   * Several nodes, each with its own Asterisk (#18): a trunk push also reaches every other running node's Asterisk,
+   * an agent phone push goes to the agent's node's (engine/cluster config-push.ts); absent → only ARI_URL's, as before.
+   */
+  configPush?: ConfigPushPort;
   /**
    * Where the trunk routes read and write carrier trunks (their passwords sealed as on SQLite) and where the start
    * seals passwords left in clear (#18); absent → the SQLite `store`. Which campaigns dial through a trunk is read
@@ -257,11 +262,12 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control, ...(cluster ? { cluster } : {}) }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
-  app.route('/', agentPhoneRoutes({ agents: agentDirectory, auth, ari }));
+  const nodes = deps.configPush ? { nodes: deps.configPush, nodeId: deps.config.NODE_ID } : {};
+  app.route('/', agentPhoneRoutes({ agents: agentDirectory, auth, ari, ...nodes }));
   // Which campaigns dial through a trunk: those of the trunks' database (SQLite's beside SQLite's trunks, as before).
   const trunkCampaigns = deps.trunkCatalog === undefined ? sqliteCampaignCatalog(deps.store) : (deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store));
   if (trunkCampaigns.dialect !== trunks.dialect) throw new Error(`trunkCatalog (${trunks.dialect}) needs a campaignCatalog on the same database (got ${trunkCampaigns.dialect})`);
-  app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets }));
+  app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets, ...(deps.configPush ? { nodes: deps.configPush } : {}) }));
   app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory, ...(cluster ? { cluster } : {}) }));
   const campaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
   const leads = deps.leadCatalog ?? sqliteLeadCatalog(deps.store);

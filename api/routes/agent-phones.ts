@@ -10,7 +10,8 @@
  *
  * `{ "push": true }` also pushes the phone live through ARI dynamic configuration (engine/deploy/agent-push.ts).
  * Its outcome rides in the 200 with the password rather than replacing it: a push refused half-way may already have
- * put the new auth into Asterisk, and the password must not be lost then.
+ * put the new auth into Asterisk, and the password must not be lost then. With several nodes (#18) the phone goes to
+ * the Asterisk of the agent's node (agents.node_id): another node's agent is pushed by that node, asked over Redis.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
@@ -23,7 +24,8 @@ import {
   TrunkPushError,
   type AriTarget,
 } from '../../engine/deploy/index.js';
-import type { AgentDirectory, AgentRow } from '../../engine/store/index.js';
+import type { ConfigPushPort } from '../../engine/cluster/index.js';
+import { DEFAULT_NODE_ID, type AgentDirectory, type AgentRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -75,9 +77,15 @@ export interface AgentPhoneRouteDeps {
   auth: AuthService;
   /** The Asterisk the product talks to; null on the embedded PBX (nothing to push to). */
   ari?: AriTarget | null;
+  /**
+   * Several nodes (#18): an agent of another node (agents.node_id) has its phone pushed by that node to its own
+   * Asterisk (its phone registers there), the outcome in `push` as for a local one. With `nodeId`, this process's node.
+   */
+  nodes?: ConfigPushPort;
+  nodeId?: string;
 }
 
-export function agentPhoneRoutes({ agents, auth, ari = null }: AgentPhoneRouteDeps): OpenAPIHono<ApiEnv> {
+export function agentPhoneRoutes({ agents, auth, ari = null, nodes, nodeId }: AgentPhoneRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   const phoneOf = async (id: string): Promise<{ agent: AgentRow; extension: string }> => {
@@ -101,11 +109,17 @@ export function agentPhoneRoutes({ agents, auth, ari = null }: AgentPhoneRouteDe
   app.openapi(sipPassword, async (c) => {
     const { agent, extension } = await phoneOf(c.req.valid('param').id);
     const wantPush = (c.req.valid('json') as { push?: boolean } | undefined)?.push === true;
+    // The agent's phone registers to its node's Asterisk: another node's agent is pushed by that node.
+    const owner = agent.nodeId ?? DEFAULT_NODE_ID;
+    const remote = nodes !== undefined && nodeId !== undefined && owner !== nodeId ? nodes : null;
     // Refused before a password exists, so a request that cannot do what it asks changes nothing.
-    if (wantPush && ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); generate without push and add the config to your Asterisk instead');
+    if (wantPush && ari === null && remote === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); generate without push and add the config to your Asterisk instead');
     const password = newSecret();
     let push: { pushed: string[]; error: string | null } | null = null;
-    if (wantPush && ari !== null) {
+    if (wantPush && remote !== null) {
+      const out = await remote.phone(owner, agent.id, password);
+      push = { pushed: out.pushed, error: out.error === null ? null : `node ${owner}: ${out.error}` };
+    } else if (wantPush && ari !== null) {
       try {
         push = { pushed: await pushSorcery(ari, agentSorceryObjects({ extension, password })), error: null };
       } catch (err) {
@@ -114,7 +128,7 @@ export function agentPhoneRoutes({ agents, auth, ari = null }: AgentPhoneRouteDe
       }
     }
     // What was done and to which extension; never the secret.
-    await auth.audit.record(auditFrom(c, auth, 'agent.sip_password', 'agent', agent.id, { extension, ...(push && { pushed: push.pushed, pushError: push.error }) }));
+    await auth.audit.record(auditFrom(c, auth, 'agent.sip_password', 'agent', agent.id, { extension, ...(push && { pushed: push.pushed, pushError: push.error, ...(remote && { node: owner }) }) }));
     return c.json({ extension, password, config: renderAgentEndpoints([{ extension, password }]), push }, 200, noStore);
   });
 

@@ -9,6 +9,7 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
+import type { ConfigPushPort } from '../../engine/cluster/index.js';
 import type { CampaignCatalog, SecretBox, TrunkCatalog, TrunkRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
@@ -97,6 +98,9 @@ const pjsip = protectedRoute('trunks.manage', {
   responses: { 200: { description: 'pjsip.conf sections to #include', content: { 'text/plain': { schema: z.string() } } }, 404: notFound },
 });
 
+/** What one other node's Asterisk took (several nodes, #18); `error` null when it took every object. */
+const NodePush = z.object({ node: z.string(), pushed: z.array(z.string()), error: z.string().nullable() }).openapi('NodePush');
+
 const push = protectedRoute('trunks.manage', {
   method: 'post',
   path: '/api/trunks/{name}/push',
@@ -104,9 +108,12 @@ const push = protectedRoute('trunks.manage', {
   summary: 'Push the trunk live to Asterisk through ARI dynamic configuration (until Asterisk restarts; the file snippet stays the lasting copy)',
   request: { params: NameParam },
   responses: {
-    200: jsonResponse('Objects created or updated, in order', z.object({ pushed: z.array(z.string()) })),
+    200: jsonResponse(
+      "Objects created or updated in this node's Asterisk, in order; with several nodes, `nodes`: what each other running node's Asterisk took",
+      z.object({ pushed: z.array(z.string()), nodes: z.array(NodePush).optional() }),
+    ),
     404: notFound,
-    409: { description: 'No Asterisk configured (the embedded PBX): nothing to push to' },
+    409: { description: 'No Asterisk configured (the embedded PBX) and no other node running: nothing to push to' },
     502: { description: 'Asterisk refused or did not answer; the message says what to fix' },
   },
 });
@@ -121,11 +128,13 @@ export interface TrunkRouteDeps {
   ari?: AriTarget | null;
   /** Seals passwords before they are stored and opens them to render or push the config; null: none can be stored. */
   secrets?: SecretBox | null;
+  /** Several nodes (#18): a push also reaches every other running node's Asterisk, each node's outcome in `nodes`. */
+  nodes?: ConfigPushPort;
 }
 
 export const trunkDialString = (trunkName: string) => `PJSIP/{e164}@${trunkName}`;
 
-export function trunkRoutes({ trunks, campaigns, auth, ari = null, secrets = null }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
+export function trunkRoutes({ trunks, campaigns, auth, ari = null, secrets = null, nodes }: TrunkRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
   /** Campaigns whose dial-string template sends calls to `@name` (the end of the template or before a "/"). */
@@ -247,16 +256,30 @@ export function trunkRoutes({ trunks, campaigns, auth, ari = null, secrets = nul
 
   app.openapi(push, async (c) => {
     const t = await mustGet(c.req.valid('param').name);
-    if (ari === null) throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); add the PJSIP config snippet to your Asterisk instead');
-    try {
-      const pushed = await pushTrunk(ari, target(t));
-      await auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { pushed }));
-      return c.json({ pushed }, 200);
-    } catch (err) {
-      if (!(err instanceof TrunkPushError)) throw err;
-      await auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { failed: err.asterisk, pushed: err.pushed }));
-      throw new ApiError(502, 'asterisk_refused', err.message);
+    // The other nodes push the row as stored, at the same time as this one pushes to its own Asterisk.
+    const others = nodes?.trunk(t.name);
+    const spec = ari === null ? null : target(t);
+    let pushed: string[] = [];
+    let refused: TrunkPushError | null = null;
+    if (ari !== null && spec !== null) {
+      try {
+        pushed = await pushTrunk(ari, spec);
+      } catch (err) {
+        if (!(err instanceof TrunkPushError)) throw err;
+        refused = err;
+      }
     }
+    const perNode = others === undefined ? undefined : await others;
+    const nodesPart = perNode === undefined ? {} : { nodes: perNode };
+    if (ari === null && (perNode === undefined || perNode.length === 0)) {
+      throw new ApiError(409, 'no_asterisk', 'No Asterisk is configured (ARI_URL unset: the embedded PBX has no PJSIP); add the PJSIP config snippet to your Asterisk instead');
+    }
+    if (refused !== null) {
+      await auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { failed: refused.asterisk, pushed: refused.pushed, ...nodesPart }));
+      throw new ApiError(502, 'asterisk_refused', refused.message);
+    }
+    await auth.audit.record(auditFrom(c, auth, 'trunk.push', 'trunk', t.name, { pushed, ...nodesPart }));
+    return c.json({ pushed, ...nodesPart }, 200);
   });
 
   return app;

@@ -23,8 +23,15 @@ export interface AgentFollowerDeps {
 export class AgentFollower {
   private timer: TimerHandle | undefined;
   private polling: Promise<void> | null = null;
+  /** Each agent's name as last read (kept after it leaves: its log-off still names it in the queue_log). */
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly d: AgentFollowerDeps) {}
+
+  /** An agent's name as this follower last read it (the queue_log's agent column, asked synchronously). */
+  name(agentId: string): string | undefined {
+    return this.names.get(agentId);
+  }
 
   start(): void {
     this.timer = this.d.clock.setInterval(() => void this.poll(), this.d.pollMs);
@@ -45,6 +52,7 @@ export class AgentFollower {
 
   private async apply(): Promise<void> {
     const rows = await this.d.agents.listForNode(this.d.nodeId);
+    for (const r of rows) this.names.set(r.id, r.name);
     const wanted = new Set(rows.map((r) => r.id));
     for (const row of rows) {
       const cur = this.d.engine.agentState(row.id);

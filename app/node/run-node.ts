@@ -14,9 +14,11 @@
  * ./liveness, ./health-server, ./redis-health).
  */
 import { defaultAmdParams } from '../../engine/amd/index.js';
-import { boardOf, startClusterServices, type ClusterServices } from '../../engine/cluster/index.js';
+import { boardOf, serveConfigPush, startClusterServices, type ClusterServices } from '../../engine/cluster/index.js';
 import { amdParamsFor } from '../../engine/campaigns/index.js';
 import { systemClock, type Clock } from '../../engine/clock/index.js';
+import { DomainEvents } from '../../engine/events/index.js';
+import type { QueueLogFileStatus } from '../../engine/analytics/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
@@ -31,15 +33,18 @@ import {
   PgCampaigns,
   PgClusterNodes,
   PgLeadHopper,
+  PgTrunks,
   redactUrl,
+  secretBox,
   describePgError,
   type Campaign,
   type PgPool,
 } from '../../engine/store/index.js';
-import { agentConfigFromRow, simScenarioRules, startEngine } from '../index.js';
+import { agentConfigFromRow, attachQueueLogWith, queueLogPath, simScenarioRules, startEngine, type AttachedQueueLog } from '../index.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
+import { configPushHandler } from './config-push.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { NodeLiveness } from './liveness.js';
 import type { NodeConfig } from './node-config.js';
@@ -55,8 +60,11 @@ export interface RunningNode {
   engine: Engine;
   /** Whether the engine runs against the embedded PBX (no ARI_URL). */
   simulated: boolean;
-  /** A campaign's name as the node last read its row (known before its first call); undefined for one never read. */
-  campaignName(campaignId: string): string | undefined;
+  /**
+   * The engine's own queue_log of this node's calls (QUEUE_LOG_FILE, else `queue_log` beside DB_PATH, on this
+   * node's disk), or null when QUEUE_LOG_FILE=off.
+   */
+  queueLog: AttachedQueueLog | null;
   /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
@@ -95,6 +103,8 @@ export type NodeHealthReport = {
   redis: RedisHealth['redis'];
   abandon: RedisHealth['abandon'];
   board: RedisHealth['board'];
+  /** The node's queue_log file (null with QUEUE_LOG_FILE=off). */
+  queueLog: QueueLogFileStatus | null;
 };
 
 export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal, opts: RunNodeOptions = {}): Promise<RunningNode> {
@@ -192,7 +202,22 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       });
       const svc = services;
       closers.push(() => svc.close());
-      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, agent commands, cluster board');
+      // A trunk or phone pushed through an API elsewhere reaches this node's own Asterisk: read from the shared
+      // database (a phone's password comes sealed with the key the API and the nodes share) and pushed here.
+      const pushes = await serveConfigPush(
+        svc.redis,
+        cfg.nodeId,
+        configPushHandler({
+          nodeId: cfg.nodeId,
+          ari: cfg.base.ARI_URL ? { url: cfg.base.ARI_URL, username: cfg.base.ARI_USERNAME, password: cfg.base.ARI_PASSWORD ?? '' } : null,
+          trunks: new PgTrunks(pool),
+          agents: agentsDir,
+          box: secretBox(cfg.base),
+        }),
+        { prefix: cfg.clusterPrefix, logger: logger.child({ part: 'config-push' }) },
+      );
+      closers.push(() => pushes.close());
+      logger.info({ redis: svc.health().redis.url, prefix: cfg.clusterPrefix }, 'Redis ready: shared abandon counts, campaign commands, call hang-ups, agent commands, trunk and phone pushes, cluster board');
     } else {
       logger.info('no REDIS_URL: the abandon governor decides on this node\'s own counts and no cluster board is served');
     }
@@ -204,8 +229,24 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     const agentRows = await agentsDir.listForNode(cfg.nodeId);
     if (agentRows.length === 0) logger.warn({ nodeId: cfg.nodeId }, 'no agent belongs to this node (agents.node_id): it dials nothing until one does');
 
+    // The engine's own queue_log (issue #16) of this node's calls, on this node's disk like Asterisk's own queue_log
+    // per server: subscribed before the engine starts, so its first events (agents readied) are written too. A
+    // campaign is named as the campaign follower last read its row (read before it is dialled); an agent as this
+    // node last read its row. Closed after the engine stopped (closers run after it): its last lines go in.
+    const events = new DomainEvents((err, e) => logger.warn({ err, event: e.type }, 'a subscriber of engine events failed'));
+    const agentNames = new Map(agentRows.map((a) => [a.id, a.name]));
+    let agentFollower: AgentFollower | undefined;
+    const qlPath = queueLogPath(cfg.base);
+    let queueLog: AttachedQueueLog | null = null;
+    if (qlPath) {
+      const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath);
+      queueLog = attached;
+      closers.push(() => attached.close());
+    }
+
     engine = await startEngine({
       config: cfg.base,
+      events,
       ...(sim ? { ari: { url: sim.url, username: sim.username, password: sim.password } } : {}),
       // PostgreSQL has no "disk full" of its own to probe: a query that reaches it says it takes writes again.
       // Agent state changes go to PostgreSQL's agent_events (the supervisors' wrap-up, occupancy, pause time) through
@@ -227,9 +268,10 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     await hopper.releaseLeases({ owner: cfg.nodeId, at: clock.now() });
 
     const running: Engine = engine;
-    const agentFollower = new AgentFollower({ nodeId: cfg.nodeId, engine: running, agents: agentsDir, clock, logger: logger.child({ part: 'agents' }), pollMs: cfg.campaignPollMs });
+    agentFollower = new AgentFollower({ nodeId: cfg.nodeId, engine: running, agents: agentsDir, clock, logger: logger.child({ part: 'agents' }), pollMs: cfg.campaignPollMs });
     agentFollower.start();
-    closers.push(() => agentFollower.stop());
+    const agents_ = agentFollower;
+    closers.push(() => agents_.stop());
     follower = new CampaignFollower({ engine: running, campaigns, leadsFor, amdFor, clock, logger: logger.child({ part: 'campaigns' }), pollMs: cfg.campaignPollMs });
     await follower.poll();
     follower.start();
@@ -258,6 +300,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         redis: shared.redis,
         abandon: shared.abandon,
         board: shared.board,
+        queueLog: queueLog?.status() ?? null,
       };
     };
     let healthUrl = '';
@@ -279,7 +322,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     const stop = (graceMs = cfg.base.SHUTDOWN_GRACE_SECONDS * 1000): Promise<void> =>
       (stopping ??= (async () => {
         follower?.stop();
-        agentFollower.stop();
+        agents_.stop();
         liveness.stop();
         try {
           await running.stop({ graceMs });
@@ -296,7 +339,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, campaignName: (id) => follower?.name(id), report, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, report, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

@@ -12,8 +12,6 @@ import type { AgentDirectory, AgentRow } from '../../engine/store/index.js';
 export interface CachedLiveDirectory extends LiveDirectory {
   /** One read now (the first before the feed opens); a failed read keeps the last copy and is logged. */
   refresh(): Promise<void>;
-  /** An agent's name from the same copy (the queue_log writer's names); undefined when not (yet) read. */
-  agentName(agentId: string): string | undefined;
   stop(): void;
 }
 
@@ -35,7 +33,6 @@ export function cachedLiveDirectory(agents: Pick<AgentDirectory, 'list'>, clock:
     agentIdsOfUser: (userId) => rows.filter((a) => a.userId === userId).map((a) => a.id),
     teamOfAgent: (agentId) => rows.find((a) => a.id === agentId)?.team ?? null,
     refresh,
-    agentName: (agentId) => rows.find((a) => a.id === agentId)?.name,
     stop: () => clock.clearInterval(timer),
   };
 }

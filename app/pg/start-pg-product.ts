@@ -15,11 +15,11 @@ import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type
 import { dbHealth } from '../../api/health/index.js';
 import { attachLiveFeed, boardSnapshot, withClusterCounts, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
-import { agentCommandAsker, callHangupAsker, type AgentCommandAsker, type CallHangupAsker } from '../../engine/cluster/index.js';
+import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandAsker, type CallHangupAsker, type ConfigPushAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, pruneBackups, openStore, pgCampaignToday, redactUrl, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts } from './api-ports.js';
@@ -27,7 +27,7 @@ import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { productClusterBoard } from './cluster-board.js';
 import { CampaignFigures } from './campaign-figures.js';
-import { attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from '../index.js';
+import { queueLogPath, startQueueStats, type QueueStats } from '../index.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -154,6 +154,21 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       agentAsker = a;
       closers.push(() => a.close());
     }
+    // Trunk and phone pushes reach the other nodes' Asterisks (each node has its own), asked over Redis.
+    let configPush: ConfigPushAsker | undefined;
+    if (node.services) {
+      const clusterNodes = new PgClusterNodes(pool);
+      const box = secretBox(config);
+      const a = await configPushAsker(node.services.redis, {
+        prefix: cfg.clusterPrefix,
+        from: `api-${cfg.nodeId}`,
+        logger: logger.child({ part: 'config-push' }),
+        otherNodes: async () => (await clusterNodes.list()).filter((n) => n.state === 'up' && n.id !== cfg.nodeId).map((n) => n.id),
+        seal: box && ((clear, context) => box.seal(clear, context)),
+      });
+      configPush = a;
+      closers.push(() => a.close());
+    }
     const ports = pgApiPorts(pool, {
       ...(node.services ? { campaignCommands: node.services } : {}),
       ...(asker ? { clusterHangup: asker } : {}),
@@ -170,21 +185,14 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => figures.stop());
     await figures.refresh();
     const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures, ...(agentAsker ? { agentCommands: agentAsker } : {}) });
-    // The agents' copy the live feed routes by; read before the queue_log writer needs their names.
+    // The agents' copy the live feed routes by, read before the feed opens.
     const directory = cachedLiveDirectory(agents, systemClock, logger);
     closers.push(() => directory.stop());
     await directory.refresh();
 
-    // The engine's own queue_log (issue #16), as on SQLite: campaign names as the node last read their rows (read
-    // before it dials them, so the first call already has it), agent names from the agents' directory this process
-    // refreshes. Closed after the node stops: its last lines go in.
+    // The engine's own queue_log (issue #16), as on SQLite: written by the node (app/node runNode), like every node's.
     const qlPath = queueLogPath(config);
-    let queueLog: AttachedQueueLog | null = null;
-    if (qlPath) {
-      const attached = attachQueueLogWith(node.engine.events, { campaign: (id) => node.campaignName(id) ?? figures.get(id)?.campaign.name, agent: (id) => directory.agentName(id) }, qlPath);
-      queueLog = attached;
-      closers.unshift(() => attached.close());
-    }
+    const queueLog = node.queueLog;
     // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own. It reads a file,
     // not the database; its checkpoint sits beside DB_PATH, per node, so two nodes on one disk never share one.
     const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
@@ -266,6 +274,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       imports,
       ...ports,
       ...(queueStats ? { queues: queueStats } : {}),
+      ...(configPush ? { configPush } : {}),
       ...(cluster ? { clusterRows: () => cluster.rows?.() ?? null } : {}),
     });
     // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.

@@ -41,6 +41,20 @@ export {
   type AgentCommandService,
   type AgentVerb,
 } from './agent-commands.js';
+export {
+  configPushAsker,
+  serveConfigPush,
+  phonePasswordContext,
+  CONFIG_PUSH_TIMEOUT_MS,
+  type ConfigPushAnswer,
+  type ConfigPushAsker,
+  type ConfigPushAskerOptions,
+  type ConfigPushHandler,
+  type ConfigPushPort,
+  type ConfigPushRequest,
+  type ConfigPushService,
+  type NodePushOutcome,
+} from './config-push.js';
 export { boardOf, clusterView, type BoardAgent, type BoardCall, type BoardCampaign, type BoardSource, type ClusterNodeView, type ClusterView, type NodeBoard } from './board.js';
 export {
   attachClusterBoard,

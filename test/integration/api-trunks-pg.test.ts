@@ -6,8 +6,6 @@
  * The SQLite file holds different trunks, campaigns and agents on purpose: a route reading the wrong database fails.
  * ARI is a stand-in accepting dynamic configuration (the tests' real Asterisk has no PJSIP: test/both/trunk-push.test.ts).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseCampaignSettings } from '../../engine/campaigns/index.js';
@@ -16,6 +14,7 @@ import { campaignSettingsToRow, pgAgentDirectory, pgCampaignCatalog, pgTrunkCata
 import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { createApiApp } from '../../api/index.js';
+import { standInAri, type StandInAri } from '../support/stand-in-ari.js';
 import { until } from '../support/until.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { silentLogger } from '../../engine/log/logger.js';
@@ -34,26 +33,17 @@ let h: Harness;
 let tokens: Record<'admin' | 'sup' | 'ana', Record<string, string>>;
 
 // A stand-in ARI with a writable PJSIP wizard: records what is pushed.
-let ari: Server;
+let ari: StandInAri;
 let ariUrl = '';
-const puts: Array<{ path: string; body: unknown }> = [];
+let puts: StandInAri['puts'] = [];
 
 beforeAll(async () => {
   ({ pool } = db = await openMigratedTestDatabase('pg_config_trunks_api'));
-  ari = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (req.method !== 'PUT' || !(req.url ?? '').startsWith('/ari/asterisk/config/dynamic/')) return void res.writeHead(404).end();
-      puts.push({ path: req.url!, body: JSON.parse(body) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify((JSON.parse(body) as { fields: unknown }).fields));
-    });
-  });
-  await new Promise<void>((r) => ari.listen(0, '127.0.0.1', () => r()));
-  ariUrl = `http://127.0.0.1:${(ari.address() as AddressInfo).port}`;
+  ari = await standInAri();
+  ({ url: ariUrl, puts } = ari);
 }, 60_000);
 afterAll(async () => {
-  await new Promise<void>((r) => ari.close(() => r()));
+  await ari?.close();
   await db?.close();
 });
 

@@ -6,11 +6,17 @@
  * land in `agent_events`, in order, with the call's id — and the metrics route built over PostgreSQL
  * (`pgCallMetrics`) shows the agent's wrap-up time. Without the node's writer the table stays empty and the
  * route's WRAP_UP figure is absent (what the product answered before).
+ *
+ * The same node writes the engine's own queue_log of its calls (issue #16) to its own disk (QUEUE_LOG_FILE), as
+ * the SQLite product does: the agent's log-in and the bridged call's ENTERQUEUE / CONNECT / COMPLETE… lines, the
+ * queue named after the campaign and the agent by name, in the format `queuelog:report` reads. A standalone
+ * `centralita node` wrote none before.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_SERVICE_LEVEL_S, QueueLogAnalysis, readQueueLogFile } from '../../engine/analytics/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { pacingPhone } from '../../engine/sim/index.js';
 import { openStore, pgAgentDirectory, pgCallHistory, pgCallMetrics } from '../../engine/store/index.js';
@@ -69,6 +75,7 @@ it('READY → RESERVED → TALKING → WRAP_UP → READY lands in agent_events, 
     RTP_PORT_MAX: '46599',
     CAMPAIGN_POLL_MS: '200',
     LOG_LEVEL: 'warn',
+    QUEUE_LOG_FILE: join(dir, 'node-ev', 'queue_log'),
   });
   node = await runNode(cfg, silentLogger, undefined, undefined, { pool: db.pool, healthServer: false });
 
@@ -106,4 +113,26 @@ it('READY → RESERVED → TALKING → WRAP_UP → READY lands in agent_events, 
 
   // /health's database fields: every write went through.
   expect(node.report().db).toMatchObject({ writable: true });
+
+  // The node's own queue_log: that call's lines, queue = the campaign's name, agent = the agent's name.
+  const file = join(dir, 'node-ev', 'queue_log');
+  const lines = await until(() => {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const mine = text.split('\n').filter((l) => l.split('|')[1] === callId);
+    return mine.some((l) => /\|COMPLETE(AGENT|CALLER)\|/.test(l)) ? { all: text.split('\n').filter(Boolean), mine } : undefined;
+  }, 10_000, 100);
+  expect(lines.all.some((l) => l.endsWith('|NONE|NONE|Ana|AGENTLOGIN|Centralita/ag-1'))).toBe(true);
+  expect(lines.mine.map((l) => l.split('|').slice(2, 5).join('|'))).toEqual(['Agent events|NONE|ENTERQUEUE', 'Agent events|Ana|CONNECT', expect.stringMatching(/^Agent events\|Ana\|COMPLETE(AGENT|CALLER)$/)]);
+  expect(node.report().queueLog).toMatchObject({ file, ok: true, dropped: 0 });
+  // What `queuelog:report` reads: no malformed line, the bridged call answered in the campaign's queue.
+  const analysis = new QueueLogAnalysis({ serviceLevel: () => DEFAULT_SERVICE_LEVEL_S, timeZone: 'UTC' });
+  expect(await readQueueLogFile(analysis, file)).toBe(true);
+  const result = analysis.result();
+  expect(result.malformedLines).toEqual([]);
+  expect(result.metrics.queues['Agent events']!.answered).toBeGreaterThanOrEqual(1);
 }, 150_000);

@@ -7456,13 +7456,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Objects created or updated, in order */
+                /** @description Objects created or updated in this node's Asterisk, in order; with several nodes, `nodes`: what each other running node's Asterisk took */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            nodes?: components["schemas"]["NodePush"][];
                             pushed: string[];
                         };
                     };
@@ -7492,7 +7493,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description No Asterisk configured (the embedded PBX): nothing to push to */
+                /** @description No Asterisk configured (the embedded PBX) and no other node running: nothing to push to */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -8675,6 +8676,11 @@ export interface components {
             start: number;
             success_pct: number;
             total_talk_time: number;
+        };
+        NodePush: {
+            error: string | null;
+            node: string;
+            pushed: string[];
         };
         PasswordChangeRequest: {
             current_password: string;
