@@ -53,7 +53,7 @@ describe('agent list and dashboard over several nodes (PostgreSQL + Redis)', () 
     }, 10_000, 100);
     expect(list.nodesUp).toEqual(['node-a', 'node-b']);
     const byId = Object.fromEntries((list.items as Listed[]).map((a) => [a.id, a.live]));
-    expect(byId['a1']).toMatchObject({ status: 'READY', nodeId: 'node-a', legUp: true });
+    expect(byId['a1']).toMatchObject({ status: 'READY', nodeId: 'node-a' });
     expect(byId['b1']).toEqual({ id: 'b1', kind: 'human', status: 'TALKING', pauseReason: null, legUp: true, calls: ['cb1'], since: t0 - 4000, nodeId: 'node-b' });
     expect(byId['b2']).toMatchObject({ status: 'PAUSED', pauseReason: 'lunch', since: t0 - 9000, nodeId: 'node-b' });
     expect((await rig.call('GET', '/api/agents/b2', sofia)).body.live).toMatchObject({ status: 'PAUSED', nodeId: 'node-b' });
