@@ -23,7 +23,7 @@ const DashboardSchema = z
     active_calls: z.number().int().nullable(),
     /** Agents by live state (with several nodes: every node up, as their boards last said). */
     agents_by_state: z.record(z.string(), z.number().int()),
-    /** Where agents_by_state came from: the engine (engines), or the last state in the agent event log. */
+    /** Where agents_by_state came from: the engine (with several nodes, and the other nodes' boards), or the last state in the agent event log. */
     agents_source: z.enum(['engine', 'store']),
     abandon_pct_today: z.number(),
     aht_today: z.number(),
