@@ -240,8 +240,9 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       offRevoked?.();
       o.clock.clearTimeout(sweepTimer);
       coalescer.close();
-      // Not io.close(): that would also close the HTTP server, which belongs to api/server.ts's listen().
-      io.disconnectSockets(true);
+      // Not io.close(): that would also close the HTTP server, which belongs to api/server.ts's listen(). This
+      // process's sockets only: through the Redis adapter it would cut every API process's clients too.
+      io.local.disconnectSockets(true);
       await cluster?.close();
       io.engine.close();
       // Only the main namespace is used; closing its adapter unsubscribes from Redis before the clients quit.
