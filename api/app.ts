@@ -92,9 +92,9 @@ export interface ApiDeps {
    */
   qaStore?: QaStore;
   /**
-   * Where the recordings' list and detail (rows, filters, paging, the call, AMD trace and jobs beside them) are read
-   * (#18); absent → the SQLite `store`. Only those two: the audio, its signed URLs, pause/resume and deletion stay
-   * with `store` and `recordings`, the process holding the files.
+   * Where every recordings route reads the rows (filters, paging, the call, AMD trace and jobs beside them) (#18);
+   * absent → the SQLite `store`. The files are served from this process's disk, where `recordings` (the recorder of
+   * this process's engine) wrote them; pause/resume and deletion go to it.
    */
   recordingCatalog?: RecordingCatalog;
   /**

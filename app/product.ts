@@ -203,7 +203,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
           lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString(),
         },
         engine: engineHealth,
-        recordings: rec ? { ok: rec.diskError === null, ...rec, byState: rec.byState as Record<string, number> } : null,
+        recordings: rec ? { ok: rec.diskError === null && rec.writes.writable, ...rec, byState: rec.byState as Record<string, number> } : null,
         backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
         store: SQLITE_STORE,

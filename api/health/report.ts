@@ -56,6 +56,8 @@ export interface HealthReport {
     byState: Record<string, number>;
     jobs: { queued: number; running: number; failed: number };
     diskError: string | null;
+    /** The recordings' row writes: held and retried while the database cannot take them (`ok` false meanwhile). */
+    writes?: { writable: boolean; pendingWrites: number; lastError: string | null; failingSince: number | null; droppedWrites: number };
   } | null;
   /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
   queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;

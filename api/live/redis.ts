@@ -1,5 +1,4 @@
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import type { Server } from 'socket.io';
 
 /** How long startup waits for Redis before failing (node-redis would otherwise retry forever, hanging startup). */
@@ -23,6 +22,8 @@ export interface RedisAdapterHandle {
  * probe for /health.
  */
 export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<RedisAdapterHandle> {
+  // Loaded at first use (node-redis is several hundred modules): a product without REDIS_URL never needs them.
+  const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
   const pub = createClient({ url: redisUrl });
   const sub = pub.duplicate();
   // node-redis emits 'error' on connection trouble and throws if nobody listens; the clients reconnect themselves.
@@ -104,6 +105,7 @@ export async function pingWithin(ping: () => Promise<unknown>, ms: number): Prom
  * pings and closes within `timeoutMs` overall.
  */
 export async function pingRedisUrl(redisUrl: string, timeoutMs = REDIS_PING_TIMEOUT_MS): Promise<boolean> {
+  const { createClient } = await import('redis');
   const client = createClient({ url: redisUrl, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
   client.on('error', () => {});
   try {

@@ -249,8 +249,8 @@ export interface RecordingRouteDeps {
   store: Store;
   auth: AuthService;
   /**
-   * Where the list and detail read the recordings' metadata (#18); absent → `store`. The audio, its URLs and the
-   * recorder's commands always use `store`: the files are on this process's disk.
+   * Where every route reads the recordings' rows and their CallLogs (#18); absent → `store`. The audio files are on
+   * this process's disk, where its recorder (`recordings`) wrote them.
    */
   catalog?: RecordingCatalog;
   /** The running recorder (deletion, pause/resume); absent → those routes answer 503. */
@@ -259,28 +259,18 @@ export interface RecordingRouteDeps {
 
 export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecordingCatalog(store) }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  /** Names looked up as needed and kept for the answer (a page of 50 recordings reads each campaign once). */
-  const campaignNames = (): CampaignNames => {
-    const seen = new Map<string, string | null>();
-    return (id) => {
-      if (id === null) return null;
-      if (!seen.has(id)) seen.set(id, store.campaigns.get(id)?.name ?? null);
-      return seen.get(id)!;
-    };
+  /** The campaign's name for one answer about one call. */
+  const campaignNames = async (call: CallLogRow): Promise<CampaignNames> => {
+    const names = await catalog.campaignNames(call.campaignId === null ? [] : [call.campaignId]);
+    return (id) => (id === null ? null : (names.get(id) ?? null));
   };
 
-  /** The call if `p` may see it (hidden calls answer 404, as missing ones). */
-  const visibleCall = async (p: Pick<Principal, 'userId' | 'role' | 'team'>, callId: string): Promise<CallLogRow> => {
-    const call = store.callLogs.get(callId);
+  /** The recording and its call if `p` may see the call (hidden calls answer 404, as missing ones). */
+  const visibleRecording = async (p: Pick<Principal, 'userId' | 'role' | 'team'>, callId: string): Promise<{ rec: RecordingRow; call: CallLogRow }> => {
+    const found = await catalog.get(callId);
     const visible = await visibleUserIds(p as Principal, auth.users);
-    if (!call || (visible !== undefined && (call.userId === null || !visible.includes(call.userId)))) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
-    return call;
-  };
-  const visibleRecording = async (p: Principal, callId: string): Promise<{ rec: RecordingRow; call: CallLogRow }> => {
-    const call = await visibleCall(p, callId);
-    const rec = store.recordings.get(callId);
-    if (!rec) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
-    return { rec, call };
+    if (!found || (visible !== undefined && (found.call.userId === null || !visible.includes(found.call.userId)))) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
+    return { rec: found.recording, call: found.call };
   };
   const needRecorder = (): RecorderControl => {
     if (!recordings) throw new ApiError(503, 'unavailable', 'Recordings are not running on this node');
@@ -357,15 +347,13 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
     if (q.exp * 1000 < auth.now()) throw new ApiError(403, 'forbidden', 'The URL has expired; ask for a new one');
     const user = await auth.users.get(q.u);
     if (!user || !user.active) throw new ApiError(403, 'forbidden', 'The user of this URL cannot access recordings');
-    let call: CallLogRow;
-    try {
-      call = await visibleCall({ userId: user.id, role: user.role, team: user.team ?? null }, callId);
-    } catch {
-      throw new ApiError(403, 'forbidden', 'The user of this URL may not see this call');
-    }
-    const rec = store.recordings.get(callId);
+    const found = await catalog.get(callId);
+    const visible = await visibleUserIds({ userId: user.id, role: user.role, team: user.team ?? null } as Principal, auth.users);
+    if (!found) throw new ApiError(404, 'not_found', `No audio for call ${callId}`);
+    if (visible !== undefined && (found.call.userId === null || !visible.includes(found.call.userId))) throw new ApiError(403, 'forbidden', 'The user of this URL may not see this call');
+    const { recording: rec, call } = found;
     const file = rec ? Recordings.playable(rec, q.part) : null;
-    if (!rec || !file) throw new ApiError(404, 'not_found', `No audio for call ${callId}`);
+    if (!file) throw new ApiError(404, 'not_found', `No audio for call ${callId}`);
     return serveFile(c, file, q.dl === '1' ? downloadName(rec, call, file.ext, q.part) : null);
   });
 
@@ -375,7 +363,7 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
     const { call } = await visibleRecording(p, callId);
     const rec = await needRecorder().delete(callId, p.userId).catch(toApi);
     await auth.audit.record(auditFrom(c, auth, 'recording.delete', 'call', callId, { reason: 'user', startedAt: rec.startedAt, campaignId: rec.campaignId }));
-    return c.json(summary(rec, call, campaignNames()), 200);
+    return c.json(summary(rec, call, await campaignNames(call)), 200);
   });
 
   for (const action of ['pause', 'resume'] as const) {
@@ -383,10 +371,12 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
       const { callId } = c.req.valid('param');
       const p = c.get('principal');
       // Agents control only their own calls; team leads their team's.
-      const call = await visibleCall(p, callId);
+      const { call } = await visibleRecording(p, callId).catch(() => {
+        throw new ApiError(404, 'not_found', `Call ${callId} is not being recorded`);
+      });
       const r = needRecorder();
       const rec = await (action === 'pause' ? r.pause(callId, p.userId) : r.resume(callId)).catch(toApi);
-      return c.json(summary(rec, call, campaignNames()), 200);
+      return c.json(summary(rec, call, await campaignNames(call)), 200);
     });
   }
 

@@ -21,6 +21,9 @@ import { DomainEvents } from '../../engine/events/index.js';
 import type { QueueLogFileStatus } from '../../engine/analytics/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
+import type { AriGateway } from '../../engine/ari/index.js';
+import { recordingsDirOf } from '../../engine/config/index.js';
+import { Recordings, type RecordingAri } from '../../engine/recordings/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import {
@@ -32,7 +35,9 @@ import {
   PgCallLogs,
   PgCampaigns,
   PgClusterNodes,
+  PgAuditLog,
   PgLeadHopper,
+  pgRecorderStore,
   PgTrunks,
   redactUrl,
   secretBox,
@@ -69,6 +74,8 @@ export interface RunningNode {
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
   report(): NodeHealthReport;
+  /** The node's recorder (RunNodeOptions.recordings), its rows in PostgreSQL and its files on this machine; else null. */
+  recordings: Recordings | null;
   /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with an exit code when the node must end by itself (another node reaped it). */
@@ -77,6 +84,8 @@ export interface RunningNode {
 
 /** Leads leased per hopper query: small, so a node never holds much more than it dials. */
 const LEASE_BATCH = 5;
+/** The first seconds after answer kept beside a recording (the AMD window), as on SQLite. */
+const AMD_WINDOW_MS = 8000;
 
 export interface RunNodeOptions {
   /**
@@ -86,6 +95,12 @@ export interface RunNodeOptions {
   pool?: PgPool;
   /** Serve GET /health (and the cluster board) on HEALTH_PORT; `npm start` answers /health on its own port. Default true. */
   healthServer?: boolean;
+  /**
+   * Record the calls of campaigns that record (engine/recordings): the files under RECORDINGS_DIR on this machine,
+   * the rows in PostgreSQL (`pgRecorderStore`). `npm start` on PostgreSQL does, since its API serves those files;
+   * a headless node does not (no API of its machine would serve them). Default false.
+   */
+  recordings?: boolean;
 }
 
 /** What a node's GET /health answers (its engine, database, cluster view and Redis); `npm start` on PostgreSQL shows parts of it. */
@@ -223,8 +238,45 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     }
     const cluster_ = services;
 
+    // The engine's events, subscribed to before it starts (the recorder, the queue_log below).
+    const events = new DomainEvents((err, e) => logger.warn({ err, event: e.type }, 'a subscriber of engine events failed'));
+    // The recorder (opt-in), subscribed to the engine's events before its first call, ARI through the engine's
+    // gateway once it is connected (a command before that fails and is reported on the recording).
+    let gateway: AriGateway | null = null;
+    let recorder: Recordings | null = null;
+    if (opts.recordings) {
+      const notYet = () => Promise.reject(new Error('ARI not connected yet'));
+      const ari: RecordingAri = {
+        get connected() {
+          return gateway?.connected ?? false;
+        },
+        execute: (c) => (gateway ? gateway.execute(c) : notYet()),
+        storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
+      };
+      const audit = new PgAuditLog(pool);
+      const recLogger = logger.child({ part: 'recordings' });
+      const r = new Recordings({
+        events,
+        ari,
+        store: pgRecorderStore(pool),
+        clock,
+        logger: recLogger,
+        nodeId: cfg.nodeId,
+        dir: recordingsDirOf(cfg.base),
+        ...(cfg.base.RECORDINGS_SPOOL ? { spoolDir: cfg.base.RECORDINGS_SPOOL } : {}),
+        format: cfg.base.RECORDINGS_FORMAT,
+        concurrency: cfg.base.RECORDINGS_CONCURRENCY,
+        audit: (e) => void audit.record(e).catch((err: unknown) => recLogger.error({ err: describePgError(err) }, 'could not audit a recording deletion')),
+      });
+      r.start();
+      recorder = r;
+      closers.push(() => r.close());
+    }
+    const amdOf = (params: ReturnType<typeof defaultAmdParams>) =>
+      recorder ? recorder.amdSource(mediaPlaneAmdSource(plane, params, { captureMs: AMD_WINDOW_MS })) : mediaPlaneAmdSource(plane, params);
+
     const leadsFor = (c: Campaign) => asyncStoreLeadSource(hopper, { campaignId: c.id, owner: cfg.nodeId, now: () => clock.now(), batch: LEASE_BATCH, leaseMs: cfg.leaseMs });
-    const amdFor = (c: Campaign) => mediaPlaneAmdSource(plane, amdParamsFor(c));
+    const amdFor = (c: Campaign) => amdOf(amdParamsFor(c));
     // Only this node's agents: their phones register to this node's Asterisk.
     const agentRows = await agentsDir.listForNode(cfg.nodeId);
     if (agentRows.length === 0) logger.warn({ nodeId: cfg.nodeId }, 'no agent belongs to this node (agents.node_id): it dials nothing until one does');
@@ -233,7 +285,6 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     // per server: subscribed before the engine starts, so its first events (agents readied) are written too. A
     // campaign is named as the campaign follower last read its row (read before it is dialled); an agent as this
     // node last read its row. Closed after the engine stopped (closers run after it): its last lines go in.
-    const events = new DomainEvents((err, e) => logger.warn({ err, event: e.type }, 'a subscriber of engine events failed'));
     const agentNames = new Map(agentRows.map((a) => [a.id, a.name]));
     let agentFollower: AgentFollower | undefined;
     const qlPath = queueLogPath(cfg.base);
@@ -252,7 +303,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       // Agent state changes go to PostgreSQL's agent_events (the supervisors' wrap-up, occupancy, pause time) through
       // the engine's write queue, behind the CallLogs: in order, held and retried while PostgreSQL is away.
       store: { callLogs, agentEvents: new PgAgentEvents(pool), probeWrite: () => pool.query('select 1') },
-      amd: mediaPlaneAmdSource(plane, defaultAmdParams()),
+      amd: amdOf(defaultAmdParams()),
       // Outcomes of CallLogs a previous process of this node left open, for campaigns not loaded (yet).
       leadOutcomes: { complete: (leadId, d, at) => hopper.completeAttempt(leadId, d, at, { owner: cfg.nodeId }).then(() => undefined) },
       agents: agentRows.map((a) => agentConfigFromRow(a)),
@@ -261,6 +312,13 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       ...(cluster_ ? { sharedAbandon: cluster_.sharedAbandon } : {}),
       ...(signal ? { signal } : {}),
     });
+
+    gateway = engine.gateway;
+    // Asterisk's RecordingFinished tells the recorder when a stopped recording's file is complete.
+    if (recorder) {
+      const r = recorder;
+      closers.push(engine.gateway.on('event', (e) => r.ariEvent(e)));
+    }
 
     // Leads a previous process of this node leased but never dialled (its open CallLogs were just closed by the
     // engine's start-up reconciliation, their leads completed): back to the hopper before this process leases —
@@ -339,7 +397,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, report, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, report, recordings: recorder, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

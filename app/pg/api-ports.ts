@@ -1,7 +1,7 @@
 /**
  * Every API port that has a PostgreSQL side (#18), built over one pool: what `createApiApp` reads and writes in
  * PostgreSQL instead of the SQLite `store` when the product runs with DATABASE_URL=postgres://…. One place on
- * purpose: a port ported later (the recordings' audio…) is added here and every PostgreSQL start gets
+ * purpose: a port ported later is added here and every PostgreSQL start gets
  * it. The app refuses ports of two databases where one reads the other's rows (leads and campaigns, lead imports
  * and leads, trunks and campaigns, manual calls and figures): all of these are of the one pool.
  */

@@ -22,6 +22,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
+import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import { pgApiPorts } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
@@ -137,7 +138,9 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => store.close());
 
     // The engine as this process's node: it registers in cluster_nodes, follows campaigns and agents, writes CallLogs.
-    const node = await runNode(cfg, logger, systemClock, opts.signal, { pool, healthServer: false });
+    // It records the calls of recording campaigns: rows in PostgreSQL, files under RECORDINGS_DIR on this machine,
+    // served by this API (list, detail, audio, pause/resume, delete).
+    const node = await runNode(cfg, logger, systemClock, opts.signal, { pool, healthServer: false, recordings: true });
     closers.push(() => node.stop(0));
     void node.ended.then((code) => opts.onEngineLost?.(new Error(`this node was found dead by another node and must restart (exit ${code})`)));
 
@@ -211,6 +214,10 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       closers.push(() => stats.stop());
     }
 
+    // The recorder's figures read from PostgreSQL at most once a second (its status() answers the last read).
+    const recorder = node.recordings;
+    let recStatus: RecordingsStatus | null = null;
+    let recStatusAt = -Infinity;
     health = (): HealthReport => {
       const snap = node.engine.snapshot();
       const view = node.report();
@@ -240,6 +247,16 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
         backup: backups?.status() ?? NO_BACKUPS,
         queueLog: queueLog ? queueLog.status() : null,
+        // Degraded recordings (disk full, or row writes held while PostgreSQL is away) do not stop the calls.
+        recordings: (() => {
+          if (!recorder) return null;
+          if (now - recStatusAt >= 1000) {
+            recStatusAt = now;
+            recStatus = recorder.status();
+          }
+          const r = recStatus!;
+          return { ok: r.diskError === null && r.writes.writable, ...r, byState: r.byState as Record<string, number> };
+        })(),
         store: storeInfo,
         cluster: view.cluster,
       };
@@ -272,6 +289,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       config,
       control,
       imports,
+      ...(recorder ? { recordings: recorder } : {}),
       ...ports,
       ...(queueStats ? { queues: queueStats } : {}),
       ...(configPush ? { configPush } : {}),

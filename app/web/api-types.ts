@@ -4,7 +4,6 @@
  * /openapi.json, and `test/unit/web/api-types.test.ts` fails when the committed file is stale.
  */
 import { fileURLToPath } from 'node:url';
-import openapiTS, { astToString } from 'openapi-typescript';
 import { createApiApp } from '../../api/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/index.js';
@@ -37,6 +36,8 @@ export async function apiDocument(): Promise<Record<string, unknown>> {
 
 /** TypeScript declarations for a document (openapi-typescript's output, with a header). */
 export async function renderApiTypes(doc: Record<string, unknown>): Promise<string> {
+  // Loaded at first use: openapi-typescript brings the TypeScript compiler, >1 s of CPU for every `npm start`.
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
   const ast = await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true });
   return HEADER + astToString(ast);
 }

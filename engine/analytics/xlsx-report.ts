@@ -6,7 +6,7 @@
  * activity are left out of their sheets (as on the screen and in the PDF).
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Bucket } from './aggregate.js';
 import type { QueueLogMetrics } from './metrics.js';
 
@@ -60,7 +60,9 @@ export function reportLabels(lang: ReportLang): (typeof T)[ReportLang] {
 
 export async function writeQueueReportXlsx(m: QueueLogMetrics, lang: ReportLang, output: Writable, queue?: string): Promise<void> {
   const t = T[lang];
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
+  // Loaded at first use: exceljs (and its zip stack) would cost every process that imports the API.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
   const names = Object.keys(m.queues).filter((q) => queue === undefined || q === queue);
   const qs = wb.addWorksheet(t.queues);
   qs.addRow([t.queue, t.offered, t.answered, t.abandoned, t.timeout, t.exitwithkey, t.exitempty, t.withdraw, t.asa, t.maxWait, t.avgTalk, t.totalTalk, t.inSl, t.slAns, t.slAnsAb, t.aqSl, t.aqSl2, t.sl, t.rna, t.abandonRate]).commit();

@@ -11,7 +11,6 @@
  * re-check (every `recheckMs`), and at once when its revocation is published (`publishApiKeyRevoked`).
  */
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { systemClock, type Clock, type TimerHandle } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
@@ -113,6 +112,8 @@ export async function attachClusterBoard(httpServer: HttpServer, o: ClusterBoard
     throw err;
   }
   const io = new Server(httpServer, { path: o.path ?? '/cluster/socket.io', serveClient: false, cors: { origin: false } });
+  // Loaded here: only a node that serves the cluster board needs the Redis adapter.
+  const { createAdapter } = await import('@socket.io/redis-adapter');
   io.adapter(createAdapter(lossyPublisher(pub), sub));
   const nsp = io.of(BOARD_NAMESPACE);
 

@@ -1,4 +1,5 @@
-import { createClient } from 'redis';
+import { createRequire } from 'node:module';
+import type * as Redis from 'redis';
 import type { RedisClient } from './abandon-counters.js';
 
 /** How long one Redis operation of the cluster services may take before it counts as failed (wall clock). */
@@ -10,6 +11,9 @@ export const REDIS_OP_TIMEOUT_MS = 2000;
  * events are swallowed (node-redis throws when nobody listens; the services report outages in their status).
  */
 export function clusterRedisClient(url: string): RedisClient {
+  // node-redis (several hundred modules, CommonJS) is required at the first client, not when the engine is imported:
+  // most processes never talk to Redis. Synchronously, so that making a client stays synchronous.
+  const { createClient } = createRequire(import.meta.url)('redis') as typeof Redis;
   const c = createClient({
     url,
     disableOfflineQueue: true,

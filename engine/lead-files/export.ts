@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Store, LeadCatalog, LeadRow, CallLogRow } from '../store/index.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -69,6 +68,8 @@ async function writeCsv(sheet: Sheet, output: ExportOutput): Promise<number> {
 }
 
 async function writeXlsx(sheet: Sheet, output: ExportOutput): Promise<number> {
+  // Loaded at first use: exceljs (and its zip stack) would cost every process that imports the API, export or not.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter(
     typeof output === 'string' ? { filename: output, useSharedStrings: false, useStyles: false } : { stream: output, useSharedStrings: false, useStyles: false },
   );

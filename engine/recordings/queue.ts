@@ -6,7 +6,8 @@
  */
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
-import type { RecordingJobKind, RecordingJobRow, Store } from '../store/index.js';
+import type { StoreWriteQueue } from '../shell/index.js';
+import { sortableId, type RecorderStore, type RecordingJobKind, type RecordingJobRow } from '../store/index.js';
 
 export type JobHandler = (job: RecordingJobRow) => Promise<void>;
 
@@ -19,7 +20,12 @@ export interface JobFailure {
 }
 
 export interface RecordingQueueOptions {
-  store: Pick<Store, 'recordingJobs'>;
+  jobs: RecorderStore['jobs'];
+  /**
+   * The recorder's write queue: a job's insert and its settlement go through it, in order behind the recording's
+   * row updates, held and retried while the database cannot take them (a job is never lost to an outage).
+   */
+  writes: StoreWriteQueue;
   clock: Clock;
   logger: Logger;
   nodeId: string;
@@ -30,6 +36,8 @@ export interface RecordingQueueOptions {
   /** Backoff: base × 2^(attempt−1), capped. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** While the database cannot be read, the queue looks again after this long (ms, default 5000). */
+  retryMs?: number;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -44,31 +52,57 @@ export class RecordingQueue {
   private timerAt: number | null = null;
   private closed = false;
   private readonly inFlight = new Set<Promise<void>>();
-  private idleWaiters: Array<() => void> = [];
+  /** A pump is reading the database: another one asked meanwhile runs after it (one at a time). */
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private readFailing = false;
 
   constructor(private readonly o: RecordingQueueOptions) {}
 
-  /** Resumes after a restart: jobs left running are queued again; due jobs start. */
-  start(): void {
-    const n = this.o.store.recordingJobs.requeueRunning(this.o.nodeId, this.o.clock.now());
-    if (n > 0) this.o.logger.info({ jobs: n }, 'recording jobs left running by the previous process are queued again');
+  /** Resumes after a restart (after `after`, the recorder's own recovery): jobs left running are queued again; due jobs start. */
+  start(after?: Promise<void>): Promise<void> {
+    this.started = (after ?? Promise.resolve()).then(() => this.requeue());
+    return this.started;
+  }
+
+  private started: Promise<void> | null = null;
+
+  private async requeue(): Promise<void> {
+    try {
+      const n = await this.o.jobs.requeueRunning(this.o.nodeId, this.o.clock.now());
+      if (n > 0) this.o.logger.info({ jobs: n }, 'recording jobs left running by the previous process are queued again');
+    } catch (err) {
+      this.o.logger.error({ err }, 'could not queue again the recording jobs left running (the next start does)');
+    }
     this.pump();
   }
 
-  enqueue(callId: string, kind: RecordingJobKind, maxAttempts = DEFAULT_MAX_ATTEMPTS): RecordingJobRow {
-    const job = this.o.store.recordingJobs.enqueue({ callId, kind, maxAttempts, at: this.o.clock.now(), nodeId: this.o.nodeId });
-    this.pump();
-    return job;
+  /** Queues a job (through the write queue); the queue looks for due jobs once it is stored. */
+  enqueue(callId: string, kind: RecordingJobKind, maxAttempts = DEFAULT_MAX_ATTEMPTS): void {
+    const at = this.o.clock.now();
+    const job = { id: sortableId(at), callId, kind, maxAttempts, at, nodeId: this.o.nodeId };
+    this.o.writes.run(`recording job ${kind}`, () => this.o.jobs.enqueue(job).then(() => this.pump()));
   }
 
   get active(): number {
     return this.running;
   }
 
-  /** Resolves when nothing runs and nothing queued is due now (tests). */
-  idle(): Promise<void> {
-    if (this.running === 0 && this.dueCount() === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+  /**
+   * Resolves when nothing runs, no write waits and nothing queued is due now (tests). Looks every few ms of real
+   * time: the queue's own steps may all be microtasks (SQLite answers at once) and must not be starved.
+   */
+  async idle(): Promise<void> {
+    await this.started;
+    while (!this.closed) {
+      await this.o.writes.idle(60_000);
+      if (this.running === 0 && !this.pumping && this.o.writes.pendingWrites === 0) {
+        const due = await this.o.jobs.due(this.o.nodeId, this.o.clock.now(), 1);
+        if (due.length === 0 && this.running === 0 && !this.pumping && this.o.writes.pendingWrites === 0) return;
+      }
+      this.pump();
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** Stops taking jobs and waits for the running ones (they finish or fail; nothing is cut half-way). */
@@ -76,41 +110,63 @@ export class RecordingQueue {
     this.closed = true;
     this.o.clock.clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]);
-  }
-
-  private dueCount(): number {
-    return this.o.store.recordingJobs.due(this.o.nodeId, this.o.clock.now(), 1).length;
+    await this.pumping?.catch(() => undefined);
   }
 
   /** Starts due jobs up to the concurrency, and sets a timer for the next one due later. */
   pump(): void {
     if (this.closed) return;
-    const free = this.o.concurrency - this.running;
-    if (free > 0) {
-      const now = this.o.clock.now();
-      for (const job of this.o.store.recordingJobs.due(this.o.nodeId, now, free)) {
-        if (!this.o.store.recordingJobs.claim(job.id, now)) continue;
-        this.run({ ...job, attempts: job.attempts + 1, state: 'running' });
-      }
+    if (this.pumping) {
+      this.again = true;
+      return;
     }
-    this.armTimer();
-    if (this.running === 0 && this.idleWaiters.length && this.dueCount() === 0) {
-      const w = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const f of w) f();
+    this.pumping = this.pumpOnce().finally(() => {
+      this.pumping = null;
+      if (this.again) {
+        this.again = false;
+        this.pump();
+      }
+    });
+  }
+
+  private async pumpOnce(): Promise<void> {
+    try {
+      const free = this.o.concurrency - this.running;
+      if (free > 0) {
+        const now = this.o.clock.now();
+        for (const job of await this.o.jobs.due(this.o.nodeId, now, free)) {
+          if (this.closed || !(await this.o.jobs.claim(job.id, now))) continue;
+          this.run({ ...job, attempts: job.attempts + 1, state: 'running' });
+        }
+      }
+      await this.armTimer();
+      if (this.readFailing) {
+        this.readFailing = false;
+        this.o.logger.info('recording jobs: the database answers again');
+      }
+    } catch (err) {
+      // The database cannot be read now (PostgreSQL away): the jobs wait in it; looked for again soon.
+      if (!this.readFailing) this.o.logger.error({ err }, 'recording jobs: cannot read the queue; retrying');
+      this.readFailing = true;
+      this.setTimer(this.o.clock.now() + (this.o.retryMs ?? 5000));
     }
   }
 
-  private armTimer(): void {
-    const next = this.o.store.recordingJobs.nextRunAt(this.o.nodeId);
+  private async armTimer(): Promise<void> {
+    const next = await this.o.jobs.nextRunAt(this.o.nodeId);
     if (next === null || this.closed) return;
-    if (this.timerAt !== null && this.timerAt <= next) return;
+    this.setTimer(next);
+  }
+
+  private setTimer(at: number): void {
+    if (this.closed) return;
+    if (this.timerAt !== null && this.timerAt <= at) return;
     this.o.clock.clearTimeout(this.timer);
-    this.timerAt = next;
+    this.timerAt = at;
     this.timer = this.o.clock.setTimeout(() => {
       this.timerAt = null;
       this.pump();
-    }, Math.max(0, next - this.o.clock.now()));
+    }, Math.max(0, at - this.o.clock.now()));
   }
 
   private run(job: RecordingJobRow): void {
@@ -119,7 +175,8 @@ export class RecordingQueue {
     const p = (async () => {
       try {
         await handler(job);
-        this.o.store.recordingJobs.settle(job.id, 'done', this.o.clock.now(), { lastError: null });
+        const at = this.o.clock.now();
+        this.o.writes.run('recording job done', () => this.o.jobs.settle(job.id, 'done', at, { lastError: null }).then(() => this.pump()));
       } catch (err) {
         this.fail(job, err);
       }
@@ -137,12 +194,9 @@ export class RecordingQueue {
     const permanent = Boolean((err as { permanent?: boolean } | null)?.permanent);
     const final = permanent || job.attempts >= job.maxAttempts;
     const retryAt = final ? null : now + backoffMs(job.attempts, this.o.backoffBaseMs ?? 5000, this.o.backoffMaxMs ?? 10 * 60_000);
-    try {
-      if (final) this.o.store.recordingJobs.settle(job.id, 'failed', now, { lastError: error });
-      else this.o.store.recordingJobs.settle(job.id, 'queued', now, { lastError: error, runAt: retryAt! });
-    } catch (dbErr) {
-      this.o.logger.error({ err: dbErr, job: job.id }, 'could not record a recording job failure');
-    }
+    this.o.writes.run('recording job failure', () =>
+      (final ? this.o.jobs.settle(job.id, 'failed', now, { lastError: error }) : this.o.jobs.settle(job.id, 'queued', now, { lastError: error, runAt: retryAt! })).then(() => this.pump()),
+    );
     this.o.logger.warn({ callId: job.callId, kind: job.kind, attempt: job.attempts, final, error }, final ? 'recording job failed' : 'recording job failed; will retry');
     try {
       this.o.onFailure?.({ job, error, final, retryAt });

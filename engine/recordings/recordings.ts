@@ -9,6 +9,10 @@
  *
  * Jobs run in the persisted queue (queue.ts): bounded, retried with backoff, resumed after a restart. Every
  * failure is written on the recording (state, error, attempts) and logged; none reaches the call or its CallLog.
+ * The rows are the `RecorderStore` port's (engine/store: the SQLite file, or PostgreSQL on an engine node, #18);
+ * every write goes through one write queue (engine/shell StoreWriteQueue): in order, and held and retried while
+ * the database cannot take it (a lost PostgreSQL connection, a full disk), reported by `status().writes`. What a
+ * live recording is (its name, start, pauses) is kept in memory, so the agent's pause/resume needs no read.
  * The AMD window (the analysed first seconds) comes from the AMD source (`amdSource` wraps it) and is kept as
  * its own short WAV beside the trace, for every call of a recording campaign (machines too, never bridged).
  */
@@ -20,7 +24,8 @@ import type { Clock, TimerHandle } from '../clock/index.js';
 import type { DomainEvent, DomainEvents } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import type { AmdSession, AmdSource, AmdWindow } from '../shell/index.js';
-import type { AuditEntry, RecordingJobRow, RecordingRow, Store } from '../store/index.js';
+import { StoreWriteQueue, type StoreWritesStatus } from '../shell/index.js';
+import { sqliteRecorderStore, type AuditEntry, type RecorderSqliteStore, type RecorderStore, type RecordingJobRow, type RecordingPatch, type RecordingPause, type RecordingRow } from '../store/index.js';
 import { CONTENT_TYPES, MalformedAudioError, peaks, probe, transcode, type BrowserFormat } from './ffmpeg.js';
 import { describeFsError, diskUsage, recordingPath, writeFileAtomic } from './files.js';
 import { RecordingQueue, type JobFailure } from './queue.js';
@@ -35,7 +40,10 @@ export interface RecordingAri {
 export interface RecordingsOptions {
   events: DomainEvents;
   ari: RecordingAri;
-  store: Pick<Store, 'recordings' | 'recordingJobs' | 'callLogs' | 'campaigns'>;
+  /** Where the rows live: the port (`sqliteRecorderStore`, `pgRecorderStore`), or the SQLite store itself (wrapped). */
+  store: RecorderStore | RecorderSqliteStore;
+  /** Row writes waiting for the database are retried this often (ms, default 1000). */
+  writeRetryMs?: number;
   clock: Clock;
   logger: Logger;
   nodeId: string;
@@ -74,6 +82,15 @@ export interface RecordingsStatus {
   jobs: { queued: number; running: number; failed: number };
   /** Last problem writing to disk (full disk), null when the last write went well. */
   diskError: string | null;
+  /** The recordings' row writes: held while the database cannot take them (`writable` false), retried in order. */
+  writes: StoreWritesStatus;
+}
+
+/** A recording Asterisk is writing now, as this process started it. */
+interface LiveRecording {
+  name: string;
+  row: RecordingRow;
+  pauses: RecordingPause[];
 }
 
 export class RecordingError extends Error {
@@ -98,8 +115,16 @@ export class Recordings {
   private readonly campaignOf = new Map<string, string | null>();
   /** AMD windows waiting for their call to end (or be bridged). */
   private readonly amdWindows = new Map<string, Promise<AmdWindow | null>>();
-  /** Calls whose bridge Asterisk is recording now: callId → recording name. */
-  private readonly live = new Map<string, string>();
+  /** Calls whose bridge Asterisk is recording now. */
+  private readonly live = new Map<string, LiveRecording>();
+  /** Each call's events are handled one after the other (a bridge's lookups finish before its end is handled). */
+  private readonly perCall = new Map<string, Promise<void>>();
+  /** Whether each campaign records, as last read (used while the database cannot be read). */
+  private readonly recordsCache = new Map<string, boolean>();
+  private readonly rows: RecorderStore;
+  readonly writes: StoreWriteQueue;
+  private usageCache: { bytes: number; byState: RecordingsStatus['byState']; jobs: RecordingsStatus['jobs'] } = { bytes: 0, byState: {}, jobs: { queued: 0, running: 0, failed: 0 } };
+  private usageReading = false;
   /**
    * Recordings stopped by us (or by the bridge going away) whose RecordingFinished has not come yet: name → its
    * waiter. Asterisk answers the stop (or a 404 once the bridge is gone) before its recording thread has closed
@@ -116,8 +141,11 @@ export class Recordings {
 
   constructor(private readonly o: RecordingsOptions) {
     this.format = o.format ?? 'ogg';
+    this.rows = 'dialect' in o.store ? o.store : sqliteRecorderStore(o.store);
+    this.writes = new StoreWriteQueue({ clock: o.clock, logger: o.logger, retryMs: o.writeRetryMs ?? 1000 });
     this.queue = new RecordingQueue({
-      store: o.store,
+      jobs: this.rows.jobs,
+      writes: this.writes,
       clock: o.clock,
       logger: o.logger,
       nodeId: o.nodeId,
@@ -132,15 +160,23 @@ export class Recordings {
   /** Subscribes to the engine's events, resumes the queue, and sweeps expired recordings now and once a day. */
   start(): void {
     this.unsubscribe.push(this.o.events.on('*', (e) => this.onEvent(e)));
-    // Recordings a dead process left "recording" whose calls ended since: fetch what Asterisk has.
-    for (const r of this.o.store.recordings.inState('recording', this.o.nodeId)) {
-      const call = this.o.store.callLogs.get(r.callId);
-      if (call?.endedAt != null) this.finishLive(r.callId, r.name, call.endedAt, false);
-    }
-    this.queue.start();
+    void this.queue.start(this.recoverUnfinished());
     void this.refreshDisk();
     this.sweepTimer = this.o.clock.setInterval(() => void this.sweep(), DAY_MS);
     void this.sweep();
+  }
+
+  /** Recordings a dead process left "recording" whose calls ended since: fetch what Asterisk has. */
+  private async recoverUnfinished(): Promise<void> {
+    try {
+      for (const r of await this.rows.recordings.inState('recording', this.o.nodeId)) {
+        if (this.live.has(r.callId)) continue;
+        const call = await this.rows.call(r.callId);
+        if (call?.endedAt != null) await this.finishLive(r.callId, r.name, call.endedAt, false, null);
+      }
+    } catch (err) {
+      this.o.logger.error({ err }, 'could not read the recordings a previous process left unfinished (the next start does)');
+    }
   }
 
   async close(): Promise<void> {
@@ -148,13 +184,30 @@ export class Recordings {
     this.o.clock.clearInterval(this.sweepTimer);
     // Fetches waiting for Asterisk's word go now (what Asterisk has is fetched on the next start otherwise).
     for (const w of this.finishing.values()) w.resolve();
+    await Promise.allSettled([...this.perCall.values()]);
     await this.queue.close();
+    // The last row writes go in (bounded: a database still away keeps them as `writes.pendingWrites`, logged).
+    if (!(await this.writes.idle(5000))) this.o.logger.error({ pendingWrites: this.writes.pendingWrites, lastError: this.writes.status().lastError }, 'stopping with recording writes the database could not take');
+    this.writes.close();
   }
 
-  private records(campaignId: string | null): boolean {
+  private async records(campaignId: string | null): Promise<boolean> {
     if (this.o.records) return this.o.records(campaignId);
     if (!campaignId) return false;
-    return this.o.store.campaigns.get(campaignId)?.recording === true;
+    try {
+      const r = await this.rows.campaignRecords(campaignId);
+      this.recordsCache.set(campaignId, r);
+      return r;
+    } catch (err) {
+      const known = this.recordsCache.get(campaignId);
+      this.o.logger.warn({ err, campaignId, records: known ?? false }, 'cannot read whether a campaign records; using what was last read');
+      return known ?? false;
+    }
+  }
+
+  /** Queues one row write: in order, retried while the database cannot take it; never throws. */
+  private write(label: string, fn: () => Promise<unknown>): void {
+    this.writes.run(label, fn);
   }
 
   // ── events ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -165,33 +218,50 @@ export class Recordings {
         this.campaignOf.set(e.callId, e.campaignId);
         return;
       case 'call.bridged':
-        this.onBridged(e.callId, e.agentId, e.bridgeId, e.at);
+        this.serial(e.callId, () => this.onBridged(e.callId, e.agentId, e.bridgeId, e.at));
         return;
-      case 'call.ended':
-        this.onEnded(e.callId, e.at);
+      case 'call.ended': {
+        // Taken now: the AMD session closes (and leaves its window) before the call's end is announced.
+        const amd = this.amdWindows.get(e.callId);
+        this.amdWindows.delete(e.callId);
+        this.serial(e.callId, () => this.onEnded(e.callId, e.at, amd));
         return;
+      }
       default:
         return;
     }
   }
 
-  private campaignFor(callId: string): string | null {
-    if (this.campaignOf.has(callId)) return this.campaignOf.get(callId) ?? null;
-    return this.o.store.callLogs.get(callId)?.campaignId ?? null;
+  /** Runs `fn` after the call's earlier events were handled; a failure is logged, never thrown. */
+  private serial(callId: string, fn: () => Promise<void>): void {
+    const prev = this.perCall.get(callId) ?? Promise.resolve();
+    const next = prev
+      .then(fn)
+      .catch((err: unknown) => this.o.logger.error({ err, callId }, 'recording: an event of the call could not be handled'))
+      .finally(() => {
+        if (this.perCall.get(callId) === next) this.perCall.delete(callId);
+      });
+    this.perCall.set(callId, next);
   }
 
-  private onBridged(callId: string, agentId: string, bridgeId: string, at: number): void {
-    const campaignId = this.campaignFor(callId);
-    if (!this.records(campaignId)) return;
+  private async campaignFor(callId: string): Promise<string | null> {
+    if (this.campaignOf.has(callId)) return this.campaignOf.get(callId) ?? null;
     try {
-      const row = this.o.store.recordings.start({ callId, name: callId, campaignId, agentId, bridgeId, at, nodeId: this.o.nodeId });
-      if (row.state !== 'recording') return;
-      this.live.set(callId, row.name);
-      this.o.store.callLogs.setRecording(callId, row.name);
+      return (await this.rows.call(callId))?.campaignId ?? null;
     } catch (err) {
-      this.o.logger.error({ err, callId }, 'could not store the recording of a call (the call goes on unrecorded)');
-      return;
+      this.o.logger.warn({ err, callId }, 'cannot read the campaign of a call');
+      return null;
     }
+  }
+
+  private async onBridged(callId: string, agentId: string, bridgeId: string, at: number): Promise<void> {
+    const campaignId = await this.campaignFor(callId);
+    if (!(await this.records(campaignId)) || this.live.has(callId)) return;
+    const start = { callId, name: callId, campaignId, agentId, bridgeId, at, nodeId: this.o.nodeId };
+    // Asterisk records at once; the row follows through the write queue (held while the database is away).
+    this.live.set(callId, { name: callId, row: startedRow(start), pauses: [] });
+    this.write('recording start', () => this.rows.recordings.start(start));
+    this.write('call recording ref', () => this.rows.setCallRecording(callId, callId));
     this.o.ari.execute({ op: 'record', bridgeId, name: callId, format: 'wav' }).catch((err: unknown) => {
       this.live.delete(callId);
       const msg = `Asterisk did not start the recording: ${err instanceof AriError ? err.message : String(err)}`;
@@ -200,26 +270,29 @@ export class Recordings {
     });
   }
 
-  private onEnded(callId: string, at: number): void {
-    const campaignId = this.campaignFor(callId);
+  private async onEnded(callId: string, at: number, amd: Promise<AmdWindow | null> | undefined): Promise<void> {
+    const campaignId = await this.campaignFor(callId);
     this.campaignOf.delete(callId);
-    const amd = this.amdWindows.get(callId);
-    this.amdWindows.delete(callId);
-    const name = this.live.get(callId);
-    if (name !== undefined) {
+    const live = this.live.get(callId);
+    let startedAt: number | null = live?.row.startedAt ?? null;
+    if (live !== undefined) {
       this.live.delete(callId);
-      this.finishLive(callId, name, at, true);
-    } else if (amd && this.records(campaignId) && !this.o.store.recordings.get(callId)) {
-      // Never bridged (a machine, a drop): the AMD window is its only audio.
+      await this.finishLive(callId, live.name, at, true, live.pauses);
+    } else if (amd && (await this.records(campaignId))) {
       try {
-        const call = this.o.store.callLogs.get(callId);
-        this.o.store.recordings.start({ callId, name: callId, campaignId, agentId: call?.agentId ?? null, bridgeId: null, at: call?.answeredAt ?? at, nodeId: this.o.nodeId });
-        this.safeUpdate(callId, { state: 'ready', endedAt: at });
+        if (!(await this.rows.recordings.get(callId))) {
+          // Never bridged (a machine, a drop): the AMD window is its only audio.
+          const call = await this.rows.call(callId);
+          startedAt = call?.answeredAt ?? at;
+          const start = { callId, name: callId, campaignId, agentId: call?.agentId ?? null, bridgeId: null, at: startedAt, nodeId: this.o.nodeId };
+          this.write('recording start', () => this.rows.recordings.start(start));
+          this.safeUpdate(callId, { state: 'ready', endedAt: at });
+        }
       } catch (err) {
         this.o.logger.error({ err, callId }, 'could not store the AMD window of a call');
       }
     }
-    if (amd) void this.saveAmdWindow(callId, amd);
+    if (amd) void this.saveAmdWindow(callId, amd, startedAt);
   }
 
   /**
@@ -231,7 +304,7 @@ export class Recordings {
     const name = e.recording.name;
     const w = this.finishing.get(name);
     if (w) w.resolve();
-    else if ([...this.live.values()].includes(name)) this.finished.add(name);
+    else if ([...this.live.values()].some((l) => l.name === name)) this.finished.add(name);
     if (e.type === 'RecordingFailed') this.o.logger.warn({ name, cause: e.recording.cause }, 'Asterisk reports a recording failed; fetching what it kept');
   }
 
@@ -246,15 +319,15 @@ export class Recordings {
     });
   }
 
-  /** Stops Asterisk's recording (it may have stopped with the bridge already) and queues the fetch. */
-  private finishLive(callId: string, name: string, at: number, stop: boolean): void {
-    this.safeUpdate(callId, { state: 'fetching', endedAt: at, attempts: 0, error: null });
+  /**
+   * Stops Asterisk's recording (it may have stopped with the bridge already) and queues the fetch. `pauses`: the
+   * live recording's (null: one a previous process left, whose open pause is closed in the database).
+   */
+  private async finishLive(callId: string, name: string, at: number, stop: boolean, pauses: RecordingPause[] | null): Promise<void> {
     // An agent's pause still open at the end of the call ends with it (the paused stretch is not in the file).
-    try {
-      this.o.store.recordings.closePause(callId, at);
-    } catch (err) {
-      this.o.logger.error({ err, callId }, 'could not close the pause of a recording');
-    }
+    const closed = pauses?.map((p) => (p.resumedAt === null ? { ...p, resumedAt: at } : p));
+    this.safeUpdate(callId, { state: 'fetching', endedAt: at, attempts: 0, error: null, ...(closed ? { pauses: closed } : {}) });
+    if (!closed) this.write('recording pause close', () => this.rows.recordings.closePause(callId, at));
     if (stop) {
       if (this.finished.delete(name)) {
         // Asterisk finished it already (the bridge was destroyed before the call's end reached us).
@@ -264,15 +337,9 @@ export class Recordings {
         this.finishing.set(name, { done, resolve });
       }
     }
-    const fetchJob = () => {
-      try {
-        this.queue.enqueue(callId, 'fetch', this.o.maxAttempts);
-      } catch (err) {
-        this.o.logger.error({ err, callId }, 'could not queue the recording fetch');
-      }
-    };
+    const fetchJob = () => this.queue.enqueue(callId, 'fetch', this.o.maxAttempts);
     if (!stop) return fetchJob();
-    this.o.ari
+    void this.o.ari
       .execute({ op: 'stopRecording', name })
       .catch((err: unknown) => {
         // 404: it ended with the bridge or the channel. Anything else: the fetch retries until the file is there.
@@ -285,23 +352,34 @@ export class Recordings {
 
   /** The agent pauses the recording (e.g. a card number): Asterisk leaves the audio out; the pause is in the metadata. */
   async pause(callId: string, by: string | null): Promise<RecordingRow> {
-    const row = this.o.store.recordings.get(callId);
-    if (!row || row.state !== 'recording' || !this.live.has(callId)) throw new RecordingError(404, `Call ${callId} is not being recorded`);
-    if (row.pauses.some((p) => p.resumedAt === null)) throw new RecordingError(409, 'The recording is already paused');
-    await this.o.ari.execute({ op: 'pauseRecording', name: row.name });
+    await this.perCall.get(callId); // the call's bridge handled first
+    const live = this.live.get(callId);
+    if (!live) throw new RecordingError(404, `Call ${callId} is not being recorded`);
+    if (live.pauses.some((p) => p.resumedAt === null)) throw new RecordingError(409, 'The recording is already paused');
+    await this.o.ari.execute({ op: 'pauseRecording', name: live.name });
     const now = this.o.clock.now();
-    const pausedBefore = row.pauses.reduce((s, p) => s + ((p.resumedAt ?? now) - p.at), 0);
-    this.o.store.recordings.addPause(callId, { at: now, offsetMs: Math.max(0, now - row.startedAt - pausedBefore), resumedAt: null, by });
-    return this.o.store.recordings.get(callId)!;
+    const pausedBefore = live.pauses.reduce((s, p) => s + ((p.resumedAt ?? now) - p.at), 0);
+    live.pauses = [...live.pauses, { at: now, offsetMs: Math.max(0, now - live.row.startedAt - pausedBefore), resumedAt: null, by }];
+    return this.livePauses(callId, live, now);
   }
 
   async resume(callId: string): Promise<RecordingRow> {
-    const row = this.o.store.recordings.get(callId);
-    if (!row || row.state !== 'recording' || !this.live.has(callId)) throw new RecordingError(404, `Call ${callId} is not being recorded`);
-    if (!row.pauses.some((p) => p.resumedAt === null)) throw new RecordingError(409, 'The recording is not paused');
-    await this.o.ari.execute({ op: 'unpauseRecording', name: row.name });
-    this.o.store.recordings.closePause(callId, this.o.clock.now());
-    return this.o.store.recordings.get(callId)!;
+    await this.perCall.get(callId); // the call's bridge handled first
+    const live = this.live.get(callId);
+    if (!live) throw new RecordingError(404, `Call ${callId} is not being recorded`);
+    if (!live.pauses.some((p) => p.resumedAt === null)) throw new RecordingError(409, 'The recording is not paused');
+    await this.o.ari.execute({ op: 'unpauseRecording', name: live.name });
+    const now = this.o.clock.now();
+    live.pauses = live.pauses.map((p) => (p.resumedAt === null ? { ...p, resumedAt: now } : p));
+    return this.livePauses(callId, live, now);
+  }
+
+  /** Writes a live recording's pauses (the whole list: a retried write lands the same) and answers its row. */
+  private livePauses(callId: string, live: LiveRecording, at: number): RecordingRow {
+    const pauses = live.pauses;
+    this.safeUpdate(callId, { pauses });
+    live.row = { ...live.row, pauses, updatedAt: at };
+    return live.row;
   }
 
   // ── AMD window ──────────────────────────────────────────────────────────────────────────────────────────
@@ -327,12 +405,13 @@ export class Recordings {
     };
   }
 
-  private async saveAmdWindow(callId: string, p: Promise<AmdWindow | null>): Promise<void> {
+  private async saveAmdWindow(callId: string, p: Promise<AmdWindow | null>, knownStart: number | null): Promise<void> {
     try {
       const w = await p;
-      const row = this.o.store.recordings.get(callId);
-      if (!w || !row) return;
-      const path = recordingPath(this.o.dir, 'amd', callId, row.startedAt, 'wav');
+      if (!w) return;
+      const startedAt = knownStart ?? (await this.rows.recordings.get(callId))?.startedAt;
+      if (startedAt === undefined) return;
+      const path = recordingPath(this.o.dir, 'amd', callId, startedAt, 'wav');
       await writeFileAtomic(path, encodeWav(w.samples, { sampleRate: w.sampleRate }));
       const d = w.decision;
       this.safeUpdate(callId, {
@@ -350,7 +429,7 @@ export class Recordings {
   // ── jobs ────────────────────────────────────────────────────────────────────────────────────────────────
 
   private async fetch(job: RecordingJobRow): Promise<void> {
-    const row = this.o.store.recordings.get(job.callId);
+    const row = await this.rows.recordings.get(job.callId);
     if (!row || row.state === 'deleted') {
       this.finishing.delete(row?.name ?? job.callId);
       return;
@@ -371,6 +450,8 @@ export class Recordings {
       throw new Error(`could not write ${path}: ${msg}`);
     }
     this.safeUpdate(job.callId, { state: 'stored', wavPath: path, wavBytes: bytes.length, error: null });
+    // Again here: at the bridge the CallLog may not have been written yet (another write queue: the engine's).
+    this.write('call recording ref', () => this.rows.setCallRecording(row.callId, row.name));
     await this.o.ari.execute({ op: 'deleteStoredRecording', name: row.name }).catch((err: unknown) => {
       if (!(err instanceof AriError && err.status === 404)) this.o.logger.warn({ callId: row.callId, err: String(err) }, 'could not delete a fetched recording from Asterisk');
     });
@@ -397,7 +478,7 @@ export class Recordings {
   }
 
   private async transcode(job: RecordingJobRow): Promise<void> {
-    const row = this.o.store.recordings.get(job.callId);
+    const row = await this.rows.recordings.get(job.callId);
     if (!row || row.state === 'deleted') return;
     if (!row.wavPath) throw new MalformedAudioError('no WAV file to transcode');
     this.safeUpdate(job.callId, { state: 'transcoding', attempts: job.attempts });
@@ -431,41 +512,43 @@ export class Recordings {
   }
 
   private onJobFailure(f: JobFailure): void {
-    const row = this.o.store.recordings.get(f.job.callId);
-    if (!row || row.state === 'deleted') return;
     const step = f.job.kind === 'fetch' ? 'fetch' : 'transcode';
-    this.safeUpdate(f.job.callId, {
-      error: `${step}: ${f.error}`,
-      attempts: f.job.attempts,
-      ...(f.final ? { state: 'failed' as const } : {}),
+    const patch: RecordingPatch = { error: `${step}: ${f.error}`, attempts: f.job.attempts, ...(f.final ? { state: 'failed' as const } : {}) };
+    const at = this.o.clock.now();
+    // Not on a deleted recording (one statement: no read before the write).
+    this.write('recording failure', async () => {
+      const row = await this.rows.recordings.get(f.job.callId);
+      if (row && row.state !== 'deleted') await this.rows.recordings.update(f.job.callId, patch, at);
     });
   }
 
-  /** A recording's row update that can never throw into a call's path (the database may be down). */
-  private safeUpdate(callId: string, patch: Parameters<Store['recordings']['update']>[1]): void {
-    try {
-      this.o.store.recordings.update(callId, patch, this.o.clock.now());
-    } catch (err) {
-      this.o.logger.error({ err, callId }, 'could not update a recording');
-    }
+  /** A recording's row update that can never throw into a call's path: queued, retried while the database is away. */
+  private safeUpdate(callId: string, patch: RecordingPatch): void {
+    const at = this.o.clock.now();
+    this.write('recording update', () => this.rows.recordings.update(callId, patch, at));
   }
 
   // ── deletion, retention, status ────────────────────────────────────────────────────────────────────────
 
   /** Removes a recording's files; the row stays as `deleted` (who, when) and the CallLog is untouched. */
   async delete(callId: string, by: string): Promise<RecordingRow> {
-    const row = this.o.store.recordings.get(callId);
+    // After the writes still queued (a recording just fetched): the row as it is.
+    await this.writes.idle(5000);
+    const row = await this.rows.recordings.get(callId);
     if (!row || row.state === 'deleted') throw new RecordingError(404, `No recording of call ${callId}`);
     if (row.state === 'recording') throw new RecordingError(409, 'The call is still being recorded');
     for (const p of [row.wavPath, row.encodedPath, row.amdWavPath]) if (p) await rm(p, { force: true });
     const at = this.o.clock.now();
-    this.o.store.recordings.update(
-      callId,
-      { state: 'deleted', deletedAt: at, deletedBy: by, wavPath: null, encodedPath: null, amdWavPath: null, wavBytes: null, encodedBytes: null, error: null },
-      at,
-    );
+    const patch: RecordingPatch = { state: 'deleted', deletedAt: at, deletedBy: by, wavPath: null, encodedPath: null, amdWavPath: null, wavBytes: null, encodedBytes: null, error: null };
+    try {
+      await this.rows.recordings.update(callId, patch, at);
+    } catch (err) {
+      // The files are gone: the row must say so, whenever the database takes it.
+      this.write('recording delete', () => this.rows.recordings.update(callId, patch, at));
+      throw err;
+    }
     void this.refreshDisk();
-    return this.o.store.recordings.get(callId)!;
+    return { ...row, ...patch, updatedAt: at };
   }
 
   /** Deletes recordings past their campaign's retention; each deletion is audited (actor: the system). */
@@ -473,7 +556,7 @@ export class Recordings {
     const now = this.o.clock.now();
     let n = 0;
     try {
-      for (const r of this.o.store.recordings.expired(now, this.o.defaultRetentionDays ?? 90)) {
+      for (const r of await this.rows.recordings.expired(now, this.o.defaultRetentionDays ?? 90)) {
         await this.delete(r.callId, 'retention');
         this.o.audit?.({ at: now, actorId: null, actorKind: 'system', action: 'recording.delete', targetType: 'call', targetId: r.callId, details: { reason: 'retention', startedAt: r.startedAt, campaignId: r.campaignId } });
         n++;
@@ -493,18 +576,34 @@ export class Recordings {
     }
   }
 
+  /** Reads the figures `status()` shows (the database's answer arrives after it). */
+  async refreshUsage(): Promise<void> {
+    if (this.usageReading) return;
+    this.usageReading = true;
+    try {
+      const [u, j] = await Promise.all([this.rows.recordings.usage(), this.rows.jobs.counts()]);
+      this.usageCache = { bytes: u.bytes, byState: u.byState, jobs: { queued: j.queued ?? 0, running: j.running ?? 0, failed: j.failed ?? 0 } };
+    } catch (err) {
+      this.o.logger.warn({ err }, 'cannot read the recordings figures');
+    } finally {
+      this.usageReading = false;
+    }
+  }
+
+  /** The figures as last read (each call reads them again for the next one), the disk and the row writes now. */
   status(): RecordingsStatus {
     void this.refreshDisk();
-    const u = this.o.store.recordings.usage();
-    const j = this.o.store.recordingJobs.counts();
+    void this.refreshUsage();
+    const u = this.usageCache;
     return {
       dir: this.o.dir,
       usedBytes: u.bytes,
       freeBytes: this.lastDisk?.freeBytes ?? null,
       totalBytes: this.lastDisk?.totalBytes ?? null,
       byState: u.byState,
-      jobs: { queued: j.queued ?? 0, running: j.running ?? 0, failed: j.failed ?? 0 },
+      jobs: u.jobs,
       diskError: this.diskError,
+      writes: this.writes.status(),
     };
   }
 
@@ -515,4 +614,35 @@ export class Recordings {
     if (row.wavPath) return { path: row.wavPath, contentType: CONTENT_TYPES.wav, ext: 'wav' };
     return null;
   }
+}
+
+/** A recording's row as `start` writes it (what pause/resume answer while it is live). */
+function startedRow(r: { callId: string; name: string; campaignId: string | null; agentId: string | null; bridgeId: string | null; at: number; nodeId: string }): RecordingRow {
+  return {
+    callId: r.callId,
+    name: r.name,
+    campaignId: r.campaignId,
+    agentId: r.agentId,
+    bridgeId: r.bridgeId,
+    state: 'recording',
+    error: null,
+    attempts: 0,
+    startedAt: r.at,
+    endedAt: null,
+    durationMs: null,
+    wavPath: null,
+    wavBytes: null,
+    encodedPath: null,
+    encodedFormat: null,
+    encodedBytes: null,
+    peaks: null,
+    peaksPerSecond: null,
+    pauses: [],
+    amdWavPath: null,
+    amdTrace: null,
+    deletedAt: null,
+    deletedBy: null,
+    nodeId: r.nodeId,
+    updatedAt: r.at,
+  };
 }

@@ -4,7 +4,7 @@
  * every page, and "Page n of N" at the foot of each page. Streamed to `output`.
  */
 import type { Writable } from 'node:stream';
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import { formatDuration, type Cell, type ReportChart, type ReportColumn, type ReportDocument, type ReportTable } from './document.js';
 
 const MARGIN = 40;
@@ -35,8 +35,10 @@ export function formatCell(v: Cell, column?: ReportColumn, lang: ReportDocument[
   return v;
 }
 
-export function writeReportPdf(report: ReportDocument, output: Writable): Promise<void> {
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, bufferPages: true, info: { Title: report.title } });
+export async function writeReportPdf(report: ReportDocument, output: Writable): Promise<void> {
+  // Loaded at first use: pdfkit (and its fonts) would cost every process that imports the API.
+  const { default: Pdf } = await import('pdfkit');
+  const doc = new Pdf({ size: 'A4', layout: 'landscape', margin: MARGIN, bufferPages: true, info: { Title: report.title } });
   const done = new Promise<void>((resolve, reject) => {
     output.on('finish', resolve);
     output.on('close', resolve);

@@ -3,12 +3,13 @@
  * columns hold Excel times (days) formatted `[h]:mm:ss`, so they read like the screen and still sum in Excel.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { ReportDocument } from './document.js';
 
 export const DURATION_FORMAT = '[h]:mm:ss';
 
 export async function writeReportXlsx(report: ReportDocument, output: Writable): Promise<void> {
+  // Loaded at first use: exceljs (and its zip stack) would cost every process that imports the API.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
   for (const t of report.tables) {
     // Sheet names: at most 31 characters, none of : \ / ? * [ ].

@@ -41,6 +41,7 @@ export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, ty
 export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
 export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metrics.js';
 export { sqliteRecordingCatalog, pgRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
+export { sqliteRecorderStore, pgRecorderStore, type RecorderStore, type RecorderSqliteStore, type RecorderCall, type RecordingStart, type RecordingJobInput } from './recorder-store.js';
 export { sqliteQaStore, pgQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
 export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
 export { sqliteManualCallLog, pgManualCallLog, type ManualCallLog } from './manual-call-log.js';

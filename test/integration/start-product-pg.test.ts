@@ -5,7 +5,8 @@
  * leads and an agent created, the campaign started, and its CallLogs seen in /api/calls and in PostgreSQL's
  * `call_logs` — none in the SQLite file, which keeps only what has no PostgreSQL side yet. /health names the
  * store; the agent's pause and ready reach the in-process node's engine and land in PostgreSQL's `agent_events`
- * (the supervisors' pause time and wrap-up). And the refusals: a database that is
+ * (the supervisors' pause time and wrap-up). The campaign records: the node's recorder writes its rows to
+ * PostgreSQL's `recordings` and the files on this machine's disk, and the API lists them and serves the audio. And the refusals: a database that is
  * behind (one line naming `centralita db:migrate`) and one that does not answer, both exit 1, URL redacted.
  */
 import Database from 'better-sqlite3';
@@ -64,7 +65,9 @@ describe('npm start on PostgreSQL', () => {
     const url = await product.waitForLine(/Health: (http:\/\/[^/\s]+)\/health/, 90_000, 'banner');
     const banner = product.lines.find((l) => l.startsWith('Centralita is running'))!;
     expect(banner).toContain(`on PostgreSQL at ${db.url} as node node-1, against the EMBEDDED Asterisk simulator`);
-    expect(product.lines.some((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): recordings' audio`))).toBe(true);
+    const kept = product.lines.find((l) => l.startsWith(`Still in the SQLite file ${dbPath} (not yet on PostgreSQL): `));
+    expect(kept).toBeDefined();
+    expect(kept).not.toContain('recording'); // recordings are on PostgreSQL now
     expect(product.lines.join('\n')).not.toContain('keep their data in SQLite'); // the old, misleading note
 
     const call = async (method: string, path: string, token: string | null, body?: unknown) => {
@@ -94,14 +97,15 @@ describe('npm start on PostgreSQL', () => {
       const h = await call('GET', '/health', null);
       return h.status === 200 ? h.body : undefined;
     }, 30_000, 250);
-    expect(health['store']).toEqual({ dialect: 'postgres', url: db.url, sqlite: { path: dbPath, keeps: expect.arrayContaining(["recordings' audio"]) } });
+    expect(health['store']).toEqual({ dialect: 'postgres', url: db.url, sqlite: { path: dbPath, keeps: expect.not.arrayContaining(["recordings' audio"]) } });
+    expect(health['recordings']).toMatchObject({ ok: true, dir: join(dir, 'recordings'), diskError: null, writes: { writable: true, pendingWrites: 0 } });
     expect(health).toMatchObject({ status: 'ok', nodeId: 'node-1', ari: { connected: true, simulated: true, url: 'embedded' }, db: { ok: true, path: db.url, writable: true }, redis: { configured: false, ok: null }, calls: { active: 0 }, dialer: { state: 'running' } });
     expect(Object.keys(health)).toEqual(expect.arrayContaining(['version', 'uptimeSeconds', 'media', 'backup', 'cluster']));
     expect((health['cluster'] as { nodes: Array<{ id: string; state: string }> }).nodes).toMatchObject([{ id: 'node-1', state: 'up' }]);
 
     // A campaign, its leads and an agent, all through the API.
     // Any hour, any day (weekdays ISO 1–7): the default calling hours would make the test depend on when it runs.
-    const created = await call('POST', '/api/campaigns', token, { name: 'PG spring', dialMode: 'progressive', callingHours: { start: '00:00', end: '23:59' }, weekdays: [1, 2, 3, 4, 5, 6, 7] });
+    const created = await call('POST', '/api/campaigns', token, { name: 'PG spring', dialMode: 'progressive', recording: true, callingHours: { start: '00:00', end: '23:59' }, weekdays: [1, 2, 3, 4, 5, 6, 7] });
     expect(created.status).toBe(201);
     const campaignId = created.body['id'] as string;
     for (let i = 0; i < 6; i++) {
@@ -180,10 +184,46 @@ describe('npm start on PostgreSQL', () => {
     expect(far.status).toBe(503);
     expect(far.body['error']['message']).toContain('node-9');
 
+    // The campaign records (the embedded PBX's seeded mix: people, machines, no answers): the node's recorder keeps
+    // a bridged call (paused and resumed by the supervisor, then hung up: people talk for minutes) or a machine's
+    // AMD window, its row in PostgreSQL and its files on this machine; the API lists it and serves its audio.
+    let controlled: string | undefined;
+    const recorded = await until(async () => {
+      const r = await call('GET', `/api/recordings?campaign_id=${campaignId}`, token);
+      expect(r.status).toBe(200);
+      const items = r.body['items'] as Array<{ callId: string; state: string; format: string | null; bytes: number | null; hasAudio: boolean; hasAmdAudio: boolean; pauses: unknown[] }>;
+      const live = items.find((i) => i.state === 'recording');
+      if (live && controlled === undefined) {
+        controlled = live.callId;
+        const paused2 = await call('POST', `/api/calls/${live.callId}/recording/pause`, token);
+        expect(paused2.status).toBe(200);
+        expect(paused2.body['pauses']).toMatchObject([{ resumedAt: null }]);
+        expect((await call('POST', `/api/calls/${live.callId}/recording/resume`, token)).body['pauses']).toMatchObject([{ resumedAt: expect.any(Number) }]);
+        expect((await call('POST', `/api/calls/${live.callId}/hangup`, token)).status).toBe(202);
+      }
+      return items.find((i) => i.state === 'ready' && (i.hasAudio || i.hasAmdAudio));
+    }, 90_000, 500);
+    if (recorded.callId === controlled) expect(recorded).toMatchObject({ format: 'ogg', hasAudio: true, pauses: [{ resumedAt: expect.any(Number) }] });
+    const recRow = (await db.pool.query(`select node_id, coalesce(encoded_path, amd_wav_path) as path from recordings where call_id = $1`, [recorded.callId])).rows[0];
+    expect(recRow.node_id).toBe('node-1');
+    expect(recRow.path.startsWith(join(dir, 'recordings'))).toBe(true);
+    const detail = await call('GET', `/api/recordings/${recorded.callId}`, token);
+    expect(detail.body).toMatchObject({ callId: recorded.callId, state: 'ready', call: { campaignName: 'PG spring' } });
+    const urls = await call('POST', `/api/recordings/${recorded.callId}/urls`, token);
+    expect(urls.status).toBe(200);
+    const audio = await fetch(`${url}${recorded.hasAudio ? urls.body['audio'] : urls.body['amdAudio']}`, { headers: { range: 'bytes=0-3' }, signal: AbortSignal.timeout(10_000) });
+    expect(audio.status).toBe(206);
+    expect(Buffer.from(await audio.arrayBuffer()).toString('latin1')).toBe(recorded.hasAudio ? 'OggS' : 'RIFF');
+    if (recorded.hasAudio) {
+      expect(detail.body['jobs']).toMatchObject([{ kind: 'fetch', state: 'done' }, { kind: 'transcode', state: 'done' }]);
+      expect((await db.pool.query(`select recording_ref from call_logs where id = $1`, [recorded.callId])).rows).toEqual([{ recording_ref: recorded.callId }]);
+    }
+    // The recorder runs here: a call not being recorded is 404, not "Recordings are not running on this node" (503).
+    expect((await call('POST', `/api/calls/${recorded.callId}/recording/pause`, token)).status).toBe(404);
     // Nothing of it in the SQLite file: it holds only what has no PostgreSQL side yet.
     const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
-      for (const table of ['call_logs', 'campaigns', 'leads', 'agents', 'users', 'trunks', 'import_jobs']) {
+      for (const table of ['call_logs', 'campaigns', 'leads', 'agents', 'users', 'trunks', 'import_jobs', 'recordings', 'recording_jobs']) {
         expect({ table, n: (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n }).toEqual({ table, n: 0 });
       }
     } finally {

@@ -4,7 +4,7 @@
  * pdftoppm writes), and the words on each page.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
@@ -80,13 +80,20 @@ export interface RenderedPage {
   text: string;
 }
 
-/** Writes `pdf` into `dir`, renders every page to `<name>-N.png` at `dpi`, and reads each page's text. */
+/**
+ * Writes `pdf` into `dir`, renders every page to `<name>-N.png` at `dpi`, and reads each page's text. `dir` (shared
+ * by several test files, which may run at the same time in the two forks) is created when missing, and only this
+ * name's pages of an earlier run are removed: a test never depends on another having made the folder, nor empties it.
+ */
 export function renderPdf(pdf: Buffer, dir: string, name: string, dpi = 60): RenderedPage[] {
+  const isPage = (f: string) => f.startsWith(`${name}-`) && /^\d+\.png$/.test(f.slice(name.length + 1));
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (isPage(f)) rmSync(join(dir, f), { force: true });
   const file = join(dir, `${name}.pdf`);
   writeFileSync(file, pdf);
   execFileSync('pdftoppm', ['-png', '-gray', '-r', String(dpi), file, join(dir, name)], { timeout: 60_000 });
   const pngs = readdirSync(dir)
-    .filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png'))
+    .filter(isPage)
     .sort((a, b) => Number(/-(\d+)\.png$/.exec(a)![1]) - Number(/-(\d+)\.png$/.exec(b)![1]));
   return pngs.map((f, i) => ({
     png: join(dir, f),

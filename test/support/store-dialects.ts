@@ -25,6 +25,7 @@ import {
   pgCallMetrics,
   pgQaStore,
   pgRecordingCatalog,
+  pgRecorderStore,
   pgTrunkCatalog,
   pgManualCallLog,
   pgCampaignCatalog,
@@ -38,6 +39,7 @@ import {
   sqliteCallMetrics,
   sqliteQaStore,
   sqliteRecordingCatalog,
+  sqliteRecorderStore,
   sqliteTrunkCatalog,
   sqliteManualCallLog,
   sqliteCampaignCatalog,
@@ -50,6 +52,7 @@ import {
   type CallMetrics,
   type QaStore,
   type RecordingCatalog,
+  type RecorderStore,
   type TrunkCatalog,
   type ManualCallLog,
   type CampaignCatalog,
@@ -109,6 +112,8 @@ export interface DialectHarness extends NodeStore {
   readonly qaStore: QaStore;
   /** The recordings' list and detail reads (#18), same database. */
   readonly recordingCatalog: RecordingCatalog;
+  /** The recorder's rows (engine/recordings), same database. */
+  readonly recorderStore: RecorderStore;
   /** The trunk routes' carrier trunks (#18), same database. */
   readonly trunkCatalog: TrunkCatalog;
   /** The agents' manual calls (compatibility call routes) (#18), same database. */
@@ -157,6 +162,7 @@ interface Backend {
   callMetrics: CallMetrics;
   qaStore: QaStore;
   recordingCatalog: RecordingCatalog;
+  recorderStore: RecorderStore;
   trunkCatalog: TrunkCatalog;
   manualCalls: ManualCallLog;
   db: AnyDb;
@@ -211,6 +217,9 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     get recordingCatalog() {
       return b().recordingCatalog;
+    },
+    get recorderStore() {
+      return b().recorderStore;
     },
     get trunkCatalog() {
       return b().trunkCatalog;
@@ -306,6 +315,7 @@ function sqliteBackend(): { current: () => Backend; before: () => void; after: (
     callMetrics: sqliteCallMetrics(store!),
     qaStore: sqliteQaStore(store!),
     recordingCatalog: sqliteRecordingCatalog(store!),
+    recorderStore: sqliteRecorderStore(store!),
     trunkCatalog: sqliteTrunkCatalog(store!),
     manualCalls: sqliteManualCallLog(store!),
     db: store!.db,
@@ -371,6 +381,7 @@ function pgBackend(prefix: string): {
     callMetrics: pgCallMetrics(pool!),
     qaStore: pgQaStore(pool!),
     recordingCatalog: pgRecordingCatalog(pool!),
+    recorderStore: pgRecorderStore(pool!),
     trunkCatalog: pgTrunkCatalog(pool!),
     manualCalls: pgManualCallLog(pool!),
     db: drizzle(pool!),

@@ -12,7 +12,7 @@
  * ../recording-catalog.ts) and the carrier trunks (`PgTrunks`, behind `TrunkCatalog`, ../trunk-catalog.ts) and the agents' manual calls
  * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). `npm start` with DATABASE_URL=postgres://… builds
  * the API over all of these ports (app/pg/api-ports.ts) and runs the engine as an in-process node; what has no port
- * here yet (the recordings' audio…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
+ * here yet (an agent's own live call…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
 export { migratePg, pgMigrationStatus, sqliteMigrationStatus, PG_MIGRATIONS_DIR, type MigrationStatus } from './migrate.js';
@@ -27,6 +27,7 @@ export { PgCallHistory } from './call-history.js';
 export { PgCallMetrics } from './call-metrics.js';
 export { PgQaStore } from './qa.js';
 export { PgRecordingCatalog } from './recordings.js';
+export { PgRecorderStore } from './recorder-store.js';
 export { PgCampaigns } from './campaigns.js';
 export { PgAgents, DEFAULT_NODE_ID } from './agents.js';
 export { PgUsers } from './users.js';

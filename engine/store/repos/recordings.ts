@@ -138,9 +138,9 @@ export class RecordingRepo {
 export class RecordingJobRepo {
   constructor(private readonly db: Db) {}
 
-  enqueue(j: { callId: string; kind: RecordingJobKind; maxAttempts: number; at: number; nodeId: string; runAt?: number }): RecordingJobRow {
+  enqueue(j: { id?: string; callId: string; kind: RecordingJobKind; maxAttempts: number; at: number; nodeId: string; runAt?: number }): RecordingJobRow {
     const row = {
-      id: sortableId(j.at),
+      id: j.id ?? sortableId(j.at),
       callId: j.callId,
       kind: j.kind,
       state: 'queued' as const,

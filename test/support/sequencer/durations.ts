@@ -1,13 +1,15 @@
 /**
  * How long the longest test files take, in ms, as a clean-clone CI rehearsal measured them (ci1 on fe9489f,
  * 2 forks, load 8–11 from other work), plus the files added since at their own run's time.
+ * Files that spawn the product (npm start, centralita node, db:migrate, backup …) scaled on 2026-12-07 by the ratio
+ * of their time after/before the heavy packages were loaded at first use (ci-time, both runs back to back).
  * Only the order matters: the sequencer starts these first, longest first. A file missing here (or a stale
  * figure) costs only a worse order, never a skipped or failed test. Refresh from a full run's per-file times.
  */
 export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
-  'test/both/fault-suite-asterisk.test.ts': 123_100,
-  'test/both/fault-suite-sim.test.ts': 110_400,
-  'test/cluster/two-nodes.test.ts': 74_900,
+  'test/both/fault-suite-asterisk.test.ts': 99_800,
+  'test/both/fault-suite-sim.test.ts': 99_800,
+  'test/cluster/two-nodes.test.ts': 69_100,
   'test/browser/qa.test.ts': 58_500,
   'test/integration/engine-amd-late.test.ts': 53_200,
   'test/both/engine-calls.test.ts': 50_600,
@@ -16,13 +18,13 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/both/recordings-asterisk.test.ts': 40_600,
   'test/browser/wallboard.test.ts': 39_700,
   'test/browser/wallboard-nodes.test.ts': 39_000,
-  'test/integration/start-product.test.ts': 38_400,
+  'test/integration/start-product.test.ts': 28_500,
   'test/both/amd-live-asterisk.test.ts': 34_300,
   'test/integration/amd-corpus-eval.test.ts': 34_000,
   'test/conformance/trace-replay.test.ts': 31_100,
   'test/browser/trunks.test.ts': 29_400,
   'test/browser/campaign-manager.test.ts': 29_100,
-  'test/both/doctor.test.ts': 28_200,
+  'test/both/doctor.test.ts': 22_500,
   'test/integration/import-while-dialling.test.ts': 28_100,
   'test/integration/ari-rest-retry-landed.test.ts': 27_400,
   'test/conformance/behaviours-on-both.test.ts': 27_400,
@@ -39,11 +41,12 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/roles.test.ts': 23_300,
   'test/browser/reports.test.ts': 21_000,
   'test/cluster/api-hangup-remote.test.ts': 33_000,
-  'test/cluster/api-agents-remote.test.ts': 33_000,
+  'test/cluster/api-agents-remote.test.ts': 20_200,
   'test/integration/api-campaigns-pg.test.ts': 27_000,
   // Added 2026-12-06 at their own runs' times (helpers', loaded machine).
-  'test/integration/start-product-pg.test.ts': 60_000,
+  // main's 42.6 s plus its recorded call (~10 s: waiting for a recording to be ready).
+  'test/integration/start-product-pg.test.ts': 52_600,
   'test/integration/api-lead-imports-pg.test.ts': 27_300,
-  'test/integration/pg-backup.test.ts': 46_400,
+  'test/integration/pg-backup.test.ts': 30_600,
   'test/integration/start-product-pg-ops.test.ts': 24_500,
 };

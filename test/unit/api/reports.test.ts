@@ -38,7 +38,6 @@ function call(id: string, campaignId: string, at: number, disposition: Dispositi
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'reports-api-'));
-  rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const file = join(dir, 'queue_log');
   copyFileSync(join(FIX, 'queue_log'), file);

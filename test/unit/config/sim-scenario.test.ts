@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simScenarioRules } from '../../../app/index.js';
+import { simScenarioRules } from '../../../app/sim-scenario.js';
 import { loadConfig } from '../../../engine/config/index.js';
 import { leadFate, loadScenario } from '../../../engine/pacing/index.js';
 import { mulberry32 } from '../../../engine/random/index.js';

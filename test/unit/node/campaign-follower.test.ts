@@ -6,7 +6,7 @@
  * started a moment after its creation as `campaign-<id>`).
  */
 import { describe, expect, it } from 'vitest';
-import { CampaignFollower } from '../../../app/node/index.js';
+import { CampaignFollower } from '../../../app/node/campaign-follower.js';
 import { VirtualClock } from '../../../engine/clock/index.js';
 import { silentLogger } from '../../../engine/log/index.js';
 import type { CampaignRunState } from '../../../engine/shell/index.js';

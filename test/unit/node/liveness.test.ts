@@ -4,7 +4,7 @@
  * TTL — after a database outage every node's heartbeat is old, and the first node back must not reap the others.
  */
 import { describe, expect, it } from 'vitest';
-import { NodeLiveness } from '../../../app/node/index.js';
+import { NodeLiveness } from '../../../app/node/liveness.js';
 import { VirtualClock } from '../../../engine/clock/index.js';
 import { silentLogger } from '../../../engine/log/index.js';
 

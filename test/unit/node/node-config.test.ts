@@ -1,6 +1,6 @@
 /** `centralita node`'s configuration: what it requires, its defaults, and that a bad DATABASE_URL never shows its password. */
 import { describe, expect, it } from 'vitest';
-import { loadNodeConfig } from '../../../app/node/index.js';
+import { loadNodeConfig } from '../../../app/node/node-config.js';
 import { ConfigError } from '../../../engine/config/index.js';
 
 const problems = (env: Record<string, string>): string[] => {
