@@ -122,7 +122,8 @@ export interface ApiDeps {
   manualCalls?: ManualCallLog;
   /**
    * The other engine nodes' live agents and calls (#18, PostgreSQL with REDIS_URL: api/live `ClusterRows`, read from
-   * their boards in Redis): the wallboard's grid and calls list cover every node up. Absent → this node's only.
+   * their boards in Redis): the wallboard's grid and calls list, the agent list's live states and the dashboard's
+   * counts cover every node up. Absent → this node's only.
    */
   clusterRows?: () => ClusterRows | null;
   /** Tests tighten these; production uses the defaults. */
@@ -256,7 +257,9 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   // The CallLog reports read the same sums; agents and campaigns are named from the directory and catalog given.
   const reportCampaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
   app.route('/', reportRoutes({ metrics: callMetrics, agents: agentDirectory, campaigns: reportCampaigns, auth, source: deps.queues, timeZone }));
-  app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control }));
+  // With several engine nodes (PostgreSQL + Redis) the agent list, dashboard and wallboard cover every node up.
+  const cluster = deps.clusterRows ? { nodeId: deps.config.NODE_ID, rows: deps.clusterRows } : undefined;
+  app.route('/', agentRoutes({ agents: agentDirectory, auth, control: deps.control, ...(cluster ? { cluster } : {}) }));
   // Trunks and agent phones are pushed live to the Asterisk the engine dials through (none on the embedded PBX).
   const ari = deps.config.ARI_URL ? { url: deps.config.ARI_URL, username: deps.config.ARI_USERNAME ?? '', password: deps.config.ARI_PASSWORD ?? '' } : null;
   const nodes = deps.configPush ? { nodes: deps.configPush, nodeId: deps.config.NODE_ID } : {};
@@ -265,7 +268,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const trunkCampaigns = deps.trunkCatalog === undefined ? sqliteCampaignCatalog(deps.store) : (deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store));
   if (trunkCampaigns.dialect !== trunks.dialect) throw new Error(`trunkCatalog (${trunks.dialect}) needs a campaignCatalog on the same database (got ${trunkCampaigns.dialect})`);
   app.route('/', trunkRoutes({ trunks, campaigns: trunkCampaigns, auth, ari, secrets, ...(deps.configPush ? { nodes: deps.configPush } : {}) }));
-  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory }));
+  app.route('/', dashboardRoutes({ store: deps.store, auth, health: deps.health, control: deps.control, timeZone, metrics: callMetrics, agents: agentDirectory, ...(cluster ? { cluster } : {}) }));
   const campaigns = deps.campaignCatalog ?? sqliteCampaignCatalog(deps.store);
   const leads = deps.leadCatalog ?? sqliteLeadCatalog(deps.store);
   // Imports write where the leads are; PostgreSQL leads without a PostgreSQL import port → no imports (501).
@@ -293,7 +296,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}), ...(deps.clusterRows ? { cluster: { nodeId: deps.config.NODE_ID, rows: deps.clusterRows } } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}), ...(cluster ? { cluster } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },

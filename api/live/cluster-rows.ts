@@ -89,6 +89,25 @@ export class ClusterRowsTracker {
   }
 }
 
+/**
+ * A team lead's share of the rows: the other nodes' agents of `team` and the calls they are on (the team-scoped
+ * /api/wallboard's lists); the nodes up and down as they are.
+ */
+export function rowsForTeam(rows: ClusterRows, team: string, teamOfAgent: (agentId: string) => string | null): ClusterRows {
+  const ofTeam = (id: string | null) => id !== null && teamOfAgent(id) === team;
+  return { ...rows, agents: rows.agents.filter((a) => ofTeam(a.id)), calls: rows.calls.filter((c) => ofTeam(c.agent_id)) };
+}
+
+/** The teams with an agent in the rows (whose team leads' share of them may have changed). */
+export function teamsInRows(rows: ClusterRows | null, teamOfAgent: (agentId: string) => string | null): Set<string> {
+  const out = new Set<string>();
+  for (const a of rows?.agents ?? []) {
+    const t = teamOfAgent(a.id);
+    if (t !== null) out.add(t);
+  }
+  return out;
+}
+
 /** Same rows (the view's time aside): nothing to send. */
 export function sameRows(a: ClusterRows | null, b: ClusterRows): boolean {
   if (a === null) return false;

@@ -5,7 +5,7 @@ import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 import { serveClusterNamespace, type ClusterBoardSource } from './cluster-namespace.js';
-import { sameRows, type ClusterRows } from './cluster-rows.js';
+import { rowsForTeam, sameRows, teamsInRows, type ClusterRows } from './cluster-rows.js';
 import { Coalescer } from './coalescer.js';
 import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';
 import { EventRouter } from './routing.js';
@@ -125,6 +125,8 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     if (isPrivileged(id.role)) {
       socket.emit('metrics', safeSnapshot());
       if (rowsSent) socket.emit(CLUSTER_ROWS_EVENT, rowsSent);
+    } else if (id.role === 'teamlead' && id.team !== null && rowsSent) {
+      socket.emit(CLUSTER_ROWS_EVENT, rowsForTeam(rowsSent, id.team, teamOf));
     }
   });
 
@@ -202,16 +204,30 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
   });
 
   // The other nodes' agents and calls (PostgreSQL + Redis): to this process's supervisors and admins, when they
-  // change. Local, not through the adapter: every API process sends its own, without its own node's rows.
+  // change; to each team's leads, their team's share (its agents, their calls) when that changes — the agents' teams
+  // as the directory has them now, so an agent given a team reaches its lead's board at the next view. Local, not
+  // through the adapter: every API process sends its own, without its own node's rows.
   let rowsSent: ClusterRows | null = null;
+  const teamSent = new Map<string, ClusterRows>();
+  const teamOf = (agentId: string) => o.directory.teamOfAgent(agentId);
   const rowsOf = o.cluster?.rows?.bind(o.cluster);
   const offRows = rowsOf
     ? o.cluster!.onChange(() => {
         const rows = rowsOf();
-        if (rows === null || sameRows(rowsSent, rows)) return;
-        rowsSent = rows;
-        io.local.to(rooms.privileged).emit(CLUSTER_ROWS_EVENT, rows);
-        coalescer.mark();
+        if (rows === null) return;
+        if (!sameRows(rowsSent, rows)) {
+          rowsSent = rows;
+          io.local.to(rooms.privileged).emit(CLUSTER_ROWS_EVENT, rows);
+          coalescer.mark();
+        }
+        for (const t of new Set([...teamSent.keys(), ...teamsInRows(rows, teamOf)])) {
+          const share = rowsForTeam(rows, t, teamOf);
+          if (sameRows(teamSent.get(t) ?? null, share)) continue;
+          // A team with nothing on the other nodes any more gets that once, then is forgotten.
+          if (share.agents.length === 0 && share.calls.length === 0) teamSent.delete(t);
+          else teamSent.set(t, share);
+          io.local.to(rooms.team(t)).emit(CLUSTER_ROWS_EVENT, share);
+        }
       })
     : undefined;
 
@@ -224,8 +240,9 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       offRevoked?.();
       o.clock.clearTimeout(sweepTimer);
       coalescer.close();
-      // Not io.close(): that would also close the HTTP server, which belongs to api/server.ts's listen().
-      io.disconnectSockets(true);
+      // Not io.close(): that would also close the HTTP server, which belongs to api/server.ts's listen(). This
+      // process's sockets only: through the Redis adapter it would cut every API process's clients too.
+      io.local.disconnectSockets(true);
       await cluster?.close();
       io.engine.close();
       // Only the main namespace is used; closing its adapter unsubscribes from Redis before the clients quit.

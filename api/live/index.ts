@@ -5,5 +5,6 @@ export { Coalescer } from './coalescer.js';
 export { storeAgentDirectory } from './directory.js';
 export { boardSnapshot, type BoardSnapshot } from './snapshot.js';
 export { CLUSTER_NAMESPACE, type ClusterBoardSource } from './cluster-namespace.js';
-export { ClusterRowsTracker, sameRows, withClusterCounts, type ClusterAgentRow, type ClusterCallRow, type ClusterRows } from './cluster-rows.js';
+export { agentsOnNodes, countByState, type AgentOnNode, type ClusterRowsSource, type LocalAgentState } from './agents-on-nodes.js';
+export { ClusterRowsTracker, rowsForTeam, sameRows, teamsInRows, withClusterCounts, type ClusterAgentRow, type ClusterCallRow, type ClusterRows } from './cluster-rows.js';
 export { stageOfPhase, summarizeCluster, withoutCredentials, type WallboardStage, type ClusterBoard, type ClusterBoardNode, type RegisteredNode } from './cluster-summary.js';

@@ -5,6 +5,7 @@ import { sortableId, type AgentDirectory, type AgentRow } from '../../engine/sto
 import type { Principal, AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, requireControl, toApiError, viaControl, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
+import { agentsOnNodes, type AgentOnNode, type ClusterRowsSource } from '../live/index.js';
 
 const tags = ['agents'];
 const NAME_CHARS = /^[A-Za-z0-9_.@-]+$/;
@@ -26,6 +27,11 @@ const LiveSchema = z
     since: z.number(),
     /** Wrap-up after each call (ms): the console counts it down. */
     wrapUpMs: z.number().int().optional(),
+    nodeId: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'In the agent list and an agent read: the engine node the agent is live on (PostgreSQL with REDIS_URL: any node up, as its board last said); null on SQLite or without Redis' }),
   })
   .openapi('AgentLiveState');
 
@@ -76,7 +82,15 @@ const list = protectedRoute('agents.read', {
   tags,
   summary: 'Agents with their live state (agents: their own; team leads: their team)',
   request: { query: z.strictObject({ team: z.string().min(1).max(64).optional() }) },
-  responses: { 200: jsonResponse('Agents', z.object({ items: z.array(AgentSchema) })) },
+  responses: {
+    200: jsonResponse(
+      'Agents',
+      z.object({
+        items: z.array(AgentSchema),
+        nodesUp: z.array(z.string()).openapi({ description: 'The engine nodes up (this one and every node whose board is fresh in Redis); [] on SQLite or without Redis' }),
+      }),
+    ),
+  },
 });
 const create = protectedRoute('agents.manage', {
   method: 'post',
@@ -136,6 +150,11 @@ export interface AgentRouteDeps {
   agents: AgentDirectory;
   auth: AuthService;
   control?: EngineControl;
+  /**
+   * Several engine nodes (#18, PostgreSQL with REDIS_URL): the other nodes' live agents (api/live `ClusterRows`, from
+   * their boards in Redis), so an agent logged in on another node shows its state and node. Absent: this node only.
+   */
+  cluster?: ClusterRowsSource;
 }
 
 /** Which agents a caller may see and drive: their own (agents.user_id), their team's, or all. */
@@ -145,18 +164,38 @@ export function mayAccessAgent(p: Principal, a: AgentRow): boolean {
   return a.userId === p.userId;
 }
 
-export function agentRoutes({ agents, auth, control }: AgentRouteDeps): OpenAPIHono<ApiEnv> {
+export function agentRoutes({ agents, auth, control, cluster }: AgentRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  const liveOf = (id: string): AgentLiveState | null => {
-    if (control === undefined) return null;
-    try {
-      return control.agents.state(id);
-    } catch {
-      return null;
-    }
+  /**
+   * The agent's live state on whichever node up holds it (agentsOnNodes): this engine's in full, another node's as
+   * its board says (a logged-in agent's phone leg is up there; its since, when the board lacks it, is now). Null:
+   * live on no node up (an agent of a node that is down included), or no engine attached.
+   */
+  const liveFrom = (a: AgentRow, on: AgentOnNode<AgentLiveState> | undefined): (AgentLiveState & { nodeId?: string | null }) | null => {
+    if (on === undefined) return null;
+    if (on.local) return { ...on.local, nodeId: on.nodeId };
+    return {
+      id: a.id,
+      kind: a.kind,
+      status: on.status as AgentLiveState['status'],
+      pauseReason: on.pauseReason,
+      legUp: on.status !== 'LOGGED_OUT',
+      calls: on.callId === null ? [] : [on.callId],
+      since: on.since ?? auth.now(),
+      nodeId: on.nodeId,
+    };
   };
-  const out = (a: AgentRow, live: AgentLiveState | null = liveOf(a.id)) => AgentSchema.parse({ ...a, live });
+  const liveOf = (a: AgentRow): (AgentLiveState & { nodeId?: string | null }) | null => {
+    let local: AgentLiveState | null = null;
+    try {
+      local = control === undefined ? null : control.agents.state(a.id);
+    } catch {
+      local = null;
+    }
+    return liveFrom(a, agentsOnNodes(local ? [local] : [], cluster).get(a.id));
+  };
+  const out = (a: AgentRow, live: (AgentLiveState & { nodeId?: string | null }) | null = liveOf(a)) => AgentSchema.parse({ ...a, live });
   /** 404 for missing and for hidden agents alike: nobody probes which ids exist. */
   const visible = async (c: Context<ApiEnv>, id: string): Promise<AgentRow> => {
     const a = await agents.get(id);
@@ -195,15 +234,19 @@ export function agentRoutes({ agents, auth, control }: AgentRouteDeps): OpenAPIH
     const p = c.get('principal');
     const { team } = c.req.valid('query');
     const rows = (await agents.list(team === undefined ? {} : { team })).filter((a) => mayAccessAgent(p, a));
-    let live = new Map<string, AgentLiveState>();
+    let local: AgentLiveState[] | null = null;
     if (control !== undefined) {
       try {
-        live = new Map(control.agents.list().map((s) => [s.id, s]));
+        local = control.agents.list();
       } catch {
         // A board still wants the directory when the engine hiccups.
       }
     }
-    return c.json({ items: rows.map((a) => out(a, live.get(a.id) ?? null)) }, 200);
+    // Every node up: this engine's agents and the other nodes' as their boards last said.
+    const live = agentsOnNodes(local, cluster);
+    const clusterRows = cluster?.rows() ?? null;
+    const nodesUp = cluster ? [cluster.nodeId, ...(clusterRows?.up ?? [])] : [];
+    return c.json({ items: rows.map((a) => out(a, liveFrom(a, live.get(a.id)))), nodesUp }, 200);
   });
 
   app.openapi(create, async (c) => {

@@ -5,6 +5,7 @@ import type { AgentList } from './metrics.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe } from '../health/index.js';
 import { type ApiEnv, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
+import { agentsOnNodes, countByState, type ClusterRowsSource } from '../live/index.js';
 import { startOfLocalDay } from '../../engine/clock/index.js';
 import { ianaZone } from '../../engine/campaigns/index.js';
 
@@ -18,10 +19,11 @@ const DashboardSchema = z
     since: z.number().int(),
     time_zone: z.string(),
     calls_today: z.number().int(),
-    /** Calls the engine has up now; null when no engine figure is available. */
+    /** Calls the engine has up now (with several nodes: every node up); null when no engine figure is available. */
     active_calls: z.number().int().nullable(),
+    /** Agents by live state (with several nodes: every node up, as their boards last said). */
     agents_by_state: z.record(z.string(), z.number().int()),
-    /** Where agents_by_state came from: the engine, or the last state in the agent event log. */
+    /** Where agents_by_state came from: the engine (with several nodes, and the other nodes' boards), or the last state in the agent event log. */
     agents_source: z.enum(['engine', 'store']),
     abandon_pct_today: z.number(),
     aht_today: z.number(),
@@ -51,20 +53,28 @@ export interface DashboardDeps {
   metrics?: CallMetrics;
   /** Where the agents are read (#18); absent → the SQLite `store`. */
   agents?: AgentList;
+  /**
+   * Several engine nodes (#18, PostgreSQL with REDIS_URL): the other nodes' agents and calls (api/live `ClusterRows`),
+   * counted with this node's. Absent: this node only.
+   */
+  cluster?: ClusterRowsSource;
 }
 
-/** Agents by state: live from the engine when attached, else each agent's last logged state. */
+/**
+ * Agents by state: live from the engine when attached (with `cluster`, every node up: api/live agentsOnNodes), else
+ * each agent's last logged state.
+ */
 export async function agentsByState(
   agents: AgentList,
   metrics: CallMetrics,
   control: EngineControl | undefined,
   now: number,
+  cluster?: ClusterRowsSource,
 ): Promise<{ source: 'engine' | 'store'; counts: Record<string, number> }> {
   const counts: Record<string, number> = {};
   if (control !== undefined) {
     try {
-      for (const a of control.agents.list()) counts[a.status] = (counts[a.status] ?? 0) + 1;
-      return { source: 'engine', counts };
+      return { source: 'engine', counts: countByState(agentsOnNodes(control.agents.list(), cluster).values()) };
     } catch {
       // Fall through to the log.
     }
@@ -73,7 +83,7 @@ export async function agentsByState(
   return { source: 'store', counts };
 }
 
-export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC', ...deps }: DashboardDeps): OpenAPIHono<ApiEnv> {
+export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC', cluster, ...deps }: DashboardDeps): OpenAPIHono<ApiEnv> {
   const metrics = deps.metrics ?? sqliteCallMetrics(store);
   const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
@@ -93,7 +103,10 @@ export function dashboardRoutes({ store, auth, health, control, timeZone = 'UTC'
     } catch {
       active = null;
     }
-    const agents = await agentsByState(agentList, metrics, control, at);
+    // The other nodes' calls up, as their boards last said.
+    const others = cluster?.rows()?.calls.length ?? 0;
+    if (active !== null) active += others;
+    const agents = await agentsByState(agentList, metrics, control, at, cluster);
     return c.json(
       {
         at,

@@ -7,7 +7,7 @@ import { sqliteCallMetrics, sqliteCampaignCatalog, type CampaignCatalog, type Ca
 import type { TeamSource } from '../calls/index.js';
 import type { AuthService } from '../auth/index.js';
 import type { HealthProbe } from '../health/index.js';
-import type { ClusterRows } from '../live/index.js';
+import { agentsOnNodes, countByState, type ClusterRowsSource } from '../live/index.js';
 import { jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { groupReport, type AgentList } from './metrics.js';
 
@@ -154,7 +154,7 @@ export interface WallboardDeps {
    * `ClusterRows`, from their boards in Redis). The grid's agents of another node up take their state from it, its
    * calls not written yet are added, and the open calls of a node that is down are left out. Absent: this node only.
    */
-  cluster?: { nodeId: string; rows(): ClusterRows | null };
+  cluster?: ClusterRowsSource;
 }
 
 export function wallboardRoutes({ store, auth, control, timeZone, health, cluster, ...deps }: WallboardDeps): OpenAPIHono<ApiEnv> {
@@ -173,16 +173,16 @@ export function wallboardRoutes({ store, auth, control, timeZone, health, cluste
     const agentIds = directory.map((a) => a.id);
     const scope: CallScope | undefined = teamScoped ? { userIds: p.team === null ? [p.userId] : [p.userId, ...(await teams.teamUserIds(p.team))], agentIds } : undefined;
 
-    // Live state from the engine when attached (null → the board shows the directory as logged out).
-    let live = new Map<string, { status: string; since: number; pauseReason: string | null }>();
+    // Every node's agents: the engine's here when attached, the other nodes' as their boards last said (several nodes
+    // on PostgreSQL with Redis); an agent live on none shows logged out.
+    let local: AgentLiveState[] | null = null;
     try {
-      if (control) live = new Map(control.agents.list().map((a: AgentLiveState) => [a.id, { status: a.status, since: a.since, pauseReason: a.pauseReason }]));
+      local = control ? control.agents.list() : null;
     } catch {
-      live = new Map();
+      local = null;
     }
-    // The other nodes' agents and calls as their boards last said (several nodes on PostgreSQL with Redis).
+    const live = agentsOnNodes(local, cluster);
     const rows = cluster?.rows() ?? null;
-    const remoteAgents = new Map((rows?.agents ?? []).map((r) => [r.id, r]));
     const down = new Set(rows?.down ?? []);
     // Calls still open: created in the last 12 h (older open rows are crash leftovers reconciliation will close);
     // a node that is down has no live call any more (the node that reaps it closes their rows).
@@ -199,27 +199,22 @@ export function wallboardRoutes({ store, auth, control, timeZone, health, cluste
     for (const o of written) if (o.agentId !== null && o.bridgedAt !== null) byAgent.set(o.agentId, { id: o.id, campaignId: o.campaignId, since: o.bridgedAt });
     for (const r of rows?.calls ?? []) if (r.agent_id !== null && r.stage === 'talking' && !byAgent.has(r.agent_id)) byAgent.set(r.agent_id, { id: r.id, campaignId: r.campaign_id, since: r.stage_since });
     const agents = directory.map((a) => {
-      // This node's state first, unless it holds the agent logged out and another node has it logged in (moved).
-      const own = live.get(a.id);
-      const other = remoteAgents.get(a.id);
-      const l = own && (own.status !== 'LOGGED_OUT' || !other || other.status === 'LOGGED_OUT') ? own : undefined;
-      const r = l ? undefined : other;
+      const l = live.get(a.id);
       const call = byAgent.get(a.id);
       return {
         id: a.id,
         name: a.name,
         team: a.team,
-        status: l?.status ?? r?.status ?? 'LOGGED_OUT',
-        since: l?.since ?? r?.since ?? null,
-        pause_reason: l?.pauseReason ?? r?.pause_reason ?? null,
+        status: l?.status ?? 'LOGGED_OUT',
+        since: l?.since ?? null,
+        pause_reason: l?.pauseReason ?? null,
         call_id: call?.id ?? null,
         campaign_id: call?.campaignId ?? null,
         call_since: call?.since ?? null,
-        node_id: cluster ? (l ? cluster.nodeId : (r?.node_id ?? null)) : null,
+        node_id: l?.nodeId ?? null,
       };
     });
-    const agentsByState: Record<string, number> = {};
-    for (const a of agents) agentsByState[a.status] = (agentsByState[a.status] ?? 0) + 1;
+    const agentsByState = countByState(agents);
 
     const day = await metrics.dayFigures(since, at + 1, scope);
     const abandon = abandonPercents({ humans: day.humans, dropped: day.dropped }, defaultGovernorConfig.amdHumanAsMachineRate);

@@ -4,7 +4,8 @@
  * Redis (node-b, registered in cluster_nodes with its Asterisk). A supervisor's wallboard shows both nodes with their
  * Asterisk (no credentials), agents and calls and the totals, and node-b's agents and calls in its grid and calls
  * list with their node (a badge, a Node column); node-b stopping shows it down and takes its rows away without a
- * reload. English at 1280 px, Spanish on a narrow screen and at 1280 px. Screenshots go to
+ * reload. English at 1280 px, Spanish on a narrow screen and at 1280 px. The agent list (Agents and phones) shows
+ * node-b's agents with their live state and node, logged out once node-b stops. Screenshots go to
  * WALLBOARD_NODES_SCREENSHOT_DIR when it is set.
  */
 import { randomBytes } from 'node:crypto';
@@ -204,5 +205,32 @@ describe('wallboard Nodes panel (PostgreSQL + Redis)', () => {
       await page.screenshot({ path: join(shots, 'wallboard-1280-es.png'), fullPage: true });
     }
     await context.close();
+  }, 60_000);
+
+  it('the agent list: node-b’s agents with their live state and node (en and es, 1280 px), logged out once node-b stops', async () => {
+    for (const [lang, talking, onNode, loggedOut] of [
+      ['en', 'Talking', 'On node node-b', 'Logged out'],
+      ['es', 'Conectado', 'En el nodo node-b', 'Desconectado'],
+    ] as const) {
+      const { page, context } = await newPage(browser, { lang, width: 1280, height: 720 });
+      await loginUi(page, base, 'sofia', USER_PASSWORD);
+      await page.goto(`${base}/admin/agents`);
+      const berta = page.getByTestId('agents-table').getByRole('row', { name: /Berta/ });
+      await until(async () => (await berta.getByTestId('agent-node').textContent().catch(() => '')) === 'node-b', 10_000, `b1 on node-b (${lang})`);
+      expect(await berta.getByTestId('agent-node').getAttribute('aria-label')).toBe(onNode);
+      expect(await berta.textContent()).toContain(talking);
+      expect(await page.getByTestId('agent-node').count()).toBe(4);
+      if (lang === 'en') expect(await axeViolations(page)).toEqual([]);
+      if (shots) await page.screenshot({ path: join(shots, `agents-nodes-1280-${lang}.png`), fullPage: true });
+      if (lang === 'es') {
+        await nodeB.close();
+        await until(async () => {
+          await page.reload();
+          return ((await berta.textContent().catch(() => '')) ?? '').includes(loggedOut);
+        }, 10_000, 'b1 desconectado');
+        expect(await page.getByTestId('agent-node').count()).toBe(0);
+      }
+      await context.close();
+    }
   }, 60_000);
 });

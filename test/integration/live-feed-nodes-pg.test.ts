@@ -4,53 +4,26 @@
  * node-b publishing its board to the same Redis as a `centralita node` does (its agents and calls, one of them with
  * its CallLog already in PostgreSQL). A supervisor's socket on the main namespace gets node-b's agents and calls as
  * `cluster.rows` (each with its node) beside node-a's own domain events; /api/wallboard lists both nodes' agents
- * and calls with their node and counts them in its KPIs; the `metrics` snapshot adds node-b's. An agent's socket
- * never gets the rows. node-b stopping removes its rows: its agents show logged out, its calls leave the list (its
+ * and calls with their node and counts them in its KPIs; the `metrics` snapshot adds node-b's. A team lead's socket
+ * gets its team's share (its agent on node-b and that agent's call, nothing else); an agent's socket never gets rows. node-b stopping removes its rows: its agents show logged out, its calls leave the list (its
  * CallLog still open in PostgreSQL too).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterRows } from '../../api/live/index.js';
-import { loadNodeConfig } from '../../app/node/index.js';
-import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
-import { clusterRedisClient, startBoardPublisher, type BoardPublisher, type NodeBoard, type RedisClient } from '../../engine/cluster/index.js';
+import type { BoardPublisher, NodeBoard } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
-import { silentLogger } from '../../engine/log/logger.js';
-import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
 import { until } from '../support/until.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `feed-nodes-${process.pid}-${randomBytes(3).toString('hex')}`;
-const ADMIN_PASSWORD = 'feed-nodes-admin-password';
 const PASSWORD = 'feed-nodes-user-password';
 
-let db: MigratedTestDatabase;
-let dir: string;
-let product: PgProduct;
-let redis: RedisClient;
+let rig: PgNodesRig;
 let nodeB: BoardPublisher;
 let base: string;
 const sockets: Socket[] = [];
-
-async function call(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function login(username: string, password: string): Promise<string> {
-  const r = await call('POST', '/api/auth/login', null, { username, password });
-  expect(r.status).toBe(200);
-  return r.body.access_token as string;
-}
+const call: PgNodesRig['call'] = (...a) => rig.call(...a);
+const login: PgNodesRig['login'] = (...a) => rig.login(...a);
 
 interface FeedClient {
   socket: Socket;
@@ -88,32 +61,14 @@ const boardB = (): NodeBoard => ({
 });
 
 beforeAll(async () => {
-  db = await openMigratedTestDatabase('board_nodes_feed');
-  dir = mkdtempSync(join(tmpdir(), 'feed-nodes-'));
-  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
-  const cfg = loadNodeConfig({
-    DATABASE_URL: db.url,
-    NODE_ID: 'node-a',
-    REDIS_URL,
-    CLUSTER_PREFIX: prefix,
-    // node-b only publishes its board (never registers): nobody reaps it, its CallLog stays open.
-    NODE_TTL_MS: '600000',
-    DB_PATH: join(dir, 'c.db'),
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    RTP_PORT_MIN: String(rtp),
-    RTP_PORT_MAX: String(rtp + 99),
-    ADMIN_PASSWORD,
-    JWT_SECRET: 'feed-nodes-tests-jwt-secret-0123456789abcdef',
-    SHUTDOWN_GRACE_SECONDS: '0',
-    LOG_LEVEL: 'error',
-  });
-  product = await startPgProduct(cfg, silentLogger);
-  base = `http://127.0.0.1:${product.httpPort}`;
-  const admin = await login('admin', ADMIN_PASSWORD);
+  rig = await startPgNodesRig('board-nodes-feed');
+  base = rig.base;
+  const db = rig.db;
+  const admin = await login('admin', rig.adminPassword);
   for (const [username, role] of [['sofia', 'supervisor'], ['ana', 'agent']]) {
     expect((await call('POST', '/api/users', admin, { username, password: PASSWORD, role })).status).toBe(201);
   }
+  expect((await call('POST', '/api/users', admin, { username: 'tere', password: PASSWORD, role: 'teamlead', team: 'blue' })).status).toBe(201);
   // Any hour, any day: the default calling hours would make the test depend on when it runs.
   const created = await call('POST', '/api/campaigns', admin, { name: 'Both nodes', dialMode: 'progressive', callingHours: { start: '00:00', end: '23:59' }, weekdays: [1, 2, 3, 4, 5, 6, 7] });
   expect(created.status).toBe(201);
@@ -122,30 +77,21 @@ beforeAll(async () => {
   // refuses, so written straight into the table the nodes lease from): node-a's call stays up.
   await db.pool.query(`insert into leads (id, campaign_id, phone_e164, phone_raw, next_due_at, created_at, updated_at) values ('lead-a', $1, '+15550130001', '+15550130001', $2, $2, $2)`, [campaignId, t0]);
   // (The embedded PBX answers a PJSIP/<digits> endpoint as an agent's phone: a1's leg comes up.)
-  for (const [id, name, node, ext] of [['a1', 'Ana A', 'node-a', '1001'], ['b1', 'Bea B', 'node-b', '2001'], ['b2', 'Blas B', 'node-b', '2002']]) {
-    expect((await call('POST', '/api/agents', admin, { id, name, endpoint: `PJSIP/${ext}`, node_id: node })).status).toBe(201);
+  // b1 is of team blue (tere's): its lead's board gets it and its call from node-b, not b2 nor the unassigned call.
+  for (const [id, name, node, ext, team] of [['a1', 'Ana A', 'node-a', '1001', null], ['b1', 'Bea B', 'node-b', '2001', 'blue'], ['b2', 'Blas B', 'node-b', '2002', null]]) {
+    expect((await call('POST', '/api/agents', admin, { id, name, endpoint: `PJSIP/${ext}`, node_id: node, team })).status).toBe(201);
   }
   // node-b's talking call has its CallLog already; its ringing one not yet (the board has it first).
   await db.pool.query(
     `insert into call_logs (id, campaign_id, phone, agent_id, stage, created_at, answered_at, bridged_at, node_id) values ('cb1', $1, '+15550110042', 'b1', 'bridged', $2, $3, $4, 'node-b')`,
     [campaignId, t0 - 9000, t0 - 6000, t0 - 4000],
   );
-  redis = clusterRedisClient(REDIS_URL);
-  await redis.connect();
-  nodeB = startBoardPublisher({ redis, nodeId: 'node-b', prefix, clock: systemClock, logger: silentLogger, publishMs: 300, ttlMs: 2000, snapshot: boardB });
+  nodeB = rig.startNodeB(boardB);
 }, 90_000);
 
 afterAll(async () => {
   for (const s of sockets.splice(0)) s.close();
-  await nodeB?.close();
-  await product?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
-  }
-  await db?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 }, 60_000);
 
 describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', () => {
@@ -154,6 +100,7 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     const ana = await login('ana', PASSWORD);
     const sup = await feed(sofia);
     const agent = await feed(ana);
+    const lead = await feed(await login('tere', PASSWORD));
 
     // node-a: its agent READY (the node follows the agents table), then its own call from the campaign.
     await until(async () => ((await call('GET', '/api/agents/a1/state', sofia)).body.status === 'READY' ? true : undefined), 15_000, 200);
@@ -201,6 +148,14 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     }, 5000, 100);
     expect(metrics.data.agentsByStatus).toMatchObject({ TALKING: 1, PAUSED: 1 });
 
+    // A team lead: its team's agent on node-b and that agent's call only (the directory's teams are read every 2 s).
+    const share = await until(() => lead.rows.find((r) => r.agents.length > 0), 5000, 100);
+    expect(share).toMatchObject({ self: 'node-a', up: ['node-b'], down: [] });
+    expect(share.agents.map((a) => a.id)).toEqual(['b1']);
+    expect(share.calls.map((c) => c.id)).toEqual(['cb1']);
+    expect(lead.rows.flatMap((r) => [...r.agents.map((a) => a.id), ...r.calls.map((c) => c.id)])).not.toContain('b2');
+    expect(lead.rows.flatMap((r) => r.calls.map((c) => c.id))).not.toContain('cb2');
+
     // Access control as before: an agent's socket gets no other node's rows (nor metrics).
     expect(agent.rows).toEqual([]);
     expect(agent.events.some((e) => e.type === 'metrics')).toBe(false);
@@ -209,6 +164,7 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     await nodeB.close();
     const gone = await until(() => sup.rows.find((r) => r.down.includes('node-b')), 5000, 100);
     expect(gone).toMatchObject({ up: [], down: ['node-b'], agents: [], calls: [] });
+    expect(await until(() => lead.rows.find((r) => r.down.includes('node-b')), 5000, 100)).toMatchObject({ agents: [], calls: [] });
     const after = (await call('GET', '/api/wallboard', sofia)).body;
     const agentsAfter = Object.fromEntries((after.agents as any[]).map((a) => [a.id, a]));
     expect(agentsAfter['b1']).toMatchObject({ status: 'LOGGED_OUT', node_id: null, call_id: null });

@@ -165,6 +165,8 @@ describeDialects(
         amdAt: null,
         amdTreatedAs: null,
         bridgedAt: null,
+        // The node that holds the call (the wallboard names it, and leaves out a down node's calls).
+        nodeId: 'node-1',
       });
       expect(await h.callMetrics.openCalls(NOV1, { userIds: ['u1'], agentIds: ['a1'] })).toEqual([]);
       expect(await h.callMetrics.openCalls(Z('2026-11-02T05:10:00.001Z'))).toEqual([]);

@@ -17,7 +17,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/qa-scorecards.test.ts': 41_600,
   'test/both/recordings-asterisk.test.ts': 40_600,
   'test/browser/wallboard.test.ts': 39_700,
-  'test/browser/wallboard-nodes.test.ts': 31_000,
+  'test/browser/wallboard-nodes.test.ts': 39_000,
   'test/integration/start-product.test.ts': 28_500,
   'test/both/amd-live-asterisk.test.ts': 34_300,
   'test/integration/amd-corpus-eval.test.ts': 34_000,

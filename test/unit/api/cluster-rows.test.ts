@@ -1,6 +1,9 @@
-/** api/live ClusterRowsTracker (#18): the other nodes' agents and calls for the wallboard, from successive cluster views. Pure. */
+/**
+ * api/live ClusterRowsTracker (#18): the other nodes' agents and calls for the wallboard, from successive cluster views;
+ * a team lead's share of them; agentsOnNodes, the merge with this node's agents the wallboard, agent list and dashboard read. Pure.
+ */
 import { describe, expect, it } from 'vitest';
-import { ClusterRowsTracker, sameRows, withClusterCounts } from '../../../api/live/index.js';
+import { agentsOnNodes, ClusterRowsTracker, countByState, rowsForTeam, sameRows, withClusterCounts, type ClusterRows } from '../../../api/live/index.js';
 import { clusterView, type NodeBoard } from '../../../engine/cluster/index.js';
 
 const board = (nodeId: string, at: number, calls: NodeBoard['calls'], agents: NodeBoard['agents'] = []): NodeBoard => ({ nodeId, at, agents, calls, campaigns: [] });
@@ -62,5 +65,48 @@ describe('an agent on two nodes’ rosters (moved)', () => {
       clusterView([board(liveOn, 1000, [], [{ id: 'x', status: 'READY' }]), board(liveOn === 'b' ? 'c' : 'b', 1000, [], [{ id: 'x', status: 'LOGGED_OUT' }])], [], 1000);
     expect(t.rows(v('b')).agents).toEqual([expect.objectContaining({ id: 'x', node_id: 'b', status: 'READY' })]);
     expect(t.rows(v('c')).agents).toEqual([expect.objectContaining({ id: 'x', node_id: 'c', status: 'READY' })]);
+  });
+});
+
+describe('agentsOnNodes and a team’s share', () => {
+  const rows: ClusterRows = {
+    at: 1000,
+    self: 'a',
+    up: ['b'],
+    down: ['gone'],
+    agents: [
+      { id: 'moved', node_id: 'b', status: 'READY', since: 900, pause_reason: null, call_id: null },
+      { id: 'b1', node_id: 'b', status: 'TALKING', since: 800, pause_reason: null, call_id: 'c1' },
+      { id: 'stale', node_id: 'b', status: 'LOGGED_OUT', since: 700, pause_reason: null, call_id: null },
+    ],
+    calls: [
+      { id: 'c1', node_id: 'b', campaign_id: null, phone: '+15550110001', agent_id: 'b1', stage: 'talking', created_at: 800, stage_since: 800 },
+      { id: 'c2', node_id: 'b', campaign_id: null, phone: '+15550110002', agent_id: null, stage: 'ringing', created_at: 900, stage_since: 900 },
+    ],
+  };
+  const local = [
+    { id: 'a1', status: 'READY', since: 500, pauseReason: null, calls: [] },
+    { id: 'moved', status: 'LOGGED_OUT', since: 600, pauseReason: null, calls: [] },
+    { id: 'stale', status: 'PAUSED', since: 650, pauseReason: 'lunch', calls: [] },
+  ];
+
+  it('this node’s agents with its node, the other nodes’ with theirs; a moved agent is where it is logged in', () => {
+    const m = agentsOnNodes(local, { nodeId: 'a', rows: () => rows });
+    expect(m.get('a1')).toMatchObject({ status: 'READY', nodeId: 'a', local: local[0] });
+    expect(m.get('moved')).toMatchObject({ status: 'READY', nodeId: 'b', since: 900, local: null });
+    expect(m.get('b1')).toEqual({ id: 'b1', status: 'TALKING', since: 800, pauseReason: null, callId: 'c1', nodeId: 'b', local: null });
+    expect(m.get('stale')).toMatchObject({ status: 'PAUSED', nodeId: 'a' });
+    expect(countByState(m.values())).toEqual({ READY: 2, TALKING: 1, PAUSED: 1 });
+  });
+
+  it('without a cluster: the engine’s agents, no node; no engine and no rows: nobody', () => {
+    expect([...agentsOnNodes(local).values()].map((a) => [a.id, a.nodeId])).toEqual([['a1', null], ['moved', null], ['stale', null]]);
+    expect(agentsOnNodes(null, { nodeId: 'a', rows: () => null }).size).toBe(0);
+  });
+
+  it('a team lead gets its team’s agents and their calls, the nodes as they are', () => {
+    const team = (id: string) => (id === 'b1' ? 'blue' : null);
+    expect(rowsForTeam(rows, 'blue', team)).toEqual({ ...rows, agents: [rows.agents[1]], calls: [rows.calls[0]] });
+    expect(rowsForTeam(rows, 'red', team)).toMatchObject({ up: ['b'], down: ['gone'], agents: [], calls: [] });
   });
 });

@@ -28,6 +28,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Agent"][];
+                            /** @description The engine nodes up (this one and every node whose board is fresh in Redis); [] on SQLite or without Redis */
+                            nodesUp: string[];
                         };
                     };
                 };
@@ -8069,6 +8071,8 @@ export interface components {
             /** @enum {string} */
             kind: "human" | "bot";
             legUp: boolean;
+            /** @description In the agent list and an agent read: the engine node the agent is live on (PostgreSQL with REDIS_URL: any node up, as its board last said); null on SQLite or without Redis */
+            nodeId?: string | null;
             pauseReason: string | null;
             since: number;
             /** @enum {string} */

@@ -6,12 +6,14 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, ApiError } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import AgentPhoneModal, { type PhoneAgent } from './AgentPhoneModal';
+import { NodeBadge } from '../../components/NodeBadge';
 
 const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
 
 /**
  * Agents and their phones (endpoint), the user each belongs to, and their live state; admins also get each human
- * agent's phone config for the Asterisk box and a new SIP password for it (AgentPhoneModal).
+ * agent's phone config for the Asterisk box and a new SIP password for it (AgentPhoneModal). With several engine
+ * nodes up, a logged-in agent's state carries the node it is on.
  */
 export default function AgentsScreen() {
   const { t } = useTranslation();
@@ -33,6 +35,8 @@ export default function AgentsScreen() {
     },
     onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors(t) : { name: (e as Error).message }),
   });
+  // Several engine nodes up: each logged-in agent's state says which node it is on.
+  const showNode = (agents.data?.nodesUp.length ?? 0) > 1;
   const userName = new Map((users.data?.items ?? []).map((u) => [u.id, u.username]));
   return (
     <Stack>
@@ -79,7 +83,10 @@ export default function AgentsScreen() {
                   <Table.Td>{a.team ?? '—'}</Table.Td>
                   <Table.Td>{a.userId ? (userName.get(a.userId) ?? a.userId) : '—'}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']}>{t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}</Badge>
+                    <Group gap={6} wrap="nowrap">
+                      <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']}>{t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}</Badge>
+                      {showNode && a.live && a.live.status !== 'LOGGED_OUT' && a.live.nodeId && <NodeBadge node={a.live.nodeId} />}
+                    </Group>
                   </Table.Td>
                   {admin && (
                     <Table.Td>

@@ -1,8 +1,8 @@
 import { memo } from 'react';
-import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { WallboardAgent } from '../../api/types';
 import { Elapsed } from '../../components/Elapsed';
+import { NodeBadge } from '../../components/NodeBadge';
 
 const AgentTile = memo(function AgentTile({ agent, campaignName, showNode }: { agent: WallboardAgent; campaignName: string | null; showNode: boolean }) {
   const { t } = useTranslation();
@@ -16,11 +16,7 @@ const AgentTile = memo(function AgentTile({ agent, campaignName, showNode }: { a
       </div>
       <div className="tile-row">
         <span data-testid="agent-state">{agent.status === 'PAUSED' && agent.pause_reason ? `${state} · ${agent.pause_reason}` : state}</span>
-        {node && (
-          <Badge size="xs" variant="outline" color="gray" tt="none" title={t('wallboard.onNode', { node })} aria-label={t('wallboard.onNode', { node })} data-testid="agent-node" style={{ flexShrink: 1, minWidth: 0 }}>
-            {node}
-          </Badge>
-        )}
+        {node && <NodeBadge node={node} />}
       </div>
       {agent.call_id && (
         <div className="tile-row">
