@@ -122,7 +122,11 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
       expect(await jobRow('job-back')).toMatchObject({ status: 'running', accepted: 500 });
 
       await proxy.setMode('forward');
-      await until(async () => ((await jobRow('job-back'))?.status === 'failed' ? true : undefined), 10_000, 50);
+      // The job's end, then its spool file's release: two writes, waited for together.
+      await until(async () => {
+        const row = await jobRow('job-back');
+        return row?.status === 'failed' && row.spool_path === null ? true : undefined;
+      }, 10_000, 50);
       expect(await jobRow('job-back')).toMatchObject({ status: 'failed', accepted: 0, spool_path: null });
       expect((await jobRow('job-back')).message).toMatch(/; nothing was imported$/);
       expect(await leadsOf('job-back')).toEqual([]);

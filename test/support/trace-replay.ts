@@ -59,8 +59,9 @@ export async function replayTraceOnAsterisk(trace: Trace, target: AriEndpoint, a
     }
     const last = Math.max(...trace.items.map((i) => i.t));
     await wait(start + last + 500 - performance.now());
-    // A loaded machine delivers the last events late: wait (up to 4 s more) for as many as were recorded.
-    const until = performance.now() + 4000;
+    // A loaded machine delivers the last events late: wait for as many as were recorded, up to 12 s more (a run at
+    // load 9 still lacked a bridge recording's RecordingFinished 4 s after the last request). Costs nothing when they came.
+    const until = performance.now() + 12_000;
     while (socket.events.length < trace.events.length && performance.now() < until) await wait(50);
     await wait(100);
     return { replies, events: [...socket.events] };
