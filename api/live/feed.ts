@@ -27,6 +27,11 @@ export interface LiveFeedOptions {
   clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
   logger: Logger;
   redisUrl?: string;
+  /**
+   * The Redis adapter's channel prefix (default `socket.io`): the call center's CLUSTER_PREFIX, so that two centers or
+   * test runs on one Redis never receive each other's broadcasts (metrics, calls, agents).
+   */
+  redisKey?: string;
   metricsIntervalMs?: number;
   /**
    * The cluster board (`npm start` on PostgreSQL with REDIS_URL): served to supervisors/admins on the `/cluster`
@@ -60,7 +65,7 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
   let redis: RedisAdapterHandle | null = null;
   if (o.redisUrl) {
     try {
-      redis = await useRedisAdapter(io, o.redisUrl);
+      redis = await useRedisAdapter(io, o.redisUrl, undefined, o.redisKey);
     } catch (err) {
       io.engine.close();
       throw err;

@@ -18,10 +18,11 @@ export interface RedisAdapterHandle {
 
 /**
  * Puts a Socket.IO server on the Redis adapter (node-redis pub/sub pair) so a broadcast on any API node reaches
- * the clients of every node: several nodes behind a load balancer serve one board. Returns the closer and a PING
- * probe for /health.
+ * the clients of every node: several nodes behind a load balancer serve one board. `key` prefixes the adapter's
+ * channels: API nodes of one call center share it, another center (or test run) on the same Redis uses its own and
+ * never receives these broadcasts. Returns the closer and a PING probe for /health.
  */
-export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<RedisAdapterHandle> {
+export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS, key = 'socket.io'): Promise<RedisAdapterHandle> {
   // Loaded at first use (node-redis is several hundred modules): a product without REDIS_URL never needs them.
   const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
   const pub = createClient({ url: redisUrl });
@@ -45,7 +46,7 @@ export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = 
   } finally {
     clearTimeout(timer);
   }
-  io.adapter(createAdapter(lossyPublisher(pub), sub));
+  io.adapter(createAdapter(lossyPublisher(pub), sub, { key }));
   return {
     ping: (ms = REDIS_PING_TIMEOUT_MS) => pingWithin(() => pub.ping(), ms),
     close: async () => {

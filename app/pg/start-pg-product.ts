@@ -309,6 +309,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,
+      redisKey: `${cfg.clusterPrefix}:socket.io`,
       ...(cluster ? { cluster } : {}),
     });
     closers.push(() => live?.close());

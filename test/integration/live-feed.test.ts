@@ -176,7 +176,7 @@ describe('live feed on the product (embedded PBX, demo campaign)', () => {
 });
 
 /** A bare HTTP server plus a feed with test doubles for auth and the agent directory. */
-async function standalone(o: { clock?: VirtualClock; redisUrl?: string; events?: DomainEvents }) {
+async function standalone(o: { clock?: VirtualClock; redisUrl?: string; redisKey?: string; events?: DomainEvents }) {
   const httpServer: HttpServer = createServer();
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', () => r()));
   const principals = new Map<string, Principal>();
@@ -196,6 +196,7 @@ async function standalone(o: { clock?: VirtualClock; redisUrl?: string; events?:
     clock: o.clock ?? new VirtualClock(),
     logger: silentLogger,
     redisUrl: o.redisUrl,
+    ...(o.redisKey === undefined ? {} : { redisKey: o.redisKey }),
   });
   const add = (token: string, userId: string, role: Role, team: string | null = null) =>
     principals.set(token, { userId, username: userId, role, team, apiKeyId: null, sessionId: null });
@@ -301,24 +302,37 @@ describe('live feed scoping and coalescing', () => {
     expect(calls(board)).toEqual(['call.created:k1', 'call.bridged:k1', 'call.ended:k1']);
   });
 
-  it('two nodes on the Redis adapter: an event on one reaches a board on the other', async () => {
+  it('two nodes on the Redis adapter: an event on one reaches a board on the other, never a board of another center on the same Redis', async () => {
     const redisUrl = 'redis://127.0.0.1:6379';
-    const a = await standalone({ redisUrl });
+    // This center's key, and another center's (or another test run's) on the same Redis.
+    const ours = `lf-${process.pid}-${Date.now()}:socket.io`;
+    const theirs = `lf-other-${process.pid}-${Date.now()}:socket.io`;
+    const a = await standalone({ redisUrl, redisKey: ours });
     closers.push(() => a.close());
-    const b = await standalone({ redisUrl });
+    const b = await standalone({ redisUrl, redisKey: ours });
     closers.push(() => b.close());
+    const other = await standalone({ redisUrl, redisKey: theirs });
+    closers.push(() => other.close());
     b.add('sup', 'u-sup', 'supervisor');
+    other.add('sup', 'u-sup', 'supervisor');
     const sup = await client(b.port, { token: 'sup' });
+    const otherSup = await client(other.port, { token: 'sup' });
     closers.push(async () => {
       sup.socket.close();
+      otherSup.socket.close();
     });
-    // The adapter subscribes asynchronously; wait until node A counts node B as a peer.
+    // The adapter subscribes asynchronously; wait until node A counts node B as a peer — and only B.
     const adapter = a.feed.io.of('/').adapter as unknown as { serverCount(): Promise<number> };
     const deadline = Date.now() + 5_000;
     while ((await adapter.serverCount()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await adapter.serverCount()).toBe(2);
     a.events.emit(agentState('a9', 42));
     const got = await until(() => sup.got.find((r) => r.name === 'agent.state'), 5_000);
     expect(got.payload).toMatchObject({ agentId: 'a9', at: 42 });
+    // The other center's board has its own feed's traffic only: give A's broadcast the time it took to reach B, twice.
+    other.events.emit(agentState('b1', 7));
+    await until(() => otherSup.got.find((r) => r.name === 'agent.state'), 5_000);
+    expect(otherSup.got.filter((r) => r.name === 'agent.state').map((r) => (r.payload as { agentId: string }).agentId)).toEqual(['b1']);
   });
 
   it('fails fast with a clear error when REDIS_URL points nowhere (instead of hanging startup)', async () => {
