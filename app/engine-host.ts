@@ -17,7 +17,7 @@ import { systemClock } from '../engine/clock/index.js';
 import { ControlError, type EngineControl } from '../engine/control/index.js';
 import { DomainEvents, type DomainEvent } from '../engine/events/index.js';
 import type { AriGateway } from '../engine/ari/index.js';
-import { Recordings, RecordingError, type RecordingAri, type RecordingsStatus } from '../engine/recordings/index.js';
+import { lateRecordingAri, Recordings, RecordingError, type RecordingsStatus } from '../engine/recordings/index.js';
 import { createLogger } from '../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { campaignInputFromStore, mediaPlaneAmdSource, refuseSynthetic, storeLeadSource, type Engine, type LeadSource } from '../engine/shell/index.js';
@@ -222,14 +222,7 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
     // it is connected (a command before that fails and is reported on the recording).
     const events = new DomainEvents((err, e) => logger.error({ err, event: e.type }, 'event subscriber failed'));
     let gateway: AriGateway | null = null;
-    const notYet = () => Promise.reject(new Error('ARI not connected yet'));
-    const ari: RecordingAri = {
-      get connected() {
-        return gateway?.connected ?? false;
-      },
-      execute: (c) => (gateway ? gateway.execute(c) : notYet()),
-      storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
-    };
+    const ari = lateRecordingAri(() => gateway);
     const audit = new AuditLog(store.db);
     const recorder = new Recordings({
       events,

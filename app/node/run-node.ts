@@ -23,7 +23,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
 import type { AriGateway } from '../../engine/ari/index.js';
 import { recordingsDirOf } from '../../engine/config/index.js';
-import { Recordings, type RecordingAri } from '../../engine/recordings/index.js';
+import { lateRecordingAri, Recordings } from '../../engine/recordings/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import {
@@ -245,14 +245,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     let gateway: AriGateway | null = null;
     let recorder: Recordings | null = null;
     if (opts.recordings) {
-      const notYet = () => Promise.reject(new Error('ARI not connected yet'));
-      const ari: RecordingAri = {
-        get connected() {
-          return gateway?.connected ?? false;
-        },
-        execute: (c) => (gateway ? gateway.execute(c) : notYet()),
-        storedRecordingFile: (n) => (gateway ? gateway.storedRecordingFile(n) : notYet()),
-      };
+      const ari = lateRecordingAri(() => gateway);
       const audit = new PgAuditLog(pool);
       const recLogger = logger.child({ part: 'recordings' });
       const r = new Recordings({

@@ -37,6 +37,22 @@ export interface RecordingAri {
   storedRecordingFile(name: string): Promise<Buffer>;
 }
 
+/**
+ * The recorder's ARI through a gateway that is connected after the recorder starts (it must subscribe to the
+ * engine's events before the first call): until `current()` gives one, a command fails and is reported on the
+ * recording like any ARI failure.
+ */
+export function lateRecordingAri(current: () => RecordingAri | null): RecordingAri {
+  const notYet = () => Promise.reject(new Error('ARI not connected yet'));
+  return {
+    get connected() {
+      return current()?.connected ?? false;
+    },
+    execute: (c) => current()?.execute(c) ?? notYet(),
+    storedRecordingFile: (n) => current()?.storedRecordingFile(n) ?? notYet(),
+  };
+}
+
 export interface RecordingsOptions {
   events: DomainEvents;
   ari: RecordingAri;

@@ -1,7 +1,7 @@
 import type { PgPool } from './pg/connect.js';
 import { PgRecorderStore } from './pg/recorder-store.js';
-import type { RecordingPatch } from './repos/recordings.js';
-import type { RecordingJobKind, RecordingJobRow, RecordingJobState, RecordingRow, RecordingState } from './schema/recordings.js';
+import type { NewRecordingJob, RecordingPatch } from './repos/recordings.js';
+import type { RecordingJobRow, RecordingJobState, RecordingRow, RecordingState } from './schema/recordings.js';
 import type { Store } from './store.js';
 
 /** A recording begins (idempotent: a second start for the same call changes nothing). */
@@ -16,15 +16,7 @@ export interface RecordingStart {
 }
 
 /** A job for the recordings' queue; `id` chosen by the caller makes a retried insert land once. */
-export interface RecordingJobInput {
-  id?: string;
-  callId: string;
-  kind: RecordingJobKind;
-  maxAttempts: number;
-  at: number;
-  nodeId: string;
-  runAt?: number;
-}
+export type RecordingJobInput = NewRecordingJob;
 
 /** What the recorder reads of a CallLog. */
 export type RecorderCall = { campaignId: string | null; agentId: string | null; answeredAt: number | null; endedAt: number | null };

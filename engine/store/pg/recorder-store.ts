@@ -1,7 +1,6 @@
 import { and, asc, count, eq, lte, ne, sql, sum } from 'drizzle-orm';
-import { sortableId } from '../ids.js';
 import type { RecorderCall, RecorderStore, RecordingJobInput, RecordingStart } from '../recorder-store.js';
-import type { RecordingPatch } from '../repos/recordings.js';
+import { newRecordingJobRow, type RecordingPatch } from '../repos/recordings.js';
 import { callLogs } from '../schema-pg/call-logs.js';
 import { campaigns } from '../schema-pg/campaigns.js';
 import { recordingJobs, recordings } from '../schema-pg/recordings.js';
@@ -69,18 +68,7 @@ export class PgRecorderStore implements RecorderStore {
     };
     this.jobs = {
       enqueue: async (j: RecordingJobInput) => {
-        const row = {
-          id: j.id ?? sortableId(j.at),
-          callId: j.callId,
-          kind: j.kind,
-          state: 'queued' as const,
-          attempts: 0,
-          maxAttempts: j.maxAttempts,
-          runAt: j.runAt ?? j.at,
-          nodeId: j.nodeId,
-          createdAt: j.at,
-          updatedAt: j.at,
-        };
+        const row = newRecordingJobRow(j);
         await db.insert(recordingJobs).values(row);
         return { ...row, lastError: null };
       },

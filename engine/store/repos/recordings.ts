@@ -135,22 +135,38 @@ export class RecordingRepo {
 }
 
 /** The recordings' persisted job queue (engine/recordings/queue.ts runs it). */
+/** A job for the recordings' queue; `id` chosen by the caller makes a retried insert land once. */
+export interface NewRecordingJob {
+  id?: string;
+  callId: string;
+  kind: RecordingJobKind;
+  maxAttempts: number;
+  at: number;
+  nodeId: string;
+  runAt?: number;
+}
+
+/** The row a new job is inserted as, on either dialect: queued, no attempt yet, due at `runAt` (default: now). */
+export function newRecordingJobRow(j: NewRecordingJob) {
+  return {
+    id: j.id ?? sortableId(j.at),
+    callId: j.callId,
+    kind: j.kind,
+    state: 'queued' as const,
+    attempts: 0,
+    maxAttempts: j.maxAttempts,
+    runAt: j.runAt ?? j.at,
+    nodeId: j.nodeId,
+    createdAt: j.at,
+    updatedAt: j.at,
+  };
+}
+
 export class RecordingJobRepo {
   constructor(private readonly db: Db) {}
 
-  enqueue(j: { id?: string; callId: string; kind: RecordingJobKind; maxAttempts: number; at: number; nodeId: string; runAt?: number }): RecordingJobRow {
-    const row = {
-      id: j.id ?? sortableId(j.at),
-      callId: j.callId,
-      kind: j.kind,
-      state: 'queued' as const,
-      attempts: 0,
-      maxAttempts: j.maxAttempts,
-      runAt: j.runAt ?? j.at,
-      nodeId: j.nodeId,
-      createdAt: j.at,
-      updatedAt: j.at,
-    };
+  enqueue(j: NewRecordingJob): RecordingJobRow {
+    const row = newRecordingJobRow(j);
     this.db.insert(recordingJobs).values(row).run();
     return { ...row, lastError: null };
   }
