@@ -83,10 +83,31 @@ const durationOf = (line: string): number | null => {
 };
 const withoutDuration = (line: string): string => line.replace(/ duration=\d+$/, ' duration=~');
 
+/**
+ * A bridge recording ends as the bridge's last channel leaves, and its RecordingFinished goes to the apps subscribed
+ * to that bridge. When the trace deletes the bridge in the same instant (within RACE_MS, as the product does once the
+ * call is over), Asterisk may tear the subscription down first and the event never reaches the app: two clean-clone
+ * rehearsals on 2026-12-07 lacked it (one idle, after 12 s of waiting), earlier ones had it. On the real Asterisk such a
+ * RecordingFinished may be missing — never different, never extra; the simulator is still held to the recording.
+ */
+function bridgeRecordingEndsLostWithTheBridge(trace: Trace, got: readonly string[]): Set<AriEventJson> {
+  const lost = new Set<AriEventJson>();
+  for (const { t, event } of trace.events) {
+    const target = (event as { recording?: { target_uri?: string } }).recording?.target_uri ?? '';
+    if (event.type !== 'RecordingFinished' || !target.startsWith('bridge:')) continue;
+    const bridgeId = target.slice('bridge:'.length);
+    const deletedThen = trace.http.some((h) => h.method === 'DELETE' && h.path.split('?')[0] === `/bridges/${bridgeId}` && Math.abs(h.t - t) <= RACE_MS);
+    const line = withoutDuration(summarize(event));
+    if (deletedThen && !got.some((g) => withoutDuration(g) === line)) lost.add(event);
+  }
+  return lost;
+}
+
 function expectSameAsRecordingUpToRaces(trace: Trace, result: { replies: HttpResult[]; events: AriEventJson[] }): void {
   expectSameReplies(trace, result.replies, true);
   const got = result.events.map(summarize);
-  const want = trace.events.map((e) => summarize(e.event));
+  const lost = bridgeRecordingEndsLostWithTheBridge(trace, got);
+  const want = trace.events.filter((e) => !lost.has(e.event)).map((e) => summarize(e.event));
   expect([...got.map(withoutDuration)].sort()).toEqual([...want.map(withoutDuration)].sort());
   const durations = (lines: string[]) => lines.map(durationOf).filter((d): d is number => d !== null).sort();
   durations(got).forEach((d, i) => expect(Math.abs(d - durations(want)[i]!), `recording duration ${d} s, recorded ${durations(want)[i]} s`).toBeLessThanOrEqual(1));

@@ -34,12 +34,15 @@ describe('product API → engine control (embedded PBX)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'centralita-api-control-'));
+    const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
     const config = loadConfig({
       DB_PATH: join(dir, 'c.db'),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
-      RTP_PORT_MIN: '46000',
-      RTP_PORT_MAX: '46999',
+      // A 100-port range of its own per run: a fixed one was shared with other product tests running in the other fork
+      // (46000–46999 overlapped six of them), whose binds and stray RTP it met.
+      RTP_PORT_MIN: String(rtp),
+      RTP_PORT_MAX: String(rtp + 99),
       ADMIN_PASSWORD,
       // The live feed's Redis adapter, and /health's ping on its connection.
       REDIS_URL: 'redis://127.0.0.1:6379',
