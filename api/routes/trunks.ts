@@ -10,7 +10,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { pushTrunk, renderTrunk, TrunkPushError, TRUNK_HOST, TRUNK_NAME, TRUNK_SECRET, type AriTarget } from '../../engine/deploy/index.js';
 import type { ConfigPushPort } from '../../engine/cluster/index.js';
-import type { CampaignCatalog, SecretBox, TrunkCatalog, TrunkRow } from '../../engine/store/index.js';
+import { openStored, type CampaignCatalog, type SecretBox, type TrunkCatalog, type TrunkRow } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
@@ -168,16 +168,11 @@ export function trunkRoutes({ trunks, campaigns, auth, ari = null, secrets = nul
   /** The clear password, only to render or push the PJSIP config. */
   const clearPassword = (t: TrunkRow): string | null => {
     if (t.password === null) return null;
-    if (secrets === null) {
-      // A plaintext left from before encryption still renders; a sealed one needs the key.
-      if (!t.password.startsWith('enc:')) return t.password;
-      throw new ApiError(409, 'no_secrets_key', `Trunk ${t.name}'s password is encrypted and no key is configured: set SECRETS_KEY (or JWT_SECRET)`);
-    }
-    try {
-      return secrets.open(t.password, t.name);
-    } catch {
-      throw new ApiError(409, 'secret_unreadable', `Trunk ${t.name}'s password does not open with the configured key (SECRETS_KEY changed?): enter it again`);
-    }
+    // A plaintext left from before encryption still renders; a sealed one needs the key.
+    const opened = openStored(secrets, t.password, t.name);
+    if ('clear' in opened) return opened.clear;
+    if (opened.problem === 'no_key') throw new ApiError(409, 'no_secrets_key', `Trunk ${t.name}'s password is encrypted and no key is configured: set SECRETS_KEY (or JWT_SECRET)`);
+    throw new ApiError(409, 'secret_unreadable', `Trunk ${t.name}'s password does not open with the configured key (SECRETS_KEY changed?): enter it again`);
   };
   /** What renderTrunk / pushTrunk take. */
   const target = (t: TrunkRow) => {

@@ -5,7 +5,7 @@
  */
 import { phonePasswordContext, type ConfigPushAnswer, type ConfigPushHandler } from '../../engine/cluster/index.js';
 import { agentPhoneExtension, agentSorceryObjects, pushSorcery, pushTrunk, TrunkPushError, type AriTarget } from '../../engine/deploy/index.js';
-import { DEFAULT_NODE_ID, SEALED_PREFIX, type AgentRow, type SecretBox, type TrunkRow } from '../../engine/store/index.js';
+import { DEFAULT_NODE_ID, openStored, type AgentRow, type SecretBox, type TrunkRow } from '../../engine/store/index.js';
 
 export interface ConfigPushDeps {
   nodeId: string;
@@ -28,14 +28,13 @@ export function configPushHandler(d: ConfigPushDeps): ConfigPushHandler {
       return { result: 'refused', pushed: err.pushed, reason: err.message };
     }
   };
-  /** A sealed secret opened with this node's key; a string is why not. */
-  const open = (sealed: string, boundTo: string): { clear: string } | string => {
-    if (d.box === null) return `node ${d.nodeId} has no SECRETS_KEY (or JWT_SECRET): it cannot open the password`;
-    try {
-      return { clear: d.box.open(sealed, boundTo) };
-    } catch {
-      return `the password does not open with node ${d.nodeId}'s key: give it the API's SECRETS_KEY (or JWT_SECRET)`;
-    }
+  /** A stored secret opened with this node's key (a plaintext left from before encryption as is); a string is why not. */
+  const open = (stored: string, boundTo: string): { clear: string } | string => {
+    const opened = openStored(d.box, stored, boundTo);
+    if ('clear' in opened) return opened;
+    return opened.problem === 'no_key'
+      ? `node ${d.nodeId} has no SECRETS_KEY (or JWT_SECRET): it cannot open the password`
+      : `the password does not open with node ${d.nodeId}'s key: give it the API's SECRETS_KEY (or JWT_SECRET)`;
   };
 
   return async (req) => {
@@ -47,7 +46,7 @@ export function configPushHandler(d: ConfigPushDeps): ConfigPushHandler {
       let password: string | undefined;
       if (t.password !== null) {
         // A plaintext left from before encryption still pushes, as on the API.
-        const opened = t.password.startsWith(SEALED_PREFIX) ? open(t.password, t.name) : { clear: t.password };
+        const opened = open(t.password, t.name);
         if (typeof opened === 'string') return failed(opened);
         password = opened.clear;
       }

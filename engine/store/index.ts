@@ -32,7 +32,7 @@ export { BackupSchedule, NO_BACKUPS, type BackupStatus, type BackupScheduleOptio
 export { storageWriteFailure, describeStorageFailure, driverError, type StorageWriteFailure } from './write-errors.js';
 export { callReportGroups, callReportGroupsChunked, byReportKey, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
-export { SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
+export { openStored, SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
 // PostgreSQL (#18): migrations, db:copy, the nodes' store and the API's ports (npm start on PostgreSQL: app/pg).
 export * from './pg/index.js';
 export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeAgentEvents, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';

@@ -55,3 +55,18 @@ export function secretBox(config: { SECRETS_KEY?: string | undefined; JWT_SECRET
   const secret = config.SECRETS_KEY ?? config.JWT_SECRET;
   return secret === undefined ? null : SecretBox.fromSecret(secret);
 }
+
+/**
+ * A stored secret in clear with the box of this process, or why not: `no_key` (sealed, and no SECRETS_KEY nor
+ * JWT_SECRET here), `unreadable` (sealed under another key, or for another row). A plaintext left from before
+ * encryption needs no key. Callers word the reason for their own readers (the API's 409, a node's push answer).
+ */
+export function openStored(box: SecretBox | null, stored: string, boundTo: string): { clear: string } | { problem: 'no_key' | 'unreadable' } {
+  if (!SecretBox.isSealed(stored)) return { clear: stored };
+  if (box === null) return { problem: 'no_key' };
+  try {
+    return { clear: box.open(stored, boundTo) };
+  } catch {
+    return { problem: 'unreadable' };
+  }
+}
