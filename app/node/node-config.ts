@@ -102,8 +102,8 @@ export function loadNodeConfig(env: Record<string, string | undefined>): NodeCon
     for (const issue of r.error.issues) {
       const name = issue.path.join('.') || '(config)';
       const v = env[name];
-      // DATABASE_URL carries a password: shown redacted, like every URL the node logs.
-      const shown = v === undefined ? '' : name === 'DATABASE_URL' ? ` (got ${redactUrl(v)})` : ` (got ${JSON.stringify(v)})`;
+      // DATABASE_URL (and a NODE_PUBLIC_URL wrongly given one) carries a password: shown redacted, like every URL the node logs.
+      const shown = v === undefined ? '' : name === 'DATABASE_URL' || name === 'NODE_PUBLIC_URL' ? ` (got ${redactUrl(v)})` : ` (got ${JSON.stringify(v)})`;
       problems.push(`${name}: ${issue.message}${shown}`);
     }
   }

@@ -59,7 +59,8 @@ export class PgRecorderStore implements RecorderStore {
             and(
               ne(recordings.state, 'deleted'),
               ne(recordings.state, 'recording'),
-              sql`${recordings.startedAt} < ${now}::bigint - ${days} * 86400000`,
+              // bigint: days × 86 400 000 overflows an integer from 25 days on (the default retention is 90).
+              sql`${recordings.startedAt} < ${now}::bigint - ${days}::bigint * 86400000`,
               nodeId === undefined ? undefined : eq(recordings.nodeId, nodeId),
             ),
           )
