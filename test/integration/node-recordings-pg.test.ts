@@ -1,16 +1,16 @@
 /**
- * A headless engine node records its calls and any API process plays them (#18, scale-out). Real parts: `runNode` in
- * this process with its own health server and its recorder, on its embedded PBX (short calls, people answering), one
- * agent and a recording progressive campaign in a fresh PostgreSQL database; an API built over PostgreSQL as
- * `npm start` builds it (`pgHarness`), its own node another one, served on another port.
+ * A headless engine node records its calls and any API process plays them (#18, scale-out). Real parts: `centralita
+ * node` in a child process on its embedded PBX (short calls, people answering), with one agent and a recording
+ * progressive campaign in a fresh PostgreSQL database; an API built over PostgreSQL as `npm start` builds it
+ * (`pgHarness`), its own node another one, served on another port of this process.
  *
  * The node writes the recordings' rows with its id and advertises where it serves them (cluster_nodes.public_url);
  * the API lists them with their node and streams their audio from the node — the same bytes as the node's file,
  * HTTP Range passed through (206, 416), the download named as for a local file; a deletion is carried to the node
  * (its files gone from its disk, the row `deleted`). On the node itself: no token, a malformed one, one signed with
- * another secret, an expired one, or one for another recording → 401, never the file. The node stopped → 503 naming
- * it at once; one left `up` in the table but not listening (killed before it is reaped) → 503 naming it too; one
- * that accepts the connection and never answers → 503 within the API's timeout, no hang.
+ * another secret, an expired one, or one for another recording → 401, never the file. One that accepts the
+ * connection and never answers → 503 within the API's timeout, no hang; the node killed (`kill -9`: still `up` in
+ * the table until reaped) → 503 naming it, ECONNREFUSED; reaped (`down`) → 503 naming it at once.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -18,14 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../api/server.js';
-import { silentLogger } from '../../engine/log/index.js';
 import { NODE_RECORDING_TOKEN_TTL_MS, nodeRecordingKey, signNodeRecordingToken } from '../../engine/recordings/index.js';
 import { pacingPhone } from '../../engine/sim/index.js';
 import { openStore } from '../../engine/store/index.js';
 import { copySqliteToPg } from '../../engine/store/pg/index.js';
-import { loadNodeConfig } from '../../app/node/node-config.js';
-import { runNode, type RunningNode } from '../../app/node/run-node.js';
 import { pgNodeRecordings } from '../../app/pg/index.js';
+import { startNodeProcess, type NodeProcess } from '../support/node-process.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 import { pgHarness, type Harness } from '../unit/api/harness.js';
@@ -36,7 +34,7 @@ const JWT_SECRET = 'x'.repeat(40); // the harness's API has this one
 const key = nodeRecordingKey({ JWT_SECRET })!;
 let db: MigratedTestDatabase;
 let dir: string;
-let node: RunningNode | undefined;
+let node: NodeProcess | undefined;
 let h: Harness | undefined;
 let api: RunningServer | undefined;
 let silent: Server | undefined;
@@ -62,6 +60,8 @@ beforeAll(async () => {
   );
   s.transaction(() => s.leads.insertMany(Array.from({ length: 30 }, (_, i) => ({ campaignId: CAMPAIGN, phoneE164: pacingPhone(i), phoneRaw: pacingPhone(i), timeZone: 'America/New_York', synthetic: true })), at));
   s.agents.upsert({ id: 'ag-1', kind: 'human', name: 'Ana', endpoint: 'PJSIP/1001', nodeId: NODE, createdAt: at });
+  // Two agents: two calls recorded at once (the test waits for two recordings).
+  s.agents.upsert({ id: 'ag-2', kind: 'human', name: 'Bea', endpoint: 'PJSIP/1002', nodeId: NODE, createdAt: at });
   s.campaigns.command(CAMPAIGN, 'start', at);
   s.close();
   await copySqliteToPg({ from: join(dir, 'seed.db'), to: db.url });
@@ -71,7 +71,7 @@ afterAll(async () => {
   await api?.close();
   h?.close();
   silent?.close();
-  await node?.stop(0);
+  await node?.kill9();
   await db?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
@@ -79,22 +79,26 @@ afterAll(async () => {
 type Item = { callId: string; state: string; hasAudio: boolean; nodeId: string; format: string | null };
 
 it('a node records, the API on another port plays its audio from the node (Range, download, delete), 401 without a good token, 503 naming the node when it is gone', async () => {
-  const cfg = loadNodeConfig({
-    DATABASE_URL: db.url,
-    NODE_ID: NODE,
-    SIM_SCENARIO: 'two-nodes-dense',
-    RTP_PORT_MIN: '46800',
-    RTP_PORT_MAX: '46899',
-    CAMPAIGN_POLL_MS: '200',
-    LOG_LEVEL: 'warn',
-    QUEUE_LOG_FILE: 'off',
-    RECORDINGS_DIR: join(dir, 'node-disk'),
-    JWT_SECRET,
+  node = await startNodeProcess({
+    env: {
+      DATABASE_URL: db.url,
+      NODE_ID: NODE,
+      SIM_SCENARIO: 'two-nodes-dense',
+      RTP_PORT_MIN: '46800',
+      RTP_PORT_MAX: '46899',
+      CAMPAIGN_POLL_MS: '200',
+      LOG_LEVEL: 'warn',
+      DB_PATH: join(dir, 'node.db'),
+      QUEUE_LOG_FILE: 'off',
+      RECORDINGS_DIR: join(dir, 'node-disk'),
+      JWT_SECRET,
+    },
   });
-  node = await runNode(cfg, silentLogger, undefined, undefined, { pool: db.pool, healthServer: true, recordings: true });
-  // It advertises where it serves its recordings: its health server's address (no NODE_PUBLIC_URL here).
-  expect(node.recordingsUrl).toBe(node.healthUrl.replace(/\/health$/, ''));
-  expect((await db.pool.query(`select public_url from cluster_nodes where id = $1`, [NODE])).rows).toEqual([{ public_url: node.recordingsUrl }]);
+  // It advertises where it serves its recordings: its health server's address (no NODE_PUBLIC_URL here), in its banner
+  // and in cluster_nodes.
+  const recordingsUrl = node.healthUrl.replace(/\/health$/, '');
+  expect(node.lines.join('\n')).toContain(`recordings served at ${recordingsUrl}`);
+  expect((await db.pool.query(`select public_url from cluster_nodes where id = $1`, [NODE])).rows).toEqual([{ public_url: recordingsUrl }]);
 
   // An API over the same database, whose own node is another one (it holds none of these files), on its own port.
   h = pgHarness(db.pool, {}, (_store, clock) => ({ nodeRecordings: pgNodeRecordings(db.pool, { localNodeId: 'node-api', config: { JWT_SECRET }, now: () => clock.now(), timeoutMs: 1500 }) }));
@@ -146,11 +150,11 @@ it('a node records, the API on another port plays its audio from the node (Range
   await beyond.arrayBuffer();
   const download = await fetch(`${base}${urls.download}`, { signal: AbortSignal.timeout(10_000) });
   expect(download.status).toBe(200);
-  expect(download.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="recording-.*-agent-ag-1-${played.callId}\\.ogg"$`));
+  expect(download.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="recording-.*-agent-ag-[12]-${played.callId}\\.ogg"$`));
   expect(Buffer.from(await download.arrayBuffer()).equals(onNodeDisk)).toBe(true);
 
   // On the node itself: only a good token opens the file.
-  const nodeAudio = `${node.recordingsUrl}/recordings/${played.callId}/audio?part=call`;
+  const nodeAudio = `${recordingsUrl}/recordings/${played.callId}/audio?part=call`;
   const ask = (auth?: string, path = nodeAudio) => fetch(path, { headers: auth ? { authorization: auth } : {}, signal: AbortSignal.timeout(10_000) });
   const sign = (o: Partial<{ node: string; callId: string; action: 'audio:call' | 'audio:amd' | 'delete'; exp: number }> = {}, k = key) =>
     `Bearer ${signNodeRecordingToken(k, { node: NODE, callId: played.callId, action: 'audio:call', by: null, exp: Date.now() + NODE_RECORDING_TOKEN_TTL_MS, ...o })}`;
@@ -185,19 +189,20 @@ it('a node records, the API on another port plays its audio from the node (Range
   const stalled = await fetch(`${base}${urls.audio}`, { signal: AbortSignal.timeout(10_000) });
   expect(Date.now() - t0).toBeLessThan(5000);
   expect(await refused(stalled)).toMatchObject({ status: 503, message: expect.stringMatching(new RegExp(`^Node ${NODE} did not answer within 1500 ms`)) });
-  await db.pool.query(`update cluster_nodes set public_url = $2 where id = $1`, [NODE, node.recordingsUrl]);
+  await db.pool.query(`update cluster_nodes set public_url = $2 where id = $1`, [NODE, recordingsUrl]);
 
-  // The node stops: it is `stopped` in cluster_nodes, and its audio is a 503 naming it — at once, no hang.
-  await node.stop(0);
+  // The node killed: still `up` in the table (no other node to reap it), nothing listens → 503 naming it, at once.
+  await node.kill9();
+  expect((await db.pool.query(`select state from cluster_nodes where id = $1`, [NODE])).rows).toEqual([{ state: 'up' }]);
   t0 = Date.now();
-  const gone = await fetch(`${base}${urls.audio}`, { signal: AbortSignal.timeout(10_000) });
-  expect(await refused(gone)).toMatchObject({ status: 503, message: expect.stringContaining(`node ${NODE}, which is stopped`) });
-  expect(Date.now() - t0).toBeLessThan(2000);
-  expect((await call('DELETE', `/api/recordings/${played.callId}`)).status).toBe(503);
-  // Killed rather than stopped: still `up` in the table until it is reaped, but nothing listens → 503 naming it.
-  await db.pool.query(`update cluster_nodes set state = 'up' where id = $1`, [NODE]);
   const killed = await fetch(`${base}${urls.audio}`, { signal: AbortSignal.timeout(10_000) });
   expect(await refused(killed)).toMatchObject({ status: 503, message: expect.stringMatching(new RegExp(`^Node ${NODE} is unreachable at http://127\\.0\\.0\\.1:\\d+: ECONNREFUSED`)) });
+  expect(Date.now() - t0).toBeLessThan(2000);
+  expect(await refused(await fetch(`${base}/api/recordings/${played.callId}`, { method: 'DELETE', headers: h.bearer(token) }))).toMatchObject({ status: 503, message: expect.stringContaining(NODE) });
+  // Reaped (what another node's reaper writes): 503 naming it without asking it.
+  await db.pool.query(`update cluster_nodes set state = 'down' where id = $1`, [NODE]);
+  const down = await fetch(`${base}${urls.audio}`, { signal: AbortSignal.timeout(10_000) });
+  expect(await refused(down)).toMatchObject({ status: 503, message: expect.stringContaining(`node ${NODE}, which is down`) });
   // The recording itself is untouched: listed, its file still on the node's disk.
   expect(existsSync(row.encoded_path)).toBe(true);
 }, 120_000);
