@@ -1,6 +1,6 @@
 /**
  * A headless engine node records its calls and any API process plays them (#18, scale-out). Real parts: `centralita
- * node` in a child process on its embedded PBX (short calls, people answering), with one agent and a recording
+ * node` in a child process on its embedded PBX (short calls, people answering), with two agents and a recording
  * progressive campaign in a fresh PostgreSQL database; an API built over PostgreSQL as `npm start` builds it
  * (`pgHarness`), its own node another one, served on another port of this process.
  *
