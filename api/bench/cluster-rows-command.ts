@@ -3,17 +3,18 @@
  *
  * What the web app's wallboard costs at call-center scale on several nodes: every second each engine node publishes
  * its board to Redis, every API process builds the other nodes' agents and calls from the cluster's view
- * (`ClusterRowsTracker`, api/live/cluster-rows.ts) and sends the whole list to each supervisor's socket as
- * `cluster.rows` when it changed (`sameRows`). This simulates a busy center — per node `--agents` agents, about
- * 60 % of them on a call, calls dialled, ringing, screened, bridged and ended at a call-center's pace, agents going
- * through wrap-up and pauses — for `--seconds` simulated seconds, and measures per configuration:
- *  - the `cluster.rows` payload: JSON bytes per emission (p50/max), the same deflated (what permessage-deflate would
- *    send, were it on), how many views changed the rows (so were sent), and so the bytes per second each supervisor's
- *    socket receives;
- *  - the CPU time per view of the API's part (rows() + sameRows()): p50/p95 in ms;
- *  - beside them, measured in the same run, the baseline: one node's own board (the JSON each node already writes
- *    to Redis every second), and the `/cluster` namespace's counts-only summary; the ratio of `cluster.rows` to the
- *    node's board says how much the fan-out multiplies what the cluster already moves.
+ * (`ClusterRowsTracker`, api/live/cluster-rows.ts) and sends each supervisor's socket what changed as
+ * `cluster.rows.delta` (`RowsStream`, api/live/cluster-rows-delta.ts; the whole rows only on connect). This
+ * simulates a busy center — per node `--agents` agents, calls dialled at 1.6 lines per ready agent, ringing, screened,
+ * bridged for about 150 s and ended, agents through wrap-up and pauses — for `--seconds` simulated seconds, and
+ * measures per configuration, with the baseline measured in the same run beside it:
+ *  - bytes a supervisor's socket receives per second: deltas (now) against the whole rows sent on every change
+ *    (before: `cluster.rows` each time, compared whole with JSON.stringify), and the ratio;
+ *  - one emission's size: whole rows p50/max, a delta's p50/p95, the whole rows deflated (permessage-deflate, the
+ *    alternative not taken: every socket would compress the whole rows itself);
+ *  - CPU per view of the API's part: rows() + RowsStream.advance() against rows() + the whole-rows comparison;
+ *  - one node's own board (the JSON each node already writes to Redis every second) and the `/cluster` namespace's
+ *    counts-only summary, for scale.
  * Pure computation in this process (no Redis, no sockets): it measures payloads and CPU, not the network.
  * Prints a table, then one JSON object as the last line (with --json, only that line).
  */
@@ -21,7 +22,7 @@ import { deflateRawSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { clusterView, type BoardAgent, type BoardCall, type NodeBoard } from '../../engine/cluster/index.js';
 import { mulberry32 } from '../../engine/random/index.js';
-import { ClusterRowsTracker, sameRows, summarizeCluster, type RegisteredNode } from '../live/index.js';
+import { ClusterRowsTracker, RowsStream, summarizeCluster, type ClusterRows, type RegisteredNode } from '../live/index.js';
 
 interface SimCall extends BoardCall {
   /** Simulated second at which the call moves to its next phase. */
@@ -137,42 +138,50 @@ export interface ClusterRowsFigures {
   seconds: number;
   /** Mean live calls per node over the run. */
   calls_per_node: number;
+  /** Bytes per second one supervisor's socket receives: deltas now, whole rows before. */
+  delta_bytes_per_s: number;
+  whole_bytes_per_s: number;
+  /** whole ÷ delta. */
+  bytes_ratio: number;
+  delta_bytes_p50: number;
+  delta_bytes_p95: number;
   rows_bytes_p50: number;
   rows_bytes_max: number;
   rows_deflated_p50: number;
-  /** Share of views whose rows changed (so were sent). */
+  /** Share of views that changed the rows (so sent something). */
   sent_share: number;
-  /** Bytes per second one supervisor's socket receives (uncompressed). */
-  bytes_per_s_per_supervisor: number;
+  /** CPU per view: rows() + advance() now; rows() + whole-rows comparison before. */
   cpu_ms_p50: number;
   cpu_ms_p95: number;
-  /** Baseline: one node's own board, as it publishes it to Redis every second. */
+  whole_cpu_ms_p50: number;
+  whole_cpu_ms_p95: number;
   node_board_bytes_p50: number;
-  /** The `/cluster` namespace's counts-only summary. */
   summary_bytes_p50: number;
-  rows_to_node_board: number;
 }
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
-const r1 = (x: number) => Math.round(x * 10) / 10;
+const ms2 = (x: number) => Math.round(x * 100) / 100;
+const bytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+/** What the feed did before deltas: the rows compared whole, the view's time aside. */
+const sameWhole = (a: ClusterRows | null, b: ClusterRows) => a !== null && JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...b, at: 0 });
 
 /** One configuration: `nodes` nodes of `agents` agents for `seconds` simulated seconds; this process is node-0's API. */
 export function measureClusterRows(nodes: number, agents: number, seconds: number, seed: number): ClusterRowsFigures {
   const rnd = mulberry32(seed);
   const sims = Array.from({ length: nodes }, (_, i) => new SimNode(`node-${i}`, agents, rnd));
+  // Two trackers fed the same views: one for the delta path, one for the whole-rows baseline (each keeps its state).
   const tracker = new ClusterRowsTracker('node-0');
+  const wholeTracker = new ClusterRowsTracker('node-0');
   const registry: RegisteredNode[] = sims.map((s) => ({ id: s.nodeId, ariUrl: null, startedAt: 0 }));
-  let sent = null as ReturnType<ClusterRowsTracker['rows']> | null;
-  const rowsBytes: number[] = [];
-  const deflated: number[] = [];
-  const cpu: number[] = [];
-  const boardBytes: number[] = [];
-  const summaryBytes: number[] = [];
-  let sentBytes = 0;
-  let sentCount = 0;
+  let stream: RowsStream | null = null;
+  let wholeSent: ClusterRows | null = null;
+  const f = { rows: [] as number[], deflated: [] as number[], delta: [] as number[], cpu: [] as number[], wholeCpu: [] as number[], board: [] as number[], summary: [] as number[] };
+  let deltaBytes = 0;
+  let wholeBytes = 0;
+  let sent = 0;
   let callsSum = 0;
   const warmup = 30;
   for (let t = 0; t < warmup + seconds; t++) {
@@ -182,41 +191,50 @@ export function measureClusterRows(nodes: number, agents: number, seconds: numbe
     const view = clusterView(boards, [], at);
     const t0 = performance.now();
     const rows = tracker.rows(view);
-    const changed = !sameRows(sent, rows);
-    const ms = performance.now() - t0;
-    if (t < warmup) {
-      if (changed) sent = rows;
-      continue;
-    }
-    cpu.push(ms);
+    const delta = stream === null ? null : stream.advance(rows);
+    if (stream === null) stream = new RowsStream(rows);
+    const t1 = performance.now();
+    const whole = wholeTracker.rows(view);
+    const wholeChanged = !sameWhole(wholeSent, whole);
+    const t2 = performance.now();
+    if (wholeChanged) wholeSent = whole;
+    if (t < warmup) continue;
+    f.cpu.push(t1 - t0);
+    f.wholeCpu.push(t2 - t1);
     callsSum += sims.reduce((n, s) => n + s.calls.length, 0) / nodes;
     const json = JSON.stringify(rows);
-    rowsBytes.push(Buffer.byteLength(json));
-    deflated.push(deflateRawSync(json).length);
-    boardBytes.push(Buffer.byteLength(JSON.stringify(boards[0])));
-    summaryBytes.push(Buffer.byteLength(JSON.stringify(summarizeCluster(view, registry))));
-    if (changed) {
-      sent = rows;
-      sentCount++;
-      sentBytes += Buffer.byteLength(json);
+    f.rows.push(Buffer.byteLength(json));
+    f.deflated.push(deflateRawSync(json).length);
+    f.board.push(bytes(boards[0]));
+    f.summary.push(bytes(summarizeCluster(view, registry)));
+    if (wholeChanged) wholeBytes += bytes(whole);
+    if (delta) {
+      sent++;
+      const b = bytes(delta);
+      f.delta.push(b);
+      deltaBytes += b;
     }
   }
-  const boardP50 = pct(boardBytes, 50);
   return {
     nodes,
     agents_per_node: agents,
     seconds,
     calls_per_node: Math.round(callsSum / seconds),
-    rows_bytes_p50: pct(rowsBytes, 50),
-    rows_bytes_max: Math.max(...rowsBytes),
-    rows_deflated_p50: pct(deflated, 50),
-    sent_share: Math.round((sentCount / seconds) * 1000) / 1000,
-    bytes_per_s_per_supervisor: Math.round(sentBytes / seconds),
-    cpu_ms_p50: Math.round(pct(cpu, 50) * 100) / 100,
-    cpu_ms_p95: Math.round(pct(cpu, 95) * 100) / 100,
-    node_board_bytes_p50: boardP50,
-    summary_bytes_p50: pct(summaryBytes, 50),
-    rows_to_node_board: r1(pct(rowsBytes, 50) / boardP50),
+    delta_bytes_per_s: Math.round(deltaBytes / seconds),
+    whole_bytes_per_s: Math.round(wholeBytes / seconds),
+    bytes_ratio: Math.round((wholeBytes / Math.max(1, deltaBytes)) * 10) / 10,
+    delta_bytes_p50: pct(f.delta, 50),
+    delta_bytes_p95: pct(f.delta, 95),
+    rows_bytes_p50: pct(f.rows, 50),
+    rows_bytes_max: Math.max(...f.rows),
+    rows_deflated_p50: pct(f.deflated, 50),
+    sent_share: Math.round((sent / seconds) * 1000) / 1000,
+    cpu_ms_p50: ms2(pct(f.cpu, 50)),
+    cpu_ms_p95: ms2(pct(f.cpu, 95)),
+    whole_cpu_ms_p50: ms2(pct(f.wholeCpu, 50)),
+    whole_cpu_ms_p95: ms2(pct(f.wholeCpu, 95)),
+    node_board_bytes_p50: pct(f.board, 50),
+    summary_bytes_p50: pct(f.summary, 50),
   };
 }
 
@@ -243,11 +261,23 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.json) {
     const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
     process.stdout.write(`cluster.rows at scale: ${agents} agents per node, ${seconds} simulated s (seed ${seed}); this API's node is node-0\n`);
-    process.stdout.write('nodes  calls/node  rows p50   rows max   deflated  sent/view  per supervisor  cpu p50/p95     node board  summary   rows ÷ board\n');
+    process.stdout.write('nodes  calls/node  per supervisor: deltas  whole rows (before)  ratio   delta p50/p95       whole p50/max       deflated  cpu/view now     before           node board  summary\n');
     for (const r of results) {
-      process.stdout.write(
-        `${String(r.nodes).padEnd(7)}${String(r.calls_per_node).padEnd(12)}${kb(r.rows_bytes_p50).padEnd(10)}${kb(r.rows_bytes_max).padEnd(11)}${kb(r.rows_deflated_p50).padEnd(10)}${r.sent_share.toFixed(2).padEnd(11)}${`${kb(r.bytes_per_s_per_supervisor)}/s`.padEnd(16)}${`${r.cpu_ms_p50}/${r.cpu_ms_p95} ms`.padEnd(16)}${kb(r.node_board_bytes_p50).padEnd(12)}${kb(r.summary_bytes_p50).padEnd(10)}× ${r.rows_to_node_board}\n`,
-      );
+      const cols: Array<[string, number]> = [
+        [String(r.nodes), 7],
+        [String(r.calls_per_node), 12],
+        [`${kb(r.delta_bytes_per_s)}/s`, 24],
+        [`${kb(r.whole_bytes_per_s)}/s`, 21],
+        [`× ${r.bytes_ratio}`, 8],
+        [`${kb(r.delta_bytes_p50)}/${kb(r.delta_bytes_p95)}`, 20],
+        [`${kb(r.rows_bytes_p50)}/${kb(r.rows_bytes_max)}`, 20],
+        [kb(r.rows_deflated_p50), 10],
+        [`${r.cpu_ms_p50}/${r.cpu_ms_p95} ms`, 17],
+        [`${r.whole_cpu_ms_p50}/${r.whole_cpu_ms_p95} ms`, 17],
+        [kb(r.node_board_bytes_p50), 12],
+        [kb(r.summary_bytes_p50), 0],
+      ];
+      process.stdout.write(`${cols.map(([v, w]) => v.padEnd(w)).join('')}\n`);
     }
   }
   process.stdout.write(`${JSON.stringify({ bench: 'cluster-rows', agents_per_node: agents, seconds, seed, results })}\n`);
