@@ -32,6 +32,8 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   // A node on its embedded PBX until its agent's first wrap-up ends (its own run: 19 s).
   'test/integration/node-agent-events-pg.test.ts': 19_400,
   'test/integration/node-recordings-pg.test.ts': 26_300,
+  // Two PostgreSQL products in one process until a ~4 s recorded call is transcoded (its own run: 16–17 s, load 11–12).
+  'test/integration/product-recordings-pg.test.ts': 16_900,
   'test/integration/live-feed.test.ts': 26_500,
   'test/integration/engine-media-amd.test.ts': 25_000,
   'test/integration/cluster-abandon-campaign.test.ts': 25_000,
