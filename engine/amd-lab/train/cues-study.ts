@@ -15,15 +15,31 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWav } from '../../audio/index.js';
-import { amdParamsSchema, createCentralitaDetector, DEFAULT_TUNING, FEATURE_NAMES, type AmdDecision } from '../../amd/index.js';
-import { frameCues, openerVoiceCues, VOICE_CUE_NAMES, type FrameCues } from '../../amd/voice-cues.js';
+import { amdParamsSchema, createCentralitaDetector, DEFAULT_TUNING, FEATURE_NAMES, frameCues, openerVoiceCues, sigmoid, VOICE_CUE_NAMES, type AmdDecision, type FrameCues } from '../../amd/index.js';
 import { planCorpus } from '../corpus/plan.js';
 import { FRAME_SAMPLES } from '../eval/evaluate.js';
 import { isCorrectWithLate, type LabelledResult } from '../eval/summary.js';
 import { readManifest } from '../eval/eval-command.js';
 import { stressRenders } from './stress.js';
 import { slin16RoundTrip, STRESS_EVERY } from './train-command.js';
-import { trainModel, type TrainingSample } from './train.js';
+import { chooseThreshold, DEFAULT_FIT, fitLogistic, type TrainingSample } from './train.js';
+
+/** Out-of-fold scores (5 folds by file, as train.ts) and the threshold train.ts would choose on them. */
+export function outOfFold(samples: readonly TrainingSample[]) {
+  const oof = new Array<number>(samples.length).fill(0);
+  const fold = (i: number) => (samples[i]!.group ?? i) % 5;
+  for (let f = 0; f < 5; f++) {
+    const idx = samples.map((_, i) => i).filter((i) => fold(i) !== f);
+    const m = fitLogistic(idx.map((i) => samples[i]!.features), idx.map((i) => samples[i]!.label), DEFAULT_FIT);
+    samples.forEach((s, i) => {
+      if (fold(i) !== f) return;
+      let z = m.bias;
+      s.features.forEach((v, j) => (z += m.weights[j]! * ((v - m.mean[j]!) / m.std[j]!)));
+      oof[i] = sigmoid(z);
+    });
+  }
+  return { oof, choice: chooseThreshold(samples, oof) };
+}
 
 export interface CueSample extends TrainingSample {
   cues: number[];
@@ -140,8 +156,20 @@ async function main(): Promise<void> {
     ['energy + voice cues', vec],
     ['voice cues alone', (s: CueSample) => s.cues],
   ] as const) {
-    const { choice } = trainModel(samples.map((s) => ({ ...s, features: f(s) })));
+    const { choice, oof } = outOfFold(samples.map((s) => ({ ...s, features: f(s) })));
     process.stdout.write(`${label}: out-of-fold threshold ${choice.threshold}: +${choice.machinesWon} machines, −${choice.humansLost} people\n`);
+    // The operating points: the most machines won (files, either codec path) for 0, 1, 2, 4 people lost.
+    const files = (pick: (s: CueSample) => boolean, thr: number) => new Set(samples.filter((s, i) => pick(s) && oof[i]! >= thr).map((s) => s.file)).size;
+    const points = [0, 1, 2, 4].map((lost) => {
+      let best = 0;
+      for (let k = 999; k >= 1; k--) {
+        const thr = k / 1000;
+        if (files((s) => s.label === 0 && s.rulesRight, thr) > lost) break;
+        best = Math.max(best, files((s) => s.label === 1 && !s.render, thr));
+      }
+      return `${lost} people → ${best} machines`;
+    });
+    process.stdout.write(`  out-of-fold operating points (files): ${points.join(', ')}\n`);
   }
   if (values.json) await writeFile(values.json, JSON.stringify(samples.map((s) => ({ file: s.file, label: s.label, structure: s.structure, x: Object.fromEntries(names.map((n, j) => [n, vec(s)[j]])) }))));
 }

@@ -12,8 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWav } from '../../audio/index.js';
-import { amdParamsSchema } from '../../amd/index.js';
-import { frameCues, type FrameCues } from '../../amd/voice-cues.js';
+import { amdParamsSchema, frameCues, type FrameCues } from '../../amd/index.js';
 import { planCorpus } from '../corpus/plan.js';
 import { evaluateSamples, FRAME_SAMPLES } from '../eval/evaluate.js';
 
