@@ -1,8 +1,10 @@
 /**
  * Queue statistics from a queue_log followed live (issue #16): `/api/queues` (every queue, the issue's figures
  * and app_queue's own SL/SL2), `/api/queues/agents`, `/api/queues/calls` (callers in a queue right now) and
- * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is the tail
- * the composition root runs (QUEUE_LOG_SOURCE, or the engine's own queue_log); absent → 503.
+ * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is what the
+ * composition root runs: the tail of QUEUE_LOG_SOURCE or the engine's own queue_log file (SQLite), or on PostgreSQL
+ * the queue_log table every node writes (every node's queues summed; agents and calls then carry their `node`, the
+ * source its `nodes`); absent → 503.
  * Supervisors and admins (`metrics.org`). The queue report and its exports are in reports.ts. A queue named "agents" or "calls" is reached through `/api/queues`.
  * `from` / `to` (YYYY-MM-DD, local days of the center's zone, both included) narrow the figures to those days; the
  * source's counts (lines, malformed) stay the whole log's. Team leads are not scoped: a queue_log's queues and agent
