@@ -23,7 +23,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
 import type { AriGateway } from '../../engine/ari/index.js';
 import { recordingsDirOf } from '../../engine/config/index.js';
-import { lateRecordingAri, Recordings } from '../../engine/recordings/index.js';
+import { lateRecordingAri, nodeRecordingKey, Recordings, type RecordingsStatus } from '../../engine/recordings/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import {
@@ -52,6 +52,7 @@ import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
 import { configPushHandler } from './config-push.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
+import { nodeRecordingHandler } from './recording-server.js';
 import { NodeLiveness } from './liveness.js';
 import type { NodeConfig } from './node-config.js';
 import { redisHealth, type RedisHealth } from './redis-health.js';
@@ -79,6 +80,11 @@ export interface RunningNode {
   report(): NodeHealthReport;
   /** The node's recorder (RunNodeOptions.recordings), its rows in PostgreSQL and its files on this machine; else null. */
   recordings: Recordings | null;
+  /**
+   * Where API processes fetch this node's recordings (cluster_nodes.public_url: NODE_PUBLIC_URL, else the health
+   * server's address); null when it serves none (no recorder, or no health server: the product serves its own).
+   */
+  recordingsUrl: string | null;
   /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with an exit code when the node must end by itself (another node reaped it). */
@@ -100,8 +106,10 @@ export interface RunNodeOptions {
   healthServer?: boolean;
   /**
    * Record the calls of campaigns that record (engine/recordings): the files under RECORDINGS_DIR on this machine,
-   * the rows in PostgreSQL (`pgRecorderStore`). `npm start` on PostgreSQL does, since its API serves those files;
-   * a headless node does not (no API of its machine would serve them). Default false.
+   * the rows in PostgreSQL (`pgRecorderStore`, with this node's id). `npm start` on PostgreSQL does, and its API
+   * serves those files; `centralita node` does too, and serves them on its health server to any API process
+   * (app/node/recording-server.ts, behind a token signed with the shared SECRETS_KEY / JWT_SECRET), advertising
+   * where in cluster_nodes.public_url. Default false.
    */
   recordings?: boolean;
 }
@@ -125,6 +133,11 @@ export type NodeHealthReport = {
   queueLog: QueueLogFileStatus | null;
   /** Its lines into PostgreSQL's queue_log table: written, waiting (in the engine's write queue, `db`), last `seq`. */
   queueLogTable: QueueLogTableStatus;
+  /**
+   * The node's recorder (null when it does not record): its disk, rows and jobs as last read, `ok` false on a full
+   * disk or row writes held (the calls go on: not degraded for it), and `servedAt` (cluster_nodes.public_url).
+   */
+  recordings: (RecordingsStatus & { ok: boolean; servedAt: string | null }) | null;
 };
 
 export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal, opts: RunNodeOptions = {}): Promise<RunningNode> {
@@ -249,6 +262,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     // gateway once it is connected (a command before that fails and is reported on the recording).
     let gateway: AriGateway | null = null;
     let recorder: Recordings | null = null;
+    const recStore = pgRecorderStore(pool);
     if (opts.recordings) {
       const ari = lateRecordingAri(() => gateway);
       const audit = new PgAuditLog(pool);
@@ -256,7 +270,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       const r = new Recordings({
         events,
         ari,
-        store: pgRecorderStore(pool),
+        store: recStore,
         clock,
         logger: recLogger,
         nodeId: cfg.nodeId,
@@ -338,6 +352,19 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     follower.start();
     closers.push(() => follower.stop());
 
+    // The recorder's figures are read from PostgreSQL at most once a second (its status() answers the last read).
+    let recordingsUrl: string | null = null;
+    let recStatus: RecordingsStatus | null = null;
+    let recStatusAt = -Infinity;
+    const recorderReport = (): NodeHealthReport['recordings'] => {
+      if (!recorder) return null;
+      if (clock.now() - recStatusAt >= 1000) {
+        recStatusAt = clock.now();
+        recStatus = recorder.status();
+      }
+      const r = recStatus!;
+      return { ok: r.diskError === null && r.writes.writable, ...r, servedAt: recordingsUrl };
+    };
     const startedAt = clock.now();
     const report = (): NodeHealthReport => {
       const s = running.snapshot();
@@ -363,13 +390,30 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         board: shared.board,
         queueLog: queueLog?.status() ?? null,
         queueLogTable: qlTable.status(),
+        recordings: recorderReport(),
       };
     };
     let healthUrl = '';
     if (opts.healthServer !== false) {
-      const health: HealthServer = await startHealthServer({ host: cfg.healthHost, port: cfg.healthPort, report });
+      const key = nodeRecordingKey(cfg.base);
+      const rec = recorder;
+      const health: HealthServer = await startHealthServer({
+        host: cfg.healthHost,
+        port: cfg.healthPort,
+        report,
+        // This node's recordings, to API processes with a token signed with the shared secret.
+        ...(rec ? { handle: nodeRecordingHandler({ nodeId: cfg.nodeId, key, get: (id) => recStore.recordings.get(id), recorder: rec, clock, logger: logger.child({ part: 'recordings' }) }) } : {}),
+      });
       healthUrl = health.url;
       closers.push(() => health.close());
+      if (rec) {
+        recordingsUrl = cfg.publicUrl ?? healthUrl.replace(/\/health$/, '');
+        await cluster.advertise(cfg.nodeId, recordingsUrl);
+        if (!key) logger.warn('neither SECRETS_KEY nor JWT_SECRET: this node records, but no API can play its recordings (give it the API\'s SECRETS_KEY or JWT_SECRET)');
+        if (!cfg.publicUrl && /^http:\/\/(127\.|\[::1\]|localhost)/.test(recordingsUrl)) {
+          logger.info({ recordings: recordingsUrl }, 'recordings served on this machine\'s loopback only: an API on another machine needs NODE_PUBLIC_URL (and HEALTH_HOST) set to an address it reaches');
+        }
+      }
       // The cluster board on the health server (Socket.IO path /cluster/socket.io, namespace /board): this node's
       // agents, calls and campaigns published every second, every node's shown to supervisors' API keys.
       // Closed before the health server (closers run in reverse): its upgraded sockets would hold that server open.
@@ -401,7 +445,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, recordingsUrl, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

@@ -23,7 +23,7 @@ import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClus
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
-import { pgApiPorts } from './api-ports.js';
+import { pgApiPorts, pgNodeRecordings } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { productClusterBoard } from './cluster-board.js';
@@ -302,6 +302,8 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       control,
       imports,
       ...(recorder ? { recordings: recorder } : {}),
+      // The other nodes' recordings: played, deleted, paused and resumed through the node that holds them.
+      nodeRecordings: pgNodeRecordings(pool, { localNodeId: cfg.nodeId, config, now: () => systemClock.now() }),
       ...ports,
       ...(queueStats ? { queues: queueStats } : {}),
       ...(configPush ? { configPush } : {}),

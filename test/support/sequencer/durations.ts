@@ -31,6 +31,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/api-calls-pg.test.ts': 27_100,
   // A node on its embedded PBX until its agent's first wrap-up ends (its own run: 19 s).
   'test/integration/node-agent-events-pg.test.ts': 19_400,
+  'test/integration/node-recordings-pg.test.ts': 26_300,
   'test/integration/live-feed.test.ts': 26_500,
   'test/integration/engine-media-amd.test.ts': 25_000,
   'test/integration/cluster-abandon-campaign.test.ts': 25_000,

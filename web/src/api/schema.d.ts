@@ -1852,7 +1852,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Recordings are not running on this node */
+                /** @description The engine node holding the call refused this API */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Recordings are not running on this node, or the node holding the call is down (named) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1947,7 +1954,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Recordings are not running on this node */
+                /** @description The engine node holding the call refused this API */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Recordings are not running on this node, or the node holding the call is down (named) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6450,7 +6464,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Recordings are not running on this node */
+                /** @description The engine node holding the recording refused this API */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Recordings are not running on this node, or the node holding the recording is down (named) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6541,6 +6562,20 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Error"];
                     };
+                };
+                /** @description The engine node holding the recording refused this API (SECRETS_KEY / JWT_SECRET differ) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The engine node holding the recording is down or does not answer (named in the message) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -8902,6 +8937,8 @@ export interface components {
             format: string | null;
             hasAmdAudio: boolean;
             hasAudio: boolean;
+            /** @description The engine node that recorded the call and holds its files */
+            nodeId: string;
             pauses: {
                 at: number;
                 by: string | null;
