@@ -12,7 +12,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWav } from '../../audio/index.js';
-import { amdParamsSchema, frameCues, type FrameCues } from '../../amd/index.js';
+import { amdParamsSchema } from '../../amd/index.js';
+import { frameCues, type FrameCues } from './voice-cues.js';
 import { planCorpus } from '../corpus/plan.js';
 import { evaluateSamples, FRAME_SAMPLES } from '../eval/evaluate.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/random/index.js';
-import { frameCues, frameFlatness, framePitch, openerVoiceCues, VOICE_CUE_NAMES, type FrameCues } from '../../../engine/amd/voice-cues.js';
+import { frameCues, frameFlatness, framePitch, openerVoiceCues, VOICE_CUE_NAMES, type FrameCues } from '../../../engine/amd-lab/train/voice-cues.js';
 
 const RATE = 8000;
 
