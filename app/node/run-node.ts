@@ -38,6 +38,7 @@ import {
   PgClusterNodes,
   PgAuditLog,
   PgLeadHopper,
+  PgQueueLog,
   pgRecorderStore,
   PgTrunks,
   redactUrl,
@@ -46,7 +47,7 @@ import {
   type Campaign,
   type PgPool,
 } from '../../engine/store/index.js';
-import { agentConfigFromRow, attachQueueLogWith, queueLogPath, simScenarioRules, startEngine, type AttachedQueueLog } from '../index.js';
+import { agentConfigFromRow, attachQueueLogWith, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogTableStatus } from '../index.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
@@ -72,6 +73,8 @@ export interface RunningNode {
    * node's disk), or null when QUEUE_LOG_FILE=off.
    */
   queueLog: AttachedQueueLog | null;
+  /** The same lines into PostgreSQL's queue_log table (written whatever QUEUE_LOG_FILE says). */
+  queueLogTable: QueueLogTableWriter;
   /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
@@ -140,6 +143,8 @@ export type NodeHealthReport = {
   board: RedisHealth['board'];
   /** The node's queue_log file (null with QUEUE_LOG_FILE=off). */
   queueLog: QueueLogFileStatus | null;
+  /** Its lines into PostgreSQL's queue_log table: written, waiting (in the engine's write queue, `db`), last `seq`. */
+  queueLogTable: QueueLogTableStatus;
   /**
    * The node's recorder (null when it does not record): its disk, rows and jobs as last read, `ok` false on a full
    * disk or row writes held (the calls go on: not degraded for it), and `servedAt` (cluster_nodes.public_url).
@@ -306,13 +311,17 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     // node last read its row. Closed after the engine stopped (closers run after it): its last lines go in.
     const agentNames = new Map(agentRows.map((a) => [a.id, a.name]));
     let agentFollower: AgentFollower | undefined;
+    // The same lines go to the shared queue_log table too (app/queue-log-table.ts): /api/queues on PostgreSQL follows
+    // it, so supervisors see every node's queues. Its batches go through the engine's write queue once the engine
+    // exists (held and retried while PostgreSQL is away); lines of the engine's start wait for it.
     const qlPath = queueLogPath(cfg.base);
-    let queueLog: AttachedQueueLog | null = null;
-    if (qlPath) {
-      const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath);
-      queueLog = attached;
-      closers.push(() => attached.close());
-    }
+    const qlTable = await QueueLogTableWriter.open(cfg.nodeId, new PgQueueLog(pool));
+    const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath, { table: qlTable });
+    const queueLog: AttachedQueueLog | null = qlPath ? attached : null;
+    closers.push(async () => {
+      await attached.close();
+      if (!(await qlTable.flush(5000))) logger.warn({ ...qlTable.status() }, 'queue_log lines not yet in PostgreSQL at shutdown (they are in the file)');
+    });
 
     engine = await startEngine({
       config: cfg.base,
@@ -333,6 +342,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     });
 
     gateway = engine.gateway;
+    qlTable.bind(engine.storeWrites);
     // Asterisk's RecordingFinished tells the recorder when a stopped recording's file is complete.
     if (recorder) {
       const r = recorder;
@@ -391,6 +401,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         abandon: shared.abandon,
         board: shared.board,
         queueLog: queueLog?.status() ?? null,
+        queueLogTable: qlTable.status(),
         recordings: recorderReport(),
       };
     };
@@ -459,7 +470,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, report, recordings: recorder, recordingsUrl, recordingRoutes, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, recordingsUrl, recordingRoutes, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

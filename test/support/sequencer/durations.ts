@@ -40,6 +40,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/agent-phones.test.ts': 25_000,
   'test/integration/api-leads.test.ts': 24_900,
   'test/browser/queues.test.ts': 24_700,
+  'test/browser/queues-nodes-pg.test.ts': 17_000,
   'test/browser/form-errors-i18n.test.ts': 24_500,
   'test/browser/roles.test.ts': 23_300,
   'test/browser/reports.test.ts': 21_000,

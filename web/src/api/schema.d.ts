@@ -8749,6 +8749,8 @@ export interface components {
             dumps: number;
             logged_in_s: number;
             name: string;
+            /** @description On PostgreSQL: the node whose queue_log lines name the agent (its last one). Absent for a file. */
+            node?: string | null;
             occupancy_pct: number | null;
             outcall_talk_s: number;
             outcalls: number;
@@ -8806,6 +8808,8 @@ export interface components {
             callerId: string;
             callid: string;
             enteredAt: number;
+            /** @description On PostgreSQL: the node that placed the call (wrote its lines). Absent for a file. */
+            node?: string | null;
             position: number | null;
             queue: string;
             /**
@@ -8825,6 +8829,10 @@ export interface components {
             line: number;
             lines: number;
             malformed: number;
+            /** @description On PostgreSQL (the queue_log table every node writes): the last line read of each node (its `seq`). Absent for a file. */
+            nodes?: {
+                [key: string]: number;
+            };
             offset: number;
             recent_malformed: {
                 file?: string;
