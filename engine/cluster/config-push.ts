@@ -101,6 +101,12 @@ export async function configPushAsker(redis: RedisClient, o: ConfigPushAskerOpti
     const a = r.reply;
     return { node, pushed: a.pushed, error: a.result === 'pushed' ? null : (a.reason ?? a.result) };
   };
+  /** Null when `n` may be asked; else why not (its heartbeat is older than liveness allows: dead, not yet reaped). */
+  const stale = (n: UpNode, at: number): string | null => {
+    const silentMs = at - n.heartbeatAt;
+    if (silentMs <= o.ttlMs) return null;
+    return `node ${n.id} not reached: its last heartbeat is ${(silentMs / 1000).toFixed(1)} s old (liveness allows ${(o.ttlMs / 1000).toFixed(1)} s), so it is taken for dead and was not asked`;
+  };
   return {
     trunk: async (name) => {
       let nodes: UpNode[];
@@ -113,15 +119,18 @@ export async function configPushAsker(redis: RedisClient, o: ConfigPushAskerOpti
       const at = now();
       return Promise.all(
         nodes.map((n) => {
-          const silentMs = at - n.heartbeatAt;
-          if (silentMs <= o.ttlMs) return ask(n.id, { object: 'trunk', name });
-          const error = `node ${n.id} not reached: its last heartbeat is ${(silentMs / 1000).toFixed(1)} s old (liveness allows ${(o.ttlMs / 1000).toFixed(1)} s), so it is taken for dead and was not asked`;
-          return Promise.resolve<NodePushOutcome>({ node: n.id, pushed: [], error });
+          const error = stale(n, at);
+          return error === null ? ask(n.id, { object: 'trunk', name }) : Promise.resolve<NodePushOutcome>({ node: n.id, pushed: [], error });
         }),
       );
     },
     phone: async (node, agentId, password) => {
       if (o.seal === null) return { node, pushed: [], error: `no SECRETS_KEY (or JWT_SECRET) is set: the password cannot be sent to node ${node} sealed` };
+      // The agent's node marked up with a heartbeat too old is not asked either; one that is not up at all (or a list
+      // that cannot be read) is asked, and answers or not as before.
+      const up = (await o.otherNodes().catch(() => [])).find((n) => n.id === node);
+      const error = up === undefined ? null : stale(up, now());
+      if (error !== null) return { node, pushed: [], error };
       return ask(node, { object: 'phone', name: agentId, sealedPassword: o.seal(password, phonePasswordContext(agentId)) });
     },
     close: () => asker.close(),

@@ -10,7 +10,8 @@
  *
  * - `POST /api/trunks/{name}/push`: `pushed` is node-a's Asterisk's as before, `nodes` what each other node did;
  *   node-b's Asterisk holds the same objects, with the password opened from the sealed row; node-e is answered as
- *   not reached with its heartbeat's age and is never asked (before, the push waited the whole timeout for it).
+ *   not reached with its heartbeat's age and is never asked (before, the push waited the whole timeout for it);
+ *   so is a phone push for an agent of node-e.
  * - `POST /api/agents/{id}/sip-password` with `push` for an agent of node-b: node-b's Asterisk gets the phone with
  *   the password the API returned (sealed on Redis: the message carries no clear password); node-a's gets nothing.
  *
@@ -137,6 +138,14 @@ it("a trunk push reaches every node's Asterisk, a phone push the agent's node's;
   // Neither password crossed Redis in clear.
   expect(messages.some((m) => m.includes('config-push') || m.includes('"object"'))).toBe(true);
   expect(messages.filter((m) => m.includes(p.password) || m.includes(trunk.password))).toEqual([]);
+
+  // An agent of the dead, not yet reaped node-e: not reached, with the reason, and never asked.
+  expect((await h.json('POST', '/api/agents', { id: 'ag-e', name: 'Eva', endpoint: 'PJSIP/2002', node_id: 'node-e' }, admin)).status).toBe(201);
+  const toStale = (await (await h.json('POST', '/api/agents/ag-e/sip-password', { push: true }, admin)).json()) as { push: { pushed: string[]; error: string | null } };
+  expect(toStale.push.pushed).toEqual([]);
+  expect(toStale.push.error).toMatch(/node node-e not reached: its last heartbeat is 1[2-9]\d\.\d s old \(liveness allows 60\.0 s\)/);
+  expect(askedOfStale).toEqual([]);
+  expect(ariB.puts).toHaveLength(3);
 
   // An agent of this node (node-a): pushed to node-a's own Asterisk, as before.
   expect((await h.json('POST', '/api/agents', { id: 'ag-a', name: 'Ana', endpoint: 'PJSIP/1001', node_id: 'node-a' }, admin)).status).toBe(201);
