@@ -53,11 +53,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * A hash of a random password, computed once: logins for unknown users verify against it so that "no such user"
- * takes as long as "wrong password" and does not reveal which usernames exist.
+ * A hash of a random password, computed once per cost: logins for unknown users verify against it so that "no such
+ * user" takes as long as "wrong password" (a user's hash of the same cost) and does not reveal which usernames exist.
  */
-let decoy: Promise<string> | undefined;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+const decoys = new Map<string, Promise<string>>();
+export function decoyHash(cost: Readonly<PasswordCost> = PASSWORD_COST): Promise<string> {
+  const key = `${cost.N}$${cost.r}$${cost.p}`;
+  let decoy = decoys.get(key);
+  if (decoy === undefined) {
+    decoy = hashPassword(randomBytes(16).toString('hex'), cost);
+    decoys.set(key, decoy);
+  }
   return decoy;
 }

@@ -104,7 +104,7 @@ export class AuthService {
     if (!verdict.ok) return { ok: false, reason: verdict.reason, retryAfterSeconds: verdict.retryAfterSeconds };
     const user = await this.users.byUsername(username);
     // Unknown users still pay for a scrypt so response time does not reveal which usernames exist.
-    const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash(this.passwordCost)));
     if (user === undefined || !good || !user.active) {
       await this.guard.failed(ip, username);
       return { ok: false, reason: 'invalid' };

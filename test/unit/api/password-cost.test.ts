@@ -5,12 +5,14 @@
  * - an app built without it (as app/product.ts, app/pg and the CLI build theirs) stores the first admin, a user made
  *   over the API and a changed password at N=2^15, and logins verify them;
  * - with it, the same hashes are at the lower cost (what the harness relies on), and logins verify them the same way;
+ * - the decoy an unknown user's login verifies against is of the same cost as the users' hashes (N=2^15 by default);
  * - no source outside test/ names `testPasswordCost` except the API app that takes it: no start, command or config
  *   passes it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decoyHash } from '../../../api/auth/passwords.js';
 import { harness, TEST_PASSWORD_COST, type Harness } from './harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -44,6 +46,12 @@ describe('password cost', () => {
     open.push(h);
     const hashes = await storedHashes(h);
     for (const hash of hashes) expect(hash.startsWith(`scrypt$${TEST_PASSWORD_COST.N}$8$1$`)).toBe(true);
+  });
+
+  it("the unknown user's decoy hash is of the users' cost: N=2^15 unless the test cost is asked for", async () => {
+    expect(await decoyHash()).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await decoyHash(TEST_PASSWORD_COST)).toMatch(new RegExp(`^scrypt\\$${TEST_PASSWORD_COST.N}\\$8\\$1\\$`));
+    expect(await decoyHash()).toBe(await decoyHash());
   });
 
   it('no source outside test/ passes testPasswordCost: only the API app takes it', () => {
