@@ -57,9 +57,9 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/start-product-pg-ops.test.ts': 24_500,
   // API route tests run on SQLite and PostgreSQL (describeApiDialects), measured together niced at load ~8.
   // The first four scaled on 2026-12-07 by their time after/before the harness hashed at the test cost (ci-speed,
-  // back to back at load ~12): api-auth 57.3 -> 25.7 s, api-lead-locks 50.1 -> 11.1 s, api-metrics-team 40.9 ->
+  // back to back at load ~12): api-auth 57.3 -> 7.5 s (with the decoy at the test cost), api-lead-locks 50.1 -> 11.1 s, api-metrics-team 40.9 ->
   // 11.0 s, api-compat 39.3 -> 9.1 s.
-  'test/integration/api-auth.test.ts': 15_500,
+  'test/integration/api-auth.test.ts': 4_500,
   'test/integration/api-lead-locks.test.ts': 7_400,
   'test/integration/api-metrics-team.test.ts': 7_600,
   'test/integration/api-compat.test.ts': 4_500,
