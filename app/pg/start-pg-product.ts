@@ -190,7 +190,9 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         prefix: cfg.clusterPrefix,
         from: `api-${cfg.nodeId}`,
         logger: logger.child({ part: 'config-push' }),
-        otherNodes: async () => (await clusterNodes.list()).filter((n) => n.state === 'up' && n.id !== cfg.nodeId).map((n) => n.id),
+        otherNodes: async () => (await clusterNodes.list()).filter((n) => n.state === 'up' && n.id !== cfg.nodeId).map((n) => ({ id: n.id, heartbeatAt: n.heartbeatAt })),
+        ttlMs: cfg.ttlMs,
+        now: () => systemClock.now(),
         seal: box && ((clear, context) => box.seal(clear, context)),
       });
       configPush = a;

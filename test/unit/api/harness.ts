@@ -61,8 +61,16 @@ export interface Harness {
 export type ApiDialect = 'sqlite' | 'pg';
 export const API_DIALECTS: readonly ApiDialect[] = ['sqlite', 'pg'];
 
+/**
+ * The scrypt cost of every hash the harness's apps make (first admin, users, password changes) and of its test users'
+ * hash: N=2^10 costs ~3 ms of CPU where the product's N=2^15 costs ~110 ms, per hash and per login. Same scrypt, same
+ * code path (a hash carries its own cost; logins verify at it); the product's own cost is held by
+ * test/unit/api/password-cost.test.ts.
+ */
+export const TEST_PASSWORD_COST = { N: 1 << 10, r: 8, p: 1 } as const;
+
 let userHash: string | undefined;
-const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD));
+const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD, TEST_PASSWORD_COST));
 
 /** A real app over a real SQLite file in a temp dir, with a virtual clock. */
 export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
@@ -88,12 +96,13 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
     clock,
     logger: silentLogger,
     config: { NODE_ID: 'node-test', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD },
+    testPasswordCost: TEST_PASSWORD_COST,
     ...(pool ? pgApiPorts(pool) : {}),
     ...overrides,
     ...more?.(store, clock, dir),
   });
-  // One scrypt hash reused for every test user of the file: hashing per user (or per harness: ~0.1–0.2 s of CPU each on a
-  // loaded CI machine) would make suites slow for nothing. Logins still verify it through scrypt as the product does.
+  // One scrypt hash reused for every test user of the file: hashing per user would make suites slow for nothing.
+  // Logins still verify it through scrypt as the product does.
   const hash = userPasswordHash();
   const pending: Array<Promise<unknown>> = [];
   const settled = async () => {
