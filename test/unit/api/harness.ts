@@ -42,6 +42,8 @@ export interface Harness {
   app: ApiApp;
   /** The SQLite file: on 'pg' only what the PostgreSQL product still keeps there (app/pg/sqlite-kept.ts). */
   store: Store;
+  /** On 'pg' the pool of the file's PostgreSQL database (for what only PostgreSQL has: row locks, pg_stat_activity…); null on 'sqlite'. */
+  pool: PgPool | null;
   /** The ports, seeds and reads of the database the app reads (test/support/store-dialects.ts): seed through it to run on both. */
   db: DialectHarness;
   clock: VirtualClock;
@@ -119,6 +121,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
   let sides: DialectHarness | undefined;
   const h: Harness = {
     dialect: pool ? 'pg' : 'sqlite',
+    pool,
     app,
     store,
     get db() {
