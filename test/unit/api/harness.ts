@@ -67,7 +67,7 @@ let userHash: string | undefined;
 const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD));
 
 /** A real app over a real SQLite file in a temp dir, with a virtual clock. */
-export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   return build(null, overrides, more);
 }
 
@@ -76,11 +76,11 @@ export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, 
  * and audit included), over a migrated test database the caller opened (`apiDialects` does: one per file, emptied per
  * harness). The SQLite file keeps only what the product keeps there. `addUser` writes PostgreSQL's users.
  */
-export function pgHarness(pool: PgPool, overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+export function pgHarness(pool: PgPool, overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   return build(pool, overrides, more);
 }
 
-function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'centralita-api-'));
   const store = openStore(join(dir, 'db.sqlite'));
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -92,7 +92,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
     config: { NODE_ID: 'node-test', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD },
     ...(pool ? pgApiPorts(pool) : {}),
     ...overrides,
-    ...more?.(store, clock, dir),
+    ...more?.(store, clock, dir, pool),
   });
   // One scrypt hash reused for every test user of the file: hashing per user (or per harness: ~0.1–0.2 s of CPU each on a
   // loaded CI machine) would make suites slow for nothing. Logins still verify it through scrypt as the product does.
@@ -160,7 +160,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
  */
 export type MakeHarness = (
   overrides?: Partial<ApiDeps>,
-  more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>,
+  more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>,
   o?: { keepRows?: boolean },
 ) => Promise<Harness>;
 
