@@ -17,7 +17,7 @@ import type { EngineControl } from '../engine/control/index.js';
 import type { CallHangupPort, ConfigPushPort } from '../engine/cluster/index.js';
 import { isUploadRoute } from './leads/index.js';
 import { webAppRoutes, recordingRoutes, qaRoutes } from './routes/index.js';
-import type { CampaignCommandPublisher, RecorderControl } from './routes/index.js';
+import type { CampaignCommandPublisher, NodeRecordingsDeps, RecorderControl } from './routes/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -97,6 +97,12 @@ export interface ApiDeps {
    * this process's engine) wrote them; pause/resume and deletion go to it.
    */
   recordingCatalog?: RecordingCatalog;
+  /**
+   * Recordings of other engine nodes (#18): a row whose `nodeId` is not `localNodeId` is played (streamed, Range
+   * passed through), deleted, paused and resumed through the node that holds it (engine/recordings
+   * `nodeRecordingClient`); absent → every recording is served from this process's disk.
+   */
+  nodeRecordings?: NodeRecordingsDeps;
   /**
    * Asks the node that owns a call (its CallLog's `node_id`) to hang it up over Redis (#18, engine/cluster
    * `callHangupAsker`), for a console hang-up of a call this API's own engine does not hold; absent → such a call
@@ -251,7 +257,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', compatCallRoutes({ manualCalls, metrics: manualMetrics, calls, teams, auth, nodeId: deps.config.NODE_ID }));
   app.route('/', callRoutes({ store: deps.store, calls, teams, auth, control: deps.control }));
   app.route('/', qaRoutes({ qa: deps.qaStore ?? sqliteQaStore(deps.store), calls, teams, agents: agentDirectory, auth }));
-  app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}), ...(deps.recordingCatalog ? { catalog: deps.recordingCatalog } : {}) }));
+  app.route('/', recordingRoutes({ store: deps.store, auth, ...(deps.recordings ? { recordings: deps.recordings } : {}), ...(deps.recordingCatalog ? { catalog: deps.recordingCatalog } : {}), ...(deps.nodeRecordings ? { nodeRecordings: deps.nodeRecordings } : {}) }));
   app.route('/', metricsRoutes({ store: deps.store, auth, timeZone, metrics: callMetrics, agents: agentDirectory, teams }));
   app.route('/', queueRoutes({ source: deps.queues }));
   // The CallLog reports read the same sums; agents and campaigns are named from the directory and catalog given.

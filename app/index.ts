@@ -13,4 +13,5 @@ export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-
 export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';
 export { configOrExitCode } from './config-or-exit.js';
 export { scenarioCalleeRule, simScenarioRules } from './sim-scenario.js';
-export { attachQueueLog, attachQueueLogWith, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueLogNames, type QueueStats } from './queue-log.js';
+export { attachQueueLog, attachQueueLogWith, queueLogPath, queueServiceLevels, startQueueStats, type AttachedQueueLog, type QueueLogNames, type QueueStats } from './queue-log.js';
+export { QueueLogTableWriter, startTableQueueStats, queueLogColumns, queueLogLineOf, type QueueLogTableStatus, type TableQueueStats, type TableQueueStatsStatus } from './queue-log-table.js';

@@ -22,7 +22,8 @@ import type { DomainEvents } from '../engine/events/index.js';
 import type { Store } from '../engine/store/index.js';
 
 export interface AttachedQueueLog {
-  status(): QueueLogFileStatus;
+  /** The file's status; null when only the table is written (QUEUE_LOG_FILE=off on PostgreSQL). */
+  status(): QueueLogFileStatus | null;
   close(): Promise<void>;
 }
 
@@ -47,21 +48,31 @@ export function attachQueueLog(events: DomainEvents, store: Pick<Store, 'campaig
  * (a PostgreSQL read is async and the translator is not), so a campaign renamed a moment ago may be written under
  * its old name for one refresh period.
  */
-export function attachQueueLogWith(events: DomainEvents, names: QueueLogNames, file: string): AttachedQueueLog {
-  const out = new QueueLogFile(file);
+export function attachQueueLogWith(events: DomainEvents, names: QueueLogNames, file: string): AttachedQueueLog;
+/**
+ * On PostgreSQL the same lines also go to the queue_log table (`table`, ./queue-log-table.ts), one translator for
+ * both, so the file and the table hold the same lines; `file` null (QUEUE_LOG_FILE=off): the table only.
+ */
+export function attachQueueLogWith(events: DomainEvents, names: QueueLogNames, file: string | null, sinks: { table?: { append(line: string): void } }): AttachedQueueLog;
+export function attachQueueLogWith(events: DomainEvents, names: QueueLogNames, file: string | null, sinks: { table?: { append(line: string): void } } = {}): AttachedQueueLog {
+  const out = file === null ? null : new QueueLogFile(file);
+  const table = sinks.table;
   const log = new CampaignQueueLog(
     {
       campaign: (id) => names.campaign(id) ?? `campaign-${id}`,
       agent: (id) => names.agent(id) ?? id,
     },
-    (line) => out.append(line),
+    (line) => {
+      out?.append(line);
+      table?.append(line);
+    },
   );
   const off = events.on('*', (e) => log.handle(e));
   return {
-    status: () => out.status(),
+    status: () => out?.status() ?? null,
     close: async () => {
       off();
-      await out.flush();
+      await out?.flush();
     },
   };
 }
@@ -84,17 +95,7 @@ export async function startQueueStats(o: {
   clock: Clock;
   logger: Logger;
 }): Promise<QueueStats> {
-  let conf: Record<string, number> = {};
-  if (o.queuesConf) {
-    try {
-      const parsed = parseQueuesConf(await readFile(o.queuesConf, 'utf8'));
-      conf = parsed.serviceLevels;
-      for (const n of parsed.notes) o.logger.warn({ file: o.queuesConf }, `queues.conf: ${n}`);
-    } catch (err) {
-      o.logger.warn({ err, file: o.queuesConf }, 'queues.conf not read; service levels from QUEUE_SERVICE_LEVELS');
-    }
-  }
-  const serviceLevel = serviceLevelResolver({}, conf, parseServiceLevelList(o.serviceLevels), DEFAULT_SERVICE_LEVEL_S);
+  const serviceLevel = await queueServiceLevels(o);
   const tail = new QueueLogTail({
     file: o.file,
     checkpointFile: o.checkpointFile,
@@ -112,4 +113,22 @@ export async function startQueueStats(o: {
       await tail.stop();
     },
   };
+}
+
+/**
+ * Service levels per queue: queues.conf (QUEUES_CONF), then QUEUE_SERVICE_LEVELS, then 20 s — for a followed file
+ * and for the queue_log table alike.
+ */
+export async function queueServiceLevels(o: { queuesConf?: string | undefined; serviceLevels: string; logger: Logger }): Promise<(queue: string) => number> {
+  let conf: Record<string, number> = {};
+  if (o.queuesConf) {
+    try {
+      const parsed = parseQueuesConf(await readFile(o.queuesConf, 'utf8'));
+      conf = parsed.serviceLevels;
+      for (const n of parsed.notes) o.logger.warn({ file: o.queuesConf }, `queues.conf: ${n}`);
+    } catch (err) {
+      o.logger.warn({ err, file: o.queuesConf }, 'queues.conf not read; service levels from QUEUE_SERVICE_LEVELS');
+    }
+  }
+  return serviceLevelResolver({}, conf, parseServiceLevelList(o.serviceLevels), DEFAULT_SERVICE_LEVEL_S);
 }

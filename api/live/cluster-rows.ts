@@ -108,12 +108,6 @@ export function teamsInRows(rows: ClusterRows | null, teamOfAgent: (agentId: str
   return out;
 }
 
-/** Same rows (the view's time aside): nothing to send. */
-export function sameRows(a: ClusterRows | null, b: ClusterRows): boolean {
-  if (a === null) return false;
-  return JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...b, at: 0 });
-}
-
 /** A live-feed `metrics` snapshot (api/live boardSnapshot) with the other nodes' agents and calls added in. */
 export function withClusterCounts<T extends { activeCalls: number; agentsByStatus: Record<string, number> }>(local: T, rows: ClusterRows | null): T {
   if (rows === null) return local;

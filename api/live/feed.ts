@@ -5,7 +5,8 @@ import type { DomainEvent, DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { isPrivileged, resolveHandshake, rooms, roomsFor, tokenExpiresAt, type AgentDirectory, type LiveAuth, type LiveIdentity } from './access.js';
 import { serveClusterNamespace, type ClusterBoardSource } from './cluster-namespace.js';
-import { rowsForTeam, sameRows, teamsInRows, type ClusterRows } from './cluster-rows.js';
+import { rowsForTeam, teamsInRows } from './cluster-rows.js';
+import { CLUSTER_ROWS_DELTA_EVENT, CLUSTER_ROWS_SYNC_EVENT, RowsStream } from './cluster-rows-delta.js';
 import { Coalescer } from './coalescer.js';
 import { useRedisAdapter, type RedisAdapterHandle } from './redis.js';
 import { EventRouter } from './routing.js';
@@ -47,7 +48,10 @@ export interface LiveFeed {
   close(): Promise<void>;
 }
 
-/** The other nodes' live agents and calls (`ClusterRows`), on the main namespace for supervisors and admins. */
+/**
+ * The other nodes' live agents and calls, whole (`ClusterRowsFull`), on the main namespace for supervisors and admins
+ * (team leads: their team's share); then `cluster.rows.delta` with what changed (./cluster-rows-delta.ts).
+ */
 export const CLUSTER_ROWS_EVENT = 'cluster.rows';
 
 /** The event a JWT-authenticated socket gets just before the server disconnects it at the token's expiry. */
@@ -129,10 +133,14 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     // A board that just connected should not wait for the next change to show numbers.
     if (isPrivileged(id.role)) {
       socket.emit('metrics', safeSnapshot());
-      if (rowsSent) socket.emit(CLUSTER_ROWS_EVENT, rowsSent);
-    } else if (id.role === 'teamlead' && id.team !== null && rowsSent) {
-      socket.emit(CLUSTER_ROWS_EVENT, rowsForTeam(rowsSent, id.team, teamOf));
     }
+    // The other nodes' rows, whole, then as deltas on this socket's stream; again whole when it asks (a gap).
+    const sendRows = () => {
+      const stream = isPrivileged(id.role) ? rowsStream : id.role === 'teamlead' && id.team !== null ? teamStream(id.team) : null;
+      if (stream) socket.emit(CLUSTER_ROWS_EVENT, stream.full());
+    };
+    sendRows();
+    socket.on(CLUSTER_ROWS_SYNC_EVENT, sendRows);
   });
 
   /**
@@ -208,30 +216,46 @@ export async function attachLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     coalescer.mark();
   });
 
-  // The other nodes' agents and calls (PostgreSQL + Redis): to this process's supervisors and admins, when they
-  // change; to each team's leads, their team's share (its agents, their calls) when that changes — the agents' teams
-  // as the directory has them now, so an agent given a team reaches its lead's board at the next view. Local, not
-  // through the adapter: every API process sends its own, without its own node's rows.
-  let rowsSent: ClusterRows | null = null;
-  const teamSent = new Map<string, ClusterRows>();
+  // The other nodes' agents and calls (PostgreSQL + Redis): to this process's supervisors and admins, and to each
+  // team's leads their team's share (its agents, their calls) — the agents' teams as the directory has them now, so
+  // an agent given a team reaches its lead's board at the next view. Whole once, then only what changed
+  // (./cluster-rows-delta.ts). Local, not through the adapter: every API process sends its own, without its own
+  // node's rows. A team's stream is kept once made (a few per center), so its leads' deltas always chain.
+  let rowsStream: RowsStream | null = null;
+  const teamStreams = new Map<string, RowsStream>();
   const teamOf = (agentId: string) => o.directory.teamOfAgent(agentId);
+  const teamStream = (team: string): RowsStream | null => {
+    let s = teamStreams.get(team);
+    if (s === undefined && rowsStream !== null) teamStreams.set(team, (s = new RowsStream(rowsForTeam(rowsStream.current, team, teamOf))));
+    return s ?? null;
+  };
   const rowsOf = o.cluster?.rows?.bind(o.cluster);
   const offRows = rowsOf
     ? o.cluster!.onChange(() => {
         const rows = rowsOf();
         if (rows === null) return;
-        if (!sameRows(rowsSent, rows)) {
-          rowsSent = rows;
-          io.local.to(rooms.privileged).emit(CLUSTER_ROWS_EVENT, rows);
+        if (rowsStream === null) {
+          rowsStream = new RowsStream(rows);
+          io.local.to(rooms.privileged).emit(CLUSTER_ROWS_EVENT, rowsStream.full());
           coalescer.mark();
+        } else {
+          const delta = rowsStream.advance(rows);
+          if (delta) {
+            io.local.to(rooms.privileged).emit(CLUSTER_ROWS_DELTA_EVENT, delta);
+            coalescer.mark();
+          }
         }
-        for (const t of new Set([...teamSent.keys(), ...teamsInRows(rows, teamOf)])) {
+        for (const t of new Set([...teamStreams.keys(), ...teamsInRows(rows, teamOf)])) {
           const share = rowsForTeam(rows, t, teamOf);
-          if (sameRows(teamSent.get(t) ?? null, share)) continue;
-          // A team with nothing on the other nodes any more gets that once, then is forgotten.
-          if (share.agents.length === 0 && share.calls.length === 0) teamSent.delete(t);
-          else teamSent.set(t, share);
-          io.local.to(rooms.team(t)).emit(CLUSTER_ROWS_EVENT, share);
+          const stream = teamStreams.get(t);
+          if (stream === undefined) {
+            const made = new RowsStream(share);
+            teamStreams.set(t, made);
+            io.local.to(rooms.team(t)).emit(CLUSTER_ROWS_EVENT, made.full());
+            continue;
+          }
+          const delta = stream.advance(share);
+          if (delta) io.local.to(rooms.team(t)).emit(CLUSTER_ROWS_DELTA_EVENT, delta);
         }
       })
     : undefined;

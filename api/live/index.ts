@@ -6,5 +6,6 @@ export { storeAgentDirectory } from './directory.js';
 export { boardSnapshot, type BoardSnapshot } from './snapshot.js';
 export { CLUSTER_NAMESPACE, type ClusterBoardSource } from './cluster-namespace.js';
 export { agentsOnNodes, countByState, type AgentOnNode, type ClusterRowsSource, type LocalAgentState } from './agents-on-nodes.js';
-export { ClusterRowsTracker, rowsForTeam, sameRows, teamsInRows, withClusterCounts, type ClusterAgentRow, type ClusterCallRow, type ClusterRows } from './cluster-rows.js';
+export { ClusterRowsTracker, rowsForTeam, teamsInRows, withClusterCounts, type ClusterAgentRow, type ClusterCallRow, type ClusterRows } from './cluster-rows.js';
+export { CLUSTER_ROWS_DELTA_EVENT, CLUSTER_ROWS_SYNC_EVENT, rowsDelta, RowsStream, type ClusterRowsDelta, type ClusterRowsFull } from './cluster-rows-delta.js';
 export { stageOfPhase, summarizeCluster, withoutCredentials, type WallboardStage, type ClusterBoard, type ClusterBoardNode, type RegisteredNode } from './cluster-summary.js';

@@ -15,7 +15,7 @@ export { leadLockRoutes } from './lead-locks.js';
 export { importJobRoutes } from './import-jobs.js';
 export { dncRoutes } from './dnc.js';
 export { webAppRoutes } from './web-app.js';
-export { recordingRoutes, parseRange, downloadName, URL_TTL_SECONDS, type RecorderControl } from './recordings.js';
+export { recordingRoutes, parseRange, downloadName, URL_TTL_SECONDS, type NodeRecordingsDeps, type RecorderControl } from './recordings.js';
 export { qaRoutes } from './qa.js';
 export { queueRoutes, type QueueStatsSource } from './queues.js';
 export { reportRoutes } from './reports.js';

@@ -1,8 +1,10 @@
 /**
  * Queue statistics from a queue_log followed live (issue #16): `/api/queues` (every queue, the issue's figures
  * and app_queue's own SL/SL2), `/api/queues/agents`, `/api/queues/calls` (callers in a queue right now) and
- * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is the tail
- * the composition root runs (QUEUE_LOG_SOURCE, or the engine's own queue_log); absent → 503.
+ * `/api/queues/{name}` (one queue with its hours and days in the center's time zone). The source is what the
+ * composition root runs: the tail of QUEUE_LOG_SOURCE or the engine's own queue_log file (SQLite), or on PostgreSQL
+ * the queue_log table every node writes (every node's queues summed; agents and calls then carry their `node`, the
+ * source its `nodes`); absent → 503.
  * Supervisors and admins (`metrics.org`). The queue report and its exports are in reports.ts. A queue named "agents" or "calls" is reached through `/api/queues`.
  * `from` / `to` (YYYY-MM-DD, local days of the center's zone, both included) narrow the figures to those days; the
  * source's counts (lines, malformed) stay the whole log's. Team leads are not scoped: a queue_log's queues and agent
@@ -17,7 +19,10 @@ export interface QueueStatsSource {
   /** With `range`: the metrics of those local days only. */
   result(range?: DayRange): QueueLogResult;
   openCalls(): QueueCall[];
-  status(): TailStatus;
+  status(): TailStatus & { nodes?: Record<string, number> };
+  /** On PostgreSQL (the queue_log table): the node that wrote a call's lines / an agent's last line. */
+  nodeOfCall?(callid: string): string | null;
+  nodeOfAgent?(name: string): string | null;
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -94,6 +99,10 @@ const SourceStatus = z
     malformed: z.number().int(),
     recent_malformed: z.array(z.object({ line: z.number().int(), reason: z.string(), file: z.string().optional() })),
     unknown_events: z.record(z.string(), z.number().int()),
+    nodes: z
+      .record(z.string(), z.number().int())
+      .optional()
+      .openapi({ description: 'On PostgreSQL (the queue_log table every node writes): the last line read of each node (its `seq`). Absent for a file.' }),
   })
   .openapi('QueueLogSourceStatus');
 const QueuesList = z
@@ -118,6 +127,7 @@ export const AgentStats = z
     pause_s: z.number().int(),
     logged_in_s: z.number().int(),
     occupancy_pct: z.number().nullable(),
+    node: z.string().nullable().optional().openapi({ description: 'On PostgreSQL: the node whose queue_log lines name the agent (its last one). Absent for a file.' }),
   })
   .openapi('QueueAgentStats');
 const LiveCall = z
@@ -131,6 +141,7 @@ const LiveCall = z
     agent: z.string().nullable(),
     waitS: z.number().int().nullable(),
     transferredFrom: z.string().nullable(),
+    node: z.string().nullable().optional().openapi({ description: 'On PostgreSQL: the node that placed the call (wrote its lines). Absent for a file.' }),
   })
   .openapi('QueueLiveCall');
 
@@ -191,15 +202,19 @@ export function queueRoutes({ source }: { source?: QueueStatsSource }): OpenAPIH
     );
   });
   app.openapi(agents, (c) => {
-    const r = need().result(dayRange(c.req.valid('query')));
-    return c.json({ agents: Object.entries(r.metrics.agents).map(([name, a]) => ({ name, ...a })) }, 200);
+    const s = need();
+    const r = s.result(dayRange(c.req.valid('query')));
+    const nodeOf = s.nodeOfAgent?.bind(s);
+    return c.json({ agents: Object.entries(r.metrics.agents).map(([name, a]) => ({ name, ...a, ...(nodeOf ? { node: nodeOf(name) } : {}) })) }, 200);
   });
   app.openapi(calls, (c) => {
     const { queue } = c.req.valid('query');
-    const open = need()
+    const s = need();
+    const nodeOf = s.nodeOfCall?.bind(s);
+    const open = s
       .openCalls()
       .filter((x) => queue === undefined || x.queue === queue)
-      .map((x) => ({ callid: x.callid, queue: x.queue, enteredAt: x.enteredAt, callerId: x.callerId, position: x.position, state: isWaiting(x) ? ('waiting' as const) : ('talking' as const), agent: x.agent, waitS: x.waitS, transferredFrom: x.transferredFrom }));
+      .map((x) => ({ callid: x.callid, queue: x.queue, enteredAt: x.enteredAt, callerId: x.callerId, position: x.position, state: isWaiting(x) ? ('waiting' as const) : ('talking' as const), agent: x.agent, waitS: x.waitS, transferredFrom: x.transferredFrom, ...(nodeOf ? { node: nodeOf(x.callid) } : {}) }));
     return c.json({ calls: open }, 200);
   });
   app.openapi(one, (c) => {

@@ -6,6 +6,11 @@
  * The browser's <audio> cannot send a bearer header: `POST /api/recordings/{callId}/urls` (authenticated)
  * returns URLs signed for the caller and the call, valid for URL_TTL_SECONDS; `GET …/audio` checks the signature,
  * the expiry, and that the user still exists and may still see the call. A wrong signature or an expired URL: 403.
+ *
+ * Scale-out (#18): a recording made by another engine node (its row's `nodeId`) has its files on that node's disk.
+ * With `nodeRecordings` the audio is fetched from that node as it streams (Range passed through), and deletion,
+ * pause and resume are carried to it (engine/recordings node-client.ts); a node down, stopped or not answering is a
+ * 503 `node_unreachable` naming it, within seconds.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -14,7 +19,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
-import { Recordings, RecordingError } from '../../engine/recordings/index.js';
+import { NodeRecordingError, parseRange, Recordings, RecordingError, type NodeRecordingClient } from '../../engine/recordings/index.js';
 import { sqliteRecordingCatalog, type CallLogRow, type RecordingCatalog, type RecordingRow, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
 import { queryDate, visibleUserIds } from '../calls/index.js';
@@ -59,6 +64,7 @@ const RecordingSummary = z
     pauses: z.array(PauseSchema),
     deletedAt: z.number().int().nullable(),
     deletedBy: z.string().nullable(),
+    nodeId: z.string().openapi({ description: 'The engine node that recorded the call and holds its files' }),
     call: z.object({
       phone: z.string(),
       agentId: z.string().nullable(),
@@ -151,6 +157,8 @@ const audio = publicRoute({
     403: { description: 'Wrong signature, expired URL, or the user may no longer see the call' },
     404: { description: 'No audio for that call' },
     416: { description: 'Range not satisfiable' },
+    502: { description: 'The engine node holding the recording refused this API (SECRETS_KEY / JWT_SECRET differ)' },
+    503: { description: 'The engine node holding the recording is down or does not answer (named in the message)' },
   },
 });
 const remove = protectedRoute('recordings.delete', {
@@ -159,7 +167,13 @@ const remove = protectedRoute('recordings.delete', {
   tags,
   summary: 'Deletes the recording’s files (the CallLog stays; who deleted it goes to the audit log)',
   request: { params: callIdParam },
-  responses: { 200: jsonResponse('The recording, now deleted', RecordingSummary), 404: { description: 'No recording' }, 409: { description: 'Still recording' }, 503: { description: 'Recordings are not running on this node' } },
+  responses: {
+    200: jsonResponse('The recording, now deleted', RecordingSummary),
+    404: { description: 'No recording' },
+    409: { description: 'Still recording' },
+    502: { description: 'The engine node holding the recording refused this API' },
+    503: { description: 'Recordings are not running on this node, or the node holding the recording is down (named)' },
+  },
 });
 const control = (action: 'pause' | 'resume') =>
   protectedRoute('recordings.control', {
@@ -172,7 +186,8 @@ const control = (action: 'pause' | 'resume') =>
       200: jsonResponse('The recording', RecordingSummary),
       404: { description: 'The call is not being recorded (or not yours)' },
       409: { description: action === 'pause' ? 'Already paused' : 'Not paused' },
-      503: { description: 'Recordings are not running on this node' },
+      502: { description: 'The engine node holding the call refused this API' },
+      503: { description: 'Recordings are not running on this node, or the node holding the call is down (named)' },
     },
   });
 
@@ -195,6 +210,7 @@ function summary(r: RecordingRow, c: CallLogRow, campaignName: CampaignNames): z
     pauses: r.pauses,
     deletedAt: r.deletedAt,
     deletedBy: r.deletedBy,
+    nodeId: r.nodeId,
     call: {
       phone: c.phone,
       agentId: c.agentId,
@@ -220,27 +236,7 @@ export function downloadName(r: RecordingRow, c: CallLogRow | undefined, ext: st
   return `${part === 'amd' ? 'amd-window' : 'recording'}-${when}${safe(agent)}-${safe(r.callId)}.${ext}`;
 }
 
-/** `bytes=a-b`, `bytes=a-`, `bytes=-n` (one range); null = no usable Range (serve it all); 'bad' = 416. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
-  if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m) return header.startsWith('bytes=') && header.includes(',') ? null : 'bad';
-  const [, a, b] = m;
-  if (a === '' && b === '') return 'bad';
-  let start: number;
-  let end: number;
-  if (a === '') {
-    const n = Number(b);
-    if (n === 0) return 'bad';
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(a);
-    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
-  }
-  if (start >= size || start > end) return 'bad';
-  return { start, end };
-}
+export { parseRange };
 
 /** What the routes need of the recorder: the engine thread's, through its commands, in the product. */
 export type RecorderControl = Pick<Recordings, 'pause' | 'resume' | 'delete'>;
@@ -255,9 +251,20 @@ export interface RecordingRouteDeps {
   catalog?: RecordingCatalog;
   /** The running recorder (deletion, pause/resume); absent → those routes answer 503. */
   recordings?: RecorderControl;
+  /**
+   * Recordings held by other engine nodes (#18): a row whose `nodeId` is not `localNodeId` (this process's own
+   * node, whose files `recordings` wrote here; null: none) is played, deleted, paused and resumed through that node.
+   * Absent → every recording is this process's (the SQLite product).
+   */
+  nodeRecordings?: NodeRecordingsDeps;
 }
 
-export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecordingCatalog(store) }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
+export interface NodeRecordingsDeps {
+  localNodeId: string | null;
+  client: NodeRecordingClient;
+}
+
+export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecordingCatalog(store), nodeRecordings }: RecordingRouteDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   /** The campaign's name for one answer about one call. */
   const campaignNames = async (call: CallLogRow): Promise<CampaignNames> => {
@@ -278,8 +285,11 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
   };
   const toApi = (err: unknown): never => {
     if (err instanceof RecordingError) throw new ApiError(err.status, err.status === 404 ? 'not_found' : 'conflict', err.message);
+    if (err instanceof NodeRecordingError) throw new ApiError(err.status, err.code, err.message);
     throw err;
   };
+  /** The other node holding this recording's files and live call, or null when this process does. */
+  const remoteNode = (rec: RecordingRow): string | null => (nodeRecordings && rec.nodeId !== nodeRecordings.localNodeId ? rec.nodeId : null);
 
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
@@ -354,14 +364,32 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
     const { recording: rec, call } = found;
     const file = rec ? Recordings.playable(rec, q.part) : null;
     if (!file) throw new ApiError(404, 'not_found', `No audio for call ${callId}`);
-    return serveFile(c, file, q.dl === '1' ? downloadName(rec, call, file.ext, q.part) : null);
+    const downloadAs = q.dl === '1' ? downloadName(rec, call, file.ext, q.part) : null;
+    const node = remoteNode(rec);
+    if (node !== null) {
+      const got = await nodeRecordings!.client.audio(node, callId, q.part, c.req.header('range')).catch(toApi);
+      const headers: Record<string, string> = { ...got.headers, 'cache-control': 'private, no-store' };
+      if (downloadAs && got.status !== 416) headers['content-disposition'] = `attachment; filename="${downloadAs}"`;
+      return new Response(got.body, { status: got.status, headers });
+    }
+    return serveFile(c, file, downloadAs);
   });
 
   app.openapi(remove, async (c) => {
     const { callId } = c.req.valid('param');
     const p = c.get('principal');
-    const { call } = await visibleRecording(p, callId);
-    const rec = await needRecorder().delete(callId, p.userId).catch(toApi);
+    const { rec: held, call } = await visibleRecording(p, callId);
+    const node = remoteNode(held);
+    let rec: RecordingRow;
+    if (node !== null) {
+      // The files are on that node's disk: it deletes them and marks the row, then the row is read back from here.
+      await nodeRecordings!.client.control(node, callId, 'delete', p.userId).catch(toApi);
+      const after = await catalog.get(callId);
+      if (!after) throw new ApiError(404, 'not_found', `No recording of call ${callId}`);
+      rec = after.recording;
+    } else {
+      rec = await needRecorder().delete(callId, p.userId).catch(toApi);
+    }
     await auth.audit.record(auditFrom(c, auth, 'recording.delete', 'call', callId, { reason: 'user', startedAt: rec.startedAt, campaignId: rec.campaignId }));
     return c.json(summary(rec, call, await campaignNames(call)), 200);
   });
@@ -371,11 +399,18 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
       const { callId } = c.req.valid('param');
       const p = c.get('principal');
       // Agents control only their own calls; team leads their team's.
-      const { call } = await visibleRecording(p, callId).catch(() => {
+      const { rec: held, call } = await visibleRecording(p, callId).catch(() => {
         throw new ApiError(404, 'not_found', `Call ${callId} is not being recorded`);
       });
-      const r = needRecorder();
-      const rec = await (action === 'pause' ? r.pause(callId, p.userId) : r.resume(callId)).catch(toApi);
+      const node = remoteNode(held);
+      let rec: RecordingRow;
+      if (node !== null) {
+        // The live call and its recording are that node's: it pauses or resumes and answers the row as it is now.
+        rec = (await nodeRecordings!.client.control(node, callId, action, p.userId).catch(toApi)) as RecordingRow;
+      } else {
+        const r = needRecorder();
+        rec = await (action === 'pause' ? r.pause(callId, p.userId) : r.resume(callId)).catch(toApi);
+      }
       return c.json(summary(rec, call, await campaignNames(call)), 200);
     });
   }

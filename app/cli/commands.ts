@@ -44,6 +44,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Benchmark GET /api/calls over 1M CallLogs (p50/p95, query plans) and the live board fan-out to 1,000 clients (--json)',
     load: () => import('../../api/bench/bench-command.js'),
   },
+  'bench:cluster-rows': {
+    summary: "The wallboard's other-node rows (cluster.rows) at call-center scale: bytes per supervisor per second, CPU per view, beside a node's own board (--nodes 2,4,8, --agents, --json)",
+    load: () => import('../../api/bench/cluster-rows-command.js'),
+  },
   'bench:import': {
     summary: 'Benchmark a 100k-row lead import (CSV and XLSX, in a worker) against the main event loop: lag p50/p99/max beside an idle baseline (--json)',
     load: () => import('../../engine/imports/bench/bench-command.js'),

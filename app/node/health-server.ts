@@ -2,9 +2,10 @@
  * GET /health of a cluster node: the node's own state (ARI, database, dialler) and its view of the cluster (every
  * node's state, last heartbeat, calls and agents as the cluster_nodes table says). 200 when this node can dial,
  * 503 when degraded (ARI not connected, the database unreachable or refusing writes). Plain node:http: a node has
- * no API of its own (the API still runs on the SQLite product, see docs/scale-out.md).
+ * no API of its own (the API still runs on the SQLite product, see docs/scale-out.md). A node that records also
+ * serves its recordings here to API processes, behind a token (./recording-server.ts).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HealthServer {
@@ -15,8 +16,18 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export async function startHealthServer(o: { host: string; port: number; report: () => { status: 'ok' | 'degraded' } & Record<string, unknown> }): Promise<HealthServer> {
+export interface HealthServerOptions {
+  host: string;
+  port: number;
+  report: () => { status: 'ok' | 'degraded' } & Record<string, unknown>;
+  /** Other routes (the node's recordings, app/node/recording-server.ts): asked first; true when it answered. */
+  handle?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export async function startHealthServer(o: HealthServerOptions): Promise<HealthServer> {
+  const extra = o.handle;
   const server: Server = createServer((req, res) => {
+    if (extra?.(req, res)) return;
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/health') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'only GET /health here' } }));
       return;

@@ -27,7 +27,7 @@ export interface LivenessDeps {
 export interface ClusterView {
   /** Clock ms of the last successful read; null before one. */
   at: number | null;
-  nodes: Array<Pick<ClusterNode, 'id' | 'state' | 'heartbeatAt' | 'calls' | 'agents' | 'ariUrl' | 'startedAt' | 'downAt' | 'reapedBy'>>;
+  nodes: Array<Pick<ClusterNode, 'id' | 'state' | 'heartbeatAt' | 'calls' | 'agents' | 'ariUrl' | 'startedAt' | 'downAt' | 'reapedBy' | 'publicUrl'>>;
   /** The last beat reached the database. */
   dbOk: boolean;
   lastError: string | null;
@@ -93,7 +93,7 @@ export class NodeLiveness {
       if (!this.view.dbOk && this.view.lastError !== null) this.d.logger.info('cluster heartbeat reaches the database again');
       this.view = {
         at: now,
-        nodes: nodes.map((n) => ({ id: n.id, state: n.state, heartbeatAt: n.heartbeatAt, calls: n.calls, agents: n.agents, ariUrl: n.ariUrl, startedAt: n.startedAt, downAt: n.downAt, reapedBy: n.reapedBy })),
+        nodes: nodes.map((n) => ({ id: n.id, state: n.state, heartbeatAt: n.heartbeatAt, calls: n.calls, agents: n.agents, ariUrl: n.ariUrl, startedAt: n.startedAt, downAt: n.downAt, reapedBy: n.reapedBy, publicUrl: n.publicUrl })),
         dbOk: true,
         lastError: null,
       };

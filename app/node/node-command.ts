@@ -1,6 +1,7 @@
 /**
  * `centralita node`: one engine node of a call center on PostgreSQL (#18). Requires DATABASE_URL=postgres://… and
- * NODE_ID; ARI_URL optional (the embedded PBX otherwise, and it says so). Prints the /health URL; on SIGINT/SIGTERM
+ * NODE_ID; ARI_URL optional (the embedded PBX otherwise, and it says so). Records its campaigns' calls and serves
+ * them on its health server (NODE_PUBLIC_URL). Prints the /health URL; on SIGINT/SIGTERM
  * stops dialling, lets live calls finish (SHUTDOWN_GRACE_SECONDS), gives its leases back and marks itself stopped;
  * a second signal exits at once. Exit 1 when another node found it dead (a supervisor restarts it), 2 on a bad
  * configuration.
@@ -40,7 +41,8 @@ export async function run(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    node = await runNode(cfg, logger, undefined, stopping.signal);
+    // It records its campaigns' calls on this machine's disk and serves them on its health server to API processes.
+    node = await runNode(cfg, logger, undefined, stopping.signal, { recordings: true });
   } catch (err) {
     process.stderr.write(`The node could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -49,7 +51,7 @@ export async function run(): Promise<number> {
     await node.stop();
     return 0;
   }
-  process.stdout.write(`centralita node ${cfg.nodeId}: health ${node.healthUrl} · ARI ${node.ari}\n`);
+  process.stdout.write(`centralita node ${cfg.nodeId}: health ${node.healthUrl} · ARI ${node.ari}${node.recordingsUrl ? ` · recordings served at ${node.recordingsUrl}` : ''}\n`);
   const code = await node.ended;
   // Reaped while alive: its calls are closed already; exit so a supervisor starts it fresh.
   await node.stop(0).catch(() => undefined);

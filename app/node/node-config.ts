@@ -29,7 +29,32 @@ export interface NodeConfig {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel (CLUSTER_PREFIX): the same on every node of one call center. */
   clusterPrefix: string;
+  /**
+   * NODE_PUBLIC_URL: the base URL API processes reach this node's health server at (its recordings' audio), e.g.
+   * `http://10.0.0.12:8081`; null → the health server's own address (HEALTH_HOST:port), right only when the API
+   * runs where that address reaches (the same machine with the default 127.0.0.1).
+   */
+  publicUrl: string | null;
 }
+
+/** NODE_PUBLIC_URL: http(s), a host, no credentials, query or fragment (a path prefix for a reverse proxy is kept). */
+export const publicUrlSchema = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .superRefine((v, ctx) => {
+    if (v === undefined) return;
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a URL such as http://10.0.0.12:8081 (where API processes reach this node\'s health server)' });
+      return;
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+    else if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'must not carry credentials (the API signs each request with the shared SECRETS_KEY / JWT_SECRET)' });
+    else if (u.search || u.hash) ctx.addIssue({ code: 'custom', message: 'must have no query or fragment' });
+  });
 
 export const DEFAULT_CLUSTER_PREFIX = 'centralita';
 /** CLUSTER_PREFIX: several call centers (or test runs) on one Redis each use their own. */
@@ -55,6 +80,7 @@ const nodeSchema = z
     CAMPAIGN_POLL_MS: ms(1000, 50),
     LEAD_LEASE_MS: ms(60_000, 1000),
     CLUSTER_PREFIX: clusterPrefixSchema,
+    NODE_PUBLIC_URL: publicUrlSchema,
   })
   .superRefine((c, ctx) => {
     if (c.NODE_HEARTBEAT_MS * 2 > c.NODE_TTL_MS) {
@@ -76,8 +102,8 @@ export function loadNodeConfig(env: Record<string, string | undefined>): NodeCon
     for (const issue of r.error.issues) {
       const name = issue.path.join('.') || '(config)';
       const v = env[name];
-      // DATABASE_URL carries a password: shown redacted, like every URL the node logs.
-      const shown = v === undefined ? '' : name === 'DATABASE_URL' ? ` (got ${redactUrl(v)})` : ` (got ${JSON.stringify(v)})`;
+      // DATABASE_URL (and a NODE_PUBLIC_URL wrongly given one) carries a password: shown redacted, like every URL the node logs.
+      const shown = v === undefined ? '' : name === 'DATABASE_URL' || name === 'NODE_PUBLIC_URL' ? ` (got ${redactUrl(v)})` : ` (got ${JSON.stringify(v)})`;
       problems.push(`${name}: ${issue.message}${shown}`);
     }
   }
@@ -95,5 +121,6 @@ export function loadNodeConfig(env: Record<string, string | undefined>): NodeCon
     leaseMs: c.LEAD_LEASE_MS,
     redisUrl: base.REDIS_URL ?? null,
     clusterPrefix: c.CLUSTER_PREFIX,
+    publicUrl: c.NODE_PUBLIC_URL === undefined ? null : c.NODE_PUBLIC_URL.replace(/\/+$/, ''),
   };
 }

@@ -23,7 +23,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../../engine/media/index.js';
 import type { AriGateway } from '../../engine/ari/index.js';
 import { recordingsDirOf } from '../../engine/config/index.js';
-import { lateRecordingAri, Recordings } from '../../engine/recordings/index.js';
+import { lateRecordingAri, nodeRecordingKey, Recordings, type RecordingsStatus } from '../../engine/recordings/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import {
@@ -37,6 +37,7 @@ import {
   PgClusterNodes,
   PgAuditLog,
   PgLeadHopper,
+  PgQueueLog,
   pgRecorderStore,
   PgTrunks,
   redactUrl,
@@ -45,12 +46,13 @@ import {
   type Campaign,
   type PgPool,
 } from '../../engine/store/index.js';
-import { agentConfigFromRow, attachQueueLogWith, queueLogPath, simScenarioRules, startEngine, type AttachedQueueLog } from '../index.js';
+import { agentConfigFromRow, attachQueueLogWith, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogTableStatus } from '../index.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
 import { configPushHandler } from './config-push.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
+import { nodeRecordingHandler } from './recording-server.js';
 import { NodeLiveness } from './liveness.js';
 import type { NodeConfig } from './node-config.js';
 import { redisHealth, type RedisHealth } from './redis-health.js';
@@ -70,12 +72,19 @@ export interface RunningNode {
    * node's disk), or null when QUEUE_LOG_FILE=off.
    */
   queueLog: AttachedQueueLog | null;
+  /** The same lines into PostgreSQL's queue_log table (written whatever QUEUE_LOG_FILE says). */
+  queueLogTable: QueueLogTableWriter;
   /** What the node shares through Redis (REDIS_URL), else null: the API publishes campaign commands with it. */
   services: ClusterServices | null;
   /** The body of the node's /health: its engine, its database, its view of the cluster, Redis. */
   report(): NodeHealthReport;
   /** The node's recorder (RunNodeOptions.recordings), its rows in PostgreSQL and its files on this machine; else null. */
   recordings: Recordings | null;
+  /**
+   * Where API processes fetch this node's recordings (cluster_nodes.public_url: NODE_PUBLIC_URL, else the health
+   * server's address); null when it serves none (no recorder, or no health server: the product serves its own).
+   */
+  recordingsUrl: string | null;
   /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with an exit code when the node must end by itself (another node reaped it). */
@@ -97,8 +106,10 @@ export interface RunNodeOptions {
   healthServer?: boolean;
   /**
    * Record the calls of campaigns that record (engine/recordings): the files under RECORDINGS_DIR on this machine,
-   * the rows in PostgreSQL (`pgRecorderStore`). `npm start` on PostgreSQL does, since its API serves those files;
-   * a headless node does not (no API of its machine would serve them). Default false.
+   * the rows in PostgreSQL (`pgRecorderStore`, with this node's id). `npm start` on PostgreSQL does, and its API
+   * serves those files; `centralita node` does too, and serves them on its health server to any API process
+   * (app/node/recording-server.ts, behind a token signed with the shared SECRETS_KEY / JWT_SECRET), advertising
+   * where in cluster_nodes.public_url. Default false.
    */
   recordings?: boolean;
 }
@@ -120,6 +131,13 @@ export type NodeHealthReport = {
   board: RedisHealth['board'];
   /** The node's queue_log file (null with QUEUE_LOG_FILE=off). */
   queueLog: QueueLogFileStatus | null;
+  /** Its lines into PostgreSQL's queue_log table: written, waiting (in the engine's write queue, `db`), last `seq`. */
+  queueLogTable: QueueLogTableStatus;
+  /**
+   * The node's recorder (null when it does not record): its disk, rows and jobs as last read, `ok` false on a full
+   * disk or row writes held (the calls go on: not degraded for it), and `servedAt` (cluster_nodes.public_url).
+   */
+  recordings: (RecordingsStatus & { ok: boolean; servedAt: string | null }) | null;
 };
 
 export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal, opts: RunNodeOptions = {}): Promise<RunningNode> {
@@ -244,6 +262,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     // gateway once it is connected (a command before that fails and is reported on the recording).
     let gateway: AriGateway | null = null;
     let recorder: Recordings | null = null;
+    const recStore = pgRecorderStore(pool);
     if (opts.recordings) {
       const ari = lateRecordingAri(() => gateway);
       const audit = new PgAuditLog(pool);
@@ -251,7 +270,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       const r = new Recordings({
         events,
         ari,
-        store: pgRecorderStore(pool),
+        store: recStore,
         clock,
         logger: recLogger,
         nodeId: cfg.nodeId,
@@ -280,13 +299,17 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     // node last read its row. Closed after the engine stopped (closers run after it): its last lines go in.
     const agentNames = new Map(agentRows.map((a) => [a.id, a.name]));
     let agentFollower: AgentFollower | undefined;
+    // The same lines go to the shared queue_log table too (app/queue-log-table.ts): /api/queues on PostgreSQL follows
+    // it, so supervisors see every node's queues. Its batches go through the engine's write queue once the engine
+    // exists (held and retried while PostgreSQL is away); lines of the engine's start wait for it.
     const qlPath = queueLogPath(cfg.base);
-    let queueLog: AttachedQueueLog | null = null;
-    if (qlPath) {
-      const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath);
-      queueLog = attached;
-      closers.push(() => attached.close());
-    }
+    const qlTable = await QueueLogTableWriter.open(cfg.nodeId, new PgQueueLog(pool));
+    const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath, { table: qlTable });
+    const queueLog: AttachedQueueLog | null = qlPath ? attached : null;
+    closers.push(async () => {
+      await attached.close();
+      if (!(await qlTable.flush(5000))) logger.warn({ ...qlTable.status() }, 'queue_log lines not yet in PostgreSQL at shutdown (they are in the file)');
+    });
 
     engine = await startEngine({
       config: cfg.base,
@@ -307,6 +330,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     });
 
     gateway = engine.gateway;
+    qlTable.bind(engine.storeWrites);
     // Asterisk's RecordingFinished tells the recorder when a stopped recording's file is complete.
     if (recorder) {
       const r = recorder;
@@ -328,6 +352,19 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     follower.start();
     closers.push(() => follower.stop());
 
+    // The recorder's figures are read from PostgreSQL at most once a second (its status() answers the last read).
+    let recordingsUrl: string | null = null;
+    let recStatus: RecordingsStatus | null = null;
+    let recStatusAt = -Infinity;
+    const recorderReport = (): NodeHealthReport['recordings'] => {
+      if (!recorder) return null;
+      if (clock.now() - recStatusAt >= 1000) {
+        recStatusAt = clock.now();
+        recStatus = recorder.status();
+      }
+      const r = recStatus!;
+      return { ok: r.diskError === null && r.writes.writable, ...r, servedAt: recordingsUrl };
+    };
     const startedAt = clock.now();
     const report = (): NodeHealthReport => {
       const s = running.snapshot();
@@ -352,13 +389,31 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         abandon: shared.abandon,
         board: shared.board,
         queueLog: queueLog?.status() ?? null,
+        queueLogTable: qlTable.status(),
+        recordings: recorderReport(),
       };
     };
     let healthUrl = '';
     if (opts.healthServer !== false) {
-      const health: HealthServer = await startHealthServer({ host: cfg.healthHost, port: cfg.healthPort, report });
+      const key = nodeRecordingKey(cfg.base);
+      const rec = recorder;
+      const health: HealthServer = await startHealthServer({
+        host: cfg.healthHost,
+        port: cfg.healthPort,
+        report,
+        // This node's recordings, to API processes with a token signed with the shared secret.
+        ...(rec ? { handle: nodeRecordingHandler({ nodeId: cfg.nodeId, key, get: (id) => recStore.recordings.get(id), recorder: rec, clock, logger: logger.child({ part: 'recordings' }) }) } : {}),
+      });
       healthUrl = health.url;
       closers.push(() => health.close());
+      if (rec) {
+        recordingsUrl = cfg.publicUrl ?? healthUrl.replace(/\/health$/, '');
+        await cluster.advertise(cfg.nodeId, recordingsUrl);
+        if (!key) logger.warn('neither SECRETS_KEY nor JWT_SECRET: this node records, but no API can play its recordings (give it the API\'s SECRETS_KEY or JWT_SECRET)');
+        if (!cfg.publicUrl && /^http:\/\/(127\.|\[::1\]|localhost)/.test(recordingsUrl)) {
+          logger.info({ recordings: recordingsUrl }, 'recordings served on this machine\'s loopback only: an API on another machine needs NODE_PUBLIC_URL (and HEALTH_HOST) set to an address it reaches');
+        }
+      }
       // The cluster board on the health server (Socket.IO path /cluster/socket.io, namespace /board): this node's
       // agents, calls and campaigns published every second, every node's shown to supervisors' API keys.
       // Closed before the health server (closers run in reverse): its upgraded sockets would hold that server open.
@@ -390,7 +445,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, report, recordings: recorder, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, recordingsUrl, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

@@ -8,7 +8,9 @@
 import type { ApiDeps } from '../../api/index.js';
 import type { CampaignCommandPublisher } from '../../api/routes/index.js';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
+import { nodeRecordingClient, nodeRecordingKey } from '../../engine/recordings/index.js';
 import {
+  PgClusterNodes,
   pgAgentDirectory,
   pgAuthStore,
   pgCallHistory,
@@ -47,6 +49,22 @@ export interface PgApiPortsOptions {
   campaignCommands?: CampaignCommandPublisher;
   /** With REDIS_URL: asks the node that owns a live call to hang it up (else a call live elsewhere answers 404). */
   clusterHangup?: CallHangupPort;
+}
+
+/**
+ * The recordings of the other engine nodes (#18): each node serves its own files on its health server at the URL
+ * it advertises in cluster_nodes (`public_url`); this API signs each request with the shared SECRETS_KEY /
+ * JWT_SECRET. `localNodeId`: this process's own node, whose files are on this disk (null: none).
+ */
+export function pgNodeRecordings(
+  pool: PgPool,
+  o: { localNodeId: string | null; config: { SECRETS_KEY?: string | undefined; JWT_SECRET?: string | undefined }; now: () => number; timeoutMs?: number },
+): NonNullable<ApiDeps['nodeRecordings']> {
+  const nodes = new PgClusterNodes(pool);
+  return {
+    localNodeId: o.localNodeId,
+    client: nodeRecordingClient({ key: nodeRecordingKey(o.config), nodes, now: o.now, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) }),
+  };
 }
 
 export function pgApiPorts(pool: PgPool, o: PgApiPortsOptions = {}): PgApiPorts {

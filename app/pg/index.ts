@@ -4,7 +4,7 @@
  * DATABASE_URL=postgres://… is set.
  */
 export { startPgProduct, type PgProduct, type StartPgProductOptions } from './start-pg-product.js';
-export { pgApiPorts, type PgApiPorts, type PgApiPortsOptions } from './api-ports.js';
+export { pgApiPorts, pgNodeRecordings, type PgApiPorts, type PgApiPortsOptions } from './api-ports.js';
 export { assertPgReady, PgNotReady } from './readiness.js';
 export { nodeEngineControl, type NodeControlDeps } from './node-control.js';
 export { productClusterBoard, type ProductClusterBoardOptions } from './cluster-board.js';

@@ -19,16 +19,16 @@ import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandA
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, PgQueueLog, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
-import { pgApiPorts } from './api-ports.js';
+import { pgApiPorts, pgNodeRecordings } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { productClusterBoard } from './cluster-board.js';
 import { CampaignFigures } from './campaign-figures.js';
-import { queueLogPath, startQueueStats, type QueueStats } from '../index.js';
+import { queueServiceLevels, startQueueStats, startTableQueueStats, type QueueStats } from '../index.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -193,22 +193,34 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     closers.push(() => directory.stop());
     await directory.refresh();
 
-    // The engine's own queue_log (issue #16), as on SQLite: written by the node (app/node runNode), like every node's.
-    const qlPath = queueLogPath(config);
+    // The engine's own queue_log (issue #16), as on SQLite: written by the node (app/node runNode), like every node's,
+    // to its file and to the queue_log table.
     const queueLog = node.queueLog;
-    // /api/queues follows a queue_log live: Asterisk's (QUEUE_LOG_SOURCE) or the engine's own. It reads a file,
-    // not the database; its checkpoint sits beside DB_PATH, per node, so two nodes on one disk never share one.
-    const followed = config.QUEUE_LOG_SOURCE ?? qlPath;
+    // /api/queues: with QUEUE_LOG_SOURCE, Asterisk's file followed live as on SQLite (its checkpoint beside DB_PATH,
+    // per node, so two nodes on one disk never share one); else the queue_log table every node writes to
+    // (app/queue-log-table.ts), so the figures are the call center's, every node's queues, agents and calls.
     let queueStats: QueueStats | undefined;
-    if (followed) {
+    if (config.QUEUE_LOG_SOURCE) {
       const stats = await startQueueStats({
-        file: followed,
+        file: config.QUEUE_LOG_SOURCE,
         checkpointFile: join(dirname(config.DB_PATH), `queue_log_source.${cfg.nodeId}.checkpoint`),
         queuesConf: config.QUEUES_CONF,
         serviceLevels: config.QUEUE_SERVICE_LEVELS,
         timeZone: config.REPORT_TIME_ZONE,
         clock: systemClock,
         logger: logger.child({ part: 'queue_log' }),
+      });
+      queueStats = stats;
+      closers.push(() => stats.stop());
+    } else {
+      const qlLogger = logger.child({ part: 'queue_log' });
+      const stats = await startTableQueueStats({
+        table: new PgQueueLog(pool),
+        checkpointFile: join(dirname(config.DB_PATH), `queue_log_table.${cfg.nodeId}.checkpoint`),
+        serviceLevel: await queueServiceLevels({ queuesConf: config.QUEUES_CONF, serviceLevels: config.QUEUE_SERVICE_LEVELS, logger: qlLogger }),
+        timeZone: config.REPORT_TIME_ZONE,
+        clock: systemClock,
+        logger: qlLogger,
       });
       queueStats = stats;
       closers.push(() => stats.stop());
@@ -290,6 +302,8 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       control,
       imports,
       ...(recorder ? { recordings: recorder } : {}),
+      // The other nodes' recordings: played, deleted, paused and resumed through the node that holds them.
+      nodeRecordings: pgNodeRecordings(pool, { localNodeId: cfg.nodeId, config, now: () => systemClock.now() }),
       ...ports,
       ...(queueStats ? { queues: queueStats } : {}),
       ...(configPush ? { configPush } : {}),

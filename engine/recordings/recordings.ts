@@ -553,6 +553,8 @@ export class Recordings {
     const row = await this.rows.recordings.get(callId);
     if (!row || row.state === 'deleted') throw new RecordingError(404, `No recording of call ${callId}`);
     if (row.state === 'recording') throw new RecordingError(409, 'The call is still being recorded');
+    // Another node's files are on that node's disk: it deletes them (the API carries the deletion there).
+    if (this.rows.dialect === 'postgres' && row.nodeId !== this.o.nodeId) throw new RecordingError(409, `The recording is held by node ${row.nodeId}: that node deletes it`);
     for (const p of [row.wavPath, row.encodedPath, row.amdWavPath]) if (p) await rm(p, { force: true });
     const at = this.o.clock.now();
     const patch: RecordingPatch = { state: 'deleted', deletedAt: at, deletedBy: by, wavPath: null, encodedPath: null, amdWavPath: null, wavBytes: null, encodedBytes: null, error: null };
@@ -572,7 +574,10 @@ export class Recordings {
     const now = this.o.clock.now();
     let n = 0;
     try {
-      for (const r of await this.rows.recordings.expired(now, this.o.defaultRetentionDays ?? 90)) {
+      // On PostgreSQL each node holds its own recordings' files: it sweeps those only (another node's files are not
+      // on this disk, and marking their rows deleted here would leave them on that node for ever).
+      const own = this.rows.dialect === 'postgres' ? this.o.nodeId : undefined;
+      for (const r of await this.rows.recordings.expired(now, this.o.defaultRetentionDays ?? 90, undefined, own)) {
         await this.delete(r.callId, 'retention');
         this.o.audit?.({ at: now, actorId: null, actorKind: 'system', action: 'recording.delete', targetType: 'call', targetId: r.callId, details: { reason: 'retention', startedAt: r.startedAt, campaignId: r.campaignId } });
         n++;

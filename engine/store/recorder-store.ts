@@ -39,8 +39,11 @@ export interface RecorderStore {
     closePause(callId: string, at: number): Promise<boolean>;
     /** Recordings in `state` (of this node). */
     inState(state: RecordingState, nodeId?: string): Promise<RecordingRow[]>;
-    /** Recordings older than their campaign's retention (recordings of a deleted campaign: `defaultDays`), oldest first. */
-    expired(now: number, defaultDays: number, limit?: number): Promise<RecordingRow[]>;
+    /**
+     * Recordings older than their campaign's retention (recordings of a deleted campaign: `defaultDays`), oldest
+     * first; with `nodeId`, only that node's (on PostgreSQL each node sweeps the files on its own disk).
+     */
+    expired(now: number, defaultDays: number, limit?: number, nodeId?: string): Promise<RecordingRow[]>;
     /** Bytes kept on disk (WAV, browser file) and recordings per state. */
     usage(): Promise<{ bytes: number; byState: Partial<Record<RecordingState, number>> }>;
   };
@@ -80,7 +83,7 @@ export function sqliteRecorderStore(store: RecorderSqliteStore): RecorderStore {
       update: async (callId, patch, at) => r.update(callId, patch, at),
       closePause: async (callId, at) => r.closePause(callId, at),
       inState: async (state, nodeId) => r.inState(state, nodeId),
-      expired: async (now, days, limit) => r.expired(now, days, limit),
+      expired: async (now, days, limit, nodeId) => r.expired(now, days, limit, nodeId),
       usage: async () => r.usage(),
     },
     jobs: {

@@ -10,7 +10,8 @@
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterRows } from '../../api/live/index.js';
+import type { ClusterRowsFull } from '../../api/live/index.js';
+import { applyRowsDelta, type ClusterRowsDeltaEvent, type ClusterRowsHeld } from '../../web/src/live/cluster-rows-delta.js';
 import type { BoardPublisher, NodeBoard } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
@@ -27,15 +28,28 @@ const login: PgNodesRig['login'] = (...a) => rig.login(...a);
 
 interface FeedClient {
   socket: Socket;
-  rows: ClusterRows[];
+  /** The rows as the web app holds them after each `cluster.rows` (whole) or `cluster.rows.delta` applied. */
+  rows: ClusterRowsHeld[];
+  wholes: number;
+  deltas: number;
   events: Array<{ type: string; payload: any }>;
 }
 
 function feed(token: string): Promise<FeedClient> {
   const socket = connect(base, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
   sockets.push(socket);
-  const c: FeedClient = { socket, rows: [], events: [] };
-  socket.on('cluster.rows', (r: ClusterRows) => c.rows.push(r));
+  const c: FeedClient = { socket, rows: [], wholes: 0, deltas: 0, events: [] };
+  socket.on('cluster.rows', (r: ClusterRowsFull) => {
+    c.wholes++;
+    c.rows.push(r);
+  });
+  // Applied as the web app applies them (web/src/live/cluster-rows-delta.ts); a delta that does not follow fails.
+  socket.on('cluster.rows.delta', (d: ClusterRowsDeltaEvent) => {
+    c.deltas++;
+    const next = applyRowsDelta(c.rows.at(-1) ?? null, d);
+    if (next === null) throw new Error(`delta ${d.seq} on ${d.base} does not follow the rows held (seq ${c.rows.at(-1)?.seq})`);
+    c.rows.push(next);
+  });
   socket.onAny((type: string, payload: unknown) => c.events.push({ type, payload }));
   return new Promise((resolve, reject) => {
     socket.once('hello', () => resolve(c));
@@ -45,6 +59,8 @@ function feed(token: string): Promise<FeedClient> {
 
 let campaignId: string;
 const t0 = systemClock.now();
+/** cb2's phase on node-b's next boards (it is answered mid-test). */
+let stageB = 'ringing';
 /** node-b's board, as its engine would give it (engine/cluster boardOf). */
 const boardB = (): NodeBoard => ({
   nodeId: 'node-b',
@@ -55,7 +71,7 @@ const boardB = (): NodeBoard => ({
   ],
   calls: [
     { id: 'cb1', phase: 'bridged', agentId: 'b1', campaignId, phone: '+15550110042' },
-    { id: 'cb2', phase: 'ringing', agentId: null, campaignId, phone: '+15550130043' },
+    { id: 'cb2', phase: stageB, agentId: null, campaignId, phone: '+15550130043' },
   ],
   campaigns: [],
 });
@@ -156,8 +172,22 @@ describe('the wallboard’s live feed over several nodes (PostgreSQL + Redis)', 
     expect(lead.rows.flatMap((r) => [...r.agents.map((a) => a.id), ...r.calls.map((c) => c.id)])).not.toContain('b2');
     expect(lead.rows.flatMap((r) => r.calls.map((c) => c.id))).not.toContain('cb2');
 
-    // Access control as before: an agent's socket gets no other node's rows (nor metrics).
+    // After the whole rows, only changes: node-b's board with cb2 answered and waiting reaches it as a delta.
+    const wholesBefore = sup.wholes;
+    stageB = 'agent-wait';
+    const waiting = await until(() => sup.rows.find((r) => r.calls.some((c) => c.id === 'cb2' && c.stage === 'waiting')), 5000, 100);
+    expect(waiting.calls.map((c) => c.id)).toEqual(['cb1', 'cb2']);
+    expect(sup.deltas).toBeGreaterThan(0);
+    expect(sup.wholes).toBe(wholesBefore);
+    // Asked again (a client that missed a delta), the supervisor gets the rows whole, numbered as the last delta.
+    const held = sup.rows.at(-1)!;
+    sup.socket.emit('cluster.rows.sync');
+    await until(() => (sup.wholes > wholesBefore ? true : undefined), 5000, 50);
+    expect(sup.rows.at(-1)).toEqual({ ...held, at: expect.any(Number) });
+
+    // Access control as before: an agent's socket gets no other node's rows (nor metrics), whole or changed.
     expect(agent.rows).toEqual([]);
+    expect(agent.deltas).toBe(0);
     expect(agent.events.some((e) => e.type === 'metrics')).toBe(false);
 
     // node-b stops: its rows go, it is named down; the wallboard shows its agents logged out and none of its calls.

@@ -20,7 +20,8 @@ import { DEFAULT_SERVICE_LEVEL_S, QueueLogAnalysis, readQueueLogFile } from '../
 import { silentLogger } from '../../engine/log/index.js';
 import { pacingPhone } from '../../engine/sim/index.js';
 import { openStore, pgAgentDirectory, pgCallHistory, pgCallMetrics } from '../../engine/store/index.js';
-import { copySqliteToPg } from '../../engine/store/pg/index.js';
+import { copySqliteToPg, PgQueueLog } from '../../engine/store/pg/index.js';
+import { queueLogLineOf } from '../../app/index.js';
 import { loadNodeConfig } from '../../app/node/node-config.js';
 import { runNode, type RunningNode } from '../../app/node/run-node.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
@@ -135,4 +136,14 @@ it('READY → RESERVED → TALKING → WRAP_UP → READY lands in agent_events, 
   const result = analysis.result();
   expect(result.malformedLines).toEqual([]);
   expect(result.metrics.queues['Agent events']!.answered).toBeGreaterThanOrEqual(1);
+
+  // The same lines, in the same order, in PostgreSQL's queue_log table under this node (what /api/queues on
+  // PostgreSQL follows): its stream numbered 1, 2, 3…
+  const rows = await until(async () => {
+    const r = await new PgQueueLog(db.pool).readAfter({}, 10_000);
+    return r.length >= lines.all.length ? r : undefined;
+  }, 10_000, 100);
+  expect(rows.slice(0, lines.all.length).map((r) => queueLogLineOf(r))).toEqual(lines.all);
+  expect(rows.map((r) => [r.nodeId, r.seq])).toEqual(rows.map((_, i) => ['node-ev', i + 1]));
+  expect(node.report().queueLogTable).toMatchObject({ nodeId: 'node-ev' });
 }, 150_000);

@@ -86,6 +86,7 @@ describeDialects(
         ['live-n1', T0 - 9 * DAY, 'k1', 'n1', 'recording'], // never swept while recording
         ['live-n2', T0 - 1000, 'k1', 'n2', 'recording'],
         ['gone', T0 - 9 * DAY, 'k1', 'n1', 'deleted'],
+        ['old-n2', T0 - 8 * DAY, 'k1', 'n2', 'ready'], // another node's: its files are on that node's disk
       ];
       for (const [id, at, campaignId, nodeId, state] of rows) {
         await r.recordings.start(start(id, at, { campaignId, nodeId }));
@@ -93,9 +94,14 @@ describeDialects(
       }
       expect((await r.recordings.inState('recording', 'n1')).map((x) => x.callId)).toEqual(['live-n1']);
       expect((await r.recordings.inState('recording')).map((x) => x.callId).sort()).toEqual(['live-n1', 'live-n2']);
-      expect((await r.recordings.expired(T0, 5)).map((x) => x.callId)).toEqual(['old-none', 'old-k1']);
-      expect((await r.recordings.expired(T0, 5, 1)).map((x) => x.callId)).toEqual(['old-none']);
-      expect(await r.recordings.usage()).toEqual({ bytes: 4 * 1000 + 3 * 100, byState: { ready: 3, failed: 1, recording: 2, deleted: 1 } });
+      expect((await r.recordings.expired(T0, 5)).map((x) => x.callId)).toEqual(['old-n2', 'old-none', 'old-k1']);
+      expect((await r.recordings.expired(T0, 5, 1)).map((x) => x.callId)).toEqual(['old-n2']);
+      // One node's sweep: its own only (scale-out, #18).
+      expect((await r.recordings.expired(T0, 5, undefined, 'n1')).map((x) => x.callId)).toEqual(['old-none', 'old-k1']);
+      expect((await r.recordings.expired(T0, 5, undefined, 'n2')).map((x) => x.callId)).toEqual(['old-n2']);
+      // The default 90 days (and a campaign's of 25 or more): days × 86 400 000 is past a 32-bit integer.
+      expect((await r.recordings.expired(T0 + 100 * DAY, 90, undefined, 'n1')).map((x) => x.callId)).toEqual(['old-none', 'young-none', 'old-k1', 'young-k1']);
+      expect(await r.recordings.usage()).toEqual({ bytes: 5 * 1000 + 4 * 100, byState: { ready: 4, failed: 1, recording: 2, deleted: 1 } });
     });
 
     it('the job queue: due in order for this node, claimed once, settled, requeued after a crash, counted; ids the caller’s', async () => {

@@ -44,6 +44,9 @@ function fill(store: Store): void {
   store.sqlite
     .prepare(`insert into cluster_nodes (id, ari_url, started_at, heartbeat_at, state, calls, agents) values ('node-1', 'embedded', ?, ?, 'stopped', 0, 0)`)
     .run(T0, T0);
+  // Nor queue_log (the SQLite product follows its queue_log file): rows so the copy and its identity are checked too.
+  const ql = store.sqlite.prepare(`insert into queue_log (node_id, seq, time, callid, queuename, agent, event, data1, data2, data3) values ('node-1', ?, ?, ?, 'Ventas', 'NONE', 'ENTERQUEUE', '', '+50688880000', '1')`);
+  for (let i = 1; i <= 3; i++) ql.run(i, Math.floor(T0 / 1000) + i, `q${i}`);
   store.trunks.upsert({ name: 'carrier', host: 'sip.example.net:5060', username: 'acct-42', password: 's3cr3t!pw', createdAt: T0, updatedAt: T0 });
   for (let i = 0; i < 30; i++) store.agentEvents.append({ agentId: 'a1', from: 'idle', to: i % 2 ? 'idle' : 'talking', at: T0 + i * 1000 });
   for (let i = 0; i < 40; i++) {
@@ -110,7 +113,7 @@ describe('db:copy sqlite → postgres', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const tables = pgTables().map((t) => t.name);
-    expect(tables.length).toBe(21); // 20 tables and cluster_nodes (#18)
+    expect(tables.length).toBe(22); // 20 tables, cluster_nodes and queue_log (#18)
     for (const t of tables) expect(r.out).toMatch(new RegExp(`^  ${t}: (\\d+)/\\1 ✓( \\(.*\\))?$`, 'm'));
     expect(r.out).toMatch(/^  call_logs: 40\/40 ✓ \(1 fractional values in integer columns rounded\)$/m);
     expect(r.out).toMatch(/counts and key checksums match, committed/);
@@ -146,6 +149,8 @@ describe('db:copy sqlite → postgres', () => {
     // The identity sequence moved past the copied ids: a new agent event does not collide.
     const next = await pool.query(`insert into agent_events (agent_id, from_state, to_state, at) values ('a1', 'idle', 'idle', 1) returning id`);
     expect(Number(next.rows[0].id)).toBe(31);
+    const nextLine = await pool.query(`insert into queue_log (node_id, seq, time, callid, queuename, agent, event) values ('node-2', 1, 1, 'c', 'q', 'NONE', 'OUTCALL') returning id`);
+    expect(Number(nextLine.rows[0].id)).toBe(4);
   });
 
   it('refuses a non-empty target, leaving it as it was; --force-empty-target replaces its rows', async () => {

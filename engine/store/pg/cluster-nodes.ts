@@ -37,14 +37,29 @@ export class PgClusterNodes {
     this.callLogs = new PgCallLogs(pool);
   }
 
-  /** The node (re)starts: state up, started and heartbeating now. `ariUrl` must already be free of credentials. */
+  /**
+   * The node (re)starts: state up, started and heartbeating now, no public URL until it advertises one (a URL of
+   * its last run may be another port). `ariUrl` must already be free of credentials.
+   */
   async register(nodeId: string, ariUrl: string, at: number): Promise<void> {
     await this.pool.query(
-      `insert into cluster_nodes (id, ari_url, started_at, heartbeat_at, state, calls, agents, down_at, reaped_by)
-       values ($1, $2, $3, $3, 'up', 0, 0, null, null)
-       on conflict (id) do update set ari_url = $2, started_at = $3, heartbeat_at = $3, state = 'up', calls = 0, agents = 0, down_at = null, reaped_by = null`,
+      `insert into cluster_nodes (id, ari_url, started_at, heartbeat_at, state, calls, agents, down_at, reaped_by, public_url)
+       values ($1, $2, $3, $3, 'up', 0, 0, null, null, null)
+       on conflict (id) do update set ari_url = $2, started_at = $3, heartbeat_at = $3, state = 'up', calls = 0, agents = 0, down_at = null, reaped_by = null, public_url = null`,
       [nodeId, ariUrl, at],
     );
+  }
+
+  /** Where API processes reach this node's health server for its recordings (once it listens); null: nowhere. */
+  async advertise(nodeId: string, publicUrl: string | null): Promise<void> {
+    await this.pool.query(`update cluster_nodes set public_url = $2 where id = $1`, [nodeId, publicUrl]);
+  }
+
+  /** One node's state and advertised URL (an API's NodeDirectory for engine/recordings' node client). */
+  async address(nodeId: string): Promise<{ state: ClusterNode['state']; url: string | null } | undefined> {
+    const r = await this.pool.query(`select state, public_url from cluster_nodes where id = $1`, [nodeId]);
+    const row = r.rows[0] as { state: ClusterNode['state']; public_url: string | null } | undefined;
+    return row ? { state: row.state, url: row.public_url } : undefined;
   }
 
   /**

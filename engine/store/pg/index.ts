@@ -40,4 +40,5 @@ export { PgLeads } from './leads.js';
 export { PgLeadImports } from './lead-imports.js';
 export { PgTrunks } from './trunks.js';
 export { PgManualCalls } from './manual-calls.js';
+export { PgQueueLog, type QueueLogTableLine, type NodeQueueLogLine, type QueueLogTableRow, type QueueLogCursor } from './queue-log.js';
 export { dumpPg, restorePg, pgDumpVersion, pgToolEnv, userTableCount, RestoreRefused, type PgToolOptions } from './dump.js';

@@ -49,13 +49,21 @@ export class PgRecorderStore implements RecorderStore {
         const cond = nodeId === undefined ? eq(recordings.state, state) : and(eq(recordings.state, state), eq(recordings.nodeId, nodeId));
         return (await db.select().from(recordings).where(cond)) as RecordingRow[];
       },
-      expired: async (now: number, defaultDays: number, limit = 500) => {
+      expired: async (now: number, defaultDays: number, limit = 500, nodeId?: string) => {
         const days = sql`coalesce(${campaigns.recordingRetentionDays}, ${defaultDays})`;
         const rows = await db
           .select({ r: recordings })
           .from(recordings)
           .leftJoin(campaigns, eq(campaigns.id, recordings.campaignId))
-          .where(and(ne(recordings.state, 'deleted'), ne(recordings.state, 'recording'), sql`${recordings.startedAt} < ${now}::bigint - ${days} * 86400000`))
+          .where(
+            and(
+              ne(recordings.state, 'deleted'),
+              ne(recordings.state, 'recording'),
+              // bigint: days × 86 400 000 overflows an integer from 25 days on (the default retention is 90).
+              sql`${recordings.startedAt} < ${now}::bigint - ${days}::bigint * 86400000`,
+              nodeId === undefined ? undefined : eq(recordings.nodeId, nodeId),
+            ),
+          )
           .orderBy(asc(recordings.startedAt))
           .limit(limit);
         return rows.map((x) => x.r as RecordingRow);

@@ -109,13 +109,13 @@ export class RecordingRepo {
   }
 
   /** Recordings older than their campaign's retention (recordings of a deleted campaign: `defaultDays`). */
-  expired(now: number, defaultDays: number, limit = 500): RecordingRow[] {
+  expired(now: number, defaultDays: number, limit = 500, nodeId?: string): RecordingRow[] {
     const days = sql<number>`coalesce(${campaigns.recordingRetentionDays}, ${defaultDays})`;
     return this.db
       .select({ r: recordings })
       .from(recordings)
       .leftJoin(campaigns, eq(campaigns.id, recordings.campaignId))
-      .where(and(ne(recordings.state, 'deleted'), ne(recordings.state, 'recording'), sql`${recordings.startedAt} < ${now} - ${days} * 86400000`))
+      .where(and(ne(recordings.state, 'deleted'), ne(recordings.state, 'recording'), sql`${recordings.startedAt} < ${now} - ${days} * 86400000`, nodeId === undefined ? undefined : eq(recordings.nodeId, nodeId)))
       .orderBy(asc(recordings.startedAt))
       .limit(limit)
       .all()

@@ -22,6 +22,12 @@ export const clusterNodes = pgTable(
     /** When the node was found dead and by whom; null while up. */
     downAt: bigint('down_at', { mode: 'number' }),
     reapedBy: text('reaped_by'),
+    /**
+     * Where API processes reach this node's health server for its recordings' audio (NODE_PUBLIC_URL, else the
+     * health server's own address); null when it serves none (no health server, e.g. the PostgreSQL product's
+     * in-process node, whose API serves its files itself).
+     */
+    publicUrl: text('public_url'),
   },
   (t) => [index('cluster_nodes_state_heartbeat_idx').on(t.state, t.heartbeatAt)],
 );

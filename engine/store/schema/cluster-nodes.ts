@@ -22,6 +22,12 @@ export const clusterNodes = sqliteTable(
     /** When the node was found dead and by whom; null while up. */
     downAt: integer('down_at'),
     reapedBy: text('reaped_by'),
+    /**
+     * Where API processes reach this node's health server for its recordings' audio (NODE_PUBLIC_URL, else the
+     * health server's own address); null when it serves none (no health server, e.g. the PostgreSQL product's
+     * in-process node, whose API serves its files itself).
+     */
+    publicUrl: text('public_url'),
   },
   (t) => [index('cluster_nodes_state_heartbeat_idx').on(t.state, t.heartbeatAt)],
 );

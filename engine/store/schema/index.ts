@@ -17,3 +17,4 @@ export * from './recordings.js';
 export * from './qa.js';
 export * from './trunks.js';
 export * from './cluster-nodes.js';
+export * from './queue-log.js';

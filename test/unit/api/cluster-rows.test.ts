@@ -3,7 +3,9 @@
  * a team lead's share of them; agentsOnNodes, the merge with this node's agents the wallboard, agent list and dashboard read. Pure.
  */
 import { describe, expect, it } from 'vitest';
-import { agentsOnNodes, ClusterRowsTracker, countByState, rowsForTeam, sameRows, withClusterCounts, type ClusterRows } from '../../../api/live/index.js';
+import { agentsOnNodes, ClusterRowsTracker, countByState, rowsDelta, rowsForTeam, RowsStream, withClusterCounts, type ClusterRows } from '../../../api/live/index.js';
+import { mulberry32 } from '../../../engine/random/index.js';
+import { applyRowsDelta, type ClusterRowsHeld } from '../../../web/src/live/cluster-rows-delta.js';
 import { clusterView, type NodeBoard } from '../../../engine/cluster/index.js';
 
 const board = (nodeId: string, at: number, calls: NodeBoard['calls'], agents: NodeBoard['agents'] = []): NodeBoard => ({ nodeId, at, agents, calls, campaigns: [] });
@@ -46,12 +48,11 @@ describe('ClusterRowsTracker', () => {
     expect(at(6000, [{ id: 'c', phase: 'ringing' }]).calls[0]).toMatchObject({ created_at: 6000, stage_since: 6000 });
   });
 
-  it('sameRows ignores the view’s time; withClusterCounts adds the other nodes’ agents and calls to the node’s metrics', () => {
+  it('rowsDelta ignores the view’s time; withClusterCounts adds the other nodes’ agents and calls to the node’s metrics', () => {
     const t = new ClusterRowsTracker('self');
     const one = t.rows(clusterView([board('b', 1000, [{ id: 'c', phase: 'dialing' }], [{ id: 'b1', status: 'READY' }])], [], 1000));
     const two = t.rows(clusterView([board('b', 2000, [{ id: 'c', phase: 'dialing' }], [{ id: 'b1', status: 'READY' }])], [], 2000));
-    expect(sameRows(one, two)).toBe(true);
-    expect(sameRows(null, two)).toBe(false);
+    expect(rowsDelta(one, two, 0)).toBeNull();
     expect(withClusterCounts({ activeCalls: 2, agentsByStatus: { READY: 1 }, connected: true }, two)).toEqual({ activeCalls: 3, agentsByStatus: { READY: 2 }, connected: true });
     expect(withClusterCounts({ activeCalls: 2, agentsByStatus: {} }, null)).toEqual({ activeCalls: 2, agentsByStatus: {} });
   });
@@ -108,5 +109,74 @@ describe('agentsOnNodes and a team’s share', () => {
     const team = (id: string) => (id === 'b1' ? 'blue' : null);
     expect(rowsForTeam(rows, 'blue', team)).toEqual({ ...rows, agents: [rows.agents[1]], calls: [rows.calls[0]] });
     expect(rowsForTeam(rows, 'red', team)).toMatchObject({ up: ['b'], down: ['gone'], agents: [], calls: [] });
+  });
+});
+
+describe('the rows as deltas (cluster.rows.delta)', () => {
+  const t = () => new ClusterRowsTracker('self');
+  it('sends the rows set and the ids gone, and the nodes whenever they change', () => {
+    const tr = t();
+    const one = tr.rows(clusterView([board('b', 1000, [{ id: 'c1', phase: 'dialing' }, { id: 'c2', phase: 'ringing' }], [{ id: 'b1', status: 'READY' }, { id: 'b2', status: 'PAUSED' }])], [], 1000));
+    const two = tr.rows(clusterView([board('b', 2000, [{ id: 'c1', phase: 'ringing' }, { id: 'c3', phase: 'dialing' }], [{ id: 'b1', status: 'READY' }, { id: 'b2', status: 'READY' }])], [], 2000));
+    const d = rowsDelta(one, two, 4)!;
+    expect(d.seq).toBe(5);
+    expect(d.base).toBe(4);
+    expect(d.calls.set.map((c) => [c.id, c.stage])).toEqual([['c1', 'ringing'], ['c3', 'dialing']]);
+    expect(d.calls.gone).toEqual(['c2']);
+    expect(d.agents.set.map((a) => [a.id, a.status])).toEqual([['b2', 'READY']]);
+    expect(d.agents.gone).toEqual([]);
+    // Only a node going down: still a delta (its rows gone, `down` naming it).
+    const three = tr.rows(clusterView([], [{ nodeId: 'b', lastSeenAt: 2000 }], 3000));
+    const d3 = rowsDelta(two, three, 5)!;
+    expect(d3.down).toEqual(['b']);
+    expect(d3.agents.gone.sort()).toEqual(['b1', 'b2']);
+    expect(rowsDelta(three, { ...three, at: 9000 }, 6)).toBeNull();
+  });
+
+  it('applied in order, the web app’s deltas rebuild every view exactly; a missed one is refused, not guessed', () => {
+    const rnd = mulberry32(11);
+    const tr = t();
+    const phases = ['dialing', 'ringing', 'amd', 'agent-wait', 'bridged', 'machine', 'ended'];
+    let calls = new Map<string, { id: string; phase: string; agentId: string | null }>();
+    const agents = Array.from({ length: 30 }, (_, i) => ({ id: `a${i}`, status: 'READY', since: 0 as number | null }));
+    let seq = 0;
+    let stream: RowsStream | null = null;
+    let held: ClusterRowsHeld | null = null;
+    let missedOne = false;
+    const byId = <R extends { id: string }>(rs: R[]) => [...rs].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (let s = 0; s < 300; s++) {
+      for (let k = 0; k < 3; k++) calls.set(`c${seq}`, { id: `c${seq++}`, phase: 'dialing', agentId: null });
+      calls = new Map([...calls].filter(([, c]) => c.phase !== 'ended'));
+      for (const c of calls.values()) if (rnd() < 0.3) c.phase = phases[Math.min(phases.length - 1, phases.indexOf(c.phase) + 1)]!;
+      for (const a of agents) if (rnd() < 0.1) Object.assign(a, { status: rnd() < 0.5 ? 'TALKING' : 'READY', since: s });
+      const nodeUp = s % 97 !== 50; // the node drops out once, and comes back
+      const view = clusterView(nodeUp ? [board('b', s * 1000, [...calls.values()].map((c) => ({ ...c })), agents.map((a) => ({ ...a })))] : [], nodeUp ? [] : [{ nodeId: 'b', lastSeenAt: s }], s * 1000);
+      const rows = tr.rows(view);
+      if (stream === null) {
+        stream = new RowsStream(rows);
+        held = stream.full();
+        continue;
+      }
+      const d = stream.advance(rows);
+      if (d === null) continue;
+      if (s === 200) {
+        // This socket misses one delta: the next must be refused, and the whole rows start it again.
+        missedOne = true;
+        continue;
+      }
+      const next = applyRowsDelta(held, d);
+      if (missedOne) {
+        expect(next).toBeNull();
+        held = stream.full();
+        missedOne = false;
+        continue;
+      }
+      expect(next).not.toBeNull();
+      held = next!;
+      expect(byId(held.agents)).toEqual(byId(rows.agents));
+      expect(byId(held.calls)).toEqual(byId(rows.calls));
+      expect([held.up, held.down]).toEqual([rows.up, rows.down]);
+    }
+    expect(held!.seq).toBe(stream!.full().seq);
   });
 });

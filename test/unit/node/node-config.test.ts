@@ -36,4 +36,21 @@ describe('loadNodeConfig', () => {
     expect(problems({ DATABASE_URL: 'postgres://u:p@h/db', NODE_ID: 'n2', CLUSTER_PREFIX: 'a b' }).find((l) => l.startsWith('CLUSTER_PREFIX:'))).toMatch(/only letters/);
     expect(problems({ DATABASE_URL: 'postgres://u:p@h/db', NODE_ID: 'n2', REDIS_URL: 'http://x' }).find((l) => l.startsWith('REDIS_URL'))).toBeDefined();
   });
+
+  it('NODE_PUBLIC_URL: where API processes fetch its recordings; http(s), no credentials, query or fragment; unset → null (the health server\'s address)', () => {
+    const env = { DATABASE_URL: 'postgres://u:p@h/db', NODE_ID: 'n2' };
+    expect(loadNodeConfig(env).publicUrl).toBeNull();
+    expect(loadNodeConfig({ ...env, NODE_PUBLIC_URL: '' }).publicUrl).toBeNull();
+    expect(loadNodeConfig({ ...env, NODE_PUBLIC_URL: 'http://10.0.0.12:8081/' }).publicUrl).toBe('http://10.0.0.12:8081');
+    expect(loadNodeConfig({ ...env, NODE_PUBLIC_URL: 'https://nodes.example/n2' }).publicUrl).toBe('https://nodes.example/n2');
+    const line = (v: string) => problems({ ...env, NODE_PUBLIC_URL: v }).find((l) => l.startsWith('NODE_PUBLIC_URL:'));
+    expect(line('10.0.0.12:8081')).toMatch(/must be a URL such as/);
+    expect(line('node-2:8081')).toMatch(/http:\/\/ or https:\/\//);
+    expect(line('not a url')).toMatch(/must be a URL such as http:\/\/10\.0\.0\.12:8081/);
+    expect(line('ftp://h/')).toMatch(/http:\/\/ or https:\/\//);
+    expect(line('http://h:8081/?a=1')).toMatch(/no query/);
+    const creds = line('http://user:s3cret@h:8081');
+    expect(creds).toMatch(/must not carry credentials/);
+    expect(creds).not.toContain('s3cret');
+  });
 });

@@ -1852,7 +1852,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Recordings are not running on this node */
+                /** @description The engine node holding the call refused this API */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Recordings are not running on this node, or the node holding the call is down (named) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1947,7 +1954,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Recordings are not running on this node */
+                /** @description The engine node holding the call refused this API */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Recordings are not running on this node, or the node holding the call is down (named) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6450,7 +6464,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Recordings are not running on this node */
+                /** @description The engine node holding the recording refused this API */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Recordings are not running on this node, or the node holding the recording is down (named) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6541,6 +6562,20 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Error"];
                     };
+                };
+                /** @description The engine node holding the recording refused this API (SECRETS_KEY / JWT_SECRET differ) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The engine node holding the recording is down or does not answer (named in the message) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -8714,6 +8749,8 @@ export interface components {
             dumps: number;
             logged_in_s: number;
             name: string;
+            /** @description On PostgreSQL: the node whose queue_log lines name the agent (its last one). Absent for a file. */
+            node?: string | null;
             occupancy_pct: number | null;
             outcall_talk_s: number;
             outcalls: number;
@@ -8771,6 +8808,8 @@ export interface components {
             callerId: string;
             callid: string;
             enteredAt: number;
+            /** @description On PostgreSQL: the node that placed the call (wrote its lines). Absent for a file. */
+            node?: string | null;
             position: number | null;
             queue: string;
             /**
@@ -8790,6 +8829,10 @@ export interface components {
             line: number;
             lines: number;
             malformed: number;
+            /** @description On PostgreSQL (the queue_log table every node writes): the last line read of each node (its `seq`). Absent for a file. */
+            nodes?: {
+                [key: string]: number;
+            };
             offset: number;
             recent_malformed: {
                 file?: string;
@@ -8894,6 +8937,8 @@ export interface components {
             format: string | null;
             hasAmdAudio: boolean;
             hasAudio: boolean;
+            /** @description The engine node that recorded the call and holds its files */
+            nodeId: string;
             pauses: {
                 at: number;
                 by: string | null;

@@ -8,6 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { useQueryClient } from '@tanstack/react-query';
 import { freshAccessToken, refreshSession } from '../api/session';
 import type { HelloEvent } from './events';
+import { applyRowsDelta, type ClusterRowsDeltaEvent, type ClusterRowsHeld } from './cluster-rows-delta';
 
 export type LiveStatus = 'connecting' | 'connected' | 'reconnecting';
 type Handler = (payload: unknown) => void;
@@ -49,7 +50,20 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         void freshAccessToken().then((token) => cb({ token: token ?? '' }));
       },
     });
-    socket.onAny((event: string, payload: unknown) => {
+    socket.onAny((name: string, data: unknown) => {
+      let event = name;
+      let payload = data;
+      // The other nodes' rows come whole, then as deltas: screens get them whole; a missed delta asks for them again.
+      if (event === 'cluster.rows.delta') {
+        const held = (sticky.current.get('cluster.rows') as ClusterRowsHeld | undefined) ?? null;
+        const next = applyRowsDelta(held, data as ClusterRowsDeltaEvent);
+        if (next === null) {
+          socket.emit('cluster.rows.sync');
+          return;
+        }
+        event = 'cluster.rows';
+        payload = next;
+      }
       if (STICKY_EVENTS.has(event)) sticky.current.set(event, payload);
       const set = handlers.current.get(event);
       if (set) for (const h of set) h(payload);

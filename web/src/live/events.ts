@@ -82,16 +82,4 @@ export interface ClusterBoardEvent {
   totals: { nodesUp: number; nodesDown: number; agents: Record<string, number>; agentsLoggedIn: number; calls: Record<string, number>; callsTotal: number };
 }
 
-/**
- * `cluster.rows` (main namespace, supervisors and admins; PostgreSQL + Redis): every agent and call of the other
- * engine nodes that are up, each with its node (api/live/cluster-rows.ts); sent when they change.
- */
-export interface ClusterRowsEvent {
-  at: number;
-  /** The node of the API this tab is connected to: its rows come as the other events. */
-  self: string;
-  up: string[];
-  down: string[];
-  agents: Array<{ id: string; node_id: string; status: string; since: number | null; pause_reason: string | null; call_id: string | null }>;
-  calls: Array<{ id: string; node_id: string; campaign_id: string | null; phone: string; agent_id: string | null; stage: 'dialing' | 'ringing' | 'amd' | 'waiting' | 'machine' | 'talking'; created_at: number; stage_since: number }>;
-}
+export type { ClusterRowsEvent } from './cluster-rows-delta';

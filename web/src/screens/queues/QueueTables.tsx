@@ -74,12 +74,14 @@ export function QueueTable({ queues, selected, onSelect }: { queues: QueueSummar
 export function AgentTable({ agents }: { agents: QueueAgentStats[] }) {
   const { t } = useTranslation();
   const heads = ['callsAnswered', 'talk', 'avgTalk', 'rna', 'pause', 'loggedIn', 'occupancy'] as const;
+  const nodes = withNodes(agents);
   return (
     <Table.ScrollContainer minWidth={800}>
       <Table striped withTableBorder data-testid="queue-agent-table" className="tabular">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('common.agent')}</Table.Th>
+            {nodes && <Table.Th>{t('queues.col.node')}</Table.Th>}
             {heads.map((h) => (
               <Table.Th key={h} ta="right">
                 {t(`queues.col.${h}`)}
@@ -92,6 +94,11 @@ export function AgentTable({ agents }: { agents: QueueAgentStats[] }) {
           {agents.map((a) => (
             <Table.Tr key={a.name}>
               <Table.Td>{a.name}</Table.Td>
+              {nodes && (
+                <Table.Td data-testid="queue-agent-node" style={{ whiteSpace: 'nowrap' }}>
+                  {a.node ?? '—'}
+                </Table.Td>
+              )}
               <Table.Td ta="right">{fmtInt(a.calls_answered)}</Table.Td>
               <Table.Td ta="right">{fmtDuration(a.talk_s)}</Table.Td>
               <Table.Td ta="right">{fmtDuration(a.avg_talk_s)}</Table.Td>
@@ -116,6 +123,7 @@ export function AgentTable({ agents }: { agents: QueueAgentStats[] }) {
 export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
   const { t } = useTranslation();
   if (calls.length === 0) return <Text c="dimmed">{t('queues.nobodyWaiting')}</Text>;
+  const nodes = withNodes(calls);
   return (
     <Table withTableBorder data-testid="queue-live-calls" className="tabular">
       <Table.Thead>
@@ -124,6 +132,7 @@ export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
           <Table.Th>{t('queues.col.caller')}</Table.Th>
           <Table.Th ta="right">{t('queues.col.position')}</Table.Th>
           <Table.Th ta="right">{t('queues.col.inQueue')}</Table.Th>
+          {nodes && <Table.Th>{t('queues.col.node')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -135,6 +144,7 @@ export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
             <Table.Td ta="right">
               <Elapsed since={c.enteredAt * 1000} />
             </Table.Td>
+            {nodes && <Table.Td>{c.node ?? '—'}</Table.Td>}
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -146,6 +156,7 @@ export function WaitingCallers({ calls }: { calls: QueueLiveCall[] }) {
 export function TalkingCallers({ calls }: { calls: QueueLiveCall[] }) {
   const { t } = useTranslation();
   if (calls.length === 0) return <Text c="dimmed">{t('queues.nobodyTalking')}</Text>;
+  const nodes = withNodes(calls);
   return (
     <Table withTableBorder data-testid="queue-talking-calls" className="tabular">
       <Table.Thead>
@@ -155,6 +166,7 @@ export function TalkingCallers({ calls }: { calls: QueueLiveCall[] }) {
           <Table.Th>{t('common.agent')}</Table.Th>
           <Table.Th ta="right">{t('queues.col.waited')}</Table.Th>
           <Table.Th ta="right">{t('queues.col.talking')}</Table.Th>
+          {nodes && <Table.Th>{t('queues.col.node')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -167,9 +179,15 @@ export function TalkingCallers({ calls }: { calls: QueueLiveCall[] }) {
             <Table.Td ta="right">
               <Elapsed since={(c.enteredAt + (c.waitS ?? 0)) * 1000} />
             </Table.Td>
+            {nodes && <Table.Td data-testid="queue-call-node">{c.node ?? '—'}</Table.Td>}
           </Table.Tr>
         ))}
       </Table.Tbody>
     </Table>
   );
+}
+
+/** On PostgreSQL the queue_log table names each agent's and call's node (`node`): then the tables show a Node column. */
+function withNodes(rows: ReadonlyArray<{ node?: string | null }>): boolean {
+  return rows.some((r) => r.node !== undefined);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "cluster_nodes" ADD COLUMN "public_url" text;

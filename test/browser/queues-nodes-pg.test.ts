@@ -1,0 +1,105 @@
+/**
+ * The Queues screen on PostgreSQL (#18): `npm start`'s product on a database of its own follows the queue_log table
+ * every node writes, not a file. Two other nodes' lines (node-x, node-y) go into the table after the product started;
+ * a supervisor's Queues screen shows the one queue both dialled with both nodes' calls summed, both nodes' agents with
+ * a Node column, and the call still talking on node-y with its node. English and Spanish at 1280 px, axe clean.
+ * Screenshots go to QUEUES_NODES_SCREENSHOT_DIR when it is set.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNodeConfig } from '../../app/node/index.js';
+import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
+import { queueLogColumns } from '../../app/index.js';
+import { formatQueueLogLine } from '../../engine/analytics/index.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { PgQueueLog } from '../../engine/store/index.js';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
+import { axeViolations, freePort, launchBrowser, loginUi, newPage } from './support.js';
+
+const ADMIN_PASSWORD = 'browser-test-admin-password';
+const shots = process.env['QUEUES_NODES_SCREENSHOT_DIR'];
+
+let db: MigratedTestDatabase;
+let dir: string;
+let product: PgProduct;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  db = await openMigratedTestDatabase('queues_cluster_browser');
+  dir = mkdtempSync(join(tmpdir(), 'queues-nodes-'));
+  const port = await freePort();
+  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
+  const cfg = loadNodeConfig({
+    DATABASE_URL: db.url,
+    NODE_ID: 'node-a',
+    DB_PATH: join(dir, 'c.db'),
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    RTP_PORT_MIN: String(rtp),
+    RTP_PORT_MAX: String(rtp + 99),
+    ADMIN_PASSWORD,
+    JWT_SECRET: 'browser-tests-jwt-secret-0123456789abcdef',
+    REPORT_TIME_ZONE: 'UTC',
+    LOG_LEVEL: 'error',
+  });
+  [product, browser] = await Promise.all([startPgProduct(cfg, silentLogger), launchBrowser()]);
+  base = `http://127.0.0.1:${port}`;
+
+  // Two nodes' lines of today (UTC), written as their nodes write them, after the product started following the table.
+  const now = Math.floor(Date.now() / 1000);
+  const t = Math.max(Math.floor(now / 86_400) * 86_400 + 1, now - 1200);
+  const L = (dt: number, callid: string, queue: string, agent: string, event: string, data: (string | number)[]) => queueLogColumns(formatQueueLogLine(t + dt, callid, queue, agent, event, data))!;
+  const table = new PgQueueLog(db.pool);
+  await table.append('node-x', [
+    L(0, 'NONE', 'NONE', 'Ana', 'AGENTLOGIN', ['Centralita/ag-x']),
+    L(10, 'x1', 'Ventas', 'NONE', 'ENTERQUEUE', ['', '50688880001', 1]),
+    L(18, 'x1', 'Ventas', 'Ana', 'CONNECT', [8, 'br-x1', 0]),
+    L(298, 'x1', 'Ventas', 'Ana', 'COMPLETECALLER', [8, 280, 1]),
+    L(300, 'x2', 'Ventas', 'NONE', 'ENTERQUEUE', ['', '50688880002', 1]),
+    L(340, 'x2', 'Ventas', 'NONE', 'ABANDON', [1, 1, 40]),
+  ].map((l, i) => ({ ...l, seq: i + 1 })));
+  await table.append('node-y', [
+    L(5, 'NONE', 'NONE', 'Beto', 'AGENTLOGIN', ['Centralita/ag-y']),
+    L(400, 'y1', 'Ventas', 'NONE', 'ENTERQUEUE', ['', '50688890001', 1]),
+    L(412, 'y1', 'Ventas', 'Beto', 'CONNECT', [12, 'br-y1', 0]),
+  ].map((l, i) => ({ ...l, seq: i + 1 })));
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.close();
+  await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Queues screen on PostgreSQL, two nodes', () => {
+  for (const lang of ['en', 'es'] as const) {
+    it(`${lang}: one queue summed over both nodes, each agent and the talking call with its node`, async () => {
+      const { page, context } = await newPage(browser, { lang, width: 1280, height: 900 });
+      try {
+        await loginUi(page, base, 'admin', ADMIN_PASSWORD, '/queues');
+        await page.getByRole('heading', { name: lang === 'en' ? 'Queues' : 'Colas', level: 1 }).waitFor();
+        const table = page.getByTestId('queue-table');
+        await table.getByRole('button', { name: 'Ventas' }).waitFor({ timeout: 15_000 });
+        // Ventas: x1 and x2 (node-x), y1 (node-y): 3 offered, 2 answered, 1 abandoned.
+        expect(await table.innerText()).toMatch(/Ventas[\s\S]*?\s3\s+2\s+1\s/);
+        const agents = page.getByTestId('queue-agent-table');
+        const agentText = await agents.innerText();
+        expect(agentText).toContain(lang === 'en' ? 'Node' : 'Nodo');
+        expect(agentText).toMatch(/Ana\s+node-x\s+1\s/);
+        expect(agentText).toMatch(/Beto\s+node-y\s+1\s/);
+        const talking = page.getByTestId('queue-talking-calls');
+        await talking.getByText('50688890001').waitFor();
+        expect(await talking.innerText()).toMatch(/Ventas\s+50688890001\s+Beto\s+0:12\s+\S+\s+node-y/);
+        if (shots) await page.screenshot({ path: join(shots, `queues-nodes-${lang}.png`), fullPage: true });
+        expect(await axeViolations(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+  }
+});
