@@ -42,6 +42,8 @@ export interface Harness {
   app: ApiApp;
   /** The SQLite file: on 'pg' only what the PostgreSQL product still keeps there (app/pg/sqlite-kept.ts). */
   store: Store;
+  /** On 'pg' the pool of the file's PostgreSQL database (for what only PostgreSQL has: row locks, pg_stat_activity…); null on 'sqlite'. */
+  pool: PgPool | null;
   /** The ports, seeds and reads of the database the app reads (test/support/store-dialects.ts): seed through it to run on both. */
   db: DialectHarness;
   clock: VirtualClock;
@@ -73,7 +75,7 @@ let userHash: string | undefined;
 const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD, TEST_PASSWORD_COST));
 
 /** A real app over a real SQLite file in a temp dir, with a virtual clock. */
-export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   return build(null, overrides, more);
 }
 
@@ -82,11 +84,11 @@ export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, 
  * and audit included), over a migrated test database the caller opened (`apiDialects` does: one per file, emptied per
  * harness). The SQLite file keeps only what the product keeps there. `addUser` writes PostgreSQL's users.
  */
-export function pgHarness(pool: PgPool, overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+export function pgHarness(pool: PgPool, overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   return build(pool, overrides, more);
 }
 
-function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'centralita-api-'));
   const store = openStore(join(dir, 'db.sqlite'));
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -99,7 +101,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
     testPasswordCost: TEST_PASSWORD_COST,
     ...(pool ? pgApiPorts(pool) : {}),
     ...overrides,
-    ...more?.(store, clock, dir),
+    ...more?.(store, clock, dir, pool),
   });
   // One scrypt hash reused for every test user of the file: hashing per user would make suites slow for nothing.
   // Logins still verify it through scrypt as the product does.
@@ -128,6 +130,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
   let sides: DialectHarness | undefined;
   const h: Harness = {
     dialect: pool ? 'pg' : 'sqlite',
+    pool,
     app,
     store,
     get db() {
@@ -166,7 +169,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
  */
 export type MakeHarness = (
   overrides?: Partial<ApiDeps>,
-  more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>,
+  more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>,
   o?: { keepRows?: boolean },
 ) => Promise<Harness>;
 
