@@ -90,7 +90,6 @@ describeApiDialects('agent routes', (make, dialect) => {
     ids = { ana: h.addUser('ana', 'agent', 'red'), bob: h.addUser('bob', 'agent', 'red'), zoe: h.addUser('zoe', 'agent', 'blue') };
     h.addUser('lead', 'teamlead', 'red');
     h.addUser('sup', 'supervisor');
-    await h.settled(); // landed before a test that sends nothing ends (else they could land in the next test's database)
     // Campaigns of the API's database (on PostgreSQL `lite-only` is in the SQLite file alone).
     for (const id of ['k1', 'k2']) await h.db.seed.campaign(id, {}, h.clock.now());
     if (dialect === 'pg') h.store.campaigns.create('lite-only', { name: 'Lite' }, h.clock.now());

@@ -58,7 +58,6 @@ describeApiDialects('trunk routes', (make, dialect) => {
     h.addUser('sup', 'supervisor');
     h.addUser('lead', 'teamlead', 'red');
     h.addUser('ana', 'agent', 'red');
-    await h.settled(); // landed before a test that sends nothing ends (else they could land in the next test's database)
   });
   const send = async (method: string, path: string, who: string, body?: unknown) => h.json(method, path, body, await as(who));
   const trunk = (name: string) => h.db.trunkCatalog.get(name);
