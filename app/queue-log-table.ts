@@ -27,7 +27,8 @@ import {
 import type { Clock, TimerHandle } from '../engine/clock/index.js';
 import type { Logger } from '../engine/log/index.js';
 import type { StoreWriteQueue } from '../engine/shell/index.js';
-import { describePgError, type NodeQueueLogLine, type PgQueueLog, type QueueLogCursor, type QueueLogTableRow } from '../engine/store/index.js';
+import { describePgError } from '../engine/store/index.js';
+import type { NodeQueueLogLine, PgQueueLog, QueueLogCursor, QueueLogTableRow } from '../engine/store/pg/index.js';
 import type { QueueStats } from './queue-log.js';
 
 /** A queue_log line `time|callid|queue|agent|event|data…` as the table's columns; null when it has fewer than 5 fields. */

@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore, type NewLead, copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool, PgLeadHopper, redactUrl } from '../engine/store/index.js';
+import { openStore, type NewLead, redactUrl } from '../engine/store/index.js';
+import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool, PgLeadHopper } from '../engine/store/pg/index.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0);
 const LEASE_MS = 10 * 3_600_000;

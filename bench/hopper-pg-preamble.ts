@@ -11,21 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  copySqliteToPg,
-  createDatabase,
-  LEASE_CAMPAIGN_SQL,
-  LEASE_HAS_NULL_ZONE_SQL,
-  LEASE_ZONES_SQL,
-  openStore,
-  dropDatabase,
-  migratePg,
-  openPgPool,
-  PgLeadHopper,
-  pgTransaction,
-  redactUrl,
-  sortableId,
-} from '../engine/store/index.js';
+import { openStore, redactUrl, sortableId } from '../engine/store/index.js';
+import { copySqliteToPg, createDatabase, LEASE_CAMPAIGN_SQL, LEASE_HAS_NULL_ZONE_SQL, LEASE_ZONES_SQL, dropDatabase, migratePg, openPgPool, PgLeadHopper, pgTransaction } from '../engine/store/pg/index.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0); // calling hours 00:00–23:59 every day: every zone is open
 const ZONE_COUNTS = [1, 5, 30];

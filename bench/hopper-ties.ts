@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hopperBenchArgs, median } from './hopper-bench-args.js';
-import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool, openStore, PgLeadHopper, redactUrl, type NewLead } from '../engine/store/index.js';
+import { openStore, redactUrl, type NewLead } from '../engine/store/index.js';
+import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool, PgLeadHopper } from '../engine/store/pg/index.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0); // 09:00 in Costa Rica: inside the default calling hours
 

@@ -34,22 +34,8 @@ import { systemClock } from '../../engine/clock/index.js';
 import { DomainEvents, type Disposition } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { mulberry32 } from '../../engine/random/index.js';
-import {
-  NO_BACKUPS,
-  copySqliteToPg,
-  createDatabase,
-  dropDatabase,
-  migratePg,
-  openPgPool,
-  openStore,
-  pgCallHistory,
-  redactUrl,
-  sqliteCallHistory,
-  type CallHistory,
-  type PgPool,
-  type Store,
-  type Role,
-} from '../../engine/store/index.js';
+import { NO_BACKUPS, openStore, redactUrl, sqliteCallHistory, type CallHistory, type Store, type Role } from '../../engine/store/index.js';
+import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool, pgCallHistory, type PgPool } from '../../engine/store/pg/index.js';
 
 const DAY = 24 * 3600_000;
 const TEAMS = 10;

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { configOrExitCode } from '../index.js';
-import { backupDatabase, dumpPg, isPostgresUrl, openDb, pruneBackups, redactUrl } from '../../engine/store/index.js';
+import { backupDatabase, isPostgresUrl, openDb, pruneBackups, redactUrl } from '../../engine/store/index.js';
+import { dumpPg } from '../../engine/store/pg/index.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configOrExitCode } from '../index.js';
-import { integrityCheckFile, isPostgresUrl, listBackups, redactUrl, restoreDatabase, restorePg, RestoreRefused } from '../../engine/store/index.js';
+import { integrityCheckFile, isPostgresUrl, listBackups, redactUrl, restoreDatabase } from '../../engine/store/index.js';
+import { restorePg, RestoreRefused } from '../../engine/store/pg/index.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, latest: { type: 'boolean', default: false } } });

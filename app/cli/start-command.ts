@@ -13,8 +13,7 @@ import { createLogger, type Logger } from '../../engine/log/index.js';
 import { guardStorageFailures, startProduct, type Product } from '../index.js';
 import { ensureWebBuilt } from '../web/index.js';
 import { isPostgresUrl, redactUrl } from '../../engine/store/index.js';
-import { loadNodeConfig, type NodeConfig } from '../node/index.js';
-import { sqliteKeptLine, startPgProduct } from '../pg/index.js';
+import type { NodeConfig } from '../node/index.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
@@ -51,6 +50,9 @@ export async function run(): Promise<number> {
       process.stderr.write(`DATABASE_URL must be a postgres:// URL (got ${redactUrl(databaseUrl)}); unset it to keep the data in the SQLite file DB_PATH (${config.DB_PATH}).\n`);
       return 1;
     }
+    // The PostgreSQL side (app/node, app/pg: node-postgres, the pg-core schema) is loaded only here: the SQLite
+    // product never pays for it (test/unit/architecture/sqlite-product-loads.test.ts).
+    const { loadNodeConfig } = await import('../node/index.js');
     try {
       // NODE_ID keeps the product's default (node-1): a single process is the call center's first node.
       pgConfig = loadNodeConfig({ ...process.env, NODE_ID: config.NODE_ID });
@@ -128,6 +130,7 @@ async function untilStopped(config: Config, logger: Logger, stopping: AbortContr
 /** `npm start` with DATABASE_URL=postgres://…: the same product on PostgreSQL (app/pg), its own banner. */
 async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortController): Promise<number> {
   const config = cfg.base;
+  const { sqliteKeptLine, startPgProduct } = await import('../pg/index.js');
   let product;
   try {
     product = await startPgProduct(cfg, logger, {

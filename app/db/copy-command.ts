@@ -5,7 +5,8 @@
  * consistent (one snapshot) but misses what is written after it started.
  */
 import { parseArgs } from 'node:util';
-import { CopyError, PgConfigError, copySqliteToPg, describePgError, isPostgresUrl, redactUrl } from '../../engine/store/index.js';
+import { isPostgresUrl, redactUrl } from '../../engine/store/index.js';
+import { CopyError, PgConfigError, copySqliteToPg, describePgError } from '../../engine/store/pg/index.js';
 
 const USAGE = 'usage: centralita db:copy --from sqlite:<path> --to postgres://user@host:5432/db [--force-empty-target] [--batch N]';
 

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { configOrExitCode } from '../index.js';
-import { openDb, PgConfigError, checkPg, describePgError, isPostgresUrl, migratePg, openPgPool, pgMigrationStatus, redactUrl, sqliteMigrationStatus } from '../../engine/store/index.js';
+import { openDb, isPostgresUrl, redactUrl } from '../../engine/store/index.js';
+import { PgConfigError, checkPg, describePgError, migratePg, openPgPool, pgMigrationStatus, sqliteMigrationStatus } from '../../engine/store/pg/index.js';
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: { url?: string };

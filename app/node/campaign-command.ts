@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { CAMPAIGN_ACTIONS, clusterRedisClient, publishCampaignCommand } from '../../engine/cluster/index.js';
-import { CampaignError, PgCampaigns, describePgError, isPostgresUrl, openPgPool, redactUrl } from '../../engine/store/index.js';
+import { CampaignError, isPostgresUrl, redactUrl } from '../../engine/store/index.js';
+import { PgCampaigns, describePgError, openPgPool } from '../../engine/store/pg/index.js';
 import { clusterPrefixSchema, DEFAULT_CLUSTER_PREFIX } from './node-config.js';
 
 const USAGE = 'Usage: centralita campaign:command <campaign-id> start|pause|stop [--json]\n(DATABASE_URL=postgres://…; REDIS_URL to reach the nodes at once; CLUSTER_PREFIX as the nodes have it)\n';

@@ -6,7 +6,7 @@
  */
 import type { Clock, TimerHandle } from '../../engine/clock/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import type { ClusterNode, PgClusterNodes, PgLeadHopper, ReapReport } from '../../engine/store/index.js';
+import type { ClusterNode, PgClusterNodes, PgLeadHopper, ReapReport } from '../../engine/store/pg/index.js';
 
 export interface LivenessDeps {
   nodeId: string;

@@ -27,26 +27,8 @@ import { recordingsDirOf } from '../../engine/config/index.js';
 import { lateRecordingAri, nodeRecordingKey, Recordings, type RecordingsStatus } from '../../engine/recordings/index.js';
 import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../engine/shell/index.js';
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
-import {
-  checkPg,
-  migratePg,
-  openPgPool,
-  PgAgentEvents,
-  PgAgents,
-  PgCallLogs,
-  PgCampaigns,
-  PgClusterNodes,
-  PgAuditLog,
-  PgLeadHopper,
-  PgQueueLog,
-  pgRecorderStore,
-  PgTrunks,
-  redactUrl,
-  secretBox,
-  describePgError,
-  type Campaign,
-  type PgPool,
-} from '../../engine/store/index.js';
+import { redactUrl, secretBox, type Campaign } from '../../engine/store/index.js';
+import { checkPg, migratePg, openPgPool, PgAgentEvents, PgAgents, PgCallLogs, PgCampaigns, PgClusterNodes, PgAuditLog, PgLeadHopper, PgQueueLog, pgRecorderStore, PgTrunks, describePgError, type PgPool } from '../../engine/store/pg/index.js';
 import { agentConfigFromRow, attachQueueLogWith, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogTableStatus } from '../index.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';

@@ -9,21 +9,7 @@ import type { ApiDeps } from '../../api/index.js';
 import type { CampaignCommandPublisher } from '../../api/routes/index.js';
 import type { CallHangupPort } from '../../engine/cluster/index.js';
 import { nodeRecordingClient, nodeRecordingKey } from '../../engine/recordings/index.js';
-import {
-  PgClusterNodes,
-  pgAgentDirectory,
-  pgAuthStore,
-  pgCallHistory,
-  pgCallMetrics,
-  pgCampaignCatalog,
-  pgLeadCatalog,
-  pgLeadImports,
-  pgManualCallLog,
-  pgQaStore,
-  pgRecordingCatalog,
-  pgTrunkCatalog,
-  type PgPool,
-} from '../../engine/store/index.js';
+import { PgClusterNodes, pgAgentDirectory, pgAuthStore, pgCallHistory, pgCallMetrics, pgCampaignCatalog, pgLeadCatalog, pgLeadImports, pgManualCallLog, pgQaStore, pgRecordingCatalog, pgTrunkCatalog, type PgPool } from '../../engine/store/pg/index.js';
 import { REFRESH_TTL_MS } from '../../api/auth/index.js';
 
 /** The ApiDeps a PostgreSQL pool provides; the rest (health, store, control…) comes from the start. */

@@ -4,7 +4,8 @@
  * process of the call center: moving its schema is an operator's step (`centralita db:migrate`), never a side
  * effect of one process starting, so a database that is behind is refused with one line that says what to run.
  */
-import { checkPg, pgMigrationStatus, redactUrl, type PgPool } from '../../engine/store/index.js';
+import { redactUrl } from '../../engine/store/index.js';
+import { checkPg, pgMigrationStatus, type PgPool } from '../../engine/store/pg/index.js';
 
 /** A refusal to start on this database: its message is the one line the operator sees (the URL redacted). */
 export class PgNotReady extends Error {

@@ -21,7 +21,8 @@ import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandA
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
-import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, PgQueueLog, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
+import { BackupSchedule, NO_BACKUPS, pruneBackups, openStore, redactUrl, secretBox, type Store } from '../../engine/store/index.js';
+import { describePgError, dumpPg, openPgPool, PgClusterNodes, PgQueueLog, pgCampaignToday, type PgPool } from '../../engine/store/pg/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';

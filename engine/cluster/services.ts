@@ -9,7 +9,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Clock } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
-import { lookupApiKeyPg, type PgPool } from '../store/index.js';
+import { lookupApiKeyPg, type PgPool } from '../store/pg/index.js';
 import type { RedisClient } from './abandon-counters.js';
 import { ClusterAbandon, type SharedAbandonStatus } from './abandon-sync.js';
 import { attachClusterBoard, publishApiKeyRevoked, type ClusterBoardHandle, type ClusterBoardStatus } from './board-server.js';

@@ -1,6 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgAgents } from './pg/agents.js';
-import { PgUsers } from './pg/users.js';
 import { mergeAgentPatch, type AgentPatch } from './repos/agents.js';
 import { UsersRepo } from './repos/users.js';
 import type { AgentRow, NewAgentRow } from './schema/agents.js';
@@ -52,21 +49,5 @@ export function sqliteAgentDirectory(store: Pick<Store, 'db' | 'agents' | 'campa
     remove: async (id) => agents.remove(id),
     unknownCampaigns: async (ids) => ids.filter((id) => store.campaigns.get(id) === undefined),
     teamUserIds: async (team) => users.teamUserIds(team),
-  };
-}
-
-/** Over PostgreSQL: the agents table the engine nodes read (`PgAgents`), the users and campaigns beside it. */
-export function pgAgentDirectory(pool: PgPool): AgentDirectory {
-  const pg = new PgAgents(pool);
-  const users = new PgUsers(pool);
-  return {
-    dialect: 'postgres',
-    list: (filter) => pg.list(filter),
-    get: (id) => pg.get(id),
-    create: (row) => pg.create(row),
-    update: (id, patch) => pg.update(id, patch),
-    remove: (id) => pg.remove(id),
-    unknownCampaigns: (ids) => pg.unknownCampaigns(ids),
-    teamUserIds: (team) => users.teamUserIds(team),
   };
 }

@@ -1,9 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgApiKeys } from './pg/api-keys.js';
-import { PgAuditLog } from './pg/audit-log.js';
-import { PgLoginThrottle } from './pg/login-throttle.js';
-import { PgRefreshTokens } from './pg/refresh-tokens.js';
-import { PgUsers } from './pg/users.js';
 import { promised, type Promised } from './promised.js';
 import { ApiKeysRepo } from './repos/api-keys.js';
 import { AuditLog } from './repos/audit-log.js';
@@ -56,17 +50,5 @@ export function sqliteAuthStore(store: Store, o: AuthStoreOptions): AuthStore {
     apiKeys: promised(new ApiKeysRepo(store.db), API_KEY_METHODS),
     loginThrottle: promised(store.loginThrottle, THROTTLE_METHODS),
     audit: promised(new AuditLog(store.db), AUDIT_METHODS),
-  };
-}
-
-/** The auth port over PostgreSQL (several API processes may share the database). */
-export function pgAuthStore(pool: PgPool, o: AuthStoreOptions): AuthStore {
-  return {
-    dialect: 'postgres',
-    users: new PgUsers(pool),
-    refreshTokens: new PgRefreshTokens(pool, o.refreshTtlMs),
-    apiKeys: new PgApiKeys(pool),
-    loginThrottle: new PgLoginThrottle(pool),
-    audit: new PgAuditLog(pool),
   };
 }

@@ -1,5 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgCallHistory } from './pg/call-history.js';
 import { listCalls, type CallListFilter, type CallPage } from './repos/call-list.js';
 import type { CallLogRow } from './schema/call-logs.js';
 import type { DncRow } from './schema/dnc.js';
@@ -93,9 +91,4 @@ export function sqliteCallHistory(store: Pick<Store, 'db' | 'callLogs' | 'campai
         }),
     },
   };
-}
-
-/** Over PostgreSQL: the call_logs the engine nodes write (`centralita node`). */
-export function pgCallHistory(pool: PgPool): CallHistory {
-  return new PgCallHistory(pool);
 }

@@ -1,5 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgCallMetrics } from './pg/call-metrics.js';
 import type { CallAggregate, BucketSize, UserMetrics } from './metrics.js';
 import { aggregateCallsChunked, countCallsCreated, lastAgentStates, serviceLevel, wrapMsPer, type GroupScope } from './repos/call-aggregates.js';
 import { callReportGroupsChunked, firstCallAt, type CallReportFilter, type CallReportGroup, type CallReportGroupBy } from './repos/call-reports.js';
@@ -71,9 +69,4 @@ export function sqliteCallMetrics(store: Pick<Store, 'sqlite' | 'metrics' | 'cal
     reportGroups: (f, by) => callReportGroupsChunked(store, f, by),
     firstCallAt: async () => firstCallAt(store),
   };
-}
-
-/** Over PostgreSQL: the call_logs (and agent_events) of the database the engine nodes write. */
-export function pgCallMetrics(pool: PgPool): CallMetrics {
-  return new PgCallMetrics(pool);
 }

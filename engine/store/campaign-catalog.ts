@@ -1,6 +1,4 @@
 import type { CampaignCommand, CampaignEffect, CampaignSettingsInput, CampaignState } from '../campaigns/index.js';
-import type { PgPool } from './pg/connect.js';
-import { PgCampaigns } from './pg/campaigns.js';
 import { CampaignError, type Campaign } from './repos/campaigns.js';
 import type { LeadStatus } from './schema/leads.js';
 import type { Store } from './store.js';
@@ -59,20 +57,5 @@ export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads'>)
       return { ok: true, campaign };
     },
     command: async (id, cmd, at) => campaigns.command(id, cmd, at),
-  };
-}
-
-/** Over PostgreSQL: the campaigns table the engine nodes follow (`PgCampaigns`, the statements the nodes use too). */
-export function pgCampaignCatalog(pool: PgPool): CampaignCatalog {
-  const pg = new PgCampaigns(pool);
-  return {
-    dialect: 'postgres',
-    list: (state) => pg.list(state === undefined ? undefined : [state]),
-    get: (id) => pg.get(id),
-    leadCounts: (id) => pg.leadCounts(id),
-    create: (id, input, at) => pg.create(id, input, at),
-    update: (id, patch, at) => pg.update(id, patch, at),
-    remove: (id) => pg.remove(id),
-    command: (id, cmd, at) => pg.command(id, cmd, at),
   };
 }

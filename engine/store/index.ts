@@ -33,18 +33,19 @@ export { storageWriteFailure, describeStorageFailure, driverError, type StorageW
 export { callReportGroups, callReportGroupsChunked, byReportKey, firstCallAt, type CallReportGroup, type CallReportGroupBy, type CallReportFilter } from './repos/call-reports.js';
 export { TrunkRepo } from './repos/trunks.js';
 export { openStored, SecretBox, SEALED_PREFIX, secretBox } from './secret-box.js';
-// PostgreSQL (#18): migrations, db:copy, the nodes' store and the API's ports (npm start on PostgreSQL: app/pg).
-export * from './pg/index.js';
-export { sqliteNodeStore, pgNodeStore, type NodeStore, type NodeCallLogs, type NodeAgentEvents, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
-export { sqliteAuthStore, pgAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
-export { sqliteCallHistory, pgCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
-export { sqliteAgentDirectory, pgAgentDirectory, type AgentDirectory } from './agent-directory.js';
-export { sqliteCallMetrics, pgCallMetrics, type CallMetrics } from './call-metrics.js';
-export { sqliteRecordingCatalog, pgRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
-export { sqliteRecorderStore, pgRecorderStore, type RecorderStore, type RecorderSqliteStore, type RecorderCall, type RecordingStart, type RecordingJobInput } from './recorder-store.js';
-export { sqliteQaStore, pgQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
-export { sqliteCampaignCatalog, pgCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
-export { sqliteManualCallLog, pgManualCallLog, type ManualCallLog } from './manual-call-log.js';
-export { sqliteTrunkCatalog, pgTrunkCatalog, type TrunkCatalog } from './trunk-catalog.js';
-export { sqliteLeadCatalog, pgLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
-export { sqliteLeadImports, pgLeadImports, asLeadImports, type LeadImports, type ImportJobs, type ImportJobStart, type ImportJobProgress, type ImportJobEnd } from './lead-imports.js';
+// PostgreSQL (#18) has its own door, ./pg/index.ts (migrations, db:copy, the nodes' store, each port's `pgX` factory):
+// nothing here loads it, so the SQLite product (npm start without DATABASE_URL) loads no PostgreSQL code.
+export { describePgError, isPostgresUrl, redactUrl } from './pg-plain.js';
+export { sqliteNodeStore, type NodeStore, type NodeCallLogs, type NodeAgentEvents, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
+export { sqliteAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
+export { sqliteCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
+export { sqliteAgentDirectory, type AgentDirectory } from './agent-directory.js';
+export { sqliteCallMetrics, type CallMetrics } from './call-metrics.js';
+export { sqliteRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
+export { sqliteRecorderStore, type RecorderStore, type RecorderSqliteStore, type RecorderCall, type RecordingStart, type RecordingJobInput } from './recorder-store.js';
+export { sqliteQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
+export { sqliteCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
+export { sqliteManualCallLog, type ManualCallLog } from './manual-call-log.js';
+export { sqliteTrunkCatalog, type TrunkCatalog } from './trunk-catalog.js';
+export { sqliteLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';
+export { sqliteLeadImports, asLeadImports, type LeadImports, type ImportJobs, type ImportJobStart, type ImportJobProgress, type ImportJobEnd } from './lead-imports.js';

@@ -1,6 +1,4 @@
 import type { NewLead } from '../leads/index.js';
-import type { PgPool } from './pg/connect.js';
-import { PgLeads } from './pg/leads.js';
 import type { LeadChange, LeadHistoryEntry } from './repos/lead-history.js';
 import type { LeadFilter } from './repos/lead-list.js';
 import type { LockResult } from './repos/lead-locks.js';
@@ -112,11 +110,6 @@ export function sqliteLeadCatalog(store: Pick<Store, 'leads' | 'leadLocks' | 'le
     },
     history: async (leadId, page) => store.leadHistory.list(leadId, page),
   };
-}
-
-/** Over PostgreSQL: the `leads` table the engine nodes lease from (`PgLeads`). */
-export function pgLeadCatalog(pool: PgPool): LeadCatalog {
-  return new PgLeads(pool);
 }
 
 /** Being dialled: a call is up for it, or a node holds a live lease on it. */

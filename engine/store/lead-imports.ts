@@ -1,6 +1,4 @@
 import type { NewLead } from '../leads/index.js';
-import type { PgPool } from './pg/connect.js';
-import { PgLeadImports } from './pg/lead-imports.js';
 import type { ImportJobRow, ImportJobState, ImportRowError } from './schema/import-jobs.js';
 import type { Store } from './store.js';
 
@@ -117,11 +115,6 @@ export function sqliteLeadImports(store: Pick<Store, 'path' | 'campaigns' | 'lea
     stagedImportJobs: async () => store.leads.stagedImportJobs(),
     afterWrite: () => store.checkpoint(),
   };
-}
-
-/** Over PostgreSQL: the `import_jobs` and `leads` tables the nodes lease from, written through `pool`. */
-export function pgLeadImports(pool: PgPool): LeadImports {
-  return new PgLeadImports(pool);
 }
 
 /** A `Store` given where a port is expected (the importer's historical signature) becomes the SQLite port. */

@@ -1,6 +1,4 @@
 import type { Disposition } from '../events/index.js';
-import type { PgPool } from './pg/connect.js';
-import { PgManualCalls } from './pg/manual-calls.js';
 import type { StartManualCallInput } from './repos/manual-calls.js';
 import type { CallLogRow } from './schema/call-logs.js';
 import type { Store } from './store.js';
@@ -31,9 +29,4 @@ export function sqliteManualCallLog(store: Pick<Store, 'manualCalls' | 'callLogs
     start: async (input) => store.manualCalls.startManualCall(input),
     end: async (input) => store.manualCalls.endManualCall(input).call,
   };
-}
-
-/** Over PostgreSQL: the `call_logs` table the engine nodes write (`PgManualCalls`). */
-export function pgManualCallLog(pool: PgPool): ManualCallLog {
-  return new PgManualCalls(pool);
 }

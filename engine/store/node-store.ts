@@ -7,12 +7,7 @@ import type { AgentRow } from './schema/agents.js';
 import type { CallLogRow } from './schema/call-logs.js';
 import type { LeadRow } from './schema/leads.js';
 import type { Store } from './store.js';
-import type { PgPool } from './pg/connect.js';
-import { PgAgents } from './pg/agents.js';
-import { PgAgentEvents, type AgentEventAppend } from './pg/agent-events.js';
-import { PgCallLogs } from './pg/call-logs.js';
-import { PgCampaigns } from './pg/campaigns.js';
-import { PgLeadHopper } from './pg/hopper.js';
+import type { AgentEventAppend } from './pg/agent-events.js';
 import { promised } from './promised.js';
 
 /**
@@ -97,18 +92,5 @@ export function sqliteNodeStore(store: Store): NodeStore {
       markFailed: async (id, reason, at) => void store.campaigns.markFailed(id, reason, at),
     },
     agents: promised(store.agents, ['list', 'listForNode'] as const),
-  };
-}
-
-/** The node port over PostgreSQL (`centralita node`, several nodes on one database). */
-export function pgNodeStore(pool: PgPool): NodeStore {
-  return {
-    dialect: 'postgres',
-    // The PostgreSQL rows have the SQLite rows' properties (the schema drift test keeps them one).
-    callLogs: new PgCallLogs(pool),
-    agentEvents: new PgAgentEvents(pool),
-    hopper: new PgLeadHopper(pool),
-    campaigns: new PgCampaigns(pool),
-    agents: new PgAgents(pool),
   };
 }

@@ -1,5 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgQaStore } from './pg/qa.js';
 import type { QaAverage } from './repos/qa.js';
 import type { QaCriterion, QaScorecardRow, QaScoreRow } from './schema/qa.js';
 import type { Store } from './store.js';
@@ -66,9 +64,4 @@ export function sqliteQaStore(store: Pick<Store, 'qa'>): QaStore {
     calibrationCalls: async (limit) => qa.calibrationCalls(limit),
     averages: async (by, o) => qa.averages(by, o),
   };
-}
-
-/** Over PostgreSQL: the qa_scorecards and qa_scores of the database the engine nodes write their CallLogs to. */
-export function pgQaStore(pool: PgPool): QaStore {
-  return new PgQaStore(pool);
 }

@@ -1,5 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgRecorderStore } from './pg/recorder-store.js';
 import type { NewRecordingJob, RecordingPatch } from './repos/recordings.js';
 import type { RecordingJobRow, RecordingJobState, RecordingRow, RecordingState } from './schema/recordings.js';
 import type { Store } from './store.js';
@@ -104,9 +102,4 @@ export function sqliteRecorderStore(store: RecorderSqliteStore): RecorderStore {
     setCallRecording: async (callId, name) => store.callLogs.setRecording(callId, name),
     campaignRecords: async (id) => store.campaigns.get(id)?.recording === true,
   };
-}
-
-/** Over PostgreSQL: the recordings and recording_jobs tables beside the nodes' call_logs and the campaigns. */
-export function pgRecorderStore(pool: PgPool): RecorderStore {
-  return new PgRecorderStore(pool);
 }

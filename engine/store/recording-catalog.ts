@@ -1,6 +1,4 @@
 import type { AmdTrace } from '../amd/index.js';
-import type { PgPool } from './pg/connect.js';
-import { PgRecordingCatalog } from './pg/recordings.js';
 import type { RecordingFilter, RecordingListItem } from './repos/recordings.js';
 import type { RecordingJobRow } from './schema/recordings.js';
 import type { Store } from './store.js';
@@ -46,9 +44,4 @@ export function sqliteRecordingCatalog(store: Pick<Store, 'recordings' | 'record
       return out;
     },
   };
-}
-
-/** Over PostgreSQL: the recordings, recording_jobs and call_amd_traces tables beside the nodes' call_logs. */
-export function pgRecordingCatalog(pool: PgPool): RecordingCatalog {
-  return new PgRecordingCatalog(pool);
 }

@@ -1,5 +1,3 @@
-import type { PgPool } from './pg/connect.js';
-import { PgTrunks } from './pg/trunks.js';
 import type { SecretBox } from './secret-box.js';
 import type { TrunkRow } from './schema/trunks.js';
 import type { Store } from './store.js';
@@ -49,9 +47,4 @@ export function sqliteTrunkCatalog(store: Pick<Store, 'trunks' | 'transaction'>)
     remove: async (name) => trunks.remove(name),
     sealPlaintext: async (box) => trunks.sealPlaintext(box),
   };
-}
-
-/** Over PostgreSQL: the `trunks` table of the database the nodes use (`PgTrunks`). */
-export function pgTrunkCatalog(pool: PgPool): TrunkCatalog {
-  return new PgTrunks(pool);
 }

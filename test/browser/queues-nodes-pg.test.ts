@@ -15,7 +15,7 @@ import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
 import { queueLogColumns } from '../../app/index.js';
 import { formatQueueLogLine } from '../../engine/analytics/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { PgQueueLog } from '../../engine/store/index.js';
+import { PgQueueLog } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { axeViolations, freePort, launchBrowser, loginUi, newPage } from './support.js';
 

@@ -19,7 +19,7 @@ import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
 import { clusterRedisClient, startBoardPublisher, type BoardPublisher, type RedisClient } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { PgClusterNodes } from '../../engine/store/index.js';
+import { PgClusterNodes } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { axeViolations, freePort, launchBrowser, loginUi, newPage, until, USER_PASSWORD } from './support.js';
 

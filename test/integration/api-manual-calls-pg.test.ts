@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiApp } from '../../api/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { pgCallHistory, pgCallMetrics, pgManualCallLog, PgCallLogs } from '../../engine/store/index.js';
+import { pgCallHistory, pgCallMetrics, pgManualCallLog, PgCallLogs } from '../../engine/store/pg/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { ADMIN_PASSWORD, harness, healthReport, type Harness } from '../unit/api/harness.js';

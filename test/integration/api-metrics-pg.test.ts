@@ -9,7 +9,8 @@
  */
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { pgAgentDirectory, pgCallHistory, pgCallMetrics, pgNodeStore, type NodeStore } from '../../engine/store/index.js';
+import { type NodeStore } from '../../engine/store/index.js';
+import { pgAgentDirectory, pgCallHistory, pgCallMetrics, pgNodeStore } from '../../engine/store/pg/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';

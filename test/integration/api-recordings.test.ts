@@ -14,7 +14,8 @@ import { encodeWav } from '../../engine/audio/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { Recordings } from '../../engine/recordings/index.js';
-import { pgRecorderStore, sqliteRecorderStore } from '../../engine/store/index.js';
+import { sqliteRecorderStore } from '../../engine/store/index.js';
+import { pgRecorderStore } from '../../engine/store/pg/index.js';
 import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
 let h: Harness;

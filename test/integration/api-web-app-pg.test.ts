@@ -9,7 +9,8 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseCampaignSettings, type CampaignSettingsInput } from '../../engine/campaigns/index.js';
-import { campaignSettingsToRow, pgAgentDirectory, pgCallMetrics, pgCampaignCatalog } from '../../engine/store/index.js';
+import { campaignSettingsToRow } from '../../engine/store/index.js';
+import { pgAgentDirectory, pgCallMetrics, pgCampaignCatalog } from '../../engine/store/pg/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';

@@ -22,7 +22,8 @@ import {
   type RedisClient,
 } from '../../engine/cluster/index.js';
 import { silentLogger } from '../../engine/log/index.js';
-import { lookupApiKeyPg, migratePg, openPgPool, randomSecret, sha256, type PgPool } from '../../engine/store/index.js';
+import { randomSecret, sha256 } from '../../engine/store/index.js';
+import { lookupApiKeyPg, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
 import { until as untilValue } from '../support/until.js';
 

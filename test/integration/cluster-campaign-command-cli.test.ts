@@ -12,7 +12,8 @@ import { silentLogger } from '../../engine/log/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copySqliteToPg, migratePg, openPgPool, openStore, type PgPool } from '../../engine/store/index.js';
+import { openStore } from '../../engine/store/index.js';
+import { copySqliteToPg, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 

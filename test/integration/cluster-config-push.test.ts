@@ -24,7 +24,8 @@ import { loadNodeConfig, runNode, type RunningNode } from '../../app/node/index.
 import { clusterRedisClient, configPushAsker, serveConfigPush, type ConfigPushAsker, type ConfigPushService, type RedisClient } from '../../engine/cluster/index.js';
 import { agentSorceryObjects, trunkSorceryObjects } from '../../engine/deploy/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { PgAgents, PgClusterNodes, PgTrunks, pgAgentDirectory, pgCampaignCatalog, pgTrunkCatalog, secretBox } from '../../engine/store/index.js';
+import { secretBox } from '../../engine/store/index.js';
+import { PgAgents, PgClusterNodes, PgTrunks, pgAgentDirectory, pgCampaignCatalog, pgTrunkCatalog } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { standInAri, type StandInAri } from '../support/stand-in-ari.js';
 import { ADMIN_PASSWORD, harness, type Harness } from '../unit/api/harness.js';

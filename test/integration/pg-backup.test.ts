@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { BackupSchedule, backupFileName, dumpPg, listBackups, pgTables, pruneBackups } from '../../engine/store/index.js';
+import { BackupSchedule, backupFileName, listBackups, pruneBackups } from '../../engine/store/index.js';
+import { dumpPg, pgTables } from '../../engine/store/pg/index.js';
 import { createTestDatabase, openMigratedTestDatabase, type MigratedTestDatabase, type TestDatabase } from '../support/pg-database.js';
 import pg from 'pg';
 

@@ -13,7 +13,7 @@ import { systemClock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { RecordingError, Recordings } from '../../engine/recordings/index.js';
-import { pgRecorderStore } from '../../engine/store/index.js';
+import { pgRecorderStore } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 
 const DAY = 86_400_000;

@@ -15,7 +15,7 @@ import { systemClock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { Recordings } from '../../engine/recordings/index.js';
-import { pgRecorderStore } from '../../engine/store/index.js';
+import { pgRecorderStore } from '../../engine/store/pg/index.js';
 import { PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
 import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
 import type { TcpProxy } from '../support/tcp-proxy.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Disposition } from '../../engine/events/index.js';
-import { openStore, pgCampaignToday, pgNodeStore, sqliteNodeStore, type NodeCallLogs, type Store } from '../../engine/store/index.js';
+import { openStore, sqliteNodeStore, type NodeCallLogs, type Store } from '../../engine/store/index.js';
+import { pgCampaignToday, pgNodeStore } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 
 const FROM = Date.UTC(2026, 11, 6, 6, 0, 0);

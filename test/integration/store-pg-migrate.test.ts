@@ -5,7 +5,7 @@
  */
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migratePg, openPgPool, pgMigrationStatus, pgTables, PG_MIGRATIONS_DIR, type PgPool } from '../../engine/store/index.js';
+import { migratePg, openPgPool, pgMigrationStatus, pgTables, PG_MIGRATIONS_DIR, type PgPool } from '../../engine/store/pg/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
 
 let db: TestDatabase;

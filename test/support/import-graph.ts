@@ -14,6 +14,10 @@
  *   connection (`store.sqlite.prepare(…)`, `store.db.select(…)`, …); benchmarks (`bench/`, `…/bench/`) fill
  *   and inspect their own databases and are exempt.
  *
+ * One module has a second door, on purpose: the store's PostgreSQL side, `engine/store/pg/index.ts` (SECOND_DOORS), so
+ * that the SQLite product, which imports `engine/store/index.ts` only, loads no PostgreSQL code (node-postgres, the
+ * pg-core schema); test/unit/architecture/sqlite-product-loads.test.ts holds it to that.
+ *
  * One exception, on purpose: the CLI registry (`app/cli/commands.ts`) loads each `*-command.ts` lazily and
  * directly, so a command's dependencies (workers, ffmpeg, the simulator) cost nothing to the others.
  */
@@ -42,6 +46,11 @@ const RAW_QUERY = /\b(?:sqlite|db)\s*\.\s*(?:prepare|exec|select|insert|update|d
 const isBench = (file: string): boolean => file.startsWith('bench/') || file.includes('/bench/');
 
 const LAZY_COMMAND_LOADER = 'app/cli/commands.ts';
+
+/** Doors besides a module's `index.ts`: another module may import these too. */
+export const SECOND_DOORS: Readonly<Record<string, readonly string[]>> = {
+  'engine/store': ['engine/store/pg/index.ts'],
+};
 
 export interface SourceFile {
   /** Repository-relative, forward slashes: `engine/calls/reducer.ts`. */
@@ -116,7 +125,7 @@ export function checkImports(files: readonly SourceFile[]): Violation[] {
       if (toLayer === 'test') continue;
       const door = `${toModule}/index.ts`;
       const lazyCommand = f.path === LAZY_COMMAND_LOADER && e.to.endsWith('-command.ts');
-      if (e.to !== door && !lazyCommand) {
+      if (e.to !== door && !lazyCommand && !SECOND_DOORS[toModule]?.includes(e.to)) {
         out.push({ rule: 'internals', file: f.path, message: `imports '${e.spec}': reaches into ${toModule}/ around its index.ts (${door})` });
       }
     }
@@ -177,4 +186,52 @@ function moduleCycles(edges: ReadonlyMap<string, ReadonlyMap<string, string>>): 
     };
     return walk(start, [start]) ?? [...g].sort();
   });
+}
+
+/**
+ * The imports that load a module when `file` is evaluated: static `import`/`export … from` (side-effect ones and
+ * `import { type A }` included: verbatimModuleSyntax keeps them), not `import type`/`export type` (erased) and not
+ * dynamic `import()` (loaded only when that code runs). Bare specifiers come back as written (`pg`, `drizzle-orm/pg-core`).
+ */
+export function loadingImportsOf(file: SourceFile): ImportEdge[] {
+  const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, false);
+  const out: ImportEdge[] = [];
+  for (const st of sf.statements) {
+    let spec: string | null = null;
+    if (ts.isImportDeclaration(st) && !st.importClause?.isTypeOnly && ts.isStringLiteral(st.moduleSpecifier)) spec = st.moduleSpecifier.text;
+    else if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) spec = st.moduleSpecifier.text;
+    if (spec === null) continue;
+    const to = spec.startsWith('.') ? P.normalize(P.join(P.dirname(file.path), spec)).replace(/\.js$/, '.ts') : null;
+    out.push({ from: file.path, spec, to });
+  }
+  return out;
+}
+
+/**
+ * Every module `entries` load when evaluated (their static closure over `files`, through loadingImportsOf), each
+ * with one import chain that reaches it; bare specifiers (packages) appear as written. A relative import of a file
+ * missing from `files` appears by its path.
+ */
+export function loadedFrom(files: readonly SourceFile[], entries: readonly string[]): Map<string, string[]> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const chains = new Map<string, string[]>();
+  const queue: string[] = [];
+  for (const e of entries) {
+    if (!chains.has(e)) {
+      chains.set(e, [e]);
+      queue.push(e);
+    }
+  }
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    const file = byPath.get(at);
+    if (!file) continue;
+    for (const edge of loadingImportsOf(file)) {
+      const target = edge.to ?? edge.spec;
+      if (chains.has(target)) continue;
+      chains.set(target, [...chains.get(at)!, target]);
+      if (edge.to !== null) queue.push(edge.to);
+    }
+  }
+  return chains;
 }

@@ -16,54 +16,8 @@ import { asc, count, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { parseCampaignSettings, type CampaignSettingsInput } from '../../engine/campaigns/index.js';
-import {
-  campaignSettingsToRow,
-  openStore,
-  pgAgentDirectory,
-  pgAuthStore,
-  pgCallHistory,
-  pgCallMetrics,
-  pgQaStore,
-  pgRecordingCatalog,
-  pgRecorderStore,
-  pgTrunkCatalog,
-  pgManualCallLog,
-  pgCampaignCatalog,
-  pgLeadCatalog,
-  pgLeadImports,
-  pgNodeStore,
-  newLeadValues,
-  sqliteAgentDirectory,
-  sqliteAuthStore,
-  sqliteCallHistory,
-  sqliteCallMetrics,
-  sqliteQaStore,
-  sqliteRecordingCatalog,
-  sqliteRecorderStore,
-  sqliteTrunkCatalog,
-  sqliteManualCallLog,
-  sqliteCampaignCatalog,
-  sqliteLeadCatalog,
-  sqliteLeadImports,
-  sqliteNodeStore,
-  type AgentDirectory,
-  type AuthStore,
-  type CallHistory,
-  type CallMetrics,
-  type QaStore,
-  type RecordingCatalog,
-  type RecorderStore,
-  type TrunkCatalog,
-  type ManualCallLog,
-  type CampaignCatalog,
-  type LeadCatalog,
-  type LeadImports,
-  type LeadRow,
-  type LeadStatus,
-  type NewLead,
-  type NodeStore,
-  type Store,
-} from '../../engine/store/index.js';
+import { campaignSettingsToRow, openStore, newLeadValues, sqliteAgentDirectory, sqliteAuthStore, sqliteCallHistory, sqliteCallMetrics, sqliteQaStore, sqliteRecordingCatalog, sqliteRecorderStore, sqliteTrunkCatalog, sqliteManualCallLog, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteLeadImports, sqliteNodeStore, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type QaStore, type RecordingCatalog, type RecorderStore, type TrunkCatalog, type ManualCallLog, type CampaignCatalog, type LeadCatalog, type LeadImports, type LeadRow, type LeadStatus, type NewLead, type NodeStore, type Store } from '../../engine/store/index.js';
+import { pgAgentDirectory, pgAuthStore, pgCallHistory, pgCallMetrics, pgQaStore, pgRecordingCatalog, pgRecorderStore, pgTrunkCatalog, pgManualCallLog, pgCampaignCatalog, pgLeadCatalog, pgLeadImports, pgNodeStore } from '../../engine/store/pg/index.js';
 import * as lite from '../../engine/store/schema/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';

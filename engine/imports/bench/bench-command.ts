@@ -25,7 +25,8 @@ import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
 import { importLeads } from '../../lead-files/index.js';
 import { silentLogger } from '../../log/index.js';
-import { createDatabase, dropDatabase, migratePg, openPgPool, openStore, pgCampaignCatalog, pgLeadImports, redactUrl, type Store } from '../../store/index.js';
+import { openStore, redactUrl, type Store } from '../../store/index.js';
+import { createDatabase, dropDatabase, migratePg, openPgPool, pgCampaignCatalog, pgLeadImports } from '../../store/pg/index.js';
 import { ImportQueue } from '../queue.js';
 
 const TICK_MS = 20;

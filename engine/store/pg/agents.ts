@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { mergeAgentPatch, type AgentPatch } from '../repos/agents.js';
+import { DEFAULT_NODE_ID, mergeAgentPatch, type AgentPatch } from '../repos/agents.js';
 import type { AgentRow, NewAgentRow } from '../schema/agents.js';
 import { agents } from '../schema-pg/agents.js';
 import { campaigns } from '../schema-pg/campaigns.js';
@@ -9,9 +9,6 @@ import { pgDb, type PgDb } from './drizzle.js';
 import { rowMapper } from './rows.js';
 
 const toAgent = rowMapper<AgentRow>(agents);
-
-/** The node an agent with no `node_id` belongs to: what a single node is called unless NODE_ID says otherwise. */
-export const DEFAULT_NODE_ID = 'node-1';
 
 /** By name, ties by id, both in byte order (`collate "C"`) as SQLite's BINARY: the same list on both stores. */
 const byNameThenId = [sql`${agents.name} collate "C"`, sql`${agents.id} collate "C"`];

@@ -1,9 +1,13 @@
 import pg from 'pg';
+import { describePgError, isPostgresUrl, redactUrl } from '../pg-plain.js';
 
 /**
  * PostgreSQL connections for the parts of the store that run there today (migrations, db:copy, the multi-node
  * hopper). One place that knows node-postgres: URL checks, int8 as a JS number, errors a person can act on.
  */
+// The URL checks and the error text need no driver: ../pg-plain.ts (the SQLite door exports them too).
+export { describePgError, isPostgresUrl, redactUrl };
+
 export type PgPool = pg.Pool;
 export type PgClient = pg.PoolClient;
 
@@ -15,22 +19,6 @@ const TYPES = {
 
 /** Thrown for a URL that is not postgres://…, or a server that cannot be reached; `message` is for the operator. */
 export class PgConfigError extends Error {}
-
-/** Whether `url` names a PostgreSQL server (postgres:// or postgresql://). */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
-
-/** `url` with the password masked, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
 
 export interface PgPoolOptions {
   /** Connections the pool may open (default 4). */
@@ -81,14 +69,6 @@ export async function checkPg(pool: PgPool, url: string): Promise<void> {
   } catch (err) {
     throw new PgConfigError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${describePgError(err)}`);
   }
-}
-
-/** A one-line reason from a node-postgres or socket error. */
-export function describePgError(err: unknown): string {
-  const e = err as { code?: string; message?: string; errors?: Array<{ message?: string }> };
-  // An AggregateError (IPv4 and IPv6 both refused) has an empty message and the reasons inside.
-  const msg = e.message || e.errors?.map((x) => x.message).join('; ') || String(err);
-  return e.code !== undefined ? `${msg} (${e.code})` : msg;
 }
 
 /** Runs `fn` in one transaction on one pooled connection (COMMIT, or ROLLBACK and rethrow). */

@@ -13,6 +13,9 @@
  * (`PgManualCalls`, behind `ManualCallLog`, ../manual-call-log.ts). `npm start` with DATABASE_URL=postgres://… builds
  * the API over all of these ports (app/pg/api-ports.ts) and runs the engine as an in-process node; what has no port
  * here yet (an agent's own live call…) still uses the SQLite store (../store.ts) beside it; see ../README.md.
+ *
+ * This is the store's second door: ../index.ts (the SQLite side, what the default product loads) does not re-export
+ * it, so only what runs on PostgreSQL (app/pg, app/node, the db:* commands) pays for node-postgres and the pg-core schema.
  */
 export { openPgPool, checkPg, createDatabase, dropDatabase, isPostgresUrl, redactUrl, describePgError, pgTransaction, PgConfigError, type PgPool, type PgClient, type PgPoolOptions } from './connect.js';
 export { migratePg, pgMigrationStatus, sqliteMigrationStatus, PG_MIGRATIONS_DIR, type MigrationStatus } from './migrate.js';
@@ -29,7 +32,7 @@ export { PgQaStore } from './qa.js';
 export { PgRecordingCatalog } from './recordings.js';
 export { PgRecorderStore } from './recorder-store.js';
 export { PgCampaigns } from './campaigns.js';
-export { PgAgents, DEFAULT_NODE_ID } from './agents.js';
+export { PgAgents } from './agents.js';
 export { PgUsers } from './users.js';
 export { PgRefreshTokens } from './refresh-tokens.js';
 export { PgApiKeys } from './api-keys.js';
@@ -42,3 +45,4 @@ export { PgTrunks } from './trunks.js';
 export { PgManualCalls } from './manual-calls.js';
 export { PgQueueLog, type QueueLogTableLine, type NodeQueueLogLine, type QueueLogTableRow, type QueueLogCursor } from './queue-log.js';
 export { dumpPg, restorePg, pgDumpVersion, pgToolEnv, userTableCount, RestoreRefused, type PgToolOptions } from './dump.js';
+export { pgNodeStore, pgAuthStore, pgCallHistory, pgAgentDirectory, pgCallMetrics, pgRecordingCatalog, pgRecorderStore, pgQaStore, pgCampaignCatalog, pgManualCallLog, pgTrunkCatalog, pgLeadCatalog, pgLeadImports } from './ports.js';

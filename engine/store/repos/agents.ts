@@ -2,7 +2,9 @@ import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { agentEvents, type AgentEventRow } from '../schema/agent-events.js';
 import { agents, type AgentRow, type NewAgentRow } from '../schema/agents.js';
-import { DEFAULT_NODE_ID } from '../pg/agents.js';
+
+/** The node an agent with no `node_id` belongs to: what a single node is called unless NODE_ID says otherwise. */
+export const DEFAULT_NODE_ID = 'node-1';
 
 /** What a change of an agent may set (the API's PATCH /api/agents/{id}); absent keys stay as they are. */
 export type AgentPatch = Partial<Pick<AgentRow, 'kind' | 'name' | 'endpoint' | 'concurrency' | 'team' | 'userId' | 'campaignIds' | 'nodeId'>>;
