@@ -9,6 +9,7 @@ import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { secretBox, sqliteAgentDirectory, sqliteCallHistory, sqliteCallMetrics, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteLeadImports, sqliteManualCallLog, sqliteQaStore, sqliteTrunkCatalog, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type CampaignCatalog, type LeadCatalog, type LeadImports, type QaStore, type RecordingCatalog, type ManualCallLog, type SecretBox, type Store, type TrunkCatalog } from '../engine/store/index.js';
 import { ensureAdmin, type LoginGuardOptions, AuthService } from './auth/index.js';
+import type { PasswordCost } from './auth/index.js';
 import { authenticate, mountDocs, type ApiEnv, errorBody, toErrorResponse, validationHook, HttpRequestCounter, securityHeaders, jsonDepthLimit } from './http/index.js';
 import type { HealthProbe } from './health/index.js';
 import type { ClusterRows } from './live/index.js';
@@ -134,6 +135,12 @@ export interface ApiDeps {
   clusterRows?: () => ClusterRows | null;
   /** Tests tighten these; production uses the defaults. */
   limits?: { login?: LoginGuardOptions; apiKeyPerMinute?: number };
+  /**
+   * Tests only: the scrypt cost of the password hashes this app makes (first admin, users, password changes), so a
+   * suite does not spend ~0.1 s of CPU per hash and per login. No configuration reaches it: the product's starts
+   * never pass it (test/unit/api/password-cost.test.ts holds both), and every hash they make is at PASSWORD_COST.
+   */
+  testPasswordCost?: Readonly<PasswordCost>;
 }
 
 export interface ApiApp extends OpenAPIHono<ApiEnv> {
@@ -179,6 +186,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     jwtSecret: deps.config.JWT_SECRET,
     loginGuard: deps.limits?.login,
     apiKeyPerMinute: deps.limits?.apiKeyPerMinute,
+    ...(deps.testPasswordCost ? { passwordCost: deps.testPasswordCost } : {}),
   });
   // The admin is created through the (async) auth store; every /api and /metrics request waits for it.
   let generatedAdminPassword: string | undefined;

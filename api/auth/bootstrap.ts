@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../engine/log/index.js';
 import { passwordProblem } from './password-policy.js';
-import { hashPasswordSync } from './passwords.js';
 import type { AuthService } from './service.js';
 
 export const ADMIN_USERNAME = 'admin';
@@ -24,7 +23,7 @@ export async function ensureAdmin(auth: AuthService, logger: Logger, adminPasswo
   const password = adminPassword ?? randomBytes(18).toString('base64url');
   const at = auth.now();
   // A generated password was written to a log: it must be replaced at the first login (the API refuses all else).
-  const user = await auth.users.create({ username: ADMIN_USERNAME, passwordHash: hashPasswordSync(password), role: 'admin', mustChangePassword: adminPassword === undefined, at });
+  const user = await auth.users.create({ username: ADMIN_USERNAME, passwordHash: auth.hashPasswordSync(password), role: 'admin', mustChangePassword: adminPassword === undefined, at });
   await auth.audit.record({ at, actorId: null, actorKind: 'system', action: 'user.create', targetType: 'user', targetId: user.id, details: { username: ADMIN_USERNAME, role: 'admin', bootstrap: true } });
   if (adminPassword === undefined) {
     // Printed exactly once: it is not stored anywhere in clear and will not be shown again.

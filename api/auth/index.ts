@@ -2,7 +2,7 @@ export { ACCESS_TTL_SECONDS, REFRESH_TTL_MS, AuthService } from './service.js';
 export type { Principal } from './service.js';
 export { callScope } from './permissions.js';
 export type { Permission } from './permissions.js';
-export { hashPassword, verifyPassword } from './passwords.js';
+export { hashPassword, verifyPassword, PASSWORD_COST, type PasswordCost } from './passwords.js';
 export { ensureAdmin } from './bootstrap.js';
 export type { LoginGuardOptions } from './login-guard.js';
 export { can } from './permissions.js';

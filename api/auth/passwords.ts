@@ -1,32 +1,43 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-/** scrypt cost: N=2^15, r=8, p=1 (≈32 MB, tens of ms) — OWASP's minimum for interactive logins. */
-const PARAMS = { N: 1 << 15, r: 8, p: 1 } as const;
+/** scrypt's cost parameters; they travel with each hash (`scrypt$N$r$p$…`), so a login verifies at the hash's own cost. */
+export interface PasswordCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** scrypt cost: N=2^15, r=8, p=1 (≈32 MB, ~0.1 s of CPU) — OWASP's minimum for interactive logins. The product's only cost. */
+export const PASSWORD_COST: Readonly<PasswordCost> = { N: 1 << 15, r: 8, p: 1 };
 const KEY_LEN = 64;
 
-function options(o: { N: number; r: number; p: number }): ScryptOptions {
+function options(o: PasswordCost): ScryptOptions {
   return { N: o.N, r: o.r, p: o.p, maxmem: 128 * o.N * o.r * 2 };
 }
 
-function derive(password: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {
+function derive(password: string, salt: Buffer, o: PasswordCost): Promise<Buffer> {
   const opts = options(o);
   return new Promise((resolve, reject) => scrypt(password, salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
-/** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later without a migration. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later without a migration.
+ * `cost` is PASSWORD_COST everywhere in the product; only the API test harness passes a lower one (through
+ * createApiApp, an option no configuration reaches).
+ */
+export async function hashPassword(password: string, cost: Readonly<PasswordCost> = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  return format(salt, await derive(password, salt, PARAMS));
+  return format(salt, await derive(password, salt, cost), cost);
 }
 
 /** Blocking variant for start-up only (first admin), where nothing else is being served yet. */
-export function hashPasswordSync(password: string): string {
+export function hashPasswordSync(password: string, cost: Readonly<PasswordCost> = PASSWORD_COST): string {
   const salt = randomBytes(16);
-  return format(salt, scryptSync(password, salt, KEY_LEN, options(PARAMS)));
+  return format(salt, scryptSync(password, salt, KEY_LEN, options(cost)), cost);
 }
 
-function format(salt: Buffer, key: Buffer): string {
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+function format(salt: Buffer, key: Buffer, cost: Readonly<PasswordCost>): string {
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** Constant-time comparison; a malformed stored hash never matches. */
@@ -42,11 +53,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * A hash of a random password, computed once: logins for unknown users verify against it so that "no such user"
- * takes as long as "wrong password" and does not reveal which usernames exist.
+ * A hash of a random password, computed once per cost: logins for unknown users verify against it so that "no such
+ * user" takes as long as "wrong password" (a user's hash of the same cost) and does not reveal which usernames exist.
  */
-let decoy: Promise<string> | undefined;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+const decoys = new Map<string, Promise<string>>();
+export function decoyHash(cost: Readonly<PasswordCost> = PASSWORD_COST): Promise<string> {
+  const key = `${cost.N}$${cost.r}$${cost.p}`;
+  let decoy = decoys.get(key);
+  if (decoy === undefined) {
+    decoy = hashPassword(randomBytes(16).toString('hex'), cost);
+    decoys.set(key, decoy);
+  }
   return decoy;
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { type AuthApiKeys, type AuthAudit, type AuthRefreshTokens, type AuthStore, type AuthUsers, type Store, type Role, type UserRow, sqliteAuthStore } from '../../engine/store/index.js';
 import { signAccessToken, verifyAccessToken } from './jwt.js';
 import { LoginGuard, type LoginGuardOptions } from './login-guard.js';
-import { decoyHash, verifyPassword } from './passwords.js';
+import { decoyHash, hashPassword, hashPasswordSync, PASSWORD_COST, verifyPassword, type PasswordCost } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
 import { SESSION_STATE_TTL_MS, SessionState, type Revocation } from './session-state.js';
 
@@ -40,6 +40,8 @@ export interface AuthOptions {
   loginGuard?: LoginGuardOptions;
   /** Requests per minute per API key. */
   apiKeyPerMinute?: number;
+  /** Tests only (the API test harness, through createApiApp): the scrypt cost of the hashes this service makes; absent → PASSWORD_COST. */
+  passwordCost?: Readonly<PasswordCost>;
 }
 
 export type LoginResult =
@@ -60,9 +62,11 @@ export class AuthService {
   private readonly state: SessionState;
   private readonly listeners = new Set<(r: Revocation) => void>();
   private readonly logger: Logger;
+  private readonly passwordCost: Readonly<PasswordCost>;
 
   constructor(o: AuthOptions) {
     this.clock = o.clock;
+    this.passwordCost = o.passwordCost ?? PASSWORD_COST;
     const store = o.authStore ?? sqliteAuthStore(o.store, { refreshTtlMs: REFRESH_TTL_MS });
     this.authStore = store;
     this.users = store.users;
@@ -85,12 +89,22 @@ export class AuthService {
     return this.clock.now();
   }
 
+  /** A new password's stored hash (scrypt at PASSWORD_COST in the product). */
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password, this.passwordCost);
+  }
+
+  /** Blocking variant for start-up only (the first admin), where nothing else is being served yet. */
+  hashPasswordSync(password: string): string {
+    return hashPasswordSync(password, this.passwordCost);
+  }
+
   async login(username: string, password: string, ip: string): Promise<LoginResult> {
     const verdict = await this.guard.admit(ip, username);
     if (!verdict.ok) return { ok: false, reason: verdict.reason, retryAfterSeconds: verdict.retryAfterSeconds };
     const user = await this.users.byUsername(username);
     // Unknown users still pay for a scrypt so response time does not reveal which usernames exist.
-    const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+    const good = await verifyPassword(password, user?.passwordHash ?? (await decoyHash(this.passwordCost)));
     if (user === undefined || !good || !user.active) {
       await this.guard.failed(ip, username);
       return { ok: false, reason: 'invalid' };

@@ -46,10 +46,16 @@ export interface HealthReport {
   /**
    * Recordings on this node: disk used by them and free on RECORDINGS_DIR's file system, recordings per state,
    * the job queue, and the last disk problem (`ok` false: recordings degrade — calls go on, unrecorded files wait).
+   * On PostgreSQL `usedBytes`, `byState` and `jobs` count this node's recordings only (`nodeId`), not the whole
+   * table every node writes to; on SQLite the file's (`nodeId` null).
    */
   recordings?: {
     ok: boolean;
     dir: string;
+    /** Whose recordings the figures count: this node's id on PostgreSQL, null on SQLite (absent from older processes). */
+    nodeId?: string | null;
+    /** Where other API processes fetch this node's recordings (cluster_nodes.public_url); PostgreSQL only. */
+    servedAt?: string | null;
     usedBytes: number;
     freeBytes: number | null;
     totalBytes: number | null;

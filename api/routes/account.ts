@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicUser, type Store } from '../../engine/store/index.js';
 import type { AgentList } from './metrics.js';
-import { ACCESS_TTL_SECONDS, hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, verifyPassword, type AuthService } from '../auth/index.js';
+import { ACCESS_TTL_SECONDS, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, verifyPassword, type AuthService } from '../auth/index.js';
 import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 import { UserSchema } from './users.js';
@@ -81,7 +81,7 @@ export function accountRoutes({ store, auth, timeZone, ...deps }: { store: Store
       throw new ApiError(422, 'validation_failed', `new_password ${refusal.problem}`, [passwordDetail('new_password', refusal)]);
     }
     const at = auth.now();
-    await auth.users.update(user.id, { passwordHash: await hashPassword(b.new_password), mustChangePassword: false, at });
+    await auth.users.update(user.id, { passwordHash: await auth.hashPassword(b.new_password), mustChangePassword: false, at });
     // Every session of the user ends (tokens, sockets); this one continues with new tokens.
     await auth.endUserSessions(user.id);
     const updated = (await auth.users.get(user.id))!;

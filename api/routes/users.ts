@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ROLES, publicUser } from '../../engine/store/index.js';
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, type AuthService } from '../auth/index.js';
+import { PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, type AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
@@ -91,7 +91,7 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
   app.openapi(create, async (c) => {
     const b = c.req.valid('json');
     if ((await auth.users.byUsername(b.username)) !== undefined) throw new ApiError(409, 'conflict', `Username ${b.username} is taken`);
-    const u = await auth.users.create({ username: b.username, passwordHash: await hashPassword(b.password), role: b.role, team: b.team ?? null, at: auth.now() });
+    const u = await auth.users.create({ username: b.username, passwordHash: await auth.hashPassword(b.password), role: b.role, team: b.team ?? null, at: auth.now() });
     await auth.audit.record(auditFrom(c, auth, 'user.create', 'user', u.id, { username: u.username, role: u.role, team: u.team }));
     return c.json(out(u), 201);
   });
@@ -113,7 +113,7 @@ export function userRoutes(auth: AuthService): OpenAPIHono<ApiEnv> {
     }
     const at = auth.now();
     const patch = { at, ...(b.role !== undefined && { role: b.role }), ...(b.team !== undefined && { team: b.team }), ...(b.active !== undefined && { active: b.active }) };
-    const u = (await auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await hashPassword(b.password) }))!;
+    const u = (await auth.users.update(id, b.password === undefined ? patch : { ...patch, passwordHash: await auth.hashPassword(b.password) }))!;
     // Sessions, access tokens and live sockets end now (not when the tokens expire); a role or team change makes the
     // user's sockets reconnect into the rooms of the new role.
     if (b.password !== undefined || b.active === false) await auth.endUserSessions(id);

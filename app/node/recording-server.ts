@@ -8,6 +8,9 @@
  * Every request carries `Authorization: Bearer <token>`, a token an API signed for this node, this recording and
  * this action with the shared secret (engine/recordings node-token.ts, valid a minute): none, a wrong one, an
  * expired one or one for anything else → 401 with the reason, never the file. A recording of another node → 404.
+ *
+ * `centralita node` serves these on its health server; `npm start` on PostgreSQL, whose in-process node has no
+ * health server, serves them on its own HTTP port under `/node` (`prefix`), the same routes and token rules.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -26,6 +29,8 @@ export interface NodeRecordingServerDeps {
   recorder: Pick<Recordings, 'delete' | 'pause' | 'resume'>;
   clock: Clock;
   logger: Logger;
+  /** A path prefix the routes sit under ("/node" on the product's own port); none on a node's health server. */
+  prefix?: string;
 }
 
 const ROUTE = /^\/recordings\/([^/]{1,200})\/(audio|delete|pause|resume)$/;
@@ -101,7 +106,9 @@ export function nodeRecordingHandler(d: NodeRecordingServerDeps): (req: Incoming
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://node');
-    const m = ROUTE.exec(url.pathname);
+    const prefix = d.prefix ?? '';
+    if (prefix && !url.pathname.startsWith(`${prefix}/`)) return false;
+    const m = ROUTE.exec(url.pathname.slice(prefix.length));
     if (!m) return false;
     let callId: string;
     try {

@@ -13,6 +13,7 @@
  * Composition only: each part lives in its own module (engine/store/pg, engine/cluster, ./campaign-follower,
  * ./liveness, ./health-server, ./redis-health).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultAmdParams } from '../../engine/amd/index.js';
 import { boardOf, serveConfigPush, startClusterServices, type ClusterServices } from '../../engine/cluster/index.js';
 import { amdParamsFor } from '../../engine/campaigns/index.js';
@@ -85,6 +86,11 @@ export interface RunningNode {
    * server's address); null when it serves none (no recorder, or no health server: the product serves its own).
    */
   recordingsUrl: string | null;
+  /**
+   * With `RunNodeOptions.serveRecordings` (no health server: `npm start` on PostgreSQL): the handler of this node's
+   * recording routes under that prefix, for the caller's own HTTP server — true when it answered. Else null.
+   */
+  recordingRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null;
   /** Graceful stop: dialling stops, live calls get `graceMs`, leases go back, the node is marked stopped. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with an exit code when the node must end by itself (another node reaped it). */
@@ -112,6 +118,12 @@ export interface RunNodeOptions {
    * where in cluster_nodes.public_url. Default false.
    */
   recordings?: boolean;
+  /**
+   * Without a health server (`npm start` on PostgreSQL): serve this node's recordings on the caller's own HTTP server
+   * instead — `recordingRoutes` answers them under `prefix` (same routes and token rules as a node's health server),
+   * and `url` (the caller's address with that prefix, or NODE_PUBLIC_URL's) is advertised in cluster_nodes.public_url.
+   */
+  serveRecordings?: { url: string; prefix: string };
 }
 
 /** What a node's GET /health answers (its engine, database, cluster view and Redis); `npm start` on PostgreSQL shows parts of it. */
@@ -422,6 +434,19 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         closers.push(() => board.close());
       }
     }
+    // No health server (the product): the same routes on the caller's HTTP server, under its prefix.
+    let recordingRoutes: RunningNode['recordingRoutes'] = null;
+    if (opts.healthServer === false && opts.serveRecordings && recorder) {
+      const key = nodeRecordingKey(cfg.base);
+      const served = opts.serveRecordings;
+      recordingRoutes = nodeRecordingHandler({ nodeId: cfg.nodeId, key, get: (id) => recStore.recordings.get(id), recorder, clock, logger: logger.child({ part: 'recordings' }), prefix: served.prefix });
+      recordingsUrl = served.url;
+      await cluster.advertise(cfg.nodeId, recordingsUrl);
+      if (!key) logger.warn('neither SECRETS_KEY nor JWT_SECRET: this node records, but no other API process can play its recordings (give them all the same SECRETS_KEY or JWT_SECRET)');
+      if (!cfg.publicUrl && /^http:\/\/(127\.|\[::1\]|localhost)/.test(recordingsUrl)) {
+        logger.info({ recordings: recordingsUrl }, 'recordings served to other API processes on this machine\'s loopback only: one on another machine needs NODE_PUBLIC_URL (and HTTP_HOST) set to an address it reaches');
+      }
+    }
     logger.info({ nodeId: cfg.nodeId, health: healthUrl || 'served by the product', ari: ariShown, agents: agentRows.length }, 'engine node running');
 
     let stopping: Promise<void> | undefined;
@@ -445,7 +470,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, recordingsUrl, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, recordingsUrl, recordingRoutes, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

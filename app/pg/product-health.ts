@@ -12,7 +12,7 @@ import type { BackupStatus } from '../../engine/store/index.js';
 import type { RunningNode } from '../node/index.js';
 
 export interface PgProductHealthDeps {
-  node: Pick<RunningNode, 'engine' | 'report' | 'simulated' | 'ari' | 'queueLog' | 'recordings'>;
+  node: Pick<RunningNode, 'engine' | 'report' | 'simulated' | 'ari' | 'queueLog' | 'recordings' | 'recordingsUrl'>;
   nodeId: string;
   version: string;
   ariApp: string;
@@ -71,7 +71,8 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
           recStatus = recorder.status();
         }
         const r = recStatus!;
-        return { ok: r.diskError === null && r.writes.writable, ...r, byState: r.byState as Record<string, number> };
+        // The figures are this node's (`nodeId`); `servedAt`: where other API processes fetch its recordings.
+        return { ok: r.diskError === null && r.writes.writable, ...r, byState: r.byState as Record<string, number>, servedAt: node.recordingsUrl };
       })(),
       store: d.store,
       cluster: view.cluster,

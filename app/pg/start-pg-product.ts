@@ -11,6 +11,8 @@
  */
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { createApiApp, listen, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
 import { attachLiveFeed, boardSnapshot, withClusterCounts, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
@@ -30,6 +32,19 @@ import { queueServiceLevels, startQueueStats, startTableQueueStats, type QueueSt
 import { pgProductHealth } from './product-health.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
+
+/**
+ * Where the in-process node's recording routes sit on the product's own port (app/node/recording-server.ts: the
+ * routes a `centralita node` serves on its health server): `/node/recordings/{id}/audio|delete|pause|resume`.
+ */
+export const NODE_ROUTES_PREFIX = '/node';
+
+/** The base URL another API process fetches this product's recordings at: NODE_PUBLIC_URL's, else the port's own. */
+export function productRecordingsUrl(publicUrl: string | null, httpHost: string, port: number): string {
+  if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}${NODE_ROUTES_PREFIX}`;
+  const host = httpHost === '0.0.0.0' || httpHost === '::' ? '127.0.0.1' : httpHost.includes(':') ? `[${httpHost}]` : httpHost;
+  return `http://${host}:${port}${NODE_ROUTES_PREFIX}`;
+}
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -77,6 +92,9 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     // The port first, as on SQLite: a busy port is found before anything else, /health answers 503 while starting.
     let api: FetchApp | null = null;
     let health: (() => HealthReport) | null = null;
+    // The in-process node's recordings, to other API processes (under /node, behind their token): answered on the
+    // raw request before the API sees it.
+    let nodeRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
     const bootHealth = (): HealthReport => ({
       status: 'degraded',
       version: VERSION,
@@ -94,6 +112,8 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     const server: RunningServer = await listen(
       {
         fetch: (req, ...rest) => {
+          const env = rest[0] as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+          if (nodeRoutes && env?.incoming && env.outgoing && nodeRoutes(env.incoming, env.outgoing)) return RESPONSE_ALREADY_SENT;
           if (api) return api.fetch(req, ...rest);
           const path = new URL(req.url).pathname;
           const body = path === '/health' ? (health ?? bootHealth)() : { error: { code: 'starting', message: 'Centralita is starting' } };
@@ -138,9 +158,13 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
 
     // The engine as this process's node: it registers in cluster_nodes, follows campaigns and agents, writes CallLogs.
     // It records the calls of recording campaigns: rows in PostgreSQL, files under RECORDINGS_DIR on this machine,
-    // served by this API (list, detail, audio, pause/resume, delete).
-    const node = await runNode(cfg, logger, systemClock, opts.signal, { pool, healthServer: false, recordings: true });
+    // served by this API (list, detail, audio, pause/resume, delete) — and, as a `centralita node` serves them on its
+    // health server, to any other API process on this PostgreSQL: under /node on this port, behind the token they
+    // sign with the shared SECRETS_KEY / JWT_SECRET, at the URL written in cluster_nodes.public_url.
+    const recordingsUrl = productRecordingsUrl(cfg.publicUrl, config.HTTP_HOST, server.port);
+    const node = await runNode(cfg, logger, systemClock, opts.signal, { pool, healthServer: false, recordings: true, serveRecordings: { url: recordingsUrl, prefix: NODE_ROUTES_PREFIX } });
     closers.push(() => node.stop(0));
+    nodeRoutes = node.recordingRoutes;
     void node.ended.then((code) => opts.onEngineLost?.(new Error(`this node was found dead by another node and must restart (exit ${code})`)));
 
     let asker: CallHangupAsker | undefined;
@@ -165,7 +189,9 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
         prefix: cfg.clusterPrefix,
         from: `api-${cfg.nodeId}`,
         logger: logger.child({ part: 'config-push' }),
-        otherNodes: async () => (await clusterNodes.list()).filter((n) => n.state === 'up' && n.id !== cfg.nodeId).map((n) => n.id),
+        otherNodes: async () => (await clusterNodes.list()).filter((n) => n.state === 'up' && n.id !== cfg.nodeId).map((n) => ({ id: n.id, heartbeatAt: n.heartbeatAt })),
+        ttlMs: cfg.ttlMs,
+        now: () => systemClock.now(),
         seal: box && ((clear, context) => box.seal(clear, context)),
       });
       configPush = a;
@@ -193,8 +219,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await directory.refresh();
 
     // The engine's own queue_log (issue #16), as on SQLite: written by the node (app/node runNode), like every node's,
-    // to its file and to the queue_log table.
-    const queueLog = node.queueLog;
+    // to its file and to the queue_log table (both on /health: product-health.ts).
     // /api/queues: with QUEUE_LOG_SOURCE, Asterisk's file followed live as on SQLite (its checkpoint beside DB_PATH,
     // per node, so two nodes on one disk never share one); else the queue_log table every node writes to
     // (app/queue-log-table.ts), so the figures are the call center's, every node's queues, agents and calls.

@@ -29,7 +29,7 @@
 import { analyseTone, BeepTracker, DEFAULT_BEEP, type BeepOptions } from './beep.js';
 import { frameEnergy, frameMs } from './energy.js';
 import defaultModelJson from './amd-model.json' with { type: 'json' };
-import { describeOpinion, openerFeatures, scoreModel, type AmdModel } from './model.js';
+import { describeOpinion, openerFeatures, scoreModel, type AmdModel, type OpenerState } from './model.js';
 import { isVoice, NoiseFloor, type NoiseFloorOptions } from './noise-floor.js';
 import { TalkTracker } from './talk.js';
 import type { AmdBeepEvent, AmdDecision, AmdDetector, AmdDetectorOptions, AmdLateVerdict, AmdParams, AmdStatus, AmdTrace } from './types.js';
@@ -147,7 +147,7 @@ export interface CentralitaTuning {
    */
   model: AmdModel | null;
   /** The lab's hook (amd:train): the feature vector at each HUMAN decision, before the model is asked. */
-  onFeatures?: (features: number[]) => void;
+  onFeatures?: (features: number[], state: OpenerState & { decisionMs: number }) => void;
 }
 
 /** The committed model (amd-model.json, written by `npm run amd:train`). */
@@ -517,7 +517,7 @@ export function createCentralitaDetector(
    */
   function secondOpinion(): AmdDecision | null {
     if (!tuning.model && !tuning.onFeatures) return null;
-    const x = openerFeatures({
+    const state: OpenerState = {
       frameEnergy: trace.frameEnergy,
       words: talk.words,
       openerStart: talk.openerStart,
@@ -527,8 +527,9 @@ export function createCentralitaDetector(
       floor: floor.floor,
       toneFrames: trace.toneFrames?.length ?? 0,
       frameMs: 20,
-    });
-    tuning.onFeatures?.(x);
+    };
+    const x = openerFeatures(state);
+    tuning.onFeatures?.(x, { ...state, decisionMs: t });
     if (!tuning.model) return null;
     const opinion = scoreModel(tuning.model, x);
     const { threshold } = tuning.model;

@@ -12,7 +12,9 @@
  *
  * A node answers `pushed` (the objects its Asterisk took), `refused` (Asterisk refused one: what was pushed before
  * and the fix), `no-asterisk` (it runs on its embedded PBX) or `failed` (no such row, a password its key does not
- * open…). No answer in time is reported per node with the reason, like a refusal.
+ * open…). No answer in time is reported per node with the reason, like a refusal. A node still marked up whose last
+ * heartbeat is older than liveness allows (NODE_TTL_MS) is dead but not yet reaped: it is not asked (a frozen
+ * process would hold the push for the whole timeout) and is reported as not reached, with its heartbeat's age.
  */
 import { z } from 'zod';
 import type { Logger } from '../log/index.js';
@@ -72,34 +74,63 @@ export interface ConfigPushAsker extends ConfigPushPort {
   close(): Promise<void>;
 }
 
+/** A node marked up, as cluster_nodes holds it: its id and its last heartbeat (epoch ms, the node's clock). */
+export interface UpNode {
+  id: string;
+  heartbeatAt: number;
+}
+
 export interface ConfigPushAskerOptions extends AskerOptions {
-  /** The nodes to tell of a trunk: those running now but the API's own (whose Asterisk the API pushes to itself). */
-  otherNodes(): Promise<string[]>;
+  /** The nodes to tell of a trunk: those marked up now but the API's own (whose Asterisk the API pushes to itself). */
+  otherNodes(): Promise<UpNode[]>;
+  /**
+   * Node liveness's TTL (NODE_TTL_MS): a node whose last heartbeat is older than this at `now` is dead, not yet
+   * reaped, and is not asked.
+   */
+  ttlMs: number;
   /** Seals a phone's password for its node (the shared key); null: no key configured, nothing can be sent. */
   seal: ((clear: string, context: string) => string) | null;
 }
 
 export async function configPushAsker(redis: RedisClient, o: ConfigPushAskerOptions): Promise<ConfigPushAsker> {
   const asker = await openAsker(redis, CONFIG_PUSH, { ...o, timeoutMs: o.timeoutMs ?? CONFIG_PUSH_TIMEOUT_MS });
+  const now = o.now ?? Date.now;
   const ask = async (node: string, fields: Omit<ConfigPushRequest, keyof typeof askEnvelopeShape>): Promise<NodePushOutcome> => {
     const r = await asker.ask(node, fields);
     if (!r.answered) return { node, pushed: [], error: r.reason };
     const a = r.reply;
     return { node, pushed: a.pushed, error: a.result === 'pushed' ? null : (a.reason ?? a.result) };
   };
+  /** Null when `n` may be asked; else why not (its heartbeat is older than liveness allows: dead, not yet reaped). */
+  const stale = (n: UpNode, at: number): string | null => {
+    const silentMs = at - n.heartbeatAt;
+    if (silentMs <= o.ttlMs) return null;
+    return `node ${n.id} not reached: its last heartbeat is ${(silentMs / 1000).toFixed(1)} s old (liveness allows ${(o.ttlMs / 1000).toFixed(1)} s), so it is taken for dead and was not asked`;
+  };
   return {
     trunk: async (name) => {
-      let nodes: string[];
+      let nodes: UpNode[];
       try {
         nodes = await o.otherNodes();
       } catch (err) {
         o.logger.warn({ err: reason(err) }, 'could not read the running nodes: the trunk was pushed to this node only');
         return [];
       }
-      return Promise.all(nodes.map((node) => ask(node, { object: 'trunk', name })));
+      const at = now();
+      return Promise.all(
+        nodes.map((n) => {
+          const error = stale(n, at);
+          return error === null ? ask(n.id, { object: 'trunk', name }) : Promise.resolve<NodePushOutcome>({ node: n.id, pushed: [], error });
+        }),
+      );
     },
     phone: async (node, agentId, password) => {
       if (o.seal === null) return { node, pushed: [], error: `no SECRETS_KEY (or JWT_SECRET) is set: the password cannot be sent to node ${node} sealed` };
+      // The agent's node marked up with a heartbeat too old is not asked either; one that is not up at all (or a list
+      // that cannot be read) is asked, and answers or not as before.
+      const up = (await o.otherNodes().catch(() => [])).find((n) => n.id === node);
+      const error = up === undefined ? null : stale(up, now());
+      if (error !== null) return { node, pushed: [], error };
       return ask(node, { object: 'phone', name: agentId, sealedPassword: o.seal(password, phonePasswordContext(agentId)) });
     },
     close: () => asker.close(),

@@ -53,6 +53,7 @@ export {
   type ConfigPushPort,
   type ConfigPushRequest,
   type ConfigPushService,
+  type UpNode,
   type NodePushOutcome,
 } from './config-push.js';
 export { boardOf, clusterView, type BoardAgent, type BoardCall, type BoardCampaign, type BoardSource, type ClusterNodeView, type ClusterView, type NodeBoard } from './board.js';

@@ -90,11 +90,18 @@ export interface RecordingsOptions {
 
 export interface RecordingsStatus {
   dir: string;
-  /** Bytes of recordings kept (WAV + browser files). */
+  /**
+   * Whose recordings `usedBytes`, `byState` and `jobs` count: this node's id on PostgreSQL (the table holds every
+   * node's; each counts the files on its own disk), null on SQLite (the file's, one node's).
+   */
+  nodeId: string | null;
+  /** Bytes of recordings kept (WAV + browser files): this node's on PostgreSQL. */
   usedBytes: number;
   freeBytes: number | null;
   totalBytes: number | null;
+  /** Recordings per state (this node's on PostgreSQL). */
   byState: Partial<Record<RecordingRow['state'], number>>;
+  /** Jobs per state (this node's on PostgreSQL). */
   jobs: { queued: number; running: number; failed: number };
   /** Last problem writing to disk (full disk), null when the last write went well. */
   diskError: string | null;
@@ -602,7 +609,9 @@ export class Recordings {
     if (this.usageReading) return;
     this.usageReading = true;
     try {
-      const [u, j] = await Promise.all([this.rows.recordings.usage(), this.rows.jobs.counts()]);
+      // On PostgreSQL the tables hold every node's recordings: this node's figures are its own rows.
+      const own = this.rows.dialect === 'postgres' ? this.o.nodeId : undefined;
+      const [u, j] = await Promise.all([this.rows.recordings.usage(own), this.rows.jobs.counts(own)]);
       this.usageCache = { bytes: u.bytes, byState: u.byState, jobs: { queued: j.queued ?? 0, running: j.running ?? 0, failed: j.failed ?? 0 } };
     } catch (err) {
       this.o.logger.warn({ err }, 'cannot read the recordings figures');
@@ -618,6 +627,7 @@ export class Recordings {
     const u = this.usageCache;
     return {
       dir: this.o.dir,
+      nodeId: this.rows.dialect === 'postgres' ? this.o.nodeId : null,
       usedBytes: u.bytes,
       freeBytes: this.lastDisk?.freeBytes ?? null,
       totalBytes: this.lastDisk?.totalBytes ?? null,

@@ -44,8 +44,8 @@ export interface RecorderStore {
      * first; with `nodeId`, only that node's (on PostgreSQL each node sweeps the files on its own disk).
      */
     expired(now: number, defaultDays: number, limit?: number, nodeId?: string): Promise<RecordingRow[]>;
-    /** Bytes kept on disk (WAV, browser file) and recordings per state. */
-    usage(): Promise<{ bytes: number; byState: Partial<Record<RecordingState, number>> }>;
+    /** Bytes kept on disk (WAV, browser file) and recordings per state; with `nodeId`, that node's recordings only. */
+    usage(nodeId?: string): Promise<{ bytes: number; byState: Partial<Record<RecordingState, number>> }>;
   };
   readonly jobs: {
     enqueue(j: RecordingJobInput): Promise<RecordingJobRow>;
@@ -59,7 +59,8 @@ export interface RecorderStore {
     settle(id: string, state: RecordingJobState, at: number, patch?: { lastError?: string | null; runAt?: number }): Promise<void>;
     /** This node's jobs left running by a dead process are queued again. */
     requeueRunning(nodeId: string, at: number): Promise<number>;
-    counts(): Promise<Partial<Record<RecordingJobState, number>>>;
+    /** Jobs per state; with `nodeId`, that node's only. */
+    counts(nodeId?: string): Promise<Partial<Record<RecordingJobState, number>>>;
   };
   /** The CallLog's fields the recorder reads; undefined when there is none (yet). */
   call(callId: string): Promise<RecorderCall | undefined>;
@@ -84,7 +85,7 @@ export function sqliteRecorderStore(store: RecorderSqliteStore): RecorderStore {
       closePause: async (callId, at) => r.closePause(callId, at),
       inState: async (state, nodeId) => r.inState(state, nodeId),
       expired: async (now, days, limit, nodeId) => r.expired(now, days, limit, nodeId),
-      usage: async () => r.usage(),
+      usage: async (nodeId) => r.usage(nodeId),
     },
     jobs: {
       enqueue: async (x) => j.enqueue(x),
@@ -94,7 +95,7 @@ export function sqliteRecorderStore(store: RecorderSqliteStore): RecorderStore {
       claim: async (id, at) => j.claim(id, at),
       settle: async (id, state, at, patch) => j.settle(id, state, at, patch),
       requeueRunning: async (nodeId, at) => j.requeueRunning(nodeId, at),
-      counts: async () => j.counts(),
+      counts: async (nodeId) => j.counts(nodeId),
     },
     call: async (callId) => {
       const c = store.callLogs.get(callId);

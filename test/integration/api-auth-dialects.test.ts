@@ -18,7 +18,7 @@ import { VirtualClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { openStore, sha256, type AuthStore, type Store } from '../../engine/store/index.js';
 import { describeDialects, type DialectHarness } from '../support/store-dialects.js';
-import { healthReport } from '../unit/api/harness.js';
+import { healthReport, TEST_PASSWORD_COST } from '../unit/api/harness.js';
 
 const SECRET = 'apiauth-dialect-test-secret-0123456789';
 const NEW_ADMIN_PASSWORD = 'a brand new admin phrase';
@@ -40,6 +40,8 @@ function buildApi(authStore: AuthStore, clock: VirtualClock, cleanups: Array<() 
     logger: silentLogger,
     config: { NODE_ID: 'node-apiauth', JWT_SECRET: SECRET, ADMIN_PASSWORD: undefined },
     authStore,
+    // The harness's scrypt cost (test/unit/api/harness.ts): the same hashing and verifying, ~40× less CPU.
+    testPasswordCost: TEST_PASSWORD_COST,
     ...(limits ? { limits } : {}),
   });
   cleanups.push(async () => {

@@ -1,16 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlError } from '../../engine/control/types.js';
 import { api, expectError, type Api } from '../support/leads-api.js';
+import { describeApiDialects } from '../unit/api/harness.js';
 
-/** /api/campaigns: CRUD, validation, roles, and the lifecycle through EngineControl (absent → 503). */
+/**
+ * /api/campaigns: CRUD, validation and roles on both dialects (#18); the lifecycle through EngineControl (absent →
+ * 503) on SQLite, where the API's own engine runs the campaigns. On PostgreSQL there is no local engine: a command is
+ * stored in the row and published to the nodes over Redis (api-campaigns-pg.test.ts).
+ */
 let t: Api;
 afterEach(() => t.close());
 
 type Campaign = { id: string; name: string; state: string; dialMode: string; ringTimeoutS: number; callingHours: { start: string; end: string }; leads?: Record<string, number> };
 
-describe('campaign CRUD', () => {
+describeApiDialects('campaign CRUD', (make) => {
   it('supervisors create, read, change and delete; team leads only read; agents nothing', async () => {
-    t = await api();
+    t = await api({}, { make });
     const created = await t.send('POST', '/api/campaigns', { name: 'Ventas', dialMode: 'power', dialRatio: 2 }, t.as.supervisor);
     expect(created.status).toBe(201);
     const c = (await created.json()) as Campaign;
@@ -26,7 +31,7 @@ describe('campaign CRUD', () => {
     expect(listed.items.map((x) => x.id)).toEqual([c.id]);
     expect(((await (await t.get('/api/campaigns?state=running', t.as.teamlead)).json()) as { items: Campaign[] }).items).toEqual([]);
 
-    t.leads(c.id, [{ i: 1 }, { i: 2 }]);
+    await t.addLeads(c.id, [{ i: 1 }, { i: 2 }]);
     const detail = (await (await t.get(`/api/campaigns/${c.id}`, t.as.teamlead)).json()) as Campaign;
     expect(detail.leads).toEqual({ no_selected: 2 });
 
@@ -39,16 +44,16 @@ describe('campaign CRUD', () => {
     expect((await t.send('DELETE', `/api/campaigns/${c.id}`, undefined, t.as.supervisor)).status).toBe(200);
     await expectError(await t.get(`/api/campaigns/${c.id}`, t.as.supervisor), 404, 'not_found');
     // Its leads went with it.
-    expect((t.store.sqlite.prepare('select count(*) as n from leads').get() as { n: number }).n).toBe(0);
+    expect(await t.db.read.leads(c.id)).toEqual([]);
 
-    const audit = t.auditActions().filter((a) => a.startsWith('campaign.'));
+    const audit = (await t.audit()).filter((a) => a.startsWith('campaign.'));
     expect(audit).toEqual(['campaign.create', 'campaign.update', 'campaign.delete']);
-    const upd = t.store.sqlite.prepare("select details, actor_id from audit_log where action = 'campaign.update'").get() as { details: string; actor_id: string };
+    const upd = ((await t.db.read.rows('auditLog')) as Array<{ action: string; details: string }>).find((r) => r.action === 'campaign.update')!;
     expect(JSON.parse(upd.details)).toMatchObject({ ringTimeoutS: { from: 25, to: 40 } });
   });
 
   it('rejects bad settings with 422 naming the field, unknown fields, and malformed JSON', async () => {
-    t = await api();
+    t = await api({}, { make });
     const sup = t.as.supervisor;
     const short = await expectError(await t.send('POST', '/api/campaigns', { name: 'x', ringTimeoutS: 5 }, sup), 422, 'validation_failed');
     expect(short.error.details).toMatchObject([{ field: 'ringTimeoutS', problem: 'must be at least 15 s' }]);
@@ -61,7 +66,7 @@ describe('campaign CRUD', () => {
     await expectError(await t.send('POST', '/api/campaigns', { ringTimeoutS: 30 }, sup), 422, 'validation_failed');
     await expectError(await t.send('POST', '/api/campaigns', '{"name": "x",', sup), 400, 'malformed_json');
 
-    const id = t.campaign('k1');
+    const id = await t.addCampaign('k1');
     const bad = await expectError(await t.send('PATCH', `/api/campaigns/${id}`, { dropTarget: 0.2 }, sup), 422, 'validation_failed');
     expect(bad.error.details!.map((d) => d.field)).toEqual(['dropTarget']);
     // Issue #11 item 4: a template that would dial a second channel is refused on create and on update.
@@ -70,18 +75,19 @@ describe('campaign CRUD', () => {
       const tpl = await expectError(await t.send(method, path, { name: 'x', dialStringTemplate: evil }, sup), 422, 'validation_failed');
       expect(tpl.error.details).toMatchObject([{ field: 'dialStringTemplate', problem: 'must dial exactly one channel ("&" is not allowed)' }]);
     }
-    expect(t.store.campaigns.get(id)!.dialStringTemplate).toBe('PJSIP/{e164}@trunk');
+    expect((await t.db.campaigns.get(id))!.dialStringTemplate).toBe('PJSIP/{e164}@trunk');
     const unk = await expectError(await t.send('PATCH', `/api/campaigns/${id}`, { state: 'running' }, sup), 422, 'validation_failed');
     expect(unk.error.details).toMatchObject([{ field: 'state', problem: 'is not a known field' }]);
     await expectError(await t.send('PATCH', `/api/campaigns/${id}`, '{', sup), 400, 'malformed_json');
     await expectError(await t.send('PATCH', '/api/campaigns/nope', { name: 'y' }, sup), 404, 'not_found');
     // Nothing changed, nothing audited.
-    expect(t.store.campaigns.get(id)!.dropTarget).toBe(0.03);
-    expect(t.auditActions().filter((a) => a.startsWith('campaign.'))).toEqual([]);
-    expect((t.store.sqlite.prepare('select count(*) as n from campaigns').get() as { n: number }).n).toBe(1);
+    expect((await t.db.campaigns.get(id))!.dropTarget).toBe(0.03);
+    expect((await t.audit()).filter((a) => a.startsWith('campaign.'))).toEqual([]);
+    expect(await t.db.campaigns.list()).toHaveLength(1);
   });
-});
+}, { prefix: 'pg_suite_campaigns' });
 
+/** SQLite only: the API's own engine (on PostgreSQL the row and Redis: api-campaigns-pg.test.ts). */
 describe('campaign lifecycle through EngineControl', () => {
   it('answers 503 engine_unavailable without an engine', async () => {
     t = await api();

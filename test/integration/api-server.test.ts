@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../api/server.js';
-import { ADMIN_PASSWORD, harness, type Harness } from '../unit/api/harness.js';
+import { ADMIN_PASSWORD, describeApiDialects, type Harness } from '../unit/api/harness.js';
 
-/** Over a real socket: the peer address reaches the login limiter and the audit log, and the docs are served. */
+/**
+ * Over a real socket: the peer address reaches the login limiter and the audit log, and the docs are served; on both
+ * dialects (#18: the audit trail and the login counters are the auth store's, PostgreSQL's there).
+ */
 let h: Harness | undefined;
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -12,9 +15,9 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('API over HTTP', () => {
+describeApiDialects('API over HTTP', (make) => {
   it('records the client address in the audit log and serves /openapi.json and /docs', async () => {
-    h = harness();
+    h = await make();
     server = await listen(h.app, '127.0.0.1', 0);
     const base = `http://127.0.0.1:${server.port}`;
     const res = await fetch(`${base}/api/auth/login`, {
@@ -35,7 +38,7 @@ describe('API over HTTP', () => {
   });
 
   it('limits logins per client address across usernames', async () => {
-    h = harness({ limits: { login: { perIp: 2 } } });
+    h = await make({ limits: { login: { perIp: 2 } } });
     server = await listen(h.app, '127.0.0.1', 0);
     const attempt = (username: string) =>
       fetch(`http://127.0.0.1:${server!.port}/api/auth/login`, {
@@ -45,4 +48,4 @@ describe('API over HTTP', () => {
       }).then((r) => r.status);
     expect([await attempt('a'), await attempt('b'), await attempt('c')]).toEqual([401, 401, 429]);
   });
-});
+}, { prefix: 'pg_suite_server' });

@@ -4,11 +4,14 @@
  * PostgreSQL; node-b serves pushes with the node's handler (app/node/config-push.ts: the row read from PostgreSQL,
  * the password opened with the shared key, pushed to ITS Asterisk); node-c is a whole engine node (runNode with
  * REDIS_URL, as `centralita node` runs it) on its embedded PBX, so it answers that it has no Asterisk; node-d is
- * registered up but not listening. Each Asterisk is a stand-in ARI with a writable PJSIP wizard that records what is
+ * registered up but not listening; node-e is marked up and still subscribed (a frozen process: it would never answer)
+ * but its last heartbeat is older than liveness allows, not yet reaped. Each Asterisk is a stand-in ARI with a writable PJSIP wizard that records what is
  * pushed (the bundled real Asterisk has no PJSIP: test/both/trunk-push.test.ts).
  *
  * - `POST /api/trunks/{name}/push`: `pushed` is node-a's Asterisk's as before, `nodes` what each other node did;
- *   node-b's Asterisk holds the same objects, with the password opened from the sealed row.
+ *   node-b's Asterisk holds the same objects, with the password opened from the sealed row; node-e is answered as
+ *   not reached with its heartbeat's age and is never asked (before, the push waited the whole timeout for it);
+ *   so is a phone push for an agent of node-e.
  * - `POST /api/agents/{id}/sip-password` with `push` for an agent of node-b: node-b's Asterisk gets the phone with
  *   the password the API returned (sealed on Redis: the message carries no clear password); node-a's gets nothing.
  *
@@ -40,6 +43,11 @@ const services: ConfigPushService[] = [];
 let h: Harness;
 let nodeC: RunningNode | undefined;
 const messages: string[] = [];
+/** What reached node-e's request channel (it is subscribed, as a frozen process stays, and never answers). */
+const askedOfStale: string[] = [];
+/** The asker's liveness TTL (NODE_TTL_MS) and node-e's silence: well past it, so no test timing can blur it. */
+const TTL_MS = 60_000;
+const STALE_MS = 2 * TTL_MS;
 
 beforeAll(async () => {
   db = await openMigratedTestDatabase('node_ops_config_push');
@@ -53,10 +61,13 @@ beforeAll(async () => {
   await spy.connect();
   await spy.subscribe(`${PREFIX}:config-push:node-b`, (m) => messages.push(m));
   await spy.pSubscribe(`${PREFIX}:config-push-reply:*`, (m) => messages.push(m));
+  await spy.subscribe(`${PREFIX}:config-push:node-e`, (m) => askedOfStale.push(m));
   services.push({ close: async () => void spy.destroy() });
 
   const nodes = new PgClusterNodes(db.pool);
   for (const id of ['node-a', 'node-b', 'node-d']) await nodes.register(id, `http://${id}`, Date.now());
+  // Up, with its last heartbeat two TTLs ago (node-c's own TTL is longer, so it does not reap it during the test).
+  await nodes.register('node-e', 'http://node-e', Date.now() - STALE_MS);
   const handler = configPushHandler({ nodeId: 'node-b', ari: { url: ariB.url, username: 'centralita', password: 'ari-pw' }, trunks: new PgTrunks(db.pool), agents: new PgAgents(db.pool), box: secretBox({ JWT_SECRET }) });
   services.push(await serveConfigPush(redis, 'node-b', handler, { prefix: PREFIX, logger: silentLogger }));
   // A TTL longer than the test: node-c must not reap the nodes this test registered by hand (they never beat).
@@ -67,7 +78,8 @@ beforeAll(async () => {
     from: 'api-node-a',
     timeoutMs: 3000,
     logger: silentLogger,
-    otherNodes: async () => (await nodes.list()).filter((n) => n.state === 'up' && n.id !== 'node-a').map((n) => n.id),
+    otherNodes: async () => (await nodes.list()).filter((n) => n.state === 'up' && n.id !== 'node-a').map((n) => ({ id: n.id, heartbeatAt: n.heartbeatAt })),
+    ttlMs: TTL_MS,
     seal: (clear, context) => box.seal(clear, context),
   });
   h = harness({
@@ -101,10 +113,14 @@ it("a trunk push reaches every node's Asterisk, a phone push the agent's node's;
   const names = objects.map((o) => `${o.type}/${o.id}`);
   expect(body.pushed).toEqual(names);
   const byNode = Object.fromEntries(body.nodes.map((n) => [n.node, n]));
-  expect(Object.keys(byNode).sort()).toEqual(['node-b', 'node-c', 'node-d']);
+  expect(Object.keys(byNode).sort()).toEqual(['node-b', 'node-c', 'node-d', 'node-e']);
   expect(byNode['node-b']).toEqual({ node: 'node-b', pushed: names, error: null });
   expect(byNode['node-c']).toMatchObject({ pushed: [], error: expect.stringContaining('embedded PBX') });
   expect(byNode['node-d']).toMatchObject({ pushed: [], error: expect.stringContaining('not listening') });
+  // The dead, not yet reaped node: not reached, with the reason, and never asked (nothing waited on its answer).
+  expect(byNode['node-e']!.pushed).toEqual([]);
+  expect(byNode['node-e']!.error).toMatch(/^node node-e not reached: its last heartbeat is 1[2-9]\d\.\d s old \(liveness allows 60\.0 s\)/);
+  expect(askedOfStale).toEqual([]);
   // Both Asterisks hold the trunk as the config file would: node-b's password opened from PostgreSQL's sealed row.
   for (const ari of [ariA, ariB]) expect(ari.puts.map((p) => p.body)).toEqual(objects.map((o) => ({ fields: o.fields })));
   ariA.puts.length = 0;
@@ -122,6 +138,14 @@ it("a trunk push reaches every node's Asterisk, a phone push the agent's node's;
   // Neither password crossed Redis in clear.
   expect(messages.some((m) => m.includes('config-push') || m.includes('"object"'))).toBe(true);
   expect(messages.filter((m) => m.includes(p.password) || m.includes(trunk.password))).toEqual([]);
+
+  // An agent of the dead, not yet reaped node-e: not reached, with the reason, and never asked.
+  expect((await h.json('POST', '/api/agents', { id: 'ag-e', name: 'Eva', endpoint: 'PJSIP/2002', node_id: 'node-e' }, admin)).status).toBe(201);
+  const toStale = (await (await h.json('POST', '/api/agents/ag-e/sip-password', { push: true }, admin)).json()) as { push: { pushed: string[]; error: string | null } };
+  expect(toStale.push.pushed).toEqual([]);
+  expect(toStale.push.error).toMatch(/node node-e not reached: its last heartbeat is 1[2-9]\d\.\d s old \(liveness allows 60\.0 s\)/);
+  expect(askedOfStale).toEqual([]);
+  expect(ariB.puts).toHaveLength(3);
 
   // An agent of this node (node-a): pushed to node-a's own Asterisk, as before.
   expect((await h.json('POST', '/api/agents', { id: 'ag-a', name: 'Ana', endpoint: 'PJSIP/1001', node_id: 'node-a' }, admin)).status).toBe(201);

@@ -102,6 +102,10 @@ describeDialects(
       // The default 90 days (and a campaign's of 25 or more): days × 86 400 000 is past a 32-bit integer.
       expect((await r.recordings.expired(T0 + 100 * DAY, 90, undefined, 'n1')).map((x) => x.callId)).toEqual(['old-none', 'young-none', 'old-k1', 'young-k1']);
       expect(await r.recordings.usage()).toEqual({ bytes: 5 * 1000 + 4 * 100, byState: { ready: 4, failed: 1, recording: 2, deleted: 1 } });
+      // One node's figures (its /health on PostgreSQL): its own rows only.
+      expect(await r.recordings.usage('n1')).toEqual({ bytes: 4 * 1000 + 3 * 100, byState: { ready: 3, failed: 1, recording: 1, deleted: 1 } });
+      expect(await r.recordings.usage('n2')).toEqual({ bytes: 1000 + 100, byState: { ready: 1, recording: 1 } });
+      expect(await r.recordings.usage('n9')).toEqual({ bytes: 0, byState: {} });
     });
 
     it('the job queue: due in order for this node, claimed once, settled, requeued after a crash, counted; ids the caller’s', async () => {
@@ -131,6 +135,8 @@ describeDialects(
       await j.settle('job-a', 'done', T0 + 5, { lastError: null });
       await j.settle('job-later', 'failed', T0 + 5, { lastError: 'gave up' });
       expect(await j.counts()).toEqual({ queued: 2, done: 1, failed: 1 });
+      expect(await j.counts('n1')).toEqual({ queued: 1, done: 1, failed: 1 });
+      expect(await j.counts('n2')).toEqual({ queued: 1 });
       expect(await j.get('nope')).toBeUndefined();
     });
   },

@@ -1,7 +1,7 @@
 import { CampaignError } from '../../engine/store/repos/campaigns.js';
 import { ControlError, type CampaignLiveStats, type EngineControl } from '../../engine/control/types.js';
 import type { ApiDeps } from '../../api/app.js';
-import type { Store } from '../../engine/store/index.js';
+import type { LeadRow, Store } from '../../engine/store/index.js';
 import type { LeadStatus } from '../../engine/store/schema/leads.js';
 import { harness, type Harness, type MakeHarness } from '../unit/api/harness.js';
 
@@ -24,6 +24,14 @@ export interface Api extends Harness {
   leads(campaignId: string, rows: Array<{ i: number; name?: string; city?: string; priority?: number }>): void;
   leadId(campaignId: string, phoneE164: string): string;
   auditActions(): string[];
+  /** Both dialects (the database the app reads): a campaign seeded as the API stores it (draft, settings defaulted). */
+  addCampaign(id: string, settings?: Record<string, unknown>): Promise<string>;
+  /** Both dialects: leads as `leads` makes them (national CR numbers 83 000 000 + i); their ids in order. */
+  addLeads(campaignId: string, rows: Array<{ i: number; name?: string; city?: string; priority?: number }>): Promise<string[]>;
+  /** Both dialects: a campaign's lead of that number, as stored. */
+  leadOf(campaignId: string, phoneE164: string): Promise<LeadRow>;
+  /** Both dialects: the audit trail's actions, oldest first. */
+  audit(): Promise<string[]>;
 }
 
 export const nat = (i: number): string => String(83_000_000 + i);
@@ -76,6 +84,24 @@ export async function api(overrides: Partial<ApiDeps> = {}, opts: { control?: bo
       if (row === undefined) throw new Error(`no lead ${phone} in ${campaignId}`);
       return row.id;
     },
+    addCampaign: async (id: string, settings: Record<string, unknown> = {}) => {
+      await h.db.seed.campaign(id, { name: id, ...settings }, h.clock.now());
+      return id;
+    },
+    addLeads: (campaignId: string, rows: Array<{ i: number; name?: string; city?: string; priority?: number }>) =>
+      h.db.seed.leads(
+        rows.map((r) => ({ campaignId, phoneE164: e164(r.i), phoneRaw: nat(r.i), name: r.name ?? null, city: r.city ?? null, priority: r.priority })),
+        h.clock.now(),
+      ),
+    leadOf: async (campaignId: string, phone: string) => {
+      const row = (await h.db.read.leads(campaignId)).find((l) => l.phoneE164 === phone);
+      if (row === undefined) throw new Error(`no lead ${phone} in ${campaignId}`);
+      return row;
+    },
+    audit: async () =>
+      ((await h.db.read.rows('auditLog')) as Array<{ action: string; at: number; id: string }>)
+        .sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+        .map((r) => r.action),
     auditActions: () => (h.store.sqlite.prepare('select action from audit_log order by at, id').all() as Array<{ action: string }>).map((r) => r.action),
   });
 }

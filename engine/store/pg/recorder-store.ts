@@ -68,9 +68,10 @@ export class PgRecorderStore implements RecorderStore {
           .limit(limit);
         return rows.map((x) => x.r as RecordingRow);
       },
-      usage: async () => {
-        const [b] = await db.select({ wav: sum(recordings.wavBytes), enc: sum(recordings.encodedBytes) }).from(recordings).where(ne(recordings.state, 'deleted'));
-        const rows = await db.select({ state: recordings.state, n: count() }).from(recordings).groupBy(recordings.state);
+      usage: async (nodeId?: string) => {
+        const ofNode = nodeId === undefined ? undefined : eq(recordings.nodeId, nodeId);
+        const [b] = await db.select({ wav: sum(recordings.wavBytes), enc: sum(recordings.encodedBytes) }).from(recordings).where(and(ne(recordings.state, 'deleted'), ofNode));
+        const rows = await db.select({ state: recordings.state, n: count() }).from(recordings).where(ofNode).groupBy(recordings.state);
         return { bytes: Number(b?.wav ?? 0) + Number(b?.enc ?? 0), byState: Object.fromEntries(rows.map((r) => [r.state, r.n])) };
       },
     };
@@ -112,8 +113,12 @@ export class PgRecorderStore implements RecorderStore {
           .where(and(eq(recordingJobs.state, 'running'), eq(recordingJobs.nodeId, nodeId)));
         return r.rowCount ?? 0;
       },
-      counts: async () => {
-        const rows = await db.select({ state: recordingJobs.state, n: count() }).from(recordingJobs).groupBy(recordingJobs.state);
+      counts: async (nodeId?: string) => {
+        const rows = await db
+          .select({ state: recordingJobs.state, n: count() })
+          .from(recordingJobs)
+          .where(nodeId === undefined ? undefined : eq(recordingJobs.nodeId, nodeId))
+          .groupBy(recordingJobs.state);
         return Object.fromEntries(rows.map((r) => [r.state, r.n]));
       },
     };

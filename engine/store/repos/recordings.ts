@@ -122,14 +122,15 @@ export class RecordingRepo {
       .map((x) => x.r);
   }
 
-  /** Bytes kept on disk (WAV, browser file) and recordings per state. */
-  usage(): { bytes: number; byState: Partial<Record<RecordingState, number>> } {
+  /** Bytes kept on disk (WAV, browser file) and recordings per state; with `nodeId`, that node's recordings only. */
+  usage(nodeId?: string): { bytes: number; byState: Partial<Record<RecordingState, number>> } {
+    const ofNode = nodeId === undefined ? undefined : eq(recordings.nodeId, nodeId);
     const b = this.db
       .select({ wav: sum(recordings.wavBytes), enc: sum(recordings.encodedBytes) })
       .from(recordings)
-      .where(ne(recordings.state, 'deleted'))
+      .where(and(ne(recordings.state, 'deleted'), ofNode))
       .get();
-    const rows = this.db.select({ state: recordings.state, n: count() }).from(recordings).groupBy(recordings.state).all();
+    const rows = this.db.select({ state: recordings.state, n: count() }).from(recordings).where(ofNode).groupBy(recordings.state).all();
     return { bytes: Number(b?.wav ?? 0) + Number(b?.enc ?? 0), byState: Object.fromEntries(rows.map((r) => [r.state, r.n])) };
   }
 }
@@ -223,8 +224,14 @@ export class RecordingJobRepo {
       .run().changes;
   }
 
-  counts(): Partial<Record<RecordingJobState, number>> {
-    const rows = this.db.select({ state: recordingJobs.state, n: count() }).from(recordingJobs).groupBy(recordingJobs.state).all();
+  /** Jobs per state; with `nodeId`, that node's only. */
+  counts(nodeId?: string): Partial<Record<RecordingJobState, number>> {
+    const rows = this.db
+      .select({ state: recordingJobs.state, n: count() })
+      .from(recordingJobs)
+      .where(nodeId === undefined ? undefined : eq(recordingJobs.nodeId, nodeId))
+      .groupBy(recordingJobs.state)
+      .all();
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 }

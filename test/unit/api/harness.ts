@@ -42,6 +42,8 @@ export interface Harness {
   app: ApiApp;
   /** The SQLite file: on 'pg' only what the PostgreSQL product still keeps there (app/pg/sqlite-kept.ts). */
   store: Store;
+  /** On 'pg' the pool of the file's PostgreSQL database (for what only PostgreSQL has: row locks, pg_stat_activity…); null on 'sqlite'. */
+  pool: PgPool | null;
   /** The ports, seeds and reads of the database the app reads (test/support/store-dialects.ts): seed through it to run on both. */
   db: DialectHarness;
   clock: VirtualClock;
@@ -61,11 +63,19 @@ export interface Harness {
 export type ApiDialect = 'sqlite' | 'pg';
 export const API_DIALECTS: readonly ApiDialect[] = ['sqlite', 'pg'];
 
+/**
+ * The scrypt cost of every hash the harness's apps make (first admin, users, password changes) and of its test users'
+ * hash: N=2^10 costs ~3 ms of CPU where the product's N=2^15 costs ~110 ms, per hash and per login. Same scrypt, same
+ * code path (a hash carries its own cost; logins verify at it); the product's own cost is held by
+ * test/unit/api/password-cost.test.ts.
+ */
+export const TEST_PASSWORD_COST = { N: 1 << 10, r: 8, p: 1 } as const;
+
 let userHash: string | undefined;
-const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD));
+const userPasswordHash = (): string => (userHash ??= hashPasswordSync(USER_PASSWORD, TEST_PASSWORD_COST));
 
 /** A real app over a real SQLite file in a temp dir, with a virtual clock. */
-export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   return build(null, overrides, more);
 }
 
@@ -74,11 +84,11 @@ export function harness(overrides: Partial<ApiDeps> = {}, more?: (store: Store, 
  * and audit included), over a migrated test database the caller opened (`apiDialects` does: one per file, emptied per
  * harness). The SQLite file keeps only what the product keeps there. `addUser` writes PostgreSQL's users.
  */
-export function pgHarness(pool: PgPool, overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+export function pgHarness(pool: PgPool, overrides: Partial<ApiDeps> = {}, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   return build(pool, overrides, more);
 }
 
-function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>): Harness {
+function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'centralita-api-'));
   const store = openStore(join(dir, 'db.sqlite'));
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -88,12 +98,13 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
     clock,
     logger: silentLogger,
     config: { NODE_ID: 'node-test', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD },
+    testPasswordCost: TEST_PASSWORD_COST,
     ...(pool ? pgApiPorts(pool) : {}),
     ...overrides,
-    ...more?.(store, clock, dir),
+    ...more?.(store, clock, dir, pool),
   });
-  // One scrypt hash reused for every test user of the file: hashing per user (or per harness: ~0.1–0.2 s of CPU each on a
-  // loaded CI machine) would make suites slow for nothing. Logins still verify it through scrypt as the product does.
+  // One scrypt hash reused for every test user of the file: hashing per user would make suites slow for nothing.
+  // Logins still verify it through scrypt as the product does.
   const hash = userPasswordHash();
   const pending: Array<Promise<unknown>> = [];
   const settled = async () => {
@@ -119,6 +130,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
   let sides: DialectHarness | undefined;
   const h: Harness = {
     dialect: pool ? 'pg' : 'sqlite',
+    pool,
     app,
     store,
     get db() {
@@ -157,7 +169,7 @@ function build(pool: PgPool | null, overrides: Partial<ApiDeps>, more?: (store: 
  */
 export type MakeHarness = (
   overrides?: Partial<ApiDeps>,
-  more?: (store: Store, clock: VirtualClock, dir: string) => Partial<ApiDeps>,
+  more?: (store: Store, clock: VirtualClock, dir: string, pool: PgPool | null) => Partial<ApiDeps>,
   o?: { keepRows?: boolean },
 ) => Promise<Harness>;
 
@@ -177,9 +189,13 @@ export function describeApiDialects(title: string, body: (make: MakeHarness, dia
       db = await openMigratedTestDatabase(o.prefix ?? 'api_pg');
     }, 60_000);
     afterAll(() => db?.close());
+    // The last harness's users still on their way to PostgreSQL (a test that sent no request) must land before the
+    // tables are emptied, or they land in the next test's database and collide with its users.
+    let last: Harness | undefined;
     body(async (overrides, more, o = {}) => {
+      await last?.settled();
       if (!o.keepRows) await emptyTables(db!.pool);
-      return pgHarness(db!.pool, overrides, more);
+      return (last = pgHarness(db!.pool, overrides, more));
     }, dialect);
   });
 }

@@ -40,6 +40,7 @@ describe('npm start on PostgreSQL: /health', () => {
       ari: 'embedded',
       queueLog: null,
       recordings: null,
+      recordingsUrl: null,
       // What the node's own /health answers: its table writer's status.
       report: () => ({ db: { ok: !pgAway }, cluster, queueLogTable: writer.status() }) as unknown as NodeHealthReport,
     };
