@@ -68,6 +68,11 @@ export interface HealthReport {
   /** The engine's own queue_log (QUEUE_LOG_FILE): `ok` false while the disk refuses (lines wait, `dropped` beyond). */
   queueLog?: { file: string; ok: boolean; written: number; pending: number; dropped: number; lastError: string | null } | null;
   /**
+   * On PostgreSQL, this node's lines into the shared `queue_log` table (#18): `written` (confirmed), `pending` (waiting
+   * in the engine's write queue while PostgreSQL is away, or in this turn's batch), `seq` the last number given.
+   */
+  queueLogTable?: { nodeId: string; written: number; pending: number; seq: number };
+  /**
    * Scheduled SQLite backups (BACKUP_DIR): when the last one was taken and the last error, if the latest attempt
    * failed. A failing backup does not make the node degraded (the dialer works); it is for monitoring.
    */

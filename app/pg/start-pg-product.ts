@@ -13,8 +13,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { createApiApp, listen, overallStatus, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
-import { dbHealth } from '../../api/health/index.js';
+import { createApiApp, listen, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
 import { attachLiveFeed, boardSnapshot, withClusterCounts, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
 import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandAsker, type CallHangupAsker, type ConfigPushAsker } from '../../engine/cluster/index.js';
@@ -24,13 +23,13 @@ import type { Logger } from '../../engine/log/index.js';
 import { BackupSchedule, describePgError, dumpPg, NO_BACKUPS, openPgPool, PgClusterNodes, PgQueueLog, pruneBackups, openStore, pgCampaignToday, redactUrl, secretBox, type PgPool, type Store } from '../../engine/store/index.js';
 import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
-import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import { pgApiPorts, pgNodeRecordings } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeEngineControl } from './node-control.js';
 import { productClusterBoard } from './cluster-board.js';
 import { CampaignFigures } from './campaign-figures.js';
 import { queueServiceLevels, startQueueStats, startTableQueueStats, type QueueStats } from '../index.js';
+import { pgProductHealth } from './product-health.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
 
@@ -220,8 +219,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     await directory.refresh();
 
     // The engine's own queue_log (issue #16), as on SQLite: written by the node (app/node runNode), like every node's,
-    // to its file and to the queue_log table.
-    const queueLog = node.queueLog;
+    // to its file and to the queue_log table (both on /health: product-health.ts).
     // /api/queues: with QUEUE_LOG_SOURCE, Asterisk's file followed live as on SQLite (its checkpoint beside DB_PATH,
     // per node, so two nodes on one disk never share one); else the queue_log table every node writes to
     // (app/queue-log-table.ts), so the figures are the call center's, every node's queues, agents and calls.
@@ -252,54 +250,19 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       closers.push(() => stats.stop());
     }
 
-    // The recorder's figures read from PostgreSQL at most once a second (its status() answers the last read).
     const recorder = node.recordings;
-    let recStatus: RecordingsStatus | null = null;
-    let recStatusAt = -Infinity;
-    health = (): HealthReport => {
-      const snap = node.engine.snapshot();
-      const view = node.report();
-      const now = systemClock.now();
-      const parts = {
-        ari: {
-          connected: snap.connected,
-          simulated: node.simulated,
-          url: node.ari,
-          app: config.ARI_APP,
-          reconciled: snap.reconciled,
-          unreconciledSeconds: snap.unreconciledSince === null ? 0 : Math.max(0, Math.round((now - snap.unreconciledSince) / 1000)),
-          asteriskStartupTime: snap.asteriskStartupTime,
-        },
-        // `path` keeps its shape: here the database's URL, its password hidden.
-        db: dbHealth(view.db.ok, shownUrl, snap.store),
-        redis: { configured: Boolean(config.REDIS_URL), ok: null },
-      };
-      return {
-        status: overallStatus(parts),
-        version: VERSION,
-        nodeId: cfg.nodeId,
-        uptimeSeconds: Math.round((now - startedAt) / 1000),
-        ...parts,
-        media: null,
-        calls: { active: snap.calls.length },
-        dialer: { state: snap.state, dialing: snap.dialing, lastDialAt: snap.lastDialAt === null ? null : new Date(snap.lastDialAt).toISOString() },
-        backup: backups?.status() ?? NO_BACKUPS,
-        queueLog: queueLog ? queueLog.status() : null,
-        // Degraded recordings (disk full, or row writes held while PostgreSQL is away) do not stop the calls.
-        recordings: (() => {
-          if (!recorder) return null;
-          if (now - recStatusAt >= 1000) {
-            recStatusAt = now;
-            recStatus = recorder.status();
-          }
-          const r = recStatus!;
-          // The figures are this node's (`nodeId`); `servedAt`: where other API processes fetch its recordings.
-          return { ok: r.diskError === null && r.writes.writable, ...r, byState: r.byState as Record<string, number>, servedAt: node.recordingsUrl };
-        })(),
-        store: storeInfo,
-        cluster: view.cluster,
-      };
-    };
+    health = pgProductHealth({
+      node,
+      nodeId: cfg.nodeId,
+      version: VERSION,
+      ariApp: config.ARI_APP,
+      redisConfigured: Boolean(config.REDIS_URL),
+      shownUrl,
+      store: storeInfo,
+      backup: () => backups?.status() ?? NO_BACKUPS,
+      startedAt,
+      clock: systemClock,
+    });
 
     // Lead imports into PostgreSQL's leads: the upload spooled on this machine's disk (beside DB_PATH), parsed in a
     // worker, each batch written through this pool; unfinished jobs of this NODE_ID are reconciled before the API opens.

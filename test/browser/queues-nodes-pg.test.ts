@@ -5,55 +5,29 @@
  * a Node column, and the call still talking on node-y with its node. English and Spanish at 1280 px, axe clean.
  * Screenshots go to QUEUES_NODES_SCREENSHOT_DIR when it is set.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNodeConfig } from '../../app/node/index.js';
-import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
 import { queueLogColumns } from '../../app/index.js';
 import { formatQueueLogLine } from '../../engine/analytics/index.js';
-import { silentLogger } from '../../engine/log/logger.js';
 import { PgQueueLog } from '../../engine/store/index.js';
-import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
-import { axeViolations, freePort, launchBrowser, loginUi, newPage } from './support.js';
+import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
+import { axeViolations, launchBrowser, loginUi, newPage } from './support.js';
 
-const ADMIN_PASSWORD = 'browser-test-admin-password';
 const shots = process.env['QUEUES_NODES_SCREENSHOT_DIR'];
 
-let db: MigratedTestDatabase;
-let dir: string;
-let product: PgProduct;
+let rig: PgNodesRig;
 let browser: Browser;
-let base: string;
 
 beforeAll(async () => {
-  db = await openMigratedTestDatabase('queues_cluster_browser');
-  dir = mkdtempSync(join(tmpdir(), 'queues-nodes-'));
-  const port = await freePort();
-  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
-  const cfg = loadNodeConfig({
-    DATABASE_URL: db.url,
-    NODE_ID: 'node-a',
-    DB_PATH: join(dir, 'c.db'),
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-    RTP_PORT_MIN: String(rtp),
-    RTP_PORT_MAX: String(rtp + 99),
-    ADMIN_PASSWORD,
-    JWT_SECRET: 'browser-tests-jwt-secret-0123456789abcdef',
-    REPORT_TIME_ZONE: 'UTC',
-    LOG_LEVEL: 'error',
-  });
-  [product, browser] = await Promise.all([startPgProduct(cfg, silentLogger), launchBrowser()]);
-  base = `http://127.0.0.1:${port}`;
+  // The product on PostgreSQL as node-a (test/support/pg-nodes-rig.ts; no Redis: the other nodes only write lines).
+  [rig, browser] = await Promise.all([startPgNodesRig('queues-cluster-browser', { redis: false, env: { REPORT_TIME_ZONE: 'UTC' } }), launchBrowser()]);
 
   // Two nodes' lines of today (UTC), written as their nodes write them, after the product started following the table.
   const now = Math.floor(Date.now() / 1000);
   const t = Math.max(Math.floor(now / 86_400) * 86_400 + 1, now - 1200);
   const L = (dt: number, callid: string, queue: string, agent: string, event: string, data: (string | number)[]) => queueLogColumns(formatQueueLogLine(t + dt, callid, queue, agent, event, data))!;
-  const table = new PgQueueLog(db.pool);
+  const table = new PgQueueLog(rig.db.pool);
   await table.append('node-x', [
     L(0, 'NONE', 'NONE', 'Ana', 'AGENTLOGIN', ['Centralita/ag-x']),
     L(10, 'x1', 'Ventas', 'NONE', 'ENTERQUEUE', ['', '50688880001', 1]),
@@ -71,17 +45,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await product?.close();
-  await db?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+  await rig?.close();
+}, 60_000);
 
 describe('Queues screen on PostgreSQL, two nodes', () => {
   for (const lang of ['en', 'es'] as const) {
     it(`${lang}: one queue summed over both nodes, each agent and the talking call with its node`, async () => {
       const { page, context } = await newPage(browser, { lang, width: 1280, height: 900 });
       try {
-        await loginUi(page, base, 'admin', ADMIN_PASSWORD, '/queues');
+        await loginUi(page, rig.base, 'admin', rig.adminPassword, '/queues');
         await page.getByRole('heading', { name: lang === 'en' ? 'Queues' : 'Colas', level: 1 }).waitFor();
         const table = page.getByTestId('queue-table');
         await table.getByRole('button', { name: 'Ventas' }).waitFor({ timeout: 15_000 });

@@ -8,122 +8,62 @@
  * node-b's agents with their live state and node, logged out once node-b stops. Screenshots go to
  * WALLBOARD_NODES_SCREENSHOT_DIR when it is set.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNodeConfig } from '../../app/node/index.js';
-import { startPgProduct, type PgProduct } from '../../app/pg/index.js';
-import { clusterRedisClient, startBoardPublisher, type BoardPublisher, type RedisClient } from '../../engine/cluster/index.js';
+import type { BoardPublisher } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
-import { silentLogger } from '../../engine/log/logger.js';
 import { PgClusterNodes } from '../../engine/store/index.js';
-import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
-import { axeViolations, freePort, launchBrowser, loginUi, newPage, until, USER_PASSWORD } from './support.js';
+import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
+import { axeViolations, launchBrowser, loginUi, newPage, until, USER_PASSWORD } from './support.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `web-cluster-browser-${randomBytes(3).toString('hex')}`;
-const ADMIN_PASSWORD = 'browser-test-admin-password';
 const shots = process.env['WALLBOARD_NODES_SCREENSHOT_DIR'];
 
-let db: MigratedTestDatabase;
-let dir: string;
-let product: PgProduct;
+let rig: PgNodesRig;
 let browser: Browser;
-let redis: RedisClient;
 let nodeB: BoardPublisher;
 let base: string;
 
 /** node-b's board as `centralita node` publishes it: two agents talking, one ready, one in wrap-up; three calls. */
 function publishNodeB(): BoardPublisher {
-  return startBoardPublisher({
-    redis,
+  return rig.startNodeB(() => ({
     nodeId: 'node-b',
-    prefix,
-    clock: systemClock,
-    logger: silentLogger,
-    publishMs: 500,
-    ttlMs: 2000,
-    snapshot: () => ({
-      nodeId: 'node-b',
-      at: systemClock.now(),
-      agents: [
-        { id: 'b1', status: 'TALKING', since: t0, calls: ['c1'] },
-        { id: 'b2', status: 'TALKING', since: t0, calls: ['c2'] },
-        { id: 'b3', status: 'READY', since: t0 },
-        { id: 'b4', status: 'WRAP_UP', since: t0 },
-      ],
-      calls: [
-        { id: 'c1', phase: 'bridged', agentId: 'b1', phone: '+12125550101' },
-        { id: 'c2', phase: 'bridged', agentId: 'b2', phone: '+12125550102' },
-        { id: 'c3', phase: 'ringing', agentId: null, phone: '+12125550103' },
-      ],
-      campaigns: [],
-    }),
-  });
+    at: systemClock.now(),
+    agents: [
+      { id: 'b1', status: 'TALKING', since: t0, calls: ['c1'] },
+      { id: 'b2', status: 'TALKING', since: t0, calls: ['c2'] },
+      { id: 'b3', status: 'READY', since: t0 },
+      { id: 'b4', status: 'WRAP_UP', since: t0 },
+    ],
+    calls: [
+      { id: 'c1', phase: 'bridged', agentId: 'b1', phone: '+12125550101' },
+      { id: 'c2', phase: 'bridged', agentId: 'b2', phone: '+12125550102' },
+      { id: 'c3', phase: 'ringing', agentId: null, phone: '+12125550103' },
+    ],
+    campaigns: [],
+  }));
 }
 const t0 = systemClock.now() - 42_000;
 
 beforeAll(async () => {
-  db = await openMigratedTestDatabase('web_cluster_browser');
-  dir = mkdtempSync(join(tmpdir(), 'web-cluster-'));
-  const port = await freePort();
-  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
-  const cfg = loadNodeConfig({
-    DATABASE_URL: db.url,
-    NODE_ID: 'node-a',
-    REDIS_URL,
-    CLUSTER_PREFIX: prefix,
-    // node-b below registers once and then only publishes its board: not reaped during the test.
-    NODE_TTL_MS: '600000',
-    DB_PATH: join(dir, 'c.db'),
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(port),
-    RTP_PORT_MIN: String(rtp),
-    RTP_PORT_MAX: String(rtp + 99),
-    ADMIN_PASSWORD,
-    JWT_SECRET: 'browser-tests-jwt-secret-0123456789abcdef',
-    LOG_LEVEL: 'error',
-  });
-  [product, browser] = await Promise.all([startPgProduct(cfg, silentLogger), launchBrowser()]);
-  base = `http://127.0.0.1:${port}`;
+  // The product on PostgreSQL with Redis as node-a (test/support/pg-nodes-rig.ts), the browser started meanwhile.
+  [rig, browser] = await Promise.all([startPgNodesRig('web-cluster-browser'), launchBrowser()]);
+  base = rig.base;
   // The second node: in the registry with its Asterisk, its board in Redis as `centralita node` publishes it.
-  await new PgClusterNodes(db.pool).register('node-b', 'http://pbx-b.example:8088/', systemClock.now());
-  redis = clusterRedisClient(REDIS_URL);
-  await redis.connect();
+  await new PgClusterNodes(rig.db.pool).register('node-b', 'http://pbx-b.example:8088/', systemClock.now());
   nodeB = publishNodeB();
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
-  const { access_token } = (await login.json()) as { access_token: string };
-  const created = await fetch(`${base}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
-    body: JSON.stringify({ username: 'sofia', password: USER_PASSWORD, role: 'supervisor' }),
-  });
-  expect(created.status).toBe(201);
+  const admin = await rig.login('admin', rig.adminPassword);
+  expect((await rig.call('POST', '/api/users', admin, { username: 'sofia', password: USER_PASSWORD, role: 'supervisor' })).status).toBe(201);
   // node-b's agents in the agents table (their node's): the grid lists them with the state node-b publishes.
-  for (const [id, name] of [['b1', 'Berta'], ['b2', 'Bruno'], ['b3', 'Blanca'], ['b4', 'Boris']] as const) {
-    const agent = await fetch(`${base}/api/agents`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
-      body: JSON.stringify({ id, name, endpoint: `PJSIP/2${id.slice(1).padStart(3, '0')}`, node_id: 'node-b' }),
-    });
-    expect(agent.status).toBe(201);
-  }
+  await rig.addAgents(
+    admin,
+    ([['b1', 'Berta'], ['b2', 'Bruno'], ['b3', 'Blanca'], ['b4', 'Boris']] as const).map(([id, name]) => ({ id, name, node: 'node-b', ext: `2${id.slice(1).padStart(3, '0')}` })),
+  );
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
-  await nodeB?.close();
-  await product?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
-  }
-  await db?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 }, 60_000);
 
 describe('wallboard Nodes panel (PostgreSQL + Redis)', () => {

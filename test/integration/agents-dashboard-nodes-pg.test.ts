@@ -6,33 +6,27 @@
  * node-b stopping: its agents are live nowhere (no stale state), the counts are node-a's again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardPublisher, NodeBoard } from '../../engine/cluster/index.js';
+import type { BoardPublisher } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
-import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
+import { nodeBBoard, startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
 import { until } from '../support/until.js';
 
 let rig: PgNodesRig;
 let nodeB: BoardPublisher;
 const t0 = systemClock.now();
-const boardB = (): NodeBoard => ({
-  nodeId: 'node-b',
-  at: systemClock.now(),
-  agents: [
-    { id: 'b1', status: 'TALKING', since: t0 - 4000, pauseReason: null, calls: ['cb1'] },
-    { id: 'b2', status: 'PAUSED', since: t0 - 9000, pauseReason: 'lunch', calls: [] },
-  ],
-  calls: [{ id: 'cb1', phase: 'bridged', agentId: 'b1', campaignId: null, phone: '+15550110042' }],
-  campaigns: [],
-});
+/** node-b: b1 talking on cb1, b2 paused for lunch (nodeBBoard). */
+const boardB = () => nodeBBoard(t0, [{ id: 'cb1', phase: 'bridged', agentId: 'b1', campaignId: null, phone: '+15550110042' }]);
 
 beforeAll(async () => {
   rig = await startPgNodesRig('agents-nodes-api');
   const admin = await rig.login('admin', rig.adminPassword);
   expect((await rig.call('POST', '/api/users', admin, { username: 'sofia', password: 'agents-nodes-password', role: 'supervisor' })).status).toBe(201);
   // (The embedded PBX answers a PJSIP/<digits> endpoint as an agent's phone: a1's leg comes up.)
-  for (const [id, name, node, ext] of [['a1', 'Ana A', 'node-a', '1001'], ['b1', 'Bea B', 'node-b', '2001'], ['b2', 'Blas B', 'node-b', '2002']]) {
-    expect((await rig.call('POST', '/api/agents', admin, { id, name, endpoint: `PJSIP/${ext}`, node_id: node })).status).toBe(201);
-  }
+  await rig.addAgents(admin, [
+    { id: 'a1', name: 'Ana A', node: 'node-a', ext: '1001' },
+    { id: 'b1', name: 'Bea B', node: 'node-b', ext: '2001' },
+    { id: 'b2', name: 'Blas B', node: 'node-b', ext: '2002' },
+  ]);
 }, 90_000);
 
 afterAll(async () => {

@@ -12,9 +12,9 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterRowsFull } from '../../api/live/index.js';
 import { applyRowsDelta, type ClusterRowsDeltaEvent, type ClusterRowsHeld } from '../../web/src/live/cluster-rows-delta.js';
-import type { BoardPublisher, NodeBoard } from '../../engine/cluster/index.js';
+import type { BoardPublisher } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
-import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
+import { nodeBBoard, startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
 import { until } from '../support/until.js';
 
 const PASSWORD = 'feed-nodes-user-password';
@@ -61,20 +61,12 @@ let campaignId: string;
 const t0 = systemClock.now();
 /** cb2's phase on node-b's next boards (it is answered mid-test). */
 let stageB = 'ringing';
-/** node-b's board, as its engine would give it (engine/cluster boardOf). */
-const boardB = (): NodeBoard => ({
-  nodeId: 'node-b',
-  at: systemClock.now(),
-  agents: [
-    { id: 'b1', status: 'TALKING', since: t0 - 4000, pauseReason: null, calls: ['cb1'] },
-    { id: 'b2', status: 'PAUSED', since: t0 - 9000, pauseReason: 'lunch', calls: [] },
-  ],
-  calls: [
+/** node-b's board, as its engine would give it (engine/cluster boardOf): b1 talking on cb1, b2 paused (nodeBBoard). */
+const boardB = () =>
+  nodeBBoard(t0, [
     { id: 'cb1', phase: 'bridged', agentId: 'b1', campaignId, phone: '+15550110042' },
     { id: 'cb2', phase: stageB, agentId: null, campaignId, phone: '+15550130043' },
-  ],
-  campaigns: [],
-});
+  ]);
 
 beforeAll(async () => {
   rig = await startPgNodesRig('board-nodes-feed');
@@ -94,9 +86,11 @@ beforeAll(async () => {
   await db.pool.query(`insert into leads (id, campaign_id, phone_e164, phone_raw, next_due_at, created_at, updated_at) values ('lead-a', $1, '+15550130001', '+15550130001', $2, $2, $2)`, [campaignId, t0]);
   // (The embedded PBX answers a PJSIP/<digits> endpoint as an agent's phone: a1's leg comes up.)
   // b1 is of team blue (tere's): its lead's board gets it and its call from node-b, not b2 nor the unassigned call.
-  for (const [id, name, node, ext, team] of [['a1', 'Ana A', 'node-a', '1001', null], ['b1', 'Bea B', 'node-b', '2001', 'blue'], ['b2', 'Blas B', 'node-b', '2002', null]]) {
-    expect((await call('POST', '/api/agents', admin, { id, name, endpoint: `PJSIP/${ext}`, node_id: node, team })).status).toBe(201);
-  }
+  await rig.addAgents(admin, [
+    { id: 'a1', name: 'Ana A', node: 'node-a', ext: '1001', team: null },
+    { id: 'b1', name: 'Bea B', node: 'node-b', ext: '2001', team: 'blue' },
+    { id: 'b2', name: 'Blas B', node: 'node-b', ext: '2002', team: null },
+  ]);
   // node-b's talking call has its CallLog already; its ringing one not yet (the board has it first).
   await db.pool.query(
     `insert into call_logs (id, campaign_id, phone, agent_id, stage, created_at, answered_at, bridged_at, node_id) values ('cb1', $1, '+15550110042', 'b1', 'bridged', $2, $3, $4, 'node-b')`,

@@ -18,28 +18,21 @@ import { StoreWriteQueue } from '../../engine/shell/index.js';
 import { PgQueueLog, type NodeQueueLogLine, type PgPool } from '../../engine/store/pg/index.js';
 import { QueueLogTableWriter, queueLogColumns, queueLogLineOf, startTableQueueStats, type TableQueueStats } from '../../app/index.js';
 import { harness, type Harness } from '../unit/api/harness.js';
-import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
+import { useProxiedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 
-let env: ProxiedTestDatabase;
-let direct: PgPool;
-let viaProxy: PgPool;
-let proxy: TcpProxy;
+const env = useProxiedTestDatabase('queues_cluster_ql');
 let dir: string;
 
 beforeAll(async () => {
-  env = await openProxiedTestDatabase('queues_cluster_ql');
-  ({ direct, proxy, viaProxy } = env);
   dir = mkdtempSync(join(tmpdir(), 'queues-cluster-'));
 }, 60_000);
 afterAll(async () => {
-  await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  await direct.query('truncate queue_log restart identity');
-  await proxy.setMode('forward');
+  await env.direct.query('truncate queue_log restart identity');
+  await env.proxy.setMode('forward');
 });
 
 const T = 1_796_601_600; // 2026-12-07 00:00:00 UTC
@@ -74,7 +67,7 @@ async function writerOn(pool: PgPool, nodeId: string, o: { retryMs?: number; tab
 
 async function statsOn(o: { checkpointFile?: string; clock?: VirtualClock; pool?: PgPool } = {}): Promise<TableQueueStats> {
   return startTableQueueStats({
-    table: new PgQueueLog(o.pool ?? direct),
+    table: new PgQueueLog(o.pool ?? env.direct),
     ...(o.checkpointFile ? { checkpointFile: o.checkpointFile } : {}),
     serviceLevel: () => 20,
     timeZone: 'UTC',
@@ -85,7 +78,7 @@ async function statsOn(o: { checkpointFile?: string; clock?: VirtualClock; pool?
 }
 
 const rowsOf = async (nodeId: string) =>
-  (await direct.query<{ seq: number; line: string }>(
+  (await env.direct.query<{ seq: number; line: string }>(
     `select seq, concat_ws('|', time, callid, queuename, agent, event, data1, data2, data3, data4, data5) as line from queue_log where node_id = $1 order by id`,
     [nodeId],
   )).rows;
@@ -99,8 +92,8 @@ describe('the queue_log table', () => {
   });
 
   it('two nodes → /api/queues sums both, as one file of both would, with each agent and call on its node', async () => {
-    const a = await writerOn(direct, 'node-a');
-    const b = await writerOn(direct, 'node-b');
+    const a = await writerOn(env.direct, 'node-a');
+    const b = await writerOn(env.direct, 'node-b');
     // Interleaved as two nodes write at once.
     for (let i = 0; i < Math.max(NODE_A.length, NODE_B.length); i++) {
       if (NODE_A[i]) a.writer.append(NODE_A[i]!);
@@ -171,9 +164,9 @@ describe('the queue_log table', () => {
         }
       }
     }
-    const { writer, queue } = await writerOn(viaProxy, 'node-a', { retryMs: 100, table: new LosingAnswers(viaProxy) });
-    const b = await writerOn(direct, 'node-b');
-    const stats = await statsOn({ pool: viaProxy });
+    const { writer, queue } = await writerOn(env.viaProxy, 'node-a', { retryMs: 100, table: new LosingAnswers(env.viaProxy) });
+    const b = await writerOn(env.direct, 'node-b');
+    const stats = await statsOn({ pool: env.viaProxy });
     const lines = Array.from({ length: 60 }, (_, i) => L(200 + i, `o${i}`, 'Ventas', 'NONE', 'OUTCALL', ['BUSY', 0, `+1555030${String(i).padStart(4, '0')}`]));
     try {
       for (const l of lines.slice(0, 20)) writer.append(l);
@@ -187,10 +180,10 @@ describe('the queue_log table', () => {
       expect((await rowsOf('node-a')).length).toBe(25);
       await stats.poll();
 
-      await proxy.setMode('reset');
+      await env.proxy.setMode('reset');
       for (const l of lines.slice(25, 35)) writer.append(l);
       await until(() => (queue.writable ? undefined : true), 10_000, 20);
-      await proxy.setMode('refuse');
+      await env.proxy.setMode('refuse');
       for (const l of lines.slice(35, 50)) {
         writer.append(l);
         await Promise.resolve();
@@ -202,7 +195,7 @@ describe('the queue_log table', () => {
       expect(writer.status().pending).toBeGreaterThanOrEqual(25);
       expect(queue.status()).toMatchObject({ writable: false, droppedWrites: 0 });
 
-      await proxy.setMode('forward');
+      await env.proxy.setMode('forward');
       for (const l of lines.slice(50)) writer.append(l);
       await until(() => (queue.writable && queue.pendingWrites === 0 ? true : undefined), 15_000, 50);
       expect(writer.status()).toMatchObject({ written: 60, pending: 0, seq: 60 });
@@ -225,11 +218,11 @@ describe('the queue_log table', () => {
   }, 60_000);
 
   it('bad rows are malformed lines, counted and named by row, never fatal; good rows still count', async () => {
-    const { writer, queue } = await writerOn(direct, 'node-a');
+    const { writer, queue } = await writerOn(env.direct, 'node-a');
     for (const l of NODE_A.slice(0, 4)) writer.append(l);
     expect(await writer.flush()).toBe(true);
     // Rows no node of ours writes: an empty event name, and a field holding a line break.
-    await direct.query(
+    await env.direct.query(
       `insert into queue_log (node_id, seq, time, callid, queuename, agent, event, data1) values
         ('elsewhere', 1, $1, 'x1', 'Ventas', 'NONE', '', ''),
         ('elsewhere', 2, $1, E'x2\\nbroken', 'Ventas', 'NONE', 'ENTERQUEUE', '')`,
@@ -258,7 +251,7 @@ describe('the queue_log table', () => {
 
   it('a restart goes on from its checkpoint; a checkpoint ahead of the table reads it again', async () => {
     const cp = join(dir, 'queue_log_table.node-1.checkpoint');
-    const { writer, queue } = await writerOn(direct, 'node-a');
+    const { writer, queue } = await writerOn(env.direct, 'node-a');
     for (const l of NODE_A) writer.append(l);
     expect(await writer.flush()).toBe(true);
     const first = await statsOn({ checkpointFile: cp });
@@ -277,8 +270,8 @@ describe('the queue_log table', () => {
     queue.close();
 
     // The table emptied (another database behind the same URL): the saved cursor is ahead, so it starts over.
-    await direct.query('truncate queue_log restart identity');
-    const w2 = await writerOn(direct, 'node-a');
+    await env.direct.query('truncate queue_log restart identity');
+    const w2 = await writerOn(env.direct, 'node-a');
     for (const l of NODE_A.slice(0, 2)) w2.writer.append(l);
     expect(await w2.writer.flush()).toBe(true);
     const third = await statsOn({ checkpointFile: cp });

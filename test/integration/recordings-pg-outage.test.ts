@@ -16,37 +16,30 @@ import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { Recordings } from '../../engine/recordings/index.js';
 import { pgRecorderStore } from '../../engine/store/index.js';
-import { PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
-import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
+import { PgCallLogs } from '../../engine/store/pg/index.js';
+import { useProxiedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 
-let env: ProxiedTestDatabase;
-let direct: PgPool;
-let proxy: TcpProxy;
-let viaProxy: PgPool;
+const env = useProxiedTestDatabase('pg_recorder_outage');
 let dir: string;
 
 beforeAll(async () => {
-  env = await openProxiedTestDatabase('pg_recorder_outage');
-  ({ direct, proxy, viaProxy } = env);
   dir = mkdtempSync(join(tmpdir(), 'pg-recorder-outage-'));
 }, 60_000);
 afterAll(async () => {
-  await env?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('a recorded call ending while PostgreSQL is away: held, reported, and ready with its pauses once it is back', async () => {
   const T = systemClock.now();
-  await new PgCallLogs(direct).create({ id: 'c1', campaignId: null, leadId: null, phone: '+34910000001', nodeId: 'n1', at: T });
+  await new PgCallLogs(env.direct).create({ id: 'c1', campaignId: null, leadId: null, phone: '+34910000001', nodeId: 'n1', at: T });
   const wav = encodeWav(new Int16Array(8000).map((_, i) => Math.round(4000 * Math.sin(i / 5))), { sampleRate: 8000 });
   const ops: string[] = [];
   const events = new DomainEvents();
   const rec = new Recordings({
     events,
     ari: { connected: true, execute: async (c) => void ops.push(c.op), storedRecordingFile: async () => Buffer.from(wav) },
-    store: pgRecorderStore(viaProxy),
+    store: pgRecorderStore(env.viaProxy),
     clock: systemClock,
     logger: silentLogger,
     nodeId: 'n1',
@@ -60,10 +53,10 @@ it('a recorded call ending while PostgreSQL is away: held, reported, and ready w
   try {
     events.emit({ type: 'call.created', callId: 'c1', at: T, campaignId: 'k1', leadId: null, phone: '+34910000001', channelId: 'ch', agentId: null, nodeId: 'n1' });
     events.emit({ type: 'call.bridged', callId: 'c1', at: T + 1000, agentId: 'a1', bridgeId: 'br-1' });
-    await until(async () => ((await direct.query(`select state from recordings where call_id = 'c1'`)).rows[0]?.state === 'recording' ? true : undefined), 10_000, 20);
+    await until(async () => ((await env.direct.query(`select state from recordings where call_id = 'c1'`)).rows[0]?.state === 'recording' ? true : undefined), 10_000, 20);
 
-    await proxy.setMode('reset');
-    await proxy.setMode('refuse');
+    await env.proxy.setMode('reset');
+    await env.proxy.setMode('refuse');
     // The agent's pause and resume answer while PostgreSQL is away; their rows wait.
     expect((await rec.pause('c1', 'u1')).pauses).toMatchObject([{ by: 'u1', resumedAt: null }]);
     const paused = await rec.pause('c1', 'u1').catch((e: { status: number }) => e.status);
@@ -78,12 +71,12 @@ it('a recorded call ending while PostgreSQL is away: held, reported, and ready w
     expect(held).toMatchObject({ writable: false, droppedWrites: 0 });
     expect(held.pendingWrites).toBeGreaterThanOrEqual(4); // pauses ×3, the end, the fetch job
     expect(held.lastError).toMatch(/ECONNRE|Connection terminated|PG_CONNECTION_LOST/);
-    expect((await direct.query(`select state, pauses from recordings where call_id = 'c1'`)).rows).toEqual([{ state: 'recording', pauses: [] }]);
-    expect((await direct.query(`select count(*)::int as n from recording_jobs`)).rows).toEqual([{ n: 0 }]);
+    expect((await env.direct.query(`select state, pauses from recordings where call_id = 'c1'`)).rows).toEqual([{ state: 'recording', pauses: [] }]);
+    expect((await env.direct.query(`select count(*)::int as n from recording_jobs`)).rows).toEqual([{ n: 0 }]);
 
-    await proxy.setMode('forward');
+    await env.proxy.setMode('forward');
     const row = await until(async () => {
-      const r = (await direct.query(`select * from recordings where call_id = 'c1'`)).rows[0] as Record<string, any>;
+      const r = (await env.direct.query(`select * from recordings where call_id = 'c1'`)).rows[0] as Record<string, any>;
       return r?.state === 'ready' ? r : undefined;
     }, 30_000, 50);
     await rec.queue.idle(); // the transcode job's settlement follows the row's last update
@@ -95,11 +88,11 @@ it('a recorded call ending while PostgreSQL is away: held, reported, and ready w
       expect.objectContaining({ by: 'u1', resumedAt: expect.any(Number) }),
       expect.objectContaining({ by: 'u1', resumedAt: endedAt }),
     ]);
-    expect((await direct.query(`select kind, state from recording_jobs order by created_at, id`)).rows).toEqual([
+    expect((await env.direct.query(`select kind, state from recording_jobs order by created_at, id`)).rows).toEqual([
       { kind: 'fetch', state: 'done' },
       { kind: 'transcode', state: 'done' },
     ]);
-    expect((await direct.query(`select recording_ref from call_logs where id = 'c1'`)).rows).toEqual([{ recording_ref: 'c1' }]);
+    expect((await env.direct.query(`select recording_ref from call_logs where id = 'c1'`)).rows).toEqual([{ recording_ref: 'c1' }]);
     expect(ops).toEqual(['record', 'pauseRecording', 'unpauseRecording', 'pauseRecording', 'stopRecording', 'deleteStoredRecording']);
   } finally {
     await rec.close();

@@ -102,6 +102,8 @@ describe('npm start on PostgreSQL', () => {
     expect(health).toMatchObject({ status: 'ok', nodeId: 'node-1', ari: { connected: true, simulated: true, url: 'embedded' }, db: { ok: true, path: db.url, writable: true }, redis: { configured: false, ok: null }, calls: { active: 0 }, dialer: { state: 'running' } });
     expect(Object.keys(health)).toEqual(expect.arrayContaining(['version', 'uptimeSeconds', 'media', 'backup', 'cluster']));
     expect((health['cluster'] as { nodes: Array<{ id: string; state: string }> }).nodes).toMatchObject([{ id: 'node-1', state: 'up' }]);
+    // Its lines into the shared queue_log table, as a headless node's /health shows them (#18).
+    expect(health['queueLogTable']).toMatchObject({ nodeId: 'node-1', pending: 0 });
 
     // A campaign, its leads and an agent, all through the API.
     // Any hour, any day (weekdays ISO 1–7): the default calling hours would make the test depend on when it runs.

@@ -5,42 +5,31 @@
  * stops the dialler (`writable: false`, the error kept for /health), keeps the writes in order, and when the server
  * answers again flushes them — the rows end exactly as written, the ended call with its durations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../engine/clock/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { StoreWriteQueue } from '../../engine/shell/index.js';
-import { PgCallLogs, type PgPool } from '../../engine/store/pg/index.js';
-import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
+import { PgCallLogs } from '../../engine/store/pg/index.js';
+import { useProxiedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 
-let env: ProxiedTestDatabase;
-let direct: PgPool;
-let proxy: TcpProxy;
-let viaProxy: PgPool;
+const env = useProxiedTestDatabase('ct_outage');
 
-beforeAll(async () => {
-  env = await openProxiedTestDatabase('ct_outage');
-  ({ direct, proxy, viaProxy } = env);
-}, 60_000);
-afterAll(async () => {
-  await env?.close();
-});
 
 describe('PgCallLogs through a connection that goes away', () => {
   it('queues in order while PostgreSQL is unreachable, stops dialling, and flushes when it is back', async () => {
-    const logs = new PgCallLogs(viaProxy);
-    const q = new StoreWriteQueue({ clock: systemClock, logger: silentLogger, retryMs: 200, probe: () => viaProxy.query('select 1') });
+    const logs = new PgCallLogs(env.viaProxy);
+    const q = new StoreWriteQueue({ clock: systemClock, logger: silentLogger, retryMs: 200, probe: () => env.viaProxy.query('select 1') });
     const T = 1_800_000_000_000;
     q.run('create', () => logs.create({ id: 'k1', campaignId: null, leadId: null, phone: '+15550100001', nodeId: 'n1', at: T }));
     q.run('ringing', () => logs.markRinging('k1', T + 100));
     expect(await q.idle(5000)).toBe(true);
     expect(q.writable).toBe(true);
 
-    await proxy.setMode('reset');
+    await env.proxy.setMode('reset');
     q.run('answered', () => logs.markAnswered('k1', T + 2000));
     await until(() => (q.writable ? undefined : true), 10_000, 20);
-    await proxy.setMode('refuse');
+    await env.proxy.setMode('refuse');
     q.run('bridged', () => logs.markBridged('k1', { agentId: 'a1', at: T + 3000 }));
     q.run('end', () => logs.end('k1', { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: T + 9000 }));
     const degraded = q.status();
@@ -48,11 +37,11 @@ describe('PgCallLogs through a connection that goes away', () => {
     expect(degraded.pendingWrites).toBeGreaterThanOrEqual(3);
     expect(degraded.lastError).toBeTruthy();
     // Nothing after `ringing` reached the database.
-    expect((await direct.query(`select stage from call_logs where id = 'k1'`)).rows[0]).toEqual({ stage: 'ringing' });
+    expect((await env.direct.query(`select stage from call_logs where id = 'k1'`)).rows[0]).toEqual({ stage: 'ringing' });
 
-    await proxy.setMode('forward');
+    await env.proxy.setMode('forward');
     await until(() => (q.writable && q.pendingWrites === 0 ? true : undefined), 15_000, 50);
-    const row = (await direct.query(`select stage, answered_at, bridged_at, agent_id, disposition, ring_ms, talk_ms, total_ms from call_logs where id = 'k1'`)).rows[0];
+    const row = (await env.direct.query(`select stage, answered_at, bridged_at, agent_id, disposition, ring_ms, talk_ms, total_ms from call_logs where id = 'k1'`)).rows[0];
     expect(row).toEqual({
       stage: 'ended',
       answered_at: T + 2000,

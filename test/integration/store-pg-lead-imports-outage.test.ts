@@ -15,26 +15,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportQueue } from '../../engine/imports/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { pgCampaignCatalog, pgLeadImports, type LeadImports, type NewLead } from '../../engine/store/index.js';
-import { type PgPool } from '../../engine/store/pg/index.js';
-import { openProxiedTestDatabase, type ProxiedTestDatabase } from '../support/pg-database.js';
-import type { TcpProxy } from '../support/tcp-proxy.js';
+import { useProxiedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 
 const T0 = Date.UTC(2026, 2, 3, 15, 0, 0);
-let env: ProxiedTestDatabase;
-let direct: PgPool;
-let proxy: TcpProxy;
-let viaProxy: PgPool;
+const env = useProxiedTestDatabase('pg_import_outage');
 let dir: string;
 
 beforeAll(async () => {
-  env = await openProxiedTestDatabase('pg_import_outage');
-  ({ direct, proxy, viaProxy } = env);
   dir = mkdtempSync(join(tmpdir(), 'centralita-pg-import-outage-'));
-  await pgCampaignCatalog(direct).create('k', { name: 'k' }, T0);
+  await pgCampaignCatalog(env.direct).create('k', { name: 'k' }, T0);
 }, 60_000);
 afterAll(async () => {
-  await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -55,13 +47,13 @@ function spooled(queue: ImportQueue, jobId: string, rows: number, from: number):
   return path;
 }
 
-const jobRow = async (id: string) => (await direct.query(`select status, accepted, message, spool_path from import_jobs where id = $1`, [id])).rows[0];
+const jobRow = async (id: string) => (await env.direct.query(`select status, accepted, message, spool_path from import_jobs where id = $1`, [id])).rows[0];
 const leadsOf = async (jobId: string) =>
-  (await direct.query(`select status, count(*)::int as n, count(next_due_at)::int as due from leads where import_job_id = $1 group by status`, [jobId])).rows;
+  (await env.direct.query(`select status, count(*)::int as n, count(next_due_at)::int as due from leads where import_job_id = $1 group by status`, [jobId])).rows;
 
 describe('lead import on PostgreSQL, the database lost mid-file', () => {
   it('imports through the queue’s pool while the database answers', async () => {
-    const queue = new ImportQueue({ imports: pgLeadImports(viaProxy), nodeId: 'n-ok', spoolDir: join(dir, 'spool-ok'), logger: silentLogger });
+    const queue = new ImportQueue({ imports: pgLeadImports(env.viaProxy), nodeId: 'n-ok', spoolDir: join(dir, 'spool-ok'), logger: silentLogger });
     try {
       await queue.ready;
       const spoolPath = spooled(queue, 'job-ok', 1200, 0);
@@ -76,8 +68,8 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
 
   it('leaves nothing dialable while the database is away, and the next start fails the job and removes what it staged', async () => {
     const spoolDir = join(dir, 'spool-out');
-    const port = hooked(pgLeadImports(viaProxy), async (n) => {
-      if (n === 2) await proxy.setMode('refuse'); // after 500 rows are staged
+    const port = hooked(pgLeadImports(env.viaProxy), async (n) => {
+      if (n === 2) await env.proxy.setMode('refuse'); // after 500 rows are staged
     });
     // Its own retry of the job's end is held off for a minute: this test is about the restart, which comes first.
     const first = new ImportQueue({ imports: port, nodeId: 'n-out', spoolDir, logger: silentLogger, endRetryMs: 60_000 });
@@ -92,8 +84,8 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
     expect(await jobRow('job-out')).toMatchObject({ status: 'running', accepted: 500 });
     expect(await leadsOf('job-out')).toEqual([{ status: 'importing', n: 500, due: 0 }]);
 
-    await proxy.setMode('forward');
-    const restarted = new ImportQueue({ imports: pgLeadImports(direct), nodeId: 'n-out', spoolDir, logger: silentLogger });
+    await env.proxy.setMode('forward');
+    const restarted = new ImportQueue({ imports: pgLeadImports(env.direct), nodeId: 'n-out', spoolDir, logger: silentLogger });
     try {
       await restarted.ready;
       expect(await jobRow('job-out')).toMatchObject({
@@ -110,8 +102,8 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
 
   it('writes the failed job’s end by itself once the database answers again, with no restart', async () => {
     const spoolDir = join(dir, 'spool-back');
-    const port = hooked(pgLeadImports(viaProxy), async (n) => {
-      if (n === 2) await proxy.setMode('refuse');
+    const port = hooked(pgLeadImports(env.viaProxy), async (n) => {
+      if (n === 2) await env.proxy.setMode('refuse');
     });
     const queue = new ImportQueue({ imports: port, nodeId: 'n-back', spoolDir, logger: silentLogger, endRetryMs: 50 });
     try {
@@ -121,7 +113,7 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
       await queue.whenFinished('job-back');
       expect(await jobRow('job-back')).toMatchObject({ status: 'running', accepted: 500 });
 
-      await proxy.setMode('forward');
+      await env.proxy.setMode('forward');
       // The job's end, then its spool file's release: two writes, waited for together.
       await until(async () => {
         const row = await jobRow('job-back');
@@ -133,7 +125,7 @@ describe('lead import on PostgreSQL, the database lost mid-file', () => {
       expect(existsSync(spoolPath)).toBe(false);
     } finally {
       await queue.close();
-      await proxy.setMode('forward');
+      await env.proxy.setMode('forward');
     }
   });
 });

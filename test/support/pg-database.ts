@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { migratePg, openPgPool, pgTables, type PgPool } from '../../engine/store/pg/index.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
@@ -114,6 +115,39 @@ export async function openProxiedTestDatabase(prefix: string): Promise<ProxiedTe
       await proxy.close();
       await direct.end();
       await db.drop();
+    },
+  };
+}
+
+/**
+ * `openProxiedTestDatabase` for a whole test file: opened in a `beforeAll` (registered where this is called, so
+ * before the file's own hooks run), closed in an `afterAll`. Read `direct`, `proxy` and `viaProxy` in hooks and tests
+ * (they exist once the file's set-up has run): the outage tests' one set-up instead of a copy in each.
+ */
+export function useProxiedTestDatabase(prefix: string): Omit<ProxiedTestDatabase, 'close'> {
+  let env: ProxiedTestDatabase | undefined;
+  beforeAll(async () => {
+    env = await openProxiedTestDatabase(prefix);
+  }, 60_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+  const opened = (): ProxiedTestDatabase => {
+    if (!env) throw new Error(`useProxiedTestDatabase('${prefix}'): read before its beforeAll ran`);
+    return env;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    get direct() {
+      return opened().direct;
+    },
+    get proxy() {
+      return opened().proxy;
+    },
+    get viaProxy() {
+      return opened().viaProxy;
     },
   };
 }

@@ -19,18 +19,9 @@ import { parseCampaignSettings, type CampaignSettingsInput } from '../../engine/
 import {
   campaignSettingsToRow,
   openStore,
-  pgAgentDirectory,
   pgAuthStore,
-  pgCallHistory,
-  pgCallMetrics,
-  pgQaStore,
-  pgRecordingCatalog,
   pgRecorderStore,
   pgTrunkCatalog,
-  pgManualCallLog,
-  pgCampaignCatalog,
-  pgLeadCatalog,
-  pgLeadImports,
   pgNodeStore,
   newLeadValues,
   sqliteAgentDirectory,
@@ -64,6 +55,8 @@ import {
   type NodeStore,
   type Store,
 } from '../../engine/store/index.js';
+import { REFRESH_TTL_MS } from '../../api/auth/index.js';
+import { pgApiPorts } from '../../app/pg/api-ports.js';
 import * as lite from '../../engine/store/schema/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
 import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
@@ -85,7 +78,7 @@ export interface SeedAgent {
 }
 
 /** The refresh-token life the harness's `auth` port is built with (the API's REFRESH_TTL_MS, 30 days). */
-export const HARNESS_REFRESH_TTL_MS = 30 * 24 * 3600_000;
+export const HARNESS_REFRESH_TTL_MS = REFRESH_TTL_MS;
 
 /** Tables a test may read back whole (e.g. to see that only hashes were stored). */
 export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc' | 'callLogs' | 'leadLocks';
@@ -319,22 +312,31 @@ function sqlitePorts(store: Store): Omit<Backend, 'connect' | 'reopen'> {
   };
 }
 
-/** Every port of one PostgreSQL pool, and its drizzle handle for seeding. */
+/**
+ * Every port of one PostgreSQL pool, and its drizzle handle for seeding. The API's ports are the product's own list
+ * (app/pg `pgApiPorts`, what `npm start` on PostgreSQL builds), so what is tested here is what the product wires;
+ * the node's ports (`pgNodeStore`, the recorder's) are what an engine node builds.
+ */
 function pgPorts(pool: PgPool): Omit<Backend, 'connect' | 'reopen'> {
+  const api = pgApiPorts(pool);
+  const built = <T>(port: T | undefined, name: string): T => {
+    if (port === undefined) throw new Error(`pgApiPorts builds no ${name}`);
+    return port;
+  };
   return {
     node: pgNodeStore(pool),
-    auth: pgAuthStore(pool, { refreshTtlMs: HARNESS_REFRESH_TTL_MS }),
-    callHistory: pgCallHistory(pool),
-    campaignCatalog: pgCampaignCatalog(pool),
-    leadCatalog: pgLeadCatalog(pool),
-    leadImports: pgLeadImports(pool),
-    agentDirectory: pgAgentDirectory(pool),
-    callMetrics: pgCallMetrics(pool),
-    qaStore: pgQaStore(pool),
-    recordingCatalog: pgRecordingCatalog(pool),
+    auth: built(api.authStore, 'authStore'),
+    callHistory: built(api.callHistory, 'callHistory'),
+    campaignCatalog: built(api.campaignCatalog, 'campaignCatalog'),
+    leadCatalog: built(api.leadCatalog, 'leadCatalog'),
+    leadImports: built(api.leadImports, 'leadImports'),
+    agentDirectory: built(api.agentDirectory, 'agentDirectory'),
+    callMetrics: built(api.callMetrics, 'callMetrics'),
+    qaStore: built(api.qaStore, 'qaStore'),
+    recordingCatalog: built(api.recordingCatalog, 'recordingCatalog'),
     recorderStore: pgRecorderStore(pool),
-    trunkCatalog: pgTrunkCatalog(pool),
-    manualCalls: pgManualCallLog(pool),
+    trunkCatalog: built(api.trunkCatalog, 'trunkCatalog'),
+    manualCalls: built(api.manualCalls, 'manualCalls'),
     db: drizzle(pool),
     t: pgs,
   };
