@@ -101,7 +101,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
-/** An API over PostgreSQL's call history (users in its own SQLite, as api-calls-pg.test.ts builds it). */
+/** An API over PostgreSQL's call history (users in its own SQLite, as the older api-calls-pg.test.ts built it). */
 function api(o: { control?: EngineControl; clusterHangup?: CallHangupAsker }): Harness {
   const h = harness({ callHistory: pgCallHistory(pool), ...o });
   h.addUser('sup', 'supervisor');

@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
 /** GET /api/auth/me and the password change, including the generated first admin's forced change; on both dialects (#18). */
-describeApiDialects('account routes', (harness) => {
+describeApiDialects('account routes', (harness, dialect) => {
   let h: Harness;
   afterEach(() => h?.close());
 
@@ -61,11 +61,15 @@ describeApiDialects('account routes', (harness) => {
     const uid = h.addUser('ana', 'agent', 'A');
     await h.db.seed.agent({ id: 'agent-1001', name: 'Ana', endpoint: 'PJSIP/1001', userId: uid, team: 'A', createdAt: h.clock.now() });
     await h.db.seed.agent({ id: 'agent-1002', name: 'Other', endpoint: 'PJSIP/1002', createdAt: h.clock.now() });
+    // On PostgreSQL the SQLite file holds another agent of Ana's, on purpose: /me lists the directory's only.
+    if (dialect === 'pg') h.store.agents.upsert({ id: 'a-lite', kind: 'human', name: 'Ana Lite', endpoint: 'PJSIP/202', concurrency: 1, team: 'A', userId: uid, campaignIds: null, nodeId: null, createdAt: h.clock.now() });
     const token = await h.login('ana');
-    const me = (await (await h.app.request('/api/auth/me', { headers: h.bearer(token) })).json()) as { user: { username: string; role: string }; agents: Array<{ id: string }> };
+    const me = (await (await h.app.request('/api/auth/me', { headers: h.bearer(token) })).json()) as { user: { username: string; role: string }; agents: unknown[] };
     expect(me.user).toMatchObject({ username: 'ana', role: 'agent' });
-    expect(me.agents.map((a) => a.id)).toEqual(['agent-1001']);
+    expect(me.agents).toEqual([{ id: 'agent-1001', name: 'Ana', endpoint: 'PJSIP/1001', team: 'A' }]);
     const admin = await login('admin', 'admin-password-for-tests');
     expect(admin.user.mustChangePassword).toBe(false);
+    expect(((await (await h.app.request('/api/auth/me', { headers: h.bearer(admin.access_token) })).json()) as { agents: unknown[] }).agents).toEqual([]);
+    expect((await h.app.request('/api/auth/me')).status).toBe(401);
   });
 }, { prefix: 'apipg_account' });

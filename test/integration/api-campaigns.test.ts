@@ -11,9 +11,22 @@ import { describeApiDialects } from '../unit/api/harness.js';
 let t: Api;
 afterEach(() => t.close());
 
-type Campaign = { id: string; name: string; state: string; dialMode: string; ringTimeoutS: number; callingHours: { start: string; end: string }; leads?: Record<string, number> };
+type Campaign = {
+  id: string;
+  name: string;
+  state: string;
+  dialMode: string;
+  ringTimeoutS: number;
+  maxConcurrent: number;
+  updatedAt: number;
+  callingHours: { start: string; end: string };
+  leads?: Record<string, number>;
+};
 
-describeApiDialects('campaign CRUD', (make) => {
+describeApiDialects('campaign CRUD', (make, dialect) => {
+  /** The SQLite file's campaigns: on PostgreSQL the routes write none there. */
+  const sqliteCampaigns = () => (t.store.sqlite.prepare('select count(*) as n from campaigns').get() as { n: number }).n;
+
   it('supervisors create, read, change and delete; team leads only read; agents nothing', async () => {
     t = await api({}, { make });
     const created = await t.send('POST', '/api/campaigns', { name: 'Ventas', dialMode: 'power', dialRatio: 2 }, t.as.supervisor);
@@ -36,6 +49,8 @@ describeApiDialects('campaign CRUD', (make) => {
     expect(detail.leads).toEqual({ no_selected: 2 });
 
     expect((await t.send('PATCH', `/api/campaigns/${c.id}`, { ringTimeoutS: 40 }, t.as.teamlead)).status).toBe(403);
+    for (const cmd of ['start', 'pause', 'stop']) expect((await t.send('POST', `/api/campaigns/${c.id}/${cmd}`, undefined, t.as.teamlead)).status).toBe(403);
+    expect((await t.db.campaigns.get(c.id))!.state).toBe('draft');
     const patched = await t.send('PATCH', `/api/campaigns/${c.id}`, { ringTimeoutS: 40, callingHours: { start: '09:00', end: '18:00' } }, t.as.admin);
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ ringTimeoutS: 40, dialMode: 'power', callingHours: { start: '09:00', end: '18:00' }, state: 'draft' });
@@ -50,6 +65,41 @@ describeApiDialects('campaign CRUD', (make) => {
     expect(audit).toEqual(['campaign.create', 'campaign.update', 'campaign.delete']);
     const upd = ((await t.db.read.rows('auditLog')) as Array<{ action: string; details: string }>).find((r) => r.action === 'campaign.update')!;
     expect(JSON.parse(upd.details)).toMatchObject({ ringTimeoutS: { from: 25, to: 40 } });
+  });
+
+  it('the rows are what the routes answer: oldest first, lead counts per status, a change stamps updatedAt (the nodes reload on it)', async () => {
+    t = await api({}, { make });
+    const create = async (body: Record<string, unknown>) => {
+      const res = await t.send('POST', '/api/campaigns', body, t.as.supervisor);
+      expect(res.status).toBe(201);
+      return (await res.json()) as Campaign;
+    };
+    const a = await create({ name: 'Norte', dialMode: 'predictive', maxConcurrent: 30 });
+    t.clock.advance(1);
+    const b = await create({ name: 'Sur' });
+    expect(a).toMatchObject({ state: 'draft', dialMode: 'predictive', maxConcurrent: 30, ringTimeoutS: 25 });
+    // The row the nodes follow is the answer.
+    expect(await t.db.campaigns.get(a.id)).toEqual(a);
+    if (dialect === 'pg') expect(sqliteCampaigns()).toBe(0);
+
+    const listed = (await (await t.get('/api/campaigns', t.as.teamlead)).json()) as { items: Campaign[] };
+    expect(listed.items.map((c) => c.id)).toEqual([a.id, b.id]);
+    await expectError(await t.get('/api/campaigns?state=flying', t.as.teamlead), 422, 'validation_failed');
+
+    // The detail's lead counts are the database's leads (what the nodes dial), per status.
+    const [first] = await t.addLeads(a.id, [{ i: 1 }, { i: 2 }]);
+    await t.db.seed.leadStatus(first!, 'completed');
+    const detail = (await (await t.get(`/api/campaigns/${a.id}`, t.as.teamlead)).json()) as Campaign;
+    expect(detail).toMatchObject({ id: a.id, name: 'Norte', leads: { completed: 1, no_selected: 1 } });
+    await expectError(await t.get('/api/campaigns/nope', t.as.teamlead), 404, 'not_found');
+
+    t.clock.advance(5_000);
+    const patched = await t.send('PATCH', `/api/campaigns/${a.id}`, { maxConcurrent: 45, ringTimeoutS: 40 }, t.as.admin);
+    expect(patched.status).toBe(200);
+    const after = (await patched.json()) as Campaign;
+    expect(after).toMatchObject({ maxConcurrent: 45, ringTimeoutS: 40, dialMode: 'predictive', state: 'draft', updatedAt: t.clock.now() });
+    expect(await t.db.campaigns.get(a.id)).toEqual(after);
+    if (dialect === 'pg') expect(sqliteCampaigns()).toBe(0);
   });
 
   it('rejects bad settings with 422 naming the field, unknown fields, and malformed JSON', async () => {
@@ -67,6 +117,7 @@ describeApiDialects('campaign CRUD', (make) => {
     await expectError(await t.send('POST', '/api/campaigns', '{"name": "x",', sup), 400, 'malformed_json');
 
     const id = await t.addCampaign('k1');
+    const before = await t.db.campaigns.get(id);
     const bad = await expectError(await t.send('PATCH', `/api/campaigns/${id}`, { dropTarget: 0.2 }, sup), 422, 'validation_failed');
     expect(bad.error.details!.map((d) => d.field)).toEqual(['dropTarget']);
     // Issue #11 item 4: a template that would dial a second channel is refused on create and on update.
@@ -84,10 +135,11 @@ describeApiDialects('campaign CRUD', (make) => {
     expect((await t.db.campaigns.get(id))!.dropTarget).toBe(0.03);
     expect((await t.audit()).filter((a) => a.startsWith('campaign.'))).toEqual([]);
     expect(await t.db.campaigns.list()).toHaveLength(1);
+    expect(await t.db.campaigns.get(id)).toEqual(before);
   });
 }, { prefix: 'pg_suite_campaigns' });
 
-/** SQLite only: the API's own engine (on PostgreSQL the row and Redis: api-campaigns-pg.test.ts). */
+/** SQLite only: the API's own engine (on PostgreSQL the row and Redis: api-campaigns-pg.test.ts, PostgreSQL-only). */
 describe('campaign lifecycle through EngineControl', () => {
   it('answers 503 engine_unavailable without an engine', async () => {
     t = await api();

@@ -1,17 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeApiDialects, type Harness } from '../unit/api/harness.js';
+import { createApiApp } from '../../api/index.js';
+import { silentLogger } from '../../engine/log/logger.js';
+import { pgManualCallLog } from '../../engine/store/pg/index.js';
+import { ADMIN_PASSWORD, describeApiDialects, healthReport, type Harness } from '../unit/api/harness.js';
 
-/** The compatibility endpoints, with the exact field names the older tools' scripts rely on; on both dialects (#18). */
-describeApiDialects('compat routes', (harness) => {
+/**
+ * The compatibility endpoints, with the exact field names the older tools' scripts rely on; on both dialects (#18).
+ * On PostgreSQL the SQLite file holds other manual calls of Ana's on purpose (two ended, 100 s of talk, and one open):
+ * every figure, log and 404 below differs if a route reads or writes it instead of PostgreSQL's call_logs.
+ */
+describeApiDialects('compat routes', (harness, dialect) => {
   let h: Harness;
   let agent: Record<string, string>;
+  let ana = '';
 
   beforeEach(async () => {
     h = await harness();
-    h.addUser('ana', 'agent', 'A');
+    ana = h.addUser('ana', 'agent', 'A');
     agent = h.bearer(await h.login('ana'));
+    if (dialect === 'pg') {
+      const at = h.clock.now() - 3_600_000;
+      for (const id of ['lite-1', 'lite-2', 'lite-open']) h.store.manualCalls.startManualCall({ id, userId: ana, phone: '+34600000009', nodeId: 'node-test', at });
+      h.store.manualCalls.endManualCall({ id: 'lite-1', at: at + 100_000, disposition: 'ANSWERED_HUMAN' });
+      h.store.manualCalls.endManualCall({ id: 'lite-2', at: at + 5_000, disposition: 'NO_ANSWER' });
+    }
   });
   afterEach(() => h.close());
+
+  /** The SQLite file's call_logs: on PostgreSQL only the three decoys above, whatever the routes did. */
+  const sqliteCalls = () => (h.store.sqlite.prepare('select count(*) as n from call_logs').get() as { n: number }).n;
 
   async function startCall(headers: Record<string, string>, contact_id: unknown = 42, contact_phone = '+34 600 111 222') {
     const res = await h.json('POST', '/api/calls/start', { contact_id, contact_phone }, headers);
@@ -25,7 +42,17 @@ describeApiDialects('compat routes', (harness) => {
       expect(Object.keys(body).sort()).toEqual(['call_id', 'message', 'start_time']);
       expect(body.start_time).toBe(new Date(h.clock.now()).toISOString());
       const row = (await h.db.callLogs.get(body.call_id as string))!;
-      expect(row).toMatchObject({ kind: 'manual', phone: '+34 600 111 222', leadId: '42', endedAt: null });
+      expect(row).toMatchObject({ kind: 'manual', userId: ana, phone: '+34 600 111 222', leadId: '42', stage: 'bridged', nodeId: 'node-test', endedAt: null });
+      if (dialect === 'pg') expect(sqliteCalls()).toBe(3);
+    });
+
+    it('names the bad field (422) and needs credentials (401)', async () => {
+      const bad = await h.json('POST', '/api/calls/start', { contact_id: 1, contact_phone: 'call me' }, agent);
+      expect(bad.status).toBe(422);
+      const body = (await bad.json()) as { error: { code: string; details: Array<{ field: string }> } };
+      expect(body.error.code).toBe('validation_failed');
+      expect(body.error.details.map((d) => d.field)).toEqual(['contact_phone']);
+      expect((await h.json('POST', '/api/calls/start', { contact_id: 1, contact_phone: '600111222' })).status).toBe(401);
     });
   });
 
@@ -36,8 +63,10 @@ describeApiDialects('compat routes', (harness) => {
       const r1 = await h.json('POST', '/api/calls/end', { call_id: first.call_id, status: 'COMPLETED', notes: 'interested' }, agent);
       expect(r1.status).toBe(200);
       const b1 = (await r1.json()) as Record<string, unknown>;
-      expect(Object.keys(b1).sort()).toEqual(['call_id', 'calls_made', 'calls_success', 'duration_seconds', 'message', 'new_average', 'total_talk_time']);
-      expect(b1).toMatchObject({ call_id: first.call_id, duration_seconds: 60, new_average: 60, calls_made: 1, calls_success: 1, total_talk_time: 60 });
+      // One call of 60 s: on PostgreSQL the SQLite file's calls (100 s of talk) are not counted.
+      expect(b1).toEqual({ message: 'Call ended', call_id: first.call_id, duration_seconds: 60, new_average: 60, calls_made: 1, calls_success: 1, total_talk_time: 60 });
+      expect(await h.db.callLogs.get(first.call_id as string)).toMatchObject({ stage: 'ended', disposition: 'ANSWERED_HUMAN', talkMs: 60_000, notes: 'interested' });
+      if (dialect === 'pg') expect(sqliteCalls()).toBe(3);
 
       const second = await startCall(agent, 'c-7');
       h.clock.advance(120_000);
@@ -60,6 +89,11 @@ describeApiDialects('compat routes', (harness) => {
       expect((await h.json('POST', '/api/calls/end', { call_id: c.call_id, status: 'FAILED', notes: 'x' }, agent)).status).toBe(200);
       expect((await h.json('POST', '/api/calls/end', { call_id: c.call_id, status: 'FAILED', notes: 'x' }, agent)).status).toBe(409);
       expect((await h.json('POST', '/api/calls/end', { call_id: 'nope', status: 'FAILED', notes: 'x' }, agent)).status).toBe(404);
+      if (dialect === 'pg') {
+        // A call only the SQLite file has is unknown, and stays open there.
+        expect((await h.json('POST', '/api/calls/end', { call_id: 'lite-open', status: 'COMPLETED' }, agent)).status).toBe(404);
+        expect(h.store.callLogs.get('lite-open')).toMatchObject({ endedAt: null });
+      }
     });
 
     it('does not let an agent end someone else’s call', async () => {
@@ -68,6 +102,12 @@ describeApiDialects('compat routes', (harness) => {
       const c = await startCall(agent);
       expect((await h.json('POST', '/api/calls/end', { call_id: c.call_id, status: 'COMPLETED', notes: 'x' }, bob)).status).toBe(404);
       expect((await h.db.callLogs.get(c.call_id as string))!.endedAt).toBeNull();
+      // A supervisor may end anyone's; then it is ended for its agent too.
+      h.addUser('sup', 'supervisor');
+      expect((await h.json('POST', '/api/calls/end', { call_id: c.call_id, status: 'NO_ANSWER' }, h.bearer(await h.login('sup')))).status).toBe(200);
+      const again = await h.json('POST', '/api/calls/end', { call_id: c.call_id, status: 'COMPLETED' }, agent);
+      expect(again.status).toBe(409);
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe('conflict');
     });
 
     it('rejects statuses outside COMPLETED|DROPPED|NO_ANSWER|FAILED naming the field', async () => {
@@ -94,6 +134,7 @@ describeApiDialects('compat routes', (harness) => {
       const get = (qs: string) => h.app.request(`/api/calls/log${qs}`, { headers: crm });
 
       const all = (await (await get('')).json()) as { calls: Array<Record<string, unknown>>; count: number };
+      // Only these two: on PostgreSQL none of the SQLite file's calls of Ana's.
       expect(all.count).toBe(2);
       expect(Object.keys(all.calls[0]!).sort()).toEqual(
         ['call_id', 'contact_id', 'contact_phone', 'duration_seconds', 'end_time', 'notes', 'start_time', 'status', 'user_id'].sort(),
@@ -131,4 +172,12 @@ describeApiDialects('compat routes', (harness) => {
       expect(((await (await h.app.request('/api/calls/log', { headers: admin })).json()) as { count: number }).count).toBe(3);
     });
   });
+
+  if (dialect === 'pg') {
+    it('refuses to start with PostgreSQL manual calls and SQLite figures', () => {
+      expect(() =>
+        createApiApp({ health: async () => healthReport(), store: h.store, clock: h.clock, logger: silentLogger, config: { NODE_ID: 'n', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD }, manualCalls: pgManualCallLog(h.pool!) }),
+      ).toThrow('manualCalls (postgres) needs a callMetrics on the same database (got sqlite)');
+    });
+  }
 }, { prefix: 'apipg_compat' });

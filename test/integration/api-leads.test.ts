@@ -151,7 +151,8 @@ describeApiDialects('lead routes', (make, dialect) => {
       expect(extra.error.details).toMatchObject([{ field: 'notes', problem: 'is not a known field' }]);
       const country = await expectError(await t.upload(url, { file, default_country: 'cr' }, t.as.supervisor), 422, 'validation_failed');
       expect(country.error.details![0]!.field).toBe('default_country');
-      await expectError(await t.upload(url, { file: csvFile('x', 'leads.pdf') }, t.as.supervisor), 422, 'validation_failed');
+      const pdf = await expectError(await t.upload(url, { file: csvFile('x', 'leads.pdf') }, t.as.supervisor), 422, 'validation_failed');
+      expect(pdf.error.details?.map((d) => d.field)).toEqual(['file']);
       await expectError(await t.upload('/api/campaigns/nope/leads/import', { file }, t.as.supervisor), 404, 'not_found');
       // The route's own limit is 50 MB (announced size checked before reading).
       const big = await t.app.request(url, {
@@ -161,6 +162,10 @@ describeApiDialects('lead routes', (make, dialect) => {
       });
       await expectError(big, 413, 'payload_too_large');
       expect(((await (await t.get(`/api/campaigns/${id}/import-jobs`, t.as.supervisor)).json()) as { items: Job[] }).items).toEqual([]);
+      // No job row at all, of any campaign.
+      expect(await t.db.read.rows('importJobs')).toEqual([]);
+      await expectError(await t.get('/api/campaigns/nope/import-jobs', t.as.supervisor), 404, 'not_found');
+      expect((await t.get(`/api/campaigns/${id}/import-jobs`, t.as.agent)).status).toBe(403);
 
       const res = await t.upload(url, { file: csvFile(`nombre,ciudad\nAna,Cartago\n`) }, t.as.supervisor);
       expect(res.status).toBe(202);

@@ -3,7 +3,7 @@ import { ControlError, type CampaignLiveStats, type EngineControl } from '../../
 import { describeApiDialects, healthReport, type Harness } from '../unit/api/harness.js';
 
 /** GET /metrics: who may scrape, the text format, and the figures from the store, health probe and control; on both dialects (#18). */
-describeApiDialects('prometheus', (harness) => {
+describeApiDialects('prometheus', (harness, dialect) => {
   const stats = (campaignId: string): CampaignLiveStats => ({
     campaignId,
     state: 'running',
@@ -47,6 +47,11 @@ describeApiDialects('prometheus', (harness) => {
     h.addUser('sup', 'supervisor');
     await h.db.seed.campaign('camp-live', { name: 'live' }, h.clock.now());
     await h.db.seed.campaign('camp-draft', { name: 'draft' }, h.clock.now());
+    await h.db.seed.campaign('camp-paused', { name: 'paused' }, h.clock.now());
+    await h.db.campaignCatalog.command('camp-paused', 'start', h.clock.now());
+    await h.db.campaignCatalog.command('camp-paused', 'pause', h.clock.now());
+    // On PostgreSQL the SQLite file holds a campaign of its own: the scrape does not name it.
+    if (dialect === 'pg') h.store.campaigns.create('k-lite', { name: 'Lite only' }, h.clock.now());
     const logs = h.db.callLogs;
     const at = h.clock.now();
     // Ended before this process started: not in the since-start counter.
@@ -132,6 +137,9 @@ describeApiDialects('prometheus', (harness) => {
       expect(m.get('centralita_pacing_place{campaign="camp-live",mode="predictive/governor"}')).toBe(4);
       expect(m.get('centralita_campaign_state{campaign="camp-draft",state="draft"}')).toBe(1);
       expect(m.get('centralita_campaign_state{campaign="camp-draft",state="running"}')).toBe(0);
+      expect(m.get('centralita_campaign_state{campaign="camp-paused",state="paused"}')).toBe(1);
+      expect(m.get('centralita_campaign_state{campaign="camp-paused",state="draft"}')).toBe(0);
+      expect(text.split('\n').filter((l) => l.startsWith('centralita_campaign_state{') && !/campaign="camp-(live|draft|paused)"/.test(l))).toEqual([]);
       expect(m.get('centralita_agents{state="TALKING"}')).toBe(2);
       expect(m.get('centralita_agents{state="READY"}')).toBe(1);
       expect(m.get('centralita_calls_total{disposition="ANSWERED_HUMAN"}')).toBe(2);

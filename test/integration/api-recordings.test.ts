@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeAmdTrace } from '../../engine/amd/index.js';
 import { encodeWav } from '../../engine/audio/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
@@ -289,3 +289,162 @@ describeApiDialects('recordings routes', (make) => {
     });
   });
 }, { prefix: 'pg_suite_recordings' });
+
+/**
+ * The QA routes and the recordings' list and detail over calls and recordings as an engine node and its recorder write
+ * them (create → ringing → answered → AMD → bridged → end, through the dialect's node port), on both dialects (#18):
+ * supervisors define scorecards, team leads score their team's calls, agents read the scores of their own calls; bad
+ * input is a 4xx naming the field. On PostgreSQL the SQLite file holds a call of Ana's only there (not found) and
+ * gets no scorecard or score.
+ */
+describeApiDialects('QA and recordings over a node\'s calls', (make, dialect) => {
+  /** Monday 5 January 2026, 09:00 UTC. */
+  const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+  const WEEK = Date.UTC(2026, 0, 5);
+  const CRITERIA = [
+    { id: 'greet', label: 'Greets by name', type: 'yesno', weight: 1 },
+    { id: 'tone', label: 'Tone', type: 'scale5', weight: 1 },
+    { id: 'script', label: 'Script', type: 'points', weight: 2, max: 10 },
+  ];
+  let h: Harness;
+  let users: { ana: string; bob: string; zoe: string; lead: string; sup: string };
+
+  beforeEach(async () => {
+    h = await make();
+    users = { ana: h.addUser('ana', 'agent', 'A'), bob: h.addUser('bob', 'agent', 'A'), zoe: h.addUser('zoe', 'agent', 'Z'), lead: h.addUser('lead', 'teamlead', 'A'), sup: h.addUser('sup', 'supervisor') };
+    await h.db.seed.campaign('k1', { name: 'Norte PG' }, T0);
+    await h.db.campaignCatalog.command('k1', 'start', T0);
+    for (const [id, userId] of [
+      ['agent-ana', users.ana],
+      ['agent-zoe', users.zoe],
+    ] as const)
+      await h.db.seed.agent({ id, name: id, endpoint: `PJSIP/${id}`, userId, nodeId: 'node-2', team: null, createdAt: 0 });
+
+    // What a node writes for two answered calls bridged to Ana and to Zoe.
+    const logs = h.db.callLogs;
+    for (const [id, agentId, at] of [
+      ['p1', 'agent-ana', T0],
+      ['p2', 'agent-zoe', T0 + 3600_000],
+    ] as const) {
+      await logs.create({ id, campaignId: 'k1', leadId: null, phone: '+50688880000', nodeId: 'node-2', channelId: `ch-${id}`, at });
+      await logs.markRinging(id, at + 1_000);
+      await logs.markAnswered(id, at + 5_000);
+      await logs.markAmd(id, { status: 'HUMAN', cause: 'X', decisionMs: 1_000, at: at + 6_000 });
+      await logs.markBridged(id, { agentId, bridgeId: `br-${id}`, at: at + 6_500 });
+      await logs.end(id, { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: at + 66_500 });
+      // Its recording's row, as a recorder writes it beside the CallLog.
+      await h.db.seed.row('recordings', { callId: id, name: id, campaignId: 'k1', agentId, bridgeId: `br-${id}`, state: 'ready', startedAt: at + 6_500, endedAt: at + 66_500, durationMs: 60_000, wavPath: `/nowhere/${id}.wav`, wavBytes: 960_000, peaks: [0.1, 0.9], peaksPerSecond: 10, pauses: [], nodeId: 'node-2', updatedAt: at + 70_000 });
+    }
+    // On PostgreSQL, a call in the API's SQLite file only: not a call of the history.
+    if (dialect === 'pg') h.store.callLogs.create({ id: 'lite-1', campaignId: 'k1', leadId: null, phone: '+1', nodeId: 'node-test', userId: users.ana, at: T0 });
+  });
+  afterEach(() => h.close());
+
+  const as = async (who: string) => h.bearer(await h.login(who));
+  const card = async (): Promise<string> => {
+    const res = await h.json('POST', '/api/qa/scorecards', { name: 'Ventas', criteria: CRITERIA }, await as('sup'));
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  };
+
+  describe('QA routes', () => {
+    it('supervisors define scorecards in the database; team leads list them; others may not; bad criteria name the field', async () => {
+      expect((await h.json('POST', '/api/qa/scorecards', { name: 'X', criteria: CRITERIA }, await as('lead'))).status).toBe(403);
+      expect((await h.app.request('/api/qa/scorecards', { headers: await as('ana') })).status).toBe(403);
+      const bad = await h.json('POST', '/api/qa/scorecards', { name: 'X', criteria: [{ id: 'a', label: 'A', type: 'points', weight: 1 }] }, await as('sup'));
+      expect(bad.status).toBe(422);
+      expect(JSON.stringify(await bad.json())).toContain('criteria.0.max');
+
+      const id = await card();
+      expect(await h.db.qaStore.scorecards(true)).toEqual([expect.objectContaining({ id, name: 'Ventas', criteria: CRITERIA, createdBy: users.sup, archived: false })]);
+      // On PostgreSQL nothing went to the SQLite file.
+      if (dialect === 'pg') expect(h.store.qa.scorecards(true)).toEqual([]);
+      const listed = await h.app.request('/api/qa/scorecards', { headers: await as('lead') });
+      expect(listed.status).toBe(200);
+      expect(((await listed.json()) as { items: Array<{ id: string; name: string }> }).items).toEqual([expect.objectContaining({ id, name: 'Ventas' })]);
+
+      const renamed = await h.json('PATCH', `/api/qa/scorecards/${id}`, { name: 'Ventas 2', archived: true }, await as('sup'));
+      expect(renamed.status).toBe(200);
+      expect(await renamed.json()).toMatchObject({ name: 'Ventas 2', archived: true });
+      expect((await h.json('PATCH', '/api/qa/scorecards/nope', { name: 'x' }, await as('sup'))).status).toBe(404);
+    });
+
+    it("scores a call as a node wrote it, with its agent and campaign; its team's lead may, others 404/403", async () => {
+      const id = await card();
+      const lead = await as('lead');
+      // Answers that do not fit the scorecard: 422 naming each field.
+      const wrong = await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: id, answers: { greet: 3, nope: 1 } }, lead);
+      expect(wrong.status).toBe(422);
+      const fields = ((await wrong.json()) as { error: { details: Array<{ field: string }> } }).error.details.map((d) => d.field);
+      expect(fields).toEqual(['answers.greet', 'answers.nope']);
+      expect((await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: 'nope', answers: {} }, lead)).status).toBe(404);
+      // Zoe's call is not the A team's; an unknown call (on PostgreSQL: one only the SQLite file has) is none; agents do not score.
+      expect((await h.json('PUT', '/api/recordings/p2/scores', { scorecardId: id, answers: { greet: 1 } }, lead)).status).toBe(404);
+      expect((await h.json('PUT', '/api/recordings/lite-1/scores', { scorecardId: id, answers: { greet: 1 } }, await as('sup'))).status).toBe(404);
+      expect((await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: id, answers: { greet: 1 } }, await as('ana'))).status).toBe(403);
+
+      const s1 = await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: id, answers: { greet: 1, tone: 5, script: 5 }, notes: 'bien' }, lead);
+      expect(s1.status).toBe(200);
+      // (1 + 1 + 2 × 0.5) / 4 = 75 %, with the CallLog's agent and campaign.
+      expect(await s1.json()).toMatchObject({ callId: 'p1', scorecardId: id, reviewerId: users.lead, reviewerName: 'lead', percent: 75, agentId: 'agent-ana', campaignId: 'k1', notes: 'bien' });
+      const stored = await h.db.qaStore.scoresOf('p1');
+      expect(stored).toEqual([expect.objectContaining({ callId: 'p1', reviewerId: users.lead, percent: 75, agentId: 'agent-ana', campaignId: 'k1', callAt: T0 })]);
+      if (dialect === 'pg') expect(h.store.qa.scoresOf('p1')).toEqual([]);
+
+      const s2 = await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: id, answers: { greet: 0, tone: 1, script: 0 } }, await as('sup'));
+      expect(s2.status).toBe(200);
+
+      // Ana reads the scores of her call; Bob (same team, not his call) does not see it.
+      const mine = await h.app.request('/api/recordings/p1/scores', { headers: await as('ana') });
+      expect(mine.status).toBe(200);
+      expect(((await mine.json()) as { items: Array<{ reviewerName: string; percent: number }> }).items.map((s) => [s.reviewerName, s.percent])).toEqual([
+        ['lead', 75],
+        ['sup', 0],
+      ]);
+      expect((await h.app.request('/api/recordings/p1/scores', { headers: await as('bob') })).status).toBe(404);
+
+      // Calibration: the lead sees p1 (two reviewers, 75 points apart); averages per agent and campaign.
+      const cal = await h.app.request('/api/qa/calibration?call_id=p1&scorecard_id=' + id, { headers: lead });
+      expect(cal.status).toBe(200);
+      const calBody = (await cal.json()) as { calls: unknown[]; scores: Array<{ reviewerName: string }> };
+      expect(calBody.calls).toEqual([{ callId: 'p1', scorecardId: id, reviewers: 2, spread: 75 }]);
+      expect(calBody.scores.map((s) => s.reviewerName)).toEqual(['lead', 'sup']);
+      const from = new Date(WEEK).toISOString();
+      const to = new Date(WEEK + 7 * 86_400_000).toISOString();
+      const avg = await h.app.request(`/api/qa/averages?by=campaign&from=${from}&to=${to}`, { headers: await as('sup') });
+      expect(avg.status).toBe(200);
+      expect(await avg.json()).toEqual({ items: [{ key: 'k1', period: WEEK, average: 37.5, scores: 2 }] });
+      expect((await h.app.request(`/api/qa/averages?by=campaign&from=${from}&to=${to}`, { headers: await as('ana') })).status).toBe(403);
+
+      // An archived scorecard scores no more.
+      await h.json('PATCH', `/api/qa/scorecards/${id}`, { archived: true }, await as('sup'));
+      expect((await h.json('PUT', '/api/recordings/p1/scores', { scorecardId: id, answers: { greet: 1 } }, lead)).status).toBe(404);
+    });
+  });
+
+  describe('recordings list and detail', () => {
+    it("lists the node's recordings with their calls and campaign names, by role; the detail with peaks and jobs", async () => {
+      const list = async (who: string, qs = '') => {
+        const res = await h.app.request(`/api/recordings${qs}`, { headers: await as(who) });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { items: Array<{ callId: string; call: { campaignName: string | null; agentId: string | null; userId: string | null } }>; total: number };
+      };
+      const all = await list('sup');
+      expect(all.items.map((i) => i.callId)).toEqual(['p2', 'p1']);
+      expect(all.total).toBe(2);
+      expect(all.items[1]!.call).toMatchObject({ campaignName: 'Norte PG', agentId: 'agent-ana', userId: users.ana });
+      expect((await list('sup', '?agent_id=agent-zoe')).items.map((i) => i.callId)).toEqual(['p2']);
+      expect((await list('lead')).items.map((i) => i.callId)).toEqual(['p1']);
+      expect((await list('bob')).items).toEqual([]);
+      const bad = await h.app.request('/api/recordings?amd_status=LOUD', { headers: await as('sup') });
+      expect(bad.status).toBe(422);
+      expect(JSON.stringify(await bad.json())).toContain('amd_status');
+
+      const detail = await h.app.request('/api/recordings/p1', { headers: await as('ana') });
+      expect(detail.status).toBe(200);
+      expect(await detail.json()).toMatchObject({ callId: 'p1', state: 'ready', durationMs: 60_000, peaks: [0.1, 0.9], peaksPerSecond: 10, jobs: [], call: { campaignName: 'Norte PG' } });
+      expect((await h.app.request('/api/recordings/p1', { headers: await as('bob') })).status).toBe(404);
+      expect((await h.app.request('/api/recordings/lite-1', { headers: await as('sup') })).status).toBe(404);
+    });
+  });
+}, { prefix: 'pg_twins2_recordings_qa' });

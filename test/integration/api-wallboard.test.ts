@@ -6,7 +6,7 @@ import { describeApiDialects, healthReport, type Harness } from '../unit/api/har
  * GET /api/wallboard over a real SQLite file and over PostgreSQL (#18): calls in every stage written through the CallLog repository the
  * engine uses, agents with live state from an engine control, figures since local midnight, team scoping.
  */
-describeApiDialects('wallboard', (harness) => {
+describeApiDialects('wallboard', (harness, dialect) => {
   const T0 = Date.UTC(2026, 0, 5, 9, 0, 0); // the harness clock
   let h: Harness;
   const live: AgentLiveState[] = [];
@@ -26,6 +26,14 @@ describeApiDialects('wallboard', (harness) => {
     await s.seed.agent({ id: 'agent-1', name: 'Anna', endpoint: 'PJSIP/1001', team: 'A', userId: annaUser, createdAt: T0 });
     await s.seed.agent({ id: 'agent-2', name: 'Bruno', endpoint: 'PJSIP/1002', team: 'B', createdAt: T0 });
     await s.seed.campaign('c1', { name: 'Spring', dialMode: 'predictive' }, T0);
+    // Paused, as a node leaves it: the board names the state the row holds.
+    await s.campaignCatalog.command('c1', 'start', T0 - 60_000);
+    await s.campaignCatalog.command('c1', 'pause', T0 - 30_000);
+    if (dialect === 'pg') {
+      // The SQLite file holds the same campaign id otherwise and a campaign of its own: the board names neither.
+      h.store.campaigns.create('c1', { name: 'Lite Spring', dialMode: 'power' }, T0);
+      h.store.campaigns.create('k-lite', { name: 'Lite only' }, T0);
+    }
     live.push({ id: 'agent-1', kind: 'human', status: 'TALKING', pauseReason: null, legUp: true, calls: ['k-talk'], since: T0 - 30_000 });
     live.push({ id: 'agent-2', kind: 'human', status: 'PAUSED', pauseReason: 'break', legUp: true, calls: [], since: T0 - 400_000 });
 
@@ -83,7 +91,7 @@ describeApiDialects('wallboard', (harness) => {
       const anna = b.agents.find((a: any) => a.id === 'agent-1');
       expect(anna).toMatchObject({ status: 'TALKING', since: T0 - 30_000, call_id: 'k-talk', campaign_id: 'c1', call_since: T0 - 30_000 });
       expect(b.agents.find((a: any) => a.id === 'agent-2')).toMatchObject({ status: 'PAUSED', pause_reason: 'break', call_id: null });
-      expect(b.campaigns).toEqual([{ id: 'c1', name: 'Spring', state: 'draft', dial_mode: 'predictive', pacing: { mode: 'predictive/governor', place: 2, level: 1.6, at: T0 } }]);
+      expect(b.campaigns).toEqual([{ id: 'c1', name: 'Spring', state: 'paused', dial_mode: 'predictive', pacing: { mode: 'predictive/governor', place: 2, level: 1.6, at: T0 } }]);
       expect(b.per_minute).toHaveLength(60);
       expect(b.per_minute.reduce((s: number, m: any) => s + m.calls, 0)).toBe(8);
       // Local hours since midnight: 00:00 … 09:00; the four ended calls fall in the 08:00 hour.

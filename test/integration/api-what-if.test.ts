@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
-/** POST /api/campaigns/{id}/what-if: the real simulator in a worker thread, with the campaign's settings; on both dialects (#18). */
-describeApiDialects('what-if', (harness) => {
+/**
+ * POST /api/campaigns/{id}/what-if: the real simulator in a worker thread, with the campaign's settings; on both dialects
+ * (#18). On PostgreSQL the SQLite file holds the same campaign id at power 1.5:1 and a campaign of its own, on purpose:
+ * the simulation reads PostgreSQL's settings and a campaign only the SQLite file has is a 404.
+ */
+describeApiDialects('what-if', (harness, dialect) => {
   let h: Harness;
   let token: string;
   beforeAll(async () => {
     h = await harness();
     await h.db.seed.campaign('c1', { name: 'Spring', dialMode: 'predictive', dialRatio: 2.5, wrapUpS: 20 }, h.clock.now());
+    if (dialect === 'pg') {
+      h.store.campaigns.create('c1', { name: 'Lite Spring', dialMode: 'power', dialRatio: 1.5 }, h.clock.now());
+      h.store.campaigns.create('k-lite', { name: 'Lite only' }, h.clock.now());
+    }
     h.addUser('sup', 'supervisor');
     h.addUser('ana', 'agent');
     token = await h.login('sup');
@@ -37,6 +45,7 @@ describeApiDialects('what-if', (harness) => {
       expect(bad.status).toBe(422);
       expect(((await bad.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]?.field).toBe('agents');
       expect((await h.json('POST', '/api/campaigns/nope/what-if', { agents: 5 }, h.bearer(token))).status).toBe(404);
+      if (dialect === 'pg') expect((await h.json('POST', '/api/campaigns/k-lite/what-if', { agents: 5 }, h.bearer(token))).status).toBe(404);
       expect((await h.json('POST', '/api/campaigns/c1/what-if', { agents: 5 }, h.bearer(await h.login('ana')))).status).toBe(403);
     });
   });

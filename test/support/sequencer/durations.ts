@@ -4,7 +4,7 @@
  * Files that spawn the product (npm start, centralita node, db:migrate, backup …) scaled on 2026-12-07 by the ratio
  * of their time after/before the heavy packages were loaded at first use (ci-time, both runs back to back).
  * Files whose tests log in through the API harness scaled on 2026-12-07 by their time after/before it hashed at the
- * test password cost (ci-speed, both runs back to back at load ~11: api-calls-pg 0.16, api-campaign-settings 0.15,
+ * test password cost (ci-speed, both runs back to back at load ~11: api-calls-pg (now in api-calls) 0.16, api-campaign-settings 0.15,
  * api-campaigns-pg 0.18, api-bad-input 0.20, api-prometheus 0.19, api-lead-imports-pg 0.41, api-agents-remote 0.42,
  * api-hangup-remote 0.64, node-agent-events-pg 0.91).
  * Only the order matters: the sequencer starts these first, longest first. A file missing here (or a stale
@@ -32,7 +32,9 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/import-while-dialling.test.ts': 28_100,
   'test/integration/ari-rest-retry-landed.test.ts': 27_400,
   'test/conformance/behaviours-on-both.test.ts': 27_400,
-  'test/integration/api-calls-pg.test.ts': 4_300,
+  // pg-twins-2 (2026-12-07): api-calls took in api-calls-pg's history tests on both dialects; scaled from the twin's
+  // 4.3 s by the pair's measured time after/before (8.8 + 4.4 s -> 18.2 s, back to back, niced, load ~10).
+  'test/integration/api-calls.test.ts': 8_900,
   // A node on its embedded PBX until its agent's first wrap-up ends (its own run: 19 s).
   'test/integration/node-agent-events-pg.test.ts': 17_700,
   'test/integration/node-recordings-pg.test.ts': 26_300,
@@ -63,7 +65,10 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   // 11.0 s, api-compat 39.3 -> 9.1 s.
   'test/integration/api-auth.test.ts': 4_500,
   'test/integration/api-lead-locks.test.ts': 7_400,
-  'test/integration/api-metrics-team.test.ts': 7_600,
+  // pg-twins-2: + api-metrics-pg's DST-day scenario on both dialects (8.0 s -> 20.7 s measured, back to back, load ~10).
+  'test/integration/api-metrics-team.test.ts': 19_700,
+  // pg-twins-2: + api-qa-pg's QA and recordings scenario on both dialects (7.3 s -> 11.1 s; scaled like its siblings, ×0.55).
+  'test/integration/api-recordings.test.ts': 6_100,
   'test/integration/api-compat.test.ts': 4_500,
   'test/integration/api-campaign-settings.test.ts': 2_700,
   'test/integration/api-prometheus.test.ts': 3_000,
