@@ -16,8 +16,7 @@ import { agentCommandAsker, type AgentCommandAsker } from '../../engine/cluster/
 import { systemClock } from '../../engine/clock/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
 import { silentLogger } from '../../engine/log/logger.js';
-import { pgAgentDirectory } from '../../engine/store/pg/index.js';
-import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
+import { pgAgentDirectory, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import { loadNodeConfig, runNode, type RunningNode } from '../../app/node/index.js';
 import { nodeEngineControl } from '../../app/pg/node-control.js';
 import { harness, type Harness } from '../unit/api/harness.js';

@@ -23,8 +23,7 @@ import { ControlError, type EngineControl } from '../../engine/control/index.js'
 import { silentLogger } from '../../engine/log/logger.js';
 import { pacingPhone } from '../../engine/sim/index.js';
 import { openStore } from '../../engine/store/index.js';
-import { pgCallHistory, pgNodeStore } from '../../engine/store/pg/index.js';
-import { copySqliteToPg, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
+import { pgCallHistory, pgNodeStore, copySqliteToPg, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import { harness, type Harness } from '../unit/api/harness.js';
 import { startNodeProcess, type NodeProcess } from '../support/node-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlError, type EngineControl } from '../../engine/control/index.js';
-import { type NodeCallLogs } from '../../engine/store/index.js';
-import { pgCallHistory } from '../../engine/store/pg/index.js';
-import { openPgPool } from '../../engine/store/pg/index.js';
+import type { NodeCallLogs } from '../../engine/store/index.js';
+import { pgCallHistory, openPgPool } from '../../engine/store/pg/index.js';
 import { describeApiDialects, harness, type Harness } from '../unit/api/harness.js';
 
 /**

@@ -20,8 +20,7 @@ import { DEFAULT_SERVICE_LEVEL_S, QueueLogAnalysis, readQueueLogFile } from '../
 import { silentLogger } from '../../engine/log/index.js';
 import { pacingPhone } from '../../engine/sim/index.js';
 import { openStore } from '../../engine/store/index.js';
-import { pgAgentDirectory, pgCallHistory, pgCallMetrics } from '../../engine/store/pg/index.js';
-import { copySqliteToPg, PgQueueLog } from '../../engine/store/pg/index.js';
+import { pgAgentDirectory, pgCallHistory, pgCallMetrics, copySqliteToPg, PgQueueLog } from '../../engine/store/pg/index.js';
 import { queueLogLineOf } from '../../app/index.js';
 import { loadNodeConfig } from '../../app/node/node-config.js';
 import { runNode, type RunningNode } from '../../app/node/run-node.js';

@@ -20,8 +20,7 @@ import { NODE_RECORDING_TOKEN_TTL_MS, nodeRecordingKey, signNodeRecordingToken }
 import { silentLogger } from '../../engine/log/logger.js';
 import { pacingPhone } from '../../engine/sim/index.js';
 import { openStore } from '../../engine/store/index.js';
-import { pgRecorderStore } from '../../engine/store/pg/index.js';
-import { copySqliteToPg } from '../../engine/store/pg/index.js';
+import { pgRecorderStore, copySqliteToPg } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 

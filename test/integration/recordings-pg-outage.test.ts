@@ -15,8 +15,7 @@ import { systemClock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { Recordings } from '../../engine/recordings/index.js';
-import { pgRecorderStore } from '../../engine/store/pg/index.js';
-import { PgCallLogs } from '../../engine/store/pg/index.js';
+import { pgRecorderStore, PgCallLogs } from '../../engine/store/pg/index.js';
 import { useProxiedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 

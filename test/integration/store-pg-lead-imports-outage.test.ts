@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportQueue } from '../../engine/imports/index.js';
 import { silentLogger } from '../../engine/log/index.js';
-import { type LeadImports, type NewLead } from '../../engine/store/index.js';
+import type { LeadImports, NewLead } from '../../engine/store/index.js';
 import { pgCampaignCatalog, pgLeadImports } from '../../engine/store/pg/index.js';
 import { useProxiedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';

@@ -17,12 +17,11 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { parseCampaignSettings, type CampaignSettingsInput } from '../../engine/campaigns/index.js';
 import { campaignSettingsToRow, openStore, newLeadValues, sqliteAgentDirectory, sqliteAuthStore, sqliteCallHistory, sqliteCallMetrics, sqliteQaStore, sqliteRecordingCatalog, sqliteRecorderStore, sqliteTrunkCatalog, sqliteManualCallLog, sqliteCampaignCatalog, sqliteLeadCatalog, sqliteLeadImports, sqliteNodeStore, type AgentDirectory, type AuthStore, type CallHistory, type CallMetrics, type QaStore, type RecordingCatalog, type RecorderStore, type TrunkCatalog, type ManualCallLog, type CampaignCatalog, type LeadCatalog, type LeadImports, type LeadRow, type LeadStatus, type NewLead, type NodeStore, type Store } from '../../engine/store/index.js';
-import { pgAuthStore, pgRecorderStore, pgTrunkCatalog, pgNodeStore } from '../../engine/store/pg/index.js';
+import { pgAuthStore, pgRecorderStore, pgTrunkCatalog, pgNodeStore, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import { REFRESH_TTL_MS } from '../../api/auth/index.js';
 import { pgApiPorts } from '../../app/pg/api-ports.js';
 import * as lite from '../../engine/store/schema/index.js';
 import * as pgs from '../../engine/store/schema-pg/index.js';
-import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
 import { createTestDatabase, emptyTables, type TestDatabase } from './pg-database.js';
 
 export type Dialect = 'sqlite' | 'postgres';

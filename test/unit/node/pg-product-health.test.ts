@@ -13,7 +13,7 @@ import { VirtualClock } from '../../../engine/clock/index.js';
 import { silentLogger } from '../../../engine/log/index.js';
 import { StoreWriteQueue, type EngineSnapshot } from '../../../engine/shell/index.js';
 import { NO_BACKUPS } from '../../../engine/store/index.js';
-import { type NodeQueueLogLine } from '../../../engine/store/pg/index.js';
+import type { NodeQueueLogLine } from '../../../engine/store/pg/index.js';
 
 describe('npm start on PostgreSQL: /health', () => {
   it('shows the in-process node’s queueLogTable block (written, pending while PostgreSQL is away, last seq), the same as the node’s own /health', async () => {
