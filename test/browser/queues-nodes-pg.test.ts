@@ -12,6 +12,7 @@ import { queueLogColumns } from '../../app/index.js';
 import { formatQueueLogLine } from '../../engine/analytics/index.js';
 import { PgQueueLog } from '../../engine/store/pg/index.js';
 import { startPgNodesRig, type PgNodesRig } from '../support/pg-nodes-rig.js';
+import { zoneWithRoom } from '../support/today-with-room.js';
 import { axeViolations, launchBrowser, loginUi, newPage } from './support.js';
 
 const shots = process.env['QUEUES_NODES_SCREENSHOT_DIR'];
@@ -21,11 +22,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   // The product on PostgreSQL as node-a (test/support/pg-nodes-rig.ts; no Redis: the other nodes only write lines).
-  [rig, browser] = await Promise.all([startPgNodesRig('queues-cluster-browser', { redis: false, env: { REPORT_TIME_ZONE: 'UTC' } }), launchBrowser()]);
-
-  // Two nodes' lines of today (UTC), written as their nodes write them, after the product started following the table.
+  // Today in UTC, or in Bogotá in UTC's first 30 minutes (the lines need 412 s of today behind them).
   const now = Math.floor(Date.now() / 1000);
-  const t = Math.max(Math.floor(now / 86_400) * 86_400 + 1, now - 1200);
+  const today = zoneWithRoom(now, 1800, ['UTC', 'America/Bogota']);
+  [rig, browser] = await Promise.all([startPgNodesRig('queues-cluster-browser', { redis: false, env: { REPORT_TIME_ZONE: today.zone } }), launchBrowser()]);
+
+  // Two nodes' lines of today, written as their nodes write them, after the product started following the table.
+  const t = Math.max(today.dayStart + 1, now - 1200);
   const L = (dt: number, callid: string, queue: string, agent: string, event: string, data: (string | number)[]) => queueLogColumns(formatQueueLogLine(t + dt, callid, queue, agent, event, data))!;
   const table = new PgQueueLog(rig.db.pool);
   await table.append('node-x', [
