@@ -9,7 +9,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Clock } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
-import { lookupApiKeyPg, type PgPool } from '../store/pg/index.js';
+import { lookupApiKeyPg, redactUrl, type PgPool } from '../store/pg/index.js';
 import type { RedisClient } from './abandon-counters.js';
 import { ClusterAbandon, type SharedAbandonStatus } from './abandon-sync.js';
 import { attachClusterBoard, publishApiKeyRevoked, type ClusterBoardHandle, type ClusterBoardStatus } from './board-server.js';
@@ -88,17 +88,6 @@ export interface ClusterServices {
   close(): Promise<void>;
 }
 
-/** `redis://user:secret@host` → `redis://user:***@host`. */
-function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
 /** A publisher's status in the shape /health shows for a served board (it has no sockets of its own). */
 function boardStatusOf(p: BoardPublisher | null): ClusterBoardStatus | null {
   if (!p) return null;
@@ -110,7 +99,7 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
   const redis = clusterRedisClient(o.redisUrl);
   const ms = o.connectTimeoutMs ?? 5000;
   try {
-    await within(redis.connect(), ms, `REDIS_URL ${redactRedisUrl(o.redisUrl)}`);
+    await within(redis.connect(), ms, `REDIS_URL ${redactUrl(o.redisUrl)}`);
   } catch (err) {
     redis.destroy();
     throw new Error(`cannot reach Redis for the cluster services: ${reason(err)}`);
@@ -165,7 +154,7 @@ export async function startClusterServices(o: ClusterServicesOptions): Promise<C
     publishCommand: (campaignId, action) => publishCampaignCommand(redis, { campaignId, action, at: o.clock.now(), from: o.nodeId }, prefix),
     revokeApiKey: (apiKeyId) => publishApiKeyRevoked(redis, apiKeyId, prefix),
     health: () => ({
-      redis: { url: redactRedisUrl(o.redisUrl), connected: redis.isReady },
+      redis: { url: redactUrl(o.redisUrl), connected: redis.isReady },
       abandon: sharedAbandon.status(),
       commands: { subscribed: commands !== null },
       hangups: { subscribed: hangups !== null },

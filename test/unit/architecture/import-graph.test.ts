@@ -2,31 +2,15 @@
  * The import rules of test/support/import-graph.ts, on the real tree (engine/, api/, app/, bench/), and on a
  * made-up tree that breaks each rule once, so a rule that stopped biting would show here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkImports, type SourceFile } from '../../support/import-graph.js';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-function sources(...dirs: string[]): SourceFile[] {
-  const out: SourceFile[] = [];
-  for (const dir of dirs) {
-    for (const rel of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
-      const file = `${dir}/${rel.split(path.sep).join('/')}`;
-      if (!/\.(ts|mts|mjs)$/.test(file) || file.endsWith('.d.ts') || file.includes('/node_modules/')) continue;
-      out.push({ path: file, text: readFileSync(path.join(ROOT, file), 'utf8') });
-    }
-  }
-  return out;
-}
+import { readSources } from '../../support/source-tree.js';
 
 const report = (vs: ReturnType<typeof checkImports>) => vs.map((v) => `[${v.rule}] ${v.file}: ${v.message}`).join('\n');
 
 describe('import graph', () => {
   it('the tree keeps the rules: doors, layers, no cycles, persistence in the store', () => {
-    const files = sources('engine', 'api', 'app', 'bench');
+    const files = readSources('engine', 'api', 'app', 'bench');
     expect(files.length).toBeGreaterThan(200);
     const violations = checkImports(files);
     expect(report(violations), 'import rules broken').toBe('');

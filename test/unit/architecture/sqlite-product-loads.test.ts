@@ -5,25 +5,9 @@
  * PostgreSQL side is behind its own door (engine/store/pg/index.ts), loaded by `start-command` only when DATABASE_URL
  * is set. Read on the static import graph (what evaluating the entry points loads: no `import type`, no `import()`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadedFrom, type SourceFile } from '../../support/import-graph.js';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-function sources(...dirs: string[]): SourceFile[] {
-  const out: SourceFile[] = [];
-  for (const dir of dirs) {
-    for (const rel of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
-      const file = `${dir}/${rel.split(path.sep).join('/')}`;
-      if (!/\.(ts|mts|mjs)$/.test(file) || file.endsWith('.d.ts') || file.includes('/node_modules/')) continue;
-      out.push({ path: file, text: readFileSync(path.join(ROOT, file), 'utf8') });
-    }
-  }
-  return out;
-}
+import { readSources } from '../../support/source-tree.js';
 
 /** A module of the PostgreSQL side: the driver, drizzle's PostgreSQL parts, the store's pg/ and schema-pg/, app/pg. */
 const isPostgresModule = (m: string): boolean =>
@@ -48,7 +32,7 @@ const pgChains = (loaded: Map<string, string[]>): string[] =>
   [...loaded.entries()].filter(([m]) => isPostgresModule(m)).map(([, chain]) => chain.join(' → '));
 
 describe('the SQLite product loads no PostgreSQL code', () => {
-  const files = sources('engine', 'api', 'app', 'bench');
+  const files = readSources('engine', 'api', 'app', 'bench');
 
   for (const [thread, entries] of Object.entries(THREADS)) {
     it(`${thread} thread: ${entries.join(', ')}`, () => {
