@@ -1,3 +1,4 @@
+import type { AmdTrace } from '../amd/index.js';
 import type { CampaignCommand, CampaignEffect, CampaignState } from '../campaigns/index.js';
 import type { Disposition, InterruptionCause } from '../events/index.js';
 import type { AmdResultInput, BridgedInput, CreateCallLogInput, EndCallLogInput } from './repos/call-logs.js';
@@ -23,6 +24,8 @@ export interface NodeCallLogs {
   markAmd(id: string, r: AmdResultInput): Promise<boolean>;
   markAmdLate(id: string, r: { cause: string; decisionMs: number; at: number }): Promise<boolean>;
   markBridged(id: string, b: BridgedInput): Promise<boolean>;
+  /** Keeps the AMD decision's trace with the CallLog (the first one kept); throws when there is no such CallLog. */
+  saveAmdTrace(id: string, trace: AmdTrace, at: number): Promise<boolean>;
   end(id: string, e: EndCallLogInput): Promise<boolean>;
   markAlive(nodeId: string, at: number): Promise<number>;
   closeCallLog(id: string, disposition: Disposition, cause: number | null, at: number, interruption?: InterruptionCause): Promise<boolean>;
@@ -79,6 +82,7 @@ export function sqliteNodeStore(store: Store): NodeStore {
       'markAmd',
       'markAmdLate',
       'markBridged',
+      'saveAmdTrace',
       'end',
       'markAlive',
       'closeCallLog',

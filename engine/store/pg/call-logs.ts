@@ -1,4 +1,4 @@
-import type { AmdStatus } from '../../amd/index.js';
+import { encodeAmdTrace, type AmdStatus, type AmdTrace } from '../../amd/index.js';
 import type { Disposition, InterruptionCause } from '../../events/index.js';
 import type { AmdResultInput, BridgedInput, CreateCallLogInput, EndCallLogInput } from '../repos/call-logs.js';
 import { callLogs } from '../schema-pg/call-logs.js';
@@ -63,6 +63,19 @@ export class PgCallLogs {
        agent_channel_id = $5, stage = 'bridged'`,
       [b.agentId, b.at, b.bridgeId ?? null, b.agentChannelId ?? null],
     );
+  }
+
+  /**
+   * Keeps the trace of the call's AMD decision with its CallLog (call_amd_traces; the first one kept, as on SQLite's
+   * AmdTraceRepo.save). Without it a node on PostgreSQL kept no trace: the recording's AMD replay had nothing to read.
+   */
+  async saveAmdTrace(id: string, trace: AmdTrace, at: number): Promise<boolean> {
+    const r = await this.pool.query(`insert into call_amd_traces (call_id, trace, created_at) values ($1, $2, $3) on conflict (call_id) do nothing`, [
+      id,
+      encodeAmdTrace(trace),
+      at,
+    ]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   /** Closes the row, durations derived from its stored timestamps in the same statement (as on SQLite). */
