@@ -43,7 +43,7 @@ export interface SeedAgent {
 export const HARNESS_REFRESH_TTL_MS = REFRESH_TTL_MS;
 
 /** Tables a test may read back whole (e.g. to see that only hashes were stored). */
-export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc' | 'callLogs' | 'leadLocks' | 'importJobs' | 'callAmdTraces';
+export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc' | 'callLogs' | 'leadLocks' | 'importJobs' | 'callAmdTraces' | 'agentEvents';
 
 /** Another connection to the same database, with both ports. */
 export type OtherConnection = NodeStore & { auth: AuthStore; trunkCatalog: TrunkCatalog; close(): Promise<void> };
