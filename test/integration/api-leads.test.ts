@@ -8,7 +8,7 @@ import { describeApiDialects } from '../unit/api/harness.js';
  * (with its history), locking and deleting one lead. On both dialects (#18): on PostgreSQL every lead route reads and
  * writes PostgreSQL's `leads` (the table the nodes lease from), never the SQLite file. A lead a node holds
  * (`lease_owner` set, even past its expiry) is left alone by a reset; one with a live lease cannot be deleted.
- * The 100k-row import runs on SQLite only (its PostgreSQL twin, with the worker, is api-lead-imports-pg's).
+ * The 100k-row import runs on SQLite only (its PostgreSQL twin, with the worker, is api-lead-imports').
  */
 let t: Api;
 afterEach(() => t.close());
@@ -445,7 +445,7 @@ describeApiDialects('lead routes', (make, dialect) => {
   });
 }, { prefix: 'pg_suite_leads' });
 
-/** One dialect: a 100k-row file is the import worker's speed, not the routes' (PostgreSQL's: api-lead-imports-pg). */
+/** One dialect: a 100k-row file is the import worker's speed, not the routes' (PostgreSQL's: api-lead-imports). */
 describe('lead import through the API, a large file', () => {
   it('imports a 100k-row file (over the global 256 KB limit) in the background, with progress going up', async () => {
     t = await api();

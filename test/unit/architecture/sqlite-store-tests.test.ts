@@ -29,6 +29,7 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/api-auth-dialects.test.ts': { on: 'both', why: "its SQLite side builds the app over a store of its own (the authStore port over it)" },
   'test/integration/api-lead-locks.test.ts': { on: 'both', why: "SQLite part: LeadLockRepo on two connections to one file; PostgreSQL's lock is the lead catalog's, run by the routes on both" },
   'test/integration/api-calls.test.ts': { on: 'both', why: 'the SQLite API harness hosts a PostgreSQL-only case: pgCallHistory over an unreachable pool' },
+  'test/integration/api-lead-imports.test.ts': { on: 'both', why: "PostgreSQL-only part: the app's refusal of a SQLite import queue beside PostgreSQL leads builds a SQLite store of its own" },
   // SQLite by design.
   'test/integration/store-disk-full.test.ts': { on: 'sqlite', why: 'the SQLite file on a full tmpfs (SQLITE_FULL), its write queue and the start guard of the single-process product' },
   'test/integration/backup-restore.test.ts': { on: 'sqlite', why: "SQLite's online backup and restore of the file (PostgreSQL: pg-backup)" },
@@ -53,7 +54,6 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/unit/node/campaign-follower.test.ts': { on: 'sqlite', why: "an in-memory SQLite builds one campaign row (the node's follower is tested over a stand-in reader)" },
   // PostgreSQL tests with a SQLite file beside them.
   'test/integration/api-campaigns-pg.test.ts': { on: 'postgres', why: 'the SQLite API harness hosts PostgreSQL ports (pgCampaignCatalog)' },
-  'test/integration/api-lead-imports-pg.test.ts': { on: 'postgres', why: 'imports over PostgreSQL; a SQLite file checks that nothing lands there and that imports refuse another database than the leads' },
   'test/integration/cluster-campaign-command-cli.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database (db:copy)' },
   'test/integration/cluster-config-push.test.ts': { on: 'postgres', why: "the SQLite API harness hosts PostgreSQL ports (the PostgreSQL product's config push)" },
   'test/integration/node-agent-events-pg.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database; the API over pgCallMetrics' },
