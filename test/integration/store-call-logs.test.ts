@@ -53,8 +53,8 @@ describe('openStore', () => {
 });
 
 // The CallLog transitions (create, one UPDATE per stage, end, alive, reconciliation) run on SQLite and PostgreSQL
-// from one body: store-dialect-call-logs.test.ts. Here the SQLite repository's own list and count (read by the
-// SQLite-only `exportCallResults` CLI and the load bench).
+// from one body: store-dialect-call-logs.test.ts. Here the SQLite repository's own list and count (the load bench's
+// reads, app/load-bench; PostgreSQL has no twin of them).
 describe('CallLogRepo list and count (SQLite)', () => {
   useSqliteStore();
   it('lists and counts by campaign and disposition', () => {

@@ -22,7 +22,7 @@ import { readSources } from '../../support/source-tree.js';
 type On = 'both' | 'sqlite' | 'postgres' | 'pending';
 const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   // Both dialects, with a SQLite-only part.
-  'test/integration/store-call-logs.test.ts': { on: 'both', why: 'SQLite part: the file itself (directory, WAL, migrations once; PostgreSQL: store-pg-migrate) and CallLogRepo.list/countByDisposition, read only by the SQLite exportCallResults CLI' },
+  'test/integration/store-call-logs.test.ts': { on: 'both', why: 'SQLite part: the file itself (directory, WAL, migrations once; PostgreSQL: store-pg-migrate) and CallLogRepo.list/countByDisposition, SQLite repository reads of the load bench (app/load-bench) with no PostgreSQL twin' },
   'test/integration/store-hopper.test.ts': { on: 'both', why: 'SQLite part: processes leasing and migrating one file at once (PostgreSQL nodes racing: store-pg-hopper)' },
   'test/integration/leads-import.test.ts': { on: 'both', why: 'SQLite part: exportCallResults, a CLI that reads the SQLite store only' },
   'test/integration/import-limits.test.ts': { on: 'both', why: "SQLite part: an import on a full disk (SQLITE_FULL); PostgreSQL's refused writes: store-pg-lead-imports-outage" },
@@ -35,8 +35,6 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/backup-restore.test.ts': { on: 'sqlite', why: "SQLite's online backup and restore of the file (PostgreSQL: pg-backup)" },
   'test/integration/calls-query.test.ts': { on: 'sqlite', why: "listCalls' dense-team path is a SQLite planner hint with no PostgreSQL twin; the results on both: store-dialect-call-history" },
   'test/integration/api-trunk-secrets.test.ts': { on: 'sqlite', why: "the SQLite file's bytes (WAL included) never hold a trunk password; the sealed value on both: store-dialect-trunk-catalog" },
-  'test/both/engine-calls.test.ts': { on: 'sqlite', why: "the single-process product's engine on the real Asterisk (the PostgreSQL node's on the real Asterisk: not run; its writers: engine-factory)" },
-  'test/both/recordings-asterisk.test.ts': { on: 'sqlite', why: "the single-process product's recorder on the real Asterisk; the recorder's rows on both: store-dialect-recorder-store, node-recordings-pg" },
   'test/both/agent-push.test.ts': { on: 'sqlite', why: "Asterisk's refusal of a push; nothing read depends on the dialect (pushes on PostgreSQL: cluster-config-push)" },
   'test/both/trunk-push.test.ts': { on: 'sqlite', why: "ARI dynamic configuration on Asterisk and a stand-in; nothing read depends on the dialect (pushes on PostgreSQL: cluster-config-push)" },
   'test/integration/api-security-headers.test.ts': { on: 'sqlite', why: 'HTTP headers and CSP: nothing read depends on the dialect' },
@@ -78,6 +76,8 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/engine-faults.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store while Asterisk goes away; PostgreSQL going away: store-pg-*-outage" },
   'test/integration/engine-control.test.ts': { on: 'pending', why: "app/engine-control over pbx-rig's SQLite store; the PostgreSQL product wraps it too (app/pg/node-control): its node over PostgreSQL is run by the cluster tests, not this file's cases" },
   'test/integration/campaign-load.test.ts': { on: 'pending', why: "the single-process product marking a campaign whose stored settings cannot load failed; a PostgreSQL node's load of such a campaign is not run" },
+  'test/both/engine-calls.test.ts': { on: 'pending', why: "the engine on the real Asterisk with SQLite CallLogs; startEngine over PostgreSQL's writers: engine-factory (embedded PBX)" },
+  'test/both/recordings-asterisk.test.ts': { on: 'pending', why: "the recorder on the real Asterisk over the SQLite store; its PostgreSQL port: store-dialect-recorder-store, node-recordings-pg (embedded PBX)" },
   'test/integration/engine-sim.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store; startEngine over PostgreSQL's writers: engine-factory" },
 };
 
