@@ -70,7 +70,6 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/engine-media-amd.test.ts': { on: 'pending', why: "the engine's media-plane AMD with SQLite CallLogs (25 s): startEngine over PostgreSQL's writers runs in engine-factory" },
   'test/integration/recordings-failures.test.ts': { on: 'pending', why: "the recorder's failures over the SQLite store; its PostgreSQL port: store-dialect-recorder-store, recordings-pg-outage" },
   'test/integration/recordings-finish.test.ts': { on: 'pending', why: "the recorder's fetch after RecordingFinished over the SQLite store; its PostgreSQL port: store-dialect-recorder-store" },
-  'test/integration/live-revocation.test.ts': { on: 'pending', why: "the live feed's sockets cut at revocation with the SQLite auth store; revocation over PostgreSQL at HTTP: api-auth-dialects" },
   'test/integration/engine-agent-campaigns.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store (agent teams per campaign); the node's ports on both: store-dialect-campaigns-agents" },
   'test/integration/engine-agent-dial-in.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store (agents logging in by phone); the node's ports on both: store-dialect-campaigns-agents" },
   'test/integration/engine-faults.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store while Asterisk goes away; PostgreSQL going away: store-pg-*-outage" },
