@@ -39,7 +39,6 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/both/trunk-push.test.ts': { on: 'sqlite', why: "ARI dynamic configuration on Asterisk and a stand-in; nothing read depends on the dialect (pushes on PostgreSQL: cluster-config-push)" },
   'test/integration/api-security-headers.test.ts': { on: 'sqlite', why: 'HTTP headers and CSP: nothing read depends on the dialect' },
   'test/integration/web-serving.test.ts': { on: 'sqlite', why: 'static files and SPA fallback: nothing read depends on the dialect' },
-  'test/integration/login-throttle.test.ts': { on: 'sqlite', why: 'real sockets from distinct loopback addresses; the throttle counters on both: store-dialect-auth-accounts, api-auth-dialects' },
   'test/integration/live-cluster-board.test.ts': { on: 'sqlite', why: "the board is Redis's (the PostgreSQL product's); the app's auth over SQLite (on both: api-auth-dialects)" },
   'test/unit/api/health.test.ts': { on: 'sqlite', why: 'the health route over a given report: nothing read depends on the dialect' },
   'test/unit/api/password-cost.test.ts': { on: 'sqlite', why: "scrypt's cost of the stored hashes; users on both: api-auth-dialects" },
