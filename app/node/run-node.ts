@@ -167,21 +167,15 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       logger.info({ db: redactUrl(cfg.databaseUrl), migrationsApplied: applied }, 'PostgreSQL ready');
     }
 
-    let sim: Simulator | undefined;
-    if (!cfg.base.ARI_URL) {
-      const scenarios = await simScenarioRules(cfg.base.SIM_SCENARIO, cfg.base.SIM_SEED);
-      sim = await startSimulator({ seed: cfg.base.SIM_SEED, mediaMode: 'realtime', scenarios, logger: logger.child({ part: 'sim' }) });
-      closers.push(() => sim!.close());
-      logger.info({ ari: sim.url }, 'no ARI_URL: this node runs against its own embedded PBX (the ARI simulator), not a real Asterisk');
-    }
-    const ariShown = sim ? 'embedded' : redactUrl(cfg.base.ARI_URL!);
+    const ariShown = cfg.base.ARI_URL ? redactUrl(cfg.base.ARI_URL) : 'embedded';
 
     const cluster = new PgClusterNodes(pool);
     const hopper = new PgLeadHopper(pool);
     const callLogs = new PgCallLogs(pool);
     const campaigns = new PgCampaigns(pool);
     const agentsDir = new PgAgents(pool);
-    // The NODE_ID is this process' alone (refused while another one heartbeats it: NodeIdTakenError).
+    // The NODE_ID is this process' alone (refused while another one heartbeats it: NodeIdTakenError) — claimed
+    // before anything of the node starts, so that a refused process leaves nothing behind and is told at once.
     const me = thisInstance();
     const claim = await claimNodeId({ cluster, nodeId: cfg.nodeId, ariUrl: ariShown, me, ttlMs: cfg.ttlMs, clock });
     if (claim.previous) logger.info({ nodeId: cfg.nodeId, previous: claim.previous, waitedMs: claim.waitedMs }, 'NODE_ID taken over from a process that is gone');
@@ -213,6 +207,14 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     });
     liveness.start();
     closers.push(() => liveness.stop());
+
+    let sim: Simulator | undefined;
+    if (!cfg.base.ARI_URL) {
+      const scenarios = await simScenarioRules(cfg.base.SIM_SCENARIO, cfg.base.SIM_SEED);
+      sim = await startSimulator({ seed: cfg.base.SIM_SEED, mediaMode: 'realtime', scenarios, logger: logger.child({ part: 'sim' }) });
+      closers.push(() => sim!.close());
+      logger.info({ ari: sim.url }, 'no ARI_URL: this node runs against its own embedded PBX (the ARI simulator), not a real Asterisk');
+    }
 
 
     const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(cfg.base), logger: logger.child({ part: 'media' }) });
