@@ -1,8 +1,9 @@
 /**
  * The body of `npm start`'s GET /health on PostgreSQL: the SQLite product's shape (ari, db, redis, dialer, backup,
  * queueLog, recordings, store) built from the in-process node, with what only PostgreSQL has added — the node's view
- * of the cluster (`cluster`) and its lines into the shared queue_log table (`queueLogTable`, as a headless node's
- * /health shows it). Fields are only ever added here: other tools read /health.
+ * of the cluster (`cluster`) and its lines into the shared queue_log table (`queueLogTable`, and `queueLogCatchUp`:
+ * what its start caught up from its file; as a headless node's /health shows them). Fields are only ever added here:
+ * other tools read /health.
  */
 import { overallStatus, type HealthReport } from '../../api/index.js';
 import { dbHealth } from '../../api/health/index.js';
@@ -63,6 +64,8 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
       // The node's lines into the shared queue_log table (#18), as its own /health shows them: lines written,
       // waiting while PostgreSQL is away (in the write queue `db.pendingWrites` counts), the last `seq`.
       queueLogTable: view.queueLogTable,
+      // What this start put into that table from the node's own file (lines a stop or a kill had left there only).
+      queueLogCatchUp: view.queueLogCatchUp,
       // Degraded recordings (disk full, or row writes held while PostgreSQL is away) do not stop the calls.
       recordings: (() => {
         if (!recorder) return null;

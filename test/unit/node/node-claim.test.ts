@@ -33,7 +33,7 @@ function row(holder: NodeHolder & { state: string }) {
   };
 }
 
-const other = (o: Partial<NodeHolder> = {}) => ({ state: 'up', instanceId: 'other', host: 'host-b', pid: 200, heartbeatAt: Date.now(), startedAt: 0, ...o });
+const other = (o: Partial<NodeHolder & { state: string }> = {}) => ({ state: 'up', instanceId: 'other', host: 'host-b', pid: 200, heartbeatAt: Date.now(), startedAt: 0, ...o });
 
 describe('claimNodeId', () => {
   it('a holder that heartbeats: refused, naming the id and where it runs', async () => {
