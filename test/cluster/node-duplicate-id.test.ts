@@ -91,7 +91,8 @@ describe('one NODE_ID, one process', () => {
       const frozenAt = Date.now();
       const b = await start();
       const tookMs = Date.now() - frozenAt;
-      expect((await instanceOf(b)).previous).toMatchObject({ pid: a.pid, host: hostname() });
+      const bi = await instanceOf(b);
+      expect(bi.previous).toMatchObject({ pid: a.pid, host: hostname() });
       expect(await row()).toMatchObject({ state: 'up', pid: b.pid });
       // Thawed, the first finds its row another's: it exits 1 and leaves the row as the second has it.
       process.kill(a.pid, 'SIGCONT');
@@ -109,7 +110,7 @@ describe('one NODE_ID, one process', () => {
       expect(await row()).toMatchObject({ state: 'up', pid: c.pid });
       expect((await c.sigterm()).code).toBe(0);
       expect(await row()).toMatchObject({ state: 'stopped', pid: c.pid });
-      console.log(`node-duplicate-id: duplicate refused ${refusedMs} ms after its database was ready (${spawnedMs} ms after it was spawned; heartbeat 250 ms); frozen holder taken over ${tookMs} ms after SIGSTOP (TTL ${TTL_MS} ms); restart after kill -9 waited ${ci.claimWaitedMs} ms`);
+      console.log(`node-duplicate-id: duplicate refused ${refusedMs} ms after its database was ready (${spawnedMs} ms after it was spawned; heartbeat 250 ms); frozen holder taken over ${tookMs} ms after SIGSTOP (of which the claim waited ${bi.claimWaitedMs} ms; TTL ${TTL_MS} ms); restart after kill -9 waited ${ci.claimWaitedMs} ms`);
     } catch (err) {
       for (const n of started) console.log(`--- pid ${n.pid} ---\n${n.lines.slice(-20).join('\n')}`);
       throw err;
