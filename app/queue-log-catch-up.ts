@@ -19,7 +19,8 @@
  * - Not found in the file: its rotated predecessor `<file>.1` (logrotate's name) is tried, read before the file.
  *   Still not found (a file replaced, truncated, or rotated under another name): nothing is inserted — a line is
  *   never put under a seq that may not be its own — and the outcome says `not-found`.
- * - No line of the node in the table: every well-formed line of the file, from seq 1.
+ * - No line of the node in the table (its first start on PostgreSQL, e.g. after the SQLite product with the same
+ *   file): every well-formed line of the file, from seq 1, read as a stream.
  * - Malformed lines after the anchor are counted, never fatal; a last line with no newline (a write cut short) is
  *   not inserted (`partial`).
  * - Reading twice writes nothing twice: the second run anchors on the lines the first inserted (and the insert is
@@ -27,7 +28,9 @@
  *
  * Run before the node's writer opens (it numbers new lines after the table's last seq, caught-up ones included).
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { Logger } from '../engine/log/index.js';
 import { describePgError } from '../engine/store/index.js';
 import type { NodeQueueLogLine, PgQueueLog } from '../engine/store/pg/index.js';
@@ -143,6 +146,55 @@ function findAnchor(lines: FileLine[], rows: string[], whole: boolean): { at: nu
   return null;
 }
 
+/**
+ * No line of the node in the table: the whole file from seq 1, read as a stream (a file of years must not be held in
+ * memory), inserted `INSERT_BATCH` lines at a time.
+ */
+async function fromStart(file: string, size: number, status: QueueLogCatchUpStatus, append: (lines: NodeQueueLogLine[]) => Promise<void>): Promise<void> {
+  if (size === 0) return;
+  // A last line with no newline (a write cut short) is not a line of the stream.
+  const fh = await open(file, 'r');
+  let torn = false;
+  try {
+    const last = Buffer.alloc(1);
+    await fh.read(last, 0, 1, size - 1);
+    torn = last[0] !== 0x0a;
+  } finally {
+    await fh.close();
+  }
+  status.partial = torn;
+  let seq = 0;
+  let batch: NodeQueueLogLine[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await append(batch);
+    status.inserted += batch.length;
+    status.fromSeq ??= batch[0]!.seq;
+    status.toSeq = batch[batch.length - 1]!.seq;
+    batch = [];
+  };
+  let pending: string | null = null;
+  // Only the bytes there now: lines appended meanwhile are not this run's (nothing appends before the writer opens).
+  const lines = createInterface({ input: createReadStream(file, { start: 0, end: size - 1 }), crlfDelay: Infinity });
+  for await (const text of lines) {
+    // One line behind: the last one is left out when torn.
+    if (pending !== null) {
+      const cols = pending === '' ? undefined : queueLogColumns(pending);
+      if (cols) batch.push({ ...cols, seq: ++seq });
+      else if (cols === null) status.malformed++;
+      if (batch.length >= INSERT_BATCH) await flush();
+    }
+    pending = text;
+  }
+  if (pending !== null && !torn) {
+    const cols = pending === '' ? undefined : queueLogColumns(pending);
+    if (cols) batch.push({ ...cols, seq: ++seq });
+    else if (cols === null) status.malformed++;
+  }
+  status.bytesRead = size;
+  await flush();
+}
+
 export async function catchUpQueueLog(o: {
   nodeId: string;
   file: string | null;
@@ -184,17 +236,15 @@ export async function catchUpQueueLog(o: {
       return done();
     }
 
+    if (status.tableSeq === 0) {
+      status.outcome = 'from-start';
+      await fromStart(o.file, size, status, (lines) => o.table.append(o.nodeId, lines));
+      return done();
+    }
     let after: FileLine[];
     let nextSeq: number;
     let tableRows: NodeQueueLogLine[] = [];
-    if (status.tableSeq === 0) {
-      status.outcome = 'from-start';
-      const r = await readLines(o.file, 0, size);
-      status.bytesRead += r.bytes;
-      status.partial = r.partial;
-      after = r.lines;
-      nextSeq = 1;
-    } else {
+    {
       tableRows = await o.table.tail(o.nodeId, ANCHOR_ROWS);
       const texts = tableRows.map((r) => queueLogLineOf(r));
       let found: { lines: FileLine[]; at: number; row: number; rotated: boolean } | null = null;

@@ -57,7 +57,7 @@ const run = (o: { maxBytes?: number } = {}) => catchUpQueueLog({ nodeId: NODE, f
 
 describe('catchUpQueueLog', () => {
   it('no line of the node in the table: every well-formed line from seq 1, a malformed one counted, a torn end left out; a second run inserts nothing', async () => {
-    writeFileSync(file, `${text([...lines(1, 3), 'not a queue_log line', ...lines(4, 6)])}1765000099|call-torn|Sa`);
+    writeFileSync(file, `${text([...lines(1, 3), 'not a queue_log line', ...lines(4, 6)])}1765000099|call-torn|Sales|Ana|CONN`);
     const first = await run();
     expect(first).toMatchObject({ outcome: 'from-start', tableSeq: 0, inserted: 6, fromSeq: 1, toSeq: 6, malformed: 1, partial: true, error: null });
     await expectTable(lines(1, 6));
