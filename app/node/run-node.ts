@@ -216,7 +216,6 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       logger.info({ ari: sim.url }, 'no ARI_URL: this node runs against its own embedded PBX (the ARI simulator), not a real Asterisk');
     }
 
-
     const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(cfg.base), logger: logger.child({ part: 'media' }) });
     closers.push(() => plane.close());
 
