@@ -4,11 +4,12 @@
  * first untouched. A first holder frozen (SIGSTOP) while a second waits: its heartbeat ages past the TTL, the second
  * takes the NODE_ID over, and the first, thawed, finds its row another's and exits 1 without marking it stopped. A
  * node killed with -9 and started again at once (its heartbeat still fresh) starts: its process is gone from this host.
+ * A holder on another host whose heartbeat stops while a start waits on it: taken once it is older than the TTL.
  */
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
-import { spawnCli } from '../support/cli-process.js';
+import { spawnCli, type CliProcess } from '../support/cli-process.js';
 import { startNodeProcess, type NodeProcess } from '../support/node-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
@@ -18,6 +19,7 @@ const TTL_MS = 2000;
 let db: TestDatabase;
 let pool: PgPool;
 const started: NodeProcess[] = [];
+const spawned: CliProcess[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase('ct_node_log_dup');
@@ -33,6 +35,10 @@ afterAll(async () => {
       /* gone */
     }
     await n.kill9().catch(() => undefined);
+  }
+  for (const p of spawned) {
+    p.child.kill('SIGKILL');
+    await p.exited;
   }
   await pool?.end();
   await db?.drop();
@@ -64,7 +70,7 @@ const instanceOf = async (n: NodeProcess) => (await n.health()).body['instance']
 const row = async () => (await pool.query(`select state, pid, host, instance_id from cluster_nodes where id = $1`, [NODE])).rows[0] as { state: string; pid: number; host: string; instance_id: string };
 
 describe('one NODE_ID, one process', () => {
-  it('a second process is refused while the first heartbeats; a frozen first is taken over after the TTL; a kill -9 restarts at once', async () => {
+  it('a second process is refused while the first heartbeats; a frozen first is taken over after the TTL; a kill -9 restarts at once; a heartbeat that stops while a start waits', async () => {
     const a = await start();
     try {
       const mine = await instanceOf(a);
@@ -110,7 +116,33 @@ describe('one NODE_ID, one process', () => {
       expect(await row()).toMatchObject({ state: 'up', pid: c.pid });
       expect((await c.sigterm()).code).toBe(0);
       expect(await row()).toMatchObject({ state: 'stopped', pid: c.pid });
-      console.log(`node-duplicate-id: duplicate refused ${refusedMs} ms after its database was ready (${spawnedMs} ms after it was spawned; heartbeat 250 ms); frozen holder taken over ${tookMs} ms after SIGSTOP (of which the claim waited ${bi.claimWaitedMs} ms; TTL ${TTL_MS} ms); restart after kill -9 waited ${ci.claimWaitedMs} ms`);
+
+      // A holder on another host whose heartbeat stops while a start waits on it. The test holds the row locked, so
+      // the start's claim blocks on it; it then writes a holder that has just beaten and lets go: the start sees a
+      // fresh heartbeat that never moves again, waits for it to be older than the TTL, and takes the NODE_ID.
+      const lockPool = openPgPool(db.url, { max: 1 });
+      const lock = await lockPool.connect();
+      const d = spawnCli('node', { HEALTH_PORT: '0', ...env() });
+      spawned.push(d);
+      try {
+        await lock.query('begin');
+        await lock.query(`select id from cluster_nodes where id = $1 for update`, [NODE]);
+        await d.waitForLine(/(PostgreSQL ready)/, 60_000, 'PostgreSQL ready');
+        await new Promise((r) => setTimeout(r, 300));
+        await lock.query(`update cluster_nodes set state = 'up', instance_id = 'ghost', host = 'other-host', pid = 1, heartbeat_at = $2 where id = $1`, [NODE, Date.now()]);
+        await lock.query('commit');
+      } finally {
+        lock.release();
+        await lockPool.end();
+      }
+      const dHealth = await d.waitForLine(/: health (http:\/\/\S+)/, 60_000, 'health line');
+      const di = ((await (await fetch(dHealth)).json()) as { instance: Instance }).instance;
+      expect(di.previous).toMatchObject({ host: 'other-host', pid: 1 });
+      expect(di.claimWaitedMs).toBeGreaterThanOrEqual(TTL_MS - 500);
+      expect(await row()).toMatchObject({ state: 'up', pid: d.child.pid });
+      d.child.kill('SIGTERM');
+      expect((await d.exited).code).toBe(0);
+      console.log(`node-duplicate-id: duplicate refused ${refusedMs} ms after its database was ready (${spawnedMs} ms after it was spawned; heartbeat 250 ms); frozen holder taken over ${tookMs} ms after SIGSTOP (of which the claim waited ${bi.claimWaitedMs} ms; TTL ${TTL_MS} ms); restart after kill -9 waited ${ci.claimWaitedMs} ms; a holder on another host silent while a start waited: taken after ${di.claimWaitedMs} ms`);
     } catch (err) {
       for (const n of started) console.log(`--- pid ${n.pid} ---\n${n.lines.slice(-20).join('\n')}`);
       throw err;
