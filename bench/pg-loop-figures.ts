@@ -1,6 +1,6 @@
 /**
- * The pure figures of `bench:pg-loop` (./pg-loop-command.ts): percentiles of delay samples, how late the engine
- * heard an ARI event (the PBX stamps each event when it sends it), and the calls answered in a phase.
+ * The pure figures of `bench:pg-loop` (./pg-loop-command.ts): percentiles of delay samples and the calls answered
+ * in a phase (how late the engine heard an ARI event is app/pg/engine-loop-probe.ts's).
  */
 
 export interface DelayFigures {
@@ -18,18 +18,6 @@ export function delayFigures(samples: readonly number[]): DelayFigures {
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
   const r = (x: number) => Math.round(x * 10) / 10;
   return { n: s.length, p50: r(at(50)), p99: r(at(99)), max: r(s[s.length - 1]!) };
-}
-
-/**
- * How long after the PBX sent an ARI event the engine's loop ran its handler (ms): `timestamp` is ARI's
- * "2026-03-03T15:00:00.000+0000". Null for an event without a readable one. Never below 0 (the two clocks are the
- * same machine's; a sub-millisecond skew is rounded away).
- */
-export function ariEventDelayMs(e: { timestamp?: unknown }, heardAt: number): number | null {
-  if (typeof e.timestamp !== 'string') return null;
-  const sent = Date.parse(e.timestamp.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-  if (!Number.isFinite(sent)) return null;
-  return Math.max(0, heardAt - sent);
 }
 
 /** One CallLog as the bench reads it from PostgreSQL. */

@@ -22,7 +22,7 @@ import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool } f
 import { DEMO_CAMPAIGN_ID, ensureDemoData, lagFigures, type LagFigures } from '../app/index.js';
 import { loadNodeConfig } from '../app/node/index.js';
 import { startPgProduct, type PgProduct } from '../app/pg/index.js';
-import { ariEventDelayMs, delayFigures, phaseCalls, type DelayFigures, type PhaseCall, type PhaseCalls } from './pg-loop-figures.js';
+import { delayFigures, phaseCalls, type DelayFigures, type PhaseCall, type PhaseCalls } from './pg-loop-figures.js';
 
 const LOAD_WORKER = new URL('./pg-loop-load.mjs', import.meta.url);
 const CLI = fileURLToPath(new URL('../bin/centralita.mjs', import.meta.url));
@@ -67,41 +67,6 @@ export interface PgLoopResult {
   campaign: { dialMode: 'predictive'; agents: number };
   baseline: PgLoopPhase;
   load: PgLoopPhase;
-}
-
-/** What the bench reads of the engine's thread: its loop delay and the ARI events it heard. */
-interface EngineProbe {
-  engineOn: PgLoopResult['engineOn'];
-  reset(): void;
-  read(windowMs: number): { loop: LagFigures; all: number[]; call: number[] };
-  close(): void;
-}
-
-/** The engine on this thread (the product today): measured right here. */
-function sameLoopProbe(p: PgProduct): EngineProbe {
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
-  let all: number[] = [];
-  let call: number[] = [];
-  const off = p.node.engine.gateway.on('event', (e: { type?: string; timestamp?: unknown; channel?: { state?: string } }) => {
-    const d = ariEventDelayMs(e, Date.now());
-    if (d === null) return;
-    all.push(d);
-    if (e.type === 'StasisStart' || (e.type === 'ChannelStateChange' && e.channel?.state === 'Up')) call.push(d);
-  });
-  return {
-    engineOn: 'api-loop',
-    reset: () => {
-      h.reset();
-      all = [];
-      call = [];
-    },
-    read: (windowMs) => ({ loop: lagFigures(h, windowMs), all, call }),
-    close: () => {
-      h.disable();
-      off();
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -172,7 +137,6 @@ export async function runPgLoop(o: PgLoopOptions): Promise<PgLoopResult> {
   let url: string | undefined;
   let pbx: ChildProcess | undefined;
   let product: PgProduct | undefined;
-  let probe: EngineProbe | undefined;
   const apiLoop = monitorEventLoopDelay({ resolution: 10 });
   try {
     url = await createDatabase(o.server, dbName);
@@ -199,12 +163,12 @@ export async function runPgLoop(o: PgLoopOptions): Promise<PgLoopResult> {
     product = await startPgProduct(cfg, silentLogger);
     const p = product;
     apiLoop.enable();
-    probe = sameLoopProbe(p);
+    await p.node.probe(true);
     const base = `http://127.0.0.1:${p.httpPort}`;
-    progress(`product up on PostgreSQL (engine: ${probe.engineOn}); warming up until ${o.agents} agents are logged in and it dials`);
+    progress(`product up on PostgreSQL (engine: its own thread); warming up until ${o.agents} agents are logged in and it dials`);
     const warmEnd = Date.now() + 60_000;
     while (Date.now() < warmEnd) {
-      const s = p.node.engine.snapshot();
+      const s = p.node.status().snapshot;
       if (s.dialing && s.agents.filter((a) => a.legUp).length >= o.agents) break;
       await sleep(250);
     }
@@ -224,12 +188,12 @@ export async function runPgLoop(o: PgLoopOptions): Promise<PgLoopResult> {
         });
       }
       progress(`${name}: ${o.seconds} s${withLoad ? ` with ${o.clients} API clients and ${o.sockets} live-feed sockets` : ''}`);
-      probe!.reset();
+      await p.node.probe(true);
       apiLoop.reset();
       const from = Date.now();
       await sleep(o.seconds * 1000);
       const to = Date.now();
-      const engine = probe!.read(to - from);
+      const engine = await p.node.probe(true);
       const apiLoopMs = lagFigures(apiLoop, to - from);
       let api: PgLoopPhase['api'] = null;
       if (worker) {
@@ -255,14 +219,13 @@ export async function runPgLoop(o: PgLoopOptions): Promise<PgLoopResult> {
       seconds: Math.round((x.to - x.from) / 100) / 10,
       engineLoopMs: x.engine.loop,
       apiLoopMs: x.apiLoopMs,
-      ariEventMs: delayFigures(x.engine.all),
-      ariCallEventMs: delayFigures(x.engine.call),
+      ariEventMs: delayFigures(x.engine.ariEventMs),
+      ariCallEventMs: delayFigures(x.engine.ariCallEventMs),
       calls: phaseCalls(rows, x.from, x.to),
       api: x.api,
     });
-    return { engineOn: probe.engineOn, pbx: 'embedded (child process), real time', campaign: { dialMode: 'predictive', agents: o.agents }, baseline: figures(b), load: figures(l) };
+    return { engineOn: 'own-thread', pbx: 'embedded (child process), real time', campaign: { dialMode: 'predictive', agents: o.agents }, baseline: figures(b), load: figures(l) };
   } finally {
-    probe?.close();
     apiLoop.disable();
     await product?.close().catch(() => undefined);
     if (pbx && pbx.exitCode === null) {
