@@ -91,7 +91,7 @@ async function startPbx(seed: number): Promise<{ child: ChildProcess; env: Recor
 }
 
 /** The database the product starts on: the demo campaign made predictive, `agents` phones, the campaigns the clients export and import into. */
-async function seed(o: PgLoopOptions, dir: string, url: string): Promise<void> {
+export async function seed(o: Pick<PgLoopOptions, "seed" | "agents" | "exportLeads">, dir: string, url: string): Promise<void> {
   const pool = openPgPool(url, { max: 1 });
   try {
     await migratePg(pool);
