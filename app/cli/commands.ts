@@ -62,7 +62,7 @@ export const commands: Record<string, CommandEntry> = {
   },
   'bench:pg-loop': {
     summary: "The PostgreSQL product's engine under heavy API load (exports, reports, imports, live-feed sockets): engine event-loop delay, ARI event lateness, answer→bridge, baseline and load in one run (--seconds, --clients, --sockets, --db, --json)",
-    load: () => import('../../bench/pg-loop-command.js'),
+    load: () => import('../pg-loop-bench/bench-command.js'),
   },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',

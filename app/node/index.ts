@@ -4,4 +4,5 @@ export { runNode, type RunningNode, type RunNodeOptions, type NodeHealthReport }
 export { CampaignFollower, type CampaignFollowerDeps } from './campaign-follower.js';
 export { NodeLiveness, type ClusterView, type LivenessDeps } from './liveness.js';
 export { startHealthServer, type HealthServer } from './health-server.js';
+export { nodeRecordingHandler, type NodeRecordingServerDeps } from './recording-server.js';
 export { AgentFollower, type AgentFollowerDeps } from './agent-follower.js';

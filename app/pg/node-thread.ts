@@ -12,7 +12,7 @@ import { ControlError, type AgentLiveState, type EngineControl } from '../../eng
 import { DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { Campaign, RecordingRow } from '../../engine/store/index.js';
-import { toError } from '../engine-thread.js';
+import { toError } from '../index.js';
 import type { EngineLoopProbe, FromNode, NodeCommand, NodeHostInit, NodeStatus, ToNode } from './node-protocol.js';
 import type { PgProductHealthDeps } from './product-health.js';
 

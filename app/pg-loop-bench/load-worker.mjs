@@ -1,4 +1,4 @@
-// API load for bench:pg-loop, in a worker thread of its own (plain JavaScript: no loader needed) so that the clients'
+// API load for bench:pg-loop (./run.ts), in a worker thread of its own (plain JavaScript: no loader needed) so that the clients'
 // own work is not counted on the product's loop. `clients` loops, each cycling through the heavy requests an
 // operator's people make — the campaign's leads exported as XLSX and CSV, a report as PDF and XLSX, a page of 500
 // calls, a lead file imported — and `sockets` live-feed connections (Socket.IO, as the web app's board). Runs until

@@ -1,13 +1,13 @@
 /**
  * `centralita bench:pg-loop [--json] [--seconds 30] [--clients 8] [--sockets 100] [--agents 10] [--db postgres://…]`
  *
- * Does a busy API make the PostgreSQL product's engine late? (./pg-loop.ts) A predictive campaign on the embedded PBX,
+ * Does a busy API make the PostgreSQL product's engine late? (./run.ts) A predictive campaign on the embedded PBX,
  * a baseline phase and a phase with heavy API requests (exports, reports, imports, live-feed sockets), in the same
  * run: the event-loop delay of the engine's thread, how late it heard the PBX's ARI events, answer → AMD and answer
  * → bridge of the calls answered in each phase. Prints a table, then one JSON object last (--json). Not a test.
  */
 import { parseArgs } from 'node:util';
-import { runPgLoop, type PgLoopPhase } from './pg-loop.js';
+import { runPgLoop, type PgLoopPhase } from './run.js';
 
 export async function run(argv: string[]): Promise<number> {
   let values;

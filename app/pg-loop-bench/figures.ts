@@ -1,5 +1,5 @@
 /**
- * The pure figures of `bench:pg-loop` (./pg-loop-command.ts): percentiles of delay samples and the calls answered
+ * The pure figures of `bench:pg-loop` (./bench-command.ts): percentiles of delay samples and the calls answered
  * in a phase (how late the engine heard an ARI event is app/pg/engine-loop-probe.ts's).
  */
 

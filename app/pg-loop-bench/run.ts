@@ -5,7 +5,7 @@
  * a predictive campaign dialling over `agents` simulated phones. Two phases of `seconds` each in the same run: a
  * baseline with no API traffic, then a load phase with `clients` API clients making heavy requests (leads exported as
  * XLSX and CSV, reports as PDF and XLSX, pages of 500 calls, lead imports) and `sockets` live-feed connections, from a
- * worker thread of their own (./pg-loop-load.mjs). For each phase, on the thread that runs the engine: its event-loop
+ * worker thread of their own (./load-worker.mjs). For each phase, on the thread that runs the engine: its event-loop
  * delay (monitorEventLoopDelay), how late the engine heard the PBX's ARI events (each stamped when sent), and the
  * calls answered in the phase (answer → AMD verdict, answer → bridged to an agent, drops) from PostgreSQL.
  */
@@ -16,16 +16,16 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { silentLogger } from '../engine/log/index.js';
-import { openStore, type NewLead } from '../engine/store/index.js';
-import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool } from '../engine/store/pg/index.js';
-import { DEMO_CAMPAIGN_ID, ensureDemoData, lagFigures, type LagFigures } from '../app/index.js';
-import { loadNodeConfig } from '../app/node/index.js';
-import { startPgProduct, type PgProduct } from '../app/pg/index.js';
-import { delayFigures, phaseCalls, type DelayFigures, type PhaseCall, type PhaseCalls } from './pg-loop-figures.js';
+import { silentLogger } from '../../engine/log/index.js';
+import { openStore, type NewLead } from '../../engine/store/index.js';
+import { copySqliteToPg, createDatabase, dropDatabase, migratePg, openPgPool } from '../../engine/store/pg/index.js';
+import { DEMO_CAMPAIGN_ID, ensureDemoData, lagFigures, type LagFigures } from '../index.js';
+import { loadNodeConfig } from '../node/index.js';
+import { startPgProduct, type PgProduct } from '../pg/index.js';
+import { delayFigures, phaseCalls, type DelayFigures, type PhaseCall, type PhaseCalls } from './figures.js';
 
-const LOAD_WORKER = new URL('./pg-loop-load.mjs', import.meta.url);
-const CLI = fileURLToPath(new URL('../bin/centralita.mjs', import.meta.url));
+const LOAD_WORKER = new URL('./load-worker.mjs', import.meta.url);
+const CLI = fileURLToPath(new URL('../../bin/centralita.mjs', import.meta.url));
 const ADMIN_PASSWORD = 'Bench-pg-engine-loop-9x!';
 const EXPORT_CAMPAIGN = 'bench-export';
 const IMPORT_CAMPAIGN = 'bench-import';
