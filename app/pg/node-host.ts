@@ -4,7 +4,7 @@
  * heartbeats and lease renewal, the campaign and agent followers, Redis's shared counts and commands) and the
  * engine's control (./node-control.ts, with the campaigns' stored figures it answers from) in one event loop that
  * HTTP handlers, exports, imports and live-feed sockets never run on. bench:pg-loop measured that loop shared with
- * the API: heavy requests held ARI events up to ~0.9 s (docs/scale-out.md).
+ * the API: heavy requests held its ARI events up to ~1.5 s (docs/scale-out.md).
  *
  * It answers the control's and the recorder's commands, streams domain events and sends its status (snapshot, the
  * node's /health body, the control's reads, event-loop delay) several times a second over one MessagePort

@@ -8,7 +8,7 @@
  *
  * As on SQLite, the engine has an event loop of its own: the node runs in a worker thread (./node-host.ts, its own
  * PostgreSQL pool), driven over a MessagePort (./node-thread.ts). bench:pg-loop measured the shared loop: heavy API
- * requests (exports, reports, imports, live-feed sockets) held the engine's ARI events up to ~0.9 s (docs/scale-out.md).
+ * requests (exports, reports, imports, live-feed sockets) held the engine's ARI events up to ~1.5 s (docs/scale-out.md).
  */
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
