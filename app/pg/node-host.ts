@@ -19,7 +19,7 @@ import type { DomainEvent } from '../../engine/events/index.js';
 import { createLogger } from '../../engine/log/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import { describePgError, openPgPool, pgAgentDirectory, pgCampaignCatalog, pgCampaignToday } from '../../engine/store/pg/index.js';
-import { lagFigures, serializeError, type LagFigures } from '../index.js';
+import { lagFigures, serializeError, type LagFigures } from '../engine-parts.js';
 import { runNode, type RunningNode } from '../node/index.js';
 import { CampaignFigures } from './campaign-figures.js';
 import { ariEventDelayMs, isCallEvent } from './engine-loop-probe.js';

@@ -9,7 +9,7 @@ import type { DomainEvent } from '../../engine/events/index.js';
 import type { PacingObservation } from '../../engine/pacing/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import type { EngineSnapshot } from '../../engine/shell/index.js';
-import type { LagFigures, SerializedError } from '../index.js';
+import type { LagFigures, SerializedError } from '../engine-parts.js';
 import type { NodeConfig, NodeHealthReport } from '../node/index.js';
 
 export interface NodeHostInit {

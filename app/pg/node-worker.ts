@@ -7,7 +7,7 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { createLogger } from '../../engine/log/index.js';
-import { guardStorageFailures } from '../index.js';
+import { guardStorageFailures } from '../engine-parts.js';
 import { runNodeHost } from './node-host.js';
 import type { NodeHostInit } from './node-protocol.js';
 
