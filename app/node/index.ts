@@ -5,4 +5,5 @@ export { CampaignFollower, type CampaignFollowerDeps } from './campaign-follower
 export { NodeLiveness, type ClusterView, type LivenessDeps } from './liveness.js';
 export { claimNodeId, NodeIdTakenError, thisInstance, type ClaimOutcome } from './node-claim.js';
 export { startHealthServer, type HealthServer } from './health-server.js';
+export { nodeRecordingHandler, type NodeRecordingServerDeps } from './recording-server.js';
 export { AgentFollower, type AgentFollowerDeps } from './agent-follower.js';

@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../../engine/config/index.js';
 import { createLogger } from '../../engine/log/index.js';
-import { guardStorageFailures } from '../index.js';
+import { guardStorageFailures } from '../engine-parts.js';
 import { loadNodeConfig, type NodeConfig } from './node-config.js';
 import { NodeIdTakenError } from './node-claim.js';
 import { runNode } from './run-node.js';

@@ -29,7 +29,7 @@ import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../en
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import { redactUrl, secretBox, type Campaign } from '../../engine/store/index.js';
 import { checkPg, migratePg, openPgPool, PgAgentEvents, PgAgents, PgCallLogs, PgCampaigns, PgClusterNodes, PgAuditLog, PgLeadHopper, PgQueueLog, pgRecorderStore, PgTrunks, describePgError, type PgPool } from '../../engine/store/pg/index.js';
-import { agentConfigFromRow, attachQueueLogWith, catchUpQueueLog, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogCatchUpStatus, type QueueLogTableStatus } from '../index.js';
+import { agentConfigFromRow, attachQueueLogWith, catchUpQueueLog, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogCatchUpStatus, type QueueLogTableStatus } from '../engine-parts.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';

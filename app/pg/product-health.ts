@@ -8,12 +8,24 @@
 import { overallStatus, type HealthReport } from '../../api/index.js';
 import { dbHealth } from '../../api/health/index.js';
 import type { Clock } from '../../engine/clock/index.js';
+import type { QueueLogFileStatus } from '../../engine/analytics/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
+import type { EngineSnapshot } from '../../engine/shell/index.js';
 import type { BackupStatus } from '../../engine/store/index.js';
-import type { RunningNode } from '../node/index.js';
+import type { NodeHealthReport } from '../node/index.js';
 
 export interface PgProductHealthDeps {
-  node: Pick<RunningNode, 'engine' | 'report' | 'simulated' | 'ari' | 'queueLog' | 'recordings' | 'recordingsUrl'>;
+  /** The node as the API thread sees it: its engine thread's last status (./node-thread.ts nodeHealthView). */
+  node: {
+    engine: { snapshot(): EngineSnapshot };
+    report(): NodeHealthReport;
+    simulated: boolean;
+    ari: string;
+    queueLog: { status(): QueueLogFileStatus | null } | null;
+    /** The recorder's status; null when it was unreadable (a full disk's statfs failing, PostgreSQL away). */
+    recordings: { status(): RecordingsStatus | null } | null;
+    recordingsUrl: string | null;
+  };
   nodeId: string;
   version: string;
   ariApp: string;
@@ -73,7 +85,8 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
           recStatusAt = now;
           recStatus = recorder.status();
         }
-        const r = recStatus!;
+        const r = recStatus;
+        if (!r) return null;
         // The figures are this node's (`nodeId`); `servedAt`: where other API processes fetch its recordings.
         return { ok: r.diskError === null && r.writes.writable, ...r, byState: r.byState as Record<string, number>, servedAt: node.recordingsUrl };
       })(),
