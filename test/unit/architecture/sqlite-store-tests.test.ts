@@ -63,6 +63,7 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/store-pg-hopper.test.ts': { on: 'postgres', why: "compares PostgreSQL's lease order with SQLite's over the same leads" },
   'test/cluster/api-agents-remote.test.ts': { on: 'postgres', why: 'the SQLite API harness hosts PostgreSQL ports (pgAgentDirectory)' },
   'test/cluster/api-hangup-remote.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database; the API over pgCallHistory' },
+  'test/cluster/node-queue-log-catch-up.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database' },
   'test/cluster/two-nodes.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database' },
   // Pending: the PostgreSQL product runs this code too.
   'test/integration/engine-amd-late.test.ts': { on: 'pending', why: "the engine's late AMD on the embedded PBX with SQLite CallLogs (34 s): its PostgreSQL writes (markAmdLate, saveAmdTrace) run in store-dialect-call-logs, store-amd-traces" },
