@@ -38,6 +38,10 @@ export interface NodeThread {
   events: DomainEvents;
   /** The node's last status (at most a status interval old while it runs). */
   status(): NodeStatus;
+  /** Ms since the last status arrived: large means the node's thread is stalled (a loop that never yields) or gone. */
+  statusAgeMs(): number;
+  /** False once the node's thread has ended without being asked to. */
+  alive(): boolean;
   command(command: NodeCommand, args: unknown[]): Promise<unknown>;
   /** The engine loop's figures since the last call with `reset` (bench:pg-loop). */
   probe(reset?: boolean): Promise<EngineLoopProbe>;
@@ -57,6 +61,7 @@ export async function startNodeThread(o: StartNodeThreadOptions): Promise<NodeTh
   const events = new DomainEvents((err, event) => o.logger.warn({ err, event: event.type }, 'a subscriber of engine events failed'));
 
   let last: NodeStatus | undefined;
+  let lastAt = Date.now();
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let stopped: (() => void) | undefined;
@@ -71,6 +76,7 @@ export async function startNodeThread(o: StartNodeThreadOptions): Promise<NodeTh
       switch (m.type) {
         case 'ready':
           last = m.status;
+          lastAt = Date.now();
           resolve(m);
           return;
         case 'failed':
@@ -78,6 +84,7 @@ export async function startNodeThread(o: StartNodeThreadOptions): Promise<NodeTh
           return;
         case 'status':
           last = m.status;
+          lastAt = Date.now();
           return;
         case 'events':
           events.emitAll(m.events);
@@ -146,6 +153,8 @@ export async function startNodeThread(o: StartNodeThreadOptions): Promise<NodeTh
     recorder: ready.recorder,
     events,
     status: () => last!,
+    statusAgeMs: () => Date.now() - lastAt,
+    alive: () => !lost,
     command: (command, args) => request((id) => ({ type: 'call', id, command, args })),
     probe: (reset = false) => request((id) => ({ type: 'probe', id, reset })) as Promise<EngineLoopProbe>,
     ended,
@@ -224,6 +233,7 @@ export function nodeBoardSource(t: NodeThread): BoardSource {
 export function nodeHealthView(t: NodeThread): PgProductHealthDeps['node'] {
   return {
     engine: { snapshot: () => t.status().snapshot },
+    thread: { statusAgeMs: () => t.statusAgeMs(), alive: () => t.alive(), lag: () => t.status().lag },
     report: () => t.status().report,
     simulated: t.simulated,
     ari: t.ari,

@@ -13,11 +13,20 @@ import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import type { EngineSnapshot } from '../../engine/shell/index.js';
 import type { BackupStatus } from '../../engine/store/index.js';
 import type { NodeHealthReport } from '../node/index.js';
+import type { LagFigures } from '../engine-parts.js';
+
+/** No status from the node's thread for this long: it is stalled, /health says so (503) — as ENGINE_STALL_MS on SQLite. */
+export const NODE_STALL_MS = 5000;
 
 export interface PgProductHealthDeps {
   /** The node as the API thread sees it: its engine thread's last status (./node-thread.ts nodeHealthView). */
   node: {
     engine: { snapshot(): EngineSnapshot };
+    /**
+     * The node's own thread (./node-thread.ts): how old its last status is, whether it still runs, its event-loop
+     * delay. Absent → no `engine` part (a node whose engine runs on this thread cannot be seen stalling from it).
+     */
+    thread?: { statusAgeMs(): number; alive(): boolean; lag(): LagFigures };
     report(): NodeHealthReport;
     simulated: boolean;
     ari: string;
@@ -48,9 +57,16 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
     const snap = node.engine.snapshot();
     const view = node.report();
     const now = d.clock.now();
+    // A stalled or lost node thread is reported as such, whatever its last status said (as the SQLite product does).
+    const engine = node.thread
+      ? (() => {
+          const statusAgeMs = node.thread.statusAgeMs();
+          return { thread: 'worker', responsive: node.thread.alive() && statusAgeMs <= NODE_STALL_MS, statusAgeMs, lagMs: node.thread.lag() };
+        })()
+      : undefined;
     const parts = {
       ari: {
-        connected: snap.connected,
+        connected: snap.connected && (engine?.responsive ?? true),
         simulated: node.simulated,
         url: node.ari,
         app: d.ariApp,
@@ -63,7 +79,7 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
       redis: { configured: d.redisConfigured, ok: null },
     };
     return {
-      status: overallStatus(parts),
+      status: overallStatus({ ...parts, engine }),
       version: d.version,
       nodeId: d.nodeId,
       uptimeSeconds: Math.round((now - d.startedAt) / 1000),
@@ -92,6 +108,7 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
       })(),
       store: d.store,
       cluster: view.cluster,
+      ...(engine ? { engine } : {}),
     };
   };
 }

@@ -87,4 +87,43 @@ describe('npm start on PostgreSQL: /health', () => {
     expect(back.queueLogCatchUp).toEqual(caughtUp);
     expect(back).toMatchObject({ nodeId: 'node-1', ari: { connected: true, simulated: true, url: 'embedded', app: 'centralita' }, calls: { active: 0 }, dialer: { state: 'running', lastDialAt: null }, queueLog: null, recordings: null, cluster });
   });
+
+  it("says when the node's thread stalls or ends: engine.responsive false, ari not connected, 503 — whatever its last status said", () => {
+    const clock = new VirtualClock(1_796_601_600_000);
+    const snapshot = (): EngineSnapshot =>
+      ({ state: 'running', connected: true, reconciled: true, unreconciledSince: null, dialing: true, lastDialAt: null, asteriskStartupTime: null, calls: [], agents: [], controlCalls: [], waitingForAgent: [], campaigns: [], store: { writable: true, pendingWrites: 0, lastError: null, failingSince: null } }) as unknown as EngineSnapshot;
+    let ageMs = 250;
+    let alive = true;
+    const lag = { p50: 0.1, p99: 3, max: 9, windowMs: 5000 };
+    const health = pgProductHealth({
+      node: {
+        engine: { snapshot },
+        thread: { statusAgeMs: () => ageMs, alive: () => alive, lag: () => lag },
+        report: () => ({ db: { ok: true }, cluster: { ttlMs: 15_000, seenAt: clock.now(), nodes: [] } }) as unknown as NodeHealthReport,
+        simulated: true,
+        ari: 'embedded',
+        queueLog: null,
+        recordings: null,
+        recordingsUrl: null,
+      },
+      nodeId: 'node-1',
+      version: '0.1.0',
+      ariApp: 'centralita',
+      redisConfigured: false,
+      shownUrl: 'postgres://x:***@127.0.0.1/c',
+      store: { dialect: 'postgres', url: 'postgres://x:***@127.0.0.1/c', sqlite: { path: '/tmp/c.db', keeps: [] } },
+      backup: () => NO_BACKUPS,
+      startedAt: clock.now(),
+      clock,
+    });
+    expect(health()).toMatchObject({ status: 'ok', ari: { connected: true }, engine: { thread: 'worker', responsive: true, statusAgeMs: 250, lagMs: lag } });
+    // No status for 5 s: the last one (connected, dialling) is no longer believed.
+    ageMs = 5001;
+    expect(health()).toMatchObject({ status: 'degraded', ari: { connected: false }, engine: { responsive: false, statusAgeMs: 5001 } });
+    ageMs = 4000;
+    expect(health().status).toBe('ok');
+    // The thread ended by itself: not responsive even with a fresh last status.
+    alive = false;
+    expect(health()).toMatchObject({ status: 'degraded', engine: { responsive: false } });
+  });
 });
