@@ -29,10 +29,7 @@ export interface FaultRig {
   proxy: TcpProxy;
   dbPath: string;
   nodeId: string;
-  /**
-   * Starts the product on the rig's database (a restart is just another start), with a SHUTDOWN_GRACE_SECONDS of
-   * FAULT_GRACE_SECONDS unless `extraEnv` sets one.
-   */
+  /** Starts the product on the rig's database (a restart is just another start). */
   start(extraEnv?: Record<string, string>): Promise<ProductProcess>;
   /** Fills the small disk the database lives on (a tmpfs) to the last byte: writes fail with SQLITE_FULL. */
   fillDisk(): void;
@@ -62,15 +59,6 @@ export interface FaultRig {
 }
 
 export const AGENT_EXTENSIONS = ['2001', '2002'] as const;
-
-/**
- * The grace live calls get at SIGTERM in the suite. What the suite tests about a stop is what comes after the
- * grace: calls hung up (or, ARI unreachable, closed as interrupted), agents logged out, nothing left, exit 0 by
- * the product's hard deadline (grace + SHUTDOWN_CLEANUP_SECONDS). The grace itself is a plain wait for calls to end
- * by themselves; at the default 8 s it made every SIGTERM of the suite wait ~8 s more during an outage (calls
- * cannot end then) for nothing the suite checks.
- */
-export const FAULT_GRACE_SECONDS = 1;
 const TEST_CALL_PREFIX = '5062200';
 const testCallNumber = (n: number) => `+${TEST_CALL_PREFIX}${String(n).padStart(4, '0')}`;
 const ADMIN_PASSWORD = 'fault-suite-admin-1';
@@ -130,7 +118,6 @@ export async function startFaultRig(kind: PbxKind, o: { name: string; leads?: nu
           RTP_PORT_MAX: String(rtpBase + 99),
           LOG_LEVEL: 'info',
           ADMIN_PASSWORD: ADMIN_PASSWORD,
-          SHUTDOWN_GRACE_SECONDS: String(FAULT_GRACE_SECONDS),
           ...extra,
         },
       }),
