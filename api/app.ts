@@ -141,13 +141,21 @@ export interface ApiDeps {
    * never pass it (test/unit/api/password-cost.test.ts holds both), and every hash they make is at PASSWORD_COST.
    */
   testPasswordCost?: Readonly<PasswordCost>;
+  /**
+   * Where a first start writes the admin's random password (mode 0600; the product: beside DB_PATH), so it never
+   * goes to a log; the first admin's password change deletes it. Absent → the password is only handed to the
+   * caller (`generatedAdminPassword`), as tests want.
+   */
+  initialPasswordFile?: string;
 }
 
 export interface ApiApp extends OpenAPIHono<ApiEnv> {
   /** The auth service behind the app (tests and the future Socket.IO server authenticate with it). */
   readonly auth: AuthService;
-  /** The first admin's random password when this start created it (shown once in the start banner); known once `ready`. */
+  /** The first admin's random password when this start created it (never logged: in-process callers only); known once `ready`. */
   readonly generatedAdminPassword: string | undefined;
+  /** The file the first admin's random password was written to when this start created it (the banner names it); known once `ready`. */
+  readonly initialPasswordFile: string | undefined;
   /** Settles when the first-start bootstrap (the admin user) is done; requests wait for it; rejects when it failed. */
   readonly ready: Promise<void>;
   /** The lead-import queue the upload route feeds (close it on shutdown). */
@@ -190,12 +198,14 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   });
   // The admin is created through the (async) auth store; every /api and /metrics request waits for it.
   let generatedAdminPassword: string | undefined;
+  let initialPasswordFile: string | undefined;
   const trunks = deps.trunkCatalog ?? sqliteTrunkCatalog(deps.store);
   const { box: secrets, sealing } = trunkSecrets(deps, trunks, logger);
   const sealed = sealing.catch((err: unknown) => logger.error({ err }, 'could not encrypt the trunk passwords stored in clear'));
   const ready = Promise.all([
-    ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD).then((p) => {
-      generatedAdminPassword = p;
+    ensureAdmin(auth, logger, deps.config.ADMIN_PASSWORD, deps.initialPasswordFile).then((made) => {
+      generatedAdminPassword = made?.password;
+      initialPasswordFile = made?.file ?? undefined;
     }),
     sealed,
   ]).then(() => undefined);
@@ -310,9 +320,10 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   app.route('/', leadRoutes(leadDeps));
   app.route('/', dncRoutes({ ...leadDeps, calls }));
   // Routes the web app needs (account, wallboard, agent console, what-if…): api/routes/web-app.ts.
-  app.route('/', webAppRoutes({ ...leadDeps, timeZone, health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}), ...(cluster ? { cluster } : {}) }));
+  app.route('/', webAppRoutes({ ...leadDeps, timeZone, ...(deps.initialPasswordFile !== undefined ? { initialPasswordFile: deps.initialPasswordFile } : {}), health: deps.health, calls, teams, metrics: callMetrics, agents: agentDirectory, campaignCatalog: campaigns, nodeId: deps.config.NODE_ID, ...(deps.clusterHangup ? { clusterHangup: deps.clusterHangup } : {}), ...(cluster ? { cluster } : {}) }));
 
   return Object.defineProperties(Object.assign(app, { auth, imports, ready }), {
     generatedAdminPassword: { get: () => generatedAdminPassword, enumerable: true },
+    initialPasswordFile: { get: () => initialPasswordFile, enumerable: true },
   }) as ApiApp;
 }

@@ -14,7 +14,7 @@ import type { Config } from '../engine/config/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { systemClock } from '../engine/clock/index.js';
 import { BackupSchedule, NO_BACKUPS, openStore, type Store } from '../engine/store/index.js';
-import { createApiApp, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
+import { createApiApp, INITIAL_PASSWORD_FILE, listen, type FetchApp, type RunningServer, overallStatus, withRedisPing, type HealthReport } from '../api/index.js';
 import { attachLiveFeed, boardSnapshot, storeAgentDirectory, type LiveFeed } from '../api/live/index.js';
 import type { EngineControl } from '../engine/control/index.js';
 import { dbHealth } from '../api/health/index.js';
@@ -38,8 +38,8 @@ export interface Product {
   /** The recorder's controls (pause, resume, delete): it runs in the engine thread, reached by its commands. */
   recordings: RecorderControl;
   health(): HealthReport;
-  /** The first admin's random password when this start created it (the banner shows it once). */
-  generatedAdminPassword: string | undefined;
+  /** The file holding the first admin's random password when this start created it (the banner names it). */
+  initialPasswordFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -219,6 +219,8 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
     let live: LiveFeed | undefined;
     const apiApp = createApiApp({
       health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
+      // A first start's random admin password goes to this file (0600), never to the log or the banner.
+      initialPasswordFile: join(dirname(config.DB_PATH), INITIAL_PASSWORD_FILE),
       store,
       clock: systemClock,
       logger,
@@ -228,7 +230,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       recordings,
       ...(queueStats ? { queues: queueStats } : {}),
     });
-    // The first admin (and the password shown once in the banner) exists before the port serves the API.
+    // The first admin (and its password's file, named in the banner) exists before the port serves the API.
     await apiApp.ready;
     // The browser app (web/dist) on the same port: API paths to the API, the rest to the static files.
     api = withWebApp(apiApp, WEB_DIST);
@@ -255,7 +257,7 @@ export async function startProduct(config: Config, logger: Logger, opts: StartPr
       }
       await closeAll();
     };
-    return { simulated: sim, ariUrl, httpPort: server.port, store, engine, control, recordings, health, generatedAdminPassword: apiApp.generatedAdminPassword, close };
+    return { simulated: sim, ariUrl, httpPort: server.port, store, engine, control, recordings, health, initialPasswordFile: apiApp.initialPasswordFile, close };
   } catch (err) {
     await closeAll();
     throw err;

@@ -3,7 +3,7 @@ export type { Principal } from './service.js';
 export { callScope } from './permissions.js';
 export type { Permission } from './permissions.js';
 export { hashPassword, verifyPassword, PASSWORD_COST, type PasswordCost } from './passwords.js';
-export { ensureAdmin } from './bootstrap.js';
+export { ADMIN_USERNAME, INITIAL_PASSWORD_FILE, ensureAdmin, removePasswordFile, type GeneratedAdmin } from './bootstrap.js';
 export type { LoginGuardOptions } from './login-guard.js';
 export { can } from './permissions.js';
 export { PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordProblem, passwordRefusal, type PasswordRefusal } from './password-policy.js';

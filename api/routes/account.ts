@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicUser, type Store } from '../../engine/store/index.js';
 import type { AgentList } from './metrics.js';
-import { ACCESS_TTL_SECONDS, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, verifyPassword, type AuthService } from '../auth/index.js';
+import { ACCESS_TTL_SECONDS, ADMIN_USERNAME, PASSWORD_MAX, PASSWORD_MIN, passwordDetail, passwordRefusal, removePasswordFile, verifyPassword, type AuthService } from '../auth/index.js';
 import { ApiError, jsonBody, jsonResponse, protectedRoute, validationHook, type ApiEnv } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 import { UserSchema } from './users.js';
@@ -51,8 +51,11 @@ const password = protectedRoute('account.self', {
   },
 });
 
-/** `agents`: where the user's linked agents are read (#18, the agent routes' directory); absent → the SQLite `store`. */
-export function accountRoutes({ store, auth, timeZone, ...deps }: { store: Store; auth: AuthService; timeZone: string; agents?: AgentList }): OpenAPIHono<ApiEnv> {
+/**
+ * `agents`: where the user's linked agents are read (#18, the agent routes' directory); absent → the SQLite `store`.
+ * `initialPasswordFile`: the generated first-admin password's file, deleted once that admin has chosen their own.
+ */
+export function accountRoutes({ store, auth, timeZone, ...deps }: { store: Store; auth: AuthService; timeZone: string; agents?: AgentList; initialPasswordFile?: string }): OpenAPIHono<ApiEnv> {
   const agentList: AgentList = deps.agents ?? { list: async (f) => store.agents.list(f) };
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
@@ -87,6 +90,14 @@ export function accountRoutes({ store, auth, timeZone, ...deps }: { store: Store
     const updated = (await auth.users.get(user.id))!;
     const { token, row } = await auth.refresh.issue(user.id, auth.now());
     await auth.audit.record(auditFrom(c, auth, 'user.password_change', 'user', user.id, { password: 'changed', forced: user.mustChangePassword }));
+    // The generated password no longer opens anything: its file goes (a failure here must not undo the change).
+    if (deps.initialPasswordFile !== undefined && user.username === ADMIN_USERNAME && user.mustChangePassword) {
+      try {
+        removePasswordFile(deps.initialPasswordFile);
+      } catch {
+        // Left for the next start's clean-up (ensureAdmin).
+      }
+    }
     return c.json(
       { user: UserSchema.parse(publicUser(updated)), access_token: auth.accessToken(updated, row.family), refresh_token: token, token_type: 'Bearer' as const, expires_in: ACCESS_TTL_SECONDS },
       200,

@@ -35,6 +35,8 @@ export interface WebAppDeps extends LeadApiDeps {
    * which may differ from `campaigns` (the lead routes' campaigns, SQLite's beside SQLite's leads).
    */
   campaignCatalog?: CampaignCatalog;
+  /** The first admin's generated-password file, deleted by their first password change (api/auth/bootstrap.ts). */
+  initialPasswordFile?: string;
   /** Several engine nodes (#18): the other nodes' live rows for the wallboard (wallboard.ts `WallboardDeps.cluster`). */
   cluster?: WallboardDeps['cluster'];
 }

@@ -105,11 +105,19 @@ export async function run(): Promise<number> {
   const banner = product.simulated
     ? `Centralita is running against the EMBEDDED Asterisk simulator at ${product.ariUrl} (no ARI_URL set): demo campaign dialing simulated callees. Health: ${where}/health. To use a real Asterisk 22, set ARI_URL, ARI_USERNAME and ARI_PASSWORD (see README).`
     : `Centralita is running against Asterisk at ${product.ariUrl} as Stasis app "${config.ARI_APP}". Health: ${where}/health.`;
-  const login = product.generatedAdminPassword
-    ? ` Web app: ${where}/ — first login: admin / ${product.generatedAdminPassword} (shown once; you will be asked to change it).`
-    : ` Web app: ${where}/`;
+  const login = webAppLine(where, product.initialPasswordFile);
   process.stdout.write(`${banner}${login}\n`);
   return untilStopped(config, logger, stopping, product);
+}
+
+/**
+ * The banner's web-app part. A first start names the file holding the admin's random password, not the password:
+ * the banner is console output, which service managers keep in logs that others read.
+ */
+function webAppLine(where: string, initialPasswordFile: string | undefined): string {
+  return initialPasswordFile === undefined
+    ? ` Web app: ${where}/`
+    : ` Web app: ${where}/ — first login: user admin, password in ${initialPasswordFile} (readable by this user only; you will be asked to change it, and the file is deleted then).`;
 }
 
 /** Waits for SIGINT/SIGTERM, closes the product within the grace plus the clean-up seconds, and exits. */
@@ -149,9 +157,7 @@ async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortCon
     ? `against the EMBEDDED Asterisk simulator (no ARI_URL set; no demo campaign on PostgreSQL: create one in the web app)`
     : `against Asterisk at ${product.ariUrl} as Stasis app "${config.ARI_APP}"`;
   const banner = `Centralita is running on PostgreSQL at ${product.databaseUrl} as node ${product.nodeId}, ${pbx}. Health: ${where}/health.`;
-  const login = product.generatedAdminPassword
-    ? ` Web app: ${where}/ — first login: admin / ${product.generatedAdminPassword} (shown once; you will be asked to change it).`
-    : ` Web app: ${where}/`;
+  const login = webAppLine(where, product.initialPasswordFile);
   process.stdout.write(`${banner}${login}\n${sqliteKeptLine(config.DB_PATH)}\n`);
   return untilStopped(config, logger, stopping, product);
 }

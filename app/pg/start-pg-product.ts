@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { createApiApp, listen, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
+import { createApiApp, INITIAL_PASSWORD_FILE, listen, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
 import { attachLiveFeed, boardSnapshot, withClusterCounts, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
 import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandAsker, type CallHangupAsker, type ConfigPushAsker } from '../../engine/cluster/index.js';
@@ -62,8 +62,8 @@ export interface PgProduct {
   pool: PgPool;
   node: RunningNode;
   health(): HealthReport;
-  /** The first admin's random password when this start created it (the banner shows it once). */
-  generatedAdminPassword: string | undefined;
+  /** The file holding the first admin's random password when this start created it (the banner names it). */
+  initialPasswordFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -286,6 +286,8 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     let live: LiveFeed | undefined;
     const apiApp = createApiApp({
       health: withRedisPing(health, async () => (live ? live.redisOk() : null)),
+      // A first start's random admin password goes to this file (0600), never to the log or the banner.
+      initialPasswordFile: join(dirname(config.DB_PATH), INITIAL_PASSWORD_FILE),
       store,
       clock: systemClock,
       logger,
@@ -300,7 +302,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       ...(configPush ? { configPush } : {}),
       ...(cluster ? { clusterRows: () => cluster.rows?.() ?? null } : {}),
     });
-    // The first admin (and its password, shown once) is created in PostgreSQL's users before the API serves.
+    // The first admin (and its password's file, named in the banner) is created in PostgreSQL's users before the API serves.
     await apiApp.ready;
     api = withWebApp(apiApp, WEB_DIST);
 
@@ -334,7 +336,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       pool,
       node,
       health,
-      generatedAdminPassword: apiApp.generatedAdminPassword,
+      initialPasswordFile: apiApp.initialPasswordFile,
       close,
     };
   } catch (err) {

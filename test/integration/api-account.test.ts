@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
@@ -12,11 +14,16 @@ describeApiDialects('account routes', (harness, dialect) => {
     return (await res.json()) as { access_token: string; refresh_token: string; user: { mustChangePassword: boolean } };
   };
 
-  it('a generated admin must change the password first: every other route answers 403 until then', async () => {
-    h = await harness({ config: { NODE_ID: 'n', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: undefined } });
+  it('a generated admin must change the password first: every other route answers 403 until then; the change deletes its file', async () => {
+    let file = '';
+    h = await harness({ config: { NODE_ID: 'n', JWT_SECRET: 'y'.repeat(40), ADMIN_PASSWORD: undefined } }, (_s, _c, dir) => ({ initialPasswordFile: (file = join(dir, 'initial-admin-password')) }));
     await h.app.ready;
     const generated = h.app.generatedAdminPassword;
     expect(generated).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // The password is in its file, readable by this user only.
+    expect(h.app.initialPasswordFile).toBe(file);
+    expect(readFileSync(file, 'utf8')).toBe(`${generated}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     const first = await login('admin', generated!);
     expect(first.user.mustChangePassword).toBe(true);
     const auth = h.bearer(first.access_token);
@@ -39,8 +46,11 @@ describeApiDialects('account routes', (harness, dialect) => {
       expect(((await res.json()) as { error: { details: Array<{ field: string }> } }).error.details[0]?.field).toBe('new_password');
     }
 
+    // Refused changes leave the file: the generated password still opens the account.
+    expect(existsSync(file)).toBe(true);
     const changed = await h.json('POST', '/api/auth/password', { current_password: generated, new_password: 'a-brand-new-password' }, auth);
     expect(changed.status).toBe(200);
+    expect(existsSync(file)).toBe(false);
     const body = (await changed.json()) as { access_token: string; refresh_token: string; user: { mustChangePassword: boolean } };
     expect(body.user.mustChangePassword).toBe(false);
     // The old refresh token is gone; the new one works; the new access token opens admin routes.

@@ -1,6 +1,9 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../engine/log/logger.js';
+import { ensureAdmin } from '../../api/auth/index.js';
+import { createLogger, silentLogger } from '../../engine/log/logger.js';
 import { ADMIN_PASSWORD, describeApiDialects, USER_PASSWORD, type Harness } from '../unit/api/harness.js';
 
 type Tokens = { access_token: string; refresh_token: string; expires_in: number };
@@ -16,20 +19,33 @@ describeApiDialects('auth', (harness) => {
   });
 
   describe('first start', () => {
-    it('creates the admin with a random password printed once when ADMIN_PASSWORD is absent', async () => {
+    it('creates the admin with a random password that reaches no log: only its file (0600) holds it, and a later start removes a changed one', async () => {
       const lines: string[] = [];
       const logger = createLogger('info', { destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
-      h = await harness({ logger, config: { NODE_ID: 'n', JWT_SECRET: undefined, ADMIN_PASSWORD: undefined } });
+      let file = '';
+      h = await harness({ logger, config: { NODE_ID: 'n', JWT_SECRET: undefined, ADMIN_PASSWORD: undefined } }, (_s, _c, dir) => ({ initialPasswordFile: (file = join(dir, 'initial-admin-password')) }));
       await h.app.ready;
-      const shown = lines.map((l) => JSON.parse(l) as { msg: string; password?: string }).filter((l) => l.password !== undefined);
-      expect(shown).toHaveLength(1);
-      const password = shown[0]!.password!;
+      const password = readFileSync(file, 'utf8').trim();
       expect(password.length).toBeGreaterThanOrEqual(20);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      // The log names the file, never the password.
+      expect(lines.join('')).not.toContain(password);
+      const told = lines.map((l) => JSON.parse(l) as { msg: string; file?: string }).filter((l) => l.file !== undefined);
+      expect(told.map((l) => l.file)).toEqual([file]);
       expect(lines.some((l) => l.includes('JWT_SECRET is not set'))).toBe(true);
       expect((await h.json('POST', '/api/auth/login', { username: 'admin', password })).status).toBe(200);
       // Not stored in clear anywhere.
       expect(await stored(h, 'users')).not.toContain(password);
       expect(await auditActions(h)).toContain('user.create');
+
+      // The next start over the same users: a file whose password must still be changed stays; once changed
+      // (here through the store, as another API process would), that start deletes it.
+      await ensureAdmin(h.app.auth, silentLogger, undefined, file);
+      expect(existsSync(file)).toBe(true);
+      const admin = (await h.app.auth.users.byUsername('admin'))!;
+      await h.app.auth.users.update(admin.id, { mustChangePassword: false, at: h.clock.now() });
+      await ensureAdmin(h.app.auth, silentLogger, undefined, file);
+      expect(existsSync(file)).toBe(false);
     });
 
     it('does not create a second admin on the next start', async () => {

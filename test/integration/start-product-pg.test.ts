@@ -11,7 +11,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,9 +89,13 @@ describe.concurrent('npm start on PostgreSQL', () => {
       return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
 
-    // The first admin was created in PostgreSQL with a random password shown once; it must be changed first.
-    const password = /first login: admin \/ (\S+) /.exec(banner)?.[1];
+    // The first admin was created in PostgreSQL with a random password written beside DB_PATH (the banner names the
+    // file, never the password); it must be changed first, and the change deletes the file.
+    const passwordFile = join(dir, 'initial-admin-password');
+    expect(banner).toContain(`first login: user admin, password in ${passwordFile} `);
+    const password = readFileSync(passwordFile, 'utf8').trim();
     expect(password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(product.lines.join('\n')).not.toContain(password);
     expect((await db.pool.query(`select username, must_change_password from users`)).rows).toEqual([{ username: 'admin', must_change_password: true }]);
     const login = await call('POST', '/api/auth/login', null, { username: 'admin', password });
     expect(login.status).toBe(200);
@@ -100,6 +104,7 @@ describe.concurrent('npm start on PostgreSQL', () => {
     const changed = await call('POST', '/api/auth/password', login.body['access_token'], { current_password: password, new_password: 'Pg-product-admin-2026!' });
     expect(changed.status).toBe(200);
     const token = changed.body['access_token'] as string;
+    expect(existsSync(passwordFile)).toBe(false);
 
     // /health names the store and keeps the shape of the SQLite product's.
     const health = await until(async () => {
