@@ -11,7 +11,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,10 +40,7 @@ async function exitWithin(p: CliProcess, ms: number): Promise<number | null> {
   return end.code;
 }
 
-// The four tests share nothing but the folder (own databases, files, ports, processes) and mostly wait on the wall
-// clock (a child process starting, simulated calls ringing): they run side by side (describe.concurrent), as in
-// start-product.test.ts, which takes the second product and the two refusals off the file's time.
-describe.concurrent('npm start on PostgreSQL', () => {
+describe('npm start on PostgreSQL', () => {
   let db: MigratedTestDatabase;
   let dir: string;
   let product: CliProcess | undefined;
@@ -54,12 +51,6 @@ describe.concurrent('npm start on PostgreSQL', () => {
     db = await openMigratedTestDatabase('pg_product');
     dir = mkdtempSync(join(tmpdir(), 'pg-product-'));
   });
-  /** A folder of its own inside `dir` for a test's product (what it keeps beside DB_PATH stays apart). */
-  const ownDir = (name: string) => {
-    const d = join(dir, name);
-    mkdirSync(d);
-    return d;
-  };
   afterAll(async () => {
     await stopChild(product);
     await stopChild(refused, 2000);
@@ -263,7 +254,7 @@ describe.concurrent('npm start on PostgreSQL', () => {
         LOG_LEVEL: 'info',
         ADMIN_PASSWORD: 'Pg-product-admin-2026!',
         DATABASE_URL: second.url,
-        DB_PATH: join(ownDir('redis'), 'redis.db'),
+        DB_PATH: join(dir, 'redis.db'),
         REDIS_URL,
         CLUSTER_PREFIX: `pg_product_${process.pid}`,
         // A minute between the node's reads of the campaigns and agents tables: only Redis explains a quick start.
@@ -307,7 +298,7 @@ describe.concurrent('npm start on PostgreSQL', () => {
     const withSecret = new URL(raw.url);
     withSecret.username = 'postgres';
     withSecret.password = 's3cret'; // ignored by the trust login of 127.0.0.1; must never be printed
-    refused = spawnCli('start', { ...BASE_ENV, DATABASE_URL: withSecret.toString(), DB_PATH: join(ownDir('refused'), 'refused.db') });
+    refused = spawnCli('start', { ...BASE_ENV, DATABASE_URL: withSecret.toString(), DB_PATH: join(dir, 'refused.db') });
     expect(await exitWithin(refused, 60_000)).toBe(1);
     const out = refused.lines.join('\n');
     const line = refused.lines.find((l) => l.includes('db:migrate'));
@@ -325,7 +316,7 @@ describe.concurrent('npm start on PostgreSQL', () => {
   }, 90_000);
 
   it('refuses a database that does not answer, naming it with its password hidden, and exits 1', async () => {
-    const p = spawnCli('start', { ...BASE_ENV, DATABASE_URL: 'postgres://centralita:s3cret@127.0.0.1:1/cc', DB_PATH: join(ownDir('away'), 'away.db') });
+    const p = spawnCli('start', { ...BASE_ENV, DATABASE_URL: 'postgres://centralita:s3cret@127.0.0.1:1/cc', DB_PATH: join(dir, 'away.db') });
     expect(await exitWithin(p, 60_000)).toBe(1);
     const out = p.lines.join('\n');
     expect(out).toContain('Centralita could not start: cannot reach PostgreSQL at postgres://centralita:***@127.0.0.1:1/cc');

@@ -1,8 +1,8 @@
 /**
  * How long the longest test files take, in ms, as a clean-clone CI rehearsal measured them: ci2 of 2026-12-07 on
  * d707b37 (`CI=true bash .ci/run`, 2 forks, nothing else running; every file of 5 s or more).
- * Three figures are the ci-time branch's, scaled to idle from runs beside other work (load 12–17): the two fault
- * suites less the 6.5 s their outage SIGTERM no longer waits, and start-product-pg with its four tests side by side.
+ * Two figures are the ci-time branch's, scaled to idle from runs beside other work (load 10–17): the two fault
+ * suites less the 6.5 s their outage SIGTERM no longer waits.
  * Only the order matters: the sequencer starts these first, longest first. A file missing here (or a stale
  * figure) costs only a worse order, never a skipped or failed test. Refresh from a full run's per-file times.
  */
@@ -14,12 +14,12 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/browser/qa-scorecards.test.ts': 44_900,
   'test/integration/engine-under-load.test.ts': 41_300,
   'test/both/engine-calls.test.ts': 40_700,
+  'test/integration/start-product-pg.test.ts': 39_900,
   'test/both/recordings-asterisk.test.ts': 35_900,
   'test/integration/engine-amd-late.test.ts': 34_000,
   'test/browser/qa.test.ts': 31_200,
   'test/conformance/trace-replay.test.ts': 28_900,
   'test/browser/wallboard.test.ts': 28_600,
-  'test/integration/start-product-pg.test.ts': 26_000,
   'test/integration/engine-media-amd.test.ts': 25_000,
   'test/browser/campaign-manager.test.ts': 24_500,
   'test/integration/api-leads.test.ts': 23_900,
