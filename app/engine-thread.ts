@@ -48,7 +48,7 @@ export interface EngineThread {
   stop(opts: { graceMs?: number; hangup?: boolean }): Promise<void>;
 }
 
-function toError(e: SerializedError): Error {
+export function toError(e: SerializedError): Error {
   if (e.kind === 'control') return new ControlError(e.code, e.message);
   if (e.kind === 'recording') return new RecordingError(e.status, e.message);
   const err = new Error(e.message) as Error & { code?: string };

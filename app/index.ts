@@ -4,9 +4,9 @@
  * depends on it but the CLI (app/cli) and the tests.
  */
 export { startProduct, ENGINE_STALL_MS, type Product, type StartProductOptions } from './product.js';
-export { startEngineThread, remoteEngineControl, type EngineThread } from './engine-thread.js';
-export type { EngineThreadKind, EngineStatus, LagFigures } from './engine-protocol.js';
-export { lagFigures } from './engine-host.js';
+export { startEngineThread, remoteEngineControl, toError, type EngineThread } from './engine-thread.js';
+export type { EngineThreadKind, EngineStatus, LagFigures, SerializedError } from './engine-protocol.js';
+export { lagFigures, serializeError } from './engine-host.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
 export { agentConfigFromRow, agentLiveState, campaignEngineView, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';
@@ -15,3 +15,4 @@ export { configOrExitCode } from './config-or-exit.js';
 export { scenarioCalleeRule, simScenarioRules } from './sim-scenario.js';
 export { attachQueueLog, attachQueueLogWith, queueLogPath, queueServiceLevels, startQueueStats, type AttachedQueueLog, type QueueLogNames, type QueueStats } from './queue-log.js';
 export { QueueLogTableWriter, startTableQueueStats, queueLogColumns, queueLogLineOf, type QueueLogTableStatus, type TableQueueStats, type TableQueueStatsStatus } from './queue-log-table.js';
+export { catchUpQueueLog, type QueueLogCatchUpOutcome, type QueueLogCatchUpStatus } from './queue-log-catch-up.js';

@@ -72,6 +72,7 @@ export class QueueLogTableWriter {
   private queue: StoreWriteQueue | null = null;
   private written = 0;
   private appended = 0;
+  private fenced = false;
 
   private constructor(
     private readonly nodeId: string,
@@ -84,6 +85,7 @@ export class QueueLogTableWriter {
   }
 
   append(line: string): void {
+    if (this.fenced) return;
     const cols = queueLogColumns(line);
     if (!cols) return;
     this.buffer.push({ ...cols, seq: ++this.seq });
@@ -101,12 +103,34 @@ export class QueueLogTableWriter {
     return { nodeId: this.nodeId, written: this.written, pending: this.appended - this.written, seq: this.seq };
   }
 
-  /** Sends what waits and waits (at most `timeoutMs`) for the queue to be idle; true when every line is in. */
+  /**
+   * Sends what waits and gives it at most `timeoutMs` to reach the table; true when every line is in. At a stop the
+   * engine's queue no longer retries by itself (and returns at once while PostgreSQL is away): it is tried here every
+   * quarter second meanwhile, so a PostgreSQL back within the time still takes the lines (and the engine's other
+   * writes queued before them). What is still out then is in the file only: the next start catches the table up.
+   */
   async flush(timeoutMs = 5000): Promise<boolean> {
     this.submit();
-    if (!this.queue) return this.appended === this.written;
-    await this.queue.idle(timeoutMs);
+    const q = this.queue;
+    if (!q) return this.appended === this.written;
+    const until = Date.now() + timeoutMs;
+    while (this.appended !== this.written && !this.fenced) {
+      const left = until - Date.now();
+      if (left <= 0) break;
+      q.flush();
+      await q.idle(Math.min(left, 500));
+      if (this.appended !== this.written) await new Promise((r) => setTimeout(r, Math.max(0, Math.min(250, until - Date.now()))));
+    }
     return this.appended === this.written;
+  }
+
+  /**
+   * Writes nothing more, not even what waits: another process took this NODE_ID over (app/node/node-claim.ts) and
+   * numbers the stream from here on; a line of this one under the same seq would take its place.
+   */
+  stopWriting(): void {
+    this.fenced = true;
+    this.buffer = [];
   }
 
   private schedule(): void {
@@ -123,9 +147,11 @@ export class QueueLogTableWriter {
     const batch = this.buffer;
     this.buffer = [];
     this.queue.run('queueLog', () =>
-      this.table.append(this.nodeId, batch).then(() => {
-        this.written += batch.length;
-      }),
+      this.fenced
+        ? undefined
+        : this.table.append(this.nodeId, batch).then(() => {
+            this.written += batch.length;
+          }),
     );
   }
 }

@@ -73,6 +73,25 @@ export interface HealthReport {
    */
   queueLogTable?: { nodeId: string; written: number; pending: number; seq: number };
   /**
+   * On PostgreSQL, what this process' start put into the `queue_log` table from the node's own file (lines a stop
+   * with PostgreSQL away or a kill -9 had left in the file only): `outcome` (`anchored`, `from-start`, `not-found`…),
+   * `inserted` and their seqs (app/queue-log-catch-up.ts).
+   */
+  queueLogCatchUp?: {
+    file: string | null;
+    outcome: string;
+    tableSeq: number;
+    inserted: number;
+    fromSeq: number | null;
+    toSeq: number | null;
+    fileBehind: number;
+    malformed: number;
+    partial: boolean;
+    bytesRead: number;
+    durationMs: number;
+    error: string | null;
+  };
+  /**
    * Scheduled SQLite backups (BACKUP_DIR): when the last one was taken and the last error, if the latest attempt
    * failed. A failing backup does not make the node degraded (the dialer works); it is for monitoring.
    */

@@ -60,6 +60,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'The PostgreSQL hopper: leases/s with 1 and 4 concurrent leasers draining one campaign, SQLite beside them (--db, --leads, --batch, --json)',
     load: () => import('../../bench/hopper-pg-command.js'),
   },
+  'bench:pg-loop': {
+    summary: "The PostgreSQL product's engine under heavy API load (exports, reports, imports, live-feed sockets): engine event-loop delay, ARI event lateness, answer→bridge, baseline and load in one run (--seconds, --clients, --sockets, --db, --json)",
+    load: () => import('../pg-loop-bench/bench-command.js'),
+  },
   'asterisk:config': {
     summary: 'Write ari.conf, pjsip.conf (agents, trunk) and the dialplan with fresh secrets (--out, --agents, --trunk)',
     load: () => import('../../engine/deploy/asterisk-config-command.js'),

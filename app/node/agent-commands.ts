@@ -6,7 +6,7 @@
 import type { AgentCommandAnswer, AgentCommandHandler } from '../../engine/cluster/index.js';
 import type { Engine } from '../../engine/shell/index.js';
 import { DEFAULT_NODE_ID, type AgentRow } from '../../engine/store/index.js';
-import { agentConfigFromRow, agentLiveState } from '../index.js';
+import { agentConfigFromRow, agentLiveState } from '../engine-parts.js';
 
 export interface AgentCommandDeps {
   /** The node's engine, or undefined while it starts (Redis is served before the engine runs). */

@@ -8,7 +8,7 @@ import type { Clock, TimerHandle } from '../../engine/clock/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { Engine } from '../../engine/shell/index.js';
 import type { NodeAgents } from '../../engine/store/index.js';
-import { agentConfigFromRow } from '../index.js';
+import { agentConfigFromRow } from '../engine-parts.js';
 
 export interface AgentFollowerDeps {
   nodeId: string;

@@ -18,8 +18,16 @@ export interface LivenessDeps {
   heartbeatMs: number;
   ttlMs: number;
   leaseMs: number;
-  /** Another node found this one dead (a stall longer than the TTL) and closed its calls: the node must restart. */
-  onReaped(): void;
+  /**
+   * This process' claim on its NODE_ID (app/node/node-claim.ts): heartbeats stamp the row only while it is still
+   * this instance's. Unset: any process with the NODE_ID (rows of earlier versions, tests).
+   */
+  instanceId?: string;
+  /**
+   * Another node found this one dead (a stall longer than the TTL) and closed its calls, or (`replaced`) another
+   * process took this NODE_ID over after this one fell silent that long: the node must restart.
+   */
+  onReaped(replaced?: boolean): void;
   /** Each node reaped here. */
   onReap?(r: ReapReport): void;
 }
@@ -27,7 +35,7 @@ export interface LivenessDeps {
 export interface ClusterView {
   /** Clock ms of the last successful read; null before one. */
   at: number | null;
-  nodes: Array<Pick<ClusterNode, 'id' | 'state' | 'heartbeatAt' | 'calls' | 'agents' | 'ariUrl' | 'startedAt' | 'downAt' | 'reapedBy' | 'publicUrl'>>;
+  nodes: Array<Pick<ClusterNode, 'id' | 'state' | 'heartbeatAt' | 'calls' | 'agents' | 'ariUrl' | 'startedAt' | 'downAt' | 'reapedBy' | 'publicUrl' | 'host' | 'pid'>>;
   /** The last beat reached the database. */
   dbOk: boolean;
   lastError: string | null;
@@ -44,6 +52,7 @@ export class NodeLiveness {
    */
   private healthySince: number | null = null;
   private view: ClusterView = { at: null, nodes: [], dbOk: false, lastError: null };
+  private lostTo: 'reaped' | 'replaced' | null = null;
 
   constructor(private readonly d: LivenessDeps) {}
 
@@ -60,6 +69,11 @@ export class NodeLiveness {
     return this.view;
   }
 
+  /** Whether this process lost its row: reaped by another node, or its NODE_ID taken over by another process. */
+  lost(): 'reaped' | 'replaced' | null {
+    return this.lostTo;
+  }
+
   /** One round: heartbeat, lease renewal (every third of a lease), reaping, cluster view. Never two at once. */
   beat(): Promise<void> {
     return (this.beating ??= this.round().finally(() => {
@@ -70,10 +84,20 @@ export class NodeLiveness {
   private async round(): Promise<void> {
     const now = this.d.clock.now();
     try {
-      if (!(await this.d.cluster.heartbeat(this.d.nodeId, now, this.d.figures()))) {
-        this.d.logger.error({ nodeId: this.d.nodeId }, 'another node found this node dead (no heartbeat within the TTL) and closed its calls: restarting');
+      if (!(await this.d.cluster.heartbeat(this.d.nodeId, now, this.d.figures(), this.d.instanceId))) {
         this.stop();
-        this.d.onReaped();
+        const row = this.d.instanceId === undefined ? undefined : (await this.d.cluster.list().catch(() => [])).find((n) => n.id === this.d.nodeId);
+        if (row && row.state === 'up' && row.instanceId !== this.d.instanceId) {
+          this.lostTo = 'replaced';
+          this.d.logger.error(
+            { nodeId: this.d.nodeId, by: { instanceId: row.instanceId, host: row.host, pid: row.pid } },
+            'another process took this NODE_ID over (this one was silent longer than the TTL): stopping without touching its row, leases or queue_log',
+          );
+        } else {
+          this.lostTo = 'reaped';
+          this.d.logger.error({ nodeId: this.d.nodeId }, 'another node found this node dead (no heartbeat within the TTL) and closed its calls: restarting');
+        }
+        this.d.onReaped(this.lostTo === 'replaced');
         return;
       }
       this.healthySince ??= now;
@@ -93,7 +117,7 @@ export class NodeLiveness {
       if (!this.view.dbOk && this.view.lastError !== null) this.d.logger.info('cluster heartbeat reaches the database again');
       this.view = {
         at: now,
-        nodes: nodes.map((n) => ({ id: n.id, state: n.state, heartbeatAt: n.heartbeatAt, calls: n.calls, agents: n.agents, ariUrl: n.ariUrl, startedAt: n.startedAt, downAt: n.downAt, reapedBy: n.reapedBy, publicUrl: n.publicUrl })),
+        nodes: nodes.map((n) => ({ id: n.id, state: n.state, heartbeatAt: n.heartbeatAt, calls: n.calls, agents: n.agents, ariUrl: n.ariUrl, startedAt: n.startedAt, downAt: n.downAt, reapedBy: n.reapedBy, publicUrl: n.publicUrl, host: n.host, pid: n.pid })),
         dbOk: true,
         lastError: null,
       };

@@ -4,12 +4,13 @@
  * them on its health server (NODE_PUBLIC_URL). Prints the /health URL; on SIGINT/SIGTERM
  * stops dialling, lets live calls finish (SHUTDOWN_GRACE_SECONDS), gives its leases back and marks itself stopped;
  * a second signal exits at once. Exit 1 when another node found it dead (a supervisor restarts it), 2 on a bad
- * configuration.
+ * configuration, 3 when another process runs this NODE_ID (app/node/node-claim.ts).
  */
 import { ConfigError } from '../../engine/config/index.js';
 import { createLogger } from '../../engine/log/index.js';
-import { guardStorageFailures } from '../index.js';
+import { guardStorageFailures } from '../engine-parts.js';
 import { loadNodeConfig, type NodeConfig } from './node-config.js';
+import { NodeIdTakenError } from './node-claim.js';
 import { runNode } from './run-node.js';
 
 export async function run(): Promise<number> {
@@ -45,7 +46,8 @@ export async function run(): Promise<number> {
     node = await runNode(cfg, logger, undefined, stopping.signal, { recordings: true });
   } catch (err) {
     process.stderr.write(`The node could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    // Another process runs this NODE_ID: a configuration to fix, not a failure a supervisor's restart would mend.
+    return err instanceof NodeIdTakenError ? 3 : 1;
   }
   if (stopping.signal.aborted) {
     await node.stop();

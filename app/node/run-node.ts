@@ -29,7 +29,7 @@ import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../en
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import { redactUrl, secretBox, type Campaign } from '../../engine/store/index.js';
 import { checkPg, migratePg, openPgPool, PgAgentEvents, PgAgents, PgCallLogs, PgCampaigns, PgClusterNodes, PgAuditLog, PgLeadHopper, PgQueueLog, pgRecorderStore, PgTrunks, describePgError, type PgPool } from '../../engine/store/pg/index.js';
-import { agentConfigFromRow, attachQueueLogWith, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogTableStatus } from '../index.js';
+import { agentConfigFromRow, attachQueueLogWith, catchUpQueueLog, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogCatchUpStatus, type QueueLogTableStatus } from '../engine-parts.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
@@ -37,6 +37,7 @@ import { configPushHandler } from './config-push.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { nodeRecordingHandler } from './recording-server.js';
 import { NodeLiveness } from './liveness.js';
+import { claimNodeId, thisInstance, type ClaimOutcome } from './node-claim.js';
 import type { NodeConfig } from './node-config.js';
 import { redisHealth, type RedisHealth } from './redis-health.js';
 import type { ClusterView } from './liveness.js';
@@ -127,6 +128,10 @@ export type NodeHealthReport = {
   queueLog: QueueLogFileStatus | null;
   /** Its lines into PostgreSQL's queue_log table: written, waiting (in the engine's write queue, `db`), last `seq`. */
   queueLogTable: QueueLogTableStatus;
+  /** What this start inserted into the table from the node's own file (app/queue-log-catch-up.ts). */
+  queueLogCatchUp: QueueLogCatchUpStatus;
+  /** This process' claim on NODE_ID (app/node/node-claim.ts): its instance, and the one it took the row from. */
+  instance: { id: string; host: string; pid: number; claimWaitedMs: number; previous: ClaimOutcome['previous'] };
   /**
    * The node's recorder (null when it does not record): its disk, rows and jobs as last read, `ok` false on a full
    * disk or row writes held (the calls go on: not degraded for it), and `servedAt` (cluster_nodes.public_url).
@@ -162,21 +167,19 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       logger.info({ db: redactUrl(cfg.databaseUrl), migrationsApplied: applied }, 'PostgreSQL ready');
     }
 
-    let sim: Simulator | undefined;
-    if (!cfg.base.ARI_URL) {
-      const scenarios = await simScenarioRules(cfg.base.SIM_SCENARIO, cfg.base.SIM_SEED);
-      sim = await startSimulator({ seed: cfg.base.SIM_SEED, mediaMode: 'realtime', scenarios, logger: logger.child({ part: 'sim' }) });
-      closers.push(() => sim!.close());
-      logger.info({ ari: sim.url }, 'no ARI_URL: this node runs against its own embedded PBX (the ARI simulator), not a real Asterisk');
-    }
-    const ariShown = sim ? 'embedded' : redactUrl(cfg.base.ARI_URL!);
+    const ariShown = cfg.base.ARI_URL ? redactUrl(cfg.base.ARI_URL) : 'embedded';
 
     const cluster = new PgClusterNodes(pool);
     const hopper = new PgLeadHopper(pool);
     const callLogs = new PgCallLogs(pool);
     const campaigns = new PgCampaigns(pool);
     const agentsDir = new PgAgents(pool);
-    await cluster.register(cfg.nodeId, ariShown, clock.now());
+    // The NODE_ID is this process' alone (refused while another one heartbeats it: NodeIdTakenError) — claimed
+    // before anything of the node starts, so that a refused process leaves nothing behind and is told at once.
+    const me = thisInstance();
+    const claim = await claimNodeId({ cluster, nodeId: cfg.nodeId, ariUrl: ariShown, me, ttlMs: cfg.ttlMs, clock });
+    if (claim.previous) logger.info({ nodeId: cfg.nodeId, previous: claim.previous, waitedMs: claim.waitedMs }, 'NODE_ID taken over from a process that is gone');
+    let qlTable: QueueLogTableWriter | undefined;
     // Heartbeats start with the registration: starting the PBX, the media plane and the engine takes seconds, and a
     // node that stayed silent that long would be found dead by the others.
     let engine: Engine | undefined;
@@ -195,11 +198,23 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
       heartbeatMs: cfg.heartbeatMs,
       ttlMs: cfg.ttlMs,
       leaseMs: cfg.leaseMs,
-      onReaped: () => endWith(1),
+      instanceId: me.instanceId,
+      onReaped: (replaced) => {
+        // Another process numbers this node's queue_log stream now: not one more line from this one.
+        if (replaced) qlTable?.stopWriting();
+        endWith(1);
+      },
     });
     liveness.start();
     closers.push(() => liveness.stop());
 
+    let sim: Simulator | undefined;
+    if (!cfg.base.ARI_URL) {
+      const scenarios = await simScenarioRules(cfg.base.SIM_SCENARIO, cfg.base.SIM_SEED);
+      sim = await startSimulator({ seed: cfg.base.SIM_SEED, mediaMode: 'realtime', scenarios, logger: logger.child({ part: 'sim' }) });
+      closers.push(() => sim!.close());
+      logger.info({ ari: sim.url }, 'no ARI_URL: this node runs against its own embedded PBX (the ARI simulator), not a real Asterisk');
+    }
 
     const plane: MediaPlane = await createMediaPlane({ ...mediaPlaneOptions(cfg.base), logger: logger.child({ part: 'media' }) });
     closers.push(() => plane.close());
@@ -297,12 +312,17 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     // it, so supervisors see every node's queues. Its batches go through the engine's write queue once the engine
     // exists (held and retried while PostgreSQL is away); lines of the engine's start wait for it.
     const qlPath = queueLogPath(cfg.base);
-    const qlTable = await QueueLogTableWriter.open(cfg.nodeId, new PgQueueLog(pool));
-    const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath, { table: qlTable });
+    // First the lines of this node's file the table never got (a stop with PostgreSQL away, a kill -9), under the
+    // seq they had: the writer then numbers new lines after them.
+    const qlRows = new PgQueueLog(pool);
+    const caughtUp = await catchUpQueueLog({ nodeId: cfg.nodeId, file: qlPath, table: qlRows, logger: logger.child({ part: 'queue-log' }) });
+    qlTable = await QueueLogTableWriter.open(cfg.nodeId, qlRows);
+    const qlWriter = qlTable;
+    const attached = attachQueueLogWith(events, { campaign: (id) => follower?.name(id), agent: (id) => agentFollower?.name(id) ?? agentNames.get(id) }, qlPath, { table: qlWriter });
     const queueLog: AttachedQueueLog | null = qlPath ? attached : null;
     closers.push(async () => {
       await attached.close();
-      if (!(await qlTable.flush(5000))) logger.warn({ ...qlTable.status() }, 'queue_log lines not yet in PostgreSQL at shutdown (they are in the file)');
+      if (!(await qlWriter.flush(5000))) logger.warn({ ...qlWriter.status() }, 'queue_log lines not yet in PostgreSQL at shutdown: they are in the file, and the next start of this node puts them in the table');
     });
 
     engine = await startEngine({
@@ -324,7 +344,7 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
     });
 
     gateway = engine.gateway;
-    qlTable.bind(engine.storeWrites);
+    qlWriter.bind(engine.storeWrites);
     // Asterisk's RecordingFinished tells the recorder when a stopped recording's file is complete.
     if (recorder) {
       const r = recorder;
@@ -383,7 +403,9 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         abandon: shared.abandon,
         board: shared.board,
         queueLog: queueLog?.status() ?? null,
-        queueLogTable: qlTable.status(),
+        queueLogTable: qlWriter.status(),
+        queueLogCatchUp: caughtUp,
+        instance: { id: me.instanceId, host: me.host, pid: me.pid, claimWaitedMs: claim.waitedMs, previous: claim.previous },
         recordings: recorderReport(),
       };
     };
@@ -438,21 +460,27 @@ export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = sy
         agents_.stop();
         liveness.stop();
         try {
-          await running.stop({ graceMs });
+          // Taken over: the leases under this NODE_ID and its open CallLogs are the other process' now (its start
+          // closed ours) — ended like a killed process, so that nothing of theirs is given back or closed from here.
+          if (liveness.lost() === 'replaced') await running.crash();
+          else await running.stop({ graceMs });
         } catch (err) {
           logger.error({ err }, 'engine stop failed');
         }
-        // The engine gave back each campaign's leases; anything else this node still holds goes back too.
+        // The engine gave back each campaign's leases; anything else this node still holds goes back too — unless
+        // another process took this NODE_ID over: the leases and the row under it are that one's now.
         try {
-          await hopper.releaseLeases({ owner: cfg.nodeId, at: clock.now() });
-          await cluster.markStopped(cfg.nodeId, clock.now());
+          if (liveness.lost() !== 'replaced') {
+            await hopper.releaseLeases({ owner: cfg.nodeId, at: clock.now() });
+            await cluster.markStopped(cfg.nodeId, clock.now(), me.instanceId);
+          }
         } catch (err) {
           logger.warn({ err: describePgError(err) }, 'could not mark this node stopped (the others will reap it after the TTL)');
         }
         await closeAll();
       })());
     await liveness.beat();
-    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlTable, report, recordings: recorder, recordingsUrl, recordingRoutes, stop, ended };
+    return { nodeId: cfg.nodeId, healthUrl, ari: ariShown, engine: running, simulated: Boolean(sim), services: cluster_, queueLog, queueLogTable: qlWriter, report, recordings: recorder, recordingsUrl, recordingRoutes, stop, ended };
   } catch (err) {
     await closeAll();
     throw err;

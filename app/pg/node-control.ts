@@ -7,7 +7,7 @@
  * that node over Redis, ./remote-agents.ts), hanging up a live call, a test call —
  * and answers a campaign's live figures from the engine and the figures read in the background (campaign-figures.ts).
  */
-import { agentConfigFromRow, agentLiveState, campaignEngineView } from '../index.js';
+import { agentConfigFromRow, agentLiveState, campaignEngineView } from '../engine-parts.js';
 import type { CampaignFigures } from './campaign-figures.js';
 import { remoteAgentCommand } from './remote-agents.js';
 import type { AgentCommandPort, AgentVerb } from '../../engine/cluster/index.js';

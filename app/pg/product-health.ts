@@ -1,18 +1,31 @@
 /**
  * The body of `npm start`'s GET /health on PostgreSQL: the SQLite product's shape (ari, db, redis, dialer, backup,
  * queueLog, recordings, store) built from the in-process node, with what only PostgreSQL has added — the node's view
- * of the cluster (`cluster`) and its lines into the shared queue_log table (`queueLogTable`, as a headless node's
- * /health shows it). Fields are only ever added here: other tools read /health.
+ * of the cluster (`cluster`) and its lines into the shared queue_log table (`queueLogTable`, and `queueLogCatchUp`:
+ * what its start caught up from its file; as a headless node's /health shows them). Fields are only ever added here:
+ * other tools read /health.
  */
 import { overallStatus, type HealthReport } from '../../api/index.js';
 import { dbHealth } from '../../api/health/index.js';
 import type { Clock } from '../../engine/clock/index.js';
+import type { QueueLogFileStatus } from '../../engine/analytics/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
+import type { EngineSnapshot } from '../../engine/shell/index.js';
 import type { BackupStatus } from '../../engine/store/index.js';
-import type { RunningNode } from '../node/index.js';
+import type { NodeHealthReport } from '../node/index.js';
 
 export interface PgProductHealthDeps {
-  node: Pick<RunningNode, 'engine' | 'report' | 'simulated' | 'ari' | 'queueLog' | 'recordings' | 'recordingsUrl'>;
+  /** The node as the API thread sees it: its engine thread's last status (./node-thread.ts nodeHealthView). */
+  node: {
+    engine: { snapshot(): EngineSnapshot };
+    report(): NodeHealthReport;
+    simulated: boolean;
+    ari: string;
+    queueLog: { status(): QueueLogFileStatus | null } | null;
+    /** The recorder's status; null when it was unreadable (a full disk's statfs failing, PostgreSQL away). */
+    recordings: { status(): RecordingsStatus | null } | null;
+    recordingsUrl: string | null;
+  };
   nodeId: string;
   version: string;
   ariApp: string;
@@ -63,6 +76,8 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
       // The node's lines into the shared queue_log table (#18), as its own /health shows them: lines written,
       // waiting while PostgreSQL is away (in the write queue `db.pendingWrites` counts), the last `seq`.
       queueLogTable: view.queueLogTable,
+      // What this start put into that table from the node's own file (lines a stop or a kill had left there only).
+      queueLogCatchUp: view.queueLogCatchUp,
       // Degraded recordings (disk full, or row writes held while PostgreSQL is away) do not stop the calls.
       recordings: (() => {
         if (!recorder) return null;
@@ -70,7 +85,8 @@ export function pgProductHealth(d: PgProductHealthDeps): () => HealthReport {
           recStatusAt = now;
           recStatus = recorder.status();
         }
-        const r = recStatus!;
+        const r = recStatus;
+        if (!r) return null;
         // The figures are this node's (`nodeId`); `servedAt`: where other API processes fetch its recordings.
         return { ok: r.diskError === null && r.writes.writable, ...r, byState: r.byState as Record<string, number>, servedAt: node.recordingsUrl };
       })(),

@@ -6,8 +6,9 @@
  * and dialled. The API is built over every PostgreSQL port that exists (./api-ports.ts); what has none yet keeps
  * the SQLite file at DB_PATH (./sqlite-kept.ts, said in the banner and on /health).
  *
- * Unlike the SQLite product, the engine shares the API's event loop here (no engine thread yet): a node's engine
- * was built to run alone in its process, and moving it to a worker is its own piece of work.
+ * As on SQLite, the engine has an event loop of its own: the node runs in a worker thread (./node-host.ts, its own
+ * PostgreSQL pool), driven over a MessagePort (./node-thread.ts). bench:pg-loop measured the shared loop: heavy API
+ * requests (exports, reports, imports, live-feed sockets) held the engine's ARI events up to ~1.5 s (docs/scale-out.md).
  */
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -16,19 +17,19 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { createApiApp, INITIAL_PASSWORD_FILE, listen, withRedisPing, type FetchApp, type HealthReport, type RunningServer } from '../../api/index.js';
 import { attachLiveFeed, boardSnapshot, withClusterCounts, type LiveFeed } from '../../api/live/index.js';
 import { withWebApp } from '../../api/web/index.js';
-import { agentCommandAsker, callHangupAsker, configPushAsker, type AgentCommandAsker, type CallHangupAsker, type ConfigPushAsker } from '../../engine/cluster/index.js';
+import { callHangupAsker, configPushAsker, startClusterServices, type CallHangupAsker, type ClusterServices, type ConfigPushAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
 import { ImportQueue } from '../../engine/imports/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { BackupSchedule, NO_BACKUPS, pruneBackups, openStore, redactUrl, secretBox, type Store } from '../../engine/store/index.js';
-import { describePgError, dumpPg, openPgPool, PgClusterNodes, PgQueueLog, pgCampaignToday, type PgPool } from '../../engine/store/pg/index.js';
-import { runNode, type NodeConfig, type RunningNode } from '../node/index.js';
+import { nodeRecordingKey } from '../../engine/recordings/index.js';
+import { describePgError, dumpPg, openPgPool, PgClusterNodes, PgQueueLog, pgRecorderStore, type PgPool } from '../../engine/store/pg/index.js';
+import { nodeRecordingHandler, type NodeConfig } from '../node/index.js';
 import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts, pgNodeRecordings } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
-import { nodeEngineControl } from './node-control.js';
+import { nodeBoardSource, nodeHealthView, remoteNodeControl, remoteNodeRecorder, startNodeThread, type NodeThread } from './node-thread.js';
 import { productClusterBoard } from './cluster-board.js';
-import { CampaignFigures } from './campaign-figures.js';
 import { queueServiceLevels, startQueueStats, startTableQueueStats, type QueueStats } from '../index.js';
 import { pgProductHealth } from './product-health.js';
 import { assertPgReady } from './readiness.js';
@@ -60,7 +61,8 @@ export interface PgProduct {
   /** The SQLite file still used for what has no PostgreSQL side yet. */
   store: Store;
   pool: PgPool;
-  node: RunningNode;
+  /** The engine node, in its worker thread. */
+  node: NodeThread;
   health(): HealthReport;
   /** The file holding the first admin's random password when this start created it (the banner names it). */
   initialPasswordFile: string | undefined;
@@ -163,30 +165,49 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
     // health server, to any other API process on this PostgreSQL: under /node on this port, behind the token they
     // sign with the shared SECRETS_KEY / JWT_SECRET, at the URL written in cluster_nodes.public_url.
     const recordingsUrl = productRecordingsUrl(cfg.publicUrl, config.HTTP_HOST, server.port);
-    const node = await runNode(cfg, logger, systemClock, opts.signal, { pool, healthServer: false, recordings: true, serveRecordings: { url: recordingsUrl, prefix: NODE_ROUTES_PREFIX } });
+    const node = await startNodeThread({
+      init: { cfg, logLevel: logger.level, pretty: Boolean(process.stdout.isTTY), recordingsUrl, recordingsPrefix: NODE_ROUTES_PREFIX },
+      logger,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     closers.push(() => node.stop(0));
-    nodeRoutes = node.recordingRoutes;
-    void node.ended.then((code) => opts.onEngineLost?.(new Error(`this node was found dead by another node and must restart (exit ${code})`)));
-
-    let asker: CallHangupAsker | undefined;
-    if (node.services) {
-      asker = await callHangupAsker(node.services.redis, { prefix: cfg.clusterPrefix, from: `api-${cfg.nodeId}`, logger: logger.child({ part: 'hangups' }) });
-      const a = asker;
-      closers.push(() => a.close());
+    // The recording routes are answered on this thread (files from this disk, rows from PostgreSQL); pause, resume
+    // and delete go to the recorder in the node's thread.
+    const recorder = node.recorder ? remoteNodeRecorder(node) : undefined;
+    if (recorder) {
+      const recStore = pgRecorderStore(pool);
+      nodeRoutes = nodeRecordingHandler({
+        nodeId: cfg.nodeId,
+        key: nodeRecordingKey(config),
+        get: (id) => recStore.recordings.get(id),
+        recorder: recorder as Parameters<typeof nodeRecordingHandler>[0]['recorder'],
+        clock: systemClock,
+        logger: logger.child({ part: 'recordings' }),
+        prefix: NODE_ROUTES_PREFIX,
+      });
     }
-    // The console's commands for an agent of another node (agents.node_id): asked of that node over Redis.
-    let agentAsker: AgentCommandAsker | undefined;
-    if (node.services) {
-      const a = await agentCommandAsker(node.services.redis, { prefix: cfg.clusterPrefix, from: `api-${cfg.nodeId}`, logger: logger.child({ part: 'agent-commands' }) });
-      agentAsker = a;
+    void node.ended.then((code) => opts.onEngineLost?.(new Error(`this node was found dead by another node, or its engine thread failed, and must restart (exit ${code})`)));
+
+    // The API's own Redis connection (the node's thread has its own, with the handlers that drive its engine): hang-ups
+    // of calls live elsewhere, campaign commands published at once, trunk and phone pushes, this node's board.
+    let services: ClusterServices | null = null;
+    if (cfg.redisUrl) {
+      const svc = await startClusterServices({ nodeId: cfg.nodeId, redisUrl: cfg.redisUrl, pool, clock: systemClock, logger: logger.child({ part: 'redis' }), prefix: cfg.clusterPrefix });
+      services = svc;
+      closers.push(() => svc.close());
+    }
+    let asker: CallHangupAsker | undefined;
+    if (services) {
+      asker = await callHangupAsker(services.redis, { prefix: cfg.clusterPrefix, from: `api-${cfg.nodeId}`, logger: logger.child({ part: 'hangups' }) });
+      const a = asker;
       closers.push(() => a.close());
     }
     // Trunk and phone pushes reach the other nodes' Asterisks (each node has its own), asked over Redis.
     let configPush: ConfigPushAsker | undefined;
-    if (node.services) {
+    if (services) {
       const clusterNodes = new PgClusterNodes(pool);
       const box = secretBox(config);
-      const a = await configPushAsker(node.services.redis, {
+      const a = await configPushAsker(services.redis, {
         prefix: cfg.clusterPrefix,
         from: `api-${cfg.nodeId}`,
         logger: logger.child({ part: 'config-push' }),
@@ -199,21 +220,13 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       closers.push(() => a.close());
     }
     const ports = pgApiPorts(pool, {
-      ...(node.services ? { campaignCommands: node.services } : {}),
+      ...(services ? { campaignCommands: services } : {}),
       ...(asker ? { clusterHangup: asker } : {}),
     });
     const agents = ports.agentDirectory!;
-    const figures = new CampaignFigures({
-      campaignIds: () => node.engine.campaignIds(),
-      campaigns: ports.campaignCatalog!,
-      today: (id, from) => pgCampaignToday(pool, id, from),
-      clock: systemClock,
-      logger: logger.child({ part: 'campaign-figures' }),
-    });
-    figures.start();
-    closers.push(() => figures.stop());
-    await figures.refresh();
-    const control = nodeEngineControl({ engine: node.engine, agents, nodeId: cfg.nodeId, figures, ...(agentAsker ? { agentCommands: agentAsker } : {}) });
+    // The control runs in the node's thread (with the campaigns' stored figures it answers from): commands go there,
+    // reads are answered here from its last status.
+    const control = remoteNodeControl(node);
     // The agents' copy the live feed routes by, read before the feed opens.
     const directory = cachedLiveDirectory(agents, systemClock, logger);
     closers.push(() => directory.stop());
@@ -251,9 +264,8 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       closers.push(() => stats.stop());
     }
 
-    const recorder = node.recordings;
     health = pgProductHealth({
-      node,
+      node: nodeHealthView(node),
       nodeId: cfg.nodeId,
       version: VERSION,
       ariApp: config.ARI_APP,
@@ -273,12 +285,12 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
 
     // With Redis the web app's wallboard shows every node: its Nodes panel (counts per node), and the other nodes'
     // agents and calls in its grid, calls list and KPIs (/api/wallboard and the feed's `cluster.rows`).
-    const cluster = node.services
+    const cluster = services
       ? productClusterBoard({
-          services: node.services,
+          services,
           nodeId: cfg.nodeId,
-          engine: node.engine,
-          registry: () => node.report().cluster.nodes.map((n) => ({ id: n.id, ariUrl: n.ariUrl, startedAt: n.startedAt })),
+          engine: nodeBoardSource(node),
+          registry: () => node.status().report.cluster.nodes.map((n) => ({ id: n.id, ariUrl: n.ariUrl, startedAt: n.startedAt })),
           clock: systemClock,
         })
       : undefined;
@@ -308,11 +320,11 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
 
     live = await attachLiveFeed({
       httpServer: server.server,
-      events: node.engine.events,
+      events: node.events,
       auth: apiApp.auth,
       directory,
       // `metrics`: this node's counts with the other nodes' agents and calls added (none without Redis).
-      snapshot: () => withClusterCounts(boardSnapshot(node.engine.snapshot()), cluster?.rows?.() ?? null),
+      snapshot: () => withClusterCounts(boardSnapshot(node.status().snapshot), cluster?.rows?.() ?? null),
       clock: systemClock,
       logger,
       redisUrl: config.REDIS_URL,

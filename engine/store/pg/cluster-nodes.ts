@@ -19,6 +19,24 @@ export interface ReapReport {
   releasedLeads: number;
 }
 
+/** The process that holds a NODE_ID (cluster_nodes.instance_id, host, pid). */
+export interface NodeInstance {
+  instanceId: string;
+  host: string;
+  pid: number;
+}
+
+/** Who holds a NODE_ID another process tried to claim: its process and its last heartbeat (epoch ms). */
+export interface NodeHolder {
+  instanceId: string | null;
+  host: string | null;
+  pid: number | null;
+  heartbeatAt: number;
+  startedAt: number;
+}
+
+export type ClaimResult = { claimed: true; previous: NodeHolder | null } | { claimed: false; holder: NodeHolder };
+
 /**
  * Node liveness on PostgreSQL (#18), with nothing but the database: each node upserts its row and stamps
  * `heartbeat_at` every second (its Clock's time); any live node that sees another's heartbeat older than the TTL
@@ -50,6 +68,32 @@ export class PgClusterNodes {
     );
   }
 
+  /**
+   * `register` for a process that must hold the NODE_ID alone: in one transaction (the row locked), refused when
+   * the row is `up` with a heartbeat newer than `ttlMs` at `at` from another instance — that process is alive — and
+   * taken otherwise (never registered, stopped, reaped, or silent longer than the TTL: a killed process). `force`
+   * takes it whatever the heartbeat says (the caller knows the holder is gone: app/node/node-claim.ts).
+   */
+  async claim(nodeId: string, ariUrl: string, at: number, me: NodeInstance, ttlMs: number, force = false): Promise<ClaimResult> {
+    return pgTransaction(this.pool, async (tx) => {
+      await tx.query(
+        `insert into cluster_nodes (id, ari_url, started_at, heartbeat_at, state, calls, agents) values ($1, $2, $3, $3, 'stopped', 0, 0) on conflict (id) do nothing`,
+        [nodeId, ariUrl, at],
+      );
+      const r = await tx.query(`select state, instance_id, host, pid, heartbeat_at, started_at from cluster_nodes where id = $1 for update`, [nodeId]);
+      const row = r.rows[0] as { state: string; instance_id: string | null; host: string | null; pid: number | null; heartbeat_at: number; started_at: number };
+      const holder: NodeHolder = { instanceId: row.instance_id, host: row.host, pid: row.pid, heartbeatAt: Number(row.heartbeat_at), startedAt: Number(row.started_at) };
+      const alive = row.state === 'up' && row.instance_id !== me.instanceId && at - holder.heartbeatAt < ttlMs;
+      if (alive && !force) return { claimed: false, holder };
+      await tx.query(
+        `update cluster_nodes set ari_url = $2, started_at = $3, heartbeat_at = $3, state = 'up', calls = 0, agents = 0, down_at = null, reaped_by = null,
+           public_url = null, instance_id = $4, host = $5, pid = $6 where id = $1`,
+        [nodeId, ariUrl, at, me.instanceId, me.host, me.pid],
+      );
+      return { claimed: true, previous: row.state === 'up' ? holder : null };
+    });
+  }
+
   /** Where API processes reach this node's health server for its recordings (once it listens); null: nowhere. */
   async advertise(nodeId: string, publicUrl: string | null): Promise<void> {
     await this.pool.query(`update cluster_nodes set public_url = $2 where id = $1`, [nodeId, publicUrl]);
@@ -65,21 +109,24 @@ export class PgClusterNodes {
   /**
    * Stamps the heartbeat with the node's figures. Returns false when the row is no longer `up`: another node found
    * this one dead (a pause longer than the TTL) and already closed its calls and released its leads — the caller
-   * must not go on as if nothing happened.
+   * must not go on as if nothing happened. With `instanceId` (a process that claimed its row), also false once
+   * another process took the NODE_ID over (`claim` after this one fell silent longer than the TTL).
    */
-  async heartbeat(nodeId: string, at: number, figures: { calls: number; agents: number }): Promise<boolean> {
-    const r = await this.pool.query(`update cluster_nodes set heartbeat_at = $2, calls = $3, agents = $4 where id = $1 and state = 'up'`, [
-      nodeId,
-      at,
-      figures.calls,
-      figures.agents,
-    ]);
+  async heartbeat(nodeId: string, at: number, figures: { calls: number; agents: number }, instanceId?: string): Promise<boolean> {
+    const r = await this.pool.query(
+      `update cluster_nodes set heartbeat_at = $2, calls = $3, agents = $4 where id = $1 and state = 'up'${instanceId === undefined ? '' : ' and instance_id = $5'}`,
+      [nodeId, at, figures.calls, figures.agents, ...(instanceId === undefined ? [] : [instanceId])],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
   /** The node left cleanly (SIGTERM): its calls were ended and its leases given back by the engine's stop. */
-  async markStopped(nodeId: string, at: number): Promise<void> {
-    await this.pool.query(`update cluster_nodes set state = 'stopped', heartbeat_at = $2, calls = 0, agents = 0 where id = $1`, [nodeId, at]);
+  async markStopped(nodeId: string, at: number, instanceId?: string): Promise<void> {
+    // With `instanceId`: only while the row is still this process' (one that took the NODE_ID over keeps it up).
+    await this.pool.query(
+      `update cluster_nodes set state = 'stopped', heartbeat_at = $2, calls = 0, agents = 0 where id = $1${instanceId === undefined ? '' : ' and instance_id = $3'}`,
+      [nodeId, at, ...(instanceId === undefined ? [] : [instanceId])],
+    );
   }
 
   async list(): Promise<ClusterNode[]> {

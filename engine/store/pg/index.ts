@@ -38,7 +38,7 @@ export { PgRefreshTokens } from './refresh-tokens.js';
 export { PgApiKeys } from './api-keys.js';
 export { PgLoginThrottle } from './login-throttle.js';
 export { PgAuditLog } from './audit-log.js';
-export { PgClusterNodes, type ClusterNode, type ReapReport } from './cluster-nodes.js';
+export { PgClusterNodes, type ClaimResult, type ClusterNode, type NodeHolder, type NodeInstance, type ReapReport } from './cluster-nodes.js';
 export { PgLeads } from './leads.js';
 export { PgLeadImports } from './lead-imports.js';
 export { PgTrunks } from './trunks.js';

@@ -26,6 +26,17 @@ export interface QueueLogTableRow extends NodeQueueLogLine {
 export type QueueLogCursor = Record<string, number>;
 
 const DATA = ['data1', 'data2', 'data3', 'data4', 'data5'] as const;
+/** A row's data fields up to the first missing one (null), as the line had them. */
+function dataOf(x: Record<(typeof DATA)[number], string | null>): string[] {
+  const data: string[] = [];
+  for (const k of DATA) {
+    const v = x[k];
+    if (v === null) break;
+    data.push(v);
+  }
+  return data;
+}
+
 /** Rows per INSERT: 12 parameters each, well under PostgreSQL's 65,535. */
 const INSERT_ROWS = 1000;
 
@@ -99,15 +110,19 @@ export class PgQueueLog {
         order by x.id`,
       [nodes, nodes.map((n) => cursor[n] ?? 0), limit],
     );
-    return r.rows.map((x) => {
-      const data: string[] = [];
-      for (const k of DATA) {
-        const v = x[k];
-        if (v === null) break;
-        data.push(v);
-      }
-      return { id: x.id, nodeId: x.node_id, seq: x.seq, time: x.time, callid: x.callid, queuename: x.queuename, agent: x.agent, event: x.event, data };
-    });
+    return r.rows.map((x) => ({ id: x.id, nodeId: x.node_id, seq: x.seq, time: x.time, callid: x.callid, queuename: x.queuename, agent: x.agent, event: x.event, data: dataOf(x) }));
+  }
+
+  /** A node's last `n` lines (highest `seq`), in `seq` order: where its file is matched to the table (app/queue-log-catch-up.ts). */
+  async tail(nodeId: string, n: number): Promise<NodeQueueLogLine[]> {
+    const r = await this.pool.query<{
+      seq: number; time: number; callid: string; queuename: string; agent: string; event: string;
+      data1: string | null; data2: string | null; data3: string | null; data4: string | null; data5: string | null;
+    }>(
+      `select seq, time, callid, queuename, agent, event, data1, data2, data3, data4, data5 from queue_log where node_id = $1 order by seq desc limit $2`,
+      [nodeId, n],
+    );
+    return r.rows.reverse().map((x) => ({ seq: Number(x.seq), time: Number(x.time), callid: x.callid, queuename: x.queuename, agent: x.agent, event: x.event, data: dataOf(x) }));
   }
 
   /** Each node's last `seq` in the table: a reader's saved cursor beyond it belongs to another database (or an emptied table). */

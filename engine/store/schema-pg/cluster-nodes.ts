@@ -28,6 +28,14 @@ export const clusterNodes = pgTable(
      * in-process node, whose API serves its files itself).
      */
     publicUrl: text('public_url'),
+    /**
+     * The process holding this NODE_ID (a new id at each start, the host's name and the process id): a second
+     * process started with the same NODE_ID while this one heartbeats is refused (app/node/node-claim.ts), and a
+     * process whose row another one took over stops heartbeating into it. Null for rows of earlier versions.
+     */
+    instanceId: text('instance_id'),
+    host: text('host'),
+    pid: integer('pid'),
   },
   (t) => [index('cluster_nodes_state_heartbeat_idx').on(t.state, t.heartbeatAt)],
 );

@@ -10,6 +10,9 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/both/fault-suite-asterisk.test.ts': 95_300,
   'test/both/fault-suite-sim.test.ts': 89_300,
   'test/cluster/two-nodes.test.ts': 57_800,
+  // node-log branch, measured on a loaded shared machine (load average 12–14), not in the ci2 rehearsal.
+  'test/cluster/node-queue-log-catch-up.test.ts': 59_000,
+  'test/cluster/node-duplicate-id.test.ts': 50_000,
   'test/integration/start-product.test.ts': 53_500,
   'test/browser/qa-scorecards.test.ts': 44_900,
   'test/integration/engine-under-load.test.ts': 41_300,

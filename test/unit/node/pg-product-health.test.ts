@@ -35,6 +35,8 @@ describe('npm start on PostgreSQL: /health', () => {
     const snapshot = (): EngineSnapshot =>
       ({ state: 'running', connected: true, reconciled: true, unreconciledSince: null, dialing: false, lastDialAt: null, asteriskStartupTime: null, calls: [], agents: [], controlCalls: [], waitingForAgent: [], campaigns: [], store: queue.status() }) as EngineSnapshot;
     const cluster = { ttlMs: 15_000, seenAt: clock.now(), nodes: [] };
+    // What the node's start put into the table from its file (lines 39–41 a kill -9 had left there only).
+    const caughtUp = { file: '/var/lib/centralita/queue_log', outcome: 'anchored', tableSeq: 38, inserted: 3, fromSeq: 39, toSeq: 41, fileBehind: 0, malformed: 0, partial: false, bytesRead: 4096, durationMs: 3, error: null };
     const node = {
       engine: { snapshot } as unknown as RunningNode['engine'],
       simulated: true,
@@ -43,7 +45,7 @@ describe('npm start on PostgreSQL: /health', () => {
       recordings: null,
       recordingsUrl: null,
       // What the node's own /health answers: its table writer's status.
-      report: () => ({ db: { ok: !pgAway }, cluster, queueLogTable: writer.status() }) as unknown as NodeHealthReport,
+      report: () => ({ db: { ok: !pgAway }, cluster, queueLogTable: writer.status(), queueLogCatchUp: caughtUp }) as unknown as NodeHealthReport,
     };
     const health = pgProductHealth({
       node,
@@ -82,6 +84,7 @@ describe('npm start on PostgreSQL: /health', () => {
     expect(Object.keys(back)).toEqual(
       expect.arrayContaining(['status', 'version', 'nodeId', 'uptimeSeconds', 'ari', 'db', 'redis', 'media', 'calls', 'dialer', 'backup', 'queueLog', 'recordings', 'store', 'cluster', 'queueLogTable']),
     );
+    expect(back.queueLogCatchUp).toEqual(caughtUp);
     expect(back).toMatchObject({ nodeId: 'node-1', ari: { connected: true, simulated: true, url: 'embedded', app: 'centralita' }, calls: { active: 0 }, dialer: { state: 'running', lastDialAt: null }, queueLog: null, recordings: null, cluster });
   });
 });

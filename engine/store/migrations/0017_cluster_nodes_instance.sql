@@ -1,0 +1,3 @@
+ALTER TABLE `cluster_nodes` ADD `instance_id` text;--> statement-breakpoint
+ALTER TABLE `cluster_nodes` ADD `host` text;--> statement-breakpoint
+ALTER TABLE `cluster_nodes` ADD `pid` integer;
