@@ -46,7 +46,7 @@ export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = 
   } finally {
     clearTimeout(timer);
   }
-  io.adapter(createAdapter(lossyPublisher(pub), sub, { key }));
+  io.adapter(createAdapter(lossyPublisher(pub), lossySubscriber(sub), { key }));
   return {
     ping: (ms = REDIS_PING_TIMEOUT_MS) => pingWithin(() => pub.ping(), ms),
     close: async () => {
@@ -65,21 +65,47 @@ export async function useRedisAdapter(io: Server, redisUrl: string, timeoutMs = 
 
 type Client = ReturnType<typeof createClient>;
 
+/** The adapter's publishing calls, sent without awaiting (./lossyPublisher). */
+const PUBLISHING = ['publish'] as const;
+
 /**
- * The adapter publishes every broadcast without awaiting it, so a publish that fails — Redis killed with it in
- * flight, or the client closed at shutdown while the board still ticks — would be an unhandled rejection, which
- * ends a Node process. The live board is best-effort: such a broadcast is lost (the next snapshot repairs the
- * boards) and the process stays up; /health's Redis PING is what reports the outage.
+ * The adapter's (un)subscribing calls on its subscriber connection, sent without awaiting: at start, and in its
+ * close() (UNSUBSCRIBE, PUNSUBSCRIBE). Both spellings node-redis offers, since the adapter's versions use either.
  */
-function lossyPublisher(pub: Client): Client {
-  const publish = pub.publish.bind(pub);
-  return new Proxy(pub, {
+const SUBSCRIBING = ['subscribe', 'unsubscribe', 'pSubscribe', 'pUnsubscribe', 'psubscribe', 'punsubscribe', 'sSubscribe', 'sUnsubscribe', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PSUBSCRIBE', 'PUNSUBSCRIBE', 'SSUBSCRIBE', 'SUNSUBSCRIBE'] as const;
+
+/**
+ * The client with `methods` made lossy: their promises never reject (a failure resolves `lost`). The Socket.IO
+ * adapter calls them without awaiting, so a failure — Redis killed with the command in flight, or the command
+ * queued while Redis is away and cut when the process closes its connections — would be an unhandled rejection,
+ * which ends a Node process (a SIGTERM then exited 1 instead of 0). The live board is best-effort: a broadcast lost
+ * is repaired by the next snapshot, node-redis subscribes again by itself on reconnecting, and an unsubscribe cut at
+ * shutdown no longer matters; /health's Redis PING is what reports an outage.
+ */
+function lossy(client: Client, methods: readonly string[], lost: unknown): Client {
+  const names = new Set(methods);
+  return new Proxy(client, {
     get(target, prop, receiver) {
-      if (prop === 'publish') return (...args: Parameters<Client['publish']>) => publish(...args).catch(() => 0);
       const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const fn = (value as (...a: unknown[]) => unknown).bind(target);
+      if (typeof prop !== 'string' || !names.has(prop)) return fn;
+      return (...args: unknown[]) => {
+        const r = fn(...args);
+        return r instanceof Promise ? r.catch(() => lost) : r;
+      };
     },
   });
+}
+
+/** The publishing connection as the adapter gets it: a failed publish is a lost broadcast (0 receivers). */
+function lossyPublisher(pub: Client): Client {
+  return lossy(pub, PUBLISHING, 0);
+}
+
+/** The subscribing connection as the adapter gets it: a failed (un)subscribe is dropped, never fatal. */
+function lossySubscriber(sub: Client): Client {
+  return lossy(sub, SUBSCRIBING, undefined);
 }
 
 /** Runs a PING (any promise) and answers whether it succeeded within `ms`; never throws. */

@@ -31,6 +31,13 @@ const DEFAULT_GRACE_SECONDS = 8;
  * scenario tests. 1 s instead of the default 8 s takes 7 s of plain waiting off it.
  */
 const OUTAGE_GRACE_SECONDS = 1;
+/**
+ * The Redis scenario's: SIGTERM 1 s after live calls are told to finish, just after Redis came back. A short grace
+ * cuts the live feed's Redis connections while the Socket.IO adapter's unsubscribes may still be queued; those
+ * rejections, unhandled, once ended the product with exit 1 (api/live/redis.ts lossySubscriber; the deterministic
+ * test is test/integration/live-redis-close.test.ts). Here the whole product must still exit 0.
+ */
+const REDIS_SCENARIO_GRACE_SECONDS = 1;
 /** The disk-full scenario's: the SIGTERM at the end need not wait 8 s for the brief calls. */
 const DISK_FULL_GRACE_SECONDS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,8 +80,8 @@ export function faultSuite(kind: PbxKind): void {
     /** A call of the campaign bridged to an agent and still up. */
     const bridgedNow = () => rig.callLogs("stage = 'bridged' and ended_at is null and lead_id is not null").length > 0;
 
-    it('ARI WebSocket cut, ARI unreachable, Redis lost: dialling resumes within 10 s each time; SIGTERM exits within 15 s', async () => {
-      const product = await rig.start({ REDIS_URL: redis.url });
+    it('ARI WebSocket cut, ARI unreachable, Redis lost: dialling resumes within 10 s each time; SIGTERM with a 1 s grace exits 0 within 8 s', async () => {
+      const product = await rig.start({ REDIS_URL: redis.url, SHUTDOWN_GRACE_SECONDS: String(REDIS_SCENARIO_GRACE_SECONDS) });
       await dialling(product, 0);
 
       // The WebSocket (and every other connection) cut once; the port stays open.
@@ -115,7 +122,7 @@ export function faultSuite(kind: PbxKind): void {
         expect(r.campaignDialMs).toBeLessThan(10_000);
       }
       expect(exit).toMatchObject({ code: 0 });
-      expect(exit.ms).toBeLessThan(exitBoundMs(DEFAULT_GRACE_SECONDS));
+      expect(exit.ms).toBeLessThan(exitBoundMs(REDIS_SCENARIO_GRACE_SECONDS));
       expect(counts).toEqual(ZERO);
     }, 150_000);
 
