@@ -28,6 +28,8 @@ import { agentConfigFromRow, campaignEngineView, campaignsToResume, createEngine
 import { DEMO_CAMPAIGN_ID } from './demo-data.js';
 import { ENGINE_COMMANDS, type EngineCommand, type EngineHostInit, type EngineStatus, type FromEngine, type LagFigures, type SerializedError, type ToEngine } from './engine-protocol.js';
 import { startEngine } from './start-engine.js';
+import { closerStack } from './closers.js';
+import { commandOf } from './engine-command.js';
 import { simScenarioRules } from './sim-scenario.js';
 
 /** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
@@ -57,29 +59,12 @@ export function lagFigures(h: IntervalHistogram, windowMs: number): LagFigures {
   return { p50: lag(h.percentile(50)), p99: lag(h.percentile(99)), max: lag(h.max), windowMs };
 }
 
-function commandOf(control: EngineControl, command: EngineCommand): (...args: unknown[]) => unknown {
-  const [group, name] = command.split('.') as [keyof EngineControl, string];
-  const target = control[group] as unknown as Record<string, (...a: unknown[]) => unknown> | undefined;
-  const fn = target?.[name];
-  if (typeof fn !== 'function') throw new ControlError('unavailable', `the engine does not answer ${command}`);
-  return fn.bind(target);
-}
-
 export async function runEngineHost(port: MessagePort, init: EngineHostInit): Promise<void> {
   const { config } = init;
   const logger = createLogger(init.logLevel as Parameters<typeof createLogger>[0], { pretty: init.pretty });
   const post = (m: FromEngine) => port.postMessage(m);
   const abort = new AbortController();
-  const closers: Array<() => Promise<void> | void> = [];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        logger.warn({ err }, 'error while shutting down');
-      }
-    }
-  };
+  const { closers, closeAll } = closerStack(logger);
 
   const health = monitorEventLoopDelay({ resolution: 10 });
   health.enable();

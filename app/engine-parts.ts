@@ -6,6 +6,9 @@
  */
 export { agentConfigFromRow, agentLiveState, campaignEngineView } from './engine-control.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
+export { closerStack, type Closer } from './closers.js';
+export { commandOf } from './engine-command.js';
+export { ENGINE_COMMANDS } from './engine-protocol.js';
 export { lagFigures, serializeError } from './engine-host.js';
 export type { LagFigures, SerializedError } from './engine-protocol.js';
 export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';

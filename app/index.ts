@@ -15,4 +15,5 @@ export { configOrExitCode } from './config-or-exit.js';
 export { scenarioCalleeRule, simScenarioRules } from './sim-scenario.js';
 export { attachQueueLog, attachQueueLogWith, queueLogPath, queueServiceLevels, startQueueStats, type AttachedQueueLog, type QueueLogNames, type QueueStats } from './queue-log.js';
 export { QueueLogTableWriter, startTableQueueStats, queueLogColumns, queueLogLineOf, type QueueLogTableStatus, type TableQueueStats, type TableQueueStatsStatus } from './queue-log-table.js';
+export { closerStack, type Closer } from './closers.js';
 export { catchUpQueueLog, type QueueLogCatchUpOutcome, type QueueLogCatchUpStatus } from './queue-log-catch-up.js';

@@ -22,6 +22,7 @@ import type { RecorderControl } from '../api/index.js';
 import { withWebApp } from '../api/web/index.js';
 import { WEB_DIST } from './web/index.js';
 import { ensureDemoData } from './demo-data.js';
+import { closerStack } from './closers.js';
 import { remoteEngineControl, remoteRecorder, startEngineThread, type EngineThread } from './engine-thread.js';
 import type { EngineThreadKind } from './engine-protocol.js';
 import { attachQueueLog, queueLogPath, startQueueStats, type AttachedQueueLog, type QueueStats } from './queue-log.js';
@@ -65,16 +66,7 @@ export const ENGINE_STALL_MS = 5000;
 
 export async function startProduct(config: Config, logger: Logger, opts: StartProductOptions = {}): Promise<Product> {
   const startedAt = systemClock.now();
-  const closers: Array<() => Promise<void> | void> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        logger.warn({ err }, 'error while shutting down');
-      }
-    }
-  };
+  const { closers, closeAll } = closerStack(logger);
   try {
     // The HTTP port first: a busy port is found before anything else starts, and /health answers (503,
     // "starting") while the engine waits for Asterisk — e.g. retrying wrong ARI credentials.

@@ -29,7 +29,7 @@ import { asyncStoreLeadSource, mediaPlaneAmdSource, type Engine } from '../../en
 import { startSimulator, type Simulator } from '../../engine/sim/index.js';
 import { redactUrl, secretBox, type Campaign } from '../../engine/store/index.js';
 import { checkPg, migratePg, openPgPool, PgAgentEvents, PgAgents, PgCallLogs, PgCampaigns, PgClusterNodes, PgAuditLog, PgLeadHopper, PgQueueLog, pgRecorderStore, PgTrunks, describePgError, type PgPool } from '../../engine/store/pg/index.js';
-import { agentConfigFromRow, attachQueueLogWith, catchUpQueueLog, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogCatchUpStatus, type QueueLogTableStatus } from '../engine-parts.js';
+import { agentConfigFromRow, attachQueueLogWith, catchUpQueueLog, closerStack, queueLogPath, QueueLogTableWriter, simScenarioRules, startEngine, type AttachedQueueLog, type QueueLogCatchUpStatus, type QueueLogTableStatus } from '../engine-parts.js';
 import { AgentFollower } from './agent-follower.js';
 import { agentCommandHandler } from './agent-commands.js';
 import { CampaignFollower } from './campaign-follower.js';
@@ -140,16 +140,7 @@ export type NodeHealthReport = {
 };
 
 export async function runNode(cfg: NodeConfig, logger: Logger, clock: Clock = systemClock, signal?: AbortSignal, opts: RunNodeOptions = {}): Promise<RunningNode> {
-  const closers: Array<() => Promise<void> | void> = [];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        logger.warn({ err }, 'error while shutting down');
-      }
-    }
-  };
+  const { closers, closeAll } = closerStack(logger);
   try {
     let pool: PgPool;
     if (opts.pool) {

@@ -19,7 +19,7 @@ import type { DomainEvent } from '../../engine/events/index.js';
 import { createLogger } from '../../engine/log/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import { describePgError, openPgPool, pgAgentDirectory, pgCampaignCatalog, pgCampaignToday } from '../../engine/store/pg/index.js';
-import { lagFigures, serializeError, type LagFigures } from '../engine-parts.js';
+import { closerStack, commandOf, lagFigures, serializeError, type LagFigures } from '../engine-parts.js';
 import { runNode, type RunningNode } from '../node/index.js';
 import { CampaignFigures } from './campaign-figures.js';
 import { ariEventDelayMs, isCallEvent } from './engine-loop-probe.js';
@@ -31,29 +31,12 @@ const LAG_WINDOW_MS = 5000;
 /** The recorder's status (disk, rows read from PostgreSQL) is read at most this often. */
 const RECORDINGS_STATUS_MS = 1000;
 
-function commandOf(control: EngineControl, command: NodeCommand): (...args: unknown[]) => unknown {
-  const [group, name] = command.split('.') as [keyof EngineControl, string];
-  const target = control[group] as unknown as Record<string, (...a: unknown[]) => unknown> | undefined;
-  const fn = target?.[name];
-  if (typeof fn !== 'function') throw new ControlError('unavailable', `the engine does not answer ${command}`);
-  return fn.bind(target);
-}
-
 export async function runNodeHost(port: MessagePort, init: NodeHostInit): Promise<void> {
   const { cfg } = init;
   const logger = createLogger(init.logLevel as Parameters<typeof createLogger>[0], { pretty: init.pretty });
   const post = (m: FromNode) => port.postMessage(m);
   const abort = new AbortController();
-  const closers: Array<() => Promise<void> | void> = [];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        logger.warn({ err }, 'error while shutting down');
-      }
-    }
-  };
+  const { closers, closeAll } = closerStack(logger);
 
   const health = monitorEventLoopDelay({ resolution: 10 });
   health.enable();

@@ -9,7 +9,7 @@ import type { DomainEvent } from '../../engine/events/index.js';
 import type { PacingObservation } from '../../engine/pacing/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import type { EngineSnapshot } from '../../engine/shell/index.js';
-import type { LagFigures, SerializedError } from '../engine-parts.js';
+import { ENGINE_COMMANDS, type LagFigures, type SerializedError } from '../engine-parts.js';
 import type { NodeConfig, NodeHealthReport } from '../node/index.js';
 
 export interface NodeHostInit {
@@ -44,24 +44,11 @@ export interface NodeStatus {
   lag: LagFigures;
 }
 
-/** The commands the API side may send: EngineControl's (by path) and the recorder's. */
-export const NODE_COMMANDS = [
-  'campaigns.start',
-  'campaigns.pause',
-  'campaigns.stop',
-  'campaigns.testCall',
-  'agents.login',
-  'agents.ready',
-  'agents.pause',
-  'agents.logout',
-  'agents.upsert',
-  'agents.remove',
-  'agents.ask',
-  'calls.hangup',
-  'recordings.pause',
-  'recordings.resume',
-  'recordings.delete',
-] as const;
+/**
+ * The commands the API side may send: the SQLite engine thread's (EngineControl's by path, and the recorder's), and
+ * `agents.ask` (an agent's command for another node, through Redis).
+ */
+export const NODE_COMMANDS = [...ENGINE_COMMANDS, 'agents.ask'] as const;
 export type NodeCommand = (typeof NODE_COMMANDS)[number];
 
 /** The engine loop's figures since the last probe with `reset` (bench:pg-loop): its delay, and how late it heard ARI events. */

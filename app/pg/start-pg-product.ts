@@ -30,7 +30,7 @@ import { pgApiPorts, pgNodeRecordings } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeBoardSource, nodeHealthView, remoteNodeControl, remoteNodeRecorder, startNodeThread, type NodeThread } from './node-thread.js';
 import { productClusterBoard } from './cluster-board.js';
-import { queueServiceLevels, startQueueStats, startTableQueueStats, type QueueStats } from '../index.js';
+import { closerStack, queueServiceLevels, startQueueStats, startTableQueueStats, type QueueStats } from '../index.js';
 import { pgProductHealth } from './product-health.js';
 import { assertPgReady } from './readiness.js';
 import { SQLITE_KEPT } from './sqlite-kept.js';
@@ -81,16 +81,7 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
   const startedAt = systemClock.now();
   const shownUrl = redactUrl(cfg.databaseUrl);
   const storeInfo = { dialect: 'postgres' as const, url: shownUrl, sqlite: { path: config.DB_PATH, keeps: SQLITE_KEPT } };
-  const closers: Array<() => Promise<void> | void> = [];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (err) {
-        logger.warn({ err }, 'error while shutting down');
-      }
-    }
-  };
+  const { closers, closeAll } = closerStack(logger);
   try {
     // The port first, as on SQLite: a busy port is found before anything else, /health answers 503 while starting.
     let api: FetchApp | null = null;
