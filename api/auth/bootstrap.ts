@@ -37,6 +37,25 @@ export function removePasswordFile(file: string): void {
 }
 
 /**
+ * The first admin's insert, or null when it failed because another process (an API beside this one on the same
+ * PostgreSQL, started at the same moment) created `admin` in between: both saw no user, one insert wins. Any other
+ * failure is thrown.
+ */
+async function createOrLose<T>(auth: AuthService, create: () => Promise<T>): Promise<T | null> {
+  try {
+    return await create();
+  } catch (err) {
+    if ((await auth.users.byUsername(ADMIN_USERNAME)) !== undefined) return null;
+    throw err;
+  }
+}
+
+function lost(logger: Logger): undefined {
+  logger.info({ username: ADMIN_USERNAME }, 'first start: another process created the admin user at the same moment; nothing created here');
+  return undefined;
+}
+
+/**
  * First start: with no users at all, creates `admin` with ADMIN_PASSWORD or a random password (no working default
  * password ever exists). The random password never goes to a log or the console — logs are shipped, kept and read
  * by others: it is written to `passwordFile` (mode 0600, beside the database) and only the file's path is logged;
@@ -52,7 +71,8 @@ export async function ensureAdmin(auth: AuthService, logger: Logger, adminPasswo
   checkAdminPassword(adminPassword);
   if (adminPassword !== undefined) {
     const at = auth.now();
-    const user = await auth.users.create({ username: ADMIN_USERNAME, passwordHash: auth.hashPasswordSync(adminPassword), role: 'admin', mustChangePassword: false, at });
+    const user = await createOrLose(auth, () => auth.users.create({ username: ADMIN_USERNAME, passwordHash: auth.hashPasswordSync(adminPassword), role: 'admin', mustChangePassword: false, at }));
+    if (user === null) return lost(logger);
     await auth.audit.record({ at, actorId: null, actorKind: 'system', action: 'user.create', targetType: 'user', targetId: user.id, details: { username: ADMIN_USERNAME, role: 'admin', bootstrap: true } });
     logger.info({ username: ADMIN_USERNAME }, 'first start: created the admin user with ADMIN_PASSWORD');
     return undefined;
@@ -62,7 +82,15 @@ export async function ensureAdmin(auth: AuthService, logger: Logger, adminPasswo
   if (passwordFile !== undefined) writePasswordFile(passwordFile, password);
   const at = auth.now();
   // A generated password must be replaced at the first login (the API refuses all else until then).
-  const user = await auth.users.create({ username: ADMIN_USERNAME, passwordHash: auth.hashPasswordSync(password), role: 'admin', mustChangePassword: true, at });
+  const user = await createOrLose(auth, () => auth.users.create({ username: ADMIN_USERNAME, passwordHash: auth.hashPasswordSync(password), role: 'admin', mustChangePassword: true, at })).catch((err: unknown) => {
+    // No admin holds this password: its file must not suggest one does.
+    if (passwordFile !== undefined) removePasswordFile(passwordFile);
+    throw err;
+  });
+  if (user === null) {
+    if (passwordFile !== undefined) removePasswordFile(passwordFile);
+    return lost(logger);
+  }
   await auth.audit.record({ at, actorId: null, actorKind: 'system', action: 'user.create', targetType: 'user', targetId: user.id, details: { username: ADMIN_USERNAME, role: 'admin', bootstrap: true } });
   if (passwordFile !== undefined) {
     logger.warn({ username: ADMIN_USERNAME, file: passwordFile }, 'first start: created the admin user with a random password, written to this file (readable by this user only; deleted when the first login changes it)');

@@ -48,6 +48,21 @@ describeApiDialects('auth', (harness) => {
       expect(existsSync(file)).toBe(false);
     });
 
+    it('two processes starting at once on an empty database: one creates the admin, the other neither fails nor leaves a password file', async () => {
+      let dir = '';
+      h = await harness({}, (_s, _c, d) => ((dir = d), {}));
+      await h.app.ready;
+      // Back to no users, as a fresh database both processes see.
+      await h.app.auth.users.delete((await h.app.auth.users.byUsername('admin'))!.id);
+      const files = [join(dir, 'a-initial-admin-password'), join(dir, 'b-initial-admin-password')];
+      const made = await Promise.all(files.map((f) => ensureAdmin(h!.app.auth, silentLogger, undefined, f)));
+      const winners = made.filter((m) => m !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(files.filter((f) => existsSync(f))).toEqual([winners[0]!.file]);
+      expect((await h.json('POST', '/api/auth/login', { username: 'admin', password: winners[0]!.password })).status).toBe(200);
+      expect(await h.app.auth.users.count()).toBe(1);
+    });
+
     it('does not create a second admin on the next start', async () => {
       h = await harness();
       await h.app.ready;
