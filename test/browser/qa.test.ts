@@ -74,7 +74,16 @@ describe('QA screen (supervisor)', () => {
     // The src is a signed URL (user, expiry, signature), never a bearer token.
     const { src } = await audioState(page);
     expect(src).toMatch(new RegExp(`^/api/recordings/${callId}/audio\\?u=[^&]+&exp=\\d+&part=call&dl=0&sig=`));
-    expect(src).not.toMatch(/token|bearer|eyJ/i);
+    // Checked against the session's own tokens, not a pattern: the signature is random base64url and once held
+    // "EYj", which a case-insensitive /eyJ/ took for a JWT (CI stop 24).
+    const tokens = await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('centralita.session') ?? '{}') as { accessToken?: string; refreshToken?: string };
+      return [s.accessToken, s.refreshToken];
+    });
+    expect(tokens.every((t) => typeof t === 'string' && t.length > 20)).toBe(true);
+    const query = new URLSearchParams(src.split('?')[1]);
+    expect([...query.keys()]).toEqual(['u', 'exp', 'part', 'dl', 'sig']);
+    for (const t of tokens) expect(src).not.toContain(t as string);
     // The waveform drew the API's peaks (wavesurfer's canvas in its shadow root).
     await until(async () => page.getByTestId('waveform').evaluate((el) => (el.firstElementChild?.shadowRoot?.querySelectorAll('canvas').length ?? 0) > 0), 10_000, 'the waveform');
     await until(async () => Number.isFinite((await audioState(page)).d) && (await audioState(page)).d > 5, 10_000, 'the audio metadata');
