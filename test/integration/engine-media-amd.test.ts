@@ -11,9 +11,9 @@
  * open after the MACHINE decision until the plane hears the beep.
  *
  * On both dialects (#18), the engine writing through each one's node port as `centralita node` wires it. PostgreSQL
- * runs a short mix (a human hung up by us once bridged, a hang-up during AMD, a busy line): its CallLogs' AMD columns and kept traces are the
- * store's part; the machines' beeps and the RTP ports' reuse, the plane's and the detector's business, run on
- * SQLite's full mix only.
+ * runs a short mix (a human hung up by us once bridged, a hang-up during AMD, a busy line): its CallLogs' AMD
+ * columns and kept traces are the store's part; the machines' beeps and the RTP ports' reuse, the plane's and the
+ * detector's business, run on SQLite's full mix only.
  */
 import { createSocket } from 'node:dgram';
 import { afterEach, expect, it } from 'vitest';
@@ -165,7 +165,7 @@ async function canBind(port: number): Promise<boolean> {
 }
 
 describeDialects(
-  'the media plane as the engine\'s AMD',
+  "the media plane as the engine's AMD",
   (h, dialect) => {
     it('a campaign on the embedded PBX takes every AMD decision from the media plane (centralita detector)', async () => {
       const all = dialect === 'sqlite';
