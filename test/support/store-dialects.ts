@@ -101,6 +101,17 @@ export interface DialectHarness extends NodeStore {
   connect(): Promise<OtherConnection>;
   /** Closes this connection and opens a new one (a restarted process); the harness answers through the new one. */
   reopen(): Promise<void>;
+  /**
+   * The SQLite store itself (the single-process product's synchronous repositories, what it hands the engine);
+   * null on PostgreSQL. For the parts of a test that build what each dialect's product builds.
+   */
+  readonly sqlite: Store | null;
+  /**
+   * Resolves once nothing is in flight on this connection (PostgreSQL: no pooled client lent out or awaited;
+   * SQLite: at once, its writes are synchronous). Tests on a virtual clock wait for it between steps, so virtual
+   * time never runs ahead of the database's real I/O.
+   */
+  settle(): Promise<void>;
 }
 
 /** Just enough of drizzle's builder, the same calls on both drivers (SQLite's builders are awaitable too). */
@@ -122,6 +133,8 @@ interface Backend {
   manualCalls: ManualCallLog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
+  sqlite: Store | null;
+  settle(): Promise<void>;
   connect(): Promise<OtherConnection>;
   reopen(): Promise<void>;
 }
@@ -249,6 +262,10 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     connect: () => b().connect(),
     reopen: () => b().reopen(),
+    get sqlite() {
+      return b().sqlite;
+    },
+    settle: () => b().settle(),
   };
   return h;
 }
@@ -271,6 +288,8 @@ function sqlitePorts(store: Store): Omit<Backend, 'connect' | 'reopen'> {
     manualCalls: sqliteManualCallLog(store),
     db: store.db,
     t: lite,
+    sqlite: store,
+    settle: () => Promise.resolve(),
   };
 }
 
@@ -301,7 +320,24 @@ function pgPorts(pool: PgPool): Omit<Backend, 'connect' | 'reopen'> {
     manualCalls: built(api.manualCalls, 'manualCalls'),
     db: drizzle(pool),
     t: pgs,
+    sqlite: null,
+    settle: () => pgPoolSettled(pool),
   };
+}
+
+/**
+ * Resolves once `pool` has had no client lent out and none awaited over a few event-loop turns (a write queue's
+ * next statement starts a turn after the previous one ends). Bounded: after 10 s of real time it resolves anyway —
+ * what still runs then is the test's to assert on, not this wait's to hide.
+ */
+export async function pgPoolSettled(pool: PgPool, maxMs = 10_000): Promise<void> {
+  const busy = () => pool.totalCount - pool.idleCount + pool.waitingCount > 0;
+  const until = Date.now() + maxMs;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    await new Promise<void>((r) => setImmediate(r));
+    quiet = busy() ? 0 : quiet + 1;
+  }
 }
 
 /**
