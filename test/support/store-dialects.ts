@@ -36,6 +36,8 @@ export interface SeedAgent {
   userId?: string | null;
   nodeId?: string | null;
   team?: string | null;
+  /** The campaigns it serves (null: every one). */
+  campaignIds?: string[] | null;
   createdAt?: number;
 }
 
@@ -216,6 +218,7 @@ function harnessOver(b: () => Backend): DialectHarness {
             userId: a.userId ?? null,
             nodeId: a.nodeId ?? null,
             team: a.team ?? null,
+            campaignIds: a.campaignIds ?? null,
             createdAt: a.createdAt ?? 0,
           });
       },
