@@ -19,8 +19,8 @@ import type { DomainEvent } from '../../engine/events/types.js';
 import { silentLogger } from '../../engine/log/logger.js';
 import { ControlError } from '../../engine/control/types.js';
 import { scriptedAmdSource } from '../support/scripted-amd.js';
-import { agentConfigFromRow, campaignEngineView, createEngineControl } from '../../app/engine-control.js';
-import { AgentFollower, CampaignFollower } from '../../app/node/index.js';
+import { agentConfigFromRow, campaignEngineView } from '../../app/engine-control.js';
+import { dialectCommands } from '../support/dialect-control.js';
 import { Engine } from '../../engine/shell/engine.js';
 import { drive, whileRunning } from '../support/virtual-drive.js';
 import { dialectPbxRigs, type DialectPbxRig } from '../support/pbx-rig.js';
@@ -75,19 +75,9 @@ async function rig(h: DialectHarness): Promise<Rig> {
   return r;
 }
 
-/** What the API's commands come to on each dialect's product. */
-interface Commands {
-  start(id: string): Promise<void>;
-  pause(id: string): Promise<void>;
-  stop(id: string): Promise<void>;
-  /** The agent's row changed (the API's PATCH): the engine takes it. */
-  agentChanged(id: string): Promise<void>;
-}
-
 async function engineWithControl(r: Rig) {
   const { h } = r;
   const gateway = await connectAri({ url: r.sim.url, username: r.sim.username, password: r.sim.password, app: 'centralita', clock: systemClock, initialDelayMs: 20, maxDelayMs: 200 });
-  const leadsFor = (c: { id: string }) => r.ports.leadsFor(c.id, 'n1');
   // SQLite: the single-process product's agents (app/engine-host.ts); PostgreSQL: this node's (app/node/run-node.ts).
   const rows = h.sqlite ? h.sqlite.agents.list() : await h.agents.listForNode('n1');
   const engine = new Engine({
@@ -106,31 +96,8 @@ async function engineWithControl(r: Rig) {
   const events: DomainEvent[] = [];
   engine.events.on('*', (e) => events.push(e));
   await whileRunning(r.clock, engine.start());
-  let commands: Commands;
-  let close = () => {};
-  if (h.sqlite) {
-    const control = createEngineControl({ engine, store: h.sqlite, clock: r.clock, logger: silentLogger, leadsFor });
-    commands = {
-      start: async (id) => void (await control.campaigns.start(id)),
-      pause: async (id) => void (await control.campaigns.pause(id)),
-      stop: async (id) => void (await control.campaigns.stop(id)),
-      agentChanged: async (id) => control.agents.upsert(id),
-    };
-  } else {
-    const campaigns = new CampaignFollower({ engine, campaigns: h.campaigns, leadsFor, clock: r.clock, logger: silentLogger, pollMs: 1000 });
-    const agents = new AgentFollower({ nodeId: 'n1', engine, agents: h.agents, clock: r.clock, logger: silentLogger, pollMs: 1000 });
-    await campaigns.poll();
-    campaigns.start();
-    agents.start();
-    close = () => (campaigns.stop(), agents.stop());
-    // The routes store the command in the row (and publish it: the follower reads the table at once).
-    const command = async (id: string, cmd: 'start' | 'pause' | 'stop') => {
-      await h.campaignCatalog.command(id, cmd, r.clock.now());
-      await campaigns.poll();
-    };
-    commands = { start: (id) => command(id, 'start'), pause: (id) => command(id, 'pause'), stop: (id) => command(id, 'stop'), agentChanged: () => agents.poll() };
-  }
-  return { engine, commands, events, close };
+  const commands = await dialectCommands(r, engine);
+  return { engine, commands, events, close: () => commands.close() };
 }
 
 describeDialects(
