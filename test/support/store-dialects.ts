@@ -88,6 +88,8 @@ export interface DialectHarness extends NodeStore {
     agentEvent(e: { agentId: string; fromState: string; toState: string; at: number }): Promise<void>;
     /** Who placed a CallLog (a manual call's user: what a node's writer never sets). */
     callUser(callId: string, userId: string): Promise<void>;
+    /** Columns of a stored campaign written by hand (what an older version let through, e.g. unchecked settings). */
+    campaignColumns(id: string, values: Record<string, unknown>): Promise<void>;
     /** A row of a table the API only reads (recordings, recording_jobs, call_amd_traces), as the recorder writes it. */
     row(table: 'recordings' | 'recordingJobs' | 'callAmdTraces', values: Record<string, unknown>): Promise<void>;
   };
@@ -233,6 +235,9 @@ function harnessOver(b: () => Backend): DialectHarness {
       },
       async callUser(callId, userId) {
         await b().db.update(b().t.callLogs).set({ userId }).where(eq(b().t.callLogs.id, callId));
+      },
+      async campaignColumns(id, values) {
+        await b().db.update(b().t.campaigns).set(values).where(eq(b().t.campaigns.id, id));
       },
       async row(table, values) {
         await b().db.insert(b().t[table]).values(values);
