@@ -34,7 +34,7 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/engine-agent-campaigns.test.ts': { on: 'both', why: "SQLite part: the engine control's refusal of an overlapping team (PostgreSQL's: the start route's, api-campaigns-pg)" },
   'test/integration/engine-agent-dial-in.test.ts': { on: 'both', why: "SQLite part: an unknown phone, an ARI reconnect and the simulator's StasisStart, call flow the store takes no part in" },
   'test/integration/engine-control.test.ts': { on: 'both', why: "SQLite part: app/engine-control's own answers (refusals, live figures, test calls, agent commands); PostgreSQL's: the start route's refusals (api-campaigns-pg), app/pg/node-control, agents following their rows (engine-agent-campaigns)" },
-  'test/integration/engine-faults.test.ts': { on: 'both', why: "every case on both (dialectPbxRigs); pbx-rig opens SQLite only for the tests that still use pbxRigs" },
+  'test/integration/engine-faults.test.ts': { on: 'both', why: "every case on both (dialectPbxRigs): listed only because it imports pbx-rig, whose pbxRigs opens a SQLite file" },
   'test/integration/engine-sim.test.ts': { on: 'both', why: "SQLite part: the 200-lead seeded mix and a bot's concurrency cap, call flow whose CallLog writes run on both in the reconnect, restart and hopper cases" },
   // SQLite by design.
   'test/integration/store-disk-full.test.ts': { on: 'sqlite', why: 'the SQLite file on a full tmpfs (SQLITE_FULL), its write queue and the start guard of the single-process product' },
