@@ -37,6 +37,12 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/recordings-failures.test.ts': { on: 'both', why: "SQLite part: the failures on the PBX rig (recording-rig over pbx-rig's SQLite store: each reason and its attempts, a full tmpfs); the queue across a restart, the AMD window and retention run on both" },
   'test/both/engine-calls.test.ts': { on: 'both', why: 'SQLite part: the full plan on both PBXs (hang-ups from each side, the machine, no answer, congestion, the corpus verdicts; the simulator twin); PostgreSQL runs a human and a busy line on the real Asterisk' },
   'test/both/recordings-asterisk.test.ts': { on: 'both', why: "SQLite part: the pause-and-resume call (Asterisk's file, its deletion, the transcode); PostgreSQL runs the call that ends while paused (row, pause closed at the call's end, recording_ref)" },
+  'test/integration/campaign-load.test.ts': { on: 'both', why: "SQLite part: the whole single-process product (startProduct over its file): the API's list, the 422 and the fixed start (PostgreSQL's 422: the start route's, api-campaigns-pg)" },
+  'test/integration/engine-agent-campaigns.test.ts': { on: 'both', why: "SQLite part: the engine control's refusal of an overlapping team (PostgreSQL's: the start route's, api-campaigns-pg)" },
+  'test/integration/engine-agent-dial-in.test.ts': { on: 'both', why: "SQLite part: an unknown phone, an ARI reconnect and the simulator's StasisStart, call flow the store takes no part in" },
+  'test/integration/engine-control.test.ts': { on: 'both', why: "SQLite part: app/engine-control's own answers (refusals, live figures, test calls, agent commands); PostgreSQL's: the start route's refusals (api-campaigns-pg), app/pg/node-control, agents following their rows (engine-agent-campaigns)" },
+  'test/integration/engine-faults.test.ts': { on: 'both', why: "every case on both (dialectPbxRigs): listed only because it imports pbx-rig, whose pbxRigs opens a SQLite file" },
+  'test/integration/engine-sim.test.ts': { on: 'both', why: "SQLite part: the 200-lead seeded mix and a bot's concurrency cap, call flow whose CallLog writes run on both in the reconnect, restart and hopper cases" },
   // SQLite by design.
   'test/integration/store-disk-full.test.ts': { on: 'sqlite', why: 'the SQLite file on a full tmpfs (SQLITE_FULL), its write queue and the start guard of the single-process product' },
   'test/integration/backup-restore.test.ts': { on: 'sqlite', why: "SQLite's online backup and restore of the file (PostgreSQL: pg-backup)" },
@@ -72,13 +78,7 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/cluster/api-hangup-remote.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database; the API over pgCallHistory' },
   'test/cluster/node-queue-log-catch-up.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database' },
   'test/cluster/two-nodes.test.ts': { on: 'postgres', why: 'a SQLite file seeds the PostgreSQL database' },
-  // Pending: the PostgreSQL product runs this code too.
-  'test/integration/engine-agent-campaigns.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store (agent teams per campaign); the node's ports on both: store-dialect-campaigns-agents" },
-  'test/integration/engine-agent-dial-in.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store (agents logging in by phone); the node's ports on both: store-dialect-campaigns-agents" },
-  'test/integration/engine-faults.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store while Asterisk goes away; PostgreSQL going away: store-pg-*-outage" },
-  'test/integration/engine-control.test.ts': { on: 'pending', why: "app/engine-control over pbx-rig's SQLite store; the PostgreSQL product wraps it too (app/pg/node-control): its node over PostgreSQL is run by the cluster tests, not this file's cases" },
-  'test/integration/campaign-load.test.ts': { on: 'pending', why: "the single-process product marking a campaign whose stored settings cannot load failed; a PostgreSQL node's load of such a campaign is not run" },
-  'test/integration/engine-sim.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store; startEngine over PostgreSQL's writers: engine-factory" },
+  // Pending: none left (the PostgreSQL product runs this code too: a new such file is listed here with what covers it).
 };
 
 const sources = readSources('test');
