@@ -3,7 +3,8 @@
  * `drive`'s 20 ms steps (two setImmediates each) would run the virtual clock seconds ahead of a recorder or engine
  * still waiting for its database. `trackPending` wraps a port (every function of it, nested objects included) and
  * counts the calls whose Promise has not settled; `driveSettled` advances the clock only once none is in flight, so
- * virtual time moves as it does over SQLite's synchronous answers, and `done` may itself read the store.
+ * virtual time moves as it does over SQLite's synchronous answers, and `done` may itself read the store (the
+ * engine rigs' `settleOn` of test/support/virtual-drive.ts waits on the pool the same way, with a synchronous `done`).
  */
 import type { VirtualClock } from '../../engine/clock/index.js';
 
