@@ -4,7 +4,8 @@
  * The 'unit' project's files are queued together at the end by the sequencer (they share forks) and need no entry.
  * The six files #18's PostgreSQL subsets were added to (engine-calls, recordings-asterisk, engine-amd-late,
  * engine-media-amd, recordings-failures, recordings-finish): their ci1 figure plus their PostgreSQL cases' measured
- * seconds (pg-engine-media branch), until the next rehearsal refreshes them.
+ * seconds (recordings-asterisk: its PostgreSQL case offsets the ~10 s its SQLite paused case no longer waits;
+ * recordings-finish: measured whole), until the next rehearsal refreshes them.
  * Only the order matters: the sequencer starts these first, longest first. A file missing here (or a stale
  * figure) costs only a worse order, never a skipped or failed test. Refresh from a full run's per-file times.
  */
@@ -12,16 +13,16 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/both/fault-suite-asterisk.test.ts': 99_000,
   'test/both/fault-suite-sim.test.ts': 80_700,
   'test/cluster/two-nodes.test.ts': 60_900,
-  'test/both/engine-calls.test.ts': 52_500,
+  'test/both/engine-calls.test.ts': 49_700,
   'test/browser/qa-scorecards.test.ts': 45_800,
   'test/integration/engine-under-load.test.ts': 43_400,
-  'test/integration/engine-amd-late.test.ts': 40_700,
+  'test/integration/engine-amd-late.test.ts': 41_400,
   'test/integration/start-product-pg.test.ts': 38_600,
   'test/integration/start-product.test.ts': 38_300,
-  'test/both/recordings-asterisk.test.ts': 37_000,
-  'test/integration/engine-media-amd.test.ts': 34_600,
+  'test/both/recordings-asterisk.test.ts': 36_500,
   'test/integration/api-leads.test.ts': 34_300,
   'test/browser/wallboard.test.ts': 31_400,
+  'test/integration/engine-media-amd.test.ts': 29_600,
   'test/integration/import-while-dialling.test.ts': 29_000,
   'test/conformance/trace-replay.test.ts': 28_700,
   'test/browser/trunks.test.ts': 26_300,
@@ -51,15 +52,12 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/cluster-abandon-campaign.test.ts': 12_500,
   'test/both/gateway-calls.test.ts': 12_500,
   'test/integration/node-recordings-pg.test.ts': 12_000,
-  'test/integration/recordings-finish.test.ts': 12_000,
   'test/browser/wallboard-scale.test.ts': 11_700,
   'test/integration/leads-import.test.ts': 11_300,
   'test/integration/amd-corpus-eval.test.ts': 10_700,
   'test/both/asterisk-config-real.test.ts': 10_700,
   'test/integration/api-lead-imports.test.ts': 10_600,
-  'test/integration/recordings-failures.test.ts': 10_500,
   'test/integration/pg-backup.test.ts': 9_900,
-  // 5.9 s at ci1, × 1.67 since its cases also run on PostgreSQL (measured on a loaded machine: 11.4 s → 19.1 s); refresh at the next CI.
   'test/integration/engine-faults.test.ts': 9_900,
   'test/browser/queues-nodes-pg.test.ts': 9_900,
   'test/integration/node-agent-events-pg.test.ts': 9_800,
@@ -71,6 +69,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/agents-dashboard-nodes-pg.test.ts': 8_500,
   'test/integration/start-product-pg-ops.test.ts': 7_900,
   'test/cluster/node-redis-outage.test.ts': 7_500,
+  'test/integration/recordings-failures.test.ts': 7_400,
   'test/integration/store-hopper.test.ts': 6_800,
   'test/integration/start-banner.test.ts': 6_500,
   'test/integration/api-metrics-team.test.ts': 6_400,
@@ -78,5 +77,6 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/cluster/api-agents-remote.test.ts': 6_100,
   'test/both/agent-push.test.ts': 5_800,
   'test/integration/store-pg-copy.test.ts': 5_500,
+  'test/integration/recordings-finish.test.ts': 5_400,
   'test/integration/store-pg-lead-imports-outage.test.ts': 5_000,
 };
