@@ -1,7 +1,7 @@
 // The server's precompiled build: the TypeScript sources of the CLI and of every worker thread's module bundled by
 // esbuild into dist/server/<key>/, so a start loads a few dozen files instead of ~1,400 modules through tsx's
-// loader (its hooks thread per thread, a transform per file): ~7.7 CPU-s to the banner through tsx, see
-// `npm run bench:start`. Built by `npm test`'s pretest, and by bin/centralita.mjs itself when missing or stale.
+// loader (a hooks thread per thread, a transform per file): ~2 CPU-s to the banner instead of ~7 through tsx
+// (`npm run bench:start`). Built by `npm test`'s pretest, and by bin/centralita.mjs itself when missing or stale.
 //
 // Stale means: any input the build read (each source file, scripts and this file included) now differs in size or
 // mtime, or is gone. The check stats every input (~500 files, a few ms). A build is never rewritten in place: each
@@ -159,6 +159,9 @@ export async function buildServer({ force = false, root = ROOT, entries = ENTRIE
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    // esbuild's service process would otherwise live as long as the product that built at its start.
+    await esbuild.stop();
   }
   const inputs = {};
   const read = Object.keys(result.metafile.inputs).map((rel) => rel.replace(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+\/).*$/, '$1package.json'));
