@@ -58,6 +58,11 @@ function readJson(file) {
   }
 }
 
+/** Builds under way in this process (they share esbuild's service process). */
+let building = 0;
+/** Makes this process' temporary names unique (two builds may start in the same millisecond). */
+let named = 0;
+
 /** Where a tree's builds are (tests build a small tree of their own). */
 const buildDir = (root) => join(root, 'dist', 'server');
 
@@ -136,9 +141,10 @@ export async function buildServer({ force = false, root = ROOT, entries = ENTRIE
   const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild');
   const builds = buildDir(root);
   mkdirSync(builds, { recursive: true });
-  const tmp = join(builds, `.tmp-${process.pid}-${Date.now()}`);
+  const tmp = join(builds, `.tmp-${process.pid}-${Date.now()}-${++named}`);
   const startedAt = Date.now();
   let result;
+  building++;
   try {
     result = await esbuild.build({
       absWorkingDir: root,
@@ -160,8 +166,9 @@ export async function buildServer({ force = false, root = ROOT, entries = ENTRIE
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   } finally {
-    // esbuild's service process would otherwise live as long as the product that built at its start.
-    await esbuild.stop();
+    // esbuild's service process would otherwise live as long as the product that built at its start; it is shared
+    // by this process' builds, so stopped by the last one to finish.
+    if (--building === 0) await esbuild.stop();
   }
   const inputs = {};
   const read = Object.keys(result.metafile.inputs).map((rel) => rel.replace(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+\/).*$/, '$1package.json'));
@@ -187,7 +194,7 @@ export async function buildServer({ force = false, root = ROOT, entries = ENTRIE
     if (!existsSync(join(dir, 'manifest.json'))) throw err;
   }
   const current = join(builds, 'current.json');
-  const pointer = `${current}.${process.pid}-${Date.now()}`;
+  const pointer = `${current}.${process.pid}-${Date.now()}-${++named}`;
   writeFileSync(pointer, JSON.stringify({ key }));
   renameSync(pointer, current);
   prune(builds, key);
