@@ -42,6 +42,9 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/engine-agent-dial-in.test.ts': { on: 'both', why: "SQLite part: an unknown phone, an ARI reconnect and the simulator's StasisStart, call flow the store takes no part in" },
   'test/integration/engine-control.test.ts': { on: 'both', why: "SQLite part: app/engine-control's own answers (refusals, live figures, test calls, agent commands); PostgreSQL's: the start route's refusals (api-campaigns-pg), app/pg/node-control, agents following their rows (engine-agent-campaigns)" },
   'test/integration/engine-faults.test.ts': { on: 'both', why: "every case on both (dialectPbxRigs): listed only because it imports pbx-rig, whose pbxRigs opens a SQLite file" },
+  'test/integration/recordings-engine.test.ts': { on: 'pending', why: "the recorder on the engine over recording-rig's SQLite store (pbx-rig's); its PostgreSQL port: store-dialect-recorder-store, node-recordings-pg, recordings-finish" },
+  'test/both/fault-suite-sim.test.ts': { on: 'pending', why: "the single-process SQLite product under faults (ARI cut, Asterisk restart, Redis lost, full disk), its CallLogs read from its file; the PostgreSQL product's faults meanwhile: store-pg-*-outage, node-queue-log-catch-up, two-nodes (kill -9)" },
+  'test/both/fault-suite-asterisk.test.ts': { on: 'pending', why: "the fault suite on the real Asterisk with the SQLite product; as fault-suite-sim" },
   'test/integration/engine-sim.test.ts': { on: 'both', why: "SQLite part: the 200-lead seeded mix and a bot's concurrency cap, call flow whose CallLog writes run on both in the reconnect, restart and hopper cases" },
   // SQLite by design.
   'test/integration/store-disk-full.test.ts': { on: 'sqlite', why: 'the SQLite file on a full tmpfs (SQLITE_FULL), its write queue and the start guard of the single-process product' },
@@ -88,9 +91,20 @@ const text = new Map(sources.map((s) => [s.path, s.text]));
 const BOTH = /\b(describeDialects|describeApiDialects)\(/;
 /** The dialect harness itself opens SQLite files for its SQLite side: not a rig of its own. */
 const DIALECT_SUPPORT = new Set(['test/support/store-dialects.ts']);
-/** test/support modules that open a SQLite store for the tests that import them. */
-const SQLITE_RIGS = new Set(sources.filter((s) => s.path.startsWith('test/support/') && !DIALECT_SUPPORT.has(s.path) && /\bopenStore\(/.test(s.text)).map((s) => s.path));
 const API_HARNESS = 'test/unit/api/harness.ts';
+/** test/support modules that open a SQLite store for the tests that import them: directly, or through another rig
+ *  they import (recording-rig builds on pbx-rig's store without calling openStore itself). */
+const SQLITE_RIGS = new Set(sources.filter((s) => s.path.startsWith('test/support/') && !DIALECT_SUPPORT.has(s.path) && /\bopenStore\(/.test(s.text)).map((s) => s.path));
+for (let grew = true; grew; ) {
+  grew = false;
+  for (const s of sources) {
+    if (!s.path.startsWith('test/support/') || DIALECT_SUPPORT.has(s.path) || SQLITE_RIGS.has(s.path)) continue;
+    if (imports(s.path, s.text).some((i) => SQLITE_RIGS.has(i.target))) {
+      SQLITE_RIGS.add(s.path);
+      grew = true;
+    }
+  }
+}
 
 /** What a file's static imports resolve to (repo-relative, .js → .ts), with the names imported. */
 function imports(file: string, src: string): Array<{ target: string; names: string }> {
@@ -117,7 +131,7 @@ const opening = sources.filter((s) => s.path.endsWith('.test.ts') && s.path !== 
 
 describe('test files that open the SQLite store', () => {
   it('the search finds them (the rigs and a known file of each kind)', () => {
-    expect([...SQLITE_RIGS].sort()).toEqual(expect.arrayContaining(['test/support/pbx-rig.ts']));
+    expect([...SQLITE_RIGS].sort()).toEqual(expect.arrayContaining(['test/support/pbx-rig.ts', 'test/support/recording-rig.ts']));
     expect(opening).toEqual(expect.arrayContaining(['test/integration/store-disk-full.test.ts', 'test/integration/api-security-headers.test.ts', 'test/integration/engine-sim.test.ts']));
   });
 
