@@ -13,18 +13,18 @@ import { parseWav } from '../../engine/audio/index.js';
 import { probe } from '../../engine/recordings/index.js';
 import type { CallLogRow } from '../../engine/store/index.js';
 import { describeDialects } from '../support/store-dialects.js';
-import { AGENT_HZ, CALLEE_HZ, closeRecordingRig, dialectRecordingRigs, goertzel, type DialectRecordingRig } from '../support/recording-rig.js';
+import { AGENT_HZ, CALLEE_HZ, closeRecordingRig, recordingRigs, goertzel, type RecordingRig } from '../support/recording-rig.js';
 
-const newRig = dialectRecordingRigs();
+const newRig = recordingRigs();
 
 /** The CallLogs as stored. */
-const callLogs = async (r: DialectRecordingRig) => (await r.h.read.rows('callLogs')) as CallLogRow[];
-const settled = async (r: DialectRecordingRig, callId: string) => ['ready', 'failed'].includes((await r.rows.recordings.get(callId))?.state ?? '');
+const callLogs = async (r: RecordingRig) => (await r.h.read.rows('callLogs')) as CallLogRow[];
+const settled = async (r: RecordingRig, callId: string) => ['ready', 'failed'].includes((await r.rows.recordings.get(callId))?.state ?? '');
 
 describeDialects(
   'recordings on the embedded PBX',
   (h) => {
-    let rig: DialectRecordingRig | undefined;
+    let rig: RecordingRig | undefined;
     // Inside the body: the engine stops before the harness closes its store.
     afterEach(async () => {
       if (rig) await closeRecordingRig(rig);

@@ -2,34 +2,25 @@
  * What goes wrong with recordings is reported on each recording and never reaches the calls: a file that is not
  * a WAV, a WAV with no audio, one ffmpeg cannot decode, a file missing from the spool, a full disk (a real tmpfs
  * filled up), a restart in the middle of a job, and the retention sweep. Real engine on the embedded PBX, real
- * ffmpeg and files; the virtual clock drives the backoff and the daily sweep. The queue across a restart and
- * retention run on SQLite and on PostgreSQL (#18: the node's `pgRecorderStore`, one body); the failures on the PBX
- * rig run over its SQLite store (their rows' writes — error, attempts, jobs — are the same port calls as
- * recordings-finish's, run on both).
+ * ffmpeg and files; the virtual clock drives the backoff and the daily sweep. Every case on SQLite and on
+ * PostgreSQL (#18: the node's CallLog writer and `pgRecorderStore`, one body), the rows read back from each store.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { encodeWav } from '../../engine/audio/index.js';
 import { VirtualClock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { Recordings } from '../../engine/recordings/index.js';
-import type { AuditEntry } from '../../engine/store/index.js';
+import type { AuditEntry, CallLogRow } from '../../engine/store/index.js';
 import { describeDialects } from '../support/store-dialects.js';
 import { trackPending } from '../support/settled-drive.js';
-import { drive } from '../support/virtual-drive.js';
-import { closeRecordingRig, recordingRig, type RecordingRig } from '../support/recording-rig.js';
+import { closeRecordingRig, recordingRigs, type RecordingRig } from '../support/recording-rig.js';
 
-let rig: RecordingRig | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  if (rig) await closeRecordingRig(rig);
-  rig = undefined;
-  for (const c of cleanups.splice(0).reverse()) c();
-});
+const newRig = recordingRigs();
 
 function wavWith(formatTag: number, data: Buffer): Buffer {
   const fmt = Buffer.alloc(16);
@@ -51,79 +42,102 @@ function wavWith(formatTag: number, data: Buffer): Buffer {
 }
 
 const humans = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `L${i + 1}`, phone: `+1555011000${i + 1}` }));
-const ended = (r: RecordingRig) => r.store.callLogs.list({ limit: 100 }).filter((c) => c.endedAt !== null);
+/** The CallLogs as stored, in the order they were created. */
+const callLogs = async (r: RecordingRig) => ((await r.h.read.rows('callLogs')) as CallLogRow[]).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+const ended = async (r: RecordingRig) => (await callLogs(r)).filter((c) => c.endedAt !== null);
+const recording = (r: RecordingRig, callId: string) => r.rows.recordings.get(callId);
 
-describe('recording failures never reach the calls', () => {
-  it('not a WAV, no audio, undecodable, missing from the spool: each failed with its reason and attempts; every CallLog complete', async () => {
-    const spool = mkdtempSync(join(tmpdir(), 'centralita-spool-'));
-    cleanups.push(() => rmSync(spool, { recursive: true, force: true }));
-    rig = await recordingRig({ name: 'rec-fail', leads: humans(4), talkMs: 4000, recordings: { spoolDir: spool, maxAttempts: 3, backoffBaseMs: 1000 } });
-    const r = rig;
-    // What the "spool" holds for each call, in dialling order: garbage, an empty WAV, a codec ffmpeg lacks, nothing.
-    const files = [Buffer.from('this is not audio at all, just text'.repeat(10)), wavWith(1, Buffer.alloc(0)), wavWith(0x7777, Buffer.alloc(40_000, 0x37)), null];
-    const seen: string[] = [];
-    await drive(
-      r.clock,
-      () => {
-        for (const c of r.store.callLogs.list({ limit: 100 })) {
-          if (seen.includes(c.id) || !r.store.recordings.get(c.id)) continue;
+describeDialects(
+  'recording failures never reach the calls',
+  (h) => {
+    let rig: RecordingRig | undefined;
+    const cleanups: Array<() => void> = [];
+    // Inside the body: the engine stops before the harness closes its store, the mounts go after.
+    afterEach(async () => {
+      if (rig) await closeRecordingRig(rig);
+      rig = undefined;
+      for (const c of cleanups.splice(0).reverse()) c();
+    });
+
+    it('not a WAV, no audio, undecodable, missing from the spool: each failed with its reason and attempts; every CallLog complete', async () => {
+      const spool = mkdtempSync(join(tmpdir(), 'centralita-spool-'));
+      cleanups.push(() => rmSync(spool, { recursive: true, force: true }));
+      rig = await newRig({ h, name: 'rec-fail', leads: humans(4), talkMs: 4000, recordings: { spoolDir: spool, maxAttempts: 3, backoffBaseMs: 1000 } });
+      const r = rig;
+      // What the "spool" holds for each call, in dialling order: garbage, an empty WAV, a codec ffmpeg lacks, nothing.
+      const files = [Buffer.from('this is not audio at all, just text'.repeat(10)), wavWith(1, Buffer.alloc(0)), wavWith(0x7777, Buffer.alloc(40_000, 0x37)), null];
+      const seen: string[] = [];
+      await r.until(async () => {
+        for (const c of await callLogs(r)) {
+          if (seen.includes(c.id) || !(await recording(r, c.id))) continue;
           const f = files[seen.length];
           if (f) writeFileSync(join(spool, `${c.id}.wav`), f);
           seen.push(c.id);
         }
-        return seen.length === 4 && seen.every((id) => r.store.recordings.get(id)?.state === 'failed');
-      },
-      20 * 60_000,
-    );
-    const recs = seen.map((id) => r.store.recordings.get(id)!);
-    expect(recs.map((x) => x.state)).toEqual(['failed', 'failed', 'failed', 'failed']);
-    expect(recs[0]!.error).toMatch(/^fetch: not a WAV file/);
-    expect(recs[0]!.attempts).toBe(1); // retrying cannot help
-    expect(recs[1]!.error).toMatch(/^transcode: no audio/);
-    expect(recs[1]!.attempts).toBe(1);
-    expect(recs[2]!.error).toMatch(/^transcode: ffmpeg failed/);
-    expect(recs[2]!.attempts).toBe(3); // retried with backoff, then given up
-    expect(recs[3]!.error).toMatch(/^fetch: not in the spool/);
-    expect(recs[3]!.attempts).toBe(3);
-    const jobs = r.store.recordingJobs.forCall(seen[3]!);
-    expect(jobs).toEqual([expect.objectContaining({ kind: 'fetch', state: 'failed', attempts: 3, lastError: expect.stringMatching(/not in the spool/) })]);
-    // The calls went on and every CallLog is whole.
-    const logs = seen.map((id) => r.store.callLogs.get(id)!);
-    expect(logs.map((l) => [l.disposition, l.endedAt !== null, l.recordingRef])).toEqual(seen.map((id) => ['ANSWERED_HUMAN', true, id]));
-  }, 120_000);
+        if (seen.length < 4) return false;
+        for (const id of seen) if ((await recording(r, id))?.state !== 'failed') return false;
+        return true;
+      }, 20 * 60_000);
+      const recs = await Promise.all(seen.map(async (id) => (await recording(r, id))!));
+      expect(recs.map((x) => x.state)).toEqual(['failed', 'failed', 'failed', 'failed']);
+      expect(recs[0]!.error).toMatch(/^fetch: not a WAV file/);
+      expect(recs[0]!.attempts).toBe(1); // retrying cannot help
+      expect(recs[1]!.error).toMatch(/^transcode: no audio/);
+      expect(recs[1]!.attempts).toBe(1);
+      expect(recs[2]!.error).toMatch(/^transcode: ffmpeg failed/);
+      expect(recs[2]!.attempts).toBe(3); // retried with backoff, then given up
+      expect(recs[3]!.error).toMatch(/^fetch: not in the spool/);
+      expect(recs[3]!.attempts).toBe(3);
+      const jobs = await h.recordingCatalog.jobs(seen[3]!);
+      expect(jobs).toEqual([expect.objectContaining({ kind: 'fetch', state: 'failed', attempts: 3, lastError: expect.stringMatching(/not in the spool/) })]);
+      // The calls went on and every CallLog is whole.
+      const logs = await Promise.all(seen.map(async (id) => (await h.callLogs.get(id))!));
+      expect(logs.map((l) => [l.disposition, l.endedAt !== null, l.recordingRef])).toEqual(seen.map((id) => ['ANSWERED_HUMAN', true, id]));
+    }, 120_000);
 
-  it('a full disk: the fetch says "disk full", calls go on, the status says so; once space is freed the retry succeeds', async () => {
-    const mnt = mkdtempSync(join(tmpdir(), 'centralita-fulldisk-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt], { timeout: 30_000 });
-    cleanups.push(() => {
-      execFileSync('umount', ['-l', mnt], { timeout: 30_000 });
-      rmSync(mnt, { recursive: true, force: true });
-    });
-    const filler = join(mnt, 'filler');
-    writeFileSync(filler, Buffer.alloc(236 * 1024));
-    rig = await recordingRig({ name: 'rec-full', leads: humans(2), talkMs: 5000, recordingsDir: join(mnt, 'rec'), recordings: { maxAttempts: 8, backoffBaseMs: 2000 } });
-    const r = rig;
-    await drive(r.clock, () => ended(r).length === 2 && ended(r).every((c) => r.store.recordings.get(c.id)?.error?.includes('disk full')), 10 * 60_000);
-    const calls = ended(r);
-    expect(calls.map((c) => c.disposition)).toEqual(['ANSWERED_HUMAN', 'ANSWERED_HUMAN']);
-    for (const c of calls) {
-      const rec = r.store.recordings.get(c.id)!;
-      expect(rec.state).toBe('fetching');
-      expect(rec.error).toMatch(/^fetch: could not write .*disk full \(ENOSPC\)/);
-      expect(rec.attempts).toBeGreaterThanOrEqual(1);
-    }
-    expect(r.recordings.status().diskError).toBe('disk full (ENOSPC)');
-    // Nothing half-written is left behind.
-    const leftovers = execFileSync('find', [mnt, '-name', '*.tmp-*'], { encoding: 'utf8', timeout: 30_000 }).trim();
-    expect(leftovers).toBe('');
+    it('a full disk: the fetch says "disk full", calls go on, the status says so; once space is freed the retry succeeds', async () => {
+      const mnt = mkdtempSync(join(tmpdir(), 'centralita-fulldisk-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt], { timeout: 30_000 });
+      cleanups.push(() => {
+        execFileSync('umount', ['-l', mnt], { timeout: 30_000 });
+        rmSync(mnt, { recursive: true, force: true });
+      });
+      const filler = join(mnt, 'filler');
+      writeFileSync(filler, Buffer.alloc(236 * 1024));
+      rig = await newRig({ h, name: 'rec-full', leads: humans(2), talkMs: 5000, recordingsDir: join(mnt, 'rec'), recordings: { maxAttempts: 8, backoffBaseMs: 2000 } });
+      const r = rig;
+      const diskFull = async () => {
+        const calls = await ended(r);
+        if (calls.length !== 2) return false;
+        for (const c of calls) if (!(await recording(r, c.id))?.error?.includes('disk full')) return false;
+        return true;
+      };
+      await r.until(diskFull, 10 * 60_000);
+      const calls = await ended(r);
+      expect(calls.map((c) => c.disposition)).toEqual(['ANSWERED_HUMAN', 'ANSWERED_HUMAN']);
+      for (const c of calls) {
+        const rec = (await recording(r, c.id))!;
+        expect(rec.state).toBe('fetching');
+        expect(rec.error).toMatch(/^fetch: could not write .*disk full \(ENOSPC\)/);
+        expect(rec.attempts).toBeGreaterThanOrEqual(1);
+      }
+      expect(r.recordings.status().diskError).toBe('disk full (ENOSPC)');
+      // Nothing half-written is left behind.
+      const leftovers = execFileSync('find', [mnt, '-name', '*.tmp-*'], { encoding: 'utf8', timeout: 30_000 }).trim();
+      expect(leftovers).toBe('');
 
-    rmSync(filler);
-    await drive(r.clock, () => calls.every((c) => r.store.recordings.get(c.id)?.state === 'ready'), 20 * 60_000);
-    await r.recordings.queue.idle();
-    for (const c of calls) expect(r.store.recordings.get(c.id)).toMatchObject({ state: 'ready', error: null });
-    expect(r.recordings.status().diskError).toBeNull();
-  }, 120_000);
-});
+      rmSync(filler);
+      await r.until(async () => {
+        for (const c of calls) if ((await recording(r, c.id))?.state !== 'ready') return false;
+        return true;
+      }, 20 * 60_000);
+      await r.recordings.queue.idle();
+      for (const c of calls) expect(await recording(r, c.id)).toMatchObject({ state: 'ready', error: null });
+      expect(r.recordings.status().diskError).toBeNull();
+    }, 120_000);
+  },
+  { prefix: 'ct_rec_fail_pbx' },
+);
 
 describeDialects(
   'the queue across a restart, and retention',
