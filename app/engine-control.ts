@@ -3,14 +3,14 @@
  * campaign commands persist first (store.campaigns.command, so a restart resumes what is stored as running)
  * and then act on the engine; agents are driven through the engine's agent state machines.
  */
-import { servesCampaign, type AgentConfig } from '../engine/agents/index.js';
+import type { AgentConfig } from '../engine/agents/index.js';
 import { type Clock, startOfLocalDay } from '../engine/clock/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { CampaignError, type Campaign, type AgentRow, type Store } from '../engine/store/index.js';
-import { campaignLoadProblem, dialStringTemplateProblem, type CampaignCommand } from '../engine/campaigns/index.js';
+import { campaignLoadProblem, type CampaignCommand } from '../engine/campaigns/index.js';
 import { campaignInputFromStore, type Engine, type AmdSource, type LeadSource, type CampaignInput, type CampaignRunState } from '../engine/shell/index.js';
 import { countObservation, type ObservationCounts, type PacingStatus } from '../engine/pacing/index.js';
-import { ControlError, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
+import { ControlError, agentsServing, startRefusal, type AgentLiveState, type CampaignLiveStats, type EngineControl } from '../engine/control/index.js';
 
 export interface EngineControlDeps {
   engine: Engine;
@@ -173,37 +173,10 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
    * engine's agents, plus directory rows it does not know yet (they join on login).
    */
   const eligibleAgents = (campaignId: string): Set<string> => {
-    const configs = new Map<string, Pick<AgentConfig, 'campaignIds'>>();
+    const configs = new Map<string, { id: string } & Pick<AgentConfig, 'campaignIds'>>();
     for (const a of engine.agentStates()) configs.set(a.config.id, a.config);
     for (const row of store.agents.list()) if (!configs.has(row.id)) configs.set(row.id, agentConfigFromRow(row));
-    const out = new Set<string>();
-    for (const [id, cfg] of configs) if (servesCampaign(cfg, campaignId)) out.add(id);
-    return out;
-  };
-
-  /**
-   * A power or predictive pacer counts every agent serving its campaign as its own: two such campaigns running
-   * at once over a shared agent would each overdial for the same free seat and together break the abandon limit.
-   * So starting one is refused while another power/predictive campaign runs whose agents overlap (an agent
-   * without assignments serves, and so overlaps, every campaign). Disjoint teams run side by side. Progressive
-   * and preview campaigns reserve an agent per call, so they share agents safely.
-   */
-  const refuseSharedOverdial = (id: string): void => {
-    const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
-    const c = stored(id);
-    if (!overdials(c.dialMode)) return;
-    const mine = eligibleAgents(id);
-    for (const other of store.campaigns.list('running')) {
-      if (other.id === id || !overdials(other.dialMode)) continue;
-      const shared = [...eligibleAgents(other.id)].filter((a) => mine.has(a)).sort();
-      if (shared.length === 0) continue;
-      const names = shared.length > 10 ? `${shared.slice(0, 10).join(', ')} and ${shared.length - 10} more` : shared.join(', ');
-      throw new ControlError(
-        'conflict',
-        `campaign ${other.id} (${other.dialMode}) is running and shares agents with ${id}: ${names}; ` +
-          'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
-      );
-    }
+    return agentsServing(configs.values(), campaignId);
   };
 
   return {
@@ -213,10 +186,8 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
         // the dial-string grammar was enforced, settings the engine cannot load), and if the engine still fails
         // the stored state goes back to what it was.
         const current = stored(id);
-        const template = current.dialStringTemplate;
-        const problem = dialStringTemplateProblem(template);
-        if (problem !== null) throw new ControlError('invalid', `dialStringTemplate ${JSON.stringify(template)} ${problem}`);
-        refuseSharedOverdial(id);
+        const refusal = startRefusal(current, store.campaigns.list('running'), eligibleAgents);
+        if (refusal) throw refusal;
         const wasLoaded = engine.campaign(id)?.state;
         const input = campaignInputFor(deps, { ...current, state: 'running' });
         const { before, after } = command(id, 'start');

@@ -4,8 +4,9 @@ import { ZodError } from 'zod';
 import { CAMPAIGN_STATES, campaignSettingsSchema } from '../../engine/campaigns/index.js';
 import { normalisePhone } from '../../engine/leads/index.js';
 import type { ClusterServices } from '../../engine/cluster/index.js';
-import { CampaignError, type Campaign, type CampaignCatalog } from '../../engine/store/index.js';
-import { requireControl, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
+import { agentsServing, startRefusal } from '../../engine/control/index.js';
+import { CampaignError, type AgentDirectory, type Campaign, type CampaignCatalog } from '../../engine/store/index.js';
+import { requireControl, toApiError, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import { auditFrom } from './audit-context.js';
 
@@ -162,6 +163,11 @@ export interface CampaignRouteDeps extends LeadApiDeps {
   campaigns: CampaignCatalog;
   /** On PostgreSQL: tells the nodes of a stored command at once (without it they follow at their next read). */
   commands?: CampaignCommandPublisher | undefined;
+  /**
+   * The agent directory of the campaigns' database: on PostgreSQL a start is refused here, before it is stored, as the
+   * single-process engine control refuses it (a power/predictive campaign sharing agents with a running one).
+   */
+  agents: Pick<AgentDirectory, 'list'>;
 }
 
 export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
@@ -194,6 +200,14 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
       }
     }
     return stored;
+  };
+
+  /** What the engine control refuses on SQLite (engine/control startRefusal), refused on PostgreSQL before the row changes. */
+  const refuseStart = async (c: Campaign): Promise<void> => {
+    const [running, agents] = await Promise.all([catalog.list('running'), deps.agents.list()]);
+    const configs = agents.map((a) => ({ id: a.id, ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}) }));
+    const refusal = startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId));
+    if (refusal) throw toApiError(refusal);
   };
 
   app.openapi(list, async (c) => c.json({ items: await catalog.list(c.req.valid('query').state) }, 200));
@@ -256,7 +270,8 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
       let from: Campaign['state'];
       let campaign: Campaign;
       if (catalog.dialect === 'postgres') {
-        await mustGet(id);
+        const current = await mustGet(id);
+        if (cmd === 'start') await refuseStart(current);
         ({ campaign, from } = await storedCommand(id, cmd));
       } else {
         // SQLite, one process: the API's own engine stores the command and acts on it (503 without one).

@@ -1,6 +1,8 @@
 /**
  * What the API (and the CLI) may ask of a running engine: the `EngineControl` contract, its refusals
  * (`ControlError`) and the live figures it answers with. app/ implements it over the shell and the store
- * (app/engine-control.ts); api/ codes against this door only.
+ * (app/engine-control.ts); api/ codes against this door only. `startRefusal`: why a campaign may not start, asked
+ * by either product before it stores a start.
  */
 export { ControlError, type Awaitable, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';
+export { agentsServing, startRefusal } from './start-refusal.js';

@@ -77,7 +77,8 @@ describe('QA screen (supervisor)', () => {
     // Checked against the session's own tokens, not a pattern: the signature is random base64url and once held
     // "EYj", which a case-insensitive /eyJ/ took for a JWT (CI stop 24).
     const tokens = await page.evaluate(() => {
-      const s = JSON.parse(localStorage.getItem('centralita.session') ?? '{}') as { accessToken?: string; refreshToken?: string };
+      const storage = (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage;
+      const s = JSON.parse(storage.getItem('centralita.session') ?? '{}') as { accessToken?: string; refreshToken?: string };
       return [s.accessToken, s.refreshToken];
     });
     expect(tokens.every((t) => typeof t === 'string' && t.length > 20)).toBe(true);

@@ -3,13 +3,15 @@
  * start/pause/stop need no local engine: the command is stored in the row (with the lifecycle's refusals: 404, 409) and
  * published over Redis (the real one, 127.0.0.1:6379 or TEST_REDIS_URL, a prefix of this file's own) so the nodes read
  * it at once; a publish that fails is a warning, the command stays stored; a team lead's refused command publishes
- * nothing. Without the port these routes answer 503 to a command without an engine. Create, list, detail, changes,
+ * nothing. A start the single-process engine control refuses (engine/control startRefusal: a power/predictive campaign
+ * sharing agents with a running one, settings the engine cannot load) is refused the same way, before the row changes.
+ * Without the port these routes answer 503 to a command without an engine. Create, list, detail, changes,
  * deletes, bad input and roles run on both dialects in api-campaigns.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clusterRedisClient, publishCampaignCommand, subscribeCampaignCommands, type CampaignCommand, type CampaignCommandSubscription, type RedisClient } from '../../engine/cluster/index.js';
-import { pgCampaignCatalog, PgCampaigns } from '../../engine/store/pg/index.js';
+import { pgAgentDirectory, pgCampaignCatalog, PgAgents, PgCampaigns } from '../../engine/store/pg/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
@@ -54,6 +56,7 @@ beforeEach(async () => {
   failPublish = false;
   h = harness({
     campaignCatalog: pgCampaignCatalog(pool),
+    agentDirectory: pgAgentDirectory(pool),
     // What a start with REDIS_URL passes: engine/cluster's publisher (ClusterServices.publishCommand).
     campaignCommands: {
       publishCommand: async (campaignId, action) => {
@@ -149,5 +152,45 @@ describe('campaign routes over PostgreSQL', () => {
     expect((await send('POST', `/api/campaigns/${c.id}/start`, 'admin')).status).toBe(200);
     await until(() => (heard.length === 1 ? true : undefined), 5_000, 20);
     expect(heard.map((m) => [m.campaignId, m.action])).toEqual([[c.id, 'start']]);
+  });
+
+  it('a start the engine control refuses is refused before the row changes: shared overdial 409, settings that cannot load 422', async () => {
+    const y = await create('Y', { dialMode: 'power', dialRatio: 2 });
+    const w = await create('W', { dialMode: 'predictive' });
+    const z = await create('Z', { dialMode: 'progressive' });
+    const agents = new PgAgents(pool);
+    for (const [id, campaignIds] of [
+      ['agent-1003', [y.id]],
+      ['agent-1004', [y.id, w.id]],
+      ['agent-1005', [y.id, z.id]],
+    ] as const) {
+      await agents.create({ id, kind: 'human', name: id, endpoint: `PJSIP/${id.slice(6)}`, campaignIds: [...campaignIds], createdAt: 0 });
+    }
+    expect((await send('POST', `/api/campaigns/${y.id}/start`, 'sup')).status).toBe(200);
+    // W's team {1004} overlaps running Y's: refused naming Y and the shared agent; nothing stored, nothing published.
+    const refused = await error(await send('POST', `/api/campaigns/${w.id}/start`, 'sup'), 409, 'conflict');
+    expect(refused.error.message).toMatch(new RegExp(`campaign ${y.id} \\(power\\)`));
+    expect(refused.error.message).toMatch(/agent-1004/);
+    expect(refused.error.message).not.toMatch(/agent-1003|agent-1005/);
+    expect(await pgRow(w.id)).toMatchObject({ state: 'draft' });
+    // A progressive campaign shares agent-1005 safely (it reserves its agent before dialing).
+    expect((await send('POST', `/api/campaigns/${z.id}/start`, 'sup')).status).toBe(200);
+    // Once Y stops, W starts.
+    expect((await send('POST', `/api/campaigns/${y.id}/stop`, 'sup')).status).toBe(200);
+    expect((await send('POST', `/api/campaigns/${w.id}/start`, 'sup')).status).toBe(200);
+    await until(() => (heard.length === 4 ? true : undefined), 5_000, 20);
+    expect(heard.map((m) => [m.campaignId, m.action])).toEqual([
+      [y.id, 'start'],
+      [z.id, 'start'],
+      [y.id, 'stop'],
+      [w.id, 'start'],
+    ]);
+
+    // Settings an older version let through (written by hand): the start is a 422 naming the field, the row unchanged.
+    const bad = await create('bad');
+    await pool.query(`update campaigns set amd = '{"foo":1}' where id = $1`, [bad.id]);
+    const invalid = await error(await send('POST', `/api/campaigns/${bad.id}/start`, 'sup'), 422, 'validation_failed');
+    expect(invalid.error.message).toMatch(/amd\.foo is not a known field/);
+    expect(await pgRow(bad.id)).toMatchObject({ state: 'draft' });
   });
 });

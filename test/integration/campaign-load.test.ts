@@ -3,11 +3,21 @@
  * checked, here by hand in the database — never stops the product: at start it is marked `failed` with the
  * reason (the API shows both) and the rest dials; starting it is all or nothing (422 naming the field, state
  * unchanged); once its settings are fixed it starts. The whole product on the embedded PBX, in this process.
+ *
+ * The single-process product (startProduct over its SQLite file) is SQLite's by design. What reads the stored campaign
+ * at start runs on both dialects (#18): the single-process product's resume (campaignsToResume) and a node's campaign
+ * follower mark such a campaign failed with the reason and load the rest. On PostgreSQL the start's 422 is the routes'
+ * (api-campaigns-pg).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignsToResume } from '../../app/engine-control.js';
+import { CampaignFollower } from '../../app/node/index.js';
+import type { CampaignInput, CampaignRunState } from '../../engine/shell/index.js';
+import { MemoryLeadSource } from '../../engine/shell/lead-sources.js';
+import { describeDialects } from '../support/store-dialects.js';
 import { startProduct, type Product } from '../../app/product.js';
 import { DEMO_CAMPAIGN_ID } from '../../app/demo-data.js';
 import { loadConfig } from '../../engine/config/index.js';
@@ -99,3 +109,35 @@ describe('campaigns whose stored settings cannot load', () => {
     expect(stopped.json).toMatchObject({ state: 'stopped' });
   });
 });
+
+describeDialects(
+  'a stored campaign whose settings cannot load, read at start',
+  (h) => {
+    it('is marked failed with the reason and left out; the others load in their states', async () => {
+      const at = Date.UTC(2026, 0, 5, 15, 0);
+      for (const id of ['bad-running', 'good-running', 'good-paused']) await h.seed.campaign(id, {}, at);
+      for (const id of ['bad-running', 'good-running', 'good-paused']) await h.campaigns.command(id, 'start', at);
+      await h.campaigns.command('good-paused', 'pause', at);
+      await h.seed.campaignColumns('bad-running', { amd: { foo: 1 } });
+
+      const loaded = new Map<string, CampaignRunState>();
+      if (h.sqlite) {
+        // The single-process product's start-up (app/product.ts): what it resumes.
+        for (const c of campaignsToResume(h.sqlite, [], { at: at + 1 })) loaded.set(c.id, c.state === 'running' ? 'running' : 'paused');
+      } else {
+        // A node's first read of the campaigns table (app/node/run-node.ts), into an engine stand-in.
+        const engine = {
+          campaign: (id: string) => (loaded.has(id) ? ({ state: loaded.get(id)! } as never) : undefined),
+          putCampaign: (c: CampaignInput) => void loaded.set(c.settings.id, c.state ?? 'running'),
+          setCampaignState: async (id: string, s: CampaignRunState) => void loaded.set(id, s),
+        };
+        const follower = new CampaignFollower({ engine, campaigns: h.campaigns, leadsFor: () => new MemoryLeadSource([]), clock: { now: () => at + 1 } as never, logger: silentLogger, pollMs: 1000 });
+        await follower.poll();
+      }
+      expect(Object.fromEntries(loaded)).toEqual(h.sqlite ? { 'good-running': 'running' } : { 'good-running': 'running', 'good-paused': 'paused' });
+      expect(await h.campaigns.get('bad-running')).toMatchObject({ state: 'failed', stateReason: 'amd.foo is not a known field', updatedAt: at + 1 });
+      expect(await h.campaigns.get('good-running')).toMatchObject({ state: 'running', stateReason: null });
+    });
+  },
+  { prefix: 'ct_pg_campaign_load' },
+);

@@ -36,6 +36,8 @@ export interface SeedAgent {
   userId?: string | null;
   nodeId?: string | null;
   team?: string | null;
+  /** The campaigns it serves (null: every one). */
+  campaignIds?: string[] | null;
   createdAt?: number;
 }
 
@@ -86,6 +88,8 @@ export interface DialectHarness extends NodeStore {
     agentEvent(e: { agentId: string; fromState: string; toState: string; at: number }): Promise<void>;
     /** Who placed a CallLog (a manual call's user: what a node's writer never sets). */
     callUser(callId: string, userId: string): Promise<void>;
+    /** Columns of a stored campaign written by hand (what an older version let through, e.g. unchecked settings). */
+    campaignColumns(id: string, values: Record<string, unknown>): Promise<void>;
     /** A row of a table the API only reads (recordings, recording_jobs, call_amd_traces), as the recorder writes it. */
     row(table: 'recordings' | 'recordingJobs' | 'callAmdTraces', values: Record<string, unknown>): Promise<void>;
   };
@@ -101,6 +105,17 @@ export interface DialectHarness extends NodeStore {
   connect(): Promise<OtherConnection>;
   /** Closes this connection and opens a new one (a restarted process); the harness answers through the new one. */
   reopen(): Promise<void>;
+  /**
+   * The SQLite store itself (the single-process product's synchronous repositories, what it hands the engine);
+   * null on PostgreSQL. For the parts of a test that build what each dialect's product builds.
+   */
+  readonly sqlite: Store | null;
+  /**
+   * Resolves once nothing is in flight on this connection (PostgreSQL: no pooled client lent out or awaited;
+   * SQLite: at once, its writes are synchronous). Tests on a virtual clock wait for it between steps, so virtual
+   * time never runs ahead of the database's real I/O.
+   */
+  settle(): Promise<void>;
 }
 
 /** Just enough of drizzle's builder, the same calls on both drivers (SQLite's builders are awaitable too). */
@@ -122,6 +137,8 @@ interface Backend {
   manualCalls: ManualCallLog;
   db: AnyDb;
   t: typeof lite | typeof pgs;
+  sqlite: Store | null;
+  settle(): Promise<void>;
   connect(): Promise<OtherConnection>;
   reopen(): Promise<void>;
 }
@@ -203,6 +220,7 @@ function harnessOver(b: () => Backend): DialectHarness {
             userId: a.userId ?? null,
             nodeId: a.nodeId ?? null,
             team: a.team ?? null,
+            campaignIds: a.campaignIds ?? null,
             createdAt: a.createdAt ?? 0,
           });
       },
@@ -217,6 +235,9 @@ function harnessOver(b: () => Backend): DialectHarness {
       },
       async callUser(callId, userId) {
         await b().db.update(b().t.callLogs).set({ userId }).where(eq(b().t.callLogs.id, callId));
+      },
+      async campaignColumns(id, values) {
+        await b().db.update(b().t.campaigns).set(values).where(eq(b().t.campaigns.id, id));
       },
       async row(table, values) {
         await b().db.insert(b().t[table]).values(values);
@@ -249,6 +270,10 @@ function harnessOver(b: () => Backend): DialectHarness {
     },
     connect: () => b().connect(),
     reopen: () => b().reopen(),
+    get sqlite() {
+      return b().sqlite;
+    },
+    settle: () => b().settle(),
   };
   return h;
 }
@@ -271,6 +296,8 @@ function sqlitePorts(store: Store): Omit<Backend, 'connect' | 'reopen'> {
     manualCalls: sqliteManualCallLog(store),
     db: store.db,
     t: lite,
+    sqlite: store,
+    settle: () => Promise.resolve(),
   };
 }
 
@@ -301,7 +328,24 @@ function pgPorts(pool: PgPool): Omit<Backend, 'connect' | 'reopen'> {
     manualCalls: built(api.manualCalls, 'manualCalls'),
     db: drizzle(pool),
     t: pgs,
+    sqlite: null,
+    settle: () => pgPoolSettled(pool),
   };
+}
+
+/**
+ * Resolves once `pool` has had no client lent out and none awaited over a few event-loop turns (a write queue's
+ * next statement starts a turn after the previous one ends). Bounded: after 10 s of real time it resolves anyway —
+ * what still runs then is the test's to assert on, not this wait's to hide.
+ */
+export async function pgPoolSettled(pool: PgPool, maxMs = 10_000): Promise<void> {
+  const busy = () => pool.totalCount - pool.idleCount + pool.waitingCount > 0;
+  const until = Date.now() + maxMs;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    await new Promise<void>((r) => setImmediate(r));
+    quiet = busy() ? 0 : quiet + 1;
+  }
 }
 
 /**

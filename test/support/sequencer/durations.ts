@@ -54,6 +54,8 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/both/asterisk-config-real.test.ts': 10_700,
   'test/integration/api-lead-imports.test.ts': 10_600,
   'test/integration/pg-backup.test.ts': 9_900,
+  // 5.9 s at ci1, × 1.67 since its cases also run on PostgreSQL (measured on a loaded machine: 11.4 s → 19.1 s); refresh at the next CI.
+  'test/integration/engine-faults.test.ts': 9_900,
   'test/browser/queues-nodes-pg.test.ts': 9_900,
   'test/integration/node-agent-events-pg.test.ts': 9_800,
   'test/integration/import-limits.test.ts': 9_800,
@@ -69,7 +71,6 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/api-metrics-team.test.ts': 6_400,
   'test/integration/api-calls.test.ts': 6_200,
   'test/cluster/api-agents-remote.test.ts': 6_100,
-  'test/integration/engine-faults.test.ts': 5_900,
   'test/both/agent-push.test.ts': 5_800,
   'test/integration/store-pg-copy.test.ts': 5_500,
   'test/integration/recordings-failures.test.ts': 5_500,

@@ -30,6 +30,12 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/api-lead-locks.test.ts': { on: 'both', why: "SQLite part: LeadLockRepo on two connections to one file; PostgreSQL's lock is the lead catalog's, run by the routes on both" },
   'test/integration/api-calls.test.ts': { on: 'both', why: 'the SQLite API harness hosts a PostgreSQL-only case: pgCallHistory over an unreachable pool' },
   'test/integration/api-lead-imports.test.ts': { on: 'both', why: "PostgreSQL-only part: the app's refusal of a SQLite import queue beside PostgreSQL leads builds a SQLite store of its own" },
+  'test/integration/campaign-load.test.ts': { on: 'both', why: "SQLite part: the whole single-process product (startProduct over its file): the API's list, the 422 and the fixed start (PostgreSQL's 422: the start route's, api-campaigns-pg)" },
+  'test/integration/engine-agent-campaigns.test.ts': { on: 'both', why: "SQLite part: the engine control's refusal of an overlapping team (PostgreSQL's: the start route's, api-campaigns-pg)" },
+  'test/integration/engine-agent-dial-in.test.ts': { on: 'both', why: "SQLite part: an unknown phone, an ARI reconnect and the simulator's StasisStart, call flow the store takes no part in" },
+  'test/integration/engine-control.test.ts': { on: 'both', why: "SQLite part: app/engine-control's own answers (refusals, live figures, test calls, agent commands); PostgreSQL's: the start route's refusals (api-campaigns-pg), app/pg/node-control, agents following their rows (engine-agent-campaigns)" },
+  'test/integration/engine-faults.test.ts': { on: 'both', why: "every case on both (dialectPbxRigs): listed only because it imports pbx-rig, whose pbxRigs opens a SQLite file" },
+  'test/integration/engine-sim.test.ts': { on: 'both', why: "SQLite part: the 200-lead seeded mix and a bot's concurrency cap, call flow whose CallLog writes run on both in the reconnect, restart and hopper cases" },
   // SQLite by design.
   'test/integration/store-disk-full.test.ts': { on: 'sqlite', why: 'the SQLite file on a full tmpfs (SQLITE_FULL), its write queue and the start guard of the single-process product' },
   'test/integration/backup-restore.test.ts': { on: 'sqlite', why: "SQLite's online backup and restore of the file (PostgreSQL: pg-backup)" },
@@ -70,14 +76,8 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/engine-media-amd.test.ts': { on: 'pending', why: "the engine's media-plane AMD with SQLite CallLogs (25 s): startEngine over PostgreSQL's writers runs in engine-factory" },
   'test/integration/recordings-failures.test.ts': { on: 'pending', why: "the recorder's failures over the SQLite store; its PostgreSQL port: store-dialect-recorder-store, recordings-pg-outage" },
   'test/integration/recordings-finish.test.ts': { on: 'pending', why: "the recorder's fetch after RecordingFinished over the SQLite store; its PostgreSQL port: store-dialect-recorder-store" },
-  'test/integration/engine-agent-campaigns.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store (agent teams per campaign); the node's ports on both: store-dialect-campaigns-agents" },
-  'test/integration/engine-agent-dial-in.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store (agents logging in by phone); the node's ports on both: store-dialect-campaigns-agents" },
-  'test/integration/engine-faults.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store while Asterisk goes away; PostgreSQL going away: store-pg-*-outage" },
-  'test/integration/engine-control.test.ts': { on: 'pending', why: "app/engine-control over pbx-rig's SQLite store; the PostgreSQL product wraps it too (app/pg/node-control): its node over PostgreSQL is run by the cluster tests, not this file's cases" },
-  'test/integration/campaign-load.test.ts': { on: 'pending', why: "the single-process product marking a campaign whose stored settings cannot load failed; a PostgreSQL node's load of such a campaign is not run" },
   'test/both/engine-calls.test.ts': { on: 'pending', why: "the engine on the real Asterisk with SQLite CallLogs; startEngine over PostgreSQL's writers: engine-factory (embedded PBX)" },
   'test/both/recordings-asterisk.test.ts': { on: 'pending', why: "the recorder on the real Asterisk over the SQLite store; its PostgreSQL port: store-dialect-recorder-store, node-recordings-pg (embedded PBX)" },
-  'test/integration/engine-sim.test.ts': { on: 'pending', why: "the engine on pbx-rig's SQLite store; startEngine over PostgreSQL's writers: engine-factory" },
 };
 
 const sources = readSources('test');

@@ -28,6 +28,9 @@ describe('web app locales', () => {
       expect(typeof b === 'string' && b.trim().length > 0, `es ${k}`).toBe(true);
       const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
       expect(vars(b), k).toEqual(vars(a));
+      // <Trans> components (e.g. login.hint's <file>…</file>): a tag lost in one language shows its text unstyled.
+      const tags = (s: string) => [...s.matchAll(/<\/?(\w+)>/g)].map((m) => m[0]).sort();
+      expect(tags(b), k).toEqual(tags(a));
     }
   });
 
@@ -47,6 +50,7 @@ describe('web app locales', () => {
       const src = readFileSync(f, 'utf8');
       for (const m of src.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g)) if (!known.has(m[1]!)) missing.push(`${f}: ${m[1]}`);
       for (const m of src.matchAll(/titleKey: '([a-zA-Z0-9_.]+)'/g)) if (!known.has(m[1]!)) missing.push(`${f}: ${m[1]}`);
+      for (const m of src.matchAll(/i18nKey="([a-zA-Z0-9_.]+)"/g)) if (!known.has(m[1]!)) missing.push(`${f}: ${m[1]}`);
     }
     expect(missing).toEqual([]);
   });

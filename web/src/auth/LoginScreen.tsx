@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
+import { Alert, Box, Button, Center, Code, Group, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
 import { IconPhone } from '@tabler/icons-react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { login } from './actions';
 import { useSession } from './useSession';
 import { homeFor } from '../screens/registry';
@@ -74,7 +74,8 @@ export function LoginScreen() {
                 {t('login.submit')}
               </Button>
               <Text size="xs" c="dimmed">
-                {t('login.hint')}
+                {/* The file name in a code span that never wraps: at its hyphen it broke into two lines, which read as two names. */}
+                <Trans i18nKey="login.hint" components={{ file: <Code style={{ whiteSpace: 'nowrap' }} /> }} />
               </Text>
             </Stack>
           </form>

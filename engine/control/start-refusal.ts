@@ -1,0 +1,49 @@
+/**
+ * Why a stored campaign may not start, one rule for both products (#18): the single-process product's engine
+ * control (app/engine-control.ts) asks it before storing a start, and on PostgreSQL the campaign routes ask it
+ * before storing the start in the row the nodes follow — so a start refused on SQLite is refused on PostgreSQL too.
+ */
+import { servesCampaign, type AgentConfig } from '../agents/index.js';
+import { campaignLoadProblem, dialStringTemplateProblem } from '../campaigns/index.js';
+import type { Campaign } from '../store/index.js';
+import { ControlError } from './types.js';
+
+const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
+
+/** The agents serving `campaignId` (assigned to it, or to no campaign) among `agents`. */
+export function agentsServing(agents: Iterable<{ id: string } & Pick<AgentConfig, 'campaignIds'>>, campaignId: string): Set<string> {
+  const out = new Set<string>();
+  for (const a of agents) if (servesCampaign(a, campaignId)) out.add(a.id);
+  return out;
+}
+
+/**
+ * The refusal of starting `c` (a ControlError: `invalid` for settings the engine cannot load, `conflict` for a
+ * shared overdial), or null. A power or predictive pacer counts every agent serving its campaign as its own: two
+ * such campaigns running at once over a shared agent would each overdial for the same free seat and together break
+ * the abandon limit. So one is refused while another power/predictive campaign of `running` shares agents with it
+ * (`serving(id)`: the agents serving a campaign; an agent without assignments serves every one). Disjoint teams
+ * run side by side; progressive and preview campaigns reserve an agent per call, so they share agents safely.
+ */
+export function startRefusal(c: Campaign, running: readonly Campaign[], serving: (campaignId: string) => ReadonlySet<string>): ControlError | null {
+  const template = c.dialStringTemplate;
+  const templateProblem = dialStringTemplateProblem(template);
+  if (templateProblem !== null) return new ControlError('invalid', `dialStringTemplate ${JSON.stringify(template)} ${templateProblem}`);
+  if (overdials(c.dialMode)) {
+    const mine = serving(c.id);
+    for (const other of running) {
+      if (other.id === c.id || !overdials(other.dialMode)) continue;
+      const shared = [...serving(other.id)].filter((a) => mine.has(a)).sort();
+      if (shared.length === 0) continue;
+      const names = shared.length > 10 ? `${shared.slice(0, 10).join(', ')} and ${shared.length - 10} more` : shared.join(', ');
+      return new ControlError(
+        'conflict',
+        `campaign ${other.id} (${other.dialMode}) is running and shares agents with ${c.id}: ${names}; ` +
+          'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
+      );
+    }
+  }
+  const loadProblem = campaignLoadProblem(c);
+  if (loadProblem !== null) return new ControlError('invalid', `campaign ${c.id} has settings the engine cannot load: ${loadProblem}`);
+  return null;
+}
