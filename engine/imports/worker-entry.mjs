@@ -1,6 +1,5 @@
-// The lead-import worker thread's filename. Sources are TypeScript run through tsx (no build step), and a worker
-// thread has its own module loader, so it registers tsx itself before importing the real worker module.
-import { register } from 'tsx/esm/api';
+// The lead-import worker thread's filename. A worker thread has its own module loader: bin/source-loader.mjs loads
+// the real worker module from the server build the process runs from, else its TypeScript source through tsx.
+import { importSource } from '../../bin/source-loader.mjs';
 
-register();
-await import('./worker.ts');
+await importSource(new URL('./worker.ts', import.meta.url));

@@ -22,6 +22,10 @@
  *
  * One exception, on purpose: the CLI registry (`app/cli/commands.ts`) loads each `*-command.ts` lazily and
  * directly, so a command's dependencies (workers, ffmpeg, the simulator) cost nothing to the others.
+ *
+ * The worker threads' entry files (`*.mjs`) may import `bin/source-loader.mjs` from any layer: it is the runtime
+ * that loads their TypeScript module (from the server build, else through tsx — the package they imported before),
+ * not a layer of the product (RUNTIME_FILES).
  */
 import path from 'node:path';
 import ts from 'typescript';
@@ -48,6 +52,9 @@ const RAW_QUERY = /\b(?:sqlite|db)\s*\.\s*(?:prepare|exec|select|insert|update|d
 const isBench = (file: string): boolean => file.startsWith('bench/') || file.includes('/bench/');
 
 const LAZY_COMMAND_LOADER = 'app/cli/commands.ts';
+
+/** Files outside the layers that any layer may import, like a package (see the head of this file). */
+export const RUNTIME_FILES: readonly string[] = ['bin/source-loader.mjs'];
 
 /** Doors besides a module's `index.ts`: another module may import these too. */
 export const SECOND_DOORS: Readonly<Record<string, readonly string[]>> = {
@@ -119,6 +126,7 @@ export function checkImports(files: readonly SourceFile[]): Violation[] {
         }
         continue;
       }
+      if (RUNTIME_FILES.includes(e.to)) continue;
       const toLayer = layerOf(e.to);
       const toModule = moduleOf(e.to);
       if (toModule === fromModule) continue;

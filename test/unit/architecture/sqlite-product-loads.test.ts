@@ -24,7 +24,7 @@ const isPostgresModule = (m: string): boolean =>
 const THREADS = {
   // bin/centralita.mjs → the CLI, which loads `start` (and only it) lazily; tests start app/product.ts directly.
   main: ['app/cli/main.ts', 'app/cli/start-command.ts', 'app/product.ts'],
-  // new Worker(app/engine-worker-entry.mjs), which registers tsx and then import()s app/engine-worker.ts → engine-host.ts …
+  // new Worker(app/engine-worker-entry.mjs), which loads app/engine-worker.ts (its bundle, or the source through tsx) → …
   engine: ['app/engine-worker-entry.mjs', 'app/engine-worker.ts'],
 } as const;
 
