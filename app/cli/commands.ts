@@ -14,12 +14,7 @@ export interface CommandEntry {
 export const commands: Record<string, CommandEntry> = {
   start: {
     summary: 'Start the engine, API and live board (embedded PBX when ARI_URL is unset)',
-    load: async () => {
-      // On PostgreSQL the engine node's thread is spawned first, so that it loads the engine's modules while this
-      // thread loads the product's (app/pg/node-worker-spawn.ts); start-command takes it.
-      if (/^postgres(ql)?:\/\//i.test(process.env['DATABASE_URL'] ?? '')) (await import('../pg/node-worker-spawn.js')).spawnNodeWorkerEarly();
-      return import('./start-command.js');
-    },
+    load: () => import('./start-command.js'),
   },
   sim: {
     summary: 'Run only the embedded PBX (ARI simulator) on loopback',

@@ -15,7 +15,6 @@ import { guardStorageFailures, startProduct, type Product } from '../index.js';
 import { ensureWebBuilt } from '../web/index.js';
 import { isPostgresUrl, redactUrl } from '../../engine/store/index.js';
 import type { NodeConfig } from '../node/index.js';
-import type { NodeWorker } from '../pg/node-worker-spawn.js';
 
 /** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
@@ -47,16 +46,11 @@ export async function run(): Promise<number> {
   // DATABASE_URL chooses PostgreSQL; anything but a postgres:// URL is refused rather than silently ignored.
   const databaseUrl = process.env['DATABASE_URL'];
   let pgConfig: NodeConfig | null = null;
-  let nodeWorker: NodeWorker | undefined;
   if (databaseUrl) {
     if (!isPostgresUrl(databaseUrl)) {
       process.stderr.write(`DATABASE_URL must be a postgres:// URL (got ${redactUrl(databaseUrl)}); unset it to keep the data in the SQLite file DB_PATH (${config.DB_PATH}).\n`);
       return 1;
     }
-    // The engine node's thread, spawned by the CLI before this command's modules loaded (app/cli/commands.ts): it
-    // loads the engine's modules while this thread loads the API's (seconds each under tsx), and starts the node
-    // when startPgProduct sends its init. A refusal before then exits anyway (the thread is unref'd until then).
-    nodeWorker = (await import('../pg/node-worker-spawn.js')).takeNodeWorker();
     // The PostgreSQL side (app/node, app/pg: node-postgres, the pg-core schema) is loaded only here: the SQLite
     // product never pays for it (test/unit/architecture/sqlite-product-loads.test.ts).
     const { loadNodeConfig } = await import('../node/index.js');
@@ -92,7 +86,7 @@ export async function run(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  if (pgConfig) return runOnPostgres(pgConfig, logger, stopping, nodeWorker);
+  if (pgConfig) return runOnPostgres(pgConfig, logger, stopping);
 
   let product: Product;
   try {
@@ -143,7 +137,7 @@ async function untilStopped(config: Config, logger: Logger, stopping: AbortContr
 }
 
 /** `npm start` with DATABASE_URL=postgres://…: the same product on PostgreSQL (app/pg), its own banner. */
-async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortController, nodeWorker: NodeWorker | undefined): Promise<number> {
+async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortController): Promise<number> {
   const config = cfg.base;
   const { sqliteKeptLine, startPgProduct } = await import('../pg/index.js');
   const { NODE_ID_TAKEN } = await import('../node/index.js');
@@ -153,10 +147,8 @@ async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortCon
       signal: stopping.signal,
       // Another node found this one dead and closed its calls: exit, so a supervisor starts a fresh process.
       onEngineLost: () => process.exit(1),
-      ...(nodeWorker ? { nodeWorker } : {}),
     });
   } catch (err) {
-    void nodeWorker?.worker.terminate();
     if (stopping.signal.aborted) return 0;
     logger.debug({ err }, 'start-up failed');
     process.stderr.write(`${startupFailure(err, config)}\n`);

@@ -4,6 +4,7 @@
  * live feed subscribes there) and keeps its last status, so /health, the wallboard, the cluster board and the API's
  * reads are answered here without waiting on the engine — as the SQLite product's engine thread (app/engine-thread.ts).
  */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { RecorderControl } from '../../api/index.js';
 import type { BoardSource } from '../../engine/cluster/index.js';
 import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/control/index.js';
@@ -13,15 +14,14 @@ import type { Campaign, RecordingRow } from '../../engine/store/index.js';
 import { openThreadClient, toError } from '../index.js';
 import type { EngineLoopProbe, FromNode, NodeCommand, NodeHostInit, NodeStatus, ToNode } from './node-protocol.js';
 import type { PgProductHealthDeps } from './product-health.js';
-import { spawnNodeWorker, type NodeWorker } from './node-worker-spawn.js';
+
+const WORKER_ENTRY = new URL('./node-worker-entry.mjs', import.meta.url);
 
 export interface StartNodeThreadOptions {
   init: NodeHostInit;
   logger: Logger;
   /** Aborts a start still waiting for Asterisk. */
   signal?: AbortSignal;
-  /** The thread, spawned early to load its modules meanwhile (./node-worker-spawn.ts); else spawned here. */
-  spawned?: NodeWorker;
 }
 
 export interface NodeThread {
@@ -54,11 +54,8 @@ export interface NodeThread {
 }
 
 export async function startNodeThread(o: StartNodeThreadOptions): Promise<NodeThread> {
-  const { worker, port, endedEarly } = o.spawned ?? spawnNodeWorker();
-  const early = endedEarly();
-  if (early) throw early;
-  worker.ref();
-  worker.postMessage(o.init);
+  const { port1: port, port2 } = new MessageChannel();
+  const worker = new Worker(WORKER_ENTRY, { workerData: { port: port2, init: o.init }, transferList: [port2 as unknown as MessagePort] });
   let endWith: (code: number) => void = () => {};
   const ended = new Promise<number>((r) => (endWith = r));
   const c = await openThreadClient<ToNode, NodeStatus, Extract<FromNode, { type: 'ready' }>, Extract<FromNode, { type: 'ended' }>>({

@@ -29,7 +29,6 @@ import { WEB_DIST } from '../web/index.js';
 import { pgApiPorts, pgNodeRecordings } from './api-ports.js';
 import { cachedLiveDirectory } from './live-directory.js';
 import { nodeBoardSource, nodeHealthView, remoteNodeControl, remoteNodeRecorder, startNodeThread, type NodeThread } from './node-thread.js';
-import type { NodeWorker } from './node-worker-spawn.js';
 import { productClusterBoard } from './cluster-board.js';
 import { closerStack, queueServiceLevels, startQueueStats, startTableQueueStats, type QueueStats } from '../index.js';
 import { pgProductHealth } from './product-health.js';
@@ -75,8 +74,6 @@ export interface StartPgProductOptions {
   signal?: AbortSignal;
   /** The node must end (another node found it dead and closed its calls): the CLI exits so a supervisor restarts it. */
   onEngineLost?: (err: Error) => void;
-  /** The node's thread, spawned by the CLI before it loaded the API (its modules load meanwhile); else spawned here. */
-  nodeWorker?: NodeWorker;
 }
 
 export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: StartPgProductOptions = {}): Promise<PgProduct> {
@@ -163,7 +160,6 @@ export async function startPgProduct(cfg: NodeConfig, logger: Logger, opts: Star
       init: { cfg, logLevel: logger.level, pretty: Boolean(process.stdout.isTTY), recordingsUrl, recordingsPrefix: NODE_ROUTES_PREFIX },
       logger,
       ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.nodeWorker ? { spawned: opts.nodeWorker } : {}),
     });
     closers.push(() => node.stop(0));
     // The recording routes are answered on this thread (files from this disk, rows from PostgreSQL); pause, resume

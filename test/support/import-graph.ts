@@ -14,11 +14,10 @@
  *   connection (`store.sqlite.prepare(…)`, `store.db.select(…)`, …); benchmarks (`bench/`, `…/bench/`) fill
  *   and inspect their own databases and are exempt.
  *
- * Three modules have a second door, on purpose: the store's PostgreSQL side, `engine/store/pg/index.ts` (SECOND_DOORS), so
+ * Two modules have a second door, on purpose: the store's PostgreSQL side, `engine/store/pg/index.ts` (SECOND_DOORS), so
  * that the SQLite product, which imports `engine/store/index.ts` only, loads no PostgreSQL code (node-postgres, the
  * pg-core schema); test/unit/architecture/sqlite-product-loads.test.ts holds it to that. And app/ has one, the
- * engine's side of the composition root (`app/engine-parts.ts`), so that an engine node's thread loads no API; and
- * app/pg one (`app/pg/node-worker-spawn.ts`), so that `centralita start` spawns the node's thread before the API loads.
+ * engine's side of the composition root (`app/engine-parts.ts`), so that an engine node's thread loads no API.
  *
  * One exception, on purpose: the CLI registry (`app/cli/commands.ts`) loads each `*-command.ts` lazily and
  * directly, so a command's dependencies (workers, ffmpeg, the simulator) cost nothing to the others.
@@ -61,9 +60,6 @@ export const SECOND_DOORS: Readonly<Record<string, readonly string[]>> = {
   'engine/store': ['engine/store/pg/index.ts'],
   // The engine's side of app/ without the product (API, web): what an engine node's thread loads.
   app: ['app/engine-parts.ts'],
-  // The PostgreSQL product's node thread, spawned by `centralita start` before it loads app/pg's index (the API), so
-  // that the thread loads the engine's modules meanwhile.
-  'app/pg': ['app/pg/node-worker-spawn.ts'],
 };
 
 export interface SourceFile {
