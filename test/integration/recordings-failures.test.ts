@@ -2,7 +2,10 @@
  * What goes wrong with recordings is reported on each recording and never reaches the calls: a file that is not
  * a WAV, a WAV with no audio, one ffmpeg cannot decode, a file missing from the spool, a full disk (a real tmpfs
  * filled up), a restart in the middle of a job, and the retention sweep. Real engine on the embedded PBX, real
- * SQLite, real ffmpeg and files; the virtual clock drives the backoff and the daily sweep.
+ * ffmpeg and files; the virtual clock drives the backoff and the daily sweep. The queue across a restart and
+ * retention run on SQLite and on PostgreSQL (#18: the node's `pgRecorderStore`, one body); the failures on the PBX
+ * rig run over its SQLite store (their rows' writes — error, attempts, jobs — are the same port calls as
+ * recordings-finish's, run on both).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -14,7 +17,9 @@ import { VirtualClock } from '../../engine/clock/index.js';
 import { DomainEvents } from '../../engine/events/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { Recordings } from '../../engine/recordings/index.js';
-import { AuditLog, openStore, type Store } from '../../engine/store/index.js';
+import type { AuditEntry } from '../../engine/store/index.js';
+import { describeDialects } from '../support/store-dialects.js';
+import { trackPending } from '../support/settled-drive.js';
 import { drive } from '../support/virtual-drive.js';
 import { closeRecordingRig, recordingRig, type RecordingRig } from '../support/recording-rig.js';
 
@@ -120,120 +125,122 @@ describe('recording failures never reach the calls', () => {
   }, 120_000);
 });
 
-describe('the queue across a restart, and retention', () => {
-  let store: Store | undefined;
-  let dir: string | undefined;
-  afterEach(() => {
-    store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    store = undefined;
-  });
-
-  const recorder = (clock: VirtualClock, audit?: AuditLog) =>
-    new Recordings({
-      events: new DomainEvents(),
-      ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
-      store: store!,
-      clock,
-      logger: silentLogger,
-      nodeId: 'n1',
-      dir: join(dir!, 'rec'),
-      ...(audit ? { audit: (e) => audit.record(e) } : {}),
+describeDialects(
+  'the queue across a restart, and retention',
+  (h) => {
+    let dir: string | undefined;
+    afterEach(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
     });
 
-  function seed(id: string, startedAt: number, campaignId = 'camp-r'): string {
-    store!.callLogs.create({ id, campaignId, leadId: null, phone: '+15550110001', nodeId: 'n1', at: startedAt });
-    store!.callLogs.end(id, { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: startedAt + 10_000 });
-    store!.recordings.start({ callId: id, name: id, campaignId, agentId: 'a', bridgeId: 'b', at: startedAt, nodeId: 'n1' });
-    const wav = join(dir!, `${id}.wav`);
-    const s = new Int16Array(8000 * 2);
-    for (let i = 0; i < s.length; i++) s[i] = Math.round(4000 * Math.sin(i / 5));
-    writeFileSync(wav, encodeWav(s, { sampleRate: 8000 }));
-    store!.recordings.update(id, { state: 'stored', wavPath: wav, wavBytes: 32044 }, startedAt);
-    return wav;
-  }
+    const recorder = (clock: VirtualClock, audit?: (e: AuditEntry) => void) =>
+      new Recordings({
+        events: new DomainEvents(),
+        ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
+        store: h.recorderStore,
+        clock,
+        logger: silentLogger,
+        nodeId: 'n1',
+        dir: join(dir!, 'rec'),
+        ...(audit ? { audit } : {}),
+      });
 
-  it('a job a dead process left running is queued again at start and completes', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'centralita-rq-'));
-    store = openStore(join(dir, 'c.db'));
-    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
-    seed('call-r1', clock.now());
-    const job = store.recordingJobs.enqueue({ callId: 'call-r1', kind: 'transcode', maxAttempts: 5, at: clock.now(), nodeId: 'n1' });
-    expect(store.recordingJobs.claim(job.id, clock.now())).toBe(true); // the old process took it, then died
-    mkdirSync(join(dir, 'rec'), { recursive: true });
-    const rec = recorder(clock);
-    rec.start();
-    await rec.queue.idle();
-    await rec.close();
-    expect(store.recordingJobs.get(job.id)).toMatchObject({ state: 'done', attempts: 2 });
-    const row = store.recordings.get('call-r1')!;
-    expect(row).toMatchObject({ state: 'ready', durationMs: 2000, encodedFormat: 'ogg' });
-    expect(existsSync(row.encodedPath!)).toBe(true);
-  }, 30_000);
+    async function seed(id: string, startedAt: number, campaignId = 'camp-r'): Promise<string> {
+      await h.callLogs.create({ id, campaignId, leadId: null, phone: '+15550110001', nodeId: 'n1', at: startedAt });
+      await h.callLogs.end(id, { disposition: 'ANSWERED_HUMAN', hangupCause: 16, at: startedAt + 10_000 });
+      await h.recorderStore.recordings.start({ callId: id, name: id, campaignId, agentId: 'a', bridgeId: 'b', at: startedAt, nodeId: 'n1' });
+      const wav = join(dir!, `${id}.wav`);
+      const s = new Int16Array(8000 * 2);
+      for (let i = 0; i < s.length; i++) s[i] = Math.round(4000 * Math.sin(i / 5));
+      writeFileSync(wav, encodeWav(s, { sampleRate: 8000 }));
+      await h.recorderStore.recordings.update(id, { state: 'stored', wavPath: wav, wavBytes: 32044 }, startedAt);
+      return wav;
+    }
 
-  it('keeps the AMD window of a call never bridged (a machine) as its own WAV with the decision and its trace', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'centralita-amdwin-'));
-    store = openStore(join(dir, 'c.db'));
-    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
-    store.campaigns.create('camp-r', { name: 'r', recording: true }, clock.now());
-    const events = new DomainEvents();
-    const rec = new Recordings({
-      events,
-      ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
-      store,
-      clock,
-      logger: silentLogger,
-      nodeId: 'n1',
-      dir: join(dir, 'rec'),
-    });
-    rec.start();
-    const samples = new Int16Array(8000 * 2).map((_, i) => Math.round(3000 * Math.sin(i / 4)));
-    const decision = { status: 'MACHINE' as const, cause: 'LONGGREETING-1600-1500', decisionMs: 1600, trace: { frameEnergy: [1, 2, 900], words: [{ startMs: 0, endMs: 1600 }], notes: ['greeting'], decisionFrame: 80 } };
-    // The AMD source the media plane would be (its capture is tested in media-plane.test.ts): a window at close.
-    const amd = rec.amdSource({
-      open: async () => ({ host: '127.0.0.1', port: 1, decision: Promise.resolve(decision), close: () => {}, window: Promise.resolve({ samples, sampleRate: 8000, decision }) }),
-    });
-    const at = clock.now();
-    store.callLogs.create({ id: 'call-m', campaignId: 'camp-r', leadId: null, phone: '+15550120001', nodeId: 'n1', at });
-    events.emit({ type: 'call.created', callId: 'call-m', at, campaignId: 'camp-r', leadId: null, phone: '+15550120001', channelId: 'ch', agentId: null, nodeId: 'n1' });
-    const session = await amd.open({ callId: 'call-m', phone: '+15550120001' });
-    session.close();
-    store.callLogs.end('call-m', { disposition: 'MACHINE', hangupCause: 16, at: at + 3000 });
-    events.emit({ type: 'call.ended', callId: 'call-m', at: at + 3000, disposition: 'MACHINE', hangupCause: 16, dialStatus: null, agentId: null, safeHarborPlayed: false, voicemailLeft: false });
-    await expect.poll(() => store!.recordings.get('call-m')?.amdWavPath ?? null, { timeout: 5000 }).not.toBeNull();
-    const row = store.recordings.get('call-m')!;
-    expect(row).toMatchObject({ state: 'ready', wavPath: null, amdTrace: expect.objectContaining({ status: 'MACHINE', cause: 'LONGGREETING-1600-1500', decisionFrame: 80 }) });
-    const wav = (await import('../../engine/audio/index.js')).parseWav(new Uint8Array(readFileSync(row.amdWavPath!)));
-    expect(wav.samples).toEqual(samples);
-    await rec.close();
-  }, 30_000);
+    it('a job a dead process left running is queued again at start and completes', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'centralita-rq-'));
+      const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
+      await seed('call-r1', clock.now());
+      const job = await h.recorderStore.jobs.enqueue({ callId: 'call-r1', kind: 'transcode', maxAttempts: 5, at: clock.now(), nodeId: 'n1' });
+      expect(await h.recorderStore.jobs.claim(job.id, clock.now())).toBe(true); // the old process took it, then died
+      mkdirSync(join(dir, 'rec'), { recursive: true });
+      const rec = recorder(clock);
+      rec.start();
+      await rec.queue.idle();
+      await rec.close();
+      expect(await h.recorderStore.jobs.get(job.id)).toMatchObject({ state: 'done', attempts: 2 });
+      const row = (await h.recorderStore.recordings.get('call-r1'))!;
+      expect(row).toMatchObject({ state: 'ready', durationMs: 2000, encodedFormat: 'ogg' });
+      expect(existsSync(row.encodedPath!)).toBe(true);
+    }, 30_000);
 
-  it('the daily sweep deletes recordings past their campaign’s retention, keeps the CallLog, audits it as the system', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'centralita-ret-'));
-    store = openStore(join(dir, 'c.db'));
-    const clock = new VirtualClock(Date.UTC(2026, 0, 10, 12));
-    store.campaigns.create('camp-r', { name: 'r', recording: true, recordingRetentionDays: 2 }, clock.now());
-    const day = 86_400_000;
-    const oldWav = seed('call-old', clock.now() - 3 * day);
-    const youngWav = seed('call-young', clock.now() - day - 3600_000);
-    const audit = new AuditLog(store.db);
-    const rec = recorder(clock, audit);
-    rec.start(); // sweeps at start
-    await new Promise((r) => setTimeout(r, 200));
-    expect(store.recordings.get('call-old')).toMatchObject({ state: 'deleted', deletedBy: 'retention' });
-    expect(existsSync(oldWav)).toBe(false);
-    expect(store.recordings.get('call-young')!.state).toBe('stored');
-    clock.advance(day); // the next daily sweep
-    await new Promise((r) => setTimeout(r, 200));
-    expect(store.recordings.get('call-young')).toMatchObject({ state: 'deleted', deletedBy: 'retention' });
-    expect(existsSync(youngWav)).toBe(false);
-    await rec.close();
-    expect(store.callLogs.get('call-old')?.disposition).toBe('ANSWERED_HUMAN');
-    expect(store.callLogs.get('call-young')?.disposition).toBe('ANSWERED_HUMAN');
-    const entries = audit.list(10).filter((a) => a.action === 'recording.delete');
-    expect(entries.map((a) => [a.targetId, a.actorKind, a.actorId])).toEqual([
-      ['call-young', 'system', null],
-      ['call-old', 'system', null],
-    ]);
-  }, 30_000);
-});
+    it('keeps the AMD window of a call never bridged (a machine) as its own WAV with the decision and its trace', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'centralita-amdwin-'));
+      const clock = new VirtualClock(Date.UTC(2026, 0, 5, 12));
+      await h.seed.campaign('camp-r', { name: 'r', recording: true }, clock.now());
+      const events = new DomainEvents();
+      const rec = new Recordings({
+        events,
+        ari: { connected: true, execute: () => Promise.resolve(), storedRecordingFile: () => Promise.reject(new Error('not used')) },
+        store: h.recorderStore,
+        clock,
+        logger: silentLogger,
+        nodeId: 'n1',
+        dir: join(dir, 'rec'),
+      });
+      rec.start();
+      const samples = new Int16Array(8000 * 2).map((_, i) => Math.round(3000 * Math.sin(i / 4)));
+      const decision = { status: 'MACHINE' as const, cause: 'LONGGREETING-1600-1500', decisionMs: 1600, trace: { frameEnergy: [1, 2, 900], words: [{ startMs: 0, endMs: 1600 }], notes: ['greeting'], decisionFrame: 80 } };
+      // The AMD source the media plane would be (its capture is tested in media-plane.test.ts): a window at close.
+      const amd = rec.amdSource({
+        open: async () => ({ host: '127.0.0.1', port: 1, decision: Promise.resolve(decision), close: () => {}, window: Promise.resolve({ samples, sampleRate: 8000, decision }) }),
+      });
+      const at = clock.now();
+      await h.callLogs.create({ id: 'call-m', campaignId: 'camp-r', leadId: null, phone: '+15550120001', nodeId: 'n1', at });
+      events.emit({ type: 'call.created', callId: 'call-m', at, campaignId: 'camp-r', leadId: null, phone: '+15550120001', channelId: 'ch', agentId: null, nodeId: 'n1' });
+      const session = await amd.open({ callId: 'call-m', phone: '+15550120001' });
+      session.close();
+      await h.callLogs.end('call-m', { disposition: 'MACHINE', hangupCause: 16, at: at + 3000 });
+      events.emit({ type: 'call.ended', callId: 'call-m', at: at + 3000, disposition: 'MACHINE', hangupCause: 16, dialStatus: null, agentId: null, safeHarborPlayed: false, voicemailLeft: false });
+      await expect.poll(async () => (await h.recorderStore.recordings.get('call-m'))?.amdWavPath ?? null, { timeout: 5000 }).not.toBeNull();
+      const row = (await h.recorderStore.recordings.get('call-m'))!;
+      expect(row).toMatchObject({ state: 'ready', wavPath: null, amdTrace: expect.objectContaining({ status: 'MACHINE', cause: 'LONGGREETING-1600-1500', decisionFrame: 80 }) });
+      const wav = (await import('../../engine/audio/index.js')).parseWav(new Uint8Array(readFileSync(row.amdWavPath!)));
+      expect(wav.samples).toEqual(samples);
+      await rec.close();
+    }, 30_000);
+
+    it('the daily sweep deletes recordings past their campaign’s retention, keeps the CallLog, audits it as the system', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'centralita-ret-'));
+      const clock = new VirtualClock(Date.UTC(2026, 0, 10, 12));
+      await h.seed.campaign('camp-r', { name: 'r', recording: true, recordingRetentionDays: 2 }, clock.now());
+      const day = 86_400_000;
+      const oldWav = await seed('call-old', clock.now() - 3 * day);
+      const youngWav = await seed('call-young', clock.now() - day - 3600_000);
+      const audited = trackPending(h.auth.audit);
+      const rec = recorder(clock, (e) => void audited.record(e));
+      const stateOf = async (id: string) => (await h.recorderStore.recordings.get(id))?.state;
+      rec.start(); // sweeps at start
+      await expect.poll(() => stateOf('call-old'), { timeout: 5000 }).toBe('deleted');
+      await audited.pending.idle();
+      expect(await h.recorderStore.recordings.get('call-old')).toMatchObject({ state: 'deleted', deletedBy: 'retention' });
+      expect(existsSync(oldWav)).toBe(false);
+      expect(await stateOf('call-young')).toBe('stored');
+      clock.advance(day); // the next daily sweep
+      await expect.poll(() => stateOf('call-young'), { timeout: 5000 }).toBe('deleted');
+      await audited.pending.idle();
+      expect(await h.recorderStore.recordings.get('call-young')).toMatchObject({ state: 'deleted', deletedBy: 'retention' });
+      expect(existsSync(youngWav)).toBe(false);
+      await rec.close();
+      expect((await h.callLogs.get('call-old'))?.disposition).toBe('ANSWERED_HUMAN');
+      expect((await h.callLogs.get('call-young'))?.disposition).toBe('ANSWERED_HUMAN');
+      const entries = (await h.auth.audit.list(10)).filter((a) => a.action === 'recording.delete');
+      expect(entries.map((a) => [a.targetId, a.actorKind, a.actorId])).toEqual([
+        ['call-young', 'system', null],
+        ['call-old', 'system', null],
+      ]);
+    }, 30_000);
+  },
+  { prefix: 'ct_rec_failures' },
+);

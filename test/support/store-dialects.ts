@@ -45,7 +45,7 @@ export interface SeedAgent {
 export const HARNESS_REFRESH_TTL_MS = REFRESH_TTL_MS;
 
 /** Tables a test may read back whole (e.g. to see that only hashes were stored). */
-export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc' | 'callLogs' | 'leadLocks' | 'importJobs' | 'callAmdTraces' | 'agentEvents';
+export type ReadableTable = 'users' | 'refreshTokens' | 'apiKeys' | 'loginThrottle' | 'auditLog' | 'dnc' | 'callLogs' | 'leadLocks' | 'importJobs' | 'callAmdTraces' | 'agentEvents' | 'recordings' | 'recordingJobs';
 
 /** Another connection to the same database, with both ports. */
 export type OtherConnection = NodeStore & { auth: AuthStore; trunkCatalog: TrunkCatalog; close(): Promise<void> };
@@ -264,7 +264,7 @@ function harnessOver(b: () => Backend): DialectHarness {
         // Sorted here, in byte order on both (the PostgreSQL test database sorts text linguistically).
         // dnc has no id: a number on a list is one row.
         const key = (r: Record<string, unknown>): string =>
-          table === 'dnc' ? `${String(r.campaignId)}|${String(r.phoneE164)}` : String(table === 'loginThrottle' ? r.key : table === 'leadLocks' ? r.leadId : table === 'callAmdTraces' ? r.callId : r.id);
+          table === 'dnc' ? `${String(r.campaignId)}|${String(r.phoneE164)}` : String(table === 'loginThrottle' ? r.key : table === 'leadLocks' ? r.leadId : table === 'callAmdTraces' || table === 'recordings' ? r.callId : r.id);
         return rows.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
       },
     },

@@ -2,6 +2,10 @@
  * How long the longest test files take, in ms, as a clean-clone CI rehearsal measured them: ci1 of 2026-12-07 on
  * 17f09dc (`CI=true bash .ci/run`, 2 forks, nothing else running; every file of the 'real' project of 5 s or more).
  * The 'unit' project's files are queued together at the end by the sequencer (they share forks) and need no entry.
+ * The six files #18's PostgreSQL subsets were added to (engine-calls, recordings-asterisk, engine-amd-late,
+ * engine-media-amd, recordings-failures, recordings-finish): their ci1 figure plus their PostgreSQL cases' measured
+ * seconds (recordings-asterisk: its PostgreSQL case offsets the ~10 s its SQLite paused case no longer waits;
+ * recordings-finish: measured whole), until the next rehearsal refreshes them.
  * Only the order matters: the sequencer starts these first, longest first. A file missing here (or a stale
  * figure) costs only a worse order, never a skipped or failed test. Refresh from a full run's per-file times.
  */
@@ -9,19 +13,19 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/both/fault-suite-asterisk.test.ts': 99_000,
   'test/both/fault-suite-sim.test.ts': 80_700,
   'test/cluster/two-nodes.test.ts': 60_900,
+  'test/both/engine-calls.test.ts': 49_700,
   'test/browser/qa-scorecards.test.ts': 45_800,
-  'test/both/engine-calls.test.ts': 44_500,
   'test/integration/engine-under-load.test.ts': 43_400,
+  'test/integration/engine-amd-late.test.ts': 41_400,
   'test/integration/start-product-pg.test.ts': 38_600,
   'test/integration/start-product.test.ts': 38_300,
   'test/both/recordings-asterisk.test.ts': 36_500,
   'test/integration/api-leads.test.ts': 34_300,
   'test/browser/wallboard.test.ts': 31_400,
-  'test/integration/engine-amd-late.test.ts': 31_200,
+  'test/integration/engine-media-amd.test.ts': 29_600,
   'test/integration/import-while-dialling.test.ts': 29_000,
   'test/conformance/trace-replay.test.ts': 28_700,
   'test/browser/trunks.test.ts': 26_300,
-  'test/integration/engine-media-amd.test.ts': 25_100,
   'test/browser/qa.test.ts': 24_800,
   'test/conformance/behaviours-on-both.test.ts': 24_300,
   'test/browser/wallboard-nodes.test.ts': 24_300,
@@ -66,6 +70,7 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/integration/agents-dashboard-nodes-pg.test.ts': 8_500,
   'test/integration/start-product-pg-ops.test.ts': 7_900,
   'test/cluster/node-redis-outage.test.ts': 7_500,
+  'test/integration/recordings-failures.test.ts': 7_400,
   'test/integration/store-hopper.test.ts': 6_800,
   'test/integration/start-banner.test.ts': 6_500,
   'test/integration/api-metrics-team.test.ts': 6_400,
@@ -73,6 +78,6 @@ export const KNOWN_DURATIONS_MS: Readonly<Record<string, number>> = {
   'test/cluster/api-agents-remote.test.ts': 6_100,
   'test/both/agent-push.test.ts': 5_800,
   'test/integration/store-pg-copy.test.ts': 5_500,
-  'test/integration/recordings-failures.test.ts': 5_500,
+  'test/integration/recordings-finish.test.ts': 5_400,
   'test/integration/store-pg-lead-imports-outage.test.ts': 5_000,
 };
