@@ -1,5 +1,5 @@
 // The fault suite (test/support/fault-scenarios.ts) on the embedded PBX, with the SQLite product and with the
-// PostgreSQL one (its SQLite-only scenarios: the full disk and the kill -9 restart on one file).
+// PostgreSQL one (its SQLite-only scenario: the full disk under the SQLite file).
 import { faultSuite } from '../support/fault-scenarios.js';
 import { DIALECTS } from '../support/store-dialects.js';
 
