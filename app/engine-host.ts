@@ -14,10 +14,10 @@ import type { MessagePort } from 'node:worker_threads';
 import { defaultAmdParams } from '../engine/amd/index.js';
 import { amdParamsFor } from '../engine/campaigns/index.js';
 import { systemClock } from '../engine/clock/index.js';
-import { ControlError, type EngineControl } from '../engine/control/index.js';
-import { DomainEvents, type DomainEvent } from '../engine/events/index.js';
+import type { EngineControl } from '../engine/control/index.js';
+import { DomainEvents } from '../engine/events/index.js';
 import type { AriGateway } from '../engine/ari/index.js';
-import { lateRecordingAri, Recordings, RecordingError, type RecordingsStatus } from '../engine/recordings/index.js';
+import { lateRecordingAri, Recordings, type RecordingsStatus } from '../engine/recordings/index.js';
 import { createLogger } from '../engine/log/index.js';
 import { createMediaPlane, mediaPlaneOptions, type MediaPlane } from '../engine/media/index.js';
 import { campaignInputFromStore, mediaPlaneAmdSource, refuseSynthetic, storeLeadSource, type Engine, type LeadSource } from '../engine/shell/index.js';
@@ -26,11 +26,12 @@ import { AuditLog, openStore, type Campaign, type Store } from '../engine/store/
 import { recordingsDirOf } from '../engine/config/index.js';
 import { agentConfigFromRow, campaignEngineView, campaignsToResume, createEngineControl, type CampaignEngineView } from './engine-control.js';
 import { DEMO_CAMPAIGN_ID } from './demo-data.js';
-import { ENGINE_COMMANDS, type EngineCommand, type EngineHostInit, type EngineStatus, type FromEngine, type LagFigures, type SerializedError, type ToEngine } from './engine-protocol.js';
+import { ENGINE_COMMANDS, type EngineHostInit, type EngineStatus, type FromEngine, type LagFigures, type ToEngine } from './engine-protocol.js';
 import { startEngine } from './start-engine.js';
 import { closerStack } from './closers.js';
-import { commandOf } from './engine-command.js';
+import { answerCommand } from './engine-command.js';
 import { simScenarioRules } from './sim-scenario.js';
+import { serializeError, serveThread } from './thread-channel.js';
 
 /** Audio kept for the AMD window of recorded calls (the analysis lasts at most a few seconds; the late watch longer). */
 const AMD_WINDOW_MS = 8000;
@@ -39,17 +40,6 @@ const RECORDINGS_STATUS_MS = 1000;
 
 /** The health window of the engine thread's lag: /health shows the last full one. */
 const LAG_WINDOW_MS = 5000;
-
-export function serializeError(err: unknown): SerializedError {
-  if (err instanceof ControlError) return { kind: 'control', code: err.code, message: err.message };
-  if (err instanceof RecordingError) return { kind: 'recording', status: err.status, message: err.message };
-  const e = err as { message?: unknown; code?: unknown };
-  return {
-    kind: 'error',
-    message: err instanceof Error ? err.message : typeof e?.message === 'string' ? e.message : String(err),
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
-  };
-}
 
 export function lagFigures(h: IntervalHistogram, windowMs: number): LagFigures {
   // An empty histogram reports a huge min and NaN mean; nothing measured is 0.
@@ -62,7 +52,6 @@ export function lagFigures(h: IntervalHistogram, windowMs: number): LagFigures {
 export async function runEngineHost(port: MessagePort, init: EngineHostInit): Promise<void> {
   const { config } = init;
   const logger = createLogger(init.logLevel as Parameters<typeof createLogger>[0], { pretty: init.pretty });
-  const post = (m: FromEngine) => port.postMessage(m);
   const abort = new AbortController();
   const { closers, closeAll } = closerStack(logger);
 
@@ -134,50 +123,28 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
       port.close();
     })());
 
-  const recordingCommand = (command: EngineCommand, args: unknown[]): Promise<unknown> => {
-    if (!recordings) throw new ControlError('unavailable', 'Recordings are not running on this node');
-    const [callId, by] = args as [string, string | null];
-    if (command === 'recordings.pause') return recordings.pause(callId, by);
-    if (command === 'recordings.resume') return recordings.resume(callId);
-    return recordings.delete(callId, by ?? 'unknown');
-  };
-
-  port.on('message', (m: ToEngine) => {
-    switch (m.type) {
-      case 'abort':
-        abort.abort();
-        return;
-      case 'stop':
-        void stop(m);
-        return;
-      case 'lag': {
+  const channel = serveThread<ToEngine, FromEngine>(port, {
+    notice(m) {
+      if (m.type === 'abort') abort.abort();
+      else void stop(m);
+    },
+    async answer(m) {
+      if (m.type === 'lag') {
         const now = systemClock.now();
         const value = lagFigures(measured, now - measuredFrom);
         if (m.reset) {
           measured.reset();
           measuredFrom = now;
         }
-        post({ type: 'result', id: m.id, ok: true, value });
-        return;
+        return value;
       }
-      case 'call': {
-        const answer = async (): Promise<unknown> => {
-          if (!control || !(ENGINE_COMMANDS as readonly string[]).includes(m.command)) throw new ControlError('unavailable', `the engine does not answer ${m.command}`);
-          if (m.command.startsWith('recordings.')) return recordingCommand(m.command, m.args);
-          return commandOf(control, m.command)(...m.args);
-        };
-        answer().then(
-          (value) => {
-            // The status first (same port, same order): a read right after the command sees its effect.
-            if (engine && control) post({ type: 'status', status: status() });
-            post({ type: 'result', id: m.id, ok: true, value: value ?? null });
-          },
-          (err: unknown) => post({ type: 'result', id: m.id, ok: false, error: serializeError(err) }),
-        );
-        return;
-      }
-    }
+      const value = await answerCommand({ control, recorder: recordings, commands: ENGINE_COMMANDS }, m.command, m.args);
+      // The status first (same port, same order): a read right after the command sees its effect.
+      if (engine && control) post({ type: 'status', status: status() });
+      return value;
+    },
   });
+  const post = channel.post;
 
   try {
     let sim: Simulator | undefined;
@@ -250,19 +217,8 @@ export async function runEngineHost(port: MessagePort, init: EngineHostInit): Pr
     closers.push(gateway.on('event', (e) => recorder.ariEvent(e)));
     control = createEngineControl({ engine, store, clock: systemClock, logger: logger.child({ part: 'control' }), leadsFor, amdFor, defaultWrapUpMs: wrapUpMs });
 
-    // Domain events to the API side (live feed), batched per turn of the loop: one message, not one per event.
-    let batch: DomainEvent[] = [];
-    const off = engine.events.on('*', (e) => {
-      if (batch.length === 0) {
-        setImmediate(() => {
-          const events = batch;
-          batch = [];
-          post({ type: 'events', events });
-        });
-      }
-      batch.push(e);
-    });
-    closers.push(off);
+    // Domain events to the API side (live feed), batched per turn of the loop.
+    closers.push(engine.events.on('*', channel.event));
     const timer = setInterval(() => post({ type: 'status', status: status() }), init.statusIntervalMs ?? 250);
     closers.push(() => clearInterval(timer));
 

@@ -7,9 +7,10 @@
 export { agentConfigFromRow, agentLiveState, campaignEngineView } from './engine-control.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
 export { closerStack, type Closer } from './closers.js';
-export { commandOf } from './engine-command.js';
+export { answerCommand } from './engine-command.js';
 export { ENGINE_COMMANDS } from './engine-protocol.js';
-export { lagFigures, serializeError } from './engine-host.js';
+export { lagFigures } from './engine-host.js';
+export { openThreadClient, serializeError, serveThread, toError, type ThreadClient, type ThreadMessage } from './thread-channel.js';
 export type { LagFigures, SerializedError } from './engine-protocol.js';
 export { guardStorageFailures, type GuardedProcess } from './storage-guard.js';
 export { simScenarioRules } from './sim-scenario.js';

@@ -1,13 +1,14 @@
 /**
  * The messages between the API thread and the engine thread (app/engine-host.ts runs the engine, app/engine-thread.ts
- * is the API side's handle on it). Plain data only: everything crosses a MessagePort by structured clone.
+ * is the API side's handle on it), over ./thread-channel.ts. Plain data only: everything crosses a MessagePort by
+ * structured clone.
  */
 import type { Config } from '../engine/config/index.js';
 import type { AgentLiveState, ControlError } from '../engine/control/index.js';
-import type { DomainEvent } from '../engine/events/index.js';
 import type { EngineSnapshot } from '../engine/shell/index.js';
 import type { RecordingsStatus } from '../engine/recordings/index.js';
 import type { CampaignEngineView } from './engine-control.js';
+import type { ThreadMessage } from './thread-channel.js';
 
 /** Where the engine's event loop runs: its own worker thread (the product), or the caller's (a test's control run). */
 export type EngineThreadKind = 'worker' | 'main';
@@ -79,11 +80,4 @@ export type ToEngine =
   /** Stop: gracefully (`graceMs`) or at once (`hangup`), then close everything the engine thread opened. */
   | { type: 'stop'; graceMs?: number; hangup?: boolean };
 
-export type FromEngine =
-  | { type: 'ready'; simulated: boolean; ariUrl: string; status: EngineStatus }
-  | { type: 'failed'; error: SerializedError }
-  | { type: 'status'; status: EngineStatus }
-  | { type: 'events'; events: DomainEvent[] }
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: SerializedError }
-  | { type: 'stopped' };
+export type FromEngine = ThreadMessage<EngineStatus, { simulated: boolean; ariUrl: string }>;

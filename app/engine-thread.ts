@@ -1,19 +1,20 @@
 /**
  * The API side's handle on the engine thread (app/engine-host.ts): starts it, forwards EngineControl's commands to
  * it, re-emits its domain events on a local DomainEvents (the live feed subscribes there) and keeps its last status,
- * so health, the wallboard and the API's reads are answered here without waiting on the engine.
+ * so health, the wallboard and the API's reads are answered here without waiting on the engine. The port's
+ * machinery (requests by id, status, events, start and stop) is ./thread-channel.ts's.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { systemClock, type Clock } from '../engine/clock/index.js';
 import type { Config } from '../engine/config/index.js';
 import { ControlError, type AgentLiveState, type EngineControl } from '../engine/control/index.js';
-import { DomainEvents } from '../engine/events/index.js';
+import type { DomainEvents } from '../engine/events/index.js';
 import type { Logger } from '../engine/log/index.js';
 import { type Campaign, type RecordingRow, type Store } from '../engine/store/index.js';
-import { RecordingError } from '../engine/recordings/index.js';
 import type { RecorderControl } from '../api/index.js';
 import { campaignLiveStats } from './engine-control.js';
-import type { EngineCommand, EngineHostInit, EngineStatus, EngineThreadKind, FromEngine, LagFigures, SerializedError, ToEngine } from './engine-protocol.js';
+import type { EngineCommand, EngineHostInit, EngineStatus, EngineThreadKind, FromEngine, LagFigures, ToEngine } from './engine-protocol.js';
+import { openThreadClient } from './thread-channel.js';
 
 const WORKER_ENTRY = new URL('./engine-worker-entry.mjs', import.meta.url);
 
@@ -48,14 +49,6 @@ export interface EngineThread {
   stop(opts: { graceMs?: number; hangup?: boolean }): Promise<void>;
 }
 
-export function toError(e: SerializedError): Error {
-  if (e.kind === 'control') return new ControlError(e.code, e.message);
-  if (e.kind === 'recording') return new RecordingError(e.status, e.message);
-  const err = new Error(e.message) as Error & { code?: string };
-  if (e.code !== undefined) err.code = e.code;
-  return err;
-}
-
 export async function startEngineThread(o: StartEngineThreadOptions): Promise<EngineThread> {
   const thread = o.thread ?? 'worker';
   const init: EngineHostInit = {
@@ -74,115 +67,25 @@ export async function startEngineThread(o: StartEngineThreadOptions): Promise<En
     const { runEngineHost } = await import('./engine-host.js');
     void runEngineHost(port2, init);
   }
-  const port = port1;
-  const send = (m: ToEngine) => port.postMessage(m);
-  const events = new DomainEvents((err, event) => o.logger.warn({ err, event: event.type }, 'a subscriber of engine events failed'));
-
-  let last: EngineStatus | undefined;
-  let lastAt = 0;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let stopped: (() => void) | undefined;
-  const stoppedP = new Promise<void>((r) => (stopped = r));
-  let asked = false;
-  let lost = false;
-
-  const started = new Promise<{ simulated: boolean; ariUrl: string }>((resolve, reject) => {
-    const failStart = (err: Error) => {
-      reject(err);
-    };
-    port.on('message', (m: FromEngine) => {
-      switch (m.type) {
-        case 'ready':
-          last = m.status;
-          lastAt = systemClock.now();
-          resolve({ simulated: m.simulated, ariUrl: m.ariUrl });
-          return;
-        case 'failed':
-          failStart(toError(m.error));
-          return;
-        case 'status':
-          last = m.status;
-          lastAt = systemClock.now();
-          return;
-        case 'events':
-          events.emitAll(m.events);
-          return;
-        case 'result': {
-          const p = pending.get(m.id);
-          if (!p) return;
-          pending.delete(m.id);
-          if (m.ok) p.resolve(m.value);
-          else p.reject(toError(m.error));
-          return;
-        }
-        case 'stopped':
-          stopped?.();
-          return;
-      }
-    });
-    worker?.on('error', (err) => {
-      o.logger.error({ err }, 'the engine thread failed');
-      failStart(err);
-    });
-    worker?.on('exit', (code) => {
-      stopped?.();
-      const err = new Error(`the engine thread exited (code ${code})`);
-      for (const p of pending.values()) p.reject(new ControlError('unavailable', err.message));
-      pending.clear();
-      failStart(err);
-      if (!asked && last !== undefined && !lost) {
-        lost = true;
-        o.onLost?.(err);
-      }
-    });
+  const c = await openThreadClient<ToEngine, EngineStatus, Extract<FromEngine, { type: 'ready' }>>({
+    port: port1,
+    ...(worker ? { worker } : {}),
+    name: 'the engine thread',
+    logger: o.logger,
+    ...(o.signal ? { signal: o.signal } : {}),
+    onLost: (err) => o.onLost?.(err),
   });
-
-  const onAbort = () => send({ type: 'abort' });
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  let ready: { simulated: boolean; ariUrl: string };
-  try {
-    ready = await started;
-  } catch (err) {
-    asked = true;
-    await worker?.terminate();
-    port.close();
-    throw err;
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-  }
-
-  const request = (make: (id: number) => ToEngine): Promise<unknown> => {
-    if (lost || asked) return Promise.reject(new ControlError('unavailable', 'the engine is not running'));
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      send(make(id));
-    });
-  };
-
   return {
     thread,
-    simulated: ready.simulated,
-    ariUrl: ready.ariUrl,
-    events,
-    status: () => last!,
-    statusAgeMs: () => systemClock.now() - lastAt,
-    alive: () => !lost,
-    command: (command, args) => request((id) => ({ type: 'call', id, command, args })),
-    lag: (reset = false) => request((id) => ({ type: 'lag', id, reset })) as Promise<LagFigures>,
-    async stop(opts) {
-      if (asked) return;
-      asked = true;
-      if (!lost) {
-        send({ type: 'stop', ...opts });
-        await stoppedP;
-      }
-      for (const p of pending.values()) p.reject(new ControlError('unavailable', 'the engine stopped'));
-      pending.clear();
-      port.close();
-      await worker?.terminate();
-    },
+    simulated: c.ready.simulated,
+    ariUrl: c.ready.ariUrl,
+    events: c.events,
+    status: c.status,
+    statusAgeMs: c.statusAgeMs,
+    alive: c.alive,
+    command: (command, args) => c.request((id) => ({ type: 'call', id, command, args })),
+    lag: (reset = false) => c.request((id) => ({ type: 'lag', id, reset })) as Promise<LagFigures>,
+    stop: (opts) => c.stop({ type: 'stop', ...opts }),
   };
 }
 

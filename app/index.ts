@@ -4,9 +4,10 @@
  * depends on it but the CLI (app/cli) and the tests.
  */
 export { startProduct, ENGINE_STALL_MS, type Product, type StartProductOptions } from './product.js';
-export { startEngineThread, remoteEngineControl, toError, type EngineThread } from './engine-thread.js';
+export { startEngineThread, remoteEngineControl, type EngineThread } from './engine-thread.js';
 export type { EngineThreadKind, EngineStatus, LagFigures, SerializedError } from './engine-protocol.js';
-export { lagFigures, serializeError } from './engine-host.js';
+export { lagFigures } from './engine-host.js';
+export { openThreadClient, serializeError, serveThread, toError, type ThreadClient, type ThreadMessage } from './thread-channel.js';
 export { startEngine, type StartEngineOptions } from './start-engine.js';
 export { agentConfigFromRow, agentLiveState, campaignEngineView, campaignsToResume, createEngineControl, loadCampaign, type EngineControlDeps } from './engine-control.js';
 export { DEMO_AGENT_EXTENSIONS, DEMO_CAMPAIGN_ID, ensureDemoData } from './demo-data.js';

@@ -2,7 +2,8 @@
  * `centralita start` (npm start): validates the configuration, starts the product, prints one banner line and
  * shuts down gracefully on SIGINT/SIGTERM: dialling stops at once, live calls get SHUTDOWN_GRACE_SECONDS, CallLogs
  * are closed, and the process exits within the grace plus a few seconds whatever state Asterisk is in (a hard
- * deadline ends it if anything hangs). A second signal exits at once. Start-up failures are one line, exit 1.
+ * deadline ends it if anything hangs). A second signal exits at once. Start-up failures are one line, exit 1 (on
+ * PostgreSQL, exit 3 when another live process holds this NODE_ID, as `centralita node`).
  *
  * Without DATABASE_URL the product keeps its data in the SQLite file DB_PATH (the default, nothing to install);
  * with DATABASE_URL=postgres://… it runs on PostgreSQL (app/pg): the database must be migrated first
@@ -139,6 +140,7 @@ async function untilStopped(config: Config, logger: Logger, stopping: AbortContr
 async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortController): Promise<number> {
   const config = cfg.base;
   const { sqliteKeptLine, startPgProduct } = await import('../pg/index.js');
+  const { NODE_ID_TAKEN } = await import('../node/index.js');
   let product;
   try {
     product = await startPgProduct(cfg, logger, {
@@ -150,7 +152,9 @@ async function runOnPostgres(cfg: NodeConfig, logger: Logger, stopping: AbortCon
     if (stopping.signal.aborted) return 0;
     logger.debug({ err }, 'start-up failed');
     process.stderr.write(`${startupFailure(err, config)}\n`);
-    return 1;
+    // Another process runs this NODE_ID (refused in the node's thread, the code kept across its port): a
+    // configuration to fix, not a failure a supervisor's restart would mend — exit 3, as `centralita node`.
+    return (err as { code?: unknown }).code === NODE_ID_TAKEN ? 3 : 1;
   }
   const where = `http://${config.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : config.HTTP_HOST}:${product.httpPort}`;
   const pbx = product.simulated

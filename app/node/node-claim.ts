@@ -19,7 +19,12 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../engine/clock/index.js';
 import type { NodeHolder, NodeInstance, PgClusterNodes } from '../../engine/store/pg/index.js';
 
+/** The refusal's error code: both CLIs (`centralita node`, `npm start` on PostgreSQL) exit 3 on it. */
+export const NODE_ID_TAKEN = 'NODE_ID_TAKEN';
+
 export class NodeIdTakenError extends Error {
+  /** Kept across a MessagePort (app/engine-parts serializeError): `npm start` on PostgreSQL claims in its node's thread. */
+  readonly code = NODE_ID_TAKEN;
   constructor(
     readonly nodeId: string,
     readonly holder: NodeHolder,

@@ -8,23 +8,22 @@
  *
  * It answers the control's and the recorder's commands, streams domain events and sends its status (snapshot, the
  * node's /health body, the control's reads, event-loop delay) several times a second over one MessagePort
- * (./node-protocol.ts). Its own PostgreSQL pool: a pool's connections cannot cross threads.
+ * (./node-protocol.ts, over app/thread-channel.ts). Its own PostgreSQL pool: a pool's connections cannot cross threads.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { agentCommandAsker } from '../../engine/cluster/index.js';
 import { systemClock } from '../../engine/clock/index.js';
-import { ControlError, type EngineControl } from '../../engine/control/index.js';
-import type { DomainEvent } from '../../engine/events/index.js';
+import type { EngineControl } from '../../engine/control/index.js';
 import { createLogger } from '../../engine/log/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import { describePgError, openPgPool, pgAgentDirectory, pgCampaignCatalog, pgCampaignToday } from '../../engine/store/pg/index.js';
-import { closerStack, commandOf, lagFigures, serializeError, type LagFigures } from '../engine-parts.js';
+import { answerCommand, closerStack, lagFigures, serializeError, serveThread, type LagFigures } from '../engine-parts.js';
 import { runNode, type RunningNode } from '../node/index.js';
 import { CampaignFigures } from './campaign-figures.js';
 import { ariEventDelayMs, isCallEvent } from './engine-loop-probe.js';
 import { nodeEngineControl } from './node-control.js';
-import { NODE_COMMANDS, type FromNode, type NodeCommand, type NodeHostInit, type NodeStatus, type ToNode } from './node-protocol.js';
+import { NODE_COMMANDS, type FromNode, type NodeHostInit, type NodeStatus, type ToNode } from './node-protocol.js';
 
 /** The health window of the thread's loop delay: the status carries the last full one. */
 const LAG_WINDOW_MS = 5000;
@@ -34,7 +33,6 @@ const RECORDINGS_STATUS_MS = 1000;
 export async function runNodeHost(port: MessagePort, init: NodeHostInit): Promise<void> {
   const { cfg } = init;
   const logger = createLogger(init.logLevel as Parameters<typeof createLogger>[0], { pretty: init.pretty });
-  const post = (m: FromNode) => port.postMessage(m);
   const abort = new AbortController();
   const { closers, closeAll } = closerStack(logger);
 
@@ -110,24 +108,13 @@ export async function runNodeHost(port: MessagePort, init: NodeHostInit): Promis
       port.close();
     })());
 
-  const recordingCommand = (command: NodeCommand, args: unknown[]): Promise<unknown> => {
-    const recorder = node?.recordings;
-    if (!recorder) throw new ControlError('unavailable', 'Recordings are not running on this node');
-    const [callId, by] = args as [string, string | null];
-    if (command === 'recordings.pause') return recorder.pause(callId, by);
-    if (command === 'recordings.resume') return recorder.resume(callId);
-    return recorder.delete(callId, by ?? 'unknown');
-  };
-
-  port.on('message', (m: ToNode) => {
-    switch (m.type) {
-      case 'abort':
-        abort.abort();
-        return;
-      case 'stop':
-        void stop(m.graceMs ?? 0);
-        return;
-      case 'probe': {
+  const channel = serveThread<ToNode, FromNode>(port, {
+    notice(m) {
+      if (m.type === 'abort') abort.abort();
+      else void stop(m.graceMs ?? 0);
+    },
+    async answer(m) {
+      if (m.type === 'probe') {
         const now = systemClock.now();
         if (!probing) {
           probing = true;
@@ -141,27 +128,15 @@ export async function runNodeHost(port: MessagePort, init: NodeHostInit): Promis
           ariEventMs = [];
           ariCallEventMs = [];
         }
-        post({ type: 'result', id: m.id, ok: true, value });
-        return;
+        return value;
       }
-      case 'call': {
-        const answer = async (): Promise<unknown> => {
-          if (!control || !(NODE_COMMANDS as readonly string[]).includes(m.command)) throw new ControlError('unavailable', `the engine does not answer ${m.command}`);
-          if (m.command.startsWith('recordings.')) return recordingCommand(m.command, m.args);
-          return commandOf(control, m.command)(...m.args);
-        };
-        answer().then(
-          (value) => {
-            // The status first (same port, same order): a read right after the command sees its effect.
-            if (node && control) post({ type: 'status', status: status() });
-            post({ type: 'result', id: m.id, ok: true, value: value ?? null });
-          },
-          (err: unknown) => post({ type: 'result', id: m.id, ok: false, error: serializeError(err) }),
-        );
-        return;
-      }
-    }
+      const value = await answerCommand({ control, recorder: node?.recordings, commands: NODE_COMMANDS }, m.command, m.args);
+      // The status first (same port, same order): a read right after the command sees its effect.
+      if (node && control) post({ type: 'status', status: status() });
+      return value;
+    },
   });
+  const post = channel.post;
 
   try {
     // The API thread checked the schema (and refuses a database that is behind) before starting this thread.
@@ -210,20 +185,8 @@ export async function runNodeHost(port: MessagePort, init: NodeHostInit): Promis
         if (isCallEvent(e as { type?: unknown; channel?: { state?: unknown } })) ariCallEventMs.push(d);
       }),
     );
-    // Domain events to the API thread (live feed), batched per turn of the loop: one message, not one per event.
-    let batch: DomainEvent[] = [];
-    closers.push(
-      n.engine.events.on('*', (e) => {
-        if (batch.length === 0) {
-          setImmediate(() => {
-            const events = batch;
-            batch = [];
-            post({ type: 'events', events });
-          });
-        }
-        batch.push(e);
-      }),
-    );
+    // Domain events to the API thread (live feed), batched per turn of the loop.
+    closers.push(n.engine.events.on('*', channel.event));
     const timer = setInterval(() => post({ type: 'status', status: status() }), init.statusIntervalMs ?? 250);
     closers.push(() => clearInterval(timer));
 

@@ -1,15 +1,14 @@
 /**
  * The messages between `npm start` on PostgreSQL's API thread and its engine node's thread (./node-host.ts runs the
- * node, ./node-thread.ts is the API side's handle on it). Plain data only: everything crosses a MessagePort by
- * structured clone, as the SQLite product's engine thread (app/engine-protocol.ts).
+ * node, ./node-thread.ts is the API side's handle on it), over app/thread-channel.ts as the SQLite product's engine
+ * thread (app/engine-protocol.ts). Plain data only: everything crosses a MessagePort by structured clone.
  */
 import type { QueueLogFileStatus } from '../../engine/analytics/index.js';
 import type { AgentLiveState, CampaignLiveStats } from '../../engine/control/index.js';
-import type { DomainEvent } from '../../engine/events/index.js';
 import type { PacingObservation } from '../../engine/pacing/index.js';
 import type { RecordingsStatus } from '../../engine/recordings/index.js';
 import type { EngineSnapshot } from '../../engine/shell/index.js';
-import { ENGINE_COMMANDS, type LagFigures, type SerializedError } from '../engine-parts.js';
+import { ENGINE_COMMANDS, type LagFigures, type SerializedError, type ThreadMessage } from '../engine-parts.js';
 import type { NodeConfig, NodeHealthReport } from '../node/index.js';
 
 export interface NodeHostInit {
@@ -69,12 +68,6 @@ export type ToNode =
   | { type: 'stop'; graceMs?: number };
 
 export type FromNode =
-  | { type: 'ready'; nodeId: string; simulated: boolean; ari: string; recordingsUrl: string | null; recorder: boolean; status: NodeStatus }
-  | { type: 'failed'; error: SerializedError }
-  | { type: 'status'; status: NodeStatus }
-  | { type: 'events'; events: DomainEvent[] }
-  | { type: 'result'; id: number; ok: true; value: unknown }
-  | { type: 'result'; id: number; ok: false; error: SerializedError }
+  | ThreadMessage<NodeStatus, { nodeId: string; simulated: boolean; ari: string; recordingsUrl: string | null; recorder: boolean }>
   /** Another node found this one dead and closed its calls: the process must end (runNode's `ended`). */
-  | { type: 'ended'; code: number }
-  | { type: 'stopped' };
+  | { type: 'ended'; code: number };

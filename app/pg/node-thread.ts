@@ -7,12 +7,11 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { RecorderControl } from '../../api/index.js';
 import type { BoardSource } from '../../engine/cluster/index.js';
-import { systemClock } from '../../engine/clock/index.js';
 import { ControlError, type AgentLiveState, type EngineControl } from '../../engine/control/index.js';
-import { DomainEvents } from '../../engine/events/index.js';
+import type { DomainEvents } from '../../engine/events/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { Campaign, RecordingRow } from '../../engine/store/index.js';
-import { toError } from '../index.js';
+import { openThreadClient, toError } from '../index.js';
 import type { EngineLoopProbe, FromNode, NodeCommand, NodeHostInit, NodeStatus, ToNode } from './node-protocol.js';
 import type { PgProductHealthDeps } from './product-health.js';
 
@@ -57,119 +56,31 @@ export interface NodeThread {
 export async function startNodeThread(o: StartNodeThreadOptions): Promise<NodeThread> {
   const { port1: port, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_ENTRY, { workerData: { port: port2, init: o.init }, transferList: [port2 as unknown as MessagePort] });
-  const send = (m: ToNode) => port.postMessage(m);
-  const events = new DomainEvents((err, event) => o.logger.warn({ err, event: event.type }, 'a subscriber of engine events failed'));
-
-  let last: NodeStatus | undefined;
-  let lastAt = Date.now();
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  let stopped: (() => void) | undefined;
-  const stoppedP = new Promise<void>((r) => (stopped = r));
   let endWith: (code: number) => void = () => {};
   const ended = new Promise<number>((r) => (endWith = r));
-  let asked = false;
-  let lost = false;
-
-  const started = new Promise<Extract<FromNode, { type: 'ready' }>>((resolve, reject) => {
-    port.on('message', (m: FromNode) => {
-      switch (m.type) {
-        case 'ready':
-          last = m.status;
-          lastAt = Date.now();
-          resolve(m);
-          return;
-        case 'failed':
-          reject(toError(m.error));
-          return;
-        case 'status':
-          last = m.status;
-          lastAt = Date.now();
-          return;
-        case 'events':
-          events.emitAll(m.events);
-          return;
-        case 'result': {
-          const p = pending.get(m.id);
-          if (!p) return;
-          pending.delete(m.id);
-          if (m.ok) p.resolve(m.value);
-          else p.reject(toError(m.error));
-          return;
-        }
-        case 'ended':
-          endWith(m.code);
-          return;
-        case 'stopped':
-          stopped?.();
-          return;
-      }
-    });
-    worker.on('error', (err) => {
-      o.logger.error({ err }, 'the engine node thread failed');
-      reject(err);
-    });
-    worker.on('exit', (code) => {
-      stopped?.();
-      const err = new Error(`the engine node thread exited (code ${code})`);
-      for (const p of pending.values()) p.reject(new ControlError('unavailable', err.message));
-      pending.clear();
-      reject(err);
-      if (!asked && last !== undefined && !lost) {
-        lost = true;
-        endWith(1);
-      }
-    });
+  const c = await openThreadClient<ToNode, NodeStatus, Extract<FromNode, { type: 'ready' }>, Extract<FromNode, { type: 'ended' }>>({
+    port,
+    worker,
+    name: 'the engine node thread',
+    logger: o.logger,
+    ...(o.signal ? { signal: o.signal } : {}),
+    onLost: () => endWith(1),
+    onOther: (m) => endWith(m.code),
   });
-
-  const onAbort = () => send({ type: 'abort' });
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  let ready: Extract<FromNode, { type: 'ready' }>;
-  try {
-    ready = await started;
-  } catch (err) {
-    asked = true;
-    await worker.terminate();
-    port.close();
-    throw err;
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-  }
-
-  const request = (make: (id: number) => ToNode): Promise<unknown> => {
-    if (lost || asked) return Promise.reject(new ControlError('unavailable', 'the engine is not running'));
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      send(make(id));
-    });
-  };
-
   return {
-    nodeId: ready.nodeId,
-    simulated: ready.simulated,
-    ari: ready.ari,
-    recordingsUrl: ready.recordingsUrl,
-    recorder: ready.recorder,
-    events,
-    status: () => last!,
-    statusAgeMs: () => Date.now() - lastAt,
-    alive: () => !lost,
-    command: (command, args) => request((id) => ({ type: 'call', id, command, args })),
-    probe: (reset = false) => request((id) => ({ type: 'probe', id, reset })) as Promise<EngineLoopProbe>,
+    nodeId: c.ready.nodeId,
+    simulated: c.ready.simulated,
+    ari: c.ready.ari,
+    recordingsUrl: c.ready.recordingsUrl,
+    recorder: c.ready.recorder,
+    events: c.events,
+    status: c.status,
+    statusAgeMs: c.statusAgeMs,
+    alive: c.alive,
+    command: (command, args) => c.request((id) => ({ type: 'call', id, command, args })),
+    probe: (reset = false) => c.request((id) => ({ type: 'probe', id, reset })) as Promise<EngineLoopProbe>,
     ended,
-    async stop(graceMs) {
-      if (asked) return;
-      asked = true;
-      if (!lost) {
-        send({ type: 'stop', graceMs });
-        await stoppedP;
-      }
-      for (const p of pending.values()) p.reject(new ControlError('unavailable', 'the engine stopped'));
-      pending.clear();
-      port.close();
-      await worker.terminate();
-    },
+    stop: (graceMs) => c.stop({ type: 'stop', graceMs }),
   };
 }
 

@@ -1,15 +1,17 @@
 /**
  * The queue_log table catching up from a node's own file (app/queue-log-catch-up.ts) on a real PostgreSQL: the
  * well-formed lines after the table's last line for the node go in under the seq that continues it; a malformed line
- * is counted and skipped, a torn last line left out; a second run inserts nothing; a file behind the table, a rotated
+ * is counted and skipped, a torn last line left out (and the writer started again goes on on a fresh line after it);
+ * a second run inserts nothing; a file behind the table, a rotated
  * file (`<file>.1`), a replaced one and one whose lines differ from the table's are each told apart — and in none of
  * those is a line put under a seq that is not its own.
  */
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catchUpQueueLog, queueLogColumns, queueLogLineOf } from '../../app/index.js';
+import { QueueLogFile } from '../../engine/analytics/index.js';
 import { silentLogger } from '../../engine/log/index.js';
 import { PgQueueLog } from '../../engine/store/pg/index.js';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
@@ -66,6 +68,20 @@ describe('catchUpQueueLog', () => {
     const second = await run();
     expect(second).toMatchObject({ outcome: 'anchored', tableSeq: 6, inserted: 0, malformed: 0 });
     await expectTable(lines(1, 6));
+  });
+
+  it('a torn last line (killed mid-write): left out, the writer started again goes on on a fresh line, and the next catch-up inserts what the table lacks after it', async () => {
+    await seedTable(1, 10);
+    writeFileSync(file, `${text(lines(1, 10))}1765000099|call-torn|Sales|Ana|CONN`);
+    expect(await run()).toMatchObject({ outcome: 'anchored', tableSeq: 10, inserted: 0, partial: true });
+    // The writer of the next start: its lines 11… go to the file, the table has 11–14 when it is killed again.
+    const out = new QueueLogFile(file);
+    for (const l of lines(11, 16)) out.append(l);
+    await out.flush();
+    await table.append(NODE, lines(11, 14).map((l, i) => ({ ...queueLogColumns(l)!, seq: 11 + i })));
+    expect(readFileSync(file, 'utf8')).toBe(`${text(lines(1, 10))}1765000099|call-torn|Sales|Ana|CONN\n${text(lines(11, 16))}`);
+    expect(await run()).toMatchObject({ outcome: 'anchored', tableSeq: 14, inserted: 2, fromSeq: 15, toSeq: 16, partial: false });
+    await expectTable(lines(1, 16));
   });
 
   it('the table behind the file (a stop with PostgreSQL away, a kill -9): the rest inserted under the seq that follows', async () => {

@@ -7,12 +7,13 @@
  * store; the agent's pause and ready reach the in-process node's engine and land in PostgreSQL's `agent_events`
  * (the supervisors' pause time and wrap-up). The campaign records: the node's recorder writes its rows to
  * PostgreSQL's `recordings` and the files on this machine's disk, and the API lists them and serves the audio. And the refusals: a database that is
- * behind (one line naming `centralita db:migrate`) and one that does not answer, both exit 1, URL redacted.
+ * behind (one line naming `centralita db:migrate`) and one that does not answer, both exit 1, URL redacted; a second
+ * product with the running one's NODE_ID, exit 3.
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli, type CliProcess } from '../support/cli-process.js';
@@ -109,6 +110,12 @@ describe('npm start on PostgreSQL', () => {
     expect((health['cluster'] as { nodes: Array<{ id: string; state: string }> }).nodes).toMatchObject([{ id: 'node-1', state: 'up' }]);
     // Its lines into the shared queue_log table, as a headless node's /health shows them (#18).
     expect(health['queueLogTable']).toMatchObject({ nodeId: 'node-1', pending: 0 });
+
+    // A second product with this NODE_ID (node-1, the default) is refused while this one heartbeats: exit 3, as
+    // `centralita node` (test/cluster/node-duplicate-id.test.ts), naming where this one runs. It runs beside the
+    // rest of this test and is awaited before the stop.
+    const holder = (await db.pool.query(`select instance_id from cluster_nodes where id = 'node-1'`)).rows[0] as { instance_id: string };
+    const dup = spawnCli('start', { ...BASE_ENV, DATABASE_URL: db.url, DB_PATH: join(dir, 'dup.db') });
 
     // A campaign, its leads and an agent, all through the API.
     // Any hour, any day (weekdays ISO 1–7): the default calling hours would make the test depend on when it runs.
@@ -236,6 +243,10 @@ describe('npm start on PostgreSQL', () => {
     } finally {
       sqlite.close();
     }
+
+    expect(await exitWithin(dup, 60_000)).toBe(3);
+    expect(dup.lines.join('\n')).toContain(`Centralita could not start: NODE_ID node-1 is already running (${hostname()}, pid ${product.child.pid}, instance ${holder.instance_id};`);
+    expect((await db.pool.query(`select state, pid from cluster_nodes where id = 'node-1'`)).rows).toEqual([{ state: 'up', pid: product.child.pid }]);
 
     // A graceful stop: exit 0, this node marked stopped in cluster_nodes.
     await stopChild(product);

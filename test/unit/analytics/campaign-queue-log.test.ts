@@ -141,6 +141,29 @@ describe("the engine's own queue_log", () => {
     expect(out.status()).toMatchObject({ ok: true, written: 3, pending: 0, dropped: 2, lastError: null });
     expect(readFileSync(path.join(blocker, 'queue_log'), 'utf8')).toBe('3|b|q|NONE|ENTERQUEUE||2|1\n4|b|q|NONE|ABANDON|1|1|1\n5|c|q|NONE|ENTERQUEUE||3|1\n');
   });
+
+  it('a file whose last line was torn (killed mid-write): the next start writes on a fresh line, the torn one left as it was', async () => {
+    const file = path.join(dir, 'torn_queue_log');
+    writeFileSync(file, '1|a|q|NONE|ENTERQUEUE||1|1\n2|a|q|Ana|CONN');
+    const out = new QueueLogFile(file);
+    out.append('3|b|q|NONE|ENTERQUEUE||2|1');
+    await out.flush();
+    out.append('4|b|q|NONE|ABANDON|1|1|1');
+    await out.flush();
+    expect(readFileSync(file, 'utf8')).toBe('1|a|q|NONE|ENTERQUEUE||1|1\n2|a|q|Ana|CONN\n3|b|q|NONE|ENTERQUEUE||2|1\n4|b|q|NONE|ABANDON|1|1|1\n');
+    // A whole last line, or an empty file: nothing added.
+    const whole = path.join(dir, 'whole_queue_log');
+    writeFileSync(whole, '1|a|q|NONE|ENTERQUEUE||1|1\n');
+    const empty = path.join(dir, 'empty_queue_log');
+    writeFileSync(empty, '');
+    for (const f of [whole, empty]) {
+      const w = new QueueLogFile(f);
+      w.append('5|c|q|NONE|ENTERQUEUE||3|1');
+      await w.flush();
+    }
+    expect(readFileSync(whole, 'utf8')).toBe('1|a|q|NONE|ENTERQUEUE||1|1\n5|c|q|NONE|ENTERQUEUE||3|1\n');
+    expect(readFileSync(empty, 'utf8')).toBe('5|c|q|NONE|ENTERQUEUE||3|1\n');
+  });
 });
 
 describe('wiring (app/queue-log.ts)', () => {
