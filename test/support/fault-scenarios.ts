@@ -60,13 +60,11 @@ export function faultSuite(kind: PbxKind, dialect: Dialect = 'sqlite'): void {
     const report = (scenario: string, facts: Record<string, unknown>) => console.log(`[fault-suite ${kind} ${dialect}] ${scenario}: ${JSON.stringify(facts)}`);
 
     beforeAll(async () => {
-      [rig, redis] = await Promise.all([startFaultRig(kind, {
-          name: `fault-${kind}${dialect === 'sqlite' ? '' : '-pg'}`,
-          dialect,
-          // On SQLite the disk-full scenario adds the leads the kill -9 one dials (rig.addLeads); PostgreSQL has
-          // them from the start.
-          ...(dialect === 'postgres' && { leads: 72 }),
-        }), startPrivateRedis()]);
+      // On SQLite the disk-full scenario adds the leads the kill -9 one dials (rig.addLeads); PostgreSQL has them
+      // from the start.
+      const name = `fault-${kind}${dialect === 'sqlite' ? '' : '-pg'}`;
+      const leads = dialect === 'postgres' ? 72 : undefined;
+      [rig, redis] = await Promise.all([startFaultRig(kind, { name, dialect, ...(leads !== undefined && { leads }) }), startPrivateRedis()]);
     }, 90_000);
 
     afterAll(async () => {
