@@ -10,12 +10,19 @@
  * Disk full: the database lives on a small real filesystem (a tmpfs, test/support/small-disk.ts) that is filled to
  * the last byte mid-campaign and freed a few seconds later.
  *
+ * On PostgreSQL (`dialect` 'postgres': the PostgreSQL product, DATABASE_URL, its CallLogs and leads read from its
+ * database) the scenarios whose faults that product meets too run with the same assertions: the ARI cut and outage
+ * with Redis lost, the Asterisk restart, and kill -9 then a start with the same NODE_ID (on PostgreSQL the new
+ * instance takes over the dead one's node row at once: app/node/node-claim.ts). The full disk under the SQLite
+ * file is SQLite only (`sqliteOnly`).
+ *
  * The outage here is 8 s (CI time); the 20 s one runs on the embedded PBX on a virtual clock
  * (test/integration/engine-faults.test.ts). One file per PBX (test/both/fault-suite-*.test.ts), so the two run
  * side by side.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PbxKind } from './pbx-target.js';
+import type { Dialect } from './store-dialects.js';
 import { startFaultRig, type FaultCounts, type FaultRig } from './fault-rig.js';
 import type { ProductProcess } from './product-process.js';
 import { startPrivateRedis, type PrivateRedis } from './redis-server.js';
@@ -42,14 +49,22 @@ const REDIS_SCENARIO_GRACE_SECONDS = 1;
 const DISK_FULL_GRACE_SECONDS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function faultSuite(kind: PbxKind): void {
-  describe(`fault suite on ${kind}`, () => {
+export function faultSuite(kind: PbxKind, dialect: Dialect = 'sqlite'): void {
+  describe(`fault suite on ${kind} [${dialect}]`, () => {
+    /** A scenario of the SQLite product only (see the top of this file): not registered on PostgreSQL. */
+    const sqliteOnly = (title: string, fn: () => Promise<void>, timeoutMs: number) => {
+      if (dialect === 'sqlite') it(`${title} (SQLite only)`, fn, timeoutMs);
+    };
     let rig: FaultRig;
     let redis: PrivateRedis;
-    const report = (scenario: string, facts: Record<string, unknown>) => console.log(`[fault-suite ${kind}] ${scenario}: ${JSON.stringify(facts)}`);
+    const report = (scenario: string, facts: Record<string, unknown>) => console.log(`[fault-suite ${kind} ${dialect}] ${scenario}: ${JSON.stringify(facts)}`);
 
     beforeAll(async () => {
-      [rig, redis] = await Promise.all([startFaultRig(kind, { name: `fault-${kind}` }), startPrivateRedis()]);
+      // On SQLite the disk-full scenario adds the leads the kill -9 one dials (rig.addLeads); PostgreSQL has them
+      // from the start.
+      const name = `fault-${kind}${dialect === 'sqlite' ? '' : '-pg'}`;
+      const leads = dialect === 'postgres' ? 72 : undefined;
+      [rig, redis] = await Promise.all([startFaultRig(kind, { name, dialect, ...(leads !== undefined && { leads }) }), startPrivateRedis()]);
     }, 90_000);
 
     afterAll(async () => {
@@ -73,12 +88,12 @@ export function faultSuite(kind: PbxKind): void {
     /** SIGTERM and the exit; an exit other than 0 prints the product's last lines (the scenario fails on it). */
     async function sigterm(p: ProductProcess): Promise<{ ms: number; code: number | null; signal: NodeJS.Signals | null }> {
       const exit = await p.sigterm();
-      if (exit.code !== 0) console.log(`[fault-suite ${kind}] exit ${String(exit.code ?? exit.signal)} after ${exit.ms} ms; the product's last lines:\n${p.lines.slice(-40).join('\n')}`);
+      if (exit.code !== 0) console.log(`[fault-suite ${kind} ${dialect}] exit ${String(exit.code ?? exit.signal)} after ${exit.ms} ms; the product's last lines:\n${p.lines.slice(-40).join('\n')}`);
       return exit;
     }
 
     /** A call of the campaign bridged to an agent and still up. */
-    const bridgedNow = () => rig.callLogs("stage = 'bridged' and ended_at is null and lead_id is not null").length > 0;
+    const bridgedNow = async () => (await rig.callLogs("stage = 'bridged' and ended_at is null and lead_id is not null")).length > 0;
 
     it('ARI WebSocket cut, ARI unreachable, Redis lost: dialling resumes within 10 s each time; SIGTERM with a 1 s grace exits 0 within 8 s', async () => {
       const product = await rig.start({ REDIS_URL: redis.url, SHUTDOWN_GRACE_SECONDS: String(REDIS_SCENARIO_GRACE_SECONDS) });
@@ -139,7 +154,7 @@ export function faultSuite(kind: PbxKind): void {
       await rig.until(async () => (await rig.agentLegsUp()) === 2, 10_000, "both agents' legs re-dialled");
       const legsMs = Date.now() - upAt;
       const health = await product.health();
-      const interrupted = rig.callLogs("interruption = 'asterisk_restart'");
+      const interrupted = await rig.callLogs("interruption = 'asterisk_restart'");
 
       // SIGTERM while ARI swallows every packet: nothing in flight may hold the exit.
       await rig.proxy.setMode('blackhole');
@@ -169,7 +184,7 @@ export function faultSuite(kind: PbxKind): void {
       expect({ ...counts, channelsLeft: 0, bridgesLeft: 0 }).toEqual(ZERO);
     }, 150_000);
 
-    it('disk full mid-campaign: no crash, /health 503 (db not writable), live calls kept; space back: /health 200 and dialling within 10 s; SIGTERM within 15 s; nothing left', async () => {
+    sqliteOnly('disk full mid-campaign: no crash, /health 503 (db not writable), live calls kept; space back: /health 200 and dialling within 10 s; SIGTERM within 15 s; nothing left', async () => {
       rig.addLeads(24); // the scenarios before used most of the campaign
       const t0 = Date.now();
       const product = await rig.start({ SHUTDOWN_GRACE_SECONDS: String(DISK_FULL_GRACE_SECONDS) });
@@ -177,7 +192,7 @@ export function faultSuite(kind: PbxKind): void {
       await dialling(product, Date.now());
       await rig.until(bridgedNow, 20_000, 'a call bridged to an agent');
       const bridgedMs = Date.now() - t0;
-      const live = rig.callLogs("stage = 'bridged' and ended_at is null and lead_id is not null")[0]!;
+      const live = (await rig.callLogs("stage = 'bridged' and ended_at is null and lead_id is not null"))[0]!;
 
       const fullAt = Date.now();
       rig.fillDisk();
@@ -206,7 +221,7 @@ export function faultSuite(kind: PbxKind): void {
 
       const exit = await sigterm(product);
       const counts = await rig.counts();
-      const liveAfter = rig.callLogs(`id = '${String(live['id'])}'`)[0]!;
+      const liveAfter = (await rig.callLogs(`id = '${String(live['id'])}'`))[0]!;
       const logLines = (re: RegExp) => product.lines.filter((l) => re.test(l)).length;
       report('disk full mid-campaign, space back, SIGTERM', {
         startMs,
@@ -245,8 +260,8 @@ export function faultSuite(kind: PbxKind): void {
       const second = await rig.start();
       const upAt = Date.now();
       const after = await resumed(second, upAt);
-      const lost = rig.callLogs("interruption = 'engine_lost'");
-      const leads = rig.leads(lost.flatMap((r) => (typeof r['lead_id'] === 'string' ? [r['lead_id']] : [])));
+      const lost = await rig.callLogs("interruption = 'engine_lost'");
+      const leads = await rig.leads(lost.flatMap((r) => (typeof r['lead_id'] === 'string' ? [r['lead_id']] : [])));
       const exit = await sigterm(second);
       const counts = await rig.counts();
       report('kill -9 mid-call, restart, SIGTERM', {

@@ -2,7 +2,7 @@
  * Issue #18: "the full test suite passes on SQLite and on PostgreSQL". Every test file that opens the SQLite store —
  * `openStore(…)` itself, the SQLite API harness (`harness` of test/unit/api/harness.ts), or a test/support rig that
  * opens one (pbx-rig, fault-rig…) — is in this inventory with the dialects it runs on and why. A new such file that
- * neither runs on both dialects (describeDialects / describeApiDialects) nor says here why it is SQLite-only fails
+ * neither runs on both dialects (describeDialects / describeApiDialects, or a loop over DIALECTS) nor says here why it is SQLite-only fails
  * this test, so the table in docs/testing.md stays the suite's true state. Files that only use the dialect harnesses
  * need no entry; one that runs part of its cases on SQLite only (a slow file whose PostgreSQL run is a subset) may
  * have a `both` entry naming that part.
@@ -43,8 +43,8 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
   'test/integration/engine-faults.test.ts': { on: 'both', why: "every case on both (dialectPbxRigs): listed only because it imports pbx-rig, whose pbxRigs opens a SQLite file" },
   'test/integration/recordings-engine.test.ts': { on: 'both', why: "every case on both (recording-rig over dialectPbxRigs): listed only because recording-rig imports pbx-rig, whose pbxRigs opens a SQLite file" },
   'test/integration/recordings-failures.test.ts': { on: 'both', why: "every case on both (recording-rig over dialectPbxRigs): listed only because recording-rig imports pbx-rig, whose pbxRigs opens a SQLite file" },
-  'test/both/fault-suite-sim.test.ts': { on: 'pending', why: "the single-process SQLite product under faults (ARI cut, Asterisk restart, Redis lost, full disk), its CallLogs read from its file; the PostgreSQL product's faults meanwhile: store-pg-*-outage, node-queue-log-catch-up, two-nodes (kill -9)" },
-  'test/both/fault-suite-asterisk.test.ts': { on: 'pending', why: "the fault suite on the real Asterisk with the SQLite product; as fault-suite-sim" },
+  'test/both/fault-suite-sim.test.ts': { on: 'both', why: "SQLite part: the full disk under the SQLite file and the kill -9 restart on one file (PostgreSQL's node lost: two-nodes); the ARI cut and outage with Redis lost, and the Asterisk restart, run on both products" },
+  'test/both/fault-suite-asterisk.test.ts': { on: 'pending', why: "the fault suite on the real Asterisk with the SQLite product: the PostgreSQL product's faults are the engine's and the node's, not the PBX's, and run on the embedded PBX in fault-suite-sim (a second real-Asterisk run would add about the ~50 s the PostgreSQL run adds to fault-suite-sim, or more)" },
   'test/integration/engine-sim.test.ts': { on: 'both', why: "SQLite part: the 200-lead seeded mix and a bot's concurrency cap, call flow whose CallLog writes run on both in the reconnect, restart and hopper cases" },
   // SQLite by design.
   'test/integration/store-disk-full.test.ts': { on: 'sqlite', why: 'the SQLite file on a full tmpfs (SQLITE_FULL), its write queue and the start guard of the single-process product' },
@@ -87,8 +87,11 @@ const SQLITE_STORE_TESTS: Record<string, { on: On; why: string }> = {
 const sources = readSources('test');
 const text = new Map(sources.map((s) => [s.path, s.text]));
 
-/** The harnesses that run one body on SQLite and on PostgreSQL. */
-const BOTH = /\b(describeDialects|describeApiDialects)\(/;
+/**
+ * The harnesses that run one body on SQLite and on PostgreSQL, or a loop over both dialects that hands each to one
+ * body (the fault suite's: `for (const dialect of DIALECTS) faultSuite('sim', dialect)`, a product process per dialect).
+ */
+const BOTH = /\b(describeDialects|describeApiDialects)\(|\bfor \(const (\w+) of DIALECTS\)[^\n]*\(\s*[^)]*\b\2\b/;
 /** The dialect harness itself opens SQLite files for its SQLite side: not a rig of its own. */
 const DIALECT_SUPPORT = new Set(['test/support/store-dialects.ts']);
 const API_HARNESS = 'test/unit/api/harness.ts';
