@@ -10,7 +10,9 @@ const root = join(import.meta.dirname, '../../..');
 const fixtureConfig = join(root, 'test/fixtures/watchdog/vitest.config.ts');
 
 it('names the blocked file and its test, shows the process tree, stops the fork, and lets the run end', async () => {
-  const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', fixtureConfig], {
+  // stdout and stderr into one pipe, as a CI log holds them (`> log 2>&1`): read from two pipes, the order in which
+  // their chunks reach us is not the order the child wrote them, and the summary-then-watchdog check below once failed so.
+  const child = spawn('sh', ['-c', 'exec "$@" 2>&1', 'sh', process.execPath, join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', fixtureConfig], {
     cwd: root,
     // 0.05 min = 3 s to the warning, 0.1 min = 6 s to the kill: the checks run every second at these limits.
     env: { ...process.env, TEST_WATCHDOG_WARN_MIN: '0.05', TEST_WATCHDOG_KILL_MIN: '0.1', NO_COLOR: '1', FORCE_COLOR: '0' },
