@@ -16,7 +16,10 @@ import { ensureWebBuilt } from '../web/index.js';
 import { isPostgresUrl, redactUrl } from '../../engine/store/index.js';
 import type { NodeConfig } from '../node/index.js';
 
-/** Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). */
+/**
+ * Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). The engine's stop
+ * spends at most STOP_CLEANUP_MS (4 s) of it (engine/shell/engine.ts); the rest is for the servers and threads.
+ */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
 
 /** One line an operator can act on, for an error that stopped the start (no stack trace). */
