@@ -17,8 +17,9 @@ import { isPostgresUrl, redactUrl } from '../../engine/store/index.js';
 import type { NodeConfig } from '../node/index.js';
 
 /**
- * Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). The engine's stop
- * spends at most STOP_CLEANUP_MS (4 s) of it (engine/shell/engine.ts); the rest is for the servers and threads.
+ * Seconds of clean-up allowed after the grace (agents out, leads given back, sockets closed). The engine's waits on
+ * Asterisk take at most STOP_CLEANUP_MS (3.5 s) of it (engine/shell/engine.ts); the rest is for its last store
+ * writes, the servers and the threads.
  */
 export const SHUTDOWN_CLEANUP_SECONDS = 6;
 

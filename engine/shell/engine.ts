@@ -74,12 +74,12 @@ const AGENTS_OUT_MS = 2000;
 /** The last asynchronous store writes (PostgreSQL) get this long to land when the engine stops. */
 const STORE_IDLE_MS = 3000;
 /**
- * Shutdown: all of the waits above after the grace share this budget (their bounds add up to 8 s). When ARI
- * swallows every packet each would run to its bound, and the process' own deadline (the grace plus 6 s,
- * app/cli/start-command.ts) would end it first, with exit 1 and its servers still open: the budget leaves that
- * deadline 2 s for everything after the engine.
+ * Shutdown: the waits on Asterisk after the grace (hang-ups confirmed, agents out, queues) share this budget (their
+ * bounds add up to 5 s). When ARI swallows every packet each ran to its bound, and the process' own deadline (the
+ * grace plus 6 s, app/cli/start-command.ts) came within 0.2-0.8 s. The last store writes (above) are not cut by
+ * it: they close the CallLogs, and wait only while writes are in flight (a failing database ends the wait at once).
  */
-export const STOP_CLEANUP_MS = 4000;
+export const STOP_CLEANUP_MS = 3500;
 
 /** Where a call meets this agent: a human's own bridge, or a bot dialled into the call's own bridge. */
 function slotFor(agent: AgentState, callId: string): AgentSlot {
@@ -240,7 +240,7 @@ export class Engine {
    * up; calls Asterisk does not confirm gone within a few seconds (ARI unreachable) are closed as interrupted
    * (engine_stopped). Agents are logged out (legs hung up, bridges destroyed), leads taken but not dialled are
    * given back, the gateway is closed. Every wait is bounded: nothing Asterisk does or fails to do holds it, and
-   * all of them after the grace end within `cleanupMs` (default STOP_CLEANUP_MS).
+   * the waits on Asterisk after the grace end within `cleanupMs` (default STOP_CLEANUP_MS).
    */
   async stop(opts: { hangup?: boolean; graceMs?: number; timeoutMs?: number; cleanupMs?: number } = {}): Promise<void> {
     if (this.state !== 'running') return;
@@ -251,7 +251,7 @@ export class Engine {
     await this.waitUntil(() => this.calls.size === 0, graceMs);
     // On the wall clock, as every wait of the stop (waitFor): a process deadline is wall time.
     const cleanupEnd = Date.now() + (opts.cleanupMs ?? STOP_CLEANUP_MS);
-    /** A clean-up wait's bound, cut to what is left of the clean-up budget. */
+    /** A wait on Asterisk's bound, cut to what is left of the clean-up budget. */
     const upTo = (boundMs: number): number => Math.max(0, Math.min(boundMs, cleanupEnd - Date.now()));
     if (this.calls.size > 0) {
       for (const id of [...this.calls.keys()]) this.callInput(id, { type: 'cancel', at: this.now() });
@@ -269,7 +269,7 @@ export class Engine {
     await this.waitUntil(() => this.queues.size === 0, upTo(1000));
     // Asynchronous writes (PostgreSQL) still in flight finish first; then what the database could not take yet gets
     // one last try, and what it still refuses is lost with the process.
-    await this.storeWrites.idle(upTo(STORE_IDLE_MS));
+    await this.storeWrites.idle(STORE_IDLE_MS);
     if (this.storeWrites.pendingWrites > 0 && !this.storeWrites.flush()) {
       this.opts.logger.error({ pendingWrites: this.storeWrites.pendingWrites, lastError: this.storeWrites.status().lastError }, 'stopping with writes the database could not take: they are lost');
     }
