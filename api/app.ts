@@ -314,7 +314,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   const leadCampaigns = deps.leadCatalog === undefined ? sqliteCampaignCatalog(deps.store) : campaigns;
   if (leadCampaigns.dialect !== leads.dialect) throw new Error(`leadCatalog (${leads.dialect}) needs a campaignCatalog on the same database (got ${leadCampaigns.dialect})`);
   const leadDeps = { store: deps.store, leads, campaigns: leadCampaigns, auth, control: deps.control, logger, lockMinutes: deps.config.LEAD_LOCK_MINUTES ?? 10, imports, leadImports };
-  app.route('/', campaignRoutes({ ...leadDeps, campaigns, commands: deps.campaignCommands, agents: agentDirectory }));
+  app.route('/', campaignRoutes({ ...leadDeps, campaigns, commands: deps.campaignCommands }));
   app.route('/', importJobRoutes(leadDeps));
   app.route('/', leadLockRoutes(leadDeps));
   app.route('/', leadRoutes(leadDeps));

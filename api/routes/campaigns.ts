@@ -5,7 +5,7 @@ import { CAMPAIGN_STATES, campaignSettingsSchema } from '../../engine/campaigns/
 import { normalisePhone } from '../../engine/leads/index.js';
 import type { ClusterServices } from '../../engine/cluster/index.js';
 import { agentsServing, startRefusal } from '../../engine/control/index.js';
-import { CampaignError, type AgentDirectory, type Campaign, type CampaignCatalog } from '../../engine/store/index.js';
+import { CampaignError, type Campaign, type CampaignCatalog, type StartCheck } from '../../engine/store/index.js';
 import { requireControl, toApiError, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import { auditFrom } from './audit-context.js';
@@ -163,11 +163,6 @@ export interface CampaignRouteDeps extends LeadApiDeps {
   campaigns: CampaignCatalog;
   /** On PostgreSQL: tells the nodes of a stored command at once (without it they follow at their next read). */
   commands?: CampaignCommandPublisher | undefined;
-  /**
-   * The agent directory of the campaigns' database: on PostgreSQL a start is refused here, before it is stored, as the
-   * single-process engine control refuses it (a power/predictive campaign sharing agents with a running one).
-   */
-  agents: Pick<AgentDirectory, 'list'>;
 }
 
 export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
@@ -180,17 +175,28 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
   };
 
   /**
+   * What the engine control refuses on SQLite (engine/control startRefusal), asked by the PostgreSQL catalog inside the
+   * start's own serialized step (so two API processes cannot both pass it for campaigns that share agents).
+   */
+  const startCheck: StartCheck = (c, running, agents) => {
+    const configs = agents.map((a) => ({ id: a.id, ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}) }));
+    return startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId));
+  };
+
+  /**
    * A lifecycle command on PostgreSQL: stored in the row (the truth every node follows; the lifecycle's refusals as
-   * the engine control answers them: 404, 409 conflict), then published when a publisher is given. A publish that
-   * fails is logged, not answered as an error: the command is stored and the nodes follow it at their next read.
+   * the engine control answers them: 404, 409 conflict; a start's refusals from `startCheck`, 409/422, nothing
+   * stored), then published when a publisher is given. A publish that fails is logged, not answered as an error: the
+   * command is stored and the nodes follow it at their next read.
    */
   const storedCommand = async (id: string, cmd: 'start' | 'pause' | 'stop'): Promise<{ campaign: Campaign; from: Campaign['state'] }> => {
     let stored: Awaited<ReturnType<CampaignCatalog['command']>>;
     try {
-      stored = await catalog.command(id, cmd, auth.now());
+      stored = await catalog.command(id, cmd, auth.now(), cmd === 'start' ? startCheck : undefined);
     } catch (err) {
-      if (err instanceof CampaignError) throw new ApiError(err.code === 'not_found' ? 404 : 409, err.code === 'not_found' ? 'not_found' : 'conflict', err.message);
-      throw err;
+      if (err instanceof CampaignError && err.code === 'not_found') throw new ApiError(404, 'not_found', `No campaign ${id}`);
+      if (err instanceof CampaignError) throw new ApiError(409, 'conflict', err.message);
+      throw toApiError(err);
     }
     if (deps.commands) {
       try {
@@ -200,14 +206,6 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
       }
     }
     return stored;
-  };
-
-  /** What the engine control refuses on SQLite (engine/control startRefusal), refused on PostgreSQL before the row changes. */
-  const refuseStart = async (c: Campaign): Promise<void> => {
-    const [running, agents] = await Promise.all([catalog.list('running'), deps.agents.list()]);
-    const configs = agents.map((a) => ({ id: a.id, ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}) }));
-    const refusal = startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId));
-    if (refusal) throw toApiError(refusal);
   };
 
   app.openapi(list, async (c) => c.json({ items: await catalog.list(c.req.valid('query').state) }, 200));
@@ -270,8 +268,6 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
       let from: Campaign['state'];
       let campaign: Campaign;
       if (catalog.dialect === 'postgres') {
-        const current = await mustGet(id);
-        if (cmd === 'start') await refuseStart(current);
         ({ campaign, from } = await storedCommand(id, cmd));
       } else {
         // SQLite, one process: the API's own engine stores the command and acts on it (503 without one).

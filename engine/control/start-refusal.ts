@@ -1,7 +1,8 @@
 /**
  * Why a stored campaign may not start, one rule for both products (#18): the single-process product's engine
- * control (app/engine-control.ts) asks it before storing a start, and on PostgreSQL the campaign routes ask it
- * before storing the start in the row the nodes follow — so a start refused on SQLite is refused on PostgreSQL too.
+ * control (app/engine-control.ts) asks it before storing a start, and on PostgreSQL the campaign routes have the
+ * catalog ask it inside the transaction that stores the start in the row the nodes follow, one start at a time across
+ * API processes (engine/store/pg PgCampaigns.command) — so a start refused on SQLite is refused on PostgreSQL too.
  */
 import { servesCampaign, type AgentConfig } from '../agents/index.js';
 import { campaignLoadProblem, dialStringTemplateProblem } from '../campaigns/index.js';

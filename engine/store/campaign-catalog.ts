@@ -1,10 +1,18 @@
 import type { CampaignCommand, CampaignEffect, CampaignSettingsInput, CampaignState } from '../campaigns/index.js';
 import { CampaignError, type Campaign } from './repos/campaigns.js';
+import type { AgentRow } from './schema/agents.js';
 import type { LeadStatus } from './schema/leads.js';
 import type { Store } from './store.js';
 
 /** A deletion's answer: the campaign as it was, or why nothing was deleted. */
 export type CampaignRemoval = { ok: true; campaign: Campaign } | { ok: false; reason: 'not_found' | 'running' };
+
+/**
+ * Asked before a start is stored, with the campaign, the campaigns `running` and every agent's assignments as they
+ * are when the start is stored: the refusal to throw (nothing stored), or null. The API passes engine/control's
+ * `startRefusal`; the store does not know the rule, only when to ask it.
+ */
+export type StartCheck = (campaign: Campaign, running: readonly Campaign[], agents: readonly Pick<AgentRow, 'id' | 'campaignIds'>[]) => Error | null;
 
 /**
  * The API's campaign routes (#18) — list, detail, create, change settings, delete, start/pause/stop — as one async
@@ -31,12 +39,16 @@ export interface CampaignCatalog {
   update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Promise<{ before: Campaign; after: Campaign }>;
   /** Deletes the campaign and its leads unless it is running. */
   remove(id: string): Promise<CampaignRemoval>;
-  /** The lifecycle command stored (a stop gives back every lease of the campaign in the same transaction). */
-  command(id: string, cmd: CampaignCommand, at: number): Promise<{ campaign: Campaign; from: CampaignState; effects: CampaignEffect[] }>;
+  /**
+   * The lifecycle command stored (a stop gives back every lease of the campaign in the same transaction). A start
+   * with `check` is checked and stored as one step (CampaignError not_found first, then the check's refusal, then the
+   * lifecycle's): no other checked start comes between the check's reads and the write, in any process.
+   */
+  command(id: string, cmd: CampaignCommand, at: number, check?: StartCheck): Promise<{ campaign: Campaign; from: CampaignState; effects: CampaignEffect[] }>;
 }
 
 /** Over the SQLite store: the repository the routes always called (synchronous; awaiting it is free). */
-export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads'>): CampaignCatalog {
+export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads' | 'agents'>): CampaignCatalog {
   const { campaigns } = store;
   return {
     dialect: 'sqlite',
@@ -56,6 +68,16 @@ export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads'>)
       campaigns.remove(id);
       return { ok: true, campaign };
     },
-    command: async (id, cmd, at) => campaigns.command(id, cmd, at),
+    // Synchronous from the reads to the write: in one process nothing comes between them.
+    command: async (id, cmd, at, check) => {
+      if (cmd === 'start' && check !== undefined) {
+        const current = campaigns.get(id);
+        if (current === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
+        const agents = store.agents.list().map((a) => ({ id: a.id, campaignIds: a.campaignIds }));
+        const refusal = check(current, campaigns.list('running'), agents);
+        if (refusal !== null) throw refusal;
+      }
+      return campaigns.command(id, cmd, at);
+    },
   };
 }

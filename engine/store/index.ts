@@ -44,7 +44,7 @@ export { sqliteCallMetrics, type CallMetrics } from './call-metrics.js';
 export { sqliteRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
 export { sqliteRecorderStore, type RecorderStore, type RecorderSqliteStore, type RecorderCall, type RecordingStart, type RecordingJobInput } from './recorder-store.js';
 export { sqliteQaStore, type QaStore, type QaScoreInput, type QaCalibrationCall } from './qa-store.js';
-export { sqliteCampaignCatalog, type CampaignCatalog, type CampaignRemoval } from './campaign-catalog.js';
+export { sqliteCampaignCatalog, type CampaignCatalog, type CampaignRemoval, type StartCheck } from './campaign-catalog.js';
 export { sqliteManualCallLog, type ManualCallLog } from './manual-call-log.js';
 export { sqliteTrunkCatalog, type TrunkCatalog } from './trunk-catalog.js';
 export { sqliteLeadCatalog, isBeingDialled, LeadPhoneTaken, type LeadCatalog, type LeadCreation, type LeadRemoval, type LeadEditor, type LeadLocks } from './lead-catalog.js';

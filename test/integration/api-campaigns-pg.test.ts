@@ -4,14 +4,15 @@
  * published over Redis (the real one, 127.0.0.1:6379 or TEST_REDIS_URL, a prefix of this file's own) so the nodes read
  * it at once; a publish that fails is a warning, the command stays stored; a team lead's refused command publishes
  * nothing. A start the single-process engine control refuses (engine/control startRefusal: a power/predictive campaign
- * sharing agents with a running one, settings the engine cannot load) is refused the same way, before the row changes.
+ * sharing agents with a running one, settings the engine cannot load) is refused the same way, before the row changes,
+ * also when two API processes start two such campaigns at the same instant (the check and the write are one step).
  * Without the port these routes answer 503 to a command without an engine. Create, list, detail, changes,
  * deletes, bad input and roles run on both dialects in api-campaigns.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clusterRedisClient, publishCampaignCommand, subscribeCampaignCommands, type CampaignCommand, type CampaignCommandSubscription, type RedisClient } from '../../engine/cluster/index.js';
-import { pgAgentDirectory, pgCampaignCatalog, PgAgents, PgCampaigns } from '../../engine/store/pg/index.js';
+import { openPgPool, pgAgentDirectory, pgCampaignCatalog, PgAgents, PgCampaigns } from '../../engine/store/pg/index.js';
 import type { PgPool } from '../../engine/store/pg/index.js';
 import { emptyTables, openMigratedTestDatabase, type MigratedTestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
@@ -192,5 +193,40 @@ describe('campaign routes over PostgreSQL', () => {
     const invalid = await error(await send('POST', `/api/campaigns/${bad.id}/start`, 'sup'), 422, 'validation_failed');
     expect(invalid.error.message).toMatch(/amd\.foo is not a known field/);
     expect(await pgRow(bad.id)).toMatchObject({ state: 'draft' });
+  });
+
+  it('two API processes starting two campaigns that share agents at the same instant: one runs, the other is refused, every round', async () => {
+    // A second API app over a pool of its own on the same database, as a second API process (another machine) has.
+    const pool2 = openPgPool(db.url);
+    const h2 = harness({ campaignCatalog: pgCampaignCatalog(pool2), agentDirectory: pgAgentDirectory(pool2), logger });
+    try {
+      h2.addUser('sup', 'supervisor');
+      const sup2 = h2.bearer(await h2.login('sup'));
+      const a = await create('A', { dialMode: 'power', dialRatio: 2 });
+      const b = await create('B', { dialMode: 'predictive' });
+      await new PgAgents(pool).create({ id: 'agent-1004', kind: 'human', name: 'agent-1004', endpoint: 'PJSIP/1004', campaignIds: [a.id, b.id], createdAt: 0 });
+      const startOn = [(id: string) => send('POST', `/api/campaigns/${id}/start`, 'sup'), (id: string) => h2.json('POST', `/api/campaigns/${id}/start`, undefined, sup2)];
+      // Without the lock both requests read the other campaign as not running and both store `running` (in 97 and 99
+      // of 100 rounds when measured); one such round fails the test.
+      for (let round = 0; round < 20; round++) {
+        // Each app starts one of the two; which starts which alternates.
+        const pair = round % 2 === 0 ? [a, b] : [b, a];
+        const before = await Promise.all(pair.map((c) => pgRow(c.id)));
+        const answers = await Promise.all(pair.map((c, i) => startOn[i]!(c.id)));
+        expect(answers.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 409]);
+        const won = answers[0]!.status === 200 ? 0 : 1;
+        const [winner, loser] = [pair[won]!, pair[1 - won]!];
+        const refused = (await answers[1 - won]!.json()) as ErrorBody;
+        expect(refused.error.code).toBe('conflict');
+        expect(refused.error.message).toMatch(new RegExp(`^campaign ${winner.id} \\(${winner.dialMode}\\) is running and shares agents with ${loser.id}: agent-1004;`));
+        expect(await pgRow(winner.id)).toMatchObject({ state: 'running' });
+        expect(await pgRow(loser.id)).toEqual(before[1 - won]);
+        h.clock.advance(1_000);
+        expect((await send('POST', `/api/campaigns/${winner.id}/stop`, 'sup')).status).toBe(200);
+      }
+    } finally {
+      h2.close();
+      await pool2.end();
+    }
   });
 });

@@ -5,7 +5,8 @@
  * filters by one state, a settings change merges over the stored settings and re-validates the whole (cross-field
  * rules included) without touching the state, a deletion refuses a running campaign and takes the leads with it, the
  * lead counts per status are this database's, and a lifecycle command through the port stores the state (a stop gives
- * the leases back) with the lifecycle's own refusals. The same expectations on both: a difference fails one dialect.
+ * the leases back) with the lifecycle's own refusals; a start's check is asked with the stored campaign, the running ones
+ * and every agent's assignments, and its refusal stores nothing. The same expectations on both: a difference fails one dialect.
  */
 import { ZodError } from 'zod';
 import { expect, it } from 'vitest';
@@ -150,6 +151,28 @@ describeDialects(
       expect((await h.read.leads('k1')).map((l) => l.leaseOwner)).toEqual([null, null, null]);
       expect(await h.campaigns.get('k1')).toMatchObject({ state: 'stopped', updatedAt: T0 + 5 });
       await expect(h.campaignCatalog.command('nope', 'start', T0)).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it("asks a start's check with what is stored, and stores nothing when it refuses", async () => {
+      for (const id of ['k1', 'k2', 'k3']) await h.campaignCatalog.create(id, { name: id }, T0);
+      await h.campaignCatalog.command('k2', 'start', T0 + 1);
+      await h.seed.agent({ id: 'a2', name: 'Dos', campaignIds: ['k1', 'k2'] });
+      await h.seed.agent({ id: 'a1', name: 'Uno' });
+      const asked: unknown[] = [];
+      const refusal = new Error('shares agents');
+      const refuse = (c: { id: string }, running: readonly { id: string }[], agents: readonly unknown[]) => {
+        asked.push({ id: c.id, running: running.map((r) => r.id), agents });
+        return refusal;
+      };
+      await expect(h.campaignCatalog.command('k1', 'start', T0 + 2, refuse)).rejects.toBe(refusal);
+      expect(asked).toEqual([{ id: 'k1', running: ['k2'], agents: [{ id: 'a2', campaignIds: ['k1', 'k2'] }, { id: 'a1', campaignIds: null }] }]);
+      expect(await h.campaigns.get('k1')).toMatchObject({ state: 'draft', updatedAt: T0 });
+      // An unknown campaign is not_found before any check; a check that finds nothing lets the start through.
+      await expect(h.campaignCatalog.command('nope', 'start', T0, refuse)).rejects.toMatchObject({ code: 'not_found' });
+      expect(await h.campaignCatalog.command('k3', 'start', T0 + 3, () => null)).toMatchObject({ from: 'draft', campaign: { state: 'running' } });
+      // Pause and stop are not checked.
+      expect(await h.campaignCatalog.command('k2', 'stop', T0 + 4, refuse)).toMatchObject({ campaign: { state: 'stopped' } });
+      expect(asked).toHaveLength(1);
     });
   },
   { prefix: 'h_campaigns_pg_catalog' },

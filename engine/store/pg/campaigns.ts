@@ -9,6 +9,8 @@ import {
   type CampaignState,
 } from '../../campaigns/index.js';
 import { CampaignError, campaignFromRow, campaignSettingsToRow, mergeCampaignSettings, type Campaign } from '../repos/campaigns.js';
+import type { StartCheck } from '../campaign-catalog.js';
+import type { AgentRow } from '../schema/agents.js';
 import type { CampaignRow } from '../schema/campaigns.js';
 import type { LeadStatus } from '../schema/leads.js';
 import { campaigns } from '../schema-pg/campaigns.js';
@@ -16,6 +18,9 @@ import { pgTransaction, type PgPool } from './connect.js';
 import { pgDb, type PgDb } from './drizzle.js';
 import { RELEASE_LEASE_SET } from './hopper.js';
 import { rowMapper } from './rows.js';
+
+/** The advisory lock checked starts take, one for the whole database (hashed to its bigint key as refresh-tokens.ts does). */
+const START_LOCK = 'campaigns:checked-start';
 
 /** PostgreSQL's campaign row has the SQLite row's properties (the drift test keeps them one), typed by the driver. */
 const toRow = rowMapper<CampaignRow>(campaigns);
@@ -50,12 +55,27 @@ export class PgCampaigns {
    * the row is locked so two operators' commands apply one after the other, and a stop gives back every node's
    * leases of the campaign in the same transaction (as `CampaignRepo.command` does on SQLite). Nodes follow the
    * row (app/node CampaignFollower); the Redis command only makes them read it at once.
+   *
+   * A start with `check` (the API's: a power/predictive campaign sharing agents with a running one is refused) takes
+   * START_LOCK first, then reads what it checks. Without the lock two API processes starting two such campaigns at
+   * once each read the other as not running, both pass and both store `running`: two pacers overdial for the same
+   * seats and the abandon limit breaks. The row lock alone does not help: they are two rows.
    */
-  async command(id: string, cmd: CampaignCommand, at: number): Promise<{ campaign: Campaign; from: CampaignState; effects: CampaignEffect[] }> {
+  async command(id: string, cmd: CampaignCommand, at: number, check?: StartCheck): Promise<{ campaign: Campaign; from: CampaignState; effects: CampaignEffect[] }> {
     return pgTransaction(this.pool, async (tx) => {
+      const checked = cmd === 'start' && check !== undefined;
+      // Held to the commit, so the next checked start's reads (read committed: each statement sees what was committed
+      // when it began) see this one.
+      if (checked) await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
       const r0 = await tx.query(`select * from campaigns where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
       const current = campaignFromRow(toRow(r0.rows[0]));
+      if (checked) {
+        const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
+        const agents = await tx.query<Pick<AgentRow, 'id' | 'campaignIds'>>(`select id, campaign_ids as "campaignIds" from agents order by name collate "C", id collate "C"`);
+        const refusal = check(current, running.rows.map((row) => campaignFromRow(toRow(row))), agents.rows);
+        if (refusal !== null) throw refusal;
+      }
       const r = campaignLifecycle(current.state, cmd);
       if (!r.ok) throw new CampaignError(r.error, 'invalid_transition');
       await tx.query(`update campaigns set state = $2, state_reason = null, updated_at = $3 where id = $1`, [id, r.state, at]);

@@ -114,7 +114,7 @@ export function pgCampaignCatalog(pool: PgPool): CampaignCatalog {
     create: (id, input, at) => pg.create(id, input, at),
     update: (id, patch, at) => pg.update(id, patch, at),
     remove: (id) => pg.remove(id),
-    command: (id, cmd, at) => pg.command(id, cmd, at),
+    command: (id, cmd, at, check) => pg.command(id, cmd, at, check),
   };
 }
 
