@@ -4,8 +4,8 @@ import { ZodError } from 'zod';
 import { CAMPAIGN_STATES, campaignSettingsSchema } from '../../engine/campaigns/index.js';
 import { normalisePhone } from '../../engine/leads/index.js';
 import type { ClusterServices } from '../../engine/cluster/index.js';
-import { agentsServing, startRefusal } from '../../engine/control/index.js';
-import { CampaignError, type Campaign, type CampaignCatalog, type StartCheck } from '../../engine/store/index.js';
+import { startCheck } from '../../engine/control/index.js';
+import { CampaignError, type Campaign, type CampaignCatalog } from '../../engine/store/index.js';
 import { requireControl, toApiError, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
 import { auditFrom } from './audit-context.js';
@@ -175,19 +175,10 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
   };
 
   /**
-   * What the engine control refuses on SQLite (engine/control startRefusal), asked by the PostgreSQL catalog inside the
-   * start's own serialized step (so two API processes cannot both pass it for campaigns that share agents).
-   */
-  const startCheck: StartCheck = (c, running, agents) => {
-    const configs = agents.map((a) => ({ id: a.id, ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}) }));
-    return startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId));
-  };
-
-  /**
    * A lifecycle command on PostgreSQL: stored in the row (the truth every node follows; the lifecycle's refusals as
-   * the engine control answers them: 404, 409 conflict; a start's refusals from `startCheck`, 409/422, nothing
-   * stored), then published when a publisher is given. A publish that fails is logged, not answered as an error: the
-   * command is stored and the nodes follow it at their next read.
+   * the engine control answers them: 404, 409 conflict; a start's refusals from engine/control's `startCheck`,
+   * 409/422, nothing stored), then published when a publisher is given. A publish that fails is logged, not answered
+   * as an error: the command is stored and the nodes follow it at their next read.
    */
   const storedCommand = async (id: string, cmd: 'start' | 'pause' | 'stop'): Promise<{ campaign: Campaign; from: Campaign['state'] }> => {
     let stored: Awaited<ReturnType<CampaignCatalog['command']>>;

@@ -4,10 +4,14 @@
  * (PgCampaigns.command: the lifecycle rules, a stop gives back every node's leases), then published over Redis
  * when REDIS_URL is set so the nodes apply it at once instead of at their next read (CAMPAIGN_POLL_MS). Redis
  * failing after the store took the command is a warning, not a failure: the nodes still follow the table.
- * Exit 0 done, 1 refused (unknown campaign, a transition the lifecycle forbids, the database away), 2 bad usage.
+ * A start is refused as the API refuses it (engine/control startCheck, inside the transaction that stores it: a
+ * power/predictive campaign sharing agents with a running one, settings the engine cannot load).
+ * Exit 0 done, 1 refused (unknown campaign, a transition the lifecycle forbids, a refused start, the database
+ * away), 2 bad usage.
  */
 import { z } from 'zod';
 import { CAMPAIGN_ACTIONS, clusterRedisClient, publishCampaignCommand } from '../../engine/cluster/index.js';
+import { ControlError, startCheck } from '../../engine/control/index.js';
 import { CampaignError, isPostgresUrl, redactUrl } from '../../engine/store/index.js';
 import { PgCampaigns, describePgError, openPgPool } from '../../engine/store/pg/index.js';
 import { clusterPrefixSchema, DEFAULT_CLUSTER_PREFIX } from './node-config.js';
@@ -83,9 +87,9 @@ export async function run(argv: string[], env: Record<string, string | undefined
   let stored: Awaited<ReturnType<PgCampaigns['command']>>;
   const at = Date.now();
   try {
-    stored = await new PgCampaigns(pool).command(campaignId, action, at);
+    stored = await new PgCampaigns(pool).command(campaignId, action, at, action === 'start' ? startCheck : undefined);
   } catch (x) {
-    if (x instanceof CampaignError) err.write(`campaign ${campaignId}: ${x.message}\n`);
+    if (x instanceof CampaignError || x instanceof ControlError) err.write(`campaign ${campaignId}: ${x.message}\n`);
     else err.write(`campaign ${campaignId}: the database did not take the command: ${describePgError(x)} (${redactUrl(e.data.DATABASE_URL)})\n`);
     await pool.end().catch(() => undefined);
     await closeRedis(redis);

@@ -5,4 +5,4 @@
  * by either product before it stores a start.
  */
 export { ControlError, type Awaitable, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';
-export { agentsServing, startRefusal } from './start-refusal.js';
+export { agentsServing, startCheck, startRefusal } from './start-refusal.js';

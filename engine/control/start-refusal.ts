@@ -6,7 +6,7 @@
  */
 import { servesCampaign, type AgentConfig } from '../agents/index.js';
 import { campaignLoadProblem, dialStringTemplateProblem } from '../campaigns/index.js';
-import type { Campaign } from '../store/index.js';
+import type { Campaign, StartCheck } from '../store/index.js';
 import { ControlError } from './types.js';
 
 const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
@@ -48,3 +48,13 @@ export function startRefusal(c: Campaign, running: readonly Campaign[], serving:
   if (loadProblem !== null) return new ControlError('invalid', `campaign ${c.id} has settings the engine cannot load: ${loadProblem}`);
   return null;
 }
+
+/**
+ * `startRefusal` as the PostgreSQL catalog asks it inside the transaction that stores a start (StartCheck: the
+ * campaign, the running ones and every agent's assignments as that transaction reads them). Every path that starts
+ * a campaign on PostgreSQL passes it: the API's start route and `centralita campaign:command … start`.
+ */
+export const startCheck: StartCheck = (c, running, agents) => {
+  const configs = agents.map((a) => ({ id: a.id, ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}) }));
+  return startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId));
+};

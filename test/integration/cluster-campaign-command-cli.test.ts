@@ -2,7 +2,8 @@
  * `centralita campaign:command` (app/node/campaign-command.ts, #18) on the real PostgreSQL and Redis: the command
  * is stored (the lifecycle rules apply, a stop gives back every node's leases), then published to the subscribed
  * nodes under CLUSTER_PREFIX; bad arguments and forbidden transitions are refused with clear messages and exit
- * codes; Redis unreachable after the store took it is a warning (exit 0: the nodes follow the table).
+ * codes; Redis unreachable after the store took it is a warning (exit 0: the nodes follow the table). A start the
+ * API refuses (a power/predictive campaign sharing agents with a running one) is refused here too.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../engine/store/index.js';
-import { copySqliteToPg, migratePg, openPgPool, type PgPool } from '../../engine/store/pg/index.js';
+import { copySqliteToPg, migratePg, openPgPool, PgAgents, PgCampaigns, type PgPool } from '../../engine/store/pg/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/pg-database.js';
 import { until } from '../support/until.js';
 
@@ -124,5 +125,19 @@ describe('centralita campaign:command', () => {
     expect(away.err).toContain('warning: stored, but not published over Redis');
     expect(JSON.parse(away.out)).toMatchObject({ from: 'running', to: 'paused', receivers: null });
     expect((await pool.query(`select state from campaigns where id = 'c1'`)).rows[0]).toEqual({ state: 'paused' });
+  });
+
+  it('refuses a start the API refuses: a power campaign sharing an agent with a running predictive one (exit 1, row unchanged)', async () => {
+    const settings = { maxConcurrent: 2, dialStringTemplate: 'PJSIP/{e164}@trunk', callingHours: { start: '00:00', end: '24:00' }, weekdays: [1, 2, 3, 4, 5, 6, 7] };
+    const campaigns = new PgCampaigns(pool);
+    await campaigns.create('pw', { name: 'Power', dialMode: 'power', dialRatio: 2, ...settings }, 1);
+    await campaigns.create('pd', { name: 'Predictive', dialMode: 'predictive', ...settings }, 1);
+    await new PgAgents(pool).create({ id: 'agent-2001', kind: 'human', name: 'agent-2001', endpoint: 'PJSIP/2001', campaignIds: ['pw', 'pd'], createdAt: 0 });
+    const env = { DATABASE_URL: db.url };
+    expect(await cli(['pd', 'start'], env)).toMatchObject({ code: 0 });
+    const refused = await cli(['pw', 'start'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('campaign pw: campaign pd (predictive) is running and shares agents with pw: agent-2001');
+    expect((await pool.query(`select state from campaigns where id = 'pw'`)).rows[0]).toEqual({ state: 'draft' });
   });
 });
