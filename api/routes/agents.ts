@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { EngineControl, AgentLiveState } from '../../engine/control/index.js';
+import { assignmentRefusal, type EngineControl, type AgentLiveState } from '../../engine/control/index.js';
 import { sortableId, type AgentDirectory, type AgentRow } from '../../engine/store/index.js';
 import type { Principal, AuthService } from '../auth/index.js';
 import { type ApiEnv, ApiError, requireControl, toApiError, viaControl, jsonBody, jsonResponse, patternRule, protectedRoute, validationHook } from '../http/index.js';
@@ -75,6 +75,7 @@ const PauseBody = z.strictObject({ reason: z.string().trim().min(1).max(64) }).o
 const notFound = { description: 'No such agent (or not one you may see)' };
 const unavailable = { description: 'No engine attached (engine_unavailable), or the agent’s node did not answer in time (node_unreachable, the reason in the message)' };
 const conflict = { description: 'The engine refused the change in the agent’s current state' };
+const overlap = 'the agent would serve two or more running power/predictive campaigns (the campaigns and the agent in the message)';
 
 const list = protectedRoute('agents.read', {
   method: 'get',
@@ -98,7 +99,7 @@ const create = protectedRoute('agents.manage', {
   tags,
   summary: 'Create an agent (human phone or bot dial string)',
   request: { body: jsonBody(CreateAgent) },
-  responses: { 201: jsonResponse('Created', AgentSchema), 409: { description: 'Id taken' } },
+  responses: { 201: jsonResponse('Created', AgentSchema), 409: { description: `Id taken, or ${overlap}` } },
 });
 const get = protectedRoute('agents.read', {
   method: 'get',
@@ -114,7 +115,7 @@ const update = protectedRoute('agents.manage', {
   tags,
   summary: 'Change an agent',
   request: { params: IdParam, body: jsonBody(UpdateAgent) },
-  responses: { 200: jsonResponse('The agent', AgentSchema), 404: notFound },
+  responses: { 200: jsonResponse('The agent', AgentSchema), 404: notFound, 409: { description: `campaign_ids given and ${overlap}` } },
 });
 const remove = protectedRoute('agents.manage', {
   method: 'delete',
@@ -223,6 +224,19 @@ export function agentRoutes({ agents, auth, control, cluster }: AgentRouteDeps):
     return [...new Set(ids)];
   };
   /**
+   * A write that stores campaign assignments, checked by engine/control's `assignmentRefusal` in the same step (the
+   * start rule's other door: no agent serving two running power/predictive campaigns). Its refusal is a 409 with
+   * nothing stored. A change without campaign_ids keeps the assignments, so it is not checked: an overlap stored
+   * before this check existed does not block renaming the agent.
+   */
+  const assigning = async <T,>(write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } catch (err) {
+      throw toApiError(err);
+    }
+  };
+  /**
    * Tells the engine about a created/changed agent; the store row stays if the engine refuses. Over PostgreSQL the
    * engine nodes follow the row themselves, and the API's own engine reads SQLite's agents, where this one is not.
    */
@@ -258,18 +272,24 @@ export function agentRoutes({ agents, auth, control, cluster }: AgentRouteDeps):
     await checkUser(b.user_id);
     const campaigns = await checkCampaigns(b.campaign_ids);
     // Created only if the id is still free: another API process may have taken it since the check above.
-    const row = await agents.create({
-      id,
-      kind: b.kind,
-      name: b.name,
-      endpoint: b.endpoint,
-      concurrency: b.kind === 'bot' ? (b.concurrency ?? 1) : 1,
-      team: b.team ?? null,
-      userId: b.user_id ?? null,
-      campaignIds: campaigns ?? null,
-      nodeId: b.node_id ?? null,
-      createdAt: at,
-    });
+    // A new agent always has assignments (none given: every campaign), so it is always checked.
+    const row = await assigning(() =>
+      agents.create(
+        {
+          id,
+          kind: b.kind,
+          name: b.name,
+          endpoint: b.endpoint,
+          concurrency: b.kind === 'bot' ? (b.concurrency ?? 1) : 1,
+          team: b.team ?? null,
+          userId: b.user_id ?? null,
+          campaignIds: campaigns ?? null,
+          nodeId: b.node_id ?? null,
+          createdAt: at,
+        },
+        assignmentRefusal,
+      ),
+    );
     if (row === undefined) throw taken();
     await auth.audit.record(
       auditFrom(c, auth, 'agent.create', 'agent', id, { name: row.name, kind: row.kind, team: row.team, userId: row.userId, campaignIds: row.campaignIds, nodeId: row.nodeId }),
@@ -287,7 +307,7 @@ export function agentRoutes({ agents, auth, control, cluster }: AgentRouteDeps):
     await checkUser(b.user_id);
     const campaigns = await checkCampaigns(b.campaign_ids);
     // Merged over the row as stored at the write (mergeAgentPatch), not as read above: concurrent changes both land.
-    const changed = await agents.update(id, {
+    const patch = {
       ...(b.kind !== undefined && { kind: b.kind }),
       ...(b.name !== undefined && { name: b.name }),
       ...(b.endpoint !== undefined && { endpoint: b.endpoint }),
@@ -296,7 +316,8 @@ export function agentRoutes({ agents, auth, control, cluster }: AgentRouteDeps):
       ...(b.user_id !== undefined && { userId: b.user_id }),
       ...(campaigns !== undefined && { campaignIds: campaigns }),
       ...(b.node_id !== undefined && { nodeId: b.node_id }),
-    });
+    };
+    const changed = await assigning(() => agents.update(id, patch, campaigns !== undefined ? assignmentRefusal : undefined));
     if (changed === undefined) throw new ApiError(404, 'not_found', `No agent ${id}`);
     const { before, after: row } = changed;
     const changes: Record<string, unknown> = {};

@@ -39,7 +39,7 @@ export { describePgError, isPostgresUrl, redactUrl } from './pg-plain.js';
 export { sqliteNodeStore, type NodeStore, type NodeCallLogs, type NodeAgentEvents, type NodeLeadHopper, type NodeCampaigns, type NodeAgents } from './node-store.js';
 export { sqliteAuthStore, type AuthStore, type AuthStoreOptions, type AuthUsers, type AuthRefreshTokens, type AuthApiKeys, type AuthLoginThrottle, type AuthAudit } from './auth-store.js';
 export { sqliteCallHistory, type CallHistory, type CallDetail, type DispositionDnc, type DncLists } from './call-history.js';
-export { sqliteAgentDirectory, type AgentDirectory } from './agent-directory.js';
+export { sqliteAgentDirectory, type AgentDirectory, type AssignmentCheck } from './agent-directory.js';
 export { sqliteCallMetrics, type CallMetrics } from './call-metrics.js';
 export { sqliteRecordingCatalog, type RecordingCatalog } from './recording-catalog.js';
 export { sqliteRecorderStore, type RecorderStore, type RecorderSqliteStore, type RecorderCall, type RecordingStart, type RecordingJobInput } from './recorder-store.js';

@@ -1,14 +1,32 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { DEFAULT_NODE_ID, mergeAgentPatch, type AgentPatch } from '../repos/agents.js';
+import { campaignFromRow } from '../repos/campaigns.js';
+import type { AssignmentCheck } from '../agent-directory.js';
 import type { AgentRow, NewAgentRow } from '../schema/agents.js';
 import { agents } from '../schema-pg/agents.js';
 import { campaigns } from '../schema-pg/campaigns.js';
-import { pgTransaction, type PgPool } from './connect.js';
+import type { CampaignRow } from '../schema/campaigns.js';
+import { START_LOCK } from './campaigns.js';
+import { pgTransaction, type PgClient, type PgPool } from './connect.js';
 import { pgDb, type PgDb } from './drizzle.js';
 import { rowMapper } from './rows.js';
 
 const toAgent = rowMapper<AgentRow>(agents);
+const toCampaignRow = rowMapper<CampaignRow>(campaigns);
+
+/**
+ * Asks `check` of the agent as it will be stored, inside the transaction that stores it and under START_LOCK (held to
+ * the commit), the lock checked campaign starts take before they read the agents. Without it a start and an
+ * assignment at the same instant each read the other's change as not yet made, both pass, and the overlap the start
+ * rule forbids is stored anyway: an agent serving two running power/predictive campaigns.
+ */
+async function checkAssignment(tx: PgClient, check: AssignmentCheck, agent: Pick<AgentRow, 'id' | 'campaignIds'>): Promise<void> {
+  const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
+  const refusal = check(agent, running.rows.map((row) => campaignFromRow(toCampaignRow(row))));
+  if (refusal !== null) throw refusal;
+}
+const lockStarts = (tx: PgClient) => tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
 
 /** By name, ties by id, both in byte order (`collate "C"`) as SQLite's BINARY: the same list on both stores. */
 const byNameThenId = [sql`${agents.name} collate "C"`, sql`${agents.id} collate "C"`];
@@ -48,20 +66,32 @@ export class PgAgents {
   }
 
   /** A new agent; undefined when the id is taken (two API processes creating one id: exactly one wins). */
-  async create(row: NewAgentRow): Promise<AgentRow | undefined> {
-    return (await this.db.insert(agents).values(row).onConflictDoNothing({ target: agents.id }).returning())[0];
+  async create(row: NewAgentRow, check?: AssignmentCheck): Promise<AgentRow | undefined> {
+    if (check === undefined) return (await this.db.insert(agents).values(row).onConflictDoNothing({ target: agents.id }).returning())[0];
+    return pgTransaction(this.pool, async (tx) => {
+      await lockStarts(tx);
+      // A taken id answers as without a check (undefined), as on SQLite.
+      if ((await tx.query(`select 1 from agents where id = $1`, [row.id])).rows.length > 0) return undefined;
+      await checkAssignment(tx, check, { id: row.id, campaignIds: row.campaignIds ?? null });
+      return (await drizzle(tx).insert(agents).values(row).onConflictDoNothing({ target: agents.id }).returning())[0];
+    });
   }
 
   /**
    * The change merged over the row as it is, read locked (`for update`): two API processes changing one agent
-   * (one its campaigns, the other its node) both land. undefined when there is no such agent.
+   * (one its campaigns, the other its node) both land. undefined when there is no such agent. With `check`: see
+   * checkAssignment.
    */
-  async update(id: string, patch: AgentPatch): Promise<{ before: AgentRow; after: AgentRow } | undefined> {
+  async update(id: string, patch: AgentPatch, check?: AssignmentCheck): Promise<{ before: AgentRow; after: AgentRow } | undefined> {
     return pgTransaction(this.pool, async (tx) => {
+      // The start lock before the row lock, in the order a checked start takes its locks (then its campaign's row).
+      if (check !== undefined) await lockStarts(tx);
       const r0 = await tx.query(`select * from agents where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) return undefined;
       const before = toAgent(r0.rows[0]);
-      const { id: _id, createdAt: _c, ...set } = mergeAgentPatch(before, patch);
+      const next = mergeAgentPatch(before, patch);
+      if (check !== undefined) await checkAssignment(tx, check, next);
+      const { id: _id, createdAt: _c, ...set } = next;
       const after = (await drizzle(tx).update(agents).set(set).where(eq(agents.id, id)).returning())[0]!;
       return { before, after };
     });

@@ -19,8 +19,11 @@ import { pgDb, type PgDb } from './drizzle.js';
 import { RELEASE_LEASE_SET } from './hopper.js';
 import { rowMapper } from './rows.js';
 
-/** The advisory lock checked starts take, one for the whole database (hashed to its bigint key as refresh-tokens.ts does). */
-const START_LOCK = 'campaigns:checked-start';
+/**
+ * The advisory lock checked starts take, one for the whole database (hashed to its bigint key as refresh-tokens.ts
+ * does). Checked agent assignments take it too (./agents.ts): a start and an assignment never pass each other's check.
+ */
+export const START_LOCK = 'campaigns:checked-start';
 
 /** PostgreSQL's campaign row has the SQLite row's properties (the drift test keeps them one), typed by the driver. */
 const toRow = rowMapper<CampaignRow>(campaigns);

@@ -113,7 +113,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Id taken */
+                /** @description Id taken, or the agent would serve two or more running power/predictive campaigns (the campaigns and the agent in the message) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -344,6 +344,13 @@ export interface paths {
                 };
                 /** @description No such agent (or not one you may see) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description campaign_ids given and the agent would serve two or more running power/predictive campaigns (the campaigns and the agent in the message) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
