@@ -4,7 +4,7 @@ import { ZodError } from 'zod';
 import { CAMPAIGN_STATES, campaignSettingsSchema } from '../../engine/campaigns/index.js';
 import { normalisePhone } from '../../engine/leads/index.js';
 import type { ClusterServices } from '../../engine/cluster/index.js';
-import { startCheck } from '../../engine/control/index.js';
+import { ControlError, startCheck } from '../../engine/control/index.js';
 import { CampaignError, type Campaign, type CampaignCatalog } from '../../engine/store/index.js';
 import { requireControl, toApiError, viaControl, type ApiEnv, ApiError, jsonBody, jsonResponse, protectedRoute, issuesToDetails, validationHook } from '../http/index.js';
 import type { LeadApiDeps } from '../leads/index.js';
@@ -94,7 +94,11 @@ const update = protectedRoute('campaigns.manage', {
   tags,
   summary: 'Change settings (merged over the current ones and re-validated; the state is not touched)',
   request: { params: IdParam, body: jsonBody(UpdateCampaign) },
-  responses: { 200: jsonResponse('The campaign', CampaignSchema), ...notFound },
+  responses: {
+    200: jsonResponse('The campaign', CampaignSchema),
+    ...notFound,
+    409: { description: 'The campaign is running and its new settings would be refused as a start (a power/predictive campaign sharing agents with a running one)' },
+  },
 });
 const remove = protectedRoute('campaigns.manage', {
   method: 'delete',
@@ -225,9 +229,13 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
     let before: Campaign;
     let after: Campaign;
     try {
-      ({ before, after } = await catalog.update(id, patch, auth.now()));
+      // A running campaign's new settings take effect while it runs (PostgreSQL's nodes reload them within a poll;
+      // SQLite's engine at its next start-up): checked with the start's rule, so an edit never makes the overlap a
+      // start is refused for (409 naming the campaign and the shared agents, nothing stored).
+      ({ before, after } = await catalog.update(id, patch, auth.now(), startCheck));
     } catch (err) {
       if (err instanceof CampaignError && err.code === 'not_found') throw new ApiError(404, 'not_found', `No campaign ${id}`);
+      if (err instanceof ControlError) throw toApiError(err);
       settingsError(err);
     }
     const changes: Record<string, { from: unknown; to: unknown }> = {};

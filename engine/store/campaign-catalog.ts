@@ -1,5 +1,5 @@
 import type { CampaignCommand, CampaignEffect, CampaignSettingsInput, CampaignState } from '../campaigns/index.js';
-import { CampaignError, type Campaign } from './repos/campaigns.js';
+import { CampaignError, mergeCampaignSettings, type Campaign } from './repos/campaigns.js';
 import type { AgentRow } from './schema/agents.js';
 import type { LeadStatus } from './schema/leads.js';
 import type { Store } from './store.js';
@@ -8,9 +8,10 @@ import type { Store } from './store.js';
 export type CampaignRemoval = { ok: true; campaign: Campaign } | { ok: false; reason: 'not_found' | 'running' };
 
 /**
- * Asked before a start is stored, with the campaign, the campaigns `running` and every agent's assignments as they
- * are when the start is stored: the refusal to throw (nothing stored), or null. The API passes engine/control's
- * `startRefusal`; the store does not know the rule, only when to ask it.
+ * Asked before a start is stored (or a running campaign's changed settings: a change to power is the same overlap a
+ * start makes), with the campaign as it will be stored, the campaigns `running` and every agent's assignments as they
+ * are when it is stored: the refusal to throw (nothing stored), or null. The API passes engine/control's
+ * `startCheck`; the store does not know the rule, only when to ask it.
  */
 export type StartCheck = (campaign: Campaign, running: readonly Campaign[], agents: readonly Pick<AgentRow, 'id' | 'campaignIds'>[]) => Error | null;
 
@@ -35,8 +36,13 @@ export interface CampaignCatalog {
   leadCounts(id: string): Promise<Partial<Record<LeadStatus, number>>>;
   /** A new campaign in state draft, settings validated with defaults filled (ZodError when invalid). */
   create(id: string, input: CampaignSettingsInput, at: number): Promise<Campaign>;
-  /** Settings merged over the current ones and re-validated; the state is untouched. CampaignError not_found, ZodError. */
-  update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Promise<{ before: Campaign; after: Campaign }>;
+  /**
+   * Settings merged over the current ones and re-validated; the state is untouched. CampaignError not_found, ZodError.
+   * With `check`, a running campaign's merged settings are checked as a start's are, as one step with checked starts
+   * (not_found first, then the ZodError, then the check's refusal; nothing stored): the nodes reload a running
+   * campaign's settings, so an edit to power would otherwise make the overlap the start rule forbids.
+   */
+  update(id: string, patch: Partial<CampaignSettingsInput>, at: number, check?: StartCheck): Promise<{ before: Campaign; after: Campaign }>;
   /** Deletes the campaign and its leads unless it is running. */
   remove(id: string): Promise<CampaignRemoval>;
   /**
@@ -50,15 +56,21 @@ export interface CampaignCatalog {
 /** Over the SQLite store: the repository the routes always called (synchronous; awaiting it is free). */
 export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads' | 'agents'>): CampaignCatalog {
   const { campaigns } = store;
+  const agentAssignments = () => store.agents.list().map((a) => ({ id: a.id, campaignIds: a.campaignIds }));
   return {
     dialect: 'sqlite',
     list: async (state) => campaigns.list(state),
     get: async (id) => campaigns.get(id),
     leadCounts: async (id) => store.leads.countByStatus(id),
     create: async (id, input, at) => campaigns.create(id, input, at),
-    update: async (id, patch, at) => {
+    // Synchronous from the reads to the write, as command's check.
+    update: async (id, patch, at, check) => {
       const before = campaigns.get(id);
       if (before === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
+      if (check !== undefined && before.state === 'running') {
+        const refusal = check({ ...before, ...mergeCampaignSettings(before, patch) }, campaigns.list('running'), agentAssignments());
+        if (refusal !== null) throw refusal;
+      }
       return { before, after: campaigns.update(id, patch, at) };
     },
     remove: async (id) => {
@@ -73,8 +85,7 @@ export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads' |
       if (cmd === 'start' && check !== undefined) {
         const current = campaigns.get(id);
         if (current === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
-        const agents = store.agents.list().map((a) => ({ id: a.id, campaignIds: a.campaignIds }));
-        const refusal = check(current, campaigns.list('running'), agents);
+        const refusal = check(current, campaigns.list('running'), agentAssignments());
         if (refusal !== null) throw refusal;
       }
       return campaigns.command(id, cmd, at);

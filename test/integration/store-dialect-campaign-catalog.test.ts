@@ -6,7 +6,8 @@
  * rules included) without touching the state, a deletion refuses a running campaign and takes the leads with it, the
  * lead counts per status are this database's, and a lifecycle command through the port stores the state (a stop gives
  * the leases back) with the lifecycle's own refusals; a start's check is asked with the stored campaign, the running ones
- * and every agent's assignments, and its refusal stores nothing. The same expectations on both: a difference fails one dialect.
+ * and every agent's assignments, and its refusal stores nothing; so is a running campaign's settings change's, with the
+ * merged settings. The same expectations on both: a difference fails one dialect.
  */
 import { ZodError } from 'zod';
 import { expect, it } from 'vitest';
@@ -172,6 +173,30 @@ describeDialects(
       expect(await h.campaignCatalog.command('k3', 'start', T0 + 3, () => null)).toMatchObject({ from: 'draft', campaign: { state: 'running' } });
       // Pause and stop are not checked.
       expect(await h.campaignCatalog.command('k2', 'stop', T0 + 4, refuse)).toMatchObject({ campaign: { state: 'stopped' } });
+      expect(asked).toHaveLength(1);
+    });
+
+    it("asks a running campaign's settings change the start's check with the merged settings; not a stopped one's", async () => {
+      for (const id of ['k1', 'k2']) await h.campaignCatalog.create(id, { name: id, dialMode: 'progressive' }, T0);
+      for (const id of ['k1', 'k2']) await h.campaignCatalog.command(id, 'start', T0 + 1);
+      await h.seed.agent({ id: 'a1', name: 'Uno' });
+      const asked: unknown[] = [];
+      const refusal = new Error('shares agents');
+      const refuse = (c: { id: string; dialMode: string; name: string }, running: readonly { id: string }[], agents: readonly unknown[]) => {
+        asked.push({ id: c.id, dialMode: c.dialMode, name: c.name, running: running.map((r) => r.id), agents });
+        return refusal;
+      };
+      await expect(h.campaignCatalog.update('k1', { dialMode: 'power' }, T0 + 2, refuse)).rejects.toBe(refusal);
+      expect(asked).toEqual([{ id: 'k1', dialMode: 'power', name: 'k1', running: ['k1', 'k2'], agents: [{ id: 'a1', campaignIds: null }] }]);
+      expect(await h.campaigns.get('k1')).toMatchObject({ dialMode: 'progressive', updatedAt: T0 + 1 });
+      // not_found, then invalid settings, before any check.
+      await expect(h.campaignCatalog.update('nope', { dialMode: 'power' }, T0, refuse)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(h.campaignCatalog.update('k1', { dialMode: 'nope' } as never, T0, refuse)).rejects.toBeInstanceOf(ZodError);
+      expect(asked).toHaveLength(1);
+      expect((await h.campaignCatalog.update('k1', { dialMode: 'power' }, T0 + 3, () => null)).after).toMatchObject({ dialMode: 'power', state: 'running' });
+      // A campaign not running is not checked.
+      await h.campaignCatalog.command('k2', 'stop', T0 + 4);
+      expect((await h.campaignCatalog.update('k2', { dialMode: 'power' }, T0 + 5, refuse)).after).toMatchObject({ dialMode: 'power', state: 'stopped' });
       expect(asked).toHaveLength(1);
     });
   },

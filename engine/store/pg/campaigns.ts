@@ -14,14 +14,15 @@ import type { AgentRow } from '../schema/agents.js';
 import type { CampaignRow } from '../schema/campaigns.js';
 import type { LeadStatus } from '../schema/leads.js';
 import { campaigns } from '../schema-pg/campaigns.js';
-import { pgTransaction, type PgPool } from './connect.js';
+import { pgTransaction, type PgClient, type PgPool } from './connect.js';
 import { pgDb, type PgDb } from './drizzle.js';
 import { RELEASE_LEASE_SET } from './hopper.js';
 import { rowMapper } from './rows.js';
 
 /**
  * The advisory lock checked starts take, one for the whole database (hashed to its bigint key as refresh-tokens.ts
- * does). Checked agent assignments take it too (./agents.ts): a start and an assignment never pass each other's check.
+ * does). Checked agent assignments (./agents.ts) and checked settings changes (`update`) take it too: no two of them
+ * pass each other's check.
  */
 export const START_LOCK = 'campaigns:checked-start';
 
@@ -73,12 +74,7 @@ export class PgCampaigns {
       const r0 = await tx.query(`select * from campaigns where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
       const current = campaignFromRow(toRow(r0.rows[0]));
-      if (checked) {
-        const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
-        const agents = await tx.query<Pick<AgentRow, 'id' | 'campaignIds'>>(`select id, campaign_ids as "campaignIds" from agents order by name collate "C", id collate "C"`);
-        const refusal = check(current, running.rows.map((row) => campaignFromRow(toRow(row))), agents.rows);
-        if (refusal !== null) throw refusal;
-      }
+      if (checked) await this.checkRunning(tx, check, current);
       const r = campaignLifecycle(current.state, cmd);
       if (!r.ok) throw new CampaignError(r.error, 'invalid_transition');
       await tx.query(`update campaigns set state = $2, state_reason = null, updated_at = $3 where id = $1`, [id, r.state, at]);
@@ -87,6 +83,14 @@ export class PgCampaigns {
       }
       return { campaign: { ...current, state: r.state, stateReason: null, updatedAt: at }, from: current.state, effects: r.effects };
     });
+  }
+
+  /** Asks `check` of `c` as it will be stored, with the running campaigns and the agents as `tx` reads them (under START_LOCK). */
+  private async checkRunning(tx: PgClient, check: StartCheck, c: Campaign): Promise<void> {
+    const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
+    const agents = await tx.query<Pick<AgentRow, 'id' | 'campaignIds'>>(`select id, campaign_ids as "campaignIds" from agents order by name collate "C", id collate "C"`);
+    const refusal = check(c, running.rows.map((row) => campaignFromRow(toRow(row))), agents.rows);
+    if (refusal !== null) throw refusal;
   }
 
   /** Validates (zod, defaults filled; the ZodError is thrown before any statement) and stores a new draft campaign. */
@@ -104,13 +108,20 @@ export class PgCampaigns {
    * touched. The row is locked from the read to the write, so two API processes' changes apply one after the other
    * (neither is lost) and `before` is exactly what this change replaced. Nodes reload a campaign whose updated_at
    * changed (app/node CampaignFollower).
+   *
+   * With `check`, a running campaign's merged settings are checked as a start's are (the nodes reload them within a
+   * poll: an edit to power is a start's overlap), under START_LOCK taken before the row lock, in command's order: a
+   * start or an assignment at the same instant never passes this check's reads, nor this change theirs.
    */
-  async update(id: string, patch: Partial<CampaignSettingsInput>, at: number): Promise<{ before: Campaign; after: Campaign }> {
+  async update(id: string, patch: Partial<CampaignSettingsInput>, at: number, check?: StartCheck): Promise<{ before: Campaign; after: Campaign }> {
     return pgTransaction(this.pool, async (tx) => {
+      // Taken whatever the state: it is known only under the row lock, and the start lock must come first.
+      if (check !== undefined) await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
       const r0 = await tx.query(`select * from campaigns where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
       const before = campaignFromRow(toRow(r0.rows[0]));
       const next = mergeCampaignSettings(before, patch);
+      if (check !== undefined && before.state === 'running') await this.checkRunning(tx, check, { ...before, ...next });
       const rows = await drizzle(tx)
         .update(campaigns)
         .set({ ...campaignSettingsToRow(next), updatedAt: at })

@@ -112,7 +112,7 @@ export function pgCampaignCatalog(pool: PgPool): CampaignCatalog {
     get: (id) => pg.get(id),
     leadCounts: (id) => pg.leadCounts(id),
     create: (id, input, at) => pg.create(id, input, at),
-    update: (id, patch, at) => pg.update(id, patch, at),
+    update: (id, patch, at, check) => pg.update(id, patch, at, check),
     remove: (id) => pg.remove(id),
     command: (id, cmd, at, check) => pg.command(id, cmd, at, check),
   };

@@ -2832,6 +2832,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description The campaign is running and its new settings would be refused as a start (a power/predictive campaign sharing agents with a running one) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Input failed validation (field and problem named) */
                 422: {
                     headers: {
