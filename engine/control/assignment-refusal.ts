@@ -17,15 +17,17 @@ const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
  * power/predictive campaigns: both pacers would count it as their own free seat and overdial for it together.
  * Progressive and preview campaigns reserve an agent per call, so serving them alongside is safe.
  */
-export function assignmentRefusal(agent: Pick<AgentRow, 'id' | 'campaignIds'>, running: readonly Campaign[]): ControlError | null {
+export function assignmentRefusal(agent: Pick<AgentRow, 'id' | 'campaignIds'> & { name?: string }, running: readonly Campaign[]): ControlError | null {
   const config = agent.campaignIds === null ? {} : { campaignIds: [...agent.campaignIds] };
   const served = running.filter((c) => c.state === 'running' && overdials(c.dialMode) && servesCampaign(config, c.id));
   if (served.length < 2) return null;
-  const named = served.map((c) => `${c.id} (${c.dialMode})`);
+  // Named as people see them (a screen shows this message): campaigns and the agent by their names, ids aside.
+  const named = served.map((c) => `${JSON.stringify(c.name)} (${c.dialMode})`);
   const list = `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}`;
+  const who = agent.name === undefined ? `agent ${agent.id}` : `agent ${JSON.stringify(agent.name)}`;
   return new ControlError(
     'conflict',
-    `campaigns ${list} are running and agent ${agent.id} would serve ${served.length === 2 ? 'both' : 'all of them'}; ` +
+    `campaigns ${list} are running and ${who} would serve ${served.length === 2 ? 'both' : 'all of them'}; ` +
       'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
   );
 }

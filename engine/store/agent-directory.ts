@@ -20,7 +20,7 @@ import type { Store } from './store.js';
  * running as they are when it is: the refusal to throw (nothing stored), or null. The API passes engine/control's
  * `assignmentRefusal` (no two running power/predictive campaigns over one agent); the store only knows when to ask.
  */
-export type AssignmentCheck = (agent: Pick<AgentRow, 'id' | 'campaignIds'>, running: readonly Campaign[]) => Error | null;
+export type AssignmentCheck = (agent: Pick<AgentRow, 'id' | 'name' | 'campaignIds'>, running: readonly Campaign[]) => Error | null;
 
 export interface AgentDirectory {
   readonly dialect: 'sqlite' | 'postgres';
@@ -49,7 +49,7 @@ export interface AgentDirectory {
 export function sqliteAgentDirectory(store: Pick<Store, 'db' | 'agents' | 'campaigns' | 'transaction'>): AgentDirectory {
   const { agents } = store;
   const users = new UsersRepo(store.db);
-  const refuse = (check: AssignmentCheck | undefined, agent: Pick<AgentRow, 'id' | 'campaignIds'>): void => {
+  const refuse = (check: AssignmentCheck | undefined, agent: Pick<AgentRow, 'id' | 'name' | 'campaignIds'>): void => {
     const refusal = check?.(agent, store.campaigns.list('running'));
     if (refusal) throw refusal;
   };
@@ -61,7 +61,7 @@ export function sqliteAgentDirectory(store: Pick<Store, 'db' | 'agents' | 'campa
     create: async (row, check) =>
       store.transaction(() => {
         if (agents.get(row.id) !== undefined) return undefined;
-        refuse(check, { id: row.id, campaignIds: row.campaignIds ?? null });
+        refuse(check, { id: row.id, name: row.name, campaignIds: row.campaignIds ?? null });
         return agents.upsert(row);
       }),
     update: async (id, patch, check) =>

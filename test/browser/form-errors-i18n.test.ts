@@ -1,12 +1,14 @@
 /**
  * A form the API refuses shows the problem next to the field in the user's language: the API's 422 carries the zod
  * code and its parameters, and the web words them (not zod's English "Too small: expected string…").
+ * A refusal that names no field (409: the new agent would serve two running power/predictive campaigns) is the form's
+ * own alert, titled in the user's language, naming the campaigns by name — not a message under the Name field.
  * Axe- and CSP-clean. `FORM_ERRORS_SCREENSHOT_DIR` saves a screenshot of each language there.
  */
 import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, axeViolations, cspViolations, launchBrowser, loginUi, newPage, startRig, type ProductRig } from './support.js';
+import { ADMIN_PASSWORD, axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, newPage, startRig, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
@@ -89,6 +91,38 @@ describe('form errors from the API, localized', () => {
     await dialog.getByText('Must have at most 64 characters').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-form-errors-en.png') });
+    expect(await cspViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  // Last: it stops the demo campaign and runs two of its own.
+  it('in Spanish, a new agent that would serve two running power/predictive campaigns: the form says so in an alert, not under the name', async () => {
+    expect((await rig.api('POST', '/api/campaigns/demo/stop')).status).toBe(200);
+    const north = await createCampaign(rig, 'Ventas Norte', { dialMode: 'power', dialRatio: 2 });
+    const south = await createCampaign(rig, 'Ventas Sur', { dialMode: 'predictive' });
+    // Disjoint teams (the demo's agents and those the cases above created), so both may run; a new agent with no
+    // campaigns would serve both.
+    const agents = (await rig.api('GET', '/api/agents')).json.items as Array<{ id: string }>;
+    for (const [i, a] of agents.entries()) {
+      expect((await rig.api('PATCH', `/api/agents/${a.id}`, { campaign_ids: [i % 2 === 0 ? north : south] })).status).toBe(200);
+    }
+    for (const id of [north, south]) expect((await rig.api('POST', `/api/campaigns/${id}/start`)).status).toBe(200);
+    const { page, context } = await newPage(browser, { lang: 'es' });
+    await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${rig.base}/admin/agents`);
+    await page.getByRole('button', { name: 'Nuevo agente' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Nombre').fill('Marta Solís');
+    await dialog.getByLabel('Teléfono (endpoint)').fill('PJSIP/1010');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/agents') && r.request().method() === 'POST');
+    await dialog.getByRole('button', { name: 'Crear agente' }).click();
+    expect((await refused).status()).toBe(409);
+    const alert = dialog.getByRole('alert');
+    await alert.getByText('No se creó el agente').waitFor();
+    expect(await alert.textContent()).toContain('campaigns "Ventas Norte" (power) and "Ventas Sur" (predictive) are running and agent "Marta Solís" would serve both');
+    expect(await dialog.getByLabel('Nombre').getAttribute('aria-invalid')).not.toBe('true');
+    expect(await axeViolations(page)).toEqual([]);
+    if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-overlap-es.png') });
     expect(await cspViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);

@@ -30,12 +30,13 @@ describeApiDialects(
     });
     afterEach(() => h.close());
 
-    const refused = async (res: Response, agent: string) => {
+    const refused = async (res: Response, agent: string) => // the agent by its name, as the screen shows the message
+ {
       expect(res.status, await res.clone().text()).toBe(409);
       const body = (await res.json()) as ErrorBody;
       expect(body.error.code).toBe('conflict');
       expect(body.error.message).toBe(
-        `campaigns camp-p (power) and camp-q (predictive) are running and agent ${agent} would serve both; ` +
+        `campaigns "P" (power) and "Q" (predictive) are running and agent "${agent}" would serve both; ` +
           'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
       );
     };
@@ -45,12 +46,12 @@ describeApiDialects(
       await running('camp-q');
       const before = await stored('a-p');
       for (const campaign_ids of [['camp-p', 'camp-q'], null, []]) {
-        await refused(await h.json('PATCH', '/api/agents/a-p', { campaign_ids, name: 'Ana B' }, admin), 'a-p');
+        await refused(await h.json('PATCH', '/api/agents/a-p', { campaign_ids, name: 'Ana B' }, admin), 'Ana B');
         expect(await stored('a-p')).toEqual(before);
       }
       // Created with both, or with none (every campaign): refused, not stored.
-      await refused(await h.json('POST', '/api/agents', { id: 'a-new', name: 'Nou', endpoint: 'PJSIP/1009', campaign_ids: ['camp-q', 'camp-p'] }, admin), 'a-new');
-      await refused(await h.json('POST', '/api/agents', { id: 'a-new', name: 'Nou', endpoint: 'PJSIP/1009' }, admin), 'a-new');
+      await refused(await h.json('POST', '/api/agents', { id: 'a-new', name: 'Nou', endpoint: 'PJSIP/1009', campaign_ids: ['camp-q', 'camp-p'] }, admin), 'Nou');
+      await refused(await h.json('POST', '/api/agents', { id: 'a-new', name: 'Nou', endpoint: 'PJSIP/1009' }, admin), 'Nou');
       expect(await stored('a-new')).toBeUndefined();
       expect((await h.db.read.rows('auditLog')).filter((r) => String(r.action).startsWith('agent.'))).toEqual([]);
 
@@ -74,7 +75,7 @@ describeApiDialects(
       expect((await h.json('POST', '/api/agents', { id: 'a-new', name: 'Nou', endpoint: 'PJSIP/1009' }, admin)).status).toBe(201);
       // (Seeded running: the start route would refuse camp-q now, over a-q and a-new.)
       await running('camp-q');
-      await refused(await h.json('PATCH', '/api/agents/a-p', { campaign_ids: ['camp-p', 'camp-q'] }, admin), 'a-p');
+      await refused(await h.json('PATCH', '/api/agents/a-p', { campaign_ids: ['camp-p', 'camp-q'] }, admin), 'Ana');
     });
 
     it('progressive and preview campaigns are never in conflict', async () => {
@@ -88,7 +89,7 @@ describeApiDialects(
       expect((await h.json('POST', '/api/agents', { id: 'a-new', name: 'Nou', endpoint: 'PJSIP/1009' }, admin)).status).toBe(201);
       // A second overdialing campaign running is what conflicts.
       await running('camp-q');
-      await refused(await h.json('PATCH', '/api/agents/a-p', { campaign_ids: ['camp-p', 'camp-g', 'camp-v', 'camp-q'] }, admin), 'a-p');
+      await refused(await h.json('PATCH', '/api/agents/a-p', { campaign_ids: ['camp-p', 'camp-g', 'camp-v', 'camp-q'] }, admin), 'Ana');
       expect((await stored('a-p'))?.campaignIds).toEqual(['camp-p', 'camp-g', 'camp-v']);
     });
 

@@ -21,7 +21,7 @@ const toCampaignRow = rowMapper<CampaignRow>(campaigns);
  * assignment at the same instant each read the other's change as not yet made, both pass, and the overlap the start
  * rule forbids is stored anyway: an agent serving two running power/predictive campaigns.
  */
-async function checkAssignment(tx: PgClient, check: AssignmentCheck, agent: Pick<AgentRow, 'id' | 'campaignIds'>): Promise<void> {
+async function checkAssignment(tx: PgClient, check: AssignmentCheck, agent: Pick<AgentRow, 'id' | 'name' | 'campaignIds'>): Promise<void> {
   const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
   const refusal = check(agent, running.rows.map((row) => campaignFromRow(toCampaignRow(row))));
   if (refusal !== null) throw refusal;
@@ -72,7 +72,7 @@ export class PgAgents {
       await lockStarts(tx);
       // A taken id answers as without a check (undefined), as on SQLite.
       if ((await tx.query(`select 1 from agents where id = $1`, [row.id])).rows.length > 0) return undefined;
-      await checkAssignment(tx, check, { id: row.id, campaignIds: row.campaignIds ?? null });
+      await checkAssignment(tx, check, { id: row.id, name: row.name, campaignIds: row.campaignIds ?? null });
       return (await drizzle(tx).insert(agents).values(row).onConflictDoNothing({ target: agents.id }).returning())[0];
     });
   }

@@ -22,10 +22,12 @@ describe('assignmentRefusal', () => {
 
   it('refuses an agent serving two running power/predictive campaigns: a conflict naming both and the agent', () => {
     const refusal = assignmentRefusal({ id: 'a1', campaignIds: ['camp-p', 'camp-q'] }, [power, predictive]);
+    // By name when the agent has one (a screen shows the message; a new agent's id is generated).
+    expect(assignmentRefusal({ id: 'a1', name: 'Marta Solís', campaignIds: null }, [power, predictive])?.message).toMatch(/^campaigns "camp-p" \(power\) and "camp-q" \(predictive\) are running and agent "Marta Solís" would serve both;/);
     expect(refusal).toBeInstanceOf(ControlError);
     expect(refusal?.code).toBe('conflict');
     expect(refusal?.message).toBe(
-      'campaigns camp-p (power) and camp-q (predictive) are running and agent a1 would serve both; ' +
+      'campaigns "camp-p" (power) and "camp-q" (predictive) are running and agent a1 would serve both; ' +
         'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
     );
   });
@@ -33,7 +35,7 @@ describe('assignmentRefusal', () => {
   it('no assignments (null or []) serve every campaign: refused too; three are all named', () => {
     for (const campaignIds of [null, []]) expect(assignmentRefusal({ id: 'a1', campaignIds }, [power, predictive])?.code).toBe('conflict');
     const third = campaign('camp-r', 'power');
-    expect(assignmentRefusal({ id: 'a1', campaignIds: null }, [power, predictive, third])?.message).toMatch(/^campaigns camp-p \(power\), camp-q \(predictive\) and camp-r \(power\) are running and agent a1 would serve all of them;/);
+    expect(assignmentRefusal({ id: 'a1', campaignIds: null }, [power, predictive, third])?.message).toMatch(/^campaigns "camp-p" \(power\), "camp-q" \(predictive\) and "camp-r" \(power\) are running and agent a1 would serve all of them;/);
   });
 
   it('allows serving one of them, or any with a single one running', () => {

@@ -25,15 +25,22 @@ export default function AgentsScreen() {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState({ name: '', endpoint: 'PJSIP/', team: '', user: null as string | null });
   const [errors, setErrors] = useState<Record<string, string>>({});
+  /** A refusal that names no field (e.g. 409: the agent would serve two running power/predictive campaigns). */
+  const [formError, setFormError] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/api/agents', { body: { kind: 'human', name: form.name.trim(), endpoint: form.endpoint.trim(), team: form.team.trim() || null, user_id: form.user } })),
     onSuccess: () => {
       setOpen(false);
+      setFormError(null);
       setForm({ name: '', endpoint: 'PJSIP/', team: '', user: null });
       void qc.invalidateQueries({ queryKey: ['agents'] });
       notifications.show({ color: 'green', message: t('agents.created') });
     },
-    onError: (e) => setErrors(e instanceof ApiError && e.details.length > 0 ? e.fieldErrors(t) : { name: (e as Error).message }),
+    onError: (e) => {
+      const byField = e instanceof ApiError && e.details.length > 0;
+      setErrors(byField ? e.fieldErrors(t) : {});
+      setFormError(byField ? null : (e as Error).message);
+    },
   });
   // Several engine nodes up: each logged-in agent's state says which node it is on.
   const showNode = (agents.data?.nodesUp.length ?? 0) > 1;
@@ -50,6 +57,11 @@ export default function AgentsScreen() {
           <TextInput label={t('agents.endpoint')} description={t('agents.endpointHint')} value={form.endpoint} onChange={(e) => setForm({ ...form, endpoint: e.currentTarget.value })} error={errors.endpoint} />
           <TextInput label={t('users.team')} value={form.team} onChange={(e) => setForm({ ...form, team: e.currentTarget.value })} error={errors.team} />
           {users.data && <Select label={t('agents.user')} clearable data={users.data.items.map((u) => ({ value: u.id, label: u.username }))} value={form.user} onChange={(v) => setForm({ ...form, user: v })} error={errors.user_id} />}
+          {formError && (
+            <Alert color="red" title={t('agents.notCreated')}>
+              {formError}
+            </Alert>
+          )}
           <Button onClick={() => create.mutate()} loading={create.isPending}>
             {t('agents.create')}
           </Button>
