@@ -7,9 +7,8 @@
  */
 import { servesCampaign } from '../agents/index.js';
 import type { AgentRow, Campaign } from '../store/index.js';
+import { overdials } from './start-refusal.js';
 import { ControlError } from './types.js';
-
-const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
 
 /**
  * The refusal (ControlError `conflict`) of storing `agent` with its campaign assignments (null or []: every

@@ -9,7 +9,8 @@ import { campaignLoadProblem, dialStringTemplateProblem } from '../campaigns/ind
 import type { Campaign, StartCheck } from '../store/index.js';
 import { ControlError } from './types.js';
 
-const overdials = (mode: string) => mode === 'power' || mode === 'predictive';
+/** A dial mode whose pacer counts every agent serving its campaign as its own seat (and so may overdial). */
+export const overdials = (mode: string): boolean => mode === 'power' || mode === 'predictive';
 
 /** The agents serving `campaignId` (assigned to it, or to no campaign) among `agents`. */
 export function agentsServing(agents: Iterable<{ id: string } & Pick<AgentConfig, 'campaignIds'>>, campaignId: string): Set<string> {

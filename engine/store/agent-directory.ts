@@ -5,6 +5,13 @@ import type { AgentRow, NewAgentRow } from './schema/agents.js';
 import type { Store } from './store.js';
 
 /**
+ * Asked before an agent's campaign assignments are stored, with the agent as it would be stored and the campaigns
+ * running as they are when it is: the refusal to throw (nothing stored), or null. The API passes engine/control's
+ * `assignmentRefusal` (no two running power/predictive campaigns over one agent); the store only knows when to ask.
+ */
+export type AssignmentCheck = (agent: Pick<AgentRow, 'id' | 'name' | 'campaignIds'>, running: readonly Campaign[]) => Error | null;
+
+/**
  * The API's agent directory (#18): what the agent routes read and write — list, detail, create, change (node and
  * campaign assignments included), delete — and whose calls a team lead sees (the team's users), as one async shape
  * over both dialects, the sibling of `CampaignCatalog` and `CallHistory`. On PostgreSQL it is the `agents` table the
@@ -15,13 +22,6 @@ import type { Store } from './store.js';
  * against the campaigns of the same database. An agent's live state (log-in, pause, calls) is not here: it is the
  * engine's that dials for it (`EngineControl`).
  */
-/**
- * Asked before an agent's campaign assignments are stored, with the agent as it would be stored and the campaigns
- * running as they are when it is: the refusal to throw (nothing stored), or null. The API passes engine/control's
- * `assignmentRefusal` (no two running power/predictive campaigns over one agent); the store only knows when to ask.
- */
-export type AssignmentCheck = (agent: Pick<AgentRow, 'id' | 'name' | 'campaignIds'>, running: readonly Campaign[]) => Error | null;
-
 export interface AgentDirectory {
   readonly dialect: 'sqlite' | 'postgres';
   /** By name, ties by id (byte order); only a team's or a user's when asked. */

@@ -1,19 +1,16 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { DEFAULT_NODE_ID, mergeAgentPatch, type AgentPatch } from '../repos/agents.js';
-import { campaignFromRow } from '../repos/campaigns.js';
 import type { AssignmentCheck } from '../agent-directory.js';
 import type { AgentRow, NewAgentRow } from '../schema/agents.js';
 import { agents } from '../schema-pg/agents.js';
 import { campaigns } from '../schema-pg/campaigns.js';
-import type { CampaignRow } from '../schema/campaigns.js';
-import { START_LOCK } from './campaigns.js';
+import { lockCheckedStarts, runningCampaigns } from './campaigns.js';
 import { pgTransaction, type PgClient, type PgPool } from './connect.js';
 import { pgDb, type PgDb } from './drizzle.js';
 import { rowMapper } from './rows.js';
 
 const toAgent = rowMapper<AgentRow>(agents);
-const toCampaignRow = rowMapper<CampaignRow>(campaigns);
 
 /**
  * Asks `check` of the agent as it will be stored, inside the transaction that stores it and under START_LOCK (held to
@@ -22,11 +19,9 @@ const toCampaignRow = rowMapper<CampaignRow>(campaigns);
  * rule forbids is stored anyway: an agent serving two running power/predictive campaigns.
  */
 async function checkAssignment(tx: PgClient, check: AssignmentCheck, agent: Pick<AgentRow, 'id' | 'name' | 'campaignIds'>): Promise<void> {
-  const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
-  const refusal = check(agent, running.rows.map((row) => campaignFromRow(toCampaignRow(row))));
+  const refusal = check(agent, await runningCampaigns(tx));
   if (refusal !== null) throw refusal;
 }
-const lockStarts = (tx: PgClient) => tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
 
 /** By name, ties by id, both in byte order (`collate "C"`) as SQLite's BINARY: the same list on both stores. */
 const byNameThenId = [sql`${agents.name} collate "C"`, sql`${agents.id} collate "C"`];
@@ -69,7 +64,7 @@ export class PgAgents {
   async create(row: NewAgentRow, check?: AssignmentCheck): Promise<AgentRow | undefined> {
     if (check === undefined) return (await this.db.insert(agents).values(row).onConflictDoNothing({ target: agents.id }).returning())[0];
     return pgTransaction(this.pool, async (tx) => {
-      await lockStarts(tx);
+      await lockCheckedStarts(tx);
       // A taken id answers as without a check (undefined), as on SQLite.
       if ((await tx.query(`select 1 from agents where id = $1`, [row.id])).rows.length > 0) return undefined;
       await checkAssignment(tx, check, { id: row.id, name: row.name, campaignIds: row.campaignIds ?? null });
@@ -85,7 +80,7 @@ export class PgAgents {
   async update(id: string, patch: AgentPatch, check?: AssignmentCheck): Promise<{ before: AgentRow; after: AgentRow } | undefined> {
     return pgTransaction(this.pool, async (tx) => {
       // The start lock before the row lock, in the order a checked start takes its locks (then its campaign's row).
-      if (check !== undefined) await lockStarts(tx);
+      if (check !== undefined) await lockCheckedStarts(tx);
       const r0 = await tx.query(`select * from agents where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) return undefined;
       const before = toAgent(r0.rows[0]);

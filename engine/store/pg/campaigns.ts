@@ -24,7 +24,18 @@ import { rowMapper } from './rows.js';
  * does). Checked agent assignments (./agents.ts) and checked settings changes (`update`) take it too: no two of them
  * pass each other's check.
  */
-export const START_LOCK = 'campaigns:checked-start';
+const START_LOCK = 'campaigns:checked-start';
+
+/** Takes START_LOCK in `tx`, held to its commit. */
+export async function lockCheckedStarts(tx: PgClient): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
+}
+
+/** The running campaigns as `tx` reads them, in creation order (what a checked start or assignment is asked against). */
+export async function runningCampaigns(tx: PgClient): Promise<Campaign[]> {
+  const r = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
+  return r.rows.map((row) => campaignFromRow(toRow(row)));
+}
 
 /** PostgreSQL's campaign row has the SQLite row's properties (the drift test keeps them one), typed by the driver. */
 const toRow = rowMapper<CampaignRow>(campaigns);
@@ -70,7 +81,7 @@ export class PgCampaigns {
       const checked = cmd === 'start' && check !== undefined;
       // Held to the commit, so the next checked start's reads (read committed: each statement sees what was committed
       // when it began) see this one.
-      if (checked) await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
+      if (checked) await lockCheckedStarts(tx);
       const r0 = await tx.query(`select * from campaigns where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
       const current = campaignFromRow(toRow(r0.rows[0]));
@@ -87,9 +98,9 @@ export class PgCampaigns {
 
   /** Asks `check` of `c` as it will be stored, with the running campaigns and the agents as `tx` reads them (under START_LOCK). */
   private async checkRunning(tx: PgClient, check: StartCheck, c: Campaign): Promise<void> {
-    const running = await tx.query(`select * from campaigns where state = 'running' order by created_at, id collate "C"`);
+    const running = await runningCampaigns(tx);
     const agents = await tx.query<Pick<AgentRow, 'id' | 'campaignIds'>>(`select id, campaign_ids as "campaignIds" from agents order by name collate "C", id collate "C"`);
-    const refusal = check(c, running.rows.map((row) => campaignFromRow(toRow(row))), agents.rows);
+    const refusal = check(c, running, agents.rows);
     if (refusal !== null) throw refusal;
   }
 
@@ -116,7 +127,7 @@ export class PgCampaigns {
   async update(id: string, patch: Partial<CampaignSettingsInput>, at: number, check?: StartCheck): Promise<{ before: Campaign; after: Campaign }> {
     return pgTransaction(this.pool, async (tx) => {
       // Taken whatever the state: it is known only under the row lock, and the start lock must come first.
-      if (check !== undefined) await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [START_LOCK]);
+      if (check !== undefined) await lockCheckedStarts(tx);
       const r0 = await tx.query(`select * from campaigns where id = $1 for update`, [id]);
       if (r0.rows[0] === undefined) throw new CampaignError(`campaign ${id} not found`, 'not_found');
       const before = campaignFromRow(toRow(r0.rows[0]));
