@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, cspViolations, createCampaign, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
+import { axeViolations, cspViolations, createCampaign, launchBrowser, loginUi, newPage, startRig, until, untilAgentFree, USER_PASSWORD, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
@@ -25,11 +25,10 @@ beforeAll(async () => {
   expect((await rig.api('PATCH', '/api/agents/agent-1001', { name: 'Ana Gómez', user_id: user.json.id, team: 'A', campaign_ids: [campaignId] })).status).toBe(200);
   expect((await rig.api('POST', '/api/agents/agent-1001/pause', { reason: 'break' })).status).toBe(200);
   // The demo campaign dials from the start: on a slow machine our agent may have taken one of its calls before the
-  // pause, and the console would then show that call (kept through wrap-up for its disposition). Wait it out.
-  await until(async () => {
-    const s = (await rig.api('GET', '/api/agents/agent-1001/state')).json as { status: string; calls: string[] } | null;
-    return s !== null && s.status === 'PAUSED' && s.calls.length === 0;
-  }, 45_000, 'agent-1001 paused with no call');
+  // pause, and the console would then show that call (kept through wrap-up for its disposition). A simulated person
+  // talks 20–120 s, longer than waiting is worth: the call is hung up as the agent would, then its wrap-up runs out.
+  await untilAgentFree(rig, 'agent-1001', 45_000);
+  expect(((await rig.api('GET', '/api/agents/agent-1001/state')).json as { status: string }).status).toBe('PAUSED');
   // The simulator's human range (+1555011xxxx) is fictional, so the importer would refuse it as invalid: the lead
   // goes straight into the store (the import itself is the campaign manager's test).
   rig.product.store.leads.insertMany([{ campaignId, phoneE164: '+15550110042', phoneRaw: '555 011 0042', name: 'Lucía Pérez', city: 'San José', custom: { plan: 'Gold' } }], Date.now());

@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, newPage, startRig, until, USER_PASSWORD, type ProductRig } from './support.js';
+import { axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, newPage, startRig, until, untilAgentFree, USER_PASSWORD, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
@@ -31,6 +31,8 @@ beforeAll(async () => {
   // Only our campaign and one simulated agent phone (it answers by itself).
   expect((await rig.api('POST', '/api/campaigns/demo/pause')).status).toBe(200);
   for (const ext of ['1002', '1003', '1004', '1005']) expect((await rig.api('POST', `/api/agents/agent-${ext}/logout`)).status).toBe(200);
+  // Agent 1001 may already hold a demo call (20–120 s of talk): ended, so our call is not queued behind it.
+  await untilAgentFree(rig, 'agent-1001', 45_000);
   expect((await rig.api('POST', '/api/users', { username: 'sofia', password: USER_PASSWORD, role: 'supervisor' })).status).toBe(201);
   const campaignId = await createCampaign(rig, 'Quality', { recording: true });
   expect((await rig.api('PATCH', '/api/agents/agent-1001', { campaign_ids: [campaignId] })).status).toBe(200);

@@ -120,6 +120,26 @@ export async function createCampaign(rig: ProductRig, name: string, extra: Recor
   return res.json.id as string;
 }
 
+/**
+ * Waits until the agent holds no call (ready, paused or logged out), hanging up as an admin each call it still has:
+ * a call the demo campaign gave it before the test paused the demo would otherwise run the simulated person's whole
+ * talk (20–120 s), and keep the agent from the test's own campaign or screen that long.
+ */
+export async function untilAgentFree(rig: ProductRig, agentId: string, timeoutMs: number): Promise<string[]> {
+  const hungUp: string[] = [];
+  await until(async () => {
+    const s = (await rig.api('GET', `/api/agents/${agentId}/state`)).json as { status: string; calls: string[] } | null;
+    if (s === null) return false;
+    for (const callId of s.calls) {
+      if (hungUp.includes(callId)) continue;
+      // 404 until the call's record is written, or once it has ended (wrap-up): asked again on the next poll.
+      if ((await rig.api('POST', `/api/calls/${callId}/hangup`)).status === 202) hungUp.push(callId);
+    }
+    return ['READY', 'PAUSED', 'LOGGED_OUT'].includes(s.status) && s.calls.length === 0;
+  }, timeoutMs, `${agentId} with no call`);
+  return hungUp;
+}
+
 /** Polls on the wall clock (the product runs in real time). */
 export async function until(probe: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
