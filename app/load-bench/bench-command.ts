@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   const r = await runEngineUnderLoad({ ...opts, engineThread: thread, onProgress: (l) => process.stderr.write(`${l}\n`) });
   const row = (label: string, f: (p: PhaseFigures) => string) => `${label.padEnd(28)}${f(r.baseline).padEnd(34)}${f(r.load)}`;
   const lag = (l: PhaseFigures['engineLagMs']) => `${l.p50} / ${l.p99} / ${l.max}`;
-  const amd = (p: PhaseFigures) => Object.entries(p.amd).sort().map(([k, v]) => `${k} ${v}`).join(', ') || '-';
+  const counts = (c: Record<string, number>) => Object.entries(c).sort().map(([k, v]) => `${k} ${v}`).join(', ') || '-';
   const lines = [
     `engine under API load — predictive campaign, embedded PBX (real time), ${opts.agents} agents, engine thread: ${r.engineThread}`,
     `${''.padEnd(28)}${'baseline'.padEnd(34)}load (${opts.clients} API clients)`,
@@ -62,7 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     row('answered humans', (p) => String(p.humans)),
     row('dropped', (p) => String(p.dropped)),
     row('drop rate', (p) => `${(p.dropRate * 100).toFixed(1)} %`),
-    row('AMD verdicts', amd),
+    row('AMD verdicts', (p) => counts(p.amd)),
+    row('AMD causes', (p) => counts(p.amdCauses)),
     row('answer→AMD p50/max ms', (p) => `${p.amdWaitMs.p50} / ${p.amdWaitMs.max}`),
     row('answer→bridge p50/max ms', (p) => `${p.bridgeWaitMs.p50} / ${p.bridgeWaitMs.max}`),
     row('engine lag p50/p99/max ms', (p) => lag(p.engineLagMs)),

@@ -46,6 +46,8 @@ export interface PhaseFigures {
   dropRate: number;
   /** AMD verdicts of the calls answered in the phase (HUMAN, MACHINE, NOTSURE; `none` when AMD never decided). */
   amd: Record<string, number>;
+  /** The AMD causes behind those verdicts, by their name (`INITIALSILENCE`, `STILLTALKING`, … without the figures). */
+  amdCauses: Record<string, number>;
   /** Answer → AMD verdict (ms), p50 and max: how long the engine took to hear and decide. */
   amdWaitMs: { p50: number; max: number };
   /** Answer → bridged to an agent (ms), p50 and max, of the humans bridged. */
@@ -74,7 +76,7 @@ export function phaseCalls(
   rows: readonly CallLogRow[],
   from: number,
   to: number,
-): Pick<PhaseFigures, 'answered' | 'humans' | 'dropped' | 'dropRate' | 'amd' | 'amdWaitMs' | 'bridgeWaitMs'> {
+): Pick<PhaseFigures, 'answered' | 'humans' | 'dropped' | 'dropRate' | 'amd' | 'amdCauses' | 'amdWaitMs' | 'bridgeWaitMs'> {
   const inPhase = rows.filter((r) => r.answeredAt !== null && r.answeredAt >= from && r.answeredAt < to);
   // A bridged call may still be talking (no disposition yet); a dropped one ended at once.
   const humans = inPhase.filter((r) => r.bridgedAt !== null || r.disposition === 'DROPPED').length;
@@ -86,11 +88,16 @@ export function phaseCalls(
   const amdWaitMs = waits(inPhase.filter((r) => r.amdAt !== null).map((r) => r.amdAt! - r.answeredAt!));
   const bridgeWaitMs = waits(inPhase.filter((r) => r.bridgedAt !== null).map((r) => r.bridgedAt! - r.answeredAt!));
   const amd: Record<string, number> = {};
+  const amdCauses: Record<string, number> = {};
   for (const r of inPhase) {
     const k = r.amdStatus ?? 'none';
     amd[k] = (amd[k] ?? 0) + 1;
+    if (r.amdCause !== null) {
+      const cause = r.amdCause.split('-')[0]!;
+      amdCauses[cause] = (amdCauses[cause] ?? 0) + 1;
+    }
   }
-  return { answered: inPhase.length, humans, dropped, dropRate: humans === 0 ? 0 : dropped / humans, amd, amdWaitMs, bridgeWaitMs };
+  return { answered: inPhase.length, humans, dropped, dropRate: humans === 0 ? 0 : dropped / humans, amd, amdCauses, amdWaitMs, bridgeWaitMs };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
