@@ -3,13 +3,14 @@
  * answers them with its seeded mix of humans, machines, busy…) and five simulated agent phones. Created once;
  * a restart continues the same campaign.
  */
-import { generateDemoLeads } from '../engine/leads/index.js';
+import { generateDemoLeads, type NewLead } from '../engine/leads/index.js';
 import type { Store } from '../engine/store/index.js';
 
 export const DEMO_CAMPAIGN_ID = 'demo';
 export const DEMO_AGENT_EXTENSIONS = ['1001', '1002', '1003', '1004', '1005'] as const;
 
-export function ensureDemoData(store: Store, o: { seed: number; at: number; leads?: number }): void {
+/** `leads`: how many to generate (500), or the leads themselves (a bench's own mix of the simulator's numbers). */
+export function ensureDemoData(store: Store, o: { seed: number; at: number; leads?: number | readonly NewLead[] }): void {
   if (!store.campaigns.get(DEMO_CAMPAIGN_ID)) {
     store.campaigns.create(
       DEMO_CAMPAIGN_ID,
@@ -25,7 +26,8 @@ export function ensureDemoData(store: Store, o: { seed: number; at: number; lead
       },
       o.at,
     );
-    store.leads.insertMany(generateDemoLeads(DEMO_CAMPAIGN_ID, { count: o.leads ?? 500, method: 'stratified', seed: o.seed }), o.at);
+    const leads = typeof o.leads === 'object' ? o.leads : generateDemoLeads(DEMO_CAMPAIGN_ID, { count: o.leads ?? 500, method: 'stratified', seed: o.seed });
+    store.leads.insertMany(leads, o.at);
     store.campaigns.command(DEMO_CAMPAIGN_ID, 'start', o.at);
   }
   for (const ext of DEMO_AGENT_EXTENSIONS) {

@@ -1,11 +1,14 @@
 /**
- * `centralita bench:engine-under-load [--json] [--seconds 60] [--clients 200] [--agents 20] [--engine-thread worker|main]`
+ * `centralita bench:engine-under-load [--json] [--seconds 60] [--clients 200] [--agents 20] [--engine-thread worker|main]
+ *   [--seed 7] [--people-every N]`
  *
  * Issue #10 item 2 ("a busy API makes the dialler drop answered people"): a predictive campaign on the embedded PBX
  * in real time, a baseline phase and a phase with `--clients` API clients cycling POST /api/calls/start, POST
  * /api/calls/end and GET /api/calls. Side by side: drop rate (answered humans dropped / answered humans), AMD
  * verdicts, event-loop lag p50/p99/max of the engine thread and of the API thread. `--engine-thread main` runs the
- * engine on the API's loop, as it was before it had its own thread. Prints a table, then one JSON object last.
+ * engine on the API's loop, as it was before it had its own thread. `--people-every N` makes every N-th lead one of the
+ * simulator's people (the demo's random mix alone can answer no person in a short phase). Prints a table, then one
+ * JSON object last.
  */
 import { parseArgs } from 'node:util';
 import { runEngineUnderLoad, type PhaseFigures } from './run.js';
@@ -22,6 +25,7 @@ export async function run(argv: string[]): Promise<number> {
         agents: { type: 'string', default: '20' },
         'engine-thread': { type: 'string', default: 'worker' },
         seed: { type: 'string', default: '7' },
+        'people-every': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -45,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
       clients: int('clients', values.clients, 1, 2000),
       agents: int('agents', values.agents, 1, 99),
       seed: int('seed', values.seed, 0, 2 ** 31),
+      ...(values['people-every'] === undefined ? {} : { peopleEvery: int('people-every', values['people-every'], 1, 1000) }),
     };
   } catch (err) {
     process.stderr.write(`bench:engine-under-load: ${(err as Error).message}\n`);

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../engine/config/index.js';
+import { generateDemoLeads } from '../../engine/leads/index.js';
 import { silentLogger } from '../../engine/log/index.js';
+import { testNumber } from '../../engine/sim/index.js';
 import { ApiKeysRepo, openStore, UsersRepo, type CallLogRow } from '../../engine/store/index.js';
 import { DEMO_CAMPAIGN_ID, ensureDemoData, lagFigures, startProduct, type EngineThreadKind, type LagFigures, type Product } from '../index.js';
 
@@ -32,6 +34,12 @@ export interface EngineUnderLoadOptions {
   rtpPorts?: [number, number];
   /** Real seconds after the last phase for calls answered in it to reach their outcome (AMD, bridge or drop). */
   settleSeconds?: number;
+  /**
+   * Every n-th lead is one of the simulator's people (+1555011nnnn) instead of a demo number (whose random mix makes a
+   * quarter of the calls people, often none among a short phase's first answers): a short run then answers people
+   * in each phase. Unset: the demo's leads only.
+   */
+  peopleEvery?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -121,7 +129,10 @@ export async function runEngineUnderLoad(o: EngineUnderLoadOptions): Promise<Eng
   // The demo campaign, made predictive over `agents` simulated phones, and an API key for the clients.
   const prep = openStore(config.DB_PATH);
   const at = Date.now();
-  ensureDemoData(prep, { seed: config.SIM_SEED, at, leads: 1000 });
+  const demoLeads = generateDemoLeads(DEMO_CAMPAIGN_ID, { count: 1000, method: 'stratified', seed: config.SIM_SEED });
+  const every = o.peopleEvery;
+  const leads = every === undefined ? demoLeads : demoLeads.map((l, i) => (i % every === 0 ? { ...l, phoneE164: testNumber('human', i), phoneRaw: testNumber('human', i) } : l));
+  ensureDemoData(prep, { seed: config.SIM_SEED, at, leads });
   prep.campaigns.update(DEMO_CAMPAIGN_ID, { dialMode: 'predictive', maxConcurrent: Math.max(10, o.agents * 3), wrapUpS: 2 }, at);
   for (let i = 1; i <= o.agents; i++) {
     const ext = String(1000 + i);
