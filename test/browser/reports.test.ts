@@ -84,6 +84,24 @@ describe('Reports screen: detailed reports', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('the campaigns read by one screen serve the next: Campaigns, then the reports filter; reports, then Campaigns', async () => {
+    const { page, context } = await newPage(browser, { lang: 'en', width: 1280 });
+    try {
+      // Two screens used to cache different shapes under one query key: whichever came second got the other's.
+      await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD, '/campaigns');
+      await page.getByRole('main').getByText('Primavera').first().waitFor();
+      await page.getByRole('link', { name: 'Reports' }).click();
+      await page.getByTestId('call-reports').getByLabel('Campaign', { exact: true }).click();
+      await page.getByRole('option', { name: 'Primavera' }).waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Escape');
+      await page.getByRole('link', { name: 'Campaigns' }).click();
+      await page.getByRole('main').getByText('Primavera').first().waitFor({ timeout: 5_000 });
+      expect(await page.getByRole('main').getByText('Primavera').count()).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });
 
 /**

@@ -6,6 +6,7 @@ import { api, unwrap } from '../../api/client';
 import { zonedDayStartIso } from '../../app/format';
 import { useMe } from '../agent/useAgentConsole';
 import { useSession } from '../../auth/useSession';
+import { useCampaignList } from '../campaigns/useCampaigns';
 
 const DISPOSITIONS = ['ANSWERED_HUMAN', 'MACHINE', 'NO_ANSWER', 'BUSY', 'CONGESTION', 'INVALID_NUMBER', 'FAILED', 'DROPPED', 'HUNG_UP_DURING_AMD', 'CANCELLED', 'INTERRUPTED'] as const;
 const AMD = ['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP'] as const;
@@ -29,7 +30,7 @@ export function useCallFilters() {
   const me = useMe();
   const zone = me.data?.time_zone ?? 'UTC';
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')) });
-  const campaigns = useQuery({ queryKey: ['campaigns'], enabled: manager, queryFn: () => unwrap(api.GET('/api/campaigns')) });
+  const campaigns = useCampaignList({ enabled: manager });
   const query = {
     ...(from ? { from: zonedDayStartIso(from, zone) } : {}),
     // Through the end of that day: the next local midnight, exclusive.
@@ -53,7 +54,7 @@ export function useCallFilters() {
     for (const f of [setAgent, setCampaign, setDisposition, setAmd]) f(null);
   };
   const agentName = new Map((agents.data?.items ?? []).map((a) => [a.id, a.name]));
-  const campaignName = new Map(((campaigns.data as { items?: Array<{ id: string; name: string }> } | undefined)?.items ?? []).map((c) => [c.id, c.name]));
+  const campaignName = new Map((campaigns.data ?? []).map((c) => [c.id, c.name]));
   const fields = { from, to, agent, campaign, disposition, amd, setFrom, setTo, setAgent, setCampaign, setDisposition, setAmd, set };
   return { query, offset, setOffset, clear, agentName, campaignName, manager, zone, fields, agents: agents.data?.items ?? [] };
 }

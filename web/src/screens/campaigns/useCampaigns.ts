@@ -30,8 +30,12 @@ export interface CampaignView {
   leads?: Record<string, number>;
 }
 
-export function useCampaignList() {
-  return useQuery({ queryKey: ['campaigns'], queryFn: async () => (await unwrap(api.GET('/api/campaigns'))).items as unknown as CampaignView[] });
+/**
+ * The campaigns, as every screen reads them: one query key holds one shape (the list's items), so a screen that
+ * reads the cache another screen filled gets what it expects.
+ */
+export function useCampaignList(o: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: ['campaigns'], enabled: o.enabled ?? true, queryFn: async () => (await unwrap(api.GET('/api/campaigns'))).items as unknown as CampaignView[] });
 }
 
 export function useCampaign(id: string | undefined) {

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { api, downloadFile, unwrap } from '../../api/client';
 import { fmtDuration, fmtInt, fmtNumber } from '../../app/format';
 import { BarChart } from '../../components/charts';
+import { useCampaignList } from '../campaigns/useCampaigns';
 
 export const CALL_REPORT_TYPES = ['daily', 'hourly', 'dispositions', 'agents', 'campaigns'] as const;
 export type CallReportType = (typeof CALL_REPORT_TYPES)[number];
@@ -53,7 +54,7 @@ export function CallReportsPanel({ from, to, zone }: { from: string; to: string;
   const [campaign, setCampaign] = useState<string | null>(null);
   const [agent, setAgent] = useState<string | null>(null);
   const lang = i18n.language.startsWith('es') ? 'es' : 'en';
-  const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: () => unwrap(api.GET('/api/campaigns')) });
+  const campaigns = useCampaignList();
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')) });
   const query = { from, to, tz: zone, lang, ...(campaign ? { campaign_id: campaign } : {}), ...(agent ? { agent_id: agent } : {}) } as const;
   const report = useQuery({
@@ -67,7 +68,7 @@ export function CallReportsPanel({ from, to, zone }: { from: string; to: string;
     const qs = new URLSearchParams({ ...query, format } as Record<string, string>).toString();
     void downloadFile(`/api/reports/${type}/export?${qs}`, `${type}-${lang}.${format}`).catch((e: Error) => notifications.show({ color: 'red', message: e.message }));
   };
-  const campaignItems = ((campaigns.data as { items?: Array<{ id: string; name: string }> } | undefined)?.items ?? []).map((c) => ({ value: c.id, label: c.name }));
+  const campaignItems = (campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }));
   return (
     <Paper withBorder p="sm" data-testid="call-reports">
       <Stack>
