@@ -22,9 +22,15 @@ export function requireControl(control: EngineControl | undefined): EngineContro
   return control;
 }
 
-/** ControlError → the API error shape; anything else is returned unchanged (to be rethrown). */
+/**
+ * ControlError → the API error shape; anything else is returned unchanged (to be rethrown). A refusal about one
+ * field carries it as the detail (`params.rule` names the rule, as 422s do), so a form shows it under that field.
+ */
 export function toApiError(err: unknown): unknown {
-  return err instanceof ControlError ? new ApiError(STATUS[err.code], CODE[err.code], err.message) : err;
+  if (!(err instanceof ControlError)) return err;
+  const p = err.problem;
+  const details = p === undefined ? undefined : [{ field: p.field, problem: err.message, code: 'custom', params: { rule: p.rule, ...p.params } }];
+  return new ApiError(STATUS[err.code], CODE[err.code], err.message, details);
 }
 
 /** Runs a control command, mapping its refusals, whether it answers at once or with a promise. */

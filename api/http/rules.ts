@@ -37,6 +37,7 @@ export const RULES = [
   'dial_shape',
   'dial_placeholder_unknown',
   'dial_placeholder_missing',
+  'shared_overdial',
 ] as const;
 export type Rule = (typeof RULES)[number];
 

@@ -28,5 +28,7 @@ export function assignmentRefusal(agent: Pick<AgentRow, 'id' | 'campaignIds'> & 
     'conflict',
     `campaigns ${list} are running and ${who} would serve ${served.length === 2 ? 'both' : 'all of them'}; ` +
       'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
+    // The field to change, and the names a client needs to say the same in its user's language.
+    { field: 'campaign_ids', rule: 'shared_overdial', params: { campaigns: served.map((c) => c.name), agent: agent.name ?? agent.id } },
   );
 }

@@ -5,6 +5,6 @@
  * by either product before it stores a start; `assignmentRefusal`: why an agent may not be assigned so it serves two
  * running power/predictive campaigns, asked by the agent routes as they store it.
  */
-export { ControlError, type Awaitable, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';
+export { ControlError, type Awaitable, type ControlProblem, type AgentLiveState, type CampaignLiveStats, type EngineControl, type PacingStatus } from './types.js';
 export { agentsServing, startCheck, startRefusal } from './start-refusal.js';
 export { assignmentRefusal } from './assignment-refusal.js';

@@ -22,10 +22,19 @@ export class ControlError extends Error {
   constructor(
     readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable' | 'unreachable',
     message: string,
+    /** The request field the refusal is about, with a rule name and its values, for a client to word it itself. */
+    readonly problem?: ControlProblem,
   ) {
     super(message);
     this.name = 'ControlError';
   }
+}
+
+/** A refusal's field and rule (api/http/rules.ts names the rules), with the values its wording needs. */
+export interface ControlProblem {
+  field: string;
+  rule: string;
+  params: Record<string, string | number | boolean | Array<string | number | boolean | null>>;
 }
 
 export interface CampaignLiveStats {

@@ -1,8 +1,9 @@
 /**
  * A form the API refuses shows the problem next to the field in the user's language: the API's 422 carries the zod
  * code and its parameters, and the web words them (not zod's English "Too small: expected string…").
- * A refusal that names no field (409: the new agent would serve two running power/predictive campaigns) is the form's
- * own alert, titled in the user's language, naming the campaigns by name — not a message under the Name field.
+ * A 409 about one field (the new agent would serve two running power/predictive campaigns) is worded in the user's
+ * language under that field (Campaigns), naming the campaigns and the agent — not under the Name field; choosing
+ * one of them there creates the agent.
  * Axe- and CSP-clean. `FORM_ERRORS_SCREENSHOT_DIR` saves a screenshot of each language there.
  */
 import type { Browser } from 'playwright-core';
@@ -96,7 +97,7 @@ describe('form errors from the API, localized', () => {
   }, 60_000);
 
   // Last: it stops the demo campaign and runs two of its own.
-  it('in Spanish, a new agent that would serve two running power/predictive campaigns: the form says so in an alert, not under the name', async () => {
+  it('in Spanish, a new agent that would serve two running power/predictive campaigns: told under Campaigns, then created with one', async () => {
     expect((await rig.api('POST', '/api/campaigns/demo/stop')).status).toBe(200);
     const north = await createCampaign(rig, 'Ventas Norte', { dialMode: 'power', dialRatio: 2 });
     const south = await createCampaign(rig, 'Ventas Sur', { dialMode: 'predictive' });
@@ -117,12 +118,23 @@ describe('form errors from the API, localized', () => {
     const refused = page.waitForResponse((r) => r.url().endsWith('/api/agents') && r.request().method() === 'POST');
     await dialog.getByRole('button', { name: 'Crear agente' }).click();
     expect((await refused).status()).toBe(409);
-    const alert = dialog.getByRole('alert');
-    await alert.getByText('No se creó el agente').waitFor();
-    expect(await alert.textContent()).toContain('campaigns "Ventas Norte" (power) and "Ventas Sur" (predictive) are running and agent "Marta Solís" would serve both');
+    const campaigns = dialog.getByLabel('Campañas', { exact: true });
+    await dialog.getByText('Ventas Norte y Ventas Sur están en marcha con marcación power o predictiva, y Marta Solís las atendería a la vez: elija campañas de solo una de ellas').waitFor();
+    expect(await campaigns.getAttribute('aria-invalid')).toBe('true');
     expect(await dialog.getByLabel('Nombre').getAttribute('aria-invalid')).not.toBe('true');
+    expect(await dialog.getByRole('alert').count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-overlap-es.png') });
+    // One of the two: the agent is created, and the list says which campaign it serves.
+    await campaigns.click();
+    await page.getByRole('option', { name: 'Ventas Norte' }).click();
+    await page.keyboard.press('Escape');
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/agents') && r.request().method() === 'POST');
+    await dialog.getByRole('button', { name: 'Crear agente' }).click();
+    const body = (await (await created).json()) as { id: string; campaignIds: string[] | null };
+    expect(body.campaignIds).toEqual([north]);
+    await page.getByTestId(`agent-campaigns-${body.id}`).getByText('Ventas Norte', { exact: true }).waitFor();
+    if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-created-es.png') });
     expect(await cspViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);

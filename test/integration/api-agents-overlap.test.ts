@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
-type ErrorBody = { error: { code: string; message: string } };
+type ErrorBody = { error: { code: string; message: string; details?: unknown[] } };
 
 describeApiDialects(
   'agent assignments vs running power/predictive campaigns',
@@ -39,6 +39,8 @@ describeApiDialects(
         `campaigns "P" (power) and "Q" (predictive) are running and agent "${agent}" would serve both; ` +
           'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
       );
+      // The field to change and the names, for a form to say it under Campaigns in its user's language.
+      expect(body.error.details).toEqual([{ field: 'campaign_ids', problem: body.error.message, code: 'custom', params: { rule: 'shared_overdial', campaigns: ['P', 'Q'], agent } }]);
     };
 
     it('two running with disjoint agents: an agent changed or created to serve both is a 409 naming them, nothing stored; serving one is 200', async () => {

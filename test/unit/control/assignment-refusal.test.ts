@@ -30,6 +30,8 @@ describe('assignmentRefusal', () => {
       'campaigns "camp-p" (power) and "camp-q" (predictive) are running and agent a1 would serve both; ' +
         'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
     );
+    // About campaign_ids, with the names a client words it with (the agent by id when it has no name).
+    expect(refusal?.problem).toEqual({ field: 'campaign_ids', rule: 'shared_overdial', params: { campaigns: ['camp-p', 'camp-q'], agent: 'a1' } });
   });
 
   it('no assignments (null or []) serve every campaign: refused too; three are all named', () => {

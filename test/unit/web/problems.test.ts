@@ -9,6 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from '@hono/zod-openapi';
 import { issuesToDetails } from '../../../api/http/validation.js';
 import { patternRule, RULES } from '../../../api/http/rules.js';
+import { toApiError } from '../../../api/http/control.js';
+import type { ApiError } from '../../../api/http/errors.js';
+import { assignmentRefusal } from '../../../engine/control/index.js';
+import { parseCampaignSettings } from '../../../engine/campaigns/index.js';
+import type { Campaign } from '../../../engine/store/index.js';
 import { problemKey, problemText, RULE_KEYS, type ProblemDetail, type Translate } from '../../../web/src/api/problems.js';
 
 const dir = new URL('../../../web/src/i18n/locales/', import.meta.url);
@@ -142,6 +147,21 @@ describe('API validation problems in the user language', () => {
     // The same pattern with other words is another rule.
     const id = detailsOf(z.object({ n: z.string().regex(TRUNK, patternRule(TRUNK, 'criterion_id', 'an item id')) }), { n: 'a b' });
     expect(problemText(id[0]!, tEs)).toBe('Letras, dígitos, «_» o «-», como máximo 40');
+  });
+
+  it("a 409 about a field (an agent serving two running power/predictive campaigns) names them in the user's language", async () => {
+    const campaign = (id: string, name: string, dialMode: 'power' | 'predictive') => ({ ...parseCampaignSettings({ name, dialMode, ...(dialMode === 'power' && { dialRatio: 2 }) }), id, state: 'running' }) as Campaign;
+    const refusal = assignmentRefusal({ id: 'a9', name: 'Marta Solís', campaignIds: null }, [campaign('n', 'Ventas Norte', 'power'), campaign('s', 'Ventas Sur', 'predictive'), campaign('e', 'Ventas Este', 'power')]);
+    const err = toApiError(refusal) as ApiError;
+    expect(err.status).toBe(409);
+    const detail = err.details![0]!;
+    expect(detail.field).toBe('campaign_ids');
+    expect(problemText(detail, await translator('es'))).toBe(
+      'Ventas Norte, Ventas Sur y Ventas Este están en marcha con marcación power o predictiva, y Marta Solís las atendería a la vez: elija campañas de solo una de ellas',
+    );
+    expect(problemText(detail, await translator('en'))).toBe(
+      'Ventas Norte, Ventas Sur, and Ventas Este are running with power or predictive dialling, and Marta Solís would serve them at once: choose campaigns of only one of them',
+    );
   });
 
   it('falls back to the API English for custom rules, pattern hints, unknown codes and old answers without a code', async () => {

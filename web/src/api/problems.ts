@@ -113,6 +113,8 @@ export const RULE_KEYS: Record<string, string> = {
   dial_shape: 'problems.rule.dialShape',
   dial_placeholder_unknown: 'problems.rule.dialPlaceholderUnknown',
   dial_placeholder_missing: 'problems.rule.dialPlaceholderMissing',
+  // A 409's detail (api/http/control.ts): params.campaigns (their names, a list) and params.agent.
+  shared_overdial: 'problems.rule.sharedOverdial',
 };
 
 /** The i18n key (and values) for a detail, or null when only the API's English text fits. */
