@@ -186,7 +186,7 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
         // the dial-string grammar was enforced, settings the engine cannot load), and if the engine still fails
         // the stored state goes back to what it was.
         const current = stored(id);
-        const refusal = startRefusal(current, store.campaigns.list('running'), eligibleAgents);
+        const refusal = startRefusal(current, store.campaigns.list('running'), eligibleAgents, (agentId) => store.agents.get(agentId)?.name ?? agentId);
         if (refusal) throw refusal;
         const wasLoaded = engine.campaign(id)?.state;
         const input = campaignInputFor(deps, { ...current, state: 'running' });

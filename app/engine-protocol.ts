@@ -4,7 +4,7 @@
  * structured clone.
  */
 import type { Config } from '../engine/config/index.js';
-import type { AgentLiveState, ControlError } from '../engine/control/index.js';
+import type { AgentLiveState, ControlError, ControlProblem } from '../engine/control/index.js';
 import type { EngineSnapshot } from '../engine/shell/index.js';
 import type { RecordingsStatus } from '../engine/recordings/index.js';
 import type { CampaignEngineView } from './engine-control.js';
@@ -67,7 +67,7 @@ export const ENGINE_COMMANDS = [
 export type EngineCommand = (typeof ENGINE_COMMANDS)[number];
 
 export type SerializedError =
-  | { kind: 'control'; code: ControlError['code']; message: string }
+  | { kind: 'control'; code: ControlError['code']; message: string; problem?: ControlProblem }
   | { kind: 'recording'; status: 404 | 409; message: string }
   | { kind: 'error'; message: string; code?: string };
 

@@ -32,7 +32,7 @@ export type ThreadMessage<Status, Ready extends object> =
 export type ThreadNotice = { type: 'abort' } | { type: 'stop' };
 
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof ControlError) return { kind: 'control', code: err.code, message: err.message };
+  if (err instanceof ControlError) return { kind: 'control', code: err.code, message: err.message, ...(err.problem ? { problem: err.problem } : {}) };
   if (err instanceof RecordingError) return { kind: 'recording', status: err.status, message: err.message };
   const e = err as { message?: unknown; code?: unknown };
   return {
@@ -43,7 +43,7 @@ export function serializeError(err: unknown): SerializedError {
 }
 
 export function toError(e: SerializedError): Error {
-  if (e.kind === 'control') return new ControlError(e.code, e.message);
+  if (e.kind === 'control') return new ControlError(e.code, e.message, e.problem);
   if (e.kind === 'recording') return new RecordingError(e.status, e.message);
   const err = new Error(e.message) as Error & { code?: string };
   if (e.code !== undefined) err.code = e.code;

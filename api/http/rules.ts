@@ -38,6 +38,7 @@ export const RULES = [
   'dial_placeholder_unknown',
   'dial_placeholder_missing',
   'shared_overdial',
+  'shared_agents',
 ] as const;
 export type Rule = (typeof RULES)[number];
 

@@ -27,7 +27,13 @@ export function agentsServing(agents: Iterable<{ id: string } & Pick<AgentConfig
  * (`serving(id)`: the agents serving a campaign; an agent without assignments serves every one). Disjoint teams
  * run side by side; progressive and preview campaigns reserve an agent per call, so they share agents safely.
  */
-export function startRefusal(c: Campaign, running: readonly Campaign[], serving: (campaignId: string) => ReadonlySet<string>): ControlError | null {
+export function startRefusal(
+  c: Campaign,
+  running: readonly Campaign[],
+  serving: (campaignId: string) => ReadonlySet<string>,
+  /** An agent's name as people know it (a screen shows the refusal); its id when unknown. */
+  agentName: (agentId: string) => string = (id) => id,
+): ControlError | null {
   const template = c.dialStringTemplate;
   const templateProblem = dialStringTemplateProblem(template);
   if (templateProblem !== null) return new ControlError('invalid', `dialStringTemplate ${JSON.stringify(template)} ${templateProblem}`);
@@ -35,13 +41,16 @@ export function startRefusal(c: Campaign, running: readonly Campaign[], serving:
     const mine = serving(c.id);
     for (const other of running) {
       if (other.id === c.id || !overdials(other.dialMode)) continue;
-      const shared = [...serving(other.id)].filter((a) => mine.has(a)).sort();
+      const shared = [...serving(other.id)].filter((a) => mine.has(a)).map(agentName).sort();
       if (shared.length === 0) continue;
-      const names = shared.length > 10 ? `${shared.slice(0, 10).join(', ')} and ${shared.length - 10} more` : shared.join(', ');
+      // Ten names at most; the rest as "+N", a count any language reads.
+      const listed = shared.length > 10 ? [...shared.slice(0, 10), `+${shared.length - 10}`] : shared;
       return new ControlError(
         'conflict',
-        `campaign ${other.id} (${other.dialMode}) is running and shares agents with ${c.id}: ${names}; ` +
+        `campaign ${JSON.stringify(other.name)} (${other.dialMode}) is running and shares agents with ${JSON.stringify(c.name)}: ${listed.join(', ')}; ` +
           'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
+        // The setting that would make it safe is the dial mode (or the agents' campaigns, on the agents screen).
+        { field: 'dialMode', rule: 'shared_agents', params: { campaign: other.name, agents: listed } },
       );
     }
   }
@@ -57,5 +66,6 @@ export function startRefusal(c: Campaign, running: readonly Campaign[], serving:
  */
 export const startCheck: StartCheck = (c, running, agents) => {
   const configs = agents.map((a) => ({ id: a.id, ...(a.campaignIds && a.campaignIds.length > 0 ? { campaignIds: [...a.campaignIds] } : {}) }));
-  return startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId));
+  const names = new Map(agents.map((a) => [a.id, a.name]));
+  return startRefusal(c, running, (campaignId) => agentsServing(configs, campaignId), (id) => names.get(id) ?? id);
 };

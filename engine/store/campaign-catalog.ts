@@ -13,7 +13,7 @@ export type CampaignRemoval = { ok: true; campaign: Campaign } | { ok: false; re
  * are when it is stored: the refusal to throw (nothing stored), or null. The API passes engine/control's
  * `startCheck`; the store does not know the rule, only when to ask it.
  */
-export type StartCheck = (campaign: Campaign, running: readonly Campaign[], agents: readonly Pick<AgentRow, 'id' | 'campaignIds'>[]) => Error | null;
+export type StartCheck = (campaign: Campaign, running: readonly Campaign[], agents: readonly Pick<AgentRow, 'id' | 'name' | 'campaignIds'>[]) => Error | null;
 
 /**
  * The API's campaign routes (#18) — list, detail, create, change settings, delete, start/pause/stop — as one async
@@ -56,7 +56,7 @@ export interface CampaignCatalog {
 /** Over the SQLite store: the repository the routes always called (synchronous; awaiting it is free). */
 export function sqliteCampaignCatalog(store: Pick<Store, 'campaigns' | 'leads' | 'agents'>): CampaignCatalog {
   const { campaigns } = store;
-  const agentAssignments = () => store.agents.list().map((a) => ({ id: a.id, campaignIds: a.campaignIds }));
+  const agentAssignments = () => store.agents.list().map((a) => ({ id: a.id, name: a.name, campaignIds: a.campaignIds }));
   return {
     dialect: 'sqlite',
     list: async (state) => campaigns.list(state),

@@ -13,6 +13,8 @@ import { ADMIN_PASSWORD, axeViolations, createCampaign, cspViolations, launchBro
 
 let rig: ProductRig;
 let browser: Browser;
+/** A running power campaign the agents case leaves (Ventas Norte), for the start refusal after it. */
+let north: string;
 
 beforeAll(async () => {
   [rig, browser] = await Promise.all([startRig(), launchBrowser()]);
@@ -99,7 +101,7 @@ describe('form errors from the API, localized', () => {
   // Last: it stops the demo campaign and runs two of its own.
   it('in Spanish, a new agent that would serve two running power/predictive campaigns: told under Campaigns, then created with one', async () => {
     expect((await rig.api('POST', '/api/campaigns/demo/stop')).status).toBe(200);
-    const north = await createCampaign(rig, 'Ventas Norte', { dialMode: 'power', dialRatio: 2 });
+    north = await createCampaign(rig, 'Ventas Norte', { dialMode: 'power', dialRatio: 2 });
     const south = await createCampaign(rig, 'Ventas Sur', { dialMode: 'predictive' });
     // Disjoint teams (the demo's agents and those the cases above created), so both may run; a new agent with no
     // campaigns would serve both.
@@ -135,6 +137,29 @@ describe('form errors from the API, localized', () => {
     expect(body.campaignIds).toEqual([north]);
     await page.getByTestId(`agent-campaigns-${body.id}`).getByText('Ventas Norte', { exact: true }).waitFor();
     if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'agent-created-es.png') });
+    expect(await cspViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('in Spanish, starting a power campaign that shares an agent with a running one: the dialog says why, by name', async () => {
+    const east = await createCampaign(rig, 'Ventas Este', { dialMode: 'power', dialRatio: 2 });
+    // Demo agent 1001 serves Ventas Norte (running) and now Ventas Este too (not running yet: allowed).
+    expect((await rig.api('PATCH', '/api/agents/agent-1001', { campaign_ids: [north, east] })).status).toBe(200);
+    const { page, context } = await newPage(browser, { lang: 'es' });
+    await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${rig.base}/campaigns/${east}`);
+    await page.getByRole('button', { name: 'Iniciar', exact: true }).click();
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/api/campaigns/${east}/start`));
+    await page.getByTestId('confirm-command').click();
+    expect((await refused).status()).toBe(409);
+    const alert = page.getByRole('dialog').getByRole('alert');
+    await alert.getByText('La acción ha fallado').waitFor();
+    expect(await alert.textContent()).toContain(
+      'Ventas Norte está en marcha con marcación power o predictiva y comparte agentes con esta campaña: Demo agent 1001. Dos campañas así solo pueden ir a la vez con agentes distintos',
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'campaign-start-refused-es.png') });
+    expect((await rig.api('GET', `/api/campaigns/${east}`)).json.state).toBe('draft');
     expect(await cspViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);

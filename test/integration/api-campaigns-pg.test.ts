@@ -170,7 +170,7 @@ describe('campaign routes over PostgreSQL', () => {
     expect((await send('POST', `/api/campaigns/${y.id}/start`, 'sup')).status).toBe(200);
     // W's team {1004} overlaps running Y's: refused naming Y and the shared agent; nothing stored, nothing published.
     const refused = await error(await send('POST', `/api/campaigns/${w.id}/start`, 'sup'), 409, 'conflict');
-    expect(refused.error.message).toMatch(new RegExp(`campaign ${y.id} \\(power\\)`));
+    expect(refused.error.message).toMatch(new RegExp(`^campaign "${y.name}" \\(power\\) is running and shares agents with "${w.name}": agent-1004;`));
     expect(refused.error.message).toMatch(/agent-1004/);
     expect(refused.error.message).not.toMatch(/agent-1003|agent-1005/);
     expect(await pgRow(w.id)).toMatchObject({ state: 'draft' });
@@ -204,7 +204,7 @@ describe('campaign routes over PostgreSQL', () => {
       const sup2 = h2.bearer(await h2.login('sup'));
       const a = await create('A', { dialMode: 'power', dialRatio: 2 });
       const b = await create('B', { dialMode: 'predictive' });
-      await new PgAgents(pool).create({ id: 'agent-1004', kind: 'human', name: 'agent-1004', endpoint: 'PJSIP/1004', campaignIds: [a.id, b.id], createdAt: 0 });
+      await new PgAgents(pool).create({ id: 'agent-1004', kind: 'human', name: 'Ines', endpoint: 'PJSIP/1004', campaignIds: [a.id, b.id], createdAt: 0 });
       const startOn = [(id: string) => send('POST', `/api/campaigns/${id}/start`, 'sup'), (id: string) => h2.json('POST', `/api/campaigns/${id}/start`, undefined, sup2)];
       // Without the lock both requests read the other campaign as not running and both store `running` (in 97 and 99
       // of 100 rounds when measured); one such round fails the test.
@@ -218,7 +218,7 @@ describe('campaign routes over PostgreSQL', () => {
         const [winner, loser] = [pair[won]!, pair[1 - won]!];
         const refused = (await answers[1 - won]!.json()) as ErrorBody;
         expect(refused.error.code).toBe('conflict');
-        expect(refused.error.message).toMatch(new RegExp(`^campaign ${winner.id} \\(${winner.dialMode}\\) is running and shares agents with ${loser.id}: agent-1004;`));
+        expect(refused.error.message).toMatch(new RegExp(`^campaign "${winner.name}" \\(${winner.dialMode}\\) is running and shares agents with "${loser.name}": Ines;`));
         expect(await pgRow(winner.id)).toMatchObject({ state: 'running' });
         expect(await pgRow(loser.id)).toEqual(before[1 - won]);
         h.clock.advance(1_000);

@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeApiDialects, type Harness } from '../unit/api/harness.js';
 
-type ErrorBody = { error: { code: string; message: string } };
+type ErrorBody = { error: { code: string; message: string; details?: unknown[] } };
 
 describeApiDialects(
   'campaign settings changes vs running power/predictive campaigns',
@@ -31,14 +31,16 @@ describeApiDialects(
     });
     afterEach(() => h.close());
 
-    const refused = async (res: Response) => {
+    const refused = async (res: Response, name = 'G') => {
       expect(res.status, await res.clone().text()).toBe(409);
       const body = (await res.json()) as ErrorBody;
       expect(body.error.code).toBe('conflict');
+      // Campaigns and agents by name, as the edit screen shows them; the detail puts it under the dial mode.
       expect(body.error.message).toBe(
-        `campaign camp-p (power) is running and shares agents with camp-g: a-both; ` +
+        `campaign "P" (power) is running and shares agents with "${name}": Ana; ` +
           'two power or predictive campaigns may run at once only with disjoint agents (assign campaign_ids)',
       );
+      expect(body.error.details).toEqual([{ field: 'dialMode', problem: body.error.message, code: 'custom', params: { rule: 'shared_agents', campaign: 'P', agents: ['Ana'] } }]);
     };
 
     it('two running sharing an agent: the progressive one changed to power or predictive is a 409, nothing stored; other changes are 200', async () => {
@@ -46,7 +48,7 @@ describeApiDialects(
       await setState('camp-g', 'running');
       const before = await stored('camp-g');
       for (const dialMode of ['power', 'predictive']) {
-        await refused(await h.json('PATCH', '/api/campaigns/camp-g', { dialMode, name: 'G2' }, admin));
+        await refused(await h.json('PATCH', '/api/campaigns/camp-g', { dialMode, name: 'G2' }, admin), 'G2');
         expect(await stored('camp-g')).toEqual(before);
       }
       expect((await h.db.read.rows('auditLog')).filter((r) => r.action === 'campaign.update')).toEqual([]);

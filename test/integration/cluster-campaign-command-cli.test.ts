@@ -132,12 +132,12 @@ describe('centralita campaign:command', () => {
     const campaigns = new PgCampaigns(pool);
     await campaigns.create('pw', { name: 'Power', dialMode: 'power', dialRatio: 2, ...settings }, 1);
     await campaigns.create('pd', { name: 'Predictive', dialMode: 'predictive', ...settings }, 1);
-    await new PgAgents(pool).create({ id: 'agent-2001', kind: 'human', name: 'agent-2001', endpoint: 'PJSIP/2001', campaignIds: ['pw', 'pd'], createdAt: 0 });
+    await new PgAgents(pool).create({ id: 'agent-2001', kind: 'human', name: 'Rosa Vega', endpoint: 'PJSIP/2001', campaignIds: ['pw', 'pd'], createdAt: 0 });
     const env = { DATABASE_URL: db.url };
     expect(await cli(['pd', 'start'], env)).toMatchObject({ code: 0 });
     const refused = await cli(['pw', 'start'], env);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('campaign pw: campaign pd (predictive) is running and shares agents with pw: agent-2001');
+    expect(refused.err).toContain('campaign pw: campaign "Predictive" (predictive) is running and shares agents with "Power": Rosa Vega;');
     expect((await pool.query(`select state from campaigns where id = 'pw'`)).rows[0]).toEqual({ state: 'draft' });
   });
 });

@@ -119,7 +119,7 @@ describeDialects(
         await commands.start('W').catch((err: unknown) => (refused = err));
         expect(refused).toBeInstanceOf(ControlError);
         expect((refused as ControlError).code).toBe('conflict');
-        expect((refused as ControlError).message).toMatch(/campaign Y \(power\)/);
+        expect((refused as ControlError).message).toMatch(/^campaign "power Y" \(power\) is running and shares agents with "predictive W": agent-1004;/);
         expect((refused as ControlError).message).toMatch(/agent-1004/);
         expect((refused as ControlError).message).not.toMatch(/agent-1003|agent-1005/);
         expect((await h.campaigns.get('W'))?.state).toBe('draft');

@@ -166,7 +166,7 @@ describeDialects(
         return refusal;
       };
       await expect(h.campaignCatalog.command('k1', 'start', T0 + 2, refuse)).rejects.toBe(refusal);
-      expect(asked).toEqual([{ id: 'k1', running: ['k2'], agents: [{ id: 'a2', campaignIds: ['k1', 'k2'] }, { id: 'a1', campaignIds: null }] }]);
+      expect(asked).toEqual([{ id: 'k1', running: ['k2'], agents: [{ id: 'a2', name: 'Dos', campaignIds: ['k1', 'k2'] }, { id: 'a1', name: 'Uno', campaignIds: null }] }]);
       expect(await h.campaigns.get('k1')).toMatchObject({ state: 'draft', updatedAt: T0 });
       // An unknown campaign is not_found before any check; a check that finds nothing lets the start through.
       await expect(h.campaignCatalog.command('nope', 'start', T0, refuse)).rejects.toMatchObject({ code: 'not_found' });
@@ -187,7 +187,7 @@ describeDialects(
         return refusal;
       };
       await expect(h.campaignCatalog.update('k1', { dialMode: 'power' }, T0 + 2, refuse)).rejects.toBe(refusal);
-      expect(asked).toEqual([{ id: 'k1', dialMode: 'power', name: 'k1', running: ['k1', 'k2'], agents: [{ id: 'a1', campaignIds: null }] }]);
+      expect(asked).toEqual([{ id: 'k1', dialMode: 'power', name: 'k1', running: ['k1', 'k2'], agents: [{ id: 'a1', name: 'Uno', campaignIds: null }] }]);
       expect(await h.campaigns.get('k1')).toMatchObject({ dialMode: 'progressive', updatedAt: T0 + 1 });
       // not_found, then invalid settings, before any check.
       await expect(h.campaignCatalog.update('nope', { dialMode: 'power' }, T0, refuse)).rejects.toMatchObject({ code: 'not_found' });

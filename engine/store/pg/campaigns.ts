@@ -99,7 +99,7 @@ export class PgCampaigns {
   /** Asks `check` of `c` as it will be stored, with the running campaigns and the agents as `tx` reads them (under START_LOCK). */
   private async checkRunning(tx: PgClient, check: StartCheck, c: Campaign): Promise<void> {
     const running = await runningCampaigns(tx);
-    const agents = await tx.query<Pick<AgentRow, 'id' | 'campaignIds'>>(`select id, campaign_ids as "campaignIds" from agents order by name collate "C", id collate "C"`);
+    const agents = await tx.query<Pick<AgentRow, 'id' | 'name' | 'campaignIds'>>(`select id, name, campaign_ids as "campaignIds" from agents order by name collate "C", id collate "C"`);
     const refusal = check(c, running, agents.rows);
     if (refusal !== null) throw refusal;
   }

@@ -53,6 +53,10 @@ describe('thread channel', () => {
       refused: () => {
         throw new ControlError('not_found', 'no such campaign');
       },
+      // A refusal about a field keeps it across the thread: the API answers it as that field's detail.
+      conflict: () => {
+        throw new ControlError('conflict', 'shares agents', { field: 'dialMode', rule: 'shared_agents', params: { campaign: 'Norte', agents: ['Ana'] } });
+      },
       taken: () => Promise.reject(Object.assign(new Error('NODE_ID n1 is already running'), { code: 'NODE_ID_TAKEN' })),
     });
     const others: From[] = [];
@@ -68,6 +72,10 @@ describe('thread channel', () => {
     const refused = await ask('refused').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ControlError);
     expect(refused).toMatchObject({ code: 'not_found', message: 'no such campaign' });
+    expect((refused as ControlError).problem).toBeUndefined();
+    const conflict = await ask('conflict').catch((e: unknown) => e);
+    expect(conflict).toBeInstanceOf(ControlError);
+    expect((conflict as ControlError).problem).toEqual({ field: 'dialMode', rule: 'shared_agents', params: { campaign: 'Norte', agents: ['Ana'] } });
     await expect(ask('taken')).rejects.toMatchObject({ code: 'NODE_ID_TAKEN', message: 'NODE_ID n1 is already running' });
     release('done');
     expect(await slow).toBe('done');

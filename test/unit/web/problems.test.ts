@@ -11,7 +11,7 @@ import { issuesToDetails } from '../../../api/http/validation.js';
 import { patternRule, RULES } from '../../../api/http/rules.js';
 import { toApiError } from '../../../api/http/control.js';
 import type { ApiError } from '../../../api/http/errors.js';
-import { assignmentRefusal } from '../../../engine/control/index.js';
+import { assignmentRefusal, startRefusal } from '../../../engine/control/index.js';
 import { parseCampaignSettings } from '../../../engine/campaigns/index.js';
 import type { Campaign } from '../../../engine/store/index.js';
 import { problemKey, problemText, RULE_KEYS, type ProblemDetail, type Translate } from '../../../web/src/api/problems.js';
@@ -162,6 +162,21 @@ describe('API validation problems in the user language', () => {
     expect(problemText(detail, await translator('en'))).toBe(
       'Ventas Norte, Ventas Sur, and Ventas Este are running with power or predictive dialling, and Marta Solís would serve them at once: choose campaigns of only one of them',
     );
+  });
+
+  it("a start's 409 (a power campaign sharing agents with a running one) names the campaign and the agents; more than ten as +N", async () => {
+    const campaign = (id: string, name: string, dialMode: 'power' | 'predictive', state: Campaign['state']) => ({ ...parseCampaignSettings({ name, dialMode, ...(dialMode === 'power' && { dialRatio: 2 }) }), id, state }) as Campaign;
+    const north = campaign('n', 'Ventas Norte', 'power', 'running');
+    const east = campaign('e', 'Ventas Este', 'power', 'draft');
+    const ids = Array.from({ length: 12 }, (_, i) => `a${String(i).padStart(2, '0')}`);
+    const refusal = startRefusal(east, [north], () => new Set(ids), (id) => `Agente ${id.slice(1)}`);
+    const detail = (toApiError(refusal) as ApiError).details![0]!;
+    expect(detail).toMatchObject({ field: 'dialMode', params: { rule: 'shared_agents', campaign: 'Ventas Norte' } });
+    expect(problemText(detail, await translator('es'))).toBe(
+      'Ventas Norte está en marcha con marcación power o predictiva y comparte agentes con esta campaña: Agente 00, Agente 01, Agente 02, Agente 03, Agente 04, Agente 05, Agente 06, Agente 07, Agente 08, Agente 09 y +2. ' +
+        'Dos campañas así solo pueden ir a la vez con agentes distintos: elija marcación progresiva o vista previa, o asigne a los agentes las campañas de solo una',
+    );
+    expect(refusal?.message).toMatch(/^campaign "Ventas Norte" \(power\) is running and shares agents with "Ventas Este": Agente 00, .*, Agente 09, \+2; /);
   });
 
   it('falls back to the API English for custom rules, pattern hints, unknown codes and old answers without a code', async () => {

@@ -115,6 +115,8 @@ export const RULE_KEYS: Record<string, string> = {
   dial_placeholder_missing: 'problems.rule.dialPlaceholderMissing',
   // A 409's detail (api/http/control.ts): params.campaigns (their names, a list) and params.agent.
   shared_overdial: 'problems.rule.sharedOverdial',
+  // A start's (or a running campaign's change's) 409: params.campaign (the running one's name), params.agents.
+  shared_agents: 'problems.rule.sharedAgents',
 };
 
 /** The i18n key (and values) for a detail, or null when only the API's English text fits. */

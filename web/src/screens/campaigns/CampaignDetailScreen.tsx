@@ -31,6 +31,8 @@ export default function CampaignDetailScreen() {
   if (confirm && confirm !== 'test' && confirm !== shownCommand) setShownCommand(confirm);
   const [testPhone, setTestPhone] = useState('');
   const [testError, setTestError] = useState<string | null>(null);
+  /** Why the confirmed command was refused, in the user's language when the API names the rule; shown in the dialog. */
+  const [runError, setRunError] = useState<string | null>(null);
 
   const run = useMutation({
     mutationFn: async (cmd: Command) => {
@@ -41,12 +43,13 @@ export default function CampaignDetailScreen() {
     },
     onSuccess: (_r, cmd) => {
       setConfirm(null);
+      setRunError(null);
       notifications.show({ color: 'green', message: t(`campaigns.done.${cmd}`) });
       void qc.invalidateQueries({ queryKey: ['campaign', id] });
       void qc.invalidateQueries({ queryKey: ['campaign-stats', id] });
       void qc.invalidateQueries({ queryKey: ['campaigns'] });
     },
-    onError: (e) => notifications.show({ color: 'red', title: t('errors.actionFailed'), message: (e as Error).message }),
+    onError: (e) => setRunError(e instanceof ApiError && e.details.length > 0 ? problemText(e.details[0]!, t) : (e as Error).message),
   });
   const testCall = useMutation({
     mutationFn: () => unwrap(api.POST('/api/campaigns/{id}/test-call', { params: { path: { id: id! } }, body: { phone: testPhone.trim() } })),
@@ -101,10 +104,28 @@ export default function CampaignDetailScreen() {
         )}
       </Group>
 
-      <Modal opened={confirm !== null && confirm !== 'test'} onClose={() => setConfirm(null)} title={t(`campaigns.confirm.${shownCommand}Title`)}>
+      <Modal
+        opened={confirm !== null && confirm !== 'test'}
+        onClose={() => {
+          setConfirm(null);
+          setRunError(null);
+        }}
+        title={t(`campaigns.confirm.${shownCommand}Title`)}
+      >
         <Text mb="md">{t(`campaigns.confirm.${shownCommand}`, { name: c.name })}</Text>
+        {runError && (
+          <Alert color="red" title={t('errors.actionFailed')} mb="md">
+            {runError}
+          </Alert>
+        )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={() => setConfirm(null)}>
+          <Button
+            variant="default"
+            onClick={() => {
+              setConfirm(null);
+              setRunError(null);
+            }}
+          >
             {t('common.cancel')}
           </Button>
           <Button loading={run.isPending} onClick={() => confirm && confirm !== 'test' && run.mutate(confirm)} data-testid="confirm-command">
