@@ -230,6 +230,12 @@ export function createEngineControl(deps: EngineControlDeps): EngineControl {
           throw new ControlError('unavailable', err instanceof Error ? err.message : String(err));
         }
       },
+      async applySettings(id) {
+        const c = stored(id);
+        const loaded = engine.campaign(id);
+        if (!loaded) return;
+        engine.putCampaign({ ...campaignInputFor(deps, c), state: loaded.state });
+      },
       liveStats(id): CampaignLiveStats {
         return campaignLiveStats(store, clock, stored(id), campaignEngineView(engine, id));
       },

@@ -52,6 +52,7 @@ export const ENGINE_COMMANDS = [
   'campaigns.pause',
   'campaigns.stop',
   'campaigns.testCall',
+  'campaigns.applySettings',
   'agents.login',
   'agents.ready',
   'agents.pause',

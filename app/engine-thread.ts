@@ -107,6 +107,7 @@ export function remoteEngineControl(t: EngineThread, store: Pick<Store, 'campaig
       pause: (id) => run('campaigns.pause', id) as Promise<Campaign>,
       stop: (id) => run('campaigns.stop', id) as Promise<Campaign>,
       testCall: (id, phone) => run('campaigns.testCall', id, phone) as Promise<{ callId: string }>,
+      applySettings: (id) => done(run('campaigns.applySettings', id)),
       liveStats: (id) => campaignLiveStats(store, clock, stored(id), t.status().campaigns[id] ?? null),
     },
     agents: {

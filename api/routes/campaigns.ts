@@ -92,7 +92,7 @@ const update = protectedRoute('campaigns.manage', {
   method: 'patch',
   path: '/api/campaigns/{id}',
   tags,
-  summary: 'Change settings (merged over the current ones and re-validated; the state is not touched)',
+  summary: 'Change settings (merged over the current ones and re-validated; the state is not touched; a running or paused campaign dials with them at once)',
   request: { params: IdParam, body: jsonBody(UpdateCampaign) },
   responses: {
     200: jsonResponse('The campaign', CampaignSchema),
@@ -230,13 +230,18 @@ export function campaignRoutes(deps: CampaignRouteDeps): OpenAPIHono<ApiEnv> {
     let after: Campaign;
     try {
       // A running campaign's new settings take effect while it runs (PostgreSQL's nodes reload them within a poll;
-      // SQLite's engine at its next start-up): checked with the start's rule, so an edit never makes the overlap a
-      // start is refused for (409 naming the campaign and the shared agents, nothing stored).
+      // SQLite's engine below, at once): checked with the start's rule, so an edit never makes the overlap a start is
+      // refused for (409 naming the campaign and the shared agents, nothing stored).
       ({ before, after } = await catalog.update(id, patch, auth.now(), startCheck));
     } catch (err) {
       if (err instanceof CampaignError && err.code === 'not_found') throw new ApiError(404, 'not_found', `No campaign ${id}`);
       if (err instanceof ControlError) throw toApiError(err);
       settingsError(err);
+    }
+    // SQLite, one process: the API's own engine has the campaign loaded while it runs or is paused.
+    const control = deps.control;
+    if (catalog.dialect === 'sqlite' && control !== undefined && (after.state === 'running' || after.state === 'paused')) {
+      await viaControl(() => control.campaigns.applySettings(id));
     }
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const k of Object.keys(patch)) {

@@ -61,6 +61,7 @@ export function nodeEngineControl(d: NodeControlDeps): EngineControl {
       start: async () => storedByRoutes(),
       pause: async () => storedByRoutes(),
       stop: async () => storedByRoutes(),
+      applySettings: async () => storedByRoutes(),
       async testCall(id, phoneE164) {
         // The node loads a campaign once it is started (its follower); before that it has no settings to dial with.
         if (!engine.campaign(id)) throw new ControlError('unavailable', `campaign ${id} is not loaded on node ${d.nodeId}: start it first, then place the test call`);

@@ -80,6 +80,12 @@ export interface EngineControl {
     stop(campaignId: string): Promise<Campaign>;
     /** Places one call with the campaign's settings to `phoneE164` (no lead; logged as a CallLog). */
     testCall(campaignId: string, phoneE164: string): Promise<{ callId: string }>;
+    /**
+     * Applies the campaign's stored settings to the engine that has it loaded (running or paused), keeping its state,
+     * its lead source and what its pacer learned: an edit takes effect at once. A campaign the engine has not loaded
+     * takes its settings at its start. Over PostgreSQL the nodes follow the stored row themselves: `unavailable`.
+     */
+    applySettings(campaignId: string): Promise<void>;
     liveStats(campaignId: string): CampaignLiveStats;
   };
   agents: {

@@ -16,7 +16,7 @@ describeApiDialects('agents', (harness) => {
       throw new ControlError('not_found', 'n/a');
     };
     return {
-      campaigns: { start: na, pause: na, stop: na, testCall: na, liveStats: na },
+      campaigns: { start: na, pause: na, stop: na, testCall: na, applySettings: na, liveStats: na },
       agents: {
         login: na,
         ready: na,

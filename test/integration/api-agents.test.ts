@@ -35,6 +35,7 @@ function fakeControl(now: () => number) {
       pause: () => Promise.reject(new Error('n/a')),
       stop: () => Promise.reject(new Error('n/a')),
       testCall: () => Promise.reject(new Error('n/a')),
+      applySettings: () => Promise.reject(new Error('n/a')),
       liveStats: () => {
         throw new ControlError('not_found', 'n/a');
       },

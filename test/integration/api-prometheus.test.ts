@@ -20,6 +20,7 @@ describeApiDialects('prometheus', (harness, dialect) => {
       pause: () => Promise.reject(new Error('n/a')),
       stop: () => Promise.reject(new Error('n/a')),
       testCall: () => Promise.reject(new Error('n/a')),
+      applySettings: () => Promise.reject(new Error('n/a')),
       liveStats: (id) => {
         if (id !== 'camp-live') throw new ControlError('not_found', 'not run here');
         return stats(id);

@@ -109,6 +109,20 @@ describe('product API → engine control (embedded PBX)', () => {
     }, 30_000);
   }, 60_000);
 
+  it("a running campaign's edit takes effect at once: the engine paces it in its new dial mode", async () => {
+    const stats = async () => (await call('GET', `/api/campaigns/${DEMO_CAMPAIGN_ID}/stats`)).json as { pacing: { mode: string } | null };
+    await until(async () => ((await stats()).pacing?.mode.startsWith('progressive') ? true : undefined), 15_000);
+    const edited = await call('PATCH', `/api/campaigns/${DEMO_CAMPAIGN_ID}`, { dialMode: 'power', dialRatio: 1.5 });
+    expect(edited.status).toBe(200);
+    // Before, the engine kept the settings it was started with until the product restarted.
+    const mode = await until(async () => {
+      const m = (await stats()).pacing?.mode;
+      return m?.startsWith('power') ? m : undefined;
+    }, 15_000);
+    expect(mode).toMatch(/^power/);
+    expect(product.store.campaigns.get(DEMO_CAMPAIGN_ID)?.state).toBe('running');
+  }, 60_000);
+
   it('/health reports Redis answering on the live feed connection', async () => {
     const res = await fetch(`${base}/health`);
     const body = (await res.json()) as { status: string; redis: { configured: boolean; ok: boolean | null } };

@@ -137,6 +137,8 @@ export function storeControl(ref: { store?: Store; now?: () => number }): Engine
       start: (id) => command(id, 'start'),
       pause: (id) => command(id, 'pause'),
       stop: (id) => command(id, 'stop'),
+      // No engine here: nothing is loaded, so a stored edit has nothing to apply.
+      applySettings: () => Promise.resolve(),
       testCall: (campaignId, phone) => {
         const c = st().campaigns.get(campaignId);
         if (c === undefined) return Promise.reject(new ControlError('not_found', `campaign ${campaignId} not found`));

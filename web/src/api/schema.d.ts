@@ -2782,7 +2782,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change settings (merged over the current ones and re-validated; the state is not touched) */
+        /** Change settings (merged over the current ones and re-validated; the state is not touched; a running or paused campaign dials with them at once) */
         patch: {
             parameters: {
                 query?: never;
