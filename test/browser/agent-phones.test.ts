@@ -1,7 +1,8 @@
 /**
  * Agent phones on the Agents and phones screen (issue #12): an admin opens a human agent's phone config (the
  * password line a placeholder), asks for a new SIP password, confirms, and sees it once inside the config to copy;
- * reopening shows the placeholder again. A bot has no phone action; a supervisor sees no actions at all.
+ * reopening shows the placeholder again. A bot has no phone action; a supervisor may edit agents but sees no phone
+ * action. An agent is edited in the same form it was created with (its campaigns too), and the list shows the change.
  * English and Spanish, axe- and CSP-clean. `AGENT_PHONES_SCREENSHOT_DIR` saves screenshots there.
  */
 import type { Browser } from 'playwright-core';
@@ -33,7 +34,8 @@ describe('Agent phones', () => {
     await page.goto(`${rig.base}/admin/agents`);
     await page.getByRole('heading', { name: 'Agents and phones' }).waitFor();
     const table = page.getByTestId('agents-table');
-    expect(await table.getByRole('row', { name: /Survey bot/ }).getByRole('button').count()).toBe(0);
+    // A bot has no phone: its only action is Edit.
+    expect(await table.getByRole('row', { name: /Survey bot/ }).getByRole('button').allTextContents()).toEqual(['Edit']);
     await table.getByRole('button', { name: 'Phone config of Ana Ruiz' }).click();
     const config = page.getByTestId('agent-phone-config');
     await config.waitFor();
@@ -106,8 +108,47 @@ describe('Agent phones', () => {
     await loginUi(sup.page, rig.base, 'sup', USER_PASSWORD);
     await sup.page.goto(`${rig.base}/admin/agents`);
     await sup.page.getByTestId('agents-table').getByRole('row', { name: /Ana Ruiz/ }).waitFor();
-    expect(await sup.page.getByRole('columnheader', { name: 'Acciones' }).count()).toBe(0);
+    // Supervisors manage agents (the API's agents.manage) but not their SIP passwords.
+    await sup.page.getByRole('button', { name: 'Editar a Ana Ruiz' }).waitFor();
     expect(await sup.page.getByRole('button', { name: /Configuración del teléfono/ }).count()).toBe(0);
     await sup.context.close();
+  }, 60_000);
+
+  it('an admin edits an agent in its form: team and campaigns, shown in the list; the form opens with what is stored', async () => {
+    const campaign = await rig.api('POST', '/api/campaigns', { name: 'Renovaciones', dialMode: 'progressive' });
+    expect(campaign.status).toBe(201);
+    const { page, context } = await newPage(browser, { lang: 'es' });
+    await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${rig.base}/admin/agents`);
+    const table = page.getByTestId('agents-table');
+    await table.getByRole('button', { name: 'Editar a Named phone' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Editar el agente Named phone' });
+    expect(await dialog.getByLabel('Nombre').inputValue()).toBe('Named phone');
+    expect(await dialog.getByLabel('Teléfono (endpoint)').inputValue()).toBe('PJSIP/agent101');
+    await dialog.getByLabel('Equipo').fill('Norte');
+    await dialog.getByLabel('Campañas', { exact: true }).click();
+    await page.getByRole('option', { name: 'Renovaciones' }).click();
+    await page.keyboard.press('Escape');
+    expect(await axeViolations(page)).toEqual([]);
+    if (shots) await page.screenshot({ path: join(shots, 'agent-edit-es.png') });
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/agents/named') && r.request().method() === 'PATCH');
+    await dialog.getByRole('button', { name: 'Guardar' }).click();
+    expect((await saved).status()).toBe(200);
+    await page.getByText('Agente guardado.').waitFor();
+    await page.getByTestId('agent-campaigns-named').getByText('Renovaciones', { exact: true }).waitFor();
+    expect(await table.getByRole('row', { name: /Named phone/ }).getByText('Norte', { exact: true }).count()).toBe(1);
+    if (shots) await page.screenshot({ path: join(shots, 'agents-list-es.png'), fullPage: true });
+    // The list, with its campaigns column and two actions a row, fits 1280 px: the page does not scroll sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    // No state is cut ("DESCONECTA…"): each badge's text fits it.
+    const cut = await page.evaluate(`[...document.querySelectorAll('[data-testid=agents-table] .mantine-Badge-label')].filter((e) => e.scrollWidth > e.getBoundingClientRect().width + 1).map((e) => e.textContent)`);
+    expect(cut).toEqual([]);
+    expect((await rig.api('GET', '/api/agents/named')).json).toMatchObject({ team: 'Norte', campaignIds: [campaign.json.id], endpoint: 'PJSIP/agent101' });
+    // Opened again, the form holds what was stored.
+    await table.getByRole('button', { name: 'Editar a Named phone' }).click();
+    await page.getByRole('dialog', { name: 'Editar el agente Named phone' }).getByText('Renovaciones').waitFor();
+    expect(await page.getByRole('dialog').getByLabel('Equipo').inputValue()).toBe('Norte');
+    expect(await cspViolations(page)).toEqual([]);
+    await context.close();
   }, 60_000);
 });

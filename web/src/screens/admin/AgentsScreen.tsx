@@ -9,6 +9,17 @@ import AgentPhoneModal, { type PhoneAgent } from './AgentPhoneModal';
 import { NodeBadge } from '../../components/NodeBadge';
 import { useCampaignList } from '../campaigns/useCampaigns';
 
+interface AgentForm {
+  name: string;
+  endpoint: string;
+  team: string;
+  user: string | null;
+  campaignIds: string[];
+}
+const EMPTY_FORM: AgentForm = { name: '', endpoint: 'PJSIP/', team: '', user: null, campaignIds: [] };
+/** An agent of the list, as the form needs it. */
+type AgentRow = { id: string; name: string; endpoint: string; team: string | null; userId: string | null; campaignIds: string[] | null };
+
 const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
 
 /**
@@ -18,31 +29,48 @@ const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', 
  */
 export default function AgentsScreen() {
   const { t } = useTranslation();
-  const admin = useSession()?.user.role === 'admin';
+  const role = useSession()?.user.role;
+  const admin = role === 'admin';
+  /** Who may create and change agents (the API's agents.manage). */
+  const manager = admin || role === 'supervisor';
   const [phone, setPhone] = useState<PhoneAgent | null>(null);
   const qc = useQueryClient();
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => unwrap(api.GET('/api/agents')), refetchInterval: 10_000 });
   const users = useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/api/users')), retry: false });
   const [open, setOpen] = useState(false);
+  /** The agent being changed; null: the form creates a new one. */
+  const [editing, setEditing] = useState<AgentRow | null>(null);
   const campaigns = useCampaignList();
-  const [form, setForm] = useState({ name: '', endpoint: 'PJSIP/', team: '', user: null as string | null, campaignIds: [] as string[] });
+  const [form, setForm] = useState<AgentForm>(EMPTY_FORM);
   const [errors, setErrors] = useState<Record<string, string>>({});
   /** A refusal that names no field of the form (a 409 about one, such as its campaigns, shows under it). */
   const [formError, setFormError] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/agents', {
-          // No campaign chosen: the agent serves every campaign (null, as the API stores it).
-          body: { kind: 'human', name: form.name.trim(), endpoint: form.endpoint.trim(), team: form.team.trim() || null, user_id: form.user, campaign_ids: form.campaignIds.length > 0 ? form.campaignIds : null },
-        }),
-      ),
+  const openForm = (agent: AgentRow | null) => {
+    setEditing(agent);
+    setForm(agent ? { name: agent.name, endpoint: agent.endpoint, team: agent.team ?? '', user: agent.userId, campaignIds: agent.campaignIds ?? [] } : EMPTY_FORM);
+    setErrors({});
+    setFormError(null);
+    setOpen(true);
+  };
+  const save = useMutation({
+    mutationFn: () => {
+      // No campaign chosen: the agent serves every campaign (null, as the API stores it).
+      const fields = { name: form.name.trim(), endpoint: form.endpoint.trim(), team: form.team.trim() || null, user_id: form.user, campaign_ids: form.campaignIds.length > 0 ? form.campaignIds : null };
+      if (editing) {
+        // Assignments go only when changed: the API checks them against the running campaigns, and an unchanged set
+        // (even one stored before that check) must not block renaming the agent.
+        const same = [...(editing.campaignIds ?? [])].sort().join('\u0000') === [...form.campaignIds].sort().join('\u0000');
+        const { campaign_ids, ...rest } = fields;
+        return unwrap(api.PATCH('/api/agents/{id}', { params: { path: { id: editing.id } }, body: same ? rest : { ...rest, campaign_ids } }));
+      }
+      return unwrap(api.POST('/api/agents', { body: { kind: 'human', ...fields } }));
+    },
     onSuccess: () => {
       setOpen(false);
       setFormError(null);
-      setForm({ name: '', endpoint: 'PJSIP/', team: '', user: null, campaignIds: [] });
+      setForm(EMPTY_FORM);
       void qc.invalidateQueries({ queryKey: ['agents'] });
-      notifications.show({ color: 'green', message: t('agents.created') });
+      notifications.show({ color: 'green', message: t(editing ? 'agents.saved' : 'agents.created') });
     },
     onError: (e) => {
       const byField = e instanceof ApiError && e.details.length > 0;
@@ -58,9 +86,9 @@ export default function AgentsScreen() {
     <Stack>
       <Group justify="space-between">
         <Title order={1}>{t('nav.agents')}</Title>
-        <Button onClick={() => setOpen(true)}>{t('agents.new')}</Button>
+        {manager && <Button onClick={() => openForm(null)}>{t('agents.new')}</Button>}
       </Group>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('agents.new')}>
+      <Modal opened={open} onClose={() => setOpen(false)} title={editing ? t('agents.editTitle', { name: editing.name }) : t('agents.new')}>
         <Stack>
           <TextInput label={t('agents.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={errors.name} />
           <TextInput label={t('agents.endpoint')} description={t('agents.endpointHint')} value={form.endpoint} onChange={(e) => setForm({ ...form, endpoint: e.currentTarget.value })} error={errors.endpoint} />
@@ -77,12 +105,12 @@ export default function AgentsScreen() {
             clearable
           />
           {formError && (
-            <Alert color="red" title={t('agents.notCreated')}>
+            <Alert color="red" title={t(editing ? 'agents.notSaved' : 'agents.notCreated')}>
               {formError}
             </Alert>
           )}
-          <Button onClick={() => create.mutate()} loading={create.isPending}>
-            {t('agents.create')}
+          <Button onClick={() => save.mutate()} loading={save.isPending}>
+            {t(editing ? 'agents.save' : 'agents.create')}
           </Button>
         </Stack>
       </Modal>
@@ -102,7 +130,7 @@ export default function AgentsScreen() {
                 <Table.Th>{t('agents.user')}</Table.Th>
                 <Table.Th>{t('agents.campaigns')}</Table.Th>
                 <Table.Th>{t('agents.state')}</Table.Th>
-                {admin && <Table.Th>{t('agents.actions')}</Table.Th>}
+                {manager && <Table.Th>{t('agents.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -117,17 +145,25 @@ export default function AgentsScreen() {
                   <Table.Td data-testid={`agent-campaigns-${a.id}`}>{a.campaignIds && a.campaignIds.length > 0 ? a.campaignIds.map((id) => campaignName.get(id) ?? id).join(', ') : t('agents.allCampaigns')}</Table.Td>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
-                      <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']}>{t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}</Badge>
+                      {/* Never cut to "DESCONECTA…": the state is the column's whole point. */}
+                      <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}>
+                        {t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}
+                      </Badge>
                       {showNode && a.live && a.live.status !== 'LOGGED_OUT' && a.live.nodeId && <NodeBadge node={a.live.nodeId} />}
                     </Group>
                   </Table.Td>
-                  {admin && (
+                  {manager && (
                     <Table.Td>
-                      {a.kind === 'human' && (
-                        <Button size="xs" variant="light" onClick={() => setPhone({ id: a.id, name: a.name })} aria-label={t('agents.phoneConfigOf', { name: a.name })}>
-                          {t('agents.phoneConfig')}
+                      <Group gap={6} wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => openForm(a)} aria-label={t('agents.editOf', { name: a.name })}>
+                          {t('agents.edit')}
                         </Button>
-                      )}
+                        {admin && a.kind === 'human' && (
+                          <Button size="xs" variant="light" onClick={() => setPhone({ id: a.id, name: a.name })} aria-label={t('agents.phoneConfigOf', { name: a.name })}>
+                            {t('agents.phoneConfig')}
+                          </Button>
+                        )}
+                      </Group>
                     </Table.Td>
                   )}
                 </Table.Tr>
