@@ -15,6 +15,9 @@ if (process.env['CENTRALITA_FROM_SOURCE'] !== '1') {
 let main;
 if (build) {
   process.env['CENTRALITA_SERVER_BUILD'] = build.dir;
+  // Stack traces name the TypeScript sources (the build's source maps), as they do when run from the sources; worker
+  // threads turn it on for themselves (bin/source-loader.mjs).
+  process.setSourceMapsEnabled(true);
   ({ main } = await import(build.entry('app/cli/main.ts')));
 } else {
   delete process.env['CENTRALITA_SERVER_BUILD'];

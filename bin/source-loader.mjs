@@ -19,6 +19,9 @@ function builtEntries() {
   try {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     for (const [source, out] of Object.entries(manifest.entries)) entries.set(new URL(source, ROOT_URL).href, pathToFileURL(join(dir, out)).href);
+    // Stack traces (logs, crash reports) name the TypeScript sources, not the bundle's chunks: the build writes source
+    // maps, and each thread turns their use on for itself (a worker does not inherit the main thread's switch).
+    process.setSourceMapsEnabled(true);
   } catch {
     // The build named is gone: the sources it was made from are still here.
   }
