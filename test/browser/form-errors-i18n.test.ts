@@ -141,7 +141,7 @@ describe('form errors from the API, localized', () => {
     await context.close();
   }, 60_000);
 
-  it('in Spanish, starting a power campaign that shares an agent with a running one: the dialog says why, by name', async () => {
+  it('in Spanish, starting a power campaign that shares an agent with a running one: the dialog says why, by name; an edit, under Dial mode', async () => {
     const east = await createCampaign(rig, 'Ventas Este', { dialMode: 'power', dialRatio: 2 });
     // Demo agent 1001 serves Ventas Norte (running) and now Ventas Este too (not running yet: allowed).
     expect((await rig.api('PATCH', '/api/agents/agent-1001', { campaign_ids: [north, east] })).status).toBe(200);
@@ -161,6 +161,25 @@ describe('form errors from the API, localized', () => {
     if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'campaign-start-refused-es.png') });
     expect((await rig.api('GET', `/api/campaigns/${east}`)).json.state).toBe('draft');
     expect(await cspViolations(page)).toEqual([]);
+
+    // The same rule on a running campaign's edit: a progressive one over that agent made predictive is refused under
+    // its dial mode, in Spanish; nothing is stored.
+    const west = await createCampaign(rig, 'Ventas Oeste');
+    expect((await rig.api('PATCH', '/api/agents/agent-1001', { campaign_ids: [north, east, west] })).status).toBe(200);
+    expect((await rig.api('POST', `/api/campaigns/${west}/start`)).status).toBe(200);
+    await page.goto(`${rig.base}/campaigns/${west}/edit`);
+    await page.getByLabel('Modo de marcación').first().click();
+    await page.getByRole('option', { name: 'Marcación predictiva' }).click();
+    const edited = page.waitForResponse((r) => r.url().endsWith(`/api/campaigns/${west}`) && r.request().method() === 'PATCH');
+    await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+    expect((await edited).status()).toBe(409);
+    await page.getByText('Ventas Norte está en marcha con marcación power o predictiva y comparte agentes con esta campaña: Demo agent 1001.', { exact: false }).waitFor();
+    expect(await page.getByLabel('Modo de marcación').first().getAttribute('aria-invalid')).toBe('true');
+    // Saved from the bottom of the form, the refusal is brought into view: the dial mode field is on screen.
+    const box = await page.getByLabel('Modo de marcación').first().boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height, JSON.stringify(box)).toBe(true);
+    if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'campaign-edit-refused-es.png') });
+    expect((await rig.api('GET', `/api/campaigns/${west}`)).json.dialMode).toBe('progressive');
     await context.close();
   }, 60_000);
 });

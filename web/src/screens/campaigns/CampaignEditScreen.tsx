@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Anchor, Button, Checkbox, Group, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -76,6 +76,16 @@ export default function CampaignEditScreen() {
   const trunks = useQuery({ queryKey: ['trunks'], queryFn: () => unwrap(api.GET('/api/trunks')) }).data?.items ?? [];
   const [f, setF] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<keyof Form | 'form', string>>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  // A refused save is seen where it is: the first field in error (or the form's own alert) is brought into view and
+  // focused, since the Save button sits at the bottom of a long form and the problem may be at its top.
+  useEffect(() => {
+    if (Object.keys(errors).length === 0) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], [role="alert"]');
+    if (!first) return;
+    first.scrollIntoView({ block: 'center' });
+    if (first.matches('input, textarea')) first.focus({ preventScroll: true });
+  }, [errors]);
   useEffect(() => {
     const c = existing.data;
     if (!c) return;
@@ -156,6 +166,7 @@ export default function CampaignEditScreen() {
   const e = errors;
   return (
     <form
+      ref={formRef}
       onSubmit={(ev) => {
         ev.preventDefault();
         // The obvious mistakes are caught here, in the UI's language; the API checks everything else.
