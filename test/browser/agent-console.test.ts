@@ -28,7 +28,10 @@ beforeAll(async () => {
   // pause, and the console would then show that call (kept through wrap-up for its disposition). A simulated person
   // talks 20–120 s, longer than waiting is worth: the call is hung up as the agent would, then its wrap-up runs out.
   await untilAgentFree(rig, 'agent-1001', 45_000);
-  expect(((await rig.api('GET', '/api/agents/agent-1001/state')).json as { status: string }).status).toBe('PAUSED');
+  const status = async () => ((await rig.api('GET', '/api/agents/agent-1001/state')).json as { status: string }).status;
+  // Whatever a hung-up call left it as, the console test starts from a paused agent.
+  if ((await status()) !== 'PAUSED') expect((await rig.api('POST', '/api/agents/agent-1001/pause', { reason: 'break' })).status).toBe(200);
+  await until(async () => (await status()) === 'PAUSED', 10_000, 'agent-1001 paused');
   // The simulator's human range (+1555011xxxx) is fictional, so the importer would refuse it as invalid: the lead
   // goes straight into the store (the import itself is the campaign manager's test).
   rig.product.store.leads.insertMany([{ campaignId, phoneE164: '+15550110042', phoneRaw: '555 011 0042', name: 'Lucía Pérez', city: 'San José', custom: { plan: 'Gold' } }], Date.now());
