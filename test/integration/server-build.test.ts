@@ -38,8 +38,21 @@ describe('the server build', () => {
     write('package.json', '{ "type": "module" }\n');
     write('tsconfig.json', '{}\n');
     for (const source of Object.values(ENTRIES)) write(source, 'export {};\n');
-    // Where code runs from, told by its own stack: a bundle of dist/server or the source file.
-    write('app/origin.ts', "export const origin = (): string => (new Error().stack?.includes('/dist/server/') ? 'build' : 'source');\n");
+    // Where code runs from, told by the file V8 runs it from: a bundle of dist/server or the source file. Read from the
+    // raw call sites: a formatted stack names the source either way once the build's source maps are on, and the build
+    // keeps each module's own import.meta.url.
+    write(
+      'app/origin.ts',
+      [
+        'export const origin = (): string => {',
+        '  const format = Error.prepareStackTrace;',
+        '  Error.prepareStackTrace = (_e, sites) => sites;',
+        '  const sites = new Error().stack as unknown as NodeJS.CallSite[];',
+        '  Error.prepareStackTrace = format;',
+        "  return sites[0]?.getFileName()?.includes('/dist/server/') ? 'build' : 'source';",
+        '};',
+      ].join('\n'),
+    );
     write('app/value.ts', 'export const value: number = 1;\n');
     write(
       'app/cli/main.ts',
