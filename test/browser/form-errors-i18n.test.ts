@@ -9,7 +9,7 @@
 import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, newPage, startRig, type ProductRig } from './support.js';
+import { ADMIN_PASSWORD, axeViolations, createCampaign, cspViolations, launchBrowser, loginUi, newPage, startRig, until, type ProductRig } from './support.js';
 
 let rig: ProductRig;
 let browser: Browser;
@@ -176,8 +176,14 @@ describe('form errors from the API, localized', () => {
     await page.getByText('Ventas Norte está en marcha con marcación power o predictiva y comparte agentes con esta campaña: Demo agent 1001.', { exact: false }).waitFor();
     expect(await page.getByLabel('Modo de marcación').first().getAttribute('aria-invalid')).toBe('true');
     // Saved from the bottom of the form, the refusal is brought into view: the dial mode field is on screen.
-    const box = await page.getByLabel('Modo de marcación').first().boundingBox();
-    expect(box && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height, JSON.stringify(box)).toBe(true);
+    // (The scroll runs in an effect after the error renders: polled for a moment, not read once.)
+    const onScreen = async () => {
+      const box = await page.getByLabel('Modo de marcación').first().boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height;
+    };
+    await until(onScreen, 3_000, 'the dial mode field on screen').catch(async () => {
+      throw new Error(`the dial mode field is off screen: ${JSON.stringify(await page.getByLabel('Modo de marcación').first().boundingBox())}`);
+    });
     if (process.env['FORM_ERRORS_SCREENSHOT_DIR']) await page.screenshot({ path: join(process.env['FORM_ERRORS_SCREENSHOT_DIR'], 'campaign-edit-refused-es.png') });
     expect((await rig.api('GET', `/api/campaigns/${west}`)).json.dialMode).toBe('progressive');
     await context.close();
