@@ -98,10 +98,7 @@ export function remoteNodeControl(t: NodeThread): EngineControl {
       pause: (id) => run('campaigns.pause', id) as Promise<Campaign>,
       stop: (id) => run('campaigns.stop', id) as Promise<Campaign>,
       testCall: (id, phone) => run('campaigns.testCall', id, phone) as Promise<{ callId: string }>,
-      // The nodes follow the stored row (./node-control.ts says so): nothing to send.
-      applySettings: async () => {
-        throw new ControlError('unavailable', 'on PostgreSQL a campaign change is stored in the campaigns table, which the engine nodes follow');
-      },
+      applySettings: (id) => done(run('campaigns.applySettings', id)),
       liveStats(id) {
         const s = t.status().liveStats[id];
         if (!s) throw new ControlError('unavailable', `campaign ${id} is not loaded on node ${t.nodeId}: its live figures start with it`);

@@ -27,6 +27,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A refusal as one line for the user: its first detail in their language when the API gave one, else its message. */
+export function errorText(e: unknown, t: Translate): string {
+  return e instanceof ApiError && e.details.length > 0 ? problemText(e.details[0]!, t) : (e as Error).message;
+}
+
 export async function authedFetch(input: Request): Promise<Response> {
   const retry = input.clone();
   const token = await freshAccessToken();

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, ApiError } from '../../api/client';
+import type { components } from '../../api/schema';
 import { useSession } from '../../auth/useSession';
 import AgentPhoneModal, { type PhoneAgent } from './AgentPhoneModal';
 import { NodeBadge } from '../../components/NodeBadge';
@@ -18,7 +19,7 @@ interface AgentForm {
 }
 const EMPTY_FORM: AgentForm = { name: '', endpoint: 'PJSIP/', team: '', user: null, campaignIds: [] };
 /** An agent of the list, as the form needs it. */
-type AgentRow = { id: string; name: string; endpoint: string; team: string | null; userId: string | null; campaignIds: string[] | null };
+type AgentRow = Pick<components['schemas']['Agent'], 'id' | 'name' | 'endpoint' | 'team' | 'userId' | 'campaignIds'>;
 
 const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
 

@@ -4,8 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, downloadFile, unwrap, ApiError } from '../../api/client';
-import { problemText } from '../../api/problems';
+import { api, downloadFile, errorText, unwrap } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { fmtInt, fmtNumber, fmtPct } from '../../app/format';
 import { CAMPAIGN_STATE_COLOR } from '../wallboard/PacingPanel';
@@ -33,6 +32,10 @@ export default function CampaignDetailScreen() {
   const [testError, setTestError] = useState<string | null>(null);
   /** Why the confirmed command was refused, in the user's language when the API names the rule; shown in the dialog. */
   const [runError, setRunError] = useState<string | null>(null);
+  const closeConfirm = () => {
+    setConfirm(null);
+    setRunError(null);
+  };
 
   const run = useMutation({
     mutationFn: async (cmd: Command) => {
@@ -49,7 +52,7 @@ export default function CampaignDetailScreen() {
       void qc.invalidateQueries({ queryKey: ['campaign-stats', id] });
       void qc.invalidateQueries({ queryKey: ['campaigns'] });
     },
-    onError: (e) => setRunError(e instanceof ApiError && e.details.length > 0 ? problemText(e.details[0]!, t) : (e as Error).message),
+    onError: (e) => setRunError(errorText(e, t)),
   });
   const testCall = useMutation({
     mutationFn: () => unwrap(api.POST('/api/campaigns/{id}/test-call', { params: { path: { id: id! } }, body: { phone: testPhone.trim() } })),
@@ -57,7 +60,7 @@ export default function CampaignDetailScreen() {
       setConfirm(null);
       notifications.show({ color: 'green', message: t('campaigns.testPlaced', { id: (r as { call_id: string }).call_id }) });
     },
-    onError: (e) => setTestError(e instanceof ApiError && e.details.length > 0 ? problemText(e.details[0]!, t) : (e as Error).message),
+    onError: (e) => setTestError(errorText(e, t)),
   });
 
   if (campaign.isLoading) return <Loader aria-label={t('common.loading')} />;
@@ -104,14 +107,7 @@ export default function CampaignDetailScreen() {
         )}
       </Group>
 
-      <Modal
-        opened={confirm !== null && confirm !== 'test'}
-        onClose={() => {
-          setConfirm(null);
-          setRunError(null);
-        }}
-        title={t(`campaigns.confirm.${shownCommand}Title`)}
-      >
+      <Modal opened={confirm !== null && confirm !== 'test'} onClose={closeConfirm} title={t(`campaigns.confirm.${shownCommand}Title`)}>
         <Text mb="md">{t(`campaigns.confirm.${shownCommand}`, { name: c.name })}</Text>
         {runError && (
           <Alert color="red" title={t('errors.actionFailed')} mb="md">
@@ -119,13 +115,7 @@ export default function CampaignDetailScreen() {
           </Alert>
         )}
         <Group justify="flex-end">
-          <Button
-            variant="default"
-            onClick={() => {
-              setConfirm(null);
-              setRunError(null);
-            }}
-          >
+          <Button variant="default" onClick={closeConfirm}>
             {t('common.cancel')}
           </Button>
           <Button loading={run.isPending} onClick={() => confirm && confirm !== 'test' && run.mutate(confirm)} data-testid="confirm-command">

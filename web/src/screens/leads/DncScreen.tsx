@@ -3,8 +3,7 @@ import { Alert, Button, Group, Loader, Paper, Select, Stack, Table, Text, TextIn
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, ApiError } from '../../api/client';
-import { problemText } from '../../api/problems';
+import { api, errorText, unwrap } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { fmtDateTime, fmtPhone } from '../../app/format';
 import { useCampaignList } from '../campaigns/useCampaigns';
@@ -29,7 +28,7 @@ export default function DncScreen() {
       void qc.invalidateQueries({ queryKey: ['dnc', list] });
       notifications.show({ color: 'green', message: t('dnc.added') });
     },
-    onError: (e) => setError(e instanceof ApiError && e.details.length > 0 ? problemText(e.details[0]!, t) : (e as Error).message),
+    onError: (e) => setError(errorText(e, t)),
   });
   const remove = useMutation({
     mutationFn: (p: string) => unwrap(api.DELETE('/api/dnc/{phone}', { params: { path: { phone: p }, query: campaignId ? { campaign_id: campaignId } : {} } as never })),
