@@ -50,6 +50,21 @@ async function play(sock: dgram.Socket, port: number, payloads: Uint8Array[], o:
   }
 }
 
+/** Datagrams the plane's workers have read so far, all sessions together. */
+async function packetsRead(plane: MediaPlane): Promise<number> {
+  return (await plane.workerStats()).reduce((a, w) => a + w.packets, 0);
+}
+
+/**
+ * Waits until the workers have read `n` more datagrams than `before`. The decision comes at frame 90 of 110, and
+ * the close that follows it reaches the worker on the same event loop as the sockets: a close handled before the
+ * last datagrams are read reports them unread (CI saw 104 of 110 with receive batching on a loaded machine).
+ * Reading them all is what these tests assert; when the call hangs up does not decide it.
+ */
+async function untilRead(plane: MediaPlane, before: number, n: number): Promise<void> {
+  await expect.poll(() => packetsRead(plane), { interval: 5 }).toBeGreaterThanOrEqual(before + n);
+}
+
 describe('media plane (real UDP, piscina workers)', () => {
   let plane: MediaPlane;
 
@@ -73,12 +88,14 @@ describe('media plane (real UDP, piscina workers)', () => {
     expect(session.host).toBe(HOST);
     expect(session.port).toBeGreaterThanOrEqual(PORT_MIN);
     const sock = await sender();
+    const before = await packetsRead(plane);
     // 0.4 s of silence (ringing), 0.6 s "Hello?", then silence; the sequence wraps on the way.
     await play(sock, session.port, [...utterance(0, 20), ...utterance(30, 60)], { seq0: 65500 });
     const decision = await session.decision;
     expect(decision.status).toBe('HUMAN');
     expect(decision.cause).toBe('HUMAN-600-800');
     expect(decision.decisionMs).toBe(20 * (20 + 30 + 40));
+    await untilRead(plane, before, 110);
     const report = await session.close();
     expect(report.decision).toEqual(decision);
     expect(report.rtp).toMatchObject({ received: 110, lost: 0, foreign: 0 });
@@ -107,12 +124,11 @@ describe('media plane (real UDP, piscina workers)', () => {
   it('with analyseContinuously (load tests) restarts the analysis after each decision and reports the first', async () => {
     const session = await plane.openSession({ callId: 'call-continuous', params: testParams, analyseContinuously: true });
     const sock = await sender();
-    const packets = async () => (await plane.workerStats()).reduce((a, w) => a + w.packets, 0);
-    const before = await packets();
+    const before = await packetsRead(plane);
     await play(sock, session.port, [...utterance(30, 40), ...utterance(30, 40)]);
     const first = await session.decision;
     expect(first.decisionMs).toBe(20 * 70);
-    await expect.poll(packets, { interval: 5 }).toBeGreaterThanOrEqual(before + 140);
+    await untilRead(plane, before, 140);
     const report = await session.close();
     expect(report.decision).toEqual(first);
     expect(report.analyses).toBe(2);
@@ -151,7 +167,7 @@ describe('media plane (real UDP, piscina workers)', () => {
     const stranger = await sender();
     await play(asterisk, session.port, utterance(0, 5), { ssrc: 1 });
     // Wait for the lock to be taken by the first stream, then a loud stranger talks over it for 2 s.
-    await expect.poll(async () => (await plane.workerStats()).reduce((a, w) => a + w.packets, 0), { interval: 5 }).toBeGreaterThan(0);
+    await expect.poll(() => packetsRead(plane), { interval: 5 }).toBeGreaterThan(0);
     await play(stranger, session.port, utterance(100, 0), { ssrc: 2, seq0: 1 });
     await play(asterisk, session.port, utterance(0, 245), { ssrc: 1, seq0: 22030 });
     const decision = await session.decision;
@@ -245,6 +261,7 @@ describe('media plane with receive batching (experimental, off by default)', () 
       const sock = await sender();
       await play(sock, session.port, [...utterance(0, 20), ...utterance(30, 60)]);
       expect((await session.decision).status).toBe('HUMAN');
+      await untilRead(plane, 0, 110);
       const report = await session.close();
       expect(report.rtp.received).toBe(110);
       sock.close();
