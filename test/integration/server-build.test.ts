@@ -5,7 +5,7 @@
  * paths), so editing a source here does not touch the build the other tests' products run from.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,17 @@ describe('the server build', () => {
   const write = (rel: string, text: string) => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
+  };
+  /**
+   * An edit finished before a build in this process starts. A file written in the millisecond a build starts in
+   * counts as changed during that build (bin/server-build.mjs: such a build is never fresh), so two builds started
+   * just before and just after a millisecond's end would rightly differ: CI once saw the racing builds below get two
+   * keys. Dated a second back, the edit is unambiguously older than both builds.
+   */
+  const editBefore = (rel: string, text: string) => {
+    write(rel, text);
+    const past = new Date(Date.now() - 1000);
+    utimesSync(join(root, rel), past, past);
   };
   /** The tree's CLI: what it and its worker thread say about themselves (value, where the code came from). */
   const cli = async (env: Record<string, string> = {}) => {
@@ -91,14 +102,14 @@ describe('the server build', () => {
   });
 
   it('a removed input makes the build stale; builds racing each other agree on one whole build', async () => {
-    write('app/gone.ts', 'export {};\n');
-    write('app/engine-worker.ts', `import './gone.js';\n${WORKER}`);
+    editBefore('app/gone.ts', 'export {};\n');
+    editBefore('app/engine-worker.ts', `import './gone.js';\n${WORKER}`);
     await buildServer({ root });
     expect(currentBuild({ root })).not.toBeNull();
     rmSync(join(root, 'app/gone.ts'));
     expect(currentBuild({ root })).toBeNull();
 
-    write('app/engine-worker.ts', WORKER);
+    editBefore('app/engine-worker.ts', WORKER);
     const [a, b] = await Promise.all([buildServer({ root, force: true }), buildServer({ root, force: true })]);
     expect(a.key).toBe(b.key);
     expect(currentBuild({ root })?.key).toBe(a.key);
