@@ -3,6 +3,7 @@
  * password line a placeholder), asks for a new SIP password, confirms, and sees it once inside the config to copy;
  * reopening shows the placeholder again. A bot has no phone action; a supervisor may edit agents but sees no phone
  * action. An agent is edited in the same form it was created with (its campaigns too), and the list shows the change.
+ * The list filters by name or phone (accents ignored), team, campaign served and state, and says when none matches.
  * English and Spanish, axe- and CSP-clean. `AGENT_PHONES_SCREENSHOT_DIR` saves screenshots there.
  */
 import type { Browser } from 'playwright-core';
@@ -150,5 +151,78 @@ describe('Agent phones', () => {
     expect(await page.getByRole('dialog').getByLabel('Equipo').inputValue()).toBe('Norte');
     expect(await cspViolations(page)).toEqual([]);
     await context.close();
+  }, 60_000);
+  it('the list filters by name or phone, team, campaign served and state; none matching says so and clears', async () => {
+    const other = await rig.api('POST', '/api/campaigns', { name: 'Cobros', dialMode: 'progressive' });
+    expect(other.status).toBe(201);
+    expect((await rig.api('POST', '/api/agents', { id: 'eva', name: 'Eva Núñez', endpoint: 'PJSIP/1005', team: 'Sur', campaign_ids: [other.json.id] })).status).toBe(201);
+    const total = ((await rig.api('GET', '/api/agents')).json.items as unknown[]).length;
+    const { page, context } = await newPage(browser);
+    await loginUi(page, rig.base, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${rig.base}/admin/agents`);
+    const table = page.getByTestId('agents-table');
+    await table.getByRole('row', { name: /Eva Núñez/ }).waitFor();
+    const names = async () => (await table.locator('tbody tr').allTextContents()).map((r) => (/Ana Ruiz|Named phone|Survey bot|Eva Núñez/.exec(r) ?? [r])[0]);
+    const count = page.getByTestId('agents-count');
+    expect(await count.count()).toBe(0);
+
+    // Words of the name, without the accent; then the phone.
+    await page.getByLabel('Search').fill('eva nunez');
+    await count.getByText(`1 of ${total} agents`).waitFor();
+    expect(await names()).toEqual(['Eva Núñez']);
+    await page.getByLabel('Search').fill('7001@');
+    await count.getByText(`1 of ${total} agents`).waitFor();
+    expect(await names()).toEqual(['Survey bot']);
+    await page.getByLabel('Search').fill('');
+
+    await page.getByRole('combobox', { name: 'Team' }).click();
+    await page.getByRole('option', { name: 'Norte' }).click();
+    await count.getByText(`1 of ${total} agents`).waitFor();
+    expect(await names()).toEqual(['Named phone']);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await count.waitFor({ state: 'hidden' });
+
+    // Renovaciones: Named phone is assigned to it, agents with no campaign serve it too; Eva serves only Cobros.
+    await page.getByRole('combobox', { name: 'Serves campaign' }).click();
+    await page.getByRole('option', { name: 'Renovaciones' }).click();
+    await count.waitFor();
+    const serving = await names();
+    expect(serving).toEqual(expect.arrayContaining(['Ana Ruiz', 'Named phone', 'Survey bot']));
+    expect(serving).not.toContain('Eva Núñez');
+    expect(serving).toHaveLength(total - 1);
+    // Eva serves only Cobros: none left, and the screen says so.
+    await page.getByLabel('Search').fill('eva');
+    await page.getByTestId('agents-none').getByText('No agent matches these filters.').waitFor();
+    expect(await table.count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    if (shots) await page.screenshot({ path: join(shots, 'agents-filter-none-en.png') });
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await count.waitFor({ state: 'hidden' });
+
+    // Ana has no phone logged in: logged out, not ready.
+    await page.getByLabel('Search').fill('ruiz');
+    await page.getByRole('combobox', { name: 'State' }).click();
+    await page.getByRole('option', { name: 'Logged out' }).click();
+    await count.getByText(`1 of ${total} agents`).waitFor();
+    expect(await names()).toEqual(['Ana Ruiz']);
+    await page.getByRole('combobox', { name: 'State' }).click();
+    await page.getByRole('option', { name: 'Ready' }).click();
+    await page.getByTestId('agents-none').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(total);
+    await context.close();
+
+    const es = await newPage(browser, { lang: 'es' });
+    await loginUi(es.page, rig.base, 'admin', ADMIN_PASSWORD);
+    await es.page.goto(`${rig.base}/admin/agents`);
+    await es.page.getByLabel('Buscar').fill('RUIZ');
+    await es.page.getByTestId('agents-count').getByText(`1 de ${total} agentes`).waitFor();
+    await es.page.getByRole('combobox', { name: 'Atiende la campaña' }).waitFor();
+    expect(await axeViolations(es.page)).toEqual([]);
+    if (shots) await es.page.screenshot({ path: join(shots, 'agents-filter-es.png') });
+    expect(await es.page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    expect(await cspViolations(es.page)).toEqual([]);
+    await es.context.close();
   }, 60_000);
 });

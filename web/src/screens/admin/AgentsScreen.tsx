@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Loader, Modal, MultiSelect, Paper, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { useSession } from '../../auth/useSession';
 import AgentPhoneModal, { type PhoneAgent } from './AgentPhoneModal';
 import { NodeBadge } from '../../components/NodeBadge';
 import { useCampaignList } from '../campaigns/useCampaigns';
+import { filterAgents, isFiltered, NO_AGENT_FILTER, teamsOf, type AgentFilter } from './agent-filter';
 
 interface AgentForm {
   name: string;
@@ -22,15 +23,18 @@ const EMPTY_FORM: AgentForm = { name: '', endpoint: 'PJSIP/', team: '', user: nu
 type AgentRow = Pick<components['schemas']['Agent'], 'id' | 'name' | 'endpoint' | 'team' | 'userId' | 'campaignIds'>;
 
 const STATE_COLOR: Record<string, string> = { READY: 'green', RESERVED: 'cyan', TALKING: 'blue', WRAP_UP: 'violet', PAUSED: 'orange', LOGGED_OUT: 'gray' };
+const STATES = Object.keys(STATE_COLOR);
 
 /**
  * Agents and their phones (endpoint), the user each belongs to, the campaigns each serves (none: all), and their live
  * state; admins also get each human agent's phone config for the Asterisk box and a new SIP password for it
- * (AgentPhoneModal). With several engine nodes up, a logged-in agent's state carries the node it is on.
+ * (AgentPhoneModal). With several engine nodes up, a logged-in agent's state carries the node it is on. The list filters
+ * in the browser by name or phone, team, campaign served and state (agent-filter.ts).
  */
 export default function AgentsScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const role = useSession()?.user.role;
+  const [filter, setFilter] = useState<AgentFilter>(NO_AGENT_FILTER);
   const admin = role === 'admin';
   /** Who may create and change agents (the API's agents.manage). */
   const manager = admin || role === 'supervisor';
@@ -83,6 +87,8 @@ export default function AgentsScreen() {
   const showNode = (agents.data?.nodesUp.length ?? 0) > 1;
   const userName = new Map((users.data?.items ?? []).map((u) => [u.id, u.username]));
   const campaignName = new Map((campaigns.data ?? []).map((c) => [c.id, c.name]));
+  const all = agents.data?.items ?? [];
+  const shown = filterAgents(all, filter);
   return (
     <Stack>
       <Group justify="space-between">
@@ -122,55 +128,85 @@ export default function AgentsScreen() {
         <Loader aria-label={t('common.loading')} />
       ) : (
         <Paper withBorder p="sm">
-          <Table striped data-testid="agents-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('agents.name')}</Table.Th>
-                <Table.Th>{t('agents.endpoint')}</Table.Th>
-                <Table.Th>{t('users.team')}</Table.Th>
-                <Table.Th>{t('agents.user')}</Table.Th>
-                <Table.Th>{t('agents.campaigns')}</Table.Th>
-                <Table.Th>{t('agents.state')}</Table.Th>
-                {manager && <Table.Th>{t('agents.actions')}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {agents.data!.items.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>{a.name}</Table.Td>
-                  <Table.Td>
-                    <code>{a.endpoint}</code>
-                  </Table.Td>
-                  <Table.Td>{a.team ?? '—'}</Table.Td>
-                  <Table.Td>{a.userId ? (userName.get(a.userId) ?? a.userId) : '—'}</Table.Td>
-                  <Table.Td data-testid={`agent-campaigns-${a.id}`}>{a.campaignIds && a.campaignIds.length > 0 ? a.campaignIds.map((id) => campaignName.get(id) ?? id).join(', ') : t('agents.allCampaigns')}</Table.Td>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      {/* Never cut to "DESCONECTA…": the state is the column's whole point. */}
-                      <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}>
-                        {t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}
-                      </Badge>
-                      {showNode && a.live && a.live.status !== 'LOGGED_OUT' && a.live.nodeId && <NodeBadge node={a.live.nodeId} />}
-                    </Group>
-                  </Table.Td>
-                  {manager && (
+          <SimpleGrid cols={{ base: 2, md: 4 }} mb="sm" data-testid="agents-filters">
+            <TextInput label={t('agents.search')} placeholder={t('agents.searchHint')} value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.currentTarget.value })} />
+            <Select label={t('users.team')} clearable data={teamsOf(all, i18n.language)} value={filter.team} onChange={(v) => setFilter({ ...filter, team: v })} placeholder={t('common.all')} />
+            <Select
+              label={t('agents.servesCampaign')}
+              clearable
+              searchable
+              data={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              value={filter.campaignId}
+              onChange={(v) => setFilter({ ...filter, campaignId: v })}
+              placeholder={t('common.all')}
+            />
+            <Select label={t('agents.state')} clearable data={STATES.map((s) => ({ value: s, label: t(`agentState.${s}`) }))} value={filter.state} onChange={(v) => setFilter({ ...filter, state: v })} placeholder={t('common.all')} />
+          </SimpleGrid>
+          {isFiltered(filter) && (
+            <Group justify="space-between" mb="xs">
+              <Text size="sm" c="dimmed" data-testid="agents-count">
+                {t('agents.shownOf', { shown: shown.length, total: all.length })}
+              </Text>
+              <Button size="xs" variant="default" onClick={() => setFilter(NO_AGENT_FILTER)}>
+                {t('common.clearFilters')}
+              </Button>
+            </Group>
+          )}
+          {shown.length === 0 && all.length > 0 ? (
+            <Text c="dimmed" data-testid="agents-none">
+              {t('agents.noMatch')}
+            </Text>
+          ) : (
+            <Table striped data-testid="agents-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('agents.name')}</Table.Th>
+                  <Table.Th>{t('agents.endpoint')}</Table.Th>
+                  <Table.Th>{t('users.team')}</Table.Th>
+                  <Table.Th>{t('agents.user')}</Table.Th>
+                  <Table.Th>{t('agents.campaigns')}</Table.Th>
+                  <Table.Th>{t('agents.state')}</Table.Th>
+                  {manager && <Table.Th>{t('agents.actions')}</Table.Th>}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {shown.map((a) => (
+                  <Table.Tr key={a.id}>
+                    <Table.Td>{a.name}</Table.Td>
+                    <Table.Td>
+                      <code>{a.endpoint}</code>
+                    </Table.Td>
+                    <Table.Td>{a.team ?? '—'}</Table.Td>
+                    <Table.Td>{a.userId ? (userName.get(a.userId) ?? a.userId) : '—'}</Table.Td>
+                    <Table.Td data-testid={`agent-campaigns-${a.id}`}>{a.campaignIds && a.campaignIds.length > 0 ? a.campaignIds.map((id) => campaignName.get(id) ?? id).join(', ') : t('agents.allCampaigns')}</Table.Td>
                     <Table.Td>
                       <Group gap={6} wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => openForm(a)} aria-label={t('agents.editOf', { name: a.name })}>
-                          {t('agents.edit')}
-                        </Button>
-                        {admin && a.kind === 'human' && (
-                          <Button size="xs" variant="light" onClick={() => setPhone({ id: a.id, name: a.name })} aria-label={t('agents.phoneConfigOf', { name: a.name })}>
-                            {t('agents.phoneConfig')}
-                          </Button>
-                        )}
+                        {/* Never cut to "DESCONECTA…": the state is the column's whole point. */}
+                        <Badge color={STATE_COLOR[a.live?.status ?? 'LOGGED_OUT']} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}>
+                          {t(`agentState.${a.live?.status ?? 'LOGGED_OUT'}`)}
+                        </Badge>
+                        {showNode && a.live && a.live.status !== 'LOGGED_OUT' && a.live.nodeId && <NodeBadge node={a.live.nodeId} />}
                       </Group>
                     </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+                    {manager && (
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <Button size="xs" variant="default" onClick={() => openForm(a)} aria-label={t('agents.editOf', { name: a.name })}>
+                            {t('agents.edit')}
+                          </Button>
+                          {admin && a.kind === 'human' && (
+                            <Button size="xs" variant="light" onClick={() => setPhone({ id: a.id, name: a.name })} aria-label={t('agents.phoneConfigOf', { name: a.name })}>
+                              {t('agents.phoneConfig')}
+                            </Button>
+                          )}
+                        </Group>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
         </Paper>
       )}
     </Stack>
