@@ -1,7 +1,8 @@
 /**
  * Roles in the browser: an agent who opens the admin or wallboard screens is sent back to the console with a
  * notice, and the API refuses the same data (403). An expired session returns to login and, after signing in
- * again, to the page it was on. The generated first admin must choose a password before anything else.
+ * again, to the page it was on. The generated first admin must choose a password before anything else. The call
+ * history a manager reads in Spanish shows all its columns at 1280 px, no sideways scroll.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,4 +76,33 @@ describe('roles and sessions', () => {
       await context.close();
     }
   }, 30_000);
+
+  it('the call history shows all its columns at 1280 px in Spanish, the longest results included', async () => {
+    const { page: es, context } = await newPage(browser, { lang: 'es' });
+    try {
+      // The demo campaign's calls, each given the longest Spanish wordings (result, detection, outcome) and an hour
+      // of talk: the layout must hold for any of them, whatever the demo happened to dial.
+      await es.route(/\/api\/calls\?/, async (route) => {
+        const res = await route.fetch();
+        const body = (await res.json()) as { items: Array<Record<string, unknown>> };
+        body.items = body.items.map((c) => ({ ...c, disposition: 'HUNG_UP_DURING_AMD', amdStatus: 'MACHINE', outcome: 'wrong_number', talkMs: 3_725_000 }));
+        await route.fulfill({ response: res, json: body });
+      });
+      await loginUi(es, rig.base, 'admin', ADMIN_PASSWORD, '/calls');
+      const table = es.getByTestId('calls-table');
+      await until(async () => (await table.count()) === 1 && (await table.innerText()).includes('Colgó durante la detección'), 30_000, 'calls in the list');
+      expect(es.viewportSize()?.width).toBe(1280);
+      const widths = (await es.evaluate(`(() => {
+        const table = document.querySelector('[data-testid=calls-table]');
+        const box = table.closest('.mantine-TableScrollContainer-scrollContainer') ?? table.parentElement;
+        return { table: table.scrollWidth, box: box.clientWidth, ths: [...table.querySelectorAll('th')].map((th) => th.textContent + ':' + Math.round(th.getBoundingClientRect().width)) };
+      })()`)) as { table: number; box: number; ths: string[] };
+      expect(widths.table, JSON.stringify(widths)).toBeLessThanOrEqual(widths.box + 1);
+      expect(widths.ths.map((th) => th.split(':')[0])).toEqual(['Cuándo', 'Teléfono', 'Campaña', 'Agente', 'Resultado', 'Detección', 'Tipificación', 'Conversación']);
+      expect(await axeViolations(es)).toEqual([]);
+      if (process.env['CALLS_SCREENSHOT_DIR']) await es.screenshot({ path: `${process.env['CALLS_SCREENSHOT_DIR']}/calls-longest-es.png` });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -7,6 +7,8 @@ import { fmtDateTime, fmtDuration, fmtPhone } from '../../app/format';
 import { Pager } from '../../components/Pager';
 import { CALL_PAGE_LIMIT, CallFilterBar, useCallFilters } from './call-filters';
 
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** Call history: filters (dates are days in the call center's time zone), newest first, a page at a time. */
 export default function CallListScreen() {
   const { t } = useTranslation();
@@ -38,7 +40,9 @@ export default function CallListScreen() {
             </Group>
           ) : (
             <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="calls-table">
+              {/* Dates, numbers and durations never wrap; names and results may, so that all eight columns fit 1280 px
+                  in Spanish too ("Contestada (persona)", "Tipificación") without a sideways scroll. */}
+              <Table striped highlightOnHover fz="sm" data-testid="calls-table">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('calls.when')}</Table.Th>
@@ -54,20 +58,22 @@ export default function CallListScreen() {
                 <Table.Tbody>
                   {calls.data!.items.map((c) => (
                     <Table.Tr key={c.id}>
-                      <Table.Td>
+                      <Table.Td style={NO_WRAP}>
                         <Anchor component={Link} to={`/calls/${c.id}`}>
                           {fmtDateTime(c.createdAt)}
                         </Anchor>
                       </Table.Td>
-                      <Table.Td className="tabular">{fmtPhone(c.phone)}</Table.Td>
-                      <Table.Td maw={200} style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                      <Table.Td className="tabular" style={NO_WRAP}>
+                        {fmtPhone(c.phone)}
+                      </Table.Td>
+                      <Table.Td maw={160} title={c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : undefined} style={{ ...NO_WRAP, overflow: 'hidden', textOverflow: 'ellipsis' }}>
                         {c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : '—'}
                       </Table.Td>
                       <Table.Td>{c.agentId ? (agentName.get(c.agentId) ?? c.agentId) : '—'}</Table.Td>
                       <Table.Td>{c.disposition ? t(`disposition.${c.disposition}`) : <Badge color="blue">{t('calls.inProgress')}</Badge>}</Table.Td>
                       <Table.Td>{c.amdStatus ? t(`amd.${c.amdStatus}`) : '—'}</Table.Td>
                       <Table.Td>{c.outcome ? t(`outcome.${c.outcome}`) : '—'}</Table.Td>
-                      <Table.Td className="tabular">{c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)}</Table.Td>
+                      <Table.Td className="tabular" style={NO_WRAP}>{c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
