@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
 import type { CallHistory, CallLogRow, Store } from '../../engine/store/index.js';
 import type { AuthService } from '../auth/index.js';
-import { liveCallIdsOf, queryDate, narrowUsers, visibleUserIds, type TeamSource } from '../calls/index.js';
+import { liveCallIdsOf, queryDate, queryPhone, narrowUsers, visibleUserIds, type TeamSource } from '../calls/index.js';
 import type { EngineControl } from '../../engine/control/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, validationHook } from '../http/index.js';
 
@@ -20,6 +20,7 @@ const ListQuery = z.strictObject({
   status: z.enum(['in_progress', 'ended']).optional(),
   amd_status: z.enum(['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP']).optional(),
   lead_id: id.optional(),
+  phone: queryPhone().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
@@ -118,6 +119,7 @@ export function callRoutes({ store, calls, teams, auth, control }: CallRouteDeps
         status: q.status,
         amdStatus: q.amd_status,
         leadId: q.lead_id,
+        phoneDigits: q.phone,
         from: q.from,
         to: q.to,
       },

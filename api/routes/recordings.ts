@@ -22,7 +22,7 @@ import { DISPOSITIONS, type Disposition } from '../../engine/events/index.js';
 import { NodeRecordingError, parseRange, Recordings, RecordingError, type NodeRecordingClient } from '../../engine/recordings/index.js';
 import { sqliteRecordingCatalog, type CallLogRow, type RecordingCatalog, type RecordingRow, type Store } from '../../engine/store/index.js';
 import type { AuthService, Principal } from '../auth/index.js';
-import { queryDate, visibleUserIds } from '../calls/index.js';
+import { queryDate, queryPhone, visibleUserIds } from '../calls/index.js';
 import { type ApiEnv, ApiError, jsonResponse, protectedRoute, publicRoute, validationHook } from '../http/index.js';
 import { auditFrom } from './audit-context.js';
 
@@ -39,6 +39,7 @@ const ListQuery = z.strictObject({
   campaign_id: z.string().min(1).max(64).optional(),
   disposition: z.enum(DISPOSITIONS as [Disposition, ...Disposition[]]).optional(),
   amd_status: z.enum(['HUMAN', 'MACHINE', 'NOTSURE', 'HANGUP']).optional(),
+  phone: queryPhone().optional(),
   min_score: z.coerce.number().min(0).max(100).optional(),
   max_score: z.coerce.number().min(0).max(100).optional(),
   include_deleted: z.enum(['true', 'false']).optional(),
@@ -300,6 +301,7 @@ export function recordingRoutes({ store, auth, recordings, catalog = sqliteRecor
       campaignId: q.campaign_id,
       disposition: q.disposition,
       amdStatus: q.amd_status,
+      phoneDigits: q.phone,
       from: q.from,
       to: q.to,
       minScore: q.min_score,

@@ -2,7 +2,8 @@
  * Roles in the browser: an agent who opens the admin or wallboard screens is sent back to the console with a
  * notice, and the API refuses the same data (403). An expired session returns to login and, after signing in
  * again, to the page it was on. The generated first admin must choose a password before anything else. The call
- * history a manager reads in Spanish shows all its columns at 1280 px, no sideways scroll.
+ * history a manager reads in Spanish shows all its columns at 1280 px, no sideways scroll, and finds a call by the digits
+ * of its number.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,7 +78,7 @@ describe('roles and sessions', () => {
     }
   }, 30_000);
 
-  it('the call history shows all its columns at 1280 px in Spanish, the longest results included', async () => {
+  it('the call history shows all its columns at 1280 px in Spanish, the longest results included, and finds calls by phone digits', async () => {
     const { page: es, context } = await newPage(browser, { lang: 'es' });
     try {
       // The demo campaign's calls, each given the longest Spanish wordings (result, detection, outcome) and an hour
@@ -101,6 +102,21 @@ describe('roles and sessions', () => {
       expect(widths.ths.map((th) => th.split(':')[0])).toEqual(['Cuándo', 'Teléfono', 'Campaña', 'Agente', 'Resultado', 'Detección', 'Tipificación', 'Conversación']);
       expect(await axeViolations(es)).toEqual([]);
       if (process.env['CALLS_SCREENSHOT_DIR']) await es.screenshot({ path: `${process.env['CALLS_SCREENSHOT_DIR']}/calls-longest-es.png` });
+
+      // Found by the digits of its number, typed as people write them: the API is asked for those digits.
+      const phone = (await table.locator('tbody tr').first().locator('td').nth(1).innerText()).trim();
+      const digits = phone.replace(/\D/g, '').slice(-8);
+      const asked = es.waitForRequest((r) => new URL(r.url()).pathname === '/api/calls' && new URL(r.url()).searchParams.get('phone') === digits);
+      await es.getByTestId('call-phone-filter').fill(`${digits.slice(0, 4)}-${digits.slice(4)}`);
+      await asked;
+      await until(async () => {
+        const rows = await table.locator('tbody tr').allInnerTexts();
+        return rows.length > 0 && rows.every((r) => r.replace(/\D/g, '').includes(digits));
+      }, 15_000, `only calls of ${phone}`);
+      await es.getByTestId('call-phone-filter').fill('84a');
+      await es.getByText('Solo dígitos, espacios y + ( ) . -').waitFor();
+      expect(await axeViolations(es)).toEqual([]);
+      if (process.env['CALLS_SCREENSHOT_DIR']) await es.screenshot({ path: `${process.env['CALLS_SCREENSHOT_DIR']}/calls-phone-es.png` });
     } finally {
       await context.close();
     }

@@ -130,9 +130,9 @@ describeApiDialects('call history as the nodes write it', (make, dialect) => {
   async function nodeCall(
     logs: NodeCallLogs,
     id: string,
-    o: { campaignId: string; at: number; agentId?: string; disposition?: 'ANSWERED_HUMAN' | 'NO_ANSWER' | 'MACHINE'; nodeId?: string },
+    o: { campaignId: string; at: number; agentId?: string; disposition?: 'ANSWERED_HUMAN' | 'NO_ANSWER' | 'MACHINE'; nodeId?: string; phone?: string },
   ): Promise<void> {
-    await logs.create({ id, campaignId: o.campaignId, leadId: `lead-${id}`, phone: '+50688880000', nodeId: o.nodeId ?? 'node-2', channelId: `ch-${id}`, at: o.at });
+    await logs.create({ id, campaignId: o.campaignId, leadId: `lead-${id}`, phone: o.phone ?? '+50688880000', nodeId: o.nodeId ?? 'node-2', channelId: `ch-${id}`, at: o.at });
     await logs.markRinging(id, o.at + 1_000);
     if (o.disposition === undefined) return;
     if (o.disposition !== 'NO_ANSWER') {
@@ -161,7 +161,7 @@ describeApiDialects('call history as the nodes write it', (make, dialect) => {
 
     const node = h.db;
     await nodeCall(node.callLogs, 'p1', { campaignId: 'k1', at: T0, agentId: 'agent-ana', disposition: 'ANSWERED_HUMAN' });
-    await nodeCall(node.callLogs, 'p2', { campaignId: 'k1', at: T0 + HOUR, agentId: 'agent-bob', disposition: 'ANSWERED_HUMAN' });
+    await nodeCall(node.callLogs, 'p2', { campaignId: 'k1', at: T0 + HOUR, agentId: 'agent-bob', disposition: 'ANSWERED_HUMAN', phone: '+50684479219' });
     await nodeCall(node.callLogs, 'p3', { campaignId: 'k2', at: T0 + 24 * HOUR, agentId: 'agent-zoe', disposition: 'ANSWERED_HUMAN', nodeId: 'node-3' });
     await nodeCall(node.callLogs, 'p4', { campaignId: 'k1', at: T0 + 25 * HOUR, disposition: 'MACHINE' });
     await nodeCall(node.callLogs, 'p5', { campaignId: 'k1', at: T0 + 26 * HOUR, disposition: 'NO_ANSWER' });
@@ -198,6 +198,15 @@ describeApiDialects('call history as the nodes write it', (make, dialect) => {
       expect(idsOf(await list('sup', '?disposition=INTERRUPTED'))).toEqual(['p7']);
       expect(idsOf(await list('sup', '?agent_id=agent-bob'))).toEqual(['p2']);
       expect(idsOf(await list('sup', '?lead_id=lead-p5'))).toEqual(['p5']);
+      // Phone digits as a person types them, in any format: the calls whose number contains them.
+      expect(idsOf(await list('sup', '?phone=8447%209219'))).toEqual(['p2']);
+      expect(idsOf(await list('sup', '?phone=(506)%208447-9219'))).toEqual(['p2']);
+      expect(idsOf(await list('sup', '?phone=88880000&campaign_id=k1'))).toEqual(['p7', 'p6', 'p5', 'p4', 'p1']);
+      for (const bad of ['84', '84x47', '%25%25%25', '1234567890123456']) {
+        const res = await get('sup', `/api/calls?phone=${bad}`);
+        expect(res.status, bad).toBe(422);
+        expect(JSON.stringify(await res.json())).toContain('phone');
+      }
       expect(idsOf(await list('sup', '?from=2026-01-05&to=2026-01-05'))).toEqual(['p2', 'p1']);
       const page = await list('sup', '?status=ended&limit=2&offset=2');
       expect(page).toMatchObject({ total: 6, limit: 2, offset: 2 });

@@ -24,10 +24,10 @@ const ids = {} as Record<'agentA' | 'agentB' | 'agentC' | 'lead' | 'sup', string
 const tok = {} as Record<keyof typeof ids, string>;
 let wavBytes: Buffer;
 
-async function seedCall(id: string, userId: string, agentId: string, at: number, o: { disposition?: 'ANSWERED_HUMAN' | 'MACHINE'; amd?: 'HUMAN' | 'MACHINE'; campaignId?: string } = {}): Promise<void> {
+async function seedCall(id: string, userId: string, agentId: string, at: number, o: { disposition?: 'ANSWERED_HUMAN' | 'MACHINE'; amd?: 'HUMAN' | 'MACHINE'; campaignId?: string; phone?: string } = {}): Promise<void> {
   const logs = h.db.callLogs;
   const rec = h.db.recorderStore.recordings;
-  await logs.create({ id, campaignId: o.campaignId ?? 'camp-1', leadId: null, phone: '+15550110001', nodeId: 'n1', at, agentId, userId });
+  await logs.create({ id, campaignId: o.campaignId ?? 'camp-1', leadId: null, phone: o.phone ?? '+15550110001', nodeId: 'n1', at, agentId, userId });
   await logs.markAnswered(id, at + 1000);
   await logs.markAmd(id, { status: o.amd ?? 'HUMAN', cause: 'HUMAN-300-800', decisionMs: 1500, at: at + 2500 });
   await logs.markBridged(id, { agentId, at: at + 3000 });
@@ -83,7 +83,7 @@ describeApiDialects('recordings routes', (make) => {
     const t = Date.UTC(2026, 0, 5, 10);
     await seedCall('call-a1', ids.agentA, 'ag-a', t);
     await seedCall('call-a2', ids.agentA, 'ag-a', t + 86_400_000, { disposition: 'MACHINE', amd: 'MACHINE', campaignId: 'camp-2' });
-    await seedCall('call-b1', ids.agentB, 'ag-b', t + 3600_000);
+    await seedCall('call-b1', ids.agentB, 'ag-b', t + 3600_000, { phone: '+50684479219' });
     await seedCall('call-c1', ids.agentC, 'ag-c', t + 7200_000);
     // call-b1's trace is kept with its CallLog (call_amd_traces): that one is shown.
     await h.db.seed.row('callAmdTraces', { callId: 'call-b1', trace: encodeAmdTrace({ frameEnergy: [5, 900, 40], words: [{ startMs: 20, endMs: 40 }], notes: ['from the CallLog'], decisionFrame: 2, toneFrames: [1] }), createdAt: t });
@@ -120,7 +120,17 @@ describeApiDialects('recordings routes', (make) => {
       expect(b1.amd).toEqual({ status: 'HUMAN', cause: 'HUMAN-300-800', decisionMs: 1500, frameEnergy: [5, 900, 40], words: [{ startMs: 20, endMs: 40 }], notes: ['from the CallLog'], decisionFrame: 2, toneFrames: [1] });
     });
 
-    it('filters by date, agent, campaign, disposition and AMD result; bad filters are 422 naming the field', async () => {
+    it('filters by date, agent, campaign, disposition, AMD result and phone digits; bad filters are 422 naming the field', async () => {
+      // The digits as a person types them, in any format: the number contains them.
+      expect(await listIds('?phone=8447%209219', tok.sup)).toEqual(['call-b1']);
+      expect(await listIds('?phone=%2B506%208447-9219', tok.sup)).toEqual(['call-b1']);
+      expect((await listIds('?phone=555011', tok.sup)).sort()).toEqual(['call-a1', 'call-a2', 'call-c1']);
+      expect(await listIds('?phone=8447', tok.agentA)).toEqual([]); // not hers to see
+      for (const bad of ['84', '84x47', '1234567890123456']) {
+        const res = await get(`/api/recordings?phone=${bad}`, tok.sup);
+        expect(res.status, bad).toBe(422);
+        expect(JSON.stringify(await res.json())).toContain('phone');
+      }
       expect(await listIds('?disposition=MACHINE', tok.sup)).toEqual(['call-a2']);
       expect(await listIds('?amd_status=MACHINE', tok.sup)).toEqual(['call-a2']);
       expect(await listIds('?campaign_id=camp-2', tok.sup)).toEqual(['call-a2']);

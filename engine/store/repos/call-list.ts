@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, like, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Disposition } from '../../events/index.js';
 import type { Db } from '../db.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
@@ -15,6 +15,8 @@ export interface CallListFilter {
   status?: 'in_progress' | 'ended';
   amdStatus?: string;
   leadId?: string;
+  /** Digits the number contains (a person's search: "84479219" finds +50684479219). */
+  phoneDigits?: string;
   from?: number;
   to?: number;
 }
@@ -28,7 +30,15 @@ export interface CallPage {
 export type CallFilter = CallListFilter & CallPage;
 
 /** The call_logs columns a filter reads: the same property names on both dialects' schema (schema/, schema-pg/). */
-export type CallFilterColumns = Record<'userId' | 'agentId' | 'campaignId' | 'disposition' | 'kind' | 'endedAt' | 'amdStatus' | 'leadId' | 'createdAt', AnyColumn>;
+export type CallFilterColumns = Record<'userId' | 'agentId' | 'campaignId' | 'disposition' | 'kind' | 'endedAt' | 'amdStatus' | 'leadId' | 'phone' | 'createdAt', AnyColumn>;
+
+/**
+ * The number contains these digits. A contains-match reads every row the other terms leave (no index serves it): the
+ * list's date and campaign terms narrow it first. Only digits reach LIKE, so none of its wildcards.
+ */
+export function phoneContains(column: AnyColumn, digits: string): SQL {
+  return like(column, `%${digits.replace(/\D/g, '')}%`);
+}
 
 /**
  * The WHERE terms of a call list, built once for SQLite and PostgreSQL (#18) so the two cannot filter apart. The
@@ -44,6 +54,7 @@ export function callFilterConditions(t: CallFilterColumns, f: CallListFilter): S
   if (f.status !== undefined) conds.push(f.status === 'ended' ? isNotNull(t.endedAt) : isNull(t.endedAt));
   if (f.amdStatus !== undefined) conds.push(eq(t.amdStatus, f.amdStatus));
   if (f.leadId !== undefined) conds.push(eq(t.leadId, f.leadId));
+  if (f.phoneDigits !== undefined) conds.push(phoneContains(t.phone, f.phoneDigits));
   if (f.from !== undefined) conds.push(gte(t.createdAt, f.from));
   if (f.to !== undefined) conds.push(lt(t.createdAt, f.to));
   return conds;

@@ -1709,6 +1709,8 @@ export interface paths {
                     lead_id?: string;
                     limit?: number;
                     offset?: number | null;
+                    /** @description Digits the number contains (3–15; spaces, dashes, dots, brackets and + are ignored) */
+                    phone?: string;
                     status?: "in_progress" | "ended";
                     to?: string;
                     user_id?: string;
@@ -6264,6 +6266,8 @@ export interface paths {
                     max_score?: number | null;
                     min_score?: number | null;
                     offset?: number | null;
+                    /** @description Digits the number contains (3–15; spaces, dashes, dots, brackets and + are ignored) */
+                    phone?: string;
                     to?: string;
                 };
                 header?: never;
