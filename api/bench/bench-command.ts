@@ -95,6 +95,8 @@ const stats = (xs: number[]) => {
 interface Fixture {
   users: { sup: string; agents: string[]; leads: string[] };
   sampleCallId: string;
+  /** The last 8 digits of the sample call's number (a phone search that finds it). */
+  samplePhoneDigits: string;
   now: number;
 }
 
@@ -171,7 +173,7 @@ export function fill(store: Store, rows: number, now: number): Fixture {
     }
   })();
   sqlite.exec('ANALYZE');
-  return { users: { sup: 'bench-sup', agents, leads }, sampleCallId: `c${String(Math.floor(rows / 2)).padStart(8, '0')}`, now };
+  return { users: { sup: 'bench-sup', agents, leads }, sampleCallId: `c${String(Math.floor(rows / 2)).padStart(8, '0')}`, samplePhoneDigits: `8${String(Math.floor(rows / 2) % 10_000_000).padStart(7, '0')}`, now };
 }
 
 type CapturedSql = Array<{ sql: string; params: unknown[] }>;
@@ -377,6 +379,9 @@ export async function run(argv: string[]): Promise<number> {
       { name: 'campaign + disposition', path: '/api/calls?campaign_id=camp-4&disposition=ANSWERED_HUMAN', role: 'supervisor', as: fx.users.sup },
       { name: 'campaign + day + disposition', path: `/api/calls?campaign_id=camp-4&from=${day}&to=${day}&disposition=ANSWERED_HUMAN`, role: 'supervisor', as: fx.users.sup },
       { name: 'user + week', path: `/api/calls?user_id=${agentUser}&from=${week}&to=${day}`, role: 'supervisor', as: fx.users.sup },
+      // A person's search by number: the digits the number contains, which no index serves (call-list.ts phoneContains).
+      { name: 'phone digits (8 of one number)', path: `/api/calls?phone=${fx.samplePhoneDigits}`, role: 'supervisor', as: fx.users.sup },
+      { name: 'phone digits + one day', path: `/api/calls?phone=${fx.samplePhoneDigits}&from=${day}&to=${day}`, role: 'supervisor', as: fx.users.sup },
       { name: 'page 100 (offset 5000) of a campaign', path: '/api/calls?campaign_id=camp-4&limit=50&offset=5000', role: 'supervisor', as: fx.users.sup },
       // The aggregate endpoints over the same table (not GET /api/calls; reported for scale).
       { name: 'GET /api/metrics/org (all time)', path: '/api/metrics/org', role: 'supervisor', as: fx.users.sup },
