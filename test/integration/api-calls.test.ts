@@ -198,10 +198,14 @@ describeApiDialects('call history as the nodes write it', (make, dialect) => {
       expect(idsOf(await list('sup', '?disposition=INTERRUPTED'))).toEqual(['p7']);
       expect(idsOf(await list('sup', '?agent_id=agent-bob'))).toEqual(['p2']);
       expect(idsOf(await list('sup', '?lead_id=lead-p5'))).toEqual(['p5']);
-      // Phone digits as a person types them, in any format: the calls whose number contains them.
+      // Phone digits as a person types them, in any format. A local or whole number (8 digits or more): the calls
+      // whose number ends with it; fewer digits: the calls whose number contains them.
       expect(idsOf(await list('sup', '?phone=8447%209219'))).toEqual(['p2']);
       expect(idsOf(await list('sup', '?phone=(506)%208447-9219'))).toEqual(['p2']);
       expect(idsOf(await list('sup', '?phone=88880000&campaign_id=k1'))).toEqual(['p7', 'p6', 'p5', 'p4', 'p1']);
+      expect(idsOf(await list('sup', '?phone=50684479'))).toEqual([]); // 8 digits inside the number, not its end
+      expect(idsOf(await list('sup', '?phone=4479'))).toEqual(['p2']);
+      expect(idsOf(await list('sup', '?phone=8447-921'))).toEqual(['p2']);
       for (const bad of ['84', '84x47', '%25%25%25', '1234567890123456']) {
         const res = await get('sup', `/api/calls?phone=${bad}`);
         expect(res.status, bad).toBe(422);

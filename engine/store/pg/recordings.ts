@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { decodeAmdTrace, type AmdTrace } from '../../amd/index.js';
 import type { RecordingCatalog } from '../recording-catalog.js';
-import { phoneContains } from '../repos/call-list.js';
+import { phoneMatch } from '../repos/call-list.js';
 import type { RecordingFilter, RecordingListItem } from '../repos/recordings.js';
 import { callAmdTraces } from '../schema-pg/call-amd-traces.js';
 import { callLogs } from '../schema-pg/call-logs.js';
@@ -32,7 +32,7 @@ export class PgRecordingCatalog implements RecordingCatalog {
     if (f.campaignId !== undefined) conds.push(eq(recordings.campaignId, f.campaignId));
     if (f.disposition !== undefined) conds.push(eq(callLogs.disposition, f.disposition as never));
     if (f.amdStatus !== undefined) conds.push(eq(callLogs.amdStatus, f.amdStatus as never));
-    if (f.phoneDigits !== undefined) conds.push(phoneContains(callLogs.phone, f.phoneDigits));
+    if (f.phoneDigits !== undefined) conds.push(phoneMatch(callLogs.phone, f.phoneDigits));
     if (f.from !== undefined) conds.push(gte(recordings.startedAt, f.from));
     if (f.to !== undefined) conds.push(lt(recordings.startedAt, f.to));
     if (f.minScore !== undefined || f.maxScore !== undefined) {

@@ -15,7 +15,7 @@ export interface CallListFilter {
   status?: 'in_progress' | 'ended';
   amdStatus?: string;
   leadId?: string;
-  /** Digits the number contains (a person's search: "84479219" finds +50684479219). */
+  /** A person's phone search, its digits (phoneMatch: 3–7 contained in the number, 8 or more ending it). */
   phoneDigits?: string;
   from?: number;
   to?: number;
@@ -32,12 +32,20 @@ export type CallFilter = CallListFilter & CallPage;
 /** The call_logs columns a filter reads: the same property names on both dialects' schema (schema/, schema-pg/). */
 export type CallFilterColumns = Record<'userId' | 'agentId' | 'campaignId' | 'disposition' | 'kind' | 'endedAt' | 'amdStatus' | 'leadId' | 'phone' | 'createdAt', AnyColumn>;
 
+/** From this many digits a phone search is a number (local or whole), matched on its end through an index. */
+export const PHONE_TAIL_DIGITS = 8;
+
 /**
- * The number contains these digits. A contains-match reads every row the other terms leave (no index serves it): the
- * list's date and campaign terms narrow it first. Only digits reach LIKE, so none of its wildcards.
+ * A person's phone search, as the digits they typed. 3 to 7 digits: the numbers containing them (no index serves a
+ * contains-match; every row the other terms leave is read). 8 or more: a local or whole number, so the numbers
+ * ending with them, found through call_logs_phone_tail_idx on the number's last 8 characters — the expression
+ * spelled as in the schemas (schema/call-logs.ts, schema-pg/call-logs.ts), which is what lets both planners use it.
+ * Only digits reach LIKE, so none of its wildcards.
  */
-export function phoneContains(column: AnyColumn, digits: string): SQL {
-  return like(column, `%${digits.replace(/\D/g, '')}%`);
+export function phoneMatch(column: AnyColumn, typed: string): SQL {
+  const digits = typed.replace(/\D/g, '');
+  if (digits.length < PHONE_TAIL_DIGITS) return like(column, `%${digits}%`);
+  return and(sql`substr(${column}, length(${column}) - 7) = ${digits.slice(-PHONE_TAIL_DIGITS)}`, like(column, `%${digits}`))!;
 }
 
 /**
@@ -54,7 +62,7 @@ export function callFilterConditions(t: CallFilterColumns, f: CallListFilter): S
   if (f.status !== undefined) conds.push(f.status === 'ended' ? isNotNull(t.endedAt) : isNull(t.endedAt));
   if (f.amdStatus !== undefined) conds.push(eq(t.amdStatus, f.amdStatus));
   if (f.leadId !== undefined) conds.push(eq(t.leadId, f.leadId));
-  if (f.phoneDigits !== undefined) conds.push(phoneContains(t.phone, f.phoneDigits));
+  if (f.phoneDigits !== undefined) conds.push(phoneMatch(t.phone, f.phoneDigits));
   if (f.from !== undefined) conds.push(gte(t.createdAt, f.from));
   if (f.to !== undefined) conds.push(lt(t.createdAt, f.to));
   return conds;

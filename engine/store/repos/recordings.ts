@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, ne, sql, sum, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { sortableId } from '../ids.js';
-import { phoneContains } from './call-list.js';
+import { phoneMatch } from './call-list.js';
 import { callLogs, type CallLogRow } from '../schema/call-logs.js';
 import { campaigns } from '../schema/campaigns.js';
 import {
@@ -24,7 +24,7 @@ export interface RecordingFilter {
   campaignId?: string;
   disposition?: string;
   amdStatus?: string;
-  /** Digits the call's number contains (call-list.ts phoneContains). */
+  /** Digits the call's number contains (call-list.ts phoneMatch). */
   phoneDigits?: string;
   from?: number;
   to?: number;
@@ -96,7 +96,7 @@ export class RecordingRepo {
     if (f.campaignId !== undefined) conds.push(eq(recordings.campaignId, f.campaignId));
     if (f.disposition !== undefined) conds.push(eq(callLogs.disposition, f.disposition as never));
     if (f.amdStatus !== undefined) conds.push(eq(callLogs.amdStatus, f.amdStatus as never));
-    if (f.phoneDigits !== undefined) conds.push(phoneContains(callLogs.phone, f.phoneDigits));
+    if (f.phoneDigits !== undefined) conds.push(phoneMatch(callLogs.phone, f.phoneDigits));
     if (f.from !== undefined) conds.push(gte(recordings.startedAt, f.from));
     if (f.to !== undefined) conds.push(lt(recordings.startedAt, f.to));
     if (f.minScore !== undefined || f.maxScore !== undefined) {

@@ -1,4 +1,5 @@
 import { pgTable, text, integer, bigint, boolean, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { CALL_STAGES } from '../schema/call-logs.js';
 import type { AmdStatus } from '../../amd/index.js';
 import type { Disposition, InterruptionCause } from '../../events/index.js';
@@ -74,5 +75,8 @@ export const callLogs = pgTable(
     index('call_logs_lead_idx').on(t.leadId),
     // Start-up reconciliation: open rows only.
     index('call_logs_open_idx').on(t.endedAt, t.nodeId),
+    // A person's search by a local or whole number (8 digits or more): the number's last 8 characters
+    // (repos/call-list.ts phoneMatch). The same text on both dialects: the queries spell it this way.
+    index('call_logs_phone_tail_idx').on(sql`substr(${t.phone}, length(${t.phone}) - 7)`),
   ],
 );

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import type { AmdStatus } from '../../amd/index.js';
 import type { Disposition, InterruptionCause } from '../../events/index.js';
 
@@ -78,6 +79,9 @@ export const callLogs = sqliteTable(
     index('call_logs_lead_idx').on(t.leadId),
     // Start-up reconciliation: open rows only.
     index('call_logs_open_idx').on(t.endedAt, t.nodeId),
+    // A person's search by a local or whole number (8 digits or more): the number's last 8 characters
+    // (repos/call-list.ts phoneMatch). The same text on both dialects: the queries spell it this way.
+    index('call_logs_phone_tail_idx').on(sql`substr(${t.phone}, length(${t.phone}) - 7)`),
   ],
 );
 

@@ -1709,7 +1709,7 @@ export interface paths {
                     lead_id?: string;
                     limit?: number;
                     offset?: number | null;
-                    /** @description Digits the number contains (3–15; spaces, dashes, dots, brackets and + are ignored) */
+                    /** @description A phone search (spaces, dashes, dots, brackets and + ignored): 3–7 digits the number contains, or 8–15 it ends with (a local or whole number) */
                     phone?: string;
                     status?: "in_progress" | "ended";
                     to?: string;
@@ -6266,7 +6266,7 @@ export interface paths {
                     max_score?: number | null;
                     min_score?: number | null;
                     offset?: number | null;
-                    /** @description Digits the number contains (3–15; spaces, dashes, dots, brackets and + are ignored) */
+                    /** @description A phone search (spaces, dashes, dots, brackets and + ignored): 3–7 digits the number contains, or 8–15 it ends with (a local or whole number) */
                     phone?: string;
                     to?: string;
                 };

@@ -1,0 +1,1 @@
+CREATE INDEX `call_logs_phone_tail_idx` ON `call_logs` (substr("phone", length("phone") - 7));
