@@ -39,7 +39,8 @@ export const PHONE_TAIL_DIGITS = 8;
  * A person's phone search, as the digits they typed. 3 to 7 digits: the numbers containing them (no index serves a
  * contains-match; every row the other terms leave is read). 8 or more: a local or whole number, so the numbers
  * ending with them, found through call_logs_phone_tail_idx on the number's last 8 characters — the expression
- * spelled as in the schemas (schema/call-logs.ts, schema-pg/call-logs.ts), which is what lets both planners use it.
+ * spelled as in the schemas (schema/call-logs.ts, schema-pg/call-logs.ts), which is what lets both planners use it
+ * (its `- 7` is PHONE_TAIL_DIGITS − 1 written out: a bound value would not match the index's expression).
  * Only digits reach LIKE, so none of its wildcards.
  */
 export function phoneMatch(column: AnyColumn, typed: string): SQL {

@@ -24,7 +24,7 @@ export interface RecordingFilter {
   campaignId?: string;
   disposition?: string;
   amdStatus?: string;
-  /** Digits the call's number contains (call-list.ts phoneMatch). */
+  /** A person's phone search, its digits (call-list.ts phoneMatch: 3–7 contained in the number, 8 or more ending it). */
   phoneDigits?: string;
   from?: number;
   to?: number;

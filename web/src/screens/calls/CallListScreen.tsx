@@ -56,26 +56,29 @@ export default function CallListScreen() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {calls.data!.items.map((c) => (
-                    <Table.Tr key={c.id}>
-                      <Table.Td style={NO_WRAP}>
-                        <Anchor component={Link} to={`/calls/${c.id}`}>
-                          {fmtDateTime(c.createdAt)}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td className="tabular" style={NO_WRAP}>
-                        {fmtPhone(c.phone)}
-                      </Table.Td>
-                      <Table.Td maw={160} title={c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : undefined} style={{ ...NO_WRAP, overflow: 'hidden', textOverflow: 'ellipsis' }}>
-                        {c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : '—'}
-                      </Table.Td>
-                      <Table.Td>{c.agentId ? (agentName.get(c.agentId) ?? c.agentId) : '—'}</Table.Td>
-                      <Table.Td>{c.disposition ? t(`disposition.${c.disposition}`) : <Badge color="blue">{t('calls.inProgress')}</Badge>}</Table.Td>
-                      <Table.Td>{c.amdStatus ? t(`amd.${c.amdStatus}`) : '—'}</Table.Td>
-                      <Table.Td>{c.outcome ? t(`outcome.${c.outcome}`) : '—'}</Table.Td>
-                      <Table.Td className="tabular" style={NO_WRAP}>{c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)}</Table.Td>
-                    </Table.Tr>
-                  ))}
+                  {calls.data!.items.map((c) => {
+                    const campaign = c.campaignId ? (campaignName.get(c.campaignId) ?? c.campaignId) : null;
+                    return (
+                      <Table.Tr key={c.id}>
+                        <Table.Td style={NO_WRAP}>
+                          <Anchor component={Link} to={`/calls/${c.id}`}>
+                            {fmtDateTime(c.createdAt)}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td className="tabular" style={NO_WRAP}>
+                          {fmtPhone(c.phone)}
+                        </Table.Td>
+                        <Table.Td maw={160} title={campaign ?? undefined} style={{ ...NO_WRAP, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                          {campaign ?? '—'}
+                        </Table.Td>
+                        <Table.Td>{c.agentId ? (agentName.get(c.agentId) ?? c.agentId) : '—'}</Table.Td>
+                        <Table.Td>{c.disposition ? t(`disposition.${c.disposition}`) : <Badge color="blue">{t('calls.inProgress')}</Badge>}</Table.Td>
+                        <Table.Td>{c.amdStatus ? t(`amd.${c.amdStatus}`) : '—'}</Table.Td>
+                        <Table.Td>{c.outcome ? t(`outcome.${c.outcome}`) : '—'}</Table.Td>
+                        <Table.Td className="tabular" style={NO_WRAP}>{c.talkMs === null ? '—' : fmtDuration(c.talkMs / 1000)}</Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
