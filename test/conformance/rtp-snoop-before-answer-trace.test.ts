@@ -142,7 +142,11 @@ describe.runIf(traceExists(NAME))(`trace ${NAME} replays on a real Asterisk 22.1
     // The bridge is deleted right after the externalMedia channel, so its BridgeDestroyed races that channel's
     // StasisEnd/ChannelDestroyed: it is held to what causality requires — once, after both channels left it.
     const ordered = (l: string): boolean => notHalfTwo(l) && l !== 'BridgeDestroyed';
-    expect(lines.filter(ordered), JSON.stringify(lines)).toEqual(recLines.filter(ordered));
+    // Asterisk raises the originated channel's first, empty Dial and its Ringing state change in the same instant and
+    // may publish them in either order (a rehearsal saw Ringing first; behaviours-on-both.test.ts holds the same
+    // swap): that leading pair is compared as a set, everything after it in order.
+    const leadingPair = (ls: string[]): string[] => (ls.length >= 2 && new Set(ls.slice(0, 2)).size === 2 && ls.slice(0, 2).every((l) => l === 'Dial' || l === 'ChannelStateChange rt-1 Ringing') ? [...ls.slice(0, 2)].sort().concat(ls.slice(2)) : ls);
+    expect(leadingPair(lines.filter(ordered)), JSON.stringify(lines)).toEqual(leadingPair(recLines.filter(ordered)));
     expect(lines.filter((l) => l === 'BridgeDestroyed')).toHaveLength(recLines.filter((l) => l === 'BridgeDestroyed').length);
     expect(lines.indexOf('BridgeDestroyed'), JSON.stringify(lines)).toBeGreaterThan(Math.max(...['rt-snoop', 'rt-em'].map((ch) => lines.indexOf(`ChannelLeftBridge ${ch} Up`))));
     expect(new Set(lines.filter((l) => !notHalfTwo(l))), JSON.stringify(lines)).toEqual(new Set(recLines.filter((l) => !notHalfTwo(l))));
